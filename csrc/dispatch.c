@@ -1,0 +1,132 @@
+/* dispatch.c -- CPU-feature probe, ISA level, thread count and build info.
+ *
+ * The level is chosen once by fm_init() (called when fastml._kernels is
+ * imported) from the CPU's features minus FASTML_DISABLE_CPU_FEATURES, a
+ * comma-separated list such as "AVX512F,AVX2". Kernels read the level at call
+ * time through fm_family_level(), so tests may lower it with
+ * fm_set_cpu_level() and exercise every path in one process.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fastml.h"
+
+#if FASTML_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#ifndef FASTML_COMPILER_ID
+#define FASTML_COMPILER_ID "unknown"
+#endif
+
+/* Highest level each family implements (all SIMD families are built at every
+ * level by the CMake rule for *_simd.c). Keep in the order of enum fm_family. */
+static const struct {
+    const char *name;
+    int max_level;
+} fm_families[FM_FAM_COUNT] = {
+    {"distance", FM_LEVEL_AVX512},
+};
+
+static int fm_level_hw = -1;
+static int fm_level_now = FM_LEVEL_BASELINE;
+static int fm_nthreads = 1;
+
+static int probe_hw_level(void) {
+#if defined(FM_HAVE_X86_ISA) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                 __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    if (avx512) return FM_LEVEL_AVX512;
+    if (avx2) return FM_LEVEL_AVX2;
+#endif
+    return FM_LEVEL_BASELINE;
+}
+
+/* Lowest level allowed by the environment mask (case-insensitive names). */
+static int env_level_cap(void) {
+    const char *env = getenv("FASTML_DISABLE_CPU_FEATURES");
+    int cap = FM_LEVEL_AVX512;
+    if (!env) return cap;
+    char tok[32];
+    const char *s = env;
+    while (*s) {
+        size_t n = 0;
+        while (*s && *s != ',' && *s != ' ') {
+            if (n + 1 < sizeof tok) tok[n++] = (char)toupper((unsigned char)*s);
+            s++;
+        }
+        tok[n] = '\0';
+        if (*s) s++;
+        if (n == 0) continue;
+        if (strncmp(tok, "AVX512", 6) == 0) {
+            if (cap > FM_LEVEL_AVX2) cap = FM_LEVEL_AVX2;
+        } else if (strcmp(tok, "AVX2") == 0 || strcmp(tok, "FMA") == 0 ||
+                   strcmp(tok, "AVX") == 0) {
+            cap = FM_LEVEL_BASELINE;
+        }
+    }
+    return cap;
+}
+
+static int default_threads(void) {
+#if FASTML_HAVE_OPENMP
+    int n = omp_get_max_threads();
+    return n > 0 ? n : 1;
+#else
+    return 1;
+#endif
+}
+
+FM_API void fm_init(void) {
+    if (fm_level_hw >= 0) return;
+    fm_level_hw = probe_hw_level();
+    int cap = env_level_cap();
+    fm_level_now = fm_level_hw < cap ? fm_level_hw : cap;
+    fm_nthreads = default_threads();
+}
+
+FM_API int fm_cpu_level(void) { return fm_level_now; }
+FM_API int fm_cpu_level_hw(void) { return fm_level_hw < 0 ? FM_LEVEL_BASELINE : fm_level_hw; }
+
+FM_API int fm_set_cpu_level(int level) {
+    if (level < FM_LEVEL_BASELINE) level = FM_LEVEL_BASELINE;
+    if (level > fm_cpu_level_hw()) level = fm_cpu_level_hw();
+    fm_level_now = level;
+    return level;
+}
+
+FM_API int fm_family_level(int family) {
+    int cap = fm_families[family].max_level;
+    return fm_level_now < cap ? fm_level_now : cap;
+}
+
+FM_API int fm_family_count(void) { return FM_FAM_COUNT; }
+
+FM_API const char *fm_family_name(int family) {
+    if (family < 0 || family >= FM_FAM_COUNT) return "";
+    return fm_families[family].name;
+}
+
+FM_API const char *fm_level_name(int level) {
+    switch (level) {
+    case FM_LEVEL_AVX512: return "avx512";
+    case FM_LEVEL_AVX2: return "avx2";
+    default: return "baseline";
+    }
+}
+
+FM_API int fm_have_openmp(void) { return FASTML_HAVE_OPENMP; }
+FM_API int fm_get_num_threads(void) { return fm_nthreads; }
+
+FM_API void fm_set_num_threads(int n) { fm_nthreads = n > 0 ? n : default_threads(); }
+
+/* Below ~200k scalar operations a parallel region costs more than it saves. */
+FM_API int fm_threads_for(double work) {
+    if (fm_nthreads <= 1 || work < 2.0e5) return 1;
+    return fm_nthreads;
+}
+
+FM_API const char *fm_compiler(void) { return FASTML_COMPILER_ID; }

@@ -1,0 +1,31 @@
+"""fastml: fast classic machine learning.
+
+Compiled kernels (C with SIMD and OpenMP, Cython at the boundary, Numba where
+a JIT fits) behind scikit-learn-style estimators and a small PyTorch-style
+``fastml.nn``. Subpackages are imported on first use, so ``import fastml`` is
+cheap.
+"""
+import importlib
+
+__version__ = "0.1.0"
+
+from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
+
+_SUBMODULES = (
+    "base", "cluster", "datasets", "decomposition", "ensemble", "exceptions",
+    "linear_model", "metrics", "model_selection", "naive_bayes", "neighbors",
+    "neural_network", "nn", "pipeline", "preprocessing", "tree", "utils",
+)
+
+__all__ = ["__version__", "get_num_threads", "set_num_threads", "show_config",
+           *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'fastml' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -1,0 +1,41 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Boundary for csrc/distance.c: typed buffers in, GIL released, status -> exception."""
+from libc.stdint cimport int64_t
+
+include "_common.pxi"
+
+cdef extern from "fastml.h" nogil:
+    int fm_pairwise_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
+                        int64_t d, int metric, double p, int same)
+    int fm_pairwise_f64(double *out, const double *X, const double *Y, int64_t n, int64_t m,
+                        int64_t d, int metric, double p, int same)
+    int fm_pairwise_direct_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
+                               int64_t d, int metric, double p)
+    int fm_pairwise_direct_f64(double *out, const double *X, const double *Y, int64_t n,
+                               int64_t m, int64_t d, int metric, double p)
+
+ctypedef fused floating:
+    float
+    double
+
+METRICS = {"euclidean": 0, "sqeuclidean": 1, "manhattan": 2, "chebyshev": 3,
+           "minkowski": 4, "cosine": 5, "hamming": 6}
+
+
+def pairwise(floating[:, ::1] out, const floating[:, ::1] X, const floating[:, ::1] Y,
+             int metric, double p, bint same, bint direct=False):
+    """out[i, j] = dist(X[i], Y[j]). Inputs are trusted (validated by the caller)."""
+    cdef int64_t n = X.shape[0], m = Y.shape[0], d = X.shape[1]
+    cdef int st
+    with nogil:
+        if floating is float:
+            if direct:
+                st = fm_pairwise_direct_f32(&out[0, 0], &X[0, 0], &Y[0, 0], n, m, d, metric, p)
+            else:
+                st = fm_pairwise_f32(&out[0, 0], &X[0, 0], &Y[0, 0], n, m, d, metric, p, same)
+        else:
+            if direct:
+                st = fm_pairwise_direct_f64(&out[0, 0], &X[0, 0], &Y[0, 0], n, m, d, metric, p)
+            else:
+                st = fm_pairwise_f64(&out[0, 0], &X[0, 0], &Y[0, 0], n, m, d, metric, p, same)
+    _check(st)

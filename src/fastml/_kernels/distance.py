@@ -1,0 +1,34 @@
+"""Pairwise-distance kernels (csrc/distance.c) behind one facade.
+
+Contract (checked by the caller, trusted here): X (n, d) and Y (m, d) are
+2-D, non-empty, finite, C-contiguous arrays of one dtype, float32 or float64;
+`metric` is a canonical name from METRICS; for "minkowski" p is finite and
+>= 1. The result has the input dtype.
+"""
+import numpy as np
+
+from ._backend import COMPILED, ensure_blas
+from .reference import distance as _reference
+
+if COMPILED:
+    from . import _distance
+
+METRICS = ("euclidean", "sqeuclidean", "manhattan", "chebyshev", "minkowski", "cosine",
+           "hamming")
+_IDS = {name: i for i, name in enumerate(METRICS)}
+_BLAS_METRICS = ("euclidean", "sqeuclidean", "cosine")
+
+
+def pairwise_distances(X, Y, metric, p=2.0, same=False, direct=False):
+    """(n, m) distance matrix. `same` says Y is X (diagonal set to exact 0).
+
+    direct=True forces the non-BLAS SIMD kernel (not for cosine); used by
+    tests to cover both euclidean paths.
+    """
+    if not COMPILED:
+        return _reference.pairwise_distances(X, Y, metric, p, same)
+    if metric in _BLAS_METRICS and not direct:
+        ensure_blas()
+    out = np.empty((X.shape[0], Y.shape[0]), dtype=X.dtype)
+    _distance.pairwise(out, X, Y, _IDS[metric], float(p), bool(same), bool(direct))
+    return out

@@ -1,0 +1,6 @@
+"""Pure-NumPy twins of every compiled kernel: the executable specification and
+the test oracle. Written for clarity, not speed (float64-capable; dtype in =
+dtype out). One module per kernel family."""
+from . import distance
+
+__all__ = ["distance"]

@@ -1,0 +1,221 @@
+"""Estimator base classes following scikit-learn's conventions.
+
+`fit` returns self, fitted attributes end in "_", hyper-parameters are the
+__init__ arguments stored unchanged (get_params/set_params/clone work), and
+`__sklearn_tags__` describes the estimator to scikit-learn's tools when
+scikit-learn is installed (it is never imported otherwise).
+"""
+import copy
+import inspect
+
+import numpy as np
+
+from .utils.validation import check_array, check_is_fitted, check_X_y
+
+__all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin",
+           "ClusterMixin", "clone"]
+
+
+class BaseEstimator:
+    """get_params/set_params, repr, input validation with n_features_in_."""
+
+    @classmethod
+    def _get_param_names(cls):
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        sig = inspect.signature(init)
+        names = []
+        for p in sig.parameters.values():
+            if p.name == "self" or p.kind == p.VAR_KEYWORD:
+                continue
+            if p.kind == p.VAR_POSITIONAL:
+                raise RuntimeError(f"{cls.__name__} must not take *args in __init__")
+            names.append(p.name)
+        return sorted(names)
+
+    def get_params(self, deep=True):
+        out = {}
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                for k, v in value.get_params().items():
+                    out[f"{name}__{k}"] = v
+            out[name] = value
+        return out
+
+    def set_params(self, **params):
+        if not params:
+            return self
+        valid = self.get_params(deep=True)
+        nested = {}
+        for key, value in params.items():
+            name, delim, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {sorted(self._get_param_names())!r}."
+                )
+            if delim:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+                valid[name] = value
+        for name, sub in nested.items():
+            valid[name].set_params(**sub)
+        return self
+
+    def __repr__(self):
+        defaults = {}
+        sig = inspect.signature(type(self).__init__)
+        for p in sig.parameters.values():
+            if p.default is not p.empty:
+                defaults[p.name] = p.default
+        parts = []
+        for name in self._get_param_names():
+            value = getattr(self, name, None)
+            default = defaults.get(name, inspect.Parameter.empty)
+            try:
+                same = value is default or bool(value == default)
+            except Exception:
+                same = False
+            if not same:
+                parts.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # ---- validation helpers used by fit/predict -----------------------------
+    def _validate_data(self, X, y=None, *, reset=True, dtype=(np.float64, np.float32),
+                       multi_output=False, y_numeric=False, ensure_min_samples=1):
+        """Validate X (and y). With reset=True record n_features_in_, else check it."""
+        if y is None:
+            X = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
+        else:
+            X, y = check_X_y(X, y, dtype=dtype, multi_output=multi_output,
+                             y_numeric=y_numeric, ensure_min_samples=ensure_min_samples)
+        self._check_n_features(X, reset=reset)
+        return X if y is None else (X, y)
+
+    def _check_n_features(self, X, reset):
+        n = X.shape[1]
+        if reset:
+            self.n_features_in_ = n
+            return
+        if not hasattr(self, "n_features_in_"):
+            return
+        if n != self.n_features_in_:
+            raise ValueError(
+                f"X has {n} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+
+    def _check_is_fitted(self, attributes=None):
+        check_is_fitted(self, attributes)
+
+    # ---- scikit-learn interoperability ---------------------------------------
+    def _fastml_tags(self):
+        """Overrides for __sklearn_tags__, e.g. {"poor_score": True}."""
+        return {}
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, Tags, TargetTags
+
+        tags = Tags(estimator_type=None, target_tags=TargetTags(required=False),
+                    transformer_tags=None, regressor_tags=None, classifier_tags=None,
+                    input_tags=InputTags())
+        kind = getattr(self, "_estimator_type", None)
+        if kind == "classifier":
+            from sklearn.utils import ClassifierTags
+            tags.estimator_type = "classifier"
+            tags.classifier_tags = ClassifierTags()
+            tags.target_tags.required = True
+        elif kind == "regressor":
+            from sklearn.utils import RegressorTags
+            tags.estimator_type = "regressor"
+            tags.regressor_tags = RegressorTags()
+            tags.target_tags.required = True
+        elif kind == "clusterer":
+            tags.estimator_type = "clusterer"
+        if isinstance(self, TransformerMixin):
+            from sklearn.utils import TransformerTags
+            tags.transformer_tags = TransformerTags()
+        for key, value in self._fastml_tags().items():
+            if key in ("allow_nan", "pairwise", "sparse", "positive_only"):
+                setattr(tags.input_tags, key, value)
+            elif key in ("poor_score",) and tags.classifier_tags is not None:
+                tags.classifier_tags.poor_score = value
+            elif key in ("poor_score",) and tags.regressor_tags is not None:
+                tags.regressor_tags.poor_score = value
+            elif key in ("multi_output", "single_output", "one_d_labels", "two_d_labels",
+                         "positive_only_target"):
+                setattr(tags.target_tags, key.replace("_target", ""), value)
+            elif key == "multi_class" and tags.classifier_tags is not None:
+                tags.classifier_tags.multi_class = value
+            elif key == "preserves_dtype" and tags.transformer_tags is not None:
+                tags.transformer_tags.preserves_dtype = value
+            else:
+                setattr(tags, key, value)
+        return tags
+
+
+class ClassifierMixin:
+    """Classifier: `score` is mean accuracy."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X, y, sample_weight=None):
+        y_pred = self.predict(X)
+        y = np.asarray(y)
+        hit = (y_pred == y).astype(np.float64)
+        if sample_weight is None:
+            return float(hit.mean())
+        w = np.asarray(sample_weight, dtype=np.float64)
+        return float((hit * w).sum() / w.sum())
+
+
+class RegressorMixin:
+    """Regressor: `score` is the coefficient of determination R^2."""
+
+    _estimator_type = "regressor"
+
+    def score(self, X, y, sample_weight=None):
+        y_pred = self.predict(X)
+        y = np.asarray(y, dtype=np.float64)
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+        if y.ndim == 1:
+            y, y_pred = y[:, None], np.asarray(y_pred, dtype=np.float64).reshape(-1, 1)
+        w = w[:, None]
+        num = (w * (y - y_pred) ** 2).sum(axis=0)
+        den = (w * (y - np.average(y, axis=0, weights=w[:, 0])) ** 2).sum(axis=0)
+        r2 = np.where(den > 0, 1.0 - num / np.where(den > 0, den, 1.0),
+                      np.where(num > 0, 0.0, 1.0))
+        return float(r2.mean())
+
+
+class TransformerMixin:
+    """Transformer: fit_transform = fit(X, y).transform(X)."""
+
+    def fit_transform(self, X, y=None, **fit_params):
+        return self.fit(X, y, **fit_params).transform(X)
+
+
+class ClusterMixin:
+    """Clusterer: fit_predict returns labels_."""
+
+    _estimator_type = "clusterer"
+
+    def fit_predict(self, X, y=None, **kwargs):
+        self.fit(X, y, **kwargs)
+        return self.labels_
+
+
+def clone(estimator, *, safe=True):
+    """A new unfitted estimator with the same parameters (deep-copied)."""
+    if isinstance(estimator, (list, tuple, set, frozenset)):
+        return type(estimator)(clone(e, safe=safe) for e in estimator)
+    if not hasattr(estimator, "get_params") or isinstance(estimator, type):
+        if not safe:
+            return copy.deepcopy(estimator)
+        raise TypeError(f"Cannot clone object {estimator!r}: it has no get_params method.")
+    params = estimator.get_params(deep=False)
+    new = type(estimator)(**{k: clone(v, safe=False) for k, v in params.items()})
+    return new

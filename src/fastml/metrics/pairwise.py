@@ -1,0 +1,94 @@
+"""Pairwise distances between the rows of two matrices."""
+import math
+import numbers
+
+import numpy as np
+
+from .._kernels import distance as _kd
+from ..utils.validation import check_array
+
+# user-facing names -> canonical kernel names
+_ALIASES = {
+    "euclidean": "euclidean", "l2": "euclidean",
+    "sqeuclidean": "sqeuclidean",
+    "manhattan": "manhattan", "cityblock": "manhattan", "l1": "manhattan",
+    "chebyshev": "chebyshev", "infinity": "chebyshev",
+    "minkowski": "minkowski",
+    "cosine": "cosine",
+    "hamming": "hamming",
+}
+PAIRWISE_METRICS = tuple(sorted(_ALIASES))
+
+
+def resolve_metric(metric, p=2):
+    """Validate (metric, p) and map them to a canonical kernel metric.
+
+    minkowski with p == 1, 2 or inf becomes manhattan, euclidean or chebyshev.
+    Returns (canonical_name, p).
+    """
+    if not isinstance(metric, str) or metric.lower() not in _ALIASES:
+        raise ValueError(
+            f"Unknown metric {metric!r}; expected one of {', '.join(PAIRWISE_METRICS)}."
+        )
+    name = _ALIASES[metric.lower()]
+    if name == "minkowski":
+        if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p) or p < 1:
+            raise ValueError(f"p must be a number >= 1 for the minkowski metric, got p={p!r}.")
+        if p == 1:
+            return "manhattan", 1.0
+        if p == 2:
+            return "euclidean", 2.0
+        if math.isinf(p):
+            return "chebyshev", math.inf
+    return name, float(p) if isinstance(p, numbers.Real) else 2.0
+
+
+def _check_n_jobs(n_jobs):
+    if n_jobs is None:
+        return
+    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None, a positive int or -1, got {n_jobs!r}.")
+
+
+def pairwise_distances(X, Y=None, metric="euclidean", *, p=2, n_jobs=None):
+    """Distance matrix between the rows of X and the rows of Y.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples_X, n_features)
+    Y : array-like of shape (n_samples_Y, n_features), default None
+        None means Y = X (the diagonal is then exactly 0).
+    metric : str
+        "euclidean", "sqeuclidean", "manhattan" (alias "cityblock"),
+        "chebyshev", "minkowski" (with p), "cosine" or "hamming" (fraction of
+        differing features).
+    p : float >= 1
+        Minkowski order.
+    n_jobs : int or None
+        Threads for this call (None: the value of fastml.set_num_threads).
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples_X, n_samples_Y), dtype float32 for float32
+        input (both arrays) and float64 otherwise.
+    """
+    name, p = resolve_metric(metric, p)
+    _check_n_jobs(n_jobs)
+    X = check_array(X, input_name="X")
+    same = Y is None or Y is X
+    if same:
+        Y = X
+    else:
+        Y = check_array(Y, input_name="Y")
+        if X.dtype != Y.dtype:
+            X = X.astype(np.float64)
+            Y = Y.astype(np.float64)
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(
+            f"Incompatible dimension for X and Y matrices: X.shape[1] == {X.shape[1]} "
+            f"while Y.shape[1] == {Y.shape[1]}."
+        )
+    from .._config import threads_scope
+
+    with threads_scope(n_jobs):
+        return _kd.pairwise_distances(X, Y, name, p, same)

@@ -1,0 +1,215 @@
+"""Input validation at the API edge.
+
+Kernels trust their inputs; everything a user passes goes through these
+functions once. Errors name the parameter and the offending value/shape.
+Messages follow scikit-learn's wording where tools depend on it (e.g.
+"Input X contains NaN.", "X has 3 features, but ... is expecting 4").
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from ..exceptions import DataConversionWarning, NotFittedError
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _is_sparse(X):
+    return hasattr(X, "tocsr") and hasattr(X, "nnz")
+
+
+def _assert_all_finite(X, input_name):
+    if X.dtype.kind not in "fc":
+        return
+    # np.isfinite over the whole array is one fast pass; only on failure do we
+    # look for which kind of bad value it is.
+    if not np.isfinite(X).all():
+        if np.isnan(X).any():
+            raise ValueError(f"Input {input_name} contains NaN.")
+        raise ValueError(
+            f"Input {input_name} contains infinity or a value too large for {X.dtype!r}."
+        )
+
+
+def check_array(
+    X,
+    *,
+    dtype=FLOAT_DTYPES,
+    ensure_2d=True,
+    allow_nd=False,
+    ensure_all_finite=True,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    copy=False,
+    order="C",
+    input_name="X",
+):
+    """Validate an array-like and return a NumPy array.
+
+    Parameters
+    ----------
+    dtype : dtype, tuple of dtypes, "numeric" or None
+        A tuple keeps the input's dtype when it is in the tuple and converts to
+        the first entry otherwise (float32 stays float32: no silent upcast).
+        "numeric" keeps any numeric dtype (object arrays become float64).
+        None keeps the dtype as is.
+    ensure_all_finite : bool
+        Reject NaN and +/-inf with a ValueError naming `input_name`.
+    order : "C" or None
+        "C" returns a C-contiguous array (copying only when needed). Read-only
+        inputs are accepted; they are copied only if `copy` is true.
+    """
+    if _is_sparse(X):
+        raise TypeError(
+            f"Sparse data was passed for {input_name}, but dense data is required. "
+            "Use X.toarray() to convert to a dense numpy array."
+        )
+    if isinstance(X, np.ndarray) and X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported for {input_name}.")
+    orig_dtype = getattr(X, "dtype", None)
+    if isinstance(dtype, tuple):
+        keep = orig_dtype is not None and any(orig_dtype == np.dtype(d) for d in dtype)
+        target = None if keep else dtype[0]
+    elif dtype == "numeric":
+        target = None
+        if orig_dtype is not None and (orig_dtype.kind in "OUSV"):
+            target = np.float64
+    else:
+        target = dtype
+    arr = np.asarray(X, dtype=target)
+    if arr.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported for {input_name}.")
+    if dtype == "numeric" and arr.dtype.kind in "OUS":
+        arr = arr.astype(np.float64)
+    if ensure_2d:
+        if arr.ndim == 0:
+            raise ValueError(
+                f"Expected 2D array for {input_name}, got scalar array instead:\n"
+                f"{input_name}={X!r}.\nReshape your data using array.reshape(1, -1)."
+            )
+        if arr.ndim == 1:
+            raise ValueError(
+                f"Expected 2D array for {input_name}, got 1D array instead "
+                f"(shape={arr.shape}). Reshape your data either using "
+                "array.reshape(-1, 1) if your data has a single feature or "
+                "array.reshape(1, -1) if it contains a single sample."
+            )
+        if arr.ndim > 2 and not allow_nd:
+            raise ValueError(
+                f"Found array with dim {arr.ndim} for {input_name}; expected <= 2."
+            )
+    if ensure_all_finite:
+        _assert_all_finite(arr, input_name)
+    if ensure_min_samples > 0 and arr.ndim >= 1:
+        n = arr.shape[0]
+        if n < ensure_min_samples:
+            raise ValueError(
+                f"Found array with {n} sample(s) (shape={arr.shape}) while a minimum "
+                f"of {ensure_min_samples} is required for {input_name}."
+            )
+    if ensure_min_features > 0 and arr.ndim == 2:
+        f = arr.shape[1]
+        if f < ensure_min_features:
+            raise ValueError(
+                f"Found array with {f} feature(s) (shape={arr.shape}) while a minimum "
+                f"of {ensure_min_features} is required for {input_name}."
+            )
+    if order == "C" and not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr)
+    elif copy and isinstance(X, np.ndarray) and np.may_share_memory(arr, X):
+        arr = arr.copy(order="C" if order == "C" else "K")
+    return arr
+
+
+def column_or_1d(y, *, warn=False, input_name="y"):
+    """Ravel a column vector (n, 1) to (n,), warning when `warn` is true."""
+    y = np.asarray(y)
+    if y.ndim == 1:
+        return y
+    if y.ndim == 2 and y.shape[1] == 1:
+        if warn:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please "
+                "change the shape of y to (n_samples, ), for example using ravel().",
+                DataConversionWarning,
+                stacklevel=3,
+            )
+        return y.ravel()
+    raise ValueError(
+        f"{input_name} should be a 1d array, got an array of shape {y.shape} instead."
+    )
+
+
+def check_consistent_length(*arrays):
+    lengths = [len(a) for a in arrays if a is not None]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: {lengths}"
+        )
+
+
+def check_X_y(X, y, *, dtype=FLOAT_DTYPES, multi_output=False, y_numeric=False,
+              ensure_min_samples=1):
+    """Validate X like check_array and y as a 1-D (or 2-D if multi_output) array."""
+    if y is None:
+        raise ValueError("y cannot be None: this estimator requires y to be passed.")
+    X = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
+    if multi_output:
+        y = check_array(y, dtype=None, ensure_2d=False, input_name="y")
+    else:
+        y = column_or_1d(y, warn=True)
+        if y.dtype.kind in "fc":
+            _assert_all_finite(y, "y")
+    if y_numeric and y.dtype.kind in "OUS":
+        y = y.astype(np.float64)
+    check_consistent_length(X, y)
+    return X, y
+
+
+def check_random_state(seed):
+    """None, int, RandomState or Generator -> np.random.RandomState-like object.
+
+    Returns the object itself for RandomState/Generator, a new seeded
+    RandomState for an int, and the global RandomState for None.
+    """
+    if seed is None or seed is np.random:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral):
+        if seed < 0 or seed >= 2**32:
+            raise ValueError(f"random_state must be in [0, 2**32), got {seed}.")
+        return np.random.RandomState(int(seed))
+    if isinstance(seed, (np.random.RandomState, np.random.Generator)):
+        return seed
+    raise ValueError(f"random_state={seed!r} cannot be used to seed a RandomState instance.")
+
+
+def check_is_fitted(estimator, attributes=None):
+    """Raise NotFittedError unless `estimator` has fitted attributes.
+
+    Fitted attributes are those ending in "_" (set by fit), or the names given.
+    """
+    if attributes is not None:
+        names = [attributes] if isinstance(attributes, str) else list(attributes)
+        fitted = all(hasattr(estimator, a) for a in names)
+    elif hasattr(estimator, "__sklearn_is_fitted__"):
+        fitted = estimator.__sklearn_is_fitted__()
+    else:
+        fitted = any(k.endswith("_") and not k.startswith("__") for k in vars(estimator))
+    if not fitted:
+        raise NotFittedError(
+            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' "
+            "with appropriate arguments before using this estimator."
+        )
+
+
+def check_classification_targets(y):
+    """Reject continuous targets for a classifier."""
+    y = np.asarray(y)
+    if y.dtype.kind == "f" and y.size and not np.all(np.mod(y, 1) == 0):
+        raise ValueError(
+            "Unknown label type: continuous. Maybe you are trying to fit a classifier, "
+            "which expects discrete classes on a regression target with continuous values."
+        )
+    if y.ndim != 1:
+        raise ValueError(f"Unknown label type: y has shape {y.shape}; expected (n_samples,).")
