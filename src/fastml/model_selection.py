@@ -1,0 +1,479 @@
+"""Model selection: splitting, cross-validation and grid search.
+
+Works with any estimator that follows scikit-learn's conventions (fastml's or
+scikit-learn's own): estimators are cloned through get_params, scored with
+`scoring` (see fastml.metrics.get_scorer) or their own `score`. Splits match
+scikit-learn's for KFold and StratifiedKFold with the same random_state.
+Parallel work (n_jobs) runs in threads: the compiled kernels and BLAS release
+the GIL, and nothing is pickled.
+"""
+import itertools
+import math
+import numbers
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .base import BaseEstimator, clone
+from .utils.validation import check_random_state
+
+__all__ = ["train_test_split", "KFold", "StratifiedKFold", "ParameterGrid", "cross_val_score",
+           "cross_validate", "GridSearchCV"]
+
+
+def _num_samples(x):
+    if hasattr(x, "shape") and len(x.shape) > 0:
+        return x.shape[0]
+    return len(x)
+
+
+def _safe_index(x, idx):
+    if x is None:
+        return None
+    if hasattr(x, "iloc"):
+        return x.iloc[idx]
+    if hasattr(x, "shape"):
+        return x[idx]
+    return [x[i] for i in idx]
+
+
+def _split_sizes(n, test_size, train_size, default_test=0.25):
+    if test_size is None and train_size is None:
+        test_size = default_test
+
+    def check(name, v):
+        if v is None:
+            return None
+        if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+            if not 0 < v < n:
+                raise ValueError(f"{name}={v} should be either positive and smaller than the "
+                                 f"number of samples {n} or a float in the (0, 1) range")
+            return "int"
+        if isinstance(v, numbers.Real):
+            if not 0 < v < 1:
+                raise ValueError(f"{name}={v} should be a float in the (0, 1) range or an int.")
+            return "float"
+        raise ValueError(f"Invalid value for {name}: {v!r}")
+
+    kt, kr = check("test_size", test_size), check("train_size", train_size)
+    n_test = None if kt is None else (math.ceil(test_size * n) if kt == "float" else test_size)
+    n_train = None if kr is None else (math.floor(train_size * n) if kr == "float"
+                                       else train_size)
+    if n_train is None:
+        n_train = n - n_test
+    elif n_test is None:
+        n_test = n - n_train
+    if n_train + n_test > n:
+        raise ValueError(f"The sum of train_size and test_size = {n_train + n_test}, should be "
+                         f"smaller than the number of samples {n}.")
+    if n_train == 0 or n_test == 0:
+        raise ValueError(f"With n_samples={n}, test_size={test_size} and train_size="
+                         f"{train_size}, one of the resulting sets is empty.")
+    return n_train, n_test
+
+
+def train_test_split(*arrays, test_size=None, train_size=None, random_state=None, shuffle=True,
+                     stratify=None):
+    """Split arrays into random train and test subsets.
+
+    Returns [a_train, a_test for a in arrays]. Without stratify the split is
+    scikit-learn's (same random_state -> same split). With stratify, each
+    class is split in proportion (largest-remainder rounding), so class
+    frequencies in train and test match y's.
+    """
+    if not arrays:
+        raise ValueError("At least one array required as input")
+    n = _num_samples(arrays[0])
+    for a in arrays[1:]:
+        if _num_samples(a) != n:
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"{[_num_samples(a) for a in arrays]}")
+    n_train, n_test = _split_sizes(n, test_size, train_size)
+    if not shuffle:
+        if stratify is not None:
+            raise ValueError("Stratified train/test split is not implemented for shuffle=False")
+        train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
+    elif stratify is None:
+        perm = check_random_state(random_state).permutation(n)
+        test, train = perm[:n_test], perm[n_test:n_test + n_train]
+    else:
+        train, test = _stratified_indices(np.asarray(stratify), n_train, n_test, random_state)
+    return list(itertools.chain.from_iterable(
+        (_safe_index(a, train), _safe_index(a, test)) for a in arrays))
+
+
+def _allocate(counts, total):
+    """Integer split of `total` over classes proportional to counts (largest remainder)."""
+    exact = counts * total / counts.sum()
+    out = np.floor(exact).astype(np.int64)
+    rest = total - out.sum()
+    order = np.argsort(-(exact - out), kind="stable")
+    out[order[:rest]] += 1
+    return np.minimum(out, counts)
+
+
+def _stratified_indices(y, n_train, n_test, random_state):
+    if y.ndim == 2:
+        y = np.array([" ".join(map(str, row)) for row in y])
+    classes, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError("The least populated class in y has only 1 member, which is too few. "
+                         "The minimum number of groups for any class cannot be less than 2.")
+    if n_test < len(classes) or n_train < len(classes):
+        raise ValueError(f"The train_size = {n_train} and test_size = {n_test} should be greater "
+                         f"or equal to the number of classes = {len(classes)}")
+    rng = check_random_state(random_state)
+    t_counts = _allocate(counts, n_test)
+    r_counts = _allocate(counts - t_counts, n_train) if n_train + n_test < len(y) else \
+        counts - t_counts
+    train, test = [], []
+    for k in range(len(classes)):
+        members = rng.permutation(np.flatnonzero(y_idx == k))
+        test.append(members[:t_counts[k]])
+        train.append(members[t_counts[k]:t_counts[k] + r_counts[k]])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+
+
+class KFold:
+    """K consecutive folds (shuffled first when shuffle=True); the first
+    n_samples % n_splits folds get one extra sample."""
+
+    def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
+        if not isinstance(n_splits, numbers.Integral) or n_splits < 2:
+            raise ValueError(f"k-fold cross-validation requires at least one train/test split "
+                             f"by setting n_splits=2 or more, got n_splits={n_splits}.")
+        if not shuffle and random_state is not None:
+            raise ValueError("Setting a random_state has no effect since shuffle is False. You "
+                             "should leave random_state to its default (None), or set "
+                             "shuffle=True.")
+        self.n_splits = int(n_splits)
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.n_splits
+
+    def _test_masks(self, X, y):
+        n = _num_samples(X)
+        if self.n_splits > n:
+            raise ValueError(f"Cannot have number of splits n_splits={self.n_splits} greater "
+                             f"than the number of samples: n_samples={n}.")
+        idx = np.arange(n)
+        if self.shuffle:
+            check_random_state(self.random_state).shuffle(idx)
+        sizes = np.full(self.n_splits, n // self.n_splits)
+        sizes[: n % self.n_splits] += 1
+        start = 0
+        for s in sizes:
+            yield idx[start:start + s]
+            start += s
+
+    def split(self, X, y=None, groups=None):
+        n = _num_samples(X)
+        for test in self._test_masks(X, y):
+            mask = np.zeros(n, dtype=bool)
+            mask[test] = True
+            yield np.flatnonzero(~mask), np.flatnonzero(mask)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(n_splits={self.n_splits}, random_state="
+                f"{self.random_state!r}, shuffle={self.shuffle})")
+
+
+class StratifiedKFold(KFold):
+    """K folds that preserve class frequencies (scikit-learn's allocation:
+    classes in order of first appearance, sorted labels dealt round-robin)."""
+
+    def split(self, X, y, groups=None):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        n = _num_samples(X)
+        if len(y) != n:
+            raise ValueError(f"X has {n} samples but y has {len(y)}.")
+        _, y_first, y_inv = np.unique(y, return_index=True, return_inverse=True)
+        _, perm = np.unique(y_first, return_inverse=True)
+        y_enc = perm[y_inv.ravel()]
+        n_classes = len(y_first)
+        counts = np.bincount(y_enc)
+        if self.n_splits > counts.max():
+            raise ValueError(f"n_splits={self.n_splits} cannot be greater than the number of "
+                             f"members in each class.")
+        y_order = np.sort(y_enc)
+        alloc = np.asarray([np.bincount(y_order[i::self.n_splits], minlength=n_classes)
+                            for i in range(self.n_splits)])
+        test_folds = np.empty(n, dtype=np.int64)
+        rng = check_random_state(self.random_state) if self.shuffle else None
+        for k in range(n_classes):
+            folds = np.arange(self.n_splits).repeat(alloc[:, k])
+            if rng is not None:
+                rng.shuffle(folds)
+            test_folds[y_enc == k] = folds
+        for i in range(self.n_splits):
+            yield np.flatnonzero(test_folds != i), np.flatnonzero(test_folds == i)
+
+
+def _is_classifier(est):
+    return getattr(est, "_estimator_type", None) == "classifier" or (
+        hasattr(est, "__sklearn_tags__") and
+        getattr(est.__sklearn_tags__(), "estimator_type", None) == "classifier")
+
+
+def check_cv(cv=5, y=None, *, classifier=False):
+    """int -> (Stratified)KFold; splitter objects and iterables pass through."""
+    if cv is None:
+        cv = 5
+    if isinstance(cv, numbers.Integral):
+        if classifier and y is not None and np.asarray(y).ndim == 1 and (
+                np.asarray(y).dtype.kind not in "f" or np.all(np.mod(y, 1) == 0)):
+            return StratifiedKFold(cv)
+        return KFold(cv)
+    if hasattr(cv, "split"):
+        return cv
+    splits = list(cv)
+    return _Predefined(splits)
+
+
+class _Predefined:
+    def __init__(self, splits):
+        self.splits = splits
+
+    def split(self, X=None, y=None, groups=None):
+        return iter(self.splits)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return len(self.splits)
+
+
+def _score_all(scorers, est, X, y):
+    return {name: float(s(est, X, y)) for name, s in scorers.items()}
+
+
+def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
+                   return_train_score, return_estimator, error_score):
+    est = clone(estimator)
+    if params:
+        est.set_params(**params)
+    Xtr, Xte = _safe_index(X, train), _safe_index(X, test)
+    ytr, yte = _safe_index(y, train), _safe_index(y, test)
+    t0 = time.perf_counter()
+    out = {}
+    try:
+        if ytr is None:
+            est.fit(Xtr, **(fit_params or {}))
+        else:
+            est.fit(Xtr, ytr, **(fit_params or {}))
+    except Exception:
+        if error_score == "raise":
+            raise
+        out["fit_time"] = time.perf_counter() - t0
+        out["score_time"] = 0.0
+        out["test"] = {name: float(error_score) for name in scorers}
+        if return_train_score:
+            out["train"] = dict(out["test"])
+        out["estimator"] = est
+        return out
+    out["fit_time"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    out["test"] = _score_all(scorers, est, Xte, yte)
+    out["score_time"] = time.perf_counter() - t1
+    if return_train_score:
+        out["train"] = _score_all(scorers, est, Xtr, ytr)
+    if return_estimator:
+        out["estimator"] = est
+    return out
+
+
+def _scorers(estimator, scoring):
+    from .metrics import check_scoring
+
+    if scoring is None or callable(scoring) or isinstance(scoring, str):
+        return {"score": check_scoring(estimator, scoring)}, True
+    if isinstance(scoring, dict):
+        return {k: check_scoring(estimator, v) for k, v in scoring.items()}, False
+    return {k: check_scoring(estimator, k) for k in scoring}, False
+
+
+def _run(tasks, n_jobs):
+    from ._config import resolve_n_jobs
+
+    n = 1 if n_jobs is None else resolve_n_jobs(n_jobs)
+    if n <= 1 or len(tasks) <= 1:
+        return [t() for t in tasks]
+    with ThreadPoolExecutor(max_workers=min(n, len(tasks))) as pool:
+        return list(pool.map(lambda t: t(), tasks))
+
+
+def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
+                   params=None, return_train_score=False, return_estimator=False,
+                   error_score=np.nan):
+    """Fit and score `estimator` on each split; dict of arrays fit_time,
+    score_time, test_score (test_<name> for multi-metric), optionally train_*
+    and estimator."""
+    splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
+    scorers, single = _scorers(estimator, scoring)
+    splits = list(splitter.split(X, y, groups))
+    tasks = [lambda tr=tr, te=te: _fit_and_score(estimator, X, y, tr, te, scorers, None, params,
+                                                 return_train_score, return_estimator,
+                                                 error_score)
+             for tr, te in splits]
+    results = _run(tasks, n_jobs)
+    out = {"fit_time": np.array([r["fit_time"] for r in results]),
+           "score_time": np.array([r["score_time"] for r in results])}
+    if return_estimator:
+        out["estimator"] = [r["estimator"] for r in results]
+    for name in scorers:
+        key = "score" if single else name
+        out[f"test_{key}"] = np.array([r["test"][name] for r in results])
+        if return_train_score:
+            out[f"train_{key}"] = np.array([r["train"][name] for r in results])
+    return out
+
+
+def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
+                    params=None, error_score=np.nan):
+    """Array of test scores, one per split."""
+    if scoring is not None and not (callable(scoring) or isinstance(scoring, str)):
+        raise ValueError("cross_val_score takes a single scoring; use cross_validate for "
+                         "several.")
+    return cross_validate(estimator, X, y, groups=groups, scoring=scoring, cv=cv, n_jobs=n_jobs,
+                          params=params, error_score=error_score)["test_score"]
+
+
+class ParameterGrid:
+    """Iterate over the cartesian product of a dict (or list of dicts) of lists."""
+
+    def __init__(self, param_grid):
+        if isinstance(param_grid, dict):
+            param_grid = [param_grid]
+        if not isinstance(param_grid, (list, tuple)):
+            raise TypeError(f"Parameter grid should be a dict or a list, got: {param_grid!r}")
+        for grid in param_grid:
+            if not isinstance(grid, dict):
+                raise TypeError(f"Parameter grid is not a dict ({grid!r})")
+            for k, v in grid.items():
+                if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__") or len(v) == 0:
+                    raise ValueError(f"Parameter grid for parameter {k!r} needs to be a "
+                                     f"non-empty sequence, got: {v!r}")
+        self.param_grid = list(param_grid)
+
+    def __iter__(self):
+        for grid in self.param_grid:
+            keys = sorted(grid)
+            for values in itertools.product(*(grid[k] for k in keys)):
+                yield dict(zip(keys, values))
+
+    def __len__(self):
+        return sum(math.prod(len(v) for v in g.values()) for g in self.param_grid)
+
+
+class GridSearchCV(BaseEstimator):
+    """Exhaustive search over a parameter grid with cross-validation.
+
+    n_jobs fits (candidate, split) pairs in threads. With refit=True the best
+    parameters are refitted on all data (best_estimator_) and predict,
+    predict_proba, decision_function, transform and score delegate to it.
+    """
+
+    def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True, cv=None,
+                 return_train_score=False, error_score=np.nan):
+        self.estimator = estimator
+        self.param_grid = param_grid
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.cv = cv
+        self.return_train_score = return_train_score
+        self.error_score = error_score
+
+    @property
+    def _estimator_type(self):
+        return getattr(self.estimator, "_estimator_type", None)
+
+    def fit(self, X, y=None, **fit_params):
+        candidates = list(ParameterGrid(self.param_grid))
+        splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
+        scorers, single = _scorers(self.estimator, self.scoring)
+        if not single and self.refit is True:
+            raise ValueError("For multi-metric scoring, refit must be the name of the scorer "
+                             "used to pick the best parameters, or False.")
+        splits = list(splitter.split(X, y))
+        tasks = [lambda p=p, tr=tr, te=te: _fit_and_score(
+                     self.estimator, X, y, tr, te, scorers, p, fit_params,
+                     self.return_train_score, False, self.error_score)
+                 for p in candidates for tr, te in splits]
+        results = _run(tasks, self.n_jobs)
+        n_s = len(splits)
+        res = {"params": candidates}
+        for key in ("fit_time", "score_time"):
+            arr = np.array([r[key] for r in results]).reshape(len(candidates), n_s)
+            res[f"mean_{key}"], res[f"std_{key}"] = arr.mean(1), arr.std(1)
+        all_keys = sorted({k for p in candidates for k in p})
+        for k in all_keys:
+            res[f"param_{k}"] = np.ma.masked_array([p.get(k) for p in candidates],
+                                                   mask=[k not in p for p in candidates],
+                                                   dtype=object)
+        for name in scorers:
+            key = "score" if single else name
+            for part in (("test", "train") if self.return_train_score else ("test",)):
+                arr = np.array([r[part][name] for r in results]).reshape(len(candidates), n_s)
+                for i in range(n_s):
+                    res[f"split{i}_{part}_{key}"] = arr[:, i]
+                res[f"mean_{part}_{key}"] = arr.mean(1)
+                res[f"std_{part}_{key}"] = arr.std(1)
+            mean = res[f"mean_test_{key}"]
+            filled = np.where(np.isnan(mean), -np.inf, mean)
+            # rank 1 = best; ties share the smallest rank (scipy's "min" method)
+            order = np.sort(filled)[::-1]
+            res[f"rank_test_{key}"] = np.searchsorted(-order, -filled, side="left").astype(
+                np.int32) + 1
+        self.cv_results_ = res
+        self.n_splits_ = n_s
+        self.multimetric_ = not single
+        refit_key = "score" if single else self.refit
+        if self.refit is not False:
+            self.best_index_ = int(np.argmin(res[f"rank_test_{refit_key}"]))
+            self.best_params_ = candidates[self.best_index_]
+            self.best_score_ = float(res[f"mean_test_{refit_key}"][self.best_index_])
+            t0 = time.perf_counter()
+            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_)
+            if y is None:
+                self.best_estimator_.fit(X, **fit_params)
+            else:
+                self.best_estimator_.fit(X, y, **fit_params)
+            self.refit_time_ = time.perf_counter() - t0
+            self.scorer_ = scorers[next(iter(scorers))] if single else scorers[self.refit]
+            if hasattr(self.best_estimator_, "classes_"):
+                self.classes_ = self.best_estimator_.classes_
+            if hasattr(self.best_estimator_, "n_features_in_"):
+                self.n_features_in_ = self.best_estimator_.n_features_in_
+        return self
+
+    def _best(self):
+        if not hasattr(self, "best_estimator_"):
+            from .exceptions import NotFittedError
+            raise NotFittedError("This GridSearchCV instance was not fitted with refit=True; "
+                                 "call fit with refit enabled first.")
+        return self.best_estimator_
+
+    def predict(self, X):
+        return self._best().predict(X)
+
+    def predict_proba(self, X):
+        return self._best().predict_proba(X)
+
+    def predict_log_proba(self, X):
+        return self._best().predict_log_proba(X)
+
+    def decision_function(self, X):
+        return self._best().decision_function(X)
+
+    def transform(self, X):
+        return self._best().transform(X)
+
+    def inverse_transform(self, X):
+        return self._best().inverse_transform(X)
+
+    def score(self, X, y=None):
+        return float(self.scorer_(self._best(), X, y))
