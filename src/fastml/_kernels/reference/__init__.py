@@ -2,5 +2,6 @@
 the test oracle. Written for clarity, not speed (float64-capable; dtype in =
 dtype out). One module per kernel family."""
 from . import distance
+from . import activation, dense, dropout, loss  # nn-core
 
 __all__ = ["distance"]

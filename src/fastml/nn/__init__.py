@@ -1,0 +1,11 @@
+"""fastml.nn: a small PyTorch-style neural-network package.
+
+Tensor with reverse-mode autograd, functional ops backed by compiled
+forward/backward kernels (``fastml.nn.functional``, also ``F``), and seeding.
+"""
+from .tensor import (Parameter, Tensor, as_tensor, cat, concat, enable_grad,  # noqa: F401
+                     is_grad_enabled, make_op, no_grad, set_grad_enabled, stack)
+from ._random import initial_seed, manual_seed  # noqa: F401
+from .gradcheck import gradcheck  # noqa: F401
+from . import functional  # noqa: F401
+from . import functional as F  # noqa: F401

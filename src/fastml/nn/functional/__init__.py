@@ -1,0 +1,9 @@
+"""fastml.nn.functional: differentiable ops, each a compiled forward/backward
+pair behind fastml._kernels (NumPy twins with FASTML_BACKEND=reference)."""
+from .activation import (elu, identity, leaky_relu, log_softmax, relu, sigmoid,  # noqa: F401
+                         softmax, tanh)
+from .dense import linear  # noqa: F401
+from .dropout import dropout  # noqa: F401
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
+                   cross_entropy, hinge_embedding_loss, hinge_loss, huber_loss, kl_div,
+                   l1_loss, mse_loss, nll_loss, smooth_l1_loss)

@@ -1,0 +1,38 @@
+"""Input checks shared by fastml.nn.functional ops (the API edge)."""
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def float_tensor(x, name):
+    """x as a floating Tensor (arrays are wrapped; dtype is kept)."""
+    if not isinstance(x, Tensor):
+        x = Tensor(x)
+    if x.data.dtype.kind != "f":
+        raise ValueError(f"{name} must be a floating tensor, got dtype {x.data.dtype}")
+    return x
+
+
+def contiguous(a):
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+def target_array(target, like, name="target"):
+    """A target as a C-contiguous array of like's dtype and shape (never needs grad)."""
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t.shape != like.shape:
+        raise ValueError(f"{name} shape {t.shape} does not match input shape {like.shape}")
+    return contiguous(t.astype(like.dtype, copy=False))
+
+
+def check_reduction(reduction, allowed=("mean", "sum", "none")):
+    if reduction not in allowed:
+        raise ValueError(f"reduction must be one of {allowed}, got {reduction!r}")
+
+
+def norm_dim(dim, ndim, name="dim"):
+    if ndim == 0:
+        raise ValueError(f"{name}: input must have at least one dimension")
+    if not -ndim <= dim < ndim:
+        raise ValueError(f"{name}={dim} is out of range for a {ndim}-d input")
+    return dim % ndim
