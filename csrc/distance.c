@@ -146,20 +146,31 @@ DECLARE_TILE(f64, double, avx512)
                     o[j] = v < 0 ? 0 : (v > 2 ? 2 : v);                                        \
                 }                                                                              \
             } else {                                                                           \
+                /* pass 1 (vectorisable): expand, flag possible cancellation */                \
+                int need = 0;                                                                  \
                 for (int64_t j = 0; j < m; j++) {                                              \
                     const T s = a + yn[j];                                                     \
-                    T v = o[j] + s;                                                            \
-                    if (v < (T)FM_CANCEL_TAU * s) { /* recompute exactly */                    \
-                        const T *x = X + i * d, *y = Y + j * d;                                \
-                        v = 0;                                                                 \
-                        for (int64_t k = 0; k < d; k++) {                                      \
-                            const T t = x[k] - y[k];                                           \
-                            v += t * t;                                                        \
+                    const T v = o[j] + s;                                                      \
+                    need |= v < (T)FM_CANCEL_TAU * s;                                          \
+                    o[j] = v < 0 ? 0 : v;                                                      \
+                }                                                                              \
+                /* pass 2 (rare): recompute flagged pairs with the direct formula */          \
+                if (need) {                                                                    \
+                    const T *x = X + i * d;                                                    \
+                    for (int64_t j = 0; j < m; j++) {                                          \
+                        if (o[j] < (T)FM_CANCEL_TAU * (a + yn[j])) {                           \
+                            const T *y = Y + j * d;                                            \
+                            T v = 0;                                                           \
+                            for (int64_t k = 0; k < d; k++) {                                  \
+                                const T t = x[k] - y[k];                                       \
+                                v += t * t;                                                    \
+                            }                                                                  \
+                            o[j] = v;                                                          \
                         }                                                                      \
                     }                                                                          \
-                    v = v < 0 ? 0 : v;                                                         \
-                    o[j] = metric == FM_METRIC_EUCLIDEAN ? SQRT(v) : v;                        \
                 }                                                                              \
+                if (metric == FM_METRIC_EUCLIDEAN)                                             \
+                    for (int64_t j = 0; j < m; j++) o[j] = SQRT(o[j]);                         \
             }                                                                                  \
             if (same && i < m) o[i] = 0;                                                       \
         }                                                                                      \

@@ -1,0 +1,88 @@
+"""Package-level behaviour: import cost, configuration report, dispatch control
+through the environment, and the reference backend."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import fastml
+from fastml._kernels import COMPILED
+
+
+def _run(code, **env):
+    full_env = dict(os.environ, **env)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=full_env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_import_is_fast_and_lazy():
+    out = _run("""
+        import sys, time
+        t = time.perf_counter()
+        import fastml
+        dt = time.perf_counter() - t
+        heavy = [m for m in ("numba", "scipy", "scipy.linalg", "sklearn", "torch")
+                 if m in sys.modules]
+        print(dt, heavy)
+    """)
+    dt, heavy = out.split(" ", 1)
+    assert float(dt) < 0.3
+    assert heavy.strip() == "[]"
+
+
+def test_show_config_reports_everything(capsys):
+    fastml.show_config()
+    text = capsys.readouterr().out
+    assert fastml.__version__ in text
+    assert "blas" in text
+    if COMPILED:
+        for word in ("compiler", "openmp", "threads", "distance="):
+            assert word in text
+
+
+@pytest.mark.skipif(not COMPILED, reason="needs the compiled runtime")
+def test_set_num_threads_round_trip():
+    prev = fastml.get_num_threads()
+    try:
+        fastml.set_num_threads(1)
+        assert fastml.get_num_threads() == 1
+        fastml.set_num_threads(3)
+        assert fastml.get_num_threads() == 3
+    finally:
+        fastml.set_num_threads(prev)
+    with pytest.raises(ValueError, match="n must be an int"):
+        fastml.set_num_threads("two")
+
+
+@pytest.mark.skipif(not COMPILED, reason="needs the compiled runtime")
+def test_environment_mask_lowers_the_dispatch_level():
+    code = "from fastml._kernels import runtime; print(runtime.cpu_level(), runtime.cpu_level_hw())"
+    level, hw = _run(code, FASTML_DISABLE_CPU_FEATURES="AVX512F,AVX2").split()
+    assert level == "baseline"
+    level2, _ = _run(code, FASTML_DISABLE_CPU_FEATURES="avx512f").split()
+    assert level2 == ("avx2" if hw in ("avx2", "avx512") else "baseline")
+
+
+def test_reference_backend_runs_without_compiled_modules():
+    out = _run("""
+        import sys
+        import numpy as np
+        import fastml
+        from fastml.metrics import pairwise_distances
+        from fastml._kernels import BACKEND
+        X = np.arange(12.0).reshape(4, 3)
+        print(BACKEND, pairwise_distances(X, metric="manhattan")[0, 3],
+              any(m.startswith("fastml._kernels._") and m != "fastml._kernels._backend"
+                  for m in sys.modules))
+    """, FASTML_BACKEND="reference")
+    assert out.split() == ["reference", "27.0", "False"]
+
+
+def test_unknown_backend_is_rejected():
+    proc = subprocess.run([sys.executable, "-c", "import fastml"], capture_output=True,
+                          text=True, env=dict(os.environ, FASTML_BACKEND="gpu"))
+    assert proc.returncode != 0 and "FASTML_BACKEND='gpu'" in proc.stderr

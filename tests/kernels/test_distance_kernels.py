@@ -1,0 +1,99 @@
+"""Compiled pairwise-distance kernels against their NumPy twin.
+
+Matrix: dtype x feature counts that hit every vector tail x odd row counts x
+metric x SIMD level; plus both euclidean paths (BLAS expansion and direct).
+"""
+import numpy as np
+import pytest
+
+from fastml._kernels import COMPILED
+from fastml._kernels import distance as kd
+from fastml._kernels.reference import distance as ref
+
+FEATURES = (1, 7, 8, 9, 15, 16, 17, 1023)
+METRICS = ("euclidean", "sqeuclidean", "manhattan", "chebyshev", "minkowski", "cosine",
+           "hamming")
+
+
+def _tol(dtype, d, metric):
+    # float32 rounding grows with the reduction length; the BLAS path also
+    # differs from the direct sum in summation order.
+    if dtype == np.float32:
+        return dict(rtol=2e-6 * np.sqrt(d) + 1e-6, atol=2e-6 * np.sqrt(d))
+    return dict(rtol=1e-12 * np.sqrt(d) + 1e-13, atol=1e-12 * np.sqrt(d))
+
+
+def _data(rng, n, m, d, dtype, metric):
+    if metric == "hamming":  # few distinct values so that equal entries occur
+        X = rng.integers(0, 3, size=(n, d)).astype(dtype)
+        Y = rng.integers(0, 3, size=(m, d)).astype(dtype)
+    else:
+        X = rng.standard_normal((n, d)).astype(dtype)
+        Y = rng.standard_normal((m, d)).astype(dtype)
+    return X, Y
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("d", FEATURES)
+@pytest.mark.parametrize("metric", METRICS)
+def test_matches_reference(cpu_level, rng, dtype, d, metric):
+    n, m = (5, 3) if d == 1023 else (37, 41)
+    X, Y = _data(rng, n, m, d, dtype, metric)
+    p = 3.0 if metric == "minkowski" else 2.0
+    got = kd.pairwise_distances(X, Y, metric, p)
+    want = ref.pairwise_distances(X.astype(np.float64), Y.astype(np.float64), metric, p)
+    assert got.dtype == dtype and got.shape == (n, m)
+    np.testing.assert_allclose(got, want, **_tol(dtype, d, metric))
+
+
+@pytest.mark.skipif(not COMPILED, reason="direct path is a compiled-kernel option")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+@pytest.mark.parametrize("n,m,d", [(1, 1, 1), (9, 33, 64), (65, 7, 130), (130, 70, 31)])
+def test_euclidean_paths_agree(cpu_level, rng, dtype, metric, n, m, d):
+    X, Y = _data(rng, n, m, d, dtype, metric)
+    blas = kd.pairwise_distances(X, Y, metric)
+    direct = kd.pairwise_distances(X, Y, metric, direct=True)
+    want = ref.pairwise_distances(X.astype(np.float64), Y.astype(np.float64), metric)
+    np.testing.assert_allclose(direct, want, **_tol(dtype, d, metric))
+    np.testing.assert_allclose(blas, want, **_tol(dtype, d, metric))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_near_duplicates_keep_relative_accuracy(rng, dtype):
+    # Points far from the origin and very close to each other: the norm
+    # expansion alone would cancel to garbage; recomputation must catch it.
+    d = 64
+    base = rng.standard_normal(d) * 1000
+    X = (base + 1e-3 * rng.standard_normal((20, d))).astype(dtype)
+    Y = (base + 1e-3 * rng.standard_normal((30, d))).astype(dtype)
+    got = kd.pairwise_distances(X, Y, "euclidean")
+    want = ref.pairwise_distances(X.astype(np.float64), Y.astype(np.float64), "euclidean")
+    rtol = 1e-3 if dtype == np.float32 else 1e-9
+    np.testing.assert_allclose(got, want, rtol=rtol)
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_same_has_exact_zero_diagonal(rng, metric):
+    X = rng.standard_normal((50, 40)) * 100 + 5
+    D = kd.pairwise_distances(X, X, metric, 3.0, same=True)
+    assert np.all(np.diag(D) == 0)
+    np.testing.assert_allclose(D, D.T, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.skipif(not COMPILED, reason="threads only exist for compiled kernels")
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "minkowski", "cosine"])
+def test_thread_count_does_not_change_results(rng, metric):
+    import fastml
+
+    X = rng.standard_normal((300, 40)).astype(np.float32)
+    Y = rng.standard_normal((257, 40)).astype(np.float32)
+    prev = fastml.get_num_threads()
+    try:
+        fastml.set_num_threads(1)
+        one = kd.pairwise_distances(X, Y, metric, 3.0)
+        fastml.set_num_threads(2)
+        two = kd.pairwise_distances(X, Y, metric, 3.0)
+    finally:
+        fastml.set_num_threads(prev)
+    np.testing.assert_array_equal(one, two)
