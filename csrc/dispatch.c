@@ -27,6 +27,10 @@ static const struct {
     int max_level;
 } fm_families[FM_FAM_COUNT] = {
     {"distance", FM_LEVEL_AVX512},
+    {"recurrent", FM_LEVEL_AVX512},
+    {"pool2d", FM_LEVEL_AVX512},
+    {"batchnorm", FM_LEVEL_AVX512},
+    {"kmeans", FM_LEVEL_AVX512},
 };
 
 static int fm_level_hw = -1;

@@ -40,6 +40,10 @@ extern "C" {
 /* SIMD kernel families; add one line here and one in dispatch.c per family. */
 enum fm_family {
     FM_FAM_DISTANCE = 0,
+    FM_FAM_RECURRENT,
+    FM_FAM_POOL2D,
+    FM_FAM_BATCHNORM,
+    FM_FAM_KMEANS,
     FM_FAM_COUNT
 };
 
@@ -107,6 +111,146 @@ FM_API int fm_pairwise_direct_f64(double *out, const double *X, const double *Y,
 /* Row squared norms: out[i] = sum_k X[i,k]^2. */
 FM_API void fm_sqnorms_f32(float *out, const float *X, int64_t n, int64_t d);
 FM_API void fm_sqnorms_f64(double *out, const double *X, int64_t n, int64_t d);
+
+/* ---- recurrent layers: LSTM and vanilla RNN (recurrent.c, recurrent_simd.c) */
+/* One layer, one direction, time-major rows (row t*B + b). G = 4 (LSTM gates
+ * i, f, g, o) or 1 (RNN): x (T*B, I), w_ih (G*H, I), w_hh (G*H, H),
+ * bias (G*H) = b_ih + b_hh or NULL, h0/c0 (B, H), y (T*B, H) = h_1..h_T.
+ * LSTM forward also writes c_all (T*B, H) and activated gates (T*B, 4H) for the
+ * backward. Backward writes (not accumulates) all gradients; dx and dbias may be
+ * NULL (not needed), dhn/dcn may be NULL (zero). Needs BLAS. relu != 0 selects
+ * ReLU instead of tanh for the RNN. */
+FM_API int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
+                               const float *h0, const float *c0, const float *w_ih,
+                               const float *w_hh, const float *bias, int64_t T, int64_t B,
+                               int64_t I, int64_t H);
+FM_API int fm_lstm_forward_f64(double *y, double *c_all, double *gates, const double *x,
+                               const double *h0, const double *c0, const double *w_ih,
+                               const double *w_hh, const double *bias, int64_t T, int64_t B,
+                               int64_t I, int64_t H);
+FM_API int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
+                                float *dbias, const float *dy, const float *dhn,
+                                const float *dcn, const float *x, const float *h0,
+                                const float *c0, const float *w_ih, const float *w_hh,
+                                const float *y, const float *c_all, const float *gates,
+                                int64_t T, int64_t B, int64_t I, int64_t H);
+FM_API int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
+                                double *dw_hh, double *dbias, const double *dy,
+                                const double *dhn, const double *dcn, const double *x,
+                                const double *h0, const double *c0, const double *w_ih,
+                                const double *w_hh, const double *y, const double *c_all,
+                                const double *gates, int64_t T, int64_t B, int64_t I,
+                                int64_t H);
+FM_API int fm_rnn_forward_f32(float *y, const float *x, const float *h0, const float *w_ih,
+                              const float *w_hh, const float *bias, int64_t T, int64_t B,
+                              int64_t I, int64_t H, int relu);
+FM_API int fm_rnn_forward_f64(double *y, const double *x, const double *h0, const double *w_ih,
+                              const double *w_hh, const double *bias, int64_t T, int64_t B,
+                              int64_t I, int64_t H, int relu);
+FM_API int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
+                               const float *dy, const float *dhn, const float *x,
+                               const float *h0, const float *w_ih, const float *w_hh,
+                               const float *y, int64_t T, int64_t B, int64_t I, int64_t H,
+                               int relu);
+FM_API int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
+                               double *dbias, const double *dy, const double *dhn,
+                               const double *x, const double *h0, const double *w_ih,
+                               const double *w_hh, const double *y, int64_t T, int64_t B,
+                               int64_t I, int64_t H, int relu);
+
+/* ---- conv2d (conv2d.c) --------------------------------------------------- */
+/* NCHW cross-correlation, x (N, C, H, W), w (K, C/groups, R, S), b (K) or NULL,
+ * y (N, K, OH, OW), OH = (H + 2*pad_h - dil_h*(R-1) - 1) / stride_h + 1 (>= 1).
+ * im2col panels of several images + BLAS (needs fm_set_blas). Backward writes
+ * (not accumulates) dx, dw, db; each may be NULL (not needed). */
+typedef struct {
+    int64_t N, C, H, W, K, R, S, OH, OW;
+    int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
+} fm_conv2d_geom;
+FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const float *b,
+                                 const fm_conv2d_geom *g);
+FM_API int fm_conv2d_forward_f64(double *y, const double *x, const double *w, const double *b,
+                                 const fm_conv2d_geom *g);
+FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *w, const fm_conv2d_geom *g);
+FM_API int fm_conv2d_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *w, const fm_conv2d_geom *g);
+
+/* ---- 2-D pooling (pool2d.c, pool2d_simd.c) ------------------------------- */
+/* x (NC, H, W) planes -> y (NC, OH, OW); padding counts as -inf (max) or 0
+ * (avg). argmax (NC, OH, OW) int32 = ih*W + iw inside the plane; the first
+ * maximum in row-major window order wins, a NaN is the maximum (first NaN).
+ * avg divides by kh*kw (count_include_pad) or by the in-bounds count.
+ * Backward writes all of dx. Global average pooling: x (NC, L) -> y (NC). */
+typedef struct {
+    int64_t NC, H, W, OH, OW, kh, kw, stride_h, stride_w, pad_h, pad_w;
+} fm_pool2d_geom;
+FM_API int fm_maxpool2d_forward_f32(float *y, int32_t *argmax, const float *x,
+                                    const fm_pool2d_geom *g);
+FM_API int fm_maxpool2d_forward_f64(double *y, int32_t *argmax, const double *x,
+                                    const fm_pool2d_geom *g);
+FM_API int fm_maxpool2d_backward_f32(float *dx, const float *dy, const int32_t *argmax,
+                                     const fm_pool2d_geom *g);
+FM_API int fm_maxpool2d_backward_f64(double *dx, const double *dy, const int32_t *argmax,
+                                     const fm_pool2d_geom *g);
+FM_API int fm_avgpool2d_forward_f32(float *y, const float *x, const fm_pool2d_geom *g,
+                                    int count_include_pad);
+FM_API int fm_avgpool2d_forward_f64(double *y, const double *x, const fm_pool2d_geom *g,
+                                    int count_include_pad);
+FM_API int fm_avgpool2d_backward_f32(float *dx, const float *dy, const fm_pool2d_geom *g,
+                                     int count_include_pad);
+FM_API int fm_avgpool2d_backward_f64(double *dx, const double *dy, const fm_pool2d_geom *g,
+                                     int count_include_pad);
+FM_API int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L);
+FM_API int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L);
+FM_API int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L);
+FM_API int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L);
+
+/* ---- batch norm (batchnorm.c, batchnorm_simd.c) -------------------------- */
+/* x viewed as (N, C, L), L = H*W (1 for (N, C) input); statistics per channel
+ * over N*L values, two-pass with float64 accumulation. Training: writes y,
+ * save_mean, save_invstd = 1/sqrt(biased var + eps) (C each) and, when
+ * running_mean/var are not NULL, updates them in place with momentum (unbiased
+ * var). weight/bias may be NULL (1 / 0). Backward: mean/invstd are the saved
+ * statistics (training) or running mean and 1/sqrt(running var + eps) (eval);
+ * writes dx, dweight, dbias, each may be NULL. */
+FM_API int fm_batchnorm_forward_train_f32(float *y, float *save_mean, float *save_invstd,
+                                          float *running_mean, float *running_var,
+                                          const float *x, const float *weight, const float *bias,
+                                          int64_t N, int64_t C, int64_t L, double momentum,
+                                          double eps);
+FM_API int fm_batchnorm_forward_train_f64(double *y, double *save_mean, double *save_invstd,
+                                          double *running_mean, double *running_var,
+                                          const double *x, const double *weight,
+                                          const double *bias, int64_t N, int64_t C, int64_t L,
+                                          double momentum, double eps);
+FM_API int fm_batchnorm_forward_eval_f32(float *y, const float *x, const float *mean,
+                                         const float *invstd, const float *weight,
+                                         const float *bias, int64_t N, int64_t C, int64_t L);
+FM_API int fm_batchnorm_forward_eval_f64(double *y, const double *x, const double *mean,
+                                         const double *invstd, const double *weight,
+                                         const double *bias, int64_t N, int64_t C, int64_t L);
+FM_API int fm_batchnorm_backward_f32(float *dx, float *dweight, float *dbias, const float *dy,
+                                     const float *x, const float *mean, const float *invstd,
+                                     const float *weight, int64_t N, int64_t C, int64_t L,
+                                     int training);
+FM_API int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
+                                     const double *dy, const double *x, const double *mean,
+                                     const double *invstd, const double *weight, int64_t N,
+                                     int64_t C, int64_t L, int training);
+
+/* ---- k-means (kmeans.c, kmeans_simd.c) ---------------------------------- */
+/* One Lloyd step. X is n x d, C is k x d, sw (n) sample weights or NULL (= 1).
+ * Out: labels[n] (nearest centre, lowest index on ties), mind[n] (its squared
+ * distance), *inertia = sum_i sw_i mind_i; if `update` != 0 also
+ * sums[k, d] = sum over rows assigned to c of sw_i x_i and wsum[k] = their
+ * weight (float64 for both dtypes). Bitwise independent of the thread count. */
+FM_API int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
+                              float *mind, const float *X, const float *sw, const float *C,
+                              int64_t n, int64_t d, int64_t k, int update);
+FM_API int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
+                              double *mind, const double *X, const double *sw, const double *C,
+                              int64_t n, int64_t d, int64_t k, int update);
 
 #ifdef __cplusplus
 }

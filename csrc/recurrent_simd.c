@@ -1,0 +1,89 @@
+/* recurrent_simd.c -- ISA-specific element-wise LSTM/RNN cell kernels (see
+ * simd.h for how this file is built once per level; the kernels themselves
+ * are in recurrent_simd_tmpl.h, instantiated for float and double).
+ *
+ * float32 uses a vectorised exp (Cephes range reduction + degree-6
+ * polynomial, ~2 ulp on the clamped range) for sigmoid and tanh, because the
+ * libm calls would otherwise dominate the per-step time of small cells.
+ * float64 is for accuracy work and calls libm lane by lane.
+ */
+#include <math.h>
+
+#include "fastml.h"
+#include "simd.h"
+
+/* exp(x) for float lanes; x is clamped to [-87, 88] so 2^n stays a normal. */
+static inline __attribute__((always_inline)) fm_vf32 vexp_f32(fm_vf32 x) {
+    const fm_vf32 hi = fm_vset1_f32(88.0f), lo = fm_vset1_f32(-87.0f);
+    fm_vi32 m = x > hi;
+    x = (fm_vf32)((m & (fm_vi32)hi) | (~m & (fm_vi32)x));
+    m = x < lo;
+    x = (fm_vf32)((m & (fm_vi32)lo) | (~m & (fm_vi32)x));
+    /* n = round(x / ln 2) with the 1.5 * 2^23 trick (|x / ln 2| < 2^22). */
+    const fm_vf32 magic = fm_vset1_f32(12582912.0f);
+    fm_vf32 n = (x * 1.44269504088896341f + magic) - magic;
+    fm_vf32 r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    fm_vf32 p = fm_vset1_f32(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    fm_vi32 e = (__builtin_convertvector(n, fm_vi32) + 127) << 23;
+    return p * (fm_vf32)e;
+}
+
+static inline __attribute__((always_inline)) fm_vf32 vsigmoid_f32(fm_vf32 x) {
+    return 1.0f / (1.0f + vexp_f32(-x));
+}
+
+/* tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|): no overflow, and the
+ * absolute error stays ~1 ulp of 1 near 0. */
+static inline __attribute__((always_inline)) fm_vf32 vtanh_f32(fm_vf32 x) {
+    fm_vf32 a = fm_vabs_f32(x);
+    fm_vf32 e = vexp_f32(-2.0f * a);
+    fm_vf32 t = (1.0f - e) / (1.0f + e);
+    return (fm_vf32)((fm_vi32)t | ((fm_vi32)x & (int32_t)0x80000000));
+}
+
+static inline fm_vf64 vsigmoid_f64(fm_vf64 x) {
+    fm_vf64 r;
+    for (int k = 0; k < FM_VL_f64; k++) r[k] = 1.0 / (1.0 + exp(-x[k]));
+    return r;
+}
+
+static inline fm_vf64 vtanh_f64(fm_vf64 x) {
+    fm_vf64 r;
+    for (int k = 0; k < FM_VL_f64; k++) r[k] = tanh(x[k]);
+    return r;
+}
+
+#define T float
+#define SUF f32
+#define V fm_vf32
+#define VL FM_VL_f32
+#define VSIG vsigmoid_f32
+#define VTANH vtanh_f32
+#include "recurrent_simd_tmpl.h"
+#undef T
+#undef SUF
+#undef V
+#undef VL
+#undef VSIG
+#undef VTANH
+
+#define T double
+#define SUF f64
+#define V fm_vf64
+#define VL FM_VL_f64
+#define VSIG vsigmoid_f64
+#define VTANH vtanh_f64
+#include "recurrent_simd_tmpl.h"
+#undef T
+#undef SUF
+#undef V
+#undef VL
+#undef VSIG
+#undef VTANH

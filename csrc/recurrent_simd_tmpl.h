@@ -1,0 +1,144 @@
+/* recurrent_simd_tmpl.h -- element-wise LSTM/RNN cell kernels, one instance
+ * per element type (included by recurrent_simd.c with T, SUF, V, VL, VSIG,
+ * VTANH defined). All arrays are row-major with B rows; each row is handled
+ * in vectors of VL lanes, and the row tail runs through the same vector code
+ * on a zero-padded copy, so every element takes the same arithmetic path.
+ *
+ * Layouts: gates rows are [i | f | g | o], each H wide (PyTorch order).
+ */
+
+#define VLOAD FM_CAT(fm_vload_, SUF)
+#define VSTORE FM_CAT(fm_vstore_, SUF)
+#define VSET1 FM_CAT(fm_vset1_, SUF)
+
+/* Load n <= VL elements (zero padded) / store the first n lanes. */
+static inline V FM_CAT(vload_part_, SUF)(const T *p, int64_t n) {
+    if (n == VL) return VLOAD(p);
+    T buf[VL] = {0};
+    memcpy(buf, p, (size_t)n * sizeof(T));
+    return VLOAD(buf);
+}
+static inline void FM_CAT(vstore_part_, SUF)(T *p, V v, int64_t n) {
+    if (n == VL) {
+        VSTORE(p, v);
+        return;
+    }
+    T buf[VL];
+    VSTORE(buf, v);
+    memcpy(p, buf, (size_t)n * sizeof(T));
+}
+#define LDP FM_CAT(vload_part_, SUF)
+#define STP FM_CAT(vstore_part_, SUF)
+
+/* Forward LSTM cell for one time step.
+ * gates (B, 4H): in = x W_ih^T + h_prev W_hh^T (bias not yet added);
+ *                out = activated gates (sigmoid i, f, o; tanh g), kept for BPTT.
+ * c (B, H) out: f * c_prev + i * g;  h (B, H) out: o * tanh(c), row stride ldh.
+ * bias (4H) = b_ih + b_hh, or NULL. */
+void FM_ISA_FN(FM_CAT(fm_lstm_cell_fwd_, SUF))(T *gates, T *c, T *h, int64_t ldh,
+                                               const T *c_prev, const T *bias, int64_t B,
+                                               int64_t H) {
+    const V zero = VSET1(0);
+    for (int64_t b = 0; b < B; b++) {
+        T *g = gates + b * 4 * H;
+        T *cr = c + b * H;
+        T *hr = h + b * ldh;
+        const T *cp = c_prev + b * H;
+        for (int64_t j = 0; j < H; j += VL) {
+            const int64_t n = H - j < VL ? H - j : VL;
+            V gi = LDP(g + j, n), gf = LDP(g + H + j, n);
+            V gg = LDP(g + 2 * H + j, n), go = LDP(g + 3 * H + j, n);
+            if (bias) {
+                gi += LDP(bias + j, n);
+                gf += LDP(bias + H + j, n);
+                gg += LDP(bias + 2 * H + j, n);
+                go += LDP(bias + 3 * H + j, n);
+            }
+            gi = VSIG(gi);
+            gf = VSIG(gf);
+            gg = VTANH(gg);
+            go = VSIG(go);
+            V cv = gf * LDP(cp + j, n) + gi * gg;
+            V hv = go * VTANH(cv) + zero;
+            STP(g + j, gi, n);
+            STP(g + H + j, gf, n);
+            STP(g + 2 * H + j, gg, n);
+            STP(g + 3 * H + j, go, n);
+            STP(cr + j, cv, n);
+            STP(hr + j, hv, n);
+        }
+    }
+}
+
+/* Backward LSTM cell for one time step.
+ * dgates (B, 4H) out: gradient w.r.t. the pre-activation gates.
+ * dc (B, H) in: dL/dc_t through c_{t+1}; out: dL/dc_{t-1}.
+ * dh (B, H): dL/dh_t (all paths). gates, c: this step's saved activations;
+ * c_prev: c_{t-1} (c0 at t = 0). */
+void FM_ISA_FN(FM_CAT(fm_lstm_cell_bwd_, SUF))(T *dgates, T *dc, const T *dh,
+                                               const T *gates, const T *c, const T *c_prev,
+                                               int64_t B, int64_t H) {
+    const V one = VSET1(1);
+    for (int64_t b = 0; b < B; b++) {
+        T *dg = dgates + b * 4 * H;
+        T *dcr = dc + b * H;
+        const T *g = gates + b * 4 * H;
+        const T *cr = c + b * H, *cp = c_prev + b * H, *dhr = dh + b * H;
+        for (int64_t j = 0; j < H; j += VL) {
+            const int64_t n = H - j < VL ? H - j : VL;
+            V i = LDP(g + j, n), f = LDP(g + H + j, n);
+            V gg = LDP(g + 2 * H + j, n), o = LDP(g + 3 * H + j, n);
+            V dhv = LDP(dhr + j, n);
+            V tc = VTANH(LDP(cr + j, n));
+            V dcv = LDP(dcr + j, n) + dhv * o * (one - tc * tc);
+            V di = dcv * gg, dgg = dcv * i, df = dcv * LDP(cp + j, n), dov = dhv * tc;
+            STP(dg + j, di * i * (one - i), n);
+            STP(dg + H + j, df * f * (one - f), n);
+            STP(dg + 2 * H + j, dgg * (one - gg * gg), n);
+            STP(dg + 3 * H + j, dov * o * (one - o), n);
+            STP(dcr + j, dcv * f, n);
+        }
+    }
+}
+
+/* Forward vanilla-RNN activation in place: y = act(y + bias), y (B, H),
+ * act = tanh (relu == 0) or relu. */
+void FM_ISA_FN(FM_CAT(fm_rnn_act_fwd_, SUF))(T *y, const T *bias, int64_t B, int64_t H,
+                                             int relu) {
+    const V zero = VSET1(0);
+    for (int64_t b = 0; b < B; b++) {
+        T *yr = y + b * H;
+        for (int64_t j = 0; j < H; j += VL) {
+            const int64_t n = H - j < VL ? H - j : VL;
+            V v = LDP(yr + j, n);
+            if (bias) v += LDP(bias + j, n);
+            v = relu ? FM_CAT(fm_vmax_, SUF)(v, zero) : VTANH(v);
+            STP(yr + j, v, n);
+        }
+    }
+}
+
+/* Backward RNN activation: dg = dh * act'(.), written from the output y
+ * (tanh' = 1 - y^2, relu' = [y > 0]). All (B, H). */
+void FM_ISA_FN(FM_CAT(fm_rnn_act_bwd_, SUF))(T *dg, const T *dh, const T *y, int64_t B,
+                                             int64_t H, int relu) {
+    const V zero = VSET1(0), one = VSET1(1);
+    for (int64_t b = 0; b < B; b++) {
+        for (int64_t j = 0; j < H; j += VL) {
+            const int64_t n = H - j < VL ? H - j : VL;
+            V yv = LDP(y + b * H + j, n), d = LDP(dh + b * H + j, n);
+            V r;
+            if (relu)
+                r = (V)((__typeof__((yv > zero)))(d) & (yv > zero));
+            else
+                r = d * (one - yv * yv);
+            STP(dg + b * H + j, r, n);
+        }
+    }
+}
+
+#undef VLOAD
+#undef VSTORE
+#undef VSET1
+#undef LDP
+#undef STP

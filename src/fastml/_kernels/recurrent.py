@@ -1,0 +1,85 @@
+"""LSTM / vanilla-RNN sequence kernels (csrc/recurrent.c) behind one facade.
+
+Contract (checked by fastml.nn's RNN/LSTM modules, trusted here): all arrays
+C-contiguous, one dtype (float32 or float64); x (T*B, I) time-major, h0/c0
+(B, H), w_ih (G*H, I), w_hh (G*H, H), bias (G*H,) = b_ih + b_hh or None, with
+G = 4 for the LSTM (gates i, f, g, o) and 1 for the RNN; T, B >= 1.
+Backward returns fresh gradient arrays (dx is None when need_dx is False).
+"""
+import numpy as np
+
+from ._backend import COMPILED, ensure_blas
+from .reference import recurrent as _reference
+
+if COMPILED:
+    from . import _recurrent
+
+
+def _fn(name, dtype):
+    # Explicit fused-type specialisation: optional (None) buffers would
+    # otherwise confuse Cython's dispatch on the first argument.
+    return getattr(_recurrent, name)["double" if dtype == np.float64 else "float"]
+
+
+def lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B):
+    """-> y (T*B, H) hidden states, c_all (T*B, H) cells, gates (T*B, 4H)."""
+    if not COMPILED:
+        return _reference.lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B)
+    ensure_blas()
+    H = h0.shape[1]
+    y = np.empty((T * B, H), x.dtype)
+    c_all = np.empty((T * B, H), x.dtype)
+    gates = np.empty((T * B, 4 * H), x.dtype)
+    _fn("lstm_forward", x.dtype)(y, c_all, gates, x, h0, c0, w_ih, w_hh, bias, T, B)
+    return y, c_all, gates
+
+
+def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, need_dx=True):
+    """-> dx, dh0, dc0, dw_ih, dw_hh, dbias. dhn/dcn (B, H) or None."""
+    if not COMPILED:
+        out = _reference.lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates,
+                                       T, B)
+        return (out[0] if need_dx else None,) + out[1:]
+    ensure_blas()
+    dt = x.dtype
+    H = h0.shape[1]
+    dx = np.empty(x.shape, dt) if need_dx else None
+    dh0 = np.empty((B, H), dt)
+    dc0 = np.empty((B, H), dt)
+    dw_ih = np.empty(w_ih.shape, dt)
+    dw_hh = np.empty(w_hh.shape, dt)
+    dbias = np.empty(4 * H, dt)
+    _fn("lstm_backward", x.dtype)(dx, dh0, dc0, dw_ih, dw_hh, dbias, dy,
+                             None if dhn is None else dhn.reshape(-1),
+                             None if dcn is None else dcn.reshape(-1),
+                             x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B)
+    return dx, dh0, dc0, dw_ih, dw_hh, dbias
+
+
+def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu=False):
+    """-> y (T*B, H); act = tanh, or relu when relu is True."""
+    if not COMPILED:
+        return _reference.rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu)
+    ensure_blas()
+    y = np.empty((T * B, h0.shape[1]), x.dtype)
+    _fn("rnn_forward", x.dtype)(y, x, h0, w_ih, w_hh, bias, T, B, bool(relu))
+    return y
+
+
+def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
+    """-> dx, dh0, dw_ih, dw_hh, dbias. dhn (B, H) or None."""
+    if not COMPILED:
+        out = _reference.rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu)
+        return (out[0] if need_dx else None,) + out[1:]
+    ensure_blas()
+    dt = x.dtype
+    H = h0.shape[1]
+    dx = np.empty(x.shape, dt) if need_dx else None
+    dh0 = np.empty((B, H), dt)
+    dw_ih = np.empty(w_ih.shape, dt)
+    dw_hh = np.empty(w_hh.shape, dt)
+    dbias = np.empty(H, dt)
+    _fn("rnn_backward", x.dtype)(dx, dh0, dw_ih, dw_hh, dbias, dy,
+                            None if dhn is None else dhn.reshape(-1),
+                            x, h0, w_ih, w_hh, y, T, B, bool(relu))
+    return dx, dh0, dw_ih, dw_hh, dbias

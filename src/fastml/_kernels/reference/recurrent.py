@@ -1,0 +1,87 @@
+"""Pure-NumPy twin of csrc/recurrent.c (LSTM / vanilla RNN over a sequence).
+
+Same contract and layouts as the compiled kernels (see fastml.h): one layer,
+one direction, time-major rows x (T*B, I); gates in PyTorch order i, f, g, o;
+bias = b_ih + b_hh or None. Written step by step for clarity; dtype in =
+dtype out.
+"""
+import numpy as np
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B):
+    """-> y (T*B, H), c_all (T*B, H), gates (T*B, 4H) activated."""
+    H = h0.shape[1]
+    dt = x.dtype
+    gates = (x @ w_ih.T).astype(dt)
+    y = np.empty((T * B, H), dt)
+    c_all = np.empty((T * B, H), dt)
+    h, c = h0, c0
+    for t in range(T):
+        rows = slice(t * B, (t + 1) * B)
+        z = gates[rows] + h @ w_hh.T
+        if bias is not None:
+            z = z + bias
+        i, f = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H])
+        g, o = np.tanh(z[:, 2 * H:3 * H]), _sigmoid(z[:, 3 * H:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        gates[rows] = np.concatenate([i, f, g, o], axis=1)
+        c_all[rows], y[rows] = c, h
+    return y, c_all, gates
+
+
+def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B):
+    """-> dx, dh0, dc0, dw_ih, dw_hh, dbias (dhn/dcn (B, H) or None)."""
+    H = h0.shape[1]
+    dt = x.dtype
+    dG = np.empty_like(gates)
+    dh = dy[(T - 1) * B:].copy()
+    if dhn is not None:
+        dh += dhn.reshape(B, H)
+    dc = np.zeros((B, H), dt) if dcn is None else dcn.reshape(B, H).copy()
+    for t in range(T - 1, -1, -1):
+        rows = slice(t * B, (t + 1) * B)
+        g4 = gates[rows]
+        i, f, g, o = g4[:, :H], g4[:, H:2 * H], g4[:, 2 * H:3 * H], g4[:, 3 * H:]
+        tc = np.tanh(c_all[rows])
+        cp = c_all[(t - 1) * B:t * B] if t else c0
+        dc = dc + dh * o * (1 - tc * tc)
+        dG[rows] = np.concatenate([dc * g * i * (1 - i), dc * cp * f * (1 - f),
+                                   dc * i * (1 - g * g), dh * tc * o * (1 - o)], axis=1)
+        dc = dc * f
+        dh = dG[rows] @ w_hh + (dy[(t - 1) * B:t * B] if t else 0)
+    h_prev = np.concatenate([h0, y[:(T - 1) * B]], axis=0)
+    return (dG @ w_ih, dh.astype(dt), dc.astype(dt), dG.T @ x, dG.T @ h_prev, dG.sum(axis=0))
+
+
+def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu):
+    H = h0.shape[1]
+    y = np.empty((T * B, H), x.dtype)
+    h = h0
+    for t in range(T):
+        z = x[t * B:(t + 1) * B] @ w_ih.T + h @ w_hh.T
+        if bias is not None:
+            z = z + bias
+        h = np.maximum(z, 0) if relu else np.tanh(z)
+        y[t * B:(t + 1) * B] = h
+    return y
+
+
+def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu):
+    """-> dx, dh0, dw_ih, dw_hh, dbias."""
+    H = h0.shape[1]
+    dG = np.empty_like(y)
+    dh = dy[(T - 1) * B:].copy()
+    if dhn is not None:
+        dh += dhn.reshape(B, H)
+    for t in range(T - 1, -1, -1):
+        rows = slice(t * B, (t + 1) * B)
+        yt = y[rows]
+        dG[rows] = dh * (yt > 0) if relu else dh * (1 - yt * yt)
+        dh = dG[rows] @ w_hh + (dy[(t - 1) * B:t * B] if t else 0)
+    h_prev = np.concatenate([h0, y[:(T - 1) * B]], axis=0)
+    return dG @ w_ih, dh.astype(y.dtype), dG.T @ x, dG.T @ h_prev, dG.sum(axis=0)
