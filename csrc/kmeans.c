@@ -1,0 +1,121 @@
+/* kmeans.c -- one Lloyd iteration for k-means: nearest-centre assignment
+ * (kmeans_simd.c, dispatched per ISA level) fused with the centroid sums.
+ *
+ * Determinism: rows are cut into chunks whose size depends only on (n, k, d),
+ * never on the thread count; each chunk accumulates its own partial sums
+ * (float64) sequentially, and the partials are added in chunk order. So the
+ * sums, weights and inertia are bitwise identical for any number of threads.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fastml.h"
+
+#define KM_CHUNK_MIN 2048            /* rows per chunk at least */
+#define KM_PARTIAL_BUDGET (1 << 22)  /* doubles of partial sums at most (32 MiB) */
+
+#define DECLARE_ASSIGN(SUF, T, ISA)                                                          \
+    void fm_kmeans_assign_##SUF##_##ISA(int32_t *labels, T *mind, const T *X, int64_t nr,    \
+                                        const T *packed, int64_t k, int64_t d);              \
+    int fm_kmeans_panel_width_##SUF##_##ISA(void);
+DECLARE_ASSIGN(f32, float, baseline)
+DECLARE_ASSIGN(f64, double, baseline)
+#ifdef FM_HAVE_X86_ISA
+DECLARE_ASSIGN(f32, float, avx2)
+DECLARE_ASSIGN(f64, double, avx2)
+DECLARE_ASSIGN(f32, float, avx512)
+DECLARE_ASSIGN(f64, double, avx512)
+#define IF_X86(...) __VA_ARGS__
+#else
+#define IF_X86(...)
+#endif
+
+/* Chunk length for n rows: >= KM_CHUNK_MIN, and few enough chunks that the
+ * per-chunk partial sums (k*d + k + 1 doubles each) fit the budget. */
+static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
+    int64_t per = k * d + k + 1;
+    int64_t max_chunks = KM_PARTIAL_BUDGET / (per > 0 ? per : 1);
+    if (max_chunks < 1) max_chunks = 1;
+    int64_t c = (n + max_chunks - 1) / max_chunks;
+    return c < KM_CHUNK_MIN ? KM_CHUNK_MIN : c;
+}
+
+#define DEFINE_KMEANS(SUF, T)                                                                  \
+    typedef void (*assign_fn_##SUF)(int32_t *, T *, const T *, int64_t, const T *, int64_t,    \
+                                    int64_t);                                                  \
+    static void pick_assign_##SUF(assign_fn_##SUF *fn, int *P) {                               \
+        switch (fm_family_level(FM_FAM_KMEANS)) {                                              \
+        IF_X86(case FM_LEVEL_AVX512: *fn = fm_kmeans_assign_##SUF##_avx512;                    \
+               *P = fm_kmeans_panel_width_##SUF##_avx512(); return;                            \
+               case FM_LEVEL_AVX2: *fn = fm_kmeans_assign_##SUF##_avx2;                        \
+               *P = fm_kmeans_panel_width_##SUF##_avx2(); return;)                             \
+        default: *fn = fm_kmeans_assign_##SUF##_baseline;                                      \
+            *P = fm_kmeans_panel_width_##SUF##_baseline(); return;                             \
+        }                                                                                      \
+    }                                                                                          \
+                                                                                               \
+    FM_API int fm_kmeans_step_##SUF(double *sums, double *wsum, double *inertia,               \
+                                    int32_t *labels, T *mind, const T *X, const T *sw,         \
+                                    const T *C, int64_t n, int64_t d, int64_t k, int update) { \
+        assign_fn_##SUF assign;                                                                \
+        int P;                                                                                 \
+        pick_assign_##SUF(&assign, &P);                                                        \
+        const int64_t npanels = (k + P - 1) / P;                                               \
+        const int64_t chunk = km_chunk(n, k, d);                                               \
+        const int64_t nchunks = (n + chunk - 1) / chunk;                                       \
+        const int64_t per = update ? k * d + k + 1 : 1; /* partial: sums | wsum | inertia */  \
+        T *packed = (T *)malloc((size_t)(npanels * P * d) * sizeof(T));                        \
+        double *part = (double *)calloc((size_t)(nchunks * per), sizeof(double));              \
+        if (!packed || !part) {                                                                \
+            free(packed);                                                                      \
+            free(part);                                                                        \
+            return FM_ENOMEM;                                                                  \
+        }                                                                                      \
+        for (int64_t c = 0; c < npanels * P; c++)                                              \
+            for (int64_t j = 0; j < d; j++)                                                    \
+                packed[(c / P) * P * d + j * P + c % P] = c < k ? C[c * d + j] : (T)0;         \
+        const int nt = fm_threads_for(3.0 * (double)n * (double)(k + 2) * (double)d);          \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(nt)")                       \
+        for (int64_t ch = 0; ch < nchunks; ch++) {                                             \
+            const int64_t i0 = ch * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;               \
+            assign(labels + i0, mind + i0, X + i0 * d, i1 - i0, packed, k, d);                 \
+            double *ps = part + ch * per;                                                      \
+            double *pw = ps + k * d, *pin = update ? pw + k : ps;                              \
+            double in = 0;                                                                     \
+            for (int64_t i = i0; i < i1; i++) {                                                \
+                const double w = sw ? (double)sw[i] : 1.0;                                     \
+                in += w * (double)mind[i];                                                     \
+                if (update) {                                                                  \
+                    const int64_t l = labels[i];                                               \
+                    const T *x = X + i * d;                                                    \
+                    double *s = ps + l * d;                                                    \
+                    for (int64_t j = 0; j < d; j++) s[j] += w * (double)x[j];                  \
+                    pw[l] += w;                                                                \
+                }                                                                              \
+            }                                                                                  \
+            *pin = in;                                                                         \
+        }                                                                                      \
+        double tot = 0;                                                                        \
+        for (int64_t ch = 0; ch < nchunks; ch++) tot += part[ch * per + per - 1];              \
+        *inertia = tot;                                                                        \
+        if (update) { /* fixed chunk order per output element */                              \
+            const int64_t m = k * d + k;                                                       \
+            const int ntr = fm_threads_for((double)m * (double)nchunks);                       \
+            _Pragma("omp parallel for schedule(static) num_threads(ntr)")                      \
+            for (int64_t e = 0; e < m; e++) {                                                  \
+                double s = 0;                                                                  \
+                for (int64_t ch = 0; ch < nchunks; ch++) s += part[ch * per + e];              \
+                if (e < k * d)                                                                 \
+                    sums[e] = s;                                                               \
+                else                                                                           \
+                    wsum[e - k * d] = s;                                                       \
+            }                                                                                  \
+        }                                                                                      \
+        free(packed);                                                                          \
+        free(part);                                                                            \
+        return FM_OK;                                                                          \
+    }
+
+DEFINE_KMEANS(f32, float)
+DEFINE_KMEANS(f64, double)

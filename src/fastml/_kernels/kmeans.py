@@ -1,0 +1,35 @@
+"""k-means Lloyd step (csrc/kmeans.c) behind one facade.
+
+Contract (checked by the caller, trusted here): X (n, d) and C (k, d) are
+C-contiguous, finite, of one dtype (float32 or float64), n, k >= 1;
+sample_weight is None or a (n,) array of X's dtype.
+"""
+import numpy as np
+
+from ._backend import COMPILED
+from .reference import kmeans as _reference
+
+if COMPILED:
+    from . import _kmeans
+
+
+def lloyd_step(X, C, sample_weight=None, update=True):
+    """Assign every row of X to its nearest centre and (update=True) sum them.
+
+    Returns (labels int32 (n,), mind (n,) squared distance to that centre in
+    X's dtype, inertia float, sums float64 (k, d) or None, wsum float64 (k,)
+    or None).
+    """
+    if not COMPILED:
+        return _reference.lloyd_step(X, C, sample_weight, update)
+    n, d = X.shape
+    k = C.shape[0]
+    labels = np.empty(n, dtype=np.int32)
+    mind = np.empty(n, dtype=X.dtype)
+    sums = np.empty((k, d) if update else (1, 1), dtype=np.float64)
+    wsum = np.empty(k if update else 1, dtype=np.float64)
+    sw = np.empty(0, dtype=X.dtype) if sample_weight is None else sample_weight
+    inertia = _kmeans.step(sums, wsum, labels, mind, X, sw, C, bool(update))
+    if not update:
+        return labels, mind, inertia, None, None
+    return labels, mind, inertia, sums, wsum

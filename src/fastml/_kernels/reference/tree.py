@@ -1,0 +1,1 @@
+"""NumPy twin of csrc/tree.c (decision-tree growth on binned features)."""

@@ -1,0 +1,367 @@
+"""KMeans and MiniBatchKMeans with scikit-learn's semantics.
+
+Each Lloyd iteration is one call of the compiled step (fastml._kernels.kmeans:
+nearest-centre assignment fused with the centroid sums, OpenMP, deterministic
+for any thread count); initialisation is greedy k-means++ like scikit-learn's.
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from .._kernels import distance as _kdist
+from .._kernels import kmeans as _kk
+from ..base import BaseEstimator, ClusterMixin, TransformerMixin
+from ..exceptions import ConvergenceWarning
+from ..utils.validation import check_array, check_is_fitted, check_random_state
+
+__all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
+
+
+def _check_sample_weight(sample_weight, X):
+    n = X.shape[0]
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        return np.full(n, sample_weight, dtype=X.dtype)
+    sw = np.asarray(sample_weight, dtype=X.dtype)
+    if sw.ndim != 1 or sw.shape[0] != n:
+        raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
+    if not np.isfinite(sw).all() or (sw < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    return np.ascontiguousarray(sw)
+
+
+def _sqdist(A, B):
+    """(len(A), len(B)) squared euclidean distances in A's dtype."""
+    return _kdist.pairwise_distances(np.ascontiguousarray(A), np.ascontiguousarray(B),
+                                     "sqeuclidean")
+
+
+def _kmeans_plusplus(X, n_clusters, sw, random_state, n_local_trials=None):
+    """Greedy k-means++ (as scikit-learn): each new centre is the best of
+    2 + log(k) candidates sampled proportionally to D(x)^2."""
+    n, d = X.shape
+    w = np.ones(n) if sw is None else sw.astype(np.float64)
+    centers = np.empty((n_clusters, d), dtype=X.dtype)
+    indices = np.full(n_clusters, -1, dtype=np.int64)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
+    center_id = random_state.choice(n, p=w / w.sum())
+    centers[0] = X[center_id]
+    indices[0] = center_id
+    closest = _sqdist(X[center_id:center_id + 1], X)[0].astype(np.float64)
+    pot = closest @ w
+    for c in range(1, n_clusters):
+        rand_vals = random_state.uniform(size=n_local_trials) * pot
+        cand = np.searchsorted(np.cumsum(w * closest), rand_vals)
+        np.clip(cand, None, n - 1, out=cand)
+        dist = np.minimum(closest, _sqdist(X[cand], X).astype(np.float64))
+        pots = dist @ w
+        best = int(np.argmin(pots))
+        pot, closest = pots[best], dist[best]
+        centers[c] = X[cand[best]]
+        indices[c] = cand[best]
+    return centers, indices
+
+
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
+                    n_local_trials=None):
+    """(centers, indices) chosen by greedy k-means++."""
+    X = check_array(X)
+    if n_clusters > X.shape[0]:
+        raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
+    sw = _check_sample_weight(sample_weight, X)
+    return _kmeans_plusplus(X, n_clusters, sw, check_random_state(random_state),
+                            n_local_trials)
+
+
+def _relocate_empty(X, sw, sums, wsum, labels, mind):
+    """Move empty clusters onto the points farthest from their centres (as
+    scikit-learn): those points leave their old cluster's sums."""
+    empty = np.flatnonzero(wsum == 0)
+    if empty.size == 0:
+        return
+    far = np.argsort(-mind.astype(np.float64), kind="stable")[:empty.size]
+    for new, idx in zip(empty, far):
+        w = 1.0 if sw is None else float(sw[idx])
+        old = labels[idx]
+        x = X[idx].astype(np.float64)
+        sums[old] -= w * x
+        wsum[old] -= w
+        sums[new] = w * x
+        wsum[new] = w
+
+
+def _lloyd(X, sw, centers, max_iter, tol):
+    """Lloyd iterations from `centers`; returns labels, inertia, centers, n_iter."""
+    labels_old = None
+    for it in range(max_iter):
+        labels, mind, _, sums, wsum = _kk.lloyd_step(X, centers, sw, update=True)
+        _relocate_empty(X, sw, sums, wsum, labels, mind)
+        nz = wsum > 0
+        new = centers.astype(np.float64)
+        new[nz] = sums[nz] / wsum[nz, None]
+        new = new.astype(X.dtype)
+        shift = float(((new.astype(np.float64) - centers) ** 2).sum())
+        centers = new
+        if labels_old is not None and np.array_equal(labels, labels_old):
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    labels, _, inertia, _, _ = _kk.lloyd_step(X, centers, sw, update=False)
+    return labels, inertia, centers, it + 1
+
+
+class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+
+    def _check_params(self, X):
+        k = self.n_clusters
+        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"n_clusters must be an int >= 1, got {k!r}.")
+        if X.shape[0] < k:
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}.")
+        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be an int >= 1, got {self.max_iter!r}.")
+        if not isinstance(self.tol, numbers.Real) or self.tol < 0:
+            raise ValueError(f"tol must be a number >= 0, got {self.tol!r}.")
+        init = self.init
+        if isinstance(init, str):
+            if init not in ("k-means++", "random"):
+                raise ValueError(
+                    f"init must be 'k-means++', 'random' or an array, got {init!r}.")
+        elif not callable(init):
+            arr = np.asarray(init)
+            if arr.shape != (k, X.shape[1]):
+                raise ValueError(
+                    f"The shape of the initial centers {arr.shape} does not match the "
+                    f"number of clusters {k} and features {X.shape[1]}.")
+
+    def _init_centers(self, X, sw, rng):
+        init, k = self.init, self.n_clusters
+        if isinstance(init, str) and init == "k-means++":
+            return _kmeans_plusplus(X, k, sw, rng)[0]
+        if isinstance(init, str) and init == "random":
+            return X[rng.permutation(X.shape[0])[:k]].copy()
+        if callable(init):
+            c = init(X, k, random_state=rng)
+        else:
+            c = init
+        c = check_array(c, dtype=X.dtype, input_name="init")
+        if c.shape != (k, X.shape[1]):
+            raise ValueError(f"init returned centers of shape {c.shape}; expected "
+                             f"{(k, X.shape[1])}.")
+        return np.ascontiguousarray(c, dtype=X.dtype)
+
+    def _n_init(self):
+        n_init = self.n_init
+        explicit = not (isinstance(self.init, str) or callable(self.init))
+        if n_init == "auto":
+            return 1 if (explicit or self.init == "k-means++") else 10
+        if not isinstance(n_init, numbers.Integral) or n_init < 1:
+            raise ValueError(f"n_init must be 'auto' or an int >= 1, got {n_init!r}.")
+        if explicit and n_init != 1:
+            warnings.warn("Explicit initial center position passed: performing only one "
+                          f"init in {type(self).__name__} instead of n_init={n_init}.",
+                          RuntimeWarning, stacklevel=3)
+            return 1
+        return int(n_init)
+
+    def _check_test_data(self, X):
+        check_is_fitted(self, "cluster_centers_")
+        X = self._validate_data(X, reset=False)
+        return np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
+
+    def _warn_distinct(self):
+        distinct = len(np.unique(self.labels_))
+        if distinct < self.n_clusters:
+            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
+                          f"n_clusters ({self.n_clusters}). Possibly due to duplicate "
+                          "points in X.", ConvergenceWarning, stacklevel=3)
+
+    def predict(self, X, sample_weight=None):
+        """Index of the nearest centre for each row of X."""
+        X = self._check_test_data(X)
+        return _kk.lloyd_step(X, self.cluster_centers_, None, update=False)[0]
+
+    def transform(self, X):
+        """Euclidean distances to every centre, shape (n_samples, n_clusters)."""
+        X = self._check_test_data(X)
+        return np.sqrt(np.maximum(_sqdist(X, self.cluster_centers_), 0))
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        return self.fit(X, sample_weight=sample_weight).transform(X)
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the inertia of X on the fitted centres."""
+        X = self._check_test_data(X)
+        sw = _check_sample_weight(sample_weight, X)
+        return -_kk.lloyd_step(X, self.cluster_centers_, sw, update=False)[2]
+
+    def _fastml_tags(self):
+        return {"preserves_dtype": [np.float64, np.float32]}
+
+
+class KMeans(_BaseKMeans):
+    """k-means clustering (Lloyd's algorithm, k-means++ initialisation).
+
+    Parameters follow scikit-learn: n_clusters, init ("k-means++", "random",
+    an array (n_clusters, n_features) or a callable), n_init ("auto" = 1 for
+    k-means++ or an array, 10 for random), max_iter, tol (relative to the mean
+    feature variance: iterations stop when the squared centre shift is <= tol *
+    mean(var(X))), random_state. float32 input stays float32.
+
+    Attributes: cluster_centers_, labels_, inertia_, n_iter_, n_features_in_.
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
+                 tol=1e-4, verbose=0, random_state=None, copy_x=True, algorithm="lloyd"):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.copy_x = copy_x
+        self.algorithm = algorithm
+
+    def fit(self, X, y=None, sample_weight=None):
+        X = self._validate_data(X)
+        self._check_params(X)
+        if self.algorithm not in ("lloyd", "elkan"):
+            raise ValueError(f"algorithm must be 'lloyd' or 'elkan', got {self.algorithm!r}.")
+        sw = _check_sample_weight(sample_weight, X)
+        rng = check_random_state(self.random_state)
+        tol = float(np.mean(np.var(X, axis=0, dtype=np.float64))) * self.tol
+        best = None
+        for _ in range(self._n_init()):
+            centers = self._init_centers(X, sw, rng)
+            labels, inertia, centers, n_iter = _lloyd(X, sw, centers, self.max_iter, tol)
+            if best is None or inertia < best[1]:
+                best = (labels, inertia, centers, n_iter)
+        self.labels_, self.inertia_, self.cluster_centers_, self.n_iter_ = best
+        self.inertia_ = float(self.inertia_)
+        self._n_features_out = self.n_clusters
+        self._warn_distinct()
+        return self
+
+
+class MiniBatchKMeans(_BaseKMeans):
+    """Mini-batch k-means (Sculley 2010): each step assigns a random batch with
+    the compiled kernel and moves every centre toward its batch mean with a
+    per-centre learning rate 1 / (accumulated weight). Stops after max_iter
+    passes over the data, or earlier when the centres move less than tol
+    (relative to the mean variance), or when the smoothed batch inertia has not
+    improved for max_no_improvement steps (as scikit-learn).
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", max_iter=100, batch_size=1024,
+                 verbose=0, compute_labels=True, random_state=None, tol=0.0,
+                 max_no_improvement=10, init_size=None, n_init="auto",
+                 reassignment_ratio=0.01):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.compute_labels = compute_labels
+        self.random_state = random_state
+        self.tol = tol
+        self.max_no_improvement = max_no_improvement
+        self.init_size = init_size
+        self.n_init = n_init
+        self.reassignment_ratio = reassignment_ratio
+
+    def _n_init(self):
+        if self.n_init == "auto":
+            explicit = not (isinstance(self.init, str) or callable(self.init))
+            return 1 if (explicit or self.init == "k-means++") else 3
+        return super()._n_init()
+
+    def fit(self, X, y=None, sample_weight=None):
+        X = self._validate_data(X)
+        self._check_params(X)
+        if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
+            raise ValueError(f"batch_size must be an int >= 1, got {self.batch_size!r}.")
+        sw = _check_sample_weight(sample_weight, X)
+        rng = check_random_state(self.random_state)
+        n = X.shape[0]
+        tol = float(np.mean(np.var(X, axis=0, dtype=np.float64))) * self.tol
+        # choose the init among n_init candidates by inertia on a validation subsample
+        init_size = min(n, self.init_size or max(3 * self.batch_size, 3 * self.n_clusters))
+        val = X[rng.randint(0, n, init_size)]
+        best_c, best_in = None, np.inf
+        for _ in range(self._n_init()):
+            idx = rng.randint(0, n, init_size)
+            c = self._init_centers(X[idx], None if sw is None else sw[idx], rng)
+            inertia = _kk.lloyd_step(np.ascontiguousarray(val), c, None, update=False)[2]
+            if inertia < best_in:
+                best_c, best_in = c, inertia
+        centers = best_c.astype(np.float64)
+        counts = np.zeros(self.n_clusters)
+        bs = min(self.batch_size, n)
+        n_steps = int(np.ceil(self.max_iter * n / bs))
+        ewa, ewa_min, no_improvement = None, np.inf, 0
+        alpha = min(1.0, bs * 2.0 / (n + 1))
+        for step in range(n_steps):
+            idx = rng.randint(0, n, bs)
+            xb = X[idx]
+            wb = None if sw is None else np.ascontiguousarray(sw[idx])
+            _, _, binertia, sums, wsum = _kk.lloyd_step(xb, centers.astype(X.dtype), wb)
+            # early stop as scikit-learn: smoothed batch inertia stops improving
+            binertia /= bs
+            ewa = binertia if ewa is None else ewa * (1 - alpha) + binertia * alpha
+            if ewa < ewa_min:
+                ewa_min, no_improvement = ewa, 0
+            else:
+                no_improvement += 1
+            nz = wsum > 0
+            counts[nz] += wsum[nz]
+            old = centers.copy()
+            # c <- c + (w_b / W)(mean_b - c) == (c (W - w_b) + sum_b) / W
+            centers[nz] = (centers[nz] * (counts[nz, None] - wsum[nz, None]) + sums[nz]) \
+                / counts[nz, None]
+            shift = float(((centers - old) ** 2).sum())
+            if tol > 0 and shift <= tol:
+                break
+            if (self.max_no_improvement is not None
+                    and no_improvement >= self.max_no_improvement):
+                break
+        self.cluster_centers_ = centers.astype(X.dtype)
+        self.n_steps_ = step + 1
+        self.n_iter_ = int(np.ceil(self.n_steps_ * bs / n))
+        labels, _, inertia, _, _ = _kk.lloyd_step(X, self.cluster_centers_, sw, update=False)
+        self.labels_, self.inertia_ = labels, float(inertia)
+        self._n_features_out = self.n_clusters
+        return self
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """One mini-batch update with all of X as the batch."""
+        first = not hasattr(self, "cluster_centers_")
+        X = self._validate_data(X, reset=first)
+        sw = _check_sample_weight(sample_weight, X)
+        if first:
+            self._check_params(X)
+            rng = check_random_state(self.random_state)
+            self._random_state = rng
+            self.cluster_centers_ = self._init_centers(X, sw, rng)
+            self._counts = np.zeros(self.n_clusters)
+            self.n_steps_ = 0
+        X = np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
+        c = self.cluster_centers_.astype(np.float64)
+        labels, _, inertia, sums, wsum = _kk.lloyd_step(X, self.cluster_centers_, sw)
+        nz = wsum > 0
+        self._counts[nz] += wsum[nz]
+        c[nz] = (c[nz] * (self._counts[nz, None] - wsum[nz, None]) + sums[nz]) \
+            / self._counts[nz, None]
+        self.cluster_centers_ = c.astype(X.dtype)
+        self.n_steps_ += 1
+        if self.compute_labels:
+            self.labels_, _, self.inertia_, _, _ = _kk.lloyd_step(X, self.cluster_centers_,
+                                                                  sw, update=False)
+        return self
