@@ -75,6 +75,7 @@ DECLARE_TILE(f64, double, avx512)
         T *packed = (T *)malloc((size_t)(npanels * P * d) * sizeof(T));                       \
         if (!packed) return FM_ENOMEM;                                                         \
         const int nt = fm_threads_for((double)n * m * d);                                      \
+        (void)nt; /* unused in a serial build */                                             \
         _Pragma("omp parallel num_threads(nt)")                                                \
         {                                                                                      \
             _Pragma("omp for schedule(static)")                                                \
