@@ -6,6 +6,7 @@ Messages follow scikit-learn's wording where tools depend on it (e.g.
 "Input X contains NaN.", "X has 3 features, but ... is expecting 4").
 """
 import numbers
+import sys
 import warnings
 
 import numpy as np
@@ -153,7 +154,7 @@ def check_X_y(X, y, *, dtype=FLOAT_DTYPES, multi_output=False, y_numeric=False,
               ensure_min_samples=1):
     """Validate X like check_array and y as a 1-D (or 2-D if multi_output) array."""
     if y is None:
-        raise ValueError("y cannot be None: this estimator requires y to be passed.")
+        raise ValueError("This estimator requires y to be passed, but the target y is None.")
     X = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
     if multi_output:
         y = check_array(y, dtype=None, ensure_2d=False, input_name="y")
@@ -184,6 +185,26 @@ def check_random_state(seed):
     raise ValueError(f"random_state={seed!r} cannot be used to seed a RandomState instance.")
 
 
+_interop_not_fitted = None
+
+
+def _not_fitted_error():
+    """NotFittedError, also an instance of scikit-learn's when that is loaded.
+
+    scikit-learn's tools (check_estimator, their own pipelines) test for their
+    class; fastml never imports scikit-learn, so the combined class is made
+    only when the user's process already did.
+    """
+    global _interop_not_fitted
+    skl = sys.modules.get("sklearn.exceptions")
+    if skl is None:
+        return NotFittedError
+    if _interop_not_fitted is None:
+        _interop_not_fitted = type("NotFittedError", (NotFittedError, skl.NotFittedError),
+                                   {"__module__": NotFittedError.__module__})
+    return _interop_not_fitted
+
+
 def check_is_fitted(estimator, attributes=None):
     """Raise NotFittedError unless `estimator` has fitted attributes.
 
@@ -197,7 +218,7 @@ def check_is_fitted(estimator, attributes=None):
     else:
         fitted = any(k.endswith("_") and not k.startswith("__") for k in vars(estimator))
     if not fitted:
-        raise NotFittedError(
+        raise _not_fitted_error()(
             f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' "
             "with appropriate arguments before using this estimator."
         )
