@@ -84,16 +84,20 @@ class BaseEstimator:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     # ---- validation helpers used by fit/predict -----------------------------
-    def _validate_data(self, X, y=None, *, reset=True, dtype=(np.float64, np.float32),
+    def _validate_data(self, X, y="no_validation", *, reset=True, dtype=(np.float64, np.float32),
                        multi_output=False, y_numeric=False, ensure_min_samples=1):
-        """Validate X (and y). With reset=True record n_features_in_, else check it."""
-        if y is None:
+        """Validate X (and y unless omitted; y=None is an error then).
+
+        With reset=True record n_features_in_, else check X against it.
+        """
+        no_y = isinstance(y, str) and y == "no_validation"
+        if no_y:
             X = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
         else:
             X, y = check_X_y(X, y, dtype=dtype, multi_output=multi_output,
                              y_numeric=y_numeric, ensure_min_samples=ensure_min_samples)
         self._check_n_features(X, reset=reset)
-        return X if y is None else (X, y)
+        return X if no_y else (X, y)
 
     def _check_n_features(self, X, reset):
         n = X.shape[1]

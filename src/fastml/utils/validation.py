@@ -133,7 +133,7 @@ def column_or_1d(y, *, warn=False, input_name="y"):
             warnings.warn(
                 "A column-vector y was passed when a 1d array was expected. Please "
                 "change the shape of y to (n_samples, ), for example using ravel().",
-                DataConversionWarning,
+                _interop_class(DataConversionWarning),
                 stacklevel=3,
             )
         return y.ravel()
@@ -185,24 +185,24 @@ def check_random_state(seed):
     raise ValueError(f"random_state={seed!r} cannot be used to seed a RandomState instance.")
 
 
-_interop_not_fitted = None
+_interop = {}
 
 
-def _not_fitted_error():
-    """NotFittedError, also an instance of scikit-learn's when that is loaded.
+def _interop_class(cls):
+    """`cls`, also a subclass of scikit-learn's class of the same name when
+    scikit-learn is loaded.
 
-    scikit-learn's tools (check_estimator, their own pipelines) test for their
-    class; fastml never imports scikit-learn, so the combined class is made
-    only when the user's process already did.
+    scikit-learn's tools (check_estimator, warning filters, their pipelines)
+    test for their own classes; fastml never imports scikit-learn, so the
+    combined class is made only when the user's process already did.
     """
-    global _interop_not_fitted
     skl = sys.modules.get("sklearn.exceptions")
-    if skl is None:
-        return NotFittedError
-    if _interop_not_fitted is None:
-        _interop_not_fitted = type("NotFittedError", (NotFittedError, skl.NotFittedError),
-                                   {"__module__": NotFittedError.__module__})
-    return _interop_not_fitted
+    if skl is None or not hasattr(skl, cls.__name__):
+        return cls
+    if cls not in _interop:
+        _interop[cls] = type(cls.__name__, (cls, getattr(skl, cls.__name__)),
+                             {"__module__": cls.__module__})
+    return _interop[cls]
 
 
 def check_is_fitted(estimator, attributes=None):
@@ -218,7 +218,7 @@ def check_is_fitted(estimator, attributes=None):
     else:
         fitted = any(k.endswith("_") and not k.startswith("__") for k in vars(estimator))
     if not fitted:
-        raise _not_fitted_error()(
+        raise _interop_class(NotFittedError)(
             f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' "
             "with appropriate arguments before using this estimator."
         )

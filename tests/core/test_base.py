@@ -1,0 +1,118 @@
+"""Estimator base classes and input validation."""
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+from fastml.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from fastml.exceptions import DataConversionWarning, NotFittedError
+from fastml.utils.validation import check_array, check_classification_targets, check_X_y
+
+
+class NearestCentroid(ClassifierMixin, BaseEstimator):
+    """Minimal estimator written only with the base-class helpers."""
+
+    def __init__(self, scale=1.0, name="c"):
+        self.scale = scale
+        self.name = name
+
+    def fit(self, X, y):
+        X, y = self._validate_data(X, y)
+        check_classification_targets(y)
+        self.classes_, yi = np.unique(y, return_inverse=True)
+        self.centroids_ = np.array([X[yi == k].mean(0) for k in range(len(self.classes_))])
+        return self
+
+    def predict(self, X):
+        self._check_is_fitted()
+        X = self._validate_data(X, reset=False)
+        d = ((X[:, None, :] - self.centroids_[None]) ** 2).sum(-1)
+        return self.classes_[d.argmin(1)]
+
+
+class MeanRegressor(RegressorMixin, BaseEstimator):
+    def __init__(self, shift=0.0):
+        self.shift = shift
+
+    def fit(self, X, y):
+        X, y = self._validate_data(X, y, y_numeric=True)
+        self.mean_ = float(np.mean(y)) + self.shift
+        return self
+
+    def predict(self, X):
+        self._check_is_fitted()
+        X = self._validate_data(X, reset=False)
+        return np.full(len(X), self.mean_)
+
+
+def test_params_round_trip_and_repr():
+    est = NearestCentroid(scale=2.0)
+    assert est.get_params() == {"name": "c", "scale": 2.0}
+    assert est.set_params(name="d") is est and est.name == "d"
+    assert repr(est) == "NearestCentroid(name='d', scale=2.0)"
+    with pytest.raises(ValueError, match="Invalid parameter 'bogus'"):
+        est.set_params(bogus=1)
+    c = clone(est)
+    assert c is not est and c.get_params() == est.get_params()
+
+
+def test_fit_predict_pickle_and_feature_check():
+    X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+    y = np.array([0, 0, 1, 1])
+    est = NearestCentroid()
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        est.predict(X)
+    est.fit(X, y)
+    assert est.n_features_in_ == 2
+    assert est.score(X, y) == 1.0
+    again = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(again.predict(X), est.predict(X))
+    with pytest.raises(ValueError, match="X has 3 features, but NearestCentroid is expecting 2"):
+        est.predict(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        NearestCentroid().fit(X, [0.5, 0.1, 0.2, 0.3])
+
+
+def test_r2_score_of_constant_prediction_is_zero():
+    X = np.arange(10.0).reshape(-1, 1)
+    y = np.arange(10.0)
+    assert MeanRegressor().fit(X, y).score(X, y) == pytest.approx(0.0)
+
+
+def test_column_vector_y_warns_and_is_raveled():
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        _, y = check_X_y(np.ones((3, 2)), np.ones((3, 1)))
+    assert y.shape == (3,)
+    assert any(issubclass(x.category, DataConversionWarning) for x in w)
+
+
+def test_check_array_keeps_float32_and_converts_ints():
+    assert check_array(np.ones((2, 2), np.float32)).dtype == np.float32
+    assert check_array(np.ones((2, 2), np.int64)).dtype == np.float64
+    ro = np.ones((3, 3))[:, ::2]
+    ro.setflags(write=False)
+    out = check_array(ro)
+    assert out.flags.c_contiguous
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        check_array(pytest.importorskip("scipy.sparse").csr_matrix(np.eye(2)))
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        check_array(np.ones((2, 2), complex))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        check_X_y(np.ones((2, 2)), None)
+
+
+@pytest.fixture(scope="module")
+def sklearn_checks():
+    return pytest.importorskip("sklearn.utils.estimator_checks")
+
+
+@pytest.mark.parametrize("est", [NearestCentroid(), MeanRegressor()], ids=repr)
+def test_scikit_learn_check_estimator(sklearn_checks, est):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = sklearn_checks.check_estimator(est, on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
+              if r["status"] == "failed"]
+    assert failed == []
