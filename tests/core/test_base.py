@@ -31,19 +31,22 @@ class NearestCentroid(ClassifierMixin, BaseEstimator):
         return self.classes_[d.argmin(1)]
 
 
-class MeanRegressor(RegressorMixin, BaseEstimator):
-    def __init__(self, shift=0.0):
-        self.shift = shift
+class LeastSquares(RegressorMixin, BaseEstimator):
+    def __init__(self, fit_intercept=True):
+        self.fit_intercept = fit_intercept
+
+    def _design(self, X):
+        return np.c_[X, np.ones(len(X))] if self.fit_intercept else X
 
     def fit(self, X, y):
         X, y = self._validate_data(X, y, y_numeric=True)
-        self.mean_ = float(np.mean(y)) + self.shift
+        self.coef_ = np.linalg.lstsq(self._design(X), y, rcond=None)[0]
         return self
 
     def predict(self, X):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
-        return np.full(len(X), self.mean_)
+        return self._design(X) @ self.coef_
 
 
 def test_params_round_trip_and_repr():
@@ -74,10 +77,16 @@ def test_fit_predict_pickle_and_feature_check():
         NearestCentroid().fit(X, [0.5, 0.1, 0.2, 0.3])
 
 
-def test_r2_score_of_constant_prediction_is_zero():
+def test_r2_score():
     X = np.arange(10.0).reshape(-1, 1)
     y = np.arange(10.0)
-    assert MeanRegressor().fit(X, y).score(X, y) == pytest.approx(0.0)
+    assert LeastSquares().fit(X, y).score(X, y) == pytest.approx(1.0)
+    # without intercept on centred-away data the fit is poor: R^2 = 1 - SSE/SST
+    y2 = y + 100
+    est = LeastSquares(fit_intercept=False).fit(X, y2)
+    resid = y2 - est.predict(X)
+    want = 1 - (resid ** 2).sum() / ((y2 - y2.mean()) ** 2).sum()
+    assert est.score(X, y2) == pytest.approx(want)
 
 
 def test_column_vector_y_warns_and_is_raveled():
@@ -108,7 +117,7 @@ def sklearn_checks():
     return pytest.importorskip("sklearn.utils.estimator_checks")
 
 
-@pytest.mark.parametrize("est", [NearestCentroid(), MeanRegressor()], ids=repr)
+@pytest.mark.parametrize("est", [NearestCentroid(), LeastSquares()], ids=repr)
 def test_scikit_learn_check_estimator(sklearn_checks, est):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
