@@ -5,5 +5,6 @@ from . import distance
 from . import kmeans, tree  # estimators-trees
 from . import activation, dense, dropout, loss  # nn-core
 from . import recurrent  # nn-training
+from . import batchnorm, conv, pooling  # nn-kernels
 
 __all__ = ["distance"]

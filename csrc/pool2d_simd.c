@@ -1,0 +1,20 @@
+/* pool2d_simd.c -- ISA variants of the pooling kernels (pool2d_simd_tmpl.h);
+ * built once per level (see simd.h), picked by pool2d.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fastml.h"
+#include "simd.h"
+
+#define T float
+#define SUF f32
+#include "pool2d_simd_tmpl.h"
+#undef T
+#undef SUF
+
+#define T double
+#define SUF f64
+#include "pool2d_simd_tmpl.h"
+#undef T
+#undef SUF

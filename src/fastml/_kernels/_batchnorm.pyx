@@ -1,0 +1,116 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Boundary for csrc/batchnorm.c: typed buffers in, GIL released, status -> exception.
+
+x is passed as (N, C, L) (L = H*W, 1 for (N, C) input)."""
+from libc.stdint cimport int64_t
+
+include "_common.pxi"
+
+cdef extern from "fastml.h" nogil:
+    int fm_batchnorm_forward_train_f32(float *y, float *save_mean, float *save_invstd,
+                                       float *running_mean, float *running_var, const float *x,
+                                       const float *weight, const float *bias, int64_t N,
+                                       int64_t C, int64_t L, double momentum, double eps)
+    int fm_batchnorm_forward_train_f64(double *y, double *save_mean, double *save_invstd,
+                                       double *running_mean, double *running_var,
+                                       const double *x, const double *weight,
+                                       const double *bias, int64_t N, int64_t C, int64_t L,
+                                       double momentum, double eps)
+    int fm_batchnorm_forward_eval_f32(float *y, const float *x, const float *mean,
+                                      const float *invstd, const float *weight,
+                                      const float *bias, int64_t N, int64_t C, int64_t L)
+    int fm_batchnorm_forward_eval_f64(double *y, const double *x, const double *mean,
+                                      const double *invstd, const double *weight,
+                                      const double *bias, int64_t N, int64_t C, int64_t L)
+    int fm_batchnorm_backward_f32(float *dx, float *dweight, float *dbias, const float *dy,
+                                  const float *x, const float *mean, const float *invstd,
+                                  const float *weight, int64_t N, int64_t C, int64_t L,
+                                  int training)
+    int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
+                                  const double *dy, const double *x, const double *mean,
+                                  const double *invstd, const double *weight, int64_t N,
+                                  int64_t C, int64_t L, int training)
+
+ctypedef fused floating:
+    float
+    double
+
+
+def forward_train(floating[:, :, ::1] y, floating[::1] save_mean, floating[::1] save_invstd,
+                  floating[::1] running_mean, floating[::1] running_var,
+                  const floating[:, :, ::1] x, const floating[::1] weight,
+                  const floating[::1] bias, double momentum, double eps):
+    """running_* / weight / bias may be None."""
+    cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2]
+    cdef floating *rm = NULL
+    cdef floating *rv = NULL
+    cdef const floating *wp = NULL
+    cdef const floating *bp = NULL
+    cdef int st
+    if running_mean is not None:
+        rm = &running_mean[0]
+        rv = &running_var[0]
+    if weight is not None:
+        wp = &weight[0]
+    if bias is not None:
+        bp = &bias[0]
+    with nogil:
+        if floating is float:
+            st = fm_batchnorm_forward_train_f32(&y[0, 0, 0], &save_mean[0], &save_invstd[0],
+                                                rm, rv, &x[0, 0, 0], wp, bp, N, C, L,
+                                                momentum, eps)
+        else:
+            st = fm_batchnorm_forward_train_f64(&y[0, 0, 0], &save_mean[0], &save_invstd[0],
+                                                rm, rv, &x[0, 0, 0], wp, bp, N, C, L,
+                                                momentum, eps)
+    _check(st)
+
+
+def forward_eval(floating[:, :, ::1] y, const floating[:, :, ::1] x, const floating[::1] mean,
+                 const floating[::1] invstd, const floating[::1] weight,
+                 const floating[::1] bias):
+    cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2]
+    cdef const floating *wp = NULL
+    cdef const floating *bp = NULL
+    cdef int st
+    if weight is not None:
+        wp = &weight[0]
+    if bias is not None:
+        bp = &bias[0]
+    with nogil:
+        if floating is float:
+            st = fm_batchnorm_forward_eval_f32(&y[0, 0, 0], &x[0, 0, 0], &mean[0], &invstd[0],
+                                               wp, bp, N, C, L)
+        else:
+            st = fm_batchnorm_forward_eval_f64(&y[0, 0, 0], &x[0, 0, 0], &mean[0], &invstd[0],
+                                               wp, bp, N, C, L)
+    _check(st)
+
+
+def backward(floating[:, :, ::1] dx, floating[::1] dweight, floating[::1] dbias,
+             const floating[:, :, ::1] dy, const floating[:, :, ::1] x,
+             const floating[::1] mean, const floating[::1] invstd,
+             const floating[::1] weight, bint training):
+    """dx / dweight / dbias / weight may be None."""
+    cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2]
+    cdef floating *dxp = NULL
+    cdef floating *dwp = NULL
+    cdef floating *dbp = NULL
+    cdef const floating *wp = NULL
+    cdef int st
+    if dx is not None:
+        dxp = &dx[0, 0, 0]
+    if dweight is not None:
+        dwp = &dweight[0]
+    if dbias is not None:
+        dbp = &dbias[0]
+    if weight is not None:
+        wp = &weight[0]
+    with nogil:
+        if floating is float:
+            st = fm_batchnorm_backward_f32(dxp, dwp, dbp, &dy[0, 0, 0], &x[0, 0, 0], &mean[0],
+                                           &invstd[0], wp, N, C, L, training)
+        else:
+            st = fm_batchnorm_backward_f64(dxp, dwp, dbp, &dy[0, 0, 0], &x[0, 0, 0], &mean[0],
+                                           &invstd[0], wp, N, C, L, training)
+    _check(st)

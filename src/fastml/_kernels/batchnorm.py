@@ -1,0 +1,73 @@
+"""Batch norm kernels (csrc/batchnorm.c) behind one facade.
+
+Contract (checked by fastml.nn.functional.batch_norm, trusted here): x is
+(N, C) or (N, C, H, W), C-contiguous float32/float64 with N*H*W >= 2 in
+training; weight/bias/running arrays are (C,) of x's dtype, or None.
+running_mean/var are updated in place (any layout: a contiguous temporary is
+written back when needed).
+"""
+import numpy as np
+
+from ._backend import COMPILED
+from .reference import batchnorm as _reference
+
+if COMPILED:
+    from . import _batchnorm
+
+
+def _ncl(a):
+    return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def _vec(a, dtype):
+    return None if a is None else np.ascontiguousarray(a, dtype=dtype)
+
+
+def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=1e-5):
+    """(y, save_mean, save_invstd); updates running_mean/var in place."""
+    if not COMPILED:
+        return _reference.forward_train(x, running_mean, running_var, weight, bias, momentum,
+                                        eps)
+    C = x.shape[1]
+    y = np.empty_like(x)
+    mean = np.empty(C, dtype=x.dtype)
+    invstd = np.empty(C, dtype=x.dtype)
+    rm = _vec(running_mean, x.dtype)
+    rv = _vec(running_var, x.dtype)
+    _batchnorm.forward_train(_ncl(y), mean, invstd, rm, rv, _ncl(x), _vec(weight, x.dtype),
+                             _vec(bias, x.dtype), float(momentum), float(eps))
+    if rm is not None:
+        if rm is not running_mean:
+            running_mean[...] = rm
+        if rv is not running_var:
+            running_var[...] = rv
+    return y, mean, invstd
+
+
+def eval_stats(running_mean, running_var, eps, dtype):
+    """(mean, invstd) of eval mode."""
+    return _reference.eval_stats(running_mean, running_var, eps, dtype)
+
+
+def forward_eval(x, mean, invstd, weight, bias):
+    if not COMPILED:
+        return _reference.forward_eval(x, mean, invstd, weight, bias)
+    y = np.empty_like(x)
+    _batchnorm.forward_eval(_ncl(y), _ncl(x), _vec(mean, x.dtype), _vec(invstd, x.dtype),
+                            _vec(weight, x.dtype), _vec(bias, x.dtype))
+    return y
+
+
+def backward(dy, x, mean, invstd, weight, training, need_dx=True, need_dw=True, need_db=True):
+    """(dx, dweight, dbias); entries not needed are None."""
+    if not COMPILED:
+        return _reference.backward(dy, x, mean, invstd, weight, training, need_dx, need_dw,
+                                   need_db)
+    C = x.shape[1]
+    dx = np.empty_like(x) if need_dx else None
+    dw = np.empty(C, dtype=x.dtype) if need_dw else None
+    db = np.empty(C, dtype=x.dtype) if need_db else None
+    _batchnorm.backward(None if dx is None else _ncl(dx), dw, db, _ncl(dy), _ncl(x),
+                        _vec(mean, x.dtype), _vec(invstd, x.dtype), _vec(weight, x.dtype),
+                        bool(training))
+    return dx, dw, db

@@ -1,0 +1,44 @@
+"""conv2d kernels (csrc/conv2d.c) behind one facade.
+
+Contract (checked by fastml.nn.functional.conv2d, trusted here): x (N, C, H, W),
+w (K, C/groups, R, S), b (K) or None, dy (N, K, OH, OW); C-contiguous, one
+dtype (float32 or float64); stride/padding/dilation are (h, w) int pairs with
+stride, dilation >= 1, padding >= 0, OH, OW >= 1; groups divides C and K.
+"""
+import numpy as np
+
+from ._backend import COMPILED, ensure_blas
+from .reference import conv as _reference
+
+if COMPILED:
+    from . import _conv
+
+out_size = _reference.out_size
+
+
+def conv2d_forward(x, w, b, stride, padding, dilation, groups):
+    if not COMPILED:
+        return _reference.conv2d_forward(x, w, b, stride, padding, dilation, groups)
+    ensure_blas()
+    N, _, H, W = x.shape
+    K, _, R, S = w.shape
+    OH = out_size(H, R, stride[0], padding[0], dilation[0])
+    OW = out_size(W, S, stride[1], padding[1], dilation[1])
+    y = np.empty((N, K, OH, OW), dtype=x.dtype)
+    _conv.conv2d_forward(y, x, w, b, tuple(stride), tuple(padding), tuple(dilation), groups)
+    return y
+
+
+def conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx=True, need_dw=True,
+                    need_db=True):
+    """(dx, dw, db); entries not needed are None."""
+    if not COMPILED:
+        return _reference.conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx,
+                                          need_dw, need_db)
+    ensure_blas()
+    dx = np.empty_like(x) if need_dx else None
+    dw = np.empty_like(w) if need_dw else None
+    db = np.empty(w.shape[0], dtype=w.dtype) if need_db else None
+    _conv.conv2d_backward(dx, dw, db, dy, x, w, tuple(stride), tuple(padding), tuple(dilation),
+                          groups)
+    return dx, dw, db
