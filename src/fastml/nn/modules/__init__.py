@@ -1,0 +1,11 @@
+"""fastml.nn modules: Module, containers, layers, RNN/LSTM, save/load."""
+from .conv import AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, MaxPool2d
+from .layers import (ELU, Dropout, Flatten, Identity, LeakyReLU, Linear, LogSoftmax, ReLU,
+                     Sigmoid, Softmax, Tanh)
+from .module import Module, ModuleList, Sequential
+from .rnn import LSTM, RNN
+from .serialization import load, save
+
+__all__ = ["Module", "Sequential", "ModuleList", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "BatchNorm1d", "BatchNorm2d", "Dropout", "Flatten", "Identity", "ReLU", "LeakyReLU",
+           "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "RNN", "LSTM", "save", "load"]

@@ -1,0 +1,221 @@
+"""RNN and LSTM layers (PyTorch parameter names, gate order i, f, g, o).
+
+Each layer is ONE autograd op over the whole sequence: the compiled kernel
+(fastml._kernels.recurrent) runs every time step in C -- one input-projection
+GEMM, per step a hidden GEMM plus a fused gate kernel -- and its backward is
+the compiled BPTT. The op's output packs the hidden states and the final cell
+state, (T*B + B, H) rows [h_1..h_T | c_T] (just h_1..h_T for the RNN), so a
+single graph node carries every output; h_n is the view of the last step.
+"""
+import math
+
+import numpy as np
+
+from ..._kernels import recurrent as _k
+from .. import init
+from ..tensor import Parameter, Tensor, make_op, stack
+from .layers import _check_int
+from .module import Module
+
+__all__ = ["RNN", "LSTM", "lstm_layer", "rnn_layer"]
+
+
+def _c(a):
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+def _needs(t):
+    return isinstance(t, Tensor) and t.requires_grad
+
+
+def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One LSTM layer over x (T, B, I) Tensor -> (y (T, B, H), h_n (B, H), c_n (B, H))."""
+    T, B, I = x.shape
+    H = w_hh.shape[1]
+    xd = _c(x.data.reshape(T * B, I))
+    h0d, c0d = _c(h0.data), _c(c0.data)
+    wi, wh = _c(w_ih.data), _c(w_hh.data)
+    bias = None if b_ih is None else _c(b_ih.data + b_hh.data)
+    y, c_all, gates = _k.lstm_forward(xd, h0d, c0d, wi, wh, bias, T, B)
+    packed = np.concatenate([y, c_all[(T - 1) * B:]], axis=0)
+
+    def backward(g):
+        g = _c(g)
+        dy, dcn = g[:T * B], g[T * B:]
+        dx, dh0, dc0, dwi, dwh, db = _k.lstm_backward(
+            dy, None, dcn, xd, h0d, c0d, wi, wh, y, c_all, gates, T, B,
+            need_dx=_needs(x))
+        grads = (None if dx is None else dx.reshape(T, B, I), dh0, dc0, dwi, dwh)
+        return grads if b_ih is None else grads + (db, db.copy())
+
+    parents = (x, h0, c0, w_ih, w_hh) + (() if b_ih is None else (b_ih, b_hh))
+    out = make_op(packed, parents, backward)
+    ys = out[:T * B].reshape(T, B, H)
+    return ys, ys[T - 1], out[T * B:]
+
+
+def rnn_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
+    """One Elman RNN layer over x (T, B, I) -> (y (T, B, H), h_n (B, H))."""
+    T, B, I = x.shape
+    H = w_hh.shape[1]
+    xd = _c(x.data.reshape(T * B, I))
+    h0d, wi, wh = _c(h0.data), _c(w_ih.data), _c(w_hh.data)
+    bias = None if b_ih is None else _c(b_ih.data + b_hh.data)
+    y = _k.rnn_forward(xd, h0d, wi, wh, bias, T, B, relu)
+
+    def backward(g):
+        dx, dh0, dwi, dwh, db = _k.rnn_backward(_c(g.reshape(T * B, H)), None, xd, h0d, wi, wh,
+                                                y, T, B, relu, need_dx=_needs(x))
+        grads = (None if dx is None else dx.reshape(T, B, I), dh0, dwi, dwh)
+        return grads if b_ih is None else grads + (db, db.copy())
+
+    parents = (x, h0, w_ih, w_hh) + (() if b_ih is None else (b_ih, b_hh))
+    ys = make_op(y.reshape(T, B, H), parents, backward)
+    return ys, ys[T - 1]
+
+
+class _RNNBase(Module):
+    _gates = 1
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, dtype=np.float32):
+        super().__init__()
+        self.input_size = _check_int("input_size", input_size)
+        self.hidden_size = _check_int("hidden_size", hidden_size)
+        self.num_layers = _check_int("num_layers", num_layers)
+        self.bias, self.batch_first = bool(bias), bool(batch_first)
+        if not 0 <= dropout <= 1:
+            raise ValueError(f"dropout must be in [0, 1], got {dropout!r}")
+        self.dropout = float(dropout)
+        G, H = self._gates, self.hidden_size
+        for layer in range(self.num_layers):
+            inp = self.input_size if layer == 0 else H
+            setattr(self, f"weight_ih_l{layer}", Parameter(np.empty((G * H, inp), dtype)))
+            setattr(self, f"weight_hh_l{layer}", Parameter(np.empty((G * H, H), dtype)))
+            if self.bias:
+                setattr(self, f"bias_ih_l{layer}", Parameter(np.empty(G * H, dtype)))
+                setattr(self, f"bias_hh_l{layer}", Parameter(np.empty(G * H, dtype)))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)), as in PyTorch."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -bound, bound)
+
+    def _layer_params(self, layer):
+        names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if self.bias else [])
+        ps = [getattr(self, f"{n}_l{layer}") for n in names]
+        return ps if self.bias else ps + [None, None]
+
+    def _prepare(self, x):
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
+            raise ValueError(f"{type(self).__name__} expects input of shape (T, B, "
+                             f"input_size={self.input_size}) (or (B, T, input_size) with "
+                             f"batch_first, or unbatched (T, input_size)), got {x.shape}")
+        if x.data.dtype != self.weight_ih_l0.data.dtype:
+            raise ValueError(f"input dtype {x.data.dtype} does not match the layer's dtype "
+                             f"{self.weight_ih_l0.data.dtype}")
+        unbatched = x.ndim == 2
+        if unbatched:
+            x = x.unsqueeze(1)
+        elif self.batch_first:
+            x = x.transpose(0, 1)
+        if x.shape[0] < 1 or x.shape[1] < 1:
+            raise ValueError(f"{type(self).__name__} got an empty sequence or batch: {x.shape}")
+        return x, unbatched
+
+    def _state(self, h, name, B, unbatched):
+        shape = (self.num_layers, B, self.hidden_size)
+        if h is None:
+            return Tensor(np.zeros(shape, self.weight_ih_l0.data.dtype))
+        h = h if isinstance(h, Tensor) else Tensor(h)
+        if unbatched and h.ndim == 2:
+            h = h.unsqueeze(1)
+        if h.shape != shape:
+            raise ValueError(f"expected {name} of shape {shape}, got {h.shape}")
+        return h
+
+    def _finish(self, y, unbatched):
+        if unbatched:
+            return y.squeeze(1)
+        return y.transpose(0, 1) if self.batch_first else y
+
+    def _between_layers(self, y, layer):
+        if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+            from .. import functional as F
+            return F.dropout(y, self.dropout, True)
+        return y
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.dropout:
+            s += f", dropout={self.dropout}"
+        return s
+
+
+class RNN(_RNNBase):
+    """Elman RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act tanh or relu.
+    forward(x, h0=None) -> (output, h_n)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
+                 batch_first=False, dropout=0.0, dtype=np.float32):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        self.__dict__["nonlinearity"] = nonlinearity
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype)
+
+    def forward(self, x, hx=None):
+        x, unbatched = self._prepare(x)
+        h0 = self._state(hx, "hx", x.shape[1], unbatched)
+        relu = self.nonlinearity == "relu"
+        hn = []
+        y = x
+        for layer in range(self.num_layers):
+            wi, wh, bi, bh = self._layer_params(layer)
+            y, h = rnn_layer(y, h0[layer], wi, wh, bi, bh, relu)
+            hn.append(h)
+            y = self._between_layers(y, layer)
+        h_n = stack(hn, 0)
+        return self._finish(y, unbatched), (h_n.squeeze(1) if unbatched else h_n)
+
+    def extra_repr(self):
+        s = super().extra_repr()
+        return s + (", nonlinearity='relu'" if self.nonlinearity == "relu" else "")
+
+
+class LSTM(_RNNBase):
+    """Long short-term memory, gates i, f, g, o stacked in weight_ih_l{k} (4H, I).
+    forward(x, (h0, c0)=None) -> (output, (h_n, c_n))."""
+
+    _gates = 4
+
+    def forward(self, x, hx=None):
+        x, unbatched = self._prepare(x)
+        B = x.shape[1]
+        if hx is None:
+            h0 = c0 = self._state(None, "h0", B, unbatched)
+        else:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise ValueError("LSTM hx must be a tuple (h0, c0)")
+            h0 = self._state(hx[0], "h0", B, unbatched)
+            c0 = self._state(hx[1], "c0", B, unbatched)
+        hn, cn = [], []
+        y = x
+        for layer in range(self.num_layers):
+            wi, wh, bi, bh = self._layer_params(layer)
+            y, h, c = lstm_layer(y, h0[layer], c0[layer], wi, wh, bi, bh)
+            hn.append(h)
+            cn.append(c)
+            y = self._between_layers(y, layer)
+        h_n, c_n = stack(hn, 0), stack(cn, 0)
+        if unbatched:
+            h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
+        return self._finish(y, unbatched), (h_n, c_n)
