@@ -1,0 +1,90 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Boundary for csrc/tree.c: typed buffers in, GIL released, status -> exception."""
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.string cimport memcpy
+
+import numpy as np
+
+include "_common.pxi"
+
+cdef extern from "fastml.h" nogil:
+    ctypedef struct fm_tree:
+        int64_t n_nodes, capacity, n_values, max_depth
+        int32_t *feature
+        int32_t *bin
+        int64_t *left
+        int64_t *right
+        int64_t *n_samples
+        double *impurity
+        double *weighted_n
+        double *value
+    int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const int32_t *nbins, const double *y,
+                      const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
+                      int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
+                      double min_weight_leaf, int64_t max_features,
+                      double min_impurity_decrease, uint64_t seed)
+    void fm_tree_free(fm_tree *tree)
+    int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
+                          const int32_t *feature, const double *threshold, const int64_t *left,
+                          const int64_t *right)
+    int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
+                          const int32_t *feature, const double *threshold, const int64_t *left,
+                          const int64_t *right)
+
+ctypedef fused floating:
+    float
+    double
+
+
+cdef object _copy(void *src, int64_t count, dtype):
+    out = np.empty(count, dtype=dtype)
+    cdef char[::1] view = out.view(np.int8)
+    if count > 0:
+        memcpy(&view[0], src, <size_t>(view.shape[0]))
+    return out
+
+
+def build(const uint8_t[:, ::1] Xb, const int32_t[::1] nbins, const double[::1] y,
+          const double[::1] w, int criterion, int64_t n_classes, int64_t max_depth,
+          int64_t min_samples_split, int64_t min_samples_leaf, double min_weight_leaf,
+          int64_t max_features, double min_impurity_decrease, uint64_t seed):
+    """Grow one tree (GIL released while growing); returns a dict of node arrays."""
+    cdef fm_tree t
+    cdef int64_t d = Xb.shape[0], n = Xb.shape[1]
+    cdef const double *wp = &w[0] if w.shape[0] > 0 else NULL
+    cdef int st
+    with nogil:
+        st = fm_tree_build(&t, &Xb[0, 0], &nbins[0], &y[0], wp, n, d, criterion, n_classes,
+                           max_depth, min_samples_split, min_samples_leaf, min_weight_leaf,
+                           max_features, min_impurity_decrease, seed)
+    _check(st)
+    try:
+        m = t.n_nodes
+        out = {
+            "feature": _copy(t.feature, m, np.int32),
+            "bin": _copy(t.bin, m, np.int32),
+            "left": _copy(t.left, m, np.int64),
+            "right": _copy(t.right, m, np.int64),
+            "n_node_samples": _copy(t.n_samples, m, np.int64),
+            "impurity": _copy(t.impurity, m, np.float64),
+            "weighted_n_node_samples": _copy(t.weighted_n, m, np.float64),
+            "value": _copy(t.value, m * t.n_values, np.float64).reshape(m, t.n_values),
+            "max_depth": t.max_depth,
+        }
+    finally:
+        fm_tree_free(&t)
+    return out
+
+
+def apply(int64_t[::1] out, const floating[:, ::1] X, const int32_t[::1] feature,
+          const double[::1] threshold, const int64_t[::1] left, const int64_t[::1] right):
+    cdef int64_t n = X.shape[0], d = X.shape[1]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_tree_apply_f32(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
+                                   &left[0], &right[0])
+        else:
+            st = fm_tree_apply_f64(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
+                                   &left[0], &right[0])
+    _check(st)

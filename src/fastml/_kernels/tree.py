@@ -1,0 +1,36 @@
+"""Decision-tree growth and traversal (csrc/tree.c) behind one facade.
+
+Contract (checked by the caller, trusted here): Xb is a C-contiguous uint8
+array (n_features, n_samples) of bin codes < nbins[f] <= 256; y float64 (n,)
+(class indices 0..n_classes-1, or regression targets); w float64 (n,) >= 0 or
+an empty array (all ones); criterion 0 gini, 1 entropy, 2 squared error.
+build() releases the GIL, so forests grow trees in parallel threads.
+"""
+import numpy as np
+
+from ._backend import COMPILED
+from .reference import tree as _reference
+
+if COMPILED:
+    from . import _tree
+
+CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1, "squared_error": 2}
+
+
+def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
+          min_samples_leaf, min_weight_leaf, max_features, min_impurity_decrease, seed):
+    """Grow one tree; returns a dict of flat node arrays (see fastml.h fm_tree)."""
+    mod = _tree if COMPILED else _reference
+    return mod.build(Xb, nbins, y, w, int(criterion), int(n_classes), int(max_depth),
+                     int(min_samples_split), int(min_samples_leaf), float(min_weight_leaf),
+                     int(max_features), float(min_impurity_decrease), int(seed))
+
+
+def apply(X, feature, threshold, left, right):
+    """Leaf index (int64) reached by every row of X (float32/float64, C-contiguous)."""
+    if not COMPILED:
+        return _reference.apply(X, feature, threshold, left, right)
+    out = np.empty(X.shape[0], dtype=np.int64)
+    if X.shape[0]:
+        _tree.apply(out, X, feature, threshold, left, right)
+    return out

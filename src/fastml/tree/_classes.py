@@ -1,0 +1,337 @@
+"""DecisionTreeClassifier and DecisionTreeRegressor (scikit-learn semantics).
+
+Features are binned once per fit (tree/_binning.py) and the tree grows in
+compiled code (fastml._kernels.tree, csrc/tree.c): histogram split search,
+depth-first, GIL released. The fitted tree is a set of flat node arrays
+(`tree_`), so prediction is one compiled traversal and pickling is cheap.
+"""
+import numbers
+
+import numpy as np
+
+from .._kernels import tree as _kt
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..utils.validation import (check_array, check_classification_targets, check_is_fitted,
+                                check_random_state)
+from . import _binning
+
+__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "Tree"]
+
+_INT_MAX = np.iinfo(np.int32).max
+
+
+class Tree:
+    """Flat arrays of a fitted tree (scikit-learn's Tree attribute names).
+
+    children_left/right are -1 at leaves, feature and threshold -2; value has
+    shape (node_count, 1, n_values): class fractions for classifiers, the mean
+    for regressors.
+    """
+
+    def __init__(self, raw, edges, n_features, is_classifier):
+        feat = raw["feature"]
+        self.children_left = raw["left"]
+        self.children_right = raw["right"]
+        self.threshold = _binning.thresholds(feat, raw["bin"], edges)
+        self.feature = np.where(feat >= 0, feat, -2).astype(np.int32)
+        self.impurity = raw["impurity"]
+        self.n_node_samples = raw["n_node_samples"]
+        self.weighted_n_node_samples = raw["weighted_n_node_samples"]
+        value = raw["value"]
+        if is_classifier:
+            tot = value.sum(axis=1, keepdims=True)
+            value = value / np.where(tot > 0, tot, 1.0)
+        self.value = value[:, None, :]
+        self.max_depth = int(raw["max_depth"])
+        self.n_features = n_features
+
+    @property
+    def node_count(self):
+        return len(self.feature)
+
+    @property
+    def n_leaves(self):
+        return int((self.children_left == -1).sum())
+
+    def apply(self, X):
+        """Leaf index per row of X (validated, C-contiguous float32/float64)."""
+        return _kt.apply(X, self.feature, self.threshold, self.children_left,
+                         self.children_right)
+
+    def predict(self, X):
+        return self.value[self.apply(X), 0]
+
+    def compute_feature_importances(self, normalize=True):
+        """Weighted impurity decrease per feature (as scikit-learn)."""
+        imp = np.zeros(self.n_features)
+        inner = np.flatnonzero(self.children_left >= 0)
+        if len(inner):
+            wn, im = self.weighted_n_node_samples, self.impurity
+            left, right = self.children_left[inner], self.children_right[inner]
+            dec = wn[inner] * im[inner] - wn[left] * im[left] - wn[right] * im[right]
+            np.add.at(imp, self.feature[inner], dec)
+            imp /= wn[0]
+        if normalize:
+            s = imp.sum()
+            if s > 0:
+                imp /= s
+        return imp
+
+
+def _resolve_max_features(max_features, d):
+    if max_features is None:
+        return d
+    if isinstance(max_features, str):
+        if max_features == "sqrt":
+            return max(1, int(np.sqrt(d)))
+        if max_features == "log2":
+            return max(1, int(np.log2(d)))
+        raise ValueError(f"max_features must be 'sqrt', 'log2', an int, a float in (0, 1] "
+                         f"or None, got {max_features!r}.")
+    if isinstance(max_features, numbers.Integral) and not isinstance(max_features, bool):
+        if not 1 <= max_features <= d:
+            raise ValueError(f"max_features must be in [1, n_features={d}], got "
+                             f"{max_features}.")
+        return int(max_features)
+    if isinstance(max_features, numbers.Real) and 0 < max_features <= 1:
+        return max(1, int(max_features * d))
+    raise ValueError(f"max_features must be 'sqrt', 'log2', an int, a float in (0, 1] or "
+                     f"None, got {max_features!r}.")
+
+
+def _seed_from(rng):
+    """A nonzero 64-bit seed for the C builder drawn from a RandomState."""
+    return (int(rng.randint(1, _INT_MAX)) << 32) | int(rng.randint(0, _INT_MAX))
+
+
+class BaseDecisionTree(BaseEstimator):
+
+    def _check_params(self, n_samples, n_features):
+        md = self.max_depth
+        if md is not None and (not isinstance(md, numbers.Integral) or md < 1):
+            raise ValueError(f"max_depth must be None or an int >= 1, got {md!r}.")
+        mss = self.min_samples_split
+        if isinstance(mss, numbers.Integral) and not isinstance(mss, bool):
+            if mss < 2:
+                raise ValueError(f"min_samples_split must be an int >= 2 or a float in "
+                                 f"(0, 1], got {mss!r}.")
+            mss = int(mss)
+        elif isinstance(mss, numbers.Real) and 0 < mss <= 1:
+            mss = max(2, int(np.ceil(mss * n_samples)))
+        else:
+            raise ValueError(f"min_samples_split must be an int >= 2 or a float in (0, 1], "
+                             f"got {mss!r}.")
+        msl = self.min_samples_leaf
+        if isinstance(msl, numbers.Integral) and not isinstance(msl, bool):
+            if msl < 1:
+                raise ValueError(f"min_samples_leaf must be an int >= 1 or a float in "
+                                 f"(0, 1), got {msl!r}.")
+            msl = int(msl)
+        elif isinstance(msl, numbers.Real) and 0 < msl < 1:
+            msl = max(1, int(np.ceil(msl * n_samples)))
+        else:
+            raise ValueError(f"min_samples_leaf must be an int >= 1 or a float in (0, 1), "
+                             f"got {msl!r}.")
+        mwf = self.min_weight_fraction_leaf
+        if not isinstance(mwf, numbers.Real) or not 0 <= mwf <= 0.5:
+            raise ValueError(f"min_weight_fraction_leaf must be in [0, 0.5], got {mwf!r}.")
+        mid = self.min_impurity_decrease
+        if not isinstance(mid, numbers.Real) or mid < 0:
+            raise ValueError(f"min_impurity_decrease must be >= 0, got {mid!r}.")
+        return dict(max_depth=_INT_MAX if md is None else int(md), min_samples_split=mss,
+                    min_samples_leaf=msl, max_features=_resolve_max_features(
+                        self.max_features, n_features),
+                    min_impurity_decrease=float(mid))
+
+    def _criterion_id(self):
+        crit = self.criterion
+        allowed = self._criteria
+        if crit not in allowed:
+            raise ValueError(f"criterion must be one of {allowed}, got {crit!r}.")
+        return _kt.CRITERIA[crit]
+
+    def _fit_checked(self, X, y_enc, w, n_classes, edges=None, Xb=None, seed=None):
+        """Grow on validated X (n, d), encoded y (float64), weights (float64 or None)."""
+        n, d = X.shape
+        p = self._check_params(n, d)
+        crit = self._criterion_id()
+        if edges is None:
+            edges = _binning.bin_edges(X)
+            Xb = _binning.bin_data(X, edges)
+        nbins = np.array([len(e) + 1 for e in edges], dtype=np.int32)
+        w_arr = np.empty(0) if w is None else np.ascontiguousarray(w, dtype=np.float64)
+        W = float(n if w is None else w_arr.sum())
+        min_weight_leaf = self.min_weight_fraction_leaf * W
+        if seed is None:
+            seed = _seed_from(check_random_state(self.random_state))
+        raw = _kt.build(Xb, nbins, np.ascontiguousarray(y_enc, dtype=np.float64), w_arr, crit,
+                        n_classes, p["max_depth"], p["min_samples_split"],
+                        p["min_samples_leaf"], min_weight_leaf, p["max_features"],
+                        p["min_impurity_decrease"], seed)
+        self.tree_ = Tree(raw, edges, d, n_classes > 0 and crit != 2)
+        self.max_features_ = p["max_features"]
+        return self
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self, "tree_")
+        return self._validate_data(X, reset=False)
+
+    def apply(self, X):
+        """Index of the leaf each sample ends up in."""
+        return self.tree_.apply(self._validate_X_predict(X))
+
+    def decision_path(self, X):
+        raise NotImplementedError("decision_path is not implemented in fastml.")
+
+    def get_depth(self):
+        check_is_fitted(self, "tree_")
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        check_is_fitted(self, "tree_")
+        return self.tree_.n_leaves
+
+    @property
+    def feature_importances_(self):
+        check_is_fitted(self, "tree_")
+        return self.tree_.compute_feature_importances()
+
+
+def _check_sample_weight(sample_weight, n):
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        return np.full(n, float(sample_weight))
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.ndim != 1 or w.shape[0] != n:
+        raise ValueError(f"sample_weight.shape == {w.shape}, expected ({n},)!")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if w.sum() <= 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return w
+
+
+def _class_weight_vector(class_weight, classes, y_idx, n_classes):
+    """Per-sample multipliers for class_weight ('balanced', dict or None)."""
+    if class_weight is None:
+        return None
+    if class_weight == "balanced":
+        counts = np.bincount(y_idx, minlength=n_classes).astype(np.float64)
+        cw = len(y_idx) / (n_classes * np.where(counts > 0, counts, 1.0))
+    elif isinstance(class_weight, dict):
+        cw = np.ones(n_classes)
+        for k, v in class_weight.items():
+            hit = np.flatnonzero(classes == k)
+            if len(hit) == 0:
+                raise ValueError(f"class_weight key {k!r} is not a class label.")
+            cw[hit[0]] = float(v)
+    else:
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict, got "
+                         f"{class_weight!r}.")
+    return cw[y_idx]
+
+
+def _encode_classes(y):
+    check_classification_targets(y)
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(f"The number of classes has to be greater than one; got "
+                         f"{len(classes)} class.")
+    return classes, y_idx.astype(np.intp).ravel()
+
+
+class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
+    """A decision-tree classifier (CART; criterion "entropy" is ID3's
+    information gain).
+
+    Parameters as scikit-learn's: criterion ("gini", "entropy", "log_loss"),
+    splitter ("best" only), max_depth, min_samples_split, min_samples_leaf,
+    min_weight_fraction_leaf, max_features, random_state, max_leaf_nodes (None
+    only), min_impurity_decrease, class_weight (None, "balanced", dict),
+    ccp_alpha (0 only). Split points are searched on per-feature histograms of
+    at most 256 bins (exact for features with <= 256 distinct values).
+    """
+
+    _criteria = ("gini", "entropy", "log_loss")
+
+    def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features=None, random_state=None, max_leaf_nodes=None,
+                 min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        X, y = self._validate_data(X, y)
+        _check_unsupported(self)
+        classes, y_idx = _encode_classes(y)
+        self.classes_, self.n_classes_ = classes, len(classes)
+        w = _check_sample_weight(sample_weight, X.shape[0])
+        cw = _class_weight_vector(self.class_weight, classes, y_idx, len(classes))
+        if cw is not None:
+            w = cw if w is None else w * cw
+        return self._fit_checked(X, y_idx.astype(np.float64), w, len(classes))
+
+    def predict_proba(self, X):
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)
+
+    def predict_log_proba(self, X):
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
+    """A decision-tree regressor (criterion "squared_error"); other
+    parameters as DecisionTreeClassifier."""
+
+    _criteria = ("squared_error",)
+
+    def __init__(self, *, criterion="squared_error", splitter="best", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features=None, random_state=None, max_leaf_nodes=None,
+                 min_impurity_decrease=0.0, ccp_alpha=0.0):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.ccp_alpha = ccp_alpha
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        X, y = self._validate_data(X, y, y_numeric=True)
+        _check_unsupported(self)
+        w = _check_sample_weight(sample_weight, X.shape[0])
+        return self._fit_checked(X, y.astype(np.float64), w, 0)
+
+    def predict(self, X):
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)[:, 0]
+
+
+def _check_unsupported(est):
+    if est.splitter != "best":
+        raise ValueError(f"splitter={est.splitter!r} is not supported; only 'best'.")
+    if est.max_leaf_nodes is not None:
+        raise ValueError("max_leaf_nodes is not supported (only None).")
+    if est.ccp_alpha != 0.0:
+        raise ValueError("ccp_alpha is not supported (only 0.0).")
