@@ -252,6 +252,40 @@ FM_API int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32
                               double *mind, const double *X, const double *sw, const double *C,
                               int64_t n, int64_t d, int64_t k, int update);
 
+/* ---- decision trees (tree.c) --------------------------------------------- */
+enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 };
+
+/* A grown tree as flat node arrays (n_nodes entries each; value has n_values
+ * per node). feature = -1 marks a leaf; an inner node sends a sample left iff
+ * its bin code <= bin (the caller maps bins to thresholds). value holds the
+ * weighted class counts (classification) or the weighted mean (regression). */
+typedef struct fm_tree {
+    int64_t n_nodes, capacity, n_values, max_depth;
+    int32_t *feature, *bin;
+    int64_t *left, *right, *n_samples;
+    double *impurity, *weighted_n, *value;
+} fm_tree;
+
+/* Grow a tree on binned features Xb (d x n, column-major uint8 codes < nbins[f]
+ * <= 256), targets y (class index 0..n_classes-1 as double, or the regression
+ * target), weights w (n, or NULL = 1; rows with w == 0 are left out).
+ * criterion: FM_CRIT_*; max_features: features (non-constant in the node)
+ * evaluated per node, drawn in random order from `seed`. On success the caller
+ * owns *tree and releases it with fm_tree_free. No threads, no Python. */
+FM_API int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const int32_t *nbins, const double *y,
+                         const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
+                         int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
+                         double min_weight_leaf, int64_t max_features,
+                         double min_impurity_decrease, uint64_t seed);
+FM_API void fm_tree_free(fm_tree *tree);
+/* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold. */
+FM_API int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
+                             const int32_t *feature, const double *threshold, const int64_t *left,
+                             const int64_t *right);
+FM_API int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
+                             const int32_t *feature, const double *threshold, const int64_t *left,
+                             const int64_t *right);
+
 #ifdef __cplusplus
 }
 #endif
