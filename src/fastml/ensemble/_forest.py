@@ -1,0 +1,252 @@
+"""Random forests: bootstrap-weighted fastml trees grown in parallel threads.
+
+The features are binned once per fit and shared by every tree; each tree is
+grown by the compiled builder with the GIL released, so `n_jobs` Python
+threads build trees truly in parallel. Bootstrap samples are drawn as in
+scikit-learn (per-tree seed from random_state, randint(0, n, n_samples)) and
+enter as sample-weight counts.
+"""
+import numbers
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .._config import resolve_n_jobs
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
+from ..tree import _binning
+from ..tree._classes import (_check_sample_weight, _class_weight_vector, _encode_classes,
+                             _seed_from)
+from ..utils.validation import check_is_fitted, check_random_state
+
+__all__ = ["RandomForestClassifier", "RandomForestRegressor"]
+
+_MAX_INT = np.iinfo(np.int32).max
+_TREE_PARAMS = ("criterion", "max_depth", "min_samples_split", "min_samples_leaf",
+                "min_weight_fraction_leaf", "max_features", "max_leaf_nodes",
+                "min_impurity_decrease", "ccp_alpha")
+
+
+def _map_threads(fn, items, n_jobs):
+    n = max(1, min(resolve_n_jobs(n_jobs), len(items)))
+    if n == 1:
+        return [fn(it) for it in items]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(fn, items))
+
+
+class BaseForest(BaseEstimator):
+
+    def _n_samples_bootstrap(self, n):
+        ms = self.max_samples
+        if ms is None:
+            return n
+        if isinstance(ms, numbers.Integral) and not isinstance(ms, bool):
+            if not 1 <= ms <= n:
+                raise ValueError(f"max_samples must be in [1, {n}], got {ms}.")
+            return int(ms)
+        if isinstance(ms, numbers.Real) and 0 < ms <= 1:
+            return max(1, int(round(n * ms)))
+        raise ValueError(f"max_samples must be None, an int or a float in (0, 1], got {ms!r}.")
+
+    def _check_forest_params(self):
+        ne = self.n_estimators
+        if not isinstance(ne, numbers.Integral) or isinstance(ne, bool) or ne < 1:
+            raise ValueError(f"n_estimators must be an int >= 1, got {ne!r}.")
+        if not self.bootstrap and self.oob_score:
+            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        if not self.bootstrap and self.max_samples is not None:
+            raise ValueError("max_samples cannot be set if bootstrap=False.")
+
+    def _fit_forest(self, X, y_enc, w, n_classes):
+        self._check_forest_params()
+        n, d = X.shape
+        rng = check_random_state(self.random_state)
+        edges = _binning.bin_edges(X)
+        Xb = _binning.bin_data(X, edges)
+        n_boot = self._n_samples_bootstrap(n)
+        params = {p: getattr(self, p) for p in _TREE_PARAMS}
+        jobs = []
+        for _ in range(self.n_estimators):
+            seed = int(rng.randint(_MAX_INT))
+            tree = self._tree_class(**params, random_state=seed)
+            tr = np.random.RandomState(seed)
+            if self.bootstrap:
+                counts = np.bincount(tr.randint(0, n, n_boot), minlength=n).astype(np.float64)
+                tw = counts if w is None else counts * w
+            else:
+                tw = w
+            jobs.append((tree, tw, _seed_from(tr)))
+
+        def grow(job):
+            tree, tw, seed = job
+            tree.n_features_in_ = d
+            return tree._fit_checked(X, y_enc, tw, n_classes, edges=edges, Xb=Xb, seed=seed)
+
+        self.estimators_ = _map_threads(grow, jobs, self.n_jobs)
+        self.estimator_ = self._tree_class(**params)
+        if self.oob_score:
+            self._set_oob(X, y_enc, [job[1] for job in jobs])
+        return self
+
+    def _tree_outputs(self, tree, X):
+        return tree.tree_.predict(X)
+
+    def _oob_predictions(self, X, weights):
+        n = X.shape[0]
+        acc, hits = None, np.zeros(n)
+        for tree, tw in zip(self.estimators_, weights):
+            mask = tw == 0 if tw is not None else np.zeros(n, bool)
+            if not mask.any():
+                continue
+            out = self._tree_outputs(tree, np.ascontiguousarray(X[mask]))
+            if acc is None:
+                acc = np.zeros((n, out.shape[1]))
+            acc[mask] += out
+            hits[mask] += 1
+        return acc, hits
+
+    @property
+    def feature_importances_(self):
+        check_is_fitted(self, "estimators_")
+        imps = [t.tree_.compute_feature_importances() for t in self.estimators_
+                if t.tree_.node_count > 1]
+        if not imps:
+            return np.zeros(self.n_features_in_)
+        m = np.mean(imps, axis=0)
+        return m / m.sum() if m.sum() > 0 else m
+
+    def apply(self, X):
+        check_is_fitted(self, "estimators_")
+        X = self._validate_data(X, reset=False)
+        return np.stack([t.tree_.apply(X) for t in self.estimators_], axis=1)
+
+    def _mean_outputs(self, X):
+        check_is_fitted(self, "estimators_")
+        X = self._validate_data(X, reset=False)
+        out = self._tree_outputs(self.estimators_[0], X).copy()
+        for t in self.estimators_[1:]:
+            out += self._tree_outputs(t, X)
+        return out / len(self.estimators_)
+
+
+def _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
+                 min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
+                 min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state, verbose,
+                 warm_start, max_samples, ccp_alpha):
+    self.n_estimators = n_estimators
+    self.criterion = criterion
+    self.max_depth = max_depth
+    self.min_samples_split = min_samples_split
+    self.min_samples_leaf = min_samples_leaf
+    self.min_weight_fraction_leaf = min_weight_fraction_leaf
+    self.max_features = max_features
+    self.max_leaf_nodes = max_leaf_nodes
+    self.min_impurity_decrease = min_impurity_decrease
+    self.bootstrap = bootstrap
+    self.oob_score = oob_score
+    self.n_jobs = n_jobs
+    self.random_state = random_state
+    self.verbose = verbose
+    self.warm_start = warm_start
+    self.max_samples = max_samples
+    self.ccp_alpha = ccp_alpha
+
+
+class RandomForestClassifier(ClassifierMixin, BaseForest):
+    """A random forest of fastml decision-tree classifiers (scikit-learn's
+    parameters; class probabilities are averaged over the trees).
+
+    n_jobs threads grow trees in parallel (None: fastml's thread setting).
+    oob_score=True sets oob_score_ (accuracy) and oob_decision_function_.
+    """
+
+    _tree_class = DecisionTreeClassifier
+
+    def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features="sqrt", max_leaf_nodes=None, min_impurity_decrease=0.0,
+                 bootstrap=True, oob_score=False, n_jobs=None, random_state=None, verbose=0,
+                 warm_start=False, class_weight=None, ccp_alpha=0.0, max_samples=None):
+        _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
+                     min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
+                     min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state,
+                     verbose, warm_start, max_samples, ccp_alpha)
+        self.class_weight = class_weight
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = self._validate_data(X, y)
+        classes, y_idx = _encode_classes(y)
+        self.classes_, self.n_classes_ = classes, len(classes)
+        w = _check_sample_weight(sample_weight, X.shape[0])
+        cw = _class_weight_vector(self.class_weight, classes, y_idx, len(classes))
+        if cw is not None:
+            w = cw if w is None else w * cw
+        self._fit_forest(X, y_idx.astype(np.float64), w, len(classes))
+        for t in self.estimators_:
+            t.classes_, t.n_classes_ = classes, len(classes)
+        return self
+
+    def _set_oob(self, X, y_enc, weights):
+        acc, hits = self._oob_predictions(X, weights)
+        if acc is None or (hits == 0).any():
+            import warnings
+            warnings.warn("Some inputs do not have OOB scores. This probably means too few "
+                          "trees were used to compute any reliable OOB estimates.",
+                          UserWarning, stacklevel=3)
+        if acc is None:
+            acc = np.zeros((X.shape[0], self.n_classes_))
+        proba = acc / np.maximum(hits, 1)[:, None]
+        self.oob_decision_function_ = proba
+        ok = hits > 0
+        self.oob_score_ = float(np.mean(np.argmax(proba[ok], axis=1) == y_enc[ok])) \
+            if ok.any() else 0.0
+
+    def predict_proba(self, X):
+        return self._mean_outputs(X)
+
+    def predict_log_proba(self, X):
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class RandomForestRegressor(RegressorMixin, BaseForest):
+    """A random forest of fastml decision-tree regressors (mean of the trees).
+    max_features defaults to 1.0 (all features), as in scikit-learn."""
+
+    _tree_class = DecisionTreeRegressor
+
+    def __init__(self, n_estimators=100, *, criterion="squared_error", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features=1.0, max_leaf_nodes=None, min_impurity_decrease=0.0,
+                 bootstrap=True, oob_score=False, n_jobs=None, random_state=None, verbose=0,
+                 warm_start=False, ccp_alpha=0.0, max_samples=None):
+        _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
+                     min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
+                     min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state,
+                     verbose, warm_start, max_samples, ccp_alpha)
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = self._validate_data(X, y, y_numeric=True)
+        w = _check_sample_weight(sample_weight, X.shape[0])
+        return self._fit_forest(X, y.astype(np.float64), w, 0)
+
+    def _set_oob(self, X, y, weights):
+        acc, hits = self._oob_predictions(X, weights)
+        if acc is None:
+            acc = np.zeros((X.shape[0], 1))
+        pred = acc[:, 0] / np.maximum(hits, 1)
+        self.oob_prediction_ = pred
+        ok = hits > 0
+        if ok.sum() > 1:
+            yt, yp = y[ok], pred[ok]
+            den = ((yt - yt.mean()) ** 2).sum()
+            self.oob_score_ = float(1 - ((yt - yp) ** 2).sum() / den) if den > 0 else 0.0
+        else:
+            self.oob_score_ = 0.0
+
+    def predict(self, X):
+        return self._mean_outputs(X)[:, 0]
