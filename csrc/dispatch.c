@@ -31,6 +31,8 @@ static const struct {
     {"pool2d", FM_LEVEL_AVX512},
     {"batchnorm", FM_LEVEL_AVX512},
     {"kmeans", FM_LEVEL_AVX512},
+    {"activation", FM_LEVEL_AVX512},
+    {"dropout", FM_LEVEL_AVX512},
 };
 
 static int fm_level_hw = -1;

@@ -44,6 +44,8 @@ enum fm_family {
     FM_FAM_POOL2D,
     FM_FAM_BATCHNORM,
     FM_FAM_KMEANS,
+    FM_FAM_ACTIVATION, /* nn-core: activations, softmax, cross-entropy rows */
+    FM_FAM_DROPOUT,
     FM_FAM_COUNT
 };
 
@@ -285,6 +287,73 @@ FM_API int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
 FM_API int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
                              const int32_t *feature, const double *threshold, const int64_t *left,
                              const int64_t *right);
+
+/* ---- nn core: activations, losses, dropout, dense (activation.c, loss.c,
+ * dropout.c, dense.c; SIMD in activation_simd.c, dropout_simd.c) ---------- */
+/* Element-wise activations on n elements. kind: 0 relu, 1 leaky relu (alpha =
+ * negative slope), 2 elu (alpha), 3 sigmoid, 4 tanh. Backward reads x (leaky,
+ * elu) and/or y = forward output (relu, elu, sigmoid, tanh); the unused one may
+ * be NULL. */
+FM_API int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha);
+FM_API int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind,
+                                     double alpha);
+FM_API int fm_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y,
+                                      int64_t n, int kind, double alpha);
+FM_API int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
+                                      const double *y, int64_t n, int kind, double alpha);
+/* Row-wise (rows x c) softmax, or log-softmax when log_ != 0; max-shifted. */
+FM_API int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_);
+FM_API int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_);
+FM_API int fm_softmax_backward_f32(float *dx, const float *dy, const float *y, int64_t rows,
+                                   int64_t c, int log_);
+FM_API int fm_softmax_backward_f64(double *dx, const double *dy, const double *y, int64_t rows,
+                                   int64_t c, int log_);
+/* Cross-entropy with class indices t (rows) in [0, c): loss[r] = lse[r] -
+ * x[r, t[r]]. Backward: dx[r, j] = dloss[r*dstride] (softmax(x)[r, j] - [j == t[r]]). */
+FM_API int fm_cross_entropy_forward_f32(float *loss, float *lse, const float *x,
+                                        const int64_t *t, int64_t rows, int64_t c);
+FM_API int fm_cross_entropy_forward_f64(double *loss, double *lse, const double *x,
+                                        const int64_t *t, int64_t rows, int64_t c);
+FM_API int fm_cross_entropy_backward_f32(float *dx, const float *dloss, int64_t dstride,
+                                         const float *x, const float *lse, const int64_t *t,
+                                         int64_t rows, int64_t c);
+FM_API int fm_cross_entropy_backward_f64(double *dx, const double *dloss, int64_t dstride,
+                                         const double *x, const double *lse, const int64_t *t,
+                                         int64_t rows, int64_t c);
+/* Element-wise losses (ids in loss.c): per element, summed (double, fixed
+ * block order), and dx = dloss/dx * dout[i*dstride]. */
+FM_API int fm_loss_pointwise_f32(float *out, const float *x, const float *y, int64_t n, int kind,
+                                 double param);
+FM_API int fm_loss_pointwise_f64(double *out, const double *x, const double *y, int64_t n,
+                                 int kind, double param);
+FM_API int fm_loss_pointwise_sum_f32(double *out, const float *x, const float *y, int64_t n,
+                                     int kind, double param);
+FM_API int fm_loss_pointwise_sum_f64(double *out, const double *x, const double *y, int64_t n,
+                                     int kind, double param);
+FM_API int fm_loss_pointwise_backward_f32(float *dx, const float *dout, int64_t dstride,
+                                          const float *x, const float *y, int64_t n, int kind,
+                                          double param);
+FM_API int fm_loss_pointwise_backward_f64(double *dx, const double *dout, int64_t dstride,
+                                          const double *x, const double *y, int64_t n, int kind,
+                                          double param);
+/* Inverted dropout, 0 < p < 1: counter-based mask from (key, index). */
+FM_API int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key);
+FM_API int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key);
+FM_API int fm_dropout_backward_f32(float *dx, const float *dy, int64_t n, double p, uint64_t key);
+FM_API int fm_dropout_backward_f64(double *dx, const double *dy, int64_t n, double p,
+                                   uint64_t key);
+/* Dense: y (n, out) = x (n, in) w^T (w is (out, in)) + b, act -1 none / 0 relu.
+ * Backward writes dx, dw, db (each may be NULL); y is read when act == relu. */
+FM_API int fm_linear_forward_f32(float *y, const float *x, const float *w, const float *b,
+                                 int64_t n, int64_t in, int64_t out, int act);
+FM_API int fm_linear_forward_f64(double *y, const double *x, const double *w, const double *b,
+                                 int64_t n, int64_t in, int64_t out, int act);
+FM_API int fm_linear_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *w, const float *y, int64_t n,
+                                  int64_t in, int64_t out, int act);
+FM_API int fm_linear_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *w, const double *y, int64_t n,
+                                  int64_t in, int64_t out, int act);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,39 @@
+/* activation_isa.h -- private: the ISA variants of the activation_simd.c range
+ * kernels and a picker by the activation family's dispatch level (used by
+ * activation.c and loss.c). */
+#ifndef FASTML_ACTIVATION_ISA_H
+#define FASTML_ACTIVATION_ISA_H
+#include "fastml.h"
+
+#if defined(FM_HAVE_X86_ISA)
+#define FM_ACT_IF_X86(...) __VA_ARGS__
+#else
+#define FM_ACT_IF_X86(...)
+#endif
+
+#define FM_ACT_DECLARE(SUF, T, ISA)                                                              \
+    void fm_act_fwd_##SUF##_##ISA(T *y, const T *x, int64_t n, int kind, T alpha);               \
+    void fm_act_bwd_##SUF##_##ISA(T *dx, const T *dy, const T *x, const T *y, int64_t n,         \
+                                  int kind, T alpha);                                            \
+    void fm_softmax_rows_##SUF##_##ISA(T *y, const T *x, int64_t rows, int64_t c, int log_);     \
+    void fm_softmax_bwd_rows_##SUF##_##ISA(T *dx, const T *dy, const T *y, int64_t rows,         \
+                                           int64_t c, int log_);                                 \
+    void fm_ce_rows_##SUF##_##ISA(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows,   \
+                                  int64_t c);                                                    \
+    void fm_ce_bwd_rows_##SUF##_##ISA(T *dx, const T *dloss, int64_t dstride, const T *x,        \
+                                      const T *lse, const int64_t *t, int64_t rows, int64_t c);
+FM_ACT_DECLARE(f32, float, baseline)
+FM_ACT_DECLARE(f64, double, baseline)
+FM_ACT_IF_X86(FM_ACT_DECLARE(f32, float, avx2) FM_ACT_DECLARE(f64, double, avx2)
+              FM_ACT_DECLARE(f32, float, avx512) FM_ACT_DECLARE(f64, double, avx512))
+
+/* FM_ACT_PICK(fm_ce_rows_f32) -> the variant for the current level. */
+#if defined(FM_HAVE_X86_ISA)
+#define FM_ACT_PICK(NAME)                                                                        \
+    (fm_family_level(FM_FAM_ACTIVATION) == FM_LEVEL_AVX512 ? NAME##_avx512                       \
+     : fm_family_level(FM_FAM_ACTIVATION) == FM_LEVEL_AVX2 ? NAME##_avx2                         \
+                                                           : NAME##_baseline)
+#else
+#define FM_ACT_PICK(NAME) (NAME##_baseline)
+#endif
+#endif

@@ -1,0 +1,49 @@
+/* activation_simd.c -- ISA-specific activation, softmax and cross-entropy row
+ * kernels (built once per level, see simd.h; the code is in
+ * activation_simd_tmpl.h). They work on a range; threading is in
+ * activation.c / loss.c. */
+#include <math.h>
+#include <string.h>
+
+#include "fastml.h"
+#include "simd.h"
+
+#define T float
+#define SUF f32
+#define V fm_vf32
+#define VI fm_vi32
+#define VL FM_VL_f32
+#define EXP_DEG 7
+#define EXPM1_DEG 9
+#define MANT 23
+#define EBIAS 127
+#define EXP_LO (-103.98f)
+#define EXP_HI 88.7228f
+#define RMAGIC 12582912.0f
+#include "activation_simd_tmpl.h"
+#undef T
+#undef SUF
+#undef V
+#undef VI
+#undef VL
+#undef EXP_DEG
+#undef EXPM1_DEG
+#undef MANT
+#undef EBIAS
+#undef EXP_LO
+#undef EXP_HI
+#undef RMAGIC
+
+#define T double
+#define SUF f64
+#define V fm_vf64
+#define VI fm_vi64
+#define VL FM_VL_f64
+#define EXP_DEG 13
+#define EXPM1_DEG 15
+#define MANT 52
+#define EBIAS 1023
+#define EXP_LO (-745.2)
+#define EXP_HI 709.782712893384
+#define RMAGIC 6755399441055744.0
+#include "activation_simd_tmpl.h"

@@ -1,0 +1,193 @@
+"""Losses: float64 gradient checks, kernels vs twins, torch.nn.functional in
+float64, reductions, dtype preservation, bad input."""
+import numpy as np
+import pytest
+
+from fastml._kernels import loss as K
+from fastml._kernels.reference import loss as R
+from fastml.nn import F, Tensor, gradcheck
+
+
+def _targets(rng, kind, shape):
+    if kind in (K.BCE, K.BCE_LOGITS, K.KL_DIV):
+        return rng.uniform(0.05, 0.95, shape)
+    if kind in (K.HINGE, K.HINGE_EMBEDDING):
+        return rng.choice([-1.0, 1.0], shape)
+    return rng.standard_normal(shape)
+
+
+def _inputs(rng, kind, shape):
+    if kind == K.BCE:
+        return rng.uniform(0.05, 0.95, shape)
+    return rng.standard_normal(shape) * 2
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_gradcheck(rng, reduction):
+    x = Tensor(rng.standard_normal((5, 7)), requires_grad=True)
+    t = rng.integers(0, 7, 5)
+    assert gradcheck(lambda x: F.cross_entropy(x, t, reduction), (x,))
+    x4 = Tensor(rng.standard_normal((2, 3, 2, 3)), requires_grad=True)
+    t4 = rng.integers(0, 3, (2, 2, 3))
+    assert gradcheck(lambda x: F.cross_entropy(x, t4, reduction), (x4,))
+
+
+LOSSES = [("mse", lambda x, y, r: F.mse_loss(x, y, r), K.MSE),
+          ("l1", lambda x, y, r: F.l1_loss(x, y, r), K.L1),
+          ("huber", lambda x, y, r: F.huber_loss(x, y, r, delta=0.8), K.HUBER),
+          ("bce", lambda x, y, r: F.binary_cross_entropy(x, y, r), K.BCE),
+          ("bcel", lambda x, y, r: F.binary_cross_entropy_with_logits(x, y, r), K.BCE_LOGITS),
+          ("hinge", lambda x, y, r: F.hinge_loss(x, y, reduction=r), K.HINGE),
+          ("hemb", lambda x, y, r: F.hinge_embedding_loss(x, y, reduction=r), K.HINGE_EMBEDDING),
+          ("kl", lambda x, y, r: F.kl_div(x, y, r), K.KL_DIV),
+          ("kllog", lambda x, y, r: F.kl_div(x, y, r, log_target=True), K.KL_DIV_LOG)]
+
+
+@pytest.mark.parametrize("name,fn,kind", LOSSES)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_pointwise_gradcheck(rng, name, fn, kind, reduction):
+    shape = (3, 5)
+    x = _inputs(rng, kind, shape)
+    y = _targets(rng, kind, shape)
+    if kind in (K.L1, K.HUBER, K.HINGE, K.HINGE_EMBEDDING):  # stay off the kinks
+        x = np.where(np.abs(np.abs(x - y) - 0.8) < 0.05, x + 0.3, x)
+        x = np.where(np.abs(x - y) < 0.05, x + 0.3, x)
+        x = np.where(np.abs(1 - x * y) < 0.05, x + 0.3, x)
+        x = np.where(np.abs(1 - x) < 0.05, x + 0.3, x)
+    xt = Tensor(x, requires_grad=True)
+    assert gradcheck(lambda xt: fn(xt, y, reduction), (xt,))
+
+
+@pytest.mark.parametrize("fn", [F.mse_loss, F.l1_loss, F.huber_loss])
+def test_target_gradient(rng, fn):
+    x = Tensor(rng.standard_normal(6), requires_grad=True)
+    y = Tensor(rng.standard_normal(6) + 0.1, requires_grad=True)
+    assert gradcheck(lambda x, y: fn(x, y), (x, y))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 7, 9, 1023, 9001])
+def test_pointwise_kernels_match_twins(rng, dtype, n):
+    tol = 3e-6 if dtype == np.float32 else 1e-12
+    for kind in range(9):
+        x = _inputs(rng, kind, n).astype(dtype)
+        y = _targets(rng, kind, n).astype(dtype)
+        args64 = (kind, x.astype(np.float64), y.astype(np.float64), 0.8)
+        out = K.pointwise(kind, x, y, 0.8)
+        assert out.dtype == dtype
+        np.testing.assert_allclose(out, R.pointwise(*args64), rtol=tol, atol=tol)
+        np.testing.assert_allclose(K.pointwise_sum(kind, x, y, 0.8), R.pointwise_sum(*args64),
+                                   rtol=tol * 10, atol=tol)
+        dout = rng.standard_normal(n).astype(dtype)
+        for d in (dout, 0.37):
+            np.testing.assert_allclose(
+                K.pointwise_backward(kind, d, x, y, 0.8),
+                R.pointwise_backward(kind, d if np.isscalar(d) else d.astype(np.float64),
+                                     *args64[1:]), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (9, 17), (2, 1023)])
+def test_cross_entropy_kernels_match_twins(rng, cpu_level, dtype, shape):
+    x = (rng.standard_normal(shape) * 4).astype(dtype)
+    t = rng.integers(0, shape[1], shape[0])
+    tol = 2e-5 if dtype == np.float32 else 1e-12
+    loss, lse = K.cross_entropy(x, t)
+    lr, lser = R.cross_entropy(x.astype(np.float64), t)
+    np.testing.assert_allclose(loss, lr, rtol=tol, atol=tol)
+    np.testing.assert_allclose(lse, lser, rtol=tol, atol=tol)
+    for d in (0.5, rng.standard_normal(shape[0]).astype(dtype)):
+        np.testing.assert_allclose(
+            K.cross_entropy_backward(d, x, lse, t),
+            R.cross_entropy_backward(d if np.isscalar(d) else d.astype(np.float64),
+                                     x.astype(np.float64), lser, t), rtol=tol, atol=tol)
+
+
+@pytest.mark.filterwarnings("ignore:reduction")
+def test_against_torch(rng):
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    shape = (4, 6)
+    cases = [
+        (F.cross_entropy, tf.cross_entropy, rng.standard_normal(shape), rng.integers(0, 6, 4)),
+        (F.mse_loss, tf.mse_loss, rng.standard_normal(shape), rng.standard_normal(shape)),
+        (F.l1_loss, tf.l1_loss, rng.standard_normal(shape), rng.standard_normal(shape)),
+        (lambda x, y, r: F.huber_loss(x, y, r, 0.7), lambda x, y, reduction: tf.huber_loss(
+            x, y, reduction=reduction, delta=0.7), rng.standard_normal(shape),
+         rng.standard_normal(shape)),
+        (lambda x, y, r: F.smooth_l1_loss(x, y, r, 0.5), lambda x, y, reduction:
+         tf.smooth_l1_loss(x, y, reduction=reduction, beta=0.5), rng.standard_normal(shape),
+         rng.standard_normal(shape)),
+        (F.binary_cross_entropy, tf.binary_cross_entropy, rng.uniform(0.01, 0.99, shape),
+         rng.uniform(0, 1, shape)),
+        (F.binary_cross_entropy_with_logits, tf.binary_cross_entropy_with_logits,
+         rng.standard_normal(shape) * 30, rng.uniform(0, 1, shape)),
+        (lambda x, y, r: F.hinge_embedding_loss(x, y, reduction=r), lambda x, y, reduction:
+         tf.hinge_embedding_loss(x, y, reduction=reduction), rng.standard_normal(shape),
+         rng.choice([-1.0, 1.0], shape)),
+        (F.kl_div, tf.kl_div, np.log(rng.uniform(0.1, 1, shape)),
+         np.where(rng.uniform(size=shape) < 0.2, 0, rng.uniform(0, 1, shape))),
+        (lambda x, y, r: F.kl_div(x, y, r, log_target=True), lambda x, y, reduction: tf.kl_div(
+            x, y, reduction=reduction, log_target=True), rng.standard_normal(shape),
+         rng.standard_normal(shape)),
+    ]
+    for ours, theirs, xn, yn in cases:
+        for red in ("mean", "sum", "none"):
+            x = Tensor(xn.copy(), requires_grad=True)
+            tx = torch.tensor(xn, requires_grad=True)
+            out = ours(x, yn, red)
+            tout = theirs(tx, torch.tensor(yn), reduction=red)
+            g = rng.standard_normal(out.shape)
+            out.backward(g)
+            tout.backward(torch.tensor(g))
+            np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-10,
+                                       atol=1e-12)
+            np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    x = Tensor(rng.standard_normal(shape), requires_grad=True)
+    t = rng.uniform(0, 1, shape)
+    tx = torch.tensor(x.numpy(), requires_grad=True)
+    F.kl_div(x, t, "batchmean").backward()
+    tf.kl_div(tx, torch.tensor(t), reduction="batchmean").backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10)
+
+
+def test_hinge_loss_values():
+    x = np.array([2.0, 0.5, -0.3, -2.0])
+    y = np.array([1.0, 1.0, -1.0, 1.0])
+    np.testing.assert_allclose(F.hinge_loss(x, y, reduction="none").numpy(), [0, 0.5, 0.7, 3])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_preserved(rng, dtype):
+    x = Tensor(rng.uniform(0.1, 0.9, (3, 4)).astype(dtype), requires_grad=True)
+    y = rng.uniform(0.1, 0.9, (3, 4))
+    losses = [F.cross_entropy(x, np.array([0, 3, 1])), F.binary_cross_entropy(x, y),
+              F.mse_loss(x, y), F.kl_div(x, y, "batchmean"), F.l1_loss(x, y, "none")]
+    for lo in losses:
+        assert lo.dtype == dtype
+    sum(lo.sum() for lo in losses).backward()
+    assert x.grad.dtype == dtype
+
+
+def test_bad_input(rng):
+    x = Tensor(rng.standard_normal((3, 4)))
+    with pytest.raises(ValueError, match="out of range"):
+        F.cross_entropy(x, np.array([0, 4, 1]))
+    with pytest.raises(ValueError, match="out of range"):
+        F.cross_entropy(x, np.array([0, -1, 1]))
+    with pytest.raises(ValueError, match="shape"):
+        F.cross_entropy(x, np.array([0, 1]))
+    with pytest.raises(ValueError, match="2-D"):
+        F.cross_entropy(Tensor(np.ones(4)), np.array([0]))
+    with pytest.raises(ValueError, match="integer"):
+        F.cross_entropy(x, np.array([0.5, 1, 2]))
+    with pytest.raises(ValueError, match="reduction"):
+        F.mse_loss(x, x, "avg")
+    with pytest.raises(ValueError, match="shape"):
+        F.mse_loss(x, np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        F.binary_cross_entropy(x, np.ones((3, 4)))
+    with pytest.raises(ValueError, match="-1 or"):
+        F.hinge_loss(x, np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="delta"):
+        F.huber_loss(x, x, delta=0)
