@@ -6,5 +6,6 @@ from . import kmeans, tree  # estimators-trees
 from . import activation, dense, dropout, loss  # nn-core
 from . import recurrent  # nn-training
 from . import batchnorm, conv, pooling  # nn-kernels
+from . import neighbors  # neighbors
 
 __all__ = ["distance"]

@@ -1,0 +1,346 @@
+/* kdtree_query_tmpl.h -- k-d tree queries for one dtype at one ISA level.
+ * Included by kdtree_simd.c with T, SUF, SQRT, POW and EPS defined; the
+ * algorithm (layout, incremental bounds, tie rule, top-k) is described in
+ * kdtree.c. Recursion is specialised per metric: each kq_*_body is inlined
+ * into a per-metric function that passes itself as `self`, so the metric is a
+ * compile-time constant inside the leaf scan. */
+#define KQ_CAT_(a, b) a##_##b
+#define KQ_CAT(a, b) KQ_CAT_(a, b)
+#define KQ(name) KQ_CAT(name, SUF)
+#define KQ_INLINE static inline __attribute__((always_inline))
+
+
+typedef struct {
+    const T *data;
+    const int64_t *idx, *nodes;
+    const T *splits;
+    int64_t d;
+    T p, scale; /* minkowski order; prune when bound * scale > k-th distance */
+} KQ(kq_tree);
+
+typedef struct {
+    const T *q;
+    T *off, *acc; /* per-dimension offsets to the node's box; leaf distances */
+    T *D;         /* k slots (sorted buffer or max-heap) */
+    int64_t *I;
+    int64_t k;
+} KQ(kq_knn);
+
+typedef struct {
+    const T *q;
+    T *off, *acc;
+    T rr, r;       /* prefilter on reduced distance; exact test on the distance */
+    int64_t cnt;   /* points found so far */
+    int64_t *ind;  /* fill pass: output positions (NULL: count only) */
+    T *dist;
+} KQ(kq_rad);
+
+/* contribution of one coordinate offset t >= 0 to the reduced distance */
+KQ_INLINE T KQ(kq_term)(T t, const int metric, T p) {
+    switch (metric) {
+    case FM_METRIC_MANHATTAN:
+    case FM_METRIC_CHEBYSHEV: return t;
+    case FM_METRIC_MINKOWSKI: return POW(t, p);
+    default: return t * t;
+    }
+}
+
+/* reduced bound after one offset changes from o to o2 (o2 >= o) */
+KQ_INLINE T KQ(kq_update)(T rd, T o, T o2, const int metric, T p) {
+    if (o2 == o) return rd;
+    if (metric == FM_METRIC_CHEBYSHEV) return rd > o2 ? rd : o2;
+    return rd + (KQ(kq_term)(o2, metric, p) - KQ(kq_term)(o, metric, p));
+}
+
+KQ_INLINE T KQ(kq_final)(T v, const int metric, T p) {
+    if (metric == FM_METRIC_EUCLIDEAN) return SQRT(v);
+    if (metric == FM_METRIC_MINKOWSKI) return POW(v, (T)1 / p);
+    return v;
+}
+
+/* acc[j] = reduced distance from q to the leaf's j-th point (feature-major
+ * block `base` of cnt points). The j loops vectorise at the file's ISA. */
+KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt, int64_t d,
+                           const T *restrict q, const int metric, T p) {
+    for (int64_t k = 0; k < d; k++) {
+        const T *restrict row = base + k * cnt;
+        const T qk = q[k];
+        if (k == 0) {
+            for (int64_t j = 0; j < cnt; j++) {
+                const T t = row[j] - qk;
+                acc[j] = metric == FM_METRIC_MINKOWSKI ? POW(t < 0 ? -t : t, p)
+                         : (metric == FM_METRIC_MANHATTAN || metric == FM_METRIC_CHEBYSHEV)
+                             ? (t < 0 ? -t : t)
+                             : t * t;
+            }
+            continue;
+        }
+        switch (metric) {
+        case FM_METRIC_MANHATTAN:
+            for (int64_t j = 0; j < cnt; j++) {
+                const T t = row[j] - qk;
+                acc[j] += t < 0 ? -t : t;
+            }
+            break;
+        case FM_METRIC_CHEBYSHEV:
+            for (int64_t j = 0; j < cnt; j++) {
+                T t = row[j] - qk;
+                t = t < 0 ? -t : t;
+                acc[j] = acc[j] > t ? acc[j] : t;
+            }
+            break;
+        case FM_METRIC_MINKOWSKI:
+            for (int64_t j = 0; j < cnt; j++) {
+                const T t = row[j] - qk;
+                acc[j] += POW(t < 0 ? -t : t, p);
+            }
+            break;
+        default:
+            for (int64_t j = 0; j < cnt; j++) {
+                const T t = row[j] - qk;
+                acc[j] += t * t;
+            }
+        }
+    }
+}
+
+#include "topk_tmpl.h"
+
+/* ---- k nearest ------------------------------------------------------------- */
+typedef void (*KQ(kq_knn_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, int64_t, T);
+
+KQ_INLINE void KQ(kq_knn_body)(const KQ(kq_tree) *t, KQ(kq_knn) *s, int64_t node, T rd,
+                               const int metric, KQ(kq_knn_fn) self) {
+    const int64_t *nd = t->nodes + 4 * node;
+    const int64_t right = nd[2];
+    if (right == 0) {
+        const int64_t st = nd[0], cnt = nd[1] - st;
+        KQ(kq_leaf)(s->acc, t->data + st * t->d, cnt, t->d, s->q, metric, t->p);
+        T w = KQ(topk_worst)(s->D, s->k);
+        const int64_t *ix = t->idx + st;
+        for (int64_t j = 0; j < cnt; j++) {
+            if (s->acc[j] <= w) {
+                KQ(topk_push)(s->D, s->I, s->k, s->acc[j], ix[j]);
+                w = KQ(topk_worst)(s->D, s->k);
+            }
+        }
+        return;
+    }
+    const int64_t dim = nd[3];
+    const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
+    const T qd = s->q[dim], od = s->off[dim];
+    const T oL = qd > lhi ? qd - lhi : od, oR = qd < rlo ? rlo - qd : od;
+    const T rL = KQ(kq_update)(rd, od, oL, metric, t->p);
+    const T rR = KQ(kq_update)(rd, od, oR, metric, t->p);
+    const int left_first = rL <= rR;
+    const int64_t n1 = left_first ? node + 1 : right, n2 = left_first ? right : node + 1;
+    const T r1 = left_first ? rL : rR, r2 = left_first ? rR : rL;
+    const T o1 = left_first ? oL : oR, o2 = left_first ? oR : oL;
+    if (r1 * t->scale <= KQ(topk_worst)(s->D, s->k)) {
+        s->off[dim] = o1;
+        self(t, s, n1, r1);
+    }
+    if (r2 * t->scale <= KQ(topk_worst)(s->D, s->k)) {
+        s->off[dim] = o2;
+        self(t, s, n2, r2);
+    }
+    s->off[dim] = od;
+}
+
+#define KQ_KNN_VARIANT(NAME, METRIC)                                                        \
+    static void KQ(NAME)(const KQ(kq_tree) * t, KQ(kq_knn) * s, int64_t node, T rd) {       \
+        KQ(kq_knn_body)(t, s, node, rd, METRIC, KQ(NAME));                                  \
+    }
+KQ_KNN_VARIANT(kq_knn_l2, FM_METRIC_SQEUCLIDEAN)
+KQ_KNN_VARIANT(kq_knn_l1, FM_METRIC_MANHATTAN)
+KQ_KNN_VARIANT(kq_knn_linf, FM_METRIC_CHEBYSHEV)
+KQ_KNN_VARIANT(kq_knn_lp, FM_METRIC_MINKOWSKI)
+
+/* ---- radius ---------------------------------------------------------------- */
+typedef void (*KQ(kq_rad_fn))(const KQ(kq_tree) *, KQ(kq_rad) *, int64_t, T);
+
+KQ_INLINE void KQ(kq_rad_body)(const KQ(kq_tree) *t, KQ(kq_rad) *s, int64_t node, T rd,
+                               const int metric, const int final_metric, KQ(kq_rad_fn) self) {
+    const int64_t *nd = t->nodes + 4 * node;
+    const int64_t right = nd[2];
+    if (right == 0) {
+        const int64_t st = nd[0], cnt = nd[1] - st;
+        KQ(kq_leaf)(s->acc, t->data + st * t->d, cnt, t->d, s->q, metric, t->p);
+        for (int64_t j = 0; j < cnt; j++) {
+            if (s->acc[j] <= s->rr) {
+                const T fd = KQ(kq_final)(s->acc[j], final_metric, t->p);
+                if (fd <= s->r) {
+                    if (s->ind) {
+                        s->ind[s->cnt] = t->idx[st + j];
+                        if (s->dist) s->dist[s->cnt] = fd;
+                    }
+                    s->cnt++;
+                }
+            }
+        }
+        return;
+    }
+    const int64_t dim = nd[3];
+    const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
+    const T qd = s->q[dim], od = s->off[dim];
+    const T oL = qd > lhi ? qd - lhi : od, oR = qd < rlo ? rlo - qd : od;
+    const T rL = KQ(kq_update)(rd, od, oL, metric, t->p);
+    const T rR = KQ(kq_update)(rd, od, oR, metric, t->p);
+    if (rL * t->scale <= s->rr) { /* left then right: output in tree order */
+        s->off[dim] = oL;
+        self(t, s, node + 1, rL);
+    }
+    if (rR * t->scale <= s->rr) {
+        s->off[dim] = oR;
+        self(t, s, right, rR);
+    }
+    s->off[dim] = od;
+}
+
+#define KQ_RAD_VARIANT(NAME, METRIC, FINAL)                                                 \
+    static void KQ(NAME)(const KQ(kq_tree) * t, KQ(kq_rad) * s, int64_t node, T rd) {       \
+        KQ(kq_rad_body)(t, s, node, rd, METRIC, FINAL, KQ(NAME));                           \
+    }
+KQ_RAD_VARIANT(kq_rad_l2, FM_METRIC_SQEUCLIDEAN, FM_METRIC_EUCLIDEAN)
+KQ_RAD_VARIANT(kq_rad_sq, FM_METRIC_SQEUCLIDEAN, FM_METRIC_SQEUCLIDEAN)
+KQ_RAD_VARIANT(kq_rad_l1, FM_METRIC_MANHATTAN, FM_METRIC_MANHATTAN)
+KQ_RAD_VARIANT(kq_rad_linf, FM_METRIC_CHEBYSHEV, FM_METRIC_CHEBYSHEV)
+KQ_RAD_VARIANT(kq_rad_lp, FM_METRIC_MINKOWSKI, FM_METRIC_MINKOWSKI)
+
+/* ---- entry points ------------------------------------------------------------ */
+static void KQ(kq_setup)(KQ(kq_tree) *kt, const fm_kdtree *t, double p) {
+    kt->data = (const T *)t->data;
+    kt->idx = t->idx;
+    kt->nodes = t->nodes;
+    kt->splits = (const T *)t->splits;
+    kt->d = t->d;
+    kt->p = (T)p;
+    kt->scale = (T)1 - (T)(4 * (t->d + 64)) * EPS;
+}
+
+/* offsets of q to the root box and the root's reduced bound */
+static T KQ(kq_root)(T *off, const fm_kdtree *t, const T *q, const int metric, T p) {
+    const T *lo = (const T *)t->bounds, *hi = lo + t->d;
+    T rd = 0;
+    for (int64_t k = 0; k < t->d; k++) {
+        const T o = q[k] < lo[k] ? lo[k] - q[k] : (q[k] > hi[k] ? q[k] - hi[k] : 0);
+        off[k] = o;
+        if (metric == FM_METRIC_CHEBYSHEV) rd = rd > o ? rd : o;
+        else rd += KQ(kq_term)(o, metric, p);
+    }
+    return rd;
+}
+
+static int KQ(kq_metric_ok)(int metric) {
+    return metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_SQEUCLIDEAN ||
+           metric == FM_METRIC_MANHATTAN || metric == FM_METRIC_CHEBYSHEV ||
+           metric == FM_METRIC_MINKOWSKI;
+}
+
+int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, const T *Q,
+                                   int64_t nq, int64_t k, int metric, double p) {
+    if (!KQ(kq_metric_ok)(metric)) return FM_EINVAL;
+    KQ(kq_tree) kt;
+    KQ(kq_setup)(&kt, t, p);
+    const int rmetric = metric == FM_METRIC_EUCLIDEAN ? FM_METRIC_SQEUCLIDEAN : metric;
+    KQ(kq_knn_fn) fn = rmetric == FM_METRIC_MANHATTAN   ? KQ(kq_knn_l1)
+                       : rmetric == FM_METRIC_CHEBYSHEV ? KQ(kq_knn_linf)
+                       : rmetric == FM_METRIC_MINKOWSKI ? KQ(kq_knn_lp)
+                                                        : KQ(kq_knn_l2);
+    const int64_t d = t->d;
+    double lg = 1;
+    for (int64_t m = t->n; m > 1; m >>= 1) lg += 1;
+    const int nt = fm_threads_for((double)nq * ((double)d * 16.0 * lg + 4.0 * (double)k));
+    int failed = 0;
+    _Pragma("omp parallel num_threads(nt)")
+    {
+        T *work = (T *)malloc((size_t)(d + t->max_leaf + (dist ? 0 : k)) * sizeof(T));
+        if (!work) {
+            _Pragma("omp atomic write")
+            failed = 1;
+        }
+        KQ(kq_knn) s;
+        s.off = work;
+        s.acc = work ? work + d : NULL;
+        s.k = k;
+        _Pragma("omp for schedule(dynamic, 16)")
+        for (int64_t i = 0; i < nq; i++) {
+            if (!work) continue;
+            s.q = Q + i * d;
+            s.D = dist ? dist + i * k : work + d + t->max_leaf;
+            s.I = ind + i * k;
+            KQ(topk_init)(s.D, s.I, k);
+            const T rd = KQ(kq_root)(s.off, t, s.q, rmetric, kt.p);
+            fn(&kt, &s, 0, rd);
+            KQ(topk_finish)(s.D, s.I, k);
+            if (dist && (metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI))
+                for (int64_t j = 0; j < k; j++) s.D[j] = KQ(kq_final)(s.D[j], metric, kt.p);
+        }
+        free(work);
+    }
+    return failed ? FM_ENOMEM : FM_OK;
+}
+
+/* Count pass (counts != NULL): counts[i] = points within r of query i.
+ * Fill pass (counts == NULL): writes ind/dist (dist may be NULL) at
+ * [offsets[i], offsets[i+1]), in tree order or sorted by (dist, ind). r has nr
+ * entries: 1 (shared) or nq. Within means distance <= r. */
+int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
+                                    const int64_t *offsets, const fm_kdtree *t, const T *Q,
+                                    int64_t nq, const double *r, int64_t nr, int metric,
+                                    double p, int sort) {
+    if (!KQ(kq_metric_ok)(metric)) return FM_EINVAL;
+    if (!counts && (!ind || !offsets)) return FM_EINVAL;
+    if (sort && !counts && !dist) return FM_EINVAL;
+    KQ(kq_tree) kt;
+    KQ(kq_setup)(&kt, t, p);
+    const int rmetric = metric == FM_METRIC_EUCLIDEAN ? FM_METRIC_SQEUCLIDEAN : metric;
+    KQ(kq_rad_fn) fn = metric == FM_METRIC_EUCLIDEAN    ? KQ(kq_rad_l2)
+                       : metric == FM_METRIC_MANHATTAN ? KQ(kq_rad_l1)
+                       : metric == FM_METRIC_CHEBYSHEV ? KQ(kq_rad_linf)
+                       : metric == FM_METRIC_MINKOWSKI ? KQ(kq_rad_lp)
+                                                       : KQ(kq_rad_sq);
+    const int64_t d = t->d;
+    const T slack = (T)1 + (T)(4 * (d + 64)) * EPS;
+    double lg = 1;
+    for (int64_t m = t->n; m > 1; m >>= 1) lg += 1;
+    const int nt = fm_threads_for((double)nq * (double)d * 16.0 * lg);
+    int failed = 0;
+    _Pragma("omp parallel num_threads(nt)")
+    {
+        T *work = (T *)malloc((size_t)(d + t->max_leaf) * sizeof(T));
+        if (!work) {
+            _Pragma("omp atomic write")
+            failed = 1;
+        }
+        KQ(kq_rad) s;
+        s.off = work;
+        s.acc = work ? work + d : NULL;
+        _Pragma("omp for schedule(dynamic, 16)")
+        for (int64_t i = 0; i < nq; i++) {
+            if (!work) continue;
+            const T ri = (T)r[nr == 1 ? 0 : i];
+            s.q = Q + i * d;
+            s.r = ri;
+            s.rr = (metric == FM_METRIC_EUCLIDEAN ? ri * ri
+                    : metric == FM_METRIC_MINKOWSKI ? POW(ri, kt.p)
+                                                    : ri) * slack;
+            s.cnt = 0;
+            s.ind = counts ? NULL : ind + offsets[i];
+            s.dist = counts ? NULL : (dist ? dist + offsets[i] : NULL);
+            const T rd = KQ(kq_root)(s.off, t, s.q, rmetric, kt.p);
+            fn(&kt, &s, 0, rd);
+            if (counts) counts[i] = s.cnt;
+            else if (sort) KQ(topk_sort_pairs)(s.dist, s.ind, s.cnt);
+        }
+        free(work);
+    }
+    return failed ? FM_ENOMEM : FM_OK;
+}
+
+#undef KQ_CAT_
+#undef KQ_CAT
+#undef KQ
+#undef KQ_INLINE
+#undef KQ_KNN_VARIANT
+#undef KQ_RAD_VARIANT

@@ -1,0 +1,35 @@
+/* kdtree_simd.c -- k-d tree queries, compiled once per ISA level (see simd.h):
+ * the traversal is scalar, the leaf scans (kdtree_query_tmpl.h) are plain
+ * unit-stride loops over feature-major leaf blocks that the compiler
+ * vectorises at 16, 32 or 64 bytes. Dispatch lives in kdtree.c. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "fastml.h"
+#include "simd.h"
+
+#define T float
+#define SUF f32
+#define SQRT sqrtf
+#define POW powf
+#define EPS FLT_EPSILON_
+#define FLT_EPSILON_ 1.1920929e-07f
+#include "kdtree_query_tmpl.h"
+#undef T
+#undef SUF
+#undef SQRT
+#undef POW
+#undef EPS
+
+#define T double
+#define SUF f64
+#define SQRT sqrt
+#define POW pow
+#define EPS 2.220446049250313e-16
+#include "kdtree_query_tmpl.h"
+#undef T
+#undef SUF
+#undef SQRT
+#undef POW
+#undef EPS

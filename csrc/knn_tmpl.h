@@ -1,0 +1,233 @@
+/* knn_tmpl.h -- exact brute-force k nearest neighbours for one dtype; included
+ * by knn.c with T, SUF, SQRT, POW, FABS and EPS defined. See knn.c. */
+#include "topk_tmpl.h"
+
+#define KN_CAT_(a, b) a##_##b
+#define KN_CAT(a, b) KN_CAT_(a, b)
+#define KN(name) KN_CAT(name, SUF)
+
+/* The reduced distance by the direct formula (sequential sum over features):
+ * the value every brute-force answer is ranked by. */
+static inline T KN(knn_direct)(const T *q, const T *x, int64_t d, int metric, T p) {
+    T s = 0;
+    switch (metric) {
+    case FM_METRIC_MANHATTAN:
+        for (int64_t k = 0; k < d; k++) s += FABS(q[k] - x[k]);
+        break;
+    case FM_METRIC_CHEBYSHEV:
+        for (int64_t k = 0; k < d; k++) {
+            const T t = FABS(q[k] - x[k]);
+            s = t > s ? t : s;
+        }
+        break;
+    case FM_METRIC_MINKOWSKI:
+        for (int64_t k = 0; k < d; k++) s += POW(FABS(q[k] - x[k]), p);
+        break;
+    default:
+        for (int64_t k = 0; k < d; k++) {
+            const T t = q[k] - x[k];
+            s += t * t;
+        }
+    }
+    return s;
+}
+
+static inline void KN(knn_final_row)(T *D, int64_t k, int metric, T p) {
+    if (metric == FM_METRIC_EUCLIDEAN)
+        for (int64_t j = 0; j < k; j++) D[j] = SQRT(D[j]);
+    else if (metric == FM_METRIC_MINKOWSKI)
+        for (int64_t j = 0; j < k; j++) D[j] = POW(D[j], (T)1 / p);
+}
+
+/* one query against all n points, direct formula */
+static void KN(knn_scan_row)(T *D, int64_t *I, int64_t k, const T *q, const T *X, int64_t n,
+                             int64_t d, int rmetric, T p) {
+    TK_NAME(topk_init)(D, I, k);
+    T w = TK_NAME(topk_worst)(D, k);
+    for (int64_t j = 0; j < n; j++) {
+        const T v = KN(knn_direct)(q, X + j * d, d, rmetric, p);
+        if (v <= w) {
+            TK_NAME(topk_push)(D, I, k, v, j);
+            w = TK_NAME(topk_worst)(D, k);
+        }
+    }
+    TK_NAME(topk_finish)(D, I, k);
+}
+
+/* Direct path: (query tile x database tile) blocks of reduced distances from
+ * the SIMD tiles of distance.c (minkowski: scalar), merged into each row's k
+ * slots. The tile kernels are parallel over the database, the merge over rows. */
+static int KN(knn_direct_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
+                               int64_t n, int64_t d, int64_t k, int rmetric, T p) {
+    const int64_t nb = n < KNN_NB ? n : KNN_NB;
+    const int64_t qb = nq < KNN_QB ? nq : KNN_QB;
+    T *buf = (T *)malloc((size_t)(qb * nb) * sizeof(T));
+    if (!buf) return FM_ENOMEM;
+    for (int64_t i = 0; i < nq; i++) TK_NAME(topk_init)(dist + i * k, ind + i * k, k);
+    int st = FM_OK;
+    for (int64_t i0 = 0; i0 < nq && st == FM_OK; i0 += qb) {
+        const int64_t rows = nq - i0 < qb ? nq - i0 : qb;
+        for (int64_t j0 = 0; j0 < n; j0 += nb) {
+            const int64_t cols = n - j0 < nb ? n - j0 : nb;
+            if (rmetric == FM_METRIC_MINKOWSKI) {
+                _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(20.0 * rows * cols * d))")
+                for (int64_t r = 0; r < rows; r++)
+                    for (int64_t c = 0; c < cols; c++)
+                        buf[r * cols + c] =
+                            KN(knn_direct)(Q + (i0 + r) * d, X + (j0 + c) * d, d, rmetric, p);
+            } else {
+                st = KN_CAT(fm_pairwise_direct, SUF)(buf, Q + i0 * d, X + j0 * d, rows, cols, d,
+                                                     rmetric, (double)p);
+                if (st != FM_OK) break;
+            }
+            _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * rows * cols))")
+            for (int64_t r = 0; r < rows; r++) {
+                T *D = dist + (i0 + r) * k;
+                int64_t *I = ind + (i0 + r) * k;
+                const T *b = buf + r * cols;
+                T w = TK_NAME(topk_worst)(D, k);
+                for (int64_t c = 0; c < cols; c++)
+                    if (b[c] <= w) {
+                        TK_NAME(topk_push)(D, I, k, b[c], j0 + c);
+                        w = TK_NAME(topk_worst)(D, k);
+                    }
+            }
+        }
+    }
+    free(buf);
+    if (st != FM_OK) return st;
+    for (int64_t i = 0; i < nq; i++) TK_NAME(topk_finish)(dist + i * k, ind + i * k, k);
+    return FM_OK;
+}
+
+/* GEMM path (euclidean, sqeuclidean). Data and queries are centred on the
+ * data mean (distances unchanged, norms and hence rounding smaller). For each
+ * query tile and database tile, BLAS computes -2 q.x; adding |x|^2 gives
+ * |q - x|^2 - |q|^2, the ranking key, and each row keeps its kk = k + max(k, 8)
+ * best keys. Those candidates are then recomputed with the direct formula and
+ * the best k by (exact distance, index) are kept. Exactness check: a point
+ * that was not kept has key >= the worst kept key A, so its true squared
+ * distance is >= A + |q|^2 - err, err bounding the expansion's rounding; if that
+ * is not above the k-th exact distance (near-ties, heavy cancellation), the
+ * row is redone by a direct scan. So the answer never depends on tiling. */
+static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
+                             int64_t n, int64_t d, int64_t k, int metric) {
+    int64_t kk = k + (k > 8 ? k : 8);
+    kk = kk < n ? kk : n;
+    const int64_t nb = n < KNN_NB ? n : KNN_NB;
+    int64_t qb = (int64_t)((64u << 20) / ((size_t)kk * (sizeof(T) + sizeof(int64_t))));
+    qb = qb < 1 ? 1 : (qb > KNN_QB ? KNN_QB : qb);
+    qb = nq < qb ? nq : qb;
+    T *Xc = (T *)malloc((size_t)(n * d + qb * d + qb * nb + n + qb + qb * kk + d) * sizeof(T));
+    int64_t *CI = (int64_t *)malloc((size_t)(qb * kk) * sizeof(int64_t));
+    if (!Xc || !CI) {
+        free(Xc);
+        free(CI);
+        return FM_ENOMEM;
+    }
+    T *Qc = Xc + n * d, *buf = Qc + qb * d, *xn = buf + qb * nb, *qn = xn + n, *CD = qn + qb;
+    T *mu = CD + qb * kk;
+    double *acc = (double *)calloc((size_t)d, sizeof(double));
+    if (!acc) {
+        free(Xc);
+        free(CI);
+        return FM_ENOMEM;
+    }
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t c = 0; c < d; c++) acc[c] += X[j * d + c];
+    for (int64_t c = 0; c < d; c++) mu[c] = (T)(acc[c] / (double)n);
+    free(acc);
+    _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * n * d))")
+    for (int64_t j = 0; j < n; j++) {
+        T s = 0;
+        for (int64_t c = 0; c < d; c++) {
+            const T v = X[j * d + c] - mu[c];
+            Xc[j * d + c] = v;
+            s += v * v;
+        }
+        xn[j] = s;
+    }
+    T xmax = 0;
+    for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
+    const T gam = (T)(2 * d + 16) * EPS, dgam = (T)(2 * d + 4) * EPS;
+    int st = FM_OK;
+    for (int64_t i0 = 0; i0 < nq && st == FM_OK; i0 += qb) {
+        const int64_t rows = nq - i0 < qb ? nq - i0 : qb;
+        for (int64_t r = 0; r < rows; r++) {
+            T s = 0;
+            for (int64_t c = 0; c < d; c++) {
+                const T v = Q[(i0 + r) * d + c] - mu[c];
+                Qc[r * d + c] = v;
+                s += v * v;
+            }
+            qn[r] = s;
+            TK_NAME(topk_init)(CD + r * kk, CI + r * kk, kk);
+        }
+        for (int64_t j0 = 0; j0 < n; j0 += nb) {
+            const int64_t cols = n - j0 < nb ? n - j0 : nb;
+            st = KN_CAT(fm_gemm, SUF)(0, 1, rows, cols, d, (T)-2, Qc, d, Xc + j0 * d, d, (T)0,
+                                      buf, cols);
+            if (st != FM_OK) break;
+            const T *xnj = xn + j0;
+            _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * rows * cols))")
+            for (int64_t r = 0; r < rows; r++) {
+                T *D = CD + r * kk;
+                int64_t *I = CI + r * kk;
+                const T *b = buf + r * cols;
+                T w = TK_NAME(topk_worst)(D, kk);
+                for (int64_t c = 0; c < cols; c++) {
+                    const T v = b[c] + xnj[c];
+                    if (v <= w) {
+                        TK_NAME(topk_push)(D, I, kk, v, j0 + c);
+                        w = TK_NAME(topk_worst)(D, kk);
+                    }
+                }
+            }
+        }
+        if (st != FM_OK) break;
+        _Pragma("omp parallel for schedule(dynamic, 8) num_threads(fm_threads_for(4.0 * rows * kk * d))")
+        for (int64_t r = 0; r < rows; r++) {
+            const T *q = Q + (i0 + r) * d;
+            T *CDr = CD + r * kk, *D = dist + (i0 + r) * k;
+            int64_t *CIr = CI + r * kk, *I = ind + (i0 + r) * k;
+            const T A = TK_NAME(topk_worst)(CDr, kk);
+            TK_NAME(topk_init)(D, I, k);
+            T w = TK_NAME(topk_worst)(D, k);
+            for (int64_t j = 0; j < kk; j++) {
+                const T v = KN(knn_direct)(q, X + CIr[j] * d, d, FM_METRIC_SQEUCLIDEAN, 2);
+                if (v <= w) {
+                    TK_NAME(topk_push)(D, I, k, v, CIr[j]);
+                    w = TK_NAME(topk_worst)(D, k);
+                }
+            }
+            TK_NAME(topk_finish)(D, I, k);
+            if (kk < n && !(A + qn[r] - gam * (qn[r] + xmax) > D[k - 1] * (1 + dgam)))
+                KN(knn_scan_row)(D, I, k, q, X, n, d, FM_METRIC_SQEUCLIDEAN, 2);
+            KN(knn_final_row)(D, k, metric, 2);
+        }
+    }
+    free(Xc);
+    free(CI);
+    return st;
+}
+
+FM_API int KN(fm_knn_brute)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
+                            int64_t n, int64_t d, int64_t k, int metric, double p) {
+    if (k < 1 || k > n || d < 1) return FM_EINVAL;
+    if (nq <= 0) return FM_OK;
+    const int euclid = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_SQEUCLIDEAN;
+    if (!euclid && metric != FM_METRIC_MANHATTAN && metric != FM_METRIC_CHEBYSHEV &&
+        metric != FM_METRIC_MINKOWSKI)
+        return FM_EINVAL;
+    if (euclid && d >= KNN_GEMM_MIN_D && fm_have_blas())
+        return KN(knn_gemm_path)(dist, ind, Q, nq, X, n, d, k, metric);
+    const int rmetric = euclid ? FM_METRIC_SQEUCLIDEAN : metric;
+    int st = KN(knn_direct_path)(dist, ind, Q, nq, X, n, d, k, rmetric, (T)p);
+    if (st == FM_OK)
+        for (int64_t i = 0; i < nq; i++) KN(knn_final_row)(dist + i * k, k, metric, (T)p);
+    return st;
+}
+
+#undef KN_CAT_
+#undef KN_CAT
+#undef KN

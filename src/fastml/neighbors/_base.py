@@ -1,0 +1,129 @@
+"""Shared machinery of NearestNeighbors, KNeighborsClassifier and
+KNeighborsRegressor: parameter checks, fit (store the data, build the tree),
+kneighbors (including X=None, which excludes each training point itself) and
+the neighbour weights. The algorithm="auto" rule lives in __init__.py's
+docstring together with the measurements behind it."""
+import numpy as np
+
+from .._config import threads_scope
+from .._kernels import neighbors as _kn
+from ..base import BaseEstimator
+from ._validation import check_int, check_metric, check_n_jobs, check_query
+
+# Crossovers for algorithm="auto" (see the module docstring of fastml.neighbors).
+AUTO_MAX_DIM = 20          # kd_tree up to this many features ...
+AUTO_MIN_SAMPLES = 256     # ... for at least this many training points ...
+AUTO_MAX_K_FRACTION = 0.1  # ... and k at most this fraction of them
+
+
+def choose_algorithm(n_samples, n_features, k, metric):
+    """"kd_tree" or "brute" for algorithm="auto" (measured crossovers)."""
+    if metric == "callable":
+        return "brute"
+    if (n_features <= AUTO_MAX_DIM and n_samples >= AUTO_MIN_SAMPLES
+            and k <= AUTO_MAX_K_FRACTION * n_samples):
+        return "kd_tree"
+    return "brute"
+
+
+def neighbor_weights(dist, weights):
+    """(n_queries, k) float64 weights, or None for uniform.
+
+    "distance": 1/d; a row with exact zero distances gives weight 1 to those
+    points and 0 to the others (the matching points win).
+    """
+    if weights in (None, "uniform"):
+        return None
+    if weights == "distance":
+        d = np.asarray(dist, dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            w = 1.0 / d
+        zero = d == 0
+        rows = zero.any(axis=1)
+        w[rows] = zero[rows]
+        return w
+    w = np.asarray(weights(dist), dtype=np.float64)
+    if w.shape != np.shape(dist):
+        raise ValueError(f"weights callable must return an array of shape {np.shape(dist)}, "
+                         f"got {w.shape}.")
+    return w
+
+
+class NeighborsBase(BaseEstimator):
+    """fit/kneighbors for the KNN estimators (not public)."""
+
+    def _check_params(self):
+        check_int("n_neighbors", self.n_neighbors)
+        if self.algorithm not in ("auto", "kd_tree", "brute"):
+            raise ValueError(f"algorithm must be 'auto', 'kd_tree' or 'brute', "
+                             f"got algorithm={self.algorithm!r}.")
+        check_int("leaf_size", self.leaf_size)
+        check_n_jobs(self.n_jobs)
+        metric, p = check_metric(self.metric, self.p)
+        if metric == "callable" and self.algorithm == "kd_tree":
+            raise ValueError("algorithm='kd_tree' does not support a callable metric; "
+                             "use algorithm='brute' or 'auto'.")
+        weights = getattr(self, "weights", "uniform")
+        if weights not in ("uniform", "distance", None) and not callable(weights):
+            raise ValueError(f"weights must be 'uniform', 'distance' or a callable, "
+                             f"got weights={weights!r}.")
+        return metric, p
+
+    def _fit(self, X):
+        metric, p = self._check_params()
+        self._fit_X = X
+        self.n_samples_fit_ = X.shape[0]
+        self.effective_metric_ = self.metric if metric == "callable" else metric
+        self._metric, self._p = metric, p
+        method = self.algorithm
+        if method == "auto":
+            method = choose_algorithm(X.shape[0], X.shape[1], self.n_neighbors, metric)
+        self._fit_method = method
+        self._tree = None
+        if method == "kd_tree":
+            with threads_scope(self.n_jobs):
+                self._tree = _kn.build_tree(X, self.leaf_size)
+        return self
+
+    def _query(self, X, k):
+        with threads_scope(self.n_jobs):
+            if self._metric == "callable":
+                return _kn.brute_knn_callable(self._fit_X, X, k, self.metric)
+            if self._fit_method == "kd_tree":
+                return _kn.tree_query(self._tree, X, k, self._metric, self._p)
+            return _kn.brute_knn(self._fit_X, X, k, self._metric, self._p)
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        """k nearest training points of each query.
+
+        X=None queries the training points themselves, each excluding itself
+        (as scikit-learn does). Returns (dist, ind) of shape (n_queries, k), or
+        ind alone; rows are ordered by (distance, training index).
+        """
+        self._check_is_fitted()
+        k = self.n_neighbors if n_neighbors is None else n_neighbors
+        k = check_int("n_neighbors", k)
+        query_is_train = X is None
+        if query_is_train:
+            X = self._fit_X
+            k += 1
+        else:
+            X = check_query(X, self._fit_X.dtype, self._fit_X.shape[1])
+            self._check_n_features(X, reset=False)
+        n = self.n_samples_fit_
+        if k > n:
+            raise ValueError(f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "
+                             f"n_samples_fit = {n}, n_samples = {X.shape[0]}")
+        dist, ind = self._query(X, k)
+        if query_is_train:
+            nq = X.shape[0]
+            mask = ind != np.arange(nq)[:, None]
+            # more duplicates than neighbours: self may be missing; drop the first
+            dup = mask.all(axis=1)
+            mask[dup, 0] = False
+            ind = ind[mask].reshape(nq, k - 1)
+            dist = dist[mask].reshape(nq, k - 1)
+        return (dist, ind) if return_distance else ind
+
+    def _fastml_tags(self):
+        return {}
