@@ -29,6 +29,8 @@ def _check_sample_weight(sample_weight, X):
         raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
     if not np.isfinite(sw).all() or (sw < 0).any():
         raise ValueError("sample_weight must be finite and non-negative.")
+    if sw.sum() <= 0:
+        raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
     return np.ascontiguousarray(sw)
 
 
@@ -333,6 +335,7 @@ class MiniBatchKMeans(_BaseKMeans):
                     and no_improvement >= self.max_no_improvement):
                 break
         self.cluster_centers_ = centers.astype(X.dtype)
+        self._counts = counts
         self.n_steps_ = step + 1
         self.n_iter_ = int(np.ceil(self.n_steps_ * bs / n))
         labels, _, inertia, _, _ = _kk.lloyd_step(X, self.cluster_centers_, sw, update=False)

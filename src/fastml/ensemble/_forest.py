@@ -62,7 +62,7 @@ class BaseForest(BaseEstimator):
         self._check_forest_params()
         n, d = X.shape
         rng = check_random_state(self.random_state)
-        edges = _binning.bin_edges(X)
+        edges = _binning.bin_edges(X if w is None else X[w > 0])
         Xb = _binning.bin_data(X, edges)
         n_boot = self._n_samples_bootstrap(n)
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
@@ -210,7 +210,8 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class RandomForestRegressor(RegressorMixin, BaseForest):

@@ -50,7 +50,7 @@ class BaseGB(BaseEstimator):
         estimators_ (n_estimators, K) and train_score_."""
         n, d = X.shape
         rng = check_random_state(self.random_state)
-        edges = _binning.bin_edges(X)
+        edges = _binning.bin_edges(X if w is None else X[w > 0])
         Xb = _binning.bin_data(X, edges)
         w = np.ones(n) if w is None else w
         F = np.tile(self._init_raw, (n, 1))
@@ -235,4 +235,5 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGB):
         return _softmax(F)
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

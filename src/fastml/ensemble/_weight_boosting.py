@@ -47,7 +47,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         self.estimator_ = base
         fast = type(base) is DecisionTreeClassifier
         if fast:
-            edges = _binning.bin_edges(X)
+            edges = _binning.bin_edges(X[w > 0])
             Xb = _binning.bin_data(X, edges)
         self.estimators_, weights, errors = [], [], []
         for _ in range(self.n_estimators):

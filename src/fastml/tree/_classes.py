@@ -156,7 +156,7 @@ class BaseDecisionTree(BaseEstimator):
         p = self._check_params(n, d)
         crit = self._criterion_id()
         if edges is None:
-            edges = _binning.bin_edges(X)
+            edges = _binning.bin_edges(X if w is None else X[w > 0])
             Xb = _binning.bin_data(X, edges)
         nbins = np.array([len(e) + 1 for e in edges], dtype=np.int32)
         w_arr = np.empty(0) if w is None else np.ascontiguousarray(w, dtype=np.float64)
@@ -208,7 +208,7 @@ def _check_sample_weight(sample_weight, n):
     if not np.isfinite(w).all() or (w < 0).any():
         raise ValueError("sample_weight must be finite and non-negative.")
     if w.sum() <= 0:
-        raise ValueError("sample_weight must have a positive sum.")
+        raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
     return w
 
 
@@ -292,7 +292,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
