@@ -1,0 +1,233 @@
+"""Decision trees: compiled builder vs its NumPy twin, known splits, agreement
+with scikit-learn, export_text, errors, pickling, estimator checks."""
+import pickle
+
+import numpy as np
+import pytest
+
+from fastml._kernels import tree as kt
+from fastml._kernels.reference import tree as rt
+from fastml.base import clone
+from fastml.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
+from fastml.model_selection import StratifiedKFold, cross_val_score
+from fastml.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
+from fastml.tree import _binning
+
+pytestmark = pytest.mark.filterwarnings("ignore:Estimator .* does not inherit:UserWarning")
+
+_LOADERS = {"iris": load_iris, "breast_cancer": load_breast_cancer, "digits": load_digits}
+
+
+# ---- builder vs twin ------------------------------------------------------------
+def _binned(X):
+    edges = _binning.bin_edges(X)
+    return _binning.bin_data(X, edges), np.array([len(e) + 1 for e in edges], np.int32), edges
+
+
+@pytest.mark.parametrize("criterion", [0, 1, 2])
+@pytest.mark.parametrize("max_features", [1, 3, 7])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_builder_matches_twin(criterion, max_features, weighted, rng):
+    n, d = 400, 7
+    X = rng.standard_normal((n, d))
+    X[:, 2] = np.round(X[:, 2])            # few distinct values
+    X[:, 5] = rng.standard_normal(n) * 1e3  # > 256 distinct values: quantile bins
+    if criterion == 2:
+        y = X[:, 0] * 2 + np.sin(3 * X[:, 1]) + 0.1 * rng.standard_normal(n)
+        n_classes = 0
+    else:
+        y = ((X[:, 0] + X[:, 2] > 0).astype(int) + (X[:, 1] > 1)).astype(np.float64)
+        n_classes = 3
+    w = rng.integers(0, 3, n).astype(np.float64) if weighted else np.empty(0)
+    Xb, nbins, _ = _binned(X)
+    args = (Xb, nbins, y, w, criterion, n_classes, 12, 2, 2, 0.0, max_features, 0.0, 987654321)
+    a, b = kt.build(*args), rt.build(*args)
+    for key in ("feature", "bin", "left", "right", "n_node_samples"):
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    for key in ("impurity", "weighted_n_node_samples", "value"):
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=1e-12, err_msg=key)
+    assert a["max_depth"] == b["max_depth"] <= 12
+    # traversal: compiled vs twin, float32 and float64
+    thr = _binning.thresholds(a["feature"], a["bin"], _binned(X)[2])
+    for dt in (np.float32, np.float64):
+        Xt = rng.standard_normal((101, d)).astype(dt)
+        np.testing.assert_array_equal(kt.apply(Xt, a["feature"], thr, a["left"], a["right"]),
+                                      rt.apply(Xt, a["feature"], thr, a["left"], a["right"]))
+
+
+def test_binned_split_equals_threshold_on_training_data(rng):
+    X = rng.standard_normal((300, 3))
+    X[:, 1] *= 1e-3
+    Xb, _, edges = _binned(X)
+    for f in range(3):
+        for b in (0, 17, len(edges[f]) - 1):
+            np.testing.assert_array_equal(Xb[f] <= b, X[:, f] <= edges[f][b])
+
+
+# ---- known optimal split ---------------------------------------------------------
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_finds_known_optimal_split(criterion, dtype, rng):
+    # <= 256 distinct values per feature: the histogram search is exact
+    n = 500
+    X = np.round(rng.uniform(-1, 1, size=(n, 6)), 2).astype(dtype)
+    y = (X[:, 3] > 0.3).astype(int)          # feature 3 separates perfectly
+    clf = DecisionTreeClassifier(criterion=criterion, max_depth=1, random_state=0).fit(X, y)
+    t = clf.tree_
+    assert t.feature[0] == 3
+    lo = X[:, 3][X[:, 3] <= 0.3].max().astype(np.float64)
+    hi = X[:, 3][X[:, 3] > 0.3].min().astype(np.float64)
+    assert t.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
+    assert clf.score(X, y) == 1.0
+    imp = clf.feature_importances_
+    assert imp[3] == 1.0 and imp.sum() == 1.0
+    assert clf.get_depth() == 1 and clf.get_n_leaves() == 2
+
+
+def test_many_distinct_values_split_within_one_bin(rng):
+    # > 256 distinct values: bins hold ~n/256 samples each, so the split found is
+    # the best bin edge, at most one bin away from the exact optimum
+    n = 5000
+    X = rng.uniform(-1, 1, size=(n, 4))
+    y = (X[:, 2] > 0.3).astype(int)
+    clf = DecisionTreeClassifier(max_depth=1).fit(X, y)
+    assert clf.tree_.feature[0] == 2
+    assert abs(clf.tree_.threshold[0] - 0.3) < 2.0 / 256 * 2
+    assert clf.score(X, y) > 1 - 2.0 / 256
+
+
+def test_regressor_known_split_and_leaf_means(rng):
+    X = rng.uniform(0, 1, size=(200, 2))
+    y = np.where(X[:, 1] > 0.5, 5.0, -1.0)
+    reg = DecisionTreeRegressor(max_depth=1).fit(X, y)
+    assert reg.tree_.feature[0] == 1
+    np.testing.assert_allclose(np.sort(reg.tree_.value[1:, 0, 0]), [-1.0, 5.0])
+    assert reg.score(X, y) == 1.0
+
+
+# ---- agreement with scikit-learn --------------------------------------------------
+@pytest.mark.parametrize("data", list(_LOADERS))
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+def test_accuracy_equals_sklearn(data, criterion):
+    sktree = pytest.importorskip("sklearn.tree")
+    ds = _LOADERS[data]()
+    X, y = ds.data, ds.target
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    ours = np.mean([cross_val_score(DecisionTreeClassifier(criterion=criterion,
+                                                           random_state=s), X, y, cv=cv)
+                    for s in range(3)])
+    theirs = np.mean([cross_val_score(sktree.DecisionTreeClassifier(criterion=criterion,
+                                                                    random_state=s), X, y,
+                                      cv=cv) for s in range(3)])
+    assert abs(ours - theirs) <= 0.01, (ours, theirs)
+
+
+def test_export_text_matches_sklearn_on_iris():
+    sktree = pytest.importorskip("sklearn.tree")
+    ds = load_iris()
+    ours = DecisionTreeClassifier(max_depth=3, random_state=0).fit(ds.data, ds.target)
+    theirs = sktree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(ds.data, ds.target)
+    names = list(ds.feature_names)
+    assert export_text(ours, feature_names=names) == sktree.export_text(theirs,
+                                                                        feature_names=names)
+    np.testing.assert_allclose(ours.feature_importances_, theirs.feature_importances_,
+                               rtol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(ds.data), theirs.predict_proba(ds.data))
+
+
+def test_regressor_close_to_sklearn_on_diabetes():
+    sktree = pytest.importorskip("sklearn.tree")
+    ds = load_diabetes()
+    X, y = ds.data, ds.target
+    for depth in (2, 4):
+        ours = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(X, y)
+        theirs = sktree.DecisionTreeRegressor(max_depth=depth, random_state=0).fit(X, y)
+        assert abs(ours.score(X, y) - theirs.score(X, y)) < 0.01
+
+
+def test_hyperparameters_are_respected(rng):
+    ds = load_breast_cancer()
+    X, y = ds.data, ds.target
+    clf = DecisionTreeClassifier(max_depth=4, min_samples_leaf=7, random_state=0).fit(X, y)
+    t = clf.tree_
+    leaves = t.children_left == -1
+    assert clf.get_depth() <= 4
+    assert t.n_node_samples[leaves].min() >= 7
+    assert clf.apply(X).max() < t.node_count and leaves[clf.apply(X)].all()
+    big = DecisionTreeClassifier(min_samples_split=50, random_state=0).fit(X, y)
+    inner = big.tree_.children_left >= 0
+    assert big.tree_.n_node_samples[inner].min() >= 50
+    full = DecisionTreeClassifier(random_state=0).fit(X, y)
+    assert full.score(X, y) == 1.0
+    assert DecisionTreeClassifier(max_features="sqrt", random_state=0).fit(X, y).max_features_ == 5
+    bal = DecisionTreeClassifier(class_weight="balanced", max_depth=3, random_state=0).fit(X, y)
+    w = bal.tree_.weighted_n_node_samples[0]
+    assert w == pytest.approx(len(y))
+    p = bal.predict_proba(X)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+def test_float32_and_float64_agree():
+    ds = load_digits()
+    X = ds.data
+    a = DecisionTreeClassifier(random_state=0).fit(X, ds.target)
+    b = DecisionTreeClassifier(random_state=0).fit(X.astype(np.float32), ds.target)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X.astype(np.float32)))
+
+
+# ---- errors, pickling ---------------------------------------------------------------
+def test_bad_input():
+    X = np.random.default_rng(0).standard_normal((20, 3))
+    y = np.arange(20) % 2
+    Xn = X.copy()
+    Xn[2, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        DecisionTreeClassifier().fit(Xn, y)
+    Xi = X.copy()
+    Xi[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        DecisionTreeRegressor().fit(Xi, y.astype(float))
+    with pytest.raises(ValueError, match="class"):
+        DecisionTreeClassifier().fit(X, np.zeros(20))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        DecisionTreeClassifier().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="2D"):
+        DecisionTreeClassifier().fit(X[:, 0], y)
+    with pytest.raises(ValueError, match="criterion"):
+        DecisionTreeClassifier(criterion="mse").fit(X, y)
+    with pytest.raises(ValueError, match="max_features"):
+        DecisionTreeClassifier(max_features=7).fit(X, y)
+    with pytest.raises(ValueError, match="max_depth"):
+        DecisionTreeClassifier(max_depth=0).fit(X, y)
+    with pytest.raises(ValueError, match="Unknown label type"):
+        DecisionTreeClassifier().fit(X, np.linspace(0, 1, 20))
+    clf = DecisionTreeClassifier().fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(np.zeros((2, 4)))
+
+
+def test_pickle_clone_and_string_labels():
+    ds = load_iris()
+    y = np.array(["setosa", "versicolor", "virginica"])[ds.target]
+    clf = DecisionTreeClassifier(random_state=0).fit(ds.data, y)
+    assert set(clf.predict(ds.data)) == set(y)
+    clf2 = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(clf2.predict(ds.data), clf.predict(ds.data))
+    c = clone(clf)
+    assert not hasattr(c, "tree_") and c.get_params() == clf.get_params()
+
+
+# ---- scikit-learn's estimator checks --------------------------------------------------
+try:
+    from sklearn.utils.estimator_checks import parametrize_with_checks
+except ImportError:  # pragma: no cover
+    parametrize_with_checks = None
+
+if parametrize_with_checks is not None:
+    @parametrize_with_checks([DecisionTreeClassifier(random_state=0),
+                              DecisionTreeRegressor(random_state=0)])
+    def test_sklearn_compatible(estimator, check):
+        check(estimator)
+else:  # pragma: no cover
+    def test_sklearn_compatible():
+        pytest.skip("scikit-learn is not installed")
