@@ -3,6 +3,7 @@ the test oracle. Written for clarity, not speed (float64-capable; dtype in =
 dtype out). One module per kernel family."""
 from . import distance
 from . import kmeans, tree  # estimators-trees
+from . import linear  # estimators-linear
 from . import activation, dense, dropout, loss  # nn-core
 from . import recurrent  # nn-training
 from . import batchnorm, conv, pooling  # nn-kernels

@@ -1,0 +1,198 @@
+"""Numba kernels for the linear models: elastic-net coordinate descent and
+per-sample SGD epochs (binary/regression losses and multinomial softmax).
+
+Contracts, shapes and the arithmetic are those of the NumPy twin
+fastml._kernels.reference.linear (read its module docstring); here every
+vector operation is an explicit loop so nothing is allocated per coordinate or
+per sample. Imported lazily (first fit), compiled once and cached on disk;
+nogil so threads (GridSearchCV n_jobs) run fits in parallel. float64 only:
+these are sequential, latency-bound loops where float32 buys nothing.
+"""
+import math
+
+import numba
+import numpy as np
+
+from .reference import linear as _ref
+
+_jit = numba.njit(cache=True, nogil=True)
+
+loss_value = _jit(_ref.loss_value)
+loss_dloss = _jit(_ref.loss_dloss)
+
+
+@_jit
+def _dot(a, b):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+@_jit
+def _axpy(y, a, x):
+    for i in range(x.shape[0]):
+        y[i] += a * x[i]
+
+
+@_jit
+def enet_gap(w, XT, y, R, l1, l2):
+    p = w.shape[0]
+    dual = 0.0
+    wsq = 0.0
+    l1n = 0.0
+    for j in range(p):
+        v = abs(_dot(XT[j], R) - l2 * w[j])
+        if v > dual:
+            dual = v
+        wsq += w[j] * w[j]
+        l1n += abs(w[j])
+    r2 = _dot(R, R)
+    if dual > l1:
+        const = l1 / dual
+        gap = 0.5 * (r2 + r2 * const * const)
+    else:
+        const = 1.0
+        gap = r2
+    return gap + l1 * l1n - const * _dot(R, y) + 0.5 * l2 * (1.0 + const * const) * wsq
+
+
+@_jit
+def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive):
+    p, n = XT.shape
+    norms = np.empty(p)
+    for j in range(p):
+        norms[j] = _dot(XT[j], XT[j])
+    R = y.copy()
+    for j in range(p):
+        if w[j] != 0.0:
+            _axpy(R, -w[j], XT[j])
+    tol_gap = tol * _dot(y, y)
+    gap = tol_gap + 1.0
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        w_max = 0.0
+        d_max = 0.0
+        for j in range(p):
+            if norms[j] == 0.0:
+                continue
+            wj = w[j]
+            xj = XT[j]
+            # fused: tmp = x_j . (R + w_j x_j), without touching R twice
+            tmp = 0.0
+            for i in range(n):
+                tmp += xj[i] * R[i]
+            tmp += wj * norms[j]
+            if positive and tmp < 0:
+                new = 0.0
+            else:
+                new = math.copysign(max(abs(tmp) - l1, 0.0), tmp) / (norms[j] + l2)
+            w[j] = new
+            delta = wj - new
+            if delta != 0.0:
+                _axpy(R, delta, xj)
+            d_max = max(d_max, abs(delta))
+            w_max = max(w_max, abs(new))
+        if w_max == 0.0 or d_max / w_max <= tol or n_iter == max_iter:
+            gap = enet_gap(w, XT, y, R, l1, l2)
+            if gap <= tol_gap:
+                break
+    return n_iter, gap
+
+
+@_jit
+def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,
+              eta0, power_t, optimal_init, fit_intercept):
+    wscale, b, t, u = state[0], state[1], state[2], state[3]
+    p = w.shape[0]
+    sumloss = 0.0
+    use_l2 = penalty == 1 or penalty == 3
+    use_l1 = penalty == 2 or penalty == 3
+    l1_share = l1_ratio if penalty == 3 else 1.0
+    for k in range(order.shape[0]):
+        i = order[k]
+        x = X[i]
+        pred = wscale * _dot(w, x) + b
+        if schedule == 1:
+            eta = 1.0 / (alpha * (optimal_init + t - 1.0))
+        elif schedule == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        sumloss += loss_value(loss, pred, y[i], eps)
+        d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
+        update = -eta * d * sw[i]
+        if use_l2:
+            l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
+            wscale *= max(0.0, l2f)
+            if wscale < 1e-9:
+                for j in range(p):
+                    w[j] *= wscale
+                wscale = 1.0
+        if update != 0.0:
+            _axpy(w, update / wscale, x)
+            if fit_intercept:
+                b += update
+        if use_l1:
+            u += l1_share * eta * alpha
+            for j in range(p):
+                z = w[j]
+                if wscale * z > 0.0:
+                    w[j] = max(0.0, z - (u + q[j]) / wscale)
+                elif wscale * z < 0.0:
+                    w[j] = min(0.0, z + (u - q[j]) / wscale)
+                q[j] += wscale * (w[j] - z)
+        t += 1.0
+    state[0], state[1], state[2], state[3] = wscale, b, t, u
+    return sumloss
+
+
+@_jit
+def softmax_sgd_epoch(W, b, state, X, yidx, sw, order, alpha, l1, schedule, eta0, power_t,
+                      optimal_init, fit_intercept, sched_alpha):
+    wscale, t = state[0], state[2]
+    K, p = W.shape
+    z = np.empty(K)
+    sumloss = 0.0
+    for k in range(order.shape[0]):
+        i = order[k]
+        x = X[i]
+        zmax = -np.inf
+        for c in range(K):
+            z[c] = wscale * _dot(W[c], x) + b[c]
+            zmax = max(zmax, z[c])
+        yi = yidx[i]
+        zy = z[yi] - zmax
+        s = 0.0
+        for c in range(K):
+            z[c] = math.exp(z[c] - zmax)
+            s += z[c]
+        sumloss += math.log(s) - zy
+        if schedule == 1:
+            eta = 1.0 / (sched_alpha * (optimal_init + t - 1.0))
+        elif schedule == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        if alpha > 0:
+            wscale *= max(0.0, 1.0 - eta * alpha)
+            if wscale < 1e-9:
+                for c in range(K):
+                    for j in range(p):
+                        W[c, j] *= wscale
+                wscale = 1.0
+        step = eta * sw[i]
+        for c in range(K):
+            g = z[c] / s - (1.0 if c == yi else 0.0)
+            _axpy(W[c], -g * step / wscale, x)
+            if fit_intercept:
+                b[c] -= step * g
+        if l1 > 0:
+            thr = eta * l1 / wscale
+            for c in range(K):
+                for j in range(p):
+                    v = W[c, j]
+                    W[c, j] = math.copysign(max(abs(v) - thr, 0.0), v)
+        t += 1.0
+    state[0], state[2] = wscale, t
+    return sumloss

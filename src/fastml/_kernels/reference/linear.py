@@ -1,0 +1,220 @@
+"""Pure-NumPy twins of the linear-model kernels (fastml._kernels.jit_linear):
+elastic-net coordinate descent and per-sample SGD epochs.
+
+Same algorithms and update formulas as the jitted versions, written with one
+NumPy call per coordinate / per sample: the executable specification, the test
+oracle, and the "plain NumPy" baseline of benchmarks/bench_linear.py.
+
+Shared conventions
+------------------
+Coordinate descent minimises, for one target y (n,) and centred XT (p, n) =
+X transposed (C-contiguous, so a feature is one contiguous row):
+
+    0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2
+
+with l1 = alpha * l1_ratio * n, l2 = alpha * (1 - l1_ratio) * n (scikit-learn's
+scaling). Cyclic updates; stop when max|dw| / max|w| <= tol and the duality gap
+is <= tol * ||y||^2. w is updated in place; returns (n_iter, gap).
+
+SGD: w (p,) is stored scaled, the model being wscale * w; `state` is a float64
+array [wscale, intercept, t, u] (t counts updates, u is the cumulative L1
+penalty) and q (p,) the L1 penalty already applied, both updated in place.
+Loss / penalty / learning-rate codes are the LOSSES, PENALTIES, SCHEDULES
+indexes below. Returns the epoch's summed loss.
+"""
+import math
+
+import numpy as np
+
+LOSSES = ("hinge", "log_loss", "squared_error", "huber", "modified_huber", "squared_hinge",
+          "epsilon_insensitive", "squared_epsilon_insensitive")
+PENALTIES = (None, "l2", "l1", "elasticnet")
+SCHEDULES = ("constant", "optimal", "invscaling", "adaptive")
+MAX_DLOSS = 1e12
+
+
+def enet_gap(w, XT, y, R, l1, l2):
+    """Duality gap of the elastic-net problem at w (R = y - X w)."""
+    XtA = XT @ R - l2 * w
+    dual = np.max(np.abs(XtA)) if len(w) else 0.0
+    r2 = R @ R
+    if dual > l1:
+        const = l1 / dual
+        gap = 0.5 * (r2 + r2 * const * const)
+    else:
+        const = 1.0
+        gap = r2
+    gap += l1 * np.abs(w).sum() - const * (R @ y) + 0.5 * l2 * (1.0 + const * const) * (w @ w)
+    return gap
+
+
+def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive=False):
+    norms = np.einsum("ij,ij->i", XT, XT)
+    R = y - XT.T @ w
+    tol_gap = tol * (y @ y)
+    gap = tol_gap + 1.0
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        w_max = 0.0
+        d_max = 0.0
+        for j in range(len(w)):
+            if norms[j] == 0.0:
+                continue
+            wj = w[j]
+            tmp = XT[j] @ R + wj * norms[j]  # = x_j . (residual without feature j)
+            if positive and tmp < 0:
+                new = 0.0
+            else:
+                new = math.copysign(max(abs(tmp) - l1, 0.0), tmp) / (norms[j] + l2)
+            w[j] = new
+            if new != wj:
+                R += (wj - new) * XT[j]
+            d_max = max(d_max, abs(new - wj))
+            w_max = max(w_max, abs(new))
+        if w_max == 0.0 or d_max / w_max <= tol or n_iter == max_iter:
+            gap = enet_gap(w, XT, y, R, l1, l2)
+            if gap <= tol_gap:
+                break
+    return n_iter, gap
+
+
+def loss_value(loss, p, y, eps):
+    z = p * y
+    if loss == 0:
+        return max(0.0, 1.0 - z)
+    if loss == 1:
+        if z > 18.0:
+            return math.exp(-z)
+        if z < -18.0:
+            return -z
+        return math.log1p(math.exp(-z))
+    if loss == 2:
+        return 0.5 * (p - y) ** 2
+    if loss == 3:
+        r = abs(p - y)
+        return 0.5 * r * r if r <= eps else eps * r - 0.5 * eps * eps
+    if loss == 4:
+        if z >= 1.0:
+            return 0.0
+        return (1.0 - z) ** 2 if z >= -1.0 else -4.0 * z
+    if loss == 5:
+        return max(0.0, 1.0 - z) ** 2
+    if loss == 6:
+        return max(0.0, abs(y - p) - eps)
+    r = max(0.0, abs(y - p) - eps)
+    return r * r
+
+
+def loss_dloss(loss, p, y, eps):
+    """d loss / d p."""
+    z = p * y
+    if loss == 0:
+        return -y if z <= 1.0 else 0.0
+    if loss == 1:
+        if z > 18.0:
+            return -y * math.exp(-z)
+        if z < -18.0:
+            return -y
+        return -y / (math.exp(z) + 1.0)
+    if loss == 2:
+        return p - y
+    if loss == 3:
+        r = p - y
+        return r if abs(r) <= eps else (eps if r > 0 else -eps)
+    if loss == 4:
+        if z >= 1.0:
+            return 0.0
+        return -2.0 * (1.0 - z) * y if z >= -1.0 else -4.0 * y
+    if loss == 5:
+        return -2.0 * y * (1.0 - z) if z < 1.0 else 0.0
+    if loss == 6:
+        if y - p > eps:
+            return -1.0
+        return 1.0 if p - y > eps else 0.0
+    if y - p > eps:
+        return -2.0 * (y - p - eps)
+    return 2.0 * (p - y - eps) if p - y > eps else 0.0
+
+
+def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,
+              eta0, power_t, optimal_init, fit_intercept):
+    wscale, b, t, u = state[0], state[1], state[2], state[3]
+    sumloss = 0.0
+    use_l2 = penalty == 1 or penalty == 3
+    use_l1 = penalty == 2 or penalty == 3
+    for i in order:
+        x = X[i]
+        p = wscale * (w @ x) + b
+        if schedule == 1:
+            eta = 1.0 / (alpha * (optimal_init + t - 1.0))
+        elif schedule == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        sumloss += loss_value(loss, p, y[i], eps)
+        d = min(max(loss_dloss(loss, p, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
+        update = -eta * d * sw[i]
+        if use_l2:
+            l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
+            wscale *= max(0.0, l2f)
+            if wscale < 1e-9:  # fold the scale into w before dividing by it
+                w *= wscale
+                wscale = 1.0
+        if update != 0.0:
+            w += (update / wscale) * x
+            if fit_intercept:
+                b += update
+        if use_l1:
+            u += (l1_ratio if penalty == 3 else 1.0) * eta * alpha
+            z = w.copy()
+            pos = wscale * w > 0
+            neg = wscale * w < 0
+            w[pos] = np.maximum(0.0, w[pos] - (u + q[pos]) / wscale)
+            w[neg] = np.minimum(0.0, w[neg] + (u - q[neg]) / wscale)
+            q += wscale * (w - z)
+        t += 1.0
+    state[0], state[1], state[2], state[3] = wscale, b, t, u
+    return sumloss
+
+
+def softmax_sgd_epoch(W, b, state, X, yidx, sw, order, alpha, l1, schedule, eta0, power_t,
+                      optimal_init, fit_intercept, sched_alpha):
+    """Multinomial logistic SGD: W (K, p) stored scaled by state[0], b (K,).
+
+    Per sample: g = softmax(W x + b) - onehot(y); L2 decays the scale, L1 is a
+    plain soft-threshold of every weight by eta * l1 (dense, non-lazy); the
+    "optimal" schedule uses sched_alpha (alpha and l1 may both be 0).
+    state = [wscale, unused, t]. Returns the epoch's summed cross-entropy.
+    """
+    wscale, t = state[0], state[2]
+    sumloss = 0.0
+    for i in order:
+        x = X[i]
+        z = wscale * (W @ x) + b
+        zmax = z.max()
+        e = np.exp(z - zmax)
+        s = e.sum()
+        sumloss += math.log(s) + zmax - z[yidx[i]]
+        g = e / s
+        g[yidx[i]] -= 1.0
+        if schedule == 1:
+            eta = 1.0 / (sched_alpha * (optimal_init + t - 1.0))
+        elif schedule == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        if alpha > 0:
+            wscale *= max(0.0, 1.0 - eta * alpha)
+            if wscale < 1e-9:
+                W *= wscale
+                wscale = 1.0
+        step = eta * sw[i]
+        W -= np.outer(g * (step / wscale), x)
+        if fit_intercept:
+            b -= step * g
+        if l1 > 0:
+            thr = eta * l1 / wscale
+            W[:] = np.sign(W) * np.maximum(np.abs(W) - thr, 0.0)
+        t += 1.0
+    state[0], state[2] = wscale, t
+    return sumloss

@@ -1,0 +1,255 @@
+"""Naive Bayes classifiers: Gaussian, multinomial and Bernoulli.
+
+All three compute a joint log-likelihood jll (n_samples, n_classes) with a
+few BLAS products and normalise with log-sum-exp; predict is argmax jll.
+Parameters and fitted attributes follow scikit-learn (var_smoothing,
+alpha, force_alpha, fit_prior, class_prior, binarize; theta_, var_,
+feature_log_prob_, class_log_prior_, ...). partial_fit updates the counts
+(Gaussian: Chan et al.'s parallel mean/variance update).
+"""
+import numpy as np
+
+from .base import BaseEstimator, ClassifierMixin
+from .utils.validation import check_classification_targets
+
+__all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
+
+
+def _logsumexp(a):
+    m = a.max(axis=1, keepdims=True)
+    return (np.log(np.exp(a - m).sum(axis=1, keepdims=True)) + m)[:, 0]
+
+
+def _sample_weight(sw, n):
+    if sw is None:
+        return None
+    sw = np.asarray(sw, dtype=np.float64)
+    if sw.shape != (n,):
+        raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
+    if not np.isfinite(sw).all() or (sw < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    return sw
+
+
+class _BaseNB(ClassifierMixin, BaseEstimator):
+    def _jll(self, X):
+        raise NotImplementedError
+
+    def _check_X(self, X):
+        self._check_is_fitted("classes_")
+        return self._validate_data(X, reset=False)
+
+    def predict_joint_log_proba(self, X):
+        return self._jll(self._check_X(X))
+
+    def predict_log_proba(self, X):
+        jll = self._jll(self._check_X(X))
+        return jll - _logsumexp(jll)[:, None]
+
+    def predict_proba(self, X):
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self._jll(self._check_X(X)), axis=1)]
+
+    def _start(self, X, y, classes, first, sample_weight):
+        X, y = self._validate_data(X, y, reset=first)
+        check_classification_targets(y)
+        if first:
+            cls = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+            self.classes_ = cls
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"`classes={classes!r}` is not the same as on the first call to "
+                             f"partial_fit, was: {self.classes_!r}")
+        idx = np.searchsorted(self.classes_, y)
+        if (idx >= len(self.classes_)).any() or not np.array_equal(
+                self.classes_[np.minimum(idx, len(self.classes_) - 1)], y):
+            raise ValueError(f"The target label(s) {np.setdiff1d(y, self.classes_)} in y do not "
+                             f"exist in the initial classes {self.classes_}")
+        sw = _sample_weight(sample_weight, X.shape[0])
+        Y = np.zeros((X.shape[0], len(self.classes_)))
+        Y[np.arange(X.shape[0]), idx] = 1.0 if sw is None else sw
+        return X, Y
+
+
+class GaussianNB(_BaseNB):
+    """Gaussian naive Bayes: per-class feature means theta_ and variances var_
+    (+ var_smoothing * the largest feature variance, for stability)."""
+
+    def __init__(self, *, priors=None, var_smoothing=1e-9):
+        self.priors = priors
+        self.var_smoothing = var_smoothing
+
+    def fit(self, X, y, sample_weight=None):
+        for a in ("theta_", "classes_"):
+            if hasattr(self, a):
+                delattr(self, a)
+        return self._partial(X, y, None, sample_weight, first=True)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        first = not hasattr(self, "theta_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        return self._partial(X, y, classes, sample_weight, first)
+
+    def _partial(self, X, y, classes, sample_weight, first):
+        if not self.var_smoothing >= 0:
+            raise ValueError(f"var_smoothing must be >= 0, got {self.var_smoothing!r}.")
+        X, Y = self._start(X, y, classes, first, sample_weight)
+        Xd = np.asarray(X, dtype=np.float64)
+        K, p = Y.shape[1], Xd.shape[1]
+        eps = self.var_smoothing * np.var(Xd, axis=0).max()
+        if first:
+            self.theta_ = np.zeros((K, p))
+            self.var_ = np.zeros((K, p))
+            self.class_count_ = np.zeros(K)
+            self.epsilon_ = eps
+        else:
+            self.var_ -= self.epsilon_  # back to the raw variances (epsilon_ fixed at first fit)
+        n_new = Y.sum(axis=0)
+        mu_new = (Y.T @ Xd) / np.where(n_new > 0, n_new, 1)[:, None]
+        var_new = np.zeros((K, p))
+        # two-pass variance for accuracy: sum w (x - mu)^2 / n per class
+        for k in np.flatnonzero(n_new):
+            d = Xd - mu_new[k]
+            var_new[k] = (Y[:, k] @ (d * d)) / n_new[k]
+        n_old = self.class_count_
+        tot = n_old + n_new
+        has = tot > 0
+        safe = np.where(has, tot, 1)[:, None]
+        mu = (n_old[:, None] * self.theta_ + n_new[:, None] * mu_new) / safe
+        ssd = (n_old[:, None] * self.var_ + n_new[:, None] * var_new +
+               (n_old * n_new / np.where(has, tot, 1))[:, None] * (self.theta_ - mu_new) ** 2)
+        self.theta_ = np.where(has[:, None], mu, self.theta_)
+        self.var_ = np.where(has[:, None], ssd / safe, self.var_) + self.epsilon_
+        self.class_count_ = tot
+        if self.priors is not None:
+            pri = np.asarray(self.priors, dtype=np.float64)
+            if pri.shape != (K,):
+                raise ValueError("Number of priors must match number of classes.")
+            if not np.isclose(pri.sum(), 1.0):
+                raise ValueError("The sum of the priors should be 1.")
+            if (pri < 0).any():
+                raise ValueError("Priors must be non-negative.")
+            self.class_prior_ = pri
+        else:
+            self.class_prior_ = tot / tot.sum()
+        return self
+
+    def _jll(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        iv = 1.0 / self.var_
+        with np.errstate(divide="ignore"):
+            logp = np.log(self.class_prior_)
+        const = logp - 0.5 * np.log(2 * np.pi * self.var_).sum(axis=1) \
+            - 0.5 * (self.theta_ ** 2 * iv).sum(axis=1)
+        # -0.5 sum (x - mu)^2 / var expanded into BLAS products
+        return const - 0.5 * (X * X) @ iv.T + X @ (self.theta_ * iv).T
+
+
+class _DiscreteNB(_BaseNB):
+    def fit(self, X, y, sample_weight=None):
+        for a in ("feature_count_", "classes_"):
+            if hasattr(self, a):
+                delattr(self, a)
+        return self._partial(X, y, None, sample_weight, True)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        first = not hasattr(self, "feature_count_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        return self._partial(X, y, classes, sample_weight, first)
+
+    def _alpha(self):
+        a = np.asarray(self.alpha, dtype=np.float64)
+        if a.ndim > 1 or (a.ndim == 1 and a.shape[0] != self.n_features_in_):
+            raise ValueError("When alpha is an array, it should contain `n_features` elements.")
+        if (a < 0).any():
+            raise ValueError(f"All values in alpha must be greater than 0, got {self.alpha!r}.")
+        if not self.force_alpha and a.min() < 1e-10:
+            a = np.maximum(a, 1e-10)
+        return a
+
+    def _partial(self, X, y, classes, sample_weight, first):
+        X, Y = self._start(X, y, classes, first, sample_weight)
+        Xd = self._transform_X(X)
+        if first:
+            self.feature_count_ = np.zeros((Y.shape[1], Xd.shape[1]))
+            self.class_count_ = np.zeros(Y.shape[1])
+        self.feature_count_ += Y.T @ Xd
+        self.class_count_ += Y.sum(axis=0)
+        self._update_feature_log_prob(self._alpha())
+        self._update_class_log_prior()
+        return self
+
+    def _update_class_log_prior(self):
+        K = len(self.classes_)
+        if self.class_prior is not None:
+            pri = np.asarray(self.class_prior, dtype=np.float64)
+            if pri.shape != (K,):
+                raise ValueError("Number of priors must match number of classes.")
+            self.class_log_prior_ = np.log(pri)
+        elif self.fit_prior:
+            with np.errstate(divide="ignore"):
+                self.class_log_prior_ = np.log(self.class_count_) - np.log(
+                    self.class_count_.sum())
+        else:
+            self.class_log_prior_ = np.full(K, -np.log(K))
+
+
+class MultinomialNB(_DiscreteNB):
+    """Multinomial naive Bayes for counts (e.g. word counts); X must be >= 0."""
+
+    def __init__(self, *, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None):
+        self.alpha = alpha
+        self.force_alpha = force_alpha
+        self.fit_prior = fit_prior
+        self.class_prior = class_prior
+
+    def _transform_X(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        if (X < 0).any():
+            raise ValueError("Negative values in data passed to MultinomialNB (input X).")
+        return X
+
+    def _update_feature_log_prob(self, alpha):
+        fc = self.feature_count_ + alpha
+        self.feature_log_prob_ = np.log(fc) - np.log(fc.sum(axis=1, keepdims=True))
+
+    def _jll(self, X):
+        return self._transform_X(X) @ self.feature_log_prob_.T + self.class_log_prior_
+
+    def _fastml_tags(self):
+        return {"positive_only": True}
+
+
+class BernoulliNB(_DiscreteNB):
+    """Bernoulli naive Bayes for binary features (X binarised at `binarize`
+    unless binarize is None)."""
+
+    def __init__(self, *, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True,
+                 class_prior=None):
+        self.alpha = alpha
+        self.force_alpha = force_alpha
+        self.binarize = binarize
+        self.fit_prior = fit_prior
+        self.class_prior = class_prior
+
+    def _transform_X(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        return X if self.binarize is None else (X > self.binarize).astype(np.float64)
+
+    def _update_feature_log_prob(self, alpha):
+        num = self.feature_count_ + alpha
+        den = self.class_count_ + 2 * alpha if np.ndim(alpha) == 0 else \
+            self.class_count_[:, None] + 2 * alpha
+        den = den[:, None] if np.ndim(den) == 1 else den
+        self.feature_log_prob_ = np.log(num) - np.log(den)
+
+    def _jll(self, X):
+        X = self._transform_X(X)
+        if X.shape[1] != self.feature_log_prob_.shape[1]:
+            raise ValueError(f"X has {X.shape[1]} features, expected "
+                             f"{self.feature_log_prob_.shape[1]}.")
+        neg = np.log(1 - np.exp(self.feature_log_prob_))
+        return X @ (self.feature_log_prob_ - neg).T + neg.sum(axis=1) + self.class_log_prior_

@@ -1,0 +1,373 @@
+"""Preprocessing: scalers, encoders, normalisation and polynomial features.
+
+Transformers keep float32 as float32 (dtype in = dtype out); statistics are
+accumulated in float64.
+"""
+import itertools
+import numbers
+
+import numpy as np
+
+from .base import BaseEstimator, TransformerMixin
+from .utils.validation import check_array, column_or_1d
+
+__all__ = ["StandardScaler", "MinMaxScaler", "OneHotEncoder", "LabelEncoder", "normalize",
+           "Normalizer", "PolynomialFeatures"]
+
+
+def _check_allow_nan(X):
+    """check_array that lets NaN through (scalers ignore it) but rejects inf."""
+    X = check_array(X, ensure_all_finite=False)
+    if np.isinf(X).any():
+        raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
+    return X
+
+
+def _handle_zeros(scale):
+    """Constant features get scale 1 (they map to 0, not NaN)."""
+    scale = np.asarray(scale, dtype=np.float64).copy()
+    scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
+    return scale
+
+
+class StandardScaler(TransformerMixin, BaseEstimator):
+    """z = (x - mean_) / scale_, with scale_ the population standard deviation
+    (1 for constant features). NaN entries are ignored when fitting and kept."""
+
+    def __init__(self, *, copy=True, with_mean=True, with_std=True):
+        self.copy = copy
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def fit(self, X, y=None, sample_weight=None):
+        X = _check_allow_nan(X)
+        self._check_n_features(X, reset=True)
+        Xd = X.astype(np.float64)
+        if sample_weight is None:
+            self.mean_ = np.nanmean(Xd, axis=0)
+            self.var_ = np.nanvar(Xd, axis=0)
+        else:
+            w = np.asarray(sample_weight, dtype=np.float64)
+            if w.shape != (X.shape[0],):
+                raise ValueError(f"sample_weight.shape == {w.shape}, expected "
+                                 f"({X.shape[0]},)!")
+            self.mean_ = np.average(Xd, axis=0, weights=w)
+            self.var_ = np.average((Xd - self.mean_) ** 2, axis=0, weights=w)
+        self.n_samples_seen_ = X.shape[0]
+        if not self.with_std:
+            self.var_ = None
+        if not self.with_mean and not self.with_std:
+            self.mean_ = None
+        self.scale_ = np.sqrt(_handle_zeros(self.var_)) if self.with_std else None
+        return self
+
+    def transform(self, X, copy=None):
+        self._check_is_fitted("n_samples_seen_")
+        X = _check_allow_nan(X)
+        self._check_n_features(X, reset=False)
+        out = X.astype(X.dtype, copy=True)
+        if self.with_mean:
+            out -= self.mean_.astype(X.dtype)
+        if self.with_std:
+            out /= self.scale_.astype(X.dtype)
+        return out
+
+    def inverse_transform(self, X, copy=None):
+        self._check_is_fitted("n_samples_seen_")
+        X = check_array(X, ensure_all_finite=False)
+        out = X.astype(X.dtype, copy=True)
+        if self.with_std:
+            out *= self.scale_.astype(X.dtype)
+        if self.with_mean:
+            out += self.mean_.astype(X.dtype)
+        return out
+
+    def _fastml_tags(self):
+        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"]}
+
+
+class MinMaxScaler(TransformerMixin, BaseEstimator):
+    """x' = (x - data_min_) * scale_ + feature_range[0] (NaN ignored and kept)."""
+
+    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+        self.feature_range = feature_range
+        self.copy = copy
+        self.clip = clip
+
+    def fit(self, X, y=None):
+        lo, hi = self.feature_range
+        if lo >= hi:
+            raise ValueError(f"Minimum of desired feature range must be smaller than maximum. "
+                             f"Got {self.feature_range!r}.")
+        X = _check_allow_nan(X)
+        self._check_n_features(X, reset=True)
+        Xd = X.astype(np.float64)
+        self.data_min_ = np.nanmin(Xd, axis=0)
+        self.data_max_ = np.nanmax(Xd, axis=0)
+        self.data_range_ = self.data_max_ - self.data_min_
+        self.scale_ = (hi - lo) / _handle_zeros(self.data_range_)
+        self.min_ = lo - self.data_min_ * self.scale_
+        self.n_samples_seen_ = X.shape[0]
+        return self
+
+    def transform(self, X):
+        self._check_is_fitted("scale_")
+        X = check_array(X, ensure_all_finite=False)
+        self._check_n_features(X, reset=False)
+        out = X * self.scale_.astype(X.dtype) + self.min_.astype(X.dtype)
+        if self.clip:
+            np.clip(out, self.feature_range[0], self.feature_range[1], out=out)
+        return out
+
+    def inverse_transform(self, X):
+        self._check_is_fitted("scale_")
+        X = check_array(X, ensure_all_finite=False)
+        return (X - self.min_.astype(X.dtype)) / self.scale_.astype(X.dtype)
+
+    def _fastml_tags(self):
+        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"]}
+
+
+def normalize(X, norm="l2", *, axis=1, copy=True, return_norm=False):
+    """Scale rows (axis=1) or columns (axis=0) to unit l1, l2 or max norm;
+    all-zero rows stay zero."""
+    if norm not in ("l1", "l2", "max"):
+        raise ValueError(f"'{norm}' is not a supported norm; use 'l1', 'l2' or 'max'.")
+    if axis not in (0, 1):
+        raise ValueError(f"axis must be 0 or 1, got {axis!r}.")
+    X = check_array(X)
+    Xa = X if axis == 1 else X.T
+    if norm == "l1":
+        n = np.abs(Xa).sum(axis=1)
+    elif norm == "l2":
+        n = np.sqrt(np.einsum("ij,ij->i", Xa, Xa, dtype=np.float64))
+    else:
+        n = np.abs(Xa).max(axis=1)
+    safe = np.where(n == 0, 1.0, n).astype(X.dtype)
+    out = Xa / safe[:, None]
+    out = out if axis == 1 else out.T
+    out = np.ascontiguousarray(out)
+    return (out, n) if return_norm else out
+
+
+class Normalizer(TransformerMixin, BaseEstimator):
+    """Stateless: each row scaled to unit `norm`."""
+
+    def __init__(self, norm="l2", *, copy=True):
+        self.norm = norm
+        self.copy = copy
+
+    def fit(self, X, y=None):
+        X = check_array(X)
+        self._check_n_features(X, reset=True)
+        return self
+
+    def transform(self, X, copy=None):
+        self._check_is_fitted("n_features_in_")
+        X = check_array(X)
+        self._check_n_features(X, reset=False)
+        return normalize(X, self.norm)
+
+    def _fastml_tags(self):
+        return {"stateless": True, "preserves_dtype": ["float64", "float32"]}
+
+
+class LabelEncoder(TransformerMixin, BaseEstimator):
+    """Encode labels as 0..n_classes-1 (sorted order of classes_)."""
+
+    def fit(self, y):
+        self.classes_ = np.unique(column_or_1d(y, warn=True))
+        return self
+
+    def fit_transform(self, y):
+        y = column_or_1d(y, warn=True)
+        self.classes_, idx = np.unique(y, return_inverse=True)
+        return idx.astype(np.int64)
+
+    def transform(self, y):
+        self._check_is_fitted("classes_")
+        y = column_or_1d(y, warn=True)
+        if y.size == 0:
+            return np.array([], dtype=np.int64)
+        idx = np.searchsorted(self.classes_, y)
+        idx_c = np.clip(idx, 0, len(self.classes_) - 1)
+        bad = self.classes_[idx_c] != y
+        if bad.any():
+            raise ValueError(f"y contains previously unseen labels: {np.unique(y[bad]).tolist()}")
+        return idx_c.astype(np.int64)
+
+    def inverse_transform(self, y):
+        self._check_is_fitted("classes_")
+        y = column_or_1d(y, warn=True)
+        if y.size == 0:
+            return np.array([], dtype=self.classes_.dtype)
+        y = np.asarray(y)
+        if y.dtype.kind not in "iu" and not np.all(np.mod(y, 1) == 0):
+            raise ValueError("y contains non-integer codes.")
+        y = y.astype(np.int64)
+        if (y < 0).any() or (y >= len(self.classes_)).any():
+            raise ValueError(f"y contains previously unseen labels: "
+                             f"{np.unique(y[(y < 0) | (y >= len(self.classes_))]).tolist()}")
+        return self.classes_[y]
+
+
+class OneHotEncoder(TransformerMixin, BaseEstimator):
+    """One column per (feature, category) — dense output (sparse_output must be
+    False). handle_unknown="error" or "ignore" (unknown -> all zeros);
+    drop=None, "first" or "if_binary"."""
+
+    def __init__(self, *, categories="auto", drop=None, sparse_output=False, dtype=np.float64,
+                 handle_unknown="error"):
+        self.categories = categories
+        self.drop = drop
+        self.sparse_output = sparse_output
+        self.dtype = dtype
+        self.handle_unknown = handle_unknown
+
+    def _check_X(self, X):
+        X = np.asarray(X) if not hasattr(X, "iloc") else X.to_numpy()
+        if X.ndim != 2:
+            raise ValueError(f"Expected 2D array, got {X.ndim}D array instead. Reshape your data "
+                             "using array.reshape(-1, 1) for a single feature.")
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError("Input X contains NaN or infinity.")
+        return X
+
+    def fit(self, X, y=None):
+        if self.sparse_output:
+            raise ValueError("sparse_output=True is not supported by fastml; use False.")
+        if self.handle_unknown not in ("error", "ignore"):
+            raise ValueError(f"handle_unknown must be 'error' or 'ignore', got "
+                             f"{self.handle_unknown!r}.")
+        if self.drop not in (None, "first", "if_binary"):
+            raise ValueError(f"drop must be None, 'first' or 'if_binary', got {self.drop!r}.")
+        X = self._check_X(X)
+        if X.shape[0] == 0:
+            raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
+        self.n_features_in_ = X.shape[1]
+        if isinstance(self.categories, str) and self.categories == "auto":
+            self.categories_ = [np.unique(X[:, j]) for j in range(X.shape[1])]
+        else:
+            if len(self.categories) != X.shape[1]:
+                raise ValueError("Shape mismatch: if categories is an array, it has to be of "
+                                 "shape (n_features,).")
+            self.categories_ = [np.asarray(c) for c in self.categories]
+            for j, cats in enumerate(self.categories_):
+                if self.handle_unknown == "error" and not np.isin(X[:, j], cats).all():
+                    raise ValueError(f"Found unknown categories in column {j} during fit")
+        self.drop_idx_ = None
+        if self.drop == "first":
+            self.drop_idx_ = np.zeros(len(self.categories_), dtype=object)
+        elif self.drop == "if_binary":
+            self.drop_idx_ = np.array([0 if len(c) == 2 else None for c in self.categories_],
+                                      dtype=object)
+        return self
+
+    def transform(self, X):
+        self._check_is_fitted("categories_")
+        X = self._check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but OneHotEncoder is expecting "
+                             f"{self.n_features_in_} features as input.")
+        blocks = []
+        for j, cats in enumerate(self.categories_):
+            col = X[:, j]
+            order = np.argsort(cats)
+            sc = cats[order]
+            pos = np.clip(np.searchsorted(sc, col), 0, len(sc) - 1)
+            known = sc[pos] == col
+            if not known.all() and self.handle_unknown == "error":
+                raise ValueError(f"Found unknown categories {np.unique(col[~known]).tolist()} in "
+                                 f"column {j} during transform")
+            B = np.zeros((X.shape[0], len(cats)), dtype=self.dtype)
+            B[np.flatnonzero(known), order[pos[known]]] = 1
+            if self.drop_idx_ is not None and self.drop_idx_[j] is not None:
+                B = np.delete(B, self.drop_idx_[j], axis=1)
+            blocks.append(B)
+        return np.hstack(blocks) if blocks else np.zeros((X.shape[0], 0), dtype=self.dtype)
+
+    def inverse_transform(self, X):
+        self._check_is_fitted("categories_")
+        X = np.asarray(X)
+        cols, start = [], 0
+        for j, cats in enumerate(self.categories_):
+            dropped = self.drop_idx_ is not None and self.drop_idx_[j] is not None
+            k = len(cats) - dropped
+            B = X[:, start:start + k]
+            start += k
+            if dropped:
+                B = np.insert(B, self.drop_idx_[j], 1 - B.sum(axis=1), axis=1)
+            idx = B.argmax(axis=1)
+            col = cats[idx].astype(object)
+            col[B.sum(axis=1) == 0] = None
+            cols.append(col)
+        out = np.column_stack(cols)
+        try:
+            return out.astype(np.result_type(*[c.dtype for c in self.categories_]))
+        except (TypeError, ValueError):
+            return out
+
+    def get_feature_names_out(self, input_features=None):
+        names = input_features or [f"x{j}" for j in range(self.n_features_in_)]
+        out = []
+        for j, cats in enumerate(self.categories_):
+            keep = list(cats)
+            if self.drop_idx_ is not None and self.drop_idx_[j] is not None:
+                del keep[self.drop_idx_[j]]
+            out += [f"{names[j]}_{c}" for c in keep]
+        return np.asarray(out, dtype=object)
+
+
+class PolynomialFeatures(TransformerMixin, BaseEstimator):
+    """All monomials of the features with total degree <= degree (or only
+    products of distinct features with interaction_only), in scikit-learn's
+    column order: bias, degree 1, degree 2, ... (combinations with
+    replacement in lexicographic order)."""
+
+    def __init__(self, degree=2, *, interaction_only=False, include_bias=True):
+        self.degree = degree
+        self.interaction_only = interaction_only
+        self.include_bias = include_bias
+
+    def _combinations(self, n):
+        comb = itertools.combinations if self.interaction_only else \
+            itertools.combinations_with_replacement
+        start = 0 if self.include_bias else 1
+        return [c for d in range(start, self.degree + 1) for c in comb(range(n), d)]
+
+    def fit(self, X, y=None):
+        if not isinstance(self.degree, numbers.Integral) or self.degree < 0:
+            raise ValueError(f"degree must be a non-negative int, got {self.degree!r}.")
+        if self.degree == 0 and not self.include_bias:
+            raise ValueError("Setting degree to zero and include_bias to False would result in "
+                             "an empty output array.")
+        X = check_array(X)
+        self._check_n_features(X, reset=True)
+        self._combos = self._combinations(X.shape[1])
+        self.n_output_features_ = len(self._combos)
+        self.powers_ = np.array([np.bincount(c, minlength=X.shape[1]) for c in self._combos],
+                                dtype=np.int64).reshape(len(self._combos), X.shape[1])
+        return self
+
+    def transform(self, X):
+        self._check_is_fitted("n_output_features_")
+        X = check_array(X)
+        self._check_n_features(X, reset=False)
+        out = np.empty((X.shape[0], self.n_output_features_), dtype=X.dtype)
+        cache = {(): np.ones(X.shape[0], dtype=X.dtype)}
+        for k, c in enumerate(self._combos):
+            if c not in cache:
+                cache[c] = cache[c[:-1]] * X[:, c[-1]]
+            out[:, k] = cache[c]
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        names = input_features or [f"x{j}" for j in range(self.n_features_in_)]
+        out = []
+        for row in self.powers_:
+            terms = [names[j] if p == 1 else f"{names[j]}^{p}" for j, p in enumerate(row) if p]
+            out.append(" ".join(terms) if terms else "1")
+        return np.asarray(out, dtype=object)
+
+    def _fastml_tags(self):
+        return {"preserves_dtype": ["float64", "float32"]}
