@@ -17,8 +17,8 @@
 
 #define DECLARE_ASSIGN(SUF, T, ISA)                                                          \
     void fm_kmeans_assign_##SUF##_##ISA(int32_t *labels, T *mind, const T *X, int64_t nr,    \
-                                        const T *packed, int64_t k, int64_t d);              \
-    int fm_kmeans_panel_width_##SUF##_##ISA(void);
+                                        const T *C, int64_t k, int64_t d, T *scratch);       \
+    int fm_kmeans_scratch_##SUF##_##ISA(void);
 DECLARE_ASSIGN(f32, float, baseline)
 DECLARE_ASSIGN(f64, double, baseline)
 #ifdef FM_HAVE_X86_ISA
@@ -43,15 +43,15 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
 
 #define DEFINE_KMEANS(SUF, T)                                                                  \
     typedef void (*assign_fn_##SUF)(int32_t *, T *, const T *, int64_t, const T *, int64_t,    \
-                                    int64_t);                                                  \
+                                    int64_t, T *);                                             \
     static void pick_assign_##SUF(assign_fn_##SUF *fn, int *P) {                               \
         switch (fm_family_level(FM_FAM_KMEANS)) {                                              \
         IF_X86(case FM_LEVEL_AVX512: *fn = fm_kmeans_assign_##SUF##_avx512;                    \
-               *P = fm_kmeans_panel_width_##SUF##_avx512(); return;                            \
+               *P = fm_kmeans_scratch_##SUF##_avx512(); return;                            \
                case FM_LEVEL_AVX2: *fn = fm_kmeans_assign_##SUF##_avx2;                        \
-               *P = fm_kmeans_panel_width_##SUF##_avx2(); return;)                             \
+               *P = fm_kmeans_scratch_##SUF##_avx2(); return;)                             \
         default: *fn = fm_kmeans_assign_##SUF##_baseline;                                      \
-            *P = fm_kmeans_panel_width_##SUF##_baseline(); return;                             \
+            *P = fm_kmeans_scratch_##SUF##_baseline(); return;                             \
         }                                                                                      \
     }                                                                                          \
                                                                                                \
@@ -61,25 +61,26 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
         assign_fn_##SUF assign;                                                                \
         int P;                                                                                 \
         pick_assign_##SUF(&assign, &P);                                                        \
-        const int64_t npanels = (k + P - 1) / P;                                               \
         const int64_t chunk = km_chunk(n, k, d);                                               \
         const int64_t nchunks = (n + chunk - 1) / chunk;                                       \
         const int64_t per = update ? k * d + k + 1 : 1; /* partial: sums | wsum | inertia */  \
-        T *packed = (T *)malloc((size_t)(npanels * P * d) * sizeof(T));                        \
+        const int64_t scr = (int64_t)P * d; /* transposed row block per thread */             \
         double *part = (double *)calloc((size_t)(nchunks * per), sizeof(double));              \
-        if (!packed || !part) {                                                                \
-            free(packed);                                                                      \
-            free(part);                                                                        \
-            return FM_ENOMEM;                                                                  \
-        }                                                                                      \
-        for (int64_t c = 0; c < npanels * P; c++)                                              \
-            for (int64_t j = 0; j < d; j++)                                                    \
-                packed[(c / P) * P * d + j * P + c % P] = c < k ? C[c * d + j] : (T)0;         \
+        int nomem = part == NULL;                                                              \
         const int nt = fm_threads_for(3.0 * (double)n * (double)(k + 2) * (double)d);          \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(nt)")                       \
+        if (nomem) return FM_ENOMEM;                                                           \
+        _Pragma("omp parallel num_threads(nt)")                                                \
+        {                                                                                      \
+        T *scratch = (T *)malloc((size_t)scr * sizeof(T));                                     \
+        if (!scratch) {                                                                        \
+            _Pragma("omp atomic write")                                                        \
+            nomem = 1;                                                                         \
+        }                                                                                      \
+        _Pragma("omp for schedule(dynamic, 1)")                                                \
         for (int64_t ch = 0; ch < nchunks; ch++) {                                             \
+            if (!scratch) continue;                                                            \
             const int64_t i0 = ch * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;               \
-            assign(labels + i0, mind + i0, X + i0 * d, i1 - i0, packed, k, d);                 \
+            assign(labels + i0, mind + i0, X + i0 * d, i1 - i0, C, k, d, scratch);             \
             double *ps = part + ch * per;                                                      \
             double *pw = ps + k * d, *pin = update ? pw + k : ps;                              \
             double in = 0;                                                                     \
@@ -95,6 +96,12 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
                 }                                                                              \
             }                                                                                  \
             *pin = in;                                                                         \
+        }                                                                                      \
+        free(scratch);                                                                         \
+        }                                                                                      \
+        if (nomem) {                                                                           \
+            free(part);                                                                        \
+            return FM_ENOMEM;                                                                  \
         }                                                                                      \
         double tot = 0;                                                                        \
         for (int64_t ch = 0; ch < nchunks; ch++) tot += part[ch * per + per - 1];              \
@@ -112,7 +119,6 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
                     wsum[e - k * d] = s;                                                       \
             }                                                                                  \
         }                                                                                      \
-        free(packed);                                                                          \
         free(part);                                                                            \
         return FM_OK;                                                                          \
     }

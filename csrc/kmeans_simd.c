@@ -5,16 +5,18 @@
 #include "fastml.h"
 #include "simd.h"
 
-#define KM_MR 8 /* x rows per block: 8 independent accumulators hide FMA latency */
-
 #define T float
 #define SUF f32
+#define VI fm_vi32
 #include "kmeans_simd_tmpl.h"
 #undef T
 #undef SUF
+#undef VI
 
 #define T double
 #define SUF f64
+#define VI fm_vi64
 #include "kmeans_simd_tmpl.h"
 #undef T
 #undef SUF
+#undef VI

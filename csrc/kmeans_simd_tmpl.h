@@ -1,69 +1,107 @@
 /* kmeans_simd_tmpl.h -- nearest-centre search for k-means, one ISA level.
- * Included by kmeans_simd.c with T (float/double) and SUF (f32/f64) defined.
+ * Included by kmeans_simd.c with T, SUF (f32/f64), VI (integer vector of the
+ * same lane count) defined.
  *
- * Centres are packed in panels of P = VL centres stored transposed
- * (packed[p*P*d + j*P + lane] = C[p*P + lane, j], zero-padded), so each vector
- * lane accumulates one (x, c) squared distance sum_j (x_j - c_j)^2 in plain
- * sequential order over j -- the same order as the scalar reference, and no
- * cancellation (unlike the |x|^2 - 2x.c + |c|^2 expansion). This direct form
- * wins for the small d typical of k-means (d=16: one FMA + one sub per lane
- * per feature, all in registers). Ties keep the lowest centre index.
+ * Lanes run over points: a block of NB*VL rows of X is transposed into
+ * xt[b][j][lane], and for each centre c every lane accumulates
+ * sum_j (x_j - c_j)^2 in sequential j order (the scalar reference's order;
+ * no |x|^2 - 2x.c + |c|^2 cancellation). The running minimum and its index
+ * are kept per lane with compare-and-blend, so the argmin has no horizontal
+ * reductions and no branches; centres are visited in increasing index with a
+ * strict '<', so ties keep the lowest index. CB centres at a time times NB
+ * row blocks give NB*CB independent FMA chains (latency hiding); c_j is a
+ * broadcast load. Measured at n=100k, d=16, k=16 this is ~3x faster than
+ * lanes-over-centres with a scalar argmin.
  */
 #define V FM_CAT(fm_v, SUF)
 #define VL FM_CAT(FM_VL_, SUF)
 #define VLOAD FM_CAT(fm_vload_, SUF)
 #define VSET1 FM_CAT(fm_vset1_, SUF)
-#define P VL
+#define KM_NB 2
+#define KM_CB 4
 
-/* labels[i], mind[i] for rows [0, nr) of X (row stride d). */
+static inline __attribute__((always_inline)) void FM_CAT(km_update_, SUF)(V *best, VI *arg,
+                                                                           V acc, int64_t c) {
+    const VI m = (VI)(acc < *best);
+    *best = (V)(((VI)acc & m) | ((VI)*best & ~m));
+    const VI cv = (VI){0} + (__typeof__((*arg)[0]))c;
+    *arg = (m & cv) | (*arg & ~m);
+}
+
+/* labels[i], mind[i] for rows [0, nr) of X (row stride d); C is k x d;
+ * xt is scratch of KM_NB * d * VL elements. */
 void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *restrict mind,
                                                 const T *restrict X, int64_t nr,
-                                                const T *restrict packed, int64_t k, int64_t d) {
-    const int64_t npanels = (k + P - 1) / P;
-    for (int64_t r0 = 0; r0 < nr; r0 += KM_MR) {
-        const int64_t rows = nr - r0 < KM_MR ? nr - r0 : KM_MR;
-        const T *xr[KM_MR];
-        for (int r = 0; r < KM_MR; r++) xr[r] = X + (r0 + (r < rows ? r : 0)) * d;
-        T best[KM_MR];
-        int32_t arg[KM_MR];
-        for (int r = 0; r < KM_MR; r++) {
-            best[r] = (T)INFINITY;
-            arg[r] = 0;
+                                                const T *restrict C, int64_t k, int64_t d,
+                                                T *restrict xt) {
+    for (int64_t r0 = 0; r0 < nr; r0 += KM_NB * VL) {
+        const int64_t rows = nr - r0 < KM_NB * VL ? nr - r0 : KM_NB * VL;
+        for (int64_t l = 0; l < KM_NB * VL; l++) { /* transpose (pad with the last row) */
+            const T *x = X + (r0 + (l < rows ? l : rows - 1)) * d;
+            T *dst = xt + (l / VL) * d * VL + (l % VL);
+            for (int64_t j = 0; j < d; j++) dst[j * VL] = x[j];
         }
-        for (int64_t pnl = 0; pnl < npanels; pnl++) {
-            const T *panel = packed + pnl * P * d;
-            V acc[KM_MR];
-            for (int r = 0; r < KM_MR; r++) acc[r] = VSET1(0);
+        V best[KM_NB];
+        VI arg[KM_NB];
+        for (int b = 0; b < KM_NB; b++) {
+            best[b] = VSET1((T)INFINITY);
+            arg[b] = (VI){0};
+        }
+        int64_t c = 0;
+        for (; c + KM_CB <= k; c += KM_CB) {
+            V acc[KM_NB][KM_CB];
+            for (int b = 0; b < KM_NB; b++)
+                for (int q = 0; q < KM_CB; q++) acc[b][q] = VSET1(0);
+            const T *cr = C + c * d;
             for (int64_t j = 0; j < d; j++) {
-                const V c = VLOAD(panel + j * P);
-                for (int r = 0; r < KM_MR; r++) {
-                    const V t = VSET1(xr[r][j]) - c;
-                    acc[r] += t * t;
-                }
-            }
-            const int64_t nc = k - pnl * P < P ? k - pnl * P : P;
-            for (int r = 0; r < KM_MR; r++) {
-                T a[P];
-                memcpy(a, &acc[r], sizeof a);
-                for (int64_t l = 0; l < nc; l++) {
-                    if (a[l] < best[r]) {
-                        best[r] = a[l];
-                        arg[r] = (int32_t)(pnl * P + l);
+                V xv[KM_NB];
+                for (int b = 0; b < KM_NB; b++) xv[b] = VLOAD(xt + (b * d + j) * VL);
+                for (int q = 0; q < KM_CB; q++) {
+                    const V cj = VSET1(cr[q * d + j]);
+                    for (int b = 0; b < KM_NB; b++) {
+                        const V t = xv[b] - cj;
+                        acc[b][q] += t * t;
                     }
                 }
             }
+            for (int q = 0; q < KM_CB; q++)
+                for (int b = 0; b < KM_NB; b++)
+                    FM_CAT(km_update_, SUF)(&best[b], &arg[b], acc[b][q], c + q);
         }
-        for (int64_t r = 0; r < rows; r++) {
-            labels[r0 + r] = arg[r];
-            mind[r0 + r] = best[r];
+        for (; c < k; c++) {
+            V acc[KM_NB];
+            for (int b = 0; b < KM_NB; b++) acc[b] = VSET1(0);
+            const T *cr = C + c * d;
+            for (int64_t j = 0; j < d; j++) {
+                const V cj = VSET1(cr[j]);
+                for (int b = 0; b < KM_NB; b++) {
+                    const V t = VLOAD(xt + (b * d + j) * VL) - cj;
+                    acc[b] += t * t;
+                }
+            }
+            for (int b = 0; b < KM_NB; b++) FM_CAT(km_update_, SUF)(&best[b], &arg[b], acc[b], c);
+        }
+        for (int b = 0; b < KM_NB; b++) {
+            T bv[VL];
+            __typeof__(arg[0][0]) av[VL];
+            memcpy(bv, &best[b], sizeof bv);
+            memcpy(av, &arg[b], sizeof av);
+            for (int64_t l = 0; l < VL; l++) {
+                const int64_t r = b * VL + l;
+                if (r < rows) {
+                    labels[r0 + r] = (int32_t)av[l];
+                    mind[r0 + r] = bv[l];
+                }
+            }
         }
     }
 }
 
-int FM_ISA_FN(FM_CAT(fm_kmeans_panel_width_, SUF))(void) { return P; }
+int FM_ISA_FN(FM_CAT(fm_kmeans_scratch_, SUF))(void) { return KM_NB * VL; }
 
 #undef V
 #undef VL
 #undef VLOAD
 #undef VSET1
-#undef P
+#undef KM_NB
+#undef KM_CB

@@ -176,7 +176,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         return np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
 
     def _warn_distinct(self):
-        distinct = len(np.unique(self.labels_))
+        distinct = int((np.bincount(self.labels_, minlength=self.n_clusters) > 0).sum())
         if distinct < self.n_clusters:
             warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
                           f"n_clusters ({self.n_clusters}). Possibly due to duplicate "
