@@ -8,6 +8,7 @@ import importlib
 
 DEMOS = [
     "distances",
+    "trees",
 ]
 
 
