@@ -18,6 +18,12 @@
  * dx = dG w_ih); the bias gradient is a column sum in a fixed order.
  * Gradients are written (not accumulated). Every reduction has a fixed order,
  * so results do not depend on the thread count.
+ *
+ * The per-step products (B x GH x H) are small: through BLAS each call pays
+ * its thread wake-up and dispatch, which measured 5-50x the arithmetic on 2
+ * cores (worse under load). They run in a register-tiled kernel
+ * (recurrent_simd.c, fm_rnn_gemm_acc) instead while the recurrent weight fits
+ * comfortably in cache (SMALL_W elements); larger cells go back to BLAS.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +42,9 @@
     void fm_lstm_cell_bwd_##SUF##_##ISA(T *, T *, const T *, const T *, const T *, const T *,  \
                                         int64_t, int64_t);                                    \
     void fm_rnn_act_fwd_##SUF##_##ISA(T *, const T *, int64_t, int64_t, int);                 \
-    void fm_rnn_act_bwd_##SUF##_##ISA(T *, const T *, const T *, int64_t, int64_t, int);
+    void fm_rnn_act_bwd_##SUF##_##ISA(T *, const T *, const T *, int64_t, int64_t, int);     \
+    void fm_rnn_gemm_acc_##SUF##_##ISA(T *, int64_t, const T *, int64_t, const T *, int64_t,  \
+                                       int64_t, int64_t, int64_t);
 DECLARE_CELLS(f32, float, baseline)
 DECLARE_CELLS(f64, double, baseline)
 #ifdef FM_HAVE_X86_ISA
@@ -46,6 +54,8 @@ DECLARE_CELLS(f32, float, avx512)
 DECLARE_CELLS(f64, double, avx512)
 #endif
 
+#define SMALL_W ((int64_t)1 << 20)
+
 #define PICK(NAME, SUF)                                                                       \
     switch (fm_family_level(FM_FAM_RECURRENT)) {                                              \
     IF_X86(case FM_LEVEL_AVX512: NAME = NAME##_##SUF##_avx512; break;                         \
@@ -54,6 +64,30 @@ DECLARE_CELLS(f64, double, avx512)
     }
 
 #define DEFINE_RECURRENT(SUF, T)                                                               \
+    /* C[M, N] (+)= A[M, K] op(W): op(W) = W^T for W (N, K) when wt is NULL (BLAS),  \
+     * or the pre-transposed wt (K, N) for the small kernel. beta is 0 or 1. */          \
+    static int step_gemm_##SUF(T *C, const T *A, const T *W, const T *wt, int transw,      \
+                               int64_t M, int64_t N, int64_t K, T beta) {                  \
+        if (wt) {                                                                          \
+            void (*fm_rnn_gemm_acc)(T *, int64_t, const T *, int64_t, const T *, int64_t,  \
+                                    int64_t, int64_t, int64_t);                            \
+            PICK(fm_rnn_gemm_acc, SUF)                                                     \
+            if (beta == 0) memset(C, 0, (size_t)(M * N) * sizeof(T));                      \
+            fm_rnn_gemm_acc(C, N, A, K, wt, N, M, N, K);                                   \
+            return FM_OK;                                                                  \
+        }                                                                                  \
+        return fm_gemm_##SUF(0, transw, M, N, K, 1, A, K, W, transw ? K : N, beta, C, N);  \
+    }                                                                                      \
+                                                                                           \
+    /* w (R, Cc) -> malloc'd w^T (Cc, R). */                                               \
+    static T *transpose_##SUF(const T *w, int64_t R, int64_t Cc) {                         \
+        T *t = malloc((size_t)(R * Cc) * sizeof(T));                                       \
+        if (t)                                                                             \
+            for (int64_t r = 0; r < R; r++)                                                \
+                for (int64_t c = 0; c < Cc; c++) t[c * R + r] = w[r * Cc + c];             \
+        return t;                                                                          \
+    }                                                                                      \
+                                                                                           \
     /* out[j] = sum_r a[r, j] over rows in order (a: rows x n). */                             \
     static void colsum_##SUF(T *out, const T *a, int64_t rows, int64_t n) {                    \
         memset(out, 0, (size_t)n * sizeof(T));                                                 \
@@ -87,17 +121,18 @@ DECLARE_CELLS(f64, double, avx512)
                                  int64_t);                                                     \
         PICK(fm_lstm_cell_fwd, SUF)                                                            \
         const int64_t GH = 4 * H;                                                              \
+        T *whT = NULL;                                                                         \
+        if (GH * H <= SMALL_W && !(whT = transpose_##SUF(w_hh, GH, H))) return FM_ENOMEM;      \
         int st = fm_gemm_##SUF(0, 1, Tn * B, GH, I, 1, x, I, w_ih, I, 0, gates, GH);           \
-        if (st) return st;                                                                     \
-        for (int64_t t = 0; t < Tn; t++) {                                                     \
+        for (int64_t t = 0; t < Tn && !st; t++) {                                              \
             T *g = gates + t * B * GH;                                                         \
             const T *hp = t ? y + (t - 1) * B * H : h0;                                        \
             const T *cp = t ? c_all + (t - 1) * B * H : c0;                                    \
-            st = fm_gemm_##SUF(0, 1, B, GH, H, 1, hp, H, w_hh, H, 1, g, GH);                   \
-            if (st) return st;                                                                 \
-            fm_lstm_cell_fwd(g, c_all + t * B * H, y + t * B * H, H, cp, bias, B, H);          \
+            st = step_gemm_##SUF(g, hp, w_hh, whT, 1, B, GH, H, 1);                            \
+            if (!st) fm_lstm_cell_fwd(g, c_all + t * B * H, y + t * B * H, H, cp, bias, B, H); \
         }                                                                                      \
-        return FM_OK;                                                                          \
+        free(whT);                                                                             \
+        return st;                                                                             \
     }                                                                                          \
                                                                                                \
     FM_API int fm_lstm_backward_##SUF(T *dx, T *dh0, T *dc0, T *dw_ih, T *dw_hh, T *dbias,     \
@@ -109,6 +144,7 @@ DECLARE_CELLS(f64, double, avx512)
                                  int64_t, int64_t);                                            \
         PICK(fm_lstm_cell_bwd, SUF)                                                            \
         const int64_t GH = 4 * H, BH = B * H;                                                  \
+        const T *wsm = GH * H <= SMALL_W ? w_hh : NULL; /* (GH, H) is already (K, N) */        \
         T *dG = malloc((size_t)(Tn * B * GH) * sizeof(T));                                     \
         T *dh = malloc((size_t)BH * sizeof(T));                                                \
         if (!dG || !dh) {                                                                      \
@@ -128,9 +164,9 @@ DECLARE_CELLS(f64, double, avx512)
             fm_lstm_cell_bwd(dg, dc0, dh, gates + t * B * GH, c_all + t * BH, cp, B, H);       \
             if (t) {                                                                           \
                 memcpy(dh, dy + (t - 1) * BH, (size_t)BH * sizeof(T));                         \
-                st = fm_gemm_##SUF(0, 0, B, H, GH, 1, dg, GH, w_hh, H, 1, dh, H);              \
+                st = step_gemm_##SUF(dh, dg, w_hh, wsm, 0, B, H, GH, 1);                       \
             } else {                                                                           \
-                st = fm_gemm_##SUF(0, 0, B, H, GH, 1, dg, GH, w_hh, H, 0, dh0, H);             \
+                st = step_gemm_##SUF(dh0, dg, w_hh, wsm, 0, B, H, GH, 0);                      \
             }                                                                                  \
             if (st) break;                                                                     \
         }                                                                                      \
@@ -147,16 +183,17 @@ DECLARE_CELLS(f64, double, avx512)
                                     int64_t I, int64_t H, int relu) {                          \
         void (*fm_rnn_act_fwd)(T *, const T *, int64_t, int64_t, int);                         \
         PICK(fm_rnn_act_fwd, SUF)                                                              \
+        T *whT = NULL;                                                                         \
+        if (H * H <= SMALL_W && !(whT = transpose_##SUF(w_hh, H, H))) return FM_ENOMEM;        \
         int st = fm_gemm_##SUF(0, 1, Tn * B, H, I, 1, x, I, w_ih, I, 0, y, H);                 \
-        if (st) return st;                                                                     \
-        for (int64_t t = 0; t < Tn; t++) {                                                     \
+        for (int64_t t = 0; t < Tn && !st; t++) {                                              \
             T *yt = y + t * B * H;                                                             \
             const T *hp = t ? yt - B * H : h0;                                                 \
-            st = fm_gemm_##SUF(0, 1, B, H, H, 1, hp, H, w_hh, H, 1, yt, H);                    \
-            if (st) return st;                                                                 \
-            fm_rnn_act_fwd(yt, bias, B, H, relu);                                              \
+            st = step_gemm_##SUF(yt, hp, w_hh, whT, 1, B, H, H, 1);                            \
+            if (!st) fm_rnn_act_fwd(yt, bias, B, H, relu);                                     \
         }                                                                                      \
-        return FM_OK;                                                                          \
+        free(whT);                                                                             \
+        return st;                                                                             \
     }                                                                                          \
                                                                                                \
     FM_API int fm_rnn_backward_##SUF(T *dx, T *dh0, T *dw_ih, T *dw_hh, T *dbias, const T *dy, \
@@ -175,7 +212,8 @@ DECLARE_CELLS(f64, double, avx512)
             T *dg = dG + t * BH;                                                               \
             fm_rnn_act_bwd(dg, dh0, y + t * BH, B, H, relu);                                   \
             if (t) memcpy(dh0, dy + (t - 1) * BH, (size_t)BH * sizeof(T));                     \
-            st = fm_gemm_##SUF(0, 0, B, H, H, 1, dg, H, w_hh, H, t ? 1 : 0, dh0, H);           \
+            st = step_gemm_##SUF(dh0, dg, w_hh, H * H <= SMALL_W ? w_hh : NULL, 0, B, H, H,    \
+                                 t ? 1 : 0);                                                   \
             if (st) break;                                                                     \
         }                                                                                      \
         if (!st)                                                                               \

@@ -137,6 +137,71 @@ void FM_ISA_FN(FM_CAT(fm_rnn_act_bwd_, SUF))(T *dg, const T *dh, const T *y, int
     }
 }
 
+
+/* Small GEMM for the per-step recurrent products: C[M, N] += A[M, K] Bm[K, N]
+ * (row-major, leading dimensions lda, ldb, ldc). Register tiles of 4 rows x 2
+ * vectors accumulate over k in order, so every element has one fixed
+ * summation order (thread-count independent). Columns are split into panels
+ * of 2 vectors across threads when the product is large enough; rows and
+ * column tails fall back to narrower tiles / scalar code. */
+void FM_ISA_FN(FM_CAT(fm_rnn_gemm_acc_, SUF))(T *C, int64_t ldc, const T *A, int64_t lda,
+                                              const T *Bm, int64_t ldb, int64_t M, int64_t N,
+                                              int64_t K) {
+    const int64_t W2 = 2 * VL, npanel = N / W2;
+    /* A step of a typical cell (B=32, H=64: ~1 MFLOP, ~15 us) is too short for a
+     * fork/join per step to pay off; only much larger steps are split. */
+    const double flops = 2.0 * (double)M * (double)N * (double)K;
+    const int nt = flops >= 1.6e7 ? fm_threads_for(flops) : 1;
+    _Pragma("omp parallel for schedule(static) num_threads(nt)")
+    for (int64_t p = 0; p < npanel; p++) {
+        const int64_t j = p * W2;
+        int64_t i = 0;
+        for (; i + 4 <= M; i += 4) {
+            T *c0 = C + i * ldc + j, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+            const T *a0 = A + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+            V s00 = VLOAD(c0), s01 = VLOAD(c0 + VL), s10 = VLOAD(c1), s11 = VLOAD(c1 + VL);
+            V s20 = VLOAD(c2), s21 = VLOAD(c2 + VL), s30 = VLOAD(c3), s31 = VLOAD(c3 + VL);
+            for (int64_t k = 0; k < K; k++) {
+                const V b0 = VLOAD(Bm + k * ldb + j), b1 = VLOAD(Bm + k * ldb + j + VL);
+                s00 += a0[k] * b0;
+                s01 += a0[k] * b1;
+                s10 += a1[k] * b0;
+                s11 += a1[k] * b1;
+                s20 += a2[k] * b0;
+                s21 += a2[k] * b1;
+                s30 += a3[k] * b0;
+                s31 += a3[k] * b1;
+            }
+            VSTORE(c0, s00);
+            VSTORE(c0 + VL, s01);
+            VSTORE(c1, s10);
+            VSTORE(c1 + VL, s11);
+            VSTORE(c2, s20);
+            VSTORE(c2 + VL, s21);
+            VSTORE(c3, s30);
+            VSTORE(c3 + VL, s31);
+        }
+        for (; i < M; i++) {
+            T *c0 = C + i * ldc + j;
+            const T *a0 = A + i * lda;
+            V s0 = VLOAD(c0), s1 = VLOAD(c0 + VL);
+            for (int64_t k = 0; k < K; k++) {
+                s0 += a0[k] * VLOAD(Bm + k * ldb + j);
+                s1 += a0[k] * VLOAD(Bm + k * ldb + j + VL);
+            }
+            VSTORE(c0, s0);
+            VSTORE(c0 + VL, s1);
+        }
+    }
+    /* column tail (< 2 vectors): scalar, same k order */
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = npanel * W2; j < N; j++) {
+            T s = C[i * ldc + j];
+            for (int64_t k = 0; k < K; k++) s += A[i * lda + k] * Bm[k * ldb + j];
+            C[i * ldc + j] = s;
+        }
+}
+
 #undef VLOAD
 #undef VSTORE
 #undef VSET1
