@@ -28,6 +28,8 @@ def _sample_weight(sw, n):
         raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
     if not np.isfinite(sw).all() or (sw < 0).any():
         raise ValueError("sample_weight must be finite and non-negative.")
+    if sw.sum() <= 0:
+        raise ValueError("Sample weights must not all be zero (their sum is zero).")
     return sw
 
 
@@ -36,7 +38,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         raise NotImplementedError
 
     def _check_X(self, X):
-        self._check_is_fitted("classes_")
+        self._check_is_fitted()
         return self._validate_data(X, reset=False)
 
     def predict_joint_log_proba(self, X):
@@ -50,7 +52,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
-        return self.classes_[np.argmax(self._jll(self._check_X(X)), axis=1)]
+        jll = self._jll(self._check_X(X))
+        return self.classes_[np.argmax(jll, axis=1)]
 
     def _start(self, X, y, classes, first, sample_weight):
         X, y = self._validate_data(X, y, reset=first)
@@ -220,7 +223,7 @@ class MultinomialNB(_DiscreteNB):
         return self._transform_X(X) @ self.feature_log_prob_.T + self.class_log_prior_
 
     def _fastml_tags(self):
-        return {"positive_only": True}
+        return {"positive_only": True, "poor_score": True}
 
 
 class BernoulliNB(_DiscreteNB):
@@ -245,6 +248,9 @@ class BernoulliNB(_DiscreteNB):
             self.class_count_[:, None] + 2 * alpha
         den = den[:, None] if np.ndim(den) == 1 else den
         self.feature_log_prob_ = np.log(num) - np.log(den)
+
+    def _fastml_tags(self):
+        return {"poor_score": True}
 
     def _jll(self, X):
         X = self._transform_X(X)

@@ -51,6 +51,8 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             if w.shape != (X.shape[0],):
                 raise ValueError(f"sample_weight.shape == {w.shape}, expected "
                                  f"({X.shape[0]},)!")
+            if w.sum() <= 0:
+                raise ValueError("Sample weights must not all be zero (their sum is zero).")
             self.mean_ = np.average(Xd, axis=0, weights=w)
             self.var_ = np.average((Xd - self.mean_) ** 2, axis=0, weights=w)
         self.n_samples_seen_ = X.shape[0]
@@ -169,7 +171,7 @@ class Normalizer(TransformerMixin, BaseEstimator):
         return normalize(X, self.norm)
 
     def _fastml_tags(self):
-        return {"stateless": True, "preserves_dtype": ["float64", "float32"]}
+        return {"preserves_dtype": ["float64", "float32"]}
 
 
 class LabelEncoder(TransformerMixin, BaseEstimator):
@@ -225,7 +227,11 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         self.handle_unknown = handle_unknown
 
     def _check_X(self, X):
+        if hasattr(X, "tocsr"):
+            raise TypeError("Sparse data was passed for X, but dense data is required.")
         X = np.asarray(X) if not hasattr(X, "iloc") else X.to_numpy()
+        if X.dtype.kind == "c":
+            raise ValueError("Complex data not supported for X.")
         if X.ndim != 2:
             raise ValueError(f"Expected 2D array, got {X.ndim}D array instead. Reshape your data "
                              "using array.reshape(-1, 1) for a single feature.")

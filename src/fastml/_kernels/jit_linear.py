@@ -36,13 +36,14 @@ def _axpy(y, a, x):
 
 
 @_jit
-def enet_gap(w, XT, y, R, l1, l2):
+def enet_gap(w, XT, y, R, l1, l2, positive):
     p = w.shape[0]
     dual = 0.0
     wsq = 0.0
     l1n = 0.0
     for j in range(p):
-        v = abs(_dot(XT[j], R) - l2 * w[j])
+        v = _dot(XT[j], R) - l2 * w[j]
+        v = v if positive else abs(v)  # positive: only the upper dual bound binds
         if v > dual:
             dual = v
         wsq += w[j] * w[j]
@@ -94,7 +95,7 @@ def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive):
             d_max = max(d_max, abs(delta))
             w_max = max(w_max, abs(new))
         if w_max == 0.0 or d_max / w_max <= tol or n_iter == max_iter:
-            gap = enet_gap(w, XT, y, R, l1, l2)
+            gap = enet_gap(w, XT, y, R, l1, l2, positive)
             if gap <= tol_gap:
                 break
     return n_iter, gap

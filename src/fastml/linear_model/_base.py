@@ -27,6 +27,8 @@ def _check_sample_weight(sample_weight, n, dtype=np.float64):
         raise ValueError("Input sample_weight contains NaN or infinity.")
     if (sw < 0).any():
         raise ValueError("Negative values in data passed to sample_weight.")
+    if sw.sum() <= 0:
+        raise ValueError("Sample weights must not all be zero (their sum is zero).")
     return sw
 
 
@@ -56,6 +58,9 @@ def _center(X, y, fit_intercept, sw):
 
 class LinearModel(BaseEstimator):
     """predict = X coef_.T + intercept_ (coef_ (n_features,) or (n_targets, n_features))."""
+
+    def _fastml_tags(self):
+        return {"multi_output": True}
 
     def _decision(self, X):
         self._check_is_fitted()
@@ -125,8 +130,10 @@ class LinearRegression(RegressorMixin, LinearModel):
         if sw is not None:
             r = np.sqrt(sw)[:, None]
             Xc, Yc = Xc * r, Yc * r
-        W, _, rank, sing = scipy.linalg.lstsq(Xc, Yc, check_finite=False,
-                                              lapack_driver="gelsd")
+        # singular values below max(n, p) eps sigma_max are treated as zero (numerical rank)
+        W, _, rank, sing = scipy.linalg.lstsq(Xc, Yc, cond=max(Xc.shape) * np.finfo(float).eps,
+                                              check_finite=False, lapack_driver="gelsd")
+        self.n_iter_ = 1  # one direct solve (n_iter_ is meaningful for solver="gd")
         self.rank_, self.singular_ = int(rank), sing.astype(dtype)
         self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
         return self

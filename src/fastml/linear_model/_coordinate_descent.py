@@ -52,8 +52,6 @@ class ElasticNet(RegressorMixin, LinearModel):
         n, p = X.shape
         dtype = X.dtype.type
         if sw is not None:
-            if sw.sum() <= 0:
-                raise ValueError("sample_weight must have a positive sum.")
             sw = sw * (n / sw.sum())
         Xc, Yc, X_off, y_off = _center(X, Y, self.fit_intercept, sw)
         if sw is not None:

@@ -112,14 +112,12 @@ class _Problem:
         else:
             P = np.exp(Z - Z.max(axis=1, keepdims=True))
             P /= P.sum(axis=1, keepdims=True)
-            H = np.empty((self.K, pa, self.K, pa))
+            # H = blockdiag_k(Xa^T diag(s p_k) Xa) - A^T diag(s) A, A[i, (k, :)] = p_ik x_i
+            A = (P[:, :, None] * Xa[:, None, :]).reshape(self.n, self.K * pa)
+            H = -(A * self.sn[:, None]).T @ A
             for k in range(self.K):
-                for j in range(k, self.K):
-                    d = self.sn * P[:, k] * ((k == j) - P[:, j])
-                    blk = (Xa * d[:, None]).T @ Xa
-                    H[k, :, j, :] = blk
-                    H[j, :, k, :] = blk.T
-            H = H.reshape(self.K * pa, self.K * pa)
+                blk = (Xa * (self.sn * P[:, k])[:, None]).T @ Xa
+                H[k * pa:(k + 1) * pa, k * pa:(k + 1) * pa] += blk
         # reorder from per-class [w_k, b_k] blocks to theta's [W.ravel(), b] layout
         if self.fi:
             idx = np.arange(self.K * pa).reshape(self.K, pa)
@@ -219,7 +217,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         s = (np.ones(X.shape[0]) if sw is None else sw) * \
             _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
         if s.sum() <= 0:
-            raise ValueError("The sum of sample weights must be positive.")
+            raise ValueError("Sample weights (times class weights) must not all be zero.")
         Xd = np.asarray(X, dtype=np.float64)
         lam = 1.0 / (C * s.sum()) if penalty == "l2" else 0.0
         prob = _Problem(Xd, y_idx, s, len(self.classes_), lam, bool(self.fit_intercept))
@@ -248,6 +246,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                           f"(max_iter={max_iter}). Increase max_iter or scale the data.",
                           ConvergenceWarning, stacklevel=2)
         W, b = prob.unpack(theta)
+        if prob.K > 1:
+            # softmax is invariant to adding one vector to every class: pick the
+            # symmetric representative (unpenalised parts sum to zero over classes;
+            # the l2 optimum already has that property, l1 does not need it)
+            b = b - b.mean()
+            if penalty is None:
+                W = W - W.mean(axis=0)
         self.coef_ = np.ascontiguousarray(W, dtype=X.dtype)
         self.intercept_ = np.asarray(b, dtype=X.dtype).copy()
         self.n_iter_ = np.array([n_iter], dtype=np.int32)

@@ -33,10 +33,11 @@ SCHEDULES = ("constant", "optimal", "invscaling", "adaptive")
 MAX_DLOSS = 1e12
 
 
-def enet_gap(w, XT, y, R, l1, l2):
+def enet_gap(w, XT, y, R, l1, l2, positive):
     """Duality gap of the elastic-net problem at w (R = y - X w)."""
     XtA = XT @ R - l2 * w
-    dual = np.max(np.abs(XtA)) if len(w) else 0.0
+    # with positive=True only the upper bound of the dual constraint binds
+    dual = (np.max(XtA) if positive else np.max(np.abs(XtA))) if len(w) else 0.0
     r2 = R @ R
     if dual > l1:
         const = l1 / dual
@@ -72,7 +73,7 @@ def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive=False):
             d_max = max(d_max, abs(new - wj))
             w_max = max(w_max, abs(new))
         if w_max == 0.0 or d_max / w_max <= tol or n_iter == max_iter:
-            gap = enet_gap(w, XT, y, R, l1, l2)
+            gap = enet_gap(w, XT, y, R, l1, l2, positive)
             if gap <= tol_gap:
                 break
     return n_iter, gap
