@@ -9,7 +9,9 @@
  * max-heap (worst in slot 0), heap-sorted by topk_finish. */
 #ifndef TOPK_SMALL
 #define TOPK_SMALL 32
-#define TOPK_WORSE(da, ia, db, ib) ((da) > (db) || ((da) == (db) && (ia) > (ib)))
+/* (da, ia) worse than (db, ib); NaN never reaches a kernel, so !(da < db) with
+ * !(da > db) is equality, written without == to spare the unordered branch */
+#define TOPK_WORSE(da, ia, db, ib) ((da) > (db) || (!((da) < (db)) && (ia) > (ib)))
 #endif
 #define TK_CAT_(a, b) a##_##b
 #define TK_CAT(a, b) TK_CAT_(a, b)

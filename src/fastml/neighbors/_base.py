@@ -108,8 +108,7 @@ class NeighborsBase(BaseEstimator):
             X = self._fit_X
             k += 1
         else:
-            X = check_query(X, self._fit_X.dtype, self._fit_X.shape[1])
-            self._check_n_features(X, reset=False)
+            X = check_query(X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
         n = self.n_samples_fit_
         if k > n:
             raise ValueError(f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "

@@ -137,8 +137,8 @@ class NearestNeighbors(NeighborsBase):
         if sort_results and not return_distance:
             raise ValueError("return_distance must be True if sort_results is True.")
         query_is_train = X is None
-        X = self._fit_X if query_is_train else check_query(X, self._fit_X.dtype,
-                                                           self._fit_X.shape[1])
+        X = self._fit_X if query_is_train else check_query(
+            X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
         r = check_radius(self.radius if radius is None else radius, X.shape[0])
         if self._tree is None:
             with threads_scope(self.n_jobs):

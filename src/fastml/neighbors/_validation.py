@@ -48,9 +48,11 @@ def check_n_jobs(n_jobs):
     return int(n_jobs)
 
 
-def check_query(X, dtype, n_features, name="X"):
+def check_query(X, dtype, n_features, name="X", estimator=None):
     """Validated C-contiguous query array in the training dtype."""
     X = check_array(X, input_name=name)
+    if estimator is not None:
+        estimator._check_n_features(X, reset=False)
     if X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} features, but the fitted data has "
                          f"{n_features} features.")

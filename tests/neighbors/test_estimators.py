@@ -1,0 +1,143 @@
+"""KNN estimators: scikit-learn's estimator checks, agreement with
+scikit-learn, vote ties, distance weights with exact matches, errors."""
+import numpy as np
+import pytest
+
+from fastml.datasets import load_iris
+from fastml.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
+
+ESTIMATORS = [KNeighborsClassifier(), KNeighborsRegressor(), NearestNeighbors(),
+              KNeighborsClassifier(algorithm="brute", weights="distance"),
+              KNeighborsRegressor(algorithm="kd_tree", metric="manhattan")]
+
+try:
+    from sklearn.utils.estimator_checks import parametrize_with_checks
+except ImportError:  # pragma: no cover
+    parametrize_with_checks = None
+
+if parametrize_with_checks is not None:
+    @parametrize_with_checks(ESTIMATORS)
+    def test_sklearn_check_estimator(estimator, check):
+        check(estimator)
+
+
+@pytest.mark.parametrize("algorithm", ["auto", "kd_tree", "brute"])
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+def test_matches_sklearn_on_iris(algorithm, weights):
+    sk = pytest.importorskip("sklearn.neighbors")
+    X, y = load_iris(return_X_y=True)
+    rng = np.random.default_rng(0)
+    X = X + rng.normal(0, 1e-4, X.shape)  # iris has duplicates; sklearn breaks ties differently
+    order = rng.permutation(len(y))
+    tr, te = order[:100], order[100:]
+    ours = KNeighborsClassifier(7, weights=weights, algorithm=algorithm).fit(X[tr], y[tr])
+    ref = sk.KNeighborsClassifier(7, weights=weights, algorithm="brute").fit(X[tr], y[tr])
+    np.testing.assert_allclose(ours.predict_proba(X[te]), ref.predict_proba(X[te]), atol=1e-12)
+    d1, i1 = ours.kneighbors(X[te])
+    d2, _ = ref.kneighbors(X[te])
+    np.testing.assert_allclose(d1, d2, atol=1e-12)
+    r1 = KNeighborsRegressor(5, weights=weights, algorithm=algorithm).fit(X[tr], X[tr, 0])
+    r2 = sk.KNeighborsRegressor(5, weights=weights).fit(X[tr], X[tr, 0])
+    np.testing.assert_allclose(r1.predict(X[te]), r2.predict(X[te]), atol=1e-12)
+
+
+def test_kneighbors_none_excludes_self_like_sklearn():
+    sk = pytest.importorskip("sklearn.neighbors")
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 3))
+    ours = NearestNeighbors(n_neighbors=4).fit(X).kneighbors()
+    ref = sk.NearestNeighbors(n_neighbors=4).fit(X).kneighbors()
+    np.testing.assert_array_equal(ours[1], ref[1])
+    np.testing.assert_allclose(ours[0], ref[0], atol=1e-12)
+    # more duplicates than neighbours: the row still drops exactly one entry
+    Xd = np.zeros((6, 2))
+    d, i = NearestNeighbors(n_neighbors=2).fit(Xd).kneighbors()
+    assert i.shape == (6, 2) and (i != np.arange(6)[:, None]).all()
+
+
+def test_vote_tie_goes_to_smallest_label():
+    X = np.array([[0.0], [1.0], [-1.0], [2.0]])
+    y = np.array([5, 3, 3, 5])
+    clf = KNeighborsClassifier(n_neighbors=4).fit(X, y)
+    assert clf.predict([[0.5]])[0] == 3
+    clf = KNeighborsClassifier(n_neighbors=2).fit(X, np.array(["b", "a", "a", "b"]))
+    assert clf.predict([[0.5]])[0] == "a"  # distance tie 0 vs 1 -> both votes, smallest label
+
+
+def test_distance_weights_exact_match_wins():
+    X = np.array([[0.0], [1.0], [1.0], [1.0]])
+    y = np.array([0, 1, 1, 1])
+    clf = KNeighborsClassifier(n_neighbors=4, weights="distance").fit(X, y)
+    assert clf.predict([[0.0]])[0] == 0
+    np.testing.assert_array_equal(clf.predict_proba([[0.0]]), [[1.0, 0.0]])
+    reg = KNeighborsRegressor(n_neighbors=4, weights="distance").fit(X, np.array([7.0, 1, 2, 3]))
+    assert reg.predict([[0.0]])[0] == 7.0
+    reg = KNeighborsRegressor(n_neighbors=2, weights=lambda d: np.ones_like(d)).fit(X, y * 1.0)
+    assert reg.predict([[0.9]])[0] == 1.0
+
+
+def test_callable_metric_matches_reference():
+    pytest.importorskip("numba")
+    from fastml._kernels.reference import neighbors as ref
+
+    rng = np.random.default_rng(2)
+    X = rng.integers(0, 4, size=(120, 3)).astype(np.float64)
+    Q = rng.integers(0, 4, size=(15, 3)).astype(np.float64)
+
+    def l1(a, b):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += abs(a[i] - b[i])
+        return s
+
+    nn = NearestNeighbors(n_neighbors=9, metric=l1).fit(X)
+    d, i = nn.kneighbors(Q)
+    od, oi = ref.knn_callable(X, Q, 9, l1)
+    np.testing.assert_array_equal(i, oi)
+    np.testing.assert_allclose(d, od)
+    # same answer as the built-in manhattan (tie rule included)
+    np.testing.assert_array_equal(i, NearestNeighbors(n_neighbors=9, metric="manhattan")
+                                  .fit(X).kneighbors(Q)[1])
+
+
+def test_float32_stays_float32():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((300, 4)).astype(np.float32)
+    for algo in ("kd_tree", "brute"):
+        d, i = NearestNeighbors(algorithm=algo).fit(X).kneighbors(X[:5].astype(np.float64))
+        assert d.dtype == np.float32
+
+
+def test_auto_rule():
+    from fastml.neighbors._base import choose_algorithm
+
+    assert choose_algorithm(100000, 3, 10, "euclidean") == "kd_tree"
+    assert choose_algorithm(100000, 128, 10, "euclidean") == "brute"
+    assert choose_algorithm(100, 3, 10, "euclidean") == "brute"
+    assert choose_algorithm(100000, 3, 10, "callable") == "brute"
+
+
+def test_errors():
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.arange(10) % 2
+    with pytest.raises(ValueError, match="NaN"):
+        KNeighborsClassifier().fit(np.full((3, 2), np.nan), [0, 1, 0])
+    with pytest.raises(ValueError, match="0 sample"):
+        KNeighborsRegressor().fit(np.empty((0, 2)), [])
+    clf = KNeighborsClassifier(n_neighbors=3).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="n_neighbors <= n_samples_fit"):
+        KNeighborsClassifier(n_neighbors=11).fit(X, y).predict(X)
+    with pytest.raises(ValueError, match="Unknown metric"):
+        KNeighborsClassifier(metric="nope").fit(X, y)
+    with pytest.raises(ValueError, match="p must be"):
+        KNeighborsClassifier(p=0.5).fit(X, y)
+    with pytest.raises(ValueError, match="algorithm"):
+        KNeighborsClassifier(algorithm="ball_tree").fit(X, y)
+    with pytest.raises(ValueError, match="weights"):
+        KNeighborsClassifier(weights="bad").fit(X, y)
+    with pytest.raises(ValueError, match="n_neighbors"):
+        KNeighborsClassifier(n_neighbors=0).fit(X, y)
+    with pytest.raises(ValueError, match="infinity"):
+        clf.predict(np.array([[np.inf, 0.0]]))
