@@ -9,6 +9,8 @@ import importlib
 DEMOS = [
     "distances",
     "trees",
+    "neighbors",
+    "nn",
 ]
 
 
