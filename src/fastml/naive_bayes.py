@@ -102,13 +102,15 @@ class GaussianNB(_BaseNB):
         Xd = np.asarray(X, dtype=np.float64)
         K, p = Y.shape[1], Xd.shape[1]
         eps = self.var_smoothing * np.var(Xd, axis=0).max()
+        # like scikit-learn, epsilon_ comes from the current batch and is both
+        # removed from and re-added to the stored variances (batch-wise smoothing)
+        self.epsilon_ = eps
         if first:
             self.theta_ = np.zeros((K, p))
             self.var_ = np.zeros((K, p))
             self.class_count_ = np.zeros(K)
-            self.epsilon_ = eps
         else:
-            self.var_ -= self.epsilon_  # back to the raw variances (epsilon_ fixed at first fit)
+            self.var_ -= self.epsilon_
         n_new = Y.sum(axis=0)
         mu_new = (Y.T @ Xd) / np.where(n_new > 0, n_new, 1)[:, None]
         var_new = np.zeros((K, p))
@@ -133,7 +135,7 @@ class GaussianNB(_BaseNB):
             if not np.isclose(pri.sum(), 1.0):
                 raise ValueError("The sum of the priors should be 1.")
             if (pri < 0).any():
-                raise ValueError("Priors must be non-negative.")
+                raise ValueError("All priors must be non-negative.")
             self.class_prior_ = pri
         else:
             self.class_prior_ = tot / tot.sum()
