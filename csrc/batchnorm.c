@@ -10,15 +10,15 @@
 #endif
 
 #define DECLARE_BN(SUF, T, ISA)                                                               \
-    int fm_bn_fwd_train_##SUF##_##ISA(T *y, T *save_mean, T *save_invstd, T *running_mean,    \
+    int fm_bn_fwd_train_##SUF##_##ISA(T *y, double *save_mean, double *save_invstd, T *running_mean,    \
                                       T *running_var, const T *x, const T *weight,            \
                                       const T *bias, int64_t N, int64_t C, int64_t L,         \
                                       double momentum, double eps);                           \
-    int fm_bn_fwd_eval_##SUF##_##ISA(T *y, const T *x, const T *mean, const T *invstd,        \
+    int fm_bn_fwd_eval_##SUF##_##ISA(T *y, const T *x, const double *mean, const double *invstd,        \
                                      const T *weight, const T *bias, int64_t N, int64_t C,    \
                                      int64_t L);                                              \
     int fm_bn_bwd_##SUF##_##ISA(T *dx, T *dweight, T *dbias, const T *dy, const T *x,         \
-                                const T *mean, const T *invstd, const T *weight, int64_t N,   \
+                                const double *mean, const double *invstd, const T *weight, int64_t N,   \
                                 int64_t C, int64_t L, int training);
 DECLARE_BN(f32, float, baseline)
 DECLARE_BN(f64, double, baseline)
@@ -37,7 +37,7 @@ DECLARE_BN(f64, double, avx512)
     }
 
 #define DEFINE_BN(SUF, T)                                                                     \
-    FM_API int fm_batchnorm_forward_train_##SUF(T *y, T *save_mean, T *save_invstd,           \
+    FM_API int fm_batchnorm_forward_train_##SUF(T *y, double *save_mean, double *save_invstd,           \
                                                 T *running_mean, T *running_var, const T *x,  \
                                                 const T *weight, const T *bias, int64_t N,    \
                                                 int64_t C, int64_t L, double momentum,        \
@@ -45,14 +45,14 @@ DECLARE_BN(f64, double, avx512)
         BN_CALL(fm_bn_fwd_train, SUF, y, save_mean, save_invstd, running_mean, running_var,   \
                 x, weight, bias, N, C, L, momentum, eps)                                      \
     }                                                                                         \
-    FM_API int fm_batchnorm_forward_eval_##SUF(T *y, const T *x, const T *mean,               \
-                                               const T *invstd, const T *weight,              \
+    FM_API int fm_batchnorm_forward_eval_##SUF(T *y, const T *x, const double *mean,          \
+                                               const double *invstd, const T *weight,              \
                                                const T *bias, int64_t N, int64_t C,           \
                                                int64_t L) {                                   \
         BN_CALL(fm_bn_fwd_eval, SUF, y, x, mean, invstd, weight, bias, N, C, L)               \
     }                                                                                         \
     FM_API int fm_batchnorm_backward_##SUF(T *dx, T *dweight, T *dbias, const T *dy,          \
-                                           const T *x, const T *mean, const T *invstd,        \
+                                           const T *x, const double *mean, const double *invstd, \
                                            const T *weight, int64_t N, int64_t C, int64_t L,  \
                                            int training) {                                    \
         BN_CALL(fm_bn_bwd, SUF, dx, dweight, dbias, dy, x, mean, invstd, weight, N, C, L,     \

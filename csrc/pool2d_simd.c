@@ -7,6 +7,11 @@
 #include "fastml.h"
 #include "simd.h"
 
+#define IBITS_f32 32
+#define IBITS_f64 64
+#define IT_f32 int32_t
+#define IT_f64 int64_t
+
 #define T float
 #define SUF f32
 #include "pool2d_simd_tmpl.h"

@@ -62,6 +62,124 @@ static inline __attribute__((always_inline)) void IN(max_plane_)(
     }
 }
 
+/* ---- stride-2 max pooling with explicit vectors -------------------------
+ * For VL consecutive outputs the inputs of window column c are every other
+ * element from x + 2*ow0 - pad_w + c: the even lanes of two adjacent vector
+ * loads (one shuffle; odd c: the odd lanes of the pair at c - 1, so no load
+ * reaches past the window's last column). best/idx stay in registers across the whole window. */
+#define MV FM_CAT(fm_v, SUF)
+#define MVL FM_CAT(FM_VL_, SUF)
+#define MLOAD FM_CAT(fm_vload_, SUF)
+#define MSET1 FM_CAT(fm_vset1_, SUF)
+#if FM_VBYTES == 64
+#define EVEN_f32 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define EVEN_f64 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD_f32 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define ODD_f64 1, 3, 5, 7, 9, 11, 13, 15
+#define LANE2_f32 {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30}
+#define LANE2_f64 {0, 2, 4, 6, 8, 10, 12, 14}
+#elif FM_VBYTES == 32
+#define EVEN_f32 0, 2, 4, 6, 8, 10, 12, 14
+#define EVEN_f64 0, 2, 4, 6
+#define ODD_f32 1, 3, 5, 7, 9, 11, 13, 15
+#define ODD_f64 1, 3, 5, 7
+#define LANE2_f32 {0, 2, 4, 6, 8, 10, 12, 14}
+#define LANE2_f64 {0, 2, 4, 6}
+#else
+#define EVEN_f32 0, 2, 4, 6
+#define EVEN_f64 0, 2
+#define ODD_f32 1, 3, 5, 7
+#define ODD_f64 1, 3
+#define LANE2_f32 {0, 2, 4, 6}
+#define LANE2_f64 {0, 2}
+#endif
+/* integer lanes as wide as T's, and VL int32 lanes for the argmax store */
+typedef FM_CAT(fm_vi, FM_CAT(IBITS_, SUF)) FM_CAT(mvi_, SUF);
+typedef int32_t FM_CAT(mvi32_, SUF) __attribute__((vector_size(MVL * 4)));
+#define MVI FM_CAT(mvi_, SUF)
+
+/* Outputs [o0, o1) of one row, scalar (window edges and row tails). */
+static inline void IN(max_s2_scalar_)(T *restrict yo, int32_t *restrict ao, const T *restrict x,
+                                      int64_t o0, int64_t o1, int64_t hs, int64_t he, int64_t W,
+                                      int64_t pw, int64_t kw) {
+    for (int64_t ow = o0; ow < o1; ow++) {
+        const int64_t w0 = 2 * ow - pw;
+        T b = -(T)INFINITY;
+        int32_t bi = (int32_t)(hs * W + (w0 < 0 ? 0 : w0));
+        for (int64_t ih = hs; ih < he; ih++)
+            for (int64_t c = 0; c < kw; c++) {
+                const int64_t iw = w0 + c;
+                if (iw < 0 || iw >= W) continue;
+                const T v = x[ih * W + iw];
+                if ((v > b) | ((v != v) & (b == b))) {
+                    b = v;
+                    bi = (int32_t)(ih * W + iw);
+                }
+            }
+        yo[ow] = b;
+        ao[ow] = bi;
+    }
+}
+
+/* Outputs [ow, ow + VL) of one row; every load in bounds (checked by caller). */
+static inline __attribute__((always_inline)) void IN(max_s2_block_)(
+    T *restrict yo, int32_t *restrict ao, const T *restrict x, int64_t ow, int64_t hs,
+    int64_t he, int64_t W, int64_t pw, const int64_t kw, const MVI lane2) {
+    const int64_t w0 = 2 * ow - pw;
+    MV best = MSET1(-(T)INFINITY);
+    MVI idx = lane2 + (FM_CAT(IT_, SUF))(hs * W + w0);
+    for (int64_t ih = hs; ih < he; ih++) {
+        const T *p = x + ih * W + w0;
+        for (int64_t c = 0; c < kw; c++) {
+            /* column c: even (c even) or odd lanes of the pair at c & ~1 */
+            const T *q = p + (c & ~(int64_t)1);
+            const MV lo = MLOAD(q), hi = MLOAD(q + MVL);
+            const MV v = (c & 1) ? __builtin_shufflevector(lo, hi, FM_CAT(ODD_, SUF))
+                                 : __builtin_shufflevector(lo, hi, FM_CAT(EVEN_, SUF));
+            const MVI upd = (v > best) | ((v != v) & (best == best));
+            best = (MV)(((MVI)v & upd) | ((MVI)best & ~upd));
+            idx = ((lane2 + (FM_CAT(IT_, SUF))(ih * W + w0 + c)) & upd) | (idx & ~upd);
+        }
+    }
+    memcpy(yo + ow, &best, sizeof best);
+    const FM_CAT(mvi32_, SUF) i32 = __builtin_convertvector(idx, FM_CAT(mvi32_, SUF));
+    memcpy(ao + ow, &i32, sizeof i32);
+}
+
+static inline __attribute__((always_inline)) void IN(max_s2_plane_)(
+    T *restrict y, int32_t *restrict am, const T *restrict x, const fm_pool2d_geom *g,
+    const int64_t kh, const int64_t kw) {
+    const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW, pw = g->pad_w;
+    /* vector blocks start at ow0 in [vlo, vhi): 2*ow0 - pw >= 0 and the last
+     * load, at 2*ow0 - pw + ((kw-1) & ~1) + 2*VL - 1, inside the row */
+    const int64_t vlo = (pw + 1) / 2;
+    const int64_t last = W - 2 * MVL - ((kw - 1) & ~(int64_t)1) + pw; /* 2*ow0 <= last */
+    const int64_t vhi = last < 0 ? 0 : last / 2 + 1;
+    const int vec = vlo < vhi && vlo + MVL <= OW;
+    const MVI lane2 = (MVI)FM_CAT(LANE2_, SUF);
+    for (int64_t oh = 0; oh < OH; oh++) {
+        T *yo = y + oh * OW;
+        int32_t *ao = am + oh * OW;
+        const int64_t h0 = oh * g->stride_h - g->pad_h;
+        const int64_t hs = h0 < 0 ? 0 : h0, he = h0 + kh < H ? h0 + kh : H;
+        int64_t vend = vlo < OW ? vlo : OW; /* outputs [vlo, vend) done by vectors */
+        if (vec) {
+            int64_t ow = vlo;
+            for (; ow + MVL <= OW && ow < vhi; ow += MVL)
+                IN(max_s2_block_)(yo, ao, x, ow, hs, he, W, pw, kw, lane2);
+            vend = ow;
+            /* one more block overlapping the previous one covers the tail */
+            const int64_t lastv = vhi - 1 < OW - MVL ? vhi - 1 : OW - MVL;
+            if (vend < OW && lastv + MVL > vend) {
+                IN(max_s2_block_)(yo, ao, x, lastv, hs, he, W, pw, kw, lane2);
+                vend = lastv + MVL;
+            }
+        }
+        IN(max_s2_scalar_)(yo, ao, x, 0, vlo < OW ? vlo : OW, hs, he, W, pw, kw);
+        IN(max_s2_scalar_)(yo, ao, x, vend, OW, hs, he, W, pw, kw);
+    }
+}
+
 void FN(fm_maxpool2d_fwd_)(T *y, int32_t *argmax, const T *x, const fm_pool2d_geom *g) {
     const int64_t HW = g->H * g->W, OHW = g->OH * g->OW;
     _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for((double)g->NC * OHW * g->kh * g->kw))")
@@ -70,7 +188,9 @@ void FN(fm_maxpool2d_fwd_)(T *y, int32_t *argmax, const T *x, const fm_pool2d_ge
         int32_t *a_ = argmax + i * OHW;
         const T *x_ = x + i * HW;
         if (g->stride_w == 1) IN(max_plane_)(y_, a_, x_, g, 1);
-        else if (g->stride_w == 2) IN(max_plane_)(y_, a_, x_, g, 2);
+        else if (g->stride_w == 2 && g->kh == 2 && g->kw == 2) IN(max_s2_plane_)(y_, a_, x_, g, 2, 2);
+        else if (g->stride_w == 2 && g->kh == 3 && g->kw == 3) IN(max_s2_plane_)(y_, a_, x_, g, 3, 3);
+        else if (g->stride_w == 2) IN(max_s2_plane_)(y_, a_, x_, g, g->kh, g->kw);
         else IN(max_plane_)(y_, a_, x_, g, g->stride_w);
     }
 }
@@ -201,3 +321,8 @@ int FN(fm_avgpool2d_bwd_)(T *dx, const T *dy, const fm_pool2d_geom *g, int cip) 
 
 #undef FN
 #undef IN
+#undef MV
+#undef MVL
+#undef MLOAD
+#undef MSET1
+#undef MVI

@@ -7,7 +7,7 @@ from libc.stdint cimport int64_t
 include "_common.pxi"
 
 cdef extern from "fastml.h" nogil:
-    int fm_batchnorm_forward_train_f32(float *y, float *save_mean, float *save_invstd,
+    int fm_batchnorm_forward_train_f32(float *y, double *save_mean, double *save_invstd,
                                        float *running_mean, float *running_var, const float *x,
                                        const float *weight, const float *bias, int64_t N,
                                        int64_t C, int64_t L, double momentum, double eps)
@@ -16,14 +16,14 @@ cdef extern from "fastml.h" nogil:
                                        const double *x, const double *weight,
                                        const double *bias, int64_t N, int64_t C, int64_t L,
                                        double momentum, double eps)
-    int fm_batchnorm_forward_eval_f32(float *y, const float *x, const float *mean,
-                                      const float *invstd, const float *weight,
+    int fm_batchnorm_forward_eval_f32(float *y, const float *x, const double *mean,
+                                      const double *invstd, const float *weight,
                                       const float *bias, int64_t N, int64_t C, int64_t L)
     int fm_batchnorm_forward_eval_f64(double *y, const double *x, const double *mean,
                                       const double *invstd, const double *weight,
                                       const double *bias, int64_t N, int64_t C, int64_t L)
     int fm_batchnorm_backward_f32(float *dx, float *dweight, float *dbias, const float *dy,
-                                  const float *x, const float *mean, const float *invstd,
+                                  const float *x, const double *mean, const double *invstd,
                                   const float *weight, int64_t N, int64_t C, int64_t L,
                                   int training)
     int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
@@ -36,7 +36,7 @@ ctypedef fused floating:
     double
 
 
-def forward_train(floating[:, :, ::1] y, floating[::1] save_mean, floating[::1] save_invstd,
+def forward_train(floating[:, :, ::1] y, double[::1] save_mean, double[::1] save_invstd,
                   floating[::1] running_mean, floating[::1] running_var,
                   const floating[:, :, ::1] x, const floating[::1] weight,
                   const floating[::1] bias, double momentum, double eps):
@@ -66,8 +66,8 @@ def forward_train(floating[:, :, ::1] y, floating[::1] save_mean, floating[::1] 
     _check(st)
 
 
-def forward_eval(floating[:, :, ::1] y, const floating[:, :, ::1] x, const floating[::1] mean,
-                 const floating[::1] invstd, const floating[::1] weight,
+def forward_eval(floating[:, :, ::1] y, const floating[:, :, ::1] x, const double[::1] mean,
+                 const double[::1] invstd, const floating[::1] weight,
                  const floating[::1] bias):
     cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2]
     cdef const floating *wp = NULL
@@ -89,7 +89,7 @@ def forward_eval(floating[:, :, ::1] y, const floating[:, :, ::1] x, const float
 
 def backward(floating[:, :, ::1] dx, floating[::1] dweight, floating[::1] dbias,
              const floating[:, :, ::1] dy, const floating[:, :, ::1] x,
-             const floating[::1] mean, const floating[::1] invstd,
+             const double[::1] mean, const double[::1] invstd,
              const floating[::1] weight, bint training):
     """dx / dweight / dbias / weight may be None."""
     cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2]

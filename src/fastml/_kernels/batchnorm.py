@@ -15,8 +15,15 @@ if COMPILED:
     from . import _batchnorm
 
 
+_FUSED = {"f": "float", "d": "double"}
+
+
 def _ncl(a):
     return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def _stat(a):
+    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _vec(a, dtype):
@@ -24,14 +31,15 @@ def _vec(a, dtype):
 
 
 def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=1e-5):
-    """(y, save_mean, save_invstd); updates running_mean/var in place."""
+    """(y, save_mean, save_invstd); the statistics are float64 (C,) arrays.
+    Updates running_mean/var in place."""
     if not COMPILED:
         return _reference.forward_train(x, running_mean, running_var, weight, bias, momentum,
                                         eps)
     C = x.shape[1]
     y = np.empty_like(x)
-    mean = np.empty(C, dtype=x.dtype)
-    invstd = np.empty(C, dtype=x.dtype)
+    mean = np.empty(C, dtype=np.float64)
+    invstd = np.empty(C, dtype=np.float64)
     rm = _vec(running_mean, x.dtype)
     rv = _vec(running_var, x.dtype)
     _batchnorm.forward_train(_ncl(y), mean, invstd, rm, rv, _ncl(x), _vec(weight, x.dtype),
@@ -45,7 +53,7 @@ def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=
 
 
 def eval_stats(running_mean, running_var, eps, dtype):
-    """(mean, invstd) of eval mode."""
+    """(mean, invstd) of eval mode, float64."""
     return _reference.eval_stats(running_mean, running_var, eps, dtype)
 
 
@@ -53,7 +61,7 @@ def forward_eval(x, mean, invstd, weight, bias):
     if not COMPILED:
         return _reference.forward_eval(x, mean, invstd, weight, bias)
     y = np.empty_like(x)
-    _batchnorm.forward_eval(_ncl(y), _ncl(x), _vec(mean, x.dtype), _vec(invstd, x.dtype),
+    _batchnorm.forward_eval(_ncl(y), _ncl(x), _stat(mean), _stat(invstd),
                             _vec(weight, x.dtype), _vec(bias, x.dtype))
     return y
 
@@ -67,7 +75,8 @@ def backward(dy, x, mean, invstd, weight, training, need_dx=True, need_dw=True, 
     dx = np.empty_like(x) if need_dx else None
     dw = np.empty(C, dtype=x.dtype) if need_dw else None
     db = np.empty(C, dtype=x.dtype) if need_db else None
-    _batchnorm.backward(None if dx is None else _ncl(dx), dw, db, _ncl(dy), _ncl(x),
-                        _vec(mean, x.dtype), _vec(invstd, x.dtype), _vec(weight, x.dtype),
-                        bool(training))
+    # explicit specialisation: the fused-type dispatch cannot infer it from None
+    _batchnorm.backward[_FUSED[x.dtype.char]](
+        None if dx is None else _ncl(dx), dw, db, _ncl(dy), _ncl(x), _stat(mean),
+        _stat(invstd), _vec(weight, x.dtype), bool(training))
     return dx, dw, db

@@ -14,6 +14,7 @@ if COMPILED:
     from . import _conv
 
 out_size = _reference.out_size
+_FUSED = {"f": "float", "d": "double"}
 
 
 def conv2d_forward(x, w, b, stride, padding, dilation, groups):
@@ -39,6 +40,7 @@ def conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx=True, n
     dx = np.empty_like(x) if need_dx else None
     dw = np.empty_like(w) if need_dw else None
     db = np.empty(w.shape[0], dtype=w.dtype) if need_db else None
-    _conv.conv2d_backward(dx, dw, db, dy, x, w, tuple(stride), tuple(padding), tuple(dilation),
-                          groups)
+    # explicit specialisation: the fused-type dispatch cannot infer it from None
+    _conv.conv2d_backward[_FUSED[x.dtype.char]](dx, dw, db, dy, x, w, tuple(stride),
+                                                tuple(padding), tuple(dilation), groups)
     return dx, dw, db

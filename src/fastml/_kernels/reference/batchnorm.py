@@ -1,7 +1,7 @@
 """Reference batch norm for x (N, C) or (N, C, H, W), per-channel statistics
 over every axis but 1, computed in float64 (two-pass), cast back to x.dtype.
 
-forward_train returns (y, mean, invstd) and updates running_mean/var in place
+forward_train returns (y, mean, invstd) (statistics in float64) and updates running_mean/var in place
 (unbiased variance, momentum); backward takes the saved mean/invstd.
 """
 import numpy as np
@@ -31,13 +31,13 @@ def forward_train(x, running_mean, running_var, weight, bias, momentum, eps):
         unbiased = var * M / max(M - 1, 1)
         running_mean[...] = (1 - momentum) * running_mean + momentum * mean
         running_var[...] = (1 - momentum) * running_var + momentum * unbiased
-    return y.astype(x.dtype), mean.astype(x.dtype), invstd.astype(x.dtype)
+    return y.astype(x.dtype), mean, invstd
 
 
 def eval_stats(running_mean, running_var, eps, dtype):
-    """(mean, invstd) used by eval mode."""
+    """(mean, invstd) used by eval mode, float64 like the saved training statistics."""
     rv = running_var.astype(np.float64)
-    return running_mean.astype(dtype), (1.0 / np.sqrt(rv + eps)).astype(dtype)
+    return running_mean.astype(np.float64), 1.0 / np.sqrt(rv + eps)
 
 
 def forward_eval(x, mean, invstd, weight, bias):

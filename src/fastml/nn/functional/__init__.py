@@ -7,3 +7,6 @@ from .dropout import dropout  # noqa: F401
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                    cross_entropy, hinge_embedding_loss, hinge_loss, huber_loss, kl_div,
                    l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .conv import conv2d  # noqa: F401  (nn-kernels)
+from .normalization import batch_norm  # noqa: F401  (nn-kernels)
+from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401  (nn-kernels)

@@ -1,0 +1,103 @@
+"""conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1).
+
+NCHW cross-correlation like torch.nn.functional.conv2d: x (N, C, H, W) or
+unbatched (C, H, W), w (K, C/groups, R, S), b (K) or None; padding may also be
+"valid" or "same" (stride 1). Forward and backward are compiled kernels
+(im2col panels + BLAS) behind fastml._kernels.conv.
+"""
+import numpy as np
+
+from ..._kernels import conv as _k
+from ..tensor import make_op
+from ._util import contiguous, float_tensor
+
+__all__ = ["conv2d"]
+
+
+def _pair(v, name, minimum):
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (int(v), int(v))
+    elif isinstance(v, (tuple, list)) and len(v) == 2 and all(
+            isinstance(e, (int, np.integer)) and not isinstance(e, bool) for e in v):
+        v = (int(v[0]), int(v[1]))
+    else:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {v!r}")
+    if min(v) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {v!r}")
+    return v
+
+
+def _padding(padding, stride, dilation, R, S):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError("padding='same' needs stride 1, got stride "
+                                 f"{stride!r}")
+            eh, ew = dilation[0] * (R - 1), dilation[1] * (S - 1)
+            if eh % 2 or ew % 2:
+                raise ValueError("padding='same' needs an odd effective kernel size "
+                                 f"(dilation*(kernel-1) even), got kernel {(R, S)}")
+            return (eh // 2, ew // 2)
+        raise ValueError(f"padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+    return _pair(padding, "padding", 0)
+
+
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    x = float_tensor(x, "x")
+    w = float_tensor(w, "weight")
+    if x.ndim not in (3, 4):
+        raise ValueError(f"conv2d: x must be 4-D (N, C, H, W) or 3-D (C, H, W), got shape "
+                         f"{x.shape}")
+    if w.ndim != 4:
+        raise ValueError(f"conv2d: weight must be 4-D (K, C/groups, R, S), got shape {w.shape}")
+    if w.dtype != x.dtype:
+        raise ValueError(f"conv2d: weight dtype {w.dtype} does not match x dtype {x.dtype}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"groups must be a positive int, got {groups!r}")
+    groups = int(groups)
+    stride = _pair(stride, "stride", 1)
+    dilation = _pair(dilation, "dilation", 1)
+    K, Cg, R, S = w.shape
+    padding = _padding(padding, stride, dilation, R, S)
+    unbatched = x.ndim == 3
+    xd = x.data[None] if unbatched else x.data
+    N, C, H, W = xd.shape
+    if C % groups:
+        raise ValueError(f"groups={groups} does not divide the {C} input channels")
+    if K % groups:
+        raise ValueError(f"groups={groups} does not divide the {K} output channels")
+    if Cg * groups != C:
+        raise ValueError(f"conv2d: channel mismatch: x has {C} channels, weight expects "
+                         f"{Cg} x groups={groups} = {Cg * groups}")
+    if min(K, Cg, R, S) < 1 or min(N, H, W) < 1:
+        raise ValueError(f"conv2d: empty input or weight (x {x.shape}, weight {w.shape})")
+    eh, ew = dilation[0] * (R - 1) + 1, dilation[1] * (S - 1) + 1
+    if H + 2 * padding[0] < eh or W + 2 * padding[1] < ew:
+        raise ValueError(f"conv2d: kernel {(R, S)} (dilated {(eh, ew)}) is larger than the "
+                         f"padded input {(H + 2 * padding[0], W + 2 * padding[1])}")
+    if b is not None:
+        b = float_tensor(b, "bias")
+        if b.shape != (K,):
+            raise ValueError(f"conv2d: bias must have shape ({K},), got {b.shape}")
+        if b.dtype != x.dtype:
+            raise ValueError(f"conv2d: bias dtype {b.dtype} does not match x dtype {x.dtype}")
+    xc, wc = contiguous(xd), contiguous(w.data)
+    bc = None if b is None else contiguous(b.data)
+    y = _k.conv2d_forward(xc, wc, bc, stride, padding, dilation, groups)
+    parents = (x, w) if b is None else (x, w, b)
+
+    def backward(g):
+        gc = contiguous(g.reshape(y.shape))
+        dx, dw, db = _k.conv2d_backward(
+            gc, xc, wc, stride, padding, dilation, groups,
+            need_dx=x.requires_grad, need_dw=w.requires_grad,
+            need_db=b is not None and b.requires_grad)
+        if dx is not None and unbatched:
+            dx = dx[0]
+        return (dx, dw) if b is None else (dx, dw, db)
+
+    return make_op(y[0] if unbatched else y, parents, backward)
+
+

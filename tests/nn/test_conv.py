@@ -1,0 +1,149 @@
+"""conv2d: compiled kernels vs the im2col NumPy twin, float64 gradient checks,
+agreement with torch.nn.functional.conv2d, thread independence, bad input."""
+import numpy as np
+import pytest
+
+import fastml
+from fastml import nn
+from fastml._kernels import conv as kc
+from fastml._kernels.reference import conv as ref
+from fastml.nn import functional as F
+
+# (N, C, H, W, K, R, S, stride, padding, dilation, groups)
+CONFIGS = [
+    (2, 3, 7, 9, 4, 3, 3, (1, 1), (1, 1), (1, 1), 1),
+    (3, 4, 11, 10, 6, 3, 2, (2, 1), (1, 0), (1, 2), 2),
+    (1, 6, 8, 8, 6, 3, 3, (1, 1), (1, 1), (1, 1), 6),       # depthwise
+    (2, 2, 5, 5, 3, 1, 1, (3, 2), (0, 0), (1, 1), 1),       # 1x1, big stride
+    (5, 5, 4, 3, 7, 2, 3, (1, 1), (2, 1), (1, 1), 1),       # narrow images: batched GEMM
+    (1, 64, 40, 37, 5, 3, 3, (1, 1), (1, 1), (1, 1), 1),    # wide image: several bands
+    (2, 3, 13, 17, 8, 5, 5, (2, 3), (2, 2), (1, 1), 1),
+    (1, 1, 1, 1, 2, 1, 1, (1, 1), (0, 0), (1, 1), 1),
+]
+
+
+def _data(rng, cfg, dtype):
+    N, C, H, W, K, R, S, st, pd, dl, g = cfg
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    w = rng.standard_normal((K, C // g, R, S)).astype(dtype)
+    b = rng.standard_normal(K).astype(dtype)
+    return x, w, b
+
+
+def _tol(dtype, n):
+    if dtype == np.float32:
+        return dict(rtol=1e-4, atol=2e-6 * n)
+    return dict(rtol=1e-10, atol=1e-12 * n)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("cfg", CONFIGS)
+def test_kernels_match_reference(rng, cfg, dtype):
+    x, w, b = _data(rng, cfg, dtype)
+    st, pd, dl, g = cfg[7:]
+    y = kc.conv2d_forward(x, w, b, st, pd, dl, g)
+    yr = ref.conv2d_forward(x, w, b, st, pd, dl, g)
+    assert y.dtype == dtype and y.shape == yr.shape
+    n = w[0].size
+    np.testing.assert_allclose(y, yr, **_tol(dtype, n))
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    got = kc.conv2d_backward(dy, x, w, st, pd, dl, g)
+    exp = ref.conv2d_backward(dy, x, w, st, pd, dl, g)
+    for a, e, m in zip(got, exp, (w.shape[0] * w[0, 0].size, dy[:, 0].size, dy[:, 0].size)):
+        assert a.dtype == dtype and a.shape == e.shape
+        np.testing.assert_allclose(a, e, **_tol(dtype, m))
+
+
+def test_backward_subsets(rng):
+    x, w, b = _data(rng, CONFIGS[1], np.float64)
+    args = CONFIGS[1][7:]
+    dy = rng.standard_normal(kc.conv2d_forward(x, w, b, *args).shape)
+    full = kc.conv2d_backward(dy, x, w, *args)
+    for need in [(True, False, False), (False, True, False), (False, False, True)]:
+        part = kc.conv2d_backward(dy, x, w, *args, *need)
+        for p, f, n in zip(part, full, need):
+            if n:
+                np.testing.assert_array_equal(p, f)
+            else:
+                assert p is None
+
+
+@pytest.mark.parametrize("cfg", [CONFIGS[1], CONFIGS[2], CONFIGS[6]])
+def test_gradcheck(rng, cfg):
+    N, C, H, W, K, R, S, st, pd, dl, g = cfg
+    N, C = 1, C if C <= 6 else 2
+    x = nn.Tensor(rng.standard_normal((N, C, H, W)), requires_grad=True)
+    w = nn.Tensor(rng.standard_normal((K, C // g, R, S)), requires_grad=True)
+    b = nn.Tensor(rng.standard_normal(K), requires_grad=True)
+    assert nn.gradcheck(lambda x, w, b: F.conv2d(x, w, b, st, pd, dl, g), (x, w, b))
+
+
+@pytest.mark.parametrize("cfg", CONFIGS[:4] + [CONFIGS[6]])
+def test_matches_torch_float64(rng, cfg):
+    torch = pytest.importorskip("torch")
+    x, w, b = _data(rng, cfg, np.float64)
+    st, pd, dl, g = cfg[7:]
+    xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    yt = torch.nn.functional.conv2d(xt, wt, bt, st, pd, dl, g)
+    dy = rng.standard_normal(tuple(yt.shape))
+    yt.backward(torch.tensor(dy))
+    xf, wf, bf = (nn.Tensor(a, requires_grad=True) for a in (x, w, b))
+    y = F.conv2d(xf, wf, bf, st, pd, dl, g)
+    y.backward(dy)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-11, atol=1e-11)
+    for a, t in ((xf, xt), (wf, wt), (bf, bt)):
+        np.testing.assert_allclose(a.grad, t.grad.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_float32_stays_float32_and_unbatched(rng):
+    x = rng.standard_normal((3, 6, 5)).astype(np.float32)
+    w = rng.standard_normal((2, 3, 3, 3)).astype(np.float32)
+    xt, wt = nn.Tensor(x, requires_grad=True), nn.Tensor(w, requires_grad=True)
+    y = F.conv2d(xt, wt, padding="same")
+    assert y.dtype == np.float32 and y.shape == (2, 6, 5)
+    y.sum().backward()
+    assert xt.grad.dtype == np.float32 and xt.grad.shape == x.shape
+    yb = F.conv2d(x[None], w, padding=1)
+    np.testing.assert_allclose(y.data, yb.data[0], rtol=1e-6)
+
+
+def test_only_weight_needs_grad(rng):
+    x = nn.Tensor(rng.standard_normal((2, 3, 6, 6)))
+    w = nn.Tensor(rng.standard_normal((4, 3, 3, 3)), requires_grad=True)
+    F.conv2d(x, w, stride=2).sum().backward()
+    assert x.grad is None and w.grad.shape == (4, 3, 3, 3)
+
+
+def test_thread_count_independent(rng):
+    x, w, b = _data(rng, (4, 8, 20, 21, 16, 3, 3, (1, 1), (1, 1), (1, 1), 1), np.float32)
+    out = []
+    prev = fastml.get_num_threads()
+    try:
+        for n in (1, 2, 3):
+            fastml.set_num_threads(n)
+            y = kc.conv2d_forward(x, w, b, (1, 1), (1, 1), (1, 1), 1)
+            out.append((y,) + kc.conv2d_backward(y, x, w, (1, 1), (1, 1), (1, 1), 1))
+    finally:
+        fastml.set_num_threads(prev)
+    for o in out[1:]:
+        for a, e in zip(o, out[0]):
+            np.testing.assert_array_equal(a, e)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(x=np.zeros((2, 3, 4))[0]), "4-D"),
+    (dict(w=np.zeros((4, 2, 3, 3))), "channel mismatch"),
+    (dict(w=np.zeros((4, 3, 7, 3))), "larger than the padded input"),
+    (dict(padding=-1), "padding must be >= 0"),
+    (dict(groups=2), "groups=2 does not divide"),
+    (dict(stride=0), "stride must be >= 1"),
+    (dict(b=np.zeros(3)), "bias must have shape"),
+    (dict(w=np.zeros((4, 3, 3, 3), dtype=np.float32)), "dtype"),
+    (dict(padding="same", stride=2), "stride 1"),
+])
+def test_bad_input(kwargs, match):
+    args = dict(x=np.zeros((2, 3, 5, 5)), w=np.zeros((4, 3, 3, 3)), b=None)
+    args.update(kwargs)
+    x, w, b = args.pop("x"), args.pop("w"), args.pop("b")
+    with pytest.raises(ValueError, match=match):
+        F.conv2d(x, w, b, **args)
