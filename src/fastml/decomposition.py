@@ -37,7 +37,7 @@ class PCA(TransformerMixin, BaseEstimator):
     def fit_transform(self, X, y=None):
         U, S = self._fit(X)
         k = self.n_components_
-        Z = U[:, :k] * (np.sqrt(X.shape[0] - 1) if self.whiten else S[:k])
+        Z = U[:, :k] * (np.sqrt(U.shape[0] - 1) if self.whiten else S[:k])
         return Z.astype(self._dtype, copy=False)
 
     def _fit(self, X):
@@ -107,9 +107,9 @@ class PCA(TransformerMixin, BaseEstimator):
         ev = self.explained_variance_.astype(np.float64)
         if self.whiten:
             comp = comp * np.sqrt(ev)[:, None]
+        # (scikit-learn's formula, including its scaling of whitened components)
         diff = np.maximum(ev - self.noise_variance_, 0.0)
-        cov = (comp.T * diff) @ comp if not self.whiten else comp.T @ (
-            comp * (diff / np.maximum(ev, 1e-300))[:, None])
+        cov = (comp.T * diff) @ comp
         cov.flat[:: cov.shape[0] + 1] += self.noise_variance_
         return cov
 
