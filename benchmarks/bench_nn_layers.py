@@ -1,0 +1,191 @@
+"""conv2d, pooling and batch norm: fastml vs PyTorch CPU vs the NumPy
+reference twins (float32, NCHW, same thread count, warm).
+
+Groups (forward+backward through autograd for fastml and torch, the twin's
+forward+backward functions for numpy; x, weights and bias all need grad):
+  conv2d (32,16,32,32)->32, (64,3,28,28)->16, (8,64,56,56)->64, 3x3 pad 1
+  conv2d forward alone on the same shapes (GFLOP/s against ~200 fp32 peak)
+  max_pool2d 2x2 on (32,32,32,32) and 3x3/s2/p1 on (8,64,112,112)
+  batch_norm training on (32,32,32,32) and (8,64,56,56)
+GFLOP/s and GB/s are in each benchmark's extra_info (fastml rows).
+
+    PYTHONPATH=src python3 -m pytest benchmarks/bench_nn_layers.py --benchmark-only \
+        --benchmark-columns=min,median --benchmark-sort=name
+"""
+import numpy as np
+import pytest
+
+from fastml._kernels.reference import batchnorm as RB
+from fastml._kernels.reference import conv as RC
+from fastml._kernels.reference import pooling as RP
+from fastml.nn import F, Tensor
+
+CONV = {"c16": (32, 16, 32, 32, 32), "c3": (64, 3, 28, 28, 16), "c64": (8, 64, 56, 56, 64)}
+POOL = {"2x2": ((32, 32, 32, 32), 2, 2, 0), "3x3s2p1": ((8, 64, 112, 112), 3, 2, 1)}
+BN = {"32x32": (32, 32, 32, 32), "64x56": (8, 64, 56, 56)}
+IMPLS = ["fastml", "numpy", "torch"]
+
+
+@pytest.fixture
+def full(request):
+    """Full sizes when benchmarking, tiny ones under --benchmark-disable (CI)."""
+    return not request.config.getoption("benchmark_disable")
+
+
+def _torch(bench_threads):
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(bench_threads)
+    return torch
+
+
+def _rate(benchmark, key, amount):
+    stats = getattr(benchmark, "stats", None)
+    if stats is not None and stats.stats.min > 0:
+        benchmark.extra_info[key] = round(amount / stats.stats.min / 1e9, 1)
+
+
+# ---- conv2d -------------------------------------------------------------------
+def _conv_data(name, full):
+    N, C, H, W, K = CONV[name] if full else (2, CONV[name][1], 6, 5, 4)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+    w = (rng.standard_normal((K, C, 3, 3)) / np.sqrt(9 * C)).astype(np.float32)
+    b = rng.standard_normal(K).astype(np.float32)
+    g = rng.standard_normal((N, K, H, W)).astype(np.float32)
+    return x, w, b, g, 2.0 * N * K * C * 9 * H * W
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("shape", list(CONV))
+def test_conv2d_fwd_bwd(benchmark, impl, shape, full, bench_threads):
+    benchmark.group = f"conv2d fwd+bwd {CONV[shape]} 3x3 p1"
+    x_np, w_np, b_np, g_np, flops = _conv_data(shape, full)
+    args = ((1, 1), (1, 1), (1, 1), 1)
+    if impl == "fastml":
+        x, w, b = (Tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            F.conv2d(x, w, b, padding=1).backward(g_np)
+            return w.grad
+    elif impl == "numpy":
+        def step():
+            RC.conv2d_forward(x_np, w_np, b_np, *args)
+            return RC.conv2d_backward(g_np, x_np, w_np, *args)[1]
+    else:
+        torch = _torch(bench_threads)
+        x, w, b = (torch.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+        g = torch.tensor(g_np)
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            torch.nn.functional.conv2d(x, w, b, padding=1).backward(g)
+            return w.grad
+    out = benchmark(step)
+    assert out is not None and tuple(out.shape) == w_np.shape
+    _rate(benchmark, "GFLOP/s", 3 * flops)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("shape", list(CONV))
+def test_conv2d_fwd(benchmark, impl, shape, full, bench_threads):
+    benchmark.group = f"conv2d fwd {CONV[shape]} 3x3 p1"
+    x_np, w_np, b_np, _, flops = _conv_data(shape, full)
+    if impl == "fastml":
+        def step():
+            return F.conv2d(x_np, w_np, b_np, padding=1).data
+    elif impl == "numpy":
+        def step():
+            return RC.conv2d_forward(x_np, w_np, b_np, (1, 1), (1, 1), (1, 1), 1)
+    else:
+        torch = _torch(bench_threads)
+        x, w, b = (torch.tensor(a) for a in (x_np, w_np, b_np))
+
+        def step():
+            with torch.no_grad():
+                return torch.nn.functional.conv2d(x, w, b, padding=1)
+    out = benchmark(step)
+    assert tuple(out.shape) == (x_np.shape[0], w_np.shape[0]) + x_np.shape[2:]
+    _rate(benchmark, "GFLOP/s", flops)
+    if impl == "fastml" and full:
+        stats = getattr(benchmark, "stats", None)
+        if stats is not None and stats.stats.min > 0:
+            benchmark.extra_info["% of 200 GFLOP/s"] = round(
+                100 * flops / stats.stats.min / 200e9, 1)
+
+
+# ---- max_pool2d ---------------------------------------------------------------
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("case", list(POOL))
+def test_max_pool2d_fwd_bwd(benchmark, impl, case, full, bench_threads):
+    shape, k, s, p = POOL[case]
+    benchmark.group = f"max_pool2d fwd+bwd {shape} k{k} s{s} p{p}"
+    if not full:
+        shape = (2, 3, 9, 10)
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal(shape).astype(np.float32)
+    oh, ow = ((d + 2 * p - k) // s + 1 for d in shape[2:])
+    g_np = rng.standard_normal(shape[:2] + (oh, ow)).astype(np.float32)
+    if impl == "fastml":
+        x = Tensor(x_np, requires_grad=True)
+
+        def step():
+            x.grad = None
+            F.max_pool2d(x, k, s, p).backward(g_np)
+            return x.grad
+    elif impl == "numpy":
+        def step():
+            _, a = RP.max_pool2d_forward(x_np, (k, k), (s, s), (p, p))
+            return RP.max_pool2d_backward(g_np, a, x_np.shape)
+    else:
+        torch = _torch(bench_threads)
+        x = torch.tensor(x_np, requires_grad=True)
+        g = torch.tensor(g_np)
+
+        def step():
+            x.grad = None
+            torch.nn.functional.max_pool2d(x, k, s, p).backward(g)
+            return x.grad
+    out = benchmark(step)
+    assert tuple(out.shape) == shape
+    # DRAM traffic: read x, write y + int32 argmax; read dy + argmax, write dx
+    _rate(benchmark, "GB/s", 2 * x_np.nbytes + 4 * g_np.nbytes)
+
+
+# ---- batch_norm ---------------------------------------------------------------
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("case", list(BN))
+def test_batch_norm_fwd_bwd(benchmark, impl, case, full, bench_threads):
+    shape = BN[case] if full else (4, 3, 5, 6)
+    benchmark.group = f"batch_norm train fwd+bwd {BN[case]}"
+    C = shape[1]
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal(shape).astype(np.float32)
+    g_np = rng.standard_normal(shape).astype(np.float32)
+    w_np, b_np = np.ones(C, np.float32), np.zeros(C, np.float32)
+    rm, rv = np.zeros(C, np.float32), np.ones(C, np.float32)
+    if impl == "fastml":
+        x, w, b = (Tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            F.batch_norm(x, rm, rv, w, b, training=True).backward(g_np)
+            return x.grad
+    elif impl == "numpy":
+        def step():
+            _, m, i = RB.forward_train(x_np, rm, rv, w_np, b_np, 0.1, 1e-5)
+            return RB.backward(g_np, x_np, m, i, w_np, True)[0]
+    else:
+        torch = _torch(bench_threads)
+        x, w, b = (torch.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+        rmt, rvt = torch.tensor(rm), torch.tensor(rv)
+        g = torch.tensor(g_np)
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            torch.nn.functional.batch_norm(x, rmt, rvt, w, b, True).backward(g)
+            return x.grad
+    out = benchmark(step)
+    assert tuple(out.shape) == shape
+    # read x; read dy, x; write y, dx (the second statistics pass hits cache)
+    _rate(benchmark, "GB/s", 5 * x_np.nbytes)
