@@ -11,6 +11,7 @@ DEMOS = [
     "trees",
     "neighbors",
     "nn",
+    "linear",
 ]
 
 
