@@ -289,6 +289,13 @@ FM_API int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
 FM_API int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
                              const int32_t *feature, const double *threshold, const int64_t *left,
                              const int64_t *right);
+/* out[f*n + i] = number of edges of feature f below X[i, f] (uint8 bin codes,
+ * column-major); feature f's sorted edges are edges[offsets[f]:offsets[f+1]],
+ * at most 255 per feature. */
+FM_API int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
+                           const double *edges, const int64_t *offsets);
+FM_API int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
+                           const double *edges, const int64_t *offsets);
 
 /* ---- nn core: activations, losses, dropout, dense (activation.c, loss.c,
  * dropout.c, dense.c; SIMD in activation_simd.c, dropout_simd.c) ---------- */

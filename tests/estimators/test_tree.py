@@ -55,6 +55,19 @@ def test_builder_matches_twin(criterion, max_features, weighted, rng):
                                       rt.apply(Xt, a["feature"], thr, a["left"], a["right"]))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 1000])
+def test_bin_codes_match_twin(dtype, n, rng):
+    X = rng.standard_normal((n, 4)).astype(dtype)
+    X[:, 1] = np.round(X[:, 1])
+    fit = rng.standard_normal((3000, 4))
+    fit[:, 1] = np.round(fit[:, 1])
+    fit[:, 3] = 0.0                                   # constant: no edges
+    edges = _binning.bin_edges(fit)
+    assert len(edges[3]) == 0 and len(edges[0]) == 255
+    np.testing.assert_array_equal(kt.bin_codes(X, edges), rt.bin_codes(X, edges))
+
+
 def test_binned_split_equals_threshold_on_training_data(rng):
     X = rng.standard_normal((300, 3))
     X[:, 1] *= 1e-3

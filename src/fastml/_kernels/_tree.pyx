@@ -31,6 +31,11 @@ cdef extern from "fastml.h" nogil:
                           const int32_t *feature, const double *threshold, const int64_t *left,
                           const int64_t *right)
 
+    int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
+                        const double *edges, const int64_t *offsets)
+    int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
+                        const double *edges, const int64_t *offsets)
+
 ctypedef fused floating:
     float
     double
@@ -87,4 +92,17 @@ def apply(int64_t[::1] out, const floating[:, ::1] X, const int32_t[::1] feature
         else:
             st = fm_tree_apply_f64(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
                                    &left[0], &right[0])
+    _check(st)
+
+
+def bin_codes(uint8_t[:, ::1] out, const floating[:, ::1] X, const double[::1] edges,
+              const int64_t[::1] offsets):
+    cdef int64_t n = X.shape[0], d = X.shape[1]
+    cdef const double *ep = &edges[0] if edges.shape[0] > 0 else NULL
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_tree_bin_f32(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0])
+        else:
+            st = fm_tree_bin_f64(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0])
     _check(st)

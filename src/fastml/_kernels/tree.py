@@ -34,3 +34,22 @@ def apply(X, feature, threshold, left, right):
     if X.shape[0]:
         _tree.apply(out, X, feature, threshold, left, right)
     return out
+
+
+def bin_codes(X, edges):
+    """uint8 codes (n_features, n_samples): searchsorted(edges[f], X[:, f], "left").
+
+    X: C-contiguous float32/float64 (n, d); edges: list of d sorted float64
+    arrays of at most 255 edges each.
+    """
+    n, d = X.shape
+    out = np.empty((d, n), dtype=np.uint8)
+    if not COMPILED:
+        return _reference.bin_codes(X, edges)
+    if n == 0:
+        return out
+    offsets = np.zeros(d + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(e) for e in edges])
+    flat = np.concatenate(edges).astype(np.float64) if offsets[-1] else np.zeros(1)
+    _tree.bin_codes(out, X, np.ascontiguousarray(flat), offsets)
+    return out

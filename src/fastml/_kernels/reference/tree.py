@@ -201,3 +201,11 @@ def apply(X, feature, threshold, left, right):
         r, nd = rows[active], node[active]
         go_left = X[r, f[active]].astype(np.float64) <= threshold[nd]
         node[r] = np.where(go_left, left[nd], right[nd])
+
+
+def bin_codes(X, edges):
+    """uint8 codes (n_features, n_samples): searchsorted(edges[f], X[:, f], "left")."""
+    out = np.empty((X.shape[1], X.shape[0]), dtype=np.uint8)
+    for f, e in enumerate(edges):
+        out[f] = np.searchsorted(e, X[:, f].astype(np.float64), side="left")
+    return out
