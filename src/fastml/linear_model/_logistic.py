@@ -63,8 +63,8 @@ class _Problem:
         if self.K == 1:
             self.ypm = np.where(y_idx == 1, 1.0, -1.0)
         else:
-            self.Y = np.zeros((self.n, self.K))
-            self.Y[np.arange(self.n), y_idx] = 1.0
+            self.y_idx = y_idx
+            self.rows = np.arange(self.n)
         self.size = self.K * self.p + (self.K if fit_intercept else 0)
 
     def unpack(self, theta):
@@ -81,24 +81,33 @@ class _Problem:
     def smooth(self, theta):
         """(loss, grad) of the data term plus the l2 term."""
         W, b = self.unpack(theta)
-        Z = self._scores(W, b)
         if self.K == 1:
-            yz = self.ypm * Z[:, 0]
+            z = self.X @ W[0]
+            if self.fi:
+                z += b[0]
+            yz = self.ypm * z
             loss = float(self.sn @ np.logaddexp(0.0, -yz))
-            D = (-self.ypm * self.sn * _sigmoid(-yz))[:, None]
+            D = (-self.ypm * self.sn * _sigmoid(-yz))[None, :]
         else:
-            zmax = Z.max(axis=1, keepdims=True)
-            E = np.exp(Z - zmax)
-            sumE = E.sum(axis=1, keepdims=True)
-            lse = np.log(sumE) + zmax
-            loss = float(self.sn @ (lse[:, 0] - (Z * self.Y).sum(axis=1)))
-            D = (E / sumE - self.Y) * self.sn[:, None]
-        gW = D.T @ self.X
+            # class-major (K, n) layout: the per-sample reductions over K run
+            # as K-row elementwise passes instead of short strided rows
+            D = W @ self.X.T
+            if self.fi:
+                D += b[:, None]
+            zmax = D.max(axis=0)
+            zy = D[self.y_idx, self.rows]
+            D -= zmax
+            np.exp(D, out=D)
+            sumE = D.sum(axis=0)
+            loss = float(self.sn @ (np.log(sumE) + zmax - zy))
+            D *= self.sn / sumE
+            D[self.y_idx, self.rows] -= self.sn
+        gW = D @ self.X
         if self.lam:
             loss += 0.5 * self.lam * float((W * W).sum())
             gW += self.lam * W
         if self.fi:
-            return loss, np.concatenate([gW.ravel(), D.sum(axis=0)])
+            return loss, np.concatenate([gW.ravel(), D.sum(axis=1)])
         return loss, gW.ravel()
 
     def hessian(self, theta):
