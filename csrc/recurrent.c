@@ -30,6 +30,13 @@
 
 #include "fastml.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#else
+static inline int omp_get_thread_num(void) { return 0; }
+static inline int omp_get_num_threads(void) { return 1; }
+#endif
+
 #ifdef FM_HAVE_X86_ISA
 #define IF_X86(...) __VA_ARGS__
 #else
@@ -61,6 +68,29 @@ DECLARE_CELLS(f64, double, avx512)
     IF_X86(case FM_LEVEL_AVX512: NAME = NAME##_##SUF##_avx512; break;                         \
            case FM_LEVEL_AVX2: NAME = NAME##_##SUF##_avx2; break;)                            \
     default: NAME = NAME##_##SUF##_baseline; break;                                           \
+    }
+
+/* Run CALL (which sees b0, R and returns a status) over batch rows split into one
+ * contiguous chunk per thread. Rows are independent sequences, so each thread runs
+ * the whole time loop on its chunk with no barrier per step; every element is
+ * computed by the same code whatever the split, so results do not depend on the
+ * thread count. Only with the small per-step kernel (SMALL != NULL): the BLAS path
+ * stays serial because BLAS must not be called from our parallel regions. */
+#define ROWS_PARALLEL(SMALL, WORK, NROWS, CALL)                                                \
+    {                                                                                          \
+        int nt_ = (SMALL) ? fm_threads_for(WORK) : 1;                                          \
+        if (nt_ > (NROWS)) nt_ = (int)(NROWS);                                                 \
+        if (nt_ <= 1) {                                                                        \
+            const int64_t b0 = 0, R = (NROWS);                                                 \
+            st = CALL;                                                                         \
+        } else {                                                                               \
+            _Pragma("omp parallel num_threads(nt_)")                                           \
+            {                                                                                  \
+                const int id_ = omp_get_thread_num(), n_ = omp_get_num_threads();              \
+                const int64_t b0 = (NROWS) * id_ / n_, R = (NROWS) * (id_ + 1) / n_ - b0;      \
+                if (R > 0) (void)CALL;                                                         \
+            }                                                                                  \
+        }                                                                                      \
     }
 
 #define DEFINE_RECURRENT(SUF, T)                                                               \
@@ -113,26 +143,72 @@ DECLARE_CELLS(f64, double, avx512)
         return st;                                                                             \
     }                                                                                          \
                                                                                                \
-    FM_API int fm_lstm_forward_##SUF(T *y, T *c_all, T *gates, const T *x, const T *h0,        \
-                                     const T *c0, const T *w_ih, const T *w_hh,                \
-                                     const T *bias, int64_t Tn, int64_t B, int64_t I,          \
-                                     int64_t H) {                                              \
+    /* LSTM time loop for batch rows [b0, b0 + R) (rows are independent sequences). */   \
+    static int lstm_fwd_rows_##SUF(T *y, T *c_all, T *gates, const T *h0, const T *c0,         \
+                                   const T *w_hh, const T *whT, const T *bias, int64_t Tn,     \
+                                   int64_t B, int64_t H, int64_t b0, int64_t R) {              \
         void (*fm_lstm_cell_fwd)(T *, T *, T *, int64_t, const T *, const T *, int64_t,        \
                                  int64_t);                                                     \
         PICK(fm_lstm_cell_fwd, SUF)                                                            \
         const int64_t GH = 4 * H;                                                              \
+        for (int64_t t = 0; t < Tn; t++) {                                                     \
+            T *g = gates + (t * B + b0) * GH;                                                  \
+            const T *hp = t ? y + ((t - 1) * B + b0) * H : h0 + b0 * H;                        \
+            const T *cp = t ? c_all + ((t - 1) * B + b0) * H : c0 + b0 * H;                    \
+            int st = step_gemm_##SUF(g, hp, w_hh, whT, 1, R, GH, H, 1);                        \
+            if (st) return st;                                                                 \
+            fm_lstm_cell_fwd(g, c_all + (t * B + b0) * H, y + (t * B + b0) * H, H, cp, bias,   \
+                             R, H);                                                            \
+        }                                                                                      \
+        return FM_OK;                                                                          \
+    }                                                                                          \
+                                                                                               \
+    FM_API int fm_lstm_forward_##SUF(T *y, T *c_all, T *gates, const T *x, const T *h0,        \
+                                     const T *c0, const T *w_ih, const T *w_hh,                \
+                                     const T *bias, int64_t Tn, int64_t B, int64_t I,          \
+                                     int64_t H) {                                              \
+        const int64_t GH = 4 * H;                                                              \
         T *whT = NULL;                                                                         \
         if (GH * H <= SMALL_W && !(whT = transpose_##SUF(w_hh, GH, H))) return FM_ENOMEM;      \
         int st = fm_gemm_##SUF(0, 1, Tn * B, GH, I, 1, x, I, w_ih, I, 0, gates, GH);           \
-        for (int64_t t = 0; t < Tn && !st; t++) {                                              \
-            T *g = gates + t * B * GH;                                                         \
-            const T *hp = t ? y + (t - 1) * B * H : h0;                                        \
-            const T *cp = t ? c_all + (t - 1) * B * H : c0;                                    \
-            st = step_gemm_##SUF(g, hp, w_hh, whT, 1, B, GH, H, 1);                            \
-            if (!st) fm_lstm_cell_fwd(g, c_all + t * B * H, y + t * B * H, H, cp, bias, B, H); \
+        if (!st) {                                                                             \
+            ROWS_PARALLEL(whT, 2.0 * Tn * B * GH * H, B,                                       \
+                          lstm_fwd_rows_##SUF(y, c_all, gates, h0, c0, w_hh, whT, bias, Tn,    \
+                                              B, H, b0, R))                                    \
         }                                                                                      \
         free(whT);                                                                             \
         return st;                                                                             \
+    }                                                                                          \
+                                                                                               \
+    /* LSTM BPTT for batch rows [b0, b0 + R): fills dG rows, dh0/dc0 rows. */                 \
+    static int lstm_bwd_rows_##SUF(T *dG, T *dh, T *dh0, T *dc0, const T *dy, const T *dhn,    \
+                                   const T *dcn, const T *c0, const T *w_hh, const T *wsm,     \
+                                   const T *c_all, const T *gates, int64_t Tn, int64_t B,      \
+                                   int64_t H, int64_t b0, int64_t R) {                         \
+        void (*fm_lstm_cell_bwd)(T *, T *, const T *, const T *, const T *, const T *,         \
+                                 int64_t, int64_t);                                            \
+        PICK(fm_lstm_cell_bwd, SUF)                                                            \
+        const int64_t GH = 4 * H, BH = B * H, o = b0 * H;                                      \
+        T *dhr = dh + o, *dcr = dc0 + o; /* dc0 doubles as the running dL/dc */                \
+        for (int64_t k = 0; k < R * H; k++) {                                                  \
+            dhr[k] = dy[(Tn - 1) * BH + o + k] + (dhn ? dhn[o + k] : 0);                       \
+            dcr[k] = dcn ? dcn[o + k] : 0;                                                     \
+        }                                                                                      \
+        for (int64_t t = Tn - 1; t >= 0; t--) {                                                \
+            T *dg = dG + (t * B + b0) * GH;                                                    \
+            const T *cp = t ? c_all + (t - 1) * BH + o : c0 + o;                               \
+            fm_lstm_cell_bwd(dg, dcr, dhr, gates + (t * B + b0) * GH, c_all + t * BH + o, cp,  \
+                             R, H);                                                            \
+            int st;                                                                            \
+            if (t) {                                                                           \
+                memcpy(dhr, dy + (t - 1) * BH + o, (size_t)(R * H) * sizeof(T));               \
+                st = step_gemm_##SUF(dhr, dg, w_hh, wsm, 0, R, H, GH, 1);                      \
+            } else {                                                                           \
+                st = step_gemm_##SUF(dh0 + o, dg, w_hh, wsm, 0, R, H, GH, 0);                  \
+            }                                                                                  \
+            if (st) return st;                                                                 \
+        }                                                                                      \
+        return FM_OK;                                                                          \
     }                                                                                          \
                                                                                                \
     FM_API int fm_lstm_backward_##SUF(T *dx, T *dh0, T *dc0, T *dw_ih, T *dw_hh, T *dbias,     \
@@ -140,9 +216,6 @@ DECLARE_CELLS(f64, double, avx512)
                                       const T *h0, const T *c0, const T *w_ih, const T *w_hh,  \
                                       const T *y, const T *c_all, const T *gates, int64_t Tn,  \
                                       int64_t B, int64_t I, int64_t H) {                       \
-        void (*fm_lstm_cell_bwd)(T *, T *, const T *, const T *, const T *, const T *,         \
-                                 int64_t, int64_t);                                            \
-        PICK(fm_lstm_cell_bwd, SUF)                                                            \
         const int64_t GH = 4 * H, BH = B * H;                                                  \
         const T *wsm = GH * H <= SMALL_W ? w_hh : NULL; /* (GH, H) is already (K, N) */        \
         T *dG = malloc((size_t)(Tn * B * GH) * sizeof(T));                                     \
@@ -153,23 +226,9 @@ DECLARE_CELLS(f64, double, avx512)
             return FM_ENOMEM;                                                                  \
         }                                                                                      \
         int st = FM_OK;                                                                        \
-        /* dc0 doubles as the running dL/dc buffer. */                                         \
-        for (int64_t k = 0; k < BH; k++) {                                                     \
-            dh[k] = dy[(Tn - 1) * BH + k] + (dhn ? dhn[k] : 0);                                \
-            dc0[k] = dcn ? dcn[k] : 0;                                                         \
-        }                                                                                      \
-        for (int64_t t = Tn - 1; t >= 0; t--) {                                                \
-            T *dg = dG + t * B * GH;                                                           \
-            const T *cp = t ? c_all + (t - 1) * BH : c0;                                       \
-            fm_lstm_cell_bwd(dg, dc0, dh, gates + t * B * GH, c_all + t * BH, cp, B, H);       \
-            if (t) {                                                                           \
-                memcpy(dh, dy + (t - 1) * BH, (size_t)BH * sizeof(T));                         \
-                st = step_gemm_##SUF(dh, dg, w_hh, wsm, 0, B, H, GH, 1);                       \
-            } else {                                                                           \
-                st = step_gemm_##SUF(dh0, dg, w_hh, wsm, 0, B, H, GH, 0);                      \
-            }                                                                                  \
-            if (st) break;                                                                     \
-        }                                                                                      \
+        ROWS_PARALLEL(wsm, 2.0 * Tn * B * GH * H, B,                                           \
+                      lstm_bwd_rows_##SUF(dG, dh, dh0, dc0, dy, dhn, dcn, c0, w_hh, wsm, c_all, \
+                                          gates, Tn, B, H, b0, R))                             \
         if (!st)                                                                               \
             st = weight_grads_##SUF(dx, dw_ih, dw_hh, dbias, dG, x, h0, y, w_ih, Tn, B, I, H,  \
                                     GH);                                                       \
@@ -178,44 +237,65 @@ DECLARE_CELLS(f64, double, avx512)
         return st;                                                                             \
     }                                                                                          \
                                                                                                \
+    static int rnn_fwd_rows_##SUF(T *y, const T *h0, const T *w_hh, const T *whT,              \
+                                  const T *bias, int64_t Tn, int64_t B, int64_t H, int relu,   \
+                                  int64_t b0, int64_t R) {                                     \
+        void (*fm_rnn_act_fwd)(T *, const T *, int64_t, int64_t, int);                         \
+        PICK(fm_rnn_act_fwd, SUF)                                                              \
+        for (int64_t t = 0; t < Tn; t++) {                                                     \
+            T *yt = y + (t * B + b0) * H;                                                      \
+            const T *hp = t ? yt - B * H : h0 + b0 * H;                                        \
+            int st = step_gemm_##SUF(yt, hp, w_hh, whT, 1, R, H, H, 1);                        \
+            if (st) return st;                                                                 \
+            fm_rnn_act_fwd(yt, bias, R, H, relu);                                              \
+        }                                                                                      \
+        return FM_OK;                                                                          \
+    }                                                                                          \
+                                                                                               \
     FM_API int fm_rnn_forward_##SUF(T *y, const T *x, const T *h0, const T *w_ih,              \
                                     const T *w_hh, const T *bias, int64_t Tn, int64_t B,       \
                                     int64_t I, int64_t H, int relu) {                          \
-        void (*fm_rnn_act_fwd)(T *, const T *, int64_t, int64_t, int);                         \
-        PICK(fm_rnn_act_fwd, SUF)                                                              \
         T *whT = NULL;                                                                         \
         if (H * H <= SMALL_W && !(whT = transpose_##SUF(w_hh, H, H))) return FM_ENOMEM;        \
         int st = fm_gemm_##SUF(0, 1, Tn * B, H, I, 1, x, I, w_ih, I, 0, y, H);                 \
-        for (int64_t t = 0; t < Tn && !st; t++) {                                              \
-            T *yt = y + t * B * H;                                                             \
-            const T *hp = t ? yt - B * H : h0;                                                 \
-            st = step_gemm_##SUF(yt, hp, w_hh, whT, 1, B, H, H, 1);                            \
-            if (!st) fm_rnn_act_fwd(yt, bias, B, H, relu);                                     \
+        if (!st) {                                                                             \
+            ROWS_PARALLEL(whT, 2.0 * Tn * B * H * H, B,                                        \
+                          rnn_fwd_rows_##SUF(y, h0, w_hh, whT, bias, Tn, B, H, relu, b0, R))   \
         }                                                                                      \
         free(whT);                                                                             \
         return st;                                                                             \
+    }                                                                                          \
+                                                                                               \
+    static int rnn_bwd_rows_##SUF(T *dG, T *dh0, const T *dy, const T *dhn, const T *w_hh,     \
+                                  const T *wsm, const T *y, int64_t Tn, int64_t B, int64_t H,  \
+                                  int relu, int64_t b0, int64_t R) {                           \
+        void (*fm_rnn_act_bwd)(T *, const T *, const T *, int64_t, int64_t, int);              \
+        PICK(fm_rnn_act_bwd, SUF)                                                              \
+        const int64_t BH = B * H, o = b0 * H;                                                  \
+        T *dhr = dh0 + o; /* dh0 doubles as the running dL/dh buffer */                        \
+        for (int64_t k = 0; k < R * H; k++)                                                    \
+            dhr[k] = dy[(Tn - 1) * BH + o + k] + (dhn ? dhn[o + k] : 0);                       \
+        for (int64_t t = Tn - 1; t >= 0; t--) {                                                \
+            T *dg = dG + t * BH + o;                                                           \
+            fm_rnn_act_bwd(dg, dhr, y + t * BH + o, R, H, relu);                               \
+            if (t) memcpy(dhr, dy + (t - 1) * BH + o, (size_t)(R * H) * sizeof(T));            \
+            int st = step_gemm_##SUF(dhr, dg, w_hh, wsm, 0, R, H, H, t ? 1 : 0);               \
+            if (st) return st;                                                                 \
+        }                                                                                      \
+        return FM_OK;                                                                          \
     }                                                                                          \
                                                                                                \
     FM_API int fm_rnn_backward_##SUF(T *dx, T *dh0, T *dw_ih, T *dw_hh, T *dbias, const T *dy, \
                                      const T *dhn, const T *x, const T *h0, const T *w_ih,     \
                                      const T *w_hh, const T *y, int64_t Tn, int64_t B,         \
                                      int64_t I, int64_t H, int relu) {                         \
-        void (*fm_rnn_act_bwd)(T *, const T *, const T *, int64_t, int64_t, int);              \
-        PICK(fm_rnn_act_bwd, SUF)                                                              \
-        const int64_t BH = B * H;                                                              \
-        T *dG = malloc((size_t)(Tn * BH) * sizeof(T));                                         \
+        const T *wsm = H * H <= SMALL_W ? w_hh : NULL;                                         \
+        T *dG = malloc((size_t)(Tn * B * H) * sizeof(T));                                      \
         if (!dG) return FM_ENOMEM;                                                             \
         int st = FM_OK;                                                                        \
-        /* dh0 doubles as the running dL/dh buffer. */                                         \
-        for (int64_t k = 0; k < BH; k++) dh0[k] = dy[(Tn - 1) * BH + k] + (dhn ? dhn[k] : 0);  \
-        for (int64_t t = Tn - 1; t >= 0; t--) {                                                \
-            T *dg = dG + t * BH;                                                               \
-            fm_rnn_act_bwd(dg, dh0, y + t * BH, B, H, relu);                                   \
-            if (t) memcpy(dh0, dy + (t - 1) * BH, (size_t)BH * sizeof(T));                     \
-            st = step_gemm_##SUF(dh0, dg, w_hh, H * H <= SMALL_W ? w_hh : NULL, 0, B, H, H,    \
-                                 t ? 1 : 0);                                                   \
-            if (st) break;                                                                     \
-        }                                                                                      \
+        ROWS_PARALLEL(wsm, 2.0 * Tn * B * H * H, B,                                            \
+                      rnn_bwd_rows_##SUF(dG, dh0, dy, dhn, w_hh, wsm, y, Tn, B, H, relu, b0,   \
+                                         R))                                                   \
         if (!st)                                                                               \
             st = weight_grads_##SUF(dx, dw_ih, dw_hh, dbias, dG, x, h0, y, w_ih, Tn, B, I, H,  \
                                     H);                                                        \

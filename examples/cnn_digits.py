@@ -53,7 +53,7 @@ def main(quick=False):
     Xtr, ytr, Xte, yte = load_images()
     model = build_model()
     opt = nn.optim.Adam(model.parameters(), lr=3e-3)
-    epochs = 8 if quick else 20
+    epochs = 5 if quick else 20
     sched = nn.optim.CosineAnnealingLR(opt, epochs)
     loader = nn.DataLoader((Xtr, ytr), batch_size=64, shuffle=True, seed=0)
     t0 = time.perf_counter()

@@ -148,3 +148,30 @@ def test_unbatched_and_float32_dtype(rng):
     yb, (hb, _) = lstm(x[:, None, :])
     np.testing.assert_allclose(y.data, yb.data[:, 0], rtol=1e-6)
     np.testing.assert_allclose(h.data, hb.data[:, 0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+def test_results_do_not_depend_on_thread_count(kind, rng):
+    """Batch rows are split across threads for the time loop: bitwise-equal output."""
+    import fastml
+
+    T, B, I, H = 6, 9, 5, 24  # large enough for the threaded path
+    x, h0, c0, wi, wh, b = _lstm_args(rng, T, B, I, H, np.float32, G=4 if kind == "lstm" else 1)
+    dy = rng.standard_normal((T * B, H)).astype(np.float32)
+    outs = []
+    prev = fastml.get_num_threads()
+    try:
+        for n in (1, 2, 3):
+            fastml.set_num_threads(n)
+            if kind == "lstm":
+                y, c, g = K.lstm_forward(x, h0, c0, wi, wh, b, T, B)
+                outs.append((y, c) + K.lstm_backward(dy, None, None, x, h0, c0, wi, wh, y, c, g,
+                                                      T, B))
+            else:
+                y = K.rnn_forward(x, h0, wi, wh, b, T, B)
+                outs.append((y,) + K.rnn_backward(dy, None, x, h0, wi, wh, y, T, B))
+    finally:
+        fastml.set_num_threads(prev)
+    for other in outs[1:]:
+        for a, b_ in zip(outs[0], other):
+            np.testing.assert_array_equal(a, b_)
