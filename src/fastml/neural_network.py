@@ -19,6 +19,18 @@ from .utils.validation import _interop_class, check_classification_targets, chec
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
+_NN = []
+
+
+def _nn():
+    """fastml.nn, imported on first use (kept out of `import fastml`) and cached:
+    an import statement per minibatch costs more than the small layers."""
+    if not _NN:
+        from . import nn
+
+        _NN.append(nn)
+    return _NN[0]
+
 _ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
 _SOLVERS = ("lbfgs", "sgd", "adam")
 
@@ -120,10 +132,8 @@ class _BaseMLP(BaseEstimator):
         return [p for wb in self._layers for p in wb]
 
     def _forward(self, X):
-        from . import nn
-        from .nn import functional as F
-
-        return _net_forward(self._layers, nn.Tensor(X), self.activation, F)
+        nn = _nn()
+        return _net_forward(self._layers, nn.Tensor(X), self.activation, nn.functional)
 
     def _raw_predict(self, X):
         from .nn import no_grad
@@ -285,9 +295,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     """Multi-layer perceptron classifier (softmax output, cross-entropy loss)."""
 
     def _loss(self, out, T):
-        from .nn import functional as F
-
-        return F.cross_entropy(out, T)
+        return _nn().functional.cross_entropy(out, T)
 
     def _targets_for_score(self, T):
         return T
@@ -346,10 +354,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     """Multi-layer perceptron regressor (identity output, squared error / 2)."""
 
     def _loss(self, out, T):
-        from .nn import functional as F
-
-        return F.mse_loss(out, T) * 0.5 * T.shape[1] if T.shape[1] != 1 else \
-            F.mse_loss(out, T) * 0.5
+        # sklearn's squared_error: ((y - p)^2).mean() over samples only, / 2
+        return _nn().functional.mse_loss(out, T) * (0.5 * T.shape[1])
 
     def _targets_for_score(self, T):
         return T

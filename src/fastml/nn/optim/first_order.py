@@ -193,19 +193,26 @@ class Adam(Optimizer):
             st["step"] += 1
             t = st["step"]
             m, v = st["exp_avg"], st["exp_avg_sq"]
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * g * g
+            dt = p.data.dtype.type
+            # in place with one scratch array: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2
+            tmp = np.multiply(g, dt(1 - b1))
+            m *= dt(b1)
+            m += tmp
+            np.multiply(g, g, out=tmp)
+            tmp *= dt(1 - b2)
+            v *= dt(b2)
+            v += tmp
             if group["amsgrad"]:
                 np.maximum(st["max_exp_avg_sq"], v, out=st["max_exp_avg_sq"])
                 v = st["max_exp_avg_sq"]
             bc1 = 1 - b1 ** t
             bc2_sqrt = math.sqrt(1 - b2 ** t)
-            den = np.sqrt(v)
-            den /= bc2_sqrt
-            den += eps
-            p.data -= (lr / bc1) * m / den
+            np.sqrt(v, out=tmp)
+            tmp *= dt(1 / bc2_sqrt)
+            tmp += dt(eps)
+            np.divide(m, tmp, out=tmp)
+            tmp *= dt(lr / bc1)
+            p.data -= tmp
 
 
 class AdamW(Adam):
