@@ -30,6 +30,10 @@ ESTIMATORS = [LinearRegression(), LinearRegression(solver="gd"), Ridge(), Lasso(
 def _expected_failures(est):
     if isinstance(est, (SGDClassifier, SGDRegressor)):
         return _STOCHASTIC
+    if isinstance(est, LogisticRegression) and est.solver == "cg":
+        return {"check_sample_weight_equivalence_on_dense_data":
+                "CG stops at tol=1e-4: weighted and repeated rows round differently, so the "
+                "two fits agree to ~1e-6, not the check's 1e-7"}
     if isinstance(est, LogisticRegression) and est.solver == "sgd":
         return {**_STOCHASTIC, "check_class_weight_classifiers":
                 "100 SGD epochs on the check's tiny unscaled data miss its balanced-accuracy "

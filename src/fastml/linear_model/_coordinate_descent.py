@@ -17,8 +17,7 @@ import numpy as np
 from .._kernels import linear as _kl
 from ..base import RegressorMixin
 from ..exceptions import ConvergenceWarning
-from ._base import (LinearModel, _center, _check_int_param, _check_nonneg, _check_sample_weight,
-                    _prepare)
+from ._base import LinearModel, _check_int_param, _check_nonneg, _prepare
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -27,7 +26,7 @@ class ElasticNet(RegressorMixin, LinearModel):
     """Linear regression with combined L1 and L2 penalties (see module docstring).
 
     Attributes: coef_, intercept_, n_iter_ (sweeps), dual_gap_ (final
-    duality gap per target, in the kernel's un-normalised units).
+    duality gap per target, divided by n_samples like scikit-learn's).
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000, tol=1e-4,
@@ -53,11 +52,20 @@ class ElasticNet(RegressorMixin, LinearModel):
         dtype = X.dtype.type
         if sw is not None:
             sw = sw * (n / sw.sum())
-        Xc, Yc, X_off, y_off = _center(X, Y, self.fit_intercept, sw)
+        # centre and transpose in one pass (a separate centring copy followed by
+        # a transposing copy costs ~7x more on a (2000, 200) matrix)
+        if self.fit_intercept:
+            X_off = np.average(X, axis=0, weights=sw).astype(np.float64)
+            y_off = np.average(Y, axis=0, weights=sw)
+        else:
+            X_off, y_off = np.zeros(p), np.zeros(Y.shape[1])
+        XT = np.empty((p, n))
+        np.subtract(X.T, X_off[:, None], out=XT)
+        Yc = Y - y_off
         if sw is not None:
             r = np.sqrt(sw)
-            Xc, Yc = Xc * r[:, None], Yc * r[:, None]
-        XT = np.ascontiguousarray(Xc.T)
+            XT *= r
+            Yc *= r[:, None]
         l1 = alpha * l1_ratio * n
         l2 = alpha * (1.0 - l1_ratio) * n
         k = Yc.shape[1]
@@ -80,7 +88,8 @@ class ElasticNet(RegressorMixin, LinearModel):
                               "Increase max_iter or scale the features.",
                               ConvergenceWarning, stacklevel=2)
         self.n_iter_ = n_iters[0] if not multi else np.array(n_iters)
-        self.dual_gap_ = gaps[0] if not multi else np.array(gaps)
+        gaps = np.array(gaps) / n  # in units of the 1/(2n)-scaled objective, as scikit-learn
+        self.dual_gap_ = float(gaps[0]) if not multi else gaps
         self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
         return self
 
