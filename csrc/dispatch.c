@@ -33,6 +33,7 @@ static const struct {
     {"kmeans", FM_LEVEL_AVX512},
     {"activation", FM_LEVEL_AVX512},
     {"dropout", FM_LEVEL_AVX512},
+    {"dense", FM_LEVEL_AVX512},
     {"neighbors", FM_LEVEL_AVX512},
 };
 

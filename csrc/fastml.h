@@ -46,6 +46,7 @@ enum fm_family {
     FM_FAM_KMEANS,
     FM_FAM_ACTIVATION, /* nn-core: activations, softmax, cross-entropy rows */
     FM_FAM_DROPOUT,
+    FM_FAM_DENSE, /* small-batch fully connected kernels */
     FM_FAM_NEIGHBORS,
     FM_FAM_COUNT
 };

@@ -192,8 +192,10 @@ class Tensor:
                                    f"tensors; got shape {self.shape}")
             grad = np.ones(self.data.shape, dtype=self.data.dtype)
         else:
-            grad = np.array(grad.data if isinstance(grad, Tensor) else grad,
-                            dtype=self.data.dtype)  # copy: the user keeps theirs
+            # no copy: ops never write into a gradient, and the user's array is
+            # never stored as a leaf's .grad (see the ownership test below)
+            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad,
+                              dtype=self.data.dtype)
             if grad.shape != self.data.shape:
                 raise ValueError(f"grad shape {grad.shape} does not match tensor shape "
                                  f"{self.shape}")
