@@ -245,17 +245,19 @@ FM_API int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
                                      int64_t C, int64_t L, int training);
 
 /* ---- k-means (kmeans.c, kmeans_simd.c) ---------------------------------- */
-/* One Lloyd step. X is n x d, C is k x d, sw (n) sample weights or NULL (= 1).
+/* One Lloyd step. X is n x d, XT its d x n transpose or NULL (callers that
+ * iterate pass it once: the SIMD search then loads lanes without transposing),
+ * C is k x d, sw (n) sample weights or NULL (= 1).
  * Out: labels[n] (nearest centre, lowest index on ties), mind[n] (its squared
  * distance), *inertia = sum_i sw_i mind_i; if `update` != 0 also
  * sums[k, d] = sum over rows assigned to c of sw_i x_i and wsum[k] = their
  * weight (float64 for both dtypes). Bitwise independent of the thread count. */
 FM_API int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
-                              float *mind, const float *X, const float *sw, const float *C,
-                              int64_t n, int64_t d, int64_t k, int update);
+                              float *mind, const float *X, const float *XT, const float *sw,
+                              const float *C, int64_t n, int64_t d, int64_t k, int update);
 FM_API int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
-                              double *mind, const double *X, const double *sw, const double *C,
-                              int64_t n, int64_t d, int64_t k, int update);
+                              double *mind, const double *X, const double *XT, const double *sw,
+                              const double *C, int64_t n, int64_t d, int64_t k, int update);
 
 /* ---- decision trees (tree.c) --------------------------------------------- */
 enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 };

@@ -16,8 +16,12 @@
 #define KM_PARTIAL_BUDGET (1 << 22)  /* doubles of partial sums at most (32 MiB) */
 
 #define DECLARE_ASSIGN(SUF, T, ISA)                                                          \
-    void fm_kmeans_assign_##SUF##_##ISA(int32_t *labels, T *mind, const T *X, int64_t nr,    \
-                                        const T *C, int64_t k, int64_t d, T *scratch);       \
+    void fm_kmeans_assign_##SUF##_##ISA(int32_t *labels, T *mind, const T *X, const T *XT,   \
+                                        int64_t ldt, int64_t nr, const T *C, int64_t k,      \
+                                        int64_t d, T *scratch);                              \
+    void fm_kmeans_accum_##SUF##_##ISA(double *ps, double *pw, double *pin,                  \
+                                       const int32_t *labels, const T *mind, const T *X,     \
+                                       const T *sw, int64_t nr, int64_t d, int update);      \
     int fm_kmeans_scratch_##SUF##_##ISA(void);
 DECLARE_ASSIGN(f32, float, baseline)
 DECLARE_ASSIGN(f64, double, baseline)
@@ -42,25 +46,32 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
 }
 
 #define DEFINE_KMEANS(SUF, T)                                                                  \
-    typedef void (*assign_fn_##SUF)(int32_t *, T *, const T *, int64_t, const T *, int64_t,    \
-                                    int64_t, T *);                                             \
-    static void pick_assign_##SUF(assign_fn_##SUF *fn, int *P) {                               \
+    typedef void (*assign_fn_##SUF)(int32_t *, T *, const T *, const T *, int64_t, int64_t,    \
+                                    const T *, int64_t, int64_t, T *);                         \
+    typedef void (*accum_fn_##SUF)(double *, double *, double *, const int32_t *, const T *,   \
+                                   const T *, const T *, int64_t, int64_t, int);               \
+    static void pick_assign_##SUF(assign_fn_##SUF *fn, accum_fn_##SUF *acc, int *P) {          \
         switch (fm_family_level(FM_FAM_KMEANS)) {                                              \
         IF_X86(case FM_LEVEL_AVX512: *fn = fm_kmeans_assign_##SUF##_avx512;                    \
-               *P = fm_kmeans_scratch_##SUF##_avx512(); return;                            \
+               *acc = fm_kmeans_accum_##SUF##_avx512;                                          \
+               *P = fm_kmeans_scratch_##SUF##_avx512(); return;                                \
                case FM_LEVEL_AVX2: *fn = fm_kmeans_assign_##SUF##_avx2;                        \
-               *P = fm_kmeans_scratch_##SUF##_avx2(); return;)                             \
+               *acc = fm_kmeans_accum_##SUF##_avx2;                                            \
+               *P = fm_kmeans_scratch_##SUF##_avx2(); return;)                                 \
         default: *fn = fm_kmeans_assign_##SUF##_baseline;                                      \
-            *P = fm_kmeans_scratch_##SUF##_baseline(); return;                             \
+            *acc = fm_kmeans_accum_##SUF##_baseline;                                           \
+            *P = fm_kmeans_scratch_##SUF##_baseline(); return;                                 \
         }                                                                                      \
     }                                                                                          \
                                                                                                \
     FM_API int fm_kmeans_step_##SUF(double *sums, double *wsum, double *inertia,               \
-                                    int32_t *labels, T *mind, const T *X, const T *sw,         \
-                                    const T *C, int64_t n, int64_t d, int64_t k, int update) { \
+                                    int32_t *labels, T *mind, const T *X, const T *XT,         \
+                                    const T *sw, const T *C, int64_t n, int64_t d, int64_t k,  \
+                                    int update) {                                              \
         assign_fn_##SUF assign;                                                                \
+        accum_fn_##SUF accum;                                                                  \
         int P;                                                                                 \
-        pick_assign_##SUF(&assign, &P);                                                        \
+        pick_assign_##SUF(&assign, &accum, &P);                                                \
         const int64_t chunk = km_chunk(n, k, d);                                               \
         const int64_t nchunks = (n + chunk - 1) / chunk;                                       \
         const int64_t per = update ? k * d + k + 1 : 1; /* partial: sums | wsum | inertia */  \
@@ -80,22 +91,12 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
         for (int64_t ch = 0; ch < nchunks; ch++) {                                             \
             if (!scratch) continue;                                                            \
             const int64_t i0 = ch * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;               \
-            assign(labels + i0, mind + i0, X + i0 * d, i1 - i0, C, k, d, scratch);             \
+            assign(labels + i0, mind + i0, X + i0 * d, XT ? XT + i0 : NULL, n, i1 - i0, C, k, d, \
+                   scratch);                                                                   \
             double *ps = part + ch * per;                                                      \
             double *pw = ps + k * d, *pin = update ? pw + k : ps;                              \
-            double in = 0;                                                                     \
-            for (int64_t i = i0; i < i1; i++) {                                                \
-                const double w = sw ? (double)sw[i] : 1.0;                                     \
-                in += w * (double)mind[i];                                                     \
-                if (update) {                                                                  \
-                    const int64_t l = labels[i];                                               \
-                    const T *x = X + i * d;                                                    \
-                    double *s = ps + l * d;                                                    \
-                    for (int64_t j = 0; j < d; j++) s[j] += w * (double)x[j];                  \
-                    pw[l] += w;                                                                \
-                }                                                                              \
-            }                                                                                  \
-            *pin = in;                                                                         \
+            accum(ps, pw, pin, labels + i0, mind + i0, X + i0 * d, sw ? sw + i0 : NULL,         \
+                  i1 - i0, d, update);                                                         \
         }                                                                                      \
         free(scratch);                                                                         \
         }                                                                                      \

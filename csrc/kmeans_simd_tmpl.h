@@ -29,17 +29,31 @@ static inline __attribute__((always_inline)) void FM_CAT(km_update_, SUF)(V *bes
 }
 
 /* labels[i], mind[i] for rows [0, nr) of X (row stride d); C is k x d;
- * xt is scratch of KM_NB * d * VL elements. */
+ * scratch holds KM_NB * d * VL elements. XT (d x ldt, feature-major copy of
+ * the same rows, column 0 = row 0 of X) may be NULL; with it full row blocks
+ * load lanes directly instead of transposing into scratch. */
 void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *restrict mind,
-                                                const T *restrict X, int64_t nr,
+                                                const T *restrict X, const T *restrict XT,
+                                                int64_t ldt, int64_t nr,
                                                 const T *restrict C, int64_t k, int64_t d,
-                                                T *restrict xt) {
+                                                T *restrict scratch) {
     for (int64_t r0 = 0; r0 < nr; r0 += KM_NB * VL) {
         const int64_t rows = nr - r0 < KM_NB * VL ? nr - r0 : KM_NB * VL;
-        for (int64_t l = 0; l < KM_NB * VL; l++) { /* transpose (pad with the last row) */
-            const T *x = X + (r0 + (l < rows ? l : rows - 1)) * d;
-            T *dst = xt + (l / VL) * d * VL + (l % VL);
-            for (int64_t j = 0; j < d; j++) dst[j * VL] = x[j];
+        const T *xt;
+        int64_t sb, sj; /* element offset of (block b, feature j) = b*sb + j*sj */
+        if (XT && rows == KM_NB * VL) {
+            xt = XT + r0;
+            sb = VL;
+            sj = ldt;
+        } else {
+            for (int64_t l = 0; l < KM_NB * VL; l++) { /* transpose (pad with the last row) */
+                const T *x = X + (r0 + (l < rows ? l : rows - 1)) * d;
+                T *dst = scratch + (l / VL) * d * VL + (l % VL);
+                for (int64_t j = 0; j < d; j++) dst[j * VL] = x[j];
+            }
+            xt = scratch;
+            sb = d * VL;
+            sj = VL;
         }
         V best[KM_NB];
         VI arg[KM_NB];
@@ -55,7 +69,7 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *rest
             const T *cr = C + c * d;
             for (int64_t j = 0; j < d; j++) {
                 V xv[KM_NB];
-                for (int b = 0; b < KM_NB; b++) xv[b] = VLOAD(xt + (b * d + j) * VL);
+                for (int b = 0; b < KM_NB; b++) xv[b] = VLOAD(xt + b * sb + j * sj);
                 for (int q = 0; q < KM_CB; q++) {
                     const V cj = VSET1(cr[q * d + j]);
                     for (int b = 0; b < KM_NB; b++) {
@@ -75,7 +89,7 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *rest
             for (int64_t j = 0; j < d; j++) {
                 const V cj = VSET1(cr[j]);
                 for (int b = 0; b < KM_NB; b++) {
-                    const V t = VLOAD(xt + (b * d + j) * VL) - cj;
+                    const V t = VLOAD(xt + b * sb + j * sj) - cj;
                     acc[b] += t * t;
                 }
             }
@@ -95,6 +109,33 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *rest
             }
         }
     }
+}
+
+/* Chunk partials: *pin = sum_i w_i mind_i and, if update, ps[l*d + j] +=
+ * w_i x_ij, pw[l] += w_i for l = labels[i] (float64, row order). Lives here
+ * so the float64 row update is vectorised at this ISA level. */
+void FM_ISA_FN(FM_CAT(fm_kmeans_accum_, SUF))(double *restrict ps, double *restrict pw,
+                                               double *restrict pin,
+                                               const int32_t *restrict labels,
+                                               const T *restrict mind, const T *restrict X,
+                                               const T *restrict sw, int64_t nr, int64_t d,
+                                               int update) {
+    double in = 0;
+    for (int64_t i = 0; i < nr; i++) {
+        const double w = sw ? (double)sw[i] : 1.0;
+        in += w * (double)mind[i];
+        if (update) {
+            double *restrict s = ps + (int64_t)labels[i] * d;
+            const T *restrict x = X + i * d;
+            if (sw) {
+                for (int64_t j = 0; j < d; j++) s[j] += w * (double)x[j];
+            } else {
+                for (int64_t j = 0; j < d; j++) s[j] += (double)x[j];
+            }
+            pw[labels[i]] += w;
+        }
+    }
+    *pin = in;
 }
 
 int FM_ISA_FN(FM_CAT(fm_kmeans_scratch_, SUF))(void) { return KM_NB * VL; }

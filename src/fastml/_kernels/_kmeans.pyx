@@ -6,11 +6,11 @@ include "_common.pxi"
 
 cdef extern from "fastml.h" nogil:
     int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
-                           float *mind, const float *X, const float *sw, const float *C,
-                           int64_t n, int64_t d, int64_t k, int update)
+                           float *mind, const float *X, const float *XT, const float *sw,
+                           const float *C, int64_t n, int64_t d, int64_t k, int update)
     int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
-                           double *mind, const double *X, const double *sw, const double *C,
-                           int64_t n, int64_t d, int64_t k, int update)
+                           double *mind, const double *X, const double *XT, const double *sw,
+                           const double *C, int64_t n, int64_t d, int64_t k, int update)
 
 ctypedef fused floating:
     float
@@ -18,19 +18,21 @@ ctypedef fused floating:
 
 
 def step(double[:, ::1] sums, double[::1] wsum, int32_t[::1] labels, floating[::1] mind,
-         const floating[:, ::1] X, const floating[::1] sw, const floating[:, ::1] C,
-         bint update):
-    """One Lloyd step (see fastml.h); returns the inertia. sw may be empty (= ones)."""
+         const floating[:, ::1] X, const floating[:, ::1] XT, const floating[::1] sw,
+         const floating[:, ::1] C, bint update):
+    """One Lloyd step (see fastml.h); returns the inertia. sw may be empty (= ones),
+    XT may be (0, 0) (no transposed copy)."""
     cdef int64_t n = X.shape[0], d = X.shape[1], k = C.shape[0]
     cdef double inertia = 0
     cdef int st
     cdef const floating *swp = &sw[0] if sw.shape[0] > 0 else NULL
+    cdef const floating *xtp = &XT[0, 0] if XT.shape[0] > 0 else NULL
     with nogil:
         if floating is float:
             st = fm_kmeans_step_f32(&sums[0, 0], &wsum[0], &inertia, &labels[0], &mind[0],
-                                    &X[0, 0], swp, &C[0, 0], n, d, k, update)
+                                    &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update)
         else:
             st = fm_kmeans_step_f64(&sums[0, 0], &wsum[0], &inertia, &labels[0], &mind[0],
-                                    &X[0, 0], swp, &C[0, 0], n, d, k, update)
+                                    &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update)
     _check(st)
     return inertia

@@ -78,6 +78,13 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
                             n_local_trials)
 
 
+def _tolerance(X, tol):
+    """scikit-learn's tolerance: tol times the mean feature variance of X."""
+    if tol == 0:
+        return 0.0
+    return float(np.mean(np.var(X, axis=0, dtype=np.float64))) * tol
+
+
 def _relocate_empty(X, sw, sums, wsum, labels, mind):
     """Move empty clusters onto the points farthest from their centres (as
     scikit-learn): those points leave their old cluster's sums."""
@@ -98,8 +105,9 @@ def _relocate_empty(X, sw, sums, wsum, labels, mind):
 def _lloyd(X, sw, centers, max_iter, tol):
     """Lloyd iterations from `centers`; returns labels, inertia, centers, n_iter."""
     labels_old = None
+    XT = np.ascontiguousarray(X.T)   # once: the kernel loads lanes from it directly
     for it in range(max_iter):
-        labels, mind, _, sums, wsum = _kk.lloyd_step(X, centers, sw, update=True)
+        labels, mind, _, sums, wsum = _kk.lloyd_step(X, centers, sw, update=True, XT=XT)
         _relocate_empty(X, sw, sums, wsum, labels, mind)
         nz = wsum > 0
         new = centers.astype(np.float64)
@@ -112,7 +120,7 @@ def _lloyd(X, sw, centers, max_iter, tol):
         if shift <= tol:
             break
         labels_old = labels
-    labels, _, inertia, _, _ = _kk.lloyd_step(X, centers, sw, update=False)
+    labels, _, inertia, _, _ = _kk.lloyd_step(X, centers, sw, update=False, XT=XT)
     return labels, inertia, centers, it + 1
 
 
@@ -239,7 +247,7 @@ class KMeans(_BaseKMeans):
             raise ValueError(f"algorithm must be 'lloyd' or 'elkan', got {self.algorithm!r}.")
         sw = _check_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)
-        tol = float(np.mean(np.var(X, axis=0, dtype=np.float64))) * self.tol
+        tol = _tolerance(X, self.tol)
         best = None
         for _ in range(self._n_init()):
             centers = self._init_centers(X, sw, rng)
@@ -293,7 +301,7 @@ class MiniBatchKMeans(_BaseKMeans):
         sw = _check_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)
         n = X.shape[0]
-        tol = float(np.mean(np.var(X, axis=0, dtype=np.float64))) * self.tol
+        tol = _tolerance(X, self.tol)
         # choose the init among n_init candidates by inertia on a validation subsample
         init_size = min(n, self.init_size or max(3 * self.batch_size, 3 * self.n_clusters))
         val = X[rng.randint(0, n, init_size)]

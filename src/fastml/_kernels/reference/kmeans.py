@@ -7,7 +7,7 @@ the lowest centre index; sums and weights accumulate in float64.
 import numpy as np
 
 
-def lloyd_step(X, C, sample_weight=None, update=True, block=4096):
+def lloyd_step(X, C, sample_weight=None, update=True, XT=None, block=4096):
     n, d = X.shape
     k = C.shape[0]
     labels = np.empty(n, dtype=np.int32)
