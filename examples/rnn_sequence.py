@@ -3,7 +3,9 @@ frequencies generated a noisy sinusoid (random phase and amplitude)?
 
 Each sequence is T = 30 steps of one feature; the model reads it with a
 recurrent layer (compiled time loop) and classifies from the last hidden
-state. The LSTM reaches > 95% test accuracy in a few epochs.
+state. The LSTM reaches > 95% test accuracy in a few epochs; the vanilla RNN
+(--rnn) learns the task less reliably (vanishing gradients over 30 steps; its
+result depends on the initialisation seed).
 
     python examples/rnn_sequence.py [--quick]
 """
@@ -49,11 +51,11 @@ def main(quick=False, cell="lstm"):
     Xtr, ytr = make_data(n_train, seed=0)
     Xte, yte = make_data(500, seed=1)
     model = SequenceClassifier(cell)
-    opt = nn.optim.Adam(model.parameters(), lr=0.01 if cell == "lstm" else 0.002)
+    opt = nn.optim.Adam(model.parameters(), lr=0.02 if cell == "lstm" else 0.002)
     loader = nn.DataLoader((Xtr, ytr), batch_size=32, shuffle=True, seed=0)
     t0 = time.perf_counter()
     history = []
-    for epoch in range(5 if quick else 8):
+    for epoch in range(6 if quick else 8):
         total = 0.0
         for xb, yb in loader:
             opt.zero_grad()
