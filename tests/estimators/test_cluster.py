@@ -50,6 +50,12 @@ def test_lloyd_step_matches_twin(cpu_level, dtype, n, d, k, weighted, rng):
         np.testing.assert_allclose(wsum, rwsum, rtol=1e-12)
     _, _, inertia2, none_sums, _ = kk.lloyd_step(X, C, sw, update=False)
     assert none_sums is None and inertia2 == inertia
+    # the feature-major fast path gives bitwise the same result
+    t = kk.lloyd_step(X, C, sw, XT=np.ascontiguousarray(X.T))
+    np.testing.assert_array_equal(t[0], lab)
+    np.testing.assert_array_equal(t[1], mind)
+    assert t[2] == inertia
+    np.testing.assert_array_equal(t[3], sums)
 
 
 @pytest.mark.skipif(not COMPILED, reason="thread count only matters for compiled kernels")
