@@ -1,5 +1,5 @@
-/* activation_isa.h -- private: the ISA variants of the activation_simd.c range
- * kernels and a picker by the activation family's dispatch level (used by
+/* activation_isa.h -- private: the ISA variants of the activation_simd.c and
+ * loss_simd.c range kernels (one dispatch family, they share the vector math) and a picker by the activation family's dispatch level (used by
  * activation.c and loss.c). */
 #ifndef FASTML_ACTIVATION_ISA_H
 #define FASTML_ACTIVATION_ISA_H
@@ -21,7 +21,11 @@
     void fm_ce_rows_##SUF##_##ISA(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows,   \
                                   int64_t c);                                                    \
     void fm_ce_bwd_rows_##SUF##_##ISA(T *dx, const T *dloss, int64_t dstride, const T *x,        \
-                                      const T *lse, const int64_t *t, int64_t rows, int64_t c);
+                                      const T *lse, const int64_t *t, int64_t rows, int64_t c); \
+    void fm_loss_el_##SUF##_##ISA(T *out, const T *x, const T *y, int64_t n, int kind, T prm);   \
+    double fm_loss_sum_##SUF##_##ISA(const T *x, const T *y, int64_t n, int kind, T prm);        \
+    void fm_loss_grad_##SUF##_##ISA(T *dx, const T *dout, int64_t dstride, const T *x,           \
+                                    const T *y, int64_t n, int kind, T prm);
 FM_ACT_DECLARE(f32, float, baseline)
 FM_ACT_DECLARE(f64, double, baseline)
 FM_ACT_IF_X86(FM_ACT_DECLARE(f32, float, avx2) FM_ACT_DECLARE(f64, double, avx2)

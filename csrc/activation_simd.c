@@ -15,6 +15,10 @@
 #define VL FM_VL_f32
 #define EXP_DEG 7
 #define EXPM1_DEG 9
+#define LOG_DEG 4
+#define TINY_MIN 1.17549435e-38f
+#define TINY_SCALE 4294967296.0f
+#define TINY_EXP 32
 #define MANT 23
 #define EBIAS 127
 #define EXP_LO (-103.98f)
@@ -28,6 +32,10 @@
 #undef VL
 #undef EXP_DEG
 #undef EXPM1_DEG
+#undef LOG_DEG
+#undef TINY_MIN
+#undef TINY_SCALE
+#undef TINY_EXP
 #undef MANT
 #undef EBIAS
 #undef EXP_LO
@@ -41,6 +49,10 @@
 #define VL FM_VL_f64
 #define EXP_DEG 13
 #define EXPM1_DEG 15
+#define LOG_DEG 10
+#define TINY_MIN 2.2250738585072014e-308
+#define TINY_SCALE 18446744073709551616.0
+#define TINY_EXP 64
 #define MANT 52
 #define EBIAS 1023
 #define EXP_LO (-745.2)

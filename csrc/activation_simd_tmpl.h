@@ -1,65 +1,15 @@
 /* activation_simd_tmpl.h -- element-wise activations, softmax rows and
  * cross-entropy rows for one element type; included by activation_simd.c with
  *   T (float/double), SUF (f32/f64), V/VI (value / same-width int vector), VL,
- *   EXP_DEG, EXPM1_DEG (Taylor degrees), MANT (mantissa bits), EBIAS,
- *   EXP_LO/EXP_HI (arguments below give 0, above give +inf), RMAGIC (1.5 * 2^MANT).
+ *   and the math constants listed in activation_vmath_tmpl.h.
  *
- * exp: n = round(x / ln2), r = x - n ln2 (two-constant Cody-Waite split, |r| <=
- * ln2/2), Taylor polynomial of degree EXP_DEG on r (truncation < 0.1 ulp), then
- * scaled by 2^n as two factors 2^(n/2) 2^(n - n/2) so results stay right down to
- * subnormals. expm1 uses its own Taylor series for |x| < 1/2 (no cancellation).
- * NaN propagates. No -ffast-math: every operation is IEEE. Tails are run through
- * the same vector code on a zero-padded copy.
+ * The vector exp / expm1 / log are in activation_vmath_tmpl.h. Tails run
+ * through the same vector code on a zero-padded copy.
  */
 #define F(name) FM_CAT3(name, _, SUF)
 #define IF_(name) FM_ISA_FN(F(name))
 
-/* Bitwise select: m is all-ones where a is wanted. */
-static inline __attribute__((always_inline)) V F(sel)(VI m, V a, V b) {
-    return (V)(((VI)a & m) | ((VI)b & ~m));
-}
-
-static inline __attribute__((always_inline)) V F(vexp)(V x) {
-    static const T c[EXP_DEG + 1] = {
-        1, 1, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
-#if EXP_DEG > 7
-        1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600,
-        1.0 / 6227020800.0,
-#endif
-    };
-    const V lo = {0}, hi = {0};
-    V xc = F(sel)(x < lo + (T)EXP_LO, lo + (T)EXP_LO, x);
-    xc = F(sel)(xc > hi + (T)EXP_HI, hi + (T)EXP_HI, xc);
-    V t = xc * (T)1.4426950408889634 + (T)RMAGIC;
-    V fx = t - (T)RMAGIC;                         /* round to nearest */
-    V r = xc - fx * (T)6.93145751953125E-1;      /* ln2 = hi + lo, hi exact */
-    r = r - fx * (T)1.42860682030941723212E-6;
-    V p = lo + c[EXP_DEG];
-    for (int k = EXP_DEG - 1; k >= 0; k--) p = p * r + c[k];
-    VI n = __builtin_convertvector(fx, VI);
-    VI n1 = n >> 1, n2 = n - n1;
-    V s1 = (V)((n1 + EBIAS) << MANT), s2 = (V)((n2 + EBIAS) << MANT);
-    V y = p * s1 * s2;
-    y = F(sel)(x > hi + (T)EXP_HI, hi + (T)INFINITY, y);
-    return F(sel)(x != x, x, y);
-}
-
-/* expm1 for x <= 0 arguments used here (elu, tanh); exact series near 0. */
-static inline __attribute__((always_inline)) V F(vexpm1)(V x) {
-    static const T c[EXPM1_DEG + 1] = {
-        0, 1, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
-        1.0 / 362880,
-#if EXPM1_DEG > 9
-        1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0,
-        1.0 / 87178291200.0, 1.0 / 1307674368000.0,
-#endif
-    };
-    const V z = {0};
-    V p = z + c[EXPM1_DEG];
-    for (int k = EXPM1_DEG - 1; k >= 0; k--) p = p * x + c[k];
-    V e = F(vexp)(x) - (T)1;
-    return F(sel)(FM_CAT(fm_vabs_, SUF)(x) < z + (T)0.5, p, e);
-}
+#include "activation_vmath_tmpl.h"
 
 static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alpha) {
     const V z = {0};
@@ -184,15 +134,31 @@ void IF_(fm_softmax_rows)(T *y, const T *x, int64_t rows, int64_t c, int log_) {
     }
 }
 
+/* sum(a * b) (or sum(a) when b is NULL) in vector lanes, then lanes in order,
+ * then the tail: a fixed order (a scalar loop would be latency-bound: without
+ * -ffast-math the compiler may not reassociate it). */
+static inline T F(vdot)(const T *a, const T *b, int64_t c) {
+    V acc = {0};
+    int64_t i = 0;
+    if (b)
+        for (; i + VL <= c; i += VL) acc += FM_CAT(fm_vload_, SUF)(a + i) * FM_CAT(fm_vload_, SUF)(b + i);
+    else
+        for (; i + VL <= c; i += VL) acc += FM_CAT(fm_vload_, SUF)(a + i);
+    T s = 0;
+    for (int l = 0; l < VL; l++) s += acc[l];
+    for (; i < c; i++) s += b ? a[i] * b[i] : a[i];
+    return s;
+}
+
 /* softmax: dx = y * (dy - sum(dy * y)); log-softmax: dx = dy - exp(y) sum(dy). */
 void IF_(fm_softmax_bwd_rows)(T *dx, const T *dy, const T *y, int64_t rows, int64_t c,
                               int log_) {
     for (int64_t r = 0; r < rows; r++) {
         const T *g = dy + r * c, *yr = y + r * c;
         T *d = dx + r * c;
-        T s = 0;
+        T s;
         if (log_) {
-            for (int64_t i = 0; i < c; i++) s += g[i];
+            s = F(vdot)(g, NULL, c);
             int64_t i = 0;
             for (; i + VL <= c; i += VL) {
                 V ev = F(vexp)(FM_CAT(fm_vload_, SUF)(yr + i));
@@ -200,7 +166,7 @@ void IF_(fm_softmax_bwd_rows)(T *dx, const T *dy, const T *y, int64_t rows, int6
             }
             for (; i < c; i++) d[i] = g[i] - (T)exp((double)yr[i]) * s;
         } else {
-            for (int64_t i = 0; i < c; i++) s += g[i] * yr[i];
+            s = F(vdot)(g, yr, c);
             for (int64_t i = 0; i < c; i++) d[i] = yr[i] * (g[i] - s);
         }
     }

@@ -67,7 +67,7 @@ def test_target_gradient(rng, fn):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n", [1, 7, 9, 1023, 9001])
-def test_pointwise_kernels_match_twins(rng, dtype, n):
+def test_pointwise_kernels_match_twins(rng, cpu_level, dtype, n):
     tol = 3e-6 if dtype == np.float32 else 1e-12
     for kind in range(9):
         x = _inputs(rng, kind, n).astype(dtype)
@@ -149,6 +149,32 @@ def test_against_torch(rng):
     F.kl_div(x, t, "batchmean").backward()
     tf.kl_div(tx, torch.tensor(t), reduction="batchmean").backward()
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10)
+
+
+def test_edge_values_match_torch_conventions():
+    x = np.array([0.0, 1.0, 0.5, 1e-30, 1 - 1e-7], np.float32)
+    y = np.array([1.0, 0.0, 0.5, 0.0, 1.0], np.float32)
+    with np.errstate(divide="ignore"):
+        want = -(y * np.maximum(np.log(x.astype(np.float64)), -100)
+                 + (1 - y) * np.maximum(np.log1p(-x.astype(np.float64)), -100))
+    got = F.binary_cross_entropy(x, y, reduction="none").numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert got[0] == 100 and got[1] == 100
+    lg = np.array([-200.0, 200.0, 0.0, 1e-8], np.float32)
+    got = F.binary_cross_entropy_with_logits(lg, np.ones(4, np.float32), reduction="none")
+    np.testing.assert_allclose(got.numpy(), [200, 0, np.log(2), np.log(2) - 5e-9], rtol=1e-6)
+    kl = F.kl_div(np.zeros(3, np.float32), np.array([0.0, 1.0, 1e-40], np.float32),
+                  reduction="none").numpy()
+    np.testing.assert_allclose(kl, [0, 0, 1e-40 * np.log(1e-40)], rtol=1e-3, atol=0)
+
+
+def test_vector_log_accuracy(cpu_level):
+    # kl_div with x = 0 evaluates y * log(y): checks the SIMD log over many decades
+    for dtype, tol in ((np.float32, 3e-7), (np.float64, 3e-16)):
+        y = np.geomspace(1e-30, 1e30, 20011).astype(dtype)
+        got = F.kl_div(np.zeros_like(y), y, reduction="none").numpy()
+        want = y.astype(np.float64) * np.log(y.astype(np.float64))
+        np.testing.assert_allclose(got, want, rtol=tol * 4)
 
 
 def test_hinge_loss_values():
