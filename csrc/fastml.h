@@ -377,7 +377,7 @@ typedef struct {
     const int64_t *idx;   /* [n]: tree position -> training row */
     const int64_t *nodes; /* [nnodes*4]: start, end, right child (0: leaf), split dim */
     const void *splits;   /* T[nnodes*2]: left child's max, right child's min on dim */
-    const void *bounds;   /* T[2*d]: root bounding box, lo row then hi row */
+    const void *bounds;   /* T[nnodes*2*d]: box per node (lo row, hi row); root, leaves tight */
     int64_t n, d, nnodes, max_leaf;
 } fm_kdtree;
 FM_API int64_t fm_kdtree_node_count(int64_t n, int64_t leaf_size);

@@ -16,9 +16,9 @@
  * Build, O(n log n) for any input. A node with more than leaf_size points is
  * split at position cnt/2 along the dimension of widest spread of its tight
  * bounding box (first such dimension on ties). The median is found by
- * quickselect with a median-of-three pivot and three-way (<, ==, >)
- * partitioning on a gathered key array, so sorted input costs nothing extra
- * and runs of equal keys are settled in one pass. When every coordinate of a
+ * quickselect on the rows themselves (Hoare partitioning, sampled pivot; see
+ * kd_select), so sorted input costs nothing extra and runs of equal keys are
+ * split evenly. When every coordinate of a
  * node is equal (spread 0) the split still happens at cnt/2 by position: the
  * shape of the tree depends only on n and leaf_size. That makes the size of
  * every subtree known in advance (node_count()), so the right child's index
@@ -31,6 +31,11 @@
  * along s (left_hi <= right_lo, a gap when the data has one). With the root's
  * tight bounding box these give, for each child, the exact extent of its
  * points along s, bounded by the parent's interval in every other dimension.
+ * Every node also stores a box: the root's and every leaf's are tight, an
+ * inner node's is its parent's narrowed along the split dimension (enough to
+ * pick the next split without a pass over the points). The search checks a
+ * leaf's full tight box before scanning it, which prunes leaves that the
+ * split-plane bound lets through (clustered data, d >= 4).
  *
  * Search (kdtree_simd.c). A query keeps a vector off[k] = distance from q[k]
  * to the current node's interval in dimension k, and the reduced lower bound

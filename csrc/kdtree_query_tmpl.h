@@ -14,6 +14,7 @@ typedef struct {
     const T *data;
     const int64_t *idx, *nodes;
     const T *splits;
+    const T *boxes; /* [nnodes, 2, d] */
     int64_t d;
     T p, scale; /* minkowski order; prune when bound * scale > k-th distance */
 } KQ(kq_tree);
@@ -56,6 +57,18 @@ KQ_INLINE T KQ(kq_final)(T v, const int metric, T p) {
     if (metric == FM_METRIC_EUCLIDEAN) return SQRT(v);
     if (metric == FM_METRIC_MINKOWSKI) return POW(v, (T)1 / p);
     return v;
+}
+
+/* reduced distance from q to the box (lo row, hi row) */
+KQ_INLINE T KQ(kq_box_bound)(const T *lo, int64_t d, const T *q, const int metric, T p) {
+    const T *hi = lo + d;
+    T rd = 0;
+    for (int64_t k = 0; k < d; k++) {
+        const T o = q[k] < lo[k] ? lo[k] - q[k] : (q[k] > hi[k] ? q[k] - hi[k] : 0);
+        if (metric == FM_METRIC_CHEBYSHEV) rd = rd > o ? rd : o;
+        else rd += KQ(kq_term)(o, metric, p);
+    }
+    return rd;
 }
 
 /* acc[j] = reduced distance from q to the leaf's j-th point (feature-major
@@ -115,6 +128,10 @@ KQ_INLINE void KQ(kq_knn_body)(const KQ(kq_tree) *t, KQ(kq_knn) *s, int64_t node
     const int64_t right = nd[2];
     if (right == 0) {
         const int64_t st = nd[0], cnt = nd[1] - st;
+        /* the leaf's full tight box: skips leaves the split-plane bound let through */
+        if (KQ(kq_box_bound)(t->boxes + 2 * t->d * node, t->d, s->q, metric, t->p) * t->scale >
+            KQ(topk_worst)(s->D, s->k))
+            return;
         T *restrict acc = s->acc;
         KQ(kq_leaf)(acc, t->data + st * t->d, cnt, t->d, s->q, metric, t->p);
         T *restrict D = s->D;
@@ -217,6 +234,7 @@ static void KQ(kq_setup)(KQ(kq_tree) *kt, const fm_kdtree *t, double p) {
     kt->idx = t->idx;
     kt->nodes = t->nodes;
     kt->splits = (const T *)t->splits;
+    kt->boxes = (const T *)t->bounds;
     kt->d = t->d;
     kt->p = (T)p;
     kt->scale = (T)1 - (T)(4 * (t->d + 64)) * EPS;

@@ -34,7 +34,7 @@ def build_tree(X, leaf_size):
         "idx": np.empty(n, dtype=np.int64),
         "nodes": np.empty((nn, 4), dtype=np.int64),
         "splits": np.empty((nn, 2), dtype=X.dtype),
-        "bounds": np.empty((2, d), dtype=X.dtype),
+        "bounds": np.empty((2 * nn, d), dtype=X.dtype),  # tight box of every node
         "max_leaf": int(_neighbors.max_leaf(n, leaf_size)),
     }
     _neighbors.build(tree["data"], tree["idx"], tree["nodes"], tree["splits"], tree["bounds"],
