@@ -3,9 +3,9 @@
 Each layer is ONE autograd op over the whole sequence: the compiled kernel
 (fastml._kernels.recurrent) runs every time step in C -- one input-projection
 GEMM, per step a hidden GEMM plus a fused gate kernel -- and its backward is
-the compiled BPTT. The op's output packs the hidden states and the final cell
-state, (T*B + B, H) rows [h_1..h_T | c_T] (just h_1..h_T for the RNN), so a
-single graph node carries every output; h_n is the view of the last step.
+the compiled BPTT. The hidden states h_1..h_T are that op's output; the final
+states h_n / c_n are light nodes on top of it that hand their gradients to the
+kernel's backward (see _final_state) instead of scattering them.
 """
 import math
 
@@ -28,6 +28,20 @@ def _needs(t):
     return isinstance(t, Tensor) and t.requires_grad
 
 
+def _final_state(data, ys, box, key):
+    """A graph node for a final state (h_n or c_n): a view of kernel output whose
+    backward only hands its gradient to the sequence op (through `box`) instead
+    of scattering it into a full (T, B, H) array; the sequence op's backward
+    passes it to the kernel (dhn / dcn). Its gradient to `ys` is a zero view."""
+    zero = np.zeros((), data.dtype)
+
+    def backward(g):
+        box[key] = box[key] + g if key in box else g
+        return (np.broadcast_to(zero, ys.shape),)
+
+    return make_op(data, (ys,), backward)
+
+
 def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
     """One LSTM layer over x (T, B, I) Tensor -> (y (T, B, H), h_n (B, H), c_n (B, H))."""
     T, B, I = x.shape
@@ -37,21 +51,22 @@ def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
     wi, wh = _c(w_ih.data), _c(w_hh.data)
     bias = None if b_ih is None else _c(b_ih.data + b_hh.data)
     y, c_all, gates = _k.lstm_forward(xd, h0d, c0d, wi, wh, bias, T, B)
-    packed = np.concatenate([y, c_all[(T - 1) * B:]], axis=0)
+    box = {}
 
     def backward(g):
-        g = _c(g)
-        dy, dcn = g[:T * B], g[T * B:]
+        dhn, dcn = box.pop("h", None), box.pop("c", None)
         dx, dh0, dc0, dwi, dwh, db = _k.lstm_backward(
-            dy, None, dcn, xd, h0d, c0d, wi, wh, y, c_all, gates, T, B,
+            _c(g.reshape(T * B, H)), None if dhn is None else _c(dhn),
+            None if dcn is None else _c(dcn), xd, h0d, c0d, wi, wh, y, c_all, gates, T, B,
             need_dx=_needs(x))
         grads = (None if dx is None else dx.reshape(T, B, I), dh0, dc0, dwi, dwh)
         return grads if b_ih is None else grads + (db, db.copy())
 
     parents = (x, h0, c0, w_ih, w_hh) + (() if b_ih is None else (b_ih, b_hh))
-    out = make_op(packed, parents, backward)
-    ys = out[:T * B].reshape(T, B, H)
-    return ys, ys[T - 1], out[T * B:]
+    ys = make_op(y.reshape(T, B, H), parents, backward)
+    h_n = _final_state(y[(T - 1) * B:], ys, box, "h")
+    c_n = _final_state(c_all[(T - 1) * B:], ys, box, "c")
+    return ys, h_n, c_n
 
 
 def rnn_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
@@ -62,16 +77,19 @@ def rnn_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
     h0d, wi, wh = _c(h0.data), _c(w_ih.data), _c(w_hh.data)
     bias = None if b_ih is None else _c(b_ih.data + b_hh.data)
     y = _k.rnn_forward(xd, h0d, wi, wh, bias, T, B, relu)
+    box = {}
 
     def backward(g):
-        dx, dh0, dwi, dwh, db = _k.rnn_backward(_c(g.reshape(T * B, H)), None, xd, h0d, wi, wh,
-                                                y, T, B, relu, need_dx=_needs(x))
+        dhn = box.pop("h", None)
+        dx, dh0, dwi, dwh, db = _k.rnn_backward(
+            _c(g.reshape(T * B, H)), None if dhn is None else _c(dhn), xd, h0d, wi, wh, y, T,
+            B, relu, need_dx=_needs(x))
         grads = (None if dx is None else dx.reshape(T, B, I), dh0, dwi, dwh)
         return grads if b_ih is None else grads + (db, db.copy())
 
     parents = (x, h0, w_ih, w_hh) + (() if b_ih is None else (b_ih, b_hh))
     ys = make_op(y.reshape(T, B, H), parents, backward)
-    return ys, ys[T - 1]
+    return ys, _final_state(y[(T - 1) * B:], ys, box, "h")
 
 
 class _RNNBase(Module):
