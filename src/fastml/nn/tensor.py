@@ -17,59 +17,16 @@ grad. Scalars mixed into arithmetic take the tensor's dtype.
 """
 import numpy as np
 
+from . import _grad_mode
+from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from ._shapes import expand_reduced as _expand_reduced
+from ._shapes import is_basic_index as _is_basic_index
+from ._shapes import matmul_backward as _matmul_backward
+from ._shapes import norm_axes as _norm_axes
+from ._shapes import unbroadcast as _unbroadcast
+
 __all__ = ["Tensor", "Parameter", "make_op", "no_grad", "enable_grad", "is_grad_enabled",
            "set_grad_enabled", "concat", "cat", "stack", "as_tensor"]
-
-_grad_enabled = True
-
-
-def is_grad_enabled():
-    """True unless inside ``no_grad()`` (process-wide switch, not per thread)."""
-    return _grad_enabled
-
-
-class set_grad_enabled:
-    """Context manager / decorator setting whether ops record the graph."""
-
-    def __init__(self, mode=True):
-        self.mode = bool(mode)
-        self.prev = None
-
-    def __enter__(self):
-        global _grad_enabled
-        self.prev = _grad_enabled
-        _grad_enabled = self.mode
-        return self
-
-    def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self.prev
-        return False
-
-    def __call__(self, fn):
-        import functools
-
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-class no_grad(set_grad_enabled):
-    """``with no_grad(): ...`` -- ops build no graph (inference, optimizer steps)."""
-
-    def __init__(self):
-        super().__init__(False)
-
-
-class enable_grad(set_grad_enabled):
-    def __init__(self):
-        super().__init__(True)
-
 
 def _to_array(data, dtype=None):
     if isinstance(data, Tensor):
@@ -577,7 +534,7 @@ def make_op(out_data, parents, backward):
     t.data = out_data
     t.grad = None
     t._retain = False
-    if _grad_enabled:
+    if _grad_mode._enabled:
         for p in parents:
             if isinstance(p, Tensor) and p.requires_grad:
                 t.requires_grad = True
@@ -606,58 +563,6 @@ def _coerce(x, like):
 
 def _raw(x):
     return x.data if isinstance(x, Tensor) else x
-
-
-def _unbroadcast(g, shape):
-    """Sum g over the axes that broadcasting added or stretched to reach shape."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    if lead > 0:
-        g = g.sum(axis=tuple(range(lead)))
-    axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
-
-
-def _norm_axes(axis, ndim):
-    if isinstance(axis, (tuple, list)):
-        return tuple(a % ndim for a in axis)
-    return (axis % ndim,)
-
-
-def _expand_reduced(g, shape, axis, keepdims):
-    """Broadcast the gradient of a reduction back to the input shape."""
-    g = np.asarray(g)
-    if axis is not None and not keepdims and len(shape):
-        g = np.expand_dims(g, _norm_axes(axis, len(shape)))
-    return np.broadcast_to(g, shape)
-
-
-def _is_basic_index(idx):
-    items = idx if isinstance(idx, tuple) else (idx,)
-    for i in items:
-        if not (i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))) \
-                or isinstance(i, bool):
-            return False
-    return True
-
-
-def _matmul_backward(a, b, g):
-    """Gradients of np.matmul(a, b), with NumPy's 1-D promotion and batch broadcast."""
-    if a.ndim == 1 and b.ndim == 1:
-        return g * b, g * a
-    a2 = a[None, :] if a.ndim == 1 else a
-    b2 = b[:, None] if b.ndim == 1 else b
-    g2 = g
-    if a.ndim == 1:
-        g2 = np.expand_dims(g2, -2)
-    if b.ndim == 1:
-        g2 = np.expand_dims(g2, -1)
-    ga = _unbroadcast(np.matmul(g2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
-    gb = _unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), g2), b2.shape).reshape(b.shape)
-    return ga, gb
 
 
 def concat(tensors, axis=0):
