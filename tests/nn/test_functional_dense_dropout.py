@@ -144,3 +144,31 @@ def test_manual_seed_validation():
         nn.manual_seed(-1)
     with pytest.raises(ValueError):
         nn.manual_seed(1.5)
+
+
+def test_results_independent_of_thread_count(rng):
+    import fastml
+    from fastml._kernels import activation as KA
+    from fastml._kernels import loss as KL
+    x = rng.standard_normal(300_001).astype(np.float32)
+    y = rng.standard_normal(300_001).astype(np.float32)
+    xs = rng.standard_normal((8, 2048)).astype(np.float32)
+    w = rng.standard_normal((2048, 2048)).astype(np.float32)
+    g = rng.standard_normal((8, 2048)).astype(np.float32)
+    logits = rng.standard_normal((3000, 100)).astype(np.float32)
+    t = rng.integers(0, 100, 3000)
+
+    def run():
+        return [KDr.dropout(x, 0.3, 99), KA.forward(KA.TANH, x), KA.softmax(logits),
+                np.float64(KL.pointwise_sum(KL.BCE_LOGITS, x, y)), KL.cross_entropy(logits, t)[0],
+                KD.linear_forward(xs, w, None), *KD.linear_backward(g, xs, w)[:2]]
+    prev = fastml.get_num_threads()
+    try:
+        fastml.set_num_threads(1)
+        one = run()
+        fastml.set_num_threads(2)
+        two = run()
+    finally:
+        fastml.set_num_threads(prev)
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a, b)
