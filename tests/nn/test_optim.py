@@ -219,3 +219,56 @@ def test_clip_grad_norm_and_l1_penalty():
     assert pen.item() == pytest.approx(3.0)
     pen.backward()
     np.testing.assert_allclose(w.grad, [0.5, -0.5, 0.5])
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("name,kw", [
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.5, dampening=0.2)),
+    ("SGD", dict(lr=0.1, maximize=True, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1)),
+])
+def test_fused_update_matches_numpy_path(dt, name, kw, rng):
+    """Contiguous parameters take the compiled fused update, non-contiguous
+    gradients the NumPy path: same trajectory."""
+    gf = _grad_fn(rng)
+    x0 = rng.standard_normal((2, 3)).astype(dt)
+    a, b = nn.Parameter(x0.copy()), nn.Parameter(x0.copy())
+    oa, ob = getattr(optim, name)([a], **kw), getattr(optim, name)([b], **kw)
+    for _ in range(6):
+        g = gf(a.data.astype(np.float64)).astype(dt)
+        a.grad = g.copy()
+        b.grad = np.asfortranarray(g)  # not C-contiguous: NumPy fallback
+        oa.step()
+        ob.step()
+        tol = 1e-5 if dt == np.float32 else 1e-13
+        np.testing.assert_allclose(a.data, b.data, rtol=tol, atol=tol)
+        b.data[...] = a.data  # keep the two paths on one trajectory
+    assert a.data.dtype == dt
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_fused_kernels_match_twin(dt, rng):
+    from fastml._kernels import optim as K
+    from fastml._kernels.reference import optim as R
+
+    n = 1037
+    arrs = [rng.standard_normal(n).astype(dt) for _ in range(5)]
+    arrs[2] = np.abs(arrs[2])
+    arrs[3] = np.abs(arrs[3])
+    g = rng.standard_normal(n).astype(dt)
+    for decoupled in (False, True):
+        a = [x.copy() for x in arrs[:4]]
+        b = [x.copy() for x in arrs[:4]]
+        K.adam(*a, g, 0.01, 0.9, 0.99, 1e-8, 0.1, decoupled, 0.05, 1.3)
+        R.adam(*b, g, 0.01, 0.9, 0.99, 1e-8, 0.1, decoupled, 0.05, 1.3)
+        for x, y in zip(a, b):
+            np.testing.assert_allclose(x, y, rtol=1e-6 if dt == np.float32 else 1e-14)
+    for first in (True, False):
+        a = [x.copy() for x in arrs[:2]]
+        b = [x.copy() for x in arrs[:2]]
+        K.sgd(*a, g, 0.1, 0.9, 0.1, 0.01, True, first)
+        R.sgd(*b, g, 0.1, 0.9, 0.1, 0.01, True, first)
+        for x, y in zip(a, b):
+            np.testing.assert_allclose(x, y, rtol=1e-6 if dt == np.float32 else 1e-14)

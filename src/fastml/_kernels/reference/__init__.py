@@ -5,7 +5,7 @@ from . import distance
 from . import kmeans, tree  # estimators-trees
 from . import linear  # estimators-linear
 from . import activation, dense, dropout, loss  # nn-core
-from . import recurrent  # nn-training
+from . import optim, recurrent  # nn-training
 from . import batchnorm, conv, pooling  # nn-kernels
 from . import neighbors  # neighbors
 

@@ -10,6 +10,21 @@ import numpy as np
 
 from .optimizer import Optimizer, required
 
+_FUSED = []
+
+
+def _fused():
+    """fastml._kernels.optim (fused C updates), imported on first use."""
+    if not _FUSED:
+        from ..._kernels import optim
+
+        _FUSED.append(optim)
+    return _FUSED[0]
+
+
+def _fusable(p, g):
+    return p.data.flags.c_contiguous and g.flags.c_contiguous and g.dtype == p.data.dtype
+
 __all__ = ["SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW"]
 
 
@@ -40,7 +55,19 @@ class SGD(Optimizer):
         lr, mu, damp = group["lr"], group["momentum"], group["dampening"]
         wd, nesterov = group["weight_decay"], group["nesterov"]
         for p, g, st in self._params_with_grad(group):
-            g = _maybe_maximize(_apply_weight_decay(g, p, wd), group["maximize"])
+            if group["maximize"]:
+                g = -g
+            if _fusable(p, g):  # one compiled pass (same arithmetic as below)
+                buf = None
+                first = False
+                if mu != 0:
+                    buf = st.get("momentum_buffer")
+                    first = buf is None
+                    if first:
+                        buf = st["momentum_buffer"] = np.empty_like(p.data)
+                _fused().sgd(p.data, buf, g, lr, mu, damp, wd, nesterov, first)
+                continue
+            g = _apply_weight_decay(g, p, wd)
             if mu != 0:
                 buf = st.get("momentum_buffer")
                 if buf is None:
@@ -179,11 +206,6 @@ class Adam(Optimizer):
         lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         for p, g, st in self._params_with_grad(group):
             g = _maybe_maximize(g, group["maximize"])
-            if self._decoupled:
-                if wd != 0:
-                    p.data *= 1 - lr * wd
-            else:
-                g = _apply_weight_decay(g, p, wd)
             if "exp_avg" not in st:
                 st["step"] = 0
                 st["exp_avg"] = np.zeros_like(p.data)
@@ -193,6 +215,17 @@ class Adam(Optimizer):
             st["step"] += 1
             t = st["step"]
             m, v = st["exp_avg"], st["exp_avg_sq"]
+            bc1 = 1 - b1 ** t
+            bc2_sqrt = math.sqrt(1 - b2 ** t)
+            if _fusable(p, g):  # one compiled pass (same arithmetic as below)
+                _fused().adam(p.data, m, v, st.get("max_exp_avg_sq"), g, lr, b1, b2, eps, wd,
+                              self._decoupled, lr / bc1, 1 / bc2_sqrt)
+                continue
+            if self._decoupled:
+                if wd != 0:
+                    p.data *= 1 - lr * wd
+            else:
+                g = _apply_weight_decay(g, p, wd)
             dt = p.data.dtype.type
             # in place with one scratch array: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2
             tmp = np.multiply(g, dt(1 - b1))
@@ -205,8 +238,6 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 np.maximum(st["max_exp_avg_sq"], v, out=st["max_exp_avg_sq"])
                 v = st["max_exp_avg_sq"]
-            bc1 = 1 - b1 ** t
-            bc2_sqrt = math.sqrt(1 - b2 ** t)
             np.sqrt(v, out=tmp)
             tmp *= dt(1 / bc2_sqrt)
             tmp += dt(eps)

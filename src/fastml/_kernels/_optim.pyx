@@ -1,0 +1,54 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Boundary for csrc/optim.c: fused in-place optimizer updates on flat arrays."""
+from libc.stdint cimport int64_t
+
+include "_common.pxi"
+
+cdef extern from "fastml.h" nogil:
+    int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
+                    double lr, double beta1, double beta2, double eps, double wd, int decoupled,
+                    double step_size, double inv_bc2_sqrt)
+    int fm_adam_f64(double *p, double *m, double *v, double *vmax, const double *g, int64_t n,
+                    double lr, double beta1, double beta2, double eps, double wd, int decoupled,
+                    double step_size, double inv_bc2_sqrt)
+    int fm_sgd_f32(float *p, float *buf, const float *g, int64_t n, double lr, double momentum,
+                   double dampening, double wd, int nesterov, int first)
+    int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
+                   double momentum, double dampening, double wd, int nesterov, int first)
+
+ctypedef fused floating:
+    float
+    double
+
+
+def adam(floating[::1] p, floating[::1] m, floating[::1] v, floating[::1] vmax,
+         const floating[::1] g, double lr, double beta1, double beta2, double eps, double wd,
+         bint decoupled, double step_size, double inv_bc2_sqrt):
+    cdef floating *pv = NULL
+    if vmax is not None:
+        pv = &vmax[0]
+    cdef int64_t n = p.shape[0]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_adam_f32(&p[0], &m[0], &v[0], pv, &g[0], n, lr, beta1, beta2, eps, wd,
+                             decoupled, step_size, inv_bc2_sqrt)
+        else:
+            st = fm_adam_f64(&p[0], &m[0], &v[0], pv, &g[0], n, lr, beta1, beta2, eps, wd,
+                             decoupled, step_size, inv_bc2_sqrt)
+    _check(st)
+
+
+def sgd(floating[::1] p, floating[::1] buf, const floating[::1] g, double lr, double momentum,
+        double dampening, double wd, bint nesterov, bint first):
+    cdef floating *pb = NULL
+    if buf is not None:
+        pb = &buf[0]
+    cdef int64_t n = p.shape[0]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_sgd_f32(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first)
+        else:
+            st = fm_sgd_f64(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first)
+    _check(st)
