@@ -35,6 +35,7 @@ static const struct {
     {"dropout", FM_LEVEL_AVX512},
     {"dense", FM_LEVEL_AVX512},
     {"neighbors", FM_LEVEL_AVX512},
+    {"linear", FM_LEVEL_AVX512},
 };
 
 static int fm_level_hw = -1;

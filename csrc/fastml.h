@@ -48,6 +48,7 @@ enum fm_family {
     FM_FAM_DROPOUT,
     FM_FAM_DENSE, /* small-batch fully connected kernels */
     FM_FAM_NEIGHBORS,
+    FM_FAM_LINEAR, /* elastic-net coordinate descent */
     FM_FAM_COUNT
 };
 
@@ -413,6 +414,15 @@ FM_API int fm_knn_brute_f32(float *dist, int64_t *ind, const float *Q, int64_t n
 FM_API int fm_knn_brute_f64(double *dist, int64_t *ind, const double *Q, int64_t nq,
                             const double *X, int64_t n, int64_t d, int64_t k, int metric,
                             double p);
+
+/* ---- linear models (linear.c, linear_simd.c) ------------------------------ */
+/* Elastic-net coordinate descent on centred data, one target: minimises
+ * 0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 with XT = X^T (p, n)
+ * row-major; w (p,) is the start and the result. Stops on the duality gap
+ * (<= tol ||y||^2) like the NumPy twin; writes the sweeps run and the gap. */
+FM_API int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
+                          const double *y, double l1, double l2, double tol, int64_t max_iter,
+                          int positive, int64_t n, int64_t p);
 
 /* ---- fused optimizer updates (optim.c), in place on flat parameter arrays -- */
 /* Adam/AdamW (decoupled != 0: p *= 1 - lr wd first; else g += wd p), torch.optim's

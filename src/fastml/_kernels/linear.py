@@ -1,13 +1,17 @@
 """Linear-model kernels behind one facade: elastic-net coordinate descent and
 per-sample SGD epochs.
 
-Compiled backend: Numba (fastml._kernels.jit_linear, imported and compiled on
-first use); FASTML_BACKEND=reference: the NumPy twin
+Compiled backend: coordinate descent in C (csrc/linear.c, SIMD dispatch,
+family "linear"), SGD epochs in Numba (fastml._kernels.jit_linear, imported
+and compiled on first use); FASTML_BACKEND=reference: the NumPy twin
 (fastml._kernels.reference.linear). Contracts are the twin's; the caller
 passes float64 C-contiguous arrays, int64 `order`, and trusts nothing else.
 """
 from ._backend import COMPILED
 from .reference import linear as _reference
+
+if COMPILED:
+    from . import _linear
 
 LOSSES = _reference.LOSSES
 PENALTIES = _reference.PENALTIES
@@ -23,8 +27,9 @@ def _impl():
 
 def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive=False):
     """Coordinate descent in place on w; returns (n_iter, duality gap)."""
-    n_iter, gap = _impl().enet_cd(w, XT, y, float(l1), float(l2), int(max_iter), float(tol),
-                                  bool(positive))
+    impl = _linear if COMPILED else _reference
+    n_iter, gap = impl.enet_cd(w, XT, y, float(l1), float(l2), int(max_iter), float(tol),
+                               bool(positive))
     return int(n_iter), float(gap)
 
 
