@@ -25,7 +25,8 @@ def _blobs(n=600, d=5, k=4, seed=0, dtype=np.float64):
 # ---- kernel vs twin ---------------------------------------------------------
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n,d,k", [(1, 1, 1), (9, 3, 2), (257, 7, 8), (300, 17, 9),
-                                   (1030, 16, 16), (515, 2, 33)])
+                                   (1030, 16, 16), (515, 2, 33), (2100, 48, 5),
+                                   (700, 130, 20)])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_lloyd_step_matches_twin(cpu_level, dtype, n, d, k, weighted, rng):
     X = rng.standard_normal((n, d)).astype(dtype)

@@ -6,11 +6,13 @@ sample_weight is None or a (n,) array of X's dtype.
 """
 import numpy as np
 
-from ._backend import COMPILED
+from ._backend import COMPILED, ensure_blas
 from .reference import kmeans as _reference
 
 if COMPILED:
     from . import _kmeans
+
+GEMM_MIN_D = 48   # KM_GEMM_MIN_D in csrc/kmeans.c
 
 
 def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
@@ -27,6 +29,8 @@ def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
         return _reference.lloyd_step(X, C, sample_weight, update)
     n, d = X.shape
     k = C.shape[0]
+    if d >= GEMM_MIN_D:
+        ensure_blas()       # kmeans.c takes dot products from BLAS from this d on
     labels = np.empty(n, dtype=np.int32)
     mind = np.empty(n, dtype=X.dtype)
     sums = np.empty((k, d) if update else (1, 1), dtype=np.float64)

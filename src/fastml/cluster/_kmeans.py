@@ -105,7 +105,8 @@ def _relocate_empty(X, sw, sums, wsum, labels, mind):
 def _lloyd(X, sw, centers, max_iter, tol):
     """Lloyd iterations from `centers`; returns labels, inertia, centers, n_iter."""
     labels_old = None
-    XT = np.ascontiguousarray(X.T)   # once: the kernel loads lanes from it directly
+    # feature-major copy, once: the direct SIMD search loads lanes from it
+    XT = np.ascontiguousarray(X.T) if X.shape[1] < _kk.GEMM_MIN_D else None
     for it in range(max_iter):
         labels, mind, _, sums, wsum = _kk.lloyd_step(X, centers, sw, update=True, XT=XT)
         _relocate_empty(X, sw, sums, wsum, labels, mind)
