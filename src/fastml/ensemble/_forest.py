@@ -53,6 +53,8 @@ class BaseForest(BaseEstimator):
         ne = self.n_estimators
         if not isinstance(ne, numbers.Integral) or isinstance(ne, bool) or ne < 1:
             raise ValueError(f"n_estimators must be an int >= 1, got {ne!r}.")
+        if self.warm_start:
+            raise ValueError("warm_start=True is not supported by fastml's forests.")
         if not self.bootstrap and self.oob_score:
             raise ValueError("Out of bag estimation only available if bootstrap=True")
         if not self.bootstrap and self.max_samples is not None:

@@ -1,5 +1,9 @@
 """Gradient boosting with fastml regression trees (Friedman 2001).
 
+Trees split on squared error (criterion "friedman_mse" is accepted and
+treated as "squared_error"); init, early stopping (n_iter_no_change),
+warm_start, max_leaf_nodes and ccp_alpha are not implemented and raise.
+
 Regressor: squared-error loss, each tree fits the residuals y - F.
 Classifier: log loss; binary (one tree per round on y - sigmoid(F)) or
 multinomial (K trees per round on y_k - softmax_k(F)); leaf values are then
@@ -37,6 +41,18 @@ class BaseGB(BaseEstimator):
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate!r}.")
         if not isinstance(self.subsample, numbers.Real) or not 0 < self.subsample <= 1:
             raise ValueError(f"subsample must be in (0, 1], got {self.subsample!r}.")
+        if self.criterion not in ("friedman_mse", "squared_error"):
+            raise ValueError(f"criterion must be 'friedman_mse' or 'squared_error', got "
+                             f"{self.criterion!r}.")
+        unsupported = {"init": (self.init, None), "n_iter_no_change": (self.n_iter_no_change,
+                                                                       None),
+                       "warm_start": (self.warm_start, False),
+                       "max_leaf_nodes": (self.max_leaf_nodes, None),
+                       "ccp_alpha": (self.ccp_alpha, 0.0)}
+        for name, (value, default) in unsupported.items():
+            if value is not default and value != default:
+                raise ValueError(f"{name}={value!r} is not supported by fastml's gradient "
+                                 f"boosting (only {default!r}).")
 
     def _new_tree(self):
         return DecisionTreeRegressor(
