@@ -103,7 +103,7 @@ def test_pipeline_with_grid_search():
     pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
     assert pipe.get_params()["clf__C"] == 1.0
     grid = {"clf__C": [0.01, 1.0]}
-    ours = GridSearchCV(pipe, grid, cv=3).fit(X, y)
+    ours = GridSearchCV(pipe, grid, cv=3, n_jobs=2).fit(X, y)
     theirs = SkGrid(pipe, grid, cv=3).fit(X, y)
     assert ours.best_params_ == theirs.best_params_
     np.testing.assert_allclose(ours.cv_results_["mean_test_score"],

@@ -230,15 +230,14 @@ class Ridge(RegressorMixin, LinearModel):
         else:
             for a in np.unique(alphas):
                 cols = np.flatnonzero(alphas == a)
-                if n >= p:
-                    A = Xc.T @ Xc
-                    A.flat[:: p + 1] += a
-                    W[:, cols] = scipy.linalg.solve(A, Xc.T @ Yc[:, cols], assume_a="pos",
-                                                    check_finite=False)
-                else:
-                    K = Xc @ Xc.T
-                    K.flat[:: n + 1] += a
-                    W[:, cols] = Xc.T @ scipy.linalg.solve(K, Yc[:, cols], assume_a="pos",
-                                                           check_finite=False)
+                primal = n >= p
+                A = Xc.T @ Xc if primal else Xc @ Xc.T
+                A.flat[:: A.shape[0] + 1] += a
+                rhs = Xc.T @ Yc[:, cols] if primal else Yc[:, cols]
+                try:
+                    sol = scipy.linalg.solve(A, rhs, assume_a="pos", check_finite=False)
+                except np.linalg.LinAlgError:  # numerically singular: least squares
+                    sol = scipy.linalg.lstsq(A, rhs, check_finite=False)[0]
+                W[:, cols] = sol if primal else Xc.T @ sol
         self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
         return self
