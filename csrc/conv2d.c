@@ -12,10 +12,11 @@
 #define FM_CAT(a, b) FM_CAT_(a, b)
 
 /* Blocking (see plan_blocks). Measured on the benchmark shapes: one image per
- * GEMM beats batching several once P >= ~256 (the panel stays in cache), and
- * bands of ~1 MB panels are as fast as whole images while bounding memory. */
+ * GEMM beats batching several once P >= ~256 (the panel stays in cache); bands
+ * of 1 MB panels were no faster than whole images, and every extra GEMM call
+ * costs a BLAS thread-pool wake-up, so bands only bound the panel memory. */
 #define CONV_COLS_TARGET 256
-#define CONV_BAND_BYTES ((int64_t)1 << 20)
+#define CONV_BAND_BYTES ((int64_t)8 << 20)
 
 /* Output columns [lo, hi) whose input column ow*stride + off lies in [0, W). */
 static inline void valid_range(int64_t *lo, int64_t *hi, int64_t off, int64_t stride, int64_t W,

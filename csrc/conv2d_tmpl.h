@@ -11,9 +11,12 @@
  *   dw_g += dy_g (Kg, nb*Pb) @ col^T   blocks accumulate in a fixed order
  *   dcol = w_g^T (CRS, Kg) @ dy_g      -> col2im, one (image, channel) plane
  *                                      per task, so no atomics
- * GEMMs run on the BLAS thread pool from serial code; the panel copies run in
- * our OpenMP regions. Results do not depend on the thread count: every output
- * element is written by one task, and the blocking depends only on the geometry.
+ * The GEMMs run on the BLAS thread pool; everything else here is serial on
+ * purpose: OpenMP workers keep spinning for a while after a region and took the
+ * second core from the BLAS pool that runs right after (measured: 2-3x slower
+ * per block with threaded panel copies), and the copies are ~15% of the work.
+ * Results do not depend on the thread count: the blocking depends only on
+ * the geometry and the BLAS splits no inner dimension.
  */
 #define FN(name) FM_CAT(name, SUF)
 #define GEMM FM_CAT(fm_gemm_, SUF)
@@ -25,7 +28,6 @@ static void FN(im2col_)(T *restrict col, const T *restrict x, const fm_conv2d_ge
     const int64_t Cg = g->C / g->groups, R = g->R, S = g->S, H = g->H, W = g->W;
     const int64_t OW = g->OW, CRS = Cg * R * S, nb = b->nb, oh0 = b->oh0, oh1 = b->oh1;
     const int64_t Pb = (oh1 - oh0) * OW, sh = g->stride_h, sw = g->stride_w;
-    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(fm_threads_for((double)CRS * nb * Pb))")
     for (int64_t j = 0; j < nb; j++) {
         for (int64_t q = 0; q < CRS; q++) {
             const int64_t c = q / (R * S), r = (q / S) % R, s = q % S;
@@ -60,7 +62,6 @@ static void FN(col2im_)(T *restrict dx, const T *restrict dcol, const fm_conv2d_
     const int64_t Cg = g->C / g->groups, R = g->R, S = g->S, H = g->H, W = g->W;
     const int64_t OW = g->OW, CRS = Cg * R * S, nb = b->nb, oh0 = b->oh0, oh1 = b->oh1;
     const int64_t Pb = (oh1 - oh0) * OW, sh = g->stride_h, sw = g->stride_w;
-    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(fm_threads_for((double)CRS * nb * Pb))")
     for (int64_t j = 0; j < nb; j++) {
         for (int64_t c = 0; c < Cg; c++) {
             T *xp = dx + ((b->n0 + j) * g->C + c0 + c) * H * W;
@@ -116,7 +117,6 @@ FM_API int FN(fm_conv2d_forward_)(T *y, const T *x, const T *w, const T *bias,
                           (T)0, tmp, m * Pb);
             }
             if (st != FM_OK || (m == 1 && !bias)) continue;
-            _Pragma("omp parallel for collapse(2) schedule(static) num_threads(fm_threads_for((double)Kg * m * Pb))")
             for (int64_t j = 0; j < m; j++) {
                 for (int64_t k = 0; k < Kg; k++) {
                     T *o = yg + j * K * P + k * P;
@@ -137,7 +137,6 @@ FM_API int FN(fm_conv2d_backward_)(T *dx, T *dw, T *db, const T *dy, const T *x,
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, N = g->N;
     if (db) { /* db[k] = sum over images and pixels, float64 across images */
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for((double)N * K * P))")
         for (int64_t k = 0; k < K; k++) {
             double acc = 0;
             for (int64_t n = 0; n < N; n++) {
@@ -170,7 +169,6 @@ FM_API int FN(fm_conv2d_backward_)(T *dx, T *dw, T *db, const T *dy, const T *x,
             const T *dym = dyg;
             int64_t ld = P;
             if (m > 1) {
-                _Pragma("omp parallel for collapse(2) schedule(static) num_threads(fm_threads_for((double)Kg * m * P))")
                 for (int64_t k = 0; k < Kg; k++)
                     for (int64_t j = 0; j < m; j++)
                         memcpy(dyt + k * m * P + j * P, dyg + j * K * P + k * P,
