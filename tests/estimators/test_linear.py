@@ -310,3 +310,19 @@ def test_bad_input():
             est.fit(X, np.zeros(len(y)))
     with pytest.raises(ValueError, match="continuous"):
         LogisticRegression().fit(X, X[:, 0])
+
+
+def test_linear_demo_runs():
+    from fastml.demos import linear as demo
+
+    lines = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # the demo's settings converge
+        demo.run(lines.append)
+    text = "\n".join(lines)
+    assert "iteration 0: 118.34" in text and "cost J" in text
+    import re
+
+    accs = [float(m) for m in re.findall(r"^  (?:lbfgs|newton|cg|gd|sgd)\s+([0-9.]+)", text,
+                                         flags=re.M)]
+    assert len(accs) == 5 and min(accs) > 0.95
