@@ -147,3 +147,12 @@ def test_bad_input(kwargs, match):
     x, w, b = args.pop("x"), args.pop("w"), args.pop("b")
     with pytest.raises(ValueError, match=match):
         F.conv2d(x, w, b, **args)
+
+
+def test_non_contiguous_inputs(rng):
+    x = rng.standard_normal((2, 3, 9, 16))[:, :, :, ::2]
+    w = rng.standard_normal((2, 3, 4, 3)).transpose(0, 1, 3, 2)  # (2, 3, 3, 4) strided view
+    y = F.conv2d(x, w, padding=(1, 2))
+    yr = ref.conv2d_forward(np.ascontiguousarray(x), np.ascontiguousarray(w), None, (1, 1),
+                            (1, 2), (1, 1), 1)
+    np.testing.assert_allclose(y.data, yr, rtol=1e-12, atol=1e-12)

@@ -174,3 +174,10 @@ def test_thread_count_independent(rng):
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call(np.zeros((2, 3, 5, 6)))
+
+
+def test_non_contiguous_input(rng):
+    x = rng.standard_normal((2, 3, 10, 40))[:, :, ::-1, ::2]
+    xc = np.ascontiguousarray(x)
+    np.testing.assert_array_equal(F.max_pool2d(x, 3, 2, 1).data, F.max_pool2d(xc, 3, 2, 1).data)
+    np.testing.assert_array_equal(F.avg_pool2d(x, 2).data, F.avg_pool2d(xc, 2).data)
