@@ -123,7 +123,10 @@ class _BaseMLP(BaseEstimator):
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
             factor = 2.0 if self.activation == "logistic" else 6.0
             bound = np.sqrt(factor / (fan_in + fan_out))
-            w = rng.uniform(-bound, bound, (fan_out, fan_in)).astype(dtype)
+            # drawn (fan_in, fan_out) like scikit-learn's coefs_, so the same
+            # random_state starts both libraries from the same weights
+            w = np.ascontiguousarray(rng.uniform(-bound, bound, (fan_in, fan_out)).T,
+                                     dtype=dtype)
             b = rng.uniform(-bound, bound, fan_out).astype(dtype)
             layers.append((nn.Parameter(w), nn.Parameter(b)))
         return layers

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .optimizer import Optimizer, required
+from .optimizer import Optimizer
 
 _FUSED = []
 
