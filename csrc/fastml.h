@@ -259,6 +259,18 @@ FM_API int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32
 FM_API int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
                               double *mind, const double *X, const double *XT, const double *sw,
                               const double *C, int64_t n, int64_t d, int64_t k, int update);
+/* Lloyd iterations from the initial `centers` (k x d, updated in place) until
+ * the labels stop changing, the squared centre shift is <= tol, or max_iter
+ * (>= 1) steps; then a final assignment to the final centres. Empty clusters
+ * are re-seeded with the points farthest from their centres (as
+ * scikit-learn). Out: labels[n], mind[n], *inertia, *n_iter. XT, sw as above. */
+FM_API int fm_kmeans_lloyd_f32(float *centers, int32_t *labels, float *mind, double *inertia,
+                               int64_t *n_iter, const float *X, const float *XT, const float *sw,
+                               int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol);
+FM_API int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, double *inertia,
+                               int64_t *n_iter, const double *X, const double *XT,
+                               const double *sw, int64_t n, int64_t d, int64_t k,
+                               int64_t max_iter, double tol);
 
 /* ---- decision trees (tree.c) --------------------------------------------- */
 enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 };

@@ -216,3 +216,77 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
 
 DEFINE_KMEANS(f32, float)
 DEFINE_KMEANS(f64, double)
+
+/* Whole Lloyd loop (scikit-learn's semantics; see fastml.h). Empty clusters
+ * take, in increasing cluster order, the points farthest from their centres
+ * (largest mind first, lowest row on ties); those points leave their old
+ * cluster's sums. */
+#define DEFINE_LLOYD(SUF, T)                                                                   \
+    FM_API int fm_kmeans_lloyd_##SUF(T *centers, int32_t *labels, T *mind, double *inertia,    \
+                                     int64_t *n_iter, const T *X, const T *XT, const T *sw,    \
+                                     int64_t n, int64_t d, int64_t k, int64_t max_iter,        \
+                                     double tol) {                                             \
+        double *sums = (double *)malloc((size_t)(k * d) * sizeof(double));                    \
+        double *wsum = (double *)malloc((size_t)k * sizeof(double));                           \
+        int32_t *old = (int32_t *)malloc((size_t)n * sizeof(int32_t));                         \
+        int64_t *taken = (int64_t *)malloc((size_t)k * sizeof(int64_t));                       \
+        int st = FM_OK;                                                                        \
+        int64_t it = 0;                                                                        \
+        double inert = 0;                                                                      \
+        if (!sums || !wsum || !old || !taken) {                                                \
+            st = FM_ENOMEM;                                                                    \
+            goto done;                                                                         \
+        }                                                                                      \
+        for (it = 0; it < max_iter; it++) {                                                    \
+            st = fm_kmeans_step_##SUF(sums, wsum, &inert, labels, mind, X, XT, sw, centers, n,  \
+                                      d, k, 1);                                                \
+            if (st != FM_OK) goto done;                                                        \
+            int64_t ntaken = 0;                                                                \
+            for (int64_t c = 0; c < k; c++) {                                                  \
+                if (wsum[c] != 0) continue;                                                    \
+                int64_t far = -1;                                                              \
+                for (int64_t i = 0; i < n; i++) {                                              \
+                    if (far >= 0 && !(mind[i] > mind[far])) continue;                          \
+                    int64_t u = 0;                                                             \
+                    while (u < ntaken && taken[u] != i) u++;                                   \
+                    if (u == ntaken) far = i;                                                  \
+                }                                                                              \
+                if (far < 0) break;                                                            \
+                taken[ntaken++] = far;                                                         \
+                const double w = sw ? (double)sw[far] : 1.0;                                   \
+                const int64_t o = labels[far];                                                 \
+                for (int64_t j = 0; j < d; j++) {                                              \
+                    const double xv = (double)X[far * d + j];                                  \
+                    sums[o * d + j] -= w * xv;                                                 \
+                    sums[c * d + j] = w * xv;                                                  \
+                }                                                                              \
+                wsum[o] -= w;                                                                  \
+                wsum[c] = w;                                                                   \
+            }                                                                                  \
+            double shift = 0;                                                                  \
+            for (int64_t c = 0; c < k; c++) {                                                  \
+                for (int64_t j = 0; j < d; j++) {                                              \
+                    const T nc = wsum[c] > 0 ? (T)(sums[c * d + j] / wsum[c]) : centers[c * d + j]; \
+                    const double delta = (double)nc - (double)centers[c * d + j];              \
+                    shift += delta * delta;                                                    \
+                    centers[c * d + j] = nc;                                                   \
+                }                                                                              \
+            }                                                                                  \
+            if (it > 0 && memcmp(labels, old, (size_t)n * sizeof(int32_t)) == 0) break;        \
+            if (shift <= tol) break;                                                           \
+            memcpy(old, labels, (size_t)n * sizeof(int32_t));                                  \
+        }                                                                                      \
+        if (it == max_iter) it = max_iter - 1;                                                 \
+        *n_iter = it + 1;                                                                      \
+        st = fm_kmeans_step_##SUF(sums, wsum, &inert, labels, mind, X, XT, sw, centers, n, d,  \
+                                  k, 0);                                                       \
+        *inertia = inert;                                                                      \
+    done:                                                                                      \
+        free(sums);                                                                            \
+        free(wsum);                                                                            \
+        free(old);                                                                             \
+        free(taken);                                                                           \
+        return st;                                                                             \
+    }
+DEFINE_LLOYD(f32, float)
+DEFINE_LLOYD(f64, double)

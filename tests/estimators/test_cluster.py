@@ -59,6 +59,28 @@ def test_lloyd_step_matches_twin(cpu_level, dtype, n, d, k, weighted, rng):
     np.testing.assert_array_equal(t[3], sums)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", ["plain", "weighted", "empty", "tol", "wide"])
+def test_lloyd_loop_matches_twin(cpu_level, dtype, case, rng):
+    d = 50 if case == "wide" else 3
+    X = _blobs(900, d, 4, seed=11, dtype=dtype)
+    init = X[[0, 1, 2, 3, 4]].copy()
+    if case == "empty":
+        init[4] = 1e4                     # attracts nothing: re-seeded
+    sw = rng.uniform(0.2, 3.0, len(X)).astype(dtype) if case == "weighted" else None
+    tol = 1e-3 if case == "tol" else 0.0
+    a = kk.lloyd(X, init, sw, max_iter=100, tol=tol)
+    b = rk.lloyd(X, init, sw, max_iter=100, tol=tol)
+    np.testing.assert_array_equal(a[0], b[0])
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(a[1], b[1], rtol=rtol)
+    np.testing.assert_allclose(a[2], b[2], rtol=rtol, atol=rtol)
+    assert a[3] == b[3]
+    assert a[2].dtype == dtype
+    capped = kk.lloyd(X, init, sw, max_iter=1, tol=0.0)
+    assert capped[3] == 1
+
+
 @pytest.mark.skipif(not COMPILED, reason="thread count only matters for compiled kernels")
 def test_lloyd_step_independent_of_threads(rng):
     X = rng.standard_normal((20000, 16)).astype(np.float32)

@@ -12,6 +12,14 @@ cdef extern from "fastml.h" nogil:
                            double *mind, const double *X, const double *XT, const double *sw,
                            const double *C, int64_t n, int64_t d, int64_t k, int update)
 
+    int fm_kmeans_lloyd_f32(float *centers, int32_t *labels, float *mind, double *inertia,
+                            int64_t *n_iter, const float *X, const float *XT, const float *sw,
+                            int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol)
+    int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, double *inertia,
+                            int64_t *n_iter, const double *X, const double *XT,
+                            const double *sw, int64_t n, int64_t d, int64_t k,
+                            int64_t max_iter, double tol)
+
 ctypedef fused floating:
     float
     double
@@ -36,3 +44,23 @@ def step(double[:, ::1] sums, double[::1] wsum, int32_t[::1] labels, floating[::
                                     &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update)
     _check(st)
     return inertia
+
+
+def lloyd(floating[:, ::1] centers, int32_t[::1] labels, floating[::1] mind,
+          const floating[:, ::1] X, const floating[:, ::1] XT, const floating[::1] sw,
+          int64_t max_iter, double tol):
+    """Lloyd loop (see fastml.h); centers updated in place; returns (inertia, n_iter)."""
+    cdef int64_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], n_iter = 0
+    cdef double inertia = 0
+    cdef int st
+    cdef const floating *swp = &sw[0] if sw.shape[0] > 0 else NULL
+    cdef const floating *xtp = &XT[0, 0] if XT.shape[0] > 0 else NULL
+    with nogil:
+        if floating is float:
+            st = fm_kmeans_lloyd_f32(&centers[0, 0], &labels[0], &mind[0], &inertia, &n_iter,
+                                     &X[0, 0], xtp, swp, n, d, k, max_iter, tol)
+        else:
+            st = fm_kmeans_lloyd_f64(&centers[0, 0], &labels[0], &mind[0], &inertia, &n_iter,
+                                     &X[0, 0], xtp, swp, n, d, k, max_iter, tol)
+    _check(st)
+    return inertia, n_iter

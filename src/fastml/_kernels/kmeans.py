@@ -41,3 +41,25 @@ def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
     if not update:
         return labels, mind, inertia, None, None
     return labels, mind, inertia, sums, wsum
+
+
+def lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
+    """Lloyd iterations from `centers` (k, d) in compiled code (scikit-learn's
+    semantics: stop when labels repeat or the squared centre shift <= tol;
+    empty clusters re-seeded with the farthest points; final assignment).
+
+    Returns (labels int32, inertia float, centers (k, d) X's dtype, n_iter).
+    """
+    if not COMPILED:
+        return _reference.lloyd(X, centers, sample_weight, max_iter, tol)
+    n, d = X.shape
+    if d >= GEMM_MIN_D:
+        ensure_blas()
+    # feature-major copy, once: the direct SIMD search loads lanes from it
+    XT = np.ascontiguousarray(X.T) if d < GEMM_MIN_D else np.empty((0, 0), X.dtype)
+    C = np.array(centers, dtype=X.dtype, order="C", copy=True)
+    labels = np.empty(n, dtype=np.int32)
+    mind = np.empty(n, dtype=X.dtype)
+    sw = np.empty(0, dtype=X.dtype) if sample_weight is None else sample_weight
+    inertia, n_iter = _kmeans.lloyd(C, labels, mind, X, XT, sw, int(max_iter), float(tol))
+    return labels, inertia, C, int(n_iter)

@@ -85,44 +85,10 @@ def _tolerance(X, tol):
     return float(np.mean(np.var(X, axis=0, dtype=np.float64))) * tol
 
 
-def _relocate_empty(X, sw, sums, wsum, labels, mind):
-    """Move empty clusters onto the points farthest from their centres (as
-    scikit-learn): those points leave their old cluster's sums."""
-    empty = np.flatnonzero(wsum == 0)
-    if empty.size == 0:
-        return
-    far = np.argsort(-mind.astype(np.float64), kind="stable")[:empty.size]
-    for new, idx in zip(empty, far):
-        w = 1.0 if sw is None else float(sw[idx])
-        old = labels[idx]
-        x = X[idx].astype(np.float64)
-        sums[old] -= w * x
-        wsum[old] -= w
-        sums[new] = w * x
-        wsum[new] = w
-
-
 def _lloyd(X, sw, centers, max_iter, tol):
-    """Lloyd iterations from `centers`; returns labels, inertia, centers, n_iter."""
-    labels_old = None
-    # feature-major copy, once: the direct SIMD search loads lanes from it
-    XT = np.ascontiguousarray(X.T) if X.shape[1] < _kk.GEMM_MIN_D else None
-    for it in range(max_iter):
-        labels, mind, _, sums, wsum = _kk.lloyd_step(X, centers, sw, update=True, XT=XT)
-        _relocate_empty(X, sw, sums, wsum, labels, mind)
-        nz = wsum > 0
-        new = centers.astype(np.float64)
-        new[nz] = sums[nz] / wsum[nz, None]
-        new = new.astype(X.dtype)
-        shift = float(((new.astype(np.float64) - centers) ** 2).sum())
-        centers = new
-        if labels_old is not None and np.array_equal(labels, labels_old):
-            break
-        if shift <= tol:
-            break
-        labels_old = labels
-    labels, _, inertia, _, _ = _kk.lloyd_step(X, centers, sw, update=False, XT=XT)
-    return labels, inertia, centers, it + 1
+    """Lloyd iterations from `centers` (compiled loop); returns labels,
+    inertia, centers, n_iter."""
+    return _kk.lloyd(X, centers, sw, max_iter, tol)
 
 
 class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):

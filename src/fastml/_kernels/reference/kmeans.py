@@ -26,3 +26,43 @@ def lloyd_step(X, C, sample_weight=None, update=True, XT=None, block=4096):
     np.add.at(sums, labels, w[:, None] * X.astype(np.float64))
     wsum = np.bincount(labels, weights=w, minlength=k).astype(np.float64)
     return labels, mind, inertia, sums, wsum
+
+
+def _relocate_empty(X, sw, sums, wsum, labels, mind):
+    """Empty clusters (in increasing order) take the points farthest from
+    their centres (largest mind first, lowest row on ties); those points
+    leave their old cluster's sums."""
+    empty = np.flatnonzero(wsum == 0)
+    if empty.size == 0:
+        return
+    far = np.argsort(-mind.astype(np.float64), kind="stable")[:empty.size]
+    for new, idx in zip(empty, far):
+        w = 1.0 if sw is None else float(sw[idx])
+        old = labels[idx]
+        x = X[idx].astype(np.float64)
+        sums[old] -= w * x
+        wsum[old] -= w
+        sums[new] = w * x
+        wsum[new] = w
+
+
+def lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
+    """Twin of fm_kmeans_lloyd: (labels, inertia, centers, n_iter)."""
+    centers = np.array(centers, dtype=X.dtype, copy=True)
+    labels_old = None
+    for it in range(max_iter):
+        labels, mind, _, sums, wsum = lloyd_step(X, centers, sample_weight)
+        _relocate_empty(X, sample_weight, sums, wsum, labels, mind)
+        nz = wsum > 0
+        new = centers.astype(np.float64)
+        new[nz] = sums[nz] / wsum[nz, None]
+        new = new.astype(X.dtype)
+        shift = float(((new.astype(np.float64) - centers) ** 2).sum())
+        centers = new
+        if labels_old is not None and np.array_equal(labels, labels_old):
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    labels, _, inertia, _, _ = lloyd_step(X, centers, sample_weight, update=False)
+    return labels, inertia, centers, it + 1
