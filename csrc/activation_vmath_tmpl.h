@@ -1,12 +1,12 @@
 /* activation_vmath_tmpl.h -- vector exp, expm1 and log for one element type
  * (GNU vectors); included inside activation_simd_tmpl.h and loss_simd_tmpl.h
- * with T, SUF, V, VI, VL, EXP_DEG, EXPM1_DEG, LOG_DEG, MANT, EBIAS, EXP_LO,
+ * with T, SUF, V, VI, VL, EXP_DEG, EXPM1_LO, LOG_DEG, MANT, EBIAS, EXP_LO,
  * EXP_HI, RMAGIC, TINY_MIN, TINY_SCALE, TINY_EXP and F(name) defined.
  *
  * exp: n = round(x / ln2), r = x - n ln2 (two-constant Cody-Waite split, |r| <=
  * ln2/2), Taylor polynomial of degree EXP_DEG on r (truncation < 0.1 ulp), then
  * scaled by 2^n as two factors 2^(n/2) 2^(n - n/2) so results stay right down to
- * subnormals. expm1 uses its own Taylor series for |x| < 1/2 (no cancellation).
+ * subnormals.
  * log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s),
  * s = (m - 1) / (m + 1), |s| <= 0.172, odd series to degree 2 LOG_DEG + 1.
  * NaN propagates; log(0) = -inf, log(x < 0) = NaN, log(inf) = inf.
@@ -42,21 +42,35 @@ static inline __attribute__((always_inline)) V F(vexp)(V x) {
     return F(sel)(x != x, x, y);
 }
 
-/* expm1 for x <= 0 arguments used here (elu, tanh); exact series near 0. */
+/* expm1 with the same reduction as exp: expm1(x) = 2^n expm1(r) + (2^n - 1),
+ * expm1(r) by its Taylor series (degree EXP_DEG + 1). Exact-form for n = 0, so
+ * there is no cancellation near 0; for n != 0 |result| > 0.29 and the sum is
+ * benign. One polynomial instead of exp plus a separate small-x branch. */
 static inline __attribute__((always_inline)) V F(vexpm1)(V x) {
-    static const T c[EXPM1_DEG + 1] = {
+    static const T c[EXP_DEG + 2] = {
         0, 1, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
-        1.0 / 362880,
-#if EXPM1_DEG > 9
-        1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0,
-        1.0 / 87178291200.0, 1.0 / 1307674368000.0,
+#if EXP_DEG > 7
+        1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0,
+        1.0 / 87178291200.0,
 #endif
     };
     const V z = {0};
-    V p = z + c[EXPM1_DEG];
-    for (int k = EXPM1_DEG - 1; k >= 0; k--) p = p * x + c[k];
-    V e = F(vexp)(x) - (T)1;
-    return F(sel)(FM_CAT(fm_vabs_, SUF)(x) < z + (T)0.5, p, e);
+    /* below EXPM1_LO, expm1 is -1 to working precision (2^n underflows harmlessly) */
+    V xc = F(sel)(x < z + (T)EXPM1_LO, z + (T)EXPM1_LO, x);
+    xc = F(sel)(xc > z + (T)EXP_HI, z + (T)EXP_HI, xc);
+    V t = xc * (T)1.4426950408889634 + (T)RMAGIC;
+    V fx = t - (T)RMAGIC;
+    V r = xc - fx * (T)6.93145751953125E-1;
+    r = r - fx * (T)1.42860682030941723212E-6;
+    V p = z + c[EXP_DEG + 1];
+    for (int k = EXP_DEG; k >= 1; k--) p = p * r + c[k];
+    p = p * r; /* expm1(r) */
+    VI n = __builtin_convertvector(fx, VI);
+    VI n1 = n >> 1, n2 = n - n1;
+    V sc = (V)((n1 + EBIAS) << MANT) * (V)((n2 + EBIAS) << MANT); /* 2^n */
+    V y = sc * p + (sc - (T)1);
+    y = F(sel)(x > z + (T)EXP_HI, z + (T)INFINITY, y);
+    return F(sel)(x != x, x, y);
 }
 
 /* Natural log, see the header comment. */

@@ -13,7 +13,7 @@
 #define VI fm_vi32
 #define VL FM_VL_f32
 #define EXP_DEG 7
-#define EXPM1_DEG 9
+#define EXPM1_LO (-88.0f)
 #define LOG_DEG 4
 #define TINY_MIN 1.17549435e-38f
 #define TINY_SCALE 4294967296.0f
@@ -30,7 +30,7 @@
 #undef VI
 #undef VL
 #undef EXP_DEG
-#undef EXPM1_DEG
+#undef EXPM1_LO
 #undef LOG_DEG
 #undef TINY_MIN
 #undef TINY_SCALE
@@ -47,7 +47,7 @@
 #define VI fm_vi64
 #define VL FM_VL_f64
 #define EXP_DEG 13
-#define EXPM1_DEG 15
+#define EXPM1_LO (-745.0)
 #define LOG_DEG 10
 #define TINY_MIN 2.2250738585072014e-308
 #define TINY_SCALE 18446744073709551616.0
