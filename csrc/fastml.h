@@ -123,7 +123,8 @@ FM_API void fm_sqnorms_f64(double *out, const double *X, int64_t n, int64_t d);
  * bias (G*H) = b_ih + b_hh or NULL, h0/c0 (B, H), y (T*B, H) = h_1..h_T.
  * LSTM forward also writes c_all (T*B, H) and activated gates (T*B, 4H) for the
  * backward. Backward writes (not accumulates) all gradients; dx and dbias may be
- * NULL (not needed), dhn/dcn may be NULL (zero). Needs BLAS. relu != 0 selects
+ * NULL (not needed), dhn/dcn may be NULL (zero); work is scratch of (T*B, G*H)
+ * elements or NULL (allocated per call). Needs BLAS. relu != 0 selects
  * ReLU instead of tanh for the RNN. */
 FM_API int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
                                const float *h0, const float *c0, const float *w_ih,
@@ -134,13 +135,13 @@ FM_API int fm_lstm_forward_f64(double *y, double *c_all, double *gates, const do
                                const double *w_hh, const double *bias, int64_t T, int64_t B,
                                int64_t I, int64_t H);
 FM_API int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
-                                float *dbias, const float *dy, const float *dhn,
+                                float *dbias, float *work, const float *dy, const float *dhn,
                                 const float *dcn, const float *x, const float *h0,
                                 const float *c0, const float *w_ih, const float *w_hh,
                                 const float *y, const float *c_all, const float *gates,
                                 int64_t T, int64_t B, int64_t I, int64_t H);
 FM_API int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
-                                double *dw_hh, double *dbias, const double *dy,
+                                double *dw_hh, double *dbias, double *work, const double *dy,
                                 const double *dhn, const double *dcn, const double *x,
                                 const double *h0, const double *c0, const double *w_ih,
                                 const double *w_hh, const double *y, const double *c_all,
@@ -153,12 +154,12 @@ FM_API int fm_rnn_forward_f64(double *y, const double *x, const double *h0, cons
                               const double *w_hh, const double *bias, int64_t T, int64_t B,
                               int64_t I, int64_t H, int relu);
 FM_API int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
-                               const float *dy, const float *dhn, const float *x,
+                               float *work, const float *dy, const float *dhn, const float *x,
                                const float *h0, const float *w_ih, const float *w_hh,
                                const float *y, int64_t T, int64_t B, int64_t I, int64_t H,
                                int relu);
 FM_API int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
-                               double *dbias, const double *dy, const double *dhn,
+                               double *dbias, double *work, const double *dy, const double *dhn,
                                const double *x, const double *h0, const double *w_ih,
                                const double *w_hh, const double *y, int64_t T, int64_t B,
                                int64_t I, int64_t H, int relu);

@@ -212,16 +212,16 @@ DECLARE_CELLS(f64, double, avx512)
     }                                                                                          \
                                                                                                \
     FM_API int fm_lstm_backward_##SUF(T *dx, T *dh0, T *dc0, T *dw_ih, T *dw_hh, T *dbias,     \
-                                      const T *dy, const T *dhn, const T *dcn, const T *x,     \
+                                      T *work, const T *dy, const T *dhn, const T *dcn, const T *x,     \
                                       const T *h0, const T *c0, const T *w_ih, const T *w_hh,  \
                                       const T *y, const T *c_all, const T *gates, int64_t Tn,  \
                                       int64_t B, int64_t I, int64_t H) {                       \
         const int64_t GH = 4 * H, BH = B * H;                                                  \
         const T *wsm = GH * H <= SMALL_W ? w_hh : NULL; /* (GH, H) is already (K, N) */        \
-        T *dG = malloc((size_t)(Tn * B * GH) * sizeof(T));                                     \
+        T *dG = work ? work : malloc((size_t)(Tn * B * GH) * sizeof(T));                       \
         T *dh = malloc((size_t)BH * sizeof(T));                                                \
         if (!dG || !dh) {                                                                      \
-            free(dG);                                                                          \
+            if (!work) free(dG);                                                               \
             free(dh);                                                                          \
             return FM_ENOMEM;                                                                  \
         }                                                                                      \
@@ -232,7 +232,7 @@ DECLARE_CELLS(f64, double, avx512)
         if (!st)                                                                               \
             st = weight_grads_##SUF(dx, dw_ih, dw_hh, dbias, dG, x, h0, y, w_ih, Tn, B, I, H,  \
                                     GH);                                                       \
-        free(dG);                                                                              \
+        if (!work) free(dG);                                                                   \
         free(dh);                                                                              \
         return st;                                                                             \
     }                                                                                          \
@@ -285,12 +285,13 @@ DECLARE_CELLS(f64, double, avx512)
         return FM_OK;                                                                          \
     }                                                                                          \
                                                                                                \
-    FM_API int fm_rnn_backward_##SUF(T *dx, T *dh0, T *dw_ih, T *dw_hh, T *dbias, const T *dy, \
+    FM_API int fm_rnn_backward_##SUF(T *dx, T *dh0, T *dw_ih, T *dw_hh, T *dbias, T *work,     \
+                                     const T *dy,                                              \
                                      const T *dhn, const T *x, const T *h0, const T *w_ih,     \
                                      const T *w_hh, const T *y, int64_t Tn, int64_t B,         \
                                      int64_t I, int64_t H, int relu) {                         \
         const T *wsm = H * H <= SMALL_W ? w_hh : NULL;                                         \
-        T *dG = malloc((size_t)(Tn * B * H) * sizeof(T));                                      \
+        T *dG = work ? work : malloc((size_t)(Tn * B * H) * sizeof(T));                        \
         if (!dG) return FM_ENOMEM;                                                             \
         int st = FM_OK;                                                                        \
         ROWS_PARALLEL(wsm, 2.0 * Tn * B * H * H, B,                                            \
@@ -299,7 +300,7 @@ DECLARE_CELLS(f64, double, avx512)
         if (!st)                                                                               \
             st = weight_grads_##SUF(dx, dw_ih, dw_hh, dbias, dG, x, h0, y, w_ih, Tn, B, I, H,  \
                                     H);                                                        \
-        free(dG);                                                                              \
+        if (!work) free(dG);                                                                   \
         return st;                                                                             \
     }
 

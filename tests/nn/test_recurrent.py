@@ -175,3 +175,18 @@ def test_results_do_not_depend_on_thread_count(kind, rng):
     for other in outs[1:]:
         for a, b_ in zip(outs[0], other):
             np.testing.assert_array_equal(a, b_)
+
+
+def test_buffer_reuse_never_touches_live_arrays(rng):
+    """The facade reuses sequence buffers only when nothing references them."""
+    T, B, I, H = 4, 3, 2, 5
+    x, h0, c0, wi, wh, b = _lstm_args(rng, T, B, I, H, np.float32)
+    y1, c1, g1 = K.lstm_forward(x, h0, c0, wi, wh, b, T, B)
+    keep = (y1.copy(), c1.copy(), g1.copy())
+    view = y1[1:]
+    del y1
+    for _ in range(6):
+        K.lstm_forward(x * 2, h0, c0, wi, wh, b, T, B)
+    np.testing.assert_array_equal(view, keep[0][1:])
+    np.testing.assert_array_equal(c1, keep[1])
+    np.testing.assert_array_equal(g1, keep[2])

@@ -16,13 +16,13 @@ cdef extern from "fastml.h" nogil:
                             const double *w_hh, const double *bias, int64_t T, int64_t B,
                             int64_t I, int64_t H)
     int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
-                             float *dbias, const float *dy, const float *dhn, const float *dcn,
+                             float *dbias, float *work, const float *dy, const float *dhn, const float *dcn,
                              const float *x, const float *h0, const float *c0,
                              const float *w_ih, const float *w_hh, const float *y,
                              const float *c_all, const float *gates, int64_t T, int64_t B,
                              int64_t I, int64_t H)
     int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
-                             double *dw_hh, double *dbias, const double *dy, const double *dhn,
+                             double *dw_hh, double *dbias, double *work, const double *dy, const double *dhn,
                              const double *dcn, const double *x, const double *h0,
                              const double *c0, const double *w_ih, const double *w_hh,
                              const double *y, const double *c_all, const double *gates,
@@ -34,11 +34,11 @@ cdef extern from "fastml.h" nogil:
                            const double *w_hh, const double *bias, int64_t T, int64_t B,
                            int64_t I, int64_t H, int relu)
     int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
-                            const float *dy, const float *dhn, const float *x, const float *h0,
+                            float *work, const float *dy, const float *dhn, const float *x, const float *h0,
                             const float *w_ih, const float *w_hh, const float *y, int64_t T,
                             int64_t B, int64_t I, int64_t H, int relu)
     int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
-                            double *dbias, const double *dy, const double *dhn,
+                            double *dbias, double *work, const double *dy, const double *dhn,
                             const double *x, const double *h0, const double *w_ih,
                             const double *w_hh, const double *y, int64_t T, int64_t B,
                             int64_t I, int64_t H, int relu)
@@ -70,13 +70,14 @@ def lstm_forward(floating[:, ::1] y, floating[:, ::1] c_all, floating[:, ::1] ga
 
 def lstm_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dc0,
                   floating[:, ::1] dw_ih, floating[:, ::1] dw_hh, floating[::1] dbias,
+                  floating[:, ::1] work,
                   const floating[:, ::1] dy, const floating[::1] dhn, const floating[::1] dcn,
                   const floating[:, ::1] x, const floating[:, ::1] h0,
                   const floating[:, ::1] c0, const floating[:, ::1] w_ih,
                   const floating[:, ::1] w_hh, const floating[:, ::1] y,
                   const floating[:, ::1] c_all, const floating[:, ::1] gates,
                   int64_t T, int64_t B):
-    """BPTT; dx, dbias, dhn, dcn may be None (dhn/dcn flattened (B*H,))."""
+    """BPTT; dx, dbias, dhn, dcn, work may be None (dhn/dcn flattened (B*H,))."""
     cdef int64_t I = x.shape[1], H = h0.shape[1]
     cdef floating *pdx = NULL
     if dx is not None:
@@ -84,6 +85,9 @@ def lstm_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dc
     cdef floating *pdb = NULL
     if dbias is not None:
         pdb = &dbias[0]
+    cdef floating *pw = NULL
+    if work is not None:
+        pw = &work[0, 0]
     cdef const floating *phn = NULL
     if dhn is not None:
         phn = &dhn[0]
@@ -94,13 +98,13 @@ def lstm_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dc
     with nogil:
         if floating is float:
             st = fm_lstm_backward_f32(pdx, &dh0[0, 0], &dc0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0],
-                                      pdb, &dy[0, 0], phn, pcn, &x[0, 0], &h0[0, 0], &c0[0, 0],
-                                      &w_ih[0, 0], &w_hh[0, 0], &y[0, 0], &c_all[0, 0],
+                                      pdb, pw, &dy[0, 0], phn, pcn, &x[0, 0], &h0[0, 0],
+                                      &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], &y[0, 0], &c_all[0, 0],
                                       &gates[0, 0], T, B, I, H)
         else:
             st = fm_lstm_backward_f64(pdx, &dh0[0, 0], &dc0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0],
-                                      pdb, &dy[0, 0], phn, pcn, &x[0, 0], &h0[0, 0], &c0[0, 0],
-                                      &w_ih[0, 0], &w_hh[0, 0], &y[0, 0], &c_all[0, 0],
+                                      pdb, pw, &dy[0, 0], phn, pcn, &x[0, 0], &h0[0, 0],
+                                      &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], &y[0, 0], &c_all[0, 0],
                                       &gates[0, 0], T, B, I, H)
     _check(st)
 
@@ -124,7 +128,8 @@ def rnn_forward(floating[:, ::1] y, const floating[:, ::1] x, const floating[:, 
 
 
 def rnn_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dw_ih,
-                 floating[:, ::1] dw_hh, floating[::1] dbias, const floating[:, ::1] dy,
+                 floating[:, ::1] dw_hh, floating[::1] dbias, floating[:, ::1] work,
+                 const floating[:, ::1] dy,
                  const floating[::1] dhn, const floating[:, ::1] x, const floating[:, ::1] h0,
                  const floating[:, ::1] w_ih, const floating[:, ::1] w_hh,
                  const floating[:, ::1] y, int64_t T, int64_t B, bint relu):
@@ -135,17 +140,20 @@ def rnn_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dw_
     cdef floating *pdb = NULL
     if dbias is not None:
         pdb = &dbias[0]
+    cdef floating *pw = NULL
+    if work is not None:
+        pw = &work[0, 0]
     cdef const floating *phn = NULL
     if dhn is not None:
         phn = &dhn[0]
     cdef int st
     with nogil:
         if floating is float:
-            st = fm_rnn_backward_f32(pdx, &dh0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0], pdb,
+            st = fm_rnn_backward_f32(pdx, &dh0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0], pdb, pw,
                                      &dy[0, 0], phn, &x[0, 0], &h0[0, 0], &w_ih[0, 0],
                                      &w_hh[0, 0], &y[0, 0], T, B, I, H, relu)
         else:
-            st = fm_rnn_backward_f64(pdx, &dh0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0], pdb,
+            st = fm_rnn_backward_f64(pdx, &dh0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0], pdb, pw,
                                      &dy[0, 0], phn, &x[0, 0], &h0[0, 0], &w_ih[0, 0],
                                      &w_hh[0, 0], &y[0, 0], T, B, I, H, relu)
     _check(st)

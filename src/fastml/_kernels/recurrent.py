@@ -6,6 +6,8 @@ C-contiguous, one dtype (float32 or float64); x (T*B, I) time-major, h0/c0
 G = 4 for the LSTM (gates i, f, g, o) and 1 for the RNN; T, B >= 1.
 Backward returns fresh gradient arrays (dx is None when need_dx is False).
 """
+import sys
+
 import numpy as np
 
 from ._backend import COMPILED, ensure_blas
@@ -13,6 +15,28 @@ from .reference import recurrent as _reference
 
 if COMPILED:
     from . import _recurrent
+
+
+_POOL = {}  # (shape, dtype) -> arrays handed out before
+
+
+def _buffer(shape, dtype):
+    """np.empty(shape, dtype), reusing an earlier array nobody references any more.
+
+    A sequence's buffers are MBs: fresh ones cost a page fault per 4 KiB on
+    every call (~1 ms per LSTM step of the benchmark size), reused ones are
+    warm. An array is free when only the pool (and this scan) refer to it; any
+    user reference, including a view, keeps it out of reuse.
+    """
+    key = (shape, np.dtype(dtype))
+    arrs = _POOL.setdefault(key, [])
+    for a in arrs:
+        if sys.getrefcount(a) <= 3:  # the list, the loop variable, the argument
+            return a
+    a = np.empty(shape, dtype)
+    if len(arrs) < 4:
+        arrs.append(a)
+    return a
 
 
 def _fn(name, dtype):
@@ -27,9 +51,9 @@ def lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B):
         return _reference.lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B)
     ensure_blas()
     H = h0.shape[1]
-    y = np.empty((T * B, H), x.dtype)
-    c_all = np.empty((T * B, H), x.dtype)
-    gates = np.empty((T * B, 4 * H), x.dtype)
+    y = _buffer((T * B, H), x.dtype)
+    c_all = _buffer((T * B, H), x.dtype)
+    gates = _buffer((T * B, 4 * H), x.dtype)
     _fn("lstm_forward", x.dtype)(y, c_all, gates, x, h0, c0, w_ih, w_hh, bias, T, B)
     return y, c_all, gates
 
@@ -43,13 +67,14 @@ def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, ne
     ensure_blas()
     dt = x.dtype
     H = h0.shape[1]
-    dx = np.empty(x.shape, dt) if need_dx else None
+    dx = _buffer(x.shape, dt) if need_dx else None
     dh0 = np.empty((B, H), dt)
     dc0 = np.empty((B, H), dt)
     dw_ih = np.empty(w_ih.shape, dt)
     dw_hh = np.empty(w_hh.shape, dt)
     dbias = np.empty(4 * H, dt)
-    _fn("lstm_backward", x.dtype)(dx, dh0, dc0, dw_ih, dw_hh, dbias, dy,
+    work = _buffer((T * B, 4 * H), dt)
+    _fn("lstm_backward", x.dtype)(dx, dh0, dc0, dw_ih, dw_hh, dbias, work, dy,
                              None if dhn is None else dhn.reshape(-1),
                              None if dcn is None else dcn.reshape(-1),
                              x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B)
@@ -61,7 +86,7 @@ def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu=False):
     if not COMPILED:
         return _reference.rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu)
     ensure_blas()
-    y = np.empty((T * B, h0.shape[1]), x.dtype)
+    y = _buffer((T * B, h0.shape[1]), x.dtype)
     _fn("rnn_forward", x.dtype)(y, x, h0, w_ih, w_hh, bias, T, B, bool(relu))
     return y
 
@@ -74,12 +99,13 @@ def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
     ensure_blas()
     dt = x.dtype
     H = h0.shape[1]
-    dx = np.empty(x.shape, dt) if need_dx else None
+    dx = _buffer(x.shape, dt) if need_dx else None
     dh0 = np.empty((B, H), dt)
     dw_ih = np.empty(w_ih.shape, dt)
     dw_hh = np.empty(w_hh.shape, dt)
     dbias = np.empty(H, dt)
-    _fn("rnn_backward", x.dtype)(dx, dh0, dw_ih, dw_hh, dbias, dy,
+    work = _buffer((T * B, H), dt)
+    _fn("rnn_backward", x.dtype)(dx, dh0, dw_ih, dw_hh, dbias, work, dy,
                             None if dhn is None else dhn.reshape(-1),
                             x, h0, w_ih, w_hh, y, T, B, bool(relu))
     return dx, dh0, dw_ih, dw_hh, dbias
