@@ -1,8 +1,10 @@
 /* activation.c -- element-wise activations and row softmax: dispatch to the
  * ISA range kernels (activation_simd.c) and OpenMP over fixed chunks / rows.
  * Each element or row is computed independently, so results do not depend on
- * the thread count. kind: 0 relu, 1 leaky relu (alpha = slope), 2 elu
- * (alpha), 3 sigmoid, 4 tanh. */
+ * the thread count.
+ * Chunks are handed out dynamically: on a busy machine a descheduled thread
+ * then delays the loop by one chunk instead of by its whole static share.
+ * kind: 0 relu, 1 leaky relu (alpha = slope), 2 elu (alpha), 3 sigmoid, 4 tanh. */
 #include "activation_isa.h"
 
 #define CHUNK 8192 /* elements per task: fits L1/L2, amortises scheduling */
@@ -16,7 +18,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
         if (kind < 0 || kind > 4) return FM_EINVAL;                                            \
         void (*fn)(T *, const T *, int64_t, int, T) = FM_ACT_PICK(fm_act_fwd_##SUF);           \
         int64_t nchunks = (n + CHUNK - 1) / CHUNK;                                             \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(n * act_cost(kind)))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(n * act_cost(kind)))") \
         for (int64_t c = 0; c < nchunks; c++) {                                                \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(y + s, x + s, e - s, kind, (T)alpha);                                           \
@@ -30,7 +32,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
         void (*fn)(T *, const T *, const T *, const T *, int64_t, int, T) =                    \
             FM_ACT_PICK(fm_act_bwd_##SUF);                                                     \
         int64_t nchunks = (n + CHUNK - 1) / CHUNK;                                             \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * n))")      \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(2.0 * n))")      \
         for (int64_t c = 0; c < nchunks; c++) {                                                \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(dx + s, dy + s, x ? x + s : NULL, y ? y + s : NULL, e - s, kind, (T)alpha);     \
@@ -40,7 +42,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
                                                                                                \
     FM_API int fm_softmax_forward_##SUF(T *y, const T *x, int64_t rows, int64_t c, int log_) { \
         void (*fn)(T *, const T *, int64_t, int64_t, int) = FM_ACT_PICK(fm_softmax_rows_##SUF); \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(12.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
         for (int64_t r = 0; r < rows; r++) fn(y + r * c, x + r * c, 1, c, log_);               \
         return FM_OK;                                                                          \
     }                                                                                          \
@@ -49,7 +51,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
                                          int64_t c, int log_) {                                \
         void (*fn)(T *, const T *, const T *, int64_t, int64_t, int) =                         \
             FM_ACT_PICK(fm_softmax_bwd_rows_##SUF);                                            \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(4.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(4.0 * rows * c))") \
         for (int64_t r = 0; r < rows; r++) fn(dx + r * c, dy + r * c, y + r * c, 1, c, log_);  \
         return FM_OK;                                                                          \
     }

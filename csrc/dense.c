@@ -52,7 +52,7 @@ DECLARE_SMALL(f64, double, avx512)
     do {                                                                                       \
         int64_t nsl_ = ((total) + SPLIT - 1) / SPLIT;                                          \
         int nt_ = (work) >= SMALL_PAR_WORK ? fm_threads_for(work) : 1;                          \
-        _Pragma("omp parallel for schedule(static) num_threads(nt_)")                          \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(nt_)")                          \
         for (int64_t q_ = 0; q_ < nsl_; q_++) {                                                \
             int64_t s = q_ * SPLIT, e = s + SPLIT < (total) ? s + SPLIT : (total);             \
             BODY;                                                                              \
@@ -74,7 +74,7 @@ DECLARE_SMALL(f64, double, avx512)
                     : (memset(y, 0, (size_t)(n * out) * sizeof(T)), FM_OK);                    \
         if (st != FM_OK) return st;                                                            \
         if (!b && act < 0) return FM_OK;                                                       \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * n * out))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(2.0 * n * out))") \
         for (int64_t i = 0; i < n; i++) {                                                      \
             T *yr = y + i * out;                                                               \
             if (b)                                                                             \
@@ -94,7 +94,7 @@ DECLARE_SMALL(f64, double, avx512)
         if (act == 0) {                                                                        \
             tmp = (T *)malloc((size_t)(n * out) * sizeof(T) + 1);                              \
             if (!tmp) return FM_ENOMEM;                                                        \
-            _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for((double)n * out))") \
+            _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for((double)n * out))") \
             for (int64_t i = 0; i < n * out; i++) tmp[i] = y[i] > 0 ? dy[i] : (T)0;            \
             g = tmp;                                                                           \
         }                                                                                      \

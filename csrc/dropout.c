@@ -1,6 +1,7 @@
 /* dropout.c -- inverted dropout forward/backward: dispatch + OpenMP over
  * fixed chunks of the ISA range kernel (dropout_simd.c). Backward is the
  * same pass on dy: the mask is regenerated from (key, index), never stored.
+ * Chunks are handed out dynamically (see activation.c).
  * p must be in (0, 1) (p = 0 and p = 1 are handled by the caller). */
 #include "fastml.h"
 
@@ -38,7 +39,7 @@ static uint32_t keep_threshold(double p) {
         uint32_t k0 = (uint32_t)key, k1 = (uint32_t)(key >> 32), thr = keep_threshold(p);      \
         T scale = (T)1 / (T)(1.0 - p); /* as the NumPy twin */                                                        \
         int64_t nchunks = (n + CHUNK - 1) / CHUNK;                                             \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(4.0 * n))")      \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(4.0 * n))")      \
         for (int64_t c = 0; c < nchunks; c++) {                                                \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(y + s, x + s, s, e - s, k0, k1, thr, scale);                                    \

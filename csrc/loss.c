@@ -25,7 +25,7 @@
         if (kind < 0 || kind > 8) return FM_EINVAL;                                            \
         void (*fn)(T *, const T *, const T *, int64_t, int, T) = FM_ACT_PICK(fm_loss_el_##SUF); \
         int64_t nc = (n + CHUNK - 1) / CHUNK;                                                  \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(8.0 * n))")      \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(8.0 * n))")      \
         for (int64_t c = 0; c < nc; c++) {                                                     \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(out + s, x + s, y + s, e - s, kind, (T)param);                                  \
@@ -41,7 +41,7 @@
         double stackbuf[64];                                                                   \
         double *part = nb <= 64 ? stackbuf : (double *)malloc((size_t)nb * sizeof(double));    \
         if (!part) return FM_ENOMEM;                                                           \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(8.0 * n))")      \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(8.0 * n))")      \
         for (int64_t b = 0; b < nb; b++) {                                                     \
             int64_t s = b * BLOCK, e = s + BLOCK < n ? s + BLOCK : n;                          \
             part[b] = fn(x + s, y + s, e - s, kind, (T)param);                                 \
@@ -61,7 +61,7 @@
         void (*fn)(T *, const T *, int64_t, const T *, const T *, int64_t, int, T) =           \
             FM_ACT_PICK(fm_loss_grad_##SUF);                                                   \
         int64_t nc = (n + CHUNK - 1) / CHUNK;                                                  \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(8.0 * n))")      \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(8.0 * n))")      \
         for (int64_t c = 0; c < nc; c++) {                                                     \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(dx + s, dout + s * dstride, dstride, x + s, y + s, e - s, kind, (T)param);      \
@@ -73,7 +73,7 @@
                                               int64_t rows, int64_t c) {                       \
         void (*fn)(T *, T *, const T *, const int64_t *, int64_t, int64_t) =                   \
             FM_ACT_PICK(fm_ce_rows_##SUF);                                                     \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(12.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
         for (int64_t r = 0; r < rows; r++) fn(loss + r, lse + r, x + r * c, t + r, 1, c);      \
         return FM_OK;                                                                          \
     }                                                                                          \
@@ -83,7 +83,7 @@
                                                int64_t rows, int64_t c) {                      \
         void (*fn)(T *, const T *, int64_t, const T *, const T *, const int64_t *, int64_t,    \
                    int64_t) = FM_ACT_PICK(fm_ce_bwd_rows_##SUF);                               \
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(12.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
         for (int64_t r = 0; r < rows; r++)                                                     \
             fn(dx + r * c, dloss + r * dstride, 0, x + r * c, lse + r, t + r, 1, c);           \
         return FM_OK;                                                                          \
