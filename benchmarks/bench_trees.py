@@ -128,30 +128,31 @@ def bench_tree_fit_sklearn(benchmark, cls_data):
 @pytest.fixture(scope="module")
 def binned(cls_data):
     X, y = cls_data[0], cls_data[1]
-    edges = _binning.bin_edges(X)
-    Xb = _binning.bin_data(X, edges)
-    nbins = np.array([len(e) + 1 for e in edges], np.int32)
-    return Xb, nbins, y.astype(np.float64)
+    return _binning.prepare(X), y.astype(np.float64)
 
 
 def _build_args(binned, max_depth):
-    Xb, nbins, y = binned
-    return (Xb, nbins, y, np.empty(0), 0, 2, max_depth, 2, 1, 0.0, Xb.shape[0], 0.0, 12345)
+    bn, y = binned
+    return (y, np.empty(0), 0, 2, max_depth, 2, 1, 0.0, bn.Xb.shape[0], 0.0, 12345)
+
+
+def _twin_build(bn, *args):
+    return rtree.build(bn.Xb, bn.edges_flat, bn.offsets, bn.Xf, bn.refine, *args)
 
 
 @pytest.mark.parametrize("depth", [8, 2**31 - 1], ids=["depth8", "full"])
 def bench_tree_build_compiled(benchmark, binned, depth):
     benchmark.group = f"tree-build-kernel-{'full' if depth > 100 else depth}"
-    raw = benchmark(kt.build, *_build_args(binned, depth))
+    raw = benchmark(kt.build, binned[0], *_build_args(binned, depth))
     benchmark.extra_info["nodes"] = len(raw["feature"])
 
 
 @pytest.mark.parametrize("depth", [8, 2**31 - 1], ids=["depth8", "full"])
 def bench_tree_build_numpy_twin(benchmark, binned, depth):
     benchmark.group = f"tree-build-kernel-{'full' if depth > 100 else depth}"
-    raw = benchmark.pedantic(rtree.build, args=_build_args(binned, depth), rounds=1,
+    raw = benchmark.pedantic(_twin_build, args=(binned[0], *_build_args(binned, depth)), rounds=1,
                              iterations=1)
-    ref = kt.build(*_build_args(binned, depth))
+    ref = kt.build(binned[0], *_build_args(binned, depth))
     np.testing.assert_array_equal(raw["feature"], ref["feature"])   # the same tree
 
 

@@ -13,8 +13,11 @@
  *   gini     sum_c L_c^2 / W_L + sum_c R_c^2 / W_R
  *   entropy  sum_c L_c ln L_c - W_L ln W_L  + (same for R)
  *   mse      S_L^2 / W_L + S_R^2 / W_R       (S = sum w*y)
- * Ties keep the first (feature order, then lowest bin). The samples are then
- * partitioned stably. Cost per node: O(n_node * features_tried + bins).
+ * Ties keep the first (feature order, then lowest bin). For features with
+ * more distinct values than bins, the chosen edge is then refined exactly
+ * within its two neighbouring bins (sorted raw values, see below), so a
+ * split that a sorting-based tree would find near that edge is found
+ * exactly. The samples are then partitioned stably. Cost per node: O(n_node * features_tried + bins).
  *
  * Nothing here is parallel: forests call fm_tree_build from several threads
  * (each with its own tree), with the GIL released.
@@ -56,6 +59,7 @@ static int tree_grow(fm_tree *t) {
     GROW(right, int64_t, 1);
     GROW(n_samples, int64_t, 1);
     GROW(impurity, double, 1);
+    GROW(threshold, double, 1);
     GROW(weighted_n, double, 1);
     GROW(value, double, nv);
 #undef GROW
@@ -70,6 +74,7 @@ FM_API void fm_tree_free(fm_tree *t) {
     free(t->right);
     free(t->n_samples);
     free(t->impurity);
+    free(t->threshold);
     free(t->weighted_n);
     free(t->value);
     memset(t, 0, sizeof *t);
@@ -120,7 +125,24 @@ typedef struct {
     int is_left;
 } stack_item;
 
-FM_API int fm_tree_build(fm_tree *t, const uint8_t *Xb, const int32_t *nbins, const double *y,
+typedef struct {
+    double v;
+    int64_t i;
+} val_idx;
+
+static int cmp_val_idx(const void *a, const void *b) { /* by value, then row */
+    const val_idx *p = (const val_idx *)a, *q = (const val_idx *)b;
+    if (p->v != q->v) return p->v < q->v ? -1 : 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+static double midpoint(double a, double b) { /* as tree/_binning.py */
+    const double m = (a + b) / 2.0;
+    return m >= b ? a : m;
+}
+
+FM_API int fm_tree_build(fm_tree *t, const uint8_t *Xb, const double *edges, const int64_t *eoff,
+                         const double *Xf, const uint8_t *refine, const double *y,
                          const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
                          int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
                          double min_weight_leaf, int64_t max_features,
@@ -139,8 +161,10 @@ FM_API int fm_tree_build(fm_tree *t, const uint8_t *Xb, const int32_t *nbins, co
     double *lst = (double *)malloc((size_t)(2 * S) * sizeof(double));   /* scan: left, right */
     int32_t *feats = (int32_t *)malloc((size_t)(d > 0 ? d : 1) * sizeof(int32_t));
     stack_item *stack = (stack_item *)malloc((size_t)(n + 2) * sizeof(stack_item));
+    val_idx *pairs = Xf ? (val_idx *)malloc((size_t)(n > 0 ? n : 1) * sizeof(val_idx)) : NULL;
     int st = FM_OK;
-    if (!samples || !rbuf || !cnt || !hist || !tot || !lst || !feats || !stack) {
+    if (!samples || !rbuf || !cnt || !hist || !tot || !lst || !feats || !stack ||
+        (Xf && !pairs)) {
         st = FM_ENOMEM;
         goto done;
     }
@@ -188,6 +212,7 @@ FM_API int fm_tree_build(fm_tree *t, const uint8_t *Xb, const int32_t *nbins, co
         const double imp = node_impurity(criterion, nt, SN);
         t->feature[node] = -1;
         t->bin[node] = 0;
+        t->threshold[node] = -2.0;
         t->left[node] = t->right[node] = -1;
         t->n_samples[node] = nn;
         t->weighted_n[node] = W;
@@ -260,13 +285,70 @@ FM_API int fm_tree_build(fm_tree *t, const uint8_t *Xb, const int32_t *nbins, co
         }
         if (best_f < 0) continue;
 
-        /* stable partition: samples with code <= best_b first, both sides keep
-         * their order (so the NumPy twin sums in the same order) */
+        /* Exact refinement (features with more distinct values than bins): the
+         * best edge e_b borders the bin holding the exact optimum of this
+         * feature, so rescan bins b and b+1 of this node sorted by raw value
+         * (left = bins < b, then the sorted rows one by one), candidates at
+         * midpoints between distinct values; keep it if strictly better. */
         const uint8_t *col = Xb + best_f * n;
+        double thr = edges[eoff[best_f] + best_b];
+        int refined = 0;
+        if (Xf && refine[best_f]) {
+            const double *xv = Xf + best_f * n;
+            double *L = lst, *R = lst + S;
+            memset(L, 0, (size_t)S * sizeof(double));
+            int64_t nl = 0, m2 = 0;
+            for (int64_t p = it.start; p < it.end; p++) {
+                const int64_t i = samples[p];
+                if (col[i] < best_b) {
+                    const double wi = w ? w[i] : 1.0;
+                    nl++;
+                    if (cls) {
+                        L[(int64_t)y[i]] += wi;
+                    } else {
+                        L[0] += wi;
+                        L[1] += wi * y[i];
+                    }
+                } else if (col[i] <= best_b + 1) {
+                    pairs[m2++] = (val_idx){xv[i], i};
+                }
+            }
+            qsort(pairs, (size_t)m2, sizeof(val_idx), cmp_val_idx);
+            for (int64_t q = 0; q + 1 < m2; q++) {
+                const int64_t i = pairs[q].i;
+                const double wi = w ? w[i] : 1.0;
+                nl++;
+                if (cls) {
+                    L[(int64_t)y[i]] += wi;
+                } else {
+                    L[0] += wi;
+                    L[1] += wi * y[i];
+                }
+                if (!(pairs[q].v < pairs[q + 1].v)) continue;
+                double WL = 0;
+                if (cls)
+                    for (int64_t c = 0; c < S; c++) WL += L[c];
+                else
+                    WL = L[0];
+                if (nl < min_samples_leaf || nn - nl < min_samples_leaf) continue;
+                if (WL < min_weight_leaf || W - WL < min_weight_leaf) continue;
+                if (WL <= 0 || W - WL <= 0) continue;
+                for (int64_t c = 0; c < S; c++) R[c] = nt[c] - L[c];
+                const double pr = side_proxy(criterion, L, S) + side_proxy(criterion, R, S);
+                if (pr > best) {
+                    best = pr;
+                    thr = midpoint(pairs[q].v, pairs[q + 1].v);
+                    refined = 1;
+                }
+            }
+        }
+
+        /* stable partition: left rows first, both sides keep their order (so
+         * the NumPy twin sums in the same order) */
         int64_t mid = it.start, nr = 0;
         for (int64_t p = it.start; p < it.end; p++) {
             const int64_t i = samples[p];
-            if (col[i] <= best_b)
+            if (refined ? Xf[best_f * n + i] <= thr : col[i] <= best_b)
                 samples[mid++] = i;
             else
                 rbuf[nr++] = i;
@@ -295,7 +377,8 @@ FM_API int fm_tree_build(fm_tree *t, const uint8_t *Xb, const int32_t *nbins, co
             if (dec < min_impurity_decrease) continue;
         }
         t->feature[node] = best_f;
-        t->bin[node] = best_b;
+        t->bin[node] = refined ? -1 : best_b;
+        t->threshold[node] = thr;
         stack[sp++] = (stack_item){mid, it.end, it.depth + 1, node, 0};
         stack[sp++] = (stack_item){it.start, mid, it.depth + 1, node, 1};
     }
@@ -308,6 +391,7 @@ done:
     free(lst);
     free(feats);
     free(stack);
+    free(pairs);
     if (st != FM_OK) fm_tree_free(t);
     return st;
 }

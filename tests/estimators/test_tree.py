@@ -19,15 +19,15 @@ _LOADERS = {"iris": load_iris, "breast_cancer": load_breast_cancer, "digits": lo
 
 
 # ---- builder vs twin ------------------------------------------------------------
-def _binned(X):
-    edges = _binning.bin_edges(X)
-    return _binning.bin_data(X, edges), np.array([len(e) + 1 for e in edges], np.int32), edges
+def _twin_build(bn, *args):
+    return rt.build(bn.Xb, bn.edges_flat, bn.offsets, bn.Xf, bn.refine, *args)
 
 
 @pytest.mark.parametrize("criterion", [0, 1, 2])
 @pytest.mark.parametrize("max_features", [1, 3, 7])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_builder_matches_twin(criterion, max_features, weighted, rng):
+@pytest.mark.parametrize("refine", [False, True])
+def test_builder_matches_twin(criterion, max_features, weighted, refine, rng):
     n, d = 400, 7
     X = rng.standard_normal((n, d))
     X[:, 2] = np.round(X[:, 2])            # few distinct values
@@ -39,20 +39,39 @@ def test_builder_matches_twin(criterion, max_features, weighted, rng):
         y = ((X[:, 0] + X[:, 2] > 0).astype(int) + (X[:, 1] > 1)).astype(np.float64)
         n_classes = 3
     w = rng.integers(0, 3, n).astype(np.float64) if weighted else np.empty(0)
-    Xb, nbins, _ = _binned(X)
-    args = (Xb, nbins, y, w, criterion, n_classes, 12, 2, 2, 0.0, max_features, 0.0, 987654321)
-    a, b = kt.build(*args), rt.build(*args)
+    bn = _binning.prepare(X, refine=refine)
+    args = (y, w, criterion, n_classes, 12, 2, 2, 0.0, max_features, 0.0, 987654321)
+    a, b = kt.build(bn, *args), _twin_build(bn, *args)
     for key in ("feature", "bin", "left", "right", "n_node_samples"):
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-    for key in ("impurity", "weighted_n_node_samples", "value"):
+    assert bool(bn.refine.any()) == refine
+    for key in ("impurity", "weighted_n_node_samples", "value", "threshold"):
         np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=1e-12, err_msg=key)
     assert a["max_depth"] == b["max_depth"] <= 12
     # traversal: compiled vs twin, float32 and float64
-    thr = _binning.thresholds(a["feature"], a["bin"], _binned(X)[2])
+    thr = a["threshold"]
     for dt in (np.float32, np.float64):
         Xt = rng.standard_normal((101, d)).astype(dt)
         np.testing.assert_array_equal(kt.apply(Xt, a["feature"], thr, a["left"], a["right"]),
                                       rt.apply(Xt, a["feature"], thr, a["left"], a["right"]))
+
+
+@pytest.mark.parametrize("criterion", [0, 1, 2])
+def test_refined_builder_matches_twin_on_many_rows(criterion, rng):
+    n = 4000
+    X = rng.uniform(-1, 1, size=(n, 3))
+    if criterion == 2:
+        y, k = np.where(X[:, 1] > 0.123, 2.0, 0.0) + 0.1 * X[:, 0], 0
+    else:
+        y, k = ((X[:, 1] > 0.123) ^ (X[:, 0] > -0.4)).astype(np.float64), 2
+    bn = _binning.prepare(X)
+    args = (y, np.empty(0), criterion, k, 4, 2, 1, 0.0, 3, 0.0, 42)
+    a, b = kt.build(bn, *args), _twin_build(bn, *args)
+    assert (a["bin"] == -1).any()        # splits were refined on raw values
+    for key in ("feature", "bin", "left", "right", "n_node_samples"):
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    np.testing.assert_allclose(a["threshold"], b["threshold"], rtol=0, atol=0)
+    np.testing.assert_allclose(a["value"], b["value"], rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -71,7 +90,8 @@ def test_bin_codes_match_twin(dtype, n, rng):
 def test_binned_split_equals_threshold_on_training_data(rng):
     X = rng.standard_normal((300, 3))
     X[:, 1] *= 1e-3
-    Xb, _, edges = _binned(X)
+    bn = _binning.prepare(X)
+    Xb, edges = bn.Xb, bn.edges
     for f in range(3):
         for b in (0, 17, len(edges[f]) - 1):
             np.testing.assert_array_equal(Xb[f] <= b, X[:, f] <= edges[f][b])
@@ -97,16 +117,21 @@ def test_finds_known_optimal_split(criterion, dtype, rng):
     assert clf.get_depth() == 1 and clf.get_n_leaves() == 2
 
 
-def test_many_distinct_values_split_within_one_bin(rng):
-    # > 256 distinct values: bins hold ~n/256 samples each, so the split found is
-    # the best bin edge, at most one bin away from the exact optimum
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_many_distinct_values_split_is_exact(dtype, rng):
+    # > 256 distinct values: the histogram edge is refined on the raw values,
+    # so the threshold is the exact midpoint, as in a sorting-based tree
     n = 5000
-    X = rng.uniform(-1, 1, size=(n, 4))
+    X = rng.uniform(-1, 1, size=(n, 4)).astype(dtype)
     y = (X[:, 2] > 0.3).astype(int)
     clf = DecisionTreeClassifier(max_depth=1).fit(X, y)
     assert clf.tree_.feature[0] == 2
-    assert abs(clf.tree_.threshold[0] - 0.3) < 2.0 / 256 * 2
-    assert clf.score(X, y) > 1 - 2.0 / 256
+    lo = X[:, 2][X[:, 2] <= 0.3].max().astype(np.float64)
+    hi = X[:, 2][X[:, 2] > 0.3].min().astype(np.float64)
+    assert clf.tree_.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
+    assert clf.score(X, y) == 1.0
+    reg = DecisionTreeRegressor(max_depth=1).fit(X, np.where(y == 1, 3.0, -1.0))
+    assert reg.tree_.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
 
 
 def test_regressor_known_split_and_leaf_means(rng):

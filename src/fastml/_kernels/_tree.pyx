@@ -18,7 +18,9 @@ cdef extern from "fastml.h" nogil:
         double *impurity
         double *weighted_n
         double *value
-    int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const int32_t *nbins, const double *y,
+        double *threshold
+    int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const double *edges, const int64_t *eoff,
+                      const double *Xf, const uint8_t *refine, const double *y,
                       const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
                       int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
                       double min_weight_leaf, int64_t max_features,
@@ -49,17 +51,23 @@ cdef object _copy(void *src, int64_t count, dtype):
     return out
 
 
-def build(const uint8_t[:, ::1] Xb, const int32_t[::1] nbins, const double[::1] y,
+def build(const uint8_t[:, ::1] Xb, const double[::1] edges, const int64_t[::1] eoff,
+          const double[:, ::1] Xf, const uint8_t[::1] refine, const double[::1] y,
           const double[::1] w, int criterion, int64_t n_classes, int64_t max_depth,
           int64_t min_samples_split, int64_t min_samples_leaf, double min_weight_leaf,
           int64_t max_features, double min_impurity_decrease, uint64_t seed):
-    """Grow one tree (GIL released while growing); returns a dict of node arrays."""
+    """Grow one tree (GIL released while growing); returns a dict of node arrays.
+    w, Xf may be empty (ones / no raw-value refinement)."""
     cdef fm_tree t
     cdef int64_t d = Xb.shape[0], n = Xb.shape[1]
     cdef const double *wp = &w[0] if w.shape[0] > 0 else NULL
+    cdef const double *xfp = &Xf[0, 0] if Xf.shape[0] > 0 else NULL
+    cdef const uint8_t *rp = &refine[0] if refine.shape[0] > 0 else NULL
+    cdef const double *ep = &edges[0] if edges.shape[0] > 0 else NULL
     cdef int st
     with nogil:
-        st = fm_tree_build(&t, &Xb[0, 0], &nbins[0], &y[0], wp, n, d, criterion, n_classes,
+        st = fm_tree_build(&t, &Xb[0, 0], ep, &eoff[0], xfp, rp, &y[0], wp, n, d, criterion,
+                           n_classes,
                            max_depth, min_samples_split, min_samples_leaf, min_weight_leaf,
                            max_features, min_impurity_decrease, seed)
     _check(st)
@@ -72,6 +80,7 @@ def build(const uint8_t[:, ::1] Xb, const int32_t[::1] nbins, const double[::1] 
             "right": _copy(t.right, m, np.int64),
             "n_node_samples": _copy(t.n_samples, m, np.int64),
             "impurity": _copy(t.impurity, m, np.float64),
+            "threshold": _copy(t.threshold, m, np.float64),
             "weighted_n_node_samples": _copy(t.weighted_n, m, np.float64),
             "value": _copy(t.value, m * t.n_values, np.float64).reshape(m, t.n_values),
             "max_depth": t.max_depth,

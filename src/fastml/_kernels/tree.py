@@ -1,7 +1,7 @@
 """Decision-tree growth and traversal (csrc/tree.c) behind one facade.
 
 Contract (checked by the caller, trusted here): Xb is a C-contiguous uint8
-array (n_features, n_samples) of bin codes < nbins[f] <= 256; y float64 (n,)
+array (n_features, n_samples) of bin codes <= number of edges of f (<= 255); y float64 (n,)
 (class indices 0..n_classes-1, or regression targets); w float64 (n,) >= 0 or
 an empty array (all ones); criterion 0 gini, 1 entropy, 2 squared error.
 build() releases the GIL, so forests grow trees in parallel threads.
@@ -17,11 +17,14 @@ if COMPILED:
 CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1, "squared_error": 2}
 
 
-def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
+def build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
           min_samples_leaf, min_weight_leaf, max_features, min_impurity_decrease, seed):
-    """Grow one tree; returns a dict of flat node arrays (see fastml.h fm_tree)."""
+    """Grow one tree on `binned` (a tree._binning.Binned: codes Xb (d, n) uint8,
+    flat edges + offsets, raw values Xf (d, n) float64 or empty, refine flags);
+    returns a dict of flat node arrays (see fastml.h fm_tree)."""
     mod = _tree if COMPILED else _reference
-    return mod.build(Xb, nbins, y, w, int(criterion), int(n_classes), int(max_depth),
+    return mod.build(binned.Xb, binned.edges_flat, binned.offsets, binned.Xf, binned.refine,
+                     y, w, int(criterion), int(n_classes), int(max_depth),
                      int(min_samples_split), int(min_samples_leaf), float(min_weight_leaf),
                      int(max_features), float(min_impurity_decrease), int(seed))
 

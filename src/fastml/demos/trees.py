@@ -55,12 +55,12 @@ def _forest_part(print_fn):
     tree = DecisionTreeClassifier(random_state=0).fit(Xtr, ytr)
     print_fn(f"  one decision tree: depth {tree.get_depth()}, {tree.get_n_leaves()} leaves, "
              f"test accuracy {tree.score(Xte, yte):.3f}")
-    edges = _binning.bin_edges(Xtr)
-    args = (_binning.bin_data(Xtr, edges), np.array([len(e) + 1 for e in edges], np.int32),
-            ytr.astype(np.float64), np.empty(0), 0, 2, 2**31 - 1, 2, 1, 0.0, Xtr.shape[1],
+    bn = _binning.prepare(Xtr)
+    args = (ytr.astype(np.float64), np.empty(0), 0, 2, 2**31 - 1, 2, 1, 0.0, Xtr.shape[1],
             0.0, 1234)
-    t_fast, a = best_of(lambda: kt.build(*args))
-    t_ref, b = best_of(lambda: rtree.build(*args), repeat=1)
+    t_fast, a = best_of(lambda: kt.build(bn, *args))
+    t_ref, b = best_of(lambda: rtree.build(bn.Xb, bn.edges_flat, bn.offsets, bn.Xf, bn.refine,
+                                           *args), repeat=1)
     same = np.array_equal(a["feature"], b["feature"]) and np.array_equal(a["bin"], b["bin"])
     print_fn(f"  growing that tree: compiled {t_fast * 1e3:.2f} ms, NumPy split search "
              f"{t_ref * 1e3:.1f} ms (x{t_ref / t_fast:.0f}), identical tree: {same}")

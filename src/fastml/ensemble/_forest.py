@@ -64,8 +64,7 @@ class BaseForest(BaseEstimator):
         self._check_forest_params()
         n, d = X.shape
         rng = check_random_state(self.random_state)
-        edges = _binning.bin_edges(X if w is None else X[w > 0])
-        Xb = _binning.bin_data(X, edges)
+        binned = _binning.prepare(X, w)
         n_boot = self._n_samples_bootstrap(n)
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
         jobs = []
@@ -83,7 +82,7 @@ class BaseForest(BaseEstimator):
         def grow(job):
             tree, tw, seed = job
             tree.n_features_in_ = d
-            return tree._fit_checked(X, y_enc, tw, n_classes, edges=edges, Xb=Xb, seed=seed)
+            return tree._fit_checked(X, y_enc, tw, n_classes, binned=binned, seed=seed)
 
         self.estimators_ = _map_threads(grow, jobs, self.n_jobs)
         self.estimator_ = self._tree_class(**params)

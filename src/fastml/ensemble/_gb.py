@@ -66,8 +66,7 @@ class BaseGB(BaseEstimator):
         estimators_ (n_estimators, K) and train_score_."""
         n, d = X.shape
         rng = check_random_state(self.random_state)
-        edges = _binning.bin_edges(X if w is None else X[w > 0])
-        Xb = _binning.bin_data(X, edges)
+        binned = _binning.prepare(X, w)
         w = np.ones(n) if w is None else w
         F = np.tile(self._init_raw, (n, 1))
         n_sub = max(1, int(self.subsample * n))
@@ -85,7 +84,7 @@ class BaseGB(BaseEstimator):
             for k in range(K):
                 tree = self._new_tree()
                 tree.n_features_in_ = d
-                tree._fit_checked(X, R[:, k], wm, 0, edges=edges, Xb=Xb, seed=_seed_from(rng))
+                tree._fit_checked(X, R[:, k], wm, 0, binned=binned, seed=_seed_from(rng))
                 leaves = tree.tree_.apply(X)
                 if newton:
                     inb = wm > 0

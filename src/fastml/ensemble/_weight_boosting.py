@@ -47,15 +47,14 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         self.estimator_ = base
         fast = type(base) is DecisionTreeClassifier
         if fast:
-            edges = _binning.bin_edges(X[w > 0])
-            Xb = _binning.bin_data(X, edges)
+            binned = _binning.prepare(X, w)
         self.estimators_, weights, errors = [], [], []
         for _ in range(self.n_estimators):
             est = clone(base)
             if fast:
                 est.set_params(random_state=None)
                 est.classes_, est.n_classes_, est.n_features_in_ = classes, K, X.shape[1]
-                est._fit_checked(X, y_idx.astype(np.float64), w, K, edges=edges, Xb=Xb,
+                est._fit_checked(X, y_idx.astype(np.float64), w, K, binned=binned,
                                  seed=_seed_from(rng))
                 pred = np.argmax(est.tree_.predict(X), axis=1)
             else:

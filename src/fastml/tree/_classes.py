@@ -28,11 +28,11 @@ class Tree:
     for regressors.
     """
 
-    def __init__(self, raw, edges, n_features, is_classifier):
+    def __init__(self, raw, n_features, is_classifier):
         feat = raw["feature"]
         self.children_left = raw["left"]
         self.children_right = raw["right"]
-        self.threshold = _binning.thresholds(feat, raw["bin"], edges)
+        self.threshold = raw["threshold"]
         self.feature = np.where(feat >= 0, feat, -2).astype(np.int32)
         self.impurity = raw["impurity"]
         self.n_node_samples = raw["n_node_samples"]
@@ -150,25 +150,24 @@ class BaseDecisionTree(BaseEstimator):
             raise ValueError(f"criterion must be one of {allowed}, got {crit!r}.")
         return _kt.CRITERIA[crit]
 
-    def _fit_checked(self, X, y_enc, w, n_classes, edges=None, Xb=None, seed=None):
-        """Grow on validated X (n, d), encoded y (float64), weights (float64 or None)."""
+    def _fit_checked(self, X, y_enc, w, n_classes, binned=None, seed=None):
+        """Grow on validated X (n, d), encoded y (float64), weights (float64 or None);
+        `binned` (tree._binning.prepare) may be shared by the trees of an ensemble."""
         n, d = X.shape
         p = self._check_params(n, d)
         crit = self._criterion_id()
-        if edges is None:
-            edges = _binning.bin_edges(X if w is None else X[w > 0])
-            Xb = _binning.bin_data(X, edges)
-        nbins = np.array([len(e) + 1 for e in edges], dtype=np.int32)
+        if binned is None:
+            binned = _binning.prepare(X, w)
         w_arr = np.empty(0) if w is None else np.ascontiguousarray(w, dtype=np.float64)
         W = float(n if w is None else w_arr.sum())
         min_weight_leaf = self.min_weight_fraction_leaf * W
         if seed is None:
             seed = _seed_from(check_random_state(self.random_state))
-        raw = _kt.build(Xb, nbins, np.ascontiguousarray(y_enc, dtype=np.float64), w_arr, crit,
+        raw = _kt.build(binned, np.ascontiguousarray(y_enc, dtype=np.float64), w_arr, crit,
                         n_classes, p["max_depth"], p["min_samples_split"],
                         p["min_samples_leaf"], min_weight_leaf, p["max_features"],
                         p["min_impurity_decrease"], seed)
-        self.tree_ = Tree(raw, edges, d, n_classes > 0 and crit != 2)
+        self.tree_ = Tree(raw, d, n_classes > 0 and crit != 2)
         self.max_features_ = p["max_features"]
         return self
 

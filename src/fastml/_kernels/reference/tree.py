@@ -76,10 +76,58 @@ def _proxy(crit, st):
     return q - W * np.log(W)
 
 
-def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
-          min_samples_leaf, min_weight_leaf, max_features, min_impurity_decrease, seed):
+def _refine(f, b, idx, Xb, Xf, yi, y, wv, cls, S, crit, nt, nn, W, best, min_samples_leaf,
+            min_weight_leaf):
+    """Exact rescan of bins b, b+1 on raw values (see tree.c); returns
+    (best, threshold or None)."""
+    codes = Xb[f, idx]
+    base = idx[codes < b]
+    near = idx[(codes >= b) & (codes <= b + 1)]
+    vals = Xf[f, near]
+    order = np.lexsort((near, vals))
+    near, vals = near[order], vals[order]
+    if len(near) < 2:
+        return best, None
+    rows = near[:-1]
+    stats = np.zeros((len(base) + len(rows), S))
+    allrows = np.concatenate([base, rows])
+    if cls:
+        stats[np.arange(len(allrows)), yi[allrows]] = wv[allrows]
+    else:
+        stats[:, 0] = wv[allrows]
+        stats[:, 1] = wv[allrows] * y[allrows]
+    L = np.cumsum(stats, axis=0)[len(base):] if len(rows) else np.zeros((0, S))
+    if len(base) == 0:
+        pass
+    nl = len(base) + np.arange(1, len(rows) + 1)
+    if cls:
+        WL = np.zeros(len(L))
+        for c in range(S):
+            WL += L[:, c]
+    else:
+        WL = L[:, 0]
+    R = nt[:S][None, :] - L
+    ok = ((vals[:-1] < vals[1:]) & (nl >= min_samples_leaf) & (nn - nl >= min_samples_leaf)
+          & (WL >= min_weight_leaf) & (W - WL >= min_weight_leaf) & (WL > 0) & (W - WL > 0))
+    if not ok.any():
+        return best, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pr = _proxy(crit, L) + _proxy(crit, R)
+    pr = np.where(ok, pr, -np.inf)
+    k = int(np.argmax(pr))
+    if pr[k] > best:
+        a, c = vals[k], vals[k + 1]
+        m = (a + c) / 2.0
+        return pr[k], (a if m >= c else m)
+    return best, None
+
+
+def build(Xb, edges_flat, offsets, Xf, refine, y, w, criterion, n_classes, max_depth,
+          min_samples_split, min_samples_leaf, min_weight_leaf, max_features,
+          min_impurity_decrease, seed):
     """Same contract and result as fastml._kernels.tree.build."""
     d, n = Xb.shape
+    use_refine = Xf is not None and Xf.size > 0
     cls = criterion != MSE
     S = n_classes if cls else 2
     nv = n_classes if cls else 1
@@ -89,7 +137,7 @@ def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
     samples = np.flatnonzero(wv > 0) if (w is not None and len(w)) else np.arange(n)
     W_all = _seqsum(wv[samples])
     feats = list(range(d))
-    nodes = []   # [feature, bin, left, right, n, W, imp, value]
+    nodes = []   # [feature, bin, left, right, n, W, imp, value, threshold]
     max_seen = 0
     stack = [(samples, 0, -1, False)] if len(samples) else []
 
@@ -109,7 +157,7 @@ def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
         W = _seqsum(nt) if cls else nt[0]
         imp = _impurity(criterion, nt)
         value = nt.copy() if cls else np.array([nt[1] / W if W > 0 else 0.0])
-        nodes.append([-1, 0, -1, -1, len(idx), W, imp, value])
+        nodes.append([-1, 0, -1, -1, len(idx), W, imp, value, -2.0])
         nn = len(idx)
         if (depth >= max_depth or nn < min_samples_split or nn < 2 * min_samples_leaf
                 or W < 2 * min_weight_leaf or imp <= _EPS):
@@ -165,7 +213,16 @@ def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
                 best, best_f, best_b = pr[k], f, int(bins[k])
         if best_f < 0:
             continue
-        go_left = Xb[best_f, idx] <= best_b
+        thr = float(edges_flat[offsets[best_f] + best_b])
+        refined = None
+        if use_refine and refine[best_f]:
+            best, refined = _refine(best_f, best_b, idx, Xb, Xf, yi, y, wv, cls, S, criterion,
+                                    nt, nn, W, best, min_samples_leaf, min_weight_leaf)
+        if refined is not None:
+            thr = float(refined)
+            go_left = Xf[best_f, idx] <= thr
+        else:
+            go_left = Xb[best_f, idx] <= best_b
         left, right = idx[go_left], idx[~go_left]
         if min_impurity_decrease > 0:
             tl, tr = totals(left), totals(right)
@@ -174,7 +231,8 @@ def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
                                - wr / W * _impurity(criterion, tr))
             if dec < min_impurity_decrease:
                 continue
-        nodes[node][0], nodes[node][1] = best_f, best_b
+        nodes[node][0], nodes[node][1] = best_f, (-1 if refined is not None else best_b)
+        nodes[node][8] = thr
         stack.append((right, depth + 1, node, False))
         stack.append((left, depth + 1, node, True))
     m = len(nodes)
@@ -183,7 +241,7 @@ def build(Xb, nbins, y, w, criterion, n_classes, max_depth, min_samples_split,
         "feature": col(0, np.int32), "bin": col(1, np.int32),
         "left": col(2, np.int64), "right": col(3, np.int64),
         "n_node_samples": col(4, np.int64), "weighted_n_node_samples": col(5, np.float64),
-        "impurity": col(6, np.float64),
+        "impurity": col(6, np.float64), "threshold": col(8, np.float64),
         "value": np.array([nd[7] for nd in nodes], dtype=np.float64).reshape(m, nv),
         "max_depth": max_seen,
     }
