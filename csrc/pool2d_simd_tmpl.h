@@ -136,7 +136,8 @@ static inline __attribute__((always_inline)) void IN(max_s2_block_)(
             const MV lo = MLOAD(q), hi = MLOAD(q + MVL);
             const MV v = (c & 1) ? __builtin_shufflevector(lo, hi, FM_CAT(ODD_, SUF))
                                  : __builtin_shufflevector(lo, hi, FM_CAT(EVEN_, SUF));
-            const MVI upd = (v > best) | ((v != v) & (best == best));
+            /* = (v > best) | (v is NaN & best is not): two compares */
+            const MVI upd = ~(v <= best) & (best == best);
             best = (MV)(((MVI)v & upd) | ((MVI)best & ~upd));
             idx = ((lane2 + (FM_CAT(IT_, SUF))(ih * W + w0 + c)) & upd) | (idx & ~upd);
         }
