@@ -392,11 +392,11 @@ FM_API int fm_linear_backward_f64(double *dx, double *dw, double *db, const doub
  * index); among equal distances the lower index comes first. ---------------- */
 /* A built tree (arrays owned by the caller; see kdtree.c for the layout). */
 typedef struct {
-    const void *data;     /* T[n*d]: points in tree order, leaves feature-major */
+    const void *data;     /* T[n*d + 64]: tree order, leaves feature-major, spare tail */
     const int64_t *idx;   /* [n]: tree position -> training row */
     const int64_t *nodes; /* [nnodes*4]: start, end, right child (0: leaf), split dim */
     const void *splits;   /* T[nnodes*2]: left child's max, right child's min on dim */
-    const void *bounds;   /* T[nnodes*2*d]: box per node (lo row, hi row); root, leaves tight */
+    const void *bounds;   /* T[nnodes*2*d]: tight box per node (lo row, hi row) */
     int64_t n, d, nnodes, max_leaf;
 } fm_kdtree;
 FM_API int64_t fm_kdtree_node_count(int64_t n, int64_t leaf_size);

@@ -11,7 +11,7 @@ typedef struct {
     int64_t *idx;   /* out: tree position -> training row */
     int64_t *nodes; /* out: [nnodes, 4] start, end, right child (0: leaf), dim */
     T *splits;      /* out: [nnodes, 2] left child's max, right child's min */
-    T *boxes;       /* out: [nnodes, 2, d] box of each node (lo row, hi row) */
+    T *boxes;       /* out: [nnodes, 2, d] tight box of each node (lo row, hi row) */
     T *W;           /* work: (n, d) rows, reordered in place as the tree is built */
     int64_t d, L;
 } KB(kd_build);
@@ -100,7 +100,8 @@ static void KB(kd_bbox)(T *lo, T *hi, const T *W, int64_t s, int64_t e, int64_t 
  * box (boxes[node]) was written by the parent: the parent's box narrowed to
  * the child's extent along the split dimension, so no pass over the rows is
  * needed to choose the split. A leaf replaces it by its exact tight box, taken
- * in the same pass that copies its points out. */
+ * in the same pass that copies its points out, and an inner node by the union
+ * of its children's once they are built: every stored box ends up tight. */
 static void KB(kd_build_node)(const KB(kd_build) *c, int64_t node, int64_t s, int64_t e) {
     const int64_t cnt = e - s, d = c->d;
     int64_t *nd = c->nodes + 4 * node;
@@ -155,9 +156,15 @@ static void KB(kd_build_node)(const KB(kd_build) *c, int64_t node, int64_t s, in
         _Pragma("omp task firstprivate(c, node, s, mid)")
         KB(kd_build_node)(c, node + 1, s, mid);
         KB(kd_build_node)(c, right, mid, e);
+        _Pragma("omp taskwait")
     } else {
         KB(kd_build_node)(c, node + 1, s, mid);
         KB(kd_build_node)(c, right, mid, e);
+    }
+    /* now the children's boxes are tight: so is their union */
+    for (int64_t k = 0; k < 2 * d; k++) {
+        const T a = bl[k], b = br[k];
+        lo[k] = k < d ? (a < b ? a : b) : (a > b ? a : b);
     }
 }
 

@@ -72,54 +72,54 @@ KQ_INLINE T KQ(kq_box_bound)(const T *lo, int64_t d, const T *q, const int metri
 }
 
 /* acc[j] = reduced distance from q to the leaf's j-th point (feature-major
- * block `base` of cnt points). The j loops vectorise at the file's ISA. */
+ * block `base` of cnt points). One vector of points at a time with all d
+ * features accumulated in a register (no store/load chain through acc); the
+ * last vector may read up to VL-1 values past the block: the tree's data array
+ * carries KD_PAD spare rows for that, and lanes >= cnt are never used. The
+ * summation order over features is the same as the scalar formula's. */
+#define KQ_V FM_CAT(fm_v, SUF)
+#define KQ_VL FM_CAT(FM_VL_, SUF)
 KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt, int64_t d,
                            const T *restrict q, const int metric, T p) {
-    for (int64_t k = 0; k < d; k++) {
-        const T *restrict row = base + k * cnt;
-        const T qk = q[k];
-        if (k == 0) {
-            for (int64_t j = 0; j < cnt; j++) {
-                const T t = row[j] - qk;
-                acc[j] = metric == FM_METRIC_MINKOWSKI ? POW(t < 0 ? -t : t, p)
-                         : (metric == FM_METRIC_MANHATTAN || metric == FM_METRIC_CHEBYSHEV)
-                             ? (t < 0 ? -t : t)
-                             : t * t;
-            }
-            continue;
-        }
-        switch (metric) {
-        case FM_METRIC_MANHATTAN:
-            for (int64_t j = 0; j < cnt; j++) {
-                const T t = row[j] - qk;
-                acc[j] += t < 0 ? -t : t;
-            }
-            break;
-        case FM_METRIC_CHEBYSHEV:
-            for (int64_t j = 0; j < cnt; j++) {
-                T t = row[j] - qk;
-                t = t < 0 ? -t : t;
-                acc[j] = acc[j] > t ? acc[j] : t;
-            }
-            break;
-        case FM_METRIC_MINKOWSKI:
+    if (metric == FM_METRIC_MINKOWSKI) { /* pow is scalar anyway */
+        for (int64_t j = 0; j < cnt; j++) acc[j] = 0;
+        for (int64_t k = 0; k < d; k++) {
+            const T *restrict row = base + k * cnt;
+            const T qk = q[k];
             for (int64_t j = 0; j < cnt; j++) {
                 const T t = row[j] - qk;
                 acc[j] += POW(t < 0 ? -t : t, p);
             }
-            break;
-        default:
-            for (int64_t j = 0; j < cnt; j++) {
-                const T t = row[j] - qk;
-                acc[j] += t * t;
-            }
         }
+        return;
+    }
+    for (int64_t j0 = 0; j0 < cnt; j0 += KQ_VL) {
+        KQ_V a = FM_CAT(fm_vset1_, SUF)(0);
+        for (int64_t k = 0; k < d; k++) {
+            const KQ_V t = FM_CAT(fm_vload_, SUF)(base + k * cnt + j0) - q[k];
+            if (metric == FM_METRIC_MANHATTAN) a += FM_CAT(fm_vabs_, SUF)(t);
+            else if (metric == FM_METRIC_CHEBYSHEV)
+                a = FM_CAT(fm_vmax_, SUF)(a, FM_CAT(fm_vabs_, SUF)(t));
+            else a += t * t;
+        }
+        FM_CAT(fm_vstore_, SUF)(acc + j0, a);
     }
 }
+#undef KQ_V
+#undef KQ_VL
 
 #include "topk_tmpl.h"
 
 /* ---- k nearest ------------------------------------------------------------- */
+/* For d >= 4: is an inner node's tight box within the k-th distance? (Leaves
+ * are checked on entry; for small d the O(1) bound is nearly as tight.) */
+KQ_INLINE int KQ(kq_box_ok)(const KQ(kq_tree) *t, const KQ(kq_knn) *s, int64_t node,
+                            const int metric) {
+    if (t->d < 4 || t->nodes[4 * node + 2] == 0) return 1;
+    return KQ(kq_box_bound)(t->boxes + 2 * t->d * node, t->d, s->q, metric, t->p) * t->scale <=
+           KQ(topk_worst)(s->D, s->k);
+}
+
 typedef void (*KQ(kq_knn_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, int64_t, T);
 
 KQ_INLINE void KQ(kq_knn_body)(const KQ(kq_tree) *t, KQ(kq_knn) *s, int64_t node, T rd,
@@ -157,11 +157,11 @@ KQ_INLINE void KQ(kq_knn_body)(const KQ(kq_tree) *t, KQ(kq_knn) *s, int64_t node
     const int64_t n1 = left_first ? node + 1 : right, n2 = left_first ? right : node + 1;
     const T r1 = left_first ? rL : rR, r2 = left_first ? rR : rL;
     const T o1 = left_first ? oL : oR, o2 = left_first ? oR : oL;
-    if (r1 * t->scale <= KQ(topk_worst)(s->D, s->k)) {
+    if (r1 * t->scale <= KQ(topk_worst)(s->D, s->k) && KQ(kq_box_ok)(t, s, n1, metric)) {
         s->off[dim] = o1;
         self(t, s, n1, r1);
     }
-    if (r2 * t->scale <= KQ(topk_worst)(s->D, s->k)) {
+    if (r2 * t->scale <= KQ(topk_worst)(s->D, s->k) && KQ(kq_box_ok)(t, s, n2, metric)) {
         s->off[dim] = o2;
         self(t, s, n2, r2);
     }
@@ -307,7 +307,7 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
                                         : NULL;
     _Pragma("omp parallel num_threads(nt)")
     {
-        T *work = (T *)malloc((size_t)(d + t->max_leaf + (dist ? 0 : k)) * sizeof(T));
+        T *work = (T *)malloc((size_t)(d + t->max_leaf + 64 + (dist ? 0 : k)) * sizeof(T));
         if (!work) {
             _Pragma("omp atomic write")
             failed = 1;
@@ -327,7 +327,7 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
             if (!work) continue;
             const int64_t i = order ? order[ii] : ii;
             s.q = Q + i * d;
-            s.D = dist ? dist + i * k : work + d + t->max_leaf;
+            s.D = dist ? dist + i * k : work + d + t->max_leaf + 64;
             s.I = ind + i * k;
             KQ(topk_init)(s.D, s.I, k);
             const T rd = KQ(kq_root)(s.off, t, s.q, rmetric, kt.p);
@@ -369,7 +369,7 @@ int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
     int failed = 0;
     _Pragma("omp parallel num_threads(nt)")
     {
-        T *work = (T *)malloc((size_t)(d + t->max_leaf) * sizeof(T));
+        T *work = (T *)malloc((size_t)(d + t->max_leaf + 64) * sizeof(T));
         if (!work) {
             _Pragma("omp atomic write")
             failed = 1;

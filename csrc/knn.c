@@ -9,8 +9,11 @@
  * by the block sizes (plus one centred copy of the data), never by the number
  * of queries. Results are ordered by (distance, training index) -- the tie rule
  * of the whole package -- and do not depend on tile sizes or thread count.
- * BLAS and the distance tiles run their own threads from the calling thread;
- * the row merges run in OpenMP regions in between (never BLAS inside them).
+ * BLAS and the distance tiles run their own threads from the calling thread.
+ * The GEMM path merges candidates on the calling thread too: SciPy's OpenBLAS
+ * workers keep spinning for a while after each call, and an OpenMP team
+ * started in between would compete with them for the cores (measured: most of
+ * the time went to that spinning). The final recompute is parallel (short).
  */
 #include <math.h>
 #include <stdint.h>

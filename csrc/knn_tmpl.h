@@ -100,6 +100,34 @@ static int KN(knn_direct_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, co
     return FM_OK;
 }
 
+/* Merges keys b[c] + xn[c] (c < cols, index j0 + c) into the kk slots. Blocks
+ * of 16 are first tested branch-free (the compiler vectorises the OR of the
+ * compares); almost every block has no candidate once the slots are full. */
+static inline void KN(knn_select_row)(T *D, int64_t *I, int64_t kk, const T *restrict b,
+                                      const T *restrict xn, int64_t cols, int64_t j0) {
+    T w = TK_NAME(topk_worst)(D, kk);
+    int64_t c = 0;
+    for (; c + 16 <= cols; c += 16) {
+        int any = 0;
+        for (int l = 0; l < 16; l++) any |= (b[c + l] + xn[c + l] <= w);
+        if (!any) continue;
+        for (int l = 0; l < 16; l++) {
+            const T v = b[c + l] + xn[c + l];
+            if (v <= w) {
+                TK_NAME(topk_push)(D, I, kk, v, j0 + c + l);
+                w = TK_NAME(topk_worst)(D, kk);
+            }
+        }
+    }
+    for (; c < cols; c++) {
+        const T v = b[c] + xn[c];
+        if (v <= w) {
+            TK_NAME(topk_push)(D, I, kk, v, j0 + c);
+            w = TK_NAME(topk_worst)(D, kk);
+        }
+    }
+}
+
 /* GEMM path (euclidean, sqeuclidean). Data and queries are centred on the
  * data mean (distances unchanged, norms and hence rounding smaller). For each
  * query tile and database tile, BLAS computes -2 q.x; adding |x|^2 gives
@@ -168,21 +196,11 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
             st = KN_CAT(fm_gemm, SUF)(0, 1, rows, cols, d, (T)-2, Qc, d, Xc + j0 * d, d, (T)0,
                                       buf, cols);
             if (st != FM_OK) break;
-            const T *xnj = xn + j0;
-            _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * rows * cols))")
-            for (int64_t r = 0; r < rows; r++) {
-                T *D = CD + r * kk;
-                int64_t *I = CI + r * kk;
-                const T *b = buf + r * cols;
-                T w = TK_NAME(topk_worst)(D, kk);
-                for (int64_t c = 0; c < cols; c++) {
-                    const T v = b[c] + xnj[c];
-                    if (v <= w) {
-                        TK_NAME(topk_push)(D, I, kk, v, j0 + c);
-                        w = TK_NAME(topk_worst)(D, kk);
-                    }
-                }
-            }
+            /* on the calling thread: BLAS's own workers are still spinning
+             * here, and an OpenMP team would fight them for the cores */
+            for (int64_t r = 0; r < rows; r++)
+                KN(knn_select_row)(CD + r * kk, CI + r * kk, kk, buf + r * cols, xn + j0, cols,
+                                   j0);
         }
         if (st != FM_OK) break;
         _Pragma("omp parallel for schedule(dynamic, 8) num_threads(fm_threads_for(4.0 * rows * kk * d))")

@@ -73,7 +73,7 @@ cdef fm_kdtree _tree(const floating[:, ::1] data, const int64_t[::1] idx,
     t.nodes = &nodes[0, 0]
     t.splits = &splits[0, 0]
     t.bounds = &bounds[0, 0]
-    t.n = data.shape[0]
+    t.n = idx.shape[0]  # data has spare rows after the n points (vector tails)
     t.d = data.shape[1]
     t.nnodes = nodes.shape[0]
     t.max_leaf = max_leaf_

@@ -30,7 +30,8 @@ def build_tree(X, leaf_size):
     nn = _neighbors.node_count(n, leaf_size)
     tree = {
         "kind": "kdtree",
-        "data": np.empty((n, d), dtype=X.dtype),
+        # + spare rows: leaf scans read up to one vector (<= 64 values) past a leaf
+        "data": np.zeros((n + -(-64 // d), d), dtype=X.dtype),
         "idx": np.empty(n, dtype=np.int64),
         "nodes": np.empty((nn, 4), dtype=np.int64),
         "splits": np.empty((nn, 2), dtype=X.dtype),
