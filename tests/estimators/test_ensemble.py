@@ -181,3 +181,16 @@ if parametrize_with_checks is not None:
 else:  # pragma: no cover
     def test_sklearn_compatible():
         pytest.skip("scikit-learn is not installed")
+
+
+def test_trees_demo_runs():
+    from fastml.demos import trees as demo
+
+    lines = []
+    demo.run(lines.append)
+    text = "\n".join(lines)
+    assert "identical tree: True" in text
+    diff = float(text.split("max centre difference ")[1].split()[0])
+    assert diff < 1e-3
+    acc = float(text.split("test accuracy ")[1].split()[0].rstrip(","))
+    assert acc > 0.93
