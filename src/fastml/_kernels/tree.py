@@ -1,7 +1,8 @@
 """Decision-tree growth and traversal (csrc/tree.c) behind one facade.
 
-Contract (checked by the caller, trusted here): Xb is a C-contiguous uint8
-array (n_features, n_samples) of bin codes <= number of edges of f (<= 255); y float64 (n,)
+Contract (checked by the caller, trusted here): `binned` comes from
+fastml.tree._binning.prepare (uint8 codes (n_features, n_samples), sorted bin
+edges <= 255 per feature, refine flags, raw float64 values); y float64 (n,)
 (class indices 0..n_classes-1, or regression targets); w float64 (n,) >= 0 or
 an empty array (all ones); criterion 0 gini, 1 entropy, 2 squared error.
 build() releases the GIL, so forests grow trees in parallel threads.
