@@ -19,10 +19,10 @@
 
 #define SMALL_N 16
 #define SPLIT 64 /* feature-slice granularity for threads (multiple of any VL) */
-/* Small-batch kernels run ~30 flops/ns on one core; below ~0.5 ms of work a
- * parallel region's wake-up and barrier (and, on a busy machine, waiting for a
- * descheduled thread) cost more than the second core saves. */
-#define SMALL_PAR_WORK 2.0e7
+/* Small-batch kernels run ~50 flops/ns on one core; below ~2 MFLOP (~40 us) a
+ * parallel region's wake-up and barrier cost more than the second core saves.
+ * (MLP 784-256 at batch 8, 3.2 MFLOP: 2 threads measured slightly faster.) */
+#define SMALL_PAR_WORK 2.0e6
 
 #define DECLARE_SMALL(SUF, T, ISA)                                                             \
     void fm_dense_small_fwd_##SUF##_##ISA(T *y, const T *x, const T *w, const T *b, int64_t n, \
