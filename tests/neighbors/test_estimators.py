@@ -112,9 +112,15 @@ def test_auto_rule():
     from fastml.neighbors._base import choose_algorithm
 
     assert choose_algorithm(100000, 3, 10, "euclidean") == "kd_tree"
+    assert choose_algorithm(100000, 16, 10, "euclidean") == "kd_tree"
+    assert choose_algorithm(100000, 32, 10, "euclidean") == "kd_tree"
+    assert choose_algorithm(20000, 32, 10, "euclidean") == "brute"
     assert choose_algorithm(100000, 128, 10, "euclidean") == "brute"
+    assert choose_algorithm(100000, 8, 20000, "euclidean") == "brute"
     assert choose_algorithm(100, 3, 10, "euclidean") == "brute"
     assert choose_algorithm(100000, 3, 10, "callable") == "brute"
+    assert KNeighborsClassifier().fit(np.random.rand(1000, 4), np.arange(1000) % 2
+                                      )._fit_method == "kd_tree"
 
 
 def test_errors():

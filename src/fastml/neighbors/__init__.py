@@ -20,10 +20,21 @@ distances the lower training index comes first -- in the tree and in brute
 force, at any thread count and batch size. Majority votes that tie go to the
 smallest class label (as in scikit-learn).
 
-algorithm="auto" chooses "kd_tree" when n_features <= 20, n_samples >= 256 and
-k <= n_samples / 10, otherwise "brute" (and always "brute" for a callable
-metric). Measured on this machine (2 cores, AVX-512, 64 Gaussian clusters,
-k=10, float64, see benchmarks/bench_neighbors.py): to be filled in.
+algorithm="auto" chooses "kd_tree" when n_samples >= 256, k <= n_samples / 10
+and either n_features <= 16, or n_features <= 32 with n_samples >= 50 000;
+otherwise "brute" (always "brute" for a callable metric). Measured on the
+development machine (AVX-512, fastml on one thread, SciPy's BLAS at its
+default of 2 threads, 64 Gaussian clusters, 1000 queries, k=10, float64;
+milliseconds, tree / brute):
+
+    n \ d        4         8          16          24          32          48          64
+    2 000     1.8/11.7  10.2/9.8    9.5/42.5   24.7/31.1   49.8/52.3   58.6/59.2   46.2/50.4
+    20 000    7.0/37.1  40.7/68.4   113/193    176/174     262/183     327/177     339/202
+    100 000   8.1/233   36.1/292    267/1078   750/1097    797/807     2689/1187   4936/1009
+
+and at n=100 000, d=8: k=100 185/425, k=1000 582/908, k=10 000 (= n/10)
+3087/4210. (The machine was shared and heavily
+loaded while measuring; the crossovers, not the absolute times, are the point.)
 """
 from ._estimators import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 from ._kdtree import KDTree

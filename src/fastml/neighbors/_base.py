@@ -10,18 +10,23 @@ from .._kernels import neighbors as _kn
 from ..base import BaseEstimator
 from ._validation import check_int, check_metric, check_n_jobs, check_query
 
-# Crossovers for algorithm="auto" (see the module docstring of fastml.neighbors).
-AUTO_MAX_DIM = 20          # kd_tree up to this many features ...
-AUTO_MIN_SAMPLES = 256     # ... for at least this many training points ...
-AUTO_MAX_K_FRACTION = 0.1  # ... and k at most this fraction of them
+# Crossovers for algorithm="auto", measured (see fastml.neighbors' docstring).
+AUTO_TREE_DIM = 16           # kd_tree up to this many features ...
+AUTO_TREE_DIM_LARGE_N = 32   # ... or up to this many when n_samples >= AUTO_LARGE_N
+AUTO_LARGE_N = 50_000
+AUTO_MIN_SAMPLES = 256       # below this brute force is as fast and builds nothing
+AUTO_MAX_K_FRACTION = 0.1    # kd_tree only while k <= this fraction of n_samples
 
 
 def choose_algorithm(n_samples, n_features, k, metric):
     """"kd_tree" or "brute" for algorithm="auto" (measured crossovers)."""
-    if metric == "callable":
+    if metric == "callable" or n_samples < AUTO_MIN_SAMPLES:
         return "brute"
-    if (n_features <= AUTO_MAX_DIM and n_samples >= AUTO_MIN_SAMPLES
-            and k <= AUTO_MAX_K_FRACTION * n_samples):
+    if k > AUTO_MAX_K_FRACTION * n_samples:
+        return "brute"
+    if n_features <= AUTO_TREE_DIM:
+        return "kd_tree"
+    if n_features <= AUTO_TREE_DIM_LARGE_N and n_samples >= AUTO_LARGE_N:
         return "kd_tree"
     return "brute"
 
