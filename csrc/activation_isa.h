@@ -31,6 +31,13 @@ FM_ACT_DECLARE(f64, double, baseline)
 FM_ACT_IF_X86(FM_ACT_DECLARE(f32, float, avx2) FM_ACT_DECLARE(f64, double, avx2)
               FM_ACT_DECLARE(f32, float, avx512) FM_ACT_DECLARE(f64, double, avx512))
 
+/* Rows per task for the row kernels (softmax, cross-entropy): about 8192
+ * elements, a multiple of 16 rows so full SIMD row blocks (any VL) stay whole. */
+static inline int64_t fm_row_block(int64_t c) {
+    int64_t rb = c > 0 ? 8192 / c : 8192;
+    return rb < 16 ? (rb < 1 ? 1 : rb) : rb & ~(int64_t)15;
+}
+
 /* FM_ACT_PICK(fm_ce_rows_f32) -> the variant for the current level. */
 #if defined(FM_HAVE_X86_ISA)
 #define FM_ACT_PICK(NAME)                                                                        \

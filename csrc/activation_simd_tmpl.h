@@ -117,8 +117,121 @@ static void F(row_maxsum)(const T *x, int64_t c, T *e, T *max_out, T *sum_out) {
     *sum_out = s;
 }
 
+/* ---- few columns (c <= FM_SMALL_C): VL rows at a time, lane l = row r + l ----
+ * A row of 3 classes would otherwise be all scalar tail (one exp/log call per
+ * element); here each column of VL rows is one vector, so exp and log run on
+ * full vectors. Per row: max over columns in order, then sum of exp over the
+ * columns in order (fixed order, no dependence on threads). nr < VL only for
+ * the last block; lanes past nr are padded with 0 and never stored. */
+#define FM_SMALL_C 16
+
+static inline __attribute__((always_inline)) V F(col_ld)(const T *x, int64_t c, int64_t j,
+                                                          int nr) {
+    T buf[VL] = {0};
+    for (int l = 0; l < nr; l++) buf[l] = x[l * c + j];
+    return FM_CAT(fm_vload_, SUF)(buf);
+}
+
+static inline __attribute__((always_inline)) void F(col_st)(T *y, int64_t c, int64_t j, V v,
+                                                             int nr) {
+    T buf[VL];
+    memcpy(buf, &v, sizeof v);
+    for (int l = 0; l < nr; l++) y[l * c + j] = buf[l];
+}
+
+static inline __attribute__((always_inline)) V F(part_ld)(const T *p, int nr) {
+    T buf[VL] = {0};
+    memcpy(buf, p, (size_t)nr * sizeof(T));
+    return FM_CAT(fm_vload_, SUF)(buf);
+}
+
+static inline __attribute__((always_inline)) void F(part_st)(T *p, V v, int nr) {
+    memcpy(p, &v, (size_t)nr * sizeof(T));
+}
+
+/* Per-lane row max m and sum(exp(x - m)) s of nr rows starting at x. */
+static inline __attribute__((always_inline)) void F(cols_maxsum)(const T *x, int64_t c, int nr,
+                                                                  V *m, V *s) {
+    V vm = F(col_ld)(x, c, 0, nr);
+    for (int64_t j = 1; j < c; j++) {
+        V v = F(col_ld)(x, c, j, nr);
+        vm = F(sel)(v > vm, v, vm);
+    }
+    V vs = {0};
+    for (int64_t j = 0; j < c; j++) vs += F(vexp)(F(col_ld)(x, c, j, nr) - vm);
+    *m = vm;
+    *s = vs;
+}
+
+static inline __attribute__((always_inline)) void F(softmax_cols)(T *y, const T *x, int64_t c,
+                                                                   int log_, int nr) {
+    V m, s;
+    F(cols_maxsum)(x, c, nr, &m, &s);
+    if (log_) {
+        V off = m + F(vlog)(s);
+        for (int64_t j = 0; j < c; j++) F(col_st)(y, c, j, F(col_ld)(x, c, j, nr) - off, nr);
+    } else {
+        V inv = (T)1 / s;
+        for (int64_t j = 0; j < c; j++)
+            F(col_st)(y, c, j, F(vexp)(F(col_ld)(x, c, j, nr) - m) * inv, nr);
+    }
+}
+
+static inline __attribute__((always_inline)) void F(softmax_bwd_cols)(T *dx, const T *dy,
+                                                                       const T *y, int64_t c,
+                                                                       int log_, int nr) {
+    V s = {0};
+    if (log_) {
+        for (int64_t j = 0; j < c; j++) s += F(col_ld)(dy, c, j, nr);
+        for (int64_t j = 0; j < c; j++)
+            F(col_st)(dx, c, j, F(col_ld)(dy, c, j, nr) - F(vexp)(F(col_ld)(y, c, j, nr)) * s, nr);
+    } else {
+        for (int64_t j = 0; j < c; j++) s += F(col_ld)(dy, c, j, nr) * F(col_ld)(y, c, j, nr);
+        for (int64_t j = 0; j < c; j++)
+            F(col_st)(dx, c, j, F(col_ld)(y, c, j, nr) * (F(col_ld)(dy, c, j, nr) - s), nr);
+    }
+}
+
+static inline __attribute__((always_inline)) void F(ce_cols)(T *loss, T *lse, const T *x,
+                                                              const int64_t *t, int64_t c,
+                                                              int nr) {
+    V m, s;
+    F(cols_maxsum)(x, c, nr, &m, &s);
+    V l = m + F(vlog)(s);
+    T xt[VL] = {0};
+    for (int r = 0; r < nr; r++) xt[r] = x[r * c + t[r]];
+    F(part_st)(lse, l, nr);
+    F(part_st)(loss, l - FM_CAT(fm_vload_, SUF)(xt), nr);
+}
+
+static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T *dloss,
+                                                                  int64_t dstride, const T *x,
+                                                                  const T *lse,
+                                                                  const int64_t *t, int64_t c,
+                                                                  int nr) {
+    V l = F(part_ld)(lse, nr);
+    V dr = dstride ? F(part_ld)(dloss, nr) : (V){0} + dloss[0];
+    for (int64_t j = 0; j < c; j++)
+        F(col_st)(dx, c, j, F(vexp)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
+    for (int r = 0; r < nr; r++) dx[r * c + t[r]] -= dloss[r * dstride];
+}
+
+/* Run BODY(nr) over the rows in blocks of VL (literal VL for full blocks). */
+#define FM_COL_BLOCKS(rows, BODY)                                                              \
+    do {                                                                                       \
+        int64_t r = 0;                                                                         \
+        for (; r + VL <= (rows); r += VL) BODY(VL);                                            \
+        if (r < (rows)) BODY((int)((rows) - r));                                               \
+    } while (0)
+
 /* y = softmax or log-softmax of each row of x (rows x c). */
 void IF_(fm_softmax_rows)(T *y, const T *x, int64_t rows, int64_t c, int log_) {
+    if (c <= FM_SMALL_C) {
+#define B_(NR) F(softmax_cols)(y + r * c, x + r * c, c, log_, NR)
+        FM_COL_BLOCKS(rows, B_);
+#undef B_
+        return;
+    }
     for (int64_t r = 0; r < rows; r++) {
         const T *xr = x + r * c;
         T *yr = y + r * c, m, s;
@@ -153,6 +266,12 @@ static inline T F(vdot)(const T *a, const T *b, int64_t c) {
 /* softmax: dx = y * (dy - sum(dy * y)); log-softmax: dx = dy - exp(y) sum(dy). */
 void IF_(fm_softmax_bwd_rows)(T *dx, const T *dy, const T *y, int64_t rows, int64_t c,
                               int log_) {
+    if (c <= FM_SMALL_C) {
+#define B_(NR) F(softmax_bwd_cols)(dx + r * c, dy + r * c, y + r * c, c, log_, NR)
+        FM_COL_BLOCKS(rows, B_);
+#undef B_
+        return;
+    }
     for (int64_t r = 0; r < rows; r++) {
         const T *g = dy + r * c, *yr = y + r * c;
         T *d = dx + r * c;
@@ -174,6 +293,12 @@ void IF_(fm_softmax_bwd_rows)(T *dx, const T *dy, const T *y, int64_t rows, int6
 
 /* loss[r] = lse_r - x[r, t[r]], lse[r] = log sum exp(x[r, :]). */
 void IF_(fm_ce_rows)(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows, int64_t c) {
+    if (c <= FM_SMALL_C) {
+#define B_(NR) F(ce_cols)(loss + r, lse + r, x + r * c, t + r, c, NR)
+        FM_COL_BLOCKS(rows, B_);
+#undef B_
+        return;
+    }
     for (int64_t r = 0; r < rows; r++) {
         const T *xr = x + r * c;
         T m, s;
@@ -187,6 +312,12 @@ void IF_(fm_ce_rows)(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows
 /* dx[r, j] = d_r (exp(x[r, j] - lse[r]) - [j == t[r]]), d_r = dloss[r * dstride]. */
 void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, const T *lse,
                          const int64_t *t, int64_t rows, int64_t c) {
+    if (c <= FM_SMALL_C) {
+#define B_(NR) F(ce_bwd_cols)(dx + r * c, dloss + r * dstride, dstride, x + r * c, lse + r, t + r, c, NR)
+        FM_COL_BLOCKS(rows, B_);
+#undef B_
+        return;
+    }
     for (int64_t r = 0; r < rows; r++) {
         const T *xr = x + r * c;
         T *d = dx + r * c;
@@ -199,5 +330,7 @@ void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, con
     }
 }
 
+#undef FM_COL_BLOCKS
+#undef FM_SMALL_C
 #undef F
 #undef IF_

@@ -1,5 +1,5 @@
-/* loss.c -- fused cross-entropy rows (SIMD row kernels from activation_simd.c)
- * and element-wise losses in one vectorised pass each (loss_simd.c): dispatch,
+/* loss.c -- fused cross-entropy rows (SIMD row kernels from activation_simd.c,
+ * blocks of fm_row_block(c) rows per task) and element-wise losses in one vectorised pass each (loss_simd.c): dispatch,
  * OpenMP over fixed chunks / blocks.
  *
  * Element-wise loss ids (x = input, y = target, param as noted):
@@ -73,8 +73,12 @@
                                               int64_t rows, int64_t c) {                       \
         void (*fn)(T *, T *, const T *, const int64_t *, int64_t, int64_t) =                   \
             FM_ACT_PICK(fm_ce_rows_##SUF);                                                     \
+        int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
         _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
-        for (int64_t r = 0; r < rows; r++) fn(loss + r, lse + r, x + r * c, t + r, 1, c);      \
+        for (int64_t q = 0; q < nb; q++) {                                                     \
+            int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
+            fn(loss + s, lse + s, x + s * c, t + s, e - s, c);                                 \
+        }                                                                                      \
         return FM_OK;                                                                          \
     }                                                                                          \
                                                                                                \
@@ -83,9 +87,12 @@
                                                int64_t rows, int64_t c) {                      \
         void (*fn)(T *, const T *, int64_t, const T *, const T *, const int64_t *, int64_t,    \
                    int64_t) = FM_ACT_PICK(fm_ce_bwd_rows_##SUF);                               \
+        int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
         _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
-        for (int64_t r = 0; r < rows; r++)                                                     \
-            fn(dx + r * c, dloss + r * dstride, 0, x + r * c, lse + r, t + r, 1, c);           \
+        for (int64_t q = 0; q < nb; q++) {                                                     \
+            int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
+            fn(dx + s * c, dloss + s * dstride, dstride, x + s * c, lse + s, t + s, e - s, c); \
+        }                                                                                      \
         return FM_OK;                                                                          \
     }
 

@@ -46,7 +46,10 @@ def test_kernels_match_twins(rng, cpu_level, dtype, n):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (5, 17), (4, 1023)])
+# (37, 3), (21, 16), (2735, 3): few-column path (rows across SIMD lanes), full
+# blocks + a row tail, and more than one row block per task.
+@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (5, 17), (4, 1023), (37, 3), (21, 16),
+                                   (2735, 3)])
 def test_softmax_kernels_match_twins(rng, cpu_level, dtype, shape):
     x = (rng.standard_normal(shape) * 5).astype(dtype)
     dy = rng.standard_normal(shape).astype(dtype)
@@ -114,3 +117,13 @@ def test_tensor_methods_route_to_functional(rng):
     np.testing.assert_array_equal(x.relu().numpy(), F.relu(x).numpy())
     np.testing.assert_array_equal(x.softmax(0).numpy(), F.softmax(x, 0).numpy())
     assert nn.F is nn.functional
+
+
+@pytest.mark.parametrize("c", [3, 40])
+def test_softmax_kernel_nan_rows(cpu_level, c):
+    x = np.zeros((19, c), np.float32)
+    x[5, 1] = np.nan
+    x[18, 0] = np.nan
+    for log in (False, True):
+        y = K.softmax(x, log)
+        assert np.isnan(y[[5, 18]]).all() and np.isfinite(np.delete(y, [5, 18], 0)).all()

@@ -87,7 +87,10 @@ def test_pointwise_kernels_match_twins(rng, cpu_level, dtype, n):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (9, 17), (2, 1023)])
+# (37, 3), (21, 16), (2735, 3): few-class path (rows across SIMD lanes), full
+# blocks + a row tail, and more than one row block per task.
+@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (9, 17), (2, 1023), (37, 3), (21, 16),
+                                   (2735, 3)])
 def test_cross_entropy_kernels_match_twins(rng, cpu_level, dtype, shape):
     x = (rng.standard_normal(shape) * 4).astype(dtype)
     t = rng.integers(0, shape[1], shape[0])
@@ -217,3 +220,16 @@ def test_bad_input(rng):
         F.hinge_loss(x, np.zeros((3, 4)))
     with pytest.raises(ValueError, match="delta"):
         F.huber_loss(x, x, delta=0)
+
+
+@pytest.mark.parametrize("c", [3, 40])
+def test_cross_entropy_kernel_nan_rows(cpu_level, c):
+    x = np.zeros((19, c), np.float32)
+    x[5, 1] = np.nan
+    x[18, 0] = np.nan
+    t = np.zeros(19, np.int64)
+    loss, lse = K.cross_entropy(x, t)
+    assert np.isnan(loss[[5, 18]]).all() and np.isnan(lse[[5, 18]]).all()
+    assert np.isfinite(np.delete(loss, [5, 18])).all()
+    dx = K.cross_entropy_backward(1.0, x, lse, t)
+    assert np.isnan(dx[[5, 18]]).all() and np.isfinite(np.delete(dx, [5, 18], 0)).all()
