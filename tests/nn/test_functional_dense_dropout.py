@@ -33,7 +33,10 @@ def test_linear_fused_relu_equals_unfused(rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n,i,o", [(1, 1, 1), (3, 17, 9), (64, 100, 33), (257, 64, 10)])
+# (2500, 2, 5), (37, 5, 3), (1100, 9, 7): tiny-weight row loops (in * out <= 64;
+# literal and generic in, several row blocks, a partial block).
+@pytest.mark.parametrize("n,i,o", [(1, 1, 1), (3, 17, 9), (64, 100, 33), (257, 64, 10),
+                                   (2500, 2, 5), (37, 5, 3), (1100, 9, 7)])
 @pytest.mark.parametrize("act", [-1, 0])
 def test_dense_kernels_match_twins(rng, dtype, n, i, o, act):
     x = rng.standard_normal((n, i)).astype(dtype)
@@ -146,6 +149,25 @@ def test_manual_seed_validation():
         nn.manual_seed(1.5)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tiny_dense_without_bias_matches_twin(rng, cpu_level, dtype):
+    x = rng.standard_normal((1031, 3)).astype(dtype)
+    w = rng.standard_normal((4, 3)).astype(dtype)
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    y = KD.linear_forward(x, w, None)
+    np.testing.assert_allclose(y, RD.linear_forward(x.astype(np.float64), w.astype(np.float64)),
+                               rtol=tol, atol=tol)
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    got = KD.linear_backward(dy, x, w, True, True, False)
+    want = RD.linear_backward(dy.astype(np.float64), x.astype(np.float64), w.astype(np.float64),
+                              True, True, False)
+    assert got[2] is None
+    for g, r in zip(got[:2], want[:2]):
+        np.testing.assert_allclose(g, r, rtol=tol, atol=tol * 40)
+    x[7, 1] = np.nan
+    assert np.isnan(KD.linear_forward(x, w, None)[7]).all()
+
+
 def test_results_independent_of_thread_count(rng):
     import fastml
     from fastml._kernels import activation as KA
@@ -157,11 +179,16 @@ def test_results_independent_of_thread_count(rng):
     g = rng.standard_normal((8, 2048)).astype(np.float32)
     logits = rng.standard_normal((3000, 100)).astype(np.float32)
     t = rng.integers(0, 100, 3000)
+    x3 = rng.standard_normal((60000, 5)).astype(np.float32)  # tiny-weight dense path
+    w3 = rng.standard_normal((3, 5)).astype(np.float32)
+    g3 = rng.standard_normal((60000, 3)).astype(np.float32)
 
     def run():
         return [KDr.dropout(x, 0.3, 99), KA.forward(KA.TANH, x), KA.softmax(logits),
                 np.float64(KL.pointwise_sum(KL.BCE_LOGITS, x, y)), KL.cross_entropy(logits, t)[0],
-                KD.linear_forward(xs, w, None), *KD.linear_backward(g, xs, w)[:2]]
+                KD.linear_forward(xs, w, None), *KD.linear_backward(g, xs, w)[:2],
+                KA.softmax(logits[:, :3].copy()), KL.cross_entropy(logits[:, :3].copy(), t % 3)[0],
+                KD.linear_forward(x3, w3, None), *KD.linear_backward(g3, x3, w3)]
     prev = fastml.get_num_threads()
     try:
         fastml.set_num_threads(1)
