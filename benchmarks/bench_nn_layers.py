@@ -11,6 +11,11 @@ GFLOP/s and GB/s are in each benchmark's extra_info (fastml rows).
 
     PYTHONPATH=src python3 -m pytest benchmarks/bench_nn_layers.py --benchmark-only \
         --benchmark-columns=min,median --benchmark-sort=name
+
+On a busy machine add OMP_WAIT_POLICY=PASSIVE (for fastml's and torch's
+OpenMP alike): spinning workers otherwise cost a scheduler tick (~4 ms) per
+two-thread region. conv2d's GEMMs run on SciPy's OpenBLAS; its thread pool
+(OPENBLAS_NUM_THREADS, 2 here) decides most of the conv2d numbers.
 """
 import numpy as np
 import pytest
