@@ -43,7 +43,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
     FM_API int fm_softmax_forward_##SUF(T *y, const T *x, int64_t rows, int64_t c, int log_) { \
         void (*fn)(T *, const T *, int64_t, int64_t, int) = FM_ACT_PICK(fm_softmax_rows_##SUF); \
         int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_row_threads(rows, c, 12.0))") \
         for (int64_t q = 0; q < nb; q++) {                                                     \
             int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
             fn(y + s * c, x + s * c, e - s, c, log_);                                          \
@@ -56,7 +56,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
         void (*fn)(T *, const T *, const T *, int64_t, int64_t, int) =                         \
             FM_ACT_PICK(fm_softmax_bwd_rows_##SUF);                                            \
         int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(4.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_row_threads(rows, c, 4.0))") \
         for (int64_t q = 0; q < nb; q++) {                                                     \
             int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
             fn(dx + s * c, dy + s * c, y + s * c, e - s, c, log_);                             \

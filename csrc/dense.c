@@ -77,6 +77,10 @@ DECLARE_SMALL(f64, double, avx512)
     case 7: CALL(7); break; case 8: CALL(8); break; default: CALL(in); break;                  \
     }
 
+/* Same policy as the small-batch kernels: one thread below SMALL_PAR_WORK
+ * flops (the tiny loops run ~4 flops/ns, so that is ~0.5 ms of work). */
+static int tiny_threads(double work) { return work >= SMALL_PAR_WORK ? fm_threads_for(work) : 1; }
+
 #define DEFINE_DENSE_TINY(SUF, T)                                                              \
     static inline __attribute__((always_inline)) void tiny_fwd_rows_##SUF(                     \
         T *y, const T *x, const T *w, const T *b, int64_t i0, int64_t i1, const int64_t in,    \
@@ -99,7 +103,7 @@ DECLARE_SMALL(f64, double, avx512)
     static void tiny_fwd_##SUF(T *y, const T *x, const T *w, const T *b, int64_t n,           \
                                int64_t in, int64_t out, int act) {                             \
         int64_t nb = (n + TINY_RB - 1) / TINY_RB;                                              \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(2.0 * n * in * out))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(tiny_threads(2.0 * n * in * out))") \
         for (int64_t q = 0; q < nb; q++) {                                                     \
             int64_t i0 = q * TINY_RB, i1 = i0 + TINY_RB < n ? i0 + TINY_RB : n;                \
             if (act == 0) {                                                                    \
@@ -139,7 +143,7 @@ DECLARE_SMALL(f64, double, avx512)
                                const T *y, int64_t n, int64_t in, int64_t out, int act,        \
                                T *part) {                                                      \
         int64_t nb = (n + TINY_RB - 1) / TINY_RB, pw = out * in + out;                         \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(6.0 * n * in * out))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(tiny_threads(6.0 * n * in * out))") \
         for (int64_t q = 0; q < nb; q++) {                                                     \
             int64_t i0 = q * TINY_RB, i1 = i0 + TINY_RB < n ? i0 + TINY_RB : n;                \
             T acc[TINY_W + TINY_W] = {0}; /* local: cannot alias dx, stays in L1 */        \

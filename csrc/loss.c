@@ -74,7 +74,7 @@
         void (*fn)(T *, T *, const T *, const int64_t *, int64_t, int64_t) =                   \
             FM_ACT_PICK(fm_ce_rows_##SUF);                                                     \
         int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_row_threads(rows, c, 12.0))") \
         for (int64_t q = 0; q < nb; q++) {                                                     \
             int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
             fn(loss + s, lse + s, x + s * c, t + s, e - s, c);                                 \
@@ -88,7 +88,7 @@
         void (*fn)(T *, const T *, int64_t, const T *, const T *, const int64_t *, int64_t,    \
                    int64_t) = FM_ACT_PICK(fm_ce_bwd_rows_##SUF);                               \
         int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(12.0 * rows * c))") \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_row_threads(rows, c, 12.0))") \
         for (int64_t q = 0; q < nb; q++) {                                                     \
             int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
             fn(dx + s * c, dloss + s * dstride, dstride, x + s * c, lse + s, t + s, e - s, c); \

@@ -179,15 +179,17 @@ def test_results_independent_of_thread_count(rng):
     g = rng.standard_normal((8, 2048)).astype(np.float32)
     logits = rng.standard_normal((3000, 100)).astype(np.float32)
     t = rng.integers(0, 100, 3000)
-    x3 = rng.standard_normal((60000, 5)).astype(np.float32)  # tiny-weight dense path
+    # tiny-weight dense path and few-class row kernels, above their parallel thresholds
+    x3 = rng.standard_normal((70000, 5)).astype(np.float32)
     w3 = rng.standard_normal((3, 5)).astype(np.float32)
-    g3 = rng.standard_normal((60000, 3)).astype(np.float32)
+    g3 = rng.standard_normal((70000, 3)).astype(np.float32)
+    t3 = rng.integers(0, 3, 70000)
 
     def run():
         return [KDr.dropout(x, 0.3, 99), KA.forward(KA.TANH, x), KA.softmax(logits),
                 np.float64(KL.pointwise_sum(KL.BCE_LOGITS, x, y)), KL.cross_entropy(logits, t)[0],
                 KD.linear_forward(xs, w, None), *KD.linear_backward(g, xs, w)[:2],
-                KA.softmax(logits[:, :3].copy()), KL.cross_entropy(logits[:, :3].copy(), t % 3)[0],
+                KA.softmax(g3), KL.cross_entropy(g3, t3)[0],
                 KD.linear_forward(x3, w3, None), *KD.linear_backward(g3, x3, w3)]
     prev = fastml.get_num_threads()
     try:
