@@ -1,9 +1,15 @@
-/* blas.c -- row-major GEMM on top of the Fortran BLAS that SciPy ships.
+/* blas.c -- row-major GEMM on a borrowed BLAS (fastml links none of its own).
  *
- * The function pointers are handed over by fastml._kernels._runtime at import
- * (from scipy.linalg.cython_blas capsules), so fastml links no BLAS of its own.
- * Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, hence the
- * swapped operands below. Sizes above INT_MAX are split along M and N.
+ * Two sources, handed over by fastml._kernels._runtime on first use:
+ *   - the ILP64 CBLAS of the OpenBLAS inside NumPy's wheel (row-major, 64-bit
+ *     sizes). Preferred: NumPy's matmul and fastml then share one BLAS thread
+ *     pool. Two OpenBLAS copies each keep worker threads spinning after a call,
+ *     and on 2 cores the two pools starve each other (measured: a 32x144x1024
+ *     sgemm at 4-12 ms instead of 0.1 ms when alternating with NumPy matmul).
+ *   - the Fortran LP64 gemm from SciPy's cython_blas capsules (fallback for
+ *     NumPy builds without a bundled OpenBLAS). Row-major C = op(A) op(B) is
+ *     column-major C^T = op(B)^T op(A)^T, hence the swapped operands; sizes
+ *     above INT_MAX are split along M and N.
  */
 #include <limits.h>
 
@@ -11,22 +17,51 @@
 
 static fm_sgemm_fn fm_sgemm = 0;
 static fm_dgemm_fn fm_dgemm = 0;
+static fm_cblas_sgemm64_fn fm_cblas_sgemm = 0;
+static fm_cblas_dgemm64_fn fm_cblas_dgemm = 0;
 
 FM_API void fm_set_blas(fm_sgemm_fn sgemm, fm_dgemm_fn dgemm) {
     fm_sgemm = sgemm;
     fm_dgemm = dgemm;
+    fm_cblas_sgemm = 0;
+    fm_cblas_dgemm = 0;
 }
 
-FM_API int fm_have_blas(void) { return fm_sgemm != 0 && fm_dgemm != 0; }
+FM_API void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm) {
+    fm_cblas_sgemm = sgemm;
+    fm_cblas_dgemm = dgemm;
+    fm_sgemm = 0;
+    fm_dgemm = 0;
+}
+
+FM_API int fm_have_blas(void) {
+    return (fm_sgemm != 0 && fm_dgemm != 0) || (fm_cblas_sgemm != 0 && fm_cblas_dgemm != 0);
+}
+
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 
 #define FM_GEMM_CHUNK ((int64_t)1 << 30)
 
-#define FM_DEFINE_GEMM(SUF, T, FN)                                                           \
+#define FM_DEFINE_GEMM(SUF, T, FN, CFN)                                                      \
     FM_API int fm_gemm_##SUF(int transa, int transb, int64_t M, int64_t N, int64_t K, T alpha, \
                              const T *A, int64_t lda, const T *B, int64_t ldb, T beta, T *C,   \
                              int64_t ldc) {                                                    \
-        if (!FN) return FM_ENOBLAS;                                                            \
         if (M <= 0 || N <= 0) return FM_OK;                                                    \
+        if (!CFN && !FN) return FM_ENOBLAS;                                                    \
+        if (K <= 0) { /* C = beta C; not every BLAS handles k = 0 with beta != 1 */           \
+            for (int64_t i = 0; i < M; i++)                                                    \
+                for (int64_t j = 0; j < N; j++) {                                              \
+                    T *c = C + i * ldc + j;                                                    \
+                    *c = beta == 0 ? 0 : beta * *c;                                            \
+                }                                                                              \
+            return FM_OK;                                                                      \
+        }                                                                                      \
+        if (CFN) {                                                                             \
+            CFN(CBLAS_ROW_MAJOR, transa ? CBLAS_TRANS : CBLAS_NO_TRANS,                        \
+                transb ? CBLAS_TRANS : CBLAS_NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta,   \
+                C, ldc);                                                                       \
+            return FM_OK;                                                                      \
+        }                                                                                      \
         if (K > INT_MAX || lda > INT_MAX || ldb > INT_MAX || ldc > INT_MAX) return FM_EINVAL;  \
         const char ta = transa ? 'T' : 'N', tb = transb ? 'T' : 'N';                           \
         for (int64_t i0 = 0; i0 < M; i0 += FM_GEMM_CHUNK) {                                    \
@@ -36,14 +71,6 @@ FM_API int fm_have_blas(void) { return fm_sgemm != 0 && fm_dgemm != 0; }
                 int n = (int)(N - j0 < FM_GEMM_CHUNK ? N - j0 : FM_GEMM_CHUNK);                \
                 const T *Bj = transb ? B + j0 * ldb : B + j0;                                  \
                 int k = (int)K, ia = (int)lda, ib = (int)ldb, ic = (int)ldc;                   \
-                if (k == 0) { /* BLAS leaves C untouched only for beta == 1 */                 \
-                    for (int64_t i = 0; i < m; i++)                                            \
-                        for (int64_t j = 0; j < n; j++) {                                      \
-                            T *c = C + (i0 + i) * ldc + j0 + j;                                \
-                            *c = beta == 0 ? 0 : beta * *c;                                    \
-                        }                                                                      \
-                    continue;                                                                  \
-                }                                                                              \
                 FN(&tb, &ta, &n, &m, &k, &alpha, Bj, &ib, Ai, &ia, &beta,                      \
                    C + i0 * ldc + j0, &ic);                                                    \
             }                                                                                  \
@@ -51,5 +78,5 @@ FM_API int fm_have_blas(void) { return fm_sgemm != 0 && fm_dgemm != 0; }
         return FM_OK;                                                                          \
     }
 
-FM_DEFINE_GEMM(f32, float, fm_sgemm)
-FM_DEFINE_GEMM(f64, double, fm_dgemm)
+FM_DEFINE_GEMM(f32, float, fm_sgemm, fm_cblas_sgemm)
+FM_DEFINE_GEMM(f64, double, fm_dgemm, fm_cblas_dgemm)

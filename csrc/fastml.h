@@ -69,7 +69,17 @@ FM_API void fm_set_num_threads(int n);     /* n <= 0 resets to the OpenMP defaul
 FM_API int fm_threads_for(double work);
 FM_API const char *fm_compiler(void);
 
-/* BLAS, borrowed from SciPy's cython_blas at import (Fortran ABI, LP64). */
+/* BLAS is borrowed, never linked: fastml._kernels._runtime hands over either
+ * the ILP64 CBLAS gemm of the OpenBLAS bundled with NumPy (preferred: one BLAS
+ * thread pool shared with NumPy's own matmul) or, failing that, the Fortran
+ * (LP64) gemm from SciPy's cython_blas. Setting one source clears the other. */
+typedef void (*fm_cblas_sgemm64_fn)(int order, int ta, int tb, int64_t M, int64_t N, int64_t K,
+                                    float alpha, const float *A, int64_t lda, const float *B,
+                                    int64_t ldb, float beta, float *C, int64_t ldc);
+typedef void (*fm_cblas_dgemm64_fn)(int order, int ta, int tb, int64_t M, int64_t N, int64_t K,
+                                    double alpha, const double *A, int64_t lda, const double *B,
+                                    int64_t ldb, double beta, double *C, int64_t ldc);
+FM_API void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm);
 typedef void (*fm_sgemm_fn)(const char *, const char *, const int *, const int *, const int *,
                             const float *, const float *, const int *, const float *, const int *,
                             const float *, float *, const int *);

@@ -88,7 +88,16 @@ def config():
             cpu_level=runtime.cpu_level(),
             families=runtime.family_levels(),
         )
-    info["blas"] = _blas_info() + " (via NumPy/SciPy; fastml links no BLAS of its own)"
+    if COMPILED:
+        from ._kernels import ensure_blas
+
+        ensure_blas()
+        src = runtime.blas_source()
+        where = ("NumPy's bundled OpenBLAS, shared with numpy.matmul" if src == "numpy"
+                 else "SciPy's cython_blas")
+    else:
+        where = "NumPy"
+    info["blas"] = f"{_blas_info()} (fastml calls {where}; it links no BLAS of its own)"
     return info
 
 

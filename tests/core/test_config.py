@@ -86,3 +86,30 @@ def test_unknown_backend_is_rejected():
     proc = subprocess.run([sys.executable, "-c", "import fastml"], capture_output=True,
                           text=True, env=dict(os.environ, FASTML_BACKEND="gpu"))
     assert proc.returncode != 0 and "FASTML_BACKEND='gpu'" in proc.stderr
+
+
+@pytest.mark.skipif(not COMPILED, reason="needs the compiled runtime")
+def test_both_blas_sources_give_the_same_distances():
+    import numpy as np
+
+    from fastml._kernels import ensure_blas, runtime
+    from fastml.metrics import pairwise_distances
+
+    X = np.random.default_rng(3).standard_normal((70, 300))
+    ensure_blas()
+    default = runtime.blas_source()
+    try:
+        results = {}
+        for source in ("scipy", "numpy"):
+            try:
+                assert runtime.register_blas(source) == source
+            except RuntimeError:          # NumPy without a bundled OpenBLAS
+                continue
+            results[source] = pairwise_distances(X, X[:33])
+    finally:
+        runtime.register_blas(default)
+    want = np.sqrt(((X[:, None, :] - X[None, :33, :]) ** 2).sum(-1))
+    for got in results.values():
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    with pytest.raises(ValueError, match="source must be"):
+        runtime.register_blas("mkl")

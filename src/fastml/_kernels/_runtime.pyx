@@ -2,6 +2,7 @@
 """Runtime services of the compiled library: dispatch level, threads, BLAS
 registration and build information."""
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
+from libc.stdint cimport int64_t, uintptr_t
 
 cdef extern from "fastml.h" nogil:
     ctypedef void (*fm_sgemm_fn)(const char *, const char *, const int *, const int *,
@@ -23,7 +24,14 @@ cdef extern from "fastml.h" nogil:
     int fm_get_num_threads()
     void fm_set_num_threads(int n)
     const char *fm_compiler()
+    ctypedef void (*fm_cblas_sgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, float,
+                                         const float *, int64_t, const float *, int64_t, float,
+                                         float *, int64_t)
+    ctypedef void (*fm_cblas_dgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, double,
+                                         const double *, int64_t, const double *, int64_t,
+                                         double, double *, int64_t)
     void fm_set_blas(fm_sgemm_fn sgemm, fm_dgemm_fn dgemm)
+    void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm)
     int fm_have_blas()
 
 fm_init()
@@ -77,18 +85,64 @@ cdef void *_capsule_pointer(object capsule) except NULL:
     return PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
 
 
-def register_blas():
-    """Hand SciPy's BLAS (scipy.linalg.cython_blas) to the C kernels.
+_blas_source = None
 
-    Done lazily on the first kernel that needs BLAS, because importing
-    scipy.linalg costs more than the rest of `import fastml`.
+
+def _numpy_openblas_gemm():
+    """Addresses of (sgemm, dgemm) ILP64 CBLAS in the OpenBLAS bundled with
+    NumPy's wheel, or None (other NumPy builds: MKL, system BLAS, ...)."""
+    import ctypes
+    import glob
+    import os
+
+    import numpy
+
+    libdir = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(libdir, "libscipy_openblas64_*.so*"))):
+        try:
+            lib = ctypes.CDLL(path)  # already loaded by NumPy: same handle
+            s = ctypes.cast(lib.scipy_cblas_sgemm64_, ctypes.c_void_p).value
+            d = ctypes.cast(lib.scipy_cblas_dgemm64_, ctypes.c_void_p).value
+        except (OSError, AttributeError):
+            continue
+        if s and d:
+            return s, d
+    return None
+
+
+def register_blas(source=None):
+    """Hand a BLAS gemm to the C kernels; returns the source used.
+
+    source None picks NumPy's bundled OpenBLAS when present (one thread pool
+    shared with NumPy's matmul), else SciPy's cython_blas; "numpy" or "scipy"
+    forces one (tests use this to cover both). Done lazily on the first kernel
+    that needs BLAS: importing scipy.linalg costs more than `import fastml`.
     """
-    if fm_have_blas():
-        return
+    global _blas_source
+    cdef uintptr_t s_addr, d_addr
+    if source is None and _blas_source is not None:
+        return _blas_source
+    if source not in (None, "numpy", "scipy"):
+        raise ValueError(f"source must be None, 'numpy' or 'scipy', got {source!r}")
+    found = _numpy_openblas_gemm() if source in (None, "numpy") else None
+    if found is not None:
+        s_addr, d_addr = found
+        fm_set_cblas64(<fm_cblas_sgemm64_fn>s_addr, <fm_cblas_dgemm64_fn>d_addr)
+        _blas_source = "numpy"
+        return _blas_source
+    if source == "numpy":
+        raise RuntimeError("NumPy has no bundled OpenBLAS with an ILP64 CBLAS here")
     from scipy.linalg import cython_blas
     capi = cython_blas.__pyx_capi__
     fm_set_blas(<fm_sgemm_fn>_capsule_pointer(capi["sgemm"]),
                 <fm_dgemm_fn>_capsule_pointer(capi["dgemm"]))
+    _blas_source = "scipy"
+    return _blas_source
+
+
+def blas_source():
+    """'numpy', 'scipy' or None (not registered yet)."""
+    return _blas_source
 
 
 def have_blas():
