@@ -129,8 +129,9 @@ KQ_INLINE void KQ(kq_knn_body)(const KQ(kq_tree) *t, KQ(kq_knn) *s, int64_t node
     if (right == 0) {
         const int64_t st = nd[0], cnt = nd[1] - st;
         /* the leaf's full tight box: skips leaves the split-plane bound let through */
-        if (KQ(kq_box_bound)(t->boxes + 2 * t->d * node, t->d, s->q, metric, t->p) * t->scale >
-            KQ(topk_worst)(s->D, s->k))
+        if (t->d >= 4 &&
+            KQ(kq_box_bound)(t->boxes + 2 * t->d * node, t->d, s->q, metric, t->p) * t->scale >
+                KQ(topk_worst)(s->D, s->k))
             return;
         T *restrict acc = s->acc;
         KQ(kq_leaf)(acc, t->data + st * t->d, cnt, t->d, s->q, metric, t->p);
