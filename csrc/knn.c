@@ -24,7 +24,7 @@
 
 #define KNN_QB 512          /* queries per tile */
 #define KNN_NB 4096         /* database points per tile */
-#define KNN_GEMM_MIN_D 16   /* below this the direct tiles beat BLAS + recompute */
+#define KNN_GEMM_MIN_D 16   /* below this: direct SIMD tiles (K < 16 GEMMs are all overhead) */
 #define TK_NAME(name) TK_NAME_(name, SUF)
 #define TK_NAME_(name, suf) TK_NAME__(name, suf)
 #define TK_NAME__(name, suf) name##_##suf
