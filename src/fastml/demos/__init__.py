@@ -8,10 +8,10 @@ import importlib
 
 DEMOS = [
     "distances",
-    "trees",
     "neighbors",
-    "nn",
     "linear",
+    "trees",
+    "nn",
 ]
 
 
