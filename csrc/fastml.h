@@ -79,7 +79,13 @@ typedef void (*fm_cblas_sgemm64_fn)(int order, int ta, int tb, int64_t M, int64_
 typedef void (*fm_cblas_dgemm64_fn)(int order, int ta, int tb, int64_t M, int64_t N, int64_t K,
                                     double alpha, const double *A, int64_t lda, const double *B,
                                     int64_t ldb, double beta, double *C, int64_t ldc);
-FM_API void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm);
+/* set_local: OpenBLAS's openblas_set_num_threads_local (NULL if absent). With
+ * it, fm_gemm_* runs BLAS single-threaded on row/column blocks inside fastml's
+ * own OpenMP team (fm_set_num_threads governs it), so no second thread pool
+ * spins against fastml's threads between kernels. */
+typedef int (*fm_blas_set_threads_local_fn)(int n);
+FM_API void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm,
+                           fm_blas_set_threads_local_fn set_local);
 typedef void (*fm_sgemm_fn)(const char *, const char *, const int *, const int *, const int *,
                             const float *, const float *, const int *, const float *, const int *,
                             const float *, float *, const int *);

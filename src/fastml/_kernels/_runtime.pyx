@@ -31,7 +31,9 @@ cdef extern from "fastml.h" nogil:
                                          const double *, int64_t, const double *, int64_t,
                                          double, double *, int64_t)
     void fm_set_blas(fm_sgemm_fn sgemm, fm_dgemm_fn dgemm)
-    void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm)
+    ctypedef int (*fm_blas_set_threads_local_fn)(int)
+    void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm,
+                        fm_blas_set_threads_local_fn set_local)
     int fm_have_blas()
 
 fm_init()
@@ -89,8 +91,9 @@ _blas_source = None
 
 
 def _numpy_openblas_gemm():
-    """Addresses of (sgemm, dgemm) ILP64 CBLAS in the OpenBLAS bundled with
-    NumPy's wheel, or None (other NumPy builds: MKL, system BLAS, ...)."""
+    """Addresses of (sgemm, dgemm, set_num_threads_local or 0): the ILP64
+    CBLAS in the OpenBLAS bundled with NumPy's wheel, or None (other NumPy
+    builds: MKL, system BLAS, ...)."""
     import ctypes
     import glob
     import os
@@ -105,8 +108,12 @@ def _numpy_openblas_gemm():
             d = ctypes.cast(lib.scipy_cblas_dgemm64_, ctypes.c_void_p).value
         except (OSError, AttributeError):
             continue
+        try:
+            loc = ctypes.cast(lib.openblas_set_num_threads_local, ctypes.c_void_p).value or 0
+        except AttributeError:
+            loc = 0
         if s and d:
-            return s, d
+            return s, d, loc
     return None
 
 
@@ -119,15 +126,16 @@ def register_blas(source=None):
     that needs BLAS: importing scipy.linalg costs more than `import fastml`.
     """
     global _blas_source
-    cdef uintptr_t s_addr, d_addr
+    cdef uintptr_t s_addr, d_addr, l_addr
     if source is None and _blas_source is not None:
         return _blas_source
     if source not in (None, "numpy", "scipy"):
         raise ValueError(f"source must be None, 'numpy' or 'scipy', got {source!r}")
     found = _numpy_openblas_gemm() if source in (None, "numpy") else None
     if found is not None:
-        s_addr, d_addr = found
-        fm_set_cblas64(<fm_cblas_sgemm64_fn>s_addr, <fm_cblas_dgemm64_fn>d_addr)
+        s_addr, d_addr, l_addr = found
+        fm_set_cblas64(<fm_cblas_sgemm64_fn>s_addr, <fm_cblas_dgemm64_fn>d_addr,
+                       <fm_blas_set_threads_local_fn>l_addr)
         _blas_source = "numpy"
         return _blas_source
     if source == "numpy":
