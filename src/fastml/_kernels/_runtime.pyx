@@ -117,23 +117,26 @@ def _numpy_openblas_gemm():
     return None
 
 
-def register_blas(source=None):
+def register_blas(source=None, split=True):
     """Hand a BLAS gemm to the C kernels; returns the source used.
 
     source None picks NumPy's bundled OpenBLAS when present (one thread pool
     shared with NumPy's matmul), else SciPy's cython_blas; "numpy" or "scipy"
-    forces one (tests use this to cover both). Done lazily on the first kernel
+    forces one (tests use this to cover both). split=False leaves threading to
+    the BLAS's own pool instead of fastml's OpenMP team. Done lazily on the first kernel
     that needs BLAS: importing scipy.linalg costs more than `import fastml`.
     """
     global _blas_source
     cdef uintptr_t s_addr, d_addr, l_addr
-    if source is None and _blas_source is not None:
+    if source is None and split and _blas_source is not None:
         return _blas_source
     if source not in (None, "numpy", "scipy"):
         raise ValueError(f"source must be None, 'numpy' or 'scipy', got {source!r}")
     found = _numpy_openblas_gemm() if source in (None, "numpy") else None
     if found is not None:
         s_addr, d_addr, l_addr = found
+        if not split:
+            l_addr = 0
         fm_set_cblas64(<fm_cblas_sgemm64_fn>s_addr, <fm_cblas_dgemm64_fn>d_addr,
                        <fm_blas_set_threads_local_fn>l_addr)
         _blas_source = "numpy"
