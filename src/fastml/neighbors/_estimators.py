@@ -44,9 +44,6 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target "
-                             "y is None.")
         X, y = self._validate_data(X, y)
         check_classification_targets(y)
         self.classes_, self._y = np.unique(y, return_inverse=True)
@@ -86,9 +83,6 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target "
-                             "y is None.")
         X, y = self._validate_data(X, y, y_numeric=True)
         self._y = np.asarray(y, dtype=np.float64)
         return self._fit(X)
