@@ -8,9 +8,11 @@
 
 #define T float
 #define SUF f32
+#define BN_NARROW
 #include "batchnorm_simd_tmpl.h"
 #undef T
 #undef SUF
+#undef BN_NARROW
 
 #define T double
 #define SUF f64
