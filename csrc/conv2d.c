@@ -1,7 +1,8 @@
 /* conv2d.c -- 2-D convolution (NCHW cross-correlation) forward and backward.
  *
- * im2col panels + BLAS GEMM (conv2d_tmpl.h has the algorithm); f32 and f64
- * come from the one template. The geometry is validated at the Python edge.
+ * float64: im2col panels + BLAS GEMM (conv2d_tmpl.h has the algorithm).
+ * float32 runs on fastml's own GEMM with implicit im2col (conv2d_gemm.c).
+ * The geometry is validated at the Python edge.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,6 @@ static int next_block(conv_block *b, const conv_plan *pl, const fm_conv2d_geom *
     b->oh1 = b->oh0 + pl->rows < g->OH ? b->oh0 + pl->rows : g->OH;
     return 1;
 }
-
-#define T float
-#define SUF f32
-#include "conv2d_tmpl.h"
-#undef T
-#undef SUF
 
 #define T double
 #define SUF f64

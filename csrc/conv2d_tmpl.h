@@ -60,7 +60,7 @@ static void FN(im2col_)(T *restrict col, const T *restrict x, const fm_conv2d_ge
 static void FN(col2im_)(T *restrict dx, const T *restrict dcol, const fm_conv2d_geom *g,
                         const conv_block *b, int64_t c0) {
     const int64_t Cg = g->C / g->groups, R = g->R, S = g->S, H = g->H, W = g->W;
-    const int64_t OW = g->OW, CRS = Cg * R * S, nb = b->nb, oh0 = b->oh0, oh1 = b->oh1;
+    const int64_t OW = g->OW, nb = b->nb, oh0 = b->oh0, oh1 = b->oh1;
     const int64_t Pb = (oh1 - oh0) * OW, sh = g->stride_h, sw = g->stride_w;
     for (int64_t j = 0; j < nb; j++) {
         for (int64_t c = 0; c < Cg; c++) {

@@ -36,6 +36,7 @@ static const struct {
     {"dense", FM_LEVEL_AVX512},
     {"neighbors", FM_LEVEL_AVX512},
     {"linear", FM_LEVEL_AVX512},
+    {"gemm", FM_LEVEL_AVX512},
 };
 
 static int fm_level_hw = -1;

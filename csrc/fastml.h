@@ -49,6 +49,7 @@ enum fm_family {
     FM_FAM_DENSE, /* small-batch fully connected kernels */
     FM_FAM_NEIGHBORS,
     FM_FAM_LINEAR, /* elastic-net coordinate descent */
+    FM_FAM_GEMM,   /* own float32 GEMM (gemm_simd.c) */
     FM_FAM_COUNT
 };
 
@@ -102,6 +103,46 @@ FM_API int fm_gemm_f32(int transa, int transb, int64_t M, int64_t N, int64_t K, 
 FM_API int fm_gemm_f64(int transa, int transb, int64_t M, int64_t N, int64_t K, double alpha,
                        const double *A, int64_t lda, const double *B, int64_t ldb, double beta,
                        double *C, int64_t ldc);
+
+/* ---- own float32 GEMM (gemm.c, gemm_simd.c) ------------------------------ */
+/* Packed-panel SGEMM with a register-blocked micro-kernel per ISA level (see
+ * gemm_simd.c for the layouts). B is packed through a callback so callers can
+ * pack from any source (convolution packs straight from the image). */
+typedef struct {
+    const float *b;
+    int64_t rs, cs; /* element (k, j) at b[k*rs + j*cs] */
+} fm_sgemm_bmat;
+typedef void (*fm_sgemm_packb_fn)(float *bp, const void *ctx, int64_t k0, int64_t kc, int64_t j0,
+                                  int64_t nc);
+typedef struct {
+    int mr, nr, vl; /* micro-tile rows, columns; vector length in floats */
+    int64_t buf_floats; /* floats of B-block buffer fm_sgemm_run needs */
+    void (*pack_a)(float *ap, const float *a, int64_t rs, int64_t cs, int64_t M, int64_t K,
+                   float alpha);
+    fm_sgemm_packb_fn pack_b_strided; /* ctx: fm_sgemm_bmat */
+    /* C[:, n0:n1] = packedA @ B[:, n0:n1] + beta C (one thread) */
+    void (*run)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
+                fm_sgemm_packb_fn packb, const void *bctx, float *bbuf, float *C, int64_t ldc,
+                float beta, const float *bias);
+    /* Stride-1 convolution kernels reading B in place (gemm_simd.c):
+     * direct: C (ceil(M/mr)*mr, Np) = packed A @ Bd + bias, Bd[k, j] = base[off[k] + j],
+     *         Np a multiple of nr;
+     * dot:    C[i, j] = sum_l A[i*lda + l] base[off[j] + l] + beta C[i, j], L % vl == 0. */
+    void (*direct)(int64_t M, int64_t Np, int64_t K, const float *ap, const float *base,
+                   const int64_t *off, float *C, int64_t ldc, const float *bias);
+    void (*dot)(int64_t M, int64_t N, int64_t L, const float *A, int64_t lda, const float *base,
+                const int64_t *off, float *C, int64_t ldc, float beta);
+} fm_sgemm_impl;
+/* The implementation for the current CPU level. */
+FM_API const fm_sgemm_impl *fm_sgemm_get(void);
+/* Floats of packed A for an M x K operand at the current level. */
+FM_API int64_t fm_sgemm_packed_a_floats(int64_t M, int64_t K);
+/* This thread's B-block buffer (kept between calls; NULL if out of memory). */
+FM_API float *fm_sgemm_thread_buf(void);
+/* fm_gemm_f32 semantics on the own kernels, threaded over fastml's OpenMP team. */
+FM_API int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
+                        const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                        float *C, int64_t ldc);
 
 /* ---- pairwise distances (distance.c, distance_simd.c) ------------------- */
 /* metric ids; minkowski takes p (>= 1, finite; p = 1, 2, inf map to the

@@ -19,6 +19,11 @@ CONFIGS = [
     (1, 128, 60, 75, 3, 3, 3, (1, 1), (1, 1), (1, 1), 1),   # 8 MB panel: 3 row bands
     (2, 3, 13, 17, 8, 5, 5, (2, 3), (2, 2), (1, 1), 1),
     (1, 1, 1, 1, 2, 1, 1, (1, 1), (0, 0), (1, 1), 1),
+    (11, 3, 9, 40, 13, 3, 3, (1, 1), (1, 1), (1, 1), 1),    # > 8 images: uneven dw chunks
+    (1, 5, 47, 33, 9, 3, 3, (1, 1), (1, 1), (2, 1), 1),     # one image: forward row bands
+    (2, 40, 12, 70, 20, 3, 3, (1, 1), (1, 1), (1, 1), 1),   # CRS > KC: several K blocks
+    (2, 3, 6, 7, 4, 1, 1, (1, 1), (1, 1), (1, 1), 1),       # pad > kernel reach: packed dx
+    (3, 4, 9, 8, 6, 2, 3, (1, 1), (0, 2), (2, 1), 2),       # stride 1, groups, mixed pads
 ]
 
 
@@ -38,7 +43,7 @@ def _tol(dtype, n):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("cfg", CONFIGS)
-def test_kernels_match_reference(rng, cfg, dtype):
+def test_kernels_match_reference(rng, cfg, dtype, cpu_level):
     x, w, b = _data(rng, cfg, dtype)
     st, pd, dl, g = cfg[7:]
     y = kc.conv2d_forward(x, w, b, st, pd, dl, g)
@@ -114,8 +119,9 @@ def test_only_weight_needs_grad(rng):
     assert x.grad is None and w.grad.shape == (4, 3, 3, 3)
 
 
-def test_thread_count_independent(rng):
-    x, w, b = _data(rng, (4, 8, 20, 21, 16, 3, 3, (1, 1), (1, 1), (1, 1), 1), np.float32)
+@pytest.mark.parametrize("shape", [(4, 8, 20, 21, 16), (11, 3, 30, 31, 5), (1, 6, 40, 41, 8)])
+def test_thread_count_independent(rng, shape):
+    x, w, b = _data(rng, shape + (3, 3, (1, 1), (1, 1), (1, 1), 1), np.float32)
     out = []
     prev = fastml.get_num_threads()
     try:

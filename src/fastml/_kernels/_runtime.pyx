@@ -35,6 +35,12 @@ cdef extern from "fastml.h" nogil:
     void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm,
                         fm_blas_set_threads_local_fn set_local)
     int fm_have_blas()
+    int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
+                     const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                     float *C, int64_t ldc)
+    int fm_gemm_f32(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
+                    const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                    float *C, int64_t ldc)
 
 fm_init()
 
@@ -158,3 +164,32 @@ def blas_source():
 
 def have_blas():
     return bool(fm_have_blas())
+
+
+include "_common.pxi"
+
+
+def sgemm(const float[:, ::1] a, const float[:, ::1] b, float[:, ::1] c, bint transa=False,
+          bint transb=False, float alpha=1.0, float beta=0.0, bint own=True):
+    """c = alpha op(a) op(b) + beta c in float32 on fastml's own GEMM (own=True)
+    or the registered BLAS (own=False). For tests and benchmarks; shapes are
+    checked here, the kernels trust them."""
+    cdef int64_t M = c.shape[0], N = c.shape[1]
+    cdef int64_t K = a.shape[0] if transa else a.shape[1]
+    if (a.shape[1] if transa else a.shape[0]) != M:
+        raise ValueError(f"a has shape {tuple(a.shape)[:2]}, incompatible with c rows {M}")
+    if (b.shape[1] if transb else b.shape[0]) != K or (b.shape[0] if transb else b.shape[1]) != N:
+        raise ValueError(f"b has shape {tuple(b.shape)[:2]}, expected K={K}, N={N}")
+    if not own:
+        register_blas()
+    cdef int st
+    with nogil:
+        if own:
+            st = fm_sgemm_own(transa, transb, M, N, K, alpha, &a[0, 0] if a.shape[0] * a.shape[1] else NULL,
+                              a.shape[1], &b[0, 0] if b.shape[0] * b.shape[1] else NULL, b.shape[1],
+                              beta, &c[0, 0] if M * N else NULL, N)
+        else:
+            st = fm_gemm_f32(transa, transb, M, N, K, alpha, &a[0, 0] if a.shape[0] * a.shape[1] else NULL,
+                             a.shape[1], &b[0, 0] if b.shape[0] * b.shape[1] else NULL, b.shape[1],
+                             beta, &c[0, 0] if M * N else NULL, N)
+    _check(st)

@@ -1,0 +1,570 @@
+/* conv2d_gemm.c -- float32 conv2d forward/backward on fastml's own GEMM.
+ *
+ * Implicit im2col: the GEMM's B-packing callbacks read the image directly, so
+ * no column matrix is ever written out. Shapes per group g (Cg = C/G input
+ * channels, Kg = K/G filters, CRS = Cg*R*S, P = OH*OW):
+ *   forward   y[n, g] (Kg, P)  = W_g (Kg, CRS) @ col_n (CRS, P) + b_g
+ *             B packed from x by pack_col (rows q = (c, r, s), columns pixels)
+ *   dx        dcol (CRS, Pb)   = W_g^T (CRS, Kg) @ dy[n, g] (Kg, Pb), then
+ *             col2im adds dcol into dx[n] (one image per task: no atomics)
+ *   dw        dw_g (Kg, CRS)  += dy[n, g] (Kg, P) @ col_n^T (P, CRS)
+ *             B packed from x by pack_colT (rows pixels, columns q)
+ * Threads: forward tasks are (image, group, band of output rows); backward
+ * tasks are fixed chunks of images, each accumulating its own dw partial,
+ * then the partials are summed in chunk order. Chunks and bands depend on the
+ * geometry only and every GEMM element sums in a fixed order, so results do
+ * not depend on the thread count. The geometry is validated at the Python edge.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fastml.h"
+
+#define MAX_CHUNKS 8               /* dw partials: chunks of images */
+#define BAND_MIN_PIXELS 256        /* forward bands narrower than this lose GEMM speed */
+#define RUNS_MAX 256
+#define DCOL_BYTES ((int64_t)192 << 10) /* dx panel: stays in L2 between GEMM and col2im */
+
+typedef struct {
+    const float *x; /* image n, first channel of group g: x + (n*C + g*Cg)*H*W */
+    const fm_conv2d_geom *g;
+    int64_t p0; /* pixel index of column 0 (forward band start) */
+    int nr;
+} col_ctx;
+
+/* Output pixels [p, p + len) as runs within one output row: (oh, ow, length). */
+typedef struct {
+    int64_t j, oh, ow, len;
+} run_t;
+
+static int pixel_runs(run_t *runs, int64_t p, int64_t len, int64_t OW) {
+    int n = 0;
+    for (int64_t j = 0; j < len;) {
+        const int64_t oh = (p + j) / OW, ow = (p + j) % OW;
+        const int64_t l = OW - ow < len - j ? OW - ow : len - j;
+        runs[n++] = (run_t){j, oh, ow, l};
+        j += l;
+    }
+    return n;
+}
+
+/* Offsets t in [lo, hi) of a run of len pixels whose input column
+ * iw0 + t*sw lies inside [0, W). */
+static inline void run_range(int64_t *lo, int64_t *hi, int64_t iw0, int64_t sw, int64_t W,
+                             int64_t len) {
+    int64_t l = iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw;
+    int64_t h = iw0 >= W ? 0 : (W - 1 - iw0) / sw + 1;
+    if (h > len) h = len;
+    if (l > h) l = h;
+    *lo = l;
+    *hi = h;
+}
+
+/* Short copies inline (a memcpy call per 32-float run costs more than the
+ * copy): 16-float blocks, then the tail. */
+typedef float v16f __attribute__((vector_size(64)));
+#define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+static inline NO_LIBCALLS void copy_floats(float *restrict d, const float *restrict s, int64_t n) {
+    int64_t t = 0;
+    for (; t + 16 <= n; t += 16) {
+        v16f v;
+        __builtin_memcpy(&v, s + t, sizeof v);
+        __builtin_memcpy(d + t, &v, sizeof v);
+    }
+    for (; t < n; t++) d[t] = s[t];
+}
+
+/* d[t*step] = plane[ih, (ow+t)*sw + offw] for t < len (0 outside the image). */
+static inline NO_LIBCALLS void gather_run(float *restrict d, int64_t step, const float *restrict plane,
+                              const fm_conv2d_geom *g, int64_t oh, int64_t ow, int64_t len,
+                              int64_t offh, int64_t offw) {
+    const int64_t ih = oh * g->stride_h + offh;
+    if (ih < 0 || ih >= g->H) {
+        for (int64_t t = 0; t < len; t++) d[t * step] = 0.0f;
+        return;
+    }
+    const int64_t sw = g->stride_w, iw0 = ow * sw + offw;
+    const float *row = plane + ih * g->W + iw0;
+    int64_t lo, hi;
+    run_range(&lo, &hi, iw0, sw, g->W, len);
+    for (int64_t t = 0; t < lo; t++) d[t * step] = 0.0f;
+    if (step == 1 && sw == 1) {
+        copy_floats(d + lo, row + lo, hi - lo);
+    } else {
+        for (int64_t t = lo; t < hi; t++) d[t * step] = row[t * sw];
+    }
+    for (int64_t t = hi; t < len; t++) d[t * step] = 0.0f;
+}
+
+/* Forward B: rows q in [k0, k0+kc), columns pixels p0+j0 .. p0+j0+nc. */
+static NO_LIBCALLS void pack_col(float *restrict bp, const void *vctx, int64_t k0, int64_t kc, int64_t j0,
+                     int64_t nc) {
+    const col_ctx *cx = (const col_ctx *)vctx;
+    const fm_conv2d_geom *g = cx->g;
+    const int NR = cx->nr;
+    const int64_t R = g->R, S = g->S, HW = g->H * g->W;
+    run_t runs[64];
+    for (int64_t jp = 0; jp < nc; jp += NR) {
+        const int64_t nr = nc - jp < NR ? nc - jp : NR;
+        const int nrun = pixel_runs(runs, cx->p0 + j0 + jp, nr, g->OW);
+        float *dst = bp + jp * kc;
+        int64_t c = k0 / (R * S), r = (k0 / S) % R, s = k0 % S;
+        for (int64_t k = 0; k < kc; k++) {
+            float *d = dst + k * NR;
+            const float *plane = cx->x + c * HW;
+            const int64_t offh = r * g->dil_h - g->pad_h, offw = s * g->dil_w - g->pad_w;
+            for (int u = 0; u < nrun; u++)
+                gather_run(d + runs[u].j, 1, plane, g, runs[u].oh, runs[u].ow, runs[u].len, offh,
+                           offw);
+            for (int64_t j = nr; j < NR; j++) d[j] = 0.0f;
+            if (++s == S) {
+                s = 0;
+                if (++r == R) {
+                    r = 0;
+                    c++;
+                }
+            }
+        }
+    }
+}
+
+/* dw B (col^T): rows pixels [k0, k0+kc), columns q in [j0, j0+nc). */
+static NO_LIBCALLS void pack_colT(float *restrict bp, const void *vctx, int64_t k0, int64_t kc, int64_t j0,
+                      int64_t nc) {
+    const col_ctx *cx = (const col_ctx *)vctx;
+    const fm_conv2d_geom *g = cx->g;
+    const int NR = cx->nr;
+    const int64_t R = g->R, S = g->S, HW = g->H * g->W;
+    run_t runs[RUNS_MAX];
+    for (int64_t k1 = 0; k1 < kc; k1 += RUNS_MAX / 2) { /* <= len/OW + 2 runs per piece */
+        const int64_t len = kc - k1 < RUNS_MAX / 2 ? kc - k1 : RUNS_MAX / 2;
+        const int nrun = pixel_runs(runs, k0 + k1, len, g->OW);
+        for (int64_t jp = 0; jp < nc; jp += NR) {
+            const int64_t nr = nc - jp < NR ? nc - jp : NR;
+            float *dst = bp + jp * kc + k1 * NR;
+            for (int64_t jj = 0; jj < nr; jj++) {
+                const int64_t q = j0 + jp + jj;
+                const int64_t c = q / (R * S), r = (q / S) % R, s = q % S;
+                const float *plane = cx->x + c * HW;
+                const int64_t offh = r * g->dil_h - g->pad_h, offw = s * g->dil_w - g->pad_w;
+                for (int u = 0; u < nrun; u++)
+                    gather_run(dst + runs[u].j * NR + jj, NR, plane, g, runs[u].oh, runs[u].ow,
+                               runs[u].len, offh, offw);
+            }
+            for (int64_t k = 0; k < len; k++)
+                for (int64_t j = nr; j < NR; j++) dst[k * NR + j] = 0.0f;
+        }
+    }
+}
+
+/* dx plane block += dcol (CRS, npix) for pixels [p0, p0 + npix). */
+static void col2im(float *restrict dxg, const float *restrict dcol, const fm_conv2d_geom *g,
+                   int64_t p0, int64_t npix) {
+    const int64_t Cg = g->C / g->groups, R = g->R, S = g->S, H = g->H, W = g->W;
+    const int64_t sh = g->stride_h, sw = g->stride_w;
+    run_t runs[RUNS_MAX];
+    for (int64_t k1 = 0; k1 < npix; k1 += RUNS_MAX / 2) {
+        const int64_t len = npix - k1 < RUNS_MAX / 2 ? npix - k1 : RUNS_MAX / 2;
+        const int nrun = pixel_runs(runs, p0 + k1, len, g->OW);
+        for (int64_t q = 0; q < Cg * R * S; q++) {
+            const int64_t c = q / (R * S), r = (q / S) % R, s = q % S;
+            float *plane = dxg + c * H * W;
+            const int64_t offh = r * g->dil_h - g->pad_h, offw = s * g->dil_w - g->pad_w;
+            const float *src = dcol + q * npix + k1;
+            for (int u = 0; u < nrun; u++) {
+                const int64_t ih = runs[u].oh * sh + offh;
+                if (ih < 0 || ih >= H) continue;
+                float *row = plane + ih * W;
+                const float *sp = src + runs[u].j;
+                const int64_t iw0 = runs[u].ow * sw + offw;
+                int64_t lo, hi;
+                run_range(&lo, &hi, iw0, sw, W, runs[u].len);
+                float *d = row + iw0;
+                if (sw == 1) {
+                    for (int64_t t = lo; t < hi; t++) d[t] += sp[t];
+                } else {
+                    for (int64_t t = lo; t < hi; t++) d[t * sw] += sp[t];
+                }
+            }
+        }
+    }
+}
+
+static float *pack_weights(const fm_sgemm_impl *im, const float *w, const fm_conv2d_geom *g,
+                           int transposed, int64_t *stride) {
+    const int64_t G = g->groups, Kg = g->K / G, CRS = g->C / G * g->R * g->S;
+    const int64_t M = transposed ? CRS : Kg, Kd = transposed ? Kg : CRS;
+    *stride = fm_sgemm_packed_a_floats(M, Kd);
+    float *ap = (float *)malloc((size_t)(*stride * G) * sizeof(float));
+    if (!ap) return NULL;
+    for (int64_t gi = 0; gi < G; gi++) {
+        const float *wg = w + gi * Kg * CRS;
+        if (transposed)
+            im->pack_a(ap + gi * *stride, wg, 1, CRS, CRS, Kg, 1.0f);
+        else
+            im->pack_a(ap + gi * *stride, wg, CRS, 1, Kg, CRS, 1.0f);
+    }
+    return ap;
+}
+
+/* ---- stride 1: kernels reading the padded image in place ------------------
+ * xp holds every (image, group) zero-padded to (Cg, Hp, Wp) plus `slack`
+ * trailing zeros, so the kernels' reads past the last row stay inside. */
+typedef struct {
+    int64_t Hp, Wp, plane, xsz; /* padded plane Hp*Wp; floats per (image, group) */
+    int64_t Pw, Np;             /* pixels on the padded width OH*Wp; Pw rounded up to NR */
+} pad_geom;
+
+static void pad_plan(pad_geom *pg, const fm_conv2d_geom *g, int nr) {
+    const int64_t Cg = g->C / g->groups;
+    pg->Hp = g->H + 2 * g->pad_h;
+    pg->Wp = g->W + 2 * g->pad_w;
+    pg->plane = pg->Hp * pg->Wp;
+    pg->xsz = Cg * pg->plane + (g->S - 1) * g->dil_w + 2 * nr;
+    pg->Pw = g->OH * pg->Wp;
+    pg->Np = (pg->Pw + nr - 1) / nr * nr;
+}
+
+/* off[q] for q = (c, r, s): where row q of the im2col matrix starts in xp. */
+static void row_offsets(int64_t *off, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t Cg = g->C / g->groups;
+    int64_t q = 0;
+    for (int64_t c = 0; c < Cg; c++)
+        for (int64_t r = 0; r < g->R; r++)
+            for (int64_t s = 0; s < g->S; s++)
+                off[q++] = c * pg->plane + r * g->dil_h * pg->Wp + s * g->dil_w;
+}
+
+/* xp[(n*G + gi)] = x[n, group gi] zero-padded. */
+static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t G = g->groups, Cg = g->C / G, H = g->H, W = g->W;
+#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)g->N * G * pg->xsz))
+    for (int64_t t = 0; t < g->N * G; t++) {
+        float *d = xp + t * pg->xsz;
+        const float *src = x + t * Cg * H * W; /* (n*G + gi)*Cg == n*C + gi*Cg */
+        memset(d, 0, (size_t)pg->xsz * sizeof(float));
+        for (int64_t c = 0; c < Cg; c++)
+            for (int64_t h = 0; h < H; h++)
+                memcpy(d + c * pg->plane + (h + g->pad_h) * pg->Wp + g->pad_w,
+                       src + (c * H + h) * W, (size_t)W * sizeof(float));
+    }
+}
+
+/* y = conv(x, w) + b for stride 1, weights already packed per group (ap,
+ * astride floats per group). Tasks: (image, group, block of output columns). */
+static int direct_forward(float *y, const float *x, const float *ap, int64_t astride,
+                          const float *b, const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    const int64_t Mp = (Kg + im->mr - 1) / im->mr * im->mr;
+    pad_geom pg;
+    pad_plan(&pg, g, im->nr);
+    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
+    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
+    if (!xp || !off) {
+        free(xp);
+        free(off);
+        return FM_ENOMEM;
+    }
+    pad_images(xp, x, g, &pg);
+    row_offsets(off, g, &pg);
+    /* column blocks: whole rows' worth of panels, enough tasks for the team */
+    const int64_t panels = pg.Np / im->nr;
+    int64_t cb = (2 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
+    if (cb > panels / 8) cb = panels / 8;
+    if (cb < 1) cb = 1;
+    const int64_t per = (panels + cb - 1) / cb * im->nr; /* columns per block */
+    cb = (pg.Np + per - 1) / per;
+    const int64_t tasks = N * G * cb;
+    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
+    if (nt > tasks) nt = (int)tasks;
+    int st = FM_OK;
+#pragma omp parallel num_threads(nt)
+    {
+        float *tmp = (float *)malloc((size_t)(Mp * per) * sizeof(float));
+        if (!tmp) {
+#pragma omp atomic write
+            st = FM_ENOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t t = 0; t < tasks; t++) {
+            if (!tmp) continue;
+            const int64_t ng = t / cb, j0 = (t % cb) * per;
+            const int64_t n = ng / G, gi = ng % G;
+            const int64_t nc = pg.Np - j0 < per ? pg.Np - j0 : per;
+            im->direct(Kg, nc, CRS, ap + gi * astride, xp + ng * pg.xsz + j0, off, tmp, per,
+                       b ? b + gi * Kg : NULL);
+            /* keep the columns ow < OW of every padded-width row in [j0, j0+nc) */
+            const int64_t je = j0 + nc < pg.Pw ? j0 + nc : pg.Pw;
+            float *yb = y + (n * g->K + gi * Kg) * P;
+            for (int64_t oh = j0 / pg.Wp; oh * pg.Wp < je; oh++) {
+                int64_t a = oh * pg.Wp, e = a + g->OW;
+                if (a < j0) a = j0;
+                if (e > je) e = je;
+                if (a >= e) continue;
+                for (int64_t k = 0; k < Kg; k++)
+                    memcpy(yb + k * P + oh * g->OW + (a - oh * pg.Wp), tmp + k * per + (a - j0),
+                           (size_t)(e - a) * sizeof(float));
+            }
+        }
+        free(tmp);
+    }
+    free(xp);
+    free(off);
+    return st;
+}
+
+/* dx by the stride-1 identity dx = conv(dy padded by dil*(R-1) - pad,
+ * w flipped and transposed per group); needs pad <= dil*(R-1). */
+static int direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, R = g->R, S = g->S;
+    fm_conv2d_geom t = *g;
+    t.C = g->K;
+    t.H = g->OH;
+    t.W = g->OW;
+    t.K = g->C;
+    t.OH = g->H;
+    t.OW = g->W;
+    t.pad_h = g->dil_h * (R - 1) - g->pad_h;
+    t.pad_w = g->dil_w * (S - 1) - g->pad_w;
+    const int64_t KRS = Kg * R * S;
+    const int64_t astride = fm_sgemm_packed_a_floats(Cg, KRS);
+    float *wt = (float *)malloc((size_t)(Cg * KRS) * sizeof(float));
+    float *ap = (float *)malloc((size_t)(G * astride) * sizeof(float));
+    int st = FM_ENOMEM;
+    if (wt && ap) {
+        for (int64_t gi = 0; gi < G; gi++) { /* wt[c, (k, r, s)] = w[gi*Kg + k, c, R-1-r, S-1-s] */
+            for (int64_t c = 0; c < Cg; c++)
+                for (int64_t k = 0; k < Kg; k++)
+                    for (int64_t r = 0; r < R; r++)
+                        for (int64_t s = 0; s < S; s++)
+                            wt[c * KRS + (k * R + r) * S + s] =
+                                w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
+            im->pack_a(ap + gi * astride, wt, KRS, 1, Cg, KRS, 1.0f);
+        }
+        st = direct_forward(dx, dy, ap, astride, NULL, &t);
+    }
+    free(wt);
+    free(ap);
+    return st;
+}
+
+/* dw partials by the dot kernel: part[ch] (G, Kg, CRS) over chunk ch's images,
+ * dy spread onto the padded width (zeros past OW) so that it lines up with
+ * the rows of the padded image. */
+#define DOT_CHUNK 1024 /* pixels per pass: dy and image rows of a pass stay in L2 */
+static int direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
+                     const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS;
+    pad_geom pg;
+    pad_plan(&pg, g, im->nr);
+    const int64_t L = (pg.Pw + im->vl - 1) / im->vl * im->vl;
+    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
+    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
+    if (!xp || !off) {
+        free(xp);
+        free(off);
+        return FM_ENOMEM;
+    }
+    pad_images(xp, x, g, &pg);
+    row_offsets(off, g, &pg);
+    int nt = fm_threads_for(2.0 * (double)N * K * P * CRS);
+    if (nt > chunks) nt = (int)chunks;
+    int st = FM_OK;
+#pragma omp parallel num_threads(nt)
+    {
+        float *dyw = (float *)calloc((size_t)(Kg * L), sizeof(float));
+        if (!dyw) {
+#pragma omp atomic write
+            st = FM_ENOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t ch = 0; ch < chunks; ch++) {
+            if (!dyw) continue;
+            const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
+            for (int64_t n = n0; n < n1; n++)
+                for (int64_t gi = 0; gi < G; gi++) {
+                    const float *dyg = dy + (n * K + gi * Kg) * P;
+                    for (int64_t k = 0; k < Kg; k++) /* padding columns stay zero */
+                        for (int64_t oh = 0; oh < g->OH; oh++)
+                            memcpy(dyw + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
+                                   (size_t)g->OW * sizeof(float));
+                    const float *xb = xp + (n * G + gi) * pg.xsz;
+                    float *pc = part + (ch * G + gi) * wsz;
+                    for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
+                        const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
+                        im->dot(Kg, CRS, len, dyw + l0, L, xb + l0, off, pc, CRS,
+                                n == n0 && l0 == 0 ? 0.0f : 1.0f);
+                    }
+                }
+        }
+        free(dyw);
+    }
+    free(xp);
+    free(off);
+    return st;
+}
+
+static int is_direct(const fm_conv2d_geom *g) { return g->stride_h == 1 && g->stride_w == 1; }
+
+/* Any stride: dx by dcol = W^T dy + col2im, dw partials by dy @ col^T with
+ * col^T packed from the image. dx or part may be NULL (not wanted). */
+static int packed_backward(float *dx, float *part, int64_t chunks, const float *dy,
+                           const float *x, const float *w, const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, HW = g->H * g->W, wsz = Kg * CRS;
+    int64_t at_stride = 0, dy_stride = fm_sgemm_packed_a_floats(Kg, P);
+    /* dx panel width: a multiple of NR, ~DCOL_BYTES of dcol */
+    int64_t pb = DCOL_BYTES / (int64_t)sizeof(float) / CRS / im->nr * im->nr;
+    if (pb < 2 * im->nr) pb = 2 * im->nr;
+    if (pb > P) pb = P;
+    float *at = dx ? pack_weights(im, w, g, 1, &at_stride) : NULL;
+    int nt = fm_threads_for(4.0 * (double)N * K * P * CRS);
+    if (nt > chunks) nt = (int)chunks;
+    int st = FM_OK;
+    if (dx && !at) st = FM_ENOMEM;
+    if (st == FM_OK) {
+#pragma omp parallel num_threads(nt)
+        {
+            float *dyp = part ? (float *)malloc((size_t)dy_stride * sizeof(float)) : NULL;
+            float *dcol = dx ? (float *)malloc((size_t)(CRS * pb) * sizeof(float)) : NULL;
+            float *buf = fm_sgemm_thread_buf();
+            const int ok = buf && (!part || dyp) && (!dx || dcol);
+            if (!ok) {
+#pragma omp atomic write
+                st = FM_ENOMEM;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (int64_t ch = 0; ch < chunks; ch++) {
+                if (!ok) continue;
+                const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
+                for (int64_t n = n0; n < n1; n++) {
+                    for (int64_t gi = 0; gi < G; gi++) {
+                        const float *dyg = dy + (n * K + gi * Kg) * P;
+                        const col_ctx cx = {x + (n * g->C + gi * Cg) * HW, g, 0, im->nr};
+                        if (part) { /* part[ch, g] (+)= dy_g (Kg, P) @ col^T (P, CRS) */
+                            im->pack_a(dyp, dyg, P, 1, Kg, P, 1.0f);
+                            im->run(Kg, 0, CRS, P, dyp, pack_colT, &cx, buf,
+                                    part + (ch * G + gi) * wsz, CRS, n == n0 ? 0.0f : 1.0f, NULL);
+                        }
+                        if (dx) {
+                            float *dxg = dx + (n * g->C + gi * Cg) * HW;
+                            memset(dxg, 0, (size_t)(Cg * HW) * sizeof(float));
+                            const fm_sgemm_bmat bm = {dyg, P, 1};
+                            for (int64_t p0 = 0; p0 < P; p0 += pb) {
+                                const int64_t np = P - p0 < pb ? P - p0 : pb;
+                                /* dcol (CRS, np) = W_g^T @ dy_g[:, p0:p0+np] */
+                                const fm_sgemm_bmat bs = {bm.b + p0, bm.rs, bm.cs};
+                                im->run(CRS, 0, np, Kg, at + gi * at_stride, im->pack_b_strided,
+                                        &bs, buf, dcol, np, 0.0f, NULL);
+                                col2im(dxg, dcol, g, p0, np);
+                            }
+                        }
+                    }
+                }
+            }
+            free(dyp);
+            free(dcol);
+        }
+    }
+    free(at);
+    return st;
+}
+
+FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const float *b,
+                                 const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    int64_t astride;
+    float *ap = pack_weights(im, w, g, 0, &astride);
+    if (!ap) return FM_ENOMEM;
+    if (is_direct(g)) {
+        const int st = direct_forward(y, x, ap, astride, b, g);
+        free(ap);
+        return st;
+    }
+    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
+    /* bands of output rows: enough tasks for the team, none below BAND_MIN_PIXELS */
+    int64_t bands = (2 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
+    if (bands > P / BAND_MIN_PIXELS) bands = P / BAND_MIN_PIXELS;
+    if (bands > g->OH) bands = g->OH;
+    if (bands < 1) bands = 1;
+    const int64_t rows = (g->OH + bands - 1) / bands;
+    bands = (g->OH + rows - 1) / rows;
+    const int64_t tasks = N * G * bands;
+    if (nt > tasks) nt = (int)tasks;
+    int st = FM_OK;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    for (int64_t t = 0; t < tasks; t++) {
+        const int64_t n = t / (G * bands), gi = (t / bands) % G, band = t % bands;
+        const int64_t oh0 = band * rows, oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
+        float *buf = fm_sgemm_thread_buf();
+        if (!buf) {
+#pragma omp atomic write
+            st = FM_ENOMEM;
+            continue;
+        }
+        const col_ctx cx = {x + (n * g->C + gi * Cg) * g->H * g->W, g, oh0 * g->OW, im->nr};
+        im->run(Kg, 0, (oh1 - oh0) * g->OW, CRS, ap + gi * astride, pack_col, &cx, buf,
+                y + (n * g->K + gi * Kg) * P + oh0 * g->OW, P, 0.0f, b ? b + gi * Kg : NULL);
+    }
+    free(ap);
+    return st;
+}
+
+FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *w, const fm_conv2d_geom *g) {
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    if (db) { /* db[k] = sum over images and pixels, float64 across images */
+#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)N * K * P))
+        for (int64_t k = 0; k < K; k++) {
+            double acc = 0;
+            for (int64_t n = 0; n < N; n++) {
+                const float *d = dy + (n * K + k) * P;
+                float part = 0;
+#pragma omp simd reduction(+ : part)
+                for (int64_t p = 0; p < P; p++) part += d[p];
+                acc += (double)part;
+            }
+            db[k] = (float)acc;
+        }
+    }
+    if (!dx && !dw) return FM_OK;
+    const int64_t chunks = N < MAX_CHUNKS ? N : MAX_CHUNKS;
+    const int64_t wsz = Kg * CRS; /* one group's dw */
+    float *part = dw ? (float *)malloc((size_t)(chunks * G * wsz) * sizeof(float)) : NULL;
+    if (dw && !part) return FM_ENOMEM;
+    int st = FM_OK;
+    /* stride 1: in-place kernels; dx needs pad <= dil*(k-1) for its identity */
+    float *dx_p = dx, *dw_p = dw; /* what the packed path below still has to do */
+    if (is_direct(g)) {
+        if (dw) {
+            st = direct_dw(part, chunks, dy, x, g);
+            dw_p = NULL;
+        }
+        if (dx && st == FM_OK && g->pad_h <= g->dil_h * (g->R - 1) &&
+            g->pad_w <= g->dil_w * (g->S - 1)) {
+            st = direct_dx(dx, dy, w, g);
+            dx_p = NULL;
+        }
+    }
+    if (st == FM_OK && (dx_p || dw_p))
+        st = packed_backward(dx_p, dw_p ? part : NULL, chunks, dy, x, w, g);
+    if (st == FM_OK && dw) { /* dw = sum of chunk partials, in chunk order */
+#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)chunks * G * wsz))
+        for (int64_t i = 0; i < G * wsz; i++) {
+            float acc = part[i];
+            for (int64_t ch = 1; ch < chunks; ch++) acc += part[ch * G * wsz + i];
+            dw[i] = acc;
+        }
+    }
+    free(part);
+    return st;
+}
