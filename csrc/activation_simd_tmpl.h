@@ -11,6 +11,30 @@
 
 #include "activation_vmath_tmpl.h"
 
+/* float tanh as |x| P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh rounds to 1 in
+ * float), P and Q of degree 4 in x^2: a weighted least-squares fit to the
+ * relative error (max 2e-8 with exact coefficients; 5 ulp as evaluated in
+ * float, vs 2.6 ulp for the expm1 form below at twice the cost: ten FMAs and
+ * a division instead of an exp polynomial, its 2^n scaling and a division).
+ * NaN passes through the comparisons unchanged; the sign is copied back. */
+static inline __attribute__((always_inline)) V F(tanh_rational)(V x) {
+    const V z = {0};
+    V ax = FM_CAT(fm_vabs_, SUF)(x);
+    ax = F(sel)(ax > z + (T)9, z + (T)9, ax);
+    const V s = ax * ax;
+    V p = s * (T)1.3354283012745327e-08 + (T)2.0608813429134898e-05;
+    p = p * s + (T)0.0034955721348524094;
+    p = p * s + (T)0.1338101178407669;
+    p = p * s + (T)1;
+    V q = s * (T)7.776404231663037e-07 + (T)0.00032856082543730736;
+    q = q * s + (T)0.02587692067027092;
+    q = q * s + (T)0.4671432673931122;
+    q = q * s + (T)1;
+    V t = ax * p / q;
+    t = F(sel)(t > z + (T)1, z + (T)1, t);
+    return (V)((VI)t | ((VI)x & (VI)(-z))); /* copysign(t, x); -z is -0.0 */
+}
+
 static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alpha) {
     const V z = {0};
     switch (kind) {
@@ -25,7 +49,9 @@ static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alp
         V inv = (T)1 / ((T)1 + e);
         return F(sel)(x >= z, inv, e * inv);
     }
-    default: { /* tanh = sign(x) * -em / (2 + em), em = expm1(-2|x|) */
+    default: { /* tanh */
+        if (sizeof(T) == sizeof(float)) return F(tanh_rational)(x);
+        /* double: tanh = sign(x) * -em / (2 + em), em = expm1(-2|x|) */
         V ax = FM_CAT(fm_vabs_, SUF)(x);
         V em = F(vexpm1)((T)-2 * ax);
         V t = -em / ((T)2 + em);
@@ -47,7 +73,8 @@ static inline __attribute__((always_inline)) V F(act_bwd_v)(V dy, V x, V y, int 
     }
 }
 
-void IF_(fm_act_fwd)(T *y, const T *x, int64_t n, int kind, T alpha) {
+static inline __attribute__((always_inline)) void F(act_fwd_loop)(T *y, const T *x, int64_t n,
+                                                                  const int kind, T alpha) {
     int64_t i = 0;
     for (; i + VL <= n; i += VL) FM_CAT(fm_vstore_, SUF)(y + i, F(act_fwd_v)(FM_CAT(fm_vload_, SUF)(x + i), kind, alpha));
     if (i < n) {
@@ -59,8 +86,9 @@ void IF_(fm_act_fwd)(T *y, const T *x, int64_t n, int kind, T alpha) {
     }
 }
 
-/* x or y may be NULL when the activation does not read it. */
-void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int kind, T alpha) {
+static inline __attribute__((always_inline)) void F(act_bwd_loop)(T *dx, const T *dy, const T *x,
+                                                                  const T *y, int64_t n,
+                                                                  const int kind, T alpha) {
     const T *xs = x ? x : dy, *ys = y ? y : dy;
     int64_t i = 0;
     for (; i + VL <= n; i += VL)
@@ -77,6 +105,30 @@ void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int 
                            FM_CAT(fm_vload_, SUF)(b2), kind, alpha);
         memcpy(b0, &r, sizeof r);
         memcpy(dx + i, b0, m);
+    }
+}
+
+/* The kind switch sits outside the loops: one specialised loop per activation
+ * (inside the loop the compiler kept the switch and re-broadcast every
+ * constant per vector, ~40% of tanh's time). */
+void IF_(fm_act_fwd)(T *y, const T *x, int64_t n, int kind, T alpha) {
+    switch (kind) {
+    case 0: F(act_fwd_loop)(y, x, n, 0, alpha); break;
+    case 1: F(act_fwd_loop)(y, x, n, 1, alpha); break;
+    case 2: F(act_fwd_loop)(y, x, n, 2, alpha); break;
+    case 3: F(act_fwd_loop)(y, x, n, 3, alpha); break;
+    default: F(act_fwd_loop)(y, x, n, 4, alpha); break;
+    }
+}
+
+/* x or y may be NULL when the activation does not read it. */
+void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int kind, T alpha) {
+    switch (kind) {
+    case 0: F(act_bwd_loop)(dx, dy, x, y, n, 0, alpha); break;
+    case 1: F(act_bwd_loop)(dx, dy, x, y, n, 1, alpha); break;
+    case 2: F(act_bwd_loop)(dx, dy, x, y, n, 2, alpha); break;
+    case 3: F(act_bwd_loop)(dx, dy, x, y, n, 3, alpha); break;
+    default: F(act_bwd_loop)(dx, dy, x, y, n, 4, alpha); break;
     }
 }
 
