@@ -138,19 +138,25 @@ void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int 
 static void F(row_maxsum)(const T *x, int64_t c, T *e, T *max_out, T *sum_out) {
     T m = x[0];
     int64_t i = 0;
-    if (c >= VL) {
-        V vm = FM_CAT(fm_vload_, SUF)(x);
-        for (i = VL; i + VL <= c; i += VL) {
+    if (c >= VL) { /* two running maxima: the compare-select chain is the latency */
+        V vm = FM_CAT(fm_vload_, SUF)(x), vm2 = vm;
+        for (i = VL; i + 2 * VL <= c; i += 2 * VL) {
+            V v = FM_CAT(fm_vload_, SUF)(x + i), v2 = FM_CAT(fm_vload_, SUF)(x + i + VL);
+            vm = F(sel)(v > vm, v, vm);
+            vm2 = F(sel)(v2 > vm2, v2, vm2);
+        }
+        for (; i + VL <= c; i += VL) {
             V v = FM_CAT(fm_vload_, SUF)(x + i);
             vm = F(sel)(v > vm, v, vm);
         }
+        vm = F(sel)(vm2 > vm, vm2, vm);
         m = vm[0];
         for (int l = 1; l < VL; l++) m = vm[l] > m ? vm[l] : m;
     }
     for (; i < c; i++) m = x[i] > m ? x[i] : m;
     V vs = {0};
     for (i = 0; i + VL <= c; i += VL) {
-        V v = F(vexp)(FM_CAT(fm_vload_, SUF)(x + i) - m);
+        V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(x + i) - m);
         if (e) FM_CAT(fm_vstore_, SUF)(e + i, v);
         vs += v;
     }
@@ -159,7 +165,7 @@ static void F(row_maxsum)(const T *x, int64_t c, T *e, T *max_out, T *sum_out) {
     if (i < c) {
         T buf[VL];
         for (int l = 0; l < VL; l++) buf[l] = (i + l < c) ? x[i + l] - m : (T)-INFINITY;
-        V v = F(vexp)(FM_CAT(fm_vload_, SUF)(buf));
+        V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(buf));
         for (int l = 0; i + l < c; l++) {
             if (e) e[i + l] = v[l];
             s += v[l];
@@ -210,7 +216,7 @@ static inline __attribute__((always_inline)) void F(cols_maxsum)(const T *x, int
         vm = F(sel)(v > vm, v, vm);
     }
     V vs = {0};
-    for (int64_t j = 0; j < c; j++) vs += F(vexp)(F(col_ld)(x, c, j, nr) - vm);
+    for (int64_t j = 0; j < c; j++) vs += F(vexp_le0)(F(col_ld)(x, c, j, nr) - vm);
     *m = vm;
     *s = vs;
 }
@@ -225,7 +231,7 @@ static inline __attribute__((always_inline)) void F(softmax_cols)(T *y, const T 
     } else {
         V inv = (T)1 / s;
         for (int64_t j = 0; j < c; j++)
-            F(col_st)(y, c, j, F(vexp)(F(col_ld)(x, c, j, nr) - m) * inv, nr);
+            F(col_st)(y, c, j, F(vexp_le0)(F(col_ld)(x, c, j, nr) - m) * inv, nr);
     }
 }
 
@@ -236,7 +242,7 @@ static inline __attribute__((always_inline)) void F(softmax_bwd_cols)(T *dx, con
     if (log_) {
         for (int64_t j = 0; j < c; j++) s += F(col_ld)(dy, c, j, nr);
         for (int64_t j = 0; j < c; j++)
-            F(col_st)(dx, c, j, F(col_ld)(dy, c, j, nr) - F(vexp)(F(col_ld)(y, c, j, nr)) * s, nr);
+            F(col_st)(dx, c, j, F(col_ld)(dy, c, j, nr) - F(vexp_le0)(F(col_ld)(y, c, j, nr)) * s, nr);
     } else {
         for (int64_t j = 0; j < c; j++) s += F(col_ld)(dy, c, j, nr) * F(col_ld)(y, c, j, nr);
         for (int64_t j = 0; j < c; j++)
@@ -264,7 +270,7 @@ static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T 
     V l = F(part_ld)(lse, nr);
     V dr = dstride ? F(part_ld)(dloss, nr) : (V){0} + dloss[0];
     for (int64_t j = 0; j < c; j++)
-        F(col_st)(dx, c, j, F(vexp)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
+        F(col_st)(dx, c, j, F(vexp_le0)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
     for (int r = 0; r < nr; r++) dx[r * c + t[r]] -= dloss[r * dstride];
 }
 
@@ -332,10 +338,16 @@ void IF_(fm_softmax_bwd_rows)(T *dx, const T *dy, const T *y, int64_t rows, int6
             s = F(vdot)(g, NULL, c);
             int64_t i = 0;
             for (; i + VL <= c; i += VL) {
-                V ev = F(vexp)(FM_CAT(fm_vload_, SUF)(yr + i));
+                V ev = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(yr + i));
                 FM_CAT(fm_vstore_, SUF)(d + i, FM_CAT(fm_vload_, SUF)(g + i) - ev * s);
             }
-            for (; i < c; i++) d[i] = g[i] - (T)exp((double)yr[i]) * s;
+            if (i < c) { /* tail through the vector code on a padded copy */
+                T b0[VL] = {0}, b1[VL] = {0};
+                memcpy(b0, yr + i, (size_t)(c - i) * sizeof(T));
+                memcpy(b1, g + i, (size_t)(c - i) * sizeof(T));
+                V r = FM_CAT(fm_vload_, SUF)(b1) - F(vexp_le0)(FM_CAT(fm_vload_, SUF)(b0)) * s;
+                memcpy(d + i, &r, (size_t)(c - i) * sizeof(T));
+            }
         } else {
             s = F(vdot)(g, yr, c);
             for (int64_t i = 0; i < c; i++) d[i] = yr[i] * (g[i] - s);
@@ -376,8 +388,13 @@ void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, con
         T dr = dloss[r * dstride], l = lse[r];
         int64_t i = 0;
         for (; i + VL <= c; i += VL)
-            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * dr);
-        for (; i < c; i++) d[i] = (T)exp((double)(xr[i] - l)) * dr;
+            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp_le0)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * dr);
+        if (i < c) { /* tail through the vector code on a padded copy */
+            T buf[VL] = {0};
+            memcpy(buf, xr + i, (size_t)(c - i) * sizeof(T));
+            V r = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(buf) - l) * dr;
+            memcpy(d + i, &r, (size_t)(c - i) * sizeof(T));
+        }
         d[t[r]] -= dr;
     }
 }
