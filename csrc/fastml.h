@@ -132,6 +132,13 @@ typedef struct {
                    const int64_t *off, float *C, int64_t ldc, const float *bias);
     void (*dot)(int64_t M, int64_t N, int64_t L, const float *A, int64_t lda, const float *base,
                 const int64_t *off, float *C, int64_t ldc, float beta);
+    /* B packed once for many products: pack_b_all packs columns [j0, j1) of all K
+     * (Np = N rounded up to nr floats per k; block at k0 starts at bp + k0*Np);
+     * run_packed is run() on it with C pointing at column n0. */
+    void (*pack_b_all)(float *bp, fm_sgemm_packb_fn packb, const void *bctx, int64_t K,
+                       int64_t N, int64_t j0, int64_t j1);
+    void (*run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
+                       const float *bp, int64_t N, float *C, int64_t ldc, float beta);
 } fm_sgemm_impl;
 /* The implementation for the current CPU level. */
 FM_API const fm_sgemm_impl *fm_sgemm_get(void);

@@ -31,10 +31,16 @@
                                const float *bias);                                             \
     void fm_sgemm_dot_##ISA(int64_t M, int64_t N, int64_t L, const float *A, int64_t lda,      \
                             const float *base, const int64_t *off, float *C, int64_t ldc,      \
-                            float beta);
+                            float beta);                                                       \
+    void fm_sgemm_pack_b_all_##ISA(float *bp, fm_sgemm_packb_fn packb, const void *bctx,       \
+                                   int64_t K, int64_t N, int64_t j0, int64_t j1);              \
+    void fm_sgemm_run_packed_##ISA(int64_t M, int64_t n0, int64_t n1, int64_t K,               \
+                                   const float *ap, const float *bp, int64_t N, float *C,      \
+                                   int64_t ldc, float beta);
 #define IMPL(ISA)                                                                              \
     {0, 0, 0, 0, fm_sgemm_pack_a_##ISA, fm_sgemm_pack_b_strided_##ISA, fm_sgemm_run_##ISA,    \
-     fm_sgemm_direct_##ISA, fm_sgemm_dot_##ISA}
+     fm_sgemm_direct_##ISA, fm_sgemm_dot_##ISA, fm_sgemm_pack_b_all_##ISA,                    \
+     fm_sgemm_run_packed_##ISA}
 
 DECLARE_GEMM(baseline)
 #ifdef FM_HAVE_X86_ISA

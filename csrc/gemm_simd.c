@@ -210,6 +210,46 @@ void FM_ISA_FN(fm_sgemm_run)(int64_t M, int64_t n0, int64_t n1, int64_t K, const
 
 int64_t FM_ISA_FN(fm_sgemm_buf_floats)(void) { return (int64_t)KC * NC; }
 
+/* B packed once for many products (a search database): panels [j0, j1)
+ * (multiples of NR; j1 may be N) of every KC block; block pc starts at
+ * bp + pc * Np, Np = N rounded up to NR. */
+void FM_ISA_FN(fm_sgemm_pack_b_all)(float *bp, fm_sgemm_packb_fn packb, const void *bctx,
+                                    int64_t K, int64_t N, int64_t j0, int64_t j1) {
+    const int64_t Np = (N + NR - 1) / NR * NR;
+    for (int64_t pc = 0; pc < K; pc += KC) {
+        const int64_t kc = K - pc < KC ? K - pc : KC;
+        packb(bp + pc * Np + j0 * kc, bctx, pc, kc, j0, j1 - j0);
+    }
+}
+
+/* run() on B packed by pack_b_all (N columns in all): C (pointing at column
+ * n0) = A @ B[:, n0:n1] + beta C; n0 a multiple of NR. */
+void FM_ISA_FN(fm_sgemm_run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K,
+                                    const float *ap, const float *bp, int64_t N, float *C,
+                                    int64_t ldc, float beta) {
+    const int64_t Np = (N + NR - 1) / NR * NR;
+    for (int64_t pc = 0; pc < K; pc += KC) {
+        const int64_t kc = K - pc < KC ? K - pc : KC;
+        const float be = pc == 0 ? beta : 1.0f;
+        for (int64_t ic = 0; ic < M; ic += MC) {
+            const int64_t ie = M - ic < MC ? M : ic + MC;
+            for (int64_t jr = n0; jr < n1; jr += NR) {
+                const int64_t nr = n1 - jr < NR ? n1 - jr : NR;
+                const float *b = bp + pc * Np + jr * kc;
+                for (int64_t ir = ic; ir < ie; ir += MR) {
+                    const int64_t mr = ie - ir < MR ? ie - ir : MR;
+                    const float *a = ap + ir * K + pc * MR;
+                    float *c = C + ir * ldc + (jr - n0);
+                    if (mr == MR && nr == NR)
+                        kernel_full(kc, a, b, c, ldc, be, NULL);
+                    else
+                        kernel_edge(kc, a, b, c, ldc, be, NULL, mr, nr);
+                }
+            }
+        }
+    }
+}
+
 /* ---- convolution kernels: B rows read in place ----------------------------
  * With stride 1, row q = (c, r, s) of the im2col matrix of a zero-padded image
  * xp (Cg, Hp, Wp), over output pixels laid out on the padded width

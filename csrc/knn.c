@@ -22,12 +22,27 @@
 
 #include "fastml.h"
 
+#if FASTML_HAVE_OPENMP
+#include <omp.h>
+#endif
+
 #define KNN_QB 512          /* queries per tile */
 #define KNN_NB 4096         /* database points per tile */
 #define KNN_GEMM_MIN_D 16   /* below this: direct SIMD tiles (K < 16 GEMMs are all overhead) */
 #define TK_NAME(name) TK_NAME_(name, SUF)
 #define TK_NAME_(name, suf) TK_NAME__(name, suf)
 #define TK_NAME__(name, suf) name##_##suf
+
+/* float32 euclidean with many queries: fastml's own GEMM (gemm.c) with the
+ * database packed once into GEMM panels and one OpenMP team over query tiles:
+ * each thread computes a tile's keys against KNN_OWN_CB database columns at a
+ * time (the block stays in L2) and merges them right away, so no step waits
+ * on another thread or on a BLAS pool. */
+#define KNN_OWN_QT 128 /* queries per tile */
+#define KNN_OWN_CB 512 /* database columns per key block: QT x CB floats = 256 KB */
+static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t nq,
+                            const float *X, int64_t n, int64_t d, int64_t k, int metric);
+#define KNN_OWN_PATH knn_own_path_f32
 
 #define T float
 #define SUF f32
@@ -42,6 +57,157 @@
 #undef POW
 #undef FABS
 #undef EPS
+#undef KNN_OWN_PATH
+
+/* Database operand of the own path: B (d + 1, n), B[c, j] = X[j, c] - mu[c] for
+ * c < d and B[d, j] = |X[j] - mu|^2, so that with the query row extended by
+ * -1/2 (alpha = -2) the GEMM yields the ranking key |x|^2 - 2 q.x directly. */
+typedef struct {
+    const float *X, *mu, *xn;
+    int64_t d;
+    int nr;
+} db_ctx;
+
+static void pack_db(float *restrict bp, const void *vctx, int64_t k0, int64_t kc, int64_t j0,
+                    int64_t nc) {
+    const db_ctx *cx = (const db_ctx *)vctx;
+    const int NR = cx->nr;
+    const int64_t d = cx->d;
+    for (int64_t jp = 0; jp < nc; jp += NR) {
+        const int64_t nr = nc - jp < NR ? nc - jp : NR;
+        float *dst = bp + jp * kc;
+        for (int64_t j = 0; j < nr; j++) {
+            const float *x = cx->X + (j0 + jp + j) * d;
+            for (int64_t k = 0; k < kc; k++) {
+                const int64_t c = k0 + k;
+                dst[k * NR + j] = c < d ? x[c] - cx->mu[c] : cx->xn[j0 + jp + j];
+            }
+        }
+        for (int64_t k = 0; k < kc; k++)
+            for (int64_t j = nr; j < NR; j++) dst[k * NR + j] = 0.0f;
+    }
+}
+
+/* Merge keys b[0:cols) (indices j0 + c) into a row's kk slots; blocks of 16
+ * are tested branch-free first (almost none holds a candidate once full). */
+static void own_select_row(float *D, int64_t *I, int64_t kk, const float *restrict b,
+                           int64_t cols, int64_t j0) {
+    float w = topk_worst_f32(D, kk);
+    int64_t c = 0;
+    for (; c + 16 <= cols; c += 16) {
+        int any = 0;
+        for (int l = 0; l < 16; l++) any |= (b[c + l] <= w);
+        if (!any) continue;
+        for (int l = 0; l < 16; l++)
+            if (b[c + l] <= w) {
+                topk_push_f32(D, I, kk, b[c + l], j0 + c + l);
+                w = topk_worst_f32(D, kk);
+            }
+    }
+    for (; c < cols; c++)
+        if (b[c] <= w) {
+            topk_push_f32(D, I, kk, b[c], j0 + c);
+            w = topk_worst_f32(D, kk);
+        }
+}
+
+static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t nq,
+                            const float *X, int64_t n, int64_t d, int64_t k, int metric) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    int64_t kk = k + (k > 8 ? k : 8);
+    kk = kk < n ? kk : n;
+    const int64_t Np = (n + im->nr - 1) / im->nr * im->nr, d1 = d + 1;
+    float *xn = (float *)malloc((size_t)(n + d) * sizeof(float));
+    float *bp = (float *)malloc((size_t)(Np * d1) * sizeof(float));
+    double *acc = (double *)calloc((size_t)d, sizeof(double));
+    if (!xn || !bp || !acc) {
+        free(xn);
+        free(bp);
+        free(acc);
+        return FM_ENOMEM;
+    }
+    float *mu = xn + n;
+    /* centre on the data mean (distances unchanged, rounding of the keys smaller) */
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t c = 0; c < d; c++) acc[c] += X[j * d + c];
+    for (int64_t c = 0; c < d; c++) mu[c] = (float)(acc[c] / (double)n);
+    free(acc);
+    const db_ctx dbc = {X, mu, xn, d, im->nr};
+    const int64_t panels = Np / im->nr;
+    int nt = fm_threads_for(2.0 * (double)n * d);
+#pragma omp parallel num_threads(nt)
+    {
+        int t = 0, T = 1;
+#if FASTML_HAVE_OPENMP
+        t = omp_get_thread_num();
+        T = omp_get_num_threads();
+#endif
+        const int64_t a = n * t / T, b = n * (t + 1) / T;
+        for (int64_t j = a; j < b; j++) {
+            float s = 0;
+            for (int64_t c = 0; c < d; c++) {
+                const float v = X[j * d + c] - mu[c];
+                s += v * v;
+            }
+            xn[j] = s;
+        }
+#pragma omp barrier
+        const int64_t p0 = panels * t / T * im->nr, p1 = panels * (t + 1) / T * im->nr;
+        if (p1 > p0) im->pack_b_all(bp, pack_db, &dbc, d1, n, p0, p1 < n ? p1 : n);
+    }
+    /* |x|^2 is now a term of the dot product, so the keys' rounding bound grows
+     * from gam (|q|^2 + |x|^2) to gam (|q|^2 + 2 |x|^2): refine gets 2 xmax */
+    float xmax = 0;
+    for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
+    const int64_t tiles = (nq + KNN_OWN_QT - 1) / KNN_OWN_QT;
+    nt = fm_threads_for(2.0 * (double)nq * n * d);
+    if (nt > tiles) nt = (int)tiles;
+    int st = FM_OK;
+#pragma omp parallel num_threads(nt)
+    {
+        const int64_t QT = KNN_OWN_QT, CB = KNN_OWN_CB;
+        float *Qc = (float *)malloc((size_t)(QT * d1 + QT + QT * CB + QT * kk +
+                                             fm_sgemm_packed_a_floats(QT, d1)) * sizeof(float));
+        int64_t *CI = (int64_t *)malloc((size_t)(QT * kk) * sizeof(int64_t));
+        if (!Qc || !CI) {
+#pragma omp atomic write
+            st = FM_ENOMEM;
+        }
+        float *qn = Qc ? Qc + QT * d1 : NULL, *cb = qn ? qn + QT : NULL;
+        float *CD = cb ? cb + QT * CB : NULL, *ap = CD ? CD + QT * kk : NULL;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t tile = 0; tile < tiles; tile++) {
+            if (!Qc || !CI) continue;
+            const int64_t i0 = tile * QT, rows = nq - i0 < QT ? nq - i0 : QT;
+            for (int64_t r = 0; r < rows; r++) {
+                float s = 0;
+                for (int64_t c = 0; c < d; c++) {
+                    const float v = Q[(i0 + r) * d + c] - mu[c];
+                    Qc[r * d1 + c] = v;
+                    s += v * v;
+                }
+                Qc[r * d1 + d] = -0.5f; /* times alpha = -2: + |x|^2 */
+                qn[r] = s;
+                topk_init_f32(CD + r * kk, CI + r * kk, kk);
+            }
+            im->pack_a(ap, Qc, d1, 1, rows, d1, -2.0f);
+            for (int64_t j0 = 0; j0 < n; j0 += CB) {
+                const int64_t j1 = n - j0 < CB ? n : j0 + CB;
+                im->run_packed(rows, j0, j1, d1, ap, bp, n, cb, CB, 0.0f);
+                for (int64_t r = 0; r < rows; r++)
+                    own_select_row(CD + r * kk, CI + r * kk, kk, cb + r * CB, j1 - j0, j0);
+            }
+            for (int64_t r = 0; r < rows; r++)
+                knn_refine_row_f32(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d,
+                                   X, n, d, CD + r * kk, CI + r * kk, kk, qn[r], 2 * xmax, metric);
+        }
+        free(Qc);
+        free(CI);
+    }
+    free(xn);
+    free(bp);
+    return st;
+}
 
 #define T double
 #define SUF f64

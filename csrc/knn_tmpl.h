@@ -128,6 +128,30 @@ static inline void KN(knn_select_row)(T *D, int64_t *I, int64_t kk, const T *res
     }
 }
 
+/* Final answer of one query from its kk candidates CDr/CIr (ranking keys):
+ * recompute with the direct formula, keep the best k by (distance, index),
+ * rescan directly when the expansion's error bound cannot exclude a dropped
+ * neighbour (see knn_gemm_path). qn = |q - mu|^2, xmax = max |x - mu|^2. */
+static void KN(knn_refine_row)(T *D, int64_t *I, int64_t k, const T *q, const T *X, int64_t n,
+                               int64_t d, const T *CDr, const int64_t *CIr, int64_t kk, T qn,
+                               T xmax, int metric) {
+    const T gam = (T)(2 * d + 16) * EPS, dgam = (T)(2 * d + 4) * EPS;
+    const T A = TK_NAME(topk_worst)(CDr, kk);
+    TK_NAME(topk_init)(D, I, k);
+    T w = TK_NAME(topk_worst)(D, k);
+    for (int64_t j = 0; j < kk; j++) {
+        const T v = KN(knn_direct)(q, X + CIr[j] * d, d, FM_METRIC_SQEUCLIDEAN, 2);
+        if (v <= w) {
+            TK_NAME(topk_push)(D, I, k, v, CIr[j]);
+            w = TK_NAME(topk_worst)(D, k);
+        }
+    }
+    TK_NAME(topk_finish)(D, I, k);
+    if (kk < n && !(A + qn - gam * (qn + xmax) > D[k - 1] * (1 + dgam)))
+        KN(knn_scan_row)(D, I, k, q, X, n, d, FM_METRIC_SQEUCLIDEAN, 2);
+    KN(knn_final_row)(D, k, metric, 2);
+}
+
 /* GEMM path (euclidean, sqeuclidean). Data and queries are centred on the
  * data mean (distances unchanged, norms and hence rounding smaller). For each
  * query tile and database tile, BLAS computes -2 q.x; adding |x|^2 gives
@@ -177,7 +201,6 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
     }
     T xmax = 0;
     for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
-    const T gam = (T)(2 * d + 16) * EPS, dgam = (T)(2 * d + 4) * EPS;
     int st = FM_OK;
     for (int64_t i0 = 0; i0 < nq && st == FM_OK; i0 += qb) {
         const int64_t rows = nq - i0 < qb ? nq - i0 : qb;
@@ -204,25 +227,9 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
         }
         if (st != FM_OK) break;
         _Pragma("omp parallel for schedule(dynamic, 8) num_threads(fm_threads_for(4.0 * rows * kk * d))")
-        for (int64_t r = 0; r < rows; r++) {
-            const T *q = Q + (i0 + r) * d;
-            T *CDr = CD + r * kk, *D = dist + (i0 + r) * k;
-            int64_t *CIr = CI + r * kk, *I = ind + (i0 + r) * k;
-            const T A = TK_NAME(topk_worst)(CDr, kk);
-            TK_NAME(topk_init)(D, I, k);
-            T w = TK_NAME(topk_worst)(D, k);
-            for (int64_t j = 0; j < kk; j++) {
-                const T v = KN(knn_direct)(q, X + CIr[j] * d, d, FM_METRIC_SQEUCLIDEAN, 2);
-                if (v <= w) {
-                    TK_NAME(topk_push)(D, I, k, v, CIr[j]);
-                    w = TK_NAME(topk_worst)(D, k);
-                }
-            }
-            TK_NAME(topk_finish)(D, I, k);
-            if (kk < n && !(A + qn[r] - gam * (qn[r] + xmax) > D[k - 1] * (1 + dgam)))
-                KN(knn_scan_row)(D, I, k, q, X, n, d, FM_METRIC_SQEUCLIDEAN, 2);
-            KN(knn_final_row)(D, k, metric, 2);
-        }
+        for (int64_t r = 0; r < rows; r++)
+            KN(knn_refine_row)(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d, X, n,
+                               d, CD + r * kk, CI + r * kk, kk, qn[r], xmax, metric);
     }
     free(Xc);
     free(CI);
@@ -237,6 +244,10 @@ FM_API int KN(fm_knn_brute)(T *dist, int64_t *ind, const T *Q, int64_t nq, const
     if (!euclid && metric != FM_METRIC_MANHATTAN && metric != FM_METRIC_CHEBYSHEV &&
         metric != FM_METRIC_MINKOWSKI)
         return FM_EINVAL;
+#ifdef KNN_OWN_PATH
+    if (euclid && d >= KNN_GEMM_MIN_D && nq >= KNN_OWN_QT * (int64_t)fm_get_num_threads())
+        return KNN_OWN_PATH(dist, ind, Q, nq, X, n, d, k, metric);
+#endif
     if (euclid && d >= KNN_GEMM_MIN_D && fm_have_blas())
         return KN(knn_gemm_path)(dist, ind, Q, nq, X, n, d, k, metric);
     const int rmetric = euclid ? FM_METRIC_SQEUCLIDEAN : metric;

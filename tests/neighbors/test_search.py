@@ -69,6 +69,25 @@ def test_tie_rule_on_integer_grid(dtype, metric, p, rng, cpu_level):
         np.testing.assert_allclose(dist, od, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("d", [2, 3])
+def test_low_d_knn_paths(dtype, d, rng, cpu_level):
+    # k-nearest at d = 2, 3 (kernels specialised on d): the first leaf fills the
+    # empty top-k by rank (or by insertions when it holds equal distances), later
+    # leaves go through the bit-mask filter; leaves smaller and larger than k, and
+    # larger than 64 points; duplicated points and queries on data points (ties)
+    X = clustered(rng, 1000, d, dtype)
+    X[::50] = X[1::50]
+    Q = np.concatenate([clustered(rng, 60, d, dtype), X[:40]])
+    for leaf in (3, 12, 40, 150):
+        t = KDTree(X, leaf_size=leaf)
+        for k in (1, 10, 32, 33):
+            dist, ind = t.query(Q, k=k)
+            check_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
+    dist, ind = KDTree(X, leaf_size=40, metric="manhattan").query(Q, k=7)
+    check_against_oracle(dist, ind, X, Q, 7, "manhattan", 1)
+
+
 def test_all_identical_points():
     X = np.ones((5000, 3))
     t = KDTree(X, leaf_size=10)
@@ -132,6 +151,32 @@ def test_brute_gemm_path_exact_and_tile_independent(dtype, rng):
             part = np.concatenate([kn.brute_knn(X, Q[i:i + step], 15, "euclidean")[1]
                                    for i in range(0, len(Q), step)])
             np.testing.assert_array_equal(part, ind)
+
+
+@pytest.mark.parametrize("d", [24, 300])
+def test_brute_float32_many_queries_path(d, rng, cpu_level):
+    # float32 with >= 64 queries per thread runs fastml's own GEMM over query
+    # tiles (d = 300 spans two K blocks); answers must equal the oracle's and
+    # those of small batches (the BLAS path), at any thread count
+    for offset in (0.0, 300.0):
+        X = clustered(rng, 1500, d, np.float32) + np.float32(offset)
+        X[100:110] = X[5]
+        Q = np.concatenate([X[:30], clustered(rng, 200, d, np.float32) + np.float32(offset)])
+        prev = fastml.get_num_threads()
+        try:
+            fastml.set_num_threads(2)
+            dist, ind = kn.brute_knn(X, Q, 12, "euclidean")
+            fastml.set_num_threads(1)
+            d1, i1 = kn.brute_knn(X, Q, 12, "euclidean")
+        finally:
+            fastml.set_num_threads(prev)
+        check_against_oracle(dist, ind, X, Q, 12, "euclidean", 2)
+        np.testing.assert_array_equal(ind[5, :11], [5] + list(range(100, 110)))
+        np.testing.assert_array_equal(i1, ind)
+        np.testing.assert_array_equal(d1, dist)
+        small = np.concatenate([kn.brute_knn(X, Q[i:i + 40], 12, "euclidean")[1]
+                                for i in range(0, len(Q), 40)])
+        np.testing.assert_array_equal(small, ind)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
