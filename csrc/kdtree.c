@@ -50,7 +50,10 @@
  * "rd / offset" trick, here with tight child extents instead of the split
  * plane). Children are visited nearest bound first; a node is skipped when
  * rd > the current k-th distance. Distances stay reduced (squared for
- * euclidean, sum |t|^p for minkowski) until the output.
+ * euclidean, sum |t|^p for minkowski) until the output. The k-nearest search
+ * is a loop with an explicit stack (the farther child is pushed with a copy of
+ * off, the nearer one entered; no call or restore per node), and the
+ * radius search a recursion.
  *
  * Tie rule (the whole package): candidates are ordered by (distance, training
  * index), so among equal distances the lower index comes first. A node is
@@ -59,10 +62,16 @@
  * the incremental bound), so an equal-distance point with a lower index is
  * never missed. The answer is the same at any thread count and chunking.
  *
- * Top-k. Each query has k slots, written straight into its output row: a
- * sorted insertion buffer for k <= 32 (the common case: almost every candidate
- * is rejected by one compare with the last slot), a binary max-heap keyed by
- * (distance, index) beyond, heap-sorted at the end.
+ * Top-k. Each query has k slots: a sorted insertion buffer for k <= 32 (the
+ * common case: almost every candidate is rejected by one compare with the
+ * last slot), a binary max-heap keyed by (distance, index) beyond, heap-sorted
+ * at the end. Insertions, not distances, dominate a low-d search (each one
+ * shifts slots and mispredicts a branch), so: the slots live in per-thread
+ * scratch (in L1, copied to the output row at the end); the first leaf, which
+ * would insert nearly every point, fills the empty buffer by rank instead
+ * (vector-counted ranks, points scattered to their slots); later leaves test
+ * their points against the k-th distance into a bit mask without branches and
+ * insert only the set bits.
  *
  * Radius search: count pass, then the caller allocates exact-size outputs from
  * the prefix sums and a fill pass writes them (optionally sorted by

@@ -1,13 +1,14 @@
 /* kdtree_query_tmpl.h -- k-d tree queries for one dtype at one ISA level.
  * Included by kdtree_simd.c with T, SUF, SQRT, POW and EPS defined; the
  * algorithm (layout, incremental bounds, tie rule, top-k) is described in
- * kdtree.c. Recursion is specialised per metric: each kq_*_body is inlined
- * into a per-metric function that passes itself as `self`, so the metric is a
- * compile-time constant inside the leaf scan. */
+ * kdtree.c. Searches are specialised per metric (and k-nearest for d = 2, 3):
+ * each kq_*_body / kq_knn_search is inlined into a per-metric function, so the
+ * metric (and d) is a compile-time constant inside the leaf scan. */
 #define KQ_CAT_(a, b) a##_##b
 #define KQ_CAT(a, b) KQ_CAT_(a, b)
 #define KQ(name) KQ_CAT(name, SUF)
 #define KQ_INLINE static inline __attribute__((always_inline))
+#define KQ_RI FM_CAT3(int, KQ_IBITS, _t) /* integer of T's size (vector compare lanes) */
 
 
 typedef struct {
@@ -19,11 +20,20 @@ typedef struct {
     T p, scale; /* minkowski order; prune when bound * scale > k-th distance */
 } KQ(kq_tree);
 
+/* a far child waiting on the search stack (its offsets are stored alongside) */
+typedef struct {
+    int64_t node;
+    T rd;
+} KQ(kq_frame);
+
 typedef struct {
     const T *q;
     T *off, *acc; /* per-dimension offsets to the node's box; leaf distances */
+    T *soff;      /* [KQ_DEPTH, d] offsets of the stacked nodes */
+    KQ(kq_frame) *stk; /* [KQ_DEPTH] */
     T *D;         /* k slots (sorted buffer or max-heap) */
     int64_t *I;
+    KQ_RI *rank;  /* [max_leaf + 64]: ranks within the first leaf */
     int64_t k;
 } KQ(kq_knn);
 
@@ -79,6 +89,7 @@ KQ_INLINE T KQ(kq_box_bound)(const T *lo, int64_t d, const T *q, const int metri
  * summation order over features is the same as the scalar formula's. */
 #define KQ_V FM_CAT(fm_v, SUF)
 #define KQ_VL FM_CAT(FM_VL_, SUF)
+#define KQ_VI FM_CAT(fm_vi, KQ_IBITS)
 KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt, int64_t d,
                            const T *restrict q, const int metric, T p) {
     if (metric == FM_METRIC_MINKOWSKI) { /* pow is scalar anyway */
@@ -105,79 +116,151 @@ KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt,
         FM_CAT(fm_vstore_, SUF)(acc + j0, a);
     }
 }
-#undef KQ_V
-#undef KQ_VL
-
 #include "topk_tmpl.h"
 
-/* ---- k nearest ------------------------------------------------------------- */
-/* For d >= 4: is an inner node's tight box within the k-th distance? (Leaves
- * are checked on entry; for small d the O(1) bound is nearly as tight.) */
-KQ_INLINE int KQ(kq_box_ok)(const KQ(kq_tree) *t, const KQ(kq_knn) *s, int64_t node,
-                            const int metric) {
-    if (t->d < 4 || t->nodes[4 * node + 2] == 0) return 1;
-    return KQ(kq_box_bound)(t->boxes + 2 * t->d * node, t->d, s->q, metric, t->p) * t->scale <=
-           KQ(topk_worst)(s->D, s->k);
+/* First leaf of a k-nearest search (all k slots empty): writes the best
+ * min(k, cnt) points to the first slots, sorted, and returns 1; returns 0
+ * (nothing written) when two distances are equal, left to the insertions and
+ * their tie rule. Inserting each point in turn would cost about
+ * k + k ln(cnt / k) shifting insertions, each with a mispredicted branch;
+ * instead every point's rank (the number of smaller distances) is counted
+ * with vector compares, vectorised over the points ranked, and the points are
+ * scattered to their ranks. Distinct distances give ranks 0..cnt-1, whose sum
+ * is cnt(cnt-1)/2; any tie makes the sum smaller. acc[cnt..] is padded with
+ * +inf to a whole vector; rk has room for max_leaf + KQ_VL ranks. */
+KQ_INLINE int KQ(kq_rank_place)(T *restrict D, int64_t *restrict I, int64_t k, T *restrict acc,
+                                const int64_t *restrict ix, int64_t cnt, KQ_RI *restrict rk) {
+    const int64_t nv = (cnt + KQ_VL - 1) / KQ_VL;
+    for (int64_t j = cnt; j < nv * KQ_VL; j++) acc[j] = (T)INFINITY;
+    for (int64_t v = 0; v < nv; v++) {
+        const KQ_V x = FM_CAT(fm_vload_, SUF)(acc + v * KQ_VL);
+        KQ_VI r = {0};
+        for (int64_t i = 0; i < cnt; i++) r -= x > acc[i]; /* true lanes are -1 */
+        memcpy(rk + v * KQ_VL, &r, sizeof r);
+    }
+    int64_t sum = 0;
+    for (int64_t j = 0; j < cnt; j++) sum += rk[j];
+    if (sum != cnt * (cnt - 1) / 2) return 0;
+    for (int64_t j = 0; j < cnt; j++) {
+        const int64_t r = rk[j];
+        if (r < k) {
+            D[r] = acc[j];
+            I[r] = ix[j];
+        }
+    }
+    return 1;
 }
 
-typedef void (*KQ(kq_knn_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, int64_t, T);
+#undef KQ_V
+#undef KQ_VL
+#undef KQ_VI
 
-KQ_INLINE void KQ(kq_knn_body)(const KQ(kq_tree) *t, KQ(kq_knn) *s, int64_t node, T rd,
-                               const int metric, KQ(kq_knn_fn) self) {
-    const int64_t *nd = t->nodes + 4 * node;
-    const int64_t right = nd[2];
-    if (right == 0) {
-        const int64_t st = nd[0], cnt = nd[1] - st;
-        /* the leaf's full tight box: skips leaves the split-plane bound let through */
-        if (t->d >= 4 &&
-            KQ(kq_box_bound)(t->boxes + 2 * t->d * node, t->d, s->q, metric, t->p) * t->scale >
-                KQ(topk_worst)(s->D, s->k))
-            return;
-        T *restrict acc = s->acc;
-        KQ(kq_leaf)(acc, t->data + st * t->d, cnt, t->d, s->q, metric, t->p);
-        T *restrict D = s->D;
-        int64_t *restrict I = s->I;
-        const int64_t k = s->k;
-        T w = KQ(topk_worst)(D, k);
-        const int64_t *ix = t->idx + st;
-        for (int64_t j = 0; j < cnt; j++) {
-            if (acc[j] <= w) {
-                KQ(topk_push)(D, I, k, acc[j], ix[j]);
-                w = KQ(topk_worst)(D, k);
+/* ---- k nearest ------------------------------------------------------------- */
+/* For d >= 4: is node's tight box within the bound w? (For small d the O(1)
+ * bound is nearly as tight and the extra test costs more than it saves.) */
+KQ_INLINE int KQ(kq_box_ok)(const KQ(kq_tree) *t, const T *q, int64_t node, T w, int64_t d,
+                            const int metric) {
+    if (d < 4) return 1;
+    return KQ(kq_box_bound)(t->boxes + 2 * d * node, d, q, metric, t->p) * t->scale <= w;
+}
+
+/* Depth-first search with an explicit stack. A far child whose bound is within
+ * the current k-th distance is pushed with its own copy of the offset vector
+ * (d values; for d >= 4 the O(d) box test is paid per node anyway), so nothing
+ * is restored on the way back; it is re-tested when popped, since the k-th
+ * distance w only shrinks. w lives in a register and is re-read from the top-k
+ * after each insertion. */
+KQ_INLINE void KQ(kq_knn_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, T rd, const int metric,
+                                 const int64_t DC) {
+    const int64_t d = DC ? DC : t->d, k = s->k; /* DC: d as a compile-time constant, or 0 */
+    const T scale = t->scale;
+    const T *restrict q = s->q;
+    T *restrict off = s->off, *restrict soff = s->soff;
+    T *restrict D = s->D;
+    int64_t *restrict I = s->I;
+    KQ(kq_frame) *restrict stk = s->stk;
+    int64_t sp = 0, node = 0;
+    int first = k <= TOPK_SMALL; /* the first leaf fills the empty sorted buffer */
+    T w = KQ(topk_worst)(D, k);
+    for (;;) {
+        const int64_t *nd = t->nodes + 4 * node;
+        while (nd[2] != 0) { /* inner node: go to the nearer child, push the other */
+            const int64_t dim = nd[3], right = nd[2];
+            const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
+            const T qd = q[dim], od = off[dim];
+            const T oL = qd > lhi ? qd - lhi : od, oR = qd < rlo ? rlo - qd : od;
+            const T rL = KQ(kq_update)(rd, od, oL, metric, t->p);
+            const T rR = KQ(kq_update)(rd, od, oR, metric, t->p);
+            const int left_first = rL <= rR;
+            const int64_t n1 = left_first ? node + 1 : right, n2 = left_first ? right : node + 1;
+            const T r1 = left_first ? rL : rR, r2 = left_first ? rR : rL;
+            const T o1 = left_first ? oL : oR, o2 = left_first ? oR : oL;
+            if (r2 * scale <= w) {
+                stk[sp].node = n2;
+                stk[sp].rd = r2;
+                T *so = soff + sp * d;
+                for (int64_t c = 0; c < d; c++) so[c] = off[c];
+                so[dim] = o2;
+                sp++;
+            }
+            if (!(r1 * scale <= w) || !KQ(kq_box_ok)(t, q, n1, w, d, metric)) goto pop;
+            off[dim] = o1;
+            rd = r1;
+            node = n1;
+            nd = t->nodes + 4 * node;
+        }
+        { /* leaf */
+            const int64_t st = nd[0], cnt = nd[1] - st;
+            T *restrict acc = s->acc;
+            const int64_t *ix = t->idx + st;
+            KQ(kq_leaf)(acc, t->data + st * d, cnt, d, q, metric, t->p);
+            if (first) {
+                first = 0;
+                if (KQ(kq_rank_place)(D, I, k, acc, ix, cnt, s->rank)) {
+                    w = KQ(topk_worst)(D, k);
+                    goto pop;
+                }
+            }
+            /* which points beat w: a bit mask built without branches (most
+             * points do not, at unpredictable places), then one iteration
+             * per candidate, re-tested as w shrinks */
+            for (int64_t j0 = 0; j0 < cnt; j0 += 64) {
+                const int64_t e = cnt - j0 < 64 ? cnt - j0 : 64;
+                uint64_t bits = 0;
+                for (int64_t j = 0; j < e; j++) bits |= (uint64_t)(acc[j0 + j] <= w) << j;
+                while (bits) {
+                    const int64_t j = j0 + __builtin_ctzll(bits);
+                    bits &= bits - 1;
+                    if (acc[j] <= w) {
+                        KQ(topk_push)(D, I, k, acc[j], ix[j]);
+                        w = KQ(topk_worst)(D, k);
+                    }
+                }
             }
         }
-        return;
+    pop:
+        for (;;) {
+            if (sp == 0) return;
+            sp--;
+            if (stk[sp].rd * scale <= w && KQ(kq_box_ok)(t, q, stk[sp].node, w, d, metric)) break;
+        }
+        node = stk[sp].node;
+        rd = stk[sp].rd;
+        for (int64_t c = 0; c < d; c++) off[c] = soff[sp * d + c];
     }
-    const int64_t dim = nd[3];
-    const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
-    const T qd = s->q[dim], od = s->off[dim];
-    const T oL = qd > lhi ? qd - lhi : od, oR = qd < rlo ? rlo - qd : od;
-    const T rL = KQ(kq_update)(rd, od, oL, metric, t->p);
-    const T rR = KQ(kq_update)(rd, od, oR, metric, t->p);
-    const int left_first = rL <= rR;
-    const int64_t n1 = left_first ? node + 1 : right, n2 = left_first ? right : node + 1;
-    const T r1 = left_first ? rL : rR, r2 = left_first ? rR : rL;
-    const T o1 = left_first ? oL : oR, o2 = left_first ? oR : oL;
-    if (r1 * t->scale <= KQ(topk_worst)(s->D, s->k) && KQ(kq_box_ok)(t, s, n1, metric)) {
-        s->off[dim] = o1;
-        self(t, s, n1, r1);
-    }
-    if (r2 * t->scale <= KQ(topk_worst)(s->D, s->k) && KQ(kq_box_ok)(t, s, n2, metric)) {
-        s->off[dim] = o2;
-        self(t, s, n2, r2);
-    }
-    s->off[dim] = od;
 }
 
-#define KQ_KNN_VARIANT(NAME, METRIC)                                                        \
-    static void KQ(NAME)(const KQ(kq_tree) * t, KQ(kq_knn) * s, int64_t node, T rd) {       \
-        KQ(kq_knn_body)(t, s, node, rd, METRIC, KQ(NAME));                                  \
+typedef void (*KQ(kq_knn_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, T);
+#define KQ_KNN_VARIANT(NAME, METRIC, DC)                                                    \
+    static void KQ(NAME)(const KQ(kq_tree) * t, KQ(kq_knn) * s, T rd) {                     \
+        KQ(kq_knn_search)(t, s, rd, METRIC, DC);                                            \
     }
-KQ_KNN_VARIANT(kq_knn_l2, FM_METRIC_SQEUCLIDEAN)
-KQ_KNN_VARIANT(kq_knn_l1, FM_METRIC_MANHATTAN)
-KQ_KNN_VARIANT(kq_knn_linf, FM_METRIC_CHEBYSHEV)
-KQ_KNN_VARIANT(kq_knn_lp, FM_METRIC_MINKOWSKI)
-
+KQ_KNN_VARIANT(kq_knn_l2, FM_METRIC_SQEUCLIDEAN, 0)
+KQ_KNN_VARIANT(kq_knn_l2_d2, FM_METRIC_SQEUCLIDEAN, 2)
+KQ_KNN_VARIANT(kq_knn_l2_d3, FM_METRIC_SQEUCLIDEAN, 3)
+KQ_KNN_VARIANT(kq_knn_l1, FM_METRIC_MANHATTAN, 0)
+KQ_KNN_VARIANT(kq_knn_linf, FM_METRIC_CHEBYSHEV, 0)
+KQ_KNN_VARIANT(kq_knn_lp, FM_METRIC_MINKOWSKI, 0)
 /* ---- radius ---------------------------------------------------------------- */
 typedef void (*KQ(kq_rad_fn))(const KQ(kq_tree) *, KQ(kq_rad) *, int64_t, T);
 
@@ -264,6 +347,11 @@ static int KQ(kq_metric_ok)(int metric) {
  * consecutive queries (of one thread's chunk) touch the same leaves and nodes:
  * far fewer cache misses than input order. Results do not depend on it. */
 #define KQ_ORDER_MIN 2048
+/* search stack: at most one pending far child per level of the tree, whose
+ * depth is below 64 for any n < 2^63 (children halve the count) */
+#define KQ_DEPTH 66
+#define KQ_SCRATCH_K 256 /* top-k in private scratch up to this k */
+#define KQ_AHEAD 4       /* prefetch distance in queries */
 
 static int64_t KQ(kq_home_leaf)(const KQ(kq_tree) *t, const T *q) {
     int64_t node = 0;
@@ -298,6 +386,8 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
     KQ(kq_knn_fn) fn = rmetric == FM_METRIC_MANHATTAN   ? KQ(kq_knn_l1)
                        : rmetric == FM_METRIC_CHEBYSHEV ? KQ(kq_knn_linf)
                        : rmetric == FM_METRIC_MINKOWSKI ? KQ(kq_knn_lp)
+                       : t->d == 2                      ? KQ(kq_knn_l2_d2)
+                       : t->d == 3                      ? KQ(kq_knn_l2_d3)
                                                         : KQ(kq_knn_l2);
     const int64_t d = t->d;
     double lg = 1;
@@ -308,14 +398,28 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
                                         : NULL;
     _Pragma("omp parallel num_threads(nt)")
     {
-        T *work = (T *)malloc((size_t)(d + t->max_leaf + 64 + (dist ? 0 : k)) * sizeof(T));
-        if (!work) {
+        /* off[d] | acc[max_leaf + 64] | soff[KQ_DEPTH * d] | D[k]; and I[k]. The top-k
+         * lives in this private scratch (in L1) and is copied to the output row
+         * at the end: rows are visited in leaf order, i.e. at random, and the
+         * many stores of insertions into a row whose cache lines are still
+         * being fetched would stall on the store queue. Beyond KQ_SCRATCH_K
+         * the output rows are used directly (O(k) per query either way). */
+        const int scratch = k <= KQ_SCRATCH_K;
+        const int64_t wlen = d + t->max_leaf + 64 + KQ_DEPTH * d;
+        T *work = (T *)malloc((size_t)(wlen + (scratch || !dist ? k : 0)) * sizeof(T));
+        int64_t *iwork = scratch ? (int64_t *)malloc((size_t)k * sizeof(int64_t)) : NULL;
+        KQ(kq_frame) *stk = (KQ(kq_frame) *)malloc(KQ_DEPTH * sizeof(KQ(kq_frame)));
+        KQ_RI *rank = (KQ_RI *)malloc((size_t)(t->max_leaf + 64) * sizeof(KQ_RI));
+        if (!work || !stk || !rank || (scratch && !iwork)) {
             _Pragma("omp atomic write")
             failed = 1;
         }
         KQ(kq_knn) s;
         s.off = work;
         s.acc = work ? work + d : NULL;
+        s.soff = work ? work + d + t->max_leaf + 64 : NULL;
+        s.stk = stk;
+        s.rank = rank;
         s.k = k;
         if (order) {
             _Pragma("omp for schedule(static)")
@@ -325,19 +429,28 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
         }
         _Pragma("omp for schedule(dynamic, 16)")
         for (int64_t ii = 0; ii < nq; ii++) {
-            if (!work) continue;
+            if (failed) continue;
             const int64_t i = order ? order[ii] : ii;
+            if (order && ii + KQ_AHEAD < nq) /* the query rows are visited at random */
+                __builtin_prefetch(Q + order[ii + KQ_AHEAD] * d);
             s.q = Q + i * d;
-            s.D = dist ? dist + i * k : work + d + t->max_leaf + 64;
-            s.I = ind + i * k;
+            s.D = scratch || !dist ? work + wlen : dist + i * k;
+            s.I = scratch ? iwork : ind + i * k;
             KQ(topk_init)(s.D, s.I, k);
             const T rd = KQ(kq_root)(s.off, t, s.q, rmetric, kt.p);
-            fn(&kt, &s, 0, rd);
+            fn(&kt, &s, rd);
             KQ(topk_finish)(s.D, s.I, k);
-            if (dist && (metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI))
-                for (int64_t j = 0; j < k; j++) s.D[j] = KQ(kq_final)(s.D[j], metric, kt.p);
+            const int fin = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI;
+            if (dist && (scratch || fin)) {
+                T *restrict out = dist + i * k;
+                for (int64_t j = 0; j < k; j++) out[j] = fin ? KQ(kq_final)(s.D[j], metric, kt.p) : s.D[j];
+            }
+            if (scratch) memcpy(ind + i * k, s.I, (size_t)k * sizeof(int64_t));
         }
         free(work);
+        free(stk);
+        free(iwork);
+        free(rank);
     }
     free(order);
     return failed ? FM_ENOMEM : FM_OK;
@@ -404,6 +517,10 @@ int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
 #undef KQ_CAT
 #undef KQ
 #undef KQ_INLINE
+#undef KQ_RI
 #undef KQ_KNN_VARIANT
 #undef KQ_RAD_VARIANT
 #undef KQ_ORDER_MIN
+#undef KQ_DEPTH
+#undef KQ_SCRATCH_K
+#undef KQ_AHEAD

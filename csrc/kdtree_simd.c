@@ -11,6 +11,7 @@
 
 #define T float
 #define SUF f32
+#define KQ_IBITS 32
 #define SQRT sqrtf
 #define POW powf
 #define EPS FLT_EPSILON_
@@ -18,18 +19,21 @@
 #include "kdtree_query_tmpl.h"
 #undef T
 #undef SUF
+#undef KQ_IBITS
 #undef SQRT
 #undef POW
 #undef EPS
 
 #define T double
 #define SUF f64
+#define KQ_IBITS 64
 #define SQRT sqrt
 #define POW pow
 #define EPS 2.220446049250313e-16
 #include "kdtree_query_tmpl.h"
 #undef T
 #undef SUF
+#undef KQ_IBITS
 #undef SQRT
 #undef POW
 #undef EPS

@@ -61,7 +61,12 @@ static inline __attribute__((always_inline)) void TK(topk_push)(T *D, int64_t *I
     if (k <= TOPK_SMALL) {
         if (!TOPK_WORSE(D[k - 1], I[k - 1], v, id)) return;
         int64_t j = k - 1;
-        while (j > 0 && TOPK_WORSE(D[j - 1], I[j - 1], v, id)) {
+        while (j > 0 && D[j - 1] > v) { /* ties (rare) are settled by index below */
+            D[j] = D[j - 1];
+            I[j] = I[j - 1];
+            j--;
+        }
+        while (j > 0 && !(D[j - 1] < v) && I[j - 1] > id) {
             D[j] = D[j - 1];
             I[j] = I[j - 1];
             j--;
