@@ -354,7 +354,7 @@ static int direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d
 /* dw partials by the dot kernel: part[ch] (G, Kg, CRS) over chunk ch's images,
  * dy spread onto the padded width (zeros past OW) so that it lines up with
  * the rows of the padded image. */
-#define DOT_CHUNK 1024 /* pixels per pass: dy and image rows of a pass stay in L2 */
+#define DOT_CHUNK 4096 /* pixels per pass: rows stay in L2; fewer passes = fewer lane reductions (1024: c64 dw 85 -> 99 GFLOP/s at 4096) */
 static int direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
                      const fm_conv2d_geom *g) {
     const fm_sgemm_impl *im = fm_sgemm_get();
