@@ -257,7 +257,6 @@ static int direct_forward(float *y, const float *x, const float *ap, int64_t ast
     const fm_sgemm_impl *im = fm_sgemm_get();
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
-    const int64_t Mp = (Kg + im->mr - 1) / im->mr * im->mr;
     pad_geom pg;
     pad_plan(&pg, g, im->nr);
     float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
@@ -269,20 +268,48 @@ static int direct_forward(float *y, const float *x, const float *ap, int64_t ast
     }
     pad_images(xp, x, g, &pg);
     row_offsets(off, g, &pg);
-    /* column blocks: whole rows' worth of panels, enough tasks for the team */
-    const int64_t panels = pg.Np / im->nr;
+    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
+    int st = FM_OK;
+    const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
+    if (row_pad <= pg.Wp - g->OW) {
+        /* Row mode: panels aligned to output rows, tiles stored straight into y.
+         * Wastes no more lanes than the padded width would and needs no copy
+         * (OW a multiple of NR: no waste at all). Tasks: bands of rows. */
+        int64_t bands = (4 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
+        if (bands > g->OH) bands = g->OH;
+        const int64_t rows = (g->OH + bands - 1) / bands;
+        bands = (g->OH + rows - 1) / rows;
+        const int64_t tasks = N * G * bands;
+        if (nt > tasks) nt = (int)tasks;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+        for (int64_t t = 0; t < tasks; t++) {
+            const int64_t ng = t / bands, n = ng / G, gi = ng % G;
+            const int64_t oh0 = (t % bands) * rows;
+            const int64_t oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
+            const float *xb = xp + ng * pg.xsz;
+            float *yb = y + (n * g->K + gi * Kg) * P;
+            for (int64_t oh = oh0; oh < oh1; oh++)
+                im->direct(Kg, g->OW, CRS, ap + gi * astride, xb + oh * pg.Wp, off,
+                           yb + oh * g->OW, P, b ? b + gi * Kg : NULL);
+        }
+        free(xp);
+        free(off);
+        return st;
+    }
+    /* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column
+     * blocks of whole panels, computed into tmp; the columns ow < OW are
+     * copied out. Tasks: (image, group, column block). */
+    const int64_t panels = pg.Np / nr;
     int64_t cb = (2 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
     if (cb > panels / 8) cb = panels / 8;
     if (cb < 1) cb = 1;
-    const int64_t per = (panels + cb - 1) / cb * im->nr; /* columns per block */
+    const int64_t per = (panels + cb - 1) / cb * nr; /* columns per block */
     cb = (pg.Np + per - 1) / per;
     const int64_t tasks = N * G * cb;
-    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
     if (nt > tasks) nt = (int)tasks;
-    int st = FM_OK;
 #pragma omp parallel num_threads(nt)
     {
-        float *tmp = (float *)malloc((size_t)(Mp * per) * sizeof(float));
+        float *tmp = (float *)malloc((size_t)(Kg * per) * sizeof(float));
         if (!tmp) {
 #pragma omp atomic write
             st = FM_ENOMEM;

@@ -125,10 +125,10 @@ typedef struct {
                 fm_sgemm_packb_fn packb, const void *bctx, float *bbuf, float *C, int64_t ldc,
                 float beta, const float *bias);
     /* Stride-1 convolution kernels reading B in place (gemm_simd.c):
-     * direct: C (ceil(M/mr)*mr, Np) = packed A @ Bd + bias, Bd[k, j] = base[off[k] + j],
-     *         Np a multiple of nr;
+     * direct: C (M, N) = packed A @ Bd + bias, Bd[k, j] = base[off[k] + j] (read up to
+     *         column N rounded up to nr);
      * dot:    C[i, j] = sum_l A[i*lda + l] base[off[j] + l] + beta C[i, j], L % vl == 0. */
-    void (*direct)(int64_t M, int64_t Np, int64_t K, const float *ap, const float *base,
+    void (*direct)(int64_t M, int64_t N, int64_t K, const float *ap, const float *base,
                    const int64_t *off, float *C, int64_t ldc, const float *bias);
     void (*dot)(int64_t M, int64_t N, int64_t L, const float *A, int64_t lda, const float *base,
                 const int64_t *off, float *C, int64_t ldc, float beta);

@@ -26,7 +26,7 @@
     void fm_sgemm_run_##ISA(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,     \
                             fm_sgemm_packb_fn packb, const void *bctx, float *bbuf, float *C,  \
                             int64_t ldc, float beta, const float *bias);                       \
-    void fm_sgemm_direct_##ISA(int64_t M, int64_t Np, int64_t K, const float *ap,              \
+    void fm_sgemm_direct_##ISA(int64_t M, int64_t N, int64_t K, const float *ap,               \
                                const float *base, const int64_t *off, float *C, int64_t ldc,   \
                                const float *bias);                                             \
     void fm_sgemm_dot_##ISA(int64_t M, int64_t N, int64_t L, const float *A, int64_t lda,      \

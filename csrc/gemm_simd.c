@@ -258,12 +258,13 @@ void FM_ISA_FN(fm_sgemm_run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K
  * image at per-row offsets (the Wp - OW extra columns per row are computed and
  * dropped by the caller, 3-7% extra work on typical shapes). */
 
-/* C (rows ceil(M/MR)*MR, columns Np, ldc) = packed A (M, K) @ Bd + bias,
- * Bd[k, j] = base[off[k] + j]; Np a multiple of NR; C's padding rows get
- * garbage-free values (A's padding rows are zero). */
-void FM_ISA_FN(fm_sgemm_direct)(int64_t M, int64_t Np, int64_t K, const float *ap,
+/* C[i, j] = (packed A (M, K) @ Bd)[i, j] + bias[i] for i < M, j < N, where
+ * Bd[k, j] = base[off[k] + j]. Columns are computed in NR panels, so Bd is
+ * read up to column ceil(N/NR)*NR - 1. */
+void FM_ISA_FN(fm_sgemm_direct)(int64_t M, int64_t N, int64_t K, const float *ap,
                                 const float *base, const int64_t *off, float *C, int64_t ldc,
                                 const float *bias) {
+    const int64_t Np = (N + NR - 1) / NR * NR;
     for (int64_t jr = 0; jr < Np; jr += NR) {
         const float *bb = base + jr;
         for (int64_t ir = 0; ir < M; ir += MR) {
@@ -291,9 +292,20 @@ void FM_ISA_FN(fm_sgemm_direct)(int64_t M, int64_t Np, int64_t K, const float *a
                 }
             }
             float *c = C + ir * ldc + jr;
-            _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {
-                fm_vstore_f32(c + i * ldc, acc0[i]);
-                fm_vstore_f32(c + i * ldc + VL, acc1[i]);
+            if (mr == MR && jr + NR <= N) {
+                _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {
+                    fm_vstore_f32(c + i * ldc, acc0[i]);
+                    fm_vstore_f32(c + i * ldc + VL, acc1[i]);
+                }
+            } else {
+                const int64_t nr = N - jr < NR ? N - jr : NR;
+                float t[MR * NR];
+                for (int i = 0; i < MR; i++) {
+                    fm_vstore_f32(t + i * NR, acc0[i]);
+                    fm_vstore_f32(t + i * NR + VL, acc1[i]);
+                }
+                for (int64_t i = 0; i < mr; i++)
+                    for (int64_t j = 0; j < nr; j++) c[i * ldc + j] = t[i * NR + j];
             }
         }
     }
