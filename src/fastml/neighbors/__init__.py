@@ -1,5 +1,7 @@
-"""Nearest neighbours: KDTree, NearestNeighbors, KNeighborsClassifier,
-KNeighborsRegressor.
+r"""Nearest neighbours: KDTree, NearestNeighbors, KNeighborsClassifier,
+KNeighborsRegressor, and the sparse graphs kneighbors_graph /
+radius_neighbors_graph (functions and methods, scipy.sparse CSR like
+scikit-learn's; scipy is imported only when a graph is built).
 
 Search is exact. Three engines sit behind the estimators:
 
@@ -36,7 +38,14 @@ and at n=100 000, d=8: k=100 185/425, k=1000 582/908, k=10 000 (= n/10)
 3087/4210. (The machine was shared and heavily
 loaded while measuring; the crossovers, not the absolute times, are the point.)
 """
-from ._estimators import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
+from ._estimators import (
+    KNeighborsClassifier,
+    KNeighborsRegressor,
+    NearestNeighbors,
+    kneighbors_graph,
+    radius_neighbors_graph,
+)
 from ._kdtree import KDTree
 
-__all__ = ["KDTree", "NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor"]
+__all__ = ["KDTree", "NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor",
+           "kneighbors_graph", "radius_neighbors_graph"]

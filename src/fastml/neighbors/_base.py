@@ -8,7 +8,7 @@ import numpy as np
 from .._config import threads_scope
 from .._kernels import neighbors as _kn
 from ..base import BaseEstimator
-from ._validation import check_int, check_metric, check_n_jobs, check_query
+from ._validation import check_int, check_metric, check_mode, check_n_jobs, check_query
 
 # Crossovers for algorithm="auto", measured (see fastml.neighbors' docstring).
 AUTO_TREE_DIM = 16           # kd_tree up to this many features ...
@@ -51,7 +51,59 @@ def neighbor_weights(dist, weights):
     if w.shape != np.shape(dist):
         raise ValueError(f"weights callable must return an array of shape {np.shape(dist)}, "
                          f"got {w.shape}.")
+    if w.size and not (w != 0).any(axis=1).all():
+        raise ValueError("weights callable gave zero weight to all neighbours of some query; "
+                         "every row needs a non-zero weight.")
     return w
+
+
+def csr_graph(data, indices, indptr, shape):
+    """scipy.sparse.csr_matrix (scikit-learn's default sparse interface);
+    scipy is imported here, not at `import fastml.neighbors`."""
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((data, indices, indptr), shape=shape)
+
+
+def radius_callable(X, Q, r, func, sort):
+    """Radius search for a user metric: flat (ind, dist, offsets) as
+    _kernels.neighbors.tree_radius returns them (rows in index order, or by
+    (distance, index) with sort).
+
+    Brute force through the compiled k-nearest kernel: k grows x4 from 16
+    until a row's k-th distance exceeds its radius (the rows are sorted, so
+    the neighbours within r are a prefix). Cheap while neighbourhoods are
+    small; a radius that covers most of the data costs a full sort per query.
+    Query blocks keep the (rows, k) buffers near 64 MB.
+    """
+    n, nq = X.shape[0], Q.shape[0]
+    rr = np.broadcast_to(r, (nq,))
+    rows_ind = [None] * nq
+    rows_dist = [None] * nq
+    pending = np.arange(nq)
+    k = min(n, 16)
+    while pending.size:
+        block = max(1, (1 << 22) // k)
+        left = []
+        for s in range(0, pending.size, block):
+            rows = pending[s:s + block]
+            dist, ind = _kn.brute_knn_callable(X, Q[rows], k, func)
+            done = dist[:, -1] > rr[rows] if k < n else np.ones(rows.size, dtype=bool)
+            left.append(rows[~done])
+            cnt = (dist[done] <= rr[rows[done], None]).sum(axis=1)
+            for row, d, i, c in zip(rows[done], dist[done], ind[done], cnt):
+                if sort:
+                    rows_ind[row], rows_dist[row] = i[:c], d[:c]
+                else:
+                    o = np.argsort(i[:c], kind="stable")
+                    rows_ind[row], rows_dist[row] = i[o], d[o]
+        pending = np.concatenate(left)
+        k = min(n, 4 * k)
+    offsets = np.zeros(nq + 1, dtype=np.int64)
+    np.cumsum([a.size for a in rows_ind], out=offsets[1:])
+    ind = np.concatenate(rows_ind).astype(np.int64, copy=False)
+    dist = np.concatenate(rows_dist)
+    return ind, dist, offsets
 
 
 class NeighborsBase(BaseEstimator):
@@ -128,6 +180,24 @@ class NeighborsBase(BaseEstimator):
             ind = ind[mask].reshape(nq, k - 1)
             dist = dist[mask].reshape(nq, k - 1)
         return (dist, ind) if return_distance else ind
+
+    def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
+        """k-nearest-neighbour graph as a scipy.sparse CSR matrix of shape
+        (n_queries, n_samples_fit), as scikit-learn builds it.
+
+        Row i holds the k neighbours of query i in kneighbors order (by
+        distance, then index): ones with mode="connectivity", the distances
+        (in the training dtype) with mode="distance". X=None uses the training
+        points, each excluding itself.
+        """
+        self._check_is_fitted()
+        check_mode(mode)
+        k = self.n_neighbors if n_neighbors is None else n_neighbors
+        dist, ind = self.kneighbors(X, k)
+        nq, k = ind.shape
+        data = np.ones(nq * k) if mode == "connectivity" else dist.ravel()
+        indptr = np.arange(0, nq * k + 1, k, dtype=np.int64)
+        return csr_graph(data, ind.ravel(), indptr, (nq, self.n_samples_fit_))
 
     def _fastml_tags(self):
         return {}

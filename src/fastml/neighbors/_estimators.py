@@ -1,14 +1,24 @@
-"""KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors."""
+"""KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors and the
+module-level kneighbors_graph / radius_neighbors_graph.
+
+Targets follow scikit-learn: y of shape (n_samples,) or (n_samples, n_outputs).
+A classifier given a column vector (n_samples, 1) warns (DataConversionWarning)
+and treats it as 1-D; a regressor keeps it 2-D and predicts (n_queries, 1).
+"""
+import math
+import numbers
+
 import numpy as np
 
 from .._config import threads_scope
 from .._kernels import neighbors as _kn
 from ..base import ClassifierMixin, RegressorMixin
-from ..utils.validation import check_classification_targets
-from ._base import NeighborsBase, neighbor_weights
-from ._validation import check_query, check_radius
+from ..utils.validation import check_classification_targets, column_or_1d
+from ._base import NeighborsBase, csr_graph, neighbor_weights, radius_callable
+from ._validation import check_mode, check_query, check_radius
 
-__all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors"]
+__all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors",
+           "kneighbors_graph", "radius_neighbors_graph"]
 
 
 class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
@@ -44,27 +54,72 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
-        X, y = self._validate_data(X, y)
-        check_classification_targets(y)
-        self.classes_, self._y = np.unique(y, return_inverse=True)
-        self._y = self._y.reshape(-1).astype(np.intp)
+        X, y = self._validate_data(X, y, multi_output=True)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)  # scikit-learn warns here too
+        self.outputs_2d_ = y.ndim == 2
+        Y = y if self.outputs_2d_ else y.reshape(-1, 1)
+        classes = []
+        self._y = np.empty(Y.shape, dtype=np.intp)  # class codes, one column per output
+        for j in range(Y.shape[1]):
+            check_classification_targets(Y[:, j])
+            c, codes = np.unique(Y[:, j], return_inverse=True)
+            classes.append(c)
+            self._y[:, j] = codes.reshape(-1)
+        self.classes_ = classes if self.outputs_2d_ else classes[0]
         return self._fit(X)
 
-    def predict_proba(self, X):
+    def _votes(self, X):
+        """Per output, the (n_queries, n_classes) summed neighbour weights."""
         dist, ind = self.kneighbors(X)
         w = neighbor_weights(dist, self.weights)
-        nq, k = ind.shape
-        C = len(self.classes_)
-        flat = (self._y[ind] + C * np.arange(nq)[:, None]).ravel()
-        proba = np.bincount(flat, weights=None if w is None else w.ravel(),
-                            minlength=nq * C).reshape(nq, C).astype(np.float64)
-        s = proba.sum(axis=1, keepdims=True)
-        s[s == 0] = 1.0
-        return proba / s
+        nq = ind.shape[0]
+        classes = self.classes_ if self.outputs_2d_ else [self.classes_]
+        votes = []
+        for j, c in enumerate(classes):
+            C = len(c)
+            flat = (self._y[ind, j] + C * np.arange(nq)[:, None]).ravel()
+            votes.append(np.bincount(flat, weights=None if w is None else w.ravel(),
+                                     minlength=nq * C).reshape(nq, C).astype(np.float64))
+        return classes, votes
+
+    def predict_proba(self, X):
+        """Class probabilities (n_queries, n_classes), or a list of them (one
+        per output) when fitted on 2-D y."""
+        classes, votes = self._votes(X)
+        proba = [v / v.sum(axis=1, keepdims=True) for v in votes]
+        return proba if self.outputs_2d_ else proba[0]
 
     def predict(self, X):
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        """Majority (or weighted) vote; ties go to the smallest label.
+        Shape (n_queries,), or (n_queries, n_outputs) when fitted on 2-D y."""
+        classes, votes = self._votes(X)
+        if not self.outputs_2d_:
+            return classes[0][np.argmax(votes[0], axis=1)]
+        try:
+            dtype = np.result_type(*[c.dtype for c in classes])
+        except TypeError:  # e.g. int and str outputs
+            dtype = object
+        out = np.empty((votes[0].shape[0], len(classes)), dtype=dtype)
+        for j, (c, v) in enumerate(zip(classes, votes)):
+            out[:, j] = c[np.argmax(v, axis=1)]
+        return out
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy; with 2-D y a query counts as right only when every
+        output is (subset accuracy)."""
+        if not getattr(self, "outputs_2d_", False):
+            return super().score(X, y, sample_weight)
+        hit = np.all(self.predict(X) == np.asarray(y), axis=1).astype(np.float64)
+        return float(np.average(hit, weights=sample_weight))
+
+    def _fastml_tags(self):
+        return {"multi_output": True}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
 
 
 class KNeighborsRegressor(RegressorMixin, NeighborsBase):
@@ -83,19 +138,23 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
-        X, y = self._validate_data(X, y, y_numeric=True)
+        X, y = self._validate_data(X, y, multi_output=True, y_numeric=True)
         self._y = np.asarray(y, dtype=np.float64)
         return self._fit(X)
 
     def predict(self, X):
+        """(n_queries,) for 1-D y, (n_queries, n_outputs) for 2-D y."""
         dist, ind = self.kneighbors(X)
         w = neighbor_weights(dist, self.weights)
-        yk = self._y[ind]
+        yk = self._y[ind]  # (nq, k) or (nq, k, n_outputs)
         if w is None:
             return yk.mean(axis=1)
-        s = w.sum(axis=1)
-        s[s == 0] = 1.0
-        return (yk * w).sum(axis=1) / s
+        if yk.ndim == 3:
+            w = w[:, :, None]
+        return (yk * w).sum(axis=1) / w.sum(axis=1)
+
+    def _fastml_tags(self):
+        return {"multi_output": True}
 
 
 class NearestNeighbors(NeighborsBase):
@@ -117,38 +176,131 @@ class NearestNeighbors(NeighborsBase):
 
     def fit(self, X, y=None):
         X = self._validate_data(X)
+        _check_radius_param(self.radius)
         return self._fit(X)
+
+    def _radius_flat(self, X, radius, sort):
+        """(ind, dist, offsets, n_queries): neighbours of query i are
+        ind[offsets[i]:offsets[i+1]]; X=None excludes each training point."""
+        self._check_is_fitted()
+        query_is_train = X is None
+        X = self._fit_X if query_is_train else check_query(
+            X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
+        nq = X.shape[0]
+        r = check_radius(self.radius if radius is None else radius, nq, name="radius")
+        with threads_scope(self.n_jobs):
+            if self._metric == "callable":
+                ind, dist, off = radius_callable(self._fit_X, X, r, self.metric, sort)
+            else:
+                if self._tree is None:
+                    self._tree = _kn.build_tree(self._fit_X, self.leaf_size)
+                ind, dist, off = _kn.tree_radius(self._tree, X, r, self._metric, self._p,
+                                                 return_distance=True, sort=sort)
+        if query_is_train:
+            row = np.repeat(np.arange(nq), np.diff(off))
+            keep = ind != row
+            ind, dist = ind[keep], dist[keep]
+            off = np.zeros(nq + 1, dtype=np.int64)
+            np.cumsum(np.bincount(row[keep], minlength=nq), out=off[1:])
+        return ind, dist, off, nq
 
     def radius_neighbors(self, X=None, radius=None, return_distance=True, sort_results=False):
         """Training points within `radius` (<= radius) of each query.
 
         Returns object arrays (dist, ind) like scikit-learn (or ind alone).
         X=None queries the training points, excluding each point itself.
+        Without sort_results the order within a row is the tree's (index order
+        for a callable metric); with it, by (distance, index).
         """
-        self._check_is_fitted()
-        if self._metric == "callable":
-            raise ValueError("radius_neighbors does not support a callable metric.")
         if sort_results and not return_distance:
             raise ValueError("return_distance must be True if sort_results is True.")
-        query_is_train = X is None
-        X = self._fit_X if query_is_train else check_query(
-            X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
-        r = check_radius(self.radius if radius is None else radius, X.shape[0])
-        if self._tree is None:
-            with threads_scope(self.n_jobs):
-                self._tree = _kn.build_tree(self._fit_X, self.leaf_size)
-        with threads_scope(self.n_jobs):
-            flat_ind, flat_dist, off = _kn.tree_radius(
-                self._tree, X, r, self._metric, self._p, return_distance=True,
-                sort=sort_results)
-        nq = X.shape[0]
+        flat_ind, flat_dist, off, nq = self._radius_flat(X, radius, sort_results)
         ind = np.empty(nq, dtype=object)
         dist = np.empty(nq, dtype=object)
         for i in range(nq):
             a, b = off[i], off[i + 1]
-            ii, dd = flat_ind[a:b], flat_dist[a:b]
-            if query_is_train:
-                keep = ii != i
-                ii, dd = ii[keep], dd[keep]
-            ind[i], dist[i] = ii, dd
+            ind[i], dist[i] = flat_ind[a:b], flat_dist[a:b]
         return (dist, ind) if return_distance else ind
+
+    def radius_neighbors_graph(self, X=None, radius=None, mode="connectivity",
+                               sort_results=False):
+        """Radius-neighbourhood graph as a scipy.sparse CSR matrix of shape
+        (n_queries, n_samples_fit), as scikit-learn builds it: ones
+        (mode="connectivity") or distances (mode="distance", rows sorted by
+        distance with sort_results=True) at the neighbours of each query.
+        """
+        check_mode(mode)
+        sort = sort_results and mode == "distance"  # scikit-learn sorts only distances
+        ind, dist, off, nq = self._radius_flat(X, radius, sort)
+        data = np.ones(ind.size) if mode == "connectivity" else dist
+        return csr_graph(data, ind, off, (nq, self.n_samples_fit_))
+
+
+def _check_radius_param(radius):
+    if (not isinstance(radius, numbers.Real) or isinstance(radius, bool)
+            or not math.isfinite(radius) or radius < 0):
+        raise ValueError(f"radius must be a finite number >= 0, got radius={radius!r}.")
+    return float(radius)
+
+
+def _graph_estimator(X, make, metric, p, metric_params, kind):
+    """A fitted estimator for the module-level graph functions: X itself when
+    it is one (its metric and p must match), else make().fit(X)."""
+    if metric_params not in (None, {}):
+        raise ValueError(f"metric_params is not supported (fastml metrics take no extra "
+                         f"parameters), got metric_params={metric_params!r}.")
+    if isinstance(X, kind):
+        X._check_is_fitted()
+        for name, value in (("metric", metric), ("p", p)):
+            if value != getattr(X, name):
+                raise ValueError(f"Got {value!r} for {name}, while the estimator has "
+                                 f"{getattr(X, name)!r} for the same parameter.")
+        return X
+    return make().fit(X)
+
+
+def _check_include_self(include_self, mode):
+    if isinstance(include_self, str) and include_self == "auto":
+        return mode == "connectivity"
+    if not isinstance(include_self, (bool, np.bool_)):
+        raise ValueError(f"include_self must be True, False or 'auto', "
+                         f"got include_self={include_self!r}.")
+    return bool(include_self)
+
+
+def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski", p=2,
+                     metric_params=None, include_self=False, n_jobs=None):
+    """Graph of the k nearest neighbours of every row of X (scikit-learn's
+    sklearn.neighbors.kneighbors_graph).
+
+    X is an array (n_samples, n_features) or a fitted NearestNeighbors /
+    KNeighborsClassifier / KNeighborsRegressor (whose metric and p must equal
+    the arguments). include_self=False leaves each point out of its own row
+    ("auto": include it for mode="connectivity" only). Returns a CSR matrix
+    (n_samples, n_samples).
+    """
+    check_mode(mode)
+    include = _check_include_self(include_self, mode)
+    est = _graph_estimator(
+        X, lambda: NearestNeighbors(n_neighbors=n_neighbors, metric=metric, p=p,
+                                    n_jobs=n_jobs),
+        metric, p, metric_params, NeighborsBase)
+    return est.kneighbors_graph(est._fit_X if include else None, n_neighbors, mode)
+
+
+def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski", p=2,
+                           metric_params=None, include_self=False, n_jobs=None):
+    """Graph of the neighbours within `radius` of every row of X (scikit-learn's
+    sklearn.neighbors.radius_neighbors_graph).
+
+    X is an array (n_samples, n_features) or a fitted NearestNeighbors (whose
+    metric and p must equal the arguments). include_self as in
+    kneighbors_graph. Returns a CSR matrix (n_samples, n_samples).
+    """
+    check_mode(mode)
+    include = _check_include_self(include_self, mode)
+    _check_radius_param(radius)
+    est = _graph_estimator(
+        X, lambda: NearestNeighbors(radius=radius, metric=metric, p=p, n_jobs=n_jobs),
+        metric, p, metric_params, NearestNeighbors)
+    return est.radius_neighbors_graph(est._fit_X if include else None, radius, mode)

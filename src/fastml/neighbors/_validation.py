@@ -61,13 +61,29 @@ def check_query(X, dtype, n_features, name="X", estimator=None):
     return X
 
 
-def check_radius(r, nq):
-    """float64 array of 1 or nq finite radii >= 0."""
-    arr = np.asarray(r, dtype=np.float64)
+def check_radius(r, nq, name="r"):
+    """float64 array of 1 or nq finite radii >= 0; errors name the parameter."""
+    try:
+        arr = np.asarray(r, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, "
+                         f"got {name}={r!r}.") from None
     if arr.ndim == 0:
         arr = arr.reshape(1)
     elif arr.ndim != 1 or arr.shape[0] != nq:
-        raise ValueError(f"r must be a scalar or have shape ({nq},), got shape {arr.shape}.")
+        raise ValueError(f"{name} must be a scalar or have shape ({nq},), "
+                         f"got shape {arr.shape}.")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"r must be finite and >= 0, got r={r!r}.")
+        raise ValueError(f"{name} must be finite and >= 0, got {name}={r!r}.")
     return np.ascontiguousarray(arr)
+
+
+GRAPH_MODES = ("connectivity", "distance")
+
+
+def check_mode(mode):
+    """mode of the *_graph functions: "connectivity" (ones) or "distance"."""
+    if not isinstance(mode, str) or mode not in GRAPH_MODES:
+        raise ValueError(f'Unsupported mode, must be one of "connectivity" or "distance", '
+                         f"got mode={mode!r}.")
+    return mode
