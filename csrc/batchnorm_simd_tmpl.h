@@ -29,6 +29,8 @@
 #define V FM_CAT(fm_v, SUF)
 #define VL FM_CAT(FM_VL_, SUF)
 #define LD(p) FM_CAT(fm_vload_, SUF)(p)
+#define ST(p, v) FM_CAT(fm_vstore_, SUF)(p, v)
+#define BN_STREAM(p, v) FM_CAT(bn_stream_, SUF)(p, v)
 #define BLK (16 * VL) /* elements per partial-sum block: 4 accumulators x 4 vectors */
 
 /* v's lanes as float64 lanes summed pairwise into one fm_vf64 (fixed order). */
@@ -170,29 +172,37 @@ static void BF(bn_dsum_)(double *sdy, double *sdyx, const T *dy, const T *x, T m
     *sdyx = BF(bn_hsum_)(acc2) + s2;
 }
 
-/* One run of the normalise / dx pass. The output runs of a channel lie C*L
- * elements apart, and the hardware prefetcher stops at page ends, so the
- * next run's output lines (qn, NULL for the last run) are prefetched for
- * writing while this run is computed. */
-#define ST(p, v) FM_CAT(fm_vstore_, SUF)(p, v)
+/* One run of the normalise / dx pass, y[l] = f(l) for l in [0, L).
+ * Cached stores (nt == 0): the output runs of a channel lie C*L elements apart
+ * and the hardware prefetcher stops at page ends, so the next run's output
+ * lines (qn, NULL for the last run) are prefetched for writing meanwhile.
+ * Streaming stores (nt != 0, see BN_STREAM_BYTES): vector-aligned body,
+ * scalar head and tail. */
+#define BN_RUN(q, qn, L, nt, EXPR_V, EXPR_S)                                                   \
+    do {                                                                                       \
+        int64_t l = 0;                                                                         \
+        if (nt) {                                                                              \
+            for (; l < (L) && ((uintptr_t)((q) + l) % FM_VBYTES); l++) (q)[l] = (EXPR_S);     \
+            for (; l + VL <= (L); l += VL) BN_STREAM((q) + l, (EXPR_V));                       \
+        } else {                                                                               \
+            for (; l + VL <= (L); l += VL) {                                                   \
+                if (qn) __builtin_prefetch((qn) + l, 1);                                       \
+                ST((q) + l, (EXPR_V));                                                         \
+            }                                                                                  \
+        }                                                                                      \
+        for (; l < (L); l++) (q)[l] = (EXPR_S);                                               \
+    } while (0)
+
 static inline void BF(bn_norm_run_)(T *q, const T *p, T mh, T ml, T scale, T shift, int64_t L,
-                                    T *qn) {
-    int64_t l = 0;
-    for (; l + VL <= L; l += VL) {
-        if (qn) __builtin_prefetch(qn + l, 1);
-        ST(q + l, ((LD(p + l) - mh) - ml) * scale + shift);
-    }
-    for (; l < L; l++) q[l] = ((p[l] - mh) - ml) * scale + shift;
+                                    T *qn, int nt) {
+    BN_RUN(q, qn, L, nt, ((LD(p + l) - mh) - ml) * scale + shift,
+           ((p[l] - mh) - ml) * scale + shift);
 }
 
 static inline void BF(bn_dx_run_)(T *q, const T *d, const T *p, const T *k, T mh, T ml,
-                                  int64_t L, T *qn) {
-    int64_t l = 0;
-    for (; l + VL <= L; l += VL) {
-        if (qn) __builtin_prefetch(qn + l, 1);
-        ST(q + l, k[0] * LD(d + l) + k[1] * ((LD(p + l) - mh) - ml) + k[2]);
-    }
-    for (; l < L; l++) q[l] = k[0] * d[l] + k[1] * ((p[l] - mh) - ml) + k[2];
+                                  int64_t L, T *qn, int nt) {
+    BN_RUN(q, qn, L, nt, k[0] * LD(d + l) + k[1] * ((LD(p + l) - mh) - ml) + k[2],
+           k[0] * d[l] + k[1] * ((p[l] - mh) - ml) + k[2]);
 }
 
 int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *running_mean,
@@ -201,6 +211,7 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
                          int64_t L, double momentum, double eps) {
     const double M = (double)N * (double)L;
     const double unbias = M > 1 ? M / (M - 1) : 1.0;
+    const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T));
     if (L > 1) {
         _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(3.0 * M * C))")
         for (int64_t c = 0; c < C; c++) {
@@ -215,7 +226,8 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
             const T shift = bias ? bias[c] : (T)0;
             for (int64_t n = 0; n < N; n++)
                 BF(bn_norm_run_)(y + (n * C + c) * L, x + (n * C + c) * L, mh, ml, scale, shift,
-                                 L, n + 1 < N ? y + ((n + 1) * C + c) * L : NULL);
+                                 L, n + 1 < N ? y + ((n + 1) * C + c) * L : NULL, nt);
+            if (nt) bn_stream_fence();
             save_mean[c] = mean;
             save_invstd[c] = invstd;
             if (running_mean) {
@@ -302,6 +314,7 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
                    const double *invstd, const T *weight, int64_t N, int64_t C, int64_t L,
                    int training) {
     const double M = (double)N * (double)L;
+    const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T));
     if (L > 1) {
         _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(3.0 * M * C))")
         for (int64_t c = 0; c < C; c++) {
@@ -319,8 +332,9 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
             for (int64_t n = 0; n < N; n++) {
                 const int64_t o = (n * C + c) * L;
                 BF(bn_dx_run_)(dx + o, dy + o, x + o, k, mh, ml, L,
-                               n + 1 < N ? dx + o + C * L : NULL);
+                               n + 1 < N ? dx + o + C * L : NULL, nt);
             }
+            if (nt) bn_stream_fence();
         }
         return FM_OK;
     }
@@ -370,4 +384,6 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
 #undef VL
 #undef LD
 #undef ST
+#undef BN_STREAM
+#undef BN_RUN
 #undef BLK

@@ -44,6 +44,23 @@ def test_kernels_match_reference(cpu_level, rng, dtype, shape, affine):
             np.testing.assert_allclose(a, e, **_tol(dtype))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_streaming_stores_match_reference(cpu_level, rng, dtype):
+    # 3 x 8.4 MB (float32) crosses BN_STREAM_BYTES: y and dx leave through
+    # streaming stores; odd run lengths move the aligned body within each run
+    shape = (2, 3, 701, 499)
+    x = (rng.standard_normal(shape) * 2 + 3).astype(dtype)
+    w, b = rng.standard_normal(3).astype(dtype), rng.standard_normal(3).astype(dtype)
+    dy = rng.standard_normal(shape).astype(dtype)
+    y, mean, inv = kb.forward_train(x, None, None, w, b, 0.1, 1e-5)
+    yr, meanr, invr = ref.forward_train(x, None, None, w, b, 0.1, 1e-5)
+    np.testing.assert_allclose(y, yr, **_tol(dtype))
+    np.testing.assert_allclose(inv, invr, **_tol(dtype))
+    for got, exp in zip(kb.backward(dy, x, mean, inv, w, True),
+                        ref.backward(dy, x, mean, inv, w, True)):
+        np.testing.assert_allclose(got, exp, **_tol(dtype))
+
+
 def test_stable_statistics_float32(cpu_level, rng):
     # mean 1e4, std 1e-2: a float32 one-pass E[x^2] - E[x]^2 has no digits left
     x = (1e4 + 1e-2 * rng.standard_normal((64, 3, 8, 8))).astype(np.float32)
