@@ -58,11 +58,13 @@ def neighbor_weights(dist, weights):
 
 
 def csr_graph(data, indices, indptr, shape):
-    """scipy.sparse.csr_matrix (scikit-learn's default sparse interface);
+    """scipy.sparse.csr_matrix (scikit-learn's default sparse interface) with
+    int64 indices, as scikit-learn returns (csr_matrix((data, ...)) would
+    downcast them to int32; going through csr_array keeps them, no copy).
     scipy is imported here, not at `import fastml.neighbors`."""
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_array, csr_matrix
 
-    return csr_matrix((data, indices, indptr), shape=shape)
+    return csr_matrix(csr_array((data, indices, indptr), shape=shape))
 
 
 def radius_callable(X, Q, r, func, sort):
