@@ -147,3 +147,108 @@ def test_errors():
         KNeighborsClassifier(n_neighbors=0).fit(X, y)
     with pytest.raises(ValueError, match="infinity"):
         clf.predict(np.array([[np.inf, 0.0]]))
+
+
+# ---- multi-output targets ---------------------------------------------------
+
+def _multioutput_data():
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((90, 4))
+    Q = rng.standard_normal((12, 4))
+    Y = np.stack([(X[:, 0] > 0).astype(int),            # binary
+                  np.digitize(X[:, 1], [-0.5, 0.5]) * 7,  # 3 classes, labels 0/7/14
+                  (X[:, 2] > 1).astype(int) - 1], axis=1)  # labels -1/0
+    return X, Q, Y
+
+
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+def test_multioutput_classifier_matches_sklearn(algorithm, weights):
+    sk = pytest.importorskip("sklearn.neighbors")
+    X, Q, Y = _multioutput_data()
+    ours = KNeighborsClassifier(6, weights=weights, algorithm=algorithm).fit(X, Y)
+    ref = sk.KNeighborsClassifier(6, weights=weights).fit(X, Y)
+    assert ours.outputs_2d_ and len(ours.classes_) == 3
+    for a, b in zip(ours.classes_, ref.classes_):
+        np.testing.assert_array_equal(a, b)
+    for query in (Q, None):
+        pred = ours.predict(query)
+        np.testing.assert_array_equal(pred, ref.predict(query))
+        assert pred.dtype == Y.dtype and pred.shape == (len(X if query is None else Q), 3)
+        proba, ref_proba = ours.predict_proba(query), ref.predict_proba(query)
+        assert isinstance(proba, list) and len(proba) == 3
+        for p, r, c in zip(proba, ref_proba, ours.classes_):
+            assert p.shape == (pred.shape[0], len(c))
+            np.testing.assert_allclose(p, r, atol=1e-12)
+    # 1-D y is unchanged: an array, not a list
+    one = KNeighborsClassifier(6, weights=weights, algorithm=algorithm).fit(X, Y[:, 1])
+    assert not one.outputs_2d_ and isinstance(one.predict_proba(Q), np.ndarray)
+    np.testing.assert_array_equal(one.predict(Q), ours.predict(Q)[:, 1])
+
+
+def test_multioutput_classifier_labels_and_score():
+    X, Q, Y = _multioutput_data()
+    labels = np.stack([np.array(["no", "yes"])[Y[:, 0]], Y[:, 1].astype(str)], axis=1)
+    clf = KNeighborsClassifier(5).fit(X, labels)
+    pred = clf.predict(Q)
+    assert pred.dtype.kind == "U" and set(pred[:, 0]) <= {"no", "yes"}
+    codes = KNeighborsClassifier(5).fit(X, Y[:, :2]).predict(Q)
+    np.testing.assert_array_equal(pred[:, 1], codes[:, 1].astype(str))
+    # int and str outputs: labels kept exactly, in an object array
+    mixed = KNeighborsClassifier(5).fit(X, np.array(list(zip(Y[:, 1], labels[:, 0])),
+                                                     dtype=object))
+    out = mixed.predict(Q)
+    assert out.dtype == object
+    np.testing.assert_array_equal(out[:, 0].astype(int), codes[:, 1])
+    # score on 2-D y: a query counts only when every output is right
+    Yq = codes.copy()
+    Yq[:3, 0] = 1 - Yq[:3, 0]
+    Yq[2:5, 1] = -1
+    assert KNeighborsClassifier(5).fit(X, Y[:, :2]).score(Q, Yq) == pytest.approx(7 / 12)
+
+
+def test_column_vector_y():
+    import warnings
+
+    from fastml.exceptions import DataConversionWarning
+
+    X, Q, Y = _multioutput_data()
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        clf = KNeighborsClassifier(5).fit(X, Y[:, 1:2])
+    assert clf.classes_.ndim == 1 and not clf.outputs_2d_
+    np.testing.assert_array_equal(clf.predict(Q), KNeighborsClassifier(5).fit(X, Y[:, 1])
+                                  .predict(Q))
+    # the regressor, like scikit-learn's, keeps a column y 2-D without a warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = KNeighborsRegressor(5).fit(X, X[:, :1])
+    assert reg.predict(Q).shape == (len(Q), 1)
+    np.testing.assert_allclose(reg.predict(Q)[:, 0],
+                               KNeighborsRegressor(5).fit(X, X[:, 0]).predict(Q))
+
+
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+def test_multioutput_regressor_matches_sklearn(algorithm, weights):
+    sk = pytest.importorskip("sklearn.neighbors")
+    X, Q, _ = _multioutput_data()
+    Y = np.stack([X[:, 0] * 2, X[:, 1] - X[:, 3], np.arange(len(X)) % 5], axis=1)
+    ours = KNeighborsRegressor(4, weights=weights, algorithm=algorithm).fit(X, Y)
+    ref = sk.KNeighborsRegressor(4, weights=weights).fit(X, Y)
+    for query in (Q, None):
+        pred = ours.predict(query)
+        assert pred.shape == (len(X if query is None else Q), 3)
+        np.testing.assert_allclose(pred, ref.predict(query), atol=1e-12)
+    assert ours.score(Q, ref.predict(Q)) == pytest.approx(1.0)
+    # exact match wins per output too
+    np.testing.assert_allclose(ours.predict(X[:5]), Y[:5] if weights == "distance"
+                               else ref.predict(X[:5]), atol=1e-12)
+
+
+def test_zero_weight_rows_raise():
+    X = np.arange(10.0).reshape(5, 2)
+    for est in (KNeighborsClassifier(2, weights=lambda d: np.zeros_like(d)),
+                KNeighborsRegressor(2, weights=lambda d: np.zeros_like(d))):
+        est.fit(X, np.arange(5) % 2)
+        with pytest.raises(ValueError, match="zero weight to all neighbours"):
+            est.predict(X)
