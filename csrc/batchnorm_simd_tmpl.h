@@ -199,10 +199,12 @@ static inline void BF(bn_norm_run_)(T *q, const T *p, T mh, T ml, T scale, T shi
            ((p[l] - mh) - ml) * scale + shift);
 }
 
-static inline void BF(bn_dx_run_)(T *q, const T *d, const T *p, const T *k, T mh, T ml,
+/* k0..k2 by value: read through a pointer they would be reloaded after every
+ * store to q (which may alias them) */
+static inline void BF(bn_dx_run_)(T *q, const T *d, const T *p, T k0, T k1, T k2, T mh, T ml,
                                   int64_t L, T *qn, int nt) {
-    BN_RUN(q, qn, L, nt, k[0] * LD(d + l) + k[1] * ((LD(p + l) - mh) - ml) + k[2],
-           k[0] * d[l] + k[1] * ((p[l] - mh) - ml) + k[2]);
+    BN_RUN(q, qn, L, nt, k1 * ((LD(p + l) - mh) - ml) + (k0 * LD(d + l) + k2),
+           k1 * ((p[l] - mh) - ml) + (k0 * d[l] + k2));
 }
 
 int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *running_mean,
@@ -331,7 +333,7 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
                                                     training);
             for (int64_t n = 0; n < N; n++) {
                 const int64_t o = (n * C + c) * L;
-                BF(bn_dx_run_)(dx + o, dy + o, x + o, k, mh, ml, L,
+                BF(bn_dx_run_)(dx + o, dy + o, x + o, k[0], k[1], k[2], mh, ml, L,
                                n + 1 < N ? dx + o + C * L : NULL, nt);
             }
             if (nt) bn_stream_fence();
