@@ -14,8 +14,8 @@ GFLOP/s and GB/s are in each benchmark's extra_info (fastml rows).
 
 On a busy machine add OMP_WAIT_POLICY=PASSIVE (for fastml's and torch's
 OpenMP alike): spinning workers otherwise cost a scheduler tick (~4 ms) per
-two-thread region. conv2d's GEMMs run on SciPy's OpenBLAS; its thread pool
-(OPENBLAS_NUM_THREADS, 2 here) decides most of the conv2d numbers.
+two-thread region. fastml's float32 conv2d runs on its own GEMM kernels inside
+its OpenMP team (no BLAS thread pool involved).
 """
 import numpy as np
 import pytest

@@ -1,4 +1,5 @@
-"""conv2d kernels (csrc/conv2d.c) behind one facade.
+"""conv2d kernels behind one facade: float32 on fastml's own GEMM kernels
+(csrc/conv2d_gemm.c, gemm_simd.c), float64 im2col + BLAS (csrc/conv2d.c).
 
 Contract (checked by fastml.nn.functional.conv2d, trusted here): x (N, C, H, W),
 w (K, C/groups, R, S), b (K) or None, dy (N, K, OH, OW); C-contiguous, one
@@ -20,7 +21,8 @@ _FUSED = {"f": "float", "d": "double"}
 def conv2d_forward(x, w, b, stride, padding, dilation, groups):
     if not COMPILED:
         return _reference.conv2d_forward(x, w, b, stride, padding, dilation, groups)
-    ensure_blas()
+    if x.dtype == np.float64:
+        ensure_blas()
     N, _, H, W = x.shape
     K, _, R, S = w.shape
     OH = out_size(H, R, stride[0], padding[0], dilation[0])
@@ -36,7 +38,8 @@ def conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx=True, n
     if not COMPILED:
         return _reference.conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx,
                                           need_dw, need_db)
-    ensure_blas()
+    if x.dtype == np.float64:
+        ensure_blas()
     dx = np.empty_like(x) if need_dx else None
     dw = np.empty_like(w) if need_dw else None
     db = np.empty(w.shape[0], dtype=w.dtype) if need_db else None
