@@ -199,12 +199,12 @@ def test_radius_callable_matches_sklearn(sort_results):
             np.testing.assert_allclose(da, db, rtol=1e-12)
         assert_same_graph(ours.radius_neighbors_graph(query, mode="distance"),
                           ref.radius_neighbors_graph(query, mode="distance"))
-    # radii so large that k must grow to n (16 -> 64 -> 80), per-query radii
+    # per-query radii, some so large that rows are scanned whole (blocks of 64 + 16)
     r = np.where(np.arange(len(Q)) % 2, 1e6, 0.8)
-    d1, i1 = ours.radius_neighbors(Q, radius=r, sort_results=True)
+    d1, i1 = ours.radius_neighbors(Q, radius=r, sort_results=sort_results)
     assert len(i1[1]) == len(X)
     for q in range(len(Q)):  # scikit-learn's brute force takes one radius per call
-        d2, i2 = ref.radius_neighbors(Q[q:q + 1], radius=r[q], sort_results=True)
+        d2, i2 = ref.radius_neighbors(Q[q:q + 1], radius=r[q], sort_results=sort_results)
         np.testing.assert_array_equal(i1[q], i2[0])
         np.testing.assert_allclose(d1[q], d2[0], rtol=1e-12)
     # same as the built-in manhattan metric (rows compared as sets)

@@ -67,45 +67,73 @@ def csr_graph(data, indices, indptr, shape):
     return csr_matrix(csr_array((data, indices, indptr), shape=shape))
 
 
+RADIUS_CALLABLE_TOPK = (16, 64)  # top-k sizes tried before whole rows
+RADIUS_CALLABLE_BLOCK = 64       # training points per call when scanning whole rows
+RADIUS_CALLABLE_ROWS = 4096      # queries per call when scanning whole rows
+
+
 def radius_callable(X, Q, r, func, sort):
     """Radius search for a user metric: flat (ind, dist, offsets) as
     _kernels.neighbors.tree_radius returns them (rows in index order, or by
     (distance, index) with sort).
 
-    Brute force through the compiled k-nearest kernel: k grows x4 from 16
-    until a row's k-th distance exceeds its radius (the rows are sorted, so
-    the neighbours within r are a prefix). Cheap while neighbourhoods are
-    small; a radius that covers most of the data costs a full sort per query.
-    Query blocks keep the (rows, k) buffers near 64 MB.
+    Brute force through the compiled k-nearest kernel, which keeps a sorted
+    top-k (an insertion costs O(k)). First k = 16, then 64, for the rows whose
+    k-th distance is still within their radius (the neighbours within r are
+    a prefix of the sorted row). Rows with more neighbours are scanned whole
+    against blocks of RADIUS_CALLABLE_BLOCK training points with k = block
+    size: O(n * block) shifts per query rather than O(n^2) with k = n. (Blocks
+    of 32 were no faster on one thread, and each parallel call has a fixed
+    start-up cost.) A dedicated radius kernel would skip the top-k entirely.
     """
     n, nq = X.shape[0], Q.shape[0]
     rr = np.broadcast_to(r, (nq,))
-    rows_ind = [None] * nq
-    rows_dist = [None] * nq
+    part_row, part_ind, part_dist = [], [], []
+
+    def keep(rows, ind, dist, offset=0):
+        # (rows, k) results -> entries within radius; unfilled slots (a metric
+        # that returned NaN) stay (inf, n) and never qualify. Unsorted output
+        # is in index order: sorting each short row here makes every call's
+        # entries one run ordered by (row, index), which the final stable sort
+        # merges in about linear time.
+        if not sort:
+            o = np.argsort(ind, axis=1)
+            ind, dist = np.take_along_axis(ind, o, 1), np.take_along_axis(dist, o, 1)
+        qi, j = np.nonzero(dist <= rr[rows, None])
+        part_row.append(rows[qi])
+        part_ind.append(ind[qi, j] + offset)
+        part_dist.append(dist[qi, j])
+
     pending = np.arange(nq)
-    k = min(n, 16)
-    while pending.size:
-        block = max(1, (1 << 22) // k)
+    for k in RADIUS_CALLABLE_TOPK:
+        if not pending.size:
+            break
+        k = min(k, n)
         left = []
-        for s in range(0, pending.size, block):
-            rows = pending[s:s + block]
+        for s in range(0, pending.size, RADIUS_CALLABLE_ROWS):
+            rows = pending[s:s + RADIUS_CALLABLE_ROWS]
             dist, ind = _kn.brute_knn_callable(X, Q[rows], k, func)
-            done = dist[:, -1] > rr[rows] if k < n else np.ones(rows.size, dtype=bool)
-            left.append(rows[~done])
-            cnt = (dist[done] <= rr[rows[done], None]).sum(axis=1)
-            for row, d, i, c in zip(rows[done], dist[done], ind[done], cnt):
-                if sort:
-                    rows_ind[row], rows_dist[row] = i[:c], d[:c]
-                else:
-                    o = np.argsort(i[:c], kind="stable")
-                    rows_ind[row], rows_dist[row] = i[o], d[o]
+            more = dist[:, -1] <= rr[rows] if k < n else np.zeros(rows.size, dtype=bool)
+            left.append(rows[more])
+            keep(rows[~more], ind[~more], dist[~more])
         pending = np.concatenate(left)
-        k = min(n, 4 * k)
+    B = RADIUS_CALLABLE_BLOCK
+    for s in range(0, pending.size, RADIUS_CALLABLE_ROWS):
+        rows = pending[s:s + RADIUS_CALLABLE_ROWS]
+        for b in range(0, n, B):
+            Xb = X[b:b + B]
+            dist, ind = _kn.brute_knn_callable(Xb, Q[rows], Xb.shape[0], func)
+            keep(rows, ind, dist, b)
+    row = np.concatenate(part_row)
+    ind = np.concatenate(part_ind).astype(np.int64, copy=False)
+    dist = np.concatenate(part_dist)
+    if sort:
+        order = np.lexsort((ind, dist, row))
+    else:
+        order = np.argsort(row * n + ind, kind="stable")
     offsets = np.zeros(nq + 1, dtype=np.int64)
-    np.cumsum([a.size for a in rows_ind], out=offsets[1:])
-    ind = np.concatenate(rows_ind).astype(np.int64, copy=False)
-    dist = np.concatenate(rows_dist)
-    return ind, dist, offsets
+    np.cumsum(np.bincount(row, minlength=nq), out=offsets[1:])
+    return ind[order], dist[order], offsets
 
 
 class NeighborsBase(BaseEstimator):
