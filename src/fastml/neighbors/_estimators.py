@@ -41,6 +41,10 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
 
     Ties in the vote go to the smallest class label (classes_ is sorted), as in
     scikit-learn; ties in distance to the lower training index.
+
+    y may be 2-D (n_samples, n_outputs): each output is voted on separately,
+    classes_ is then a list of arrays and predict_proba a list of
+    (n_queries, n_classes_j) arrays, as in scikit-learn.
     """
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
@@ -125,7 +129,9 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
 class KNeighborsRegressor(RegressorMixin, NeighborsBase):
     """Average of the targets of the k nearest training points (weighted with
     weights="distance" or a callable; exact matches win). Parameters as
-    KNeighborsClassifier."""
+    KNeighborsClassifier. 2-D y (n_samples, n_outputs) predicts
+    (n_queries, n_outputs); a weights callable must give every query a
+    non-zero weight."""
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
                  p=2, metric="minkowski", n_jobs=None):
@@ -158,10 +164,12 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
 
 
 class NearestNeighbors(NeighborsBase):
-    """Unsupervised nearest-neighbour search: kneighbors and radius_neighbors.
+    """Unsupervised nearest-neighbour search: kneighbors, radius_neighbors and
+    their sparse graphs (kneighbors_graph, radius_neighbors_graph).
 
-    Parameters as KNeighborsClassifier (no weights), plus radius (default 1.0)
-    for radius_neighbors.
+    Parameters as KNeighborsClassifier (no weights), plus radius (default 1.0,
+    finite, >= 0) for radius_neighbors. A callable metric is searched by brute
+    force, radius queries included.
     """
 
     def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
