@@ -220,7 +220,7 @@ static void pad_plan(pad_geom *pg, const fm_conv2d_geom *g, int nr) {
     pg->Hp = g->H + 2 * g->pad_h;
     pg->Wp = g->W + 2 * g->pad_w;
     pg->plane = pg->Hp * pg->Wp;
-    pg->xsz = Cg * pg->plane + (g->S - 1) * g->dil_w + 2 * nr;
+    pg->xsz = Cg * pg->plane + (g->S - 1) * g->dil_w + 4 * nr; /* narrow panels: 2 nr */
     pg->Pw = g->OH * pg->Wp;
     pg->Np = (pg->Pw + nr - 1) / nr * nr;
 }
@@ -250,13 +250,24 @@ static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const
     }
 }
 
-/* y = conv(x, w) + b for stride 1, weights already packed per group (ap,
- * astride floats per group). Tasks: (image, group, block of output columns). */
-static int direct_forward(float *y, const float *x, const float *ap, int64_t astride,
-                          const float *b, const fm_conv2d_geom *g) {
+/* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
+ * at most nmr filters per group use the narrow kernel on w as it is, others
+ * the MR-row kernel on w packed once. */
+static int direct_forward(float *y, const float *x, const float *w, const float *b,
+                          const fm_conv2d_geom *g) {
     const fm_sgemm_impl *im = fm_sgemm_get();
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    const int narrow = Kg <= im->nmr;
+    int64_t astride = Kg * CRS;
+    float *ap = NULL;
+    if (!narrow && !(ap = pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
+    const float *wa = narrow ? w : ap;
+#define DIRECT(NCOLS, BASE, C, LDC, GI)                                                         \
+    (narrow ? im->direct_narrow(Kg, NCOLS, CRS, wa + (GI) * astride, CRS, BASE, off, C, LDC,   \
+                                b ? b + (GI) * Kg : NULL)                                      \
+            : im->direct(Kg, NCOLS, CRS, wa + (GI) * astride, BASE, off, C, LDC,               \
+                         b ? b + (GI) * Kg : NULL))
     pad_geom pg;
     pad_plan(&pg, g, im->nr);
     float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
@@ -264,6 +275,7 @@ static int direct_forward(float *y, const float *x, const float *ap, int64_t ast
     if (!xp || !off) {
         free(xp);
         free(off);
+        free(ap);
         return FM_ENOMEM;
     }
     pad_images(xp, x, g, &pg);
@@ -289,11 +301,11 @@ static int direct_forward(float *y, const float *x, const float *ap, int64_t ast
             const float *xb = xp + ng * pg.xsz;
             float *yb = y + (n * g->K + gi * Kg) * P;
             for (int64_t oh = oh0; oh < oh1; oh++)
-                im->direct(Kg, g->OW, CRS, ap + gi * astride, xb + oh * pg.Wp, off,
-                           yb + oh * g->OW, P, b ? b + gi * Kg : NULL);
+                DIRECT(g->OW, xb + oh * pg.Wp, yb + oh * g->OW, P, gi);
         }
         free(xp);
         free(off);
+        free(ap);
         return st;
     }
     /* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column
@@ -320,8 +332,7 @@ static int direct_forward(float *y, const float *x, const float *ap, int64_t ast
             const int64_t ng = t / cb, j0 = (t % cb) * per;
             const int64_t n = ng / G, gi = ng % G;
             const int64_t nc = pg.Np - j0 < per ? pg.Np - j0 : per;
-            im->direct(Kg, nc, CRS, ap + gi * astride, xp + ng * pg.xsz + j0, off, tmp, per,
-                       b ? b + gi * Kg : NULL);
+            DIRECT(nc, xp + ng * pg.xsz + j0, tmp, per, gi);
             /* keep the columns ow < OW of every padded-width row in [j0, j0+nc) */
             const int64_t je = j0 + nc < pg.Pw ? j0 + nc : pg.Pw;
             float *yb = y + (n * g->K + gi * Kg) * P;
@@ -339,13 +350,14 @@ static int direct_forward(float *y, const float *x, const float *ap, int64_t ast
     }
     free(xp);
     free(off);
+    free(ap);
     return st;
+#undef DIRECT
 }
 
 /* dx by the stride-1 identity dx = conv(dy padded by dil*(R-1) - pad,
  * w flipped and transposed per group); needs pad <= dil*(R-1). */
 static int direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, R = g->R, S = g->S;
     fm_conv2d_geom t = *g;
     t.C = g->K;
@@ -357,24 +369,18 @@ static int direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d
     t.pad_h = g->dil_h * (R - 1) - g->pad_h;
     t.pad_w = g->dil_w * (S - 1) - g->pad_w;
     const int64_t KRS = Kg * R * S;
-    const int64_t astride = fm_sgemm_packed_a_floats(Cg, KRS);
-    float *wt = (float *)malloc((size_t)(Cg * KRS) * sizeof(float));
-    float *ap = (float *)malloc((size_t)(G * astride) * sizeof(float));
-    int st = FM_ENOMEM;
-    if (wt && ap) {
-        for (int64_t gi = 0; gi < G; gi++) { /* wt[c, (k, r, s)] = w[gi*Kg + k, c, R-1-r, S-1-s] */
-            for (int64_t c = 0; c < Cg; c++)
-                for (int64_t k = 0; k < Kg; k++)
-                    for (int64_t r = 0; r < R; r++)
-                        for (int64_t s = 0; s < S; s++)
-                            wt[c * KRS + (k * R + r) * S + s] =
-                                w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
-            im->pack_a(ap + gi * astride, wt, KRS, 1, Cg, KRS, 1.0f);
-        }
-        st = direct_forward(dx, dy, ap, astride, NULL, &t);
-    }
+    /* wt[gi*Cg + c, (k, r, s)] = w[gi*Kg + k, c, R-1-r, S-1-s] */
+    float *wt = (float *)malloc((size_t)(g->C * KRS) * sizeof(float));
+    if (!wt) return FM_ENOMEM;
+    for (int64_t gi = 0; gi < G; gi++)
+        for (int64_t c = 0; c < Cg; c++)
+            for (int64_t k = 0; k < Kg; k++)
+                for (int64_t r = 0; r < R; r++)
+                    for (int64_t s = 0; s < S; s++)
+                        wt[(gi * Cg + c) * KRS + (k * R + r) * S + s] =
+                            w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
+    const int st = direct_forward(dx, dy, wt, NULL, &t);
     free(wt);
-    free(ap);
     return st;
 }
 
@@ -508,14 +514,10 @@ FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const
     const fm_sgemm_impl *im = fm_sgemm_get();
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    if (is_direct(g)) return direct_forward(y, x, w, b, g);
     int64_t astride;
     float *ap = pack_weights(im, w, g, 0, &astride);
     if (!ap) return FM_ENOMEM;
-    if (is_direct(g)) {
-        const int st = direct_forward(y, x, ap, astride, b, g);
-        free(ap);
-        return st;
-    }
     int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
     /* bands of output rows: enough tasks for the team, none below BAND_MIN_PIXELS */
     int64_t bands = (2 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);

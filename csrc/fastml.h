@@ -139,6 +139,12 @@ typedef struct {
                        int64_t N, int64_t j0, int64_t j1);
     void (*run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
                        const float *bp, int64_t N, float *C, int64_t ldc, float beta);
+    /* direct() for M <= nmr rows with A unpacked (row i at a + i*lda); reads Bd up to
+     * column N rounded up to 4 vectors. */
+    int nmr;
+    void (*direct_narrow)(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda,
+                          const float *base, const int64_t *off, float *C, int64_t ldc,
+                          const float *bias);
 } fm_sgemm_impl;
 /* The implementation for the current CPU level. */
 FM_API const fm_sgemm_impl *fm_sgemm_get(void);

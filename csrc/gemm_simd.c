@@ -359,3 +359,39 @@ void FM_ISA_FN(fm_sgemm_dot)(int64_t M, int64_t N, int64_t L, const float *A, in
         }
     }
 }
+
+/* direct() for at most NMR rows (a 3-channel image's dx, tiny layers): A read
+ * unpacked (row i at a + i*lda), panels of 4 vectors so that 16 accumulators
+ * stay busy with 4 rows instead of MR. Bd read up to column ceil(N/(4 VL))*4 VL - 1. */
+#define NMR 4
+int FM_ISA_FN(fm_sgemm_nmr)(void) { return NMR; }
+
+void FM_ISA_FN(fm_sgemm_direct_narrow)(int64_t M, int64_t N, int64_t K, const float *a,
+                                       int64_t lda, const float *base, const int64_t *off,
+                                       float *C, int64_t ldc, const float *bias) {
+    const float *ar[NMR];
+    for (int i = 0; i < NMR; i++) ar[i] = a + (i < M ? i : 0) * lda;
+    for (int64_t jr = 0; jr < N; jr += 4 * VL) {
+        const float *bb = base + jr;
+        V acc[NMR][4];
+        _Pragma("GCC unroll 16") for (int i = 0; i < NMR; i++)
+            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) acc[i][v] = (V){0};
+        for (int64_t k = 0; k < K; k++) {
+            const float *b = bb + off[k];
+            V bv[4];
+            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) bv[v] = fm_vload_f32(b + v * VL);
+            _Pragma("GCC unroll 16") for (int i = 0; i < NMR; i++) {
+                const V ai = bcast(ar[i] + k);
+                _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) acc[i][v] += ai * bv[v];
+            }
+        }
+        const int64_t nc = N - jr < 4 * VL ? N - jr : 4 * VL;
+        for (int64_t i = 0; i < M; i++) {
+            float t[4 * VL];
+            const float bi = bias ? bias[i] : 0.0f;
+            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) fm_vstore_f32(t + v * VL, acc[i][v]);
+            float *c = C + i * ldc + jr;
+            for (int64_t j = 0; j < nc; j++) c[j] = t[j] + bi;
+        }
+    }
+}
