@@ -34,6 +34,8 @@ typedef struct {
     T *D;         /* k slots (sorted buffer or max-heap) */
     int64_t *I;
     KQ_RI *rank;  /* [max_leaf + 64]: ranks within the first leaf */
+    T *sd;        /* [max_leaf]: the first leaf sorted by rank */
+    int64_t *si;
     int64_t k;
 } KQ(kq_knn);
 
@@ -58,8 +60,9 @@ KQ_INLINE T KQ(kq_term)(T t, const int metric, T p) {
 
 /* reduced bound after one offset changes from o to o2 (o2 >= o) */
 KQ_INLINE T KQ(kq_update)(T rd, T o, T o2, const int metric, T p) {
-    if (o2 == o) return rd;
     if (metric == FM_METRIC_CHEBYSHEV) return rd > o2 ? rd : o2;
+    /* (t - t is exactly 0: no branch needed when o2 == o, except to skip pow) */
+    if (metric == FM_METRIC_MINKOWSKI && o2 == o) return rd;
     return rd + (KQ(kq_term)(o2, metric, p) - KQ(kq_term)(o, metric, p));
 }
 
@@ -116,151 +119,13 @@ KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt,
         FM_CAT(fm_vstore_, SUF)(acc + j0, a);
     }
 }
-#include "topk_tmpl.h"
-
-/* First leaf of a k-nearest search (all k slots empty): writes the best
- * min(k, cnt) points to the first slots, sorted, and returns 1; returns 0
- * (nothing written) when two distances are equal, left to the insertions and
- * their tie rule. Inserting each point in turn would cost about
- * k + k ln(cnt / k) shifting insertions, each with a mispredicted branch;
- * instead every point's rank (the number of smaller distances) is counted
- * with vector compares, vectorised over the points ranked, and the points are
- * scattered to their ranks. Distinct distances give ranks 0..cnt-1, whose sum
- * is cnt(cnt-1)/2; any tie makes the sum smaller. acc[cnt..] is padded with
- * +inf to a whole vector; rk has room for max_leaf + KQ_VL ranks. */
-KQ_INLINE int KQ(kq_rank_place)(T *restrict D, int64_t *restrict I, int64_t k, T *restrict acc,
-                                const int64_t *restrict ix, int64_t cnt, KQ_RI *restrict rk) {
-    const int64_t nv = (cnt + KQ_VL - 1) / KQ_VL;
-    for (int64_t j = cnt; j < nv * KQ_VL; j++) acc[j] = (T)INFINITY;
-    for (int64_t v = 0; v < nv; v++) {
-        const KQ_V x = FM_CAT(fm_vload_, SUF)(acc + v * KQ_VL);
-        KQ_VI r = {0};
-        for (int64_t i = 0; i < cnt; i++) r -= x > acc[i]; /* true lanes are -1 */
-        memcpy(rk + v * KQ_VL, &r, sizeof r);
-    }
-    int64_t sum = 0;
-    for (int64_t j = 0; j < cnt; j++) sum += rk[j];
-    if (sum != cnt * (cnt - 1) / 2) return 0;
-    for (int64_t j = 0; j < cnt; j++) {
-        const int64_t r = rk[j];
-        if (r < k) {
-            D[r] = acc[j];
-            I[r] = ix[j];
-        }
-    }
-    return 1;
-}
-
 #undef KQ_V
 #undef KQ_VL
 #undef KQ_VI
 
-/* ---- k nearest ------------------------------------------------------------- */
-/* For d >= 4: is node's tight box within the bound w? (For small d the O(1)
- * bound is nearly as tight and the extra test costs more than it saves.) */
-KQ_INLINE int KQ(kq_box_ok)(const KQ(kq_tree) *t, const T *q, int64_t node, T w, int64_t d,
-                            const int metric) {
-    if (d < 4) return 1;
-    return KQ(kq_box_bound)(t->boxes + 2 * d * node, d, q, metric, t->p) * t->scale <= w;
-}
+#include "topk_tmpl.h"
+#include "kdtree_knn_tmpl.h"
 
-/* Depth-first search with an explicit stack. A far child whose bound is within
- * the current k-th distance is pushed with its own copy of the offset vector
- * (d values; for d >= 4 the O(d) box test is paid per node anyway), so nothing
- * is restored on the way back; it is re-tested when popped, since the k-th
- * distance w only shrinks. w lives in a register and is re-read from the top-k
- * after each insertion. */
-KQ_INLINE void KQ(kq_knn_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, T rd, const int metric,
-                                 const int64_t DC) {
-    const int64_t d = DC ? DC : t->d, k = s->k; /* DC: d as a compile-time constant, or 0 */
-    const T scale = t->scale;
-    const T *restrict q = s->q;
-    T *restrict off = s->off, *restrict soff = s->soff;
-    T *restrict D = s->D;
-    int64_t *restrict I = s->I;
-    KQ(kq_frame) *restrict stk = s->stk;
-    int64_t sp = 0, node = 0;
-    int first = k <= TOPK_SMALL; /* the first leaf fills the empty sorted buffer */
-    T w = KQ(topk_worst)(D, k);
-    for (;;) {
-        const int64_t *nd = t->nodes + 4 * node;
-        while (nd[2] != 0) { /* inner node: go to the nearer child, push the other */
-            const int64_t dim = nd[3], right = nd[2];
-            const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
-            const T qd = q[dim], od = off[dim];
-            const T oL = qd > lhi ? qd - lhi : od, oR = qd < rlo ? rlo - qd : od;
-            const T rL = KQ(kq_update)(rd, od, oL, metric, t->p);
-            const T rR = KQ(kq_update)(rd, od, oR, metric, t->p);
-            const int left_first = rL <= rR;
-            const int64_t n1 = left_first ? node + 1 : right, n2 = left_first ? right : node + 1;
-            const T r1 = left_first ? rL : rR, r2 = left_first ? rR : rL;
-            const T o1 = left_first ? oL : oR, o2 = left_first ? oR : oL;
-            if (r2 * scale <= w) {
-                stk[sp].node = n2;
-                stk[sp].rd = r2;
-                T *so = soff + sp * d;
-                for (int64_t c = 0; c < d; c++) so[c] = off[c];
-                so[dim] = o2;
-                sp++;
-            }
-            if (!(r1 * scale <= w) || !KQ(kq_box_ok)(t, q, n1, w, d, metric)) goto pop;
-            off[dim] = o1;
-            rd = r1;
-            node = n1;
-            nd = t->nodes + 4 * node;
-        }
-        { /* leaf */
-            const int64_t st = nd[0], cnt = nd[1] - st;
-            T *restrict acc = s->acc;
-            const int64_t *ix = t->idx + st;
-            KQ(kq_leaf)(acc, t->data + st * d, cnt, d, q, metric, t->p);
-            if (first) {
-                first = 0;
-                if (KQ(kq_rank_place)(D, I, k, acc, ix, cnt, s->rank)) {
-                    w = KQ(topk_worst)(D, k);
-                    goto pop;
-                }
-            }
-            /* which points beat w: a bit mask built without branches (most
-             * points do not, at unpredictable places), then one iteration
-             * per candidate, re-tested as w shrinks */
-            for (int64_t j0 = 0; j0 < cnt; j0 += 64) {
-                const int64_t e = cnt - j0 < 64 ? cnt - j0 : 64;
-                uint64_t bits = 0;
-                for (int64_t j = 0; j < e; j++) bits |= (uint64_t)(acc[j0 + j] <= w) << j;
-                while (bits) {
-                    const int64_t j = j0 + __builtin_ctzll(bits);
-                    bits &= bits - 1;
-                    if (acc[j] <= w) {
-                        KQ(topk_push)(D, I, k, acc[j], ix[j]);
-                        w = KQ(topk_worst)(D, k);
-                    }
-                }
-            }
-        }
-    pop:
-        for (;;) {
-            if (sp == 0) return;
-            sp--;
-            if (stk[sp].rd * scale <= w && KQ(kq_box_ok)(t, q, stk[sp].node, w, d, metric)) break;
-        }
-        node = stk[sp].node;
-        rd = stk[sp].rd;
-        for (int64_t c = 0; c < d; c++) off[c] = soff[sp * d + c];
-    }
-}
-
-typedef void (*KQ(kq_knn_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, T);
-#define KQ_KNN_VARIANT(NAME, METRIC, DC)                                                    \
-    static void KQ(NAME)(const KQ(kq_tree) * t, KQ(kq_knn) * s, T rd) {                     \
-        KQ(kq_knn_search)(t, s, rd, METRIC, DC);                                            \
-    }
-KQ_KNN_VARIANT(kq_knn_l2, FM_METRIC_SQEUCLIDEAN, 0)
-KQ_KNN_VARIANT(kq_knn_l2_d2, FM_METRIC_SQEUCLIDEAN, 2)
-KQ_KNN_VARIANT(kq_knn_l2_d3, FM_METRIC_SQEUCLIDEAN, 3)
-KQ_KNN_VARIANT(kq_knn_l1, FM_METRIC_MANHATTAN, 0)
-KQ_KNN_VARIANT(kq_knn_linf, FM_METRIC_CHEBYSHEV, 0)
-KQ_KNN_VARIANT(kq_knn_lp, FM_METRIC_MINKOWSKI, 0)
 /* ---- radius ---------------------------------------------------------------- */
 typedef void (*KQ(kq_rad_fn))(const KQ(kq_tree) *, KQ(kq_rad) *, int64_t, T);
 
@@ -343,6 +208,18 @@ static int KQ(kq_metric_ok)(int metric) {
            metric == FM_METRIC_MINKOWSKI;
 }
 
+/* final distances of one query into its output rows (dist may be NULL) */
+static void KQ(kq_emit)(T *dist, int64_t *ind, int64_t i, T *D, int64_t *I, int64_t k, int metric,
+                        T p) {
+    KQ(topk_finish)(D, I, k);
+    if (dist) {
+        const int fin = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI;
+        T *restrict out = dist + i * k;
+        for (int64_t j = 0; j < k; j++) out[j] = fin ? KQ(kq_final)(D[j], metric, p) : D[j];
+    }
+    memcpy(ind + i * k, I, (size_t)k * sizeof(int64_t));
+}
+
 /* Queries are processed in the order of the leaf they fall in, so that
  * consecutive queries (of one thread's chunk) touch the same leaves and nodes:
  * far fewer cache misses than input order. Results do not depend on it. */
@@ -394,8 +271,16 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
     for (int64_t m = t->n; m > 1; m >>= 1) lg += 1;
     const int nt = fm_threads_for((double)nq * ((double)d * 16.0 * lg + 4.0 * (double)k));
     int failed = 0;
-    int64_t *order = nq >= KQ_ORDER_MIN ? (int64_t *)malloc((size_t)(2 * nq) * sizeof(int64_t))
-                                        : NULL;
+    /* queries sharing a home leaf are searched as a group (kdtree_group_tmpl.h) */
+    KQ(kq_group_fn) gfn = rmetric != FM_METRIC_SQEUCLIDEAN ? NULL
+                          : d == 2                         ? KQ(kq_group_l2_d2)
+                          : d == 3                         ? KQ(kq_group_l2_d3)
+                                                           : NULL;
+    const int grouped = nq >= KQ_ORDER_MIN && gfn && k <= TOPK_SMALL;
+    int64_t *order = nq >= KQ_ORDER_MIN
+                         ? (int64_t *)malloc((size_t)((grouped ? 3 : 2) * nq + 1) * sizeof(int64_t))
+                         : NULL;
+    int64_t *gstart = order + 2 * nq, ng = 0; /* group g: sorted positions [gstart[g], gstart[g+1]) */
     _Pragma("omp parallel num_threads(nt)")
     {
         /* off[d] | acc[max_leaf + 64] | soff[KQ_DEPTH * d] | D[k]; and I[k]. The top-k
@@ -410,7 +295,12 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
         int64_t *iwork = scratch ? (int64_t *)malloc((size_t)k * sizeof(int64_t)) : NULL;
         KQ(kq_frame) *stk = (KQ(kq_frame) *)malloc(KQ_DEPTH * sizeof(KQ(kq_frame)));
         KQ_RI *rank = (KQ_RI *)malloc((size_t)(t->max_leaf + 64) * sizeof(KQ_RI));
-        if (!work || !stk || !rank || (scratch && !iwork)) {
+        T *sd = (T *)malloc((size_t)t->max_leaf * sizeof(T));
+        int64_t *si = (int64_t *)malloc((size_t)t->max_leaf * sizeof(int64_t));
+        T *gD = grouped ? (T *)malloc((size_t)(KG_MAX * k) * sizeof(T)) : NULL;
+        int64_t *gI = grouped ? (int64_t *)malloc((size_t)(KG_MAX * k) * sizeof(int64_t)) : NULL;
+        if (!work || !stk || !rank || !sd || !si || (scratch && !iwork) ||
+            (grouped && (!gD || !gI))) {
             _Pragma("omp atomic write")
             failed = 1;
         }
@@ -420,13 +310,49 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
         s.soff = work ? work + d + t->max_leaf + 64 : NULL;
         s.stk = stk;
         s.rank = rank;
+        s.sd = sd;
+        s.si = si;
         s.k = k;
         if (order) {
             _Pragma("omp for schedule(static)")
             for (int64_t i = 0; i < nq; i++) order[nq + i] = KQ(kq_home_leaf)(&kt, Q + i * d);
             _Pragma("omp single")
-            KQ(kq_counting_sort)(order, nq, t->nnodes);
+            {
+                KQ(kq_counting_sort)(order, nq, t->nnodes);
+                if (grouped) { /* runs of one home leaf, cut at KG_MAX queries */
+                    for (int64_t ii = 0; ii < nq; ii++)
+                        if (ii == 0 || order[nq + order[ii]] != order[nq + order[ii - 1]] ||
+                            ii - gstart[ng - 1] == KG_MAX)
+                            gstart[ng++] = ii;
+                    gstart[ng] = nq;
+                }
+            }
         }
+        if (grouped) {
+            _Pragma("omp for schedule(dynamic, 4)")
+            for (int64_t gi = 0; gi < ng; gi++) {
+                if (failed) continue;
+                KQ(kq_group) g;
+                g.n = gstart[gi + 1] - gstart[gi];
+                for (int64_t c = 0; c < d; c++) g.qc[c] = 0;
+                for (int64_t j = 0; j < KG_MAX; j++) {
+                    const int in = j < g.n;
+                    g.q[j] = in ? Q + order[gstart[gi] + j] * d : Q;
+                    for (int64_t c = 0; c < d; c++) {
+                        g.qs[c][j] = in ? g.q[j][c] : 0;
+                        g.qc[c] += g.qs[c][j];
+                    }
+                    g.w[j] = in ? (T)INFINITY : -(T)INFINITY;
+                    g.first[j] = 1;
+                }
+                for (int64_t c = 0; c < d; c++) g.qc[c] /= (T)g.n;
+                for (int64_t j = 0; j < g.n; j++) KQ(topk_init)(gD + j * k, gI + j * k, k);
+                gfn(&kt, &s, &g, gD, gI);
+                for (int64_t j = 0; j < g.n; j++)
+                    KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
+                                metric, kt.p);
+            }
+        } else {
         _Pragma("omp for schedule(dynamic, 16)")
         for (int64_t ii = 0; ii < nq; ii++) {
             if (failed) continue;
@@ -439,18 +365,22 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
             KQ(topk_init)(s.D, s.I, k);
             const T rd = KQ(kq_root)(s.off, t, s.q, rmetric, kt.p);
             fn(&kt, &s, rd);
-            KQ(topk_finish)(s.D, s.I, k);
-            const int fin = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI;
-            if (dist && (scratch || fin)) {
-                T *restrict out = dist + i * k;
-                for (int64_t j = 0; j < k; j++) out[j] = fin ? KQ(kq_final)(s.D[j], metric, kt.p) : s.D[j];
+            if (scratch) KQ(kq_emit)(dist, ind, i, s.D, s.I, k, metric, kt.p);
+            else {
+                KQ(topk_finish)(s.D, s.I, k);
+                if (dist && (metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI))
+                    for (int64_t j = 0; j < k; j++) s.D[j] = KQ(kq_final)(s.D[j], metric, kt.p);
             }
-            if (scratch) memcpy(ind + i * k, s.I, (size_t)k * sizeof(int64_t));
+        }
         }
         free(work);
         free(stk);
         free(iwork);
         free(rank);
+        free(sd);
+        free(si);
+        free(gD);
+        free(gI);
     }
     free(order);
     return failed ? FM_ENOMEM : FM_OK;

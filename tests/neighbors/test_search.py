@@ -88,6 +88,35 @@ def test_low_d_knn_paths(dtype, d, rng, cpu_level):
     check_against_oracle(dist, ind, X, Q, 7, "manhattan", 1)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("d", [2, 3])
+def test_low_d_grouped_search(dtype, d, rng, cpu_level):
+    # >= 2048 queries at d = 2, 3 run as groups sharing a home leaf: against the
+    # oracle on a subset and brute force on all, at 1 and 2 threads
+    X = clustered(rng, 3000, d, dtype)
+    X[::40] = X[1::40]
+    Q = np.concatenate([clustered(rng, 2200, d, dtype), X[::10]])
+    t = KDTree(X, leaf_size=20)
+    prev = fastml.get_num_threads()
+    try:
+        for k in (1, 10, 32):
+            fastml.set_num_threads(1)
+            dist, ind = t.query(Q, k=k)
+            fastml.set_num_threads(2)
+            d2, i2 = t.query(Q, k=k)
+            np.testing.assert_array_equal(i2, ind)
+            np.testing.assert_array_equal(d2, dist)
+            sub = np.r_[0:120, len(Q) - 120:len(Q)]
+            check_against_oracle(dist[sub], ind[sub], X, Q[sub], k, "euclidean", 2)
+            if dtype == np.float64:
+                bd, bi = kn.brute_knn(X, Q, k, "euclidean")
+                np.testing.assert_array_equal(ind, bi)
+    finally:
+        fastml.set_num_threads(prev)
+    dist, ind = KDTree(X, leaf_size=20, metric="sqeuclidean").query(Q, k=5)
+    check_against_oracle(dist[:100], ind[:100], X, Q[:100], 5, "sqeuclidean", 2)
+
+
 def test_all_identical_points():
     X = np.ones((5000, 3))
     t = KDTree(X, leaf_size=10)

@@ -1,0 +1,89 @@
+/* kdtree_group_tmpl.h -- k-nearest search for a group of queries that share a
+ * home leaf, d <= 3 (included by kdtree_knn_tmpl.h; see kdtree.c).
+ *
+ * At low d a single query visits ~40 inner nodes and ~10 leaves for k = 10,
+ * and the per-node work (loads, bound update, an unpredictable branch) costs
+ * as much as the leaf scans. Queries processed in leaf order come in runs with
+ * the same home leaf, whose searches visit nearly the same nodes; the group
+ * walks the tree once: at each node the tight box's bound is computed for all
+ * queries of the group at once (vectorised across queries, coordinates stored
+ * per dimension), the node is skipped when no query needs it, and a leaf is
+ * scanned only for the queries whose bound admits it. The full box is tighter
+ * than the single query's O(1) bound (about 25% fewer leaf scans at d = 3),
+ * and its cost is shared by the group. Each query keeps its own top-k and
+ * k-th distance; the answer is exact, so it does not depend on the grouping. */
+#ifndef KG_MAX
+#define KG_MAX 16
+#endif
+/* KG_MAX: queries per group (a multiple of every vector length) */
+#define KG_NV (KG_MAX / KQ_VL)
+
+typedef struct {
+    int64_t n;            /* queries in the group, <= KG_MAX */
+    const T *q[KG_MAX];   /* their rows */
+    T qs[3][KG_MAX];      /* coordinates by dimension (slots >= n: 0) */
+    T w[KG_MAX];          /* k-th distance per query (slots >= n: -inf) */
+    T qc[3];              /* centroid: child order */
+    int first[KG_MAX];
+} KQ(kq_group);
+
+/* squared euclidean only (the box bound below is written for it) */
+KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_group) *g,
+                                   T *restrict D, int64_t *restrict I, const int metric,
+                                   const int64_t d) {
+    const int64_t k = s->k;
+    const T scale = t->scale;
+    int64_t *restrict stk = (int64_t *)s->stk; /* node ids only */
+    int64_t sp = 0, node = 0;
+    for (;;) {
+        /* squared distance from each query of the group to the node's tight box,
+         * a vector of queries at a time; any: does some query need the node? */
+        const T *lo = t->boxes + 2 * d * node, *hi = lo + d;
+        KQ_V b[KG_NV];
+        KQ_VI need = {0};
+        for (int v = 0; v < KG_NV; v++) {
+            KQ_V acc = FM_CAT(fm_vset1_, SUF)(0);
+            for (int64_t c = 0; c < d; c++) {
+                const KQ_V x = FM_CAT(fm_vload_, SUF)(g->qs[c] + v * KQ_VL);
+                const KQ_V o = FM_CAT(fm_vmax_, SUF)(
+                    FM_CAT(fm_vmax_, SUF)(lo[c] - x, x - hi[c]), FM_CAT(fm_vset1_, SUF)(0));
+                acc += o * o;
+            }
+            b[v] = acc * scale;
+            need |= b[v] <= FM_CAT(fm_vload_, SUF)(g->w + v * KQ_VL);
+        }
+        int any = 0;
+        for (int l = 0; l < KQ_VL; l++) any |= need[l] != 0;
+        if (any) {
+            const int64_t *nd = t->nodes + 4 * node;
+            if (nd[2] != 0) { /* nearer child (for the centroid) next, the other stacked */
+                const int64_t dim = nd[3];
+                const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
+                const int left_first = g->qc[dim] <= lhi + (rlo - lhi) / 2;
+                stk[sp++] = left_first ? nd[2] : node + 1;
+                node = left_first ? node + 1 : nd[2];
+                continue;
+            }
+            T bs[KG_MAX];
+            memcpy(bs, b, sizeof bs);
+            for (int64_t j = 0; j < g->n; j++)
+                if (bs[j] <= g->w[j])
+                    g->w[j] = KQ(kq_leaf_take)(t, s, D + j * k, I + j * k, g->w[j], &g->first[j],
+                                               g->q[j], nd[0], nd[1] - nd[0], d, metric);
+        }
+        if (sp == 0) return;
+        node = stk[--sp];
+    }
+}
+
+typedef void (*KQ(kq_group_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, KQ(kq_group) *, T *,
+                                int64_t *);
+#define KQ_GROUP_VARIANT(NAME, METRIC, DC)                                                  \
+    static void KQ(NAME)(const KQ(kq_tree) * t, KQ(kq_knn) * s, KQ(kq_group) * g, T * D,     \
+                         int64_t * I) {                                                     \
+        KQ(kq_group_search)(t, s, g, D, I, METRIC, DC);                                     \
+    }
+KQ_GROUP_VARIANT(kq_group_l2_d2, FM_METRIC_SQEUCLIDEAN, 2)
+KQ_GROUP_VARIANT(kq_group_l2_d3, FM_METRIC_SQEUCLIDEAN, 3)
+#undef KQ_GROUP_VARIANT
+#undef KG_NV
