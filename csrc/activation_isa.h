@@ -22,6 +22,11 @@
                                   int64_t c);                                                    \
     void fm_ce_bwd_rows_##SUF##_##ISA(T *dx, const T *dloss, int64_t dstride, const T *x,        \
                                       const T *lse, const int64_t *t, int64_t rows, int64_t c); \
+    void fm_ce_wlogp_rows_##SUF##_##ISA(T *out, const T *x, const T *lse, const T *w,      \
+                                        int64_t rows, int64_t c);                          \
+    void fm_ce_bwd_ex_rows_##SUF##_##ISA(T *dx, const T *alpha, const T *beta, const T *gamma,  \
+                                         const T *w, const T *x, const T *lse, const int64_t *t, \
+                                         int64_t rows, int64_t c);                              \
     void fm_loss_el_##SUF##_##ISA(T *out, const T *x, const T *y, int64_t n, int kind, T prm);   \
     double fm_loss_sum_##SUF##_##ISA(const T *x, const T *y, int64_t n, int kind, T prm);        \
     void fm_loss_grad_##SUF##_##ISA(T *dx, const T *dout, int64_t dstride, const T *x,           \

@@ -399,6 +399,56 @@ void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, con
     }
 }
 
+/* out[r] = sum_j w[j] (x[r, j] - lse[r]) (w NULL: weights 1), the weighted sum
+ * of log-probabilities for label smoothing: every term has one sign, so no
+ * cancellation. Lane sums, then lanes in order, then the tail (fixed order). */
+void IF_(fm_ce_wlogp_rows)(T *out, const T *x, const T *lse, const T *w, int64_t rows,
+                           int64_t c) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * c;
+        const T l = lse[r];
+        V acc = {0};
+        int64_t i = 0;
+        if (w)
+            for (; i + VL <= c; i += VL)
+                acc += (FM_CAT(fm_vload_, SUF)(xr + i) - l) * FM_CAT(fm_vload_, SUF)(w + i);
+        else
+            for (; i + VL <= c; i += VL) acc += FM_CAT(fm_vload_, SUF)(xr + i) - l;
+        T s = 0;
+        for (int k = 0; k < VL; k++) s += acc[k];
+        for (; i < c; i++) s += w ? (xr[i] - l) * w[i] : xr[i] - l;
+        out[r] = s;
+    }
+}
+
+/* dx[r, j] = alpha[r] exp(x[r, j] - lse[r]) - gamma[r] w[j] (w NULL: 1), then
+ * dx[r, t[r]] -= beta[r]: cross-entropy with class weights, ignored rows
+ * (alpha = beta = gamma = 0, t[r] any index in [0, c)) and label smoothing. */
+void IF_(fm_ce_bwd_ex_rows)(T *dx, const T *alpha, const T *beta, const T *gamma, const T *w,
+                            const T *x, const T *lse, const int64_t *t, int64_t rows,
+                            int64_t c) {
+    const V one = (V){0} + (T)1;
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * c;
+        T *d = dx + r * c;
+        const T a = alpha[r], g = gamma[r], l = lse[r];
+        int64_t i = 0;
+        for (; i + VL <= c; i += VL) {
+            V wv = w ? FM_CAT(fm_vload_, SUF)(w + i) : one;
+            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp_le0)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * a - wv * g);
+        }
+        if (i < c) { /* tail through the vector code on padded copies */
+            T bx[VL] = {0}, bw[VL];
+            for (int k = 0; k < VL; k++) bw[k] = (T)1;
+            memcpy(bx, xr + i, (size_t)(c - i) * sizeof(T));
+            if (w) memcpy(bw, w + i, (size_t)(c - i) * sizeof(T));
+            V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(bx) - l) * a - FM_CAT(fm_vload_, SUF)(bw) * g;
+            memcpy(d + i, &v, (size_t)(c - i) * sizeof(T));
+        }
+        d[t[r]] -= beta[r];
+    }
+}
+
 #undef FM_COL_BLOCKS
 #undef FM_SMALL_C
 #undef F

@@ -94,6 +94,39 @@
             fn(dx + s * c, dloss + s * dstride, dstride, x + s * c, lse + s, t + s, e - s, c); \
         }                                                                                      \
         return FM_OK;                                                                          \
+    }                                                                                          \
+                                                                                               \
+    FM_API int fm_cross_entropy_forward_ex_##SUF(T *loss, T *lse, T *wlp, const T *x,          \
+                                                 const int64_t *t, const T *w, int64_t rows,   \
+                                                 int64_t c) {                                  \
+        void (*fn)(T *, T *, const T *, const int64_t *, int64_t, int64_t) =                   \
+            FM_ACT_PICK(fm_ce_rows_##SUF);                                                     \
+        void (*wlogp)(T *, const T *, const T *, const T *, int64_t, int64_t) =                \
+            FM_ACT_PICK(fm_ce_wlogp_rows_##SUF);                                               \
+        int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_row_threads(rows, c, 14.0))") \
+        for (int64_t q = 0; q < nb; q++) {                                                     \
+            int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
+            fn(loss + s, lse + s, x + s * c, t + s, e - s, c);                                 \
+            if (wlp) wlogp(wlp + s, x + s * c, lse + s, w, e - s, c);                          \
+        }                                                                                      \
+        return FM_OK;                                                                          \
+    }                                                                                          \
+                                                                                               \
+    FM_API int fm_cross_entropy_backward_ex_##SUF(T *dx, const T *alpha, const T *beta,       \
+                                                  const T *gamma, const T *w, const T *x,      \
+                                                  const T *lse, const int64_t *t,              \
+                                                  int64_t rows, int64_t c) {                   \
+        void (*fn)(T *, const T *, const T *, const T *, const T *, const T *, const T *,      \
+                   const int64_t *, int64_t, int64_t) = FM_ACT_PICK(fm_ce_bwd_ex_rows_##SUF);  \
+        int64_t rb = fm_row_block(c), nb = (rows + rb - 1) / rb;                               \
+        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_row_threads(rows, c, 14.0))") \
+        for (int64_t q = 0; q < nb; q++) {                                                     \
+            int64_t s = q * rb, e = s + rb < rows ? s + rb : rows;                             \
+            fn(dx + s * c, alpha + s, beta + s, gamma + s, w, x + s * c, lse + s, t + s,       \
+               e - s, c);                                                                      \
+        }                                                                                      \
+        return FM_OK;                                                                          \
     }
 
 DEFINE_LOSS(f32, float)

@@ -233,3 +233,87 @@ def test_cross_entropy_kernel_nan_rows(cpu_level, c):
     assert np.isfinite(np.delete(loss, [5, 18])).all()
     dx = K.cross_entropy_backward(1.0, x, lse, t)
     assert np.isnan(dx[[5, 18]]).all() and np.isfinite(np.delete(dx, [5, 18], 0)).all()
+
+
+# ---- cross_entropy weight= / ignore_index= / label_smoothing= ------------------------
+CE_OPTS = [dict(weight=True), dict(ignore_index=2), dict(label_smoothing=0.2),
+           dict(weight=True, ignore_index=-100, label_smoothing=0.3),
+           dict(weight=True, ignore_index=1, label_smoothing=1.0)]
+
+
+def _ce_case(rng, shape, opts, ignored_share=3):
+    c = shape[1]
+    t = rng.integers(0, c, (shape[0],) + shape[2:])
+    ig = opts.get("ignore_index", -100)
+    t.reshape(-1)[::ignored_share] = ig  # some ignored samples (an index in range or -100)
+    kw = dict(opts)
+    if kw.get("weight"):
+        kw["weight"] = rng.uniform(0.2, 2.0, c)
+    return t, kw
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("opts", CE_OPTS)
+def test_cross_entropy_options_match_torch_float64(rng, opts, reduction):
+    torch = pytest.importorskip("torch")
+    # (4, 5): few-class kernels; (3, 37): row kernels with a vector tail; (2, 4, 3, 2): (N, C, d...)
+    for shape in [(4, 5), (3, 37), (2, 4, 3, 2)]:
+        x = rng.standard_normal(shape) * 3
+        t, kw = _ce_case(rng, shape, opts)
+        xf = Tensor(x, requires_grad=True)
+        out = F.cross_entropy(xf, t, reduction, **kw)
+        g = rng.standard_normal(out.shape) if reduction == "none" else None
+        out.backward(g)
+        tkw = dict(kw)
+        if "weight" in tkw:
+            tkw["weight"] = torch.tensor(kw["weight"])
+        xt = torch.tensor(x, requires_grad=True)
+        ot = torch.nn.functional.cross_entropy(xt, torch.tensor(t), reduction=reduction, **tkw)
+        ot.backward(None if g is None else torch.tensor(g))
+        np.testing.assert_allclose(out.numpy(), ot.detach().numpy(), rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(xf.grad, xt.grad.numpy(), rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("opts", CE_OPTS[1:4])
+def test_cross_entropy_options_gradcheck(rng, opts):
+    x = Tensor(rng.standard_normal((5, 7)), requires_grad=True)
+    t, kw = _ce_case(rng, (5, 7), opts)
+    for reduction in ("mean", "sum", "none"):
+        assert gradcheck(lambda x: F.cross_entropy(x, t, reduction, **kw), (x,))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(9, 3), (21, 16), (5, 17), (2, 1023)])
+def test_cross_entropy_ex_kernels_match_twins(rng, cpu_level, dtype, shape):
+    x = (rng.standard_normal(shape) * 4).astype(dtype)
+    t = rng.integers(0, shape[1], shape[0])
+    tol = 2e-5 if dtype == np.float32 else 1e-12
+    for w in (None, rng.uniform(0.2, 2.0, shape[1]).astype(dtype)):
+        loss, lse, wlp = K.cross_entropy_ex(x, t, w)
+        lr, lser, wlpr = R.cross_entropy_ex(x.astype(np.float64), t, w)
+        for got, exp in ((loss, lr), (lse, lser), (wlp, wlpr)):
+            assert got.dtype == dtype
+            np.testing.assert_allclose(got, exp, rtol=tol, atol=tol * shape[1])
+        assert K.cross_entropy_ex(x, t, w, smoothing=False)[2] is None
+        a, b, g = (rng.standard_normal(shape[0]).astype(dtype) for _ in range(3))
+        np.testing.assert_allclose(
+            K.cross_entropy_backward_ex(a, b, g, w, x, lse, t),
+            R.cross_entropy_backward_ex(a, b, g, w, x.astype(np.float64), lser, t),
+            rtol=tol, atol=tol)
+
+
+def test_cross_entropy_options_edge_cases(rng):
+    x = Tensor(rng.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+    out = F.cross_entropy(x, np.array([-100, -100, -100]))  # all ignored: 0/0 like torch
+    assert np.isnan(out.item()) and out.dtype == np.float32
+    out = F.cross_entropy(x, np.array([-100, -100, -100]), "sum", label_smoothing=0.1)
+    out.backward()
+    assert out.item() == 0 and not x.grad.any() and x.grad.dtype == np.float32
+    w = np.array([1, 2, 3, 4], np.float64)  # weights take the logits' dtype
+    assert F.cross_entropy(x, np.array([0, 3, 1]), weight=w).dtype == np.float32
+    with pytest.raises(ValueError, match="label_smoothing"):
+        F.cross_entropy(x, np.array([0, 3, 1]), label_smoothing=1.5)
+    with pytest.raises(ValueError, match="weight"):
+        F.cross_entropy(x, np.array([0, 3, 1]), weight=np.ones(3))
+    with pytest.raises(ValueError, match="out of range"):
+        F.cross_entropy(x, np.array([0, 7, 1]), ignore_index=5)

@@ -31,6 +31,20 @@ cdef extern from "fastml.h" nogil:
     int fm_cross_entropy_backward_f64(double *dx, const double *dloss, int64_t dstride,
                                       const double *x, const double *lse, const int64_t *t,
                                       int64_t rows, int64_t c)
+    int fm_cross_entropy_forward_ex_f32(float *loss, float *lse, float *wlp, const float *x,
+                                        const int64_t *t, const float *w, int64_t rows,
+                                        int64_t c)
+    int fm_cross_entropy_forward_ex_f64(double *loss, double *lse, double *wlp, const double *x,
+                                        const int64_t *t, const double *w, int64_t rows,
+                                        int64_t c)
+    int fm_cross_entropy_backward_ex_f32(float *dx, const float *alpha, const float *beta,
+                                         const float *gamma, const float *w, const float *x,
+                                         const float *lse, const int64_t *t, int64_t rows,
+                                         int64_t c)
+    int fm_cross_entropy_backward_ex_f64(double *dx, const double *alpha, const double *beta,
+                                         const double *gamma, const double *w, const double *x,
+                                         const double *lse, const int64_t *t, int64_t rows,
+                                         int64_t c)
     int fm_loss_pointwise_f32(float *out, const float *x, const float *y, int64_t n, int kind,
                               double param)
     int fm_loss_pointwise_f64(double *out, const double *x, const double *y, int64_t n,
@@ -133,6 +147,46 @@ def ce_backward(floating[:, ::1] dx, const floating[::1] dloss, int64_t dstride,
         else:
             st = fm_cross_entropy_backward_f64(&dx[0, 0], &dloss[0], dstride, &x[0, 0], &lse[0],
                                                &t[0], x.shape[0], x.shape[1])
+    _check(st)
+
+
+def ce_forward_ex(floating[::1] loss, floating[::1] lse, floating[::1] wlp,
+                  const floating[:, ::1] x, const int64_t[::1] t, const floating[::1] w):
+    """wlp / w may be None (no smoothing sum / unit weights)."""
+    cdef floating *wlpp = NULL
+    cdef const floating *wp = NULL
+    cdef int st
+    if wlp is not None:
+        wlpp = &wlp[0]
+    if w is not None:
+        wp = &w[0]
+    with nogil:
+        if floating is float:
+            st = fm_cross_entropy_forward_ex_f32(&loss[0], &lse[0], wlpp, &x[0, 0], &t[0], wp,
+                                                 x.shape[0], x.shape[1])
+        else:
+            st = fm_cross_entropy_forward_ex_f64(&loss[0], &lse[0], wlpp, &x[0, 0], &t[0], wp,
+                                                 x.shape[0], x.shape[1])
+    _check(st)
+
+
+def ce_backward_ex(floating[:, ::1] dx, const floating[::1] alpha, const floating[::1] beta,
+                   const floating[::1] gamma, const floating[::1] w, const floating[:, ::1] x,
+                   const floating[::1] lse, const int64_t[::1] t):
+    """w may be None (unit weights)."""
+    cdef const floating *wp = NULL
+    cdef int st
+    if w is not None:
+        wp = &w[0]
+    with nogil:
+        if floating is float:
+            st = fm_cross_entropy_backward_ex_f32(&dx[0, 0], &alpha[0], &beta[0], &gamma[0], wp,
+                                                  &x[0, 0], &lse[0], &t[0], x.shape[0],
+                                                  x.shape[1])
+        else:
+            st = fm_cross_entropy_backward_ex_f64(&dx[0, 0], &alpha[0], &beta[0], &gamma[0], wp,
+                                                  &x[0, 0], &lse[0], &t[0], x.shape[0],
+                                                  x.shape[1])
     _check(st)
 
 

@@ -15,6 +15,8 @@ from .reference.loss import (BCE, BCE_LOGITS, HINGE, HINGE_EMBEDDING, HUBER, KL_
 if COMPILED:
     from . import _nn
 
+_FUSED = {"f": "float", "d": "double"}  # explicit specialisation when an argument is None
+
 
 def cross_entropy(logits, target):
     """(per-row loss, per-row log-sum-exp), both (n,)."""
@@ -36,6 +38,30 @@ def cross_entropy_backward(dloss, logits, lse, target):
     d = d.reshape(-1) if d.ndim else d.reshape(1)
     dx = np.empty_like(logits)
     _nn.ce_backward(dx, np.ascontiguousarray(d), stride, logits, lse, target)
+    return dx
+
+
+def cross_entropy_ex(logits, target, weight=None, smoothing=True):
+    """(per-row loss, per-row log-sum-exp, per-row sum_j weight[j] log_softmax[i, j]
+    or None when not smoothing); weight None means unit weights."""
+    if not COMPILED or logits.size == 0:
+        return _reference.cross_entropy_ex(logits, target, weight, smoothing)
+    n = logits.shape[0]
+    loss = np.empty(n, dtype=logits.dtype)
+    lse = np.empty(n, dtype=logits.dtype)
+    wlp = np.empty(n, dtype=logits.dtype) if smoothing else None
+    _nn.ce_forward_ex[_FUSED[logits.dtype.char]](loss, lse, wlp, logits, target, weight)
+    return loss, lse, wlp
+
+
+def cross_entropy_backward_ex(alpha, beta, gamma, weight, logits, lse, target):
+    """alpha, beta, gamma: (n,) arrays of logits' dtype; see the twin."""
+    if not COMPILED or logits.size == 0:
+        return _reference.cross_entropy_backward_ex(alpha, beta, gamma, weight, logits, lse,
+                                                    target)
+    dx = np.empty_like(logits)
+    _nn.ce_backward_ex[_FUSED[logits.dtype.char]](dx, alpha, beta, gamma, weight, logits, lse,
+                                                  target)
     return dx
 
 

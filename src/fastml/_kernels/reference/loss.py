@@ -31,6 +31,27 @@ def cross_entropy_backward(dloss, logits, lse, target):
     return (p * (d[:, None] if d.ndim else d)).astype(logits.dtype)
 
 
+def cross_entropy_ex(logits, target, weight=None, smoothing=True):
+    """cross_entropy plus, when smoothing, the per-row weighted sum of
+    log-probabilities sum_j weight[j] (logits[i, j] - lse[i]) (weight None:
+    weights 1; else None)."""
+    rows, lse = cross_entropy(logits, target)
+    wlp = None
+    if smoothing:
+        logp = logits - lse[:, None]
+        wlp = (logp.sum(axis=1) if weight is None else logp @ weight).astype(logits.dtype)
+    return rows, lse, wlp
+
+
+def cross_entropy_backward_ex(alpha, beta, gamma, weight, logits, lse, target):
+    """dlogits[i, j] = alpha[i] softmax(logits)[i, j] - gamma[i] weight[j]
+    (weight None: 1), then dlogits[i, target[i]] -= beta[i]."""
+    d = np.exp(logits - lse[:, None]) * alpha[:, None]
+    d -= gamma[:, None] * (1 if weight is None else weight[None, :])
+    d[np.arange(logits.shape[0]), target] -= beta
+    return d.astype(logits.dtype)
+
+
 def pointwise(kind, x, y, param=0.0):
     """Element-wise loss of input x against target y (same shape)."""
     t = x.dtype.type

@@ -16,11 +16,18 @@ __all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy",
            "smooth_l1_loss", "hinge_loss", "hinge_embedding_loss", "kl_div"]
 
 
-def cross_entropy(logits, target, reduction="mean"):
-    """Softmax cross-entropy with class-index targets.
+def cross_entropy(logits, target, reduction="mean", *, weight=None, ignore_index=-100,
+                  label_smoothing=0.0):
+    """Softmax cross-entropy with class-index targets, like
+    torch.nn.functional.cross_entropy.
 
     logits (N, C) or (N, C, d1, ...); target integer (N,) or (N, d1, ...) with
-    values in [0, C). Equals nll_loss(log_softmax(logits, 1), target).
+    values in [0, C) or equal to ignore_index (those samples add nothing and
+    leave the mean's denominator). weight: (C,) class weights (constants, no
+    gradient); the mean divides by the summed weights of the targets.
+    label_smoothing in [0, 1]: (1 - s) * nll + s/C * sum_c -weight[c] log p_c.
+    Without weight, ignored samples and smoothing, equals
+    nll_loss(log_softmax(logits, 1), target).
     """
     x = float_tensor(logits, "logits")
     check_reduction(reduction)
@@ -37,35 +44,96 @@ def cross_entropy(logits, target, reduction="mean"):
         raise ValueError(f"target shape {t.shape} does not match logits shape {x.shape}: "
                          f"expected {expected}")
     c = x.shape[1]
-    t = t.astype(np.int64, copy=False).reshape(-1)
-    if t.size and (t.min() < 0 or t.max() >= c):
-        bad = t[(t < 0) | (t >= c)][0]
-        raise ValueError(f"target value {bad} is out of range for {c} classes")
-    t = contiguous(t)
     a = x.data
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    w = None
+    if weight is not None:
+        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+        if w.shape != (c,) or w.dtype.kind not in "fiu":
+            raise ValueError(f"weight must be a numeric array of shape ({c},), got "
+                             f"{w.dtype} {w.shape}")
+        w = contiguous(w.astype(a.dtype, copy=False))
+    t = t.astype(np.int64, copy=False).reshape(-1)
+    ign = t == int(ignore_index)
+    bad = (t < 0) | (t >= c)
+    if t.size and (bad & ~ign).any():
+        raise ValueError(f"target value {t[bad & ~ign][0]} is out of range for {c} classes "
+                         f"(ignore_index={ignore_index})")
+    has_ign = bool(ign.any())
+    if has_ign:
+        t = np.where(ign, 0, t)  # any valid index: those rows are masked
+    t = contiguous(t)
     nd = a.ndim
     if nd == 2:
         x2 = contiguous(a)
     else:  # (N, C, d...) -> (N*d..., C)
         x2 = contiguous(np.moveaxis(a, 1, -1).reshape(-1, c))
+
+    def unflatten(dx2):
+        if nd == 2:
+            return dx2
+        shp = (a.shape[0],) + a.shape[2:] + (c,)
+        return np.moveaxis(dx2.reshape(shp), -1, 1)
+
+    if w is None and not has_ign and eps == 0.0:
+        return _plain_cross_entropy(x, target, x2, t, reduction, expected, unflatten)
+    return _general_cross_entropy(x, target, x2, t, w, ign, eps, reduction, expected,
+                                  unflatten)
+
+
+def _plain_cross_entropy(x, target, x2, t, reduction, expected, unflatten):
     rows, lse = _k.cross_entropy(x2, t)
     n = rows.shape[0]
     if reduction == "none":
         out = rows.reshape(expected)
     else:
         s = rows.sum(dtype=np.float64)
-        out = np.asarray(s / n if reduction == "mean" and n else s, dtype=a.dtype)
+        out = np.asarray(s / n if reduction == "mean" and n else s, dtype=x2.dtype)
 
     def backward(g):
         if reduction == "none":
             d = contiguous(g.reshape(-1))
         else:
             d = float(g) / n if reduction == "mean" else float(g)
-        dx2 = _k.cross_entropy_backward(d, x2, lse, t)
-        if nd == 2:
-            return (dx2, None)
-        shp = (a.shape[0],) + a.shape[2:] + (c,)
-        return (np.moveaxis(dx2.reshape(shp), -1, 1), None)
+        return (unflatten(_k.cross_entropy_backward(d, x2, lse, t)), None)
+
+    return make_op(out, (x, target), backward)
+
+
+def _general_cross_entropy(x, target, x2, t, w, ign, eps, reduction, expected, unflatten):
+    """Class weights, ignored samples and/or label smoothing (PyTorch's
+    definitions); per-row terms combined in float64."""
+    c = x2.shape[1]
+    rows, lse, wlp = _k.cross_entropy_ex(x2, t, w, smoothing=eps > 0)
+    keep = (~ign).astype(np.float64)
+    wt = keep if w is None else w.astype(np.float64)[t] * keep  # weight of each row's target
+    per_row = (1 - eps) * wt * rows
+    if eps > 0:
+        per_row = per_row - (eps / c) * keep * wlp
+    denom = wt.sum()
+    if reduction == "none":
+        out = per_row.astype(x2.dtype).reshape(expected)
+    else:
+        s = per_row.sum()
+        if reduction == "mean":
+            s = s / denom if denom != 0 else float("nan")
+        out = np.asarray(s, dtype=x2.dtype)
+    wsum = float(c) if w is None else float(w.astype(np.float64).sum())
+
+    def backward(g):
+        if reduction == "none":
+            d = g.reshape(-1).astype(np.float64)
+        else:
+            d = float(g) / denom if reduction == "mean" else float(g)
+        beta = (1 - eps) * wt * d             # -d/dx at the target
+        gamma = (eps / c) * keep * d          # smoothing: times weight[j]
+        alpha = beta + gamma * wsum           # times softmax
+        dt = x2.dtype
+        dx2 = _k.cross_entropy_backward_ex(alpha.astype(dt), beta.astype(dt), gamma.astype(dt),
+                                           w, x2, lse, t)
+        return (unflatten(dx2), None)
 
     return make_op(out, (x, target), backward)
 
