@@ -37,10 +37,10 @@ KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_gr
     int64_t sp = 0, node = 0;
     for (;;) {
         /* squared distance from each query of the group to the node's tight box,
-         * a vector of queries at a time; any: does some query need the node? */
+         * a vector of queries at a time */
         const T *lo = t->boxes + 2 * d * node, *hi = lo + d;
         KQ_V b[KG_NV];
-        KQ_VI need = {0};
+        uint64_t need = 0; /* bit j: query j needs the node */
         for (int v = 0; v < KG_NV; v++) {
             KQ_V acc = FM_CAT(fm_vset1_, SUF)(0);
             for (int64_t c = 0; c < d; c++) {
@@ -50,11 +50,9 @@ KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_gr
                 acc += o * o;
             }
             b[v] = acc * scale;
-            need |= b[v] <= FM_CAT(fm_vload_, SUF)(g->w + v * KQ_VL);
+            need |= KQ(kq_vle)(b[v], FM_CAT(fm_vload_, SUF)(g->w + v * KQ_VL)) << (v * KQ_VL);
         }
-        int any = 0;
-        for (int l = 0; l < KQ_VL; l++) any |= need[l] != 0;
-        if (any) {
+        if (need) {
             const int64_t *nd = t->nodes + 4 * node;
             if (nd[2] != 0) { /* nearer child (for the centroid) next, the other stacked */
                 const int64_t dim = nd[3];
@@ -64,12 +62,12 @@ KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_gr
                 node = left_first ? node + 1 : nd[2];
                 continue;
             }
-            T bs[KG_MAX];
-            memcpy(bs, b, sizeof bs);
-            for (int64_t j = 0; j < g->n; j++)
-                if (bs[j] <= g->w[j])
-                    g->w[j] = KQ(kq_leaf_take)(t, s, D + j * k, I + j * k, g->w[j], &g->first[j],
-                                               g->q[j], nd[0], nd[1] - nd[0], d, metric);
+            do { /* the leaf, for each query that needs it */
+                const int j = __builtin_ctzll(need);
+                need &= need - 1;
+                g->w[j] = KQ(kq_leaf_take)(t, s, D + j * k, I + j * k, g->w[j], &g->first[j],
+                                           g->q[j], nd[0], nd[1] - nd[0], d, metric);
+            } while (need);
         }
         if (sp == 0) return;
         node = stk[--sp];

@@ -53,6 +53,35 @@ KQ_INLINE int KQ(kq_box_ok)(const KQ(kq_tree) *t, const T *q, int64_t node, T w,
     return KQ(kq_box_bound)(t->boxes + 2 * d * node, d, q, metric, t->p) * t->scale <= w;
 }
 
+/* bit l set when lane l of a is <= lane l of w: one compare and a mask move on x86
+ * (the portable lane loop compiles to a chain of extracts) */
+KQ_INLINE uint64_t KQ(kq_vle)(KQ_V a, KQ_V w) {
+#if defined(FM_ISA_AVX512) && defined(__AVX512F__)
+#if KQ_IBITS == 64
+    return _mm512_cmp_pd_mask(a, w, _CMP_LE_OQ);
+#else
+    return _mm512_cmp_ps_mask(a, w, _CMP_LE_OQ);
+#endif
+#elif defined(FM_ISA_AVX2) && defined(__AVX2__)
+#if KQ_IBITS == 64
+    return (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(a, w, _CMP_LE_OQ));
+#else
+    return (uint64_t)_mm256_movemask_ps(_mm256_cmp_ps(a, w, _CMP_LE_OQ));
+#endif
+#elif defined(__SSE2__)
+#if KQ_IBITS == 64
+    return (uint64_t)_mm_movemask_pd(_mm_cmple_pd(a, w));
+#else
+    return (uint64_t)_mm_movemask_ps(_mm_cmple_ps(a, w));
+#endif
+#else
+    const KQ_VI m = a <= w;
+    uint64_t bits = 0;
+    for (int l = 0; l < KQ_VL; l++) bits |= (uint64_t)(m[l] & 1) << l;
+    return bits;
+#endif
+}
+
 /* One leaf [st, st + cnt) for query q with top-k (D, I) and k-th distance w;
  * returns the new w. The first leaf of a query (*first) fills its empty
  * buffer by rank. Later leaves test their points against w into a bit mask
@@ -73,7 +102,10 @@ KQ_INLINE T KQ(kq_leaf_take)(const KQ(kq_tree) *t, const KQ(kq_knn) *s, T *restr
     for (int64_t j0 = 0; j0 < cnt; j0 += 64) {
         const int64_t e = cnt - j0 < 64 ? cnt - j0 : 64;
         uint64_t bits = 0;
-        for (int64_t j = 0; j < e; j++) bits |= (uint64_t)(acc[j0 + j] <= w) << j;
+        const KQ_V wv = FM_CAT(fm_vset1_, SUF)(w);
+        for (int64_t j = 0; j < e; j += KQ_VL)
+            bits |= KQ(kq_vle)(FM_CAT(fm_vload_, SUF)(acc + j0 + j), wv) << j;
+        if (e < 64) bits &= (UINT64_C(1) << e) - 1; /* lanes past the leaf */
         while (bits) {
             const int64_t j = j0 + __builtin_ctzll(bits);
             bits &= bits - 1;

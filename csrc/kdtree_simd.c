@@ -8,6 +8,9 @@
 
 #include "fastml.h"
 #include "simd.h"
+#if defined(__SSE2__)
+#include <immintrin.h> /* mask moves for the leaf filter (kdtree_knn_tmpl.h) */
+#endif
 
 #define T float
 #define SUF f32
