@@ -8,5 +8,9 @@
 #include "fastml.h"
 #include "simd.h"
 
+#if defined(FM_ISA_AVX512) || defined(FM_ISA_AVX2) || defined(__SSE2__)
+#include <immintrin.h> /* vminps for the float tanh clamps */
+#endif
+
 #define FM_VMATH_TEMPLATE "activation_simd_tmpl.h"
 #include "vmath_instantiate.h"
