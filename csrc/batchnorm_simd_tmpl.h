@@ -172,6 +172,37 @@ static void BF(bn_dsum_)(double *sdy, double *sdyx, const T *dy, const T *x, T m
     *sdyx = BF(bn_hsum_)(acc2) + s2;
 }
 
+/* Scalar float64 versions of the channel sums, used when a T-precision
+ * partial overflowed (|x| or |dy (x - mean)| near T's maximum; inputs with
+ * inf or NaN also land here and stay non-finite). */
+static void BF(bn_stats_f64_)(double *mean, double *ss, const T *x, int64_t N, int64_t CL,
+                              int64_t L) {
+    double s = 0, s2 = 0;
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t l = 0; l < L; l++) s += (double)x[n * CL + l];
+    const double mu = s / ((double)N * (double)L);
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t l = 0; l < L; l++) {
+            const double d = (double)x[n * CL + l] - mu;
+            s2 += d * d;
+        }
+    *mean = mu;
+    *ss = s2;
+}
+
+static void BF(bn_dsum_f64_)(double *sdy, double *sdyx, const T *dy, const T *x, double mu,
+                             int64_t N, int64_t CL, int64_t L) {
+    double s = 0, s2 = 0;
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t l = 0; l < L; l++) {
+            const double g = (double)dy[n * CL + l];
+            s += g;
+            s2 += g * ((double)x[n * CL + l] - mu);
+        }
+    *sdy = s;
+    *sdyx = s2;
+}
+
 /* One run of the normalise / dx pass, y[l] = f(l) for l in [0, L).
  * Cached stores (nt == 0): the output runs of a channel lie C*L elements apart
  * and the hardware prefetcher stops at page ends, so the next run's output
@@ -218,11 +249,16 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
         _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(3.0 * M * C))")
         for (int64_t c = 0; c < C; c++) {
             const T K = (T)(BF(bn_sum_)(x + c * L, N, C * L, L) / M);
-            double sd, sdd;
+            double sd, sdd, mean, ss; /* ss: sum of squared deviations */
             BF(bn_dev_)(&sd, &sdd, x + c * L, K, N, C * L, L);
-            const double dm = sd / M, var = sdd / M - dm * dm;
-            const double ss = var > 0 ? var * M : 0; /* sum of squared deviations */
-            const double mean = (double)K + dm, invstd = 1.0 / sqrt(ss / M + eps);
+            if (isfinite(sd) && isfinite(sdd)) {
+                const double dm = sd / M, var = sdd / M - dm * dm;
+                mean = (double)K + dm;
+                ss = var > 0 ? var * M : 0;
+            } else {
+                BF(bn_stats_f64_)(&mean, &ss, x + c * L, N, C * L, L);
+            }
+            const double invstd = 1.0 / sqrt(ss / M + eps);
             const T mh = (T)mean, ml = (T)(mean - (double)mh);
             const T scale = (T)(invstd * (weight ? (double)weight[c] : 1.0));
             const T shift = bias ? bias[c] : (T)0;
@@ -324,6 +360,8 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
             const T mh = (T)mu, ml = (T)(mu - (double)mh);
             double sdy, sdyx;
             BF(bn_dsum_)(&sdy, &sdyx, dy + c * L, x + c * L, mh, ml, N, C * L, L);
+            if (!isfinite(sdy) || !isfinite(sdyx))
+                BF(bn_dsum_f64_)(&sdy, &sdyx, dy + c * L, x + c * L, mu, N, C * L, L);
             if (dbias) dbias[c] = (T)sdy;
             if (dweight) dweight[c] = (T)(sdyx * invstd[c]);
             if (!dx) continue;

@@ -70,6 +70,23 @@ def test_stable_statistics_float32(cpu_level, rng):
     np.testing.assert_allclose(y, yr, atol=2e-3)
 
 
+def test_near_float32_max_statistics(cpu_level, rng):
+    # float32 block partials of these overflow: the channel falls back to
+    # float64 sums and still matches the twin
+    x = (rng.standard_normal((4, 3, 9, 9)) * 1e37).astype(np.float32)
+    x[:, 1] += np.float32(3e38)
+    dy = rng.standard_normal(x.shape).astype(np.float32) * np.float32(1e30)
+    y, mean, inv = kb.forward_train(x, None, None, None, None, 0.1, 1e-5)
+    yr, meanr, invr = ref.forward_train(x, None, None, None, None, 0.1, 1e-5)
+    np.testing.assert_allclose(mean, meanr, rtol=1e-6)
+    np.testing.assert_allclose(inv, invr, rtol=1e-6)
+    np.testing.assert_allclose(y, yr, rtol=1e-5, atol=1e-5)
+    _, dw, db = kb.backward(dy, x, mean, inv, None, True)
+    _, dwr, dbr = ref.backward(dy, x, mean, inv, None, True)
+    np.testing.assert_allclose(dw, dwr, rtol=1e-5)
+    np.testing.assert_allclose(db, dbr, rtol=1e-5)
+
+
 @pytest.mark.parametrize("shape", [(6, 4), (3, 2, 4, 5)])
 @pytest.mark.parametrize("training", [True, False])
 def test_matches_torch_float64(rng, shape, training):
