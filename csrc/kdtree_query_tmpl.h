@@ -230,14 +230,23 @@ static void KQ(kq_emit)(T *dist, int64_t *ind, int64_t i, T *D, int64_t *I, int6
 #define KQ_SCRATCH_K 256 /* top-k in private scratch up to this k */
 #define KQ_AHEAD 4       /* prefetch distance in queries */
 
-static int64_t KQ(kq_home_leaf)(const KQ(kq_tree) *t, const T *q) {
-    int64_t node = 0;
-    for (;;) {
-        const int64_t *nd = t->nodes + 4 * node;
-        if (nd[2] == 0) return node;
-        const T mid = t->splits[2 * node] + (t->splits[2 * node + 1] - t->splits[2 * node]) / 2;
-        node = q[nd[3]] <= mid ? node + 1 : nd[2];
+/* home[i] = the leaf that query Q[i0 + i] falls in (by split midpoints), for
+ * i < m <= 8: the m descents advance level by level together, so their cache
+ * misses overlap instead of forming one dependent chain per query. */
+static void KQ(kq_home_leaves)(int64_t *home, const KQ(kq_tree) *t, const T *Q, int64_t i0,
+                               int64_t m) {
+    int64_t node[8] = {0};
+    for (int more = 1; more;) {
+        more = 0;
+        for (int64_t j = 0; j < m; j++) {
+            const int64_t *nd = t->nodes + 4 * node[j];
+            if (nd[2] == 0) continue;
+            const T lhi = t->splits[2 * node[j]], rlo = t->splits[2 * node[j] + 1];
+            node[j] = Q[(i0 + j) * t->d + nd[3]] <= lhi + (rlo - lhi) / 2 ? node[j] + 1 : nd[2];
+            more = 1;
+        }
     }
+    for (int64_t j = 0; j < m; j++) home[j] = node[j];
 }
 
 /* order[nq..2nq) holds keys in [0, nkeys); writes the stable sorted positions to order[0..nq) */
@@ -315,7 +324,8 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
         s.k = k;
         if (order) {
             _Pragma("omp for schedule(static)")
-            for (int64_t i = 0; i < nq; i++) order[nq + i] = KQ(kq_home_leaf)(&kt, Q + i * d);
+            for (int64_t i = 0; i < nq; i += 8)
+                KQ(kq_home_leaves)(order + nq + i, &kt, Q, i, nq - i < 8 ? nq - i : 8);
             _Pragma("omp single")
             {
                 KQ(kq_counting_sort)(order, nq, t->nnodes);
@@ -332,6 +342,9 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
             _Pragma("omp for schedule(dynamic, 4)")
             for (int64_t gi = 0; gi < ng; gi++) {
                 if (failed) continue;
+                if (gi + 1 < ng) /* the next group's rows (queries are visited at random) */
+                    for (int64_t ii = gstart[gi + 1]; ii < gstart[gi + 2]; ii++)
+                        __builtin_prefetch(Q + order[ii] * d);
                 KQ(kq_group) g;
                 g.n = gstart[gi + 1] - gstart[gi];
                 for (int64_t c = 0; c < d; c++) g.qc[c] = 0;
