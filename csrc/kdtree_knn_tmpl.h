@@ -93,7 +93,28 @@ KQ_INLINE T KQ(kq_leaf_take)(const KQ(kq_tree) *t, const KQ(kq_knn) *s, T *restr
     const int64_t k = s->k;
     T *restrict acc = s->acc;
     const int64_t *ix = t->idx + st;
-    KQ(kq_leaf)(acc, t->data + st * d, cnt, d, q, metric, t->p);
+    const T *base = t->data + st * d;
+    if (!*first && cnt <= 64 && metric != FM_METRIC_MINKOWSKI) {
+        /* the usual case: distances and their mask in one pass */
+        const KQ_V wv = FM_CAT(fm_vset1_, SUF)(w);
+        uint64_t bits = 0;
+        for (int64_t j0 = 0; j0 < cnt; j0 += KQ_VL) {
+            const KQ_V a = KQ(kq_vdist)(base, cnt, j0, d, q, metric);
+            FM_CAT(fm_vstore_, SUF)(acc + j0, a);
+            bits |= KQ(kq_vle)(a, wv) << j0;
+        }
+        if (cnt < 64) bits &= (UINT64_C(1) << cnt) - 1; /* lanes past the leaf */
+        while (bits) {
+            const int64_t j = __builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (acc[j] <= w) {
+                KQ(topk_push)(D, I, k, acc[j], ix[j]);
+                w = KQ(topk_worst)(D, k);
+            }
+        }
+        return w;
+    }
+    KQ(kq_leaf)(acc, base, cnt, d, q, metric, t->p);
     if (*first) {
         *first = 0;
         if (KQ(kq_rank_place)(D, I, k, acc, ix, cnt, s->rank, s->sd, s->si))

@@ -93,6 +93,20 @@ KQ_INLINE T KQ(kq_box_bound)(const T *lo, int64_t d, const T *q, const int metri
 #define KQ_V FM_CAT(fm_v, SUF)
 #define KQ_VL FM_CAT(FM_VL_, SUF)
 #define KQ_VI FM_CAT(fm_vi, KQ_IBITS)
+/* reduced distances from q to the points j0 .. j0 + VL - 1 of a leaf block */
+KQ_INLINE KQ_V KQ(kq_vdist)(const T *restrict base, int64_t cnt, int64_t j0, int64_t d,
+                            const T *restrict q, const int metric) {
+    KQ_V a = FM_CAT(fm_vset1_, SUF)(0);
+    for (int64_t k = 0; k < d; k++) {
+        const KQ_V t = FM_CAT(fm_vload_, SUF)(base + k * cnt + j0) - q[k];
+        if (metric == FM_METRIC_MANHATTAN) a += FM_CAT(fm_vabs_, SUF)(t);
+        else if (metric == FM_METRIC_CHEBYSHEV)
+            a = FM_CAT(fm_vmax_, SUF)(a, FM_CAT(fm_vabs_, SUF)(t));
+        else a += t * t;
+    }
+    return a;
+}
+
 KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt, int64_t d,
                            const T *restrict q, const int metric, T p) {
     if (metric == FM_METRIC_MINKOWSKI) { /* pow is scalar anyway */
@@ -107,17 +121,8 @@ KQ_INLINE void KQ(kq_leaf)(T *restrict acc, const T *restrict base, int64_t cnt,
         }
         return;
     }
-    for (int64_t j0 = 0; j0 < cnt; j0 += KQ_VL) {
-        KQ_V a = FM_CAT(fm_vset1_, SUF)(0);
-        for (int64_t k = 0; k < d; k++) {
-            const KQ_V t = FM_CAT(fm_vload_, SUF)(base + k * cnt + j0) - q[k];
-            if (metric == FM_METRIC_MANHATTAN) a += FM_CAT(fm_vabs_, SUF)(t);
-            else if (metric == FM_METRIC_CHEBYSHEV)
-                a = FM_CAT(fm_vmax_, SUF)(a, FM_CAT(fm_vabs_, SUF)(t));
-            else a += t * t;
-        }
-        FM_CAT(fm_vstore_, SUF)(acc + j0, a);
-    }
+    for (int64_t j0 = 0; j0 < cnt; j0 += KQ_VL)
+        FM_CAT(fm_vstore_, SUF)(acc + j0, KQ(kq_vdist)(base, cnt, j0, d, q, metric));
 }
 #undef KQ_V
 #undef KQ_VL
@@ -209,15 +214,15 @@ static int KQ(kq_metric_ok)(int metric) {
 }
 
 /* final distances of one query into its output rows (dist may be NULL) */
-static void KQ(kq_emit)(T *dist, int64_t *ind, int64_t i, T *D, int64_t *I, int64_t k, int metric,
-                        T p) {
+KQ_INLINE void KQ(kq_emit)(T *dist, int64_t *ind, int64_t i, T *restrict D, int64_t *restrict I,
+                           int64_t k, const int metric, T p) {
     KQ(topk_finish)(D, I, k);
+    int64_t *restrict oi = ind + i * k;
+    for (int64_t j = 0; j < k; j++) oi[j] = I[j];
     if (dist) {
-        const int fin = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_MINKOWSKI;
         T *restrict out = dist + i * k;
-        for (int64_t j = 0; j < k; j++) out[j] = fin ? KQ(kq_final)(D[j], metric, p) : D[j];
+        for (int64_t j = 0; j < k; j++) out[j] = KQ(kq_final)(D[j], metric, p);
     }
-    memcpy(ind + i * k, I, (size_t)k * sizeof(int64_t));
 }
 
 /* Queries are processed in the order of the leaf they fall in, so that
@@ -361,9 +366,13 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
                 for (int64_t c = 0; c < d; c++) g.qc[c] /= (T)g.n;
                 for (int64_t j = 0; j < g.n; j++) KQ(topk_init)(gD + j * k, gI + j * k, k);
                 gfn(&kt, &s, &g, gD, gI);
-                for (int64_t j = 0; j < g.n; j++)
-                    KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
-                                metric, kt.p);
+                for (int64_t j = 0; j < g.n; j++) /* (euclidean or squared: sqrt or not) */
+                    if (metric == FM_METRIC_EUCLIDEAN)
+                        KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
+                                    FM_METRIC_EUCLIDEAN, kt.p);
+                    else
+                        KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
+                                    FM_METRIC_SQEUCLIDEAN, kt.p);
             }
         } else {
         _Pragma("omp for schedule(dynamic, 16)")
