@@ -15,7 +15,10 @@
  * per lane (error <= ~16 ulp of the block's sum of |terms|), widened into
  * float64 accumulators between blocks: converting every float to double
  * costs more than the L3 read (9.8 vs 20+ G floats/s on one Zen 4 core), so
- * the conversion happens once per block. For L == 1, (N, C) rows, a task is a
+ * the conversion happens once per block; a channel whose partials overflow
+ * (values near T's maximum) is redone with scalar float64 sums. Large outputs
+ * leave through streaming stores (BN_STREAM_BYTES in batchnorm_simd.c).
+ * For L == 1, (N, C) rows, a task is a
  * block of CB columns and the float64 accumulators run along the rows,
  * vectorised across columns.
  * Every sum has one fixed order (it depends on L and the ISA level only):
