@@ -40,11 +40,16 @@
     int fm_sgemm_nmr_##ISA(void);                                                              \
     void fm_sgemm_direct_narrow_##ISA(int64_t M, int64_t N, int64_t K, const float *a,         \
                                       int64_t lda, const float *base, const int64_t *off,      \
-                                      float *C, int64_t ldc, const float *bias);
+                                      float *C, int64_t ldc, const float *bias);                \
+    int fm_sgemm_kc_##ISA(void);                                                               \
+    void fm_sgemm_run_filter_##ISA(int64_t M, int64_t n0, int64_t n1, int64_t K,               \
+                                   const float *ap, const float *bp, int64_t N, float *C,      \
+                                   int64_t ldc, const float *thr, unsigned char *hit);
 #define IMPL(ISA)                                                                              \
     {0, 0, 0, 0, fm_sgemm_pack_a_##ISA, fm_sgemm_pack_b_strided_##ISA, fm_sgemm_run_##ISA,    \
      fm_sgemm_direct_##ISA, fm_sgemm_dot_##ISA, fm_sgemm_pack_b_all_##ISA,                    \
-     fm_sgemm_run_packed_##ISA, 0, fm_sgemm_direct_narrow_##ISA}
+     fm_sgemm_run_packed_##ISA, 0, fm_sgemm_direct_narrow_##ISA, 0,                           \
+     fm_sgemm_run_filter_##ISA}
 
 DECLARE_GEMM(baseline)
 #ifdef FM_HAVE_X86_ISA
@@ -60,17 +65,20 @@ static void fill_sizes(void) {
     impls[0].nr = fm_sgemm_nr_baseline();
     impls[0].vl = impls[0].nr / 2;
     impls[0].nmr = fm_sgemm_nmr_baseline();
+    impls[0].kc = fm_sgemm_kc_baseline();
     impls[0].buf_floats = fm_sgemm_buf_floats_baseline();
 #ifdef FM_HAVE_X86_ISA
     impls[1].mr = fm_sgemm_mr_avx2();
     impls[1].nr = fm_sgemm_nr_avx2();
     impls[1].vl = impls[1].nr / 2;
     impls[1].nmr = fm_sgemm_nmr_avx2();
+    impls[1].kc = fm_sgemm_kc_avx2();
     impls[1].buf_floats = fm_sgemm_buf_floats_avx2();
     impls[2].mr = fm_sgemm_mr_avx512();
     impls[2].nr = fm_sgemm_nr_avx512();
     impls[2].vl = impls[2].nr / 2;
     impls[2].nmr = fm_sgemm_nmr_avx512();
+    impls[2].kc = fm_sgemm_kc_avx512();
     impls[2].buf_floats = fm_sgemm_buf_floats_avx512();
 #endif
 }

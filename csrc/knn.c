@@ -160,6 +160,7 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
     float xmax = 0;
     for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
     const int64_t tiles = (nq + KNN_OWN_QT - 1) / KNN_OWN_QT;
+    const int filter = d1 <= im->kc; /* one K block: keys complete in registers */
     nt = fm_threads_for(2.0 * (double)nq * n * d);
     if (nt > tiles) nt = (int)tiles;
     int st = FM_OK;
@@ -175,6 +176,8 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
         }
         float *qn = Qc ? Qc + QT * d1 : NULL, *cb = qn ? qn + QT : NULL;
         float *CD = cb ? cb + QT * CB : NULL, *ap = CD ? CD + QT * kk : NULL;
+        float thr[KNN_OWN_QT];
+        unsigned char hit[KNN_OWN_QT * (KNN_OWN_CB / 4)]; /* rows x panels, NR >= 4 */
 #pragma omp for schedule(dynamic, 1)
         for (int64_t tile = 0; tile < tiles; tile++) {
             if (!Qc || !CI) continue;
@@ -193,9 +196,23 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
             im->pack_a(ap, Qc, d1, 1, rows, d1, -2.0f);
             for (int64_t j0 = 0; j0 < n; j0 += CB) {
                 const int64_t j1 = n - j0 < CB ? n : j0 + CB;
-                im->run_packed(rows, j0, j1, d1, ap, bp, n, cb, CB, 0.0f);
-                for (int64_t r = 0; r < rows; r++)
-                    own_select_row(CD + r * kk, CI + r * kk, kk, cb + r * CB, j1 - j0, j0);
+                if (filter) { /* keys above a row's current worst never leave the registers */
+                    const int64_t npan = (j1 - j0 + im->nr - 1) / im->nr;
+                    for (int64_t r = 0; r < rows; r++) thr[r] = topk_worst_f32(CD + r * kk, kk);
+                    im->run_filter(rows, j0, j1, d1, ap, bp, n, cb, CB, thr, hit);
+                    for (int64_t r = 0; r < rows; r++)
+                        for (int64_t pn = 0; pn < npan; pn++) {
+                            if (!hit[r * npan + pn]) continue;
+                            const int64_t c0 = pn * im->nr;
+                            const int64_t c1 = c0 + im->nr < j1 - j0 ? c0 + im->nr : j1 - j0;
+                            own_select_row(CD + r * kk, CI + r * kk, kk, cb + r * CB + c0,
+                                           c1 - c0, j0 + c0);
+                        }
+                } else {
+                    im->run_packed(rows, j0, j1, d1, ap, bp, n, cb, CB, 0.0f);
+                    for (int64_t r = 0; r < rows; r++)
+                        own_select_row(CD + r * kk, CI + r * kk, kk, cb + r * CB, j1 - j0, j0);
+                }
             }
             for (int64_t r = 0; r < rows; r++)
                 knn_refine_row_f32(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d,
