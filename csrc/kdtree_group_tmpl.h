@@ -1,9 +1,9 @@
 /* kdtree_group_tmpl.h -- k-nearest search for a group of queries that share a
- * home leaf, d <= 3 (included by kdtree_knn_tmpl.h; see kdtree.c).
+ * home leaf, d <= KG_DMAX (included by kdtree_knn_tmpl.h; see kdtree.c).
  *
- * At low d a single query visits ~40 inner nodes and ~10 leaves for k = 10,
+ * At d = 3 a single query visits ~40 inner nodes and ~10 leaves for k = 10,
  * and the per-node work (loads, bound update, an unpredictable branch) costs
- * as much as the leaf scans. Queries processed in leaf order come in runs with
+ * as much as the leaf scans; at d = 8-16 the O(d) box test at each node does. Queries processed in leaf order come in runs with
  * the same home leaf, whose searches visit nearly the same nodes; the group
  * walks the tree once: at each node the tight box's bound is computed for all
  * queries of the group at once (vectorised across queries, coordinates stored
@@ -12,31 +12,31 @@
  * than the single query's O(1) bound (about 25% fewer leaf scans at d = 3),
  * and its cost is shared by the group. Each query keeps its own top-k and
  * k-th distance; the answer is exact, so it does not depend on the grouping. */
-#ifndef KG_MAX
-#define KG_MAX 16
-#endif
-/* KG_MAX: queries per group (a multiple of every vector length) */
+#define KG_MAX 16  /* queries per group (a multiple of every vector length) */
+#define KG_DMAX 16 /* largest d searched in groups (measured to d = 16: 2x at d = 8-16) */
 #define KG_NV (KG_MAX / KQ_VL)
 
 typedef struct {
     int64_t n;            /* queries in the group, <= KG_MAX */
     const T *q[KG_MAX];   /* their rows */
-    T qs[3][KG_MAX];      /* coordinates by dimension (slots >= n: 0) */
+    T qs[KG_DMAX][KG_MAX]; /* coordinates by dimension (slots >= n: 0) */
     T w[KG_MAX];          /* k-th distance per query (slots >= n: -inf) */
-    T qc[3];              /* centroid: child order */
+    T qc[KG_DMAX];        /* centroid: child order */
     int first[KG_MAX];
 } KQ(kq_group);
 
-/* squared euclidean only (the box bound below is written for it) */
+/* metric: squared euclidean, manhattan or chebyshev (not minkowski: pow);
+ * DC: d as a compile-time constant, or 0 */
 KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_group) *g,
                                    T *restrict D, int64_t *restrict I, const int metric,
-                                   const int64_t d) {
+                                   const int64_t DC) {
+    const int64_t d = DC ? DC : t->d;
     const int64_t k = s->k;
     const T scale = t->scale;
     int64_t *restrict stk = (int64_t *)s->stk; /* node ids only */
     int64_t sp = 0, node = 0;
     for (;;) {
-        /* squared distance from each query of the group to the node's tight box,
+        /* reduced distance from each query of the group to the node's tight box,
          * a vector of queries at a time */
         const T *lo = t->boxes + 2 * d * node, *hi = lo + d;
         KQ_V b[KG_NV];
@@ -47,7 +47,9 @@ KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_gr
                 const KQ_V x = FM_CAT(fm_vload_, SUF)(g->qs[c] + v * KQ_VL);
                 const KQ_V o = FM_CAT(fm_vmax_, SUF)(
                     FM_CAT(fm_vmax_, SUF)(lo[c] - x, x - hi[c]), FM_CAT(fm_vset1_, SUF)(0));
-                acc += o * o;
+                if (metric == FM_METRIC_MANHATTAN) acc += o;
+                else if (metric == FM_METRIC_CHEBYSHEV) acc = FM_CAT(fm_vmax_, SUF)(acc, o);
+                else acc += o * o;
             }
             b[v] = acc * scale;
             need |= KQ(kq_vle)(b[v], FM_CAT(fm_vload_, SUF)(g->w + v * KQ_VL)) << (v * KQ_VL);
@@ -81,7 +83,11 @@ typedef void (*KQ(kq_group_fn))(const KQ(kq_tree) *, KQ(kq_knn) *, KQ(kq_group) 
                          int64_t * I) {                                                     \
         KQ(kq_group_search)(t, s, g, D, I, METRIC, DC);                                     \
     }
+KQ_GROUP_VARIANT(kq_group_l2, FM_METRIC_SQEUCLIDEAN, 0)
 KQ_GROUP_VARIANT(kq_group_l2_d2, FM_METRIC_SQEUCLIDEAN, 2)
 KQ_GROUP_VARIANT(kq_group_l2_d3, FM_METRIC_SQEUCLIDEAN, 3)
+KQ_GROUP_VARIANT(kq_group_l2_d8, FM_METRIC_SQEUCLIDEAN, 8)
+KQ_GROUP_VARIANT(kq_group_l1, FM_METRIC_MANHATTAN, 0)
+KQ_GROUP_VARIANT(kq_group_linf, FM_METRIC_CHEBYSHEV, 0)
 #undef KQ_GROUP_VARIANT
 #undef KG_NV

@@ -286,10 +286,14 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
     const int nt = fm_threads_for((double)nq * ((double)d * 16.0 * lg + 4.0 * (double)k));
     int failed = 0;
     /* queries sharing a home leaf are searched as a group (kdtree_group_tmpl.h) */
-    KQ(kq_group_fn) gfn = rmetric != FM_METRIC_SQEUCLIDEAN ? NULL
-                          : d == 2                         ? KQ(kq_group_l2_d2)
-                          : d == 3                         ? KQ(kq_group_l2_d3)
-                                                           : NULL;
+    KQ(kq_group_fn) gfn = d > KG_DMAX                       ? NULL
+                          : rmetric == FM_METRIC_MANHATTAN   ? KQ(kq_group_l1)
+                          : rmetric == FM_METRIC_CHEBYSHEV   ? KQ(kq_group_linf)
+                          : rmetric == FM_METRIC_MINKOWSKI   ? NULL
+                          : d == 2                           ? KQ(kq_group_l2_d2)
+                          : d == 3                           ? KQ(kq_group_l2_d3)
+                          : d == 8                           ? KQ(kq_group_l2_d8)
+                                                             : KQ(kq_group_l2);
     const int grouped = nq >= KQ_ORDER_MIN && gfn && k <= TOPK_SMALL;
     int64_t *order = nq >= KQ_ORDER_MIN
                          ? (int64_t *)malloc((size_t)((grouped ? 3 : 2) * nq + 1) * sizeof(int64_t))
@@ -366,13 +370,9 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
                 for (int64_t c = 0; c < d; c++) g.qc[c] /= (T)g.n;
                 for (int64_t j = 0; j < g.n; j++) KQ(topk_init)(gD + j * k, gI + j * k, k);
                 gfn(&kt, &s, &g, gD, gI);
-                for (int64_t j = 0; j < g.n; j++) /* (euclidean or squared: sqrt or not) */
-                    if (metric == FM_METRIC_EUCLIDEAN)
-                        KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
-                                    FM_METRIC_EUCLIDEAN, kt.p);
-                    else
-                        KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
-                                    FM_METRIC_SQEUCLIDEAN, kt.p);
+                for (int64_t j = 0; j < g.n; j++)
+                    KQ(kq_emit)(dist, ind, order[gstart[gi] + j], gD + j * k, gI + j * k, k,
+                                metric, kt.p);
             }
         } else {
         _Pragma("omp for schedule(dynamic, 16)")
@@ -476,3 +476,5 @@ int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
 #undef KQ_DEPTH
 #undef KQ_SCRATCH_K
 #undef KQ_AHEAD
+#undef KG_MAX
+#undef KG_DMAX

@@ -89,13 +89,15 @@ def test_low_d_knn_paths(dtype, d, rng, cpu_level):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("d", [2, 3])
-def test_low_d_grouped_search(dtype, d, rng, cpu_level):
-    # >= 2048 queries at d = 2, 3 run as groups sharing a home leaf: against the
-    # oracle on a subset and brute force on all, at 1 and 2 threads
-    X = clustered(rng, 3000, d, dtype)
+@pytest.mark.parametrize("d", [3, 8, 13])
+def test_grouped_search(dtype, d, rng, cpu_level):
+    # >= 2048 queries with d <= 16 run as groups sharing a home leaf (k <= 32,
+    # euclidean / manhattan / chebyshev): against the oracle on a subset and
+    # brute force on all, at 1 and 2 threads (d = 2: test_sorted_and_duplicated...)
+    X = clustered(rng, 2000, d, dtype)
     X[::40] = X[1::40]
-    Q = np.concatenate([clustered(rng, 2200, d, dtype), X[::10]])
+    Q = np.concatenate([clustered(rng, 2000, d, dtype), X[::10]])
+    sub = np.r_[0:100, len(Q) - 100:len(Q)]
     t = KDTree(X, leaf_size=20)
     prev = fastml.get_num_threads()
     try:
@@ -106,15 +108,16 @@ def test_low_d_grouped_search(dtype, d, rng, cpu_level):
             d2, i2 = t.query(Q, k=k)
             np.testing.assert_array_equal(i2, ind)
             np.testing.assert_array_equal(d2, dist)
-            sub = np.r_[0:120, len(Q) - 120:len(Q)]
             check_against_oracle(dist[sub], ind[sub], X, Q[sub], k, "euclidean", 2)
             if dtype == np.float64:
-                bd, bi = kn.brute_knn(X, Q, k, "euclidean")
-                np.testing.assert_array_equal(ind, bi)
+                np.testing.assert_array_equal(ind, kn.brute_knn(X, Q, k, "euclidean")[1])
     finally:
         fastml.set_num_threads(prev)
-    dist, ind = KDTree(X, leaf_size=20, metric="sqeuclidean").query(Q, k=5)
-    check_against_oracle(dist[:100], ind[:100], X, Q[:100], 5, "sqeuclidean", 2)
+    dist, ind = KDTree(X, leaf_size=100).query(Q, k=10)  # leaves above 64 points
+    check_against_oracle(dist[sub], ind[sub], X, Q[sub], 10, "euclidean", 2)
+    for metric, p in (("sqeuclidean", 2), ("manhattan", 1), ("chebyshev", 2)):
+        dist, ind = KDTree(X, leaf_size=20, metric=metric).query(Q, k=5)
+        check_against_oracle(dist[sub], ind[sub], X, Q[sub], 5, metric, p)
 
 
 def test_all_identical_points():
