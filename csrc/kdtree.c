@@ -53,13 +53,13 @@
  * euclidean, sum |t|^p for minkowski) until the output. The k-nearest search
  * is a loop with an explicit stack (the farther child is pushed with a copy of
  * off, the nearer one entered; no call or restore per node), and the
- * radius search a recursion. For d <= 16 (euclidean, manhattan, chebyshev;
+ * radius search a recursion. For d <= 32 (euclidean, manhattan, chebyshev;
  * k <= 32; >= 2048 queries) queries that share a home leaf are searched as a
  * group of up to 16 (kdtree_group_tmpl.h): one walk of the tree for the
  * group, each node's tight box bounded for all of its queries at once in
  * vector lanes, leaves scanned for the queries they can help. Per query the
  * inner-node work nearly disappears, and the full box prunes more leaves than
- * the O(1) bound (2.2x faster at d = 8-16, 1.3x at d = 3).
+ * the O(1) bound (2.1-2.4x faster at d = 8-32, 1.3x at d = 3).
  *
  * Tie rule (the whole package): candidates are ordered by (distance, training
  * index), so among equal distances the lower index comes first. A node is

@@ -89,9 +89,9 @@ def test_low_d_knn_paths(dtype, d, rng, cpu_level):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("d", [3, 8, 13])
+@pytest.mark.parametrize("d", [3, 8, 13, 29])
 def test_grouped_search(dtype, d, rng, cpu_level):
-    # >= 2048 queries with d <= 16 run as groups sharing a home leaf (k <= 32,
+    # >= 2048 queries with d <= 32 run as groups sharing a home leaf (k <= 32,
     # euclidean / manhattan / chebyshev): against the oracle on a subset and
     # brute force on all, at 1 and 2 threads (d = 2: test_sorted_and_duplicated...)
     X = clustered(rng, 2000, d, dtype)
