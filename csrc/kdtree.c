@@ -35,11 +35,13 @@
  * parent's narrowed along the split dimension (enough to pick the next split
  * without a pass over the points); leaves take their exact box while copying
  * their points out and inner nodes the union of their children's, bottom-up.
- * For d >= 4 the search also checks a node's box before descending into it
- * or scanning it: the O(1) bound is exact only along split dimensions, and on
- * clustered data in 8-16 dimensions the full box prunes most of what it lets
- * through, for O(d) per visited node (3x faster at d=8). For d <= 3 the O(1)
- * bound is nearly as tight and the extra test cost more than it saved (8%).
+ * For d >= 4 the single-query search also checks a node's box before
+ * descending into it or scanning it: the O(1) bound is exact only along split
+ * dimensions, and on clustered data in 8-16 dimensions the full box prunes
+ * most of what it lets through, for O(d) per visited node (3x faster at d=8).
+ * For d <= 3 the O(1) bound is nearly as tight and the extra test cost more
+ * than it saved (8%). The grouped search (below) always uses the full box:
+ * there its cost is shared by the group.
  *
  * Search (kdtree_simd.c). A query keeps a vector off[k] = distance from q[k]
  * to the current node's interval in dimension k, and the reduced lower bound

@@ -1,6 +1,6 @@
 /* kdtree_knn_tmpl.h -- k-nearest search for one dtype at one ISA level:
  * the first-leaf rank fill, the leaf step, the single-query search and (via
- * kdtree_group_tmpl.h) the grouped search for d <= 3. Included by
+ * kdtree_group_tmpl.h) the grouped search for d <= 32. Included by
  * kdtree_query_tmpl.h, which defines the tree/state structs and the leaf scan;
  * the algorithm is described in kdtree.c. */
 #define KQ_V FM_CAT(fm_v, SUF)
