@@ -229,6 +229,9 @@ KQ_INLINE void KQ(kq_emit)(T *dist, int64_t *ind, int64_t i, T *restrict D, int6
  * consecutive queries (of one thread's chunk) touch the same leaves and nodes:
  * far fewer cache misses than input order. Results do not depend on it. */
 #define KQ_ORDER_MIN 2048
+/* From d = 4 the grouped search pays off with fewer queries (groups of one or
+ * two still gain from the shared full-box test: 1.4x at d = 8-16, nq = 1000) */
+#define KQ_GROUP_MIN 512
 /* search stack: at most one pending far child per level of the tree, whose
  * depth is below 64 for any n < 2^63 (children halve the count) */
 #define KQ_DEPTH 66
@@ -294,8 +297,9 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
                           : d == 3                           ? KQ(kq_group_l2_d3)
                           : d == 8                           ? KQ(kq_group_l2_d8)
                                                              : KQ(kq_group_l2);
-    const int grouped = nq >= KQ_ORDER_MIN && gfn && k <= TOPK_SMALL;
-    int64_t *order = nq >= KQ_ORDER_MIN
+    const int grouped = gfn && k <= TOPK_SMALL &&
+                        (nq >= KQ_ORDER_MIN || (d >= 4 && nq >= KQ_GROUP_MIN));
+    int64_t *order = nq >= KQ_ORDER_MIN || grouped
                          ? (int64_t *)malloc((size_t)((grouped ? 3 : 2) * nq + 1) * sizeof(int64_t))
                          : NULL;
     int64_t *gstart = order + 2 * nq, ng = 0; /* group g: sorted positions [gstart[g], gstart[g+1]) */
@@ -473,6 +477,7 @@ int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
 #undef KQ_KNN_VARIANT
 #undef KQ_RAD_VARIANT
 #undef KQ_ORDER_MIN
+#undef KQ_GROUP_MIN
 #undef KQ_DEPTH
 #undef KQ_SCRATCH_K
 #undef KQ_AHEAD

@@ -111,6 +111,10 @@ def test_grouped_search(dtype, d, rng, cpu_level):
             check_against_oracle(dist[sub], ind[sub], X, Q[sub], k, "euclidean", 2)
             if dtype == np.float64:
                 np.testing.assert_array_equal(ind, kn.brute_knn(X, Q, k, "euclidean")[1])
+            # smaller batches (grouped from 512 queries at d >= 4, else one by one)
+            dp, ip = t.query(Q[:700], k=k)
+            np.testing.assert_array_equal(ip, ind[:700])
+            np.testing.assert_array_equal(dp, dist[:700])
     finally:
         fastml.set_num_threads(prev)
     dist, ind = KDTree(X, leaf_size=100).query(Q, k=10)  # leaves above 64 points
