@@ -2,7 +2,12 @@
  * Included by batchnorm_simd.c with T and SUF defined (BN_NARROW for float).
  *
  * x is viewed as (N, C, L). For L > 1 a channel is N contiguous runs of L
- * values and is one parallel task (schedule(dynamic, 1) over channels):
+ * values and is one parallel task; each thread takes one contiguous block of
+ * channels (schedule(static)). Channels handed out one at a time put the
+ * neighbouring runs of the same image on different cores, and the cores'
+ * prefetchers then fetch lines the other core is writing: 2 threads on
+ * (32,32,32,32) fwd+bwd took 0.45-0.47 ms dealt out one by one, 0.27 ms in
+ * blocks (kernels only, 0.28 ms with dynamic blocks of 4).
  *   forward:  pass 1 reads the channel (from memory) for its sum; pass 2
  *             re-reads it (L2: a channel of the benchmark shapes is ~100 KB)
  *             for sum(d) and sum(d^2), d = x - K with K the pass-1 mean in T;
@@ -249,7 +254,7 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
     const double unbias = M > 1 ? M / (M - 1) : 1.0;
     const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T));
     if (L > 1) {
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(3.0 * M * C))")
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(3.0 * M * C))")
         for (int64_t c = 0; c < C; c++) {
             const T K = (T)(BF(bn_sum_)(x + c * L, N, C * L, L) / M);
             double sd, sdd, mean, ss; /* ss: sum of squared deviations */
@@ -357,7 +362,7 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
     const double M = (double)N * (double)L;
     const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T));
     if (L > 1) {
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(3.0 * M * C))")
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(3.0 * M * C))")
         for (int64_t c = 0; c < C; c++) {
             const double mu = mean[c];
             const T mh = (T)mu, ml = (T)(mu - (double)mh);
