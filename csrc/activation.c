@@ -2,8 +2,14 @@
  * ISA range kernels (activation_simd.c) and OpenMP over fixed chunks / rows.
  * Each element or row is computed independently, so results do not depend on
  * the thread count.
- * Chunks are handed out dynamically: on a busy machine a descheduled thread
- * then delays the loop by one chunk instead of by its whole static share.
+ * Element-wise loops give each thread one contiguous block of chunks
+ * (schedule(static)): chunks dealt out one by one put neighbouring 32 KB
+ * pieces on different cores, whose prefetchers then fetch lines the other
+ * core is writing (1M floats, 2 threads: relu 0.062 -> 0.049 ms, tanh
+ * forward+backward 0.23-0.25 -> 0.21-0.23 ms). On a busy machine a
+ * descheduled thread costs its remaining share after it resumes, small next
+ * to the scheduler tick the barrier waits for either way. Row loops keep
+ * dynamic blocks (cross-entropy was no faster static).
  * kind: 0 relu, 1 leaky relu (alpha = slope), 2 elu (alpha), 3 sigmoid, 4 tanh. */
 #include "activation_isa.h"
 
@@ -18,7 +24,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
         if (kind < 0 || kind > 4) return FM_EINVAL;                                            \
         void (*fn)(T *, const T *, int64_t, int, T) = FM_ACT_PICK(fm_act_fwd_##SUF);           \
         int64_t nchunks = (n + CHUNK - 1) / CHUNK;                                             \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(n * act_cost(kind)))") \
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(n * act_cost(kind)))") \
         for (int64_t c = 0; c < nchunks; c++) {                                                \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(y + s, x + s, e - s, kind, (T)alpha);                                           \
@@ -32,7 +38,7 @@ static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
         void (*fn)(T *, const T *, const T *, const T *, int64_t, int, T) =                    \
             FM_ACT_PICK(fm_act_bwd_##SUF);                                                     \
         int64_t nchunks = (n + CHUNK - 1) / CHUNK;                                             \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(2.0 * n))")      \
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * n))")      \
         for (int64_t c = 0; c < nchunks; c++) {                                                \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(dx + s, dy + s, x ? x + s : NULL, y ? y + s : NULL, e - s, kind, (T)alpha);     \
