@@ -10,6 +10,10 @@
  *   7 kl_div y (log y - x), 0 where y == 0     8 kl_div, log target: e^y (y - x)
  * Sums are accumulated in double over fixed blocks of BLOCK elements, then
  * the block sums in order: the result does not depend on the thread count.
+ * Element-wise loops give each thread one contiguous block of chunks
+ * (schedule(static); see activation.c: 1M floats, 2 threads, mse / l1 / huber
+ * forward+backward 0.14-0.17 -> 0.12-0.135 ms); cross-entropy row blocks stay
+ * dynamic.
  */
 #include <stdlib.h>
 
@@ -25,7 +29,7 @@
         if (kind < 0 || kind > 8) return FM_EINVAL;                                            \
         void (*fn)(T *, const T *, const T *, int64_t, int, T) = FM_ACT_PICK(fm_loss_el_##SUF); \
         int64_t nc = (n + CHUNK - 1) / CHUNK;                                                  \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(8.0 * n))")      \
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(8.0 * n))")      \
         for (int64_t c = 0; c < nc; c++) {                                                     \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(out + s, x + s, y + s, e - s, kind, (T)param);                                  \
@@ -41,7 +45,7 @@
         double stackbuf[64];                                                                   \
         double *part = nb <= 64 ? stackbuf : (double *)malloc((size_t)nb * sizeof(double));    \
         if (!part) return FM_ENOMEM;                                                           \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(8.0 * n))")      \
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(8.0 * n))")      \
         for (int64_t b = 0; b < nb; b++) {                                                     \
             int64_t s = b * BLOCK, e = s + BLOCK < n ? s + BLOCK : n;                          \
             part[b] = fn(x + s, y + s, e - s, kind, (T)param);                                 \
@@ -61,7 +65,7 @@
         void (*fn)(T *, const T *, int64_t, const T *, const T *, int64_t, int, T) =           \
             FM_ACT_PICK(fm_loss_grad_##SUF);                                                   \
         int64_t nc = (n + CHUNK - 1) / CHUNK;                                                  \
-        _Pragma("omp parallel for schedule(dynamic, 1) num_threads(fm_threads_for(8.0 * n))")      \
+        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(8.0 * n))")      \
         for (int64_t c = 0; c < nc; c++) {                                                     \
             int64_t s = c * CHUNK, e = s + CHUNK < n ? s + CHUNK : n;                          \
             fn(dx + s, dout + s * dstride, dstride, x + s, y + s, e - s, kind, (T)param);      \
