@@ -6,15 +6,17 @@
 #include "fastml.h"
 #include "simd.h"
 
-/* Outputs (y, dx) of L > 1 tensors go out with streaming stores when x, dy and
- * the output together (3 x bytes) exceed BN_STREAM_BYTES, about half of the
- * 32 MB L3 measured here: such a working set goes to DRAM anyway, and
- * streaming saves the read-for-ownership of every output line and leaves x
- * and dy in cache for the backward pass. Measured fwd+bwd, one thread:
- * (8,64,56,56) 1.45 -> 0.98 ms; (32,32,32,32), 12 MB, was no faster with them.
- * The cost: a consumer that reads the output right away reads it from DRAM. */
+/* Outputs (y, dx) of L > 1 tensors go out with streaming stores when one thread
+ * runs the kernel and x, dy and the output together (3 x bytes) exceed
+ * BN_STREAM_BYTES, about half of the 32 MB L3 measured here: one core's own
+ * bandwidth is then the limit, and streaming saves the read-for-ownership of
+ * every output line. fwd+bwd through autograd, (8,64,56,56): one thread
+ * 1.2-1.5 -> 0.96 ms with them; two threads (static channel blocks) 0.42-0.58
+ * ms cached vs 0.48-0.65 ms streamed, so teams keep cached stores, which also
+ * leave the output in L3 for the next layer. (32,32,32,32) (12 MB) was no
+ * faster with them. */
 #define BN_STREAM_BYTES (16.0 * 1024 * 1024)
-#define BN_STREAM_OUT(bytes) (3.0 * (double)(bytes) > BN_STREAM_BYTES)
+#define BN_STREAM_OUT(bytes, nthreads) ((nthreads) == 1 && 3.0 * (double)(bytes) > BN_STREAM_BYTES)
 
 #if defined(FM_ISA_AVX512) || defined(FM_ISA_AVX2) || defined(__SSE2__)
 #include <immintrin.h>

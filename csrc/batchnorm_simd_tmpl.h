@@ -252,9 +252,10 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
                          int64_t L, double momentum, double eps) {
     const double M = (double)N * (double)L;
     const double unbias = M > 1 ? M / (M - 1) : 1.0;
-    const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T));
+    const int nth = fm_threads_for(3.0 * M * C);
+    const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T), nth);
     if (L > 1) {
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(3.0 * M * C))")
+        _Pragma("omp parallel for schedule(static) num_threads(nth)")
         for (int64_t c = 0; c < C; c++) {
             const T K = (T)(BF(bn_sum_)(x + c * L, N, C * L, L) / M);
             double sd, sdd, mean, ss; /* ss: sum of squared deviations */
@@ -360,9 +361,10 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
                    const double *invstd, const T *weight, int64_t N, int64_t C, int64_t L,
                    int training) {
     const double M = (double)N * (double)L;
-    const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T));
+    const int nth = fm_threads_for(3.0 * M * C);
+    const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T), nth);
     if (L > 1) {
-        _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(3.0 * M * C))")
+        _Pragma("omp parallel for schedule(static) num_threads(nth)")
         for (int64_t c = 0; c < C; c++) {
             const double mu = mean[c];
             const T mh = (T)mu, ml = (T)(mu - (double)mh);

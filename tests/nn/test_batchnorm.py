@@ -46,19 +46,30 @@ def test_kernels_match_reference(cpu_level, rng, dtype, shape, affine):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_streaming_stores_match_reference(cpu_level, rng, dtype):
-    # 3 x 8.4 MB (float32) crosses BN_STREAM_BYTES: y and dx leave through
-    # streaming stores; odd run lengths move the aligned body within each run
+    # one thread and 3 x 8.4 MB (float32) past BN_STREAM_BYTES: y and dx leave
+    # through streaming stores; odd run lengths move the aligned body within
+    # each run. Two threads (cached stores) must give the same bits.
     shape = (2, 3, 701, 499)
     x = (rng.standard_normal(shape) * 2 + 3).astype(dtype)
     w, b = rng.standard_normal(3).astype(dtype), rng.standard_normal(3).astype(dtype)
     dy = rng.standard_normal(shape).astype(dtype)
-    y, mean, inv = kb.forward_train(x, None, None, w, b, 0.1, 1e-5)
+    prev = fastml.get_num_threads()
+    outs = []
+    try:
+        for n in (1, 2):
+            fastml.set_num_threads(n)
+            y, mean, inv = kb.forward_train(x, None, None, w, b, 0.1, 1e-5)
+            outs.append([y, mean, inv, *kb.backward(dy, x, mean, inv, w, True)])
+    finally:
+        fastml.set_num_threads(prev)
+    y, mean, inv, *grads = outs[0]
     yr, meanr, invr = ref.forward_train(x, None, None, w, b, 0.1, 1e-5)
     np.testing.assert_allclose(y, yr, **_tol(dtype))
     np.testing.assert_allclose(inv, invr, **_tol(dtype))
-    for got, exp in zip(kb.backward(dy, x, mean, inv, w, True),
-                        ref.backward(dy, x, mean, inv, w, True)):
+    for got, exp in zip(grads, ref.backward(dy, x, mean, inv, w, True)):
         np.testing.assert_allclose(got, exp, **_tol(dtype))
+    for got, exp in zip(outs[1], outs[0]):
+        np.testing.assert_array_equal(got, exp)
 
 
 def test_stable_statistics_float32(cpu_level, rng):
