@@ -127,11 +127,13 @@ typedef struct {
     /* Stride-1 convolution kernels reading B in place (gemm_simd.c):
      * direct: C (M, N) = packed A @ Bd + bias, Bd[k, j] = base[off[k] + j] (read up to
      *         column N rounded up to nr);
-     * dot:    C[i, j] = sum_l A[i*lda + l] base[off[j] + l] + beta C[i, j], L % vl == 0. */
+     * dot:    C[i, j] = sum_t sum_l A[t*astr + i*lda + l] base[t*bstr + off[j] + l]
+     *         + beta C[i, j] over nimg images, L % vl == 0. */
     void (*direct)(int64_t M, int64_t N, int64_t K, const float *ap, const float *base,
                    const int64_t *off, float *C, int64_t ldc, const float *bias);
-    void (*dot)(int64_t M, int64_t N, int64_t L, const float *A, int64_t lda, const float *base,
-                const int64_t *off, float *C, int64_t ldc, float beta);
+    void (*dot)(int64_t M, int64_t N, int64_t L, int64_t nimg, const float *A, int64_t lda,
+                int64_t astr, const float *base, int64_t bstr, const int64_t *off, float *C,
+                int64_t ldc, float beta);
     /* B packed once for many products: pack_b_all packs columns [j0, j1) of all K
      * (Np = N rounded up to nr floats per k; block at k0 starts at bp + k0*Np);
      * run_packed is run() on it with C pointing at column n0. */
