@@ -247,11 +247,21 @@ static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const
     for (int64_t t = 0; t < g->N * G; t++) {
         float *d = xp + t * pg->xsz;
         const float *src = x + t * Cg * H * W; /* (n*G + gi)*Cg == n*C + gi*Cg */
-        memset(d, 0, (size_t)pg->xsz * sizeof(float));
-        for (int64_t c = 0; c < Cg; c++)
-            for (int64_t h = 0; h < H; h++)
-                memcpy(d + c * pg->plane + (h + g->pad_h) * pg->Wp + g->pad_w,
-                       src + (c * H + h) * W, (size_t)W * sizeof(float));
+        /* every float written once: zero rows above/below, zero margins around
+         * each copied row (a full memset first would write the image twice) */
+        const int64_t Wp = pg->Wp, pw = g->pad_w, right = Wp - pw - W;
+        for (int64_t c = 0; c < Cg; c++) {
+            float *pl = d + c * pg->plane;
+            memset(pl, 0, (size_t)(g->pad_h * Wp) * sizeof(float));
+            for (int64_t h = 0; h < H; h++) {
+                float *row = pl + (h + g->pad_h) * Wp;
+                for (int64_t i = 0; i < pw; i++) row[i] = 0.0f;
+                memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
+                for (int64_t i = 0; i < right; i++) row[pw + W + i] = 0.0f;
+            }
+            memset(pl + (g->pad_h + H) * Wp, 0, (size_t)((pg->Hp - g->pad_h - H) * Wp) * sizeof(float));
+        }
+        memset(d + Cg * pg->plane, 0, (size_t)(pg->xsz - Cg * pg->plane) * sizeof(float));
     }
 }
 
