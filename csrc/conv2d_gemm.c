@@ -23,6 +23,11 @@
 #define MAX_CHUNKS 8               /* dw partials: chunks of images */
 #define BAND_MIN_PIXELS 256        /* forward bands narrower than this lose GEMM speed */
 #define RUNS_MAX 256
+/* Padded copies of images are made for at most this many bytes at a time
+ * (forward: per batch of images; dw: per thread and batch), so memory stays
+ * bounded for any batch size. */
+#define PAD_BATCH_BYTES ((int64_t)64 << 20)
+#define DW_BATCH_BYTES ((int64_t)8 << 20)
 /* Wide-mode column block: >= 16 panels (~9 rows of a 56-wide image) keep the
  * image rows, the weights and the output block of one task in L2 together
  * ((8,64,56,56) forward at 2 threads: 9.7-10.7 -> 9.2-9.3 ms; below 32 panels
@@ -240,29 +245,33 @@ static void row_offsets(int64_t *off, const fm_conv2d_geom *g, const pad_geom *p
                 off[q++] = c * pg->plane + r * g->dil_h * pg->Wp + s * g->dil_w;
 }
 
-/* xp[(n*G + gi)] = x[n, group gi] zero-padded. */
-static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg) {
-    const int64_t G = g->groups, Cg = g->C / G, H = g->H, W = g->W;
-#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)g->N * G * pg->xsz))
-    for (int64_t t = 0; t < g->N * G; t++) {
-        float *d = xp + t * pg->xsz;
-        const float *src = x + t * Cg * H * W; /* (n*G + gi)*Cg == n*C + gi*Cg */
-        /* every float written once: zero rows above/below, zero margins around
-         * each copied row (a full memset first would write the image twice) */
-        const int64_t Wp = pg->Wp, pw = g->pad_w, right = Wp - pw - W;
-        for (int64_t c = 0; c < Cg; c++) {
-            float *pl = d + c * pg->plane;
-            memset(pl, 0, (size_t)(g->pad_h * Wp) * sizeof(float));
-            for (int64_t h = 0; h < H; h++) {
-                float *row = pl + (h + g->pad_h) * Wp;
-                for (int64_t i = 0; i < pw; i++) row[i] = 0.0f;
-                memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
-                for (int64_t i = 0; i < right; i++) row[pw + W + i] = 0.0f;
-            }
-            memset(pl + (g->pad_h + H) * Wp, 0, (size_t)((pg->Hp - g->pad_h - H) * Wp) * sizeof(float));
+/* d = one image's group of Cg channels (src) zero-padded to (Cg, Hp, Wp) plus
+ * the slack. Every float is written once: zero rows above and below, zero
+ * margins around each copied row (a full memset first would write twice). */
+static void pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t Cg = g->C / g->groups, H = g->H, W = g->W;
+    const int64_t Wp = pg->Wp, pw = g->pad_w, right = Wp - pw - W;
+    for (int64_t c = 0; c < Cg; c++) {
+        float *pl = d + c * pg->plane;
+        memset(pl, 0, (size_t)(g->pad_h * Wp) * sizeof(float));
+        for (int64_t h = 0; h < H; h++) {
+            float *row = pl + (h + g->pad_h) * Wp;
+            for (int64_t i = 0; i < pw; i++) row[i] = 0.0f;
+            memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
+            for (int64_t i = 0; i < right; i++) row[pw + W + i] = 0.0f;
         }
-        memset(d + Cg * pg->plane, 0, (size_t)(pg->xsz - Cg * pg->plane) * sizeof(float));
+        memset(pl + (g->pad_h + H) * Wp, 0,
+               (size_t)((pg->Hp - g->pad_h - H) * Wp) * sizeof(float));
     }
+    memset(d + Cg * pg->plane, 0, (size_t)(pg->xsz - Cg * pg->plane) * sizeof(float));
+}
+
+/* xp[(n*G + gi)] = x[n, group gi] zero-padded, for all N images of g. */
+static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t G = g->groups, Cg = g->C / G, HW = g->H * g->W;
+#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)g->N * G * pg->xsz))
+    for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi)*Cg == n*C + gi*Cg */
+        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg);
 }
 
 /* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
@@ -273,6 +282,21 @@ static int direct_forward(float *y, const float *x, const float *w, const float 
     const fm_sgemm_impl *im = fm_sgemm_get();
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    {   /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
+        pad_geom pq;
+        pad_plan(&pq, g, im->nr);
+        int64_t nb = PAD_BATCH_BYTES / (G * pq.xsz * (int64_t)sizeof(float));
+        if (nb < 1) nb = 1;
+        if (N > nb) {
+            int st = FM_OK;
+            for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
+                fm_conv2d_geom sub = *g;
+                sub.N = N - n0 < nb ? N - n0 : nb;
+                st = direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b, &sub);
+            }
+            return st;
+        }
+    }
     const int narrow = Kg <= im->nmr;
     int64_t astride = Kg * CRS;
     float *ap = NULL;
@@ -406,55 +430,59 @@ static int direct_dw(float *part, int64_t chunks, const float *dy, const float *
                      const fm_conv2d_geom *g) {
     const fm_sgemm_impl *im = fm_sgemm_get();
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
-    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS, HW = g->H * g->W;
     pad_geom pg;
     pad_plan(&pg, g, im->nr);
     const int64_t L = (pg.Pw + im->vl - 1) / im->vl * im->vl;
-    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
     int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
-    if (!xp || !off) {
-        free(xp);
-        free(off);
-        return FM_ENOMEM;
-    }
-    pad_images(xp, x, g, &pg);
+    if (!off) return FM_ENOMEM;
     row_offsets(off, g, &pg);
+    /* images per dot call: a chunk's images, fewer if their spread dy and
+     * padded image rows would pass DW_BATCH_BYTES (geometry only: the
+     * summation order does not depend on the thread count) */
+    const int64_t per_chunk = (N + chunks - 1) / chunks;
+    int64_t sb = DW_BATCH_BYTES / ((Kg * L + pg.xsz) * (int64_t)sizeof(float));
+    if (sb < 1) sb = 1;
+    if (sb > per_chunk) sb = per_chunk;
     int nt = fm_threads_for(2.0 * (double)N * K * P * CRS);
     if (nt > chunks) nt = (int)chunks;
     int st = FM_OK;
-    const int64_t per_chunk = (N + chunks - 1) / chunks; /* most images in a chunk */
 #pragma omp parallel num_threads(nt)
     {
-        float *dyw = (float *)calloc((size_t)(per_chunk * Kg * L), sizeof(float));
-        if (!dyw) {
+        float *dyw = (float *)calloc((size_t)(sb * Kg * L), sizeof(float));
+        float *xp = (float *)malloc((size_t)(sb * pg.xsz) * sizeof(float));
+        if (!dyw || !xp) {
 #pragma omp atomic write
             st = FM_ENOMEM;
         }
 #pragma omp for schedule(dynamic, 1)
         for (int64_t ch = 0; ch < chunks; ch++) {
-            if (!dyw) continue;
+            if (!dyw || !xp) continue;
             const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
             for (int64_t gi = 0; gi < G; gi++) {
-                for (int64_t n = n0; n < n1; n++) { /* padding columns stay zero */
-                    const float *dyg = dy + (n * K + gi * Kg) * P;
-                    float *dn = dyw + (n - n0) * Kg * L;
-                    for (int64_t k = 0; k < Kg; k++)
-                        for (int64_t oh = 0; oh < g->OH; oh++)
-                            memcpy(dn + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
-                                   (size_t)g->OW * sizeof(float));
-                }
-                const float *xb = xp + (n0 * G + gi) * pg.xsz;
                 float *pc = part + (ch * G + gi) * wsz;
-                for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
-                    const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
-                    im->dot(Kg, CRS, len, n1 - n0, dyw + l0, L, Kg * L, xb + l0, G * pg.xsz, off,
-                            pc, CRS, l0 == 0 ? 0.0f : 1.0f);
+                for (int64_t b0 = n0; b0 < n1; b0 += sb) {
+                    const int64_t b1 = b0 + sb < n1 ? b0 + sb : n1;
+                    for (int64_t n = b0; n < b1; n++) { /* padding columns stay zero */
+                        const float *dyg = dy + (n * K + gi * Kg) * P;
+                        float *dn = dyw + (n - b0) * Kg * L;
+                        for (int64_t k = 0; k < Kg; k++)
+                            for (int64_t oh = 0; oh < g->OH; oh++)
+                                memcpy(dn + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
+                                       (size_t)g->OW * sizeof(float));
+                        pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW, g, &pg);
+                    }
+                    for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
+                        const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
+                        im->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
+                                off, pc, CRS, b0 == n0 && l0 == 0 ? 0.0f : 1.0f);
+                    }
                 }
             }
         }
         free(dyw);
+        free(xp);
     }
-    free(xp);
     free(off);
     return st;
 }

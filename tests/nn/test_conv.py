@@ -162,3 +162,20 @@ def test_non_contiguous_inputs(rng):
     yr = ref.conv2d_forward(np.ascontiguousarray(x), np.ascontiguousarray(w), None, (1, 1),
                             (1, 2), (1, 1), 1)
     np.testing.assert_allclose(y.data, yr, rtol=1e-12, atol=1e-12)
+
+
+def test_large_batch_bounded_padding(rng):
+    # 32 images of 64 x 90 x 90: the padded copy (~70 MB) is made in two batches
+    # in the forward pass and dw runs its chunks in sub-batches of images; both
+    # must give the float64 (im2col + BLAS) answer
+    x = rng.standard_normal((32, 64, 90, 90)).astype(np.float32)
+    w = (rng.standard_normal((8, 64, 3, 3)) / 24).astype(np.float32)
+    args = ((1, 1), (1, 1), (1, 1), 1)
+    y = kc.conv2d_forward(x, w, None, *args)
+    y64 = kc.conv2d_forward(x.astype(np.float64), w.astype(np.float64), None, *args)
+    np.testing.assert_allclose(y, y64, rtol=1e-4, atol=1e-4)
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    _, dw, _ = kc.conv2d_backward(dy, x, w, *args, need_dx=False, need_db=False)
+    _, dw64, _ = kc.conv2d_backward(dy.astype(np.float64), x.astype(np.float64),
+                                    w.astype(np.float64), *args, need_dx=False, need_db=False)
+    np.testing.assert_allclose(dw, dw64, rtol=1e-4, atol=2e-6 * np.abs(dw64).max() + 1e-3)
