@@ -31,7 +31,7 @@
                                const float *bias);                                             \
     void fm_sgemm_dot_##ISA(int64_t M, int64_t N, int64_t L, int64_t nimg, const float *A,     \
                             int64_t lda, int64_t astr, const float *base, int64_t bstr,        \
-                            const int64_t *off, float *C, int64_t ldc, float beta);                                                       \
+                            const int64_t *off, float *C, int64_t ldc, float beta);            \
     void fm_sgemm_pack_b_all_##ISA(float *bp, fm_sgemm_packb_fn packb, const void *bctx,       \
                                    int64_t K, int64_t N, int64_t j0, int64_t j1);              \
     void fm_sgemm_run_packed_##ISA(int64_t M, int64_t n0, int64_t n1, int64_t K,               \

@@ -76,7 +76,8 @@ void FM_ISA_FN(fm_sgemm_pack_a)(float *restrict ap, const float *restrict a, int
             }
         } else {
             for (int64_t k = 0; k < K; k++)
-                for (int64_t i = 0; i < mr; i++) dst[k * MR + i] = alpha * a[(i0 + i) * rs + k * cs];
+                for (int64_t i = 0; i < mr; i++)
+                    dst[k * MR + i] = alpha * a[(i0 + i) * rs + k * cs];
         }
         for (int64_t i = mr; i < MR; i++)
             for (int64_t k = 0; k < K; k++) dst[k * MR + i] = 0.0f;
@@ -344,10 +345,12 @@ void FM_ISA_FN(fm_sgemm_dot)(int64_t M, int64_t N, int64_t L, int64_t nimg, cons
                 for (int j = 0; j < DNR; j++) br[j] = base + t * bstr + off[j0 + (j < nr ? j : 0)];
                 for (int64_t l = 0; l < L; l += VL) {
                     V av[DMR];
-                    _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++) av[i] = fm_vload_f32(ar[i] + l);
+                    _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++)
+                        av[i] = fm_vload_f32(ar[i] + l);
                     _Pragma("GCC unroll 32") for (int j = 0; j < DNR; j++) {
                         const V bv = fm_vload_f32(br[j] + l);
-                        _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++) acc[i][j] += av[i] * bv;
+                        _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++)
+                            acc[i][j] += av[i] * bv;
                     }
                 }
             }
@@ -393,7 +396,8 @@ void FM_ISA_FN(fm_sgemm_direct_narrow)(int64_t M, int64_t N, int64_t K, const fl
         for (int64_t i = 0; i < M; i++) {
             float t[4 * VL];
             const float bi = bias ? bias[i] : 0.0f;
-            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) fm_vstore_f32(t + v * VL, acc[i][v]);
+            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++)
+                fm_vstore_f32(t + v * VL, acc[i][v]);
             float *c = C + i * ldc + jr;
             for (int64_t j = 0; j < nc; j++) c[j] = t[j] + bi;
         }

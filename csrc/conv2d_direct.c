@@ -1,0 +1,305 @@
+/* conv2d_direct.c -- float32 conv2d with stride 1 on kernels that read the
+ * zero-padded image in place (gemm_simd.c: direct, direct_narrow, dot).
+ *
+ * With stride 1, row q = (c, r, s) of the im2col matrix of an image padded to
+ * (Cg, Hp, Wp), over output pixels on the padded width (p' = oh*Wp + ow), is
+ * the contiguous stream xp + off[q] + p', off[q] = c*Hp*Wp + r*dh*Wp + s*dw:
+ *   forward  y (Kg, P) = W_g @ B + b: direct kernel; rows straight into y when
+ *            OW fills whole panels ("row mode"), else L2-sized blocks of the
+ *            padded width computed into a buffer and copied out ("wide mode")
+ *   dx       the same forward pass on dy padded by dil*(k-1) - pad, with the
+ *            weights flipped and transposed per group
+ *   dw       dot kernel: dw_g[k, q] = sum_p' dy_w[k, p'] xp[off[q] + p'], dy
+ *            spread onto the padded width (zeros past OW), a chunk's images
+ *            accumulated in registers
+ * Layers with at most nmr filters per group use the narrow kernel. Blocking
+ * depends on the geometry only, so results do not depend on the thread count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv2d_internal.h"
+
+/* Padded copies of images are made for at most this many bytes at a time
+ * (forward: per batch of images; dw: per thread and batch), so memory stays
+ * bounded for any batch size. */
+#define PAD_BATCH_BYTES ((int64_t)64 << 20)
+#define DW_BATCH_BYTES ((int64_t)8 << 20)
+/* Wide-mode column block: >= 16 panels (~9 rows of a 56-wide image) keep the
+ * image rows, the weights and the output block of one task in L2 together
+ * ((8,64,56,56) forward at 2 threads: 9.7-10.7 -> 9.2-9.3 ms; below 32 panels
+ * the whole image is one block: (64,3,28,28) forward was 10% slower split). */
+#define WIDE_PANELS 16
+
+/* ---- padded images ------------------------------------------------------
+ * xp holds every (image, group) zero-padded to (Cg, Hp, Wp) plus `slack`
+ * trailing zeros, so the kernels' reads past the last row stay inside. */
+typedef struct {
+    int64_t Hp, Wp, plane, xsz; /* padded plane Hp*Wp; floats per (image, group) */
+    int64_t Pw, Np;             /* pixels on the padded width OH*Wp; Pw rounded up to NR */
+} pad_geom;
+
+static void pad_plan(pad_geom *pg, const fm_conv2d_geom *g, int nr) {
+    const int64_t Cg = g->C / g->groups;
+    pg->Hp = g->H + 2 * g->pad_h;
+    pg->Wp = g->W + 2 * g->pad_w;
+    pg->plane = pg->Hp * pg->Wp;
+    pg->xsz = Cg * pg->plane + (g->S - 1) * g->dil_w + 4 * nr; /* narrow panels: 2 nr */
+    pg->Pw = g->OH * pg->Wp;
+    pg->Np = (pg->Pw + nr - 1) / nr * nr;
+}
+
+/* off[q] for q = (c, r, s): where row q of the im2col matrix starts in xp. */
+static void row_offsets(int64_t *off, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t Cg = g->C / g->groups;
+    int64_t q = 0;
+    for (int64_t c = 0; c < Cg; c++)
+        for (int64_t r = 0; r < g->R; r++)
+            for (int64_t s = 0; s < g->S; s++)
+                off[q++] = c * pg->plane + r * g->dil_h * pg->Wp + s * g->dil_w;
+}
+
+/* d = one image's group of Cg channels (src) zero-padded to (Cg, Hp, Wp) plus
+ * the slack. Every float is written once: zero rows above and below, zero
+ * margins around each copied row (a full memset first would write twice). */
+static void pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t Cg = g->C / g->groups, H = g->H, W = g->W;
+    const int64_t Wp = pg->Wp, pw = g->pad_w, right = Wp - pw - W;
+    for (int64_t c = 0; c < Cg; c++) {
+        float *pl = d + c * pg->plane;
+        memset(pl, 0, (size_t)(g->pad_h * Wp) * sizeof(float));
+        for (int64_t h = 0; h < H; h++) {
+            float *row = pl + (h + g->pad_h) * Wp;
+            for (int64_t i = 0; i < pw; i++) row[i] = 0.0f;
+            memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
+            for (int64_t i = 0; i < right; i++) row[pw + W + i] = 0.0f;
+        }
+        memset(pl + (g->pad_h + H) * Wp, 0,
+               (size_t)((pg->Hp - g->pad_h - H) * Wp) * sizeof(float));
+    }
+    memset(d + Cg * pg->plane, 0, (size_t)(pg->xsz - Cg * pg->plane) * sizeof(float));
+}
+
+/* xp[(n*G + gi)] = x[n, group gi] zero-padded, for all N images of g. */
+static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg) {
+    const int64_t G = g->groups, Cg = g->C / G, HW = g->H * g->W;
+#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)g->N * G * pg->xsz))
+    for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi)*Cg == n*C + gi*Cg */
+        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg);
+}
+
+/* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
+ * at most nmr filters per group use the narrow kernel on w as it is, others
+ * the MR-row kernel on w packed once. */
+int fm_conv_direct_forward(float *y, const float *x, const float *w, const float *b,
+                          const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    {   /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
+        pad_geom pq;
+        pad_plan(&pq, g, im->nr);
+        int64_t nb = PAD_BATCH_BYTES / (G * pq.xsz * (int64_t)sizeof(float));
+        if (nb < 1) nb = 1;
+        if (N > nb) {
+            int st = FM_OK;
+            for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
+                fm_conv2d_geom sub = *g;
+                sub.N = N - n0 < nb ? N - n0 : nb;
+                st = fm_conv_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b,
+                                            &sub);
+            }
+            return st;
+        }
+    }
+    const int narrow = Kg <= im->nmr;
+    int64_t astride = Kg * CRS;
+    float *ap = NULL;
+    if (!narrow && !(ap = fm_conv_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
+    const float *wa = narrow ? w : ap;
+#define DIRECT(NCOLS, BASE, C, LDC, GI)                                                         \
+    (narrow ? im->direct_narrow(Kg, NCOLS, CRS, wa + (GI) * astride, CRS, BASE, off, C, LDC,   \
+                                b ? b + (GI) * Kg : NULL)                                      \
+            : im->direct(Kg, NCOLS, CRS, wa + (GI) * astride, BASE, off, C, LDC,               \
+                         b ? b + (GI) * Kg : NULL))
+    pad_geom pg;
+    pad_plan(&pg, g, im->nr);
+    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
+    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
+    if (!xp || !off) {
+        free(xp);
+        free(off);
+        free(ap);
+        return FM_ENOMEM;
+    }
+    pad_images(xp, x, g, &pg);
+    row_offsets(off, g, &pg);
+    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
+    int st = FM_OK;
+    const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
+    if (row_pad <= pg.Wp - g->OW) {
+        /* Row mode: panels aligned to output rows, tiles stored straight into y.
+         * Wastes no more lanes than the padded width would and needs no copy
+         * (OW a multiple of NR: no waste at all). Tasks: bands of rows. */
+        int64_t bands = (4 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
+        if (bands > g->OH) bands = g->OH;
+        const int64_t rows = (g->OH + bands - 1) / bands;
+        bands = (g->OH + rows - 1) / rows;
+        const int64_t tasks = N * G * bands;
+        if (nt > tasks) nt = (int)tasks;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+        for (int64_t t = 0; t < tasks; t++) {
+            const int64_t ng = t / bands, n = ng / G, gi = ng % G;
+            const int64_t oh0 = (t % bands) * rows;
+            const int64_t oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
+            const float *xb = xp + ng * pg.xsz;
+            float *yb = y + (n * g->K + gi * Kg) * P;
+            for (int64_t oh = oh0; oh < oh1; oh++)
+                DIRECT(g->OW, xb + oh * pg.Wp, yb + oh * g->OW, P, gi);
+        }
+        free(xp);
+        free(off);
+        free(ap);
+        return st;
+    }
+    /* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column
+     * blocks of whole panels, computed into tmp; the columns ow < OW are
+     * copied out. Tasks: (image, group, column block). */
+    const int64_t panels = pg.Np / nr;
+    int64_t cb = panels / WIDE_PANELS; /* small images: one block per image */
+    if (cb < 1) cb = 1;
+    const int64_t per = (panels + cb - 1) / cb * nr; /* columns per block */
+    cb = (pg.Np + per - 1) / per;
+    const int64_t tasks = N * G * cb;
+    if (nt > tasks) nt = (int)tasks;
+#pragma omp parallel num_threads(nt)
+    {
+        float *tmp = (float *)malloc((size_t)(Kg * per) * sizeof(float));
+        if (!tmp) {
+#pragma omp atomic write
+            st = FM_ENOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t t = 0; t < tasks; t++) {
+            if (!tmp) continue;
+            const int64_t ng = t / cb, j0 = (t % cb) * per;
+            const int64_t n = ng / G, gi = ng % G;
+            const int64_t nc = pg.Np - j0 < per ? pg.Np - j0 : per;
+            DIRECT(nc, xp + ng * pg.xsz + j0, tmp, per, gi);
+            /* keep the columns ow < OW of every padded-width row in [j0, j0+nc) */
+            const int64_t je = j0 + nc < pg.Pw ? j0 + nc : pg.Pw;
+            float *yb = y + (n * g->K + gi * Kg) * P;
+            for (int64_t oh = j0 / pg.Wp; oh * pg.Wp < je; oh++) {
+                int64_t a = oh * pg.Wp, e = a + g->OW;
+                if (a < j0) a = j0;
+                if (e > je) e = je;
+                if (a >= e) continue;
+                for (int64_t k = 0; k < Kg; k++)
+                    memcpy(yb + k * P + oh * g->OW + (a - oh * pg.Wp), tmp + k * per + (a - j0),
+                           (size_t)(e - a) * sizeof(float));
+            }
+        }
+        free(tmp);
+    }
+    free(xp);
+    free(off);
+    free(ap);
+    return st;
+#undef DIRECT
+}
+
+/* dx by the stride-1 identity dx = conv(dy padded by dil*(R-1) - pad,
+ * w flipped and transposed per group); needs pad <= dil*(R-1). */
+int fm_conv_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g) {
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, R = g->R, S = g->S;
+    fm_conv2d_geom t = *g;
+    t.C = g->K;
+    t.H = g->OH;
+    t.W = g->OW;
+    t.K = g->C;
+    t.OH = g->H;
+    t.OW = g->W;
+    t.pad_h = g->dil_h * (R - 1) - g->pad_h;
+    t.pad_w = g->dil_w * (S - 1) - g->pad_w;
+    const int64_t KRS = Kg * R * S;
+    /* wt[gi*Cg + c, (k, r, s)] = w[gi*Kg + k, c, R-1-r, S-1-s] */
+    float *wt = (float *)malloc((size_t)(g->C * KRS) * sizeof(float));
+    if (!wt) return FM_ENOMEM;
+    for (int64_t gi = 0; gi < G; gi++)
+        for (int64_t c = 0; c < Cg; c++)
+            for (int64_t k = 0; k < Kg; k++)
+                for (int64_t r = 0; r < R; r++)
+                    for (int64_t s = 0; s < S; s++)
+                        wt[(gi * Cg + c) * KRS + (k * R + r) * S + s] =
+                            w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
+    const int st = fm_conv_direct_forward(dx, dy, wt, NULL, &t);
+    free(wt);
+    return st;
+}
+
+/* dw partials by the dot kernel: part[ch] (G, Kg, CRS) over chunk ch's images,
+ * dy spread onto the padded width (zeros past OW) so that it lines up with
+ * the rows of the padded image. */
+/* Pixels per dot pass: rows stay in L2; fewer passes mean fewer lane sums
+ * (1024 -> 4096: (8,64,56,56) dw 85 -> 99 GFLOP/s on one thread). */
+#define DOT_CHUNK 4096
+int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
+                     const fm_conv2d_geom *g) {
+    const fm_sgemm_impl *im = fm_sgemm_get();
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS, HW = g->H * g->W;
+    pad_geom pg;
+    pad_plan(&pg, g, im->nr);
+    const int64_t L = (pg.Pw + im->vl - 1) / im->vl * im->vl;
+    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
+    if (!off) return FM_ENOMEM;
+    row_offsets(off, g, &pg);
+    /* images per dot call: a chunk's images, fewer if their spread dy and
+     * padded image rows would pass DW_BATCH_BYTES (geometry only: the
+     * summation order does not depend on the thread count) */
+    const int64_t per_chunk = (N + chunks - 1) / chunks;
+    int64_t sb = DW_BATCH_BYTES / ((Kg * L + pg.xsz) * (int64_t)sizeof(float));
+    if (sb < 1) sb = 1;
+    if (sb > per_chunk) sb = per_chunk;
+    int nt = fm_threads_for(2.0 * (double)N * K * P * CRS);
+    if (nt > chunks) nt = (int)chunks;
+    int st = FM_OK;
+#pragma omp parallel num_threads(nt)
+    {
+        float *dyw = (float *)calloc((size_t)(sb * Kg * L), sizeof(float));
+        float *xp = (float *)malloc((size_t)(sb * pg.xsz) * sizeof(float));
+        if (!dyw || !xp) {
+#pragma omp atomic write
+            st = FM_ENOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t ch = 0; ch < chunks; ch++) {
+            if (!dyw || !xp) continue;
+            const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
+            for (int64_t gi = 0; gi < G; gi++) {
+                float *pc = part + (ch * G + gi) * wsz;
+                for (int64_t b0 = n0; b0 < n1; b0 += sb) {
+                    const int64_t b1 = b0 + sb < n1 ? b0 + sb : n1;
+                    for (int64_t n = b0; n < b1; n++) { /* padding columns stay zero */
+                        const float *dyg = dy + (n * K + gi * Kg) * P;
+                        float *dn = dyw + (n - b0) * Kg * L;
+                        for (int64_t k = 0; k < Kg; k++)
+                            for (int64_t oh = 0; oh < g->OH; oh++)
+                                memcpy(dn + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
+                                       (size_t)g->OW * sizeof(float));
+                        pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW, g, &pg);
+                    }
+                    for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
+                        const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
+                        im->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
+                                off, pc, CRS, b0 == n0 && l0 == 0 ? 0.0f : 1.0f);
+                    }
+                }
+            }
+        }
+        free(dyw);
+        free(xp);
+    }
+    free(off);
+    return st;
+}
