@@ -79,9 +79,9 @@ static inline NO_LIBCALLS void copy_floats(float *restrict d, const float *restr
 
 /* d[t*step] = plane[ih, (ow+t)*sw + offw] for t < len (0 outside the image). */
 static inline NO_LIBCALLS void gather_run(float *restrict d, int64_t step,
-                                          const float *restrict plane,
-                              const fm_conv2d_geom *g, int64_t oh, int64_t ow, int64_t len,
-                              int64_t offh, int64_t offw) {
+                                          const float *restrict plane, const fm_conv2d_geom *g,
+                                          int64_t oh, int64_t ow, int64_t len, int64_t offh,
+                                          int64_t offw) {
     const int64_t ih = oh * g->stride_h + offh;
     if (ih < 0 || ih >= g->H) {
         for (int64_t t = 0; t < len; t++) d[t * step] = 0.0f;
@@ -102,8 +102,7 @@ static inline NO_LIBCALLS void gather_run(float *restrict d, int64_t step,
 
 /* Forward B: rows q in [k0, k0+kc), columns pixels p0+j0 .. p0+j0+nc. */
 static NO_LIBCALLS void pack_col(float *restrict bp, const void *vctx, int64_t k0, int64_t kc,
-                                 int64_t j0,
-                     int64_t nc) {
+                                 int64_t j0, int64_t nc) {
     const col_ctx *cx = (const col_ctx *)vctx;
     const fm_conv2d_geom *g = cx->g;
     const int NR = cx->nr;
@@ -135,8 +134,7 @@ static NO_LIBCALLS void pack_col(float *restrict bp, const void *vctx, int64_t k
 
 /* dw B (col^T): rows pixels [k0, k0+kc), columns q in [j0, j0+nc). */
 static NO_LIBCALLS void pack_colT(float *restrict bp, const void *vctx, int64_t k0, int64_t kc,
-                                  int64_t j0,
-                      int64_t nc) {
+                                  int64_t j0, int64_t nc) {
     const col_ctx *cx = (const col_ctx *)vctx;
     const fm_conv2d_geom *g = cx->g;
     const int NR = cx->nr;
