@@ -60,6 +60,8 @@ static fm_sgemm_impl impls[3] = {IMPL(baseline), IMPL(avx2), IMPL(avx512)};
 static fm_sgemm_impl impls[1] = {IMPL(baseline)};
 #endif
 
+static pthread_once_t sizes_once = PTHREAD_ONCE_INIT;
+
 static void fill_sizes(void) {
     impls[0].mr = fm_sgemm_mr_baseline();
     impls[0].nr = fm_sgemm_nr_baseline();
@@ -84,7 +86,7 @@ static void fill_sizes(void) {
 }
 
 FM_API const fm_sgemm_impl *fm_sgemm_get(void) {
-    if (impls[0].mr == 0) fill_sizes(); /* idempotent: racing threads write equal values */
+    pthread_once(&sizes_once, fill_sizes); /* callers on several threads see it complete */
 #ifdef FM_HAVE_X86_ISA
     const int lv = fm_family_level(FM_FAM_GEMM);
     return &impls[lv == FM_LEVEL_AVX512 ? 2 : lv == FM_LEVEL_AVX2 ? 1 : 0];
@@ -110,7 +112,7 @@ FM_API float *fm_sgemm_thread_buf(void) {
     pthread_once(&buf_once, make_key);
     float *buf = (float *)pthread_getspecific(buf_key);
     if (!buf) {
-        if (impls[0].mr == 0) fill_sizes();
+        pthread_once(&sizes_once, fill_sizes);
         int64_t n = 0;
         for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++)
             if (impls[i].buf_floats > n) n = impls[i].buf_floats;
