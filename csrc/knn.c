@@ -14,6 +14,10 @@
  * workers keep spinning for a while after each call, and an OpenMP team
  * started in between would compete with them for the cores (measured: most of
  * the time went to that spinning). The final recompute is parallel (short).
+ * float32 euclidean with at least KNN_OWN_QT queries per thread takes the own
+ * path instead (knn_own_path_f32 below): the same candidates-then-exact-
+ * recompute scheme on fastml's own GEMM kernels, one OpenMP team over query
+ * tiles, no BLAS pool involved.
  */
 #include <math.h>
 #include <stdint.h>
