@@ -151,7 +151,7 @@ typedef struct {
      * values is <= thr[row] and flags it in hit[row * panels + panel] (search keys). */
     int kc;
     void (*run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
-                       const float *bp, int64_t N, float *C, int64_t ldc, const float *thr,
+                       const float *bp, float *C, int64_t ldc, const float *thr,
                        unsigned char *hit);
 } fm_sgemm_impl;
 /* The implementation for the current CPU level. */

@@ -43,8 +43,8 @@
                                       float *C, int64_t ldc, const float *bias);                \
     int fm_sgemm_kc_##ISA(void);                                                               \
     void fm_sgemm_run_filter_##ISA(int64_t M, int64_t n0, int64_t n1, int64_t K,               \
-                                   const float *ap, const float *bp, int64_t N, float *C,      \
-                                   int64_t ldc, const float *thr, unsigned char *hit);
+                                   const float *ap, const float *bp, float *C, int64_t ldc,    \
+                                   const float *thr, unsigned char *hit);
 #define IMPL(ISA)                                                                              \
     {0, 0, 0, 0, fm_sgemm_pack_a_##ISA, fm_sgemm_pack_b_strided_##ISA, fm_sgemm_run_##ISA,    \
      fm_sgemm_direct_##ISA, fm_sgemm_dot_##ISA, fm_sgemm_pack_b_all_##ISA,                    \

@@ -426,8 +426,8 @@ static inline __attribute__((always_inline)) int any_le(V a, V b, V t) {
  * The caller merges those, so keys above every threshold never leave the
  * registers. */
 void FM_ISA_FN(fm_sgemm_run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K,
-                                    const float *ap, const float *bp, int64_t N, float *C,
-                                    int64_t ldc, const float *thr, unsigned char *hit) {
+                                    const float *ap, const float *bp, float *C, int64_t ldc,
+                                    const float *thr, unsigned char *hit) {
     const int64_t npan = (n1 - n0 + NR - 1) / NR;
     for (int64_t jr = n0; jr < n1; jr += NR) {
         const float *b = bp + jr * K;
@@ -448,5 +448,4 @@ void FM_ISA_FN(fm_sgemm_run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K
             }
         }
     }
-    (void)N;
 }

@@ -92,29 +92,6 @@ static void pack_db(float *restrict bp, const void *vctx, int64_t k0, int64_t kc
     }
 }
 
-/* Merge keys b[0:cols) (indices j0 + c) into a row's kk slots; blocks of 16
- * are tested branch-free first (almost none holds a candidate once full). */
-static void own_select_row(float *D, int64_t *I, int64_t kk, const float *restrict b,
-                           int64_t cols, int64_t j0) {
-    float w = topk_worst_f32(D, kk);
-    int64_t c = 0;
-    for (; c + 16 <= cols; c += 16) {
-        int any = 0;
-        for (int l = 0; l < 16; l++) any |= (b[c + l] <= w);
-        if (!any) continue;
-        for (int l = 0; l < 16; l++)
-            if (b[c + l] <= w) {
-                topk_push_f32(D, I, kk, b[c + l], j0 + c + l);
-                w = topk_worst_f32(D, kk);
-            }
-    }
-    for (; c < cols; c++)
-        if (b[c] <= w) {
-            topk_push_f32(D, I, kk, b[c], j0 + c);
-            w = topk_worst_f32(D, kk);
-        }
-}
-
 static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t nq,
                             const float *X, int64_t n, int64_t d, int64_t k, int metric) {
     const fm_sgemm_impl *im = fm_sgemm_get();
@@ -123,19 +100,13 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
     const int64_t Np = (n + im->nr - 1) / im->nr * im->nr, d1 = d + 1;
     float *xn = (float *)malloc((size_t)(n + d) * sizeof(float));
     float *bp = (float *)malloc((size_t)(Np * d1) * sizeof(float));
-    double *acc = (double *)calloc((size_t)d, sizeof(double));
-    if (!xn || !bp || !acc) {
+    float *mu = xn ? xn + n : NULL;
+    /* centre on the data mean (distances unchanged, rounding of the keys smaller) */
+    if (!xn || !bp || knn_mean_f32(mu, X, n, d) != FM_OK) {
         free(xn);
         free(bp);
-        free(acc);
         return FM_ENOMEM;
     }
-    float *mu = xn + n;
-    /* centre on the data mean (distances unchanged, rounding of the keys smaller) */
-    for (int64_t j = 0; j < n; j++)
-        for (int64_t c = 0; c < d; c++) acc[c] += X[j * d + c];
-    for (int64_t c = 0; c < d; c++) mu[c] = (float)(acc[c] / (double)n);
-    free(acc);
     const db_ctx dbc = {X, mu, xn, d, im->nr};
     const int64_t panels = Np / im->nr;
     int nt = fm_threads_for(2.0 * (double)n * d);
@@ -147,14 +118,7 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
         T = omp_get_num_threads();
 #endif
         const int64_t a = n * t / T, b = n * (t + 1) / T;
-        for (int64_t j = a; j < b; j++) {
-            float s = 0;
-            for (int64_t c = 0; c < d; c++) {
-                const float v = X[j * d + c] - mu[c];
-                s += v * v;
-            }
-            xn[j] = s;
-        }
+        for (int64_t j = a; j < b; j++) xn[j] = knn_centre_f32(NULL, X + j * d, mu, d);
 #pragma omp barrier
         const int64_t p0 = panels * t / T * im->nr, p1 = panels * (t + 1) / T * im->nr;
         if (p1 > p0) im->pack_b_all(bp, pack_db, &dbc, d1, n, p0, p1 < n ? p1 : n);
@@ -187,14 +151,8 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
             if (!Qc || !CI) continue;
             const int64_t i0 = tile * QT, rows = nq - i0 < QT ? nq - i0 : QT;
             for (int64_t r = 0; r < rows; r++) {
-                float s = 0;
-                for (int64_t c = 0; c < d; c++) {
-                    const float v = Q[(i0 + r) * d + c] - mu[c];
-                    Qc[r * d1 + c] = v;
-                    s += v * v;
-                }
+                qn[r] = knn_centre_f32(Qc + r * d1, Q + (i0 + r) * d, mu, d);
                 Qc[r * d1 + d] = -0.5f; /* times alpha = -2: + |x|^2 */
-                qn[r] = s;
                 topk_init_f32(CD + r * kk, CI + r * kk, kk);
             }
             im->pack_a(ap, Qc, d1, 1, rows, d1, -2.0f);
@@ -203,19 +161,20 @@ static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t n
                 if (filter) { /* keys above a row's current worst never leave the registers */
                     const int64_t npan = (j1 - j0 + im->nr - 1) / im->nr;
                     for (int64_t r = 0; r < rows; r++) thr[r] = topk_worst_f32(CD + r * kk, kk);
-                    im->run_filter(rows, j0, j1, d1, ap, bp, n, cb, CB, thr, hit);
+                    im->run_filter(rows, j0, j1, d1, ap, bp, cb, CB, thr, hit);
                     for (int64_t r = 0; r < rows; r++)
                         for (int64_t pn = 0; pn < npan; pn++) {
                             if (!hit[r * npan + pn]) continue;
                             const int64_t c0 = pn * im->nr;
                             const int64_t c1 = c0 + im->nr < j1 - j0 ? c0 + im->nr : j1 - j0;
-                            own_select_row(CD + r * kk, CI + r * kk, kk, cb + r * CB + c0,
-                                           c1 - c0, j0 + c0);
+                            knn_select_row_f32(CD + r * kk, CI + r * kk, kk, cb + r * CB + c0,
+                                               NULL, c1 - c0, j0 + c0);
                         }
                 } else {
                     im->run_packed(rows, j0, j1, d1, ap, bp, n, cb, CB, 0.0f);
                     for (int64_t r = 0; r < rows; r++)
-                        own_select_row(CD + r * kk, CI + r * kk, kk, cb + r * CB, j1 - j0, j0);
+                        knn_select_row_f32(CD + r * kk, CI + r * kk, kk, cb + r * CB, NULL,
+                                           j1 - j0, j0);
                 }
             }
             for (int64_t r = 0; r < rows; r++)

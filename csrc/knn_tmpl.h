@@ -100,19 +100,22 @@ static int KN(knn_direct_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, co
     return FM_OK;
 }
 
-/* Merges keys b[c] + xn[c] (c < cols, index j0 + c) into the kk slots. Blocks
- * of 16 are first tested branch-free (the compiler vectorises the OR of the
- * compares); almost every block has no candidate once the slots are full. */
-static inline void KN(knn_select_row)(T *D, int64_t *I, int64_t kk, const T *restrict b,
-                                      const T *restrict xn, int64_t cols, int64_t j0) {
+/* Merges keys b[c] + xn[c] (c < cols, index j0 + c; xn NULL: keys b[c]) into
+ * the kk slots. Blocks of 16 are first tested branch-free (the compiler
+ * vectorises the OR of the compares); almost every block has no candidate
+ * once the slots are full. */
+static inline __attribute__((always_inline)) void KN(knn_select_row_)(
+    T *D, int64_t *I, int64_t kk, const T *restrict b, const T *restrict xn, int64_t cols,
+    int64_t j0, int add) {
+#define KEY(c) (add ? b[c] + xn[c] : b[c])
     T w = TK_NAME(topk_worst)(D, kk);
     int64_t c = 0;
     for (; c + 16 <= cols; c += 16) {
         int any = 0;
-        for (int l = 0; l < 16; l++) any |= (b[c + l] + xn[c + l] <= w);
+        for (int l = 0; l < 16; l++) any |= (KEY(c + l) <= w);
         if (!any) continue;
         for (int l = 0; l < 16; l++) {
-            const T v = b[c + l] + xn[c + l];
+            const T v = KEY(c + l);
             if (v <= w) {
                 TK_NAME(topk_push)(D, I, kk, v, j0 + c + l);
                 w = TK_NAME(topk_worst)(D, kk);
@@ -120,12 +123,21 @@ static inline void KN(knn_select_row)(T *D, int64_t *I, int64_t kk, const T *res
         }
     }
     for (; c < cols; c++) {
-        const T v = b[c] + xn[c];
+        const T v = KEY(c);
         if (v <= w) {
             TK_NAME(topk_push)(D, I, kk, v, j0 + c);
             w = TK_NAME(topk_worst)(D, kk);
         }
     }
+#undef KEY
+}
+
+static void KN(knn_select_row)(T *D, int64_t *I, int64_t kk, const T *restrict b,
+                               const T *restrict xn, int64_t cols, int64_t j0) {
+    if (xn)
+        KN(knn_select_row_)(D, I, kk, b, xn, cols, j0, 1);
+    else
+        KN(knn_select_row_)(D, I, kk, b, NULL, cols, j0, 0);
 }
 
 /* Final answer of one query from its kk candidates CDr/CIr (ranking keys):
@@ -150,6 +162,28 @@ static void KN(knn_refine_row)(T *D, int64_t *I, int64_t k, const T *q, const T 
     if (kk < n && !(A + qn - gam * (qn + xmax) > D[k - 1] * (1 + dgam)))
         KN(knn_scan_row)(D, I, k, q, X, n, d, FM_METRIC_SQEUCLIDEAN, 2);
     KN(knn_final_row)(D, k, metric, 2);
+}
+
+/* mu = column means of X (n, d), summed in float64. FM_ENOMEM or FM_OK. */
+static int KN(knn_mean)(T *mu, const T *X, int64_t n, int64_t d) {
+    double *acc = (double *)calloc((size_t)d, sizeof(double));
+    if (!acc) return FM_ENOMEM;
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t c = 0; c < d; c++) acc[c] += X[j * d + c];
+    for (int64_t c = 0; c < d; c++) mu[c] = (T)(acc[c] / (double)n);
+    free(acc);
+    return FM_OK;
+}
+
+/* out = x - mu (out may be NULL: not stored); returns |x - mu|^2. */
+static inline T KN(knn_centre)(T *out, const T *x, const T *mu, int64_t d) {
+    T s = 0;
+    for (int64_t c = 0; c < d; c++) {
+        const T v = x[c] - mu[c];
+        if (out) out[c] = v;
+        s += v * v;
+    }
+    return s;
 }
 
 /* GEMM path (euclidean, sqeuclidean). Data and queries are centred on the
@@ -179,39 +213,20 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
     }
     T *Qc = Xc + n * d, *buf = Qc + qb * d, *xn = buf + qb * nb, *qn = xn + n, *CD = qn + qb;
     T *mu = CD + qb * kk;
-    double *acc = (double *)calloc((size_t)d, sizeof(double));
-    if (!acc) {
+    if (KN(knn_mean)(mu, X, n, d) != FM_OK) {
         free(Xc);
         free(CI);
         return FM_ENOMEM;
     }
-    for (int64_t j = 0; j < n; j++)
-        for (int64_t c = 0; c < d; c++) acc[c] += X[j * d + c];
-    for (int64_t c = 0; c < d; c++) mu[c] = (T)(acc[c] / (double)n);
-    free(acc);
     _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * n * d))")
-    for (int64_t j = 0; j < n; j++) {
-        T s = 0;
-        for (int64_t c = 0; c < d; c++) {
-            const T v = X[j * d + c] - mu[c];
-            Xc[j * d + c] = v;
-            s += v * v;
-        }
-        xn[j] = s;
-    }
+    for (int64_t j = 0; j < n; j++) xn[j] = KN(knn_centre)(Xc + j * d, X + j * d, mu, d);
     T xmax = 0;
     for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
     int st = FM_OK;
     for (int64_t i0 = 0; i0 < nq && st == FM_OK; i0 += qb) {
         const int64_t rows = nq - i0 < qb ? nq - i0 : qb;
         for (int64_t r = 0; r < rows; r++) {
-            T s = 0;
-            for (int64_t c = 0; c < d; c++) {
-                const T v = Q[(i0 + r) * d + c] - mu[c];
-                Qc[r * d + c] = v;
-                s += v * v;
-            }
-            qn[r] = s;
+            qn[r] = KN(knn_centre)(Qc + r * d, Q + (i0 + r) * d, mu, d);
             TK_NAME(topk_init)(CD + r * kk, CI + r * kk, kk);
         }
         for (int64_t j0 = 0; j0 < n; j0 += nb) {
