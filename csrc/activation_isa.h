@@ -3,7 +3,7 @@
  * activation.c and loss.c). */
 #ifndef FASTML_ACTIVATION_ISA_H
 #define FASTML_ACTIVATION_ISA_H
-#include "fastml.h"
+#include "activation.h"
 
 #if defined(FM_HAVE_X86_ISA)
 #define FM_ACT_IF_X86(...) __VA_ARGS__

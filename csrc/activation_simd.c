@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "activation.h"
 #include "simd.h"
 
 #if defined(FM_ISA_AVX512) || defined(FM_ISA_AVX2) || defined(__SSE2__)

@@ -1,7 +1,7 @@
 /* batchnorm.c -- batch normalisation forward (training / eval) and backward:
  * picks the ISA level of family "batchnorm" and calls the kernels of
  * batchnorm_simd_tmpl.h (which documents the algorithm). */
-#include "fastml.h"
+#include "batchnorm.h"
 
 #ifdef FM_HAVE_X86_ISA
 #define IF_X86(...) __VA_ARGS__

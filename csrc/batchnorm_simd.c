@@ -3,7 +3,7 @@
  * batchnorm.c. */
 #include <math.h>
 
-#include "fastml.h"
+#include "batchnorm.h"
 #include "simd.h"
 
 /* Outputs (y, dx) of L > 1 tensors go out with streaming stores when one thread

@@ -21,7 +21,7 @@
  */
 #include <limits.h>
 
-#include "fastml.h"
+#include "blas.h"
 
 #include <pthread.h>
 

@@ -3,7 +3,8 @@
 #ifndef FASTML_CONV2D_INTERNAL_H
 #define FASTML_CONV2D_INTERNAL_H
 
-#include "fastml.h"
+#include "conv2d.h"
+#include "gemm.h"
 
 /* W_g packed for the GEMM for every group: per group (Kg, CRS), or (CRS, Kg)
  * when transposed; *stride = floats per group. NULL when out of memory. */

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "dense.h"
+#include "blas.h"
 
 #define SMALL_N 16
 #define SPLIT 64 /* feature-slice granularity for threads (multiple of any VL) */

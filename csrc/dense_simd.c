@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "fastml.h"
+#include "dense.h"
 #include "simd.h"
 
 #define MAXR 8 /* rows per block; kernels loop over blocks of MAXR rows */

@@ -1,12 +1,17 @@
-/* dispatch.c -- CPU-feature probe, ISA level, thread count and build info.
+/* dispatch.c -- CPU-feature probe, ISA level, family tables, thread helper
+ * and build info.
  *
  * The level is chosen once by fm_init() (called when fastml._kernels is
  * imported) from the CPU's features minus FASTML_DISABLE_CPU_FEATURES, a
- * comma-separated list such as "AVX512F,AVX2". Kernels read the level at call
- * time through fm_family_level(), so tests may lower it with
- * fm_set_cpu_level() and exercise every path in one process.
+ * comma-separated list such as "AVX512F,AVX2", and every SIMD family's
+ * fm_<stem>_select() points its function table at that level (families.def
+ * lists them). Tests may lower the level with fm_set_cpu_level(), which
+ * re-selects the tables, to exercise every path in one process.
+ *
+ * No thread count lives here: entry points take theirs as an argument.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,28 +25,37 @@
 #define FASTML_COMPILER_ID "unknown"
 #endif
 
-/* Highest level each family implements (all SIMD families are built at every
- * level by the CMake rule for *_simd.c). Keep in the order of enum fm_family. */
+/* Each SIMD family's select function (defined in csrc/<stem>.c). Weak while
+ * families move to tables: a family without one keeps reading the level. */
+#define FM_SIMD_FAMILY(stem) __attribute__((weak)) void fm_##stem##_select(int level);
+#define FM_PLAIN_FAMILY(stem)
+#include "families.def"
+#undef FM_SIMD_FAMILY
+#undef FM_PLAIN_FAMILY
+
 static const struct {
     const char *name;
-    int max_level;
+    void (*select)(int level); /* NULL: a plain (portable C) family */
+    int simd;
 } fm_families[FM_FAM_COUNT] = {
-    {"distance", FM_LEVEL_AVX512},
-    {"recurrent", FM_LEVEL_AVX512},
-    {"pool2d", FM_LEVEL_AVX512},
-    {"batchnorm", FM_LEVEL_AVX512},
-    {"kmeans", FM_LEVEL_AVX512},
-    {"activation", FM_LEVEL_AVX512},
-    {"dropout", FM_LEVEL_AVX512},
-    {"dense", FM_LEVEL_AVX512},
-    {"neighbors", FM_LEVEL_AVX512},
-    {"linear", FM_LEVEL_AVX512},
-    {"gemm", FM_LEVEL_AVX512},
+#define FM_SIMD_FAMILY(stem) {#stem, fm_##stem##_select, 1},
+#define FM_PLAIN_FAMILY(stem) {#stem, 0, 0},
+#include "families.def"
+#undef FM_SIMD_FAMILY
+#undef FM_PLAIN_FAMILY
 };
 
 static int fm_level_hw = -1;
 static int fm_level_now = FM_LEVEL_BASELINE;
-static int fm_nthreads = 1;
+static volatile int fm_in_child = 0; /* set in a forked child (see fm_team_size) */
+static int fm_nthreads = 1; /* transitional: read only by fm_threads_for */
+
+static void select_all(int level) {
+    for (int f = 0; f < FM_FAM_COUNT; f++)
+        if (fm_families[f].select) fm_families[f].select(level);
+}
+
+static void mark_forked_child(void) { fm_in_child = 1; }
 
 static int probe_hw_level(void) {
 #if defined(FM_HAVE_X86_ISA) && (defined(__GNUC__) || defined(__clang__))
@@ -96,6 +110,8 @@ FM_API void fm_init(void) {
     int cap = env_level_cap();
     fm_level_now = fm_level_hw < cap ? fm_level_hw : cap;
     fm_nthreads = default_threads();
+    select_all(fm_level_now);
+    pthread_atfork(NULL, NULL, mark_forked_child);
 }
 
 FM_API int fm_cpu_level(void) { return fm_level_now; }
@@ -105,12 +121,14 @@ FM_API int fm_set_cpu_level(int level) {
     if (level < FM_LEVEL_BASELINE) level = FM_LEVEL_BASELINE;
     if (level > fm_cpu_level_hw()) level = fm_cpu_level_hw();
     fm_level_now = level;
+    select_all(level);
     return level;
 }
 
+/* Level a SIMD family dispatches to; -1 for a plain family. */
 FM_API int fm_family_level(int family) {
-    int cap = fm_families[family].max_level;
-    return fm_level_now < cap ? fm_level_now : cap;
+    if (family < 0 || family >= FM_FAM_COUNT || !fm_families[family].simd) return -1;
+    return fm_level_now;
 }
 
 FM_API int fm_family_count(void) { return FM_FAM_COUNT; }
@@ -122,6 +140,7 @@ FM_API const char *fm_family_name(int family) {
 
 FM_API const char *fm_level_name(int level) {
     switch (level) {
+    case -1: return "portable";
     case FM_LEVEL_AVX512: return "avx512";
     case FM_LEVEL_AVX2: return "avx2";
     default: return "baseline";
@@ -129,14 +148,18 @@ FM_API const char *fm_level_name(int level) {
 }
 
 FM_API int fm_have_openmp(void) { return FASTML_HAVE_OPENMP; }
-FM_API int fm_get_num_threads(void) { return fm_nthreads; }
-
-FM_API void fm_set_num_threads(int n) { fm_nthreads = n > 0 ? n : default_threads(); }
+FM_API int fm_default_threads(void) { return default_threads(); }
+FM_API int fm_forked_child(void) { return fm_in_child; }
 
 /* Below ~200k scalar operations a parallel region costs more than it saves. */
-FM_API int fm_threads_for(double work) {
-    if (fm_nthreads <= 1 || work < 2.0e5) return 1;
-    return fm_nthreads;
+FM_API int fm_team_size(int nthreads, double work) {
+    if (nthreads <= 1 || work < 2.0e5 || fm_in_child) return 1;
+    return nthreads;
 }
+
+/* transitional: the process-wide count, until every family takes nthreads */
+FM_API int fm_get_num_threads(void) { return fm_nthreads; }
+FM_API void fm_set_num_threads(int n) { fm_nthreads = n > 0 ? n : default_threads(); }
+FM_API int fm_threads_for(double work) { return fm_team_size(fm_nthreads, work); }
 
 FM_API const char *fm_compiler(void) { return FASTML_COMPILER_ID; }

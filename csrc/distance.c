@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "distance.h"
+#include "blas.h"
 
 /* Smallest d at which the BLAS expansion beats the direct SIMD kernel for
  * euclidean (measured, 2000 x 2000, one thread, thread CPU time): with AVX-512

@@ -2,7 +2,7 @@
  * this file is built once per level, and distance_simd_tmpl.h for the kernel). */
 #include <math.h>
 
-#include "fastml.h"
+#include "distance.h"
 #include "simd.h"
 
 #define MR 4 /* x rows per block */

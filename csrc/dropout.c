@@ -3,7 +3,7 @@
  * same pass on dy: the mask is regenerated from (key, index), never stored.
  * Chunks are handed out dynamically (see activation.c).
  * p must be in (0, 1) (p = 0 and p = 1 are handled by the caller). */
-#include "fastml.h"
+#include "dropout.h"
 
 #define CHUNK 16384
 

@@ -8,7 +8,7 @@
  */
 #include <stdint.h>
 
-#include "fastml.h"
+#include "dropout.h"
 #include "simd.h"
 
 static inline uint32_t fmix32(uint32_t h) {

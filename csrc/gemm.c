@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "fastml.h"
+#include "gemm.h"
 
 #if FASTML_HAVE_OPENMP
 #include <omp.h>

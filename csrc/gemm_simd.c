@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "gemm.h"
 #include "simd.h"
 
 #define VL FM_VL_f32

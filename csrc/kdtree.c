@@ -89,7 +89,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "kdtree.h"
 
 /* Number of nodes of the tree over cnt points: 1 for a leaf, else the root
  * plus both halves (floor(cnt/2) and the rest). Evaluated for the pair

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "fastml.h"
+#include "kdtree.h"
 #include "simd.h"
 #if defined(__SSE2__)
 #include <immintrin.h> /* mask moves for the leaf filter (kdtree_knn_tmpl.h) */

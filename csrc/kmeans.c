@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "kmeans.h"
+#include "blas.h"
 
 #define KM_CHUNK_MIN 2048            /* rows per chunk at least */
 #define KM_PARTIAL_BUDGET (1 << 22)  /* doubles of partial sums at most (32 MiB) */

@@ -2,7 +2,7 @@
  * level per build (see simd.h); the kernel body is kmeans_simd_tmpl.h. */
 #include <math.h>
 
-#include "fastml.h"
+#include "kmeans.h"
 #include "simd.h"
 
 #define T float

@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "knn.h"
+#include "blas.h"
+#include "gemm.h"
 
 #if FASTML_HAVE_OPENMP
 #include <omp.h>

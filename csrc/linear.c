@@ -3,7 +3,7 @@
  * coordinate update depends on the previous one). */
 #include <stdlib.h>
 
-#include "fastml.h"
+#include "enet.h"
 
 #define DECLARE_CD(ISA)                                                                        \
     void fm_enet_cd_f64_##ISA(double *w, int64_t *n_iter, double *gap, double *R,            \

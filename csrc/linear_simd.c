@@ -17,7 +17,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "fastml.h"
+#include "enet.h"
 #include "simd.h"
 
 #define L FM_VL_f64

@@ -17,6 +17,7 @@
  */
 #include <stdlib.h>
 
+#include "loss.h"
 #include "activation_isa.h"
 
 #define BLOCK 4096

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "loss.h"
 #include "simd.h"
 
 #define FM_VMATH_TEMPLATE "loss_simd_tmpl.h"

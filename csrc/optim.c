@@ -8,7 +8,7 @@
  */
 #include <math.h>
 
-#include "fastml.h"
+#include "optim.h"
 
 #define DEFINE_OPTIM(SUF, T, SQRT)                                                              \
     FM_API int fm_adam_##SUF(T *p, T *m, T *v, T *vmax, const T *g, int64_t n, double lr,       \

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "pool2d.h"
 
 #ifdef FM_HAVE_X86_ISA
 #define IF_X86(...) __VA_ARGS__

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "pool2d.h"
 #include "simd.h"
 
 #define IBITS_f32 32

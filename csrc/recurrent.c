@@ -28,7 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "recurrent.h"
+#include "blas.h"
 
 #ifdef _OPENMP
 #include <omp.h>

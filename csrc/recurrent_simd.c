@@ -9,7 +9,7 @@
  */
 #include <math.h>
 
-#include "fastml.h"
+#include "recurrent.h"
 #include "simd.h"
 
 /* exp(x) for float lanes; x is clamped to [-87, 88] so 2^n stays a normal. */

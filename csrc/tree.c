@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastml.h"
+#include "tree.h"
 
 #define FM_TREE_EPS 1e-7 /* impurity below this: leaf (as scikit-learn) */
 

@@ -6,30 +6,7 @@ from libc.stdint cimport int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    int fm_batchnorm_forward_train_f32(float *y, double *save_mean, double *save_invstd,
-                                       float *running_mean, float *running_var, const float *x,
-                                       const float *weight, const float *bias, int64_t N,
-                                       int64_t C, int64_t L, double momentum, double eps)
-    int fm_batchnorm_forward_train_f64(double *y, double *save_mean, double *save_invstd,
-                                       double *running_mean, double *running_var,
-                                       const double *x, const double *weight,
-                                       const double *bias, int64_t N, int64_t C, int64_t L,
-                                       double momentum, double eps)
-    int fm_batchnorm_forward_eval_f32(float *y, const float *x, const double *mean,
-                                      const double *invstd, const float *weight,
-                                      const float *bias, int64_t N, int64_t C, int64_t L)
-    int fm_batchnorm_forward_eval_f64(double *y, const double *x, const double *mean,
-                                      const double *invstd, const double *weight,
-                                      const double *bias, int64_t N, int64_t C, int64_t L)
-    int fm_batchnorm_backward_f32(float *dx, float *dweight, float *dbias, const float *dy,
-                                  const float *x, const double *mean, const double *invstd,
-                                  const float *weight, int64_t N, int64_t C, int64_t L,
-                                  int training)
-    int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
-                                  const double *dy, const double *x, const double *mean,
-                                  const double *invstd, const double *weight, int64_t N,
-                                  int64_t C, int64_t L, int training)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

@@ -4,15 +4,7 @@ from libc.stdint cimport int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    int fm_pairwise_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
-                        int64_t d, int metric, double p, int same)
-    int fm_pairwise_f64(double *out, const double *X, const double *Y, int64_t n, int64_t m,
-                        int64_t d, int metric, double p, int same)
-    int fm_pairwise_direct_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
-                               int64_t d, int metric, double p)
-    int fm_pairwise_direct_f64(double *out, const double *X, const double *Y, int64_t n,
-                               int64_t m, int64_t d, int metric, double p)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

@@ -4,21 +4,7 @@ from libc.stdint cimport int32_t, int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
-                           float *mind, const float *X, const float *XT, const float *sw,
-                           const float *C, int64_t n, int64_t d, int64_t k, int update)
-    int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
-                           double *mind, const double *X, const double *XT, const double *sw,
-                           const double *C, int64_t n, int64_t d, int64_t k, int update)
-
-    int fm_kmeans_lloyd_f32(float *centers, int32_t *labels, float *mind, double *inertia,
-                            int64_t *n_iter, const float *X, const float *XT, const float *sw,
-                            int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol)
-    int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, double *inertia,
-                            int64_t *n_iter, const double *X, const double *XT,
-                            const double *sw, int64_t n, int64_t d, int64_t k,
-                            int64_t max_iter, double tol)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

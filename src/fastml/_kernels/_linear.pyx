@@ -4,11 +4,7 @@ from libc.stdint cimport int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
-                       const double *y, double l1, double l2, double tol, int64_t max_iter,
-                       int positive, int64_t n, int64_t p)
-
+from fastml._kernels.fastml cimport *
 
 def enet_cd(double[::1] w, const double[:, ::1] XT, const double[::1] y, double l1, double l2,
             int64_t max_iter, double tol, bint positive):

@@ -5,36 +5,7 @@ from libc.stdint cimport int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    ctypedef struct fm_kdtree:
-        const void *data
-        const int64_t *idx
-        const int64_t *nodes
-        const void *splits
-        const void *bounds
-        int64_t n, d, nnodes, max_leaf
-    int64_t fm_kdtree_node_count(int64_t n, int64_t leaf_size)
-    int64_t fm_kdtree_max_leaf(int64_t n, int64_t leaf_size)
-    int fm_kdtree_build_f32(float *data, int64_t *idx, int64_t *nodes, float *splits,
-                            float *bounds, const float *X, int64_t n, int64_t d, int64_t leaf_size)
-    int fm_kdtree_build_f64(double *data, int64_t *idx, int64_t *nodes, double *splits,
-                            double *bounds, const double *X, int64_t n, int64_t d,
-                            int64_t leaf_size)
-    int fm_kdtree_query_f32(float *dist, int64_t *ind, const fm_kdtree *t, const float *Q,
-                            int64_t nq, int64_t k, int metric, double p)
-    int fm_kdtree_query_f64(double *dist, int64_t *ind, const fm_kdtree *t, const double *Q,
-                            int64_t nq, int64_t k, int metric, double p)
-    int fm_kdtree_radius_f32(int64_t *counts, int64_t *ind, float *dist, const int64_t *offsets,
-                             const fm_kdtree *t, const float *Q, int64_t nq, const double *r,
-                             int64_t nr, int metric, double p, int sort)
-    int fm_kdtree_radius_f64(int64_t *counts, int64_t *ind, double *dist,
-                             const int64_t *offsets, const fm_kdtree *t, const double *Q,
-                             int64_t nq, const double *r, int64_t nr, int metric, double p,
-                             int sort)
-    int fm_knn_brute_f32(float *dist, int64_t *ind, const float *Q, int64_t nq, const float *X,
-                         int64_t n, int64_t d, int64_t k, int metric, double p)
-    int fm_knn_brute_f64(double *dist, int64_t *ind, const double *Q, int64_t nq,
-                         const double *X, int64_t n, int64_t d, int64_t k, int metric, double p)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

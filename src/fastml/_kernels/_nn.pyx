@@ -8,69 +8,7 @@ from libc.stdint cimport int64_t, uint64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha)
-    int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind, double alpha)
-    int fm_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y,
-                                   int64_t n, int kind, double alpha)
-    int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
-                                   const double *y, int64_t n, int kind, double alpha)
-    int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_)
-    int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_)
-    int fm_softmax_backward_f32(float *dx, const float *dy, const float *y, int64_t rows,
-                                int64_t c, int log_)
-    int fm_softmax_backward_f64(double *dx, const double *dy, const double *y, int64_t rows,
-                                int64_t c, int log_)
-    int fm_cross_entropy_forward_f32(float *loss, float *lse, const float *x, const int64_t *t,
-                                     int64_t rows, int64_t c)
-    int fm_cross_entropy_forward_f64(double *loss, double *lse, const double *x,
-                                     const int64_t *t, int64_t rows, int64_t c)
-    int fm_cross_entropy_backward_f32(float *dx, const float *dloss, int64_t dstride,
-                                      const float *x, const float *lse, const int64_t *t,
-                                      int64_t rows, int64_t c)
-    int fm_cross_entropy_backward_f64(double *dx, const double *dloss, int64_t dstride,
-                                      const double *x, const double *lse, const int64_t *t,
-                                      int64_t rows, int64_t c)
-    int fm_cross_entropy_forward_ex_f32(float *loss, float *lse, float *wlp, const float *x,
-                                        const int64_t *t, const float *w, int64_t rows,
-                                        int64_t c)
-    int fm_cross_entropy_forward_ex_f64(double *loss, double *lse, double *wlp, const double *x,
-                                        const int64_t *t, const double *w, int64_t rows,
-                                        int64_t c)
-    int fm_cross_entropy_backward_ex_f32(float *dx, const float *alpha, const float *beta,
-                                         const float *gamma, const float *w, const float *x,
-                                         const float *lse, const int64_t *t, int64_t rows,
-                                         int64_t c)
-    int fm_cross_entropy_backward_ex_f64(double *dx, const double *alpha, const double *beta,
-                                         const double *gamma, const double *w, const double *x,
-                                         const double *lse, const int64_t *t, int64_t rows,
-                                         int64_t c)
-    int fm_loss_pointwise_f32(float *out, const float *x, const float *y, int64_t n, int kind,
-                              double param)
-    int fm_loss_pointwise_f64(double *out, const double *x, const double *y, int64_t n,
-                              int kind, double param)
-    int fm_loss_pointwise_sum_f32(double *out, const float *x, const float *y, int64_t n,
-                                  int kind, double param)
-    int fm_loss_pointwise_sum_f64(double *out, const double *x, const double *y, int64_t n,
-                                  int kind, double param)
-    int fm_loss_pointwise_backward_f32(float *dx, const float *dout, int64_t dstride,
-                                       const float *x, const float *y, int64_t n, int kind,
-                                       double param)
-    int fm_loss_pointwise_backward_f64(double *dx, const double *dout, int64_t dstride,
-                                       const double *x, const double *y, int64_t n, int kind,
-                                       double param)
-    int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key)
-    int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key)
-    int fm_linear_forward_f32(float *y, const float *x, const float *w, const float *b,
-                              int64_t n, int64_t inf, int64_t outf, int act)
-    int fm_linear_forward_f64(double *y, const double *x, const double *w, const double *b,
-                              int64_t n, int64_t inf, int64_t outf, int act)
-    int fm_linear_backward_f32(float *dx, float *dw, float *db, const float *dy,
-                               const float *x, const float *w, const float *y, int64_t n,
-                               int64_t inf, int64_t outf, int act)
-    int fm_linear_backward_f64(double *dx, double *dw, double *db, const double *dy,
-                               const double *x, const double *w, const double *y, int64_t n,
-                               int64_t inf, int64_t outf, int act)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

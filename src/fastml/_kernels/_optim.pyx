@@ -4,17 +4,7 @@ from libc.stdint cimport int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
-                    double lr, double beta1, double beta2, double eps, double wd, int decoupled,
-                    double step_size, double inv_bc2_sqrt)
-    int fm_adam_f64(double *p, double *m, double *v, double *vmax, const double *g, int64_t n,
-                    double lr, double beta1, double beta2, double eps, double wd, int decoupled,
-                    double step_size, double inv_bc2_sqrt)
-    int fm_sgd_f32(float *p, float *buf, const float *g, int64_t n, double lr, double momentum,
-                   double dampening, double wd, int nesterov, int first)
-    int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
-                   double momentum, double dampening, double wd, int nesterov, int first)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

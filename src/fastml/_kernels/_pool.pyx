@@ -6,26 +6,7 @@ from libc.stdint cimport int32_t, int64_t
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    ctypedef struct fm_pool2d_geom:
-        int64_t NC, H, W, OH, OW, kh, kw, stride_h, stride_w, pad_h, pad_w
-    int fm_maxpool2d_forward_f32(float *y, int32_t *argmax, const float *x,
-                                 const fm_pool2d_geom *g)
-    int fm_maxpool2d_forward_f64(double *y, int32_t *argmax, const double *x,
-                                 const fm_pool2d_geom *g)
-    int fm_maxpool2d_backward_f32(float *dx, const float *dy, const int32_t *argmax,
-                                  const fm_pool2d_geom *g)
-    int fm_maxpool2d_backward_f64(double *dx, const double *dy, const int32_t *argmax,
-                                  const fm_pool2d_geom *g)
-    int fm_avgpool2d_forward_f32(float *y, const float *x, const fm_pool2d_geom *g, int cip)
-    int fm_avgpool2d_forward_f64(double *y, const double *x, const fm_pool2d_geom *g, int cip)
-    int fm_avgpool2d_backward_f32(float *dx, const float *dy, const fm_pool2d_geom *g, int cip)
-    int fm_avgpool2d_backward_f64(double *dx, const double *dy, const fm_pool2d_geom *g,
-                                  int cip)
-    int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L)
-    int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L)
-    int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L)
-    int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

@@ -4,43 +4,7 @@ registration and build information."""
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
 from libc.stdint cimport int64_t, uintptr_t
 
-cdef extern from "fastml.h" nogil:
-    ctypedef void (*fm_sgemm_fn)(const char *, const char *, const int *, const int *,
-                                 const int *, const float *, const float *, const int *,
-                                 const float *, const int *, const float *, float *, const int *)
-    ctypedef void (*fm_dgemm_fn)(const char *, const char *, const int *, const int *,
-                                 const int *, const double *, const double *, const int *,
-                                 const double *, const int *, const double *, double *,
-                                 const int *)
-    void fm_init()
-    int fm_cpu_level()
-    int fm_cpu_level_hw()
-    int fm_set_cpu_level(int level)
-    int fm_family_level(int family)
-    int fm_family_count()
-    const char *fm_family_name(int family)
-    const char *fm_level_name(int level)
-    int fm_have_openmp()
-    int fm_get_num_threads()
-    void fm_set_num_threads(int n)
-    const char *fm_compiler()
-    ctypedef void (*fm_cblas_sgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, float,
-                                         const float *, int64_t, const float *, int64_t, float,
-                                         float *, int64_t)
-    ctypedef void (*fm_cblas_dgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, double,
-                                         const double *, int64_t, const double *, int64_t,
-                                         double, double *, int64_t)
-    void fm_set_blas(fm_sgemm_fn sgemm, fm_dgemm_fn dgemm)
-    ctypedef int (*fm_blas_set_threads_local_fn)(int)
-    void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm,
-                        fm_blas_set_threads_local_fn set_local)
-    int fm_have_blas()
-    int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
-                     const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                     float *C, int64_t ldc)
-    int fm_gemm_f32(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
-                    const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                    float *C, int64_t ldc)
+from fastml._kernels.fastml cimport *
 
 fm_init()
 

@@ -7,36 +7,7 @@ import numpy as np
 
 include "_common.pxi"
 
-cdef extern from "fastml.h" nogil:
-    ctypedef struct fm_tree:
-        int64_t n_nodes, capacity, n_values, max_depth
-        int32_t *feature
-        int32_t *bin
-        int64_t *left
-        int64_t *right
-        int64_t *n_samples
-        double *impurity
-        double *weighted_n
-        double *value
-        double *threshold
-    int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const double *edges, const int64_t *eoff,
-                      const double *Xf, const uint8_t *refine, const double *y,
-                      const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
-                      int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
-                      double min_weight_leaf, int64_t max_features,
-                      double min_impurity_decrease, uint64_t seed)
-    void fm_tree_free(fm_tree *tree)
-    int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
-                          const int32_t *feature, const double *threshold, const int64_t *left,
-                          const int64_t *right)
-    int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
-                          const int32_t *feature, const double *threshold, const int64_t *left,
-                          const int64_t *right)
-
-    int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
-                        const double *edges, const int64_t *offsets)
-    int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
-                        const double *edges, const int64_t *offsets)
+from fastml._kernels.fastml cimport *
 
 ctypedef fused floating:
     float

@@ -1,0 +1,34 @@
+/* activation.h -- activations and softmax: the family's public C API. */
+#ifndef FASTML_ACTIVATION_H
+#define FASTML_ACTIVATION_H
+
+#include "fastml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- activations and softmax (activation.c, activation_simd.c) ---------- */
+/* Element-wise activations on n elements. kind: 0 relu, 1 leaky relu (alpha =
+ * negative slope), 2 elu (alpha), 3 sigmoid, 4 tanh. Backward reads x (leaky,
+ * elu) and/or y = forward output (relu, elu, sigmoid, tanh); the unused one may
+ * be NULL. */
+FM_API int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha);
+FM_API int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind,
+                                     double alpha);
+FM_API int fm_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y,
+                                      int64_t n, int kind, double alpha);
+FM_API int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
+                                      const double *y, int64_t n, int kind, double alpha);
+/* Row-wise (rows x c) softmax, or log-softmax when log_ != 0; max-shifted. */
+FM_API int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_);
+FM_API int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_);
+FM_API int fm_softmax_backward_f32(float *dx, const float *dy, const float *y, int64_t rows,
+                                   int64_t c, int log_);
+FM_API int fm_softmax_backward_f64(double *dx, const double *dy, const double *y, int64_t rows,
+                                   int64_t c, int log_);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTML_ACTIVATION_H */

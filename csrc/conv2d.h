@@ -1,0 +1,32 @@
+/* conv2d.h -- 2-D convolution: the family's public C API. */
+#ifndef FASTML_CONV2D_H
+#define FASTML_CONV2D_H
+
+#include "fastml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- conv2d (conv2d.c) --------------------------------------------------- */
+/* NCHW cross-correlation, x (N, C, H, W), w (K, C/groups, R, S), b (K) or NULL,
+ * y (N, K, OH, OW), OH = (H + 2*pad_h - dil_h*(R-1) - 1) / stride_h + 1 (>= 1).
+ * im2col panels of several images + BLAS (needs fm_set_blas). Backward writes
+ * (not accumulates) dx, dw, db; each may be NULL (not needed). */
+typedef struct {
+    int64_t N, C, H, W, K, R, S, OH, OW;
+    int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
+} fm_conv2d_geom;
+FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const float *b,
+                                 const fm_conv2d_geom *g);
+FM_API int fm_conv2d_forward_f64(double *y, const double *x, const double *w, const double *b,
+                                 const fm_conv2d_geom *g);
+FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *w, const fm_conv2d_geom *g);
+FM_API int fm_conv2d_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *w, const fm_conv2d_geom *g);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTML_CONV2D_H */

@@ -1,0 +1,30 @@
+/* optim.h -- fused optimizer updates: the family's public C API. */
+#ifndef FASTML_OPTIM_H
+#define FASTML_OPTIM_H
+
+#include "fastml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- fused optimizer updates (optim.c), in place on flat parameter arrays -- */
+/* Adam/AdamW (decoupled != 0: p *= 1 - lr wd first; else g += wd p), torch.optim's
+ * rule with step_size = lr / (1 - b1^t), inv_bc2_sqrt = 1 / sqrt(1 - b2^t); vmax is
+ * the amsgrad state or NULL. SGD: buf is the momentum buffer or NULL (no
+ * momentum); first != 0 initialises it with the gradient. */
+FM_API int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
+                       double lr, double beta1, double beta2, double eps, double wd,
+                       int decoupled, double step_size, double inv_bc2_sqrt);
+FM_API int fm_adam_f64(double *p, double *m, double *v, double *vmax, const double *g,
+                       int64_t n, double lr, double beta1, double beta2, double eps, double wd,
+                       int decoupled, double step_size, double inv_bc2_sqrt);
+FM_API int fm_sgd_f32(float *p, float *buf, const float *g, int64_t n, double lr,
+                      double momentum, double dampening, double wd, int nesterov, int first);
+FM_API int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
+                      double momentum, double dampening, double wd, int nesterov, int first);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTML_OPTIM_H */

@@ -1,0 +1,61 @@
+/* recurrent.h -- LSTM and RNN layers: the family's public C API. */
+#ifndef FASTML_RECURRENT_H
+#define FASTML_RECURRENT_H
+
+#include "fastml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- recurrent layers: LSTM and vanilla RNN (recurrent.c, recurrent_simd.c) */
+/* One layer, one direction, time-major rows (row t*B + b). G = 4 (LSTM gates
+ * i, f, g, o) or 1 (RNN): x (T*B, I), w_ih (G*H, I), w_hh (G*H, H),
+ * bias (G*H) = b_ih + b_hh or NULL, h0/c0 (B, H), y (T*B, H) = h_1..h_T.
+ * LSTM forward also writes c_all (T*B, H) and activated gates (T*B, 4H) for the
+ * backward. Backward writes (not accumulates) all gradients; dx and dbias may be
+ * NULL (not needed), dhn/dcn may be NULL (zero); work is scratch of (T*B, G*H)
+ * elements or NULL (allocated per call). Needs BLAS. relu != 0 selects
+ * ReLU instead of tanh for the RNN. */
+FM_API int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
+                               const float *h0, const float *c0, const float *w_ih,
+                               const float *w_hh, const float *bias, int64_t T, int64_t B,
+                               int64_t I, int64_t H);
+FM_API int fm_lstm_forward_f64(double *y, double *c_all, double *gates, const double *x,
+                               const double *h0, const double *c0, const double *w_ih,
+                               const double *w_hh, const double *bias, int64_t T, int64_t B,
+                               int64_t I, int64_t H);
+FM_API int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
+                                float *dbias, float *work, const float *dy, const float *dhn,
+                                const float *dcn, const float *x, const float *h0,
+                                const float *c0, const float *w_ih, const float *w_hh,
+                                const float *y, const float *c_all, const float *gates,
+                                int64_t T, int64_t B, int64_t I, int64_t H);
+FM_API int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
+                                double *dw_hh, double *dbias, double *work, const double *dy,
+                                const double *dhn, const double *dcn, const double *x,
+                                const double *h0, const double *c0, const double *w_ih,
+                                const double *w_hh, const double *y, const double *c_all,
+                                const double *gates, int64_t T, int64_t B, int64_t I,
+                                int64_t H);
+FM_API int fm_rnn_forward_f32(float *y, const float *x, const float *h0, const float *w_ih,
+                              const float *w_hh, const float *bias, int64_t T, int64_t B,
+                              int64_t I, int64_t H, int relu);
+FM_API int fm_rnn_forward_f64(double *y, const double *x, const double *h0, const double *w_ih,
+                              const double *w_hh, const double *bias, int64_t T, int64_t B,
+                              int64_t I, int64_t H, int relu);
+FM_API int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
+                               float *work, const float *dy, const float *dhn, const float *x,
+                               const float *h0, const float *w_ih, const float *w_hh,
+                               const float *y, int64_t T, int64_t B, int64_t I, int64_t H,
+                               int relu);
+FM_API int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
+                               double *dbias, double *work, const double *dy, const double *dhn,
+                               const double *x, const double *h0, const double *w_ih,
+                               const double *w_hh, const double *y, int64_t T, int64_t B,
+                               int64_t I, int64_t H, int relu);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTML_RECURRENT_H */

@@ -1,0 +1,60 @@
+/* tree.h -- decision trees: the family's public C API. */
+#ifndef FASTML_TREE_H
+#define FASTML_TREE_H
+
+#include "fastml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- decision trees (tree.c) --------------------------------------------- */
+enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 };
+
+/* A grown tree as flat node arrays (n_nodes entries each; value has n_values
+ * per node). feature = -1 marks a leaf; an inner node sends a sample left iff
+ * its bin code <= bin (the caller maps bins to thresholds). value holds the
+ * weighted class counts (classification) or the weighted mean (regression). */
+typedef struct fm_tree {
+    int64_t n_nodes, capacity, n_values, max_depth;
+    int32_t *feature, *bin; /* bin = -1: split refined on raw values */
+    int64_t *left, *right, *n_samples;
+    double *impurity, *weighted_n, *value, *threshold; /* threshold -2 at leaves */
+} fm_tree;
+
+/* Grow a tree on binned features Xb (d x n, column-major uint8 codes; feature
+ * f's sorted bin upper edges are edges[eoff[f]:eoff[f+1]], at most 255),
+ * targets y (class index 0..n_classes-1 as double, or the regression target),
+ * weights w (n, or NULL = 1; rows with w == 0 are left out). Xf (d x n raw
+ * values as float64) and refine[d] (1 = more distinct values than bins) may be
+ * NULL; with them a chosen edge is refined exactly on raw values.
+ * criterion: FM_CRIT_*; max_features: features (non-constant in the node)
+ * evaluated per node, drawn in random order from `seed`. On success the caller
+ * owns *tree and releases it with fm_tree_free. No threads, no Python. */
+FM_API int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const double *edges,
+                         const int64_t *eoff, const double *Xf, const uint8_t *refine,
+                         const double *y, const double *w, int64_t n, int64_t d, int criterion,
+                         int64_t n_classes,
+                         int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
+                         double min_weight_leaf, int64_t max_features,
+                         double min_impurity_decrease, uint64_t seed);
+FM_API void fm_tree_free(fm_tree *tree);
+/* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold. */
+FM_API int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
+                             const int32_t *feature, const double *threshold, const int64_t *left,
+                             const int64_t *right);
+FM_API int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
+                             const int32_t *feature, const double *threshold, const int64_t *left,
+                             const int64_t *right);
+/* out[f*n + i] = number of edges of feature f below X[i, f] (uint8 bin codes,
+ * column-major); feature f's sorted edges are edges[offsets[f]:offsets[f+1]],
+ * at most 255 per feature. */
+FM_API int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
+                           const double *edges, const int64_t *offsets);
+FM_API int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
+                           const double *edges, const int64_t *offsets);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTML_TREE_H */

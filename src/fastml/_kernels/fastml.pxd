@@ -1,0 +1,320 @@
+# fastml.pxd -- the one Cython declaration of fastml's C API.
+#
+# Every _kernels/_<stem>.pyx cimports what it needs from here (`from fastml._kernels.fastml
+# cimport ...`); no .pyx declares C prototypes itself. One section per header of csrc/,
+# in the order of csrc/families.def after the runtime. Entry points that run threads take
+# `int nthreads` last.
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+
+cdef extern from "fastml.h" nogil:
+    void fm_init()
+    int fm_cpu_level()
+    int fm_cpu_level_hw()
+    int fm_set_cpu_level(int level)
+    int fm_family_level(int family)
+    int fm_family_count()
+    const char *fm_family_name(int family)
+    const char *fm_level_name(int level)
+    int fm_have_openmp()
+    int fm_get_num_threads()
+    void fm_set_num_threads(int n)
+    const char *fm_compiler()
+
+cdef extern from "blas.h" nogil:
+    ctypedef void (*fm_sgemm_fn)(const char *, const char *, const int *, const int *,
+                                 const int *, const float *, const float *, const int *,
+                                 const float *, const int *, const float *, float *, const int *)
+    ctypedef void (*fm_dgemm_fn)(const char *, const char *, const int *, const int *,
+                                 const int *, const double *, const double *, const int *,
+                                 const double *, const int *, const double *, double *,
+                                 const int *)
+    ctypedef void (*fm_cblas_sgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, float,
+                                         const float *, int64_t, const float *, int64_t, float,
+                                         float *, int64_t)
+    ctypedef void (*fm_cblas_dgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, double,
+                                         const double *, int64_t, const double *, int64_t,
+                                         double, double *, int64_t)
+    ctypedef int (*fm_blas_set_threads_local_fn)(int)
+    void fm_set_blas(fm_sgemm_fn sgemm, fm_dgemm_fn dgemm)
+    void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm,
+                        fm_blas_set_threads_local_fn set_local)
+    int fm_have_blas()
+    int fm_gemm_f32(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
+                    const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                    float *C, int64_t ldc)
+
+cdef extern from "gemm.h" nogil:
+    int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
+                     const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                     float *C, int64_t ldc)
+
+cdef extern from "distance.h" nogil:
+    int fm_pairwise_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
+                        int64_t d, int metric, double p, int same)
+    int fm_pairwise_f64(double *out, const double *X, const double *Y, int64_t n, int64_t m,
+                        int64_t d, int metric, double p, int same)
+    int fm_pairwise_direct_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
+                               int64_t d, int metric, double p)
+    int fm_pairwise_direct_f64(double *out, const double *X, const double *Y, int64_t n,
+                               int64_t m, int64_t d, int metric, double p)
+
+cdef extern from "recurrent.h" nogil:
+    int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
+                            const float *h0, const float *c0, const float *w_ih,
+                            const float *w_hh, const float *bias, int64_t T, int64_t B,
+                            int64_t I, int64_t H)
+    int fm_lstm_forward_f64(double *y, double *c_all, double *gates, const double *x,
+                            const double *h0, const double *c0, const double *w_ih,
+                            const double *w_hh, const double *bias, int64_t T, int64_t B,
+                            int64_t I, int64_t H)
+    int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
+                             float *dbias, float *work, const float *dy, const float *dhn, const float *dcn,
+                             const float *x, const float *h0, const float *c0,
+                             const float *w_ih, const float *w_hh, const float *y,
+                             const float *c_all, const float *gates, int64_t T, int64_t B,
+                             int64_t I, int64_t H)
+    int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
+                             double *dw_hh, double *dbias, double *work, const double *dy, const double *dhn,
+                             const double *dcn, const double *x, const double *h0,
+                             const double *c0, const double *w_ih, const double *w_hh,
+                             const double *y, const double *c_all, const double *gates,
+                             int64_t T, int64_t B, int64_t I, int64_t H)
+    int fm_rnn_forward_f32(float *y, const float *x, const float *h0, const float *w_ih,
+                           const float *w_hh, const float *bias, int64_t T, int64_t B,
+                           int64_t I, int64_t H, int relu)
+    int fm_rnn_forward_f64(double *y, const double *x, const double *h0, const double *w_ih,
+                           const double *w_hh, const double *bias, int64_t T, int64_t B,
+                           int64_t I, int64_t H, int relu)
+    int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
+                            float *work, const float *dy, const float *dhn, const float *x, const float *h0,
+                            const float *w_ih, const float *w_hh, const float *y, int64_t T,
+                            int64_t B, int64_t I, int64_t H, int relu)
+    int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
+                            double *dbias, double *work, const double *dy, const double *dhn,
+                            const double *x, const double *h0, const double *w_ih,
+                            const double *w_hh, const double *y, int64_t T, int64_t B,
+                            int64_t I, int64_t H, int relu)
+
+cdef extern from "conv2d.h" nogil:
+    ctypedef struct fm_conv2d_geom:
+        int64_t N, C, H, W, K, R, S, OH, OW
+        int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups
+    int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const float *b,
+                              const fm_conv2d_geom *g)
+    int fm_conv2d_forward_f64(double *y, const double *x, const double *w, const double *b,
+                              const fm_conv2d_geom *g)
+    int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                               const float *x, const float *w, const fm_conv2d_geom *g)
+    int fm_conv2d_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                               const double *x, const double *w, const fm_conv2d_geom *g)
+
+cdef extern from "pool2d.h" nogil:
+    ctypedef struct fm_pool2d_geom:
+        int64_t NC, H, W, OH, OW, kh, kw, stride_h, stride_w, pad_h, pad_w
+    int fm_maxpool2d_forward_f32(float *y, int32_t *argmax, const float *x,
+                                 const fm_pool2d_geom *g)
+    int fm_maxpool2d_forward_f64(double *y, int32_t *argmax, const double *x,
+                                 const fm_pool2d_geom *g)
+    int fm_maxpool2d_backward_f32(float *dx, const float *dy, const int32_t *argmax,
+                                  const fm_pool2d_geom *g)
+    int fm_maxpool2d_backward_f64(double *dx, const double *dy, const int32_t *argmax,
+                                  const fm_pool2d_geom *g)
+    int fm_avgpool2d_forward_f32(float *y, const float *x, const fm_pool2d_geom *g, int cip)
+    int fm_avgpool2d_forward_f64(double *y, const double *x, const fm_pool2d_geom *g, int cip)
+    int fm_avgpool2d_backward_f32(float *dx, const float *dy, const fm_pool2d_geom *g, int cip)
+    int fm_avgpool2d_backward_f64(double *dx, const double *dy, const fm_pool2d_geom *g,
+                                  int cip)
+    int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L)
+    int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L)
+    int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L)
+    int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L)
+
+cdef extern from "batchnorm.h" nogil:
+    int fm_batchnorm_forward_train_f32(float *y, double *save_mean, double *save_invstd,
+                                       float *running_mean, float *running_var, const float *x,
+                                       const float *weight, const float *bias, int64_t N,
+                                       int64_t C, int64_t L, double momentum, double eps)
+    int fm_batchnorm_forward_train_f64(double *y, double *save_mean, double *save_invstd,
+                                       double *running_mean, double *running_var,
+                                       const double *x, const double *weight,
+                                       const double *bias, int64_t N, int64_t C, int64_t L,
+                                       double momentum, double eps)
+    int fm_batchnorm_forward_eval_f32(float *y, const float *x, const double *mean,
+                                      const double *invstd, const float *weight,
+                                      const float *bias, int64_t N, int64_t C, int64_t L)
+    int fm_batchnorm_forward_eval_f64(double *y, const double *x, const double *mean,
+                                      const double *invstd, const double *weight,
+                                      const double *bias, int64_t N, int64_t C, int64_t L)
+    int fm_batchnorm_backward_f32(float *dx, float *dweight, float *dbias, const float *dy,
+                                  const float *x, const double *mean, const double *invstd,
+                                  const float *weight, int64_t N, int64_t C, int64_t L,
+                                  int training)
+    int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
+                                  const double *dy, const double *x, const double *mean,
+                                  const double *invstd, const double *weight, int64_t N,
+                                  int64_t C, int64_t L, int training)
+
+cdef extern from "kmeans.h" nogil:
+    int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
+                           float *mind, const float *X, const float *XT, const float *sw,
+                           const float *C, int64_t n, int64_t d, int64_t k, int update)
+    int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
+                           double *mind, const double *X, const double *XT, const double *sw,
+                           const double *C, int64_t n, int64_t d, int64_t k, int update)
+    int fm_kmeans_lloyd_f32(float *centers, int32_t *labels, float *mind, double *inertia,
+                            int64_t *n_iter, const float *X, const float *XT, const float *sw,
+                            int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol)
+    int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, double *inertia,
+                            int64_t *n_iter, const double *X, const double *XT,
+                            const double *sw, int64_t n, int64_t d, int64_t k,
+                            int64_t max_iter, double tol)
+
+cdef extern from "tree.h" nogil:
+    ctypedef struct fm_tree:
+        int64_t n_nodes, capacity, n_values, max_depth
+        int32_t *feature
+        int32_t *bin
+        int64_t *left
+        int64_t *right
+        int64_t *n_samples
+        double *impurity
+        double *weighted_n
+        double *value
+        double *threshold
+    int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const double *edges, const int64_t *eoff,
+                      const double *Xf, const uint8_t *refine, const double *y,
+                      const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
+                      int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
+                      double min_weight_leaf, int64_t max_features,
+                      double min_impurity_decrease, uint64_t seed)
+    void fm_tree_free(fm_tree *tree)
+    int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
+                          const int32_t *feature, const double *threshold, const int64_t *left,
+                          const int64_t *right)
+    int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
+                          const int32_t *feature, const double *threshold, const int64_t *left,
+                          const int64_t *right)
+    int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
+                        const double *edges, const int64_t *offsets)
+    int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
+                        const double *edges, const int64_t *offsets)
+
+cdef extern from "activation.h" nogil:
+    int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha)
+    int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind, double alpha)
+    int fm_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y,
+                                   int64_t n, int kind, double alpha)
+    int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
+                                   const double *y, int64_t n, int kind, double alpha)
+    int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_)
+    int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_)
+    int fm_softmax_backward_f32(float *dx, const float *dy, const float *y, int64_t rows,
+                                int64_t c, int log_)
+    int fm_softmax_backward_f64(double *dx, const double *dy, const double *y, int64_t rows,
+                                int64_t c, int log_)
+
+cdef extern from "loss.h" nogil:
+    int fm_cross_entropy_forward_f32(float *loss, float *lse, const float *x, const int64_t *t,
+                                     int64_t rows, int64_t c)
+    int fm_cross_entropy_forward_f64(double *loss, double *lse, const double *x,
+                                     const int64_t *t, int64_t rows, int64_t c)
+    int fm_cross_entropy_backward_f32(float *dx, const float *dloss, int64_t dstride,
+                                      const float *x, const float *lse, const int64_t *t,
+                                      int64_t rows, int64_t c)
+    int fm_cross_entropy_backward_f64(double *dx, const double *dloss, int64_t dstride,
+                                      const double *x, const double *lse, const int64_t *t,
+                                      int64_t rows, int64_t c)
+    int fm_cross_entropy_forward_ex_f32(float *loss, float *lse, float *wlp, const float *x,
+                                        const int64_t *t, const float *w, int64_t rows,
+                                        int64_t c)
+    int fm_cross_entropy_forward_ex_f64(double *loss, double *lse, double *wlp, const double *x,
+                                        const int64_t *t, const double *w, int64_t rows,
+                                        int64_t c)
+    int fm_cross_entropy_backward_ex_f32(float *dx, const float *alpha, const float *beta,
+                                         const float *gamma, const float *w, const float *x,
+                                         const float *lse, const int64_t *t, int64_t rows,
+                                         int64_t c)
+    int fm_cross_entropy_backward_ex_f64(double *dx, const double *alpha, const double *beta,
+                                         const double *gamma, const double *w, const double *x,
+                                         const double *lse, const int64_t *t, int64_t rows,
+                                         int64_t c)
+    int fm_loss_pointwise_f32(float *out, const float *x, const float *y, int64_t n, int kind,
+                              double param)
+    int fm_loss_pointwise_f64(double *out, const double *x, const double *y, int64_t n,
+                              int kind, double param)
+    int fm_loss_pointwise_sum_f32(double *out, const float *x, const float *y, int64_t n,
+                                  int kind, double param)
+    int fm_loss_pointwise_sum_f64(double *out, const double *x, const double *y, int64_t n,
+                                  int kind, double param)
+    int fm_loss_pointwise_backward_f32(float *dx, const float *dout, int64_t dstride,
+                                       const float *x, const float *y, int64_t n, int kind,
+                                       double param)
+    int fm_loss_pointwise_backward_f64(double *dx, const double *dout, int64_t dstride,
+                                       const double *x, const double *y, int64_t n, int kind,
+                                       double param)
+
+cdef extern from "dropout.h" nogil:
+    int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key)
+    int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key)
+
+cdef extern from "dense.h" nogil:
+    int fm_linear_forward_f32(float *y, const float *x, const float *w, const float *b,
+                              int64_t n, int64_t inf, int64_t outf, int act)
+    int fm_linear_forward_f64(double *y, const double *x, const double *w, const double *b,
+                              int64_t n, int64_t inf, int64_t outf, int act)
+    int fm_linear_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                               const float *x, const float *w, const float *y, int64_t n,
+                               int64_t inf, int64_t outf, int act)
+    int fm_linear_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                               const double *x, const double *w, const double *y, int64_t n,
+                               int64_t inf, int64_t outf, int act)
+
+cdef extern from "kdtree.h" nogil:
+    ctypedef struct fm_kdtree:
+        const void *data
+        const int64_t *idx
+        const int64_t *nodes
+        const void *splits
+        const void *bounds
+        int64_t n, d, nnodes, max_leaf
+    int64_t fm_kdtree_node_count(int64_t n, int64_t leaf_size)
+    int64_t fm_kdtree_max_leaf(int64_t n, int64_t leaf_size)
+    int fm_kdtree_build_f32(float *data, int64_t *idx, int64_t *nodes, float *splits,
+                            float *bounds, const float *X, int64_t n, int64_t d, int64_t leaf_size)
+    int fm_kdtree_build_f64(double *data, int64_t *idx, int64_t *nodes, double *splits,
+                            double *bounds, const double *X, int64_t n, int64_t d,
+                            int64_t leaf_size)
+    int fm_kdtree_query_f32(float *dist, int64_t *ind, const fm_kdtree *t, const float *Q,
+                            int64_t nq, int64_t k, int metric, double p)
+    int fm_kdtree_query_f64(double *dist, int64_t *ind, const fm_kdtree *t, const double *Q,
+                            int64_t nq, int64_t k, int metric, double p)
+    int fm_kdtree_radius_f32(int64_t *counts, int64_t *ind, float *dist, const int64_t *offsets,
+                             const fm_kdtree *t, const float *Q, int64_t nq, const double *r,
+                             int64_t nr, int metric, double p, int sort)
+    int fm_kdtree_radius_f64(int64_t *counts, int64_t *ind, double *dist,
+                             const int64_t *offsets, const fm_kdtree *t, const double *Q,
+                             int64_t nq, const double *r, int64_t nr, int metric, double p,
+                             int sort)
+
+cdef extern from "knn.h" nogil:
+    int fm_knn_brute_f32(float *dist, int64_t *ind, const float *Q, int64_t nq, const float *X,
+                         int64_t n, int64_t d, int64_t k, int metric, double p)
+    int fm_knn_brute_f64(double *dist, int64_t *ind, const double *Q, int64_t nq,
+                         const double *X, int64_t n, int64_t d, int64_t k, int metric, double p)
+
+cdef extern from "enet.h" nogil:
+    int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
+                       const double *y, double l1, double l2, double tol, int64_t max_iter,
+                       int positive, int64_t n, int64_t p)
+
+cdef extern from "optim.h" nogil:
+    int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
+                    double lr, double beta1, double beta2, double eps, double wd, int decoupled,
+                    double step_size, double inv_bc2_sqrt)
+    int fm_adam_f64(double *p, double *m, double *v, double *vmax, const double *g, int64_t n,
+                    double lr, double beta1, double beta2, double eps, double wd, int decoupled,
+                    double step_size, double inv_bc2_sqrt)
+    int fm_sgd_f32(float *p, float *buf, const float *g, int64_t n, double lr, double momentum,
+                   double dampening, double wd, int nesterov, int first)
+    int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
+                   double momentum, double dampening, double wd, int nesterov, int first)
