@@ -22,7 +22,7 @@ import pytest
 
 from fastml._kernels.reference import batchnorm as RB
 from fastml._kernels.reference import conv as RC
-from fastml._kernels.reference import pooling as RP
+from fastml._kernels.reference import pool2d as RP
 from fastml.nn import F, Tensor
 
 CONV = {"c16": (32, 16, 32, 32, 32), "c3": (64, 3, 28, 28, 16), "c64": (8, 64, 56, 56, 64)}

@@ -27,6 +27,11 @@ extern "C" {
 #define FM_API
 #endif
 
+/* Token pasting for template headers (_tmpl.h): FM_CAT(fm_x_, SUF) -> fm_x_f32. */
+#define FM_CAT_(a, b) a##b
+#define FM_CAT(a, b) FM_CAT_(a, b)
+#define FM_CAT3(a, b, c) FM_CAT(FM_CAT(a, b), c)
+
 /* ---- status codes ------------------------------------------------------ */
 #define FM_OK 0
 #define FM_ENOMEM (-1)

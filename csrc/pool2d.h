@@ -13,30 +13,31 @@ extern "C" {
  * (avg). argmax (NC, OH, OW) int32 = ih*W + iw inside the plane; the first
  * maximum in row-major window order wins, a NaN is the maximum (first NaN).
  * avg divides by kh*kw (count_include_pad) or by the in-bounds count.
- * Backward writes all of dx. Global average pooling: x (NC, L) -> y (NC). */
+ * Backward writes all of dx. Global average pooling: x (NC, L) -> y (NC).
+ * nthreads: the most threads to use (planes are the parallel tasks). */
 typedef struct {
     int64_t NC, H, W, OH, OW, kh, kw, stride_h, stride_w, pad_h, pad_w;
 } fm_pool2d_geom;
 FM_API int fm_maxpool2d_forward_f32(float *y, int32_t *argmax, const float *x,
-                                    const fm_pool2d_geom *g);
+                                    const fm_pool2d_geom *g, int nthreads);
 FM_API int fm_maxpool2d_forward_f64(double *y, int32_t *argmax, const double *x,
-                                    const fm_pool2d_geom *g);
+                                    const fm_pool2d_geom *g, int nthreads);
 FM_API int fm_maxpool2d_backward_f32(float *dx, const float *dy, const int32_t *argmax,
-                                     const fm_pool2d_geom *g);
+                                     const fm_pool2d_geom *g, int nthreads);
 FM_API int fm_maxpool2d_backward_f64(double *dx, const double *dy, const int32_t *argmax,
-                                     const fm_pool2d_geom *g);
+                                     const fm_pool2d_geom *g, int nthreads);
 FM_API int fm_avgpool2d_forward_f32(float *y, const float *x, const fm_pool2d_geom *g,
-                                    int count_include_pad);
+                                    int count_include_pad, int nthreads);
 FM_API int fm_avgpool2d_forward_f64(double *y, const double *x, const fm_pool2d_geom *g,
-                                    int count_include_pad);
+                                    int count_include_pad, int nthreads);
 FM_API int fm_avgpool2d_backward_f32(float *dx, const float *dy, const fm_pool2d_geom *g,
-                                     int count_include_pad);
+                                     int count_include_pad, int nthreads);
 FM_API int fm_avgpool2d_backward_f64(double *dx, const double *dy, const fm_pool2d_geom *g,
-                                     int count_include_pad);
-FM_API int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L);
-FM_API int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L);
-FM_API int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L);
-FM_API int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L);
+                                     int count_include_pad, int nthreads);
+FM_API int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L, int nthreads);
+FM_API int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L, int nthreads);
+FM_API int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L, int nthreads);
+FM_API int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pool2d.h"
+#include "pool2d_impl.h"
 #include "simd.h"
 
 #define IBITS_f32 32
@@ -23,3 +23,15 @@
 #include "pool2d_simd_tmpl.h"
 #undef T
 #undef SUF
+
+/* This level's table (fm_pool2d_impl_<level>), picked by pool2d.c. */
+const fm_pool2d_impl FM_ISA_FN(fm_pool2d_impl) = {
+    .max_fwd_f32 = FM_ISA_FN(fm_maxpool2d_fwd_f32),
+    .max_fwd_f64 = FM_ISA_FN(fm_maxpool2d_fwd_f64),
+    .max_bwd_f32 = FM_ISA_FN(fm_maxpool2d_bwd_f32),
+    .max_bwd_f64 = FM_ISA_FN(fm_maxpool2d_bwd_f64),
+    .avg_fwd_f32 = FM_ISA_FN(fm_avgpool2d_fwd_f32),
+    .avg_fwd_f64 = FM_ISA_FN(fm_avgpool2d_fwd_f64),
+    .avg_bwd_f32 = FM_ISA_FN(fm_avgpool2d_bwd_f32),
+    .avg_bwd_f64 = FM_ISA_FN(fm_avgpool2d_bwd_f64),
+};

@@ -1,5 +1,6 @@
 /* pool2d_simd_tmpl.h -- max/avg pooling over (NC, H, W) planes, one ISA level.
- * Included by pool2d_simd.c with T and SUF defined.
+ * Included by pool2d_simd.c with T and SUF defined; each kernel is named
+ * <name><SUF>_<level> (e.g. fm_maxpool2d_fwd_f32_avx512).
  *
  * One pass over the input: for each output row, the window offsets (r, c) are
  * the outer loops and the output width the inner, contiguous loop (the row of
@@ -181,9 +182,10 @@ static inline __attribute__((always_inline)) void IN(max_s2_plane_)(
     }
 }
 
-void FN(fm_maxpool2d_fwd_)(T *y, int32_t *argmax, const T *x, const fm_pool2d_geom *g) {
+void FN(fm_maxpool2d_fwd_)(T *y, int32_t *argmax, const T *x, const fm_pool2d_geom *g,
+                          int nthreads) {
     const int64_t HW = g->H * g->W, OHW = g->OH * g->OW;
-    _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for((double)g->NC * OHW * g->kh * g->kw))")
+    _Pragma("omp parallel for schedule(static) num_threads(fm_team_size(nthreads, (double)g->NC * OHW * g->kh * g->kw))")
     for (int64_t i = 0; i < g->NC; i++) {
         T *y_ = y + i * OHW;
         int32_t *a_ = argmax + i * OHW;
@@ -198,9 +200,10 @@ void FN(fm_maxpool2d_fwd_)(T *y, int32_t *argmax, const T *x, const fm_pool2d_ge
 
 /* dx = 0, then dx[argmax] += dy per plane (overlapping windows accumulate in a
  * fixed order; a plane is one task, so no atomics). */
-void FN(fm_maxpool2d_bwd_)(T *dx, const T *dy, const int32_t *argmax, const fm_pool2d_geom *g) {
+void FN(fm_maxpool2d_bwd_)(T *dx, const T *dy, const int32_t *argmax, const fm_pool2d_geom *g,
+                          int nthreads) {
     const int64_t HW = g->H * g->W, OHW = g->OH * g->OW;
-    _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for((double)g->NC * (HW + OHW)))")
+    _Pragma("omp parallel for schedule(static) num_threads(fm_team_size(nthreads, (double)g->NC * (HW + OHW)))")
     for (int64_t i = 0; i < g->NC; i++) {
         T *restrict d = dx + i * HW;
         const T *restrict s = dy + i * OHW;
@@ -276,10 +279,10 @@ static inline __attribute__((always_inline)) void IN(avg_plane_bwd_)(
     }
 }
 
-int FN(fm_avgpool2d_fwd_)(T *y, const T *x, const fm_pool2d_geom *g, int cip) {
+int FN(fm_avgpool2d_fwd_)(T *y, const T *x, const fm_pool2d_geom *g, int cip, int nthreads) {
     const int64_t HW = g->H * g->W, OHW = g->OH * g->OW;
     int st = FM_OK;
-    _Pragma("omp parallel num_threads(fm_threads_for((double)g->NC * OHW * g->kh * g->kw))")
+    _Pragma("omp parallel num_threads(fm_team_size(nthreads, (double)g->NC * OHW * g->kh * g->kw))")
     {
         T *inv = (T *)malloc((size_t)g->OW * sizeof(T));
         if (!inv) {
@@ -298,10 +301,10 @@ int FN(fm_avgpool2d_fwd_)(T *y, const T *x, const fm_pool2d_geom *g, int cip) {
     return st;
 }
 
-int FN(fm_avgpool2d_bwd_)(T *dx, const T *dy, const fm_pool2d_geom *g, int cip) {
+int FN(fm_avgpool2d_bwd_)(T *dx, const T *dy, const fm_pool2d_geom *g, int cip, int nthreads) {
     const int64_t HW = g->H * g->W, OHW = g->OH * g->OW;
     int st = FM_OK;
-    _Pragma("omp parallel num_threads(fm_threads_for((double)g->NC * OHW * g->kh * g->kw))")
+    _Pragma("omp parallel num_threads(fm_team_size(nthreads, (double)g->NC * OHW * g->kh * g->kw))")
     {
         T *gr = (T *)malloc((size_t)g->OW * sizeof(T));
         if (!gr) {

@@ -14,9 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FM_CAT_(a, b) a##b
-#define FM_CAT(a, b) FM_CAT_(a, b)
-#define FM_CAT3(a, b, c) FM_CAT(FM_CAT(a, b), c)
+#include "fastml.h" /* FM_CAT, FM_CAT3 */
 
 #if defined(FM_ISA_AVX512)
 #define FM_VBYTES 64

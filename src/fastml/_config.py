@@ -1,28 +1,29 @@
 """Global settings: threads and the configuration report."""
 import contextlib
+import numbers
 import os
 import platform
 
-from ._kernels import COMPILED, runtime
+from ._kernels import COMPILED, _threads, runtime
 
 
 def set_num_threads(n):
-    """Threads for fastml's OpenMP kernels (and Numba code) from now on.
+    """Default threads for fastml's OpenMP kernels (and Numba code) from now on.
 
-    n <= 0 or None restores the default (OMP_NUM_THREADS or the CPU count).
-    Results do not depend on this setting.
+    n: a positive int up to 4 x the machine's cores (ValueError beyond), or None
+    to restore the default (OMP_NUM_THREADS or the core count). Estimators'
+    ``n_jobs`` override it for their own calls. Results do not depend on this
+    setting (see the README for the operations where that is stated otherwise).
     """
-    if n is not None and (not isinstance(n, int) or isinstance(n, bool)):
-        raise ValueError(f"n must be an int or None, got {n!r}.")
-    if COMPILED:
-        runtime.set_num_threads(0 if n is None else n)
-    _set_numba_threads(get_num_threads())
+    _threads.set_default(n)
+    if COMPILED:  # transitional: families not yet taking nthreads read this
+        runtime.set_num_threads(_threads.default())
+    _set_numba_threads(_threads.default())
 
 
 def get_num_threads():
-    if COMPILED:
-        return runtime.get_num_threads()
-    return 1
+    """The default thread count (see set_num_threads)."""
+    return _threads.default()
 
 
 def _set_numba_threads(n):
@@ -37,26 +38,29 @@ def _set_numba_threads(n):
 
 
 def resolve_n_jobs(n_jobs):
-    """n_jobs (None, -1, k>0) -> thread count; None means the global setting."""
+    """n_jobs -> thread count: None -> the default, -1 -> all cores, -k -> cores + 1 - k
+    (at least 1), k > 0 -> k (at most 4 x cores; ValueError beyond or for 0)."""
     if n_jobs is None:
-        return get_num_threads()
+        return _threads.default()
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None or a nonzero int, got {n_jobs!r}.")
     if n_jobs < 0:
-        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
-    return int(n_jobs)
+        return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
+    return _threads.check_threads(n_jobs, "n_jobs")
 
 
 @contextlib.contextmanager
 def threads_scope(n_jobs):
-    """Temporarily run kernels with `n_jobs` threads (None: leave as is)."""
-    if n_jobs is None or not COMPILED:
+    """Run kernels called from this context with `n_jobs` threads (None: as is).
+
+    The count lives in a context variable (one per Python thread), so
+    concurrent estimators with different n_jobs do not race.
+    """
+    if n_jobs is None:
         yield
         return
-    prev = runtime.get_num_threads()
-    runtime.set_num_threads(resolve_n_jobs(n_jobs))
-    try:
+    with _threads.scope(resolve_n_jobs(n_jobs)):
         yield
-    finally:
-        runtime.set_num_threads(prev)
 
 
 def _blas_info():
@@ -83,7 +87,7 @@ def config():
         info.update(
             compiler=runtime.compiler(),
             openmp=runtime.have_openmp(),
-            threads=runtime.get_num_threads(),
+            threads=_threads.default(),
             cpu_level_hw=runtime.cpu_level_hw(),
             cpu_level=runtime.cpu_level(),
             families=runtime.family_levels(),

@@ -112,22 +112,22 @@ cdef extern from "pool2d.h" nogil:
     ctypedef struct fm_pool2d_geom:
         int64_t NC, H, W, OH, OW, kh, kw, stride_h, stride_w, pad_h, pad_w
     int fm_maxpool2d_forward_f32(float *y, int32_t *argmax, const float *x,
-                                 const fm_pool2d_geom *g)
+                                 const fm_pool2d_geom *g, int nthreads)
     int fm_maxpool2d_forward_f64(double *y, int32_t *argmax, const double *x,
-                                 const fm_pool2d_geom *g)
+                                 const fm_pool2d_geom *g, int nthreads)
     int fm_maxpool2d_backward_f32(float *dx, const float *dy, const int32_t *argmax,
-                                  const fm_pool2d_geom *g)
+                                  const fm_pool2d_geom *g, int nthreads)
     int fm_maxpool2d_backward_f64(double *dx, const double *dy, const int32_t *argmax,
-                                  const fm_pool2d_geom *g)
-    int fm_avgpool2d_forward_f32(float *y, const float *x, const fm_pool2d_geom *g, int cip)
-    int fm_avgpool2d_forward_f64(double *y, const double *x, const fm_pool2d_geom *g, int cip)
-    int fm_avgpool2d_backward_f32(float *dx, const float *dy, const fm_pool2d_geom *g, int cip)
+                                  const fm_pool2d_geom *g, int nthreads)
+    int fm_avgpool2d_forward_f32(float *y, const float *x, const fm_pool2d_geom *g, int cip, int nthreads)
+    int fm_avgpool2d_forward_f64(double *y, const double *x, const fm_pool2d_geom *g, int cip, int nthreads)
+    int fm_avgpool2d_backward_f32(float *dx, const float *dy, const fm_pool2d_geom *g, int cip, int nthreads)
     int fm_avgpool2d_backward_f64(double *dx, const double *dy, const fm_pool2d_geom *g,
-                                  int cip)
-    int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L)
-    int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L)
-    int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L)
-    int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L)
+                                  int cip, int nthreads)
+    int fm_global_avgpool_forward_f32(float *y, const float *x, int64_t NC, int64_t L, int nthreads)
+    int fm_global_avgpool_forward_f64(double *y, const double *x, int64_t NC, int64_t L, int nthreads)
+    int fm_global_avgpool_backward_f32(float *dx, const float *dy, int64_t NC, int64_t L, int nthreads)
+    int fm_global_avgpool_backward_f64(double *dx, const double *dy, int64_t NC, int64_t L, int nthreads)
 
 cdef extern from "batchnorm.h" nogil:
     int fm_batchnorm_forward_train_f32(float *y, double *save_mean, double *save_invstd,

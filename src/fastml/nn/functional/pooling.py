@@ -8,7 +8,7 @@ divide the input (1x1 = global average pooling, its own kernel).
 x is (N, C, H, W) or unbatched (C, H, W).
 """
 
-from ..._kernels import pooling as _k
+from ..._kernels import pool2d as _k
 from ..tensor import make_op
 from ._util import contiguous, float_tensor
 from .conv import _pair

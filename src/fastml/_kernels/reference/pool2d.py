@@ -47,7 +47,8 @@ def max_pool2d_forward(x, kernel, stride, padding):
     return y.astype(x.dtype), (ih * W + iw).astype(np.int32)
 
 
-def max_pool2d_backward(dy, argmax, x_shape):
+def max_pool2d_backward(dy, argmax, x_shape, kernel=None, stride=None, padding=None):
+    """dx from the argmax of the forward (the geometry arguments match the facade's)."""
     H, W = x_shape[-2:]
     planes = int(np.prod(x_shape[:-2]))
     dx = np.zeros((planes, H * W), dtype=dy.dtype)

@@ -5,8 +5,8 @@ import pytest
 
 import fastml
 from fastml import nn
-from fastml._kernels import pooling as kp
-from fastml._kernels.reference import pooling as ref
+from fastml._kernels import pool2d as kp
+from fastml._kernels.reference import pool2d as ref
 from fastml.nn import functional as F
 
 # (kernel, stride, padding)
