@@ -76,12 +76,12 @@ static void blas_single_leave(void) {
 }
 
 /* Blocks of the larger output dimension, one per thread, multiples of 16. */
-static int gemm_threads(int64_t M, int64_t N, int64_t K) {
+static int gemm_threads(int64_t M, int64_t N, int64_t K, int nthreads) {
     if (!fm_blas_local) return 1;
 #if FASTML_HAVE_OPENMP
     if (omp_in_parallel()) return 1;
 #endif
-    int nt = fm_threads_for((double)M * (double)N * (double)K / 8.0);
+    int nt = fm_team_size(nthreads, (double)M * (double)N * (double)K / 8.0);
     int64_t big = M > N ? M : N;
     while (nt > 1 && big < 16 * (int64_t)nt) nt--;
     return nt;
@@ -90,10 +90,10 @@ static int gemm_threads(int64_t M, int64_t N, int64_t K) {
 #define FM_DEFINE_CBLAS_SPLIT(SUF, T, CFN)                                                   \
     static void cblas_split_##SUF(int transa, int transb, int64_t M, int64_t N, int64_t K,    \
                                   T alpha, const T *A, int64_t lda, const T *B, int64_t ldb,  \
-                                  T beta, T *C, int64_t ldc) {                                \
+                                  T beta, T *C, int64_t ldc, int nthreads) {                  \
         const int ta = transa ? CBLAS_TRANS : CBLAS_NO_TRANS;                                  \
         const int tb = transb ? CBLAS_TRANS : CBLAS_NO_TRANS;                                  \
-        const int nt = gemm_threads(M, N, K);                                                  \
+        const int nt = gemm_threads(M, N, K, nthreads);                                        \
         const int rows = M >= N;                                                               \
         const int64_t len = rows ? M : N;                                                      \
         const int64_t step = ((len + nt - 1) / nt + 15) / 16 * 16;                             \
@@ -121,7 +121,7 @@ FM_DEFINE_CBLAS_SPLIT(f64, double, fm_cblas_dgemm)
 #define FM_DEFINE_GEMM(SUF, T, FN, CFN)                                                      \
     FM_API int fm_gemm_##SUF(int transa, int transb, int64_t M, int64_t N, int64_t K, T alpha, \
                              const T *A, int64_t lda, const T *B, int64_t ldb, T beta, T *C,   \
-                             int64_t ldc) {                                                    \
+                             int64_t ldc, int nthreads) {                                      \
         if (M <= 0 || N <= 0) return FM_OK;                                                    \
         if (!CFN && !FN) return FM_ENOBLAS;                                                    \
         if (K <= 0) { /* C = beta C; not every BLAS handles k = 0 with beta != 1 */           \
@@ -133,7 +133,8 @@ FM_DEFINE_CBLAS_SPLIT(f64, double, fm_cblas_dgemm)
             return FM_OK;                                                                      \
         }                                                                                      \
         if (CFN) {                                                                             \
-            cblas_split_##SUF(transa, transb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);   \
+            cblas_split_##SUF(transa, transb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc,    \
+                              nthreads);                                                       \
             return FM_OK;                                                                      \
         }                                                                                      \
         if (K > INT_MAX || lda > INT_MAX || ldb > INT_MAX || ldc > INT_MAX) return FM_EINVAL;  \

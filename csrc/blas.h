@@ -37,10 +37,10 @@ FM_API int fm_have_blas(void);
  * A is M x K (K x M if transposed) with leading dimension lda; likewise B. */
 FM_API int fm_gemm_f32(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
                        const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                       float *C, int64_t ldc);
+                       float *C, int64_t ldc, int nthreads);
 FM_API int fm_gemm_f64(int transa, int transb, int64_t M, int64_t N, int64_t K, double alpha,
                        const double *A, int64_t lda, const double *B, int64_t ldb, double beta,
-                       double *C, int64_t ldc);
+                       double *C, int64_t ldc, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -111,10 +111,10 @@ FM_API int FN(fm_conv2d_forward_)(T *y, const T *x, const T *w, const T *bias,
             FN(im2col_)(col, x, g, &b, gi * Cg);
             T *yg = y + b.n0 * K * P + gi * Kg * P + b.oh0 * g->OW;
             if (m == 1) { /* straight into y: rows of Pb columns, stride P */
-                st = GEMM(0, 0, Kg, Pb, CRS, (T)1, w + gi * Kg * CRS, CRS, col, Pb, (T)0, yg, P);
+                st = GEMM(0, 0, Kg, Pb, CRS, (T)1, w + gi * Kg * CRS, CRS, col, Pb, (T)0, yg, P, FM_LEGACY_NTHREADS);
             } else {
                 st = GEMM(0, 0, Kg, m * Pb, CRS, (T)1, w + gi * Kg * CRS, CRS, col, m * Pb,
-                          (T)0, tmp, m * Pb);
+                          (T)0, tmp, m * Pb, FM_LEGACY_NTHREADS);
             }
             if (st != FM_OK || (m == 1 && !bias)) continue;
             for (int64_t j = 0; j < m; j++) {
@@ -179,12 +179,12 @@ FM_API int FN(fm_conv2d_backward_)(T *dx, T *dw, T *db, const T *dy, const T *x,
             if (dw) {
                 FN(im2col_)(col, x, g, &b, gi * Cg);
                 st = GEMM(0, 1, Kg, CRS, m * Pb, (T)1, dym, ld, col, m * Pb,
-                          blk == 0 ? (T)0 : (T)1, dw + gi * Kg * CRS, CRS);
+                          blk == 0 ? (T)0 : (T)1, dw + gi * Kg * CRS, CRS, FM_LEGACY_NTHREADS);
                 if (st != FM_OK) break;
             }
             if (dx) { /* col is free again: reuse it for dcol */
                 st = GEMM(1, 0, CRS, m * Pb, Kg, (T)1, w + gi * Kg * CRS, CRS, dym, ld, (T)0,
-                          col, m * Pb);
+                          col, m * Pb, FM_LEGACY_NTHREADS);
                 if (st != FM_OK) break;
                 FN(col2im_)(dx, col, g, &b, gi * Cg);
             }

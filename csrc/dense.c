@@ -194,7 +194,7 @@ DEFINE_DENSE_TINY(f64, double)
             FOR_SLICES(out, 2.0 * n * in * out, fn(y, x, w, b, n, in, out, s, e, act));        \
             return FM_OK;                                                                      \
         }                                                                                      \
-        int st = in ? fm_gemm_##SUF(0, 1, n, out, in, (T)1, x, in, w, in, (T)0, y, out)        \
+        int st = in ? fm_gemm_##SUF(0, 1, n, out, in, (T)1, x, in, w, in, (T)0, y, out, FM_LEGACY_NTHREADS)        \
                     : (memset(y, 0, (size_t)(n * out) * sizeof(T)), FM_OK);                    \
         if (st != FM_OK) return st;                                                            \
         if (!b && act < 0) return FM_OK;                                                       \
@@ -247,13 +247,13 @@ DEFINE_DENSE_TINY(f64, double)
         }                                                                                      \
         if (dx && st == FM_OK) {                                                               \
             if (out && n)                                                                      \
-                st = fm_gemm_##SUF(0, 0, n, in, out, (T)1, g, out, w, in, (T)0, dx, in);       \
+                st = fm_gemm_##SUF(0, 0, n, in, out, (T)1, g, out, w, in, (T)0, dx, in, FM_LEGACY_NTHREADS);       \
             else                                                                               \
                 memset(dx, 0, (size_t)(n * in) * sizeof(T));                                   \
         }                                                                                      \
         if (dw && st == FM_OK) {                                                               \
             if (n && out)                                                                      \
-                st = fm_gemm_##SUF(1, 0, out, in, n, (T)1, g, out, x, in, (T)0, dw, in);       \
+                st = fm_gemm_##SUF(1, 0, out, in, n, (T)1, g, out, x, in, (T)0, dw, in, FM_LEGACY_NTHREADS);       \
             else                                                                               \
                 memset(dw, 0, (size_t)(out * in) * sizeof(T));                                 \
         }                                                                                      \

@@ -195,7 +195,7 @@ DECLARE_TILE(f64, double, avx512)
             fm_sqnorms_##SUF(xn, X, n, d);                                                     \
             fm_sqnorms_##SUF(yn, Y, m, d);                                                     \
             int st = fm_gemm_##SUF(0, 1, n, m, d, euclid ? (T)-2 : (T)-1, X, d, Y, d, (T)0,    \
-                                   out, m);                                                    \
+                                   out, m, FM_LEGACY_NTHREADS);                                                    \
             if (st == FM_OK) gemm_epilogue_##SUF(out, X, Y, xn, yn, n, m, d, metric, same);    \
             free(xn);                                                                          \
             return st;                                                                         \

@@ -81,6 +81,7 @@ FM_API const char *fm_compiler(void);
 FM_API int fm_get_num_threads(void);
 FM_API void fm_set_num_threads(int n);
 FM_API int fm_threads_for(double work);
+#define FM_LEGACY_NTHREADS fm_get_num_threads()
 #define FM_FAM_DISTANCE FM_FAM_distance
 #define FM_FAM_RECURRENT FM_FAM_recurrent
 #define FM_FAM_POOL2D FM_FAM_pool2d

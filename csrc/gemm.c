@@ -127,7 +127,7 @@ FM_API float *fm_sgemm_thread_buf(void) {
 
 FM_API int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
                         const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                        float *C, int64_t ldc) {
+                        float *C, int64_t ldc, int nthreads) {
     if (M <= 0 || N <= 0) return FM_OK;
     const fm_sgemm_impl *im = fm_sgemm_get();
     if (K <= 0 || alpha == 0.0f) { /* C = beta C */
@@ -142,7 +142,7 @@ FM_API int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K,
     if (!ap) return FM_ENOMEM;
     const int64_t panels = (M + im->mr - 1) / im->mr;
     const fm_sgemm_bmat bm = {B, transb ? 1 : ldb, transb ? ldb : 1};
-    int nt = fm_threads_for((double)M * (double)N * (double)K / 4.0);
+    int nt = fm_team_size(nthreads, (double)M * (double)N * (double)K / 4.0);
     /* split columns in NR multiples when C is wide enough, else row panels */
     const int64_t ncol_units = (N + im->nr - 1) / im->nr;
     const int by_cols = ncol_units >= 2 * (int64_t)nt || ncol_units >= panels;

@@ -67,7 +67,7 @@ FM_API float *fm_sgemm_thread_buf(void);
 /* fm_gemm_f32 semantics on the own kernels, threaded over fastml's OpenMP team. */
 FM_API int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
                         const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                        float *C, int64_t ldc);
+                        float *C, int64_t ldc, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -82,7 +82,7 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
         for (int64_t p0 = 0; p0 < nchunks && st == FM_OK; p0 += cpp) {                        \
             const int64_t p1 = p0 + cpp < nchunks ? p0 + cpp : nchunks;                        \
             const int64_t r0 = p0 * chunk, r1 = p1 * chunk < n ? p1 * chunk : n;               \
-            st = fm_gemm_##SUF(0, 1, r1 - r0, k, d, (T)1, X + r0 * d, d, C, d, (T)0, G, k);    \
+            st = fm_gemm_##SUF(0, 1, r1 - r0, k, d, (T)1, X + r0 * d, d, C, d, (T)0, G, k, FM_LEGACY_NTHREADS);    \
             if (st != FM_OK) break;                                                            \
             const int nt = fm_threads_for(4.0 * (double)(r1 - r0) * (double)(k + d));          \
             _Pragma("omp parallel for schedule(dynamic, 1) num_threads(nt)")                   \

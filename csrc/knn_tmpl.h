@@ -232,7 +232,7 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
         for (int64_t j0 = 0; j0 < n; j0 += nb) {
             const int64_t cols = n - j0 < nb ? n - j0 : nb;
             st = KN_CAT(fm_gemm, SUF)(0, 1, rows, cols, d, (T)-2, Qc, d, Xc + j0 * d, d, (T)0,
-                                      buf, cols);
+                                      buf, cols, FM_LEGACY_NTHREADS);
             if (st != FM_OK) break;
             /* on the calling thread: BLAS's own workers are still spinning
              * here, and an OpenMP team would fight them for the cores */

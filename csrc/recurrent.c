@@ -107,7 +107,7 @@ DECLARE_CELLS(f64, double, avx512)
             fm_rnn_gemm_acc(C, N, A, K, wt, N, M, N, K);                                   \
             return FM_OK;                                                                  \
         }                                                                                  \
-        return fm_gemm_##SUF(0, transw, M, N, K, 1, A, K, W, transw ? K : N, beta, C, N);  \
+        return fm_gemm_##SUF(0, transw, M, N, K, 1, A, K, W, transw ? K : N, beta, C, N, FM_LEGACY_NTHREADS);  \
     }                                                                                      \
                                                                                            \
     /* w (R, Cc) -> malloc'd w^T (Cc, R). */                                               \
@@ -130,17 +130,17 @@ DECLARE_CELLS(f64, double, avx512)
     static int weight_grads_##SUF(T *dx, T *dw_ih, T *dw_hh, T *dbias, const T *dG,            \
                                   const T *x, const T *h0, const T *y, const T *w_ih,          \
                                   int64_t Tn, int64_t B, int64_t I, int64_t H, int64_t GH) {   \
-        int st = fm_gemm_##SUF(1, 0, GH, I, Tn * B, 1, dG, GH, x, I, 0, dw_ih, I);             \
+        int st = fm_gemm_##SUF(1, 0, GH, I, Tn * B, 1, dG, GH, x, I, 0, dw_ih, I, FM_LEGACY_NTHREADS);             \
         if (st) return st;                                                                     \
-        st = fm_gemm_##SUF(1, 0, GH, H, B, 1, dG, GH, h0, H, 0, dw_hh, H);                     \
+        st = fm_gemm_##SUF(1, 0, GH, H, B, 1, dG, GH, h0, H, 0, dw_hh, H, FM_LEGACY_NTHREADS);                     \
         if (st) return st;                                                                     \
         if (Tn > 1) {                                                                          \
             st = fm_gemm_##SUF(1, 0, GH, H, (Tn - 1) * B, 1, dG + B * GH, GH, y, H, 1, dw_hh,  \
-                               H);                                                             \
+                               H, FM_LEGACY_NTHREADS);                                                             \
             if (st) return st;                                                                 \
         }                                                                                      \
         if (dbias) colsum_##SUF(dbias, dG, Tn * B, GH);                                        \
-        if (dx) st = fm_gemm_##SUF(0, 0, Tn * B, I, GH, 1, dG, GH, w_ih, I, 0, dx, I);         \
+        if (dx) st = fm_gemm_##SUF(0, 0, Tn * B, I, GH, 1, dG, GH, w_ih, I, 0, dx, I, FM_LEGACY_NTHREADS);         \
         return st;                                                                             \
     }                                                                                          \
                                                                                                \
@@ -171,7 +171,7 @@ DECLARE_CELLS(f64, double, avx512)
         const int64_t GH = 4 * H;                                                              \
         T *whT = NULL;                                                                         \
         if (GH * H <= SMALL_W && !(whT = transpose_##SUF(w_hh, GH, H))) return FM_ENOMEM;      \
-        int st = fm_gemm_##SUF(0, 1, Tn * B, GH, I, 1, x, I, w_ih, I, 0, gates, GH);           \
+        int st = fm_gemm_##SUF(0, 1, Tn * B, GH, I, 1, x, I, w_ih, I, 0, gates, GH, FM_LEGACY_NTHREADS);           \
         if (!st) {                                                                             \
             ROWS_PARALLEL(whT, 2.0 * Tn * B * GH * H, B,                                       \
                           lstm_fwd_rows_##SUF(y, c_all, gates, h0, c0, w_hh, whT, bias, Tn,    \
@@ -258,7 +258,7 @@ DECLARE_CELLS(f64, double, avx512)
                                     int64_t I, int64_t H, int relu) {                          \
         T *whT = NULL;                                                                         \
         if (H * H <= SMALL_W && !(whT = transpose_##SUF(w_hh, H, H))) return FM_ENOMEM;        \
-        int st = fm_gemm_##SUF(0, 1, Tn * B, H, I, 1, x, I, w_ih, I, 0, y, H);                 \
+        int st = fm_gemm_##SUF(0, 1, Tn * B, H, I, 1, x, I, w_ih, I, 0, y, H, FM_LEGACY_NTHREADS);                 \
         if (!st) {                                                                             \
             ROWS_PARALLEL(whT, 2.0 * Tn * B * H * H, B,                                        \
                           rnn_fwd_rows_##SUF(y, h0, w_hh, whT, bias, Tn, B, H, relu, b0, R))   \

@@ -16,6 +16,9 @@ cdef extern from "fastml.h" nogil:
     const char *fm_family_name(int family)
     const char *fm_level_name(int level)
     int fm_have_openmp()
+    int fm_default_threads()
+    int fm_team_size(int nthreads, double work)
+    int fm_forked_child()
     int fm_get_num_threads()
     void fm_set_num_threads(int n)
     const char *fm_compiler()
@@ -41,12 +44,12 @@ cdef extern from "blas.h" nogil:
     int fm_have_blas()
     int fm_gemm_f32(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
                     const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                    float *C, int64_t ldc)
+                    float *C, int64_t ldc, int nthreads)
 
 cdef extern from "gemm.h" nogil:
     int fm_sgemm_own(int transa, int transb, int64_t M, int64_t N, int64_t K, float alpha,
                      const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
-                     float *C, int64_t ldc)
+                     float *C, int64_t ldc, int nthreads)
 
 cdef extern from "distance.h" nogil:
     int fm_pairwise_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
