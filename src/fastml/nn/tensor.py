@@ -9,7 +9,10 @@ PyTorch. Intermediate tensors keep no ``.grad`` unless ``retain_grad()``.
 
 Every op lives here with its backward right next to its forward; the
 extension point for compiled ops elsewhere (fastml.nn.functional) is
-``make_op(out_data, parents, backward)``.
+``make_op(out_data, parents, backward)``. This module never imports
+fastml.nn.functional: the methods that are functional ops (``relu``,
+``sigmoid``, ``tanh``, ``softmax``, ``log_softmax``) are attached in one place,
+fastml/nn/_tensor_methods.py, which fastml/nn/__init__.py imports after both.
 
 dtype: float32 and float64 arrays keep their dtype; Python scalars and lists
 become float32; other NumPy dtypes (ints, bools) are kept but cannot require
@@ -485,26 +488,8 @@ class Tensor:
 
     clamp = clip
 
-    # functional conveniences (defined in fastml.nn.functional)
-    def relu(self):
-        from .functional import relu
-        return relu(self)
-
-    def sigmoid(self):
-        from .functional import sigmoid
-        return sigmoid(self)
-
-    def tanh(self):
-        from .functional import tanh
-        return tanh(self)
-
-    def softmax(self, dim=-1):
-        from .functional import softmax
-        return softmax(self, dim)
-
-    def log_softmax(self, dim=-1):
-        from .functional import log_softmax
-        return log_softmax(self, dim)
+    # relu, sigmoid, tanh, softmax, log_softmax: attached by fastml/nn/_tensor_methods.py
+    # (they are fastml.nn.functional ops, and functional imports this module)
 
 
 class Parameter(Tensor):
