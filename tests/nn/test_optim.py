@@ -272,3 +272,78 @@ def test_fused_kernels_match_twin(dt, rng):
         R.sgd(*b, g, 0.1, 0.9, 0.1, 0.01, True, first)
         for x, y in zip(a, b):
             np.testing.assert_allclose(x, y, rtol=1e-6 if dt == np.float32 else 1e-14)
+
+
+
+def _rosenbrock(w, data):
+    return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] * w[0]) ** 2
+
+
+def _quartic_least_squares(w, data):
+    X, y = data
+    r = X @ w - y
+    return (r * r).mean() + 0.1 * ((w * w) * (w * w)).sum()
+
+
+def _lbfgs_pair(torch, loss_fn, w0, data=(), **kw):
+    """fastml and torch LBFGS on loss_fn(w, data) from w0; closures count calls."""
+    W = nn.Parameter(np.array(w0, dtype=np.float64))
+    opt = optim.LBFGS([W], **kw)
+    tW = torch.nn.Parameter(torch.tensor(np.array(w0, dtype=np.float64)))
+    topt = torch.optim.LBFGS([tW], **kw)
+    fdata = tuple(nn.Tensor(d) for d in data)
+    tdata = tuple(torch.tensor(d) for d in data)
+    calls = [0, 0]
+
+    def closure():
+        calls[0] += 1
+        opt.zero_grad()
+        loss = loss_fn(W, fdata)
+        loss.backward()
+        return loss
+
+    def tclosure():
+        calls[1] += 1
+        topt.zero_grad()
+        loss = loss_fn(tW, tdata)
+        loss.backward()
+        return loss
+
+    return (opt, closure, W), (topt, tclosure, tW), calls
+
+
+def test_lbfgs_strong_wolfe_same_iterates_as_torch(rng):
+    """Every step (line searches included) lands on torch's iterate to ~1e-10,
+    with the same closure calls and state counters."""
+    torch = pytest.importorskip("torch")
+    data = (rng.standard_normal((40, 5)), rng.standard_normal(40))
+    (opt, closure, W), (topt, tclosure, tW), calls = _lbfgs_pair(
+        torch, _quartic_least_squares, rng.standard_normal(5), data, lr=1, max_iter=4,
+        history_size=3, line_search_fn="strong_wolfe")
+    for _ in range(6):
+        l1, l2 = opt.step(closure), topt.step(tclosure)
+        assert l1.item() == pytest.approx(l2.item(), rel=1e-10, abs=1e-14)
+        np.testing.assert_allclose(W.data, tW.detach().numpy(), rtol=1e-10, atol=1e-12)
+        assert calls[0] == calls[1]
+        assert opt.state[id(W)]["func_evals"] == topt.state[tW]["func_evals"]
+        assert opt.state[id(W)]["n_iter"] == topt.state[tW]["n_iter"]
+
+
+@pytest.mark.parametrize("max_eval", [1, 3, 5])
+def test_lbfgs_strong_wolfe_honours_max_eval(max_eval):
+    """The line search gets only the evaluations left in max_eval (issue 11,
+    item 22), as torch.optim.LBFGS: a step makes the same closure calls as
+    torch, at most max_eval + 1 (the line search always evaluates its first
+    trial step, even with no budget left). lr=100 makes long line searches."""
+    torch = pytest.importorskip("torch")
+    (opt, closure, W), (topt, tclosure, tW), calls = _lbfgs_pair(
+        torch, _rosenbrock, [-1.2, 1.0], lr=100, max_iter=50, max_eval=max_eval,
+        line_search_fn="strong_wolfe")
+    for _ in range(4):
+        before = calls[0]
+        opt.step(closure)
+        topt.step(tclosure)
+        assert calls[0] - before <= max_eval + 1
+        assert calls[0] == calls[1]
+        assert opt.state[id(W)]["func_evals"] == topt.state[tW]["func_evals"]
+        np.testing.assert_allclose(W.data, tW.detach().numpy(), rtol=1e-8, atol=1e-10)
