@@ -46,6 +46,12 @@ def _armijo_fails(f_new, f, c1, t, gtd):
     return not f_new <= f + c1 * t * gtd
 
 
+def _low_high(f0, f1):
+    """Bracket indices (low, high): the lower value first (index 0 on ties, as
+    torch), a NaN value never low."""
+    return (0, 1) if f0 <= f1 or f1 != f1 else (1, 0)
+
+
 def strong_wolfe(obj, d, t, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
     """Step t along d meeting the strong Wolfe conditions.
 
@@ -90,7 +96,7 @@ def strong_wolfe(obj, d, t, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, m
 
     # zoom: shrink the bracket around a Wolfe point
     insuf = False
-    low, high = (0, 1) if bf[0] <= bf[-1] else (1, 0)
+    low, high = _low_high(bf[0], bf[-1])
     while not done and it < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
@@ -111,7 +117,7 @@ def strong_wolfe(obj, d, t, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, m
         it += 1
         if _armijo_fails(f_new, f, c1, t, gtd) or f_new >= bf[low]:
             bracket[high], bf[high], bg[high], bgtd[high] = t, f_new, g_new, gtd_new
-            low, high = (0, 1) if bf[0] <= bf[1] else (1, 0)
+            low, high = _low_high(bf[0], bf[1])
         else:
             if abs(gtd_new) <= -c2 * gtd:
                 done = True
