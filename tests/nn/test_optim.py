@@ -347,3 +347,29 @@ def test_lbfgs_strong_wolfe_honours_max_eval(max_eval):
         assert calls[0] == calls[1]
         assert opt.state[id(W)]["func_evals"] == topt.state[tW]["func_evals"]
         np.testing.assert_allclose(W.data, tW.detach().numpy(), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("name,kw", [
+    ("Adagrad", dict(lr=0.1, weight_decay=0.3)),
+    ("Adadelta", dict(lr=1.0, weight_decay=0.3)),
+    ("RMSprop", dict(lr=0.01, weight_decay=0.3)),
+    ("RMSprop", dict(lr=0.01, weight_decay=0.3, momentum=0.9, centered=True)),
+    ("SGD", dict(lr=0.1, weight_decay=0.3, momentum=0.9)),
+    ("Adam", dict(lr=0.01, weight_decay=0.3)),
+])
+def test_maximize_negates_grad_before_weight_decay_like_torch(name, kw, rng):
+    """maximize=True with weight_decay > 0: torch uses g = -grad + wd p, not
+    -(grad + wd p) (issue 11, item 17)."""
+    torch = pytest.importorskip("torch")
+    x0 = rng.standard_normal((2, 3))
+    gf = _grad_fn(rng)
+    p = nn.Parameter(x0.copy())
+    opt = getattr(optim, name)([p], maximize=True, **kw)
+    tp = torch.nn.Parameter(torch.tensor(x0.copy()))
+    topt = getattr(torch.optim, name)([tp], maximize=True, **kw)
+    for _ in range(5):
+        p.grad = gf(p.data)
+        opt.step()
+        tp.grad = torch.tensor(gf(tp.detach().numpy()))
+        topt.step()
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-12)
