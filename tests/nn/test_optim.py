@@ -373,3 +373,34 @@ def test_maximize_negates_grad_before_weight_decay_like_torch(name, kw, rng):
         tp.grad = torch.tensor(gf(tp.detach().numpy()))
         topt.step()
         np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, np.inf])
+@pytest.mark.parametrize("max_norm", [1.0, 1e6])
+def test_clip_grad_norm_with_nonfinite_gradient_matches_torch(bad, norm_type, max_norm):
+    """Issue 11, item 22: a NaN anywhere makes the total norm NaN and every
+    gradient NaN (torch scales by clamp(coef, max=1)); inf zeroes the finite
+    entries. The bad value sits in the second parameter so that an
+    order-dependent max() would miss it for the inf norm."""
+    torch = pytest.importorskip("torch")
+    g1, g2 = np.array([1.0, 2.0, 3.0]), np.array([3.0, bad])
+    a, b = nn.Parameter(np.zeros(3)), nn.Parameter(np.zeros(2))
+    a.grad, b.grad = g1.copy(), g2.copy()
+    ta, tb = torch.zeros(3, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
+    ta.grad, tb.grad = torch.tensor(g1), torch.tensor(g2)
+    n1 = optim.clip_grad_norm_([a, b], max_norm, norm_type)
+    n2 = torch.nn.utils.clip_grad_norm_([ta, tb], max_norm, norm_type)
+    np.testing.assert_array_equal(n1, float(n2))
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+
+
+def test_clip_grad_norm_error_if_nonfinite():
+    a = nn.Parameter(np.zeros(2))
+    a.grad = np.array([1.0, np.nan])
+    with pytest.raises(RuntimeError, match="non-finite"):
+        optim.clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
+    np.testing.assert_array_equal(a.grad, [1.0, np.nan])  # untouched
+    a.grad = np.array([3.0, 4.0])
+    assert optim.clip_grad_norm_([a], 1.0, error_if_nonfinite=True) == pytest.approx(5.0)
