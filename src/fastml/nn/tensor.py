@@ -14,8 +14,8 @@ fastml.nn.functional: the methods that are functional ops (``relu``,
 ``sigmoid``, ``tanh``, ``softmax``, ``log_softmax``) are attached in one place,
 fastml/nn/_tensor_methods.py, which fastml/nn/__init__.py imports after both.
 
-dtype: float32 and float64 arrays keep their dtype; Python scalars and lists
-become float32; other NumPy dtypes (ints, bools) are kept but cannot require
+dtype: float32 and float64 arrays and NumPy scalars keep their dtype (float16
+becomes float32); Python scalars and lists become float32; other NumPy dtypes (ints, bools) are kept but cannot require
 grad. Scalars mixed into arithmetic take the tensor's dtype.
 """
 import numpy as np
@@ -34,6 +34,8 @@ __all__ = ["Tensor", "Parameter", "make_op", "no_grad", "enable_grad", "is_grad_
 def _to_array(data, dtype=None):
     if isinstance(data, Tensor):
         data = data.data
+    elif isinstance(data, np.generic):  # NumPy scalars keep their dtype, like arrays
+        data = np.asarray(data)
     if isinstance(data, np.ndarray):
         if dtype is not None and data.dtype != dtype:
             return data.astype(dtype)
