@@ -19,13 +19,27 @@ gd ignores ftol unless given.
   Wolfe line search (L-BFGS: two-loop recursion over the last m pairs).
 - :func:`minimize_cg`: nonlinear conjugate gradients, Polak-Ribiere+ with
   automatic restarts.
+
+Closure-style runs with state kept between calls (what ``fastml.nn.optim``
+adapts to Parameters; PyTorch's ``LBFGS.step`` semantics):
+
+- :func:`lbfgs_step` / :func:`cg_step` ``(fg, x, state, **options) -> x``.
+
+One line search serves all of them: :func:`strong_wolfe` (minFunc's, as
+``torch.optim.LBFGS`` runs it), wrapped as :func:`line_search_wolfe` for the
+solvers above; Newton's method backtracks (Armijo). The engine lives in
+``fastml._optimize``.
 """
 import math
 
 import numpy as np
 
-__all__ = ["OptimizeResult", "line_search_wolfe", "minimize_gd", "minimize_newton",
-           "minimize_bfgs", "minimize_lbfgs", "minimize_cg"]
+from ._optimize.line_search import backtrack_armijo, line_search_wolfe, strong_wolfe
+from ._optimize.quasi_newton import cg_step, lbfgs_step, two_loop
+
+__all__ = ["OptimizeResult", "line_search_wolfe", "strong_wolfe", "minimize_gd",
+           "minimize_newton", "minimize_bfgs", "minimize_lbfgs", "minimize_cg", "lbfgs_step",
+           "cg_step"]
 
 _FTOL = 64 * np.finfo(np.float64).eps
 
@@ -79,90 +93,6 @@ def _gnorm(g):
 
 def _small_decrease(f_old, f_new, ftol):
     return ftol > 0 and (f_old - f_new) <= ftol * max(abs(f_old), abs(f_new), 1.0)
-
-
-# ---- line searches ----------------------------------------------------------
-
-def _cubic_min(a, fa, da, b, fb, db):
-    """Minimiser of the cubic through (a, fa, da), (b, fb, db); None if undefined."""
-    with np.errstate(all="ignore"):
-        d1 = da + db - 3.0 * (fa - fb) / (a - b)
-        disc = d1 * d1 - da * db
-        if not disc >= 0:
-            return None
-        d2 = math.copysign(math.sqrt(disc), b - a)
-        den = db - da + 2.0 * d2
-        if den == 0:
-            return None
-        t = b - (b - a) * (db + d2 - d1) / den
-    return t if math.isfinite(t) else None
-
-
-def line_search_wolfe(fg, x, f0, g0, p, alpha0=1.0, c1=1e-4, c2=0.9, max_iter=25):
-    """Step a along descent direction p meeting the strong Wolfe conditions
-    (Nocedal & Wright, algorithms 3.5-3.6, cubic interpolation in zoom).
-
-    Returns (a, f(x + a p), g(x + a p)) or None when p is not a descent
-    direction or no acceptable step was found.
-    """
-    dphi0 = float(g0 @ p)
-    if not dphi0 < 0:
-        return None
-
-    def phi(a):
-        f, g = fg(x + a * p)
-        return f, g, float(g @ p)
-
-    def zoom(lo, f_lo, d_lo, g_lo, hi, f_hi, d_hi):
-        for _ in range(max_iter):
-            width = hi - lo
-            a = _cubic_min(lo, f_lo, d_lo, hi, f_hi, d_hi)
-            if a is None or not (min(lo, hi) + 0.1 * abs(width) <= a <=
-                                 max(lo, hi) - 0.1 * abs(width)):
-                a = lo + 0.5 * width
-            f, g, d = phi(a)
-            if f > f0 + c1 * a * dphi0 or f >= f_lo:
-                hi, f_hi, d_hi = a, f, d
-            else:
-                if abs(d) <= -c2 * dphi0:
-                    return a, f, g
-                if d * width >= 0:
-                    hi, f_hi, d_hi = lo, f_lo, d_lo
-                lo, f_lo, d_lo, g_lo = a, f, d, g
-            if abs(hi - lo) <= 1e-14 * max(1.0, abs(lo)):
-                break
-        # no strong-Wolfe point: accept the best sufficient-decrease point if any
-        return (lo, f_lo, g_lo) if lo > 0 else None
-
-    a_prev, f_prev, d_prev, g_prev = 0.0, f0, dphi0, g0
-    a = alpha0
-    for i in range(max_iter):
-        f, g, d = phi(a)
-        if not math.isfinite(f):
-            a = 0.5 * (a_prev + a)
-            continue
-        if f > f0 + c1 * a * dphi0 or (i > 0 and f >= f_prev):
-            return zoom(a_prev, f_prev, d_prev, g_prev, a, f, d)
-        if abs(d) <= -c2 * dphi0:
-            return a, f, g
-        if d >= 0:
-            return zoom(a, f, d, g, a_prev, f_prev, d_prev)
-        a_prev, f_prev, d_prev, g_prev = a, f, d, g
-        a = 2.0 * a
-    return (a_prev, f_prev, g_prev) if a_prev > 0 else None
-
-
-def _backtrack(fg, x, f0, g0, p, alpha=1.0, c1=1e-4, shrink=0.5, max_iter=40):
-    """Armijo backtracking from `alpha`; (a, f, g) or None."""
-    dphi0 = float(g0 @ p)
-    if not dphi0 < 0:
-        return None
-    for _ in range(max_iter):
-        f, g = fg(x + alpha * p)
-        if math.isfinite(f) and f <= f0 + c1 * alpha * dphi0:
-            return alpha, f, g
-        alpha *= shrink
-    return None
 
 
 # ---- solvers ------------------------------------------------------------------
@@ -236,7 +166,7 @@ def minimize_newton(fun_and_grad, x0, hess, *, tol=1e-6, ftol=_FTOL, max_iter=10
             mu = max(10.0 * mu, 1e-10 * scale)
         else:
             p = -g
-        step = _backtrack(fg, x, f, g, p)
+        step = backtrack_armijo(fg, x, f, g, p)
         if step is None:
             return _result(x, f, g, it - 1, fg, _gnorm(g) <= 10 * tol,
                            "line search failed", history)
@@ -331,18 +261,7 @@ def minimize_lbfgs(fun_and_grad, x0, *, m=10, tol=1e-6, ftol=_FTOL, max_iter=100
     S, Y, R = [], [], []
 
     def direction(g):
-        q = g.copy()
-        alphas = []
-        for s, y, rho in zip(reversed(S), reversed(Y), reversed(R)):
-            a = rho * float(s @ q)
-            alphas.append(a)
-            q -= a * y
-        if S:
-            q *= float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1])
-        for (s, y, rho), a in zip(zip(S, Y, R), reversed(alphas)):
-            b = rho * float(y @ q)
-            q += (a - b) * s
-        return -q
+        return two_loop(g, S, Y, R, float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1]) if S else 1.0)
 
     def update(s, y, g_new, g_old):
         sy = float(s @ y)

@@ -105,3 +105,38 @@ def test_line_search_wolfe_conditions():
     assert f <= f0 + 1e-4 * a * (g0 @ -g0)
     assert abs(g @ -g0) <= 0.9 * abs(g0 @ -g0)
     assert O.line_search_wolfe(fg, x, f0, g0, g0) is None  # ascent direction
+
+
+def test_strong_wolfe_bisects_past_non_finite_values():
+    """A trial step where f is inf or NaN counts as too far: the search
+    brackets it and returns a finite point meeting sufficient decrease."""
+    def fg(x):
+        if x[0] > 3.0:
+            return np.nan, np.full(1, np.nan)
+        if x[0] > 2.0:
+            return np.inf, np.full(1, np.inf)
+        return float((x[0] - 1.5) ** 2), 2 * (x - 1.5)
+
+    x = np.zeros(1)
+    f0, g0 = fg(x)
+    for a0 in (10.0, 2.5):
+        a, f, g = O.line_search_wolfe(fg, x, f0, g0, np.ones(1), alpha0=a0)
+        assert np.isfinite(f) and 0 < a <= 2.0
+        assert f <= f0 + 1e-4 * a * float(g0 @ np.ones(1))
+
+
+def test_lbfgs_step_keeps_state_between_calls():
+    """Closure-style L-BFGS over a flat vector: calls continue one run."""
+    A, b, xstar = _quadratic(n=6, cond=10.0)
+
+    def fg(x):
+        return 0.5 * x @ A @ x - b @ x, A @ x - b
+
+    x, state = np.zeros(6), {}
+    for _ in range(5):
+        x = O.lbfgs_step(fg, x, state, max_iter=4, line_search_fn="strong_wolfe",
+                         tolerance_grad=1e-12, tolerance_change=1e-15)
+    assert state["n_iter"] >= 6
+    np.testing.assert_allclose(x, xstar, atol=1e-8)
+    with pytest.raises(ValueError, match="strong_wolfe"):
+        O.lbfgs_step(fg, x + 1, {}, line_search_fn="armijo")

@@ -182,3 +182,26 @@ def test_thread_count_independent(rng):
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call(np.zeros((2, 3, 4, 4)))
+
+
+@pytest.mark.parametrize("cls", ["BatchNorm1d", "BatchNorm2d"])
+def test_batchnorm_momentum_none_is_cumulative_average_like_torch(rng, cls):
+    """momentum=None: running stats are the plain average over the batches seen
+    (factor 1 / num_batches_tracked), as torch (issue 11, item 22)."""
+    torch = pytest.importorskip("torch")
+    shape = (6, 3) if cls == "BatchNorm1d" else (4, 3, 2, 5)
+    m = getattr(nn, cls)(3, momentum=None, dtype=np.float64)
+    tm = getattr(torch.nn, cls)(3, momentum=None, dtype=torch.float64)
+    for _ in range(4):
+        x = rng.standard_normal(shape) * 3 + 1
+        y = m(nn.Tensor(x))
+        ty = tm(torch.tensor(x))
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-11, atol=1e-12)
+        np.testing.assert_allclose(m.running_mean, tm.running_mean.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(m.running_var, tm.running_var.numpy(), rtol=1e-12)
+        assert int(m.num_batches_tracked) == int(tm.num_batches_tracked)
+    m.eval()
+    tm.eval()
+    x = rng.standard_normal(shape)
+    np.testing.assert_allclose(m(nn.Tensor(x)).data, tm(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-11, atol=1e-12)

@@ -167,3 +167,18 @@ def test_softmax_kernel_nan_rows(cpu_level, c):
     for log in (False, True):
         y = K.softmax(x, log)
         assert np.isnan(y[[5, 18]]).all() and np.isfinite(np.delete(y, [5, 18], 0)).all()
+
+
+@pytest.mark.xfail(strict=True, reason="kernel fix pending: the relu backward mask is y > 0 in "
+                   "csrc/activation_simd_tmpl.h (act_bwd_v) and its twin; torch's "
+                   "threshold_backward passes the gradient unless y <= 0, so NaN gets 1")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_at_nan_passes_gradient_like_torch(dtype):
+    """Issue 11, item 22: torch.relu(nan) is nan with gradient 1."""
+    torch = pytest.importorskip("torch")
+    x = np.array([np.nan, -1.0, 0.0, 2.0], dtype)
+    xf = Tensor(x.copy(), requires_grad=True)
+    F.relu(xf).sum().backward()
+    xt = torch.tensor(x.copy(), requires_grad=True)
+    torch.relu(xt).sum().backward()
+    np.testing.assert_array_equal(xf.grad, xt.grad.numpy())

@@ -317,3 +317,59 @@ def test_cross_entropy_options_edge_cases(rng):
         F.cross_entropy(x, np.array([0, 3, 1]), weight=np.ones(3))
     with pytest.raises(ValueError, match="out of range"):
         F.cross_entropy(x, np.array([0, 7, 1]), ignore_index=5)
+
+
+def _ce_pair(torch, x, t, **kw):
+    """(loss, grad) of F.cross_entropy in fastml and in torch (float64)."""
+    xf = Tensor(x.copy(), requires_grad=True)
+    lf = F.cross_entropy(xf, t, **kw)
+    lf.sum().backward()
+    tkw = dict(kw)
+    if "weight" in tkw:
+        tkw["weight"] = torch.tensor(tkw["weight"], dtype=torch.float64)
+    xt = torch.tensor(x.copy(), requires_grad=True)
+    lt = torch.nn.functional.cross_entropy(xt, torch.tensor(t), **tkw)
+    lt.sum().backward()
+    return (lf.data, xf.grad), (lt.detach().numpy(), xt.grad.numpy())
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 3)])
+@pytest.mark.parametrize("kw", [{}, {"label_smoothing": 0.1}, {"weight": [1.0, 2.0, 0.5, 1.0]},
+                                {"ignore_index": 2}])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_every_target_ignored_gives_zero_grad_like_torch(rng, shape, kw,
+                                                                        reduction):
+    """Issue 11, item 18: a batch whose targets are all ignore_index has mean
+    loss NaN (0 / 0) but gradient 0, as torch; sum and none give 0."""
+    torch = pytest.importorskip("torch")
+    x = rng.standard_normal(shape)
+    t = np.full((shape[0],) + shape[2:], kw.get("ignore_index", -100), np.int64)
+    (lf, gf), (lt, gt) = _ce_pair(torch, x, t, reduction=reduction, **kw)
+    np.testing.assert_array_equal(np.isnan(lf), np.isnan(lt))
+    np.testing.assert_allclose(lf, lt, rtol=1e-12)
+    np.testing.assert_array_equal(gf, gt)
+    assert not np.isnan(gf).any()
+
+
+def test_cross_entropy_zero_total_weight_matches_torch(rng):
+    """Counted rows whose class weights are all 0: loss and gradient NaN, as torch."""
+    torch = pytest.importorskip("torch")
+    x = rng.standard_normal((3, 4))
+    t = np.array([0, -100, 0])
+    (lf, gf), (lt, gt) = _ce_pair(torch, x, t, weight=[0.0, 1.0, 1.0, 1.0])
+    assert np.isnan(lf) and np.isnan(lt)
+    np.testing.assert_array_equal(np.isnan(gf), np.isnan(gt))
+    np.testing.assert_array_equal(gf[1], gt[1])
+
+
+@pytest.mark.parametrize("kw", [{}, {"label_smoothing": 0.1}, {"weight": [1.0, 2.0, 0.5, 1.0]}])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_empty_batch_mean_is_nan_like_torch(kw, reduction):
+    torch = pytest.importorskip("torch")
+    x = np.zeros((0, 4))
+    t = np.zeros(0, np.int64)
+    (lf, gf), (lt, gt) = _ce_pair(torch, x, t, reduction=reduction, **kw)
+    assert lf.shape == lt.shape
+    np.testing.assert_array_equal(np.isnan(lf), np.isnan(lt))
+    np.testing.assert_allclose(lf, lt)
+    assert gf.shape == gt.shape == (0, 4)

@@ -272,3 +272,135 @@ def test_fused_kernels_match_twin(dt, rng):
         R.sgd(*b, g, 0.1, 0.9, 0.1, 0.01, True, first)
         for x, y in zip(a, b):
             np.testing.assert_allclose(x, y, rtol=1e-6 if dt == np.float32 else 1e-14)
+
+
+
+def _rosenbrock(w, data):
+    return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] * w[0]) ** 2
+
+
+def _quartic_least_squares(w, data):
+    X, y = data
+    r = X @ w - y
+    return (r * r).mean() + 0.1 * ((w * w) * (w * w)).sum()
+
+
+def _lbfgs_pair(torch, loss_fn, w0, data=(), **kw):
+    """fastml and torch LBFGS on loss_fn(w, data) from w0; closures count calls."""
+    W = nn.Parameter(np.array(w0, dtype=np.float64))
+    opt = optim.LBFGS([W], **kw)
+    tW = torch.nn.Parameter(torch.tensor(np.array(w0, dtype=np.float64)))
+    topt = torch.optim.LBFGS([tW], **kw)
+    fdata = tuple(nn.Tensor(d) for d in data)
+    tdata = tuple(torch.tensor(d) for d in data)
+    calls = [0, 0]
+
+    def closure():
+        calls[0] += 1
+        opt.zero_grad()
+        loss = loss_fn(W, fdata)
+        loss.backward()
+        return loss
+
+    def tclosure():
+        calls[1] += 1
+        topt.zero_grad()
+        loss = loss_fn(tW, tdata)
+        loss.backward()
+        return loss
+
+    return (opt, closure, W), (topt, tclosure, tW), calls
+
+
+def test_lbfgs_strong_wolfe_same_iterates_as_torch(rng):
+    """Every step (line searches included) lands on torch's iterate to ~1e-10,
+    with the same closure calls and state counters."""
+    torch = pytest.importorskip("torch")
+    data = (rng.standard_normal((40, 5)), rng.standard_normal(40))
+    (opt, closure, W), (topt, tclosure, tW), calls = _lbfgs_pair(
+        torch, _quartic_least_squares, rng.standard_normal(5), data, lr=1, max_iter=4,
+        history_size=3, line_search_fn="strong_wolfe")
+    for _ in range(6):
+        l1, l2 = opt.step(closure), topt.step(tclosure)
+        assert l1.item() == pytest.approx(l2.item(), rel=1e-10, abs=1e-14)
+        np.testing.assert_allclose(W.data, tW.detach().numpy(), rtol=1e-10, atol=1e-12)
+        assert calls[0] == calls[1]
+        assert opt.state[id(W)]["func_evals"] == topt.state[tW]["func_evals"]
+        assert opt.state[id(W)]["n_iter"] == topt.state[tW]["n_iter"]
+
+
+@pytest.mark.parametrize("max_eval", [1, 3, 5])
+def test_lbfgs_strong_wolfe_honours_max_eval(max_eval):
+    """The line search gets only the evaluations left in max_eval (issue 11,
+    item 22), as torch.optim.LBFGS: a step makes the same closure calls as
+    torch, at most max_eval + 1 (the line search always evaluates its first
+    trial step, even with no budget left). lr=100 makes long line searches."""
+    torch = pytest.importorskip("torch")
+    (opt, closure, W), (topt, tclosure, tW), calls = _lbfgs_pair(
+        torch, _rosenbrock, [-1.2, 1.0], lr=100, max_iter=50, max_eval=max_eval,
+        line_search_fn="strong_wolfe")
+    for _ in range(4):
+        before = calls[0]
+        opt.step(closure)
+        topt.step(tclosure)
+        assert calls[0] - before <= max_eval + 1
+        assert calls[0] == calls[1]
+        assert opt.state[id(W)]["func_evals"] == topt.state[tW]["func_evals"]
+        np.testing.assert_allclose(W.data, tW.detach().numpy(), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("name,kw", [
+    ("Adagrad", dict(lr=0.1, weight_decay=0.3)),
+    ("Adadelta", dict(lr=1.0, weight_decay=0.3)),
+    ("RMSprop", dict(lr=0.01, weight_decay=0.3)),
+    ("RMSprop", dict(lr=0.01, weight_decay=0.3, momentum=0.9, centered=True)),
+    ("SGD", dict(lr=0.1, weight_decay=0.3, momentum=0.9)),
+    ("Adam", dict(lr=0.01, weight_decay=0.3)),
+])
+def test_maximize_negates_grad_before_weight_decay_like_torch(name, kw, rng):
+    """maximize=True with weight_decay > 0: torch uses g = -grad + wd p, not
+    -(grad + wd p) (issue 11, item 17)."""
+    torch = pytest.importorskip("torch")
+    x0 = rng.standard_normal((2, 3))
+    gf = _grad_fn(rng)
+    p = nn.Parameter(x0.copy())
+    opt = getattr(optim, name)([p], maximize=True, **kw)
+    tp = torch.nn.Parameter(torch.tensor(x0.copy()))
+    topt = getattr(torch.optim, name)([tp], maximize=True, **kw)
+    for _ in range(5):
+        p.grad = gf(p.data)
+        opt.step()
+        tp.grad = torch.tensor(gf(tp.detach().numpy()))
+        topt.step()
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, np.inf])
+@pytest.mark.parametrize("max_norm", [1.0, 1e6])
+def test_clip_grad_norm_with_nonfinite_gradient_matches_torch(bad, norm_type, max_norm):
+    """Issue 11, item 22: a NaN anywhere makes the total norm NaN and every
+    gradient NaN (torch scales by clamp(coef, max=1)); inf zeroes the finite
+    entries. The bad value sits in the second parameter so that an
+    order-dependent max() would miss it for the inf norm."""
+    torch = pytest.importorskip("torch")
+    g1, g2 = np.array([1.0, 2.0, 3.0]), np.array([3.0, bad])
+    a, b = nn.Parameter(np.zeros(3)), nn.Parameter(np.zeros(2))
+    a.grad, b.grad = g1.copy(), g2.copy()
+    ta, tb = torch.zeros(3, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
+    ta.grad, tb.grad = torch.tensor(g1), torch.tensor(g2)
+    n1 = optim.clip_grad_norm_([a, b], max_norm, norm_type)
+    n2 = torch.nn.utils.clip_grad_norm_([ta, tb], max_norm, norm_type)
+    np.testing.assert_array_equal(n1, float(n2))
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+
+
+def test_clip_grad_norm_error_if_nonfinite():
+    a = nn.Parameter(np.zeros(2))
+    a.grad = np.array([1.0, np.nan])
+    with pytest.raises(RuntimeError, match="non-finite"):
+        optim.clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
+    np.testing.assert_array_equal(a.grad, [1.0, np.nan])  # untouched
+    a.grad = np.array([3.0, 4.0])
+    assert optim.clip_grad_norm_([a], 1.0, error_if_nonfinite=True) == pytest.approx(5.0)

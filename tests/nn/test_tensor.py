@@ -213,3 +213,17 @@ def test_against_torch(rng):
     np.testing.assert_allclose(out.item(), tout.item(), rtol=1e-12)
     np.testing.assert_allclose(a.grad, ta.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(b.grad, tb.grad.numpy(), rtol=1e-10)
+
+
+def test_tensor_of_numpy_scalar_keeps_dtype_like_torch():
+    """torch.tensor(np.float64(1.5)) is float64 (issue 11, item 22): a NumPy
+    scalar keeps its dtype as a 0-d array does; Python floats stay float32."""
+    assert Tensor(np.float64(1.5)).dtype == np.float64
+    assert Tensor(np.float64(1.5)).item() == 1.5
+    assert Tensor(np.float32(1.5)).dtype == np.float32
+    assert Tensor(np.int64(3)).dtype == np.int64
+    assert Tensor(np.float16(1.5)).dtype == np.float32
+    assert Tensor(1.5).dtype == np.float32
+    assert Tensor(np.float64(1.5), requires_grad=True).requires_grad
+    torch = pytest.importorskip("torch")
+    assert str(torch.tensor(np.float64(1.5)).dtype) == "torch.float64"

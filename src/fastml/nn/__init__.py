@@ -9,6 +9,7 @@ from ._random import initial_seed, manual_seed  # noqa: F401
 from .gradcheck import gradcheck  # noqa: F401
 from . import functional  # noqa: F401
 from . import functional as F  # noqa: F401
+from . import _tensor_methods  # noqa: F401,E402  (Tensor.relu & co.; after functional)
 from .modules import *  # noqa: F401,F403  (nn-training: layers, RNN/LSTM, save/load)
 from . import init, optim  # noqa: F401,E402
 from .data import DataLoader, TensorDataset  # noqa: F401,E402

@@ -9,10 +9,13 @@ PyTorch. Intermediate tensors keep no ``.grad`` unless ``retain_grad()``.
 
 Every op lives here with its backward right next to its forward; the
 extension point for compiled ops elsewhere (fastml.nn.functional) is
-``make_op(out_data, parents, backward)``.
+``make_op(out_data, parents, backward)``. This module never imports
+fastml.nn.functional: the methods that are functional ops (``relu``,
+``sigmoid``, ``tanh``, ``softmax``, ``log_softmax``) are attached in one place,
+fastml/nn/_tensor_methods.py, which fastml/nn/__init__.py imports after both.
 
-dtype: float32 and float64 arrays keep their dtype; Python scalars and lists
-become float32; other NumPy dtypes (ints, bools) are kept but cannot require
+dtype: float32 and float64 arrays and NumPy scalars keep their dtype (float16
+becomes float32); Python scalars and lists become float32; other NumPy dtypes (ints, bools) are kept but cannot require
 grad. Scalars mixed into arithmetic take the tensor's dtype.
 """
 import numpy as np
@@ -31,6 +34,8 @@ __all__ = ["Tensor", "Parameter", "make_op", "no_grad", "enable_grad", "is_grad_
 def _to_array(data, dtype=None):
     if isinstance(data, Tensor):
         data = data.data
+    elif isinstance(data, np.generic):  # NumPy scalars keep their dtype, like arrays
+        data = np.asarray(data)
     if isinstance(data, np.ndarray):
         if dtype is not None and data.dtype != dtype:
             return data.astype(dtype)
@@ -485,26 +490,8 @@ class Tensor:
 
     clamp = clip
 
-    # functional conveniences (defined in fastml.nn.functional)
-    def relu(self):
-        from .functional import relu
-        return relu(self)
-
-    def sigmoid(self):
-        from .functional import sigmoid
-        return sigmoid(self)
-
-    def tanh(self):
-        from .functional import tanh
-        return tanh(self)
-
-    def softmax(self, dim=-1):
-        from .functional import softmax
-        return softmax(self, dim)
-
-    def log_softmax(self, dim=-1):
-        from .functional import log_softmax
-        return log_softmax(self, dim)
+    # relu, sigmoid, tanh, softmax, log_softmax: attached by fastml/nn/_tensor_methods.py
+    # (they are fastml.nn.functional ops, and functional imports this module)
 
 
 class Parameter(Tensor):

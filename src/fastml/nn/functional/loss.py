@@ -90,13 +90,15 @@ def _plain_cross_entropy(x, target, x2, t, reduction, expected, unflatten):
         out = rows.reshape(expected)
     else:
         s = rows.sum(dtype=np.float64)
-        out = np.asarray(s / n if reduction == "mean" and n else s, dtype=x2.dtype)
+        if reduction == "mean":  # mean of an empty batch is NaN, as torch
+            s = s / n if n else float("nan")
+        out = np.asarray(s, dtype=x2.dtype)
 
     def backward(g):
         if reduction == "none":
             d = contiguous(g.reshape(-1))
         else:
-            d = float(g) / n if reduction == "mean" else float(g)
+            d = float(g) / n if reduction == "mean" and n else float(g)
         return (unflatten(_k.cross_entropy_backward(d, x2, lse, t)), None)
 
     return make_op(out, (x, target), backward)
@@ -125,11 +127,17 @@ def _general_cross_entropy(x, target, x2, t, w, ign, eps, reduction, expected, u
     def backward(g):
         if reduction == "none":
             d = g.reshape(-1).astype(np.float64)
+        elif reduction == "sum":
+            d = float(g)
         else:
-            d = float(g) / denom if reduction == "mean" else float(g)
-        beta = (1 - eps) * wt * d             # -d/dx at the target
-        gamma = (eps / c) * keep * d          # smoothing: times weight[j]
-        alpha = beta + gamma * wsum           # times softmax
+            # as torch: ignored rows get 0 even when nothing counts (denom 0, loss
+            # NaN); rows that count but have total weight 0 get NaN (0 / 0)
+            with np.errstate(divide="ignore"):
+                d = np.where(ign, 0.0, np.float64(g) / denom)
+        with np.errstate(invalid="ignore"):
+            beta = (1 - eps) * wt * d             # -d/dx at the target
+            gamma = (eps / c) * keep * d          # smoothing: times weight[j]
+            alpha = beta + gamma * wsum           # times softmax
         dt = x2.dtype
         dx2 = _k.cross_entropy_backward_ex(alpha.astype(dt), beta.astype(dt), gamma.astype(dt),
                                            w, x2, lse, t)

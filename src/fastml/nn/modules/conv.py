@@ -95,8 +95,9 @@ class AvgPool2d(_Pool2d):
 
 class _BatchNorm(Module):
     """Per-channel normalisation; training uses the batch statistics (biased
-    variance) and updates running_mean / running_var (unbiased) with momentum;
-    eval uses the running statistics."""
+    variance) and updates running_mean / running_var (unbiased) with momentum
+    (momentum=None: the cumulative average over the num_batches_tracked
+    batches, as torch); eval uses the running statistics."""
 
     _ndims = ()
 
@@ -128,10 +129,13 @@ class _BatchNorm(Module):
     def forward(self, x):
         x = _input(x, self._ndims, type(self).__name__, self.num_features, "num_features")
         use_batch = self.training or not self.track_running_stats
+        momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
+            if self.momentum is None:  # cumulative moving average, as torch
+                momentum = 1.0 / float(self.num_batches_tracked)
         return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            training=use_batch, momentum=self.momentum, eps=self.eps)
+                            training=use_batch, momentum=momentum, eps=self.eps)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

@@ -33,6 +33,8 @@ def _apply_weight_decay(g, p, wd):
 
 
 def _maybe_maximize(g, maximize):
+    """maximize negates the gradient first; weight decay is added after (as torch:
+    g = -grad + wd p)."""
     return -g if maximize else g
 
 
@@ -94,8 +96,8 @@ class Adagrad(Optimizer):
 
     def _update_group(self, group):
         for p, g, st in self._params_with_grad(group):
-            g = _maybe_maximize(_apply_weight_decay(g, p, group["weight_decay"]),
-                                group["maximize"])
+            g = _apply_weight_decay(_maybe_maximize(g, group["maximize"]), p,
+                                    group["weight_decay"])
             if "sum" not in st:
                 st["step"] = 0
                 st["sum"] = np.full_like(p.data, group["initial_accumulator_value"])
@@ -121,8 +123,8 @@ class Adadelta(Optimizer):
     def _update_group(self, group):
         rho, eps = group["rho"], group["eps"]
         for p, g, st in self._params_with_grad(group):
-            g = _maybe_maximize(_apply_weight_decay(g, p, group["weight_decay"]),
-                                group["maximize"])
+            g = _apply_weight_decay(_maybe_maximize(g, group["maximize"]), p,
+                                    group["weight_decay"])
             if "square_avg" not in st:
                 st["step"] = 0
                 st["square_avg"] = np.zeros_like(p.data)
@@ -154,8 +156,8 @@ class RMSprop(Optimizer):
     def _update_group(self, group):
         a, eps, mu = group["alpha"], group["eps"], group["momentum"]
         for p, g, st in self._params_with_grad(group):
-            g = _maybe_maximize(_apply_weight_decay(g, p, group["weight_decay"]),
-                                group["maximize"])
+            g = _apply_weight_decay(_maybe_maximize(g, group["maximize"]), p,
+                                    group["weight_decay"])
             if "square_avg" not in st:
                 st["step"] = 0
                 st["square_avg"] = np.zeros_like(p.data)
