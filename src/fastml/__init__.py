@@ -7,7 +7,7 @@ cheap.
 """
 import importlib
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
 

@@ -76,7 +76,7 @@ def _blas_info():
 
 def config():
     """The build and runtime configuration as a dict."""
-    from . import __version__
+    from ._version import __version__
 
     info = {
         "fastml": __version__,
