@@ -89,6 +89,18 @@ def test_r2_score():
     assert est.score(X, y2) == pytest.approx(want)
 
 
+def test_regressor_score_on_one_sample_is_nan_with_undefined_metric_warning():
+    from fastml.exceptions import UndefinedMetricWarning
+
+    X = np.arange(10.0).reshape(-1, 1)
+    est = LeastSquares().fit(X, 2 * X.ravel() + 1)
+    with pytest.warns(UndefinedMetricWarning, match="less than two samples"):
+        assert np.isnan(est.score(X[:1], [5.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert est.score(X[:2], [1.0, 4.0]) == pytest.approx(1 - 1 / 4.5)
+
+
 def test_column_vector_y_warns_and_is_raveled():
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
