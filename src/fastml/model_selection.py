@@ -308,7 +308,8 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     score_params ({scorer name: kwargs}) hold full-length arrays, sliced here."""
     est = clone(estimator)
     if params:
-        est.set_params(**params)
+        # estimators placed in a grid are cloned: the user's objects stay unfitted
+        est.set_params(**{k: clone(v, safe=False) for k, v in params.items()})
     Xtr, Xte = _safe_index(X, train), _safe_index(X, test)
     ytr, yte = _safe_index(y, train), _safe_index(y, test)
     n_samples = _num_samples(X)
@@ -545,7 +546,8 @@ class GridSearchCV(BaseEstimator):
             self.best_params_ = candidates[self.best_index_]
             self.best_score_ = float(res[f"mean_test_{refit_key}"][self.best_index_])
             t0 = time.perf_counter()
-            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_)
+            self.best_estimator_ = clone(self.estimator).set_params(
+                **{k: clone(v, safe=False) for k, v in self.best_params_.items()})
             if y is None:
                 self.best_estimator_.fit(X, **fit_params)
             else:

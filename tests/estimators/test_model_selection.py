@@ -219,3 +219,19 @@ def test_failed_fits_warn_fit_failed_warning_and_raise_when_all_fail():
     with pytest.raises(ValueError, match="error_score must be the string 'raise'"):
         cross_validate(_RecordingRegressor(), X, y, cv=3, error_score="rasie")
 
+
+def test_grid_search_clones_estimators_in_param_grid():
+    from fastml.linear_model import Ridge
+    from fastml.pipeline import Pipeline
+    from fastml.preprocessing import StandardScaler
+
+    X, y, _ = _weighted_regression()
+    candidates = [Ridge(alpha=0.1), Ridge(alpha=500.0)]
+    pipe = Pipeline([("scale", StandardScaler()), ("reg", Ridge())])
+    gs = GridSearchCV(pipe, {"reg": candidates}, cv=3).fit(X, y)
+    for est in candidates:
+        assert not hasattr(est, "coef_")
+    assert not hasattr(pipe.named_steps["scale"], "mean_")
+    assert gs.best_params_["reg"] is candidates[0]
+    fitted = gs.best_estimator_.named_steps["reg"]
+    assert fitted is not candidates[0] and fitted.alpha == 0.1 and hasattr(fitted, "coef_")
