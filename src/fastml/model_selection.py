@@ -335,8 +335,8 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
         return out
     out["fit_time"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    out["test"] = _score_all(scorers, est, Xte, yte,
-                             {k: _fold_params(v, n_samples, test) for k, v in score_params.items()})
+    out["test"] = _score_all(scorers, est, Xte, yte, {
+        k: _fold_params(v, n_samples, test) for k, v in score_params.items()})
     out["score_time"] = time.perf_counter() - t1
     if return_train_score:
         out["train"] = _score_all(scorers, est, Xtr, ytr, {

@@ -206,7 +206,8 @@ def test_failed_fits_warn_fit_failed_warning_and_raise_when_all_fail():
     assert gs.cv_results_["mean_test_score"][0] == -1000
     with pytest.raises(ValueError, match="All the 3 fits failed"):
         GridSearchCV(_RecordingRegressor(), {"fail": [True]}, cv=3).fit(X, y)
-    with pytest.raises(ValueError, match="(?s)All the 4 fits failed.*4 fits failed with.*deliberate failure"):
+    with pytest.raises(ValueError, match="(?s)All the 4 fits failed.*4 fits failed with.*"
+                                         "deliberate failure"):
         cross_val_score(_RecordingRegressor(fail=True), X, y, cv=4)
     with pytest.raises(ValueError, match="All the 3 fits failed"):
         cross_validate(_RecordingRegressor(fail=True), X, y, cv=3)
