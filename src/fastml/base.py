@@ -182,17 +182,11 @@ class RegressorMixin:
     _estimator_type = "regressor"
 
     def score(self, X, y, sample_weight=None):
-        y_pred = self.predict(X)
-        y = np.asarray(y, dtype=np.float64)
-        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
-        if y.ndim == 1:
-            y, y_pred = y[:, None], np.asarray(y_pred, dtype=np.float64).reshape(-1, 1)
-        w = w[:, None]
-        num = (w * (y - y_pred) ** 2).sum(axis=0)
-        den = (w * (y - np.average(y, axis=0, weights=w[:, 0])) ** 2).sum(axis=0)
-        r2 = np.where(den > 0, 1.0 - num / np.where(den > 0, den, 1.0),
-                      np.where(num > 0, 0.0, 1.0))
-        return float(r2.mean())
+        """R^2 of predict(X) against y (uniform average over outputs); NaN with an
+        UndefinedMetricWarning for fewer than two samples."""
+        from .metrics import r2_score
+
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
 
 
 class TransformerMixin:

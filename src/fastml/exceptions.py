@@ -1,7 +1,14 @@
 """Exceptions and warnings raised by fastml (named like scikit-learn's, so
-code and tools that look for those names recognise them)."""
+code and tools that look for those names recognise them).
 
-__all__ = ["NotFittedError", "DataConversionWarning", "ConvergenceWarning"]
+fastml never imports scikit-learn. Where a warning is raised through
+`fastml.utils.validation._interop_class`, the class used is also a subclass of
+scikit-learn's class of the same name once scikit-learn is loaded, so both
+`pytest.warns(fastml.exceptions.X)` and filters on `sklearn.exceptions.X` match.
+"""
+
+__all__ = ["NotFittedError", "DataConversionWarning", "ConvergenceWarning", "FitFailedWarning",
+           "UndefinedMetricWarning"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -14,3 +21,12 @@ class DataConversionWarning(UserWarning):
 
 class ConvergenceWarning(UserWarning):
     """An iterative solver stopped before reaching its tolerance."""
+
+
+class FitFailedWarning(RuntimeWarning):
+    """Some fits failed during cross-validation or a parameter search (their
+    scores are `error_score`)."""
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A metric is not defined for the given input (e.g. R^2 on one sample)."""

@@ -7,16 +7,21 @@ scikit-learn's for KFold and StratifiedKFold with the same random_state.
 Parallel work (n_jobs) runs in threads: the compiled kernels and BLAS release
 the GIL, and nothing is pickled.
 """
+import collections
+import inspect
 import itertools
 import math
 import numbers
 import time
+import traceback
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .base import BaseEstimator, clone
-from .utils.validation import check_random_state
+from .exceptions import FitFailedWarning
+from .utils.validation import _interop_class, check_random_state
 
 __all__ = ["train_test_split", "KFold", "StratifiedKFold", "ParameterGrid", "cross_val_score",
            "cross_validate", "GridSearchCV"]
@@ -246,27 +251,81 @@ class _Predefined:
         return len(self.splits)
 
 
-def _score_all(scorers, est, X, y):
-    return {name: float(s(est, X, y)) for name, s in scorers.items()}
+def _score_all(scorers, est, X, y, score_params=None):
+    score_params = score_params or {}
+    return {name: float(s(est, X, y, **score_params.get(name, {})))
+            for name, s in scorers.items()}
+
+
+def _fold_params(fit_params, n_samples, indices):
+    """Fit params for one fold: array-likes of length n_samples (sample_weight,
+    ...) are indexed by the fold's rows, anything else passes through unchanged
+    (scikit-learn's rule without metadata routing)."""
+    out = {}
+    for key, value in (fit_params or {}).items():
+        arraylike = (hasattr(value, "__len__") or hasattr(value, "shape")
+                     or hasattr(value, "__array__")) and not isinstance(value, (str, bytes))
+        try:
+            same_length = arraylike and _num_samples(value) == n_samples
+        except TypeError:
+            same_length = False
+        out[key] = _safe_index(value, indices) if same_length else value
+    return out
+
+
+def _check_error_score(error_score):
+    if not (isinstance(error_score, numbers.Number) or
+            (isinstance(error_score, str) and error_score == "raise")):
+        raise ValueError("error_score must be the string 'raise' or a numeric value. (Hint: "
+                         "if using 'raise', please make sure that it has been spelled "
+                         "correctly.)")
+
+
+def _warn_or_raise_about_fit_failures(results, error_score):
+    """Some fits failed: FitFailedWarning; all of them: ValueError (with the
+    distinct tracebacks and how often each occurred)."""
+    errors = [r["fit_error"] for r in results if r.get("fit_error") is not None]
+    if not errors:
+        return
+    line = "-" * 80 + "\n"
+    summary = "\n".join(f"{line}{n} fits failed with the following error:\n{err}"
+                        for err, n in collections.Counter(errors).items())
+    if len(errors) == len(results):
+        raise ValueError(f"\nAll the {len(results)} fits failed.\nIt is very likely that "
+                         "your model is misconfigured.\nYou can try to debug the error by "
+                         "setting error_score='raise'.\n\nBelow are more details about the "
+                         f"failures:\n{summary}")
+    warnings.warn(f"\n{len(errors)} fits failed out of a total of {len(results)}.\nThe score "
+                  "on these train-test partitions for these parameters will be set to "
+                  f"{error_score}.\nIf these failures are not expected, you can try to debug "
+                  "them by setting error_score='raise'.\n\nBelow are more details about the "
+                  f"failures:\n{summary}", _interop_class(FitFailedWarning), stacklevel=3)
 
 
 def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
-                   return_train_score, return_estimator, error_score):
+                   return_train_score, return_estimator, error_score, score_params=None):
+    """Fit a clone on `train`, score on `test` (and `train`). fit_params and
+    score_params ({scorer name: kwargs}) hold full-length arrays, sliced here."""
     est = clone(estimator)
     if params:
-        est.set_params(**params)
+        # estimators placed in a grid are cloned: the user's objects stay unfitted
+        est.set_params(**{k: clone(v, safe=False) for k, v in params.items()})
     Xtr, Xte = _safe_index(X, train), _safe_index(X, test)
     ytr, yte = _safe_index(y, train), _safe_index(y, test)
+    n_samples = _num_samples(X)
+    fit_params = _fold_params(fit_params, n_samples, train)
+    score_params = score_params or {}
     t0 = time.perf_counter()
-    out = {}
+    out = {"fit_error": None}
     try:
         if ytr is None:
-            est.fit(Xtr, **(fit_params or {}))
+            est.fit(Xtr, **fit_params)
         else:
-            est.fit(Xtr, ytr, **(fit_params or {}))
+            est.fit(Xtr, ytr, **fit_params)
     except Exception:
         if error_score == "raise":
             raise
+        out["fit_error"] = traceback.format_exc()
         out["fit_time"] = time.perf_counter() - t0
         out["score_time"] = 0.0
         out["test"] = {name: float(error_score) for name in scorers}
@@ -276,10 +335,12 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
         return out
     out["fit_time"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    out["test"] = _score_all(scorers, est, Xte, yte)
+    out["test"] = _score_all(scorers, est, Xte, yte, {
+        k: _fold_params(v, n_samples, test) for k, v in score_params.items()})
     out["score_time"] = time.perf_counter() - t1
     if return_train_score:
-        out["train"] = _score_all(scorers, est, Xtr, ytr)
+        out["train"] = _score_all(scorers, est, Xtr, ytr, {
+            k: _fold_params(v, n_samples, train) for k, v in score_params.items()})
     if return_estimator:
         out["estimator"] = est
     return out
@@ -293,6 +354,39 @@ def _scorers(estimator, scoring):
     if isinstance(scoring, dict):
         return {k: check_scoring(estimator, v) for k, v in scoring.items()}, False
     return {k: check_scoring(estimator, k) for k in scoring}, False
+
+
+def _scorer_accepts_sample_weight(scorer, estimator):
+    """scikit-learn's test: a scorer object answers itself; the default scorer
+    asks estimator.score's signature; a plain callable its own signature."""
+    from .metrics._scorer import _default_score
+
+    if hasattr(scorer, "_accept_sample_weight"):
+        return bool(scorer._accept_sample_weight())
+    fn = getattr(estimator, "score", None) if scorer is _default_score else scorer
+    try:
+        return "sample_weight" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _search_score_params(search, scorers, single, fit_params):
+    """{scorer name: {"sample_weight": w}} for the scorers that accept the
+    sample_weight given to a search's fit; a UserWarning for those that do not
+    (scikit-learn's behaviour without metadata routing)."""
+    sample_weight = fit_params.get("sample_weight")
+    if sample_weight is None:
+        return {}
+    out = {}
+    for name, scorer in scorers.items():
+        if _scorer_accepts_sample_weight(scorer, search.estimator):
+            out[name] = {"sample_weight": sample_weight}
+        else:
+            label = search.scoring if single else f"{name}={scorer}"
+            warnings.warn(f"The scoring {label} does not support sample_weight, which may "
+                          f"lead to statistically incorrect results when fitting {search} "
+                          "with sample_weight. ", UserWarning, stacklevel=3)
+    return out
 
 
 def _run(tasks, n_jobs):
@@ -311,6 +405,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
     """Fit and score `estimator` on each split; dict of arrays fit_time,
     score_time, test_score (test_<name> for multi-metric), optionally train_*
     and estimator."""
+    _check_error_score(error_score)
     splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
     scorers, single = _scorers(estimator, scoring)
     splits = list(splitter.split(X, y, groups))
@@ -319,6 +414,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
                                                  error_score)
              for tr, te in splits]
     results = _run(tasks, n_jobs)
+    _warn_or_raise_about_fit_failures(results, error_score)
     out = {"fit_time": np.array([r["fit_time"] for r in results]),
            "score_time": np.array([r["score_time"] for r in results])}
     if return_estimator:
@@ -392,18 +488,28 @@ class GridSearchCV(BaseEstimator):
         return getattr(self.estimator, "_estimator_type", None)
 
     def fit(self, X, y=None, **fit_params):
+        """Fit every candidate on every split. Array-like fit params of length
+        n_samples (sample_weight, ...) are sliced to each training fold and
+        passed whole to the refit; `groups` goes to the splitter. As in
+        scikit-learn without metadata routing, sample_weight also weights the
+        scorers that accept it (test-fold weights; train-fold for train scores)."""
+        _check_error_score(self.error_score)
+        fit_params = dict(fit_params)
+        groups = fit_params.pop("groups", None)
         candidates = list(ParameterGrid(self.param_grid))
         splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
         scorers, single = _scorers(self.estimator, self.scoring)
         if not single and self.refit is True:
             raise ValueError("For multi-metric scoring, refit must be the name of the scorer "
                              "used to pick the best parameters, or False.")
-        splits = list(splitter.split(X, y))
+        score_params = _search_score_params(self, scorers, single, fit_params)
+        splits = list(splitter.split(X, y, groups))
         tasks = [lambda p=p, tr=tr, te=te: _fit_and_score(
                      self.estimator, X, y, tr, te, scorers, p, fit_params,
-                     self.return_train_score, False, self.error_score)
+                     self.return_train_score, False, self.error_score, score_params)
                  for p in candidates for tr, te in splits]
         results = _run(tasks, self.n_jobs)
+        _warn_or_raise_about_fit_failures(results, self.error_score)
         n_s = len(splits)
         res = {"params": candidates}
         for key in ("fit_time", "score_time"):
@@ -422,6 +528,9 @@ class GridSearchCV(BaseEstimator):
                     res[f"split{i}_{part}_{key}"] = arr[:, i]
                 res[f"mean_{part}_{key}"] = arr.mean(1)
                 res[f"std_{part}_{key}"] = arr.std(1)
+                if not np.isfinite(arr.mean(1)).all():
+                    warnings.warn(f"One or more of the {part} scores are non-finite: "
+                                  f"{arr.mean(1)}", UserWarning, stacklevel=2)
             mean = res[f"mean_test_{key}"]
             filled = np.where(np.isnan(mean), -np.inf, mean)
             # rank 1 = best; ties share the smallest rank (scipy's "min" method)
@@ -437,7 +546,8 @@ class GridSearchCV(BaseEstimator):
             self.best_params_ = candidates[self.best_index_]
             self.best_score_ = float(res[f"mean_test_{refit_key}"][self.best_index_])
             t0 = time.perf_counter()
-            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_)
+            self.best_estimator_ = clone(self.estimator).set_params(
+                **{k: clone(v, safe=False) for k, v in self.best_params_.items()})
             if y is None:
                 self.best_estimator_.fit(X, **fit_params)
             else:

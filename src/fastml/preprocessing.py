@@ -30,9 +30,34 @@ def _handle_zeros(scale):
     return scale
 
 
+def _is_constant_feature(var, mean, n_samples):
+    """True where a variance is indistinguishable from 0 in float64: below the
+    rounding-error bound of the two-pass variance (Chan, Golub & LeVeque), which
+    is relative to the mean, so a tiny but real spread (std 1e-8) still counts."""
+    eps = np.finfo(np.float64).eps
+    return var <= n_samples * eps * var + (n_samples * mean * eps) ** 2
+
+
+def _nan_weighted_mean_var(X, w):
+    """Per-column weighted mean, population variance and weight sum over the
+    non-NaN entries of X (float64)."""
+    present = ~np.isnan(X)
+    W = np.where(present, w[:, None], 0.0)
+    X0 = np.where(present, X, 0.0)
+    total = W.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (W * X0).sum(axis=0) / total
+        var = (W * (X0 - mean) ** 2).sum(axis=0) / total
+    return mean, var, total
+
+
 class StandardScaler(TransformerMixin, BaseEstimator):
     """z = (x - mean_) / scale_, with scale_ the population standard deviation
-    (1 for constant features). NaN entries are ignored when fitting and kept."""
+    (1 for constant features: variance within float64 rounding of 0 relative to
+    the mean, scikit-learn's rule). NaN entries are ignored when fitting (with
+    or without sample_weight) and kept. n_samples_seen_ is the number (or the
+    weight sum) of non-NaN entries, per feature when it differs between
+    features, as in scikit-learn."""
 
     def __init__(self, *, copy=True, with_mean=True, with_std=True):
         self.copy = copy
@@ -46,6 +71,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         if sample_weight is None:
             self.mean_ = np.nanmean(Xd, axis=0)
             self.var_ = np.nanvar(Xd, axis=0)
+            n_seen = (~np.isnan(Xd)).sum(axis=0)
         else:
             w = np.asarray(sample_weight, dtype=np.float64)
             if w.shape != (X.shape[0],):
@@ -53,14 +79,15 @@ class StandardScaler(TransformerMixin, BaseEstimator):
                                  f"({X.shape[0]},)!")
             if w.sum() <= 0:
                 raise ValueError("Sample weights must not all be zero (their sum is zero).")
-            self.mean_ = np.average(Xd, axis=0, weights=w)
-            self.var_ = np.average((Xd - self.mean_) ** 2, axis=0, weights=w)
-        self.n_samples_seen_ = X.shape[0]
-        if not self.with_std:
-            self.var_ = None
+            self.mean_, self.var_, n_seen = _nan_weighted_mean_var(Xd, w)
+        self.n_samples_seen_ = n_seen[0] if n_seen.size and np.ptp(n_seen) == 0 else n_seen
+        if self.with_std:
+            self.scale_ = np.sqrt(self.var_)
+            self.scale_[_is_constant_feature(self.var_, self.mean_, n_seen)] = 1.0
+        else:
+            self.var_ = self.scale_ = None
         if not self.with_mean and not self.with_std:
             self.mean_ = None
-        self.scale_ = np.sqrt(_handle_zeros(self.var_)) if self.with_std else None
         return self
 
     def transform(self, X, copy=None):

@@ -89,6 +89,18 @@ def test_r2_score():
     assert est.score(X, y2) == pytest.approx(want)
 
 
+def test_regressor_score_on_one_sample_is_nan_with_undefined_metric_warning():
+    from fastml.exceptions import UndefinedMetricWarning
+
+    X = np.arange(10.0).reshape(-1, 1)
+    est = LeastSquares().fit(X, 2 * X.ravel() + 1)
+    with pytest.warns(UndefinedMetricWarning, match="less than two samples"):
+        assert np.isnan(est.score(X[:1], [5.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert est.score(X[:2], [1.0, 4.0]) == pytest.approx(1 - 1 / 4.5)
+
+
 def test_column_vector_y_warns_and_is_raveled():
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
@@ -110,6 +122,33 @@ def test_check_array_keeps_float32_and_converts_ints():
         check_array(np.ones((2, 2), complex))
     with pytest.raises(ValueError, match="requires y to be passed"):
         check_X_y(np.ones((2, 2)), None)
+
+
+def test_object_y_with_none_or_text_is_rejected_by_regressors():
+    from fastml.ensemble import GradientBoostingRegressor, RandomForestRegressor
+    from fastml.neighbors import KNeighborsRegressor
+    from fastml.tree import DecisionTreeRegressor
+
+    X = np.arange(20.0).reshape(-1, 1)
+    y_none = np.arange(20.0).astype(object)
+    y_none[3] = None
+    y_text = y_none.copy()
+    y_text[3] = "abc"
+    for est in (DecisionTreeRegressor(), RandomForestRegressor(n_estimators=3),
+                GradientBoostingRegressor(n_estimators=3), KNeighborsRegressor(),
+                LeastSquares()):
+        with pytest.raises(ValueError, match="Input y contains NaN"):
+            est.fit(X, y_none)
+        with pytest.raises(ValueError, match="y must be numeric"):
+            est.fit(X, y_text)
+    for multi_output in (False, True):
+        with pytest.raises(ValueError, match="Input y contains NaN"):
+            check_X_y(X, y_none, y_numeric=True, multi_output=multi_output)
+        with pytest.raises(ValueError, match="Input y contains infinity"):
+            check_X_y(X, np.r_[np.arange(19.0), np.inf].astype(object), y_numeric=True,
+                      multi_output=multi_output)
+    _, y = check_X_y(X, np.array(["1.5"] * 20, dtype=object), y_numeric=True)
+    assert y.dtype == np.float64 and y[0] == 1.5
 
 
 @pytest.fixture(scope="module")

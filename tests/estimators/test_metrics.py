@@ -102,6 +102,20 @@ def test_r2_constant_target():
     assert M.r2_score([1.0, 1.0, 1.0], [1.0, 2.0, 1.0]) == 0.0
 
 
+def test_r2_on_fewer_than_two_samples_is_nan_with_undefined_metric_warning():
+    from sklearn.exceptions import UndefinedMetricWarning as SkUndefinedMetricWarning
+
+    from fastml.exceptions import UndefinedMetricWarning
+
+    for cls in (UndefinedMetricWarning, SkUndefinedMetricWarning):
+        with pytest.warns(cls, match="less than two samples"):
+            assert np.isnan(M.r2_score([1.0], [2.0]))
+    with pytest.warns(UndefinedMetricWarning):
+        assert np.isnan(M.r2_score([[1.0, 2.0]], [[1.0, 3.0]]))
+    with pytest.warns(SkUndefinedMetricWarning):
+        assert np.isnan(S.r2_score([[1.0, 2.0]], [[1.0, 3.0]]))
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="inconsistent"):
         M.accuracy_score([0, 1], [0, 1, 1])

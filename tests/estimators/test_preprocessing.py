@@ -37,6 +37,31 @@ def test_scalers_match_sklearn():
     assert StandardScaler().fit_transform(X.astype(np.float32)).dtype == np.float32
 
 
+def test_standard_scaler_constant_rule_and_weighted_nan_match_sklearn():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 6))
+    X[:, 3] = 1e-8 * X[:, 3]          # tiny but real spread: scaled
+    X[:, 4] = 0.1                     # constant with rounding noise in its variance: scale 1
+    X[:, 5] = 5.0 + 1e-8 * X[:, 5]    # same spread around a mean of 5: still above rounding
+    X_nan = X.copy()
+    X_nan[rng.rand(*X.shape) < 0.15] = np.nan
+    w = rng.uniform(0.1, 3.0, len(X))
+    for data in (X, X_nan):
+        for kw in ({}, {"sample_weight": w}):
+            ours, theirs = StandardScaler().fit(data, **kw), SP.StandardScaler().fit(data, **kw)
+            for name in ("mean_", "var_", "scale_", "n_samples_seen_"):
+                np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name),
+                                           rtol=1e-10, atol=1e-25, err_msg=f"{name} {kw}")
+            Z, Z_sk = ours.transform(data), theirs.transform(data)
+            np.testing.assert_allclose(Z[:, :5], Z_sk[:, :5], rtol=1e-9, atol=1e-9)
+            # column 5: ulp(5) / std 1e-8 ~ 1e-7 of cancellation in x - mean, either way
+            np.testing.assert_allclose(Z[:, 5], Z_sk[:, 5], atol=1e-6)
+    assert not np.isnan(StandardScaler().fit(X_nan, sample_weight=w).mean_).any()
+    tiny = StandardScaler().fit(X[:, 3:4])
+    np.testing.assert_allclose(tiny.scale_, X[:, 3].std(), rtol=1e-12)
+    assert StandardScaler().fit(X[:, 4:5]).scale_[0] == 1.0
+
+
 @pytest.mark.parametrize("norm", ["l1", "l2", "max"])
 def test_normalize(norm):
     X, _ = load_iris(return_X_y=True)

@@ -3,7 +3,12 @@
 y_true/y_pred are (n,) or (n, n_outputs); multioutput "uniform_average"
 (default) averages the per-output scores, "raw_values" returns them.
 """
+import warnings
+
 import numpy as np
+
+from ..exceptions import UndefinedMetricWarning
+from ..utils.validation import _interop_class
 
 __all__ = ["mean_squared_error", "root_mean_squared_error", "mean_absolute_error", "r2_score",
            "explained_variance_score"]
@@ -90,6 +95,8 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     exactly, else 0.0 (force_finite, scikit-learn's default)."""
     yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
     if len(yt) < 2:
+        warnings.warn("R^2 score is not well-defined with less than two samples.",
+                      _interop_class(UndefinedMetricWarning), stacklevel=2)
         return float("nan")
     ww = np.ones(len(yt)) if w is None else w
     num = (ww[:, None] * (yt - yp) ** 2).sum(axis=0)

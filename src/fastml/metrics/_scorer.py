@@ -66,8 +66,10 @@ def get_scorer(scoring):
                      f"{sorted(SCORERS)} or a callable scorer(estimator, X, y).")
 
 
-def _default_score(estimator, X, y):
-    return estimator.score(X, y)
+def _default_score(estimator, X, y, sample_weight=None):
+    if sample_weight is None:
+        return estimator.score(X, y)
+    return estimator.score(X, y, sample_weight=sample_weight)
 
 
 def check_scoring(estimator, scoring=None):

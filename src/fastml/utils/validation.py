@@ -157,15 +157,29 @@ def check_X_y(X, y, *, dtype=FLOAT_DTYPES, multi_output=False, y_numeric=False,
         raise ValueError("This estimator requires y to be passed, but the target y is None.")
     X = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
     if multi_output:
-        y = check_array(y, dtype=None, ensure_2d=False, input_name="y")
+        y = check_array(y, dtype=None, ensure_2d=False, ensure_all_finite=False,
+                        input_name="y")
     else:
         y = column_or_1d(y, warn=True)
-        if y.dtype.kind in "fc":
-            _assert_all_finite(y, "y")
     if y_numeric and y.dtype.kind in "OUS":
-        y = y.astype(np.float64)
+        y = _y_as_float(y)
+    # after the conversion: an object y holding None or NaN is only seen as NaN here
+    _assert_all_finite(y, "y")
     check_consistent_length(X, y)
     return X, y
+
+
+def _y_as_float(y):
+    """Object/string regression target -> float64, naming y when it is not numeric."""
+    try:
+        out = y.astype(np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"Input y must be numeric for a regressor, got dtype {y.dtype} with "
+                         f"a value that cannot be converted to float ({e}).") from None
+    if y.dtype.kind == "O" and np.isnan(out).any() and any(v is None for v in y.ravel()):
+        raise ValueError("Input y contains NaN (None entries of an object array are missing "
+                         "values; a regressor needs a number for every target).")
+    return out
 
 
 def check_random_state(seed):
