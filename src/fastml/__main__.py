@@ -31,7 +31,10 @@ def main(argv=None):
         from fastml import demos
 
         if args.threads is not None:
-            fastml.set_num_threads(args.threads)
+            try:
+                fastml.set_num_threads(args.threads)
+            except ValueError as e:
+                parser.error(f"--threads: {e}")
         unknown = [n for n in args.names if n not in demos.DEMOS]
         if unknown:
             parser.error(f"unknown demo(s) {unknown}; choose from {demos.DEMOS}")

@@ -15,12 +15,12 @@ import numbers
 import time
 import traceback
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .base import BaseEstimator, clone
 from .exceptions import FitFailedWarning
+from .utils._parallel import map_threads
 from .utils.validation import _interop_class, check_random_state
 
 __all__ = ["train_test_split", "KFold", "StratifiedKFold", "ParameterGrid", "cross_val_score",
@@ -393,10 +393,7 @@ def _run(tasks, n_jobs):
     from ._config import resolve_n_jobs
 
     n = 1 if n_jobs is None else resolve_n_jobs(n_jobs)
-    if n <= 1 or len(tasks) <= 1:
-        return [t() for t in tasks]
-    with ThreadPoolExecutor(max_workers=min(n, len(tasks))) as pool:
-        return list(pool.map(lambda t: t(), tasks))
+    return map_threads(lambda t: t(), tasks, n)
 
 
 def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,

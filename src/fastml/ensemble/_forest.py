@@ -7,7 +7,6 @@ scikit-learn (per-tree seed from random_state, randint(0, n, n_samples)) and
 enter as sample-weight counts.
 """
 import numbers
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ..tree import _binning
 from ..tree._classes import (_check_sample_weight, _class_weight_vector, _encode_classes,
                              _seed_from)
+from ..utils._parallel import map_threads
 from ..utils.validation import check_is_fitted, check_random_state
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
@@ -28,11 +28,7 @@ _TREE_PARAMS = ("criterion", "max_depth", "min_samples_split", "min_samples_leaf
 
 
 def _map_threads(fn, items, n_jobs):
-    n = max(1, min(resolve_n_jobs(n_jobs), len(items)))
-    if n == 1:
-        return [fn(it) for it in items]
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(fn, items))
+    return map_threads(fn, items, resolve_n_jobs(n_jobs))
 
 
 class BaseForest(BaseEstimator):
