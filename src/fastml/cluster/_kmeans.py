@@ -13,6 +13,7 @@ from .._kernels import distance as _kdist
 from .._kernels import kmeans as _kk
 from ..base import BaseEstimator, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
+from ..utils._state import state_array, state_int
 from ..utils.validation import check_array, check_is_fitted, check_random_state
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
@@ -92,6 +93,18 @@ def _lloyd(X, sw, centers, max_iter, tol):
 
 
 class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "cluster_centers_" in state:  # the centres reach C on every predict
+            own = type(self).__name__
+            d = state_int(own, "n_features_in_", state.get("n_features_in_"), 1)
+            c = state_array(own, "cluster_centers_", state["cluster_centers_"], ndim=2,
+                            kinds="f", shape=(None, d), finite=True)
+            if c.dtype not in (np.float32, np.float64) or len(c) < 1:
+                raise ValueError(f"Invalid pickled state of {own}: cluster_centers_ must be "
+                                 f"a non-empty float32 or float64 array.")
+            self.cluster_centers_ = c
 
     def _check_params(self, X):
         k = self.n_clusters

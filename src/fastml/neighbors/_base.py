@@ -8,6 +8,7 @@ import numpy as np
 from .._config import threads_scope
 from .._kernels import neighbors as _kn
 from ..base import BaseEstimator
+from ._state import check_fitted_neighbors
 from ._validation import check_int, check_metric, check_mode, check_n_jobs, check_query
 
 # Crossovers for algorithm="auto", measured (see fastml.neighbors' docstring).
@@ -138,6 +139,10 @@ def radius_callable(X, Q, r, func, sort):
 
 class NeighborsBase(BaseEstimator):
     """fit/kneighbors for the KNN estimators (not public)."""
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        check_fitted_neighbors(self)  # fitted arrays reach C: checked at load
 
     def _check_params(self):
         check_int("n_neighbors", self.n_neighbors)

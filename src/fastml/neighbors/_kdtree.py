@@ -12,6 +12,7 @@ import numpy as np
 
 from .._kernels import neighbors as _kn
 from ..utils.validation import check_array
+from ._state import check_tree_state
 from ._validation import check_int, check_metric, check_query, check_radius
 
 __all__ = ["KDTree"]
@@ -91,13 +92,21 @@ class KDTree:
                 "dtype": self.dtype.str, "tree": self._tree}
 
     def __setstate__(self, state):
-        self.leaf_size = state["leaf_size"]
-        self.metric = state["metric"]
-        self.p = state["p"]
-        self.n_samples = state["n_samples"]
-        self.n_features = state["n_features"]
-        self.dtype = np.dtype(state["dtype"])
-        self._tree = state["tree"]
+        # every array reaches C on the next query: check it all, once, here
+        if not isinstance(state, dict):
+            raise ValueError("Invalid pickled state of KDTree: not a dict.")
+        try:
+            self.metric, self.p = check_metric(state["metric"], state["p"],
+                                               allow_callable=False)
+            dtype = np.dtype(state["dtype"])
+            self._tree = check_tree_state(state["tree"], state["n_samples"],
+                                          state["n_features"], dtype, state["leaf_size"])
+        except (KeyError, TypeError) as e:
+            raise ValueError(f"Invalid pickled state of KDTree: {e!r}") from None
+        self.leaf_size = int(state["leaf_size"])
+        self.n_samples = int(state["n_samples"])
+        self.n_features = int(state["n_features"])
+        self.dtype = dtype
 
     def __repr__(self):
         return (f"KDTree(n_samples={self.n_samples}, n_features={self.n_features}, "

@@ -13,6 +13,7 @@ from .._kernels import tree as _kt
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..utils.validation import (check_array, check_classification_targets, check_is_fitted,
                                 check_random_state)
+from ..utils._state import check_binary_tree, state_array, state_int
 from . import _binning
 
 __all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "Tree"]
@@ -44,6 +45,33 @@ class Tree:
         self.value = value[:, None, :]
         self.max_depth = int(raw["max_depth"])
         self.n_features = n_features
+
+    def __setstate__(self, state):
+        # the node arrays reach C on every predict: checked once, here (O(nodes))
+        own = "Tree"
+        n_features = state_int(own, "n_features", state.get("n_features"), 1)
+        left = state_array(own, "children_left", state.get("children_left"), ndim=1,
+                           dtype=np.int64)
+        n = len(left)
+        right = state_array(own, "children_right", state.get("children_right"), ndim=1,
+                            dtype=np.int64, shape=(n,))
+        check_binary_tree(own, left, right)
+        feature = state_array(own, "feature", state.get("feature"), ndim=1, dtype=np.int32,
+                              shape=(n,))
+        inner = left >= 0
+        if (feature[inner] < 0).any() or (feature[inner] >= n_features).any():
+            raise ValueError(f"Invalid pickled state of Tree: feature holds an index "
+                             f"outside [0, {n_features}).")
+        state = dict(state)
+        state.update(
+            children_left=left, children_right=right, feature=feature,
+            threshold=state_array(own, "threshold", state.get("threshold"), ndim=1,
+                                  dtype=np.float64, shape=(n,)),
+            value=state_array(own, "value", state.get("value"), ndim=3, kinds="f",
+                              shape=(n, 1, None)),
+            n_features=n_features,
+            max_depth=state_int(own, "max_depth", state.get("max_depth"), 0))
+        self.__dict__.update(state)
 
     @property
     def node_count(self):
@@ -105,6 +133,20 @@ def _seed_from(rng):
 
 
 class BaseDecisionTree(BaseEstimator):
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        tree = state.get("tree_")
+        if tree is None:
+            return
+        own = type(self).__name__
+        if not isinstance(tree, Tree) or tree.n_features != self.n_features_in_:
+            raise ValueError(f"Invalid pickled state of {own}: tree_ does not match "
+                             f"n_features_in_={self.n_features_in_!r}.")
+        classes = getattr(self, "classes_", None)
+        if classes is not None and tree.value.shape[2] != len(classes):
+            raise ValueError(f"Invalid pickled state of {own}: tree_.value has "
+                             f"{tree.value.shape[2]} columns for {len(classes)} classes.")
 
     def _check_params(self, n_samples, n_features):
         md = self.max_depth
