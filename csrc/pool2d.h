@@ -11,7 +11,8 @@ extern "C" {
 /* ---- 2-D pooling (pool2d.c, pool2d_simd.c) ------------------------------- */
 /* x (NC, H, W) planes -> y (NC, OH, OW); padding counts as -inf (max) or 0
  * (avg). argmax (NC, OH, OW) int32 = ih*W + iw inside the plane; the first
- * maximum in row-major window order wins, a NaN is the maximum (first NaN).
+ * maximum in row-major window order wins, a NaN is the maximum (the last NaN
+ * of a window wins, as in PyTorch).
  * avg divides by kh*kw (count_include_pad) or by the in-bounds count.
  * Backward writes all of dx. Global average pooling: x (NC, L) -> y (NC).
  * nthreads: the most threads to use (planes are the parallel tasks). */

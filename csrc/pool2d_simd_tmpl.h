@@ -24,13 +24,13 @@ static inline void IN(pool_range_)(int64_t *lo, int64_t *hi, int64_t off, int64_
 }
 
 /* The max update: strictly greater wins (first max on ties), and a NaN beats
- * any number (the first NaN wins). */
+ * anything, an earlier NaN included (the last NaN wins, as in PyTorch). */
 static inline __attribute__((always_inline)) void IN(max_row_)(
     T *restrict yo, int32_t *restrict ao, const T *restrict xr, int32_t kbase, int64_t lo,
     int64_t hi, const int64_t sw) {
     for (int64_t ow = lo; ow < hi; ow++) {
         const T v = xr[ow * sw], b = yo[ow];
-        const int upd = (v > b) | ((v != v) & (b == b));
+        const int upd = (v > b) | (v != v);
         yo[ow] = upd ? v : b;
         ao[ow] = upd ? kbase + (int32_t)(ow * sw) : ao[ow];
     }
@@ -112,7 +112,7 @@ static inline void IN(max_s2_scalar_)(T *restrict yo, int32_t *restrict ao, cons
                 const int64_t iw = w0 + c;
                 if (iw < 0 || iw >= W) continue;
                 const T v = x[ih * W + iw];
-                if ((v > b) | ((v != v) & (b == b))) {
+                if ((v > b) | (v != v)) {
                     b = v;
                     bi = (int32_t)(ih * W + iw);
                 }
@@ -137,8 +137,8 @@ static inline __attribute__((always_inline)) void IN(max_s2_block_)(
             const MV lo = MLOAD(q), hi = MLOAD(q + MVL);
             const MV v = (c & 1) ? __builtin_shufflevector(lo, hi, FM_CAT(ODD_, SUF))
                                  : __builtin_shufflevector(lo, hi, FM_CAT(EVEN_, SUF));
-            /* = (v > best) | (v is NaN & best is not): two compares */
-            const MVI upd = ~(v <= best) & (best == best);
+            /* = (v > best) | (v is NaN): two compares */
+            const MVI upd = (v > best) | (v != v);
             best = (MV)(((MVI)v & upd) | ((MVI)best & ~upd));
             idx = ((lane2 + (FM_CAT(IT_, SUF))(ih * W + w0 + c)) & upd) | (idx & ~upd);
         }

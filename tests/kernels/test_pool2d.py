@@ -71,15 +71,22 @@ def test_ties_first_max_wins(cpu_level):
     assert g.sum() == y.data.size
 
 
-def test_nan_propagates(cpu_level):
-    x = np.arange(2 * 40, dtype=np.float64).reshape(1, 1, 2, 40)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_max_pool_gradient_goes_to_the_last_nan_of_a_window(cpu_level, dtype, stride):
+    x = np.arange(2 * 40, dtype=dtype).reshape(1, 1, 2, 40)
     x[0, 0, 1, 5] = np.nan
-    x[0, 0, 0, 5] = np.nan  # the first NaN of the window wins
+    x[0, 0, 0, 5] = np.nan  # the last NaN of the window wins (PyTorch's rule)
     xt = nn.Tensor(x, requires_grad=True)
-    y = F.max_pool2d(xt, 2)
-    assert np.isnan(y.data[0, 0, 0, 2]) and not np.isnan(np.delete(y.data, 2)).any()
-    y.backward(np.ones(y.shape))
-    assert xt.grad[0, 0, 0, 5] == 1.0 and xt.grad[0, 0, 1, 5] == 0.0
+    y = F.max_pool2d(xt, 2, stride)
+    col = 5 // stride
+    assert np.isnan(y.data[0, 0, 0, col])
+    y.backward(np.ones(y.shape, dtype=dtype))
+    assert xt.grad[0, 0, 1, 5] >= 1.0 and xt.grad[0, 0, 0, 5] == 0.0
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.max_pool2d(tx, 2, stride).sum().backward()
+    np.testing.assert_array_equal(xt.grad, tx.grad.numpy())
 
 
 def test_padding_is_minus_infinity(cpu_level, rng):
@@ -104,6 +111,7 @@ def test_matches_torch_float64(rng, geom):
     tf = torch.nn.functional
     x = rng.standard_normal((2, 3, 11, 36))
     x[0, 0, 3, 3] = np.nan
+    x[0, 1, 4:6, 4:6] = np.nan  # several NaNs in one window: the last one wins
     for name, ours, theirs in [
             ("max", lambda t: F.max_pool2d(t, *geom), lambda t: tf.max_pool2d(t, *geom)),
             ("avg", lambda t: F.avg_pool2d(t, *geom), lambda t: tf.avg_pool2d(t, *geom)),

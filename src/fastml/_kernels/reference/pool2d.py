@@ -1,7 +1,7 @@
 """Reference 2-D pooling through stride-trick windows (NCHW or (NC, H, W)).
 
 Max pooling: -inf padding; np.argmax gives the first maximum in row-major
-window order and treats NaN as the maximum (first NaN), which is the spec.
+window order and treats NaN as the maximum (the last NaN, as PyTorch), which is the spec.
 argmax is the int32 index ih*W + iw inside each plane. Avg pooling follows
 PyTorch's count_include_pad rule. kernel/stride/padding are (h, w) pairs.
 """
@@ -34,7 +34,10 @@ def max_pool2d_forward(x, kernel, stride, padding):
     OH, OW = out_size(H, kh, sh, ph), out_size(W, kw, sw, pw)
     win = _windows(_pad(x, padding, -np.inf).astype(x.dtype), kernel, stride, OH, OW)
     flat = win.reshape(x.shape[:-2] + (OH, OW, kh * kw))
-    k = np.argmax(flat, axis=-1)
+    k = np.argmax(flat, axis=-1)  # first maximum; a NaN window takes its last NaN
+    isnan = np.isnan(flat)
+    last_nan = flat.shape[-1] - 1 - np.argmax(isnan[..., ::-1], axis=-1)
+    k = np.where(isnan.any(axis=-1), last_nan, k)
     y = np.take_along_axis(flat, k[..., None], axis=-1)[..., 0]
     oh = np.arange(OH)[:, None]
     ow = np.arange(OW)[None, :]
