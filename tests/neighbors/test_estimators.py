@@ -135,7 +135,7 @@ def test_errors():
         clf.predict(np.ones((2, 3)))
     with pytest.raises(ValueError, match="n_neighbors <= n_samples_fit"):
         KNeighborsClassifier(n_neighbors=11).fit(X, y).predict(X)
-    with pytest.raises(ValueError, match="Unknown metric"):
+    with pytest.raises(ValueError, match="'metric' parameter of KNeighborsClassifier"):
         KNeighborsClassifier(metric="nope").fit(X, y)
     with pytest.raises(ValueError, match="p must be"):
         KNeighborsClassifier(p=0.5).fit(X, y)
