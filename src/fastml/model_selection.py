@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .base import BaseEstimator, clone
+from .utils._param_validation import HasMethods, StrOptions
 from .utils.validation import check_random_state
 
 __all__ = ["train_test_split", "KFold", "StratifiedKFold", "ParameterGrid", "cross_val_score",
@@ -376,6 +377,17 @@ class GridSearchCV(BaseEstimator):
     predict_proba, decision_function, transform and score delegate to it.
     """
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "param_grid": [dict, list],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "n_jobs": ["n_jobs"],
+        "refit": ["boolean", str, callable],
+        "cv": ["cv_object"],
+        "return_train_score": ["boolean"],
+        "error_score": [StrOptions({"raise"}), numbers.Real],
+    }
+
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True, cv=None,
                  return_train_score=False, error_score=np.nan):
         self.estimator = estimator
@@ -392,6 +404,7 @@ class GridSearchCV(BaseEstimator):
         return getattr(self.estimator, "_estimator_type", None)
 
     def fit(self, X, y=None, **fit_params):
+        self._validate_params()
         candidates = list(ParameterGrid(self.param_grid))
         splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
         scorers, single = _scorers(self.estimator, self.scoring)
