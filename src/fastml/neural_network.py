@@ -334,10 +334,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def partial_fit(self, X, y, classes=None):
         """One epoch of sgd/adam on (X, y); `classes` is required on the first call."""
+        self._validate_params()
         if self.solver not in ("sgd", "adam"):
             raise AttributeError(f"partial_fit is only available for stochastic optimizers; "
                                  f"{self.solver!r} is not stochastic.")
-        self._validate_params()
         first = not hasattr(self, "_layers")
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
@@ -392,10 +392,10 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def partial_fit(self, X, y):
         """One epoch of sgd/adam on (X, y)."""
+        self._validate_params()
         if self.solver not in ("sgd", "adam"):
             raise AttributeError(f"partial_fit is only available for stochastic optimizers; "
                                  f"{self.solver!r} is not stochastic.")
-        self._validate_params()
         first = not hasattr(self, "_layers")
         X, T = self._prep(X, y, first)
         return self._fit(X, T, incremental=True)

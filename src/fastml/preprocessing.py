@@ -190,6 +190,13 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {}
 
+    def __sklearn_tags__(self):
+        # a label transformer: fit(y) on 1-D labels, as scikit-learn tags its own
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.target_tags.one_d_labels = True
+        return tags
+
     def fit(self, y):
         self._validate_params()
         self.classes_ = np.unique(column_or_1d(y, warn=True))

@@ -163,6 +163,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
 
     def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
         self._check_combined_params()
+        n_epochs = int(self.max_iter) if n_epochs is None else n_epochs
         first = not (partial and hasattr(self, "classes_"))
         X, y = self._validate_data(X, y, reset=first)
         check_classification_targets(y)
@@ -197,7 +198,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         return self
 
     def fit(self, X, y, sample_weight=None):
-        return self._fit(X, y, sample_weight, None, int(self.max_iter), True, False)
+        return self._fit(X, y, sample_weight, None, None, True, False)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         if not hasattr(self, "classes_") and classes is None:
@@ -266,6 +267,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
 
     def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
         self._check_combined_params()
+        n_epochs = int(self.max_iter) if n_epochs is None else n_epochs
         first = not (partial and hasattr(self, "_W"))
         X, y = self._validate_data(X, y, reset=first, y_numeric=True)
         X = np.ascontiguousarray(X, dtype=np.float64)
@@ -283,7 +285,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         return self
 
     def fit(self, X, y, sample_weight=None):
-        return self._fit(X, y, sample_weight, None, int(self.max_iter), True, False)
+        return self._fit(X, y, sample_weight, None, None, True, False)
 
     def partial_fit(self, X, y, sample_weight=None):
         return self._fit(X, y, sample_weight, None, 1, False, True)
