@@ -11,7 +11,6 @@
 """
 import inspect
 import math
-import numbers
 import warnings
 
 import numpy as np
@@ -271,4 +270,3 @@ def test_numpy_scalars_are_accepted_like_python_ones():
     KNeighborsClassifier(n_neighbors=np.int64(3), leaf_size=np.int32(10)).fit(X, y)
     Ridge(alpha=np.float32(0.1), fit_intercept=np.bool_(True)).fit(X, y.astype(float))
     LogisticRegression(C=np.float64(2.0), max_iter=np.int64(50)).fit(X, y)
-    assert isinstance(numbers.Integral, type)  # numbers is used by the generators above

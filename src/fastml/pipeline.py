@@ -4,7 +4,7 @@ Parameters of steps are addressed as "<step>__<param>" (GridSearchCV works
 through get_params/set_params); a step may be "passthrough" or None.
 """
 from .base import BaseEstimator, clone
-from .utils._param_validation import HasMethods
+from .utils._param_validation import HasMethods, Hidden
 
 __all__ = ["Pipeline", "make_pipeline"]
 
@@ -13,7 +13,7 @@ class Pipeline(BaseEstimator):
     """steps: list of (name, estimator); all but the last must transform."""
 
     _parameter_constraints = {
-        "steps": [list],
+        "steps": [list, Hidden(tuple)],
         "memory": [None, str, HasMethods(["cache"])],
         "verbose": ["boolean"],
     }

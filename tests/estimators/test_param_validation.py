@@ -149,6 +149,7 @@ def test_logistic_regression_c_inf_means_no_penalty_as_in_sklearn(data):
         _rejects(LogisticRegression(C=value), "C", X, y)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # MLP: 3 iterations do not converge
 def test_numpy_scalars_pass_where_python_scalars_do(data):
     X, y = data
     GradientBoostingClassifier(learning_rate=np.float32(0.1), n_estimators=np.int64(3),
