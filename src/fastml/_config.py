@@ -1,10 +1,10 @@
 """Global settings: threads and the configuration report."""
 import contextlib
-import numbers
 import os
 import platform
 
 from ._kernels import COMPILED, _threads, runtime
+from .utils.validation import resolve_n_jobs  # noqa: F401  (re-exported)
 
 
 def set_num_threads(n):
@@ -35,18 +35,6 @@ def _set_numba_threads(n):
             numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
         except Exception:  # pragma: no cover - numba without a threading layer
             pass
-
-
-def resolve_n_jobs(n_jobs):
-    """n_jobs -> thread count: None -> the default, -1 -> all cores, -k -> cores + 1 - k
-    (at least 1), k > 0 -> k (at most 4 x cores; ValueError beyond or for 0)."""
-    if n_jobs is None:
-        return _threads.default()
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be None or a nonzero int, got {n_jobs!r}.")
-    if n_jobs < 0:
-        return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
-    return _threads.check_threads(n_jobs, "n_jobs")
 
 
 @contextlib.contextmanager

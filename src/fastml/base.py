@@ -4,12 +4,19 @@
 __init__ arguments stored unchanged (get_params/set_params/clone work), and
 `__sklearn_tags__` describes the estimator to scikit-learn's tools when
 scikit-learn is installed (it is never imported otherwise).
+
+Every estimator declares `_parameter_constraints` (parameter name -> list of
+accepted constraints, see fastml.utils._param_validation) and calls
+`self._validate_params()` first thing in `fit` / `partial_fit`; checks that
+depend on the data (max_features <= n_features, n_clusters <= n_samples)
+follow as small explicit checks.
 """
 import copy
 import inspect
 
 import numpy as np
 
+from .utils._param_validation import validate_parameter_constraints
 from .utils.validation import check_array, check_is_fitted, check_X_y
 
 __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin",
@@ -84,6 +91,15 @@ class BaseEstimator:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     # ---- validation helpers used by fit/predict -----------------------------
+    def _validate_params(self):
+        """Check every hyper-parameter against `_parameter_constraints`
+        (InvalidParameterError naming the estimator, parameter and value)."""
+        constraints = getattr(type(self), "_parameter_constraints", None)
+        if constraints is None:
+            raise TypeError(f"{type(self).__name__} declares no _parameter_constraints.")
+        validate_parameter_constraints(constraints, self.get_params(deep=False),
+                                       caller_name=type(self).__name__)
+
     def _validate_data(self, X, y="no_validation", *, reset=True, dtype=(np.float64, np.float32),
                        multi_output=False, y_numeric=False, ensure_min_samples=1):
         """Validate X (and y unless omitted; y=None is an error then).

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from .base import BaseEstimator, TransformerMixin
+from .utils._param_validation import Interval, RealNotInt, StrOptions
 
 __all__ = ["PCA"]
 
@@ -21,6 +22,15 @@ class PCA(TransformerMixin, BaseEstimator):
     Attributes: components_ (k, p), explained_variance_, explained_variance_ratio_,
     singular_values_, mean_, n_components_, noise_variance_.
     """
+
+    _parameter_constraints = {
+        "n_components": [Interval(numbers.Integral, 0, None, closed="left"),
+                         Interval(RealNotInt, 0, 1, closed="neither"), None],
+        "copy": ["boolean"],
+        "whiten": ["boolean"],
+        "svd_solver": [StrOptions({"full", "auto"})],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="full",
                  random_state=None):
@@ -43,8 +53,7 @@ class PCA(TransformerMixin, BaseEstimator):
     def _fit(self, X):
         import scipy.linalg
 
-        if self.svd_solver not in ("full", "auto"):
-            raise ValueError(f"svd_solver must be 'full' or 'auto', got {self.svd_solver!r}.")
+        self._validate_params()
         X = self._validate_data(X, ensure_min_samples=2)
         n, p = X.shape
         self._dtype = X.dtype
@@ -52,16 +61,13 @@ class PCA(TransformerMixin, BaseEstimator):
         nc = self.n_components
         if nc is None:
             k = kmax
-        elif isinstance(nc, numbers.Integral) and not isinstance(nc, bool):
-            if not 0 <= nc <= kmax:
+        elif isinstance(nc, numbers.Integral):
+            if nc > kmax:
                 raise ValueError(f"n_components={nc} must be between 0 and min(n_samples, "
                                  f"n_features)={kmax} with svd_solver='full'")
             k = int(nc)
-        elif isinstance(nc, numbers.Real) and 0 < nc < 1:
+        else:  # a fraction of the variance in (0, 1)
             k = None
-        else:
-            raise ValueError(f"n_components={nc!r} must be None, an int in [0, {kmax}] or a "
-                             "float in (0, 1).")
         Xd = np.asarray(X, dtype=np.float64)
         self.mean_ = Xd.mean(axis=0)
         U, S, Vt = scipy.linalg.svd(Xd - self.mean_, full_matrices=False, check_finite=False)

@@ -8,7 +8,7 @@ scikit-learn's class of the same name once scikit-learn is loaded, so both
 """
 
 __all__ = ["NotFittedError", "DataConversionWarning", "ConvergenceWarning", "FitFailedWarning",
-           "UndefinedMetricWarning"]
+           "UndefinedMetricWarning", "InvalidParameterError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -30,3 +30,12 @@ class FitFailedWarning(RuntimeWarning):
 
 class UndefinedMetricWarning(UserWarning):
     """A metric is not defined for the given input (e.g. R^2 on one sample)."""
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A hyper-parameter (or function argument) has an invalid type or value.
+
+    Subclasses both ValueError and TypeError, as scikit-learn's does, so code
+    catching either keeps working. The message names the estimator, the
+    parameter and the value.
+    """

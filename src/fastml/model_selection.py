@@ -21,6 +21,7 @@ import numpy as np
 from .base import BaseEstimator, clone
 from .exceptions import FitFailedWarning
 from .utils._parallel import map_threads
+from .utils._param_validation import HasMethods, StrOptions
 from .utils.validation import _interop_class, check_random_state
 
 __all__ = ["train_test_split", "KFold", "StratifiedKFold", "ParameterGrid", "cross_val_score",
@@ -469,6 +470,17 @@ class GridSearchCV(BaseEstimator):
     predict_proba, decision_function, transform and score delegate to it.
     """
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "param_grid": [dict, list],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "n_jobs": ["n_jobs"],
+        "refit": ["boolean", str, callable],
+        "cv": ["cv_object"],
+        "return_train_score": ["boolean"],
+        "error_score": [StrOptions({"raise"}), numbers.Real],
+    }
+
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True, cv=None,
                  return_train_score=False, error_score=np.nan):
         self.estimator = estimator
@@ -490,6 +502,7 @@ class GridSearchCV(BaseEstimator):
         passed whole to the refit; `groups` goes to the splitter. As in
         scikit-learn without metadata routing, sample_weight also weights the
         scorers that accept it (test-fold weights; train-fold for train scores)."""
+        self._validate_params()
         _check_error_score(self.error_score)
         fit_params = dict(fit_params)
         groups = fit_params.pop("groups", None)

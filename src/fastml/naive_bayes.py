@@ -7,10 +7,13 @@ alpha, force_alpha, fit_prior, class_prior, binarize; theta_, var_,
 feature_log_prob_, class_log_prior_, ...). partial_fit updates the counts
 (Gaussian: Chan et al.'s parallel mean/variance update).
 """
+import numbers
+
 import numpy as np
 
 from .base import BaseEstimator, ClassifierMixin
-from .utils.validation import check_classification_targets
+from .utils._param_validation import Interval
+from .utils.validation import _check_sample_weight, check_classification_targets
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 
@@ -18,19 +21,6 @@ __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 def _logsumexp(a):
     m = a.max(axis=1, keepdims=True)
     return (np.log(np.exp(a - m).sum(axis=1, keepdims=True)) + m)[:, 0]
-
-
-def _sample_weight(sw, n):
-    if sw is None:
-        return None
-    sw = np.asarray(sw, dtype=np.float64)
-    if sw.shape != (n,):
-        raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
-    if not np.isfinite(sw).all() or (sw < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if sw.sum() <= 0:
-        raise ValueError("Sample weights must not all be zero (their sum is zero).")
-    return sw
 
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
@@ -56,6 +46,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(jll, axis=1)]
 
     def _start(self, X, y, classes, first, sample_weight):
+        self._validate_params()
         X, y = self._validate_data(X, y, reset=first)
         check_classification_targets(y)
         if first:
@@ -69,7 +60,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
                 self.classes_[np.minimum(idx, len(self.classes_) - 1)], y):
             raise ValueError(f"The target label(s) {np.setdiff1d(y, self.classes_)} in y do not "
                              f"exist in the initial classes {self.classes_}")
-        sw = _sample_weight(sample_weight, X.shape[0])
+        sw = _check_sample_weight(sample_weight, X)
         Y = np.zeros((X.shape[0], len(self.classes_)))
         Y[np.arange(X.shape[0]), idx] = 1.0 if sw is None else sw
         return X, Y
@@ -78,6 +69,12 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
 class GaussianNB(_BaseNB):
     """Gaussian naive Bayes: per-class feature means theta_ and variances var_
     (+ var_smoothing * the largest feature variance, for stability)."""
+
+    _parameter_constraints = {
+        "priors": ["array-like", None],
+        # finite: var_smoothing=inf makes every variance, and prediction, NaN
+        "var_smoothing": [Interval(numbers.Real, 0, None, closed="left")],
+    }
 
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
@@ -96,8 +93,6 @@ class GaussianNB(_BaseNB):
         return self._partial(X, y, classes, sample_weight, first)
 
     def _partial(self, X, y, classes, sample_weight, first):
-        if not self.var_smoothing >= 0:
-            raise ValueError(f"var_smoothing must be >= 0, got {self.var_smoothing!r}.")
         X, Y = self._start(X, y, classes, first, sample_weight)
         Xd = np.asarray(X, dtype=np.float64)
         K, p = Y.shape[1], Xd.shape[1]
@@ -153,6 +148,15 @@ class GaussianNB(_BaseNB):
 
 
 class _DiscreteNB(_BaseNB):
+    _parameter_constraints = {
+        # finite and >= 0 (an array: one value per feature, checked in _alpha);
+        # alpha = nan, inf or None made every prediction NaN
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
+        "force_alpha": ["boolean"],
+        "fit_prior": ["boolean"],
+        "class_prior": ["array-like", None],
+    }
+
     def fit(self, X, y, sample_weight=None):
         for a in ("feature_count_", "classes_"):
             if hasattr(self, a):
@@ -169,8 +173,8 @@ class _DiscreteNB(_BaseNB):
         a = np.asarray(self.alpha, dtype=np.float64)
         if a.ndim > 1 or (a.ndim == 1 and a.shape[0] != self.n_features_in_):
             raise ValueError("When alpha is an array, it should contain `n_features` elements.")
-        if (a < 0).any():
-            raise ValueError(f"All values in alpha must be greater than 0, got {self.alpha!r}.")
+        if not np.isfinite(a).all() or (a < 0).any():
+            raise ValueError(f"All values in alpha must be finite and >= 0, got {self.alpha!r}.")
         if not self.force_alpha and a.min() < 1e-10:
             a = np.maximum(a, 1e-10)
         return a
@@ -230,7 +234,16 @@ class MultinomialNB(_DiscreteNB):
 
 class BernoulliNB(_DiscreteNB):
     """Bernoulli naive Bayes for binary features (X binarised at `binarize`
-    unless binarize is None)."""
+    unless binarize is None).
+
+    binarize=None means X is already binary, as in scikit-learn; fastml then
+    requires its values to lie in [0, 1] (a count above 1 would give feature
+    probabilities above 1, and NaN predictions) and raises otherwise.
+    """
+
+    _parameter_constraints = {**_DiscreteNB._parameter_constraints,
+                              "binarize": [None, Interval(numbers.Real, None, None,
+                                                          closed="neither")]}
 
     def __init__(self, *, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True,
                  class_prior=None):
@@ -242,7 +255,13 @@ class BernoulliNB(_DiscreteNB):
 
     def _transform_X(self, X):
         X = np.asarray(X, dtype=np.float64)
-        return X if self.binarize is None else (X > self.binarize).astype(np.float64)
+        if self.binarize is not None:
+            return (X > self.binarize).astype(np.float64)
+        if X.size and (X.min() < 0 or X.max() > 1):
+            raise ValueError("BernoulliNB(binarize=None) expects binary X with values in "
+                             f"[0, 1]; got values in [{X.min():g}, {X.max():g}]. Set binarize "
+                             "to a threshold to binarise X.")
+        return X
 
     def _update_feature_log_prob(self, alpha):
         num = self.feature_count_ + alpha

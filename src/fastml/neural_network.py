@@ -9,12 +9,14 @@ n_iter_no_change epochs, or the validation score with early_stopping). The
 network runs in the dtype of X (float32 stays float32) on fastml.nn's
 compiled dense kernels; solvers are fastml.nn.optim's SGD, Adam and LBFGS.
 """
+import numbers
 import warnings
 
 import numpy as np
 
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .exceptions import ConvergenceWarning
+from .utils._param_validation import Interval, StrOptions
 from .utils.validation import _interop_class, check_classification_targets, check_random_state
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -52,6 +54,31 @@ def _net_forward(layers, x, activation, F):
 
 
 class _BaseMLP(BaseEstimator):
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "solver": [StrOptions(set(_SOLVERS))],
+        # alpha and learning_rate_init must be finite: inf gave all-NaN weights
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(numbers.Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(numbers.Real, 0, 1, closed="left")],
+        "beta_2": [Interval(numbers.Real, 0, 1, closed="left")],
+        "epsilon": [Interval(numbers.Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_fun": [Interval(numbers.Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate_init=0.001, max_iter=200,
                  shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False,
@@ -81,38 +108,15 @@ class _BaseMLP(BaseEstimator):
         self.max_fun = max_fun
 
     # ---- validation -------------------------------------------------------------
-    def _check_params(self):
+    def _hidden_sizes(self):
+        """hidden_layer_sizes as a list of ints >= 1 (after _validate_params,
+        which admits an int or an array-like; the entries are checked here)."""
         hls = self.hidden_layer_sizes
         hls = [hls] if np.isscalar(hls) else list(hls)
-        if any(isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1
+        if any(isinstance(h, (bool, np.bool_)) or not isinstance(h, numbers.Integral) or h < 1
                for h in hls):
             raise ValueError(f"hidden_layer_sizes must be positive ints, got "
                              f"{self.hidden_layer_sizes!r}")
-        if self.activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {_ACTIVATIONS}, got "
-                             f"{self.activation!r}")
-        if self.solver not in _SOLVERS:
-            raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}")
-        for name in ("alpha", "tol", "momentum"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, float, np.floating)) or not v >= 0:
-                raise ValueError(f"{name} must be >= 0, got {v!r}")
-        if not self.learning_rate_init > 0:
-            raise ValueError(f"learning_rate_init must be > 0, got {self.learning_rate_init!r}")
-        for name in ("max_iter", "n_iter_no_change", "max_fun"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {v!r}")
-        if not (0 < self.validation_fraction < 1):
-            raise ValueError(f"validation_fraction must be in (0, 1), got "
-                             f"{self.validation_fraction!r}")
-        if not (0 <= self.beta_1 < 1 and 0 <= self.beta_2 < 1):
-            raise ValueError(f"beta_1 and beta_2 must be in [0, 1), got {self.beta_1!r}, "
-                             f"{self.beta_2!r}")
-        if self.batch_size != "auto" and (isinstance(self.batch_size, bool) or not isinstance(
-                self.batch_size, (int, np.integer)) or self.batch_size < 1):
-            raise ValueError(f"batch_size must be 'auto' or an int >= 1, got "
-                             f"{self.batch_size!r}")
         return [int(h) for h in hls]
 
     # ---- network ---------------------------------------------------------------
@@ -182,7 +186,7 @@ class _BaseMLP(BaseEstimator):
 
     # ---- fitting -------------------------------------------------------------------
     def _fit(self, X, T, incremental):
-        hidden = self._check_params()
+        hidden = self._hidden_sizes()
         rng = check_random_state(self.random_state)
         first = not (hasattr(self, "_layers") and (self.warm_start or incremental))
         if first:
@@ -324,11 +328,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return np.searchsorted(classes_, y).astype(np.int64)
 
     def fit(self, X, y):
+        self._validate_params()
         X, y = self._validate_data(X, y)
         return self._fit(X, self._encode(y, False), incremental=False)
 
     def partial_fit(self, X, y, classes=None):
         """One epoch of sgd/adam on (X, y); `classes` is required on the first call."""
+        self._validate_params()
         if self.solver not in ("sgd", "adam"):
             raise AttributeError(f"partial_fit is only available for stochastic optimizers; "
                                  f"{self.solver!r} is not stochastic.")
@@ -380,11 +386,13 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return X, np.ascontiguousarray(T.astype(X.dtype))
 
     def fit(self, X, y):
+        self._validate_params()
         X, T = self._prep(X, y, True)
         return self._fit(X, T, incremental=False)
 
     def partial_fit(self, X, y):
         """One epoch of sgd/adam on (X, y)."""
+        self._validate_params()
         if self.solver not in ("sgd", "adam"):
             raise AttributeError(f"partial_fit is only available for stochastic optimizers; "
                                  f"{self.solver!r} is not stochastic.")

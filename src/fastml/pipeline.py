@@ -4,12 +4,19 @@ Parameters of steps are addressed as "<step>__<param>" (GridSearchCV works
 through get_params/set_params); a step may be "passthrough" or None.
 """
 from .base import BaseEstimator, clone
+from .utils._param_validation import HasMethods, Hidden
 
 __all__ = ["Pipeline", "make_pipeline"]
 
 
 class Pipeline(BaseEstimator):
     """steps: list of (name, estimator); all but the last must transform."""
+
+    _parameter_constraints = {
+        "steps": [list, Hidden(tuple)],
+        "memory": [None, str, HasMethods(["cache"])],
+        "verbose": ["boolean"],
+    }
 
     def __init__(self, steps, *, memory=None, verbose=False):
         self.steps = steps
@@ -84,6 +91,7 @@ class Pipeline(BaseEstimator):
         return self.steps[ind][1]
 
     def _fit_transforms(self, X, y, fit_params):
+        self._validate_params()
         self._validate_steps()
         steps = list(self.steps)
         for i, (name, t) in enumerate(steps[:-1]):

@@ -9,7 +9,8 @@ import numbers
 import numpy as np
 
 from .base import BaseEstimator, TransformerMixin
-from .utils.validation import check_array, column_or_1d
+from .utils._param_validation import Interval, StrOptions
+from .utils.validation import _check_sample_weight, check_array, column_or_1d
 
 __all__ = ["StandardScaler", "MinMaxScaler", "OneHotEncoder", "LabelEncoder", "normalize",
            "Normalizer", "PolynomialFeatures"]
@@ -59,24 +60,25 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     weight sum) of non-NaN entries, per feature when it differs between
     features, as in scikit-learn."""
 
+    _parameter_constraints = {"copy": ["boolean"], "with_mean": ["boolean"],
+                              "with_std": ["boolean"]}
+
     def __init__(self, *, copy=True, with_mean=True, with_std=True):
         self.copy = copy
         self.with_mean = with_mean
         self.with_std = with_std
 
     def fit(self, X, y=None, sample_weight=None):
+        self._validate_params()
         X = _check_allow_nan(X)
         self._check_n_features(X, reset=True)
         Xd = X.astype(np.float64)
-        if sample_weight is None:
+        w = _check_sample_weight(sample_weight, X)
+        if w is None:
             self.mean_ = np.nanmean(Xd, axis=0)
             self.var_ = np.nanvar(Xd, axis=0)
             n_seen = (~np.isnan(Xd)).sum(axis=0)
         else:
-            w = np.asarray(sample_weight, dtype=np.float64)
-            if w.shape != (X.shape[0],):
-                raise ValueError(f"sample_weight.shape == {w.shape}, expected "
-                                 f"({X.shape[0]},)!")
             if w.sum() <= 0:
                 raise ValueError("Sample weights must not all be zero (their sum is zero).")
             self.mean_, self.var_, n_seen = _nan_weighted_mean_var(Xd, w)
@@ -118,13 +120,21 @@ class StandardScaler(TransformerMixin, BaseEstimator):
 class MinMaxScaler(TransformerMixin, BaseEstimator):
     """x' = (x - data_min_) * scale_ + feature_range[0] (NaN ignored and kept)."""
 
+    _parameter_constraints = {"feature_range": [tuple], "copy": ["boolean"],
+                              "clip": ["boolean"]}
+
     def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
         self.feature_range = feature_range
         self.copy = copy
         self.clip = clip
 
     def fit(self, X, y=None):
-        lo, hi = self.feature_range
+        self._validate_params()
+        fr = self.feature_range
+        if len(fr) != 2 or not all(isinstance(v, numbers.Real) and np.isfinite(v) for v in fr):
+            raise ValueError(f"feature_range must be a (min, max) tuple of finite numbers, "
+                             f"got {fr!r}.")
+        lo, hi = fr
         if lo >= hi:
             raise ValueError(f"Minimum of desired feature range must be smaller than maximum. "
                              f"Got {self.feature_range!r}.")
@@ -182,11 +192,14 @@ def normalize(X, norm="l2", *, axis=1, copy=True, return_norm=False):
 class Normalizer(TransformerMixin, BaseEstimator):
     """Stateless: each row scaled to unit `norm`."""
 
+    _parameter_constraints = {"norm": [StrOptions({"l1", "l2", "max"})], "copy": ["boolean"]}
+
     def __init__(self, norm="l2", *, copy=True):
         self.norm = norm
         self.copy = copy
 
     def fit(self, X, y=None):
+        self._validate_params()
         X = check_array(X)
         self._check_n_features(X, reset=True)
         return self
@@ -204,11 +217,22 @@ class Normalizer(TransformerMixin, BaseEstimator):
 class LabelEncoder(TransformerMixin, BaseEstimator):
     """Encode labels as 0..n_classes-1 (sorted order of classes_)."""
 
+    _parameter_constraints = {}
+
+    def __sklearn_tags__(self):
+        # a label transformer: fit(y) on 1-D labels, as scikit-learn tags its own
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.target_tags.one_d_labels = True
+        return tags
+
     def fit(self, y):
+        self._validate_params()
         self.classes_ = np.unique(column_or_1d(y, warn=True))
         return self
 
     def fit_transform(self, y):
+        self._validate_params()
         y = column_or_1d(y, warn=True)
         self.classes_, idx = np.unique(y, return_inverse=True)
         return idx.astype(np.int64)
@@ -245,6 +269,14 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     False). handle_unknown="error" or "ignore" (unknown -> all zeros);
     drop=None, "first" or "if_binary"."""
 
+    _parameter_constraints = {
+        "categories": [StrOptions({"auto"}), list],
+        "drop": [StrOptions({"first", "if_binary"}), None],
+        "sparse_output": ["boolean"],
+        "dtype": "no_validation",  # any dtype numpy understands
+        "handle_unknown": [StrOptions({"error", "ignore"})],
+    }
+
     def __init__(self, *, categories="auto", drop=None, sparse_output=False, dtype=np.float64,
                  handle_unknown="error"):
         self.categories = categories
@@ -267,13 +299,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         return X
 
     def fit(self, X, y=None):
+        self._validate_params()
         if self.sparse_output:
             raise ValueError("sparse_output=True is not supported by fastml; use False.")
-        if self.handle_unknown not in ("error", "ignore"):
-            raise ValueError(f"handle_unknown must be 'error' or 'ignore', got "
-                             f"{self.handle_unknown!r}.")
-        if self.drop not in (None, "first", "if_binary"):
-            raise ValueError(f"drop must be None, 'first' or 'if_binary', got {self.drop!r}.")
         X = self._check_X(X)
         if X.shape[0] == 0:
             raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
@@ -357,6 +385,12 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
     column order: bias, degree 1, degree 2, ... (combinations with
     replacement in lexicographic order)."""
 
+    _parameter_constraints = {
+        "degree": [Interval(numbers.Integral, 0, None, closed="left")],
+        "interaction_only": ["boolean"],
+        "include_bias": ["boolean"],
+    }
+
     def __init__(self, degree=2, *, interaction_only=False, include_bias=True):
         self.degree = degree
         self.interaction_only = interaction_only
@@ -369,8 +403,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         return [c for d in range(start, self.degree + 1) for c in comb(range(n), d)]
 
     def fit(self, X, y=None):
-        if not isinstance(self.degree, numbers.Integral) or self.degree < 0:
-            raise ValueError(f"degree must be a non-negative int, got {self.degree!r}.")
+        self._validate_params()
         if self.degree == 0 and not self.include_bias:
             raise ValueError("Setting degree to zero and include_bias to False would result in "
                              "an empty output array.")

@@ -1,4 +1,5 @@
 """Estimator base classes and input validation."""
+import numbers
 import pickle
 import warnings
 
@@ -6,18 +7,23 @@ import numpy as np
 import pytest
 
 from fastml.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
-from fastml.exceptions import DataConversionWarning, NotFittedError
+from fastml.exceptions import DataConversionWarning, InvalidParameterError, NotFittedError
+from fastml.utils._param_validation import Interval
 from fastml.utils.validation import check_array, check_classification_targets, check_X_y
 
 
 class NearestCentroid(ClassifierMixin, BaseEstimator):
     """Minimal estimator written only with the base-class helpers."""
 
+    _parameter_constraints = {"scale": [Interval(numbers.Real, 0, None, closed="neither")],
+                              "name": [str]}
+
     def __init__(self, scale=1.0, name="c"):
         self.scale = scale
         self.name = name
 
     def fit(self, X, y):
+        self._validate_params()
         X, y = self._validate_data(X, y)
         check_classification_targets(y)
         self.classes_, yi = np.unique(y, return_inverse=True)
@@ -32,6 +38,8 @@ class NearestCentroid(ClassifierMixin, BaseEstimator):
 
 
 class LeastSquares(RegressorMixin, BaseEstimator):
+    _parameter_constraints = {"fit_intercept": ["boolean"]}
+
     def __init__(self, fit_intercept=True):
         self.fit_intercept = fit_intercept
 
@@ -39,6 +47,7 @@ class LeastSquares(RegressorMixin, BaseEstimator):
         return np.c_[X, np.ones(len(X))] if self.fit_intercept else X
 
     def fit(self, X, y):
+        self._validate_params()
         X, y = self._validate_data(X, y, y_numeric=True)
         self.coef_ = np.linalg.lstsq(self._design(X), y, rcond=None)[0]
         return self
@@ -47,6 +56,23 @@ class LeastSquares(RegressorMixin, BaseEstimator):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
         return self._design(X) @ self.coef_
+
+
+def test_validate_params_runs_the_declared_constraints():
+    with pytest.raises(InvalidParameterError, match=r"The 'scale' parameter of NearestCentroid "
+                                                   r"must be a float in the range \(0.0, inf\)\. "
+                                                   r"Got nan instead\."):
+        NearestCentroid(scale=float("nan")).fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(InvalidParameterError, match="'fit_intercept' parameter of LeastSquares "
+                                                   "must be a bool. Got 'yes' instead."):
+        LeastSquares(fit_intercept="yes").fit([[0.0], [1.0]], [0.0, 1.0])
+
+    class Undeclared(BaseEstimator):
+        def __init__(self, a=1):
+            self.a = a
+
+    with pytest.raises(TypeError, match="declares no _parameter_constraints"):
+        Undeclared()._validate_params()
 
 
 def test_params_round_trip_and_repr():

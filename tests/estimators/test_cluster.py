@@ -221,24 +221,4 @@ def test_explicit_init_with_n_init_warns():
     assert any("Explicit initial center" in str(x.message) for x in w)
 
 
-# ---- scikit-learn's estimator checks -----------------------------------------
-try:
-    from sklearn.utils.estimator_checks import parametrize_with_checks
-except ImportError:  # pragma: no cover - sklearn missing
-    parametrize_with_checks = None
-
-# scikit-learn marks the same check as expected to fail for its own KMeans:
-# weighting is not equivalent to repeating points because the random
-# initialisation draws from a different set of rows.
-_XFAIL = {"check_sample_weight_equivalence_on_dense_data":
-          "random init draws differ when points are repeated instead of weighted"}
-
-if parametrize_with_checks is not None:
-    @parametrize_with_checks([KMeans(n_clusters=2, n_init=2, random_state=0),
-                              MiniBatchKMeans(n_clusters=2, random_state=0)],
-                             expected_failed_checks=lambda est: _XFAIL)
-    def test_sklearn_compatible(estimator, check):
-        check(estimator)
-else:  # pragma: no cover
-    def test_sklearn_compatible():
-        pytest.skip("scikit-learn is not installed")
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.

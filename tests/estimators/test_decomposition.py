@@ -9,12 +9,8 @@ from fastml.decomposition import PCA
 
 pytest.importorskip("sklearn")
 from sklearn import decomposition as SD  # noqa: E402
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-
-@parametrize_with_checks([PCA(), PCA(n_components=2, whiten=True), PCA(n_components=0.9)])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.
 
 
 @pytest.mark.parametrize("loader", [load_iris, load_digits, load_breast_cancer],

@@ -151,36 +151,7 @@ def test_pickle_and_clone(est):
     assert c.get_params() == est.get_params() and not hasattr(c, "estimators_")
 
 
-# ---- scikit-learn's estimator checks -------------------------------------------------
-try:
-    from sklearn.utils.estimator_checks import parametrize_with_checks
-except ImportError:  # pragma: no cover
-    parametrize_with_checks = None
-
-
-def _expected_failures(est):
-    # Bootstrap/subsample draws and float rounding of the split gains differ
-    # between weighting a row and repeating it; scikit-learn marks this check
-    # as expected to fail for its own forests for the same reason.
-    if isinstance(est, (RandomForestClassifier, RandomForestRegressor,
-                        GradientBoostingClassifier, GradientBoostingRegressor)):
-        return {"check_sample_weight_equivalence_on_dense_data":
-                "bootstrap / near-tie split gains differ between weights and repeats"}
-    return {}
-
-
-if parametrize_with_checks is not None:
-    @parametrize_with_checks([RandomForestClassifier(8, random_state=0),
-                              RandomForestRegressor(8, random_state=0),
-                              AdaBoostClassifier(n_estimators=8, random_state=0),
-                              GradientBoostingClassifier(n_estimators=8, random_state=0),
-                              GradientBoostingRegressor(n_estimators=8, random_state=0)],
-                             expected_failed_checks=_expected_failures)
-    def test_sklearn_compatible(estimator, check):
-        check(estimator)
-else:  # pragma: no cover
-    def test_sklearn_compatible():
-        pytest.skip("scikit-learn is not installed")
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.
 
 
 def test_trees_demo_runs():

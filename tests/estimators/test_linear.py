@@ -16,36 +16,12 @@ from fastml.linear_model import (ElasticNet, Lasso, LinearRegression, LogisticRe
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn import linear_model as SL  # noqa: E402
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-_STOCHASTIC = {"check_sample_weight_equivalence_on_dense_data":
-               "per-sample SGD visits repeated rows separately (scikit-learn xfails it too)"}
-
+# scikit-learn's estimator checks (these configurations included) run in tests/test_common.py.
 ESTIMATORS = [LinearRegression(), LinearRegression(solver="gd"), Ridge(), Lasso(),
               ElasticNet(), LogisticRegression(), LogisticRegression(solver="newton"),
               LogisticRegression(solver="cg"), LogisticRegression(solver="gd", penalty="l1"),
               LogisticRegression(solver="sgd"), SGDClassifier(), SGDRegressor()]
-
-
-def _expected_failures(est):
-    if isinstance(est, (SGDClassifier, SGDRegressor)):
-        return _STOCHASTIC
-    if isinstance(est, LogisticRegression) and est.solver == "cg":
-        return {"check_sample_weight_equivalence_on_dense_data":
-                "CG stops at tol=1e-4: weighted and repeated rows round differently, so the "
-                "two fits agree to ~1e-6, not the check's 1e-7"}
-    if isinstance(est, LogisticRegression) and est.solver == "sgd":
-        return {**_STOCHASTIC, "check_class_weight_classifiers":
-                "100 SGD epochs on the check's tiny unscaled data miss its balanced-accuracy "
-                "bar"}
-    return {}
-
-
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failures)
-def test_sklearn_compatible(estimator, check):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        check(estimator)
 
 
 @pytest.mark.parametrize("est", ESTIMATORS, ids=repr)

@@ -11,12 +11,8 @@ from fastml.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 
 pytest.importorskip("sklearn")
 from sklearn import naive_bayes as SN  # noqa: E402
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-
-@parametrize_with_checks([GaussianNB(), MultinomialNB(), BernoulliNB()])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.
 
 
 @pytest.mark.parametrize("loader", [load_iris, load_digits, load_breast_cancer],

@@ -4,20 +4,13 @@ import pytest
 
 from fastml.datasets import load_digits, load_iris
 from fastml.pipeline import Pipeline, make_pipeline
-from fastml.preprocessing import (LabelEncoder, MinMaxScaler, Normalizer, OneHotEncoder,
+from fastml.preprocessing import (LabelEncoder, MinMaxScaler, OneHotEncoder,
                                   PolynomialFeatures, StandardScaler, normalize)
 
 pytest.importorskip("sklearn")
 from sklearn import preprocessing as SP  # noqa: E402
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-
-@parametrize_with_checks([StandardScaler(), StandardScaler(with_mean=False), MinMaxScaler(),
-                          MinMaxScaler(feature_range=(-1, 2), clip=True), Normalizer(),
-                          PolynomialFeatures(), PolynomialFeatures(3, interaction_only=True,
-                                                                   include_bias=False)])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.
 
 
 def test_scalers_match_sklearn():

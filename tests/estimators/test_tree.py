@@ -255,17 +255,4 @@ def test_pickle_clone_and_string_labels():
     assert not hasattr(c, "tree_") and c.get_params() == clf.get_params()
 
 
-# ---- scikit-learn's estimator checks --------------------------------------------------
-try:
-    from sklearn.utils.estimator_checks import parametrize_with_checks
-except ImportError:  # pragma: no cover
-    parametrize_with_checks = None
-
-if parametrize_with_checks is not None:
-    @parametrize_with_checks([DecisionTreeClassifier(random_state=0),
-                              DecisionTreeRegressor(random_state=0)])
-    def test_sklearn_compatible(estimator, check):
-        check(estimator)
-else:  # pragma: no cover
-    def test_sklearn_compatible():
-        pytest.skip("scikit-learn is not installed")
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.

@@ -140,11 +140,14 @@ def test_graph_errors():
         nn.radius_neighbors(Q, radius=[1.0, 2.0])
     with pytest.raises(ValueError, match="radius must be a number"):
         nn.radius_neighbors(Q, radius="far")
-    with pytest.raises(ValueError, match="radius must be a finite number >= 0"):
+    with pytest.raises(ValueError, match=r"'radius' parameter of NearestNeighbors must be a "
+                                         r"float in the range \[0.0, inf\). Got -0.5"):
         NearestNeighbors(radius=-0.5).fit(X)
-    with pytest.raises(ValueError, match="radius must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="'radius' parameter of radius_neighbors_graph .* "
+                                         "Got inf instead"):
         radius_neighbors_graph(X, float("inf"))
-    with pytest.raises(ValueError, match="n_neighbors must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"'n_neighbors' parameter of NearestNeighbors must be "
+                                         r"an int in the range \[1, inf\). Got 0"):
         kneighbors_graph(X, 0)
     with pytest.raises(ValueError, match="n_neighbors <= n_samples_fit"):
         nn.kneighbors_graph(n_neighbors=len(X))  # X=None needs one more than asked for

@@ -258,14 +258,14 @@ def test_kdtree_errors(rng):
         KDTree(np.empty((0, 3)))
     with pytest.raises(ValueError, match="leaf_size"):
         KDTree(X, leaf_size=0)
-    with pytest.raises(ValueError, match="Unknown metric"):
+    with pytest.raises(ValueError, match="'metric' parameter of KDTree"):
         KDTree(X, metric="cosine")
     with pytest.raises(ValueError, match="p must be"):
         KDTree(X, metric="minkowski", p=0.5)
     t = KDTree(X)
     with pytest.raises(ValueError, match="k must be less"):
         t.query(X, k=21)
-    with pytest.raises(ValueError, match="k must be an integer"):
+    with pytest.raises(ValueError, match="'k' parameter of KDTree.query must be an int"):
         t.query(X, k=0)
     with pytest.raises(ValueError, match="features"):
         t.query(np.ones((2, 4)))

@@ -8,23 +8,7 @@ import pytest
 from fastml.datasets import load_digits, make_regression
 from fastml.neural_network import MLPClassifier, MLPRegressor
 
-try:
-    from sklearn.utils.estimator_checks import parametrize_with_checks
-except ImportError:  # pragma: no cover - sklearn missing
-    parametrize_with_checks = None
-
-_CHECKED = [MLPClassifier(hidden_layer_sizes=(32,), max_iter=200, random_state=0),
-            MLPRegressor(hidden_layer_sizes=(32,), max_iter=200, random_state=0)]
-
-if parametrize_with_checks is not None:
-    @parametrize_with_checks(_CHECKED)
-    def test_sklearn_compatible(estimator, check):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            check(estimator)
-else:
-    def test_sklearn_compatible():
-        pytest.importorskip("sklearn")
+# scikit-learn's estimator checks for these estimators run in tests/test_common.py.
 
 
 @pytest.fixture(scope="module")

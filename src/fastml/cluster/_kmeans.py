@@ -13,6 +13,8 @@ from .._kernels import distance as _kdist
 from .._kernels import kmeans as _kk
 from ..base import BaseEstimator, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
+from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+from ..utils.validation import _check_sample_weight as _check_sw
 from ..utils._state import state_array, state_int
 from ..utils.validation import check_array, check_is_fitted, check_random_state
 
@@ -20,19 +22,8 @@ __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
 
 
 def _check_sample_weight(sample_weight, X):
-    n = X.shape[0]
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Number):
-        return np.full(n, sample_weight, dtype=X.dtype)
-    sw = np.asarray(sample_weight, dtype=X.dtype)
-    if sw.ndim != 1 or sw.shape[0] != n:
-        raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
-    if not np.isfinite(sw).all() or (sw < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if sw.sum() <= 0:
-        raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
-    return np.ascontiguousarray(sw)
+    """fastml.utils.validation._check_sample_weight in X's dtype."""
+    return _check_sw(sample_weight, X, dtype=X.dtype)
 
 
 def _sqdist(A, B):
@@ -68,9 +59,19 @@ def _kmeans_plusplus(X, n_clusters, sw, random_state, n_local_trials=None):
     return centers, indices
 
 
+_PLUSPLUS_PARAMS = {
+    "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+    "n_local_trials": [Interval(numbers.Integral, 1, None, closed="left"), None],
+}
+
+
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
                     n_local_trials=None):
     """(centers, indices) chosen by greedy k-means++."""
+    validate_parameter_constraints(_PLUSPLUS_PARAMS, {
+        "n_clusters": n_clusters, "random_state": random_state,
+        "n_local_trials": n_local_trials}, "kmeans_plusplus")
     X = check_array(X)
     if n_clusters > X.shape[0]:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
@@ -106,22 +107,23 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                                  f"a non-empty float32 or float64 array.")
             self.cluster_centers_ = c
 
-    def _check_params(self, X):
+    _parameter_constraints = {
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
+        "n_init": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def _check_data_params(self, X):
+        """Checks that depend on X (after the declarative pass)."""
         k = self.n_clusters
-        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"n_clusters must be an int >= 1, got {k!r}.")
         if X.shape[0] < k:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}.")
-        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be an int >= 1, got {self.max_iter!r}.")
-        if not isinstance(self.tol, numbers.Real) or self.tol < 0:
-            raise ValueError(f"tol must be a number >= 0, got {self.tol!r}.")
         init = self.init
-        if isinstance(init, str):
-            if init not in ("k-means++", "random"):
-                raise ValueError(
-                    f"init must be 'k-means++', 'random' or an array, got {init!r}.")
-        elif not callable(init):
+        if not isinstance(init, str) and not callable(init):
             arr = np.asarray(init)
             if arr.shape != (k, X.shape[1]):
                 raise ValueError(
@@ -149,8 +151,6 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         explicit = not (isinstance(self.init, str) or callable(self.init))
         if n_init == "auto":
             return 1 if (explicit or self.init == "k-means++") else 10
-        if not isinstance(n_init, numbers.Integral) or n_init < 1:
-            raise ValueError(f"n_init must be 'auto' or an int >= 1, got {n_init!r}.")
         if explicit and n_init != 1:
             warnings.warn("Explicit initial center position passed: performing only one "
                           f"init in {type(self).__name__} instead of n_init={n_init}.",
@@ -208,6 +208,10 @@ class KMeans(_BaseKMeans):
     Attributes: cluster_centers_, labels_, inertia_, n_iter_, n_features_in_.
     """
 
+    _parameter_constraints = {**_BaseKMeans._parameter_constraints,
+                              "copy_x": ["boolean"],
+                              "algorithm": [StrOptions({"lloyd", "elkan"})]}
+
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
                  tol=1e-4, verbose=0, random_state=None, copy_x=True, algorithm="lloyd"):
         self.n_clusters = n_clusters
@@ -221,10 +225,9 @@ class KMeans(_BaseKMeans):
         self.algorithm = algorithm
 
     def fit(self, X, y=None, sample_weight=None):
+        self._validate_params()
         X = self._validate_data(X)
-        self._check_params(X)
-        if self.algorithm not in ("lloyd", "elkan"):
-            raise ValueError(f"algorithm must be 'lloyd' or 'elkan', got {self.algorithm!r}.")
+        self._check_data_params(X)
         sw = _check_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)
         tol = _tolerance(X, self.tol)
@@ -250,6 +253,15 @@ class MiniBatchKMeans(_BaseKMeans):
     improved for max_no_improvement steps (as scikit-learn).
     """
 
+    _parameter_constraints = {
+        **_BaseKMeans._parameter_constraints,
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "compute_labels": ["boolean"],
+        "max_no_improvement": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "init_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "reassignment_ratio": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+
     def __init__(self, n_clusters=8, *, init="k-means++", max_iter=100, batch_size=1024,
                  verbose=0, compute_labels=True, random_state=None, tol=0.0,
                  max_no_improvement=10, init_size=None, n_init="auto",
@@ -274,10 +286,9 @@ class MiniBatchKMeans(_BaseKMeans):
         return super()._n_init()
 
     def fit(self, X, y=None, sample_weight=None):
+        self._validate_params()
         X = self._validate_data(X)
-        self._check_params(X)
-        if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be an int >= 1, got {self.batch_size!r}.")
+        self._check_data_params(X)
         sw = _check_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)
         n = X.shape[0]
@@ -333,11 +344,12 @@ class MiniBatchKMeans(_BaseKMeans):
 
     def partial_fit(self, X, y=None, sample_weight=None):
         """One mini-batch update with all of X as the batch."""
+        self._validate_params()
         first = not hasattr(self, "cluster_centers_")
         X = self._validate_data(X, reset=first)
         sw = _check_sample_weight(sample_weight, X)
         if first:
-            self._check_params(X)
+            self._check_data_params(X)
             rng = check_random_state(self.random_state)
             self._random_state = rng
             self.cluster_centers_ = self._init_centers(X, sw, rng)

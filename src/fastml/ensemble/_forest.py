@@ -10,14 +10,15 @@ import numbers
 
 import numpy as np
 
-from .._config import resolve_n_jobs
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ..tree import _binning
-from ..tree._classes import (_check_sample_weight, _class_weight_vector, _encode_classes,
-                             _seed_from)
+from ..tree._classes import (CLASS_WEIGHT, TREE_CONSTRAINTS, _class_weight_vector,
+                             _encode_classes, _seed_from)
 from ..utils._parallel import map_threads
-from ..utils.validation import check_is_fitted, check_random_state
+from ..utils._param_validation import Interval, RealNotInt, StrOptions
+from ..utils.validation import (_check_sample_weight, check_is_fitted, check_random_state,
+                                resolve_n_jobs)
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
 
@@ -32,23 +33,31 @@ def _map_threads(fn, items, n_jobs):
 
 
 class BaseForest(BaseEstimator):
+    _parameter_constraints = {
+        **TREE_CONSTRAINTS,
+        "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
+        "bootstrap": ["boolean"],
+        "oob_score": ["boolean"],
+        "n_jobs": ["n_jobs"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "max_samples": [None, Interval(RealNotInt, 0, 1, closed="right"),
+                        Interval(numbers.Integral, 1, None, closed="left")],
+    }
 
     def _n_samples_bootstrap(self, n):
         ms = self.max_samples
         if ms is None:
             return n
-        if isinstance(ms, numbers.Integral) and not isinstance(ms, bool):
-            if not 1 <= ms <= n:
+        if isinstance(ms, numbers.Integral):
+            if ms > n:
                 raise ValueError(f"max_samples must be in [1, {n}], got {ms}.")
             return int(ms)
-        if isinstance(ms, numbers.Real) and 0 < ms <= 1:
-            return max(1, int(round(n * ms)))
-        raise ValueError(f"max_samples must be None, an int or a float in (0, 1], got {ms!r}.")
+        return max(1, int(round(n * ms)))
 
     def _check_forest_params(self):
-        ne = self.n_estimators
-        if not isinstance(ne, numbers.Integral) or isinstance(ne, bool) or ne < 1:
-            raise ValueError(f"n_estimators must be an int >= 1, got {ne!r}.")
+        """The declarative pass, then combinations and unsupported values."""
+        self._validate_params()
         if self.warm_start:
             raise ValueError("warm_start=True is not supported by fastml's forests.")
         if not self.bootstrap and self.oob_score:
@@ -57,7 +66,6 @@ class BaseForest(BaseEstimator):
             raise ValueError("max_samples cannot be set if bootstrap=False.")
 
     def _fit_forest(self, X, y_enc, w, n_classes):
-        self._check_forest_params()
         n, d = X.shape
         rng = check_random_state(self.random_state)
         binned = _binning.prepare(X, w)
@@ -159,6 +167,9 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     """
 
     _tree_class = DecisionTreeClassifier
+    _parameter_constraints = {**BaseForest._parameter_constraints,
+                              "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+                              "class_weight": CLASS_WEIGHT}
 
     def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -172,6 +183,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
+        self._check_forest_params()
         X, y = self._validate_data(X, y)
         classes, y_idx = _encode_classes(y)
         self.classes_, self.n_classes_ = classes, len(classes)
@@ -216,6 +228,8 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     max_features defaults to 1.0 (all features), as in scikit-learn."""
 
     _tree_class = DecisionTreeRegressor
+    _parameter_constraints = {**BaseForest._parameter_constraints,
+                              "criterion": [StrOptions({"squared_error"})]}
 
     def __init__(self, n_estimators=100, *, criterion="squared_error", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -228,6 +242,7 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
                      verbose, warm_start, max_samples, ccp_alpha)
 
     def fit(self, X, y, sample_weight=None):
+        self._check_forest_params()
         X, y = self._validate_data(X, y, y_numeric=True)
         w = _check_sample_weight(sample_weight, X.shape[0])
         return self._fit_forest(X, y.astype(np.float64), w, 0)

@@ -17,8 +17,9 @@ import numpy as np
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..tree import DecisionTreeRegressor
 from ..tree import _binning
-from ..tree._classes import _check_sample_weight, _encode_classes, _seed_from
-from ..utils.validation import check_is_fitted, check_random_state
+from ..tree._classes import TREE_CONSTRAINTS, _encode_classes, _seed_from
+from ..utils._param_validation import HasMethods, Interval, StrOptions
+from ..utils.validation import _check_sample_weight, check_is_fitted, check_random_state
 
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
 
@@ -34,16 +35,23 @@ def _softmax(F):
 
 class BaseGB(BaseEstimator):
 
-    def _check_params(self):
-        if not isinstance(self.n_estimators, numbers.Integral) or self.n_estimators < 1:
-            raise ValueError(f"n_estimators must be an int >= 1, got {self.n_estimators!r}.")
-        if not isinstance(self.learning_rate, numbers.Real) or self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate!r}.")
-        if not isinstance(self.subsample, numbers.Real) or not 0 < self.subsample <= 1:
-            raise ValueError(f"subsample must be in (0, 1], got {self.subsample!r}.")
-        if self.criterion not in ("friedman_mse", "squared_error"):
-            raise ValueError(f"criterion must be 'friedman_mse' or 'squared_error', got "
-                             f"{self.criterion!r}.")
+    _parameter_constraints = {
+        **TREE_CONSTRAINTS,
+        # finite and > 0: learning_rate=inf (or nan) makes every prediction NaN
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
+        "subsample": [Interval(numbers.Real, 0, 1, closed="right")],
+        "criterion": [StrOptions({"friedman_mse", "squared_error"})],
+        "init": [StrOptions({"zero"}), None, HasMethods(["fit", "predict"])],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+
+    def _check_unsupported(self):
+        """Valid scikit-learn values fastml's boosting does not implement."""
         unsupported = {"init": (self.init, None), "n_iter_no_change": (self.n_iter_no_change,
                                                                        None),
                        "warm_start": (self.warm_start, False),
@@ -154,6 +162,10 @@ class GradientBoostingRegressor(RegressorMixin, BaseGB):
     """Gradient-boosted regression trees with squared-error loss
     (learning_rate, n_estimators, max_depth, subsample as scikit-learn)."""
 
+    _parameter_constraints = {**BaseGB._parameter_constraints,
+                              "loss": [StrOptions({"squared_error"})],
+                              "alpha": [Interval(numbers.Real, 0, 1, closed="neither")]}
+
     def __init__(self, *, loss="squared_error", learning_rate=0.1, n_estimators=100,
                  subsample=1.0, criterion="friedman_mse", min_samples_split=2,
                  min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_depth=3,
@@ -174,10 +186,9 @@ class GradientBoostingRegressor(RegressorMixin, BaseGB):
         return float(np.average((Y[:, 0] - F[:, 0]) ** 2, weights=w))
 
     def fit(self, X, y, sample_weight=None):
+        self._validate_params()
+        self._check_unsupported()
         X, y = self._validate_data(X, y, y_numeric=True)
-        self._check_params()
-        if self.loss != "squared_error":
-            raise ValueError(f"loss must be 'squared_error', got {self.loss!r}.")
         w = _check_sample_weight(sample_weight, X.shape[0])
         y = y.astype(np.float64)
         self._init_raw = np.array([np.average(y, weights=w)])
@@ -191,6 +202,9 @@ class GradientBoostingRegressor(RegressorMixin, BaseGB):
 class GradientBoostingClassifier(ClassifierMixin, BaseGB):
     """Gradient-boosted trees with log loss: binary (sigmoid) or multinomial
     (softmax, one tree per class and round); Newton-step leaf values."""
+
+    _parameter_constraints = {**BaseGB._parameter_constraints,
+                              "loss": [StrOptions({"log_loss"})]}
 
     def __init__(self, *, loss="log_loss", learning_rate=0.1, n_estimators=100,
                  subsample=1.0, criterion="friedman_mse", min_samples_split=2,
@@ -218,10 +232,9 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGB):
         return float(np.average(ll, weights=w))
 
     def fit(self, X, y, sample_weight=None):
+        self._validate_params()
+        self._check_unsupported()
         X, y = self._validate_data(X, y)
-        self._check_params()
-        if self.loss != "log_loss":
-            raise ValueError(f"loss must be 'log_loss', got {self.loss!r}.")
         classes, y_idx = _encode_classes(y)
         K = len(classes)
         self.classes_, self.n_classes_ = classes, K

@@ -6,8 +6,9 @@ import numpy as np
 from ..base import BaseEstimator, ClassifierMixin, clone
 from ..tree import DecisionTreeClassifier
 from ..tree import _binning
-from ..tree._classes import _check_sample_weight, _encode_classes, _seed_from
-from ..utils.validation import check_is_fitted, check_random_state
+from ..tree._classes import _encode_classes, _seed_from
+from ..utils._param_validation import HasMethods, Interval
+from ..utils.validation import _check_sample_weight, check_is_fitted, check_random_state
 
 __all__ = ["AdaBoostClassifier"]
 
@@ -22,6 +23,14 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     shared by every round.
     """
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
+        # finite and > 0: learning_rate=inf (or nan) makes every prediction NaN
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0,
                  random_state=None):
         self.estimator = estimator
@@ -30,11 +39,8 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
+        self._validate_params()
         X, y = self._validate_data(X, y)
-        if not isinstance(self.n_estimators, numbers.Integral) or self.n_estimators < 1:
-            raise ValueError(f"n_estimators must be an int >= 1, got {self.n_estimators!r}.")
-        if not isinstance(self.learning_rate, numbers.Real) or self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate!r}.")
         classes, y_idx = _encode_classes(y)
         K = len(classes)
         self.classes_, self.n_classes_ = classes, K

@@ -11,38 +11,25 @@ import numpy as np
 
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
+from ..utils._param_validation import Interval, StrOptions
+from ..utils.validation import _check_sample_weight
 
 __all__ = ["LinearRegression", "Ridge"]
 
 
-def _check_sample_weight(sample_weight, n, dtype=np.float64):
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Number):
-        return np.full(n, float(sample_weight), dtype=dtype)
-    sw = np.asarray(sample_weight, dtype=dtype)
-    if sw.ndim != 1 or sw.shape[0] != n:
-        raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
-    if not np.isfinite(sw).all():
-        raise ValueError("Input sample_weight contains NaN or infinity.")
-    if (sw < 0).any():
-        raise ValueError("Negative values in data passed to sample_weight.")
-    if sw.sum() <= 0:
-        raise ValueError("Sample weights must not all be zero (their sum is zero).")
-    return sw
-
-
-def _check_nonneg(name, value, allow_array=False):
-    arr = np.asarray(value, dtype=np.float64)
-    if (arr.ndim > 0 and not allow_array) or not np.isfinite(arr).all() or (arr < 0).any():
-        raise ValueError(f"{name} must be a non-negative finite number, got {value!r}.")
+def _check_alpha_array(alpha):
+    """alpha as a float, or as a float64 array (one per target) of finite
+    values >= 0 (the constraint admits array-likes; their entries are checked here)."""
+    if np.ndim(alpha) == 0 and not isinstance(alpha, np.ndarray):
+        return float(alpha)
+    try:
+        arr = np.asarray(alpha, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number or an array of numbers, got {alpha!r}.") \
+            from None
+    if arr.ndim > 1 or not np.isfinite(arr).all() or (arr < 0).any():
+        raise ValueError(f"alpha must hold finite values >= 0 (one per target), got {alpha!r}.")
     return arr if arr.ndim else float(arr)
-
-
-def _check_int_param(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _center(X, y, fit_intercept, sw):
@@ -108,6 +95,15 @@ class LinearRegression(RegressorMixin, LinearModel):
     features (fastml.preprocessing.StandardScaler) so one step size fits all.
     """
 
+    _parameter_constraints = {
+        "fit_intercept": ["boolean"],
+        "solver": [StrOptions({"lstsq", "gd"})],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "copy_X": ["boolean"],
+    }
+
     def __init__(self, *, fit_intercept=True, solver="lstsq", learning_rate=0.01,
                  max_iter=1000, tol=1e-6, copy_X=True):
         self.fit_intercept = fit_intercept
@@ -118,8 +114,7 @@ class LinearRegression(RegressorMixin, LinearModel):
         self.copy_X = copy_X
 
     def fit(self, X, y, sample_weight=None):
-        if self.solver not in ("lstsq", "gd"):
-            raise ValueError(f"solver must be 'lstsq' or 'gd', got {self.solver!r}.")
+        self._validate_params()
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         dtype = X.dtype.type
         if self.solver == "gd":
@@ -143,11 +138,7 @@ class LinearRegression(RegressorMixin, LinearModel):
 
         from ..optimize import minimize_gd
 
-        lr = _check_nonneg("learning_rate", self.learning_rate)
-        if lr <= 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate!r}.")
-        max_iter = _check_int_param("max_iter", self.max_iter, 1)
-        tol = _check_nonneg("tol", self.tol)
+        lr, max_iter, tol = float(self.learning_rate), int(self.max_iter), float(self.tol)
         Xd = np.asarray(X, dtype=np.float64)
         n, p = Xd.shape
         k = Y.shape[1]
@@ -191,6 +182,13 @@ class Ridge(RegressorMixin, LinearModel):
     one value per target.
     """
 
+    _parameter_constraints = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
+        "fit_intercept": ["boolean"],
+        "solver": [StrOptions({"auto", "cholesky", "svd"})],
+        "copy_X": ["boolean"],
+    }
+
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", copy_X=True):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -200,10 +198,8 @@ class Ridge(RegressorMixin, LinearModel):
     def fit(self, X, y, sample_weight=None):
         import scipy.linalg
 
-        if self.solver not in ("auto", "cholesky", "svd"):
-            raise ValueError(f"solver must be 'auto', 'cholesky' or 'svd', got "
-                             f"{self.solver!r}.")
-        alpha = _check_nonneg("alpha", self.alpha, allow_array=True)
+        self._validate_params()
+        alpha = _check_alpha_array(self.alpha)
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         dtype = X.dtype.type
         Xc, Yc, X_off, y_off = _center(X, Y, self.fit_intercept, sw)

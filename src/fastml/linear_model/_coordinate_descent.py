@@ -10,6 +10,7 @@ sqrt(s)-scaled data transposed to (n_features, n_samples) so each
 coordinate update streams one contiguous row; it stops on the duality gap
 (<= tol ||y||^2), like scikit-learn, so both reach the same optimum.
 """
+import numbers
 import warnings
 
 import numpy as np
@@ -17,7 +18,8 @@ import numpy as np
 from .._kernels import linear as _kl
 from ..base import RegressorMixin
 from ..exceptions import ConvergenceWarning
-from ._base import LinearModel, _check_int_param, _check_nonneg, _prepare
+from ..utils._param_validation import Interval
+from ._base import LinearModel, _prepare
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -28,6 +30,17 @@ class ElasticNet(RegressorMixin, LinearModel):
     Attributes: coef_, intercept_, n_iter_ (sweeps), dual_gap_ (final
     duality gap per target, divided by n_samples like scikit-learn's).
     """
+
+    _parameter_constraints = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "positive": ["boolean"],
+        "copy_X": ["boolean"],
+    }
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000, tol=1e-4,
                  warm_start=False, positive=False, copy_X=True):
@@ -41,12 +54,9 @@ class ElasticNet(RegressorMixin, LinearModel):
         self.copy_X = copy_X
 
     def fit(self, X, y, sample_weight=None, check_input=True):
-        alpha = _check_nonneg("alpha", self.alpha)
-        l1_ratio = _check_nonneg("l1_ratio", self.l1_ratio)
-        if l1_ratio > 1:
-            raise ValueError(f"l1_ratio must be in [0, 1], got {self.l1_ratio!r}.")
-        max_iter = _check_int_param("max_iter", self.max_iter, 1)
-        tol = _check_nonneg("tol", self.tol)
+        self._validate_params()
+        alpha, l1_ratio = float(self.alpha), float(self.l1_ratio)
+        max_iter, tol = int(self.max_iter), float(self.tol)
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         n, p = X.shape
         dtype = X.dtype.type
@@ -100,6 +110,9 @@ class ElasticNet(RegressorMixin, LinearModel):
 
 class Lasso(ElasticNet):
     """Linear regression with an L1 penalty (ElasticNet with l1_ratio=1)."""
+
+    _parameter_constraints = {k: v for k, v in ElasticNet._parameter_constraints.items()
+                              if k != "l1_ratio"}
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
                  warm_start=False, positive=False, copy_X=True):

@@ -15,6 +15,8 @@ Solvers: "lbfgs" (default), "newton" (Newton/IRLS with the exact Hessian),
 proximal gradient, FISTA, step 1/L) and "sgd" (compiled per-sample SGD
 epochs) — also l1.
 """
+import math
+import numbers
 import warnings
 
 import numpy as np
@@ -23,8 +25,9 @@ from .. import optimize as _opt
 from .._kernels import linear as _kl
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
-from ..utils.validation import check_classification_targets, check_random_state
-from ._base import _check_int_param, _check_nonneg, _check_sample_weight
+from ..utils._param_validation import Hidden, Interval, StrOptions
+from ..utils.validation import (_check_sample_weight, check_classification_targets,
+                                check_random_state)
 
 __all__ = ["LogisticRegression"]
 
@@ -187,6 +190,20 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     max_iter iterations (epochs for "sgd"), tol the gradient tolerance.
     """
 
+    _parameter_constraints = {
+        # "none" is the pre-1.2 scikit-learn spelling of None, still accepted
+        "penalty": [StrOptions({"l2", "l1"}), Hidden(StrOptions({"none"})), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        # C = inf means no penalty, as in scikit-learn
+        "C": [Interval(numbers.Real, 0, math.inf, closed="right")],
+        "fit_intercept": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "random_state": ["random_state"],
+        "solver": [StrOptions(set(_SOLVERS))],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+    }
+
     def __init__(self, penalty="l2", *, tol=1e-4, C=1.0, fit_intercept=True, class_weight=None,
                  random_state=None, solver="lbfgs", max_iter=100, warm_start=False):
         self.penalty = penalty
@@ -199,23 +216,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def _check_params(self):
-        if self.solver not in _SOLVERS:
-            raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}.")
-        if self.penalty not in ("l2", "l1", None, "none"):
-            raise ValueError(f"penalty must be 'l2', 'l1' or None, got {self.penalty!r}.")
+    def fit(self, X, y, sample_weight=None):
+        self._validate_params()
         penalty = None if self.penalty == "none" else self.penalty
         if penalty == "l1" and self.solver not in ("gd", "sgd"):
             raise ValueError(f"Solver {self.solver} supports only 'l2' or None penalties; use "
                              "solver='gd' or 'sgd' for penalty='l1'.")
-        C = _check_nonneg("C", self.C)
-        if C <= 0:
-            raise ValueError(f"C must be > 0, got {self.C!r}.")
-        return penalty, C, _check_nonneg("tol", self.tol), _check_int_param(
-            "max_iter", self.max_iter, 1)
-
-    def fit(self, X, y, sample_weight=None):
-        penalty, C, tol, max_iter = self._check_params()
+        C, tol, max_iter = float(self.C), float(self.tol), int(self.max_iter)
         X, y = self._validate_data(X, y)
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)

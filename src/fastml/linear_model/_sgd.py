@@ -7,6 +7,7 @@ decay, cumulative truncated-gradient L1, learning-rate schedules "constant",
 stopping rule: stop once the epoch loss has not dropped by tol * n_samples
 for n_iter_no_change epochs. Multi-class classification is one-vs-rest.
 """
+import numbers
 import warnings
 
 import numpy as np
@@ -15,8 +16,9 @@ from .._kernels import linear as _kl
 from .._kernels.reference import linear as _ref
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
-from ..utils.validation import check_classification_targets, check_random_state
-from ._base import _check_int_param, _check_nonneg, _check_sample_weight
+from ..utils._param_validation import Interval, StrOptions
+from ..utils.validation import (_check_sample_weight, check_classification_targets,
+                                check_random_state)
 from ._logistic import _class_weights, _sigmoid
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
@@ -27,30 +29,31 @@ _REG_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon
 
 
 class _BaseSGD(BaseEstimator):
-    def _check_params(self, losses):
-        if self.loss not in losses:
-            raise ValueError(f"loss must be one of {losses}, got {self.loss!r}.")
-        if self.penalty not in ("l2", "l1", "elasticnet", None):
-            raise ValueError(f"penalty must be 'l2', 'l1', 'elasticnet' or None, got "
-                             f"{self.penalty!r}.")
-        if self.learning_rate not in _ref.SCHEDULES:
-            raise ValueError(f"learning_rate must be one of {_ref.SCHEDULES}, got "
-                             f"{self.learning_rate!r}.")
-        alpha = _check_nonneg("alpha", self.alpha)
-        if self.learning_rate == "optimal" and alpha == 0:
+    _parameter_constraints = {
+        "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "shuffle": ["boolean"],
+        "epsilon": [Interval(numbers.Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "learning_rate": [StrOptions(set(_ref.SCHEDULES))],
+        "eta0": [Interval(numbers.Real, 0, None, closed="left")],
+        "power_t": [Interval(numbers.Real, None, None, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+    }
+
+    def _check_combined_params(self):
+        """The declarative pass plus the checks that combine parameters."""
+        self._validate_params()
+        if self.learning_rate == "optimal" and self.alpha == 0:
             raise ValueError("alpha must be > 0 since learning_rate is 'optimal'.")
-        l1_ratio = _check_nonneg("l1_ratio", self.l1_ratio)
-        if l1_ratio > 1:
-            raise ValueError(f"l1_ratio must be in [0, 1], got {self.l1_ratio!r}.")
-        eta0 = _check_nonneg("eta0", self.eta0)
-        if self.learning_rate != "optimal" and eta0 <= 0:
+        if self.learning_rate != "optimal" and self.eta0 <= 0:
             raise ValueError(f"eta0 must be > 0, got {self.eta0!r}.")
-        _check_int_param("max_iter", self.max_iter, 1)
-        _check_int_param("n_iter_no_change", self.n_iter_no_change, 1)
-        if self.tol is not None:
-            _check_nonneg("tol", self.tol)
-        _check_nonneg("epsilon", self.epsilon)
-        return alpha, l1_ratio, eta0
+        return float(self.alpha), float(self.l1_ratio), float(self.eta0)
 
     def _optimal_init(self, alpha):
         typw = np.sqrt(1.0 / np.sqrt(alpha))
@@ -65,7 +68,7 @@ class _BaseSGD(BaseEstimator):
 
     def _epochs(self, X, targets, sw, n_epochs, stop, rng):
         """Run up to n_epochs; targets (k, n) in the loss's coding. Returns epochs run."""
-        alpha, l1_ratio, eta0 = self._check_params(self._losses)
+        alpha, l1_ratio, eta0 = float(self.alpha), float(self.l1_ratio), float(self.eta0)
         optimal_init = self._optimal_init(alpha) if self.learning_rate == "optimal" else 0.0
         n = X.shape[0]
         k = targets.shape[0]
@@ -133,7 +136,9 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
     (logistic regression), "modified_huber", "squared_hinge", or a regression
     loss; one-vs-rest for K > 2 classes. partial_fit runs one epoch."""
 
-    _losses = _CLF_LOSSES
+    _parameter_constraints = {**_BaseSGD._parameter_constraints,
+                              "loss": [StrOptions(set(_CLF_LOSSES))],
+                              "class_weight": [StrOptions({"balanced"}), dict, None]}
 
     def __init__(self, loss="hinge", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
                  fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, epsilon=0.1,
@@ -157,7 +162,8 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         self.warm_start = warm_start
 
     def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
-        self._check_params(_CLF_LOSSES)
+        self._check_combined_params()
+        n_epochs = int(self.max_iter) if n_epochs is None else n_epochs
         first = not (partial and hasattr(self, "classes_"))
         X, y = self._validate_data(X, y, reset=first)
         check_classification_targets(y)
@@ -192,7 +198,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         return self
 
     def fit(self, X, y, sample_weight=None):
-        return self._fit(X, y, sample_weight, None, int(self.max_iter), True, False)
+        return self._fit(X, y, sample_weight, None, None, True, False)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         if not hasattr(self, "classes_") and classes is None:
@@ -236,7 +242,8 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
     """Linear regression by SGD: loss "squared_error" (default), "huber",
     "epsilon_insensitive" (linear SVR) or "squared_epsilon_insensitive"."""
 
-    _losses = _REG_LOSSES
+    _parameter_constraints = {**_BaseSGD._parameter_constraints,
+                              "loss": [StrOptions(set(_REG_LOSSES))]}
 
     def __init__(self, loss="squared_error", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
                  fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, epsilon=0.1,
@@ -259,7 +266,8 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         self.warm_start = warm_start
 
     def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
-        self._check_params(_REG_LOSSES)
+        self._check_combined_params()
+        n_epochs = int(self.max_iter) if n_epochs is None else n_epochs
         first = not (partial and hasattr(self, "_W"))
         X, y = self._validate_data(X, y, reset=first, y_numeric=True)
         X = np.ascontiguousarray(X, dtype=np.float64)
@@ -277,7 +285,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         return self
 
     def fit(self, X, y, sample_weight=None):
-        return self._fit(X, y, sample_weight, None, int(self.max_iter), True, False)
+        return self._fit(X, y, sample_weight, None, None, True, False)
 
     def partial_fit(self, X, y, sample_weight=None):
         return self._fit(X, y, sample_weight, None, 1, False, True)

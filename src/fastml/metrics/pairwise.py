@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from .._kernels import distance as _kd
+from ..utils._param_validation import validate_parameter_constraints
 from ..utils.validation import check_array
 
 # user-facing names -> canonical kernel names
@@ -43,11 +44,7 @@ def resolve_metric(metric, p=2):
     return name, float(p) if isinstance(p, numbers.Real) else 2.0
 
 
-def _check_n_jobs(n_jobs):
-    if n_jobs is None:
-        return
-    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be None, a positive int or -1, got {n_jobs!r}.")
+_N_JOBS = {"n_jobs": ["n_jobs"]}
 
 
 def pairwise_distances(X, Y=None, metric="euclidean", *, p=2, n_jobs=None):
@@ -65,7 +62,8 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, p=2, n_jobs=None):
     p : float >= 1
         Minkowski order.
     n_jobs : int or None
-        Threads for this call (None: the value of fastml.set_num_threads).
+        Threads for this call (None: the value of fastml.set_num_threads; -1 all
+        cores; at most 4 x the CPU count), see fastml.utils.validation.resolve_n_jobs.
 
     Returns
     -------
@@ -73,7 +71,7 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, p=2, n_jobs=None):
         input (both arrays) and float64 otherwise.
     """
     name, p = resolve_metric(metric, p)
-    _check_n_jobs(n_jobs)
+    validate_parameter_constraints(_N_JOBS, {"n_jobs": n_jobs}, "pairwise_distances")
     X = check_array(X, input_name="X")
     same = Y is None or Y is X
     if same:

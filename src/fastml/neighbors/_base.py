@@ -3,13 +3,17 @@ KNeighborsRegressor: parameter checks, fit (store the data, build the tree),
 kneighbors (including X=None, which excludes each training point itself) and
 the neighbour weights. The algorithm="auto" rule lives in __init__.py's
 docstring together with the measurements behind it."""
+import numbers
+
 import numpy as np
 
 from .._config import threads_scope
 from .._kernels import neighbors as _kn
 from ..base import BaseEstimator
+from ..utils._param_validation import Interval, StrOptions
 from ._state import check_fitted_neighbors
-from ._validation import check_int, check_metric, check_mode, check_n_jobs, check_query
+from ._validation import (METRIC_OPTIONS, P_CONSTRAINT, check_k, check_metric, check_mode,
+                          check_query, effective_leaf_size)
 
 # Crossovers for algorithm="auto", measured (see fastml.neighbors' docstring).
 AUTO_TREE_DIM = 16           # kd_tree up to this many features ...
@@ -144,25 +148,22 @@ class NeighborsBase(BaseEstimator):
         self.__dict__.update(state)
         check_fitted_neighbors(self)  # fitted arrays reach C: checked at load
 
-    def _check_params(self):
-        check_int("n_neighbors", self.n_neighbors)
-        if self.algorithm not in ("auto", "kd_tree", "brute"):
-            raise ValueError(f"algorithm must be 'auto', 'kd_tree' or 'brute', "
-                             f"got algorithm={self.algorithm!r}.")
-        check_int("leaf_size", self.leaf_size)
-        check_n_jobs(self.n_jobs)
+    _parameter_constraints = {
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "algorithm": [StrOptions({"auto", "kd_tree", "brute"})],
+        # any leaf_size >= 1 is accepted; the tree caps it (effective_leaf_size)
+        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "p": [P_CONSTRAINT],
+        "metric": [METRIC_OPTIONS, callable],
+        "n_jobs": ["n_jobs"],
+    }
+
+    def _fit(self, X):
+        """Store X and build the tree; the caller validated the parameters."""
         metric, p = check_metric(self.metric, self.p)
         if metric == "callable" and self.algorithm == "kd_tree":
             raise ValueError("algorithm='kd_tree' does not support a callable metric; "
                              "use algorithm='brute' or 'auto'.")
-        weights = getattr(self, "weights", "uniform")
-        if weights not in ("uniform", "distance", None) and not callable(weights):
-            raise ValueError(f"weights must be 'uniform', 'distance' or a callable, "
-                             f"got weights={weights!r}.")
-        return metric, p
-
-    def _fit(self, X):
-        metric, p = self._check_params()
         self._fit_X = X
         self.n_samples_fit_ = X.shape[0]
         self.effective_metric_ = self.metric if metric == "callable" else metric
@@ -174,7 +175,8 @@ class NeighborsBase(BaseEstimator):
         self._tree = None
         if method == "kd_tree":
             with threads_scope(self.n_jobs):
-                self._tree = _kn.build_tree(X, self.leaf_size)
+                self._tree = _kn.build_tree(X, effective_leaf_size(self.leaf_size,
+                                                                   X.shape[0]))
         return self
 
     def _query(self, X, k):
@@ -194,7 +196,7 @@ class NeighborsBase(BaseEstimator):
         """
         self._check_is_fitted()
         k = self.n_neighbors if n_neighbors is None else n_neighbors
-        k = check_int("n_neighbors", k)
+        k = check_k(k, f"{type(self).__name__}.kneighbors", name="n_neighbors")
         query_is_train = X is None
         if query_is_train:
             X = self._fit_X

@@ -5,7 +5,6 @@ Targets follow scikit-learn: y of shape (n_samples,) or (n_samples, n_outputs).
 A classifier given a column vector (n_samples, 1) warns (DataConversionWarning)
 and treats it as 1-D; a regressor keeps it 2-D and predicts (n_queries, 1).
 """
-import math
 import numbers
 
 import numpy as np
@@ -13,12 +12,15 @@ import numpy as np
 from .._config import threads_scope
 from .._kernels import neighbors as _kn
 from ..base import ClassifierMixin, RegressorMixin
+from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import check_classification_targets, column_or_1d
 from ._base import NeighborsBase, csr_graph, neighbor_weights, radius_callable
-from ._validation import check_mode, check_query, check_radius
+from ._validation import check_mode, check_query, check_radius, effective_leaf_size
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors",
            "kneighbors_graph", "radius_neighbors_graph"]
+
+_RADIUS = Interval(numbers.Real, 0, None, closed="left")  # finite, >= 0
 
 
 class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
@@ -47,6 +49,11 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
     (n_queries, n_classes_j) arrays, as in scikit-learn.
     """
 
+    _parameter_constraints = {
+        **NeighborsBase._parameter_constraints,
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+    }
+
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
                  p=2, metric="minkowski", n_jobs=None):
         self.n_neighbors = n_neighbors
@@ -58,6 +65,7 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
+        self._validate_params()
         X, y = self._validate_data(X, y, multi_output=True)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # scikit-learn warns here too
@@ -133,6 +141,8 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
     (n_queries, n_outputs); a weights callable must give every query a
     non-zero weight."""
 
+    _parameter_constraints = KNeighborsClassifier._parameter_constraints
+
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
                  p=2, metric="minkowski", n_jobs=None):
         self.n_neighbors = n_neighbors
@@ -144,6 +154,7 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
+        self._validate_params()
         X, y = self._validate_data(X, y, multi_output=True, y_numeric=True)
         self._y = np.asarray(y, dtype=np.float64)
         return self._fit(X)
@@ -172,6 +183,9 @@ class NearestNeighbors(NeighborsBase):
     force, radius queries included.
     """
 
+    _parameter_constraints = {**NeighborsBase._parameter_constraints,
+                              "radius": [_RADIUS]}
+
     def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
                  metric="minkowski", p=2, n_jobs=None):
         self.n_neighbors = n_neighbors
@@ -183,8 +197,8 @@ class NearestNeighbors(NeighborsBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y=None):
+        self._validate_params()
         X = self._validate_data(X)
-        _check_radius_param(self.radius)
         return self._fit(X)
 
     def _radius_flat(self, X, radius, sort):
@@ -201,7 +215,8 @@ class NearestNeighbors(NeighborsBase):
                 ind, dist, off = radius_callable(self._fit_X, X, r, self.metric, sort)
             else:
                 if self._tree is None:
-                    self._tree = _kn.build_tree(self._fit_X, self.leaf_size)
+                    self._tree = _kn.build_tree(self._fit_X, effective_leaf_size(
+                        self.leaf_size, self.n_samples_fit_))
                 ind, dist, off = _kn.tree_radius(self._tree, X, r, self._metric, self._p,
                                                  return_distance=True, sort=sort)
         if query_is_train:
@@ -244,10 +259,11 @@ class NearestNeighbors(NeighborsBase):
         return csr_graph(data, ind, off, (nq, self.n_samples_fit_))
 
 
+_RADIUS_PARAM = {"radius": [_RADIUS]}
+
+
 def _check_radius_param(radius):
-    if (not isinstance(radius, numbers.Real) or isinstance(radius, bool)
-            or not math.isfinite(radius) or radius < 0):
-        raise ValueError(f"radius must be a finite number >= 0, got radius={radius!r}.")
+    validate_parameter_constraints(_RADIUS_PARAM, {"radius": radius}, "radius_neighbors_graph")
     return float(radius)
 
 

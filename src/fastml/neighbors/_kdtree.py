@@ -8,12 +8,16 @@ Tie rule (the whole of fastml.neighbors): neighbours are ordered by
 (distance, training index), so among equal distances the lower index comes
 first, in the tree and in brute force, at any thread count.
 """
+import numbers
+
 import numpy as np
 
 from .._kernels import neighbors as _kn
+from ..utils._param_validation import Interval, validate_parameter_constraints
 from ..utils.validation import check_array
 from ._state import check_tree_state
-from ._validation import check_int, check_metric, check_query, check_radius
+from ._validation import (METRIC_OPTIONS, P_CONSTRAINT, check_k, check_metric, check_query,
+                          check_radius, effective_leaf_size)
 
 __all__ = ["KDTree"]
 
@@ -28,20 +32,31 @@ class KDTree:
         dtypes become float64. NaN/inf are rejected.
     leaf_size : int >= 1, default 40
         Largest number of points in a leaf (leaves hold leaf_size/2 to
-        leaf_size points).
+        leaf_size points). Values above MAX_LEAF_SIZE (1024) build the tree
+        with 1024: results are the same and queries stay fast (the first leaf
+        a query scans costs O(leaf_size^2)).
     metric : {"euclidean", "sqeuclidean", "manhattan", "chebyshev", "minkowski"}
         Aliases "l2", "l1", "cityblock", "infinity" are accepted.
     p : float >= 1, default 2
         Minkowski order (p = 1, 2, inf select the dedicated metrics).
     """
 
+    _parameter_constraints = {
+        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "metric": [METRIC_OPTIONS],
+        "p": [P_CONSTRAINT],
+    }
+
     def __init__(self, X, leaf_size=40, metric="euclidean", p=2):
-        self.leaf_size = check_int("leaf_size", leaf_size)
+        validate_parameter_constraints(self._parameter_constraints,
+                                       {"leaf_size": leaf_size, "metric": metric, "p": p},
+                                       "KDTree")
+        self.leaf_size = int(leaf_size)
         self.metric, self.p = check_metric(metric, p, allow_callable=False)
         X = check_array(X, input_name="X")
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
-        self._tree = _kn.build_tree(X, self.leaf_size)
+        self._tree = _kn.build_tree(X, effective_leaf_size(self.leaf_size, self.n_samples))
 
     def query(self, X, k=1, return_distance=True):
         """k nearest training points of each row of X.
@@ -49,7 +64,7 @@ class KDTree:
         Returns (dist, ind) of shape (n_queries, k), or ind alone when
         return_distance is False. Rows are sorted by (distance, index).
         """
-        k = check_int("k", k)
+        k = check_k(k, "KDTree.query")
         if k > self.n_samples:
             raise ValueError(f"k must be less than or equal to the number of training "
                              f"points: k={k}, n_samples={self.n_samples}.")

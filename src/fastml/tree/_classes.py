@@ -11,8 +11,9 @@ import numpy as np
 
 from .._kernels import tree as _kt
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
-from ..utils.validation import (check_array, check_classification_targets, check_is_fitted,
-                                check_random_state)
+from ..utils._param_validation import Interval, RealNotInt, StrOptions
+from ..utils.validation import (_check_sample_weight, check_classification_targets,
+                                check_is_fitted, check_random_state)
 from ..utils._state import check_binary_tree, state_array, state_int
 from . import _binning
 
@@ -107,24 +108,36 @@ class Tree:
 
 
 def _resolve_max_features(max_features, d):
+    """Number of features tried per split (max_features already validated)."""
     if max_features is None:
         return d
     if isinstance(max_features, str):
-        if max_features == "sqrt":
-            return max(1, int(np.sqrt(d)))
-        if max_features == "log2":
-            return max(1, int(np.log2(d)))
-        raise ValueError(f"max_features must be 'sqrt', 'log2', an int, a float in (0, 1] "
-                         f"or None, got {max_features!r}.")
-    if isinstance(max_features, numbers.Integral) and not isinstance(max_features, bool):
-        if not 1 <= max_features <= d:
+        return max(1, int(np.sqrt(d) if max_features == "sqrt" else np.log2(d)))
+    if isinstance(max_features, numbers.Integral):
+        if max_features > d:
             raise ValueError(f"max_features must be in [1, n_features={d}], got "
                              f"{max_features}.")
         return int(max_features)
-    if isinstance(max_features, numbers.Real) and 0 < max_features <= 1:
-        return max(1, int(max_features * d))
-    raise ValueError(f"max_features must be 'sqrt', 'log2', an int, a float in (0, 1] or "
-                     f"None, got {max_features!r}.")
+    return max(1, int(max_features * d))
+
+
+# The parameters a tree shares with the forests and boosting that grow it.
+TREE_CONSTRAINTS = {
+    "max_depth": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "min_samples_split": [Interval(numbers.Integral, 2, None, closed="left"),
+                          Interval(RealNotInt, 0, 1, closed="right")],
+    "min_samples_leaf": [Interval(numbers.Integral, 1, None, closed="left"),
+                         Interval(RealNotInt, 0, 1, closed="neither")],
+    "min_weight_fraction_leaf": [Interval(numbers.Real, 0, 0.5, closed="both")],
+    "max_features": [Interval(numbers.Integral, 1, None, closed="left"),
+                     Interval(RealNotInt, 0, 1, closed="right"),
+                     StrOptions({"sqrt", "log2"}), None],
+    "max_leaf_nodes": [Interval(numbers.Integral, 2, None, closed="left"), None],
+    "min_impurity_decrease": [Interval(numbers.Real, 0, None, closed="left")],
+    "ccp_alpha": [Interval(numbers.Real, 0, None, closed="left")],
+    "random_state": ["random_state"],
+}
+CLASS_WEIGHT = [dict, StrOptions({"balanced"}), None]
 
 
 def _seed_from(rng):
@@ -148,56 +161,29 @@ class BaseDecisionTree(BaseEstimator):
             raise ValueError(f"Invalid pickled state of {own}: tree_.value has "
                              f"{tree.value.shape[2]} columns for {len(classes)} classes.")
 
-    def _check_params(self, n_samples, n_features):
-        md = self.max_depth
-        if md is not None and (not isinstance(md, numbers.Integral) or md < 1):
-            raise ValueError(f"max_depth must be None or an int >= 1, got {md!r}.")
-        mss = self.min_samples_split
-        if isinstance(mss, numbers.Integral) and not isinstance(mss, bool):
-            if mss < 2:
-                raise ValueError(f"min_samples_split must be an int >= 2 or a float in "
-                                 f"(0, 1], got {mss!r}.")
-            mss = int(mss)
-        elif isinstance(mss, numbers.Real) and 0 < mss <= 1:
-            mss = max(2, int(np.ceil(mss * n_samples)))
-        else:
-            raise ValueError(f"min_samples_split must be an int >= 2 or a float in (0, 1], "
-                             f"got {mss!r}.")
-        msl = self.min_samples_leaf
-        if isinstance(msl, numbers.Integral) and not isinstance(msl, bool):
-            if msl < 1:
-                raise ValueError(f"min_samples_leaf must be an int >= 1 or a float in "
-                                 f"(0, 1), got {msl!r}.")
-            msl = int(msl)
-        elif isinstance(msl, numbers.Real) and 0 < msl < 1:
-            msl = max(1, int(np.ceil(msl * n_samples)))
-        else:
-            raise ValueError(f"min_samples_leaf must be an int >= 1 or a float in (0, 1), "
-                             f"got {msl!r}.")
-        mwf = self.min_weight_fraction_leaf
-        if not isinstance(mwf, numbers.Real) or not 0 <= mwf <= 0.5:
-            raise ValueError(f"min_weight_fraction_leaf must be in [0, 0.5], got {mwf!r}.")
-        mid = self.min_impurity_decrease
-        if not isinstance(mid, numbers.Real) or mid < 0:
-            raise ValueError(f"min_impurity_decrease must be >= 0, got {mid!r}.")
+    _parameter_constraints = {**TREE_CONSTRAINTS,
+                              "splitter": [StrOptions({"best", "random"})]}
+
+    def _resolve_params(self, n_samples, n_features):
+        """Builder arguments from the (already validated) parameters and the
+        data size: fractions become counts, max_features is checked against
+        n_features."""
+        md, mss, msl = self.max_depth, self.min_samples_split, self.min_samples_leaf
+        mss = int(mss) if isinstance(mss, numbers.Integral) else \
+            max(2, int(np.ceil(mss * n_samples)))
+        msl = int(msl) if isinstance(msl, numbers.Integral) else \
+            max(1, int(np.ceil(msl * n_samples)))
         return dict(max_depth=_INT_MAX if md is None else int(md), min_samples_split=mss,
                     min_samples_leaf=msl, max_features=_resolve_max_features(
                         self.max_features, n_features),
-                    min_impurity_decrease=float(mid))
-
-    def _criterion_id(self):
-        crit = self.criterion
-        allowed = self._criteria
-        if crit not in allowed:
-            raise ValueError(f"criterion must be one of {allowed}, got {crit!r}.")
-        return _kt.CRITERIA[crit]
+                    min_impurity_decrease=float(self.min_impurity_decrease))
 
     def _fit_checked(self, X, y_enc, w, n_classes, binned=None, seed=None):
         """Grow on validated X (n, d), encoded y (float64), weights (float64 or None);
         `binned` (tree._binning.prepare) may be shared by the trees of an ensemble."""
         n, d = X.shape
-        p = self._check_params(n, d)
-        crit = self._criterion_id()
+        p = self._resolve_params(n, d)
+        crit = _kt.CRITERIA[self.criterion]
         if binned is None:
             binned = _binning.prepare(X, w)
         w_arr = np.empty(0) if w is None else np.ascontiguousarray(w, dtype=np.float64)
@@ -236,21 +222,6 @@ class BaseDecisionTree(BaseEstimator):
     def feature_importances_(self):
         check_is_fitted(self, "tree_")
         return self.tree_.compute_feature_importances()
-
-
-def _check_sample_weight(sample_weight, n):
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Number):
-        return np.full(n, float(sample_weight))
-    w = np.asarray(sample_weight, dtype=np.float64)
-    if w.ndim != 1 or w.shape[0] != n:
-        raise ValueError(f"sample_weight.shape == {w.shape}, expected ({n},)!")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if w.sum() <= 0:
-        raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
-    return w
 
 
 def _class_weight_vector(class_weight, classes, y_idx, n_classes):
@@ -294,7 +265,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     at most 256 bins (exact for features with <= 256 distinct values).
     """
 
-    _criteria = ("gini", "entropy", "log_loss")
+    _parameter_constraints = {**BaseDecisionTree._parameter_constraints,
+                              "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+                              "class_weight": CLASS_WEIGHT}
 
     def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -314,8 +287,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         self.ccp_alpha = ccp_alpha
 
     def fit(self, X, y, sample_weight=None, check_input=True):
-        X, y = self._validate_data(X, y)
+        self._validate_params()
         _check_unsupported(self)
+        X, y = self._validate_data(X, y)
         classes, y_idx = _encode_classes(y)
         self.classes_, self.n_classes_ = classes, len(classes)
         w = _check_sample_weight(sample_weight, X.shape[0])
@@ -341,7 +315,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     """A decision-tree regressor (criterion "squared_error"); other
     parameters as DecisionTreeClassifier."""
 
-    _criteria = ("squared_error",)
+    _parameter_constraints = {**BaseDecisionTree._parameter_constraints,
+                              "criterion": [StrOptions({"squared_error"})]}
 
     def __init__(self, *, criterion="squared_error", splitter="best", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -360,8 +335,9 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         self.ccp_alpha = ccp_alpha
 
     def fit(self, X, y, sample_weight=None, check_input=True):
-        X, y = self._validate_data(X, y, y_numeric=True)
+        self._validate_params()
         _check_unsupported(self)
+        X, y = self._validate_data(X, y, y_numeric=True)
         w = _check_sample_weight(sample_weight, X.shape[0])
         return self._fit_checked(X, y.astype(np.float64), w, 0)
 
@@ -371,6 +347,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
 
 def _check_unsupported(est):
+    """Valid scikit-learn values fastml does not implement (after _validate_params)."""
     if est.splitter != "best":
         raise ValueError(f"splitter={est.splitter!r} is not supported; only 'best'.")
     if est.max_leaf_nodes is not None:

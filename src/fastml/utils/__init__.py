@@ -1,4 +1,6 @@
-"""Small shared helpers: input validation and random state handling."""
+"""Small shared helpers: input validation, random state handling and
+estimator discovery (all_estimators)."""
+from .discovery import all_estimators
 from .validation import (
     check_array,
     check_consistent_length,
@@ -9,6 +11,7 @@ from .validation import (
 )
 
 __all__ = [
+    "all_estimators",
     "check_array",
     "check_consistent_length",
     "check_is_fitted",

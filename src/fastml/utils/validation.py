@@ -6,12 +6,16 @@ Messages follow scikit-learn's wording where tools depend on it (e.g.
 "Input X contains NaN.", "X has 3 features, but ... is expecting 4").
 """
 import numbers
+import os
 import sys
 import warnings
 
 import numpy as np
 
+from .._kernels import _threads
+
 from ..exceptions import DataConversionWarning, NotFittedError
+from ._param_validation import validate_parameter_constraints
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -248,3 +252,55 @@ def check_classification_targets(y):
         )
     if y.ndim != 1:
         raise ValueError(f"Unknown label type: y has shape {y.shape}; expected (n_samples,).")
+
+
+def _check_sample_weight(sample_weight, X, dtype=np.float64, *, allow_all_zero=False):
+    """Validated sample weights: None stays None (unit weights), a number is
+    broadcast, an array must have shape (n_samples,), be finite and
+    non-negative, and (unless allow_all_zero) not sum to zero.
+
+    X is the validated data (or n_samples). Returns a C-contiguous array of
+    `dtype` (float64 by default; k-means passes X.dtype).
+    """
+    n = X if isinstance(X, numbers.Integral) else X.shape[0]
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, bool):
+        sw = np.full(n, sample_weight, dtype=dtype)
+    else:
+        try:
+            sw = np.asarray(sample_weight, dtype=dtype)
+        except (TypeError, ValueError):
+            raise ValueError(f"sample_weight must be numeric, got {sample_weight!r}.") from None
+        if sw.ndim != 1 or sw.shape[0] != n:
+            raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
+    if not np.isfinite(sw).all():
+        if np.isnan(sw).any():
+            raise ValueError("Input sample_weight contains NaN.")
+        raise ValueError("Input sample_weight contains infinity or a value too large for "
+                         f"{sw.dtype!r}.")
+    if (sw < 0).any():
+        raise ValueError("Negative values in data passed to sample_weight.")
+    if not allow_all_zero and not sw.sum() > 0:
+        raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
+    return np.ascontiguousarray(sw)
+
+
+_N_JOBS = {"n_jobs": ["n_jobs"]}
+
+
+def resolve_n_jobs(n_jobs):
+    """The thread count for `n_jobs`, resolved once at the Python edge.
+
+    None -> the global default (fastml.get_num_threads()); -1 -> all cores;
+    -k -> cores + 1 - k (at least 1); k > 0 -> k, up to 4 x os.cpu_count()
+    (beyond that a ValueError naming n_jobs). 0, bools and non-integers are
+    rejected.
+    """
+    validate_parameter_constraints(_N_JOBS, {"n_jobs": n_jobs}, "resolve_n_jobs")
+    if n_jobs is None:
+        return _threads.default()
+    cores = os.cpu_count() or 1
+    if n_jobs < 0:
+        return max(1, cores + 1 + int(n_jobs))
+    return int(n_jobs)
