@@ -9,7 +9,7 @@
  */
 #include <math.h>
 
-#include "recurrent.h"
+#include "recurrent_impl.h"
 #include "simd.h"
 
 /* exp(x) for float lanes; x is clamped to [-87, 88] so 2^n stays a normal. */
@@ -87,3 +87,17 @@ static inline fm_vf64 vtanh_f64(fm_vf64 x) {
 #undef VL
 #undef VSIG
 #undef VTANH
+
+/* This level's table (fm_recurrent_impl_<level>), picked by recurrent.c. */
+const fm_recurrent_impl FM_ISA_FN(fm_recurrent_impl) = {
+    .lstm_cell_fwd_f32 = FM_ISA_FN(fm_lstm_cell_fwd_f32),
+    .lstm_cell_fwd_f64 = FM_ISA_FN(fm_lstm_cell_fwd_f64),
+    .lstm_cell_bwd_f32 = FM_ISA_FN(fm_lstm_cell_bwd_f32),
+    .lstm_cell_bwd_f64 = FM_ISA_FN(fm_lstm_cell_bwd_f64),
+    .rnn_act_fwd_f32 = FM_ISA_FN(fm_rnn_act_fwd_f32),
+    .rnn_act_fwd_f64 = FM_ISA_FN(fm_rnn_act_fwd_f64),
+    .rnn_act_bwd_f32 = FM_ISA_FN(fm_rnn_act_bwd_f32),
+    .rnn_act_bwd_f64 = FM_ISA_FN(fm_rnn_act_bwd_f64),
+    .gemm_acc_f32 = FM_ISA_FN(fm_rnn_gemm_acc_f32),
+    .gemm_acc_f64 = FM_ISA_FN(fm_rnn_gemm_acc_f64),
+};
