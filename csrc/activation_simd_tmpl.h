@@ -13,43 +13,7 @@
 
 #include "activation_vmath_tmpl.h"
 
-/* min(c, v) for the float tanh below, NaN in v passing through (vminps returns
- * its second operand when either is NaN); one instruction where the bitwise
- * select costs a compare and two logic operations (15% of the tanh loop). */
-static inline __attribute__((always_inline)) V F(minf_c)(T c, V v) {
-#if defined(FM_ISA_AVX512)
-    return (V)_mm512_min_ps((__m512)((V){0} + c), (__m512)v);
-#elif defined(FM_ISA_AVX2)
-    return (V)_mm256_min_ps((__m256)((V){0} + c), (__m256)v);
-#elif defined(__SSE2__)
-    return (V)_mm_min_ps((__m128)((V){0} + c), (__m128)v);
-#else
-    const V cv = (V){0} + c;
-    return F(sel)(cv < v, cv, v);
-#endif
-}
-
-/* float tanh as |x| P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh rounds to 1 in
- * float), P and Q of degree 4 in x^2: a weighted least-squares fit to the
- * relative error (max 2e-8 with exact coefficients; 5 ulp as evaluated in
- * float, vs 2.6 ulp for the expm1 form below at twice the cost: ten FMAs and
- * a division instead of an exp polynomial, its 2^n scaling and a division).
- * NaN passes through the clamps unchanged; the sign is copied back. */
-static inline __attribute__((always_inline)) V F(tanh_rational)(V x) {
-    const V z = {0};
-    const V ax = F(minf_c)((T)9, FM_CAT(fm_vabs_, SUF)(x));
-    const V s = ax * ax;
-    V p = s * (T)1.3354283012745327e-08 + (T)2.0608813429134898e-05;
-    p = p * s + (T)0.0034955721348524094;
-    p = p * s + (T)0.1338101178407669;
-    p = p * s + (T)1;
-    V q = s * (T)7.776404231663037e-07 + (T)0.00032856082543730736;
-    q = q * s + (T)0.02587692067027092;
-    q = q * s + (T)0.4671432673931122;
-    q = q * s + (T)1;
-    const V t = F(minf_c)((T)1, ax * p / q);
-    return (V)((VI)t | ((VI)x & (VI)(-z))); /* copysign(t, x); -z is -0.0 */
-}
+#include "activation_tanh_tmpl.h" /* float tanh: tanh_rational */
 
 static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alpha) {
     const V z = {0};
@@ -155,8 +119,11 @@ static inline __attribute__((always_inline)) void F(softmax_cols)(T *y, const T 
     V m, s;
     F(cols_maxsum)(x, c, nr, &m, &s);
     if (log_) {
-        V off = m + F(vlog)(s);
-        for (int64_t j = 0; j < c; j++) F(col_st)(y, c, j, F(col_ld)(x, c, j, nr) - off, nr);
+        /* (x - m) - log s: x - m is exact near the max; x - (m + log s) would
+         * round m + log s to ulp(m) (1000 -> 6e-5 absolute in float) */
+        V ls = F(vlog)(s);
+        for (int64_t j = 0; j < c; j++)
+            F(col_st)(y, c, j, (F(col_ld)(x, c, j, nr) - m) - ls, nr);
     } else {
         V inv = (T)1 / s;
         for (int64_t j = 0; j < c; j++)
@@ -192,8 +159,8 @@ void IF_(fm_softmax_rows)(T *y, const T *x, int64_t rows, int64_t c, int log_) {
         T *yr = y + r * c, m, s;
         if (log_) {
             F(row_maxsum)(xr, c, NULL, &m, &s);
-            T off = m + (T)log((double)s);
-            for (int64_t i = 0; i < c; i++) yr[i] = xr[i] - off;
+            T ls = (T)log((double)s); /* (x - m) - log s, see softmax_cols */
+            for (int64_t i = 0; i < c; i++) yr[i] = (xr[i] - m) - ls;
         } else {
             F(row_maxsum)(xr, c, yr, &m, &s);
             T inv = (T)1 / s;

@@ -162,3 +162,31 @@ def test_need_dx_false_skips_dx(rng, relu):
     assert part[0] is None
     for a, b_ in zip(full[1:], part[1:]):
         np.testing.assert_allclose(a, b_, rtol=1e-13)
+
+
+def test_float32_tanh_relative_accuracy_near_zero(rng, cpu_level):
+    """Issue 11 item 21: the float32 cells' tanh as (1 - e) / (1 + e) lost
+    3e-5 to 1.6e-3 relative accuracy for small arguments; the rational kernel
+    keeps a few ulp. Positive inputs and weights: no cancellation in the
+    pre-activations, so the tanh is what is measured (vs torch float64)."""
+    torch = pytest.importorskip("torch")
+    T, B, I, H = 3, 4, 3, 9
+    x = rng.uniform(1e-4, 1e-3, (T * B, I)).astype(np.float32)
+    h0 = np.zeros((B, H), np.float32)
+    wi = rng.uniform(0.01, 1.0, (H, I)).astype(np.float32)
+    wh = rng.uniform(0.01, 1.0, (H, H)).astype(np.float32)
+    y = K.rnn_forward(x, h0, wi, wh, None, T, B)
+    rnn = torch.nn.RNN(I, H, bias=False, dtype=torch.float64)
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(torch.tensor(wi.astype(np.float64)))
+        rnn.weight_hh_l0.copy_(torch.tensor(wh.astype(np.float64)))
+    want, _ = rnn(torch.tensor(x.astype(np.float64).reshape(T, B, I)),
+                  torch.tensor(h0.astype(np.float64)[None]))
+    np.testing.assert_allclose(y, want.detach().numpy().reshape(T * B, H), rtol=3e-6)
+    # LSTM: g = tanh of a small pre-activation, c small, h = o * tanh(c)
+    wi4 = rng.uniform(0.01, 1.0, (4 * H, I)).astype(np.float32)
+    wh4 = rng.uniform(0.01, 1.0, (4 * H, H)).astype(np.float32) * 1e-3
+    y4, c4, _ = K.lstm_forward(x, h0, h0, wi4, wh4, None, T, B)
+    ref = R.lstm_forward(*(a.astype(np.float64) for a in (x, h0, h0, wi4, wh4)), None, T, B)
+    np.testing.assert_allclose(y4, ref[0], rtol=3e-6)
+    np.testing.assert_allclose(c4, ref[1], rtol=3e-6)
