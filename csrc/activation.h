@@ -12,21 +12,27 @@ extern "C" {
 /* Element-wise activations on n elements. kind: 0 relu, 1 leaky relu (alpha =
  * negative slope), 2 elu (alpha), 3 sigmoid, 4 tanh. Backward reads x (leaky,
  * elu) and/or y = forward output (relu, elu, sigmoid, tanh); the unused one may
- * be NULL. */
-FM_API int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha);
+ * be NULL. relu backward masks the gradient where y <= 0 (a NaN output passes
+ * it, as torch). nthreads: the most threads to use (fixed chunks of elements /
+ * blocks of rows are the parallel tasks; results do not depend on it). */
+FM_API int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha,
+                                     int nthreads);
 FM_API int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind,
-                                     double alpha);
+                                     double alpha, int nthreads);
 FM_API int fm_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y,
-                                      int64_t n, int kind, double alpha);
+                                      int64_t n, int kind, double alpha, int nthreads);
 FM_API int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
-                                      const double *y, int64_t n, int kind, double alpha);
+                                      const double *y, int64_t n, int kind, double alpha,
+                                      int nthreads);
 /* Row-wise (rows x c) softmax, or log-softmax when log_ != 0; max-shifted. */
-FM_API int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_);
-FM_API int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_);
+FM_API int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_,
+                                  int nthreads);
+FM_API int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_,
+                                  int nthreads);
 FM_API int fm_softmax_backward_f32(float *dx, const float *dy, const float *y, int64_t rows,
-                                   int64_t c, int log_);
+                                   int64_t c, int log_, int nthreads);
 FM_API int fm_softmax_backward_f64(double *dx, const double *dy, const double *y, int64_t rows,
-                                   int64_t c, int log_);
+                                   int64_t c, int log_, int nthreads);
 
 #ifdef __cplusplus
 }

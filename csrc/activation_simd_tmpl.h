@@ -1,53 +1,19 @@
-/* activation_simd_tmpl.h -- element-wise activations, softmax rows and
- * cross-entropy rows for one element type; included by activation_simd.c with
+/* activation_simd_tmpl.h -- element-wise activations and softmax rows for one
+ * element type at one ISA level; included by activation_simd.c with
  *   T (float/double), SUF (f32/f64), V/VI (value / same-width int vector), VL,
  *   and the math constants listed in activation_vmath_tmpl.h.
  *
- * The vector exp / expm1 / log are in activation_vmath_tmpl.h. Tails run
- * through the same vector code on a zero-padded copy.
+ * The vector exp / expm1 / log are in activation_vmath_tmpl.h, the row helpers
+ * shared with the cross-entropy rows in activation_rows_tmpl.h. Tails run
+ * through the same vector code on a zero-padded copy. Kernels are named
+ * <name>_<SUF>_<level> (fm_act_fwd_f32_avx2, ...).
  */
 #define F(name) FM_CAT3(name, _, SUF)
 #define IF_(name) FM_ISA_FN(F(name))
 
 #include "activation_vmath_tmpl.h"
 
-/* min(c, v) for the float tanh below, NaN in v passing through (vminps returns
- * its second operand when either is NaN); one instruction where the bitwise
- * select costs a compare and two logic operations (15% of the tanh loop). */
-static inline __attribute__((always_inline)) V F(minf_c)(T c, V v) {
-#if defined(FM_ISA_AVX512)
-    return (V)_mm512_min_ps((__m512)((V){0} + c), (__m512)v);
-#elif defined(FM_ISA_AVX2)
-    return (V)_mm256_min_ps((__m256)((V){0} + c), (__m256)v);
-#elif defined(__SSE2__)
-    return (V)_mm_min_ps((__m128)((V){0} + c), (__m128)v);
-#else
-    const V cv = (V){0} + c;
-    return F(sel)(cv < v, cv, v);
-#endif
-}
-
-/* float tanh as |x| P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh rounds to 1 in
- * float), P and Q of degree 4 in x^2: a weighted least-squares fit to the
- * relative error (max 2e-8 with exact coefficients; 5 ulp as evaluated in
- * float, vs 2.6 ulp for the expm1 form below at twice the cost: ten FMAs and
- * a division instead of an exp polynomial, its 2^n scaling and a division).
- * NaN passes through the clamps unchanged; the sign is copied back. */
-static inline __attribute__((always_inline)) V F(tanh_rational)(V x) {
-    const V z = {0};
-    const V ax = F(minf_c)((T)9, FM_CAT(fm_vabs_, SUF)(x));
-    const V s = ax * ax;
-    V p = s * (T)1.3354283012745327e-08 + (T)2.0608813429134898e-05;
-    p = p * s + (T)0.0034955721348524094;
-    p = p * s + (T)0.1338101178407669;
-    p = p * s + (T)1;
-    V q = s * (T)7.776404231663037e-07 + (T)0.00032856082543730736;
-    q = q * s + (T)0.02587692067027092;
-    q = q * s + (T)0.4671432673931122;
-    q = q * s + (T)1;
-    const V t = F(minf_c)((T)1, ax * p / q);
-    return (V)((VI)t | ((VI)x & (VI)(-z))); /* copysign(t, x); -z is -0.0 */
-}
+#include "activation_tanh_tmpl.h" /* float tanh: tanh_rational */
 
 static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alpha) {
     const V z = {0};
@@ -79,7 +45,7 @@ static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alp
 static inline __attribute__((always_inline)) V F(act_bwd_v)(V dy, V x, V y, int kind, T alpha) {
     const V z = {0};
     switch (kind) {
-    case 0: return F(sel)(y > z, dy, z);
+    case 0: return F(sel)(y <= z, z, dy); /* torch: NaN passes the gradient */
     case 1: return F(sel)(x > z, dy, dy * alpha);
     case 2: return F(sel)(x > z, dy, dy * (y + alpha));
     case 3: return dy * y * ((T)1 - y);
@@ -146,102 +112,18 @@ void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int 
     }
 }
 
-/* Row max and sum(exp(x - max)) of one row of length c; e (may alias nothing)
- * receives exp(x - max) when non-NULL. Fixed summation order (lane sums, then
- * lanes in order, then the tail), so results do not depend on threads. */
-static void F(row_maxsum)(const T *x, int64_t c, T *e, T *max_out, T *sum_out) {
-    T m = x[0];
-    int64_t i = 0;
-    if (c >= VL) { /* two running maxima: the compare-select chain is the latency */
-        V vm = FM_CAT(fm_vload_, SUF)(x), vm2 = vm;
-        for (i = VL; i + 2 * VL <= c; i += 2 * VL) {
-            V v = FM_CAT(fm_vload_, SUF)(x + i), v2 = FM_CAT(fm_vload_, SUF)(x + i + VL);
-            vm = F(sel)(v > vm, v, vm);
-            vm2 = F(sel)(v2 > vm2, v2, vm2);
-        }
-        for (; i + VL <= c; i += VL) {
-            V v = FM_CAT(fm_vload_, SUF)(x + i);
-            vm = F(sel)(v > vm, v, vm);
-        }
-        vm = F(sel)(vm2 > vm, vm2, vm);
-        m = vm[0];
-        for (int l = 1; l < VL; l++) m = vm[l] > m ? vm[l] : m;
-    }
-    for (; i < c; i++) m = x[i] > m ? x[i] : m;
-    V vs = {0};
-    for (i = 0; i + VL <= c; i += VL) {
-        V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(x + i) - m);
-        if (e) FM_CAT(fm_vstore_, SUF)(e + i, v);
-        vs += v;
-    }
-    T s = 0;
-    for (int l = 0; l < VL; l++) s += vs[l];
-    if (i < c) {
-        T buf[VL];
-        for (int l = 0; l < VL; l++) buf[l] = (i + l < c) ? x[i + l] - m : (T)-INFINITY;
-        V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(buf));
-        for (int l = 0; i + l < c; l++) {
-            if (e) e[i + l] = v[l];
-            s += v[l];
-        }
-    }
-    *max_out = m;
-    *sum_out = s;
-}
-
-/* ---- few columns (c <= FM_SMALL_C): VL rows at a time, lane l = row r + l ----
- * A row of 3 classes would otherwise be all scalar tail (one exp/log call per
- * element); here each column of VL rows is one vector, so exp and log run on
- * full vectors. Per row: max over columns in order, then sum of exp over the
- * columns in order (fixed order, no dependence on threads). nr < VL only for
- * the last block; lanes past nr are padded with 0 and never stored. */
-#define FM_SMALL_C 16
-
-static inline __attribute__((always_inline)) V F(col_ld)(const T *x, int64_t c, int64_t j,
-                                                          int nr) {
-    T buf[VL] = {0};
-    for (int l = 0; l < nr; l++) buf[l] = x[l * c + j];
-    return FM_CAT(fm_vload_, SUF)(buf);
-}
-
-static inline __attribute__((always_inline)) void F(col_st)(T *y, int64_t c, int64_t j, V v,
-                                                             int nr) {
-    T buf[VL];
-    memcpy(buf, &v, sizeof v);
-    for (int l = 0; l < nr; l++) y[l * c + j] = buf[l];
-}
-
-static inline __attribute__((always_inline)) V F(part_ld)(const T *p, int nr) {
-    T buf[VL] = {0};
-    memcpy(buf, p, (size_t)nr * sizeof(T));
-    return FM_CAT(fm_vload_, SUF)(buf);
-}
-
-static inline __attribute__((always_inline)) void F(part_st)(T *p, V v, int nr) {
-    memcpy(p, &v, (size_t)nr * sizeof(T));
-}
-
-/* Per-lane row max m and sum(exp(x - m)) s of nr rows starting at x. */
-static inline __attribute__((always_inline)) void F(cols_maxsum)(const T *x, int64_t c, int nr,
-                                                                  V *m, V *s) {
-    V vm = F(col_ld)(x, c, 0, nr);
-    for (int64_t j = 1; j < c; j++) {
-        V v = F(col_ld)(x, c, j, nr);
-        vm = F(sel)(v > vm, v, vm);
-    }
-    V vs = {0};
-    for (int64_t j = 0; j < c; j++) vs += F(vexp_le0)(F(col_ld)(x, c, j, nr) - vm);
-    *m = vm;
-    *s = vs;
-}
+#include "activation_rows_tmpl.h"
 
 static inline __attribute__((always_inline)) void F(softmax_cols)(T *y, const T *x, int64_t c,
                                                                    int log_, int nr) {
     V m, s;
     F(cols_maxsum)(x, c, nr, &m, &s);
     if (log_) {
-        V off = m + F(vlog)(s);
-        for (int64_t j = 0; j < c; j++) F(col_st)(y, c, j, F(col_ld)(x, c, j, nr) - off, nr);
+        /* (x - m) - log s: x - m is exact near the max; x - (m + log s) would
+         * round m + log s to ulp(m) (1000 -> 6e-5 absolute in float) */
+        V ls = F(vlog)(s);
+        for (int64_t j = 0; j < c; j++)
+            F(col_st)(y, c, j, (F(col_ld)(x, c, j, nr) - m) - ls, nr);
     } else {
         V inv = (T)1 / s;
         for (int64_t j = 0; j < c; j++)
@@ -264,38 +146,6 @@ static inline __attribute__((always_inline)) void F(softmax_bwd_cols)(T *dx, con
     }
 }
 
-static inline __attribute__((always_inline)) void F(ce_cols)(T *loss, T *lse, const T *x,
-                                                              const int64_t *t, int64_t c,
-                                                              int nr) {
-    V m, s;
-    F(cols_maxsum)(x, c, nr, &m, &s);
-    V l = m + F(vlog)(s);
-    T xt[VL] = {0};
-    for (int r = 0; r < nr; r++) xt[r] = x[r * c + t[r]];
-    F(part_st)(lse, l, nr);
-    F(part_st)(loss, l - FM_CAT(fm_vload_, SUF)(xt), nr);
-}
-
-static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T *dloss,
-                                                                  int64_t dstride, const T *x,
-                                                                  const T *lse,
-                                                                  const int64_t *t, int64_t c,
-                                                                  int nr) {
-    V l = F(part_ld)(lse, nr);
-    V dr = dstride ? F(part_ld)(dloss, nr) : (V){0} + dloss[0];
-    for (int64_t j = 0; j < c; j++)
-        F(col_st)(dx, c, j, F(vexp_le0)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
-    for (int r = 0; r < nr; r++) dx[r * c + t[r]] -= dloss[r * dstride];
-}
-
-/* Run BODY(nr) over the rows in blocks of VL (literal VL for full blocks). */
-#define FM_COL_BLOCKS(rows, BODY)                                                              \
-    do {                                                                                       \
-        int64_t r = 0;                                                                         \
-        for (; r + VL <= (rows); r += VL) BODY(VL);                                            \
-        if (r < (rows)) BODY((int)((rows) - r));                                               \
-    } while (0)
-
 /* y = softmax or log-softmax of each row of x (rows x c). */
 void IF_(fm_softmax_rows)(T *y, const T *x, int64_t rows, int64_t c, int log_) {
     if (c <= FM_SMALL_C) {
@@ -309,8 +159,8 @@ void IF_(fm_softmax_rows)(T *y, const T *x, int64_t rows, int64_t c, int log_) {
         T *yr = y + r * c, m, s;
         if (log_) {
             F(row_maxsum)(xr, c, NULL, &m, &s);
-            T off = m + (T)log((double)s);
-            for (int64_t i = 0; i < c; i++) yr[i] = xr[i] - off;
+            T ls = (T)log((double)s); /* (x - m) - log s, see softmax_cols */
+            for (int64_t i = 0; i < c; i++) yr[i] = (xr[i] - m) - ls;
         } else {
             F(row_maxsum)(xr, c, yr, &m, &s);
             T inv = (T)1 / s;
@@ -366,100 +216,6 @@ void IF_(fm_softmax_bwd_rows)(T *dx, const T *dy, const T *y, int64_t rows, int6
             s = F(vdot)(g, yr, c);
             for (int64_t i = 0; i < c; i++) d[i] = yr[i] * (g[i] - s);
         }
-    }
-}
-
-/* loss[r] = lse_r - x[r, t[r]], lse[r] = log sum exp(x[r, :]). */
-void IF_(fm_ce_rows)(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows, int64_t c) {
-    if (c <= FM_SMALL_C) {
-#define B_(NR) F(ce_cols)(loss + r, lse + r, x + r * c, t + r, c, NR)
-        FM_COL_BLOCKS(rows, B_);
-#undef B_
-        return;
-    }
-    for (int64_t r = 0; r < rows; r++) {
-        const T *xr = x + r * c;
-        T m, s;
-        F(row_maxsum)(xr, c, NULL, &m, &s);
-        T l = m + (T)log((double)s);
-        lse[r] = l;
-        loss[r] = l - xr[t[r]];
-    }
-}
-
-/* dx[r, j] = d_r (exp(x[r, j] - lse[r]) - [j == t[r]]), d_r = dloss[r * dstride]. */
-void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, const T *lse,
-                         const int64_t *t, int64_t rows, int64_t c) {
-    if (c <= FM_SMALL_C) {
-#define B_(NR) F(ce_bwd_cols)(dx + r * c, dloss + r * dstride, dstride, x + r * c, lse + r, t + r, c, NR)
-        FM_COL_BLOCKS(rows, B_);
-#undef B_
-        return;
-    }
-    for (int64_t r = 0; r < rows; r++) {
-        const T *xr = x + r * c;
-        T *d = dx + r * c;
-        T dr = dloss[r * dstride], l = lse[r];
-        int64_t i = 0;
-        for (; i + VL <= c; i += VL)
-            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp_le0)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * dr);
-        if (i < c) { /* tail through the vector code on a padded copy */
-            T buf[VL] = {0};
-            memcpy(buf, xr + i, (size_t)(c - i) * sizeof(T));
-            V r = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(buf) - l) * dr;
-            memcpy(d + i, &r, (size_t)(c - i) * sizeof(T));
-        }
-        d[t[r]] -= dr;
-    }
-}
-
-/* out[r] = sum_j w[j] (x[r, j] - lse[r]) (w NULL: weights 1), the weighted sum
- * of log-probabilities for label smoothing: every term has one sign, so no
- * cancellation. Lane sums, then lanes in order, then the tail (fixed order). */
-void IF_(fm_ce_wlogp_rows)(T *out, const T *x, const T *lse, const T *w, int64_t rows,
-                           int64_t c) {
-    for (int64_t r = 0; r < rows; r++) {
-        const T *xr = x + r * c;
-        const T l = lse[r];
-        V acc = {0};
-        int64_t i = 0;
-        if (w)
-            for (; i + VL <= c; i += VL)
-                acc += (FM_CAT(fm_vload_, SUF)(xr + i) - l) * FM_CAT(fm_vload_, SUF)(w + i);
-        else
-            for (; i + VL <= c; i += VL) acc += FM_CAT(fm_vload_, SUF)(xr + i) - l;
-        T s = 0;
-        for (int k = 0; k < VL; k++) s += acc[k];
-        for (; i < c; i++) s += w ? (xr[i] - l) * w[i] : xr[i] - l;
-        out[r] = s;
-    }
-}
-
-/* dx[r, j] = alpha[r] exp(x[r, j] - lse[r]) - gamma[r] w[j] (w NULL: 1), then
- * dx[r, t[r]] -= beta[r]: cross-entropy with class weights, ignored rows
- * (alpha = beta = gamma = 0, t[r] any index in [0, c)) and label smoothing. */
-void IF_(fm_ce_bwd_ex_rows)(T *dx, const T *alpha, const T *beta, const T *gamma, const T *w,
-                            const T *x, const T *lse, const int64_t *t, int64_t rows,
-                            int64_t c) {
-    const V one = (V){0} + (T)1;
-    for (int64_t r = 0; r < rows; r++) {
-        const T *xr = x + r * c;
-        T *d = dx + r * c;
-        const T a = alpha[r], g = gamma[r], l = lse[r];
-        int64_t i = 0;
-        for (; i + VL <= c; i += VL) {
-            V wv = w ? FM_CAT(fm_vload_, SUF)(w + i) : one;
-            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp_le0)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * a - wv * g);
-        }
-        if (i < c) { /* tail through the vector code on padded copies */
-            T bx[VL] = {0}, bw[VL];
-            for (int k = 0; k < VL; k++) bw[k] = (T)1;
-            memcpy(bx, xr + i, (size_t)(c - i) * sizeof(T));
-            if (w) memcpy(bw, w + i, (size_t)(c - i) * sizeof(T));
-            V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(bx) - l) * a - FM_CAT(fm_vload_, SUF)(bw) * g;
-            memcpy(d + i, &v, (size_t)(c - i) * sizeof(T));
-        }
-        d[t[r]] -= beta[r];
     }
 }
 

@@ -9,12 +9,16 @@ extern "C" {
 #endif
 
 /* ---- dropout (dropout.c, dropout_simd.c) ---------------------------------- */
-/* Inverted dropout, 0 < p < 1: counter-based mask from (key, index). */
-FM_API int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key);
-FM_API int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key);
-FM_API int fm_dropout_backward_f32(float *dx, const float *dy, int64_t n, double p, uint64_t key);
+/* Inverted dropout, 0 < p < 1: counter-based mask from (key, index), so the
+ * result does not depend on nthreads (the most threads to use). */
+FM_API int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key,
+                                  int nthreads);
+FM_API int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key,
+                                  int nthreads);
+FM_API int fm_dropout_backward_f32(float *dx, const float *dy, int64_t n, double p, uint64_t key,
+                                   int nthreads);
 FM_API int fm_dropout_backward_f64(double *dx, const double *dy, int64_t n, double p,
-                                   uint64_t key);
+                                   uint64_t key, int nthreads);
 
 #ifdef __cplusplus
 }

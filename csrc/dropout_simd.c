@@ -1,6 +1,7 @@
 /* dropout_simd.c -- inverted dropout over a range with a counter-based RNG
- * (built once per ISA level; the loops are plain C that the compiler
- * vectorises: 32-bit multiplies, shifts, xors and a select).
+ * (built once per ISA level, code in dropout_simd_tmpl.h; the loops are plain
+ * C that the compiler vectorises: 32-bit multiplies, shifts, xors and a
+ * select).
  *
  * keep(i) iff h(i) >= thr, h(i) = fmix32(fmix32(lo32(i) ^ k0) ^ k1 ^ hi32(i))
  * (murmur3's finaliser). A pure function of (key, i): backward regenerates
@@ -8,7 +9,7 @@
  */
 #include <stdint.h>
 
-#include "dropout.h"
+#include "dropout_impl.h"
 #include "simd.h"
 
 static inline uint32_t fmix32(uint32_t h) {
@@ -19,28 +20,20 @@ static inline uint32_t fmix32(uint32_t h) {
     return h ^ (h >> 16);
 }
 
-#define DEFINE_DROPOUT_RANGE(SUF, T)                                                           \
-    /* y[j] = keep(start + j) ? x[j] * scale : 0 for j in [0, n). */                           \
-    void FM_ISA_FN(fm_dropout_range_##SUF)(T *restrict y, const T *restrict x, int64_t start,  \
-                                           int64_t n, uint32_t k0, uint32_t k1, uint32_t thr,  \
-                                           T scale) {                                          \
-        uint64_t i0 = (uint64_t)start;                                                         \
-        uint32_t hi = (uint32_t)(i0 >> 32) ^ k1;                                               \
-        uint32_t lo0 = (uint32_t)i0;                                                           \
-        int64_t j = 0;                                                                         \
-        while (j < n) {                                                                        \
-            /* split where lo32 wraps so hi32 is constant inside the vector loop */            \
-            uint64_t to_wrap = (uint64_t)UINT32_MAX - (uint32_t)(lo0 + (uint32_t)j) + 1;       \
-            int64_t e = (uint64_t)(n - j) < to_wrap ? n : j + (int64_t)to_wrap;                \
-            uint32_t base = lo0 + (uint32_t)j;                                                 \
-            for (int64_t q = j; q < e; q++) {                                                  \
-                uint32_t h = fmix32(fmix32((base + (uint32_t)(q - j)) ^ k0) ^ hi);             \
-                y[q] = h >= thr ? x[q] * scale : (T)0;                                         \
-            }                                                                                  \
-            hi = (uint32_t)((i0 + (uint64_t)e) >> 32) ^ k1;                                    \
-            j = e;                                                                             \
-        }                                                                                      \
-    }
+#define T float
+#define SUF f32
+#include "dropout_simd_tmpl.h"
+#undef T
+#undef SUF
 
-DEFINE_DROPOUT_RANGE(f32, float)
-DEFINE_DROPOUT_RANGE(f64, double)
+#define T double
+#define SUF f64
+#include "dropout_simd_tmpl.h"
+#undef T
+#undef SUF
+
+/* This level's table (fm_dropout_impl_<level>), picked by dropout.c. */
+const fm_dropout_impl FM_ISA_FN(fm_dropout_impl) = {
+    .range_f32 = FM_ISA_FN(fm_dropout_range_f32),
+    .range_f64 = FM_ISA_FN(fm_dropout_range_f64),
+};

@@ -1,13 +1,16 @@
-/* loss_simd_tmpl.h -- element-wise losses for one element type, vectorised
- * (included by loss_simd.c with the parameters of activation_vmath_tmpl.h).
+/* loss_simd_tmpl.h -- element-wise losses for one element type at one ISA
+ * level, vectorised (included by loss_simd.c with the parameters of
+ * activation_vmath_tmpl.h), then the cross-entropy rows (loss_ce_simd_tmpl.h).
  * Loss ids and formulas as in loss.c. Each kernel switches on the loss id
- * once, outside its loop, so every loss gets its own specialised loop. */
+ * once, outside its loop, so every loss gets its own specialised loop.
+ * Kernels are named <name>_<SUF>_<level> (fm_loss_el_f32_avx2, ...). */
 #define F(name) FM_CAT3(name, _, SUF)
 #define IF_(name) FM_ISA_FN(F(name))
 #define LD(p) FM_CAT(fm_vload_, SUF)(p)
 #define ST(p, v) FM_CAT(fm_vstore_, SUF)(p, v)
 
 #include "activation_vmath_tmpl.h"
+#include "activation_rows_tmpl.h"
 
 static inline __attribute__((always_inline)) V F(loss_v)(const int kind, V x, V y, T prm) {
     const V z = {0}, one = z + (T)1;
@@ -147,5 +150,10 @@ void IF_(fm_loss_grad)(T *dx, const T *dout, int64_t dstride, const T *x, const 
 #undef KINDS_
 #undef LD
 #undef ST
+
+#include "loss_ce_simd_tmpl.h"
+
+#undef FM_COL_BLOCKS
+#undef FM_SMALL_C
 #undef F
 #undef IF_

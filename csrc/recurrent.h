@@ -16,44 +16,46 @@ extern "C" {
  * backward. Backward writes (not accumulates) all gradients; dx and dbias may be
  * NULL (not needed), dhn/dcn may be NULL (zero); work is scratch of (T*B, G*H)
  * elements or NULL (allocated per call). Needs BLAS. relu != 0 selects
- * ReLU instead of tanh for the RNN. */
+ * ReLU instead of tanh for the RNN (NaN propagates; its backward masks the
+ * gradient where y <= 0, as torch). nthreads: the most threads to use (batch
+ * rows are the parallel tasks; results do not depend on it). */
 FM_API int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
                                const float *h0, const float *c0, const float *w_ih,
                                const float *w_hh, const float *bias, int64_t T, int64_t B,
-                               int64_t I, int64_t H);
+                               int64_t I, int64_t H, int nthreads);
 FM_API int fm_lstm_forward_f64(double *y, double *c_all, double *gates, const double *x,
                                const double *h0, const double *c0, const double *w_ih,
                                const double *w_hh, const double *bias, int64_t T, int64_t B,
-                               int64_t I, int64_t H);
+                               int64_t I, int64_t H, int nthreads);
 FM_API int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
                                 float *dbias, float *work, const float *dy, const float *dhn,
                                 const float *dcn, const float *x, const float *h0,
                                 const float *c0, const float *w_ih, const float *w_hh,
                                 const float *y, const float *c_all, const float *gates,
-                                int64_t T, int64_t B, int64_t I, int64_t H);
+                                int64_t T, int64_t B, int64_t I, int64_t H, int nthreads);
 FM_API int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
                                 double *dw_hh, double *dbias, double *work, const double *dy,
                                 const double *dhn, const double *dcn, const double *x,
                                 const double *h0, const double *c0, const double *w_ih,
                                 const double *w_hh, const double *y, const double *c_all,
                                 const double *gates, int64_t T, int64_t B, int64_t I,
-                                int64_t H);
+                                int64_t H, int nthreads);
 FM_API int fm_rnn_forward_f32(float *y, const float *x, const float *h0, const float *w_ih,
                               const float *w_hh, const float *bias, int64_t T, int64_t B,
-                              int64_t I, int64_t H, int relu);
+                              int64_t I, int64_t H, int relu, int nthreads);
 FM_API int fm_rnn_forward_f64(double *y, const double *x, const double *h0, const double *w_ih,
                               const double *w_hh, const double *bias, int64_t T, int64_t B,
-                              int64_t I, int64_t H, int relu);
+                              int64_t I, int64_t H, int relu, int nthreads);
 FM_API int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
                                float *work, const float *dy, const float *dhn, const float *x,
                                const float *h0, const float *w_ih, const float *w_hh,
                                const float *y, int64_t T, int64_t B, int64_t I, int64_t H,
-                               int relu);
+                               int relu, int nthreads);
 FM_API int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
                                double *dbias, double *work, const double *dy, const double *dhn,
                                const double *x, const double *h0, const double *w_ih,
                                const double *w_hh, const double *y, int64_t T, int64_t B,
-                               int64_t I, int64_t H, int relu);
+                               int64_t I, int64_t H, int relu, int nthreads);
 
 #ifdef __cplusplus
 }

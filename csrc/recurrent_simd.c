@@ -3,13 +3,18 @@
  * are in recurrent_simd_tmpl.h, instantiated for float and double).
  *
  * float32 uses a vectorised exp (Cephes range reduction + degree-6
- * polynomial, ~2 ulp on the clamped range) for sigmoid and tanh, because the
- * libm calls would otherwise dominate the per-step time of small cells.
+ * polynomial, ~2 ulp on the clamped range) for sigmoid and the activation
+ * family's rational tanh, because the libm calls would otherwise dominate the
+ * per-step time of small cells.
  * float64 is for accuracy work and calls libm lane by lane.
  */
 #include <math.h>
 
-#include "recurrent.h"
+#if defined(FM_ISA_AVX512) || defined(FM_ISA_AVX2) || defined(__SSE2__)
+#include <immintrin.h> /* vminps for the float tanh clamps */
+#endif
+
+#include "recurrent_impl.h"
 #include "simd.h"
 
 /* exp(x) for float lanes; x is clamped to [-87, 88] so 2^n stays a normal. */
@@ -39,13 +44,26 @@ static inline __attribute__((always_inline)) fm_vf32 vsigmoid_f32(fm_vf32 x) {
     return 1.0f / (1.0f + vexp_f32(-x));
 }
 
-/* tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|): no overflow, and the
- * absolute error stays ~1 ulp of 1 near 0. */
+/* float tanh: the activation family's rational kernel (5 ulp relative error,
+ * also near 0, where (1 - e) / (1 + e) with e = exp(-2|x|) lost up to 1e-3 to
+ * cancellation): tanh_rational_f32 from activation_tanh_tmpl.h. */
+#define T float
+#define SUF f32
+#define V fm_vf32
+#define VI fm_vi32
+#define F(name) FM_CAT3(name, _, SUF)
+static inline __attribute__((always_inline)) V F(sel)(VI m, V a, V b) {
+    return (V)(((VI)a & m) | ((VI)b & ~m));
+}
+#include "activation_tanh_tmpl.h"
+#undef T
+#undef SUF
+#undef V
+#undef VI
+#undef F
+
 static inline __attribute__((always_inline)) fm_vf32 vtanh_f32(fm_vf32 x) {
-    fm_vf32 a = fm_vabs_f32(x);
-    fm_vf32 e = vexp_f32(-2.0f * a);
-    fm_vf32 t = (1.0f - e) / (1.0f + e);
-    return (fm_vf32)((fm_vi32)t | ((fm_vi32)x & (int32_t)0x80000000));
+    return tanh_rational_f32(x);
 }
 
 static inline fm_vf64 vsigmoid_f64(fm_vf64 x) {
@@ -87,3 +105,17 @@ static inline fm_vf64 vtanh_f64(fm_vf64 x) {
 #undef VL
 #undef VSIG
 #undef VTANH
+
+/* This level's table (fm_recurrent_impl_<level>), picked by recurrent.c. */
+const fm_recurrent_impl FM_ISA_FN(fm_recurrent_impl) = {
+    .lstm_cell_fwd_f32 = FM_ISA_FN(fm_lstm_cell_fwd_f32),
+    .lstm_cell_fwd_f64 = FM_ISA_FN(fm_lstm_cell_fwd_f64),
+    .lstm_cell_bwd_f32 = FM_ISA_FN(fm_lstm_cell_bwd_f32),
+    .lstm_cell_bwd_f64 = FM_ISA_FN(fm_lstm_cell_bwd_f64),
+    .rnn_act_fwd_f32 = FM_ISA_FN(fm_rnn_act_fwd_f32),
+    .rnn_act_fwd_f64 = FM_ISA_FN(fm_rnn_act_fwd_f64),
+    .rnn_act_bwd_f32 = FM_ISA_FN(fm_rnn_act_bwd_f32),
+    .rnn_act_bwd_f64 = FM_ISA_FN(fm_rnn_act_bwd_f64),
+    .gemm_acc_f32 = FM_ISA_FN(fm_rnn_gemm_acc_f32),
+    .gemm_acc_f64 = FM_ISA_FN(fm_rnn_gemm_acc_f64),
+};

@@ -1,6 +1,7 @@
-/* recurrent_simd_tmpl.h -- element-wise LSTM/RNN cell kernels, one instance
- * per element type (included by recurrent_simd.c with T, SUF, V, VL, VSIG,
- * VTANH defined). All arrays are row-major with B rows; each row is handled
+/* recurrent_simd_tmpl.h -- element-wise LSTM/RNN cell kernels and the small
+ * per-step GEMM, one instance per element type and ISA level (included by
+ * recurrent_simd.c with T, SUF, V, VL, VSIG, VTANH defined; named
+ * fm_lstm_cell_fwd_f32_avx2, ...). All arrays are row-major with B rows; each row is handled
  * in vectors of VL lanes, and the row tail runs through the same vector code
  * on a zero-padded copy, so every element takes the same arithmetic path.
  *
@@ -112,14 +113,18 @@ void FM_ISA_FN(FM_CAT(fm_rnn_act_fwd_, SUF))(T *y, const T *bias, int64_t B, int
             const int64_t n = H - j < VL ? H - j : VL;
             V v = LDP(yr + j, n);
             if (bias) v += LDP(bias + j, n);
-            v = relu ? FM_CAT(fm_vmax_, SUF)(v, zero) : VTANH(v);
+            if (relu) /* zero where v < 0; NaN propagates (torch) */
+                v = (V)((__typeof__(v < zero))v & ~(v < zero));
+            else
+                v = VTANH(v);
             STP(yr + j, v, n);
         }
     }
 }
 
 /* Backward RNN activation: dg = dh * act'(.), written from the output y
- * (tanh' = 1 - y^2, relu' = [y > 0]). All (B, H). */
+ * (tanh' = 1 - y^2; relu: dh masked where y <= 0, so a NaN output passes the
+ * gradient, as torch). All (B, H). */
 void FM_ISA_FN(FM_CAT(fm_rnn_act_bwd_, SUF))(T *dg, const T *dh, const T *y, int64_t B,
                                              int64_t H, int relu) {
     const V zero = VSET1(0), one = VSET1(1);
@@ -129,7 +134,7 @@ void FM_ISA_FN(FM_CAT(fm_rnn_act_bwd_, SUF))(T *dg, const T *dh, const T *y, int
             V yv = LDP(y + b * H + j, n), d = LDP(dh + b * H + j, n);
             V r;
             if (relu)
-                r = (V)((__typeof__((yv > zero)))(d) & (yv > zero));
+                r = (V)((__typeof__(yv <= zero))d & ~(yv <= zero));
             else
                 r = d * (one - yv * yv);
             STP(dg + b * H + j, r, n);
@@ -146,12 +151,12 @@ void FM_ISA_FN(FM_CAT(fm_rnn_act_bwd_, SUF))(T *dg, const T *dh, const T *y, int
  * column tails fall back to narrower tiles / scalar code. */
 void FM_ISA_FN(FM_CAT(fm_rnn_gemm_acc_, SUF))(T *C, int64_t ldc, const T *A, int64_t lda,
                                               const T *Bm, int64_t ldb, int64_t M, int64_t N,
-                                              int64_t K) {
+                                              int64_t K, int nthreads) {
     const int64_t W2 = 2 * VL, npanel = N / W2;
     /* A step of a typical cell (B=32, H=64: ~1 MFLOP, ~15 us) is too short for a
      * fork/join per step to pay off; only much larger steps are split. */
     const double flops = 2.0 * (double)M * (double)N * (double)K;
-    const int nt = flops >= 1.6e7 ? fm_threads_for(flops) : 1;
+    const int nt = flops >= 1.6e7 ? fm_team_size(nthreads, flops) : 1;
     _Pragma("omp parallel for schedule(static) num_threads(nt)")
     for (int64_t p = 0; p < npanel; p++) {
         const int64_t j = p * W2;

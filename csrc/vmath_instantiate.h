@@ -1,7 +1,7 @@
 /* vmath_instantiate.h -- instantiates the template named by FM_VMATH_TEMPLATE
  * for float and double, with the constants of the vector exp/expm1/log
- * polynomials (activation_vmath_tmpl.h) for each type. Shared by the
- * activation and loss kernel files, which differ only in the template. */
+ * polynomials (activation_vmath_tmpl.h) for each type. Shared by
+ * activation_simd.c and loss_simd.c, which differ only in the template. */
 #ifndef FM_VMATH_TEMPLATE
 #error "define FM_VMATH_TEMPLATE (a header name) before including vmath_instantiate.h"
 #endif
@@ -57,3 +57,19 @@
 #define EXP_HI 709.782712893384
 #define RMAGIC 6755399441055744.0
 #include FM_VMATH_TEMPLATE
+#undef T
+#undef SUF
+#undef V
+#undef VI
+#undef VL
+#undef EXP_DEG
+#undef EXPM1_LO
+#undef LOG_DEG
+#undef TINY_MIN
+#undef TINY_SCALE
+#undef TINY_EXP
+#undef MANT
+#undef EBIAS
+#undef EXP_LO
+#undef EXP_HI
+#undef RMAGIC

@@ -1,10 +1,10 @@
-"""Losses: float64 gradient checks, kernels vs twins, torch.nn.functional in
-float64, reductions, dtype preservation, bad input."""
+"""Losses: float64 gradient checks, torch.nn.functional in float64, reductions,
+dtype preservation, bad input (the kernels vs their twin are in
+tests/kernels/test_loss.py)."""
 import numpy as np
 import pytest
 
 from fastml._kernels import loss as K
-from fastml._kernels.reference import loss as R
 from fastml.nn import F, Tensor, gradcheck
 
 
@@ -63,47 +63,6 @@ def test_target_gradient(rng, fn):
     x = Tensor(rng.standard_normal(6), requires_grad=True)
     y = Tensor(rng.standard_normal(6) + 0.1, requires_grad=True)
     assert gradcheck(lambda x, y: fn(x, y), (x, y))
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n", [1, 7, 9, 1023, 9001])
-def test_pointwise_kernels_match_twins(rng, cpu_level, dtype, n):
-    tol = 3e-6 if dtype == np.float32 else 1e-12
-    for kind in range(9):
-        x = _inputs(rng, kind, n).astype(dtype)
-        y = _targets(rng, kind, n).astype(dtype)
-        args64 = (kind, x.astype(np.float64), y.astype(np.float64), 0.8)
-        out = K.pointwise(kind, x, y, 0.8)
-        assert out.dtype == dtype
-        np.testing.assert_allclose(out, R.pointwise(*args64), rtol=tol, atol=tol)
-        np.testing.assert_allclose(K.pointwise_sum(kind, x, y, 0.8), R.pointwise_sum(*args64),
-                                   rtol=tol * 10, atol=tol)
-        dout = rng.standard_normal(n).astype(dtype)
-        for d in (dout, 0.37):
-            np.testing.assert_allclose(
-                K.pointwise_backward(kind, d, x, y, 0.8),
-                R.pointwise_backward(kind, d if np.isscalar(d) else d.astype(np.float64),
-                                     *args64[1:]), rtol=tol, atol=tol)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-# (37, 3), (21, 16), (2735, 3): few-class path (rows across SIMD lanes), full
-# blocks + a row tail, and more than one row block per task.
-@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (9, 17), (2, 1023), (37, 3), (21, 16),
-                                   (2735, 3)])
-def test_cross_entropy_kernels_match_twins(rng, cpu_level, dtype, shape):
-    x = (rng.standard_normal(shape) * 4).astype(dtype)
-    t = rng.integers(0, shape[1], shape[0])
-    tol = 2e-5 if dtype == np.float32 else 1e-12
-    loss, lse = K.cross_entropy(x, t)
-    lr, lser = R.cross_entropy(x.astype(np.float64), t)
-    np.testing.assert_allclose(loss, lr, rtol=tol, atol=tol)
-    np.testing.assert_allclose(lse, lser, rtol=tol, atol=tol)
-    for d in (0.5, rng.standard_normal(shape[0]).astype(dtype)):
-        np.testing.assert_allclose(
-            K.cross_entropy_backward(d, x, lse, t),
-            R.cross_entropy_backward(d if np.isscalar(d) else d.astype(np.float64),
-                                     x.astype(np.float64), lser, t), rtol=tol, atol=tol)
 
 
 @pytest.mark.filterwarnings("ignore:reduction")
@@ -222,19 +181,6 @@ def test_bad_input(rng):
         F.huber_loss(x, x, delta=0)
 
 
-@pytest.mark.parametrize("c", [3, 40])
-def test_cross_entropy_kernel_nan_rows(cpu_level, c):
-    x = np.zeros((19, c), np.float32)
-    x[5, 1] = np.nan
-    x[18, 0] = np.nan
-    t = np.zeros(19, np.int64)
-    loss, lse = K.cross_entropy(x, t)
-    assert np.isnan(loss[[5, 18]]).all() and np.isnan(lse[[5, 18]]).all()
-    assert np.isfinite(np.delete(loss, [5, 18])).all()
-    dx = K.cross_entropy_backward(1.0, x, lse, t)
-    assert np.isnan(dx[[5, 18]]).all() and np.isfinite(np.delete(dx, [5, 18], 0)).all()
-
-
 # ---- cross_entropy weight= / ignore_index= / label_smoothing= ------------------------
 CE_OPTS = [dict(weight=True), dict(ignore_index=2), dict(label_smoothing=0.2),
            dict(weight=True, ignore_index=-100, label_smoothing=0.3),
@@ -280,26 +226,6 @@ def test_cross_entropy_options_gradcheck(rng, opts):
     t, kw = _ce_case(rng, (5, 7), opts)
     for reduction in ("mean", "sum", "none"):
         assert gradcheck(lambda x: F.cross_entropy(x, t, reduction, **kw), (x,))
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(9, 3), (21, 16), (5, 17), (2, 1023)])
-def test_cross_entropy_ex_kernels_match_twins(rng, cpu_level, dtype, shape):
-    x = (rng.standard_normal(shape) * 4).astype(dtype)
-    t = rng.integers(0, shape[1], shape[0])
-    tol = 2e-5 if dtype == np.float32 else 1e-12
-    for w in (None, rng.uniform(0.2, 2.0, shape[1]).astype(dtype)):
-        loss, lse, wlp = K.cross_entropy_ex(x, t, w)
-        lr, lser, wlpr = R.cross_entropy_ex(x.astype(np.float64), t, w)
-        for got, exp in ((loss, lr), (lse, lser), (wlp, wlpr)):
-            assert got.dtype == dtype
-            np.testing.assert_allclose(got, exp, rtol=tol, atol=tol * shape[1])
-        assert K.cross_entropy_ex(x, t, w, smoothing=False)[2] is None
-        a, b, g = (rng.standard_normal(shape[0]).astype(dtype) for _ in range(3))
-        np.testing.assert_allclose(
-            K.cross_entropy_backward_ex(a, b, g, w, x, lse, t),
-            R.cross_entropy_backward_ex(a, b, g, w, x.astype(np.float64), lser, t),
-            rtol=tol, atol=tol)
 
 
 def test_cross_entropy_options_edge_cases(rng):

@@ -1,7 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 """Boundary for csrc/recurrent.c (LSTM / RNN over a sequence): typed buffers
-in, GIL released, status -> exception. Shapes are documented in fastml.h;
-inputs are trusted (validated by the nn modules)."""
+in, GIL released, status -> exception. Shapes are documented in recurrent.h;
+inputs are trusted (validated by the nn modules). Every function takes
+`nthreads` last (the facade passes the caller's thread count)."""
 from libc.stdint cimport int64_t
 
 include "_common.pxi"
@@ -16,7 +17,8 @@ ctypedef fused floating:
 def lstm_forward(floating[:, ::1] y, floating[:, ::1] c_all, floating[:, ::1] gates,
                  const floating[:, ::1] x, const floating[:, ::1] h0,
                  const floating[:, ::1] c0, const floating[:, ::1] w_ih,
-                 const floating[:, ::1] w_hh, const floating[::1] bias, int64_t T, int64_t B):
+                 const floating[:, ::1] w_hh, const floating[::1] bias, int64_t T, int64_t B,
+                 int nthreads):
     """x (T*B, I) -> y (T*B, H), c_all (T*B, H), gates (T*B, 4H); bias may be None."""
     cdef int64_t I = x.shape[1], H = h0.shape[1]
     cdef const floating *pb = NULL
@@ -26,10 +28,10 @@ def lstm_forward(floating[:, ::1] y, floating[:, ::1] c_all, floating[:, ::1] ga
     with nogil:
         if floating is float:
             st = fm_lstm_forward_f32(&y[0, 0], &c_all[0, 0], &gates[0, 0], &x[0, 0], &h0[0, 0],
-                                     &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], pb, T, B, I, H)
+                                     &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], pb, T, B, I, H, nthreads)
         else:
             st = fm_lstm_forward_f64(&y[0, 0], &c_all[0, 0], &gates[0, 0], &x[0, 0], &h0[0, 0],
-                                     &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], pb, T, B, I, H)
+                                     &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], pb, T, B, I, H, nthreads)
     _check(st)
 
 
@@ -41,7 +43,7 @@ def lstm_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dc
                   const floating[:, ::1] c0, const floating[:, ::1] w_ih,
                   const floating[:, ::1] w_hh, const floating[:, ::1] y,
                   const floating[:, ::1] c_all, const floating[:, ::1] gates,
-                  int64_t T, int64_t B):
+                  int64_t T, int64_t B, int nthreads):
     """BPTT; dx, dbias, dhn, dcn, work may be None (dhn/dcn flattened (B*H,))."""
     cdef int64_t I = x.shape[1], H = h0.shape[1]
     cdef floating *pdx = NULL
@@ -65,18 +67,18 @@ def lstm_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dc
             st = fm_lstm_backward_f32(pdx, &dh0[0, 0], &dc0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0],
                                       pdb, pw, &dy[0, 0], phn, pcn, &x[0, 0], &h0[0, 0],
                                       &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], &y[0, 0], &c_all[0, 0],
-                                      &gates[0, 0], T, B, I, H)
+                                      &gates[0, 0], T, B, I, H, nthreads)
         else:
             st = fm_lstm_backward_f64(pdx, &dh0[0, 0], &dc0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0],
                                       pdb, pw, &dy[0, 0], phn, pcn, &x[0, 0], &h0[0, 0],
                                       &c0[0, 0], &w_ih[0, 0], &w_hh[0, 0], &y[0, 0], &c_all[0, 0],
-                                      &gates[0, 0], T, B, I, H)
+                                      &gates[0, 0], T, B, I, H, nthreads)
     _check(st)
 
 
 def rnn_forward(floating[:, ::1] y, const floating[:, ::1] x, const floating[:, ::1] h0,
                 const floating[:, ::1] w_ih, const floating[:, ::1] w_hh,
-                const floating[::1] bias, int64_t T, int64_t B, bint relu):
+                const floating[::1] bias, int64_t T, int64_t B, bint relu, int nthreads):
     cdef int64_t I = x.shape[1], H = h0.shape[1]
     cdef const floating *pb = NULL
     if bias is not None:
@@ -85,10 +87,10 @@ def rnn_forward(floating[:, ::1] y, const floating[:, ::1] x, const floating[:, 
     with nogil:
         if floating is float:
             st = fm_rnn_forward_f32(&y[0, 0], &x[0, 0], &h0[0, 0], &w_ih[0, 0], &w_hh[0, 0],
-                                    pb, T, B, I, H, relu)
+                                    pb, T, B, I, H, relu, nthreads)
         else:
             st = fm_rnn_forward_f64(&y[0, 0], &x[0, 0], &h0[0, 0], &w_ih[0, 0], &w_hh[0, 0],
-                                    pb, T, B, I, H, relu)
+                                    pb, T, B, I, H, relu, nthreads)
     _check(st)
 
 
@@ -97,7 +99,7 @@ def rnn_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dw_
                  const floating[:, ::1] dy,
                  const floating[::1] dhn, const floating[:, ::1] x, const floating[:, ::1] h0,
                  const floating[:, ::1] w_ih, const floating[:, ::1] w_hh,
-                 const floating[:, ::1] y, int64_t T, int64_t B, bint relu):
+                 const floating[:, ::1] y, int64_t T, int64_t B, bint relu, int nthreads):
     cdef int64_t I = x.shape[1], H = h0.shape[1]
     cdef floating *pdx = NULL
     if dx is not None:
@@ -116,9 +118,9 @@ def rnn_backward(floating[:, ::1] dx, floating[:, ::1] dh0, floating[:, ::1] dw_
         if floating is float:
             st = fm_rnn_backward_f32(pdx, &dh0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0], pdb, pw,
                                      &dy[0, 0], phn, &x[0, 0], &h0[0, 0], &w_ih[0, 0],
-                                     &w_hh[0, 0], &y[0, 0], T, B, I, H, relu)
+                                     &w_hh[0, 0], &y[0, 0], T, B, I, H, relu, nthreads)
         else:
             st = fm_rnn_backward_f64(pdx, &dh0[0, 0], &dw_ih[0, 0], &dw_hh[0, 0], pdb, pw,
                                      &dy[0, 0], phn, &x[0, 0], &h0[0, 0], &w_ih[0, 0],
-                                     &w_hh[0, 0], &y[0, 0], T, B, I, H, relu)
+                                     &w_hh[0, 0], &y[0, 0], T, B, I, H, relu, nthreads)
     _check(st)

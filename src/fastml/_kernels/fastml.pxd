@@ -65,38 +65,38 @@ cdef extern from "recurrent.h" nogil:
     int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
                             const float *h0, const float *c0, const float *w_ih,
                             const float *w_hh, const float *bias, int64_t T, int64_t B,
-                            int64_t I, int64_t H)
+                            int64_t I, int64_t H, int nthreads)
     int fm_lstm_forward_f64(double *y, double *c_all, double *gates, const double *x,
                             const double *h0, const double *c0, const double *w_ih,
                             const double *w_hh, const double *bias, int64_t T, int64_t B,
-                            int64_t I, int64_t H)
+                            int64_t I, int64_t H, int nthreads)
     int fm_lstm_backward_f32(float *dx, float *dh0, float *dc0, float *dw_ih, float *dw_hh,
                              float *dbias, float *work, const float *dy, const float *dhn, const float *dcn,
                              const float *x, const float *h0, const float *c0,
                              const float *w_ih, const float *w_hh, const float *y,
                              const float *c_all, const float *gates, int64_t T, int64_t B,
-                             int64_t I, int64_t H)
+                             int64_t I, int64_t H, int nthreads)
     int fm_lstm_backward_f64(double *dx, double *dh0, double *dc0, double *dw_ih,
                              double *dw_hh, double *dbias, double *work, const double *dy, const double *dhn,
                              const double *dcn, const double *x, const double *h0,
                              const double *c0, const double *w_ih, const double *w_hh,
                              const double *y, const double *c_all, const double *gates,
-                             int64_t T, int64_t B, int64_t I, int64_t H)
+                             int64_t T, int64_t B, int64_t I, int64_t H, int nthreads)
     int fm_rnn_forward_f32(float *y, const float *x, const float *h0, const float *w_ih,
                            const float *w_hh, const float *bias, int64_t T, int64_t B,
-                           int64_t I, int64_t H, int relu)
+                           int64_t I, int64_t H, int relu, int nthreads)
     int fm_rnn_forward_f64(double *y, const double *x, const double *h0, const double *w_ih,
                            const double *w_hh, const double *bias, int64_t T, int64_t B,
-                           int64_t I, int64_t H, int relu)
+                           int64_t I, int64_t H, int relu, int nthreads)
     int fm_rnn_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *dbias,
                             float *work, const float *dy, const float *dhn, const float *x, const float *h0,
                             const float *w_ih, const float *w_hh, const float *y, int64_t T,
-                            int64_t B, int64_t I, int64_t H, int relu)
+                            int64_t B, int64_t I, int64_t H, int relu, int nthreads)
     int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
                             double *dbias, double *work, const double *dy, const double *dhn,
                             const double *x, const double *h0, const double *w_ih,
                             const double *w_hh, const double *y, int64_t T, int64_t B,
-                            int64_t I, int64_t H, int relu)
+                            int64_t I, int64_t H, int relu, int nthreads)
 
 cdef extern from "conv2d.h" nogil:
     ctypedef struct fm_conv2d_geom:
@@ -203,74 +203,85 @@ cdef extern from "tree.h" nogil:
                         const double *edges, const int64_t *offsets)
 
 cdef extern from "activation.h" nogil:
-    int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha)
-    int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind, double alpha)
+    int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha,
+                                  int nthreads)
+    int fm_activation_forward_f64(double *y, const double *x, int64_t n, int kind, double alpha,
+                                  int nthreads)
     int fm_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y,
-                                   int64_t n, int kind, double alpha)
+                                   int64_t n, int kind, double alpha, int nthreads)
     int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
-                                   const double *y, int64_t n, int kind, double alpha)
-    int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_)
-    int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_)
+                                   const double *y, int64_t n, int kind, double alpha,
+                                   int nthreads)
+    int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_,
+                               int nthreads)
+    int fm_softmax_forward_f64(double *y, const double *x, int64_t rows, int64_t c, int log_,
+                               int nthreads)
     int fm_softmax_backward_f32(float *dx, const float *dy, const float *y, int64_t rows,
-                                int64_t c, int log_)
+                                int64_t c, int log_, int nthreads)
     int fm_softmax_backward_f64(double *dx, const double *dy, const double *y, int64_t rows,
-                                int64_t c, int log_)
+                                int64_t c, int log_, int nthreads)
 
 cdef extern from "loss.h" nogil:
     int fm_cross_entropy_forward_f32(float *loss, float *lse, const float *x, const int64_t *t,
-                                     int64_t rows, int64_t c)
+                                     int64_t rows, int64_t c, int nthreads)
     int fm_cross_entropy_forward_f64(double *loss, double *lse, const double *x,
-                                     const int64_t *t, int64_t rows, int64_t c)
+                                     const int64_t *t, int64_t rows, int64_t c, int nthreads)
     int fm_cross_entropy_backward_f32(float *dx, const float *dloss, int64_t dstride,
                                       const float *x, const float *lse, const int64_t *t,
-                                      int64_t rows, int64_t c)
+                                      int64_t rows, int64_t c, int nthreads)
     int fm_cross_entropy_backward_f64(double *dx, const double *dloss, int64_t dstride,
                                       const double *x, const double *lse, const int64_t *t,
-                                      int64_t rows, int64_t c)
+                                      int64_t rows, int64_t c, int nthreads)
     int fm_cross_entropy_forward_ex_f32(float *loss, float *lse, float *wlp, const float *x,
                                         const int64_t *t, const float *w, int64_t rows,
-                                        int64_t c)
+                                        int64_t c, int nthreads)
     int fm_cross_entropy_forward_ex_f64(double *loss, double *lse, double *wlp, const double *x,
                                         const int64_t *t, const double *w, int64_t rows,
-                                        int64_t c)
+                                        int64_t c, int nthreads)
     int fm_cross_entropy_backward_ex_f32(float *dx, const float *alpha, const float *beta,
                                          const float *gamma, const float *w, const float *x,
                                          const float *lse, const int64_t *t, int64_t rows,
-                                         int64_t c)
+                                         int64_t c, int nthreads)
     int fm_cross_entropy_backward_ex_f64(double *dx, const double *alpha, const double *beta,
                                          const double *gamma, const double *w, const double *x,
                                          const double *lse, const int64_t *t, int64_t rows,
-                                         int64_t c)
+                                         int64_t c, int nthreads)
     int fm_loss_pointwise_f32(float *out, const float *x, const float *y, int64_t n, int kind,
-                              double param)
+                              double param, int nthreads)
     int fm_loss_pointwise_f64(double *out, const double *x, const double *y, int64_t n,
-                              int kind, double param)
+                              int kind, double param, int nthreads)
     int fm_loss_pointwise_sum_f32(double *out, const float *x, const float *y, int64_t n,
-                                  int kind, double param)
+                                  int kind, double param, int nthreads)
     int fm_loss_pointwise_sum_f64(double *out, const double *x, const double *y, int64_t n,
-                                  int kind, double param)
+                                  int kind, double param, int nthreads)
     int fm_loss_pointwise_backward_f32(float *dx, const float *dout, int64_t dstride,
                                        const float *x, const float *y, int64_t n, int kind,
-                                       double param)
+                                       double param, int nthreads)
     int fm_loss_pointwise_backward_f64(double *dx, const double *dout, int64_t dstride,
                                        const double *x, const double *y, int64_t n, int kind,
-                                       double param)
+                                       double param, int nthreads)
 
 cdef extern from "dropout.h" nogil:
-    int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key)
-    int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key)
+    int fm_dropout_forward_f32(float *y, const float *x, int64_t n, double p, uint64_t key,
+                               int nthreads)
+    int fm_dropout_forward_f64(double *y, const double *x, int64_t n, double p, uint64_t key,
+                               int nthreads)
+    int fm_dropout_backward_f32(float *dx, const float *dy, int64_t n, double p, uint64_t key,
+                                int nthreads)
+    int fm_dropout_backward_f64(double *dx, const double *dy, int64_t n, double p,
+                                uint64_t key, int nthreads)
 
 cdef extern from "dense.h" nogil:
-    int fm_linear_forward_f32(float *y, const float *x, const float *w, const float *b,
-                              int64_t n, int64_t inf, int64_t outf, int act)
-    int fm_linear_forward_f64(double *y, const double *x, const double *w, const double *b,
-                              int64_t n, int64_t inf, int64_t outf, int act)
-    int fm_linear_backward_f32(float *dx, float *dw, float *db, const float *dy,
-                               const float *x, const float *w, const float *y, int64_t n,
-                               int64_t inf, int64_t outf, int act)
-    int fm_linear_backward_f64(double *dx, double *dw, double *db, const double *dy,
-                               const double *x, const double *w, const double *y, int64_t n,
-                               int64_t inf, int64_t outf, int act)
+    int fm_dense_forward_f32(float *y, const float *x, const float *w, const float *b,
+                             int64_t n, int64_t inf, int64_t outf, int act, int nthreads)
+    int fm_dense_forward_f64(double *y, const double *x, const double *w, const double *b,
+                             int64_t n, int64_t inf, int64_t outf, int act, int nthreads)
+    int fm_dense_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                              const float *x, const float *w, const float *y, int64_t n,
+                              int64_t inf, int64_t outf, int act, int nthreads)
+    int fm_dense_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                              const double *x, const double *w, const double *y, int64_t n,
+                              int64_t inf, int64_t outf, int act, int nthreads)
 
 cdef extern from "kdtree.h" nogil:
     ctypedef struct fm_kdtree:

@@ -5,17 +5,18 @@ C-contiguous, one dtype (float32 or float64); x (T*B, I) time-major, h0/c0
 (B, H), w_ih (G*H, I), w_hh (G*H, H), bias (G*H,) = b_ih + b_hh or None, with
 G = 4 for the LSTM (gates i, f, g, o) and 1 for the RNN; T, B >= 1.
 Backward returns fresh gradient arrays (dx is None when need_dx is False).
+The relu RNN propagates NaN and its backward masks the gradient where y <= 0
+(a NaN output passes it, as torch).
+
+The compiled kernels or their NumPy twins (reference/recurrent.py, same
+signatures) are chosen once, at import.
 """
 import sys
 
 import numpy as np
 
 from ._backend import COMPILED, ensure_blas
-from .reference import recurrent as _reference
-
-if COMPILED:
-    from . import _recurrent
-
+from ._threads import current as _threads
 
 _POOL = {}  # (shape, dtype) -> arrays handed out before
 
@@ -45,25 +46,20 @@ def _fn(name, dtype):
     return getattr(_recurrent, name)["double" if dtype == np.float64 else "float"]
 
 
-def lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B):
+def _lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B):
     """-> y (T*B, H) hidden states, c_all (T*B, H) cells, gates (T*B, 4H)."""
-    if not COMPILED:
-        return _reference.lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B)
     ensure_blas()
     H = h0.shape[1]
     y = _buffer((T * B, H), x.dtype)
     c_all = _buffer((T * B, H), x.dtype)
     gates = _buffer((T * B, 4 * H), x.dtype)
-    _fn("lstm_forward", x.dtype)(y, c_all, gates, x, h0, c0, w_ih, w_hh, bias, T, B)
+    _fn("lstm_forward", x.dtype)(y, c_all, gates, x, h0, c0, w_ih, w_hh, bias, T, B,
+                                  _threads())
     return y, c_all, gates
 
 
-def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, need_dx=True):
+def _lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, need_dx=True):
     """-> dx, dh0, dc0, dw_ih, dw_hh, dbias. dhn/dcn (B, H) or None."""
-    if not COMPILED:
-        out = _reference.lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates,
-                                       T, B)
-        return (out[0] if need_dx else None,) + out[1:]
     ensure_blas()
     dt = x.dtype
     H = h0.shape[1]
@@ -77,25 +73,20 @@ def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, ne
     _fn("lstm_backward", x.dtype)(dx, dh0, dc0, dw_ih, dw_hh, dbias, work, dy,
                              None if dhn is None else dhn.reshape(-1),
                              None if dcn is None else dcn.reshape(-1),
-                             x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B)
+                             x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, _threads())
     return dx, dh0, dc0, dw_ih, dw_hh, dbias
 
 
-def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu=False):
+def _rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu=False):
     """-> y (T*B, H); act = tanh, or relu when relu is True."""
-    if not COMPILED:
-        return _reference.rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu)
     ensure_blas()
     y = _buffer((T * B, h0.shape[1]), x.dtype)
-    _fn("rnn_forward", x.dtype)(y, x, h0, w_ih, w_hh, bias, T, B, bool(relu))
+    _fn("rnn_forward", x.dtype)(y, x, h0, w_ih, w_hh, bias, T, B, bool(relu), _threads())
     return y
 
 
-def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
+def _rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
     """-> dx, dh0, dw_ih, dw_hh, dbias. dhn (B, H) or None."""
-    if not COMPILED:
-        out = _reference.rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu)
-        return (out[0] if need_dx else None,) + out[1:]
     ensure_blas()
     dt = x.dtype
     H = h0.shape[1]
@@ -107,5 +98,17 @@ def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
     work = _buffer((T * B, H), dt)
     _fn("rnn_backward", x.dtype)(dx, dh0, dw_ih, dw_hh, dbias, work, dy,
                             None if dhn is None else dhn.reshape(-1),
-                            x, h0, w_ih, w_hh, y, T, B, bool(relu))
+                            x, h0, w_ih, w_hh, y, T, B, bool(relu), _threads())
     return dx, dh0, dw_ih, dw_hh, dbias
+
+
+if COMPILED:
+    from . import _recurrent
+
+    lstm_forward = _lstm_forward
+    lstm_backward = _lstm_backward
+    rnn_forward = _rnn_forward
+    rnn_backward = _rnn_backward
+else:
+    from .reference.recurrent import (lstm_backward, lstm_forward, rnn_backward,  # noqa: F401
+                                      rnn_forward)

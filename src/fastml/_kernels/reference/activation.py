@@ -32,7 +32,8 @@ def backward(kind, dy, x, y, alpha=0.0):
     unused by a given activation)."""
     a = x.dtype.type(alpha) if x is not None else y.dtype.type(alpha)
     if kind == RELU:
-        return np.where(y > 0, dy, 0).astype(dy.dtype, copy=False)
+        # torch's threshold_backward: zero where y <= 0, so a NaN output passes dy
+        return np.where(y <= 0, 0, dy).astype(dy.dtype, copy=False)
     if kind == LEAKY_RELU:
         return np.where(x > 0, dy, dy * a)
     if kind == ELU:

@@ -17,9 +17,10 @@ def linear_forward(x, w, b=None, act=NONE):
 
 def linear_backward(dy, x, w, need_dx=True, need_dw=True, need_db=True, y=None, act=NONE):
     """(dx, dw, db) for dy (n, out); with act == RELU, y is the forward output
-    and dy is first masked by y > 0. Entries not needed are None."""
+    and dy is first zeroed where y <= 0 (a NaN output passes it, as torch).
+    Entries not needed are None."""
     if act == RELU:
-        dy = np.where(y > 0, dy, 0).astype(dy.dtype, copy=False)
+        dy = np.where(y <= 0, 0, dy).astype(dy.dtype, copy=False)
     dx = dy @ w if need_dx else None
     dw = dy.T @ x if need_dw else None
     db = dy.sum(axis=0) if need_db else None

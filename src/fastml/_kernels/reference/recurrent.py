@@ -1,6 +1,6 @@
 """Pure-NumPy twin of csrc/recurrent.c (LSTM / vanilla RNN over a sequence).
 
-Same contract and layouts as the compiled kernels (see fastml.h): one layer,
+Same contract, layouts and signatures as the facade (fastml._kernels.recurrent): one layer,
 one direction, time-major rows x (T*B, I); gates in PyTorch order i, f, g, o;
 bias = b_ih + b_hh or None. Written step by step for clarity; dtype in =
 dtype out.
@@ -34,8 +34,9 @@ def lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B):
     return y, c_all, gates
 
 
-def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B):
-    """-> dx, dh0, dc0, dw_ih, dw_hh, dbias (dhn/dcn (B, H) or None)."""
+def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B, need_dx=True):
+    """-> dx, dh0, dc0, dw_ih, dw_hh, dbias (dhn/dcn (B, H) or None; dx None
+    unless need_dx)."""
     H = h0.shape[1]
     dt = x.dtype
     dG = np.empty_like(gates)
@@ -55,10 +56,11 @@ def lstm_backward(dy, dhn, dcn, x, h0, c0, w_ih, w_hh, y, c_all, gates, T, B):
         dc = dc * f
         dh = dG[rows] @ w_hh + (dy[(t - 1) * B:t * B] if t else 0)
     h_prev = np.concatenate([h0, y[:(T - 1) * B]], axis=0)
-    return (dG @ w_ih, dh.astype(dt), dc.astype(dt), dG.T @ x, dG.T @ h_prev, dG.sum(axis=0))
+    return (dG @ w_ih if need_dx else None, dh.astype(dt), dc.astype(dt), dG.T @ x,
+            dG.T @ h_prev, dG.sum(axis=0))
 
 
-def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu):
+def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu=False):
     H = h0.shape[1]
     y = np.empty((T * B, H), x.dtype)
     h = h0
@@ -71,8 +73,9 @@ def rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu):
     return y
 
 
-def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu):
-    """-> dx, dh0, dw_ih, dw_hh, dbias."""
+def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
+    """-> dx, dh0, dw_ih, dw_hh, dbias (dx None unless need_dx). relu: the
+    gradient is zeroed where y <= 0 (a NaN output passes it, as torch)."""
     H = h0.shape[1]
     dG = np.empty_like(y)
     dh = dy[(T - 1) * B:].copy()
@@ -81,7 +84,8 @@ def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu):
     for t in range(T - 1, -1, -1):
         rows = slice(t * B, (t + 1) * B)
         yt = y[rows]
-        dG[rows] = dh * (yt > 0) if relu else dh * (1 - yt * yt)
+        dG[rows] = np.where(yt <= 0, 0, dh) if relu else dh * (1 - yt * yt)
         dh = dG[rows] @ w_hh + (dy[(t - 1) * B:t * B] if t else 0)
     h_prev = np.concatenate([h0, y[:(T - 1) * B]], axis=0)
-    return dG @ w_ih, dh.astype(y.dtype), dG.T @ x, dG.T @ h_prev, dG.sum(axis=0)
+    return (dG @ w_ih if need_dx else None, dh.astype(y.dtype), dG.T @ x, dG.T @ h_prev,
+            dG.sum(axis=0))

@@ -1,0 +1,123 @@
+/* loss_ce_simd_tmpl.h -- fused cross-entropy rows for one element type (T, SUF)
+ * at one ISA level; included at the end of loss_simd_tmpl.h (the vector math
+ * and the row helpers of activation_rows_tmpl.h are already in scope). Rows of
+ * few classes (c <= FM_SMALL_C) run VL rows at a time, one vector per column. */
+
+static inline __attribute__((always_inline)) void F(ce_cols)(T *loss, T *lse, const T *x,
+                                                              const int64_t *t, int64_t c,
+                                                              int nr) {
+    V m, s;
+    F(cols_maxsum)(x, c, nr, &m, &s);
+    V l = m + F(vlog)(s);
+    T xt[VL] = {0};
+    for (int r = 0; r < nr; r++) xt[r] = x[r * c + t[r]];
+    F(part_st)(lse, l, nr);
+    F(part_st)(loss, l - FM_CAT(fm_vload_, SUF)(xt), nr);
+}
+
+static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T *dloss,
+                                                                  int64_t dstride, const T *x,
+                                                                  const T *lse,
+                                                                  const int64_t *t, int64_t c,
+                                                                  int nr) {
+    V l = F(part_ld)(lse, nr);
+    V dr = dstride ? F(part_ld)(dloss, nr) : (V){0} + dloss[0];
+    for (int64_t j = 0; j < c; j++)
+        F(col_st)(dx, c, j, F(vexp_le0)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
+    for (int r = 0; r < nr; r++) dx[r * c + t[r]] -= dloss[r * dstride];
+}
+
+/* loss[r] = lse_r - x[r, t[r]], lse[r] = log sum exp(x[r, :]). */
+void IF_(fm_ce_rows)(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows, int64_t c) {
+    if (c <= FM_SMALL_C) {
+#define B_(NR) F(ce_cols)(loss + r, lse + r, x + r * c, t + r, c, NR)
+        FM_COL_BLOCKS(rows, B_);
+#undef B_
+        return;
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * c;
+        T m, s;
+        F(row_maxsum)(xr, c, NULL, &m, &s);
+        T l = m + (T)log((double)s);
+        lse[r] = l;
+        loss[r] = l - xr[t[r]];
+    }
+}
+
+/* dx[r, j] = d_r (exp(x[r, j] - lse[r]) - [j == t[r]]), d_r = dloss[r * dstride]. */
+void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, const T *lse,
+                         const int64_t *t, int64_t rows, int64_t c) {
+    if (c <= FM_SMALL_C) {
+#define B_(NR) F(ce_bwd_cols)(dx + r * c, dloss + r * dstride, dstride, x + r * c, lse + r, t + r, c, NR)
+        FM_COL_BLOCKS(rows, B_);
+#undef B_
+        return;
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * c;
+        T *d = dx + r * c;
+        T dr = dloss[r * dstride], l = lse[r];
+        int64_t i = 0;
+        for (; i + VL <= c; i += VL)
+            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp_le0)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * dr);
+        if (i < c) { /* tail through the vector code on a padded copy */
+            T buf[VL] = {0};
+            memcpy(buf, xr + i, (size_t)(c - i) * sizeof(T));
+            V r = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(buf) - l) * dr;
+            memcpy(d + i, &r, (size_t)(c - i) * sizeof(T));
+        }
+        d[t[r]] -= dr;
+    }
+}
+
+/* out[r] = sum_j w[j] (x[r, j] - lse[r]) (w NULL: weights 1), the weighted sum
+ * of log-probabilities for label smoothing: every term has one sign, so no
+ * cancellation. Lane sums, then lanes in order, then the tail (fixed order). */
+void IF_(fm_ce_wlogp_rows)(T *out, const T *x, const T *lse, const T *w, int64_t rows,
+                           int64_t c) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * c;
+        const T l = lse[r];
+        V acc = {0};
+        int64_t i = 0;
+        if (w)
+            for (; i + VL <= c; i += VL)
+                acc += (FM_CAT(fm_vload_, SUF)(xr + i) - l) * FM_CAT(fm_vload_, SUF)(w + i);
+        else
+            for (; i + VL <= c; i += VL) acc += FM_CAT(fm_vload_, SUF)(xr + i) - l;
+        T s = 0;
+        for (int k = 0; k < VL; k++) s += acc[k];
+        for (; i < c; i++) s += w ? (xr[i] - l) * w[i] : xr[i] - l;
+        out[r] = s;
+    }
+}
+
+/* dx[r, j] = alpha[r] exp(x[r, j] - lse[r]) - gamma[r] w[j] (w NULL: 1), then
+ * dx[r, t[r]] -= beta[r]: cross-entropy with class weights, ignored rows
+ * (alpha = beta = gamma = 0, t[r] any index in [0, c)) and label smoothing. */
+void IF_(fm_ce_bwd_ex_rows)(T *dx, const T *alpha, const T *beta, const T *gamma, const T *w,
+                            const T *x, const T *lse, const int64_t *t, int64_t rows,
+                            int64_t c) {
+    const V one = (V){0} + (T)1;
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * c;
+        T *d = dx + r * c;
+        const T a = alpha[r], g = gamma[r], l = lse[r];
+        int64_t i = 0;
+        for (; i + VL <= c; i += VL) {
+            V wv = w ? FM_CAT(fm_vload_, SUF)(w + i) : one;
+            FM_CAT(fm_vstore_, SUF)(d + i, F(vexp_le0)(FM_CAT(fm_vload_, SUF)(xr + i) - l) * a - wv * g);
+        }
+        if (i < c) { /* tail through the vector code on padded copies */
+            T bx[VL] = {0}, bw[VL];
+            for (int k = 0; k < VL; k++) bw[k] = (T)1;
+            memcpy(bx, xr + i, (size_t)(c - i) * sizeof(T));
+            if (w) memcpy(bw, w + i, (size_t)(c - i) * sizeof(T));
+            V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(bx) - l) * a - FM_CAT(fm_vload_, SUF)(bw) * g;
+            memcpy(d + i, &v, (size_t)(c - i) * sizeof(T));
+        }
+        d[t[r]] -= beta[r];
+    }
+}
+
