@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 from .. import optimize as _opt
-from .._kernels import linear as _kl
+from .._kernels import sgd as _kl
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 from ..utils.validation import check_classification_targets, check_random_state
