@@ -53,6 +53,38 @@ def test_many_distinct_values_split_is_exact(dtype, rng):
     assert reg.tree_.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
 
 
+@pytest.mark.parametrize("scale", [1e-4, 1e-6, 1.0, 1e6])
+def test_regressor_small_variance_targets_match_sklearn(scale):
+    """Issue 11 item 5: an absolute impurity cut-off (1e-7) left targets with a
+    small variance as one leaf (1 node here; scikit-learn 19)."""
+    st = pytest.importorskip("sklearn.tree")
+    X = np.arange(10.0).reshape(-1, 1)
+    y = (np.arange(10) % 2) * scale
+    ours = DecisionTreeRegressor().fit(X, y)
+    theirs = st.DecisionTreeRegressor().fit(X, y)
+    assert ours.tree_.node_count == theirs.tree_.node_count == 19
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(ours.predict(X), y, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6])
+def test_regressor_scale_invariant_on_diabetes(scale):
+    st = pytest.importorskip("sklearn.tree")
+    X, y = load_diabetes(return_X_y=True)
+    ours = DecisionTreeRegressor(max_depth=6, random_state=0).fit(X, y * scale)
+    theirs = st.DecisionTreeRegressor(max_depth=6, random_state=0).fit(X, y * scale)
+    assert ours.tree_.node_count == theirs.tree_.node_count
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("c", [-3e5, 0.0, 1e-9, 2.5, 1e9])
+def test_regressor_constant_target_is_one_leaf(c, rng):
+    X = rng.standard_normal((500, 4))
+    tree = DecisionTreeRegressor().fit(X, np.full(500, c))
+    assert tree.tree_.node_count == 1
+    np.testing.assert_allclose(tree.predict(X[:5]), c, rtol=1e-12)
+
+
 def test_regressor_known_split_and_leaf_means(rng):
     X = rng.uniform(0, 1, size=(200, 2))
     y = np.where(X[:, 1] > 0.5, 5.0, -1.0)
