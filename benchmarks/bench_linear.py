@@ -6,7 +6,7 @@ Issue targets:
   lbfgs at equal accuracy (same max_iter and tol, standardised features).
 - every compiled path >= 5x the plain NumPy implementation of the same
   algorithm: SGD epochs (per-sample, hinge + L2) and elastic-net coordinate
-  descent, against fastml._kernels.reference.linear (the twin) on the same
+  descent, against the twins fastml._kernels.reference.sgd / .enet on the same
   arrays, same number of epochs / sweeps.
 Peers in the same groups: scikit-learn's SGDClassifier (fixed epochs) and Lasso.
 """
@@ -15,8 +15,10 @@ import warnings
 import numpy as np
 import pytest
 
-from fastml._kernels import linear as kl
-from fastml._kernels.reference import linear as ref
+from fastml._kernels import enet as kenet
+from fastml._kernels import sgd as ksgd
+from fastml._kernels.reference import enet as renet
+from fastml._kernels.reference import sgd as rsgd
 from fastml.datasets import load_digits
 from fastml.linear_model import Lasso, LogisticRegression, SGDClassifier
 
@@ -82,13 +84,13 @@ def bench_sgd_epochs_fastml(benchmark, sgd_data):
     def run():
         args = _sgd_args(X, y, order)
         for _ in range(N_EPOCHS):
-            kl.sgd_epoch(*args, "hinge", 0.1, "l2", 1e-4, 0.15, "optimal", 0.0, 0.5, 1e4, True)
+            ksgd.sgd_epoch(*args, "hinge", 0.1, "l2", 1e-4, 0.15, "optimal", 0.0, 0.5, 1e4, True)
         return args
 
     args = benchmark(run)
     twin = _sgd_args(X, y, order)
     for _ in range(N_EPOCHS):
-        ref.sgd_epoch(*twin, 0, 0.1, 1, 1e-4, 0.15, 1, 0.0, 0.5, 1e4, True)
+        rsgd.sgd_epoch(*twin, 0, 0.1, 1, 1e-4, 0.15, 1, 0.0, 0.5, 1e4, True)
     np.testing.assert_allclose(args[0] * args[2][0], twin[0] * twin[2][0], rtol=1e-8,
                                atol=1e-10)
 
@@ -100,7 +102,7 @@ def bench_sgd_epochs_numpy_reference(benchmark, sgd_data):
     def run():
         args = _sgd_args(X, y, order)
         for _ in range(N_EPOCHS):
-            ref.sgd_epoch(*args, 0, 0.1, 1, 1e-4, 0.15, 1, 0.0, 0.5, 1e4, True)
+            rsgd.sgd_epoch(*args, 0, 0.1, 1, 1e-4, 0.15, 1, 0.0, 0.5, 1e4, True)
 
     benchmark.pedantic(run, rounds=3, iterations=1)
 
@@ -147,12 +149,12 @@ def bench_lasso_cd_fastml(benchmark, cd_data):
 
     def run():
         w = np.zeros(XT.shape[0])
-        kl.enet_cd(w, XT, y, l1, 0.0, N_SWEEPS, 0.0)  # tol 0: exactly N_SWEEPS sweeps
+        kenet.enet_cd(w, XT, y, l1, 0.0, N_SWEEPS, 0.0)  # tol 0: exactly N_SWEEPS sweeps
         return w
 
     w = benchmark(run)
     w_ref = np.zeros(XT.shape[0])
-    ref.enet_cd(w_ref, XT, y, l1, 0.0, N_SWEEPS, 0.0)
+    renet.enet_cd(w_ref, XT, y, l1, 0.0, N_SWEEPS, 0.0)
     np.testing.assert_allclose(w, w_ref, rtol=1e-9, atol=1e-12)
 
 
@@ -160,7 +162,7 @@ def bench_lasso_cd_numpy_reference(benchmark, cd_data):
     X, y, XT = cd_data
     benchmark.group = "lasso-cd-30-sweeps"
     l1 = ALPHA * len(y)
-    benchmark.pedantic(lambda: ref.enet_cd(np.zeros(XT.shape[0]), XT, y, l1, 0.0, N_SWEEPS, 0.0),
+    benchmark.pedantic(lambda: renet.enet_cd(np.zeros(XT.shape[0]), XT, y, l1, 0.0, N_SWEEPS, 0.0),
                        rounds=3, iterations=1)
 
 

@@ -137,7 +137,7 @@ def _build_args(binned, max_depth):
 
 
 def _twin_build(bn, *args):
-    return rtree.build(bn.Xb, bn.edges_flat, bn.offsets, bn.Xf, bn.refine, *args)
+    return rtree.build(bn, *args)
 
 
 @pytest.mark.parametrize("depth", [8, 2**31 - 1], ids=["depth8", "full"])

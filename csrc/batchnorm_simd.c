@@ -3,7 +3,7 @@
  * batchnorm.c. */
 #include <math.h>
 
-#include "batchnorm.h"
+#include "batchnorm_impl.h"
 #include "simd.h"
 
 /* Outputs (y, dx) of L > 1 tensors go out with streaming stores when one thread
@@ -60,3 +60,13 @@ static inline void bn_stream_fence(void) {}
 #include "batchnorm_simd_tmpl.h"
 #undef T
 #undef SUF
+
+/* This level's table (fm_batchnorm_impl_<level>), picked by batchnorm.c. */
+const fm_batchnorm_impl FM_ISA_FN(fm_batchnorm_impl) = {
+    .fwd_train_f32 = FM_ISA_FN(fm_bn_fwd_train_f32),
+    .fwd_train_f64 = FM_ISA_FN(fm_bn_fwd_train_f64),
+    .fwd_eval_f32 = FM_ISA_FN(fm_bn_fwd_eval_f32),
+    .fwd_eval_f64 = FM_ISA_FN(fm_bn_fwd_eval_f64),
+    .bwd_f32 = FM_ISA_FN(fm_bn_bwd_f32),
+    .bwd_f64 = FM_ISA_FN(fm_bn_bwd_f64),
+};

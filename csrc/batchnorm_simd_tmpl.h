@@ -249,10 +249,10 @@ static inline void BF(bn_dx_run_)(T *q, const T *d, const T *p, T k0, T k1, T k2
 int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *running_mean,
                          T *running_var,
                          const T *x, const T *weight, const T *bias, int64_t N, int64_t C,
-                         int64_t L, double momentum, double eps) {
+                         int64_t L, double momentum, double eps, int nthreads) {
     const double M = (double)N * (double)L;
     const double unbias = M > 1 ? M / (M - 1) : 1.0;
-    const int nth = fm_threads_for(3.0 * M * C);
+    const int nth = fm_team_size(nthreads, 3.0 * M * C);
     const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T), nth);
     if (L > 1) {
         _Pragma("omp parallel for schedule(static) num_threads(nth)")
@@ -286,7 +286,7 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
         return FM_OK;
     }
     const int64_t nblk = (C + CB - 1) / CB;
-    _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(3.0 * M * C))")
+    _Pragma("omp parallel for schedule(static) num_threads(nth)")
     for (int64_t bk = 0; bk < nblk; bk++) {
         const int64_t c0 = bk * CB, nc = C - c0 < CB ? C - c0 : CB;
         double s[CB], ss[CB];
@@ -329,8 +329,10 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
 }
 
 int FN(fm_bn_fwd_eval_)(T *y, const T *x, const double *mean, const double *invstd,
-                        const T *weight, const T *bias, int64_t N, int64_t C, int64_t L) {
-    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(fm_threads_for((double)N * C * L))")
+                        const T *weight, const T *bias, int64_t N, int64_t C, int64_t L,
+                        int nthreads) {
+    const int nth = fm_team_size(nthreads, (double)N * C * L);
+    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(nth)")
     for (int64_t n = 0; n < N; n++) {
         for (int64_t c = 0; c < C; c++) {
             const T mh = (T)mean[c], ml = (T)(mean[c] - (double)mh);
@@ -359,9 +361,9 @@ static inline void FM_CAT3(bn_bwd_coef_, SUF, FM_ISA_NAME)(T *k, double sdy, dou
 
 int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const double *mean,
                    const double *invstd, const T *weight, int64_t N, int64_t C, int64_t L,
-                   int training) {
+                   int training, int nthreads) {
     const double M = (double)N * (double)L;
-    const int nth = fm_threads_for(3.0 * M * C);
+    const int nth = fm_team_size(nthreads, 3.0 * M * C);
     const int nt = BN_STREAM_OUT(N * C * L * (int64_t)sizeof(T), nth);
     if (L > 1) {
         _Pragma("omp parallel for schedule(static) num_threads(nth)")
@@ -389,7 +391,7 @@ int FN(fm_bn_bwd_)(T *dx, T *dweight, T *dbias, const T *dy, const T *x, const d
         return FM_OK;
     }
     const int64_t nblk = (C + CB - 1) / CB;
-    _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(3.0 * M * C))")
+    _Pragma("omp parallel for schedule(static) num_threads(nth)")
     for (int64_t bk = 0; bk < nblk; bk++) {
         const int64_t c0 = bk * CB, nc = C - c0 < CB ? C - c0 : CB;
         double sdy[CB], sdyx[CB];

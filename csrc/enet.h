@@ -8,14 +8,16 @@
 extern "C" {
 #endif
 
-/* ---- linear models (linear.c, linear_simd.c) ------------------------------ */
+/* ---- elastic net (enet.c, enet_simd.c) ------------------------------------ */
 /* Elastic-net coordinate descent on centred data, one target: minimises
  * 0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 with XT = X^T (p, n)
  * row-major; w (p,) is the start and the result. Stops on the duality gap
- * (<= tol ||y||^2) like the NumPy twin; writes the sweeps run and the gap. */
+ * (<= tol ||y||^2) like the NumPy twin; writes the sweeps run and the gap.
+ * The sweeps are sequential: nthreads is accepted for the uniform API and
+ * not used (one thread). */
 FM_API int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
                           const double *y, double l1, double l2, double tol, int64_t max_iter,
-                          int positive, int64_t n, int64_t p);
+                          int positive, int64_t n, int64_t p, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -15,13 +15,16 @@ extern "C" {
  * Out: labels[n] (nearest centre, lowest index on ties), mind[n] (its squared
  * distance), *inertia = sum_i sw_i mind_i; if `update` != 0 also
  * sums[k, d] = sum over rows assigned to c of sw_i x_i and wsum[k] = their
- * weight (float64 for both dtypes). Bitwise independent of the thread count. */
+ * weight (float64 for both dtypes). Bitwise independent of the thread count
+ * (nthreads: the most threads to use, also passed to the BLAS dot products). */
 FM_API int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
                               float *mind, const float *X, const float *XT, const float *sw,
-                              const float *C, int64_t n, int64_t d, int64_t k, int update);
+                              const float *C, int64_t n, int64_t d, int64_t k, int update,
+                              int nthreads);
 FM_API int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
                               double *mind, const double *X, const double *XT, const double *sw,
-                              const double *C, int64_t n, int64_t d, int64_t k, int update);
+                              const double *C, int64_t n, int64_t d, int64_t k, int update,
+                              int nthreads);
 /* Lloyd iterations from the initial `centers` (k x d, updated in place) until
  * the labels stop changing, the squared centre shift is <= tol, or max_iter
  * (>= 1) steps; then a final assignment to the final centres. Empty clusters
@@ -29,11 +32,12 @@ FM_API int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32
  * scikit-learn). Out: labels[n], mind[n], *inertia, *n_iter. XT, sw as above. */
 FM_API int fm_kmeans_lloyd_f32(float *centers, int32_t *labels, float *mind, double *inertia,
                                int64_t *n_iter, const float *X, const float *XT, const float *sw,
-                               int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol);
+                               int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol,
+                               int nthreads);
 FM_API int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, double *inertia,
                                int64_t *n_iter, const double *X, const double *XT,
                                const double *sw, int64_t n, int64_t d, int64_t k,
-                               int64_t max_iter, double tol);
+                               int64_t max_iter, double tol, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -12,17 +12,20 @@ extern "C" {
 /* Adam/AdamW (decoupled != 0: p *= 1 - lr wd first; else g += wd p), torch.optim's
  * rule with step_size = lr / (1 - b1^t), inv_bc2_sqrt = 1 / sqrt(1 - b2^t); vmax is
  * the amsgrad state or NULL. SGD: buf is the momentum buffer or NULL (no
- * momentum); first != 0 initialises it with the gradient. */
+ * momentum); first != 0 initialises it with the gradient. Element-wise, so the
+ * result does not depend on nthreads (the most threads to use). */
 FM_API int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
                        double lr, double beta1, double beta2, double eps, double wd,
-                       int decoupled, double step_size, double inv_bc2_sqrt);
+                       int decoupled, double step_size, double inv_bc2_sqrt, int nthreads);
 FM_API int fm_adam_f64(double *p, double *m, double *v, double *vmax, const double *g,
                        int64_t n, double lr, double beta1, double beta2, double eps, double wd,
-                       int decoupled, double step_size, double inv_bc2_sqrt);
+                       int decoupled, double step_size, double inv_bc2_sqrt, int nthreads);
 FM_API int fm_sgd_f32(float *p, float *buf, const float *g, int64_t n, double lr,
-                      double momentum, double dampening, double wd, int nesterov, int first);
+                      double momentum, double dampening, double wd, int nesterov, int first,
+                      int nthreads);
 FM_API int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
-                      double momentum, double dampening, double wd, int nesterov, int first);
+                      double momentum, double dampening, double wd, int nesterov, int first,
+                      int nthreads);
 
 #ifdef __cplusplus
 }

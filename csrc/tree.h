@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-/* ---- decision trees (tree.c) --------------------------------------------- */
+/* ---- decision trees (tree.c, tree_split.c) -------------------------------- */
 enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 };
 
 /* A grown tree as flat node arrays (n_nodes entries each; value has n_values
@@ -30,29 +30,34 @@ typedef struct fm_tree {
  * NULL; with them a chosen edge is refined exactly on raw values.
  * criterion: FM_CRIT_*; max_features: features (non-constant in the node)
  * evaluated per node, drawn in random order from `seed`. On success the caller
- * owns *tree and releases it with fm_tree_free. No threads, no Python. */
+ * owns *tree and releases it with fm_tree_free. A node is a leaf when its
+ * impurity is at rounding level: <= DBL_EPSILON for gini/entropy, and for
+ * squared error <= 2 eps n_node mean(y^2) over the node (scale-free).
+ * Growth is sequential (forests grow trees from several threads): nthreads is
+ * accepted for the uniform API and not used. */
 FM_API int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const double *edges,
                          const int64_t *eoff, const double *Xf, const uint8_t *refine,
                          const double *y, const double *w, int64_t n, int64_t d, int criterion,
                          int64_t n_classes,
                          int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
                          double min_weight_leaf, int64_t max_features,
-                         double min_impurity_decrease, uint64_t seed);
+                         double min_impurity_decrease, uint64_t seed, int nthreads);
 FM_API void fm_tree_free(fm_tree *tree);
-/* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold. */
+/* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold.
+ * nthreads: the most threads to use (rows are independent). */
 FM_API int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
                              const int32_t *feature, const double *threshold, const int64_t *left,
-                             const int64_t *right);
+                             const int64_t *right, int nthreads);
 FM_API int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
                              const int32_t *feature, const double *threshold, const int64_t *left,
-                             const int64_t *right);
+                             const int64_t *right, int nthreads);
 /* out[f*n + i] = number of edges of feature f below X[i, f] (uint8 bin codes,
  * column-major); feature f's sorted edges are edges[offsets[f]:offsets[f+1]],
- * at most 255 per feature. */
+ * at most 255 per feature. nthreads: the most threads to use. */
 FM_API int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
-                           const double *edges, const int64_t *offsets);
+                           const double *edges, const int64_t *offsets, int nthreads);
 FM_API int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
-                           const double *edges, const int64_t *offsets);
+                           const double *edges, const int64_t *offsets, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,11 @@
-"""KMeans / MiniBatchKMeans: compiled Lloyd step vs its NumPy twin, agreement
-with scikit-learn from the same initial centres, dtype, errors, pickling."""
+"""KMeans / MiniBatchKMeans: agreement with scikit-learn from the same initial
+centres, dtype, errors, pickling (the Lloyd kernels: tests/kernels/test_kmeans.py)."""
 import pickle
 import warnings
 
 import numpy as np
 import pytest
 
-from fastml import set_num_threads, get_num_threads
-from fastml._kernels import COMPILED
-from fastml._kernels import kmeans as kk
-from fastml._kernels.reference import kmeans as rk
 from fastml.base import clone
 from fastml.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 from fastml.datasets import load_iris, make_blobs
@@ -20,83 +16,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Estimator .* does not inherit:Us
 def _blobs(n=600, d=5, k=4, seed=0, dtype=np.float64):
     X, _ = make_blobs(n_samples=n, n_features=d, centers=k, random_state=seed)
     return np.ascontiguousarray(X, dtype=dtype)
-
-
-# ---- kernel vs twin ---------------------------------------------------------
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n,d,k", [(1, 1, 1), (9, 3, 2), (257, 7, 8), (300, 17, 9),
-                                   (1030, 16, 16), (515, 2, 33), (2100, 48, 5),
-                                   (700, 130, 20)])
-@pytest.mark.parametrize("weighted", [False, True])
-def test_lloyd_step_matches_twin(cpu_level, dtype, n, d, k, weighted, rng):
-    X = rng.standard_normal((n, d)).astype(dtype)
-    C = rng.standard_normal((k, d)).astype(dtype)
-    sw = rng.uniform(0.5, 2.0, n).astype(dtype) if weighted else None
-    lab, mind, inertia, sums, wsum = kk.lloyd_step(X, C, sw)
-    rlab, rmind, rinertia, rsums, rwsum = rk.lloyd_step(X, C, sw)
-    assert lab.dtype == np.int32 and mind.dtype == dtype
-    tol = 1e-4 if dtype == np.float32 else 1e-10
-    # labels agree except on near-ties (both choices within rounding)
-    diff = lab != rlab
-    if diff.any():
-        Xd, Cd = X[diff].astype(np.float64), C.astype(np.float64)
-        da = ((Xd - Cd[lab[diff]]) ** 2).sum(1)
-        db = ((Xd - Cd[rlab[diff]]) ** 2).sum(1)
-        np.testing.assert_allclose(da, db, rtol=tol)
-    assert diff.mean() < 0.01
-    np.testing.assert_allclose(mind, rmind, rtol=tol, atol=tol)
-    np.testing.assert_allclose(inertia, rinertia, rtol=tol)
-    if not diff.any():
-        np.testing.assert_allclose(sums, rsums, rtol=1e-10, atol=1e-9)
-        np.testing.assert_allclose(wsum, rwsum, rtol=1e-12)
-    _, _, inertia2, none_sums, _ = kk.lloyd_step(X, C, sw, update=False)
-    assert none_sums is None and inertia2 == inertia
-    # the feature-major fast path gives bitwise the same result
-    t = kk.lloyd_step(X, C, sw, XT=np.ascontiguousarray(X.T))
-    np.testing.assert_array_equal(t[0], lab)
-    np.testing.assert_array_equal(t[1], mind)
-    assert t[2] == inertia
-    np.testing.assert_array_equal(t[3], sums)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("case", ["plain", "weighted", "empty", "tol", "wide"])
-def test_lloyd_loop_matches_twin(cpu_level, dtype, case, rng):
-    d = 50 if case == "wide" else 3
-    X = _blobs(900, d, 4, seed=11, dtype=dtype)
-    init = X[[0, 1, 2, 3, 4]].copy()
-    if case == "empty":
-        init[4] = 1e4                     # attracts nothing: re-seeded
-    sw = rng.uniform(0.2, 3.0, len(X)).astype(dtype) if case == "weighted" else None
-    tol = 1e-3 if case == "tol" else 0.0
-    a = kk.lloyd(X, init, sw, max_iter=100, tol=tol)
-    b = rk.lloyd(X, init, sw, max_iter=100, tol=tol)
-    np.testing.assert_array_equal(a[0], b[0])
-    rtol = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(a[1], b[1], rtol=rtol)
-    np.testing.assert_allclose(a[2], b[2], rtol=rtol, atol=rtol)
-    assert a[3] == b[3]
-    assert a[2].dtype == dtype
-    capped = kk.lloyd(X, init, sw, max_iter=1, tol=0.0)
-    assert capped[3] == 1
-
-
-@pytest.mark.skipif(not COMPILED, reason="thread count only matters for compiled kernels")
-def test_lloyd_step_independent_of_threads(rng):
-    X = rng.standard_normal((20000, 16)).astype(np.float32)
-    C = X[:16].copy()
-    prev = get_num_threads()
-    try:
-        set_num_threads(1)
-        a = kk.lloyd_step(X, C)
-        set_num_threads(2)
-        b = kk.lloyd_step(X, C)
-    finally:
-        set_num_threads(prev)
-    np.testing.assert_array_equal(a[0], b[0])
-    assert a[2] == b[2]
-    np.testing.assert_array_equal(a[3], b[3])
-    np.testing.assert_array_equal(a[4], b[4])
 
 
 # ---- agreement with scikit-learn ---------------------------------------------

@@ -1,6 +1,6 @@
 """Linear models: scikit-learn conformance, agreement with scikit-learn on the
-bundled datasets, gradient-descent behaviour, compiled kernels vs their twins,
-bad input."""
+bundled datasets, gradient-descent behaviour, bad input (the kernels vs their
+twins: tests/kernels/test_enet.py, test_sgd.py)."""
 import pickle
 import warnings
 
@@ -187,68 +187,6 @@ def test_sgd_partial_fit_and_determinism():
     for _ in range(5):
         r.partial_fit(X[:, :3], X[:, 3])
     assert r.score(X[:, :3], X[:, 3]) > 0.8
-
-
-@pytest.mark.parametrize("n,p", [(1, 3), (7, 1), (9, 17), (33, 8), (120, 17), (1023, 5)])
-@pytest.mark.parametrize("positive", [False, True])
-def test_coordinate_descent_kernel_matches_twin(cpu_level, n, p, positive):
-    from fastml._kernels import linear as facade
-    from fastml._kernels.reference import linear as ref
-
-    rng = np.random.default_rng(n * 31 + p)
-    X = rng.normal(size=(n, p))
-    y = X @ rng.normal(size=p) + rng.normal(size=n)
-    XT = np.ascontiguousarray(X.T)
-    l1, l2 = 0.1 * n, 0.02 * n
-    w1, w2 = np.zeros(p), np.zeros(p)
-    w1[0] = w2[0] = 0.5  # warm start
-    it1, gap1 = facade.enet_cd(w1, XT, y, l1, l2, 300, 1e-10, positive)
-    it2, gap2 = ref.enet_cd(w2, XT, y, l1, l2, 300, 1e-10, positive)
-    assert abs(it1 - it2) <= 1
-    np.testing.assert_allclose(w1, w2, rtol=1e-8, atol=1e-10)
-    assert gap1 == pytest.approx(gap2, abs=1e-8 * max(1.0, float(y @ y)))
-    if positive:
-        assert (w1 >= 0).all()
-
-
-def test_compiled_kernels_match_twins():
-    from fastml._kernels import linear as facade
-    from fastml._kernels.reference import linear as ref
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(120, 17))
-    y = X @ rng.normal(size=17) + rng.normal(size=120)
-    order = rng.permutation(120).astype(np.int64)
-    sw = rng.uniform(0.5, 2, 120)
-    yb = np.sign(y)
-    for li, loss in enumerate(ref.LOSSES):
-        for pen in ref.PENALTIES:
-            target = yb if li in (0, 1, 4, 5) else y
-            states = []
-            for impl in (facade, ref):
-                w, q = np.zeros(17), np.zeros(17)
-                st = np.array([1.0, 0.0, 1.0, 0.0])
-                args = (w, q, st, X, target, sw, order, loss, 0.3, pen, 1e-3, 0.3, "invscaling",
-                        0.01, 0.25, 0.0, True)
-                if impl is ref:
-                    args = args[:7] + (li, 0.3, ref.PENALTIES.index(pen), 1e-3, 0.3, 2, 0.01,
-                                       0.25, 0.0, True)
-                states.append((impl.sgd_epoch(*args), w * st[0], st.copy()))
-            assert states[0][0] == pytest.approx(states[1][0], rel=1e-9)
-            np.testing.assert_allclose(states[0][1], states[1][1], rtol=1e-9, atol=1e-12)
-    yi = rng.integers(0, 4, 120).astype(np.int64)
-    outs = []
-    for impl in (facade, ref):
-        W, b, st = np.zeros((4, 17)), np.zeros(4), np.array([1.0, 0.0, 1.0])
-        if impl is ref:
-            loss = ref.softmax_sgd_epoch(W, b, st, X, yi, sw, order, 1e-3, 1e-4, 1, 0.0, 0.5,
-                                         50.0, True, 1e-3)
-        else:
-            loss = facade.softmax_sgd_epoch(W, b, st, X, yi, sw, order, 1e-3, 1e-4, "optimal",
-                                            0.0, 0.5, 50.0, True, 1e-3)
-        outs.append((loss, W * st[0], b))
-    assert outs[0][0] == pytest.approx(outs[1][0], rel=1e-9)
-    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-8, atol=1e-12)
 
 
 @pytest.mark.parametrize("est", [Ridge(alpha=-1.0), Lasso(alpha=-0.1), ElasticNet(l1_ratio=2.0),

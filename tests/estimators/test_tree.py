@@ -1,100 +1,19 @@
-"""Decision trees: compiled builder vs its NumPy twin, known splits, agreement
-with scikit-learn, export_text, errors, pickling, estimator checks."""
+"""Decision trees: known splits, agreement with scikit-learn (also on targets of
+any scale), export_text, errors, pickling, estimator checks (the builder vs its
+NumPy twin: tests/kernels/test_tree.py)."""
 import pickle
 
 import numpy as np
 import pytest
 
-from fastml._kernels import tree as kt
-from fastml._kernels.reference import tree as rt
 from fastml.base import clone
 from fastml.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
 from fastml.model_selection import StratifiedKFold, cross_val_score
 from fastml.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
-from fastml.tree import _binning
 
 pytestmark = pytest.mark.filterwarnings("ignore:Estimator .* does not inherit:UserWarning")
 
 _LOADERS = {"iris": load_iris, "breast_cancer": load_breast_cancer, "digits": load_digits}
-
-
-# ---- builder vs twin ------------------------------------------------------------
-def _twin_build(bn, *args):
-    return rt.build(bn.Xb, bn.edges_flat, bn.offsets, bn.Xf, bn.refine, *args)
-
-
-@pytest.mark.parametrize("criterion", [0, 1, 2])
-@pytest.mark.parametrize("max_features", [1, 3, 7])
-@pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize("refine", [False, True])
-def test_builder_matches_twin(criterion, max_features, weighted, refine, rng):
-    n, d = 400, 7
-    X = rng.standard_normal((n, d))
-    X[:, 2] = np.round(X[:, 2])            # few distinct values
-    X[:, 5] = rng.standard_normal(n) * 1e3  # > 256 distinct values: quantile bins
-    if criterion == 2:
-        y = X[:, 0] * 2 + np.sin(3 * X[:, 1]) + 0.1 * rng.standard_normal(n)
-        n_classes = 0
-    else:
-        y = ((X[:, 0] + X[:, 2] > 0).astype(int) + (X[:, 1] > 1)).astype(np.float64)
-        n_classes = 3
-    w = rng.integers(0, 3, n).astype(np.float64) if weighted else np.empty(0)
-    bn = _binning.prepare(X, refine=refine)
-    args = (y, w, criterion, n_classes, 12, 2, 2, 0.0, max_features, 0.0, 987654321)
-    a, b = kt.build(bn, *args), _twin_build(bn, *args)
-    for key in ("feature", "bin", "left", "right", "n_node_samples"):
-        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-    assert bool(bn.refine.any()) == refine
-    for key in ("impurity", "weighted_n_node_samples", "value", "threshold"):
-        np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=1e-12, err_msg=key)
-    assert a["max_depth"] == b["max_depth"] <= 12
-    # traversal: compiled vs twin, float32 and float64
-    thr = a["threshold"]
-    for dt in (np.float32, np.float64):
-        Xt = rng.standard_normal((101, d)).astype(dt)
-        np.testing.assert_array_equal(kt.apply(Xt, a["feature"], thr, a["left"], a["right"]),
-                                      rt.apply(Xt, a["feature"], thr, a["left"], a["right"]))
-
-
-@pytest.mark.parametrize("criterion", [0, 1, 2])
-def test_refined_builder_matches_twin_on_many_rows(criterion, rng):
-    n = 4000
-    X = rng.uniform(-1, 1, size=(n, 3))
-    if criterion == 2:
-        y, k = np.where(X[:, 1] > 0.123, 2.0, 0.0) + 0.1 * X[:, 0], 0
-    else:
-        y, k = ((X[:, 1] > 0.123) ^ (X[:, 0] > -0.4)).astype(np.float64), 2
-    bn = _binning.prepare(X)
-    args = (y, np.empty(0), criterion, k, 4, 2, 1, 0.0, 3, 0.0, 42)
-    a, b = kt.build(bn, *args), _twin_build(bn, *args)
-    assert (a["bin"] == -1).any()        # splits were refined on raw values
-    for key in ("feature", "bin", "left", "right", "n_node_samples"):
-        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-    np.testing.assert_allclose(a["threshold"], b["threshold"], rtol=0, atol=0)
-    np.testing.assert_allclose(a["value"], b["value"], rtol=1e-12, atol=1e-12)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n", [1, 15, 16, 17, 1000])
-def test_bin_codes_match_twin(dtype, n, rng):
-    X = rng.standard_normal((n, 4)).astype(dtype)
-    X[:, 1] = np.round(X[:, 1])
-    fit = rng.standard_normal((3000, 4))
-    fit[:, 1] = np.round(fit[:, 1])
-    fit[:, 3] = 0.0                                   # constant: no edges
-    edges = _binning.bin_edges(fit)
-    assert len(edges[3]) == 0 and len(edges[0]) == 255
-    np.testing.assert_array_equal(kt.bin_codes(X, edges), rt.bin_codes(X, edges))
-
-
-def test_binned_split_equals_threshold_on_training_data(rng):
-    X = rng.standard_normal((300, 3))
-    X[:, 1] *= 1e-3
-    bn = _binning.prepare(X)
-    Xb, edges = bn.Xb, bn.edges
-    for f in range(3):
-        for b in (0, 17, len(edges[f]) - 1):
-            np.testing.assert_array_equal(Xb[f] <= b, X[:, f] <= edges[f][b])
 
 
 # ---- known optimal split ---------------------------------------------------------
@@ -132,6 +51,38 @@ def test_many_distinct_values_split_is_exact(dtype, rng):
     assert clf.score(X, y) == 1.0
     reg = DecisionTreeRegressor(max_depth=1).fit(X, np.where(y == 1, 3.0, -1.0))
     assert reg.tree_.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-4, 1e-6, 1.0, 1e6])
+def test_regressor_small_variance_targets_match_sklearn(scale):
+    """Issue 11 item 5: an absolute impurity cut-off (1e-7) left targets with a
+    small variance as one leaf (1 node here; scikit-learn 19)."""
+    st = pytest.importorskip("sklearn.tree")
+    X = np.arange(10.0).reshape(-1, 1)
+    y = (np.arange(10) % 2) * scale
+    ours = DecisionTreeRegressor().fit(X, y)
+    theirs = st.DecisionTreeRegressor().fit(X, y)
+    assert ours.tree_.node_count == theirs.tree_.node_count == 19
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(ours.predict(X), y, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6])
+def test_regressor_scale_invariant_on_diabetes(scale):
+    st = pytest.importorskip("sklearn.tree")
+    X, y = load_diabetes(return_X_y=True)
+    ours = DecisionTreeRegressor(max_depth=6, random_state=0).fit(X, y * scale)
+    theirs = st.DecisionTreeRegressor(max_depth=6, random_state=0).fit(X, y * scale)
+    assert ours.tree_.node_count == theirs.tree_.node_count
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("c", [-3e5, 0.0, 1e-9, 2.5, 1e9])
+def test_regressor_constant_target_is_one_leaf(c, rng):
+    X = rng.standard_normal((500, 4))
+    tree = DecisionTreeRegressor().fit(X, np.full(500, c))
+    assert tree.tree_.node_count == 1
+    np.testing.assert_allclose(tree.predict(X[:5]), c, rtol=1e-12)
 
 
 def test_regressor_known_split_and_leaf_means(rng):

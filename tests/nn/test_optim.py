@@ -248,33 +248,6 @@ def test_fused_update_matches_numpy_path(dt, name, kw, rng):
     assert a.data.dtype == dt
 
 
-@pytest.mark.parametrize("dt", [np.float32, np.float64])
-def test_fused_kernels_match_twin(dt, rng):
-    from fastml._kernels import optim as K
-    from fastml._kernels.reference import optim as R
-
-    n = 1037
-    arrs = [rng.standard_normal(n).astype(dt) for _ in range(5)]
-    arrs[2] = np.abs(arrs[2])
-    arrs[3] = np.abs(arrs[3])
-    g = rng.standard_normal(n).astype(dt)
-    for decoupled in (False, True):
-        a = [x.copy() for x in arrs[:4]]
-        b = [x.copy() for x in arrs[:4]]
-        K.adam(*a, g, 0.01, 0.9, 0.99, 1e-8, 0.1, decoupled, 0.05, 1.3)
-        R.adam(*b, g, 0.01, 0.9, 0.99, 1e-8, 0.1, decoupled, 0.05, 1.3)
-        for x, y in zip(a, b):
-            np.testing.assert_allclose(x, y, rtol=1e-6 if dt == np.float32 else 1e-14)
-    for first in (True, False):
-        a = [x.copy() for x in arrs[:2]]
-        b = [x.copy() for x in arrs[:2]]
-        K.sgd(*a, g, 0.1, 0.9, 0.1, 0.01, True, first)
-        R.sgd(*b, g, 0.1, 0.9, 0.1, 0.01, True, first)
-        for x, y in zip(a, b):
-            np.testing.assert_allclose(x, y, rtol=1e-6 if dt == np.float32 else 1e-14)
-
-
-
 def _rosenbrock(w, data):
     return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] * w[0]) ** 2
 

@@ -1,5 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Boundary for csrc/kmeans.c: typed buffers in, GIL released, status -> exception."""
+"""Boundary for csrc/kmeans.c: typed buffers in, GIL released, status -> exception.
+
+Every function takes `nthreads` last (the facade passes the caller's thread count)."""
 from libc.stdint cimport int32_t, int64_t
 
 include "_common.pxi"
@@ -13,8 +15,8 @@ ctypedef fused floating:
 
 def step(double[:, ::1] sums, double[::1] wsum, int32_t[::1] labels, floating[::1] mind,
          const floating[:, ::1] X, const floating[:, ::1] XT, const floating[::1] sw,
-         const floating[:, ::1] C, bint update):
-    """One Lloyd step (see fastml.h); returns the inertia. sw may be empty (= ones),
+         const floating[:, ::1] C, bint update, int nthreads):
+    """One Lloyd step (see kmeans.h); returns the inertia. sw may be empty (= ones),
     XT may be (0, 0) (no transposed copy)."""
     cdef int64_t n = X.shape[0], d = X.shape[1], k = C.shape[0]
     cdef double inertia = 0
@@ -24,18 +26,18 @@ def step(double[:, ::1] sums, double[::1] wsum, int32_t[::1] labels, floating[::
     with nogil:
         if floating is float:
             st = fm_kmeans_step_f32(&sums[0, 0], &wsum[0], &inertia, &labels[0], &mind[0],
-                                    &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update)
+                                    &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update, nthreads)
         else:
             st = fm_kmeans_step_f64(&sums[0, 0], &wsum[0], &inertia, &labels[0], &mind[0],
-                                    &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update)
+                                    &X[0, 0], xtp, swp, &C[0, 0], n, d, k, update, nthreads)
     _check(st)
     return inertia
 
 
 def lloyd(floating[:, ::1] centers, int32_t[::1] labels, floating[::1] mind,
           const floating[:, ::1] X, const floating[:, ::1] XT, const floating[::1] sw,
-          int64_t max_iter, double tol):
-    """Lloyd loop (see fastml.h); centers updated in place; returns (inertia, n_iter)."""
+          int64_t max_iter, double tol, int nthreads):
+    """Lloyd loop (see kmeans.h); centers updated in place; returns (inertia, n_iter)."""
     cdef int64_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], n_iter = 0
     cdef double inertia = 0
     cdef int st
@@ -44,9 +46,9 @@ def lloyd(floating[:, ::1] centers, int32_t[::1] labels, floating[::1] mind,
     with nogil:
         if floating is float:
             st = fm_kmeans_lloyd_f32(&centers[0, 0], &labels[0], &mind[0], &inertia, &n_iter,
-                                     &X[0, 0], xtp, swp, n, d, k, max_iter, tol)
+                                     &X[0, 0], xtp, swp, n, d, k, max_iter, tol, nthreads)
         else:
             st = fm_kmeans_lloyd_f64(&centers[0, 0], &labels[0], &mind[0], &inertia, &n_iter,
-                                     &X[0, 0], xtp, swp, n, d, k, max_iter, tol)
+                                     &X[0, 0], xtp, swp, n, d, k, max_iter, tol, nthreads)
     _check(st)
     return inertia, n_iter

@@ -1,5 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Boundary for csrc/optim.c: fused in-place optimizer updates on flat arrays."""
+"""Boundary for csrc/optim.c: fused in-place optimizer updates on flat arrays.
+
+Every function takes `nthreads` last (the facade passes the caller's thread count)."""
 from libc.stdint cimport int64_t
 
 include "_common.pxi"
@@ -13,7 +15,7 @@ ctypedef fused floating:
 
 def adam(floating[::1] p, floating[::1] m, floating[::1] v, floating[::1] vmax,
          const floating[::1] g, double lr, double beta1, double beta2, double eps, double wd,
-         bint decoupled, double step_size, double inv_bc2_sqrt):
+         bint decoupled, double step_size, double inv_bc2_sqrt, int nthreads):
     cdef floating *pv = NULL
     if vmax is not None:
         pv = &vmax[0]
@@ -22,15 +24,15 @@ def adam(floating[::1] p, floating[::1] m, floating[::1] v, floating[::1] vmax,
     with nogil:
         if floating is float:
             st = fm_adam_f32(&p[0], &m[0], &v[0], pv, &g[0], n, lr, beta1, beta2, eps, wd,
-                             decoupled, step_size, inv_bc2_sqrt)
+                             decoupled, step_size, inv_bc2_sqrt, nthreads)
         else:
             st = fm_adam_f64(&p[0], &m[0], &v[0], pv, &g[0], n, lr, beta1, beta2, eps, wd,
-                             decoupled, step_size, inv_bc2_sqrt)
+                             decoupled, step_size, inv_bc2_sqrt, nthreads)
     _check(st)
 
 
 def sgd(floating[::1] p, floating[::1] buf, const floating[::1] g, double lr, double momentum,
-        double dampening, double wd, bint nesterov, bint first):
+        double dampening, double wd, bint nesterov, bint first, int nthreads):
     cdef floating *pb = NULL
     if buf is not None:
         pb = &buf[0]
@@ -38,7 +40,7 @@ def sgd(floating[::1] p, floating[::1] buf, const floating[::1] g, double lr, do
     cdef int st
     with nogil:
         if floating is float:
-            st = fm_sgd_f32(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first)
+            st = fm_sgd_f32(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first, nthreads)
         else:
-            st = fm_sgd_f64(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first)
+            st = fm_sgd_f64(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first, nthreads)
     _check(st)

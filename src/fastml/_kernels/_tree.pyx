@@ -1,5 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Boundary for csrc/tree.c: typed buffers in, GIL released, status -> exception."""
+"""Boundary for csrc/tree*.c: typed buffers in, GIL released, status -> exception.
+
+Every function takes `nthreads` last (the facade passes the caller's thread count)."""
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 from libc.string cimport memcpy
 
@@ -26,7 +28,7 @@ def build(const uint8_t[:, ::1] Xb, const double[::1] edges, const int64_t[::1] 
           const double[:, ::1] Xf, const uint8_t[::1] refine, const double[::1] y,
           const double[::1] w, int criterion, int64_t n_classes, int64_t max_depth,
           int64_t min_samples_split, int64_t min_samples_leaf, double min_weight_leaf,
-          int64_t max_features, double min_impurity_decrease, uint64_t seed):
+          int64_t max_features, double min_impurity_decrease, uint64_t seed, int nthreads):
     """Grow one tree (GIL released while growing); returns a dict of node arrays.
     w, Xf may be empty (ones / no raw-value refinement)."""
     cdef fm_tree t
@@ -40,7 +42,7 @@ def build(const uint8_t[:, ::1] Xb, const double[::1] edges, const int64_t[::1] 
         st = fm_tree_build(&t, &Xb[0, 0], ep, &eoff[0], xfp, rp, &y[0], wp, n, d, criterion,
                            n_classes,
                            max_depth, min_samples_split, min_samples_leaf, min_weight_leaf,
-                           max_features, min_impurity_decrease, seed)
+                           max_features, min_impurity_decrease, seed, nthreads)
     _check(st)
     try:
         m = t.n_nodes
@@ -62,27 +64,28 @@ def build(const uint8_t[:, ::1] Xb, const double[::1] edges, const int64_t[::1] 
 
 
 def apply(int64_t[::1] out, const floating[:, ::1] X, const int32_t[::1] feature,
-          const double[::1] threshold, const int64_t[::1] left, const int64_t[::1] right):
+          const double[::1] threshold, const int64_t[::1] left, const int64_t[::1] right,
+          int nthreads):
     cdef int64_t n = X.shape[0], d = X.shape[1]
     cdef int st
     with nogil:
         if floating is float:
             st = fm_tree_apply_f32(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
-                                   &left[0], &right[0])
+                                   &left[0], &right[0], nthreads)
         else:
             st = fm_tree_apply_f64(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
-                                   &left[0], &right[0])
+                                   &left[0], &right[0], nthreads)
     _check(st)
 
 
 def bin_codes(uint8_t[:, ::1] out, const floating[:, ::1] X, const double[::1] edges,
-              const int64_t[::1] offsets):
+              const int64_t[::1] offsets, int nthreads):
     cdef int64_t n = X.shape[0], d = X.shape[1]
     cdef const double *ep = &edges[0] if edges.shape[0] > 0 else NULL
     cdef int st
     with nogil:
         if floating is float:
-            st = fm_tree_bin_f32(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0])
+            st = fm_tree_bin_f32(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0], nthreads)
         else:
-            st = fm_tree_bin_f64(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0])
+            st = fm_tree_bin_f64(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0], nthreads)
     _check(st)

@@ -1,19 +1,19 @@
-"""Batch norm kernels (csrc/batchnorm.c) behind one facade.
+"""Batch norm kernels (csrc/batchnorm*.c) behind one facade.
 
 Contract (checked by fastml.nn.functional.batch_norm, trusted here): x is
 (N, C) or (N, C, H, W), C-contiguous float32/float64 with N*H*W >= 2 in
 training; weight/bias/running arrays are (C,) of x's dtype, or None.
 running_mean/var are updated in place (any layout: a contiguous temporary is
 written back when needed).
+
+The compiled kernels or their NumPy twins (reference/batchnorm.py, same
+signatures) are chosen once, at import.
 """
 import numpy as np
 
 from ._backend import COMPILED
-from .reference import batchnorm as _reference
-
-if COMPILED:
-    from . import _batchnorm
-
+from ._threads import current as _threads
+from .reference.batchnorm import eval_stats  # noqa: F401  (float64 statistics, both backends)
 
 _FUSED = {"f": "float", "d": "double"}
 
@@ -30,12 +30,9 @@ def _vec(a, dtype):
     return None if a is None else np.ascontiguousarray(a, dtype=dtype)
 
 
-def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=1e-5):
+def _forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=1e-5):
     """(y, save_mean, save_invstd); the statistics are float64 (C,) arrays.
     Updates running_mean/var in place."""
-    if not COMPILED:
-        return _reference.forward_train(x, running_mean, running_var, weight, bias, momentum,
-                                        eps)
     C = x.shape[1]
     y = np.empty_like(x)
     mean = np.empty(C, dtype=np.float64)
@@ -43,7 +40,7 @@ def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=
     rm = _vec(running_mean, x.dtype)
     rv = _vec(running_var, x.dtype)
     _batchnorm.forward_train(_ncl(y), mean, invstd, rm, rv, _ncl(x), _vec(weight, x.dtype),
-                             _vec(bias, x.dtype), float(momentum), float(eps))
+                             _vec(bias, x.dtype), float(momentum), float(eps), _threads())
     if rm is not None:
         if rm is not running_mean:
             running_mean[...] = rm
@@ -52,25 +49,16 @@ def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=
     return y, mean, invstd
 
 
-def eval_stats(running_mean, running_var, eps, dtype):
-    """(mean, invstd) of eval mode, float64."""
-    return _reference.eval_stats(running_mean, running_var, eps, dtype)
-
-
-def forward_eval(x, mean, invstd, weight, bias):
-    if not COMPILED:
-        return _reference.forward_eval(x, mean, invstd, weight, bias)
+def _forward_eval(x, mean, invstd, weight, bias):
     y = np.empty_like(x)
     _batchnorm.forward_eval(_ncl(y), _ncl(x), _stat(mean), _stat(invstd),
-                            _vec(weight, x.dtype), _vec(bias, x.dtype))
+                            _vec(weight, x.dtype), _vec(bias, x.dtype), _threads())
     return y
 
 
-def backward(dy, x, mean, invstd, weight, training, need_dx=True, need_dw=True, need_db=True):
+def _backward(dy, x, mean, invstd, weight, training, need_dx=True, need_dw=True,
+              need_db=True):
     """(dx, dweight, dbias); entries not needed are None."""
-    if not COMPILED:
-        return _reference.backward(dy, x, mean, invstd, weight, training, need_dx, need_dw,
-                                   need_db)
     C = x.shape[1]
     dx = np.empty_like(x) if need_dx else None
     dw = np.empty(C, dtype=x.dtype) if need_dw else None
@@ -78,5 +66,15 @@ def backward(dy, x, mean, invstd, weight, training, need_dx=True, need_dw=True, 
     # explicit specialisation: the fused-type dispatch cannot infer it from None
     _batchnorm.backward[_FUSED[x.dtype.char]](
         None if dx is None else _ncl(dx), dw, db, _ncl(dy), _ncl(x), _stat(mean),
-        _stat(invstd), _vec(weight, x.dtype), bool(training))
+        _stat(invstd), _vec(weight, x.dtype), bool(training), _threads())
     return dx, dw, db
+
+
+if COMPILED:
+    from . import _batchnorm
+
+    forward_train = _forward_train
+    forward_eval = _forward_eval
+    backward = _backward
+else:
+    from .reference.batchnorm import backward, forward_eval, forward_train  # noqa: F401

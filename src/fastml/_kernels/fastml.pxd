@@ -136,41 +136,43 @@ cdef extern from "batchnorm.h" nogil:
     int fm_batchnorm_forward_train_f32(float *y, double *save_mean, double *save_invstd,
                                        float *running_mean, float *running_var, const float *x,
                                        const float *weight, const float *bias, int64_t N,
-                                       int64_t C, int64_t L, double momentum, double eps)
+                                       int64_t C, int64_t L, double momentum, double eps, int nthreads)
     int fm_batchnorm_forward_train_f64(double *y, double *save_mean, double *save_invstd,
                                        double *running_mean, double *running_var,
                                        const double *x, const double *weight,
                                        const double *bias, int64_t N, int64_t C, int64_t L,
-                                       double momentum, double eps)
+                                       double momentum, double eps, int nthreads)
     int fm_batchnorm_forward_eval_f32(float *y, const float *x, const double *mean,
                                       const double *invstd, const float *weight,
-                                      const float *bias, int64_t N, int64_t C, int64_t L)
+                                      const float *bias, int64_t N, int64_t C, int64_t L, int nthreads)
     int fm_batchnorm_forward_eval_f64(double *y, const double *x, const double *mean,
                                       const double *invstd, const double *weight,
-                                      const double *bias, int64_t N, int64_t C, int64_t L)
+                                      const double *bias, int64_t N, int64_t C, int64_t L, int nthreads)
     int fm_batchnorm_backward_f32(float *dx, float *dweight, float *dbias, const float *dy,
                                   const float *x, const double *mean, const double *invstd,
                                   const float *weight, int64_t N, int64_t C, int64_t L,
-                                  int training)
+                                  int training, int nthreads)
     int fm_batchnorm_backward_f64(double *dx, double *dweight, double *dbias,
                                   const double *dy, const double *x, const double *mean,
                                   const double *invstd, const double *weight, int64_t N,
-                                  int64_t C, int64_t L, int training)
+                                  int64_t C, int64_t L, int training, int nthreads)
 
 cdef extern from "kmeans.h" nogil:
     int fm_kmeans_step_f32(double *sums, double *wsum, double *inertia, int32_t *labels,
                            float *mind, const float *X, const float *XT, const float *sw,
-                           const float *C, int64_t n, int64_t d, int64_t k, int update)
+                           const float *C, int64_t n, int64_t d, int64_t k, int update,
+                           int nthreads)
     int fm_kmeans_step_f64(double *sums, double *wsum, double *inertia, int32_t *labels,
                            double *mind, const double *X, const double *XT, const double *sw,
-                           const double *C, int64_t n, int64_t d, int64_t k, int update)
+                           const double *C, int64_t n, int64_t d, int64_t k, int update,
+                           int nthreads)
     int fm_kmeans_lloyd_f32(float *centers, int32_t *labels, float *mind, double *inertia,
                             int64_t *n_iter, const float *X, const float *XT, const float *sw,
-                            int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol)
+                            int64_t n, int64_t d, int64_t k, int64_t max_iter, double tol, int nthreads)
     int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, double *inertia,
                             int64_t *n_iter, const double *X, const double *XT,
                             const double *sw, int64_t n, int64_t d, int64_t k,
-                            int64_t max_iter, double tol)
+                            int64_t max_iter, double tol, int nthreads)
 
 cdef extern from "tree.h" nogil:
     ctypedef struct fm_tree:
@@ -189,18 +191,18 @@ cdef extern from "tree.h" nogil:
                       const double *w, int64_t n, int64_t d, int criterion, int64_t n_classes,
                       int64_t max_depth, int64_t min_samples_split, int64_t min_samples_leaf,
                       double min_weight_leaf, int64_t max_features,
-                      double min_impurity_decrease, uint64_t seed)
+                      double min_impurity_decrease, uint64_t seed, int nthreads)
     void fm_tree_free(fm_tree *tree)
     int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
                           const int32_t *feature, const double *threshold, const int64_t *left,
-                          const int64_t *right)
+                          const int64_t *right, int nthreads)
     int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
                           const int32_t *feature, const double *threshold, const int64_t *left,
-                          const int64_t *right)
+                          const int64_t *right, int nthreads)
     int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
-                        const double *edges, const int64_t *offsets)
+                        const double *edges, const int64_t *offsets, int nthreads)
     int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
-                        const double *edges, const int64_t *offsets)
+                        const double *edges, const int64_t *offsets, int nthreads)
 
 cdef extern from "activation.h" nogil:
     int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha,
@@ -319,16 +321,17 @@ cdef extern from "knn.h" nogil:
 cdef extern from "enet.h" nogil:
     int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
                        const double *y, double l1, double l2, double tol, int64_t max_iter,
-                       int positive, int64_t n, int64_t p)
+                       int positive, int64_t n, int64_t p, int nthreads)
 
 cdef extern from "optim.h" nogil:
     int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
                     double lr, double beta1, double beta2, double eps, double wd, int decoupled,
-                    double step_size, double inv_bc2_sqrt)
+                    double step_size, double inv_bc2_sqrt, int nthreads)
     int fm_adam_f64(double *p, double *m, double *v, double *vmax, const double *g, int64_t n,
                     double lr, double beta1, double beta2, double eps, double wd, int decoupled,
-                    double step_size, double inv_bc2_sqrt)
+                    double step_size, double inv_bc2_sqrt, int nthreads)
     int fm_sgd_f32(float *p, float *buf, const float *g, int64_t n, double lr, double momentum,
-                   double dampening, double wd, int nesterov, int first)
+                   double dampening, double wd, int nesterov, int first, int nthreads)
     int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
-                   double momentum, double dampening, double wd, int nesterov, int first)
+                   double momentum, double dampening, double wd, int nesterov, int first,
+                   int nthreads)

@@ -1,21 +1,21 @@
-"""k-means Lloyd step (csrc/kmeans.c) behind one facade.
+"""k-means Lloyd step and loop (csrc/kmeans*.c) behind one facade.
 
 Contract (checked by the caller, trusted here): X (n, d) and C (k, d) are
 C-contiguous, finite, of one dtype (float32 or float64), n, k >= 1;
 sample_weight is None or a (n,) array of X's dtype.
+
+The compiled kernels or their NumPy twins (reference/kmeans.py, same
+signatures) are chosen once, at import.
 """
 import numpy as np
 
 from ._backend import COMPILED, ensure_blas
-from .reference import kmeans as _reference
-
-if COMPILED:
-    from . import _kmeans
+from ._threads import current as _threads
 
 GEMM_MIN_D = 48   # KM_GEMM_MIN_D in csrc/kmeans.c
 
 
-def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
+def _lloyd_step(X, C, sample_weight=None, update=True, XT=None):
     """Assign every row of X to its nearest centre and (update=True) sum them.
 
     XT: optional C-contiguous transpose of X (d, n) made once by callers that
@@ -25,8 +25,6 @@ def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
     X's dtype, inertia float, sums float64 (k, d) or None, wsum float64 (k,)
     or None).
     """
-    if not COMPILED:
-        return _reference.lloyd_step(X, C, sample_weight, update)
     n, d = X.shape
     k = C.shape[0]
     if d >= GEMM_MIN_D:
@@ -37,21 +35,19 @@ def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
     wsum = np.empty(k if update else 1, dtype=np.float64)
     sw = np.empty(0, dtype=X.dtype) if sample_weight is None else sample_weight
     xt = np.empty((0, 0), dtype=X.dtype) if XT is None else XT
-    inertia = _kmeans.step(sums, wsum, labels, mind, X, xt, sw, C, bool(update))
+    inertia = _kmeans.step(sums, wsum, labels, mind, X, xt, sw, C, bool(update), _threads())
     if not update:
         return labels, mind, inertia, None, None
     return labels, mind, inertia, sums, wsum
 
 
-def lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
+def _lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
     """Lloyd iterations from `centers` (k, d) in compiled code (scikit-learn's
     semantics: stop when labels repeat or the squared centre shift <= tol;
     empty clusters re-seeded with the farthest points; final assignment).
 
     Returns (labels int32, inertia float, centers (k, d) X's dtype, n_iter).
     """
-    if not COMPILED:
-        return _reference.lloyd(X, centers, sample_weight, max_iter, tol)
     n, d = X.shape
     if d >= GEMM_MIN_D:
         ensure_blas()
@@ -61,5 +57,15 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
     labels = np.empty(n, dtype=np.int32)
     mind = np.empty(n, dtype=X.dtype)
     sw = np.empty(0, dtype=X.dtype) if sample_weight is None else sample_weight
-    inertia, n_iter = _kmeans.lloyd(C, labels, mind, X, XT, sw, int(max_iter), float(tol))
+    inertia, n_iter = _kmeans.lloyd(C, labels, mind, X, XT, sw, int(max_iter), float(tol),
+                                    _threads())
     return labels, inertia, C, int(n_iter)
+
+
+if COMPILED:
+    from . import _kmeans
+
+    lloyd_step = _lloyd_step
+    lloyd = _lloyd
+else:
+    from .reference.kmeans import lloyd, lloyd_step  # noqa: F401

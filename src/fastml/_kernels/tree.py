@@ -1,4 +1,4 @@
-"""Decision-tree growth and traversal (csrc/tree.c) behind one facade.
+"""Decision-tree growth and traversal (csrc/tree*.c) behind one facade.
 
 Contract (checked by the caller, trusted here): `binned` comes from
 fastml.tree._binning.prepare (uint8 codes (n_features, n_samples), sorted bin
@@ -6,41 +6,38 @@ edges <= 255 per feature, refine flags, raw float64 values); y float64 (n,)
 (class indices 0..n_classes-1, or regression targets); w float64 (n,) >= 0 or
 an empty array (all ones); criterion 0 gini, 1 entropy, 2 squared error.
 build() releases the GIL, so forests grow trees in parallel threads.
+
+The compiled kernels or their NumPy twins (reference/tree.py, same
+signatures) are chosen once, at import.
 """
 import numpy as np
 
 from ._backend import COMPILED
-from .reference import tree as _reference
-
-if COMPILED:
-    from . import _tree
+from ._threads import current as _threads
 
 CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1, "squared_error": 2}
 
 
-def build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
-          min_samples_leaf, min_weight_leaf, max_features, min_impurity_decrease, seed):
+def _build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
+           min_samples_leaf, min_weight_leaf, max_features, min_impurity_decrease, seed):
     """Grow one tree on `binned` (a tree._binning.Binned: codes Xb (d, n) uint8,
     flat edges + offsets, raw values Xf (d, n) float64 or empty, refine flags);
-    returns a dict of flat node arrays (see fastml.h fm_tree)."""
-    mod = _tree if COMPILED else _reference
-    return mod.build(binned.Xb, binned.edges_flat, binned.offsets, binned.Xf, binned.refine,
-                     y, w, int(criterion), int(n_classes), int(max_depth),
-                     int(min_samples_split), int(min_samples_leaf), float(min_weight_leaf),
-                     int(max_features), float(min_impurity_decrease), int(seed))
+    returns a dict of flat node arrays (see tree.h fm_tree)."""
+    return _tree.build(binned.Xb, binned.edges_flat, binned.offsets, binned.Xf, binned.refine,
+                       y, w, int(criterion), int(n_classes), int(max_depth),
+                       int(min_samples_split), int(min_samples_leaf), float(min_weight_leaf),
+                       int(max_features), float(min_impurity_decrease), int(seed), _threads())
 
 
-def apply(X, feature, threshold, left, right):
+def _apply(X, feature, threshold, left, right):
     """Leaf index (int64) reached by every row of X (float32/float64, C-contiguous)."""
-    if not COMPILED:
-        return _reference.apply(X, feature, threshold, left, right)
     out = np.empty(X.shape[0], dtype=np.int64)
     if X.shape[0]:
-        _tree.apply(out, X, feature, threshold, left, right)
+        _tree.apply(out, X, feature, threshold, left, right, _threads())
     return out
 
 
-def bin_codes(X, edges):
+def _bin_codes(X, edges):
     """uint8 codes (n_features, n_samples): searchsorted(edges[f], X[:, f], "left").
 
     X: C-contiguous float32/float64 (n, d); edges: list of d sorted float64
@@ -48,12 +45,20 @@ def bin_codes(X, edges):
     """
     n, d = X.shape
     out = np.empty((d, n), dtype=np.uint8)
-    if not COMPILED:
-        return _reference.bin_codes(X, edges)
     if n == 0:
         return out
     offsets = np.zeros(d + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(e) for e in edges])
     flat = np.concatenate(edges).astype(np.float64) if offsets[-1] else np.zeros(1)
-    _tree.bin_codes(out, X, np.ascontiguousarray(flat), offsets)
+    _tree.bin_codes(out, X, np.ascontiguousarray(flat), offsets, _threads())
     return out
+
+
+if COMPILED:
+    from . import _tree
+
+    build = _build
+    apply = _apply
+    bin_codes = _bin_codes
+else:
+    from .reference.tree import apply, bin_codes, build  # noqa: F401

@@ -5,8 +5,10 @@ import tempfile
 
 import numpy as np
 
-from .._kernels import linear as kl
-from .._kernels.reference import linear as ref
+from .._kernels import enet as kenet
+from .._kernels import sgd as ksgd
+from .._kernels.reference import enet as renet
+from .._kernels.reference import sgd as rsgd
 from ..datasets import load_breast_cancer, make_advertising
 from ..linear_model import LinearRegression, LogisticRegression, SGDClassifier
 from ..model_selection import train_test_split
@@ -74,22 +76,22 @@ def run(print_fn=print):
     def epoch(impl):
         w, q, st = np.zeros(d), np.zeros(d), np.array([1.0, 0.0, 1.0, 0.0])
         args = (w, q, st, Xs, ys, np.ones(n), order)
-        if impl is kl:
-            return kl.sgd_epoch(*args, "hinge", 0.1, "l2", 1e-4, 0.15, "optimal", 0.0, 0.5,
-                                1e4, True)
-        return ref.sgd_epoch(*args, 0, 0.1, 1, 1e-4, 0.15, 1, 0.0, 0.5, 1e4, True)
+        if impl is ksgd:
+            return ksgd.sgd_epoch(*args, "hinge", 0.1, "l2", 1e-4, 0.15, "optimal", 0.0, 0.5,
+                                  1e4, True)
+        return rsgd.sgd_epoch(*args, 0, 0.1, 1, 1e-4, 0.15, 1, 0.0, 0.5, 1e4, True)
 
-    epoch(kl)  # compile (cached on disk after the first run)
-    t_fast, _ = best_of(lambda: epoch(kl))
-    t_ref, _ = best_of(lambda: epoch(ref), repeat=1)
+    epoch(ksgd)  # compile (cached on disk after the first run)
+    t_fast, _ = best_of(lambda: epoch(ksgd))
+    t_ref, _ = best_of(lambda: epoch(rsgd), repeat=1)
     print_fn(f"one SGD epoch, {n} x {d}: compiled {t_fast * 1e3:6.2f} ms   numpy "
              f"{t_ref * 1e3:7.1f} ms   x{t_ref / t_fast:5.1f}")
     Xc = rng.standard_normal((1000, 100))
     yc = Xc[:, :10] @ rng.standard_normal(10) + rng.standard_normal(1000)
     XT = np.ascontiguousarray((Xc - Xc.mean(0)).T)
     yc = yc - yc.mean()
-    kl.enet_cd(np.zeros(100), XT, yc, 50.0, 0.0, 1, 0.0)
-    t_fast, _ = best_of(lambda: kl.enet_cd(np.zeros(100), XT, yc, 50.0, 0.0, 20, 0.0))
-    t_ref, _ = best_of(lambda: ref.enet_cd(np.zeros(100), XT, yc, 50.0, 0.0, 20, 0.0), repeat=1)
+    kenet.enet_cd(np.zeros(100), XT, yc, 50.0, 0.0, 1, 0.0)
+    t_fast, _ = best_of(lambda: kenet.enet_cd(np.zeros(100), XT, yc, 50.0, 0.0, 20, 0.0))
+    t_ref, _ = best_of(lambda: renet.enet_cd(np.zeros(100), XT, yc, 50.0, 0.0, 20, 0.0), repeat=1)
     print_fn(f"20 lasso coordinate-descent sweeps, 1000 x 100: compiled {t_fast * 1e3:6.2f} ms"
              f"   numpy {t_ref * 1e3:7.1f} ms   x{t_ref / t_fast:5.1f}")

@@ -5,7 +5,7 @@ Objective (scikit-learn's), with weights s normalised to sum to n:
     1/(2n) sum s_i (y_i - x_i.w - b)^2 + alpha l1_ratio ||w||_1
         + alpha (1 - l1_ratio)/2 ||w||^2
 
-The kernel (fastml._kernels.linear.enet_cd) works on the centred,
+The kernel (fastml._kernels.enet.enet_cd) works on the centred,
 sqrt(s)-scaled data transposed to (n_features, n_samples) so each
 coordinate update streams one contiguous row; it stops on the duality gap
 (<= tol ||y||^2), like scikit-learn, so both reach the same optimum.
@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from .._kernels import linear as _kl
+from .._kernels import enet as _kl
 from ..base import RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from .. import optimize as _opt
-from .._kernels import linear as _kl
+from .._kernels import sgd as _kl
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Hidden, Interval, StrOptions

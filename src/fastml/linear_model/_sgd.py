@@ -1,6 +1,6 @@
 """Linear models fitted by per-sample stochastic gradient descent.
 
-Each epoch is one compiled pass (fastml._kernels.linear.sgd_epoch) over a
+Each epoch is one compiled pass (fastml._kernels.sgd.sgd_epoch) over a
 shuffled order: scikit-learn's plain SGD (scaled weight vector for the L2
 decay, cumulative truncated-gradient L1, learning-rate schedules "constant",
 "optimal", "invscaling", "adaptive"). Between epochs Python applies the
@@ -12,8 +12,8 @@ import warnings
 
 import numpy as np
 
-from .._kernels import linear as _kl
-from .._kernels.reference import linear as _ref
+from .._kernels import sgd as _kl
+from .._kernels.reference import sgd as _ref
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval, StrOptions

@@ -15,7 +15,7 @@ def _bcast(v, x):
     return v.reshape((1, -1) + (1,) * (x.ndim - 2))
 
 
-def forward_train(x, running_mean, running_var, weight, bias, momentum, eps):
+def forward_train(x, running_mean, running_var, weight, bias, momentum=0.1, eps=1e-5):
     ax = _axes(x)
     xd = x.astype(np.float64)
     M = x.size // x.shape[1]

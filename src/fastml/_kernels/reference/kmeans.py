@@ -7,7 +7,12 @@ the lowest centre index; sums and weights accumulate in float64.
 import numpy as np
 
 
-def lloyd_step(X, C, sample_weight=None, update=True, XT=None, block=4096):
+_BLOCK = 4096  # rows per distance block (bounds the (b, k, d) temporary)
+
+
+def lloyd_step(X, C, sample_weight=None, update=True, XT=None):
+    """Twin of fm_kmeans_step (XT, a transposed copy for speed, is ignored)."""
+    block = _BLOCK
     n, d = X.shape
     k = C.shape[0]
     labels = np.empty(n, dtype=np.int32)

@@ -10,7 +10,8 @@ NumPy split search" the benchmarks compare against.
 import numpy as np
 
 GINI, ENTROPY, MSE = 0, 1, 2
-_EPS = 1e-7
+_CLS_EPS = np.finfo(np.float64).eps       # TREE_CLS_EPS in tree.c
+_MSE_REL_EPS = 2 * np.finfo(np.float64).eps  # TREE_MSE_REL_EPS in tree.c
 _M64 = (1 << 64) - 1
 
 
@@ -56,6 +57,15 @@ def _impurity(crit, st):
         elif p > 0:
             imp -= p * np.log2(p)
     return imp
+
+
+def _leaf_cutoff(crit, st, nn):
+    """Impurity at or below which a node is a leaf (tree.c's leaf_cutoff):
+    DBL_EPSILON for gini/entropy; for squared error 2 eps nn mean(y^2), the
+    rounding level of E[y^2] - E[y]^2, relative to the node's own scale."""
+    if crit != MSE:
+        return _CLS_EPS
+    return _MSE_REL_EPS * nn * (st[2] / st[0]) if st[0] > 0 else 0.0
 
 
 def _proxy(crit, st):
@@ -122,10 +132,17 @@ def _refine(f, b, idx, Xb, Xf, yi, y, wv, cls, S, crit, nt, nn, W, best, min_sam
     return best, None
 
 
-def build(Xb, edges_flat, offsets, Xf, refine, y, w, criterion, n_classes, max_depth,
-          min_samples_split, min_samples_leaf, min_weight_leaf, max_features,
-          min_impurity_decrease, seed):
+def build(binned, y, w, criterion, n_classes, max_depth, min_samples_split, min_samples_leaf,
+          min_weight_leaf, max_features, min_impurity_decrease, seed):
     """Same contract and result as fastml._kernels.tree.build."""
+    return _build(binned.Xb, binned.edges_flat, binned.offsets, binned.Xf, binned.refine, y, w,
+                  criterion, n_classes, max_depth, min_samples_split, min_samples_leaf,
+                  min_weight_leaf, max_features, min_impurity_decrease, seed)
+
+
+def _build(Xb, edges_flat, offsets, Xf, refine, y, w, criterion, n_classes, max_depth,
+           min_samples_split, min_samples_leaf, min_weight_leaf, max_features,
+           min_impurity_decrease, seed):
     d, n = Xb.shape
     use_refine = Xf is not None and Xf.size > 0
     cls = criterion != MSE
@@ -160,7 +177,7 @@ def build(Xb, edges_flat, offsets, Xf, refine, y, w, criterion, n_classes, max_d
         nodes.append([-1, 0, -1, -1, len(idx), W, imp, value, -2.0])
         nn = len(idx)
         if (depth >= max_depth or nn < min_samples_split or nn < 2 * min_samples_leaf
-                or W < 2 * min_weight_leaf or imp <= _EPS):
+                or W < 2 * min_weight_leaf or imp <= _leaf_cutoff(criterion, nt, nn)):
             continue
         best, best_f, best_b = -np.inf, -1, 0
         visited = 0

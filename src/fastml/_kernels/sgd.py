@@ -1,36 +1,27 @@
-"""Linear-model kernels behind one facade: elastic-net coordinate descent and
-per-sample SGD epochs.
+"""Per-sample SGD epochs (binary / regression losses and multinomial softmax)
+behind one facade.
 
-Compiled backend: coordinate descent in C (csrc/linear.c, SIMD dispatch,
-family "linear"), SGD epochs in Numba (fastml._kernels.jit_linear, imported
-and compiled on first use); FASTML_BACKEND=reference: the NumPy twin
-(fastml._kernels.reference.linear). Contracts are the twin's; the caller
-passes float64 C-contiguous arrays, int64 `order`, and trusts nothing else.
+Compiled backend: Numba (fastml._kernels.sgd_jit; numba is imported and the
+loops compiled on the first epoch, not at import); FASTML_BACKEND=reference:
+the NumPy twin (fastml._kernels.reference.sgd, the same functions with the
+same integer codes). The backend is chosen once, at import. Contracts are the
+twin's; the caller passes float64 C-contiguous arrays, int64 `order`, and
+trusts nothing else. The epochs are sequential (one thread).
 """
 from ._backend import COMPILED
-from .reference import linear as _reference
-
-if COMPILED:
-    from . import _linear
+from .reference import sgd as _reference
 
 LOSSES = _reference.LOSSES
 PENALTIES = _reference.PENALTIES
 SCHEDULES = _reference.SCHEDULES
 
-
-def _impl():
-    if COMPILED:
-        from . import jit_linear
-        return jit_linear
-    return _reference
-
-
-def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive=False):
-    """Coordinate descent in place on w; returns (n_iter, duality gap)."""
-    impl = _linear if COMPILED else _reference
-    n_iter, gap = impl.enet_cd(w, XT, y, float(l1), float(l2), int(max_iter), float(tol),
-                               bool(positive))
-    return int(n_iter), float(gap)
+if COMPILED:
+    def _impl():
+        from . import sgd_jit  # cached after the first call
+        return sgd_jit
+else:
+    def _impl():
+        return _reference
 
 
 def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,

@@ -1,5 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Boundary for csrc/linear.c: typed buffers in, GIL released, status -> exception."""
+"""Boundary for csrc/enet.c: typed buffers in, GIL released, status -> exception.
+
+Every function takes `nthreads` last (the facade passes the caller's thread count)."""
 from libc.stdint cimport int64_t
 
 include "_common.pxi"
@@ -7,14 +9,15 @@ include "_common.pxi"
 from fastml._kernels.fastml cimport *
 
 def enet_cd(double[::1] w, const double[:, ::1] XT, const double[::1] y, double l1, double l2,
-            int64_t max_iter, double tol, bint positive):
-    """Coordinate descent in place on w (see fastml.h); returns (n_iter, gap)."""
+            int64_t max_iter, double tol, bint positive, int nthreads):
+    """Coordinate descent in place on w (see enet.h); returns (n_iter, gap)."""
     cdef int64_t n_iter = 0, p = XT.shape[0], n = XT.shape[1]
     cdef double gap = 0
     cdef int st
     cdef double *wp = &w[0] if p > 0 else NULL
     cdef const double *xp = &XT[0, 0] if p > 0 else NULL
     with nogil:
-        st = fm_enet_cd_f64(wp, &n_iter, &gap, xp, &y[0], l1, l2, tol, max_iter, positive, n, p)
+        st = fm_enet_cd_f64(wp, &n_iter, &gap, xp, &y[0], l1, l2, tol, max_iter, positive, n, p,
+                            nthreads)
     _check(st)
     return n_iter, gap

@@ -1,11 +1,11 @@
 """Numba kernels for the linear models: per-sample SGD epochs (binary /
-regression losses and multinomial softmax). Coordinate descent is C
-(csrc/linear_simd.c): measured 2x faster than the same loop here, because its
+regression losses and multinomial softmax). Elastic-net coordinate descent is
+C (csrc/enet_simd.c): measured 2x faster than the same loop here, because its
 dot products use explicit SIMD accumulators that Numba cannot form without
 fastmath.
 
 Contracts, shapes and the arithmetic are those of the NumPy twin
-fastml._kernels.reference.linear (read its module docstring); here every
+fastml._kernels.reference.sgd (read its module docstring); here every
 vector operation is an explicit loop so nothing is allocated per sample. Imported lazily (first fit), compiled once and cached on disk;
 nogil so threads (GridSearchCV n_jobs) run fits in parallel. float64 only:
 these are sequential, latency-bound loops where float32 buys nothing.
@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from .reference import linear as _ref
+from .reference import sgd as _ref
 
 _jit = numba.njit(cache=True, nogil=True)
 

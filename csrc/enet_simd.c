@@ -1,4 +1,4 @@
-/* linear_simd.c -- elastic-net coordinate descent, built once per ISA level.
+/* enet_simd.c -- elastic-net coordinate descent, built once per ISA level.
  *
  * Minimises 0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 over w (p,) for
  * centred data given transposed, XT (p, n) row-major, so feature j is the
@@ -10,14 +10,14 @@
  *
  * Stops after a sweep with max|dw| / max|w| <= tol (or w == 0, or the last
  * sweep) whose duality gap is <= tol ||y||^2 -- the rule and the gap formula
- * of the NumPy twin (fastml/_kernels/reference/linear.py) and scikit-learn.
+ * of the NumPy twin (fastml/_kernels/reference/enet.py) and scikit-learn.
  * Each dot product uses four vector accumulators combined in a fixed order:
  * deterministic at a given ISA level (levels differ only in rounding).
  */
 #include <math.h>
 #include <stdint.h>
 
-#include "enet.h"
+#include "enet_impl.h"
 #include "simd.h"
 
 #define L FM_VL_f64
@@ -104,3 +104,8 @@ void FM_ISA_FN(fm_enet_cd_f64)(double *restrict w, int64_t *n_iter, double *gap,
     *n_iter = it > max_iter ? max_iter : it;
     *gap = g;
 }
+
+/* This level's table (fm_enet_impl_<level>), picked by enet.c. */
+const fm_enet_impl FM_ISA_FN(fm_enet_impl) = {
+    .cd_f64 = FM_ISA_FN(fm_enet_cd_f64),
+};

@@ -1,26 +1,15 @@
-"""Pure-NumPy twins of the linear-model kernels (fastml._kernels.jit_linear):
-elastic-net coordinate descent and per-sample SGD epochs.
+"""Pure-NumPy twins of the SGD kernels (fastml._kernels.sgd_jit): per-sample
+SGD epochs for the binary / regression losses and multinomial softmax.
 
 Same algorithms and update formulas as the jitted versions, written with one
-NumPy call per coordinate / per sample: the executable specification, the test
-oracle, and the "plain NumPy" baseline of benchmarks/bench_linear.py.
+NumPy call per sample: the executable specification, the test oracle, and
+the "plain NumPy" baseline of benchmarks/bench_linear.py.
 
-Shared conventions
-------------------
-Coordinate descent minimises, for one target y (n,) and centred XT (p, n) =
-X transposed (C-contiguous, so a feature is one contiguous row):
-
-    0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2
-
-with l1 = alpha * l1_ratio * n, l2 = alpha * (1 - l1_ratio) * n (scikit-learn's
-scaling). Cyclic updates; stop when max|dw| / max|w| <= tol and the duality gap
-is <= tol * ||y||^2. w is updated in place; returns (n_iter, gap).
-
-SGD: w (p,) is stored scaled, the model being wscale * w; `state` is a float64
-array [wscale, intercept, t, u] (t counts updates, u is the cumulative L1
-penalty) and q (p,) the L1 penalty already applied, both updated in place.
-Loss / penalty / learning-rate codes are the LOSSES, PENALTIES, SCHEDULES
-indexes below. Returns the epoch's summed loss.
+Conventions: w (p,) is stored scaled, the model being wscale * w; `state` is
+a float64 array [wscale, intercept, t, u] (t counts updates, u is the
+cumulative L1 penalty) and q (p,) the L1 penalty already applied, both
+updated in place. Loss / penalty / learning-rate codes are the LOSSES,
+PENALTIES, SCHEDULES indexes below. Returns the epoch's summed loss.
 """
 import math
 
@@ -31,52 +20,6 @@ LOSSES = ("hinge", "log_loss", "squared_error", "huber", "modified_huber", "squa
 PENALTIES = (None, "l2", "l1", "elasticnet")
 SCHEDULES = ("constant", "optimal", "invscaling", "adaptive")
 MAX_DLOSS = 1e12
-
-
-def enet_gap(w, XT, y, R, l1, l2, positive):
-    """Duality gap of the elastic-net problem at w (R = y - X w)."""
-    XtA = XT @ R - l2 * w
-    # with positive=True only the upper bound of the dual constraint binds
-    dual = (np.max(XtA) if positive else np.max(np.abs(XtA))) if len(w) else 0.0
-    r2 = R @ R
-    if dual > l1:
-        const = l1 / dual
-        gap = 0.5 * (r2 + r2 * const * const)
-    else:
-        const = 1.0
-        gap = r2
-    gap += l1 * np.abs(w).sum() - const * (R @ y) + 0.5 * l2 * (1.0 + const * const) * (w @ w)
-    return gap
-
-
-def enet_cd(w, XT, y, l1, l2, max_iter, tol, positive=False):
-    norms = np.einsum("ij,ij->i", XT, XT)
-    R = y - XT.T @ w
-    tol_gap = tol * (y @ y)
-    gap = tol_gap + 1.0
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1):
-        w_max = 0.0
-        d_max = 0.0
-        for j in range(len(w)):
-            if norms[j] == 0.0:
-                continue
-            wj = w[j]
-            tmp = XT[j] @ R + wj * norms[j]  # = x_j . (residual without feature j)
-            if positive and tmp < 0:
-                new = 0.0
-            else:
-                new = math.copysign(max(abs(tmp) - l1, 0.0), tmp) / (norms[j] + l2)
-            w[j] = new
-            if new != wj:
-                R += (wj - new) * XT[j]
-            d_max = max(d_max, abs(new - wj))
-            w_max = max(w_max, abs(new))
-        if w_max == 0.0 or d_max / w_max <= tol or n_iter == max_iter:
-            gap = enet_gap(w, XT, y, R, l1, l2, positive)
-            if gap <= tol_gap:
-                break
-    return n_iter, gap
 
 
 def loss_value(loss, p, y, eps):

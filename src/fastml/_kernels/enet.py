@@ -1,0 +1,27 @@
+"""Elastic-net coordinate descent (csrc/enet*.c) behind one facade.
+
+Contract (the twin's, reference/enet.py; the caller passes float64
+C-contiguous arrays and trusts nothing else): w (p,) is the start and is
+updated in place; XT (p, n) is the centred X transposed; y (n,) one centred
+target. Returns (n_iter, duality gap).
+
+The compiled kernel or its NumPy twin (same signature) is chosen once, at
+import.
+"""
+from ._backend import COMPILED
+from ._threads import current as _threads
+
+
+def _enet_cd(w, XT, y, l1, l2, max_iter, tol, positive=False):
+    """Coordinate descent in place on w; returns (n_iter, duality gap)."""
+    n_iter, gap = _enet.enet_cd(w, XT, y, float(l1), float(l2), int(max_iter), float(tol),
+                                bool(positive), _threads())
+    return int(n_iter), float(gap)
+
+
+if COMPILED:
+    from . import _enet
+
+    enet_cd = _enet_cd
+else:
+    from .reference.enet import enet_cd  # noqa: F401
