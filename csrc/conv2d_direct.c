@@ -1,5 +1,6 @@
 /* conv2d_direct.c -- float32 conv2d with stride 1 on kernels that read the
- * zero-padded image in place (gemm_simd.c: direct, direct_narrow, dot).
+ * zero-padded image in place (the table's direct, direct_narrow and dot:
+ * conv2d_simd.c).
  *
  * With stride 1, row q = (c, r, s) of the im2col matrix of an image padded to
  * (Cg, Hp, Wp), over output pixels on the padded width (p' = oh*Wp + ow), is
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv2d_internal.h"
+#include "conv2d_impl.h"
 
 /* Padded copies of images are made for at most this many bytes at a time
  * (forward: per batch of images; dw: per thread and batch), so memory stays
@@ -81,9 +82,11 @@ static void pad_one(float *d, const float *src, const fm_conv2d_geom *g, const p
 }
 
 /* xp[(n*G + gi)] = x[n, group gi] zero-padded, for all N images of g. */
-static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg) {
+static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg,
+                       int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, HW = g->H * g->W;
-#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)g->N * G * pg->xsz))
+#pragma omp parallel for schedule(static) \
+    num_threads(fm_team_size(nthreads, (double)g->N * G * pg->xsz))
     for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi)*Cg == n*C + gi*Cg */
         pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg);
 }
@@ -91,9 +94,9 @@ static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const
 /* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
  * at most nmr filters per group use the narrow kernel on w as it is, others
  * the MR-row kernel on w packed once. */
-int fm_conv_direct_forward(float *y, const float *x, const float *w, const float *b,
-                          const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
+int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const float *b,
+                             const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+    const fm_gemm_impl *im = ck->gemm;
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
     {   /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
@@ -106,21 +109,21 @@ int fm_conv_direct_forward(float *y, const float *x, const float *w, const float
             for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
                 fm_conv2d_geom sub = *g;
                 sub.N = N - n0 < nb ? N - n0 : nb;
-                st = fm_conv_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b,
-                                            &sub);
+                st = fm_conv2d_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w,
+                                              b, &sub, ck, nthreads);
             }
             return st;
         }
     }
-    const int narrow = Kg <= im->nmr;
+    const int narrow = Kg <= ck->nmr;
     int64_t astride = Kg * CRS;
     float *ap = NULL;
-    if (!narrow && !(ap = fm_conv_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
+    if (!narrow && !(ap = fm_conv2d_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
     const float *wa = narrow ? w : ap;
 #define DIRECT(NCOLS, BASE, C, LDC, GI)                                                         \
-    (narrow ? im->direct_narrow(Kg, NCOLS, CRS, wa + (GI) * astride, CRS, BASE, off, C, LDC,   \
+    (narrow ? ck->direct_narrow(Kg, NCOLS, CRS, wa + (GI) * astride, CRS, BASE, off, C, LDC, \
                                 b ? b + (GI) * Kg : NULL)                                      \
-            : im->direct(Kg, NCOLS, CRS, wa + (GI) * astride, BASE, off, C, LDC,               \
+            : ck->direct(Kg, NCOLS, CRS, wa + (GI) * astride, BASE, off, C, LDC,               \
                          b ? b + (GI) * Kg : NULL))
     pad_geom pg;
     pad_plan(&pg, g, im->nr);
@@ -132,16 +135,16 @@ int fm_conv_direct_forward(float *y, const float *x, const float *w, const float
         free(ap);
         return FM_ENOMEM;
     }
-    pad_images(xp, x, g, &pg);
+    pad_images(xp, x, g, &pg, nthreads);
     row_offsets(off, g, &pg);
-    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
+    int nt = fm_team_size(nthreads, 2.0 * (double)N * g->K * P * CRS);
     int st = FM_OK;
     const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
     if (row_pad <= pg.Wp - g->OW) {
         /* Row mode: panels aligned to output rows, tiles stored straight into y.
          * Wastes no more lanes than the padded width would and needs no copy
          * (OW a multiple of NR: no waste at all). Tasks: bands of rows. */
-        int64_t bands = (4 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
+        int64_t bands = (4 * (int64_t)nthreads + N * G - 1) / (N * G);
         if (bands > g->OH) bands = g->OH;
         const int64_t rows = (g->OH + bands - 1) / bands;
         bands = (g->OH + rows - 1) / rows;
@@ -210,7 +213,8 @@ int fm_conv_direct_forward(float *y, const float *x, const float *w, const float
 
 /* dx by the stride-1 identity dx = conv(dy padded by dil*(R-1) - pad,
  * w flipped and transposed per group); needs pad <= dil*(R-1). */
-int fm_conv_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g) {
+int fm_conv2d_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g,
+                        const fm_conv2d_impl *ck, int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, R = g->R, S = g->S;
     fm_conv2d_geom t = *g;
     t.C = g->K;
@@ -232,7 +236,7 @@ int fm_conv_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2
                     for (int64_t s = 0; s < S; s++)
                         wt[(gi * Cg + c) * KRS + (k * R + r) * S + s] =
                             w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
-    const int st = fm_conv_direct_forward(dx, dy, wt, NULL, &t);
+    const int st = fm_conv2d_direct_forward(dx, dy, wt, NULL, &t, ck, nthreads);
     free(wt);
     return st;
 }
@@ -243,9 +247,9 @@ int fm_conv_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2
 /* Pixels per dot pass: rows stay in L2; fewer passes mean fewer lane sums
  * (1024 -> 4096: (8,64,56,56) dw 85 -> 99 GFLOP/s on one thread). */
 #define DOT_CHUNK 4096
-int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
-                     const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
+int fm_conv2d_direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
+                        const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+    const fm_gemm_impl *im = ck->gemm;
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS, HW = g->H * g->W;
     pad_geom pg;
@@ -261,7 +265,7 @@ int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float 
     int64_t sb = DW_BATCH_BYTES / ((Kg * L + pg.xsz) * (int64_t)sizeof(float));
     if (sb < 1) sb = 1;
     if (sb > per_chunk) sb = per_chunk;
-    int nt = fm_threads_for(2.0 * (double)N * K * P * CRS);
+    int nt = fm_team_size(nthreads, 2.0 * (double)N * K * P * CRS);
     if (nt > chunks) nt = (int)chunks;
     int st = FM_OK;
 #pragma omp parallel num_threads(nt)
@@ -291,7 +295,7 @@ int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float 
                     }
                     for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
                         const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
-                        im->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
+                        ck->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
                                 off, pc, CRS, b0 == n0 && l0 == 0 ? 0.0f : 1.0f);
                     }
                 }

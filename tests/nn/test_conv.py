@@ -5,8 +5,8 @@ import pytest
 
 import fastml
 from fastml import nn
-from fastml._kernels import conv as kc
-from fastml._kernels.reference import conv as ref
+from fastml._kernels import conv2d as kc
+from fastml._kernels.reference import conv2d as ref
 from fastml.nn import functional as F
 
 # (N, C, H, W, K, R, S, stride, padding, dilation, groups)
