@@ -115,8 +115,47 @@ static void bias_grad_f32(float *db, const float *dy, const fm_conv2d_geom *g, i
     }
 }
 
-/* dx and dw partials per chunk of images (stride 1: the in-place kernels; dx
- * there needs pad <= dil*(k-1) for its identity), then dw = the sum of the
+/* Nonzero when all n values are finite. */
+static int all_finite(const float *v, int64_t n) {
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) bad |= !(v[i] - v[i] == 0.0f);
+    return !bad;
+}
+
+/* The stride-1 parts of the backward pass: dw partials by the dot kernel
+ * (chunks whose images hold an inf or NaN recomputed by the packed path), and
+ * dx by the flipped-kernel identity when pad <= dil*(k-1) and w is finite
+ * (else *dx_done stays 0: an inf weight would meet dy's zero padding). */
+static int direct_backward(float *dx, float *part, int64_t chunks, int *dx_done,
+                           const float *dy, const float *x, const float *w,
+                           const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+    const int64_t G = g->groups, Kg = g->K / G, N = g->N, CRS = g->C / G * g->R * g->S;
+    int st = FM_OK;
+    if (part) {
+        unsigned char redo[MAX_CHUNKS] = {0};
+        st = fm_conv2d_direct_dw(part, redo, chunks, dy, x, g, ck, nthreads);
+        for (int64_t ch = 0; ch < chunks && st == FM_OK; ch++) {
+            if (!redo[ch]) continue;
+            const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
+            fm_conv2d_geom sub = *g;
+            sub.N = n1 - n0;
+            st = fm_conv2d_gemm_backward(NULL, part + ch * G * Kg * CRS, 1,
+                                         dy + n0 * g->K * g->OH * g->OW,
+                                         x + n0 * g->C * g->H * g->W, w, &sub, ck->gemm,
+                                         nthreads);
+        }
+    }
+    *dx_done = 0;
+    if (dx && st == FM_OK && g->pad_h <= g->dil_h * (g->R - 1) &&
+        g->pad_w <= g->dil_w * (g->S - 1) && all_finite(w, g->K * CRS)) {
+        st = fm_conv2d_direct_dx(dx, dy, w, g, ck, nthreads);
+        *dx_done = 1;
+    }
+    return st;
+}
+
+/* dx and dw partials per chunk of images (stride 1: the in-place kernels
+ * where they apply, the packed path for the rest), then dw = the sum of the
  * partials in chunk order: the chunks depend on the geometry only. */
 FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
                                   const float *x, const float *w, const fm_conv2d_geom *g,
@@ -132,15 +171,10 @@ FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *
     int st = FM_OK;
     float *dx_p = dx, *dw_p = dw; /* what the packed path below still has to do */
     if (is_direct(g)) {
-        if (dw) {
-            st = fm_conv2d_direct_dw(part, chunks, dy, x, g, ck, nthreads);
-            dw_p = NULL;
-        }
-        if (dx && st == FM_OK && g->pad_h <= g->dil_h * (g->R - 1) &&
-            g->pad_w <= g->dil_w * (g->S - 1)) {
-            st = fm_conv2d_direct_dx(dx, dy, w, g, ck, nthreads);
-            dx_p = NULL;
-        }
+        int dx_done;
+        st = direct_backward(dx, part, chunks, &dx_done, dy, x, w, g, ck, nthreads);
+        dw_p = NULL;
+        if (dx_done) dx_p = NULL;
     }
     if (st == FM_OK && (dx_p || dw_p))
         st = fm_conv2d_gemm_backward(dx_p, dw_p ? part : NULL, chunks, dy, x, w, g, ck->gemm,

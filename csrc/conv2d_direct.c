@@ -60,25 +60,44 @@ static void row_offsets(int64_t *off, const fm_conv2d_geom *g, const pad_geom *p
                 off[q++] = c * pg->plane + r * g->dil_h * pg->Wp + s * g->dil_w;
 }
 
+/* d[:n] = s[:n]; nonzero when one of them is inf or NaN (exponent all ones). */
+static int copy_check(float *restrict d, const float *restrict s, int64_t n) {
+    uint32_t bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, s + i, sizeof u);
+        memcpy(d + i, &u, sizeof u);
+        bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad != 0;
+}
+
 /* d = one image's group of Cg channels (src) zero-padded to (Cg, Hp, Wp) plus
  * the slack. Every float is written once: zero rows above and below, zero
- * margins around each copied row (a full memset first would write twice). */
-static void pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pad_geom *pg) {
+ * margins around each copied row (a full memset first would write twice).
+ * With check, returns nonzero when the image holds an inf or NaN (else 0). */
+static int pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pad_geom *pg,
+                   int check) {
     const int64_t Cg = g->C / g->groups, H = g->H, W = g->W;
     const int64_t Wp = pg->Wp, pw = g->pad_w, right = Wp - pw - W;
+    int bad = 0;
     for (int64_t c = 0; c < Cg; c++) {
         float *pl = d + c * pg->plane;
         memset(pl, 0, (size_t)(g->pad_h * Wp) * sizeof(float));
         for (int64_t h = 0; h < H; h++) {
             float *row = pl + (h + g->pad_h) * Wp;
             for (int64_t i = 0; i < pw; i++) row[i] = 0.0f;
-            memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
+            if (check)
+                bad |= copy_check(row + pw, src + (c * H + h) * W, W);
+            else
+                memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
             for (int64_t i = 0; i < right; i++) row[pw + W + i] = 0.0f;
         }
         memset(pl + (g->pad_h + H) * Wp, 0,
                (size_t)((pg->Hp - g->pad_h - H) * Wp) * sizeof(float));
     }
     memset(d + Cg * pg->plane, 0, (size_t)(pg->xsz - Cg * pg->plane) * sizeof(float));
+    return bad;
 }
 
 /* xp[(n*G + gi)] = x[n, group gi] zero-padded, for all N images of g. */
@@ -88,7 +107,7 @@ static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const
 #pragma omp parallel for schedule(static) \
     num_threads(fm_team_size(nthreads, (double)g->N * G * pg->xsz))
     for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi)*Cg == n*C + gi*Cg */
-        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg);
+        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg, 0);
 }
 
 /* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
@@ -243,12 +262,16 @@ int fm_conv2d_direct_dx(float *dx, const float *dy, const float *w, const fm_con
 
 /* dw partials by the dot kernel: part[ch] (G, Kg, CRS) over chunk ch's images,
  * dy spread onto the padded width (zeros past OW) so that it lines up with
- * the rows of the padded image. */
+ * the rows of the padded image. Those zeros meet image values that im2col
+ * never pairs with dy (0 * inf = NaN where torch has no product), so a chunk
+ * whose images hold an inf or NaN is left unfinished with redo[ch] = 1 (the
+ * check rides on the padding copy; the caller recomputes the chunk). */
 /* Pixels per dot pass: rows stay in L2; fewer passes mean fewer lane sums
  * (1024 -> 4096: (8,64,56,56) dw 85 -> 99 GFLOP/s on one thread). */
 #define DOT_CHUNK 4096
-int fm_conv2d_direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
-                        const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+int fm_conv2d_direct_dw(float *part, unsigned char *redo, int64_t chunks, const float *dy,
+                        const float *x, const fm_conv2d_geom *g, const fm_conv2d_impl *ck,
+                        int nthreads) {
     const fm_gemm_impl *im = ck->gemm;
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS, HW = g->H * g->W;
@@ -280,9 +303,10 @@ int fm_conv2d_direct_dw(float *part, int64_t chunks, const float *dy, const floa
         for (int64_t ch = 0; ch < chunks; ch++) {
             if (!dyw || !xp) continue;
             const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
-            for (int64_t gi = 0; gi < G; gi++) {
+            int bad = 0;
+            for (int64_t gi = 0; gi < G && !bad; gi++) {
                 float *pc = part + (ch * G + gi) * wsz;
-                for (int64_t b0 = n0; b0 < n1; b0 += sb) {
+                for (int64_t b0 = n0; b0 < n1 && !bad; b0 += sb) {
                     const int64_t b1 = b0 + sb < n1 ? b0 + sb : n1;
                     for (int64_t n = b0; n < b1; n++) { /* padding columns stay zero */
                         const float *dyg = dy + (n * K + gi * Kg) * P;
@@ -291,8 +315,10 @@ int fm_conv2d_direct_dw(float *part, int64_t chunks, const float *dy, const floa
                             for (int64_t oh = 0; oh < g->OH; oh++)
                                 memcpy(dn + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
                                        (size_t)g->OW * sizeof(float));
-                        pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW, g, &pg);
+                        bad |= pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW,
+                                       g, &pg, 1);
                     }
+                    if (bad) break;
                     for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
                         const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
                         ck->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
@@ -300,6 +326,7 @@ int fm_conv2d_direct_dw(float *part, int64_t chunks, const float *dy, const floa
                     }
                 }
             }
+            redo[ch] = (unsigned char)bad;
         }
         free(dyw);
         free(xp);
