@@ -13,7 +13,9 @@ extern "C" {
  * y (N, K, OH, OW), OH = (H + 2*pad_h - dil_h*(R-1) - 1) / stride_h + 1 (>= 1).
  * float32 on fastml's own GEMM; float64 im2col panels + the borrowed BLAS
  * (needs fm_set_blas or fm_set_cblas64). Backward writes (not accumulates) dx,
- * dw, db; each may be NULL (not needed). nthreads: the most threads to use. */
+ * dw, db; each may be NULL (not needed). nthreads: the most threads to use;
+ * float32 results do not depend on it, float64 ones may differ in the last
+ * bits (the BLAS's summation order depends on the block each thread gets). */
 typedef struct {
     int64_t N, C, H, W, K, R, S, OH, OW;
     int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;

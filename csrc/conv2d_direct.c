@@ -110,90 +110,70 @@ static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const
         pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg, 0);
 }
 
-/* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
- * at most nmr filters per group use the narrow kernel on w as it is, others
- * the MR-row kernel on w packed once. */
-int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const float *b,
-                             const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
-    const fm_gemm_impl *im = ck->gemm;
-    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
-    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
-    {   /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
-        pad_geom pq;
-        pad_plan(&pq, g, im->nr);
-        int64_t nb = PAD_BATCH_BYTES / (G * pq.xsz * (int64_t)sizeof(float));
-        if (nb < 1) nb = 1;
-        if (N > nb) {
-            int st = FM_OK;
-            for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
-                fm_conv2d_geom sub = *g;
-                sub.N = N - n0 < nb ? N - n0 : nb;
-                st = fm_conv2d_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w,
-                                              b, &sub, ck, nthreads);
-            }
-            return st;
-        }
-    }
-    const int narrow = Kg <= ck->nmr;
-    int64_t astride = Kg * CRS;
-    float *ap = NULL;
-    if (!narrow && !(ap = fm_conv2d_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
-    const float *wa = narrow ? w : ap;
-#define DIRECT(NCOLS, BASE, C, LDC, GI)                                                         \
-    (narrow ? ck->direct_narrow(Kg, NCOLS, CRS, wa + (GI) * astride, CRS, BASE, off, C, LDC, \
-                                b ? b + (GI) * Kg : NULL)                                      \
-            : ck->direct(Kg, NCOLS, CRS, wa + (GI) * astride, BASE, off, C, LDC,               \
-                         b ? b + (GI) * Kg : NULL))
-    pad_geom pg;
-    pad_plan(&pg, g, im->nr);
-    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
-    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
-    if (!xp || !off) {
-        free(xp);
-        free(off);
-        free(ap);
-        return FM_ENOMEM;
-    }
-    pad_images(xp, x, g, &pg, nthreads);
-    row_offsets(off, g, &pg);
-    int nt = fm_team_size(nthreads, 2.0 * (double)N * g->K * P * CRS);
-    int st = FM_OK;
-    const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
-    if (row_pad <= pg.Wp - g->OW) {
-        /* Row mode: panels aligned to output rows, tiles stored straight into y.
-         * Wastes no more lanes than the padded width would and needs no copy
-         * (OW a multiple of NR: no waste at all). Tasks: bands of rows. */
-        int64_t bands = (4 * (int64_t)nthreads + N * G - 1) / (N * G);
-        if (bands > g->OH) bands = g->OH;
-        const int64_t rows = (g->OH + bands - 1) / bands;
-        bands = (g->OH + rows - 1) / rows;
-        const int64_t tasks = N * G * bands;
-        if (nt > tasks) nt = (int)tasks;
+/* What the tasks of one forward pass share: the weights as the kernel takes
+ * them (packed, or as they are for the narrow kernel), the bias, the padded
+ * images and the row offsets. */
+typedef struct {
+    const fm_conv2d_geom *g;
+    const fm_conv2d_impl *ck;
+    const pad_geom *pg;
+    const float *wa, *b, *xp;
+    const int64_t *off;
+    int64_t astride, Kg, CRS;
+    int narrow;
+} fwd_ctx;
+
+/* C (Kg, ncols) with leading dimension ldc = W_gi @ Bd + b_gi, Bd[q, j] =
+ * base[off[q] + j]. */
+static inline void direct_tile(const fwd_ctx *f, int64_t ncols, const float *base, float *C,
+                               int64_t ldc, int64_t gi) {
+    const float *bg = f->b ? f->b + gi * f->Kg : NULL;
+    if (f->narrow)
+        f->ck->direct_narrow(f->Kg, ncols, f->CRS, f->wa + gi * f->astride, f->CRS, base, f->off,
+                             C, ldc, bg);
+    else
+        f->ck->direct(f->Kg, ncols, f->CRS, f->wa + gi * f->astride, base, f->off, C, ldc, bg);
+}
+
+/* Row mode: panels aligned to output rows, tiles stored straight into y.
+ * Wastes no more lanes than the padded width would and needs no copy (OW a
+ * multiple of NR: no waste at all). Tasks: bands of rows. */
+static void forward_rows(float *y, const fwd_ctx *f, int nt, int nthreads) {
+    const fm_conv2d_geom *g = f->g;
+    const int64_t G = g->groups, N = g->N, P = g->OH * g->OW;
+    int64_t bands = (4 * (int64_t)nthreads + N * G - 1) / (N * G);
+    if (bands > g->OH) bands = g->OH;
+    const int64_t rows = (g->OH + bands - 1) / bands;
+    bands = (g->OH + rows - 1) / rows;
+    const int64_t tasks = N * G * bands;
+    if (nt > tasks) nt = (int)tasks;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-        for (int64_t t = 0; t < tasks; t++) {
-            const int64_t ng = t / bands, n = ng / G, gi = ng % G;
-            const int64_t oh0 = (t % bands) * rows;
-            const int64_t oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
-            const float *xb = xp + ng * pg.xsz;
-            float *yb = y + (n * g->K + gi * Kg) * P;
-            for (int64_t oh = oh0; oh < oh1; oh++)
-                DIRECT(g->OW, xb + oh * pg.Wp, yb + oh * g->OW, P, gi);
-        }
-        free(xp);
-        free(off);
-        free(ap);
-        return st;
+    for (int64_t t = 0; t < tasks; t++) {
+        const int64_t ng = t / bands, n = ng / G, gi = ng % G;
+        const int64_t oh0 = (t % bands) * rows;
+        const int64_t oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
+        const float *xb = f->xp + ng * f->pg->xsz;
+        float *yb = y + (n * g->K + gi * f->Kg) * P;
+        for (int64_t oh = oh0; oh < oh1; oh++)
+            direct_tile(f, g->OW, xb + oh * f->pg->Wp, yb + oh * g->OW, P, gi);
     }
-    /* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column
-     * blocks of whole panels, computed into tmp; the columns ow < OW are
-     * copied out. Tasks: (image, group, column block). */
-    const int64_t panels = pg.Np / nr;
+}
+
+/* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column blocks of
+ * whole panels, computed into tmp; the columns ow < OW are copied out. Tasks:
+ * (image, group, column block). */
+static int forward_wide(float *y, const fwd_ctx *f, int nt) {
+    const fm_conv2d_geom *g = f->g;
+    const pad_geom *pg = f->pg;
+    const int64_t G = g->groups, N = g->N, P = g->OH * g->OW, Kg = f->Kg;
+    const int64_t nr = f->ck->gemm->nr, panels = pg->Np / nr;
     int64_t cb = panels / WIDE_PANELS; /* small images: one block per image */
     if (cb < 1) cb = 1;
     const int64_t per = (panels + cb - 1) / cb * nr; /* columns per block */
-    cb = (pg.Np + per - 1) / per;
+    cb = (pg->Np + per - 1) / per;
     const int64_t tasks = N * G * cb;
     if (nt > tasks) nt = (int)tasks;
+    int st = FM_OK;
 #pragma omp parallel num_threads(nt)
     {
         float *tmp = (float *)malloc((size_t)(Kg * per) * sizeof(float));
@@ -206,28 +186,73 @@ int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const flo
             if (!tmp) continue;
             const int64_t ng = t / cb, j0 = (t % cb) * per;
             const int64_t n = ng / G, gi = ng % G;
-            const int64_t nc = pg.Np - j0 < per ? pg.Np - j0 : per;
-            DIRECT(nc, xp + ng * pg.xsz + j0, tmp, per, gi);
+            const int64_t nc = pg->Np - j0 < per ? pg->Np - j0 : per;
+            direct_tile(f, nc, f->xp + ng * pg->xsz + j0, tmp, per, gi);
             /* keep the columns ow < OW of every padded-width row in [j0, j0+nc) */
-            const int64_t je = j0 + nc < pg.Pw ? j0 + nc : pg.Pw;
+            const int64_t je = j0 + nc < pg->Pw ? j0 + nc : pg->Pw;
             float *yb = y + (n * g->K + gi * Kg) * P;
-            for (int64_t oh = j0 / pg.Wp; oh * pg.Wp < je; oh++) {
-                int64_t a = oh * pg.Wp, e = a + g->OW;
+            for (int64_t oh = j0 / pg->Wp; oh * pg->Wp < je; oh++) {
+                int64_t a = oh * pg->Wp, e = a + g->OW;
                 if (a < j0) a = j0;
                 if (e > je) e = je;
                 if (a >= e) continue;
                 for (int64_t k = 0; k < Kg; k++)
-                    memcpy(yb + k * P + oh * g->OW + (a - oh * pg.Wp), tmp + k * per + (a - j0),
+                    memcpy(yb + k * P + oh * g->OW + (a - oh * pg->Wp), tmp + k * per + (a - j0),
                            (size_t)(e - a) * sizeof(float));
             }
         }
         free(tmp);
     }
+    return st;
+}
+
+/* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
+ * at most nmr filters per group use the narrow kernel on w as it is, others
+ * the MR-row kernel on w packed once. */
+int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const float *b,
+                             const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+    const fm_gemm_impl *im = ck->gemm;
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    pad_geom pg;
+    pad_plan(&pg, g, im->nr);
+    /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
+    int64_t nb = PAD_BATCH_BYTES / (G * pg.xsz * (int64_t)sizeof(float));
+    if (nb < 1) nb = 1;
+    if (N > nb) {
+        int st = FM_OK;
+        for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
+            fm_conv2d_geom sub = *g;
+            sub.N = N - n0 < nb ? N - n0 : nb;
+            st = fm_conv2d_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b,
+                                          &sub, ck, nthreads);
+        }
+        return st;
+    }
+    const int narrow = Kg <= ck->nmr;
+    int64_t astride = Kg * CRS;
+    float *ap = NULL;
+    if (!narrow && !(ap = fm_conv2d_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
+    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
+    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
+    int st = FM_OK;
+    if (!xp || !off) {
+        st = FM_ENOMEM;
+    } else {
+        pad_images(xp, x, g, &pg, nthreads);
+        row_offsets(off, g, &pg);
+        const fwd_ctx f = {g, ck, &pg, narrow ? w : ap, b, xp, off, astride, Kg, CRS, narrow};
+        const int nt = fm_team_size(nthreads, 2.0 * (double)N * g->K * P * CRS);
+        const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
+        if (row_pad <= pg.Wp - g->OW)
+            forward_rows(y, &f, nt, nthreads);
+        else
+            st = forward_wide(y, &f, nt);
+    }
     free(xp);
     free(off);
     free(ap);
     return st;
-#undef DIRECT
 }
 
 /* dx by the stride-1 identity dx = conv(dy padded by dil*(R-1) - pad,

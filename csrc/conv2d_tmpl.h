@@ -15,8 +15,10 @@
  * purpose: OpenMP workers keep spinning for a while after a region and took the
  * second core from the BLAS pool that runs right after (measured: 2-3x slower
  * per block with threaded panel copies), and the copies are ~15% of the work.
- * Results do not depend on the thread count: the blocking depends only on
- * the geometry and the BLAS splits no inner dimension.
+ * The blocking depends only on the geometry and no inner dimension is split,
+ * but fm_gemm_* gives each of nthreads threads one block of rows or columns and
+ * the BLAS's summation order depends on the block's shape: results may differ
+ * between thread counts in the last bits (~1e-15 relative).
  */
 #define FN(name) FM_CAT(name, SUF)
 #define GEMM FM_CAT(fm_gemm_, SUF)

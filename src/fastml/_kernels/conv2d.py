@@ -9,6 +9,12 @@ stride, dilation >= 1, padding >= 0, OH, OW >= 1; groups divides C and K.
 
 The compiled kernels or their NumPy twins (reference/conv2d.py, same
 signatures) are chosen once, at import.
+
+float32 results do not depend on the thread count (the blocking depends on the
+geometry only; dw partials are summed in a fixed order). float64 results may
+differ between thread counts in the last bits (~1e-15 relative): fm_gemm_f64
+splits each BLAS product into one block per thread and the BLAS's summation
+order depends on the block's shape.
 """
 import numpy as np
 
