@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from fastml._kernels.reference import batchnorm as RB
-from fastml._kernels.reference import conv as RC
+from fastml._kernels.reference import conv2d as RC
 from fastml._kernels.reference import pool2d as RP
 from fastml.nn import F, Tensor
 

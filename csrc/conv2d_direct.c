@@ -1,5 +1,6 @@
 /* conv2d_direct.c -- float32 conv2d with stride 1 on kernels that read the
- * zero-padded image in place (gemm_simd.c: direct, direct_narrow, dot).
+ * zero-padded image in place (the table's direct, direct_narrow and dot:
+ * conv2d_simd.c).
  *
  * With stride 1, row q = (c, r, s) of the im2col matrix of an image padded to
  * (Cg, Hp, Wp), over output pixels on the padded width (p' = oh*Wp + ow), is
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv2d_internal.h"
+#include "conv2d_impl.h"
 
 /* Padded copies of images are made for at most this many bytes at a time
  * (forward: per batch of images; dw: per thread and batch), so memory stays
@@ -59,119 +60,120 @@ static void row_offsets(int64_t *off, const fm_conv2d_geom *g, const pad_geom *p
                 off[q++] = c * pg->plane + r * g->dil_h * pg->Wp + s * g->dil_w;
 }
 
+/* d[:n] = s[:n]; nonzero when one of them is inf or NaN (exponent all ones). */
+static int copy_check(float *restrict d, const float *restrict s, int64_t n) {
+    uint32_t bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, s + i, sizeof u);
+        memcpy(d + i, &u, sizeof u);
+        bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad != 0;
+}
+
 /* d = one image's group of Cg channels (src) zero-padded to (Cg, Hp, Wp) plus
  * the slack. Every float is written once: zero rows above and below, zero
- * margins around each copied row (a full memset first would write twice). */
-static void pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pad_geom *pg) {
+ * margins around each copied row (a full memset first would write twice).
+ * With check, returns nonzero when the image holds an inf or NaN (else 0). */
+static int pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pad_geom *pg,
+                   int check) {
     const int64_t Cg = g->C / g->groups, H = g->H, W = g->W;
     const int64_t Wp = pg->Wp, pw = g->pad_w, right = Wp - pw - W;
+    int bad = 0;
     for (int64_t c = 0; c < Cg; c++) {
         float *pl = d + c * pg->plane;
         memset(pl, 0, (size_t)(g->pad_h * Wp) * sizeof(float));
         for (int64_t h = 0; h < H; h++) {
             float *row = pl + (h + g->pad_h) * Wp;
             for (int64_t i = 0; i < pw; i++) row[i] = 0.0f;
-            memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
+            if (check)
+                bad |= copy_check(row + pw, src + (c * H + h) * W, W);
+            else
+                memcpy(row + pw, src + (c * H + h) * W, (size_t)W * sizeof(float));
             for (int64_t i = 0; i < right; i++) row[pw + W + i] = 0.0f;
         }
         memset(pl + (g->pad_h + H) * Wp, 0,
                (size_t)((pg->Hp - g->pad_h - H) * Wp) * sizeof(float));
     }
     memset(d + Cg * pg->plane, 0, (size_t)(pg->xsz - Cg * pg->plane) * sizeof(float));
+    return bad;
 }
 
 /* xp[(n*G + gi)] = x[n, group gi] zero-padded, for all N images of g. */
-static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg) {
+static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg,
+                       int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, HW = g->H * g->W;
-#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)g->N * G * pg->xsz))
+#pragma omp parallel for schedule(static) \
+    num_threads(fm_team_size(nthreads, (double)g->N * G * pg->xsz))
     for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi)*Cg == n*C + gi*Cg */
-        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg);
+        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg, 0);
 }
 
-/* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
- * at most nmr filters per group use the narrow kernel on w as it is, others
- * the MR-row kernel on w packed once. */
-int fm_conv_direct_forward(float *y, const float *x, const float *w, const float *b,
-                          const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
-    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
-    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
-    {   /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
-        pad_geom pq;
-        pad_plan(&pq, g, im->nr);
-        int64_t nb = PAD_BATCH_BYTES / (G * pq.xsz * (int64_t)sizeof(float));
-        if (nb < 1) nb = 1;
-        if (N > nb) {
-            int st = FM_OK;
-            for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
-                fm_conv2d_geom sub = *g;
-                sub.N = N - n0 < nb ? N - n0 : nb;
-                st = fm_conv_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b,
-                                            &sub);
-            }
-            return st;
-        }
-    }
-    const int narrow = Kg <= im->nmr;
-    int64_t astride = Kg * CRS;
-    float *ap = NULL;
-    if (!narrow && !(ap = fm_conv_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
-    const float *wa = narrow ? w : ap;
-#define DIRECT(NCOLS, BASE, C, LDC, GI)                                                         \
-    (narrow ? im->direct_narrow(Kg, NCOLS, CRS, wa + (GI) * astride, CRS, BASE, off, C, LDC,   \
-                                b ? b + (GI) * Kg : NULL)                                      \
-            : im->direct(Kg, NCOLS, CRS, wa + (GI) * astride, BASE, off, C, LDC,               \
-                         b ? b + (GI) * Kg : NULL))
-    pad_geom pg;
-    pad_plan(&pg, g, im->nr);
-    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
-    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
-    if (!xp || !off) {
-        free(xp);
-        free(off);
-        free(ap);
-        return FM_ENOMEM;
-    }
-    pad_images(xp, x, g, &pg);
-    row_offsets(off, g, &pg);
-    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
-    int st = FM_OK;
-    const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
-    if (row_pad <= pg.Wp - g->OW) {
-        /* Row mode: panels aligned to output rows, tiles stored straight into y.
-         * Wastes no more lanes than the padded width would and needs no copy
-         * (OW a multiple of NR: no waste at all). Tasks: bands of rows. */
-        int64_t bands = (4 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
-        if (bands > g->OH) bands = g->OH;
-        const int64_t rows = (g->OH + bands - 1) / bands;
-        bands = (g->OH + rows - 1) / rows;
-        const int64_t tasks = N * G * bands;
-        if (nt > tasks) nt = (int)tasks;
+/* What the tasks of one forward pass share: the weights as the kernel takes
+ * them (packed, or as they are for the narrow kernel), the bias, the padded
+ * images and the row offsets. */
+typedef struct {
+    const fm_conv2d_geom *g;
+    const fm_conv2d_impl *ck;
+    const pad_geom *pg;
+    const float *wa, *b, *xp;
+    const int64_t *off;
+    int64_t astride, Kg, CRS;
+    int narrow;
+} fwd_ctx;
+
+/* C (Kg, ncols) with leading dimension ldc = W_gi @ Bd + b_gi, Bd[q, j] =
+ * base[off[q] + j]. */
+static inline void direct_tile(const fwd_ctx *f, int64_t ncols, const float *base, float *C,
+                               int64_t ldc, int64_t gi) {
+    const float *bg = f->b ? f->b + gi * f->Kg : NULL;
+    if (f->narrow)
+        f->ck->direct_narrow(f->Kg, ncols, f->CRS, f->wa + gi * f->astride, f->CRS, base, f->off,
+                             C, ldc, bg);
+    else
+        f->ck->direct(f->Kg, ncols, f->CRS, f->wa + gi * f->astride, base, f->off, C, ldc, bg);
+}
+
+/* Row mode: panels aligned to output rows, tiles stored straight into y.
+ * Wastes no more lanes than the padded width would and needs no copy (OW a
+ * multiple of NR: no waste at all). Tasks: bands of rows. */
+static void forward_rows(float *y, const fwd_ctx *f, int nt, int nthreads) {
+    const fm_conv2d_geom *g = f->g;
+    const int64_t G = g->groups, N = g->N, P = g->OH * g->OW;
+    int64_t bands = (4 * (int64_t)nthreads + N * G - 1) / (N * G);
+    if (bands > g->OH) bands = g->OH;
+    const int64_t rows = (g->OH + bands - 1) / bands;
+    bands = (g->OH + rows - 1) / rows;
+    const int64_t tasks = N * G * bands;
+    if (nt > tasks) nt = (int)tasks;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-        for (int64_t t = 0; t < tasks; t++) {
-            const int64_t ng = t / bands, n = ng / G, gi = ng % G;
-            const int64_t oh0 = (t % bands) * rows;
-            const int64_t oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
-            const float *xb = xp + ng * pg.xsz;
-            float *yb = y + (n * g->K + gi * Kg) * P;
-            for (int64_t oh = oh0; oh < oh1; oh++)
-                DIRECT(g->OW, xb + oh * pg.Wp, yb + oh * g->OW, P, gi);
-        }
-        free(xp);
-        free(off);
-        free(ap);
-        return st;
+    for (int64_t t = 0; t < tasks; t++) {
+        const int64_t ng = t / bands, n = ng / G, gi = ng % G;
+        const int64_t oh0 = (t % bands) * rows;
+        const int64_t oh1 = oh0 + rows < g->OH ? oh0 + rows : g->OH;
+        const float *xb = f->xp + ng * f->pg->xsz;
+        float *yb = y + (n * g->K + gi * f->Kg) * P;
+        for (int64_t oh = oh0; oh < oh1; oh++)
+            direct_tile(f, g->OW, xb + oh * f->pg->Wp, yb + oh * g->OW, P, gi);
     }
-    /* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column
-     * blocks of whole panels, computed into tmp; the columns ow < OW are
-     * copied out. Tasks: (image, group, column block). */
-    const int64_t panels = pg.Np / nr;
+}
+
+/* Wide mode: pixels on the padded width (p' = oh*Wp + ow) in column blocks of
+ * whole panels, computed into tmp; the columns ow < OW are copied out. Tasks:
+ * (image, group, column block). */
+static int forward_wide(float *y, const fwd_ctx *f, int nt) {
+    const fm_conv2d_geom *g = f->g;
+    const pad_geom *pg = f->pg;
+    const int64_t G = g->groups, N = g->N, P = g->OH * g->OW, Kg = f->Kg;
+    const int64_t nr = f->ck->gemm->nr, panels = pg->Np / nr;
     int64_t cb = panels / WIDE_PANELS; /* small images: one block per image */
     if (cb < 1) cb = 1;
     const int64_t per = (panels + cb - 1) / cb * nr; /* columns per block */
-    cb = (pg.Np + per - 1) / per;
+    cb = (pg->Np + per - 1) / per;
     const int64_t tasks = N * G * cb;
     if (nt > tasks) nt = (int)tasks;
+    int st = FM_OK;
 #pragma omp parallel num_threads(nt)
     {
         float *tmp = (float *)malloc((size_t)(Kg * per) * sizeof(float));
@@ -184,33 +186,79 @@ int fm_conv_direct_forward(float *y, const float *x, const float *w, const float
             if (!tmp) continue;
             const int64_t ng = t / cb, j0 = (t % cb) * per;
             const int64_t n = ng / G, gi = ng % G;
-            const int64_t nc = pg.Np - j0 < per ? pg.Np - j0 : per;
-            DIRECT(nc, xp + ng * pg.xsz + j0, tmp, per, gi);
+            const int64_t nc = pg->Np - j0 < per ? pg->Np - j0 : per;
+            direct_tile(f, nc, f->xp + ng * pg->xsz + j0, tmp, per, gi);
             /* keep the columns ow < OW of every padded-width row in [j0, j0+nc) */
-            const int64_t je = j0 + nc < pg.Pw ? j0 + nc : pg.Pw;
+            const int64_t je = j0 + nc < pg->Pw ? j0 + nc : pg->Pw;
             float *yb = y + (n * g->K + gi * Kg) * P;
-            for (int64_t oh = j0 / pg.Wp; oh * pg.Wp < je; oh++) {
-                int64_t a = oh * pg.Wp, e = a + g->OW;
+            for (int64_t oh = j0 / pg->Wp; oh * pg->Wp < je; oh++) {
+                int64_t a = oh * pg->Wp, e = a + g->OW;
                 if (a < j0) a = j0;
                 if (e > je) e = je;
                 if (a >= e) continue;
                 for (int64_t k = 0; k < Kg; k++)
-                    memcpy(yb + k * P + oh * g->OW + (a - oh * pg.Wp), tmp + k * per + (a - j0),
+                    memcpy(yb + k * P + oh * g->OW + (a - oh * pg->Wp), tmp + k * per + (a - j0),
                            (size_t)(e - a) * sizeof(float));
             }
         }
         free(tmp);
     }
+    return st;
+}
+
+/* y = conv(x, w) + b for stride 1; w (K, C/G, R, S) row-major. Layers with
+ * at most nmr filters per group use the narrow kernel on w as it is, others
+ * the MR-row kernel on w packed once. */
+int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const float *b,
+                             const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+    const fm_gemm_impl *im = ck->gemm;
+    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
+    pad_geom pg;
+    pad_plan(&pg, g, im->nr);
+    /* the padded copy is bounded: batches of images beyond PAD_BATCH_BYTES */
+    int64_t nb = PAD_BATCH_BYTES / (G * pg.xsz * (int64_t)sizeof(float));
+    if (nb < 1) nb = 1;
+    if (N > nb) {
+        int st = FM_OK;
+        for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
+            fm_conv2d_geom sub = *g;
+            sub.N = N - n0 < nb ? N - n0 : nb;
+            st = fm_conv2d_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b,
+                                          &sub, ck, nthreads);
+        }
+        return st;
+    }
+    const int narrow = Kg <= ck->nmr;
+    int64_t astride = Kg * CRS;
+    float *ap = NULL;
+    if (!narrow && !(ap = fm_conv2d_pack_weights(im, w, g, 0, &astride))) return FM_ENOMEM;
+    float *xp = (float *)malloc((size_t)(N * G * pg.xsz) * sizeof(float));
+    int64_t *off = (int64_t *)malloc((size_t)CRS * sizeof(int64_t));
+    int st = FM_OK;
+    if (!xp || !off) {
+        st = FM_ENOMEM;
+    } else {
+        pad_images(xp, x, g, &pg, nthreads);
+        row_offsets(off, g, &pg);
+        const fwd_ctx f = {g, ck, &pg, narrow ? w : ap, b, xp, off, astride, Kg, CRS, narrow};
+        const int nt = fm_team_size(nthreads, 2.0 * (double)N * g->K * P * CRS);
+        const int64_t nr = im->nr, row_pad = (g->OW + nr - 1) / nr * nr - g->OW;
+        if (row_pad <= pg.Wp - g->OW)
+            forward_rows(y, &f, nt, nthreads);
+        else
+            st = forward_wide(y, &f, nt);
+    }
     free(xp);
     free(off);
     free(ap);
     return st;
-#undef DIRECT
 }
 
 /* dx by the stride-1 identity dx = conv(dy padded by dil*(R-1) - pad,
  * w flipped and transposed per group); needs pad <= dil*(R-1). */
-int fm_conv_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g) {
+int fm_conv2d_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g,
+                        const fm_conv2d_impl *ck, int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, R = g->R, S = g->S;
     fm_conv2d_geom t = *g;
     t.C = g->K;
@@ -232,20 +280,24 @@ int fm_conv_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2
                     for (int64_t s = 0; s < S; s++)
                         wt[(gi * Cg + c) * KRS + (k * R + r) * S + s] =
                             w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
-    const int st = fm_conv_direct_forward(dx, dy, wt, NULL, &t);
+    const int st = fm_conv2d_direct_forward(dx, dy, wt, NULL, &t, ck, nthreads);
     free(wt);
     return st;
 }
 
 /* dw partials by the dot kernel: part[ch] (G, Kg, CRS) over chunk ch's images,
  * dy spread onto the padded width (zeros past OW) so that it lines up with
- * the rows of the padded image. */
+ * the rows of the padded image. Those zeros meet image values that im2col
+ * never pairs with dy (0 * inf = NaN where torch has no product), so a chunk
+ * whose images hold an inf or NaN is left unfinished with redo[ch] = 1 (the
+ * check rides on the padding copy; the caller recomputes the chunk). */
 /* Pixels per dot pass: rows stay in L2; fewer passes mean fewer lane sums
  * (1024 -> 4096: (8,64,56,56) dw 85 -> 99 GFLOP/s on one thread). */
 #define DOT_CHUNK 4096
-int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float *x,
-                     const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
+int fm_conv2d_direct_dw(float *part, unsigned char *redo, int64_t chunks, const float *dy,
+                        const float *x, const fm_conv2d_geom *g, const fm_conv2d_impl *ck,
+                        int nthreads) {
+    const fm_gemm_impl *im = ck->gemm;
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS, HW = g->H * g->W;
     pad_geom pg;
@@ -261,7 +313,7 @@ int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float 
     int64_t sb = DW_BATCH_BYTES / ((Kg * L + pg.xsz) * (int64_t)sizeof(float));
     if (sb < 1) sb = 1;
     if (sb > per_chunk) sb = per_chunk;
-    int nt = fm_threads_for(2.0 * (double)N * K * P * CRS);
+    int nt = fm_team_size(nthreads, 2.0 * (double)N * K * P * CRS);
     if (nt > chunks) nt = (int)chunks;
     int st = FM_OK;
 #pragma omp parallel num_threads(nt)
@@ -276,9 +328,10 @@ int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float 
         for (int64_t ch = 0; ch < chunks; ch++) {
             if (!dyw || !xp) continue;
             const int64_t n0 = ch * N / chunks, n1 = (ch + 1) * N / chunks;
-            for (int64_t gi = 0; gi < G; gi++) {
+            int bad = 0;
+            for (int64_t gi = 0; gi < G && !bad; gi++) {
                 float *pc = part + (ch * G + gi) * wsz;
-                for (int64_t b0 = n0; b0 < n1; b0 += sb) {
+                for (int64_t b0 = n0; b0 < n1 && !bad; b0 += sb) {
                     const int64_t b1 = b0 + sb < n1 ? b0 + sb : n1;
                     for (int64_t n = b0; n < b1; n++) { /* padding columns stay zero */
                         const float *dyg = dy + (n * K + gi * Kg) * P;
@@ -287,15 +340,18 @@ int fm_conv_direct_dw(float *part, int64_t chunks, const float *dy, const float 
                             for (int64_t oh = 0; oh < g->OH; oh++)
                                 memcpy(dn + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
                                        (size_t)g->OW * sizeof(float));
-                        pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW, g, &pg);
+                        bad |= pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW,
+                                       g, &pg, 1);
                     }
+                    if (bad) break;
                     for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {
                         const int64_t len = L - l0 < DOT_CHUNK ? L - l0 : DOT_CHUNK;
-                        im->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
+                        ck->dot(Kg, CRS, len, b1 - b0, dyw + l0, L, Kg * L, xp + l0, pg.xsz,
                                 off, pc, CRS, b0 == n0 && l0 == 0 ? 0.0f : 1.0f);
                     }
                 }
             }
+            redo[ch] = (unsigned char)bad;
         }
         free(dyw);
         free(xp);

@@ -1,6 +1,6 @@
-/* conv2d_gemm.c -- float32 conv2d forward/backward on fastml's own GEMM:
- * entry points, and the path for strides > 1 (stride 1 goes to the in-place
- * kernels of conv2d_direct.c).
+/* conv2d_gemm.c -- float32 conv2d forward/backward on fastml's own GEMM for
+ * any stride (conv2d.c sends stride 1 to the in-place kernels of
+ * conv2d_direct.c, except dx when the padding exceeds the kernel's reach).
  *
  * Strides > 1, implicit im2col: the GEMM's B-packing callbacks read the image
  * directly, so no column matrix is ever written out. Shapes per group g
@@ -21,9 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv2d_internal.h"
+#include "conv2d_impl.h"
 
-#define MAX_CHUNKS 8               /* dw partials: chunks of images */
 #define BAND_MIN_PIXELS 256        /* forward bands narrower than this lose GEMM speed */
 #define RUNS_MAX 256
 #define DCOL_BYTES ((int64_t)192 << 10) /* dx panel: stays in L2 between GEMM and col2im */
@@ -194,31 +193,11 @@ static void col2im(float *restrict dxg, const float *restrict dcol, const fm_con
     }
 }
 
-float *fm_conv_pack_weights(const fm_sgemm_impl *im, const float *w, const fm_conv2d_geom *g,
-                           int transposed, int64_t *stride) {
-    const int64_t G = g->groups, Kg = g->K / G, CRS = g->C / G * g->R * g->S;
-    const int64_t M = transposed ? CRS : Kg, Kd = transposed ? Kg : CRS;
-    *stride = fm_sgemm_packed_a_floats(M, Kd);
-    float *ap = (float *)malloc((size_t)(*stride * G) * sizeof(float));
-    if (!ap) return NULL;
-    for (int64_t gi = 0; gi < G; gi++) {
-        const float *wg = w + gi * Kg * CRS;
-        if (transposed)
-            im->pack_a(ap + gi * *stride, wg, 1, CRS, CRS, Kg, 1.0f);
-        else
-            im->pack_a(ap + gi * *stride, wg, CRS, 1, Kg, CRS, 1.0f);
-    }
-    return ap;
-}
-
-
-static int is_direct(const fm_conv2d_geom *g) { return g->stride_h == 1 && g->stride_w == 1; }
-
 /* Any stride: dx by dcol = W^T dy + col2im, dw partials by dy @ col^T with
  * col^T packed from the image. dx or part may be NULL (not wanted). */
-static int packed_backward(float *dx, float *part, int64_t chunks, const float *dy,
-                           const float *x, const float *w, const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
+int fm_conv2d_gemm_backward(float *dx, float *part, int64_t chunks, const float *dy,
+                            const float *x, const float *w, const fm_conv2d_geom *g,
+                            const fm_gemm_impl *im, int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, HW = g->H * g->W, wsz = Kg * CRS;
     int64_t at_stride = 0, dy_stride = fm_sgemm_packed_a_floats(Kg, P);
@@ -226,8 +205,8 @@ static int packed_backward(float *dx, float *part, int64_t chunks, const float *
     int64_t pb = DCOL_BYTES / (int64_t)sizeof(float) / CRS / im->nr * im->nr;
     if (pb < 2 * im->nr) pb = 2 * im->nr;
     if (pb > P) pb = P;
-    float *at = dx ? fm_conv_pack_weights(im, w, g, 1, &at_stride) : NULL;
-    int nt = fm_threads_for(4.0 * (double)N * K * P * CRS);
+    float *at = dx ? fm_conv2d_pack_weights(im, w, g, 1, &at_stride) : NULL;
+    int nt = fm_team_size(nthreads, 4.0 * (double)N * K * P * CRS);
     if (nt > chunks) nt = (int)chunks;
     int st = FM_OK;
     if (dx && !at) st = FM_ENOMEM;
@@ -279,18 +258,18 @@ static int packed_backward(float *dx, float *part, int64_t chunks, const float *
     return st;
 }
 
-FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const float *b,
-                                 const fm_conv2d_geom *g) {
-    const fm_sgemm_impl *im = fm_sgemm_get();
+/* Any stride: y = W_g @ col + b per (image, group, band of output rows), col
+ * packed from the image by pack_col. */
+int fm_conv2d_gemm_forward(float *y, const float *x, const float *w, const float *b,
+                           const fm_conv2d_geom *g, const fm_gemm_impl *im, int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
-    if (is_direct(g)) return fm_conv_direct_forward(y, x, w, b, g);
     int64_t astride;
-    float *ap = fm_conv_pack_weights(im, w, g, 0, &astride);
+    float *ap = fm_conv2d_pack_weights(im, w, g, 0, &astride);
     if (!ap) return FM_ENOMEM;
-    int nt = fm_threads_for(2.0 * (double)N * g->K * P * CRS);
+    int nt = fm_team_size(nthreads, 2.0 * (double)N * g->K * P * CRS);
     /* bands of output rows: enough tasks for the team, none below BAND_MIN_PIXELS */
-    int64_t bands = (2 * (int64_t)fm_get_num_threads() + N * G - 1) / (N * G);
+    int64_t bands = (2 * (int64_t)nthreads + N * G - 1) / (N * G);
     if (bands > P / BAND_MIN_PIXELS) bands = P / BAND_MIN_PIXELS;
     if (bands > g->OH) bands = g->OH;
     if (bands < 1) bands = 1;
@@ -314,56 +293,5 @@ FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const
                 y + (n * g->K + gi * Kg) * P + oh0 * g->OW, P, 0.0f, b ? b + gi * Kg : NULL);
     }
     free(ap);
-    return st;
-}
-
-FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
-                                  const float *x, const float *w, const fm_conv2d_geom *g) {
-    const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K, N = g->N;
-    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
-    if (db) { /* db[k] = sum over images and pixels, float64 across images */
-#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)N * K * P))
-        for (int64_t k = 0; k < K; k++) {
-            double acc = 0;
-            for (int64_t n = 0; n < N; n++) {
-                const float *d = dy + (n * K + k) * P;
-                float part = 0;
-#pragma omp simd reduction(+ : part)
-                for (int64_t p = 0; p < P; p++) part += d[p];
-                acc += (double)part;
-            }
-            db[k] = (float)acc;
-        }
-    }
-    if (!dx && !dw) return FM_OK;
-    const int64_t chunks = N < MAX_CHUNKS ? N : MAX_CHUNKS;
-    const int64_t wsz = Kg * CRS; /* one group's dw */
-    float *part = dw ? (float *)malloc((size_t)(chunks * G * wsz) * sizeof(float)) : NULL;
-    if (dw && !part) return FM_ENOMEM;
-    int st = FM_OK;
-    /* stride 1: in-place kernels; dx needs pad <= dil*(k-1) for its identity */
-    float *dx_p = dx, *dw_p = dw; /* what the packed path below still has to do */
-    if (is_direct(g)) {
-        if (dw) {
-            st = fm_conv_direct_dw(part, chunks, dy, x, g);
-            dw_p = NULL;
-        }
-        if (dx && st == FM_OK && g->pad_h <= g->dil_h * (g->R - 1) &&
-            g->pad_w <= g->dil_w * (g->S - 1)) {
-            st = fm_conv_direct_dx(dx, dy, w, g);
-            dx_p = NULL;
-        }
-    }
-    if (st == FM_OK && (dx_p || dw_p))
-        st = packed_backward(dx_p, dw_p ? part : NULL, chunks, dy, x, w, g);
-    if (st == FM_OK && dw) { /* dw = sum of chunk partials, in chunk order */
-#pragma omp parallel for schedule(static) num_threads(fm_threads_for((double)chunks * G * wsz))
-        for (int64_t i = 0; i < G * wsz; i++) {
-            float acc = part[i];
-            for (int64_t ch = 1; ch < chunks; ch++) acc += part[ch * G * wsz + i];
-            dw[i] = acc;
-        }
-    }
-    free(part);
     return st;
 }

@@ -15,8 +15,10 @@
  * purpose: OpenMP workers keep spinning for a while after a region and took the
  * second core from the BLAS pool that runs right after (measured: 2-3x slower
  * per block with threaded panel copies), and the copies are ~15% of the work.
- * Results do not depend on the thread count: the blocking depends only on
- * the geometry and the BLAS splits no inner dimension.
+ * The blocking depends only on the geometry and no inner dimension is split,
+ * but fm_gemm_* gives each of nthreads threads one block of rows or columns and
+ * the BLAS's summation order depends on the block's shape: results may differ
+ * between thread counts in the last bits (~1e-15 relative).
  */
 #define FN(name) FM_CAT(name, SUF)
 #define GEMM FM_CAT(fm_gemm_, SUF)
@@ -91,7 +93,7 @@ static void FN(col2im_)(T *restrict dx, const T *restrict dcol, const fm_conv2d_
 }
 
 FM_API int FN(fm_conv2d_forward_)(T *y, const T *x, const T *w, const T *bias,
-                                  const fm_conv2d_geom *g) {
+                                  const fm_conv2d_geom *g, int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
     conv_plan pl;
@@ -111,10 +113,11 @@ FM_API int FN(fm_conv2d_forward_)(T *y, const T *x, const T *w, const T *bias,
             FN(im2col_)(col, x, g, &b, gi * Cg);
             T *yg = y + b.n0 * K * P + gi * Kg * P + b.oh0 * g->OW;
             if (m == 1) { /* straight into y: rows of Pb columns, stride P */
-                st = GEMM(0, 0, Kg, Pb, CRS, (T)1, w + gi * Kg * CRS, CRS, col, Pb, (T)0, yg, P, FM_LEGACY_NTHREADS);
+                st = GEMM(0, 0, Kg, Pb, CRS, (T)1, w + gi * Kg * CRS, CRS, col, Pb, (T)0, yg, P,
+                          nthreads);
             } else {
                 st = GEMM(0, 0, Kg, m * Pb, CRS, (T)1, w + gi * Kg * CRS, CRS, col, m * Pb,
-                          (T)0, tmp, m * Pb, FM_LEGACY_NTHREADS);
+                          (T)0, tmp, m * Pb, nthreads);
             }
             if (st != FM_OK || (m == 1 && !bias)) continue;
             for (int64_t j = 0; j < m; j++) {
@@ -133,7 +136,7 @@ FM_API int FN(fm_conv2d_forward_)(T *y, const T *x, const T *w, const T *bias,
 }
 
 FM_API int FN(fm_conv2d_backward_)(T *dx, T *dw, T *db, const T *dy, const T *x, const T *w,
-                                   const fm_conv2d_geom *g) {
+                                   const fm_conv2d_geom *g, int nthreads) {
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, K = g->K;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, N = g->N;
     if (db) { /* db[k] = sum over images and pixels, float64 across images */
@@ -179,12 +182,12 @@ FM_API int FN(fm_conv2d_backward_)(T *dx, T *dw, T *db, const T *dy, const T *x,
             if (dw) {
                 FN(im2col_)(col, x, g, &b, gi * Cg);
                 st = GEMM(0, 1, Kg, CRS, m * Pb, (T)1, dym, ld, col, m * Pb,
-                          blk == 0 ? (T)0 : (T)1, dw + gi * Kg * CRS, CRS, FM_LEGACY_NTHREADS);
+                          blk == 0 ? (T)0 : (T)1, dw + gi * Kg * CRS, CRS, nthreads);
                 if (st != FM_OK) break;
             }
             if (dx) { /* col is free again: reuse it for dcol */
                 st = GEMM(1, 0, CRS, m * Pb, Kg, (T)1, w + gi * Kg * CRS, CRS, dym, ld, (T)0,
-                          col, m * Pb, FM_LEGACY_NTHREADS);
+                          col, m * Pb, nthreads);
                 if (st != FM_OK) break;
                 FN(col2im_)(dx, col, g, &b, gi * Cg);
             }

@@ -10,14 +10,18 @@ extern "C" {
 
 /* ---- own float32 GEMM (gemm.c, gemm_simd.c) ------------------------------ */
 /* Packed-panel SGEMM with a register-blocked micro-kernel per ISA level (see
- * gemm_simd.c for the layouts). B is packed through a callback so callers can
- * pack from any source (convolution packs straight from the image). */
+ * gemm_simd.c for the layouts, gemm_tile.h for the tile). B is packed through a
+ * callback so callers can pack from any source (convolution packs straight
+ * from the image). */
 typedef struct {
     const float *b;
     int64_t rs, cs; /* element (k, j) at b[k*rs + j*cs] */
 } fm_sgemm_bmat;
 typedef void (*fm_sgemm_packb_fn)(float *bp, const void *ctx, int64_t k0, int64_t kc, int64_t j0,
                                   int64_t nc);
+/* The family's function table (family.h): one const instance per ISA level at
+ * the end of gemm_simd.c (fm_gemm_impl_baseline, _avx2, _avx512), sizes
+ * included; fm_gemm_select() in gemm.c picks one. */
 typedef struct {
     int mr, nr, vl; /* micro-tile rows, columns; vector length in floats */
     int64_t buf_floats; /* floats of B-block buffer fm_sgemm_run needs */
@@ -28,16 +32,6 @@ typedef struct {
     void (*run)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
                 fm_sgemm_packb_fn packb, const void *bctx, float *bbuf, float *C, int64_t ldc,
                 float beta, const float *bias);
-    /* Stride-1 convolution kernels reading B in place (gemm_simd.c):
-     * direct: C (M, N) = packed A @ Bd + bias, Bd[k, j] = base[off[k] + j] (read up to
-     *         column N rounded up to nr);
-     * dot:    C[i, j] = sum_t sum_l A[t*astr + i*lda + l] base[t*bstr + off[j] + l]
-     *         + beta C[i, j] over nimg images, L % vl == 0. */
-    void (*direct)(int64_t M, int64_t N, int64_t K, const float *ap, const float *base,
-                   const int64_t *off, float *C, int64_t ldc, const float *bias);
-    void (*dot)(int64_t M, int64_t N, int64_t L, int64_t nimg, const float *A, int64_t lda,
-                int64_t astr, const float *base, int64_t bstr, const int64_t *off, float *C,
-                int64_t ldc, float beta);
     /* B packed once for many products: pack_b_all packs columns [j0, j1) of all K
      * (Np = N rounded up to nr floats per k; block at k0 starts at bp + k0*Np);
      * run_packed is run() on it with C pointing at column n0. */
@@ -45,12 +39,6 @@ typedef struct {
                        int64_t N, int64_t j0, int64_t j1);
     void (*run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
                        const float *bp, int64_t N, float *C, int64_t ldc, float beta);
-    /* direct() for M <= nmr rows with A unpacked (row i at a + i*lda); reads Bd up to
-     * column N rounded up to 4 vectors. */
-    int nmr;
-    void (*direct_narrow)(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda,
-                          const float *base, const int64_t *off, float *C, int64_t ldc,
-                          const float *bias);
     /* run_packed for K <= kc that stores a row's NR-column tile only when one of its
      * values is <= thr[row] and flags it in hit[row * panels + panel] (search keys). */
     int kc;
@@ -58,7 +46,8 @@ typedef struct {
                        const float *bp, float *C, int64_t ldc, const float *thr,
                        unsigned char *hit);
 } fm_sgemm_impl;
-/* The implementation for the current CPU level. */
+typedef fm_sgemm_impl fm_gemm_impl;
+/* The table selected for the current CPU level. */
 FM_API const fm_sgemm_impl *fm_sgemm_get(void);
 /* Floats of packed A for an M x K operand at the current level. */
 FM_API int64_t fm_sgemm_packed_a_floats(int64_t M, int64_t K);

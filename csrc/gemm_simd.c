@@ -23,45 +23,11 @@
 #include <string.h>
 
 #include "gemm.h"
-#include "simd.h"
+#include "gemm_tile.h" /* VL, NR, MR, bcast */
 
-#define VL FM_VL_f32
-#define NR (2 * VL)
-#if defined(FM_ISA_AVX512)
-#define MR 8 /* 16 zmm accumulators; Zen 4 retires one 512-bit FMA per cycle */
 #define KC 256
-#elif defined(FM_ISA_AVX2)
-#define MR 6 /* 12 ymm accumulators of 16 */
-#define KC 256
-#else
-#define MR 4
-#define KC 256
-#endif
 #define MC (16 * MR)
 #define NC 512 /* KC x NC block = 512 KB: half of Zen 4's L2 */
-
-typedef fm_vf32 V;
-
-/* A true broadcast from memory (fm_vset1_f32 adds to a zero vector, and a
- * generic lane loop compiles to a 256-bit broadcast plus an insert: either is
- * an extra instruction per row and k in the inner loop). */
-#if defined(FM_ISA_AVX512)
-#include <immintrin.h>
-#define bcast(p) ((V)_mm512_set1_ps(*(p)))
-#elif defined(FM_ISA_AVX2)
-#include <immintrin.h>
-#define bcast(p) ((V)_mm256_set1_ps(*(p)))
-#else
-static inline __attribute__((always_inline)) V bcast(const float *p) {
-    V v;
-    for (int i = 0; i < VL; i++) v[i] = *p;
-    return v;
-}
-#endif
-
-int FM_ISA_FN(fm_sgemm_mr)(void) { return MR; }
-int FM_ISA_FN(fm_sgemm_nr)(void) { return NR; }
-int FM_ISA_FN(fm_sgemm_kc)(void) { return KC; }
 
 /* Pack all of A (element (i, k) at a[i*rs + k*cs]) times alpha. */
 void FM_ISA_FN(fm_sgemm_pack_a)(float *restrict ap, const float *restrict a, int64_t rs,
@@ -177,7 +143,7 @@ static void kernel_edge(int64_t kc, const float *restrict a, const float *restri
 }
 
 /* Columns [n0, n1) of C for all M rows; ap is the whole packed A, bbuf holds
- * KC * NC floats (see fm_sgemm_buf_floats). bias (M values, or NULL) is added
+ * KC * NC floats (the table's buf_floats). bias (M values, or NULL) is added
  * to every row once: C = A B + bias[:, None] + beta C. */
 void FM_ISA_FN(fm_sgemm_run)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
                              fm_sgemm_packb_fn packb, const void *bctx, float *bbuf, float *C,
@@ -209,8 +175,6 @@ void FM_ISA_FN(fm_sgemm_run)(int64_t M, int64_t n0, int64_t n1, int64_t K, const
         }
     }
 }
-
-int64_t FM_ISA_FN(fm_sgemm_buf_floats)(void) { return (int64_t)KC * NC; }
 
 /* B packed once for many products (a search database): panels [j0, j1)
  * (multiples of NR; j1 may be N) of every KC block; block pc starts at
@@ -248,158 +212,6 @@ void FM_ISA_FN(fm_sgemm_run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K
                         kernel_edge(kc, a, b, c, ldc, be, NULL, mr, nr);
                 }
             }
-        }
-    }
-}
-
-/* ---- convolution kernels: B rows read in place ----------------------------
- * With stride 1, row q = (c, r, s) of the im2col matrix of a zero-padded image
- * xp (Cg, Hp, Wp), over output pixels laid out on the padded width
- * (p' = oh*Wp + ow), is xp + off[q] + p' with off[q] = c*Hp*Wp + r*dh*Wp + s*dw:
- * one contiguous stream. So no packing: the kernels load B straight from the
- * image at per-row offsets (the Wp - OW extra columns per row are computed and
- * dropped by the caller, 3-7% extra work on typical shapes). */
-
-/* C[i, j] = (packed A (M, K) @ Bd)[i, j] + bias[i] for i < M, j < N, where
- * Bd[k, j] = base[off[k] + j]. Columns are computed in NR panels, so Bd is
- * read up to column ceil(N/NR)*NR - 1. */
-void FM_ISA_FN(fm_sgemm_direct)(int64_t M, int64_t N, int64_t K, const float *ap,
-                                const float *base, const int64_t *off, float *C, int64_t ldc,
-                                const float *bias) {
-    const int64_t Np = (N + NR - 1) / NR * NR;
-    for (int64_t jr = 0; jr < Np; jr += NR) {
-        const float *bb = base + jr;
-        for (int64_t ir = 0; ir < M; ir += MR) {
-            const float *a = ap + ir * K;
-            V acc0[MR], acc1[MR];
-            _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {
-                acc0[i] = (V){0};
-                acc1[i] = (V){0};
-            }
-            for (int64_t k = 0; k < K; k++) {
-                const float *b = bb + off[k];
-                const V b0 = fm_vload_f32(b), b1 = fm_vload_f32(b + VL);
-                _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {
-                    const V ai = bcast(a + k * MR + i);
-                    acc0[i] += ai * b0;
-                    acc1[i] += ai * b1;
-                }
-            }
-            const int64_t mr = M - ir < MR ? M - ir : MR;
-            if (bias) {
-                for (int64_t i = 0; i < mr; i++) {
-                    const V bi = bcast(bias + ir + i);
-                    acc0[i] += bi;
-                    acc1[i] += bi;
-                }
-            }
-            float *c = C + ir * ldc + jr;
-            if (mr == MR && jr + NR <= N) {
-                _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {
-                    fm_vstore_f32(c + i * ldc, acc0[i]);
-                    fm_vstore_f32(c + i * ldc + VL, acc1[i]);
-                }
-            } else {
-                const int64_t nr = N - jr < NR ? N - jr : NR;
-                float t[MR * NR];
-                for (int i = 0; i < MR; i++) {
-                    fm_vstore_f32(t + i * NR, acc0[i]);
-                    fm_vstore_f32(t + i * NR + VL, acc1[i]);
-                }
-                for (int64_t i = 0; i < mr; i++)
-                    for (int64_t j = 0; j < nr; j++) c[i * ldc + j] = t[i * NR + j];
-            }
-        }
-    }
-}
-
-#if defined(FM_ISA_AVX512)
-#define DMR 4
-#define DNR 6
-#elif defined(FM_ISA_AVX2)
-#define DMR 3
-#define DNR 4
-#else
-#define DMR 2
-#define DNR 4
-#endif
-
-/* C[i, j] = sum_{t < nimg} sum_{l < L} A[t*astr + i*lda + l] * base[t*bstr + off[j] + l]
- *           + beta C[i, j]   for i < M, j < N; L a multiple of VL (callers zero-pad
- * A's rows). The nimg images accumulate in the same registers, so a tile's lanes
- * are summed once per call, not once per image (short rows: the lane sums were
- * ~25% of the work at L ~ 1000). Lanes sum in a fixed order. */
-void FM_ISA_FN(fm_sgemm_dot)(int64_t M, int64_t N, int64_t L, int64_t nimg, const float *A,
-                             int64_t lda, int64_t astr, const float *base, int64_t bstr,
-                             const int64_t *off, float *C, int64_t ldc, float beta) {
-    for (int64_t i0 = 0; i0 < M; i0 += DMR) {
-        const int64_t mr = M - i0 < DMR ? M - i0 : DMR;
-        for (int64_t j0 = 0; j0 < N; j0 += DNR) {
-            const int64_t nr = N - j0 < DNR ? N - j0 : DNR;
-            V acc[DMR][DNR];
-            _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++)
-                _Pragma("GCC unroll 32") for (int j = 0; j < DNR; j++) acc[i][j] = (V){0};
-            for (int64_t t = 0; t < nimg; t++) {
-                const float *ar[DMR], *br[DNR];
-                for (int i = 0; i < DMR; i++) ar[i] = A + t * astr + (i0 + (i < mr ? i : 0)) * lda;
-                for (int j = 0; j < DNR; j++) br[j] = base + t * bstr + off[j0 + (j < nr ? j : 0)];
-                for (int64_t l = 0; l < L; l += VL) {
-                    V av[DMR];
-                    _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++)
-                        av[i] = fm_vload_f32(ar[i] + l);
-                    _Pragma("GCC unroll 32") for (int j = 0; j < DNR; j++) {
-                        const V bv = fm_vload_f32(br[j] + l);
-                        _Pragma("GCC unroll 32") for (int i = 0; i < DMR; i++)
-                            acc[i][j] += av[i] * bv;
-                    }
-                }
-            }
-            for (int64_t i = 0; i < mr; i++)
-                for (int64_t j = 0; j < nr; j++) {
-                    float t[VL];
-                    fm_vstore_f32(t, acc[i][j]);
-                    float s = 0.0f;
-                    for (int u = 0; u < VL; u++) s += t[u];
-                    float *c = C + (i0 + i) * ldc + j0 + j;
-                    *c = beta == 0.0f ? s : s + beta * *c;
-                }
-        }
-    }
-}
-
-/* direct() for at most NMR rows (a 3-channel image's dx, tiny layers): A read
- * unpacked (row i at a + i*lda), panels of 4 vectors so that 16 accumulators
- * stay busy with 4 rows instead of MR. Bd read up to column ceil(N/(4 VL))*4 VL - 1. */
-#define NMR 4
-int FM_ISA_FN(fm_sgemm_nmr)(void) { return NMR; }
-
-void FM_ISA_FN(fm_sgemm_direct_narrow)(int64_t M, int64_t N, int64_t K, const float *a,
-                                       int64_t lda, const float *base, const int64_t *off,
-                                       float *C, int64_t ldc, const float *bias) {
-    const float *ar[NMR];
-    for (int i = 0; i < NMR; i++) ar[i] = a + (i < M ? i : 0) * lda;
-    for (int64_t jr = 0; jr < N; jr += 4 * VL) {
-        const float *bb = base + jr;
-        V acc[NMR][4];
-        _Pragma("GCC unroll 16") for (int i = 0; i < NMR; i++)
-            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) acc[i][v] = (V){0};
-        for (int64_t k = 0; k < K; k++) {
-            const float *b = bb + off[k];
-            V bv[4];
-            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) bv[v] = fm_vload_f32(b + v * VL);
-            _Pragma("GCC unroll 16") for (int i = 0; i < NMR; i++) {
-                const V ai = bcast(ar[i] + k);
-                _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++) acc[i][v] += ai * bv[v];
-            }
-        }
-        const int64_t nc = N - jr < 4 * VL ? N - jr : 4 * VL;
-        for (int64_t i = 0; i < M; i++) {
-            float t[4 * VL];
-            const float bi = bias ? bias[i] : 0.0f;
-            _Pragma("GCC unroll 4") for (int v = 0; v < 4; v++)
-                fm_vstore_f32(t + v * VL, acc[i][v]);
-            float *c = C + i * ldc + jr;
-            for (int64_t j = 0; j < nc; j++) c[j] = t[j] + bi;
         }
     }
 }
@@ -449,3 +261,18 @@ void FM_ISA_FN(fm_sgemm_run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K
         }
     }
 }
+
+/* This level's table (fm_gemm_impl_<level>), picked by gemm.c. */
+const fm_gemm_impl FM_ISA_FN(fm_gemm_impl) = {
+    .mr = MR,
+    .nr = NR,
+    .vl = VL,
+    .buf_floats = (int64_t)KC * NC,
+    .pack_a = FM_ISA_FN(fm_sgemm_pack_a),
+    .pack_b_strided = FM_ISA_FN(fm_sgemm_pack_b_strided),
+    .run = FM_ISA_FN(fm_sgemm_run),
+    .pack_b_all = FM_ISA_FN(fm_sgemm_pack_b_all),
+    .run_packed = FM_ISA_FN(fm_sgemm_run_packed),
+    .kc = KC,
+    .run_filter = FM_ISA_FN(fm_sgemm_run_filter),
+};

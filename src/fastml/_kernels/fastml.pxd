@@ -103,13 +103,15 @@ cdef extern from "conv2d.h" nogil:
         int64_t N, C, H, W, K, R, S, OH, OW
         int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups
     int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const float *b,
-                              const fm_conv2d_geom *g)
+                              const fm_conv2d_geom *g, int nthreads)
     int fm_conv2d_forward_f64(double *y, const double *x, const double *w, const double *b,
-                              const fm_conv2d_geom *g)
+                              const fm_conv2d_geom *g, int nthreads)
     int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *dy,
-                               const float *x, const float *w, const fm_conv2d_geom *g)
+                               const float *x, const float *w, const fm_conv2d_geom *g,
+                               int nthreads)
     int fm_conv2d_backward_f64(double *dx, double *dw, double *db, const double *dy,
-                               const double *x, const double *w, const fm_conv2d_geom *g)
+                               const double *x, const double *w, const fm_conv2d_geom *g,
+                               int nthreads)
 
 cdef extern from "pool2d.h" nogil:
     ctypedef struct fm_pool2d_geom:

@@ -3,12 +3,18 @@
 NCHW cross-correlation like torch.nn.functional.conv2d: x (N, C, H, W) or
 unbatched (C, H, W), w (K, C/groups, R, S), b (K) or None; padding may also be
 "valid" or "same" (stride 1). Forward and backward are compiled kernels behind
-fastml._kernels.conv (float32: fastml's own GEMM kernels reading the padded
+fastml._kernels.conv2d (float32: fastml's own GEMM kernels reading the padded
 image in place; float64: im2col panels + BLAS).
+
+Thread count: float32 results are bitwise the same for any thread count.
+float64 results may differ between thread counts in the last bits (a few ulp
+of the largest output, ~1e-15 relative): the BLAS product is split into one
+block of rows or columns per thread, and the BLAS's summation order depends
+on the block's shape.
 """
 import numpy as np
 
-from ..._kernels import conv as _k
+from ..._kernels import conv2d as _k
 from ..tensor import make_op
 from ._util import contiguous, float_tensor
 

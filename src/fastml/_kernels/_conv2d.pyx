@@ -1,5 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Boundary for csrc/conv2d.c: typed buffers in, GIL released, status -> exception."""
+"""Boundary for csrc/conv2d.c: typed buffers in, GIL released, status -> exception.
+
+Every function takes `nthreads` last (the facade passes the caller's thread count)."""
 from libc.stdint cimport int64_t
 
 include "_common.pxi"
@@ -26,7 +28,7 @@ cdef fm_conv2d_geom _geom(tuple xs, tuple ws, tuple ys, tuple stride, tuple padd
 
 def conv2d_forward(floating[:, :, :, ::1] y, const floating[:, :, :, ::1] x,
                    const floating[:, :, :, ::1] w, const floating[::1] b,
-                   tuple stride, tuple padding, tuple dilation, int64_t groups):
+                   tuple stride, tuple padding, tuple dilation, int64_t groups, int nthreads):
     """y = conv2d(x, w) + b (b may be None). Inputs are trusted."""
     cdef fm_conv2d_geom g = _geom((x.shape[0], x.shape[1], x.shape[2], x.shape[3]),
                                   (w.shape[0], w.shape[1], w.shape[2], w.shape[3]),
@@ -38,16 +40,18 @@ def conv2d_forward(floating[:, :, :, ::1] y, const floating[:, :, :, ::1] x,
         bp = &b[0]
     with nogil:
         if floating is float:
-            st = fm_conv2d_forward_f32(&y[0, 0, 0, 0], &x[0, 0, 0, 0], &w[0, 0, 0, 0], bp, &g)
+            st = fm_conv2d_forward_f32(&y[0, 0, 0, 0], &x[0, 0, 0, 0], &w[0, 0, 0, 0], bp, &g,
+                                       nthreads)
         else:
-            st = fm_conv2d_forward_f64(&y[0, 0, 0, 0], &x[0, 0, 0, 0], &w[0, 0, 0, 0], bp, &g)
+            st = fm_conv2d_forward_f64(&y[0, 0, 0, 0], &x[0, 0, 0, 0], &w[0, 0, 0, 0], bp, &g,
+                                       nthreads)
     _check(st)
 
 
 def conv2d_backward(floating[:, :, :, ::1] dx, floating[:, :, :, ::1] dw, floating[::1] db,
                     const floating[:, :, :, ::1] dy, const floating[:, :, :, ::1] x,
                     const floating[:, :, :, ::1] w, tuple stride, tuple padding,
-                    tuple dilation, int64_t groups):
+                    tuple dilation, int64_t groups, int nthreads):
     """Writes dx, dw, db; any of them may be None (not needed)."""
     cdef fm_conv2d_geom g = _geom((x.shape[0], x.shape[1], x.shape[2], x.shape[3]),
                                   (w.shape[0], w.shape[1], w.shape[2], w.shape[3]),
@@ -66,8 +70,8 @@ def conv2d_backward(floating[:, :, :, ::1] dx, floating[:, :, :, ::1] dw, floati
     with nogil:
         if floating is float:
             st = fm_conv2d_backward_f32(dxp, dwp, dbp, &dy[0, 0, 0, 0], &x[0, 0, 0, 0],
-                                        &w[0, 0, 0, 0], &g)
+                                        &w[0, 0, 0, 0], &g, nthreads)
         else:
             st = fm_conv2d_backward_f64(dxp, dwp, dbp, &dy[0, 0, 0, 0], &x[0, 0, 0, 0],
-                                        &w[0, 0, 0, 0], &g)
+                                        &w[0, 0, 0, 0], &g, nthreads)
     _check(st)
