@@ -41,15 +41,11 @@
     void fm_sgemm_direct_narrow_##ISA(int64_t M, int64_t N, int64_t K, const float *a,         \
                                       int64_t lda, const float *base, const int64_t *off,      \
                                       float *C, int64_t ldc, const float *bias);                \
-    int fm_sgemm_kc_##ISA(void);                                                               \
-    void fm_sgemm_run_filter_##ISA(int64_t M, int64_t n0, int64_t n1, int64_t K,               \
-                                   const float *ap, const float *bp, float *C, int64_t ldc,    \
-                                   const float *thr, unsigned char *hit);
+    int fm_sgemm_kc_##ISA(void);
 #define IMPL(ISA)                                                                              \
     {0, 0, 0, 0, fm_sgemm_pack_a_##ISA, fm_sgemm_pack_b_strided_##ISA, fm_sgemm_run_##ISA,    \
      fm_sgemm_direct_##ISA, fm_sgemm_dot_##ISA, fm_sgemm_pack_b_all_##ISA,                    \
-     fm_sgemm_run_packed_##ISA, 0, fm_sgemm_direct_narrow_##ISA, 0,                           \
-     fm_sgemm_run_filter_##ISA}
+     fm_sgemm_run_packed_##ISA, 0, fm_sgemm_direct_narrow_##ISA, 0}
 
 DECLARE_GEMM(baseline)
 #ifdef FM_HAVE_X86_ISA

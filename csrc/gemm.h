@@ -51,12 +51,9 @@ typedef struct {
     void (*direct_narrow)(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda,
                           const float *base, const int64_t *off, float *C, int64_t ldc,
                           const float *bias);
-    /* run_packed for K <= kc that stores a row's NR-column tile only when one of its
-     * values is <= thr[row] and flags it in hit[row * panels + panel] (search keys). */
+    /* K block size: B packed by pack_b_all with K <= kc is one block (kNN's
+     * filtered run, knn_simd.c, reads it so). */
     int kc;
-    void (*run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
-                       const float *bp, float *C, int64_t ldc, const float *thr,
-                       unsigned char *hit);
 } fm_sgemm_impl;
 /* The implementation for the current CPU level. */
 FM_API const fm_sgemm_impl *fm_sgemm_get(void);

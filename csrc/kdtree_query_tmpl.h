@@ -271,8 +271,9 @@ static void KQ(kq_counting_sort)(int64_t *order, int64_t nq, int64_t nkeys) {
     free(cnt);
 }
 
-int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, const T *Q,
-                                   int64_t nq, int64_t k, int metric, double p) {
+static int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t,
+                                          const T *Q, int64_t nq, int64_t k, int metric,
+                                          double p, int nthreads) {
     if (!KQ(kq_metric_ok)(metric)) return FM_EINVAL;
     KQ(kq_tree) kt;
     KQ(kq_setup)(&kt, t, p);
@@ -286,7 +287,7 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
     const int64_t d = t->d;
     double lg = 1;
     for (int64_t m = t->n; m > 1; m >>= 1) lg += 1;
-    const int nt = fm_threads_for((double)nq * ((double)d * 16.0 * lg + 4.0 * (double)k));
+    const int nt = fm_team_size(nthreads, (double)nq * ((double)d * 16.0 * lg + 4.0 * (double)k));
     int failed = 0;
     /* queries sharing a home leaf are searched as a group (kdtree_group_tmpl.h) */
     KQ(kq_group_fn) gfn = d > KG_DMAX                       ? NULL
@@ -416,10 +417,10 @@ int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree *t, co
  * Fill pass (counts == NULL): writes ind/dist (dist may be NULL) at
  * [offsets[i], offsets[i+1]), in tree order or sorted by (dist, ind). r has nr
  * entries: 1 (shared) or nq. Within means distance <= r. */
-int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
-                                    const int64_t *offsets, const fm_kdtree *t, const T *Q,
-                                    int64_t nq, const double *r, int64_t nr, int metric,
-                                    double p, int sort) {
+static int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
+                                           const int64_t *offsets, const fm_kdtree *t,
+                                           const T *Q, int64_t nq, const double *r, int64_t nr,
+                                           int metric, double p, int sort, int nthreads) {
     if (!KQ(kq_metric_ok)(metric)) return FM_EINVAL;
     if (!counts && (!ind || !offsets)) return FM_EINVAL;
     if (sort && !counts && !dist) return FM_EINVAL;
@@ -435,7 +436,7 @@ int FM_ISA_FN(KQ(fm_kdtree_radius))(int64_t *counts, int64_t *ind, T *dist,
     const T slack = (T)1 + (T)(4 * (d + 64)) * EPS;
     double lg = 1;
     for (int64_t m = t->n; m > 1; m >>= 1) lg += 1;
-    const int nt = fm_threads_for((double)nq * (double)d * 16.0 * lg);
+    const int nt = fm_team_size(nthreads, (double)nq * (double)d * 16.0 * lg);
     int failed = 0;
     _Pragma("omp parallel num_threads(nt)")
     {
