@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import fastml
-from fastml._kernels import neighbors as _kn
+from fastml._kernels import knn as _kn
 from fastml.neighbors import KDTree, KNeighborsClassifier
 
 K = 10

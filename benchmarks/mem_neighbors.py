@@ -26,7 +26,7 @@ def reset_peak():
 
 def main(q=1_000_000, n=10_000, d=16, k=10):
     import fastml
-    from fastml._kernels import ensure_blas, neighbors as kn
+    from fastml._kernels import ensure_blas, knn as kn
 
     fastml.set_num_threads(2)
     ensure_blas()

@@ -24,19 +24,20 @@ enum fm_metric {
 /* out[n, m] = dist(X[i, :], Y[j, :]); X is n x d, Y is m x d.
  * `same` != 0 says X and Y are the same array (exact zeros on the diagonal).
  * Euclidean-type metrics use BLAS (norm expansion, cancellation-checked) when
- * d is large enough; everything else the SIMD direct kernels. */
+ * d is large enough; everything else the SIMD direct kernels.
+ * nthreads: the most threads to use (BLAS included). */
 FM_API int fm_pairwise_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
-                           int64_t d, int metric, double p, int same);
+                           int64_t d, int metric, double p, int same, int nthreads);
 FM_API int fm_pairwise_f64(double *out, const double *X, const double *Y, int64_t n, int64_t m,
-                           int64_t d, int metric, double p, int same);
+                           int64_t d, int metric, double p, int same, int nthreads);
 /* The direct (no BLAS) kernel on its own, for every metric but cosine. */
 FM_API int fm_pairwise_direct_f32(float *out, const float *X, const float *Y, int64_t n,
-                                  int64_t m, int64_t d, int metric, double p);
+                                  int64_t m, int64_t d, int metric, double p, int nthreads);
 FM_API int fm_pairwise_direct_f64(double *out, const double *X, const double *Y, int64_t n,
-                                  int64_t m, int64_t d, int metric, double p);
+                                  int64_t m, int64_t d, int metric, double p, int nthreads);
 /* Row squared norms: out[i] = sum_k X[i,k]^2. */
-FM_API void fm_sqnorms_f32(float *out, const float *X, int64_t n, int64_t d);
-FM_API void fm_sqnorms_f64(double *out, const double *X, int64_t n, int64_t d);
+FM_API void fm_sqnorms_f32(float *out, const float *X, int64_t n, int64_t d, int nthreads);
+FM_API void fm_sqnorms_f64(double *out, const double *X, int64_t n, int64_t d, int nthreads);
 
 #ifdef __cplusplus
 }

@@ -73,9 +73,10 @@ static void FM_CAT(dist_tile_, SUF)(T *out, int64_t ldo, const T *X, int64_t ldx
 }
 
 /* Computes rows [0, nr) of X against panels [pa, pb) of the packed Y. */
-void FM_ISA_FN(FM_CAT(fm_dist_tile_, SUF))(T *out, int64_t ldo, const T *X, int64_t ldx,
-                                           int64_t nr, const T *packed, int64_t m, int64_t pa,
-                                           int64_t pb, int64_t d, int metric) {
+static void FM_ISA_FN(FM_CAT(fm_dist_tile_, SUF))(T *out, int64_t ldo, const T *X,
+                                                  int64_t ldx, int64_t nr, const T *packed,
+                                                  int64_t m, int64_t pa, int64_t pb, int64_t d,
+                                                  int metric) {
     switch (metric) { /* one specialised copy of the tile loop per metric */
     case FM_METRIC_EUCLIDEAN:
         FM_CAT(dist_tile_, SUF)(out, ldo, X, ldx, nr, packed, m, pa, pb, d, FM_METRIC_EUCLIDEAN);
@@ -96,7 +97,6 @@ void FM_ISA_FN(FM_CAT(fm_dist_tile_, SUF))(T *out, int64_t ldo, const T *X, int6
     }
 }
 
-int FM_ISA_FN(FM_CAT(fm_dist_panel_width_, SUF))(void) { return P; }
 
 #undef V
 #undef VL

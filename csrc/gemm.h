@@ -39,12 +39,9 @@ typedef struct {
                        int64_t N, int64_t j0, int64_t j1);
     void (*run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
                        const float *bp, int64_t N, float *C, int64_t ldc, float beta);
-    /* run_packed for K <= kc that stores a row's NR-column tile only when one of its
-     * values is <= thr[row] and flags it in hit[row * panels + panel] (search keys). */
+    /* K block size: B packed by pack_b_all with K <= kc is one block (kNN's
+     * filtered kernel, knn_simd.c, relies on it). */
     int kc;
-    void (*run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K, const float *ap,
-                       const float *bp, float *C, int64_t ldc, const float *thr,
-                       unsigned char *hit);
 } fm_sgemm_impl;
 typedef fm_sgemm_impl fm_gemm_impl;
 /* The table selected for the current CPU level. */

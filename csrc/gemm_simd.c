@@ -216,52 +216,6 @@ void FM_ISA_FN(fm_sgemm_run_packed)(int64_t M, int64_t n0, int64_t n1, int64_t K
     }
 }
 
-/* Any lane of a or b <= t (ordered compare: NaN keys never pass). */
-static inline __attribute__((always_inline)) int any_le(V a, V b, V t) {
-#if defined(FM_ISA_AVX512)
-    return (_mm512_cmp_ps_mask((__m512)a, (__m512)t, _CMP_LE_OQ) |
-            _mm512_cmp_ps_mask((__m512)b, (__m512)t, _CMP_LE_OQ)) != 0;
-#elif defined(FM_ISA_AVX2)
-    return _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps((__m256)a, (__m256)t, _CMP_LE_OQ),
-                                           _mm256_cmp_ps((__m256)b, (__m256)t, _CMP_LE_OQ))) != 0;
-#else
-    int any = 0;
-    for (int l = 0; l < VL; l++) any |= (a[l] <= t[l]) | (b[l] <= t[l]);
-    return any;
-#endif
-}
-
-/* Search keys with the filter in registers: for rows [0, M) and columns
- * [n0, n1) (n0 a multiple of NR; B packed by pack_b_all with K <= KC), a
- * (row, panel) tile row is stored to C (pointing at column n0) only when one
- * of its keys is <= thr[row]; hit[row * npanels + panel] says which were.
- * The caller merges those, so keys above every threshold never leave the
- * registers. */
-void FM_ISA_FN(fm_sgemm_run_filter)(int64_t M, int64_t n0, int64_t n1, int64_t K,
-                                    const float *ap, const float *bp, float *C, int64_t ldc,
-                                    const float *thr, unsigned char *hit) {
-    const int64_t npan = (n1 - n0 + NR - 1) / NR;
-    for (int64_t jr = n0; jr < n1; jr += NR) {
-        const float *b = bp + jr * K;
-        const int64_t pan = (jr - n0) / NR;
-        for (int64_t ir = 0; ir < M; ir += MR) {
-            const float *a = ap + ir * K;
-            const int64_t kc = K;
-            KERNEL_BODY
-            const int64_t mr = M - ir < MR ? M - ir : MR;
-            for (int64_t i = 0; i < mr; i++) {
-                const int h = any_le(acc0[i], acc1[i], bcast(thr + ir + i));
-                hit[(ir + i) * npan + pan] = (unsigned char)h;
-                if (h) {
-                    float *c = C + (ir + i) * ldc + (jr - n0);
-                    fm_vstore_f32(c, acc0[i]);
-                    fm_vstore_f32(c + VL, acc1[i]);
-                }
-            }
-        }
-    }
-}
-
 /* This level's table (fm_gemm_impl_<level>), picked by gemm.c. */
 const fm_gemm_impl FM_ISA_FN(fm_gemm_impl) = {
     .mr = MR,
@@ -274,5 +228,4 @@ const fm_gemm_impl FM_ISA_FN(fm_gemm_impl) = {
     .pack_b_all = FM_ISA_FN(fm_sgemm_pack_b_all),
     .run_packed = FM_ISA_FN(fm_sgemm_run_packed),
     .kc = KC,
-    .run_filter = FM_ISA_FN(fm_sgemm_run_filter),
 };

@@ -1,4 +1,5 @@
-/* kdtree.c -- k-d tree: build (here) and the dispatch of queries (kdtree_simd.c).
+/* kdtree.c -- k-d tree: build (here) and the entry points of the queries
+ * (kdtree_tmpl.h), which call one ISA level's search (kdtree_simd.c).
  *
  * ---------------------------------------------------------------------------
  * The algorithm
@@ -89,7 +90,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdtree.h"
+#include "kdtree_impl.h"
 
 /* Number of nodes of the tree over cnt points: 1 for a leaf, else the root
  * plus both halves (floor(cnt/2) and the rest). Evaluated for the pair
@@ -139,54 +140,20 @@ FM_API int64_t fm_kdtree_max_leaf(int64_t n, int64_t leaf_size) {
 #undef T
 #undef SUF
 
-/* ---- query dispatch ------------------------------------------------------ */
-#define DECLARE_QUERY(SUF, T, ISA)                                                            \
-    int fm_kdtree_query_##SUF##_##ISA(T *dist, int64_t *ind, const fm_kdtree *t, const T *Q,  \
-                                      int64_t nq, int64_t k, int metric, double p);           \
-    int fm_kdtree_radius_##SUF##_##ISA(int64_t *counts, int64_t *ind, T *dist,                 \
-                                       const int64_t *offsets, const fm_kdtree *t,             \
-                                       const T *Q, int64_t nq, const double *r, int64_t nr,    \
-                                       int metric, double p, int sort);
-DECLARE_QUERY(f32, float, baseline)
-DECLARE_QUERY(f64, double, baseline)
-#ifdef FM_HAVE_X86_ISA
-DECLARE_QUERY(f32, float, avx2)
-DECLARE_QUERY(f64, double, avx2)
-DECLARE_QUERY(f32, float, avx512)
-DECLARE_QUERY(f64, double, avx512)
-#define KD_X86(...) __VA_ARGS__
-#else
-#define KD_X86(...)
-#endif
+/* ---- queries: this level's search (kdtree_simd.c), picked once -------- */
+FM_FAMILY_IMPLS(kdtree)
+static const fm_kdtree_impl *K = &fm_kdtree_impl_baseline;
 
-#define DEFINE_QUERY_DISPATCH(SUF, T)                                                         \
-    FM_API int fm_kdtree_query_##SUF(T *dist, int64_t *ind, const fm_kdtree *t, const T *Q,    \
-                                     int64_t nq, int64_t k, int metric, double p) {           \
-        if (k < 1 || k > t->n) return FM_EINVAL;                                              \
-        switch (fm_family_level(FM_FAM_NEIGHBORS)) {                                          \
-        KD_X86(case FM_LEVEL_AVX512:                                                          \
-               return fm_kdtree_query_##SUF##_avx512(dist, ind, t, Q, nq, k, metric, p);      \
-               case FM_LEVEL_AVX2:                                                            \
-               return fm_kdtree_query_##SUF##_avx2(dist, ind, t, Q, nq, k, metric, p);)       \
-        default: return fm_kdtree_query_##SUF##_baseline(dist, ind, t, Q, nq, k, metric, p);  \
-        }                                                                                     \
-    }                                                                                         \
-    FM_API int fm_kdtree_radius_##SUF(int64_t *counts, int64_t *ind, T *dist,                  \
-                                      const int64_t *offsets, const fm_kdtree *t, const T *Q,  \
-                                      int64_t nq, const double *r, int64_t nr, int metric,     \
-                                      double p, int sort) {                                   \
-        switch (fm_family_level(FM_FAM_NEIGHBORS)) {                                          \
-        KD_X86(case FM_LEVEL_AVX512:                                                          \
-               return fm_kdtree_radius_##SUF##_avx512(counts, ind, dist, offsets, t, Q, nq,   \
-                                                      r, nr, metric, p, sort);                \
-               case FM_LEVEL_AVX2:                                                            \
-               return fm_kdtree_radius_##SUF##_avx2(counts, ind, dist, offsets, t, Q, nq, r,  \
-                                                    nr, metric, p, sort);)                    \
-        default:                                                                              \
-            return fm_kdtree_radius_##SUF##_baseline(counts, ind, dist, offsets, t, Q, nq, r, \
-                                                     nr, metric, p, sort);                    \
-        }                                                                                     \
-    }
+void fm_kdtree_select(int level) { K = FM_FAMILY_PICK(kdtree, level); }
 
-DEFINE_QUERY_DISPATCH(f32, float)
-DEFINE_QUERY_DISPATCH(f64, double)
+#define T float
+#define SUF f32
+#include "kdtree_tmpl.h"
+#undef T
+#undef SUF
+
+#define T double
+#define SUF f64
+#include "kdtree_tmpl.h"
+#undef T
+#undef SUF

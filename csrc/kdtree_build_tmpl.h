@@ -171,7 +171,8 @@ static void KB(kd_build_node)(const KB(kd_build) *c, int64_t node, int64_t s, in
 /* data (n*d), idx (n), nodes (nnodes*4), splits (nnodes*2), boxes (nnodes*2*d)
  * are outputs; nnodes = fm_kdtree_node_count(n, leaf_size). */
 FM_API int KB(fm_kdtree_build)(T *data, int64_t *idx, int64_t *nodes, T *splits, T *boxes,
-                               const T *X, int64_t n, int64_t d, int64_t leaf_size) {
+                               const T *X, int64_t n, int64_t d, int64_t leaf_size,
+                               int nthreads) {
     if (n < 1 || d < 1) return FM_EINVAL;
     if (leaf_size < 1) leaf_size = 1;
     T *W = (T *)malloc((size_t)(n * d) * sizeof(T));
@@ -182,7 +183,7 @@ FM_API int KB(fm_kdtree_build)(T *data, int64_t *idx, int64_t *nodes, T *splits,
     KB(kd_build) c = {data, idx, nodes, splits, boxes, W, d, leaf_size};
     double lg = 1;
     for (int64_t m = n; m > 1; m >>= 1) lg += 1;
-    const int nt = n > KB_TASK_MIN ? fm_threads_for((double)n * (double)d * lg) : 1;
+    const int nt = n > KB_TASK_MIN ? fm_team_size(nthreads, (double)n * (double)d * lg) : 1;
     if (nt > 1) {
         _Pragma("omp parallel num_threads(nt)")
         _Pragma("omp single")

@@ -58,7 +58,8 @@ static void KN(knn_scan_row)(T *D, int64_t *I, int64_t k, const T *q, const T *X
  * the SIMD tiles of distance.c (minkowski: scalar), merged into each row's k
  * slots. The tile kernels are parallel over the database, the merge over rows. */
 static int KN(knn_direct_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
-                               int64_t n, int64_t d, int64_t k, int rmetric, T p) {
+                               int64_t n, int64_t d, int64_t k, int rmetric, T p,
+                               int nthreads) {
     const int64_t nb = n < KNN_NB ? n : KNN_NB;
     const int64_t qb = nq < KNN_QB ? nq : KNN_QB;
     T *buf = (T *)malloc((size_t)(qb * nb) * sizeof(T));
@@ -70,17 +71,17 @@ static int KN(knn_direct_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, co
         for (int64_t j0 = 0; j0 < n; j0 += nb) {
             const int64_t cols = n - j0 < nb ? n - j0 : nb;
             if (rmetric == FM_METRIC_MINKOWSKI) {
-                _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(20.0 * rows * cols * d))")
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 20.0 * rows * cols * d))
                 for (int64_t r = 0; r < rows; r++)
                     for (int64_t c = 0; c < cols; c++)
                         buf[r * cols + c] =
                             KN(knn_direct)(Q + (i0 + r) * d, X + (j0 + c) * d, d, rmetric, p);
             } else {
                 st = KN_CAT(fm_pairwise_direct, SUF)(buf, Q + i0 * d, X + j0 * d, rows, cols, d,
-                                                     rmetric, (double)p);
+                                                     rmetric, (double)p, nthreads);
                 if (st != FM_OK) break;
             }
-            _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * rows * cols))")
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 2.0 * rows * cols))
             for (int64_t r = 0; r < rows; r++) {
                 T *D = dist + (i0 + r) * k;
                 int64_t *I = ind + (i0 + r) * k;
@@ -197,7 +198,7 @@ static inline T KN(knn_centre)(T *out, const T *x, const T *mu, int64_t d) {
  * is not above the k-th exact distance (near-ties, heavy cancellation), the
  * row is redone by a direct scan. So the answer never depends on tiling. */
 static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
-                             int64_t n, int64_t d, int64_t k, int metric) {
+                             int64_t n, int64_t d, int64_t k, int metric, int nthreads) {
     int64_t kk = k + (k > 8 ? k : 8);
     kk = kk < n ? kk : n;
     const int64_t nb = n < KNN_NB ? n : KNN_NB;
@@ -218,7 +219,7 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
         free(CI);
         return FM_ENOMEM;
     }
-    _Pragma("omp parallel for schedule(static) num_threads(fm_threads_for(2.0 * n * d))")
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 2.0 * n * d))
     for (int64_t j = 0; j < n; j++) xn[j] = KN(knn_centre)(Xc + j * d, X + j * d, mu, d);
     T xmax = 0;
     for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
@@ -232,7 +233,7 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
         for (int64_t j0 = 0; j0 < n; j0 += nb) {
             const int64_t cols = n - j0 < nb ? n - j0 : nb;
             st = KN_CAT(fm_gemm, SUF)(0, 1, rows, cols, d, (T)-2, Qc, d, Xc + j0 * d, d, (T)0,
-                                      buf, cols, FM_LEGACY_NTHREADS);
+                                      buf, cols, nthreads);
             if (st != FM_OK) break;
             /* on the calling thread: BLAS's own workers are still spinning
              * here, and an OpenMP team would fight them for the cores */
@@ -241,7 +242,7 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
                                    j0);
         }
         if (st != FM_OK) break;
-        _Pragma("omp parallel for schedule(dynamic, 8) num_threads(fm_threads_for(4.0 * rows * kk * d))")
+#pragma omp parallel for schedule(dynamic, 8) num_threads(fm_team_size(nthreads, 4.0 * rows * kk * d))
         for (int64_t r = 0; r < rows; r++)
             KN(knn_refine_row)(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d, X, n,
                                d, CD + r * kk, CI + r * kk, kk, qn[r], xmax, metric);
@@ -252,7 +253,8 @@ static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, cons
 }
 
 FM_API int KN(fm_knn_brute)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
-                            int64_t n, int64_t d, int64_t k, int metric, double p) {
+                            int64_t n, int64_t d, int64_t k, int metric, double p,
+                            int nthreads) {
     if (k < 1 || k > n || d < 1) return FM_EINVAL;
     if (nq <= 0) return FM_OK;
     const int euclid = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_SQEUCLIDEAN;
@@ -260,13 +262,13 @@ FM_API int KN(fm_knn_brute)(T *dist, int64_t *ind, const T *Q, int64_t nq, const
         metric != FM_METRIC_MINKOWSKI)
         return FM_EINVAL;
 #ifdef KNN_OWN_PATH
-    if (euclid && d >= KNN_GEMM_MIN_D && nq >= KNN_OWN_QT * (int64_t)fm_get_num_threads())
-        return KNN_OWN_PATH(dist, ind, Q, nq, X, n, d, k, metric);
+    if (euclid && d >= KNN_GEMM_MIN_D && nq >= KNN_OWN_QT * (int64_t)nthreads)
+        return KNN_OWN_PATH(dist, ind, Q, nq, X, n, d, k, metric, nthreads);
 #endif
     if (euclid && d >= KNN_GEMM_MIN_D && fm_have_blas())
-        return KN(knn_gemm_path)(dist, ind, Q, nq, X, n, d, k, metric);
+        return KN(knn_gemm_path)(dist, ind, Q, nq, X, n, d, k, metric, nthreads);
     const int rmetric = euclid ? FM_METRIC_SQEUCLIDEAN : metric;
-    int st = KN(knn_direct_path)(dist, ind, Q, nq, X, n, d, k, rmetric, (T)p);
+    int st = KN(knn_direct_path)(dist, ind, Q, nq, X, n, d, k, rmetric, (T)p, nthreads);
     if (st == FM_OK)
         for (int64_t i = 0; i < nq; i++) KN(knn_final_row)(dist + i * k, k, metric, (T)p);
     return st;

@@ -23,8 +23,10 @@ def data(rng):
 
 def test_valid_pickles_round_trip(data):
     X, y = data
-    t = KDTree(X, leaf_size=5)
-    np.testing.assert_array_equal(_reload(t).query(X[:20], k=4)[1], t.query(X[:20], k=4)[1])
+    for leaf_size in (5, 10**9):  # the second is capped when the tree is built
+        t = KDTree(X, leaf_size=leaf_size)
+        np.testing.assert_array_equal(_reload(t).query(X[:20], k=4)[1],
+                                      t.query(X[:20], k=4)[1])
     for m in (KNeighborsClassifier(algorithm="kd_tree").fit(X, y),
               KNeighborsClassifier(algorithm="brute").fit(X, y),
               DecisionTreeClassifier(random_state=0).fit(X, y),

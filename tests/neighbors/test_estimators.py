@@ -66,7 +66,7 @@ def test_distance_weights_exact_match_wins():
 
 def test_callable_metric_matches_reference():
     pytest.importorskip("numba")
-    from fastml._kernels.reference import neighbors as ref
+    from fastml._kernels.reference import knn as ref
 
     rng = np.random.default_rng(2)
     X = rng.integers(0, 4, size=(120, 3)).astype(np.float64)

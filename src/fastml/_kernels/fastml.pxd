@@ -53,13 +53,13 @@ cdef extern from "gemm.h" nogil:
 
 cdef extern from "distance.h" nogil:
     int fm_pairwise_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
-                        int64_t d, int metric, double p, int same)
+                        int64_t d, int metric, double p, int same, int nthreads)
     int fm_pairwise_f64(double *out, const double *X, const double *Y, int64_t n, int64_t m,
-                        int64_t d, int metric, double p, int same)
+                        int64_t d, int metric, double p, int same, int nthreads)
     int fm_pairwise_direct_f32(float *out, const float *X, const float *Y, int64_t n, int64_t m,
-                               int64_t d, int metric, double p)
+                               int64_t d, int metric, double p, int nthreads)
     int fm_pairwise_direct_f64(double *out, const double *X, const double *Y, int64_t n,
-                               int64_t m, int64_t d, int metric, double p)
+                               int64_t m, int64_t d, int metric, double p, int nthreads)
 
 cdef extern from "recurrent.h" nogil:
     int fm_lstm_forward_f32(float *y, float *c_all, float *gates, const float *x,
@@ -298,27 +298,29 @@ cdef extern from "kdtree.h" nogil:
     int64_t fm_kdtree_node_count(int64_t n, int64_t leaf_size)
     int64_t fm_kdtree_max_leaf(int64_t n, int64_t leaf_size)
     int fm_kdtree_build_f32(float *data, int64_t *idx, int64_t *nodes, float *splits,
-                            float *bounds, const float *X, int64_t n, int64_t d, int64_t leaf_size)
+                            float *bounds, const float *X, int64_t n, int64_t d, int64_t leaf_size,
+                            int nthreads)
     int fm_kdtree_build_f64(double *data, int64_t *idx, int64_t *nodes, double *splits,
                             double *bounds, const double *X, int64_t n, int64_t d,
-                            int64_t leaf_size)
+                            int64_t leaf_size, int nthreads)
     int fm_kdtree_query_f32(float *dist, int64_t *ind, const fm_kdtree *t, const float *Q,
-                            int64_t nq, int64_t k, int metric, double p)
+                            int64_t nq, int64_t k, int metric, double p, int nthreads)
     int fm_kdtree_query_f64(double *dist, int64_t *ind, const fm_kdtree *t, const double *Q,
-                            int64_t nq, int64_t k, int metric, double p)
+                            int64_t nq, int64_t k, int metric, double p, int nthreads)
     int fm_kdtree_radius_f32(int64_t *counts, int64_t *ind, float *dist, const int64_t *offsets,
                              const fm_kdtree *t, const float *Q, int64_t nq, const double *r,
-                             int64_t nr, int metric, double p, int sort)
+                             int64_t nr, int metric, double p, int sort, int nthreads)
     int fm_kdtree_radius_f64(int64_t *counts, int64_t *ind, double *dist,
                              const int64_t *offsets, const fm_kdtree *t, const double *Q,
                              int64_t nq, const double *r, int64_t nr, int metric, double p,
-                             int sort)
+                             int sort, int nthreads)
 
 cdef extern from "knn.h" nogil:
     int fm_knn_brute_f32(float *dist, int64_t *ind, const float *Q, int64_t nq, const float *X,
-                         int64_t n, int64_t d, int64_t k, int metric, double p)
+                         int64_t n, int64_t d, int64_t k, int metric, double p, int nthreads)
     int fm_knn_brute_f64(double *dist, int64_t *ind, const double *Q, int64_t nq,
-                         const double *X, int64_t n, int64_t d, int64_t k, int metric, double p)
+                         const double *X, int64_t n, int64_t d, int64_t k, int metric, double p,
+                         int nthreads)
 
 cdef extern from "enet.h" nogil:
     int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,

@@ -41,7 +41,8 @@ def _make_kernel(func):
     return kernel
 
 
-def knn_callable(X, Q, k, func):
+def knn_callable(X, Q, k, func, nthreads):
+    """(dist, ind) with func compiled by Numba, on up to nthreads threads."""
     try:
         kernel = _CACHE[func]
     except (KeyError, TypeError):
@@ -52,9 +53,7 @@ def knn_callable(X, Q, k, func):
             pass
     import numba
 
-    from .._config import get_num_threads
-
-    numba.set_num_threads(max(1, min(get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
+    numba.set_num_threads(max(1, min(nthreads, numba.config.NUMBA_NUM_THREADS)))
     dist = np.empty((Q.shape[0], k), dtype=np.float64)
     ind = np.empty((Q.shape[0], k), dtype=np.int64)
     kernel(X, Q, k, dist, ind)

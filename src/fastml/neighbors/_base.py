@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from .._config import threads_scope
-from .._kernels import neighbors as _kn
+from .._kernels import kdtree as _kt, knn as _kb
 from ..base import BaseEstimator
 from ..utils._param_validation import Interval, StrOptions
 from ._state import check_fitted_neighbors
@@ -79,7 +79,7 @@ RADIUS_CALLABLE_ROWS = 4096      # queries per call when scanning whole rows
 
 def radius_callable(X, Q, r, func, sort):
     """Radius search for a user metric: flat (ind, dist, offsets) as
-    _kernels.neighbors.tree_radius returns them (rows in index order, or by
+    _kernels.kdtree.tree_radius returns them (rows in index order, or by
     (distance, index) with sort).
 
     Brute force through the compiled k-nearest kernel, which keeps a sorted
@@ -117,7 +117,7 @@ def radius_callable(X, Q, r, func, sort):
         left = []
         for s in range(0, pending.size, RADIUS_CALLABLE_ROWS):
             rows = pending[s:s + RADIUS_CALLABLE_ROWS]
-            dist, ind = _kn.brute_knn_callable(X, Q[rows], k, func)
+            dist, ind = _kb.brute_knn_callable(X, Q[rows], k, func)
             more = dist[:, -1] <= rr[rows] if k < n else np.zeros(rows.size, dtype=bool)
             left.append(rows[more])
             keep(rows[~more], ind[~more], dist[~more])
@@ -127,7 +127,7 @@ def radius_callable(X, Q, r, func, sort):
         rows = pending[s:s + RADIUS_CALLABLE_ROWS]
         for b in range(0, n, B):
             Xb = X[b:b + B]
-            dist, ind = _kn.brute_knn_callable(Xb, Q[rows], Xb.shape[0], func)
+            dist, ind = _kb.brute_knn_callable(Xb, Q[rows], Xb.shape[0], func)
             keep(rows, ind, dist, b)
     row = np.concatenate(part_row)
     ind = np.concatenate(part_ind).astype(np.int64, copy=False)
@@ -175,17 +175,17 @@ class NeighborsBase(BaseEstimator):
         self._tree = None
         if method == "kd_tree":
             with threads_scope(self.n_jobs):
-                self._tree = _kn.build_tree(X, effective_leaf_size(self.leaf_size,
+                self._tree = _kt.build_tree(X, effective_leaf_size(self.leaf_size,
                                                                    X.shape[0]))
         return self
 
     def _query(self, X, k):
         with threads_scope(self.n_jobs):
             if self._metric == "callable":
-                return _kn.brute_knn_callable(self._fit_X, X, k, self.metric)
+                return _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
             if self._fit_method == "kd_tree":
-                return _kn.tree_query(self._tree, X, k, self._metric, self._p)
-            return _kn.brute_knn(self._fit_X, X, k, self._metric, self._p)
+                return _kt.tree_query(self._tree, X, k, self._metric, self._p)
+            return _kb.brute_knn(self._fit_X, X, k, self._metric, self._p)
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """k nearest training points of each query.

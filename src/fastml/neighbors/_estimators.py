@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from .._config import threads_scope
-from .._kernels import neighbors as _kn
+from .._kernels import kdtree as _kt
 from ..base import ClassifierMixin, RegressorMixin
 from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import check_classification_targets, column_or_1d
@@ -215,9 +215,9 @@ class NearestNeighbors(NeighborsBase):
                 ind, dist, off = radius_callable(self._fit_X, X, r, self.metric, sort)
             else:
                 if self._tree is None:
-                    self._tree = _kn.build_tree(self._fit_X, effective_leaf_size(
+                    self._tree = _kt.build_tree(self._fit_X, effective_leaf_size(
                         self.leaf_size, self.n_samples_fit_))
-                ind, dist, off = _kn.tree_radius(self._tree, X, r, self._metric, self._p,
+                ind, dist, off = _kt.tree_radius(self._tree, X, r, self._metric, self._p,
                                                  return_distance=True, sort=sort)
         if query_is_train:
             row = np.repeat(np.arange(nq), np.diff(off))

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from .._kernels import neighbors as _kn
+from .._kernels import kdtree as _kt
 from ..utils._param_validation import Interval, validate_parameter_constraints
 from ..utils.validation import check_array
 from ._state import check_tree_state
@@ -56,7 +56,7 @@ class KDTree:
         X = check_array(X, input_name="X")
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
-        self._tree = _kn.build_tree(X, effective_leaf_size(self.leaf_size, self.n_samples))
+        self._tree = _kt.build_tree(X, effective_leaf_size(self.leaf_size, self.n_samples))
 
     def query(self, X, k=1, return_distance=True):
         """k nearest training points of each row of X.
@@ -69,7 +69,7 @@ class KDTree:
             raise ValueError(f"k must be less than or equal to the number of training "
                              f"points: k={k}, n_samples={self.n_samples}.")
         X = check_query(X, self.dtype, self.n_features)
-        dist, ind = _kn.tree_query(self._tree, X, k, self.metric, self.p, return_distance)
+        dist, ind = _kt.tree_query(self._tree, X, k, self.metric, self.p, return_distance)
         return (dist, ind) if return_distance else ind
 
     def query_radius(self, X, r, return_distance=False, count_only=False, sort_results=False):
@@ -86,7 +86,7 @@ class KDTree:
             raise ValueError("return_distance must be True if sort_results is True.")
         X = check_query(X, self.dtype, self.n_features)
         r = check_radius(r, X.shape[0])
-        res = _kn.tree_radius(self._tree, X, r, self.metric, self.p,
+        res = _kt.tree_radius(self._tree, X, r, self.metric, self.p,
                               return_distance=return_distance, sort=sort_results,
                               count_only=count_only)
         if count_only:

@@ -8,6 +8,7 @@ node table can be recomputed exactly and compared, in O(number of nodes).
 import numpy as np
 
 from ..utils._state import _fail, check_permutation, state_array, state_int
+from ._validation import effective_leaf_size
 
 _OWNER = "KDTree"
 
@@ -42,7 +43,8 @@ def check_tree_state(tree, n, d, dtype, leaf_size):
         _fail(_OWNER, "tree", "must be the dict a fitted tree stores")
     n = state_int(_OWNER, "n_samples", n, 1)
     d = state_int(_OWNER, "n_features", d, 1)
-    leaf_size = state_int(_OWNER, "leaf_size", leaf_size, 1)
+    # the tree was built with the capped leaf size (see effective_leaf_size)
+    leaf_size = effective_leaf_size(state_int(_OWNER, "leaf_size", leaf_size, 1), n)
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         _fail(_OWNER, "dtype", f"must be float32 or float64, got {dtype}")
@@ -55,7 +57,7 @@ def check_tree_state(tree, n, d, dtype, leaf_size):
     nn = len(expect)
     if nodes.shape != (nn, 4) or not np.array_equal(nodes[:, :3], expect):
         _fail(_OWNER, "nodes", f"do not describe a tree over n={n} points with "
-                               f"leaf_size={leaf_size}")
+                               f"(effective) leaf_size={leaf_size}")
     inner = expect[:, 2] > 0
     dims = nodes[:, 3]
     if (dims[inner] < 0).any() or (dims[inner] >= d).any() or (dims[~inner] != 0).any():

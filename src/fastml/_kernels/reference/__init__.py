@@ -7,6 +7,6 @@ from . import enet, sgd  # estimators-linear
 from . import activation, dense, dropout, loss  # nn-core
 from . import optim, recurrent  # nn-training
 from . import batchnorm, conv2d, pool2d  # nn-kernels
-from . import neighbors  # neighbors
+from . import kdtree, knn  # neighbors
 
 __all__ = ["distance"]

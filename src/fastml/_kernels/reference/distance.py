@@ -7,7 +7,8 @@ def _block_rows(m, d, budget=1 << 24):
     return max(1, budget // max(1, m * d))
 
 
-def pairwise_distances(X, Y, metric, p=2.0, same=False):
+def pairwise_distances(X, Y, metric, p=2.0, same=False, direct=False):
+    """(n, m) distances; `direct` (a compiled-path choice) changes nothing here."""
     n, m = X.shape[0], Y.shape[0]
     out = np.empty((n, m), dtype=X.dtype)
     if metric == "cosine":

@@ -1,10 +1,11 @@
-"""Reference nearest-neighbour search: exact brute force in NumPy, the
-executable specification of csrc/kdtree*.c and csrc/knn*.c.
+"""Reference brute-force k nearest neighbours in NumPy: the executable
+specification of csrc/knn*.c (and, through reference/kdtree.py, of the k-d
+tree). brute_knn / brute_knn_callable have the facade's signatures
+(fastml._kernels.knn).
 
 Ranking is by the *reduced* distance (squared euclidean, sum |t|^p for
 minkowski) computed in float64, ties broken by the lower training index (the
-package's tie rule); distances are returned in the input dtype. A "tree" here
-is just the training data.
+package's tie rule); distances are returned in the input dtype.
 """
 import numpy as np
 
@@ -58,24 +59,19 @@ def knn(X, Q, k, metric, p=2.0):
     return dist, ind
 
 
-def radius(X, Q, r, metric, p=2.0, sort=False):
-    """Lists of (ind, dist) per query with distance <= r[i] (r: array of nq)."""
-    inds, dists = [], []
-    for i in range(Q.shape[0]):
-        d = finish(reduced_distances(Q[i:i + 1], X, metric, p)[0], metric, p)
-        sel = np.flatnonzero(d <= r[i])
-        dd = d[sel]
-        if sort:
-            o = np.lexsort((sel, dd))
-            sel, dd = sel[o], dd[o]
-        inds.append(sel.astype(np.int64))
-        dists.append(dd.astype(X.dtype))
-    return inds, dists
-
-
 def knn_callable(X, Q, k, func):
     """Brute force with a Python metric func(x, y) -> float (float64 values)."""
     D = np.array([[func(q, x) for x in X] for q in Q], dtype=np.float64).reshape(len(Q), len(X))
     cols = np.arange(X.shape[0])
     order = np.lexsort((np.broadcast_to(cols, D.shape), D), axis=-1)[:, :k]
     return np.take_along_axis(D, order, axis=1).astype(X.dtype), order.astype(np.int64)
+
+
+def brute_knn(X, Q, k, metric, p=2.0):
+    """(dist, ind) by exact brute force."""
+    return knn(X, Q, k, metric, p)
+
+
+def brute_knn_callable(X, Q, k, func):
+    """(dist, ind) for a user metric func(x, y) -> float, called in Python."""
+    return knn_callable(X, Q, k, func)

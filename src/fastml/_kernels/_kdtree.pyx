@@ -1,6 +1,9 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Boundary for csrc/kdtree.c and csrc/knn.c: typed buffers in, GIL released,
-status -> exception. Inputs are trusted (validated by fastml.neighbors)."""
+"""Boundary for csrc/kdtree*.c: typed buffers in, GIL released, status -> exception.
+Inputs are trusted (validated by fastml.neighbors).
+
+Every function that may run threads takes `nthreads` last (the facade passes the
+caller's thread count)."""
 from libc.stdint cimport int64_t
 
 include "_common.pxi"
@@ -22,16 +25,16 @@ def max_leaf(int64_t n, int64_t leaf_size):
 
 def build(floating[:, ::1] data, int64_t[::1] idx, int64_t[:, ::1] nodes,
           floating[:, ::1] splits, floating[:, ::1] bounds, const floating[:, ::1] X,
-          int64_t leaf_size):
+          int64_t leaf_size, int nthreads):
     cdef int64_t n = X.shape[0], d = X.shape[1]
     cdef int st
     with nogil:
         if floating is float:
             st = fm_kdtree_build_f32(&data[0, 0], &idx[0], &nodes[0, 0], &splits[0, 0],
-                                     &bounds[0, 0], &X[0, 0], n, d, leaf_size)
+                                     &bounds[0, 0], &X[0, 0], n, d, leaf_size, nthreads)
         else:
             st = fm_kdtree_build_f64(&data[0, 0], &idx[0], &nodes[0, 0], &splits[0, 0],
-                                     &bounds[0, 0], &X[0, 0], n, d, leaf_size)
+                                     &bounds[0, 0], &X[0, 0], n, d, leaf_size, nthreads)
     _check(st)
 
 
@@ -54,7 +57,7 @@ cdef fm_kdtree _tree(const floating[:, ::1] data, const int64_t[::1] idx,
 def query(floating[:, ::1] dist, int64_t[:, ::1] ind, const floating[:, ::1] data,
           const int64_t[::1] idx, const int64_t[:, ::1] nodes, const floating[:, ::1] splits,
           const floating[:, ::1] bounds, int64_t max_leaf_, const floating[:, ::1] Q,
-          int metric, double p):
+          int metric, double p, int nthreads):
     """dist with 0 rows means distances are not wanted."""
     cdef fm_kdtree t = _tree(data, idx, nodes, splits, bounds, max_leaf_)
     cdef int64_t nq = Q.shape[0], k = ind.shape[1]
@@ -64,16 +67,17 @@ def query(floating[:, ::1] dist, int64_t[:, ::1] ind, const floating[:, ::1] dat
         dp = &dist[0, 0]
     with nogil:
         if floating is float:
-            st = fm_kdtree_query_f32(dp, &ind[0, 0], &t, &Q[0, 0], nq, k, metric, p)
+            st = fm_kdtree_query_f32(dp, &ind[0, 0], &t, &Q[0, 0], nq, k, metric, p, nthreads)
         else:
-            st = fm_kdtree_query_f64(dp, &ind[0, 0], &t, &Q[0, 0], nq, k, metric, p)
+            st = fm_kdtree_query_f64(dp, &ind[0, 0], &t, &Q[0, 0], nq, k, metric, p, nthreads)
     _check(st)
 
 
 def radius(int64_t[::1] counts, int64_t[::1] ind, floating[::1] dist, const int64_t[::1] offsets,
            const floating[:, ::1] data, const int64_t[::1] idx, const int64_t[:, ::1] nodes,
            const floating[:, ::1] splits, const floating[:, ::1] bounds, int64_t max_leaf_,
-           const floating[:, ::1] Q, const double[::1] r, int metric, double p, bint sort):
+           const floating[:, ::1] Q, const double[::1] r, int metric, double p, bint sort,
+           int nthreads):
     """Count pass when counts has nq entries, else fill pass at offsets (ind; dist
     unless it is empty)."""
     cdef fm_kdtree t = _tree(data, idx, nodes, splits, bounds, max_leaf_)
@@ -96,22 +100,8 @@ def radius(int64_t[::1] counts, int64_t[::1] ind, floating[::1] dist, const int6
     with nogil:
         if floating is float:
             st = fm_kdtree_radius_f32(cp, ip, dp, op, &t, &Q[0, 0], nq, &r[0], nr, metric, p,
-                                      sort)
+                                      sort, nthreads)
         else:
             st = fm_kdtree_radius_f64(cp, ip, dp, op, &t, &Q[0, 0], nq, &r[0], nr, metric, p,
-                                      sort)
-    _check(st)
-
-
-def brute(floating[:, ::1] dist, int64_t[:, ::1] ind, const floating[:, ::1] Q,
-          const floating[:, ::1] X, int metric, double p):
-    cdef int64_t nq = Q.shape[0], n = X.shape[0], d = X.shape[1], k = ind.shape[1]
-    cdef int st
-    with nogil:
-        if floating is float:
-            st = fm_knn_brute_f32(&dist[0, 0], &ind[0, 0], &Q[0, 0], nq, &X[0, 0], n, d, k,
-                                  metric, p)
-        else:
-            st = fm_knn_brute_f64(&dist[0, 0], &ind[0, 0], &Q[0, 0], nq, &X[0, 0], n, d, k,
-                                  metric, p)
+                                      sort, nthreads)
     _check(st)

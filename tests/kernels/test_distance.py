@@ -6,7 +6,7 @@ metric x SIMD level; plus both euclidean paths (BLAS expansion and direct).
 import numpy as np
 import pytest
 
-from fastml._kernels import COMPILED
+from fastml._kernels import COMPILED, _threads
 from fastml._kernels import distance as kd
 from fastml._kernels.reference import distance as ref
 
@@ -82,19 +82,32 @@ def test_same_has_exact_zero_diagonal(rng, metric):
     np.testing.assert_allclose(D, D.T, rtol=1e-12, atol=1e-9)
 
 
-@pytest.mark.skipif(not COMPILED, reason="threads only exist for compiled kernels")
-@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "minkowski", "cosine"])
-def test_thread_count_does_not_change_results(rng, metric):
-    import fastml
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "minkowski", "cosine", "hamming"])
+def test_thread_count_does_not_change_results(rng, dtype, metric):
+    # large enough that every parallel region runs a team (fm_team_size)
+    X, Y = _data(rng, 300, 257, 40, dtype, metric)
+    got = []
+    for n in (1, 2, 3):
+        with _threads.scope(n):
+            got.append(kd.pairwise_distances(X, Y, metric, 3.0))
+    for other in got[1:]:
+        if dtype == np.float64 and metric in ("euclidean", "cosine"):
+            # float64 dot products come from the borrowed BLAS, split in row blocks
+            # per thread: its edge kernels may round the last bit differently
+            np.testing.assert_allclose(other, got[0], rtol=1e-14, atol=1e-15)
+        else:
+            np.testing.assert_array_equal(other, got[0])
 
-    X = rng.standard_normal((300, 40)).astype(np.float32)
-    Y = rng.standard_normal((257, 40)).astype(np.float32)
-    prev = fastml.get_num_threads()
-    try:
-        fastml.set_num_threads(1)
-        one = kd.pairwise_distances(X, Y, metric, 3.0)
-        fastml.set_num_threads(2)
-        two = kd.pairwise_distances(X, Y, metric, 3.0)
-    finally:
-        fastml.set_num_threads(prev)
-    np.testing.assert_array_equal(one, two)
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 15, 17, 65])
+def test_row_tails_and_read_only(cpu_level, rng, dtype, n):
+    # row counts around the tile's row block (4) and panel widths (8-32 rows)
+    X, Y = _data(rng, n, n + 2, 9, dtype, "manhattan")
+    X.flags.writeable = False
+    Y.flags.writeable = False
+    for metric in ("euclidean", "manhattan", "chebyshev"):
+        got = kd.pairwise_distances(X, Y, metric)
+        want = ref.pairwise_distances(X.astype(np.float64), Y.astype(np.float64), metric)
+        np.testing.assert_allclose(got, want, **_tol(dtype, 9, metric))
