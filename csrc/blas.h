@@ -20,7 +20,7 @@ typedef void (*fm_cblas_dgemm64_fn)(int order, int ta, int tb, int64_t M, int64_
                                     int64_t ldb, double beta, double *C, int64_t ldc);
 /* set_local: OpenBLAS's openblas_set_num_threads_local (NULL if absent). With
  * it, fm_gemm_* runs BLAS single-threaded on row/column blocks inside fastml's
- * own OpenMP team (fm_set_num_threads governs it), so no second thread pool
+ * own OpenMP team (of the caller's nthreads), so no second thread pool
  * spins against fastml's threads between kernels. */
 typedef int (*fm_blas_set_threads_local_fn)(int n);
 FM_API void fm_set_cblas64(fm_cblas_sgemm64_fn sgemm, fm_cblas_dgemm64_fn dgemm,

@@ -12,7 +12,7 @@
 
 #include "conv2d.h"
 #include "family.h"
-#include "gemm.h"
+#include "gemm_impl.h"
 
 /* Stride-1 kernels reading B in place (conv2d_simd.c), one table per level:
  * direct: C (M, N) = packed A @ Bd + bias, Bd[k, j] = base[off[k] + j] (read up

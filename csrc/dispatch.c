@@ -25,9 +25,8 @@
 #define FASTML_COMPILER_ID "unknown"
 #endif
 
-/* Each SIMD family's select function (defined in csrc/<stem>.c). Weak while
- * families move to tables: a family without one keeps reading the level. */
-#define FM_SIMD_FAMILY(stem) __attribute__((weak)) void fm_##stem##_select(int level);
+/* Each SIMD family's select function (defined in csrc/<stem>.c). */
+#define FM_SIMD_FAMILY(stem) void fm_##stem##_select(int level);
 #define FM_PLAIN_FAMILY(stem)
 #include "families.def"
 #undef FM_SIMD_FAMILY
@@ -48,7 +47,6 @@ static const struct {
 static int fm_level_hw = -1;
 static int fm_level_now = FM_LEVEL_BASELINE;
 static volatile int fm_in_child = 0; /* set in a forked child (see fm_team_size) */
-static int fm_nthreads = 1; /* transitional: read only by fm_threads_for */
 
 static void select_all(int level) {
     for (int f = 0; f < FM_FAM_COUNT; f++)
@@ -109,7 +107,6 @@ FM_API void fm_init(void) {
     fm_level_hw = probe_hw_level();
     int cap = env_level_cap();
     fm_level_now = fm_level_hw < cap ? fm_level_hw : cap;
-    fm_nthreads = default_threads();
     select_all(fm_level_now);
     pthread_atfork(NULL, NULL, mark_forked_child);
 }
@@ -156,10 +153,5 @@ FM_API int fm_team_size(int nthreads, double work) {
     if (nthreads <= 1 || work < 2.0e5 || fm_in_child) return 1;
     return nthreads;
 }
-
-/* transitional: the process-wide count, until every family takes nthreads */
-FM_API int fm_get_num_threads(void) { return fm_nthreads; }
-FM_API void fm_set_num_threads(int n) { fm_nthreads = n > 0 ? n : default_threads(); }
-FM_API int fm_threads_for(double work) { return fm_team_size(fm_nthreads, work); }
 
 FM_API const char *fm_compiler(void) { return FASTML_COMPILER_ID; }

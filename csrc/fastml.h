@@ -77,23 +77,6 @@ FM_API int fm_team_size(int nthreads, double work);
 FM_API int fm_forked_child(void);
 FM_API const char *fm_compiler(void);
 
-/* ---- transitional (removed once every family takes nthreads) ------------ */
-FM_API int fm_get_num_threads(void);
-FM_API void fm_set_num_threads(int n);
-FM_API int fm_threads_for(double work);
-#define FM_LEGACY_NTHREADS fm_get_num_threads()
-#define FM_FAM_DISTANCE FM_FAM_distance
-#define FM_FAM_RECURRENT FM_FAM_recurrent
-#define FM_FAM_POOL2D FM_FAM_pool2d
-#define FM_FAM_BATCHNORM FM_FAM_batchnorm
-#define FM_FAM_KMEANS FM_FAM_kmeans
-#define FM_FAM_ACTIVATION FM_FAM_activation
-#define FM_FAM_DROPOUT FM_FAM_dropout
-#define FM_FAM_DENSE FM_FAM_dense
-#define FM_FAM_NEIGHBORS FM_FAM_kdtree
-#define FM_FAM_LINEAR FM_FAM_enet
-#define FM_FAM_GEMM FM_FAM_gemm
-
 #ifdef __cplusplus
 }
 #endif

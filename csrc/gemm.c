@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "family.h"
-#include "gemm.h"
+#include "gemm_impl.h"
 
 #if FASTML_HAVE_OPENMP
 #include <omp.h>

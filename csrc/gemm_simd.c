@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "gemm.h"
+#include "gemm_impl.h"
 #include "gemm_tile.h" /* VL, NR, MR, bcast */
 
 #define KC 256

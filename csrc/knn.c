@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "blas.h"
-#include "gemm.h"
+#include "gemm_impl.h"
 #include "knn_impl.h"
 
 #if FASTML_HAVE_OPENMP

@@ -16,8 +16,6 @@ def set_num_threads(n):
     setting (see the README for the operations where that is stated otherwise).
     """
     _threads.set_default(n)
-    if COMPILED:  # transitional: families not yet taking nthreads read this
-        runtime.set_num_threads(_threads.default())
     _set_numba_threads(_threads.default())
 
 

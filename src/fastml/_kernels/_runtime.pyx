@@ -8,8 +8,6 @@ from fastml._kernels.fastml cimport *
 
 fm_init()
 
-from fastml._kernels import _threads
-
 LEVELS = ("baseline", "avx2", "avx512")
 
 
@@ -43,10 +41,6 @@ def have_openmp():
     return bool(fm_have_openmp())
 
 
-def get_num_threads():
-    return fm_get_num_threads()
-
-
 def default_threads():
     """OpenMP's default team size (OMP_NUM_THREADS or the core count)."""
     return fm_default_threads()
@@ -55,10 +49,6 @@ def default_threads():
 def forked_child():
     """True in a child forked after the library was loaded (kernels run serially)."""
     return bool(fm_forked_child())
-
-
-def set_num_threads(int n):
-    fm_set_num_threads(n)
 
 
 def compiler():
@@ -140,33 +130,3 @@ def blas_source():
 
 def have_blas():
     return bool(fm_have_blas())
-
-
-include "_common.pxi"
-
-
-def sgemm(const float[:, ::1] a, const float[:, ::1] b, float[:, ::1] c, bint transa=False,
-          bint transb=False, float alpha=1.0, float beta=0.0, bint own=True, nthreads=None):
-    """c = alpha op(a) op(b) + beta c in float32 on fastml's own GEMM (own=True)
-    or the registered BLAS (own=False). For tests and benchmarks; shapes are
-    checked here, the kernels trust them."""
-    cdef int64_t M = c.shape[0], N = c.shape[1]
-    cdef int64_t K = a.shape[0] if transa else a.shape[1]
-    if (a.shape[1] if transa else a.shape[0]) != M:
-        raise ValueError(f"a has shape {tuple(a.shape)[:2]}, incompatible with c rows {M}")
-    if (b.shape[1] if transb else b.shape[0]) != K or (b.shape[0] if transb else b.shape[1]) != N:
-        raise ValueError(f"b has shape {tuple(b.shape)[:2]}, expected K={K}, N={N}")
-    if not own:
-        register_blas()
-    cdef int nt = _threads.current() if nthreads is None else nthreads
-    cdef int st
-    with nogil:
-        if own:
-            st = fm_sgemm_own(transa, transb, M, N, K, alpha, &a[0, 0] if a.shape[0] * a.shape[1] else NULL,
-                              a.shape[1], &b[0, 0] if b.shape[0] * b.shape[1] else NULL, b.shape[1],
-                              beta, &c[0, 0] if M * N else NULL, N, nt)
-        else:
-            st = fm_gemm_f32(transa, transb, M, N, K, alpha, &a[0, 0] if a.shape[0] * a.shape[1] else NULL,
-                             a.shape[1], &b[0, 0] if b.shape[0] * b.shape[1] else NULL, b.shape[1],
-                             beta, &c[0, 0] if M * N else NULL, N, nt)
-    _check(st)

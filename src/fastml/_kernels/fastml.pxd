@@ -19,8 +19,6 @@ cdef extern from "fastml.h" nogil:
     int fm_default_threads()
     int fm_team_size(int nthreads, double work)
     int fm_forked_child()
-    int fm_get_num_threads()
-    void fm_set_num_threads(int n)
     const char *fm_compiler()
 
 cdef extern from "blas.h" nogil:
