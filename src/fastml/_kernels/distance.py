@@ -10,6 +10,7 @@ signature) are chosen once, at import.
 """
 import numpy as np
 
+from . import _magnitude
 from ._backend import COMPILED, ensure_blas
 from ._threads import current as _threads
 
@@ -33,9 +34,51 @@ def _pairwise_distances(X, Y, metric, p=2.0, same=False, direct=False):
     return out
 
 
+_POWER = {"euclidean": 1, "sqeuclidean": 2, "manhattan": 1, "chebyshev": 1, "minkowski": 1}
+
+
+def _safe_range(impl):
+    """pairwise_distances on extreme values (see _magnitude.py): euclidean-type
+    and minkowski metrics run on X and Y scaled together by a power of two when
+    their magnitude would overflow or underflow the sums; cosine, invariant
+    under positive row scaling, scales each row to max |x| in [0.5, 1) when a
+    row's squared norm would. Data in the safe range pays one max |x| pass."""
+
+    def pairwise_distances(X, Y, metric, p=2.0, same=False, direct=False):
+        d = X.shape[1]
+        if metric == "cosine":
+            lo, hi = _magnitude.safe_range(X.dtype, d)
+            rows = []
+            for A in (X, Y) if Y is not X else (X,):
+                m = np.maximum(A.max(axis=1), -A.min(axis=1))
+                nz = m[m > 0]
+                rows.append(nz.size and (nz.min() < lo or nz.max() > hi))
+            if any(rows):
+                Xs = np.ascontiguousarray(np.ldexp(X, -_magnitude.row_exponents(X)[:, None])
+                                          .astype(X.dtype, copy=False))
+                Ys = Xs if Y is X else np.ascontiguousarray(
+                    np.ldexp(Y, -_magnitude.row_exponents(Y)[:, None]).astype(Y.dtype,
+                                                                               copy=False))
+                return impl(Xs, Ys, metric, p, same, direct)
+            return impl(X, Y, metric, p, same, direct)
+        if metric not in _POWER:
+            return impl(X, Y, metric, p, same, direct)
+        e = _magnitude.exponent_for((X, Y), d)
+        if e == 0:
+            return impl(X, Y, metric, p, same, direct)
+        Xs = _magnitude.scaled(X, e)
+        Ys = Xs if Y is X else _magnitude.scaled(Y, e)
+        return _magnitude.unscale(impl(Xs, Ys, metric, p, same, direct), e, _POWER[metric])
+
+    pairwise_distances.__doc__ = impl.__doc__
+    return pairwise_distances
+
+
 if COMPILED:
     from . import _distance
 
-    pairwise_distances = _pairwise_distances
+    pairwise_distances = _safe_range(_pairwise_distances)
 else:
-    from .reference.distance import pairwise_distances  # noqa: F401
+    from .reference.distance import pairwise_distances as _pairwise_reference
+
+    pairwise_distances = _safe_range(_pairwise_reference)

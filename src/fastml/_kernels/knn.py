@@ -12,6 +12,7 @@ are chosen once, at import.
 """
 import numpy as np
 
+from . import _magnitude
 from ._backend import COMPILED, ensure_blas
 from ._threads import current as _threads
 
@@ -38,10 +39,30 @@ def _brute_knn_callable(X, Q, k, func):
     return jit_neighbors.knn_callable(X, Q, k, func, _threads())
 
 
+def _safe_range(impl):
+    """brute_knn on extreme values: data and queries scaled together by a power
+    of two when their magnitude would overflow (or underflow) the squared sums
+    (see _magnitude.py); x_absmax, when the caller knows it, spares a pass."""
+
+    def brute_knn(X, Q, k, metric, p=2.0, x_absmax=None):
+        xm = _magnitude.absmax(X) if x_absmax is None else x_absmax
+        e = _magnitude.exponent_for((np.array([xm], X.dtype), Q), X.shape[1])
+        if e == 0:
+            return impl(X, Q, k, metric, p)
+        dist, ind = impl(_magnitude.scaled(X, e), _magnitude.scaled(Q, e), k, metric, p)
+        return _magnitude.unscale(dist, e, 2 if metric == "sqeuclidean" else 1), ind
+
+    brute_knn.__doc__ = impl.__doc__
+    return brute_knn
+
+
 if COMPILED:
     from . import _knn
 
-    brute_knn = _brute_knn
+    brute_knn = _safe_range(_brute_knn)
     brute_knn_callable = _brute_knn_callable
 else:
-    from .reference.knn import brute_knn, brute_knn_callable  # noqa: F401
+    from .reference.knn import brute_knn as _brute_knn_reference
+    from .reference.knn import brute_knn_callable  # noqa: F401
+
+    brute_knn = _safe_range(_brute_knn_reference)

@@ -77,8 +77,14 @@ class BaseForest(BaseEstimator):
             tree = self._tree_class(**params, random_state=seed)
             tr = np.random.RandomState(seed)
             if self.bootstrap:
-                counts = np.bincount(tr.randint(0, n, n_boot), minlength=n).astype(np.float64)
-                tw = counts if w is None else counts * w
+                # a draw that holds only zero-weight rows is drawn again (a tree
+                # needs some weight; the user's weights have a positive sum)
+                for _attempt in range(1000):
+                    counts = np.bincount(tr.randint(0, n, n_boot),
+                                         minlength=n).astype(np.float64)
+                    tw = counts if w is None else counts * w
+                    if tw.sum() > 0:
+                        break
             else:
                 tw = w
             jobs.append((tree, tw, _seed_from(tr)))

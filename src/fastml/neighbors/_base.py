@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from .._config import threads_scope
+from .._kernels import _magnitude
 from .._kernels import kdtree as _kt, knn as _kb
 from ..base import BaseEstimator
 from ..utils._param_validation import Interval, StrOptions
@@ -165,6 +166,7 @@ class NeighborsBase(BaseEstimator):
             raise ValueError("algorithm='kd_tree' does not support a callable metric; "
                              "use algorithm='brute' or 'auto'.")
         self._fit_X = X
+        self._fit_absmax = _magnitude.absmax(X)  # extreme-value check of brute force
         self.n_samples_fit_ = X.shape[0]
         self.effective_metric_ = self.metric if metric == "callable" else metric
         self._metric, self._p = metric, p
@@ -185,7 +187,8 @@ class NeighborsBase(BaseEstimator):
                 return _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
             if self._fit_method == "kd_tree":
                 return _kt.tree_query(self._tree, X, k, self._metric, self._p)
-            return _kb.brute_knn(self._fit_X, X, k, self._metric, self._p)
+            return _kb.brute_knn(self._fit_X, X, k, self._metric, self._p,
+                                 x_absmax=getattr(self, "_fit_absmax", None))
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """k nearest training points of each query.

@@ -7,6 +7,8 @@ node table can be recomputed exactly and compared, in O(number of nodes).
 """
 import numpy as np
 
+from .._kernels import _magnitude
+
 from ..utils._state import _fail, check_permutation, state_array, state_int
 from ._validation import effective_leaf_size
 
@@ -48,10 +50,13 @@ def check_tree_state(tree, n, d, dtype, leaf_size):
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         _fail(_OWNER, "dtype", f"must be float32 or float64, got {dtype}")
+    e = tree.get("scale_exp", 0)  # trees pickled before it existed have none
+    if isinstance(e, bool) or not isinstance(e, (int, np.integer)) or abs(int(e)) > 2100:
+        _fail(_OWNER, "scale_exp", f"must be an int in [-2100, 2100], got {e!r}")
     if tree["kind"] == "reference":
         X = state_array(_OWNER, "X", tree.get("X"), ndim=2, dtype=dtype, shape=(n, d),
                         finite=True)
-        return {"kind": "reference", "X": X}
+        return {"kind": "reference", "X": X, "scale_exp": int(e)}
     nodes = state_array(_OWNER, "nodes", tree.get("nodes"), ndim=2, dtype=np.int64)
     expect = _skeleton(n, leaf_size)
     nn = len(expect)
@@ -78,6 +83,7 @@ def check_tree_state(tree, n, d, dtype, leaf_size):
     if max_leaf != min(n, leaf_size):
         _fail(_OWNER, "max_leaf", f"must be {min(n, leaf_size)}, got {max_leaf}")
     out["max_leaf"] = max_leaf
+    out["scale_exp"] = int(e)
     return out
 
 
@@ -92,6 +98,7 @@ def check_fitted_neighbors(est):
     if not (isinstance(X, np.ndarray) and X.dtype in (np.float32, np.float64)):
         _fail(owner, "_fit_X", "must be a float32 or float64 array")
     est._fit_X = state_array(owner, "_fit_X", X, ndim=2, shape=(n, d), finite=True)
+    est._fit_absmax = _magnitude.absmax(est._fit_X)  # recomputed, never trusted
     if getattr(est, "_tree", None) is not None:
         est._tree = check_tree_state(est._tree, n, d, X.dtype, est.leaf_size)
     y = getattr(est, "_y", None)

@@ -188,6 +188,9 @@ class BaseDecisionTree(BaseEstimator):
             binned = _binning.prepare(X, w)
         w_arr = np.empty(0) if w is None else np.ascontiguousarray(w, dtype=np.float64)
         W = float(n if w is None else w_arr.sum())
+        if not W > 0:  # the builder needs at least one row of positive weight
+            raise ValueError("sample_weight must have a positive sum (every row would be "
+                             "left out of the tree).")
         min_weight_leaf = self.min_weight_fraction_leaf * W
         if seed is None:
             seed = _seed_from(check_random_state(self.random_state))
