@@ -12,7 +12,7 @@ Hypothesis profile of the rest of the test suite is left alone):
           --benchmark-disable -q -rA
 Knobs: FASTML_FUZZ_EXAMPLES=<n> overrides the examples per test (either profile);
 FASTML_FUZZ_TIMEOUT=<s> the per-case hang timeout (60 s short, 120 s long);
-FASTML_FUZZ_SUMMARY=<path> also writes the summary there.
+FASTML_FUZZ_SUMMARY=<path> also writes the summary and every failure message there.
 """
 import os
 import sys
@@ -67,4 +67,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     path = os.environ.get("FASTML_FUZZ_SUMMARY")
     if path:
         with open(path, "w") as f:
-            f.write("\n".join(lines) + "\n")
+            f.write("\n".join(lines) + "\n\n")
+            for fam, text in fuzz_harness._RUNNER.findings:
+                f.write(f"[{fam}]\n{text}\n\n")

@@ -90,9 +90,12 @@ def _values(recipe, shape, rng):
         v = rng.uniform(-1.0, 1.0, n) * scale
     elif fill == "halves":
         v = np.empty(shape, dtype=np.float64)
-        h = (shape[0] + 1) // 2 if len(shape) else 0
-        v[:h] = scale
-        v[h:] = -scale
+        if len(shape):
+            h = (shape[0] + 1) // 2
+            v[:h] = scale
+            v[h:] = -scale
+        else:
+            v[...] = scale
         v = v.reshape(-1)
     elif fill == "constant":
         v = np.full(n, float(scale))
@@ -134,7 +137,10 @@ def build(recipe):
             a = np.nan_to_num(v, nan=0, posinf=info.max, neginf=info.min)
             a = np.clip(a, info.min, info.max).astype(dtype)
         else:
-            a = v.astype(dtype)
+            # extreme finite values saturate at the dtype's largest finite value
+            # (1e300 as float32 is 3.4e38, not inf): finite stays finite
+            big = float(np.finfo(dtype).max)
+            a = np.where(np.isfinite(v), np.clip(v, -big, big), v).astype(dtype)
     layout = recipe.get("layout", "C")
     storage = recipe.get("storage", "heap")
     if a.ndim != 2 or layout == "C":

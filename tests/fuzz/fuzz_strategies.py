@@ -261,6 +261,15 @@ def pairwise_cases(draw, long=False):
             "n_jobs": draw(st.sampled_from((None, 1, 2)))}
 
 
+def cpu_levels():
+    """SIMD dispatch levels this machine runs (None: the default, chosen at import)."""
+    from fastml._kernels import COMPILED, runtime
+
+    if not COMPILED:
+        return (None,)
+    return (None,) + tuple(runtime.LEVELS[: runtime.LEVELS.index(runtime.cpu_level_hw()) + 1])
+
+
 KERNEL_OPS = ("pairwise", "brute_knn", "tree_query", "tree_radius", "lloyd_step", "lloyd",
               "activation", "softmax", "loss", "cross_entropy", "dropout", "linear", "conv2d",
               "pool2d", "batchnorm", "recurrent", "optim", "tree", "enet")
@@ -276,7 +285,8 @@ def kernel_cases(draw, op, long=False):
     case = {"target": "kernel", "op": op, "dtype": draw(st.sampled_from(("float32", "float64"))),
             "storage": draw(st.sampled_from(fuzz_inputs.STORAGES)),
             "n": draw(sizes(max_n=20, big=33)), "m": draw(sizes(max_n=9, big=17)),
-            "d": draw(dims()), "seed": draw(st.integers(0, 3))}
+            "d": draw(dims()), "seed": draw(st.integers(0, 3)),
+            "level": draw(st.sampled_from(cpu_levels()))}
     for key in ("X", "Y", "w", "b", "dy", "h0", "c0"):
         r = draw(vals)
         r.pop("shape")

@@ -22,14 +22,14 @@ from fastml.utils import all_estimators
 
 NAMES = [name for name, _ in all_estimators()]
 # meta-estimators wrap Ridge / StandardScaler: fewer examples
-_FEW = {"GridSearchCV": 4, "Pipeline": 4, "LabelEncoder": 4}
+_FEW = {"GridSearchCV": 3, "Pipeline": 3, "LabelEncoder": 3}
 _SLOW = {"GradientBoostingClassifier", "GradientBoostingRegressor", "AdaBoostClassifier",
          "RandomForestClassifier", "RandomForestRegressor", "MLPClassifier", "MLPRegressor",
          "LogisticRegression", "SGDClassifier"}
 
 
 def _settings(name):
-    return fuzz_settings(_FEW.get(name, 5 if name in _SLOW else 8))
+    return fuzz_settings(_FEW.get(name, 3 if name in _SLOW else 5))
 
 
 @pytest.mark.parametrize("name", NAMES)

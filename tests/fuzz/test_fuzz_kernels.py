@@ -18,12 +18,12 @@ from conftest import LONG, fuzz_settings
 
 from fastml._kernels import runtime
 
-_MORE = {"pairwise": 40, "brute_knn": 40, "tree_query": 30, "tree_radius": 20}
+_MORE = {"pairwise": 25, "brute_knn": 25, "tree_query": 20, "tree_radius": 15}
 
 
 @pytest.mark.parametrize("op", fs.KERNEL_OPS)
 def test_kernel_facade_matches_twin(op):
-    @fuzz_settings(_MORE.get(op, 15))
+    @fuzz_settings(_MORE.get(op, 10))
     @given(case=fs.kernel_cases(op, long=LONG))
     def run(case):
         fuzz_harness.check(case)

@@ -13,7 +13,7 @@ from conftest import fuzz_settings
 
 @pytest.mark.parametrize("op", fs.NN_OPS)
 def test_nn_functional_never_crashes(op):
-    @fuzz_settings(8)
+    @fuzz_settings(5)
     @given(case=fs.nn_cases(op))
     def run(case):
         fuzz_harness.check(case)
