@@ -244,7 +244,12 @@ def known_issue(case, out):
         return ""
     msg = out.get("detail", "") + " " + out.get("kind", "")
     t = case["target"]
-    algo = out.get("algorithm") or case.get("algorithm") or ""
+    algo = (out.get("algorithm") or (case.get("params") or {}).get("algorithm")
+            or case.get("algorithm") or "")
+    if "[brute]" in msg:
+        algo = "brute"
+    elif "[kd_tree]" in msg:
+        algo = "kd_tree"
     big = _max_abs(case) >= 1e18
     neigh = t in ("kdtree", "estimator") or (t == "kernel" and case.get("op", "").startswith(
         ("brute_knn", "tree_")))

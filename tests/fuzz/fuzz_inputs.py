@@ -7,7 +7,7 @@ A recipe is a plain dict (so a failing case prints as a reproducer):
      "seed": 3, "special": [(i, j, value), ...], "dup_rows": True,
      "const_cols": [0], "layout": "F", "storage": "guard_after"}
 
-fill     randn | uniform | halves (+scale in the first half of the rows, -scale
+fill     randn | uniform | near (scale*(1 + 1e-7 randn)) | halves (+scale in the first half of the rows, -scale
          in the second, as in issue 11 item 1) | constant | integers | values
          (then "values" is the flat list of elements, cycled)
 layout   C | F | rows_step2 | cols_step2 | transposed | reversed
@@ -99,6 +99,8 @@ def _values(recipe, shape, rng):
         v = v.reshape(-1)
     elif fill == "constant":
         v = np.full(n, float(scale))
+    elif fill == "near":     # near-duplicate huge rows: the BLAS expansion cancels
+        v = scale * (1.0 + 1e-7 * rng.standard_normal(n))
     elif fill == "integers":
         v = rng.integers(-3, 4, n).astype(np.float64) * scale
     elif fill == "values":

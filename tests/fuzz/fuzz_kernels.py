@@ -428,7 +428,11 @@ def k_batchnorm(case, notes):
     eps = case.get("eps", 1e-5)
     y, mean, invstd = batchnorm.forward_train(x, rm, rv, w, b, 0.1, eps)
     ry, rmean, rinv = r_batchnorm.forward_train(_c(x), rm2, rv2, _c(w), _c(b), 0.1, eps)
-    moderate = max_abs(x, w, b) <= 1e8
+    # values compared only for moderate data and eps (tiny eps or variance:
+    # catastrophic cancellation legitimately differs); finiteness always
+    xf = np.asarray(x, np.float64).reshape(N, C, -1)
+    var = xf.var(axis=(0, 2)) if xf.size else np.ones(C)
+    moderate = max_abs(x, w, b) <= 1e4 and eps >= 1e-5 and (var >= 1e-3).all()
     tol = 1e-3 if x.dtype == np.float32 else 1e-8
     compare(mean, rmean, "batchnorm.forward_train mean", atol=tol * max(1.0, max_abs(x)),
             rtol=tol, notes=notes)

@@ -16,7 +16,7 @@ EXTREMES = (0.0, -0.0, 1.0, -1.0, 1e300, -1e300, 1.7e308, -1.7e308, 1e200, 1e160
 NONFINITE = (NAN, INF, -INF)
 SCALES = (1.0, 1.0, 1.0, 1e-3, 1e3, 1e6, 1e19, -1e19, 3e19, 1e20, 1e38, 1e154, 1e160, 1e200,
           1e300, -1e300, 1e-300, 1e-310, 0.0)
-FILLS = ("randn", "randn", "uniform", "halves", "constant", "integers", "values")
+FILLS = ("randn", "randn", "uniform", "near", "halves", "constant", "integers", "values")
 
 
 def sizes(max_n=12, big=40):
