@@ -18,7 +18,7 @@ from conftest import LONG, fuzz_settings
 
 from fastml._kernels import runtime
 
-_MORE = {"pairwise": 25, "brute_knn": 25, "tree_query": 20, "tree_radius": 15}
+_MORE = {"pairwise": 150, "brute_knn": 60, "tree_query": 40, "tree_radius": 25}
 
 
 @pytest.mark.parametrize("op", fs.KERNEL_OPS)

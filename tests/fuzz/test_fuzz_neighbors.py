@@ -11,13 +11,13 @@ import fuzz_strategies as fs
 from conftest import LONG, fuzz_settings
 
 
-@fuzz_settings(40)
+@fuzz_settings(100)
 @given(case=fs.kdtree_cases(long=LONG))
 def test_kdtree_never_crashes_and_answers_exactly(case):
     fuzz_harness.check(case)
 
 
-@fuzz_settings(40)
+@fuzz_settings(200)
 @given(case=fs.pairwise_cases(long=LONG))
 def test_pairwise_distances_finite_and_exact(case):
     fuzz_harness.check(case)
