@@ -6,7 +6,7 @@ Hypothesis profile of the rest of the test suite is left alone):
   fastml-fuzz-short  default, what CI runs: derandomized (fixed seeds, no
                      example database), a few examples per target; the whole
                      directory runs in ~2-3 minutes on 2 busy cores.
-  fastml-fuzz-long   FASTML_FUZZ=long: ~100x more examples, random seeds, meant
+  fastml-fuzz-long   FASTML_FUZZ=long: ~50x more examples (~95,000 cases), random seeds, meant
                      to run for about an hour:
       FASTML_FUZZ=long PYTHONPATH=src python -m pytest tests/fuzz -p no:cacheprovider \
           --benchmark-disable -q -rA
@@ -37,8 +37,8 @@ PROFILE = settings.get_profile("fastml-fuzz-long" if LONG else "fastml-fuzz-shor
 
 def fuzz_settings(short, long=None):
     """Hypothesis settings of a fuzz test: `short` examples in the short
-    profile, `long` (default 100 x short) with FASTML_FUZZ=long."""
-    n = int(os.environ.get("FASTML_FUZZ_EXAMPLES", 0)) or (long or 100 * short if LONG else short)
+    profile, `long` (default 50 x short) with FASTML_FUZZ=long."""
+    n = int(os.environ.get("FASTML_FUZZ_EXAMPLES", 0)) or (long or 50 * short if LONG else short)
     return settings(PROFILE, max_examples=n)
 
 

@@ -256,7 +256,8 @@ def known_issue(case, out):
     index_bug = "index" in msg or out["status"] == "crash" or "neighbour" in msg
     if neigh and index_bug:
         if "brute" in algo or case.get("op") == "brute_knn":
-            return "issue 11 item 1: brute-force kNN INT64_MAX index / crash for large finite values"
+            return ("issue 11 item 1: brute-force kNN INT64_MAX index / crash for large "
+                    "finite values")
         if t == "kdtree" or "kd_tree" in algo or case.get("op", "").startswith("tree_"):
             return "issue 11 item 2: k-d tree INT64_MAX index for a far query / large values"
     if t == "kdtree" and "radius" in msg:

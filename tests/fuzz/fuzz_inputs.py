@@ -7,7 +7,8 @@ A recipe is a plain dict (so a failing case prints as a reproducer):
      "seed": 3, "special": [(i, j, value), ...], "dup_rows": True,
      "const_cols": [0], "layout": "F", "storage": "guard_after"}
 
-fill     randn | uniform | near (scale*(1 + 1e-7 randn)) | halves (+scale in the first half of the rows, -scale
+fill     randn | uniform | near (scale*(1 + 1e-7 randn)) | halves (+scale in
+         the first half of the rows, -scale
          in the second, as in issue 11 item 1) | constant | integers | values
          (then "values" is the flat list of elements, cycled)
 layout   C | F | rows_step2 | cols_step2 | transposed | reversed

@@ -139,11 +139,11 @@ FOUND = [
     pytest.param({"target": "estimator", "name": "RandomForestRegressor",
                   "params": {"n_estimators": 3, "random_state": 0},
                   "X": _values((2, 1), [0.3]), "X_test": None,
-                  "y": {"kind": "reg", "scale": 1.0, "special": [(1, 1.7e308)]},
-                  "sample_weight": _values((2,), [5e18, -0.0], "float32")},
-                 id="forest-regressor-zero-weight-indexerror",
-                 marks=_found("RandomForestRegressor with sample_weight [5e18, -0.0]: "
-                              "IndexError in _forest._tree_outputs")),
+                  "y": {"kind": "reg", "scale": 1.0, "special": [(1, 1.0)]},
+                  "sample_weight": _values((2,), [1.0, 0.0]), "repeat": 100},
+                 id="forest-regressor-zero-weight-sample-memory-corruption",
+                 marks=_found("RandomForestRegressor with a zero sample_weight: IndexError in "
+                              "_forest._tree_outputs, and SIGSEGV after a few repeats")),
     pytest.param({"target": "nn", "op": "mse_loss", "X": _values((0, 3), [0.0]),
                   "Y": _values((0, 3), [0.0]), "requires_grad": True,
                   "kwargs": {"reduction": "mean"}},
