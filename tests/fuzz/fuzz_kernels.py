@@ -1,0 +1,646 @@
+"""Worker side: kernel-family facades (fastml._kernels.*) called directly with
+valid-but-extreme inputs that respect each facade's documented contract
+(C-contiguous, one float dtype, documented ranges), checked against their
+NumPy twins (fastml._kernels.reference.*) or exact truths; and the public
+fastml.nn.functional ops with autograd.
+
+Comparison rule (compare()): where the twin's result is finite the kernel's
+must be finite and close (tolerance from dtype, reduction length and the
+magnitude of the operands); where the twin is not finite, a different NaN/inf
+pattern is only a note.
+"""
+import numpy as np
+
+import fuzz_inputs
+from fuzz_targets import (Violation, check_distances, check_neighbors, max_abs,
+                          true_distances)
+
+from fastml._kernels import (activation, batchnorm, conv, dense, distance, dropout, kmeans,
+                             linear, loss, neighbors, optim, pool2d, recurrent, tree)
+from fastml._kernels import reference as ref
+from fastml._kernels.reference import activation as r_activation
+from fastml._kernels.reference import batchnorm as r_batchnorm
+from fastml._kernels.reference import conv as r_conv
+from fastml._kernels.reference import dense as r_dense
+from fastml._kernels.reference import dropout as r_dropout
+from fastml._kernels.reference import linear as r_linear
+from fastml._kernels.reference import loss as r_loss
+from fastml._kernels.reference import optim as r_optim
+from fastml._kernels.reference import pool2d as r_pool2d
+from fastml._kernels.reference import recurrent as r_recurrent
+from fastml._kernels.reference import tree as r_tree
+
+assert ref  # noqa
+
+
+def arr(case, key, shape, lo=None, hi=None):
+    """Contract-respecting array: C-contiguous, the case's float dtype, recipe
+    values (scale, specials) clipped into [lo, hi] when the contract says so;
+    storage (heap / readonly / guard pages) from the case."""
+    r = dict(case.get(key) or {})
+    r["shape"] = shape
+    r["dtype"] = case["dtype"]
+    r["layout"] = "C"
+    r.setdefault("storage", case.get("storage", "heap"))
+    r.setdefault("seed", hash(key) % 1000 + case.get("seed", 0))
+    if lo is not None or hi is not None:
+        a = fuzz_inputs.build(dict(r, storage="heap"))
+        with np.errstate(invalid="ignore"):
+            a = np.clip(np.nan_to_num(a, nan=lo if lo is not None else 0.0), lo, hi)
+        a = np.ascontiguousarray(a.astype(case["dtype"]))
+        return _store(a, r["storage"])
+    return fuzz_inputs.build(r)
+
+
+def _store(a, storage):
+    return fuzz_inputs._place(np.ascontiguousarray(a), storage)
+
+
+def compare(got, want, where, atol=0.0, rtol=None, notes=None, bound=None):
+    got = np.asarray(got)
+    want = np.asarray(want)
+    if got.shape != want.shape:
+        raise Violation("wrong shape", f"{where}: {got.shape}, twin {want.shape}")
+    if got.dtype != want.dtype and want.dtype.kind == "f" and got.dtype.kind == "f":
+        raise Violation("wrong dtype", f"{where}: {got.dtype}, twin {want.dtype}")
+    if got.dtype.kind not in "fc":
+        bad = got != want
+        if bad.any():
+            i = tuple(np.argwhere(bad)[0])
+            raise Violation("mismatch with twin", f"{where}{list(i)}: {got[i]!r} vs {want[i]!r}")
+        return
+    eps = float(np.finfo(got.dtype).eps)
+    rtol = rtol if rtol is not None else 64 * eps
+    g = got.astype(np.float64)
+    w = want.astype(np.float64)
+    wf = np.isfinite(w)
+    if bound is not None:   # float64 bound on every partial sum: below max, no overflow
+        wf &= np.asarray(bound, dtype=np.float64) < float(np.finfo(got.dtype).max) / 4
+    bad = wf & ~np.isfinite(g)
+    if bad.any():
+        i = tuple(np.argwhere(bad)[0])
+        raise Violation("non-finite where the twin is finite",
+                        f"{where}{list(i)}: {got[i]!r}, twin {want[i]!r} "
+                        f"({bad.sum()} of {bad.size})")
+    with np.errstate(all="ignore"):
+        err = np.abs(g - w)
+        lim = rtol * np.abs(w) + atol
+    wrong = wf & (err > lim)
+    if wrong.any():
+        i = tuple(np.argwhere(wrong)[0])
+        a = atol if np.ndim(atol) == 0 else np.broadcast_to(atol, w.shape)[i]
+        raise Violation("mismatch with twin",
+                        f"{where}{list(i)}: {got[i]!r}, twin {want[i]!r} (atol {a:.3g}, "
+                        f"{wrong.sum()} of {wrong.size})")
+    if notes is not None:
+        pat = ~wf & (np.isnan(g) != np.isnan(w))
+        if pat.any():
+            i = tuple(np.argwhere(pat)[0])
+            notes.append(("NaN pattern differs from twin", f"{where}{list(i)}: {got[i]!r} vs "
+                                                           f"twin {want[i]!r}"))
+
+
+def _eps(case):
+    return float(np.finfo(case["dtype"]).eps)
+
+
+def _f64(a):
+    """|a| in float64: operands of an error / overflow bound."""
+    return np.abs(np.asarray(a, dtype=np.float64))
+
+
+def _c(a):
+    return None if a is None else np.array(a, copy=True)
+
+
+# ---------------------------------------------------------------------------
+def k_pairwise(case, notes):
+    n, m, d = case["n"], case["m"], case["d"]
+    X = arr(case, "X", (n, d))
+    Y = X if case.get("same") else arr(case, "Y", (m, d))
+    metric = case["metric"]
+    p = case.get("p", 2.0)
+    direct = case.get("direct", False) and metric != "cosine"
+    D = distance.pairwise_distances(X, Y, metric, p, same=case.get("same", False), direct=direct)
+    check_distances(D, X, Y, metric, p, f"_kernels.distance.pairwise_distances(direct={direct})",
+                    same=case.get("same", False))
+
+
+def k_brute_knn(case, notes):
+    n, nq, d = case["n"], case["m"], case["d"]
+    X = arr(case, "X", (n, d))
+    Q = arr(case, "Y", (nq, d))
+    k = max(1, min(case.get("k", 1), n))
+    dist, ind = neighbors.brute_knn(X, Q, k, case["metric"], case.get("p", 2.0))
+    check_neighbors(dist, ind, X, Q, k, case["metric"], case.get("p", 2.0),
+                    "_kernels.neighbors.brute_knn")
+
+
+def k_tree_query(case, notes):
+    n, nq, d = case["n"], case["m"], case["d"]
+    X = arr(case, "X", (n, d))
+    Q = arr(case, "Y", (nq, d))
+    k = max(1, min(case.get("k", 1), n))
+    t = neighbors.build_tree(X, max(1, case.get("leaf_size", 2)))
+    dist, ind = neighbors.tree_query(t, Q, k, case["metric"], case.get("p", 2.0))
+    check_neighbors(dist, ind, X, Q, k, case["metric"], case.get("p", 2.0),
+                    "_kernels.neighbors.tree_query")
+
+
+def k_tree_radius(case, notes):
+    n, nq, d = case["n"], case["m"], case["d"]
+    X = arr(case, "X", (n, d))
+    Q = arr(case, "Y", (nq, d))
+    metric, p = case["metric"], case.get("p", 2.0)
+    t = neighbors.build_tree(X, max(1, case.get("leaf_size", 2)))
+    r = np.array([case.get("r", 1.0)], dtype=np.float64)
+    counts = neighbors.tree_radius(t, Q, r, metric, p, count_only=True)
+    ind, dist, off = neighbors.tree_radius(t, Q, r, metric, p, return_distance=True, sort=True)
+    if (ind < 0).any() or (ind >= n).any():
+        raise Violation("index out of range", f"_kernels.neighbors.tree_radius: "
+                                              f"{ind[(ind < 0) | (ind >= n)][:3]} not in [0, {n})")
+    if not (np.diff(off) == counts).all():
+        raise Violation("inconsistent radius counts", "count_only vs offsets")
+    T, s = true_distances(X, Q, metric, p)
+    T = T.T
+    from fuzz_targets import dist_tolerance
+    tol = 2 * dist_tolerance(metric, X.dtype, d, Q, X, s)
+    rr = r[0] / s
+    lo = (T < rr - tol).sum(axis=1)
+    hi = (T <= rr + tol).sum(axis=1)
+    wrong = (counts < lo) | (counts > hi)
+    if wrong.any():
+        i = int(np.argmax(wrong))
+        raise Violation("wrong radius count", f"_kernels.neighbors.tree_radius(r={r[0]:.6g}) "
+                                              f"query {i}: {counts[i]}, true {lo[i]}..{hi[i]} "
+                                              f"(|x|max={max_abs(X):.3g})")
+
+
+def k_lloyd_step(case, notes):
+    n, k, d = case["n"], case["m"], case["d"]
+    X = arr(case, "X", (n, d))
+    C = arr(case, "Y", (k, d))
+    sw = arr(case, "w", (n,), 0.0, 1e6) if case.get("weighted") else None
+    labels, mind, inertia, sums, wsum = kmeans.lloyd_step(X, C, sw, update=True)
+    if labels.shape != (n,) or (labels < 0).any() or (labels >= k).any():
+        raise Violation("label out of range", f"_kernels.kmeans.lloyd_step: labels "
+                                              f"{labels[(labels < 0) | (labels >= k)][:3]} "
+                                              f"not in [0, {k})")
+    T, s = true_distances(C, X, "sqeuclidean")
+    T = T.T
+    best = T.min(axis=1)
+    got = T[np.arange(n), labels]
+    from fuzz_targets import dist_tolerance
+    tol = dist_tolerance("sqeuclidean", X.dtype, d, X, C, s)
+    tolg = np.broadcast_to(tol, T.shape)[np.arange(n), labels]
+    ok0 = best * s < float(np.finfo(X.dtype).max) * 0.5
+    if (ok0 & (got > best + 2 * tolg)).any():
+        i = int(np.argmax(ok0 & (got > best + 2 * tolg)))
+        raise Violation("wrong nearest centre", f"_kernels.kmeans.lloyd_step: row {i} label "
+                                                f"{labels[i]} at {got[i] * s:.6g}, best "
+                                                f"{best[i] * s:.6g}")
+    big = float(np.finfo(X.dtype).max)
+    ok = best * s < big * 0.5
+    if (~np.isfinite(mind) & ok).any():
+        i = int(np.argmax(~np.isfinite(mind) & ok))
+        raise Violation("non-finite distance from finite input",
+                        f"_kernels.kmeans.lloyd_step: mind[{i}]={mind[i]!r}, true "
+                        f"{best[i] * s:.6g}")
+
+
+def k_lloyd(case, notes):
+    n, k, d = case["n"], case["m"], case["d"]
+    k = max(1, min(k, n))
+    X = arr(case, "X", (n, d))
+    C = np.ascontiguousarray(X[:k].copy())
+    labels, inertia, centers, n_iter = kmeans.lloyd(X, C, None, max_iter=case.get("max_iter", 5))
+    if (labels < 0).any() or (labels >= k).any():
+        raise Violation("label out of range", f"_kernels.kmeans.lloyd: {labels.max()} >= {k}")
+    if centers.shape != (k, d):
+        raise Violation("wrong shape", f"_kernels.kmeans.lloyd centers {centers.shape}")
+    if max_abs(X) < 1e15 and not np.isfinite(centers).all():
+        raise Violation("non-finite centres from finite input", "_kernels.kmeans.lloyd")
+
+
+def k_act(case, notes):
+    n = case["n"]
+    x = arr(case, "X", (n,))
+    kind, alpha = case["kind"], case.get("alpha", 0.01)
+    y = activation.forward(kind, x, alpha)
+    ry = r_activation.forward(kind, _c(x), alpha)
+    compare(y, ry, f"activation.forward(kind={kind})", atol=4 * _eps(case) * max(1.0, abs(alpha)),
+            notes=notes)
+    dy = arr(case, "Y", (n,))
+    dx = activation.backward(kind, dy, x, ry, alpha)
+    rdx = r_activation.backward(kind, _c(dy), _c(x), ry, alpha)
+    compare(dx, rdx, f"activation.backward(kind={kind})", atol=4 * _eps(case), notes=notes)
+
+
+def k_softmax(case, notes):
+    n, c = case["n"], case["m"]
+    x = arr(case, "X", (n, c))
+    log = case.get("log", False)
+    y = activation.softmax(x, log)
+    ry = r_activation.softmax(_c(x), log)
+    compare(y, ry, f"activation.softmax(log={log})", atol=8 * c * _eps(case),
+            rtol=1e-4 if x.dtype == np.float32 else 1e-10, notes=notes)
+    dy = arr(case, "Y", (n, c))
+    dx = activation.softmax_backward(dy, ry, log)
+    rdx = r_activation.softmax_backward(_c(dy), ry, log)
+    scale = max(1.0, max_abs(dy)) * (np.exp(np.abs(ry)).max() if log and np.isfinite(ry).all()
+                                     and np.abs(ry).max() < 50 else 1.0)
+    compare(dx, rdx, f"activation.softmax_backward(log={log})", atol=16 * c * _eps(case) * scale,
+            rtol=1e-3 if x.dtype == np.float32 else 1e-9, notes=notes)
+
+
+_LOSS_RANGES = {r_loss.BCE: ((0.0, 1.0), (0.0, 1.0)), r_loss.KL_DIV: ((None, None), (0.0, None)),
+                r_loss.HINGE: ((None, None), "pm1"), r_loss.HINGE_EMBEDDING: ((None, None), "pm1")}
+
+
+def k_loss(case, notes):
+    n = case["n"]
+    kind, param = case["kind"], case.get("param", 1.0)
+    (xlo, xhi), yr = _LOSS_RANGES.get(kind, ((None, None), (None, None)))
+    x = arr(case, "X", (n,), xlo, xhi)
+    if yr == "pm1":
+        y = _store(np.where(np.arange(n) % 2 == 0, 1.0, -1.0).astype(case["dtype"]),
+                   case.get("storage", "heap"))
+    elif yr != (None, None):
+        y = arr(case, "Y", (n,), *yr)
+    else:
+        y = arr(case, "Y", (n,))
+    if kind == r_loss.KL_DIV_LOG:
+        y = np.ascontiguousarray(np.minimum(y, 50).astype(case["dtype"]))
+    out = loss.pointwise(kind, x, y, param)
+    rout = r_loss.pointwise(kind, _c(x), _c(y), param)
+    mag = max(1.0, max_abs(x), max_abs(y), abs(param))
+    compare(out, rout, f"loss.pointwise(kind={kind})", atol=16 * _eps(case) * mag,
+            rtol=1e-4 if x.dtype == np.float32 else 1e-10, notes=notes)
+    s = loss.pointwise_sum(kind, x, y, param)
+    rs = r_loss.pointwise_sum(kind, _c(x), _c(y), param)
+    if np.isfinite(rs) and not np.isfinite(s):
+        raise Violation("non-finite where the twin is finite", f"loss.pointwise_sum(kind={kind}): "
+                                                               f"{s!r}, twin {rs!r}")
+    dout = case.get("dout", 1.0)
+    g = loss.pointwise_backward(kind, dout, x, y, param)
+    rg = r_loss.pointwise_backward(kind, dout, _c(x), _c(y), param)
+    compare(g, rg, f"loss.pointwise_backward(kind={kind})",
+            atol=16 * _eps(case) * mag * max(1.0, abs(dout)),
+            rtol=1e-4 if x.dtype == np.float32 else 1e-10, notes=notes)
+
+
+def k_cross_entropy(case, notes):
+    n, c = case["n"], case["m"]
+    x = arr(case, "X", (n, c))
+    t = _store(np.arange(n, dtype=np.int64) * 7 % c, case.get("storage", "heap"))
+    l, lse = loss.cross_entropy(x, t)
+    rl, rlse = r_loss.cross_entropy(_c(x), _c(t))
+    tol = 16 * c * _eps(case) * max(1.0, max_abs(x))
+    rtol = 1e-4 if x.dtype == np.float32 else 1e-10
+    compare(l, rl, "loss.cross_entropy loss", atol=tol, rtol=rtol, notes=notes)
+    compare(lse, rlse, "loss.cross_entropy lse", atol=tol, rtol=rtol, notes=notes)
+    dx = loss.cross_entropy_backward(1.0, x, rlse, t)
+    rdx = r_loss.cross_entropy_backward(1.0, _c(x), rlse, _c(t))
+    compare(dx, rdx, "loss.cross_entropy_backward", atol=16 * c * _eps(case),
+            rtol=1e-3 if x.dtype == np.float32 else 1e-9, notes=notes)
+
+
+def k_dropout(case, notes):
+    n = case["n"]
+    x = arr(case, "X", (n,))
+    p = case.get("p", 0.5)
+    key = case.get("key", 0) % (1 << 64)
+    y = dropout.dropout(x, p, key)
+    ry = r_dropout.dropout(_c(x), p, key)
+    compare(y, ry, f"dropout(p={p})", atol=0.0, rtol=4 * _eps(case), notes=notes)
+
+
+def k_linear(case, notes):
+    n, i, o = case["n"], case["d"], case["m"]
+    x = arr(case, "X", (n, i))
+    w = arr(case, "Y", (o, i))
+    b = arr(case, "b", (o,)) if case.get("bias", True) else None
+    act = case.get("act", -1)
+    y = dense.linear_forward(x, w, b, act)
+    ry = r_dense.linear_forward(_c(x), _c(w), _c(b), act)
+    bound = r_dense.linear_forward(_f64(x), _f64(w), None if b is None else _f64(b), -1)
+    with np.errstate(all="ignore"):
+        compare(y, ry, "dense.linear_forward", atol=4 * (i + 1) * _eps(case) * bound, rtol=0,
+                notes=notes, bound=bound)
+    dy = arr(case, "dy", (n, o))
+    g = dense.linear_backward(dy, x, w, y=ry if act == 0 else None, act=act)
+    rg = r_dense.linear_backward(_c(dy), _c(x), _c(w), y=ry if act == 0 else None, act=act)
+    bg = r_dense.linear_backward(_f64(dy), _f64(x), _f64(w), act=-1)
+    for name, a, b2, bd in zip(("dx", "dw", "db"), g, rg, bg):
+        if a is not None:
+            with np.errstate(all="ignore"):
+                compare(a, b2, f"dense.linear_backward {name}",
+                        atol=4 * (max(n, o) + 1) * _eps(case) * bd, rtol=0, notes=notes,
+                        bound=bd)
+
+
+def k_conv2d(case, notes):
+    N, C, H, W = case["shape4"]
+    groups = case.get("groups", 1)
+    C = C * groups
+    K = case.get("K", 2) * groups
+    R, S = case.get("kernel", (3, 3))
+    stride, padding, dilation = case.get("stride", (1, 1)), case.get("padding", (0, 0)), \
+        case.get("dilation", (1, 1))
+    OH = conv.out_size(H, R, stride[0], padding[0], dilation[0])
+    OW = conv.out_size(W, S, stride[1], padding[1], dilation[1])
+    if OH < 1 or OW < 1:
+        return
+    x = arr(case, "X", (N, C, H, W))
+    w = arr(case, "Y", (K, C // groups, R, S))
+    b = arr(case, "b", (K,)) if case.get("bias", True) else None
+    y = conv.conv2d_forward(x, w, b, stride, padding, dilation, groups)
+    ry = r_conv.conv2d_forward(_c(x), _c(w), _c(b), stride, padding, dilation, groups)
+    bound = r_conv.conv2d_forward(_f64(x), _f64(w), None if b is None else _f64(b), stride,
+                                  padding, dilation, groups)
+    red = C // groups * R * S + 1
+    with np.errstate(all="ignore"):
+        compare(y, ry, "conv.conv2d_forward", atol=4 * red * _eps(case) * bound, rtol=0,
+                notes=notes, bound=bound)
+    dy = arr(case, "dy", (N, K, OH, OW))
+    g = conv.conv2d_backward(dy, x, w, stride, padding, dilation, groups)
+    rg = r_conv.conv2d_backward(_c(dy), _c(x), _c(w), stride, padding, dilation, groups)
+    bg = r_conv.conv2d_backward(_f64(dy), _f64(x), _f64(w), stride, padding, dilation, groups)
+    red2 = max(red, N * OH * OW + 1, K * R * S + 1)
+    for name, a, b2, bd in zip(("dx", "dw", "db"), g, rg, bg):
+        with np.errstate(all="ignore"):
+            compare(a, b2, f"conv.conv2d_backward {name}", atol=4 * red2 * _eps(case) * bd,
+                    rtol=0, notes=notes, bound=bd)
+
+
+def k_pool(case, notes):
+    N, C, H, W = case["shape4"]
+    kernel = case.get("kernel", (2, 2))
+    stride = case.get("stride", kernel)
+    padding = tuple(min(p, k // 2) for p, k in zip(case.get("padding", (0, 0)), kernel))
+    if pool2d.out_size(H, kernel[0], stride[0], padding[0]) < 1 or \
+            pool2d.out_size(W, kernel[1], stride[1], padding[1]) < 1:
+        return
+    x = arr(case, "X", (N, C, H, W))
+    if case.get("mode", "max") == "max":
+        y, am = pool2d.max_pool2d_forward(x, kernel, stride, padding)
+        ry, ram = r_pool2d.max_pool2d_forward(_c(x), kernel, stride, padding)
+        if (am < 0).any() or (am >= H * W).any():
+            raise Violation("index out of range", f"max_pool2d argmax {am.min()}..{am.max()} "
+                                                  f"not in [0, {H * W})")
+        compare(y, ry, "pool2d.max_pool2d_forward", notes=notes)
+        compare(am, ram, "pool2d.max_pool2d_forward argmax")
+        dy = arr(case, "dy", y.shape)
+        dx = pool2d.max_pool2d_backward(dy, am, x.shape, kernel, stride, padding)
+        rdx = r_pool2d.max_pool2d_backward(_c(dy), ram, x.shape, kernel, stride, padding)
+        compare(dx, rdx, "pool2d.max_pool2d_backward", atol=8 * _eps(case) * max_abs(dy) *
+                kernel[0] * kernel[1], notes=notes)
+    elif case["mode"] == "avg":
+        cip = case.get("count_include_pad", True)
+        y = pool2d.avg_pool2d_forward(x, kernel, stride, padding, cip)
+        ry = r_pool2d.avg_pool2d_forward(_c(x), kernel, stride, padding, cip)
+        compare(y, ry, "pool2d.avg_pool2d_forward", atol=8 * _eps(case) * max_abs(x) *
+                kernel[0] * kernel[1], rtol=1e-4 if x.dtype == np.float32 else 1e-10, notes=notes)
+        dy = arr(case, "dy", y.shape)
+        dx = pool2d.avg_pool2d_backward(dy, x.shape, kernel, stride, padding, cip)
+        rdx = r_pool2d.avg_pool2d_backward(_c(dy), x.shape, kernel, stride, padding, cip)
+        compare(dx, rdx, "pool2d.avg_pool2d_backward", atol=8 * _eps(case) * max_abs(dy) *
+                kernel[0] * kernel[1], rtol=1e-4 if x.dtype == np.float32 else 1e-10, notes=notes)
+    else:
+        y = pool2d.global_avg_pool_forward(x)
+        ry = r_pool2d.global_avg_pool_forward(_c(x))
+        compare(y, ry, "pool2d.global_avg_pool_forward", atol=8 * H * W * _eps(case) * max_abs(x),
+                rtol=1e-4 if x.dtype == np.float32 else 1e-10, notes=notes)
+        dy = arr(case, "dy", y.shape)
+        dx = pool2d.global_avg_pool_backward(dy, x.shape)
+        rdx = r_pool2d.global_avg_pool_backward(_c(dy), x.shape)
+        compare(dx, rdx, "pool2d.global_avg_pool_backward", atol=8 * _eps(case) * max_abs(dy),
+                notes=notes)
+
+
+def k_batchnorm(case, notes):
+    N, C, H, W = case["shape4"]
+    N = max(N, 2)
+    x = arr(case, "X", (N, C, H, W) if case.get("four_d", True) else (N, C))
+    w = arr(case, "w", (C,)) if case.get("affine", True) else None
+    b = arr(case, "b", (C,)) if case.get("affine", True) else None
+    rm = np.zeros(C, dtype=case["dtype"])
+    rv = np.ones(C, dtype=case["dtype"])
+    rm2, rv2 = rm.copy(), rv.copy()
+    eps = case.get("eps", 1e-5)
+    y, mean, invstd = batchnorm.forward_train(x, rm, rv, w, b, 0.1, eps)
+    ry, rmean, rinv = r_batchnorm.forward_train(_c(x), rm2, rv2, _c(w), _c(b), 0.1, eps)
+    # values compared only for moderate data and eps (tiny eps or variance:
+    # catastrophic cancellation legitimately differs); finiteness always
+    xf = np.asarray(x, np.float64).reshape(N, C, -1)
+    var = xf.var(axis=(0, 2)) if xf.size else np.ones(C)
+    moderate = max_abs(x, w, b) <= 1e4 and eps >= 1e-5 and (var >= 1e-3).all()
+    tol = 1e-3 if x.dtype == np.float32 else 1e-8
+    compare(mean, rmean, "batchnorm.forward_train mean", atol=tol * max(1.0, max_abs(x)),
+            rtol=tol, notes=notes)
+    if moderate:
+        compare(y, ry, "batchnorm.forward_train y", atol=tol * max(1.0, max_abs(w, b)) * 10,
+                rtol=tol, notes=notes)
+        dy = arr(case, "dy", x.shape)
+        g = batchnorm.backward(dy, x, rmean, rinv, w, True)
+        rg = r_batchnorm.backward(_c(dy), _c(x), rmean, rinv, _c(w), True)
+        for name, a, b2 in zip(("dx", "dw", "db"), g, rg):
+            if a is not None and b2 is not None:
+                sc = max(1.0, max_abs(b2))
+                compare(a, b2, f"batchnorm.backward {name}", atol=tol * sc * 10, rtol=tol,
+                        notes=notes)
+    else:
+        compare(y, ry, "batchnorm.forward_train y (finiteness)", atol=np.inf, notes=notes,
+                bound=16 * _f64(ry))
+    m2, inv2 = batchnorm.eval_stats(rm, rv, eps, x.dtype)
+    ye = batchnorm.forward_eval(x, m2, inv2, w, b)
+    rye = r_batchnorm.forward_eval(_c(x), m2, inv2, _c(w), _c(b))
+    compare(ye, rye, "batchnorm.forward_eval", atol=tol * max(1.0, max_abs(rye)),
+            rtol=tol, notes=notes)
+
+
+def k_recurrent(case, notes):
+    T, B, I, H = case["shape4"]
+    lstm = case.get("lstm", True)
+    G = 4 if lstm else 1
+    x = arr(case, "X", (T * B, I))
+    h0 = arr(case, "h0", (B, H))
+    c0 = arr(case, "c0", (B, H))
+    w_ih = arr(case, "Y", (G * H, I))
+    w_hh = arr(case, "w", (G * H, H))
+    bias = arr(case, "b", (G * H,)) if case.get("bias", True) else None
+    tol = 1e-3 if x.dtype == np.float32 else 1e-9
+    mag = max(1.0, max_abs(x, h0, c0, w_ih, w_hh, bias)) ** 2 * (I + H + 1)
+    if lstm:
+        out = recurrent.lstm_forward(x, h0, c0, w_ih, w_hh, bias, T, B)
+        out = tuple(np.array(a) for a in out)
+        rout = r_recurrent.lstm_forward(_c(x), _c(h0), _c(c0), _c(w_ih), _c(w_hh), _c(bias), T, B)
+        for name, a, b2 in zip(("y", "c", "gates"), out, rout):
+            if mag < 1e6:
+                compare(a, b2, f"recurrent.lstm_forward {name}",
+                        atol=tol * (T + 1) * (1 if name == "y" else mag), rtol=tol, notes=notes)
+            elif name != "gates":
+                compare(a, b2, f"recurrent.lstm_forward {name} (finiteness)", atol=np.inf,
+                        notes=notes)
+        dy = arr(case, "dy", (T * B, H))
+        g = recurrent.lstm_backward(dy, None, None, x, h0, c0, w_ih, w_hh, *rout, T, B)
+        if mag < 1e6:
+            rg = r_recurrent.lstm_backward(_c(dy), None, None, _c(x), _c(h0), _c(c0), _c(w_ih),
+                                           _c(w_hh), *rout, T, B)
+            for name, a, b2 in zip(("dx", "dh0", "dc0", "dw_ih", "dw_hh", "db"), g, rg):
+                compare(a, b2, f"recurrent.lstm_backward {name}",
+                        atol=tol * (T + 1) * mag * max(1.0, max_abs(dy)), rtol=tol, notes=notes)
+    else:
+        relu = case.get("relu", False)
+        y = np.array(recurrent.rnn_forward(x, h0, w_ih, w_hh, bias, T, B, relu))
+        ry = r_recurrent.rnn_forward(_c(x), _c(h0), _c(w_ih), _c(w_hh), _c(bias), T, B, relu)
+        if mag < 1e6 and not relu:
+            compare(y, ry, "recurrent.rnn_forward", atol=tol * (T + 1), rtol=tol, notes=notes)
+        else:   # overflowed pre-activations: summation order decides inf's sign
+            compare(y, ry, "recurrent.rnn_forward (finiteness)", atol=np.inf, notes=notes)
+        dy = arr(case, "dy", (T * B, H))
+        recurrent.rnn_backward(dy, None, x, h0, w_ih, w_hh, ry, T, B, relu)
+
+
+def k_optim(case, notes):
+    n = case["n"]
+    p = arr(case, "X", (n,))
+    g = arr(case, "Y", (n,))
+    if case.get("algo", "adam") == "adam":
+        m = arr(case, "w", (n,))
+        v = arr(case, "b", (n,), 0.0, None)
+        vmax = np.array(v) if case.get("amsgrad") else None
+        args = dict(lr=case.get("lr", 1e-3), beta1=0.9, beta2=0.999, eps=case.get("eps", 1e-8),
+                    wd=case.get("wd", 0.0), decoupled=case.get("decoupled", False),
+                    step_size=case.get("lr", 1e-3), inv_bc2_sqrt=1.0)
+        P, M, V, VM = (np.array(a) if a is not None else None for a in (p, m, v, vmax))
+        P2, M2, V2, VM2 = (np.array(a) if a is not None else None for a in (p, m, v, vmax))
+        optim.adam(P, M, V, VM, np.ascontiguousarray(g), **args)
+        r_optim.adam(P2, M2, V2, VM2, np.array(g), **args)
+        for name, a, b2 in (("p", P, P2), ("m", M, M2), ("v", V, V2)):
+            compare(a, b2, f"optim.adam {name}", atol=8 * _eps(case) * max(1.0, max_abs(b2)),
+                    rtol=1e-4 if p.dtype == np.float32 else 1e-10, notes=notes)
+    else:
+        buf = arr(case, "w", (n,)) if case.get("momentum", 0.0) else None
+        args = dict(lr=case.get("lr", 1e-2), momentum=case.get("momentum", 0.0),
+                    dampening=0.0, wd=case.get("wd", 0.0), nesterov=case.get("nesterov", False),
+                    first=case.get("first", False))
+        if args["nesterov"] and not args["momentum"]:
+            args["nesterov"] = False
+        P, B_ = np.array(p), (np.array(buf) if buf is not None else None)
+        P2, B2 = np.array(p), (np.array(buf) if buf is not None else None)
+        optim.sgd(P, B_, np.ascontiguousarray(g), **args)
+        r_optim.sgd(P2, B2, np.array(g), **args)
+        compare(P, P2, "optim.sgd p", atol=8 * _eps(case) * max(1.0, max_abs(P2)),
+                rtol=1e-4 if p.dtype == np.float32 else 1e-10, notes=notes)
+
+
+def k_tree(case, notes):
+    n, d = case["n"], case["d"]
+    X = arr(case, "X", (n, d))
+    from fastml.tree import _binning
+
+    Xf = np.asarray(X, dtype=np.float64)
+    if not np.isfinite(Xf).all():
+        return
+    binned = _binning.prepare(Xf)
+    edges = binned.edges
+    codes = tree.bin_codes(X, edges)
+    rcodes = r_tree.bin_codes(np.array(X), edges)
+    compare(codes, rcodes, "tree.bin_codes")
+    y = np.arange(n, dtype=np.float64) % max(1, case.get("m", 2))
+    crit = case.get("criterion", 2)
+    nt = tree.build(binned, y, np.empty(0), crit, int(y.max()) + 1 if crit < 2 else 0,
+                    case.get("max_depth", 8), 2, 1, 0.0, d, 0.0, 0)
+    feat, thr, left, right = (nt[k] for k in ("feature", "threshold", "left", "right"))
+    leaves = tree.apply(X, feat, thr, left, right)
+    rleaves = r_tree.apply(np.array(X), feat, thr, left, right)
+    compare(leaves, rleaves, "tree.apply")
+    nn = len(feat)
+    if (leaves < 0).any() or (leaves >= nn).any():
+        raise Violation("index out of range", f"tree.apply leaf {leaves.max()} >= {nn}")
+
+
+def k_enet(case, notes):
+    n, p = case["n"], case["d"]
+    XT = np.asarray(arr(case, "X", (p, n)), dtype=np.float64)
+    y = np.asarray(arr(case, "Y", (n,)), dtype=np.float64)
+    w = np.zeros(p)
+    w2 = np.zeros(p)
+    l1, l2 = case.get("l1", 1.0), case.get("l2", 0.0)
+    it, gap = linear.enet_cd(w, np.ascontiguousarray(XT), np.ascontiguousarray(y), l1, l2,
+                             case.get("max_iter", 20), 1e-4, case.get("positive", False))
+    if max_abs(XT, y) <= 1e6 and not np.isfinite(w).all():
+        raise Violation("non-finite coefficients from moderate input", "linear.enet_cd")
+    r_linear.enet_cd(w2, np.array(XT), np.array(y), l1, l2, case.get("max_iter", 20), 1e-4,
+                     case.get("positive", False))
+
+
+KERNELS = {"pairwise": k_pairwise, "brute_knn": k_brute_knn, "tree_query": k_tree_query,
+           "tree_radius": k_tree_radius, "lloyd_step": k_lloyd_step, "lloyd": k_lloyd,
+           "activation": k_act, "softmax": k_softmax, "loss": k_loss,
+           "cross_entropy": k_cross_entropy, "dropout": k_dropout, "linear": k_linear,
+           "conv2d": k_conv2d, "pool2d": k_pool, "batchnorm": k_batchnorm,
+           "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet}
+
+
+def run_kernel(case, notes):
+    from fastml._kernels import COMPILED, runtime
+
+    prev = runtime.set_cpu_level(case["level"]) if COMPILED and case.get("level") else None
+    try:
+        with np.errstate(all="ignore"):
+            KERNELS[case["op"]](case, notes)
+    finally:
+        if prev is not None:
+            runtime.set_cpu_level(prev)
+    return {}
+
+
+# ---------------------------------------------------------------------------
+# fastml.nn.functional through the public API (validation + autograd)
+# ---------------------------------------------------------------------------
+def run_nn(case, notes):
+    from fastml import nn
+    from fastml.nn import functional as F
+
+    op = case["op"]
+    x = fuzz_inputs.build(case["X"])
+    grad = case.get("requires_grad", True) and getattr(x, "dtype", None) is not None and \
+        x.dtype.kind == "f"
+    t = nn.Tensor(x, requires_grad=grad)
+    kw = case.get("kwargs", {})
+    other = fuzz_inputs.build(case.get("Y")) if case.get("Y") is not None else None
+    if op in ("relu", "sigmoid", "tanh", "identity"):
+        out = getattr(F, op)(t)
+    elif op in ("leaky_relu", "elu", "softmax", "log_softmax", "dropout"):
+        out = getattr(F, op)(t, **kw)
+    elif op in ("mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
+                "binary_cross_entropy_with_logits", "hinge_loss", "hinge_embedding_loss",
+                "kl_div"):
+        out = getattr(F, op)(t, other, **kw)
+    elif op in ("cross_entropy", "nll_loss"):
+        out = getattr(F, op)(t, other, **kw)
+    elif op == "linear":
+        w = nn.Tensor(other, requires_grad=grad)
+        out = F.linear(t, w, **kw)
+    elif op == "conv2d":
+        w = nn.Tensor(other, requires_grad=grad)
+        out = F.conv2d(t, w, **kw)
+    elif op in ("max_pool2d", "avg_pool2d", "adaptive_avg_pool2d"):
+        out = getattr(F, op)(t, **kw)
+    elif op == "batch_norm":
+        C = x.shape[1] if getattr(x, "ndim", 0) >= 2 else 1
+        out = F.batch_norm(t, np.zeros(C, x.dtype if x.dtype.kind == "f" else float),
+                           np.ones(C, x.dtype if x.dtype.kind == "f" else float), **kw)
+    else:
+        raise ValueError(op)
+    if grad and out.requires_grad:
+        out.sum().backward() if out.data.ndim else out.backward()
+        if t.grad is not None and np.shape(t.grad.data if hasattr(t.grad, "data") else t.grad) \
+                != x.shape:
+            raise Violation("wrong gradient shape", f"nn.functional.{op}")
+    if op in ("relu", "sigmoid", "tanh", "softmax") and fuzz_inputs.finite_float(x):
+        if not np.isfinite(out.data).all():
+            raise Violation("non-finite output from finite input", f"nn.functional.{op}")
+    return {}
