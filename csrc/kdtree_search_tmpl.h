@@ -202,10 +202,12 @@ static int FM_ISA_FN(KQ(fm_kdtree_query))(T *dist, int64_t *ind, const fm_kdtree
     const KQ(kq_group_fn) gfn = KQ(kq_pick_group)(rmetric, d);
     const int grouped = gfn && k <= TOPK_SMALL &&
                         (nq >= KQ_ORDER_MIN || (d >= 4 && nq >= KQ_GROUP_MIN));
-    int64_t *order = nq >= KQ_ORDER_MIN || grouped
-                         ? (int64_t *)malloc((size_t)((grouped ? 3 : 2) * nq + 1) * sizeof(int64_t))
-                         : NULL;
-    int64_t *gstart = order + 2 * nq, ng = 0; /* group g: sorted positions [gstart[g], gstart[g+1]) */
+    const int need_order = nq >= KQ_ORDER_MIN || grouped;
+    int64_t *order =
+        need_order ? (int64_t *)malloc((size_t)((grouped ? 3 : 2) * nq + 1) * sizeof(int64_t))
+                   : NULL;
+    if (need_order && !order) return FM_ENOMEM; /* never an unsearched (all-zero) result */
+    int64_t *gstart = order ? order + 2 * nq : NULL, ng = 0; /* group g: [gstart[g], gstart[g+1]) */
     _Pragma("omp parallel num_threads(nt)")
     {
         /* off[d] | acc[max_leaf + 64] | soff[KQ_DEPTH * d] | D[k]; and I[k]. The top-k

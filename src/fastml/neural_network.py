@@ -346,7 +346,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                          incremental=True)
 
     def predict_proba(self, X):
-        raw = self._raw_predict(X).astype(np.float64)
+        # one class: the network keeps two outputs (_n_out >= 2), the model one column
+        raw = self._raw_predict(X).astype(np.float64)[:, :len(self.classes_)]
         raw -= raw.max(axis=1, keepdims=True)
         e = np.exp(raw)
         return e / e.sum(axis=1, keepdims=True)
@@ -355,7 +356,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        raw = self._raw_predict(X)
+        raw = self._raw_predict(X)[:, :len(self.classes_)]
         return self.classes_[raw.argmax(axis=1)]
 
 

@@ -1,13 +1,23 @@
-"""Exact power-of-two rescaling for distance computations on extreme values.
+"""Distances on extreme values: a plan that keeps squared sums finite and exact.
 
 Sums of squared differences, and the norm expansion |x|^2 + |y|^2 - 2 x.y
 that the fast euclidean paths use, overflow (inf - inf = NaN) once values
-pass about sqrt(max / d), and underflow to 0 below about sqrt(tiny). Such data
-is computed on copies scaled by 2**-e (exact: only the exponent changes), and
-the distances are scaled back; the ranking, the tie rule and every index are
-those of the unscaled data. Data inside the safe range takes no extra pass
-beyond one max |x| check.
+pass about sqrt(max / d), and underflow below about sqrt(tiny). For data
+outside that safe range the distance facades follow a plan:
+
+- float32 data is computed in float64 (whose range holds every float32
+  square), and the distances cast back;
+- float64 data above the range is scaled down by the smallest power of two
+  that brings it inside (exact: only exponents change; values more than
+  ~1e300 times smaller than the largest lose their low bits, as they would in
+  any float64 sum with it);
+- float64 data below the range (all tiny) is scaled up to max |x| ~ 1 (exact).
+
+Distances are scaled back; the ranking, the tie rule and every index are those
+of the data as given. Data inside the safe range pays one max |x| check.
 """
+import math
+
 import numpy as np
 
 
@@ -25,29 +35,40 @@ def safe_range(dtype, d):
     return float(np.sqrt(fi.tiny) * 4.0 * np.sqrt(d)), float(np.sqrt(fi.max / (16.0 * d)))
 
 
-def exponent_for(arrays, d):
-    """0 when every array is inside the safe range, else e such that
-    max |a| * 2**-e lies in [0.5, 1)."""
-    m = max(absmax(a) for a in arrays)
-    lo, hi = safe_range(arrays[0].dtype, d)
-    if m == 0.0 or lo <= m <= hi:
-        return 0
-    return int(np.frexp(m)[1])
+class Plan:
+    """How to compute distances on arrays of one dtype: `dtype` to compute in,
+    `e` the power of two the data is divided by (0: none)."""
 
+    def __init__(self, dtype, e=0):
+        self.dtype, self.e = np.dtype(dtype), int(e)
 
-def scaled(a, e):
-    """a * 2**-e, C-contiguous, same dtype (exact unless a value underflows)."""
-    if e == 0:
-        return a
-    return np.ascontiguousarray(np.ldexp(a, -e).astype(a.dtype, copy=False))
+    def prepare(self, a):
+        """a in the compute dtype, divided by 2**e, C-contiguous."""
+        out = a.astype(self.dtype, copy=False)
+        if self.e:
+            out = np.ldexp(out, -self.e).astype(self.dtype, copy=False)
+        return np.ascontiguousarray(out)
 
-
-def unscale(dist, e, power=1):
-    """dist * 2**(power*e) in place; overflow to inf is the true value's."""
-    if e != 0:
+    def finish(self, dist, out_dtype, power=1):
+        """distances (of the prepared data) back in the caller's units and dtype."""
+        if self.e:
+            with np.errstate(over="ignore"):
+                dist = np.ldexp(dist, power * self.e)
         with np.errstate(over="ignore"):
-            np.ldexp(dist, power * e, out=dist)
-    return dist
+            return dist.astype(out_dtype, copy=False)
+
+
+def plan_for(magnitude, dtype, d):
+    """The plan for data of this max |x|, or None when it is in the safe range."""
+    dtype = np.dtype(dtype)
+    lo, hi = safe_range(dtype, d)
+    if magnitude == 0.0 or lo <= magnitude <= hi:
+        return None
+    if dtype == np.float32:
+        return Plan(np.float64)
+    if magnitude > hi:
+        return Plan(dtype, math.ceil(math.log2(magnitude / hi)))
+    return Plan(dtype, int(np.frexp(magnitude)[1]))
 
 
 def row_exponents(X):

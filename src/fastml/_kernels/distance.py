@@ -63,12 +63,12 @@ def _safe_range(impl):
             return impl(X, Y, metric, p, same, direct)
         if metric not in _POWER:
             return impl(X, Y, metric, p, same, direct)
-        e = _magnitude.exponent_for((X, Y), d)
-        if e == 0:
+        plan = _magnitude.plan_for(max(_magnitude.absmax(X), _magnitude.absmax(Y)), X.dtype, d)
+        if plan is None:
             return impl(X, Y, metric, p, same, direct)
-        Xs = _magnitude.scaled(X, e)
-        Ys = Xs if Y is X else _magnitude.scaled(Y, e)
-        return _magnitude.unscale(impl(Xs, Ys, metric, p, same, direct), e, _POWER[metric])
+        Xs = plan.prepare(X)
+        Ys = Xs if Y is X else plan.prepare(Y)
+        return plan.finish(impl(Xs, Ys, metric, p, same, direct), X.dtype, _POWER[metric])
 
     pairwise_distances.__doc__ = impl.__doc__
     return pairwise_distances

@@ -88,18 +88,24 @@ def _tree_radius(tree, Q, r, metric, p=2.0, return_distance=False, sort=False,
 
 
 # ---- extreme values (see _magnitude.py) --------------------------------------
-# A tree over data whose magnitude would overflow or underflow squared sums is
-# built on the data scaled by 2**-e (exact), e kept as tree["scale_exp"], and
-# queried with queries scaled alike. A query row still outside the safe range
-# after that (far from every point, e.g. 1e200 against data near 0) would
-# overflow the search's incremental bounds: such rows (rare) are answered by
-# exact brute force on the tree's points, scaled together with the row.
+# A tree over data outside the safe range is built on the data prepared by its
+# plan (float64 for float32 data; float64 data scaled by 2**-e), kept as
+# tree["plan"] = (compute dtype, e), and queried with queries prepared alike;
+# distances come back in the caller's units and dtype. A query row still
+# outside the safe range after that (far from every point, e.g. 1e200 against
+# data near 0) would overflow the search's incremental bounds: such rows
+# (rare) are answered by exact brute force on the tree's points.
 
 _POWER = {"euclidean": 1, "sqeuclidean": 2, "manhattan": 1, "chebyshev": 1, "minkowski": 1}
 
 
+def _plan(tree):
+    dt, e = tree.get("plan", (None, 0))
+    return None if dt is None else _magnitude.Plan(dt, e)
+
+
 def _tree_rows(tree):
-    """The tree's (scaled) points in training-row order (leaves are stored
+    """The tree's (prepared) points in training-row order (leaves are stored
     feature-major in tree order)."""
     data, idx, nodes = tree["data"], tree["idx"], tree["nodes"]
     n, d = idx.shape[0], data.shape[1]
@@ -111,16 +117,31 @@ def _tree_rows(tree):
 
 
 def _far_rows(tree, Qs):
+    if tree["kind"] != "kdtree" or not Qs.shape[0]:
+        return np.empty(0, np.int64)
     lo, hi = _magnitude.safe_range(Qs.dtype, Qs.shape[1])
     m = np.maximum(Qs.max(axis=1), -Qs.min(axis=1))
     return np.flatnonzero(m > hi)
 
 
+def _prepare(tree, Q):
+    plan = _plan(tree)
+    return plan, (Q if plan is None else plan.prepare(Q))
+
+
+def _finish(plan, dist, dtype, metric):
+    if plan is None or dist is None:
+        return dist
+    return plan.finish(dist, dtype, _POWER[metric])
+
+
 def _scaled_build(impl):
     def build_tree(X, leaf_size):
-        e = _magnitude.exponent_for((X,), X.shape[1])
-        tree = impl(_magnitude.scaled(X, e), leaf_size)
-        tree["scale_exp"] = e
+        plan = _magnitude.plan_for(_magnitude.absmax(X), X.dtype, X.shape[1])
+        if plan is None:
+            return impl(X, leaf_size)
+        tree = impl(plan.prepare(X), leaf_size)
+        tree["plan"] = (plan.dtype.name, plan.e)
         return tree
 
     build_tree.__doc__ = impl.__doc__
@@ -129,9 +150,10 @@ def _scaled_build(impl):
 
 def _scaled_query(impl):
     def tree_query(tree, Q, k, metric, p=2.0, return_distance=True):
-        e = tree.get("scale_exp", 0)
-        Qs = _magnitude.scaled(Q, e)
-        far = _far_rows(tree, Qs) if tree["kind"] == "kdtree" else np.empty(0, np.int64)
+        plan, Qs = _prepare(tree, Q)
+        far = _far_rows(tree, Qs)
+        if plan is None and not far.size:
+            return impl(tree, Q, k, metric, p, return_distance)
         dist, ind = impl(tree, Qs, k, metric, p, True)
         if far.size:
             from .knn import brute_knn
@@ -139,14 +161,14 @@ def _scaled_query(impl):
                                             k, metric, p)
         if not return_distance:
             return None, ind
-        return _magnitude.unscale(dist, e, _POWER[metric]), ind
+        return _finish(plan, dist, Q.dtype, metric), ind
 
     tree_query.__doc__ = impl.__doc__
     return tree_query
 
 
 def _far_radius(X, Q, r, metric, p):
-    """(counts, ind list, dist list) of the brute-force radius search of Q."""
+    """(ind list, dist list) of the brute-force radius search of Q."""
     from .distance import pairwise_distances
     D = pairwise_distances(Q, X, metric, p)
     inds = [np.flatnonzero(D[i] <= r[i if r.size > 1 else 0]) for i in range(Q.shape[0])]
@@ -156,38 +178,43 @@ def _far_radius(X, Q, r, metric, p):
 def _scaled_radius(impl):
     def tree_radius(tree, Q, r, metric, p=2.0, return_distance=False, sort=False,
                     count_only=False):
-        e = tree.get("scale_exp", 0)
-        Qs = _magnitude.scaled(Q, e)
-        rs = np.ldexp(np.asarray(r, dtype=np.float64), -e)
-        far = _far_rows(tree, Qs) if tree["kind"] == "kdtree" else np.empty(0, np.int64)
+        plan, Qs = _prepare(tree, Q)
+        rs = np.asarray(r, dtype=np.float64)
+        if plan is not None and plan.e:
+            rs = np.ldexp(rs, -plan.e)
+        far = _far_rows(tree, Qs)
         if not far.size:
-            res = impl(tree, Qs, rs, metric, p, return_distance, sort, count_only)
+            res = impl(tree, Qs, rs, metric, p, return_distance or (plan is not None and sort),
+                       sort, count_only)
             if count_only:
                 return res
             ind, dist, off = res
-            return ind, (None if dist is None else _magnitude.unscale(dist, e, _POWER[metric])), off
+            dist = _finish(plan, dist, Q.dtype, metric) if return_distance else None
+            return ind, dist, off
         near = np.setdiff1d(np.arange(Q.shape[0]), far)
-        rn = rs if rs.size == 1 else rs[near]
-        ind_n, dist_n, off_n = impl(tree, np.ascontiguousarray(Qs[near]), rn, metric, p, True,
-                                    sort, False)
-        rf = rs if rs.size == 1 else rs[far]
-        far_ind, far_dist = _far_radius(_tree_rows(tree), np.ascontiguousarray(Qs[far]), rf,
-                                        metric, p)
+        ind_n, dist_n, off_n = impl(tree, np.ascontiguousarray(Qs[near]),
+                                    rs if rs.size == 1 else rs[near], metric, p, True, sort,
+                                    False)
+        far_ind, far_dist = _far_radius(_tree_rows(tree), np.ascontiguousarray(Qs[far]),
+                                        rs if rs.size == 1 else rs[far], metric, p)
         rows_i, rows_d = [None] * Q.shape[0], [None] * Q.shape[0]
         for j, i in enumerate(near):
             rows_i[i] = ind_n[off_n[j]:off_n[j + 1]]
             rows_d[i] = dist_n[off_n[j]:off_n[j + 1]]
         for j, i in enumerate(far):
             order = np.lexsort((far_ind[j], far_dist[j])) if sort else slice(None)
-            rows_i[i], rows_d[i] = far_ind[j][order], far_dist[j][order].astype(Q.dtype)
+            rows_i[i] = far_ind[j][order]
+            rows_d[i] = far_dist[j][order].astype(Qs.dtype)
         counts = np.array([len(a) for a in rows_i], dtype=np.int64)
         if count_only:
             return counts
         off = np.zeros(Q.shape[0] + 1, dtype=np.int64)
         np.cumsum(counts, out=off[1:])
-        ind = np.concatenate(rows_i).astype(np.int64) if Q.shape[0] else np.empty(0, np.int64)
-        dist = np.concatenate(rows_d) if Q.shape[0] else np.empty(0, Q.dtype)
-        return ind, (_magnitude.unscale(dist, e, _POWER[metric]) if return_distance else None), off
+        ind = np.concatenate(rows_i).astype(np.int64)
+        dist = np.concatenate(rows_d).astype(Qs.dtype, copy=False)
+        if plan is not None:
+            dist = _finish(plan, dist, Q.dtype, metric)
+        return ind, (dist.astype(Q.dtype, copy=False) if return_distance else None), off
 
     tree_radius.__doc__ = impl.__doc__
     return tree_radius

@@ -40,17 +40,17 @@ def _brute_knn_callable(X, Q, k, func):
 
 
 def _safe_range(impl):
-    """brute_knn on extreme values: data and queries scaled together by a power
-    of two when their magnitude would overflow (or underflow) the squared sums
-    (see _magnitude.py); x_absmax, when the caller knows it, spares a pass."""
+    """brute_knn on extreme values (see _magnitude.py): computed on prepared
+    copies when the magnitude of X and Q leaves the safe range; x_absmax, when
+    the caller knows it, spares a pass over X."""
 
     def brute_knn(X, Q, k, metric, p=2.0, x_absmax=None):
         xm = _magnitude.absmax(X) if x_absmax is None else x_absmax
-        e = _magnitude.exponent_for((np.array([xm], X.dtype), Q), X.shape[1])
-        if e == 0:
+        plan = _magnitude.plan_for(max(xm, _magnitude.absmax(Q)), X.dtype, X.shape[1])
+        if plan is None:
             return impl(X, Q, k, metric, p)
-        dist, ind = impl(_magnitude.scaled(X, e), _magnitude.scaled(Q, e), k, metric, p)
-        return _magnitude.unscale(dist, e, 2 if metric == "sqeuclidean" else 1), ind
+        dist, ind = impl(plan.prepare(X), plan.prepare(Q), k, metric, p)
+        return plan.finish(dist, X.dtype, 2 if metric == "sqeuclidean" else 1), ind
 
     brute_knn.__doc__ = impl.__doc__
     return brute_knn

@@ -61,7 +61,10 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
         x = X[i]
         pred = wscale * _dot(w, x) + b
         if schedule == 1:
-            eta = 1.0 / (alpha * (optimal_init + t - 1.0))
+            span = optimal_init + t - 1.0
+            if span == 0.0:  # a tiny optimal_init absorbed by t = 1
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (alpha * span)
         elif schedule == 2:
             eta = eta0 / t ** power_t
         else:
@@ -116,7 +119,10 @@ def softmax_sgd_epoch(W, b, state, X, yidx, sw, order, alpha, l1, schedule, eta0
             s += z[c]
         sumloss += math.log(s) - zy
         if schedule == 1:
-            eta = 1.0 / (sched_alpha * (optimal_init + t - 1.0))
+            span = optimal_init + t - 1.0
+            if span == 0.0:  # a tiny optimal_init absorbed by t = 1
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (sched_alpha * span)
         elif schedule == 2:
             eta = eta0 / t ** power_t
         else:

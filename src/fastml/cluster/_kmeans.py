@@ -301,7 +301,7 @@ class MiniBatchKMeans(_BaseKMeans):
             idx = rng.randint(0, n, init_size)
             c = self._init_centers(X[idx], None if sw is None else sw[idx], rng)
             inertia = _kk.lloyd_step(np.ascontiguousarray(val), c, None, update=False)[2]
-            if inertia < best_in:
+            if best_c is None or inertia < best_in:  # inf inertia (huge data) still counts
                 best_c, best_in = c, inertia
         centers = best_c.astype(np.float64)
         counts = np.zeros(self.n_clusters)

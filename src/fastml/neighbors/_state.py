@@ -50,13 +50,21 @@ def check_tree_state(tree, n, d, dtype, leaf_size):
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         _fail(_OWNER, "dtype", f"must be float32 or float64, got {dtype}")
-    e = tree.get("scale_exp", 0)  # trees pickled before it existed have none
-    if isinstance(e, bool) or not isinstance(e, (int, np.integer)) or abs(int(e)) > 2100:
-        _fail(_OWNER, "scale_exp", f"must be an int in [-2100, 2100], got {e!r}")
+    plan = tree.get("plan", (None, 0))  # (compute dtype, scale exponent); see _kernels/kdtree.py
+    if not (isinstance(plan, tuple) and len(plan) == 2 and plan[0] in (None, "float32", "float64")
+            and isinstance(plan[1], (int, np.integer)) and not isinstance(plan[1], bool)
+            and abs(int(plan[1])) <= 2100):
+        _fail(_OWNER, "plan", f"must be (None | 'float32' | 'float64', int), got {plan!r}")
+    if plan[0] is not None:
+        if dtype == np.float32 and plan[0] != "float64" or \
+                dtype == np.float64 and plan[0] != "float64":
+            _fail(_OWNER, "plan", f"compute dtype {plan[0]!r} does not fit data of {dtype}")
+        dtype = np.dtype(plan[0])
+    plan = (plan[0], int(plan[1]))
     if tree["kind"] == "reference":
         X = state_array(_OWNER, "X", tree.get("X"), ndim=2, dtype=dtype, shape=(n, d),
                         finite=True)
-        return {"kind": "reference", "X": X, "scale_exp": int(e)}
+        return {"kind": "reference", "X": X, "plan": plan}
     nodes = state_array(_OWNER, "nodes", tree.get("nodes"), ndim=2, dtype=np.int64)
     expect = _skeleton(n, leaf_size)
     nn = len(expect)
@@ -83,7 +91,7 @@ def check_tree_state(tree, n, d, dtype, leaf_size):
     if max_leaf != min(n, leaf_size):
         _fail(_OWNER, "max_leaf", f"must be {min(n, leaf_size)}, got {max_leaf}")
     out["max_leaf"] = max_leaf
-    out["scale_exp"] = int(e)
+    out["plan"] = plan
     return out
 
 

@@ -69,6 +69,10 @@ def check_query(X, dtype, n_features, name="X", estimator=None):
         raise ValueError(f"X has {X.shape[1]} features, but the fitted data has "
                          f"{n_features} features.")
     if X.dtype != dtype:
+        if np.dtype(dtype) == np.float32 and X.size and \
+                max(X.max(), -X.min()) > np.finfo(np.float32).max:
+            raise ValueError(f"{name} holds values beyond float32's range, but the fitted "
+                             f"data is float32: fit on float64 data to query them.")
         X = np.ascontiguousarray(X, dtype=dtype)
     return X
 

@@ -90,7 +90,10 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
         x = X[i]
         p = wscale * (w @ x) + b
         if schedule == 1:
-            eta = 1.0 / (alpha * (optimal_init + t - 1.0))
+            span = optimal_init + t - 1.0
+            if span == 0.0:  # a tiny optimal_init absorbed by t = 1
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (alpha * span)
         elif schedule == 2:
             eta = eta0 / t ** power_t
         else:
@@ -142,7 +145,10 @@ def softmax_sgd_epoch(W, b, state, X, yidx, sw, order, alpha, l1, schedule, eta0
         g = e / s
         g[yidx[i]] -= 1.0
         if schedule == 1:
-            eta = 1.0 / (sched_alpha * (optimal_init + t - 1.0))
+            span = optimal_init + t - 1.0
+            if span == 0.0:  # a tiny optimal_init absorbed by t = 1
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (sched_alpha * span)
         elif schedule == 2:
             eta = eta0 / t ** power_t
         else:

@@ -186,10 +186,10 @@ def _pointwise(kind, x, target, param, reduction, name="input", grad_target=Fals
             d = contiguous(g)
         else:
             d = float(g)
-            if reduction == "mean":
-                d /= n
+            if reduction == "mean":  # an empty mean is NaN, its (empty) gradient too
+                d = d / n if n else float("nan")
             elif reduction == "batchmean":
-                d /= n0
+                d = d / n0 if n0 else float("nan")
         dx = _k.pointwise_backward(kind, d, xd, yd, param)
         return dx if x.requires_grad else None, (-dx if t_req else None)
 
