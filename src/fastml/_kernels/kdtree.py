@@ -117,9 +117,12 @@ def _tree_rows(tree):
 
 
 def _far_rows(tree, Qs):
+    """Rows of Qs outside the safe range (one global max |q| check first)."""
     if tree["kind"] != "kdtree" or not Qs.shape[0]:
         return np.empty(0, np.int64)
     lo, hi = _magnitude.safe_range(Qs.dtype, Qs.shape[1])
+    if _magnitude.absmax(Qs) <= hi:
+        return np.empty(0, np.int64)
     m = np.maximum(Qs.max(axis=1), -Qs.min(axis=1))
     return np.flatnonzero(m > hi)
 
@@ -137,9 +140,13 @@ def _finish(plan, dist, dtype, metric):
 
 def _scaled_build(impl):
     def build_tree(X, leaf_size):
-        plan = _magnitude.plan_for(_magnitude.absmax(X), X.dtype, X.shape[1])
+        tree = impl(X, leaf_size)
+        # the root's tight box (bounds rows 0, 1) gives max |x| at no cost; the build
+        # itself only compares coordinates, safe for any finite data
+        box = tree["bounds"][:2] if tree["kind"] == "kdtree" else X
+        plan = _magnitude.plan_for(_magnitude.absmax(box), X.dtype, X.shape[1])
         if plan is None:
-            return impl(X, leaf_size)
+            return tree
         tree = impl(plan.prepare(X), leaf_size)
         tree["plan"] = (plan.dtype.name, plan.e)
         return tree
