@@ -23,14 +23,26 @@ __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMix
            "ClusterMixin", "clone"]
 
 
+_PARAM_NAMES = {}  # __init__ function -> sorted parameter names
+
+
 class BaseEstimator:
     """get_params/set_params, repr, input validation with n_features_in_."""
 
     @classmethod
     def _get_param_names(cls):
+        # cached per class (keyed by its own __init__, so a subclass that redefines
+        # __init__ gets its own entry): inspect.signature costs ~30 us a call
         init = cls.__init__
         if init is object.__init__:
             return []
+        names = _PARAM_NAMES.get(init)
+        if names is None:
+            names = _PARAM_NAMES[init] = tuple(cls._signature_param_names(init))
+        return list(names)
+
+    @classmethod
+    def _signature_param_names(cls, init):
         sig = inspect.signature(init)
         names = []
         for p in sig.parameters.values():
