@@ -19,7 +19,7 @@ from fastml._kernels import activation, batchnorm, dense, distance, dropout, kme
 from fastml._kernels import conv2d as conv
 from fastml._kernels import enet as linear
 from fastml._kernels import kdtree, knn
-from fastml._kernels import optim, pool2d, recurrent, tree
+from fastml._kernels import hist, optim, pool2d, recurrent, tree
 from fastml._kernels import reference as ref
 from fastml._kernels.reference import activation as r_activation
 from fastml._kernels.reference import batchnorm as r_batchnorm
@@ -31,6 +31,7 @@ from fastml._kernels.reference import loss as r_loss
 from fastml._kernels.reference import optim as r_optim
 from fastml._kernels.reference import pool2d as r_pool2d
 from fastml._kernels.reference import recurrent as r_recurrent
+from fastml._kernels.reference import hist as r_hist
 from fastml._kernels.reference import tree as r_tree
 
 assert ref  # noqa
@@ -583,12 +584,32 @@ def k_enet(case, notes):
                      case.get("positive", False))
 
 
+def k_hist(case, notes):
+    """Gradient histograms: extreme (finite or not) gradients, guard-page codes."""
+    n, d = case["n"], case["d"]
+    nbins = 1 + case.get("seed", 0) * 85  # 1, 86, 171, 256
+    rng = np.random.default_rng(case.get("seed", 0))
+    codes = _store(np.ascontiguousarray(rng.integers(0, nbins, size=(d, n), dtype=np.uint8)),
+                   case.get("storage", "heap"))
+    g = np.asarray(arr(case, "X", (n,)), dtype=np.float64)
+    h = np.asarray(arr(case, "Y", (n,)), dtype=np.float64)
+    rows = np.ascontiguousarray(rng.integers(0, n, size=case["m"]).astype(np.int64)) \
+        if n and case["m"] % 2 else None
+    got = hist.build_histograms(codes, g, h, rows, nbins)
+    want = r_hist.build_histograms(np.array(codes), g, h, rows, nbins)
+    if got.shape != (d, nbins, 3):
+        raise Violation("wrong shape", f"hist.build_histograms: {got.shape}")
+    if not np.array_equal(got, want, equal_nan=True):
+        raise Violation("differs from the twin", "hist.build_histograms (row-order sums)")
+
+
 KERNELS = {"pairwise": k_pairwise, "brute_knn": k_brute_knn, "tree_query": k_tree_query,
            "tree_radius": k_tree_radius, "lloyd_step": k_lloyd_step, "lloyd": k_lloyd,
            "activation": k_act, "softmax": k_softmax, "loss": k_loss,
            "cross_entropy": k_cross_entropy, "dropout": k_dropout, "linear": k_linear,
            "conv2d": k_conv2d, "pool2d": k_pool, "batchnorm": k_batchnorm,
-           "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet}
+           "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet,
+           "hist": k_hist}
 
 
 def run_kernel(case, notes):

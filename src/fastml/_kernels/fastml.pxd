@@ -337,3 +337,8 @@ cdef extern from "optim.h" nogil:
     int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
                    double momentum, double dampening, double wd, int nesterov, int first,
                    int nthreads)
+
+cdef extern from "hist.h" nogil:
+    int fm_hist_build_f64(double *hist, const uint8_t *codes, const double *g, const double *h,
+                          const int64_t *rows, int64_t m, int64_t n, int64_t d, int64_t nbins,
+                          int nthreads)
