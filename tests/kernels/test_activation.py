@@ -4,29 +4,9 @@ at every SIMD level, float32/float64, tail sizes, read-only inputs, relu at NaN
 import numpy as np
 import pytest
 
-from fastml._kernels import _threads
 from fastml._kernels import activation as K
 from fastml._kernels.reference import activation as R
-
-
-def _same_under_thread_counts(run):
-    """run() under 1, 2 and 3 threads gives bitwise-equal arrays."""
-    outs = []
-    for n in (1, 2, 3):
-        with _threads.scope(n):
-            outs.append(run())
-    for other in outs[1:]:
-        for a, b in zip(outs[0], other):
-            np.testing.assert_array_equal(a, b)
-
-
-def _read_only(*arrays):
-    out = []
-    for a in arrays:
-        a = a.copy()
-        a.flags.writeable = False
-        out.append(a)
-    return out
+from fastml.utils._testing import same_under_thread_counts, read_only
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -130,7 +110,7 @@ def test_relu_backward_at_nan_passes_gradient(cpu_level, dtype, n):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_read_only_inputs(rng, dtype):
-    x, dy = _read_only(rng.standard_normal(37).astype(dtype), rng.standard_normal(37).astype(dtype))
+    x, dy = read_only(rng.standard_normal(37).astype(dtype), rng.standard_normal(37).astype(dtype))
     for kind in range(5):
         y = K.forward(kind, x, 0.2)
         np.testing.assert_array_equal(K.backward(kind, dy, x, y, 0.2),
@@ -158,7 +138,7 @@ def test_thread_count_independent(rng):
                 y = K.softmax(z, log)
                 outs += [y, K.softmax_backward(z, y, log)]
         return outs
-    _same_under_thread_counts(run)
+    same_under_thread_counts(run)
 
 
 @pytest.mark.parametrize("c", [3, 40])

@@ -5,29 +5,9 @@ read-only inputs, thread-count independence."""
 import numpy as np
 import pytest
 
-from fastml._kernels import _threads
 from fastml._kernels import dense as KD
 from fastml._kernels.reference import dense as RD
-
-
-def _same_under_thread_counts(run):
-    """run() under 1, 2 and 3 threads gives bitwise-equal arrays."""
-    outs = []
-    for n in (1, 2, 3):
-        with _threads.scope(n):
-            outs.append(run())
-    for other in outs[1:]:
-        for a, b in zip(outs[0], other):
-            np.testing.assert_array_equal(a, b)
-
-
-def _read_only(*arrays):
-    out = []
-    for a in arrays:
-        a = a.copy()
-        a.flags.writeable = False
-        out.append(a)
-    return out
+from fastml.utils._testing import same_under_thread_counts, read_only
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -104,11 +84,11 @@ def test_fused_relu_at_nan_matches_torch_float64(rng, cpu_level, n, i, o):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n,i,o", PATHS)
 def test_read_only_inputs(rng, dtype, n, i, o):
-    x, w, b, dy = _read_only(*(rng.standard_normal(s).astype(dtype)
+    x, w, b, dy = read_only(*(rng.standard_normal(s).astype(dtype)
                                for s in ((n, i), (o, i), (o,), (n, o))))
     y = KD.linear_forward(x, w, b, KD.RELU)
     np.testing.assert_array_equal(y, KD.linear_forward(x.copy(), w.copy(), b.copy(), KD.RELU))
-    y, = _read_only(y)
+    y, = read_only(y)
     got = KD.linear_backward(dy, x, w, True, True, True, y, KD.RELU)
     want = KD.linear_backward(dy.copy(), x.copy(), w.copy(), True, True, True, y.copy(), KD.RELU)
     for g, r in zip(got, want):
@@ -132,4 +112,4 @@ def test_thread_count_independent(rng):
         return [KD.linear_forward(xs, w, None), *KD.linear_backward(g, xs, w)[:2],
                 KD.linear_forward(x3, w3, None), *KD.linear_backward(g3, x3, w3),
                 yb, *KD.linear_backward(gb, xb, wb, True, True, True, yb, KD.RELU)]
-    _same_under_thread_counts(run)
+    same_under_thread_counts(run)

@@ -4,29 +4,9 @@ backward regenerates the mask, read-only inputs, thread-count independence."""
 import numpy as np
 import pytest
 
-from fastml._kernels import _threads
 from fastml._kernels import dropout as KDr
 from fastml._kernels.reference import dropout as RDr
-
-
-def _same_under_thread_counts(run):
-    """run() under 1, 2 and 3 threads gives bitwise-equal arrays."""
-    outs = []
-    for n in (1, 2, 3):
-        with _threads.scope(n):
-            outs.append(run())
-    for other in outs[1:]:
-        for a, b in zip(outs[0], other):
-            np.testing.assert_array_equal(a, b)
-
-
-def _read_only(*arrays):
-    out = []
-    for a in arrays:
-        a = a.copy()
-        a.flags.writeable = False
-        out.append(a)
-    return out
+from fastml.utils._testing import same_under_thread_counts, read_only
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -47,10 +27,10 @@ def test_backward_regenerates_the_mask(rng, cpu_level, dtype):
 
 
 def test_read_only_input(rng):
-    x, = _read_only(rng.standard_normal(1031).astype(np.float32))
+    x, = read_only(rng.standard_normal(1031).astype(np.float32))
     np.testing.assert_array_equal(KDr.dropout(x, 0.3, 5), RDr.dropout(x, 0.3, 5))
 
 
 def test_thread_count_independent(rng):
     x = rng.standard_normal(300_001).astype(np.float32)
-    _same_under_thread_counts(lambda: [KDr.dropout(x, 0.3, 99), KDr.dropout_backward(x, 0.6, 3)])
+    same_under_thread_counts(lambda: [KDr.dropout(x, 0.3, 99), KDr.dropout_backward(x, 0.6, 3)])

@@ -5,29 +5,9 @@ independence."""
 import numpy as np
 import pytest
 
-from fastml._kernels import _threads
 from fastml._kernels import loss as K
 from fastml._kernels.reference import loss as R
-
-
-def _same_under_thread_counts(run):
-    """run() under 1, 2 and 3 threads gives bitwise-equal arrays."""
-    outs = []
-    for n in (1, 2, 3):
-        with _threads.scope(n):
-            outs.append(run())
-    for other in outs[1:]:
-        for a, b in zip(outs[0], other):
-            np.testing.assert_array_equal(a, b)
-
-
-def _read_only(*arrays):
-    out = []
-    for a in arrays:
-        a = a.copy()
-        a.flags.writeable = False
-        out.append(a)
-    return out
+from fastml.utils._testing import same_under_thread_counts, read_only
 
 
 def _targets(rng, kind, shape):
@@ -120,19 +100,19 @@ def test_cross_entropy_ex_kernels_match_twins(rng, cpu_level, dtype, shape):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_read_only_inputs(rng, dtype):
-    x, y = _read_only(rng.standard_normal(19).astype(dtype), rng.standard_normal(19).astype(dtype))
+    x, y = read_only(rng.standard_normal(19).astype(dtype), rng.standard_normal(19).astype(dtype))
     np.testing.assert_array_equal(K.pointwise(K.HUBER, x, y, 0.5),
                                   K.pointwise(K.HUBER, x.copy(), y.copy(), 0.5))
     assert K.pointwise_sum(K.MSE, x, y) == K.pointwise_sum(K.MSE, x.copy(), y.copy())
     K.pointwise_backward(K.L1, x, x, y)
-    logits, = _read_only(rng.standard_normal((7, 5)).astype(dtype))
-    t, = _read_only(np.arange(7, dtype=np.int64) % 5)
+    logits, = read_only(rng.standard_normal((7, 5)).astype(dtype))
+    t, = read_only(np.arange(7, dtype=np.int64) % 5)
     loss, lse = K.cross_entropy(logits, t)
-    lse, = _read_only(lse)
+    lse, = read_only(lse)
     np.testing.assert_array_equal(K.cross_entropy_backward(1.0, logits, lse, t),
                                   K.cross_entropy_backward(1.0, logits.copy(), lse.copy(),
                                                            t.copy()))
-    w, = _read_only(np.linspace(0.5, 2, 5).astype(dtype))
+    w, = read_only(np.linspace(0.5, 2, 5).astype(dtype))
     K.cross_entropy_ex(logits, t, w)
 
 
@@ -158,4 +138,4 @@ def test_thread_count_independent(rng):
         a = np.ones(3000, np.float32)
         outs += [loss, wlp, K.cross_entropy_backward_ex(a, a, a * 0.1, w, logits, lse, t)]
         return outs
-    _same_under_thread_counts(run)
+    same_under_thread_counts(run)

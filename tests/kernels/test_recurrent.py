@@ -8,15 +8,7 @@ import pytest
 from fastml._kernels import _threads
 from fastml._kernels import recurrent as K
 from fastml._kernels.reference import recurrent as R
-
-
-def _read_only(*arrays):
-    out = []
-    for a in arrays:
-        a = a.copy()
-        a.flags.writeable = False
-        out.append(a)
-    return out
+from fastml.utils._testing import read_only
 
 
 def _lstm_args(rng, T, B, I, H, dt, G=4):
@@ -137,17 +129,17 @@ def test_relu_rnn_at_nan_matches_torch_float64(rng, cpu_level, B, H):
 @pytest.mark.parametrize("dt", [np.float32, np.float64])
 def test_read_only_inputs(rng, dt):
     T, B, I, H = 3, 2, 4, 9
-    x, h0, c0, wi, wh, b = _read_only(*_lstm_args(rng, T, B, I, H, dt))
-    dy, = _read_only(rng.standard_normal((T * B, H)).astype(dt))
+    x, h0, c0, wi, wh, b = read_only(*_lstm_args(rng, T, B, I, H, dt))
+    dy, = read_only(rng.standard_normal((T * B, H)).astype(dt))
     y, c, g = (a.copy() for a in K.lstm_forward(x, h0, c0, wi, wh, b, T, B))
     ref = R.lstm_forward(x, h0, c0, wi, wh, b, T, B)
     tol = 2e-5 if dt == np.float32 else 1e-12
     np.testing.assert_allclose(y, ref[0], rtol=tol, atol=tol)
-    y, c, g = _read_only(y, c, g)
+    y, c, g = read_only(y, c, g)
     K.lstm_backward(dy, None, None, x, h0, c0, wi, wh, y, c, g, T, B)
-    xr, h0r, _, wir, whr, br = _read_only(*_lstm_args(rng, T, B, I, H, dt, G=1))
+    xr, h0r, _, wir, whr, br = read_only(*_lstm_args(rng, T, B, I, H, dt, G=1))
     yr = K.rnn_forward(xr, h0r, wir, whr, br, T, B)
-    yr, = _read_only(yr)
+    yr, = read_only(yr)
     K.rnn_backward(dy, None, xr, h0r, wir, whr, yr, T, B)
 
 
