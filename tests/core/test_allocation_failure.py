@@ -8,9 +8,12 @@ import textwrap
 
 import pytest
 
+import fastml
+
 from fastml._kernels import COMPILED
 
-SRC = os.path.join(os.path.dirname(__file__), "..", "..", "src")
+# where the fastml this process imported lives (src/ or site-packages)
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(fastml.__file__)))
 
 
 @pytest.mark.skipif(not COMPILED or sys.platform != "linux", reason="compiled, Linux rlimit")

@@ -147,7 +147,9 @@ for trial in range(120):
 print('ok')
 """
     import os
-    src = os.path.join(os.path.dirname(__file__), "..", "..", "src")
+    import fastml
+    # the directory of the fastml this process imported (src/ or site-packages)
+    src = os.path.dirname(os.path.dirname(os.path.abspath(fastml.__file__)))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=300, env={**os.environ, "PYTHONPATH": src})
     assert r.returncode == 0, (r.returncode, r.stderr[-1500:])

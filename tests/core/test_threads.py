@@ -14,7 +14,8 @@ import fastml
 from fastml._kernels import COMPILED, _threads
 from fastml.neighbors import KNeighborsClassifier
 
-SRC = os.path.join(os.path.dirname(__file__), "..", "..", "src")
+# where the fastml this process imported lives (src/ or site-packages)
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(fastml.__file__)))
 
 
 def test_scopes_are_per_python_thread():

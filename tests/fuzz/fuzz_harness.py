@@ -26,7 +26,10 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(os.path.dirname(HERE)), "src")
+# the directory holding the fastml package this process imported (src/ in a
+# developer build, site-packages when installed): the worker imports the same one
+import fastml  # noqa: E402
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(fastml.__file__)))
 WORKER = os.path.join(HERE, "fuzz_worker.py")
 LONG = os.environ.get("FASTML_FUZZ", "").lower() == "long"
 CASE_TIMEOUT = float(os.environ.get("FASTML_FUZZ_TIMEOUT", "120" if LONG else "60"))
