@@ -8,23 +8,9 @@ import pytest
 from fastml._kernels import _threads
 from fastml._kernels import conv2d as kc
 from fastml._kernels.reference import conv2d as ref
+from fastml.utils._testing import CONV2D_CONFIGS
 
-# (N, C, H, W, K, R, S, stride, padding, dilation, groups)
-CONFIGS = [
-    (2, 3, 7, 9, 4, 3, 3, (1, 1), (1, 1), (1, 1), 1),
-    (3, 4, 11, 10, 6, 3, 2, (2, 1), (1, 0), (1, 2), 2),
-    (1, 6, 8, 8, 6, 3, 3, (1, 1), (1, 1), (1, 1), 6),       # depthwise
-    (2, 2, 5, 5, 3, 1, 1, (3, 2), (0, 0), (1, 1), 1),       # 1x1, big stride
-    (5, 5, 4, 3, 7, 2, 3, (1, 1), (2, 1), (1, 1), 1),       # narrow images: batched GEMM
-    (1, 128, 60, 75, 3, 3, 3, (1, 1), (1, 1), (1, 1), 1),   # 8 MB panel: 3 row bands
-    (2, 3, 13, 17, 8, 5, 5, (2, 3), (2, 2), (1, 1), 1),
-    (1, 1, 1, 1, 2, 1, 1, (1, 1), (0, 0), (1, 1), 1),
-    (11, 3, 9, 40, 13, 3, 3, (1, 1), (1, 1), (1, 1), 1),    # > 8 images: uneven dw chunks
-    (1, 5, 47, 33, 9, 3, 3, (1, 1), (1, 1), (2, 1), 1),     # one image: forward row bands
-    (2, 40, 12, 70, 20, 3, 3, (1, 1), (1, 1), (1, 1), 1),   # CRS > KC: several K blocks
-    (2, 3, 6, 7, 4, 1, 1, (1, 1), (1, 1), (1, 1), 1),       # pad > kernel reach: packed dx
-    (3, 4, 9, 8, 6, 2, 3, (1, 1), (0, 2), (2, 1), 2),       # stride 1, groups, mixed pads
-]
+CONFIGS = CONV2D_CONFIGS  # (N, C, H, W, K, R, S, stride, padding, dilation, groups)
 # output widths around the vector lengths (4, 8, 16 floats; panels of 2 vectors)
 WIDTHS = [1, 7, 8, 9, 15, 16, 17, 31, 33]
 # filters per group: 1..4 take the narrow kernel, more the MR-row kernel

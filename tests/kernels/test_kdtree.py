@@ -9,41 +9,16 @@ from fastml._kernels import _threads
 from fastml._kernels import kdtree as kt
 from fastml._kernels import knn as kb
 from fastml._kernels.reference import kdtree as ref_tree
-from fastml._kernels.reference import knn as ref
+from fastml.utils._testing import KNN_METRICS, check_knn_against_oracle, clustered, knn_oracle
 
-METRICS = [("euclidean", 2), ("sqeuclidean", 2), ("manhattan", 1), ("chebyshev", 2),
-           ("minkowski", 3)]
-
-
-def clustered(rng, n, d, dtype):
-    centres = rng.normal(0, 5, size=(8, d))
-    return (centres[rng.integers(0, 8, n)] + rng.standard_normal((n, d))).astype(dtype)
-
-
-def oracle(X, Q, k, metric, p):
-    return ref.knn(X.astype(np.float64), Q.astype(np.float64), k, metric, p)
 
 
 def query(X, Q, k, metric="euclidean", p=2, leaf=40):
     return kt.tree_query(kt.build_tree(X, leaf), Q, k, metric, float(p))
 
 
-def check_against_oracle(dist, ind, X, Q, k, metric, p):
-    od, oi = oracle(X, Q, k, metric, p)
-    assert dist.dtype == X.dtype and ind.dtype == np.int64 and ind.shape == (len(Q), k)
-    if X.dtype == np.float64:
-        np.testing.assert_array_equal(ind, oi)
-        np.testing.assert_allclose(dist, od, rtol=1e-12, atol=1e-12)
-    else:  # float32: near-ties may swap; distances must match the true ones
-        np.testing.assert_allclose(dist, od, rtol=2e-5, atol=2e-5)
-        red = ref.reduced_distances(Q.astype(np.float64), X.astype(np.float64), metric, p)
-        true = ref.finish(np.take_along_axis(red, ind, axis=1), metric, p)
-        np.testing.assert_allclose(true, od, rtol=2e-5, atol=2e-5)
-        assert (np.sort(ind, axis=1)[:, 1:] != np.sort(ind, axis=1)[:, :-1]).all()
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("metric,p", KNN_METRICS)
 @pytest.mark.parametrize("d", [1, 3, 8, 17, 64])
 def test_matches_oracle(dtype, metric, p, d, rng):
     n = 300
@@ -52,7 +27,7 @@ def test_matches_oracle(dtype, metric, p, d, rng):
     tree = kt.build_tree(X, 7)
     for k in (1, 10, 40, n):
         dist, ind = kt.tree_query(tree, Q, k, metric, float(p))
-        check_against_oracle(dist, ind, X, Q, k, metric, p)
+        check_knn_against_oracle(dist, ind, X, Q, k, metric, p)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -69,7 +44,7 @@ def test_tail_sizes_match_twin(cpu_level, rng, dtype, n, d):
         tree = kt.build_tree(X, leaf)
         for k in sorted({1, min(n, 7), n}):
             dist, ind = kt.tree_query(tree, Q, k, "euclidean")
-            check_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
+            check_knn_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
             rd, ri = ref_tree.tree_query(ref_tree.build_tree(X, leaf), Q, k, "euclidean")
             np.testing.assert_allclose(dist, rd, rtol=2e-5, atol=2e-5)
             if dtype == np.float64:
@@ -77,13 +52,13 @@ def test_tail_sizes_match_twin(cpu_level, rng, dtype, n, d):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("metric,p", KNN_METRICS)
 def test_tie_rule_on_integer_grid(dtype, metric, p, rng, cpu_level):
     # many exactly equal distances (small integer coordinates, duplicates)
     for d in (1, 2, 3, 20):
         X = rng.integers(0, 3, size=(200, d)).astype(dtype)
         Q = rng.integers(0, 3, size=(30, d)).astype(dtype)
-        od, oi = oracle(X, Q, 25, metric, p)
+        od, oi = knn_oracle(X, Q, 25, metric, p)
         for leaf in (1, 4, 40):
             dist, ind = query(X, Q, 25, metric, p, leaf)
             np.testing.assert_array_equal(ind, oi)
@@ -103,9 +78,9 @@ def test_low_d_knn_paths(dtype, d, rng, cpu_level):
         t = kt.build_tree(X, leaf)
         for k in (1, 10, 32, 33):
             dist, ind = kt.tree_query(t, Q, k, "euclidean")
-            check_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
+            check_knn_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
     dist, ind = query(X, Q, 7, "manhattan", 1)
-    check_against_oracle(dist, ind, X, Q, 7, "manhattan", 1)
+    check_knn_against_oracle(dist, ind, X, Q, 7, "manhattan", 1)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -127,7 +102,7 @@ def test_grouped_search(dtype, d, rng, cpu_level):
                 d2, i2 = kt.tree_query(t, Q, k, "euclidean")
             np.testing.assert_array_equal(i2, ind)
             np.testing.assert_array_equal(d2, dist)
-        check_against_oracle(dist[sub], ind[sub], X, Q[sub], k, "euclidean", 2)
+        check_knn_against_oracle(dist[sub], ind[sub], X, Q[sub], k, "euclidean", 2)
         if dtype == np.float64:
             np.testing.assert_array_equal(ind, kb.brute_knn(X, Q, k, "euclidean")[1])
         # smaller batches (grouped from 512 queries at d >= 4, else one by one)
@@ -135,10 +110,10 @@ def test_grouped_search(dtype, d, rng, cpu_level):
         np.testing.assert_array_equal(ip, ind[:700])
         np.testing.assert_array_equal(dp, dist[:700])
     dist, ind = query(X, Q, 10, leaf=100)  # leaves above 64 points
-    check_against_oracle(dist[sub], ind[sub], X, Q[sub], 10, "euclidean", 2)
+    check_knn_against_oracle(dist[sub], ind[sub], X, Q[sub], 10, "euclidean", 2)
     for metric, p in (("sqeuclidean", 2), ("manhattan", 1), ("chebyshev", 2)):
         dist, ind = query(X, Q, 5, metric, p, leaf=20)
-        check_against_oracle(dist[sub], ind[sub], X, Q[sub], 5, metric, p)
+        check_knn_against_oracle(dist[sub], ind[sub], X, Q[sub], 5, metric, p)
 
 
 def test_all_identical_points():
@@ -165,7 +140,7 @@ def test_sorted_and_duplicated_large_build(rng):
     bd, bi = kb.brute_knn(X, Q, 5, "euclidean")
     np.testing.assert_array_equal(ind, bi)
     np.testing.assert_array_equal(dist, bd)
-    od, oi = oracle(X, Q[:50], 5, "euclidean", 2)
+    od, oi = knn_oracle(X, Q[:50], 5, "euclidean", 2)
     np.testing.assert_array_equal(ind[:50], oi)
 
 
@@ -192,7 +167,7 @@ def _split(flat, offsets):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("metric,p", KNN_METRICS)
 def test_radius_matches_twin(dtype, metric, p, rng, cpu_level):
     X = rng.integers(0, 5, size=(400, 3)).astype(dtype)
     Q = rng.integers(0, 5, size=(25, 3)).astype(dtype)
@@ -238,7 +213,7 @@ def test_each_cpu_level_same_answer(cpu_level, rng):
     X = clustered(rng, 3000, 5, np.float64)
     Q = clustered(rng, 2500, 5, np.float64)
     dist, ind = query(X, Q, 6, leaf=20)
-    od, oi = oracle(X, Q[:100], 6, "euclidean", 2)
+    od, oi = knn_oracle(X, Q[:100], 6, "euclidean", 2)
     np.testing.assert_array_equal(ind[:100], oi)
 
 
@@ -251,10 +226,10 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
        leaf=st.integers(1, 12), seed=st.integers(0, 2**16), data=st.data())
 def test_property_shapes(n, d, nq, leaf, seed, data):
     k = data.draw(st.integers(1, n))
-    metric, p = data.draw(st.sampled_from(METRICS))
+    metric, p = data.draw(st.sampled_from(KNN_METRICS))
     r = np.random.default_rng(seed)
     X = r.integers(-2, 3, size=(n, d)).astype(np.float64)
     Q = r.integers(-2, 3, size=(nq, d)).astype(np.float64)
-    od, oi = oracle(X, Q, k, metric, p)
+    od, oi = knn_oracle(X, Q, k, metric, p)
     dist, ind = query(X, Q, k, metric, p, leaf)
     np.testing.assert_array_equal(ind, oi)

@@ -9,36 +9,12 @@ import pytest
 from fastml._kernels import _threads
 from fastml._kernels import knn as kb
 from fastml._kernels.reference import knn as ref
+from fastml.utils._testing import KNN_METRICS, check_knn_against_oracle, clustered, knn_oracle
 
-METRICS = [("euclidean", 2), ("sqeuclidean", 2), ("manhattan", 1), ("chebyshev", 2),
-           ("minkowski", 3)]
-
-
-def clustered(rng, n, d, dtype):
-    centres = rng.normal(0, 5, size=(8, d))
-    return (centres[rng.integers(0, 8, n)] + rng.standard_normal((n, d))).astype(dtype)
-
-
-def oracle(X, Q, k, metric, p):
-    return ref.knn(X.astype(np.float64), Q.astype(np.float64), k, metric, p)
-
-
-def check_against_oracle(dist, ind, X, Q, k, metric, p):
-    od, oi = oracle(X, Q, k, metric, p)
-    assert dist.dtype == X.dtype and ind.dtype == np.int64 and ind.shape == (len(Q), k)
-    if X.dtype == np.float64:
-        np.testing.assert_array_equal(ind, oi)
-        np.testing.assert_allclose(dist, od, rtol=1e-12, atol=1e-12)
-    else:  # float32: near-ties may swap; distances must match the true ones
-        np.testing.assert_allclose(dist, od, rtol=2e-5, atol=2e-5)
-        red = ref.reduced_distances(Q.astype(np.float64), X.astype(np.float64), metric, p)
-        true = ref.finish(np.take_along_axis(red, ind, axis=1), metric, p)
-        np.testing.assert_allclose(true, od, rtol=2e-5, atol=2e-5)
-        assert (np.sort(ind, axis=1)[:, 1:] != np.sort(ind, axis=1)[:, :-1]).all()
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("metric,p", KNN_METRICS)
 @pytest.mark.parametrize("d", [1, 3, 8, 17, 64])
 def test_matches_oracle(dtype, metric, p, d, rng):
     n = 300
@@ -46,7 +22,7 @@ def test_matches_oracle(dtype, metric, p, d, rng):
     Q = clustered(rng, 40, d, dtype)
     for k in (1, 10, 40, n):
         dist, ind = kb.brute_knn(X, Q, k, metric, float(p))
-        check_against_oracle(dist, ind, X, Q, k, metric, p)
+        check_knn_against_oracle(dist, ind, X, Q, k, metric, p)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -62,19 +38,19 @@ def test_tail_sizes_match_twin(cpu_level, rng, dtype, n, d):
     for metric, p in (("euclidean", 2), ("manhattan", 1)):
         for k in sorted({1, min(n, 7), n}):
             dist, ind = kb.brute_knn(X, Q, k, metric, float(p))
-            check_against_oracle(dist, ind, X, Q, k, metric, p)
+            check_knn_against_oracle(dist, ind, X, Q, k, metric, p)
             rd, ri = ref.brute_knn(X, Q, k, metric, float(p))
             np.testing.assert_allclose(dist, rd, rtol=2e-5, atol=2e-5)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("metric,p", KNN_METRICS)
 def test_tie_rule_on_integer_grid(dtype, metric, p, rng, cpu_level):
     # many exactly equal distances (small integer coordinates, duplicates)
     for d in (1, 2, 3, 20):
         X = rng.integers(0, 3, size=(200, d)).astype(dtype)
         Q = rng.integers(0, 3, size=(30, d)).astype(dtype)
-        od, oi = oracle(X, Q, 25, metric, p)
+        od, oi = knn_oracle(X, Q, 25, metric, p)
         dist, ind = kb.brute_knn(X, Q, 25, metric, float(p))
         np.testing.assert_array_equal(ind, oi)
         np.testing.assert_allclose(dist, od, rtol=1e-6)
@@ -111,7 +87,7 @@ def test_gemm_path_exact_and_tile_independent(dtype, rng):
         X[100:110] = X[5]  # exact duplicates: ties at distance 0
         Q = np.concatenate([X[:20], clustered(rng, 20, 32, dtype) + dtype(offset)])
         dist, ind = kb.brute_knn(X, Q, 15, "euclidean")
-        check_against_oracle(dist, ind, X, Q, 15, "euclidean", 2)
+        check_knn_against_oracle(dist, ind, X, Q, 15, "euclidean", 2)
         np.testing.assert_array_equal(ind[5, :11], [5] + list(range(100, 110)))
         for step in (1, 13):
             part = np.concatenate([kb.brute_knn(X, Q[i:i + step], 15, "euclidean")[1]
@@ -134,7 +110,7 @@ def test_float32_many_queries_path(d, rng, cpu_level):
             with _threads.scope(n):
                 res.append(kb.brute_knn(X, Q, 12, "euclidean"))
         dist, ind = res[0]
-        check_against_oracle(dist, ind, X, Q, 12, "euclidean", 2)
+        check_knn_against_oracle(dist, ind, X, Q, 12, "euclidean", 2)
         np.testing.assert_array_equal(ind[5, :11], [5] + list(range(100, 110)))
         for d2, i2 in res[1:]:
             np.testing.assert_array_equal(i2, ind)
@@ -153,14 +129,14 @@ def test_float32_own_path_filter_tails(k, rng, cpu_level):
         Q = clustered(rng, 300 + 5, 20, np.float32)
         with _threads.scope(1):
             dist, ind = kb.brute_knn(X, Q, k, "euclidean")
-        check_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
+        check_knn_against_oracle(dist, ind, X, Q, k, "euclidean", 2)
 
 
 def test_each_cpu_level_same_answer(cpu_level, rng):
     X = clustered(rng, 3000, 5, np.float64)
     Q = clustered(rng, 2500, 5, np.float64)
     bd, bi = kb.brute_knn(X, Q, 6, "manhattan")
-    np.testing.assert_array_equal(bi[:100], oracle(X, Q[:100], 6, "manhattan", 1)[1])
+    np.testing.assert_array_equal(bi[:100], knn_oracle(X, Q[:100], 6, "manhattan", 1)[1])
 
 
 def test_callable_metric_matches_twin(rng):
@@ -191,10 +167,10 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
        seed=st.integers(0, 2**16), data=st.data())
 def test_property_shapes(n, d, nq, seed, data):
     k = data.draw(st.integers(1, n))
-    metric, p = data.draw(st.sampled_from(METRICS))
+    metric, p = data.draw(st.sampled_from(KNN_METRICS))
     r = np.random.default_rng(seed)
     X = r.integers(-2, 3, size=(n, d)).astype(np.float64)
     Q = r.integers(-2, 3, size=(nq, d)).astype(np.float64)
-    od, oi = oracle(X, Q, k, metric, p)
+    od, oi = knn_oracle(X, Q, k, metric, p)
     dist, ind = kb.brute_knn(X, Q, k, metric, float(p))
     np.testing.assert_array_equal(ind, oi)
