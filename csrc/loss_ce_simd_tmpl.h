@@ -8,11 +8,25 @@ static inline __attribute__((always_inline)) void F(ce_cols)(T *loss, T *lse, co
                                                               int nr) {
     V m, s;
     F(cols_maxsum)(x, c, nr, &m, &s);
-    V l = m + F(vlog)(s);
+    V ls = F(vlog)(s);
     T xt[VL] = {0};
     for (int r = 0; r < nr; r++) xt[r] = x[r * c + t[r]];
-    F(part_st)(lse, l, nr);
-    F(part_st)(loss, l - FM_CAT(fm_vload_, SUF)(xt), nr);
+    F(part_st)(lse, m + ls, nr);
+    /* (m - x_t) + log s, not lse - x_t: a confident row keeps its tiny loss */
+    F(part_st)(loss, (m - FM_CAT(fm_vload_, SUF)(xt)) + ls, nr);
+}
+
+/* d holds dr * p_j for every class of one row; subtract dr at the target.
+ * When p_t > 1/2, p_t - 1 is formed as -sum_{j != t} p_j: 1 - p_t rounds to
+ * 0 in float32 for a confident row whose true gradient is tiny but nonzero. */
+static inline void F(ce_target_grad)(T *d, int64_t t, int64_t c, T dr) {
+    if (dr != 0 && d[t] / dr > (T)0.5) {
+        T rest = 0;
+        for (int64_t j = 0; j < c; j++) rest += j == t ? 0 : d[j];
+        d[t] = -rest;
+    } else {
+        d[t] -= dr;
+    }
 }
 
 static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T *dloss,
@@ -24,10 +38,11 @@ static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T 
     V dr = dstride ? F(part_ld)(dloss, nr) : (V){0} + dloss[0];
     for (int64_t j = 0; j < c; j++)
         F(col_st)(dx, c, j, F(vexp_le0)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
-    for (int r = 0; r < nr; r++) dx[r * c + t[r]] -= dloss[r * dstride];
+    for (int r = 0; r < nr; r++) F(ce_target_grad)(dx + r * c, t[r], c, dloss[r * dstride]);
 }
 
-/* loss[r] = lse_r - x[r, t[r]], lse[r] = log sum exp(x[r, :]). */
+/* loss[r] = lse_r - x[r, t[r]], lse[r] = log sum exp(x[r, :]), computed as
+ * (max - x[r, t[r]]) + log sum exp(x[r, :] - max). */
 void IF_(fm_ce_rows)(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows, int64_t c) {
     if (c <= FM_SMALL_C) {
 #define B_(NR) F(ce_cols)(loss + r, lse + r, x + r * c, t + r, c, NR)
@@ -39,9 +54,9 @@ void IF_(fm_ce_rows)(T *loss, T *lse, const T *x, const int64_t *t, int64_t rows
         const T *xr = x + r * c;
         T m, s;
         F(row_maxsum)(xr, c, NULL, &m, &s);
-        T l = m + (T)log((double)s);
-        lse[r] = l;
-        loss[r] = l - xr[t[r]];
+        T ls = (T)log((double)s);
+        lse[r] = m + ls;
+        loss[r] = (m - xr[t[r]]) + ls;
     }
 }
 
@@ -67,7 +82,7 @@ void IF_(fm_ce_bwd_rows)(T *dx, const T *dloss, int64_t dstride, const T *x, con
             V r = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(buf) - l) * dr;
             memcpy(d + i, &r, (size_t)(c - i) * sizeof(T));
         }
-        d[t[r]] -= dr;
+        F(ce_target_grad)(d, t[r], c, dr);
     }
 }
 
@@ -117,7 +132,10 @@ void IF_(fm_ce_bwd_ex_rows)(T *dx, const T *alpha, const T *beta, const T *gamma
             V v = F(vexp_le0)(FM_CAT(fm_vload_, SUF)(bx) - l) * a - FM_CAT(fm_vload_, SUF)(bw) * g;
             memcpy(d + i, &v, (size_t)(c - i) * sizeof(T));
         }
-        d[t[r]] -= beta[r];
+        if (g == 0 && beta[r] == a)  /* class weights only: a (p_t - 1) as above */
+            F(ce_target_grad)(d, t[r], c, a);
+        else
+            d[t[r]] -= beta[r];
     }
 }
 

@@ -139,3 +139,36 @@ def test_thread_count_independent(rng):
         outs += [loss, wlp, K.cross_entropy_backward_ex(a, a, a * 0.1, w, logits, lse, t)]
         return outs
     same_under_thread_counts(run)
+
+
+@pytest.mark.parametrize("c", [3, 40])
+def test_cross_entropy_confident_rows_keep_their_gradient(rng, cpu_level, c):
+    """float32 logits whose target dominates: 1 - p_t rounds to 0, yet the
+    true loss and gradient are tiny but nonzero (logits [20, 0, 5], target 0:
+    loss 3.08e-7). The gradient at the target is -sum of the other
+    probabilities; the loss is (max - x_t) + log s."""
+    x = rng.standard_normal((50, c)).astype(np.float32)
+    t = rng.integers(0, c, 50)
+    x[np.arange(50), t] = 18 + rng.uniform(0, 4, 50).astype(np.float32)
+    x[0, :3] = [20, 0, 5]
+    x[0, 3:] = -30
+    t[0] = 0
+    x64 = x.astype(np.float64)
+    l64, lse64 = R.cross_entropy(x64, t)
+    loss, lse = K.cross_entropy(x, t)
+    assert loss[0] > 0 and (loss >= 0).all()
+    # float32 keeps s = sum exp(x - max) >= 1 to a few ulp(1) (lane sums of c terms)
+    np.testing.assert_allclose(loss, l64, rtol=0, atol=1.2e-7 * np.ceil(np.log2(2 * c)))
+    g64 = R.cross_entropy_backward(1.0, x64, lse64, t)
+    rows = np.arange(50)
+    for w in (None, rng.uniform(0.5, 2.0, c).astype(np.float32)):
+        if w is None:
+            g = K.cross_entropy_backward(1.0, x, lse, t)
+        else:  # class weights: alpha = beta = w[t], gamma = 0
+            a = w[t]
+            g = K.cross_entropy_backward_ex(a, a.copy(), np.zeros(50, np.float32), w, x, lse, t)
+            g = g / a[:, None]
+        assert (g[rows, t] < 0).all()
+        np.testing.assert_allclose(g[rows, t], g64[rows, t], rtol=1e-4)
+    Rg = R.cross_entropy_backward(1.0, x, lse, t)
+    np.testing.assert_allclose(Rg[rows, t], g64[rows, t], rtol=1e-4)

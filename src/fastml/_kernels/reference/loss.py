@@ -17,16 +17,28 @@ def cross_entropy(logits, target):
     """Per-row loss lse(logits[i]) - logits[i, target[i]] and the row
     log-sum-exp, for logits (n, c) and int64 target (n,)."""
     m = logits.max(axis=1)
-    lse = m + np.log(np.exp(logits - m[:, None]).sum(axis=1))
+    ls = np.log(np.exp(logits - m[:, None]).sum(axis=1))
     rows = np.arange(logits.shape[0])
-    return (lse - logits[rows, target]).astype(logits.dtype), lse.astype(logits.dtype)
+    # (m - x_t) + log s rather than lse - x_t: a confident row keeps its tiny loss
+    loss = (m - logits[rows, target]) + ls
+    return loss.astype(logits.dtype), (m + ls).astype(logits.dtype)
+
+
+def _target_minus_one(p, target):
+    """p[i, t_i] -= 1 in place; where p[i, t_i] > 1/2 the result is formed as
+    -sum_{j != t_i} p[i, j], which keeps a confident row's tiny gradient
+    (1 - p_t rounds to 0 in float32)."""
+    rows = np.arange(p.shape[0])
+    pt = p[rows, target].copy()
+    rest = p.sum(axis=1, dtype=np.float64) - pt
+    p[rows, target] = np.where(pt > 0.5, -rest, pt - 1)
 
 
 def cross_entropy_backward(dloss, logits, lse, target):
     """dlogits[i, j] = dloss[i] * (softmax(logits)[i, j] - [j == target[i]]);
     dloss is (n,) or a scalar applied to every row."""
     p = np.exp(logits - lse[:, None])
-    p[np.arange(logits.shape[0]), target] -= 1
+    _target_minus_one(p, target)
     d = np.asarray(dloss, dtype=logits.dtype)
     return (p * (d[:, None] if d.ndim else d)).astype(logits.dtype)
 
@@ -46,9 +58,18 @@ def cross_entropy_ex(logits, target, weight=None, smoothing=True):
 def cross_entropy_backward_ex(alpha, beta, gamma, weight, logits, lse, target):
     """dlogits[i, j] = alpha[i] softmax(logits)[i, j] - gamma[i] weight[j]
     (weight None: 1), then dlogits[i, target[i]] -= beta[i]."""
-    d = np.exp(logits - lse[:, None]) * alpha[:, None]
+    p = np.exp(logits - lse[:, None])
+    plain = (gamma == 0) & (beta == alpha)  # class weights only: alpha (p - onehot)
+    if plain.any():
+        q = p[plain]
+        _target_minus_one(q, target[plain])
+        d = p * alpha[:, None]
+        d[plain] = q * alpha[plain, None]
+    else:
+        d = p * alpha[:, None]
     d -= gamma[:, None] * (1 if weight is None else weight[None, :])
-    d[np.arange(logits.shape[0]), target] -= beta
+    rows = np.flatnonzero(~plain)
+    d[rows, target[rows]] -= beta[rows]
     return d.astype(logits.dtype)
 
 
