@@ -19,19 +19,18 @@ def _run(code, **env):
     return out.stdout
 
 
-def test_import_is_fast_and_lazy():
+def test_import_is_lazy():
+    # `import fastml` stays cheap because it loads no heavy module; checked by
+    # what is imported, not by a wall-clock bound (timings flake on a busy machine)
     out = _run("""
-        import sys, time
-        t = time.perf_counter()
+        import sys
         import fastml
-        dt = time.perf_counter() - t
-        heavy = [m for m in ("numba", "scipy", "scipy.linalg", "sklearn", "torch")
+        heavy = [m for m in ("numba", "scipy", "scipy.linalg", "sklearn", "torch", "pandas",
+                             "fastml.nn", "fastml.neighbors")
                  if m in sys.modules]
-        print(dt, heavy)
+        print(heavy)
     """)
-    dt, heavy = out.split(" ", 1)
-    assert float(dt) < 0.3
-    assert heavy.strip() == "[]"
+    assert out.strip() == "[]"
 
 
 def test_show_config_reports_everything(capsys):
