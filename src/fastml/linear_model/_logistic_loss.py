@@ -21,13 +21,21 @@ _BLOCK_BYTES = 2 << 20
 _MIN_ROWS = 256
 
 
+_CONTROLLER = []
+
+
 def _blas_single_thread():
-    """Context holding BLAS at one thread (threadpoolctl), or a no-op."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        return None
-    return threadpool_limits(limits=1, user_api="blas")
+    """Context holding BLAS at one thread (threadpoolctl), or None. The blocks'
+    products are small: a multi-threaded BLAS only adds synchronisation (and
+    oversubscribes the cores when the blocks run on threads of their own)."""
+    if not _CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+            _CONTROLLER.append(ThreadpoolController())
+        except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+            _CONTROLLER.append(None)
+    ctl = _CONTROLLER[0]
+    return None if ctl is None else ctl.limit(limits=1, user_api="blas")
 
 
 class LogisticLoss:
@@ -53,17 +61,14 @@ class LogisticLoss:
     # ---- plumbing ---------------------------------------------------------------
     @contextlib.contextmanager
     def session(self):
-        """Thread pool (and single-threaded BLAS) for the duration of a solve."""
-        if self.nthreads == 1:
-            self._pool = None
-            yield self
-            return
-        limiter = _blas_single_thread()
-        self._pool = ThreadPoolExecutor(self.nthreads)
+        """Single-threaded BLAS and the block thread pool for one solve."""
+        limiter = _blas_single_thread() if len(self.bounds) > 1 or self.p > 64 else None
+        self._pool = ThreadPoolExecutor(self.nthreads) if self.nthreads > 1 else None
         try:
             yield self
         finally:
-            self._pool.shutdown()
+            if self._pool is not None:
+                self._pool.shutdown()
             self._pool = None
             if limiter is not None:
                 limiter.restore_original_limits()
