@@ -38,6 +38,8 @@ def parse_args(argv=None):
                          "slower than another is not repeated (it cannot be the best peer)")
     ap.add_argument("--out", default=None, help="JSON path (default benchmarks/results/...)")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite README/docs tables")
+    ap.add_argument("--render", action="store_true",
+                    help="do not run: rewrite README/docs tables from the results file")
     ap.add_argument("--root", default=None, help="source checkout (default: this file's parent)")
     args = ap.parse_args(argv)
     if args.threads < 1:
@@ -60,6 +62,7 @@ if __name__ == "__main__":
 
 import datetime  # noqa: E402
 import gc  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
@@ -199,47 +202,73 @@ def families(only):
     return [grid_cells.FAMILIES[n] for n in names]
 
 
+def _schedule(fams, profile):
+    """Cells round-robin over the families, so a run cut short (Ctrl-C) still
+    has every family represented in its results file."""
+    lists = [[(fam, p) for p in fam.cells(profile)] for fam in fams]
+    return [c for group in itertools.zip_longest(*lists) for c in group if c is not None]
+
+
+def _save(out, result):
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    tmp = out + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump(result, fh, indent=1, default=float)
+    os.replace(tmp, out)
+
+
 def main(args):
-    import fastml
-    fastml.set_num_threads(args.threads)
     root = args.root or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = args.out or os.path.join(root, "benchmarks", "results", f"grid_{args.profile}.json")
+
+    def log(msg):
+        print(msg, flush=True)
+
+    if args.render:
+        with open(out) as fh:
+            result = json.load(fh)
+    else:
+        result = _run(args, out, log)
+    log(grid_report.summary_markdown(result))
+    log(f"results: {out} ({result['meta'].get('seconds')} s)")
+    if not args.no_docs:
+        grid_report.write_docs(root, result)
+        log(f"updated {os.path.join(root, 'README.md')} (grid markers) and docs/speed.md")
+    return 0
+
+
+def _run(args, out, log):
+    import fastml
+    fastml.set_num_threads(args.threads)
     fams = families(args.only)
     try:
         from threadpoolctl import threadpool_limits
         limiter = threadpool_limits(limits=args.threads)
     except ImportError:
         limiter = None
-
-    def log(msg):
-        print(msg, flush=True)
-
+    rows = []
     try:
         limits = measure_limits()
         meta = machine_meta(args.threads, args.profile, limits)
         log(grid_report.header(meta))
-        rows = []
         t_start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for fam in fams:
-                for params in fam.cells(args.profile):
-                    rows.append(run_cell(fam, params, args.threads, args.repeats, args.budget,
-                                         log))
-        meta["seconds"] = round(time.perf_counter() - t_start, 1)
+            for fam, params in _schedule(fams, args.profile):
+                rows.append(run_cell(fam, params, args.threads, args.repeats, args.budget,
+                                     log))
+                meta["seconds"] = round(time.perf_counter() - t_start, 1)
+                result = grid_report.merge(out, meta, rows, [f.name for f in fams])
+                _save(out, result)  # after every cell: an interrupted run keeps its cells
+    except KeyboardInterrupt:
+        log(f"interrupted after {len(rows)} cells; the results file has them")
+        meta["interrupted"] = True
     finally:
         if limiter is not None:
             limiter.restore_original_limits()
     result = grid_report.merge(out, meta, rows, [f.name for f in fams])
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as fh:
-        json.dump(result, fh, indent=1, default=float)
-    log(grid_report.summary_markdown(result))
-    log(f"results: {out} ({meta['seconds']} s)")
-    if not args.no_docs:
-        grid_report.write_docs(root, result)
-        log(f"updated {os.path.join(root, 'README.md')} (grid markers) and docs/speed.md")
-    return 0
+    _save(out, result)
+    return result
 
 
 if __name__ == "__main__":

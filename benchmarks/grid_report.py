@@ -95,7 +95,9 @@ def summary_markdown(result):
              f"{meta.get('sklearnex') or '(not installed)'}, every library at "
              f"{meta['threads']} threads, same data, min of >= 3 interleaved runs. "
              "Ratio = peer time / fastml time (above 1: fastml faster). Measured on a shared, "
-             "noisy machine. Every cell: `docs/speed.md`.", "",
+             "noisy machine. Every cell: `docs/speed.md`."
+             + (" **Partial run** (interrupted): only the cells listed were measured."
+                if meta.get("interrupted") else ""), "",
              "| family | cells | cells >= 1.0x | geometric mean | worst cell | mismatches |",
              "| --- | --- | --- | --- | --- | --- |"]
     all_r = []
@@ -124,7 +126,12 @@ def full_markdown(result):
              "useful work per second (kNN brute p=2: 2dnq FLOP; KMeans: 2nkd FLOP per Lloyd "
              "iteration; linear/PCA: n p min(n,p) FLOP of the Gram matrix; naive Bayes: two "
              "reads of X) and its share of the measured machine limit. `ok` is the correctness "
-             "check of the cell (see `grid_cells.py`).", "",
+             "check of the cell (`grid_cells.py`: same neighbour distances and predictions, "
+             "same inertia from the same initial centres, same coefficients / components, "
+             "objective or held-out score not worse): **no** when fastml differs from "
+             "scikit-learn; differences from scikit-learn-intelex alone are listed in "
+             "parentheses. A library whose first run took over the budget and over 3x another "
+             "library's ran once (it cannot be the fastest peer).", "",
              summary_markdown(result), ""]
     for fam in dict.fromkeys(r["family"] for r in result["cells"]):
         rows = [r for r in result["cells"] if r["family"] == fam]
