@@ -55,6 +55,16 @@ def _rel(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300))
 
 
+def _coef_notes(fitted, tol):
+    ref = fitted["fastml"].coef_
+    out = {}
+    for lib, e in fitted.items():
+        if lib != "fastml":
+            diff = _rel(ref, e.coef_)
+            out[lib] = "" if diff <= tol else f"coef rel. diff {diff:.1e}"
+    return out
+
+
 class Family:
     """Base: subclasses set name/module/classes and the hooks below."""
     name = ""
@@ -264,10 +274,7 @@ class LinReg(Family):
             "gemm_f32" if p["dtype"] == "float32" else "gemm_f64"
 
     def check(self, p, data, fitted):
-        ref = fitted["fastml"].coef_
-        tol = 1e-3 if p["dtype"] == "float32" else 1e-6
-        return {lib: "" if _rel(ref, e.coef_) <= tol else f"coef rel. diff {_rel(ref, e.coef_):.1e}"
-                for lib, e in fitted.items() if lib != "fastml"}
+        return _coef_notes(fitted, 1e-3 if p["dtype"] == "float32" else 1e-6)
 
 
 class RidgeFamily(LinReg):
@@ -430,9 +437,7 @@ class Enet(Family):
         return dict(alpha=1.0, tol=1e-6)
 
     def check(self, p, data, fitted):
-        ref = fitted["fastml"].coef_
-        return {lib: "" if _rel(ref, e.coef_) <= 1e-4 else f"coef rel. diff {_rel(ref, e.coef_):.1e}"
-                for lib, e in fitted.items() if lib != "fastml"}
+        return _coef_notes(fitted, 1e-4)
 
 
 class NaiveBayes(Family):

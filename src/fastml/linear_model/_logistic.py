@@ -20,12 +20,12 @@ Solvers (scikit-learn's names):
 - "liblinear": binary only; scikit-learn's liblinear objective, where the
   intercept is the weight of a constant feature ``intercept_scaling`` and is
   penalised with the rest; l2 is solved by newton-cg, l1 by OWL-QN.
-- "sag", "saga": the same objective as "lbfgs" (sag, saga with l2/None) or
-  OWL-QN (saga with l1/elasticnet: L-BFGS restricted to orthants, exact
-  zeros). fastml does not run the
-  stochastic average gradient itself: these names select which penalties are
-  allowed, as in scikit-learn, and reach the same optimum; ``n_iter_`` counts
-  the iterations of the solver used.
+- "sag", "saga": deliberately different algorithms, same optimum. fastml does
+  not run the stochastic average gradient: "sag" (l2/None) and "saga" with
+  l2/None solve the objective with L-BFGS, "saga" with l1/elasticnet with
+  OWL-QN (L-BFGS restricted to orthants; exact zeros). The names keep
+  scikit-learn's penalty rules; ``n_iter_`` counts the iterations of the
+  solver used, not epochs.
 Older fastml names stay accepted: "newton" (= "newton-cholesky"), "cg"
 (nonlinear conjugate gradients), "gd" (accelerated proximal gradient, FISTA
 with adaptive restart, step 1/L; also l1 / elastic net), "sgd"

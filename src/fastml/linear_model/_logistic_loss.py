@@ -112,9 +112,13 @@ class LogisticLoss:
             np.exp(Z, out=Z)
             se = Z.sum(axis=0)
             loss = float(sn @ (np.log(se) + zmax - zy))
-            Z *= 1.0 / se
-            curv = Z.copy() if keep else None  # probabilities P (K, rows)
-            Z *= sn
+            if keep:
+                Z *= 1.0 / se
+                curv = Z.copy()  # probabilities P (K, rows)
+                Z *= sn
+            else:
+                Z *= sn / se
+                curv = None
             Z.ravel()[flat] -= sn
         return loss, Z @ Xb, (Z.sum(axis=1) if self.fi else None), curv
 
