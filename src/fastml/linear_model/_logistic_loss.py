@@ -15,7 +15,6 @@ import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.special import expit
 
 _BLOCK_BYTES = 2 << 20
 _MIN_ROWS = 256
@@ -99,6 +98,7 @@ class LogisticLoss:
         Xb, sn = self.X[a:e], self.sn[a:e]
         Z = self._logits(W, b, Xb)
         if self.K == 1:
+            from scipy.special import expit  # lazy: importing fastml stays light
             yz = Z[0] * self.ypm[a:e]
             loss = float(sn @ np.logaddexp(0.0, -yz))
             q = expit(-yz)  # 1 - sigmoid(y z)
@@ -193,6 +193,7 @@ class LogisticLoss:
             sn = self.sn[a:e]
             Z = self._logits(W, b, self.X[a:e])
             if K == 1:
+                from scipy.special import expit
                 pr = expit(Z[0])
                 H += (Xa * (sn * pr * (1 - pr))[:, None]).T @ Xa
                 continue
