@@ -3,6 +3,8 @@
 demo   run the tours in fastml.demos on the bundled data (no network)
 info   print the build and runtime configuration (fastml.show_config())
 bench  run the benchmark suite in ./benchmarks with pytest-benchmark
+bench grid [--profile quick|full] [--only knn,kmeans] [--threads 2]
+       the speed grid vs scikit-learn / scikit-learn-intelex (benchmarks/grid.py)
 """
 import argparse
 import os
@@ -47,9 +49,25 @@ def main(argv=None):
         path = os.path.join(os.getcwd(), "benchmarks")
         if not os.path.isdir(path):
             parser.error("run `python -m fastml bench` from a source checkout (needs ./benchmarks)")
+        if args.pytest_args[:1] == ["grid"]:
+            return _bench_grid(path, args.pytest_args[1:])
         return pytest.main([path, "--benchmark-only", "--benchmark-columns=min,median,mean",
                             "--benchmark-sort=name", *args.pytest_args])
     return 1
+
+
+def _bench_grid(path, grid_args):
+    """benchmarks/grid.py in a fresh process: its thread variables must be set
+    before NumPy loads a BLAS, which this process has already done."""
+    import subprocess
+
+    import fastml
+
+    env = dict(os.environ)
+    pkg_parent = os.path.dirname(os.path.dirname(os.path.abspath(fastml.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (pkg_parent, env.get("PYTHONPATH")) if p)
+    cmd = [sys.executable, os.path.join(path, "grid.py"), *grid_args]
+    return subprocess.call(cmd, env=env)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,35 @@
 """Logistic regression: binary (sigmoid) and multinomial (softmax).
 
-Objective, with sample weights s (class_weight folded in) and S = sum s:
+Objective, with sample weights s (class_weight folded in), S = sum s and
+r = l1_ratio:
 
-    F(W, b) = 1/S sum_i s_i loss_i + penalty(W) / (C S)
-    penalty: l2 -> ||W||^2 / 2, l1 -> ||W||_1, None -> 0 (b is never penalised)
+    F(W, b) = 1/S sum_i s_i loss_i + ((1 - r)/2 ||W||^2 + r ||W||_1) / (C S)
 
-which is scikit-learn's objective (C sum s loss + penalty) divided by C S, so
-the optimum is the same and `tol` is a gradient tolerance on comparable
-scales. Binary problems fit one vector (coef_ (1, p)), K > 2 classes the full
-softmax (coef_ (K, p)). Loss and gradient are a few BLAS calls on NumPy.
+(b never penalised), which is scikit-learn's objective (C sum s loss +
+penalty) divided by C S: the optimum is the same and ``tol`` is a gradient
+tolerance on comparable scales. Binary problems fit one vector (coef_ (1, p)),
+K > 2 classes the full softmax (coef_ (K, p)); ``multi_class`` is gone, as in
+scikit-learn 1.8+. The loss, gradient and Hessian products are evaluated in
+cache-sized row blocks on n_jobs threads (``_logistic_loss``).
 
-Solvers: "lbfgs" (default), "newton" (Newton/IRLS with the exact Hessian),
-"cg" (nonlinear conjugate gradients) — l2 or no penalty; "gd" (accelerated
-proximal gradient, FISTA, step 1/L) and "sgd" (compiled per-sample SGD
-epochs) — also l1.
+Solvers (scikit-learn's names):
+- "lbfgs" (default): L-BFGS, l2 or no penalty.
+- "newton-cg": truncated Newton, CG on exact Hessian-vector products.
+- "newton-cholesky": exact Newton, dense Hessian ((K p)^2 entries: for small
+  K p) solved by Cholesky.
+- "liblinear": binary only; scikit-learn's liblinear objective, where the
+  intercept is the weight of a constant feature ``intercept_scaling`` and is
+  penalised with the rest; l2 is solved by newton-cg, l1 by OWL-QN.
+- "sag", "saga": deliberately different algorithms, same optimum. fastml does
+  not run the stochastic average gradient: "sag" (l2/None) and "saga" with
+  l2/None solve the objective with L-BFGS, "saga" with l1/elasticnet with
+  OWL-QN (L-BFGS restricted to orthants; exact zeros). The names keep
+  scikit-learn's penalty rules; ``n_iter_`` counts the iterations of the
+  solver used, not epochs.
+Older fastml names stay accepted: "newton" (= "newton-cholesky"), "cg"
+(nonlinear conjugate gradients), "gd" (accelerated proximal gradient, FISTA
+with adaptive restart, step 1/L; also l1 / elastic net), "sgd"
+(compiled per-sample SGD epochs).
 """
 import math
 import numbers
@@ -23,15 +39,20 @@ import numpy as np
 
 from .. import optimize as _opt
 from .._kernels import sgd as _kl
+from .._optimize.newton import newton_cg, newton_cholesky
+from .._optimize.owlqn import owlqn
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Hidden, Interval, StrOptions
 from ..utils.validation import (_check_sample_weight, check_classification_targets,
-                                check_random_state)
+                                check_random_state, resolve_n_jobs)
+from ._logistic_loss import LogisticLoss
 
 __all__ = ["LogisticRegression"]
 
-_SOLVERS = ("lbfgs", "newton", "cg", "gd", "sgd")
+_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "liblinear", "sag", "saga")
+_LEGACY = ("newton", "cg", "gd", "sgd")
+_L2_ONLY = ("lbfgs", "newton-cg", "newton-cholesky", "sag", "newton", "cg")
 
 
 def _class_weights(class_weight, classes, y_idx):
@@ -50,101 +71,6 @@ def _class_weights(class_weight, classes, y_idx):
             cw[hits[0]] = v
         return cw
     raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}.")
-
-
-class _Problem:
-    """Loss/gradient/Hessian of F over theta = [W.ravel(), b] (b only if fit_intercept)."""
-
-    def __init__(self, X, y_idx, s, n_classes, lam, fit_intercept):
-        self.X = X
-        self.n, self.p = X.shape
-        self.K = 1 if n_classes == 2 else n_classes
-        self.fi = fit_intercept
-        self.S = s.sum()
-        self.sn = s / self.S  # weights summing to one
-        self.lam = lam  # l2 strength 1/(C S) (0 for no / l1 penalty)
-        if self.K == 1:
-            self.ypm = np.where(y_idx == 1, 1.0, -1.0)
-        else:
-            self.y_idx = y_idx
-            self.rows = np.arange(self.n)
-        self.size = self.K * self.p + (self.K if fit_intercept else 0)
-
-    def unpack(self, theta):
-        W = theta[: self.K * self.p].reshape(self.K, self.p)
-        b = theta[self.K * self.p:] if self.fi else np.zeros(self.K)
-        return W, b
-
-    def _scores(self, W, b):
-        Z = self.X @ W.T
-        if self.fi:
-            Z += b
-        return Z
-
-    def smooth(self, theta):
-        """(loss, grad) of the data term plus the l2 term."""
-        W, b = self.unpack(theta)
-        if self.K == 1:
-            z = self.X @ W[0]
-            if self.fi:
-                z += b[0]
-            yz = self.ypm * z
-            loss = float(self.sn @ np.logaddexp(0.0, -yz))
-            D = (-self.ypm * self.sn * _sigmoid(-yz))[None, :]
-        else:
-            # class-major (K, n) layout: the per-sample reductions over K run
-            # as K-row elementwise passes instead of short strided rows
-            D = W @ self.X.T
-            if self.fi:
-                D += b[:, None]
-            zmax = D.max(axis=0)
-            zy = D[self.y_idx, self.rows]
-            D -= zmax
-            np.exp(D, out=D)
-            sumE = D.sum(axis=0)
-            loss = float(self.sn @ (np.log(sumE) + zmax - zy))
-            D *= self.sn / sumE
-            D[self.y_idx, self.rows] -= self.sn
-        gW = D @ self.X
-        if self.lam:
-            loss += 0.5 * self.lam * float((W * W).sum())
-            gW += self.lam * W
-        if self.fi:
-            return loss, np.concatenate([gW.ravel(), D.sum(axis=1)])
-        return loss, gW.ravel()
-
-    def hessian(self, theta):
-        W, b = self.unpack(theta)
-        Z = self._scores(W, b)
-        Xa = np.hstack([self.X, np.ones((self.n, 1))]) if self.fi else self.X
-        pa = Xa.shape[1]
-        if self.K == 1:
-            pr = _sigmoid(Z[:, 0])
-            H = (Xa * (self.sn * pr * (1 - pr))[:, None]).T @ Xa
-        else:
-            P = np.exp(Z - Z.max(axis=1, keepdims=True))
-            P /= P.sum(axis=1, keepdims=True)
-            # H = blockdiag_k(Xa^T diag(s p_k) Xa) - A^T diag(s) A, A[i, (k, :)] = p_ik x_i
-            A = (P[:, :, None] * Xa[:, None, :]).reshape(self.n, self.K * pa)
-            H = -(A * self.sn[:, None]).T @ A
-            for k in range(self.K):
-                blk = (Xa * (self.sn * P[:, k])[:, None]).T @ Xa
-                H[k * pa:(k + 1) * pa, k * pa:(k + 1) * pa] += blk
-        # reorder from per-class [w_k, b_k] blocks to theta's [W.ravel(), b] layout
-        if self.fi:
-            idx = np.arange(self.K * pa).reshape(self.K, pa)
-            perm = np.concatenate([idx[:, :-1].ravel(), idx[:, -1]])
-            H = H[np.ix_(perm, perm)]
-        if self.lam:
-            d = np.arange(self.K * self.p)
-            H[d, d] += self.lam
-        return H
-
-    def lipschitz(self):
-        Xa = np.hstack([self.X, np.ones((self.n, 1))]) if self.fi else self.X
-        Xs = Xa * np.sqrt(self.sn)[:, None]
-        top = np.linalg.norm(Xs, 2) ** 2
-        return top * (0.25 if self.K == 1 else 0.5) + self.lam
 
 
 def _sigmoid(z):
@@ -185,83 +111,130 @@ def _fista(prob, theta, l1, tol, max_iter):
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     """Logistic regression classifier (see the module docstring for the objective).
 
-    Parameters follow scikit-learn: C is the inverse regularisation strength,
-    penalty in {"l2", "l1", None}, class_weight None/"balanced"/dict,
-    max_iter iterations (epochs for "sgd"), tol the gradient tolerance.
+    Parameters follow scikit-learn 1.9: ``l1_ratio`` (0: l2, 1: l1, between:
+    elastic net) and ``C`` (``np.inf``: no penalty) choose the penalty while
+    ``penalty`` is left at its default; an explicit ``penalty`` in {"l2", "l1",
+    "elasticnet", None} is still honoured (without scikit-learn's deprecation
+    warning). ``dual=True`` is accepted with liblinear + l2 as in scikit-learn;
+    fastml solves the primal (same optimum). ``n_jobs`` is the thread count of
+    the loss evaluations (scikit-learn ignores it since 1.8). ``verbose`` is
+    accepted and ignored. ``max_iter`` counts iterations (epochs for "sgd").
     """
 
     _parameter_constraints = {
-        # "none" is the pre-1.2 scikit-learn spelling of None, still accepted
-        "penalty": [StrOptions({"l2", "l1"}), Hidden(StrOptions({"none"})), None],
-        "tol": [Interval(numbers.Real, 0, None, closed="left")],
-        # C = inf means no penalty, as in scikit-learn
+        # "deprecated": derive the penalty from l1_ratio and C (scikit-learn 1.8+);
+        # "none" is the pre-1.2 spelling of None
+        "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None,
+                    Hidden(StrOptions({"none", "deprecated"}))],
         "C": [Interval(numbers.Real, 0, math.inf, closed="right")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both"), None],
+        "dual": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
+        "intercept_scaling": [Interval(numbers.Real, 0, None, closed="neither")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "random_state": ["random_state"],
-        "solver": [StrOptions(set(_SOLVERS))],
-        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "solver": [StrOptions(set(_SOLVERS)), Hidden(StrOptions(set(_LEGACY)))],
+        "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
+        "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "n_jobs": [None, numbers.Integral],
     }
 
-    def __init__(self, penalty="l2", *, tol=1e-4, C=1.0, fit_intercept=True, class_weight=None,
-                 random_state=None, solver="lbfgs", max_iter=100, warm_start=False):
+    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, dual=False, tol=1e-4,
+                 fit_intercept=True, intercept_scaling=1, class_weight=None, random_state=None,
+                 solver="lbfgs", max_iter=100, verbose=0, warm_start=False, n_jobs=None):
         self.penalty = penalty
-        self.tol = tol
         self.C = C
+        self.l1_ratio = l1_ratio
+        self.dual = dual
+        self.tol = tol
         self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
         self.class_weight = class_weight
         self.random_state = random_state
         self.solver = solver
         self.max_iter = max_iter
+        self.verbose = verbose
         self.warm_start = warm_start
+        self.n_jobs = n_jobs
+
+    def _resolve_penalty(self):
+        """(penalty, l1_ratio) with penalty in {"l2", "l1", "elasticnet", None}."""
+        r = self.l1_ratio
+        if self.penalty == "deprecated":
+            if r is None or r == 0:
+                penalty = "l2"
+            elif r == 1:
+                penalty = "l1"
+            else:
+                penalty = "elasticnet"
+            if self.C == math.inf:
+                penalty = None
+        else:
+            penalty = None if self.penalty == "none" else self.penalty
+            if penalty == "elasticnet" and r is None:
+                raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
+        ratio = {"l2": 0.0, "l1": 1.0, None: 0.0}.get(penalty, r)
+        solver = self.solver
+        if penalty not in ("l2", None) and solver in _L2_ONLY:
+            raise ValueError(f"Solver {solver} supports only 'l2' or None penalties, got "
+                             f"{penalty} penalty (l1_ratio={r!r}); use solver='saga' (or "
+                             "'liblinear' for l1).")
+        if solver == "liblinear" and penalty not in ("l1", "l2"):
+            raise ValueError(f"penalty={penalty!r} is not supported for the liblinear solver; "
+                             "use 'l1' or 'l2' (l1_ratio 1 or 0 with finite C).")
+        if solver == "sgd" and penalty == "elasticnet":
+            raise ValueError("Solver sgd supports 'l2', 'l1' or None penalties; use "
+                             "solver='saga' for elasticnet.")
+        if self.dual and not (solver == "liblinear" and penalty == "l2"):
+            raise ValueError(f"Solver {solver} supports only dual=False with penalty "
+                             f"{penalty}; dual=True needs solver='liblinear' and 'l2'.")
+        return penalty, float(ratio)
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
-        penalty = None if self.penalty == "none" else self.penalty
-        if penalty == "l1" and self.solver not in ("gd", "sgd"):
-            raise ValueError(f"Solver {self.solver} supports only 'l2' or None penalties; use "
-                             "solver='gd' or 'sgd' for penalty='l1'.")
+        penalty, ratio = self._resolve_penalty()
         C, tol, max_iter = float(self.C), float(self.tol), int(self.max_iter)
+        nthreads = resolve_n_jobs(self.n_jobs)
         X, y = self._validate_data(X, y)
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError("This solver needs samples of at least 2 classes in the data, but "
                              f"the data contains only one class: {self.classes_[0]!r}")
+        solver = {"newton": "newton-cholesky"}.get(self.solver, self.solver)
+        liblinear = solver == "liblinear"
+        if liblinear and len(self.classes_) > 2:
+            raise ValueError("The 'liblinear' solver does not support multiclass classification"
+                             " (n_classes >= 3). Either use another solver or wrap the estimator"
+                             " in a OneVsRestClassifier to keep applying a one-versus-rest "
+                             "scheme.")
         sw = _check_sample_weight(sample_weight, X.shape[0])
         s = (np.ones(X.shape[0]) if sw is None else sw) * \
             _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
         if s.sum() <= 0:
             raise ValueError("Sample weights (times class weights) must not all be zero.")
         Xd = np.asarray(X, dtype=np.float64)
-        lam = 1.0 / (C * s.sum()) if penalty == "l2" else 0.0
-        prob = _Problem(Xd, y_idx, s, len(self.classes_), lam, bool(self.fit_intercept))
-        theta = np.zeros(prob.size)
-        if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (prob.K, prob.p):
-            theta[: prob.K * prob.p] = self.coef_.ravel()
-            if prob.fi:
-                theta[prob.K * prob.p:] = self.intercept_
-        l1 = 1.0 / (C * s.sum()) if penalty == "l1" else 0.0
-        if self.solver == "lbfgs":
-            res = _opt.minimize_lbfgs(prob.smooth, theta, tol=tol, max_iter=max_iter)
-            theta, n_iter, ok = res.x, res.n_iter, res.converged
-        elif self.solver == "newton":
-            res = _opt.minimize_newton(prob.smooth, theta, prob.hessian, tol=tol,
-                                       max_iter=max_iter)
-            theta, n_iter, ok = res.x, res.n_iter, res.converged
-        elif self.solver == "cg":
-            res = _opt.minimize_cg(prob.smooth, theta, tol=tol, max_iter=max_iter)
-            theta, n_iter, ok = res.x, res.n_iter, res.converged
-        elif self.solver == "gd":
-            theta, n_iter, ok, _ = _fista(prob, theta, l1, tol, max_iter)
-        else:
-            theta, n_iter, ok = self._fit_sgd(prob, Xd, y_idx, s, lam, l1, tol, max_iter, theta)
-        if not ok:
+        fit_b = bool(self.fit_intercept)
+        scaling = float(self.intercept_scaling)
+        if liblinear and fit_b:  # the intercept is a penalised constant feature
+            Xd = np.hstack([Xd, np.full((Xd.shape[0], 1), scaling)])
+        strength = 0.0 if penalty is None else 1.0 / (C * s.sum())
+        lam, l1 = (1.0 - ratio) * strength, ratio * strength
+        prob = LogisticLoss(Xd, y_idx, s, len(self.classes_), lam, fit_b and not liblinear,
+                            nthreads)
+        theta = self._warm_theta(prob, liblinear and fit_b, scaling)
+        with prob.session():
+            theta, n_iter, ok = self._solve(solver, prob, theta, l1, tol, max_iter, Xd, y_idx,
+                                            s, lam)
+        if not ok and max_iter > 0:
             warnings.warn(f"{self.solver} failed to converge after {n_iter} iterations "
                           f"(max_iter={max_iter}). Increase max_iter or scale the data.",
                           ConvergenceWarning, stacklevel=2)
         W, b = prob.unpack(theta)
+        if liblinear and fit_b:
+            W, b = W[:, :-1], W[:, -1] * scaling
         if prob.K > 1:
             # softmax is invariant to adding one vector to every class: pick the
             # symmetric representative (unpenalised parts sum to zero over classes;
@@ -273,6 +246,46 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.asarray(b, dtype=X.dtype).copy()
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         return self
+
+    def _warm_theta(self, prob, liblinear_b, scaling):
+        theta = np.zeros(prob.size)
+        coef = getattr(self, "coef_", None) if self.warm_start else None
+        p_user = prob.p - (1 if liblinear_b else 0)
+        if coef is None or coef.shape != (prob.K, p_user):
+            return theta
+        W = theta[: prob.K * prob.p].reshape(prob.K, prob.p)
+        W[:, :p_user] = coef
+        if liblinear_b:
+            W[:, -1] = np.asarray(self.intercept_) / scaling
+        elif prob.fi:
+            theta[prob.K * prob.p:] = self.intercept_
+        return theta
+
+    def _solve(self, solver, prob, theta, l1, tol, max_iter, Xd, y_idx, s, lam):
+        """(theta, n_iter, converged) of the chosen solver."""
+        if max_iter == 0:
+            return theta, 0, False
+        if solver in ("saga", "liblinear") and l1 > 0:
+            c = np.zeros(prob.size)
+            c[: prob.K * prob.p] = l1
+            theta, n_iter, ok = owlqn(prob.smooth, theta, c, tol=tol, max_iter=max_iter)
+        elif solver == "gd":
+            theta, n_iter, ok, _ = _fista(prob, theta, l1, tol, max_iter)
+        elif solver in ("lbfgs", "sag", "saga"):
+            res = _opt.minimize_lbfgs(prob.smooth, theta, tol=tol, max_iter=max_iter)
+            theta, n_iter, ok = res.x, res.n_iter, res.converged
+        elif solver in ("newton-cg", "liblinear"):
+            theta, n_iter, ok = newton_cg(prob.smooth, prob.grad_hess, theta, tol=tol,
+                                          max_iter=max_iter)
+        elif solver == "newton-cholesky":
+            theta, n_iter, ok = newton_cholesky(prob.grad_hess_full, prob.smooth, theta,
+                                                tol=tol, max_iter=max_iter)
+        elif solver == "cg":
+            res = _opt.minimize_cg(prob.smooth, theta, tol=tol, max_iter=max_iter)
+            theta, n_iter, ok = res.x, res.n_iter, res.converged
+        else:
+            theta, n_iter, ok = self._fit_sgd(prob, Xd, y_idx, s, lam, l1, tol, max_iter, theta)
+        return theta, n_iter, ok
 
     def _fit_sgd(self, prob, Xd, y_idx, s, lam, l1, tol, max_iter, theta):
         """Per-sample SGD on the mean loss: alpha = lam (l2) or l1 strength, the
