@@ -346,4 +346,6 @@ def clone(estimator, *, safe=True):
         raise TypeError(f"Cannot clone object {estimator!r}: it has no get_params method.")
     params = estimator.get_params(deep=False)
     new = type(estimator)(**{k: clone(v, safe=False) for k, v in params.items()})
+    if hasattr(estimator, "_sklearn_output_config"):  # set_output survives cloning
+        new._sklearn_output_config = copy.deepcopy(estimator._sklearn_output_config)
     return new

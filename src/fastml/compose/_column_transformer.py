@@ -299,7 +299,7 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
         try:
             return map_threads(job, enumerate(entries, start=1), resolve_n_jobs(self.n_jobs))
         except ValueError as exc:
-            if "Expected 2D array, got 1D array instead" in str(exc):
+            if "got 1D array instead" in str(exc):
                 raise ValueError(_ERR_1D) from exc
             raise
 
@@ -358,7 +358,8 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
                 if name in named and not (isinstance(named[name], str) and
                                           named[name] == "drop"):
                     needed.update(self.feature_names_in_[idx])
-            missing = needed - set(get_feature_names(X) or ())
+            given = get_feature_names(X)
+            missing = needed - set(() if given is None else given)
             if missing:
                 raise ValueError(f"columns are missing: {missing}")
         else:
