@@ -110,20 +110,45 @@ def show_config(file=None):
 
 
 # ---- estimator configuration (scikit-learn's set_config keys fastml honours) ----
-_CONFIG_DEFAULTS = {"transform_output": "default"}
+# None: not set in fastml -- follow scikit-learn's setting when scikit-learn is
+# loaded (a drop-in honours sklearn.set_config), else "default"
+_CONFIG_DEFAULTS = {"transform_output": None}
 _CONFIG_OPTIONS = {"transform_output": ("default", "pandas", "polars")}
 _global_config = dict(_CONFIG_DEFAULTS)
 # a config_context overrides the global settings in its own thread / task only
 _local_config = contextvars.ContextVar("fastml_config", default=None)
 
 
+def _raw_config():
+    local = _local_config.get()
+    return local if local is not None else _global_config
+
+
+def _sklearn_setting(key, fallback):
+    import sys
+
+    skl = sys.modules.get("sklearn._config")
+    if skl is None:
+        return fallback
+    try:
+        value = skl.get_config().get(key)
+    except Exception:  # pragma: no cover - a scikit-learn without get_config
+        return fallback
+    return value if value in _CONFIG_OPTIONS[key] else fallback
+
+
 def get_config():
-    """The current configuration as a new dict: ``transform_output`` is the
+    """The current configuration as a new dict. ``transform_output`` is the
     container ``transform`` / ``fit_transform`` of every transformer return
     ("default": NumPy arrays, "pandas" or "polars" DataFrames) unless an
-    estimator's own ``set_output`` says otherwise."""
-    local = _local_config.get()
-    return dict(local if local is not None else _global_config)
+    estimator's own ``set_output`` says otherwise. While fastml's setting is
+    not made (set_config / config_context), scikit-learn's
+    ``sklearn.set_config(transform_output=...)`` applies when scikit-learn is
+    loaded."""
+    cfg = dict(_raw_config())
+    if cfg["transform_output"] is None:
+        cfg["transform_output"] = _sklearn_setting("transform_output", "default")
+    return cfg
 
 
 def _checked_updates(**params):
@@ -144,12 +169,7 @@ def set_config(transform_output=None):
     transform_output: "default", "pandas" or "polars" (see get_config). Inside
     a ``config_context`` only that context's settings change.
     """
-    updates = _checked_updates(transform_output=transform_output)
-    local = _local_config.get()
-    if local is not None:
-        local.update(updates)
-    else:
-        _global_config.update(updates)
+    _raw_config().update(_checked_updates(transform_output=transform_output))
 
 
 @contextlib.contextmanager
@@ -160,7 +180,7 @@ def config_context(*, transform_output=None):
     ...     pass
     """
     updates = _checked_updates(transform_output=transform_output)
-    token = _local_config.set({**get_config(), **updates})
+    token = _local_config.set({**_raw_config(), **updates})
     try:
         yield
     finally:

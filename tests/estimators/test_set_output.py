@@ -105,7 +105,7 @@ def test_global_config_and_context():
         fastml.set_config(transform_output=None)  # None: unchanged
         assert fastml.get_config()["transform_output"] == "pandas"
     finally:
-        fastml.set_config(transform_output="default")
+        fastml._config._global_config["transform_output"] = None  # back to unset
     with pytest.raises(ValueError, match="transform_output must be one of"):
         fastml.set_config(transform_output="numpy")
     with pytest.raises(RuntimeError):
@@ -142,13 +142,17 @@ def test_set_output_arguments():
     assert not hasattr(fastml.preprocessing.LabelEncoder(), "set_output")
 
 
-def test_pandas_output_with_scikit_learn_config_untouched():
-    """fastml's config is its own: scikit-learn's set_config does not change it."""
+def test_scikit_learns_config_applies_until_fastml_sets_its_own():
+    """A drop-in honours sklearn.set_config(transform_output=...); an explicit
+    fastml setting takes precedence."""
     sklearn = pytest.importorskip("sklearn")
     df = _frame()
     with sklearn.config_context(transform_output="pandas"):
-        out = fastml.preprocessing.MinMaxScaler().fit_transform(df)
-    assert isinstance(out, np.ndarray)
+        assert fastml.get_config()["transform_output"] == "pandas"
+        assert isinstance(fastml.preprocessing.MinMaxScaler().fit_transform(df), pd.DataFrame)
+        with fastml.config_context(transform_output="default"):
+            assert isinstance(fastml.preprocessing.MinMaxScaler().fit_transform(df), np.ndarray)
+    assert isinstance(fastml.preprocessing.MinMaxScaler().fit_transform(df), np.ndarray)
 
 
 def test_clone_keeps_the_output_setting():
