@@ -75,7 +75,7 @@ class _BaseComposition(BaseEstimator):
     named after it, and its parameters are "<name>__<param>"."""
 
     def _get_params(self, attr, deep=True):
-        out = BaseEstimator.get_params(self, deep=False)
+        out = BaseEstimator.get_params(self, deep=deep)  # nested: e.g. remainder__<param>
         if not deep:
             return out
         items = getattr(self, attr)

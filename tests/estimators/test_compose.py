@@ -287,3 +287,56 @@ def test_transformed_target_regressor_errors():
         TransformedTargetRegressor(func=np.sqrt, inverse_func=np.log1p).fit(X, y + 1)
     with pytest.raises(ValueError, match="requires y to be passed"):
         TransformedTargetRegressor().fit(X, None)
+
+
+def test_scikit_learn_details_column_specs_getitem_verbose_params(capsys):
+    X = _num(d=3)
+    for col in [1.5, ["string", 1], slice(1, "s"), np.array([1.0])]:
+        with pytest.raises(ValueError, match="No valid specification of the columns"):
+            ColumnTransformer([("t", StandardScaler(), col)]).fit(X)
+    ct = ColumnTransformer([("t1", StandardScaler(), [0]), ("t2", MinMaxScaler(), [1])],
+                           remainder=StandardScaler(), verbose=True)
+    with pytest.raises(TypeError, match="ColumnTransformer is subscriptable after it is "
+                                        "fitted"):
+        ct["t1"]
+    assert ct.get_params()["remainder__with_mean"] is True  # nested remainder parameters
+    ct.fit(X)
+    assert ct["t2"] is ct.named_transformers_.t2
+    with pytest.raises(KeyError, match="'nope' is not a valid transformer name"):
+        ct["nope"]
+    # n_jobs=None runs one job, so the verbose lines come in order
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("Processing ")[1].split(",")[0] for line in lines] == \
+        ["t1", "t2", "remainder"]
+
+
+class _FrameOutNoNames(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """DataFrame output, no get_feature_names_out."""
+
+    _parameter_constraints = {}
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X.rename(columns=lambda c: c + "_out")
+
+    def set_output(self, *, transform=None):  # always DataFrames
+        return self
+
+
+def test_feature_names_of_dataframe_outputs_without_get_feature_names_out():
+    df = _df()
+    ct = ColumnTransformer([("a", _FrameOutNoNames(), ["age", "income"]),
+                            ("b", StandardScaler(), ["score"])]).set_output(transform="pandas")
+    out = ct.fit_transform(df)
+    assert list(out.columns) == ["a__age_out", "a__income_out", "b__score"]
+
+
+def test_pandas_na_in_a_numpy_output_is_an_error():
+    df = pd.DataFrame({"a": pd.array([1, None, 3], dtype="Int64")})
+    ct = ColumnTransformer([("a", "passthrough", ["a"])])
+    with pytest.raises(ValueError, match="uses pandas.NA to represent null values"):
+        ct.fit_transform(df)
+    out = ct.set_output(transform="pandas").fit_transform(df)
+    assert out["a__a"].isna().sum() == 1

@@ -22,6 +22,10 @@ _ERR_1D = ("1D data passed to a transformer that expects 2D data. Try to specify
            "selection as a list of one item instead of a scalar.")
 
 
+_ERR_COLUMNS = ("No valid specification of the columns. Only a scalar, list or slice of all "
+                "integers or all strings, or boolean mask is allowed")
+
+
 def _is_sparse(X):
     return hasattr(X, "tocsr") and hasattr(X, "nnz")
 
@@ -38,19 +42,24 @@ def _key_kind(key):
     if isinstance(key, slice):
         kinds = {_key_kind(v) for v in (key.start, key.stop) if v is not None}
         if kinds - {"int", "str"} or len(kinds) > 1:
-            raise ValueError(f"A slice of columns must have int or str bounds, got {key!r}.")
+            raise ValueError(_ERR_COLUMNS)
         return kinds.pop() if kinds else "int"
-    arr = np.asarray(key) if not hasattr(key, "dtype") else key
-    dtype = getattr(arr, "dtype", None)
-    if dtype is not None and dtype.kind in "biuU" and getattr(arr, "size", 1) > 0:
+    dtype = getattr(key, "dtype", None)  # arrays, pandas Index / Series
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuU" and getattr(key, "size", 1) > 0:
         return {"b": "bool", "i": "int", "u": "int", "U": "str"}[dtype.kind]
-    values = list(key)
+    invalid = _ERR_COLUMNS
+    try:
+        values = list(key)
+    except TypeError:  # a float, None, ... : not a column specification
+        raise ValueError(invalid) from None
     if not values:
         return None
+    if any(not isinstance(v, (str, bool, numbers.Integral, np.bool_, np.integer))
+           for v in values):
+        raise ValueError(invalid)
     kinds = {_key_kind(v) for v in values}
-    if len(kinds) != 1 or None in kinds:
-        raise ValueError("No valid specification of the columns. Only a scalar, list or "
-                         "slice of all integers or all strings, or boolean mask is allowed")
+    if len(kinds) != 1:
+        raise ValueError(invalid)
     return kinds.pop()
 
 
@@ -296,8 +305,10 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
             return _fit_transform_one(trans, Xc, y, weight, message_clsname="ColumnTransformer",
                                       message=self._log_message(name, idx, len(entries)))
 
+        # n_jobs=None is one job, as in scikit-learn (joblib's convention)
+        n_threads = 1 if self.n_jobs is None else resolve_n_jobs(self.n_jobs)
         try:
-            return map_threads(job, enumerate(entries, start=1), resolve_n_jobs(self.n_jobs))
+            return map_threads(job, enumerate(entries, start=1), n_threads)
         except ValueError as exc:
             if "got 1D array instead" in str(exc):
                 raise ValueError(_ERR_1D) from exc
@@ -392,6 +403,23 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
             if not (getattr(out, "ndim", 0) == 2 or is_dataframe(out)):
                 raise ValueError(f"The output of the '{name}' transformer should be 2D (numpy "
                                  "array, scipy sparse array, dataframe).")
+        if get_output_config("transform", self)["dense"] == "pandas":
+            return
+        for out, name in zip(Xs, names):  # pandas.NA would become object arrays of NA
+            if not is_pandas_df(out):
+                continue
+            na = __import__("pandas").NA
+            for col, dtype in out.dtypes.items():
+                if getattr(dtype, "na_value", None) is na and out[col].isna().any():
+                    raise ValueError(
+                        f"The output of the '{name}' transformer for column '{col}' has dtype "
+                        f"{dtype} and uses pandas.NA to represent null values. Storing this "
+                        "output in a numpy array can cause errors in downstream estimators, "
+                        "and inefficiencies. To avoid this problem you can (i) store the "
+                        f"output in a pandas DataFrame by using {type(self).__name__}."
+                        "set_output(transform='pandas') or (ii) modify the input data or the "
+                        f"'{name}' transformer to avoid the presence of pandas.NA (for example "
+                        "by using pandas.DataFrame.astype).")
 
     def _record_output_indices(self, Xs):
         self.output_indices_ = {}
@@ -419,6 +447,10 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
         dense = get_output_config("transform", self)["dense"]
         adapter = ADAPTERS.get(dense)
         if adapter is not None and all(adapter.is_supported_container(x) for x in Xs):
+            # names of outputs whose transformer has no get_feature_names_out
+            self._transformers_feature_names_out = np.concatenate(
+                [np.asarray(get_feature_names(x) if get_feature_names(x) is not None else
+                            [str(c) for c in x.columns], dtype=object) for x in Xs])
             # temporary unique names: outputs of two transformers may share names
             Xs = [adapter.rename_columns(x, [f"tmp_col_name_{i}_{j}" for j in
                                              range(x.shape[1])]) for i, x in enumerate(Xs)]
@@ -441,6 +473,15 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
 
         return Bunch(**{name: trans for name, trans, _ in self.transformers_})
 
+    def __getitem__(self, key):
+        """A fitted transformer by name (ct["scale"])."""
+        try:
+            return self.named_transformers_[key]
+        except AttributeError as exc:
+            raise TypeError("ColumnTransformer is subscriptable after it is fitted") from exc
+        except KeyError as exc:
+            raise KeyError(f"'{key}' is not a valid transformer name") from exc
+
     def __sklearn_is_fitted__(self):
         return hasattr(self, "transformers_")
 
@@ -453,10 +494,15 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
         for name, trans, _, _ in self._iter(fitted=True, column_as_labels=False,
                                             skip_drop=True, skip_empty_columns=True):
             cols = names_in[self._transformer_to_input_indices[name]]
-            if not hasattr(trans, "get_feature_names_out"):
+            if hasattr(trans, "get_feature_names_out"):
+                per_transformer.append((name, trans.get_feature_names_out(cols)))
+            elif hasattr(self, "_transformers_feature_names_out"):
+                # a transformer with DataFrame output but no get_feature_names_out
+                per_transformer.append(
+                    (name, self._transformers_feature_names_out[self.output_indices_[name]]))
+            else:
                 raise AttributeError(f"Transformer {name} (type {type(trans).__name__}) does "
                                      "not provide get_feature_names_out.")
-            per_transformer.append((name, trans.get_feature_names_out(cols)))
         if not per_transformer:
             return np.array([], dtype=object)
         return self._prefixed_names(per_transformer)
