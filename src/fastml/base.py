@@ -74,7 +74,7 @@ class BaseEstimator:
             name, delim, sub = key.partition("__")
             if name not in valid:
                 raise ValueError(
-                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Invalid parameter {name!r} for estimator {self}. "
                     f"Valid parameters are: {sorted(self._get_param_names())!r}."
                 )
             if delim:

@@ -14,6 +14,7 @@ from .base import BaseEstimator, clone
 from .datasets._base import Bunch
 from .utils._param_validation import HasMethods, Hidden
 from .utils._set_output import available_if, safe_set_output
+from .utils.validation import check_is_fitted
 
 __all__ = ["Pipeline", "make_pipeline"]
 
@@ -133,7 +134,8 @@ class _BaseComposition(BaseEstimator):
 
 def _final_estimator_has(attr):
     def check(self):
-        return hasattr(self._final_estimator, attr)
+        getattr(self._final_estimator, attr)  # AttributeError: the reason it is missing
+        return True
     return check
 
 
@@ -163,12 +165,14 @@ class Pipeline(_BaseComposition):
 
     _parameter_constraints = {
         "steps": [list, Hidden(tuple)],
+        "transform_input": [list, None],
         "memory": [None, str, HasMethods(["cache"])],
         "verbose": ["boolean"],
     }
 
-    def __init__(self, steps, *, memory=None, verbose=False):
+    def __init__(self, steps, *, transform_input=None, memory=None, verbose=False):
         self.steps = steps
+        self.transform_input = transform_input
         self.memory = memory
         self.verbose = verbose
 
@@ -221,7 +225,8 @@ class Pipeline(_BaseComposition):
         if isinstance(ind, slice):
             if ind.step not in (1, None):
                 raise ValueError("Pipeline slicing only supports a step of 1")
-            return type(self)(self.steps[ind], memory=self.memory, verbose=self.verbose)
+            return type(self)(self.steps[ind], transform_input=self.transform_input,
+                              memory=self.memory, verbose=self.verbose)
         if isinstance(ind, str):
             return self.named_steps[ind]
         return self.steps[ind][1]
@@ -244,7 +249,10 @@ class Pipeline(_BaseComposition):
 
     @property
     def _estimator_type(self):
-        return getattr(self._final_estimator, "_estimator_type", None)
+        try:
+            return getattr(self._final_estimator, "_estimator_type", None)
+        except AttributeError:  # empty pipeline
+            return None
 
     def _log_message(self, idx):
         if not self.verbose:
@@ -252,6 +260,12 @@ class Pipeline(_BaseComposition):
         return f"(step {idx + 1} of {len(self.steps)}) Processing {self.steps[idx][0]}"
 
     # -- fitting ------------------------------------------------------------------
+    def _check_transform_input(self):
+        if self.transform_input is not None:
+            raise ValueError("The `transform_input` parameter can only be set if metadata "
+                             "routing is enabled, which fastml does not implement; leave "
+                             "transform_input=None.")
+
     def _check_method_params(self, params):
         """{step name: {"fit": {...}, "fit_transform": {...}, "fit_predict": {...}}}
         from "<step>__<param>" keyword arguments."""
@@ -294,6 +308,7 @@ class Pipeline(_BaseComposition):
         """Fit the transformers in turn, then the final estimator on their
         output. params: "<step>__<param>" fit parameters. Returns self."""
         self._validate_params()
+        self._check_transform_input()
         routed = self._check_method_params(params)
         Xt = self._fit(X, y, routed)
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
@@ -305,6 +320,7 @@ class Pipeline(_BaseComposition):
     @available_if(_can_fit_transform)
     def fit_transform(self, X, y=None, **params):
         self._validate_params()
+        self._check_transform_input()
         routed = self._check_method_params(params)
         Xt = self._fit(X, y, routed)
         last = self._final_estimator
@@ -319,6 +335,7 @@ class Pipeline(_BaseComposition):
     @available_if(_final_estimator_has("fit_predict"))
     def fit_predict(self, X, y=None, **params):
         self._validate_params()
+        self._check_transform_input()
         routed = self._check_method_params(params)
         Xt = self._fit(X, y, routed)
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
@@ -333,39 +350,47 @@ class Pipeline(_BaseComposition):
 
     @available_if(_final_estimator_has("predict"))
     def predict(self, X, **params):
+        check_is_fitted(self)
         return self.steps[-1][1].predict(self._transform_until_last(X), **params)
 
     @available_if(_final_estimator_has("predict_proba"))
     def predict_proba(self, X, **params):
+        check_is_fitted(self)
         return self.steps[-1][1].predict_proba(self._transform_until_last(X), **params)
 
     @available_if(_final_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X, **params):
+        check_is_fitted(self)
         return self.steps[-1][1].predict_log_proba(self._transform_until_last(X), **params)
 
     @available_if(_final_estimator_has("decision_function"))
     def decision_function(self, X, **params):
+        check_is_fitted(self)
         return self.steps[-1][1].decision_function(self._transform_until_last(X), **params)
 
     @available_if(_final_estimator_has("score_samples"))
     def score_samples(self, X):
+        check_is_fitted(self)
         return self.steps[-1][1].score_samples(self._transform_until_last(X))
 
     @available_if(_can_transform)
     def transform(self, X, **params):
         """X through every step (the last one included)."""
+        check_is_fitted(self)
         for _, _, trans in self._iter():
             X = trans.transform(X, **params)
         return X
 
     @available_if(_can_inverse_transform)
     def inverse_transform(self, X, **params):
+        check_is_fitted(self)
         for _, _, trans in reversed(list(self._iter())):
             X = trans.inverse_transform(X, **params)
         return X
 
     @available_if(_final_estimator_has("score"))
     def score(self, X, y=None, sample_weight=None, **params):
+        check_is_fitted(self)
         kw = dict(params)
         if sample_weight is not None:
             kw["sample_weight"] = sample_weight
@@ -408,7 +433,6 @@ class Pipeline(_BaseComposition):
         return names
 
     def __sklearn_is_fitted__(self):
-        from .utils.validation import check_is_fitted
         from .exceptions import NotFittedError
 
         last = None
@@ -425,7 +449,10 @@ class Pipeline(_BaseComposition):
             return False
 
     def __sklearn_tags__(self):
-        last = self._final_estimator
+        try:
+            last = self._final_estimator
+        except AttributeError:  # empty pipeline
+            last = None
         if last not in (None, "passthrough") and hasattr(last, "__sklearn_tags__"):
             return last.__sklearn_tags__()
         return super().__sklearn_tags__()

@@ -198,7 +198,7 @@ def test_params_make_pipeline_and_fitted_state():
     assert [n for n, _ in pipe.steps] == [n for n, _ in sk.steps]
     params = pipe.get_params()
     assert params["ridge__alpha"] == 1.0 and params["standardscaler-1"] is pipe.steps[0][1]
-    assert set(pipe.get_params(deep=False)) == {"steps", "memory", "verbose"}
+    assert set(pipe.get_params(deep=False)) == {"steps", "transform_input", "memory", "verbose"}
     pipe.set_params(ridge__alpha=3.0, **{"standardscaler-2": "passthrough"})
     assert pipe[-1].alpha == 3.0 and pipe.steps[1][1] == "passthrough"
     from fastml.utils.validation import check_is_fitted
@@ -210,3 +210,17 @@ def test_params_make_pipeline_and_fitted_state():
     clone = fastml.base.clone(pipe)
     assert clone.steps[0][1] is not pipe.steps[0][1]
     assert not hasattr(clone.steps[0][1], "mean_")
+
+
+def test_unfitted_pipeline_raises_and_missing_methods_say_why():
+    X, y = _data()
+    pipe = Pipeline([("s", StandardScaler()), ("r", Ridge())])
+    for method in ("predict", "score"):
+        with pytest.raises(fastml.exceptions.NotFittedError):
+            getattr(pipe, method)(X) if method == "predict" else pipe.score(X, y)
+    with pytest.raises(AttributeError) as info:
+        pipe.predict_proba
+    assert isinstance(info.value.__cause__, AttributeError)  # Ridge's own missing attribute
+    with pytest.raises(ValueError, match="transform_input"):
+        Pipeline([("r", Ridge())], transform_input=["sample_weight"]).fit(X, y)
+    assert Pipeline([]).__sklearn_tags__() is not None  # an empty pipeline has tags

@@ -241,9 +241,13 @@ class available_if:
     def __get__(self, obj, owner=None):
         if obj is None:
             return self.fn
-        if not self.check(obj):
-            raise AttributeError(f"This {type(obj).__name__!r} has no attribute "
-                                 f"{self.fn.__name__!r}")
+        message = f"This {type(obj).__name__!r} has no attribute {self.fn.__name__!r}"
+        try:
+            ok = self.check(obj)
+        except AttributeError as exc:  # the check's own reason becomes the cause
+            raise AttributeError(message) from exc
+        if not ok:
+            raise AttributeError(message)
         return types.MethodType(self.fn, obj)
 
 
