@@ -9,15 +9,17 @@ import importlib
 
 from ._version import __version__
 
-from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
+from ._config import (  # noqa: E402
+    config_context, get_config, get_num_threads, set_config, set_num_threads, show_config)
 
 _SUBMODULES = (
-    "base", "cluster", "datasets", "decomposition", "ensemble", "exceptions",
+    "base", "cluster", "compose", "datasets", "decomposition", "ensemble", "exceptions",
     "linear_model", "metrics", "model_selection", "naive_bayes", "neighbors",
     "neural_network", "nn", "pipeline", "preprocessing", "tree", "utils",
 )
 
-__all__ = ["__version__", "get_num_threads", "set_num_threads", "show_config",
+__all__ = ["__version__", "config_context", "get_config", "get_num_threads", "set_config",
+           "set_num_threads", "show_config",
            *_SUBMODULES]
 
 

@@ -1,5 +1,7 @@
-"""Global settings: threads and the configuration report."""
+"""Global settings: threads, the estimator configuration (set_config /
+get_config / config_context) and the configuration report."""
 import contextlib
+import contextvars
 import os
 import platform
 
@@ -105,3 +107,81 @@ def show_config(file=None):
         ]
     lines.append(f"  blas     : {info['blas']}")
     print("\n".join(lines), file=file)
+
+
+# ---- estimator configuration (scikit-learn's set_config keys fastml honours) ----
+# None: not set in fastml -- follow scikit-learn's setting when scikit-learn is
+# loaded (a drop-in honours sklearn.set_config), else "default"
+_CONFIG_DEFAULTS = {"transform_output": None}
+_CONFIG_OPTIONS = {"transform_output": ("default", "pandas", "polars")}
+_global_config = dict(_CONFIG_DEFAULTS)
+# a config_context overrides the global settings in its own thread / task only
+_local_config = contextvars.ContextVar("fastml_config", default=None)
+
+
+def _raw_config():
+    local = _local_config.get()
+    return local if local is not None else _global_config
+
+
+def _sklearn_setting(key, fallback):
+    import sys
+
+    skl = sys.modules.get("sklearn._config")
+    if skl is None:
+        return fallback
+    try:
+        value = skl.get_config().get(key)
+    except Exception:  # pragma: no cover - a scikit-learn without get_config
+        return fallback
+    return value if value in _CONFIG_OPTIONS[key] else fallback
+
+
+def get_config():
+    """The current configuration as a new dict. ``transform_output`` is the
+    container ``transform`` / ``fit_transform`` of every transformer return
+    ("default": NumPy arrays, "pandas" or "polars" DataFrames) unless an
+    estimator's own ``set_output`` says otherwise. While fastml's setting is
+    not made (set_config / config_context), scikit-learn's
+    ``sklearn.set_config(transform_output=...)`` applies when scikit-learn is
+    loaded."""
+    cfg = dict(_raw_config())
+    if cfg["transform_output"] is None:
+        cfg["transform_output"] = _sklearn_setting("transform_output", "default")
+    return cfg
+
+
+def _checked_updates(**params):
+    updates = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        options = _CONFIG_OPTIONS[key]
+        if value not in options:
+            raise ValueError(f"{key} must be one of {list(options)} or None, got {value!r}.")
+        updates[key] = value
+    return updates
+
+
+def set_config(transform_output=None):
+    """Set fastml's configuration globally (None leaves a key unchanged).
+
+    transform_output: "default", "pandas" or "polars" (see get_config). Inside
+    a ``config_context`` only that context's settings change.
+    """
+    _raw_config().update(_checked_updates(transform_output=transform_output))
+
+
+@contextlib.contextmanager
+def config_context(*, transform_output=None):
+    """Temporarily change the configuration (restored on exit, also on error).
+
+    >>> with config_context(transform_output="pandas"):
+    ...     pass
+    """
+    updates = _checked_updates(transform_output=transform_output)
+    token = _local_config.set({**_raw_config(), **updates})
+    try:
+        yield
+    finally:
+        _local_config.reset(token)

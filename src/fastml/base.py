@@ -13,14 +13,16 @@ follow as small explicit checks.
 """
 import copy
 import inspect
+import warnings
 
 import numpy as np
 
 from .utils._param_validation import validate_parameter_constraints
+from .utils._set_output import _SetOutputMixin, dataframe_to_numpy, get_feature_names
 from .utils.validation import check_array, check_is_fitted, check_X_y
 
 __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin",
-           "ClusterMixin", "clone"]
+           "ClusterMixin", "OneToOneFeatureMixin", "ClassNamePrefixFeaturesOutMixin", "clone"]
 
 
 _PARAM_NAMES = {}  # __init__ function -> sorted parameter names
@@ -72,7 +74,7 @@ class BaseEstimator:
             name, delim, sub = key.partition("__")
             if name not in valid:
                 raise ValueError(
-                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Invalid parameter {name!r} for estimator {self}. "
                     f"Valid parameters are: {sorted(self._get_param_names())!r}."
                 )
             if delim:
@@ -116,9 +118,14 @@ class BaseEstimator:
                        multi_output=False, y_numeric=False, ensure_min_samples=1):
         """Validate X (and y unless omitted; y=None is an error then).
 
-        With reset=True record n_features_in_, else check X against it.
+        With reset=True record n_features_in_ (and feature_names_in_ for a
+        DataFrame with string column names), else check X against them. A
+        DataFrame becomes an array of its columns' common dtype (float32
+        columns stay float32).
         """
         no_y = isinstance(y, str) and y == "no_validation"
+        self._check_feature_names(X, reset=reset)
+        X = dataframe_to_numpy(X)
         if no_y:
             X = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
         else:
@@ -126,6 +133,49 @@ class BaseEstimator:
                              y_numeric=y_numeric, ensure_min_samples=ensure_min_samples)
         self._check_n_features(X, reset=reset)
         return X if no_y else (X, y)
+
+    def _check_feature_names(self, X, *, reset):
+        """reset=True: record feature_names_in_ from a DataFrame's string column
+        names (or delete a stale one). reset=False: X's names must equal the
+        fitted ones in the same order (ValueError listing the unseen and the
+        missing names, as scikit-learn words it); names on one side only give a
+        UserWarning."""
+        if reset:
+            names = get_feature_names(X)
+            if names is not None:
+                self.feature_names_in_ = names
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            return
+        fitted = getattr(self, "feature_names_in_", None)
+        names = get_feature_names(X)
+        if fitted is None and names is None:
+            return
+        if fitted is None:
+            warnings.warn(f"X has feature names, but {type(self).__name__} was fitted "
+                          "without feature names")
+            return
+        if names is None:
+            warnings.warn(f"X does not have valid feature names, but {type(self).__name__} "
+                          "was fitted with feature names")
+            return
+        if len(fitted) == len(names) and np.all(fitted == names):
+            return
+        unseen = sorted(set(names) - set(fitted))
+        missing = sorted(set(fitted) - set(names))
+
+        def listing(values, limit=5):
+            lines = [f"- {v}\n" for v in values[:limit]]
+            return "".join(lines) + ("- ...\n" if len(values) > limit else "")
+
+        message = "The feature names should match those that were passed during fit.\n"
+        if unseen:
+            message += "Feature names unseen at fit time:\n" + listing(unseen)
+        if missing:
+            message += "Feature names seen at fit time, yet now missing:\n" + listing(missing)
+        if not unseen and not missing:
+            message += "Feature names must be in the same order as they were in fit.\n"
+        raise ValueError(message)
 
     def _check_n_features(self, X, reset):
         n = X.shape[1]
@@ -217,11 +267,63 @@ class RegressorMixin:
         return r2_score(y, self.predict(X), sample_weight=sample_weight)
 
 
-class TransformerMixin:
-    """Transformer: fit_transform = fit(X, y).transform(X)."""
+class TransformerMixin(_SetOutputMixin):
+    """Transformer: fit_transform = fit(X, y).transform(X); `set_output`
+    (pandas / polars output) for every transformer with get_feature_names_out."""
 
     def fit_transform(self, X, y=None, **fit_params):
         return self.fit(X, y, **fit_params).transform(X)
+
+
+def _input_feature_names(estimator, input_features=None, *, generate_names=True):
+    """Names of the input features for get_feature_names_out: `input_features`
+    checked against feature_names_in_ / n_features_in_, else feature_names_in_,
+    else "x0", "x1", ... (None when generate_names is False)."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    n_in = getattr(estimator, "n_features_in_", None)
+    if input_features is not None:
+        input_features = np.asarray(input_features, dtype=object)
+        if fitted is not None and not np.array_equal(fitted, input_features):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        if n_in is not None and len(input_features) != n_in:
+            raise ValueError("input_features should have length equal to number of "
+                             f"features ({n_in}), got {len(input_features)}")
+        return input_features
+    if fitted is not None:
+        return fitted
+    if not generate_names:
+        return None
+    if n_in is None:
+        raise ValueError("Unable to generate feature names without n_features_in_")
+    return np.asarray([f"x{i}" for i in range(n_in)], dtype=object)
+
+
+class OneToOneFeatureMixin:
+    """get_feature_names_out for transformers whose output column j is input
+    column j (scalers, Normalizer): the input feature names."""
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "n_features_in_")
+        return _input_feature_names(self, input_features)
+
+
+class ClassNamePrefixFeaturesOutMixin:
+    """get_feature_names_out for transformers that make new features (PCA,
+    KMeans): the lower-cased class name followed by 0, 1, ... up to
+    the number of output features (input_features are only checked). That
+    number is `_n_features_out` if the estimator sets it, else the rows of
+    components_ (decompositions) or cluster_centers_ (clusterers)."""
+
+    def get_feature_names_out(self, input_features=None):
+        n_out = getattr(self, "_n_features_out", None)
+        for attr in ("components_", "cluster_centers_"):
+            if n_out is None and getattr(self, attr, None) is not None:
+                n_out = getattr(self, attr).shape[0]
+        if n_out is None:
+            check_is_fitted(self, "_n_features_out")  # NotFittedError
+        _input_feature_names(self, input_features, generate_names=False)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)
 
 
 class ClusterMixin:
@@ -244,4 +346,6 @@ def clone(estimator, *, safe=True):
         raise TypeError(f"Cannot clone object {estimator!r}: it has no get_params method.")
     params = estimator.get_params(deep=False)
     new = type(estimator)(**{k: clone(v, safe=False) for k, v in params.items()})
+    if hasattr(estimator, "_sklearn_output_config"):  # set_output survives cloning
+        new._sklearn_output_config = copy.deepcopy(estimator._sklearn_output_config)
     return new

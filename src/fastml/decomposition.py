@@ -7,13 +7,13 @@ import numbers
 
 import numpy as np
 
-from .base import BaseEstimator, TransformerMixin
+from .base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from .utils._param_validation import Interval, RealNotInt, StrOptions
 
 __all__ = ["PCA"]
 
 
-class PCA(TransformerMixin, BaseEstimator):
+class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Linear dimensionality reduction onto the top principal axes.
 
     n_components: None (min(n_samples, n_features)), an int, a float in (0, 1)

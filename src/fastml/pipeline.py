@@ -1,201 +1,476 @@
 """Pipeline: chain transformers and a final estimator (scikit-learn semantics).
 
 Parameters of steps are addressed as "<step>__<param>" (GridSearchCV works
-through get_params/set_params); a step may be "passthrough" or None.
+through get_params/set_params); a step may be "passthrough" or None. As in
+scikit-learn, `fit` fits the step objects the user passed (no copies), except
+when `memory` caches the transformers' fits: then each transformer is cloned
+before fitting (so a cached fit can be reused) and the fitted clone replaces
+it in `steps`.
 """
+import contextlib
+import time
+
 from .base import BaseEstimator, clone
+from .datasets._base import Bunch
 from .utils._param_validation import HasMethods, Hidden
+from .utils._set_output import available_if, safe_set_output
+from .utils.validation import check_is_fitted
 
 __all__ = ["Pipeline", "make_pipeline"]
 
 
-class Pipeline(BaseEstimator):
-    """steps: list of (name, estimator); all but the last must transform."""
+# ---- helpers shared with fastml.compose ------------------------------------------
+def _message_with_time(source, message, seconds):
+    """"[source] ....... message, total=   0.1s" padded to 70 characters."""
+    start = f"[{source}] "
+    t = f"{seconds / 60:4.1f}min" if seconds > 60 else f" {seconds:5.1f}s"
+    end = f" {message}, total={t}"
+    return start + "." * (70 - len(start) - len(end)) + end
+
+
+@contextlib.contextmanager
+def _print_elapsed_time(source, message=None):
+    """Print how long the block took (nothing when message is None)."""
+    if message is None:
+        yield
+        return
+    start = time.perf_counter()
+    yield
+    print(_message_with_time(source, message, time.perf_counter() - start), flush=True)
+
+
+def _check_memory(memory):
+    """None, or an object with a joblib.Memory-like `cache` method (a str is a
+    joblib cache directory)."""
+    if memory is None:
+        return None
+    if isinstance(memory, str):
+        try:
+            import joblib
+        except ImportError as exc:  # pragma: no cover - joblib ships with scikit-learn
+            raise ImportError(f"memory={memory!r} (a cache directory) needs joblib "
+                              "(pip install joblib); or pass memory=None.") from exc
+        return joblib.Memory(location=memory, verbose=0)
+    if not hasattr(memory, "cache"):
+        raise ValueError("'memory' should be None, a string or have the same interface as "
+                         f"joblib.Memory. Got memory='{memory}' instead.")
+    return memory
+
+
+def _fit_transform_one(transformer, X, y, weight, message_clsname="", message=None,
+                       params=None):
+    """(transformed X, the fitted transformer); module level so joblib can cache it."""
+    params = params or {}
+    with _print_elapsed_time(message_clsname, message):
+        if hasattr(transformer, "fit_transform"):
+            out = transformer.fit_transform(X, y, **params.get("fit_transform", {}))
+        else:
+            out = transformer.fit(X, y, **params.get("fit", {})).transform(
+                X, **params.get("transform", {}))
+    return (out, transformer) if weight is None else (out * weight, transformer)
+
+
+class _BaseComposition(BaseEstimator):
+    """get_params / set_params of a meta-estimator whose estimators live in a
+    list attribute of (name, estimator[, ...]) tuples: each is a parameter
+    named after it, and its parameters are "<name>__<param>"."""
+
+    def _get_params(self, attr, deep=True):
+        out = BaseEstimator.get_params(self, deep=deep)  # nested: e.g. remainder__<param>
+        if not deep:
+            return out
+        items = getattr(self, attr)
+        try:
+            pairs = [(item[0], item[1]) for item in items]
+        except (TypeError, IndexError):  # invalid steps: left to fit's validation
+            return out
+        for name, est in pairs:
+            out[name] = est
+            if hasattr(est, "get_params") and not isinstance(est, type):
+                for key, value in est.get_params(deep=True).items():
+                    out[f"{name}__{key}"] = value
+        return out
+
+    def _set_params(self, attr, **params):
+        if attr in params:
+            setattr(self, attr, params.pop(attr))
+        items = getattr(self, attr)
+        try:
+            names = [item[0] for item in items]
+        except (TypeError, IndexError):
+            names = []
+        for name in list(params):
+            if "__" not in name and name in names:
+                self._replace_estimator(attr, name, params.pop(name))
+        BaseEstimator.set_params(self, **params)
+        return self
+
+    def _replace_estimator(self, attr, name, new):
+        items = list(getattr(self, attr))
+        for i, item in enumerate(items):
+            if item[0] == name:
+                items[i] = (name, new, *item[2:])
+                break
+        setattr(self, attr, items)
+
+    def _validate_names(self, names):
+        if len(set(names)) != len(names):
+            raise ValueError(f"Names provided are not unique: {list(names)!r}")
+        conflict = set(names).intersection(BaseEstimator.get_params(self, deep=False))
+        if conflict:
+            raise ValueError("Estimator names conflict with constructor arguments: "
+                             f"{sorted(conflict)!r}")
+        dunder = [n for n in names if "__" in n]
+        if dunder:
+            raise ValueError(f"Estimator names must not contain __: got {dunder!r}")
+
+    @staticmethod
+    def _check_instances(estimators):
+        for est in estimators:
+            if isinstance(est, type):
+                raise TypeError(f"Expected an estimator instance ({est.__name__}()), got "
+                                f"estimator class instead ({est.__name__}).")
+
+
+def _final_estimator_has(attr):
+    def check(self):
+        getattr(self._final_estimator, attr)  # AttributeError: the reason it is missing
+        return True
+    return check
+
+
+def _can_transform(self):
+    last = self._final_estimator
+    return last == "passthrough" or hasattr(last, "transform")
+
+
+def _can_fit_transform(self):
+    last = self._final_estimator
+    return last == "passthrough" or hasattr(last, "transform") or \
+        hasattr(last, "fit_transform")
+
+
+def _can_inverse_transform(self):
+    return all(hasattr(t, "inverse_transform") for _, _, t in self._iter())
+
+
+class Pipeline(_BaseComposition):
+    """steps: list of (name, estimator); all but the last must transform.
+
+    memory: None (no caching), a cache directory (str, needs joblib) or an
+    object with a joblib.Memory-like ``cache`` method; with a cache the
+    transformers are cloned before fitting and their fits are reused.
+    verbose: print the time each step took to fit.
+    """
 
     _parameter_constraints = {
         "steps": [list, Hidden(tuple)],
+        "transform_input": [list, None],
         "memory": [None, str, HasMethods(["cache"])],
         "verbose": ["boolean"],
     }
 
-    def __init__(self, steps, *, memory=None, verbose=False):
+    def __init__(self, steps, *, transform_input=None, memory=None, verbose=False):
         self.steps = steps
+        self.transform_input = transform_input
         self.memory = memory
         self.verbose = verbose
 
     # -- parameters: steps are exposed by name ----------------------------------
     def get_params(self, deep=True):
-        out = {"steps": self.steps, "memory": self.memory, "verbose": self.verbose}
-        if not deep:
-            return out
-        for name, est in self.steps:
-            out[name] = est
-            if hasattr(est, "get_params"):
-                for k, v in est.get_params(deep=True).items():
-                    out[f"{name}__{k}"] = v
-        return out
+        return self._get_params("steps", deep=deep)
 
     def set_params(self, **params):
-        steps = dict(self.steps)
-        for key in list(params):
-            if key in steps:
-                self.steps = [(n, params.pop(key) if n == key else e) for n, e in self.steps]
-        for key, value in list(params.items()):
-            if key in ("steps", "memory", "verbose"):
-                setattr(self, key, value)
-                del params[key]
-        nested = {}
-        for key, value in params.items():
-            name, _, sub = key.partition("__")
-            if name not in dict(self.steps) or not sub:
-                raise ValueError(f"Invalid parameter {key!r} for estimator {self!r}.")
-            nested.setdefault(name, {})[sub] = value
-        for name, sub in nested.items():
-            dict(self.steps)[name].set_params(**sub)
+        return self._set_params("steps", **params)
+
+    def set_output(self, *, transform=None):
+        """set_output(transform=...) on every step that transforms; returns self."""
+        for _, _, step in self._iter():
+            safe_set_output(step, transform=transform)
         return self
 
     def _validate_steps(self):
-        names = [n for n, _ in self.steps]
-        if len(set(names)) != len(names):
-            raise ValueError(f"Names provided are not unique: {names!r}")
-        for name, t in self.steps[:-1]:
+        if not self.steps:
+            raise ValueError("The pipeline is empty. Please add steps.")
+        names, estimators = zip(*self.steps)
+        self._validate_names(names)
+        self._check_instances(estimators)
+        for t in estimators[:-1]:
             if t is None or t == "passthrough":
                 continue
-            if not (hasattr(t, "fit") or hasattr(t, "fit_transform")) or not hasattr(
-                    t, "transform"):
-                raise TypeError(f"All intermediate steps should be transformers and implement "
-                                f"fit and transform or be 'passthrough'; {t!r} (step {name!r}) "
-                                "doesn't.")
+            if not (hasattr(t, "fit") or hasattr(t, "fit_transform")) or \
+                    not hasattr(t, "transform"):
+                raise TypeError("All intermediate steps should be transformers and implement "
+                                "fit and transform or be the string 'passthrough' "
+                                f"'{t}' (type {type(t)}) doesn't")
+        last = estimators[-1]
+        if last is not None and last != "passthrough" and not hasattr(last, "fit"):
+            raise TypeError("Last step of Pipeline should implement fit or be the string "
+                            f"'passthrough'. '{last}' (type {type(last)}) doesn't")
 
-    @property
-    def named_steps(self):
-        return dict(self.steps)
+    def _iter(self, with_final=True, filter_passthrough=True):
+        """(index, name, estimator) of the steps (the last one only if with_final)."""
+        stop = len(self.steps) if with_final else len(self.steps) - 1
+        for idx, (name, trans) in enumerate(self.steps[:stop]):
+            if not filter_passthrough or (trans is not None and trans != "passthrough"):
+                yield idx, name, trans
 
-    @property
-    def _final_estimator(self):
-        est = self.steps[-1][1]
-        return "passthrough" if est is None else est
-
-    @property
-    def _estimator_type(self):
-        return getattr(self._final_estimator, "_estimator_type", None)
-
+    # -- container protocol -------------------------------------------------------
     def __len__(self):
         return len(self.steps)
 
     def __getitem__(self, ind):
+        """pipe[1:3] is a Pipeline of those steps (the same objects), pipe[0]
+        and pipe["name"] a step's estimator."""
         if isinstance(ind, slice):
-            return Pipeline(self.steps[ind], memory=self.memory, verbose=self.verbose)
+            if ind.step not in (1, None):
+                raise ValueError("Pipeline slicing only supports a step of 1")
+            return type(self)(self.steps[ind], transform_input=self.transform_input,
+                              memory=self.memory, verbose=self.verbose)
         if isinstance(ind, str):
             return self.named_steps[ind]
         return self.steps[ind][1]
 
-    def _fit_transforms(self, X, y, fit_params):
-        self._validate_params()
-        self._validate_steps()
-        steps = list(self.steps)
-        for i, (name, t) in enumerate(steps[:-1]):
-            if t is None or t == "passthrough":
-                continue
-            t = clone(t)
-            kw = fit_params.get(name, {})
-            X = t.fit_transform(X, y, **kw) if hasattr(t, "fit_transform") else \
-                t.fit(X, y, **kw).transform(X)
-            steps[i] = (name, t)
-        self.steps = steps
-        return X
-
-    @staticmethod
-    def _split_params(params):
-        out = {}
-        for key, value in params.items():
-            name, _, sub = key.partition("__")
-            out.setdefault(name, {})[sub] = value
-        return out
-
-    def fit(self, X, y=None, **params):
-        fp = self._split_params(params)
-        Xt = self._fit_transforms(X, y, fp)
-        last = self._final_estimator
-        if last != "passthrough":
-            last.fit(Xt, y, **fp.get(self.steps[-1][0], {}))
-        return self
-
-    def fit_transform(self, X, y=None, **params):
-        fp = self._split_params(params)
-        Xt = self._fit_transforms(X, y, fp)
-        last = self._final_estimator
-        if last == "passthrough":
-            return Xt
-        kw = fp.get(self.steps[-1][0], {})
-        if hasattr(last, "fit_transform"):
-            return last.fit_transform(Xt, y, **kw)
-        return last.fit(Xt, y, **kw).transform(Xt)
-
-    def _transform_until_last(self, X):
-        for _, t in self.steps[:-1]:
-            if t is None or t == "passthrough":
-                continue
-            X = t.transform(X)
-        return X
-
-    def __getattr__(self, name):
-        # delegate predict/predict_proba/decision_function/score_samples/transform
-        if name in ("predict", "predict_proba", "predict_log_proba", "decision_function",
-                    "score_samples", "transform", "inverse_transform"):
-            steps = self.__dict__.get("steps", [])
-            last = steps[-1][1] if steps else None
-            if name == "transform" and (last is None or last == "passthrough"):
-                return self._transform_until_last
-            if name == "inverse_transform":
-                return self._inverse_transform
-            if last is None or not hasattr(last, name):
-                raise AttributeError(f"This 'Pipeline' has no attribute {name!r}")
-            return lambda X, **kw: getattr(last, name)(self._transform_until_last(X), **kw)
-        raise AttributeError(f"'Pipeline' object has no attribute {name!r}")
-
-    def _inverse_transform(self, X):
-        for _, t in reversed(self.steps):
-            if t is None or t == "passthrough":
-                continue
-            X = t.inverse_transform(X)
-        return X
-
-    def score(self, X, y=None, sample_weight=None):
-        Xt = self._transform_until_last(X)
-        kw = {} if sample_weight is None else {"sample_weight": sample_weight}
-        return self._final_estimator.score(Xt, y, **kw)
+    @property
+    def named_steps(self):
+        """The steps by name, as a dict that also allows attribute access."""
+        return Bunch(**dict(self.steps))
 
     @property
+    def _final_estimator(self):
+        try:
+            est = self.steps[-1][1]
+        except IndexError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 "'_final_estimator'") from None
+        except (ValueError, AttributeError, TypeError):
+            return None  # invalid steps: fit's validation reports them
+        return "passthrough" if est is None else est
+
+    @property
+    def _estimator_type(self):
+        try:
+            return getattr(self._final_estimator, "_estimator_type", None)
+        except AttributeError:  # empty pipeline
+            return None
+
+    def _log_message(self, idx):
+        if not self.verbose:
+            return None
+        return f"(step {idx + 1} of {len(self.steps)}) Processing {self.steps[idx][0]}"
+
+    # -- fitting ------------------------------------------------------------------
+    def _check_transform_input(self):
+        if self.transform_input is not None:
+            raise ValueError("The `transform_input` parameter can only be set if metadata "
+                             "routing is enabled, which fastml does not implement; leave "
+                             "transform_input=None.")
+
+    def _check_method_params(self, params):
+        """{step name: {"fit": {...}, "fit_transform": {...}, "fit_predict": {...}}}
+        from "<step>__<param>" keyword arguments."""
+        per_step = {name: {"fit": {}, "fit_transform": {}, "fit_predict": {}}
+                    for name, step in self.steps if step is not None}
+        for key, value in params.items():
+            if "__" not in key:
+                raise ValueError(
+                    f"Pipeline.fit does not accept the {key} parameter. You can pass "
+                    "parameters to specific steps of your pipeline using the "
+                    "stepname__parameter format, e.g. `Pipeline.fit(X, y, "
+                    "logisticregression__sample_weight=sample_weight)`.")
+            step, param = key.split("__", 1)
+            if step not in per_step:
+                raise ValueError(f"Pipeline.fit got {key}={value!r}, but the pipeline has no "
+                                 f"step named {step!r}; steps are {list(per_step)}.")
+            for method in per_step[step].values():
+                method[param] = value
+        return per_step
+
+    def _fit(self, X, y, routed):
+        """Fit (or load from the cache) every transformer before the last step;
+        returns X transformed by them."""
+        self.steps = list(self.steps)
+        self._validate_steps()
+        memory = _check_memory(self.memory)
+        caching = memory is not None and getattr(memory, "location", "") is not None
+        fit_one = memory.cache(_fit_transform_one) if caching else _fit_transform_one
+        for idx, name, trans in self._iter(with_final=False, filter_passthrough=False):
+            if trans is None or trans == "passthrough":
+                with _print_elapsed_time("Pipeline", self._log_message(idx)):
+                    continue
+            est = clone(trans) if caching else trans
+            X, fitted = fit_one(est, X, y, None, message_clsname="Pipeline",
+                                message=self._log_message(idx), params=routed[name])
+            self.steps[idx] = (name, fitted)
+        return X
+
+    def fit(self, X, y=None, **params):
+        """Fit the transformers in turn, then the final estimator on their
+        output. params: "<step>__<param>" fit parameters. Returns self."""
+        self._validate_params()
+        self._check_transform_input()
+        routed = self._check_method_params(params)
+        Xt = self._fit(X, y, routed)
+        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
+            last = self._final_estimator
+            if last != "passthrough":
+                last.fit(Xt, y, **routed[self.steps[-1][0]]["fit"])
+        return self
+
+    @available_if(_can_fit_transform)
+    def fit_transform(self, X, y=None, **params):
+        self._validate_params()
+        self._check_transform_input()
+        routed = self._check_method_params(params)
+        Xt = self._fit(X, y, routed)
+        last = self._final_estimator
+        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
+            if last == "passthrough":
+                return Xt
+            kw = routed[self.steps[-1][0]]
+            if hasattr(last, "fit_transform"):
+                return last.fit_transform(Xt, y, **kw["fit_transform"])
+            return last.fit(Xt, y, **kw["fit"]).transform(Xt)
+
+    @available_if(_final_estimator_has("fit_predict"))
+    def fit_predict(self, X, y=None, **params):
+        self._validate_params()
+        self._check_transform_input()
+        routed = self._check_method_params(params)
+        Xt = self._fit(X, y, routed)
+        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
+            return self.steps[-1][1].fit_predict(Xt, y, **routed[self.steps[-1][0]]
+                                                 ["fit_predict"])
+
+    # -- prediction ---------------------------------------------------------------
+    def _transform_until_last(self, X):
+        for _, _, trans in self._iter(with_final=False):
+            X = trans.transform(X)
+        return X
+
+    @available_if(_final_estimator_has("predict"))
+    def predict(self, X, **params):
+        check_is_fitted(self)
+        return self.steps[-1][1].predict(self._transform_until_last(X), **params)
+
+    @available_if(_final_estimator_has("predict_proba"))
+    def predict_proba(self, X, **params):
+        check_is_fitted(self)
+        return self.steps[-1][1].predict_proba(self._transform_until_last(X), **params)
+
+    @available_if(_final_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X, **params):
+        check_is_fitted(self)
+        return self.steps[-1][1].predict_log_proba(self._transform_until_last(X), **params)
+
+    @available_if(_final_estimator_has("decision_function"))
+    def decision_function(self, X, **params):
+        check_is_fitted(self)
+        return self.steps[-1][1].decision_function(self._transform_until_last(X), **params)
+
+    @available_if(_final_estimator_has("score_samples"))
+    def score_samples(self, X):
+        check_is_fitted(self)
+        return self.steps[-1][1].score_samples(self._transform_until_last(X))
+
+    @available_if(_can_transform)
+    def transform(self, X, **params):
+        """X through every step (the last one included)."""
+        check_is_fitted(self)
+        for _, _, trans in self._iter():
+            X = trans.transform(X, **params)
+        return X
+
+    @available_if(_can_inverse_transform)
+    def inverse_transform(self, X, **params):
+        check_is_fitted(self)
+        for _, _, trans in reversed(list(self._iter())):
+            X = trans.inverse_transform(X, **params)
+        return X
+
+    @available_if(_final_estimator_has("score"))
+    def score(self, X, y=None, sample_weight=None, **params):
+        check_is_fitted(self)
+        kw = dict(params)
+        if sample_weight is not None:
+            kw["sample_weight"] = sample_weight
+        return self.steps[-1][1].score(self._transform_until_last(X), y, **kw)
+
+    # -- fitted attributes delegated to the steps --------------------------------------
+    @property
     def classes_(self):
-        return self._final_estimator.classes_
+        try:
+            return self.steps[-1][1].classes_
+        except IndexError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 "'classes_'") from None
 
     @property
     def n_features_in_(self):
-        return self.steps[0][1].n_features_in_
+        try:
+            return self.steps[0][1].n_features_in_
+        except IndexError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 "'n_features_in_'") from None
+
+    @property
+    def feature_names_in_(self):
+        try:
+            return self.steps[0][1].feature_names_in_
+        except IndexError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 "'feature_names_in_'") from None
+
+    def get_feature_names_out(self, input_features=None):
+        """Names out of the last step, each step given the previous step's names."""
+        names = input_features
+        for _, name, trans in self._iter():
+            if not hasattr(trans, "get_feature_names_out"):
+                raise AttributeError(
+                    f"Estimator {name} does not provide get_feature_names_out. Did you mean "
+                    "to call pipeline[:-1].get_feature_names_out()?")
+            names = trans.get_feature_names_out(names)
+        return names
 
     def __sklearn_is_fitted__(self):
-        last = self._final_estimator
-        if last == "passthrough":
+        from .exceptions import NotFittedError
+
+        last = None
+        for _, est in reversed(self.steps):
+            if est is not None and est != "passthrough":
+                last = est
+                break
+        if last is None:
             return True
-        return any(k.endswith("_") and not k.startswith("__") for k in vars(last))
+        try:
+            check_is_fitted(last)
+            return True
+        except NotFittedError:
+            return False
 
     def __sklearn_tags__(self):
-        tags = self._final_estimator.__sklearn_tags__() if hasattr(
-            self._final_estimator, "__sklearn_tags__") else super().__sklearn_tags__()
-        return tags
+        try:
+            last = self._final_estimator
+        except AttributeError:  # empty pipeline
+            last = None
+        if last not in (None, "passthrough") and hasattr(last, "__sklearn_tags__"):
+            return last.__sklearn_tags__()
+        return super().__sklearn_tags__()
+
+
+def _name_estimators(estimators):
+    """(name, estimator) pairs named by lower-cased class name ("-1", "-2", ...
+    appended to names that repeat)."""
+    names = [e if isinstance(e, str) else type(e).__name__.lower() for e in estimators]
+    repeats = {n: names.count(n) for n in names if names.count(n) > 1}
+    for i in reversed(range(len(estimators))):
+        if names[i] in repeats:
+            name = names[i]
+            names[i] = f"{name}-{repeats[name]}"
+            repeats[name] -= 1
+    return list(zip(names, estimators))
 
 
 def make_pipeline(*steps, memory=None, verbose=False):
     """Pipeline with step names derived from the lower-cased class names."""
-    names = [type(s).__name__.lower() if s not in (None, "passthrough") else "passthrough"
-             for s in steps]
-    counts = {n: names.count(n) for n in names}
-    seen = {}
-    out = []
-    for n, s in zip(names, steps):
-        if counts[n] > 1:
-            seen[n] = seen.get(n, 0) + 1
-            n = f"{n}-{seen[n]}"
-        out.append((n, s))
-    return Pipeline(out, memory=memory, verbose=verbose)
+    return Pipeline(_name_estimators(steps), memory=memory, verbose=verbose)

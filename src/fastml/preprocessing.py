@@ -8,12 +8,21 @@ import numbers
 
 import numpy as np
 
-from .base import BaseEstimator, TransformerMixin
+from .base import (BaseEstimator, OneToOneFeatureMixin, TransformerMixin,
+                   _input_feature_names)
 from .utils._param_validation import Interval, StrOptions
+from .utils._set_output import dataframe_to_numpy
 from .utils.validation import _check_sample_weight, check_array, column_or_1d
 
 __all__ = ["StandardScaler", "MinMaxScaler", "OneHotEncoder", "LabelEncoder", "normalize",
            "Normalizer", "PolynomialFeatures"]
+
+
+def _frame_to_array(est, X, reset):
+    """Record (reset=True) or check est's feature names from a DataFrame X,
+    then X as an array of its columns' common dtype."""
+    est._check_feature_names(X, reset=reset)
+    return dataframe_to_numpy(X)
 
 
 def _check_allow_nan(X):
@@ -52,7 +61,7 @@ def _nan_weighted_mean_var(X, w):
     return mean, var, total
 
 
-class StandardScaler(TransformerMixin, BaseEstimator):
+class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """z = (x - mean_) / scale_, with scale_ the population standard deviation
     (1 for constant features: variance within float64 rounding of 0 relative to
     the mean, scikit-learn's rule). NaN entries are ignored when fitting (with
@@ -70,7 +79,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None, sample_weight=None):
         self._validate_params()
-        X = _check_allow_nan(X)
+        X = _check_allow_nan(_frame_to_array(self, X, reset=True))
         self._check_n_features(X, reset=True)
         Xd = X.astype(np.float64)
         w = _check_sample_weight(sample_weight, X)
@@ -94,7 +103,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
 
     def transform(self, X, copy=None):
         self._check_is_fitted("n_samples_seen_")
-        X = _check_allow_nan(X)
+        X = _check_allow_nan(_frame_to_array(self, X, reset=False))
         self._check_n_features(X, reset=False)
         out = X.astype(X.dtype, copy=True)
         if self.with_mean:
@@ -105,7 +114,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
 
     def inverse_transform(self, X, copy=None):
         self._check_is_fitted("n_samples_seen_")
-        X = check_array(X, ensure_all_finite=False)
+        X = check_array(dataframe_to_numpy(X), ensure_all_finite=False)
         out = X.astype(X.dtype, copy=True)
         if self.with_std:
             out *= self.scale_.astype(X.dtype)
@@ -117,7 +126,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         return {"allow_nan": True, "preserves_dtype": ["float64", "float32"]}
 
 
-class MinMaxScaler(TransformerMixin, BaseEstimator):
+class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """x' = (x - data_min_) * scale_ + feature_range[0] (NaN ignored and kept)."""
 
     _parameter_constraints = {"feature_range": [tuple], "copy": ["boolean"],
@@ -138,7 +147,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         if lo >= hi:
             raise ValueError(f"Minimum of desired feature range must be smaller than maximum. "
                              f"Got {self.feature_range!r}.")
-        X = _check_allow_nan(X)
+        X = _check_allow_nan(_frame_to_array(self, X, reset=True))
         self._check_n_features(X, reset=True)
         Xd = X.astype(np.float64)
         self.data_min_ = np.nanmin(Xd, axis=0)
@@ -151,7 +160,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         self._check_is_fitted("scale_")
-        X = check_array(X, ensure_all_finite=False)
+        X = check_array(_frame_to_array(self, X, reset=False), ensure_all_finite=False)
         self._check_n_features(X, reset=False)
         out = X * self.scale_.astype(X.dtype) + self.min_.astype(X.dtype)
         if self.clip:
@@ -160,7 +169,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
 
     def inverse_transform(self, X):
         self._check_is_fitted("scale_")
-        X = check_array(X, ensure_all_finite=False)
+        X = check_array(dataframe_to_numpy(X), ensure_all_finite=False)
         return (X - self.min_.astype(X.dtype)) / self.scale_.astype(X.dtype)
 
     def _fastml_tags(self):
@@ -189,7 +198,7 @@ def normalize(X, norm="l2", *, axis=1, copy=True, return_norm=False):
     return (out, n) if return_norm else out
 
 
-class Normalizer(TransformerMixin, BaseEstimator):
+class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Stateless: each row scaled to unit `norm`."""
 
     _parameter_constraints = {"norm": [StrOptions({"l1", "l2", "max"})], "copy": ["boolean"]}
@@ -200,13 +209,13 @@ class Normalizer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         self._validate_params()
-        X = check_array(X)
+        X = check_array(_frame_to_array(self, X, reset=True))
         self._check_n_features(X, reset=True)
         return self
 
     def transform(self, X, copy=None):
         self._check_is_fitted("n_features_in_")
-        X = check_array(X)
+        X = check_array(_frame_to_array(self, X, reset=False))
         self._check_n_features(X, reset=False)
         return normalize(X, self.norm)
 
@@ -214,7 +223,7 @@ class Normalizer(TransformerMixin, BaseEstimator):
         return {"preserves_dtype": ["float64", "float32"]}
 
 
-class LabelEncoder(TransformerMixin, BaseEstimator):
+class LabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Encode labels as 0..n_classes-1 (sorted order of classes_)."""
 
     _parameter_constraints = {}
@@ -302,6 +311,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         self._validate_params()
         if self.sparse_output:
             raise ValueError("sparse_output=True is not supported by fastml; use False.")
+        self._check_feature_names(X, reset=True)
         X = self._check_X(X)
         if X.shape[0] == 0:
             raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
@@ -326,6 +336,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         self._check_is_fitted("categories_")
+        self._check_feature_names(X, reset=False)
         X = self._check_X(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but OneHotEncoder is expecting "
@@ -369,7 +380,10 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
             return out
 
     def get_feature_names_out(self, input_features=None):
-        names = input_features or [f"x{j}" for j in range(self.n_features_in_)]
+        """"<input feature>_<category>" per output column (dropped categories
+        left out), e.g. "x0_a" or "color_red"."""
+        self._check_is_fitted("categories_")
+        names = _input_feature_names(self, input_features)
         out = []
         for j, cats in enumerate(self.categories_):
             keep = list(cats)
@@ -407,7 +421,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         if self.degree == 0 and not self.include_bias:
             raise ValueError("Setting degree to zero and include_bias to False would result in "
                              "an empty output array.")
-        X = check_array(X)
+        X = check_array(_frame_to_array(self, X, reset=True))
         self._check_n_features(X, reset=True)
         self._combos = self._combinations(X.shape[1])
         self.n_output_features_ = len(self._combos)
@@ -417,7 +431,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         self._check_is_fitted("n_output_features_")
-        X = check_array(X)
+        X = check_array(_frame_to_array(self, X, reset=False))
         self._check_n_features(X, reset=False)
         out = np.empty((X.shape[0], self.n_output_features_), dtype=X.dtype)
         cache = {(): np.ones(X.shape[0], dtype=X.dtype)}
@@ -428,7 +442,9 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features=None):
-        names = input_features or [f"x{j}" for j in range(self.n_features_in_)]
+        """Monomial names in output order: "1", "x0", "x0^2", "x0 x1", ..."""
+        self._check_is_fitted("powers_")
+        names = _input_feature_names(self, input_features)
         out = []
         for row in self.powers_:
             terms = [names[j] if p == 1 else f"{names[j]}^{p}" for j, p in enumerate(row) if p]

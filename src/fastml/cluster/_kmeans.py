@@ -11,7 +11,7 @@ import numpy as np
 
 from .._kernels import distance as _kdist
 from .._kernels import kmeans as _kk
-from ..base import BaseEstimator, ClusterMixin, TransformerMixin
+from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import _check_sample_weight as _check_sw
@@ -93,7 +93,7 @@ def _lloyd(X, sw, centers, max_iter, tol):
     return _kk.lloyd(X, centers, sw, max_iter, tol)
 
 
-class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, BaseEstimator):
 
     def __setstate__(self, state):
         self.__dict__.update(state)

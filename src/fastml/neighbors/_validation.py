@@ -62,6 +62,8 @@ def check_k(k, caller, name="k"):
 
 def check_query(X, dtype, n_features, name="X", estimator=None):
     """Validated C-contiguous query array in the training dtype."""
+    if estimator is not None:  # a DataFrame's column names against the fitted ones
+        estimator._check_feature_names(X, reset=False)
     X = check_array(X, input_name=name)
     if estimator is not None:
         estimator._check_n_features(X, reset=False)

@@ -203,24 +203,14 @@ def check_random_state(seed):
     raise ValueError(f"random_state={seed!r} cannot be used to seed a RandomState instance.")
 
 
-_interop = {}
-
-
 def _interop_class(cls):
-    """`cls`, also a subclass of scikit-learn's class of the same name when
-    scikit-learn is loaded.
+    """`cls` (kept for callers): fastml's exception classes derive from
+    scikit-learn's of the same name once scikit-learn is loaded (see
+    fastml.exceptions.link_sklearn), so no combined class is needed."""
+    from ..exceptions import link_sklearn
 
-    scikit-learn's tools (check_estimator, warning filters, their pipelines)
-    test for their own classes; fastml never imports scikit-learn, so the
-    combined class is made only when the user's process already did.
-    """
-    skl = sys.modules.get("sklearn.exceptions")
-    if skl is None or not hasattr(skl, cls.__name__):
-        return cls
-    if cls not in _interop:
-        _interop[cls] = type(cls.__name__, (cls, getattr(skl, cls.__name__)),
-                             {"__module__": cls.__module__})
-    return _interop[cls]
+    link_sklearn()
+    return cls
 
 
 def check_is_fitted(estimator, attributes=None):
