@@ -1,0 +1,339 @@
+"""Run scikit-learn's own test files against fastml.
+
+    python -m tests.conformance.run                 # all files in manifest.txt
+    python -m tests.conformance.run --subset ci     # the bounded CI subset
+    python -m tests.conformance.run --files tests/test_naive_bayes.py
+    python tools/conformance.py ...                 # same thing
+
+Each file listed in ``manifest.txt`` (paths relative to the installed ``sklearn``
+package) is copied into a work directory with its ``from sklearn.<module> import``
+statements rewritten so that the public names fastml provides come from fastml
+(see ``_cf_rewrite.py``); scikit-learn's ``conftest.py`` is copied next to them so
+its fixtures (``global_random_seed``, ``global_dtype`` ...) work unchanged. pytest
+runs each file in its own subprocess with ``_cf_support`` as a plugin, which logs
+one JSON line per test: outcome, whether the test called into fastml, and the
+exception. A process that hangs or dies is restarted without the tests already
+run, the culprit recorded as timeout/crash.
+
+``deselected.txt`` lists reviewed deselections, one ``node id | reason`` a line;
+an entry without a reason is refused. Results go to ``--json`` (machine
+readable) and ``--markdown`` (the compatibility page, docs/compatibility.md).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import _cf_classify  # noqa: E402
+import _cf_report  # noqa: E402
+import _cf_rewrite  # noqa: E402
+
+REPO = HERE.parent.parent
+MANIFEST = HERE / "manifest.txt"
+DESELECTED = HERE / "deselected.txt"
+OVERRIDES = HERE / "overrides.toml"
+CI_SUBSET = HERE / "ci_subset.txt"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def read_manifest(path=MANIFEST):
+    files = []
+    for line in Path(path).read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            files.append(line)
+    return files
+
+
+def read_reasoned(path):
+    """``pattern | reason`` lines; raise ConfigError on an entry without a reason."""
+    entries, bad = [], []
+    if not Path(path).exists():
+        return entries
+    for lineno, raw in enumerate(Path(path).read_text().splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        pattern, sep, reason = line.partition("|")
+        if not sep or not reason.strip() or not pattern.strip():
+            bad.append(f"{path}:{lineno}: {line!r}")
+            continue
+        entries.append((pattern.strip(), reason.strip()))
+    if bad:
+        raise ConfigError("entries without a one-line reason ('node id | reason'):\n  "
+                          + "\n  ".join(bad))
+    return entries
+
+
+def read_ci_subset(path=CI_SUBSET):
+    """``[select]`` patterns and ``[expected-failures]`` (pattern, reason) pairs."""
+    select, xfail, section = [], [], None
+    for lineno, raw in enumerate(Path(path).read_text().splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]") and "::" not in line:
+            section = line[1:-1]
+            continue
+        if section == "select":
+            select.append(line)
+        elif section == "expected-failures":
+            pattern, sep, reason = line.partition("|")
+            if not sep or not reason.strip():
+                raise ConfigError(f"{path}:{lineno}: expected failure without a reason")
+            xfail.append((pattern.strip(), reason.strip()))
+        else:
+            raise ConfigError(f"{path}:{lineno}: entry outside [select]/[expected-failures]")
+    return select, xfail
+
+
+def sklearn_dir():
+    import sklearn
+    return Path(sklearn.__file__).resolve().parent
+
+
+def prepare_workdir(workdir, files, name_map):
+    """Copy and rewrite the test files; return {file: sorted swapped names}."""
+    workdir = Path(workdir)
+    sk = sklearn_dir()
+    shutil.copy(sk / "conftest.py", workdir / "conftest.py")
+    shutil.copy(HERE / "_cf_support.py", workdir / "_conformance_support.py")
+    (workdir / "_conformance_map.json").write_text(json.dumps(
+        {"names": name_map, "modules": sorted(name_map)}, indent=1, sort_keys=True))
+    (workdir / "pytest.ini").write_text(
+        "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n"
+        "python_files = test_*.py\n")
+    swapped = {}
+    for rel in files:
+        src = sk / rel
+        if not src.exists():
+            raise ConfigError(f"{rel}: not found in the installed scikit-learn ({sk})")
+        text, names = _cf_rewrite.rewrite_source(src.read_text(), name_map)
+        dest = workdir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text)
+        swapped[rel] = sorted(names)
+    return swapped
+
+
+def _read_log(path):
+    events = []
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass  # a line cut short by a kill
+    return events
+
+
+def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_restarts=8):
+    """Run one file, restarting past hangs/crashes. Returns a per-file dict."""
+    workdir = Path(workdir)
+    tag = rel.replace("/", "__")
+    log = workdir / f"{tag}.log.jsonl"
+    desel_file = workdir / f"{tag}.deselect"
+    sel_file = workdir / f"{tag}.select"
+    sel_file.write_text("\n".join(select) + "\n")
+    log.unlink(missing_ok=True)
+    results, collected, deselected, extra_drop = {}, None, [], []
+    collect_errors, stderr_tail, t0 = [], "", time.perf_counter()
+    for attempt in range(max_restarts + 1):
+        desel_file.write_text("\n".join([p for p, _ in deselect] + list(results)
+                                        + extra_drop) + "\n")
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "_conformance_support",
+               "-p", "no:benchmark", "--cf-log", str(log), "--cf-timeout", str(timeout),
+               "--cf-deselect", str(desel_file), "-o", "console_output_style=classic", rel]
+        if select:
+            cmd[-1:-1] = ["--cf-select", str(sel_file)]
+        try:
+            proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True,
+                                  timeout=file_timeout)
+            died = proc.returncode not in (0, 1, 5)
+            stderr_tail = (proc.stdout[-1500:] + proc.stderr[-1500:]) if died else ""
+            verdict = "crash"
+        except subprocess.TimeoutExpired:
+            died, verdict = True, "timeout"
+        current = None
+        for ev in _read_log(log):
+            kind = ev.get("event")
+            if kind == "collected" and collected is None:
+                collected = ev["nodeids"]
+                deselected = ev.get("deselected", [])
+            elif kind == "collect_error":
+                if ev not in collect_errors:
+                    collect_errors.append(ev)
+            elif kind == "start":
+                current = ev["nodeid"]
+            elif kind == "result":
+                results[ev["nodeid"]] = ev
+                current = None if current == ev["nodeid"] else current
+        if not died:
+            break
+        if current is None or current in results:
+            # died outside a test (collection, interpreter start): nothing to skip past
+            collect_errors.append({"nodeid": rel, "message": f"process {verdict}: {stderr_tail}"})
+            break
+        results[current] = {"nodeid": current, "outcome": verdict, "touched": True,
+                            "exc_type": None, "message": f"process {verdict}",
+                            "duration": None}
+        log.write_text("")
+    return {"file": rel, "collected": collected or [], "deselected": deselected,
+            "results": results, "collect_errors": collect_errors,
+            "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def subprocess_env(workdir):
+    import fastml
+    env = dict(os.environ)
+    fastml_root = str(Path(fastml.__file__).resolve().parent.parent)
+    parts = [str(workdir), fastml_root] + [p for p in env.get("PYTHONPATH", "").split(
+        os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(parts)
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.setdefault("MKL_NUM_THREADS", "1")
+    env.setdefault("SKLEARN_SKIP_NETWORK_TESTS", "1")
+    env.pop("PYTEST_ADDOPTS", None)
+    return env
+
+
+def summarize(file_runs, deselect_entries):
+    """Attach a cause to every failure; per-file and total counts."""
+    import _cf_support
+    files, causes = [], Counter()
+    details = defaultdict(Counter)
+    examples = {}
+    reasons = Counter()
+    for run in file_runs:
+        counts = Counter()
+        file_causes = Counter()
+        for nodeid in run["deselected"]:
+            for pattern, reason in deselect_entries:
+                if _cf_support.matches(nodeid, pattern):
+                    reasons[reason] += 1
+                    break
+        for rec in run["results"].values():
+            outcome, touched = rec["outcome"], rec.get("touched", False)
+            counts["run"] += 1
+            if not touched:
+                counts[f"untouched_{'passed' if outcome == 'passed' else 'other'}"] += 1
+                continue
+            counts["touched"] += 1
+            if outcome in ("passed", "xpassed"):
+                counts["passed"] += 1
+            elif outcome in ("skipped", "xfailed"):
+                counts["skipped"] += 1
+            else:
+                counts["failed"] += 1
+                cat, detail = _cf_classify.classify(rec)
+                rec["cause"], rec["cause_detail"] = cat, detail
+                file_causes[cat] += 1
+                causes[cat] += 1
+                details[cat][detail] += 1
+                examples.setdefault((cat, detail), rec["nodeid"])
+        files.append({"file": run["file"], "collected": len(run["collected"]),
+                      "deselected": len(run["deselected"]),
+                      "exercising_fastml": counts["touched"], "passed": counts["passed"],
+                      "failed": counts["failed"], "skipped": counts["skipped"],
+                      "not_exercising_fastml": counts["run"] - counts["touched"],
+                      "collect_errors": len(run["collect_errors"]),
+                      "seconds": run["seconds"],
+                      "failed_by_cause": dict(file_causes.most_common())})
+    return {"files": files, "causes": dict(causes.most_common()),
+            "cause_details": {c: dict(d.most_common()) for c, d in details.items()},
+            "examples": {f"{c} :: {d}": n for (c, d), n in examples.items()},
+            "deselection_reasons": dict(reasons.most_common())}
+
+
+def run(files=None, subset=None, timeout=60.0, file_timeout=1200.0, workdir=None,
+        log=print):
+    """Run the harness; return the report dict (see summarize)."""
+    import fastml
+    import sklearn
+    deselect = read_reasoned(DESELECTED)
+    select, expected_failures = [], []
+    if subset == "ci":
+        select, expected_failures = read_ci_subset()
+        ci_files = sorted({p.split("::")[0] for p in select})
+        files = files or ci_files
+    files = files or read_manifest()
+    overrides = _cf_rewrite.load_overrides(OVERRIDES)
+    name_map = _cf_rewrite.build_name_map(overrides)
+    own_tmp = workdir is None
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="fastml-conformance-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        swapped = prepare_workdir(workdir, files, name_map)
+        env = subprocess_env(workdir)
+        runs = []
+        for rel in files:
+            per_file_select = [p for p in select if p.split("::")[0] == rel]
+            r = run_file(workdir, rel, deselect, per_file_select, timeout, file_timeout, env)
+            runs.append(r)
+            n = len(r["results"])
+            touched = sum(1 for x in r["results"].values() if x.get("touched"))
+            passed = sum(1 for x in r["results"].values()
+                         if x.get("touched") and x["outcome"] in ("passed", "xpassed"))
+            log(f"{rel}: {n} run, {touched} exercise fastml, {passed} of those pass "
+                f"({r['seconds']} s)")
+    finally:
+        if own_tmp:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report = summarize(runs, deselect)
+    report.update({
+        "sklearn_version": sklearn.__version__, "fastml_version": fastml.__version__,
+        "subset": subset or "full", "files_run": files, "swapped_names": swapped,
+        "name_map": name_map, "expected_failures": expected_failures,
+        "tests": {r["file"]: r["results"] for r in runs},
+        "collect_errors": {r["file"]: r["collect_errors"] for r in runs if r["collect_errors"]},
+        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    })
+    return report
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", nargs="+", help="sklearn-relative test files (default: manifest)")
+    ap.add_argument("--subset", choices=["ci", "full"], default="full")
+    ap.add_argument("--timeout", type=float, default=60.0, help="per-test limit, s")
+    ap.add_argument("--file-timeout", type=float, default=1200.0,
+                    help="limit for one pytest process, s (a hang is skipped past)")
+    ap.add_argument("--workdir", help="keep the rewritten files here (default: a temp dir)")
+    ap.add_argument("--json", default=None, help="write the machine-readable report here")
+    ap.add_argument("--markdown", default=None,
+                    help="write the compatibility page here (full runs: docs/compatibility.md)")
+    ap.add_argument("--failures", default=None,
+                    help="write the prioritized failure-cause list (markdown) here")
+    args = ap.parse_args(argv)
+    try:
+        report = run(args.files, None if args.subset == "full" else args.subset,
+                     args.timeout, args.file_timeout, args.workdir)
+    except ConfigError as exc:
+        print(f"conformance: {exc}", file=sys.stderr)
+        return 2
+    print(_cf_report.text_table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1, sort_keys=True, default=str))
+    if args.markdown:
+        Path(args.markdown).write_text(_cf_report.compatibility_markdown(report))
+    if args.failures:
+        Path(args.failures).write_text(_cf_report.failures_markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
