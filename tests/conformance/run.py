@@ -207,6 +207,8 @@ def subprocess_env(workdir):
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.setdefault("MKL_NUM_THREADS", "1")
     env.setdefault("SKLEARN_SKIP_NETWORK_TESTS", "1")
+    # fastml keeps float32 end to end: run scikit-learn's float32 parametrizations too
+    env.setdefault("SKLEARN_RUN_FLOAT32_TESTS", "1")
     env.pop("PYTEST_ADDOPTS", None)
     return env
 
@@ -259,8 +261,12 @@ def summarize(file_runs, deselect_entries):
             "deselection_reasons": dict(reasons.most_common())}
 
 
+def _print(line):
+    print(line, flush=True)
+
+
 def run(files=None, subset=None, timeout=60.0, file_timeout=1200.0, workdir=None,
-        log=print):
+        log=_print):
     """Run the harness; return the report dict (see summarize)."""
     import fastml
     import sklearn
