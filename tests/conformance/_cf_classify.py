@@ -10,6 +10,7 @@ Rules are applied in order; the first that matches wins:
 * timeout / crash: the test ran past the per-test limit or killed its process.
 * sparse input: the message mentions sparse data, or the test is parametrized
   with a scipy.sparse container (``csr_matrix``, ``csc_array`` ...).
+* unknown scoring string: ``scoring='jaccard' is not a valid scoring value``.
 * missing parameter: ``X.__init__() got an unexpected keyword argument 'p'``.
 * unsupported parameter value: fastml's parameter validation refused a value
   scikit-learn accepts (``The 'solver' parameter of Ridge must be ...``).
@@ -31,6 +32,7 @@ SPARSE_PARAM = re.compile(r"(csr|csc|coo|lil|dok|bsr|dia)_(matrix|array)|sparse"
 _KWARG = re.compile(r"(?:(\w+)\.)?(\w+)\(\) got an unexpected keyword argument '(\w+)'")
 _PARAM = re.compile(r"The '(\w+)' parameter of (\w+)(?:\.\w+)? must be")
 _ATTR = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+_SCORER = re.compile(r"scoring='(\w+)' is not a valid scoring value|'(\w+)' is not a valid scoring")
 _MOD_ATTR = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
 _NUMERIC = ("Not equal to tolerance", "Arrays are not equal", "Arrays are not almost equal",
             "Mismatched elements", "not almost equal", "Items are not equal",
@@ -39,7 +41,7 @@ _FRAME_HINTS = ("feature_names", "get_feature_names_out", "set_output", "pandas"
                 "dataframe", "polars")
 
 CATEGORIES = (
-    "timeout", "crash", "sparse input", "missing parameter", "unsupported parameter value",
+    "timeout", "crash", "sparse input", "unknown scoring string", "missing parameter", "unsupported parameter value",
     "missing attribute / method", "pandas / feature names", "multilabel / multioutput input",
     "exception class differs", "missing validation error", "missing warning",
     "different error message", "numeric mismatch", "other assertion", "other error",
@@ -75,6 +77,9 @@ def classify(rec):
     if "sparse" in low or SPARSE_PARAM.search(params):
         where = rec.get("fastml_frame") or etype
         return "sparse input", where
+    m = _SCORER.search(msg)
+    if m:
+        return "unknown scoring string", m.group(1) or m.group(2)
     m = _KWARG.search(msg)
     if m and etype == "TypeError":
         owner = m.group(1) or m.group(2)

@@ -213,6 +213,10 @@ def subprocess_env(workdir):
     return env
 
 
+def _count(x):
+    return x if isinstance(x, int) else len(x)
+
+
 def summarize(file_runs, deselect_entries):
     """Attach a cause to every failure; per-file and total counts."""
     import _cf_support
@@ -229,7 +233,12 @@ def summarize(file_runs, deselect_entries):
                     reasons[reason] += 1
                     break
         for rec in run["results"].values():
-            outcome, touched = rec["outcome"], rec.get("touched", False)
+            outcome = rec["outcome"]
+            # a module-scoped fixture that failed inside fastml fails every later test of
+            # the module from its cache: the traceback still runs through fastml
+            touched = bool(rec.get("touched")) or (
+                outcome in ("failed", "error") and bool(rec.get("fastml_frame")))
+            rec["touched"] = touched
             counts["run"] += 1
             if not touched:
                 counts[f"untouched_{'passed' if outcome == 'passed' else 'other'}"] += 1
@@ -247,8 +256,8 @@ def summarize(file_runs, deselect_entries):
                 causes[cat] += 1
                 details[cat][detail] += 1
                 examples.setdefault((cat, detail), rec["nodeid"])
-        files.append({"file": run["file"], "collected": len(run["collected"]),
-                      "deselected": len(run["deselected"]),
+        files.append({"file": run["file"], "collected": _count(run["collected"]),
+                      "deselected": _count(run["deselected"]),
                       "exercising_fastml": counts["touched"], "passed": counts["passed"],
                       "failed": counts["failed"], "skipped": counts["skipped"],
                       "not_exercising_fastml": counts["run"] - counts["touched"],
@@ -305,9 +314,23 @@ def run(files=None, subset=None, timeout=60.0, file_timeout=1200.0, workdir=None
         "subset": subset or "full", "files_run": files, "swapped_names": swapped,
         "name_map": name_map, "expected_failures": expected_failures,
         "tests": {r["file"]: r["results"] for r in runs},
+        "collected": {r["file"]: len(r["collected"]) for r in runs},
+        "deselected": {r["file"]: r["deselected"] for r in runs},
         "collect_errors": {r["file"]: r["collect_errors"] for r in runs if r["collect_errors"]},
         "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     })
+    return report
+
+
+def resummarize(report):
+    """Recount a saved report with the current classifier and deselection list."""
+    rows = {f["file"]: f for f in report["files"]}
+    runs = [{"file": f, "collected": report.get("collected", {}).get(f, rows[f]["collected"]),
+             "deselected": report.get("deselected", {}).get(f, []), "results": tests,
+             "collect_errors": report["collect_errors"].get(f, []),
+             "seconds": rows[f]["seconds"]} for f, tests in report["tests"].items()]
+    fresh = summarize(runs, read_reasoned(DESELECTED))
+    report.update(fresh)
     return report
 
 
@@ -324,10 +347,15 @@ def main(argv=None):
                     help="write the compatibility page here (full runs: docs/compatibility.md)")
     ap.add_argument("--failures", default=None,
                     help="write the prioritized failure-cause list (markdown) here")
+    ap.add_argument("--from-json", default=None,
+                    help="re-classify and re-render a saved --json report without running")
     args = ap.parse_args(argv)
     try:
-        report = run(args.files, None if args.subset == "full" else args.subset,
-                     args.timeout, args.file_timeout, args.workdir)
+        if args.from_json:
+            report = resummarize(json.loads(Path(args.from_json).read_text()))
+        else:
+            report = run(args.files, None if args.subset == "full" else args.subset,
+                         args.timeout, args.file_timeout, args.workdir)
     except ConfigError as exc:
         print(f"conformance: {exc}", file=sys.stderr)
         return 2
