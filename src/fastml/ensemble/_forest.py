@@ -183,6 +183,16 @@ class BaseForest(BaseEstimator):
         X = self._validate_data(X, reset=False)
         return np.stack([t.tree_.apply(X) for t in self.estimators_], axis=1)
 
+    def decision_path(self, X):
+        """(indicator, n_nodes_ptr): the trees' node indicators side by side
+        (CSR, n_samples x total nodes) and where each tree's columns start."""
+        import scipy.sparse as sp
+        check_is_fitted(self, "estimators_")
+        X = self._validate_data(X, reset=False)
+        paths = [t.tree_.decision_path(X) for t in self.estimators_]
+        ptr = np.cumsum([0] + [p.shape[1] for p in paths])
+        return sp.hstack(paths).tocsr(), ptr
+
     def _mean_outputs(self, X):
         check_is_fitted(self, "estimators_")
         X = self._validate_data(X, reset=False)
