@@ -258,6 +258,10 @@ def pytest_runtest_logreport(report):
         cur["outcome"] = "xpassed"
 
 
+def pytest_sessionfinish(session, exitstatus):
+    _emit({"event": "finished", "exitstatus": int(exitstatus)})
+
+
 def pytest_runtest_logfinish(nodeid, location):
     cur = _STATE["current"]
     if cur is None:

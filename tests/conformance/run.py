@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -100,6 +101,26 @@ def read_ci_subset(path=CI_SUBSET):
     return select, xfail
 
 
+def write_ci_subset(report, path=CI_SUBSET):
+    """Rewrite [expected-failures] of ci_subset.txt from a CI-subset report: every
+    selected test that failed, with its classified cause as the reason."""
+    select, _ = read_ci_subset(path)
+    head = [ln for ln in Path(path).read_text().splitlines()
+            if ln.startswith("#") and not ln.startswith("# expected")]
+    lines = head + ["[select]"] + select + [
+        "", "[expected-failures]",
+        "# expected: known failures of the selected tests, `node id | cause :: detail`;",
+        "# regenerate with `python -m tests.conformance.run --subset ci --update-ci-expected`"]
+    for tests in report["tests"].values():
+        for nodeid, rec in sorted(tests.items()):
+            if rec["outcome"] in ("failed", "error", "timeout", "crash"):
+                cause, detail = rec.get("cause"), rec.get("cause_detail")
+                if cause is None:
+                    cause, detail = _cf_classify.classify(rec)
+                lines.append(f"{nodeid} | known failure: {cause} :: {detail}")
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
 def sklearn_dir():
     import sklearn
     return Path(sklearn.__file__).resolve().parent
@@ -140,7 +161,19 @@ def _read_log(path):
     return events
 
 
-def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_restarts=8):
+def _finished_log(log):
+    """Results of a completed earlier run of this file in the work dir, or None."""
+    events = _read_log(log)
+    collected = next((e for e in events if e.get("event") == "collected"), None)
+    if collected is None or not any(e.get("event") == "finished" for e in events):
+        return None
+    return {"collected": collected["nodeids"], "deselected": collected.get("deselected", []),
+            "results": {e["nodeid"]: e for e in events if e.get("event") == "result"},
+            "collect_errors": [e for e in events if e.get("event") == "collect_error"]}
+
+
+def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_restarts=8,
+             resume=False):
     """Run one file, restarting past hangs/crashes. Returns a per-file dict."""
     workdir = Path(workdir)
     tag = rel.replace("/", "__")
@@ -148,6 +181,8 @@ def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_res
     desel_file = workdir / f"{tag}.deselect"
     sel_file = workdir / f"{tag}.select"
     sel_file.write_text("\n".join(select) + "\n")
+    if resume and (done := _finished_log(log)) is not None:
+        return {"file": rel, "seconds": None, **done}
     log.unlink(missing_ok=True)
     results, collected, deselected, extra_drop = {}, None, [], []
     collect_errors, stderr_tail, t0 = [], "", time.perf_counter()
@@ -191,6 +226,14 @@ def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_res
                             "exc_type": None, "message": f"process {verdict}",
                             "duration": None}
         log.write_text("")
+    with open(log, "a") as fh:  # a complete record for --resume
+        fh.write(json.dumps({"event": "collected", "nodeids": collected or [],
+                             "deselected": deselected}) + "\n")
+        for rec in results.values():
+            fh.write(json.dumps({**rec, "event": "result"}) + "\n")
+        for err in collect_errors:
+            fh.write(json.dumps({**err, "event": "collect_error"}) + "\n")
+        fh.write(json.dumps({"event": "finished"}) + "\n")
     return {"file": rel, "collected": collected or [], "deselected": deselected,
             "results": results, "collect_errors": collect_errors,
             "seconds": round(time.perf_counter() - t0, 1)}
@@ -227,6 +270,16 @@ def summarize(file_runs, deselect_entries):
     for run in file_runs:
         counts = Counter()
         file_causes = Counter()
+        # results of tests deselected since they ran (a re-summarized report) leave the count
+        late = [nid for nid in run["results"]
+                if any(_cf_support.matches(nid, p) for p, _ in deselect_entries)]
+        if late:
+            run["results"] = {k: v for k, v in run["results"].items() if k not in late}
+            run["deselected"] = list(run["deselected"]) + late
+            if isinstance(run["collected"], int):
+                run["collected"] -= len(late)
+            else:
+                run["collected"] = [n for n in run["collected"] if n not in set(late)]
         for nodeid in run["deselected"]:
             for pattern, reason in deselect_entries:
                 if _cf_support.matches(nodeid, pattern):
@@ -275,7 +328,7 @@ def _print(line):
 
 
 def run(files=None, subset=None, timeout=60.0, file_timeout=1200.0, workdir=None,
-        log=_print):
+        log=_print, jobs=1, resume=False):
     """Run the harness; return the report dict (see summarize)."""
     import fastml
     import sklearn
@@ -294,17 +347,20 @@ def run(files=None, subset=None, timeout=60.0, file_timeout=1200.0, workdir=None
     try:
         swapped = prepare_workdir(workdir, files, name_map)
         env = subprocess_env(workdir)
-        runs = []
-        for rel in files:
+        def one(rel):
             per_file_select = [p for p in select if p.split("::")[0] == rel]
-            r = run_file(workdir, rel, deselect, per_file_select, timeout, file_timeout, env)
-            runs.append(r)
+            r = run_file(workdir, rel, deselect, per_file_select, timeout, file_timeout, env,
+                         resume=resume)
             n = len(r["results"])
             touched = sum(1 for x in r["results"].values() if x.get("touched"))
             passed = sum(1 for x in r["results"].values()
                          if x.get("touched") and x["outcome"] in ("passed", "xpassed"))
             log(f"{rel}: {n} run, {touched} exercise fastml, {passed} of those pass "
                 f"({r['seconds']} s)")
+            return r
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            runs = list(pool.map(one, files))  # each file is its own pytest process
     finally:
         if own_tmp:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -331,7 +387,33 @@ def resummarize(report):
              "seconds": rows[f]["seconds"]} for f, tests in report["tests"].items()]
     fresh = summarize(runs, read_reasoned(DESELECTED))
     report.update(fresh)
+    report["tests"] = {r["file"]: r["results"] for r in runs}
+    report["deselected"] = {r["file"]: list(r["deselected"]) for r in runs}
+    report["collected"] = {r["file"]: _count(r["collected"]) for r in runs}
     return report
+
+
+def merge_reports(reports):
+    """One report from several (per-file data of later reports wins), recounted."""
+    base = dict(reports[0])
+    order = list(reports[0]["tests"])
+    for key in ("tests", "collected", "deselected", "collect_errors", "swapped_names"):
+        base[key] = dict(reports[0].get(key, {}))
+    rows = {f["file"]: f for f in reports[0]["files"]}
+    for rep in reports[1:]:
+        for key in ("tests", "collected", "deselected", "collect_errors", "swapped_names"):
+            for f in rep["tests"]:
+                base[key].pop(f, None)
+            base[key].update(rep.get(key, {}))
+        rows.update({f["file"]: f for f in rep["files"]})
+        order += [f for f in rep["tests"] if f not in order]
+        base["generated"] = rep["generated"]
+    manifest = read_manifest()
+    order.sort(key=lambda f: manifest.index(f) if f in manifest else len(manifest))
+    base["tests"] = {f: base["tests"][f] for f in order}
+    base["files"] = [rows[f] for f in order]
+    base["files_run"] = order
+    return resummarize(base)
 
 
 def main(argv=None):
@@ -347,19 +429,29 @@ def main(argv=None):
                     help="write the compatibility page here (full runs: docs/compatibility.md)")
     ap.add_argument("--failures", default=None,
                     help="write the prioritized failure-cause list (markdown) here")
-    ap.add_argument("--from-json", default=None,
-                    help="re-classify and re-render a saved --json report without running")
+    ap.add_argument("--jobs", "-j", type=int, default=1,
+                    help="test files run at once (each its own pytest process)")
+    ap.add_argument("--resume", action="store_true",
+                    help="with --workdir: reuse files whose run there completed")
+    ap.add_argument("--from-json", nargs="+", default=None,
+                    help="re-classify and re-render saved --json reports without running "
+                         "(several are merged; a later report's file replaces an earlier's)")
+    ap.add_argument("--update-ci-expected", action="store_true",
+                    help="with --subset ci: rewrite ci_subset.txt's [expected-failures]")
     args = ap.parse_args(argv)
     try:
         if args.from_json:
-            report = resummarize(json.loads(Path(args.from_json).read_text()))
+            report = merge_reports([json.loads(Path(p).read_text()) for p in args.from_json])
         else:
             report = run(args.files, None if args.subset == "full" else args.subset,
-                         args.timeout, args.file_timeout, args.workdir)
+                         args.timeout, args.file_timeout, args.workdir, jobs=args.jobs,
+                         resume=args.resume)
     except ConfigError as exc:
         print(f"conformance: {exc}", file=sys.stderr)
         return 2
     print(_cf_report.text_table(report))
+    if args.update_ci_expected and args.subset == "ci":
+        write_ci_subset(report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, sort_keys=True, default=str))
     if args.markdown:
