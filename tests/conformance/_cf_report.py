@@ -29,7 +29,8 @@ def text_table(report):
             f"{f['exercising_fastml']:6d} {f['passed']:5d} {f['failed']:5d} "
             f"{f['skipped']:5d} {_pct(f['passed'], _rate_den(f)):>6s}  "
             f"{_top_causes({k.replace(' ', '_'): v for k, v in f['failed_by_cause'].items()}, 4)}"
-            + (f"  [{f['collect_errors']} collection error(s)]" if f["collect_errors"] else ""))
+            + (f"  [{f['collect_errors']} collection error(s)]" if f["collect_errors"] else "")
+            + (f"  [partial: {f['ran']} ran]" if f.get("partial") else ""))
     t = _totals(report)
     lines.append("-" * len(head))
     lines.append(f"{'total':48s} {t['collected']:5d} {t['deselected']:5d} "
@@ -37,6 +38,8 @@ def text_table(report):
                  f"{t['skipped']:5d} {_pct(t['passed'], t['passed'] + t['failed']):>6s}")
     lines.append("failures by cause: " + ", ".join(f"{c}: {n}" for c, n in
                                                    report["causes"].items()))
+    if report.get("not_run"):
+        lines.append("not run: " + ", ".join(report["not_run"]))
     return "\n".join(lines)
 
 
@@ -91,12 +94,21 @@ def compatibility_markdown(report):
         note = _top_causes(f["failed_by_cause"])
         if f["collect_errors"]:
             note += f" (+{f['collect_errors']} collection error)"
+        if f.get("partial"):
+            note = f"**partial run: {f['ran']} of {f['collected']} tests ran**; " + note
         out.append(f"| `{f['file']}` | {f['collected']} | {f['deselected']} | "
                    f"{f['exercising_fastml']} | {f['passed']} | {f['failed']} | "
                    f"{f['skipped']} | {_pct(f['passed'], _rate_den(f))} | {note} |")
     out.append(f"| **total** | {t['collected']} | {t['deselected']} | "
                f"{t['exercising_fastml']} | {t['passed']} | {t['failed']} | {t['skipped']} | "
                f"{_pct(t['passed'], t['passed'] + t['failed'])} | |")
+    if report.get("not_run"):
+        out += ["", "Not yet measured (listed in the manifest, no run recorded): "
+                + ", ".join(f"`{f}`" for f in report["not_run"]) + "."]
+    partial = [f for f in report["files"] if f.get("partial")]
+    if partial:
+        out += ["", f"{len(partial)} file(s) ran only in part (the run was cut short); their "
+                "counts cover the tests that ran."]
     out += ["", "## Failures by cause", "", "| cause | tests | most frequent |", "|---|---:|---|"]
     for cause, n in report["causes"].items():
         top = list(report["cause_details"][cause].items())[:4]

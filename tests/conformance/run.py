@@ -202,7 +202,7 @@ def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_res
             verdict = "crash"
         except subprocess.TimeoutExpired:
             died, verdict = True, "timeout"
-        current = None
+        current, before = None, len(results)
         for ev in _read_log(log):
             kind = ev.get("event")
             if kind == "collected" and collected is None:
@@ -216,16 +216,19 @@ def run_file(workdir, rel, deselect, select, timeout, file_timeout, env, max_res
             elif kind == "result":
                 results[ev["nodeid"]] = ev
                 current = None if current == ev["nodeid"] else current
-        if not died:
-            break
+        if not died or (collected is not None and set(collected) <= set(results)):
+            break  # every test has its result (a non-zero exit after the last one is moot)
         if current is None or current in results:
+            if len(results) > before:
+                continue  # cut off between tests (file time limit): go on with the rest
             # died outside a test (collection, interpreter start): nothing to skip past
             collect_errors.append({"nodeid": rel, "message": f"process {verdict}: {stderr_tail}"})
             break
         results[current] = {"nodeid": current, "outcome": verdict, "touched": True,
                             "exc_type": None, "message": f"process {verdict}",
                             "duration": None}
-        log.write_text("")
+        with open(log, "a") as fh:  # the log keeps every attempt; restarts append
+            fh.write(json.dumps({**results[current], "event": "result"}) + "\n")
     with open(log, "a") as fh:  # a complete record for --resume
         fh.write(json.dumps({"event": "collected", "nodeids": collected or [],
                              "deselected": deselected}) + "\n")
@@ -327,7 +330,7 @@ def _print(line):
     print(line, flush=True)
 
 
-def run(files=None, subset=None, timeout=60.0, file_timeout=1200.0, workdir=None,
+def run(files=None, subset=None, timeout=60.0, file_timeout=1800.0, workdir=None,
         log=_print, jobs=1, resume=False):
     """Run the harness; return the report dict (see summarize)."""
     import fastml
@@ -393,6 +396,63 @@ def resummarize(report):
     return report
 
 
+def _matches(nodeid, pattern):
+    import _cf_support
+    return _cf_support.matches(nodeid, pattern)
+
+
+def report_from_logs(workdirs):
+    """A report from the per-file logs in one or more work directories (a file's
+    log in a later directory wins over an earlier one unless it is less complete).
+    Files whose run did not finish are included with what ran, flagged partial."""
+    import fastml
+    import sklearn
+    manifest = read_manifest()
+    found = {}
+    for wd in workdirs:
+        for log in sorted(Path(wd).glob("*.log.jsonl")):
+            rel = log.name[:-len(".log.jsonl")].replace("__", "/")
+            if rel not in manifest:
+                continue
+            events = _read_log(log)
+            coll = next((e for e in events if e.get("event") == "collected"), None)
+            results = {e["nodeid"]: e for e in events if e.get("event") == "result"}
+            done = any(e.get("event") == "finished" for e in events)
+            ids = (coll["nodeids"] + coll.get("deselected", [])) if coll else list(results)
+            reviewed = read_reasoned(DESELECTED)
+            # a restart deselects tests already run: only reviewed entries count as such
+            desel = [n for n in ids if any(_matches(n, p) for p, _ in reviewed)]
+            collected = [n for n in ids if n not in set(desel)]
+            complete = set(collected) <= set(results)
+            done = done or complete
+            if complete:  # a process cut off after its last test is no collection error
+                events = [e for e in events if not (e.get("event") == "collect_error" and
+                                                    e.get("message", "").startswith("process"))]
+            entry = {"file": rel, "collected": collected, "deselected": desel,
+                     "results": results, "seconds": None, "partial": not done,
+                     "collect_errors": [e for e in events if e.get("event") == "collect_error"]}
+            old = found.get(rel)
+            if old is None or done or (old["partial"] and len(results) >= len(old["results"])):
+                found[rel] = entry
+    runs = [found[f] for f in manifest if f in found]
+    report = summarize(runs, read_reasoned(DESELECTED))
+    for row, r in zip(report["files"], runs):
+        row["partial"] = r["partial"]
+        row["ran"] = len(r["results"])
+    report.update({
+        "sklearn_version": sklearn.__version__, "fastml_version": fastml.__version__,
+        "subset": "full", "files_run": [r["file"] for r in runs],
+        "not_run": [f for f in manifest if f not in found],
+        "tests": {r["file"]: r["results"] for r in runs},
+        "collected": {r["file"]: _count(r["collected"]) for r in runs},
+        "deselected": {r["file"]: list(r["deselected"]) for r in runs},
+        "collect_errors": {r["file"]: r["collect_errors"] for r in runs if r["collect_errors"]},
+        "expected_failures": [], "swapped_names": {}, "name_map": {},
+        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    })
+    return report
+
+
 def merge_reports(reports):
     """One report from several (per-file data of later reports wins), recounted."""
     base = dict(reports[0])
@@ -421,7 +481,7 @@ def main(argv=None):
     ap.add_argument("--files", nargs="+", help="sklearn-relative test files (default: manifest)")
     ap.add_argument("--subset", choices=["ci", "full"], default="full")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-test limit, s")
-    ap.add_argument("--file-timeout", type=float, default=1200.0,
+    ap.add_argument("--file-timeout", type=float, default=1800.0,
                     help="limit for one pytest process, s (a hang is skipped past)")
     ap.add_argument("--workdir", help="keep the rewritten files here (default: a temp dir)")
     ap.add_argument("--json", default=None, help="write the machine-readable report here")
@@ -436,11 +496,16 @@ def main(argv=None):
     ap.add_argument("--from-json", nargs="+", default=None,
                     help="re-classify and re-render saved --json reports without running "
                          "(several are merged; a later report's file replaces an earlier's)")
+    ap.add_argument("--from-logs", nargs="+", default=None,
+                    help="build the report from the logs in these --workdir directories "
+                         "(unfinished files are reported as partial)")
     ap.add_argument("--update-ci-expected", action="store_true",
                     help="with --subset ci: rewrite ci_subset.txt's [expected-failures]")
     args = ap.parse_args(argv)
     try:
-        if args.from_json:
+        if args.from_logs:
+            report = report_from_logs(args.from_logs)
+        elif args.from_json:
             report = merge_reports([json.loads(Path(p).read_text()) for p in args.from_json])
         else:
             report = run(args.files, None if args.subset == "full" else args.subset,
