@@ -13,11 +13,14 @@ Rules are applied in order; the first that matches wins:
 * unknown scoring string: ``scoring='jaccard' is not a valid scoring value``.
 * missing parameter: ``X.__init__() got an unexpected keyword argument 'p'``.
 * unsupported parameter value: fastml's parameter validation refused a value
-  scikit-learn accepts (``The 'solver' parameter of Ridge must be ...``).
+  scikit-learn accepts (``The 'solver' parameter of Ridge must be ...``,
+  ``splitter='random' is not supported``).
+* NaN in X (missing values): ``Input X contains NaN`` where scikit-learn accepts it.
 * missing attribute / method: ``'X' object has no attribute 'y'``.
 * pandas / feature names: the message or test name is about DataFrames,
   ``feature_names_in_``, ``get_feature_names_out`` or ``set_output``.
-* multilabel / multioutput input: the message is about 2-D targets.
+* multilabel / multioutput input: the message is about 2-D targets (``y should be
+  a 1d array``, multilabel, multioutput).
 * exception class differs: the raised exception is fastml's own class where
   scikit-learn's (``NotFittedError`` ...) was expected.
 * missing validation error / missing warning: ``DID NOT RAISE`` / ``DID NOT WARN``.
@@ -33,6 +36,7 @@ _KWARG = re.compile(r"(?:(\w+)\.)?(\w+)\(\) got an unexpected keyword argument '
 _PARAM = re.compile(r"The '(\w+)' parameter of (\w+)(?:\.\w+)? must be")
 _ATTR = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
 _SCORER = re.compile(r"scoring='(\w+)' is not a valid scoring value|'(\w+)' is not a valid scoring")
+_UNSUPPORTED = re.compile(r"^(\w+)(?:=\S+)? is not supported")
 _MOD_ATTR = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
 _NUMERIC = ("Not equal to tolerance", "Arrays are not equal", "Arrays are not almost equal",
             "Mismatched elements", "not almost equal", "Items are not equal",
@@ -42,7 +46,7 @@ _FRAME_HINTS = ("feature_names", "get_feature_names_out", "set_output", "pandas"
 
 CATEGORIES = (
     "timeout", "crash", "sparse input", "unknown scoring string", "missing parameter", "unsupported parameter value",
-    "missing attribute / method", "pandas / feature names", "multilabel / multioutput input",
+    "NaN in X (missing values)", "missing attribute / method", "pandas / feature names", "multilabel / multioutput input",
     "exception class differs", "missing validation error", "missing warning",
     "different error message", "numeric mismatch", "other assertion", "other error",
 )
@@ -87,6 +91,11 @@ def classify(rec):
     m = _PARAM.search(msg)
     if m:
         return "unsupported parameter value", f"{m.group(2)}({m.group(1)}=)"
+    m = _UNSUPPORTED.search(msg)
+    if m:
+        return "unsupported parameter value", f"{m.group(1)}= (refused by fastml)"
+    if "contains nan" in low and etype == "ValueError":
+        return "NaN in X (missing values)", rec.get("fastml_frame") or test_name
     m = _ATTR.search(msg)
     if m and etype == "AttributeError":
         return "missing attribute / method", f"{m.group(1)}.{m.group(2)}"
@@ -96,6 +105,7 @@ def classify(rec):
     if any(h in low or h in test_name for h in _FRAME_HINTS):
         return "pandas / feature names", _blank(f"{etype}: {_first_line(msg)}", 90)
     if "multilabel" in low or "multioutput" in low or "multi-output" in low \
+            or "should be a 1d array" in low or "must be 1-d" in low \
             or "multilabel" in test_name or "multioutput" in test_name:
         return "multilabel / multioutput input", _blank(f"{etype}: {_first_line(msg)}", 90)
     if (rec.get("exc_module") or "").startswith("fastml") and etype.endswith(
