@@ -252,10 +252,22 @@ class _Predefined:
         return len(self.splits)
 
 
-def _score_all(scorers, est, X, y, score_params=None):
+def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
+    """{name: score}; a scorer that raises gives `error_score` with a UserWarning
+    (as scikit-learn) unless error_score == "raise"."""
     score_params = score_params or {}
-    return {name: float(s(est, X, y, **score_params.get(name, {})))
-            for name, s in scorers.items()}
+    out = {}
+    for name, scorer in scorers.items():
+        try:
+            out[name] = float(scorer(est, X, y, **score_params.get(name, {})))
+        except Exception:
+            if isinstance(error_score, str) and error_score == "raise":
+                raise
+            out[name] = float(error_score)
+            warnings.warn("Scoring failed. The score on this train-test partition for these "
+                          f"parameters will be set to {error_score}. Details: \n"
+                          f"{traceback.format_exc()}", UserWarning, stacklevel=2)
+    return out
 
 
 def _fold_params(fit_params, n_samples, indices):
@@ -337,11 +349,12 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     out["fit_time"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     out["test"] = _score_all(scorers, est, Xte, yte, {
-        k: _fold_params(v, n_samples, test) for k, v in score_params.items()})
+        k: _fold_params(v, n_samples, test) for k, v in score_params.items()}, error_score)
     out["score_time"] = time.perf_counter() - t1
     if return_train_score:
         out["train"] = _score_all(scorers, est, Xtr, ytr, {
-            k: _fold_params(v, n_samples, train) for k, v in score_params.items()})
+            k: _fold_params(v, n_samples, train) for k, v in score_params.items()},
+            error_score)
     if return_estimator:
         out["estimator"] = est
     return out
@@ -461,6 +474,22 @@ class ParameterGrid:
     def __len__(self):
         return sum(math.prod(len(v) for v in g.values()) for g in self.param_grid)
 
+    def __getitem__(self, ind):
+        """The ind-th parameter dict of the iteration order, without iterating."""
+        for grid in self.param_grid:
+            keys = sorted(grid)
+            sizes = [len(grid[k]) for k in keys]
+            total = math.prod(sizes)
+            if ind >= total:
+                ind -= total
+                continue
+            out = {}
+            for k, n in zip(reversed(keys), reversed(sizes)):
+                ind, j = divmod(ind, n)
+                out[k] = list(grid[k])[j]
+            return dict(sorted(out.items()))
+        raise IndexError("ParameterGrid index out of range")
+
 
 class GridSearchCV(BaseEstimator):
     """Exhaustive search over a parameter grid with cross-validation.
@@ -479,10 +508,13 @@ class GridSearchCV(BaseEstimator):
         "cv": ["cv_object"],
         "return_train_score": ["boolean"],
         "error_score": [StrOptions({"raise"}), numbers.Real],
+        "verbose": ["verbose"],
+        "pre_dispatch": [numbers.Integral, str],
     }
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True, cv=None,
-                 return_train_score=False, error_score=np.nan):
+                 verbose=0, pre_dispatch="2*n_jobs", error_score=np.nan,
+                 return_train_score=False):
         self.estimator = estimator
         self.param_grid = param_grid
         self.scoring = scoring
@@ -491,6 +523,8 @@ class GridSearchCV(BaseEstimator):
         self.cv = cv
         self.return_train_score = return_train_score
         self.error_score = error_score
+        self.verbose = verbose
+        self.pre_dispatch = pre_dispatch  # accepted for scikit-learn parity; threads need none
 
     @property
     def _estimator_type(self):
@@ -514,6 +548,9 @@ class GridSearchCV(BaseEstimator):
                              "used to pick the best parameters, or False.")
         score_params = _search_score_params(self, scorers, single, fit_params)
         splits = list(splitter.split(X, y, groups))
+        if self.verbose > 0:
+            print(f"Fitting {len(splits)} folds for each of {len(candidates)} candidates, "
+                  f"totalling {len(splits) * len(candidates)} fits")
         tasks = [lambda p=p, tr=tr, te=te: _fit_and_score(
                      self.estimator, X, y, tr, te, scorers, p, fit_params,
                      self.return_train_score, False, self.error_score, score_params)
