@@ -86,3 +86,14 @@ def test_forest_decision_path():
     for i, tree in enumerate(forest.estimators_):
         block = ind[:, ptr[i]:ptr[i + 1]]
         assert (block != tree.decision_path(X)).nnz == 0
+
+
+def test_tree_output_shape_attributes_and_sklearn_export(fitted):
+    export = pytest.importorskip("sklearn.tree")
+    cls, X, y, _, k = fitted
+    est = cls(random_state=0, max_depth=2).fit(X, y)
+    assert est.tree_.n_outputs == 1
+    np.testing.assert_array_equal(est.tree_.n_classes, [max(k, 1)])
+    # scikit-learn's exporters read these attributes of a fitted tree_
+    dot = export.export_graphviz(est, out_file=None)
+    assert dot.count("->") == est.tree_.node_count - 1

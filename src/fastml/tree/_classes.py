@@ -79,6 +79,20 @@ class Tree:
         return len(self.feature)
 
     @property
+    def n_outputs(self):
+        """Targets per sample (fastml trees are single-output)."""
+        return 1
+
+    @property
+    def n_classes(self):
+        """Classes per output, as scikit-learn's Tree (1 for a regressor)."""
+        return np.array([self.value.shape[2]], dtype=np.intp)
+
+    @property
+    def max_n_classes(self):
+        return int(self.value.shape[2])
+
+    @property
     def n_leaves(self):
         return int((self.children_left == -1).sum())
 
