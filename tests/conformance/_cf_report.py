@@ -1,6 +1,19 @@
 """Text, markdown and failure-priority renderings of a conformance report."""
 
 
+def _error_line(message):
+    for line in message.splitlines():
+        if line.startswith("E   "):
+            return line[4:].strip()
+    return message.strip().splitlines()[-1][:200] if message.strip() else "?"
+
+
+def collection_errors(report):
+    """[(file, first error line)] of files pytest could not collect (whole file lost)."""
+    return [(f, _error_line(errs[0].get("message", ""))) for f, errs in
+            report.get("collect_errors", {}).items() if errs]
+
+
 def _pct(num, den):
     return f"{100.0 * num / den:.1f}%" if den else "-"
 
@@ -69,6 +82,18 @@ alone. Each file runs under pytest in its own process with scikit-learn's `conft
 - **failed by cause**: the first matching rule in `tests/conformance/_cf_classify.py`
   (missing parameter, missing attribute, sparse input, different error message or
   warning, numeric mismatch, ...).
+
+Running it: `--jobs N` runs N files at once (each in its own pytest process, BLAS/OpenMP
+pinned to one thread), `--timeout` is the per-test limit (SIGALRM; default 60 s), a
+process that hangs past `--file-timeout` is restarted after the test it hung in.
+`--workdir DIR --resume` keeps the rewritten files and per-file logs and reuses finished
+files; `--from-logs DIR...` rebuilds this page from such logs (files cut short are marked
+partial). scikit-learn's float32 parametrizations run too (`SKLEARN_RUN_FLOAT32_TESTS=1`).
+
+The normal test command runs a bounded subset (`tests/conformance/ci_subset.txt`, via
+`tests/conformance/test_conformance.py`): every selected test must pass or be listed
+there as a known failure with its cause. The copied scikit-learn files live in a temporary
+directory, so the repository's own pytest run never collects them.
 """
 
 
@@ -102,6 +127,11 @@ def compatibility_markdown(report):
     out.append(f"| **total** | {t['collected']} | {t['deselected']} | "
                f"{t['exercising_fastml']} | {t['passed']} | {t['failed']} | {t['skipped']} | "
                f"{_pct(t['passed'], t['passed'] + t['failed'])} | |")
+    errors = collection_errors(report)
+    if errors:
+        out += ["", "Files pytest could not collect at all (every test in them is lost until "
+                "this is fixed):", ""]
+        out += [f"- `{f}`: `{e}`" for f, e in errors]
     if report.get("not_run"):
         out += ["", "Not yet measured (listed in the manifest, no run recorded): "
                 + ", ".join(f"`{f}`" for f in report["not_run"]) + "."]
@@ -137,6 +167,11 @@ def failures_markdown(report, per_cause=15):
     ]
     for cause, n in report["causes"].items():
         out.append(f"- **{cause}**: {n}")
+    errors = collection_errors(report)
+    if errors:
+        out += ["", "## Whole files lost to a collection error (fix first: they hide every "
+                "test in the file)", ""]
+        out += [f"- `{f}`: `{e}`" for f, e in errors]
     ranked = sorted(((n, c, d) for c, ds in report["cause_details"].items()
                      for d, n in ds.items()), reverse=True)
     out += ["", "## Top single features / fixes (cause :: detail, count, example test)", ""]
