@@ -65,9 +65,9 @@ def test_ci_subset_selects_and_exercises_fastml(ci_report):
     unmatched = [p for p in select if not any(_cf_support.matches(n, p) for n in ran)]
     assert not unmatched, f"ci_subset.txt patterns matching no test: {unmatched}"
     for row in ci_report["files"]:
-        # each file is in the subset because it tests fastml code: most of it must reach it
-        assert row["exercising_fastml"] >= 0.5 * (row["exercising_fastml"]
-                                                   + row["not_exercising_fastml"]), row
+        # each file is in the subset because it tests fastml code: its swap must take effect
+        assert row["exercising_fastml"] >= 5, row
+        assert row["passed"] >= 5, row
 
 
 # ------------------------------------------------------------------ the harness
