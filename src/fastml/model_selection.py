@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 
+from ._param_grid import ParameterGrid
 from .base import BaseEstimator, clone
 from .exceptions import FitFailedWarning
 from .utils._parallel import map_threads
@@ -252,10 +253,22 @@ class _Predefined:
         return len(self.splits)
 
 
-def _score_all(scorers, est, X, y, score_params=None):
+def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
+    """{name: score}; a scorer that raises gives `error_score` with a UserWarning
+    (as scikit-learn) unless error_score == "raise"."""
     score_params = score_params or {}
-    return {name: float(s(est, X, y, **score_params.get(name, {})))
-            for name, s in scorers.items()}
+    out = {}
+    for name, scorer in scorers.items():
+        try:
+            out[name] = float(scorer(est, X, y, **score_params.get(name, {})))
+        except Exception:
+            if isinstance(error_score, str) and error_score == "raise":
+                raise
+            out[name] = float(error_score)
+            warnings.warn("Scoring failed. The score on this train-test partition for these "
+                          f"parameters will be set to {error_score}. Details: \n"
+                          f"{traceback.format_exc()}", UserWarning, stacklevel=2)
+    return out
 
 
 def _fold_params(fit_params, n_samples, indices):
@@ -337,11 +350,12 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     out["fit_time"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     out["test"] = _score_all(scorers, est, Xte, yte, {
-        k: _fold_params(v, n_samples, test) for k, v in score_params.items()})
+        k: _fold_params(v, n_samples, test) for k, v in score_params.items()}, error_score)
     out["score_time"] = time.perf_counter() - t1
     if return_train_score:
         out["train"] = _score_all(scorers, est, Xtr, ytr, {
-            k: _fold_params(v, n_samples, train) for k, v in score_params.items()})
+            k: _fold_params(v, n_samples, train) for k, v in score_params.items()},
+            error_score)
     if return_estimator:
         out["estimator"] = est
     return out
@@ -435,33 +449,6 @@ def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None, cv=None,
                           params=params, error_score=error_score)["test_score"]
 
 
-class ParameterGrid:
-    """Iterate over the cartesian product of a dict (or list of dicts) of lists."""
-
-    def __init__(self, param_grid):
-        if isinstance(param_grid, dict):
-            param_grid = [param_grid]
-        if not isinstance(param_grid, (list, tuple)):
-            raise TypeError(f"Parameter grid should be a dict or a list, got: {param_grid!r}")
-        for grid in param_grid:
-            if not isinstance(grid, dict):
-                raise TypeError(f"Parameter grid is not a dict ({grid!r})")
-            for k, v in grid.items():
-                if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__") or len(v) == 0:
-                    raise ValueError(f"Parameter grid for parameter {k!r} needs to be a "
-                                     f"non-empty sequence, got: {v!r}")
-        self.param_grid = list(param_grid)
-
-    def __iter__(self):
-        for grid in self.param_grid:
-            keys = sorted(grid)
-            for values in itertools.product(*(grid[k] for k in keys)):
-                yield dict(zip(keys, values))
-
-    def __len__(self):
-        return sum(math.prod(len(v) for v in g.values()) for g in self.param_grid)
-
-
 class GridSearchCV(BaseEstimator):
     """Exhaustive search over a parameter grid with cross-validation.
 
@@ -479,10 +466,13 @@ class GridSearchCV(BaseEstimator):
         "cv": ["cv_object"],
         "return_train_score": ["boolean"],
         "error_score": [StrOptions({"raise"}), numbers.Real],
+        "verbose": ["verbose"],
+        "pre_dispatch": [numbers.Integral, str],
     }
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True, cv=None,
-                 return_train_score=False, error_score=np.nan):
+                 verbose=0, pre_dispatch="2*n_jobs", error_score=np.nan,
+                 return_train_score=False):
         self.estimator = estimator
         self.param_grid = param_grid
         self.scoring = scoring
@@ -491,6 +481,8 @@ class GridSearchCV(BaseEstimator):
         self.cv = cv
         self.return_train_score = return_train_score
         self.error_score = error_score
+        self.verbose = verbose
+        self.pre_dispatch = pre_dispatch  # accepted for scikit-learn parity; threads need none
 
     @property
     def _estimator_type(self):
@@ -514,6 +506,9 @@ class GridSearchCV(BaseEstimator):
                              "used to pick the best parameters, or False.")
         score_params = _search_score_params(self, scorers, single, fit_params)
         splits = list(splitter.split(X, y, groups))
+        if self.verbose > 0:
+            print(f"Fitting {len(splits)} folds for each of {len(candidates)} candidates, "
+                  f"totalling {len(splits) * len(candidates)} fits")
         tasks = [lambda p=p, tr=tr, te=te: _fit_and_score(
                      self.estimator, X, y, tr, te, scorers, p, fit_params,
                      self.return_train_score, False, self.error_score, score_params)

@@ -41,8 +41,11 @@ def test_binary_and_string_labels(name):
 
 
 def test_zero_division_is_zero():
-    assert M.precision_score([0, 0, 1], [0, 0, 0]) == 0.0
-    assert M.f1_score([0, 0, 0], [0, 0, 0]) == 0.0
+    from fastml.exceptions import UndefinedMetricWarning
+    with pytest.warns(UndefinedMetricWarning, match="ill-defined"):
+        assert M.precision_score([0, 0, 1], [0, 0, 0]) == 0.0
+    with pytest.warns(UndefinedMetricWarning, match="ill-defined"):
+        assert M.f1_score([0, 0, 0], [0, 0, 0]) == 0.0
 
 
 def test_confusion_matrix_and_report(multiclass):
@@ -77,10 +80,13 @@ def test_log_loss_and_auc(multiclass):
     for avg in ("macro", "weighted"):
         assert M.roc_auc_score(yt, proba, multi_class="ovr", average=avg) == pytest.approx(
             S.roc_auc_score(yt, proba, multi_class="ovr", average=avg), rel=1e-12)
-    fpr, tpr, thr = M.roc_curve(yb, score)
-    f2, t2, th2 = S.roc_curve(yb, score, drop_intermediate=False)
-    np.testing.assert_allclose(fpr, f2)
-    np.testing.assert_allclose(tpr, t2)
+    for drop in (True, False):
+        fpr, tpr, thr = M.roc_curve(yb, score, drop_intermediate=drop)
+        f2, t2, th2 = S.roc_curve(yb, score, drop_intermediate=drop)
+        np.testing.assert_allclose(fpr, f2)
+        np.testing.assert_allclose(tpr, t2)
+        np.testing.assert_allclose(thr, th2)
+    assert len(M.roc_curve(yb, score)[0]) == len(S.roc_curve(yb, score)[0])  # same default
 
 
 @pytest.mark.parametrize("name", ["mean_squared_error", "mean_absolute_error", "r2_score",
@@ -127,7 +133,8 @@ def test_bad_input():
         M.f1_score([0, 1], [0, 1], average="bogus")
     with pytest.raises(ValueError, match="one label|Only one class"):
         M.log_loss([1, 1], [0.3, 0.4])
-    with pytest.raises(ValueError, match="Only one class"):
-        M.roc_auc_score([1, 1, 1], [0.1, 0.2, 0.3])
+    from fastml.exceptions import UndefinedMetricWarning
+    with pytest.warns(UndefinedMetricWarning, match="Only one class"):  # nan, as scikit-learn
+        assert np.isnan(M.roc_auc_score([1, 1, 1], [0.1, 0.2, 0.3]))
     with pytest.raises(ValueError, match="continuous"):
         M.accuracy_score([0.5, 1.0], [0.5, 1.0])

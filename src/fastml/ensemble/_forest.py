@@ -58,8 +58,6 @@ class BaseForest(BaseEstimator):
     def _check_forest_params(self):
         """The declarative pass, then combinations and unsupported values."""
         self._validate_params()
-        if self.warm_start:
-            raise ValueError("warm_start=True is not supported by fastml's forests.")
         if not self.bootstrap and self.oob_score:
             raise ValueError("Out of bag estimation only available if bootstrap=True")
         if not self.bootstrap and self.max_samples is not None:
@@ -68,25 +66,45 @@ class BaseForest(BaseEstimator):
     def _fit_forest(self, X, y_enc, w, n_classes):
         n, d = X.shape
         rng = check_random_state(self.random_state)
+        old = list(getattr(self, "estimators_", [])) if self.warm_start else []
+        n_more = self.n_estimators - len(old)
+        if n_more < 0:
+            raise ValueError(f"n_estimators={self.n_estimators} must be larger or equal to "
+                             f"len(estimators_)={len(old)} when warm_start==True")
+        if old and n_more == 0:
+            import warnings
+            warnings.warn("Warm-start fitting without increasing n_estimators does not fit "
+                          "new trees.", UserWarning, stacklevel=3)
+            return self
+        if old:
+            rng.randint(_MAX_INT, size=len(old))  # the seeds a single fit gave the old trees
         binned = _binning.prepare(X, w)
         n_boot = self._n_samples_bootstrap(n)
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
+        subsample = getattr(self, "class_weight", None) == "balanced_subsample"
         jobs = []
-        for _ in range(self.n_estimators):
+        for _ in range(n_more):
             seed = int(rng.randint(_MAX_INT))
             tree = self._tree_class(**params, random_state=seed)
             tr = np.random.RandomState(seed)
+            tree._n_bootstrap_draws = 0
             if self.bootstrap:
                 # a draw that holds only zero-weight rows is drawn again (a tree
                 # needs some weight; the user's weights have a positive sum)
                 for _attempt in range(1000):
                     counts = np.bincount(tr.randint(0, n, n_boot),
                                          minlength=n).astype(np.float64)
+                    tree._n_bootstrap_draws += 1
                     tw = counts if w is None else counts * w
+                    if subsample:
+                        tw = tw * _balanced_subsample(y_enc, counts, n_classes)
                     if tw.sum() > 0:
                         break
             else:
                 tw = w
+                if subsample:
+                    tw = _balanced_subsample(y_enc, np.ones(n), n_classes) * (
+                        1.0 if w is None else w)
             jobs.append((tree, tw, _seed_from(tr)))
 
         def grow(job):
@@ -94,11 +112,44 @@ class BaseForest(BaseEstimator):
             tree.n_features_in_ = d
             return tree._fit_checked(X, y_enc, tw, n_classes, binned=binned, seed=seed)
 
-        self.estimators_ = _map_threads(grow, jobs, self.n_jobs)
+        self.estimators_ = old + list(_map_threads(grow, jobs, self.n_jobs))
         self.estimator_ = self._tree_class(**params)
+        self._n_samples, self._n_samples_bootstrap_ = n, n_boot
         if self.oob_score:
-            self._set_oob(X, y_enc, [job[1] for job in jobs])
+            self._set_oob(X, y_enc, self._bootstrap_weights(w))
         return self
+
+    def _bootstrap_indices(self, tree):
+        """The rows (with repeats) a tree was grown on, redrawn from its seed."""
+        if not self.bootstrap:
+            return np.arange(self._n_samples)
+        tr = np.random.RandomState(tree.random_state)
+        for _ in range(max(1, getattr(tree, "_n_bootstrap_draws", 1))):
+            idx = tr.randint(0, self._n_samples, self._n_samples_bootstrap_)
+        return idx
+
+    def _bootstrap_weights(self, w):
+        out = []
+        for tree in self.estimators_:
+            counts = np.bincount(self._bootstrap_indices(tree),
+                                 minlength=self._n_samples).astype(np.float64)
+            out.append(counts if w is None else counts * w)
+        return out
+
+    @property
+    def estimators_samples_(self):
+        """Indices of the rows drawn for each tree (all rows without bootstrap)."""
+        check_is_fitted(self, "estimators_")
+        return [self._bootstrap_indices(t) for t in self.estimators_]
+
+    def __len__(self):
+        return len(self.estimators_)
+
+    def __iter__(self):
+        return iter(self.estimators_)
+
+    def __getitem__(self, index):
+        return self.estimators_[index]
 
     def _tree_outputs(self, tree, X):
         return tree.tree_.predict(X)
@@ -132,6 +183,16 @@ class BaseForest(BaseEstimator):
         X = self._validate_data(X, reset=False)
         return np.stack([t.tree_.apply(X) for t in self.estimators_], axis=1)
 
+    def decision_path(self, X):
+        """(indicator, n_nodes_ptr): the trees' node indicators side by side
+        (CSR, n_samples x total nodes) and where each tree's columns start."""
+        import scipy.sparse as sp
+        check_is_fitted(self, "estimators_")
+        X = self._validate_data(X, reset=False)
+        paths = [t.tree_.decision_path(X) for t in self.estimators_]
+        ptr = np.cumsum([0] + [p.shape[1] for p in paths])
+        return sp.hstack(paths).tocsr(), ptr
+
     def _mean_outputs(self, X):
         check_is_fitted(self, "estimators_")
         X = self._validate_data(X, reset=False)
@@ -139,6 +200,17 @@ class BaseForest(BaseEstimator):
         for t in self.estimators_[1:]:
             out += self._tree_outputs(t, X)
         return out / len(self.estimators_)
+
+
+def _balanced_subsample(y_enc, counts, n_classes):
+    """Per-row "balanced" class weights computed on one bootstrap sample (rows
+    drawn `counts` times); classes absent from the sample get weight 0."""
+    y_idx = y_enc.astype(np.intp)
+    per_class = np.bincount(y_idx, weights=counts, minlength=n_classes)
+    present = per_class > 0
+    cw = np.zeros(n_classes)
+    cw[present] = counts.sum() / (present.sum() * per_class[present])
+    return cw[y_idx]
 
 
 def _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
@@ -170,12 +242,17 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
     n_jobs threads grow trees in parallel (None: fastml's thread setting).
     oob_score=True sets oob_score_ (accuracy) and oob_decision_function_.
+    warm_start=True adds trees to a fitted forest (the trees equal those of one
+    fit with the larger n_estimators); class_weight="balanced_subsample" weighs
+    classes on each tree's bootstrap sample.
     """
 
     _tree_class = DecisionTreeClassifier
     _parameter_constraints = {**BaseForest._parameter_constraints,
                               "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
-                              "class_weight": CLASS_WEIGHT}
+                              "class_weight": [dict,
+                                               StrOptions({"balanced", "balanced_subsample"}),
+                                               None]}
 
     def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -192,11 +269,15 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         self._check_forest_params()
         X, y = self._validate_data(X, y)
         classes, y_idx = _encode_classes(y)
-        self.classes_, self.n_classes_ = classes, len(classes)
         w = _check_sample_weight(sample_weight, X.shape[0])
-        cw = _class_weight_vector(self.class_weight, classes, y_idx, len(classes))
-        if cw is not None:
-            w = cw if w is None else w * cw
+        if self.warm_start and hasattr(self, "estimators_") and \
+                not np.array_equal(classes, getattr(self, "classes_", classes)):
+            raise ValueError("warm_start=True needs the same classes as the first fit.")
+        self.classes_, self.n_classes_ = classes, len(classes)
+        if self.class_weight != "balanced_subsample":
+            cw = _class_weight_vector(self.class_weight, classes, y_idx, len(classes))
+            if cw is not None:
+                w = cw if w is None else w * cw
         self._fit_forest(X, y_idx.astype(np.float64), w, len(classes))
         for t in self.estimators_:
             t.classes_, t.n_classes_ = classes, len(classes)

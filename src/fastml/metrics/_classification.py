@@ -2,12 +2,19 @@
 
 Labels are compared as given (any hashable dtype NumPy can sort); the label
 set is the sorted union of y_true and y_pred unless `labels` is passed.
-Ill-defined ratios (0/0) are 0.0, like scikit-learn's default zero_division
-(without the warning).
+Ill-defined ratios (0/0) follow `zero_division` as in scikit-learn: "warn"
+(the default) gives 0.0 and an UndefinedMetricWarning, 0.0 / 1.0 / np.nan give
+that value silently; averages skip NaN entries.
 """
+import numbers
+import warnings
+
 import numpy as np
 
-__all__ = ["accuracy_score", "confusion_matrix", "precision_recall_fscore_support",
+from ..exceptions import UndefinedMetricWarning
+from ..utils.validation import _interop_class
+
+__all__ = ["accuracy_score", "balanced_accuracy_score", "confusion_matrix", "precision_recall_fscore_support",
            "precision_score", "recall_score", "f1_score", "fbeta_score", "log_loss",
            "roc_auc_score", "roc_curve", "classification_report"]
 
@@ -50,6 +57,24 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     w = _weights(sample_weight, len(y_true))
     hits = (y_true == y_pred) * w
     return float(hits.sum() / w.sum()) if normalize else float(hits.sum())
+
+
+def balanced_accuracy_score(y_true, y_pred, *, sample_weight=None, adjusted=False):
+    """Mean per-class recall over the classes of y_true; `adjusted` rescales so
+    that chance level is 0 (as scikit-learn)."""
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    cm = confusion_matrix(y_true, y_pred, sample_weight=sample_weight).astype(np.float64)
+    support = cm.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_class = np.diag(cm) / support
+    if np.isnan(per_class).any():
+        warnings.warn("y_pred contains classes not in y_true", UserWarning, stacklevel=2)
+        per_class = per_class[~np.isnan(per_class)]
+    score = float(per_class.mean())
+    if adjusted:
+        chance = 1.0 / len(per_class)
+        score = (score - chance) / (1 - chance)
+    return score
 
 
 def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize=None):
@@ -102,20 +127,63 @@ def _prf_counts(y_true, y_pred, labels, sample_weight):
     return tp, pred, true
 
 
-def _div(num, den):
+def _zero_division_value(zero_division):
+    if isinstance(zero_division, str) and zero_division == "warn":
+        return 0.0
+    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool) and (
+            zero_division in (0, 1) or np.isnan(zero_division)):
+        return float(zero_division)
+    raise ValueError(f"The 'zero_division' parameter must be 'warn', 0.0, 1.0 or np.nan; "
+                     f"got {zero_division!r}.")
+
+
+def _warn_undefined(msg):
+    warnings.warn(msg, _interop_class(UndefinedMetricWarning), stacklevel=4)
+
+
+def _prf_divide(num, den, metric, modifier, warn_for, zero_division):
+    """num / den with 0/0 entries set by `zero_division` (warning when "warn")."""
     num = np.asarray(num, dtype=np.float64)
     den = np.asarray(den, dtype=np.float64)
-    return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+    mask = den == 0
+    out = num / np.where(mask, 1.0, den)
+    if not mask.any():
+        return out
+    out[mask] = _zero_division_value(zero_division)
+    if isinstance(zero_division, str) and metric in warn_for:
+        where = "due to" if out.shape[0] == 1 else "in labels with"
+        _warn_undefined(f"{metric.capitalize()} is ill-defined and being set to 0.0 {where} "
+                        f"no {modifier} samples. Use `zero_division` parameter to control "
+                        "this behavior.")
+    return out
+
+
+def _nanaverage(values, weights=None):
+    values = np.asarray(values, dtype=np.float64)
+    keep = ~np.isnan(values)
+    if values.size == 0 or not keep.any():
+        return float("nan")
+    if weights is not None:
+        w = np.asarray(weights, dtype=np.float64)[keep]
+        if w.sum() != 0:
+            return float(np.average(values[keep], weights=w))
+    return float(values[keep].mean())
 
 
 def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, pos_label=1,
-                                    average=None, sample_weight=None):
-    """Per-class (average=None) or averaged precision, recall, F-beta, support."""
+                                    average=None, warn_for=("precision", "recall", "f-score"),
+                                    sample_weight=None, zero_division="warn"):
+    """Per-class (average=None) or averaged precision, recall, F-beta, support.
+
+    `zero_division` sets the value of a 0/0 ratio ("warn": 0.0 plus an
+    UndefinedMetricWarning for the metrics named in `warn_for`).
+    """
     if average not in (None, "binary", "micro", "macro", "weighted"):
         raise ValueError(f"average has to be one of (None, 'binary', 'micro', 'macro', "
                          f"'weighted'); got {average!r}.")
     if beta < 0:
         raise ValueError(f"beta should be >= 0, got {beta!r}.")
+    _zero_division_value(zero_division)
     y_true, y_pred = _check_targets(y_true, y_pred)
     present = np.unique(np.concatenate([y_true, y_pred]))
     if average == "binary":
@@ -135,45 +203,48 @@ def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, po
     tp, pred, true = _prf_counts(y_true, y_pred, labels, sample_weight)
     if average == "micro":
         tp, pred, true = tp.sum(keepdims=True), pred.sum(keepdims=True), true.sum(keepdims=True)
-    precision = _div(tp, pred)
-    recall = _div(tp, true)
-    b2 = beta * beta
-    f = _div((1 + b2) * precision * recall, b2 * precision + recall)
+    precision = _prf_divide(tp, pred, "precision", "predicted", warn_for, zero_division)
+    recall = _prf_divide(tp, true, "recall", "true", warn_for, zero_division)
+    if np.isposinf(beta):
+        f = recall
+    elif beta == 0:
+        f = precision
+    else:
+        b2 = beta * beta
+        f = _prf_divide((1 + b2) * tp, b2 * true + pred, "f-score", "true nor predicted",
+                        warn_for, zero_division)
     if average is None:
         return precision, recall, f, true.astype(np.int64) if sample_weight is None else true
-    if average == "weighted":
-        wts = true
-        if wts.sum() == 0:
-            return 0.0, 0.0, 0.0, None
-    else:
-        wts = None
-    return (float(np.average(precision, weights=wts)), float(np.average(recall, weights=wts)),
-            float(np.average(f, weights=wts)), None)
+    wts = true if average == "weighted" else None
+    return _nanaverage(precision, wts), _nanaverage(recall, wts), _nanaverage(f, wts), None
 
 
 def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-                    sample_weight=None):
-    return precision_recall_fscore_support(y_true, y_pred, labels=labels, pos_label=pos_label,
-                                           average=average, sample_weight=sample_weight)[0]
+                    sample_weight=None, zero_division="warn"):
+    return precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
+        warn_for=("precision",), sample_weight=sample_weight, zero_division=zero_division)[0]
 
 
 def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-                 sample_weight=None):
-    return precision_recall_fscore_support(y_true, y_pred, labels=labels, pos_label=pos_label,
-                                           average=average, sample_weight=sample_weight)[1]
+                 sample_weight=None, zero_division="warn"):
+    return precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
+        warn_for=("recall",), sample_weight=sample_weight, zero_division=zero_division)[1]
 
 
 def fbeta_score(y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary",
-                sample_weight=None):
-    return precision_recall_fscore_support(y_true, y_pred, beta=beta, labels=labels,
-                                           pos_label=pos_label, average=average,
-                                           sample_weight=sample_weight)[2]
+                sample_weight=None, zero_division="warn"):
+    return precision_recall_fscore_support(
+        y_true, y_pred, beta=beta, labels=labels, pos_label=pos_label, average=average,
+        warn_for=("f-score",), sample_weight=sample_weight, zero_division=zero_division)[2]
 
 
 def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-             sample_weight=None):
+             sample_weight=None, zero_division="warn"):
     return fbeta_score(y_true, y_pred, beta=1.0, labels=labels, pos_label=pos_label,
-                       average=average, sample_weight=sample_weight)
+                       average=average, sample_weight=sample_weight,
+                       zero_division=zero_division)
 
 
 def log_loss(y_true, y_pred, *, normalize=True, sample_weight=None, labels=None):
@@ -249,64 +320,176 @@ def _binary_clf_curve(y_true, score, pos_label=None, sample_weight=None):
     return fps, tps, score[thr_idx]
 
 
-def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None):
-    """(fpr, tpr, thresholds) with the (0, 0) point prepended (threshold +inf)."""
+def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=True):
+    """(fpr, tpr, thresholds) with the (0, 0) point prepended (threshold +inf).
+
+    `drop_intermediate` (default True, as scikit-learn) drops thresholds whose
+    point lies on a straight segment between its neighbours; the curve and its
+    area are unchanged.
+    """
     fps, tps, thr = _binary_clf_curve(y_true, y_score, pos_label, sample_weight)
+    if drop_intermediate and len(fps) > 2:
+        keep = np.flatnonzero(np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)),
+                                    True])
+        fps, tps, thr = fps[keep], tps[keep], thr[keep]
     fps = np.r_[0.0, fps]
     tps = np.r_[0.0, tps]
     thr = np.r_[np.inf, thr]
-    fpr = fps / fps[-1] if fps[-1] > 0 else np.full_like(fps, np.nan)
-    tpr = tps / tps[-1] if tps[-1] > 0 else np.full_like(tps, np.nan)
+    if fps[-1] <= 0:
+        _warn_undefined("No negative samples in y_true, false positive value should be "
+                        "meaningless")
+        fpr = np.full(fps.shape, np.nan)
+    else:
+        fpr = fps / fps[-1]
+    if tps[-1] <= 0:
+        _warn_undefined("No positive samples in y_true, true positive value should be "
+                        "meaningless")
+        tpr = np.full(tps.shape, np.nan)
+    else:
+        tpr = tps / tps[-1]
     return fpr, tpr, thr
 
 
-def _binary_auc(y_true, score, sample_weight=None):
+def _trapezoid(y, x):
+    return float(np.trapezoid(y, x)) if hasattr(np, "trapezoid") else float(np.trapz(y, x))
+
+
+def _binary_auc(y_true, score, sample_weight=None, max_fpr=None):
+    """ROC AUC of 0/1 targets; nan (with a warning) when one class is absent;
+    `max_fpr` gives the McClish-standardised partial AUC over [0, max_fpr]."""
     if len(np.unique(y_true)) != 2:
-        raise ValueError("Only one class is present in y_true. ROC AUC score is not defined "
-                         "in that case.")
+        _warn_undefined("Only one class is present in y_true. ROC AUC score is not defined "
+                        "in that case.")
+        return float("nan")
     fpr, tpr, _ = roc_curve(y_true, score, pos_label=1, sample_weight=sample_weight)
-    return float(np.trapezoid(tpr, fpr)) if hasattr(np, "trapezoid") else float(np.trapz(tpr, fpr))
+    if max_fpr is None or max_fpr == 1:
+        return _trapezoid(tpr, fpr)
+    stop = np.searchsorted(fpr, max_fpr, "right")
+    t_end = np.interp(max_fpr, fpr[stop - 1:stop + 1], tpr[stop - 1:stop + 1])
+    partial = _trapezoid(np.r_[tpr[:stop], t_end], np.r_[fpr[:stop], max_fpr])
+    lo, hi = 0.5 * max_fpr ** 2, max_fpr
+    return 0.5 * (1 + (partial - lo) / (hi - lo))
 
 
-def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, multi_class="raise",
-                  labels=None):
-    """Area under the ROC curve.
-
-    Binary: y_score (n,) is the score of the greater label (or (n, 2) columns
-    of probabilities). Multi-class: y_score (n, K) probabilities with
-    multi_class="ovr" (one-vs-rest, average "macro" or "weighted").
-    """
-    y_true = np.asarray(y_true).ravel()
-    y_score = np.asarray(y_score, dtype=np.float64)
-    classes = np.unique(y_true) if labels is None else np.asarray(labels)
-    if len(classes) <= 2 and (y_score.ndim == 1 or y_score.shape[1] <= 2):
-        if y_score.ndim == 2:
-            y_score = y_score[:, -1]
-        if len(classes) < 2:
-            raise ValueError("Only one class is present in y_true. ROC AUC score is not "
-                             "defined in that case.")
-        return _binary_auc((y_true == classes[1]).astype(int), y_score, sample_weight)
-    if multi_class == "raise":
-        raise ValueError("multi_class must be in ('ovo', 'ovr') for multi-class targets.")
-    if multi_class != "ovr":
-        raise ValueError(f"multi_class={multi_class!r} is not supported; use 'ovr'.")
-    if y_score.ndim != 2 or y_score.shape[1] != len(classes):
-        raise ValueError(f"Number of classes in y_true ({len(classes)}) not equal to the number "
-                         f"of columns in 'y_score' ({y_score.shape[-1]}).")
-    if average not in ("macro", "weighted", None):
-        raise ValueError(f"average must be 'macro', 'weighted' or None for ovr; got {average!r}.")
-    scores = np.array([_binary_auc((y_true == c).astype(int), y_score[:, k], sample_weight)
-                       for k, c in enumerate(classes)])
+def _average_columns(Y, S, metric, average, sample_weight):
+    """Average a binary metric over indicator columns (micro: all cells pooled)."""
+    if average == "micro":
+        w = None if sample_weight is None else np.repeat(np.asarray(sample_weight), Y.shape[1])
+        return metric(Y.ravel(), S.ravel(), w)
+    scores = np.array([metric(Y[:, k], S[:, k], sample_weight) for k in range(Y.shape[1])])
     if average is None:
         return scores
     if average == "weighted":
-        w = _weights(sample_weight, len(y_true))
-        return float(np.average(scores, weights=[w[y_true == c].sum() for c in classes]))
-    return float(scores.mean())
+        w = np.ones(len(Y)) if sample_weight is None else np.asarray(sample_weight, float)
+        wts = (Y * w[:, None]).sum(axis=0)
+        if wts.sum() == 0:
+            return 0.0
+        return _nanaverage(scores, wts)
+    if average == "samples":
+        raise ValueError("average='samples' is not supported by fastml's roc_auc_score.")
+    return _nanaverage(scores)
+
+
+def _ovo_auc(y_idx, y_score, average):
+    """Hand & Till (2001): mean over class pairs of the symmetric pairwise AUC."""
+    n_classes = y_score.shape[1]
+    pair_scores, prevalence = [], []
+    for a in range(n_classes):
+        for b in range(a + 1, n_classes):
+            mask = (y_idx == a) | (y_idx == b)
+            is_a = (y_idx[mask] == a).astype(int)
+            auc_a = _binary_auc(is_a, y_score[mask, a])
+            auc_b = _binary_auc(1 - is_a, y_score[mask, b])
+            pair_scores.append((auc_a + auc_b) / 2)
+            prevalence.append(mask.mean())
+    return float(np.average(pair_scores, weights=prevalence if average == "weighted" else None))
+
+
+def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
+                  multi_class="raise", labels=None):
+    """Area under the ROC curve, with scikit-learn's input conventions.
+
+    Binary: y_score (n,) is the score of the greater label. Multi-class: y_score
+    (n, K) probabilities with multi_class "ovr" (average "micro", "macro",
+    "weighted" or None) or "ovo" (Hand & Till; "macro" or "weighted").
+    Multilabel: y_true an (n, K) 0/1 indicator, one score column per label.
+    `max_fpr` (binary only) gives the standardised partial AUC.
+    """
+    if average not in ("micro", "macro", "weighted", "samples", None):
+        raise ValueError(f"average has to be one of ('micro', 'macro', 'samples', "
+                         f"'weighted', None); got {average!r}.")
+    if multi_class not in ("raise", "ovr", "ovo"):
+        raise ValueError(f"multi_class has to be one of ('raise', 'ovr', 'ovo'); got "
+                         f"{multi_class!r}.")
+    if max_fpr is not None and not 0 < max_fpr <= 1:
+        raise ValueError(f"Expected max_fpr in range (0, 1], got: {max_fpr!r}")
+    y_true = np.asarray(y_true)
+    y_score = np.asarray(y_score, dtype=np.float64)
+    if not np.isfinite(y_score).all():
+        raise ValueError("Input y_score contains NaN or infinity.")
+    if len(y_true) != len(y_score):
+        raise ValueError("Found input variables with inconsistent numbers of samples: "
+                         f"[{len(y_true)}, {len(y_score)}]")
+    auc = lambda t, s, w: _binary_auc(t, s, w, max_fpr)  # noqa: E731
+    if y_true.ndim == 2 and y_true.shape[1] > 1:  # multilabel indicator
+        if y_score.shape != y_true.shape:
+            raise ValueError(f"y_true and y_score have different shapes {y_true.shape} and "
+                             f"{y_score.shape}.")
+        return _average_columns(y_true.astype(int), y_score, auc, average, sample_weight)
+    y_true = y_true.ravel()
+    classes = np.unique(y_true)
+    multiclass = len(classes) > 2 or (y_score.ndim == 2 and y_score.shape[1] > 2)
+    if not multiclass:
+        if y_score.ndim == 2:
+            y_score = y_score[:, -1]
+        pos = classes[-1] if len(classes) else 1
+        return auc((y_true == pos).astype(int), y_score, sample_weight)
+    if max_fpr is not None and max_fpr != 1.0:
+        raise ValueError("Partial AUC computation not available in multiclass setting, "
+                         f"'max_fpr' must be set to `None`, received `max_fpr={max_fpr}` "
+                         "instead")
+    if multi_class == "raise":
+        raise ValueError("multi_class must be in ('ovo', 'ovr')")
+    if y_score.ndim != 2:
+        raise ValueError("`y_score` needs to be of shape `(n_samples, n_classes)`, since "
+                         f"`y_true` contains multiple classes. Got `y_score.shape="
+                         f"{y_score.shape}`.")
+    if not np.allclose(1, y_score.sum(axis=1)):
+        raise ValueError("Target scores need to be probabilities for multiclass roc_auc, "
+                         "i.e. they should sum up to 1.0 over classes")
+    options = ("micro", "macro", "weighted", None) if multi_class == "ovr" else \
+        ("macro", "weighted", None)
+    if average not in options:
+        raise ValueError(f"average must be one of {options} for multiclass problems")
+    if average is None and multi_class == "ovo":
+        raise NotImplementedError("average=None is not implemented for multi_class='ovo'.")
+    if labels is not None:
+        labels = np.asarray(labels).ravel()
+        uniq = np.unique(labels)
+        if len(uniq) != len(labels):
+            raise ValueError("Parameter 'labels' must be unique")
+        if not np.array_equal(uniq, labels):
+            raise ValueError("Parameter 'labels' must be ordered")
+        if len(labels) != y_score.shape[1]:
+            raise ValueError(f"Number of given labels, {len(labels)}, not equal to the number "
+                             f"of columns in 'y_score', {y_score.shape[1]}")
+        if len(np.setdiff1d(y_true, labels)):
+            raise ValueError("'y_true' contains labels not in parameter 'labels'")
+        classes = labels
+    elif len(classes) != y_score.shape[1]:
+        raise ValueError("Number of classes in y_true not equal to the number of columns in "
+                         "'y_score'")
+    if multi_class == "ovo":
+        if sample_weight is not None:
+            raise ValueError("sample_weight is not supported for multiclass one-vs-one ROC "
+                             "AUC, 'sample_weight' must be None in this case.")
+        return _ovo_auc(np.searchsorted(classes, y_true), y_score, average)
+    Y = (y_true[:, None] == classes[None, :]).astype(int)
+    return _average_columns(Y, y_score, auc, average, sample_weight)
 
 
 def classification_report(y_true, y_pred, *, labels=None, target_names=None, digits=2,
-                          output_dict=False, sample_weight=None):
+                          output_dict=False, sample_weight=None, zero_division="warn"):
     """Text (or dict) table of per-class precision/recall/F1/support plus
     accuracy and macro/weighted averages, laid out like scikit-learn's."""
     y_true, y_pred = _check_targets(y_true, y_pred)
@@ -319,7 +502,8 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None, dig
         raise ValueError(f"Number of classes, {len(labels)}, does not match size of "
                          f"target_names, {len(target_names)}.")
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels,
-                                                 sample_weight=sample_weight)
+                                                 sample_weight=sample_weight,
+                                                 zero_division=zero_division)
     rows = {name: {"precision": float(p[i]), "recall": float(r[i]), "f1-score": float(f[i]),
                    "support": float(s[i])} for i, name in enumerate(target_names)}
     total = float(s.sum())
@@ -330,12 +514,14 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None, dig
     else:
         mp, mr, mf, _ = precision_recall_fscore_support(y_true, y_pred, labels=labels,
                                                         average="micro",
-                                                        sample_weight=sample_weight)
+                                                        sample_weight=sample_weight,
+                                                        zero_division=zero_division)
         avgs["micro avg"] = {"precision": mp, "recall": mr, "f1-score": mf, "support": total}
     for avg in ("macro", "weighted"):
         ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, labels=labels,
                                                         average=avg,
-                                                        sample_weight=sample_weight)
+                                                        sample_weight=sample_weight,
+                                                        zero_division=zero_division)
         avgs[f"{avg} avg"] = {"precision": ap, "recall": ar, "f1-score": af, "support": total}
     if output_dict:
         out = dict(rows)

@@ -37,6 +37,14 @@ def _auc_scorer(estimator, X, y, sample_weight=None):
                            labels=classes, sample_weight=sample_weight)
 
 
+def _multiclass_auc_scorer(multi_class, average):
+    def scorer(estimator, X, y, sample_weight=None):
+        return C.roc_auc_score(y, estimator.predict_proba(X), multi_class=multi_class,
+                               average=average, labels=getattr(estimator, "classes_", None),
+                               sample_weight=sample_weight)
+    return scorer
+
+
 SCORERS = {
     "accuracy": _predict_scorer(C.accuracy_score),
     "precision": _predict_scorer(C.precision_score),
@@ -49,7 +57,11 @@ SCORERS = {
     "neg_root_mean_squared_error": _predict_scorer(R.root_mean_squared_error, -1.0),
     "neg_mean_absolute_error": _predict_scorer(R.mean_absolute_error, -1.0),
     "explained_variance": _predict_scorer(R.explained_variance_score),
+    "balanced_accuracy": _predict_scorer(C.balanced_accuracy_score),
 }
+for _mc in ("ovr", "ovo"):
+    SCORERS[f"roc_auc_{_mc}"] = _multiclass_auc_scorer(_mc, "macro")
+    SCORERS[f"roc_auc_{_mc}_weighted"] = _multiclass_auc_scorer(_mc, "weighted")
 for _avg in ("micro", "macro", "weighted"):
     SCORERS[f"precision_{_avg}"] = _predict_scorer(C.precision_score, average=_avg)
     SCORERS[f"recall_{_avg}"] = _predict_scorer(C.recall_score, average=_avg)

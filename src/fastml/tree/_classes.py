@@ -79,6 +79,20 @@ class Tree:
         return len(self.feature)
 
     @property
+    def n_outputs(self):
+        """Targets per sample (fastml trees are single-output)."""
+        return 1
+
+    @property
+    def n_classes(self):
+        """Classes per output, as scikit-learn's Tree (1 for a regressor)."""
+        return np.array([self.value.shape[2]], dtype=np.intp)
+
+    @property
+    def max_n_classes(self):
+        return int(self.value.shape[2])
+
+    @property
     def n_leaves(self):
         return int((self.children_left == -1).sum())
 
@@ -89,6 +103,111 @@ class Tree:
 
     def predict(self, X):
         return self.value[self.apply(X), 0]
+
+    def decision_path(self, X):
+        """CSR indicator (n_samples, node_count): the nodes each row passes through."""
+        import scipy.sparse as sp
+        n = X.shape[0]
+        node = np.zeros(n, dtype=np.int64)
+        rows, cols = [np.arange(n)], [node.copy()]
+        idx = np.arange(n)
+        while idx.size:
+            nd = node[idx]
+            inner = self.children_left[nd] >= 0
+            idx, nd = idx[inner], nd[inner]
+            if not idx.size:
+                break
+            go_left = X[idx, self.feature[nd]].astype(np.float64) <= self.threshold[nd]
+            node[idx] = np.where(go_left, self.children_left[nd], self.children_right[nd])
+            rows.append(idx)
+            cols.append(node[idx])
+        r, c = np.concatenate(rows), np.concatenate(cols)
+        out = sp.csr_matrix((np.ones(len(r), dtype=np.int64), (r, c)),
+                            shape=(n, self.node_count))
+        out.sort_indices()
+        return out
+
+    def prune_path(self, ccp_alpha=np.inf):
+        """Minimal cost-complexity pruning by weakest link (Breiman et al., 1984).
+
+        Returns (alphas, impurities, leaf_mask): the effective alpha of every
+        pruning step taken while it is <= ccp_alpha, the total leaf impurity
+        after each step (first entry: the full tree at alpha 0), and which
+        nodes are leaves of the tree pruned at ccp_alpha.
+        """
+        left, right = self.children_left, self.children_right
+        n = self.node_count
+        parent = np.full(n, -1, dtype=np.int64)
+        inner = np.flatnonzero(left >= 0)
+        parent[left[inner]] = inner
+        parent[right[inner]] = inner
+        r_node = self.weighted_n_node_samples * self.impurity / self.weighted_n_node_samples[0]
+        r_branch = np.where(left < 0, r_node, 0.0)
+        n_leaves = (left < 0).astype(np.int64)
+        for t in range(n - 1, 0, -1):  # children have larger ids than their parent
+            r_branch[parent[t]] += r_branch[t]
+            n_leaves[parent[t]] += n_leaves[t]
+        candidate = left >= 0
+        alphas, impurities = [0.0], [float(r_branch[0])]
+        while candidate[0]:
+            cand = np.flatnonzero(candidate)
+            eff = (r_node[cand] - r_branch[cand]) / (n_leaves[cand] - 1)
+            k = int(np.argmin(eff))
+            alpha, t = float(eff[k]), int(cand[k])
+            if alpha > ccp_alpha:
+                break
+            d_leaves, d_r = n_leaves[t] - 1, r_node[t] - r_branch[t]
+            a = t
+            while a >= 0:
+                n_leaves[a] -= d_leaves
+                r_branch[a] += d_r
+                a = parent[a]
+            stack = [t]  # the pruned node's descendants leave the tree
+            while stack:
+                u = stack.pop()
+                candidate[u] = False
+                if left[u] >= 0:
+                    stack += [int(left[u]), int(right[u])]
+            alphas.append(alpha)
+            impurities.append(float(r_branch[0]))
+        leaf = np.zeros(n, dtype=bool)
+        stack = [0]
+        while stack:
+            u = stack.pop()
+            if candidate[u]:
+                stack += [int(left[u]), int(right[u])]
+            else:
+                leaf[u] = True
+        return np.array(alphas), np.array(impurities), leaf
+
+    def pruned(self, leaf):
+        """A new Tree keeping the nodes above and at `leaf` (preorder ids)."""
+        order, kids, stack = [], {}, [0]
+        while stack:
+            u = stack.pop()
+            order.append(u)
+            if not leaf[u]:
+                kids[u] = (int(self.children_left[u]), int(self.children_right[u]))
+                stack += [kids[u][1], kids[u][0]]
+        new_id = {u: i for i, u in enumerate(order)}
+        old = np.array(order, dtype=np.int64)
+        out = object.__new__(Tree)
+        out.children_left = np.array([new_id[kids[u][0]] if u in kids else -1 for u in order],
+                                     dtype=self.children_left.dtype)
+        out.children_right = np.array([new_id[kids[u][1]] if u in kids else -1
+                                       for u in order], dtype=self.children_right.dtype)
+        is_leaf = out.children_left < 0
+        out.feature = np.where(is_leaf, -2, self.feature[old]).astype(self.feature.dtype)
+        out.threshold = np.where(is_leaf, -2.0, self.threshold[old])
+        for name in ("impurity", "n_node_samples", "weighted_n_node_samples", "value"):
+            setattr(out, name, getattr(self, name)[old])
+        depth = np.zeros(len(order), dtype=np.int64)
+        for i in range(len(order)):
+            if not is_leaf[i]:
+                depth[out.children_left[i]] = depth[out.children_right[i]] = depth[i] + 1
+        out.max_depth = int(depth.max())
+        out.n_features = self.n_features
+        return out
 
     def compute_feature_importances(self, normalize=True):
         """Weighted impurity decrease per feature (as scikit-learn)."""
@@ -199,6 +318,8 @@ class BaseDecisionTree(BaseEstimator):
                         p["min_samples_leaf"], min_weight_leaf, p["max_features"],
                         p["min_impurity_decrease"], seed)
         self.tree_ = Tree(raw, d, n_classes > 0 and crit != 2)
+        if self.ccp_alpha > 0.0:
+            self.tree_ = self.tree_.pruned(self.tree_.prune_path(self.ccp_alpha)[2])
         self.max_features_ = p["max_features"]
         return self
 
@@ -211,7 +332,18 @@ class BaseDecisionTree(BaseEstimator):
         return self.tree_.apply(self._validate_X_predict(X))
 
     def decision_path(self, X):
-        raise NotImplementedError("decision_path is not implemented in fastml.")
+        """Sparse (n_samples, n_nodes) indicator of the nodes each sample visits."""
+        return self.tree_.decision_path(self._validate_X_predict(X))
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """Effective alphas and total leaf impurities of minimal cost-complexity
+        pruning of the tree grown on (X, y) (a Bunch like scikit-learn's)."""
+        from ..datasets import Bunch
+        from ..base import clone
+        est = clone(self).set_params(ccp_alpha=0.0)
+        est.fit(X, y, sample_weight=sample_weight)
+        alphas, impurities, _ = est.tree_.prune_path()
+        return Bunch(ccp_alphas=alphas, impurities=impurities)
 
     def get_depth(self):
         check_is_fitted(self, "tree_")
@@ -355,5 +487,4 @@ def _check_unsupported(est):
         raise ValueError(f"splitter={est.splitter!r} is not supported; only 'best'.")
     if est.max_leaf_nodes is not None:
         raise ValueError("max_leaf_nodes is not supported (only None).")
-    if est.ccp_alpha != 0.0:
-        raise ValueError("ccp_alpha is not supported (only 0.0).")
+

@@ -1,0 +1,62 @@
+"""Model-selection parity with scikit-learn: failing scorers with error_score,
+ParameterGrid indexing, GridSearchCV verbose/pre_dispatch."""
+import warnings
+
+import numpy as np
+import pytest
+
+from fastml.linear_model import LogisticRegression
+from fastml.model_selection import GridSearchCV, ParameterGrid, cross_validate
+
+sms = pytest.importorskip("sklearn.model_selection")
+
+
+def _failing(estimator, X, y):
+    raise ValueError("scorer broke")
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    return X, (X[:, 0] > 0).astype(int)
+
+
+@pytest.mark.parametrize("error_score", [np.nan, 0.0])
+def test_failing_scorer_gives_error_score_with_warning(data, error_score):
+    X, y = data
+    scoring = {"ok": "accuracy", "bad": _failing}
+    with pytest.warns(UserWarning, match="Scoring failed. The score on this train-test "
+                      f"partition for these parameters will be set to {error_score}"):
+        ours = cross_validate(LogisticRegression(), X, y, cv=3, scoring=scoring,
+                              error_score=error_score, return_train_score=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = sms.cross_validate(LogisticRegression(), X, y, cv=3, scoring=scoring,
+                                    error_score=error_score, return_train_score=True)
+    for key in ("test_ok", "test_bad", "train_ok", "train_bad"):
+        np.testing.assert_allclose(ours[key], theirs[key])
+    with pytest.raises(ValueError, match="scorer broke"):
+        cross_validate(LogisticRegression(), X, y, cv=3, scoring=_failing, error_score="raise")
+
+
+@pytest.mark.parametrize("grid", [
+    {"a": [1, 2, 3], "b": ["x", "y"]},
+    [{"a": [1, 2]}, {"b": [0.1, 0.2, 0.3], "c": [True, False]}, {"d": [None]}],
+])
+def test_parameter_grid_getitem(grid):
+    ours, theirs = ParameterGrid(grid), sms.ParameterGrid(grid)
+    assert [ours[i] for i in range(len(ours))] == list(ours) == [theirs[i]
+                                                                  for i in range(len(theirs))]
+    with pytest.raises(IndexError):
+        ours[len(ours)]
+
+
+def test_grid_search_verbose_and_pre_dispatch(data, capsys):
+    X, y = data
+    search = GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=3, verbose=1,
+                          pre_dispatch=4).fit(X, y)
+    assert "Fitting 3 folds for each of 2 candidates, totalling 6 fits" in capsys.readouterr().out
+    assert search.get_params()["pre_dispatch"] == 4
+    with pytest.raises(ValueError, match="verbose"):
+        GridSearchCV(LogisticRegression(), {"C": [1.0]}, verbose="loud").fit(X, y)
