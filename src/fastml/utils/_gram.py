@@ -11,8 +11,9 @@ without a centred copy of X. Two paths, both BLAS (the SYRK/GEMM that NumPy
 and SciPy ship, threaded by the BLAS itself):
 
 - direct (no weights): G = X^T X - n mean mean^T, C = X^T Y - n mean ymean^T.
-  One SYRK over X plus one GEMM pass for X^T [Y | 1]; the correction is a
-  (p, p) update. It loses digits when |mean_j| >> std_j (cancellation); the
+  X is read once, in row blocks that stay in cache: per block one SYRK and one
+  GEMM with [Y | 1] (X_b^T Y_b and the column sums; no copy of the block); the
+  correction is a (p, p) update. It loses digits when |mean_j| >> std_j (cancellation); the
   result checks every diagonal entry and, when more than ~half of the
   working precision was cancelled, the blocked path below recomputes.
 - blocked (weights, or after cancellation): rows in blocks of ~4096; each
@@ -22,8 +23,9 @@ and SciPy ship, threaded by the BLAS itself):
   weighted column sums, the corner sum w). Memory is bounded by the buffer; X is
   read once; the final correction by (mean - s) is small, hence stable.
 
-float32 input keeps the first path in float32 BLAS (as scikit-learn and
-scikit-learn-intelex do) with a float64 correction; the blocked path always
+float32 input keeps the first path's per-block products in float32 BLAS (as
+scikit-learn and scikit-learn-intelex compute in float32) and accumulates the
+blocks and the correction in float64; the blocked path always
 accumulates in float64.
 """
 import contextlib
@@ -70,20 +72,41 @@ def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True)
 
 
 def _direct(X, Y, center, want_gram):
+    """Uncentred sums over row blocks that stay in cache (X read once from memory):
+    per block one SYRK (X_b^T X_b) and one GEMM X_b^T [Y_b | 1] (cross products, sums),
+    accumulated in float64; then the rank-one centring correction."""
+    from scipy.linalg.blas import dsyrk, ssyrk
+
     n, p = X.shape
     k = 0 if Y is None else Y.shape[1]
-    R = np.empty((n, k + 1), dtype=X.dtype)  # [Y | 1]: one GEMM pass gives X^T Y and sums
+    f32 = X.dtype == np.float32
+    syrk = ssyrk if f32 else dsyrk
+    # ~1 MiB blocks; float32 sums are exact to ~eps32 sqrt(block) per block
+    bs = max(256, min(2048 if f32 else 4096, _BLOCK_BYTES // (2 * p * X.itemsize)))
+    G = np.zeros((p, p), order="F")
+    Gb = np.zeros((p, p), dtype=X.dtype, order="F")
+    R = np.empty((n, k + 1), dtype=X.dtype)  # [Y | 1]: one small GEMM per block
     if k:
         R[:, :k] = Y
     R[:, k] = 1.0
-    XtR = (X.T @ R).astype(np.float64)
-    sums = XtR[:, k]
-    mean = sums / n if center else np.zeros(p)
-    ymean = (R[:, :k].sum(axis=0, dtype=np.float64) / n) if (center and k) else np.zeros(k)
-    C = XtR[:, :k] - n * np.outer(mean, ymean) if k else None
+    XtR = np.zeros((p, k + 1))
+    sy = R[:, :k].sum(axis=0, dtype=np.float64)
+    for i in range(0, n, bs):
+        Xb = X[i:i + bs]
+        if want_gram:
+            if f32:  # float32 products per block, float64 accumulation across blocks
+                Gb = syrk(1.0, Xb.T, beta=0.0, c=Gb, overwrite_c=1)
+                G += Gb
+            else:
+                G = syrk(1.0, Xb.T, beta=1.0, c=G, overwrite_c=1)
+        XtR += Xb.T @ R[i:i + bs]
+    C, sx = XtR[:, :k], XtR[:, k]
+    mean = sx / n if center else np.zeros(p)
+    ymean = sy / n if center else np.zeros(k)
+    C = C - n * np.outer(mean, ymean) if k else None
     if not want_gram:
         return None, C, mean, ymean, float(n)
-    G = (X.T @ X).astype(np.float64)  # NumPy sends A^T A to SYRK
+    G = np.triu(G) + np.triu(G, 1).T
     if center:
         raw = np.diag(G).copy()
         G -= n * np.outer(mean, mean)
