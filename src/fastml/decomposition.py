@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from .base import BaseEstimator, TransformerMixin
-from .utils._gram import centered_gram
+from .utils._gram import centered_gram, small_blas
 from .utils._param_validation import Interval, RealNotInt, StrOptions
 from .utils.validation import check_random_state
 
@@ -207,7 +207,8 @@ class PCA(TransformerMixin, BaseEstimator):
         else:  # covariance_eigh
             G, _, mean, _, _ = centered_gram(X)
             G /= n - 1
-            var, V = scipy.linalg.eigh(G, check_finite=False, overwrite_a=True)
+            with small_blas(p):
+                var, V = scipy.linalg.eigh(G, check_finite=False, overwrite_a=True)
             # all p eigenvalues are kept for the ratios and the noise variance (as
             # scikit-learn does); at most min(n, p) components can be kept
             var, Vt = np.clip(var[::-1], 0.0, None), np.ascontiguousarray(V[:, ::-1].T)

@@ -383,3 +383,22 @@ def test_centered_gram_paths_agree_with_numpy():
     G = _gram.centered_gram(Xs)[0]
     Xc = Xs - Xs.mean(0)
     np.testing.assert_allclose(G, Xc.T @ Xc, rtol=1e-6)
+
+
+def test_normal_equations_do_not_depend_on_threads():
+    import fastml
+
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((40000, 9)) + 1.0
+    y = X @ rng.standard_normal(9)
+    fits = []
+    for n in (1, 2, 3):
+        old = fastml.get_num_threads()
+        fastml.set_num_threads(n)
+        try:
+            fits.append(LinearRegression().fit(X, y).coef_)
+        finally:
+            fastml.set_num_threads(old)
+        fits.append(LinearRegression(n_jobs=n).fit(X, y).coef_)
+    for c in fits[1:]:
+        np.testing.assert_array_equal(c, fits[0])

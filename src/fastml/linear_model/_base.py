@@ -15,7 +15,7 @@ import numpy as np
 
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
-from ..utils._gram import blas_threads, centered_gram
+from ..utils._gram import blas_threads, centered_gram, small_blas
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import _check_sample_weight
 from . import _lsq_solvers as _sol
@@ -168,10 +168,11 @@ class LinearRegression(RegressorMixin, LinearModel):
             if self.solver == "auto" and n - self.fit_intercept >= p:
                 G, C, X_off, y_off = _gram(X, Y.astype(X.dtype, copy=False), self.fit_intercept,
                                            sw)
-                if self.positive:
-                    W = _sol.nnls_gram(G, C)
-                else:
-                    W = _sol.chol_solve(G, C, np.zeros(C.shape[1]), rcond_min=1e-8)
+                with small_blas(p):
+                    if self.positive:
+                        W = _sol.nnls_gram(G, C)
+                    else:
+                        W = _sol.chol_solve(G, C, np.zeros(C.shape[1]), rcond_min=1e-8)
                 if W is not None:
                     self._gram_ = G
             if W is None:
@@ -337,7 +338,8 @@ class Ridge(RegressorMixin, LinearModel):
         if gram_form:
             G, C, X_off, y_off = _gram(X, Y, self.fit_intercept, sw)
             if solver == "cholesky":
-                W = _sol.chol_solve(G, C, alphas)
+                with small_blas(p):
+                    W = _sol.chol_solve(G, C, alphas)
                 if W is None:
                     solver = "svd"  # numerically singular: as scikit-learn, fall back to svd
             elif solver == "sparse_cg":

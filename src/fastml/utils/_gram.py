@@ -32,27 +32,65 @@ import contextlib
 
 import numpy as np
 
-__all__ = ["centered_gram", "blas_threads"]
+__all__ = ["centered_gram", "blas_threads", "blas_limit", "small_blas"]
 
 _BLOCK_BYTES = 1 << 21  # ~2 MiB float64 buffer per block
 
 
+_CONTROLLER = None
+_LANES = 4  # fixed partial sums: results do not depend on the thread count
+
+
+def _controller():
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        try:
+            import scipy.linalg.blas  # noqa: F401  (load both BLAS builds before the scan)
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER = ThreadpoolController()
+        except ImportError:  # pragma: no cover - threadpoolctl is optional
+            _CONTROLLER = False
+    return _CONTROLLER
+
+
+@contextlib.contextmanager
+def blas_limit(n):
+    """Run the BLAS (NumPy's and SciPy's) with at most n threads inside the block
+    (needs threadpoolctl; without it the BLAS keeps its own setting)."""
+    c = _controller()
+    if not c:
+        yield
+        return
+    with c.limit(limits=int(n), user_api="blas"):
+        yield
+
+
 @contextlib.contextmanager
 def blas_threads(n_jobs):
-    """Limit the BLAS's threads to resolve_n_jobs(n_jobs) (None: leave BLAS as is)."""
+    """Run with resolve_n_jobs(n_jobs) threads: fastml's thread scope (the Gram
+    lanes) and the BLAS's limit (None: leave both as they are)."""
     if n_jobs is None:
         yield
         return
+    from .._kernels import _threads
     from .validation import resolve_n_jobs
 
     n = resolve_n_jobs(n_jobs)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
+    with _threads.scope(n), blas_limit(n):
         yield
-        return
-    with threadpool_limits(limits=n, user_api="blas"):
-        yield
+
+
+def _n_threads():
+    from .._kernels import _threads
+
+    return max(1, int(_threads.current()))
+
+
+def small_blas(p):
+    """Context for the (p, p) factorisations: one BLAS thread when p is small (threads
+    cost more in synchronisation than they save there), else as is."""
+    return blas_limit(1) if p <= 256 else contextlib.nullcontext()
 
 
 def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True):
@@ -73,33 +111,38 @@ def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True)
 
 def _direct(X, Y, center, want_gram):
     """Uncentred sums over row blocks that stay in cache (X read once from memory):
-    per block one SYRK (X_b^T X_b) and one GEMM X_b^T [Y_b | 1] (cross products, sums),
-    accumulated in float64; then the rank-one centring correction."""
-    from scipy.linalg.blas import dsyrk, ssyrk
-
+    per block one SYRK (X_b^T X_b) and one GEMM X_b^T [Y_b | 1] (cross products and
+    sums), accumulated in float64 in _LANES fixed partial sums (block b goes to
+    lane b % _LANES); fastml's threads run the lanes with single-threaded BLAS
+    calls (no BLAS synchronisation per block), and the lanes are added in order.
+    Then the rank-one centring correction."""
     n, p = X.shape
     k = 0 if Y is None else Y.shape[1]
     f32 = X.dtype == np.float32
-    syrk = ssyrk if f32 else dsyrk
     # ~1 MiB blocks; float32 sums are exact to ~eps32 sqrt(block) per block
     bs = max(256, min(2048 if f32 else 4096, _BLOCK_BYTES // (2 * p * X.itemsize)))
-    G = np.zeros((p, p), order="F")
-    Gb = np.zeros((p, p), dtype=X.dtype, order="F")
     R = np.empty((n, k + 1), dtype=X.dtype)  # [Y | 1]: one small GEMM per block
     if k:
         R[:, :k] = Y
     R[:, k] = 1.0
-    XtR = np.zeros((p, k + 1))
     sy = R[:, :k].sum(axis=0, dtype=np.float64)
-    for i in range(0, n, bs):
-        Xb = X[i:i + bs]
+    starts = list(range(0, n, bs))
+    lanes = min(_LANES, len(starts))
+    nthreads = min(_n_threads(), lanes)
+    with blas_limit(1) if nthreads > 1 else contextlib.nullcontext():
+        if nthreads > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(nthreads) as pool:
+                parts = list(pool.map(lambda j: _lane(X, R, starts[j::lanes], bs, want_gram),
+                                      range(lanes)))
+        else:
+            parts = [_lane(X, R, starts[j::lanes], bs, want_gram) for j in range(lanes)]
+    G, XtR = parts[0]
+    for Gl, XtRl in parts[1:]:
+        XtR += XtRl
         if want_gram:
-            if f32:  # float32 products per block, float64 accumulation across blocks
-                Gb = syrk(1.0, Xb.T, beta=0.0, c=Gb, overwrite_c=1)
-                G += Gb
-            else:
-                G = syrk(1.0, Xb.T, beta=1.0, c=G, overwrite_c=1)
-        XtR += Xb.T @ R[i:i + bs]
+            G += Gl
     C, sx = XtR[:, :k], XtR[:, k]
     mean = sx / n if center else np.zeros(p)
     ymean = sy / n if center else np.zeros(k)
@@ -116,6 +159,27 @@ def _direct(X, Y, center, want_gram):
         if np.any(lost & (raw > 0)):
             return None
     return G, C, mean, ymean, float(n)
+
+
+def _lane(X, R, starts, bs, want_gram):
+    """One lane's float64 sums over its blocks: (upper triangle of sum X_b^T X_b, X^T R)."""
+    from scipy.linalg.blas import dsyrk, ssyrk
+
+    p = X.shape[1]
+    f32 = X.dtype == np.float32
+    G = np.zeros((p, p), order="F") if want_gram else None
+    Gb = np.zeros((p, p), dtype=X.dtype, order="F")
+    XtR = np.zeros((p, R.shape[1]))
+    for i in starts:
+        Xb = X[i:i + bs]
+        if want_gram:
+            if f32:  # float32 products per block, float64 accumulation across blocks
+                Gb = ssyrk(1.0, Xb.T, beta=0.0, c=Gb, overwrite_c=1)
+                G += Gb
+            else:
+                G = dsyrk(1.0, Xb.T, beta=1.0, c=G, overwrite_c=1)
+        XtR += Xb.T @ R[i:i + bs]
+    return G, XtR
 
 
 def _blocked(X, Y, sw, center):
