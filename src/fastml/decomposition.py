@@ -208,7 +208,8 @@ class PCA(TransformerMixin, BaseEstimator):
             G, _, mean, _, _ = centered_gram(X)
             G /= n - 1
             with small_blas(p):
-                var, V = scipy.linalg.eigh(G, check_finite=False, overwrite_a=True)
+                var, V = scipy.linalg.eigh(G, check_finite=False, overwrite_a=True,
+                                          driver="evd")
             # all p eigenvalues are kept for the ratios and the noise variance (as
             # scikit-learn does); at most min(n, p) components can be kept
             var, Vt = np.clip(var[::-1], 0.0, None), np.ascontiguousarray(V[:, ::-1].T)
