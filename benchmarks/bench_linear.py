@@ -180,3 +180,58 @@ def bench_lasso_fit_sklearn(benchmark, cd_data):
     X, y, _ = cd_data
     benchmark.group = "lasso-fit"
     benchmark(lambda: skl.Lasso(alpha=ALPHA, tol=1e-6).fit(X, y))
+
+
+# ---- LinearRegression / Ridge grid vs scikit-learn and scikit-learn-intelex ------
+# tall (10^6 x 50, 500k x 50), square-ish (10^4 x 10^3), wide (10^3 x 10^4);
+# float32 and float64. Each cell: the three fits interleaved (min of 3), the ratio
+# to the faster peer (above 1 = fastml faster) and fastml's GFLOP/s for the
+# normal equations (n p^2 for n >= p, the kernel n^2 p otherwise) vs the peak.
+# Run for real: python -m pytest benchmarks/bench_linear.py -k grid --benchmark-only -s
+
+import os as _os  # noqa: E402
+import sys as _sys  # noqa: E402
+
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))  # --import-mode=importlib
+from _peer_grid import SHAPES_FULL, SHAPES_SMALL, best_of, regression_data, report  # noqa: E402
+
+from fastml.linear_model import LinearRegression, Ridge  # noqa: E402
+
+
+def _sklearnex_linear():
+    try:
+        from sklearnex.linear_model import LinearRegression as XLR
+        from sklearnex.linear_model import Ridge as XRidge
+    except ImportError:
+        return None
+    return {"linear": XLR, "ridge": XRidge}
+
+
+@pytest.mark.parametrize("model", ["linear", "ridge"])
+@pytest.mark.parametrize("cell", range(8), ids=lambda i: f"cell{i}")
+def bench_linear_grid(benchmark, small, model, cell):
+    skl = pytest.importorskip("sklearn.linear_model")
+    cells = [(s, dt) for s in (SHAPES_SMALL if small else SHAPES_FULL)
+             for dt in (np.float64, np.float32)]
+    if cell >= len(cells):
+        pytest.skip("grid has fewer cells in this mode")
+    (n, p), dtype = cells[cell]
+    benchmark.group = f"{model}-{n}x{p}-{np.dtype(dtype).name}"
+    X, y = regression_data(n, p, dtype)
+    ours_cls, sk_cls = ((LinearRegression, skl.LinearRegression) if model == "linear"
+                        else (Ridge, skl.Ridge))
+    fns = {"fastml": lambda: ours_cls().fit(X, y), "sklearn": lambda: sk_cls().fit(X, y)}
+    xl = _sklearnex_linear()
+    if xl is not None:
+        fns["sklearnex"] = lambda: xl[model]().fit(X, y)
+    ours = benchmark.pedantic(fns["fastml"], rounds=1, iterations=1)
+    ref = sk_cls().fit(X, y)
+    tol = 1e-3 if dtype == np.float32 else 1e-8
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=tol * np.abs(ref.coef_).max())
+    times = best_of(fns, repeats=1 if small else 3)
+    flops = n * p * p if n >= p else n * n * p
+    ratio = report(benchmark, times, flops, dtype)
+    print(f"\n{model} {n}x{p} {np.dtype(dtype).name} "
+          + " ".join(f"{name}={t * 1e3:.1f}ms" for name, t in times.items())
+          + f" ratio_vs_best_peer={ratio:.2f} fastml_gflops="
+          + f"{benchmark.extra_info['fastml_gflops']}")

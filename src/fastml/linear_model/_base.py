@@ -1,9 +1,13 @@
-"""Least squares: LinearRegression (lstsq or batch gradient descent) and Ridge.
+"""Least squares: LinearRegression and Ridge (normal equations, SVD, iterative
+solvers) and LinearRegression's batch gradient descent.
 
-Shared helpers centre the data for the intercept: with weights s_i, the model
-y = X w + b is fitted as (y - y_mean) = (X - X_mean) w and
-b = y_mean - X_mean . w, which is exact for the penalised problems too (the
-intercept is never penalised).
+The intercept comes from centring: with weights s_i, the model y = X w + b is
+fitted as (y - y_mean) = (X - X_mean) w and b = y_mean - X_mean . w, which is
+exact for the penalised problems too (the intercept is never penalised). The
+direct solvers never build a centred copy of X: they take the centred Gram
+matrix X_c^T S X_c and X_c^T S Y_c from fastml.utils._gram (BLAS SYRK plus a
+small correction, or a one-read blocked pass) and solve with a Cholesky
+factorisation of the Jacobi-scaled matrix.
 """
 import numbers
 
@@ -11,8 +15,10 @@ import numpy as np
 
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
+from ..utils._gram import blas_threads, centered_gram, small_blas
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import _check_sample_weight
+from . import _lsq_solvers as _sol
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -82,56 +88,133 @@ def _prepare(est, X, y, sample_weight):
     return X, Y, multi, sw
 
 
+def _centered_rows(X, Y, fit_intercept, sw):
+    """Data form for the row-based solvers: sqrt(S)(X - X_off), sqrt(S)(Y - y_off)."""
+    Xc, Yc, X_off, y_off = _center(X, Y, fit_intercept, sw)
+    if sw is not None:
+        r = np.sqrt(sw)[:, None]
+        Xc, Yc = Xc * r, Yc * r
+    return Xc, Yc, X_off, y_off
+
+
+def _gram(X, Y, fit_intercept, sw):
+    G, C, X_off, y_off, wsum = centered_gram(X, Y, sw, center=fit_intercept)
+    return G, C, X_off, y_off
+
+
 class LinearRegression(RegressorMixin, LinearModel):
     """Ordinary least squares.
 
-    solver="lstsq" (default): SVD-based least squares (LAPACK gelsd via SciPy)
-    on the centred data — stable for rank-deficient X (minimum-norm solution).
+    solver="auto" (default): normal equations. The centred Gram matrix
+    X_c^T X_c and X_c^T y come from one BLAS SYRK/GEMM pass over X (no centred
+    copy; with sample_weight, a one-read blocked pass), then a Cholesky
+    factorisation of the Jacobi-scaled Gram. When that matrix is numerically
+    singular or its reciprocal condition number (LAPACK pocon) is below 1e-8, or
+    n_samples - fit_intercept < n_features, the fit falls back to "lstsq".
+    solver="lstsq": SVD-based least squares (LAPACK gelsd via SciPy) on the
+    centred data, as scikit-learn does — stable for rank-deficient X
+    (minimum-norm solution).
     solver="gd": batch gradient descent on the half mean squared error
     J(w, b) = 1/(2n) sum (x_i.w + b - y_i)^2, the classic taught algorithm:
     step `learning_rate`, at most `max_iter` iterations, stop when
     max|grad J| <= tol. `cost_history_[k]` is J after k steps (k = 0: the
     start, all zeros). Gradient descent does not rescale X: standardise the
     features (fastml.preprocessing.StandardScaler) so one step size fits all.
+
+    positive=True: non-negative least squares (SciPy's NNLS), on the (p, p)
+    Cholesky factor of the Gram matrix when it is well conditioned, else on the
+    rows. n_jobs: threads of the BLAS calls (None: the BLAS's own setting).
+    Attributes rank_ and singular_ (singular values of the centred, weighted X)
+    are computed from the Gram matrix on first access after a normal-equation
+    fit (its eigenvalues are the squared singular values).
     """
 
     _parameter_constraints = {
         "fit_intercept": ["boolean"],
-        "solver": [StrOptions({"lstsq", "gd"})],
+        "solver": [StrOptions({"auto", "lstsq", "gd"})],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "copy_X": ["boolean"],
+        "n_jobs": [None, Interval(numbers.Integral, None, None, closed="neither")],
+        "positive": ["boolean"],
     }
 
-    def __init__(self, *, fit_intercept=True, solver="lstsq", learning_rate=0.01,
-                 max_iter=1000, tol=1e-6, copy_X=True):
+    def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None,
+                 positive=False, solver="auto", learning_rate=0.01, max_iter=1000):
         self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.tol = tol
+        self.n_jobs = n_jobs
+        self.positive = positive
         self.solver = solver
         self.learning_rate = learning_rate
         self.max_iter = max_iter
-        self.tol = tol
-        self.copy_X = copy_X
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         dtype = X.dtype.type
         if self.solver == "gd":
+            if self.positive:
+                raise ValueError("positive=True is not supported with solver='gd'; use "
+                                 "solver='auto' or 'lstsq'.")
             return self._fit_gd(X, Y, multi, sw, dtype)
+        self.__dict__.pop("_gram_", None)
+        self.__dict__.pop("_singular", None)
+        with blas_threads(self.n_jobs):
+            W = None
+            n, p = X.shape
+            if self.solver == "auto" and n - self.fit_intercept >= p:
+                G, C, X_off, y_off = _gram(X, Y.astype(X.dtype, copy=False), self.fit_intercept,
+                                           sw)
+                with small_blas(p):
+                    if self.positive:
+                        W = _sol.nnls_gram(G, C)
+                    else:
+                        W = _sol.chol_solve(G, C, np.zeros(C.shape[1]), rcond_min=1e-8)
+                if W is not None:
+                    self._gram_ = G
+            if W is None:
+                W = self._fit_rows(X, Y, sw, dtype)
+                X_off, y_off = self._offsets
+        self.n_iter_ = 1  # one direct solve (n_iter_ is meaningful for solver="gd")
+        self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
+        return self
+
+    def _fit_rows(self, X, Y, sw, dtype):
         import scipy.linalg
 
-        Xc, Yc, X_off, y_off = _center(X, Y, self.fit_intercept, sw)
-        if sw is not None:
-            r = np.sqrt(sw)[:, None]
-            Xc, Yc = Xc * r, Yc * r
+        Xc, Yc, X_off, y_off = _centered_rows(X, Y, self.fit_intercept, sw)
+        self._offsets = X_off, y_off
+        if self.positive:
+            return _sol.nnls_data(Xc, Yc)
         # singular values below max(n, p) eps sigma_max are treated as zero (numerical rank)
         W, _, rank, sing = scipy.linalg.lstsq(Xc, Yc, cond=max(Xc.shape) * np.finfo(float).eps,
                                               check_finite=False, lapack_driver="gelsd")
-        self.n_iter_ = 1  # one direct solve (n_iter_ is meaningful for solver="gd")
-        self.rank_, self.singular_ = int(rank), sing.astype(dtype)
-        self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
-        return self
+        self._singular = (int(rank), sing.astype(dtype))
+        return W
+
+    def _rank_singular(self):
+        if "_singular" not in self.__dict__:
+            G = self.__dict__.get("_gram_")
+            if G is None:
+                raise AttributeError("rank_ / singular_ are set by fit.")
+            import scipy.linalg
+
+            ev = np.clip(scipy.linalg.eigvalsh(G, check_finite=False)[::-1], 0.0, None)
+            s = np.sqrt(ev)
+            rank = int(np.count_nonzero(s > s.max(initial=0.0) * np.sqrt(np.finfo(float).eps)))
+            self._singular = (rank, s.astype(self.coef_.dtype))
+        return self._singular
+
+    @property
+    def rank_(self):
+        return self._rank_singular()[0]
+
+    @property
+    def singular_(self):
+        return self._rank_singular()[1]
 
     def _fit_gd(self, X, Y, multi, sw, dtype):
         import warnings
@@ -173,67 +256,120 @@ class LinearRegression(RegressorMixin, LinearModel):
         return self
 
 
-class Ridge(RegressorMixin, LinearModel):
-    """Least squares with an L2 penalty: min ||y - Xw - b||^2 + alpha ||w||^2.
 
-    Closed form on the centred data: Cholesky of X^T X + alpha I (n >= p) or
-    of the kernel X X^T + alpha I (n < p); solver="svd" uses the SVD (exact
-    also when alpha = 0 and X is rank deficient). alpha may be an array with
-    one value per target.
+
+_RIDGE_SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "sag", "saga", "lbfgs"}
+
+
+class Ridge(RegressorMixin, LinearModel):
+    """Least squares with an L2 penalty: min ||y - Xw - b||^2_S + alpha ||w||^2.
+
+    alpha may be an array with one value per target. Solvers (scikit-learn's names):
+    - "auto": "lbfgs" when positive=True, else "cholesky".
+    - "cholesky": closed form. n_samples >= n_features: the centred Gram
+      X_c^T S X_c (one BLAS pass over X, no centred copy) + alpha I by Cholesky;
+      otherwise the kernel form X_c X_c^T + alpha I. A failed factorisation
+      falls back to "svd" (as scikit-learn does).
+    - "svd": thin SVD of the centred data (exact also for alpha = 0 and
+      rank-deficient X).
+    - "lsqr": SciPy's LSQR with damp = sqrt(alpha), atol = btol = tol.
+    - "sparse_cg": conjugate gradients on the normal (or kernel) equations,
+      stopping at ||r|| <= tol ||b||.
+    - "sag", "saga": fastml does not implement stochastic average gradient:
+      these names solve the same objective with "cholesky" (the exact
+      minimiser, which SAG approaches to within tol); random_state is unused
+      and n_iter_ is None.
+    - "lbfgs": L-BFGS-B on the objective evaluated from the Gram matrix; the
+      only solver for positive=True (as in scikit-learn).
+    n_iter_: iterations per target for lsqr, sparse_cg and lbfgs, else None.
     """
 
     _parameter_constraints = {
         "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
         "fit_intercept": ["boolean"],
-        "solver": [StrOptions({"auto", "cholesky", "svd"})],
         "copy_X": ["boolean"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "solver": [StrOptions(_RIDGE_SOLVERS)],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
     }
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", copy_X=True):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
+                 solver="auto", positive=False, random_state=None):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
-        self.solver = solver
         self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.positive = positive
+        self.random_state = random_state
+
+    def _resolve_solver(self):
+        solver = self.solver
+        if self.positive:
+            if solver not in ("auto", "lbfgs"):
+                raise ValueError(f"solver='{solver}' does not support positive fitting. Please "
+                                 "set the solver to 'auto' or 'lbfgs', or set `positive=False`")
+            return "lbfgs"
+        if solver == "lbfgs":
+            raise ValueError("'lbfgs' solver can be used only when positive=True. "
+                             "Please use another solver.")
+        return "cholesky" if solver in ("auto", "sag", "saga") else solver
 
     def fit(self, X, y, sample_weight=None):
-        import scipy.linalg
-
         self._validate_params()
         alpha = _check_alpha_array(self.alpha)
+        solver = self._resolve_solver()
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         dtype = X.dtype.type
-        Xc, Yc, X_off, y_off = _center(X, Y, self.fit_intercept, sw)
-        if sw is not None:
-            r = np.sqrt(sw)[:, None]
-            Xc, Yc = Xc * r, Yc * r
-        alphas = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (Y.shape[1],)) \
-            if np.ndim(alpha) == 0 or np.size(alpha) == Y.shape[1] else None
-        if alphas is None:
+        k = Y.shape[1]
+        if not (np.ndim(alpha) == 0 or np.size(alpha) == k):
             raise ValueError(f"Number of targets and number of penalties do not correspond: "
-                             f"{Y.shape[1]} != {np.size(alpha)}")
-        n, p = Xc.shape
-        W = np.empty((p, Y.shape[1]))
-        solver = self.solver
-        if solver == "auto":
-            solver = "cholesky" if alphas.min() > 0 else "svd"
-        if solver == "svd":
-            U, s, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
-            UtY = U.T @ Yc
-            keep = s > s.max(initial=0.0) * max(n, p) * np.finfo(np.float64).eps
-            for t, a in enumerate(alphas):
-                d = np.where(keep, s / np.where(keep, s * s + a, 1.0), 0.0)
-                W[:, t] = Vt.T @ (d * UtY[:, t])
-        else:
-            for a in np.unique(alphas):
-                cols = np.flatnonzero(alphas == a)
-                primal = n >= p
-                A = Xc.T @ Xc if primal else Xc @ Xc.T
-                A.flat[:: A.shape[0] + 1] += a
-                rhs = Xc.T @ Yc[:, cols] if primal else Yc[:, cols]
-                try:
-                    sol = scipy.linalg.solve(A, rhs, assume_a="pos", check_finite=False)
-                except np.linalg.LinAlgError:  # numerically singular: least squares
-                    sol = scipy.linalg.lstsq(A, rhs, check_finite=False)[0]
-                W[:, cols] = sol if primal else Xc.T @ sol
+                             f"{k} != {np.size(alpha)}")
+        alphas = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (k,))
+        Y = Y.astype(dtype, copy=False)
+        tol, max_iter = float(self.tol), self.max_iter
+        n, p = X.shape
+        self.n_iter_ = None
+        W = None
+        gram_form = n >= p and solver in ("cholesky", "sparse_cg", "lbfgs")
+        if gram_form:
+            G, C, X_off, y_off = _gram(X, Y, self.fit_intercept, sw)
+            if solver == "cholesky":
+                with small_blas(p):
+                    W = _sol.chol_solve(G, C, alphas)
+                if W is None:
+                    solver = "svd"  # numerically singular: as scikit-learn, fall back to svd
+            elif solver == "sparse_cg":
+                W, self.n_iter_ = _sol.cg_solve(G, C, alphas, tol, max_iter)
+            else:
+                yy = self._centered_sq(Y, y_off, sw)
+                W, self.n_iter_ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter,
+                                                   self.positive)
+        if W is None:
+            A, B, X_off, y_off = _centered_rows(X, Y, self.fit_intercept, sw)
+            if solver == "cholesky":
+                W = _sol.kernel_solve(A, B, alphas)
+                if W is None:
+                    solver = "svd"
+            if solver == "svd":
+                W = _sol.svd_solve(A, B, alphas)
+            elif solver == "lsqr":
+                W, self.n_iter_ = _sol.lsqr_solve(A, B, alphas, tol, max_iter)
+            elif solver == "sparse_cg":
+                W, self.n_iter_ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
+            elif solver == "lbfgs":
+                G, C = A.T @ A, A.T @ B
+                yy = (B * B).sum(axis=0)
+                W, self.n_iter_ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter,
+                                                   self.positive)
         self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
         return self
+
+    @staticmethod
+    def _centered_sq(Y, y_off, sw):
+        """sum_i s_i (y_i - y_off)^2 per target (the constant of lbfgs's objective)."""
+        R = np.asarray(Y, dtype=np.float64) - y_off
+        return (R * R).sum(axis=0) if sw is None else sw @ (R * R)

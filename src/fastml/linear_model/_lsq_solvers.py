@@ -1,0 +1,195 @@
+"""Solvers for (penalised) least squares on centred data.
+
+All take the problem in one of two forms:
+- Gram form: G = X_c^T S X_c (p, p) and C = X_c^T S Y_c (p, k) in float64, from
+  fastml.utils._gram.centered_gram (no centred copy of X);
+- data form: A = sqrt(S) X_c (n, p) and B = sqrt(S) Y_c (n, k), a centred copy,
+  for the solvers that need the rows (SVD, LSQR, the kernel form when n < p).
+and return W (p, k) float64.
+"""
+import warnings
+
+import numpy as np
+
+from ..exceptions import ConvergenceWarning
+
+
+def chol_solve(G, C, alphas, rcond_min=0.0):
+    """W with (G + alpha_t I) W[:, t] = C[:, t], or None if a factorisation fails
+    or its reciprocal condition number (of the Jacobi-scaled matrix, LAPACK
+    pocon) is below rcond_min. Targets sharing an alpha share one factorisation."""
+    from scipy.linalg import lapack
+
+    p = G.shape[0]
+    W = np.empty((p, C.shape[1]))
+    for a in np.unique(alphas):
+        cols = np.flatnonzero(alphas == a)
+        A = G.copy()
+        A.flat[:: p + 1] += a
+        dg = A.diagonal().copy()
+        if not np.all(dg > 0):
+            return None
+        s = 1.0 / np.sqrt(dg)
+        A *= s[:, None]
+        A *= s[None, :]
+        anorm = np.abs(A).sum(axis=0).max()
+        c, info = lapack.dpotrf(A, lower=0, clean=1, overwrite_a=1)
+        if info != 0:
+            return None
+        if rcond_min > 0:
+            rc, info = lapack.dpocon(c, anorm)
+            if info != 0 or not rc >= rcond_min:
+                return None
+        x, info = lapack.dpotrs(c, C[:, cols] * s[:, None])
+        if info != 0 or not np.all(np.isfinite(x)):
+            return None
+        W[:, cols] = x * s[:, None]
+    return W
+
+
+def kernel_solve(A, B, alphas):
+    """Ridge in kernel form for n < p: W = A^T (A A^T + alpha I)^-1 B, or None."""
+    import scipy.linalg
+
+    K = A @ A.T
+    n = K.shape[0]
+    W = np.empty((A.shape[1], B.shape[1]))
+    for a in np.unique(alphas):
+        cols = np.flatnonzero(alphas == a)
+        Ka = K.copy()
+        Ka.flat[:: n + 1] += a
+        try:
+            dual = scipy.linalg.solve(Ka, B[:, cols], assume_a="pos", check_finite=False)
+        except (np.linalg.LinAlgError, ValueError):
+            return None
+        W[:, cols] = A.T @ dual
+    return W
+
+
+def svd_solve(A, B, alphas):
+    """Ridge (alpha may be 0: minimum-norm least squares) by the thin SVD of A."""
+    import scipy.linalg
+
+    n, p = A.shape
+    U, s, Vt = scipy.linalg.svd(A, full_matrices=False, check_finite=False)
+    UtB = U.T @ B
+    keep = s > s.max(initial=0.0) * max(n, p) * np.finfo(np.float64).eps
+    W = np.empty((p, B.shape[1]))
+    for t, a in enumerate(alphas):
+        d = np.where(keep, s / np.where(keep, s * s + a, 1.0), 0.0)
+        W[:, t] = Vt.T @ (d * UtB[:, t])
+    return W
+
+
+def lsqr_solve(A, B, alphas, tol, max_iter):
+    """scipy's LSQR per target on min ||A w - b||^2 + alpha ||w||^2 (damp = sqrt(alpha)),
+    stopping at atol = btol = tol; returns (W, n_iter)."""
+    from scipy.sparse.linalg import lsqr
+
+    W = np.empty((A.shape[1], B.shape[1]))
+    n_iter = np.empty(B.shape[1], dtype=np.int32)
+    for t, a in enumerate(alphas):
+        out = lsqr(A, B[:, t], damp=np.sqrt(a), atol=tol, btol=tol, iter_lim=max_iter)
+        W[:, t], n_iter[t] = out[0], out[2]
+    return W, n_iter
+
+
+def _cg(matvec, b, tol, max_iter):
+    """Conjugate gradients on an SPD operator: stop when ||r|| <= tol ||b||."""
+    x = np.zeros_like(b)
+    r = b.copy()
+    d = r.copy()
+    rr = r @ r
+    stop = (tol * np.sqrt(b @ b)) ** 2
+    limit = 10 * b.shape[0] if max_iter is None else int(max_iter)
+    it = 0
+    while rr > stop and it < limit:
+        q = matvec(d)
+        step = rr / (d @ q)
+        x += step * d
+        r -= step * q
+        rr_new = r @ r
+        d = r + (rr_new / rr) * d
+        rr = rr_new
+        it += 1
+    return x, it, rr <= stop
+
+
+def cg_solve(G, C, alphas, tol, max_iter, A=None):
+    """Conjugate gradients on (G + alpha I) w = c (Gram form), or on the kernel
+    system (A A^T + alpha I) u = b, w = A^T u when A (n < p) is given (then C
+    holds B). Returns (W, n_iter)."""
+    k = C.shape[1]
+    p = G.shape[0] if A is None else A.shape[1]
+    W = np.empty((p, k))
+    n_iter = np.empty(k, dtype=np.int32)
+    for t, a in enumerate(alphas):
+        if A is None:
+            w, it, ok = _cg(lambda v, a=a: G @ v + a * v, C[:, t], tol, max_iter)
+        else:
+            u, it, ok = _cg(lambda v, a=a: A @ (A.T @ v) + a * v, C[:, t], tol, max_iter)
+            w = A.T @ u
+        if not ok and max_iter is not None:
+            warnings.warn(f"sparse_cg did not converge after {it} iterations (tol={tol}).",
+                          ConvergenceWarning, stacklevel=4)
+        W[:, t], n_iter[t] = w, it
+    return W, n_iter
+
+
+def lbfgs_solve(G, C, yy, alphas, tol, max_iter, positive):
+    """L-BFGS-B on 0.5 ||y_c - X_c w||_S^2 + 0.5 alpha ||w||^2, evaluated from the
+    Gram form (f = 0.5 yy - c.w + 0.5 w.(G + alpha I) w), bounds w >= 0 when
+    positive. Returns (W, n_iter)."""
+    from scipy.optimize import minimize
+
+    p, k = C.shape
+    W = np.empty((p, k))
+    n_iter = np.empty(k, dtype=np.int32)
+    opts = {} if max_iter is None else {"maxiter": int(max_iter)}
+    bounds = [(0.0, np.inf)] * p if positive else None
+    for t, a in enumerate(alphas):
+        c = C[:, t]
+
+        def fg(w, a=a, c=c, t=t):
+            Hw = G @ w + a * w
+            return 0.5 * yy[t] - c @ w + 0.5 * (w @ Hw), Hw - c
+
+        res = minimize(fg, np.zeros(p), method="L-BFGS-B", jac=True, tol=tol, bounds=bounds,
+                       options=opts)
+        if not res.success:
+            warnings.warn(f"The lbfgs solver did not converge. Try increasing max_iter or "
+                          f"tol. Currently: max_iter={max_iter} and tol={tol}",
+                          ConvergenceWarning, stacklevel=4)
+        W[:, t], n_iter[t] = res.x, res.nit
+    return W, n_iter
+
+
+def nnls_gram(G, C):
+    """Non-negative least squares from the Gram form: with G = R^T R,
+    ||A w - b||^2 = ||R w - R^-T c||^2 + const, so NNLS on the (p, p) system has
+    the same minimiser. None when G is not numerically positive definite."""
+    import scipy.linalg
+    from scipy.optimize import nnls
+
+    try:
+        R = scipy.linalg.cholesky(G, lower=False, check_finite=False)
+    except np.linalg.LinAlgError:
+        return None
+    rc, info = scipy.linalg.lapack.dpocon(R, np.abs(G).sum(axis=0).max())
+    if info != 0 or not rc >= 1e-10:
+        return None
+    Z = scipy.linalg.solve_triangular(R, C, trans="T", check_finite=False)
+    W = np.empty(C.shape)
+    for t in range(C.shape[1]):
+        W[:, t] = nnls(R, Z[:, t], maxiter=50 * G.shape[0])[0]
+    return W
+
+
+def nnls_data(A, B):
+    """Non-negative least squares on the rows (the fallback of nnls_gram)."""
+    from scipy.optimize import nnls
+
+    W = np.empty((A.shape[1], B.shape[1]))
+    for t in range(B.shape[1]):
+        W[:, t] = nnls(A, B[:, t], maxiter=50 * A.shape[1])[0]
+    return W

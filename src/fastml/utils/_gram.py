@@ -1,0 +1,229 @@
+"""Centred Gram matrices X_c^T W X_c and cross products X_c^T W Y_c through BLAS.
+
+The normal-equation solvers (LinearRegression, Ridge) and PCA's covariance
+solver need, for X (n, p), targets Y (n, k) and weights w (n,):
+
+    mean  = sum_i w_i x_i / sum_i w_i
+    G     = sum_i w_i (x_i - mean)(x_i - mean)^T        (p, p)
+    C     = sum_i w_i (x_i - mean)(y_i - ymean)^T       (p, k)
+
+without a centred copy of X. Two paths, both BLAS (the SYRK/GEMM that NumPy
+and SciPy ship, threaded by the BLAS itself):
+
+- direct (no weights): G = X^T X - n mean mean^T, C = X^T Y - n mean ymean^T.
+  X is read once, in row blocks that stay in cache: per block one SYRK and one
+  GEMM with [Y | 1] (X_b^T Y_b and the column sums; no copy of the block); the
+  correction is a (p, p) update. It loses digits when |mean_j| >> std_j (cancellation); the
+  result checks every diagonal entry and, when more than ~half of the
+  working precision was cancelled, the blocked path below recomputes.
+- blocked (weights, or after cancellation): rows in blocks of ~4096; each
+  block is shifted by a provisional mean (the mean of the first block), scaled
+  by sqrt(w) and written to a small float64 buffer [sqrt(w)(x - s) | sqrt(w)(y - t)
+  | sqrt(w)], whose SYRK accumulates every sum at once (the last row holds the
+  weighted column sums, the corner sum w). Memory is bounded by the buffer; X is
+  read once; the final correction by (mean - s) is small, hence stable.
+
+float32 input keeps the first path's per-block products in float32 BLAS (as
+scikit-learn and scikit-learn-intelex compute in float32) and accumulates the
+blocks and the correction in float64; the blocked path always
+accumulates in float64.
+"""
+import contextlib
+
+import numpy as np
+
+__all__ = ["centered_gram", "blas_threads", "blas_limit", "small_blas"]
+
+_BLOCK_BYTES = 1 << 21  # ~2 MiB float64 buffer per block
+
+
+_CONTROLLER = None
+_LANES = 4  # fixed partial sums: results do not depend on the thread count
+
+
+def _controller():
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        try:
+            import scipy.linalg.blas  # noqa: F401  (load both BLAS builds before the scan)
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER = ThreadpoolController()
+        except ImportError:  # pragma: no cover - threadpoolctl is optional
+            _CONTROLLER = False
+    return _CONTROLLER
+
+
+@contextlib.contextmanager
+def blas_limit(n):
+    """Run the BLAS (NumPy's and SciPy's) with at most n threads inside the block
+    (needs threadpoolctl; without it the BLAS keeps its own setting)."""
+    c = _controller()
+    if not c:
+        yield
+        return
+    with c.limit(limits=int(n), user_api="blas"):
+        yield
+
+
+@contextlib.contextmanager
+def blas_threads(n_jobs):
+    """Run with resolve_n_jobs(n_jobs) threads: fastml's thread scope (the Gram
+    lanes) and the BLAS's limit (None: leave both as they are)."""
+    if n_jobs is None:
+        yield
+        return
+    from .._kernels import _threads
+    from .validation import resolve_n_jobs
+
+    n = resolve_n_jobs(n_jobs)
+    with _threads.scope(n), blas_limit(n):
+        yield
+
+
+def _n_threads():
+    from .._kernels import _threads
+
+    return max(1, int(_threads.current()))
+
+
+def small_blas(p):
+    """Context for the (p, p) factorisations (Cholesky, eigh): one BLAS thread.
+    Measured on a shared 2-core machine: a 1000 x 1000 eigh took 0.54 s on one
+    thread and 5-32 s on two (LAPACK's many small BLAS calls each synchronise the
+    threads); the O(n p^2) Gram pass dominates anyway."""
+    return blas_limit(1)
+
+
+def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True):
+    """(G, C, mean, ymean, wsum) as float64 for X (n, p) and Y (n, k) or None.
+
+    center=False: the plain weighted products (mean, ymean are zeros).
+    want_gram=False skips G (returns None for it).
+    """
+    n, p = X.shape
+    if Y is not None and Y.ndim == 1:
+        Y = Y[:, None]
+    if sample_weight is None and X.dtype in (np.float32, np.float64):
+        out = _direct(X, Y, center, want_gram)
+        if out is not None:
+            return out
+    return _blocked(X, Y, sample_weight, center)
+
+
+def _direct(X, Y, center, want_gram):
+    """Uncentred sums over row blocks that stay in cache (X read once from memory):
+    per block one SYRK (X_b^T X_b) and one GEMM X_b^T [Y_b | 1] (cross products and
+    sums), accumulated in float64 in _LANES fixed partial sums (block b goes to
+    lane b % _LANES); fastml's threads run the lanes with single-threaded BLAS
+    calls (no BLAS synchronisation per block), and the lanes are added in order.
+    Then the rank-one centring correction."""
+    n, p = X.shape
+    k = 0 if Y is None else Y.shape[1]
+    f32 = X.dtype == np.float32
+    # ~1 MiB blocks; float32 sums are exact to ~eps32 sqrt(block) per block
+    bs = max(256, min(2048 if f32 else 4096, _BLOCK_BYTES // (2 * p * X.itemsize)))
+    R = np.empty((n, k + 1), dtype=X.dtype)  # [Y | 1]: one small GEMM per block
+    if k:
+        R[:, :k] = Y
+    R[:, k] = 1.0
+    sy = R[:, :k].sum(axis=0, dtype=np.float64)
+    starts = list(range(0, n, bs))
+    lanes = min(_LANES, len(starts))
+    nthreads = min(_n_threads(), lanes)
+    with blas_limit(1) if nthreads > 1 else contextlib.nullcontext():
+        if nthreads > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(nthreads) as pool:
+                parts = list(pool.map(lambda j: _lane(X, R, starts[j::lanes], bs, want_gram),
+                                      range(lanes)))
+        else:
+            parts = [_lane(X, R, starts[j::lanes], bs, want_gram) for j in range(lanes)]
+    G, XtR = parts[0]
+    for Gl, XtRl in parts[1:]:
+        XtR += XtRl
+        if want_gram:
+            G += Gl
+    C, sx = XtR[:, :k], XtR[:, k]
+    mean = sx / n if center else np.zeros(p)
+    ymean = sy / n if center else np.zeros(k)
+    C = C - n * np.outer(mean, ymean) if k else None
+    if not want_gram:
+        return None, C, mean, ymean, float(n)
+    G = np.triu(G) + np.triu(G, 1).T
+    if center:
+        raw = np.diag(G).copy()
+        G -= n * np.outer(mean, mean)
+        # cancellation check: the centred diagonal must keep >= ~half the digits
+        eps = np.finfo(X.dtype).eps
+        lost = np.diag(G) < np.sqrt(eps) * raw * 1e2
+        if np.any(lost & (raw > 0)):
+            return None
+    return G, C, mean, ymean, float(n)
+
+
+def _lane(X, R, starts, bs, want_gram):
+    """One lane's float64 sums over its blocks: (upper triangle of sum X_b^T X_b, X^T R)."""
+    from scipy.linalg.blas import dsyrk, ssyrk
+
+    p = X.shape[1]
+    f32 = X.dtype == np.float32
+    G = np.zeros((p, p), order="F") if want_gram else None
+    Gb = np.zeros((p, p), dtype=X.dtype, order="F")
+    XtR = np.zeros((p, R.shape[1]))
+    for i in starts:
+        Xb = X[i:i + bs]
+        if want_gram:
+            if f32:  # float32 products per block, float64 accumulation across blocks
+                Gb = ssyrk(1.0, Xb.T, beta=0.0, c=Gb, overwrite_c=1)
+                G += Gb
+            else:
+                G = dsyrk(1.0, Xb.T, beta=1.0, c=G, overwrite_c=1)
+        XtR += Xb.T @ R[i:i + bs]
+    return G, XtR
+
+
+def _blocked(X, Y, sw, center):
+    n, p = X.shape
+    k = 0 if Y is None else Y.shape[1]
+    m = p + k + 1
+    bs = max(64, min(n, _BLOCK_BYTES // (8 * m)))
+    from scipy.linalg.blas import dsyrk
+
+    buf = np.empty((bs, m))
+    first = slice(0, min(n, bs))
+    if center:
+        w0 = None if sw is None else sw[first]
+        if w0 is not None and not w0.sum() > 0:
+            w0 = None
+        xs = np.average(np.asarray(X[first], dtype=np.float64), axis=0, weights=w0)
+        ys = np.average(np.asarray(Y[first], dtype=np.float64), axis=0, weights=w0) if k \
+            else np.zeros(0)
+    else:
+        xs, ys = np.zeros(p), np.zeros(k)
+    S = np.zeros((m, m), order="F")
+    for i in range(0, n, bs):
+        j = min(n, i + bs)
+        v = buf[: j - i]
+        np.subtract(X[i:j], xs, out=v[:, :p])
+        if k:
+            np.subtract(Y[i:j], ys, out=v[:, p:p + k])
+        if sw is None:
+            v[:, m - 1] = 1.0
+        else:
+            r = np.sqrt(sw[i:j])
+            v[:, :m - 1] *= r[:, None]
+            v[:, m - 1] = r
+        S = dsyrk(1.0, v.T, beta=1.0, c=S, overwrite_c=1)  # upper triangle
+    S = np.triu(S) + np.triu(S, 1).T
+    wsum = S[m - 1, m - 1]
+    d = S[:m - 1, m - 1] / wsum  # weighted mean of the shifted data
+    # sum w (z - s - d)(z - s - d)^T = S - wsum d d^T
+    if center:
+        A = S[:m - 1, :m - 1] - wsum * np.outer(d, d)
+    else:
+        A, d = S[:m - 1, :m - 1], np.zeros(m - 1)
+    G = A[:p, :p]
+    C = A[:p, p:] if k else None
+    return np.ascontiguousarray(G), C, xs + d[:p], ys + d[p:], float(wsum)
