@@ -1,0 +1,85 @@
+"""Quantile binning of features into uint8 codes for histogram gradient boosting.
+
+Thresholds follow scikit-learn's HistGradientBoosting binning: NaN ignored;
+with at most max_bins distinct values the thresholds are the midpoints of
+consecutive distinct values, else the (averaged inverted CDF) percentiles at
+100 * k / max_bins, k = 1 .. max_bins - 1, deduplicated and clipped below
++inf. Above 200,000 rows the thresholds come from a sample of 200,000 rows
+drawn with replacement. A value x gets the code of the first threshold >= x;
+NaN gets the last code (max_bins). Categorical features: the codes are the
+ranks of the known categories; NaN and unknown categories take the last code.
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..._kernels import hgb as _kh
+from ..._kernels._threads import current as _threads
+
+ALMOST_INF = 1e300
+SUBSAMPLE = 200_000
+
+
+def _numeric_thresholds(col, max_bins):
+    col = col[~np.isnan(col)]
+    col = np.sort(col)
+    if col.size == 0:
+        return np.empty(0)
+    distinct = col[np.concatenate(([True], col[1:] != col[:-1]))]
+    if distinct.size == 1:
+        return np.empty(0)
+    if distinct.size <= max_bins:
+        thr = 0.5 * (distinct[:-1] + distinct[1:])
+    else:
+        pct = np.linspace(0, 100, num=max_bins + 1)[1:-1]
+        thr = np.percentile(col, pct, method="averaged_inverted_cdf")
+        u = np.unique(thr)
+        if u.shape[0] != thr.shape[0]:
+            thr = u
+    return np.minimum(thr, ALMOST_INF)
+
+
+class BinMapper:
+    """Fitted binning of one training set (thresholds per feature)."""
+
+    def __init__(self, max_bins, is_cat, known_categories, rng):
+        self.max_bins = int(max_bins)
+        self.is_cat = np.asarray(is_cat, dtype=np.uint8)
+        self.known_categories = known_categories
+        self.rng = rng
+
+    def fit(self, X):
+        n, d = X.shape
+        if n > SUBSAMPLE:
+            X = X.take(self.rng.choice(n, SUBSAMPLE, replace=True), axis=0)
+        cols = [None if self.is_cat[f] else np.ascontiguousarray(X[:, f]) for f in range(d)]
+        work = [f for f in range(d) if not self.is_cat[f]]
+        nthreads = max(1, min(_threads(), len(work)))
+        if nthreads > 1:
+            with ThreadPoolExecutor(nthreads) as ex:
+                found = list(ex.map(lambda f: _numeric_thresholds(cols[f], self.max_bins), work))
+        else:
+            found = [_numeric_thresholds(cols[f], self.max_bins) for f in work]
+        thr = [None] * d
+        for f, t in zip(work, found):
+            thr[f] = t
+        for f in range(d):
+            if self.is_cat[f]:
+                thr[f] = np.asarray(self.known_categories[f], dtype=np.float64)
+        self.thresholds_ = thr
+        width = max(1, max(t.shape[0] for t in thr)) if d else 1
+        self.thr_table_ = np.zeros((d, width))
+        self.nthr_ = np.zeros(d, dtype=np.int32)
+        for f, t in enumerate(thr):
+            self.thr_table_[f, :t.shape[0]] = t
+            self.nthr_[f] = t.shape[0]
+        # bins used by non-missing values: thresholds + 1 (numeric) or categories
+        self.nbins_non_missing_ = np.where(self.is_cat.astype(bool), self.nthr_,
+                                           self.nthr_ + 1).astype(np.int32)
+        self.missing_bin_ = self.max_bins
+        return self
+
+    def transform(self, X):
+        """(codes row-major (n, d), codes column-major (d, n)) uint8."""
+        return _kh.bin_data(np.ascontiguousarray(X, dtype=np.float64), self.thr_table_,
+                            self.nthr_, self.is_cat, self.missing_bin_)
