@@ -4,8 +4,9 @@ Thresholds follow scikit-learn's HistGradientBoosting binning: NaN ignored;
 with at most max_bins distinct values the thresholds are the midpoints of
 consecutive distinct values, else the (averaged inverted CDF) percentiles at
 100 * k / max_bins, k = 1 .. max_bins - 1, deduplicated and clipped below
-+inf. Above 200,000 rows the thresholds come from a sample of 200,000 rows
-drawn with replacement. A value x gets the code of the first threshold >= x;
++inf; with sample weights the percentiles are weighted (zero weights
+ignored). Above 200,000 rows the thresholds come from a sample of 200,000 rows
+drawn with replacement (with probabilities proportional to the weights). A value x gets the code of the first threshold >= x;
 NaN gets the last code (max_bins). Categorical features: the codes are the
 ranks of the known categories; NaN and unknown categories take the last code.
 """
@@ -20,9 +21,25 @@ ALMOST_INF = 1e300
 SUBSAMPLE = 200_000
 
 
-def _numeric_thresholds(col, max_bins):
-    col = col[~np.isnan(col)]
-    col = np.sort(col)
+def _weighted_thresholds(col, w, pct):
+    """Averaged weighted percentiles of sorted col with positive weights w."""
+    cdf = np.cumsum(w)
+    t = pct / 100.0 * cdf[-1]
+    t = np.where(t == 0, np.nextafter(t, 1), t)
+    i = np.minimum(np.searchsorted(cdf, t, side="left"), col.size - 1)
+    above = (cdf[i] - t) > np.finfo(np.float64).eps
+    return np.where(above, col[i], 0.5 * (col[i] + col[np.minimum(i + 1, col.size - 1)]))
+
+
+def _numeric_thresholds(col, max_bins, w=None):
+    keep = ~np.isnan(col)
+    if w is not None:
+        keep &= w != 0
+    col = col[keep]
+    order = np.argsort(col, kind="stable")
+    col = col[order]
+    if w is not None:
+        w = w[keep][order]
     if col.size == 0:
         return np.empty(0)
     distinct = col[np.concatenate(([True], col[1:] != col[:-1]))]
@@ -32,7 +49,10 @@ def _numeric_thresholds(col, max_bins):
         thr = 0.5 * (distinct[:-1] + distinct[1:])
     else:
         pct = np.linspace(0, 100, num=max_bins + 1)[1:-1]
-        thr = np.percentile(col, pct, method="averaged_inverted_cdf")
+        if w is None:
+            thr = np.percentile(col, pct, method="averaged_inverted_cdf")
+        else:
+            thr = _weighted_thresholds(col, w, pct)
         u = np.unique(thr)
         if u.shape[0] != thr.shape[0]:
             thr = u
@@ -48,18 +68,22 @@ class BinMapper:
         self.known_categories = known_categories
         self.rng = rng
 
-    def fit(self, X):
+    def fit(self, X, sample_weight=None):
         n, d = X.shape
+        w = sample_weight
         if n > SUBSAMPLE:
-            X = X.take(self.rng.choice(n, SUBSAMPLE, replace=True), axis=0)
+            p = None if w is None else w / w.sum()
+            X = X.take(self.rng.choice(n, SUBSAMPLE, p=p, replace=True), axis=0)
+            w = None
         cols = [None if self.is_cat[f] else np.ascontiguousarray(X[:, f]) for f in range(d)]
         work = [f for f in range(d) if not self.is_cat[f]]
         nthreads = max(1, min(_threads(), len(work)))
         if nthreads > 1:
             with ThreadPoolExecutor(nthreads) as ex:
-                found = list(ex.map(lambda f: _numeric_thresholds(cols[f], self.max_bins), work))
+                found = list(ex.map(lambda f: _numeric_thresholds(cols[f], self.max_bins, w),
+                                    work))
         else:
-            found = [_numeric_thresholds(cols[f], self.max_bins) for f in work]
+            found = [_numeric_thresholds(cols[f], self.max_bins, w) for f in work]
         thr = [None] * d
         for f, t in zip(work, found):
             thr[f] = t

@@ -209,7 +209,7 @@ class BaseHistGradientBoosting(BaseEstimator):
         Xtr, ytr, wtr, Xval, yval, wval = X, y, w, None, None, None
         if es and self.validation_fraction is not None:
             Xtr, ytr, wtr, Xval, yval, wval = self._split(X, y, w, seed_rng)
-        mapper = BinMapper(self.max_bins, is_cat, known, seed_rng).fit(Xtr)
+        mapper = BinMapper(self.max_bins, is_cat, known, seed_rng).fit(Xtr, wtr)
         codes_rm, codes_cm = mapper.transform(Xtr)
         has_missing = (codes_cm == mapper.missing_bin_).any(axis=1).astype(np.uint8)
         self._bin_mapper = mapper

@@ -15,23 +15,15 @@ def _wavg(v, w):
 
 
 def weighted_percentile(a, w, q):
-    """The q-th percentile (0..100) of a; with weights w the averaged
-    inverted weighted CDF (np.percentile's averaged_inverted_cdf when w is None)."""
+    """The q-th percentile (0..100) of a: np.percentile's linear interpolation
+    without weights; with weights the lower weighted percentile (the first
+    sorted value whose cumulative weight reaches q% of the total)."""
     if w is None:
-        return float(np.percentile(a, q, method="averaged_inverted_cdf"))
+        return float(np.percentile(a, q))
     order = np.argsort(a, kind="stable")
-    a, w = a[order], w[order]
-    cw = np.cumsum(w)
-    total = cw[-1]
-    if total <= 0:
-        return float(np.median(a))
-    t = q / 100.0 * total
-    i = int(np.searchsorted(cw, t, side="left"))
-    i = min(i, a.size - 1)
-    if np.isclose(cw[i], t) and i + 1 < a.size:
-        j = i + 1 + int(np.searchsorted(w[i + 1:] > 0, True))
-        return float(0.5 * (a[i] + a[min(j, a.size - 1)]))
-    return float(a[i])
+    a, cw = a[order], np.cumsum(w[order])
+    i = int(np.searchsorted(cw, q / 100.0 * cw[-1], side="left"))
+    return float(a[min(i, a.size - 1)])
 
 
 def baseline(loss, y, w, n_classes=1, quantile=0.5):
@@ -39,7 +31,7 @@ def baseline(loss, y, w, n_classes=1, quantile=0.5):
     if loss == "squared_error":
         return np.array([_wavg(y, w)])
     if loss == "absolute_error":
-        return np.array([np.median(y) if w is None else weighted_percentile(y, w, 50)])
+        return np.array([weighted_percentile(y, w, 50)])
     if loss == "quantile":
         return np.array([weighted_percentile(y, w, 100 * quantile)])
     if loss in ("gamma", "poisson"):
