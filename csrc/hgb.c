@@ -11,15 +11,18 @@
 
 /* ---- binning --------------------------------------------------------------- */
 
-/* number of t[0..m) strictly below x (t increasing) */
+/* number of t[0..m) strictly below x (t increasing; x not NaN): a
+ * branch-free lower bound (the halving step compiles to a conditional move) */
 static inline int count_below(const double *t, int m, double x) {
-    int lo = 0, hi = m;
-    while (lo < hi) {
-        int mid = (lo + hi) >> 1;
-        if (x > t[mid]) lo = mid + 1;
-        else hi = mid;
+    if (m == 0) return 0;
+    const double *b = t;
+    int len = m;
+    while (len > 1) {
+        const int half = len >> 1;
+        b = b[half - 1] < x ? b + half : b;
+        len -= half;
     }
-    return lo;
+    return (int)(b - t) + (b[0] < x);
 }
 
 static inline uint8_t bin_one(double x, const double *t, int m, int cat, int32_t missing_bin) {

@@ -31,15 +31,29 @@ def _weighted_thresholds(col, w, pct):
     return np.where(above, col[i], 0.5 * (col[i] + col[np.minimum(i + 1, col.size - 1)]))
 
 
+def _sorted_percentiles(col, pct):
+    """np.percentile(col, pct, method="averaged_inverted_cdf") for sorted col
+    (the same arithmetic, without numpy's partition of the data)."""
+    n = col.size
+    v = n * (pct / 100.0) - 1.0
+    lo = np.floor(v)
+    gamma = np.where(v - lo == 0, 0.5, 1.0)
+    a = col[np.clip(lo.astype(np.intp), 0, n - 1)]
+    b = col[np.clip(lo.astype(np.intp) + 1, 0, n - 1)]
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+
+
 def _numeric_thresholds(col, max_bins, w=None):
     keep = ~np.isnan(col)
     if w is not None:
         keep &= w != 0
     col = col[keep]
-    order = np.argsort(col, kind="stable")
-    col = col[order]
-    if w is not None:
-        w = w[keep][order]
+    if w is None:
+        col = np.sort(col)
+    else:
+        order = np.argsort(col, kind="stable")
+        col, w = col[order], w[keep][order]
     if col.size == 0:
         return np.empty(0)
     distinct = col[np.concatenate(([True], col[1:] != col[:-1]))]
@@ -50,7 +64,7 @@ def _numeric_thresholds(col, max_bins, w=None):
     else:
         pct = np.linspace(0, 100, num=max_bins + 1)[1:-1]
         if w is None:
-            thr = np.percentile(col, pct, method="averaged_inverted_cdf")
+            thr = _sorted_percentiles(col, pct)
         else:
             thr = _weighted_thresholds(col, w, pct)
         u = np.unique(thr)
