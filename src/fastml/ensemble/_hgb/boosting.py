@@ -16,7 +16,8 @@ import numpy as np
 from ..._kernels import hgb as _kh
 from ...base import BaseEstimator
 from ...utils._param_validation import Interval, RealNotInt, StrOptions
-from ...utils.validation import check_array, check_is_fitted, check_random_state
+from ...utils.validation import check_array, check_is_fitted, check_random_state, \
+    column_or_1d
 from . import losses as _L
 from .binning import BinMapper
 
@@ -56,6 +57,12 @@ class BaseHistGradientBoosting(BaseEstimator):
         if reset:
             self._cat_dtype_maps = None
         X = self._from_dtype_categories(X, reset)
+        if reset:
+            cols = getattr(X, "columns", None)
+            if cols is not None and all(isinstance(c, str) for c in cols):
+                self.feature_names_in_ = np.asarray(cols, dtype=object)
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
         X = check_array(X, dtype=np.float64, ensure_all_finite=False)
         self._check_n_features(X, reset=bool(reset))
         return X
@@ -184,12 +191,14 @@ class BaseHistGradientBoosting(BaseEstimator):
         if self.interaction_cst is not None:
             raise ValueError(f"interaction_cst={self.interaction_cst!r} is not supported by "
                              f"fastml's HistGradientBoosting (only None).")
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             f"is None.")
         X = self._check_X(X, reset=True)
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
-        if y.ndim != 1 or y.shape[0] != X.shape[0]:
-            raise ValueError(f"y must be 1-D with {X.shape[0]} entries, got shape {y.shape}.")
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"Found input variables with inconsistent numbers of samples: "
+                             f"[{X.shape[0]}, {y.shape[0]}].")
         y, w = self._encode_y(y, sample_weight, X.shape[0])
         n, d = X.shape
         rng = check_random_state(self.random_state)
@@ -216,8 +225,9 @@ class BaseHistGradientBoosting(BaseEstimator):
         loss = self._loss_name()
         K = self._n_trees
         self.n_trees_per_iteration_ = K
-        q = 0.5 if self.quantile is None else float(self.quantile)
-        if loss == "quantile" and self.quantile is None:
+        quantile = getattr(self, "quantile", None)
+        q = 0.5 if quantile is None else float(quantile)
+        if loss == "quantile" and quantile is None:
             raise ValueError("quantile must be set (0 < quantile < 1) when loss='quantile'.")
         if not warm:
             self._baseline = _L.baseline(loss, ytr, wtr, K, q)
@@ -277,6 +287,7 @@ class BaseHistGradientBoosting(BaseEstimator):
             if stop or all_roots_only:
                 break
         self.n_iter_ = len(self._trees)
+        self._flat_model()  # cached now, so predict leaves the estimator unchanged
         self.train_score_ = np.asarray(train_scores)
         self.validation_score_ = np.asarray(val_scores)
         return self

@@ -117,6 +117,7 @@ class HistGradientBoostingClassifier(ClassifierMixin, BaseHistGradientBoosting):
         "loss": [StrOptions({"log_loss"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
+    _parameter_constraints.pop("quantile")
     _is_classifier = True
 
     def __init__(self, loss="log_loss", *, learning_rate=0.1, max_iter=100, max_leaf_nodes=31,
@@ -131,8 +132,6 @@ class HistGradientBoostingClassifier(ClassifierMixin, BaseHistGradientBoosting):
                      early_stopping, scoring, validation_fraction, n_iter_no_change, tol,
                      verbose, random_state)
         self.class_weight = class_weight
-
-    quantile = None
 
     @property
     def _n_trees(self):
@@ -168,7 +167,8 @@ class HistGradientBoostingClassifier(ClassifierMixin, BaseHistGradientBoosting):
 
     def predict_proba(self, X):
         """Class probabilities (n_samples, n_classes)."""
-        return _L.inverse_link(self._loss_name(), self._raw_predict(X))
+        raw = self._raw_predict(X)
+        return _L.inverse_link(self._loss_name(), raw)
 
     def staged_predict_proba(self, X):
         for raw in self._staged_raw_predict(X):
@@ -176,7 +176,8 @@ class HistGradientBoostingClassifier(ClassifierMixin, BaseHistGradientBoosting):
 
     def predict(self, X):
         """Predicted class labels."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_predict(self, X):
         for p in self.staged_predict_proba(X):
