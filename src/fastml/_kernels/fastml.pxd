@@ -4,7 +4,7 @@
 # cimport ...`); no .pyx declares C prototypes itself. One section per header of csrc/,
 # in the order of csrc/families.def after the runtime. Entry points that run threads take
 # `int nthreads` last.
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 cdef extern from "fastml.h" nogil:
     void fm_init()
@@ -342,3 +342,46 @@ cdef extern from "hist.h" nogil:
     int fm_hist_build_f64(double *hist, const uint8_t *codes, const double *g, const double *h,
                           const int64_t *rows, int64_t m, int64_t n, int64_t d, int64_t nbins,
                           int nthreads)
+
+
+cdef extern from "hgb.h" nogil:
+    ctypedef struct fm_hgb_node:
+        double value
+        double threshold
+        int32_t feature
+        int32_t left
+        int32_t right
+        uint8_t missing_left
+        uint8_t is_cat
+        uint16_t bin
+        int32_t cat
+        int32_t start
+        int32_t count
+        int32_t depth
+        double gain
+    ctypedef struct fm_hgb_params:
+        int64_t max_leaf_nodes
+        int64_t max_depth
+        int64_t min_samples_leaf
+        double min_hessian
+        double l2
+        int64_t max_features
+        int64_t hist_pool
+        uint64_t seed
+        int32_t hess_const
+        int32_t nbins
+    int fm_hgb_bin_f64(uint8_t *codes_rm, uint8_t *codes_cm, const double *X, int64_t n,
+                       int64_t d, const double *thr, const int32_t *nthr, int64_t tstride,
+                       const uint8_t *is_cat, int32_t missing_bin, int nthreads)
+    int fm_hgb_gradients(float *g, float *h, const double *raw, const double *y,
+                         const double *w, int64_t n, int64_t K, int loss, double alpha,
+                         int nthreads)
+    int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows, void *work,
+                        const uint8_t *codes_rm, const uint8_t *codes_cm, const float *g,
+                        const float *h, int64_t n, int64_t d, const int32_t *nbins_nm,
+                        const uint8_t *has_missing, const uint8_t *is_cat,
+                        const int8_t *monotonic, const fm_hgb_params *params, int nthreads)
+    int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *params)
+    int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
+                       const fm_hgb_node *nodes, const uint32_t *catbits,
+                       const int64_t *roots, int64_t ntrees, int64_t K, int nthreads)

@@ -1,0 +1,140 @@
+/* hgb.c -- binning, loss gradients and the predictor of the histogram
+ * gradient boosting engine (see hgb.h; the grower is in hgb_grow.c).
+ *
+ * All three are row-parallel with static row blocks; every row's result is
+ * computed by one thread in a fixed order, so nothing depends on nthreads.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "hgb.h"
+
+/* ---- binning --------------------------------------------------------------- */
+
+/* number of t[0..m) strictly below x (t increasing; x not NaN): a
+ * branch-free lower bound (the halving step compiles to a conditional move) */
+static inline int count_below(const double *t, int m, double x) {
+    if (m == 0) return 0;
+    const double *b = t;
+    int len = m;
+    while (len > 1) {
+        const int half = len >> 1;
+        b = b[half - 1] < x ? b + half : b;
+        len -= half;
+    }
+    return (int)(b - t) + (b[0] < x);
+}
+
+static inline uint8_t bin_one(double x, const double *t, int m, int cat, int32_t missing_bin) {
+    if (isnan(x)) return (uint8_t)missing_bin;
+    int b = count_below(t, m, x);
+    if (cat && (b == m || t[b] != x)) return (uint8_t)missing_bin; /* unknown category */
+    return (uint8_t)b;
+}
+
+FM_API int fm_hgb_bin_f64(uint8_t *codes_rm, uint8_t *codes_cm, const double *X, int64_t n,
+                          int64_t d, const double *thr, const int32_t *nthr, int64_t tstride,
+                          const uint8_t *is_cat, int32_t missing_bin, int nthreads) {
+    if (n < 0 || d < 0 || missing_bin < 1 || missing_bin > 255) return FM_EINVAL;
+    (void)nthreads;
+    const int64_t B = 256; /* rows per block: the column-major writes stay in cache lines */
+    const int64_t nblocks = (n + B - 1) / B;
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 8.0 * n * d))
+    for (int64_t blk = 0; blk < nblocks; blk++) {
+        const int64_t r0 = blk * B, r1 = r0 + B < n ? r0 + B : n;
+        for (int64_t f = 0; f < d; f++) {
+            const double *t = thr + f * tstride;
+            const int m = nthr[f], cat = is_cat ? is_cat[f] : 0;
+            uint8_t *cm = codes_cm + f * n;
+            for (int64_t r = r0; r < r1; r++) {
+                uint8_t c = bin_one(X[r * d + f], t, m, cat, missing_bin);
+                codes_rm[r * d + f] = c;
+                cm[r] = c;
+            }
+        }
+    }
+    return FM_OK;
+}
+
+/* ---- gradients ------------------------------------------------------------- */
+
+static inline double expit(double z) {
+    return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
+}
+
+static void grad_row(float *g, float *h, const double *raw, const double *y, const double *w,
+                     int64_t n, int64_t K, int loss, double alpha, int64_t r) {
+    const double wr = w ? w[r] : 1.0, yr = y[r];
+    double gr, hr;
+    switch (loss) {
+    case FM_HGB_SQUARED: gr = raw[r] - yr; hr = 1.0; break;
+    case FM_HGB_ABSOLUTE: gr = raw[r] > yr ? 1.0 : (raw[r] < yr ? -1.0 : 0.0); hr = 1.0; break;
+    case FM_HGB_GAMMA: { double e = yr * exp(-raw[r]); gr = 1.0 - e; hr = e; break; }
+    case FM_HGB_POISSON: { double e = exp(raw[r]); gr = e - yr; hr = e; break; }
+    case FM_HGB_QUANTILE: gr = yr > raw[r] ? -alpha : 1.0 - alpha; hr = 1.0; break;
+    case FM_HGB_LOGISTIC: { double p = expit(raw[r]); gr = p - yr; hr = p * (1.0 - p); break; }
+    default: { /* multinomial: softmax over the row's K raw scores */
+        const double *z = raw + r * K;
+        double mx = z[0], s = 0.0;
+        for (int64_t k = 1; k < K; k++) mx = z[k] > mx ? z[k] : mx;
+        for (int64_t k = 0; k < K; k++) s += exp(z[k] - mx);
+        for (int64_t k = 0; k < K; k++) {
+            double p = exp(z[k] - mx) / s;
+            g[k * n + r] = (float)(wr * (p - (yr == (double)k ? 1.0 : 0.0)));
+            h[k * n + r] = (float)(wr * p * (1.0 - p));
+        }
+        return;
+    }
+    }
+    g[r] = (float)(wr * gr);
+    h[r] = (float)(wr * hr);
+}
+
+FM_API int fm_hgb_gradients(float *g, float *h, const double *raw, const double *y,
+                            const double *w, int64_t n, int64_t K, int loss, double alpha,
+                            int nthreads) {
+    if (n < 0 || K < 1 || loss < 0 || loss > FM_HGB_MULTINOMIAL) return FM_EINVAL;
+    if (loss != FM_HGB_MULTINOMIAL && K != 1) return FM_EINVAL;
+    (void)nthreads;
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 20.0 * n * K))
+    for (int64_t r = 0; r < n; r++) grad_row(g, h, raw, y, w, n, K, loss, alpha, r);
+    return FM_OK;
+}
+
+/* ---- predictor ------------------------------------------------------------- */
+
+static inline int goes_left(const fm_hgb_node *nd, const uint32_t *catbits, double x) {
+    if (isnan(x)) return nd->missing_left;
+    if (nd->is_cat) {
+        if (!(x >= 0.0 && x < 256.0)) return nd->missing_left;
+        unsigned c = (unsigned)x;
+        return (catbits[nd->cat * 8 + (c >> 5)] >> (c & 31)) & 1u;
+    }
+    return x <= nd->threshold;
+}
+
+FM_API int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
+                          const fm_hgb_node *nodes, const uint32_t *catbits,
+                          const int64_t *roots, int64_t ntrees, int64_t K, int nthreads) {
+    if (n < 0 || d < 0 || K < 1 || ntrees < 0) return FM_EINVAL;
+    (void)nthreads;
+    const int64_t B = 64; /* rows per block: the block's rows walk one tree while it is hot */
+    const int64_t nblocks = (n + B - 1) / B;
+#pragma omp parallel for schedule(static) \
+    num_threads(fm_team_size(nthreads, 8.0 * n * (double)ntrees))
+    for (int64_t blk = 0; blk < nblocks; blk++) {
+        const int64_t r0 = blk * B, r1 = r0 + B < n ? r0 + B : n;
+        for (int64_t t = 0; t < ntrees; t++) {
+            const fm_hgb_node *root = nodes + roots[t];
+            const int64_t k = t % K;
+            for (int64_t r = r0; r < r1; r++) {
+                const double *x = X + r * d;
+                const fm_hgb_node *nd = root;
+                while (nd->feature >= 0)
+                    nd = nodes + (goes_left(nd, catbits, x[nd->feature]) ? nd->left : nd->right);
+                raw[r * K + k] += nd->value;
+            }
+        }
+    }
+    return FM_OK;
+}

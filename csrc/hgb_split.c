@@ -1,0 +1,174 @@
+/* hgb_split.c -- best split of a node from its gradient histogram.
+ *
+ * Gain of a split (XGBoost's eq. 7, as scikit-learn computes it):
+ *   gain = value * G - vl * GL - vr * GR,   v = clip(-G / (H + l2), lo, hi)
+ * which is GL^2/(HL+l2) + GR^2/(HR+l2) - G^2/(H+l2) without bounds. A split
+ * needs min_samples_leaf rows and min_hessian hessian on both sides and a
+ * positive gain; a monotonic constraint rejects splits whose child values are
+ * in the wrong order.
+ *
+ * Numeric features are scanned left to right with missing values going right
+ * and, when the feature has missing values, right to left with them going left
+ * (so "all non-missing left, missing right" is a candidate too). Categorical
+ * features sort the categories with enough support by G / (H + 10) and scan
+ * the sorted order from both ends (Fisher's grouping, as LightGBM and
+ * scikit-learn do). Features are independent tasks; the reduction runs in
+ * feature order, so the result does not depend on nthreads.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgb_impl.h"
+
+#define MIN_CAT_SUPPORT 10.0
+
+typedef struct {
+    double G, H, value, lo, hi, l2, min_h;
+    int64_t n, msl;
+    int mono;
+} scan_ctx;
+
+static inline double split_gain(const scan_ctx *s, double gl, double hl, double gr, double hr,
+                                double *vl, double *vr) {
+    *vl = hgb_value(gl, hl, s->lo, s->hi, s->l2);
+    *vr = hgb_value(gr, hr, s->lo, s->hi, s->l2);
+    if ((s->mono > 0 && *vl > *vr) || (s->mono < 0 && *vl < *vr)) return -1.0;
+    return s->value * s->G - *vl * gl - *vr * gr;
+}
+
+static inline void take(hgb_split *b, const scan_ctx *s, double gain, double gl, double hl,
+                        int64_t nl, int32_t bin, int missing_left) {
+    b->gain = gain;
+    b->gl = gl;
+    b->hl = hl;
+    b->nl = nl;
+    b->bin = bin;
+    b->missing_left = (uint8_t)missing_left;
+    b->vl = hgb_value(gl, hl, s->lo, s->hi, s->l2);
+    b->vr = hgb_value(s->G - gl, s->H - hl, s->lo, s->hi, s->l2);
+}
+
+static void scan_numeric(hgb_split *b, const hgb_bin *hf, const scan_ctx *s, int hc,
+                         int nbm, int has_missing, int missing_bin) {
+    double gl = 0, hl = 0, vl, vr;
+    int64_t nl = 0;
+    const int end = nbm - 1 + has_missing;
+    for (int bin = 0; bin < end; bin++) { /* missing values go right */
+        nl += hf[bin].cnt;
+        hl += hc ? (double)hf[bin].cnt : hf[bin].h;
+        gl += hf[bin].g;
+        const int64_t nr = s->n - nl;
+        const double hr = s->H - hl;
+        if (nl < s->msl) continue;
+        if (nr < s->msl) break;
+        if (hl < s->min_h) continue;
+        if (hr < s->min_h) break;
+        double gain = split_gain(s, gl, hl, s->G - gl, hr, &vl, &vr);
+        if (gain > b->gain && gain > 0.0) take(b, s, gain, gl, hl, nl, bin, 0);
+    }
+    if (!has_missing) return;
+    double gr = 0, hr = 0;
+    int64_t nr = 0;
+    for (int bin = nbm - 2; bin >= 0; bin--) { /* missing values go left */
+        nr += hf[bin + 1].cnt;
+        hr += hc ? (double)hf[bin + 1].cnt : hf[bin + 1].h;
+        gr += hf[bin + 1].g;
+        const int64_t nl2 = s->n - nr;
+        const double hl2 = s->H - hr;
+        if (nr < s->msl) continue;
+        if (nl2 < s->msl) break;
+        if (hr < s->min_h) continue;
+        if (hl2 < s->min_h) break;
+        double gain = split_gain(s, s->G - gr, hl2, gr, hr, &vl, &vr);
+        if (gain > b->gain && gain > 0.0) take(b, s, gain, s->G - gr, hl2, nl2, bin, 1);
+    }
+    (void)missing_bin;
+}
+
+typedef struct {
+    double key;
+    int bin;
+} cat_info;
+
+static int cmp_cat(const void *a, const void *b) {
+    const cat_info *x = a, *y = b;
+    if (x->key < y->key) return -1;
+    if (x->key > y->key) return 1;
+    return x->bin - y->bin;
+}
+
+static void scan_categorical(hgb_split *b, const hgb_bin *hf, const scan_ctx *s, int hc,
+                             int nbm, int has_missing, int missing_bin) {
+    cat_info ci[256];
+    int m = 0;
+    const double support = (double)s->n / s->H;
+    for (int bin = 0; bin < nbm + has_missing; bin++) {
+        const int bb = bin < nbm ? bin : missing_bin;
+        const double hb = hc ? (double)hf[bb].cnt : hf[bb].h;
+        if (hb * support >= MIN_CAT_SUPPORT) {
+            ci[m].key = hf[bb].g / (hb + MIN_CAT_SUPPORT);
+            ci[m].bin = bb;
+            m++;
+        }
+    }
+    if (m <= 1) return;
+    qsort(ci, (size_t)m, sizeof(cat_info), cmp_cat);
+    int best_dir = 0, best_i = -1;
+    for (int dir = 1; dir >= -1; dir -= 2) {
+        const int middle = dir == 1 ? (m + 1) / 2 : (m + 1) / 2 - 1;
+        double gl = 0, hl = 0, vl, vr;
+        int64_t nl = 0;
+        for (int i = 0; i < middle; i++) {
+            const int k = dir == 1 ? i : m - 1 - i;
+            const hgb_bin *e = hf + ci[k].bin;
+            nl += e->cnt;
+            hl += hc ? (double)e->cnt : e->h;
+            gl += e->g;
+            const int64_t nr = s->n - nl;
+            const double hr = s->H - hl;
+            if (nl < s->msl || hl < s->min_h) continue;
+            if (nr < s->msl || hr < s->min_h) break;
+            double gain = split_gain(s, gl, hl, s->G - gl, hr, &vl, &vr);
+            if (gain > b->gain && gain > 0.0) {
+                take(b, s, gain, gl, hl, nl, 0, 0);
+                best_dir = dir;
+                best_i = k;
+            }
+        }
+    }
+    if (best_i < 0) return;
+    memset(b->bits, 0, sizeof(b->bits));
+    if (best_dir == 1) {
+        for (int k = 0; k <= best_i; k++) b->bits[ci[k].bin >> 5] |= 1u << (ci[k].bin & 31);
+    } else {
+        for (int k = m - 1; k >= best_i; k--) b->bits[ci[k].bin >> 5] |= 1u << (ci[k].bin & 31);
+    }
+    b->missing_left = (uint8_t)((b->bits[missing_bin >> 5] >> (missing_bin & 31)) & 1u);
+}
+
+void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist,
+                    const hgb_ctx *c, const uint8_t *mask, double G, double H, int64_t n,
+                    double value, double lo, double hi, int nthreads) {
+    const fm_hgb_params *p = c->p;
+    const int64_t d = c->d;
+    const int nb = p->nbins, hc = p->hess_const;
+    (void)nthreads;
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 4.0 * d * nb))
+    for (int64_t f = 0; f < d; f++) {
+        hgb_split *b = per_feature + f;
+        b->gain = -1.0;
+        b->feature = (int32_t)f;
+        b->is_cat = c->is_cat ? c->is_cat[f] : 0;
+        if (mask && !mask[f]) continue;
+        scan_ctx s = {G, H, value, lo, hi, p->l2, p->min_hessian, n, p->min_samples_leaf,
+                      c->monotonic ? c->monotonic[f] : 0};
+        if (b->is_cat)
+            scan_categorical(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], nb - 1);
+        else
+            scan_numeric(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], nb - 1);
+    }
+    best->gain = -1.0;
+    best->feature = -1;
+    for (int64_t f = 0; f < d; f++)
+        if (per_feature[f].gain > best->gain) *best = per_feature[f];
+}
