@@ -89,7 +89,7 @@ class MaxAbsScaler(TransformerMixin, BaseEstimator):
         return X * self.scale_.astype(X.dtype)
 
     def _fastml_tags(self):
-        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"]}
+        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"], "sparse": True}
 
 
 def normalize_sparse(X, norm, axis, return_norm):

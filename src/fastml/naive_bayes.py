@@ -271,7 +271,7 @@ class MultinomialNB(_DiscreteNB):
         return X @ self.feature_log_prob_.T + self.class_log_prior_
 
     def _fastml_tags(self):
-        return {"positive_only": True, "poor_score": True}
+        return {"positive_only": True, "poor_score": True, "sparse": True}
 
 
 class BernoulliNB(_DiscreteNB):
@@ -331,7 +331,7 @@ class BernoulliNB(_DiscreteNB):
         self.feature_log_prob_ = np.log(num) - np.log(den)
 
     def _fastml_tags(self):
-        return {"poor_score": True}
+        return {"poor_score": True, "sparse": True}
 
     def _jll(self, X):
         X = self._transform_X(X)

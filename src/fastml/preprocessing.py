@@ -183,7 +183,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         return out
 
     def _fastml_tags(self):
-        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"]}
+        # sparse X only without centring, as scikit-learn tags it
+        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"],
+                "sparse": not self.with_mean}
 
 
 class MinMaxScaler(TransformerMixin, BaseEstimator):
@@ -282,7 +284,7 @@ class Normalizer(TransformerMixin, BaseEstimator):
         return normalize(X, self.norm)
 
     def _fastml_tags(self):
-        return {"preserves_dtype": ["float64", "float32"]}
+        return {"preserves_dtype": ["float64", "float32"], "sparse": True}
 
 
 class LabelEncoder(TransformerMixin, BaseEstimator):
@@ -519,4 +521,4 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(out, dtype=object)
 
     def _fastml_tags(self):
-        return {"preserves_dtype": ["float64", "float32"]}
+        return {"preserves_dtype": ["float64", "float32"], "sparse": True}

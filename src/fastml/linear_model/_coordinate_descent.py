@@ -164,6 +164,9 @@ class ElasticNet(RegressorMixin, LinearModel):
                          y_numeric=kw.get("y_numeric", False))
         return X, y
 
+    def _fastml_tags(self):
+        return {**super()._fastml_tags(), "sparse": True}
+
     @property
     def sparse_coef_(self):
         return self.coef_

@@ -254,4 +254,4 @@ class NeighborsBase(BaseEstimator):
         return csr_graph(data, ind.ravel(), indptr, (nq, self.n_samples_fit_))
 
     def _fastml_tags(self):
-        return {}
+        return {"sparse": True}  # brute force on CSR rows (neighbors/_sparse.py)

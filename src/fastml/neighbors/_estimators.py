@@ -128,7 +128,7 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         return float(np.average(hit, weights=sample_weight))
 
     def _fastml_tags(self):
-        return {"multi_output": True}
+        return {"multi_output": True, "sparse": True}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -173,7 +173,7 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         return (yk * w).sum(axis=1) / w.sum(axis=1)
 
     def _fastml_tags(self):
-        return {"multi_output": True}
+        return {"multi_output": True, "sparse": True}
 
 
 class NearestNeighbors(NeighborsBase):
