@@ -57,6 +57,7 @@ def _sizes(small):
 
 @pytest.fixture(scope="module")
 def data(request):
+    pytest.importorskip("sklearn")  # TfidfTransformer makes the data
     s = _sizes(request.config.getoption("benchmark_disable"))
     n, d, nq, dens = s["knn"]
     X = tfidf(n, d, dens)
