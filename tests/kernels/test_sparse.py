@@ -183,3 +183,15 @@ def test_empty_inputs(rng):
     d, i = _knn(Z, X, 2, "sqeuclidean")[0]
     np.testing.assert_allclose(d, np.sort(ks.row_norms(X, "sq"))[None, :2].repeat(4, 0))
     assert ks.gram(Z, X.tocsc()).sum() == 0
+
+
+def test_mixed_index_dtypes(rng):
+    Q = _csr(rng, 15, 40, 0.2, np.float64, np.int64)
+    X = _csr(rng, 60, 40, 0.2, np.float64, np.int32)
+    for a, b in ((Q, X), (X[:15], Q.tocsr())):
+        (d1, i1), (An, Bn, xs) = _knn(a, b, 4, "euclidean")
+        d2, i2 = ref.knn(An, Bn, Bn.tocsc(), xs, 4, "euclidean")
+        np.testing.assert_allclose(d1, d2, rtol=1e-11, atol=1e-11)
+        np.testing.assert_array_equal(i1, i2)
+        np.testing.assert_allclose(ks.gram(a, b.tocsc()), a.toarray() @ b.toarray().T,
+                                   rtol=1e-12)

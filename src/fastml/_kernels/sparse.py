@@ -22,10 +22,17 @@ NORM_KINDS = {"sq": 0, "l1": 1, "max": 2}
 
 
 def _index_dtype(*mats):
-    """int32 when every index array fits int32 (and is int32), else int64."""
-    if all(m.indices.dtype == np.int32 and m.indptr.dtype == np.int32 for m in mats):
-        return np.int32
-    return np.int64
+    """The call's index dtype: that of the largest matrix (by stored entries)
+    when every other one fits it, so a big operand is never copied to convert
+    its indices (a small query is converted instead); else int64."""
+    big = max(mats, key=lambda m: m.indptr[-1] if len(m.indptr) else 0)
+    dt = np.dtype(big.indices.dtype)
+    if dt == np.int32 and not all(
+            m.indices.dtype == np.int32 and m.indptr.dtype == np.int32 or
+            max(m.shape) < 2**31 - 1 and (not len(m.indptr) or m.indptr[-1] < 2**31 - 1)
+            for m in mats):
+        return np.int64
+    return np.int32 if dt == np.int32 and big.indptr.dtype == np.int32 else np.int64
 
 
 def _parts(m, vdt, idt):
