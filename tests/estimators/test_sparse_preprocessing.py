@@ -128,3 +128,20 @@ def test_one_hot_sparse_default_matches_sklearn():
     _same(a.transform([["d", "x"]]), b.transform([["d", "x"]]))
     np.testing.assert_array_equal(a.inverse_transform(a.transform([["d", "x"]])),
                                   b.inverse_transform(b.transform([["d", "x"]])))
+
+
+def test_large_sparse_inputs_are_not_densified(rng):
+    import tracemalloc
+
+    X = _sparse(rng, 20000, 20000, 0.0005)  # dense: 3.2 GB
+    nbytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    for run in (lambda: StandardScaler(with_mean=False).fit(X).transform(X),
+                lambda: MaxAbsScaler().fit(X).transform(X),
+                lambda: normalize(X), lambda: normalize(X, axis=0),
+                lambda: PolynomialFeatures(2, interaction_only=True).fit_transform(X[:, :40])):
+        tracemalloc.start()
+        out = run()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert sp.issparse(out)
+        assert peak < 6 * nbytes + (16 << 20), (peak, nbytes)
