@@ -11,9 +11,12 @@ import numbers
 
 import numpy as np
 
+from ._kernels import sparse as _ks
 from .base import BaseEstimator, ClassifierMixin
 from .utils._param_validation import Interval
-from .utils.validation import _check_sample_weight, check_classification_targets
+from .utils._sparse import check_sparse, dense_required, is_sparse
+from .utils.validation import (_check_sample_weight, check_classification_targets, check_X_y,
+                               column_or_1d)
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 
@@ -24,12 +27,29 @@ def _logsumexp(a):
 
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
+    _accepts_sparse = False  # multinomial and Bernoulli take scipy.sparse CSR/CSC counts
+
     def _jll(self, X):
         raise NotImplementedError
 
+    def _validate_nb(self, X, y="no_validation", reset=True):
+        """_validate_data, with sparse X kept sparse (CSR) where the model
+        accepts it and scikit-learn's TypeError where it does not."""
+        if not is_sparse(X):
+            return self._validate_data(X, reset=reset) if isinstance(y, str) else \
+                self._validate_data(X, y, reset=reset)
+        if not self._accepts_sparse:
+            raise dense_required()
+        X = check_sparse(X, accept=("csr",))
+        self._check_n_features(X, reset=reset)
+        if isinstance(y, str):
+            return X
+        _, y = check_X_y(np.zeros((X.shape[0], 1)), y)
+        return X, column_or_1d(y)
+
     def _check_X(self, X):
         self._check_is_fitted()
-        return self._validate_data(X, reset=False)
+        return self._validate_nb(X, reset=False)
 
     def predict_joint_log_proba(self, X):
         return self._jll(self._check_X(X))
@@ -46,8 +66,16 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(jll, axis=1)]
 
     def _start(self, X, y, classes, first, sample_weight):
+        """(X, Y): validated X and the (n, n_classes) one-hot weights."""
+        X, idx, sw = self._start_idx(X, y, classes, first, sample_weight)
+        Y = np.zeros((X.shape[0], len(self.classes_)))
+        Y[np.arange(X.shape[0]), idx] = 1.0 if sw is None else sw
+        return X, Y
+
+    def _start_idx(self, X, y, classes, first, sample_weight):
+        """(X, class index per row, sample weights or None) after validation."""
         self._validate_params()
-        X, y = self._validate_data(X, y, reset=first)
+        X, y = self._validate_nb(X, y, reset=first)
         check_classification_targets(y)
         if first:
             cls = np.unique(y) if classes is None else np.unique(np.asarray(classes))
@@ -60,10 +88,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
                 self.classes_[np.minimum(idx, len(self.classes_) - 1)], y):
             raise ValueError(f"The target label(s) {np.setdiff1d(y, self.classes_)} in y do not "
                              f"exist in the initial classes {self.classes_}")
-        sw = _check_sample_weight(sample_weight, X)
-        Y = np.zeros((X.shape[0], len(self.classes_)))
-        Y[np.arange(X.shape[0]), idx] = 1.0 if sw is None else sw
-        return X, Y
+        sw = _check_sample_weight(sample_weight, X.shape[0])
+        return X, idx, sw
 
 
 class GaussianNB(_BaseNB):
@@ -148,6 +174,7 @@ class GaussianNB(_BaseNB):
 
 
 class _DiscreteNB(_BaseNB):
+    _accepts_sparse = True
     _parameter_constraints = {
         # finite and >= 0 (an array: one value per feature, checked in _alpha);
         # alpha = nan, inf or None made every prediction NaN
@@ -180,13 +207,20 @@ class _DiscreteNB(_BaseNB):
         return a
 
     def _partial(self, X, y, classes, sample_weight, first):
-        X, Y = self._start(X, y, classes, first, sample_weight)
+        X, idx, sw = self._start_idx(X, y, classes, first, sample_weight)
+        K = len(self.classes_)
         Xd = self._transform_X(X)
         if first:
-            self.feature_count_ = np.zeros((Y.shape[1], Xd.shape[1]))
-            self.class_count_ = np.zeros(Y.shape[1])
-        self.feature_count_ += Y.T @ Xd
-        self.class_count_ += Y.sum(axis=0)
+            self.feature_count_ = np.zeros((K, Xd.shape[1]))
+            self.class_count_ = np.zeros(K)
+        if is_sparse(Xd):  # one pass over the stored entries (csrc/sparse.c)
+            self.feature_count_ += _ks.class_sums(Xd, idx, K, sw)
+            self.class_count_ += np.bincount(idx, weights=sw, minlength=K)
+        else:
+            Y = np.zeros((Xd.shape[0], K))
+            Y[np.arange(Xd.shape[0]), idx] = 1.0 if sw is None else sw
+            self.feature_count_ += Y.T @ Xd
+            self.class_count_ += Y.sum(axis=0)
         self._update_feature_log_prob(self._alpha())
         self._update_class_log_prior()
         return self
@@ -216,6 +250,10 @@ class MultinomialNB(_DiscreteNB):
         self.class_prior = class_prior
 
     def _transform_X(self, X):
+        if is_sparse(X):
+            if X.nnz and X.data.min() < 0:
+                raise ValueError("Negative values in data passed to MultinomialNB (input X).")
+            return X
         X = np.asarray(X, dtype=np.float64)
         if (X < 0).any():
             raise ValueError("Negative values in data passed to MultinomialNB (input X).")
@@ -226,10 +264,14 @@ class MultinomialNB(_DiscreteNB):
         self.feature_log_prob_ = np.log(fc) - np.log(fc.sum(axis=1, keepdims=True))
 
     def _jll(self, X):
-        return self._transform_X(X) @ self.feature_log_prob_.T + self.class_log_prior_
+        X = self._transform_X(X)
+        if is_sparse(X):  # X @ log-probabilities^T by the CSR kernel, in float64
+            return _ks.csr_dense(X.astype(np.float64, copy=False), self.feature_log_prob_.T) \
+                + self.class_log_prior_
+        return X @ self.feature_log_prob_.T + self.class_log_prior_
 
     def _fastml_tags(self):
-        return {"positive_only": True, "poor_score": True}
+        return {"positive_only": True, "poor_score": True, "sparse": True}
 
 
 class BernoulliNB(_DiscreteNB):
@@ -254,6 +296,8 @@ class BernoulliNB(_DiscreteNB):
         self.class_prior = class_prior
 
     def _transform_X(self, X):
+        if is_sparse(X):
+            return self._transform_sparse(X)
         X = np.asarray(X, dtype=np.float64)
         if self.binarize is not None:
             return (X > self.binarize).astype(np.float64)
@@ -263,6 +307,22 @@ class BernoulliNB(_DiscreteNB):
                              "to a threshold to binarise X.")
         return X
 
+    def _transform_sparse(self, X):
+        """Sparse X binarised on its stored entries (zeros stay zero, so the
+        threshold must be >= 0, as in scikit-learn), float64 values."""
+        if self.binarize is not None:
+            if self.binarize < 0:
+                raise ValueError("Cannot binarize a sparse matrix with threshold < 0")
+            X = X.copy()
+            X.data = (X.data > self.binarize).astype(np.float64)
+            return X
+        if X.nnz and (X.data.min() < 0 or X.data.max() > 1):
+            raise ValueError("BernoulliNB(binarize=None) expects binary X with values in "
+                             f"[0, 1]; got values in [{min(X.data.min(), 0):g}, "
+                             f"{max(X.data.max(), 0):g}]. Set binarize to a threshold to "
+                             "binarise X.")
+        return X.astype(np.float64, copy=False)
+
     def _update_feature_log_prob(self, alpha):
         num = self.feature_count_ + alpha
         den = self.class_count_ + 2 * alpha if np.ndim(alpha) == 0 else \
@@ -271,7 +331,7 @@ class BernoulliNB(_DiscreteNB):
         self.feature_log_prob_ = np.log(num) - np.log(den)
 
     def _fastml_tags(self):
-        return {"poor_score": True}
+        return {"poor_score": True, "sparse": True}
 
     def _jll(self, X):
         X = self._transform_X(X)
@@ -279,4 +339,6 @@ class BernoulliNB(_DiscreteNB):
             raise ValueError(f"X has {X.shape[1]} features, expected "
                              f"{self.feature_log_prob_.shape[1]}.")
         neg = np.log(1 - np.exp(self.feature_log_prob_))
-        return X @ (self.feature_log_prob_ - neg).T + neg.sum(axis=1) + self.class_log_prior_
+        W = (self.feature_log_prob_ - neg).T
+        XW = _ks.csr_dense(X, W) if is_sparse(X) else X @ W
+        return XW + neg.sum(axis=1) + self.class_log_prior_

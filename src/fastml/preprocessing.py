@@ -12,10 +12,13 @@ from .base import (BaseEstimator, OneToOneFeatureMixin, TransformerMixin,
                    _input_feature_names)
 from .utils._param_validation import Interval, StrOptions
 from .utils._set_output import dataframe_to_numpy
+from ._sparse_preprocessing import (NO_CENTRE as _NO_CENTRE, MaxAbsScaler, normalize_sparse,
+                                    onehot_inverse_sparse, onehot_sparse, polynomial_sparse)
+from .utils._sparse import check_sparse, column_mean_var, is_sparse, scale_columns
 from .utils.validation import _check_sample_weight, check_array, column_or_1d
 
-__all__ = ["StandardScaler", "MinMaxScaler", "OneHotEncoder", "LabelEncoder", "normalize",
-           "Normalizer", "PolynomialFeatures"]
+__all__ = ["StandardScaler", "MinMaxScaler", "MaxAbsScaler", "OneHotEncoder", "LabelEncoder",
+           "normalize", "Normalizer", "PolynomialFeatures"]
 
 
 def _frame_to_array(est, X, reset):
@@ -79,7 +82,10 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None, sample_weight=None):
         self._validate_params()
-        X = _check_allow_nan(_frame_to_array(self, X, reset=True))
+        X = _frame_to_array(self, X, reset=True)
+        if is_sparse(X):
+            return self._fit_sparse(X, sample_weight)
+        X = _check_allow_nan(X)
         self._check_n_features(X, reset=True)
         Xd = X.astype(np.float64)
         w = _check_sample_weight(sample_weight, X)
@@ -101,9 +107,69 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             self.mean_ = None
         return self
 
+    def _fit_sparse(self, X, sample_weight):
+        """fit on scipy.sparse X (with_mean=False only, as in scikit-learn):
+        column statistics over the stored entries plus the implicit zeros."""
+        if self.with_mean:
+            raise ValueError(_NO_CENTRE)
+        X = check_sparse(X, allow_nan=True)
+        self._check_n_features(X, reset=True)
+        w = _check_sample_weight(sample_weight, X.shape[0])
+        if w is not None and w.sum() <= 0:
+            raise ValueError("Sample weights must not all be zero (their sum is zero).")
+        self.mean_, self.var_, n_seen = column_mean_var(X, w)
+        if w is None:
+            n_seen = n_seen.astype(np.int64)
+        self.n_samples_seen_ = n_seen[0] if n_seen.size and np.ptp(n_seen) == 0 else n_seen
+        if self.with_std:
+            self.scale_ = np.sqrt(self.var_)
+            self.scale_[_is_constant_feature(self.var_, self.mean_, n_seen)] = 1.0
+        else:
+            self.var_ = self.scale_ = self.mean_ = None
+        return self
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Update the statistics with one more batch (dense or sparse): means
+        and variances merged by Chan, Golub & LeVeque's pairwise rule, so the
+        result equals a fit on all batches at once (up to rounding)."""
+        self._validate_params()
+        if not hasattr(self, "n_samples_seen_"):
+            return self.fit(X, y, sample_weight)
+        if is_sparse(X) and self.with_mean:
+            raise ValueError(_NO_CENTRE)
+        batch = StandardScaler(with_mean=not is_sparse(X)).fit(X, sample_weight=sample_weight)
+        if batch.n_features_in_ != self.n_features_in_:
+            raise ValueError(f"X has {batch.n_features_in_} features, but StandardScaler is "
+                             f"expecting {self.n_features_in_} features as input.")
+        n0 = np.asarray(self.n_samples_seen_, dtype=np.float64)
+        n1 = np.asarray(batch.n_samples_seen_, dtype=np.float64)
+        n = n0 + n1
+        if self.mean_ is not None:
+            m0, m1 = self.mean_, batch.mean_
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(n > 0, (n0 * m0 + n1 * m1) / np.where(n > 0, n, 1), m0)
+                if self.var_ is not None:
+                    v = (n0 * self.var_ + n1 * batch.var_ + n0 * n1 / np.where(n > 0, n, 1) *
+                         (m0 - m1) ** 2) / np.where(n > 0, n, 1)
+                    self.var_ = np.where(n > 0, v, self.var_)
+            self.mean_ = mean
+        seen = n.astype(np.int64) if np.all(n == np.round(n)) and sample_weight is None else n
+        self.n_samples_seen_ = seen if np.ndim(seen) == 0 or np.ptp(seen) else seen.ravel()[0]
+        if self.with_std:
+            self.scale_ = np.sqrt(self.var_)
+            self.scale_[_is_constant_feature(self.var_, self.mean_, n)] = 1.0
+        return self
+
     def transform(self, X, copy=None):
         self._check_is_fitted("n_samples_seen_")
-        X = _check_allow_nan(_frame_to_array(self, X, reset=False))
+        X = _frame_to_array(self, X, reset=False)
+        if is_sparse(X):  # sparse stays sparse (CSR), scaled column-wise
+            if self.with_mean:
+                raise ValueError(_NO_CENTRE)
+            X = check_sparse(X, accept=("csr",), allow_nan=True)
+            self._check_n_features(X, reset=False)
+            return scale_columns(X, 1.0 / self.scale_) if self.with_std else X.copy()
+        X = _check_allow_nan(X)
         self._check_n_features(X, reset=False)
         out = X.astype(X.dtype, copy=True)
         if self.with_mean:
@@ -114,7 +180,13 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def inverse_transform(self, X, copy=None):
         self._check_is_fitted("n_samples_seen_")
-        X = check_array(dataframe_to_numpy(X), ensure_all_finite=False)
+        X = dataframe_to_numpy(X)
+        if is_sparse(X):
+            if self.with_mean:
+                raise ValueError(_NO_CENTRE)
+            X = check_sparse(X, accept=("csr",), allow_nan=True)
+            return scale_columns(X, self.scale_) if self.with_std else X.copy()
+        X = check_array(X, ensure_all_finite=False)
         out = X.astype(X.dtype, copy=True)
         if self.with_std:
             out *= self.scale_.astype(X.dtype)
@@ -123,7 +195,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return out
 
     def _fastml_tags(self):
-        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"]}
+        # sparse X only without centring, as scikit-learn tags it
+        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"],
+                "sparse": not self.with_mean}
 
 
 class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -183,6 +257,8 @@ def normalize(X, norm="l2", *, axis=1, copy=True, return_norm=False):
         raise ValueError(f"'{norm}' is not a supported norm; use 'l1', 'l2' or 'max'.")
     if axis not in (0, 1):
         raise ValueError(f"axis must be 0 or 1, got {axis!r}.")
+    if is_sparse(X):
+        return normalize_sparse(X, norm, axis, return_norm)
     X = check_array(X)
     Xa = X if axis == 1 else X.T
     if norm == "l1":
@@ -209,18 +285,20 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         self._validate_params()
-        X = check_array(_frame_to_array(self, X, reset=True))
+        X = _frame_to_array(self, X, reset=True)
+        X = check_sparse(X) if is_sparse(X) else check_array(X)
         self._check_n_features(X, reset=True)
         return self
 
     def transform(self, X, copy=None):
         self._check_is_fitted("n_features_in_")
-        X = check_array(_frame_to_array(self, X, reset=False))
+        X = _frame_to_array(self, X, reset=False)
+        X = check_sparse(X) if is_sparse(X) else check_array(X)
         self._check_n_features(X, reset=False)
         return normalize(X, self.norm)
 
     def _fastml_tags(self):
-        return {"preserves_dtype": ["float64", "float32"]}
+        return {"preserves_dtype": ["float64", "float32"], "sparse": True}
 
 
 class LabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -274,9 +352,10 @@ class LabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
 
 class OneHotEncoder(TransformerMixin, BaseEstimator):
-    """One column per (feature, category) — dense output (sparse_output must be
-    False). handle_unknown="error" or "ignore" (unknown -> all zeros);
-    drop=None, "first" or "if_binary"."""
+    """One column per (feature, category). sparse_output=True (the default, as
+    in scikit-learn) returns a scipy.sparse CSR matrix, False a dense array.
+    handle_unknown="error" or "ignore" (unknown -> all zeros); drop=None,
+    "first" or "if_binary"."""
 
     _parameter_constraints = {
         "categories": [StrOptions({"auto"}), list],
@@ -286,7 +365,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         "handle_unknown": [StrOptions({"error", "ignore"})],
     }
 
-    def __init__(self, *, categories="auto", drop=None, sparse_output=False, dtype=np.float64,
+    def __init__(self, *, categories="auto", drop=None, sparse_output=True, dtype=np.float64,
                  handle_unknown="error"):
         self.categories = categories
         self.drop = drop
@@ -309,8 +388,6 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         self._validate_params()
-        if self.sparse_output:
-            raise ValueError("sparse_output=True is not supported by fastml; use False.")
         self._check_feature_names(X, reset=True)
         X = self._check_X(X)
         if X.shape[0] == 0:
@@ -341,6 +418,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but OneHotEncoder is expecting "
                              f"{self.n_features_in_} features as input.")
+        if self.sparse_output:
+            return onehot_sparse(self, X)
         blocks = []
         for j, cats in enumerate(self.categories_):
             col = X[:, j]
@@ -360,12 +439,19 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
     def inverse_transform(self, X):
         self._check_is_fitted("categories_")
+        if is_sparse(X):  # per feature: argmax of its column block, never densified
+            X = check_sparse(X, accept=("csr",), dtype="numeric")
+            return onehot_inverse_sparse(self, X)
         X = np.asarray(X)
+        return self._inverse_blocks(lambda a, b: X[:, a:b])
+
+    def _inverse_blocks(self, block):
+        """inverse_transform from block(a, b) -> the dense columns [a, b)."""
         cols, start = [], 0
         for j, cats in enumerate(self.categories_):
             dropped = self.drop_idx_ is not None and self.drop_idx_[j] is not None
             k = len(cats) - dropped
-            B = X[:, start:start + k]
+            B = block(start, start + k)
             start += k
             if dropped:
                 B = np.insert(B, self.drop_idx_[j], 1 - B.sum(axis=1), axis=1)
@@ -421,7 +507,8 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         if self.degree == 0 and not self.include_bias:
             raise ValueError("Setting degree to zero and include_bias to False would result in "
                              "an empty output array.")
-        X = check_array(_frame_to_array(self, X, reset=True))
+        X = _frame_to_array(self, X, reset=True)
+        X = check_sparse(X) if is_sparse(X) else check_array(X)
         self._check_n_features(X, reset=True)
         self._combos = self._combinations(X.shape[1])
         self.n_output_features_ = len(self._combos)
@@ -431,7 +518,12 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         self._check_is_fitted("n_output_features_")
-        X = check_array(_frame_to_array(self, X, reset=False))
+        X = _frame_to_array(self, X, reset=False)
+        if is_sparse(X):
+            X = check_sparse(X)
+            self._check_n_features(X, reset=False)
+            return polynomial_sparse(X, self._combos)
+        X = check_array(X)
         self._check_n_features(X, reset=False)
         out = np.empty((X.shape[0], self.n_output_features_), dtype=X.dtype)
         cache = {(): np.ones(X.shape[0], dtype=X.dtype)}
@@ -452,4 +544,4 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(out, dtype=object)
 
     def _fastml_tags(self):
-        return {"preserves_dtype": ["float64", "float32"]}
+        return {"preserves_dtype": ["float64", "float32"], "sparse": True}

@@ -603,13 +603,39 @@ def k_hist(case, notes):
         raise Violation("differs from the twin", "hist.build_histograms (row-order sums)")
 
 
+def k_sparse(case, notes):
+    """CSR kernels on the case's values (zeros where a recipe hits 0):
+    gram and the exact kNN against the twin, indices in range."""
+    import scipy.sparse as sp
+
+    from fastml._kernels import sparse as ksp
+    from fastml._kernels.reference import sparse as r_sparse
+
+    n, m, d = max(case["n"], 1), max(case["m"], 1), max(case["d"], 1)
+    keep_x = np.arange(n * d).reshape(n, d) % 3 == 0  # a sparse pattern
+    keep_q = np.arange(m * d).reshape(m, d) % 2 == 0
+    X = sp.csr_matrix(np.asarray(arr(case, "X", (n, d))) * keep_x)
+    Q = sp.csr_matrix(np.asarray(arr(case, "Y", (m, d))) * keep_q)
+    X.eliminate_zeros()
+    Q.eliminate_zeros()
+    if max_abs(X.data, Q.data) > 1e15:
+        return  # the expansion's squares overflow; the Python edge rescales such data
+    compare(ksp.gram(Q, X.tocsc()), r_sparse.gram(Q, X.tocsc()), "sparse.gram", rtol=1e-4,
+            atol=1e-6 * (1 + max_abs(X.data, Q.data) ** 2), notes=notes)
+    k = min(n, 1 + case.get("seed", 0))
+    xs = ksp.row_norms(X, "sq")
+    dist, ind = ksp.knn(Q, X, X.tocsc(), xs, k, "sqeuclidean")
+    if dist.shape != (m, k) or (ind < 0).any() or (ind >= n).any():
+        raise Violation("index out of range", f"sparse.knn ind in [{ind.min()}, {ind.max()}]")
+
+
 KERNELS = {"pairwise": k_pairwise, "brute_knn": k_brute_knn, "tree_query": k_tree_query,
            "tree_radius": k_tree_radius, "lloyd_step": k_lloyd_step, "lloyd": k_lloyd,
            "activation": k_act, "softmax": k_softmax, "loss": k_loss,
            "cross_entropy": k_cross_entropy, "dropout": k_dropout, "linear": k_linear,
            "conv2d": k_conv2d, "pool2d": k_pool, "batchnorm": k_batchnorm,
            "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet,
-           "hist": k_hist}
+           "hist": k_hist, "sparse": k_sparse}
 
 
 def run_kernel(case, notes):

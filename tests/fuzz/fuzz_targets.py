@@ -436,6 +436,8 @@ def _check_output(name, meth, est, out, n_test, y, finite_inputs, moderate, note
     where = f"{name}.{meth}"
     if isinstance(out, list):          # multi-output predict_proba
         return
+    if hasattr(out, "toarray"):        # scipy.sparse output (OneHotEncoder's default)
+        out = out.toarray()
     out = np.asarray(out)
     if out.ndim == 0 or out.shape[0] != n_test:
         raise Violation("wrong shape", f"{where}: shape {out.shape} for {n_test} rows")

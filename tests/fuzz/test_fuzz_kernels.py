@@ -38,7 +38,8 @@ FAMILY_OPS = {"gemm": ("linear", "conv2d"), "distance": ("pairwise",),
               "optim": ("optim",), "activation": ("activation", "softmax"),
               "loss": ("loss", "cross_entropy"), "dropout": ("dropout",), "dense": ("linear",),
               "conv2d": ("conv2d",), "pool2d": ("pool2d",), "batchnorm": ("batchnorm",),
-              "recurrent": ("recurrent",), "hist": ("hist",)}
+              "recurrent": ("recurrent",), "hist": ("hist",),
+              "sparse": ("sparse",)}
 
 
 def test_every_kernel_family_is_fuzzed():

@@ -385,3 +385,96 @@ cdef extern from "hgb.h" nogil:
     int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
                        const fm_hgb_node *nodes, const uint32_t *catbits,
                        const int64_t *roots, int64_t ntrees, int64_t K, int nthreads)
+
+
+cdef extern from "sparse.h" nogil:
+    int fm_sparse_row_norms_f32_i32(float *out, const float *data, const int32_t *indptr,
+                                    int64_t n, int kind, int nthreads)
+    int fm_sparse_row_norms_f32_i64(float *out, const float *data, const int64_t *indptr,
+                                    int64_t n, int kind, int nthreads)
+    int fm_sparse_row_norms_f64_i32(double *out, const double *data, const int32_t *indptr,
+                                    int64_t n, int kind, int nthreads)
+    int fm_sparse_row_norms_f64_i64(double *out, const double *data, const int64_t *indptr,
+                                    int64_t n, int kind, int nthreads)
+    int fm_sparse_csr_dense_f32_i32(float *out, const float *qd, const int32_t *qi,
+                                    const int32_t *qp, int64_t nq, const float *B, int64_t m,
+                                    int nthreads)
+    int fm_sparse_csr_dense_f32_i64(float *out, const float *qd, const int64_t *qi,
+                                    const int64_t *qp, int64_t nq, const float *B, int64_t m,
+                                    int nthreads)
+    int fm_sparse_csr_dense_f64_i32(double *out, const double *qd, const int32_t *qi,
+                                    const int32_t *qp, int64_t nq, const double *B, int64_t m,
+                                    int nthreads)
+    int fm_sparse_csr_dense_f64_i64(double *out, const double *qd, const int64_t *qi,
+                                    const int64_t *qp, int64_t nq, const double *B, int64_t m,
+                                    int nthreads)
+    int fm_sparse_gram_f32_i32(float *out, const float *qd, const int32_t *qi, const int32_t *qp,
+                               int64_t nq, const float *cd, const int32_t *ci, const int32_t *cp,
+                               int64_t n, int nthreads)
+    int fm_sparse_gram_f32_i64(float *out, const float *qd, const int64_t *qi, const int64_t *qp,
+                               int64_t nq, const float *cd, const int64_t *ci, const int64_t *cp,
+                               int64_t n, int nthreads)
+    int fm_sparse_gram_f64_i32(double *out, const double *qd, const int32_t *qi, const int32_t *qp,
+                               int64_t nq, const double *cd, const int32_t *ci, const int32_t *cp,
+                               int64_t n, int nthreads)
+    int fm_sparse_gram_f64_i64(double *out, const double *qd, const int64_t *qi, const int64_t *qp,
+                               int64_t nq, const double *cd, const int64_t *ci, const int64_t *cp,
+                               int64_t n, int nthreads)
+    int fm_sparse_pairwise_f32_i32(float *out, const float *qd, const int32_t *qi,
+                                   const int32_t *qp, int64_t nq, const float *xd,
+                                   const int32_t *xi, const int32_t *xp, int64_t n, int metric,
+                                   int nthreads)
+    int fm_sparse_pairwise_f32_i64(float *out, const float *qd, const int64_t *qi,
+                                   const int64_t *qp, int64_t nq, const float *xd,
+                                   const int64_t *xi, const int64_t *xp, int64_t n, int metric,
+                                   int nthreads)
+    int fm_sparse_pairwise_f64_i32(double *out, const double *qd, const int32_t *qi,
+                                   const int32_t *qp, int64_t nq, const double *xd,
+                                   const int32_t *xi, const int32_t *xp, int64_t n, int metric,
+                                   int nthreads)
+    int fm_sparse_pairwise_f64_i64(double *out, const double *qd, const int64_t *qi,
+                                   const int64_t *qp, int64_t nq, const double *xd,
+                                   const int64_t *xi, const int64_t *xp, int64_t n, int metric,
+                                   int nthreads)
+    int fm_sparse_knn_f32_i32(float *dist, int64_t *ind, const float *qd, const int32_t *qi,
+                              const int32_t *qp, int64_t nq, const float *xd, const int32_t *xi,
+                              const int32_t *xp, const float *cd, const int32_t *ci,
+                              const int32_t *cp, const float *xs, int64_t n, int64_t k, int metric,
+                              int nthreads)
+    int fm_sparse_knn_f32_i64(float *dist, int64_t *ind, const float *qd, const int64_t *qi,
+                              const int64_t *qp, int64_t nq, const float *xd, const int64_t *xi,
+                              const int64_t *xp, const float *cd, const int64_t *ci,
+                              const int64_t *cp, const float *xs, int64_t n, int64_t k, int metric,
+                              int nthreads)
+    int fm_sparse_knn_f64_i32(double *dist, int64_t *ind, const double *qd, const int32_t *qi,
+                              const int32_t *qp, int64_t nq, const double *xd, const int32_t *xi,
+                              const int32_t *xp, const double *cd, const int32_t *ci,
+                              const int32_t *cp, const double *xs, int64_t n, int64_t k,
+                              int metric, int nthreads)
+    int fm_sparse_knn_f64_i64(double *dist, int64_t *ind, const double *qd, const int64_t *qi,
+                              const int64_t *qp, int64_t nq, const double *xd, const int64_t *xi,
+                              const int64_t *xp, const double *cd, const int64_t *ci,
+                              const int64_t *cp, const double *xs, int64_t n, int64_t k,
+                              int metric, int nthreads)
+    int fm_sparse_class_sums_f32_i32(double *out, const float *xd, const int32_t *xi,
+                                     const int32_t *xp, int64_t n, const int64_t *cls,
+                                     const double *w, int64_t d, int nthreads)
+    int fm_sparse_class_sums_f32_i64(double *out, const float *xd, const int64_t *xi,
+                                     const int64_t *xp, int64_t n, const int64_t *cls,
+                                     const double *w, int64_t d, int nthreads)
+    int fm_sparse_class_sums_f64_i32(double *out, const double *xd, const int32_t *xi,
+                                     const int32_t *xp, int64_t n, const int64_t *cls,
+                                     const double *w, int64_t d, int nthreads)
+    int fm_sparse_class_sums_f64_i64(double *out, const double *xd, const int64_t *xi,
+                                     const int64_t *xp, int64_t n, const int64_t *cls,
+                                     const double *w, int64_t d, int nthreads)
+    int fm_sparse_enet_cd_f64_i32(double *w, int64_t *n_iter, double *gap, const double *cd,
+                                  const int32_t *ci, const int32_t *cp, const double *mu,
+                                  const double *r, const double *y, double l1, double l2,
+                                  double tol, int64_t max_iter, int positive, int64_t n, int64_t p,
+                                  int nthreads)
+    int fm_sparse_enet_cd_f64_i64(double *w, int64_t *n_iter, double *gap, const double *cd,
+                                  const int64_t *ci, const int64_t *cp, const double *mu,
+                                  const double *r, const double *y, double l1, double l2,
+                                  double tol, int64_t max_iter, int positive, int64_t n, int64_t p,
+                                  int nthreads)

@@ -12,6 +12,8 @@ from .._kernels import _magnitude
 from .._kernels import kdtree as _kt, knn as _kb
 from ..base import BaseEstimator
 from ..utils._param_validation import Interval, StrOptions
+from ..utils._sparse import is_sparse
+from ._sparse import check_sparse_query, fit_sparse, query_sparse, validate_sparse
 from ._state import check_fitted_neighbors
 from ._validation import (METRIC_OPTIONS, P_CONSTRAINT, check_k, check_metric, check_mode,
                           check_query, effective_leaf_size)
@@ -155,12 +157,20 @@ class NeighborsBase(BaseEstimator):
         # any leaf_size >= 1 is accepted; the tree caps it (effective_leaf_size)
         "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "p": [P_CONSTRAINT],
-        "metric": [METRIC_OPTIONS, callable],
+        "metric": [METRIC_OPTIONS, StrOptions({"cosine"}), callable],  # cosine: sparse X
         "n_jobs": ["n_jobs"],
     }
 
+    def _validate_data(self, X, y="no_validation", **kw):
+        if is_sparse(X):  # sparse path: neighbors/_sparse.py
+            return validate_sparse(self, X, y, kw)
+        return super()._validate_data(X, y, **kw)
+
     def _fit(self, X):
         """Store X and build the tree; the caller validated the parameters."""
+        self._sparse_index = None
+        if is_sparse(X):
+            return fit_sparse(self, X)
         metric, p = check_metric(self.metric, self.p)
         if metric == "callable" and self.algorithm == "kd_tree":
             raise ValueError("algorithm='kd_tree' does not support a callable metric; "
@@ -182,6 +192,8 @@ class NeighborsBase(BaseEstimator):
         return self
 
     def _query(self, X, k):
+        if is_sparse(X) or getattr(self, "_sparse_index", None) is not None:
+            return query_sparse(self, X, k)
         with threads_scope(self.n_jobs):
             if self._metric == "callable":
                 return _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
@@ -204,6 +216,8 @@ class NeighborsBase(BaseEstimator):
         if query_is_train:
             X = self._fit_X
             k += 1
+        elif is_sparse(X) or getattr(self, "_sparse_index", None) is not None:
+            X = check_sparse_query(self, X)
         else:
             X = check_query(X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
         n = self.n_samples_fit_
@@ -240,4 +254,4 @@ class NeighborsBase(BaseEstimator):
         return csr_graph(data, ind.ravel(), indptr, (nq, self.n_samples_fit_))
 
     def _fastml_tags(self):
-        return {}
+        return {"sparse": True}  # brute force on CSR rows (neighbors/_sparse.py)

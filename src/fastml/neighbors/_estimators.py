@@ -14,7 +14,9 @@ from .._kernels import kdtree as _kt
 from ..base import ClassifierMixin, RegressorMixin
 from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import check_classification_targets, column_or_1d
+from ..utils._sparse import is_sparse
 from ._base import NeighborsBase, csr_graph, neighbor_weights, radius_callable
+from ._sparse import check_sparse_query, radius_sparse
 from ._validation import check_mode, check_query, check_radius, effective_leaf_size
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors",
@@ -126,7 +128,7 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         return float(np.average(hit, weights=sample_weight))
 
     def _fastml_tags(self):
-        return {"multi_output": True}
+        return {"multi_output": True, "sparse": True}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -171,7 +173,7 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         return (yk * w).sum(axis=1) / w.sum(axis=1)
 
     def _fastml_tags(self):
-        return {"multi_output": True}
+        return {"multi_output": True, "sparse": True}
 
 
 class NearestNeighbors(NeighborsBase):
@@ -206,12 +208,18 @@ class NearestNeighbors(NeighborsBase):
         ind[offsets[i]:offsets[i+1]]; X=None excludes each training point."""
         self._check_is_fitted()
         query_is_train = X is None
-        X = self._fit_X if query_is_train else check_query(
-            X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
+        sparse = is_sparse(X) or getattr(self, "_sparse_index", None) is not None
+        X = self._fit_X if query_is_train else check_sparse_query(self, X) if sparse else \
+            check_query(X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
         nq = X.shape[0]
         r = check_radius(self.radius if radius is None else radius, nq, name="radius")
         with threads_scope(self.n_jobs):
-            if self._metric == "callable":
+            if sparse and getattr(self, "_sparse_index", None) is not None:
+                ind, dist, off = radius_sparse(self, X, r, sort)
+            elif sparse:
+                raise ValueError("radius_neighbors on sparse queries needs a sparse fit; "
+                                 "fit on the sparse data (or densify the queries).")
+            elif self._metric == "callable":
                 ind, dist, off = radius_callable(self._fit_X, X, r, self.metric, sort)
             else:
                 if self._tree is None:

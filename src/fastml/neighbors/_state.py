@@ -10,6 +10,8 @@ import numpy as np
 from .._kernels import _magnitude
 
 from ..utils._state import _fail, check_permutation, state_array, state_int
+from ..utils._sparse import is_sparse
+from ._sparse import check_sparse_state
 from ._validation import effective_leaf_size
 
 _OWNER = "KDTree"
@@ -100,6 +102,8 @@ def check_fitted_neighbors(est):
     owner = type(est).__name__
     if not hasattr(est, "_fit_X"):
         return  # not fitted
+    if getattr(est, "_sparse_index", None) is not None or is_sparse(est._fit_X):
+        return check_sparse_state(est)  # neighbors/_sparse.py
     n = state_int(owner, "n_samples_fit_", est.n_samples_fit_, 1)
     d = state_int(owner, "n_features_in_", est.n_features_in_, 1)
     X = est._fit_X

@@ -1,0 +1,109 @@
+"""Reference sparse kernels: the executable spec of csrc/sparse*.c.
+
+Matrices are scipy.sparse-like objects (.data, .indices, .indptr, .shape) in
+canonical format; see the facade (fastml._kernels.sparse) for the contracts.
+Written row by row in NumPy: each sparse row is expanded to a dense float64
+vector of n_features, so these twins are for tests and small data.
+"""
+
+import numpy as np
+
+NORM_KINDS = ("sq", "l1", "max")
+
+
+def _row(m, i, d):
+    """Row i of a CSR matrix (column i of a CSC one) as a dense float64 vector."""
+    v = np.zeros(d)
+    a, b = m.indptr[i], m.indptr[i + 1]
+    v[m.indices[a:b]] = m.data[a:b]
+    return v
+
+
+def _dense(m, n_outer, d):
+    return np.array([_row(m, i, d) for i in range(n_outer)]).reshape(n_outer, d)
+
+
+def row_norms(X, kind="sq"):
+    n = len(X.indptr) - 1
+    out = np.zeros(n)
+    for i in range(n):
+        v = np.asarray(X.data[X.indptr[i]:X.indptr[i + 1]], dtype=np.float64)
+        if v.size:
+            out[i] = (v @ v if kind == "sq" else np.abs(v).sum() if kind == "l1"
+                      else np.abs(v).max())
+    return out.astype(X.data.dtype)
+
+
+def csr_dense(Q, B):
+    B = np.asarray(B, dtype=np.float64)
+    Qd = _dense(Q, Q.shape[0], Q.shape[1])
+    return (Qd @ B).astype(Q.data.dtype)
+
+
+def gram(Q, Xc):
+    d = Q.shape[1]
+    Qd = _dense(Q, Q.shape[0], d)
+    Xd = _dense(Xc, d, Xc.shape[0])  # CSC: columns of X are rows here -> X.T (d, n)
+    return (Qd @ Xd).astype(Q.data.dtype)
+
+
+def _direct(q, X, metric):
+    """Distances (sqeuclidean reduced) of dense q to every dense row of X."""
+    diff = np.abs(X - q)
+    if metric == "manhattan":
+        return diff.sum(axis=1)
+    if metric == "chebyshev":
+        return diff.max(axis=1) if X.shape[1] else np.zeros(len(X))
+    if metric == "cosine":
+        return 1.0 - X @ q
+    return (diff * diff).sum(axis=1)
+
+
+def pairwise(Q, X, metric):
+    d = Q.shape[1]
+    Xd = _dense(X, X.shape[0], d)
+    out = np.array([_direct(_row(Q, i, d), Xd, metric) for i in range(Q.shape[0])])
+    return out.reshape(Q.shape[0], X.shape[0]).astype(Q.data.dtype)
+
+
+def knn(Q, X, Xc, xs, k, metric):
+    d = Q.shape[1]
+    Xd = _dense(X, X.shape[0], d)
+    nq = Q.shape[0]
+    dist = np.empty((nq, k))
+    ind = np.empty((nq, k), dtype=np.int64)
+    rmetric = "sqeuclidean" if metric == "euclidean" else metric
+    for i in range(nq):
+        e = _direct(_row(Q, i, d), Xd, rmetric)
+        o = np.lexsort((np.arange(len(e)), e))[:k]
+        ind[i], dist[i] = o, e[o]
+    if metric == "euclidean":
+        dist = np.sqrt(dist)
+    elif metric == "cosine":
+        dist = np.clip(dist, 0.0, 2.0)
+    return dist.astype(X.data.dtype), ind
+
+
+def class_sums(X, cls, n_classes, w=None):
+    out = np.zeros((n_classes, X.shape[1]))
+    for i in range(X.shape[0]):
+        a, b = X.indptr[i], X.indptr[i + 1]
+        wi = 1.0 if w is None else float(w[i])
+        for t in range(a, b):
+            out[cls[i], X.indices[t]] += wi * float(X.data[t])
+    return out
+
+
+def enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False):
+    """Builds the centred design densely and runs the dense twin (enet.py)."""
+    from .enet import enet_cd as dense_cd
+
+    n, p = Xc.shape
+    XT = _dense(Xc, p, n)  # CSC columns -> rows of X.T
+    if mu is not None:
+        rr = np.ones(n) if r is None else np.asarray(r, dtype=np.float64)
+        XT = XT - np.outer(mu, rr)
+    return dense_cd(w, np.ascontiguousarray(XT), np.asarray(y, dtype=np.float64), l1, l2,
+                    max_iter, tol, positive)
+
+

@@ -1,0 +1,196 @@
+"""The scipy.sparse paths of fastml.preprocessing and MaxAbsScaler.
+
+Sparse input stays sparse: scalers multiply the stored values column-wise
+(never centre: scikit-learn's error for with_mean=True), normalize scales the
+stored values of each CSR row (CSC column for axis=0), OneHotEncoder builds
+its CSR output from the category codes, PolynomialFeatures multiplies sparse
+columns on their common rows only. Nothing here densifies its input.
+"""
+import numpy as np
+
+from ._kernels import sparse as _ks
+from .base import BaseEstimator, TransformerMixin
+from .utils._sparse import check_sparse, column_absmax, is_sparse, scale_columns
+from .utils.validation import check_array
+
+NO_CENTRE = ("Cannot center sparse matrices: pass `with_mean=False` instead. See docstring "
+             "for motivation and alternatives.")
+
+
+def _handle_zeros(scale):
+    """Constant features get scale 1 (they map to 0, not NaN)."""
+    scale = np.asarray(scale, dtype=np.float64).copy()
+    scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
+    return scale
+
+
+def _check_allow_nan(X):
+    """check_array that lets NaN through but rejects inf."""
+    X = check_array(X, ensure_all_finite=False)
+    if np.isinf(X).any():
+        raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
+    return X
+
+
+class MaxAbsScaler(TransformerMixin, BaseEstimator):
+    """x / max_abs_ per feature (scale 1 for all-zero features), so values land
+    in [-1, 1] and zeros stay zeros: scipy.sparse CSR/CSC input gives sparse
+    output of the same format. NaN is ignored when fitting and kept.
+    partial_fit updates max_abs_ batch by batch."""
+
+    _parameter_constraints = {"copy": ["boolean"]}
+
+    def __init__(self, *, copy=True):
+        self.copy = copy
+
+    def fit(self, X, y=None):
+        self._validate_params()
+        for a in ("n_samples_seen_", "max_abs_"):
+            self.__dict__.pop(a, None)
+        return self.partial_fit(X)
+
+    def _check(self, X, reset=False):
+        X = check_sparse(X, allow_nan=True) if is_sparse(X) else _check_allow_nan(X)
+        self._check_n_features(X, reset=reset)
+        return X
+
+    def partial_fit(self, X, y=None):
+        self._validate_params()
+        first = not hasattr(self, "n_samples_seen_")
+        X = self._check(X, reset=first)
+        if is_sparse(X):
+            m = column_absmax(X)
+        else:
+            a = np.abs(X.astype(np.float64))
+            m = np.where(np.isnan(a), -np.inf, a).max(axis=0) if a.shape[0] else \
+                np.zeros(a.shape[1])
+            m = np.where(np.isneginf(m), np.nan, m)  # all-NaN column, as scikit-learn
+        if first:
+            self.n_samples_seen_ = X.shape[0]
+        else:
+            m = np.fmax(self.max_abs_, m)
+            self.n_samples_seen_ += X.shape[0]
+        self.max_abs_ = m
+        self.scale_ = _handle_zeros(np.nan_to_num(m, nan=1.0))
+        return self
+
+    def transform(self, X):
+        self._check_is_fitted("scale_")
+        X = self._check(X)
+        if is_sparse(X):
+            return scale_columns(X, 1.0 / self.scale_)
+        return X / self.scale_.astype(X.dtype)
+
+    def inverse_transform(self, X):
+        self._check_is_fitted("scale_")
+        X = self._check(X)
+        if is_sparse(X):
+            return scale_columns(X, self.scale_)
+        return X * self.scale_.astype(X.dtype)
+
+    def _fastml_tags(self):
+        return {"allow_nan": True, "preserves_dtype": ["float64", "float32"], "sparse": True}
+
+
+def normalize_sparse(X, norm, axis, return_norm):
+    """normalize on scipy.sparse X: CSR rows (axis=1) or CSC columns (axis=0),
+    as scikit-learn converts them; only the stored values are scaled."""
+    if return_norm and norm in ("l1", "l2"):
+        raise NotImplementedError("return_norm=True is not implemented for sparse matrices "
+                                  "with norm 'l1' or norm 'l2'")
+    X = check_sparse(X, accept=("csc" if axis == 0 else "csr",))
+    n = _ks.row_norms(X, {"l1": "l1", "l2": "sq", "max": "max"}[norm]).astype(np.float64)
+    if norm == "l2":
+        n = np.sqrt(n)
+    safe = np.where(n == 0, 1.0, n)
+    out = X.copy()
+    out.data = (out.data / np.repeat(safe, np.diff(X.indptr))).astype(X.dtype, copy=False)
+    return (out, n) if return_norm else out
+
+
+def onehot_sparse(self, X):
+    """CSR output: one stored 1 per known (row, feature), none for an
+    unknown or dropped category; columns in the dense output's order."""
+    import scipy.sparse as sp
+
+    n = X.shape[0]
+    rows, cols, start = [], [], 0
+    for j, cats in enumerate(self.categories_):
+        col = X[:, j]
+        order = np.argsort(cats)
+        sc = cats[order]
+        pos = np.clip(np.searchsorted(sc, col), 0, len(sc) - 1)
+        known = sc[pos] == col
+        if not known.all() and self.handle_unknown == "error":
+            raise ValueError(f"Found unknown categories {np.unique(col[~known]).tolist()} in "
+                             f"column {j} during transform")
+        r = np.flatnonzero(known)
+        code = order[pos[known]].astype(np.int64)
+        width = len(cats)
+        if self.drop_idx_ is not None and self.drop_idx_[j] is not None:
+            keep = code != self.drop_idx_[j]
+            r, code = r[keep], code[keep]
+            code -= code > self.drop_idx_[j]
+            width -= 1
+        rows.append(r)
+        cols.append(code + start)
+        start += width
+    r = np.concatenate(rows) if rows else np.empty(0, np.int64)
+    c = np.concatenate(cols) if cols else np.empty(0, np.int64)
+    out = sp.csr_matrix((np.ones(len(r), dtype=self.dtype), (r, c)), shape=(n, start))
+    out.sort_indices()
+    return out
+
+
+def onehot_inverse_sparse(self, X):
+    """OneHotEncoder.inverse_transform of CSR X: per feature, the argmax of its
+    column block (sparse), never densified."""
+    cols, start = [], 0
+    for j, cats in enumerate(self.categories_):
+        drop = self.drop_idx_[j] if self.drop_idx_ is not None else None
+        k = len(cats) - (drop is not None)
+        B = X[:, start:start + k]
+        start += k
+        total = np.asarray(B.sum(axis=1)).ravel()
+        idx = np.asarray(B.argmax(axis=1)).ravel() if k else np.zeros(X.shape[0], int)
+        if drop is not None:
+            idx = np.where(total == 0, drop, idx + (idx >= drop))
+        col = cats[idx].astype(object)
+        if drop is None:
+            col[total == 0] = None
+        cols.append(col)
+    out = np.column_stack(cols)
+    try:
+        return out.astype(np.result_type(*[c.dtype for c in self.categories_]))
+    except (TypeError, ValueError):
+        return out
+
+
+def polynomial_sparse(X, combos):
+    """PolynomialFeatures on scipy.sparse X: each output column is the product
+    of input columns, computed on their stored rows only (a product is
+    non-zero only where every factor is), so the output holds no explicit
+    zeros beyond the inputs'. CSR in -> CSR out, CSC in -> CSC out."""
+    import scipy.sparse as sp
+
+    n = X.shape[0]
+    C = X.tocsc()
+    cols = {(): (np.arange(n, dtype=np.int64), np.ones(n, dtype=X.dtype))}
+    indptr, rows, vals = [0], [], []
+    for c in combos:
+        if c not in cols:
+            r0, v0 = cols[c[:-1]]
+            j = c[-1]
+            a, b = C.indptr[j], C.indptr[j + 1]
+            r1 = C.indices[a:b].astype(np.int64)
+            common, i0, i1 = np.intersect1d(r0, r1, assume_unique=True, return_indices=True)
+            cols[c] = (common, (v0[i0] * C.data[a:b][i1]).astype(X.dtype, copy=False))
+        r, v = cols[c]
+        rows.append(r)
+        vals.append(v)
+        indptr.append(indptr[-1] + len(r))
+    out = sp.csc_matrix((np.concatenate(vals) if vals else np.empty(0, X.dtype),
+                         np.concatenate(rows) if rows else np.empty(0, np.int64),
+                         np.asarray(indptr, dtype=np.int64)), shape=(n, len(combos)))
+    out = out.asformat(X.format)
+    return out if sp.isspmatrix(X) else getattr(sp, out.format + "_array")(out)
