@@ -27,6 +27,8 @@ ubsan=$(gcc -print-file-name=libubsan.so)
 # leaks: CPython's own allocations are not freed at exit; only errors count here
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# the fuzz workers' address-space cap cannot coexist with ASan's shadow memory
+export FASTML_FUZZ_MEM_CAP=0
 cd "$root"
 LD_PRELOAD="$asan $ubsan" PYTHONPATH="$root/$stage" \
   python -m pytest -q -p no:cacheprovider --benchmark-disable "$@"

@@ -18,10 +18,14 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # Address-space cap: an impossible allocation is a MemoryError, never the OOM killer.
+# FASTML_FUZZ_MEM_CAP=0 turns it off (AddressSanitizer reserves terabytes of
+# shadow address space; there its allocator_may_return_null plays the same role).
 _CAP = int(os.environ.get("FASTML_FUZZ_MEM_CAP", str(6 << 30)))
 
 
 def _limit_memory():
+    if _CAP <= 0:
+        return
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = _CAP if hard == resource.RLIM_INFINITY else min(_CAP, hard)
