@@ -33,30 +33,24 @@ def _sqdist(A, B):
 
 
 def _kmeans_plusplus(X, n_clusters, sw, random_state, n_local_trials=None):
-    """Greedy k-means++ (as scikit-learn): each new centre is the best of
-    2 + log(k) candidates sampled proportionally to D(x)^2."""
-    n, d = X.shape
+    """Greedy k-means++ (as scikit-learn): the first centre is a row drawn with
+    probability proportional to its weight, each further one the best of
+    2 + int(log k) candidates sampled proportionally to w D(x)^2; the compiled
+    seeding (fastml._kernels.kmeans.plusplus) computes the distances.
+
+    The random stream is consumed as scikit-learn consumes it (one weighted
+    choice, then n_local_trials uniforms per centre), so for the same
+    random_state the centres equal scikit-learn's; they can differ only where
+    rounding decides between candidates or sample boundaries (fastml's
+    distances are direct sums, scikit-learn's come from |x|^2 - 2 x.y + |y|^2)."""
+    n = X.shape[0]
     w = np.ones(n) if sw is None else sw.astype(np.float64)
-    centers = np.empty((n_clusters, d), dtype=X.dtype)
-    indices = np.full(n_clusters, -1, dtype=np.int64)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
-    center_id = random_state.choice(n, p=w / w.sum())
-    centers[0] = X[center_id]
-    indices[0] = center_id
-    closest = _sqdist(X[center_id:center_id + 1], X)[0].astype(np.float64)
-    pot = closest @ w
-    for c in range(1, n_clusters):
-        rand_vals = random_state.uniform(size=n_local_trials) * pot
-        cand = np.searchsorted(np.cumsum(w * closest), rand_vals)
-        np.clip(cand, None, n - 1, out=cand)
-        dist = np.minimum(closest, _sqdist(X[cand], X).astype(np.float64))
-        pots = dist @ w
-        best = int(np.argmin(pots))
-        pot, closest = pots[best], dist[best]
-        centers[c] = X[cand[best]]
-        indices[c] = cand[best]
-    return centers, indices
+    first = random_state.choice(n, p=w / w.sum())
+    uniform = random_state.uniform(size=(n_clusters - 1) * n_local_trials)
+    return _kk.plusplus(np.ascontiguousarray(X), n_clusters, sw, first, uniform,
+                        n_local_trials)
 
 
 _PLUSPLUS_PARAMS = {
