@@ -3,14 +3,15 @@
  * KM_BCAST(p) (a vector of *p) defined.
  *
  * The distance of row x to centre c is ranked by v_c = |c|^2 - 2 x.c (|x|^2
- * is common to the row). A tile of rows is packed into row panels of MR rows
- * (xp[p][j][i]); the centres are packed once per step into blocks of NR = 2 VL
+ * is common to the row). A tile of rows is read in panels of MR rows straight
+ * from X (broadcasts); the centres are packed once per step into blocks of NR = 2 VL
  * centres (cp[b][j][l], padding centres get |c|^2 = +inf). A register tile of
  * MR rows x NR centres accumulates the dot products over all d features, and
  * its epilogue folds v straight into a per-row running top-2 kept per lane
  * (best, second best, index of best): the dot products never reach memory.
  * Centres are visited in increasing index with a strict '<', so each lane
- * keeps the lowest index on ties; the lane merge does the same.
+ * keeps the lowest index on ties; the lane merge (a butterfly of top-2
+ * merges) does the same.
  *
  * The caller (kmeans_tmpl.h) turns (best, second) into an exact answer: rows
  * whose gap is within the rounding bound are re-decided by direct distances.
@@ -65,8 +66,8 @@ int64_t FM_ISA_FN(FM_CAT(fm_kmeans_packed_len_, SUF))(int64_t k, int64_t d) {
 
 /* Scratch elements (T) for fm_kmeans_tile_assign at this d. */
 int64_t FM_ISA_FN(FM_CAT(fm_kmeans_tile_scratch_, SUF))(int64_t d) {
-    const int64_t st = (int64_t)sizeof(FM_CAT(km_top2_, SUF)) / (int64_t)sizeof(T);
-    return KM_RT * d + KM_RT * st + 2 * GNR;
+    (void)d;
+    return KM_RT * (int64_t)sizeof(FM_CAT(km_top2_, SUF)) / (int64_t)sizeof(T);
 }
 
 int FM_ISA_FN(FM_CAT(fm_kmeans_tile_rows_, SUF))(void) { return KM_RT; }
@@ -82,9 +83,25 @@ static inline __attribute__((always_inline)) void FM_CAT(km_fold_, SUF)(GV *b1, 
     *arg = (cv & m1) | (*arg & ~m1);
 }
 
-/* One panel of GMR rows against centre block b: dot products, then the fold. */
+/* Lane-wise merge of two running top-2 lists (b1 <= b2 with index a1 of b1),
+ * the lower index winning equal values. */
+static inline __attribute__((always_inline)) void FM_CAT(km_merge_, SUF)(GV *b1, GV *b2, VI *a1,
+                                                                          GV c1, GV c2, VI ca) {
+    const VI lt = (VI)(c1 < *b1) | ((VI)(c1 == *b1) & (VI)(ca < *a1));
+    const GV lo = (GV)(((VI)c1 & lt) | ((VI)*b1 & ~lt)); /* the new best */
+    const GV hi = (GV)(((VI)*b1 & lt) | ((VI)c1 & ~lt)); /* the loser of the bests */
+    const VI m2 = (VI)(c2 < *b2);
+    const GV s2 = (GV)(((VI)c2 & m2) | ((VI)*b2 & ~m2));
+    const VI mh = (VI)(hi < s2);
+    *b2 = (GV)(((VI)hi & mh) | ((VI)s2 & ~mh));
+    *a1 = (ca & lt) | (*a1 & ~lt);
+    *b1 = lo;
+}
+
+/* One panel of GMR rows (xr[i]: row i) against centre block b: dot
+ * products, then the fold. */
 static inline __attribute__((always_inline)) void FM_CAT(km_micro_, SUF)(
-    FM_CAT(km_top2_, SUF) *restrict st, const T *restrict xp, const T *restrict cb,
+    FM_CAT(km_top2_, SUF) *restrict st, const T *const *xr, const T *restrict cb,
     const T *restrict hb, VI cv0, int64_t d) {
     GV acc0[GMR], acc1[GMR];
     _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) {
@@ -94,7 +111,7 @@ static inline __attribute__((always_inline)) void FM_CAT(km_micro_, SUF)(
     for (int64_t j = 0; j < d; j++) {
         const GV c0v = GVLOAD(cb + j * GNR), c1v = GVLOAD(cb + j * GNR + GVL);
         _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) {
-            const GV a = KM_BCAST(xp + j * GMR + i);
+            const GV a = KM_BCAST(xr[i] + j);
             acc0[i] += a * c0v;
             acc1[i] += a * c1v;
         }
@@ -117,18 +134,9 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_tile_assign_, SUF))(T *restrict best, T *restric
                                                      const T *restrict hp, int64_t k,
                                                      int64_t d, T *restrict scratch) {
     const int64_t np = (nr + GMR - 1) / GMR, nb = (k + GNR - 1) / GNR;
-    T *xp = scratch;
-    FM_CAT(km_top2_, SUF) *st = (FM_CAT(km_top2_, SUF) *)(void *)(scratch + KM_RT * d);
-    for (int64_t p = 0; p < np; p++) { /* pack rows, zero padding */
-        T *dst = xp + p * d * GMR;
-        for (int i = 0; i < GMR; i++) {
-            const int64_t r = p * GMR + i;
-            if (r < nr)
-                for (int64_t j = 0; j < d; j++) dst[j * GMR + i] = X[r * d + j];
-            else
-                for (int64_t j = 0; j < d; j++) dst[j * GMR + i] = 0;
-        }
-    }
+    FM_CAT(km_top2_, SUF) *st = (FM_CAT(km_top2_, SUF) *)(void *)scratch;
+    const T *xr[KM_RT]; /* row pointers; the padding repeats the last row */
+    for (int64_t r = 0; r < np * GMR; r++) xr[r] = X + (r < nr ? r : nr - 1) * d;
     for (int64_t r = 0; r < np * GMR; r++)
         for (int h = 0; h < 2; h++) {
             st[r].b1[h] = (GV){0} + (T)INFINITY;
@@ -140,24 +148,22 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_tile_assign_, SUF))(T *restrict best, T *restric
     for (int64_t b = 0; b < nb; b++) {
         const VI cv0 = iota + (__typeof__(iota[0]))(b * GNR);
         for (int64_t p = 0; p < np; p++)
-            FM_CAT(km_micro_, SUF)(st + p * GMR, xp + p * d * GMR, cp + b * d * GNR,
-                                   hp + b * GNR, cv0, d);
+            FM_CAT(km_micro_, SUF)(st + p * GMR, xr + p * GMR, cp + b * d * GNR, hp + b * GNR,
+                                   cv0, d);
     }
     for (int64_t r = 0; r < nr; r++) { /* merge the 2 x GVL lanes of each row */
-        T lb1[GNR], lb2[GNR];
-        __typeof__(st[0].arg[0][0]) la[GNR];
-        memcpy(lb1, st[r].b1, sizeof lb1);
-        memcpy(lb2, st[r].b2, sizeof lb2);
-        memcpy(la, st[r].arg, sizeof la);
-        int64_t w = 0;
-        for (int64_t l = 1; l < GNR; l++)
-            if (lb1[l] < lb1[w] || (lb1[l] == lb1[w] && la[l] < la[w])) w = l;
-        T s = lb2[w];
-        for (int64_t l = 0; l < GNR; l++)
-            if (l != w && lb1[l] < s) s = lb1[l];
-        best[r] = lb1[w];
-        second[r] = s;
-        arg[r] = (int32_t)la[w];
+        GV b1 = st[r].b1[0], b2 = st[r].b2[0];
+        VI a1 = st[r].arg[0];
+        FM_CAT(km_merge_, SUF)(&b1, &b2, &a1, st[r].b1[1], st[r].b2[1], st[r].arg[1]);
+        for (int sh = GVL / 2; sh >= 1; sh /= 2) { /* butterfly: every lane ends with all */
+            VI perm;
+            for (int l = 0; l < GVL; l++) perm[l] = l ^ sh;
+            FM_CAT(km_merge_, SUF)(&b1, &b2, &a1, __builtin_shuffle(b1, perm),
+                                   __builtin_shuffle(b2, perm), __builtin_shuffle(a1, perm));
+        }
+        best[r] = b1[0];
+        second[r] = b2[0];
+        arg[r] = (int32_t)a1[0];
     }
 }
 

@@ -12,18 +12,21 @@
  * re-decided by direct distances to every centre, lowest index on ties.
  * Bound: |err(v_c)| <= 2 gamma_d |x||c| + 2u(|c|^2 + |x||c|) for v_c = |c|^2 -
  * 2 x.c, plus gamma_{d+2} |x - c|^2 for each direct distance, both below
- * (3d + 10) u (|x| + cmax)^2; twice that covers two centres. */
+ * (3d + 10) u (|x| + cmax)^2; twice that covers two centres. |x| is bounded
+ * through the winner's direct distance: |x| <= |x - c_arg| + cmax. */
 static void IN(km_tile_finish_)(int32_t *labels, T *mind, const T *best, const T *second,
-                                const int32_t *arg, const T *X, const T *zeros, const T *C,
+                                const int32_t *arg, const T *X, const T *C,
                                 int64_t nr, int64_t d, int64_t k, double coef, double cmax,
                                 const fm_kmeans_impl *impl) {
     for (int64_t r = 0; r < nr; r++) {
         const T *x = X + r * d;
-        const double xn = sqrt((double)impl->TBL(dist2_)(x, zeros, d)) + cmax;
+        const T m = impl->TBL(dist2_)(x, C + (int64_t)arg[r] * d, d);
+        /* |x| + cmax <= |x - c_arg| + 2 cmax (slack for the rounding of m) */
+        const double xn = sqrt((double)m * 1.001) + 2.0 * cmax;
         const double gap = (double)second[r] - (double)best[r];
         if (gap > coef * xn * xn) {
             labels[r] = arg[r];
-            mind[r] = impl->TBL(dist2_)(x, C + (int64_t)arg[r] * d, d);
+            mind[r] = m;
             continue;
         }
         T bd = (T)INFINITY;
@@ -46,11 +49,10 @@ static int IN(km_step_tile_)(double *part, int64_t per, int64_t chunk, int64_t n
                              int64_t n, int64_t d, int64_t k, int update,
                              const fm_kmeans_impl *impl, int nthreads) {
     const int64_t plen = impl->TBL(packed_len_)(k, d), hlen = impl->TBL(packed_len_)(k, 1);
-    T *cp = (T *)km_aligned((size_t)(plen + hlen + d) * sizeof(T));
+    T *cp = (T *)km_aligned((size_t)(plen + hlen) * sizeof(T));
     if (!cp) return FM_ENOMEM;
-    T *hp = cp + plen, *zeros = hp + hlen;
+    T *hp = cp + plen;
     impl->TBL(pack_centres_)(cp, hp, C, k, d);
-    for (int64_t j = 0; j < d; j++) zeros[j] = 0;
     double cmax = 0;
     for (int64_t c = 0; c < k; c++) cmax = (double)hp[c] > cmax ? (double)hp[c] : cmax;
     cmax = sqrt(cmax);
@@ -76,7 +78,7 @@ static int IN(km_step_tile_)(double *part, int64_t per, int64_t chunk, int64_t n
                 impl->TBL(tile_assign_)(best, second, arg, X + r0 * d, nr, cp, hp, k, d,
                                         scratch);
                 IN(km_tile_finish_)(labels + r0, mind + r0, best, second, arg, X + r0 * d,
-                                    zeros, C, nr, d, k, coef, cmax, impl);
+                                    C, nr, d, k, coef, cmax, impl);
             }
             double *ps = part + ch * per;
             double *pw = ps + k * d, *pin = update ? pw + k : ps;
