@@ -2,7 +2,8 @@
 
 Each Lloyd iteration is one call of the compiled step (fastml._kernels.kmeans:
 nearest-centre assignment fused with the centroid sums, OpenMP, deterministic
-for any thread count); initialisation is greedy k-means++ like scikit-learn's.
+for any thread count); initialisation is greedy k-means++ like scikit-learn's,
+in compiled code. MiniBatchKMeans uses the same assignment kernel.
 """
 import numbers
 import warnings
@@ -62,7 +63,10 @@ _PLUSPLUS_PARAMS = {
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
                     n_local_trials=None):
-    """(centers, indices) chosen by greedy k-means++."""
+    """(centers, indices) chosen by greedy k-means++ (2 + int(log k) local
+    trials by default). Same random stream as scikit-learn's kmeans_plusplus:
+    for the same random_state the centres are the same (they can differ only
+    where rounding decides between near-equal candidates)."""
     validate_parameter_constraints(_PLUSPLUS_PARAMS, {
         "n_clusters": n_clusters, "random_state": random_state,
         "n_local_trials": n_local_trials}, "kmeans_plusplus")
@@ -198,6 +202,22 @@ class KMeans(_BaseKMeans):
     k-means++ or an array, 10 for random), max_iter, tol (relative to the mean
     feature variance: iterations stop when the squared centre shift is <= tol *
     mean(var(X))), random_state. float32 input stays float32.
+
+    algorithm: "lloyd" or "elkan" (scikit-learn 1.9's names; "auto" and
+    "full" are gone there too). Both run fastml's Lloyd iterations: from the
+    same initial centres the result is the one Elkan's method would give (the
+    bounds only skip distance computations), and the fused assignment is
+    faster than a bound-keeping pass at the shapes measured so far.
+
+    Assignment: below 24 features a direct SIMD search; from 24 on, tiles of
+    dot products |c|^2 - 2 x.c with the near ties re-decided by direct
+    distances, so labels are those of the exact distances (scikit-learn keeps
+    the |x|^2 - 2 x.c + |c|^2 ranking, which can pick the other centre of a
+    float32 near tie). Results do not depend on n_jobs / the thread count.
+
+    init="k-means++" draws from random_state as scikit-learn does, so the
+    centres equal scikit-learn's kmeans_plusplus for the same random_state
+    (they can differ only where rounding decides between two candidates).
 
     Attributes: cluster_centers_, labels_, inertia_, n_iter_, n_features_in_.
     """
