@@ -8,26 +8,25 @@
  * (float64) sequentially, and the partials are added in chunk order. So the
  * sums, weights and inertia are bitwise identical for any number of threads.
  *
- * Two assignment paths (measured, n=20k-100k, 1 thread, vs scikit-learn's
- * GEMM-based Lloyd): for small d the direct SIMD search (kmeans_simd_tmpl.h)
- * is 2x faster at d=16 and 4.7x at d=4, k=100, but only 0.85x at d >= 64; so
- * from KM_GEMM_MIN_D features on, each L2-sized piece of rows first gets its
- * dot products G = X C^T from BLAS (outside any OpenMP region: BLAS has its
- * own threads), then the argmin of |c|^2 - 2 g over centres runs in parallel
- * and the chosen centre's squared distance is recomputed directly (no
- * cancellation in mind/inertia). That path is at parity (1.0x) at d=64-256.
+ * Two assignment paths: for small d the direct SIMD search
+ * (kmeans_simd_tmpl.h, lanes over rows, no cancellation); from KM_GEMM_MIN_D
+ * features on, register-tiled dot products (kmeans_gemm_tmpl.h) rank the
+ * centres by |c|^2 - 2 x.c with a fused running top-2 per row, and
+ * km_tile_finish (kmeans_tmpl.h) keeps the winner only where the gap to the
+ * runner-up exceeds a rounding bound, re-deciding near-ties by direct
+ * distances: labels are those of the direct distances, and mind/inertia are
+ * direct distances too. No BLAS: the tiles run inside fastml's own team.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
 #include "kmeans_impl.h"
 
 #define KM_CHUNK_MIN 2048            /* rows per chunk at least */
 #define KM_PARTIAL_BUDGET (1 << 22)  /* doubles of partial sums at most (32 MiB) */
-#define KM_GEMM_MIN_D 48             /* BLAS dot products from this many features on */
-#define KM_GEMM_PIECE (1 << 18)      /* elements of G = X C^T per BLAS call (~L2) */
+#define KM_GEMM_MIN_D 24             /* dot-product tiles from this many features on */
+#define KM_PP_CHUNK 4096             /* rows per chunk of the k-means++ distance pass */
 
 FM_FAMILY_IMPLS(kmeans)
 static const fm_kmeans_impl *K = &fm_kmeans_impl_baseline;
@@ -44,14 +43,22 @@ static int64_t km_chunk(int64_t n, int64_t k, int64_t d) {
     return c < KM_CHUNK_MIN ? KM_CHUNK_MIN : c;
 }
 
+/* 64-byte aligned block (the tiles keep vector state in it); free() frees it. */
+static void *km_aligned(size_t bytes) {
+    void *p = NULL;
+    return posix_memalign(&p, 64, bytes ? bytes : 64) == 0 ? p : NULL;
+}
+
 #define T float
 #define SUF f32
 #include "kmeans_tmpl.h"
+#include "kmeans_pp_tmpl.h"
 #undef T
 #undef SUF
 
 #define T double
 #define SUF f64
 #include "kmeans_tmpl.h"
+#include "kmeans_pp_tmpl.h"
 #undef T
 #undef SUF

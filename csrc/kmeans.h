@@ -39,6 +39,20 @@ FM_API int fm_kmeans_lloyd_f64(double *centers, int32_t *labels, double *mind, d
                                const double *sw, int64_t n, int64_t d, int64_t k,
                                int64_t max_iter, double tol, int nthreads);
 
+/* Greedy k-means++ seeding (kmeans_pp_tmpl.h). centers[0] = X[first]; each
+ * further centre c = 1..k-1 draws `trials` candidates: row i is candidate t
+ * for the first i whose cumulative sum of sw_i D(x_i)^2 (float64, row order)
+ * is >= uniform[(c-1)*trials + t] * the total (D: squared distance to the
+ * nearest chosen centre; uniform has (k-1)*trials values in [0, 1)); the
+ * candidate leaving the smallest total wins (first on ties). Out: centers
+ * (k x d), indices (k). Independent of the thread count. */
+FM_API int fm_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
+                                  const float *sw, const double *uniform, int64_t first,
+                                  int64_t n, int64_t d, int64_t k, int64_t trials, int nthreads);
+FM_API int fm_kmeans_plusplus_f64(double *centers, int64_t *indices, const double *X,
+                                  const double *sw, const double *uniform, int64_t first,
+                                  int64_t n, int64_t d, int64_t k, int64_t trials, int nthreads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -111,6 +111,60 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *rest
     }
 }
 
+/* out[t * ldo + i] = |x_i - cand_t|^2 (direct, sequential j order per lane,
+ * as the assignment) for rows [0, nr) of X (row stride d) and trials
+ * candidate rows cand (trials x d); scratch as fm_kmeans_assign's. The
+ * k-means++ seeding's distance pass. */
+void FM_ISA_FN(FM_CAT(fm_kmeans_cand_dist_, SUF))(T *restrict out, int64_t ldo,
+                                                   const T *restrict X, int64_t nr,
+                                                   const T *restrict cand, int64_t trials,
+                                                   int64_t d, T *restrict scratch) {
+    for (int64_t r0 = 0; r0 < nr; r0 += KM_NB * VL) {
+        const int64_t rows = nr - r0 < KM_NB * VL ? nr - r0 : KM_NB * VL;
+        for (int64_t l = 0; l < KM_NB * VL; l++) { /* transpose (pad with the last row) */
+            const T *x = X + (r0 + (l < rows ? l : rows - 1)) * d;
+            T *dst = scratch + (l / VL) * d * VL + (l % VL);
+            for (int64_t j = 0; j < d; j++) dst[j * VL] = x[j];
+        }
+        for (int64_t c = 0; c < trials; c += KM_CB) {
+            const int64_t q1 = trials - c < KM_CB ? trials - c : KM_CB;
+            V acc[KM_NB][KM_CB];
+            for (int b = 0; b < KM_NB; b++)
+                for (int q = 0; q < KM_CB; q++) acc[b][q] = VSET1(0);
+            const T *cr = cand + c * d;
+            if (q1 == KM_CB) {
+                for (int64_t j = 0; j < d; j++) {
+                    V xv[KM_NB];
+                    for (int b = 0; b < KM_NB; b++) xv[b] = VLOAD(scratch + b * d * VL + j * VL);
+                    for (int q = 0; q < KM_CB; q++) {
+                        const V cj = VSET1(cr[q * d + j]);
+                        for (int b = 0; b < KM_NB; b++) {
+                            const V t = xv[b] - cj;
+                            acc[b][q] += t * t;
+                        }
+                    }
+                }
+            } else {
+                for (int64_t q = 0; q < q1; q++)
+                    for (int64_t j = 0; j < d; j++) {
+                        const V cj = VSET1(cr[q * d + j]);
+                        for (int b = 0; b < KM_NB; b++) {
+                            const V t = VLOAD(scratch + b * d * VL + j * VL) - cj;
+                            acc[b][q] += t * t;
+                        }
+                    }
+            }
+            for (int64_t q = 0; q < q1; q++)
+                for (int b = 0; b < KM_NB; b++) {
+                    T v[VL];
+                    memcpy(v, &acc[b][q], sizeof v);
+                    for (int64_t l = 0; l < VL; l++)
+                        if (b * VL + l < rows) out[(c + q) * ldo + r0 + b * VL + l] = v[l];
+                }
+        }
+    }
+}
+
 /* Chunk partials: *pin = sum_i w_i mind_i and, if update, ps[l*d + j] +=
  * w_i x_ij, pw[l] += w_i for l = labels[i] (float64, row order). Lives here
  * so the float64 row update is vectorised at this ISA level. */

@@ -1,92 +1,95 @@
 /* kmeans_tmpl.h -- k-means Lloyd step and loop for one dtype (T, SUF), included
  * by kmeans.c; public names are spelled out through FM_CAT (fm_kmeans_step_f32,
- * ...), helpers are <name>_<SUF> (km_step_gemm_f64, ...). kmeans.c's header
+ * ...), helpers are <name>_<SUF> (km_step_tile_f64, ...). kmeans.c's header
  * describes the two assignment paths and the determinism rule. */
 #define PUB(name) FM_CAT(name, SUF)
 #define TBL(name) FM_CAT(name, SUF)
 #define IN(name) FM_CAT(name, SUF)
 
-typedef void (*IN(km_accum_fn_))(double *, double *, double *, const int32_t *, const T *,
-                                  const T *, const T *, int64_t, int64_t, int);
-
-/* Squared distance of row x to centre c (4 chains: latency). */
-static inline T IN(km_dist2_)(const T *x, const T *cc, int64_t d) {
-    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    int64_t j = 0;
-    for (; j + 4 <= d; j += 4) {
-        const T t0 = x[j] - cc[j], t1 = x[j + 1] - cc[j + 1];
-        const T t2 = x[j + 2] - cc[j + 2], t3 = x[j + 3] - cc[j + 3];
-        a0 += t0 * t0;
-        a1 += t1 * t1;
-        a2 += t2 * t2;
-        a3 += t3 * t3;
-    }
-    for (; j < d; j++) a0 += (x[j] - cc[j]) * (x[j] - cc[j]);
-    return (a0 + a1) + (a2 + a3);
-}
-
-/* Rows [i0, i1) from their dot products G (row i at G + (i - r0) * k): argmin
- * over centres of |c|^2 - 2 g (hc = |c|^2), then the direct distance. */
-static void IN(km_gemm_rows_)(int32_t *labels, T *mind, const T *G, const double *hc,
-                              const T *X, const T *C, int64_t r0, int64_t i0, int64_t i1,
-                              int64_t d, int64_t k) {
-    for (int64_t i = i0; i < i1; i++) {
-        const T *g = G + (i - r0) * k;
-        double best = INFINITY;
-        int32_t arg = 0;
+/* Rows [r0, r0 + nr) from the tile's (best, second, arg): a row whose gap
+ * second - best exceeds the rounding bound keeps arg (no other centre can be
+ * nearer by the direct distance); any other row (near-ties, overflow) is
+ * re-decided by direct distances to every centre, lowest index on ties.
+ * Bound: |err(v_c)| <= 2 gamma_d |x||c| + 2u(|c|^2 + |x||c|) for v_c = |c|^2 -
+ * 2 x.c, plus gamma_{d+2} |x - c|^2 for each direct distance, both below
+ * (3d + 10) u (|x| + cmax)^2; twice that covers two centres. |x| is bounded
+ * through the winner's direct distance: |x| <= |x - c_arg| + cmax. */
+static void IN(km_tile_finish_)(int32_t *labels, T *mind, const T *best, const T *second,
+                                const int32_t *arg, const T *X, const T *C,
+                                int64_t nr, int64_t d, int64_t k, double coef, double cmax,
+                                const fm_kmeans_impl *impl) {
+    for (int64_t r = 0; r < nr; r++) {
+        const T *x = X + r * d;
+        const T m = impl->TBL(dist2_)(x, C + (int64_t)arg[r] * d, d);
+        /* |x| + cmax <= |x - c_arg| + 2 cmax (slack for the rounding of m) */
+        const double xn = sqrt((double)m * 1.001) + 2.0 * cmax;
+        const double gap = (double)second[r] - (double)best[r];
+        if (gap > coef * xn * xn) {
+            labels[r] = arg[r];
+            mind[r] = m;
+            continue;
+        }
+        T bd = (T)INFINITY;
+        int32_t bc = 0;
         for (int64_t c = 0; c < k; c++) {
-            const double v = hc[c] - 2.0 * (double)g[c];
-            if (v < best) {
-                best = v;
-                arg = (int32_t)c;
+            const T v = impl->TBL(dist2_)(x, C + c * d, d);
+            if (v < bd) {
+                bd = v;
+                bc = (int32_t)c;
             }
         }
-        labels[i] = arg;
-        mind[i] = IN(km_dist2_)(X + i * d, C + (int64_t)arg * d, d);
+        labels[r] = bc;
+        mind[r] = bd;
     }
 }
 
-/* The BLAS path (see kmeans.c); same outputs and chunking as the direct one. */
-static int IN(km_step_gemm_)(double *part, int64_t per, int64_t chunk, int64_t nchunks,
+/* The dot-product path (see kmeans.c); same outputs and chunking as the direct one. */
+static int IN(km_step_tile_)(double *part, int64_t per, int64_t chunk, int64_t nchunks,
                              int32_t *labels, T *mind, const T *X, const T *sw, const T *C,
                              int64_t n, int64_t d, int64_t k, int update,
-                             IN(km_accum_fn_) accum, int nthreads) {
-    int64_t cpp = KM_GEMM_PIECE / (chunk * k); /* chunks per BLAS piece */
-    if (cpp < 1) cpp = 1;
-    if (cpp > nchunks) cpp = nchunks;
-    T *G = (T *)malloc((size_t)(cpp * chunk * k) * sizeof(T));
-    double *hc = (double *)malloc((size_t)k * sizeof(double));
-    if (!G || !hc) {
-        free(G);
-        free(hc);
-        return FM_ENOMEM;
-    }
-    for (int64_t c = 0; c < k; c++) {
-        double s = 0;
-        for (int64_t j = 0; j < d; j++) s += (double)C[c * d + j] * (double)C[c * d + j];
-        hc[c] = s;
-    }
-    int st = FM_OK;
-    for (int64_t p0 = 0; p0 < nchunks && st == FM_OK; p0 += cpp) {
-        const int64_t p1 = p0 + cpp < nchunks ? p0 + cpp : nchunks;
-        const int64_t r0 = p0 * chunk, r1 = p1 * chunk < n ? p1 * chunk : n;
-        st = FM_CAT(fm_gemm_, SUF)(0, 1, r1 - r0, k, d, (T)1, X + r0 * d, d, C, d, (T)0, G, k,
-                                   nthreads);
-        if (st != FM_OK) break;
-        const int nt = fm_team_size(nthreads, 4.0 * (double)(r1 - r0) * (double)(k + d));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-        for (int64_t ch = p0; ch < p1; ch++) {
+                             const fm_kmeans_impl *impl, int nthreads) {
+    const int64_t plen = impl->TBL(packed_len_)(k, d), hlen = impl->TBL(packed_len_)(k, 1);
+    T *cp = (T *)km_aligned((size_t)(plen + hlen) * sizeof(T));
+    if (!cp) return FM_ENOMEM;
+    T *hp = cp + plen;
+    impl->TBL(pack_centres_)(cp, hp, C, k, d);
+    double cmax = 0;
+    for (int64_t c = 0; c < k; c++) cmax = (double)hp[c] > cmax ? (double)hp[c] : cmax;
+    cmax = sqrt(cmax);
+    const double coef = (6.0 * (double)d + 20.0) * (sizeof(T) == 4 ? 0x1p-24 : 0x1p-53);
+    const int64_t rt = impl->TBL(tile_rows_)(), scr = impl->TBL(tile_scratch_)(d);
+    const int nt = fm_team_size(nthreads, 2.0 * (double)n * (double)k * (double)d);
+    int nomem = 0;
+#pragma omp parallel num_threads(nt)
+    {
+        T *scratch = (T *)km_aligned((size_t)(scr + 2 * rt) * sizeof(T));
+        int32_t *arg = (int32_t *)malloc((size_t)rt * sizeof(int32_t));
+        if (!scratch || !arg) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t ch = 0; ch < nchunks; ch++) {
+            if (!scratch || !arg) continue;
             const int64_t i0 = ch * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;
-            IN(km_gemm_rows_)(labels, mind, G, hc, X, C, r0, i0, i1, d, k);
+            T *best = scratch + scr, *second = best + rt;
+            for (int64_t r0 = i0; r0 < i1; r0 += rt) {
+                const int64_t nr = i1 - r0 < rt ? i1 - r0 : rt;
+                impl->TBL(tile_assign_)(best, second, arg, X + r0 * d, nr, cp, hp, k, d,
+                                        scratch);
+                IN(km_tile_finish_)(labels + r0, mind + r0, best, second, arg, X + r0 * d,
+                                    C, nr, d, k, coef, cmax, impl);
+            }
             double *ps = part + ch * per;
             double *pw = ps + k * d, *pin = update ? pw + k : ps;
-            accum(ps, pw, pin, labels + i0, mind + i0, X + i0 * d, sw ? sw + i0 : NULL, i1 - i0,
-                  d, update);
+            impl->TBL(accum_)(ps, pw, pin, labels + i0, mind + i0, X + i0 * d,
+                              sw ? sw + i0 : NULL, i1 - i0, d, update);
         }
+        free(scratch);
+        free(arg);
     }
-    free(G);
-    free(hc);
-    return st;
+    free(cp);
+    return nomem ? FM_ENOMEM : FM_OK;
 }
 
 /* The direct SIMD search, chunk by chunk, each thread with its own scratch. */
@@ -151,9 +154,9 @@ FM_API int PUB(fm_kmeans_step_)(double *sums, double *wsum, double *inertia, int
     double *part = (double *)calloc((size_t)(nchunks * per), sizeof(double));
     if (!part) return FM_ENOMEM;
     int st;
-    if (d >= KM_GEMM_MIN_D && fm_have_blas())
-        st = IN(km_step_gemm_)(part, per, chunk, nchunks, labels, mind, X, sw, C, n, d, k,
-                               update, impl->TBL(accum_), nthreads);
+    if (d >= KM_GEMM_MIN_D)
+        st = IN(km_step_tile_)(part, per, chunk, nchunks, labels, mind, X, sw, C, n, d, k,
+                               update, impl, nthreads);
     else
         st = IN(km_step_direct_)(part, per, chunk, nchunks, labels, mind, X, XT, sw, C, n, d, k,
                                  update, impl, nthreads);

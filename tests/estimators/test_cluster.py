@@ -40,6 +40,51 @@ def test_inertia_equals_sklearn_same_init(dtype, data, tol):
     assert ours.cluster_centers_.dtype == dtype
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n,d,k", [(3000, 2, 8), (2500, 10, 20), (2000, 30, 7),
+                                   (1500, 100, 20), (1200, 400, 16), (3000, 64, 256)])
+def test_same_result_as_sklearn_from_same_init_shapes(dtype, n, d, k):
+    """Both assignment paths (direct search below 24 features, dot-product
+    tiles from 24 on): same labels, inertia, centres and n_iter as scikit-learn
+    from the same initial centres."""
+    skc = pytest.importorskip("sklearn.cluster")
+    X = _blobs(n, d, min(k, 30), seed=d, dtype=dtype)
+    init = X[np.random.RandomState(k).choice(n, k, replace=False)].copy()
+    ours = KMeans(k, init=init, n_init=1, max_iter=50, tol=0.0).fit(X)
+    theirs = skc.KMeans(k, init=init, n_init=1, max_iter=50, tol=0.0).fit(X)
+    rtol = 1e-4 if dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(ours.inertia_, theirs.inertia_, rtol=rtol)
+    diff = ours.labels_ != theirs.labels_
+    if dtype == np.float64:
+        assert not diff.any()
+    else:
+        # scikit-learn ranks by |x|^2 - 2 x.c + |c|^2 in float32; fastml's labels
+        # are those of direct distances: they may differ only on near ties
+        assert diff.mean() < 0.005
+        C = ours.cluster_centers_.astype(np.float64)
+        Xd = X[diff].astype(np.float64)
+        da = ((Xd - C[ours.labels_[diff]]) ** 2).sum(1)
+        db = ((Xd - C[theirs.labels_[diff]]) ** 2).sum(1)
+        np.testing.assert_array_less(da, db * (1 + 1e-5) + 1e-6)
+    if not diff.any():
+        np.testing.assert_allclose(ours.cluster_centers_, theirs.cluster_centers_,
+                                   rtol=rtol, atol=rtol * np.abs(X).max())
+        assert ours.n_iter_ == theirs.n_iter_
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n,d,k", [(2000, 2, 8), (1500, 20, 30), (800, 100, 64)])
+def test_kmeans_plusplus_equals_sklearn_same_random_state(dtype, weighted, n, d, k):
+    skc = pytest.importorskip("sklearn.cluster")
+    X = _blobs(n, d, 10, seed=7, dtype=dtype)
+    sw = np.random.RandomState(3).uniform(0.5, 2, n).astype(dtype) if weighted else None
+    c, idx = kmeans_plusplus(X, k, sample_weight=sw, random_state=11)
+    sc, sidx = skc.kmeans_plusplus(X, k, sample_weight=sw, random_state=11)
+    np.testing.assert_array_equal(idx, sidx)
+    np.testing.assert_array_equal(c, sc)
+
+
 def test_empty_cluster_relocated_like_sklearn():
     skc = pytest.importorskip("sklearn.cluster")
     X = _blobs(300, 2, 3, seed=5)

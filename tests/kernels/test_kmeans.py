@@ -1,7 +1,8 @@
 """k-means kernels (csrc/kmeans*.c): the Lloyd step and loop vs the NumPy
 twin at every SIMD level, float32/float64, tail sizes around the vector
-lengths, both assignment paths (direct SIMD search, BLAS dot products from
-48 features on), read-only input, and bitwise thread-count independence."""
+lengths, both assignment paths (direct SIMD search, dot-product tiles from
+24 features on, exact near ties), read-only input, bitwise thread-count
+independence, and the k-means++ seeding."""
 import numpy as np
 import pytest
 
@@ -106,7 +107,7 @@ def test_lloyd_loop_matches_twin(cpu_level, dtype, case, rng):
 
 
 @pytest.mark.skipif(not COMPILED, reason="thread count only matters for compiled kernels")
-@pytest.mark.parametrize("d", [16, 64])  # direct search, BLAS dot products
+@pytest.mark.parametrize("d", [16, 64])  # direct search, dot-product tiles
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_independent_of_threads(cpu_level, rng, d, dtype):
     X = rng.standard_normal((20000, d)).astype(dtype)
@@ -123,3 +124,67 @@ def test_independent_of_threads(cpu_level, rng, d, dtype):
         np.testing.assert_array_equal(la[0], lb[0])
         np.testing.assert_array_equal(la[2], lb[2])
         assert la[1] == lb[1] and la[3] == lb[3]
+
+
+def _direct_labels(X, C):
+    """Lowest-index argmin of direct float64 distances (the exact answer)."""
+    d2 = ((X.astype(np.float64)[:, None, :] - C.astype(np.float64)[None]) ** 2).sum(2)
+    return d2, np.argmin(d2, axis=1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("d,k", [(24, 3), (25, 17), (64, 33), (100, 20), (130, 64)])
+def test_tile_path_near_ties_are_exact(cpu_level, dtype, d, k, rng):
+    """Rows equidistant (up to rounding) from two centres, duplicated centres
+    and data far from the origin (where |x|^2 - 2 x.c + |c|^2 cancels): the
+    tile path's labels are the direct distances' labels, lowest index on ties."""
+    C = rng.standard_normal((k, d)) + 50.0
+    C[k // 2] = C[0]                                   # exact duplicate centre
+    mid = 0.5 * (C[1] + C[2])
+    X = np.concatenate([
+        rng.standard_normal((300, d)) + 50.0,
+        mid + 1e-7 * rng.standard_normal((100, d)),    # near ties between 1 and 2
+        C[0] + 0.01 * rng.standard_normal((50, d)),    # duplicate centres tie exactly
+    ]).astype(dtype)
+    C = C.astype(dtype)
+    lab, mind, _, _, _ = kk.lloyd_step(X, C, update=False)
+    d2, exact = _direct_labels(X, C)
+    chosen = d2[np.arange(len(X)), lab]
+    best = d2[np.arange(len(X)), exact]
+    # equal to the exact labels wherever the two best distances are apart by
+    # more than the float rounding of a direct distance
+    tol = (4e-6 if dtype == np.float32 else 1e-13) * d * best.max()
+    np.testing.assert_array_less(chosen - best, tol + 1e-300)
+    clear = np.sort(d2, axis=1)[:, 1] - best > tol
+    np.testing.assert_array_equal(lab[clear], exact[clear])
+    assert not np.any(lab == k // 2)                   # duplicate: lower index wins
+    np.testing.assert_allclose(mind, chosen, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,d,k,trials", [(1, 3, 1, 2), (50, 2, 7, 3), (4100, 10, 20, 4),
+                                          (5000, 40, 9, 1), (333, 130, 12, 5)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_plusplus_matches_twin(cpu_level, dtype, n, d, k, trials, weighted, rng):
+    X = _blobs(n, d, min(k, 8), seed=n, dtype=dtype)
+    sw = rng.uniform(0.5, 2.0, n).astype(dtype) if weighted else None
+    first = int(rng.integers(n))
+    u = rng.uniform(size=(k - 1) * trials)
+    c, idx = kk.plusplus(X, k, sw, first, u, trials)
+    rc, ridx = rk.plusplus(X, k, sw, first, u, trials)
+    np.testing.assert_array_equal(idx, ridx)
+    np.testing.assert_array_equal(c, rc)
+    assert c.dtype == dtype and idx[0] == first
+    np.testing.assert_array_equal(c, X[idx])
+
+
+@pytest.mark.skipif(not COMPILED, reason="thread count only matters for compiled kernels")
+def test_plusplus_independent_of_threads(cpu_level, rng):
+    X = _blobs(20000, 12, 8, seed=4)
+    u = rng.uniform(size=15 * 4)
+    runs = []
+    for n in (1, 2, 3):
+        with scope(n):
+            runs.append(kk.plusplus(X, 16, None, 7, u, 4)[1])
+    for r in runs[1:]:
+        np.testing.assert_array_equal(runs[0], r)

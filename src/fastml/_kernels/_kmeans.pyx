@@ -52,3 +52,22 @@ def lloyd(floating[:, ::1] centers, int32_t[::1] labels, floating[::1] mind,
                                      &X[0, 0], xtp, swp, n, d, k, max_iter, tol, nthreads)
     _check(st)
     return inertia, n_iter
+
+
+def plusplus(floating[:, ::1] centers, int64_t[::1] indices, const floating[:, ::1] X,
+             const floating[::1] sw, const double[::1] uniform, int64_t first, int64_t trials,
+             int nthreads):
+    """Greedy k-means++ seeding (see kmeans.h); fills centers (k, d) and indices (k).
+    sw may be empty (= ones); uniform holds (k - 1) * trials values in [0, 1)."""
+    cdef int64_t n = X.shape[0], d = X.shape[1], k = centers.shape[0]
+    cdef int st
+    cdef const floating *swp = &sw[0] if sw.shape[0] > 0 else NULL
+    cdef const double *up = &uniform[0] if uniform.shape[0] > 0 else NULL
+    with nogil:
+        if floating is float:
+            st = fm_kmeans_plusplus_f32(&centers[0, 0], &indices[0], &X[0, 0], swp, up, first,
+                                        n, d, k, trials, nthreads)
+        else:
+            st = fm_kmeans_plusplus_f64(&centers[0, 0], &indices[0], &X[0, 0], swp, up, first,
+                                        n, d, k, trials, nthreads)
+    _check(st)

@@ -173,6 +173,12 @@ cdef extern from "kmeans.h" nogil:
                             int64_t *n_iter, const double *X, const double *XT,
                             const double *sw, int64_t n, int64_t d, int64_t k,
                             int64_t max_iter, double tol, int nthreads)
+    int fm_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
+                               const float *sw, const double *uniform, int64_t first,
+                               int64_t n, int64_t d, int64_t k, int64_t trials, int nthreads)
+    int fm_kmeans_plusplus_f64(double *centers, int64_t *indices, const double *X,
+                               const double *sw, const double *uniform, int64_t first,
+                               int64_t n, int64_t d, int64_t k, int64_t trials, int nthreads)
 
 cdef extern from "tree.h" nogil:
     ctypedef struct fm_tree:

@@ -9,10 +9,10 @@ signatures) are chosen once, at import.
 """
 import numpy as np
 
-from ._backend import COMPILED, ensure_blas
+from ._backend import COMPILED
 from ._threads import current as _threads
 
-GEMM_MIN_D = 48   # KM_GEMM_MIN_D in csrc/kmeans.c
+GEMM_MIN_D = 24   # KM_GEMM_MIN_D in csrc/kmeans.c (dot-product tiles from here on)
 
 
 def _lloyd_step(X, C, sample_weight=None, update=True, XT=None):
@@ -27,8 +27,6 @@ def _lloyd_step(X, C, sample_weight=None, update=True, XT=None):
     """
     n, d = X.shape
     k = C.shape[0]
-    if d >= GEMM_MIN_D:
-        ensure_blas()       # kmeans.c takes dot products from BLAS from this d on
     labels = np.empty(n, dtype=np.int32)
     mind = np.empty(n, dtype=X.dtype)
     sums = np.empty((k, d) if update else (1, 1), dtype=np.float64)
@@ -49,8 +47,6 @@ def _lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
     Returns (labels int32, inertia float, centers (k, d) X's dtype, n_iter).
     """
     n, d = X.shape
-    if d >= GEMM_MIN_D:
-        ensure_blas()
     # feature-major copy, once: the direct SIMD search loads lanes from it
     XT = np.ascontiguousarray(X.T) if d < GEMM_MIN_D else np.empty((0, 0), X.dtype)
     C = np.array(centers, dtype=X.dtype, order="C", copy=True)
@@ -62,10 +58,28 @@ def _lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
     return labels, inertia, C, int(n_iter)
 
 
+def _plusplus(X, n_clusters, sample_weight, first, uniform, n_local_trials):
+    """Greedy k-means++ from row `first`, candidates drawn from `uniform`
+    ((n_clusters - 1) * n_local_trials values in [0, 1), consumed in order).
+
+    Returns (centers (n_clusters, d) X's dtype, indices int64 (n_clusters,)).
+    """
+    d = X.shape[1]
+    centers = np.empty((n_clusters, d), dtype=X.dtype)
+    indices = np.empty(n_clusters, dtype=np.int64)
+    sw = np.empty(0, dtype=X.dtype) if sample_weight is None else sample_weight
+    u = np.ascontiguousarray(uniform, dtype=np.float64).reshape(-1)
+    if u.size == 0:
+        u = np.zeros(1)
+    _kmeans.plusplus(centers, indices, X, sw, u, int(first), int(n_local_trials), _threads())
+    return centers, indices
+
+
 if COMPILED:
     from . import _kmeans
 
     lloyd_step = _lloyd_step
     lloyd = _lloyd
+    plusplus = _plusplus
 else:
-    from .reference.kmeans import lloyd, lloyd_step  # noqa: F401
+    from .reference.kmeans import lloyd, lloyd_step, plusplus  # noqa: F401

@@ -2,7 +2,8 @@
 
 Each Lloyd iteration is one call of the compiled step (fastml._kernels.kmeans:
 nearest-centre assignment fused with the centroid sums, OpenMP, deterministic
-for any thread count); initialisation is greedy k-means++ like scikit-learn's.
+for any thread count); initialisation is greedy k-means++ like scikit-learn's,
+in compiled code. MiniBatchKMeans uses the same assignment kernel.
 """
 import numbers
 import warnings
@@ -33,30 +34,24 @@ def _sqdist(A, B):
 
 
 def _kmeans_plusplus(X, n_clusters, sw, random_state, n_local_trials=None):
-    """Greedy k-means++ (as scikit-learn): each new centre is the best of
-    2 + log(k) candidates sampled proportionally to D(x)^2."""
-    n, d = X.shape
+    """Greedy k-means++ (as scikit-learn): the first centre is a row drawn with
+    probability proportional to its weight, each further one the best of
+    2 + int(log k) candidates sampled proportionally to w D(x)^2; the compiled
+    seeding (fastml._kernels.kmeans.plusplus) computes the distances.
+
+    The random stream is consumed as scikit-learn consumes it (one weighted
+    choice, then n_local_trials uniforms per centre), so for the same
+    random_state the centres equal scikit-learn's; they can differ only where
+    rounding decides between candidates or sample boundaries (fastml's
+    distances are direct sums, scikit-learn's come from |x|^2 - 2 x.y + |y|^2)."""
+    n = X.shape[0]
     w = np.ones(n) if sw is None else sw.astype(np.float64)
-    centers = np.empty((n_clusters, d), dtype=X.dtype)
-    indices = np.full(n_clusters, -1, dtype=np.int64)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
-    center_id = random_state.choice(n, p=w / w.sum())
-    centers[0] = X[center_id]
-    indices[0] = center_id
-    closest = _sqdist(X[center_id:center_id + 1], X)[0].astype(np.float64)
-    pot = closest @ w
-    for c in range(1, n_clusters):
-        rand_vals = random_state.uniform(size=n_local_trials) * pot
-        cand = np.searchsorted(np.cumsum(w * closest), rand_vals)
-        np.clip(cand, None, n - 1, out=cand)
-        dist = np.minimum(closest, _sqdist(X[cand], X).astype(np.float64))
-        pots = dist @ w
-        best = int(np.argmin(pots))
-        pot, closest = pots[best], dist[best]
-        centers[c] = X[cand[best]]
-        indices[c] = cand[best]
-    return centers, indices
+    first = random_state.choice(n, p=w / w.sum())
+    uniform = random_state.uniform(size=(n_clusters - 1) * n_local_trials)
+    return _kk.plusplus(np.ascontiguousarray(X), n_clusters, sw, first, uniform,
+                        n_local_trials)
 
 
 _PLUSPLUS_PARAMS = {
@@ -68,7 +63,10 @@ _PLUSPLUS_PARAMS = {
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
                     n_local_trials=None):
-    """(centers, indices) chosen by greedy k-means++."""
+    """(centers, indices) chosen by greedy k-means++ (2 + int(log k) local
+    trials by default). Same random stream as scikit-learn's kmeans_plusplus:
+    for the same random_state the centres are the same (they can differ only
+    where rounding decides between near-equal candidates)."""
     validate_parameter_constraints(_PLUSPLUS_PARAMS, {
         "n_clusters": n_clusters, "random_state": random_state,
         "n_local_trials": n_local_trials}, "kmeans_plusplus")
@@ -204,6 +202,22 @@ class KMeans(_BaseKMeans):
     k-means++ or an array, 10 for random), max_iter, tol (relative to the mean
     feature variance: iterations stop when the squared centre shift is <= tol *
     mean(var(X))), random_state. float32 input stays float32.
+
+    algorithm: "lloyd" or "elkan" (scikit-learn 1.9's names; "auto" and
+    "full" are gone there too). Both run fastml's Lloyd iterations: from the
+    same initial centres the result is the one Elkan's method would give (the
+    bounds only skip distance computations), and the fused assignment is
+    faster than a bound-keeping pass at the shapes measured so far.
+
+    Assignment: below 24 features a direct SIMD search; from 24 on, tiles of
+    dot products |c|^2 - 2 x.c with the near ties re-decided by direct
+    distances, so labels are those of the exact distances (scikit-learn keeps
+    the |x|^2 - 2 x.c + |c|^2 ranking, which can pick the other centre of a
+    float32 near tie). Results do not depend on n_jobs / the thread count.
+
+    init="k-means++" draws from random_state as scikit-learn does, so the
+    centres equal scikit-learn's kmeans_plusplus for the same random_state
+    (they can differ only where rounding decides between two candidates).
 
     Attributes: cluster_centers_, labels_, inertia_, n_iter_, n_features_in_.
     """

@@ -71,3 +71,24 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
         labels_old = labels
     labels, _, inertia, _, _ = lloyd_step(X, centers, sample_weight, update=False)
     return labels, inertia, centers, it + 1
+
+
+def plusplus(X, n_clusters, sample_weight, first, uniform, n_local_trials):
+    """Twin of fm_kmeans_plusplus: (centers, indices)."""
+    n = X.shape[0]
+    w = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
+    u = np.asarray(uniform, dtype=np.float64).reshape(-1)
+    idx = [int(first)]
+    closest = ((X - X[first]) ** 2).sum(axis=1)          # in X's dtype
+    for c in range(1, n_clusters):
+        cum = np.cumsum(w * closest.astype(np.float64))
+        rv = u[(c - 1) * n_local_trials:c * n_local_trials] * cum[-1]
+        cand = np.minimum(np.searchsorted(cum, rv), n - 1)
+        dist = ((X[None, :, :] - X[cand][:, None, :]) ** 2).sum(axis=2)   # (trials, n)
+        dist = np.minimum(dist, closest[None, :])
+        pots = dist.astype(np.float64) @ w
+        best = int(np.argmin(pots))
+        closest = dist[best]
+        idx.append(int(cand[best]))
+    idx = np.asarray(idx, dtype=np.int64)
+    return X[idx].copy(), idx
