@@ -173,7 +173,8 @@ static void knn_own_tile(float *dist, int64_t *ind, own_tile *w, const fm_sgemm_
     }
     for (int64_t r = 0; r < rows; r++)
         knn_refine_row_f32(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d, X, n,
-                           d, CD + r * kk, CI + r * kk, kk, qn[r], 2 * xmax, metric);
+                           d, CD + r * kk, CI + r * kk, kk, topk_worst_f32(CD + r * kk, kk),
+                           qn[r], 2 * xmax, metric);
 }
 
 static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t nq,
