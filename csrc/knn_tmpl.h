@@ -199,21 +199,31 @@ static inline T KN(knn_centre)(T *out, const T *x, const T *mu, int64_t d) {
  * queries are centred on the data mean (distances unchanged, rounding
  * smaller), a point is extended by |x - mu|^2 and a query row is
  * (-2 (q - mu), 1), so the key is |q - x|^2 - |q - mu|^2 at one multiply-add
- * per feature; the kk = k + max(k, 8) best keys are recomputed by the direct
+ * per feature; the kk = k + max(margin, 8) best keys are recomputed by the direct
  * formula, and an error bound decides whether a dropped point could be a
  * neighbour (then the query is rescanned directly, knn_refine_row). Queries
  * go in chunks of KNN_SCAN_CHUNK (memory bounded by the chunk, not by nq);
  * ties and results as everywhere: by (distance, index), at any thread count. */
 #define KNN_SCAN_CHUNK 8192
+#define KNN_SCAN_SERIAL 4.0e6
 static int KN(knn_scan_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
                              int64_t n, int64_t d, int64_t k, int metric, int nthreads) {
+    /* a scan under KNN_SCAN_SERIAL multiply-adds (about a millisecond) runs on
+     * the calling thread: the team's start-up and joins would cost as much, and
+     * far more on a loaded machine (measured: 1 query x 100k points, d = 8,
+     * 1.2 ms on one thread, 200 ms with two on a machine shared 15 ways) */
+    if ((double)nq * (double)n * (double)d < KNN_SCAN_SERIAL) nthreads = 1;
     const int euclid = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_SQEUCLIDEAN;
     const int dot = euclid && d >= KNN_GEMM_MIN_D;
     const int mode = dot                               ? KNN_SCAN_DOT
                      : metric == FM_METRIC_MANHATTAN   ? KNN_SCAN_L1
                      : metric == FM_METRIC_CHEBYSHEV   ? KNN_SCAN_LINF
                                                        : KNN_SCAN_L2;
-    int64_t kk = dot ? k + (k > 8 ? k : 8) : k;
+    /* candidates: a margin of k (float32) or k / 4 (float64: the expansion's
+     * error is far below any gap between the k-th and the kk-th distance, so
+     * a small margin rarely forces a rescan) and at least 8 */
+    const int64_t margin = sizeof(T) == 4 ? k : k / 4;
+    int64_t kk = dot ? k + (margin > 8 ? margin : 8) : k;
     kk = kk < n ? kk : n;
     const int64_t P = K->KN(scan_p), dd = dot ? d + 1 : d;
     const int64_t panels = (n + P - 1) / P, qc = nq < KNN_SCAN_CHUNK ? nq : KNN_SCAN_CHUNK;
