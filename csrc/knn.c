@@ -1,19 +1,18 @@
 /* knn.c -- exact brute-force k nearest neighbours (fm_knn_brute_*).
  *
- * Euclidean and sqeuclidean with d >= KNN_GEMM_MIN_D: BLAS in (query tile x
- * database tile) blocks picks k + max(k, 8) candidates per query by the norm
- * expansion, the candidates are recomputed with the direct formula, and an
- * error bound decides whether the expansion could have dropped a true
- * neighbour (then the query is rescanned directly). Other metrics and small d:
- * the SIMD distance tiles of distance.c on the same blocks. Memory is bounded
- * by the block sizes (plus one centred copy of the data), never by the number
- * of queries. Results are ordered by (distance, training index) -- the tie rule
- * of the whole package -- and do not depend on tile sizes or thread count.
- * BLAS and the distance tiles run their own threads from the calling thread.
- * The GEMM path merges candidates on the calling thread too: SciPy's OpenBLAS
- * workers keep spinning for a while after each call, and an OpenMP team
- * started in between would compete with them for the cores (measured: most of
- * the time went to that spinning). The final recompute is parallel (short).
+ * Every metric but minkowski: the fused candidate scan of knn_simd.c over the
+ * database packed once into panels (knn_scan_path in knn_tmpl.h): keys stay
+ * in registers unless they are at or below a query's current kk-th, so no
+ * (queries x points) key matrix is ever stored, and the kept candidates are
+ * cut by quickselect (amortised O(1) per candidate, whatever k). Euclidean
+ * with d >= KNN_GEMM_MIN_D scans the norm expansion (one multiply-add per
+ * feature) for k + max(k, 8) candidates, recomputes them with the direct
+ * formula, and an error bound decides whether the expansion could have
+ * dropped a true neighbour (then the query is rescanned directly); the other
+ * cases scan the direct formula, whose keys are the answer. Minkowski: scalar
+ * tiles merged into each row's top-k. Results are ordered by (distance,
+ * training index) -- the tie rule of the whole package -- and do not depend
+ * on tile sizes or thread count.
  * float32 euclidean with at least KNN_OWN_QT queries per thread takes the own
  * path instead (knn_own_path_f32 below): the same candidates-then-exact-
  * recompute scheme on fastml's own GEMM kernels, one OpenMP team over query
@@ -173,7 +172,8 @@ static void knn_own_tile(float *dist, int64_t *ind, own_tile *w, const fm_sgemm_
     }
     for (int64_t r = 0; r < rows; r++)
         knn_refine_row_f32(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d, X, n,
-                           d, CD + r * kk, CI + r * kk, kk, qn[r], 2 * xmax, metric);
+                           d, CD + r * kk, CI + r * kk, kk, topk_worst_f32(CD + r * kk, kk),
+                           qn[r], 2 * xmax, metric);
 }
 
 static int knn_own_path_f32(float *dist, int64_t *ind, const float *Q, int64_t nq,

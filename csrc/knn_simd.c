@@ -10,6 +10,8 @@
  * checks them against the engine's (fm_sgemm_get) before using the filter.
  */
 #include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "knn_impl.h"
@@ -72,9 +74,56 @@ static void FM_ISA_FN(fm_knn_run_filter)(int64_t M, int64_t n0, int64_t n1, int6
     }
 }
 
+/* ---- the fused candidate scan (knn_scan_tmpl.h), both dtypes ---------- */
+#if defined(FM_ISA_AVX512)
+#define MR_SCAN 6
+#else
+#define MR_SCAN 4
+#endif
+/* bit l set when lane l of a <= lane l of w (ordered: NaN never passes) */
+static inline __attribute__((always_inline)) uint64_t knn_vle_f32(fm_vf32 a, fm_vf32 w) {
+#if defined(FM_ISA_AVX512)
+    return _mm512_cmp_ps_mask((__m512)a, (__m512)w, _CMP_LE_OQ);
+#elif defined(FM_ISA_AVX2)
+    return (uint64_t)_mm256_movemask_ps(_mm256_cmp_ps((__m256)a, (__m256)w, _CMP_LE_OQ));
+#else
+    uint64_t bits = 0;
+    for (int l = 0; l < FM_VL_f32; l++) bits |= (uint64_t)(a[l] <= w[l]) << l;
+    return bits;
+#endif
+}
+static inline __attribute__((always_inline)) uint64_t knn_vle_f64(fm_vf64 a, fm_vf64 w) {
+#if defined(FM_ISA_AVX512)
+    return _mm512_cmp_pd_mask((__m512d)a, (__m512d)w, _CMP_LE_OQ);
+#elif defined(FM_ISA_AVX2)
+    return (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd((__m256d)a, (__m256d)w, _CMP_LE_OQ));
+#else
+    uint64_t bits = 0;
+    for (int l = 0; l < FM_VL_f64; l++) bits |= (uint64_t)(a[l] <= w[l]) << l;
+    return bits;
+#endif
+}
+
+#define SC_MR MR_SCAN
+#define T float
+#define SUF f32
+#include "knn_scan_tmpl.h"
+#undef T
+#undef SUF
+#define T double
+#define SUF f64
+#include "knn_scan_tmpl.h"
+#undef T
+#undef SUF
+#undef SC_MR
+
 /* This level's table (fm_knn_impl_<level>), picked by knn.c. */
 const fm_knn_impl FM_ISA_FN(fm_knn_impl) = {
     .mr = MR,
     .nr = NR,
     .run_filter = FM_ISA_FN(fm_knn_run_filter),
+    .scan_p_f32 = 2 * FM_VL_f32,
+    .scan_p_f64 = 2 * FM_VL_f64,
+    .scan_f32 = FM_ISA_FN(fm_knn_scan_f32),
+    .scan_f64 = FM_ISA_FN(fm_knn_scan_f64),
 };

@@ -101,6 +101,7 @@ static int KN(knn_direct_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, co
     return FM_OK;
 }
 
+#ifdef KNN_OWN_PATH /* the own float32 path's merge */
 /* Merges keys b[c] + xn[c] (c < cols, index j0 + c; xn NULL: keys b[c]) into
  * the kk slots. Blocks of 16 are first tested branch-free (the compiler
  * vectorises the OR of the compares); almost every block has no candidate
@@ -141,15 +142,17 @@ static void KN(knn_select_row)(T *D, int64_t *I, int64_t kk, const T *restrict b
         KN(knn_select_row_)(D, I, kk, b, NULL, cols, j0, 0);
 }
 
+#endif
+
 /* Final answer of one query from its kk candidates CDr/CIr (ranking keys):
  * recompute with the direct formula, keep the best k by (distance, index),
  * rescan directly when the expansion's error bound cannot exclude a dropped
- * neighbour (see knn_gemm_path). qn = |q - mu|^2, xmax = max |x - mu|^2. */
+ * neighbour (see knn_scan_path). A: the worst candidate key (every other
+ * point's key is >= A); qn = |q - mu|^2, xmax = max |x - mu|^2. */
 static void KN(knn_refine_row)(T *D, int64_t *I, int64_t k, const T *q, const T *X, int64_t n,
-                               int64_t d, const T *CDr, const int64_t *CIr, int64_t kk, T qn,
-                               T xmax, int metric) {
+                               int64_t d, const T *CDr, const int64_t *CIr, int64_t kk, T A,
+                               T qn, T xmax, int metric) {
     const T gam = (T)(2 * d + 16) * EPS, dgam = (T)(2 * d + 4) * EPS;
-    const T A = TK_NAME(topk_worst)(CDr, kk);
     TK_NAME(topk_init)(D, I, k);
     T w = TK_NAME(topk_worst)(D, k);
     for (int64_t j = 0; j < kk; j++) {
@@ -187,67 +190,106 @@ static inline T KN(knn_centre)(T *out, const T *x, const T *mu, int64_t d) {
     return s;
 }
 
-/* GEMM path (euclidean, sqeuclidean). Data and queries are centred on the
- * data mean (distances unchanged, norms and hence rounding smaller). For each
- * query tile and database tile, BLAS computes -2 q.x; adding |x|^2 gives
- * |q - x|^2 - |q|^2, the ranking key, and each row keeps its kk = k + max(k, 8)
- * best keys. Those candidates are then recomputed with the direct formula and
- * the best k by (exact distance, index) are kept. Exactness check: a point
- * that was not kept has key >= the worst kept key A, so its true squared
- * distance is >= A + |q|^2 - err, err bounding the expansion's rounding; if that
- * is not above the k-th exact distance (near-ties, heavy cancellation), the
- * row is redone by a direct scan. So the answer never depends on tiling. */
-static int KN(knn_gemm_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
+/* Scan path (every metric but minkowski): the fused candidate scan of
+ * knn_simd.c (keys in registers, only those at or below a query's current
+ * kk-th leave them) over the database packed once into panels.
+ * manhattan, chebyshev and, for d < KNN_GEMM_MIN_D, the euclidean metrics scan
+ * the direct formula: the kept keys are the distances and kk = k.
+ * Euclidean with d >= KNN_GEMM_MIN_D scans the norm expansion: data and
+ * queries are centred on the data mean (distances unchanged, rounding
+ * smaller), a point is extended by |x - mu|^2 and a query row is
+ * (-2 (q - mu), 1), so the key is |q - x|^2 - |q - mu|^2 at one multiply-add
+ * per feature; the kk = k + max(margin, 8) best keys are recomputed by the direct
+ * formula, and an error bound decides whether a dropped point could be a
+ * neighbour (then the query is rescanned directly, knn_refine_row). Queries
+ * go in chunks of KNN_SCAN_CHUNK (memory bounded by the chunk, not by nq);
+ * ties and results as everywhere: by (distance, index), at any thread count. */
+#define KNN_SCAN_CHUNK 8192
+#define KNN_SCAN_SERIAL 4.0e6
+static int KN(knn_scan_path)(T *dist, int64_t *ind, const T *Q, int64_t nq, const T *X,
                              int64_t n, int64_t d, int64_t k, int metric, int nthreads) {
-    int64_t kk = k + (k > 8 ? k : 8);
+    /* a scan under KNN_SCAN_SERIAL multiply-adds (about a millisecond) runs on
+     * the calling thread: the team's start-up and joins would cost as much, and
+     * far more on a loaded machine (measured: 1 query x 100k points, d = 8,
+     * 1.2 ms on one thread, 200 ms with two on a machine shared 15 ways) */
+    if ((double)nq * (double)n * (double)d < KNN_SCAN_SERIAL) nthreads = 1;
+    const int euclid = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_SQEUCLIDEAN;
+    const int dot = euclid && d >= KNN_GEMM_MIN_D;
+    const int mode = dot                               ? KNN_SCAN_DOT
+                     : metric == FM_METRIC_MANHATTAN   ? KNN_SCAN_L1
+                     : metric == FM_METRIC_CHEBYSHEV   ? KNN_SCAN_LINF
+                                                       : KNN_SCAN_L2;
+    /* candidates: a margin of k (float32) or k / 4 (float64: the expansion's
+     * error is far below any gap between the k-th and the kk-th distance, so
+     * a small margin rarely forces a rescan) and at least 8 */
+    const int64_t margin = sizeof(T) == 4 ? k : k / 4;
+    int64_t kk = dot ? k + (margin > 8 ? margin : 8) : k;
     kk = kk < n ? kk : n;
-    const int64_t nb = n < KNN_NB ? n : KNN_NB;
-    int64_t qb = (int64_t)((64u << 20) / ((size_t)kk * (sizeof(T) + sizeof(int64_t))));
-    qb = qb < 1 ? 1 : (qb > KNN_QB ? KNN_QB : qb);
-    qb = nq < qb ? nq : qb;
-    T *Xc = (T *)malloc((size_t)(n * d + qb * d + qb * nb + n + qb + qb * kk + d) * sizeof(T));
-    int64_t *CI = (int64_t *)malloc((size_t)(qb * kk) * sizeof(int64_t));
-    if (!Xc || !CI) {
-        free(Xc);
+    const int64_t P = K->KN(scan_p), dd = dot ? d + 1 : d;
+    const int64_t panels = (n + P - 1) / P, qc = nq < KNN_SCAN_CHUNK ? nq : KNN_SCAN_CHUNK;
+    T *packed = (T *)malloc((size_t)(panels * P * dd + (dot ? n + d + qc * dd + qc : 0) +
+                                     qc * kk) * sizeof(T));
+    int64_t *CI = (int64_t *)malloc((size_t)(qc * kk) * sizeof(int64_t));
+    if (!packed || !CI) {
+        free(packed);
         free(CI);
         return FM_ENOMEM;
     }
-    T *Qc = Xc + n * d, *buf = Qc + qb * d, *xn = buf + qb * nb, *qn = xn + n, *CD = qn + qb;
-    T *mu = CD + qb * kk;
-    if (KN(knn_mean)(mu, X, n, d) != FM_OK) {
-        free(Xc);
-        free(CI);
-        return FM_ENOMEM;
-    }
-#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 2.0 * n * d))
-    for (int64_t j = 0; j < n; j++) xn[j] = KN(knn_centre)(Xc + j * d, X + j * d, mu, d);
+    T *CD = packed + panels * P * dd;
+    T *xn = CD + qc * kk, *mu = xn + n, *Qc = mu + d, *qn = Qc + qc * dd;
     T xmax = 0;
-    for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
-    int st = FM_OK;
-    for (int64_t i0 = 0; i0 < nq && st == FM_OK; i0 += qb) {
-        const int64_t rows = nq - i0 < qb ? nq - i0 : qb;
-        for (int64_t r = 0; r < rows; r++) {
-            qn[r] = KN(knn_centre)(Qc + r * d, Q + (i0 + r) * d, mu, d);
-            TK_NAME(topk_init)(CD + r * kk, CI + r * kk, kk);
+    if (dot) {
+        if (KN(knn_mean)(mu, X, n, d) != FM_OK) {
+            free(packed);
+            free(CI);
+            return FM_ENOMEM;
         }
-        for (int64_t j0 = 0; j0 < n; j0 += nb) {
-            const int64_t cols = n - j0 < nb ? n - j0 : nb;
-            st = KN_CAT(fm_gemm, SUF)(0, 1, rows, cols, d, (T)-2, Qc, d, Xc + j0 * d, d, (T)0,
-                                      buf, cols, nthreads);
-            if (st != FM_OK) break;
-            /* on the calling thread: BLAS's own workers are still spinning
-             * here, and an OpenMP team would fight them for the cores */
-            for (int64_t r = 0; r < rows; r++)
-                KN(knn_select_row)(CD + r * kk, CI + r * kk, kk, buf + r * cols, xn + j0, cols,
-                                   j0);
-        }
-        if (st != FM_OK) break;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(fm_team_size(nthreads, 4.0 * rows * kk * d))
-        for (int64_t r = 0; r < rows; r++)
-            KN(knn_refine_row)(dist + (i0 + r) * k, ind + (i0 + r) * k, k, Q + (i0 + r) * d, X, n,
-                               d, CD + r * kk, CI + r * kk, kk, qn[r], xmax, metric);
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 2.0 * n * d))
+        for (int64_t j = 0; j < n; j++) xn[j] = KN(knn_centre)(NULL, X + j * d, mu, d);
+        for (int64_t j = 0; j < n; j++) xmax = xn[j] > xmax ? xn[j] : xmax;
     }
-    free(Xc);
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 2.0 * n * dd))
+    for (int64_t pn = 0; pn < panels; pn++) {
+        T *dst = packed + pn * P * dd;
+        for (int64_t l = 0; l < P; l++) {
+            const int64_t j = pn * P + l;
+            const T *x = X + j * d;
+            for (int64_t c = 0; c < dd; c++)
+                dst[c * P + l] = j >= n ? (T)0 : c == d ? xn[j] : dot ? x[c] - mu[c] : x[c];
+        }
+    }
+    int st = FM_OK;
+    for (int64_t i0 = 0; i0 < nq && st == FM_OK; i0 += qc) {
+        const int64_t rows = nq - i0 < qc ? nq - i0 : qc;
+        if (dot)
+            for (int64_t r = 0; r < rows; r++) {
+                T *qr = Qc + r * dd;
+                qn[r] = KN(knn_centre)(qr, Q + (i0 + r) * d, mu, d);
+                for (int64_t c = 0; c < d; c++) qr[c] *= -2; /* exact */
+                qr[d] = 1;
+            }
+        st = K->KN(scan)(CD, CI, dot ? Qc : Q + i0 * d, rows, dd, packed, n, dd, kk, mode,
+                         nthreads);
+        if (st != FM_OK) break;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(fm_team_size(nthreads, 4.0 * rows * kk * (dot ? d : 4)))
+        for (int64_t r = 0; r < rows; r++) {
+            T *cd = CD + r * kk;
+            int64_t *ci = CI + r * kk;
+            if (dot) {
+                T A = cd[0];
+                for (int64_t j = 1; j < kk; j++) A = cd[j] > A ? cd[j] : A;
+                KN(knn_refine_row)(dist + (i0 + r) * k, ind + (i0 + r) * k, k,
+                                   Q + (i0 + r) * d, X, n, d, cd, ci, kk, A, qn[r], 2 * xmax,
+                                   metric);
+            } else {
+                TK_NAME(topk_sort_pairs)(cd, ci, kk);
+                memcpy(dist + (i0 + r) * k, cd, (size_t)k * sizeof(T));
+                memcpy(ind + (i0 + r) * k, ci, (size_t)k * sizeof(int64_t));
+                KN(knn_final_row)(dist + (i0 + r) * k, k, metric, 2);
+            }
+        }
+    }
+    free(packed);
     free(CI);
     return st;
 }
@@ -265,10 +307,9 @@ FM_API int KN(fm_knn_brute)(T *dist, int64_t *ind, const T *Q, int64_t nq, const
     if (euclid && d >= KNN_GEMM_MIN_D && nq >= KNN_OWN_QT * (int64_t)nthreads)
         return KNN_OWN_PATH(dist, ind, Q, nq, X, n, d, k, metric, nthreads);
 #endif
-    if (euclid && d >= KNN_GEMM_MIN_D && fm_have_blas())
-        return KN(knn_gemm_path)(dist, ind, Q, nq, X, n, d, k, metric, nthreads);
-    const int rmetric = euclid ? FM_METRIC_SQEUCLIDEAN : metric;
-    int st = KN(knn_direct_path)(dist, ind, Q, nq, X, n, d, k, rmetric, (T)p, nthreads);
+    if (metric != FM_METRIC_MINKOWSKI)
+        return KN(knn_scan_path)(dist, ind, Q, nq, X, n, d, k, metric, nthreads);
+    int st = KN(knn_direct_path)(dist, ind, Q, nq, X, n, d, k, metric, (T)p, nthreads);
     if (st == FM_OK)
         for (int64_t i = 0; i < nq; i++) KN(knn_final_row)(dist + i * k, k, metric, (T)p);
     return st;

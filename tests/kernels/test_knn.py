@@ -56,6 +56,25 @@ def test_tie_rule_on_integer_grid(dtype, metric, p, rng, cpu_level):
         np.testing.assert_allclose(dist, od, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("metric,d", [("euclidean", 3), ("euclidean", 18), ("manhattan", 18),
+                                      ("chebyshev", 5), ("sqeuclidean", 40)])
+def test_large_k_scan_cuts_and_slices(dtype, metric, d, rng, cpu_level):
+    # the fused scan's candidate buffers are cut many times (k up to 150 of 3000
+    # points), few queries split the points into per-thread slices and many
+    # queries do not; duplicates put exact ties across the cuts
+    X = clustered(rng, 3000, d, dtype)
+    X[2000:2040] = X[7]
+    Q = np.concatenate([X[:3], clustered(rng, 300, d, dtype)])
+    for k in (33, 100, 150):
+        for nq, threads in ((1, 2), (3, 2), (len(Q), 2), (len(Q), 1)):
+            with _threads.scope(threads):
+                dist, ind = kb.brute_knn(X, Q[:nq], k, metric)
+            check_knn_against_oracle(dist, ind, X, Q[:nq], k, metric, 2)
+    np.testing.assert_array_equal(kb.brute_knn(X, X[7:8], 41, metric)[1][0],
+                                  [7] + list(range(2000, 2040)))
+
+
 def test_all_identical_points():
     X = np.ones((5000, 3))
     dist, ind = kb.brute_knn(X, np.zeros((2, 3)), 4, "euclidean")

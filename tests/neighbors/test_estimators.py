@@ -100,8 +100,9 @@ def test_auto_rule():
     from fastml.neighbors._base import choose_algorithm
 
     assert choose_algorithm(100000, 3, 10, "euclidean") == "kd_tree"
-    assert choose_algorithm(100000, 16, 10, "euclidean") == "kd_tree"
-    assert choose_algorithm(100000, 32, 10, "euclidean") == "kd_tree"
+    assert choose_algorithm(100000, 8, 10, "euclidean") == "kd_tree"
+    assert choose_algorithm(100000, 12, 10, "euclidean") == "brute"
+    assert choose_algorithm(100000, 32, 10, "euclidean") == "brute"
     assert choose_algorithm(20000, 32, 10, "euclidean") == "brute"
     assert choose_algorithm(100000, 128, 10, "euclidean") == "brute"
     assert choose_algorithm(100000, 8, 20000, "euclidean") == "brute"

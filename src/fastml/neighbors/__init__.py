@@ -23,20 +23,21 @@ force, at any thread count and batch size. Majority votes that tie go to the
 smallest class label (as in scikit-learn).
 
 algorithm="auto" chooses "kd_tree" when n_samples >= 256, k <= n_samples / 10
-and either n_features <= 16, or n_features <= 32 with n_samples >= 50 000;
-otherwise "brute" (always "brute" for a callable metric). Measured on the
-development machine (AVX-512, fastml on one thread, SciPy's BLAS at its
-default of 2 threads, 64 Gaussian clusters, 1000 queries, k=10, float64;
-milliseconds, tree / brute):
+and n_features <= 10; otherwise "brute" (always "brute" for a callable
+metric). Brute force is the fused candidate scan (csrc/knn_scan_tmpl.h: keys
+never leave the registers unless they beat a query's current k-th), which
+moved the crossover down from d = 16-32. Measured at n = 100 000, k = 10,
+1000 queries, float64, 2 threads (fit + kneighbors in ms, tree / brute; a
+heavily shared machine, so the ratios, not the times, are the point):
 
-    n \ d        4         8          16          24          32          48          64
-    2 000     1.8/11.7  10.2/9.8    9.5/42.5   24.7/31.1   49.8/52.3   58.6/59.2   46.2/50.4
-    20 000    7.0/37.1  40.7/68.4   113/193    176/174     262/183     327/177     339/202
-    100 000   8.1/233   36.1/292    267/1078   750/1097    797/807     2689/1187   4936/1009
+    data \ d                   8                 12                 16
+    64 Gaussian clusters   212+364 / 1+651    212+848 / 1+858    415+2272 / 2+1210
+    make_classification    226+468 / 1+827    318+2589 / 1+889   278+3276 / 2+1365
 
-and at n=100 000, d=8: k=100 185/425, k=1000 582/908, k=10 000 (= n/10)
-3087/4210. (The machine was shared and heavily
-loaded while measuring; the crossovers, not the absolute times, are the point.)
+The tree wins the queries at d = 8 on both kinds of data (and overall, build
+included); at d = 12 brute force ties on clusters and wins 3x on
+make_classification, at d = 16 it wins the queries alone. The cut sits at
+d = 10, between the measured points.
 """
 from ._estimators import (
     KNeighborsClassifier,

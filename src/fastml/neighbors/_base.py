@@ -19,9 +19,7 @@ from ._validation import (METRIC_OPTIONS, P_CONSTRAINT, check_k, check_metric, c
                           check_query, effective_leaf_size)
 
 # Crossovers for algorithm="auto", measured (see fastml.neighbors' docstring).
-AUTO_TREE_DIM = 16           # kd_tree up to this many features ...
-AUTO_TREE_DIM_LARGE_N = 32   # ... or up to this many when n_samples >= AUTO_LARGE_N
-AUTO_LARGE_N = 50_000
+AUTO_TREE_DIM = 10           # kd_tree up to this many features (crossover 8-12)
 AUTO_MIN_SAMPLES = 256       # below this brute force is as fast and builds nothing
 AUTO_MAX_K_FRACTION = 0.1    # kd_tree only while k <= this fraction of n_samples
 
@@ -33,8 +31,6 @@ def choose_algorithm(n_samples, n_features, k, metric):
     if k > AUTO_MAX_K_FRACTION * n_samples:
         return "brute"
     if n_features <= AUTO_TREE_DIM:
-        return "kd_tree"
-    if n_features <= AUTO_TREE_DIM_LARGE_N and n_samples >= AUTO_LARGE_N:
         return "kd_tree"
     return "brute"
 
