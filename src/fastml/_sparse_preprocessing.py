@@ -9,7 +9,8 @@ columns on their common rows only. Nothing here densifies its input.
 import numpy as np
 
 from ._kernels import sparse as _ks
-from .base import BaseEstimator, TransformerMixin
+from .base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from .utils._set_output import dataframe_to_numpy
 from .utils._sparse import check_sparse, column_absmax, is_sparse, scale_columns
 from .utils.validation import check_array
 
@@ -32,7 +33,7 @@ def _check_allow_nan(X):
     return X
 
 
-class MaxAbsScaler(TransformerMixin, BaseEstimator):
+class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """x / max_abs_ per feature (scale 1 for all-zero features), so values land
     in [-1, 1] and zeros stay zeros: scipy.sparse CSR/CSC input gives sparse
     output of the same format. NaN is ignored when fitting and kept.
@@ -49,7 +50,10 @@ class MaxAbsScaler(TransformerMixin, BaseEstimator):
             self.__dict__.pop(a, None)
         return self.partial_fit(X)
 
-    def _check(self, X, reset=False):
+    def _check(self, X, reset=False, names=True):
+        if names:  # inverse_transform does not check names, as in scikit-learn
+            self._check_feature_names(X, reset=reset)
+        X = dataframe_to_numpy(X)
         X = check_sparse(X, allow_nan=True) if is_sparse(X) else _check_allow_nan(X)
         self._check_n_features(X, reset=reset)
         return X
@@ -83,7 +87,7 @@ class MaxAbsScaler(TransformerMixin, BaseEstimator):
 
     def inverse_transform(self, X):
         self._check_is_fitted("scale_")
-        X = self._check(X)
+        X = self._check(X, names=False)
         if is_sparse(X):
             return scale_columns(X, self.scale_)
         return X * self.scale_.astype(X.dtype)

@@ -15,7 +15,9 @@ TRANSFORMERS = [n for n, _ in all_estimators(type_filter="transformer")
                 if n not in ("LabelEncoder", "ColumnTransformer")]
 _KW = {"KMeans": dict(n_clusters=3, n_init=1, random_state=0),
        "MiniBatchKMeans": dict(n_clusters=3, n_init=1, random_state=0),
-       "PCA": dict(n_components=2)}
+       "PCA": dict(n_components=2),
+       # pandas/polars output needs dense output (scikit-learn raises for sparse)
+       "OneHotEncoder": dict(sparse_output=False)}
 
 
 def _frame(categorical=False):

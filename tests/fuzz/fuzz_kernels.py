@@ -629,13 +629,67 @@ def k_sparse(case, notes):
         raise Violation("index out of range", f"sparse.knn ind in [{ind.min()}, {ind.max()}]")
 
 
+def k_hgb(case, notes):
+    """Histogram boosting engine: binning of extreme / non-finite values,
+    gradients of extreme raw scores, tree growth on the codes and prediction
+    against the twin; child and row indices in range."""
+    from fastml._kernels import hgb
+    from fastml._kernels.reference import hgb as r_hgb
+
+    n, d = max(case["n"], 1), max(case["d"], 1)
+    rng = np.random.default_rng(case.get("seed", 0))
+    X = np.ascontiguousarray(np.asarray(arr(case, "X", (n, d)), dtype=np.float64))
+    B = 2 + 20 * case.get("seed", 0)  # value bins 2, 22, 42, 62; missing bin B
+    thr = np.zeros((d, max(B - 1, 1)))
+    nthr = np.zeros(d, np.int32)
+    for f in range(d):
+        col = X[:, f][np.isfinite(X[:, f])]
+        t = np.unique(col)[: B - 1]
+        thr[f, :t.size] = t
+        nthr[f] = t.size
+    is_cat = np.zeros(d, np.uint8)
+    rm, cm = hgb.bin_data(X, thr, nthr, is_cat, B)
+    rm2, _ = r_hgb.bin_data(X, thr, nthr, is_cat, B)
+    if not np.array_equal(rm, rm2) or int(rm.max(initial=0)) > B:
+        raise Violation("differs from the twin / code out of range", "hgb.bin_data")
+    raw = np.ascontiguousarray(np.asarray(arr(case, "Y", (n, 1)), dtype=np.float64))
+    y = rng.random(n)
+    g, h = hgb.gradients(raw, y, None, "squared_error")
+    g2, h2 = r_hgb.gradients(raw, y, None, "squared_error")
+    compare(g, g2, "hgb.gradients", rtol=1e-6, atol=1e-6, notes=notes)
+    g = rng.standard_normal((1, n)).astype(np.float32)
+    h = np.ones((1, n), np.float32)
+    nbm = (nthr + 1).astype(np.int32)
+    has_missing = (cm == B).any(axis=1).astype(np.uint8)
+    params = dict(max_leaf_nodes=7, max_depth=0, min_samples_leaf=1, min_hessian=1e-3, l2=0.0,
+                  max_features=d, hist_pool=4, seed=case.get("seed", 0), hess_const=1,
+                  nbins=B + 1)
+    args = (rm, cm, g[0], h[0], nbm, has_missing, is_cat, np.zeros(d, np.int8), params)
+    nodes, bits, rows = hgb.grow_tree(*args)
+    n2, _, r2 = r_hgb.grow_tree(*args)
+    m = nodes.shape[0]
+    inner = nodes["feature"] >= 0
+    if (nodes["left"][inner] >= m).any() or (nodes["right"][inner] >= m).any() or \
+            not np.array_equal(np.sort(rows), np.arange(n)):
+        raise Violation("index out of range", "hgb.grow_tree children / row partition")
+    if not np.array_equal(nodes["feature"], n2["feature"]) or not np.array_equal(rows, r2):
+        raise Violation("differs from the twin", "hgb.grow_tree structure")
+    for i in np.flatnonzero(inner):
+        f, b = nodes["feature"][i], nodes["bin"][i]
+        nodes["threshold"][i] = thr[f, b] if b < nthr[f] else np.inf
+    out = hgb.predict_raw(np.zeros((n, 1)), X, nodes, bits, np.array([0]))
+    want = r_hgb.predict_raw(np.zeros((n, 1)), X, nodes, bits, np.array([0]))
+    if not np.array_equal(out, want):
+        raise Violation("differs from the twin", "hgb.predict_raw")
+
+
 KERNELS = {"pairwise": k_pairwise, "brute_knn": k_brute_knn, "tree_query": k_tree_query,
            "tree_radius": k_tree_radius, "lloyd_step": k_lloyd_step, "lloyd": k_lloyd,
            "activation": k_act, "softmax": k_softmax, "loss": k_loss,
            "cross_entropy": k_cross_entropy, "dropout": k_dropout, "linear": k_linear,
            "conv2d": k_conv2d, "pool2d": k_pool, "batchnorm": k_batchnorm,
            "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet,
-           "hist": k_hist, "sparse": k_sparse}
+           "hist": k_hist, "sparse": k_sparse, "hgb": k_hgb}
 
 
 def run_kernel(case, notes):

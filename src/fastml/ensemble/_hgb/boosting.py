@@ -57,12 +57,7 @@ class BaseHistGradientBoosting(BaseEstimator):
         if reset:
             self._cat_dtype_maps = None
         X = self._from_dtype_categories(X, reset)
-        if reset:
-            cols = getattr(X, "columns", None)
-            if cols is not None and all(isinstance(c, str) for c in cols):
-                self.feature_names_in_ = np.asarray(cols, dtype=object)
-            elif hasattr(self, "feature_names_in_"):
-                del self.feature_names_in_
+        self._check_feature_names(X, reset=bool(reset))
         X = check_array(X, dtype=np.float64, ensure_all_finite=False)
         self._check_n_features(X, reset=bool(reset))
         return X
