@@ -37,12 +37,14 @@ class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """x / max_abs_ per feature (scale 1 for all-zero features), so values land
     in [-1, 1] and zeros stay zeros: scipy.sparse CSR/CSC input gives sparse
     output of the same format. NaN is ignored when fitting and kept.
-    partial_fit updates max_abs_ batch by batch."""
+    partial_fit updates max_abs_ batch by batch. clip=True clips transformed
+    values of held-out data to [-1, 1]."""
 
-    _parameter_constraints = {"copy": ["boolean"]}
+    _parameter_constraints = {"copy": ["boolean"], "clip": ["boolean"]}
 
-    def __init__(self, *, copy=True):
+    def __init__(self, *, copy=True, clip=False):
         self.copy = copy
+        self.clip = clip
 
     def fit(self, X, y=None):
         self._validate_params()
@@ -82,8 +84,12 @@ class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._check_is_fitted("scale_")
         X = self._check(X)
         if is_sparse(X):
-            return scale_columns(X, 1.0 / self.scale_)
-        return X / self.scale_.astype(X.dtype)
+            out = scale_columns(X, 1.0 / self.scale_)
+            if self.clip:
+                np.clip(out.data, -1.0, 1.0, out=out.data)
+            return out
+        out = X / self.scale_.astype(X.dtype)
+        return np.clip(out, -1.0, 1.0, out=out) if self.clip else out
 
     def inverse_transform(self, X):
         self._check_is_fitted("scale_")

@@ -145,3 +145,24 @@ def test_large_sparse_inputs_are_not_densified(rng):
         tracemalloc.stop()
         assert sp.issparse(out)
         assert peak < 6 * nbytes + (16 << 20), (peak, nbytes)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr", "csc"])
+def test_maxabs_scaler_clip_matches_scikit_learn(fmt):
+    skp = pytest.importorskip("sklearn.preprocessing")
+    import scipy.sparse as sp
+
+    from fastml.preprocessing import MaxAbsScaler
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 4)) * (rng.random((30, 4)) < 0.5)
+    T = 3 * rng.standard_normal((10, 4))
+    conv = {"dense": np.asarray, "csr": sp.csr_matrix, "csc": sp.csc_matrix}[fmt]
+    for clip in (False, True):
+        got = MaxAbsScaler(clip=clip).fit(conv(X)).transform(conv(T))
+        want = skp.MaxAbsScaler(clip=clip).fit(conv(X)).transform(conv(T))
+        got = got.toarray() if sp.issparse(got) else got
+        want = want.toarray() if sp.issparse(want) else want
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        if clip:
+            assert np.abs(got).max() <= 1.0
