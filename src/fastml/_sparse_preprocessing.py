@@ -118,6 +118,20 @@ def normalize_sparse(X, norm, axis, return_norm):
     return (out, n) if return_norm else out
 
 
+def category_codes(cats, col, j, handle_unknown):
+    """(rows, codes): the rows of column j whose value is a known category and
+    that category's index in cats; unknown values raise when
+    handle_unknown="error" and are left out otherwise."""
+    order = np.argsort(cats)
+    sc = cats[order]
+    pos = np.clip(np.searchsorted(sc, col), 0, len(sc) - 1)
+    known = sc[pos] == col
+    if not known.all() and handle_unknown == "error":
+        raise ValueError(f"Found unknown categories {np.unique(col[~known]).tolist()} in "
+                         f"column {j} during transform")
+    return np.flatnonzero(known), order[pos[known]].astype(np.int64)
+
+
 def onehot_sparse(self, X):
     """CSR output: one stored 1 per known (row, feature), none for an
     unknown or dropped category; columns in the dense output's order."""
@@ -126,16 +140,7 @@ def onehot_sparse(self, X):
     n = X.shape[0]
     rows, cols, start = [], [], 0
     for j, cats in enumerate(self.categories_):
-        col = X[:, j]
-        order = np.argsort(cats)
-        sc = cats[order]
-        pos = np.clip(np.searchsorted(sc, col), 0, len(sc) - 1)
-        known = sc[pos] == col
-        if not known.all() and self.handle_unknown == "error":
-            raise ValueError(f"Found unknown categories {np.unique(col[~known]).tolist()} in "
-                             f"column {j} during transform")
-        r = np.flatnonzero(known)
-        code = order[pos[known]].astype(np.int64)
+        r, code = category_codes(cats, X[:, j], j, self.handle_unknown)
         width = len(cats)
         if self.drop_idx_ is not None and self.drop_idx_[j] is not None:
             keep = code != self.drop_idx_[j]

@@ -12,7 +12,8 @@ from .base import (BaseEstimator, OneToOneFeatureMixin, TransformerMixin,
                    _input_feature_names)
 from .utils._param_validation import Interval, StrOptions
 from .utils._set_output import dataframe_to_numpy
-from ._sparse_preprocessing import (NO_CENTRE as _NO_CENTRE, MaxAbsScaler, normalize_sparse,
+from ._sparse_preprocessing import (NO_CENTRE as _NO_CENTRE, MaxAbsScaler, category_codes,
+                                    normalize_sparse,
                                     onehot_inverse_sparse, onehot_sparse, polynomial_sparse)
 from .utils._sparse import check_sparse, column_mean_var, is_sparse, scale_columns
 from .utils.validation import _check_sample_weight, check_array, column_or_1d
@@ -422,16 +423,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
             return onehot_sparse(self, X)
         blocks = []
         for j, cats in enumerate(self.categories_):
-            col = X[:, j]
-            order = np.argsort(cats)
-            sc = cats[order]
-            pos = np.clip(np.searchsorted(sc, col), 0, len(sc) - 1)
-            known = sc[pos] == col
-            if not known.all() and self.handle_unknown == "error":
-                raise ValueError(f"Found unknown categories {np.unique(col[~known]).tolist()} in "
-                                 f"column {j} during transform")
+            rows, codes = category_codes(cats, X[:, j], j, self.handle_unknown)
             B = np.zeros((X.shape[0], len(cats)), dtype=self.dtype)
-            B[np.flatnonzero(known), order[pos[known]]] = 1
+            B[rows, codes] = 1
             if self.drop_idx_ is not None and self.drop_idx_[j] is not None:
                 B = np.delete(B, self.drop_idx_[j], axis=1)
             blocks.append(B)
