@@ -36,9 +36,22 @@ static inline __attribute__((always_inline)) void F(ce_bwd_cols)(T *dx, const T 
                                                                   int nr) {
     V l = F(part_ld)(lse, nr);
     V dr = dstride ? F(part_ld)(dloss, nr) : (V){0} + dloss[0];
-    for (int64_t j = 0; j < c; j++)
-        F(col_st)(dx, c, j, F(vexp_le0)(F(col_ld)(x, c, j, nr) - l) * dr, nr);
-    for (int r = 0; r < nr; r++) F(ce_target_grad)(dx + r * c, t[r], c, dloss[r * dstride]);
+    /* lane r's target as a number (-1 past nr); per column, is_t = 1 at the
+     * target and 0 elsewhere, so p_t and sum_{j != t} p_j build without a
+     * branch (ce_target_grad's rule, vectorised over the rows) */
+    V tv = (V){0} - 1;
+    for (int r = 0; r < nr; r++) tv[r] = (T)t[r];
+    V pt = (V){0}, rest = (V){0};
+    for (int64_t j = 0; j < c; j++) {
+        V p = F(vexp_le0)(F(col_ld)(x, c, j, nr) - l);
+        V is_t = -__builtin_convertvector(tv == (V){0} + (T)j, V);
+        pt += p * is_t;
+        rest += p - p * is_t;
+        F(col_st)(dx, c, j, p * dr, nr);
+    }
+    V conf = -__builtin_convertvector(pt > (V){0} + (T)0.5, V);
+    V g = (conf * -rest + ((V){0} + 1 - conf) * (pt - 1)) * dr;
+    for (int r = 0; r < nr; r++) dx[r * c + t[r]] = g[r];
 }
 
 /* loss[r] = lse_r - x[r, t[r]], lse[r] = log sum exp(x[r, :]), computed as
