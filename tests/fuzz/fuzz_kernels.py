@@ -603,6 +603,33 @@ def k_hist(case, notes):
         raise Violation("differs from the twin", "hist.build_histograms (row-order sums)")
 
 
+def k_gram(case, notes):
+    """Shifted Gram of extreme (finite or not) rows, guard-page X, weights and
+    targets: symmetric, finite exactly where the twin is, close where finite."""
+    from fastml._kernels import gram as kg
+    from fastml._kernels.reference import gram as r_gram
+
+    n, d = case["n"], max(case["d"], 1)
+    k = case.get("seed", 0) % 3
+    X = arr(case, "X", (n, d))
+    Y = np.asarray(arr(case, "Y", (n, k)), dtype=np.float64) if k else None
+    w = np.abs(np.asarray(arr(case, "w", (n,)), dtype=np.float64)) if case["m"] % 2 else None
+    shift = np.zeros(d + k)
+    with np.errstate(all="ignore"):
+        got = kg.shifted_gram(X, Y, w, shift)
+        want = r_gram.shifted_gram(np.array(X), Y, w, shift)
+    if got.shape != want.shape:
+        raise Violation("wrong shape", f"gram.shifted_gram: {got.shape}, twin {want.shape}")
+    if not np.array_equal(got, got.T, equal_nan=True):
+        raise Violation("not symmetric", "gram.shifted_gram")
+    fin = np.isfinite(want) & (np.abs(want) < 1e300)
+    if not np.array_equal(np.isnan(got[fin]), np.isnan(want[fin])):
+        raise Violation("differs from the twin", "gram.shifted_gram: NaN where the twin is finite")
+    scale = np.abs(want[fin]).max() if fin.any() else 0.0
+    if fin.any() and not np.allclose(got[fin], want[fin], rtol=1e-9, atol=1e-9 * scale):
+        raise Violation("differs from the twin", "gram.shifted_gram (finite entries)")
+
+
 def k_sparse(case, notes):
     """CSR kernels on the case's values (zeros where a recipe hits 0):
     gram and the exact kNN against the twin, indices in range."""
@@ -689,7 +716,7 @@ KERNELS = {"pairwise": k_pairwise, "brute_knn": k_brute_knn, "tree_query": k_tre
            "cross_entropy": k_cross_entropy, "dropout": k_dropout, "linear": k_linear,
            "conv2d": k_conv2d, "pool2d": k_pool, "batchnorm": k_batchnorm,
            "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet,
-           "hist": k_hist, "sparse": k_sparse, "hgb": k_hgb}
+           "hist": k_hist, "sparse": k_sparse, "hgb": k_hgb, "gram": k_gram}
 
 
 def run_kernel(case, notes):

@@ -273,7 +273,7 @@ def cpu_levels():
 KERNEL_OPS = ("pairwise", "brute_knn", "tree_query", "tree_radius", "lloyd_step", "lloyd",
               "activation", "softmax", "loss", "cross_entropy", "dropout", "linear", "conv2d",
               "pool2d", "batchnorm", "recurrent", "optim", "tree", "enet", "hist", "sparse",
-              "hgb")
+              "hgb", "gram")
 
 
 @st.composite

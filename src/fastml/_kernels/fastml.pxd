@@ -484,3 +484,13 @@ cdef extern from "sparse.h" nogil:
                                   const double *r, const double *y, double l1, double l2,
                                   double tol, int64_t max_iter, int positive, int64_t n, int64_t p,
                                   int nthreads)
+
+
+cdef extern from "gram.h" nogil:
+    int FM_GRAM_MAX_M
+    int fm_gram_shifted_f32(double *S, const float *X, int64_t ldx, const double *Y, int64_t k,
+                            const double *w, const double *shift, int64_t n, int64_t p,
+                            int nthreads)
+    int fm_gram_shifted_f64(double *S, const double *X, int64_t ldx, const double *Y, int64_t k,
+                            const double *w, const double *shift, int64_t n, int64_t p,
+                            int nthreads)
