@@ -207,6 +207,16 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         else:  # covariance_eigh
             G, _, mean, _, _ = centered_gram(X)
             G /= n - 1
+            if isinstance(nc, numbers.Integral) and 0 < nc < p <= n:
+                # only the top nc pairs: the ratios and the noise variance need the
+                # eigenvalue total, which is the trace (the other p - nc eigenvalues
+                # are never formed; their mean is (trace - top sum) / (p - nc))
+                total = float(np.trace(G))
+                with small_blas(p):
+                    top, V = scipy.linalg.eigh(G, check_finite=False, overwrite_a=True,
+                                               driver="evr", subset_by_index=[p - nc, p - 1])
+                top, Vt = np.clip(top[::-1], 0.0, None), np.ascontiguousarray(V[:, ::-1].T)
+                return self._finish_top(X, mean, Vt, top, total, n, nc)
             with small_blas(p):
                 var, V = scipy.linalg.eigh(G, check_finite=False, overwrite_a=True,
                                           driver="evd")
@@ -227,6 +237,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.noise_variance_ = float(var[k:].mean()) if k < kmax else 0.0
         self._store(X, mean, Vt[:k], var[:k], ratio[:k], S[:k], n)
         return U, S, X
+
+    def _finish_top(self, X, mean, Vt, top, total, n, k):
+        """Store the top k covariance eigenpairs (covariance_eigh with an integer
+        n_components < n_features <= n_samples); total is the trace."""
+        p = X.shape[1]
+        Vt, _ = _flip_rows(Vt, None)
+        self.noise_variance_ = float(max(total - top.sum(), 0.0) / (p - k))
+        ratio = top / total if total > 0 else np.zeros_like(top)
+        S = np.sqrt(top * (n - 1))
+        self._store(X, mean, Vt, top, ratio, S, n)
+        return None, S, X
 
     def _fit_truncated(self, X, k, solver):
         n, p = X.shape

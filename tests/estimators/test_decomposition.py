@@ -171,3 +171,20 @@ def test_bad_solver_parameters(params, match):
     X, _ = load_iris(return_X_y=True)
     with pytest.raises(ValueError, match=match):
         PCA(**params).fit(X)
+
+
+def test_covariance_eigh_top_pairs_equal_the_full_decomposition():
+    """An integer n_components < n_features computes only the top eigenpairs
+    (plus the trace); every attribute equals the full eigendecomposition's."""
+    from sklearn.datasets import make_low_rank_matrix
+
+    X = make_low_rank_matrix(2000, 120, effective_rank=30, tail_strength=0.3, random_state=1)
+    full = PCA(svd_solver="covariance_eigh").fit(X)
+    for k in (1, 7, 119):
+        top = PCA(k, svd_solver="covariance_eigh").fit(X)
+        np.testing.assert_allclose(top.components_, full.components_[:k], atol=1e-10)
+        for name in ("explained_variance_", "explained_variance_ratio_", "singular_values_"):
+            np.testing.assert_allclose(getattr(top, name), getattr(full, name)[:k], rtol=1e-10)
+        assert top.noise_variance_ == pytest.approx(full.explained_variance_[k:].mean(),
+                                                    rel=1e-9)
+        np.testing.assert_allclose(top.fit_transform(X), full.transform(X)[:, :k], atol=1e-10)
