@@ -111,14 +111,83 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *rest
     }
 }
 
-/* out[t * ldo + i] = |x_i - cand_t|^2 (direct, sequential j order per lane,
- * as the assignment) for rows [0, nr) of X (row stride d) and trials
- * candidate rows cand (trials x d); scratch as fm_kmeans_assign's. The
- * k-means++ seeding's distance pass. */
+static inline __attribute__((always_inline)) T FM_CAT(km_hsum_, SUF)(V v) {
+    T a[VL];
+    memcpy(a, &v, sizeof a);
+    T s = 0;
+    for (int l = 0; l < VL; l++) s += a[l];
+    return s;
+}
+
+/* Lanes over features (d >= 2 VL): each row's (x - c)^2 in VL partial sums per
+ * candidate, then across the lanes and the d % VL tail; four candidates share
+ * every load of x (four independent FMA chains), no transposition. */
+static void FM_CAT(km_cand_rows_, SUF)(T *restrict out, int64_t ldo, const T *restrict X,
+                                       int64_t nr, const T *restrict cand, int64_t trials,
+                                       int64_t d) {
+    for (int64_t i = 0; i < nr; i++) {
+        const T *x = X + i * d;
+        int64_t t = 0;
+        for (; t + 4 <= trials; t += 4) {
+            const T *c0 = cand + t * d, *c1 = c0 + d, *c2 = c1 + d, *c3 = c2 + d;
+            V a0 = VSET1(0), a1 = VSET1(0), a2 = VSET1(0), a3 = VSET1(0);
+            int64_t j = 0;
+            for (; j + VL <= d; j += VL) {
+                const V xv = VLOAD(x + j);
+                const V e0 = xv - VLOAD(c0 + j), e1 = xv - VLOAD(c1 + j);
+                const V e2 = xv - VLOAD(c2 + j), e3 = xv - VLOAD(c3 + j);
+                a0 += e0 * e0;
+                a1 += e1 * e1;
+                a2 += e2 * e2;
+                a3 += e3 * e3;
+            }
+            T s0 = FM_CAT(km_hsum_, SUF)(a0), s1 = FM_CAT(km_hsum_, SUF)(a1);
+            T s2 = FM_CAT(km_hsum_, SUF)(a2), s3 = FM_CAT(km_hsum_, SUF)(a3);
+            for (; j < d; j++) {
+                const T e0 = x[j] - c0[j], e1 = x[j] - c1[j], e2 = x[j] - c2[j],
+                        e3 = x[j] - c3[j];
+                s0 += e0 * e0;
+                s1 += e1 * e1;
+                s2 += e2 * e2;
+                s3 += e3 * e3;
+            }
+            out[t * ldo + i] = s0;
+            out[(t + 1) * ldo + i] = s1;
+            out[(t + 2) * ldo + i] = s2;
+            out[(t + 3) * ldo + i] = s3;
+        }
+        for (; t < trials; t++) {
+            const T *c0 = cand + t * d;
+            V a0 = VSET1(0);
+            int64_t j = 0;
+            for (; j + VL <= d; j += VL) {
+                const V e0 = VLOAD(x + j) - VLOAD(c0 + j);
+                a0 += e0 * e0;
+            }
+            T s0 = FM_CAT(km_hsum_, SUF)(a0);
+            for (; j < d; j++) {
+                const T e0 = x[j] - c0[j];
+                s0 += e0 * e0;
+            }
+            out[t * ldo + i] = s0;
+        }
+    }
+}
+
+/* out[t * ldo + i] = |x_i - cand_t|^2 (direct: no |x|^2 - 2x.c + |c|^2
+ * cancellation) for rows [0, nr) of X (row stride d) and trials candidate rows
+ * cand (trials x d); scratch as fm_kmeans_assign's. The k-means++ seeding's
+ * distance pass: lanes over features from d >= 2 VL (km_cand_rows_), else lanes
+ * over rows of a transposed block (sequential j order per lane, as the
+ * assignment). */
 void FM_ISA_FN(FM_CAT(fm_kmeans_cand_dist_, SUF))(T *restrict out, int64_t ldo,
                                                    const T *restrict X, int64_t nr,
                                                    const T *restrict cand, int64_t trials,
                                                    int64_t d, T *restrict scratch) {
+    if (d >= 2 * VL) {
+        FM_CAT(km_cand_rows_, SUF)(out, ldo, X, nr, cand, trials, d);
+        return;
+    }
     for (int64_t r0 = 0; r0 < nr; r0 += KM_NB * VL) {
         const int64_t rows = nr - r0 < KM_NB * VL ? nr - r0 : KM_NB * VL;
         for (int64_t l = 0; l < KM_NB * VL; l++) { /* transpose (pad with the last row) */
