@@ -56,6 +56,11 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X):
         jll = self._jll(self._check_X(X))
+        # a row impossible under every class (all -inf; only with alpha=0) gets
+        # the class priors instead of 0/0 = NaN
+        dead = np.isneginf(jll).all(axis=1)
+        if dead.any():
+            jll[dead] = self.class_log_prior_
         return jll - _logsumexp(jll)[:, None]
 
     def predict_proba(self, X):
@@ -241,7 +246,13 @@ class _DiscreteNB(_BaseNB):
 
 
 class MultinomialNB(_DiscreteNB):
-    """Multinomial naive Bayes for counts (e.g. word counts); X must be >= 0."""
+    """Multinomial naive Bayes for counts (e.g. word counts); X must be >= 0.
+
+    With alpha=0 a feature never counted in a class has probability 0: the
+    joint log likelihood keeps 0 * log 0 = 0 (-inf only when the sample counts
+    that feature), and a sample impossible under every class gets the class
+    priors from predict_proba (scikit-learn returns NaN for both cases).
+    """
 
     def __init__(self, *, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None):
         self.alpha = alpha
@@ -266,9 +277,20 @@ class MultinomialNB(_DiscreteNB):
     def _jll(self, X):
         X = self._transform_X(X)
         if is_sparse(X):  # X @ log-probabilities^T by the CSR kernel, in float64
-            return _ks.csr_dense(X.astype(np.float64, copy=False), self.feature_log_prob_.T) \
-                + self.class_log_prior_
-        return X @ self.feature_log_prob_.T + self.class_log_prior_
+            X = X.astype(np.float64, copy=False)
+            mul = lambda A: _ks.csr_dense(X, A)  # noqa: E731
+        else:
+            mul = lambda A: X @ A  # noqa: E731
+        lp = self.feature_log_prob_
+        bad = np.isneginf(lp)
+        if not bad.any():
+            return mul(lp.T) + self.class_log_prior_
+        # alpha=0: a feature never seen in a class has log-probability -inf; a
+        # zero count keeps 0 * log 0 = 0, a positive count makes the class
+        # impossible (-inf), never 0 * -inf = NaN
+        jll = mul(np.where(bad, 0.0, lp).T)
+        jll[mul(bad.T.astype(np.float64)) > 0] = -np.inf
+        return jll + self.class_log_prior_
 
     def _fastml_tags(self):
         return {"positive_only": True, "poor_score": True, "sparse": True}
@@ -281,6 +303,12 @@ class BernoulliNB(_DiscreteNB):
     binarize=None means X is already binary, as in scikit-learn; fastml then
     requires its values to lie in [0, 1] (a count above 1 would give feature
     probabilities above 1, and NaN predictions) and raises otherwise.
+
+    With alpha=0 a feature probability can be exactly 0 or 1: the joint log
+    likelihood then uses 0 * log 0 = 0 (-inf only for a class under which the
+    sample is impossible), and a sample impossible under every class gets the
+    class priors from predict_proba / predict_log_proba (scikit-learn returns
+    NaN for both cases).
     """
 
     _parameter_constraints = {**_DiscreteNB._parameter_constraints,
@@ -338,7 +366,20 @@ class BernoulliNB(_DiscreteNB):
         if X.shape[1] != self.feature_log_prob_.shape[1]:
             raise ValueError(f"X has {X.shape[1]} features, expected "
                              f"{self.feature_log_prob_.shape[1]}.")
-        neg = np.log(1 - np.exp(self.feature_log_prob_))
-        W = (self.feature_log_prob_ - neg).T
-        XW = _ks.csr_dense(X, W) if is_sparse(X) else X @ W
-        return XW + neg.sum(axis=1) + self.class_log_prior_
+        lp = self.feature_log_prob_
+        with np.errstate(divide="ignore"):
+            neg = np.log(1 - np.exp(lp))
+        bad_p, bad_n = np.isneginf(lp), np.isneginf(neg)
+        if not (bad_p.any() or bad_n.any()):
+            W = (lp - neg).T
+            XW = _ks.csr_dense(X, W) if is_sparse(X) else X @ W
+            return XW + neg.sum(axis=1) + self.class_log_prior_
+        # alpha=0: a probability of 0 or 1 gives log 0 = -inf; the sum keeps
+        # 0 * log 0 = 0 and is -inf exactly when an observed value has
+        # probability 0 (never inf - inf = NaN)
+        lp, neg = np.where(bad_p, 0.0, lp), np.where(bad_n, 0.0, neg)
+        mul = (lambda A: _ks.csr_dense(X, A)) if is_sparse(X) else (lambda A: X @ A)
+        jll = mul((lp - neg).T) + neg.sum(axis=1)
+        hits = mul((bad_p.astype(np.float64) - bad_n).T) + bad_n.sum(axis=1)
+        jll[hits > 0] = -np.inf
+        return jll + self.class_log_prior_

@@ -78,3 +78,65 @@ def test_pickle_clone_and_bad_input():
         GaussianNB(priors=[0.5, 0.6, -0.1]).fit(X, y)
     with pytest.raises(ValueError, match="classes"):
         GaussianNB().partial_fit(X, y)
+
+
+def test_bernoulli_alpha_zero_is_exact_at_probabilities_zero_and_one():
+    """alpha=0 gives feature probabilities of exactly 0 and 1: the joint log
+    likelihood follows 0 * log 0 = 0 (brute-force oracle), -inf only where the
+    sample is impossible, and predict_proba is finite (priors for a sample
+    impossible under every class)."""
+    from fastml.naive_bayes import BernoulliNB
+
+    rng = np.random.default_rng(1)
+    X = (rng.random((200, 6)) > 0.5).astype(float)
+    y = rng.integers(0, 3, 200)
+    X[:, 0] = 0          # probability 0 in every class
+    X[y == 1, 1] = 1     # probability 1 in class 1
+    m = BernoulliNB(alpha=0).fit(X, y)
+    Q = (rng.random((50, 6)) > 0.5).astype(float)
+    Q[:3, 0] = 1         # impossible under every class
+    p = np.exp(m.feature_log_prob_)
+    want = np.empty((len(Q), 3))
+    for i, q in enumerate(Q):
+        for c in range(3):
+            terms = [np.log(p[c, j]) if q[j] else np.log1p(-p[c, j]) for j in range(6)
+                     if (p[c, j] if q[j] else 1 - p[c, j]) > 0]
+            impossible = any((p[c, j] if q[j] else 1 - p[c, j]) == 0 for j in range(6))
+            want[i, c] = -np.inf if impossible else sum(terms) + m.class_log_prior_[c]
+    with np.errstate(divide="ignore"):
+        got = m.predict_joint_log_proba(Q)
+    np.testing.assert_array_equal(np.isneginf(got), np.isneginf(want))
+    fin = np.isfinite(want)
+    np.testing.assert_allclose(got[fin], want[fin], rtol=1e-12)
+    proba = m.predict_proba(Q)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba[:3], np.exp(m.class_log_prior_)[None].repeat(3, 0))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    one = BernoulliNB(alpha=0).fit([[0.3]], [0], sample_weight=[0.5])
+    np.testing.assert_array_equal(one.predict_proba([[0.3]]), [[1.0]])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_multinomial_alpha_zero_keeps_zero_counts_finite(sparse):
+    """alpha=0: unseen (feature, class) pairs have log-probability -inf; a zero
+    count contributes 0 (not 0 * -inf = NaN), a positive count rules the class out."""
+    import scipy.sparse as sp
+
+    from fastml.naive_bayes import MultinomialNB
+
+    X = np.array([[1, 0, 2], [2, 0, 1], [0, 3, 1]])
+    y = [0, 0, 1]
+    m = MultinomialNB(alpha=0).fit(sp.csr_matrix(X) if sparse else X, y)
+    Q = np.array([[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 5]])
+    Qs = sp.csr_matrix(Q) if sparse else Q
+    lp, prior = m.feature_log_prob_, m.class_log_prior_
+    with np.errstate(divide="ignore", invalid="ignore"):
+        want = np.array([[prior[c] + sum(q[j] * lp[c, j] for j in range(3) if q[j])
+                          for c in range(2)] for q in Q])
+    got = m.predict_joint_log_proba(Qs)
+    np.testing.assert_array_equal(got, want)
+    proba = m.predict_proba(Qs)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba[0], [1.0, 0.0])
+    np.testing.assert_allclose(proba[1], [0.0, 1.0])
+    np.testing.assert_allclose(proba[2], np.exp(prior))   # impossible under both classes
