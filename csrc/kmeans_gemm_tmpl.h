@@ -124,6 +124,23 @@ static inline __attribute__((always_inline)) void FM_CAT(km_micro_, SUF)(
     }
 }
 
+/* km_micro_ for a last block whose real centres fit its first GVL lanes (k %
+ * GNR in [1, GVL]): the padding half is not computed (its lanes stay +inf). */
+static inline __attribute__((always_inline)) void FM_CAT(km_micro_half_, SUF)(
+    FM_CAT(km_top2_, SUF) *restrict st, const T *const *xr, const T *restrict cb,
+    const T *restrict hb, VI cv0, int64_t d) {
+    GV acc0[GMR];
+    _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) acc0[i] = (GV){0};
+    for (int64_t j = 0; j < d; j++) {
+        const GV c0v = GVLOAD(cb + j * GNR);
+        _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++)
+            acc0[i] += KM_BCAST(xr[i] + j) * c0v;
+    }
+    const GV h0 = GVLOAD(hb);
+    _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++)
+        FM_CAT(km_fold_, SUF)(&st[i].b1[0], &st[i].b2[0], &st[i].arg[0], h0 - 2 * acc0[i], cv0);
+}
+
 /* Rows [0, nr) of X (nr <= KM_RT, row stride d) against all k centres (cp, hp
  * packed by fm_kmeans_pack_centres): best[i] = min_c v_c, second[i] = the
  * next smallest v (+inf if k == 1), arg[i] = the lowest c attaining best. */
@@ -147,6 +164,12 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_tile_assign_, SUF))(T *restrict best, T *restric
     for (int l = 0; l < GVL; l++) iota[l] = l;
     for (int64_t b = 0; b < nb; b++) {
         const VI cv0 = iota + (__typeof__(iota[0]))(b * GNR);
+        if (k - b * GNR <= GVL) {
+            for (int64_t p = 0; p < np; p++)
+                FM_CAT(km_micro_half_, SUF)(st + p * GMR, xr + p * GMR, cp + b * d * GNR,
+                                            hp + b * GNR, cv0, d);
+            continue;
+        }
         for (int64_t p = 0; p < np; p++)
             FM_CAT(km_micro_, SUF)(st + p * GMR, xr + p * GMR, cp + b * d * GNR, hp + b * GNR,
                                    cv0, d);
