@@ -60,7 +60,9 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         # the class priors instead of 0/0 = NaN
         dead = np.isneginf(jll).all(axis=1)
         if dead.any():
-            jll[dead] = self.class_log_prior_
+            with np.errstate(divide="ignore"):
+                jll[dead] = self.class_log_prior_ if hasattr(self, "class_log_prior_") \
+                    else np.log(self.class_prior_)
         return jll - _logsumexp(jll)[:, None]
 
     def predict_proba(self, X):
@@ -99,7 +101,12 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
 
 class GaussianNB(_BaseNB):
     """Gaussian naive Bayes: per-class feature means theta_ and variances var_
-    (+ var_smoothing * the largest feature variance, for stability)."""
+    (+ var_smoothing * the largest feature variance, for stability).
+
+    A variance that stays 0 (every feature constant, or var_smoothing=0) is a
+    point mass: a value equal to the class mean costs nothing and any other
+    makes the class impossible; a sample impossible under every class gets the
+    class priors from predict_proba (scikit-learn returns NaN there)."""
 
     _parameter_constraints = {
         "priors": ["array-like", None],
@@ -169,13 +176,29 @@ class GaussianNB(_BaseNB):
 
     def _jll(self, X):
         X = np.asarray(X, dtype=np.float64)
-        iv = 1.0 / self.var_
         with np.errstate(divide="ignore"):
             logp = np.log(self.class_prior_)
+        if not (self.var_ > 0).all():
+            return self._jll_point_mass(X, logp)
+        iv = 1.0 / self.var_
         const = logp - 0.5 * np.log(2 * np.pi * self.var_).sum(axis=1) \
             - 0.5 * (self.theta_ ** 2 * iv).sum(axis=1)
         # -0.5 sum (x - mu)^2 / var expanded into BLAS products
         return const - 0.5 * (X * X) @ iv.T + X @ (self.theta_ * iv).T
+
+
+    def _jll_point_mass(self, X, logp):
+        """Zero variances (constant features with var_smoothing's epsilon_ = 0):
+        the direct form sum (x - mu)^2 / var per class with var at least the
+        smallest positive float, so a value equal to the mean costs 0 and any
+        other rules the class out (-inf), never inf - inf = NaN."""
+        var = np.maximum(self.var_, np.finfo(np.float64).tiny)
+        out = np.empty((X.shape[0], len(self.classes_)))
+        with np.errstate(over="ignore", divide="ignore"):
+            for c in range(len(self.classes_)):
+                out[:, c] = logp[c] - 0.5 * np.log(2 * np.pi * var[c]).sum() \
+                    - 0.5 * ((X - self.theta_[c]) ** 2 / var[c]).sum(axis=1)
+        return out
 
 
 class _DiscreteNB(_BaseNB):

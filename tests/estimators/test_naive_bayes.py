@@ -140,3 +140,20 @@ def test_multinomial_alpha_zero_keeps_zero_counts_finite(sparse):
     np.testing.assert_allclose(proba[0], [1.0, 0.0])
     np.testing.assert_allclose(proba[1], [0.0, 1.0])
     np.testing.assert_allclose(proba[2], np.exp(prior))   # impossible under both classes
+
+
+def test_gaussian_zero_variance_is_a_point_mass_not_nan():
+    """One training row (every variance and epsilon_ 0), and var_smoothing=0
+    with a class that is constant in a feature: finite probabilities."""
+    m = GaussianNB().fit([[0.125]], [0])
+    np.testing.assert_array_equal(m.predict_proba([[0.125], [7.0]]), [[1.0], [1.0]])
+    X = np.array([[0.0, 1.0], [0.0, 2.0], [1.0, 5.0], [2.0, 6.0]])
+    y = [0, 0, 1, 1]
+    m = GaussianNB(var_smoothing=0.0).fit(X, y)
+    assert m.var_[0, 0] == 0
+    proba = m.predict_proba([[0.0, 1.5], [1.5, 5.5], [3.0, 1.5]])
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert proba[0, 0] == pytest.approx(1.0)   # x0 == class 0's constant
+    assert proba[1, 1] == pytest.approx(1.0)   # x0 != 0 rules class 0 out
+    np.testing.assert_array_equal(m.predict([[0.0, 1.5], [1.5, 5.5]]), [0, 1])
