@@ -1,7 +1,9 @@
 r"""Nearest neighbours: KDTree, NearestNeighbors, KNeighborsClassifier,
-KNeighborsRegressor, and the sparse graphs kneighbors_graph /
-radius_neighbors_graph (functions and methods, scipy.sparse CSR like
-scikit-learn's; scipy is imported only when a graph is built).
+KNeighborsRegressor, RadiusNeighborsClassifier, RadiusNeighborsRegressor,
+KNeighborsTransformer, RadiusNeighborsTransformer, and the sparse graphs
+kneighbors_graph / radius_neighbors_graph (functions and methods,
+scipy.sparse CSR like scikit-learn's; scipy is imported only when a graph is
+built).
 
 Search is exact. Three engines sit behind the estimators:
 
@@ -14,8 +16,17 @@ Search is exact. Three engines sit behind the estimators:
 * a user ``metric=callable`` f(x, y) -> float, compiled with Numba and run
   in parallel (always brute force).
 
-Metrics: euclidean (default, "minkowski" with p=2), sqeuclidean, manhattan,
-chebyshev, minkowski p >= 1.
+Metrics: every name of VALID_METRICS (scikit-learn's lists per algorithm),
+metric_params, a scikit-learn DistanceMetric object, a callable, and
+metric="precomputed" (dense distances or a sparse neighbours graph). The
+compiled engines serve euclidean (default, "minkowski" with p=2),
+sqeuclidean, manhattan, chebyshev and minkowski p >= 1; the other metrics
+run an exact blocked brute force (_metrics.py, scipy.spatial distances).
+algorithm="ball_tree" is accepted: fastml builds no ball tree, it serves the
+request with the k-d tree for the metrics the k-d tree supports and with the
+exact brute force for the other ball-tree metrics (haversine, ...); results
+are the same as a ball tree's (exact, ties to the lower index). kd_tree also
+accepts sqeuclidean.
 
 Tie rule: neighbours are ordered by (distance, training index) -- among equal
 distances the lower training index comes first -- in the tree and in brute
@@ -47,6 +58,15 @@ from ._estimators import (
     radius_neighbors_graph,
 )
 from ._kdtree import KDTree
+from ._metrics import VALID_METRICS, VALID_METRICS_SPARSE
+from ._radius_estimators import (
+    KNeighborsTransformer,
+    RadiusNeighborsClassifier,
+    RadiusNeighborsRegressor,
+    RadiusNeighborsTransformer,
+)
 
 __all__ = ["KDTree", "NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor",
-           "kneighbors_graph", "radius_neighbors_graph"]
+           "RadiusNeighborsClassifier", "RadiusNeighborsRegressor", "KNeighborsTransformer",
+           "RadiusNeighborsTransformer", "kneighbors_graph", "radius_neighbors_graph",
+           "VALID_METRICS", "VALID_METRICS_SPARSE"]
