@@ -206,7 +206,9 @@ class NeighborsBase(BaseEstimator):
                 method = choose_algorithm(X.shape[0], X.shape[1],
                                           getattr(self, "n_neighbors", 1) or 1, plan.name)
             self._fit_stored(X, "tree" if method != "brute" else "brute", method, eff, plan)
-            if method != "brute":
+            # radius-only estimators search with the tree even for brute force
+            # (built here, so predict never changes the fitted state)
+            if method != "brute" or getattr(self, "_radius_only", False):
                 with threads_scope(self.n_jobs):
                     self._tree = _kt.build_tree(X, effective_leaf_size(self.leaf_size,
                                                                        X.shape[0]))
@@ -275,6 +277,17 @@ class NeighborsBase(BaseEstimator):
             return _kb.brute_knn(self._fit_X, X, k, self._metric, self._p,
                                  x_absmax=getattr(self, "_fit_absmax", None))
 
+    def _fastml_tags(self):
+        name = _metric_name(self.metric)
+        # sparse: brute force on CSR rows (neighbors/_sparse.py)
+        return {"sparse": True, "pairwise": name == "precomputed",
+                "allow_nan": name == "nan_euclidean"}
+
+
+class KNeighborsMixin:
+    """kneighbors and kneighbors_graph of a fitted NeighborsBase with an
+    n_neighbors parameter (scikit-learn's KNeighborsMixin counterpart)."""
+
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """k nearest training points of each query.
 
@@ -323,12 +336,6 @@ class NeighborsBase(BaseEstimator):
         data = np.ones(nq * k) if mode == "connectivity" else dist.ravel()
         indptr = np.arange(0, nq * k + 1, k, dtype=np.int64)
         return csr_graph(data, ind.ravel(), indptr, (nq, self.n_samples_fit_))
-
-    def _fastml_tags(self):
-        name = _metric_name(self.metric)
-        # sparse: brute force on CSR rows (neighbors/_sparse.py)
-        return {"sparse": True, "pairwise": name == "precomputed",
-                "allow_nan": name == "nan_euclidean"}
 
 
 def _check_nan_array(X, dtype):

@@ -13,7 +13,7 @@ import numpy as np
 from ..base import ClassifierMixin, RegressorMixin
 from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import check_classification_targets, column_or_1d
-from ._base import NeighborsBase, neighbor_weights
+from ._base import KNeighborsMixin, NeighborsBase, neighbor_weights
 from ._radius import RadiusNeighborsMixin
 from ._validation import check_mode
 
@@ -23,7 +23,7 @@ __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors",
 _RADIUS = Interval(numbers.Real, 0, math.inf, closed="both")  # >= 0, inf allowed
 
 
-class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
+class KNeighborsClassifier(ClassifierMixin, KNeighborsMixin, NeighborsBase):
     """Vote among the k nearest training points.
 
     Parameters
@@ -143,7 +143,7 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         return tags
 
 
-class KNeighborsRegressor(RegressorMixin, NeighborsBase):
+class KNeighborsRegressor(RegressorMixin, KNeighborsMixin, NeighborsBase):
     """Average of the targets of the k nearest training points (weighted with
     weights="distance" or a callable; exact matches win). Parameters as
     KNeighborsClassifier. 2-D y (n_samples, n_outputs) predicts
@@ -184,7 +184,7 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         return {**super()._fastml_tags(), "multi_output": True}
 
 
-class NearestNeighbors(RadiusNeighborsMixin, NeighborsBase):
+class NearestNeighbors(KNeighborsMixin, RadiusNeighborsMixin, NeighborsBase):
     """Unsupervised nearest-neighbour search: kneighbors, radius_neighbors and
     their sparse graphs (kneighbors_graph, radius_neighbors_graph).
 
@@ -259,7 +259,7 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
     est = _graph_estimator(
         X, lambda: NearestNeighbors(n_neighbors=n_neighbors, metric=metric, p=p,
                                     metric_params=metric_params, n_jobs=n_jobs),
-        metric, p, metric_params, NeighborsBase)
+        metric, p, metric_params, KNeighborsMixin)
     return est.kneighbors_graph(est._fit_X if include else None, n_neighbors, mode)
 
 
@@ -278,5 +278,5 @@ def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski"
     est = _graph_estimator(
         X, lambda: NearestNeighbors(radius=radius, metric=metric, p=p,
                                     metric_params=metric_params, n_jobs=n_jobs),
-        metric, p, metric_params, NearestNeighbors)
+        metric, p, metric_params, RadiusNeighborsMixin)
     return est.radius_neighbors_graph(est._fit_X if include else None, radius, mode)

@@ -12,7 +12,7 @@ import numpy as np
 from ..base import ClassifierMixin, RegressorMixin, TransformerMixin
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_classification_targets, column_or_1d
-from ._base import NeighborsBase
+from ._base import KNeighborsMixin, NeighborsBase
 from ._radius import RadiusNeighborsMixin
 
 __all__ = ["RadiusNeighborsClassifier", "RadiusNeighborsRegressor", "KNeighborsTransformer",
@@ -53,6 +53,7 @@ class RadiusNeighborsClassifier(ClassifierMixin, RadiusNeighborsMixin, Neighbors
     given to such queries.
     """
 
+    _radius_only = True
     _parameter_constraints = {
         **_BASE, "radius": [_RADIUS],
         "weights": [StrOptions({"uniform", "distance"}), callable, None],
@@ -171,6 +172,7 @@ class RadiusNeighborsRegressor(RegressorMixin, RadiusNeighborsMixin, NeighborsBa
     weights="distance" or a callable). A query without neighbours predicts
     NaN, with a warning, as in scikit-learn."""
 
+    _radius_only = True
     _parameter_constraints = {
         **_BASE, "radius": [_RADIUS],
         "weights": [StrOptions({"uniform", "distance"}), callable, None],
@@ -233,7 +235,7 @@ class _GraphTransformer(TransformerMixin):
         return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)
 
 
-class KNeighborsTransformer(_GraphTransformer, NeighborsBase):
+class KNeighborsTransformer(_GraphTransformer, KNeighborsMixin, NeighborsBase):
     """X -> its k-neighbours graph (CSR, n_samples_fit columns), for a
     pipeline whose next step takes metric="precomputed". With
     mode="distance" each row holds n_neighbors + 1 entries (the query itself
@@ -263,6 +265,7 @@ class RadiusNeighborsTransformer(_GraphTransformer, RadiusNeighborsMixin, Neighb
     """X -> its radius-neighbours graph (CSR, rows sorted by distance), for a
     pipeline whose next step takes metric="precomputed"."""
 
+    _radius_only = True
     _parameter_constraints = {**_BASE, "radius": [_RADIUS],
                               "mode": [StrOptions({"distance", "connectivity"})]}
 
