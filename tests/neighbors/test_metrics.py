@@ -290,3 +290,13 @@ def test_valid_metrics_are_sklearns():
     for alg in ("ball_tree", "kd_tree", "brute"):
         assert sorted(VALID_METRICS[alg]) == sorted(sk.VALID_METRICS[alg])
         assert sorted(VALID_METRICS_SPARSE[alg]) == sorted(sk.VALID_METRICS_SPARSE[alg])
+
+
+def test_graph_transformers_refuse_pandas_output_like_sklearn():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.random.RandomState(0).rand(10, 2), columns=["a", "b"])
+    for est in (KNeighborsTransformer(n_neighbors=2), RadiusNeighborsTransformer()):
+        with pytest.raises(ValueError, match="sparse"):
+            est.set_output(transform="pandas").fit_transform(X)
+        with pytest.raises(ValueError, match="input_features is not equal"):
+            est.set_output(transform="default").fit(X).get_feature_names_out(["x", "y"])

@@ -9,7 +9,8 @@ import warnings
 
 import numpy as np
 
-from ..base import ClassifierMixin, RegressorMixin, TransformerMixin
+from ..base import (ClassifierMixin, ClassNamePrefixFeaturesOutMixin, RegressorMixin,
+                    TransformerMixin)
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_classification_targets, column_or_1d
 from ._base import KNeighborsMixin, NeighborsBase
@@ -218,7 +219,7 @@ class RadiusNeighborsRegressor(RegressorMixin, RadiusNeighborsMixin, NeighborsBa
         return {**super()._fastml_tags(), "multi_output": True}
 
 
-class _GraphTransformer(TransformerMixin):
+class _GraphTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
     def fit(self, X, y=None):
         self._validate_params()
         X = self._validate_data(X)
@@ -229,10 +230,6 @@ class _GraphTransformer(TransformerMixin):
     def fit_transform(self, X, y=None):
         return self.fit(X).transform(X)
 
-    def get_feature_names_out(self, input_features=None):
-        self._check_is_fitted()
-        prefix = type(self).__name__.lower()
-        return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)
 
 
 class KNeighborsTransformer(_GraphTransformer, KNeighborsMixin, NeighborsBase):
