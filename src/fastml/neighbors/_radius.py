@@ -9,7 +9,8 @@ from .._config import threads_scope
 from .._kernels import kdtree as _kt, knn as _kb
 from ..utils._sparse import is_sparse
 from ._base import csr_graph, engine_of
-from ._metrics import finish_radius, generic_radius, pairwise, radius_from_distances
+from ._metrics import (MetricPlan, finish_radius, generic_radius, pairwise,
+                       radius_from_distances)
 from ._precomputed import radius_precomputed
 from ._sparse import QUERY_CHUNK, radius_sparse
 from ._validation import check_mode, check_radius, effective_leaf_size
@@ -142,11 +143,9 @@ class RadiusNeighborsMixin:
         for s in range(0, rows_inf.size, QUERY_CHUNK):
             rows = rows_inf[s:s + QUERY_CHUNK]
             if engine_of(self) == "callable":
-                from ._metrics import MetricPlan
-
                 plan = MetricPlan("callable", "callable", obj=self.metric)
-            else:
-                plan = self._plan
+            else:  # (a fit pickled before plans were recorded: its fast metric)
+                plan = getattr(self, "_plan", None) or MetricPlan("fast", self._metric, self._p)
             D = pairwise(plan, X[rows], self._fit_X).astype(self._fit_X.dtype)
             qi, j = np.nonzero(~np.isnan(D))
             parts.append((rows[qi], j.astype(np.int64), D[qi, j]))
