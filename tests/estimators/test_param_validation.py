@@ -133,10 +133,10 @@ def test_error_names_estimator_parameter_and_value(data):
     assert str(err.value) == ("The 'alpha' parameter of Ridge must be a float in the range "
                               "[0.0, inf) or an array-like. Got nan instead.")
     with pytest.raises(InvalidParameterError) as err:
-        KNeighborsClassifier(algorithm="ball_tree").fit(X, y)
+        KNeighborsClassifier(algorithm="cover_tree").fit(X, y)
     assert str(err.value) == ("The 'algorithm' parameter of KNeighborsClassifier must be a "
-                              "str among {'auto', 'brute', 'kd_tree'}. Got 'ball_tree' "
-                              "instead.")
+                              "str among {'auto', 'ball_tree', 'brute', 'kd_tree'}. Got "
+                              "'cover_tree' instead.")
     assert isinstance(err.value, ValueError) and isinstance(err.value, TypeError)
 
 

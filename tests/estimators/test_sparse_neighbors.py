@@ -107,8 +107,10 @@ def test_dense_fit_sparse_query_and_kd_tree_rules(rng):
         NearestNeighbors(metric="chebyshev").fit(X)
     with pytest.raises(ValueError, match="not valid for sparse input"):
         NearestNeighbors(metric="minkowski", p=3).fit(X)
-    with pytest.raises(ValueError, match="cosine"):
-        NearestNeighbors(metric="cosine").fit(Xd)  # dense cosine: not in the dense kernels
+    # dense cosine runs the exact generic brute force: same neighbours as the CSR kernel
+    dense_cos = NearestNeighbors(n_neighbors=3, metric="cosine").fit(Xd).kneighbors(Xd[:5])
+    sparse_cos = NearestNeighbors(n_neighbors=3, metric="cosine").fit(X).kneighbors(X[:5])
+    np.testing.assert_allclose(dense_cos[0], sparse_cos[0], atol=1e-6)
 
 
 def test_radius_and_graphs_match_sklearn(rng):

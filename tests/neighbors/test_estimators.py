@@ -126,10 +126,10 @@ def test_errors():
         KNeighborsClassifier(n_neighbors=11).fit(X, y).predict(X)
     with pytest.raises(ValueError, match="'metric' parameter of KNeighborsClassifier"):
         KNeighborsClassifier(metric="nope").fit(X, y)
-    with pytest.raises(ValueError, match="p must be"):
-        KNeighborsClassifier(p=0.5).fit(X, y)
+    with pytest.raises(ValueError, match="does not support 0 < p < 1"):
+        KNeighborsClassifier(p=0.5, algorithm="kd_tree").fit(X, y)
     with pytest.raises(ValueError, match="algorithm"):
-        KNeighborsClassifier(algorithm="ball_tree").fit(X, y)
+        KNeighborsClassifier(algorithm="cover_tree").fit(X, y)
     with pytest.raises(ValueError, match="weights"):
         KNeighborsClassifier(weights="bad").fit(X, y)
     with pytest.raises(ValueError, match="n_neighbors"):
@@ -239,5 +239,5 @@ def test_zero_weight_rows_raise():
     for est in (KNeighborsClassifier(2, weights=lambda d: np.zeros_like(d)),
                 KNeighborsRegressor(2, weights=lambda d: np.zeros_like(d))):
         est.fit(X, np.arange(5) % 2)
-        with pytest.raises(ValueError, match="zero weight to all neighbours"):
+        with pytest.raises(ValueError, match="All neighbors of some sample is getting zero weights"):
             est.predict(X)

@@ -5,27 +5,25 @@ Targets follow scikit-learn: y of shape (n_samples,) or (n_samples, n_outputs).
 A classifier given a column vector (n_samples, 1) warns (DataConversionWarning)
 and treats it as 1-D; a regressor keeps it 2-D and predicts (n_queries, 1).
 """
+import math
 import numbers
 
 import numpy as np
 
-from .._config import threads_scope
-from .._kernels import kdtree as _kt
 from ..base import ClassifierMixin, RegressorMixin
 from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import check_classification_targets, column_or_1d
-from ..utils._sparse import is_sparse
-from ._base import NeighborsBase, csr_graph, neighbor_weights, radius_callable
-from ._sparse import check_sparse_query, radius_sparse
-from ._validation import check_mode, check_query, check_radius, effective_leaf_size
+from ._base import KNeighborsMixin, NeighborsBase, neighbor_weights
+from ._radius import RadiusNeighborsMixin
+from ._validation import check_mode
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors",
            "kneighbors_graph", "radius_neighbors_graph"]
 
-_RADIUS = Interval(numbers.Real, 0, None, closed="left")  # finite, >= 0
+_RADIUS = Interval(numbers.Real, 0, math.inf, closed="both")  # >= 0, inf allowed
 
 
-class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
+class KNeighborsClassifier(ClassifierMixin, KNeighborsMixin, NeighborsBase):
     """Vote among the k nearest training points.
 
     Parameters
@@ -35,11 +33,19 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         "distance" weighs a vote by 1/distance; points at distance exactly 0
         take all the weight of their row. A callable maps the (n_queries, k)
         distance array to weights of the same shape.
-    algorithm : "auto", "kd_tree" or "brute", default "auto"
+    algorithm : "auto", "kd_tree", "ball_tree" or "brute", default "auto"
         "auto" picks from measured crossovers (see fastml.neighbors).
+        "ball_tree" is served by the k-d tree for the metrics it supports and
+        by exact brute force for the other ball-tree metrics (same results).
     leaf_size : int, default 30
-    metric : str or callable, default "minkowski" (with p=2: euclidean)
-    p : float >= 1, default 2
+    metric : str, callable or DistanceMetric, default "minkowski"
+        Any metric of fastml.neighbors.VALID_METRICS (with p=2: euclidean).
+    p : float > 0, default 2
+        Minkowski order; 0 < p < 1 (not a metric) runs brute force with a
+        UserWarning, as in scikit-learn.
+    metric_params : dict or None
+        Extra metric arguments (e.g. ``w`` for minkowski, ``V`` for
+        seuclidean, ``VI`` for mahalanobis; ``p`` here overrides ``p``).
     n_jobs : int or None
         Threads for this estimator's searches (None: fastml.set_num_threads).
 
@@ -57,13 +63,14 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
     }
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
-                 p=2, metric="minkowski", n_jobs=None):
+                 p=2, metric="minkowski", metric_params=None, n_jobs=None):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.algorithm = algorithm
         self.leaf_size = leaf_size
         self.p = p
         self.metric = metric
+        self.metric_params = metric_params
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
@@ -128,7 +135,7 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         return float(np.average(hit, weights=sample_weight))
 
     def _fastml_tags(self):
-        return {"multi_output": True, "sparse": True}
+        return {**super()._fastml_tags(), "multi_output": True}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -136,7 +143,7 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
         return tags
 
 
-class KNeighborsRegressor(RegressorMixin, NeighborsBase):
+class KNeighborsRegressor(RegressorMixin, KNeighborsMixin, NeighborsBase):
     """Average of the targets of the k nearest training points (weighted with
     weights="distance" or a callable; exact matches win). Parameters as
     KNeighborsClassifier. 2-D y (n_samples, n_outputs) predicts
@@ -146,13 +153,14 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
     _parameter_constraints = KNeighborsClassifier._parameter_constraints
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
-                 p=2, metric="minkowski", n_jobs=None):
+                 p=2, metric="minkowski", metric_params=None, n_jobs=None):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.algorithm = algorithm
         self.leaf_size = leaf_size
         self.p = p
         self.metric = metric
+        self.metric_params = metric_params
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
@@ -173,15 +181,15 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
         return (yk * w).sum(axis=1) / w.sum(axis=1)
 
     def _fastml_tags(self):
-        return {"multi_output": True, "sparse": True}
+        return {**super()._fastml_tags(), "multi_output": True}
 
 
-class NearestNeighbors(NeighborsBase):
+class NearestNeighbors(KNeighborsMixin, RadiusNeighborsMixin, NeighborsBase):
     """Unsupervised nearest-neighbour search: kneighbors, radius_neighbors and
     their sparse graphs (kneighbors_graph, radius_neighbors_graph).
 
     Parameters as KNeighborsClassifier (no weights), plus radius (default 1.0,
-    finite, >= 0) for radius_neighbors. A callable metric is searched by brute
+    >= 0, inf allowed) for radius_neighbors. A callable metric is searched by brute
     force, radius queries included.
     """
 
@@ -189,82 +197,20 @@ class NearestNeighbors(NeighborsBase):
                               "radius": [_RADIUS]}
 
     def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
-                 metric="minkowski", p=2, n_jobs=None):
+                 metric="minkowski", p=2, metric_params=None, n_jobs=None):
         self.n_neighbors = n_neighbors
         self.radius = radius
         self.algorithm = algorithm
         self.leaf_size = leaf_size
         self.metric = metric
         self.p = p
+        self.metric_params = metric_params
         self.n_jobs = n_jobs
 
     def fit(self, X, y=None):
         self._validate_params()
         X = self._validate_data(X)
         return self._fit(X)
-
-    def _radius_flat(self, X, radius, sort):
-        """(ind, dist, offsets, n_queries): neighbours of query i are
-        ind[offsets[i]:offsets[i+1]]; X=None excludes each training point."""
-        self._check_is_fitted()
-        query_is_train = X is None
-        sparse = is_sparse(X) or getattr(self, "_sparse_index", None) is not None
-        X = self._fit_X if query_is_train else check_sparse_query(self, X) if sparse else \
-            check_query(X, self._fit_X.dtype, self._fit_X.shape[1], estimator=self)
-        nq = X.shape[0]
-        r = check_radius(self.radius if radius is None else radius, nq, name="radius")
-        with threads_scope(self.n_jobs):
-            if sparse and getattr(self, "_sparse_index", None) is not None:
-                ind, dist, off = radius_sparse(self, X, r, sort)
-            elif sparse:
-                raise ValueError("radius_neighbors on sparse queries needs a sparse fit; "
-                                 "fit on the sparse data (or densify the queries).")
-            elif self._metric == "callable":
-                ind, dist, off = radius_callable(self._fit_X, X, r, self.metric, sort)
-            else:
-                if self._tree is None:
-                    self._tree = _kt.build_tree(self._fit_X, effective_leaf_size(
-                        self.leaf_size, self.n_samples_fit_))
-                ind, dist, off = _kt.tree_radius(self._tree, X, r, self._metric, self._p,
-                                                 return_distance=True, sort=sort)
-        if query_is_train:
-            row = np.repeat(np.arange(nq), np.diff(off))
-            keep = ind != row
-            ind, dist = ind[keep], dist[keep]
-            off = np.zeros(nq + 1, dtype=np.int64)
-            np.cumsum(np.bincount(row[keep], minlength=nq), out=off[1:])
-        return ind, dist, off, nq
-
-    def radius_neighbors(self, X=None, radius=None, return_distance=True, sort_results=False):
-        """Training points within `radius` (<= radius) of each query.
-
-        Returns object arrays (dist, ind) like scikit-learn (or ind alone).
-        X=None queries the training points, excluding each point itself.
-        Without sort_results the order within a row is the tree's (index order
-        for a callable metric); with it, by (distance, index).
-        """
-        if sort_results and not return_distance:
-            raise ValueError("return_distance must be True if sort_results is True.")
-        flat_ind, flat_dist, off, nq = self._radius_flat(X, radius, sort_results)
-        ind = np.empty(nq, dtype=object)
-        dist = np.empty(nq, dtype=object)
-        for i in range(nq):
-            a, b = off[i], off[i + 1]
-            ind[i], dist[i] = flat_ind[a:b], flat_dist[a:b]
-        return (dist, ind) if return_distance else ind
-
-    def radius_neighbors_graph(self, X=None, radius=None, mode="connectivity",
-                               sort_results=False):
-        """Radius-neighbourhood graph as a scipy.sparse CSR matrix of shape
-        (n_queries, n_samples_fit), as scikit-learn builds it: ones
-        (mode="connectivity") or distances (mode="distance", rows sorted by
-        distance with sort_results=True) at the neighbours of each query.
-        """
-        check_mode(mode)
-        sort = sort_results and mode == "distance"  # scikit-learn sorts only distances
-        ind, dist, off, nq = self._radius_flat(X, radius, sort)
-        data = np.ones(ind.size) if mode == "connectivity" else dist
-        return csr_graph(data, ind, off, (nq, self.n_samples_fit_))
 
 
 _RADIUS_PARAM = {"radius": [_RADIUS]}
@@ -278,9 +224,6 @@ def _check_radius_param(radius):
 def _graph_estimator(X, make, metric, p, metric_params, kind):
     """A fitted estimator for the module-level graph functions: X itself when
     it is one (its metric and p must match), else make().fit(X)."""
-    if metric_params not in (None, {}):
-        raise ValueError(f"metric_params is not supported (fastml metrics take no extra "
-                         f"parameters), got metric_params={metric_params!r}.")
     if isinstance(X, kind):
         X._check_is_fitted()
         for name, value in (("metric", metric), ("p", p)):
@@ -315,8 +258,8 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
     include = _check_include_self(include_self, mode)
     est = _graph_estimator(
         X, lambda: NearestNeighbors(n_neighbors=n_neighbors, metric=metric, p=p,
-                                    n_jobs=n_jobs),
-        metric, p, metric_params, NeighborsBase)
+                                    metric_params=metric_params, n_jobs=n_jobs),
+        metric, p, metric_params, KNeighborsMixin)
     return est.kneighbors_graph(est._fit_X if include else None, n_neighbors, mode)
 
 
@@ -333,6 +276,7 @@ def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski"
     include = _check_include_self(include_self, mode)
     _check_radius_param(radius)
     est = _graph_estimator(
-        X, lambda: NearestNeighbors(radius=radius, metric=metric, p=p, n_jobs=n_jobs),
-        metric, p, metric_params, NearestNeighbors)
+        X, lambda: NearestNeighbors(radius=radius, metric=metric, p=p,
+                                    metric_params=metric_params, n_jobs=n_jobs),
+        metric, p, metric_params, RadiusNeighborsMixin)
     return est.radius_neighbors_graph(est._fit_X if include else None, radius, mode)

@@ -56,7 +56,20 @@ class KDTree:
         X = check_array(X, input_name="X")
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
+        self._data = X
         self._tree = _kt.build_tree(X, effective_leaf_size(self.leaf_size, self.n_samples))
+
+    @property
+    def data(self):
+        """The training points (n_samples, n_features), in input order."""
+        X = getattr(self, "_data", None)
+        if X is None:  # restored from a pickle: rebuilt from the tree's points
+            tree = self._tree
+            X = tree["X"] if tree["kind"] == "reference" else _kt._tree_rows(tree)
+            e = tree.get("plan", (None, 0))[1]
+            X = (np.ldexp(X, e) if e else X).astype(self.dtype, copy=False)
+            self._data = X
+        return X
 
     def query(self, X, k=1, return_distance=True):
         """k nearest training points of each row of X.

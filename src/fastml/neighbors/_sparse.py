@@ -75,9 +75,11 @@ def validate_sparse(est, X, y, kw):
     return X, y
 
 
-def fit_sparse(est, X):
-    """NeighborsBase._fit for sparse X (already validated CSR)."""
-    metric = sparse_metric(est.metric, est.p)
+def fit_sparse(est, X, metric=None, p=None):
+    """NeighborsBase._fit for sparse X (already validated CSR); metric and p
+    as resolved from the estimator's metric, p and metric_params."""
+    metric = sparse_metric(est.metric if metric is None else metric,
+                           est.p if p is None else p)
     if est.algorithm not in ("auto", "brute"):
         warnings.warn("cannot use tree with sparse input: using brute force", UserWarning,
                       stacklevel=3)

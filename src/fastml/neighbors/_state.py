@@ -102,6 +102,14 @@ def check_fitted_neighbors(est):
     owner = type(est).__name__
     if not hasattr(est, "_fit_X"):
         return  # not fitted
+    engine = getattr(est, "_engine", None)
+    if engine == "precomputed":  # distances only: never reach C
+        from ._precomputed import check_precomputed
+
+        est._fit_X = check_precomputed(est._fit_X)
+        return
+    if engine == "generic" and is_sparse(est._fit_X):  # user metric on sparse rows
+        return
     if getattr(est, "_sparse_index", None) is not None or is_sparse(est._fit_X):
         return check_sparse_state(est)  # neighbors/_sparse.py
     n = state_int(owner, "n_samples_fit_", est.n_samples_fit_, 1)
@@ -109,8 +117,11 @@ def check_fitted_neighbors(est):
     X = est._fit_X
     if not (isinstance(X, np.ndarray) and X.dtype in (np.float32, np.float64)):
         _fail(owner, "_fit_X", "must be a float32 or float64 array")
-    est._fit_X = state_array(owner, "_fit_X", X, ndim=2, shape=(n, d), finite=True)
-    est._fit_absmax = _magnitude.absmax(est._fit_X)  # recomputed, never trusted
+    # nan_euclidean (generic engine, NumPy only) keeps NaN in the data
+    est._fit_X = state_array(owner, "_fit_X", X, ndim=2, shape=(n, d),
+                             finite=engine not in ("generic",))
+    if engine in (None, "tree", "brute", "callable"):
+        est._fit_absmax = _magnitude.absmax(est._fit_X)  # recomputed, never trusted
     if getattr(est, "_tree", None) is not None:
         est._tree = check_tree_state(est._tree, n, d, X.dtype, est.leaf_size)
     y = getattr(est, "_y", None)

@@ -79,8 +79,9 @@ def check_query(X, dtype, n_features, name="X", estimator=None):
     return X
 
 
-def check_radius(r, nq, name="r"):
-    """float64 array of 1 or nq finite radii >= 0; errors name the parameter."""
+def check_radius(r, nq, name="r", allow_inf=False):
+    """float64 array of 1 or nq finite radii >= 0 (+inf too with allow_inf);
+    errors name the parameter."""
     try:
         arr = np.asarray(r, dtype=np.float64)
     except (TypeError, ValueError):
@@ -91,8 +92,10 @@ def check_radius(r, nq, name="r"):
     elif arr.ndim != 1 or arr.shape[0] != nq:
         raise ValueError(f"{name} must be a scalar or have shape ({nq},), "
                          f"got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"{name} must be finite and >= 0, got {name}={r!r}.")
+    ok = ~np.isnan(arr) & (arr >= 0) & (allow_inf | np.isfinite(arr))
+    if not np.all(ok):
+        raise ValueError(f"{name} must be {'' if allow_inf else 'finite and '}>= 0, "
+                         f"got {name}={r!r}.")
     return np.ascontiguousarray(arr)
 
 
@@ -102,6 +105,6 @@ GRAPH_MODES = ("connectivity", "distance")
 def check_mode(mode):
     """mode of the *_graph functions: "connectivity" (ones) or "distance"."""
     if not isinstance(mode, str) or mode not in GRAPH_MODES:
-        raise ValueError(f'Unsupported mode, must be one of "connectivity" or "distance", '
-                         f"got mode={mode!r}.")
+        raise ValueError('Unsupported mode, must be one of "connectivity", or "distance" but '
+                         f'got "{mode}" instead')
     return mode
