@@ -241,3 +241,25 @@ def test_zero_weight_rows_raise():
         est.fit(X, np.arange(5) % 2)
         with pytest.raises(ValueError, match="All neighbors of some sample is getting zero weights"):
             est.predict(X)
+
+
+@pytest.mark.parametrize("Est", ["KNeighborsClassifier", "KNeighborsRegressor"])
+def test_distance_weights_when_every_distance_overflows(Est):
+    """sqeuclidean in float32 overflows to inf for a query ~3e19 away: the
+    neighbours then weigh equally (finite predictions, not 0/0 = NaN)."""
+    import fastml.neighbors as fn
+
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]], dtype=np.float32)
+    y = np.array([0, 1, 1])
+    m = getattr(fn, Est)(n_neighbors=3, weights="distance", metric="sqeuclidean",
+                         algorithm="brute").fit(X, y)
+    Q = np.array([[3e19, -3e19], [0.0, 0.0]])
+    dist = m.kneighbors(Q)[0]
+    assert np.isinf(dist[0]).all()
+    out = m.predict_proba(Q) if hasattr(m, "predict_proba") else m.predict(Q)
+    assert np.isfinite(out).all()
+    if hasattr(m, "predict_proba"):
+        np.testing.assert_allclose(out[0], [1 / 3, 2 / 3])
+        np.testing.assert_allclose(out[1], [1.0, 0.0])
+    else:
+        np.testing.assert_allclose(out, [2 / 3, 0.0])

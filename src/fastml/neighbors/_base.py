@@ -44,7 +44,10 @@ def neighbor_weights(dist, weights):
     """(n_queries, k) float64 weights, or None for uniform.
 
     "distance": 1/d; a row with exact zero distances gives weight 1 to those
-    points and 0 to the others (the matching points win).
+    points and 0 to the others (the matching points win); a row whose
+    distances all overflowed to inf (a query ~1e19 or more away in float32,
+    with sqeuclidean) weighs its neighbours equally instead of 0/0 = NaN
+    (scikit-learn returns all-zero probabilities there).
     """
     if weights in (None, "uniform"):
         return None
@@ -55,6 +58,9 @@ def neighbor_weights(dist, weights):
         zero = d == 0
         rows = zero.any(axis=1)
         w[rows] = zero[rows]
+        far = ~(w > 0).any(axis=1)
+        if far.any():
+            w[far] = 1.0
         return w
     w = np.asarray(weights(dist), dtype=np.float64)
     if w.shape != np.shape(dist):
