@@ -47,6 +47,9 @@ from ._estimators import (
     radius_neighbors_graph,
 )
 from ._kdtree import KDTree
+from ._hnsw import HNSW
+from ._lsh import LSH
 
 __all__ = ["KDTree", "NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor",
            "kneighbors_graph", "radius_neighbors_graph"]
+__all__ += ["HNSW", "LSH"]
