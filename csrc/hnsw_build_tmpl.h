@@ -109,7 +109,7 @@ static int FM_ISA_FN(FM_CAT(fm_hnsw_add_, SUF))(fm_hnsw *g, const T *X, int64_t 
         memcpy((char *)g->level0 + i * g->rec0, X + (i - n0) * d, (size_t)vbytes);
         for (int64_t l = 0; l <= g->levels[i]; l++) hnsw_links(g, i, l, vbytes)[0] = 0;
     }
-    hnsw_lock *locks = (hnsw_lock *)calloc((size_t)n1 + 1, 1);
+    hnsw_lock *locks = (hnsw_lock *)calloc((size_t)n1 + 1, sizeof(hnsw_lock));
     if (!locks) return FM_ENOMEM;
     hnsw_lock *top = locks + n1;
     int64_t start = n0;

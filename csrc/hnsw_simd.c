@@ -20,7 +20,12 @@
 #include "hnsw_impl.h"
 #include "simd.h"
 
-typedef unsigned char hnsw_lock;
+/* 16 bytes per lock (4 per cache line): threads locking different nodes
+ * rarely write to the same line. */
+typedef struct {
+    unsigned char held;
+    unsigned char pad[15];
+} hnsw_lock;
 
 static inline void hnsw_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -29,11 +34,11 @@ static inline void hnsw_pause(void) {
 }
 
 static inline void hnsw_acquire(hnsw_lock *l) {
-    while (__atomic_test_and_set(l, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(l, __ATOMIC_RELAXED)) hnsw_pause();
+    while (__atomic_test_and_set(&l->held, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&l->held, __ATOMIC_RELAXED)) hnsw_pause();
 }
 
-static inline void hnsw_release(hnsw_lock *l) { __atomic_clear(l, __ATOMIC_RELEASE); }
+static inline void hnsw_release(hnsw_lock *l) { __atomic_clear(&l->held, __ATOMIC_RELEASE); }
 
 typedef struct {
     uint16_t *mark; /* [n]: mark[i] == epoch <=> i visited in this search */
