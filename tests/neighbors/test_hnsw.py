@@ -227,3 +227,37 @@ def test_zero_rows_with_cosine(rng):
     est = HNSW(metric="cosine", ef_search=100, random_state=0).fit(X)
     d, i = est.kneighbors(np.zeros((1, 4)), 3)
     np.testing.assert_allclose(d, 1.0)
+
+
+# ---- algorithm="hnsw" in the KNN estimators ----------------------------------------------
+def test_knn_estimators_accept_algorithm_hnsw(rng):
+    from fastml.neighbors import KNeighborsClassifier, KNeighborsRegressor
+
+    X = clusters(rng, 600, 8)
+    y = (X[:, 0] > 0).astype(int)
+    Q = clusters(rng, 50, 8)
+    params = {"ef_search": 600, "random_state": 0}
+    for cls in (KNeighborsClassifier, KNeighborsRegressor):
+        a = cls(n_neighbors=7, algorithm="hnsw", algorithm_params=params).fit(X, y)
+        b = cls(n_neighbors=7, algorithm="brute").fit(X, y)
+        np.testing.assert_array_equal(a.predict(Q), b.predict(Q))
+        np.testing.assert_array_equal(pickle.loads(pickle.dumps(a)).predict(Q), a.predict(Q))
+    nn = NearestNeighbors(n_neighbors=4, algorithm="hnsw", algorithm_params=params).fit(X)
+    bf = NearestNeighbors(n_neighbors=4, algorithm="brute").fit(X)
+    for q in (Q, None):
+        np.testing.assert_array_equal(nn.kneighbors(q)[1], bf.kneighbors(q)[1])
+    # k above the index's ef_search: raised for the query, not an error
+    d, i = NearestNeighbors(n_neighbors=3, algorithm="hnsw",
+                            algorithm_params={"ef_search": 5}).fit(X).kneighbors(Q, 40)
+    assert i.shape == (50, 40) and (np.diff(d, axis=1) >= 0).all()
+
+
+def test_auto_never_picks_hnsw_and_bad_settings_raise(rng):
+    X = clusters(rng, 3000, 64)
+    assert NearestNeighbors().fit(X)._fit_method != "hnsw"
+    with pytest.raises(ValueError, match="algorithm_params has unknown keys"):
+        NearestNeighbors(algorithm="hnsw", algorithm_params={"ef": 3}).fit(X)
+    with pytest.raises(ValueError, match="supports the euclidean"):
+        NearestNeighbors(algorithm="hnsw", metric="manhattan").fit(X)
+    with pytest.raises(InvalidParameterError, match="M"):
+        NearestNeighbors(algorithm="hnsw", algorithm_params={"M": 1}).fit(X)

@@ -149,7 +149,8 @@ class NeighborsBase(BaseEstimator):
 
     _parameter_constraints = {
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "algorithm": [StrOptions({"auto", "kd_tree", "brute"})],
+        "algorithm": [StrOptions({"auto", "kd_tree", "brute", "hnsw"})],
+        "algorithm_params": [dict, None],  # HNSW's M, ef_construction, ef_search, random_state
         # any leaf_size >= 1 is accepted; the tree caps it (effective_leaf_size)
         "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "p": [P_CONSTRAINT],
@@ -181,6 +182,9 @@ class NeighborsBase(BaseEstimator):
             method = choose_algorithm(X.shape[0], X.shape[1], self.n_neighbors, metric)
         self._fit_method = method
         self._tree = None
+        if method == "hnsw":  # approximate; never chosen by "auto"
+            from ._hnsw import fit_index
+            self._hnsw = fit_index(self, X, metric)
         if method == "kd_tree":
             with threads_scope(self.n_jobs):
                 self._tree = _kt.build_tree(X, effective_leaf_size(self.leaf_size,
@@ -195,6 +199,9 @@ class NeighborsBase(BaseEstimator):
                 return _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
             if self._fit_method == "kd_tree":
                 return _kt.tree_query(self._tree, X, k, self._metric, self._p)
+            if self._fit_method == "hnsw":
+                from ._hnsw import query_index
+                return query_index(getattr(self, "_hnsw", None), X, k)
             return _kb.brute_knn(self._fit_X, X, k, self._metric, self._p,
                                  x_absmax=getattr(self, "_fit_absmax", None))
 
