@@ -135,7 +135,7 @@ def test_error_names_estimator_parameter_and_value(data):
     with pytest.raises(InvalidParameterError) as err:
         KNeighborsClassifier(algorithm="ball_tree").fit(X, y)
     assert str(err.value) == ("The 'algorithm' parameter of KNeighborsClassifier must be a "
-                              "str among {'auto', 'brute', 'kd_tree'}. Got 'ball_tree' "
+                              "str among {'auto', 'brute', 'hnsw', 'kd_tree'}. Got 'ball_tree' "
                               "instead.")
     assert isinstance(err.value, ValueError) and isinstance(err.value, TypeError)
 
