@@ -28,6 +28,10 @@ from source, faiss 1.15.1):
       ef 16 (0.530)  0.97x   ef 32 (0.713)  1.50x   ef 64 (0.868)  1.13x
       ef 128 (0.958) 1.17x   ef 256 (0.992) fastml's top recall 0.9922 < 0.9924
                              (same ef 1.16x)        build 51.5 s vs 52.2 s (0.99x)
+    uniform 10k x 960, 1000 queries, reps 2
+      ef 16 (0.218)  1.06x   ef 32 (0.340)  1.62x   ef 64 (0.503)  1.31x
+      ef 128 (0.692) 1.11x   ef 256 (0.851) fastml's top recall 0.847 < 0.851
+                             (same ef 1.27x)        build 16.7 s vs 22.4 s (0.75x)
 
 Index arrays 68.7 MB at 100k x 128 (704-byte records: vector, 2M links, padding
 to a cache line), hnswlib's serialised index 63.0 MB; RSS growth over the build
