@@ -135,7 +135,7 @@ def test_error_names_estimator_parameter_and_value(data):
     with pytest.raises(InvalidParameterError) as err:
         KNeighborsClassifier(algorithm="cover_tree").fit(X, y)
     assert str(err.value) == ("The 'algorithm' parameter of KNeighborsClassifier must be a "
-                              "str among {'auto', 'ball_tree', 'brute', 'kd_tree'}. Got "
+                              "str among {'auto', 'ball_tree', 'brute', 'hnsw', 'kd_tree'}. Got "
                               "'cover_tree' instead.")
     assert isinstance(err.value, ValueError) and isinstance(err.value, TypeError)
 

@@ -494,3 +494,24 @@ cdef extern from "gram.h" nogil:
     int fm_gram_shifted_f64(double *S, const double *X, int64_t ldx, const double *Y, int64_t k,
                             const double *w, const double *shift, int64_t n, int64_t p,
                             int nthreads)
+
+
+cdef extern from "hnsw.h" nogil:
+    enum:
+        FM_HNSW_L2
+        FM_HNSW_IP
+    ctypedef struct fm_hnsw:
+        void *level0
+        int32_t *upper
+        const int64_t *upper_off
+        const int32_t *levels
+        int64_t n, d, M, rec0, entry, max_level
+        int metric
+    int fm_hnsw_add_f32(fm_hnsw *g, const float *X, int64_t m, int64_t ef_construction,
+                        int nthreads)
+    int fm_hnsw_add_f64(fm_hnsw *g, const double *X, int64_t m, int64_t ef_construction,
+                        int nthreads)
+    int fm_hnsw_search_f32(float *dist, int64_t *ind, const fm_hnsw *g, const float *Q,
+                           int64_t nq, int64_t k, int64_t ef, int nthreads)
+    int fm_hnsw_search_f64(double *dist, int64_t *ind, const fm_hnsw *g, const double *Q,
+                           int64_t nq, int64_t k, int64_t ef, int nthreads)

@@ -76,3 +76,7 @@ __all__ = ["KDTree", "NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegr
            "RadiusNeighborsClassifier", "RadiusNeighborsRegressor", "KNeighborsTransformer",
            "RadiusNeighborsTransformer", "kneighbors_graph", "radius_neighbors_graph",
            "VALID_METRICS", "VALID_METRICS_SPARSE"]
+from ._hnsw import HNSW
+from ._lsh import LSH
+
+__all__ += ["HNSW", "LSH"]

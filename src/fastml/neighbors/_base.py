@@ -129,7 +129,8 @@ class NeighborsBase(BaseEstimator):
 
     _parameter_constraints = {
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "algorithm": [StrOptions({"auto", "kd_tree", "ball_tree", "brute"})],
+        "algorithm": [StrOptions({"auto", "kd_tree", "ball_tree", "brute", "hnsw"})],
+        "algorithm_params": [dict, None],  # HNSW's M, ef_construction, ef_search, random_state
         # any leaf_size >= 1 is accepted; the tree caps it (effective_leaf_size)
         "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "p": [P_CONSTRAINT, None],
@@ -205,9 +206,20 @@ class NeighborsBase(BaseEstimator):
             return self
         if plan.kind == "precomputed":
             return self._fit_stored(X, "precomputed", "brute", eff, plan)
+        if algorithm == "hnsw" and (plan.kind != "fast" or getattr(self, "_radius_only", False)):
+            raise ValueError("algorithm='hnsw' answers k-neighbour queries with the euclidean "
+                             f"or sqeuclidean metric only; got metric={self.metric!r}"
+                             + (" on a radius-only estimator" if plan.kind == "fast" else "")
+                             + ".")
         if plan.kind == "fast":
             self._metric, self._p = plan.name, plan.p
             method = algorithm
+            if method == "hnsw":  # approximate; never chosen by "auto"
+                from ._hnsw import fit_index
+                self._fit_stored(X, "brute", "hnsw", eff, plan)
+                self._tree = None
+                self._hnsw = fit_index(self, X, plan.name)
+                return self
             if method == "auto":
                 method = choose_algorithm(X.shape[0], X.shape[1],
                                           getattr(self, "n_neighbors", 1) or 1, plan.name)
@@ -280,6 +292,9 @@ class NeighborsBase(BaseEstimator):
                 return _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
             if engine == "tree":
                 return _kt.tree_query(self._tree, X, k, self._metric, self._p)
+            if self._fit_method == "hnsw":
+                from ._hnsw import query_index
+                return query_index(getattr(self, "_hnsw", None), X, k)
             return _kb.brute_knn(self._fit_X, X, k, self._metric, self._p,
                                  x_absmax=getattr(self, "_fit_absmax", None))
 

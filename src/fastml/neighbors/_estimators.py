@@ -33,8 +33,11 @@ class KNeighborsClassifier(ClassifierMixin, KNeighborsMixin, NeighborsBase):
         "distance" weighs a vote by 1/distance; points at distance exactly 0
         take all the weight of their row. A callable maps the (n_queries, k)
         distance array to weights of the same shape.
-    algorithm : "auto", "kd_tree", "ball_tree" or "brute", default "auto"
-        "auto" picks from measured crossovers (see fastml.neighbors).
+    algorithm : "auto", "kd_tree", "ball_tree", "brute" or "hnsw", default "auto"
+        "auto" picks from measured crossovers (see fastml.neighbors), never
+        "hnsw": that one is approximate (fastml.neighbors.HNSW, euclidean and
+        sqeuclidean), configured by algorithm_params (M, ef_construction,
+        ef_search -- raised to k when smaller --, random_state).
         "ball_tree" is served by the k-d tree for the metrics it supports and
         by exact brute force for the other ball-tree metrics (same results).
     leaf_size : int, default 30
@@ -63,10 +66,12 @@ class KNeighborsClassifier(ClassifierMixin, KNeighborsMixin, NeighborsBase):
     }
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
-                 p=2, metric="minkowski", metric_params=None, n_jobs=None):
+                 p=2, metric="minkowski", metric_params=None, n_jobs=None,
+                 algorithm_params=None):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.algorithm = algorithm
+        self.algorithm_params = algorithm_params
         self.leaf_size = leaf_size
         self.p = p
         self.metric = metric
@@ -153,10 +158,12 @@ class KNeighborsRegressor(RegressorMixin, KNeighborsMixin, NeighborsBase):
     _parameter_constraints = KNeighborsClassifier._parameter_constraints
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
-                 p=2, metric="minkowski", metric_params=None, n_jobs=None):
+                 p=2, metric="minkowski", metric_params=None, n_jobs=None,
+                 algorithm_params=None):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.algorithm = algorithm
+        self.algorithm_params = algorithm_params
         self.leaf_size = leaf_size
         self.p = p
         self.metric = metric
@@ -197,10 +204,12 @@ class NearestNeighbors(KNeighborsMixin, RadiusNeighborsMixin, NeighborsBase):
                               "radius": [_RADIUS]}
 
     def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
-                 metric="minkowski", p=2, metric_params=None, n_jobs=None):
+                 metric="minkowski", p=2, metric_params=None, n_jobs=None,
+                 algorithm_params=None):
         self.n_neighbors = n_neighbors
         self.radius = radius
         self.algorithm = algorithm
+        self.algorithm_params = algorithm_params
         self.leaf_size = leaf_size
         self.metric = metric
         self.p = p

@@ -1,0 +1,88 @@
+/* hnsw_simd.c -- the HNSW engine at one ISA level (see simd.h for how this
+ * file is built once per level): distance kernels (hnsw_dist_tmpl.h), the
+ * graph walks (hnsw_search_tmpl.h) and insertion (hnsw_build_tmpl.h), per
+ * dtype; ends with this level's table, picked by hnsw.c.
+ *
+ * Concurrency during construction: each node has a one-byte spinlock taken
+ * while its lists are read (copied out) or written; the entry point and top
+ * level are guarded by one more lock, held for a whole insertion only by a
+ * node that becomes the new top (as in the paper's reference code). Vectors
+ * are written before any node is linked and never change afterwards, so
+ * distances need no lock. Queries run on a finished graph and take no lock.
+ *
+ * Visited sets are epoch-stamped uint16 arrays, one per thread for a whole
+ * call: a new search bumps the epoch (the array is cleared once every 65535
+ * searches), so nothing is allocated or cleared per query. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hnsw_impl.h"
+#include "simd.h"
+
+/* 16 bytes per lock (4 per cache line): threads locking different nodes
+ * rarely write to the same line. */
+typedef struct {
+    unsigned char held;
+    unsigned char pad[15];
+} hnsw_lock;
+
+static inline void hnsw_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static inline void hnsw_acquire(hnsw_lock *l) {
+    while (__atomic_test_and_set(&l->held, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&l->held, __ATOMIC_RELAXED)) hnsw_pause();
+}
+
+static inline void hnsw_release(hnsw_lock *l) { __atomic_clear(&l->held, __ATOMIC_RELEASE); }
+
+typedef struct {
+    uint16_t *mark; /* [n]: mark[i] == epoch <=> i visited in this search */
+    uint16_t epoch;
+} hnsw_visited;
+
+static int visited_init(hnsw_visited *v, int64_t n) {
+    v->mark = (uint16_t *)calloc((size_t)(n > 0 ? n : 1), sizeof(uint16_t));
+    v->epoch = 0;
+    return v->mark ? 0 : -1;
+}
+
+static inline void visited_next(hnsw_visited *v, int64_t n) {
+    if (++v->epoch == 0) { /* wrapped: stale stamps could collide */
+        memset(v->mark, 0, (size_t)n * sizeof(uint16_t));
+        v->epoch = 1;
+    }
+}
+
+static inline int32_t *hnsw_links(const fm_hnsw *g, int64_t i, int64_t l, int64_t vbytes) {
+    if (l == 0) return (int32_t *)((char *)g->level0 + i * g->rec0 + vbytes);
+    return g->upper + (g->upper_off[i] + l - 1) * (1 + g->M);
+}
+
+#define T float
+#define SUF f32
+#include "hnsw_dist_tmpl.h"
+#include "hnsw_search_tmpl.h"
+#include "hnsw_build_tmpl.h"
+#undef T
+#undef SUF
+
+#define T double
+#define SUF f64
+#include "hnsw_dist_tmpl.h"
+#include "hnsw_search_tmpl.h"
+#include "hnsw_build_tmpl.h"
+#undef T
+#undef SUF
+
+/* This level's table (fm_hnsw_impl_<level>), picked by hnsw.c. */
+const fm_hnsw_impl FM_ISA_FN(fm_hnsw_impl) = {
+    .add_f32 = FM_ISA_FN(fm_hnsw_add_f32),
+    .add_f64 = FM_ISA_FN(fm_hnsw_add_f64),
+    .search_f32 = FM_ISA_FN(fm_hnsw_search_f32),
+    .search_f64 = FM_ISA_FN(fm_hnsw_search_f64),
+};
