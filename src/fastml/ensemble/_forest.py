@@ -1,8 +1,9 @@
-"""Random forests: bootstrap-weighted fastml trees grown in parallel threads.
+"""Random forests and extra-trees: fastml trees grown in parallel threads.
 
-The features are binned once per fit and shared by every tree; each tree is
-grown by the compiled builder with the GIL released, so `n_jobs` Python
-threads build trees truly in parallel. Bootstrap samples are drawn as in
+X is prepared once per fit (float32, feature-major, for the exact and random
+splitters) and shared by every tree; each tree is grown by the compiled
+builder with the GIL released, so `n_jobs` Python threads build trees truly
+in parallel. Bootstrap samples are drawn as in
 scikit-learn (per-tree seed from random_state, randint(0, n, n_samples)) and
 enter as sample-weight counts.
 """
@@ -11,16 +12,18 @@ import numbers
 import numpy as np
 
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
-from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
-from ..tree import _binning
-from ..tree._classes import (CLASS_WEIGHT, TREE_CONSTRAINTS, _class_weight_vector,
-                             _encode_classes, _seed_from)
+from ..tree import (DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier,
+                    ExtraTreeRegressor)
+from ..tree._classes import (CLASS_WEIGHT, TREE_CONSTRAINTS, BaseDecisionTree,
+                             _class_weight_vector, _encode_classes, _regression_target, _seed_from,
+                             prepare)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import Interval, RealNotInt, StrOptions
 from ..utils.validation import (_check_sample_weight, check_is_fitted, check_random_state,
-                                resolve_n_jobs)
+                                column_or_1d, resolve_n_jobs)
 
-__all__ = ["RandomForestClassifier", "RandomForestRegressor"]
+__all__ = ["RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier",
+           "ExtraTreesRegressor"]
 
 _MAX_INT = np.iinfo(np.int32).max
 _TREE_PARAMS = ("criterion", "max_depth", "min_samples_split", "min_samples_leaf",
@@ -44,6 +47,10 @@ class BaseForest(BaseEstimator):
         "max_samples": [None, Interval(RealNotInt, 0, 1, closed="right"),
                         Interval(numbers.Integral, 1, None, closed="left")],
     }
+
+    def _allow_nan(self):
+        """Missing values (NaN) go to the trees (not with "absolute_error")."""
+        return self.criterion != "absolute_error"
 
     def _n_samples_bootstrap(self, n):
         ms = self.max_samples
@@ -78,7 +85,7 @@ class BaseForest(BaseEstimator):
             return self
         if old:
             rng.randint(_MAX_INT, size=len(old))  # the seeds a single fit gave the old trees
-        binned = _binning.prepare(X, w)
+        binned = prepare(X, w, getattr(self._tree_class(), "splitter", "best"))
         n_boot = self._n_samples_bootstrap(n)
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
         subsample = getattr(self, "class_weight", None) == "balanced_subsample"
@@ -180,7 +187,7 @@ class BaseForest(BaseEstimator):
 
     def apply(self, X):
         check_is_fitted(self, "estimators_")
-        X = self._validate_data(X, reset=False)
+        X = BaseDecisionTree._check_X(self, X, reset=False)
         return np.stack([t.tree_.apply(X) for t in self.estimators_], axis=1)
 
     def decision_path(self, X):
@@ -188,14 +195,14 @@ class BaseForest(BaseEstimator):
         (CSR, n_samples x total nodes) and where each tree's columns start."""
         import scipy.sparse as sp
         check_is_fitted(self, "estimators_")
-        X = self._validate_data(X, reset=False)
+        X = BaseDecisionTree._check_X(self, X, reset=False)
         paths = [t.tree_.decision_path(X) for t in self.estimators_]
         ptr = np.cumsum([0] + [p.shape[1] for p in paths])
         return sp.hstack(paths).tocsr(), ptr
 
     def _mean_outputs(self, X):
         check_is_fitted(self, "estimators_")
-        X = self._validate_data(X, reset=False)
+        X = BaseDecisionTree._check_X(self, X, reset=False)
         out = self._tree_outputs(self.estimators_[0], X).copy()
         for t in self.estimators_[1:]:
             out += self._tree_outputs(t, X)
@@ -267,7 +274,8 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
     def fit(self, X, y, sample_weight=None):
         self._check_forest_params()
-        X, y = self._validate_data(X, y)
+        X, y = BaseDecisionTree._check_X_y(self, X, y)
+        y = column_or_1d(y, warn=True)
         classes, y_idx = _encode_classes(y)
         w = _check_sample_weight(sample_weight, X.shape[0])
         if self.warm_start and hasattr(self, "estimators_") and \
@@ -316,7 +324,8 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
 
     _tree_class = DecisionTreeRegressor
     _parameter_constraints = {**BaseForest._parameter_constraints,
-                              "criterion": [StrOptions({"squared_error"})]}
+                              "criterion": [StrOptions({"squared_error", "friedman_mse",
+                                                        "absolute_error", "poisson"})]}
 
     def __init__(self, n_estimators=100, *, criterion="squared_error", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -330,9 +339,11 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
 
     def fit(self, X, y, sample_weight=None):
         self._check_forest_params()
-        X, y = self._validate_data(X, y, y_numeric=True)
+        X, y = BaseDecisionTree._check_X_y(self, X, y, y_numeric=True)
+        y = column_or_1d(y, warn=True)
+        y = _regression_target(self, y)[:, 0]
         w = _check_sample_weight(sample_weight, X.shape[0])
-        return self._fit_forest(X, y.astype(np.float64), w, 0)
+        return self._fit_forest(X, y, w, 0)
 
     def _set_oob(self, X, y, weights):
         acc, hits = self._oob_predictions(X, weights)
@@ -350,3 +361,47 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
 
     def predict(self, X):
         return self._mean_outputs(X)[:, 0]
+
+
+class ExtraTreesClassifier(RandomForestClassifier):
+    """Extremely randomized trees (classification): trees with one random
+    threshold per candidate feature, grown on all rows by default
+    (bootstrap=False), probabilities averaged; scikit-learn's parameters."""
+
+    _tree_class = ExtraTreeClassifier
+
+    def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features="sqrt", max_leaf_nodes=None, min_impurity_decrease=0.0,
+                 bootstrap=False, oob_score=False, n_jobs=None, random_state=None, verbose=0,
+                 warm_start=False, class_weight=None, ccp_alpha=0.0, max_samples=None):
+        super().__init__(n_estimators, criterion=criterion, max_depth=max_depth,
+                         min_samples_split=min_samples_split,
+                         min_samples_leaf=min_samples_leaf,
+                         min_weight_fraction_leaf=min_weight_fraction_leaf,
+                         max_features=max_features, max_leaf_nodes=max_leaf_nodes,
+                         min_impurity_decrease=min_impurity_decrease, bootstrap=bootstrap,
+                         oob_score=oob_score, n_jobs=n_jobs, random_state=random_state,
+                         verbose=verbose, warm_start=warm_start, class_weight=class_weight,
+                         ccp_alpha=ccp_alpha, max_samples=max_samples)
+
+
+class ExtraTreesRegressor(RandomForestRegressor):
+    """Extremely randomized trees (regression), bootstrap=False by default."""
+
+    _tree_class = ExtraTreeRegressor
+
+    def __init__(self, n_estimators=100, *, criterion="squared_error", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features=1.0, max_leaf_nodes=None, min_impurity_decrease=0.0,
+                 bootstrap=False, oob_score=False, n_jobs=None, random_state=None, verbose=0,
+                 warm_start=False, ccp_alpha=0.0, max_samples=None):
+        super().__init__(n_estimators, criterion=criterion, max_depth=max_depth,
+                         min_samples_split=min_samples_split,
+                         min_samples_leaf=min_samples_leaf,
+                         min_weight_fraction_leaf=min_weight_fraction_leaf,
+                         max_features=max_features, max_leaf_nodes=max_leaf_nodes,
+                         min_impurity_decrease=min_impurity_decrease, bootstrap=bootstrap,
+                         oob_score=oob_score, n_jobs=n_jobs, random_state=random_state,
+                         verbose=verbose, warm_start=warm_start, ccp_alpha=ccp_alpha,
+                         max_samples=max_samples)
