@@ -12,12 +12,13 @@
  * split exists, or when the split's decrease + DBL_EPSILON is below
  * min_impurity_decrease. Children take the impurities computed by the split.
  *
- * Every node draws its features from its own random stream (derived from its
- * parent's), so a tree does not depend on the order nodes are grown in. That
- * lets the depth-first grower use threads twice: large nodes evaluate their
- * features in parallel, and subtrees below a size cut-off are grown as
- * independent tasks (each into its own node store) and stitched together in
- * pre-order at the end. nthreads = 1 grows everything on the calling thread.
+ * Features are drawn as scikit-learn's splitter draws them (its 32-bit
+ * xorshift generator seeded from the caller, a feature array permuted in place
+ * from node to node in growth order, features found constant remembered for
+ * the subtree), so with the same seed the same features are visited in the
+ * same order and ties between equally good splits break the same way. Growth
+ * is therefore sequential; large nodes evaluate their features on nthreads
+ * threads (tree_exact_split.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,7 @@ typedef struct {
 static int add_node(grow_env *e, int s, int nthreads, const xt_item *it, int is_first,
                     xt_split *sp, int64_t *h) {
     const xt_ctx *c = e->c;
-    xt_work *wk = &e->works[s == 0 ? 0 : s - 1];
+    xt_work *wk = &e->works[0];
     xstore *st = &e->stores[s];
     const int64_t idx = store_add(st);
     if (idx < 0) return FM_ENOMEM;
@@ -159,7 +160,7 @@ static int add_node(grow_env *e, int s, int nthreads, const xt_item *it, int is_
     sp->improvement = 0;
     sp->il = sp->ir = imp;
     if (!leaf) {
-        xt_find_split(c, e->works + (s == 0 ? 0 : s - 1), s == 0 ? nthreads : 1, it, imp, sp);
+        xt_find_split(c, e->works, nthreads, it, imp, sp);
         leaf = sp->pos >= it->end || sp->improvement + XT_EPS < c->min_impurity_decrease;
     }
     st->feature[idx] = leaf ? -1 : sp->f;
@@ -181,9 +182,6 @@ static int add_node(grow_env *e, int s, int nthreads, const xt_item *it, int is_
     return FM_OK;
 }
 
-static inline uint64_t child_rng(uint64_t r, int left) {
-    return xt_mix(r ^ (left ? UINT64_C(0x5851F42D4C957F2D) : UINT64_C(0x14057B7EF767814F)));
-}
 
 typedef struct {
     xt_item *a;
@@ -202,28 +200,21 @@ static int vec_push(item_vec *v, xt_item it) {
     return FM_OK;
 }
 
-/* Depth-first growth of the subtree of `root` into store s; children with
- * fewer than `cutoff` rows go to *defer instead (defer NULL: grow all). */
-static int grow_dfs(grow_env *e, int s, int nthreads, xt_item root, int is_first,
-                    item_vec *defer, int64_t cutoff) {
+/* Depth-first growth (pre-order, left child first) into store 0. */
+static int grow_dfs(grow_env *e, int nthreads, xt_item root) {
     item_vec stack = {0};
-    int st = vec_push(&stack, root);
+    int st = vec_push(&stack, root), is_first = 1;
     while (st == FM_OK && stack.n > 0) {
         const xt_item it = stack.a[--stack.n];
         xt_split sp;
         int64_t h;
-        st = add_node(e, s, nthreads, &it, is_first, &sp, &h);
+        st = add_node(e, 0, nthreads, &it, is_first, &sp, &h);
         is_first = 0;
         if (st != FM_OK || sp.pos >= it.end) continue;
-        const xt_item r = {sp.pos, it.end, it.depth + 1, h, child_rng(it.rng, 0), sp.ir, 0};
-        const xt_item l = {it.start, sp.pos, it.depth + 1, h, child_rng(it.rng, 1), sp.il, 1};
-        const xt_item *kids[2] = {&r, &l}; /* left popped first */
-        for (int j = 0; j < 2 && st == FM_OK; j++) {
-            if (defer && kids[j]->end - kids[j]->start < cutoff)
-                st = vec_push(defer, *kids[j]);
-            else
-                st = vec_push(&stack, *kids[j]);
-        }
+        const xt_item r = {sp.pos, it.end, it.depth + 1, h, sp.nconst, sp.ir, 0};
+        const xt_item l = {it.start, sp.pos, it.depth + 1, h, sp.nconst, sp.il, 1};
+        st = vec_push(&stack, r);
+        if (st == FM_OK) st = vec_push(&stack, l); /* popped first */
     }
     free(stack.a);
     return st;
@@ -232,7 +223,6 @@ static int grow_dfs(grow_env *e, int s, int nthreads, xt_item root, int is_first
 /* ---- best-first ---------------------------------------------------------- */
 typedef struct {
     int64_t node, start, end, pos, depth;
-    uint64_t rng;
     double il, ir, improvement;
     int is_leaf;
 } frec;
@@ -276,7 +266,7 @@ static int best_first_add(grow_env *e, int nthreads, const xt_item *it, int is_f
     int64_t h;
     const int st = add_node(e, 0, nthreads, it, is_first, &sp, &h);
     if (st != FM_OK) return st;
-    *r = (frec){H_IDX(h), it->start, it->end, sp.pos, it->depth, it->rng,
+    *r = (frec){H_IDX(h), it->start, it->end, sp.pos, it->depth,
                 sp.il, sp.ir, sp.pos < it->end ? sp.improvement : 0.0, sp.pos >= it->end};
     return FM_OK;
 }
@@ -302,9 +292,9 @@ static int grow_best_first(grow_env *e, int nthreads, xt_item root, int64_t max_
         }
         max_split--;
         const xt_item l = {rec.start, rec.pos, rec.depth + 1, H(0, rec.node),
-                           child_rng(rec.rng, 1), rec.il, 1};
+                           0, rec.il, 1};
         const xt_item r = {rec.pos, rec.end, rec.depth + 1, H(0, rec.node),
-                           child_rng(rec.rng, 0), rec.ir, 0};
+                           0, rec.ir, 0};
         frec fl, fr;
         st = best_first_add(e, nthreads, &l, 0, &fl);
         if (st == FM_OK) st = best_first_add(e, nthreads, &r, 0, &fr);
@@ -403,13 +393,6 @@ static int assemble(fm_tree *t, xstore *stores, int nstores, int preorder, int64
     return FM_OK;
 }
 
-static int cmp_item_size_desc(const void *a, const void *b) {
-    const xt_item *p = (const xt_item *)a, *q = (const xt_item *)b;
-    const int64_t np = p->end - p->start, nq = q->end - q->start;
-    if (np != nq) return np > nq ? -1 : 1;
-    return (p->start > q->start) - (p->start < q->start);
-}
-
 FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, const double *w,
                                int64_t n, int64_t d, int64_t n_outputs,
                                const int64_t *n_classes, int criterion, int splitter,
@@ -429,13 +412,15 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
                 .min_impurity_decrease = min_impurity_decrease};
     memset(t, 0, sizeof *t);
     int nt = nthreads < 1 ? 1 : nthreads;
-    if (max_leaf_nodes > 0 && nt > 64) nt = 64;
     if (nt > 64) nt = 64;
+    uint32_t rand_state = (uint32_t)seed;
+    c.rand_state = &rand_state;
     c.samples = malloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+    c.features = malloc((size_t)(d > 0 ? d : 1) * sizeof(int32_t));
+    c.constant = malloc((size_t)(d > 0 ? d : 1) * sizeof(int32_t));
     xt_work *works = calloc((size_t)nt, sizeof(xt_work));
-    xstore *stores = calloc((size_t)nt + 1, sizeof(xstore));
-    item_vec defer = {0};
-    int st = c.samples && works && stores ? FM_OK : FM_ENOMEM;
+    xstore *stores = calloc(1, sizeof(xstore));
+    int st = c.samples && c.features && c.constant && works && stores ? FM_OK : FM_ENOMEM;
     int64_t m = 0;
     double W_all = 0;
     if (st == FM_OK) {
@@ -445,43 +430,23 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
                 W_all += w ? w[i] : 1.0;
             }
         c.W_all = W_all;
+        for (int64_t f = 0; f < d; f++) c.features[f] = c.constant[f] = (int32_t)f;
         for (int j = 0; j < nt && st == FM_OK; j++) st = xt_work_alloc(&works[j], &c, m);
-        for (int j = 0; j <= nt; j++) stores[j].nv = c.nv;
+        stores[0].nv = c.nv;
     }
     grow_env e = {&c, works, stores};
-    const xt_item root = {0, m, 0, -1, xt_mix(seed), 0.0, 0};
-    if (st == FM_OK && m > 0) {
-        if (max_leaf_nodes > 0) {
-            st = grow_best_first(&e, nt, root, max_leaf_nodes);
-        } else {
-            /* subtrees below the cut-off are tasks (none on one thread) */
-            const int64_t cutoff = nt > 1 ? m / (4 * (int64_t)nt) + 1 : 0;
-            st = grow_dfs(&e, 0, nt, root, 1, nt > 1 ? &defer : NULL, cutoff);
-            if (st == FM_OK && defer.n > 0) {
-                qsort(defer.a, (size_t)defer.n, sizeof(xt_item), cmp_item_size_desc);
-                int fail = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-                for (int64_t j = 0; j < defer.n; j++) {
-                    int tid = 0;
-#ifdef _OPENMP
-                    tid = omp_get_thread_num();
-#endif
-                    if (grow_dfs(&e, tid + 1, 1, defer.a[j], 0, NULL, 0) != FM_OK) {
-#pragma omp atomic write
-                        fail = 1;
-                    }
-                }
-                if (fail) st = FM_ENOMEM;
-            }
-        }
-    }
-    if (st == FM_OK) st = assemble(t, stores, nt + 1, max_leaf_nodes <= 0, c.nv);
+    const xt_item root = {0, m, 0, -1, 0, 0.0, 0};
+    if (st == FM_OK && m > 0)
+        st = max_leaf_nodes > 0 ? grow_best_first(&e, nt, root, max_leaf_nodes)
+                                : grow_dfs(&e, nt, root);
+    if (st == FM_OK) st = assemble(t, stores, 1, max_leaf_nodes <= 0, c.nv);
     for (int j = 0; works && j < nt; j++) xt_work_free(&works[j]);
-    for (int j = 0; stores && j <= nt; j++) store_free(&stores[j]);
+    if (stores) store_free(&stores[0]);
     free(works);
     free(stores);
-    free(defer.a);
     free(c.samples);
+    free(c.features);
+    free(c.constant);
     if (st != FM_OK) fm_tree_free(t);
     return st;
 }

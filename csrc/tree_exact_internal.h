@@ -23,6 +23,10 @@ typedef struct {
     int64_t n, d, no, stride, nv; /* nv = no * stride values per node */
     int crit, cls, random;
     int64_t msl, mss, max_depth, max_features;
+    /* feature draws, as scikit-learn's splitter: its 32-bit xorshift state and
+     * feature / known-constant arrays, carried from node to node in growth order */
+    uint32_t *rand_state;
+    int32_t *features, *constant;
     double mwl, min_impurity_decrease, W_all;
     int64_t *samples;     /* the rows with positive weight, partitioned per node */
 } xt_ctx;
@@ -46,10 +50,11 @@ typedef struct {
     int64_t nn;           /* node rows */
 } xt_work;
 
-/* A node to grow: rows samples[start:end]; rng: the node's own random stream. */
+/* A node to grow: rows samples[start:end]; nconst: features known to be
+ * constant in it (the first nconst of ctx->constant). */
 typedef struct {
     int64_t start, end, depth, parent; /* parent: node handle or -1 */
-    uint64_t rng;
+    int64_t nconst;
     double imp;
     int is_left;
 } xt_item;
@@ -58,7 +63,8 @@ typedef struct {
     double proxy, thr, il, ir, improvement;
     int64_t pos; /* absolute position of the first right row; = end: no split */
     int32_t f;
-    int mleft;   /* missing values (NaN) go left */
+    int mleft;      /* missing values (NaN) go left */
+    int64_t nconst; /* constant features known to the children */
 } xt_split;
 
 int xt_work_alloc(xt_work *wk, const xt_ctx *c, int64_t m);
@@ -75,11 +81,5 @@ void xt_node_value(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end, dou
 void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item *it,
                    double imp, xt_split *sp);
 
-static inline uint64_t xt_mix(uint64_t x) { /* splitmix64 finaliser */
-    x += UINT64_C(0x9E3779B97F4A7C15);
-    x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return x ^ (x >> 31);
-}
 
 #endif /* FASTML_TREE_EXACT_INTERNAL_H */

@@ -15,11 +15,11 @@
  * splitter sends them to a random side. A split records where missing values
  * go (for a feature without any in the node: to the larger child).
  *
- * Features are visited in a random order (Fisher-Yates from the node's own
- * random stream) until max_features were visited and at least one was not
- * constant in the node. The first max_features are evaluated in parallel
- * (nthreads, for large nodes); the best is the largest proxy, ties going to
- * the earlier visited feature, as a sequential scan would. */
+ * Features are drawn as scikit-learn draws them (see xt_find_split) until
+ * max_features were drawn and at least one was not constant in the node. In
+ * large nodes the drawn features are evaluated on nthreads threads; the best
+ * is the largest proxy, ties going to the earlier drawn feature, as a
+ * sequential scan would. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +30,18 @@
 #include <omp.h>
 #endif
 
-static inline uint64_t rng_next(uint64_t *s) { /* xorshift64* */
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * UINT64_C(2685821657736338717);
+/* scikit-learn's generator: 32-bit xorshift, values in [0, 2^31 - 1] */
+#define SK_RAND_R_MAX 2147483647u
+static inline uint32_t sk_rand_r(uint32_t *s) {
+    if (*s == 0) *s = 1;
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s % (SK_RAND_R_MAX + 1u);
 }
 
-static inline int64_t rng_below(uint64_t *s, int64_t m) {
-    return (int64_t)(((rng_next(s) >> 32) * (uint64_t)m) >> 32);
+static inline int64_t sk_rand_int(int64_t lo, int64_t hi, uint32_t *s) {
+    return lo + (int64_t)sk_rand_r(s) % (hi - lo);
 }
 
 static inline uint32_t fkey(float x) {
@@ -198,7 +199,7 @@ static int eval_best(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int
 
 /* Random split on feature f: one threshold uniform in [min, max). */
 static int eval_random(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64_t end,
-                       uint64_t *rs, xt_split *best) {
+                       xt_split *best) {
     const int64_t nn = end - start, msl = c->msl;
     const float *col = c->X + (int64_t)f * c->n;
     const int64_t *smp = c->samples + start;
@@ -214,10 +215,10 @@ static int eval_random(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, i
         hi = x > hi ? x : hi;
     }
     if (nmiss == nn || (nmiss == 0 && hi <= lo + XT_FEATURE_THRESHOLD)) return 0;
-    const double u = (double)(rng_next(rs) >> 11) * (1.0 / 9007199254740992.0);
-    double thr = (double)lo + ((double)hi - (double)lo) * u;
-    const int mleft = nmiss ? (int)(rng_next(rs) >> 63) : 0;
-    if (thr >= (double)hi) thr = (double)lo;
+    double thr = ((double)hi - (double)lo) * (double)sk_rand_r(c->rand_state) /
+                     (double)SK_RAND_R_MAX + (double)lo;
+    const int mleft = nmiss ? (int)sk_rand_int(0, 2, c->rand_state) : 0;
+    if (thr == (double)hi) thr = (double)lo;
     int32_t *order = wk->k;
     int64_t nl = 0, nr = 0;
     for (int64_t q = 0; q < nn; q++) { /* stable: left rows, then right rows (kb) */
@@ -257,11 +258,22 @@ static int eval_random(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, i
     return 1;
 }
 
-/* Evaluate feature f into *best; returns 0 if constant. */
-static int eval_feature(const xt_ctx *c, xt_work *wk, int32_t f, const xt_item *it,
-                        uint64_t *rs, xt_split *best) {
-    if (c->random) return eval_random(c, wk, f, it->start, it->end, rs, best);
-    return eval_best(c, wk, f, it->start, it->end, best);
+/* Is feature f constant (or missing everywhere) in the node? */
+static int feature_constant(const xt_ctx *c, int32_t f, int64_t start, int64_t end) {
+    const float *col = c->X + (int64_t)f * c->n;
+    const int64_t *smp = c->samples + start;
+    float lo = INFINITY, hi = -INFINITY;
+    int64_t nmiss = 0;
+    for (int64_t q = 0; q < end - start; q++) {
+        const float x = col[smp[q]];
+        if (x != x) {
+            nmiss++;
+            continue;
+        }
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    return nmiss == end - start || (nmiss == 0 && hi <= lo + XT_FEATURE_THRESHOLD);
 }
 
 /* A helper's view of the owner's node: its own scratch, the owner's node data. */
@@ -281,24 +293,56 @@ static xt_work helper_view(const xt_work *own, const xt_work *node) {
 void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item *it,
                    double imp, xt_split *sp) {
     xt_work *wk = works;
-    const int64_t d = c->d, nn = it->end - it->start;
-    int32_t *feats = wk->feats;
-    uint64_t rs = it->rng ? it->rng : UINT64_C(0x9E3779B97F4A7C15);
-    for (int64_t f = 0; f < d; f++) feats[f] = (int32_t)f;
-    for (int64_t f = 0; f + 1 < d; f++) { /* the node's visiting order */
-        const int64_t j = f + rng_below(&rs, d - f);
-        const int32_t t = feats[f];
-        feats[f] = feats[j];
-        feats[j] = t;
-    }
+    const int64_t d = c->d, nn = it->end - it->start, start = it->start, end = it->end;
     const int64_t mf = c->max_features < d ? c->max_features : d;
-    xt_split best = {-INFINITY, 0, 0, 0, 0, nn, -1, 0};
-    int64_t visited = mf, found = 0;
+    xt_split best = {-INFINITY, 0, 0, 0, 0, nn, -1, 0, 0};
     int team = c->random ? 1 : fm_team_size(nthreads, 6.0 * (double)nn * (double)mf);
-    if (team > 1) {
+    if (team > 64) team = 64;
+    int32_t *visit = wk->feats, *features = c->features;
+    int64_t nvisit = 0;
+    /* scikit-learn's draw loop: Fisher-Yates over the features not known to be
+     * constant, until max_features were drawn and one of them was not constant */
+    int64_t f_i = d, n_visited = 0, n_found = 0, n_drawn = 0;
+    const int64_t n_known = it->nconst;
+    int64_t n_total = n_known;
+    while (f_i > n_total && (n_visited < mf || n_visited <= n_found + n_drawn)) {
+        n_visited++;
+        int64_t f_j = sk_rand_int(n_drawn, f_i - n_found, c->rand_state);
+        if (f_j < n_known) {
+            const int32_t t = features[n_drawn];
+            features[n_drawn] = features[f_j];
+            features[f_j] = t;
+            n_drawn++;
+            continue;
+        }
+        f_j += n_found;
+        const int32_t feat = features[f_j];
+        int nonconst;
+        if (c->random) {
+            nonconst = eval_random(c, wk, feat, start, end, &best);
+        } else if (team == 1) {
+            nonconst = eval_best(c, wk, feat, start, end, &best);
+        } else {
+            nonconst = !feature_constant(c, feat, start, end);
+            if (nonconst) visit[nvisit++] = feat;
+        }
+        if (!nonconst) {
+            features[f_j] = features[n_total];
+            features[n_total] = feat;
+            n_found++;
+            n_total++;
+            continue;
+        }
+        f_i--;
+        features[f_j] = features[f_i];
+        features[f_i] = feat;
+    }
+    memcpy(features, c->constant, (size_t)n_known * sizeof(int32_t));
+    memcpy(c->constant + n_known, features + n_known, (size_t)n_found * sizeof(int32_t));
+    if (nvisit > 0) { /* the drawn features evaluated in parallel, same winner */
         xt_split bests[64];
-        int64_t bvisit[64], found_t[64];
-        if (team > 64) team = 64;
+        int64_t bvisit[64];
+        if (team > nvisit) team = (int)nvisit;
 #pragma omp parallel num_threads(team)
         {
             int tid = 0;
@@ -306,22 +350,20 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
             tid = omp_get_thread_num();
 #endif
             xt_work h = helper_view(&works[tid], wk);
-            xt_split b = {-INFINITY, 0, 0, 0, 0, nn, -1, 0};
-            int64_t bv = -1, fnd = 0;
+            xt_split b = {-INFINITY, 0, 0, 0, 0, nn, -1, 0, 0};
+            int64_t bv = -1;
             /* thread tid evaluates visits tid, tid + team, ...; within a thread a
              * later visit replaces the best only with a strictly larger proxy */
-            for (int64_t v = tid; v < mf; v += team) {
+            for (int64_t v = tid; v < nvisit; v += team) {
                 const double before = b.proxy;
-                fnd += eval_feature(c, &h, feats[v], it, &rs, &b);
+                eval_best(c, &h, visit[v], start, end, &b);
                 if (b.proxy > before) bv = v;
             }
             bests[tid] = b;
             bvisit[tid] = bv;
-            found_t[tid] = fnd;
         }
         int64_t best_v = -1;
         for (int t = 0; t < team; t++) {
-            found += found_t[t];
             if (bvisit[t] < 0) continue;
             if (bests[t].proxy > best.proxy ||
                 (bests[t].proxy == best.proxy && bvisit[t] < best_v)) {
@@ -329,13 +371,10 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
                 best_v = bvisit[t];
             }
         }
-    } else {
-        for (int64_t v = 0; v < mf; v++) found += eval_feature(c, wk, feats[v], it, &rs, &best);
     }
-    while (!found && visited < d) /* every drawn feature was constant: draw on */
-        found += eval_feature(c, wk, feats[visited++], it, &rs, &best);
     *sp = best;
     sp->pos = it->end;
+    sp->nconst = n_total;
     if (best.f < 0) return;
     /* partition order: node rows with x <= thr (local order kept), then the rest */
     const float *col = c->X + (int64_t)best.f * c->n;

@@ -112,7 +112,10 @@ class BaseForest(BaseEstimator):
                 if subsample:
                     tw = _balanced_subsample(y_enc, np.ones(n), n_classes) * (
                         1.0 if w is None else w)
-            jobs.append((tree, tw, _seed_from(tr)))
+            # exact / random splitters draw features from the tree's own random_state
+            # (as scikit-learn's trees); the histogram builder from its stream
+            hist = getattr(tree, "splitter", "best") == "hist"
+            jobs.append((tree, tw, _seed_from(tr) if hist else None))
 
         def grow(job):
             tree, tw, seed = job

@@ -30,6 +30,7 @@ __all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "ExtraTreeClassifi
            "ExtraTreeRegressor", "Tree"]
 
 _INT_MAX = np.iinfo(np.int32).max
+_RAND_R_MAX = 2**31 - 1
 
 
 def _resolve_max_features(max_features, d):
@@ -153,9 +154,9 @@ class BaseDecisionTree(BaseEstimator):
             raise ValueError("sample_weight must have a positive sum (every row would be "
                              "left out of the tree).")
         min_weight_leaf = self.min_weight_fraction_leaf * W
-        if seed is None:
-            seed = _seed_from(check_random_state(self.random_state))
         if splitter == "hist":
+            if seed is None:
+                seed = _seed_from(check_random_state(self.random_state))
             if n_out > 1 or crit not in _kt.CRITERIA or self.max_leaf_nodes is not None:
                 raise ValueError(
                     "splitter='hist' supports one output, criterion in "
@@ -172,6 +173,8 @@ class BaseDecisionTree(BaseEstimator):
         else:
             if not isinstance(binned, ExactData):
                 binned = ExactData(X)
+            if seed is None:  # scikit-learn's splitter seed: the same feature draws
+                seed = int(check_random_state(self.random_state).randint(0, _RAND_R_MAX))
             raw = _kt.build_exact(
                 binned.XT, np.ascontiguousarray(Y), w_arr,
                 ncls if is_cls else np.empty(0, dtype=np.int64), _kt.EXACT_CRITERIA[crit],
@@ -211,7 +214,7 @@ class BaseDecisionTree(BaseEstimator):
         if y is None:
             raise ValueError("This estimator requires y to be passed, but the target y is "
                              "None.")
-        X = self._check_X(X, reset=True)
+        X = BaseDecisionTree._check_X(self, X, reset=True)
         y = check_array(y, dtype=None, ensure_2d=False, ensure_all_finite=False,
                         input_name="y")
         if y_numeric and y.dtype.kind in "OUS":

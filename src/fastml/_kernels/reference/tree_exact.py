@@ -19,31 +19,22 @@ _M64 = (1 << 64) - 1
 _FT = np.float32(1e-7)
 
 
-def _mix(x):
-    x = (x + 0x9E3779B97F4A7C15) & _M64
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
-    return x ^ (x >> 31)
+class _SkRng:
+    """scikit-learn's tree generator: 32-bit xorshift, values in [0, 2^31 - 1]."""
 
+    def __init__(self, seed):
+        self.s = seed & 0xFFFFFFFF
 
-def _child_rng(r, left):
-    return _mix(r ^ (0x5851F42D4C957F2D if left else 0x14057B7EF767814F))
+    def rand_r(self):
+        s = self.s or 1
+        s ^= (s << 13) & 0xFFFFFFFF
+        s ^= s >> 17
+        s ^= (s << 5) & 0xFFFFFFFF
+        self.s = s
+        return s % (2**31)
 
-
-class _Rng:
-    def __init__(self, s):
-        self.s = s or 0x9E3779B97F4A7C15
-
-    def next(self):
-        x = self.s
-        x ^= x >> 12
-        x ^= (x << 25) & _M64
-        x ^= x >> 27
-        self.s = x
-        return (x * 2685821657736338717) & _M64
-
-    def below(self, m):
-        return ((self.next() >> 32) * m) >> 32
+    def rand_int(self, lo, hi):
+        return lo + self.rand_r() % (hi - lo)
 
 
 _LN = np.vectorize(math.log, otypes=[np.float64])  # the C library's log, bit for bit
@@ -155,10 +146,9 @@ class _Grower:
             return 0
         nn, w = len(idx), self.w[idx]
         if self.random:
-            u = (rs.next() >> 11) * (1.0 / 9007199254740992.0)
             lo, hi = float(x.min()), float(x.max())
-            thr = lo + (hi - lo) * u
-            if thr >= hi:
+            thr = (hi - lo) * float(rs.rand_r()) / float(2**31 - 1) + lo
+            if thr == hi:
                 thr = lo
             left = x.astype(np.float64) <= thr
             nl = int(left.sum())
@@ -200,20 +190,30 @@ class _Grower:
                 best.update(proxy=pr[j], f=f, thr=cands[j][1])
         return 1
 
-    def split(self, idx, rng, imp):
+    def split(self, idx, nconst, imp):
         p, d = self.p, self.XT.shape[0]
-        rs = _Rng(rng)
-        feats = list(range(d))
-        for f in range(d - 1):
-            j = f + rs.below(d - f)
-            feats[f], feats[j] = feats[j], feats[f]
+        rs, feats, const = self.rs, self.features, self.constant
         mf = min(p["max_features"], d)
         best = {"proxy": -np.inf, "f": -1, "thr": 0.0}
-        found = sum(self.eval_feature(feats[v], idx, rs, best) for v in range(mf))
-        v = mf
-        while not found and v < d:
-            found += self.eval_feature(feats[v], idx, rs, best)
-            v += 1
+        f_i, n_visited, n_found, n_drawn, n_total = d, 0, 0, 0, nconst
+        while f_i > n_total and (n_visited < mf or n_visited <= n_found + n_drawn):
+            n_visited += 1
+            f_j = rs.rand_int(n_drawn, f_i - n_found)
+            if f_j < nconst:
+                feats[n_drawn], feats[f_j] = feats[f_j], feats[n_drawn]
+                n_drawn += 1
+                continue
+            f_j += n_found
+            if not self.eval_feature(feats[f_j], idx, rs, best):
+                feats[f_j], feats[n_total] = feats[n_total], feats[f_j]
+                n_found += 1
+                n_total += 1
+                continue
+            f_i -= 1
+            feats[f_i], feats[f_j] = feats[f_j], feats[f_i]
+        feats[:nconst] = const[:nconst]
+        const[nconst:nconst + n_found] = feats[nconst:nconst + n_found]
+        self.last_nconst = n_total
         if best["f"] < 0:
             return None
         left = self.XT[best["f"], idx].astype(np.float64) <= best["thr"]
@@ -221,7 +221,7 @@ class _Grower:
         il, ir = self.impurity(li), self.impurity(ri)
         W, wl, wr = self.w[idx].sum(), self.w[li].sum(), self.w[ri].sum()
         improvement = W / p["W_all"] * (imp - wr / W * ir - wl / W * il)
-        return best["f"], best["thr"], li, ri, il, ir, improvement
+        return best["f"], best["thr"], li, ri, il, ir, improvement, n_total
 
 
 def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
@@ -236,10 +236,13 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
     p = dict(msl=min_samples_leaf, mwl=min_weight_leaf, max_features=max_features,
              W_all=float(wv[idx0].sum()))
     g = _Grower(XT, y, w, np.asarray(n_classes), criterion, splitter, p)
+    g.rs = _SkRng(seed)
+    g.features = list(range(XT.shape[0]))
+    g.constant = list(range(XT.shape[0]))
     nodes = []
 
-    def add(idx, depth, rng, imp, first):
-        node = dict(idx=idx, depth=depth, rng=rng, feature=-1, thr=-2.0, left=-1, right=-1,
+    def add(idx, depth, nconst, imp, first):
+        node = dict(idx=idx, depth=depth, feature=-1, thr=-2.0, left=-1, right=-1,
                     value=g.value(idx), n=len(idx), wn=float(g.w[idx].sum()))
         node["imp"] = g.impurity(idx) if first else imp
         nn = len(idx)
@@ -247,7 +250,7 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
                 or node["wn"] < 2 * min_weight_leaf or node["imp"] <= _EPS)
         node["split"] = None
         if not leaf:
-            sp = g.split(idx, rng, node["imp"])
+            sp = g.split(idx, nconst, node["imp"])
             if sp is not None and not sp[6] + _EPS < min_impurity_decrease:
                 node["split"] = sp
                 node["feature"], node["thr"] = sp[0], sp[1]
@@ -255,7 +258,7 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
         return len(nodes) - 1
 
     if max_leaf_nodes > 0:
-        root = add(idx0, 0, _mix(seed), 0.0, True)
+        root = add(idx0, 0, 0, 0.0, True)
         heap, tick, max_split = [], 0, max_leaf_nodes - 1
         heapq.heappush(heap, (-_impr(nodes[root]), tick, root))
         while heap:
@@ -265,24 +268,24 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
                 nd["feature"], nd["thr"] = -1, -2.0
                 continue
             max_split -= 1
-            f, thr, li, ri, il, ir, _ = nd["split"]
+            f, thr, li, ri, il, ir, _, _ = nd["split"]
             for side, (ix, im) in ((1, (li, il)), (0, (ri, ir))):
-                c = add(ix, nd["depth"] + 1, _child_rng(nd["rng"], side), im, False)
+                c = add(ix, nd["depth"] + 1, 0, im, False)
                 nd["left" if side else "right"] = c
                 tick += 1
                 heapq.heappush(heap, (-_impr(nodes[c]), tick, c))
     else:
-        stack = [(idx0, 0, _mix(seed), 0.0, True, -1, 0)]
+        stack = [(idx0, 0, 0, 0.0, True, -1, 0)]
         while stack:
-            idx, depth, rng, imp, first, parent, is_left = stack.pop()
-            i = add(idx, depth, rng, imp, first)
+            idx, depth, nconst, imp, first, parent, is_left = stack.pop()
+            i = add(idx, depth, nconst, imp, first)
             if parent >= 0:
                 nodes[parent]["left" if is_left else "right"] = i
             sp = nodes[i]["split"]
             if sp is not None:
-                f, thr, li, ri, il, ir, _ = sp
-                stack.append((ri, depth + 1, _child_rng(rng, 0), ir, False, i, 0))
-                stack.append((li, depth + 1, _child_rng(rng, 1), il, False, i, 1))
+                f, thr, li, ri, il, ir, _, nc = sp
+                stack.append((ri, depth + 1, nc, ir, False, i, 0))
+                stack.append((li, depth + 1, nc, il, False, i, 1))
     return {
         "feature": np.array([nd["feature"] for nd in nodes], dtype=np.int32),
         "left": np.array([nd["left"] for nd in nodes], dtype=np.int64),
