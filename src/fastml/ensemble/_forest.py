@@ -48,6 +48,9 @@ class BaseForest(BaseEstimator):
                         Interval(numbers.Integral, 1, None, closed="left")],
     }
 
+    def _fastml_tags(self):
+        return {"allow_nan": self._allow_nan()}
+
     def _allow_nan(self):
         """Missing values (NaN) go to the trees (not with "absolute_error")."""
         return self.criterion != "absolute_error"

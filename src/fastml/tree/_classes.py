@@ -189,6 +189,10 @@ class BaseDecisionTree(BaseEstimator):
         self.max_features_ = p["max_features"]
         return self
 
+    def _fastml_tags(self):
+        hist = self.splitter == "hist"
+        return {"allow_nan": self._allow_nan(), "multi_output": not hist}
+
     def _allow_nan(self):
         """Missing values (NaN) are split on by the exact and random splitters
         (not by "hist", nor with criterion "absolute_error")."""
