@@ -10,11 +10,15 @@ splits do not tie. splitter="random" draws one threshold per feature
 faster on large data, exact for features with <= 256 distinct values, and
 refined on raw values near the chosen edge otherwise. The fitted tree is a set
 of flat node arrays (`tree_`), so prediction is one compiled traversal.
+Missing values (NaN) are routed as scikit-learn routes them (learned side per
+split). A scipy.sparse X is accepted and densified (fastml has no sparse
+splitter yet: memory n_samples x n_features).
 """
 import numbers
 import warnings
 
 import numpy as np
+from scipy import sparse
 
 from .._kernels import tree as _kt
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -202,6 +206,10 @@ class BaseDecisionTree(BaseEstimator):
         """X as a float array (NaN kept when the splitter handles it); infinities
         and, where unsupported, NaN raise."""
         self._check_feature_names(X, reset=reset)
+        if sparse.issparse(X):
+            # fastml's splitters read dense columns: a sparse X is densified
+            # (n_samples x n_features float32 for the exact splitter)
+            X = X.toarray()
         X = check_array(dataframe_to_numpy(X), dtype=(np.float64, np.float32),
                         ensure_all_finite=False)
         if np.isinf(X).any():
