@@ -264,3 +264,27 @@ def test_forest_with_missing_values_equals_sklearn(rng):
         # bootstrap-weighted regression sums round differently in near-ties
         assert_same_tree(ta, tb, 0.9)
     assert np.corrcoef(a.predict(X), b.predict(X))[0, 1] > 0.99
+
+
+def test_multi_output_forests_equal_sklearn(rng):
+    ske = pytest.importorskip("sklearn.ensemble")
+    from fastml.ensemble import RandomForestClassifier, RandomForestRegressor
+    X = rng.standard_normal((300, 5))
+    Y = np.stack([X[:, 0] + 0.2 * rng.standard_normal(300), X[:, 1] - X[:, 2]], axis=1)
+    kw = dict(n_estimators=4, random_state=0, oob_score=True)
+    a, b = RandomForestRegressor(**kw).fit(X, Y), ske.RandomForestRegressor(**kw).fit(X, Y)
+    for ta, tb in zip(a.estimators_, b.estimators_):
+        assert_same_tree(ta, tb, 0.8)  # bootstrap-weighted sums round differently in ties
+    assert a.predict(X).shape == (300, 2) and a.oob_prediction_.shape == (300, 2)
+    assert np.corrcoef(a.predict(X)[:, 1], b.predict(X)[:, 1])[0, 1] > 0.99
+    kw30 = dict(kw, n_estimators=30)  # every row out of bag somewhere
+    a30, b30 = RandomForestRegressor(**kw30).fit(X, Y), ske.RandomForestRegressor(**kw30).fit(X, Y)
+    assert abs(a30.oob_score_ - b30.oob_score_) < 0.02
+    Yc = np.stack([(Y[:, 0] > 0).astype(int), np.digitize(Y[:, 1], [-1, 1])], axis=1)
+    kw["oob_score"] = False
+    a, b = RandomForestClassifier(**kw).fit(X, Yc), ske.RandomForestClassifier(**kw).fit(X, Yc)
+    for ta, tb in zip(a.estimators_, b.estimators_):
+        assert_same_tree(ta, tb)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    for p, q in zip(a.predict_proba(X), b.predict_proba(X)):
+        np.testing.assert_allclose(p, q)

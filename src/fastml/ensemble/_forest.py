@@ -15,8 +15,8 @@ from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..tree import (DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier,
                     ExtraTreeRegressor)
 from ..tree._classes import (CLASS_WEIGHT, TREE_CONSTRAINTS, BaseDecisionTree,
-                             _class_weight_vector, _encode_classes, _regression_target, _seed_from,
-                             prepare)
+                             _class_weight_vector, _encode_classes, _encode_outputs,
+                             _multi_class_weight, _regression_target, _seed_from, prepare)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import Interval, RealNotInt, StrOptions
 from ..utils.validation import (_check_sample_weight, check_is_fitted, check_random_state,
@@ -176,7 +176,7 @@ class BaseForest(BaseEstimator):
                 continue
             out = self._tree_outputs(tree, np.ascontiguousarray(X[mask]))
             if acc is None:
-                acc = np.zeros((n, out.shape[1]))
+                acc = np.zeros((n,) + out.shape[1:])
             acc[mask] += out
             hits[mask] += 1
         return acc, hits
@@ -281,7 +281,10 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     def fit(self, X, y, sample_weight=None):
         self._check_forest_params()
         X, y = BaseDecisionTree._check_X_y(self, X, y)
+        if y.ndim == 2 and y.shape[1] > 1:
+            return self._fit_multi_output(X, y, sample_weight)
         y = column_or_1d(y, warn=True)
+        self.n_outputs_ = 1
         classes, y_idx = _encode_classes(y)
         w = _check_sample_weight(sample_weight, X.shape[0])
         if self.warm_start and hasattr(self, "estimators_") and \
@@ -297,8 +300,31 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
             t.classes_, t.n_classes_ = classes, len(classes)
         return self
 
+    def _fit_multi_output(self, X, y, sample_weight):
+        """Several outputs: each tree predicts every output (class fractions per
+        output); probabilities are averaged per output."""
+        classes, codes = _encode_outputs(y)
+        if self.class_weight == "balanced_subsample":
+            raise ValueError("class_weight='balanced_subsample' is not supported with "
+                             f"several outputs (y has {codes.shape[1]} columns).")
+        self.n_outputs_ = codes.shape[1]
+        self.classes_ = classes
+        self.n_classes_ = np.array([len(c) for c in classes], dtype=np.intp)
+        w = _check_sample_weight(sample_weight, X.shape[0])
+        cw = _multi_class_weight(self.class_weight, classes, codes)
+        if cw is not None:
+            w = cw if w is None else w * cw
+        self._fit_forest(X, codes.astype(np.float64), w, [len(c) for c in classes])
+        for t in self.estimators_:
+            t.classes_, t.n_classes_, t.n_outputs_ = self.classes_, self.n_classes_, \
+                self.n_outputs_
+        return self
+
     def _set_oob(self, X, y_enc, weights):
         acc, hits = self._oob_predictions(X, weights)
+        if getattr(self, "n_outputs_", 1) > 1:
+            self._set_oob_multi(X, y_enc, acc, hits)
+            return
         if acc is None or (hits == 0).any():
             import warnings
             warnings.warn("Some inputs do not have OOB scores. This probably means too few "
@@ -312,15 +338,42 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         self.oob_score_ = float(np.mean(np.argmax(proba[ok], axis=1) == y_enc[ok])) \
             if ok.any() else 0.0
 
+    def _set_oob_multi(self, X, codes, acc, hits):
+        """oob_decision_function_ (n_samples, max_classes, n_outputs) and
+        oob_score_ = accuracy averaged over the outputs."""
+        n, no = X.shape[0], self.n_outputs_
+        if acc is None or (hits == 0).any():
+            import warnings
+            warnings.warn("Some inputs do not have OOB scores. This probably means too few "
+                          "trees were used to compute any reliable OOB estimates.",
+                          UserWarning, stacklevel=3)
+        if acc is None:
+            acc = np.zeros((n, no, int(np.max(self.n_classes_))))
+        proba = acc / np.maximum(hits, 1)[:, None, None]
+        self.oob_decision_function_ = np.transpose(proba, (0, 2, 1))
+        ok = hits > 0
+        codes = codes.reshape(n, no)
+        self.oob_score_ = float(np.mean(np.argmax(proba[ok], axis=2) == codes[ok])) \
+            if ok.any() else 0.0
+
     def predict_proba(self, X):
-        return self._mean_outputs(X)
+        out = self._mean_outputs(X)
+        if getattr(self, "n_outputs_", 1) == 1:
+            return out
+        return [out[:, k, :n] for k, n in enumerate(self.n_classes_)]
 
     def predict_log_proba(self, X):
+        proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+            if isinstance(proba, list):
+                return [np.log(p) for p in proba]
+            return np.log(proba)
 
     def predict(self, X):
         proba = self.predict_proba(X)
+        if isinstance(proba, list):
+            return np.stack([c[np.argmax(p, axis=1)] for c, p in zip(self.classes_, proba)],
+                            axis=1)
         return self.classes_[np.argmax(proba, axis=1)]
 
 
@@ -346,27 +399,34 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     def fit(self, X, y, sample_weight=None):
         self._check_forest_params()
         X, y = BaseDecisionTree._check_X_y(self, X, y, y_numeric=True)
-        y = column_or_1d(y, warn=True)
-        y = _regression_target(self, y)[:, 0]
+        if not (y.ndim == 2 and y.shape[1] > 1):
+            y = column_or_1d(y, warn=True)
+        Y = _regression_target(self, y)
+        self.n_outputs_ = Y.shape[1]
         w = _check_sample_weight(sample_weight, X.shape[0])
-        return self._fit_forest(X, y, w, 0)
+        return self._fit_forest(X, Y if self.n_outputs_ > 1 else Y[:, 0], w, 0)
 
     def _set_oob(self, X, y, weights):
         acc, hits = self._oob_predictions(X, weights)
-        if acc is None:
-            acc = np.zeros((X.shape[0], 1))
-        pred = acc[:, 0] / np.maximum(hits, 1)
-        self.oob_prediction_ = pred
+        no = getattr(self, "n_outputs_", 1)
+        n = X.shape[0]
+        acc = np.zeros((n, 1)) if acc is None else acc.reshape(n, -1)
+        pred = acc / np.maximum(hits, 1)[:, None]
+        self.oob_prediction_ = pred[:, 0] if no == 1 else pred
         ok = hits > 0
-        if ok.sum() > 1:
-            yt, yp = y[ok], pred[ok]
-            den = ((yt - yt.mean()) ** 2).sum()
-            self.oob_score_ = float(1 - ((yt - yp) ** 2).sum() / den) if den > 0 else 0.0
+        Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
+        if ok.sum() > 1:  # R^2 averaged over the outputs (scikit-learn's r2_score)
+            yt, yp = Y[ok], pred[ok]
+            den = ((yt - yt.mean(axis=0)) ** 2).sum(axis=0)
+            num = ((yt - yp) ** 2).sum(axis=0)
+            r2 = np.where(den > 0, 1 - num / np.where(den > 0, den, 1), 0.0)
+            self.oob_score_ = float(np.mean(r2))
         else:
             self.oob_score_ = 0.0
 
     def predict(self, X):
-        return self._mean_outputs(X)[:, 0]
+        out = self._mean_outputs(X)
+        return out[:, 0] if getattr(self, "n_outputs_", 1) == 1 else out[:, :, 0]
 
 
 class ExtraTreesClassifier(RandomForestClassifier):
