@@ -49,7 +49,7 @@ class BaseForest(BaseEstimator):
     }
 
     def _fastml_tags(self):
-        return {"allow_nan": self._allow_nan()}
+        return {"allow_nan": self._allow_nan(), "multi_output": True, "sparse": True}
 
     def _allow_nan(self):
         """Missing values (NaN) go to the trees (not with "absolute_error")."""

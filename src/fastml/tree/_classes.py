@@ -195,7 +195,7 @@ class BaseDecisionTree(BaseEstimator):
 
     def _fastml_tags(self):
         hist = self.splitter == "hist"
-        return {"allow_nan": self._allow_nan(), "multi_output": not hist}
+        return {"allow_nan": self._allow_nan(), "multi_output": not hist, "sparse": True}
 
     def _allow_nan(self):
         """Missing values (NaN) are split on by the exact and random splitters
