@@ -114,12 +114,89 @@ static void sort_keys(xt_work *wk, int64_t nn, uint32_t **key_out, int32_t **k_o
     *k_out = ix;
 }
 
+/* scan_pass for one output and gini or squared error, with the update and
+ * the proxy inlined: the same operations in the same order as xt_update and
+ * xt_proxy (so the same proxies), without a call per candidate. */
+static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
+                           const float *val, int64_t nn, int64_t nmiss, int mleft,
+                           xt_split *best) {
+    const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
+    const int cls = c->cls;
+    const int64_t C = cls ? c->ncls[0] : 1;
+    const double *yl = wk->yl, *wq = wk->wl, *tot = wk->tot;
+    double *sl = wk->sl, wl = 0;
+    memset(sl, 0, (size_t)C * sizeof(double));
+    int64_t cur = 0, p = 0;
+    const double W = wk->W;
+    while (p < nn) {
+        if (!mleft && p == end_nm) break;
+        if (mleft && p == 0) p = nmiss;
+        p++;
+        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
+        if (p >= nn) break;
+        if (p < msl || nn - p < msl) continue;
+        if (p - cur <= nn - p) {
+            for (int64_t j = cur; j < p; j++) {
+                const int64_t q = order[j];
+                const double w1 = 1.0 * wq[q];
+                if (cls)
+                    sl[(int64_t)yl[q]] += w1;
+                else
+                    sl[0] += w1 * yl[q];
+                wl += wq[q];
+            }
+        } else {
+            memcpy(sl, tot, (size_t)C * sizeof(double));
+            wl = W;
+            for (int64_t j = nn - 1; j >= p; j--) {
+                const int64_t q = order[j];
+                const double w1 = -1.0 * wq[q];
+                if (cls)
+                    sl[(int64_t)yl[q]] += w1;
+                else
+                    sl[0] += w1 * yl[q];
+                wl -= wq[q];
+            }
+        }
+        cur = p;
+        const double wr = W - wl;
+        if (wl < c->mwl || wr < c->mwl) continue;
+        double proxy;
+        if (cls) {
+            double sql = 0, sqr = 0;
+            for (int64_t j = 0; j < C; j++) sql += sl[j] * sl[j];
+            for (int64_t j = 0; j < C; j++) {
+                const double r = tot[j] - sl[j];
+                sqr += r * r;
+            }
+            const double il = 1.0 - sql / (wl * wl), ir = 1.0 - sqr / (wr * wr);
+            proxy = -wr * ir - wl * il;
+        } else {
+            const double r = tot[0] - sl[0];
+            proxy = sl[0] * sl[0] / wl + r * r / wr;
+        }
+        if (proxy > best->proxy) {
+            best->proxy = proxy;
+            best->f = f;
+            best->pos = p;
+            best->thr = (!mleft && p == end_nm)
+                            ? INFINITY
+                            : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
+            best->mleft = nmiss ? mleft : p > nn - p;
+        }
+    }
+}
+
 /* One left-to-right pass of the split search over order[0:nn] (sorted values
  * val): missing values (nmiss rows) last and sent right (mleft = 0, with the
  * extra candidate "all values left, missing right", threshold +inf), or first
  * and sent left (mleft = 1). Updates *best when a candidate is strictly better. */
 static void scan_pass(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
                       const float *val, int64_t nn, int64_t nmiss, int mleft, xt_split *best) {
+    if (c->no == 1 && (c->crit == FM_CRIT_GINI || c->crit == FM_CRIT_MSE)) {
+        scan_pass_fast(c, wk, f, order, val, nn, nmiss, mleft, best);
+        return;
+    }
     const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
     const int mae = c->crit == FM_CRIT_MAE;
     if (mae) xt_mae_passes(c, wk, order, nn);
