@@ -91,6 +91,12 @@ class BaseForest(BaseEstimator):
         binned = prepare(X, w, getattr(self._tree_class(), "splitter", "best"))
         n_boot = self._n_samples_bootstrap(n)
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
+        if params["criterion"] == "friedman_mse":  # deprecated alias: warn once, not per tree
+            import warnings
+            warnings.warn('Value `"friedman_mse"` for `criterion` is deprecated and will be '
+                          'removed in 1.11. It maps to `"squared_error"`.', FutureWarning,
+                          stacklevel=3)
+            params["criterion"] = "squared_error"
         subsample = getattr(self, "class_weight", None) == "balanced_subsample"
         jobs = []
         for _ in range(n_more):

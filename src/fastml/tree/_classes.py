@@ -215,7 +215,10 @@ class BaseDecisionTree(BaseEstimator):
         if np.isinf(X).any():
             raise ValueError("Input X contains infinity or a value too large for "
                              "dtype('float32').")
-        if not self._allow_nan() and np.isnan(X).any():
+        # absolute_error trees cannot learn from missing values, but route them
+        # at prediction like every exact tree (scikit-learn's behaviour)
+        nan_ok = self._allow_nan() or (not reset and getattr(self, "splitter", "best") != "hist")
+        if not nan_ok and np.isnan(X).any():
             raise ValueError(f"Input X contains NaN. {type(self).__name__} with "
                              f"splitter={getattr(self, 'splitter', 'best')!r}, "
                              f"criterion={self.criterion!r} does not accept missing values.")
@@ -321,10 +324,12 @@ def _multi_class_weight(class_weight, classes, codes):
     n_out = codes.shape[1]
     if n_out == 1:
         return _class_weight_vector(class_weight, classes[0], codes[:, 0], len(classes[0]))
-    if class_weight != "balanced" and (not isinstance(class_weight, list)
-                                       or len(class_weight) != n_out):
-        raise ValueError("For multi-output, class_weight should be a list of dicts, or "
-                         "the string 'balanced'.")
+    if class_weight != "balanced" and not isinstance(class_weight, list):
+        raise ValueError("For multi-output, class_weight should be a list of dicts, or the "
+                         "string 'balanced'.")
+    if isinstance(class_weight, list) and len(class_weight) != n_out:
+        raise ValueError("For multi-output, number of elements in class_weight should match "
+                         "number of outputs.")
     out = np.ones(codes.shape[0])
     for k in range(n_out):
         cw = class_weight if class_weight == "balanced" else class_weight[k]
@@ -441,6 +446,13 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
                  max_features=None, random_state=None, max_leaf_nodes=None,
                  min_impurity_decrease=0.0, ccp_alpha=0.0):
+        if isinstance(criterion, str) and criterion == "friedman_mse":
+            # as scikit-learn: deprecated, mapped to "squared_error" at construction
+            warnings.warn('Value `"friedman_mse"` for `criterion` is deprecated and will be '
+                          'removed in 1.11. It maps to `"squared_error"` as both were always '
+                          'equivalent. Use `criterion="squared_error"` to remove this '
+                          'warning.', FutureWarning, stacklevel=2)
+            criterion = "squared_error"
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth

@@ -46,7 +46,10 @@ class Tree:
         return None if ml is None else np.ascontiguousarray(ml, dtype=np.uint8)
 
     def _X(self, X):
-        """X as the traversal compares it: float32 for trees grown on float32."""
+        """X as the traversal compares it: float32 for trees grown on float32
+        (a scipy.sparse X is densified)."""
+        if hasattr(X, "toarray") and hasattr(X, "nnz"):
+            X = X.toarray()
         if getattr(self, "float32", False) and X.dtype != np.float32:
             X32 = np.ascontiguousarray(X, dtype=np.float32)
             if np.isinf(X32).any():
