@@ -52,8 +52,8 @@ class BaseForest(BaseEstimator):
         return {"allow_nan": self._allow_nan(), "multi_output": True, "sparse": True}
 
     def _allow_nan(self):
-        """Missing values (NaN) go to the trees (not with "absolute_error")."""
-        return self.criterion != "absolute_error"
+        """Missing values (NaN) go to the trees (exact splitters route them)."""
+        return True
 
     def _n_samples_bootstrap(self, n):
         ms = self.max_samples

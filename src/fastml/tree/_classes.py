@@ -199,8 +199,8 @@ class BaseDecisionTree(BaseEstimator):
 
     def _allow_nan(self):
         """Missing values (NaN) are split on by the exact and random splitters
-        (not by "hist", nor with criterion "absolute_error")."""
-        return self.splitter != "hist" and getattr(self, "criterion", "") != "absolute_error"
+        (not by "hist")."""
+        return self.splitter != "hist"
 
     def _check_X(self, X, reset):
         """X as a float array (NaN kept when the splitter handles it); infinities
@@ -215,10 +215,7 @@ class BaseDecisionTree(BaseEstimator):
         if np.isinf(X).any():
             raise ValueError("Input X contains infinity or a value too large for "
                              "dtype('float32').")
-        # absolute_error trees cannot learn from missing values, but route them
-        # at prediction like every exact tree (scikit-learn's behaviour)
-        nan_ok = self._allow_nan() or (not reset and getattr(self, "splitter", "best") != "hist")
-        if not nan_ok and np.isnan(X).any():
+        if not self._allow_nan() and np.isnan(X).any():
             raise ValueError(f"Input X contains NaN. {type(self).__name__} with "
                              f"splitter={getattr(self, 'splitter', 'best')!r}, "
                              f"criterion={self.criterion!r} does not accept missing values.")

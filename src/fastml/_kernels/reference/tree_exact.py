@@ -1,12 +1,14 @@
 """NumPy twin of csrc/tree_exact*.c: exact tree growth, written plainly.
 
 The same node order (pre-order depth-first, or best-first by impurity
-decrease), the same per-node random streams (splitmix64 / xorshift64*, bit for
-bit), the same candidate rule (consecutive sorted float32 values more than
-1e-7 apart), threshold (x_prev / 2 + x_next / 2) and criterion formulas. Left /
-right sums come from cumulative sums (the C code may update them from the
-right end instead), so on continuous targets sums can differ in the last bits;
-trees are equal wherever no two candidates tie within rounding.
+decrease), the same feature draws (scikit-learn's 32-bit xorshift generator,
+feature array permuted from node to node, known-constant features), the same
+candidate rule (consecutive sorted float32 values more than 1e-7 apart),
+threshold (x_prev / 2 + x_next / 2) and criterion formulas. Left / right sums
+come from cumulative sums (the C code may update them from the right end
+instead), so on continuous targets sums can differ in the last bits; trees are
+equal wherever no two candidates tie within rounding. No missing-value
+support (the compiled builder has it).
 """
 import heapq
 import math
