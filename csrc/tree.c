@@ -67,6 +67,7 @@ static int tree_grow(fm_tree *t) {
 FM_API void fm_tree_free(fm_tree *t) {
     free(t->feature);
     free(t->bin);
+    free(t->missing_left);
     free(t->left);
     free(t->right);
     free(t->n_samples);

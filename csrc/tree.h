@@ -9,7 +9,13 @@ extern "C" {
 #endif
 
 /* ---- decision trees (tree.c, tree_split.c) -------------------------------- */
-enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 };
+enum fm_tree_criterion {
+    FM_CRIT_GINI = 0,
+    FM_CRIT_ENTROPY = 1,
+    FM_CRIT_MSE = 2,
+    FM_CRIT_POISSON = 3, /* exact builder only */
+    FM_CRIT_MAE = 4      /* exact builder only */
+};
 
 /* A grown tree as flat node arrays (n_nodes entries each; value has n_values
  * per node). feature = -1 marks a leaf; an inner node sends a sample left iff
@@ -18,6 +24,7 @@ enum fm_tree_criterion { FM_CRIT_GINI = 0, FM_CRIT_ENTROPY = 1, FM_CRIT_MSE = 2 
 typedef struct fm_tree {
     int64_t n_nodes, capacity, n_values, max_depth;
     int32_t *feature, *bin; /* bin = -1: split refined on raw values */
+    uint8_t *missing_left;  /* exact builder: NaN goes left (NULL: right) */
     int64_t *left, *right, *n_samples;
     double *impurity, *weighted_n, *value, *threshold; /* threshold -2 at leaves */
 } fm_tree;
@@ -43,14 +50,33 @@ FM_API int fm_tree_build(fm_tree *tree, const uint8_t *Xb, const double *edges,
                          double min_weight_leaf, int64_t max_features,
                          double min_impurity_decrease, uint64_t seed, int nthreads);
 FM_API void fm_tree_free(fm_tree *tree);
-/* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold.
+/* Exact growth (tree_exact*.c): splits searched over the sorted values of X
+ * (d x n float32, column-major X[f*n + i]) with scikit-learn's candidate,
+ * threshold and criterion rules. y: n x n_outputs row-major (class index per
+ * output with n_classes[k] classes for gini/entropy; n_classes NULL for the
+ * regression criteria mse, poisson, mae); w: n weights or NULL (rows with
+ * w == 0 are left out). splitter 0 = best, 1 = random (one uniform threshold
+ * per feature). max_leaf_nodes > 0 grows best-first, else depth-first.
+ * value holds n_outputs * max(n_classes) per node: class weights, or the
+ * mean (median for mae) per output. bin is NULL. nthreads: the most threads
+ * to use (features of large nodes, then independent subtrees); the tree does
+ * not depend on it. */
+FM_API int fm_tree_build_exact(fm_tree *tree, const float *X, const double *y, const double *w,
+                               int64_t n, int64_t d, int64_t n_outputs,
+                               const int64_t *n_classes, int criterion, int splitter,
+                               int64_t max_depth, int64_t min_samples_split,
+                               int64_t min_samples_leaf, double min_weight_leaf,
+                               int64_t max_features, int64_t max_leaf_nodes,
+                               double min_impurity_decrease, uint64_t seed, int nthreads);
+/* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold;
+ * a NaN goes left iff missing_left[node] (missing_left NULL: right).
  * nthreads: the most threads to use (rows are independent). */
 FM_API int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
                              const int32_t *feature, const double *threshold, const int64_t *left,
-                             const int64_t *right, int nthreads);
+                             const int64_t *right, const uint8_t *missing_left, int nthreads);
 FM_API int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
                              const int32_t *feature, const double *threshold, const int64_t *left,
-                             const int64_t *right, int nthreads);
+                             const int64_t *right, const uint8_t *missing_left, int nthreads);
 /* out[f*n + i] = number of edges of feature f below X[i, f] (uint8 bin codes,
  * column-major); feature f's sorted edges are edges[offsets[f]:offsets[f+1]],
  * at most 255 per feature. nthreads: the most threads to use. */

@@ -2,16 +2,22 @@
  * by tree.c; names are spelled out through FM_CAT (fm_tree_apply_f32, ...). */
 #define PUB(name) FM_CAT(name, SUF)
 
-/* Leaf index of every row: descend while feature >= 0 (x[f] <= thr -> left). */
+/* Leaf index of every row: descend while feature >= 0 (x[f] <= thr -> left;
+ * NaN -> left iff missing_left[node]). */
 FM_API int PUB(fm_tree_apply_)(int64_t *out, const T *X, int64_t n, int64_t d,
                                const int32_t *feature, const double *threshold,
-                               const int64_t *left, const int64_t *right, int nthreads) {
+                               const int64_t *left, const int64_t *right,
+                               const uint8_t *missing_left, int nthreads) {
 #pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 20.0 * n))
     for (int64_t i = 0; i < n; i++) {
         const T *x = X + i * d;
         int64_t node = 0;
-        while (feature[node] >= 0)
-            node = (double)x[feature[node]] <= threshold[node] ? left[node] : right[node];
+        while (feature[node] >= 0) {
+            const T v = x[feature[node]];
+            const int go_left = v != v ? (missing_left && missing_left[node])
+                                       : (double)v <= threshold[node];
+            node = go_left ? left[node] : right[node];
+        }
         out[i] = node;
     }
     return FM_OK;

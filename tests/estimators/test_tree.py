@@ -27,8 +27,9 @@ def test_finds_known_optimal_split(criterion, dtype, rng):
     clf = DecisionTreeClassifier(criterion=criterion, max_depth=1, random_state=0).fit(X, y)
     t = clf.tree_
     assert t.feature[0] == 3
-    lo = X[:, 3][X[:, 3] <= 0.3].max().astype(np.float64)
-    hi = X[:, 3][X[:, 3] > 0.3].min().astype(np.float64)
+    x = X[:, 3].astype(np.float32)  # exact trees split float32 values (as scikit-learn)
+    lo = x[X[:, 3] <= 0.3].max().astype(np.float64)
+    hi = x[X[:, 3] > 0.3].min().astype(np.float64)
     assert t.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
     assert clf.score(X, y) == 1.0
     imp = clf.feature_importances_
@@ -38,15 +39,16 @@ def test_finds_known_optimal_split(criterion, dtype, rng):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_many_distinct_values_split_is_exact(dtype, rng):
-    # > 256 distinct values: the histogram edge is refined on the raw values,
-    # so the threshold is the exact midpoint, as in a sorting-based tree
+    # > 256 distinct values: the exact splitter finds the midpoint between the
+    # float32 values on either side
     n = 5000
     X = rng.uniform(-1, 1, size=(n, 4)).astype(dtype)
     y = (X[:, 2] > 0.3).astype(int)
     clf = DecisionTreeClassifier(max_depth=1).fit(X, y)
     assert clf.tree_.feature[0] == 2
-    lo = X[:, 2][X[:, 2] <= 0.3].max().astype(np.float64)
-    hi = X[:, 2][X[:, 2] > 0.3].min().astype(np.float64)
+    x = X[:, 2].astype(np.float32)
+    lo = x[X[:, 2] <= 0.3].max().astype(np.float64)
+    hi = x[X[:, 2] > 0.3].min().astype(np.float64)
     assert clf.tree_.threshold[0] == pytest.approx((lo + hi) / 2, rel=1e-12)
     assert clf.score(X, y) == 1.0
     reg = DecisionTreeRegressor(max_depth=1).fit(X, np.where(y == 1, 3.0, -1.0))
@@ -171,13 +173,13 @@ def test_bad_input():
     Xn = X.copy()
     Xn[2, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        DecisionTreeClassifier().fit(Xn, y)
+        DecisionTreeClassifier(splitter="hist").fit(Xn, y)
     Xi = X.copy()
     Xi[0, 0] = np.inf
     with pytest.raises(ValueError, match="infinity"):
         DecisionTreeRegressor().fit(Xi, y.astype(float))
-    with pytest.raises(ValueError, match="class"):
-        DecisionTreeClassifier().fit(X, np.zeros(20))
+    one = DecisionTreeClassifier().fit(X, np.zeros(20))  # one class: one leaf (as sklearn)
+    assert one.tree_.node_count == 1 and (one.predict(X) == 0).all()
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         DecisionTreeClassifier().fit(X, y[:-1])
     with pytest.raises(ValueError, match="2D"):

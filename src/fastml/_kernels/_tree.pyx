@@ -63,18 +63,56 @@ def build(const uint8_t[:, ::1] Xb, const double[::1] edges, const int64_t[::1] 
     return out
 
 
+def build_exact(const float[:, ::1] XT, const double[:, ::1] y, const double[::1] w,
+                const int64_t[::1] n_classes, int criterion, int splitter, int64_t max_depth,
+                int64_t min_samples_split, int64_t min_samples_leaf, double min_weight_leaf,
+                int64_t max_features, int64_t max_leaf_nodes, double min_impurity_decrease,
+                uint64_t seed, int nthreads):
+    """Grow one exact tree on XT (d, n) float32 (GIL released); y (n, n_outputs);
+    w and n_classes may be empty (ones / regression). Returns a dict of node arrays."""
+    cdef fm_tree t
+    cdef int64_t d = XT.shape[0], n = XT.shape[1], no = y.shape[1]
+    cdef const double *wp = &w[0] if w.shape[0] > 0 else NULL
+    cdef const int64_t *cp = &n_classes[0] if n_classes.shape[0] > 0 else NULL
+    cdef int st
+    with nogil:
+        st = fm_tree_build_exact(&t, &XT[0, 0], &y[0, 0], wp, n, d, no, cp, criterion, splitter,
+                                 max_depth, min_samples_split, min_samples_leaf,
+                                 min_weight_leaf, max_features, max_leaf_nodes,
+                                 min_impurity_decrease, seed, nthreads)
+    _check(st)
+    try:
+        m = t.n_nodes
+        out = {
+            "feature": _copy(t.feature, m, np.int32),
+            "missing_left": _copy(t.missing_left, m, np.uint8),
+            "left": _copy(t.left, m, np.int64),
+            "right": _copy(t.right, m, np.int64),
+            "n_node_samples": _copy(t.n_samples, m, np.int64),
+            "impurity": _copy(t.impurity, m, np.float64),
+            "threshold": _copy(t.threshold, m, np.float64),
+            "weighted_n_node_samples": _copy(t.weighted_n, m, np.float64),
+            "value": _copy(t.value, m * t.n_values, np.float64).reshape(m, t.n_values),
+            "max_depth": t.max_depth,
+        }
+    finally:
+        fm_tree_free(&t)
+    return out
+
+
 def apply(int64_t[::1] out, const floating[:, ::1] X, const int32_t[::1] feature,
           const double[::1] threshold, const int64_t[::1] left, const int64_t[::1] right,
-          int nthreads):
+          const uint8_t[::1] missing_left, int nthreads):
     cdef int64_t n = X.shape[0], d = X.shape[1]
+    cdef const uint8_t *mp = &missing_left[0] if missing_left.shape[0] > 0 else NULL
     cdef int st
     with nogil:
         if floating is float:
             st = fm_tree_apply_f32(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
-                                   &left[0], &right[0], nthreads)
+                                   &left[0], &right[0], mp, nthreads)
         else:
             st = fm_tree_apply_f64(&out[0], &X[0, 0], n, d, &feature[0], &threshold[0],
-                                   &left[0], &right[0], nthreads)
+                                   &left[0], &right[0], mp, nthreads)
     _check(st)
 
 

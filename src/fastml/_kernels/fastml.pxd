@@ -185,6 +185,7 @@ cdef extern from "tree.h" nogil:
         int64_t n_nodes, capacity, n_values, max_depth
         int32_t *feature
         int32_t *bin
+        uint8_t *missing_left
         int64_t *left
         int64_t *right
         int64_t *n_samples
@@ -201,14 +202,20 @@ cdef extern from "tree.h" nogil:
     void fm_tree_free(fm_tree *tree)
     int fm_tree_apply_f32(int64_t *out, const float *X, int64_t n, int64_t d,
                           const int32_t *feature, const double *threshold, const int64_t *left,
-                          const int64_t *right, int nthreads)
+                          const int64_t *right, const uint8_t *missing_left, int nthreads)
     int fm_tree_apply_f64(int64_t *out, const double *X, int64_t n, int64_t d,
                           const int32_t *feature, const double *threshold, const int64_t *left,
-                          const int64_t *right, int nthreads)
+                          const int64_t *right, const uint8_t *missing_left, int nthreads)
     int fm_tree_bin_f32(uint8_t *out, const float *X, int64_t n, int64_t d,
                         const double *edges, const int64_t *offsets, int nthreads)
     int fm_tree_bin_f64(uint8_t *out, const double *X, int64_t n, int64_t d,
                         const double *edges, const int64_t *offsets, int nthreads)
+    int fm_tree_build_exact(fm_tree *tree, const float *X, const double *y, const double *w,
+                            int64_t n, int64_t d, int64_t n_outputs, const int64_t *n_classes,
+                            int criterion, int splitter, int64_t max_depth,
+                            int64_t min_samples_split, int64_t min_samples_leaf,
+                            double min_weight_leaf, int64_t max_features, int64_t max_leaf_nodes,
+                            double min_impurity_decrease, uint64_t seed, int nthreads)
 
 cdef extern from "activation.h" nogil:
     int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha,

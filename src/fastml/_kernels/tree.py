@@ -16,6 +16,10 @@ from ._backend import COMPILED
 from ._threads import current as _threads
 
 CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1, "squared_error": 2}
+# criteria of the exact builder (build_exact)
+EXACT_CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1, "squared_error": 2, "poisson": 3,
+                  "absolute_error": 4}
+SPLITTERS = {"best": 0, "random": 1}
 
 
 def _build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
@@ -29,11 +33,27 @@ def _build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
                        int(max_features), float(min_impurity_decrease), int(seed), _threads())
 
 
-def _apply(X, feature, threshold, left, right):
-    """Leaf index (int64) reached by every row of X (float32/float64, C-contiguous)."""
+def _build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
+                 min_samples_leaf, min_weight_leaf, max_features, max_leaf_nodes,
+                 min_impurity_decrease, seed):
+    """Grow one exact tree: XT (d, n) float32 C-contiguous (X transposed), y (n,
+    n_outputs) float64, w (n,) float64 or empty, n_classes (n_outputs,) int64
+    for gini/entropy or empty; criterion from EXACT_CRITERIA, splitter from
+    SPLITTERS; max_leaf_nodes 0 = depth-first. Returns a dict of node arrays
+    (value: (n_nodes, n_outputs * max(n_classes)))."""
+    return _tree.build_exact(XT, y, w, n_classes, int(criterion), int(splitter),
+                             int(max_depth), int(min_samples_split), int(min_samples_leaf),
+                             float(min_weight_leaf), int(max_features), int(max_leaf_nodes),
+                             float(min_impurity_decrease), int(seed), _threads())
+
+
+def _apply(X, feature, threshold, left, right, missing_left=None):
+    """Leaf index (int64) reached by every row of X (float32/float64, C-contiguous);
+    a NaN goes left where missing_left (uint8 per node) is set, else right."""
     out = np.empty(X.shape[0], dtype=np.int64)
+    ml = np.empty(0, dtype=np.uint8) if missing_left is None else missing_left
     if X.shape[0]:
-        _tree.apply(out, X, feature, threshold, left, right, _threads())
+        _tree.apply(out, X, feature, threshold, left, right, ml, _threads())
     return out
 
 
@@ -58,7 +78,8 @@ if COMPILED:
     from . import _tree
 
     build = _build
+    build_exact = _build_exact
     apply = _apply
     bin_codes = _bin_codes
 else:
-    from .reference.tree import apply, bin_codes, build  # noqa: F401
+    from .reference.tree import apply, bin_codes, build, build_exact  # noqa: F401

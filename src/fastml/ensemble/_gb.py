@@ -2,13 +2,14 @@
 
 Trees split on squared error (criterion "friedman_mse" is accepted and
 treated as "squared_error"); init, early stopping (n_iter_no_change),
-warm_start, max_leaf_nodes and ccp_alpha are not implemented and raise.
+warm_start and ccp_alpha are not implemented and raise.
 
 Regressor: squared-error loss, each tree fits the residuals y - F.
 Classifier: log loss; binary (one tree per round on y - sigmoid(F)) or
 multinomial (K trees per round on y_k - softmax_k(F)); leaf values are then
 replaced by one Newton step, sum(w r) / sum(w p (1 - p)) (times (K-1)/K for K
-classes), as scikit-learn does. The features are binned once per fit.
+classes), as scikit-learn does. X is prepared once per fit for the exact
+splitter (float32, feature-major).
 """
 import numbers
 
@@ -16,8 +17,7 @@ import numpy as np
 
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..tree import DecisionTreeRegressor
-from ..tree import _binning
-from ..tree._classes import TREE_CONSTRAINTS, _encode_classes, _seed_from
+from ..tree._classes import TREE_CONSTRAINTS, _encode_classes, _seed_from, prepare
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils.validation import _check_sample_weight, check_is_fitted, check_random_state
 
@@ -55,7 +55,6 @@ class BaseGB(BaseEstimator):
         unsupported = {"init": (self.init, None), "n_iter_no_change": (self.n_iter_no_change,
                                                                        None),
                        "warm_start": (self.warm_start, False),
-                       "max_leaf_nodes": (self.max_leaf_nodes, None),
                        "ccp_alpha": (self.ccp_alpha, 0.0)}
         for name, (value, default) in unsupported.items():
             if value is not default and value != default:
@@ -67,14 +66,15 @@ class BaseGB(BaseEstimator):
             max_depth=self.max_depth, min_samples_split=self.min_samples_split,
             min_samples_leaf=self.min_samples_leaf,
             min_weight_fraction_leaf=self.min_weight_fraction_leaf,
-            max_features=self.max_features, min_impurity_decrease=self.min_impurity_decrease)
+            max_features=self.max_features, min_impurity_decrease=self.min_impurity_decrease,
+            max_leaf_nodes=self.max_leaf_nodes)
 
     def _boost(self, X, Y, w, K, newton):
         """Y: (n, K) targets (one-hot for classifiers); returns nothing, sets
         estimators_ (n_estimators, K) and train_score_."""
         n, d = X.shape
         rng = check_random_state(self.random_state)
-        binned = _binning.prepare(X, w)
+        binned = prepare(X, w, "best")
         w = np.ones(n) if w is None else w
         F = np.tile(self._init_raw, (n, 1))
         n_sub = max(1, int(self.subsample * n))

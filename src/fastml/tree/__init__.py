@@ -1,5 +1,7 @@
-"""Decision trees (histogram split search in compiled C)."""
-from ._classes import DecisionTreeClassifier, DecisionTreeRegressor, Tree
+"""Decision trees: exact (sorted-value) and histogram split search in compiled C."""
+from ._classes import (DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier,
+                       ExtraTreeRegressor, Tree)
 from ._export import export_text
 
-__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "Tree", "export_text"]
+__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "ExtraTreeClassifier",
+           "ExtraTreeRegressor", "Tree", "export_text"]

@@ -1,229 +1,40 @@
-"""DecisionTreeClassifier and DecisionTreeRegressor (scikit-learn semantics).
+"""DecisionTree* and ExtraTree* estimators (scikit-learn semantics).
 
-Features are binned once per fit (tree/_binning.py) and the tree grows in
-compiled code (fastml._kernels.tree, csrc/tree.c): histogram split search,
-depth-first, GIL released. The fitted tree is a set of flat node arrays
-(`tree_`), so prediction is one compiled traversal and pickling is cheap.
+splitter="best" (the default) grows the tree exactly as scikit-learn does:
+at each node every candidate threshold between consecutive sorted feature
+values (float32, as scikit-learn) is evaluated (csrc/tree_exact*.c, threaded),
+so on the same data the tree equals scikit-learn's wherever equally good
+splits do not tie. splitter="random" draws one threshold per feature
+(extremely randomized trees). splitter="hist" is fastml's histogram search
+(features binned once into <= 256 bins, tree/_binning.py, csrc/tree.c):
+faster on large data, exact for features with <= 256 distinct values, and
+refined on raw values near the chosen edge otherwise. The fitted tree is a set
+of flat node arrays (`tree_`), so prediction is one compiled traversal.
+Missing values (NaN) are routed as scikit-learn routes them (learned side per
+split). A scipy.sparse X is accepted and densified (fastml has no sparse
+splitter yet: memory n_samples x n_features).
 """
 import numbers
+import warnings
 
 import numpy as np
+from scipy import sparse
 
 from .._kernels import tree as _kt
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..utils._param_validation import Interval, RealNotInt, StrOptions
-from ..utils.validation import (_check_sample_weight, check_classification_targets,
-                                check_is_fitted, check_random_state)
-from ..utils._state import check_binary_tree, state_array, state_int
+from ..utils._set_output import dataframe_to_numpy
+from ..utils.validation import (_assert_all_finite, _check_sample_weight, _y_as_float,
+                                check_array, check_classification_targets,
+                                check_consistent_length, check_is_fitted, check_random_state)
 from . import _binning
+from ._tree import Tree
 
-__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "Tree"]
+__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "ExtraTreeClassifier",
+           "ExtraTreeRegressor", "Tree"]
 
 _INT_MAX = np.iinfo(np.int32).max
-
-
-class Tree:
-    """Flat arrays of a fitted tree (scikit-learn's Tree attribute names).
-
-    children_left/right are -1 at leaves, feature and threshold -2; value has
-    shape (node_count, 1, n_values): class fractions for classifiers, the mean
-    for regressors.
-    """
-
-    def __init__(self, raw, n_features, is_classifier):
-        feat = raw["feature"]
-        self.children_left = raw["left"]
-        self.children_right = raw["right"]
-        self.threshold = raw["threshold"]
-        self.feature = np.where(feat >= 0, feat, -2).astype(np.int32)
-        self.impurity = raw["impurity"]
-        self.n_node_samples = raw["n_node_samples"]
-        self.weighted_n_node_samples = raw["weighted_n_node_samples"]
-        value = raw["value"]
-        if is_classifier:
-            tot = value.sum(axis=1, keepdims=True)
-            value = value / np.where(tot > 0, tot, 1.0)
-        self.value = value[:, None, :]
-        self.max_depth = int(raw["max_depth"])
-        self.n_features = n_features
-
-    def __setstate__(self, state):
-        # the node arrays reach C on every predict: checked once, here (O(nodes))
-        own = "Tree"
-        n_features = state_int(own, "n_features", state.get("n_features"), 1)
-        left = state_array(own, "children_left", state.get("children_left"), ndim=1,
-                           dtype=np.int64)
-        n = len(left)
-        right = state_array(own, "children_right", state.get("children_right"), ndim=1,
-                            dtype=np.int64, shape=(n,))
-        check_binary_tree(own, left, right)
-        feature = state_array(own, "feature", state.get("feature"), ndim=1, dtype=np.int32,
-                              shape=(n,))
-        inner = left >= 0
-        if (feature[inner] < 0).any() or (feature[inner] >= n_features).any():
-            raise ValueError(f"Invalid pickled state of Tree: feature holds an index "
-                             f"outside [0, {n_features}).")
-        state = dict(state)
-        state.update(
-            children_left=left, children_right=right, feature=feature,
-            threshold=state_array(own, "threshold", state.get("threshold"), ndim=1,
-                                  dtype=np.float64, shape=(n,)),
-            value=state_array(own, "value", state.get("value"), ndim=3, kinds="f",
-                              shape=(n, 1, None)),
-            n_features=n_features,
-            max_depth=state_int(own, "max_depth", state.get("max_depth"), 0))
-        self.__dict__.update(state)
-
-    @property
-    def node_count(self):
-        return len(self.feature)
-
-    @property
-    def n_outputs(self):
-        """Targets per sample (fastml trees are single-output)."""
-        return 1
-
-    @property
-    def n_classes(self):
-        """Classes per output, as scikit-learn's Tree (1 for a regressor)."""
-        return np.array([self.value.shape[2]], dtype=np.intp)
-
-    @property
-    def max_n_classes(self):
-        return int(self.value.shape[2])
-
-    @property
-    def n_leaves(self):
-        return int((self.children_left == -1).sum())
-
-    def apply(self, X):
-        """Leaf index per row of X (validated, C-contiguous float32/float64)."""
-        return _kt.apply(X, self.feature, self.threshold, self.children_left,
-                         self.children_right)
-
-    def predict(self, X):
-        return self.value[self.apply(X), 0]
-
-    def decision_path(self, X):
-        """CSR indicator (n_samples, node_count): the nodes each row passes through."""
-        import scipy.sparse as sp
-        n = X.shape[0]
-        node = np.zeros(n, dtype=np.int64)
-        rows, cols = [np.arange(n)], [node.copy()]
-        idx = np.arange(n)
-        while idx.size:
-            nd = node[idx]
-            inner = self.children_left[nd] >= 0
-            idx, nd = idx[inner], nd[inner]
-            if not idx.size:
-                break
-            go_left = X[idx, self.feature[nd]].astype(np.float64) <= self.threshold[nd]
-            node[idx] = np.where(go_left, self.children_left[nd], self.children_right[nd])
-            rows.append(idx)
-            cols.append(node[idx])
-        r, c = np.concatenate(rows), np.concatenate(cols)
-        out = sp.csr_matrix((np.ones(len(r), dtype=np.int64), (r, c)),
-                            shape=(n, self.node_count))
-        out.sort_indices()
-        return out
-
-    def prune_path(self, ccp_alpha=np.inf):
-        """Minimal cost-complexity pruning by weakest link (Breiman et al., 1984).
-
-        Returns (alphas, impurities, leaf_mask): the effective alpha of every
-        pruning step taken while it is <= ccp_alpha, the total leaf impurity
-        after each step (first entry: the full tree at alpha 0), and which
-        nodes are leaves of the tree pruned at ccp_alpha.
-        """
-        left, right = self.children_left, self.children_right
-        n = self.node_count
-        parent = np.full(n, -1, dtype=np.int64)
-        inner = np.flatnonzero(left >= 0)
-        parent[left[inner]] = inner
-        parent[right[inner]] = inner
-        r_node = self.weighted_n_node_samples * self.impurity / self.weighted_n_node_samples[0]
-        r_branch = np.where(left < 0, r_node, 0.0)
-        n_leaves = (left < 0).astype(np.int64)
-        for t in range(n - 1, 0, -1):  # children have larger ids than their parent
-            r_branch[parent[t]] += r_branch[t]
-            n_leaves[parent[t]] += n_leaves[t]
-        candidate = left >= 0
-        alphas, impurities = [0.0], [float(r_branch[0])]
-        while candidate[0]:
-            cand = np.flatnonzero(candidate)
-            eff = (r_node[cand] - r_branch[cand]) / (n_leaves[cand] - 1)
-            k = int(np.argmin(eff))
-            alpha, t = float(eff[k]), int(cand[k])
-            if alpha > ccp_alpha:
-                break
-            d_leaves, d_r = n_leaves[t] - 1, r_node[t] - r_branch[t]
-            a = t
-            while a >= 0:
-                n_leaves[a] -= d_leaves
-                r_branch[a] += d_r
-                a = parent[a]
-            stack = [t]  # the pruned node's descendants leave the tree
-            while stack:
-                u = stack.pop()
-                candidate[u] = False
-                if left[u] >= 0:
-                    stack += [int(left[u]), int(right[u])]
-            alphas.append(alpha)
-            impurities.append(float(r_branch[0]))
-        leaf = np.zeros(n, dtype=bool)
-        stack = [0]
-        while stack:
-            u = stack.pop()
-            if candidate[u]:
-                stack += [int(left[u]), int(right[u])]
-            else:
-                leaf[u] = True
-        return np.array(alphas), np.array(impurities), leaf
-
-    def pruned(self, leaf):
-        """A new Tree keeping the nodes above and at `leaf` (preorder ids)."""
-        order, kids, stack = [], {}, [0]
-        while stack:
-            u = stack.pop()
-            order.append(u)
-            if not leaf[u]:
-                kids[u] = (int(self.children_left[u]), int(self.children_right[u]))
-                stack += [kids[u][1], kids[u][0]]
-        new_id = {u: i for i, u in enumerate(order)}
-        old = np.array(order, dtype=np.int64)
-        out = object.__new__(Tree)
-        out.children_left = np.array([new_id[kids[u][0]] if u in kids else -1 for u in order],
-                                     dtype=self.children_left.dtype)
-        out.children_right = np.array([new_id[kids[u][1]] if u in kids else -1
-                                       for u in order], dtype=self.children_right.dtype)
-        is_leaf = out.children_left < 0
-        out.feature = np.where(is_leaf, -2, self.feature[old]).astype(self.feature.dtype)
-        out.threshold = np.where(is_leaf, -2.0, self.threshold[old])
-        for name in ("impurity", "n_node_samples", "weighted_n_node_samples", "value"):
-            setattr(out, name, getattr(self, name)[old])
-        depth = np.zeros(len(order), dtype=np.int64)
-        for i in range(len(order)):
-            if not is_leaf[i]:
-                depth[out.children_left[i]] = depth[out.children_right[i]] = depth[i] + 1
-        out.max_depth = int(depth.max())
-        out.n_features = self.n_features
-        return out
-
-    def compute_feature_importances(self, normalize=True):
-        """Weighted impurity decrease per feature (as scikit-learn)."""
-        imp = np.zeros(self.n_features)
-        inner = np.flatnonzero(self.children_left >= 0)
-        if len(inner):
-            wn, im = self.weighted_n_node_samples, self.impurity
-            left, right = self.children_left[inner], self.children_right[inner]
-            dec = wn[inner] * im[inner] - wn[left] * im[left] - wn[right] * im[right]
-            np.add.at(imp, self.feature[inner], dec)
-            imp /= wn[0]
-        if normalize:
-            s = imp.sum()
-            if s > 0:
-                imp /= s
-        return imp
+_RAND_R_MAX = 2**31 - 1
 
 
 def _resolve_max_features(max_features, d):
@@ -264,6 +75,24 @@ def _seed_from(rng):
     return (int(rng.randint(1, _INT_MAX)) << 32) | int(rng.randint(0, _INT_MAX))
 
 
+class ExactData:
+    """X prepared for the exact builder, shared by the trees of an ensemble:
+    XT (n_features, n_samples) float32, C-contiguous (scikit-learn grows its
+    trees on float32 values too)."""
+
+    def __init__(self, X):
+        XT = np.ascontiguousarray(np.asarray(X).T, dtype=np.float32)
+        if np.isinf(XT).any():  # NaN is a missing value; inf (or overflow) is an error
+            raise ValueError("Input X contains infinity or a value too large for "
+                             "dtype('float32').")
+        self.XT = XT
+
+
+def prepare(X, w=None, splitter="best"):
+    """The per-fit data of a splitter: ExactData, or the histogram bins."""
+    return _binning.prepare(X, w) if splitter == "hist" else ExactData(X)
+
+
 class BaseDecisionTree(BaseEstimator):
 
     def __setstate__(self, state):
@@ -275,13 +104,13 @@ class BaseDecisionTree(BaseEstimator):
         if not isinstance(tree, Tree) or tree.n_features != self.n_features_in_:
             raise ValueError(f"Invalid pickled state of {own}: tree_ does not match "
                              f"n_features_in_={self.n_features_in_!r}.")
-        classes = getattr(self, "classes_", None)
-        if classes is not None and tree.value.shape[2] != len(classes):
+        n_classes = getattr(self, "n_classes_", None)
+        if n_classes is not None and tree.value.shape[2] != int(np.max(n_classes)):
             raise ValueError(f"Invalid pickled state of {own}: tree_.value has "
-                             f"{tree.value.shape[2]} columns for {len(classes)} classes.")
+                             f"{tree.value.shape[2]} columns for {np.max(n_classes)} classes.")
 
     _parameter_constraints = {**TREE_CONSTRAINTS,
-                              "splitter": [StrOptions({"best", "random"})]}
+                              "splitter": [StrOptions({"best", "random", "hist"})]}
 
     def _resolve_params(self, n_samples, n_features):
         """Builder arguments from the (already validated) parameters and the
@@ -297,35 +126,118 @@ class BaseDecisionTree(BaseEstimator):
                         self.max_features, n_features),
                     min_impurity_decrease=float(self.min_impurity_decrease))
 
+    def _criterion(self):
+        crit = self.criterion
+        if crit == "friedman_mse":
+            warnings.warn('Value `"friedman_mse"` for `criterion` is deprecated and will be '
+                          'removed in 1.11. It maps to `"squared_error"` as both were always '
+                          'equivalent. Use `criterion="squared_error"` to remove this '
+                          'warning.', FutureWarning, stacklevel=4)
+            crit = "squared_error"
+        return crit
+
     def _fit_checked(self, X, y_enc, w, n_classes, binned=None, seed=None):
-        """Grow on validated X (n, d), encoded y (float64), weights (float64 or None);
-        `binned` (tree._binning.prepare) may be shared by the trees of an ensemble."""
+        """Grow on validated X (n, d), encoded y (float64, (n,) or (n, n_outputs)),
+        weights (float64 or None); n_classes: classes per output (int or
+        sequence; 0 = regression). `binned` (tree.prepare) may be shared by the
+        trees of an ensemble."""
         n, d = X.shape
         p = self._resolve_params(n, d)
-        crit = _kt.CRITERIA[self.criterion]
-        if binned is None:
-            binned = _binning.prepare(X, w)
+        crit = self._criterion()
+        splitter = self.splitter
+        Y = np.asarray(y_enc, dtype=np.float64)
+        Y = Y.reshape(n, -1)
+        n_out = Y.shape[1]
+        ncls = np.atleast_1d(np.asarray(n_classes, dtype=np.int64))
+        if ncls.size == 1 and n_out > 1:
+            ncls = np.repeat(ncls, n_out)
+        is_cls = bool(ncls[0] > 0)
         w_arr = np.empty(0) if w is None else np.ascontiguousarray(w, dtype=np.float64)
         W = float(n if w is None else w_arr.sum())
         if not W > 0:  # the builder needs at least one row of positive weight
             raise ValueError("sample_weight must have a positive sum (every row would be "
                              "left out of the tree).")
         min_weight_leaf = self.min_weight_fraction_leaf * W
-        if seed is None:
-            seed = _seed_from(check_random_state(self.random_state))
-        raw = _kt.build(binned, np.ascontiguousarray(y_enc, dtype=np.float64), w_arr, crit,
-                        n_classes, p["max_depth"], p["min_samples_split"],
-                        p["min_samples_leaf"], min_weight_leaf, p["max_features"],
-                        p["min_impurity_decrease"], seed)
-        self.tree_ = Tree(raw, d, n_classes > 0 and crit != 2)
+        if splitter == "hist":
+            if seed is None:
+                seed = _seed_from(check_random_state(self.random_state))
+            if n_out > 1 or crit not in _kt.CRITERIA or self.max_leaf_nodes is not None:
+                raise ValueError(
+                    "splitter='hist' supports one output, criterion in "
+                    f"{sorted(_kt.CRITERIA)} and max_leaf_nodes=None; got "
+                    f"{n_out} outputs, criterion={crit!r}, "
+                    f"max_leaf_nodes={self.max_leaf_nodes!r}.")
+            if not isinstance(binned, _binning.Binned):
+                binned = _binning.prepare(X, w)
+            raw = _kt.build(binned, np.ascontiguousarray(Y[:, 0]), w_arr, _kt.CRITERIA[crit],
+                            int(ncls[0]), p["max_depth"], p["min_samples_split"],
+                            p["min_samples_leaf"], min_weight_leaf, p["max_features"],
+                            p["min_impurity_decrease"], seed)
+            self.tree_ = Tree(raw, d, is_cls and crit != "squared_error")
+        else:
+            if not isinstance(binned, ExactData):
+                binned = ExactData(X)
+            if seed is None:  # scikit-learn's splitter seed: the same feature draws
+                seed = int(check_random_state(self.random_state).randint(0, _RAND_R_MAX))
+            raw = _kt.build_exact(
+                binned.XT, np.ascontiguousarray(Y), w_arr,
+                ncls if is_cls else np.empty(0, dtype=np.int64), _kt.EXACT_CRITERIA[crit],
+                _kt.SPLITTERS[splitter], p["max_depth"], p["min_samples_split"],
+                p["min_samples_leaf"], min_weight_leaf, p["max_features"],
+                0 if self.max_leaf_nodes is None else int(self.max_leaf_nodes),
+                p["min_impurity_decrease"], seed)
+            self.tree_ = Tree(raw, d, is_cls, n_outputs=n_out,
+                              n_classes=ncls if is_cls else None, float32=True)
         if self.ccp_alpha > 0.0:
             self.tree_ = self.tree_.pruned(self.tree_.prune_path(self.ccp_alpha)[2])
         self.max_features_ = p["max_features"]
         return self
 
+    def _fastml_tags(self):
+        hist = self.splitter == "hist"
+        return {"allow_nan": self._allow_nan(), "multi_output": not hist, "sparse": True}
+
+    def _allow_nan(self):
+        """Missing values (NaN) are split on by the exact and random splitters
+        (not by "hist")."""
+        return self.splitter != "hist"
+
+    def _check_X(self, X, reset):
+        """X as a float array (NaN kept when the splitter handles it); infinities
+        and, where unsupported, NaN raise."""
+        self._check_feature_names(X, reset=reset)
+        if sparse.issparse(X):
+            # fastml's splitters read dense columns: a sparse X is densified
+            # (n_samples x n_features float32 for the exact splitter)
+            X = X.toarray()
+        X = check_array(dataframe_to_numpy(X), dtype=(np.float64, np.float32),
+                        ensure_all_finite=False)
+        if np.isinf(X).any():
+            raise ValueError("Input X contains infinity or a value too large for "
+                             "dtype('float32').")
+        if not self._allow_nan() and np.isnan(X).any():
+            raise ValueError(f"Input X contains NaN. {type(self).__name__} with "
+                             f"splitter={getattr(self, 'splitter', 'best')!r}, "
+                             f"criterion={self.criterion!r} does not accept missing values.")
+        self._check_n_features(X, reset=reset)
+        return X
+
+    def _check_X_y(self, X, y, y_numeric=False):
+        if y is None:
+            raise ValueError("This estimator requires y to be passed, but the target y is "
+                             "None.")
+        X = BaseDecisionTree._check_X(self, X, reset=True)
+        y = check_array(y, dtype=None, ensure_2d=False, ensure_all_finite=False,
+                        input_name="y")
+        if y_numeric and y.dtype.kind in "OUS":
+            y = _y_as_float(y)
+        _assert_all_finite(y, "y")
+        check_consistent_length(X, y)
+        return X, y
+
     def _validate_X_predict(self, X):
         check_is_fitted(self, "tree_")
-        return self._validate_data(X, reset=False)
+        return self._check_X(X, reset=False)
 
     def apply(self, X):
         """Index of the leaf each sample ends up in."""
@@ -388,21 +300,77 @@ def _encode_classes(y):
     return classes, y_idx.astype(np.intp).ravel()
 
 
+def _encode_outputs(y):
+    """Classes and class indices per output of a classification target (1-D,
+    or 2-D (n, n_outputs)): (list of class arrays, (n, n_outputs) intp)."""
+    y = np.asarray(y)
+    Y = y.reshape(len(y), -1) if y.ndim == 2 else y.reshape(-1, 1)
+    classes, codes = [], np.empty(Y.shape, dtype=np.intp)
+    for k in range(Y.shape[1]):
+        check_classification_targets(Y[:, k])
+        c, idx = np.unique(Y[:, k], return_inverse=True)
+        classes.append(c)
+        codes[:, k] = idx.ravel()
+    return classes, codes
+
+
+def _multi_class_weight(class_weight, classes, codes):
+    """Per-sample weights of class_weight over all outputs (their product)."""
+    if class_weight is None:
+        return None
+    n_out = codes.shape[1]
+    if n_out == 1:
+        return _class_weight_vector(class_weight, classes[0], codes[:, 0], len(classes[0]))
+    if class_weight != "balanced" and not isinstance(class_weight, list):
+        raise ValueError("For multi-output, class_weight should be a list of dicts, or the "
+                         "string 'balanced'.")
+    if isinstance(class_weight, list) and len(class_weight) != n_out:
+        raise ValueError("For multi-output, number of elements in class_weight should match "
+                         "number of outputs.")
+    out = np.ones(codes.shape[0])
+    for k in range(n_out):
+        cw = class_weight if class_weight == "balanced" else class_weight[k]
+        out *= _class_weight_vector(cw, classes[k], codes[:, k], len(classes[k]))
+    return out
+
+
+def _regression_target(est, y):
+    """y as (n, n_outputs) float64 with the criterion's checks."""
+    y = np.asarray(y, dtype=np.float64)
+    Y = y.reshape(len(y), -1) if y.ndim == 2 else y.reshape(-1, 1)
+    if est.criterion == "poisson":
+        if np.any(Y < 0):
+            raise ValueError("Some value(s) of y are negative which is not allowed for "
+                             "Poisson regression.")
+        if np.sum(Y) <= 0:
+            raise ValueError("Sum of y is not positive which is necessary for Poisson "
+                             "regression.")
+    return Y
+
+
 class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     """A decision-tree classifier (CART; criterion "entropy" is ID3's
     information gain).
 
     Parameters as scikit-learn's: criterion ("gini", "entropy", "log_loss"),
-    splitter ("best" only), max_depth, min_samples_split, min_samples_leaf,
-    min_weight_fraction_leaf, max_features, random_state, max_leaf_nodes (None
-    only), min_impurity_decrease, class_weight (None, "balanced", dict),
-    ccp_alpha (0 only). Split points are searched on per-feature histograms of
-    at most 256 bins (exact for features with <= 256 distinct values).
+    splitter ("best", "random", or fastml's "hist"), max_depth,
+    min_samples_split, min_samples_leaf, min_weight_fraction_leaf,
+    max_features, random_state, max_leaf_nodes (best-first growth),
+    min_impurity_decrease, class_weight (None, "balanced", dict, list of dicts
+    for several outputs), ccp_alpha. y may have several outputs (2-D).
+
+    splitter="best" evaluates every threshold between sorted float32 feature
+    values and equals scikit-learn's tree on the same data (where equally good
+    splits do not tie; ties between features follow fastml's random feature
+    order, not scikit-learn's). splitter="hist" is fastml-specific: splits are
+    searched on per-feature histograms of at most 256 bins (exact for
+    features with <= 256 distinct values, refined on raw values near the
+    chosen bin edge otherwise), one output, no max_leaf_nodes.
     """
 
     _parameter_constraints = {**BaseDecisionTree._parameter_constraints,
                               "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
-                              "class_weight": CLASS_WEIGHT}
+                              "class_weight": [dict, list, StrOptions({"balanced"}), None]}
 
     def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -423,40 +391,65 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         self._validate_params()
-        _check_unsupported(self)
-        X, y = self._validate_data(X, y)
-        classes, y_idx = _encode_classes(y)
-        self.classes_, self.n_classes_ = classes, len(classes)
+        X, y = self._check_X_y(X, y)
+        classes, codes = _encode_outputs(y)
+        self.n_outputs_ = codes.shape[1]
+        if self.n_outputs_ == 1:
+            self.classes_, self.n_classes_ = classes[0], len(classes[0])
+        else:
+            self.classes_ = classes
+            self.n_classes_ = np.array([len(c) for c in classes], dtype=np.intp)
         w = _check_sample_weight(sample_weight, X.shape[0])
-        cw = _class_weight_vector(self.class_weight, classes, y_idx, len(classes))
+        cw = _multi_class_weight(self.class_weight, classes, codes)
         if cw is not None:
             w = cw if w is None else w * cw
-        return self._fit_checked(X, y_idx.astype(np.float64), w, len(classes))
+        return self._fit_checked(X, codes.astype(np.float64), w,
+                                 [len(c) for c in classes])
 
     def predict_proba(self, X):
         X = self._validate_X_predict(X)
-        return self.tree_.predict(X)
+        out = self.tree_.predict(X)
+        if self.n_outputs_ == 1:
+            return out
+        return [out[:, k, :n] for k, n in enumerate(self.n_classes_)]
 
     def predict_log_proba(self, X):
+        proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+            if self.n_outputs_ == 1:
+                return np.log(proba)
+            return [np.log(p) for p in proba]
 
     def predict(self, X):
         proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        if self.n_outputs_ == 1:
+            return self.classes_[np.argmax(proba, axis=1)]
+        return np.stack([c[np.argmax(p, axis=1)] for c, p in zip(self.classes_, proba)],
+                        axis=1)
 
 
 class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
-    """A decision-tree regressor (criterion "squared_error"); other
-    parameters as DecisionTreeClassifier."""
+    """A decision-tree regressor: criterion "squared_error", "absolute_error"
+    (median leaves), "poisson" (half Poisson deviance), or the deprecated
+    "friedman_mse" (= "squared_error", with scikit-learn's FutureWarning); y
+    may have several outputs (2-D). Other parameters as
+    DecisionTreeClassifier (splitter="hist": squared_error and one output)."""
 
     _parameter_constraints = {**BaseDecisionTree._parameter_constraints,
-                              "criterion": [StrOptions({"squared_error"})]}
+                              "criterion": [StrOptions({"squared_error", "friedman_mse",
+                                                        "absolute_error", "poisson"})]}
 
     def __init__(self, *, criterion="squared_error", splitter="best", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
                  max_features=None, random_state=None, max_leaf_nodes=None,
                  min_impurity_decrease=0.0, ccp_alpha=0.0):
+        if isinstance(criterion, str) and criterion == "friedman_mse":
+            # as scikit-learn: deprecated, mapped to "squared_error" at construction
+            warnings.warn('Value `"friedman_mse"` for `criterion` is deprecated and will be '
+                          'removed in 1.11. It maps to `"squared_error"` as both were always '
+                          'equivalent. Use `criterion="squared_error"` to remove this '
+                          'warning.', FutureWarning, stacklevel=2)
+            criterion = "squared_error"
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
@@ -471,20 +464,48 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         self._validate_params()
-        _check_unsupported(self)
-        X, y = self._validate_data(X, y, y_numeric=True)
+        X, y = self._check_X_y(X, y, y_numeric=True)
+        Y = _regression_target(self, y)
+        self.n_outputs_ = Y.shape[1]
         w = _check_sample_weight(sample_weight, X.shape[0])
-        return self._fit_checked(X, y.astype(np.float64), w, 0)
+        return self._fit_checked(X, Y, w, 0)
 
     def predict(self, X):
         X = self._validate_X_predict(X)
-        return self.tree_.predict(X)[:, 0]
+        out = self.tree_.predict(X)
+        return out[:, 0] if self.n_outputs_ == 1 else out[:, :, 0]
 
 
-def _check_unsupported(est):
-    """Valid scikit-learn values fastml does not implement (after _validate_params)."""
-    if est.splitter != "best":
-        raise ValueError(f"splitter={est.splitter!r} is not supported; only 'best'.")
-    if est.max_leaf_nodes is not None:
-        raise ValueError("max_leaf_nodes is not supported (only None).")
+class ExtraTreeClassifier(DecisionTreeClassifier):
+    """An extremely randomized tree classifier: splitter="random" and
+    max_features="sqrt" by default (as scikit-learn's)."""
 
+    def __init__(self, *, criterion="gini", splitter="random", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features="sqrt", random_state=None, max_leaf_nodes=None,
+                 min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0):
+        super().__init__(criterion=criterion, splitter=splitter, max_depth=max_depth,
+                         min_samples_split=min_samples_split,
+                         min_samples_leaf=min_samples_leaf,
+                         min_weight_fraction_leaf=min_weight_fraction_leaf,
+                         max_features=max_features, random_state=random_state,
+                         max_leaf_nodes=max_leaf_nodes,
+                         min_impurity_decrease=min_impurity_decrease,
+                         class_weight=class_weight, ccp_alpha=ccp_alpha)
+
+
+class ExtraTreeRegressor(DecisionTreeRegressor):
+    """An extremely randomized tree regressor: splitter="random" and
+    max_features=1.0 by default (as scikit-learn's)."""
+
+    def __init__(self, *, criterion="squared_error", splitter="random", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features=1.0, random_state=None, max_leaf_nodes=None,
+                 min_impurity_decrease=0.0, ccp_alpha=0.0):
+        super().__init__(criterion=criterion, splitter=splitter, max_depth=max_depth,
+                         min_samples_split=min_samples_split,
+                         min_samples_leaf=min_samples_leaf,
+                         min_weight_fraction_leaf=min_weight_fraction_leaf,
+                         max_features=max_features, random_state=random_state,
+                         max_leaf_nodes=max_leaf_nodes,
+                         min_impurity_decrease=min_impurity_decrease, ccp_alpha=ccp_alpha)

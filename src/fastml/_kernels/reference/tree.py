@@ -264,7 +264,7 @@ def _build(Xb, edges_flat, offsets, Xf, refine, y, w, criterion, n_classes, max_
     }
 
 
-def apply(X, feature, threshold, left, right):
+def apply(X, feature, threshold, left, right, missing_left=None):
     """Leaf index per row: descend level by level, all rows at once."""
     node = np.zeros(X.shape[0], dtype=np.int64)
     rows = np.arange(X.shape[0])
@@ -274,7 +274,10 @@ def apply(X, feature, threshold, left, right):
         if not active.any():
             return node
         r, nd = rows[active], node[active]
-        go_left = X[r, f[active]].astype(np.float64) <= threshold[nd]
+        v = X[r, f[active]].astype(np.float64)
+        go_left = v <= threshold[nd]
+        if missing_left is not None and len(missing_left):
+            go_left = np.where(np.isnan(v), missing_left[nd].astype(bool), go_left)
         node[r] = np.where(go_left, left[nd], right[nd])
 
 
@@ -284,3 +287,13 @@ def bin_codes(X, edges):
     for f, e in enumerate(edges):
         out[f] = np.searchsorted(e, X[:, f].astype(np.float64), side="left")
     return out
+
+
+def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
+                min_samples_leaf, min_weight_leaf, max_features, max_leaf_nodes,
+                min_impurity_decrease, seed):
+    """Exact growth (sorted feature values): see reference/tree_exact.py."""
+    from .tree_exact import build_exact as _build_exact
+    return _build_exact(XT, y, w, n_classes, criterion, splitter, max_depth,
+                        min_samples_split, min_samples_leaf, min_weight_leaf, max_features,
+                        max_leaf_nodes, min_impurity_decrease, seed)

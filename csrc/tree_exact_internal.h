@@ -1,0 +1,85 @@
+/* tree_exact_internal.h -- internal: the pieces of exact tree growth shared by
+ * tree_exact.c (growers: depth-first, best-first, subtree tasks, node stores)
+ * and tree_exact_split.c (node statistics, criteria, split search, partition). */
+#ifndef FASTML_TREE_EXACT_INTERNAL_H
+#define FASTML_TREE_EXACT_INTERNAL_H
+
+#include <float.h>
+
+#include "tree.h"
+
+/* Values closer than this (float arithmetic) are one value to the split search,
+ * and a feature whose range in a node is within it is constant there. */
+#define XT_FEATURE_THRESHOLD 1e-7f
+#define XT_EPS DBL_EPSILON               /* leaf rule: impurity <= XT_EPS */
+#define XT_POISSON_EPS (10 * DBL_EPSILON) /* Poisson: a side sum <= this is rejected */
+
+/* The inputs and options of one build (read-only while growing). */
+typedef struct {
+    const float *X;       /* d x n, column-major: X[f*n + i] */
+    const double *y;      /* n x no, row-major (class index per output, or target) */
+    const double *w;      /* n, or NULL (all ones) */
+    const int64_t *ncls;  /* no class counts (classification) */
+    int64_t n, d, no, stride, nv; /* nv = no * stride values per node */
+    int crit, cls, random;
+    int64_t msl, mss, max_depth, max_features;
+    /* feature draws, as scikit-learn's splitter: its 32-bit xorshift state and
+     * feature / known-constant arrays, carried from node to node in growth order */
+    uint32_t *rand_state;
+    int32_t *features, *constant;
+    double mwl, min_impurity_decrease, W_all;
+    int64_t *samples;     /* the rows with positive weight, partitioned per node */
+} xt_ctx;
+
+/* One thread's scratch space, sized for m active rows. The node-local block
+ * (yl, wl, rank, sy, tot) describes the node its owner is splitting; helper
+ * threads only read it. */
+typedef struct {
+    uint32_t *key, *keyb;
+    int32_t *k, *kb, *k2;
+    float *val, *val2;
+    double *yl, *wl;      /* node rows in sample order: targets (nn x no), weights */
+    int32_t *rank;        /* MAE: rank of each node row's target, per output (no x nn) */
+    double *sy;           /* MAE: the node's sorted targets, per output (no x nn) */
+    double *fw, *fwy;     /* MAE: Fenwick tree (nn + 1) */
+    double *lae, *rae;    /* MAE: prefix / suffix absolute errors (rae = lae + m) */
+    double *sl, *sr, *tot, *tmpv; /* nv each */
+    int64_t *tmp;         /* partition buffer (m) */
+    int32_t *feats;       /* d */
+    double W, sq;         /* node weight and sum of w y^2 (regression) */
+    int64_t nn;           /* node rows */
+} xt_work;
+
+/* A node to grow: rows samples[start:end]; nconst: features known to be
+ * constant in it (the first nconst of ctx->constant). */
+typedef struct {
+    int64_t start, end, depth, parent; /* parent: node handle or -1 */
+    int64_t nconst;
+    double imp;
+    int is_left;
+} xt_item;
+
+typedef struct {
+    double proxy, thr, il, ir, improvement;
+    int64_t pos; /* absolute position of the first right row; = end: no split */
+    int32_t f;
+    int mleft;      /* missing values (NaN) go left */
+    int64_t nconst; /* constant features known to the children */
+} xt_split;
+
+int xt_work_alloc(xt_work *wk, const xt_ctx *c, int64_t m);
+void xt_work_free(xt_work *wk);
+/* Node-local targets, weights and totals of rows [start, end) into wk. */
+void xt_node_prepare(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end);
+/* Impurity of the prepared node (used for the root). */
+double xt_node_impurity(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end);
+/* The prepared node's value (class weights, mean, or median) into out (nv). */
+void xt_node_value(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end, double *out);
+/* Best split of the prepared node (owner wk = works[0]); up to nthreads threads
+ * evaluate features. On return the rows are partitioned and sp->pos < end, or
+ * sp->pos == end when the node has no valid split. */
+void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item *it,
+                   double imp, xt_split *sp);
+
+
+#endif /* FASTML_TREE_EXACT_INTERNAL_H */

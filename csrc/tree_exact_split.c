@@ -1,0 +1,473 @@
+/* tree_exact_split.c -- split search of one node for the exact tree builder
+ * (tree_exact.c): per feature, the node's values are gathered and sorted
+ * (LSD radix sort on order-preserving 32-bit keys, stable; insertion sort
+ * for small nodes), then scanned left to right. Split candidates lie between
+ * consecutive sorted values that differ by more than XT_FEATURE_THRESHOLD
+ * (float arithmetic), the threshold is x_prev / 2 + x_next / 2 (float64), a
+ * candidate needs min_samples_leaf rows and min_weight_leaf weight on each
+ * side, and a later candidate replaces the best only with a strictly larger
+ * proxy -- scikit-learn's rules, so on the same node the same split wins.
+ * The random splitter (extremely randomized trees) draws one threshold per
+ * feature uniformly in the node's [min, max) and evaluates only it.
+ * Missing values (NaN) sort last; a feature with missing values in the node
+ * is scanned twice, missing rows sent right (plus the split "every value
+ * left, missing right", threshold +inf) and then sent left; the random
+ * splitter sends them to a random side. A split records where missing values
+ * go (for a feature without any in the node: to the larger child).
+ *
+ * Features are drawn as scikit-learn draws them (see xt_find_split) until
+ * max_features were drawn and at least one was not constant in the node. In
+ * large nodes the drawn features are evaluated on nthreads threads; the best
+ * is the largest proxy, ties going to the earlier drawn feature, as a
+ * sequential scan would. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tree_exact_crit.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* scikit-learn's generator: 32-bit xorshift, values in [0, 2^31 - 1] */
+#define SK_RAND_R_MAX 2147483647u
+static inline uint32_t sk_rand_r(uint32_t *s) {
+    if (*s == 0) *s = 1;
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s % (SK_RAND_R_MAX + 1u);
+}
+
+static inline int64_t sk_rand_int(int64_t lo, int64_t hi, uint32_t *s) {
+    return lo + (int64_t)sk_rand_r(s) % (hi - lo);
+}
+
+static inline uint32_t fkey(float x) {
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+static inline float fval(uint32_t u) {
+    u = (u & 0x80000000u) ? (u & 0x7FFFFFFFu) : ~u;
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Stable sort of (key[q], k[q]) by key; returns the arrays holding the result. */
+static void sort_keys(xt_work *wk, int64_t nn, uint32_t **key_out, int32_t **k_out) {
+    uint32_t *key = wk->key, *kb = wk->keyb;
+    int32_t *ix = wk->k, *ib = wk->kb;
+    if (nn <= 48) {
+        for (int64_t a = 1; a < nn; a++) {
+            const uint32_t kv = key[a];
+            const int32_t iv = ix[a];
+            int64_t b = a - 1;
+            while (b >= 0 && key[b] > kv) {
+                key[b + 1] = key[b];
+                ix[b + 1] = ix[b];
+                b--;
+            }
+            key[b + 1] = kv;
+            ix[b + 1] = iv;
+        }
+        *key_out = key;
+        *k_out = ix;
+        return;
+    }
+    int64_t hist[4][256];
+    memset(hist, 0, sizeof hist);
+    for (int64_t q = 0; q < nn; q++) {
+        const uint32_t u = key[q];
+        hist[0][u & 255]++;
+        hist[1][(u >> 8) & 255]++;
+        hist[2][(u >> 16) & 255]++;
+        hist[3][u >> 24]++;
+    }
+    for (int pass = 0; pass < 4; pass++) {
+        const int sh = 8 * pass;
+        int64_t *h = hist[pass];
+        if (h[(key[0] >> sh) & 255] == nn) continue; /* all keys share this byte */
+        int64_t acc = 0;
+        for (int b = 0; b < 256; b++) {
+            const int64_t t = h[b];
+            h[b] = acc;
+            acc += t;
+        }
+        for (int64_t q = 0; q < nn; q++) {
+            const uint32_t u = key[q];
+            const int64_t dst = h[(u >> sh) & 255]++;
+            kb[dst] = u;
+            ib[dst] = ix[q];
+        }
+        uint32_t *tk = key;
+        key = kb;
+        kb = tk;
+        int32_t *ti = ix;
+        ix = ib;
+        ib = ti;
+    }
+    *key_out = key;
+    *k_out = ix;
+}
+
+/* scan_pass for one output and gini or squared error, with the update and
+ * the proxy inlined: the same operations in the same order as xt_update and
+ * xt_proxy (so the same proxies), without a call per candidate. */
+static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
+                           const float *val, int64_t nn, int64_t nmiss, int mleft,
+                           xt_split *best) {
+    const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
+    const int cls = c->cls;
+    const int64_t C = cls ? c->ncls[0] : 1;
+    const double *yl = wk->yl, *wq = wk->wl, *tot = wk->tot;
+    double *sl = wk->sl, wl = 0;
+    memset(sl, 0, (size_t)C * sizeof(double));
+    int64_t cur = 0, p = 0;
+    const double W = wk->W;
+    while (p < nn) {
+        if (!mleft && p == end_nm) break;
+        if (mleft && p == 0) p = nmiss;
+        p++;
+        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
+        if (p >= nn) break;
+        if (p < msl || nn - p < msl) continue;
+        if (p - cur <= nn - p) {
+            for (int64_t j = cur; j < p; j++) {
+                const int64_t q = order[j];
+                const double w1 = 1.0 * wq[q];
+                if (cls)
+                    sl[(int64_t)yl[q]] += w1;
+                else
+                    sl[0] += w1 * yl[q];
+                wl += wq[q];
+            }
+        } else {
+            memcpy(sl, tot, (size_t)C * sizeof(double));
+            wl = W;
+            for (int64_t j = nn - 1; j >= p; j--) {
+                const int64_t q = order[j];
+                const double w1 = -1.0 * wq[q];
+                if (cls)
+                    sl[(int64_t)yl[q]] += w1;
+                else
+                    sl[0] += w1 * yl[q];
+                wl -= wq[q];
+            }
+        }
+        cur = p;
+        const double wr = W - wl;
+        if (wl < c->mwl || wr < c->mwl) continue;
+        double proxy;
+        if (cls) {
+            double sql = 0, sqr = 0;
+            for (int64_t j = 0; j < C; j++) sql += sl[j] * sl[j];
+            for (int64_t j = 0; j < C; j++) {
+                const double r = tot[j] - sl[j];
+                sqr += r * r;
+            }
+            const double il = 1.0 - sql / (wl * wl), ir = 1.0 - sqr / (wr * wr);
+            proxy = -wr * ir - wl * il;
+        } else {
+            const double r = tot[0] - sl[0];
+            proxy = sl[0] * sl[0] / wl + r * r / wr;
+        }
+        if (proxy > best->proxy) {
+            best->proxy = proxy;
+            best->f = f;
+            best->pos = p;
+            best->thr = (!mleft && p == end_nm)
+                            ? INFINITY
+                            : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
+            best->mleft = nmiss ? mleft : p > nn - p;
+        }
+    }
+}
+
+/* One left-to-right pass of the split search over order[0:nn] (sorted values
+ * val): missing values (nmiss rows) last and sent right (mleft = 0, with the
+ * extra candidate "all values left, missing right", threshold +inf), or first
+ * and sent left (mleft = 1). Updates *best when a candidate is strictly better. */
+static void scan_pass(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
+                      const float *val, int64_t nn, int64_t nmiss, int mleft, xt_split *best) {
+    if (c->no == 1 && (c->crit == FM_CRIT_GINI || c->crit == FM_CRIT_MSE)) {
+        scan_pass_fast(c, wk, f, order, val, nn, nmiss, mleft, best);
+        return;
+    }
+    const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
+    const int mae = c->crit == FM_CRIT_MAE;
+    if (mae) xt_mae_passes(c, wk, order, nn);
+    double *sl = wk->sl, *sr = wk->sr, wl = 0;
+    memset(sl, 0, (size_t)c->nv * sizeof(double));
+    int64_t cur = 0, p = 0;
+    const double W = wk->W, no = (double)c->no;
+    while (p < nn) {
+        if (!mleft && p == end_nm) break;
+        if (mleft && p == 0) p = nmiss;
+        p++;
+        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
+        if (p >= nn) break;
+        if (p < msl || nn - p < msl) continue;
+        xt_update(c, wk, order, nn, &cur, p, sl, sr, &wl);
+        const double wr = W - wl;
+        if (wl < c->mwl || wr < c->mwl) continue;
+        double proxy;
+        if (mae) {
+            const double il = wk->lae[p - 1] / (wl * no), ir = wk->rae[p] / (wr * no);
+            proxy = -wr * ir - wl * il;
+        } else {
+            proxy = xt_proxy(c, sl, sr, wl, wr);
+        }
+        if (proxy > best->proxy) {
+            best->proxy = proxy;
+            best->f = f;
+            best->pos = p;
+            best->thr = (!mleft && p == end_nm)
+                            ? INFINITY
+                            : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
+            best->mleft = nmiss ? mleft : p > nn - p;
+        }
+    }
+}
+
+/* Best split on feature f over the node [start, end); updates *best (proxy,
+ * f, thr, missing side) when strictly better. Returns 0 when f is constant in
+ * the node (or missing in every row). */
+static int eval_best(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64_t end,
+                     xt_split *best) {
+    const int64_t nn = end - start;
+    const float *col = c->X + (int64_t)f * c->n;
+    const int64_t *smp = c->samples + start;
+    float lo = INFINITY, hi = -INFINITY;
+    int64_t nmiss = 0;
+    for (int64_t q = 0; q < nn; q++) {
+        const float x = col[smp[q]];
+        wk->k[q] = (int32_t)q;
+        if (x != x) {
+            wk->key[q] = 0xFFFFFFFFu; /* missing values sort last */
+            nmiss++;
+            continue;
+        }
+        wk->key[q] = fkey(x);
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    if (nmiss == nn || (nmiss == 0 && hi <= lo + XT_FEATURE_THRESHOLD)) return 0;
+    uint32_t *key;
+    int32_t *order;
+    sort_keys(wk, nn, &key, &order);
+    float *val = wk->val;
+    const int64_t nm = nn - nmiss;
+    for (int64_t q = 0; q < nm; q++) val[q] = fval(key[q]);
+    scan_pass(c, wk, f, order, val, nn, nmiss, 0, best);
+    if (nmiss) { /* again with the missing rows first, sent left */
+        int32_t *o2 = wk->k2;
+        float *v2 = wk->val2;
+        memcpy(o2, order + nm, (size_t)nmiss * sizeof(int32_t));
+        memcpy(o2 + nmiss, order, (size_t)nm * sizeof(int32_t));
+        memcpy(v2 + nmiss, val, (size_t)nm * sizeof(float));
+        scan_pass(c, wk, f, o2, v2, nn, nmiss, 1, best);
+    }
+    return 1;
+}
+
+/* Random split on feature f: one threshold uniform in [min, max). */
+static int eval_random(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64_t end,
+                       xt_split *best) {
+    const int64_t nn = end - start, msl = c->msl;
+    const float *col = c->X + (int64_t)f * c->n;
+    const int64_t *smp = c->samples + start;
+    float lo = INFINITY, hi = -INFINITY;
+    int64_t nmiss = 0;
+    for (int64_t q = 0; q < nn; q++) {
+        const float x = col[smp[q]];
+        if (x != x) {
+            nmiss++;
+            continue;
+        }
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    if (nmiss == nn || (nmiss == 0 && hi <= lo + XT_FEATURE_THRESHOLD)) return 0;
+    double thr = ((double)hi - (double)lo) * (double)sk_rand_r(c->rand_state) /
+                     (double)SK_RAND_R_MAX + (double)lo;
+    const int mleft = nmiss ? (int)sk_rand_int(0, 2, c->rand_state) : 0;
+    if (thr == (double)hi) thr = (double)lo;
+    int32_t *order = wk->k;
+    int64_t nl = 0, nr = 0;
+    for (int64_t q = 0; q < nn; q++) { /* stable: left rows, then right rows (kb) */
+        const float x = col[smp[q]];
+        if (x != x ? mleft : (double)x <= thr)
+            order[nl++] = (int32_t)q;
+        else
+            wk->kb[nr++] = (int32_t)q;
+    }
+    memcpy(order + nl, wk->kb, (size_t)nr * sizeof(int32_t));
+    if (nl < msl || nr < msl) return 1;
+    double *sl = wk->sl, *sr = wk->sr, wl = 0;
+    memset(sl, 0, (size_t)c->nv * sizeof(double));
+    int64_t cur = 0;
+    xt_update(c, wk, order, nn, &cur, nl, sl, sr, &wl);
+    const double wr = wk->W - wl;
+    if (wl < c->mwl || wr < c->mwl) return 1;
+    double proxy;
+    if (c->crit == FM_CRIT_MAE) {
+        double ael = 0, aer = 0;
+        for (int64_t k = 0; k < c->no; k++) {
+            ael += xt_mae_set(c, wk, k, order, nl, 1, NULL);
+            aer += xt_mae_set(c, wk, k, order + nl, nr, -1, NULL);
+        }
+        const double no = (double)c->no, il = ael / (wl * no), ir = aer / (wr * no);
+        proxy = -wr * ir - wl * il;
+    } else {
+        proxy = xt_proxy(c, sl, sr, wl, wr);
+    }
+    if (proxy > best->proxy) {
+        best->proxy = proxy;
+        best->f = f;
+        best->pos = nl;
+        best->thr = thr;
+        best->mleft = nmiss ? mleft : nl > nr;
+    }
+    return 1;
+}
+
+/* Is feature f constant (or missing everywhere) in the node? */
+static int feature_constant(const xt_ctx *c, int32_t f, int64_t start, int64_t end) {
+    const float *col = c->X + (int64_t)f * c->n;
+    const int64_t *smp = c->samples + start;
+    float lo = INFINITY, hi = -INFINITY;
+    int64_t nmiss = 0;
+    for (int64_t q = 0; q < end - start; q++) {
+        const float x = col[smp[q]];
+        if (x != x) {
+            nmiss++;
+            continue;
+        }
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    return nmiss == end - start || (nmiss == 0 && hi <= lo + XT_FEATURE_THRESHOLD);
+}
+
+/* A helper's view of the owner's node: its own scratch, the owner's node data. */
+static xt_work helper_view(const xt_work *own, const xt_work *node) {
+    xt_work h = *own;
+    h.yl = node->yl;
+    h.wl = node->wl;
+    h.rank = node->rank;
+    h.sy = node->sy;
+    h.tot = node->tot;
+    h.W = node->W;
+    h.sq = node->sq;
+    h.nn = node->nn;
+    return h;
+}
+
+void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item *it,
+                   double imp, xt_split *sp) {
+    xt_work *wk = works;
+    const int64_t d = c->d, nn = it->end - it->start, start = it->start, end = it->end;
+    const int64_t mf = c->max_features < d ? c->max_features : d;
+    xt_split best = {-INFINITY, 0, 0, 0, 0, nn, -1, 0, 0};
+    int team = c->random ? 1 : fm_team_size(nthreads, 6.0 * (double)nn * (double)mf);
+    if (team > 64) team = 64;
+    int32_t *visit = wk->feats, *features = c->features;
+    int64_t nvisit = 0;
+    /* scikit-learn's draw loop: Fisher-Yates over the features not known to be
+     * constant, until max_features were drawn and one of them was not constant */
+    int64_t f_i = d, n_visited = 0, n_found = 0, n_drawn = 0;
+    const int64_t n_known = it->nconst;
+    int64_t n_total = n_known;
+    while (f_i > n_total && (n_visited < mf || n_visited <= n_found + n_drawn)) {
+        n_visited++;
+        int64_t f_j = sk_rand_int(n_drawn, f_i - n_found, c->rand_state);
+        if (f_j < n_known) {
+            const int32_t t = features[n_drawn];
+            features[n_drawn] = features[f_j];
+            features[f_j] = t;
+            n_drawn++;
+            continue;
+        }
+        f_j += n_found;
+        const int32_t feat = features[f_j];
+        int nonconst;
+        if (c->random) {
+            nonconst = eval_random(c, wk, feat, start, end, &best);
+        } else if (team == 1) {
+            nonconst = eval_best(c, wk, feat, start, end, &best);
+        } else {
+            nonconst = !feature_constant(c, feat, start, end);
+            if (nonconst) visit[nvisit++] = feat;
+        }
+        if (!nonconst) {
+            features[f_j] = features[n_total];
+            features[n_total] = feat;
+            n_found++;
+            n_total++;
+            continue;
+        }
+        f_i--;
+        features[f_j] = features[f_i];
+        features[f_i] = feat;
+    }
+    memcpy(features, c->constant, (size_t)n_known * sizeof(int32_t));
+    memcpy(c->constant + n_known, features + n_known, (size_t)n_found * sizeof(int32_t));
+    if (nvisit > 0) { /* the drawn features evaluated in parallel, same winner */
+        xt_split bests[64];
+        int64_t bvisit[64];
+        if (team > nvisit) team = (int)nvisit;
+#pragma omp parallel num_threads(team)
+        {
+            int tid = 0;
+#ifdef _OPENMP
+            tid = omp_get_thread_num();
+#endif
+            xt_work h = helper_view(&works[tid], wk);
+            xt_split b = {-INFINITY, 0, 0, 0, 0, nn, -1, 0, 0};
+            int64_t bv = -1;
+            /* thread tid evaluates visits tid, tid + team, ...; within a thread a
+             * later visit replaces the best only with a strictly larger proxy */
+            for (int64_t v = tid; v < nvisit; v += team) {
+                const double before = b.proxy;
+                eval_best(c, &h, visit[v], start, end, &b);
+                if (b.proxy > before) bv = v;
+            }
+            bests[tid] = b;
+            bvisit[tid] = bv;
+        }
+        int64_t best_v = -1;
+        for (int t = 0; t < team; t++) {
+            if (bvisit[t] < 0) continue;
+            if (bests[t].proxy > best.proxy ||
+                (bests[t].proxy == best.proxy && bvisit[t] < best_v)) {
+                best = bests[t];
+                best_v = bvisit[t];
+            }
+        }
+    }
+    *sp = best;
+    sp->pos = it->end;
+    sp->nconst = n_total;
+    if (best.f < 0) return;
+    /* partition order: node rows with x <= thr (local order kept), then the rest */
+    const float *col = c->X + (int64_t)best.f * c->n;
+    int64_t *smp = c->samples + it->start;
+    int32_t *order = wk->k;
+    int64_t nl = 0, nr = 0;
+    for (int64_t q = 0; q < nn; q++) {
+        const float x = col[smp[q]];
+        if (x != x ? best.mleft : (double)x <= best.thr)
+            order[nl++] = (int32_t)q;
+        else
+            wk->kb[nr++] = (int32_t)q;
+    }
+    memcpy(order + nl, wk->kb, (size_t)nr * sizeof(int32_t));
+    xt_children(c, wk, order, nn, nl, imp, sp);
+    for (int64_t q = 0; q < nn; q++) wk->tmp[q] = smp[order[q]];
+    memcpy(smp, wk->tmp, (size_t)nn * sizeof(int64_t));
+    sp->pos = it->start + nl;
+}
