@@ -20,7 +20,7 @@ from sklearn import linear_model as SL  # noqa: E402
 # scikit-learn's estimator checks (these configurations included) run in tests/test_common.py.
 ESTIMATORS = [LinearRegression(), LinearRegression(solver="gd"), Ridge(), Lasso(),
               ElasticNet(), LogisticRegression(), LogisticRegression(solver="newton"),
-              LogisticRegression(solver="cg"), LogisticRegression(solver="gd", penalty="l1"),
+              LogisticRegression(solver="cg"), LogisticRegression(solver="gd", l1_ratio=1.0),
               LogisticRegression(solver="sgd"), SGDClassifier(), SGDRegressor()]
 
 
@@ -118,7 +118,7 @@ def test_logistic_coefficients_match_sklearn(loader):
 
 def test_logistic_l1_is_sparse_and_matches_saga():
     X, y = _scaled(load_breast_cancer)
-    ours = LogisticRegression(penalty="l1", solver="gd", C=0.1, tol=1e-8, max_iter=20000).fit(X, y)
+    ours = LogisticRegression(l1_ratio=1.0, solver="gd", C=0.1, tol=1e-8, max_iter=20000).fit(X, y)
     theirs = SL.LogisticRegression(l1_ratio=1.0, solver="saga", C=0.1, tol=1e-8,
                                    max_iter=20000).fit(X, y)
     assert 0 < np.count_nonzero(ours.coef_) < X.shape[1]
@@ -191,7 +191,7 @@ def test_sgd_partial_fit_and_determinism():
 
 @pytest.mark.parametrize("est", [Ridge(alpha=-1.0), Lasso(alpha=-0.1), ElasticNet(l1_ratio=2.0),
                                  LogisticRegression(C=-1.0), LogisticRegression(solver="bogus"),
-                                 LogisticRegression(penalty="l1"), SGDClassifier(alpha=-1.0),
+                                 LogisticRegression(l1_ratio=1.0), SGDClassifier(alpha=-1.0),
                                  SGDClassifier(loss="bogus"), LinearRegression(solver="gd",
                                                                                learning_rate=0.0)],
                          ids=repr)

@@ -188,9 +188,15 @@ def test_sgd_sparse_fits_well_and_l1_is_sparse(rng):
         assert clf.score(X, y) > 0.9
     l1 = SGDClassifier(penalty="l1", alpha=0.01, random_state=0).fit(X, y)
     assert (l1.coef_ == 0).sum() > 0
+    # sparse data damps the intercept step (0.01, as scikit-learn): both need
+    # many epochs for the +3 bias and reach the same fit
     Xr, yr = _data(rng, 500, 10, offset=0.0)
-    reg = SGDRegressor(random_state=0, max_iter=2000, tol=1e-6).fit(Xr, yr)
-    assert reg.score(Xr, yr) > 0.95
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg = SGDRegressor(random_state=0, max_iter=2000, tol=1e-6).fit(Xr, yr)
+        ref = SL.SGDRegressor(random_state=0, max_iter=2000, tol=1e-6).fit(Xr, yr)
+    assert reg.score(Xr, yr) > 0.99
+    assert reg.score(Xr, yr) == pytest.approx(ref.score(Xr, yr), abs=1e-3)
 
 
 def test_sgd_coef_init_and_params(rng):

@@ -133,6 +133,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
                              "using a different random state.")
         return np.sort(train), np.sort(val)
 
+    @staticmethod
+    def _check_weight_sum(sw):
+        # after the validation split, whose own all-zero message comes first
+        if not sw.sum() > 0:
+            raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
+
     def _val_score(self, c, Xv, tv, swv):
         """Validation score of binary problem / regression c: weighted accuracy
         of the sign (classifiers) or R^2."""
@@ -324,6 +330,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
             self._rng = check_random_state(self.random_state)
         train, val = self._validation_split(y_idx, sw, self._rng, True) if not partial else \
             (np.arange(X.shape[0]), None)
+        self._check_weight_sum(sw)
         vset = None
         if val is not None:
             vset = (X[val], targets[:, val], sw[val])
@@ -337,6 +344,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
                          intercept_init)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
+        self._check_combined_params()
         if self.early_stopping:
             raise ValueError("early_stopping should be False with partial_fit")
         if self.class_weight == "balanced":
@@ -432,6 +440,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
             self._rng = check_random_state(self.random_state)
         train, val = self._validation_split(y, sw, self._rng, False) if not partial else \
             (np.arange(X.shape[0]), None)
+        self._check_weight_sum(sw)
         vset = None
         if val is not None:
             vset = (X[val], y[None, val], sw[val])
@@ -446,6 +455,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
                          intercept_init)
 
     def partial_fit(self, X, y, sample_weight=None):
+        self._check_combined_params()
         if self.early_stopping:
             raise ValueError("early_stopping should be False with partial_fit")
         return self._fit(X, y, sample_weight, None, 1, False, True)
@@ -453,4 +463,4 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
     def predict(self, X):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
-        return linear_scores(X, self.coef_, self.intercept_[0])
+        return linear_scores(X, self.coef_, self.intercept_[0]).ravel()
