@@ -286,3 +286,14 @@ def test_large_sparse_inputs_are_not_densified(rng):
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak < 4 * nbytes + (16 << 20), (peak, nbytes)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_enet_warm_start_at_the_optimum_sweeps_zero_times(rng, sparse):
+    X = rng.standard_normal((50, 40))
+    y = X[:, :5] @ rng.standard_normal(5)
+    X = sp.csr_matrix(X) if sparse else X
+    m = ElasticNet(alpha=1e-3, tol=1e-3).fit(X, y)
+    assert m.n_iter_ > 1
+    m.set_params(warm_start=True).fit(X, y)
+    assert m.n_iter_ == 0

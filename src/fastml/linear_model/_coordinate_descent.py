@@ -41,6 +41,20 @@ _CONV_MSG = ("Objective did not converge. You might want to increase the number 
 __all__ = ["ElasticNet", "Lasso"]
 
 
+def _dense_gap(XT, y, w, l1, l2, positive):
+    """Duality gap of 0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 at w (XT is
+    X transposed), the kernels' formula."""
+    R = y - XT.T @ w
+    XtA = XT @ R - l2 * w
+    dual = float(XtA.max(initial=0.0) if positive else np.abs(XtA).max(initial=0.0))
+    r2, ry = float(R @ R), float(R @ y)
+    cst, gap = 1.0, r2
+    if dual > l1:
+        cst = l1 / dual
+        gap = 0.5 * (r2 + r2 * cst * cst)
+    return gap + l1 * float(np.abs(w).sum()) - cst * ry + 0.5 * l2 * (1 + cst * cst) * float(w @ w)
+
+
 class ElasticNet(RegressorMixin, LinearModel):
     """Linear regression with combined L1 and L2 penalties (see module docstring).
 
@@ -161,9 +175,16 @@ class ElasticNet(RegressorMixin, LinearModel):
             r = np.sqrt(sw)
             XT *= r
             Yc *= r[:, None]
-        return (X_off, y_off) + self._cd_targets(
-            lambda w, yt: _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, bool(self.positive)),
-            W, Yc, l1, l2, tol)
+        positive = bool(self.positive)
+
+        def cd(w, yt):
+            if w.any():  # warm start: no sweep when it already meets the gap (as sparse)
+                gap = _dense_gap(XT, yt, w, l1, l2, positive)
+                if gap <= tol * float(yt @ yt):
+                    return 0, gap
+            return _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, positive)
+
+        return (X_off, y_off) + self._cd_targets(cd, W, Yc, l1, l2, tol)
 
     def _solve_sparse(self, X, Y, sw, W, l1, l2, max_iter, tol):
         """Sparse X: coordinate descent on its CSC columns with implicit
