@@ -13,9 +13,9 @@ are added in block order, so results do not depend on the thread count.
 
 X may be a scipy.sparse CSR matrix: the logits are then one threaded CSR
 times dense product (fastml._kernels.sparse.csr_dense, n_jobs threads over the
-rows) and the gradient the same product with X^T kept in CSR (one copy of the
-stored entries); nothing is densified except the bounded row chunks of the
-dense Hessian (newton-cholesky).
+rows) and the gradient scipy's product on the transpose view (no copy of X);
+nothing is densified except the bounded row chunks of the dense Hessian
+(newton-cholesky).
 """
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
@@ -59,7 +59,6 @@ class LogisticLoss:
         rows = max(_MIN_ROWS, _BLOCK_BYTES // (8 * max(self.p, 1)))
         if self.sparse:  # one block: the kernels thread over rows themselves
             rows = max(self.n, 1)
-            self._XT = X.T.tocsr()  # (p, n): the rows of the gradient product
         self.bounds = [(a, min(a + rows, self.n)) for a in range(0, self.n, rows)]
         self._kernel_threads = max(1, int(nthreads))
         if self.K == 1:
@@ -120,9 +119,8 @@ class LogisticLoss:
 
     def _times_rows(self, D, Xb):
         """D Xb: (K, rows) x (rows, p) -> (K, p)."""
-        if hasattr(Xb, "nnz"):  # the whole sparse X: X^T D^T by rows of X^T
-            from .._kernels import sparse as _ks
-            return _ks.csr_dense(self._XT, np.ascontiguousarray(D.T)).T
+        if hasattr(Xb, "nnz"):  # the whole sparse X: X^T D^T on the transpose view
+            return np.asarray(Xb.T @ D.T).T
         return D @ Xb
 
     # ---- per-block pieces -------------------------------------------------------

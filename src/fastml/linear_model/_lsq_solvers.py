@@ -24,16 +24,25 @@ class CenteredOperator:
     correction (for the direct solvers on small min(n, p))."""
 
     def __init__(self, X, mu=None, r=None):
-        self.X = X
+        # float64 CSR: A v by the threaded CSR kernel (fastml._kernels.sparse.csr_dense),
+        # A^T u by scipy on the free transpose view (a CSR copy of X^T costs more
+        # than it saves at these iteration counts)
+        self.X = X.tocsr().astype(np.float64, copy=False)
         self.shape = X.shape
         self.dtype = np.dtype(np.float64)
         self.mu = None if mu is None else np.asarray(mu, dtype=np.float64)
         self.r = None if r is None else np.asarray(r, dtype=np.float64)
 
+    @staticmethod
+    def _prod(M, v):
+        from .._kernels import sparse as _ks
+
+        return _ks.csr_dense(M, np.ascontiguousarray(v, dtype=np.float64)[:, None]).ravel()
+
     def matvec(self, v):
         """A v: (p,) -> (n,)."""
         v = np.asarray(v, dtype=np.float64).ravel()
-        out = np.asarray(self.X @ v, dtype=np.float64).ravel()
+        out = self._prod(self.X, v)
         if self.mu is not None:
             out -= self.mu @ v
         if self.r is not None:
