@@ -5,14 +5,18 @@ Data (issue targets, fastml at least as fast as scikit-learn, nothing
 densified): a TF-IDF-like CSR matrix, 20 000 x 50 000 at 0.5% density
 (Poisson counts through TfidfTransformer: sublinear tf, idf, l2 rows);
 kNN queries its first 2 000 rows, k = 10, brute force; Lasso fits a
-continuous target on it; MultinomialNB fits 100 000 x 50 000 Poisson counts
-at 0.2% density, 20 classes, then predicts them.
+continuous target on it; LogisticRegression (lbfgs, C=1) fits a binary
+target from a sparse linear score on it, and Ridge (sparse_cg, the "auto"
+solver for sparse X) and SGDClassifier (hinge, 10 epochs) the same
+continuous / binary targets; MultinomialNB fits 100 000 x 50 000 Poisson
+counts at 0.2% density, 20 classes, then predicts them.
 
     python -m pytest benchmarks/bench_sparse.py --benchmark-only \\
         --benchmark-columns=min,median --benchmark-sort=name
     python benchmarks/bench_sparse.py     # interleaved ratios, min of 3
 """
 import os
+import sys
 import time
 
 import numpy as np
@@ -49,6 +53,16 @@ def lasso_target(X, seed=1):
     return X @ w + 0.01 * rng.standard_normal(X.shape[0])
 
 
+def logistic_target(X, seed=2):
+    """Binary labels from a sparse linear score (with 10% label noise)."""
+    rng = np.random.default_rng(seed)
+    s = lasso_target(X, seed)
+    y = (s > np.median(s)).astype(np.int64)
+    flip = rng.random(y.shape[0]) < 0.1
+    y[flip] = 1 - y[flip]
+    return y
+
+
 def _sizes(small):
     return dict(knn=(400, 2000, 40, 0.05), nb=(2000, 1000, 0.02), lasso=(400, 2000, 0.05)) \
         if small else dict(knn=(20000, 50000, 2000, 0.005), nb=(100000, 50000, 0.002),
@@ -64,7 +78,8 @@ def data(request):
     nb_n, nb_d, nb_dens = s["nb"]
     C = counts(nb_n, nb_d, nb_dens, 3)
     yc = np.random.default_rng(4).integers(0, 20, nb_n)
-    return {"X": X, "Q": X[:nq], "y": lasso_target(X), "C": C, "yc": yc}
+    return {"X": X, "Q": X[:nq], "y": lasso_target(X), "C": C, "yc": yc,
+            "yb": logistic_target(X)}
 
 
 def _knn_fastml(X, Q, threads):
@@ -105,9 +120,48 @@ def _lasso_sklearn(X, y, threads):
     return Lasso(alpha=1e-4, max_iter=1000, tol=1e-4).fit(X, y).coef_
 
 
+def _logistic_fastml(X, y, threads):
+    from fastml.linear_model import LogisticRegression
+
+    return LogisticRegression(C=1.0, max_iter=1000, n_jobs=threads).fit(X, y).coef_
+
+
+def _logistic_sklearn(X, y, threads):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=1.0, max_iter=1000).fit(X, y).coef_
+
+
+def _ridge_fastml(X, y, threads):
+    from fastml.linear_model import Ridge
+
+    return Ridge(alpha=1.0).fit(X, y).coef_
+
+
+def _ridge_sklearn(X, y, threads):
+    from sklearn.linear_model import Ridge
+
+    return Ridge(alpha=1.0).fit(X, y).coef_
+
+
+def _sgd_fastml(X, y, threads):
+    from fastml.linear_model import SGDClassifier
+
+    return SGDClassifier(max_iter=10, tol=None, random_state=0).fit(X, y).coef_
+
+
+def _sgd_sklearn(X, y, threads):
+    from sklearn.linear_model import SGDClassifier
+
+    return SGDClassifier(max_iter=10, tol=None, random_state=0).fit(X, y).coef_
+
+
 CASES = {"knn": (_knn_fastml, _knn_sklearn, ("X", "Q")),
          "multinomialnb": (_nb_fastml, _nb_sklearn, ("C", "yc")),
-         "lasso": (_lasso_fastml, _lasso_sklearn, ("X", "y"))}
+         "lasso": (_lasso_fastml, _lasso_sklearn, ("X", "y")),
+         "logistic": (_logistic_fastml, _logistic_sklearn, ("X", "yb")),
+         "ridge": (_ridge_fastml, _ridge_sklearn, ("X", "y")),
+         "sgdclassifier": (_sgd_fastml, _sgd_sklearn, ("X", "yb"))}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -137,11 +191,14 @@ def main():
     s = _sizes(False)
     n, d, nq, dens = s["knn"]
     X = tfidf(n, d, dens)
-    data = {"X": X, "Q": X[:nq], "y": lasso_target(X),
+    data = {"X": X, "Q": X[:nq], "y": lasso_target(X), "yb": logistic_target(X),
             "C": counts(*s["nb"], 3),
             "yc": np.random.default_rng(4).integers(0, 20, s["nb"][0])}
+    only = sys.argv[1:]  # optional case names
     with threadpool_limits(limits=threads):
         for case, (ours, theirs, keys) in CASES.items():
+            if only and case not in only:
+                continue
             args = [data[k] for k in keys]
             t = {"fastml": [], "sklearn": []}
             for _ in range(3):

@@ -159,6 +159,30 @@ FM_API int fm_sparse_enet_cd_f64_i64(double *w, int64_t *n_iter, double *gap, co
                                     double tol, int64_t max_iter, int positive, int64_t n,
                                     int64_t p, int nthreads);
 
+/* One epoch of plain per-sample SGD on the rows of a CSR matrix (xd, xi, xp;
+ * p columns), visiting rows order[0 .. n_order) (sparse_sgd.c). The model is
+ * state[0] * w + state[1]; state = [wscale, intercept, t, u] and q (p,) (the
+ * L1 penalty already applied) are updated in place with w. loss, penalty and
+ * schedule are the codes of fastml._kernels.reference.sgd (LOSSES, PENALTIES,
+ * SCHEDULES); the L2 decay scales wscale, the step and the L1 truncation touch
+ * the row's stored features only; the intercept step is multiplied by
+ * intercept_decay. *sumloss gets the epoch's summed loss (before each update).
+ * Sequential (nthreads unused). */
+FM_API int fm_sparse_sgd_epoch_f64_i32(double *sumloss, double *w, double *q, double *state,
+                                       const double *xd, const int32_t *xi, const int32_t *xp,
+                                       const double *y, const double *sw, const int64_t *order,
+                                       int64_t n_order, int loss, double eps, int penalty,
+                                       double alpha, double l1_ratio, int schedule, double eta0,
+                                       double power_t, double optimal_init, int fit_intercept,
+                                       double intercept_decay, int64_t p, int nthreads);
+FM_API int fm_sparse_sgd_epoch_f64_i64(double *sumloss, double *w, double *q, double *state,
+                                       const double *xd, const int64_t *xi, const int64_t *xp,
+                                       const double *y, const double *sw, const int64_t *order,
+                                       int64_t n_order, int loss, double eps, int penalty,
+                                       double alpha, double l1_ratio, int schedule, double eta0,
+                                       double power_t, double optimal_init, int fit_intercept,
+                                       double intercept_decay, int64_t p, int nthreads);
+
 #ifdef __cplusplus
 }
 #endif

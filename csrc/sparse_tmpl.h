@@ -33,6 +33,15 @@ FM_API int SP(fm_sparse_csr_dense)(T *out, const T *qd, const IDX *qi, const IDX
     if (nq < 0 || m < 0) return FM_EINVAL;
     (void)nthreads;
     const double work = nq ? (double)(qp[nq] - qp[0]) * (double)m : 0.0;
+    if (m == 1) { /* a matrix-vector product (the linear models): one register sum a row */
+#pragma omp parallel for schedule(dynamic, 256) num_threads(fm_team_size(nthreads, work))
+        for (int64_t i = 0; i < nq; i++) {
+            double s = 0;
+            for (int64_t t = qp[i]; t < qp[i + 1]; t++) s += (double)qd[t] * (double)B[qi[t]];
+            out[i] = (T)s;
+        }
+        return FM_OK;
+    }
 #pragma omp parallel for schedule(dynamic, 64) num_threads(fm_team_size(nthreads, work))
     for (int64_t i = 0; i < nq; i++) {
         T *restrict o = out + i * m;

@@ -454,7 +454,12 @@ class Pipeline(_BaseComposition):
         except AttributeError:  # empty pipeline
             last = None
         if last not in (None, "passthrough") and hasattr(last, "__sklearn_tags__"):
-            return last.__sklearn_tags__()
+            tags = last.__sklearn_tags__()
+            # as scikit-learn: sparse input only when every step accepts it
+            tags.input_tags.sparse = all(
+                s.__sklearn_tags__().input_tags.sparse for _, s in self.steps
+                if s not in (None, "passthrough") and hasattr(s, "__sklearn_tags__"))
+            return tags
         return super().__sklearn_tags__()
 
 

@@ -117,8 +117,12 @@ def test_penalty_spellings_and_c_inf():
     b = LogisticRegression(penalty=None, max_iter=1000, tol=1e-10).fit(X, y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-8)
     c = LogisticRegression(l1_ratio=1.0, solver="saga", C=0.2, tol=1e-9, max_iter=2000).fit(X, y)
-    d = LogisticRegression(penalty="l1", solver="saga", C=0.2, tol=1e-9, max_iter=2000).fit(X, y)
+    with pytest.warns(UserWarning, match="Inconsistent values: penalty=l1 with l1_ratio=0.0"):
+        d = LogisticRegression(penalty="l1", solver="saga", C=0.2, tol=1e-9,
+                               max_iter=2000).fit(X, y)
     np.testing.assert_array_equal(c.coef_, d.coef_)
+    with pytest.warns(UserWarning, match="Setting penalty=None will ignore the C"):
+        LogisticRegression(penalty=None, C=3.0, max_iter=1000).fit(X, y)
     e = LogisticRegression(penalty="elasticnet", l1_ratio=0.5, solver="saga", C=0.2, tol=1e-9,
                            max_iter=2000).fit(X, y)
     f = LogisticRegression(l1_ratio=0.5, solver="saga", C=0.2, tol=1e-9, max_iter=2000).fit(X, y)
@@ -127,8 +131,8 @@ def test_penalty_spellings_and_c_inf():
 
 @pytest.mark.parametrize("kwargs,match", [
     (dict(l1_ratio=0.5), "lbfgs supports only 'l2' or None"),
-    (dict(penalty="l1", solver="newton-cg"), "newton-cg supports only"),
-    (dict(penalty="l1", solver="sag"), "sag supports only"),
+    (dict(penalty="l1", l1_ratio=1.0, solver="newton-cg"), "newton-cg supports only"),
+    (dict(penalty="l1", l1_ratio=1.0, solver="sag"), "sag supports only"),
     (dict(penalty=None, solver="liblinear"), "liblinear"),
     (dict(penalty="elasticnet", l1_ratio=None, solver="saga"), "l1_ratio must be specified"),
     (dict(dual=True), "dual"),

@@ -195,3 +195,65 @@ def test_mixed_index_dtypes(rng):
         np.testing.assert_array_equal(i1, i2)
         np.testing.assert_allclose(ks.gram(a, b.tocsc()), a.toarray() @ b.toarray().T,
                                    rtol=1e-12)
+
+
+_SGD_CASES = [("hinge", "l2", "optimal"), ("log_loss", "elasticnet", "invscaling"),
+              ("squared_error", "l1", "constant"), ("huber", None, "invscaling"),
+              ("modified_huber", "l2", "optimal"), ("squared_hinge", "l1", "optimal"),
+              ("epsilon_insensitive", "elasticnet", "constant"),
+              ("squared_epsilon_insensitive", "l2", "invscaling")]
+
+
+def _sgd_run(fn, X, y, sw, order, loss, penalty, schedule, decay, epochs=3):
+    p = X.shape[1]
+    w, q, state = np.zeros(p), np.zeros(p), np.array([1.0, 0.0, 1.0, 0.0])
+    losses = [fn(w, q, state, X, y, sw, order, loss, 0.1, penalty, 0.01, 0.3, schedule, 0.05,
+                 0.5, 2.0, True, decay) for _ in range(epochs)]
+    return w, q, state, losses
+
+
+@pytest.mark.parametrize("idx", IDX)
+@pytest.mark.parametrize("loss,penalty,schedule", _SGD_CASES)
+def test_sgd_epoch_matches_twin(rng, idx, loss, penalty, schedule):
+    X = _csr(rng, 41, 17, 0.3, np.float64, idx)
+    y = np.where(rng.random(41) > 0.5, 1.0, -1.0)
+    sw = rng.random(41) + 0.5
+    order = rng.permutation(41).astype(np.int64)
+    got = _sgd_run(ks.sgd_epoch, X, y, sw, order, loss, penalty, schedule, 0.01)
+    want = _sgd_run(ref.sgd_epoch, X, y, sw, order, loss, penalty, schedule, 0.01)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("penalty", [None, "l2"])
+def test_sgd_epoch_equals_dense_epoch_without_l1(rng, penalty):
+    # without L1 (whose truncation is lazy on sparse rows) and with the full
+    # intercept step, the sparse epoch is the dense one on X.toarray()
+    from fastml._kernels import sgd as kd
+
+    X = _csr(rng, 50, 12, 0.4, np.float64, np.int32)
+    y = rng.standard_normal(50)
+    sw = np.ones(50)
+    order = rng.permutation(50).astype(np.int64)
+    got = _sgd_run(ks.sgd_epoch, X, y, sw, order, "squared_error", penalty, "invscaling", 1.0)
+    p = X.shape[1]
+    w, q, state = np.zeros(p), np.zeros(p), np.array([1.0, 0.0, 1.0, 0.0])
+    Xd = np.ascontiguousarray(X.toarray())
+    losses = [kd.sgd_epoch(w, q, state, Xd, y, sw, order, "squared_error", 0.1, penalty, 0.01,
+                           0.3, "invscaling", 0.05, 0.5, 2.0, True) for _ in range(3)]
+    np.testing.assert_allclose(got[0], w, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got[2], state, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got[3], losses, rtol=1e-10)
+
+
+def test_sgd_epoch_read_only_and_empty_rows(rng):
+    X = _csr(rng, 30, 8, 0.3, np.float64, np.int32)  # row 1 is empty
+    y = np.where(rng.random(30) > 0.5, 1.0, -1.0)
+    sw = np.ones(30)
+    order = np.arange(30, dtype=np.int64)
+    want = _sgd_run(ks.sgd_epoch, X, y, sw, order, "hinge", "l1", "optimal", 0.01)
+    for a in (X.data, X.indices, X.indptr, y, sw, order):
+        a.flags.writeable = False
+    got = _sgd_run(ks.sgd_epoch, X, y, sw, order, "hinge", "l1", "optimal", 0.01)
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a, b)

@@ -186,3 +186,30 @@ def enet_cd(double[::1] w, const double[::1] cd, const index[::1] ci, const inde
                                            nthreads)
     _check(st)
     return it, gap
+
+
+def sgd_epoch(double[::1] w, double[::1] q, double[::1] state, const double[::1] xd,
+              const index[::1] xi, const index[::1] xp, const double[::1] y,
+              const double[::1] sw, const int64_t[::1] order, int loss, double eps, int penalty,
+              double alpha, double l1_ratio, int schedule, double eta0, double power_t,
+              double optimal_init, bint fit_intercept, double intercept_decay, int nthreads):
+    cdef int64_t n_order = order.shape[0], p = w.shape[0]
+    cdef double sumloss = 0.0
+    cdef int st
+    if n_order == 0:
+        return 0.0
+    with nogil:
+        if index is int32_t:
+            st = fm_sparse_sgd_epoch_f64_i32(&sumloss, &w[0], &q[0], &state[0], &xd[0], &xi[0],
+                                             &xp[0], &y[0], &sw[0], &order[0], n_order, loss, eps,
+                                             penalty, alpha, l1_ratio, schedule, eta0, power_t,
+                                             optimal_init, fit_intercept, intercept_decay, p,
+                                             nthreads)
+        else:
+            st = fm_sparse_sgd_epoch_f64_i64(&sumloss, &w[0], &q[0], &state[0], &xd[0], &xi[0],
+                                             &xp[0], &y[0], &sw[0], &order[0], n_order, loss, eps,
+                                             penalty, alpha, l1_ratio, schedule, eta0, power_t,
+                                             optimal_init, fit_intercept, intercept_decay, p,
+                                             nthreads)
+    _check(st)
+    return sumloss

@@ -491,6 +491,20 @@ cdef extern from "sparse.h" nogil:
                                   const double *r, const double *y, double l1, double l2,
                                   double tol, int64_t max_iter, int positive, int64_t n, int64_t p,
                                   int nthreads)
+    int fm_sparse_sgd_epoch_f64_i32(double *sumloss, double *w, double *q, double *state,
+                                    const double *xd, const int32_t *xi, const int32_t *xp,
+                                    const double *y, const double *sw, const int64_t *order,
+                                    int64_t n_order, int loss, double eps, int penalty,
+                                    double alpha, double l1_ratio, int schedule, double eta0,
+                                    double power_t, double optimal_init, int fit_intercept,
+                                    double intercept_decay, int64_t p, int nthreads)
+    int fm_sparse_sgd_epoch_f64_i64(double *sumloss, double *w, double *q, double *state,
+                                    const double *xd, const int64_t *xi, const int64_t *xp,
+                                    const double *y, const double *sw, const int64_t *order,
+                                    int64_t n_order, int loss, double eps, int penalty,
+                                    double alpha, double l1_ratio, int schedule, double eta0,
+                                    double power_t, double optimal_init, int fit_intercept,
+                                    double intercept_decay, int64_t p, int nthreads)
 
 
 cdef extern from "gram.h" nogil:

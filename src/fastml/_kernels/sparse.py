@@ -143,6 +143,24 @@ def _enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False):
     return int(it), float(gap)
 
 
+def _sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule, eta0,
+               power_t, optimal_init, fit_intercept, intercept_decay=0.01):
+    """One per-sample SGD epoch over the rows X[order] of CSR X (float64
+    values): w (p,), q (p,), state [wscale, intercept, t, u] float64 updated in
+    place; loss / penalty / schedule by name (fastml._kernels.sgd); the step
+    and lazy L1 touch each row's stored features, the intercept step is
+    scaled by intercept_decay. Returns the epoch's summed loss. Sequential."""
+    from .reference import sgd as _codes
+
+    xd, xi, xp = _parts(X, np.float64, _index_dtype(X))
+    return float(_sparse.sgd_epoch(
+        w, q, state, xd, xi, xp, np.ascontiguousarray(y, dtype=np.float64),
+        np.ascontiguousarray(sw, dtype=np.float64), np.ascontiguousarray(order, dtype=np.int64),
+        _codes.LOSSES.index(loss), float(eps), _codes.PENALTIES.index(penalty), float(alpha),
+        float(l1_ratio), _codes.SCHEDULES.index(schedule), float(eta0), float(power_t),
+        float(optimal_init), bool(fit_intercept), float(intercept_decay), _threads()))
+
+
 if COMPILED:
     from . import _sparse
 
@@ -153,6 +171,7 @@ if COMPILED:
     knn = _knn
     class_sums = _class_sums
     enet_cd = _enet_cd
+    sgd_epoch = _sgd_epoch
 else:
     from .reference.sparse import (class_sums, csr_dense, enet_cd, gram, knn,  # noqa: F401
-                                   pairwise, row_norms)
+                                   pairwise, row_norms, sgd_epoch)

@@ -8,8 +8,14 @@ direct solvers never build a centred copy of X: they take the centred Gram
 matrix X_c^T S X_c and X_c^T S Y_c from fastml.utils._gram (BLAS SYRK plus a
 small correction, or a one-read blocked pass) and solve with a Cholesky
 factorisation of the Jacobi-scaled matrix.
+
+Sparse X (scipy CSR/CSC/COO..., matrix or array) is never densified or
+centred: the centring is applied implicitly (CenteredOperator: products with
+X plus a rank-one correction), as scikit-learn does; the solvers that need the
+rows run on that operator.
 """
 import numbers
+import warnings
 
 import numpy as np
 
@@ -17,7 +23,8 @@ from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._gram import blas_threads, centered_gram, small_blas
 from ..utils._param_validation import Interval, StrOptions
-from ..utils.validation import _check_sample_weight
+from ..utils._sparse import check_sparse, dense_required, is_sparse
+from ..utils.validation import _check_sample_weight, check_X_y
 from . import _lsq_solvers as _sol
 
 __all__ = ["LinearRegression", "Ridge"]
@@ -38,28 +45,106 @@ def _check_alpha_array(alpha):
     return arr if arr.ndim else float(arr)
 
 
-def _center(X, y, fit_intercept, sw):
-    """(Xc, yc, X_offset, y_offset) in float64; offsets are weighted means."""
+def _center(X, y, fit_intercept, sw, copy=True):
+    """(Xc, yc, X_offset, y_offset) in float64; offsets are weighted means.
+    copy=False centres a writable float64 X in place (copy_X=False)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if not fit_intercept:
         return X, y, np.zeros(X.shape[1]), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
     X_off = np.average(X, axis=0, weights=sw)
     y_off = np.average(y, axis=0, weights=sw)
+    if not copy and X.flags.writeable:
+        X -= X_off
+        return X, y - y_off, X_off, y_off
     return X - X_off, y - y_off, X_off, y_off
 
 
-class LinearModel(BaseEstimator):
-    """predict = X coef_.T + intercept_ (coef_ (n_features,) or (n_targets, n_features))."""
+def _sparse_offsets(X, Y, sw, fit_intercept):
+    """(X_off, y_off) weighted column means of sparse X and of Y (zeros
+    without an intercept), float64; X is not touched."""
+    if not fit_intercept:
+        return np.zeros(X.shape[1]), np.zeros(Y.shape[1])
+    wts = np.ones(X.shape[0]) if sw is None else sw
+    X_off = np.asarray(X.T @ wts, dtype=np.float64).ravel() / wts.sum()
+    return X_off, np.average(Y, axis=0, weights=sw)
+
+
+def _sparse_problem(X, Y, sw, fit_intercept):
+    """The data form of a sparse problem: (A, B, X_off, y_off) with A the
+    implicitly centred, sqrt(sw)-scaled CenteredOperator and B dense."""
+    X_off, y_off = _sparse_offsets(X, Y, sw, fit_intercept)
+    r = None if sw is None else np.sqrt(sw)
+    A = _sol.CenteredOperator(X, X_off if fit_intercept else None, r)
+    B = np.asarray(Y, dtype=np.float64) - y_off
+    if r is not None:
+        B = B * r[:, None]
+    return A, B, X_off, y_off
+
+
+def linear_scores(X, coef, intercept):
+    """X coef^T + intercept as a dense float array, for dense or sparse X and
+    dense or sparse (sparsified) coef."""
+    Z = X @ coef.T
+    if is_sparse(Z):
+        Z = Z.toarray()
+    return np.asarray(Z) + intercept
+
+
+class SparseCoefMixin:
+    """sparsify() / densify(): coef_ as a scipy CSR matrix or back to an array
+    (scikit-learn's API; predictions work with either)."""
+
+    def sparsify(self):
+        """Store coef_ as a scipy.sparse CSR matrix (memory for mostly-zero
+        coefficients, e.g. after an L1 fit); returns self."""
+        self._check_is_fitted()
+        import scipy.sparse as sp
+
+        self.coef_ = sp.csr_matrix(self.coef_)
+        return self
+
+    def densify(self):
+        """Store coef_ as a dense array again (the default); returns self."""
+        self._check_is_fitted()
+        if is_sparse(self.coef_):
+            self.coef_ = self.coef_.toarray()
+        return self
+
+
+class SparseInputMixin:
+    """_validate_data that also accepts scipy.sparse X (matrix or array, any
+    format): converted to CSR (CSC kept), canonical, float32/float64, finite;
+    never densified. Dense input goes through BaseEstimator's validation."""
+
+    def _validate_data(self, X, y="no_validation", **kw):
+        if not is_sparse(X):
+            return super()._validate_data(X, y, **kw)
+        reset = kw.get("reset", True)
+        self._check_feature_names(X, reset=reset)
+        X = check_sparse(X, accept=("csr", "csc"),
+                         ensure_min_samples=kw.get("ensure_min_samples", 1))
+        self._check_n_features(X, reset=reset)
+        if isinstance(y, str):
+            return X
+        _, y = check_X_y(np.zeros((X.shape[0], 1)), y, multi_output=kw.get("multi_output", False),
+                         y_numeric=kw.get("y_numeric", False))
+        return X, y
+
+
+class LinearModel(SparseInputMixin, BaseEstimator):
+    """predict = X coef_.T + intercept_ (coef_ (n_features,) or (n_targets, n_features)).
+
+    X may be a scipy.sparse matrix or array (any format; kept CSR or CSC)."""
 
     def _fastml_tags(self):
-        return {"multi_output": True}
+        return {"multi_output": True, "sparse": True}
 
     def _decision(self, X):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
         out = X @ self.coef_.T.astype(X.dtype, copy=False) + self.intercept_
-        return out
+        return np.asarray(out)
 
     def predict(self, X):
         return self._decision(X)
@@ -88,12 +173,17 @@ def _prepare(est, X, y, sample_weight):
     return X, Y, multi, sw
 
 
-def _centered_rows(X, Y, fit_intercept, sw):
-    """Data form for the row-based solvers: sqrt(S)(X - X_off), sqrt(S)(Y - y_off)."""
-    Xc, Yc, X_off, y_off = _center(X, Y, fit_intercept, sw)
+def _centered_rows(X, Y, fit_intercept, sw, copy=True):
+    """Data form for the row-based solvers: sqrt(S)(X - X_off), sqrt(S)(Y - y_off)
+    (copy=False: X overwritten when it is a writable float64 array)."""
+    Xc, Yc, X_off, y_off = _center(X, Y, fit_intercept, sw, copy=copy)
     if sw is not None:
         r = np.sqrt(sw)[:, None]
-        Xc, Yc = Xc * r, Yc * r
+        if not copy and Xc.flags.writeable:
+            Xc *= r
+        else:
+            Xc = Xc * r
+        Yc = Yc * r
     return Xc, Yc, X_off, y_off
 
 
@@ -120,6 +210,10 @@ class LinearRegression(RegressorMixin, LinearModel):
     max|grad J| <= tol. `cost_history_[k]` is J after k steps (k = 0: the
     start, all zeros). Gradient descent does not rescale X: standardise the
     features (fastml.preprocessing.StandardScaler) so one step size fits all.
+
+    Sparse X (scipy.sparse): LSQR with atol = btol = tol on the implicitly
+    centred matrix, as scikit-learn does (rank_ / singular_ are then not
+    available; positive=True and solver="gd" need dense X).
 
     positive=True: non-negative least squares (SciPy's NNLS), on the (p, p)
     Cholesky factor of the Gram matrix when it is well conditioned, else on the
@@ -155,6 +249,8 @@ class LinearRegression(RegressorMixin, LinearModel):
         self._validate_params()
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         dtype = X.dtype.type
+        if is_sparse(X):
+            return self._fit_sparse(X, Y, multi, sw, dtype)
         if self.solver == "gd":
             if self.positive:
                 raise ValueError("positive=True is not supported with solver='gd'; use "
@@ -182,10 +278,32 @@ class LinearRegression(RegressorMixin, LinearModel):
         self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
         return self
 
+    def _fastml_tags(self):
+        # sparse X: LSQR; not with positive=True (NNLS) or solver="gd"
+        return {**super()._fastml_tags(),
+                "sparse": not self.positive and self.solver != "gd"}
+
+    def _fit_sparse(self, X, Y, multi, sw, dtype):
+        """Sparse X: LSQR (atol = btol = tol) on the implicitly centred
+        operator, as scikit-learn does; X is neither densified nor copied."""
+        if self.positive:
+            raise dense_required("X")
+        if self.solver == "gd":
+            raise ValueError("solver='gd' does not accept sparse X; use solver='auto' or "
+                             "'lstsq' (LSQR on the sparse matrix).")
+        self.__dict__.pop("_gram_", None)
+        self.__dict__.pop("_singular", None)
+        A, B, X_off, y_off = _sparse_problem(X, Y, sw, self.fit_intercept)
+        W, n_iter = _sol.lsqr_solve(A, B, np.zeros(B.shape[1]), float(self.tol), None)
+        self.n_iter_ = int(n_iter.max())
+        self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
+        return self
+
     def _fit_rows(self, X, Y, sw, dtype):
         import scipy.linalg
 
-        Xc, Yc, X_off, y_off = _centered_rows(X, Y, self.fit_intercept, sw)
+        Xc, Yc, X_off, y_off = _centered_rows(X, Y, self.fit_intercept, sw,
+                                              copy=self.copy_X)
         self._offsets = X_off, y_off
         if self.positive:
             return _sol.nnls_data(Xc, Yc)
@@ -258,6 +376,7 @@ class LinearRegression(RegressorMixin, LinearModel):
 
 
 
+_DIRECT_MAX = 4096  # largest min(n, p) for which sparse sag/saga build a dense Gram matrix
 _RIDGE_SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "sag", "saga", "lbfgs"}
 
 
@@ -265,23 +384,30 @@ class Ridge(RegressorMixin, LinearModel):
     """Least squares with an L2 penalty: min ||y - Xw - b||^2_S + alpha ||w||^2.
 
     alpha may be an array with one value per target. Solvers (scikit-learn's names):
-    - "auto": "lbfgs" when positive=True, else "cholesky".
+    - "auto": "lbfgs" when positive=True, "sparse_cg" for sparse X, else "cholesky".
     - "cholesky": closed form. n_samples >= n_features: the centred Gram
       X_c^T S X_c (one BLAS pass over X, no centred copy) + alpha I by Cholesky;
       otherwise the kernel form X_c X_c^T + alpha I. A failed factorisation
-      falls back to "svd" (as scikit-learn does).
+      falls back to "svd" (as scikit-learn does; solver_ then says "svd").
     - "svd": thin SVD of the centred data (exact also for alpha = 0 and
-      rank-deficient X).
+      rank-deficient X). Dense X only.
     - "lsqr": SciPy's LSQR with damp = sqrt(alpha), atol = btol = tol.
     - "sparse_cg": conjugate gradients on the normal (or kernel) equations,
       stopping at ||r|| <= tol ||b||.
     - "sag", "saga": fastml does not implement stochastic average gradient:
       these names solve the same objective with "cholesky" (the exact
-      minimiser, which SAG approaches to within tol); random_state is unused
-      and n_iter_ is None.
-    - "lbfgs": L-BFGS-B on the objective evaluated from the Gram matrix; the
-      only solver for positive=True (as in scikit-learn).
-    n_iter_: iterations per target for lsqr, sparse_cg and lbfgs, else None.
+      minimiser, which SAG approaches to within tol; on sparse X with
+      min(n_samples, n_features) > 4096, with "sparse_cg"); random_state is
+      unused and n_iter_ is None.
+    - "lbfgs": L-BFGS-B on the objective evaluated from the Gram matrix (or
+      operator products for sparse X); the only solver for positive=True (as
+      in scikit-learn).
+    Sparse X (scipy.sparse, any format) is never densified: with
+    fit_intercept=True the centring is implicit (products with X plus a
+    rank-one term) and, as in scikit-learn, only "auto", "sparse_cg", "lsqr",
+    "sag" and "lbfgs" (positive) are accepted; "svd" needs dense X.
+    solver_: the solver used, in scikit-learn's naming.
+    n_iter_: iterations per target for lsqr (as scikit-learn), else None.
     """
 
     _parameter_constraints = {
@@ -306,36 +432,71 @@ class Ridge(RegressorMixin, LinearModel):
         self.positive = positive
         self.random_state = random_state
 
-    def _resolve_solver(self):
+    def _resolve_solver(self, sparse):
+        """(solver_, algorithm): scikit-learn's name for the solver used (its
+        rules, errors and warnings) and the fastml algorithm that runs it."""
         solver = self.solver
         if self.positive:
             if solver not in ("auto", "lbfgs"):
                 raise ValueError(f"solver='{solver}' does not support positive fitting. Please "
                                  "set the solver to 'auto' or 'lbfgs', or set `positive=False`")
-            return "lbfgs"
+            return "lbfgs", "lbfgs"
         if solver == "lbfgs":
             raise ValueError("'lbfgs' solver can be used only when positive=True. "
                              "Please use another solver.")
-        return "cholesky" if solver in ("auto", "sag", "saga") else solver
+        if sparse and self.fit_intercept:
+            if solver not in ("auto", "lsqr", "sag", "sparse_cg"):
+                raise ValueError(f"solver='{solver}' does not support fitting the intercept "
+                                 "on sparse data. Please set the solver to 'auto' or "
+                                 "'lsqr', 'sparse_cg', 'sag', 'lbfgs' "
+                                 "or set `fit_intercept=False`")
+            if solver == "sag" and self.max_iter is None and self.tol > 1e-4:
+                warnings.warn('"sag" solver requires many iterations to fit an intercept with '
+                              'sparse inputs. Either set the solver to "auto" or "sparse_cg", '
+                              'or set a low "tol" and a high "max_iter" (especially if inputs '
+                              'are not standardized).', UserWarning, stacklevel=3)
+            if solver == "auto":
+                solver = "sparse_cg"
+        if sparse:
+            if solver == "svd":
+                raise TypeError("SVD solver does not support sparse inputs currently")
+            if solver == "auto":
+                solver = "sparse_cg"
+        elif solver == "auto":
+            solver = "cholesky"
+        return solver, ("cholesky" if solver in ("sag", "saga") else solver)
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
         alpha = _check_alpha_array(self.alpha)
-        solver = self._resolve_solver()
+        sparse = is_sparse(X)
+        solver_name, solver = self._resolve_solver(sparse)
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         dtype = X.dtype.type
         k = Y.shape[1]
         if not (np.ndim(alpha) == 0 or np.size(alpha) == k):
             raise ValueError(f"Number of targets and number of penalties do not correspond: "
-                             f"{k} != {np.size(alpha)}")
+                             f"{np.size(alpha)} != {k}")
         alphas = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (k,))
         Y = Y.astype(dtype, copy=False)
         tol, max_iter = float(self.tol), self.max_iter
-        n, p = X.shape
         self.n_iter_ = None
+        if sparse:
+            W, X_off, y_off, solver = self._solve_sparse(X, Y, sw, alphas, solver, tol, max_iter)
+        else:
+            W, X_off, y_off, solver = self._solve_dense(X, Y, sw, alphas, solver, tol, max_iter)
+        if solver == "svd" and solver_name == "cholesky":
+            solver_name = "svd"  # numerically singular: fell back, as scikit-learn reports
+        self.solver_ = solver_name
+        self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
+        if multi and k == 1:  # scikit-learn ravels a single target's coef_ (not intercept_)
+            self.coef_ = self.coef_[0]
+        return self
+
+    def _solve_dense(self, X, Y, sw, alphas, solver, tol, max_iter):
+        n, p = X.shape
         W = None
-        gram_form = n >= p and solver in ("cholesky", "sparse_cg", "lbfgs")
-        if gram_form:
+        if n >= p and solver in ("cholesky", "sparse_cg", "lbfgs"):
             G, C, X_off, y_off = _gram(X, Y, self.fit_intercept, sw)
             if solver == "cholesky":
                 with small_blas(p):
@@ -343,11 +504,10 @@ class Ridge(RegressorMixin, LinearModel):
                 if W is None:
                     solver = "svd"  # numerically singular: as scikit-learn, fall back to svd
             elif solver == "sparse_cg":
-                W, self.n_iter_ = _sol.cg_solve(G, C, alphas, tol, max_iter)
+                W, _ = _sol.cg_solve(G, C, alphas, tol, max_iter)
             else:
                 yy = self._centered_sq(Y, y_off, sw)
-                W, self.n_iter_ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter,
-                                                   self.positive)
+                W, _ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter, self.positive)
         if W is None:
             A, B, X_off, y_off = _centered_rows(X, Y, self.fit_intercept, sw)
             if solver == "cholesky":
@@ -359,14 +519,42 @@ class Ridge(RegressorMixin, LinearModel):
             elif solver == "lsqr":
                 W, self.n_iter_ = _sol.lsqr_solve(A, B, alphas, tol, max_iter)
             elif solver == "sparse_cg":
-                W, self.n_iter_ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
+                W, _ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
             elif solver == "lbfgs":
                 G, C = A.T @ A, A.T @ B
                 yy = (B * B).sum(axis=0)
-                W, self.n_iter_ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter,
-                                                   self.positive)
-        self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
-        return self
+                W, _ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter, self.positive)
+        return W, X_off, y_off, solver
+
+    def _solve_sparse(self, X, Y, sw, alphas, solver, tol, max_iter):
+        """Sparse X on the implicitly centred operator (never densified):
+        sparse_cg (primal CG for n >= p, kernel CG otherwise), lsqr, lbfgs on
+        products; cholesky (and sag/saga) factor the dense min(n, p)^2 Gram
+        or kernel matrix built from sparse products when min(n, p) <= 4096,
+        else run sparse_cg."""
+        A, B, X_off, y_off = _sparse_problem(X, Y, sw, self.fit_intercept)
+        n, p = X.shape
+        W = None
+        if solver == "cholesky" and min(n, p) > _DIRECT_MAX and self.solver in ("sag", "saga"):
+            solver = "sparse_cg"
+        if solver == "cholesky":
+            if n >= p:
+                W = _sol.chol_solve(A.gram(), A.rmatmat(B), alphas)
+            else:
+                W = _sol.kernel_solve(A, B, alphas)
+            if W is None:  # numerically singular (alpha ~ 0): least squares by LSQR instead
+                W, _ = _sol.lsqr_solve(A, B, alphas, min(tol, 1e-10), None)
+        elif solver == "sparse_cg":
+            if n >= p:
+                W, _ = _sol.cg_solve(A.normal_matvec, A.rmatmat(B), alphas, tol, max_iter)
+            else:
+                W, _ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
+        elif solver == "lsqr":
+            W, self.n_iter_ = _sol.lsqr_solve(A, B, alphas, tol, max_iter)
+        else:  # lbfgs (positive)
+            W, _ = _sol.lbfgs_solve(A.normal_matvec, A.rmatmat(B), (B * B).sum(axis=0), alphas,
+                                    tol, max_iter, self.positive)
+        return W, X_off, y_off, solver
 
     @staticmethod
     def _centered_sq(Y, y_off, sw):

@@ -14,6 +14,12 @@ Sparse X (scipy CSR/CSC, matrix or array) is never densified or centred: the
 kernel (fastml._kernels.sparse.enet_cd) sweeps its CSC columns and keeps the
 centring (fit_intercept) as an implicit rank-one term, as scikit-learn's
 sparse solver does; the optimum is the same as for the dense matrix.
+
+``precompute`` (True / False / a Gram matrix) is accepted as in scikit-learn;
+fastml's kernel always sweeps the data, which reaches the same optimum, so a
+user Gram matrix is only validated (one element checked, as scikit-learn
+does), not used. ``selection="random"`` is not implemented (cyclic sweeps
+only): it raises a ValueError.
 """
 import numbers
 import warnings
@@ -24,12 +30,29 @@ from .._kernels import enet as _kl
 from .._kernels import sparse as _ks
 from ..base import RegressorMixin
 from ..exceptions import ConvergenceWarning
-from ..utils._param_validation import Interval
-from ..utils._sparse import check_sparse, is_sparse
-from ..utils.validation import check_X_y
+from ..utils._param_validation import Interval, StrOptions
+from ..utils._sparse import is_sparse
 from ._base import LinearModel, _prepare
 
+_CONV_MSG = ("Objective did not converge. You might want to increase the number of "
+             "iterations, check the scale of the features or consider increasing "
+             "regularisation.")
+
 __all__ = ["ElasticNet", "Lasso"]
+
+
+def _dense_gap(XT, y, w, l1, l2, positive):
+    """Duality gap of 0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 at w (XT is
+    X transposed), the kernels' formula."""
+    R = y - XT.T @ w
+    XtA = XT @ R - l2 * w
+    dual = float(XtA.max(initial=0.0) if positive else np.abs(XtA).max(initial=0.0))
+    r2, ry = float(R @ R), float(R @ y)
+    cst, gap = 1.0, r2
+    if dual > l1:
+        cst = l1 / dual
+        gap = 0.5 * (r2 + r2 * cst * cst)
+    return gap + l1 * float(np.abs(w).sum()) - cst * ry + 0.5 * l2 * (1 + cst * cst) * float(w @ w)
 
 
 class ElasticNet(RegressorMixin, LinearModel):
@@ -48,28 +71,43 @@ class ElasticNet(RegressorMixin, LinearModel):
         "warm_start": ["boolean"],
         "positive": ["boolean"],
         "copy_X": ["boolean"],
+        "precompute": ["boolean", "array-like"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
     }
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, copy_X=True):
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
+                 max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic"):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
+        self.precompute = precompute
         self.max_iter = max_iter
+        self.copy_X = copy_X
         self.tol = tol
         self.warm_start = warm_start
         self.positive = positive
-        self.copy_X = copy_X
+        self.random_state = random_state
+        self.selection = selection
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         self._validate_params()
+        if self.selection == "random":
+            raise ValueError("selection='random' is not supported: fastml's coordinate descent "
+                             "sweeps the features cyclically; use selection='cyclic'.")
         alpha, l1_ratio = float(self.alpha), float(self.l1_ratio)
         max_iter, tol = int(self.max_iter), float(self.tol)
+        if alpha == 0:
+            warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
+                          "to use the LinearRegression estimator", UserWarning, stacklevel=2)
         X, Y, multi, sw = _prepare(self, X, y, sample_weight)
         n, p = X.shape
         dtype = X.dtype.type
         if sw is not None:
             sw = sw * (n / sw.sum())
+        if not isinstance(self.precompute, (bool, np.bool_)) and not is_sparse(X):
+            self._check_gram(X, sw)
         l1 = alpha * l1_ratio * n
         l2 = alpha * (1.0 - l1_ratio) * n
         k = Y.shape[1]
@@ -84,7 +122,41 @@ class ElasticNet(RegressorMixin, LinearModel):
         gaps = np.array(gaps) / n  # in units of the 1/(2n)-scaled objective, as scikit-learn
         self.dual_gap_ = float(gaps[0]) if not multi else gaps
         self._set_coef(W, X_off, y_off, self.fit_intercept, dtype, multi)
+        if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
+            raise ValueError("Coordinate descent iterations resulted in non-finite parameter "
+                             "values. The input data may contain large values and need to be "
+                             "preprocessed.")
         return self
+
+    def _check_gram(self, X, sw):
+        """A user Gram matrix (precompute=array): shape (p, p) and one element
+        checked against the centred, weighted data, as scikit-learn does. When
+        the intercept re-centres X the matrix cannot apply (warning)."""
+        p = X.shape[1]
+        G = np.asarray(self.precompute)
+        if G.shape != (p, p):
+            raise ValueError(f"Gram matrix passed in via 'precompute' has shape {G.shape}; "
+                             f"expected ({p}, {p}).")
+        X_off = np.zeros(p)
+        if self.fit_intercept:
+            X_off = np.average(X, axis=0, weights=sw)
+            if not np.allclose(X_off, 0.0):
+                warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
+                              "recomputing Gram matrix.", UserWarning, stacklevel=3)
+                return
+        f1 = p // 2
+        f2 = min(f1 + 1, p - 1)
+        r = 1.0 if sw is None else np.sqrt(sw)
+        v1 = (X[:, f1] - X_off[f1]) * r
+        v2 = (X[:, f2] - X_off[f2]) * r
+        expected, actual = float(np.dot(v1, v2)), float(G[f1, f2])
+        rtol = max(1e-4 if dt == np.float32 else 1e-7 for dt in (G.dtype, X.dtype))
+        if not np.isclose(expected, actual, rtol=rtol, atol=1e-5):
+            raise ValueError("Gram matrix passed in via 'precompute' parameter did not pass "
+                             "validation when a single element was checked - please check "
+                             "that it was computed properly. For element "
+                             f"({f1},{f2}) we computed {expected} but the user-supplied value "
+                             f"was {actual}.")
 
     def _solve_dense(self, X, Y, sw, W, l1, l2, max_iter, tol):
         """Centred, transposed dense copy; coordinate descent per target into W."""
@@ -103,9 +175,16 @@ class ElasticNet(RegressorMixin, LinearModel):
             r = np.sqrt(sw)
             XT *= r
             Yc *= r[:, None]
-        return (X_off, y_off) + self._cd_targets(
-            lambda w, yt: _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, bool(self.positive)),
-            W, Yc, l1, l2, tol)
+        positive = bool(self.positive)
+
+        def cd(w, yt):
+            if w.any():  # warm start: no sweep when it already meets the gap (as sparse)
+                gap = _dense_gap(XT, yt, w, l1, l2, positive)
+                if gap <= tol * float(yt @ yt):
+                    return 0, gap
+            return _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, positive)
+
+        return (X_off, y_off) + self._cd_targets(cd, W, Yc, l1, l2, tol)
 
     def _solve_sparse(self, X, Y, sw, W, l1, l2, max_iter, tol):
         """Sparse X: coordinate descent on its CSC columns with implicit
@@ -147,29 +226,20 @@ class ElasticNet(RegressorMixin, LinearModel):
             n_iters.append(it)
             gaps.append(gap)
             if gap > tol * float(yt @ yt) and l1 + l2 > 0:
-                warnings.warn(f"Objective did not converge: duality gap {gap:.3g} after "
-                              f"{it} iterations (tolerance {tol * float(yt @ yt):.3g}). "
-                              "Increase max_iter or scale the features.",
+                warnings.warn(f"{_CONV_MSG} Duality gap: {gap:.6e}, tolerance: "
+                              f"{tol * float(yt @ yt):.3e} (after {it} iterations)",
                               ConvergenceWarning, stacklevel=4)
         return n_iters, gaps
-
-    def _validate_data(self, X, y="no_validation", **kw):
-        if not is_sparse(X):
-            return super()._validate_data(X, y, **kw)
-        X = check_sparse(X, accept=("csc", "csr"))
-        self._check_n_features(X, reset=kw.get("reset", True))
-        if isinstance(y, str):
-            return X
-        _, y = check_X_y(np.zeros((X.shape[0], 1)), y, multi_output=kw.get("multi_output", False),
-                         y_numeric=kw.get("y_numeric", False))
-        return X, y
 
     def _fastml_tags(self):
         return {**super()._fastml_tags(), "sparse": True}
 
     @property
     def sparse_coef_(self):
-        return self.coef_
+        """coef_ as a scipy.sparse CSR matrix (1 or n_targets rows)."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
 
 
 class Lasso(ElasticNet):
@@ -178,8 +248,10 @@ class Lasso(ElasticNet):
     _parameter_constraints = {k: v for k, v in ElasticNet._parameter_constraints.items()
                               if k != "l1_ratio"}
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, copy_X=True):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
+                 max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,
+                 selection="cyclic"):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
-                         max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
-                         copy_X=copy_X)
+                         precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
+                         warm_start=warm_start, positive=positive, random_state=random_state,
+                         selection=selection)

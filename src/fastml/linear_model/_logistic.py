@@ -26,6 +26,10 @@ Solvers (scikit-learn's names):
   OWL-QN (L-BFGS restricted to orthants; exact zeros). The names keep
   scikit-learn's penalty rules; ``n_iter_`` counts the iterations of the
   solver used, not epochs.
+X may be scipy.sparse (any format): the loss is then evaluated with
+sparse-times-dense products over CSR row blocks (never densified); the legacy
+"sgd" solver needs dense X. Unlike scikit-learn's liblinear/sag/saga, int64
+sparse indices are accepted by every solver.
 Older fastml names stay accepted: "newton" (= "newton-cholesky"), "cg"
 (nonlinear conjugate gradients), "gd" (accelerated proximal gradient, FISTA
 with adaptive restart, step 1/L; also l1 / elastic net), "sgd"
@@ -44,8 +48,10 @@ from .._optimize.owlqn import owlqn
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Hidden, Interval, StrOptions
+from ..utils._sparse import dense_required, is_sparse
 from ..utils.validation import (_check_sample_weight, check_classification_targets,
                                 check_random_state, resolve_n_jobs)
+from ._base import SparseCoefMixin, SparseInputMixin, linear_scores
 from ._logistic_loss import LogisticLoss
 
 __all__ = ["LogisticRegression"]
@@ -108,7 +114,18 @@ def _fista(prob, theta, l1, tol, max_iter):
     return x, max_iter, False, history
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+_NOT_CONVERGED = {
+    "newton-cg": "newton-cg failed to converge after {n} iterations. Increase the number of "
+                 "iterations.",
+    "liblinear": "Liblinear failed to converge, increase the number of iterations.",
+    "sag": "The max_iter was reached which means the coef_ did not converge",
+    "saga": "The max_iter was reached which means the coef_ did not converge",
+    "newton-cholesky": "Newton solver did not converge after {n} iterations.",
+    "newton": "Newton solver did not converge after {n} iterations.",
+}
+
+
+class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, BaseEstimator):
     """Logistic regression classifier (see the module docstring for the objective).
 
     Parameters follow scikit-learn 1.9: ``l1_ratio`` (0: l2, 1: l1, between:
@@ -175,6 +192,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             penalty = None if self.penalty == "none" else self.penalty
             if penalty == "elasticnet" and r is None:
                 raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
+            # scikit-learn's warnings for an explicit penalty it is deprecating
+            if penalty != "elasticnet" and r is not None and 0 < r < 1:
+                warnings.warn("l1_ratio parameter is only used when penalty is 'elasticnet'. "
+                              f"Got (penalty={penalty})", UserWarning, stacklevel=3)
+            if (penalty == "l2" and r != 0) or (penalty == "l1" and r != 1):
+                warnings.warn(f"Inconsistent values: penalty={penalty} with l1_ratio={r}. "
+                              "penalty is deprecated. Please use l1_ratio only.", UserWarning,
+                              stacklevel=3)
+            if penalty is None and self.C != 1.0:
+                warnings.warn("Setting penalty=None will ignore the C and l1_ratio parameters",
+                              UserWarning, stacklevel=3)
         ratio = {"l2": 0.0, "l1": 1.0, None: 0.0}.get(penalty, r)
         solver = self.solver
         if penalty not in ("l2", None) and solver in _L2_ONLY:
@@ -188,8 +216,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("Solver sgd supports 'l2', 'l1' or None penalties; use "
                              "solver='saga' for elasticnet.")
         if self.dual and not (solver == "liblinear" and penalty == "l2"):
-            raise ValueError(f"Solver {solver} supports only dual=False with penalty "
-                             f"{penalty}; dual=True needs solver='liblinear' and 'l2'.")
+            raise ValueError(f"Solver {solver} supports only dual=False, got dual=True "
+                             f"(penalty {penalty}); dual=True needs solver='liblinear' and "
+                             "'l2'.")
         return penalty, float(ratio)
 
     def fit(self, X, y, sample_weight=None):
@@ -215,11 +244,20 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
         if s.sum() <= 0:
             raise ValueError("Sample weights (times class weights) must not all be zero.")
-        Xd = np.asarray(X, dtype=np.float64)
         fit_b = bool(self.fit_intercept)
         scaling = float(self.intercept_scaling)
-        if liblinear and fit_b:  # the intercept is a penalised constant feature
-            Xd = np.hstack([Xd, np.full((Xd.shape[0], 1), scaling)])
+        if is_sparse(X):
+            if solver == "sgd":
+                raise dense_required("X")
+            Xd = X.astype(np.float64, copy=False).tocsr()
+            if liblinear and fit_b:  # the intercept is a penalised constant feature
+                import scipy.sparse as sp
+                Xd = sp.hstack([Xd, sp.csr_matrix(np.full((Xd.shape[0], 1), scaling))],
+                               format="csr")
+        else:
+            Xd = np.asarray(X, dtype=np.float64)
+            if liblinear and fit_b:  # the intercept is a penalised constant feature
+                Xd = np.hstack([Xd, np.full((Xd.shape[0], 1), scaling)])
         strength = 0.0 if penalty is None else 1.0 / (C * s.sum())
         lam, l1 = (1.0 - ratio) * strength, ratio * strength
         prob = LogisticLoss(Xd, y_idx, s, len(self.classes_), lam, fit_b and not liblinear,
@@ -229,9 +267,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             theta, n_iter, ok = self._solve(solver, prob, theta, l1, tol, max_iter, Xd, y_idx,
                                             s, lam)
         if not ok and max_iter > 0:
-            warnings.warn(f"{self.solver} failed to converge after {n_iter} iterations "
-                          f"(max_iter={max_iter}). Increase max_iter or scale the data.",
-                          ConvergenceWarning, stacklevel=2)
+            head = _NOT_CONVERGED.get(self.solver, "{s} failed to converge after {n} "
+                                      "iterations.").format(s=self.solver, n=n_iter)
+            warnings.warn(f"{head} (max_iter={max_iter}; increase max_iter or scale the "
+                          "data)", ConvergenceWarning, stacklevel=2)
         W, b = prob.unpack(theta)
         if liblinear and fit_b:
             W, b = W[:, :-1], W[:, -1] * scaling
@@ -242,14 +281,20 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             b = b - b.mean()
             if penalty is None:
                 W = W - W.mean(axis=0)
-        self.coef_ = np.ascontiguousarray(W, dtype=X.dtype)
-        self.intercept_ = np.asarray(b, dtype=X.dtype).copy()
+        out = np.float64 if liblinear else X.dtype  # scikit-learn's liblinear is float64
+        self.coef_ = np.ascontiguousarray(W, dtype=out)
+        self.intercept_ = np.asarray(b, dtype=out).copy()
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         return self
+
+    def _fastml_tags(self):
+        return {"sparse": self.solver != "sgd"}  # the legacy "sgd" epochs need dense X
 
     def _warm_theta(self, prob, liblinear_b, scaling):
         theta = np.zeros(prob.size)
         coef = getattr(self, "coef_", None) if self.warm_start else None
+        if coef is not None and is_sparse(coef):
+            coef = coef.toarray()
         p_user = prob.p - (1 if liblinear_b else 0)
         if coef is None or coef.shape != (prob.K, p_user):
             return theta
@@ -337,7 +382,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
-        Z = X @ self.coef_.T + self.intercept_
+        Z = linear_scores(X, self.coef_, self.intercept_)
         return Z[:, 0] if Z.shape[1] == 1 else Z
 
     def predict_proba(self, X):
@@ -349,6 +394,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             P = np.exp(Z - Z.max(axis=1, keepdims=True))
             P /= P.sum(axis=1, keepdims=True)
         return P.astype(self.coef_.dtype, copy=False)
+
+    def _predict_proba_lr(self, X):
+        """One-vs-rest probabilities: per-class sigmoids normalised to sum to 1
+        (scikit-learn's helper of the same name; predict_proba is softmax)."""
+        Z = np.asarray(self.decision_function(X), dtype=np.float64)
+        P = _sigmoid(Z.ravel()).reshape(Z.shape)
+        if P.ndim == 1:
+            return np.column_stack([1.0 - P, P])
+        return P / P.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X):
         with np.errstate(divide="ignore"):

@@ -10,6 +10,12 @@ along long rows), softmax / sigmoid in place, then the gradient D X_b and the
 intercept gradient. Blocks run on ``nthreads`` Python threads (NumPy and BLAS
 release the GIL; BLAS is held at one thread meanwhile) and their partial sums
 are added in block order, so results do not depend on the thread count.
+
+X may be a scipy.sparse CSR matrix: the logits are then one threaded CSR
+times dense product (fastml._kernels.sparse.csr_dense, n_jobs threads over the
+rows) and the gradient scipy's product on the transpose view (no copy of X);
+nothing is densified except the bounded row chunks of the dense Hessian
+(newton-cholesky).
 """
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +45,9 @@ def _blas_single_thread():
 
 class LogisticLoss:
     def __init__(self, X, y_idx, s, n_classes, lam, fit_intercept, nthreads=1):
+        self.sparse = hasattr(X, "tocsr") and hasattr(X, "nnz")
+        if self.sparse:
+            X = X.tocsr()
         self.X = X
         self.n, self.p = X.shape
         self.K = 1 if n_classes == 2 else n_classes
@@ -48,7 +57,10 @@ class LogisticLoss:
         self.lam = float(lam)
         self.size = self.K * self.p + (self.K if self.fi else 0)
         rows = max(_MIN_ROWS, _BLOCK_BYTES // (8 * max(self.p, 1)))
+        if self.sparse:  # one block: the kernels thread over rows themselves
+            rows = max(self.n, 1)
         self.bounds = [(a, min(a + rows, self.n)) for a in range(0, self.n, rows)]
+        self._kernel_threads = max(1, int(nthreads))
         if self.K == 1:
             self.ypm = np.where(y_idx == 1, 1.0, -1.0)
         else:
@@ -63,8 +75,13 @@ class LogisticLoss:
         """Single-threaded BLAS and the block thread pool for one solve."""
         limiter = _blas_single_thread() if len(self.bounds) > 1 or self.p > 64 else None
         self._pool = ThreadPoolExecutor(self.nthreads) if self.nthreads > 1 else None
+        scope = contextlib.nullcontext()
+        if self.sparse:
+            from .._config import threads_scope
+            scope = threads_scope(self._kernel_threads)
         try:
-            yield self
+            with scope:
+                yield self
         finally:
             if self._pool is not None:
                 self._pool.shutdown()
@@ -85,17 +102,32 @@ class LogisticLoss:
     def _pack(self, gW, gb):
         return np.concatenate([gW.ravel(), gb]) if self.fi else gW.ravel().copy()
 
+    def _block_rows(self, i):
+        a, e = self.bounds[i]
+        return self.X if self.sparse else self.X[a:e]
+
     def _logits(self, W, b, Xb):
-        Z = W @ Xb.T
+        """W Xb^T (+ b): (K, rows), C-contiguous."""
+        if hasattr(Xb, "nnz"):  # the whole sparse X (one block)
+            from .._kernels import sparse as _ks
+            Z = np.ascontiguousarray(_ks.csr_dense(Xb, np.ascontiguousarray(W.T)).T)
+        else:
+            Z = W @ Xb.T
         if self.fi:
             Z += b[:, None]
         return Z
+
+    def _times_rows(self, D, Xb):
+        """D Xb: (K, rows) x (rows, p) -> (K, p)."""
+        if hasattr(Xb, "nnz"):  # the whole sparse X: X^T D^T on the transpose view
+            return np.asarray(Xb.T @ D.T).T
+        return D @ Xb
 
     # ---- per-block pieces -------------------------------------------------------
     def _block(self, W, b, i, keep):
         """(loss, gW, gb, curvature) of block i; D = dloss/dZ in place of Z."""
         a, e = self.bounds[i]
-        Xb, sn = self.X[a:e], self.sn[a:e]
+        Xb, sn = self._block_rows(i), self.sn[a:e]
         Z = self._logits(W, b, Xb)
         if self.K == 1:
             from scipy.special import expit  # lazy: importing fastml stays light
@@ -120,7 +152,7 @@ class LogisticLoss:
                 Z *= sn / se
                 curv = None
             Z.ravel()[flat] -= sn
-        return loss, Z @ Xb, (Z.sum(axis=1) if self.fi else None), curv
+        return loss, self._times_rows(Z, Xb), (Z.sum(axis=1) if self.fi else None), curv
 
     def _reduce(self, parts, W):
         loss = sum(p[0] for p in parts)
@@ -166,7 +198,7 @@ class LogisticLoss:
 
     def _hvp_block(self, V, vb, c, i):
         a, e = self.bounds[i]
-        Xb = self.X[a:e]
+        Xb = self._block_rows(i)
         U = self._logits(V, vb, Xb)
         if self.K == 1:
             U[0] *= c
@@ -175,7 +207,7 @@ class LogisticLoss:
             U -= (c * U).sum(axis=0)
             U *= c
             U *= self.sn[a:e]
-        return U @ Xb, (U.sum(axis=1) if self.fi else None)
+        return self._times_rows(U, Xb), (U.sum(axis=1) if self.fi else None)
 
     def grad_hess_full(self, theta):
         """(F, grad F, H) with the dense (size, size) Hessian (K p)^2 n / 2 FLOP."""
@@ -187,11 +219,10 @@ class LogisticLoss:
         rows = max(64, (4 << 20) // (8 * K * pa))
         for a in range(0, self.n, rows):
             e = min(a + rows, self.n)
-            Xa = self.X[a:e]
-            if fi:
-                Xa = np.hstack([Xa, np.ones((e - a, 1))])
+            Xr = self.X[a:e].toarray() if self.sparse else self.X[a:e]  # bounded chunk
+            Xa = np.hstack([Xr, np.ones((e - a, 1))]) if fi else Xr
             sn = self.sn[a:e]
-            Z = self._logits(W, b, self.X[a:e])
+            Z = self._logits(W, b, Xr)
             if K == 1:
                 from scipy.special import expit
                 pr = expit(Z[0])
@@ -217,7 +248,7 @@ class LogisticLoss:
     def lipschitz(self):
         """A Lipschitz constant of grad F: c * lambda_max(Xa^T diag(sn) Xa) + lam."""
         pa = self.p + self.fi
-        if pa <= 2048:
+        if pa <= 2048 and not self.sparse:
             G = np.zeros((pa, pa))
             for a, e in self.bounds:
                 Xa = self.X[a:e]
@@ -229,9 +260,9 @@ class LogisticLoss:
             v = np.ones(pa) / np.sqrt(pa)
             top = 0.0
             for _ in range(50):
-                u = self.X @ v[: self.p] + (v[-1] if self.fi else 0.0)
+                u = np.asarray(self.X @ v[: self.p]).ravel() + (v[-1] if self.fi else 0.0)
                 w = np.empty(pa)
-                w[: self.p] = (u * self.sn) @ self.X
+                w[: self.p] = np.asarray(self.X.T @ (u * self.sn)).ravel()
                 if self.fi:
                     w[-1] = float(u @ self.sn)
                 top = float(np.linalg.norm(w))

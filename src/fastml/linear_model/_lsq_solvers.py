@@ -5,13 +5,107 @@ All take the problem in one of two forms:
   fastml.utils._gram.centered_gram (no centred copy of X);
 - data form: A = sqrt(S) X_c (n, p) and B = sqrt(S) Y_c (n, k), a centred copy,
   for the solvers that need the rows (SVD, LSQR, the kernel form when n < p).
-and return W (p, k) float64.
+and return W (p, k) float64. For sparse X the data form is a CenteredOperator:
+A is applied as products with X and a rank-one correction, never formed, and
+the iterative solvers take G as a callable v -> A^T A v.
 """
 import warnings
 
 import numpy as np
 
 from ..exceptions import ConvergenceWarning
+
+
+class CenteredOperator:
+    """A = diag(r) (X - 1 mu^T) for sparse X (n, p) without forming it: mu (p,)
+    the column offsets (None: no centring), r (n,) the row scale (None: ones).
+    Products cost one sparse product plus O(n + p); gram() / kernel() build the
+    dense (p, p) A^T A / (n, n) A A^T from the sparse products and a rank-two
+    correction (for the direct solvers on small min(n, p))."""
+
+    def __init__(self, X, mu=None, r=None):
+        # float64 CSR: A v by the threaded CSR kernel (fastml._kernels.sparse.csr_dense),
+        # A^T u by scipy on the free transpose view (a CSR copy of X^T costs more
+        # than it saves at these iteration counts)
+        self.X = X.tocsr().astype(np.float64, copy=False)
+        self.shape = X.shape
+        self.dtype = np.dtype(np.float64)
+        self.mu = None if mu is None else np.asarray(mu, dtype=np.float64)
+        self.r = None if r is None else np.asarray(r, dtype=np.float64)
+
+    @staticmethod
+    def _prod(M, v):
+        from .._kernels import sparse as _ks
+
+        return _ks.csr_dense(M, np.ascontiguousarray(v, dtype=np.float64)[:, None]).ravel()
+
+    def matvec(self, v):
+        """A v: (p,) -> (n,)."""
+        v = np.asarray(v, dtype=np.float64).ravel()
+        out = self._prod(self.X, v)
+        if self.mu is not None:
+            out -= self.mu @ v
+        if self.r is not None:
+            out *= self.r
+        return out
+
+    def rmatvec(self, u):
+        """A^T u: (n,) -> (p,)."""
+        u = np.asarray(u, dtype=np.float64).ravel()
+        if self.r is not None:
+            u = u * self.r
+        out = np.asarray(self.X.T @ u, dtype=np.float64).ravel()
+        if self.mu is not None:
+            out -= self.mu * u.sum()
+        return out
+
+    def rmatmat(self, U):
+        """A^T U: (n, k) -> (p, k)."""
+        return np.column_stack([self.rmatvec(U[:, t]) for t in range(U.shape[1])])
+
+    def normal_matvec(self, v):
+        """A^T A v."""
+        return self.rmatvec(self.matvec(v))
+
+    def linear_operator(self):
+        from scipy.sparse.linalg import LinearOperator
+
+        return LinearOperator(self.shape, matvec=self.matvec, rmatvec=self.rmatvec,
+                              dtype=np.float64)
+
+    def _scaled(self):
+        X = self.X.astype(np.float64)
+        if self.r is not None:
+            from ..utils._sparse import scale_rows
+            X = scale_rows(X.tocsr(), self.r)
+        return X
+
+    def _ones(self):
+        return np.ones(self.shape[0]) if self.r is None else self.r
+
+    def gram(self):
+        """Dense A^T A (p, p) = Xs^T Xs - c mu^T - mu c^T + (r.r) mu mu^T, Xs = diag(r) X."""
+        Xs = self._scaled()
+        G = np.asarray((Xs.T @ Xs).toarray(), dtype=np.float64)
+        if self.mu is not None:
+            r = self._ones()
+            c = np.asarray(Xs.T @ r, dtype=np.float64).ravel()
+            G -= np.outer(c, self.mu)
+            G -= np.outer(self.mu, c)
+            G += float(r @ r) * np.outer(self.mu, self.mu)
+        return G
+
+    def kernel(self):
+        """Dense A A^T (n, n) = Xs Xs^T - g r^T - r g^T + (mu.mu) r r^T, g = Xs mu."""
+        Xs = self._scaled()
+        K = np.asarray((Xs @ Xs.T).toarray(), dtype=np.float64)
+        if self.mu is not None:
+            r = self._ones()
+            g = np.asarray(Xs @ self.mu, dtype=np.float64).ravel()
+            K -= np.outer(g, r)
+            K -= np.outer(r, g)
+            K += float(self.mu @ self.mu) * np.outer(r, r)
+        return K
 
 
 def chol_solve(G, C, alphas, rcond_min=0.0):
@@ -48,10 +142,12 @@ def chol_solve(G, C, alphas, rcond_min=0.0):
 
 
 def kernel_solve(A, B, alphas):
-    """Ridge in kernel form for n < p: W = A^T (A A^T + alpha I)^-1 B, or None."""
+    """Ridge in kernel form for n < p: W = A^T (A A^T + alpha I)^-1 B, or None.
+    A is a dense array or a CenteredOperator."""
     import scipy.linalg
 
-    K = A @ A.T
+    op = isinstance(A, CenteredOperator)
+    K = A.kernel() if op else A @ A.T
     n = K.shape[0]
     W = np.empty((A.shape[1], B.shape[1]))
     for a in np.unique(alphas):
@@ -62,7 +158,7 @@ def kernel_solve(A, B, alphas):
             dual = scipy.linalg.solve(Ka, B[:, cols], assume_a="pos", check_finite=False)
         except (np.linalg.LinAlgError, ValueError):
             return None
-        W[:, cols] = A.T @ dual
+        W[:, cols] = A.rmatmat(dual) if op else A.T @ dual
     return W
 
 
@@ -83,9 +179,11 @@ def svd_solve(A, B, alphas):
 
 def lsqr_solve(A, B, alphas, tol, max_iter):
     """scipy's LSQR per target on min ||A w - b||^2 + alpha ||w||^2 (damp = sqrt(alpha)),
-    stopping at atol = btol = tol; returns (W, n_iter)."""
+    stopping at atol = btol = tol; returns (W, n_iter). A: dense or CenteredOperator."""
     from scipy.sparse.linalg import lsqr
 
+    if isinstance(A, CenteredOperator):
+        A = A.linear_operator()
     W = np.empty((A.shape[1], B.shape[1]))
     n_iter = np.empty(B.shape[1], dtype=np.int32)
     for t, a in enumerate(alphas):
@@ -115,17 +213,29 @@ def _cg(matvec, b, tol, max_iter):
     return x, it, rr <= stop
 
 
+def _gram_mv(G):
+    """v -> G v for a dense G or a callable."""
+    return G if callable(G) else (lambda v: G @ v)
+
+
 def cg_solve(G, C, alphas, tol, max_iter, A=None):
-    """Conjugate gradients on (G + alpha I) w = c (Gram form), or on the kernel
-    system (A A^T + alpha I) u = b, w = A^T u when A (n < p) is given (then C
+    """Conjugate gradients on (G + alpha I) w = c (Gram form; G dense or a
+    callable v -> G v), or on the kernel system (A A^T + alpha I) u = b,
+    w = A^T u when A (n < p; dense or a CenteredOperator) is given (then C
     holds B). Returns (W, n_iter)."""
     k = C.shape[1]
-    p = G.shape[0] if A is None else A.shape[1]
+    op = isinstance(A, CenteredOperator)
+    p = C.shape[0] if A is None else A.shape[1]
     W = np.empty((p, k))
     n_iter = np.empty(k, dtype=np.int32)
+    gmv = None if G is None else _gram_mv(G)
     for t, a in enumerate(alphas):
         if A is None:
-            w, it, ok = _cg(lambda v, a=a: G @ v + a * v, C[:, t], tol, max_iter)
+            w, it, ok = _cg(lambda v, a=a: gmv(v) + a * v, C[:, t], tol, max_iter)
+        elif op:
+            u, it, ok = _cg(lambda v, a=a: A.matvec(A.rmatvec(v)) + a * v, C[:, t], tol,
+                            max_iter)
+            w = A.rmatvec(u)
         else:
             u, it, ok = _cg(lambda v, a=a: A @ (A.T @ v) + a * v, C[:, t], tol, max_iter)
             w = A.T @ u
@@ -138,10 +248,11 @@ def cg_solve(G, C, alphas, tol, max_iter, A=None):
 
 def lbfgs_solve(G, C, yy, alphas, tol, max_iter, positive):
     """L-BFGS-B on 0.5 ||y_c - X_c w||_S^2 + 0.5 alpha ||w||^2, evaluated from the
-    Gram form (f = 0.5 yy - c.w + 0.5 w.(G + alpha I) w), bounds w >= 0 when
-    positive. Returns (W, n_iter)."""
+    Gram form (f = 0.5 yy - c.w + 0.5 w.(G + alpha I) w; G dense or a callable
+    v -> G v), bounds w >= 0 when positive. Returns (W, n_iter)."""
     from scipy.optimize import minimize
 
+    gmv = _gram_mv(G)
     p, k = C.shape
     W = np.empty((p, k))
     n_iter = np.empty(k, dtype=np.int32)
@@ -151,7 +262,7 @@ def lbfgs_solve(G, C, yy, alphas, tol, max_iter, positive):
         c = C[:, t]
 
         def fg(w, a=a, c=c, t=t):
-            Hw = G @ w + a * w
+            Hw = gmv(w) + a * w
             return 0.5 * yy[t] - c @ w + 0.5 * (w @ Hw), Hw - c
 
         res = minimize(fg, np.zeros(p), method="L-BFGS-B", jac=True, tol=tol, bounds=bounds,

@@ -1,24 +1,37 @@
 """Linear models fitted by per-sample stochastic gradient descent.
 
-Each epoch is one compiled pass (fastml._kernels.sgd.sgd_epoch) over a
-shuffled order: scikit-learn's plain SGD (scaled weight vector for the L2
-decay, cumulative truncated-gradient L1, learning-rate schedules "constant",
-"optimal", "invscaling", "adaptive"). Between epochs Python applies the
-stopping rule: stop once the epoch loss has not dropped by tol * n_samples
-for n_iter_no_change epochs. Multi-class classification is one-vs-rest.
+Each epoch is one compiled pass (fastml._kernels.sgd.sgd_epoch; for sparse X
+fastml._kernels.sparse.sgd_epoch) over a shuffled order: scikit-learn's plain
+SGD (scaled weight vector for the L2 decay, cumulative truncated-gradient L1,
+learning-rate schedules "constant", "optimal", "invscaling", "adaptive").
+Between epochs Python applies the stopping rule: stop once the epoch loss has
+not dropped by tol * n_samples for n_iter_no_change epochs, or with
+early_stopping=True once the score on a held-out validation_fraction (accuracy
+or R^2, stratified for classifiers) has not risen by tol. Multi-class
+classification is one-vs-rest; its binary problems run on n_jobs threads.
+
+Sparse X (scipy.sparse, any format) is never densified: each step touches the
+row's stored features (L1 truncation too, lazily, as scikit-learn does) and,
+as in scikit-learn, the intercept step is damped by 0.01 for sparse data.
+``average`` (ASGD) is not implemented.
 """
 import numbers
+import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .._kernels import sgd as _kl
+from .._kernels import sparse as _ks
 from .._kernels.reference import sgd as _ref
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval, StrOptions
+from ..utils._sparse import is_sparse
 from ..utils.validation import (_check_sample_weight, check_classification_targets,
-                                check_random_state)
+                                check_random_state, resolve_n_jobs)
+from ._base import SparseCoefMixin, SparseInputMixin, linear_scores
 from ._logistic import _class_weights, _sigmoid
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
@@ -26,34 +39,42 @@ __all__ = ["SGDClassifier", "SGDRegressor"]
 _CLF_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "squared_error",
                "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _REG_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
+_SPARSE_INTERCEPT_DECAY = 0.01
 
 
-class _BaseSGD(BaseEstimator):
+class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
     _parameter_constraints = {
         "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],
-        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both"), None],
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, None, None, closed="neither"), None],
         "shuffle": ["boolean"],
+        "verbose": ["verbose"],
         "epsilon": [Interval(numbers.Real, 0, None, closed="left")],
         "random_state": ["random_state"],
         "learning_rate": [StrOptions(set(_ref.SCHEDULES))],
         "eta0": [Interval(numbers.Real, 0, None, closed="left")],
         "power_t": [Interval(numbers.Real, None, None, closed="neither")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
     }
 
+    def _fastml_tags(self):
+        return {"sparse": True}
+
     def _check_combined_params(self):
         """The declarative pass plus the checks that combine parameters."""
         self._validate_params()
+        if self.penalty == "elasticnet" and self.l1_ratio is None:
+            raise ValueError("l1_ratio must be set when penalty is 'elasticnet'")
         if self.learning_rate == "optimal" and self.alpha == 0:
             raise ValueError("alpha must be > 0 since learning_rate is 'optimal'.")
         if self.learning_rate != "optimal" and self.eta0 <= 0:
             raise ValueError(f"eta0 must be > 0, got {self.eta0!r}.")
-        return float(self.alpha), float(self.l1_ratio), float(self.eta0)
 
     def _optimal_init(self, alpha):
         typw = np.sqrt(1.0 / np.sqrt(alpha))
@@ -66,83 +87,191 @@ class _BaseSGD(BaseEstimator):
         self._Q = np.zeros((k, p))
         self._state = np.tile(np.array([1.0, 0.0, 1.0, 0.0]), (k, 1))
 
-    def _epochs(self, X, targets, sw, n_epochs, stop, rng):
-        """Run up to n_epochs; targets (k, n) in the loss's coding. Returns epochs run."""
-        alpha, l1_ratio, eta0 = float(self.alpha), float(self.l1_ratio), float(self.eta0)
+    def _start(self, k, p, coef_init, intercept_init, first):
+        """Model state for a fit: fresh (t = 1) unless partial_fit continues;
+        coef_init / intercept_init, else warm_start's coef_ / intercept_, seed it."""
+        if not first and getattr(self, "_W", None) is not None and self._W.shape == (k, p):
+            return
+        warm = self.warm_start and getattr(self, "_W", None) is not None \
+            and self._W.shape == (k, p)
+        W0, b0 = (self._W * self._state[:, :1], self._state[:, 1].copy()) if warm else (None, None)
+        self._init_models(k, p)
+        if coef_init is not None:
+            c = np.asarray(coef_init, dtype=np.float64)
+            c = c.ravel() if k == 1 else c
+            if c.shape != ((p,) if k == 1 else (k, p)):
+                raise ValueError("Provided coef_init does not match dataset.")
+            W0 = c.reshape(k, p)
+        if intercept_init is not None:
+            b = np.asarray(intercept_init, dtype=np.float64)
+            if b.shape not in ((k,),) + (((), (1,)) if k == 1 else ()):
+                raise ValueError("Provided intercept_init does not match dataset.")
+            b0 = b.reshape(k)
+        if W0 is not None:
+            self._W[:] = W0
+        if b0 is not None:
+            self._state[:, 1] = b0
+
+    def _validation_split(self, y, sw, rng, stratify):
+        """(train, val) index arrays for early_stopping (empty val without it)."""
+        n = y.shape[0]
+        if not self.early_stopping:
+            return np.arange(n), None
+        from ..model_selection import train_test_split
+
+        try:
+            train, val = train_test_split(np.arange(n), test_size=self.validation_fraction,
+                                          random_state=rng,
+                                          stratify=y if stratify else None)
+        except ValueError as exc:
+            raise ValueError(f"Splitting {n} samples into a train set and a validation set "
+                             f"with validation_fraction={self.validation_fraction!r} failed "
+                             f"({exc}). Please either change validation_fraction, increase "
+                             "number of samples, or disable early_stopping.") from None
+        if not np.any(sw[val] > 0):
+            raise ValueError("The sample weights for validation set are all zero, consider "
+                             "using a different random state.")
+        return np.sort(train), np.sort(val)
+
+    @staticmethod
+    def _check_weight_sum(sw):
+        # after the validation split, whose own all-zero message comes first
+        if not sw.sum() > 0:
+            raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
+
+    def _val_score(self, c, Xv, tv, swv):
+        """Validation score of binary problem / regression c: weighted accuracy
+        of the sign (classifiers) or R^2."""
+        pred = np.asarray(Xv @ (self._W[c] * self._state[c, 0])).ravel() + self._state[c, 1]
+        if isinstance(self, ClassifierMixin):
+            hit = (np.where(pred > 0, 1.0, -1.0) == tv).astype(np.float64)
+            return float(hit @ swv / swv.sum())
+        ybar = float(tv @ swv / swv.sum())
+        num, den = float(swv @ (tv - pred) ** 2), float(swv @ (tv - ybar) ** 2)
+        if den == 0.0:
+            return 1.0 if num == 0.0 else 0.0
+        return 1.0 - num / den
+
+    def _epoch(self, c, X, target, sw, order, schedule, eta, optimal_init):
+        alpha = float(self.alpha)
+        l1_ratio = 0.0 if self.l1_ratio is None else float(self.l1_ratio)
+        args = (self._W[c], self._Q[c], self._state[c], X, target, sw, order, self.loss,
+                self.epsilon, self.penalty, alpha, l1_ratio, schedule, eta, self.power_t,
+                optimal_init, self.fit_intercept)
+        if is_sparse(X):
+            return _ks.sgd_epoch(*args, _SPARSE_INTERCEPT_DECAY)
+        return _kl.sgd_epoch(*args)
+
+    def _epochs(self, X, targets, sw, n_epochs, stop, rng, val=None, nthreads=1):
+        """Run up to n_epochs; targets (k, n) in the loss's coding; val = (X_val,
+        targets_val, sw_val) for early stopping. Returns epochs run."""
+        alpha = float(self.alpha)
         optimal_init = self._optimal_init(alpha) if self.learning_rate == "optimal" else 0.0
         n = X.shape[0]
         k = targets.shape[0]
-        best = np.full(k, np.inf)
+        best = np.full(k, -np.inf if val is not None else np.inf)
         stall = np.zeros(k, dtype=int)
         done = np.zeros(k, dtype=bool)
-        eta = np.full(k, eta0)
+        eta = np.full(k, float(self.eta0))
         schedule = "constant" if self.learning_rate == "adaptive" else self.learning_rate
+        tol = self.tol
+        pool = ThreadPoolExecutor(min(nthreads, k)) if nthreads > 1 and k > 1 else None
+        t0 = time.perf_counter()
         epoch = 0
-        for epoch in range(1, n_epochs + 1):
-            order = rng.permutation(n).astype(np.int64) if self.shuffle else \
-                np.arange(n, dtype=np.int64)
-            for c in range(k):
-                if done[c]:
-                    continue
-                w = self._W[c]
-                loss = _kl.sgd_epoch(w, self._Q[c], self._state[c], X, targets[c], sw, order,
-                                     self.loss, self.epsilon, self.penalty, alpha, l1_ratio,
-                                     schedule, eta[c], self.power_t, optimal_init,
-                                     self.fit_intercept)
-                if not np.isfinite(loss) or not np.isfinite(w).all():
-                    raise ValueError("Floating-point under-/overflow occurred at epoch "
-                                     f"#{epoch}. Scaling input data with StandardScaler or "
-                                     "MinMaxScaler might help.")
-                if stop and self.tol is not None:
-                    if loss > best[c] - self.tol * n:
-                        stall[c] += 1
+        try:
+            for epoch in range(1, n_epochs + 1):
+                order = rng.permutation(n).astype(np.int64) if self.shuffle else \
+                    np.arange(n, dtype=np.int64)
+                active = np.flatnonzero(~done)
+
+                def run(c, order=order):
+                    return self._epoch(c, X, targets[c], sw, order, schedule, eta[c],
+                                       optimal_init)
+
+                losses = list(pool.map(run, active)) if pool else [run(c) for c in active]
+                for c, loss in zip(active, losses):
+                    if not np.isfinite(loss) or not np.isfinite(self._W[c]).all():
+                        raise ValueError("Floating-point under-/overflow occurred at epoch "
+                                         f"#{epoch}. Scaling input data with StandardScaler "
+                                         "or MinMaxScaler might help.")
+                    if self.verbose:
+                        self._print_epoch(epoch, c, loss / max(n, 1), t0)
+                    if not stop or tol is None:
+                        continue
+                    if val is not None:
+                        score = self._val_score(c, val[0], val[1][c], val[2])
+                        worse = score < best[c] + tol
+                        best[c] = max(best[c], score)
                     else:
-                        stall[c] = 0
-                    best[c] = min(best[c], loss)
+                        worse = loss > best[c] - tol * n
+                        best[c] = min(best[c], loss)
+                    stall[c] = stall[c] + 1 if worse else 0
                     if stall[c] >= self.n_iter_no_change:
                         if self.learning_rate == "adaptive" and eta[c] > 1e-6:
                             eta[c] /= 5.0
                             stall[c] = 0
                         else:
                             done[c] = True
-            if done.all():
-                break
-        if stop and self.tol is not None and not done.all() and epoch == n_epochs:
+                if done.all():
+                    if self.verbose:
+                        print(f"Convergence after {epoch} epochs took "
+                              f"{time.perf_counter() - t0:.2f} seconds")
+                    break
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        if stop and tol is not None and not done.all() and epoch == n_epochs:
             warnings.warn(f"Maximum number of iteration reached before convergence "
                           f"(max_iter={n_epochs}). Consider increasing max_iter to improve "
                           "the fit.", ConvergenceWarning, stacklevel=3)
         self._sync()
         return epoch
 
+    def _print_epoch(self, epoch, c, avg_loss, t0):
+        w = self._W[c] * self._state[c, 0]
+        print(f"-- Epoch {epoch}")
+        print(f"Norm: {np.linalg.norm(w):.2f}, NNZs: {np.count_nonzero(w)}, Bias: "
+              f"{self._state[c, 1]:.6f}, T: {int(self._state[c, 2]) - 1}, Avg. loss: "
+              f"{avg_loss:.6f}")
+        print(f"Total training time: {time.perf_counter() - t0:.2f} seconds.")
+
     def _sync(self):
         scale = self._state[:, 0:1]
         self._W *= scale
         self._state[:, 0] = 1.0
-        self.coef_ = self._W.copy()
-        self.intercept_ = self._state[:, 1].copy()
+        dt = getattr(self, "_dtype", np.float64)
+        self.coef_ = self._W.astype(dt)
+        self.intercept_ = self._state[:, 1].astype(dt)
         self.t_ = float(self._state[0, 2])
+
+    def _prepare_X(self, X):
+        """float64 C-contiguous dense, or CSR float64 (never densified)."""
+        if is_sparse(X):
+            return X.tocsr().astype(np.float64, copy=False)
+        return np.ascontiguousarray(X, dtype=np.float64)
 
     def _decision(self, X):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
-        return np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
-
-    def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
-        raise NotImplementedError
+        return linear_scores(X, self.coef_, self.intercept_)
 
 
 class SGDClassifier(ClassifierMixin, _BaseSGD):
     """Linear classifier by SGD: loss "hinge" (linear SVM, default), "log_loss"
     (logistic regression), "modified_huber", "squared_hinge", or a regression
-    loss; one-vs-rest for K > 2 classes. partial_fit runs one epoch."""
+    loss; one-vs-rest for K > 2 classes (n_jobs threads over the classes).
+    partial_fit runs one epoch. fit accepts coef_init / intercept_init."""
 
     _parameter_constraints = {**_BaseSGD._parameter_constraints,
                               "loss": [StrOptions(set(_CLF_LOSSES))],
-                              "class_weight": [StrOptions({"balanced"}), dict, None]}
+                              "class_weight": [StrOptions({"balanced"}), dict, None],
+                              "n_jobs": [None, Interval(numbers.Integral, None, None,
+                                                        closed="neither")]}
 
     def __init__(self, loss="hinge", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
-                 fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, epsilon=0.1,
-                 random_state=None, learning_rate="optimal", eta0=0.01, power_t=0.5,
+                 fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
+                 epsilon=0.1, n_jobs=None, random_state=None, learning_rate="optimal",
+                 eta0=0.01, power_t=0.5, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=5, class_weight=None, warm_start=False):
         self.loss = loss
         self.penalty = penalty
@@ -152,17 +281,23 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         self.max_iter = max_iter
         self.tol = tol
         self.shuffle = shuffle
+        self.verbose = verbose
         self.epsilon = epsilon
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.learning_rate = learning_rate
         self.eta0 = eta0
         self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.class_weight = class_weight
         self.warm_start = warm_start
 
-    def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
+    def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial, coef_init=None,
+             intercept_init=None):
         self._check_combined_params()
+        nthreads = resolve_n_jobs(self.n_jobs)
         n_epochs = int(self.max_iter) if n_epochs is None else n_epochs
         first = not (partial and hasattr(self, "classes_"))
         X, y = self._validate_data(X, y, reset=first)
@@ -180,11 +315,11 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
             raise ValueError(f"y contains labels not in classes {self.classes_.tolist()}.")
         y_idx = np.searchsorted(self.classes_, y)
         k = 1 if len(self.classes_) == 2 else len(self.classes_)
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        if first or not hasattr(self, "_W"):
-            if not (self.warm_start and hasattr(self, "_W") and self._W.shape == (k, X.shape[1])):
-                self._init_models(k, X.shape[1])
-        sw = _check_sample_weight(sample_weight, X.shape[0])
+        if first:
+            self._dtype = X.dtype.type
+        X = self._prepare_X(X)
+        self._start(k, X.shape[1], coef_init, intercept_init, first)
+        sw = _check_sample_weight(sample_weight, X.shape[0], allow_all_zero=True)
         sw = np.ones(X.shape[0]) if sw is None else sw
         sw = sw * _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
         if k == 1:
@@ -193,14 +328,32 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
             targets = np.where(y_idx[None, :] == np.arange(k)[:, None], 1.0, -1.0)
         if not hasattr(self, "_rng") or not partial:
             self._rng = check_random_state(self.random_state)
+        train, val = self._validation_split(y_idx, sw, self._rng, True) if not partial else \
+            (np.arange(X.shape[0]), None)
+        self._check_weight_sum(sw)
+        vset = None
+        if val is not None:
+            vset = (X[val], targets[:, val], sw[val])
+            X, targets, sw = X[train], targets[:, train], sw[train]
         self.n_iter_ = self._epochs(X, np.ascontiguousarray(targets), sw, n_epochs, stop,
-                                    self._rng)
+                                    self._rng, vset, nthreads)
         return self
 
-    def fit(self, X, y, sample_weight=None):
-        return self._fit(X, y, sample_weight, None, None, True, False)
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        return self._fit(X, y, sample_weight, None, None, True, False, coef_init,
+                         intercept_init)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
+        self._check_combined_params()
+        if self.early_stopping:
+            raise ValueError("early_stopping should be False with partial_fit")
+        if self.class_weight == "balanced":
+            raise ValueError("class_weight 'balanced' is not supported for partial_fit. In "
+                             "order to use 'balanced' weights, use compute_class_weight("
+                             "'balanced', classes=classes, y=y). In place of y you can use a "
+                             "large enough sample of the full training set target to properly "
+                             "estimate the class frequency distributions. Pass the resulting "
+                             "weights as the class_weight parameter.")
         if not hasattr(self, "classes_") and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         return self._fit(X, y, sample_weight, classes, 1, False, True)
@@ -240,14 +393,16 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
 
 class SGDRegressor(RegressorMixin, _BaseSGD):
     """Linear regression by SGD: loss "squared_error" (default), "huber",
-    "epsilon_insensitive" (linear SVR) or "squared_epsilon_insensitive"."""
+    "epsilon_insensitive" (linear SVR) or "squared_epsilon_insensitive".
+    fit accepts coef_init / intercept_init."""
 
     _parameter_constraints = {**_BaseSGD._parameter_constraints,
                               "loss": [StrOptions(set(_REG_LOSSES))]}
 
     def __init__(self, loss="squared_error", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
-                 fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, epsilon=0.1,
-                 random_state=None, learning_rate="invscaling", eta0=0.01, power_t=0.25,
+                 fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
+                 epsilon=0.1, random_state=None, learning_rate="invscaling", eta0=0.01,
+                 power_t=0.25, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=5, warm_start=False):
         self.loss = loss
         self.penalty = penalty
@@ -257,40 +412,55 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         self.max_iter = max_iter
         self.tol = tol
         self.shuffle = shuffle
+        self.verbose = verbose
         self.epsilon = epsilon
         self.random_state = random_state
         self.learning_rate = learning_rate
         self.eta0 = eta0
         self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.warm_start = warm_start
 
-    def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial):
+    def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial, coef_init=None,
+             intercept_init=None):
         self._check_combined_params()
         n_epochs = int(self.max_iter) if n_epochs is None else n_epochs
         first = not (partial and hasattr(self, "_W"))
         X, y = self._validate_data(X, y, reset=first, y_numeric=True)
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        if first:
+            self._dtype = X.dtype.type
+        X = self._prepare_X(X)
         y = np.asarray(y, dtype=np.float64)
-        if first and not (self.warm_start and hasattr(self, "_W")
-                          and self._W.shape == (1, X.shape[1])):
-            self._init_models(1, X.shape[1])
-        sw = _check_sample_weight(sample_weight, X.shape[0])
+        self._start(1, X.shape[1], coef_init, intercept_init, first)
+        sw = _check_sample_weight(sample_weight, X.shape[0], allow_all_zero=True)
         sw = np.ones(X.shape[0]) if sw is None else sw
         if not hasattr(self, "_rng") or not partial:
             self._rng = check_random_state(self.random_state)
-        self.n_iter_ = self._epochs(X, y[None, :].copy(), sw, n_epochs, stop, self._rng)
+        train, val = self._validation_split(y, sw, self._rng, False) if not partial else \
+            (np.arange(X.shape[0]), None)
+        self._check_weight_sum(sw)
+        vset = None
+        if val is not None:
+            vset = (X[val], y[None, val], sw[val])
+            X, y, sw = X[train], y[train], sw[train]
+        self.n_iter_ = self._epochs(X, y[None, :].copy(), sw, n_epochs, stop, self._rng, vset)
         self.coef_ = self.coef_[0]
         self.intercept_ = self.intercept_[:1].copy()
         return self
 
-    def fit(self, X, y, sample_weight=None):
-        return self._fit(X, y, sample_weight, None, None, True, False)
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        return self._fit(X, y, sample_weight, None, None, True, False, coef_init,
+                         intercept_init)
 
     def partial_fit(self, X, y, sample_weight=None):
+        self._check_combined_params()
+        if self.early_stopping:
+            raise ValueError("early_stopping should be False with partial_fit")
         return self._fit(X, y, sample_weight, None, 1, False, True)
 
     def predict(self, X):
         self._check_is_fitted()
         X = self._validate_data(X, reset=False)
-        return np.asarray(X, dtype=np.float64) @ self.coef_ + self.intercept_[0]
+        return linear_scores(X, self.coef_, self.intercept_[0]).ravel()

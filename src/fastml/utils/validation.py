@@ -262,7 +262,9 @@ def _check_sample_weight(sample_weight, X, dtype=np.float64, *, allow_all_zero=F
             sw = np.asarray(sample_weight, dtype=dtype)
         except (TypeError, ValueError):
             raise ValueError(f"sample_weight must be numeric, got {sample_weight!r}.") from None
-        if sw.ndim != 1 or sw.shape[0] != n:
+        if sw.ndim != 1:
+            raise ValueError("Sample weights must be 1D array or scalar")
+        if sw.shape[0] != n:
             raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
     if not np.isfinite(sw).all():
         if np.isnan(sw).any():

@@ -107,3 +107,57 @@ def enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False):
                     max_iter, tol, positive)
 
 
+
+
+def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule, eta0,
+              power_t, optimal_init, fit_intercept, intercept_decay=0.01):
+    """One SGD epoch over the rows of CSR X, per sample as the dense twin
+    (reference/sgd.py) with the sparse differences: the step and the lazy L1
+    truncation touch the row's stored features only, and the intercept step is
+    scaled by intercept_decay. loss / penalty / schedule are names."""
+    from . import sgd as _sgd
+
+    lc, pc, sc = _sgd.LOSSES.index(loss), _sgd.PENALTIES.index(penalty), \
+        _sgd.SCHEDULES.index(schedule)
+    wscale, b, t, u = (float(v) for v in state)
+    use_l2, use_l1 = pc in (1, 3), pc in (2, 3)
+    l1_share = l1_ratio if pc == 3 else 1.0
+    l2_share = 1.0 - l1_ratio if pc == 3 else 1.0
+    total = 0.0
+    for i in order:
+        cols = X.indices[X.indptr[i]:X.indptr[i + 1]]
+        vals = X.data[X.indptr[i]:X.indptr[i + 1]].astype(np.float64)
+        pred = wscale * float(w[cols] @ vals) + b
+        if sc == 1:
+            span = optimal_init + t - 1.0
+            if span == 0.0:  # a tiny optimal_init absorbed by t = 1
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (alpha * span)
+        elif sc == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        total += _sgd.loss_value(lc, pred, y[i], eps)
+        d = min(max(_sgd.loss_dloss(lc, pred, y[i], eps), -_sgd.MAX_DLOSS), _sgd.MAX_DLOSS)
+        update = -eta * d * sw[i]
+        if use_l2:
+            wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
+            if wscale < 1e-9:
+                w *= wscale
+                wscale = 1.0
+        if update != 0.0:
+            w[cols] += (update / wscale) * vals
+            if fit_intercept:
+                b += update * intercept_decay
+        if use_l1:
+            u += l1_share * eta * alpha
+            for j in cols:
+                z = w[j]
+                if wscale * z > 0.0:
+                    w[j] = max(0.0, z - (u + q[j]) / wscale)
+                elif wscale * z < 0.0:
+                    w[j] = min(0.0, z + (u - q[j]) / wscale)
+                q[j] += wscale * (w[j] - z)
+        t += 1.0
+    state[:] = (wscale, b, t, u)
+    return total
