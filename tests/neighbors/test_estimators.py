@@ -263,3 +263,16 @@ def test_distance_weights_when_every_distance_overflows(Est):
         np.testing.assert_allclose(out[1], [1.0, 0.0])
     else:
         np.testing.assert_allclose(out, [2 / 3, 0.0])
+
+
+def test_callable_metric_returning_nan_is_a_clear_error():
+    """A user metric that returns NaN cannot rank neighbours: ValueError naming
+    the metric, not NaN distances or an index past the training rows."""
+    X = np.arange(40.0).reshape(20, 2)
+
+    def nan_metric(a, b):
+        return np.nan
+
+    m = NearestNeighbors(n_neighbors=2, metric=nan_metric, algorithm="brute").fit(X)
+    with pytest.raises(ValueError, match="returned NaN"):
+        m.kneighbors(X[:3])

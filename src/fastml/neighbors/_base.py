@@ -109,6 +109,15 @@ def engine_of(est):
     return "tree" if getattr(est, "_tree", None) is not None else "brute"
 
 
+def _check_callable_result(dist, ind, metric, n):
+    """A user metric that returned NaN (or never a comparable number) cannot rank
+    neighbours: a clear error instead of NaN distances or indices past the data."""
+    if np.isnan(dist).any() or (ind.size and (ind.min() < 0 or ind.max() >= n)):
+        raise ValueError(f"metric={metric!r} returned NaN for some pair of rows; a callable "
+                         "metric must return a number for every pair.")
+    return dist, ind
+
+
 def _metric_name(metric):
     return metric.lower() if isinstance(metric, str) else None
 
@@ -289,7 +298,8 @@ class NeighborsBase(BaseEstimator):
             return query_sparse(self, X, k)
         with threads_scope(self.n_jobs):
             if engine == "callable":
-                return _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
+                dist, ind = _kb.brute_knn_callable(self._fit_X, X, k, self.metric)
+                return _check_callable_result(dist, ind, self.metric, self.n_samples_fit_)
             if engine == "tree":
                 return _kt.tree_query(self._tree, X, k, self._metric, self._p)
             if self._fit_method == "hnsw":
