@@ -295,7 +295,12 @@ class MultinomialNB(_DiscreteNB):
 
     def _update_feature_log_prob(self, alpha):
         fc = self.feature_count_ + alpha
-        self.feature_log_prob_ = np.log(fc) - np.log(fc.sum(axis=1, keepdims=True))
+        tot = fc.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            flp = np.log(fc) - np.log(tot)
+        # alpha=0 and a class without counts: 0/0, taken as its limit for
+        # alpha -> 0, the uniform distribution over the features
+        self.feature_log_prob_ = np.where(tot > 0, flp, -np.log(fc.shape[1]))
 
     def _jll(self, X):
         X = self._transform_X(X)
@@ -379,7 +384,11 @@ class BernoulliNB(_DiscreteNB):
         den = self.class_count_ + 2 * alpha if np.ndim(alpha) == 0 else \
             self.class_count_[:, None] + 2 * alpha
         den = den[:, None] if np.ndim(den) == 1 else den
-        self.feature_log_prob_ = np.log(num) - np.log(den)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            flp = np.log(num) - np.log(den)
+        # alpha=0 and a class of zero total weight: 0/0, taken as its limit for
+        # alpha -> 0, probability 1/2
+        self.feature_log_prob_ = np.where(den > 0, flp, np.log(0.5))
 
     def _fastml_tags(self):
         return {"poor_score": True, "sparse": True}

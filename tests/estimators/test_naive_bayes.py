@@ -157,3 +157,17 @@ def test_gaussian_zero_variance_is_a_point_mass_not_nan():
     assert proba[0, 0] == pytest.approx(1.0)   # x0 == class 0's constant
     assert proba[1, 1] == pytest.approx(1.0)   # x0 != 0 rules class 0 out
     np.testing.assert_array_equal(m.predict([[0.0, 1.5], [1.5, 5.5]]), [0, 1])
+
+
+def test_alpha_zero_class_without_counts_takes_the_alpha_limit():
+    """alpha=0 and a class with no counts (all-zero rows, or zero weights): the
+    0/0 feature probabilities take their alpha -> 0 limit (uniform for the
+    multinomial, 1/2 for Bernoulli) instead of NaN."""
+    from fastml.naive_bayes import BernoulliNB, MultinomialNB
+
+    m = MultinomialNB(alpha=0).fit([[0.0, 0.0, 0.0]], [0])
+    np.testing.assert_allclose(np.exp(m.feature_log_prob_), [[1 / 3, 1 / 3, 1 / 3]])
+    np.testing.assert_array_equal(m.predict_proba([[1.0, 0.0, 2.0]]), [[1.0]])
+    b = BernoulliNB(alpha=0).fit([[1.0], [0.0]], [0, 1], sample_weight=[1.0, 0.0])
+    np.testing.assert_allclose(np.exp(b.feature_log_prob_[1]), [0.5])
+    assert np.isfinite(b.predict_proba([[1.0], [0.0]])).all()
