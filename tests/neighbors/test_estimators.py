@@ -276,3 +276,16 @@ def test_callable_metric_returning_nan_is_a_clear_error():
     m = NearestNeighbors(n_neighbors=2, metric=nan_metric, algorithm="brute").fit(X)
     with pytest.raises(ValueError, match="returned NaN"):
         m.kneighbors(X[:3])
+
+
+def test_distance_weights_with_subnormal_distances():
+    """Distances ~1e-310 overflow 1/d: the vote keeps the 1/d proportions
+    (d_min / d), finite and equal to the same data scaled up."""
+    X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    y = np.array([0, 0, 1, 1])
+    Q = np.array([[1.5], [2.9]])
+    small = KNeighborsClassifier(n_neighbors=3, weights="distance").fit(X * 1e-310, y)
+    big = KNeighborsClassifier(n_neighbors=3, weights="distance").fit(X, y)
+    got = small.predict_proba(Q * 1e-310)
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, big.predict_proba(Q), rtol=1e-6)

@@ -47,7 +47,8 @@ def neighbor_weights(dist, weights):
     points and 0 to the others (the matching points win); a row whose
     distances all overflowed to inf (a query ~1e19 or more away in float32,
     with sqeuclidean) weighs its neighbours equally instead of 0/0 = NaN
-    (scikit-learn returns all-zero probabilities there).
+    (scikit-learn returns all-zero probabilities there), and a row where 1/d
+    overflows (subnormal distances) uses d_min / d, the same proportions.
     """
     if weights in (None, "uniform"):
         return None
@@ -61,6 +62,12 @@ def neighbor_weights(dist, weights):
         far = ~(w > 0).any(axis=1)
         if far.any():
             w[far] = 1.0
+        # subnormal distances overflow 1/d to inf (inf / inf = NaN in the vote):
+        # those rows use d_min / d, the same proportions without overflow
+        tiny = np.isinf(w).any(axis=1) & ~rows
+        if tiny.any():
+            dt = d[tiny]
+            w[tiny] = dt.min(axis=1, keepdims=True) / dt
         return w
     w = np.asarray(weights(dist), dtype=np.float64)
     if w.shape != np.shape(dist):
