@@ -630,6 +630,35 @@ def k_gram(case, notes):
         raise Violation("differs from the twin", "gram.shifted_gram (finite entries)")
 
 
+def k_hnsw(case, notes):
+    """HNSW build and search (through fastml.neighbors.HNSW, which prepares the
+    graph) on extreme finite rows in guard-page memory: indices in range,
+    rows sorted, each distance equal to the recomputed distance of its index."""
+    from fastml.neighbors import HNSW
+
+    n, d = max(case["n"], 1), max(case["d"], 1)
+    X = arr(case, "X", (n, d))
+    Q = arr(case, "Y", (max(case["m"], 1), d))
+    k = 1 + case.get("seed", 0) % min(n, 4)
+    idx = HNSW(n_neighbors=k, M=2 + case.get("seed", 0), ef_construction=8, ef_search=max(k, 8),
+               n_jobs=1 + case.get("seed", 0) % 2, random_state=0).fit(X)
+    dist, ind = idx.kneighbors(Q)
+    if ind.shape != (len(Q), k) or dist.shape != (len(Q), k):
+        raise Violation("wrong shape", f"HNSW.kneighbors: {ind.shape}, {dist.shape}")
+    if ind.min() < 0 or ind.max() >= n:
+        raise Violation("index out of range", f"HNSW ind in [{ind.min()}, {ind.max()}], n={n}")
+    if len(np.unique(ind, axis=None)) and (np.diff(dist, axis=1) < 0).any():
+        raise Violation("differs from the twin", "HNSW rows not sorted by distance")
+    X64, Q64 = np.asarray(X, dtype=np.float64), np.asarray(Q, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        want = np.sqrt(((Q64[:, None, :] - X64[ind]) ** 2).sum(axis=2))
+    fi = np.finfo(X.dtype)
+    ok = np.isfinite(want) & (want < float(fi.max) / 4) & (want > float(fi.tiny) * 1e6)
+    if ok.any() and not np.allclose(dist[ok], want[ok], rtol=1e-3 if X.dtype == np.float32
+                                    else 1e-9):
+        raise Violation("differs from the twin", "HNSW distances vs recomputed")
+
+
 def k_sparse(case, notes):
     """CSR kernels on the case's values (zeros where a recipe hits 0):
     gram and the exact kNN against the twin, indices in range."""
@@ -716,7 +745,8 @@ KERNELS = {"pairwise": k_pairwise, "brute_knn": k_brute_knn, "tree_query": k_tre
            "cross_entropy": k_cross_entropy, "dropout": k_dropout, "linear": k_linear,
            "conv2d": k_conv2d, "pool2d": k_pool, "batchnorm": k_batchnorm,
            "recurrent": k_recurrent, "optim": k_optim, "tree": k_tree, "enet": k_enet,
-           "hist": k_hist, "sparse": k_sparse, "hgb": k_hgb, "gram": k_gram}
+           "hist": k_hist, "sparse": k_sparse, "hgb": k_hgb, "gram": k_gram,
+           "hnsw": k_hnsw}
 
 
 def run_kernel(case, notes):

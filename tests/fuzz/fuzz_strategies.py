@@ -273,7 +273,7 @@ def cpu_levels():
 KERNEL_OPS = ("pairwise", "brute_knn", "tree_query", "tree_radius", "lloyd_step", "lloyd",
               "activation", "softmax", "loss", "cross_entropy", "dropout", "linear", "conv2d",
               "pool2d", "batchnorm", "recurrent", "optim", "tree", "enet", "hist", "sparse",
-              "hgb", "gram")
+              "hgb", "gram", "hnsw")
 
 
 @st.composite
@@ -282,7 +282,7 @@ def kernel_cases(draw, op, long=False):
     where the contract says so) but with extreme values and guard-page storage."""
     finite_only = op in ("pairwise", "brute_knn", "tree_query", "tree_radius", "lloyd_step",
                          "lloyd", "tree", "enet", "batchnorm", "recurrent", "linear", "conv2d",
-                         "sparse")
+                         "sparse", "hnsw")
     vals = recipes((1,), nonfinite=not finite_only, layouts=("C",))
     case = {"target": "kernel", "op": op, "dtype": draw(st.sampled_from(("float32", "float64"))),
             "storage": draw(st.sampled_from(fuzz_inputs.STORAGES)),

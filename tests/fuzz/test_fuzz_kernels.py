@@ -39,7 +39,8 @@ FAMILY_OPS = {"gemm": ("linear", "conv2d"), "distance": ("pairwise",),
               "loss": ("loss", "cross_entropy"), "dropout": ("dropout",), "dense": ("linear",),
               "conv2d": ("conv2d",), "pool2d": ("pool2d",), "batchnorm": ("batchnorm",),
               "recurrent": ("recurrent",), "hist": ("hist",),
-              "sparse": ("sparse",), "hgb": ("hgb",), "gram": ("gram",)}
+              "sparse": ("sparse",), "hgb": ("hgb",), "gram": ("gram",),
+              "hnsw": ("hnsw",)}
 
 
 def test_every_kernel_family_is_fuzzed():

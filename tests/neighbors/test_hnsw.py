@@ -261,3 +261,18 @@ def test_auto_never_picks_hnsw_and_bad_settings_raise(rng):
         NearestNeighbors(algorithm="hnsw", metric="manhattan").fit(X)
     with pytest.raises(InvalidParameterError, match="M"):
         NearestNeighbors(algorithm="hnsw", algorithm_params={"M": 1}).fit(X)
+
+
+def test_far_float32_query_keeps_a_representable_euclidean_distance():
+    """A float32 query ~2e19 away: its squared distance overflows float32 but
+    the euclidean distance does not; the exact fallback returns it finite."""
+    from fastml.neighbors import HNSW
+
+    X = np.random.default_rng(0).standard_normal((40, 1)).astype(np.float32)
+    Q = np.array([[2.3e19], [-0.5]], dtype=np.float32)
+    dist, ind = HNSW(n_neighbors=2, random_state=0).fit(X).kneighbors(Q)
+    want = np.abs(Q.astype(np.float64) - X.astype(np.float64)[ind][..., 0])
+    assert np.isfinite(dist).all()
+    np.testing.assert_allclose(dist, want, rtol=1e-6)
+    sq = HNSW(n_neighbors=2, metric="sqeuclidean", random_state=0).fit(X).kneighbors(Q)[0]
+    assert np.isinf(sq[0]).all() and np.isfinite(sq[1]).all()  # 5e38 is past float32

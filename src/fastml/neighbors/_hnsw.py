@@ -203,13 +203,18 @@ class HNSW(BaseEstimator):
         short = np.flatnonzero(ind[:, -1] < 0)
         if short.size:
             dist[short], ind[short] = self._exact(Q[short], k)
+        far, far_e = None, None
         if self._kind == "l2" and Q.size:  # queries beyond the index's safe range: exact
             hi = _magnitude.safe_range(g["dtype"], g["d"])[1]
             far = np.flatnonzero(np.abs(Q).max(axis=1) > hi)
             if far.size:
                 V = np.ascontiguousarray(_hn.vectors(g))
-                dist[far], ind[far] = _kb.brute_knn(V, np.ascontiguousarray(Q[far]), k,
-                                                    "sqeuclidean")
+                # euclidean distances (their squares may not be representable in
+                # the dtype); the metric's units are restored below
+                ed, ind[far] = _kb.brute_knn(V, np.ascontiguousarray(Q[far]), k, "euclidean")
+                far_e = np.asarray(ed, dtype=np.float64)
+                with np.errstate(over="ignore"):
+                    dist[far] = far_e ** 2
         if query_is_train:
             nq = Q.shape[0]
             keep = ind != np.arange(nq)[:, None]
@@ -218,6 +223,13 @@ class HNSW(BaseEstimator):
             ind = ind[keep].reshape(nq, k - 1)
             dist = dist[keep].reshape(nq, k - 1)
         dist = self._metric_distance(dist)
+        if far_e is not None and far.size:
+            e = self._exp
+            with np.errstate(over="ignore"):
+                if self.effective_metric_ == "euclidean":
+                    dist[far] = np.ldexp(far_e, e)
+                else:  # sqeuclidean: inf when the square leaves the dtype's range
+                    dist[far] = np.ldexp(far_e ** 2, 2 * e)
         return (dist, ind) if return_distance else ind
 
     def _exact(self, Q, k):
