@@ -4,6 +4,7 @@ Transformers keep float32 as float32 (dtype in = dtype out); statistics are
 accumulated in float64.
 """
 import itertools
+import math
 import numbers
 
 import numpy as np
@@ -473,6 +474,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(out, dtype=object)
 
 
+_MAX_POLY_FEATURES = 2 ** 31 - 1  # output columns (the column index is int32-sized)
+
+
 class PolynomialFeatures(TransformerMixin, BaseEstimator):
     """All monomials of the features with total degree <= degree (or only
     products of distinct features with interaction_only), in scikit-learn's
@@ -494,7 +498,15 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         comb = itertools.combinations if self.interaction_only else \
             itertools.combinations_with_replacement
         start = 0 if self.include_bias else 1
-        return [c for d in range(start, self.degree + 1) for c in comb(range(n), d)]
+        # products of distinct features stop at degree n (higher degrees are empty)
+        top = min(self.degree, n) if self.interaction_only else self.degree
+        count = sum(math.comb(n, d) for d in range(start, top + 1)) if self.interaction_only \
+            else math.comb(n + top, top) - start
+        if count > _MAX_POLY_FEATURES:
+            raise ValueError(f"PolynomialFeatures(degree={self.degree}) on {n} features would "
+                             f"give {count} output features (more than "
+                             f"{_MAX_POLY_FEATURES}); lower degree.")
+        return [c for d in range(start, top + 1) for c in comb(range(n), d)]
 
     def fit(self, X, y=None):
         self._validate_params()

@@ -129,3 +129,15 @@ def test_pipeline_with_grid_search():
     assert ours.best_estimator_.named_steps["clf"].C == ours.best_params_["clf__C"]
     with pytest.raises(ValueError, match="Invalid parameter"):
         pipe.set_params(bogus__x=1)
+
+
+def test_polynomial_huge_degree_is_bounded_or_refused():
+    """interaction_only products stop at degree n_features (degree 1e9 answers at
+    once); a degree whose output would exceed 2**31 - 1 columns is refused."""
+    from fastml.preprocessing import PolynomialFeatures
+
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    out = PolynomialFeatures(degree=10 ** 9, interaction_only=True).fit_transform(X)
+    np.testing.assert_array_equal(out, [[1, 1, 2, 2], [1, 3, 4, 12]])
+    with pytest.raises(ValueError, match="degree=1000000000"):
+        PolynomialFeatures(degree=10 ** 9).fit(X)
