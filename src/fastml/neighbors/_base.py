@@ -146,7 +146,6 @@ class NeighborsBase(BaseEstimator):
     _parameter_constraints = {
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "algorithm": [StrOptions({"auto", "kd_tree", "ball_tree", "brute", "hnsw"})],
-        "algorithm_params": [dict, None],  # HNSW's M, ef_construction, ef_search, random_state
         # any leaf_size >= 1 is accepted; the tree caps it (effective_leaf_size)
         "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "p": [P_CONSTRAINT, None],

@@ -62,6 +62,7 @@ class KNeighborsClassifier(ClassifierMixin, KNeighborsMixin, NeighborsBase):
 
     _parameter_constraints = {
         **NeighborsBase._parameter_constraints,
+        "algorithm_params": [dict, None],  # HNSW's M, ef_construction, ef_search, random_state
         "weights": [StrOptions({"uniform", "distance"}), callable, None],
     }
 
@@ -201,6 +202,7 @@ class NearestNeighbors(KNeighborsMixin, RadiusNeighborsMixin, NeighborsBase):
     """
 
     _parameter_constraints = {**NeighborsBase._parameter_constraints,
+                              "algorithm_params": [dict, None],
                               "radius": [_RADIUS]}
 
     def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
