@@ -24,12 +24,10 @@ def shifted(double[:, ::1] S, const floating[:, :] X, const double[:, ::1] Y,
     cdef const double *wp = &w[0] if w is not None and n > 0 else NULL
     cdef const double *sp = &shift[0] if shift.shape[0] > 0 else NULL
     cdef int st
-    if p > 0 and X.strides[1] != X.itemsize:
+    if n > 1 and p > 1 and X.strides[1] != X.itemsize:
         raise ValueError("X needs a unit column stride")
-    ldx = X.strides[0] // X.itemsize if n > 0 else p
-    if n == 0 or p == 0:
-        # the loops read no X: pass any valid pointer
-        ldx = 0
+    # no rows or no columns: the loops read no X (NULL below)
+    ldx = X.strides[0] // X.itemsize if n > 0 and p > 0 else 0
     with nogil:
         if floating is float:
             st = fm_gram_shifted_f32(&S[0, 0], &X[0, 0] if n > 0 and p > 0 else NULL, ldx, yp, k,
