@@ -54,22 +54,27 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def predict_joint_log_proba(self, X):
         return self._jll(self._check_X(X))
 
-    def predict_log_proba(self, X):
+    def _jll_or_prior(self, X):
+        """The joint log likelihood; a row impossible under every class (all
+        -inf: alpha=0 or zero variances) gets the class log-priors instead, so
+        predictions follow the priors rather than 0/0 = NaN."""
         jll = self._jll(self._check_X(X))
-        # a row impossible under every class (all -inf; only with alpha=0) gets
-        # the class priors instead of 0/0 = NaN
         dead = np.isneginf(jll).all(axis=1)
         if dead.any():
             with np.errstate(divide="ignore"):
                 jll[dead] = self.class_log_prior_ if hasattr(self, "class_log_prior_") \
                     else np.log(self.class_prior_)
+        return jll
+
+    def predict_log_proba(self, X):
+        jll = self._jll_or_prior(X)
         return jll - _logsumexp(jll)[:, None]
 
     def predict_proba(self, X):
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
-        jll = self._jll(self._check_X(X))
+        jll = self._jll_or_prior(X)  # checks fitted first
         return self.classes_[np.argmax(jll, axis=1)]
 
     def _start(self, X, y, classes, first, sample_weight):
@@ -185,7 +190,6 @@ class GaussianNB(_BaseNB):
             - 0.5 * (self.theta_ ** 2 * iv).sum(axis=1)
         # -0.5 sum (x - mu)^2 / var expanded into BLAS products
         return const - 0.5 * (X * X) @ iv.T + X @ (self.theta_ * iv).T
-
 
     def _jll_point_mass(self, X, logp):
         """Zero variances (constant features with var_smoothing's epsilon_ = 0):

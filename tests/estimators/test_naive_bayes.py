@@ -140,6 +140,7 @@ def test_multinomial_alpha_zero_keeps_zero_counts_finite(sparse):
     np.testing.assert_allclose(proba[0], [1.0, 0.0])
     np.testing.assert_allclose(proba[1], [0.0, 1.0])
     np.testing.assert_allclose(proba[2], np.exp(prior))   # impossible under both classes
+    assert m.predict(Qs[2:3])[0] == m.classes_[np.argmax(prior)]  # predict follows the priors
 
 
 def test_gaussian_zero_variance_is_a_point_mass_not_nan():
