@@ -6,21 +6,13 @@
 #define VLOAD FM_CAT(fm_vload_, SUF)
 #define VSTORE FM_CAT(fm_vstore_, SUF)
 
-/* Pairwise (tree) lane sum: log2(VL) dependent adds instead of VL. */
-static inline __attribute__((always_inline)) T IN(hsum_)(V v) {
-    T t[VL];
-    memcpy(t, &v, sizeof v);
-    for (int h = VL / 2; h >= 1; h /= 2)
-        for (int l = 0; l < h; l++) t[l] += t[l + h];
-    return t[0];
-}
 
 /* Finish output y[r, j] of a block: lane sum, scalar tail, bias, activation. */
 static inline __attribute__((always_inline)) T IN(fwd_out_)(V acc, const T *wj,
                                                              const T *xr, int64_t k,
                                                              int64_t in, const T *b,
                                                              int64_t j, int act) {
-    T s = IN(hsum_)(acc);
+    T s = FM_CAT(fm_vhsum_, SUF)(acc) /* pairwise lane sum */;
     for (; k < in; k++) s += wj[k] * xr[k];
     if (b) s += b[j];
     return (act == 0 && s < 0) ? (T)0 : s;

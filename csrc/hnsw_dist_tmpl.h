@@ -10,14 +10,6 @@
 #define VLOAD FM_CAT(fm_vload_, SUF)
 #define VSET1 FM_CAT(fm_vset1_, SUF)
 
-/* lanes summed pairwise (halves, then quarters, ...): a short dependency chain */
-static inline __attribute__((always_inline)) T FM_CAT(hnsw_hsum_, SUF)(V v) {
-    T a[VL];
-    memcpy(a, &v, sizeof v);
-    for (int w = VL / 2; w >= 1; w /= 2)
-        for (int i = 0; i < w; i++) a[i] += a[i + w];
-    return a[0];
-}
 
 /* sum_k (a_k - b_k)^2 */
 static inline __attribute__((always_inline)) T FM_CAT(hnsw_l2_, SUF)(const T *a, const T *b,
@@ -38,7 +30,7 @@ static inline __attribute__((always_inline)) T FM_CAT(hnsw_l2_, SUF)(const T *a,
         V t = VLOAD(a + k) - VLOAD(b + k);
         s0 += t * t;
     }
-    T s = FM_CAT(hnsw_hsum_, SUF)((s0 + s1) + (s2 + s3));
+    T s = FM_CAT(fm_vhsum_, SUF)((s0 + s1) + (s2 + s3));
     for (; k < d; k++) {
         T t = a[k] - b[k];
         s += t * t;
@@ -58,7 +50,7 @@ static inline __attribute__((always_inline)) T FM_CAT(hnsw_dot_, SUF)(const T *a
         s3 += VLOAD(a + k + 3 * VL) * VLOAD(b + k + 3 * VL);
     }
     for (; k + VL <= d; k += VL) s0 += VLOAD(a + k) * VLOAD(b + k);
-    T s = FM_CAT(hnsw_hsum_, SUF)((s0 + s1) + (s2 + s3));
+    T s = FM_CAT(fm_vhsum_, SUF)((s0 + s1) + (s2 + s3));
     for (; k < d; k++) s += a[k] * b[k];
     return s;
 }

@@ -111,14 +111,6 @@ void FM_ISA_FN(FM_CAT(fm_kmeans_assign_, SUF))(int32_t *restrict labels, T *rest
     }
 }
 
-static inline __attribute__((always_inline)) T FM_CAT(km_hsum_, SUF)(V v) {
-    T a[VL];
-    memcpy(a, &v, sizeof a);
-    T s = 0;
-    for (int l = 0; l < VL; l++) s += a[l];
-    return s;
-}
-
 /* Lanes over features (d >= 2 VL): each row's (x - c)^2 in VL partial sums per
  * candidate, then across the lanes and the d % VL tail; four candidates share
  * every load of x (four independent FMA chains), no transposition. */
@@ -141,8 +133,8 @@ static void FM_CAT(km_cand_rows_, SUF)(T *restrict out, int64_t ldo, const T *re
                 a2 += e2 * e2;
                 a3 += e3 * e3;
             }
-            T s0 = FM_CAT(km_hsum_, SUF)(a0), s1 = FM_CAT(km_hsum_, SUF)(a1);
-            T s2 = FM_CAT(km_hsum_, SUF)(a2), s3 = FM_CAT(km_hsum_, SUF)(a3);
+            T s0 = FM_CAT(fm_vhsum_, SUF)(a0), s1 = FM_CAT(fm_vhsum_, SUF)(a1);
+            T s2 = FM_CAT(fm_vhsum_, SUF)(a2), s3 = FM_CAT(fm_vhsum_, SUF)(a3);
             for (; j < d; j++) {
                 const T e0 = x[j] - c0[j], e1 = x[j] - c1[j], e2 = x[j] - c2[j],
                         e3 = x[j] - c3[j];
@@ -164,7 +156,7 @@ static void FM_CAT(km_cand_rows_, SUF)(T *restrict out, int64_t ldo, const T *re
                 const V e0 = VLOAD(x + j) - VLOAD(c0 + j);
                 a0 += e0 * e0;
             }
-            T s0 = FM_CAT(km_hsum_, SUF)(a0);
+            T s0 = FM_CAT(fm_vhsum_, SUF)(a0);
             for (; j < d; j++) {
                 const T e0 = x[j] - c0[j];
                 s0 += e0 * e0;

@@ -50,6 +50,14 @@ typedef int64_t fm_vi64 __attribute__((vector_size(FM_VBYTES)));
     static inline __attribute__((always_inline)) V fm_vset1_##SUF(T x) {             \
         V v = {0};                                                                   \
         return v + x;                                                                \
+    }                                                                                \
+    /* lanes summed pairwise (halves, then quarters, ...): a short chain */          \
+    static inline __attribute__((always_inline)) T fm_vhsum_##SUF(V v) {             \
+        T a[sizeof(V) / sizeof(T)];                                                  \
+        memcpy(a, &v, sizeof v);                                                     \
+        for (int w = (int)(sizeof(V) / sizeof(T)) / 2; w >= 1; w /= 2)              \
+            for (int i = 0; i < w; i++) a[i] += a[i + w];                            \
+        return a[0];                                                                 \
     }
 FM_DEFINE_VMEM(f32, float, fm_vf32)
 FM_DEFINE_VMEM(f64, double, fm_vf64)
