@@ -2,9 +2,16 @@
 and named; guard pages fault one element past the end and one before the
 start; every recipe layout/storage/dtype builds the same values; a crash that
 needs a preceding case is attributed to the pair."""
+import os
+
 import pytest
 
 import fuzz_harness
+
+# Under tools/sanitize-test.sh the AddressSanitizer runtime catches the fault
+# first and ends the worker its own way (abort or exit code 1 after its report),
+# so only "the worker died and was caught" can be asserted there, not the signal.
+SANITIZED = "libasan" in os.environ.get("LD_PRELOAD", "")
 
 
 def _run(what, timeout=None):
@@ -17,7 +24,8 @@ def _run(what, timeout=None):
 ])
 def test_crash_is_caught_and_reproduced_alone(what, status, detail):
     out = _run(what)
-    assert out["status"] == status and detail in out["detail"]
+    assert out["status"] == status
+    assert SANITIZED or detail in out["detail"], out["detail"]
     assert out["reproduced"] == "alone in a fresh worker"
 
 

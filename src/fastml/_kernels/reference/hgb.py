@@ -68,15 +68,18 @@ def _value(G, H, lo, hi, l2):
     return min(max(-G / (H + l2 + 1e-15), lo), hi)
 
 
-def _gain(G, H, gl, hl, value, lo, hi, l2, mono):
-    vl, vr = _value(gl, hl, lo, hi, l2), _value(G - gl, H - hl, lo, hi, l2)
+def _gain(G, gl, hl, gr, hr, value, lo, hi, l2, mono):
+    """Gain of a split into (gl, hl) left and (gr, hr) right, evaluated in the
+    kernel's order (the left term first) so near-ties break the same way."""
+    vl, vr = _value(gl, hl, lo, hi, l2), _value(gr, hr, lo, hi, l2)
     if (mono > 0 and vl > vr) or (mono < 0 and vl < vr):
         return -1.0
-    return value * G - vl * gl - vr * (G - gl)
+    return value * G - vl * gl - vr * gr
 
 
-def _scan(order, hist, G, H, n, value, lo, hi, p, mono, best, extra):
-    """Accumulate bins in `order` to the left; candidates after each step."""
+def _scan(order, hist, G, H, n, value, lo, hi, p, mono, best, extra, flip=False):
+    """Accumulate bins in `order` to the left (to the right when `flip`: the
+    accumulated side is then the right child); candidates after each step."""
     gl = hl = 0.0
     nl = 0
     for pos, b in enumerate(order):
@@ -88,7 +91,10 @@ def _scan(order, hist, G, H, n, value, lo, hi, p, mono, best, extra):
             continue
         if nr < p["min_samples_leaf"] or hr < p["min_hessian"]:
             break
-        gain = _gain(G, H, gl, hl, value, lo, hi, p["l2"], mono)
+        if flip:
+            gain = _gain(G, G - gl, hr, gl, hl, value, lo, hi, p["l2"], mono)
+        else:
+            gain = _gain(G, gl, hl, G - gl, hr, value, lo, hi, p["l2"], mono)
         if gain > best["gain"] and gain > 0:
             best.update(gain=gain, gl=gl, hl=hl, nl=nl, **extra(pos, b))
 
@@ -121,8 +127,8 @@ def _best_split(hist, G, H, n, value, lo, hi, p, nbins_nm, has_missing, is_cat, 
             _scan(range(nbm - 1 + hm), hf, G, H, n, value, lo, hi, p, mono[f], fb,
                   lambda pos, b: {"bin": b, "missing_left": 0})
             if hm:
-                _scan(list(range(nbm - 1, 0, -1)), hf, G, H, n, value, lo, hi, p, -mono[f], fb,
-                      lambda pos, b: {"bin": b - 1, "missing_left": 1, "flip": True})
+                _scan(list(range(nbm - 1, 0, -1)), hf, G, H, n, value, lo, hi, p, mono[f], fb,
+                      lambda pos, b: {"bin": b - 1, "missing_left": 1, "flip": True}, flip=True)
                 if fb.pop("flip", False):
                     fb.update(gl=G - fb["gl"], hl=H - fb["hl"], nl=n - fb["nl"])
             fb["is_cat"] = 0
