@@ -219,7 +219,14 @@ def _save(out, result):
 
 def main(args):
     root = args.root or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = args.out or os.path.join(root, "benchmarks", "results", f"grid_{args.profile}.json")
+    # the copy installed with the package (site-packages/fastml/benchmarks) is not
+    # a checkout: results go to the working directory and no docs are rewritten
+    checkout = os.path.isfile(os.path.join(root, "pyproject.toml"))
+    if not checkout:
+        args.no_docs = True
+    default_out = (os.path.join(root, "benchmarks", "results", f"grid_{args.profile}.json")
+                   if checkout else os.path.join(os.getcwd(), f"grid_{args.profile}.json"))
+    out = args.out or default_out
 
     def log(msg):
         print(msg, flush=True)

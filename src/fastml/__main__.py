@@ -1,27 +1,65 @@
-"""Command line: ``python -m fastml {demo,info,bench}``.
+"""Command line: ``python -m fastml {demo,info,bench}`` (also the ``fastml`` script).
 
 demo   run the tours in fastml.demos on the bundled data (no network)
 info   print the build and runtime configuration (fastml.show_config())
-bench  run the benchmark suite in ./benchmarks with pytest-benchmark
+bench  run the benchmark suite with pytest-benchmark; any pytest argument passes
+       through (e.g. -k pairwise). The suite ships with the package, so this
+       works from an installed wheel; from a source checkout ./benchmarks is used.
 bench grid [--profile quick|full] [--only knn,kmeans] [--threads 2]
        the speed grid vs scikit-learn / scikit-learn-intelex (benchmarks/grid.py)
 """
 import argparse
+import importlib
 import os
 import sys
 
+_BENCH_USAGE = """usage: python -m fastml bench [pytest arguments ...]
+       python -m fastml bench grid [--profile quick|full] [--only FAMILIES] [--threads N]
 
-def main(argv=None):
+Runs fastml's benchmark suite (bench_*.py) with pytest-benchmark, every library
+pinned to FASTML_BENCH_THREADS threads (default 2). Examples:
+  python -m fastml bench -k pairwise
+  python -m fastml bench -k "kmeans or pca" --benchmark-columns=min,median
+  python -m fastml bench grid --profile quick
+Needs the bench extra: pip install "fastml[bench]".
+"""
+
+
+def _demo_epilog():
+    from fastml import demos
+
+    lines = ["demos (default: all, in this order):"]
+    for name in demos.DEMOS:
+        doc = (importlib.import_module(f"fastml.demos.{name}").__doc__ or "").strip()
+        first = " ".join(doc.split("\n\n")[0].split())
+        lines.append(f"  {name:<10} {first}")
+    return "\n".join(lines)
+
+
+def _parser():
     parser = argparse.ArgumentParser(prog="python -m fastml", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the demos on the bundled data")
+    demo = sub.add_parser("demo", help="run the demos on the bundled data",
+                          description="Short, self-checking tours of fastml on the bundled "
+                                      "data (no network).",
+                          epilog=_demo_epilog(),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("names", nargs="*", help="subset of demos to run (default: all)")
-    demo.add_argument("--threads", type=int, default=None, help="fastml threads")
+    demo.add_argument("--threads", type=int, default=None,
+                      help="threads for fastml (default: all cores)")
     sub.add_parser("info", help="print the configuration")
-    bench = sub.add_parser("bench", help="run benchmarks/ with pytest-benchmark")
-    bench.add_argument("pytest_args", nargs=argparse.REMAINDER,
-                       help="extra arguments for pytest (e.g. -k pairwise)")
+    sub.add_parser("bench", help="run the benchmark suite (pytest arguments pass through, "
+                                 "e.g. -k pairwise; `bench --help` for more)", add_help=False)
+    return parser
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if argv[:1] == ["bench"]:
+        # everything after `bench` belongs to pytest (or to the grid script)
+        return _bench(parser, argv[1:])
     args = parser.parse_args(argv)
 
     import fastml
@@ -35,25 +73,58 @@ def main(argv=None):
         if args.threads is not None:
             try:
                 fastml.set_num_threads(args.threads)
-            except ValueError as e:
+            except (ValueError, OverflowError) as e:
                 parser.error(f"--threads: {e}")
         unknown = [n for n in args.names if n not in demos.DEMOS]
         if unknown:
-            parser.error(f"unknown demo(s) {unknown}; choose from {demos.DEMOS}")
+            parser.error(f"unknown demo(s) {', '.join(unknown)}; choose from "
+                         f"{', '.join(demos.DEMOS)}")
         fastml.show_config()
         demos.run_all(args.names or None)
         return 0
-    if args.command == "bench":
-        import pytest
+    return 1  # pragma: no cover - argparse requires a command
 
-        path = os.path.join(os.getcwd(), "benchmarks")
-        if not os.path.isdir(path):
-            parser.error("run `python -m fastml bench` from a source checkout (needs ./benchmarks)")
-        if args.pytest_args[:1] == ["grid"]:
-            return _bench_grid(path, args.pytest_args[1:])
-        return pytest.main([path, "--benchmark-only", "--benchmark-columns=min,median,mean",
-                            "--benchmark-sort=name", *args.pytest_args])
-    return 1
+
+def bench_dir():
+    """The benchmark suite to run: ./benchmarks in a source checkout (the
+    working directory holds benchmarks/conftest.py), else the copy installed
+    with the package (fastml/benchmarks), or None when neither exists."""
+    here = os.path.join(os.getcwd(), "benchmarks")
+    if os.path.isfile(os.path.join(here, "conftest.py")):
+        return here
+    import fastml
+
+    installed = os.path.join(os.path.dirname(os.path.abspath(fastml.__file__)), "benchmarks")
+    if os.path.isfile(os.path.join(installed, "conftest.py")):
+        return installed
+    return None
+
+
+def _bench(parser, rest):
+    if rest[:1] in (["-h"], ["--help"]):
+        print(_BENCH_USAGE, end="")
+        return 0
+    path = bench_dir()
+    if path is None:
+        parser.error("bench: no benchmark suite found (neither ./benchmarks nor the copy "
+                     "installed with fastml)")
+    if rest[:1] == ["grid"]:
+        return _bench_grid(path, rest[1:])
+    try:
+        import pytest
+        import pytest_benchmark  # noqa: F401
+    except ImportError as e:
+        parser.error(f"bench needs pytest and pytest-benchmark ({e.name} is missing): "
+                     'pip install "fastml[bench]"')
+    # the settings the checkout's pyproject.toml gives, explicit so that an
+    # installed copy (no ini file above it) collects the same way
+    opts = ["-o", "python_files=bench_*.py", "-o", "python_functions=bench_* test_*",
+            "--import-mode=importlib", "-p", "no:cacheprovider", "--rootdir", path,
+            "-W", "ignore::pytest_benchmark.logger.PytestBenchmarkWarning"]
+    # --benchmark-disable (each body once, a smoke run) excludes --benchmark-only
+    only = [] if "--benchmark-disable" in rest else ["--benchmark-only"]
+    return pytest.main([path, *opts, *only, "--benchmark-columns=min,median,mean",
+                        "--benchmark-sort=name", *rest])
 
 
 def _bench_grid(path, grid_args):
