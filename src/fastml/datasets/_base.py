@@ -100,6 +100,54 @@ def _split_target(filename):
     return meta, columns[:-1], data, target
 
 
+def _check_dtype(dtype):
+    """The feature dtype a loader returns: float64 (default) or float32."""
+    if dtype is None:
+        return np.dtype(np.float64)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be None, numpy.float32 or numpy.float64, got {dtype!r}")
+    return dt
+
+
+def _check_flag(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a bool, got {value!r}")
+    return bool(value)
+
+
+def _as_frame(data, target, feature_names, target_name="target"):
+    """(frame, data DataFrame, target Series) as scikit-learn's loaders give
+    with as_frame=True (pandas is optional: a clear error without it)."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is an optional extra
+        raise ImportError("as_frame=True needs pandas: pip install pandas") from None
+    X = pd.DataFrame(data, columns=[str(c) for c in feature_names])
+    y = pd.Series(target, name=target_name)
+    return pd.concat([X, y], axis=1), X, y
+
+
+def _deliver(data, target, feature_names, *, return_X_y, as_frame, dtype, float_target,
+             **extra):
+    """The loaders' common ending: dtype, optional pandas objects, (X, y) or Bunch."""
+    return_X_y = _check_flag("return_X_y", return_X_y)
+    as_frame = _check_flag("as_frame", as_frame)
+    dt = _check_dtype(dtype)
+    data = data.astype(dt, copy=False)
+    if float_target:
+        target = target.astype(dt, copy=False)
+    frame = None
+    if as_frame:
+        frame, data, target = _as_frame(data, target, feature_names)
+    if return_X_y:
+        return data, target
+    return Bunch(data=data, target=target, frame=frame, feature_names=feature_names, **extra)
+
+
 def _class_target(target):
     as_int = target.astype(np.int64)
     if not np.array_equal(as_int, target):
@@ -170,18 +218,27 @@ https://hastie.su.domains/Papers/LARS/. {_SOURCE_NOTE}
 """
 
 
-def load_iris(*, return_X_y=False):
+def load_iris(*, return_X_y=False, as_frame=False, dtype=None):
     """Load the iris plants dataset (classification, 3 classes).
 
     Parameters
     ----------
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a :class:`Bunch`.
+    as_frame : bool, default=False
+        If True, ``data`` is a pandas DataFrame (columns ``feature_names``),
+        ``target`` a Series named ``"target"`` and ``frame`` both together, as
+        scikit-learn's loaders give (needs pandas).
+    dtype : {None, numpy.float32, numpy.float64}, default=None
+        dtype of ``data`` (and of a regression target); None keeps float64.
+        float32 feeds ``fastml.nn`` models directly (class labels stay int64).
 
     Returns
     -------
     bunch : Bunch
-        ``data`` : ndarray of shape (150, 4), float64;
+        ``data`` : ndarray of shape (150, 4), float64 (or ``dtype``;
+        a DataFrame with ``as_frame``);
+        ``frame`` : DataFrame of data and target with ``as_frame``, else None;
         ``target`` : ndarray of shape (150,), int64 in {0, 1, 2};
         ``feature_names`` : list of 4 str;
         ``target_names`` : ndarray of 3 str;
@@ -197,18 +254,13 @@ def load_iris(*, return_X_y=False):
     """
     meta, feature_names, data, target = _split_target("iris.csv.gz")
     target = _class_target(target)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        feature_names=feature_names,
-        target_names=np.array(meta["target_names"].split(",")),
-        DESCR=_IRIS_DESCR,
-    )
+    return _deliver(data, target, feature_names, return_X_y=return_X_y, as_frame=as_frame,
+                    dtype=dtype, float_target=False,
+                    target_names=np.array(meta["target_names"].split(",")),
+                    DESCR=_IRIS_DESCR)
 
 
-def load_digits(*, n_class=10, return_X_y=False):
+def load_digits(*, n_class=10, return_X_y=False, as_frame=False, dtype=None):
     """Load the 8x8 handwritten digits dataset (classification, up to 10 classes).
 
     Parameters
@@ -217,12 +269,22 @@ def load_digits(*, n_class=10, return_X_y=False):
         Keep only the samples of digits ``0 .. n_class - 1`` (1 <= n_class <= 10).
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a :class:`Bunch`.
+    as_frame : bool, default=False
+        If True, ``data`` is a pandas DataFrame (columns ``feature_names``),
+        ``target`` a Series named ``"target"`` and ``frame`` both together, as
+        scikit-learn's loaders give (needs pandas).
+    dtype : {None, numpy.float32, numpy.float64}, default=None
+        dtype of ``data`` (and of a regression target); None keeps float64.
+        float32 feeds ``fastml.nn`` models directly (class labels stay int64).
 
     Returns
     -------
     bunch : Bunch
-        ``data`` : ndarray of shape (n_samples, 64), float64 with integer values 0..16;
-        ``images`` : ndarray of shape (n_samples, 8, 8), float64 (a separate copy);
+        ``data`` : ndarray of shape (n_samples, 64), float64 (or ``dtype``) with integer
+        values 0..16, a DataFrame with ``as_frame``;
+        ``frame`` : DataFrame of data and target with ``as_frame``, else None;
+``images`` : ndarray of shape (n_samples, 8, 8), float64 or ``dtype`` (a separate
+        copy);
         ``target`` : ndarray of shape (n_samples,), int64;
         ``feature_names`` : list of 64 str ``"pixel_<row>_<col>"``;
         ``target_names`` : ndarray ``arange(10)`` (all ten digits, whatever ``n_class``);
@@ -248,31 +310,35 @@ def load_digits(*, n_class=10, return_X_y=False):
         keep = target < n_class
         data = data[keep]
         target = target[keep]
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        feature_names=feature_names,
-        target_names=np.array([int(t) for t in meta["target_names"].split(",")],
-                              dtype=np.int64),
-        images=data.reshape(-1, 8, 8).copy(),
-        DESCR=_DIGITS_DESCR,
-    )
+    return _deliver(data, target, feature_names, return_X_y=return_X_y, as_frame=as_frame,
+                    dtype=dtype, float_target=False,
+                    target_names=np.array([int(t) for t in meta["target_names"].split(",")],
+                                          dtype=np.int64),
+                    images=data.astype(_check_dtype(dtype)).reshape(-1, 8, 8),
+                    DESCR=_DIGITS_DESCR)
 
 
-def load_breast_cancer(*, return_X_y=False):
+def load_breast_cancer(*, return_X_y=False, as_frame=False, dtype=None):
     """Load the breast cancer Wisconsin (diagnostic) dataset (binary classification).
 
     Parameters
     ----------
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a :class:`Bunch`.
+    as_frame : bool, default=False
+        If True, ``data`` is a pandas DataFrame (columns ``feature_names``),
+        ``target`` a Series named ``"target"`` and ``frame`` both together, as
+        scikit-learn's loaders give (needs pandas).
+    dtype : {None, numpy.float32, numpy.float64}, default=None
+        dtype of ``data`` (and of a regression target); None keeps float64.
+        float32 feeds ``fastml.nn`` models directly (class labels stay int64).
 
     Returns
     -------
     bunch : Bunch
-        ``data`` : ndarray of shape (569, 30), float64;
+        ``data`` : ndarray of shape (569, 30), float64 (or ``dtype``;
+        a DataFrame with ``as_frame``);
+        ``frame`` : DataFrame of data and target with ``as_frame``, else None;
         ``target`` : ndarray of shape (569,), int64 (0 = malignant, 1 = benign);
         ``feature_names`` : ndarray of 30 str;
         ``target_names`` : ndarray ``["malignant", "benign"]``;
@@ -288,24 +354,26 @@ def load_breast_cancer(*, return_X_y=False):
     """
     meta, feature_names, data, target = _split_target("breast_cancer.csv.gz")
     target = _class_target(target)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        feature_names=np.array(feature_names),
-        target_names=np.array(meta["target_names"].split(",")),
-        DESCR=_BREAST_CANCER_DESCR,
-    )
+    return _deliver(data, target, np.array(feature_names), return_X_y=return_X_y,
+                    as_frame=as_frame, dtype=dtype, float_target=False,
+                    target_names=np.array(meta["target_names"].split(",")),
+                    DESCR=_BREAST_CANCER_DESCR)
 
 
-def load_diabetes(*, return_X_y=False, scaled=True):
+def load_diabetes(*, return_X_y=False, scaled=True, as_frame=False, dtype=None):
     """Load the diabetes dataset (regression).
 
     Parameters
     ----------
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a :class:`Bunch`.
+    as_frame : bool, default=False
+        If True, ``data`` is a pandas DataFrame (columns ``feature_names``),
+        ``target`` a Series named ``"target"`` and ``frame`` both together, as
+        scikit-learn's loaders give (needs pandas).
+    dtype : {None, numpy.float32, numpy.float64}, default=None
+        dtype of ``data`` (and of a regression target); None keeps float64.
+        float32 feeds ``fastml.nn`` models directly (class labels stay int64).
     scaled : bool, default=True
         If True, each feature is mean-centred and divided by its standard deviation
         times ``sqrt(n_samples)`` (every column then has unit sum of squares). If
@@ -314,7 +382,9 @@ def load_diabetes(*, return_X_y=False, scaled=True):
     Returns
     -------
     bunch : Bunch
-        ``data`` : ndarray of shape (442, 10), float64;
+        ``data`` : ndarray of shape (442, 10), float64 (or ``dtype``;
+        a DataFrame with ``as_frame``);
+        ``frame`` : DataFrame of data and target with ``as_frame``, else None;
         ``target`` : ndarray of shape (442,), float64;
         ``feature_names`` : list of 10 str;
         ``DESCR`` : str. There is no ``target_names`` (regression).
@@ -333,11 +403,5 @@ def load_diabetes(*, return_X_y=False, scaled=True):
         _, scaled_names, data = _read_table("diabetes_scaled.csv.gz")
         if scaled_names != feature_names or data.shape != (len(target), len(feature_names)):
             raise RuntimeError("bundled diabetes files are inconsistent")
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        feature_names=feature_names,
-        DESCR=_DIABETES_DESCR,
-    )
+    return _deliver(data, target, feature_names, return_X_y=return_X_y, as_frame=as_frame,
+                    dtype=dtype, float_target=True, DESCR=_DIABETES_DESCR)
