@@ -10,6 +10,12 @@ from .gradcheck import gradcheck  # noqa: F401
 from . import functional  # noqa: F401
 from . import functional as F  # noqa: F401
 from . import _tensor_methods  # noqa: F401,E402  (Tensor.relu & co.; after functional)
+from . import _torch_api  # noqa: F401,E402  (Tensor methods in torch's spelling)
+from ._factories import *  # noqa: F401,F403,E402  (tensor, zeros, cat(dim=), exp ...)
 from .modules import *  # noqa: F401,F403  (nn-training: layers, RNN/LSTM, save/load)
 from . import init, optim  # noqa: F401,E402
 from .data import DataLoader, TensorDataset  # noqa: F401,E402
+from . import _factories as _f  # noqa: E402
+
+cat, concat, stack = _f.cat, _f.concat, _f.stack  # dim= (the tensor module's take axis=)
+nn = __import__("sys").modules[__name__]  # `import fastml.nn as torch`: torch.nn.Linear works

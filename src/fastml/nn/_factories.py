@@ -1,0 +1,211 @@
+"""Module-level functions in PyTorch's spelling: tensor factories
+(``tensor``, ``zeros``, ``ones``, ``empty``, ``full``, ``arange``,
+``linspace``, ``rand``, ``randn``, ``randint``, ``*_like``), ``cat`` /
+``stack`` with ``dim=``, ``where``, and the math torch code calls at module
+level (``exp``, ``log``, ``sum``, ``mean``, ``max`` ...), all on Tensors.
+
+dtypes follow torch: Python floats make float32 (torch's default dtype),
+Python ints int64, bools bool; NumPy arrays keep their dtype. Random
+factories draw from fastml.nn's generator, seeded by ``manual_seed``.
+"""
+import builtins
+
+import numpy as np
+
+from . import functional as F
+from . import tensor as _t
+from ._random import generator
+from ._torch_api import DTYPES, Size, dtype_of  # noqa: F401  (Size: re-exported)
+from .tensor import Tensor, as_tensor
+
+__all__ = ["tensor", "from_numpy", "is_tensor", "zeros", "ones", "empty", "full", "arange",
+           "linspace", "rand", "randn", "randint", "zeros_like", "ones_like", "empty_like",
+           "full_like", "rand_like", "randn_like", "cat", "concat", "stack", "where", "exp",
+           "log", "sqrt", "abs", "pow", "sum", "mean", "max", "min", "argmax", "argmin",
+           "matmul", "mm", "softmax", "log_softmax", "sigmoid", "tanh", "relu", "clamp",
+           "maximum", "minimum", "flatten", "reshape", "transpose", "squeeze", "unsqueeze",
+           "numel", "Size", *DTYPES]
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, builtins.bool) or not isinstance(s, (builtins.int, np.integer)) or s < 0:
+            raise ValueError(f"size must be non-negative ints, got {size!r}")
+        out.append(builtins.int(s))
+    return tuple(out)
+
+
+def _infer(data):
+    """torch.tensor's dtype for data without an explicit dtype."""
+    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data)
+        return arr.astype(np.float32) if arr.dtype == np.float16 else arr
+    arr = np.asarray(data)
+    if arr.dtype.kind == "f":
+        return arr.astype(np.float32)
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "b":
+        return arr
+    raise TypeError(f"could not make a tensor from {type(data).__name__} of dtype {arr.dtype}")
+
+
+def tensor(data, dtype=None, requires_grad=False, device=None):
+    """A new tensor holding a copy of ``data`` (lists, numbers, arrays, tensors)."""
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise RuntimeError(f"fastml.nn runs on the CPU only; got device {device!r}")
+    src = data.data if isinstance(data, Tensor) else data
+    arr = np.array(src, dtype=dtype_of(dtype)) if dtype is not None else _infer(src).copy()
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def from_numpy(array):
+    """A tensor sharing ``array``'s memory and dtype."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects an ndarray, got {type(array).__name__}")
+    return Tensor(array)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def _factory(fill, doc):
+    def make(*size, dtype=None, requires_grad=False, device=None):
+        arr = fill(_size(size), dtype_of(dtype) or np.dtype(np.float32))
+        return tensor(arr, requires_grad=requires_grad, device=device)
+    make.__doc__ = doc
+    return make
+
+
+zeros = _factory(np.zeros, "Tensor of zeros, ``zeros(2, 3)`` or ``zeros((2, 3))``.")
+ones = _factory(np.ones, "Tensor of ones.")
+empty = _factory(np.zeros, "Uninitialised tensor in torch (zeros here: never garbage).")
+rand = _factory(lambda s, d: generator().random(s).astype(d), "Uniform [0, 1) samples.")
+randn = _factory(lambda s, d: generator().standard_normal(s).astype(d),
+                 "Standard normal samples.")
+
+
+def full(size, fill_value, dtype=None, requires_grad=False, device=None):
+    if dtype is None:
+        dtype = _infer(fill_value).dtype
+    arr = np.full(_size((size,) if np.isscalar(size) else tuple(size)), fill_value,
+                  dtype=dtype_of(dtype))
+    return tensor(arr, requires_grad=requires_grad, device=device)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None):
+    """Values from start (default 0) to end (excluded) by step; int64 when all
+    three are ints, else float32 (torch's rule)."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        ints = builtins.all(isinstance(v, (builtins.int, np.integer))
+                            and not isinstance(v, builtins.bool)
+                            for v in (start, end, step))
+        dtype = np.int64 if ints else np.float32
+    return tensor(np.arange(start, end, step, dtype=np.float64).astype(dtype_of(dtype)),
+                  requires_grad=requires_grad, device=device)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
+    return tensor(np.linspace(start, end, builtins.int(steps)).astype(dtype_of(dtype) or np.float32),
+                  requires_grad=requires_grad, device=device)
+
+
+def randint(low, high=None, size=None, dtype=None, requires_grad=False, device=None):
+    """Integers in [low, high) (``randint(high, size)`` as in torch)."""
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise TypeError("randint(low=0, high, size) needs size")
+        low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
+    vals = generator().integers(low, high, _size(tuple(size)))
+    return tensor(vals.astype(dtype_of(dtype) or np.int64), requires_grad=requires_grad,
+                  device=device)
+
+
+def _like(fill):
+    def make(input, dtype=None, requires_grad=False, device=None):
+        t = as_tensor(input)
+        return fill(*t.shape, dtype=dtype_of(dtype) or t.dtype, requires_grad=requires_grad,
+                    device=device)
+    return make
+
+
+zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
+rand_like, randn_like = _like(rand), _like(randn)
+
+
+def full_like(input, fill_value, dtype=None, requires_grad=False, device=None):
+    t = as_tensor(input)
+    return full(t.shape, fill_value, dtype=dtype_of(dtype) or t.dtype,
+                requires_grad=requires_grad, device=device)
+
+
+def _axis(dim, axis):
+    if dim is not None and axis is not None:
+        raise TypeError("pass dim= or axis=, not both")
+    return 0 if dim is None and axis is None else (axis if dim is None else dim)
+
+
+def cat(tensors, dim=None, *, axis=None):
+    """Join tensors along an existing dimension (``dim``, default 0)."""
+    return _t.concat(tensors, _axis(dim, axis))
+
+
+concat = cat
+
+
+def stack(tensors, dim=None, *, axis=None):
+    """Join same-shaped tensors along a new dimension (``dim``, default 0)."""
+    return _t.stack(tensors, _axis(dim, axis))
+
+
+def where(condition, input, other):
+    """input where condition holds, else other; gradients go to the chosen side."""
+    from ._shapes import unbroadcast
+    from .tensor import _coerce, make_op
+
+    c = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    like = input if isinstance(input, Tensor) else other if isinstance(other, Tensor) else None
+    a, b = _coerce(input, like), _coerce(other, like)
+    out = np.where(c, a.data, b.data)
+    return make_op(out, (a, b), lambda g: (
+        unbroadcast(np.where(c, g, 0).astype(g.dtype), a.shape) if a.requires_grad else None,
+        unbroadcast(np.where(c, 0, g).astype(g.dtype), b.shape) if b.requires_grad else None))
+
+
+def _method(name):
+    def fn(input, *args, **kwargs):
+        return getattr(as_tensor(input), name)(*args, **kwargs)
+    fn.__name__ = name
+    fn.__doc__ = f"``fastml.nn.{name}(x, ...)`` is ``x.{name}(...)``."
+    return fn
+
+
+exp, log, sqrt, abs, pow = (_method(n) for n in ("exp", "log", "sqrt", "abs", "pow"))
+sum, mean, max, min = (_method(n) for n in ("sum", "mean", "max", "min"))
+argmax, argmin, matmul, mm = (_method(n) for n in ("argmax", "argmin", "matmul", "mm"))
+clamp, maximum, minimum = (_method(n) for n in ("clamp", "maximum", "minimum"))
+flatten, reshape, transpose = (_method(n) for n in ("flatten", "reshape", "transpose"))
+squeeze, unsqueeze, numel = (_method(n) for n in ("squeeze", "unsqueeze", "numel"))
+
+
+def softmax(input, dim):
+    return F.softmax(input, dim)
+
+
+def log_softmax(input, dim):
+    return F.log_softmax(input, dim)
+
+
+sigmoid, tanh, relu = F.sigmoid, F.tanh, F.relu
+
+# torch's dtype names (nn.float32, nn.long ...) as NumPy scalar types; set last:
+# inside this module int/float/bool are builtins.* above
+globals().update({name: np.dtype(dt).type for name, dt in DTYPES.items()})
