@@ -130,3 +130,25 @@ def test_dense_fit_sparse_transform():
     X = _data()
     pca = PCA(6, svd_solver="full").fit(X.toarray())
     np.testing.assert_allclose(pca.transform(X), pca.transform(X.toarray()), atol=1e-12)
+
+
+@pytest.mark.parametrize("n_components", [0.8, "mle", None])
+def test_sparse_covariance_eigh_fraction_and_mle(n_components):
+    X = _data(n=500, p=30, density=0.3)
+    ours = PCA(n_components, svd_solver="covariance_eigh").fit(X)
+    theirs = SD.PCA(n_components, svd_solver="covariance_eigh").fit(X)
+    _assert_same_fit(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_components", [0.8, "mle"])
+def test_sparse_auto_fraction_error_mentions_sparse(n_components):
+    X = _data()
+    with pytest.raises(ValueError, match="with svd_solver='arpack'.*sparse input"):
+        PCA(n_components).fit(X)
+    with pytest.raises(ValueError):  # scikit-learn raises the same error type
+        SD.PCA(n_components).fit(X)
+    tags = PCA(n_components).__sklearn_tags__()
+    assert not tags.input_tags.sparse
+    assert PCA(n_components, svd_solver="covariance_eigh").__sklearn_tags__().input_tags.sparse
+    assert PCA(3).__sklearn_tags__().input_tags.sparse
+    assert not PCA(3, svd_solver="full").__sklearn_tags__().input_tags.sparse

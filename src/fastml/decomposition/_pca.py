@@ -277,12 +277,16 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _fit_truncated(self, X, k, solver):
         n, p = X.shape
         kmax = min(n, p)
+        # scikit-learn's messages; with sparse input and svd_solver="auto" a hint
+        hint = ("" if not (is_sparse(X) and self.svd_solver == "auto") else
+                " ('auto' picks 'arpack' for sparse input; svd_solver='covariance_eigh' "
+                "takes a variance fraction or 'mle')")
         if isinstance(k, str):
             raise ValueError(f"n_components={k!r} cannot be a string with "
-                             f"svd_solver='{solver}'")
+                             f"svd_solver='{solver}'{hint}")
         if not (isinstance(k, numbers.Integral) and 1 <= k <= kmax):
             raise ValueError(f"n_components={k!r} must be between 1 and min(n_samples, "
-                             f"n_features)={kmax} with svd_solver='{solver}'")
+                             f"n_features)={kmax} with svd_solver='{solver}'{hint}")
         if solver == "arpack" and k == kmax:
             raise ValueError(f"n_components={k!r} must be strictly less than min(n_samples, "
                              f"n_features)={kmax} with svd_solver='{solver}'")
@@ -413,5 +417,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return float(np.mean(self.score_samples(X)))
 
     def _fastml_tags(self):
+        # sparse input: "arpack" and "covariance_eigh"; "auto" picks arpack, which
+        # takes an integer n_components only (scikit-learn tags every "auto" sparse)
+        nc = self.n_components
+        auto_ok = nc is None or isinstance(nc, numbers.Integral)
         return {"preserves_dtype": ["float64", "float32"],
-                "sparse": self.svd_solver in ("auto", "arpack", "covariance_eigh")}
+                "sparse": self.svd_solver in ("arpack", "covariance_eigh")
+                or (self.svd_solver == "auto" and auto_ok)}
