@@ -152,3 +152,15 @@ def test_sparse_auto_fraction_error_mentions_sparse(n_components):
     assert PCA(n_components, svd_solver="covariance_eigh").__sklearn_tags__().input_tags.sparse
     assert PCA(3).__sklearn_tags__().input_tags.sparse
     assert not PCA(3, svd_solver="full").__sklearn_tags__().input_tags.sparse
+
+
+@pytest.mark.parametrize("solver", ["arpack", "covariance_eigh"])
+def test_sparse_wide_int64_indices(solver):
+    """n_samples < n_features (svds works on X X^T) with 64-bit CSC indices."""
+    X = sp.csc_matrix(_data(n=80, p=300, density=0.1))
+    X.indices, X.indptr = X.indices.astype(np.int64), X.indptr.astype(np.int64)
+    ours = PCA(7, svd_solver=solver, random_state=0)
+    theirs = SD.PCA(7, svd_solver=solver, random_state=0)
+    np.testing.assert_allclose(ours.fit_transform(X), theirs.fit_transform(X), rtol=1e-7,
+                               atol=1e-10)
+    _assert_same_fit(ours, theirs)
