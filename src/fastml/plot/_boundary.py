@@ -66,8 +66,15 @@ class DecisionBoundaryDisplay:
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
+    >>> from fastml.neighbors import KNeighborsClassifier
     >>> from fastml.plot import DecisionBoundaryDisplay
-    >>> disp = DecisionBoundaryDisplay.from_estimator(clf, X, y)  # doctest: +SKIP
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X = X[:, :2]
+    >>> clf = KNeighborsClassifier(n_neighbors=7).fit(X, y)
+    >>> disp = DecisionBoundaryDisplay.from_estimator(clf, X, y, response_method="predict")
+    >>> disp.response.shape
+    (100, 100)
     """
 
     def __init__(self, *, xx0, xx1, response, estimator_name=None, response_method=None,
@@ -159,9 +166,13 @@ class ClusterDisplay:
     Examples
     --------
     >>> from fastml.cluster import KMeans
+    >>> from fastml.datasets import load_iris
     >>> from fastml.plot import ClusterDisplay
-    >>> km = KMeans(n_clusters=3, n_init=1, random_state=0).fit(X)  # doctest: +SKIP
-    >>> disp = ClusterDisplay.from_estimator(km, X)  # doctest: +SKIP
+    >>> X, _ = load_iris(return_X_y=True)
+    >>> km = KMeans(n_clusters=3, n_init=1, random_state=0).fit(X)
+    >>> disp = ClusterDisplay.from_estimator(km, X, features=(2, 3))
+    >>> disp.centers.shape
+    (3, 2)
     """
 
     def __init__(self, *, X, labels, centers=None, features=(0, 1), feature_names=None):

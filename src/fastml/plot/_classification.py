@@ -38,13 +38,20 @@ def _binary_scores(estimator, X, response_method, pos_label):
     raise ValueError(f"{estimator_name(estimator)} has none of {options[response_method]}")
 
 
-def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None):
-    """(precision, recall, thresholds) as scikit-learn's precision_recall_curve
-    (without drop_intermediate): thresholds increase; the last point is
-    precision 1, recall 0. Built on fastml.metrics' cumulative counts."""
+def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
+                           drop_intermediate=False):
+    """(precision, recall, thresholds) as scikit-learn's precision_recall_curve:
+    one point per distinct score, thresholds increasing, then the end point
+    precision 1, recall 0. `drop_intermediate` keeps only the first and the
+    last threshold of each run of equal recall (the curve is unchanged). Built
+    on fastml.metrics' cumulative counts."""
     from ..metrics._classification import _binary_clf_curve
 
     fps, tps, thr = _binary_clf_curve(y_true, y_score, pos_label, sample_weight)
+    if drop_intermediate and len(fps) > 2:
+        keep = np.flatnonzero(np.r_[True, (np.diff(tps[:-1]) != 0) | (np.diff(tps[1:]) != 0),
+                                    True])
+        fps, tps, thr = fps[keep], tps[keep], thr[keep]
     ps = tps + fps
     precision = np.divide(tps, ps, out=np.zeros_like(tps), where=ps != 0)
     if tps[-1] == 0:
@@ -55,9 +62,7 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
         recall = np.ones_like(tps)
     else:
         recall = tps / tps[-1]
-    last = tps.searchsorted(tps[-1])  # stop once full recall is reached
-    sl = slice(last, None, -1)
-    return np.r_[precision[sl], 1.0], np.r_[recall[sl], 0.0], thr[sl]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thr[::-1]
 
 
 def _average_precision(precision, recall):
@@ -74,8 +79,8 @@ class ConfusionMatrixDisplay:
     Examples
     --------
     >>> from fastml.plot import ConfusionMatrixDisplay
-    >>> disp = ConfusionMatrixDisplay.from_predictions([0, 1, 1], [0, 1, 0])  # doctest: +SKIP
-    >>> disp.confusion_matrix.tolist()  # doctest: +SKIP
+    >>> disp = ConfusionMatrixDisplay.from_predictions([0, 1, 1], [0, 1, 0])
+    >>> disp.confusion_matrix.tolist()
     [[1, 0], [1, 1]]
     """
 
@@ -162,8 +167,8 @@ class RocCurveDisplay(_BinaryCurve):
     Examples
     --------
     >>> from fastml.plot import RocCurveDisplay
-    >>> disp = RocCurveDisplay.from_predictions([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])  # doctest: +SKIP
-    >>> disp.roc_auc  # doctest: +SKIP
+    >>> disp = RocCurveDisplay.from_predictions([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> disp.roc_auc
     0.75
     """
 
@@ -227,7 +232,9 @@ class PrecisionRecallDisplay(_BinaryCurve):
     Examples
     --------
     >>> from fastml.plot import PrecisionRecallDisplay
-    >>> disp = PrecisionRecallDisplay.from_predictions(y_test, scores)  # doctest: +SKIP
+    >>> disp = PrecisionRecallDisplay.from_predictions([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> round(disp.average_precision, 4)
+    0.8333
     """
 
     def __init__(self, *, precision, recall, average_precision=None, thresholds=None,
@@ -238,18 +245,23 @@ class PrecisionRecallDisplay(_BinaryCurve):
         self.prevalence_pos_label = prevalence_pos_label
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, sample_weight=None, response_method="auto",
-                       pos_label=None, name=None, ax=None, plot_chance_level=False, **kwargs):
+    def from_estimator(cls, estimator, X, y, *, sample_weight=None, drop_intermediate=False,
+                       response_method="auto", pos_label=None, name=None, ax=None,
+                       plot_chance_level=False, **kwargs):
+        """Scores from predict_proba (else decision_function) of a binary classifier."""
         score, pos_label = _binary_scores(estimator, X, response_method, pos_label)
         return cls.from_predictions(y, score, sample_weight=sample_weight, pos_label=pos_label,
+                                    drop_intermediate=drop_intermediate,
                                     name=name or estimator_name(estimator), ax=ax,
                                     plot_chance_level=plot_chance_level, **kwargs)
 
     @classmethod
-    def from_predictions(cls, y_true, y_score, *, sample_weight=None, pos_label=None,
-                         name=None, ax=None, plot_chance_level=False, **kwargs):
-        precision, recall, thr = precision_recall_curve(y_true, y_score, pos_label=pos_label,
-                                                        sample_weight=sample_weight)
+    def from_predictions(cls, y_true, y_score, *, sample_weight=None, drop_intermediate=False,
+                         pos_label=None, name=None, ax=None, plot_chance_level=False,
+                         **kwargs):
+        precision, recall, thr = precision_recall_curve(
+            y_true, y_score, pos_label=pos_label, sample_weight=sample_weight,
+            drop_intermediate=drop_intermediate)
         y_true = np.asarray(y_true).ravel()
         pos = 1 if pos_label is None else pos_label
         w = np.ones(len(y_true)) if sample_weight is None else np.asarray(sample_weight, float)

@@ -23,8 +23,8 @@ class LossCurveDisplay:
     Examples
     --------
     >>> from fastml.plot import LossCurveDisplay
-    >>> disp = LossCurveDisplay.from_history([0.9, 0.5, 0.3, 0.25])  # doctest: +SKIP
-    >>> disp.lines_["loss"].get_ydata().tolist()  # doctest: +SKIP
+    >>> disp = LossCurveDisplay.from_history([0.9, 0.5, 0.3, 0.25])
+    >>> disp.lines_["loss"].get_ydata().tolist()
     [0.9, 0.5, 0.3, 0.25]
     """
 
@@ -169,8 +169,15 @@ class LearningCurveDisplay(_ScoreCurve):
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
+    >>> from fastml.neighbors import KNeighborsClassifier
     >>> from fastml.plot import LearningCurveDisplay
-    >>> disp = LearningCurveDisplay.from_estimator(clf, X, y, cv=5)  # doctest: +SKIP
+    >>> X, y = load_iris(return_X_y=True)
+    >>> disp = LearningCurveDisplay.from_estimator(
+    ...     KNeighborsClassifier(), X, y, cv=5, train_sizes=[0.3, 1.0], shuffle=True,
+    ...     random_state=0)
+    >>> disp.train_sizes.tolist()
+    [36, 120]
     """
 
     _xlabel = "Number of samples in the training set"
@@ -219,9 +226,14 @@ class ValidationCurveDisplay(_ScoreCurve):
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
+    >>> from fastml.neighbors import KNeighborsClassifier
     >>> from fastml.plot import ValidationCurveDisplay
+    >>> X, y = load_iris(return_X_y=True)
     >>> disp = ValidationCurveDisplay.from_estimator(
-    ...     clf, X, y, param_name="C", param_range=[0.01, 0.1, 1, 10])  # doctest: +SKIP
+    ...     KNeighborsClassifier(), X, y, param_name="n_neighbors", param_range=[1, 5, 15])
+    >>> disp.test_scores.shape
+    (3, 5)
     """
 
     def __init__(self, *, param_name, param_range, train_scores, test_scores,
@@ -274,9 +286,12 @@ class KNeighborsCVDisplay:
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
     >>> from fastml.plot import KNeighborsCVDisplay
-    >>> disp = KNeighborsCVDisplay.from_estimator(None, X, y, cv=10)  # doctest: +SKIP
-    >>> disp.best_n_neighbors_  # doctest: +SKIP
+    >>> X, y = load_iris(return_X_y=True)
+    >>> disp = KNeighborsCVDisplay.from_estimator(None, X, y, n_neighbors=range(1, 30, 2))
+    >>> disp.errors.shape
+    (15,)
     """
 
     def __init__(self, *, n_neighbors, errors, test_scores=None, param_name="n_neighbors"):

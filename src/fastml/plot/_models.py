@@ -17,8 +17,14 @@ class FeatureImportanceDisplay:
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
+    >>> from fastml.ensemble import RandomForestClassifier
     >>> from fastml.plot import FeatureImportanceDisplay
-    >>> disp = FeatureImportanceDisplay.from_estimator(forest)  # doctest: +SKIP
+    >>> X, y = load_iris(return_X_y=True)
+    >>> forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    >>> disp = FeatureImportanceDisplay.from_estimator(forest)
+    >>> len(disp.bars_.patches)
+    4
     """
 
     def __init__(self, *, importances, std=None, feature_names=None):
@@ -111,12 +117,24 @@ class TreeDisplay:
 
     Attributes: ``node_text`` ({node id: text}), ``positions`` ({node id:
     (x, depth)}), ``annotations_`` (one Annotation per drawn node, in node
-    order), ``ax_``, ``figure_``.
+    order), ``extra_annotations_`` (True/False edge labels, "(...)" marks),
+    ``ax_``, ``figure_``.
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
     >>> from fastml.plot import TreeDisplay
-    >>> disp = TreeDisplay.from_estimator(tree, feature_names=names)  # doctest: +SKIP
+    >>> from fastml.tree import DecisionTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
+    >>> disp = TreeDisplay.from_estimator(tree, class_names=["setosa", "versicolor",
+    ...                                                      "virginica"])
+    >>> print(disp.node_text[0])
+    x[3] <= 0.8
+    gini = 0.667
+    samples = 150
+    value = [50, 50, 50]
+    class = setosa
     """
 
     def __init__(self, *, node_text, positions, children, truncated):
@@ -137,10 +155,13 @@ class TreeDisplay:
             raise ValueError(f"feature_names must have {n_feat} entries, got "
                              f"{len(feature_names)}")
         classes = getattr(decision_tree, "classes_", None)
-        if class_names is True:
+        if classes is None:
+            class_names = None
+        elif class_names is True:
             class_names = [f"y[{i}]" for i in range(len(classes))]
-        elif class_names is None and classes is not None:
-            class_names = [str(c) for c in classes]
+        elif class_names is not None and len(class_names) != len(classes):
+            raise ValueError(f"class_names must have {len(classes)} entries, got "
+                             f"{len(class_names)}")
         crit = getattr(decision_tree, "criterion", "impurity")
         pos = _layout(t, max_depth)
         text, kids, cut = {}, {}, set()
@@ -177,7 +198,7 @@ class TreeDisplay:
             kw = {"bbox": box, "ha": "center", "va": "center", "zorder": 2}
             if fontsize is not None:
                 kw["fontsize"] = fontsize
-            txt = self.node_text[node] + ("\n(...)" if node in self.truncated else "")
+            txt = self.node_text[node]
             parent = next((p for p, ch in self.children.items() if node in ch), None)
             if parent is None:
                 ann = ax.annotate(txt, xy(node), **kw)
@@ -185,6 +206,21 @@ class TreeDisplay:
                 ann = ax.annotate(txt, xy=xy(parent), xytext=xy(node),
                                   arrowprops={"arrowstyle": "<-"}, **kw)
             self.annotations_.append(ann)
+        self.extra_annotations_ = []
+        if 0 in self.children:  # which way is True, as scikit-learn marks it
+            for child, text, dx in ((self.children[0][0], "True  ", -0.15),
+                                    (self.children[0][1], "  False", 0.15)):
+                x = (xy(0)[0] + xy(child)[0]) / 2.0 + dx
+                self.extra_annotations_.append(ax.annotate(text, (x, -0.5), ha="center",
+                                                           va="center"))
+        for node in sorted(self.truncated):  # the cut subtrees
+            x, y = xy(node)
+            for dx in (-0.25, 0.25):
+                self.extra_annotations_.append(ax.annotate(
+                    "(...)", xy=(x, y), xytext=(x + dx, y - 0.6), ha="center", va="center",
+                    arrowprops={"arrowstyle": "<-"}))
+        if self.truncated:
+            ax.set_ylim(-depth - 1.0, 0.5)
         self.ax_, self.figure_ = ax, fig
         return self
 
@@ -238,19 +274,27 @@ def plot_tree(decision_tree, *, max_depth=None, feature_names=None, class_names=
               precision=3, ax=None, fontsize=None):
     """Draw a fitted fastml decision tree (scikit-learn's plot_tree signature,
     without ``rounded``: boxes are always rounded); returns the list of
-    Annotations, one per drawn node. See TreeDisplay for the display object
+    Annotations: one per drawn node (in node order), then the True/False
+    edge labels and the "(...)" marks of cut subtrees. See TreeDisplay for the display object
     and fastml.tree.export_text for the same rules as text.
 
     Examples
     --------
+    >>> from fastml.datasets import load_iris
     >>> from fastml.plot import plot_tree
-    >>> annotations = plot_tree(tree, max_depth=2, filled=True)  # doctest: +SKIP
+    >>> from fastml.tree import DecisionTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
+    >>> annotations = plot_tree(tree, max_depth=1, filled=True)
+    >>> [a.get_text() for a in annotations][-2:]
+    ['(...)', '(...)']
     """
-    return TreeDisplay.from_estimator(
+    disp = TreeDisplay.from_estimator(
         decision_tree, max_depth=max_depth, feature_names=feature_names,
         class_names=class_names, label=label, filled=filled, impurity=impurity,
         node_ids=node_ids, proportion=proportion, precision=precision, ax=ax,
-        fontsize=fontsize).annotations_
+        fontsize=fontsize)
+    return disp.annotations_ + disp.extra_annotations_
 
 
 def linkage_from_children(children, distances, n_samples=None):
@@ -281,8 +325,12 @@ class DendrogramDisplay:
 
     Examples
     --------
+    >>> import numpy as np
     >>> from fastml.plot import DendrogramDisplay
-    >>> disp = DendrogramDisplay.from_data(X, method="ward")  # doctest: +SKIP
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.5]])
+    >>> disp = DendrogramDisplay.from_data(X, method="single")
+    >>> len(disp.lines_), round(float(disp.dcoord.max()), 3)
+    (3, 6.403)
     """
 
     def __init__(self, linkage, *, labels=None, truncate_mode=None, p=30,
