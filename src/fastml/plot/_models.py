@@ -191,6 +191,8 @@ class TreeDisplay:
             x, d = self.positions[node]
             return x, -d
 
+        if fontsize is None:
+            fontsize = self._fit_fontsize(ax, width + 1.0, depth + 1.0)
         self.annotations_ = []
         for node in sorted(self.positions):
             box = {"boxstyle": "round", "fc": self._colour(node) if filled else "white",
@@ -212,17 +214,30 @@ class TreeDisplay:
                                     (self.children[0][1], "  False", 0.15)):
                 x = (xy(0)[0] + xy(child)[0]) / 2.0 + dx
                 self.extra_annotations_.append(ax.annotate(text, (x, -0.5), ha="center",
-                                                           va="center"))
+                                                           va="center", fontsize=fontsize))
         for node in sorted(self.truncated):  # the cut subtrees
             x, y = xy(node)
             for dx in (-0.25, 0.25):
                 self.extra_annotations_.append(ax.annotate(
                     "(...)", xy=(x, y), xytext=(x + dx, y - 0.6), ha="center", va="center",
-                    arrowprops={"arrowstyle": "<-"}))
+                    arrowprops={"arrowstyle": "<-"}, fontsize=fontsize))
         if self.truncated:
             ax.set_ylim(-depth - 1.0, 0.5)
         self.ax_, self.figure_ = ax, fig
         return self
+
+    def _fit_fontsize(self, ax, n_columns, n_rows):
+        """The largest font (<= 12 pt) at which the widest node box fits its
+        column and the tallest its row, as scikit-learn's plot_tree scales."""
+        box = ax.get_window_extent()
+        dpi = ax.figure.dpi
+        texts = list(self.node_text.values())
+        chars = max(len(line) for t in texts for line in t.split("\n"))
+        lines = max(t.count("\n") + 1 for t in texts)
+        col_pt = box.width / n_columns * 72.0 / dpi
+        row_pt = box.height / n_rows * 72.0 / dpi
+        return float(max(1.0, min(12.0, col_pt / (0.62 * chars + 1.5),
+                                  row_pt / (1.25 * lines + 1.0))))
 
     def _colour(self, node):
         import matplotlib.colors as mcolors
