@@ -117,3 +117,16 @@ def test_cluster_from_predictions_mean_centres():
         ClusterDisplay.from_predictions(X, y[:-1])
     with pytest.raises(ValueError, match="features"):
         ClusterDisplay.from_predictions(X, y, features=(0, 5))
+
+
+def test_dataframe_input_keeps_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = _blobs(2)
+    frame = pd.DataFrame(X, columns=["height", "width"])
+    clf = LogisticRegression().fit(frame, y)
+    disp = DecisionBoundaryDisplay.from_estimator(clf, frame, y, grid_resolution=15)
+    assert disp.ax_.get_xlabel() == "height" and disp.ax_.get_ylabel() == "width"
+    np.testing.assert_allclose(disp.response.ravel(), clf.decision_function(
+        pd.DataFrame(_grid(disp), columns=["height", "width"])))
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        DecisionBoundaryDisplay.from_estimator(clf, frame, ax="left")

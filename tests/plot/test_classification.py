@@ -127,3 +127,10 @@ def test_binary_curve_errors():
         PrecisionRecallDisplay.from_estimator(clf, X, y, pos_label=5)
     with pytest.raises(ValueError, match="response_method"):
         RocCurveDisplay.from_estimator(clf, X, y, response_method="predict")
+
+
+def test_confusion_matrix_shape_errors():
+    with pytest.raises(ValueError, match="display_labels"):
+        ConfusionMatrixDisplay([[1, 2], [3, 4]], display_labels=["a"])
+    with pytest.raises(ValueError, match="square"):
+        ConfusionMatrixDisplay([[1, 2, 3], [3, 4, 5]])

@@ -172,3 +172,14 @@ def test_curve_argument_errors(iris):
     with pytest.raises(ValueError, match="param_range"):
         validation_curve(KNeighborsClassifier(), X, y, param_name="n_neighbors",
                          param_range=[])
+
+
+def test_knn_cv_skips_failed_k(iris):
+    X, y = iris
+    with warnings.catch_warnings():  # K = 200 > the training folds: those fits fail
+        warnings.simplefilter("ignore")
+        disp = KNeighborsCVDisplay.from_estimator(None, X[:40], y[:40], n_neighbors=[1, 3, 200],
+                                                  cv=2)
+    assert np.isnan(disp.errors[2]) and disp.best_n_neighbors_ in (1, 3)
+    with pytest.raises(ValueError, match="not all NaN"):
+        KNeighborsCVDisplay(n_neighbors=[1, 2], errors=[np.nan, np.nan])

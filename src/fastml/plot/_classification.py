@@ -85,7 +85,14 @@ class ConfusionMatrixDisplay:
     """
 
     def __init__(self, confusion_matrix, *, display_labels=None):
-        self.confusion_matrix = np.asarray(confusion_matrix)
+        cm = np.asarray(confusion_matrix)
+        if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
+            raise ValueError(f"confusion_matrix must be a non-empty square matrix, got shape "
+                             f"{cm.shape}")
+        if display_labels is not None and len(display_labels) != cm.shape[0]:
+            raise ValueError(f"display_labels must have {cm.shape[0]} entries, got "
+                             f"{len(display_labels)}")
+        self.confusion_matrix = cm
         self.display_labels = display_labels
 
     @classmethod

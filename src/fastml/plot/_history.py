@@ -298,7 +298,12 @@ class KNeighborsCVDisplay:
         self.n_neighbors = np.asarray(n_neighbors)
         self.errors = np.asarray(errors, dtype=float)
         self.test_scores, self.param_name = test_scores, param_name
-        self.best_n_neighbors_ = int(self.n_neighbors[int(np.argmin(self.errors))])
+        if self.errors.shape != self.n_neighbors.shape or not np.isfinite(self.errors).any():
+            raise ValueError("errors must hold one number per K, not all NaN; got "
+                             f"{self.errors.tolist()} for n_neighbors "
+                             f"{self.n_neighbors.tolist()}")
+        # a K whose fits failed (NaN) is never the best; ties: the smallest K
+        self.best_n_neighbors_ = int(self.n_neighbors[int(np.nanargmin(self.errors))])
 
     @classmethod
     def from_estimator(cls, estimator=None, X=None, y=None, *, n_neighbors=range(1, 50, 2),
