@@ -64,6 +64,17 @@ def test_multiclass_labels_are_drawn_as_regions():
     proba = DecisionBoundaryDisplay.from_estimator(knn, X, response_method="predict_proba",
                                                    class_of_interest=2, grid_resolution=25)
     np.testing.assert_allclose(proba.response.ravel(), knn.predict_proba(_grid(disp))[:, 2])
+    assert disp.discrete and not proba.discrete
+
+
+def test_multiclass_scores_without_a_class_show_the_argmax():
+    X, y = _blobs(3)
+    clf = LogisticRegression().fit(X, y)
+    disp = DecisionBoundaryDisplay.from_estimator(clf, X, grid_resolution=20)
+    assert disp.response_method == "decision_function" and disp.discrete
+    np.testing.assert_array_equal(disp.response.ravel(),
+                                  np.argmax(clf.decision_function(_grid(disp)), axis=1))
+    np.testing.assert_allclose(disp.surface_.levels, [-0.5, 0.5, 1.5, 2.5])
 
 
 def test_draws_on_the_given_axes():

@@ -60,7 +60,8 @@ class DecisionBoundaryDisplay:
 
     Build it with :meth:`from_estimator`; :meth:`plot` draws it (again) on an
     axes. Attributes: ``xx0``, ``xx1`` (the grid), ``response`` (values on the
-    grid, shape of ``xx0``), ``response_method``, ``surface_`` (the contour set
+    grid, shape of ``xx0``), ``response_method``, ``discrete`` (True when the
+    response is a class index: labels, or a multiclass argmax), ``surface_`` (the contour set
     or QuadMesh), ``scatter_`` (the data points, when given), ``ax_``,
     ``figure_``.
 
@@ -78,11 +79,12 @@ class DecisionBoundaryDisplay:
     """
 
     def __init__(self, *, xx0, xx1, response, estimator_name=None, response_method=None,
-                 xlabel=None, ylabel=None, X=None, y=None, n_classes=None):
+                 xlabel=None, ylabel=None, X=None, y=None, n_classes=None, discrete=False):
         self.xx0, self.xx1, self.response = xx0, xx1, response
         self.estimator_name, self.response_method = estimator_name, response_method
         self.xlabel, self.ylabel = xlabel, ylabel
         self.X, self.y, self.n_classes = X, y, n_classes
+        self.discrete = discrete
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, grid_resolution=100, eps=1.0,
@@ -113,12 +115,17 @@ class DecisionBoundaryDisplay:
         response = _grid_response(estimator, method, grid, class_of_interest).reshape(xx0.shape)
         classes = getattr(estimator, "classes_", None)
         n_classes = len(classes) if classes is not None else None
+        # class indices (drawn as one region per class): labels, or the argmax
+        # of a multiclass score when no class_of_interest is chosen
+        discrete = n_classes is not None and (
+            method == "predict" or (n_classes > 2 and class_of_interest is None))
         if names is not None and len(names) == 2:
             xlabel = str(names[0]) if xlabel is None else xlabel
             ylabel = str(names[1]) if ylabel is None else ylabel
         disp = cls(xx0=xx0, xx1=xx1, response=response, estimator_name=estimator_name(estimator),
                    response_method=method, xlabel=xlabel, ylabel=ylabel, X=X,
-                   y=None if y is None else np.asarray(y), n_classes=n_classes)
+                   y=None if y is None else np.asarray(y), n_classes=n_classes,
+                   discrete=discrete)
         return disp.plot(ax=ax, plot_method=plot_method, **kwargs)
 
     def plot(self, ax=None, *, plot_method="contourf", xlabel=None, ylabel=None,
@@ -129,7 +136,7 @@ class DecisionBoundaryDisplay:
                              f"{plot_method!r}")
         fig, ax = get_ax(ax)
         kw = merged({"cmap": "viridis"}, kwargs)
-        regions = self.response_method == "predict" and self.n_classes is not None
+        regions = self.discrete and self.n_classes is not None
         if plot_method == "pcolormesh":
             kw.setdefault("shading", "auto")
         elif regions:  # one filled band per class index

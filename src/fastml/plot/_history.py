@@ -33,17 +33,12 @@ class LossCurveDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, log_scale=False, **kwargs):
-        """From a fitted estimator's ``loss_curve_`` or ``cost_history_``
-        (``validation_scores_`` is drawn too when present)."""
+        """From a fitted estimator's ``loss_curve_`` or ``cost_history_``."""
         name = estimator_name(estimator)
         if getattr(estimator, "loss_curve_", None) is not None:
             loss = as_1d_float(estimator.loss_curve_, "loss_curve_")
             curves = {"loss": (np.arange(1, loss.size + 1), loss)}
             xlabel, ylabel = "epoch", "loss"
-            val = getattr(estimator, "validation_scores_", None)
-            if val is not None and len(val) == loss.size:
-                curves["validation score"] = (np.arange(1, loss.size + 1),
-                                              as_1d_float(val, "validation_scores_"))
         elif getattr(estimator, "cost_history_", None) is not None:
             cost = as_1d_float(estimator.cost_history_, "cost_history_")
             curves = {"cost": (np.arange(cost.size), cost)}
