@@ -123,7 +123,9 @@ class _ScoreCurve:
                                                                   line_kw))
                 if std_display_style == "fill_between":
                     self.fill_between_[which] = ax.fill_between(
-                        x, mean - std, mean + std, **merged({"alpha": 0.3}, fill_between_kw))
+                        x, mean - std, mean + std,
+                        **merged({"alpha": 0.3, "color": self.lines_[which].get_color()},
+                                 fill_between_kw))
         name = score_name if score_name is not None else self.score_name
         ax.set_xlabel(self._xlabel if self._xlabel else "x")
         ax.set_ylabel(name)

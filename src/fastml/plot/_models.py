@@ -91,22 +91,21 @@ class FeatureImportanceDisplay:
 
 def _layout(t, max_depth):
     """{node: (x, depth)}: leaves (or nodes cut at max_depth) on consecutive
-    x in left-to-right order, a parent centred over its children."""
+    x in left-to-right order, a parent centred over its children (iterative,
+    so deep trees do not hit the recursion limit)."""
     pos = {}
-    next_x = [0.0]
-
-    def place(node, depth):
-        leaf = t.children_left[node] == -1
-        if leaf or (max_depth is not None and depth >= max_depth):
-            pos[node] = (next_x[0], depth)
-            next_x[0] += 1.0
-            return pos[node][0]
-        xl = place(int(t.children_left[node]), depth + 1)
-        xr = place(int(t.children_right[node]), depth + 1)
-        pos[node] = ((xl + xr) / 2.0, depth)
-        return pos[node][0]
-
-    place(0, 0)
+    next_x = 0.0
+    stack = [(0, 0, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        left, right = int(t.children_left[node]), int(t.children_right[node])
+        if left == -1 or (max_depth is not None and depth >= max_depth):
+            pos[node] = (next_x, depth)
+            next_x += 1.0
+        elif children_done:
+            pos[node] = ((pos[left][0] + pos[right][0]) / 2.0, depth)
+        else:  # visit left, then right, then come back to this node
+            stack += [(node, depth, True), (right, depth + 1, False), (left, depth + 1, False)]
     return pos
 
 
@@ -193,6 +192,7 @@ class TreeDisplay:
 
         if fontsize is None:
             fontsize = self._fit_fontsize(ax, width + 1.0, depth + 1.0)
+        parents = {c: p for p, ch in self.children.items() for c in ch}
         self.annotations_ = []
         for node in sorted(self.positions):
             box = {"boxstyle": "round", "fc": self._colour(node) if filled else "white",
@@ -201,7 +201,7 @@ class TreeDisplay:
             if fontsize is not None:
                 kw["fontsize"] = fontsize
             txt = self.node_text[node]
-            parent = next((p for p, ch in self.children.items() if node in ch), None)
+            parent = parents.get(node)
             if parent is None:
                 ann = ax.annotate(txt, xy(node), **kw)
             else:
