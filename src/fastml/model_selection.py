@@ -592,3 +592,16 @@ class GridSearchCV(BaseEstimator):
 
     def score(self, X, y=None):
         return float(self.scorer_(self._best(), X, y))
+
+
+# learning / validation curves: their module takes the helpers above as arguments
+from . import _learning_curve  # noqa: E402
+
+_learning_curve._bind(check_cv=check_cv, is_classifier=_is_classifier, scorers=_scorers,
+                      fit_and_score=_fit_and_score, score_all=_score_all,
+                      fold_params=_fold_params, run=_run, check_error_score=_check_error_score,
+                      warn_fit_failures=_warn_or_raise_about_fit_failures,
+                      safe_index=_safe_index, num_samples=_num_samples)
+from ._learning_curve import learning_curve, validation_curve  # noqa: E402
+
+__all__ += ["learning_curve", "validation_curve"]
