@@ -135,6 +135,15 @@ static void BF(bn_dev_)(double *sd, double *sdd, const T *x, T K, int64_t N, int
     *sdd = BF(bn_hsum_)(acc2) + s2;
 }
 
+/* y = (x - mean) * sc + shift in double for L contiguous values (the path
+ * for a scale that does not fit in T; the twin's arithmetic). */
+static void BF(bn_norm_f64_)(T *y, const T *x, double mean, double sc, T shift, int64_t L) {
+    for (int64_t l = 0; l < L; l++) {
+        const double d = (double)x[l] - mean;
+        y[l] = (T)(d == 0 ? (double)shift : d * sc + (double)shift);
+    }
+}
+
 /* *sdy = sum of dy, *sdyx = sum of dy * (x - mean) over the channel, with
  * x - mean = (x - mh) - ml in T */
 static void BF(bn_dsum_)(double *sdy, double *sdyx, const T *dy, const T *x, T mh, T ml,
@@ -271,9 +280,15 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
             const T mh = (T)mean, ml = (T)(mean - (double)mh);
             const T scale = (T)(invstd * (weight ? (double)weight[c] : 1.0));
             const T shift = bias ? bias[c] : (T)0;
-            for (int64_t n = 0; n < N; n++)
-                BF(bn_norm_run_)(y + (n * C + c) * L, x + (n * C + c) * L, mh, ml, scale, shift,
-                                 L, n + 1 < N ? y + ((n + 1) * C + c) * L : NULL, nt);
+            if (!isfinite((double)scale)) { /* invstd beyond T (tiny var + eps): in double */
+                const double sc = invstd * (weight ? (double)weight[c] : 1.0);
+                for (int64_t n = 0; n < N; n++)
+                    BF(bn_norm_f64_)(y + (n * C + c) * L, x + (n * C + c) * L, mean, sc, shift, L);
+            } else {
+                for (int64_t n = 0; n < N; n++)
+                    BF(bn_norm_run_)(y + (n * C + c) * L, x + (n * C + c) * L, mh, ml, scale,
+                                     shift, L, n + 1 < N ? y + ((n + 1) * C + c) * L : NULL, nt);
+            }
             if (nt) bn_stream_fence();
             save_mean[c] = mean;
             save_invstd[c] = invstd;
@@ -323,6 +338,10 @@ int FN(fm_bn_fwd_train_)(T *y, double *save_mean, double *save_invstd, T *runnin
             const T *p = x + n * C + c0;
             T *q = y + n * C + c0;
             for (int64_t j = 0; j < nc; j++) q[j] = ((p[j] - mh[j]) - ml[j]) * scale[j] + shift[j];
+            for (int64_t j = 0; j < nc; j++)
+                if (!isfinite((double)scale[j])) /* invstd beyond T: this column in double */
+                    BF(bn_norm_f64_)(q + j, p + j, s[j], 1.0 / sqrt(ss[j] / M + eps) *
+                                     (weight ? (double)weight[c0 + j] : 1.0), shift[j], 1);
         }
     }
     return FM_OK;

@@ -88,6 +88,16 @@ static inline __attribute__((always_inline)) double F(sum_loop)(const T *x, cons
     for (; i + VL <= n; i += VL) acc += F(loss_v)(kind, LD(x + i), LD(y + i), prm);
     double s = 0;
     for (int l = 0; l < VL; l++) s += (double)acc[l];
+    if (sizeof(T) < sizeof(double) && !__builtin_isfinite(s)) {
+        /* a float lane sum overflowed (terms near FLT_MAX) or a term is not
+         * finite: sum the terms in double instead (rare, so the fast path keeps
+         * float lanes) */
+        s = 0;
+        for (i = 0; i + VL <= n; i += VL) {
+            V r = F(loss_v)(kind, LD(x + i), LD(y + i), prm);
+            for (int l = 0; l < VL; l++) s += (double)r[l];
+        }
+    }
     if (i < n) {
         V r = F(loss_v)(kind, F(load_part)(x + i, n - i), F(load_part)(y + i, n - i), prm);
         for (int l = 0; i + l < n; l++) s += (double)r[l];

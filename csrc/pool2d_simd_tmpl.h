@@ -232,6 +232,21 @@ static inline void IN(avg_div_)(T *restrict inv, int64_t oh, const fm_pool2d_geo
     }
 }
 
+/* One window's mean summed in double (the slow path of avg_plane_). */
+static T IN(avg_window_f64_)(const T *restrict x, const fm_pool2d_geom *g, int64_t h0,
+                             int64_t w0, T inv) {
+    double s = 0;
+    for (int64_t r = 0; r < g->kh; r++) {
+        const int64_t ih = h0 + r;
+        if (ih < 0 || ih >= g->H) continue;
+        for (int64_t c = 0; c < g->kw; c++) {
+            const int64_t iw = w0 + c;
+            if (iw >= 0 && iw < g->W) s += (double)x[ih * g->W + iw];
+        }
+    }
+    return (T)(s * (double)inv);
+}
+
 static inline __attribute__((always_inline)) void IN(avg_plane_)(
     T *restrict y, const T *restrict x, T *restrict inv, const fm_pool2d_geom *g, int cip,
     const int64_t sw) {
@@ -252,7 +267,13 @@ static inline __attribute__((always_inline)) void IN(avg_plane_)(
             }
         }
         IN(avg_div_)(inv, oh, g, cip);
-        for (int64_t ow = 0; ow < OW; ow++) yo[ow] *= inv[ow];
+        for (int64_t ow = 0; ow < OW; ow++) {
+            yo[ow] *= inv[ow];
+            /* the running sum of a float window can overflow (values near
+             * FLT_MAX) where the mean does not: redo that window in double */
+            if (sizeof(T) < sizeof(double) && !__builtin_isfinite(yo[ow]))
+                yo[ow] = IN(avg_window_f64_)(x, g, h0, ow * sw - g->pad_w, inv[ow]);
+        }
     }
 }
 
