@@ -97,7 +97,9 @@ def test_gradient_boosting_classifier_matches_sklearn(data):
         p = np.clip(model.predict_proba(Xtr), 1e-15, 1)
         return -np.mean(np.log(p[np.arange(len(ytr)), np.searchsorted(model.classes_, ytr)]))
 
-    np.testing.assert_allclose(ours.train_score_[-1], log_loss(ours), rtol=1e-10)
+    # train_score_ follows scikit-learn: twice the mean log loss for two classes
+    factor = 2.0 if len(ours.classes_) == 2 else 1.0
+    np.testing.assert_allclose(ours.train_score_[-1], factor * log_loss(ours), rtol=1e-10)
     np.testing.assert_allclose(log_loss(ours), log_loss(theirs), rtol=0.15)
 
 
