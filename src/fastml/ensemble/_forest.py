@@ -55,7 +55,7 @@ class BaseForest(BaseEstimator):
         """Missing values (NaN) go to the trees (exact splitters route them)."""
         return True
 
-    def _n_samples_bootstrap(self, n, w=None):
+    def _get_n_samples_bootstrap(self, n, w=None):
         """Rows drawn per tree: max_samples as a count, or a fraction of n (of the
         total weight when weights are given), at least 1."""
         ms = self.max_samples
@@ -93,7 +93,7 @@ class BaseForest(BaseEstimator):
         """The bootstrap rows of the tree seeded `seed` (int32): uniform draws,
         or draws proportional to the sample weights when there are weights."""
         rs = np.random.RandomState(seed)
-        n, n_boot, w = self._n_samples, self._n_samples_bootstrap_, self._sample_weight
+        n, n_boot, w = self._n_samples, self._n_samples_bootstrap, self._sample_weight
         if w is None:
             idx = rs.randint(0, n, n_boot)
         else:
@@ -107,7 +107,7 @@ class BaseForest(BaseEstimator):
         n, d = X.shape
         self._n_samples = n
         self._sample_weight = None if w is None else np.asarray(w, dtype=np.float64)
-        self._n_samples_bootstrap_ = self._n_samples_bootstrap(n, w) if self.bootstrap \
+        self._n_samples_bootstrap = self._get_n_samples_bootstrap(n, w) if self.bootstrap \
             else None
         rng = check_random_state(self.random_state)
         old = list(getattr(self, "estimators_", [])) if self.warm_start else []
