@@ -108,10 +108,12 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         K = len(classes)
         self.classes_, self.n_classes_ = classes, K
         n = X.shape[0]
-        if sample_weight is not None and not np.isscalar(sample_weight) and \
-                (np.asarray(sample_weight, dtype=np.float64) < 0).any():
-            raise ValueError("Negative values in data passed to `sample_weight`")
-        w = _check_sample_weight(sample_weight, n)
+        try:
+            w = _check_sample_weight(sample_weight, n)
+        except ValueError as e:
+            if "Negative values" in str(e):
+                raise ValueError("Negative values in data passed to `sample_weight`") from e
+            raise
         w = np.ones(n) if w is None else w.copy()
         w /= w.sum()
         base = self.estimator if self.estimator is not None \
@@ -174,10 +176,10 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         """Running sum of the SAMME votes, (n, K), after each estimator."""
         K, n = self.n_classes_, X.shape[0]
         votes = np.zeros((n, K))
-        rows = np.arange(n)
+        cols = np.arange(K)
         for est, a in zip(self.estimators_, self.estimator_weights_):
-            votes -= a / (K - 1)
-            votes[rows, self._predict_idx(est, X)] += a + a / (K - 1)
+            hit = self._predict_idx(est, X)[:, None] == cols
+            votes = votes + np.where(hit, a, -a / (K - 1))
             yield votes
 
     def _votes_to_decision(self, votes, norm):
