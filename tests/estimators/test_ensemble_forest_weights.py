@@ -119,5 +119,5 @@ def test_adaboost_one_class_and_user_estimator_without_weights():
 
     with pytest.raises(ValueError, match="doesn't support sample_weight"):
         AdaBoostClassifier(estimator=NoWeights()).fit(X, y)
-    with pytest.raises(ValueError, match="Negative values"):
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
         AdaBoostClassifier().fit(X, y, sample_weight=-np.ones(len(y)))

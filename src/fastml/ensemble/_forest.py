@@ -4,8 +4,11 @@ X is prepared once per fit (float32, feature-major, for the exact and random
 splitters) and shared by every tree; each tree is grown by the compiled
 builder with the GIL released, so `n_jobs` Python threads build trees truly
 in parallel. Bootstrap samples are drawn as in
-scikit-learn (per-tree seed from random_state, randint(0, n, n_samples)) and
-enter as sample-weight counts.
+scikit-learn >= 1.9 (per-tree seed from random_state; randint(0, n, n_boot)
+without weights, else rows drawn with probability proportional to the sample
+weight times the expanded class weight) and enter the tree as row counts only.
+oob_score may be a callable score(y, y_pred); max_samples a count or a
+fraction of n (of the total weight with weights), possibly above 1.
 """
 import numbers
 

@@ -30,8 +30,9 @@ from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..tree import DecisionTreeRegressor
 from ..tree._classes import TREE_CONSTRAINTS, _encode_classes, prepare
 from ..utils._param_validation import HasMethods, Hidden, Interval, StrOptions
-from ..utils.validation import (_check_sample_weight, check_array, check_is_fitted,
-                                check_random_state, column_or_1d)
+from ..utils.validation import (_assert_all_finite, _check_sample_weight, _y_as_float,
+                                check_array, check_is_fitted, check_random_state,
+                                column_or_1d)
 from ._gb_losses import make_loss, sample_mask
 
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
@@ -408,8 +409,12 @@ class GradientBoostingRegressor(RegressorMixin, BaseGB):
             raise ValueError("This estimator requires y to be passed, but the target y is "
                              "None.")
         X = _check_gb_X(self, X, reset=True)
-        y = column_or_1d(check_array(y, dtype=np.float64, ensure_2d=False, input_name="y"),
-                         warn=True)
+        y = check_array(y, dtype=None, ensure_2d=False, ensure_all_finite=False,
+                        input_name="y")
+        if y.dtype.kind in "OUS":
+            y = _y_as_float(y)
+        y = column_or_1d(y, warn=True).astype(np.float64)
+        _assert_all_finite(y, "y")
         if len(y) != X.shape[0]:
             raise ValueError("Found input variables with inconsistent numbers of samples: "
                              f"[{X.shape[0]}, {len(y)}]")

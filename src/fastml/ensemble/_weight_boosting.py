@@ -13,7 +13,7 @@ from ..tree._classes import BaseDecisionTree, _encode_outputs, prepare
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._set_output import dataframe_to_numpy
 from ..utils.validation import _check_sample_weight, check_array, check_is_fitted, \
-    check_random_state
+    check_random_state, column_or_1d
 
 __all__ = ["AdaBoostClassifier"]
 
@@ -99,7 +99,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         X = self._check_X(X, reset=True)
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
+            y = column_or_1d(y, warn=True)
         if len(y) != X.shape[0]:
             raise ValueError("Found input variables with inconsistent numbers of samples: "
                              f"[{X.shape[0]}, {len(y)}]")
@@ -108,12 +108,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         K = len(classes)
         self.classes_, self.n_classes_ = classes, K
         n = X.shape[0]
-        try:
-            w = _check_sample_weight(sample_weight, n)
-        except ValueError as e:
-            if "Negative values" in str(e):
-                raise ValueError("Negative values in data passed to `sample_weight`") from e
-            raise
+        w = _check_sample_weight(sample_weight, n)
         w = np.ones(n) if w is None else w.copy()
         w /= w.sum()
         base = self.estimator if self.estimator is not None \
@@ -228,6 +223,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(dec, axis=1)]
 
     def predict(self, X):
+        check_is_fitted(self, "estimators_")
         if self.n_classes_ == 1:
             return np.full(_n_rows(X), self.classes_[0])
         return self._decision_to_label(self.decision_function(X))
@@ -237,8 +233,8 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
             yield self._decision_to_label(dec)
 
     def predict_proba(self, X):
+        check_is_fitted(self, "estimators_")
         if self.n_classes_ == 1:
-            check_is_fitted(self, "estimators_")
             return np.ones((_n_rows(X), 1))
         return self._decision_to_proba(self.decision_function(X))
 
