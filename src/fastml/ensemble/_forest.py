@@ -252,10 +252,18 @@ class BaseForest(BaseEstimator):
     def _mean_outputs(self, X):
         check_is_fitted(self, "estimators_")
         X = BaseDecisionTree._check_X(self, X, reset=False)
+        if sparse.issparse(X):  # dense blocks of rows, every tree on each block
+            step = max(1, (1 << 22) // max(1, X.shape[1]))
+            parts = [self._sum_outputs(X[i:i + step].toarray())
+                     for i in range(0, X.shape[0], step)]
+            return np.concatenate(parts) / len(self.estimators_)
+        return self._sum_outputs(X) / len(self.estimators_)
+
+    def _sum_outputs(self, X):
         out = self._tree_outputs(self.estimators_[0], X).copy()
         for t in self.estimators_[1:]:
             out += self._tree_outputs(t, X)
-        return out / len(self.estimators_)
+        return out
 
 
 def _balanced_subsample(y_enc, counts, n_classes):
