@@ -121,3 +121,29 @@ def test_adaboost_one_class_and_user_estimator_without_weights():
         AdaBoostClassifier(estimator=NoWeights()).fit(X, y)
     with pytest.raises(ValueError, match="Negative values in data passed to"):
         AdaBoostClassifier().fit(X, y, sample_weight=-np.ones(len(y)))
+
+
+@pytest.mark.parametrize("name", ["RandomForestClassifier", "ExtraTreesRegressor",
+                                  "DecisionTreeClassifier", "DecisionTreeRegressor-hist",
+                                  "AdaBoostClassifier", "GradientBoostingRegressor"])
+def test_sparse_fit_and_predict_equal_dense(name):
+    import fastml.ensemble as fe
+    import fastml.tree as ft
+    rng = np.random.RandomState(0)
+    X = sp.random(400, 30, density=0.1, format="csr", random_state=rng)
+    y = (X @ rng.randn(30) > 0).astype(int)
+    cls_name, _, splitter = name.partition("-")
+    cls = getattr(fe, cls_name, None) or getattr(ft, cls_name)
+    kw = {"random_state": 0}
+    if splitter:
+        kw["splitter"] = splitter
+    if "n_estimators" in cls().get_params():
+        kw["n_estimators"] = 5
+    dense = cls(**kw).fit(X.toarray(), y)
+    sparse_ = cls(**kw).fit(X, y)
+    np.testing.assert_array_equal(sparse_.predict(sp.csc_matrix(X)), dense.predict(X.toarray()))
+    # Tree.apply walks a sparse X in dense row blocks: same leaves as dense rows
+    tree = getattr(dense, "tree_", None) or getattr(dense, "estimators_")[0]
+    tree = tree if hasattr(tree, "apply") and not hasattr(tree, "tree_") else \
+        np.ravel(tree)[0].tree_
+    np.testing.assert_array_equal(tree.apply(X), tree.apply(X.toarray()))

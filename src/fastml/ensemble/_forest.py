@@ -253,7 +253,7 @@ class BaseForest(BaseEstimator):
         check_is_fitted(self, "estimators_")
         X = BaseDecisionTree._check_X(self, X, reset=False)
         if sparse.issparse(X):  # dense blocks of rows, every tree on each block
-            step = max(1, (1 << 22) // max(1, X.shape[1]))
+            step = max(1, (1 << 20) // max(1, X.shape[1]))
             parts = [self._sum_outputs(X[i:i + step].toarray())
                      for i in range(0, X.shape[0], step)]
             return np.concatenate(parts) / len(self.estimators_)

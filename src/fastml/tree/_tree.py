@@ -121,7 +121,7 @@ class Tree:
         if hasattr(X, "toarray") and hasattr(X, "nnz"):
             X = X.tocsr()
             n = X.shape[0]
-            step = max(1, min(n, (1 << 22) // max(1, X.shape[1])))
+            step = max(1, min(n, (1 << 20) // max(1, X.shape[1])))
             out = [self.apply(X[i:i + step].toarray()) for i in range(0, n, step)]
             return np.concatenate(out) if out else np.empty(0, dtype=np.intp)
         X = np.ascontiguousarray(self._X(X))
