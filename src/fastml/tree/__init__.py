@@ -2,6 +2,7 @@
 from ._classes import (DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier,
                        ExtraTreeRegressor, Tree)
 from ._export import export_text
+from ._plot import plot_tree
 
 __all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "ExtraTreeClassifier",
-           "ExtraTreeRegressor", "Tree", "export_text"]
+           "ExtraTreeRegressor", "Tree", "export_text", "plot_tree"]

@@ -11,8 +11,9 @@ faster on large data, exact for features with <= 256 distinct values, and
 refined on raw values near the chosen edge otherwise. The fitted tree is a set
 of flat node arrays (`tree_`), so prediction is one compiled traversal.
 Missing values (NaN) are routed as scikit-learn routes them (learned side per
-split). A scipy.sparse X is accepted and densified (fastml has no sparse
-splitter yet: memory n_samples x n_features).
+split). A scipy.sparse X is accepted: fitting densifies it (float32 for the
+exact splitters; fastml has no sparse splitter yet: memory n_samples x
+n_features), prediction walks dense blocks of rows and keeps X sparse.
 """
 import numbers
 import warnings
@@ -207,9 +208,27 @@ class BaseDecisionTree(BaseEstimator):
         and, where unsupported, NaN raise."""
         self._check_feature_names(X, reset=reset)
         if sparse.issparse(X):
-            # fastml's splitters read dense columns: a sparse X is densified
-            # (n_samples x n_features float32 for the exact splitter)
-            X = X.toarray()
+            Xs = X.tocsr()
+            if Xs.dtype not in (np.float32, np.float64):
+                Xs = Xs.astype(np.float64)
+            if np.isinf(Xs.data).any():
+                raise ValueError("Input X contains infinity or a value too large for "
+                                 "dtype('float32').")
+            if not self._allow_nan() and np.isnan(Xs.data).any():
+                raise ValueError(f"Input X contains NaN. {type(self).__name__} does not "
+                                 "accept missing values.")
+            if not reset:
+                # prediction walks the trees over dense blocks of rows (Tree.apply):
+                # memory O(block x n_features), X itself stays sparse
+                self._check_n_features(Xs, reset=False)
+                return Xs
+            # fastml's splitters read dense feature columns: for fitting, a sparse X
+            # is densified (float32 for the exact splitters, which compare float32)
+            splitter = getattr(self, "splitter", None)
+            if splitter is None and hasattr(self, "_tree_class"):  # a forest
+                splitter = self._tree_class().splitter
+            X = Xs.astype(np.float32).toarray() if splitter in ("best", "random") else \
+                Xs.toarray()
         X = check_array(dataframe_to_numpy(X), dtype=(np.float64, np.float32),
                         ensure_all_finite=False)
         if np.isinf(X).any():

@@ -1,63 +1,89 @@
 """Text rendering of a fitted tree, in scikit-learn's export_text format."""
+import numbers
+
 import numpy as np
 
 from ..utils.validation import check_is_fitted
 
 
+def _check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, given {value!r}")
+
+
 def export_text(decision_tree, *, feature_names=None, class_names=None, max_depth=10,
                 spacing=3, decimals=2, show_weights=False):
-    """Rules of a fitted DecisionTreeClassifier/Regressor as indented text."""
+    """Rules of a fitted DecisionTreeClassifier/Regressor as indented text.
+
+    Nodes deeper than max_depth are summarized as "truncated branch of depth
+    d" (a single leaf is still printed); show_weights prints the weighted
+    class counts of classifier leaves. Same text as scikit-learn's.
+    """
     check_is_fitted(decision_tree, "tree_")
+    _check_int("max_depth", max_depth, 0)
+    _check_int("spacing", spacing, 1)
+    _check_int("decimals", decimals, 0)
     t = decision_tree.tree_
-    n_feat = decision_tree.n_features_in_
-    if feature_names is not None:
-        feature_names = list(feature_names)
-        if len(feature_names) != n_feat:
-            raise ValueError(f"feature_names must contain {n_feat} elements, got "
-                             f"{len(feature_names)}")
-    else:
-        feature_names = [f"feature_{i}" for i in range(n_feat)]
-    if not isinstance(spacing, int) or spacing <= 0:
-        raise ValueError(f"spacing must be > 0, given {spacing}")
-    if not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(f"decimals must be >= 0, given {decimals}")
     is_cls = hasattr(decision_tree, "classes_")
     if is_cls:
-        names = class_names if class_names is not None else decision_tree.classes_
-    bar, pad = "|" + "-" * spacing + " ", "|" + " " * spacing
+        if class_names is None:
+            class_names = decision_tree.classes_
+        elif len(class_names) != len(decision_tree.classes_):
+            raise ValueError("When `class_names` is an array, it should contain as many "
+                             "items as `decision_tree.classes_`. Got "
+                             f"{len(class_names)} while the tree was fitted with "
+                             f"{len(decision_tree.classes_)} classes.")
+    if feature_names is not None:
+        feature_names = list(feature_names)
+        if len(feature_names) != t.n_features:
+            raise ValueError(f"feature_names must contain {t.n_features} elements, got "
+                             f"{len(feature_names)}")
+    else:
+        feature_names = [f"feature_{i}" for i in range(t.n_features)]
     lines = []
 
-    def leaf_text(node):
-        v = t.value[node][0]
+    def fmt(v):
+        return f"{v:.{decimals}f}"
+
+    def leaf(node, indent):
+        value = t.value[node][0] if t.n_outputs == 1 else t.value[node].T[0]
         if is_cls:
-            txt = f"class: {names[int(np.argmax(v))]}"
+            name = np.argmax(value)
+            if t.n_outputs == 1:
+                name = class_names[name]
+            txt = f" class: {name}"
             if show_weights:
-                w = np.round(v * t.weighted_n_node_samples[node], decimals)
-                txt = f"weights: {list(w)} " + txt
-            return txt
-        return f"value: [{np.round(v[0], decimals)}]"
+                w = t.weighted_n_node_samples[node]
+                txt = " weights: [" + ", ".join(fmt(v * w) for v in value) + "]" + txt
+            lines.append(indent + txt)
+        else:
+            lines.append(indent + " value: [" + ", ".join(fmt(v) for v in value) + "]")
 
     def rec(node, depth):
-        indent = pad * depth
-        if t.children_left[node] == -1:
-            lines.append(indent + bar + leaf_text(node))
-            return
-        if depth >= max_depth + 0 and max_depth is not None:
-            lines.append(indent + bar + "truncated branch of depth "
-                         f"{_subdepth(t, node)}")
-            return
-        name = feature_names[t.feature[node]]
-        thr = f"{t.threshold[node]:.{decimals}f}"
-        lines.append(f"{indent}{bar}{name} <= {thr}")
-        rec(t.children_left[node], depth + 1)
-        lines.append(f"{indent}{bar}{name} >  {thr}")
-        rec(t.children_right[node], depth + 1)
+        indent = ("|" + " " * spacing) * depth
+        indent = indent[:-spacing] + "-" * spacing
+        if depth <= max_depth + 1:
+            if t.children_left[node] == -1:
+                leaf(node, indent)
+                return
+            name, thr = feature_names[t.feature[node]], fmt(t.threshold[node])
+            lines.append(f"{indent} {name} <= {thr}")
+            rec(t.children_left[node], depth + 1)
+            lines.append(f"{indent} {name} >  {thr}")
+            rec(t.children_right[node], depth + 1)
+        else:
+            d = _subdepth(t, node)
+            if d == 1:
+                leaf(node, indent)
+            else:
+                lines.append(f"{indent} truncated branch of depth {d}")
 
-    rec(0, 0)
+    rec(0, 1)
     return "\n".join(lines) + "\n"
 
 
 def _subdepth(t, node):
+    """Levels of the subtree under node (a leaf counts 1)."""
     if t.children_left[node] == -1:
-        return 0
+        return 1
     return 1 + max(_subdepth(t, t.children_left[node]), _subdepth(t, t.children_right[node]))

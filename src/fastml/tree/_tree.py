@@ -115,7 +115,15 @@ class Tree:
         return int((self.children_left == -1).sum())
 
     def apply(self, X):
-        """Leaf index per row of X (validated, C-contiguous float32/float64)."""
+        """Leaf index per row of X (validated, C-contiguous float32/float64; a
+        scipy.sparse X is traversed in dense blocks of rows, so memory stays
+        O(block x n_features))."""
+        if hasattr(X, "toarray") and hasattr(X, "nnz"):
+            X = X.tocsr()
+            n = X.shape[0]
+            step = max(1, min(n, (1 << 20) // max(1, X.shape[1])))
+            out = [self.apply(X[i:i + step].toarray()) for i in range(0, n, step)]
+            return np.concatenate(out) if out else np.empty(0, dtype=np.intp)
         X = np.ascontiguousarray(self._X(X))
         return _kt.apply(X, self.feature, self.threshold, self.children_left,
                          self.children_right, self._missing_left())
