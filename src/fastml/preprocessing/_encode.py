@@ -1,0 +1,140 @@
+"""Category helpers for the encoders: sorted unique values of a column with
+missing values (None, NaN) last, and value -> category-index codes.
+
+Numeric columns use NumPy (np.unique / searchsorted, all NaNs one category);
+object columns use a hash table, as Python objects have no vectorised order.
+"""
+import numpy as np
+
+
+def is_nan(v):
+    """True for a float NaN scalar (not for None or strings)."""
+    try:
+        return isinstance(v, (float, np.floating)) and v != v
+    except TypeError:
+        return False
+
+
+def _split_missing(values):
+    """(set without None/NaN, has None, has NaN) of an iterable of objects."""
+    has_none = has_nan = False
+    out = set()
+    for v in values:
+        if v is None:
+            has_none = True
+        elif is_nan(v):
+            has_nan = True
+        else:
+            out.add(v)
+    return out, has_none, has_nan
+
+
+def _sorted_objects(values, counts):
+    """Sorted distinct objects of `values` (None then NaN at the end), with
+    their counts when asked."""
+    vals, has_none, has_nan = _split_missing(values)
+    try:
+        uniq = sorted(vals)
+    except TypeError:
+        types = sorted({type(v).__qualname__ for v in values})
+        raise TypeError("Encoders require their input argument must be uniformly strings or "
+                        f"numbers. Got {types}") from None
+    uniq += [None] * has_none + [np.nan] * has_nan
+    out = np.empty(len(uniq), dtype=object)
+    out[:] = uniq
+    if not counts:
+        return out
+    return out, object_counts(values, out)
+
+
+def object_counts(values, cats):
+    """Occurrences of each of `cats` in the object column `values`."""
+    table = _table(cats)
+    c = np.zeros(len(cats), dtype=np.int64)
+    for v in values:
+        k = _lookup(table, v)
+        if k is not None:
+            c[k] += 1
+    return c
+
+
+def unique(col, return_counts=False):
+    """Sorted distinct values of a 1-D column; for floats every NaN is one
+    category placed last (None and NaN last for objects)."""
+    if col.dtype == object:
+        return _sorted_objects(col, return_counts)
+    uniq, counts = np.unique(col, return_counts=True)
+    if uniq.size and uniq.dtype.kind in "fc" and np.isnan(uniq[-1]):
+        k = int(np.searchsorted(uniq, np.nan))  # first NaN
+        counts = np.append(counts[:k], counts[k:].sum())
+        uniq = uniq[:k + 1]
+    return (uniq, counts) if return_counts else uniq
+
+
+def _table(cats):
+    """dict category -> index with the NaN index stored under key 'nan'
+    separately (NaN != NaN, so it cannot be a dict key)."""
+    table, nan_at = {}, None
+    for k, c in enumerate(cats):
+        if is_nan(c):
+            nan_at = k
+        else:
+            table.setdefault(c, k)
+    return table, nan_at
+
+
+def _lookup(table, v):
+    t, nan_at = table
+    if is_nan(v):
+        return nan_at
+    try:
+        return t.get(v)
+    except TypeError:  # unhashable
+        return None
+
+
+def encode(col, cats):
+    """(codes, known): codes[i] = index of col[i] in cats where known[i]
+    (0 elsewhere). Numeric cats must be sorted (NaN last)."""
+    n = len(col)
+    if col.dtype == object or cats.dtype == object:
+        table = _table(cats)
+        codes = np.zeros(n, dtype=np.int64)
+        known = np.ones(n, dtype=bool)
+        for i, v in enumerate(col):
+            k = _lookup(table, v)
+            if k is None:
+                known[i] = False
+            else:
+                codes[i] = k
+        return codes, known
+    if cats.size == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    cat_nan = cats.dtype.kind == "f" and np.isnan(cats[-1])
+    body = cats[:-1] if cat_nan else cats
+    if (col.dtype.kind in "USV") != (cats.dtype.kind in "USV") or \
+            (col.dtype.kind in "USV" and col.dtype.kind != cats.dtype.kind):
+        return encode(col.astype(object), cats.astype(object))
+    pos = np.searchsorted(body, col)
+    pos_c = np.minimum(pos, max(len(body) - 1, 0))
+    known = (body[pos_c] == col) if len(body) else np.zeros(n, dtype=bool)
+    known = np.asarray(known, dtype=bool)
+    codes = np.where(known, pos_c, 0).astype(np.int64)
+    if cat_nan and col.dtype.kind == "f":
+        isn = np.isnan(col)
+        codes[isn] = len(cats) - 1
+        known |= isn
+    return codes, known
+
+
+def unknown_values(col, known):
+    """The distinct unknown values (for error messages), missing last."""
+    bad = col[~known]
+    if bad.dtype == object:
+        vals, has_none, has_nan = _split_missing(bad)
+        try:
+            vals = sorted(vals)
+        except TypeError:
+            vals = list(vals)
+        return vals + [None] * has_none + [np.nan] * has_nan
+    return list(unique(bad))
