@@ -101,17 +101,19 @@ class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return {"allow_nan": True, "preserves_dtype": ["float64", "float32"], "sparse": True}
 
 
-def normalize_sparse(X, norm, axis, return_norm):
+def normalize_sparse(X, norm, axis, return_norm, copy=True):
     """normalize on scipy.sparse X: CSR rows (axis=1) or CSC columns (axis=0),
-    as scikit-learn converts them; only the stored values are scaled."""
+    as scikit-learn converts them; only the stored values are scaled (in
+    place when copy=False and X already has that format)."""
     if return_norm and norm in ("l1", "l2"):
         raise NotImplementedError("return_norm=True is not implemented for sparse matrices "
                                   "with norm 'l1' or norm 'l2'")
+    X0 = X
     X = check_sparse(X, accept=("csc" if axis == 0 else "csr",))
     n = _ks.row_norms(X, {"l1": "l1", "l2": "sq", "max": "max"}[norm]).astype(np.float64)
     if norm == "l2":
         n = np.sqrt(n)
     safe = np.where(n == 0, 1.0, n)
-    out = X.copy()
-    out.data = (out.data / np.repeat(safe, np.diff(X.indptr))).astype(X.dtype, copy=False)
+    out = X.copy() if copy and X is X0 else X
+    out.data /= np.repeat(safe, np.diff(X.indptr)).astype(X.dtype, copy=False)
     return (out, n) if return_norm else out

@@ -146,3 +146,15 @@ def test_order_and_dtypes(rng):
     assert out.flags.f_contiguous and out.dtype == np.float32
     Xi = sp.csr_matrix((rng.random((10, 3)) > 0.5).astype(np.int64))
     assert PolynomialFeatures(2).fit_transform(Xi).dtype == np.float64
+
+
+def test_output_nnz_is_exact(rng):
+    from fastml.preprocessing._csr_expansion import output_nnz
+
+    X = sp.random(40, 7, density=0.3, format="csr", random_state=3)
+    for lo, hi in ((0, 2), (1, 3), (2, 4), (3, 3)):
+        for io in (False, True):
+            for bias in (False, True):
+                pf = PolynomialFeatures((lo, hi), interaction_only=io, include_bias=bias)
+                out = pf.fit_transform(X)
+                assert output_nnz(X, lo, hi, io, bias) == out.nnz

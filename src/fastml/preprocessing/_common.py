@@ -12,9 +12,10 @@ def frame_to_array(est, X, reset):
     return dataframe_to_numpy(X)
 
 
-def check_allow_nan(X):
-    """check_array that lets NaN through (scalers ignore it) but rejects inf."""
-    X = check_array(X, ensure_all_finite=False)
+def check_allow_nan(X, dtype=None):
+    """check_array that lets NaN through (scalers ignore it) but rejects inf;
+    dtype: the kept float dtypes (default float64 / float32)."""
+    X = check_array(X, ensure_all_finite=False, **({} if dtype is None else {"dtype": dtype}))
     if np.isinf(X).any():
         raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
     return X

@@ -20,11 +20,29 @@ import math
 import numpy as np
 
 _INT64_SAFE = 2 ** 62
+MAX_STORED = 2 ** 34  # refuse outputs with more stored values (> 256 GiB)
 
 
 def n_monomials(n, d, interaction_only):
     """Number of degree-d monomials of n features (Python int, exact)."""
     return math.comb(n, d) if interaction_only else math.comb(n + d - 1, d)
+
+
+def output_nnz(X, min_degree, max_degree, interaction_only, include_bias):
+    """Exact number of stored values of the expansion of CSR X (Python int):
+    a row with k stored entries has sum_d C(k + d - 1, d) (C(k, d) with
+    interaction_only) products, d over [max(min_degree, 1), max_degree]."""
+    k, rows = np.unique(np.diff(X.indptr), return_counts=True)
+    total = X.shape[0] if include_bias else 0
+    lo = max(min_degree, 1)
+    for kk, r in zip(k.tolist(), rows.tolist()):
+        if interaction_only:
+            per = sum(math.comb(kk, d) for d in range(lo, min(max_degree, kk) + 1))
+        else:  # hockey stick: sum_{d=lo}^{hi} C(k + d - 1, d) = C(k + hi, hi) - C(k + lo - 1, lo - 1)
+            per = math.comb(kk + max_degree, max_degree) - math.comb(kk + lo - 1, lo - 1) \
+                if kk else 0
+        total += per * r
+    return total
 
 
 def _binom(x, k, dtype):
@@ -79,6 +97,10 @@ def csr_polynomial(X, min_degree, max_degree, interaction_only, include_bias, n_
     import scipy.sparse as sp
 
     n_rows, n = X.shape
+    nnz = output_nnz(X, min_degree, max_degree, interaction_only, include_bias)
+    if nnz > MAX_STORED:
+        raise ValueError(f"PolynomialFeatures(degree={(min_degree, max_degree)}) of this sparse X "
+                         f"would store {nnz} values (more than {MAX_STORED}); lower the degree.")
     indptr = X.indptr.astype(np.int64)
     blocks, offset = [], 0  # (row, col, val) per block, each ordered by (row, col)
     if include_bias:

@@ -95,7 +95,8 @@ def _lookup(table, v):
 
 def encode(col, cats):
     """(codes, known): codes[i] = index of col[i] in cats where known[i]
-    (0 elsewhere). Numeric cats must be sorted (NaN last)."""
+    (0 elsewhere). Numeric cats must be sorted (NaN last); string cats may
+    come in any order."""
     n = len(col)
     if col.dtype == object or cats.dtype == object:
         table = _table(cats)
@@ -115,8 +116,12 @@ def encode(col, cats):
     if (col.dtype.kind in "USV") != (cats.dtype.kind in "USV") or \
             (col.dtype.kind in "USV" and col.dtype.kind != cats.dtype.kind):
         return encode(col.astype(object), cats.astype(object))
-    pos = np.searchsorted(body, col)
+    # string categories given by the user need not be sorted
+    order = np.argsort(body, kind="stable") if body.dtype.kind in "USV" else None
+    pos = np.searchsorted(body, col, sorter=order)
     pos_c = np.minimum(pos, max(len(body) - 1, 0))
+    if order is not None and len(body):
+        pos_c = order[pos_c]
     known = (body[pos_c] == col) if len(body) else np.zeros(n, dtype=bool)
     known = np.asarray(known, dtype=bool)
     codes = np.where(known, pos_c, 0).astype(np.int64)

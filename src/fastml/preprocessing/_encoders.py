@@ -51,11 +51,16 @@ def check_categorical_X(X):
         cols = [_column(X, i) for i in range(X.shape[1])]
         n = X.shape[0]
     else:
+        if hasattr(X, "iloc"):  # a Series
+            raise ValueError(f"Expected a 2-dimensional container but got {type(X)} instead. "
+                             "Pass a DataFrame containing a single row (i.e. single sample) "
+                             "or a single column (i.e. single feature) instead.")
         if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):  # polars and others
             X = X.to_numpy()
         A = np.asarray(X)
-        if A.dtype.kind in "US" and not hasattr(X, "dtype"):
-            A = A.astype(object)
+        if A.dtype.kind == "U" and not hasattr(X, "dtype"):
+            # nested lists: keep each value's own type (ints stay ints next to strings)
+            A = np.asarray(X, dtype=object)
         if A.dtype.kind == "c":
             raise ValueError("Complex data not supported for X.")
         if A.ndim != 2:
@@ -124,7 +129,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def _user_categories(self, i, col):
         given = self.categories[i]
-        cats = np.array(given, dtype=object if col.dtype.kind in "US" else col.dtype)
+        cats = np.array(given, dtype=object if col.dtype.kind == "U" else col.dtype)
         if cats.ndim != 1:
             cats = cats.ravel()
         if cats.dtype == object and cats.size and isinstance(cats[0], bytes) and \

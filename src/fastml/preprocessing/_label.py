@@ -33,6 +33,11 @@ class LabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         y = column_or_1d(y, warn=True)
         if y.size == 0:
             return np.array([], dtype=np.int64)
+        kind = self.classes_.dtype.kind
+        if kind in "US" and y.dtype.kind not in "USO":
+            # string classes (e.g. fitted on ["a", nan]): numbers compare as
+            # their string form, as NumPy promotes them
+            y = y.astype(kind)
         idx = np.searchsorted(self.classes_, y)
         idx_c = np.clip(idx, 0, len(self.classes_) - 1)
         bad = self.classes_[idx_c] != y

@@ -14,6 +14,7 @@ from ._common import frame_to_array
 from ._csr_expansion import csr_polynomial
 
 _MAX_INDEX = np.iinfo(np.intp).max
+_MAX_DENSE = 2 ** 34  # refuse dense outputs with more values (> 128 GiB in float64)
 
 
 class PolynomialFeatures(TransformerMixin, BaseEstimator):
@@ -137,6 +138,11 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
             return out.tocsc() if csc else out
         X = check_array(X)
         self._check_n_features(X, reset=False)
+        count = self.n_output_features_
+        if count * max(X.shape[0], 1) > _MAX_DENSE:
+            raise ValueError(f"PolynomialFeatures(degree={self.degree}) on {X.shape[1]} features "
+                             f"gives {count} output features: a dense {X.shape[0]} x {count} "
+                             f"output is too large; lower degree or pass scipy.sparse X.")
         return self._transform_dense(X)
 
     def _transform_dense(self, X):

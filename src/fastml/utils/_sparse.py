@@ -97,8 +97,9 @@ def _entry_rows_cols(X):
 def column_mean_var(X, w=None):
     """Per-column weighted mean, population variance and weight sum of CSR/CSC
     X, implicit zeros included and NaN entries ignored (float64). The variance
-    is two-pass: sum w (x - mean)^2 over the stored entries plus the zeros'
-    weight times mean^2."""
+    is two-pass with the rounding correction of the deviations' sum
+    (sum w d^2 - (sum w d)^2 / W, d = x - mean, zeros included), so a constant
+    column has variance exactly 0."""
     n, d = X.shape
     rows, cols = _entry_rows_cols(X)
     data = X.data.astype(np.float64, copy=False)
@@ -110,10 +111,15 @@ def column_mean_var(X, w=None):
     c, v, ww = cols[ok], data[ok], wr[ok]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(c, ww * v, minlength=d) / total
-        zeros = total - np.bincount(c, ww, minlength=d)
+        # weight of the implicit zeros: exactly 0 for a column stored in full
+        stored = np.bincount(c, minlength=d)
+        n_rows = n - np.bincount(cols[nan], minlength=d)
+        zeros = np.where(stored == n_rows, 0.0, total - np.bincount(c, ww, minlength=d))
         dev = v - mean[c]
-        var = (np.bincount(c, ww * dev * dev, minlength=d) + zeros * mean * mean) / total
-    return mean, var, total
+        sq = np.bincount(c, ww * dev * dev, minlength=d) + zeros * mean * mean
+        corr = np.bincount(c, ww * dev, minlength=d) - zeros * mean
+        var = (sq - corr * corr / total) / total
+    return mean, np.where(var < 0, 0.0, var), total
 
 
 def column_absmax(X):
