@@ -315,8 +315,7 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         feature-count check), as in scikit-learn; sparse input gives CSR."""
         copy = self.copy if copy is None else copy
         X = _frame_to_array(self, X, reset=False)
-        if is_sparse(X):
-            X = check_sparse(X, accept=("csr",))
+        X = check_sparse(X, accept=("csr",)) if is_sparse(X) else check_array(X, order=None)
         self._check_n_features(X, reset=False)
         return normalize(X, self.norm, copy=copy)
 

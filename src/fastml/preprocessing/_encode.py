@@ -32,13 +32,17 @@ def _split_missing(values):
 def _sorted_objects(values, counts):
     """Sorted distinct objects of `values` (None then NaN at the end), with
     their counts when asked."""
-    vals, has_none, has_nan = _split_missing(values)
+    try:
+        distinct = set(values)  # hashing at C speed; missing values split off after
+    except TypeError:
+        distinct = list(values)
+    vals, has_none, has_nan = _split_missing(distinct)
     try:
         uniq = sorted(vals)
     except TypeError:
         types = sorted({type(v).__qualname__ for v in values})
         raise TypeError("Encoders require their input argument must be uniformly strings or "
-                        f"numbers. Got {types}") from None
+                        "numbers. Got {}".format(types)) from None
     uniq += [None] * has_none + [np.nan] * has_nan
     out = np.empty(len(uniq), dtype=object)
     out[:] = uniq
@@ -49,13 +53,8 @@ def _sorted_objects(values, counts):
 
 def object_counts(values, cats):
     """Occurrences of each of `cats` in the object column `values`."""
-    table = _table(cats)
-    c = np.zeros(len(cats), dtype=np.int64)
-    for v in values:
-        k = _lookup(table, v)
-        if k is not None:
-            c[k] += 1
-    return c
+    codes, known = encode(np.asarray(values, dtype=object), np.asarray(cats, dtype=object))
+    return np.bincount(codes[known], minlength=len(cats)).astype(np.int64)
 
 
 def unique(col, return_counts=False):
@@ -83,14 +82,11 @@ def _table(cats):
     return table, nan_at
 
 
-def _lookup(table, v):
-    t, nan_at = table
-    if is_nan(v):
-        return nan_at
+def _safe_get(table, v):
     try:
-        return t.get(v)
-    except TypeError:  # unhashable
-        return None
+        return table.get(v, -1)
+    except TypeError:
+        return -1
 
 
 def encode(col, cats):
@@ -99,15 +95,20 @@ def encode(col, cats):
     come in any order."""
     n = len(col)
     if col.dtype == object or cats.dtype == object:
-        table = _table(cats)
-        codes = np.zeros(n, dtype=np.int64)
-        known = np.ones(n, dtype=bool)
-        for i, v in enumerate(col):
-            k = _lookup(table, v)
-            if k is None:
-                known[i] = False
-            else:
-                codes[i] = k
+        table, nan_at = _table(cats)
+        get = table.get
+        try:  # one C-level dict lookup per value
+            codes = np.fromiter((get(v, -1) for v in col), dtype=np.int64, count=n)
+        except TypeError:  # an unhashable value: look values up one by one
+            codes = np.fromiter((_safe_get(table, v) for v in col), dtype=np.int64, count=n)
+        miss = codes < 0
+        if nan_at is not None and miss.any():  # NaN never equals itself: match it here
+            idx = np.flatnonzero(miss)
+            nan = np.fromiter((is_nan(col[i]) for i in idx), dtype=bool, count=idx.size)
+            codes[idx[nan]] = nan_at
+            miss[idx[nan]] = False
+        known = ~miss
+        codes[miss] = 0
         return codes, known
     if cats.size == 0:
         return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)

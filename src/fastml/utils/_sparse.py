@@ -101,19 +101,26 @@ def column_mean_var(X, w=None):
     (sum w d^2 - (sum w d)^2 / W, d = x - mean, zeros included), so a constant
     column has variance exactly 0."""
     n, d = X.shape
-    rows, cols = _entry_rows_cols(X)
+    if X.format == "csr" and w is None:  # rows are not needed
+        cols = X.indices
+    else:
+        rows, cols = _entry_rows_cols(X)
     data = X.data.astype(np.float64, copy=False)
     wr = np.ones(len(data)) if w is None else np.asarray(w, dtype=np.float64)[rows]
     nan = np.isnan(data)
-    total = (n if w is None else float(np.sum(w))) - np.bincount(cols[nan], wr[nan],
-                                                                  minlength=d)
-    ok = ~nan
-    c, v, ww = cols[ok], data[ok], wr[ok]
+    if nan.any():
+        total = (n if w is None else float(np.sum(w))) - np.bincount(cols[nan], wr[nan],
+                                                                      minlength=d)
+        ok = ~nan
+        c, v, ww = cols[ok], data[ok], wr[ok]
+    else:
+        total = np.full(d, n if w is None else float(np.sum(w)), dtype=np.float64)
+        c, v, ww = cols, data, wr
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(c, ww * v, minlength=d) / total
         # weight of the implicit zeros: exactly 0 for a column stored in full
         stored = np.bincount(c, minlength=d)
-        n_rows = n - np.bincount(cols[nan], minlength=d)
+        n_rows = n - np.bincount(cols[nan], minlength=d) if nan.any() else n
         zeros = np.where(stored == n_rows, 0.0, total - np.bincount(c, ww, minlength=d))
         dev = v - mean[c]
         sq = np.bincount(c, ww * dev * dev, minlength=d) + zeros * mean * mean
