@@ -1,7 +1,8 @@
 """Numba kernel of the CSR polynomial expansion (contract and rank formula:
 fastml._kernels.reference.polyexp). Row by row, an odometer walks the sorted
 tuples of the row's stored positions; each level keeps its prefix product and
-prefix rank, so a step recomputes only the levels after the one that moved.
+prefix rank, so a step recomputes only the levels after the one that moved
+(usually just the last, whose rank term C(x, 1) = x needs no binomial).
 Writes straight into the output arrays (no per-tuple allocation). Binomials
 come from a Pascal table C(x, k), x <= n + degree (built by additions, so the
 walk does no integer division) unless that table would be large. Ranks in
@@ -89,7 +90,9 @@ def csr_expand(indptr, indices, data, n, degrees, offsets, interaction_only, inc
                         pv = indices[pos[u - 1]]
                         r0 = rank[u - 1]
                         p0 = prod[u - 1] * data[pos[u]]
-                    if io:
+                    if m == 0:  # last level, the hot path: C(x, 1) = x
+                        r0 += v - pv - io
+                    elif io:
                         r0 += _c(P, use_table, n - pv - 1, m + 1) - _c(P, use_table, n - v, m + 1)
                     else:
                         r0 += (_c(P, use_table, n - pv + m, m + 1)

@@ -106,25 +106,27 @@ def column_mean_var(X, w=None):
     else:
         rows, cols = _entry_rows_cols(X)
     data = X.data.astype(np.float64, copy=False)
-    wr = np.ones(len(data)) if w is None else np.asarray(w, dtype=np.float64)[rows]
+    wr = None if w is None else np.asarray(w, dtype=np.float64)[rows]
     nan = np.isnan(data)
     if nan.any():
-        total = (n if w is None else float(np.sum(w))) - np.bincount(cols[nan], wr[nan],
-                                                                      minlength=d)
+        total = (n if w is None else float(np.sum(w))) - np.bincount(
+            cols[nan], None if w is None else wr[nan], minlength=d)
         ok = ~nan
-        c, v, ww = cols[ok], data[ok], wr[ok]
+        c, v, ww = cols[ok], data[ok], None if w is None else wr[ok]
     else:
         total = np.full(d, n if w is None else float(np.sum(w)), dtype=np.float64)
         c, v, ww = cols, data, wr
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(c, ww * v, minlength=d) / total
+        mean = np.bincount(c, v if w is None else ww * v, minlength=d) / total
         # weight of the implicit zeros: exactly 0 for a column stored in full
         stored = np.bincount(c, minlength=d)
         n_rows = n - np.bincount(cols[nan], minlength=d) if nan.any() else n
-        zeros = np.where(stored == n_rows, 0.0, total - np.bincount(c, ww, minlength=d))
+        stored_w = stored if w is None else np.bincount(c, ww, minlength=d)
+        zeros = np.where(stored == n_rows, 0.0, total - stored_w)
         dev = v - mean[c]
-        sq = np.bincount(c, ww * dev * dev, minlength=d) + zeros * mean * mean
-        corr = np.bincount(c, ww * dev, minlength=d) - zeros * mean
+        wdev = dev if w is None else ww * dev
+        sq = np.bincount(c, wdev * dev, minlength=d) + zeros * mean * mean
+        corr = np.bincount(c, wdev, minlength=d) - zeros * mean
         var = (sq - corr * corr / total) / total
     return mean, np.where(var < 0, 0.0, var), total
 
