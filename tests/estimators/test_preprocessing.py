@@ -133,11 +133,18 @@ def test_pipeline_with_grid_search():
 
 def test_polynomial_huge_degree_is_bounded_or_refused():
     """interaction_only products stop at degree n_features (degree 1e9 answers at
-    once); a degree whose output would exceed 2**31 - 1 columns is refused."""
+    once); an output too large to hold is refused with a clear error."""
     from fastml.preprocessing import PolynomialFeatures
 
     X = np.array([[1.0, 2.0], [3.0, 4.0]])
     out = PolynomialFeatures(degree=10 ** 9, interaction_only=True).fit_transform(X)
     np.testing.assert_array_equal(out, [[1, 1, 2, 2], [1, 3, 4, 12]])
+    # the fit is fine (5e17 columns are indexable, as in scikit-learn), the
+    # outputs are refused instead of exhausting memory
+    pf = PolynomialFeatures(degree=10 ** 9).fit(X)
+    assert pf.n_output_features_ == (10 ** 9 + 1) * (10 ** 9 + 2) // 2
     with pytest.raises(ValueError, match="degree=1000000000"):
-        PolynomialFeatures(degree=10 ** 9).fit(X)
+        pf.transform(X)
+    sp = pytest.importorskip("scipy.sparse")
+    with pytest.raises(ValueError, match="would store"):
+        pf.transform(sp.csr_matrix(X))

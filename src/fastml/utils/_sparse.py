@@ -97,23 +97,38 @@ def _entry_rows_cols(X):
 def column_mean_var(X, w=None):
     """Per-column weighted mean, population variance and weight sum of CSR/CSC
     X, implicit zeros included and NaN entries ignored (float64). The variance
-    is two-pass: sum w (x - mean)^2 over the stored entries plus the zeros'
-    weight times mean^2."""
+    is two-pass with the rounding correction of the deviations' sum
+    (sum w d^2 - (sum w d)^2 / W, d = x - mean, zeros included), so a constant
+    column has variance exactly 0."""
     n, d = X.shape
-    rows, cols = _entry_rows_cols(X)
+    if X.format == "csr" and w is None:  # rows are not needed
+        cols = X.indices
+    else:
+        rows, cols = _entry_rows_cols(X)
     data = X.data.astype(np.float64, copy=False)
-    wr = np.ones(len(data)) if w is None else np.asarray(w, dtype=np.float64)[rows]
+    wr = None if w is None else np.asarray(w, dtype=np.float64)[rows]
     nan = np.isnan(data)
-    total = (n if w is None else float(np.sum(w))) - np.bincount(cols[nan], wr[nan],
-                                                                  minlength=d)
-    ok = ~nan
-    c, v, ww = cols[ok], data[ok], wr[ok]
+    if nan.any():
+        total = (n if w is None else float(np.sum(w))) - np.bincount(
+            cols[nan], None if w is None else wr[nan], minlength=d)
+        ok = ~nan
+        c, v, ww = cols[ok], data[ok], None if w is None else wr[ok]
+    else:
+        total = np.full(d, n if w is None else float(np.sum(w)), dtype=np.float64)
+        c, v, ww = cols, data, wr
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(c, ww * v, minlength=d) / total
-        zeros = total - np.bincount(c, ww, minlength=d)
+        mean = np.bincount(c, v if w is None else ww * v, minlength=d) / total
+        # weight of the implicit zeros: exactly 0 for a column stored in full
+        stored = np.bincount(c, minlength=d)
+        n_rows = n - np.bincount(cols[nan], minlength=d) if nan.any() else n
+        stored_w = stored if w is None else np.bincount(c, ww, minlength=d)
+        zeros = np.where(stored == n_rows, 0.0, total - stored_w)
         dev = v - mean[c]
-        var = (np.bincount(c, ww * dev * dev, minlength=d) + zeros * mean * mean) / total
-    return mean, var, total
+        wdev = dev if w is None else ww * dev
+        sq = np.bincount(c, wdev * dev, minlength=d) + zeros * mean * mean
+        corr = np.bincount(c, wdev, minlength=d) - zeros * mean
+        var = (sq - corr * corr / total) / total
+    return mean, np.where(var < 0, 0.0, var), total
 
 
 def column_absmax(X):
