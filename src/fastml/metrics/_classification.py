@@ -147,6 +147,13 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     it, ok_t = index(y_true)
     ip, ok_p = index(y_pred)
     keep = ok_t & ok_p
+    int_weights = sample_weight is None or np.asarray(sample_weight).dtype.kind in "biu"
+    if int_weights and normalize is None:  # exact integer counts (wrapping like NumPy)
+        wi = np.ones(len(y_true), np.int64) if sample_weight is None else \
+            np.asarray(sample_weight).ravel().astype(np.int64)
+        cm = np.zeros((n, n), dtype=np.int64)
+        np.add.at(cm, (it[keep], ip[keep]), wi[keep])
+        return cm
     cm = np.zeros((n, n), dtype=np.float64)
     np.add.at(cm, (it[keep], ip[keep]), w[keep])
     if normalize == "true":
@@ -213,11 +220,7 @@ def _prf_divide(num, den, metric, modifier, warn_for, zero_division, average="ma
     if isinstance(zero_division, str) and metric in warn_for:
         axis = "samples" if average == "samples" else "labels"
         where = "due to" if out.shape[0] == 1 else f"in {axis} with"
-        if average == "samples":
-            modifier = {"predicted": "predicted labels", "true": "true labels"}.get(
-                modifier, "true nor predicted labels")
-        else:
-            modifier = f"{modifier} samples"
+        modifier = f"{modifier} {'labels' if average == 'samples' else 'samples'}"
         _warn_undefined(f"{metric.capitalize()} is ill-defined and being set to 0.0 {where} "
                         f"no {modifier}. Use `zero_division` parameter to control "
                         "this behavior.")
@@ -252,8 +255,8 @@ def _resolve_labels(y_true, y_pred, y_type, average, labels, pos_label):
                              f"another average setting, one of {options}.")
         present = np.unique(np.concatenate([y_true, y_pred]))
         if pos_label not in present and len(present) >= 2:
-            raise ValueError(f"pos_label={pos_label!r} is not a valid label. It should be "
-                             f"one of {list(present)}")
+            raise ValueError(f"pos_label={pos_label} is not a valid label. It should be "
+                             f"one of {present}")
         return np.asarray([pos_label])
     if pos_label not in (None, 1):
         warnings.warn(f"Note that pos_label (set to {pos_label!r}) is ignored when average "
@@ -378,60 +381,76 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
         warnings.warn("`y_pred` was renamed to `y_proba` in version 1.9 and will be removed "
                       "in 1.11. Use `y_proba` instead.", FutureWarning, stacklevel=2)
         y_proba = y_pred
-    y_true = np.asarray(y_true)
+    Y, p = _multiclass_proba(y_true, y_proba, labels)
+    eps = np.finfo(p.dtype).eps
+    p = np.clip(p, eps, 1 - eps)
+    loss = -(Y * np.log(p)).sum(axis=1)
+    w = _weights(sample_weight, len(loss))
+    return float((loss * w).sum() / w.sum()) if normalize else float((loss * w).sum())
+
+
+def _multiclass_proba(y_true, y_prob, labels):
+    """(one-hot targets Y, probabilities P) of shape (n, K), validated as
+    scikit-learn does for log_loss / multiclass brier_score_loss: P in [0, 1]
+    (a UserWarning when rows do not sum to one), K = the number of labels
+    (sorted; y_true's unique values unless `labels`); a 1-D P is the
+    probability of the greater label; y_true may be a label indicator."""
+    y_true = _dense_target(y_true)
     if y_true.ndim == 2 and y_true.shape[1] == 1:
         y_true = y_true.ravel()
-    raw = np.asarray(y_proba)
-    p = raw.astype(np.float64) if raw.dtype not in (np.float32, np.float64) else raw
-    if not np.isfinite(p).all():
-        raise ValueError("Input y_proba contains NaN or infinity.")
-    if len(y_true) != len(p):
+    raw = np.asarray(y_prob)
+    P = raw.astype(np.float64) if raw.dtype not in (np.float32, np.float64) else raw
+    if not np.isfinite(P).all():
+        raise ValueError("Input y_prob contains NaN or infinity.")
+    if P.size and P.max() > 1:
+        raise ValueError(f"y_prob contains values greater than 1: {P.max()}")
+    if P.size and P.min() < 0:
+        raise ValueError(f"y_prob contains values lower than 0: {P.min()}")
+    if len(y_true) != len(P):
         raise ValueError("Found input variables with inconsistent numbers of samples: "
-                         f"[{len(y_true)}, {len(p)}]")
-    if labels is None:
-        classes = np.unique(y_true)
+                         f"[{len(P)}, {len(y_true)}]")
+    if y_true.ndim == 2:
+        classes = np.arange(y_true.shape[1])
+        Y = y_true.astype(np.float64)
     else:
-        given = np.asarray(labels)
-        classes = np.unique(given)
-        if not np.array_equal(classes, given):
-            warnings.warn(f"Labels passed were {given.tolist()}. But this function assumes "
-                          "labels are ordered lexicographically. Pass the ordered "
-                          f"labels={classes.tolist()} and ensure that the columns of y_prob "
-                          "correspond to this ordering.", UserWarning, stacklevel=2)
-        missing = np.setdiff1d(y_true, classes)
-        if len(missing):
-            raise ValueError(f"y_true contains values {set(missing.tolist())} not belonging "
-                             f"to the passed labels {given.tolist()}.")
-    if len(classes) == 1:
         if labels is None:
-            raise ValueError(
-                f"y_true contains only one label ({classes[0]}). Please provide the list of "
-                "all expected class labels explicitly through the labels argument.")
-        raise ValueError("The labels array needs to contain at least two labels for "
-                         f"log_loss, got {classes}.")
-    if p.ndim == 1:
-        p = p[:, None]
-    if p.shape[1] == 1:
-        p = np.hstack([1 - p, p])
-    if p.shape[1] != len(classes):
+            classes = np.unique(y_true)
+        else:
+            given = np.asarray(labels)
+            classes = np.unique(given)
+            if not np.array_equal(classes, given):
+                warnings.warn(f"Labels passed were {given.tolist()}. But this function "
+                              "assumes labels are ordered lexicographically. Pass the ordered "
+                              f"labels={classes.tolist()} and ensure that the columns of "
+                              "y_prob correspond to this ordering.", UserWarning, stacklevel=3)
+            missing = np.setdiff1d(y_true, classes)
+            if len(missing):
+                raise ValueError(f"y_true contains values {set(missing.tolist())} not "
+                                 f"belonging to the passed labels {given.tolist()}.")
+        if len(classes) == 1:
+            if labels is None:
+                raise ValueError(
+                    f"y_true contains only one label ({classes[0]}). Please provide the list "
+                    "of all expected class labels explicitly through the labels argument.")
+            raise ValueError("The labels array needs to contain at least two labels, got "
+                             f"{classes}.")
+        Y = (y_true[:, None] == classes[None, :]).astype(np.float64)
+    if P.ndim == 1:
+        P = P[:, None]
+    if P.shape[1] == 1:
+        P = np.hstack([1 - P, P])
+    if not np.allclose(P.sum(axis=1), 1, rtol=np.sqrt(np.finfo(P.dtype).eps), atol=0):
+        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
+                      UserWarning, stacklevel=3)
+    if len(classes) != P.shape[1]:
         if labels is None:
-            raise ValueError(f"y_true and y_proba contain different number of classes "
-                             f"{len(classes)}, {p.shape[1]}. Please provide the true labels "
+            raise ValueError(f"y_true and y_prob contain different number of classes: "
+                             f"{len(classes)} vs {P.shape[1]}. Please provide the true labels "
                              f"explicitly through the labels argument. Classes found in "
                              f"y_true: {classes}")
         raise ValueError(f"The number of classes in labels is different from that in "
-                         f"y_proba. Classes found in labels: {classes}")
-    if (p < 0).any() or (p > 1).any():
-        raise ValueError("y_proba contains values outside [0, 1].")
-    if not np.allclose(p.sum(axis=1), 1, rtol=np.sqrt(np.finfo(p.dtype).eps)):
-        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
-                      UserWarning, stacklevel=2)
-    idx = np.searchsorted(classes, y_true)
-    eps = np.finfo(p.dtype).eps
-    p = np.clip(p, eps, 1 - eps)
-    loss = -np.log(p[np.arange(len(p)), idx])
-    w = _weights(sample_weight, len(loss))
-    return float((loss * w).sum() / w.sum()) if normalize else float((loss * w).sum())
+                         f"y_prob. Classes found in labels: {classes}")
+    return Y, P
 
 
 def _binary_clf_curve(y_true, score, pos_label=None, sample_weight=None):
@@ -443,18 +462,27 @@ def _binary_clf_curve(y_true, score, pos_label=None, sample_weight=None):
                          f"[{len(y_true)}, {len(score)}]")
     if not np.isfinite(score).all():
         raise ValueError("Input y_score contains NaN or infinity.")
+    if y_true.dtype.kind == "S" or (y_true.dtype == object and len(y_true)
+                                    and isinstance(y_true[0], bytes)):
+        raise TypeError("Support for labels represented as bytes is not supported. Convert "
+                        "the labels to a string or integer format.")
+    w = _weights(sample_weight, len(y_true))
+    if sample_weight is not None:  # zero-weight samples do not exist for the curve
+        keep = w != 0
+        y_true, score, w = y_true[keep], score[keep], w[keep]
     classes = np.unique(y_true)
+    if len(classes) > 2:
+        raise ValueError("multiclass format is not supported")
     if pos_label is None:
-        if len(classes) > 2 or not (set(classes.tolist()) <= {0, 1} or
-                                    set(classes.tolist()) <= {-1, 1}):
-            if len(classes) > 2:
-                raise ValueError("y_true is not binary; pass multi_class='ovr' to roc_auc_score.")
-            raise ValueError(f"y_true takes values in {classes.tolist()} and pos_label is not "
+        numeric = classes.dtype.kind in "biuf"
+        if not numeric or not (set(classes.tolist()) <= {0, 1} or
+                               set(classes.tolist()) <= {-1, 1}):
+            shown = ", ".join(repr(c) for c in classes.tolist())
+            raise ValueError(f"y_true takes value in {{{shown}}} and pos_label is not "
                              "specified: either make y_true take value in {0, 1} or {-1, 1} "
                              "or pass pos_label explicitly.")
         pos_label = 1
     y = (y_true == pos_label).astype(np.float64)
-    w = _weights(sample_weight, len(y))
     order = np.argsort(score, kind="mergesort")[::-1]
     score, y, w = score[order], y[order], w[order]
     distinct = np.where(np.diff(score))[0]
@@ -520,6 +548,10 @@ def _average_columns(Y, S, metric, average, sample_weight):
     if average == "micro":
         w = None if sample_weight is None else np.repeat(np.asarray(sample_weight), Y.shape[1])
         return metric(Y.ravel(), S.ravel(), w)
+    if average == "samples":
+        w = _weights(sample_weight, len(Y))
+        per_row = np.array([metric(Y[i], S[i], None) for i in range(len(Y))])
+        return float(np.average(per_row, weights=w))
     scores = np.array([metric(Y[:, k], S[:, k], sample_weight) for k in range(Y.shape[1])])
     if average is None:
         return scores
@@ -529,17 +561,15 @@ def _average_columns(Y, S, metric, average, sample_weight):
         if wts.sum() == 0:
             return 0.0
         return _nanaverage(scores, wts)
-    if average == "samples":
-        raise ValueError("average='samples' is not supported by fastml's roc_auc_score.")
     return _nanaverage(scores)
 
 
 def _ovo_auc(y_idx, y_score, average):
     """Hand & Till (2001): mean over class pairs of the symmetric pairwise AUC."""
-    n_classes = y_score.shape[1]
+    present = np.unique(y_idx)  # pairs of the classes present in y_true
     pair_scores, prevalence = [], []
-    for a in range(n_classes):
-        for b in range(a + 1, n_classes):
+    for ia, a in enumerate(present):
+        for b in present[ia + 1:]:
             mask = (y_idx == a) | (y_idx == b)
             is_a = (y_idx[mask] == a).astype(int)
             auc_a = _binary_auc(is_a, y_score[mask, a])

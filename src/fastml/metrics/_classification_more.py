@@ -25,8 +25,8 @@ def jaccard_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
     _zero_division_value(zero_division)
     y_true, y_pred, y_type = _check_targets(y_true, y_pred, return_type=True)
     if average == "samples" and y_type != "multilabel-indicator":
-        raise ValueError("Sample-based jaccard similarity score is not meaningful outside "
-                         "multilabel classification. See the accuracy_score instead.")
+        raise ValueError("Samplewise metrics are not available outside of multilabel "
+                         "classification.")
     labels = _resolve_labels(y_true, y_pred, y_type, average, labels, pos_label)
     kw = dict(warn_for=("jaccard",), zero_division=zero_division)
     if average == "samples":
@@ -91,53 +91,48 @@ def zero_one_loss(y_true, y_pred, *, normalize=True, sample_weight=None):
 
 
 def _binary_pos(y_true, pos_label):
+    """scikit-learn's rule: pos_label must be given unless the labels are
+    {0, 1} / {-1, 1} (or a subset); numeric labels fall back to the greater
+    one."""
     classes = np.unique(y_true)
-    if pos_label is None:
-        ok = classes.dtype.kind in "biuf" and (
-            set(classes.tolist()) <= {0, 1} or set(classes.tolist()) <= {-1, 1})
-        if not ok:
-            raise ValueError(f"y_true takes value in {{{', '.join(map(repr, classes))}}} and "
-                             "pos_label is not specified: either make y_true take value in "
-                             "{0, 1} or {-1, 1} or pass pos_label explicitly.")
-        pos_label = 1
-    return pos_label
+    if pos_label is not None:
+        return pos_label
+    if classes.dtype.kind in "biuf":
+        if set(classes.tolist()) <= {0, 1} or set(classes.tolist()) <= {-1, 1}:
+            return 1
+        return classes[-1]
+    raise ValueError(f"y_true takes value in {{{', '.join(map(repr, classes))}}} and "
+                     "pos_label is not specified: either make y_true take value in "
+                     "{0, 1} or {-1, 1} or pass pos_label explicitly.")
 
 
-def _proba_targets(y_true, y_proba, pos_label, labels, name="y_proba"):
+def _proba_targets(y_true, y_proba, pos_label, labels):
     """(one-hot Y (n, K), P (n, K)) for binary 1-D or (n, K) probabilities."""
-    y_true = np.asarray(y_true)
-    if y_true.ndim == 2 and y_true.shape[1] == 1:
-        y_true = y_true.ravel()
+    from ._classification import _dense_target, _multiclass_proba
+
     P = np.asarray(y_proba, dtype=np.float64)
     if P.ndim == 2 and P.shape[1] == 1:
         P = P.ravel()
+    if P.ndim != 1:
+        return _multiclass_proba(y_true, P, labels)
+    y_true = _dense_target(y_true)
+    if y_true.ndim == 2 and y_true.shape[1] == 1:
+        y_true = y_true.ravel()
     if len(y_true) != len(P):
         raise ValueError("Found input variables with inconsistent numbers of samples: "
                          f"[{len(y_true)}, {len(P)}]")
     if not np.isfinite(P).all():
-        raise ValueError(f"Input {name} contains NaN or infinity.")
-    if P.min(initial=0) < 0:
-        raise ValueError(f"{name} contains values less than 0.")
-    if P.max(initial=0) > 1:
-        raise ValueError(f"{name} contains values greater than 1.")
-    if P.ndim == 1:
-        if labels is not None and len(np.unique(np.concatenate([labels, y_true]))) > 2:
-            raise ValueError("The labels array needs to contain at most two labels when "
-                             "y_proba is 1-D.")
-        pos = y_true == _binary_pos(y_true if labels is None else np.asarray(labels),
-                                    pos_label)
-        Y = np.c_[~pos, pos].astype(np.float64)
-        return Y, np.c_[1 - P, P]
-    classes = np.unique(y_true) if labels is None else np.asarray(labels)
-    if P.shape[1] != len(classes):
-        raise ValueError(f"y_true and {name} contain different number of classes "
-                         f"{len(classes)}, {P.shape[1]}. Classes found in y_true: {classes}")
-    idx = np.searchsorted(classes, y_true)
-    if (idx >= len(classes)).any() or (classes[np.minimum(idx, len(classes) - 1)] != y_true).any():
-        raise ValueError(f"y_true contains labels not in labels {classes}.")
-    Y = np.zeros_like(P)
-    Y[np.arange(len(P)), idx] = 1.0
-    return Y, P
+        raise ValueError("Input y_prob contains NaN or infinity.")
+    if len(np.unique(y_true)) > 2 or y_true.ndim != 1:
+        kind = "multiclass" if y_true.ndim == 1 else "multilabel-indicator"
+        raise ValueError(f"The type of the target inferred from y_true is {kind} but should "
+                         "be binary according to the shape of y_prob.")
+    if P.size and P.max() > 1:
+        raise ValueError(f"y_prob contains values greater than 1: {P.max()}")
+    if P.size and P.min() < 0:
+        raise ValueError(f"y_prob contains values less than 0: {P.min()}")
+    pos = y_true == _binary_pos(y_true, pos_label)
+    return np.c_[~pos, pos].astype(np.float64), np.c_[1 - P, P]
 
 
 def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, labels=None,

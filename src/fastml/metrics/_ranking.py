@@ -82,14 +82,18 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
         if pos_label != 1:
             raise ValueError("Parameter pos_label is fixed to 1 for multiclass y_true. Do not "
                              "set pos_label or set pos_label to 1.")
+        if S.ndim != 2:
+            raise ValueError("`y_score` needs to be of shape `(n_samples, n_classes)`, since "
+                             f"`y_true` contains multiple classes. Got `y_score.shape="
+                             f"{S.shape}`.")
         Y = Yt[:, None] == classes[None, :]
         if S.shape != Y.shape:
             raise ValueError(f"y_true and y_score have different shape {Y.shape} and "
                              f"{S.shape}.")
         return _average(Y.astype(int), S, _binary_ap, average, sample_weight)
     if len(classes) == 2 and pos_label not in classes.tolist():
-        raise ValueError(f"pos_label={pos_label!r} is not a valid label. It should be one of "
-                         f"{classes.tolist()}")
+        raise ValueError(f"pos_label={pos_label} is not a valid label. It should be one of "
+                         f"{classes}")
     if S.ndim == 2:
         S = S.ravel()
     return _binary_ap((Yt == pos_label).astype(int), S, sample_weight)
@@ -111,6 +115,14 @@ def top_k_accuracy_score(y_true, y_score, *, k=2, normalize=True, sample_weight=
     if y_true.dtype.kind == "f" and not np.all(np.mod(y_true, 1) == 0):
         raise ValueError("y type must be 'binary' or 'multiclass', got 'continuous' instead.")
     S = np.asarray(y_score, dtype=np.float64)
+    binary = len(np.unique(y_true)) <= 2 and (labels is None or len(labels) <= 2)
+    if binary and S.ndim == 2 and S.shape[1] != 1:
+        raise ValueError(f"`y_true` is binary while y_score is 2d with {S.shape[1]} classes. "
+                         "If `y_true` does not contain all the labels, `labels` must be "
+                         "provided.")
+    if not binary and S.ndim != 2:
+        raise ValueError("`y_score` needs to be of shape `(n_samples, n_classes)`, since "
+                         f"`y_true` contains multiple classes. Got `y_score.shape={S.shape}`.")
     if len(S) != len(y_true):
         raise ValueError("Found input variables with inconsistent numbers of samples: "
                          f"[{len(y_true)}, {len(S)}]")
