@@ -87,12 +87,13 @@ def _binary_classes(estimator):
     return classes if len(classes) <= 2 else None
 
 
-def _response(estimator, method, X, pos_label):
+def _response(estimator, method, X, pos_label, raw=None):
     """The estimator's response with scikit-learn's binary conventions: the
     probability of `pos_label` (default: the greater class) from
     predict_proba, the decision function signed towards `pos_label`; a
-    multi-output predict_proba list becomes the positive-class columns."""
-    y = getattr(estimator, method)(X)
+    multi-output predict_proba list becomes the positive-class columns.
+    `raw`: the method's output if already computed."""
+    y = getattr(estimator, method)(X) if raw is None else raw
     if method == "predict":
         return y
     if isinstance(y, list):  # multi-output classifier: one (n, 2) block per output
@@ -215,10 +216,9 @@ def _cached_call(cache):
     def call(estimator, method, X, pos_label):
         if cache is None:
             return _response(estimator, method, X, pos_label)
-        key = (method, pos_label)
-        if key not in cache:
-            cache[key] = _response(estimator, method, X, pos_label)
-        return cache[key]
+        if method not in cache:  # the raw output; pos_label only post-processes it
+            cache[method] = getattr(estimator, method)(X)
+        return _response(estimator, method, X, pos_label, raw=cache[method])
     return call
 
 
