@@ -127,3 +127,12 @@ def test_euclidean_with_norms(sparse):
 def test_manhattan_distances_is_float64():
     assert manhattan_distances(X.astype(np.float32)).dtype == np.float64
     assert pairwise_distances(X.astype(np.float32), metric="manhattan").dtype == np.float32
+
+
+def test_float32_sequences_keep_their_dtype():
+    X32 = X.astype(np.float32)
+    rows = tuple(tuple(r) for r in X32)
+    D = pairwise_distances(rows, rows)
+    assert D.dtype == np.float32
+    np.testing.assert_allclose(D, pairwise_distances(X32), rtol=1e-6)
+    assert np.all(np.diag(pairwise_distances(rows, rows)) == 0)

@@ -117,6 +117,9 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None, ensure_all
         raise TypeError(f"pairwise_distances got unexpected keyword arguments "
                         f"{sorted(kwds)} for metric={metric!r}.")
     name, p = resolve_metric(metric, p)
+    X_conv = _float_sequence(X)
+    Y = None if Y is None else X_conv if Y is X else _float_sequence(Y)
+    X = X_conv
     if is_sparse(X) or is_sparse(Y):
         if metric.lower() == "minkowski":  # whatever p: as scikit-learn
             raise TypeError("metric='minkowski' does not support sparse matrices; use one of "
@@ -141,6 +144,16 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None, ensure_all
 
     with threads_scope(n_jobs):
         return _kd.pairwise_distances(X, Y, name, p, same)
+
+
+def _float_sequence(A):
+    """A list/tuple of float32 (or float64) values as an array of that dtype
+    (check_array would make every sequence float64)."""
+    if A is None or isinstance(A, np.ndarray) or is_sparse(A) or hasattr(A, "dtype") or \
+            not isinstance(A, (list, tuple)):
+        return A
+    arr = np.asarray(A)
+    return arr if arr.dtype.kind == "f" else A
 
 
 def _generic_pair(X, Y, ensure_all_finite, boolean=False):
