@@ -224,3 +224,28 @@ def test_log_loss_checks():
         M.log_loss([0, 1], y_pred=[[0.8, 0.2], [0.3, 0.7]])
     with pytest.raises(ValueError, match="different number of classes: 3 vs 2"):
         M.log_loss([0, 1, 2], [[1, 0], [0, 1], [0, 1]])
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_precision_recall_curve_and_auc(drop):
+    rng = _rng(10)
+    y = rng.integers(0, 2, 120)
+    s = np.round(rng.random(120), 2)
+    w = rng.random(120)
+    for sw in (None, w):
+        got = M.precision_recall_curve(y, s, sample_weight=sw, drop_intermediate=drop)
+        want = S.precision_recall_curve(y, s, sample_weight=sw, drop_intermediate=drop)
+        for g, e in zip(got, want):
+            np.testing.assert_allclose(g, e)
+    p, r, t = M.precision_recall_curve(y, s)
+    # brute force at each threshold
+    for pi, ri, ti in zip(p[:-1], r[:-1], t):
+        pred = s >= ti
+        assert pi == pytest.approx(y[pred].mean())
+        assert ri == pytest.approx(y[pred].sum() / y.sum())
+    x = np.sort(rng.random(30))
+    f = rng.random(30)
+    assert M.auc(x, f) == pytest.approx(np.sum(np.diff(x) * (f[1:] + f[:-1]) / 2))
+    assert M.auc(x[::-1], f[::-1]) == pytest.approx(M.auc(x, f))
+    with pytest.raises(ValueError, match="neither increasing nor decreasing"):
+        M.auc([0, 2, 1], [1, 1, 1])

@@ -10,7 +10,8 @@ from ._classification import (accuracy_score, balanced_accuracy_score,  # noqa: 
 from ._classification_more import (brier_score_loss, class_likelihood_ratios,  # noqa: E402
                                    d2_brier_score, d2_log_loss_score, hamming_loss,
                                    jaccard_score, matthews_corrcoef, zero_one_loss)
-from ._ranking import average_precision_score, top_k_accuracy_score  # noqa: E402
+from ._ranking import (auc, average_precision_score, precision_recall_curve,  # noqa: E402
+                       top_k_accuracy_score)
 from ._regression import (d2_absolute_error_score, explained_variance_score,  # noqa: E402
                           max_error, mean_absolute_error, mean_absolute_percentage_error,
                           mean_gamma_deviance, mean_poisson_deviance, mean_squared_error,
@@ -43,4 +44,4 @@ __all__ += ["brier_score_loss", "class_likelihood_ratios", "d2_brier_score",
             "fowlkes_mallows_score", "homogeneity_completeness_v_measure",
             "homogeneity_score", "mutual_info_score", "normalized_mutual_info_score",
             "pair_confusion_matrix", "rand_score", "v_measure_score", "get_scorer_names",
-            "make_scorer"]
+            "make_scorer", "auc", "precision_recall_curve"]

@@ -165,3 +165,53 @@ def top_k_accuracy_score(y_true, y_score, *, k=2, normalize=True, sample_weight=
         return float(w @ hits / w.sum())
     return float(w @ hits) if sample_weight is not None else float(hits.sum())
 
+
+
+__all__ += ["precision_recall_curve", "auc"]
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
+                           drop_intermediate=False):
+    """(precision, recall, thresholds) of a binary classifier, thresholds
+    increasing; the curve ends at (recall 0, precision 1) without a
+    threshold. drop_intermediate drops the thresholds inside a run of equal
+    true-positive counts (the vertical segments), keeping each run's ends."""
+    import warnings
+
+    fps, tps, thr = _binary_clf_curve(y_true, y_score, pos_label, sample_weight)
+    if drop_intermediate and len(fps) > 2:
+        keep = np.flatnonzero(np.r_[True, np.logical_or(np.diff(tps[:-1]), np.diff(tps[1:])),
+                                    True])
+        fps, tps, thr = fps[keep], tps[keep], thr[keep]
+    ps = tps + fps
+    precision = np.divide(tps, ps, out=np.zeros_like(tps), where=ps != 0)
+    if tps[-1] == 0:
+        warnings.warn("No positive class found in y_true, recall is set to one for all "
+                      "thresholds.", UserWarning, stacklevel=2)
+        recall = np.ones_like(tps)
+    else:
+        recall = tps / tps[-1]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thr[::-1]
+
+
+def auc(x, y):
+    """Area under the curve y(x) by the trapezoidal rule; x must be monotonic
+    (increasing or decreasing)."""
+    x_given = np.asarray(x).ravel()
+    x = x_given.astype(np.float64)
+    y = np.asarray(y, dtype=np.float64).ravel()
+    if len(x) != len(y):
+        raise ValueError("Found input variables with inconsistent numbers of samples: "
+                         f"[{len(x)}, {len(y)}]")
+    if x.shape[0] < 2:
+        raise ValueError("At least 2 points are needed to compute area under curve, but "
+                         f"x.shape = {x.shape[0]}")
+    dx = np.diff(x)
+    direction = 1.0
+    if np.any(dx < 0):
+        if np.all(dx <= 0):
+            direction = -1.0
+        else:
+            raise ValueError(f"x is neither increasing nor decreasing : {x_given}.")
+    trap = getattr(np, "trapezoid", None) or np.trapz
+    return float(direction * trap(y, x))
