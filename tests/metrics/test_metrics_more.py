@@ -249,3 +249,41 @@ def test_precision_recall_curve_and_auc(drop):
     assert M.auc(x[::-1], f[::-1]) == pytest.approx(M.auc(x, f))
     with pytest.raises(ValueError, match="neither increasing nor decreasing"):
         M.auc([0, 2, 1], [1, 1, 1])
+
+
+def test_multilabel_confusion_matrix():
+    rng = _rng(11)
+    yt, yp = rng.integers(0, 2, (40, 3)), rng.integers(0, 2, (40, 3))
+    w = rng.random(40)
+    mcm = M.multilabel_confusion_matrix(yt, yp)
+    for k in range(3):  # brute force per label
+        tn = np.sum((yt[:, k] == 0) & (yp[:, k] == 0))
+        tp = np.sum((yt[:, k] == 1) & (yp[:, k] == 1))
+        fp = np.sum((yt[:, k] == 0) & (yp[:, k] == 1))
+        fn = np.sum((yt[:, k] == 1) & (yp[:, k] == 0))
+        np.testing.assert_array_equal(mcm[k], [[tn, fp], [fn, tp]])
+    np.testing.assert_allclose(M.multilabel_confusion_matrix(yt, yp, sample_weight=w),
+                               S.multilabel_confusion_matrix(yt, yp, sample_weight=w))
+    np.testing.assert_array_equal(M.multilabel_confusion_matrix(yt, yp, samplewise=True),
+                                  S.multilabel_confusion_matrix(yt, yp, samplewise=True))
+    a, b = rng.integers(0, 4, 30), rng.integers(0, 4, 30)
+    np.testing.assert_array_equal(M.multilabel_confusion_matrix(a, b, labels=[3, 1]),
+                                  S.multilabel_confusion_matrix(a, b, labels=[3, 1]))
+    with pytest.raises(ValueError, match="Samplewise metrics"):
+        M.multilabel_confusion_matrix(a, b, samplewise=True)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.5, 0.9])
+def test_pinball_and_d2_scores(alpha):
+    rng = _rng(12)
+    yt, yp, w = rng.random(41) + 0.1, rng.random(41) + 0.1, rng.random(41)
+    diff = yt - yp
+    brute = np.mean(np.where(diff >= 0, alpha * diff, (alpha - 1) * diff))
+    assert M.mean_pinball_loss(yt, yp, alpha=alpha) == pytest.approx(brute)
+    for sw in (None, w):
+        assert M.d2_pinball_score(yt, yp, alpha=alpha, sample_weight=sw) == pytest.approx(
+            S.d2_pinball_score(yt, yp, alpha=alpha, sample_weight=sw), rel=1e-12)
+    for power in (0, 1, 1.5, 2):
+        assert M.d2_tweedie_score(yt, yp, power=power, sample_weight=w) == pytest.approx(
+            S.d2_tweedie_score(yt, yp, power=power, sample_weight=w), rel=1e-12)
+    assert M.d2_tweedie_score(yt, yp, power=0) == pytest.approx(M.r2_score(yt, yp))

@@ -136,3 +136,19 @@ def test_float32_sequences_keep_their_dtype():
     assert D.dtype == np.float32
     np.testing.assert_allclose(D, pairwise_distances(X32), rtol=1e-6)
     assert np.all(np.diag(pairwise_distances(rows, rows)) == 0)
+
+
+def test_haversine_and_nan_euclidean_functions():
+    from fastml.metrics import haversine_distances, nan_euclidean_distances
+
+    sk = pytest.importorskip("sklearn.metrics.pairwise")
+    P = np.c_[RNG.uniform(-1.5, 1.5, 5), RNG.uniform(-3, 3, 5)]
+    np.testing.assert_allclose(haversine_distances(P), sk.haversine_distances(P))
+    Xn = X.copy()
+    Xn[1, 2] = np.nan
+    for squared in (False, True):
+        np.testing.assert_allclose(nan_euclidean_distances(Xn, Y, squared=squared),
+                                   sk.nan_euclidean_distances(Xn, Y, squared=squared))
+    Xm = np.where(np.isnan(Xn), -1.0, Xn)
+    np.testing.assert_allclose(nan_euclidean_distances(Xm, Y, missing_values=-1.0),
+                               sk.nan_euclidean_distances(Xn, Y))

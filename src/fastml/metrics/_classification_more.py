@@ -280,3 +280,62 @@ def _negative_likelihood_ratio(y_true, y_pred):
 
 _positive_likelihood_ratio.__name__ = "positive_likelihood_ratio"
 _negative_likelihood_ratio.__name__ = "negative_likelihood_ratio"
+
+
+__all__ += ["multilabel_confusion_matrix"]
+
+
+def multilabel_confusion_matrix(y_true, y_pred, *, sample_weight=None, labels=None,
+                                samplewise=False):
+    """One 2x2 matrix [[tn, fp], [fn, tp]] per label (one-vs-rest for class
+    labels; per column for a label indicator), or per sample with
+    samplewise=True (label indicators only). Integer counts unless the
+    weights are floating."""
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight)
+        if sw.ndim > 1:
+            raise ValueError("Sample weights must be 1D array or scalar")
+        if sw.ndim == 1 and len(sw) != len(y_true):
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{len(y_true)}, {len(y_pred)}, {len(sw)}]")
+    yt0 = np.asarray(y_true) if not hasattr(y_true, "toarray") else None
+    if yt0 is not None and yt0.ndim == 2 and yt0.shape[1] > 1 and \
+            not np.isin(np.unique(yt0), (0, 1)).all():
+        raise ValueError("multiclass-multioutput is not supported")
+    y_true, y_pred, y_type = _check_targets(y_true, y_pred, return_type=True)
+    n = len(y_true)
+    integer = sample_weight is None or np.asarray(sample_weight).dtype.kind in "biu"
+    w = np.ones(n) if sample_weight is None else np.broadcast_to(
+        np.asarray(sample_weight, dtype=np.float64), (n,))
+    if y_type == "multilabel-indicator":
+        n_labels = y_true.shape[1]
+        if labels is None:
+            cols = np.arange(n_labels)
+        else:
+            cols = np.asarray(labels)
+            if cols.size and (cols.max() >= n_labels or cols.min() < 0):
+                bad = cols.max() if cols.max() >= n_labels else cols.min()
+                sign = ">" if bad >= n_labels else "<"
+                ref = n_labels - 1 if bad >= n_labels else 0
+                raise ValueError(f"All labels must be in [0, n labels) for multilabel "
+                                 f"targets. Got {bad} {sign} {ref}")
+        T, P = y_true[:, cols].astype(bool), y_pred[:, cols].astype(bool)
+    else:
+        if samplewise:
+            raise ValueError("Samplewise metrics are not available outside of multilabel "
+                             "classification.")
+        present = np.unique(np.concatenate([y_true, y_pred]))
+        cols = present if labels is None else np.asarray(labels)
+        T = y_true[:, None] == cols[None, :]
+        P = y_pred[:, None] == cols[None, :]
+    if samplewise:
+        tp = (T & P).sum(axis=1).astype(np.float64)
+        fp = (~T & P).sum(axis=1).astype(np.float64)
+        fn = (T & ~P).sum(axis=1).astype(np.float64)
+        tn = T.shape[1] - tp - fp - fn
+        tp, fp, fn, tn = tp * w, fp * w, fn * w, tn * w  # each sample's counts, weighted
+    else:
+        tp, fp = w @ (T & P), w @ (~T & P)
+        fn, tn = w @ (T & ~P), w @ (~T & ~P)
+    out = np.stack([tn, fp, fn, tp], axis=1).reshape(-1, 2, 2)
+    return out.astype(np.int64) if integer else out

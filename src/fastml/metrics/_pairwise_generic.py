@@ -100,8 +100,9 @@ def nan_euclidean(X, Y, same):
     with np.errstate(divide="ignore", invalid="ignore"):
         D = np.sqrt(s * (X.shape[1] / cnt))
     D[cnt == 0] = np.nan
-    if same:
-        np.fill_diagonal(D, 0.0)
+    if same:  # a row with no present coordinate stays NaN against itself
+        idx = np.flatnonzero(np.diag(cnt) > 0)
+        D[idx, idx] = 0.0
     return D.astype(out, copy=False)
 
 

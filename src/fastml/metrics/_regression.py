@@ -259,3 +259,77 @@ def d2_absolute_error_score(y_true, y_pred, *, sample_weight=None,
     if isinstance(mo, str) and mo == "variance_weighted":
         mo = "uniform_average"
     return _aggregate(score, mo)
+
+
+__all__ += ["mean_pinball_loss", "d2_pinball_score", "d2_tweedie_score"]
+
+
+def mean_pinball_loss(y_true, y_pred, *, sample_weight=None, alpha=0.5,
+                      multioutput="uniform_average"):
+    """Mean quantile (pinball) loss alpha * max(y - q, 0) + (1 - alpha) *
+    max(q - y, 0) of the predicted quantile q."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha!r}.")
+    diff = yt - yp
+    loss = alpha * np.maximum(diff, 0) + (1 - alpha) * np.maximum(-diff, 0)
+    return _aggregate(np.average(loss, axis=0, weights=w), mo)
+
+
+def _weighted_quantile(values, weights, alpha):
+    """Column-wise weighted quantile with the averaged inverted-CDF rule (the
+    mean of two values when the cumulative weight lands exactly on alpha)."""
+    out = np.empty(values.shape[1])
+    for j in range(values.shape[1]):
+        keep = weights > 0
+        v, w = values[keep, j], weights[keep]
+        order = np.argsort(v, kind="stable")
+        v, cw = v[order], np.cumsum(w[order])
+        target = alpha * cw[-1]
+        tol = 1e-12 * cw[-1]
+        i = min(int(np.searchsorted(cw, target - tol, side="left")), len(v) - 1)
+        if abs(cw[i] - target) <= tol and i + 1 < len(v):
+            out[j] = 0.5 * (v[i] + v[i + 1])
+        else:
+            out[j] = v[i]
+    return out
+
+
+def d2_pinball_score(y_true, y_pred, *, sample_weight=None, alpha=0.5,
+                     multioutput="uniform_average"):
+    """1 - pinball(y, y_pred) / pinball(y, the alpha-quantile of y), per output;
+    a constant y_true scores 1.0 if predicted exactly, else 0.0."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    if len(yt) < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      _interop_class(UndefinedMetricWarning), stacklevel=2)
+        return float("nan")
+    ww = np.ones(len(yt)) if w is None else w
+    q = _weighted_quantile(yt, ww, alpha)
+    num = mean_pinball_loss(yt, yp, sample_weight=w, alpha=alpha, multioutput="raw_values")
+    den = mean_pinball_loss(yt, np.tile(q, (len(yt), 1)), sample_weight=w, alpha=alpha,
+                            multioutput="raw_values")
+    num, den = np.atleast_1d(num), np.atleast_1d(den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 1.0 - num / den
+    score = np.where(den != 0, score, np.where(num != 0, 0.0, 1.0))
+    if isinstance(mo, str) and mo == "variance_weighted":
+        mo = "uniform_average"
+    return _aggregate(score, mo)
+
+
+def d2_tweedie_score(y_true, y_pred, *, sample_weight=None, power=0):
+    """1 - deviance(y, y_pred) / deviance(y, weighted mean of y) for the
+    Tweedie deviance of `power` (power=0: r2_score)."""
+    yt, yp, w, _ = _check_reg_targets(y_true, y_pred, sample_weight, "uniform_average")
+    if yt.shape[1] != 1:
+        raise ValueError("Multioutput not supported in d2_tweedie_score")
+    if len(yt) < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      _interop_class(UndefinedMetricWarning), stacklevel=2)
+        return float("nan")
+    num = mean_tweedie_deviance(yt[:, 0], yp[:, 0], sample_weight=w, power=power)
+    mean = np.average(yt[:, 0], weights=w)
+    den = mean_tweedie_deviance(yt[:, 0], np.full(len(yt), mean), sample_weight=w,
+                                power=power)
+    return float(1 - num / den)

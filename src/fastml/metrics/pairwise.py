@@ -289,3 +289,31 @@ def linear_kernel(X, Y=None, dense_output=True):
         return _sparse_call("linear_kernel", X, Y, None, dense_output=dense_output)
     X, Y = _dense_pair(X, Y)
     return X @ Y.T
+
+
+def haversine_distances(X, Y=None):
+    """Great-circle distances on the unit sphere between (latitude, longitude)
+    rows given in radians (float64)."""
+    from . import _pairwise_generic as G
+
+    X, Y, _ = _generic_pair(X, Y, True)
+    return G.haversine(X.astype(np.float64), Y.astype(np.float64))
+
+
+def nan_euclidean_distances(X, Y=None, *, squared=False, missing_values=np.nan, copy=True):
+    """Euclidean distances ignoring NaN coordinates: sqrt(n_features /
+    n_present * sum over the coordinates present in both rows); NaN where no
+    coordinate is shared. float32 input gives float32. `missing_values` other
+    than NaN are treated as missing too; `copy` is accepted for compatibility
+    (the input is never modified)."""
+    from . import _pairwise_generic as G
+
+    X, Y, same = _generic_pair(X, Y, "allow-nan")
+    for A in (X, Y):
+        if A.dtype.kind == "f" and np.isinf(A).any():
+            raise ValueError(f"Input contains infinity or a value too large for {A.dtype!r}.")
+    if not (isinstance(missing_values, float) and np.isnan(missing_values)):
+        X = np.where(X == missing_values, np.nan, X.astype(np.float64))
+        Y = X if same else np.where(Y == missing_values, np.nan, Y.astype(np.float64))
+    D = G.nan_euclidean(X, Y, same)
+    return D * D if squared else D
