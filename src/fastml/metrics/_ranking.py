@@ -2,7 +2,8 @@
 scikit-learn's input conventions and values."""
 import numpy as np
 
-from ._classification import (_binary_clf_curve, _is_indicator, _warn_undefined, _weights)
+from ._classification import _is_indicator, _warn_undefined, _weights
+from ._roc import _binary_clf_curve
 
 __all__ = ["average_precision_score", "top_k_accuracy_score"]
 

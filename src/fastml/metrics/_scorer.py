@@ -22,6 +22,7 @@ from . import _classification_more as CM
 from . import _cluster as CL
 from . import _ranking as RK
 from . import _regression as R
+from . import _roc as ROC
 
 __all__ = ["get_scorer", "check_scoring", "make_scorer", "get_scorer_names"]
 
@@ -354,15 +355,15 @@ def _build_scorers():
         "d2_absolute_error_score": make_scorer(R.d2_absolute_error_score),
         "accuracy": make_scorer(C.accuracy_score),
         "top_k_accuracy": make_scorer(RK.top_k_accuracy_score, response_method=_P),
-        "roc_auc": make_scorer(C.roc_auc_score, response_method=_P),
+        "roc_auc": make_scorer(ROC.roc_auc_score, response_method=_P),
         "average_precision": make_scorer(RK.average_precision_score, response_method=_P),
-        "roc_auc_ovo": make_scorer(C.roc_auc_score, response_method="predict_proba",
+        "roc_auc_ovo": make_scorer(ROC.roc_auc_score, response_method="predict_proba",
                                    multi_class="ovo"),
-        "roc_auc_ovo_weighted": make_scorer(C.roc_auc_score, response_method="predict_proba",
+        "roc_auc_ovo_weighted": make_scorer(ROC.roc_auc_score, response_method="predict_proba",
                                             multi_class="ovo", average="weighted"),
-        "roc_auc_ovr": make_scorer(C.roc_auc_score, response_method="predict_proba",
+        "roc_auc_ovr": make_scorer(ROC.roc_auc_score, response_method="predict_proba",
                                    multi_class="ovr"),
-        "roc_auc_ovr_weighted": make_scorer(C.roc_auc_score, response_method="predict_proba",
+        "roc_auc_ovr_weighted": make_scorer(ROC.roc_auc_score, response_method="predict_proba",
                                             multi_class="ovr", average="weighted"),
         "balanced_accuracy": make_scorer(C.balanced_accuracy_score),
         "neg_log_loss": make_scorer(C.log_loss, greater_is_better=False,
