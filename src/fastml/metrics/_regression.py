@@ -111,3 +111,225 @@ def explained_variance_score(y_true, y_pred, *, sample_weight=None,
     num = np.average((diff - np.average(diff, axis=0, weights=w)) ** 2, axis=0, weights=w)
     den = np.average((yt - np.average(yt, axis=0, weights=w)) ** 2, axis=0, weights=w)
     return _r2_like(num, den, mo, force_finite)
+
+
+__all__ += ["mean_absolute_percentage_error", "mean_squared_log_error",
+            "root_mean_squared_log_error", "median_absolute_error", "max_error",
+            "mean_tweedie_deviance", "mean_poisson_deviance", "mean_gamma_deviance",
+            "d2_absolute_error_score"]
+
+
+def mean_absolute_percentage_error(y_true, y_pred, *, sample_weight=None,
+                                   multioutput="uniform_average"):
+    """Mean of |y_true - y_pred| / max(|y_true|, eps) (a relative error, not in
+    percent; eps = float64 machine epsilon guards y_true == 0)."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    eps = np.finfo(np.float64).eps
+    return _aggregate(np.average(np.abs(yp - yt) / np.maximum(np.abs(yt), eps), axis=0,
+                                 weights=w), mo)
+
+
+def _check_log_targets(yt, yp, name):
+    if (yt <= -1).any() or (yp <= -1).any():
+        raise ValueError(f"{name} cannot be used when targets contain values less than or "
+                         "equal to -1.")
+
+
+def mean_squared_log_error(y_true, y_pred, *, sample_weight=None,
+                           multioutput="uniform_average"):
+    """Mean of (log1p(y_true) - log1p(y_pred))^2; targets must be > -1."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    _check_log_targets(yt, yp, "Mean Squared Logarithmic Error")
+    return _aggregate(np.average((np.log1p(yt) - np.log1p(yp)) ** 2, axis=0, weights=w), mo)
+
+
+def root_mean_squared_log_error(y_true, y_pred, *, sample_weight=None,
+                                multioutput="uniform_average"):
+    """Square root of mean_squared_log_error (per output)."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    _check_log_targets(yt, yp, "Root Mean Squared Logarithmic Error")
+    return _aggregate(np.sqrt(np.average((np.log1p(yt) - np.log1p(yp)) ** 2, axis=0,
+                                         weights=w)), mo)
+
+
+def _weighted_median(values, weights):
+    """Column-wise weighted median, the 'averaged inverted CDF' rule: when the
+    cumulative weight lands exactly on half, the mean of that value and the next
+    one (equal to np.median for unit weights)."""
+    out = np.empty(values.shape[1])
+    for j in range(values.shape[1]):
+        keep = weights > 0
+        v, w = values[keep, j], weights[keep]
+        order = np.argsort(v, kind="stable")
+        v, cw = v[order], np.cumsum(w[order])
+        half = 0.5 * cw[-1]
+        i = int(np.searchsorted(cw, half - 1e-12 * cw[-1], side="left"))
+        i = min(i, len(v) - 1)
+        if abs(cw[i] - half) <= 1e-12 * cw[-1] and i + 1 < len(v):
+            out[j] = 0.5 * (v[i] + v[i + 1])
+        else:
+            out[j] = v[i]
+    return out
+
+
+def median_absolute_error(y_true, y_pred, *, multioutput="uniform_average",
+                          sample_weight=None):
+    """Median of |y_true - y_pred| (weighted median with sample_weight)."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    err = np.abs(yp - yt)
+    med = np.median(err, axis=0) if w is None else _weighted_median(err, w)
+    return _aggregate(med, mo)
+
+
+def max_error(y_true, y_pred):
+    """Largest absolute residual (single-output targets only)."""
+    yt, yp, _, _ = _check_reg_targets(y_true, y_pred, None, "uniform_average")
+    if yt.shape[1] != 1:
+        raise ValueError("Multioutput not supported in max_error")
+    return float(np.max(np.abs(yt - yp)))
+
+
+def _tweedie_unit_deviance(yt, yp, power):
+    if power < 0:
+        return 2 * (np.power(np.maximum(yt, 0), 2 - power) / ((1 - power) * (2 - power))
+                    - yt * np.power(yp, 1 - power) / (1 - power)
+                    + np.power(yp, 2 - power) / (2 - power))
+    if power == 0:
+        return (yt - yp) ** 2
+    if power == 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(yt > 0, yt * np.log(yt / yp), 0.0)
+        return 2 * (term - yt + yp)
+    if power == 2:
+        return 2 * (np.log(yp / yt) + yt / yp - 1)
+    return 2 * (np.power(yt, 2 - power) / ((1 - power) * (2 - power))
+                - yt * np.power(yp, 1 - power) / (1 - power)
+                + np.power(yp, 2 - power) / (2 - power))
+
+
+def mean_tweedie_deviance(y_true, y_pred, *, sample_weight=None, power=0):
+    """Mean Tweedie deviance of power `power` (0 normal, 1 Poisson, 2 gamma;
+    (0, 1) is not a valid power). Domain checks as scikit-learn."""
+    yt, yp, w, _ = _check_reg_targets(y_true, y_pred, sample_weight, "uniform_average")
+    if yt.shape[1] != 1:
+        raise ValueError("Multioutput not supported in mean_tweedie_deviance")
+    if 0 < power < 1:
+        raise ValueError(f"Tweedie deviance is only defined for power<=0 and power>=1, got "
+                         f"power={power}.")
+    message = f"Mean Tweedie deviance error with power={power} can only be used on "
+    if power < 0:
+        if (yp <= 0).any():
+            raise ValueError(message + "strictly positive y_pred.")
+    elif 1 <= power < 2:
+        if (yt < 0).any() or (yp <= 0).any():
+            raise ValueError(message + "non-negative y and strictly positive y_pred.")
+    elif power >= 2:
+        if (yt <= 0).any() or (yp <= 0).any():
+            raise ValueError(message + "strictly positive y and y_pred.")
+    dev = _tweedie_unit_deviance(yt[:, 0], yp[:, 0], power)
+    return float(np.average(dev, weights=w))
+
+
+def mean_poisson_deviance(y_true, y_pred, *, sample_weight=None):
+    """mean_tweedie_deviance with power=1."""
+    return mean_tweedie_deviance(y_true, y_pred, sample_weight=sample_weight, power=1)
+
+
+def mean_gamma_deviance(y_true, y_pred, *, sample_weight=None):
+    """mean_tweedie_deviance with power=2."""
+    return mean_tweedie_deviance(y_true, y_pred, sample_weight=sample_weight, power=2)
+
+
+def d2_absolute_error_score(y_true, y_pred, *, sample_weight=None,
+                            multioutput="uniform_average"):
+    """1 - sum|y - y_pred| / sum|y - median(y)| (weighted), per output; a
+    constant y_true scores 1.0 if predicted exactly, else 0.0."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    if len(yt) < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      _interop_class(UndefinedMetricWarning), stacklevel=2)
+        return float("nan")
+    ww = np.ones(len(yt)) if w is None else w
+    med = np.median(yt, axis=0) if w is None else _weighted_median(yt, ww)
+    num = ww @ np.abs(yt - yp)
+    den = ww @ np.abs(yt - med)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 1.0 - num / den
+    score = np.where(den != 0, score, np.where(num != 0, 0.0, 1.0))
+    if isinstance(mo, str) and mo == "variance_weighted":
+        mo = "uniform_average"
+    return _aggregate(score, mo)
+
+
+__all__ += ["mean_pinball_loss", "d2_pinball_score", "d2_tweedie_score"]
+
+
+def mean_pinball_loss(y_true, y_pred, *, sample_weight=None, alpha=0.5,
+                      multioutput="uniform_average"):
+    """Mean quantile (pinball) loss alpha * max(y - q, 0) + (1 - alpha) *
+    max(q - y, 0) of the predicted quantile q."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha!r}.")
+    diff = yt - yp
+    loss = alpha * np.maximum(diff, 0) + (1 - alpha) * np.maximum(-diff, 0)
+    return _aggregate(np.average(loss, axis=0, weights=w), mo)
+
+
+def _weighted_quantile(values, weights, alpha):
+    """Column-wise weighted quantile with the averaged inverted-CDF rule (the
+    mean of two values when the cumulative weight lands exactly on alpha)."""
+    out = np.empty(values.shape[1])
+    for j in range(values.shape[1]):
+        keep = weights > 0
+        v, w = values[keep, j], weights[keep]
+        order = np.argsort(v, kind="stable")
+        v, cw = v[order], np.cumsum(w[order])
+        target = alpha * cw[-1]
+        tol = 1e-12 * cw[-1]
+        i = min(int(np.searchsorted(cw, target - tol, side="left")), len(v) - 1)
+        if abs(cw[i] - target) <= tol and i + 1 < len(v):
+            out[j] = 0.5 * (v[i] + v[i + 1])
+        else:
+            out[j] = v[i]
+    return out
+
+
+def d2_pinball_score(y_true, y_pred, *, sample_weight=None, alpha=0.5,
+                     multioutput="uniform_average"):
+    """1 - pinball(y, y_pred) / pinball(y, the alpha-quantile of y), per output;
+    a constant y_true scores 1.0 if predicted exactly, else 0.0."""
+    yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+    if len(yt) < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      _interop_class(UndefinedMetricWarning), stacklevel=2)
+        return float("nan")
+    ww = np.ones(len(yt)) if w is None else w
+    q = _weighted_quantile(yt, ww, alpha)
+    num = mean_pinball_loss(yt, yp, sample_weight=w, alpha=alpha, multioutput="raw_values")
+    den = mean_pinball_loss(yt, np.tile(q, (len(yt), 1)), sample_weight=w, alpha=alpha,
+                            multioutput="raw_values")
+    num, den = np.atleast_1d(num), np.atleast_1d(den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 1.0 - num / den
+    score = np.where(den != 0, score, np.where(num != 0, 0.0, 1.0))
+    if isinstance(mo, str) and mo == "variance_weighted":
+        mo = "uniform_average"
+    return _aggregate(score, mo)
+
+
+def d2_tweedie_score(y_true, y_pred, *, sample_weight=None, power=0):
+    """1 - deviance(y, y_pred) / deviance(y, weighted mean of y) for the
+    Tweedie deviance of `power` (power=0: r2_score)."""
+    yt, yp, w, _ = _check_reg_targets(y_true, y_pred, sample_weight, "uniform_average")
+    if yt.shape[1] != 1:
+        raise ValueError("Multioutput not supported in d2_tweedie_score")
+    if len(yt) < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      _interop_class(UndefinedMetricWarning), stacklevel=2)
+        return float("nan")
+    num = mean_tweedie_deviance(yt[:, 0], yp[:, 0], sample_weight=w, power=power)
+    mean = np.average(yt[:, 0], weights=w)
+    den = mean_tweedie_deviance(yt[:, 0], np.full(len(yt), mean), sample_weight=w,
+                                power=power)
+    return float(1 - num / den)
