@@ -1,0 +1,49 @@
+/* kmeans_sparse.c -- Lloyd's k-means on CSR rows (see kmeans_sparse.h).
+ *
+ * The centres are transposed once per step (d x k), so each stored entry
+ * (j, v) of a row updates the k ranking keys from one contiguous row of
+ * the transpose: |c|^2 - 2 x.c for all centres costs k multiply-adds per
+ * stored entry and never touches the zeros of X. The winner's distance is
+ * then recomputed directly on the row's columns (no cancellation on the
+ * stored part), which gives mind and the inertia.
+ *
+ * Threads: the assignment runs over fixed chunks of KMS_CHUNK rows (the
+ * chunk's inertia is summed sequentially, then the chunks in order); the
+ * centre sums group the rows by label and let one thread sum one centre,
+ * rows in order. Nothing depends on the team size, so results are bitwise
+ * the same for any nthreads. Indirect loads dominate, so the family is
+ * portable C: the loop over the k keys is what the compiler vectorises.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmeans_sparse.h"
+
+#define KMS_CHUNK 256 /* rows per assignment task */
+
+#define T float
+#define IDX int32_t
+#define SUF f32_i32
+#include "kmeans_sparse_tmpl.h"
+#undef IDX
+#undef SUF
+#define IDX int64_t
+#define SUF f32_i64
+#include "kmeans_sparse_tmpl.h"
+#undef T
+#undef IDX
+#undef SUF
+
+#define T double
+#define IDX int32_t
+#define SUF f64_i32
+#include "kmeans_sparse_tmpl.h"
+#undef IDX
+#undef SUF
+#define IDX int64_t
+#define SUF f64_i64
+#include "kmeans_sparse_tmpl.h"
+#undef T
+#undef IDX
+#undef SUF
