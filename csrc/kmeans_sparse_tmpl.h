@@ -3,48 +3,6 @@
 #define PUB(name) FM_CAT(name, SUF)
 #define IN(name) FM_CAT(name, SUF)
 
-/* Rows [i0, i1): label and squared distance to the nearest centre; returns
- * sum_i sw_i mind_i. CT (d x k) is C transposed, cn (k) = |c|^2, acc (k) is
- * scratch. The key of centre c starts at |c|^2 and loses 2 v C[c, j] per
- * entry (j, v), in entry order. */
-static double IN(kms_assign_)(int32_t *labels, T *mind, const T *data, const IDX *ind,
-                              const IDX *ptr, const T *sw, const T *C, const T *CT,
-                              const T *cn, int64_t i0, int64_t i1, int64_t d, int64_t k,
-                              T *acc) {
-    double tot = 0;
-    for (int64_t i = i0; i < i1; i++) {
-        const int64_t p0 = (int64_t)ptr[i], p1 = (int64_t)ptr[i + 1];
-        for (int64_t c = 0; c < k; c++) acc[c] = cn[c];
-        for (int64_t p = p0; p < p1; p++) {
-            const T v2 = (T)2 * data[p];
-            const T *row = CT + (int64_t)ind[p] * k;
-            for (int64_t c = 0; c < k; c++) acc[c] -= v2 * row[c];
-        }
-        int64_t best = 0;
-        T bk = acc[0];
-        for (int64_t c = 1; c < k; c++) {
-            if (acc[c] < bk) {
-                bk = acc[c];
-                best = c;
-            }
-        }
-        /* direct distance on the row's columns, |c|^2 for the rest */
-        const T *cb = C + best * d;
-        T on = 0, part = 0;
-        for (int64_t p = p0; p < p1; p++) {
-            const T cj = cb[ind[p]], t = data[p] - cj;
-            on += t * t;
-            part += cj * cj;
-        }
-        T m = on + (cn[best] - part);
-        m = m > 0 ? m : 0;
-        labels[i] = (int32_t)best;
-        mind[i] = m;
-        tot += (sw ? (double)sw[i] : 1.0) * (double)m;
-    }
-    return tot;
-}
-
 /* sums/wsum from the labels: rows grouped by centre (counting sort, row
  * order kept), each centre summed by one thread. */
 static int IN(kms_sums_)(double *sums, double *wsum, const int32_t *labels, const T *data,
@@ -95,19 +53,23 @@ FM_API int PUB(fm_kmeans_sparse_step_)(double *sums, double *wsum, double *inert
                                        const IDX *ptr, const T *sw, const T *C, int64_t n,
                                        int64_t d, int64_t k, int update, int nthreads) {
     const int64_t nchunks = (n + KMS_CHUNK - 1) / KMS_CHUNK;
-    T *CT = (T *)malloc((size_t)(d * k + k) * sizeof(T));
+    const fm_kmeans_sparse_impl *impl = K;
+    const int64_t nb = (k + KMS_BLOCK - 1) / KMS_BLOCK, kp = nb * KMS_BLOCK;
+    /* blocked transpose (see kmeans_sparse_impl.h) and |c|^2, padding lanes 0 */
+    T *CTb = (T *)calloc((size_t)(d * kp + kp), sizeof(T));
     double *part = (double *)malloc((size_t)(nchunks > 0 ? nchunks : 1) * sizeof(double));
-    if (!CT || !part) {
-        free(CT);
+    if (!CTb || !part) {
+        free(CTb);
         free(part);
         return FM_ENOMEM;
     }
-    T *cn = CT + d * k;
+    T *cn = CTb + d * kp;
     for (int64_t c = 0; c < k; c++) {
+        const int64_t b = c / KMS_BLOCK, l = c % KMS_BLOCK;
         T s = 0;
         for (int64_t j = 0; j < d; j++) {
             const T v = C[c * d + j];
-            CT[j * k + c] = v;
+            CTb[(b * d + j) * KMS_BLOCK + l] = v;
             s += v * v;
         }
         cn[c] = s;
@@ -117,7 +79,7 @@ FM_API int PUB(fm_kmeans_sparse_step_)(double *sums, double *wsum, double *inert
     int nomem = 0;
 #pragma omp parallel num_threads(nt)
     {
-        T *acc = (T *)malloc((size_t)k * sizeof(T));
+        T *acc = (T *)malloc((size_t)kp * sizeof(T));
         if (!acc) {
 #pragma omp atomic write
             nomem = 1;
@@ -126,8 +88,8 @@ FM_API int PUB(fm_kmeans_sparse_step_)(double *sums, double *wsum, double *inert
         for (int64_t ch = 0; ch < nchunks; ch++) {
             if (!acc) continue;
             const int64_t i0 = ch * KMS_CHUNK, i1 = i0 + KMS_CHUNK < n ? i0 + KMS_CHUNK : n;
-            part[ch] = IN(kms_assign_)(labels, mind, data, ind, ptr, sw, C, CT, cn, i0, i1, d, k,
-                                       acc);
+            part[ch] = impl->FM_CAT(assign_, SUF)(labels, mind, data, ind, ptr, sw, C, CTb, cn,
+                                                  i0, i1, d, k, acc);
         }
         free(acc);
     }
@@ -138,19 +100,23 @@ FM_API int PUB(fm_kmeans_sparse_step_)(double *sums, double *wsum, double *inert
         *inertia = tot;
         if (update) st = IN(kms_sums_)(sums, wsum, labels, data, ind, ptr, sw, n, d, k, nthreads);
     }
-    free(CT);
+    free(CTb);
     free(part);
     return st;
 }
 
 /* Empty clusters take, in increasing cluster order, the rows farthest from
  * their centres (largest mind first, lowest row on ties); a taken row leaves
- * its old cluster's sums. taken (k) is work space. */
+ * its old cluster's sums; nothing moves when every row sits on a centre.
+ * taken (k) is work space. */
 static void IN(kms_relocate_empty_)(double *sums, double *wsum, int64_t *taken,
                                     const int32_t *labels, const T *mind, const T *data,
                                     const IDX *ind, const IDX *ptr, const T *sw, int64_t n,
                                     int64_t d, int64_t k) {
     int64_t ntaken = 0;
+    T mmax = 0;
+    for (int64_t i = 0; i < n; i++) mmax = mind[i] > mmax ? mind[i] : mmax;
+    if (!(mmax > 0)) return; /* every row sits on a centre: nothing to move */
     for (int64_t c = 0; c < k; c++) {
         if (wsum[c] != 0) continue;
         int64_t far = -1;

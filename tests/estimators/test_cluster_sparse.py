@@ -147,3 +147,20 @@ def test_kmeans_verbose_reports_convergence(capsys):
     KMeans(4, init="random", n_init=1, tol=0, verbose=1, random_state=0).fit(X)
     out = capsys.readouterr().out
     assert "Initialization complete" in out and "strict convergence" in out
+
+
+@pytest.mark.parametrize("fmt", [np.asarray, sp.csr_matrix])
+def test_no_relocation_when_every_point_is_a_centre(fmt):
+    from fastml.exceptions import ConvergenceWarning
+
+    X = np.array([[0, 0], [1, 1], [1, 1], [1, 0], [0, 1]], dtype=float)
+    km = KMeans(n_clusters=5, init=X)
+    with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(4\)"):
+        km.fit(fmt(X))
+    assert km.n_iter_ == 1
+    np.testing.assert_array_equal(km.cluster_centers_, X)
+
+
+def test_elkan_single_cluster_warns():
+    with pytest.warns(RuntimeWarning, match="elkan' doesn't make sense for a single cluster"):
+        KMeans(n_clusters=1, algorithm="elkan").fit(_data())

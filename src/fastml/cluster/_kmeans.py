@@ -212,6 +212,9 @@ class KMeans(_BaseKMeans):
         self._validate_params()
         X = _km.validate_X(self, X)
         self._check_data_params(X)
+        if self.algorithm == "elkan" and self.n_clusters == 1:
+            warnings.warn("algorithm='elkan' doesn't make sense for a single cluster. Using "
+                          "'lloyd' instead.", RuntimeWarning, stacklevel=2)
         sw = _check_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)
         tol = _km.tolerance(X, self.tol)

@@ -61,7 +61,7 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=0.0):
     for it in range(max_iter):
         labels, mind, _, sums, wsum = lloyd_step(X, centers, sample_weight)
         empty = np.flatnonzero(wsum == 0)
-        if empty.size:
+        if empty.size and mind.max() > 0:
             far = np.argsort(-mind.astype(np.float64), kind="stable")[:empty.size]
             for new, idx in zip(empty, far):
                 w = 1.0 if sample_weight is None else float(sample_weight[idx])
