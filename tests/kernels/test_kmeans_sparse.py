@@ -1,6 +1,7 @@
-"""Sparse k-means kernels (csrc/kmeans_sparse.c): the CSR Lloyd step and loop
-vs the NumPy twin and vs the dense kernels, float32/float64 values, int32 and
-int64 indices, weights, empty rows, empty clusters, bitwise thread-count
+"""Sparse k-means kernels (csrc/kmeans_sparse*.c): the CSR Lloyd step and loop
+vs the NumPy twin and vs the dense kernels at every SIMD level,
+float32/float64 values, int32 and int64 indices, centre counts around the
+register block (8), weights, empty rows, empty clusters, bitwise thread-count
 independence."""
 import numpy as np
 import pytest
@@ -36,9 +37,10 @@ def _centres(X, k, seed=1):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("idx", [np.int32, np.int64])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_step_matches_twin_and_dense(dtype, idx, weighted):
+@pytest.mark.parametrize("k", [1, 7, 8, 9, 20])
+def test_step_matches_twin_and_dense(cpu_level, dtype, idx, weighted, k):
     X = _csr(dtype=dtype, idx=idx, empty_rows=(3, 7))
-    C = _centres(X, 7)
+    C = _centres(X, k)
     sw = np.random.default_rng(2).uniform(0.5, 2, X.shape[0]).astype(dtype) if weighted \
         else None
     lab, mind, inertia, sums, wsum = kks.lloyd_step(X, C, sw)
@@ -61,7 +63,7 @@ def test_step_matches_twin_and_dense(dtype, idx, weighted):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_lloyd_matches_twin(dtype):
+def test_lloyd_matches_twin(cpu_level, dtype):
     X = _csr(n=400, d=30, density=0.2, dtype=dtype, seed=3)
     C = _centres(X, 5, seed=4)
     lab, inertia, centres, n_iter = kks.lloyd(X, C, None, max_iter=30, tol=0.0)
