@@ -156,7 +156,7 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         return -_km.step(X, self.cluster_centers_, sw, update=False)[2]
 
     def _fastml_tags(self):
-        return {"preserves_dtype": [np.float64, np.float32]}
+        return {"preserves_dtype": [np.float64, np.float32], "sparse": True}
 
 
 class KMeans(_BaseKMeans):
