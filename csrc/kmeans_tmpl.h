@@ -168,11 +168,16 @@ FM_API int PUB(fm_kmeans_step_)(double *sums, double *wsum, double *inertia, int
 
 /* Empty clusters take, in increasing cluster order, the points farthest from
  * their centres (largest mind first, lowest row on ties); those points leave
- * their old cluster's sums. taken (k) is work space. */
+ * their old cluster's sums. Nothing moves when every point sits on a centre
+ * (more centres than distinct points, as scikit-learn). taken (k) is work
+ * space. */
 static void IN(km_relocate_empty_)(double *sums, double *wsum, int64_t *taken,
                                    const int32_t *labels, const T *mind, const T *X,
                                    const T *sw, int64_t n, int64_t d, int64_t k) {
     int64_t ntaken = 0;
+    T mmax = 0;
+    for (int64_t i = 0; i < n; i++) mmax = mind[i] > mmax ? mind[i] : mmax;
+    if (!(mmax > 0)) return; /* every point sits on a centre: nothing to move */
     for (int64_t c = 0; c < k; c++) {
         if (wsum[c] != 0) continue;
         int64_t far = -1;

@@ -809,3 +809,35 @@ def run_nn(case, notes):
         if not np.isfinite(out.data).all():
             raise Violation("non-finite output from finite input", f"nn.functional.{op}")
     return {}
+
+
+def k_kmeans_sparse(case, notes):
+    """CSR Lloyd step and loop (kmeans_sparse) on the case's values made
+    sparse: labels in range, mind/inertia against the twin, finite centres."""
+    import scipy.sparse as sp
+
+    from fastml._kernels import kmeans_sparse as kks
+    from fastml._kernels.reference import kmeans_sparse as r_kks
+
+    n, k, d = max(case["n"], 1), max(case["m"], 1), max(case["d"], 1)
+    k = min(k, n)
+    dense = np.nan_to_num(np.asarray(arr(case, "X", (n, d))), nan=0.0, posinf=0.0, neginf=0.0)
+    dense = dense * (np.arange(n * d).reshape(n, d) % 3 == 0)
+    if max_abs(dense) > 1e15:
+        return  # the |c|^2 - 2 x.c key overflows; documented contract: finite products
+    X = sp.csr_matrix(dense.astype(case["dtype"]))
+    C = np.ascontiguousarray(dense[:k].astype(case["dtype"]))
+    sw = arr(case, "w", (n,), 0.0, 1e6) if case.get("seed", 0) % 2 else None
+    labels, mind, inertia, sums, wsum = kks.lloyd_step(X, C, sw, update=True)
+    if labels.shape != (n,) or (labels < 0).any() or (labels >= k).any():
+        raise Violation("label out of range", "_kernels.kmeans_sparse.lloyd_step")
+    want = r_kks.lloyd_step(X, C, sw, update=True)
+    compare(wsum.sum(), want[4].sum(), "kmeans_sparse.lloyd_step wsum", rtol=1e-5, notes=notes)
+    labels, inertia, centers, n_iter = kks.lloyd(X, C, None, max_iter=3)
+    if (labels < 0).any() or (labels >= k).any() or centers.shape != (k, d):
+        raise Violation("label out of range / wrong shape", "_kernels.kmeans_sparse.lloyd")
+    if not np.isfinite(centers).all():
+        raise Violation("non-finite centres from finite input", "_kernels.kmeans_sparse.lloyd")
+
+
+KERNELS["kmeans_sparse"] = k_kmeans_sparse

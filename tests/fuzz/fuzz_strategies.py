@@ -429,3 +429,4 @@ def nn_cases(draw, op):
         kw["eps"] = draw(st.sampled_from((1e-5, 0.0, -1.0, 1e300, NAN)))
         kw["momentum"] = draw(st.sampled_from((0.1, 0.0, 1.0, NAN)))
     return case
+KERNEL_OPS = KERNEL_OPS + ("kmeans_sparse",)  # noqa: E305

@@ -47,3 +47,6 @@ def test_every_kernel_family_is_fuzzed():
     families = set(runtime.family_levels())
     assert families <= set(FAMILY_OPS), sorted(families - set(FAMILY_OPS))
     assert {op for ops in FAMILY_OPS.values() for op in ops} <= set(fs.KERNEL_OPS)
+
+
+FAMILY_OPS["kmeans_sparse"] = ("kmeans_sparse",)

@@ -536,3 +536,45 @@ cdef extern from "hnsw.h" nogil:
                            int64_t nq, int64_t k, int64_t ef, int nthreads)
     int fm_hnsw_search_f64(double *dist, int64_t *ind, const fm_hnsw *g, const double *Q,
                            int64_t nq, int64_t k, int64_t ef, int nthreads)
+
+cdef extern from "kmeans_sparse.h" nogil:
+    int fm_kmeans_sparse_step_f32_i32(double *sums, double *wsum, double *inertia,
+                                   int32_t *labels, float *mind, const float *data,
+                                   const int32_t *indices, const int32_t *indptr,
+                                   const float *sw, const float *C, int64_t n, int64_t d,
+                                   int64_t k, int update, int nthreads)
+    int fm_kmeans_sparse_lloyd_f32_i32(float *centers, int32_t *labels, float *mind,
+                                    double *inertia, int64_t *n_iter, const float *data,
+                                    const int32_t *indices, const int32_t *indptr,
+                                    const float *sw, int64_t n, int64_t d, int64_t k,
+                                    int64_t max_iter, double tol, int nthreads)
+    int fm_kmeans_sparse_step_f32_i64(double *sums, double *wsum, double *inertia,
+                                   int32_t *labels, float *mind, const float *data,
+                                   const int64_t *indices, const int64_t *indptr,
+                                   const float *sw, const float *C, int64_t n, int64_t d,
+                                   int64_t k, int update, int nthreads)
+    int fm_kmeans_sparse_lloyd_f32_i64(float *centers, int32_t *labels, float *mind,
+                                    double *inertia, int64_t *n_iter, const float *data,
+                                    const int64_t *indices, const int64_t *indptr,
+                                    const float *sw, int64_t n, int64_t d, int64_t k,
+                                    int64_t max_iter, double tol, int nthreads)
+    int fm_kmeans_sparse_step_f64_i32(double *sums, double *wsum, double *inertia,
+                                   int32_t *labels, double *mind, const double *data,
+                                   const int32_t *indices, const int32_t *indptr,
+                                   const double *sw, const double *C, int64_t n, int64_t d,
+                                   int64_t k, int update, int nthreads)
+    int fm_kmeans_sparse_lloyd_f64_i32(double *centers, int32_t *labels, double *mind,
+                                    double *inertia, int64_t *n_iter, const double *data,
+                                    const int32_t *indices, const int32_t *indptr,
+                                    const double *sw, int64_t n, int64_t d, int64_t k,
+                                    int64_t max_iter, double tol, int nthreads)
+    int fm_kmeans_sparse_step_f64_i64(double *sums, double *wsum, double *inertia,
+                                   int32_t *labels, double *mind, const double *data,
+                                   const int64_t *indices, const int64_t *indptr,
+                                   const double *sw, const double *C, int64_t n, int64_t d,
+                                   int64_t k, int update, int nthreads)
+    int fm_kmeans_sparse_lloyd_f64_i64(double *centers, int32_t *labels, double *mind,
+                                    double *inertia, int64_t *n_iter, const double *data,
+                                    const int64_t *indices, const int64_t *indptr,
+                                    const double *sw, int64_t n, int64_t d, int64_t k,
+                                    int64_t max_iter, double tol, int nthreads)

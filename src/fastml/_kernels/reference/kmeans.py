@@ -38,7 +38,7 @@ def _relocate_empty(X, sw, sums, wsum, labels, mind):
     their centres (largest mind first, lowest row on ties); those points
     leave their old cluster's sums."""
     empty = np.flatnonzero(wsum == 0)
-    if empty.size == 0:
+    if empty.size == 0 or not (mind.max() > 0):
         return
     far = np.argsort(-mind.astype(np.float64), kind="stable")[:empty.size]
     for new, idx in zip(empty, far):
