@@ -122,11 +122,12 @@ def _allocate(counts, total):
 
 def _stratified_indices(y, n_train, n_test, random_state):
     if y.ndim == 2:
-        y = np.array([" ".join(map(str, row)) for row in y])
+        y = np.array([" ".join(np.asarray(row).astype("str")) for row in y])
     classes, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
     if counts.min() < 2:
-        raise ValueError("The least populated class in y has only 1 member, which is too few. "
-                         "The minimum number of groups for any class cannot be less than 2.")
+        raise ValueError("The least populated classes in y have only 1 member, which is too "
+                         "few. The minimum number of groups for any class cannot be less than "
+                         f"2. Classes with too few members are: {classes[counts < 2].tolist()}")
     if n_test < len(classes) or n_train < len(classes):
         raise ValueError(f"The train_size = {n_train} and test_size = {n_test} should be greater "
                          f"or equal to the number of classes = {len(classes)}")
