@@ -16,6 +16,9 @@ as in scikit-learn, the intercept step is damped by 0.01 for sparse data.
 ``average`` (averaged SGD) keeps scikit-learn's lazy running average inside
 the same compiled epochs (fastml._kernels.sgd; sparse X: csr_sgd_epoch), so
 coef_ / intercept_ are the averages once `average` updates have been made.
+Differs on purpose: a later SGDClassifier.partial_fit with averaging continues
+from the last (non-averaged) intercept; scikit-learn's restarts it from the
+initial one.
 """
 import numbers
 import time
