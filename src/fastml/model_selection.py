@@ -84,10 +84,9 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
                      stratify=None):
     """Split arrays into random train and test subsets.
 
-    Returns [a_train, a_test for a in arrays]. Without stratify the split is
-    scikit-learn's (same random_state -> same split). With stratify, each
-    class is split in proportion (largest-remainder rounding), so class
-    frequencies in train and test match y's.
+    Returns [a_train, a_test for a in arrays]. The split is scikit-learn's
+    (same random_state -> same split); with stratify, its
+    StratifiedShuffleSplit, so class frequencies in train and test match y's.
     """
     if not arrays:
         raise ValueError("At least one array required as input")
@@ -110,17 +109,29 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
         (_safe_index(a, train), _safe_index(a, test)) for a in arrays))
 
 
-def _allocate(counts, total):
-    """Integer split of `total` over classes proportional to counts (largest remainder)."""
-    exact = counts * total / counts.sum()
-    out = np.floor(exact).astype(np.int64)
-    rest = total - out.sum()
-    order = np.argsort(-(exact - out), kind="stable")
-    out[order[:rest]] += 1
-    return np.minimum(out, counts)
+def _approximate_mode(counts, n_draws, rng):
+    """Per-class draw counts summing to n_draws, proportional to counts: the
+    floors, then one more for the largest remainders, ties broken at random
+    (scikit-learn's rule and random draws)."""
+    continuous = counts / counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add_now = min(len(inds), need)
+            inds = rng.choice(inds, size=add_now, replace=False)
+            floored[inds] += 1
+            need -= add_now
+            if need == 0:
+                break
+    return floored.astype(int)
 
 
 def _stratified_indices(y, n_train, n_test, random_state):
+    """One stratified shuffle split, scikit-learn's StratifiedShuffleSplit
+    (same random_state -> same split)."""
     if y.ndim == 2:
         y = np.array([" ".join(np.asarray(row).astype("str")) for row in y])
     classes, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
@@ -128,19 +139,22 @@ def _stratified_indices(y, n_train, n_test, random_state):
         raise ValueError("The least populated classes in y have only 1 member, which is too "
                          "few. The minimum number of groups for any class cannot be less than "
                          f"2. Classes with too few members are: {classes[counts < 2].tolist()}")
-    if n_test < len(classes) or n_train < len(classes):
-        raise ValueError(f"The train_size = {n_train} and test_size = {n_test} should be greater "
-                         f"or equal to the number of classes = {len(classes)}")
+    if n_train < len(classes):
+        raise ValueError(f"The train_size = {n_train} should be greater or equal to the number "
+                         f"of classes = {len(classes)}")
+    if n_test < len(classes):
+        raise ValueError(f"The test_size = {n_test} should be greater or equal to the number "
+                         f"of classes = {len(classes)}")
+    class_indices = np.split(np.argsort(y_idx, kind="stable"), np.cumsum(counts)[:-1])
     rng = check_random_state(random_state)
-    t_counts = _allocate(counts, n_test)
-    r_counts = _allocate(counts - t_counts, n_train) if n_train + n_test < len(y) else \
-        counts - t_counts
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
     train, test = [], []
     for k in range(len(classes)):
-        members = rng.permutation(np.flatnonzero(y_idx == k))
-        test.append(members[:t_counts[k]])
-        train.append(members[t_counts[k]:t_counts[k] + r_counts[k]])
-    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+        members = class_indices[k].take(rng.permutation(counts[k]), mode="clip")
+        train.extend(members[:n_i[k]])
+        test.extend(members[n_i[k]:n_i[k] + t_i[k]])
+    return rng.permutation(train), rng.permutation(test)
 
 
 class KFold:

@@ -60,3 +60,20 @@ def test_grid_search_verbose_and_pre_dispatch(data, capsys):
     assert search.get_params()["pre_dispatch"] == 4
     with pytest.raises(ValueError, match="verbose"):
         GridSearchCV(LogisticRegression(), {"C": [1.0]}, verbose="loud").fit(X, y)
+
+
+def test_stratified_train_test_split_is_sklearns():
+    """train_test_split(stratify=...) draws scikit-learn's StratifiedShuffleSplit."""
+    ms = pytest.importorskip("sklearn.model_selection")
+    from fastml.model_selection import train_test_split
+
+    rng = np.random.RandomState(0)
+    X, y = np.arange(103), rng.randint(0, 4, 103)
+    for rs in range(5):
+        for ts in (0.3, 17):
+            want = ms.train_test_split(X, y, test_size=ts, stratify=y, random_state=rs)
+            got = train_test_split(X, y, test_size=ts, stratify=y, random_state=rs)
+            for a, b in zip(got, want):
+                np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match=r"Classes with too few members are: \[7\]"):
+        train_test_split(X[:5], stratify=[1, 1, 2, 2, 7])

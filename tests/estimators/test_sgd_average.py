@@ -66,3 +66,31 @@ def test_average_attributes():
     assert not any(hasattr(m, a) for a in ("_average_coef", "_standard_coef"))
     late = SGDRegressor(average=10 ** 6, max_iter=2, tol=None).fit(X, y)
     np.testing.assert_array_equal(late.coef_, late._standard_coef)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(tol=0.1), dict(early_stopping=True),
+                                dict(average=True), dict(early_stopping=True, average=5)])
+def test_random_state_gives_sklearns_iterates(kw):
+    """Same random_state -> scikit-learn's shuffles and validation split, so
+    the same epochs and coefficients (hinge / squared loss; dense and CSR)."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    preprocessing = pytest.importorskip("sklearn.preprocessing")
+    X, y = datasets.load_iris(return_X_y=True)
+    X = preprocessing.StandardScaler().fit_transform(X)
+    for Xi in (X, sp.csr_matrix(X)):
+        a = sk_lm.SGDClassifier(random_state=0, **kw).fit(Xi, y == 1)
+        b = SGDClassifier(random_state=0, **kw).fit(Xi, y == 1)
+        assert a.n_iter_ == b.n_iter_
+        np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-9, atol=1e-12)
+        # one-vs-rest: the per-class seeds (fixed epochs; scikit-learn's
+        # loss-based stopping adds the penalty to the loss, fastml's does not)
+        if not kw.get("early_stopping"):
+            kw_ovr = {**kw, "tol": None, "max_iter": 8}
+            a = sk_lm.SGDClassifier(random_state=0, **kw_ovr).fit(Xi, y)
+            b = SGDClassifier(random_state=0, **kw_ovr).fit(Xi, y)
+            np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-9, atol=1e-12)
+        yr = X @ np.array([1.0, 2.0, 3.0, 4.0])
+        a = sk_lm.SGDRegressor(random_state=0, **kw).fit(Xi, yr)
+        b = SGDRegressor(random_state=0, **kw).fit(Xi, yr)
+        assert a.n_iter_ == b.n_iter_
+        np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-9, atol=1e-12)

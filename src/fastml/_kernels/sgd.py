@@ -59,3 +59,14 @@ def softmax_sgd_epoch(W, b, state, X, yidx, sw, order, alpha, l1, schedule, eta0
         W, b, state, X, yidx, sw, order, float(alpha), float(l1), SCHEDULES.index(schedule),
         float(eta0), float(power_t), float(optimal_init), bool(fit_intercept),
         float(sched_alpha)))
+
+
+def shuffle_swaps(seed, n):
+    """int64 swap targets of scikit-learn's per-epoch SGD shuffle for `seed`
+    (reference.sgd.shuffle_swaps)."""
+    return _impl().shuffle_swaps(int(seed), int(n))
+
+
+def apply_swaps(ind, js):
+    """Shuffle int64 `ind` in place by the swap targets js (one epoch)."""
+    _impl().apply_swaps(ind, js)

@@ -107,6 +107,29 @@ avg_step = _jit(_ref.avg_step)
 
 
 @_jit
+def shuffle_swaps(seed, n):
+    s = np.int64(seed) & 0xFFFFFFFF
+    js = np.empty(max(n - 1, 0), dtype=np.int64)
+    for i in range(n - 1):
+        if s == 0:
+            s = 1
+        s ^= (s << 13) & 0xFFFFFFFF
+        s ^= s >> 17
+        s ^= (s << 5) & 0xFFFFFFFF
+        js[i] = i + (s % 0x80000000) % (n - i)
+    return js
+
+
+@_jit
+def apply_swaps(ind, js):
+    for i in range(js.shape[0]):
+        j = js[i]
+        t = ind[i]
+        ind[i] = ind[j]
+        ind[j] = t
+
+
+@_jit
 def _avg_fold(aw, w, state):
     a, inv = state[4], 1.0 / state[5]
     for j in range(w.shape[0]):

@@ -16,9 +16,12 @@ as in scikit-learn, the intercept step is damped by 0.01 for sparse data.
 ``average`` (averaged SGD) keeps scikit-learn's lazy running average inside
 the same compiled epochs (fastml._kernels.sgd; sparse X: csr_sgd_epoch), so
 coef_ / intercept_ are the averages once `average` updates have been made.
-Differs on purpose: a later SGDClassifier.partial_fit with averaging continues
-from the last (non-averaged) intercept; scikit-learn's restarts it from the
-initial one.
+A random_state gives scikit-learn's shuffles, validation split and so its
+iterates. Differs: the loss-based stopping rule compares the epoch's mean loss
+(scikit-learn 1.9 adds the penalty term to it), so separable one-vs-rest
+problems may stop at another epoch; a later SGDClassifier.partial_fit with
+averaging continues from the last (non-averaged) intercept; scikit-learn's
+restarts it from the initial one.
 """
 import numbers
 import time
@@ -45,6 +48,7 @@ _CLF_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "squared_
                "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _REG_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _SPARSE_INTERCEPT_DECAY = 0.01
+_INT32_MAX = np.iinfo(np.int32).max
 
 
 class _LossFunctions:
@@ -154,11 +158,13 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         if b0 is not None:
             self._state[:, 1] = b0
 
-    def _validation_split(self, y, sw, rng, stratify):
-        """(train, val) index arrays for early_stopping (empty val without it)."""
+    def _validation_split(self, y, sw, partial, stratify):
+        """(train, val) index arrays for early_stopping (val None without it):
+        scikit-learn's (Stratified)ShuffleSplit draws from random_state."""
         n = y.shape[0]
-        if not self.early_stopping:
+        if not self.early_stopping or partial:
             return np.arange(n), None
+        rng = self.random_state
         from ..model_selection import train_test_split
 
         try:
@@ -210,13 +216,21 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
             return _ks.sgd_epoch(*args, _SPARSE_INTERCEPT_DECAY)
         return _kl.sgd_epoch(*args)
 
-    def _epochs(self, X, targets, sw, n_epochs, stop, rng, val=None, nthreads=1):
-        """Run up to n_epochs; targets (k, n) in the loss's coding; val = (X_val,
-        targets_val, sw_val) for early stopping. Returns epochs run."""
+    def _epochs(self, X, targets, sw, n_epochs, stop, seeds, val=None, nthreads=1,
+                train_mask=None):
+        """Run up to n_epochs; targets (k, n) in the loss's coding; seeds[c] the
+        shuffle seed of problem c; val = (X_val, targets_val, sw_val) for early
+        stopping, whose rows train_mask excludes from the epochs. As in
+        scikit-learn, each epoch shuffles every sample's index with the seed's
+        swap sequence (applied again each epoch) and skips validation rows, so
+        a random_state gives scikit-learn's visiting order. Returns epochs run."""
         alpha = float(self.alpha)
         optimal_init = self._optimal_init(alpha) if self.learning_rate == "optimal" else 0.0
-        n = X.shape[0]
         k = targets.shape[0]
+        n_all = X.shape[0]
+        n = n_all if train_mask is None else int(train_mask.sum())
+        inds = [np.arange(n_all, dtype=np.int64) for _ in range(k)]
+        swaps = [_kl.shuffle_swaps(s, n_all) for s in seeds] if self.shuffle else None
         best = np.full(k, -np.inf if val is not None else np.inf)
         stall = np.zeros(k, dtype=int)
         done = np.zeros(k, dtype=bool)
@@ -228,11 +242,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         epoch = 0
         try:
             for epoch in range(1, n_epochs + 1):
-                order = rng.permutation(n).astype(np.int64) if self.shuffle else \
-                    np.arange(n, dtype=np.int64)
                 active = np.flatnonzero(~done)
 
-                def run(c, order=order):
+                def run(c):
+                    if swaps is not None:
+                        _kl.apply_swaps(inds[c], swaps[c])
+                    order = inds[c] if train_mask is None else inds[c][train_mask[inds[c]]]
                     return self._epoch(c, X, targets[c], sw, order, schedule, eta[c],
                                        optimal_init)
 
@@ -268,10 +283,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         finally:
             if pool is not None:
                 pool.shutdown()
-        if stop and tol is not None and not done.all() and epoch == n_epochs:
-            warnings.warn(f"Maximum number of iteration reached before convergence "
-                          f"(max_iter={n_epochs}). Consider increasing max_iter to improve "
-                          "the fit.", ConvergenceWarning, stacklevel=3)
+        if stop and tol is not None and epoch == n_epochs:
+            # scikit-learn warns whenever max_iter epochs ran (also when the
+            # last one met the stopping rule)
+            warnings.warn("Maximum number of iteration reached before convergence. Consider "
+                          "increasing max_iter to improve the fit.", ConvergenceWarning,
+                          stacklevel=3)
         self._sync()
         return epoch
 
@@ -390,17 +407,30 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
             targets = np.where(y_idx == 1, 1.0, -1.0)[None, :]
         else:
             targets = np.where(y_idx[None, :] == np.arange(k)[:, None], 1.0, -1.0)
-        if not hasattr(self, "_rng") or not partial:
-            self._rng = check_random_state(self.random_state)
-        train, val = self._validation_split(y_idx, sw, self._rng, True) if not partial else \
-            (np.arange(X.shape[0]), None)
+        # scikit-learn's random draws, in its order: per binary problem one draw
+        # for its dataset and one shuffle seed; the validation split from
+        # random_state itself (the same generator when it is an instance)
+        if k == 1:
+            rs = check_random_state(self.random_state)
+            rs.randint(1, _INT32_MAX)
+            train, val = self._validation_split(y_idx, sw, partial, True)
+            seeds = [rs.randint(_INT32_MAX)]
+        else:
+            train, val = self._validation_split(y_idx, sw, partial, True)
+            rs = check_random_state(self.random_state)
+            seeds = []
+            for s in rs.randint(_INT32_MAX, size=k):
+                r = np.random.RandomState(s)
+                r.randint(1, _INT32_MAX)
+                seeds.append(r.randint(_INT32_MAX))
         self._check_weight_sum(sw)
-        vset = None
+        vset, mask = None, None
         if val is not None:
             vset = (X[val], targets[:, val], sw[val])
-            X, targets, sw = X[train], targets[:, train], sw[train]
+            mask = np.zeros(X.shape[0], dtype=bool)
+            mask[train] = True
         self.n_iter_ = self._epochs(X, np.ascontiguousarray(targets), sw, n_epochs, stop,
-                                    self._rng, vset, nthreads)
+                                    seeds, vset, nthreads, mask)
         return self
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
@@ -509,16 +539,20 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         self._start(1, X.shape[1], coef_init, intercept_init, first)
         sw = _check_sample_weight(sample_weight, X.shape[0], allow_all_zero=True)
         sw = np.ones(X.shape[0]) if sw is None else sw
-        if not hasattr(self, "_rng") or not partial:
-            self._rng = check_random_state(self.random_state)
-        train, val = self._validation_split(y, sw, self._rng, False) if not partial else \
-            (np.arange(X.shape[0]), None)
+        # scikit-learn's random draws, in its order: validation split, shuffle
+        # seed, the dataset's draw
+        train, val = self._validation_split(y, sw, partial, False)
+        rs = check_random_state(self.random_state)
+        seeds = [rs.randint(0, _INT32_MAX)]
+        rs.randint(1, _INT32_MAX)
         self._check_weight_sum(sw)
-        vset = None
+        vset, mask = None, None
         if val is not None:
             vset = (X[val], y[None, val], sw[val])
-            X, y, sw = X[train], y[train], sw[train]
-        self.n_iter_ = self._epochs(X, y[None, :].copy(), sw, n_epochs, stop, self._rng, vset)
+            mask = np.zeros(X.shape[0], dtype=bool)
+            mask[train] = True
+        self.n_iter_ = self._epochs(X, y[None, :].copy(), sw, n_epochs, stop, seeds, vset,
+                                    1, mask)
         self.coef_ = self.coef_[0]
         self.intercept_ = self.intercept_[:1].copy()
         if "_average_coef" in self.__dict__:

@@ -133,6 +133,29 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
     return sumloss
 
 
+def shuffle_swaps(seed, n):
+    """Swap targets j[i] (i < n - 1) of the Fisher-Yates shuffle scikit-learn's
+    SGD datasets apply each epoch: j = i + rand_r() % (n - i), rand_r the
+    xorshift32 generator (a zero seed becomes 1) reduced mod 2^31."""
+    seed = int(seed) & 0xFFFFFFFF
+    js = np.empty(max(n - 1, 0), dtype=np.int64)
+    for i in range(n - 1):
+        if seed == 0:
+            seed = 1
+        seed ^= (seed << 13) & 0xFFFFFFFF
+        seed ^= seed >> 17
+        seed ^= (seed << 5) & 0xFFFFFFFF
+        js[i] = i + (seed % 0x80000000) % (n - i)
+    return js
+
+
+def apply_swaps(ind, js):
+    """One epoch's shuffle: swap ind[i] and ind[js[i]] for i = 0, 1, ..."""
+    for i in range(js.shape[0]):
+        j = js[i]
+        ind[i], ind[j] = ind[j], ind[i]
+
+
 def avg_step(state, num, wscale, b):
     """Averaged SGD bookkeeping after step number `num` since averaging began
     (scikit-learn's lazy scheme): the running average of the weights is
