@@ -35,14 +35,30 @@ def _num_samples(x):
     return len(x)
 
 
+def _indexable(x):
+    """scipy.sparse input as CSR (row-indexable; scikit-learn's `indexable`)."""
+    if x is not None and hasattr(x, "tocsr") and hasattr(x, "nnz"):
+        return x.tocsr()
+    return x
+
+
 def _safe_index(x, idx):
     if x is None:
         return None
     if hasattr(x, "iloc"):
         return x.iloc[idx]
     if hasattr(x, "shape"):
-        return x[idx]
+        return _indexable(x)[idx]
     return [x[i] for i in idx]
+
+
+def _pairwise(estimator):
+    """True for estimators whose X is a precomputed (n, n) kernel / distance
+    matrix (tag input_tags.pairwise), which splits on both axes."""
+    try:
+        return bool(estimator.__sklearn_tags__().input_tags.pairwise)
+    except AttributeError:
+        return False
 
 
 def _split_sizes(n, test_size, train_size, default_test=0.25):
@@ -105,6 +121,7 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
         test, train = perm[:n_test], perm[n_test:n_test + n_train]
     else:
         train, test = _stratified_indices(np.asarray(stratify), n_train, n_test, random_state)
+    arrays = [_indexable(a) for a in arrays]
     return list(itertools.chain.from_iterable(
         (_safe_index(a, train), _safe_index(a, test)) for a in arrays))
 
@@ -340,6 +357,10 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
         # estimators placed in a grid are cloned: the user's objects stay unfitted
         est.set_params(**{k: clone(v, safe=False) for k, v in params.items()})
     Xtr, Xte = _safe_index(X, train), _safe_index(X, test)
+    if _pairwise(estimator):
+        if not hasattr(X, "shape") or X.ndim != 2 or X.shape[0] != X.shape[1]:
+            raise ValueError("X should be a square kernel matrix")
+        Xtr, Xte = Xtr[:, train], Xte[:, train]
     ytr, yte = _safe_index(y, train), _safe_index(y, test)
     n_samples = _num_samples(X)
     fit_params = _fold_params(fit_params, n_samples, train)
@@ -433,6 +454,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
     score_time, test_score (test_<name> for multi-metric), optionally train_*
     and estimator."""
     _check_error_score(error_score)
+    X = _indexable(X)
     splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
     scorers, single = _scorers(estimator, scoring)
     splits = list(splitter.split(X, y, groups))
@@ -513,6 +535,7 @@ class GridSearchCV(BaseEstimator):
         _check_error_score(self.error_score)
         fit_params = dict(fit_params)
         groups = fit_params.pop("groups", None)
+        X = _indexable(X)
         candidates = list(ParameterGrid(self.param_grid))
         splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
         scorers, single = _scorers(self.estimator, self.scoring)
