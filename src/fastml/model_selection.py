@@ -292,7 +292,11 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
     out = {}
     for name, scorer in scorers.items():
         try:
-            out[name] = float(scorer(est, X, y, **score_params.get(name, {})))
+            value = scorer(est, X, y, **score_params.get(name, {}))
+            if isinstance(value, dict):  # a callable scoring returning {name: score}
+                out.update({k: float(v) for k, v in value.items()})
+            else:
+                out[name] = float(value)
         except Exception:
             if isinstance(error_score, str) and error_score == "raise":
                 raise
@@ -468,11 +472,13 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
            "score_time": np.array([r["score_time"] for r in results])}
     if return_estimator:
         out["estimator"] = [r["estimator"] for r in results]
-    for name in scorers:
+    names = list(results[0]["test"]) if results else list(scorers)
+    single = single and names == ["score"]
+    for name in names:
         key = "score" if single else name
-        out[f"test_{key}"] = np.array([r["test"][name] for r in results])
+        out[f"test_{key}"] = np.array([r["test"].get(name, np.nan) for r in results])
         if return_train_score:
-            out[f"train_{key}"] = np.array([r["train"][name] for r in results])
+            out[f"train_{key}"] = np.array([r["train"].get(name, np.nan) for r in results])
     return out
 
 
