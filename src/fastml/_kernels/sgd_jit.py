@@ -49,9 +49,10 @@ def _axpy(y, a, x):
 
 @_jit
 def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,
-              eta0, power_t, optimal_init, fit_intercept):
+              eta0, power_t, optimal_init, fit_intercept, aw, average):
     wscale, b, t, u = state[0], state[1], state[2], state[3]
     p = w.shape[0]
+    avg = average > 0 and aw.shape[0] > 0
     sumloss = 0.0
     use_l2 = penalty == 1 or penalty == 3
     use_l1 = penalty == 2 or penalty == 3
@@ -76,6 +77,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
             wscale *= max(0.0, l2f)
             if wscale < 1e-9:
+                if avg:
+                    _avg_fold(aw, w, state)
                 for j in range(p):
                     w[j] *= wscale
                 wscale = 1.0
@@ -83,6 +86,9 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             _axpy(w, update / wscale, x)
             if fit_intercept:
                 b += update
+        if avg and average <= t:
+            _axpy(aw, state[4] * (-update / wscale), x)
+            avg_step(state, t - average + 1.0, wscale, b)
         if use_l1:
             u += l1_share * eta * alpha
             for j in range(p):
@@ -95,6 +101,109 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
         t += 1.0
     state[0], state[1], state[2], state[3] = wscale, b, t, u
     return sumloss
+
+
+avg_step = _jit(_ref.avg_step)
+
+
+@_jit
+def shuffle_swaps(seed, n):
+    s = np.int64(seed) & 0xFFFFFFFF
+    js = np.empty(max(n - 1, 0), dtype=np.int64)
+    for i in range(n - 1):
+        if s == 0:
+            s = 1
+        s ^= (s << 13) & 0xFFFFFFFF
+        s ^= s >> 17
+        s ^= (s << 5) & 0xFFFFFFFF
+        js[i] = i + (s % 0x80000000) % (n - i)
+    return js
+
+
+@_jit
+def apply_swaps(ind, js):
+    for i in range(js.shape[0]):
+        j = js[i]
+        t = ind[i]
+        ind[i] = ind[j]
+        ind[j] = t
+
+
+@_jit
+def _avg_fold(aw, w, state):
+    a, inv = state[4], 1.0 / state[5]
+    for j in range(w.shape[0]):
+        aw[j] = (aw[j] + a * w[j]) * inv
+    state[4] = 0.0
+    state[5] = 1.0
+
+
+@_jit
+def csr_sgd_epoch(w, q, state, aw, data, indices, indptr, y, sw, order, loss, eps, penalty,
+                  alpha, l1_ratio, schedule, eta0, power_t, optimal_init, fit_intercept,
+                  intercept_decay, average):
+    wscale, b, t, u = state[0], state[1], state[2], state[3]
+    p = w.shape[0]
+    avg = average > 0
+    use_l2 = penalty == 1 or penalty == 3
+    use_l1 = penalty == 2 or penalty == 3
+    l1_share = l1_ratio if penalty == 3 else 1.0
+    l2_share = 1.0 - l1_ratio if penalty == 3 else 1.0
+    total = 0.0
+    for k in range(order.shape[0]):
+        i = order[k]
+        a, e = indptr[i], indptr[i + 1]
+        dot = 0.0
+        for s in range(a, e):
+            dot += w[indices[s]] * data[s]
+        pred = wscale * dot + b
+        if schedule == 1:
+            span = optimal_init + t - 1.0
+            if span == 0.0:
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (alpha * span)
+        elif schedule == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        total += loss_value(loss, pred, y[i], eps)
+        d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
+        update = -eta * d * sw[i]
+        if use_l2:
+            wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
+            if wscale < 1e-9:
+                if avg:
+                    _avg_fold(aw, w, state)
+                for j in range(p):
+                    w[j] *= wscale
+                wscale = 1.0
+        if update != 0.0:
+            c = update / wscale
+            for s in range(a, e):
+                w[indices[s]] += c * data[s]
+            if fit_intercept:
+                b += update * intercept_decay
+        if avg and average <= t:
+            c = state[4] * (-update / wscale)
+            for s in range(a, e):
+                aw[indices[s]] += c * data[s]
+            avg_step(state, t - average + 1.0, wscale, b)
+        if use_l1:
+            u += l1_share * eta * alpha
+            for s in range(a, e):
+                j = indices[s]
+                z = w[j]
+                if wscale * z > 0.0:
+                    w[j] = max(0.0, z - (u + q[j]) / wscale)
+                elif wscale * z < 0.0:
+                    w[j] = min(0.0, z + (u - q[j]) / wscale)
+                q[j] += wscale * (w[j] - z)
+        t += 1.0
+    state[0] = wscale
+    state[1] = b
+    state[2] = t
+    state[3] = u
+    return total
 
 
 @_jit

@@ -13,7 +13,15 @@ classification is one-vs-rest; its binary problems run on n_jobs threads.
 Sparse X (scipy.sparse, any format) is never densified: each step touches the
 row's stored features (L1 truncation too, lazily, as scikit-learn does) and,
 as in scikit-learn, the intercept step is damped by 0.01 for sparse data.
-``average`` (ASGD) is not implemented.
+``average`` (averaged SGD) keeps scikit-learn's lazy running average inside
+the same compiled epochs (fastml._kernels.sgd; sparse X: csr_sgd_epoch), so
+coef_ / intercept_ are the averages once `average` updates have been made.
+A random_state gives scikit-learn's shuffles, validation split and so its
+iterates. Differs: the loss-based stopping rule compares the epoch's mean loss
+(scikit-learn 1.9 adds the penalty term to it), so separable one-vs-rest
+problems may stop at another epoch; a later SGDClassifier.partial_fit with
+averaging continues from the last (non-averaged) intercept; scikit-learn's
+restarts it from the initial one.
 """
 import numbers
 import time
@@ -40,9 +48,32 @@ _CLF_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "squared_
                "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _REG_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _SPARSE_INTERCEPT_DECAY = 0.01
+_INT32_MAX = np.iinfo(np.int32).max
+
+
+class _LossFunctions:
+    """``loss_functions``: {loss name: (name, epsilon or margin)} for the losses
+    the estimator accepts, as scikit-learn exposes it (the huber / epsilon
+    entries carry the instance's current epsilon; 0.1 on the class)."""
+
+    def __set_name__(self, owner, name):
+        self._name = name
+
+    def __get__(self, obj, owner):
+        eps = 0.1 if obj is None else float(obj.epsilon)
+        out = {}
+        for loss in owner._LOSSES:
+            if loss in ("huber", "epsilon_insensitive", "squared_epsilon_insensitive"):
+                out[loss] = (loss, eps)
+            elif loss in ("hinge", "squared_hinge"):
+                out[loss] = (loss, 1.0)
+            else:
+                out[loss] = (loss,)
+        return out
 
 
 class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
+    loss_functions = _LossFunctions()
     _parameter_constraints = {
         "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],
@@ -61,6 +92,7 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
+        "average": [Interval(numbers.Integral, 0, None, closed="neither"), "boolean"],
     }
 
     def _fastml_tags(self):
@@ -75,6 +107,14 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
             raise ValueError("alpha must be > 0 since learning_rate is 'optimal'.")
         if self.learning_rate != "optimal" and self.eta0 <= 0:
             raise ValueError(f"eta0 must be > 0, got {self.eta0!r}.")
+        if self.power_t < 0:
+            warnings.warn("Negative values for `power_t` are deprecated in version 1.8 and "
+                          "will raise an error in 1.10. Use values in the range [0.0, inf) "
+                          "instead.", FutureWarning, stacklevel=3)
+
+    def _avg_start(self):
+        """Update number from which averaging starts (0: no averaging)."""
+        return 0 if not self.average else (1 if self.average is True else int(self.average))
 
     def _optimal_init(self, alpha):
         typw = np.sqrt(1.0 / np.sqrt(alpha))
@@ -83,9 +123,11 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
 
     def _init_models(self, k, p):
         # one row per binary problem: [wscale, intercept, t, u]; W scaled by wscale
+        # [.., avg_a, avg_b, avg_intercept] for averaged SGD (reference.sgd.avg_step)
         self._W = np.zeros((k, p))
         self._Q = np.zeros((k, p))
-        self._state = np.tile(np.array([1.0, 0.0, 1.0, 0.0]), (k, 1))
+        self._AW = np.zeros((k, p)) if self._avg_start() else None
+        self._state = np.tile(np.array([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]), (k, 1))
 
     def _start(self, k, p, coef_init, intercept_init, first):
         """Model state for a fit: fresh (t = 1) unless partial_fit continues;
@@ -94,7 +136,11 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
             return
         warm = self.warm_start and getattr(self, "_W", None) is not None \
             and self._W.shape == (k, p)
-        W0, b0 = (self._W * self._state[:, :1], self._state[:, 1].copy()) if warm else (None, None)
+        # as scikit-learn, a warm start continues from coef_ / intercept_ (the
+        # averaged ones when averaging was active)
+        W0, b0 = (np.asarray(self.coef_, dtype=np.float64).reshape(k, p),
+                  np.asarray(self.intercept_, dtype=np.float64).reshape(k).copy()) \
+            if warm else (None, None)
         self._init_models(k, p)
         if coef_init is not None:
             c = np.asarray(coef_init, dtype=np.float64)
@@ -112,11 +158,13 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         if b0 is not None:
             self._state[:, 1] = b0
 
-    def _validation_split(self, y, sw, rng, stratify):
-        """(train, val) index arrays for early_stopping (empty val without it)."""
+    def _validation_split(self, y, sw, partial, stratify):
+        """(train, val) index arrays for early_stopping (val None without it):
+        scikit-learn's (Stratified)ShuffleSplit draws from random_state."""
         n = y.shape[0]
-        if not self.early_stopping:
+        if not self.early_stopping or partial:
             return np.arange(n), None
+        rng = self.random_state
         from ..model_selection import train_test_split
 
         try:
@@ -158,17 +206,31 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         args = (self._W[c], self._Q[c], self._state[c], X, target, sw, order, self.loss,
                 self.epsilon, self.penalty, alpha, l1_ratio, schedule, eta, self.power_t,
                 optimal_init, self.fit_intercept)
+        start = self._avg_start()
+        if start:
+            if is_sparse(X):
+                return _kl.csr_sgd_epoch(self._W[c], self._Q[c], self._state[c], self._AW[c],
+                                         *args[3:], _SPARSE_INTERCEPT_DECAY, start)
+            return _kl.sgd_epoch(*args, aw=self._AW[c], average=start)
         if is_sparse(X):
             return _ks.sgd_epoch(*args, _SPARSE_INTERCEPT_DECAY)
         return _kl.sgd_epoch(*args)
 
-    def _epochs(self, X, targets, sw, n_epochs, stop, rng, val=None, nthreads=1):
-        """Run up to n_epochs; targets (k, n) in the loss's coding; val = (X_val,
-        targets_val, sw_val) for early stopping. Returns epochs run."""
+    def _epochs(self, X, targets, sw, n_epochs, stop, seeds, val=None, nthreads=1,
+                train_mask=None):
+        """Run up to n_epochs; targets (k, n) in the loss's coding; seeds[c] the
+        shuffle seed of problem c; val = (X_val, targets_val, sw_val) for early
+        stopping, whose rows train_mask excludes from the epochs. As in
+        scikit-learn, each epoch shuffles every sample's index with the seed's
+        swap sequence (applied again each epoch) and skips validation rows, so
+        a random_state gives scikit-learn's visiting order. Returns epochs run."""
         alpha = float(self.alpha)
         optimal_init = self._optimal_init(alpha) if self.learning_rate == "optimal" else 0.0
-        n = X.shape[0]
         k = targets.shape[0]
+        n_all = X.shape[0]
+        n = n_all if train_mask is None else int(train_mask.sum())
+        inds = [np.arange(n_all, dtype=np.int64) for _ in range(k)]
+        swaps = [_kl.shuffle_swaps(s, n_all) for s in seeds] if self.shuffle else None
         best = np.full(k, -np.inf if val is not None else np.inf)
         stall = np.zeros(k, dtype=int)
         done = np.zeros(k, dtype=bool)
@@ -180,11 +242,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         epoch = 0
         try:
             for epoch in range(1, n_epochs + 1):
-                order = rng.permutation(n).astype(np.int64) if self.shuffle else \
-                    np.arange(n, dtype=np.int64)
                 active = np.flatnonzero(~done)
 
-                def run(c, order=order):
+                def run(c):
+                    if swaps is not None:
+                        _kl.apply_swaps(inds[c], swaps[c])
+                    order = inds[c] if train_mask is None else inds[c][train_mask[inds[c]]]
                     return self._epoch(c, X, targets[c], sw, order, schedule, eta[c],
                                        optimal_init)
 
@@ -220,10 +283,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         finally:
             if pool is not None:
                 pool.shutdown()
-        if stop and tol is not None and not done.all() and epoch == n_epochs:
-            warnings.warn(f"Maximum number of iteration reached before convergence "
-                          f"(max_iter={n_epochs}). Consider increasing max_iter to improve "
-                          "the fit.", ConvergenceWarning, stacklevel=3)
+        if stop and tol is not None and epoch == n_epochs:
+            # scikit-learn warns whenever max_iter epochs ran (also when the
+            # last one met the stopping rule)
+            warnings.warn("Maximum number of iteration reached before convergence. Consider "
+                          "increasing max_iter to improve the fit.", ConvergenceWarning,
+                          stacklevel=3)
         self._sync()
         return epoch
 
@@ -236,6 +301,11 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         print(f"Total training time: {time.perf_counter() - t0:.2f} seconds.")
 
     def _sync(self):
+        avg = self._avg_start() and getattr(self, "_AW", None) is not None
+        if avg:  # fold the lazy average: aw <- (aw + avg_a * w) / avg_b
+            self._AW += self._state[:, 4:5] * self._W
+            self._AW *= 1.0 / self._state[:, 5:6]
+            self._state[:, 4], self._state[:, 5] = 0.0, 1.0
         scale = self._state[:, 0:1]
         self._W *= scale
         self._state[:, 0] = 1.0
@@ -243,6 +313,15 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         self.coef_ = self._W.astype(dt)
         self.intercept_ = self._state[:, 1].astype(dt)
         self.t_ = float(self._state[0, 2])
+        for name in ("_average_coef", "_average_intercept", "_standard_coef",
+                     "_standard_intercept"):
+            self.__dict__.pop(name, None)
+        if avg:
+            self._standard_coef, self._standard_intercept = self.coef_, self.intercept_
+            self._average_coef = self._AW.astype(dt)
+            self._average_intercept = self._state[:, 6].astype(dt)
+            if self._avg_start() <= self.t_ - 1:
+                self.coef_, self.intercept_ = self._average_coef, self._average_intercept
 
     def _prepare_X(self, X):
         """float64 C-contiguous dense, or CSR float64 (never densified)."""
@@ -262,6 +341,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
     loss; one-vs-rest for K > 2 classes (n_jobs threads over the classes).
     partial_fit runs one epoch. fit accepts coef_init / intercept_init."""
 
+    _LOSSES = _CLF_LOSSES
     _parameter_constraints = {**_BaseSGD._parameter_constraints,
                               "loss": [StrOptions(set(_CLF_LOSSES))],
                               "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -272,7 +352,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
                  fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
                  epsilon=0.1, n_jobs=None, random_state=None, learning_rate="optimal",
                  eta0=0.01, power_t=0.5, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=5, class_weight=None, warm_start=False):
+                 n_iter_no_change=5, class_weight=None, warm_start=False, average=False):
         self.loss = loss
         self.penalty = penalty
         self.alpha = alpha
@@ -293,6 +373,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         self.n_iter_no_change = n_iter_no_change
         self.class_weight = class_weight
         self.warm_start = warm_start
+        self.average = average
 
     def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial, coef_init=None,
              intercept_init=None):
@@ -326,17 +407,30 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
             targets = np.where(y_idx == 1, 1.0, -1.0)[None, :]
         else:
             targets = np.where(y_idx[None, :] == np.arange(k)[:, None], 1.0, -1.0)
-        if not hasattr(self, "_rng") or not partial:
-            self._rng = check_random_state(self.random_state)
-        train, val = self._validation_split(y_idx, sw, self._rng, True) if not partial else \
-            (np.arange(X.shape[0]), None)
+        # scikit-learn's random draws, in its order: per binary problem one draw
+        # for its dataset and one shuffle seed; the validation split from
+        # random_state itself (the same generator when it is an instance)
+        if k == 1:
+            rs = check_random_state(self.random_state)
+            rs.randint(1, _INT32_MAX)
+            train, val = self._validation_split(y_idx, sw, partial, True)
+            seeds = [rs.randint(_INT32_MAX)]
+        else:
+            train, val = self._validation_split(y_idx, sw, partial, True)
+            rs = check_random_state(self.random_state)
+            seeds = []
+            for s in rs.randint(_INT32_MAX, size=k):
+                r = np.random.RandomState(s)
+                r.randint(1, _INT32_MAX)
+                seeds.append(r.randint(_INT32_MAX))
         self._check_weight_sum(sw)
-        vset = None
+        vset, mask = None, None
         if val is not None:
             vset = (X[val], targets[:, val], sw[val])
-            X, targets, sw = X[train], targets[:, train], sw[train]
+            mask = np.zeros(X.shape[0], dtype=bool)
+            mask[train] = True
         self.n_iter_ = self._epochs(X, np.ascontiguousarray(targets), sw, n_epochs, stop,
-                                    self._rng, vset, nthreads)
+                                    seeds, vset, nthreads, mask)
         return self
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
@@ -370,13 +464,20 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
     @property
     def predict_proba(self):
         if self.loss not in ("log_loss", "modified_huber"):
-            raise AttributeError(f"probability estimates are not available for loss="
-                                 f"{self.loss!r}")
+            # scikit-learn's available_if wording, the reason as the cause
+            cause = AttributeError(f"probability estimates are not available for loss="
+                                   f"{self.loss!r}")
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 "'predict_proba'") from cause
         return self._predict_proba
 
     @property
     def predict_log_proba(self):
-        proba = self.predict_proba
+        try:
+            proba = self.predict_proba
+        except AttributeError as exc:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 "'predict_log_proba'") from exc.__cause__
         return lambda X: np.log(proba(X))
 
     def _predict_proba(self, X):
@@ -396,6 +497,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
     "epsilon_insensitive" (linear SVR) or "squared_epsilon_insensitive".
     fit accepts coef_init / intercept_init."""
 
+    _LOSSES = _REG_LOSSES
     _parameter_constraints = {**_BaseSGD._parameter_constraints,
                               "loss": [StrOptions(set(_REG_LOSSES))]}
 
@@ -403,7 +505,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
                  fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
                  epsilon=0.1, random_state=None, learning_rate="invscaling", eta0=0.01,
                  power_t=0.25, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=5, warm_start=False):
+                 n_iter_no_change=5, warm_start=False, average=False):
         self.loss = loss
         self.penalty = penalty
         self.alpha = alpha
@@ -422,6 +524,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.warm_start = warm_start
+        self.average = average
 
     def _fit(self, X, y, sample_weight, classes, n_epochs, stop, partial, coef_init=None,
              intercept_init=None):
@@ -436,18 +539,25 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         self._start(1, X.shape[1], coef_init, intercept_init, first)
         sw = _check_sample_weight(sample_weight, X.shape[0], allow_all_zero=True)
         sw = np.ones(X.shape[0]) if sw is None else sw
-        if not hasattr(self, "_rng") or not partial:
-            self._rng = check_random_state(self.random_state)
-        train, val = self._validation_split(y, sw, self._rng, False) if not partial else \
-            (np.arange(X.shape[0]), None)
+        # scikit-learn's random draws, in its order: validation split, shuffle
+        # seed, the dataset's draw
+        train, val = self._validation_split(y, sw, partial, False)
+        rs = check_random_state(self.random_state)
+        seeds = [rs.randint(0, _INT32_MAX)]
+        rs.randint(1, _INT32_MAX)
         self._check_weight_sum(sw)
-        vset = None
+        vset, mask = None, None
         if val is not None:
             vset = (X[val], y[None, val], sw[val])
-            X, y, sw = X[train], y[train], sw[train]
-        self.n_iter_ = self._epochs(X, y[None, :].copy(), sw, n_epochs, stop, self._rng, vset)
+            mask = np.zeros(X.shape[0], dtype=bool)
+            mask[train] = True
+        self.n_iter_ = self._epochs(X, y[None, :].copy(), sw, n_epochs, stop, seeds, vset,
+                                    1, mask)
         self.coef_ = self.coef_[0]
         self.intercept_ = self.intercept_[:1].copy()
+        if "_average_coef" in self.__dict__:
+            self._average_coef, self._standard_coef = self._average_coef[0], \
+                self._standard_coef[0]
         return self
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):

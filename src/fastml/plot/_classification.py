@@ -40,29 +40,11 @@ def _binary_scores(estimator, X, response_method, pos_label):
 
 def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
                            drop_intermediate=False):
-    """(precision, recall, thresholds) as scikit-learn's precision_recall_curve:
-    one point per distinct score, thresholds increasing, then the end point
-    precision 1, recall 0. `drop_intermediate` keeps only the first and the
-    last threshold of each run of equal recall (the curve is unchanged). Built
-    on fastml.metrics' cumulative counts."""
-    from ..metrics._classification import _binary_clf_curve
+    """fastml.metrics.precision_recall_curve (scikit-learn's points and thresholds)."""
+    from ..metrics import precision_recall_curve as prc
 
-    fps, tps, thr = _binary_clf_curve(y_true, y_score, pos_label, sample_weight)
-    if drop_intermediate and len(fps) > 2:
-        keep = np.flatnonzero(np.r_[True, (np.diff(tps[:-1]) != 0) | (np.diff(tps[1:]) != 0),
-                                    True])
-        fps, tps, thr = fps[keep], tps[keep], thr[keep]
-    ps = tps + fps
-    precision = np.divide(tps, ps, out=np.zeros_like(tps), where=ps != 0)
-    if tps[-1] == 0:
-        import warnings
-
-        warnings.warn("No positive class found in y_true, recall is set to one for all "
-                      "thresholds.", UserWarning, stacklevel=2)
-        recall = np.ones_like(tps)
-    else:
-        recall = tps / tps[-1]
-    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thr[::-1]
+    return prc(y_true, y_score, pos_label=pos_label, sample_weight=sample_weight,
+               drop_intermediate=drop_intermediate)
 
 
 def _average_precision(precision, recall):
@@ -201,12 +183,12 @@ class RocCurveDisplay(_BinaryCurve):
                          pos_label=None, name=None, ax=None, plot_chance_level=False,
                          **kwargs):
         from ..metrics import roc_curve
-        from ..metrics._classification import _trapezoid
+        from ..metrics import auc
 
         fpr, tpr, thr = roc_curve(y_true, y_score, pos_label=pos_label,
                                   sample_weight=sample_weight,
                                   drop_intermediate=drop_intermediate)
-        disp = cls(fpr=fpr, tpr=tpr, roc_auc=_trapezoid(tpr, fpr), thresholds=thr,
+        disp = cls(fpr=fpr, tpr=tpr, roc_auc=auc(fpr, tpr), thresholds=thr,
                    estimator_name=name, pos_label=pos_label)
         return disp.plot(ax=ax, plot_chance_level=plot_chance_level, **kwargs)
 

@@ -81,8 +81,11 @@ def loss_dloss(loss, p, y, eps):
 
 
 def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,
-              eta0, power_t, optimal_init, fit_intercept):
+              eta0, power_t, optimal_init, fit_intercept, aw=None, average=0):
+    """One epoch; with average > 0 (and aw (p,)) also averaged SGD, see
+    avg_step: state then holds [.., avg_a, avg_b, avg_intercept] at 4..6."""
     wscale, b, t, u = state[0], state[1], state[2], state[3]
+    avg = average > 0 and aw is not None and aw.shape[0] > 0
     sumloss = 0.0
     use_l2 = penalty == 1 or penalty == 3
     use_l1 = penalty == 2 or penalty == 3
@@ -105,12 +108,18 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
             wscale *= max(0.0, l2f)
             if wscale < 1e-9:  # fold the scale into w before dividing by it
+                if avg:
+                    avg_fold(aw, w, state)
                 w *= wscale
                 wscale = 1.0
         if update != 0.0:
             w += (update / wscale) * x
             if fit_intercept:
                 b += update
+        if avg and average <= t:
+            num = t - average + 1.0
+            aw += state[4] * x * (-update / wscale)
+            avg_step(state, num, wscale, b)
         if use_l1:
             u += (l1_ratio if penalty == 3 else 1.0) * eta * alpha
             z = w.copy()
@@ -122,6 +131,106 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
         t += 1.0
     state[0], state[1], state[2], state[3] = wscale, b, t, u
     return sumloss
+
+
+def shuffle_swaps(seed, n):
+    """Swap targets j[i] (i < n - 1) of the Fisher-Yates shuffle scikit-learn's
+    SGD datasets apply each epoch: j = i + rand_r() % (n - i), rand_r the
+    xorshift32 generator (a zero seed becomes 1) reduced mod 2^31."""
+    seed = int(seed) & 0xFFFFFFFF
+    js = np.empty(max(n - 1, 0), dtype=np.int64)
+    for i in range(n - 1):
+        if seed == 0:
+            seed = 1
+        seed ^= (seed << 13) & 0xFFFFFFFF
+        seed ^= seed >> 17
+        seed ^= (seed << 5) & 0xFFFFFFFF
+        js[i] = i + (seed % 0x80000000) % (n - i)
+    return js
+
+
+def apply_swaps(ind, js):
+    """One epoch's shuffle: swap ind[i] and ind[js[i]] for i = 0, 1, ..."""
+    for i in range(js.shape[0]):
+        j = js[i]
+        ind[i], ind[j] = ind[j], ind[i]
+
+
+def avg_step(state, num, wscale, b):
+    """Averaged SGD bookkeeping after step number `num` since averaging began
+    (scikit-learn's lazy scheme): the running average of the weights is
+    (aw + avg_a * w) / avg_b with w the stored (unscaled) weights; the caller
+    has already added avg_a * (-dw) to aw for the entries this step changed."""
+    if num > 1.0:
+        state[5] /= 1.0 - 1.0 / num
+    state[4] += (1.0 / num) * state[5] * wscale
+    state[6] += (b - state[6]) / num
+
+
+def avg_fold(aw, w, state):
+    """aw <- (aw + avg_a * w) / avg_b and restart (avg_a, avg_b) = (0, 1):
+    aw is then the averaged weights themselves (before w is rescaled)."""
+    aw += state[4] * w
+    aw *= 1.0 / state[5]
+    state[4], state[5] = 0.0, 1.0
+
+
+def csr_sgd_epoch(w, q, state, aw, data, indices, indptr, y, sw, order, loss, eps, penalty,
+                  alpha, l1_ratio, schedule, eta0, power_t, optimal_init, fit_intercept,
+                  intercept_decay, average):
+    """sgd_epoch on CSR rows (data, indices, indptr) with averaging: the
+    step, the lazy L1 and the average's aw touch each row's stored features
+    only; the intercept step is scaled by intercept_decay (0.01 for sparse
+    data, as scikit-learn). average = 0 turns averaging off."""
+    wscale, b, t, u = state[0], state[1], state[2], state[3]
+    avg = average > 0
+    use_l2 = penalty == 1 or penalty == 3
+    use_l1 = penalty == 2 or penalty == 3
+    l1_share = l1_ratio if penalty == 3 else 1.0
+    l2_share = 1.0 - l1_ratio if penalty == 3 else 1.0
+    total = 0.0
+    for i in order:
+        cols = indices[indptr[i]:indptr[i + 1]]
+        vals = data[indptr[i]:indptr[i + 1]]
+        pred = wscale * float(w[cols] @ vals) + b
+        if schedule == 1:
+            span = optimal_init + t - 1.0
+            if span == 0.0:
+                span = optimal_init + (t - 1.0)
+            eta = 1.0 / (alpha * span)
+        elif schedule == 2:
+            eta = eta0 / t ** power_t
+        else:
+            eta = eta0
+        total += loss_value(loss, pred, y[i], eps)
+        d = min(max(loss_dloss(loss, pred, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
+        update = -eta * d * sw[i]
+        if use_l2:
+            wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
+            if wscale < 1e-9:
+                if avg:
+                    avg_fold(aw, w, state)
+                w *= wscale
+                wscale = 1.0
+        if update != 0.0:
+            w[cols] += (update / wscale) * vals
+            if fit_intercept:
+                b += update * intercept_decay
+        if avg and average <= t:
+            aw[cols] += state[4] * vals * (-update / wscale)
+            avg_step(state, t - average + 1.0, wscale, b)
+        if use_l1:
+            u += l1_share * eta * alpha
+            for j in cols:
+                z = w[j]
+                if wscale * z > 0.0:
+                    w[j] = max(0.0, z - (u + q[j]) / wscale)
+                elif wscale * z < 0.0:
+                    w[j] = min(0.0, z + (u - q[j]) / wscale)
+                q[j] += wscale * (w[j] - z)
+        t += 1.0
+    state[0], state[1], state[2], state[3] = wscale, b, t, u
+    return total
 
 
 def softmax_sgd_epoch(W, b, state, X, yidx, sw, order, alpha, l1, schedule, eta0, power_t,

@@ -1,9 +1,7 @@
 """Learning and validation curves: cross-validated scores as the training-set
 size or one hyperparameter varies (scikit-learn's signatures and results).
 
-This module does not import fastml.model_selection (the import graph stays a
-tree): model_selection binds its cross-validation helpers here once, at its
-own import, and re-exports ``learning_curve`` / ``validation_curve``.
+Built on the package's cross-validation helpers (_split, _validation).
 """
 import numbers
 import time
@@ -11,25 +9,22 @@ import warnings
 
 import numpy as np
 
-from .base import clone
-from .utils.validation import check_random_state
+from ..base import clone
+from ..utils.validation import check_random_state
+from ._split import _is_classifier, _num_samples, _safe_index, check_cv
+from ._validation import (_check_error_score, _fit_and_score, _fold_params, _run, _score_all,
+                          _scorers, _warn_or_raise_about_fit_failures)
 
 __all__ = ["learning_curve", "validation_curve"]
 
-# check_cv, is_classifier, scorers, fit_and_score, score_all, fold_params, run,
-# check_error_score, warn_fit_failures, safe_index, num_samples: bound by
-# fastml.model_selection
-_CV = {}
-
-
-def _bind(**helpers):
-    _CV.update(helpers)
+_CV = dict(check_cv=check_cv, is_classifier=_is_classifier, scorers=_scorers,
+           fit_and_score=_fit_and_score, score_all=_score_all, fold_params=_fold_params,
+           run=_run, check_error_score=_check_error_score,
+           warn_fit_failures=_warn_or_raise_about_fit_failures, safe_index=_safe_index,
+           num_samples=_num_samples)
 
 
 def _helpers():
-    if not _CV:
-        raise RuntimeError("learning_curve / validation_curve are used through "
-                           "fastml.model_selection, which binds their helpers")
     return _CV
 
 

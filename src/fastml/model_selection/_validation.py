@@ -1,0 +1,227 @@
+"""Cross-validation: cross_validate, cross_val_score and the per-split fit
+and score they share with GridSearchCV (see fastml.model_selection)."""
+import collections
+import inspect
+import itertools
+import math
+import numbers
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+from .._param_grid import ParameterGrid
+from ..base import BaseEstimator, clone
+from ..exceptions import FitFailedWarning
+from ..utils._parallel import map_threads
+from ..utils._param_validation import HasMethods, StrOptions
+from ..utils.validation import _interop_class, check_random_state
+from ._split import (_indexable, _is_classifier, _num_samples, _pairwise, _safe_index, check_cv)
+
+
+def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
+    """{name: score}; a scorer that raises gives `error_score` with a UserWarning
+    (as scikit-learn) unless error_score == "raise"."""
+    score_params = score_params or {}
+    out = {}
+    for name, scorer in scorers.items():
+        try:
+            value = scorer(est, X, y, **score_params.get(name, {}))
+            if isinstance(value, dict):  # a callable scoring returning {name: score}
+                out.update({k: float(v) for k, v in value.items()})
+            else:
+                out[name] = float(value)
+        except Exception:
+            if isinstance(error_score, str) and error_score == "raise":
+                raise
+            out[name] = float(error_score)
+            warnings.warn("Scoring failed. The score on this train-test partition for these "
+                          f"parameters will be set to {error_score}. Details: \n"
+                          f"{traceback.format_exc()}", UserWarning, stacklevel=2)
+    return out
+
+
+def _fold_params(fit_params, n_samples, indices):
+    """Fit params for one fold: array-likes of length n_samples (sample_weight,
+    ...) are indexed by the fold's rows, anything else passes through unchanged
+    (scikit-learn's rule without metadata routing)."""
+    out = {}
+    for key, value in (fit_params or {}).items():
+        arraylike = (hasattr(value, "__len__") or hasattr(value, "shape")
+                     or hasattr(value, "__array__")) and not isinstance(value, (str, bytes))
+        try:
+            same_length = arraylike and _num_samples(value) == n_samples
+        except TypeError:
+            same_length = False
+        out[key] = _safe_index(value, indices) if same_length else value
+    return out
+
+
+def _check_error_score(error_score):
+    if not (isinstance(error_score, numbers.Number) or
+            (isinstance(error_score, str) and error_score == "raise")):
+        raise ValueError("error_score must be the string 'raise' or a numeric value. (Hint: "
+                         "if using 'raise', please make sure that it has been spelled "
+                         "correctly.)")
+
+
+def _warn_or_raise_about_fit_failures(results, error_score):
+    """Some fits failed: FitFailedWarning; all of them: ValueError (with the
+    distinct tracebacks and how often each occurred)."""
+    errors = [r["fit_error"] for r in results if r.get("fit_error") is not None]
+    if not errors:
+        return
+    line = "-" * 80 + "\n"
+    summary = "\n".join(f"{line}{n} fits failed with the following error:\n{err}"
+                        for err, n in collections.Counter(errors).items())
+    if len(errors) == len(results):
+        raise ValueError(f"\nAll the {len(results)} fits failed.\nIt is very likely that "
+                         "your model is misconfigured.\nYou can try to debug the error by "
+                         "setting error_score='raise'.\n\nBelow are more details about the "
+                         f"failures:\n{summary}")
+    warnings.warn(f"\n{len(errors)} fits failed out of a total of {len(results)}.\nThe score "
+                  "on these train-test partitions for these parameters will be set to "
+                  f"{error_score}.\nIf these failures are not expected, you can try to debug "
+                  "them by setting error_score='raise'.\n\nBelow are more details about the "
+                  f"failures:\n{summary}", _interop_class(FitFailedWarning), stacklevel=3)
+
+
+def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
+                   return_train_score, return_estimator, error_score, score_params=None):
+    """Fit a clone on `train`, score on `test` (and `train`). fit_params and
+    score_params ({scorer name: kwargs}) hold full-length arrays, sliced here."""
+    est = clone(estimator)
+    if params:
+        # estimators placed in a grid are cloned: the user's objects stay unfitted
+        est.set_params(**{k: clone(v, safe=False) for k, v in params.items()})
+    Xtr, Xte = _safe_index(X, train), _safe_index(X, test)
+    if _pairwise(estimator):
+        if not hasattr(X, "shape") or X.ndim != 2 or X.shape[0] != X.shape[1]:
+            raise ValueError("X should be a square kernel matrix")
+        Xtr, Xte = Xtr[:, train], Xte[:, train]
+    ytr, yte = _safe_index(y, train), _safe_index(y, test)
+    n_samples = _num_samples(X)
+    fit_params = _fold_params(fit_params, n_samples, train)
+    score_params = score_params or {}
+    t0 = time.perf_counter()
+    out = {"fit_error": None}
+    try:
+        if ytr is None:
+            est.fit(Xtr, **fit_params)
+        else:
+            est.fit(Xtr, ytr, **fit_params)
+    except Exception:
+        if error_score == "raise":
+            raise
+        out["fit_error"] = traceback.format_exc()
+        out["fit_time"] = time.perf_counter() - t0
+        out["score_time"] = 0.0
+        out["test"] = {name: float(error_score) for name in scorers}
+        if return_train_score:
+            out["train"] = dict(out["test"])
+        out["estimator"] = est
+        return out
+    out["fit_time"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    out["test"] = _score_all(scorers, est, Xte, yte, {
+        k: _fold_params(v, n_samples, test) for k, v in score_params.items()}, error_score)
+    out["score_time"] = time.perf_counter() - t1
+    if return_train_score:
+        out["train"] = _score_all(scorers, est, Xtr, ytr, {
+            k: _fold_params(v, n_samples, train) for k, v in score_params.items()},
+            error_score)
+    if return_estimator:
+        out["estimator"] = est
+    return out
+
+
+def _scorers(estimator, scoring):
+    from ..metrics import check_scoring
+
+    if scoring is None or callable(scoring) or isinstance(scoring, str):
+        return {"score": check_scoring(estimator, scoring)}, True
+    if isinstance(scoring, dict):
+        return {k: check_scoring(estimator, v) for k, v in scoring.items()}, False
+    return {k: check_scoring(estimator, k) for k in scoring}, False
+
+
+def _scorer_accepts_sample_weight(scorer, estimator):
+    """scikit-learn's test: a scorer object answers itself; the default scorer
+    asks estimator.score's signature; a plain callable its own signature."""
+    from ..metrics._scorer import _default_score
+
+    if hasattr(scorer, "_accept_sample_weight"):
+        return bool(scorer._accept_sample_weight())
+    fn = getattr(estimator, "score", None) if scorer is _default_score else scorer
+    try:
+        return "sample_weight" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _search_score_params(search, scorers, single, fit_params):
+    """{scorer name: {"sample_weight": w}} for the scorers that accept the
+    sample_weight given to a search's fit; a UserWarning for those that do not
+    (scikit-learn's behaviour without metadata routing)."""
+    sample_weight = fit_params.get("sample_weight")
+    if sample_weight is None:
+        return {}
+    out = {}
+    for name, scorer in scorers.items():
+        if _scorer_accepts_sample_weight(scorer, search.estimator):
+            out[name] = {"sample_weight": sample_weight}
+        else:
+            label = search.scoring if single else f"{name}={scorer}"
+            warnings.warn(f"The scoring {label} does not support sample_weight, which may "
+                          f"lead to statistically incorrect results when fitting {search} "
+                          "with sample_weight. ", UserWarning, stacklevel=3)
+    return out
+
+
+def _run(tasks, n_jobs):
+    from .._config import resolve_n_jobs
+
+    n = 1 if n_jobs is None else resolve_n_jobs(n_jobs)
+    return map_threads(lambda t: t(), tasks, n)
+
+
+def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
+                   params=None, return_train_score=False, return_estimator=False,
+                   error_score=np.nan):
+    """Fit and score `estimator` on each split; dict of arrays fit_time,
+    score_time, test_score (test_<name> for multi-metric), optionally train_*
+    and estimator."""
+    _check_error_score(error_score)
+    X = _indexable(X)
+    splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
+    scorers, single = _scorers(estimator, scoring)
+    splits = list(splitter.split(X, y, groups))
+    tasks = [lambda tr=tr, te=te: _fit_and_score(estimator, X, y, tr, te, scorers, None, params,
+                                                 return_train_score, return_estimator,
+                                                 error_score)
+             for tr, te in splits]
+    results = _run(tasks, n_jobs)
+    _warn_or_raise_about_fit_failures(results, error_score)
+    out = {"fit_time": np.array([r["fit_time"] for r in results]),
+           "score_time": np.array([r["score_time"] for r in results])}
+    if return_estimator:
+        out["estimator"] = [r["estimator"] for r in results]
+    names = list(results[0]["test"]) if results else list(scorers)
+    single = single and names == ["score"]
+    for name in names:
+        key = "score" if single else name
+        out[f"test_{key}"] = np.array([r["test"].get(name, np.nan) for r in results])
+        if return_train_score:
+            out[f"train_{key}"] = np.array([r["train"].get(name, np.nan) for r in results])
+    return out
+
+
+def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
+                    params=None, error_score=np.nan):
+    """Array of test scores, one per split."""
+    if scoring is not None and not (callable(scoring) or isinstance(scoring, str)):
+        raise ValueError("cross_val_score takes a single scoring; use cross_validate for "
+                         "several.")
+    return cross_validate(estimator, X, y, groups=groups, scoring=scoring, cv=cv, n_jobs=n_jobs,
+                          params=params, error_score=error_score)["test_score"]
