@@ -105,7 +105,8 @@ FOUND = [
 # redone in double), a batch-norm scale 1/sqrt(var + eps) beyond float32 (eps
 # 1e-300: normalised in double), and LSH -- an approximate index -- held to
 # exact neighbours by the harness (now: distances must be right, the choice
-# may miss). Recipes verbatim from the run's reproducers.
+# may miss), an SGDClassifier whose float64 intercept overflows float32 (now
+# scikit-learn's overflow ValueError). Recipes verbatim from the run's reproducers.
 _NUM = {"nan": float("nan"), "inf": float("inf")}
 FOUND_LONG = [pytest.param(eval(text, {"__builtins__": {}}, _NUM), id=name) for name, text in [
     ("long-run-pool2d-float32-overflow",
@@ -137,6 +138,12 @@ FOUND_LONG = [pytest.param(eval(text, {"__builtins__": {}}, _NUM), id=name) for 
      "scale': 1.0, 'seed': 0, 'layout': 'C'}, 'h0': {'fill': 'randn', 'scale': 1.0, 'seed': 0,"
      " 'layout': 'C'}, 'c0': {'fill': 'randn', 'scale': 1.0, 'seed': 0, 'layout': 'C'}, 'shape"
      "4': (1, 1, 1, 1), 'four_d': False, 'affine': False, 'eps': 1e-300}"),
+    ("long-run-sgd-float32-intercept-overflow",
+     "{'target': 'estimator', 'name': 'SGDClassifier', 'params': {'max_iter': 5, 'random_state"
+     "': 0, 'learning_rate': 'optimal', 'alpha': 1e-300, 'loss': 'modified_huber'}, 'X': {'sha"
+     "pe': (22, 96), 'dtype': 'float32', 'fill': 'constant', 'scale': 1e-310, 'seed': 2, 'spec"
+     "ial': [(22, 1e-38)], 'dup_rows': True, 'layout': 'F', 'storage': 'guard_after'}, 'X_test"
+     "': None, 'y': {'kind': 'class', 'n_classes': 3, 'seed': 0, 'labels': None}}"),
     ("long-run-lsh-approximate-neighbours",
      "{'target': 'estimator', 'name': 'LSH', 'params': {}, 'X': {'shape': (40, 33), 'dtype': '"
      "float64', 'fill': 'uniform', 'scale': 3e+19, 'seed': 1, 'special': [(333, 1.7e+308)], 'l"

@@ -310,8 +310,14 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         self._W *= scale
         self._state[:, 0] = 1.0
         dt = getattr(self, "_dtype", np.float64)
-        self.coef_ = self._W.astype(dt)
-        self.intercept_ = self._state[:, 1].astype(dt)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.coef_ = self._W.astype(dt)
+            self.intercept_ = self._state[:, 1].astype(dt)
+        if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
+            # finite in float64 during the epochs, beyond the model's dtype (float32)
+            raise ValueError("Floating-point under-/overflow occurred: the coefficients do "
+                             f"not fit in {np.dtype(dt).name}. Scaling input data with "
+                             "StandardScaler or MinMaxScaler might help.")
         self.t_ = float(self._state[0, 2])
         for name in ("_average_coef", "_average_intercept", "_standard_coef",
                      "_standard_intercept"):
