@@ -90,15 +90,14 @@ def check_array(
     if ensure_2d:
         if arr.ndim == 0:
             raise ValueError(
-                f"Expected 2D array for {input_name}, got scalar array instead:\n"
-                f"{input_name}={X!r}.\nReshape your data using array.reshape(1, -1)."
+                f"Expected 2D array, got scalar array instead:\n{input_name}={X!r}.\n"
+                "Reshape your data using array.reshape(1, -1)."
             )
-        if arr.ndim == 1:
+        if arr.ndim == 1:  # scikit-learn's wording, naming the parameter
             raise ValueError(
-                f"Expected 2D array for {input_name}, got 1D array instead "
-                f"(shape={arr.shape}). Reshape your data either using "
-                "array.reshape(-1, 1) if your data has a single feature or "
-                "array.reshape(1, -1) if it contains a single sample."
+                f"Expected 2D array, got 1D array instead:\n{input_name}={arr}.\n"
+                "Reshape your data either using array.reshape(-1, 1) if your data has a "
+                "single feature or array.reshape(1, -1) if it contains a single sample."
             )
         if arr.ndim > 2 and not allow_nd:
             raise ValueError(
