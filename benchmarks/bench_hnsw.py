@@ -33,9 +33,16 @@ from source, faiss 1.15.1):
       ef 128 (0.692) 1.11x   ef 256 (0.851) fastml's top recall 0.847 < 0.851
                              (same ef 1.27x)        build 16.7 s vs 22.4 s (0.75x)
 
-Index arrays 68.7 MB at 100k x 128 (704-byte records: vector, 2M links, padding
-to a cache line), hnswlib's serialised index 63.0 MB; RSS growth over the build
-87 MB (fastml, includes freed temporaries) vs 76 MB (hnswlib).
+Index arrays at 100k x 128, M=16: fastml 62.7 MiB (65,753,424 bytes: per node a
+512-byte vector and a 132-byte level-0 list in two arrays, no padding, a
+one-byte level, an 8-byte offset, plus the upper levels), hnswlib's serialised
+index 63.0 MiB (66,049,372 bytes), 0.996x. (Before the level 0 was split into
+two arrays: 68.7 MiB, 704-byte padded records.) A rerun with the split arrays
+(clustered 100k x 128, reps 2, a quieter moment, load ~6): fastml / hnswlib q/s
+at hnswlib's recall 1.80x 1.50x 1.28x 1.17x 1.28x for ef 16 .. 256, build 15.7 s
+vs 18.0 s (0.87x); faiss's index 62.6 MiB. RSS growth over the build,
+measured with the padded records: 87 MB (fastml, includes freed temporaries)
+vs 76 MB (hnswlib).
 """
 import argparse
 import os

@@ -3,10 +3,12 @@
  * Navigable Small World graphs"), the family's public C API.
  *
  * Layout (arrays owned by the caller, so a pickle is a few array copies):
- *   level0     one record of rec0 bytes per node (rec0 a multiple of 64, the
- *              base 64-byte aligned): T vec[d], then int32 count, int32
- *              links[2M] (the node's level-0 neighbours), then padding.
- *   levels     int32 [n]: the node's top level (0: only in level 0).
+ *   vecs       T [n x d], row i the vector of node i, contiguous rows (no
+ *              padding); the base is 64-byte aligned, so every row starts on a
+ *              cache line whenever d * sizeof(T) is a multiple of 64.
+ *   links0     int32 [n x (1 + 2M)]: node i's level-0 list, its count then up
+ *              to 2M links.
+ *   levels     uint8 [n]: the node's top level (0: only in level 0; <= 64).
  *   upper      int32: for a node i and a level 1 <= l <= levels[i], its list
  *              is (1 + M) ints at (upper_off[i] + l - 1) * (1 + M): count,
  *              then up to M links. upper_off = exclusive prefix sum of levels.
@@ -26,18 +28,19 @@ extern "C" {
 enum { FM_HNSW_L2 = 0, FM_HNSW_IP = 1 };
 
 typedef struct {
-    void *level0;             /* records of nodes [0, n + rows being added) */
+    void *vecs;               /* vectors of nodes [0, n + rows being added) */
+    int32_t *links0;          /* level-0 lists of the same nodes */
     int32_t *upper;           /* lists of levels >= 1 */
     const int64_t *upper_off; /* [n]: first list of node i in `upper`, in lists */
-    const int32_t *levels;    /* [n] */
+    const uint8_t *levels;    /* [n] */
     int64_t n;                /* nodes in the graph */
-    int64_t d, M, rec0;       /* dimension, links per upper level (2M at 0), record bytes */
+    int64_t d, M;             /* dimension, links per upper level (2M at level 0) */
     int64_t entry, max_level; /* entry point (-1: empty graph) and its level */
     int metric;               /* FM_HNSW_L2 or FM_HNSW_IP */
 } fm_hnsw;
 
 /* Inserts the m rows of X as nodes g->n .. g->n + m - 1: their vectors are
- * copied into level0, levels/upper_off/upper must already cover them. Updates
+ * copied into vecs, links0/levels/upper_off/upper must already cover them. Updates
  * g->n, g->entry and g->max_level. With nthreads > 1 nodes are inserted
  * concurrently (per-node spinlocks), so the graph depends on the schedule;
  * with one thread it depends only on the inputs. */

@@ -38,7 +38,7 @@ static void FM_CAT(hnsw_link_back_, SUF)(CTX *c, const fm_hnsw *g, int32_t s, PA
     const int64_t mmax = l ? g->M : 2 * g->M;
     const T *vs = VEC(g, s);
     hnsw_acquire(&locks[s]);
-    int32_t *ll = hnsw_links(g, s, l, g->d * (int64_t)sizeof(T));
+    int32_t *ll = hnsw_links(g, s, l);
     const int32_t cnt = ll[0];
     if (cnt < mmax) {
         ll[1 + cnt] = q.id;
@@ -82,7 +82,7 @@ static int FM_CAT(hnsw_insert_, SUF)(CTX *c, fm_hnsw *g, int64_t i, int64_t efc,
         if (nf == 0) continue;
         cur = c->sorted[0];
         const int64_t r = FM_CAT(hnsw_select_, SUF)(g, c->sorted, nf, g->M);
-        int32_t *own = hnsw_links(g, i, l, g->d * (int64_t)sizeof(T));
+        int32_t *own = hnsw_links(g, i, l);
         hnsw_acquire(&locks[i]);
         for (int64_t j = 0; j < r; j++) own[1 + j] = c->sorted[j].id;
         own[0] = (int32_t)r;
@@ -103,12 +103,10 @@ static int FM_CAT(hnsw_insert_, SUF)(CTX *c, fm_hnsw *g, int64_t i, int64_t efc,
 static int FM_ISA_FN(FM_CAT(fm_hnsw_add_, SUF))(fm_hnsw *g, const T *X, int64_t m, int64_t efc,
                                                 int nthreads) {
     const int64_t n0 = g->n, n1 = n0 + m, d = g->d;
-    const int64_t vbytes = d * (int64_t)sizeof(T);
     if (m <= 0) return 0;
-    for (int64_t i = n0; i < n1; i++) { /* vectors in place, lists empty */
-        memcpy((char *)g->level0 + i * g->rec0, X + (i - n0) * d, (size_t)vbytes);
-        for (int64_t l = 0; l <= g->levels[i]; l++) hnsw_links(g, i, l, vbytes)[0] = 0;
-    }
+    memcpy((T *)g->vecs + n0 * d, X, (size_t)(m * d) * sizeof(T)); /* vectors in place */
+    for (int64_t i = n0; i < n1; i++) /* lists empty */
+        for (int64_t l = 0; l <= g->levels[i]; l++) hnsw_links(g, i, l)[0] = 0;
     hnsw_lock *locks = (hnsw_lock *)calloc((size_t)n1 + 1, sizeof(hnsw_lock));
     if (!locks) return FM_ENOMEM;
     hnsw_lock *top = locks + n1;

@@ -97,7 +97,7 @@ static int FM_CAT(ctx_init_, SUF)(CTX *c, int64_t n, int64_t ef, int64_t M) {
 }
 
 static inline const T *FM_CAT(hnsw_vec_, SUF)(const fm_hnsw *g, int64_t i) {
-    return (const T *)((const char *)g->level0 + i * g->rec0);
+    return (const T *)g->vecs + i * g->d;
 }
 #define VEC FM_CAT(hnsw_vec_, SUF)
 
@@ -105,7 +105,7 @@ static inline const T *FM_CAT(hnsw_vec_, SUF)(const fm_hnsw *g, int64_t i) {
  * c->ids under the node's lock when `locks` is given (construction). */
 static inline const int32_t *FM_CAT(hnsw_read_, SUF)(CTX *c, const fm_hnsw *g, int64_t i,
                                                      int64_t l, hnsw_lock *locks) {
-    const int32_t *ll = hnsw_links(g, i, l, g->d * (int64_t)sizeof(T));
+    const int32_t *ll = hnsw_links(g, i, l);
     if (!locks) return ll;
     hnsw_acquire(&locks[i]);
     memcpy(c->ids, ll, (size_t)(ll[0] + 1) * sizeof(int32_t));
@@ -132,9 +132,10 @@ static PAIR FM_CAT(hnsw_greedy_, SUF)(CTX *c, const fm_hnsw *g, const T *q, PAIR
     return cur;
 }
 
-static inline void FM_CAT(hnsw_prefetch_vec_, SUF)(const T *v, int64_t bytes) {
-    const char *p = (const char *)v;
-    for (int64_t o = 0; o < bytes; o += 64) __builtin_prefetch(p + o);
+/* Prefetches every cache line of [p, p + bytes) (p need not be aligned). */
+static inline void FM_CAT(hnsw_prefetch_, SUF)(const void *p, int64_t bytes) {
+    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + (uintptr_t)bytes;
+    for (uintptr_t o = a; o < e; o += 64) __builtin_prefetch((const void *)o);
 }
 
 /* Beam search at level l from ep: leaves the best <= ef nodes in c->res (a
@@ -158,8 +159,7 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
         if (c->nres >= ef && PGT(cur, c->res[0])) break;
         HPOP(c->cand, &c->ncand);
         if (c->ncand && l == 0) /* the likely next expansion: its list, while we measure */
-            FM_CAT(hnsw_prefetch_vec_, SUF)(
-                (const T *)((const char *)VEC(g, -c->cand[0].id) + vbytes), 4 * (2 * g->M + 1));
+            FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, -c->cand[0].id, 0), 4 * (2 * g->M + 1));
         const int32_t *ll = FM_CAT(hnsw_read_, SUF)(c, g, cur.id, l, locks);
         int32_t nu = 0;
         for (int32_t j = 1, cnt = ll[0]; j <= cnt; j++) {
@@ -170,7 +170,7 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
             unv[nu++] = e;
         }
         for (int32_t t = 0; t < nu; t++) {
-            if (t + 1 < nu) FM_CAT(hnsw_prefetch_vec_, SUF)(VEC(g, unv[t + 1]), vbytes);
+            if (t + 1 < nu) FM_CAT(hnsw_prefetch_, SUF)(VEC(g, unv[t + 1]), vbytes);
             const int32_t e = unv[t];
             PAIR pe = {DIST(q, VEC(g, e), d, metric), e};
             if (c->nres < ef || PGT(c->res[0], pe)) {

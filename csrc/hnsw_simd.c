@@ -58,8 +58,8 @@ static inline void visited_next(hnsw_visited *v, int64_t n) {
     }
 }
 
-static inline int32_t *hnsw_links(const fm_hnsw *g, int64_t i, int64_t l, int64_t vbytes) {
-    if (l == 0) return (int32_t *)((char *)g->level0 + i * g->rec0 + vbytes);
+static inline int32_t *hnsw_links(const fm_hnsw *g, int64_t i, int64_t l) {
+    if (l == 0) return g->links0 + i * (1 + 2 * g->M);
     return g->upper + (g->upper_off[i] + l - 1) * (1 + g->M);
 }
 

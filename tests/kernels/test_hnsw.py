@@ -161,3 +161,16 @@ def test_padding_when_fewer_nodes_are_reached(rng):
         dist, ind = impl(g, X[:2], 3, 10)
         np.testing.assert_array_equal(ind, [[0, -1, -1]] * 2)
         assert np.isinf(dist[:, 1:]).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_level0_arrays_after_growing(rng, dtype):
+    # vectors: contiguous rows on a 64-byte aligned base; lists: (n, 1 + 2M) int32
+    X = clustered(rng, 500, 16, dtype)
+    g = _build(hn.add, X, M=5, parts=4)  # grows the arrays three times
+    V, L = hn.vectors(g), hn.links0(g)
+    np.testing.assert_array_equal(V, X)
+    assert V.flags.c_contiguous and V.ctypes.data % 64 == 0
+    assert L.shape == (500, 11) and L.dtype == np.int32 and L.flags.c_contiguous
+    assert (L[:, 0] >= 1).all() and (L[:, 0] <= 10).all()
+    assert g["levels"].dtype == np.uint8

@@ -76,7 +76,7 @@ def test_one_thread_is_deterministic(rng):
     Q = clusters(rng, 100, 16)
     a = HNSW(ef_search=20, M=6, random_state=3, n_jobs=1).fit(X)
     b = HNSW(ef_search=20, M=6, random_state=3, n_jobs=1).fit(X)
-    for key in ("level0", "levels", "upper"):
+    for key in ("vectors", "links0", "levels", "upper"):
         np.testing.assert_array_equal(a.__getstate__()["_graph"][key],
                                       b.__getstate__()["_graph"][key])
     np.testing.assert_array_equal(a.kneighbors(Q)[1], b.kneighbors(Q)[1])
@@ -147,7 +147,12 @@ def test_pickle_round_trip(rng, dtype):
     (lambda g: g.__setitem__("levels", g["levels"] + 1), "entry|upper"),
     (lambda g: g.__setitem__("entry", 10**6), "entry"),
     (lambda g: g.__setitem__("M", 1), "M"),
-    (lambda g: g.__setitem__("level0", g["level0"][:-1]), "level0"),
+    (lambda g: g.__setitem__("vectors", g["vectors"][:-1]), "vectors"),
+    (lambda g: g.__setitem__("vectors", g["vectors"].astype(np.float32)), "vectors"),
+    (lambda g: g.__setitem__("links0", g["links0"][:, :-1]), "links0"),
+    (lambda g: g.__setitem__("links0", g["links0"].astype(np.int64)), "links0"),
+    (lambda g: g.pop("links0"), "links0"),
+    (lambda g: g.__setitem__("format", 3), "format"),
     (lambda g: g.__setitem__("upper", g["upper"].astype(np.int64)), "upper"),
     (lambda g: g.__setitem__("metric", "l1"), "metric"),
 ])
@@ -164,17 +169,20 @@ def test_tampered_pickle_raises(rng, edit, match):
 def test_tampered_links_raise(rng):
     est = HNSW(M=4, random_state=0).fit(clusters(rng, 300, 4))
     st = est.__getstate__()
-    vb = 4 * 8
-    for pos, value, match in ((vb, 99, "count"), (vb + 4, 300, "outside"),
-                              (vb + 4, -1, "outside")):
+    for col, value, match in ((0, 99, "count"), (1, 300, "outside"), (1, -1, "outside")):
         g = dict(st["_graph"])
-        raw = g["level0"].copy()
-        raw[pos:pos + 4] = np.frombuffer(np.int32(value).tobytes(), np.uint8)
-        g["level0"] = raw
+        L = g["links0"].copy()
+        L[0, col] = value
         if match == "outside":
-            raw[vb:vb + 4] = np.frombuffer(np.int32(1).tobytes(), np.uint8)
-        with pytest.raises(ValueError, match=match):
+            L[0, 0] = 1
+        g["links0"] = L
+        with pytest.raises(ValueError, match=f"level-0 links \\(links0\\) .*{match}"):
             HNSW.__new__(HNSW).__setstate__(dict(st, _graph=g))
+    g = dict(st["_graph"])
+    V = g["vectors"].copy()
+    V[7, 2] = np.inf
+    with pytest.raises(ValueError, match="vectors holds NaN or infinite"):
+        HNSW.__new__(HNSW).__setstate__(dict(st, _graph=dict(g, vectors=V)))
     g = dict(st["_graph"])
     up = g["upper"].copy().reshape(-1, 5)
     low = np.flatnonzero(est._graph["levels"] == 0)[0]
@@ -182,6 +190,65 @@ def test_tampered_links_raise(rng):
     g["upper"] = up.ravel()
     with pytest.raises(ValueError, match="below the list's level"):
         HNSW.__new__(HNSW).__setstate__(dict(st, _graph=g))
+
+
+def _as_format_1(graph_state):
+    """The graph state as the padded-record layout pickled it: one record per
+    node of the vector, count and 2M links, zero padding to 64 bytes."""
+    g = dict(graph_state)
+    V, L = g.pop("vectors"), g.pop("links0")
+    del g["format"]
+    n, vb = V.shape[0], V.shape[1] * V.itemsize
+    rec0 = -(-(vb + L.shape[1] * 4) // 64) * 64
+    R = np.zeros((n, rec0), dtype=np.uint8)
+    R[:, :vb] = V.view(np.uint8)
+    R[:, vb:vb + L.shape[1] * 4] = L.view(np.uint8)
+    g["level0"], g["rec0"] = R.ravel(), rec0
+    g["levels"] = g["levels"].astype(np.int32)
+    return g
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pickle_of_the_padded_record_layout_is_converted(rng, dtype):
+    X = clusters(rng, 500, 13, dtype=dtype)
+    Q = clusters(rng, 40, 13, dtype=dtype)
+    est = HNSW(M=5, random_state=0, n_jobs=1).fit(X)
+    st = est.__getstate__()
+    old = dict(st, _graph=_as_format_1(st["_graph"]))
+    back = HNSW.__new__(HNSW)
+    back.__setstate__(pickle.loads(pickle.dumps(old)))
+    for key in ("vectors", "links0", "levels", "upper"):
+        np.testing.assert_array_equal(back.__getstate__()["_graph"][key], st["_graph"][key])
+    for a, b in zip(est.kneighbors(Q), back.kneighbors(Q)):
+        np.testing.assert_array_equal(a, b)
+    back.add(Q)  # and it grows in the new layout
+    assert back.kneighbors(Q[:3], 1)[1][:, 0].tolist() == [500, 501, 502]
+    # a damaged format-1 state names the format and the field
+    g = _as_format_1(st["_graph"])
+    for edit, match in ((lambda g: g.__setitem__("rec0", g["rec0"] + 64), "rec0 of format 1"),
+                        (lambda g: g.__setitem__("level0", g["level0"][:-1]), "level0"),
+                        (lambda g: g.pop("rec0"), "format 1 .*lacks an entry")):
+        bad = dict(g)
+        edit(bad)
+        with pytest.raises(ValueError, match=match):
+            HNSW.__new__(HNSW).__setstate__(dict(st, _graph=bad))
+    bad = dict(g, level0=g["level0"].copy())
+    vb = 13 * np.dtype(dtype).itemsize
+    bad["level0"][vb:vb + 4] = np.frombuffer(np.int32(99).tobytes(), np.uint8)
+    with pytest.raises(ValueError, match=r"level-0 links \(level0\) have a count"):
+        HNSW.__new__(HNSW).__setstate__(dict(st, _graph=bad))
+
+
+def test_index_memory_is_vectors_plus_lists(rng):
+    """Level 0 holds d * itemsize + 4 * (1 + 2M) bytes per node (no padding);
+    the rest is the upper levels, levels and their offsets."""
+    X = clusters(rng, 1000, 24, dtype=np.float32)
+    est = HNSW(M=6, random_state=0).fit(X)
+    g = est._graph
+    lists = int(g["levels"].sum())
+    want = 1000 * (24 * 4 + 4 * 13) + max(1, lists * 7) * 4 + 1000 * (1 + 8)
+    assert est.index_nbytes() == want
+    assert g["vecs"].ctypes.data % 64 == 0
 
 
 def test_errors(rng):

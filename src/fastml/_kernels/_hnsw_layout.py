@@ -3,14 +3,20 @@ and its twin.
 
 A graph is a dict:
 
-* ``level0``: uint8, 64-byte aligned, ``cap * rec0`` bytes (cap >= n): per
-  node its vector (``d`` values of ``dtype``), then int32 count and 2M links;
-* ``levels``: int32 (n,), each node's top level;
+* ``vecs``: uint8, 64-byte aligned, ``cap * d * itemsize`` bytes (cap >= n):
+  the vectors (``d`` values of ``dtype`` each), contiguous rows;
+* ``links0``: int32 (cap * (1 + 2M),): per node its level-0 count, then up to
+  2M links;
+* ``levels``: uint8 (n,), each node's top level (at most MAX_LEVEL);
 * ``upper``: int32 (max(1, sum(levels) * (1 + M)),): the lists of levels >= 1,
   node i's level l at row ``upper_off[i] + l - 1`` of an (., 1 + M) view;
 * ``upper_off``: int64 (n,), the exclusive prefix sum of ``levels``;
-* ``n``, ``entry`` (-1: empty), ``max_level``, ``d``, ``M``, ``rec0``,
-  ``dtype``, ``metric`` ("l2": squared euclidean, "ip": 1 - inner product).
+* ``n``, ``entry`` (-1: empty), ``max_level``, ``d``, ``M``, ``dtype``,
+  ``metric`` ("l2": squared euclidean, "ip": 1 - inner product).
+
+Level 0 costs ``d * itemsize + 4 * (1 + 2M)`` bytes per node (no padding); the
+vectors' base is aligned, so rows start on a cache line whenever
+``d * itemsize`` is a multiple of 64.
 """
 import math
 
@@ -21,11 +27,14 @@ ALIGN = 64
 MAX_LEVEL = 64  # levels are floor(-ln(U) / ln(M)); U >= 2**-53 keeps them < 37
 
 
-def record_bytes(d, M, dtype):
-    """Bytes of one level-0 record: the vector, count and 2M links, rounded up
-    to a cache line so every vector starts on one."""
-    raw = d * np.dtype(dtype).itemsize + (1 + 2 * M) * 4
-    return -(-raw // ALIGN) * ALIGN
+def vector_bytes(d, dtype):
+    """Bytes of one stored vector."""
+    return int(d) * np.dtype(dtype).itemsize
+
+
+def node_bytes(d, M, dtype):
+    """Level-0 bytes per node: its vector, then its count and 2M links."""
+    return vector_bytes(d, dtype) + 4 * (1 + 2 * int(M))
 
 
 def aligned_bytes(nbytes):
@@ -39,8 +48,8 @@ def new_graph(d, M, dtype, metric):
     """An empty graph for d-dimensional rows of dtype."""
     dtype = np.dtype(dtype)
     return {"kind": "hnsw", "dtype": dtype, "metric": metric, "d": int(d), "M": int(M),
-            "rec0": record_bytes(d, M, dtype), "n": 0, "entry": -1, "max_level": -1,
-            "level0": aligned_bytes(0), "levels": np.zeros(0, dtype=np.int32),
+            "n": 0, "entry": -1, "max_level": -1, "vecs": aligned_bytes(0),
+            "links0": np.zeros(0, dtype=np.int32), "levels": np.zeros(0, dtype=np.uint8),
             "upper": np.zeros(1, dtype=np.int32), "upper_off": np.zeros(0, dtype=np.int64)}
 
 
@@ -49,21 +58,26 @@ def draw_levels(rng, m, M):
     (the paper's choice); rng is a numpy RandomState or Generator."""
     u = 1.0 - (rng.random_sample(m) if hasattr(rng, "random_sample") else rng.random(m))
     lv = np.floor(-np.log(u) / math.log(M))
-    return np.minimum(lv, MAX_LEVEL).astype(np.int32)
+    return np.minimum(lv, MAX_LEVEL).astype(np.uint8)
 
 
 def grow(graph, levels):
-    """Resize graph's arrays in place for len(levels) more nodes (level0 grows
-    geometrically, keeping the linked nodes; the new records are not written)."""
-    n, m, rec0 = graph["n"], len(levels), graph["rec0"]
-    cap = graph["level0"].size // rec0
+    """Resize graph's arrays in place for len(levels) more nodes (the level-0
+    arrays grow geometrically, keeping the linked nodes; the new vectors are
+    not written, the new level-0 lists are zeroed)."""
+    n, m = graph["n"], len(levels)
+    vb, w0 = vector_bytes(graph["d"], graph["dtype"]), 1 + 2 * graph["M"]
+    cap = graph["vecs"].size // vb
     if n + m > cap:
         new_cap = n + m if n == 0 else max(n + m, cap + cap // 2)
-        buf = aligned_bytes(new_cap * rec0)
-        buf[:n * rec0] = graph["level0"][:n * rec0]
-        graph["level0"] = buf
-    graph["level0"][n * rec0:(n + m) * rec0] = 0  # unused link slots and padding: zeros
-    lv = np.concatenate([graph["levels"][:n], np.asarray(levels, dtype=np.int32)])
+        buf = aligned_bytes(new_cap * vb)
+        buf[:n * vb] = graph["vecs"][:n * vb]
+        graph["vecs"] = buf
+        L0 = np.empty(new_cap * w0, dtype=np.int32)
+        L0[:n * w0] = graph["links0"][:n * w0]
+        graph["links0"] = L0
+    graph["links0"][n * w0:(n + m) * w0] = 0  # unused link slots: zeros
+    lv = np.concatenate([graph["levels"][:n], np.asarray(levels, dtype=np.uint8)])
     graph["levels"] = lv
     set_upper_offsets(graph)
     lists = int(lv.sum(dtype=np.int64))
@@ -85,22 +99,18 @@ def set_upper_offsets(graph):
     graph["upper_off"] = off
 
 
-def records(graph, rows=None):
-    """(rows, rec0) uint8 view of the first `rows` (default n) records."""
-    rows = graph["n"] if rows is None else rows
-    return graph["level0"][:rows * graph["rec0"]].reshape(rows, graph["rec0"])
-
-
 def vectors(graph, rows=None):
-    """(rows, d) view of the stored vectors (strided by rec0)."""
-    vb = graph["d"] * graph["dtype"].itemsize
-    return records(graph, rows)[:, :vb].view(graph["dtype"])
+    """(rows, d) view of the stored vectors (default: the n nodes')."""
+    rows = graph["n"] if rows is None else rows
+    vb = vector_bytes(graph["d"], graph["dtype"])
+    return graph["vecs"][:rows * vb].view(graph["dtype"]).reshape(rows, graph["d"])
 
 
 def links0(graph, rows=None):
     """(rows, 1 + 2M) int32 view: count, then the level-0 links."""
-    vb = graph["d"] * graph["dtype"].itemsize
-    return records(graph, rows)[:, vb:vb + 4 * (1 + 2 * graph["M"])].view(np.int32)
+    rows = graph["n"] if rows is None else rows
+    w0 = 1 + 2 * graph["M"]
+    return graph["links0"][:rows * w0].reshape(rows, w0)
 
 
 def upper_lists(graph):
@@ -111,8 +121,8 @@ def upper_lists(graph):
 
 def nbytes(graph):
     """Memory held by the graph's arrays."""
-    return int(graph["level0"].nbytes + graph["levels"].nbytes + graph["upper"].nbytes
-               + graph["upper_off"].nbytes)
+    return int(graph["vecs"].nbytes + graph["links0"].nbytes + graph["levels"].nbytes
+               + graph["upper"].nbytes + graph["upper_off"].nbytes)
 
 
 def _spread(L, seen, frontier):

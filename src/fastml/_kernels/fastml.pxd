@@ -522,11 +522,12 @@ cdef extern from "hnsw.h" nogil:
         FM_HNSW_L2
         FM_HNSW_IP
     ctypedef struct fm_hnsw:
-        void *level0
+        void *vecs
+        int32_t *links0
         int32_t *upper
         const int64_t *upper_off
-        const int32_t *levels
-        int64_t n, d, M, rec0, entry, max_level
+        const uint8_t *levels
+        int64_t n, d, M, entry, max_level
         int metric
     int fm_hnsw_add_f32(fm_hnsw *g, const float *X, int64_t m, int64_t ef_construction,
                         int nthreads)

@@ -3,7 +3,7 @@
 Contract (checked by fastml.neighbors.HNSW, trusted here): a graph is the dict
 of _hnsw_layout.py; X and Q are 2-D, finite, C-contiguous, of the graph's
 dtype and dimension (rows normalised by the caller for cosine); ``levels``
-holds one level per row of X (int32, >= 0); 1 <= k <= n; ef >= 1.
+holds one level per row of X (uint8, <= MAX_LEVEL); 1 <= k <= n; ef >= 1.
 
 * ``add(graph, X, levels, ef_construction)`` links the rows of X in as nodes
   n .. n + len(X) - 1 (the graph dict is updated in place);
@@ -24,7 +24,8 @@ from ._threads import current as _threads
 # graph layout helpers for the estimator (pure NumPy, the same for both backends)
 new_graph = layout.new_graph
 draw_levels = layout.draw_levels
-record_bytes = layout.record_bytes
+vector_bytes = layout.vector_bytes
+node_bytes = layout.node_bytes
 aligned_bytes = layout.aligned_bytes
 set_upper_offsets = layout.set_upper_offsets
 vectors = layout.vectors
@@ -42,8 +43,8 @@ def _compiled_add(graph, X, levels, ef_construction):
     layout.grow(graph, levels)
     top = np.array([graph["entry"], graph["max_level"]], dtype=np.int64)
     try:
-        _hnsw.add(graph["level0"], graph["upper"], graph["upper_off"], graph["levels"], X,
-                  graph["n"], graph["M"], graph["rec0"], top,
+        _hnsw.add(graph["vecs"], graph["links0"], graph["upper"], graph["upper_off"],
+                  graph["levels"], X, graph["n"], graph["M"], top,
                   layout.METRIC_IDS[graph["metric"]], int(ef_construction), _threads())
     finally:  # on failure the new nodes are still stored (some unlinked)
         graph["n"] += m
@@ -57,10 +58,10 @@ def _compiled_search(graph, Q, k, ef):
     dist = np.empty((Q.shape[0], k), dtype=graph["dtype"])
     ind = np.empty((Q.shape[0], k), dtype=np.int64)
     if Q.shape[0]:
-        _hnsw.search(dist, ind, graph["level0"], graph["upper"], graph["upper_off"],
-                     graph["levels"], Q, graph["n"], graph["M"], graph["rec0"], graph["entry"],
-                     graph["max_level"], layout.METRIC_IDS[graph["metric"]], int(ef),
-                     _threads())
+        _hnsw.search(dist, ind, graph["vecs"], graph["links0"], graph["upper"],
+                     graph["upper_off"], graph["levels"], Q, graph["n"], graph["M"],
+                     graph["entry"], graph["max_level"], layout.METRIC_IDS[graph["metric"]],
+                     int(ef), _threads())
     return dist, ind
 
 
