@@ -106,7 +106,9 @@ FOUND = [
 # 1e-300: normalised in double), and LSH -- an approximate index -- held to
 # exact neighbours by the harness (now: distances must be right, the choice
 # may miss), an SGDClassifier whose float64 intercept overflows float32 (now
-# scikit-learn's overflow ValueError). Recipes verbatim from the run's reproducers.
+# scikit-learn's overflow ValueError), and HNSW on float32 data holding 3e38 that
+# reported 0 for a neighbour 1e-3 away (now recomputed at the data's scale).
+# Recipes verbatim from the run's reproducers.
 _NUM = {"nan": float("nan"), "inf": float("inf")}
 FOUND_LONG = [pytest.param(eval(text, {"__builtins__": {}}, _NUM), id=name) for name, text in [
     ("long-run-pool2d-float32-overflow",
@@ -144,6 +146,13 @@ FOUND_LONG = [pytest.param(eval(text, {"__builtins__": {}}, _NUM), id=name) for 
      "pe': (22, 96), 'dtype': 'float32', 'fill': 'constant', 'scale': 1e-310, 'seed': 2, 'spec"
      "ial': [(22, 1e-38)], 'dup_rows': True, 'layout': 'F', 'storage': 'guard_after'}, 'X_test"
      "': None, 'y': {'kind': 'class', 'n_classes': 3, 'seed': 0, 'labels': None}}"),
+    ("long-run-hnsw-rescaled-float32-small-distance",
+     "{'target': 'estimator', 'name': 'HNSW', 'params': {}, 'X': {'shape': (40, 1), 'dtype': '"
+     "float32', 'fill': 'randn', 'scale': 1e-300, 'seed': 0, 'special': [(0, 1e+300)], 'dup_ro"
+     "ws': True, 'const_cols': [0], 'layout': 'C', 'storage': 'heap'}, 'X_test': {'shape': (2,"
+     " 1), 'dtype': 'float64', 'fill': 'randn', 'scale': 0.001, 'seed': 0, 'dup_rows': True, '"
+     "const_cols': [0], 'layout': 'C', 'storage': 'heap'}, 'y': {'kind': 'reg', 'scale': 1.0, "
+     "'seed': 0, 'special': []}}"),
     ("long-run-lsh-approximate-neighbours",
      "{'target': 'estimator', 'name': 'LSH', 'params': {}, 'X': {'shape': (40, 33), 'dtype': '"
      "float64', 'fill': 'uniform', 'scale': 3e+19, 'seed': 1, 'special': [(333, 1.7e+308)], 'l"

@@ -343,3 +343,17 @@ def test_far_float32_query_keeps_a_representable_euclidean_distance():
     np.testing.assert_allclose(dist, want, rtol=1e-6)
     sq = HNSW(n_neighbors=2, metric="sqeuclidean", random_state=0).fit(X).kneighbors(Q)[0]
     assert np.isinf(sq[0]).all() and np.isfinite(sq[1]).all()  # 5e38 is past float32
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+def test_rescaled_index_reports_small_distances_exactly(metric):
+    """float32 rows holding 3e38 are stored divided by a power of two; a
+    neighbour 1e-3 away must not read as 0 (the distances are recomputed at the
+    data's own scale)."""
+    X = np.zeros((40, 3), dtype=np.float32)
+    X[5, 0] = X[9, 1] = 3.4e38
+    Q = np.full((2, 3), 1e-3, dtype=np.float32)
+    dist, ind = HNSW(n_neighbors=3, metric=metric, random_state=0).fit(X).kneighbors(Q)
+    want = np.sqrt(3) * 1e-3 if metric == "euclidean" else 3e-6
+    np.testing.assert_allclose(dist[:, 0], want, rtol=1e-6)
+    assert (X[ind[:, 0]] == 0).all() and (np.diff(dist, axis=1) >= 0).all()

@@ -192,7 +192,8 @@ class HNSW(BaseEstimator):
             Q = np.ascontiguousarray(_hn.vectors(g))
             k += 1
         else:
-            Q = self._prepare(check_query(X, g["dtype"], g["d"], estimator=self), g)
+            Xq = check_query(X, g["dtype"], g["d"], estimator=self)
+            Q = self._prepare(Xq, g)
         n = g["n"]
         if k > n:
             raise ValueError(f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "
@@ -230,7 +231,35 @@ class HNSW(BaseEstimator):
                     dist[far] = np.ldexp(far_e, e)
                 else:  # sqeuclidean: inf when the square leaves the dtype's range
                     dist[far] = np.ldexp(far_e ** 2, 2 * e)
+        if self._kind == "l2" and self._exp and len(ind) and return_distance:
+            dist, ind = self._rescaled_distances(None if query_is_train else Xq, ind, dist.dtype)
         return (dist, ind) if return_distance else ind
+
+    def _rescaled_distances(self, Xq, ind, dtype):
+        """The found neighbours' distances recomputed in float64 from the query
+        at its own scale (Xq; None: the indexed rows themselves). The index holds
+        rows divided by 2**_exp, where a difference far below the largest value
+        underflows (a neighbour 1e-3 away in float32 data that also holds 3e38
+        read as 0). Rows are re-sorted by (distance, index)."""
+        e = self._exp
+        V = _hn.vectors(self._graph)
+        dist = np.empty(ind.shape, dtype=np.float64)
+        step = max(1, (1 << 22) // max(1, ind.shape[1] * V.shape[1]))
+        for i in range(0, len(ind), step):
+            rows = slice(i, i + step)
+            q = (np.asarray(V[rows], dtype=np.float64) if Xq is None
+                 else np.ldexp(np.asarray(Xq[rows], dtype=np.float64), -e))
+            diff = q[:, None, :] - np.asarray(V[ind[rows]], dtype=np.float64)
+            dist[rows] = np.einsum("ijk,ijk->ij", diff, diff)
+        with np.errstate(over="ignore"):
+            if self.effective_metric_ == "euclidean":
+                dist = np.ldexp(np.sqrt(dist), e)
+            else:  # sqeuclidean
+                dist = np.ldexp(dist, 2 * e)
+        order = np.lexsort((ind, dist), axis=1)
+        ind = np.take_along_axis(ind, order, axis=1)
+        with np.errstate(over="ignore"):
+            return np.take_along_axis(dist, order, axis=1).astype(dtype), ind
 
     def _exact(self, Q, k):
         """(graph distance, index) by brute force, rows by (distance, index)."""
