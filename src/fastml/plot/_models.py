@@ -161,13 +161,12 @@ class TreeDisplay:
         elif class_names is not None and len(class_names) != len(classes):
             raise ValueError(f"class_names must have {len(classes)} entries, got "
                              f"{len(class_names)}")
-        crit = getattr(decision_tree, "criterion", "impurity")
         pos = _layout(t, max_depth)
         text, kids, cut = {}, {}, set()
         for node, (_, depth) in pos.items():
             show = label == "all" or (label == "root" and node == 0)
-            text[node] = _node_text(t, node, decision_tree, feature_names, class_names, crit,
-                                    show, impurity, node_ids, proportion, precision)
+            text[node] = _node_text(t, node, decision_tree, feature_names, class_names, show,
+                                    impurity, node_ids, proportion, precision)
             left, right = int(t.children_left[node]), int(t.children_right[node])
             if left != -1 and left in pos:
                 kids[node] = (left, right)
@@ -255,33 +254,15 @@ class TreeDisplay:
         return tuple(1.0 - alpha * (1.0 - base))
 
 
-def _node_text(t, node, est, feature_names, class_names, crit, show, impurity, node_ids,
+def _node_text(t, node, est, feature_names, class_names, show, impurity, node_ids,
                proportion, precision):
-    lines = []
-    if node_ids:
-        lines.append(f"node #{node}" if show else f"#{node}")
-    if t.children_left[node] != -1:
-        f = int(t.feature[node])
-        name = feature_names[f] if feature_names is not None else f"x[{f}]"
-        lines.append(f"{name} <= {round(float(t.threshold[node]), precision)}")
-    if impurity:
-        lines.append((f"{crit} = " if show else "")
-                     + f"{round(float(t.impurity[node]), precision)}")
-    n = t.n_node_samples[node]
-    if proportion:
-        frac = 100.0 * n / t.n_node_samples[0]
-        lines.append(("samples = " if show else "") + f"{round(frac, 1)}%")
-    else:
-        lines.append(("samples = " if show else "") + f"{int(n)}")
-    v = t.value[node, 0, :]
-    if class_names is not None and not proportion:
-        v = v * t.weighted_n_node_samples[node]
-    vals = np.round(v, precision)
-    vals = [int(x) if float(x).is_integer() and not proportion else float(x) for x in vals]
-    lines.append(("value = " if show else "") + (str(vals) if len(vals) > 1 else str(vals[0])))
-    if class_names is not None:
-        lines.append(("class = " if show else "") + str(class_names[int(np.argmax(v))]))
-    return "\n".join(lines)
+    """A node's text: fastml.tree.plot_tree's (scikit-learn's wording); `show`
+    writes the field names, as label="all" (or "root" at the root) does."""
+    from ..tree._plot import _node_text as tree_node_text
+
+    label = "all" if show else "none"
+    return tree_node_text(est, t, node, feature_names, class_names, label, impurity, node_ids,
+                          proportion, precision)
 
 
 def plot_tree(decision_tree, *, max_depth=None, feature_names=None, class_names=None,
