@@ -19,3 +19,9 @@ from . import _factories as _f  # noqa: E402
 
 cat, concat, stack = _f.cat, _f.concat, _f.stack  # dim= (the tensor module's take axis=)
 nn = __import__("sys").modules[__name__]  # `import fastml.nn as torch`: torch.nn.Linear works
+
+# `from fastml.nn import *` exports every public name except the torch-style
+# functions and dtype names that would shadow Python builtins in the caller
+# (sum, max, min, abs, pow, int, float, bool); they stay reachable as nn.sum ...
+__all__ = sorted(_n for _n in dir() if not _n.startswith("_")
+                 and not hasattr(__import__("builtins"), _n))

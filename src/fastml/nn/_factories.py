@@ -73,19 +73,20 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
-def _factory(fill, doc):
+def _factory(name, fill, doc):
     def make(*size, dtype=None, requires_grad=False, device=None):
         arr = fill(_size(size), dtype_of(dtype) or np.dtype(np.float32))
         return tensor(arr, requires_grad=requires_grad, device=device)
+    make.__name__ = make.__qualname__ = name
     make.__doc__ = doc
     return make
 
 
-zeros = _factory(np.zeros, "Tensor of zeros, ``zeros(2, 3)`` or ``zeros((2, 3))``.")
-ones = _factory(np.ones, "Tensor of ones.")
-empty = _factory(np.zeros, "Uninitialised tensor in torch (zeros here: never garbage).")
-rand = _factory(lambda s, d: generator().random(s).astype(d), "Uniform [0, 1) samples.")
-randn = _factory(lambda s, d: generator().standard_normal(s).astype(d),
+zeros = _factory("zeros", np.zeros, "Tensor of zeros, ``zeros(2, 3)`` or ``zeros((2, 3))``.")
+ones = _factory("ones", np.ones, "Tensor of ones.")
+empty = _factory("empty", np.zeros, "Uninitialised tensor in torch (zeros here: never garbage).")
+rand = _factory("rand", lambda s, d: generator().random(s).astype(d), "Uniform [0, 1) samples.")
+randn = _factory("randn", lambda s, d: generator().standard_normal(s).astype(d),
                  "Standard normal samples.")
 
 
@@ -183,7 +184,7 @@ def where(condition, input, other):
 def _method(name):
     def fn(input, *args, **kwargs):
         return getattr(as_tensor(input), name)(*args, **kwargs)
-    fn.__name__ = name
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``fastml.nn.{name}(x, ...)`` is ``x.{name}(...)``."
     return fn
 
