@@ -113,7 +113,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
-    return tensor(np.linspace(start, end, builtins.int(steps)).astype(dtype_of(dtype) or np.float32),
+    vals = np.linspace(start, end, builtins.int(steps))
+    return tensor(vals.astype(dtype_of(dtype) or np.float32),
                   requires_grad=requires_grad, device=device)
 
 
