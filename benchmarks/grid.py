@@ -221,7 +221,7 @@ def main(args):
     root = args.root or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # the copy installed with the package (site-packages/fastml/benchmarks) is not
     # a checkout: results go to the working directory and no docs are rewritten
-    checkout = os.path.isfile(os.path.join(root, "pyproject.toml"))
+    checkout = args.root is not None or os.path.isfile(os.path.join(root, "pyproject.toml"))
     if not checkout:
         args.no_docs = True
     default_out = (os.path.join(root, "benchmarks", "results", f"grid_{args.profile}.json")

@@ -5,7 +5,11 @@ import subprocess
 import sys
 import textwrap
 
-SRC = pathlib.Path(__file__).resolve().parents[2] / "src"
+import fastml
+
+# the fastml this test process imported (src/ in a developer build, site-packages
+# in CI), so the subprocess runs the same build
+SRC = pathlib.Path(fastml.__file__).resolve().parents[1]
 
 
 def _run(code):
