@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _grad_mode
 from . import functional as F
-from .tensor import Tensor, _coerce, make_op
+from .tensor import Tensor, _coerce, _raw_index, make_op
 
 __all__ = ["Size", "dtype_of"]
 
@@ -377,10 +377,7 @@ def uniform_(self, a=0.0, b=1.0):
 
 def __setitem__(self, idx, value):
     _inplace_ok(self, "__setitem__")
-    if isinstance(idx, Tensor):
-        idx = idx.data
-    elif isinstance(idx, tuple):
-        idx = tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+    idx = _raw_index(idx)
     if not self.data.flags.writeable:
         self.data = self.data.copy()
     self.data[idx] = value.data if isinstance(value, Tensor) else value
@@ -392,12 +389,6 @@ def pow(self, exponent):
 
 
 def _binary(op):
-    def method(self, other):
-        return op(self, other)
-    return method
-
-
-def _compare(op):
     def method(self, other):
         return op(self, other)
     return method
@@ -462,9 +453,9 @@ _METHODS = dict(
     add=_binary(lambda a, b: a + b), sub=_binary(lambda a, b: a - b),
     mul=_binary(lambda a, b: a * b), div=_binary(lambda a, b: a / b),
     matmul=_binary(lambda a, b: a @ b), mm=_binary(lambda a, b: a @ b),
-    eq=_compare(lambda a, b: a == b), ne=_compare(lambda a, b: a != b),
-    lt=_compare(lambda a, b: a < b), le=_compare(lambda a, b: a <= b),
-    gt=_compare(lambda a, b: a > b), ge=_compare(lambda a, b: a >= b),
+    eq=_binary(lambda a, b: a == b), ne=_binary(lambda a, b: a != b),
+    lt=_binary(lambda a, b: a < b), le=_binary(lambda a, b: a <= b),
+    gt=_binary(lambda a, b: a > b), ge=_binary(lambda a, b: a >= b),
     new_tensor=new_tensor, new_zeros=_new(np.zeros), new_ones=_new(np.ones),
     new_empty=_new(np.empty), new_full=new_full,
 )

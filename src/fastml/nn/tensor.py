@@ -438,10 +438,7 @@ class Tensor:
                        lambda g: (_unbroadcast(g, src),))
 
     def __getitem__(self, idx):
-        if isinstance(idx, Tensor):
-            idx = idx.data
-        elif isinstance(idx, tuple):
-            idx = tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+        idx = _raw_index(idx)
         a = self.data
         out = a[idx]
         basic = _is_basic_index(idx)
@@ -550,6 +547,13 @@ def _coerce(x, like):
 
 def _raw(x):
     return x.data if isinstance(x, Tensor) else x
+
+
+def _raw_index(idx):
+    """An index with Tensors (masks, index arrays) replaced by their arrays."""
+    if isinstance(idx, tuple):
+        return tuple(_raw(i) for i in idx)
+    return _raw(idx)
 
 
 def concat(tensors, axis=0):
