@@ -239,3 +239,9 @@ else:
     build_tree = _scaled_build(_twin.build_tree)
     tree_query = _scaled_query(_twin.tree_query)
     tree_radius = _scaled_radius(_twin.tree_radius)
+
+
+def tree_points(tree):
+    """The tree's (prepared, maybe rescaled) points in training-row order, for
+    a tree of either backend (plain NumPy: both kinds can be read anywhere)."""
+    return tree["X"] if tree["kind"] == "reference" else _tree_rows(tree)

@@ -86,7 +86,7 @@ def centered_gram(X):
     n, p = X.shape
     mean = column_mean_var(X)[0]
     Xr, XTr = (M.astype(np.float64, copy=False) for M in _csr_pair(X))
-    G = _ks._gram(XTr, Xr.T)  # X^T in CSR times (X^T in CSC)^T = X^T X
+    G = _ks.gram(XTr, Xr.T)  # X^T in CSR times (X^T in CSC)^T = X^T X
     G -= n * np.outer(mean, mean)
     G = 0.5 * (G + G.T)  # exact symmetry for the eigensolver
     return G, mean

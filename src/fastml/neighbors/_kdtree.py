@@ -65,7 +65,7 @@ class KDTree:
         X = getattr(self, "_data", None)
         if X is None:  # restored from a pickle: rebuilt from the tree's points
             tree = self._tree
-            X = tree["X"] if tree["kind"] == "reference" else _kt._tree_rows(tree)
+            X = _kt.tree_points(tree)
             e = tree.get("plan", (None, 0))[1]
             X = (np.ldexp(X, e) if e else X).astype(self.dtype, copy=False)
             self._data = X
