@@ -6,6 +6,8 @@
 #define TBL(name) FM_CAT(name, SUF)
 #define IN(name) FM_CAT(name, SUF)
 
+#include "kmeans_relocate_tmpl.h"
+
 /* Rows [r0, r0 + nr) from the tile's (best, second, arg): a row whose gap
  * second - best exceeds the rounding bound keeps arg (no other centre can be
  * nearer by the direct distance); any other row (near-ties, overflow) is
@@ -167,28 +169,15 @@ FM_API int PUB(fm_kmeans_step_)(double *sums, double *wsum, double *inertia, int
 }
 
 /* Empty clusters take, in increasing cluster order, the points farthest from
- * their centres (largest mind first, lowest row on ties); those points leave
- * their old cluster's sums. Nothing moves when every point sits on a centre
- * (more centres than distinct points, as scikit-learn). taken (k) is work
- * space. */
+ * their centres (kmeans_relocate_tmpl.h); those points leave their old
+ * cluster's sums. Nothing moves when every point sits on a centre (more
+ * centres than distinct points, as scikit-learn). taken (2k) is work space. */
 static void IN(km_relocate_empty_)(double *sums, double *wsum, int64_t *taken,
                                    const int32_t *labels, const T *mind, const T *X,
                                    const T *sw, int64_t n, int64_t d, int64_t k) {
-    int64_t ntaken = 0;
-    T mmax = 0;
-    for (int64_t i = 0; i < n; i++) mmax = mind[i] > mmax ? mind[i] : mmax;
-    if (!(mmax > 0)) return; /* every point sits on a centre: nothing to move */
-    for (int64_t c = 0; c < k; c++) {
-        if (wsum[c] != 0) continue;
-        int64_t far = -1;
-        for (int64_t i = 0; i < n; i++) {
-            if (far >= 0 && !(mind[i] > mind[far])) continue;
-            int64_t u = 0;
-            while (u < ntaken && taken[u] != i) u++;
-            if (u == ntaken) far = i;
-        }
-        if (far < 0) break;
-        taken[ntaken++] = far;
+    const int64_t got = IN(km_relocation_plan_)(taken, taken + k, wsum, k, mind, n);
+    for (int64_t t = 0; t < got; t++) {
+        const int64_t c = taken[k + t], far = taken[t];
         const double w = sw ? (double)sw[far] : 1.0;
         const int64_t o = labels[far];
         for (int64_t j = 0; j < d; j++) {
@@ -224,7 +213,7 @@ FM_API int PUB(fm_kmeans_lloyd_)(T *centers, int32_t *labels, T *mind, double *i
     double *sums = (double *)malloc((size_t)(k * d) * sizeof(double));
     double *wsum = (double *)malloc((size_t)k * sizeof(double));
     int32_t *old = (int32_t *)malloc((size_t)n * sizeof(int32_t));
-    int64_t *taken = (int64_t *)malloc((size_t)k * sizeof(int64_t));
+    int64_t *taken = (int64_t *)malloc((size_t)(2 * k) * sizeof(int64_t));
     int st = FM_OK;
     int64_t it = 0;
     double inert = 0;

@@ -38,6 +38,13 @@ MODULE_PAIRS = (
     ("sklearn.model_selection", "fastml.model_selection"),
     ("sklearn.neural_network", "fastml.neural_network"),
     ("sklearn.pipeline", "fastml.pipeline"),
+    ("sklearn.mixture", "fastml.mixture"),
+    ("sklearn.svm", "fastml.svm"),
+    ("sklearn.multiclass", "fastml.multiclass"),
+    ("sklearn.dummy", "fastml.dummy"),
+    ("sklearn.discriminant_analysis", "fastml.discriminant_analysis"),
+    ("sklearn.feature_selection", "fastml.feature_selection"),
+    ("sklearn.compose", "fastml.compose"),
 )
 
 

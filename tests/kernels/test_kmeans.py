@@ -106,6 +106,21 @@ def test_lloyd_loop_matches_twin(cpu_level, dtype, case, rng):
     assert capped[3] == 1
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relocation_plan_is_fixed_before_rows_move(cpu_level, dtype):
+    """Empty clusters are the ones empty after the assignment: a relocated row
+    that empties its own (later) cluster does not make that cluster take a
+    row in the same step. Here c1, c2 start empty, c3 holds only x=10 (the
+    farthest row, taken by c1); c2 takes the next farthest (x=0.25); c3 then
+    stays empty with its centre unchanged."""
+    X = np.array([[0.0], [0.1], [0.25], [10.0]], dtype=dtype)
+    C = np.array([[0.1], [100.0], [200.0], [5.0]], dtype=dtype)
+    a = kk.lloyd(X, C, None, max_iter=1, tol=0.0)
+    b = rk.lloyd(X, C, None, max_iter=1, tol=0.0)
+    np.testing.assert_allclose(a[2], b[2], rtol=1e-6)
+    np.testing.assert_allclose(a[2].ravel(), [0.05, 10.0, 0.25, 5.0], rtol=1e-6)
+
+
 @pytest.mark.skipif(not COMPILED, reason="thread count only matters for compiled kernels")
 @pytest.mark.parametrize("d", [16, 64])  # direct search, dot-product tiles
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
