@@ -525,3 +525,56 @@ def test_loader_as_frame_matches_sklearn(loader):
     X, y = loader(as_frame=True, return_X_y=True, dtype=np.float32)
     assert isinstance(X, pd.DataFrame) and (X.dtypes == np.float32).all()
     assert isinstance(y, pd.Series) and len(y) == len(X)
+
+
+@pytest.mark.parametrize("name", ["make_moons", "make_circles"])
+@pytest.mark.parametrize("n", [1, 7, 100, (3, 5), (0, 4)])
+def test_shapes_match_sklearn_layout_without_noise(name, n):
+    skd = pytest.importorskip("sklearn.datasets")
+    import fastml.datasets as fd
+
+    X, y = getattr(fd, name)(n, shuffle=False)
+    Xs, ys = getattr(skd, name)(n, shuffle=False)
+    np.testing.assert_allclose(X, Xs, rtol=0, atol=1e-15)
+    assert_array_equal(y, ys)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+
+
+@pytest.mark.parametrize("name", ["make_moons", "make_circles"])
+def test_shapes_noise_shuffle_and_seed(name):
+    import fastml.datasets as fd
+
+    make = getattr(fd, name)
+    X, y = make(200, noise=0.1, random_state=0)
+    X2, y2 = make(200, noise=0.1, random_state=0)
+    assert_array_equal(X, X2)
+    assert_array_equal(y, y2)
+    assert not np.array_equal(X, make(200, noise=0.1, random_state=1)[0])
+    _, yc = make(200, shuffle=False)
+    # noise is centred and small: each point lies near its clean position's shape
+    assert np.bincount(y).tolist() == np.bincount(yc).tolist() == [100, 100]
+    assert 0.05 < np.std(X - make(200, shuffle=True, random_state=0)[0]) < 0.2
+
+
+@pytest.mark.parametrize("kw, match", [({"n_samples": 0}, "n_samples"),
+                                       ({"n_samples": (3,)}, "n_samples"),
+                                       ({"n_samples": (-1, 3)}, r"n_samples\[0\]"),
+                                       ({"noise": -0.1}, "noise"),
+                                       ({"noise": float("nan")}, "noise")])
+@pytest.mark.parametrize("name", ["make_moons", "make_circles"])
+def test_shapes_bad_input(name, kw, match):
+    import fastml.datasets as fd
+
+    with pytest.raises(ValueError, match=match):
+        getattr(fd, name)(**kw)
+
+
+def test_circles_factor_checked():
+    from fastml.datasets import make_circles
+
+    for bad in (1.0, -0.1, 2):
+        with pytest.raises(ValueError, match="factor"):
+            make_circles(10, factor=bad)
+    X, y = make_circles(40, factor=0.3, shuffle=False)
+    np.testing.assert_allclose(np.hypot(*X[y == 1].T), 0.3)
+    np.testing.assert_allclose(np.hypot(*X[y == 0].T), 1.0)
