@@ -19,6 +19,11 @@ def _copy_to_torch(mod, tmod, torch):
     ("LSTM", dict(num_layers=1, bias=False)),
     ("RNN", dict(num_layers=2)),
     ("RNN", dict(num_layers=1, nonlinearity="relu", batch_first=True)),
+    ("LSTM", dict(num_layers=1, bidirectional=True)),
+    ("LSTM", dict(num_layers=2, bidirectional=True, batch_first=True)),
+    ("LSTM", dict(num_layers=2, bidirectional=True, bias=False)),
+    ("RNN", dict(num_layers=2, bidirectional=True)),
+    ("RNN", dict(num_layers=3, bidirectional=True, nonlinearity="relu", batch_first=True)),
 ])
 def test_module_matches_torch(kind, kw, rng):
     torch = pytest.importorskip("torch")
@@ -27,14 +32,16 @@ def test_module_matches_torch(kind, kw, rng):
     mod = getattr(nn, kind)(I, H, dtype=np.float64, **kw)
     tmod = getattr(torch.nn, kind)(I, H, dtype=torch.float64, **kw)
     _copy_to_torch(mod, tmod, torch)
-    L = mod.num_layers
+    assert [n for n, _ in mod.named_parameters()] == [n for n, _ in tmod.named_parameters()]
+    L = mod.num_layers * (2 if kw.get("bidirectional") else 1)
+    HY = H * (2 if kw.get("bidirectional") else 1)
     shape = (B, T, I) if mod.batch_first else (T, B, I)
     xd = rng.standard_normal(shape)
     h0d = rng.standard_normal((L, B, H))
     c0d = rng.standard_normal((L, B, H))
     x, h0, c0 = (nn.Tensor(a.copy(), requires_grad=True) for a in (xd, h0d, c0d))
     tx, th0, tc0 = (torch.tensor(a.copy(), requires_grad=True) for a in (xd, h0d, c0d))
-    wy = rng.standard_normal((B, T, H) if mod.batch_first else (T, B, H))
+    wy = rng.standard_normal((B, T, HY) if mod.batch_first else (T, B, HY))
     wh = rng.standard_normal((L, B, H))
     if kind == "LSTM":
         y, (hn, cn) = mod(x, (h0, c0))
@@ -60,10 +67,11 @@ def test_module_matches_torch(kind, kw, rng):
                                    atol=1e-11, err_msg=name)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("kind", ["LSTM", "RNN"])
-def test_gradcheck(kind, rng):
+def test_gradcheck(kind, bidirectional, rng):
     nn.manual_seed(1)
-    mod = getattr(nn, kind)(3, 4, num_layers=2, dtype=np.float64)
+    mod = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=bidirectional, dtype=np.float64)
     x = nn.Tensor(rng.standard_normal((5, 2, 3)), requires_grad=True)
     params = list(mod.parameters())
 
@@ -99,3 +107,21 @@ def test_unbatched_and_float32_dtype(rng):
     np.testing.assert_allclose(h.data, hb.data[:, 0], rtol=1e-6)
 
 
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "RNN"])
+def test_bidirectional_unbatched_shapes_and_states(kind, rng):
+    """Unbatched input, h_n of shape (num_layers * 2, H), and the reverse
+    direction's final state is its hidden state at time 0 of the output."""
+    nn.manual_seed(2)
+    mod = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True, dtype=np.float64)
+    x = rng.standard_normal((7, 3))
+    y, st = mod(x)
+    hn = st[0] if kind == "LSTM" else st
+    assert y.shape == (7, 8) and hn.shape == (4, 4)
+    np.testing.assert_allclose(hn.data[2], y.data[-1, :4], rtol=1e-12)  # last layer, forward
+    np.testing.assert_allclose(hn.data[3], y.data[0, 4:], rtol=1e-12)   # last layer, reverse
+    with pytest.raises(ValueError, match=r"\(4, 1, 4\)"):
+        mod(x[:, None, :], np.zeros((2, 1, 4)) if kind == "RNN"
+            else (np.zeros((2, 1, 4)), np.zeros((2, 1, 4))))
+    assert "bidirectional=True" in repr(mod)

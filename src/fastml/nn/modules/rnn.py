@@ -1,4 +1,5 @@
-"""RNN and LSTM layers (PyTorch parameter names, gate order i, f, g, o).
+"""RNN and LSTM layers (PyTorch parameter names, gate order i, f, g, o;
+multi-layer, batch_first, dropout between layers, bidirectional).
 
 Each layer is ONE autograd op over the whole sequence: the compiled kernel
 (fastml._kernels.recurrent) runs every time step in C -- one input-projection
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..._kernels import recurrent as _k
 from .. import init
-from ..tensor import Parameter, Tensor, make_op, stack
+from ..tensor import Parameter, Tensor, concat, make_op, stack
 from .layers import _check_int
 from .module import Module
 
@@ -92,11 +93,17 @@ def rnn_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
     return ys, _final_state(y[(T - 1) * B:], ys, box, "h")
 
 
+def _flip_time(t):
+    """t (T, B, F) with the time axis reversed (a graph node; the gradient is
+    reversed back)."""
+    return make_op(t.data[::-1], (t,), lambda g: (g[::-1],))
+
+
 class _RNNBase(Module):
     _gates = 1
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, dtype=np.float32):
+                 dropout=0.0, bidirectional=False, dtype=np.float32):
         super().__init__()
         self.input_size = _check_int("input_size", input_size)
         self.hidden_size = _check_int("hidden_size", hidden_size)
@@ -105,15 +112,25 @@ class _RNNBase(Module):
         if not 0 <= dropout <= 1:
             raise ValueError(f"dropout must be in [0, 1], got {dropout!r}")
         self.dropout = float(dropout)
+        self.bidirectional = bool(bidirectional)
         G, H = self._gates, self.hidden_size
         for layer in range(self.num_layers):
-            inp = self.input_size if layer == 0 else H
-            setattr(self, f"weight_ih_l{layer}", Parameter(np.empty((G * H, inp), dtype)))
-            setattr(self, f"weight_hh_l{layer}", Parameter(np.empty((G * H, H), dtype)))
-            if self.bias:
-                setattr(self, f"bias_ih_l{layer}", Parameter(np.empty(G * H, dtype)))
-                setattr(self, f"bias_hh_l{layer}", Parameter(np.empty(G * H, dtype)))
+            inp = self.input_size if layer == 0 else H * self._directions
+            for sfx in self._suffixes:
+                setattr(self, f"weight_ih_l{layer}{sfx}", Parameter(np.empty((G * H, inp), dtype)))
+                setattr(self, f"weight_hh_l{layer}{sfx}", Parameter(np.empty((G * H, H), dtype)))
+                if self.bias:
+                    setattr(self, f"bias_ih_l{layer}{sfx}", Parameter(np.empty(G * H, dtype)))
+                    setattr(self, f"bias_hh_l{layer}{sfx}", Parameter(np.empty(G * H, dtype)))
         self.reset_parameters()
+
+    @property
+    def _directions(self):
+        return 2 if self.bidirectional else 1
+
+    @property
+    def _suffixes(self):
+        return ("", "_reverse") if self.bidirectional else ("",)
 
     def reset_parameters(self):
         """Every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)), as in PyTorch."""
@@ -121,10 +138,26 @@ class _RNNBase(Module):
         for p in self.parameters():
             init.uniform_(p, -bound, bound)
 
-    def _layer_params(self, layer):
+    def _layer_params(self, layer, sfx=""):
         names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if self.bias else [])
-        ps = [getattr(self, f"{n}_l{layer}") for n in names]
+        ps = [getattr(self, f"{n}_l{layer}{sfx}") for n in names]
         return ps if self.bias else ps + [None, None]
+
+    def _run_layer(self, step, y, layer, states):
+        """One layer in each direction: step(x, index) -> (out, *finals) runs the
+        compiled layer with the initial state(s) of direction `index`. The
+        reverse direction reads the sequence backwards and its outputs are put
+        back in time order; outputs are joined on the feature axis (forward
+        first), finals are appended to `states` per direction, as PyTorch
+        orders h_n."""
+        outs = []
+        for d, sfx in enumerate(self._suffixes):
+            x = y if d == 0 else _flip_time(y)
+            out, *finals = step(x, layer * self._directions + d, sfx)
+            outs.append(out if d == 0 else _flip_time(out))
+            for lst, f in zip(states, finals):
+                lst.append(f)
+        return outs[0] if len(outs) == 1 else concat(outs, axis=2)
 
     def _prepare(self, x):
         x = x if isinstance(x, Tensor) else Tensor(x)
@@ -145,7 +178,7 @@ class _RNNBase(Module):
         return x, unbatched
 
     def _state(self, h, name, B, unbatched):
-        shape = (self.num_layers, B, self.hidden_size)
+        shape = (self.num_layers * self._directions, B, self.hidden_size)
         if h is None:
             return Tensor(np.zeros(shape, self.weight_ih_l0.data.dtype))
         h = h if isinstance(h, Tensor) else Tensor(h)
@@ -176,6 +209,8 @@ class _RNNBase(Module):
             s += ", batch_first=True"
         if self.dropout:
             s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
         return s
 
 
@@ -184,11 +219,12 @@ class RNN(_RNNBase):
     forward(x, h0=None) -> (output, h_n)."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
-                 batch_first=False, dropout=0.0, dtype=np.float32):
+                 batch_first=False, dropout=0.0, bidirectional=False, dtype=np.float32):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         self.__dict__["nonlinearity"] = nonlinearity
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, dtype)
 
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
@@ -196,10 +232,12 @@ class RNN(_RNNBase):
         relu = self.nonlinearity == "relu"
         hn = []
         y = x
+
+        def step(xs, i, sfx):
+            return rnn_layer(xs, h0[i], *self._layer_params(layer, sfx), relu)
+
         for layer in range(self.num_layers):
-            wi, wh, bi, bh = self._layer_params(layer)
-            y, h = rnn_layer(y, h0[layer], wi, wh, bi, bh, relu)
-            hn.append(h)
+            y = self._run_layer(step, y, layer, (hn,))
             y = self._between_layers(y, layer)
         h_n = stack(hn, 0)
         return self._finish(y, unbatched), (h_n.squeeze(1) if unbatched else h_n)
@@ -227,11 +265,12 @@ class LSTM(_RNNBase):
             c0 = self._state(hx[1], "c0", B, unbatched)
         hn, cn = [], []
         y = x
+
+        def step(xs, i, sfx):
+            return lstm_layer(xs, h0[i], c0[i], *self._layer_params(layer, sfx))
+
         for layer in range(self.num_layers):
-            wi, wh, bi, bh = self._layer_params(layer)
-            y, h, c = lstm_layer(y, h0[layer], c0[layer], wi, wh, bi, bh)
-            hn.append(h)
-            cn.append(c)
+            y = self._run_layer(step, y, layer, (hn, cn))
             y = self._between_layers(y, layer)
         h_n, c_n = stack(hn, 0), stack(cn, 0)
         if unbatched:
