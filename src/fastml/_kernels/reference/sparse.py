@@ -119,7 +119,7 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
 
     lc, pc, sc = _sgd.LOSSES.index(loss), _sgd.PENALTIES.index(penalty), \
         _sgd.SCHEDULES.index(schedule)
-    wscale, b, t, u = (float(v) for v in state)
+    wscale, b, t, u = (float(v) for v in state[:4])  # [4:] is averaging state
     use_l2, use_l1 = pc in (1, 3), pc in (2, 3)
     l1_share = l1_ratio if pc == 3 else 1.0
     l2_share = 1.0 - l1_ratio if pc == 3 else 1.0
@@ -159,5 +159,5 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                     w[j] = min(0.0, z + (u - q[j]) / wscale)
                 q[j] += wscale * (w[j] - z)
         t += 1.0
-    state[:] = (wscale, b, t, u)
+    state[:4] = (wscale, b, t, u)
     return total
