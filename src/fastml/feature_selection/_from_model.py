@@ -75,7 +75,8 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"])],
-        "threshold": [Interval(numbers.Real, None, None, closed="both"), str, None],
+        "threshold": [Interval(numbers.Real, None, None, closed="both"),
+                      Options(numbers.Real, {np.inf, -np.inf}), str, None],
         "prefit": ["boolean"],
         "norm_order": [Interval(numbers.Integral, None, -1, closed="right"),
                        Interval(numbers.Integral, 1, None, closed="left"),
@@ -155,6 +156,18 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
             self.estimator_.fit(X, y, **fit_params)
         self._record_names(X, reset=True)
         return self
+
+    def __sklearn_is_fitted__(self):
+        """Fitted after fit, or when prefit=True with a fitted estimator."""
+        if hasattr(self, "estimator_"):
+            return True
+        if not self.prefit:
+            return False
+        try:
+            check_is_fitted(self.estimator)
+        except NotFittedError:
+            return False
+        return True
 
     @property
     def threshold_(self):
