@@ -19,7 +19,7 @@ from ..utils._param_validation import HasMethods, StrOptions
 from ..utils._set_output import available_if, dataframe_to_numpy
 from ..utils._sparse import is_sparse
 from ..utils.validation import check_is_fitted, column_or_1d, resolve_n_jobs
-from ._voting import _BaseHeterogeneousEnsemble, _fit_one, _kind
+from ._voting import _BaseHeterogeneousEnsemble, _fit_one, _kind, _no_extra_params
 
 __all__ = ["StackingClassifier", "StackingRegressor"]
 
@@ -44,6 +44,7 @@ def _final_has(attr):
 
 
 class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
+    _verbose_source = "Stacking"
     _parameter_constraints = {
         "estimators": [list],
         "final_estimator": [None, HasMethods("fit")],
@@ -161,8 +162,6 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
         if _kind(self.final_estimator_) != self._kind_name:
             raise ValueError(f"'final_estimator' parameter should be a {self._kind_name}. "
                              f"Got {self.final_estimator_}")
-        self.stack_method_ = [self._method_name(n, e, m) for n, e, m in
-                              zip(names, ests, [self.stack_method] * len(ests))]
         if isinstance(self.cv, str) and self.cv == "prefit":
             self.estimators_ = []
             for est in ests:
@@ -176,10 +175,14 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
                 self.named_estimators_[name] = cur
                 if hasattr(cur, "feature_names_in_"):
                     self.feature_names_in_ = cur.feature_names_in_
+            self.stack_method_ = [self._method_name(n, e, self.stack_method)
+                                  for n, e in zip(names, ests)]
             predictions = [getattr(e, m)(X) for e, m in zip(self.estimators_, [
                 m for m, e in zip(self.stack_method_, ests) if not isinstance(e, str)])]
         else:
             self._fit_estimators(names, ests, X, y, sample_weight)
+            self.stack_method_ = [self._method_name(n, e, self.stack_method)
+                                  for n, e in zip(names, ests)]
             cv = check_cv(self.cv, y, classifier=self._kind_name == "classifier")
             splits = list(copy.deepcopy(cv).split(X, y))
             predictions = self._oof_predictions(names, ests, X, y, splits, sample_weight)
@@ -261,9 +264,7 @@ class StackingClassifier(ClassifierMixin, _BaseStacking):
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the base classifiers, then the final classifier on their
         out-of-fold outputs."""
-        if fit_params:
-            raise TypeError(f"fit got unexpected argument(s) {sorted(fit_params)}; only "
-                            "sample_weight is routed without metadata routing.")
+        _no_extra_params(self, "fit", fit_params)
         self._validate_params()
         from ..preprocessing import LabelEncoder
 
@@ -339,9 +340,7 @@ class StackingRegressor(RegressorMixin, _BaseStacking):
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the base regressors, then the final regressor on their
         out-of-fold predictions."""
-        if fit_params:
-            raise TypeError(f"fit got unexpected argument(s) {sorted(fit_params)}; only "
-                            "sample_weight is routed without metadata routing.")
+        _no_extra_params(self, "fit", fit_params)
         self._validate_params()
         y = column_or_1d(np.asarray(dataframe_to_numpy(y)), warn=True)
         return self._fit(X, y, sample_weight, None)

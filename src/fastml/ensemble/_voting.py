@@ -25,10 +25,34 @@ def _kind(est):
     return kind
 
 
-def _fit_one(est, X, y, sample_weight):
-    if sample_weight is None:
-        return est.fit(X, y)
-    return est.fit(X, y, sample_weight=sample_weight)
+def _fit_one(est, X, y, sample_weight, source=None, message=None):
+    """est fit on (X, y) (with sample_weight when given); returns est whatever
+    its fit returns. An estimator whose fit takes no sample_weight gets a
+    TypeError naming it."""
+    from ..pipeline import _print_elapsed_time
+
+    with _print_elapsed_time(source, message):
+        if sample_weight is None:
+            est.fit(X, y)
+            return est
+        try:
+            est.fit(X, y, sample_weight=sample_weight)
+        except TypeError as exc:
+            if "unexpected keyword argument 'sample_weight'" in str(exc):
+                raise TypeError(f"Underlying estimator {type(est).__name__} does not support "
+                                "sample weights.") from exc
+            raise
+    return est
+
+
+def _no_extra_params(owner, method, params):
+    """scikit-learn's error for metadata passed without metadata routing."""
+    if params:
+        raise ValueError(f"Passing extra keyword arguments to {type(owner).__name__}.{method} "
+                         "is only supported if enable_metadata_routing=True, which you can "
+                         "set using `sklearn.set_config`. See the Metadata Routing User "
+                         "guide <https://scikit-learn.org/stable/metadata_routing.html> for "
+                         f"more details. Extra parameters passed are: {set(params)}")
 
 
 class _BaseHeterogeneousEnsemble(_BaseComposition):
@@ -79,12 +103,13 @@ class _BaseHeterogeneousEnsemble(_BaseComposition):
         sets estimators_, named_estimators_ and feature_names_in_."""
         jobs = [(name, clone(est)) for name, est in zip(names, estimators)
                 if not (isinstance(est, str) and est == "drop")]
+        source = self._verbose_source
 
         def fit(job):
             name, est = job
-            if self.verbose:
-                print(f"[{type(self).__name__}] fitting {name}")
-            return _fit_one(est, X, y, sample_weight)
+            idx = [n for n, _ in jobs].index(name) + 1
+            message = f"({idx} of {len(jobs)}) Processing {name}" if self.verbose else None
+            return _fit_one(est, X, y, sample_weight, source, message)
 
         self.estimators_ = map_threads(fit, jobs, resolve_n_jobs(self.n_jobs))
         self.named_estimators_ = Bunch()
@@ -112,6 +137,7 @@ class _BaseHeterogeneousEnsemble(_BaseComposition):
 
 
 class _BaseVoting(TransformerMixin, _BaseHeterogeneousEnsemble):
+    _verbose_source = "Voting"
     _parameter_constraints = {
         "estimators": [list],
         "weights": ["array-like", None],
@@ -164,9 +190,7 @@ class VotingClassifier(ClassifierMixin, _BaseVoting):
 
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit every (non-dropped) classifier on (X, y)."""
-        if fit_params:
-            raise TypeError(f"fit got unexpected argument(s) {sorted(fit_params)}; only "
-                            "sample_weight is routed without metadata routing.")
+        _no_extra_params(self, "fit", fit_params)
         self._validate_params()
         from ..preprocessing import LabelEncoder
 
@@ -257,9 +281,7 @@ class VotingRegressor(RegressorMixin, _BaseVoting):
 
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit every (non-dropped) regressor on (X, y)."""
-        if fit_params:
-            raise TypeError(f"fit got unexpected argument(s) {sorted(fit_params)}; only "
-                            "sample_weight is routed without metadata routing.")
+        _no_extra_params(self, "fit", fit_params)
         self._validate_params()
         y = column_or_1d(np.asarray(dataframe_to_numpy(y)), warn=True)
         return self._fit(X, y, sample_weight, "regressor")

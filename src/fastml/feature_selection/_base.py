@@ -15,7 +15,7 @@ __all__ = ["SelectorMixin", "validate_X"]
 
 
 def validate_X(est, X, *, reset, accept_sparse=("csr", "csc"), dtype=FLOAT_DTYPES,
-               allow_nan=False, ensure_min_features=1):
+               allow_nan=False, ensure_min_features=1, allow_inf=False):
     """X checked once at the edge: feature names recorded (reset) or compared,
     a DataFrame turned into an array, sparse X in one of `accept_sparse` (a
     TypeError naming X when sparse is not accepted), finite values (NaN
@@ -26,12 +26,18 @@ def validate_X(est, X, *, reset, accept_sparse=("csr", "csc"), dtype=FLOAT_DTYPE
         if not accept_sparse:
             raise TypeError("Sparse data was passed for X, but dense data is required. "
                             "Use X.toarray() to convert to a dense numpy array.")
-        X = check_sparse(X, accept=tuple(accept_sparse), dtype=dtype, allow_nan=allow_nan,
-                         ensure_min_features=ensure_min_features)
+        if allow_inf:
+            X = check_sparse(X, accept=tuple(accept_sparse), dtype=dtype,
+                             allow_nan=True, ensure_min_features=ensure_min_features) \
+                if not (X.dtype.kind == "f" and np.isinf(X.data).any()) else X.asformat(
+                    accept_sparse[0])
+        else:
+            X = check_sparse(X, accept=tuple(accept_sparse), dtype=dtype, allow_nan=allow_nan,
+                             ensure_min_features=ensure_min_features)
     else:
         X = check_array(X, dtype=dtype, ensure_all_finite=not allow_nan,
                         ensure_min_features=ensure_min_features)
-        if allow_nan and X.dtype.kind == "f" and np.isinf(X).any():
+        if allow_nan and not allow_inf and X.dtype.kind == "f" and np.isinf(X).any():
             raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
     est._check_n_features(X, reset=reset)
     return X
@@ -51,10 +57,10 @@ class SelectorMixin(TransformerMixin):
 
     def transform(self, X):
         """X restricted to the selected columns (dtype and sparsity kept)."""
-        check_is_fitted(self)
         allow_nan = bool(self._fastml_tags().get("allow_nan", False))
+        # NaN-tolerant selectors do not check values at all (their estimator decides)
         X = validate_X(self, X, reset=False, accept_sparse=("csr",), dtype=None,
-                       allow_nan=allow_nan)
+                       allow_nan=allow_nan, allow_inf=allow_nan)
         return self._transform(X)
 
     def _transform(self, X):

@@ -20,9 +20,18 @@ def _calculate_threshold(estimator, importances, threshold):
     penalty="l1"), else "mean"; "mean", "median", "<scale>*mean|median", or a number."""
     if threshold is None:
         name = type(estimator).__name__
-        l1 = getattr(estimator, "penalty", None) == "l1"
-        if l1 or "Lasso" in name or (name == "ElasticNetCV" and np.isclose(
-                getattr(estimator, "l1_ratio_", 0.0), 1.0)):
+
+        def ratio_is_one(attr):
+            value = getattr(estimator, attr, None)
+            try:
+                return value is not None and bool(np.all(np.isclose(value, 1.0)))
+            except TypeError:
+                return False
+
+        l1 = (getattr(estimator, "penalty", None) == "l1" or "Lasso" in name or
+              (name in ("ElasticNet", "LogisticRegression") and ratio_is_one("l1_ratio")) or
+              (name in ("ElasticNetCV", "LogisticRegressionCV") and ratio_is_one("l1_ratio_")))
+        if l1:
             threshold = 1e-5
         else:
             threshold = "mean"
@@ -156,18 +165,6 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
             self.estimator_.fit(X, y, **fit_params)
         self._record_names(X, reset=True)
         return self
-
-    def __sklearn_is_fitted__(self):
-        """Fitted after fit, or when prefit=True with a fitted estimator."""
-        if hasattr(self, "estimator_"):
-            return True
-        if not self.prefit:
-            return False
-        try:
-            check_is_fitted(self.estimator)
-        except NotFittedError:
-            return False
-        return True
 
     @property
     def threshold_(self):

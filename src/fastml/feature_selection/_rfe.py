@@ -32,15 +32,19 @@ def _is_classifier(est):
         getattr(est.__sklearn_tags__(), "estimator_type", None) == "classifier")
 
 
-def _validate_xy(est, X, y, reset=True, allow_nan=True):
+def _validate_xy(est, X, y, reset=True, allow_nan=True, y_optional=False):
     X = validate_X(est, X, reset=reset, accept_sparse=("csc", "csr"), dtype=None,
-                   allow_nan=allow_nan, ensure_min_features=2)
+                   allow_nan=allow_nan, allow_inf=allow_nan, ensure_min_features=2)
     if X.dtype.kind in "OUS":
         X = X.astype(np.float64)
     if y is None:
+        if y_optional:  # unsupervised estimators (SequentialFeatureSelector(KMeans()))
+            return X, None
         raise ValueError("This estimator requires y to be passed, but the target y is None.")
     from ..utils._set_output import dataframe_to_numpy
     y = np.asarray(dataframe_to_numpy(y))
+    if y.ndim == 0 or y.dtype.kind == "c":
+        raise ValueError(f"y should be an array of targets, got {y!r}.")
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
     if y.shape[0] != X.shape[0]:

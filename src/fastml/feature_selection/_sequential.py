@@ -52,7 +52,11 @@ class SequentialFeatureSelector(SelectorMixin, BaseEstimator):
     def fit(self, X, y=None, **params):
         """Select the features greedily."""
         self._validate_params()
-        X, y = _validate_xy(self, X, y, allow_nan=self._fastml_tags()["allow_nan"])
+        from ..ensemble._voting import _no_extra_params
+
+        _no_extra_params(self, "fit", params)
+        X, y = _validate_xy(self, X, y, allow_nan=self._fastml_tags()["allow_nan"],
+                            y_optional=True)
         n = X.shape[1]
         if self.n_features_to_select == "auto":
             self.n_features_to_select_ = n - 1 if self.tol is not None else n // 2

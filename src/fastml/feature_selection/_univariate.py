@@ -71,13 +71,14 @@ def _class_sums(Y, X):
 
 # ---- scoring functions ----------------------------------------------------------
 def _anova(n_per_class, sums, ss_all):
-    """F statistic and p-value from class sizes, per-class sums (k, d) and the
-    column sums of squares (the one-way ANOVA of Heiman, as scikit-learn)."""
+    """F statistic and p-value from class sizes, per-class sums (k, d) (or a
+    list of broadcastable per-class sums) and the column sums of squares (the
+    one-way ANOVA of Heiman, as scikit-learn)."""
     n_classes = len(n_per_class)
     n = float(np.sum(n_per_class))
-    total = sums.sum(axis=0)
+    total = sum(sums)
     sstot = ss_all - total ** 2 / n
-    ssbn = (sums ** 2 / n_per_class[:, None]).sum(axis=0) - total ** 2 / n
+    ssbn = sum(s ** 2 / c for s, c in zip(sums, n_per_class)) - total ** 2 / n
     sswn = sstot - ssbn
     dfbn, dfwn = n_classes - 1, n - n_classes
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -93,11 +94,12 @@ def _anova(n_per_class, sums, ss_all):
 def f_oneway(*args):
     """One-way ANOVA F-test over the groups `args` (arrays (n_i, n_features),
     dense or sparse). Returns (F, p-value) per feature."""
+    args = [a if is_sparse(a) else np.asarray(a, dtype=np.float64) for a in args]
     n_per = np.array([a.shape[0] for a in args], dtype=np.float64)
-    sums = np.vstack([_col_sums(a if is_sparse(a) else np.asarray(a, dtype=np.float64))
-                      for a in args])
-    ss = sum(_col_sq_sums(a if is_sparse(a) else np.asarray(a, dtype=np.float64))
-             for a in args)
+    sums = [np.asarray(a.sum(axis=0), dtype=np.float64).ravel() if is_sparse(a) else
+            a.sum(axis=0) for a in args]
+    ss = sum(np.asarray(a.multiply(a).sum(axis=0)).ravel() if is_sparse(a) else
+             (a * a).sum(axis=0) for a in args)
     return _anova(n_per, sums, ss)
 
 
@@ -166,13 +168,17 @@ def chi2(X, y):
         neg = (X < 0).any()
     if neg:
         raise ValueError("Input X must be non-negative.")
-    y = column_or_1d(np.asarray(dataframe_to_numpy(y)), warn=True)
-    if len(y) != X.shape[0]:
+    y = np.asarray(dataframe_to_numpy(y))
+    if y.ndim == 2 and y.shape[1] > 1:  # a multilabel indicator: the labels are the classes
+        Y = y.astype(np.float64)
+    else:
+        y = column_or_1d(y, warn=True)
+        classes, _, Y = _one_hot(y)
+        if len(classes) == 1:  # scikit-learn's binarizer: one zero column, then 1 - Y, Y
+            Y = np.hstack([np.ones((len(y), 1)), np.zeros((len(y), 1))])
+    if len(Y) != X.shape[0]:
         raise ValueError("Found input variables with inconsistent numbers of samples: "
-                         f"[{X.shape[0]}, {len(y)}]")
-    classes, _, Y = _one_hot(y)
-    if len(classes) == 1:  # scikit-learn's binarizer: one all-zero column, then 1 - Y, Y
-        Y = np.hstack([np.ones((len(y), 1)), np.zeros((len(y), 1))])
+                         f"[{X.shape[0]}, {len(Y)}]")
     observed = _class_sums(Y, X)
     expected = np.outer(Y.mean(axis=0), _col_sums(X))
     with np.errstate(invalid="ignore", divide="ignore"):
