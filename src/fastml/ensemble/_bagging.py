@@ -156,6 +156,27 @@ class BaseBagging(BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    def __setstate__(self, state):
+        """Restored state is checked before use: every member's feature subset
+        must index columns of n_features_in_ (the members check their own state)."""
+        self.__dict__.update(state)
+        ests = state.get("estimators_")
+        if ests is None:
+            return
+        feats = state.get("estimators_features_")
+        d = state.get("n_features_in_")
+        own = type(self).__name__
+        if not isinstance(feats, list) or len(feats) != len(ests) or \
+                len(state.get("_seeds", ())) != len(ests):
+            raise ValueError(f"Invalid pickled state of {own}: estimators_features_ and the "
+                             "seeds must have one entry per estimator.")
+        for f in feats:
+            f = np.asarray(f)
+            if f.ndim != 1 or f.dtype.kind not in "iu" or (f.size and (
+                    f.min() < 0 or f.max() >= d)):
+                raise ValueError(f"Invalid pickled state of {own}: estimators_features_ "
+                                 f"must hold column indices in [0, {d}).")
+
     # ---- input -------------------------------------------------------------------
     def _check_X(self, X, reset):
         self._check_feature_names(X, reset=reset)

@@ -7,7 +7,7 @@ from operator import attrgetter
 import numpy as np
 
 from ..base import TransformerMixin, _input_feature_names
-from ..utils._set_output import dataframe_to_numpy
+from ..utils._set_output import dataframe_to_numpy, get_output_config, is_pandas_df
 from ..utils._sparse import check_sparse, is_sparse
 from ..utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 
@@ -57,6 +57,15 @@ class SelectorMixin(TransformerMixin):
 
     def transform(self, X):
         """X restricted to the selected columns (dtype and sparsity kept)."""
+        if is_pandas_df(X) and get_output_config("transform", self)["dense"] == "pandas":
+            # pandas in, pandas out: select the columns themselves (dtypes kept)
+            self._check_feature_names(X, reset=False)
+            self._check_n_features(X, reset=False)
+            mask = self.get_support()
+            if not mask.any():
+                warnings.warn("No features were selected: either the data is too noisy or "
+                              "the selection test too strict.", UserWarning)
+            return X.iloc[:, np.flatnonzero(mask)]
         allow_nan = bool(self._fastml_tags().get("allow_nan", False))
         # NaN-tolerant selectors do not check values at all (their estimator decides)
         X = validate_X(self, X, reset=False, accept_sparse=("csr",), dtype=None,

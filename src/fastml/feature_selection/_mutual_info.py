@@ -99,11 +99,15 @@ def _discrete_mask(discrete_features, n_features, sparse):
         return np.full(n_features, bool(discrete_features))
     idx = check_array(discrete_features, ensure_2d=False, dtype=None,
                       input_name="discrete_features")
+    # IndexError (as scikit-learn) for a mask of the wrong length or an index out of range
     if idx.dtype == bool:
         if idx.shape != (n_features,):
-            raise ValueError(f"discrete_features as a mask must have shape ({n_features},), "
+            raise IndexError(f"discrete_features as a mask must have shape ({n_features},), "
                              f"got {idx.shape}.")
         return idx
+    if idx.size and (idx.max() >= n_features or idx.min() < -n_features):
+        raise IndexError(f"discrete_features holds an index out of range for {n_features} "
+                         f"features: {idx.tolist()}.")
     mask = np.zeros(n_features, dtype=bool)
     mask[idx] = True
     return mask
