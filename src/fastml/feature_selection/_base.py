@@ -26,11 +26,12 @@ def validate_X(est, X, *, reset, accept_sparse=("csr", "csc"), dtype=FLOAT_DTYPE
         if not accept_sparse:
             raise TypeError("Sparse data was passed for X, but dense data is required. "
                             "Use X.toarray() to convert to a dense numpy array.")
-        if allow_inf:
-            X = check_sparse(X, accept=tuple(accept_sparse), dtype=dtype,
-                             allow_nan=True, ensure_min_features=ensure_min_features) \
-                if not (X.dtype.kind == "f" and np.isinf(X.data).any()) else X.asformat(
-                    accept_sparse[0])
+        if allow_inf:  # values left to the estimator: only format, dtype and shape
+            if X.format not in accept_sparse:
+                X = X.asformat(accept_sparse[0])
+            finite = not (X.dtype.kind == "f" and np.isinf(X.data).any())
+            X = check_sparse(X, accept=tuple(accept_sparse), dtype=dtype, allow_nan=True,
+                             ensure_min_features=ensure_min_features) if finite else X
         else:
             X = check_sparse(X, accept=tuple(accept_sparse), dtype=dtype, allow_nan=allow_nan,
                              ensure_min_features=ensure_min_features)
