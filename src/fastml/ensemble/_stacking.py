@@ -168,6 +168,7 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
                 if not (isinstance(est, str) and est == "drop"):
                     check_is_fitted(est)
                     self.estimators_.append(est)
+            self.__dict__.pop("feature_names_in_", None)  # a refit forgets old names
             self.named_estimators_ = Bunch()
             fitted = iter(self.estimators_)
             for name, est in zip(names, ests):

@@ -112,6 +112,7 @@ class _BaseHeterogeneousEnsemble(_BaseComposition):
             return _fit_one(est, X, y, sample_weight, source, message)
 
         self.estimators_ = map_threads(fit, jobs, resolve_n_jobs(self.n_jobs))
+        self.__dict__.pop("feature_names_in_", None)  # a refit forgets old names
         self.named_estimators_ = Bunch()
         fitted = iter(self.estimators_)
         for name, est in zip(names, estimators):
