@@ -48,6 +48,28 @@ OVERRIDES = {
     "RandomForestRegressor": dict(n_estimators=8, random_state=0),
 }
 
+# meta-estimators of fastml.ensemble (bagging / voting / stacking) and fastml.feature_selection
+OVERRIDES.update({
+    "BaggingClassifier": dict(n_estimators=4, random_state=0),
+    "BaggingRegressor": dict(n_estimators=4, random_state=0),
+    "VotingClassifier": lambda: dict(estimators=[
+        ("lr", ESTIMATORS["LogisticRegression"]()),
+        ("dt", ESTIMATORS["DecisionTreeClassifier"](max_depth=3, random_state=0))]),
+    "VotingRegressor": lambda: dict(estimators=[
+        ("ridge", ESTIMATORS["Ridge"]()),
+        ("dt", ESTIMATORS["DecisionTreeRegressor"](max_depth=3, random_state=0))]),
+    "StackingClassifier": lambda: dict(estimators=[
+        ("lr", ESTIMATORS["LogisticRegression"]()),
+        ("dt", ESTIMATORS["DecisionTreeClassifier"](max_depth=3, random_state=0))], cv=3),
+    "StackingRegressor": lambda: dict(estimators=[
+        ("ridge", ESTIMATORS["Ridge"]()),
+        ("dt", ESTIMATORS["DecisionTreeRegressor"](max_depth=3, random_state=0))], cv=3),
+    "SelectFromModel": lambda: dict(estimator=ESTIMATORS["Ridge"]()),
+    "RFE": lambda: dict(estimator=ESTIMATORS["Ridge"]()),
+    "RFECV": lambda: dict(estimator=ESTIMATORS["Ridge"](), cv=3),
+    "SequentialFeatureSelector": lambda: dict(estimator=ESTIMATORS["Ridge"](), cv=3),
+})
+
 # Further configurations checked on their own (other solvers, metrics, options).
 VARIANTS = {
     "LinearRegression": [dict(solver="gd")],
@@ -107,6 +129,7 @@ _XFAIL_CHECKS = {
     **{name: {check: "bootstrap / near-tie split gains differ between weights and repeats"
               for check in (_WEIGHT_EQ, "check_sample_weight_equivalence_on_sparse_data")}
        for name in ("RandomForestClassifier", "RandomForestRegressor",
+                    "BaggingClassifier", "BaggingRegressor",
                     "GradientBoostingClassifier", "GradientBoostingRegressor",
                     "ExtraTreesClassifier", "ExtraTreesRegressor", "AdaBoostClassifier")},
     # Checks first run when test_common.py put every estimator under scikit-learn's

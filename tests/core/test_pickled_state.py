@@ -161,3 +161,23 @@ print('ok')
                        timeout=300, env={**os.environ, "PYTHONPATH": src})
     assert r.returncode == 0, (r.returncode, r.stderr[-1500:])
     assert r.stdout.strip() == "ok"
+
+
+def test_bagging_state_round_trips_and_is_checked(data):
+    from fastml.ensemble import BaggingClassifier
+
+    X, y = data
+    clf = BaggingClassifier(n_estimators=3, max_features=0.5, random_state=0).fit(X, y)
+    back = _reload(clf)
+    np.testing.assert_array_equal(back.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(back.estimators_samples_[1], clf.estimators_samples_[1])
+    state = clf.__getstate__() if hasattr(clf, "__getstate__") else dict(vars(clf))
+    state = dict(state)
+    state["estimators_features_"] = [f.copy() for f in clf.estimators_features_]
+    state["estimators_features_"][0][0] = 10**6
+    fresh = BaggingClassifier.__new__(BaggingClassifier)
+    with pytest.raises(ValueError, match="estimators_features_"):
+        fresh.__setstate__(state)
+    state["estimators_features_"] = state["estimators_features_"][:2]
+    with pytest.raises(ValueError, match="one entry per estimator"):
+        BaggingClassifier.__new__(BaggingClassifier).__setstate__(state)

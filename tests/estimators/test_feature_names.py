@@ -31,8 +31,31 @@ def _data():
     return pd.DataFrame(X, columns=COLUMNS), y
 
 
+def _members(name, lib):
+    """Members for the meta-estimators of ensemble / feature_selection, from `lib`."""
+    import importlib
+
+    mod = {k: importlib.import_module(f"{lib}.{k}") for k in ("linear_model", "naive_bayes",
+                                                              "tree")}
+    if name in ("VotingClassifier", "StackingClassifier"):
+        return {"estimators": [("nb", mod["naive_bayes"].GaussianNB()),
+                               ("dt", mod["tree"].DecisionTreeClassifier(max_depth=2,
+                                                                         random_state=0))]}
+    if name in ("VotingRegressor", "StackingRegressor"):
+        return {"estimators": [("ridge", mod["linear_model"].Ridge()),
+                               ("lin", mod["linear_model"].LinearRegression())]}
+    if name in ("SelectFromModel", "RFE", "RFECV", "SequentialFeatureSelector"):
+        return {"estimator": mod["linear_model"].Ridge()}
+    return {}
+
+
+# voting / stacking: their members check the names (as in scikit-learn)
+_CHECKED_BY.update({"VotingClassifier": "GaussianNB", "StackingClassifier": "GaussianNB",
+                    "VotingRegressor": "Ridge", "StackingRegressor": "Ridge"})
+
+
 def _make(name, cls):
-    return cls(**_SMALL.get(name, {}))
+    return cls(**_SMALL.get(name, {}), **_members(name, "fastml"))
 
 
 def _apply(est, X):
@@ -192,14 +215,16 @@ def test_get_feature_names_out_matches_scikit_learn(name):
         X = np.array([["a", "x"], ["b", "y"], ["a", "z"], ["c", "x"]], dtype=object)
     else:
         X = rng.rand(30, 3)
-    fm, sk = fm_cls(**kw).fit(X), sk_cls(**kw).fit(X)
+    y = np.arange(len(X)) % 2  # supervised transformers (ignored by the others)
+    fm_kw, sk_kw = {**kw, **_members(name, "fastml")}, {**kw, **_members(name, "sklearn")}
+    fm, sk = fm_cls(**fm_kw).fit(X, y), sk_cls(**sk_kw).fit(X, y)
     np.testing.assert_array_equal(fm.get_feature_names_out(), sk.get_feature_names_out())
     assert fm.get_feature_names_out().dtype == object
     names = ["alpha", "beta"] if name == "OneHotEncoder" else ["alpha", "beta", "gamma"]
     np.testing.assert_array_equal(fm.get_feature_names_out(names),
                                   sk.get_feature_names_out(names))
     df = pd.DataFrame(X, columns=names)
-    fm, sk = fm_cls(**kw).fit(df), sk_cls(**kw).fit(df)
+    fm, sk = fm_cls(**fm_kw).fit(df, y), sk_cls(**sk_kw).fit(df, y)
     np.testing.assert_array_equal(fm.get_feature_names_out(), sk.get_feature_names_out())
     with pytest.raises(ValueError, match="input_features is not equal to feature_names_in_"):
         fm.get_feature_names_out(["wrong"] * len(names))

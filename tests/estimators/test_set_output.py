@@ -32,25 +32,48 @@ def _frame(categorical=False):
     return pd.DataFrame(rng.rand(20, 3), columns=["a", "b", "c"], index=index)
 
 
+# supervised transformers (feature selectors, voting / stacking) are fitted with this
+# target (ignored by the others); meta-estimators get small members of either library
+_TARGET = np.arange(20) % 2
+
+
+def _members(name, lib):
+    import importlib
+
+    mod = {k: importlib.import_module(f"{lib}.{k}") for k in ("linear_model", "naive_bayes",
+                                                              "tree")}
+    if name in ("VotingClassifier", "StackingClassifier"):
+        return {"estimators": [("nb", mod["naive_bayes"].GaussianNB()),
+                               ("dt", mod["tree"].DecisionTreeClassifier(max_depth=2,
+                                                                         random_state=0))]}
+    if name in ("VotingRegressor", "StackingRegressor"):
+        return {"estimators": [("ridge", mod["linear_model"].Ridge()),
+                               ("lin", mod["linear_model"].LinearRegression())]}
+    if name in ("SelectFromModel", "RFE", "RFECV", "SequentialFeatureSelector"):
+        return {"estimator": mod["linear_model"].Ridge()}
+    return {}
+
+
 def _make(name):
-    return dict(all_estimators())[name](**_KW.get(name, {}))
+    return dict(all_estimators())[name](**_KW.get(name, {}), **_members(name, "fastml"))
 
 
 @pytest.mark.parametrize("name", TRANSFORMERS)
 def test_pandas_output_of_every_transformer(name):
     df = _frame(categorical=name == "OneHotEncoder")
-    default = _make(name).fit(df).transform(df)
+    default = _make(name).fit(df, _TARGET).transform(df)
     est = _make(name).set_output(transform="pandas")
-    out = est.fit(df).transform(df)
+    out = est.fit(df, _TARGET).transform(df)
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == list(est.get_feature_names_out())
     assert out.index.equals(df.index)
     np.testing.assert_allclose(out.to_numpy(), default)
-    out_ft = _make(name).set_output(transform="pandas").fit_transform(df)
+    out_ft = _make(name).set_output(transform="pandas").fit_transform(df, _TARGET)
     assert isinstance(out_ft, pd.DataFrame) and out_ft.index.equals(df.index)
     # from a NumPy input: a default RangeIndex
     out_np = est.transform(df.to_numpy()) if name == "OneHotEncoder" else \
-        _make(name).set_output(transform="pandas").fit(df.to_numpy()).transform(df.to_numpy())
+        _make(name).set_output(transform="pandas").fit(df.to_numpy(), _TARGET).transform(
+            df.to_numpy())
     assert isinstance(out_np, pd.DataFrame)
     assert list(out_np.index) == list(range(len(df)))
 
@@ -64,9 +87,10 @@ def test_pandas_columns_match_scikit_learn(name):
     kw = dict(_KW.get(name, {}))
     if name == "OneHotEncoder":
         kw["sparse_output"] = False
-    sk = dict(sk_all())[name](**kw).set_output(transform="pandas")
-    fm = dict(all_estimators())[name](**kw).set_output(transform="pandas")
-    sk_out, fm_out = sk.fit_transform(df), fm.fit_transform(df)
+    sk = dict(sk_all())[name](**kw, **_members(name, "sklearn")).set_output(transform="pandas")
+    fm = dict(all_estimators())[name](**kw, **_members(name, "fastml")).set_output(
+        transform="pandas")
+    sk_out, fm_out = sk.fit_transform(df, _TARGET), fm.fit_transform(df, _TARGET)
     assert list(fm_out.columns) == list(sk_out.columns)
     assert fm_out.index.equals(sk_out.index)
     assert fm_out.shape == sk_out.shape

@@ -323,6 +323,14 @@ def make_estimator(name, params):
     elif name == "Pipeline":
         params.setdefault("steps", [("scale", est["StandardScaler"]()),
                                     ("ridge", est["Ridge"]())])
+    elif name in ("VotingClassifier", "StackingClassifier"):
+        params.setdefault("estimators", [("lr", est["LogisticRegression"]()),
+                                         ("nb", est["GaussianNB"]())])
+    elif name in ("VotingRegressor", "StackingRegressor"):
+        params.setdefault("estimators", [("ridge", est["Ridge"]()),
+                                         ("dt", est["DecisionTreeRegressor"](max_depth=3))])
+    elif name in ("SelectFromModel", "RFE", "RFECV", "SequentialFeatureSelector"):
+        params.setdefault("estimator", est["Ridge"]())
     if params.get("metric") == "callable":
         params["metric"] = _callable_metric(params.pop("callable_kind", "l1"))
     return est[name](**params)

@@ -9,3 +9,9 @@ __all__ = ["RandomForestClassifier", "RandomForestRegressor", "AdaBoostClassifie
            "GradientBoostingClassifier", "GradientBoostingRegressor",
            "HistGradientBoostingClassifier", "HistGradientBoostingRegressor",
            "ExtraTreesClassifier", "ExtraTreesRegressor"]
+from ._bagging import BaggingClassifier, BaggingRegressor  # noqa: E402
+from ._voting import VotingClassifier, VotingRegressor  # noqa: E402
+from ._stacking import StackingClassifier, StackingRegressor  # noqa: E402
+
+__all__ += ["BaggingClassifier", "BaggingRegressor", "VotingClassifier", "VotingRegressor",
+            "StackingClassifier", "StackingRegressor"]
