@@ -14,8 +14,8 @@ from ._config import (  # noqa: E402
 
 _SUBMODULES = (
     "base", "cluster", "compose", "datasets", "decomposition", "ensemble", "exceptions",
-    "linear_model", "metrics", "model_selection", "naive_bayes", "neighbors",
-    "neural_network", "nn", "pipeline", "plot", "preprocessing", "tree", "utils",
+    "feature_selection", "linear_model", "metrics", "model_selection", "naive_bayes",
+    "neighbors", "neural_network", "nn", "pipeline", "plot", "preprocessing", "tree", "utils",
 )
 
 __all__ = ["__version__", "config_context", "get_config", "get_num_threads", "set_config",
