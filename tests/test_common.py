@@ -47,6 +47,10 @@ OVERRIDES = {
     "RandomForestClassifier": dict(n_estimators=8, random_state=0),
     "RandomForestRegressor": dict(n_estimators=8, random_state=0),
 }
+# fastml.multiclass meta-estimators: a fast fastml binary classifier inside
+OVERRIDES.update({name: (lambda: dict(estimator=ESTIMATORS["LogisticRegression"]()))
+                  for name in ("OneVsOneClassifier", "OneVsRestClassifier",
+                               "OutputCodeClassifier")})
 
 # Further configurations checked on their own (other solvers, metrics, options).
 VARIANTS = {
