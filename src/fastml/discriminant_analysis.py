@@ -356,10 +356,11 @@ class QuadraticDiscriminantAnalysis(ClassifierMixin, BaseEstimator):
         """Log posteriors up to a constant ((n,) for two classes: the
         log-likelihood ratio of the positive class)."""
         S = self._decision(X)
-        return S[:, 1] - S[:, 0] if len(self.classes_) == 2 else S
+        return S[:, 1] - S[:, 0] if S.shape[1] == 2 else S
 
     def predict(self, X):
-        return self.classes_.take(self._decision(X).argmax(axis=1))
+        S = self._decision(X)
+        return self.classes_.take(S.argmax(axis=1))
 
     def predict_log_proba(self, X):
         S = self._decision(X)

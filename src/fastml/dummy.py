@@ -25,6 +25,8 @@ def _num_samples(X):
         return int(shape[0])
     if hasattr(X, "__len__"):
         return len(X)
+    if hasattr(X, "__array__"):
+        return _num_samples(np.asarray(X))
     raise TypeError(f"Expected sequence or array-like, got {type(X)!r}")
 
 
@@ -43,8 +45,9 @@ def _record_features(estimator, X):
 
 
 def _check_lengths(n, y, sample_weight):
-    lens = [n, y.shape[0]] + ([len(sample_weight)] if sample_weight is not None
-                              and not np.isscalar(sample_weight) else [])
+    lens = [n, y.shape[0]] + ([np.asarray(sample_weight).shape[0]]
+                              if sample_weight is not None and not np.isscalar(sample_weight)
+                              else [])
     if len(set(lens)) > 1:
         raise ValueError("Found input variables with inconsistent numbers of samples: "
                          f"{lens}")
@@ -108,7 +111,7 @@ class DummyClassifier(ClassifierMixin, BaseEstimator):
             y = y.reshape(-1, 1)
         self.n_outputs_ = y.shape[1]
         _check_lengths(_num_samples(X), y, sample_weight)
-        sw = _check_sample_weight(sample_weight, y.shape[0], allow_all_zero=True)
+        sw = _check_sample_weight(sample_weight, y.shape[0])
         if not self.sparse_output_:
             for k in range(self.n_outputs_):
                 check_classification_targets(y[:, k])

@@ -19,7 +19,8 @@ from .utils._param_validation import HasMethods, Interval
 from .utils._parallel import map_threads
 from .utils._set_output import available_if
 from .utils._sparse import is_sparse
-from .utils.validation import check_classification_targets, check_random_state, resolve_n_jobs
+from .utils.validation import (check_classification_targets, check_random_state, column_or_1d,
+                               resolve_n_jobs)
 
 __all__ = ["OneVsRestClassifier", "OneVsOneClassifier", "OutputCodeClassifier"]
 
@@ -34,7 +35,29 @@ def _is_regressor(est):
 
 def _num_samples(X):
     shape = getattr(X, "shape", None)
+    if shape is None and hasattr(X, "__array__"):
+        shape = np.asarray(X).shape
     return int(shape[0]) if shape is not None else len(X)
+
+
+def _check_Xy(X, y):
+    """The meta-estimators' edge checks (the inner estimator validates X):
+    y present, 1-D (a column vector is raveled with a DataConversionWarning),
+    as long as X, and not empty. Returns y."""
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None")
+    if not is_sparse(y):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+    n = _num_samples(X)
+    if n != y.shape[0]:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
+                         f"[{n}, {y.shape[0]}]")
+    if n == 0:
+        raise ValueError("Found array with 0 sample(s) (shape=(0, ...)) while a minimum of 1 "
+                         "is required.")
+    return y
 
 
 def _rows(X, idx):
@@ -165,10 +188,8 @@ class OneVsRestClassifier(_MetaBase):
 
     def fit(self, X, y, **fit_params):
         self._validate_params()
+        y = _check_Xy(X, y)
         kind, classes, Y = _binarize(y)
-        if _num_samples(X) != Y.shape[0]:
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{_num_samples(X)}, {Y.shape[0]}]")
         self._kind, self._sparse_y = kind, is_sparse(y)
         self.classes_ = classes
         self.estimators_ = map_threads(
@@ -296,13 +317,8 @@ class OneVsOneClassifier(_MetaBase):
     def fit(self, X, y, **fit_params):
         self._validate_params()
         Xv = self._validate_X(X)
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
+        y = _check_Xy(Xv, y)
         check_classification_targets(y)
-        if _num_samples(Xv) != y.shape[0]:
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{_num_samples(Xv)}, {y.shape[0]}]")
         self.classes_ = np.unique(y)
         if len(self.classes_) == 1:
             raise ValueError("OneVsOneClassifier can not be fit when only one class is "
@@ -327,10 +343,13 @@ class OneVsOneClassifier(_MetaBase):
             return False
 
     def _validate_X(self, X):
-        if is_sparse(X) or hasattr(X, "iloc"):
+        """Row-indexable X: sparse as CSR, data frames as they are, others as
+        arrays (the inner estimator validates the values)."""
+        if is_sparse(X):
+            return X.tocsr()
+        if hasattr(X, "iloc"):
             return X
-        X = np.asarray(X) if not isinstance(X, np.ndarray) else X
-        return X
+        return X if isinstance(X, np.ndarray) else np.asarray(X)
 
     @available_if(_estimators_has("partial_fit"))
     def partial_fit(self, X, y, classes=None, **partial_fit_params):
@@ -402,14 +421,9 @@ class OutputCodeClassifier(_MetaBase):
 
     def fit(self, X, y, **fit_params):
         self._validate_params()
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
+        y = _check_Xy(X, y)
         rs = check_random_state(self.random_state)
         check_classification_targets(y)
-        if _num_samples(X) != y.shape[0]:
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{_num_samples(X)}, {y.shape[0]}]")
         self.classes_ = np.unique(y)
         k = len(self.classes_)
         if k == 0:

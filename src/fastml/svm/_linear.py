@@ -92,12 +92,8 @@ def _prepare(X):
 
 
 def _sample_weight(sample_weight, n):
-    sw = _check_sample_weight(sample_weight, n, allow_all_zero=True)
-    sw = np.ones(n) if sw is None else np.asarray(sw, dtype=np.float64)
-    if (sw < 0).any():
-        raise ValueError("sample_weight must be non-negative; got a negative value "
-                         f"{float(sw.min())!r}.")
-    return sw
+    sw = _check_sample_weight(sample_weight, n)  # finite, non-negative, not all zero
+    return np.ones(n) if sw is None else np.asarray(sw, dtype=np.float64)
 
 
 # ---- primal Newton-CG for the L2 penalty with squared losses ----------------
