@@ -46,6 +46,7 @@ _SOLVERS = {  # loss -> penalty -> supported dual values
     "squared_epsilon_insensitive": {"l2": (False, True)},
 }
 _INT_MAX = np.iinfo(np.int32).max
+_PARALLEL_MIN_WORK = 200_000
 
 
 def _check_combination(penalty, loss, dual):
@@ -121,23 +122,60 @@ def _sq_residual(z, y, Ci, svr, epsilon):
     return r, -y, r > 0
 
 
+_EXPLICIT_HESSIAN_MAX = 1024
+
+
+def _newton_dense(X, B, dc, g):
+    """Solve (I + [X B]' diag(dc) [X B]) d = -g over the active rows
+    (dc > 0); without a bias (B = 0) the last coordinate stays 0."""
+    from scipy.linalg import cho_factor, cho_solve
+
+    p = X.shape[1]
+    idx = np.flatnonzero(dc)
+    sq = np.sqrt(dc[idx])
+    Xs = X[idx] * sq[:, None]
+    m = p + 1 if B else p
+    H = np.empty((m, m))
+    H[:p, :p] = Xs.T @ Xs
+    if B:
+        col = B * (Xs.T @ sq)
+        H[:p, p] = col
+        H[p, :p] = col
+        H[p, p] = B * B * float(dc[idx].sum())
+    H.flat[::m + 1] += 1.0
+    d = np.zeros(p + 1)
+    d[:m] = cho_solve(cho_factor(H, lower=False, check_finite=False), -g[:m],
+                      check_finite=False)
+    return d
+
+
+def _newton_cg(hess, g, p):
+    """Conjugate gradient on hess(d) = -g to a relative residual of 0.1."""
+    d = np.zeros(p + 1)
+    r = -g.copy()
+    q = r.copy()
+    rr = float(r @ r)
+    stop = 0.01 * rr
+    for _ in range(max(p + 1, 10)):
+        if rr <= stop:
+            break
+        hq = hess(q)
+        a = rr / float(q @ hq)
+        d += a * q
+        r -= a * hq
+        rr_new = float(r @ r)
+        q = r + (rr_new / rr) * q
+        rr = rr_new
+    return d
+
+
 def primal_newton(X, y, Ci, B, svr, epsilon, tol, max_iter):
     """min 1/2 |w|^2 + sum C_i r_i(w)^2 by Newton steps (CG on the generalised
     Hessian I + 2 X_I' C_I X_I) with Armijo backtracking; stops when
     |grad| <= tol' |grad(0)| (liblinear's rule: tol' = tol * max(min(#pos,
     #neg), 1) / n for SVC, tol for SVR). Returns (w (p + 1,), iterations)."""
     n, p = X.shape
-    fwd, adj = _primal_parts(X, B)
-    if not B:
-        fwd0, adj0 = fwd, adj
-
-        def fwd(w):  # noqa: F811 - no bias column: its weight stays 0
-            return fwd0(w) - B * w[-1]
-
-        def adj(v):  # noqa: F811
-            out = adj0(v)
-            out[-1] = 0.0
-            return out
+    fwd, adj = _primal_parts(X, B)  # B = 0: the bias weight's gradient stays 0
     if svr:
         eps_t = tol
     else:
@@ -145,6 +183,9 @@ def primal_newton(X, y, Ci, B, svr, epsilon, tol, max_iter):
         eps_t = tol * max(min(npos, n - npos), 1) / n
     w = np.zeros(p + 1)
     z = np.zeros(n)
+    # dense X with a small Hessian: exact Newton steps (one BLAS product and a
+    # Cholesky solve each); otherwise CG on Hessian-vector products
+    explicit = not is_sparse(X) and p + 1 <= _EXPLICIT_HESSIAN_MAX
 
     def fun(z, w):
         r, _, _ = _sq_residual(z, y, Ci, svr, epsilon)
@@ -161,25 +202,10 @@ def primal_newton(X, y, Ci, B, svr, epsilon, tol, max_iter):
         if float(np.linalg.norm(g)) <= eps_t * g0:
             break
         dc = 2.0 * Ci * act
-
-        def hess(v):
-            return v + adj(dc * fwd(v))
-        # conjugate gradient on H d = -g to a relative residual of 0.1
-        d = np.zeros(p + 1)
-        r = -g.copy()
-        q = r.copy()
-        rr = float(r @ r)
-        stop = 0.01 * rr
-        for _ in range(max(p + 1, 10)):
-            if rr <= stop:
-                break
-            hq = hess(q)
-            a = rr / float(q @ hq)
-            d += a * q
-            r -= a * hq
-            rr_new = float(r @ r)
-            q = r + (rr_new / rr) * q
-            rr = rr_new
+        if explicit:
+            d = _newton_dense(X, B, dc, g)
+        else:
+            d = _newton_cg(lambda v: v + adj(dc * fwd(v)), g, p)
         zd = fwd(d)
         gd = float(g @ d)
         step = 1.0
@@ -301,7 +327,9 @@ class LinearSVC(ClassifierMixin, SparseCoefMixin, _LinearSVMBase):
         else:
             jobs = [(np.where(y_idx == k, 1.0, -1.0),
                      C * sw * np.where(y_idx == k, cw[k], 1.0)) for k in range(len(classes))]
-        nthreads = resolve_n_jobs(None)
+        # tiny problems: a thread pool costs more than it saves
+        small = (X.nnz if is_sparse(X) else X.size) * len(jobs) < _PARALLEL_MIN_WORK
+        nthreads = 1 if small else resolve_n_jobs(None)
         out = map_threads(lambda job: self._solve(X, job[0], job[1], B, dual, seed, False),
                           jobs, nthreads)
         self._finish([w for w, _ in out], [it for _, it in out], B)
