@@ -62,8 +62,7 @@ def _cov(X, shrinkage=None, covariance_estimator=None):
         if shrinkage is not None and shrinkage != 0:
             raise ValueError("covariance_estimator and shrinkage parameters are not None. "
                              "Only one of the two can be set.")
-        from .base import clone
-        est = clone(covariance_estimator)
+        est = covariance_estimator  # fitted in place, as scikit-learn does
         est.fit(X)
         if not hasattr(est, "covariance_"):
             raise ValueError(f"{type(est).__name__} does not have a covariance_ attribute")

@@ -11,8 +11,7 @@ import numpy as np
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .utils._param_validation import Interval, StrOptions
 from .utils._sparse import is_sparse
-from .utils.validation import (_check_sample_weight, check_array,
-                               check_classification_targets, check_random_state)
+from .utils.validation import _check_sample_weight, check_array, check_random_state
 
 __all__ = ["DummyClassifier", "DummyRegressor"]
 
@@ -32,8 +31,10 @@ def _num_samples(X):
 
 def _record_features(estimator, X):
     """n_features_in_ / feature_names_in_ from X without converting it (the
-    dummies accept any X: only its length is used)."""
+    dummies accept any X, even None: only its length is used)."""
     estimator._check_feature_names(X, reset=True)
+    if X is None:
+        return
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) == 2:
         estimator.n_features_in_ = int(shape[1])
@@ -44,7 +45,9 @@ def _record_features(estimator, X):
         del estimator.n_features_in_
 
 
-def _check_lengths(n, y, sample_weight):
+def _check_lengths(X, y, sample_weight):
+    """X may be None (the dummies ignore it)."""
+    n = y.shape[0] if X is None else _num_samples(X)
     lens = [n, y.shape[0]] + ([np.asarray(sample_weight).shape[0]]
                               if sample_weight is not None and not np.isscalar(sample_weight)
                               else [])
@@ -110,11 +113,8 @@ class DummyClassifier(ClassifierMixin, BaseEstimator):
         if y.ndim == 1:
             y = y.reshape(-1, 1)
         self.n_outputs_ = y.shape[1]
-        _check_lengths(_num_samples(X), y, sample_weight)
+        _check_lengths(X, y, sample_weight)
         sw = _check_sample_weight(sample_weight, y.shape[0])
-        if not self.sparse_output_:
-            for k in range(self.n_outputs_):
-                check_classification_targets(y[:, k])
         constant = None
         if self._strategy == "constant":
             if self.constant is None:
@@ -249,13 +249,13 @@ class DummyRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
         _record_features(self, X)
-        y = check_array(y, ensure_2d=False, input_name="y")
+        y = check_array(y, ensure_2d=False, ensure_min_samples=0, input_name="y")
         if len(y) == 0:
             raise ValueError("y must not be empty.")
         if y.ndim == 1:
             y = y.reshape(-1, 1)
         self.n_outputs_ = y.shape[1]
-        _check_lengths(_num_samples(X), y, sample_weight)
+        _check_lengths(X, y, sample_weight)
         sw = _check_sample_weight(sample_weight, y.shape[0])
         if self.strategy == "mean":
             c = np.average(y, axis=0, weights=sw)

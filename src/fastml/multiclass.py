@@ -25,12 +25,27 @@ from .utils.validation import (check_classification_targets, check_random_state,
 __all__ = ["OneVsRestClassifier", "OneVsOneClassifier", "OutputCodeClassifier"]
 
 
+def _estimator_kind(est):
+    """"classifier" / "regressor" / ...: scikit-learn's tags, else _estimator_type."""
+    try:
+        return est.__sklearn_tags__().estimator_type
+    except Exception:
+        return getattr(est, "_estimator_type", None)
+
+
 def _is_classifier(est):
-    return getattr(est, "_estimator_type", None) == "classifier"
+    return _estimator_kind(est) == "classifier"
 
 
 def _is_regressor(est):
-    return getattr(est, "_estimator_type", None) == "regressor"
+    return _estimator_kind(est) == "regressor"
+
+
+def _inner_input_tag(est, name, default=False):
+    try:
+        return bool(getattr(est.__sklearn_tags__().input_tags, name))
+    except Exception:
+        return default
 
 
 def _num_samples(X):
@@ -123,11 +138,15 @@ def _threshold(estimator):
 
 
 def _estimators_has(attr):
-    """available_if check: the fitted estimators, else the template, has attr."""
+    """available_if check: the fitted estimators, else the template, has attr
+    (its AttributeError, naming the inner estimator, becomes the cause)."""
     def check(self):
-        if hasattr(self, "estimators_"):
-            return all(hasattr(e, attr) for e in self.estimators_)
-        return hasattr(self.estimator, attr)
+        ests = self.estimators_ if hasattr(self, "estimators_") else [self.estimator]
+        for e in ests:
+            if not hasattr(e, attr):
+                raise AttributeError(f"'{type(e).__name__}' object has no attribute "
+                                     f"'{attr}'")
+        return True
     return check
 
 
@@ -167,7 +186,9 @@ class _MetaBase(ClassifierMixin, BaseEstimator):
         return len(self.classes_)
 
     def _fastml_tags(self):
-        return {"sparse": True}
+        return {"sparse": _inner_input_tag(self.estimator, "sparse", True),
+                "allow_nan": _inner_input_tag(self.estimator, "allow_nan"),
+                "pairwise": _inner_input_tag(self.estimator, "pairwise")}
 
 
 class OneVsRestClassifier(_MetaBase):
@@ -245,8 +266,9 @@ class OneVsRestClassifier(_MetaBase):
             arg = np.zeros(n, dtype=int)
             for i, e in enumerate(self.estimators_):
                 pred = _predict_binary(e, X)
-                np.maximum(maxima, pred, out=maxima)
-                arg[maxima == pred] = i
+                up = pred > maxima  # ties keep the first class, as argmax
+                maxima[up] = pred[up]
+                arg[up] = i
             return self.classes_[arg]
         thresh = _threshold(self.estimators_[0])
         ind = np.column_stack([_predict_binary(e, X) > thresh for e in self.estimators_])
@@ -268,7 +290,8 @@ class OneVsRestClassifier(_MetaBase):
         if len(self.estimators_) == 1:
             Y = np.concatenate(((1 - Y), Y), axis=1)
         if not self.multilabel_:
-            Y = Y / np.sum(Y, axis=1)[:, None]
+            tot = np.sum(Y, axis=1)[:, None]  # rows no estimator claims stay 0
+            Y = np.divide(Y, tot, out=np.zeros_like(Y, dtype=np.float64), where=tot != 0)
         return Y
 
     @available_if(_estimators_has("decision_function"))
@@ -328,19 +351,20 @@ class OneVsOneClassifier(_MetaBase):
             i, j = pair
             idx = np.flatnonzero((y == self.classes_[i]) | (y == self.classes_[j]))
             yb = (y[idx] == self.classes_[j]).astype(int)
-            return _fit_binary(self.estimator, _rows(Xv, idx), yb, fit_params,
+            Xp = _rows(Xv, idx)
+            if pairwise:  # a precomputed kernel: the pair's rows and columns
+                Xp = Xp[:, idx]
+            return _fit_binary(self.estimator, Xp, yb, fit_params,
                                classes=[self.classes_[i], self.classes_[j]]), idx
+        pairwise = self._pairwise()
         out = map_threads(fit_pair, self._pairs(), resolve_n_jobs(self.n_jobs))
         self.estimators_ = [e for e, _ in out]
-        self.pairwise_indices_ = [idx for _, idx in out] if self._pairwise() else None
+        self.pairwise_indices_ = [idx for _, idx in out] if pairwise else None
         self._copy_features()
         return self
 
     def _pairwise(self):
-        try:
-            return bool(self.estimator.__sklearn_tags__().input_tags.pairwise)
-        except Exception:
-            return False
+        return _inner_input_tag(self.estimator, "pairwise")
 
     def _validate_X(self, X):
         """Row-indexable X: sparse as CSR, data frames as they are, others as
