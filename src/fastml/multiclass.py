@@ -361,6 +361,8 @@ class OneVsOneClassifier(_MetaBase):
         self.estimators_ = [e for e, _ in out]
         self.pairwise_indices_ = [idx for _, idx in out] if pairwise else None
         self._copy_features()
+        if pairwise:  # the pair estimators saw column subsets of the kernel
+            self.n_features_in_ = int(Xv.shape[1])
         return self
 
     def _pairwise(self):
