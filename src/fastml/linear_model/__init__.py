@@ -8,3 +8,7 @@ from ._sgd import SGDClassifier, SGDRegressor
 
 __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet", "LogisticRegression",
            "SGDClassifier", "SGDRegressor"]
+
+from ._perceptron import Perceptron  # noqa: E402
+
+__all__ += ["Perceptron"]

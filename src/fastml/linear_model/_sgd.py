@@ -44,8 +44,8 @@ from ._logistic import _class_weights, _sigmoid
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
 
-_CLF_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "squared_error",
-               "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
+_CLF_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron",
+               "squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _REG_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _SPARSE_INTERCEPT_DECAY = 0.01
 _INT32_MAX = np.iinfo(np.int32).max
@@ -67,6 +67,8 @@ class _LossFunctions:
                 out[loss] = (loss, eps)
             elif loss in ("hinge", "squared_hinge"):
                 out[loss] = (loss, 1.0)
+            elif loss == "perceptron":
+                out[loss] = ("hinge", 0.0)
             else:
                 out[loss] = (loss,)
         return out
@@ -207,9 +209,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
                 self.epsilon, self.penalty, alpha, l1_ratio, schedule, eta, self.power_t,
                 optimal_init, self.fit_intercept)
         start = self._avg_start()
-        if start:
+        if start or (self.loss == "perceptron" and is_sparse(X)):
+            # the compiled C sparse epoch has no perceptron loss: the jitted
+            # CSR epoch (average = 0: plain SGD) runs it
             if is_sparse(X):
-                return _kl.csr_sgd_epoch(self._W[c], self._Q[c], self._state[c], self._AW[c],
+                aw = self._AW[c] if start else np.zeros(X.shape[1])
+                return _kl.csr_sgd_epoch(self._W[c], self._Q[c], self._state[c], aw,
                                          *args[3:], _SPARSE_INTERCEPT_DECAY, start)
             return _kl.sgd_epoch(*args, aw=self._AW[c], average=start)
         if is_sparse(X):

@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 LOSSES = ("hinge", "log_loss", "squared_error", "huber", "modified_huber", "squared_hinge",
-          "epsilon_insensitive", "squared_epsilon_insensitive")
+          "epsilon_insensitive", "squared_epsilon_insensitive", "perceptron")
 PENALTIES = (None, "l2", "l1", "elasticnet")
 SCHEDULES = ("constant", "optimal", "invscaling", "adaptive")
 MAX_DLOSS = 1e12
@@ -45,6 +45,8 @@ def loss_value(loss, p, y, eps):
         return max(0.0, 1.0 - z) ** 2
     if loss == 6:
         return max(0.0, abs(y - p) - eps)
+    if loss == 8:  # perceptron: hinge at threshold 0
+        return max(0.0, -z)
     r = max(0.0, abs(y - p) - eps)
     return r * r
 
@@ -75,6 +77,8 @@ def loss_dloss(loss, p, y, eps):
         if y - p > eps:
             return -1.0
         return 1.0 if p - y > eps else 0.0
+    if loss == 8:
+        return -y if z <= 0.0 else 0.0
     if y - p > eps:
         return -2.0 * (y - p - eps)
     return 2.0 * (p - y - eps) if p - y > eps else 0.0
