@@ -84,9 +84,11 @@ FM_API int64_t fm_dbscan_expand(int64_t *labels, const uint8_t *core, const int6
     return nc;
 }
 
-/* Prim's candidates: n - 1 positions (row 0 starts the tree), split into
- * blocks; per position: features (XT, feature-major, ld = n - 1), row id, core
- * distance, best weight to the tree so far and its tree end. */
+/* Prim's candidates: n - 1 rows (row 0 starts the tree), split into one block
+ * per thread; block t starts at column lo_t + t * FM_DBSCAN_PAD (spare columns
+ * between blocks, zeroed). Per column: features (XT, feature-major, leading
+ * dimension ld = n - 1 + nt * FM_DBSCAN_PAD), row id, core distance, best
+ * weight to the tree so far and its tree end. */
 typedef struct {
     double *XT, *cr, *minr;
     int64_t *id, *src;
@@ -119,7 +121,7 @@ static void prim_remove(prim_work *P, int64_t ld, int64_t d, int64_t lo, int64_t
 static void prim_run(int64_t *src, int64_t *dst, double *w, const double *X, const double *core,
                      int64_t n, int64_t d, int metric, double p, double alpha, prim_work *P,
                      int nt) {
-    const int64_t ld = n - 1;
+    const int64_t ld = n - 1 + (int64_t)nt * FM_DBSCAN_PAD;
 #pragma omp parallel num_threads(nt)
     {
 #ifdef _OPENMP
@@ -127,15 +129,17 @@ static void prim_run(int64_t *src, int64_t *dst, double *w, const double *X, con
 #else
         const int tid = 0, T = 1;
 #endif
-        const int64_t lo = ld * tid / T, hi = ld * (tid + 1) / T;
-        int64_t m = hi - lo;
-        for (int64_t j = lo; j < hi; j++) {
-            const int64_t r = j + 1;
-            for (int64_t k = 0; k < d; k++) P->XT[k * ld + j] = X[r * d + k];
-            P->id[j] = r;
-            P->cr[j] = core[r];
-            P->minr[j] = INFINITY;
-            P->src[j] = 0;
+        const int64_t r0 = (n - 1) * tid / T, r1 = (n - 1) * (tid + 1) / T;
+        const int64_t lo = r0 + (int64_t)tid * FM_DBSCAN_PAD;
+        int64_t m = r1 - r0;
+        for (int64_t j = 0; j < m + FM_DBSCAN_PAD; j++) {
+            const int in = j < m;
+            const int64_t r = r0 + j + 1, c = lo + j;
+            for (int64_t k = 0; k < d; k++) P->XT[k * ld + c] = in ? X[r * d + k] : 0.0;
+            P->id[c] = in ? r : INT64_MAX;
+            P->cr[c] = in ? core[r] : 0.0;
+            P->minr[c] = INFINITY;
+            P->src[c] = 0;
         }
         int64_t cur = 0;
         for (int64_t e = 0; e < n - 1; e++) {
@@ -172,9 +176,9 @@ FM_API int fm_dbscan_mst_f64(int64_t *src, int64_t *dst, double *w, const double
         metric != FM_METRIC_CHEBYSHEV && metric != FM_METRIC_MINKOWSKI)
         return FM_EINVAL;
     if (n == 1) return FM_OK;
-    const int64_t ld = n - 1;
     /* one barrier per step: threads pay off once a step has enough candidates */
-    const int nt = ld < 4096 ? 1 : fm_team_size(nthreads, (double)ld * (double)ld * (double)d);
+    const int nt = n < 4096 ? 1 : fm_team_size(nthreads, (double)n * (double)n * (double)d);
+    const int64_t ld = n - 1 + (int64_t)nt * FM_DBSCAN_PAD;
     prim_work P;
     P.XT = (double *)malloc((size_t)(ld * d) * sizeof(double));
     P.cr = (double *)malloc((size_t)ld * sizeof(double));

@@ -17,6 +17,10 @@ typedef int64_t (*fm_dbscan_prim_fn)(double *minr, int64_t *src, const double *X
                                      const double *core, const int64_t *id, int64_t cur,
                                      int metric, double p, double alpha);
 
+/* spare columns after each thread's block of candidates: the last vector of a
+ * block (<= 8 doubles) reads only its own block's storage */
+#define FM_DBSCAN_PAD 8
+
 typedef struct {
     fm_dbscan_prim_fn prim_f64;
 } fm_dbscan_impl;

@@ -3,7 +3,18 @@
  * vector holds VL candidates and the d features are accumulated in a register;
  * the distance is the exact metric (square root taken per vector), so weights
  * equal max(core_a, core_b, dist / alpha) as computed pair by pair. Ends with
- * this level's table (dbscan.c picks one). */
+ * this level's table (dbscan.c picks one).
+ *
+ * No contraction into fused multiply-adds here: each pair distance is then the
+ * correctly rounded sum of squares in feature order, the same number at every
+ * ISA level and in every lane (vector body or tail), and the same as scalar
+ * code such as scikit-learn's computes; tied mutual-reachability weights then
+ * tie exactly and are broken by row, independent of the ISA and thread count.
+ *
+ * The tail of a block (fewer than VL candidates) is computed by the same vector
+ * code: the blocks are separated by FM_DBSCAN_PAD spare columns, so the last
+ * vector reads only this block's own storage; lanes past the end are dropped. */
+#pragma GCC optimize("fp-contract=off")
 #include <math.h>
 #include <stdint.h>
 
@@ -95,7 +106,24 @@ prim_body(double *restrict minr, int64_t *restrict src, const double *restrict X
     double b[VL], bv = INFINITY;
     memcpy(b, &best, sizeof best);
     for (int i = 0; i < VL; i++) bv = b[i] < bv ? b[i] : bv;
-    for (; j < m; j++) {
+    if (metric != FM_METRIC_MINKOWSKI && j < m) { /* the tail, lanes < m kept */
+        V r = vec_dist(XT, ld, j, d, q, metric);
+        if (scale) r = r / va;
+        double t[VL];
+        memcpy(t, &r, sizeof r);
+        for (int64_t i = 0; j + i < m; i++) {
+            const double c = core[j + i];
+            double v = cq > t[i] ? cq : t[i];
+            v = c > v ? c : v;
+            if (v < minr[j + i]) {
+                minr[j + i] = v;
+                src[j + i] = cur;
+            }
+            bv = minr[j + i] < bv ? minr[j + i] : bv;
+        }
+        j = m;
+    }
+    for (; j < m; j++) { /* minkowski: scalar throughout */
         double r = one_dist(XT, ld, j, d, q, metric, p);
         if (scale) r = r / alpha;
         r = cq > r ? cq : r;
