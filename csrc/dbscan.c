@@ -14,9 +14,10 @@
  * HDBSCAN. The minimum spanning tree of the mutual-reachability graph is
  * built by Prim's algorithm without materialising the graph: each step adds
  * the candidate with the lightest edge to the tree and relaxes every other
- * candidate against it, O(n^2 d) in all. The candidates are split into one
- * contiguous block per thread, stored feature-major so the relaxation is a
- * vector loop (dbscan_simd.c); a chosen candidate leaves its block by a swap
+ * candidate against it, O(n^2 d) in all. For large steps (see
+ * FM_DBSCAN_PRIM_PAR) the candidates are split into one contiguous block per
+ * thread. They are stored feature-major so the relaxation is a vector loop
+ * (dbscan_simd.c); a chosen candidate leaves its block by a swap
  * with the block's last one. Each step ends with one barrier: every thread
  * publishes its block's best (weight, row) in a slot of a double buffer and
  * all threads pick the same winner from the slots (ties: lowest row), so the
@@ -30,6 +31,8 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+#define FM_DBSCAN_PRIM_PAR 1048576.0
 
 FM_FAMILY_IMPLS(dbscan)
 static const fm_dbscan_impl *K = &fm_dbscan_impl_baseline;
@@ -176,8 +179,14 @@ FM_API int fm_dbscan_mst_f64(int64_t *src, int64_t *dst, double *w, const double
         metric != FM_METRIC_CHEBYSHEV && metric != FM_METRIC_MINKOWSKI)
         return FM_EINVAL;
     if (n == 1) return FM_OK;
-    /* one barrier per step: threads pay off once a step has enough candidates */
-    const int nt = n < 4096 ? 1 : fm_team_size(nthreads, (double)n * (double)n * (double)d);
+    /* Threads meet at a barrier once per step (n - 1 times). That pays off only
+     * when a step has a lot of work: on a busy machine a barrier waits for a
+     * descheduled thread, and at n = 20000, d = 5 two threads took 12.3 s where
+     * one took 1.4 s (the machine was oversubscribed ~15x). So threads only
+     * from FM_DBSCAN_PRIM_PAR candidate features per step. */
+    const int nt = (double)n * (double)d < FM_DBSCAN_PRIM_PAR
+                       ? 1
+                       : fm_team_size(nthreads, (double)n * (double)n * (double)d);
     const int64_t ld = n - 1 + (int64_t)nt * FM_DBSCAN_PAD;
     prim_work P;
     P.XT = (double *)malloc((size_t)(ld * d) * sizeof(double));

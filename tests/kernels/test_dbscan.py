@@ -105,8 +105,8 @@ def test_mst_ties_and_duplicates(rng):
 
 
 def test_read_only_and_thread_count_independent(rng):
-    X = rng.standard_normal((9000, 4))  # large enough for a threaded Prim
-    core = np.abs(rng.standard_normal(9000)) * 0.1
+    X = rng.standard_normal((4200, 256))  # n * d >= 2^20: a threaded Prim
+    core = np.abs(rng.standard_normal(4200)) * 0.1
     X.setflags(write=False)
     core.setflags(write=False)
     outs = []

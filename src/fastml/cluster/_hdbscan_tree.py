@@ -115,7 +115,8 @@ def condense(tree, min_cluster_size):
         pts = order[first + np.arange(tot)]
     else:
         pts = np.zeros(0, np.intp)
-    return {"parent": np.concatenate([np.asarray(cp, np.intp), np.repeat(np.asarray(fp, np.intp), fc_a)]),
+    fp_a = np.repeat(np.asarray(fp, np.intp), fc_a)
+    return {"parent": np.concatenate([np.asarray(cp, np.intp), fp_a]),
             "child": np.concatenate([np.asarray(cc, np.intp), pts]),
             "lam": np.concatenate([np.asarray(cl, float), np.repeat(np.asarray(fl, float), fc_a)]),
             "size": np.concatenate([np.asarray(cs, np.intp), np.ones(tot, np.intp)]),
@@ -140,7 +141,8 @@ def _cluster_children(ct):
     k = int(ct["parent"].max()) - ct["n"] + 1 if ct["parent"].size else 1
     kids = [[] for _ in range(k)]
     clus = np.flatnonzero(ct["size"] > 1)
-    for p, c in zip((ct["parent"][clus] - ct["n"]).tolist(), (ct["child"][clus] - ct["n"]).tolist()):
+    pairs = zip((ct["parent"][clus] - ct["n"]).tolist(), (ct["child"][clus] - ct["n"]).tolist())
+    for p, c in pairs:
         kids[p].append(c)
     return kids
 
