@@ -55,6 +55,8 @@ def check_weights(sample_weight, n):
             raise ValueError(f"sample_weight.shape == {sw.shape}, expected ({n},)!")
     if not np.isfinite(sw).all():
         raise ValueError("Input sample_weight contains NaN or infinity.")
+    if not np.any(sw != 0):
+        raise ValueError("Sample weights must contain at least one non-zero number.")
     return np.ascontiguousarray(sw)
 
 
@@ -67,6 +69,15 @@ def _neighbourhoods(X, eps, metric, metric_params, algorithm, leaf_size, p, n_jo
     nn = NearestNeighbors(radius=eps, algorithm=algorithm, leaf_size=leaf_size, metric=metric,
                           metric_params=metric_params, p=p, n_jobs=n_jobs)
     nn.fit(X)
+    if callable(metric):
+        try:
+            ind, _, off, _ = nn._radius_flat(X, eps, False)
+        except Exception as exc:  # a callable the JIT cannot compile: call it from Python
+            if not type(exc).__module__.startswith("numba"):
+                raise
+            return _callable_neighbourhoods(X, eps, metric, metric_params or {})
+        return (np.ascontiguousarray(off, dtype=np.int64),
+                np.ascontiguousarray(ind, dtype=np.int64))
     r = np.array([float(eps)])
     if nn._engine in ("tree", "brute") and not is_sparse(X):
         with threads_scope(n_jobs):
@@ -79,6 +90,20 @@ def _neighbourhoods(X, eps, metric, metric_params, algorithm, leaf_size, p, n_jo
         ind, _, off, _ = nn._radius_flat(X, eps, False)
     return (np.ascontiguousarray(off, dtype=np.int64),
             np.ascontiguousarray(ind, dtype=np.int64))
+
+
+def _callable_neighbourhoods(X, eps, metric, params):
+    """Neighbourhoods under a Python callable, one call per pair (as a tree
+    would call it, without the pruning)."""
+    X = X.toarray() if is_sparse(X) else X
+    n = X.shape[0]
+    rows = []
+    for i in range(n):
+        d = np.array([metric(X[i], X[j], **params) for j in range(n)], dtype=np.float64)
+        rows.append(np.flatnonzero(d <= eps))
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum([r.size for r in rows], out=indptr[1:])
+    return indptr, np.concatenate(rows).astype(np.int64) if n else np.zeros(0, np.int64)
 
 
 def _prepare_precomputed_sparse(X):

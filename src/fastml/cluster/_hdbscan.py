@@ -37,7 +37,7 @@ _FAST = {"euclidean": ("euclidean", 2.0), "l2": ("euclidean", 2.0),
          "manhattan": ("manhattan", 1.0), "cityblock": ("manhattan", 1.0),
          "l1": ("manhattan", 1.0), "chebyshev": ("chebyshev", 2.0),
          "infinity": ("chebyshev", 2.0), "minkowski": ("minkowski", 2.0)}
-_OUTLIER = {"infinite": (-2, 0.0), "missing": (-3, 0.0)}
+_OUTLIER = {"infinite": (-2, 0.0), "missing": (-3, np.nan)}
 
 
 def _metric_options():
@@ -113,11 +113,14 @@ def _sparse_precomputed_mst(X, min_samples, alpha, params):
 def _mst(X, min_samples, alpha, metric, params, algorithm, leaf_size, n_jobs):
     """(src, dst, w) edges of the mutual-reachability spanning tree."""
     fast = None if (is_sparse(X) or metric == "precomputed") else _fast_metric(metric, params)
-    if algorithm in ("kd_tree", "ball_tree") and fast is None and metric != "precomputed":
+    if algorithm in ("kd_tree", "ball_tree"):
+        from ..neighbors._metrics import VALID_METRICS
+        if not isinstance(metric, str) or metric not in VALID_METRICS[algorithm]:
+            kind = "KDTree" if algorithm == "kd_tree" else "BallTree"
+            raise ValueError(f"{metric} is not a valid metric for a {kind}-based algorithm. "
+                             "Please select a different metric.")
         if is_sparse(X):
             raise ValueError("Sparse data matrices only support algorithm `brute`.")
-        raise ValueError(f"{metric} is not a valid metric for a KDTree-based algorithm. "
-                         "Please select a different metric.")
     if fast is not None and algorithm != "brute":
         name, p = fast
         X = np.ascontiguousarray(X, dtype=np.float64)
@@ -209,13 +212,25 @@ class HDBSCAN(ClusterMixin, BaseEstimator):
         self._check_feature_names(X, reset=True)
         X = dataframe_to_numpy(X)
         if is_sparse(X):
+            import scipy.sparse as sp
+
             from ..utils._sparse import check_sparse
-            allow_nan = self.metric != "precomputed"
-            X = check_sparse(X, accept=("csr",), dtype=(np.float64,), allow_nan=allow_nan)
+            if self.metric != "precomputed":  # NaN / inf rows are set aside in fit
+                X = sp.csr_matrix(X, dtype=np.float64, copy=True)
+                X.sum_duplicates()
+                probe = X.copy()
+                probe.data = np.where(np.isfinite(X.data), X.data, 0.0)
+                check_sparse(probe, accept=("csr",), dtype=(np.float64,))
+            else:
+                X = check_sparse(X, accept=("csr",), dtype=(np.float64,))
         elif self.metric == "precomputed":
             X = check_array(X, dtype=(np.float64,), ensure_all_finite=False)
             if np.isnan(X).any():
                 raise ValueError("np.nan values found in precomputed-dense")
+            if X.shape[0] != X.shape[1]:
+                raise ValueError("The precomputed distance matrix is expected to be symmetric, "
+                                 f"however it has shape {X.shape}. Please verify that the "
+                                 "distance matrix was constructed correctly.")
         else:
             X = check_array(X, dtype=(np.float64,), ensure_all_finite=False)
         self._check_n_features(X, reset=True)
@@ -273,6 +288,8 @@ class HDBSCAN(ClusterMixin, BaseEstimator):
             full[missing] = _OUTLIER["missing"][0]
             pfull = np.zeros(n_raw)
             pfull[finite_index] = probs
+            pfull[infinite] = _OUTLIER["infinite"][1]
+            pfull[missing] = _OUTLIER["missing"][1]
             labels, probs = full, pfull
         self.labels_, self.probabilities_ = labels, probs
         if self.store_centers:
