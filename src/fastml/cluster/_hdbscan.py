@@ -67,6 +67,9 @@ def _distance_matrix(X, metric, params, n_jobs):
         D = X.toarray() if is_sparse(X) else np.array(X, dtype=np.float64)
         return D
     from ..metrics.pairwise import pairwise_distances
+    if metric == "mahalanobis" and "V" in params and "VI" not in params:
+        params = dict(params)  # the covariance, as a tree metric takes it
+        params["VI"] = np.linalg.inv(np.asarray(params.pop("V"), dtype=np.float64))
     return np.asarray(pairwise_distances(X, metric=metric, n_jobs=n_jobs, **params),
                       dtype=np.float64)
 
@@ -131,6 +134,10 @@ def _mst(X, min_samples, alpha, metric, params, algorithm, leaf_size, n_jobs):
         return _kd.mst(X, core, name, p, float(alpha))
     if metric == "precomputed" and is_sparse(X):
         return _sparse_precomputed_mst(X, min_samples, alpha, params)
+    if metric == "precomputed" and X.shape[0] != X.shape[1]:
+        raise ValueError("The precomputed distance matrix is expected to be symmetric, however "
+                         f"it has shape {X.shape}. Please verify that the distance matrix was "
+                         "constructed correctly.")
     D = _distance_matrix(X, metric, params, n_jobs)
     if metric == "precomputed" and not np.allclose(D, D.T):
         raise ValueError("The precomputed distance matrix is expected to be symmetric, however "
@@ -227,10 +234,6 @@ class HDBSCAN(ClusterMixin, BaseEstimator):
             X = check_array(X, dtype=(np.float64,), ensure_all_finite=False)
             if np.isnan(X).any():
                 raise ValueError("np.nan values found in precomputed-dense")
-            if X.shape[0] != X.shape[1]:
-                raise ValueError("The precomputed distance matrix is expected to be symmetric, "
-                                 f"however it has shape {X.shape}. Please verify that the "
-                                 "distance matrix was constructed correctly.")
         else:
             X = check_array(X, dtype=(np.float64,), ensure_all_finite=False)
         self._check_n_features(X, reset=True)
