@@ -127,3 +127,16 @@ def test_thread_count_independent():
     a = DBSCAN(eps=eps, min_samples=ms, n_jobs=1).fit(X)
     b = DBSCAN(eps=eps, min_samples=ms, n_jobs=2).fit(X)
     _same(a, b)
+
+
+def test_feature_names_recorded_and_forgotten():
+    pd = pytest.importorskip("pandas")
+    from fastml.cluster import HDBSCAN
+    X, eps, ms = SETS["blobs"]
+    df = pd.DataFrame(X, columns=["a", "b"])
+    for est in (DBSCAN(eps=eps, min_samples=ms), HDBSCAN(min_cluster_size=15, copy=False)):
+        est.fit(df)
+        np.testing.assert_array_equal(est.feature_names_in_, np.array(["a", "b"], object))
+        assert est.n_features_in_ == 2
+        est.fit(X)
+        assert not hasattr(est, "feature_names_in_")
