@@ -4,8 +4,9 @@ Core distances (distance to the min_samples-th nearest point, the point
 itself included) come from fastml's k-d tree k-nearest search for the metrics
 it serves (euclidean, manhattan, chebyshev, minkowski); the minimum spanning
 tree of the mutual-reachability graph max(core_a, core_b, dist / alpha) is
-built by Prim's algorithm in compiled code with vectorised, threaded distance
-rows (fastml._kernels.dbscan.mst; O(n^2 d) time, O(n d) memory). Other
+built by Prim's algorithm in compiled code with vectorised distance rows
+(fastml._kernels.dbscan.mst; O(n^2 d) time, O(n d) memory; threads only when
+n * d >= 2^20, since each step ends at a barrier). Other
 metrics, sparse data and precomputed distances use a dense distance matrix
 (brute force). The trees that turn the spanning tree into labels are in
 _hdbscan_tree.py. Rows with NaN or infinite values are left out of the
