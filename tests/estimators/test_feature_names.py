@@ -15,6 +15,7 @@ pd = pytest.importorskip("pandas")
 COLUMNS = ["sepal_len", "sepal_wid", "petal_len", "petal_wid"]
 # estimators whose constructor needs arguments, or which take labels, not X
 _SKIP = {"ColumnTransformer", "GridSearchCV", "LabelEncoder", "Pipeline"}
+_SKIP |= {"DBSCAN", "HDBSCAN"}  # fit-only clusterers: no method checks X after fit
 _SMALL = {"AdaBoostClassifier": dict(n_estimators=3), "GradientBoostingClassifier":
           dict(n_estimators=3), "GradientBoostingRegressor": dict(n_estimators=3),
           "RandomForestClassifier": dict(n_estimators=3), "RandomForestRegressor":

@@ -841,3 +841,37 @@ def k_kmeans_sparse(case, notes):
 
 
 KERNELS["kmeans_sparse"] = k_kmeans_sparse
+
+
+def k_dbscan(case, notes):
+    """dbscan family: Prim's mutual-reachability MST (edge set and weights
+    against the twin; every row added once) and core flags + expansion on an
+    eps-graph of the case's values (labels equal to the twin's)."""
+    from fastml._kernels import dbscan as kd
+    from fastml._kernels.reference import dbscan as r_kd
+
+    n, d = max(min(case["n"], 300), 1), max(case["d"], 1)
+    X = np.nan_to_num(np.asarray(arr(case, "X", (n, d)), dtype=np.float64), nan=0.0)
+    X = np.ascontiguousarray(np.clip(X, -1e300, 1e300))
+    core = np.ascontiguousarray(np.abs(X[:, 0]) * 0.5)
+    metric = case["metric"] if case.get("metric") in kd.METRICS else "euclidean"
+    p = max(1.0, float(case.get("p", 2.0)))
+    src, dst, w = kd.mst(X, core, metric, p, 1.0)
+    if n > 1 and not np.array_equal(np.sort(dst), np.arange(1, n)):
+        raise Violation("a row is missing from the spanning tree", "_kernels.dbscan.mst")
+    rs, rd, rw = r_kd.mst(X, core, metric, p, 1.0)
+    compare(np.sort(w), np.sort(rw), "_kernels.dbscan.mst weights", rtol=1e-9, notes=notes)
+    D = np.abs(X[:, :1] - X[:, :1].T)
+    eps = float(np.median(D)) if n > 1 else 0.0
+    A = D <= eps
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(A.sum(axis=1), out=indptr[1:])
+    indices = (np.flatnonzero(A.ravel()) % n).astype(np.int64)
+    cf = kd.core_flags(indptr, indices, None, 3)
+    if not np.array_equal(cf, r_kd.core_flags(indptr, indices, None, 3)):
+        raise Violation("core flags differ from the twin", "_kernels.dbscan.core_flags")
+    if not np.array_equal(kd.expand(cf, indptr, indices)[0], r_kd.expand(cf, indptr, indices)[0]):
+        raise Violation("labels differ from the twin", "_kernels.dbscan.expand")
+
+
+KERNELS["dbscan"] = k_dbscan

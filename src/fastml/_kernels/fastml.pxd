@@ -579,3 +579,14 @@ cdef extern from "kmeans_sparse.h" nogil:
                                     const int64_t *indices, const int64_t *indptr,
                                     const double *sw, int64_t n, int64_t d, int64_t k,
                                     int64_t max_iter, double tol, int nthreads)
+
+cdef extern from "dbscan.h" nogil:
+    int fm_dbscan_core(uint8_t *core, const int64_t *indptr, const int64_t *indices,
+                       const double *w, int64_t n, double min_samples, int nthreads)
+    int64_t fm_dbscan_expand(int64_t *labels, const uint8_t *core, const int64_t *indptr,
+                             const int64_t *indices, int64_t n, int nthreads)
+    int fm_dbscan_mst_f64(int64_t *src, int64_t *dst, double *w, const double *X,
+                          const double *core, int64_t n, int64_t d, int metric, double p,
+                          double alpha, int nthreads)
+    int fm_dbscan_mst_dense_f64(int64_t *src, int64_t *dst, double *w, const double *D,
+                                const double *core, int64_t n, double alpha, int nthreads)

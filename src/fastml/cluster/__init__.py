@@ -2,3 +2,8 @@
 from ._kmeans import KMeans, MiniBatchKMeans, kmeans_plusplus
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
+
+from ._dbscan import DBSCAN, dbscan  # noqa: E402
+from ._hdbscan import HDBSCAN  # noqa: E402
+
+__all__ += ["DBSCAN", "dbscan", "HDBSCAN"]
