@@ -13,9 +13,10 @@ from ._config import (  # noqa: E402
     config_context, get_config, get_num_threads, set_config, set_num_threads, show_config)
 
 _SUBMODULES = (
-    "base", "cluster", "compose", "datasets", "decomposition", "ensemble", "exceptions",
-    "feature_selection", "linear_model", "metrics", "model_selection", "naive_bayes",
-    "neighbors", "neural_network", "nn", "pipeline", "plot", "preprocessing", "tree", "utils",
+    "base", "cluster", "compose", "datasets", "decomposition", "discriminant_analysis", "dummy",
+    "ensemble", "exceptions", "feature_selection", "linear_model", "metrics", "model_selection",
+    "multiclass", "naive_bayes", "neighbors", "neural_network", "nn", "pipeline", "plot",
+    "preprocessing", "svm", "tree", "utils",
 )
 
 __all__ = ["__version__", "config_context", "get_config", "get_num_threads", "set_config",

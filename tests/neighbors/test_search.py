@@ -97,3 +97,15 @@ def test_kdtree_errors(rng):
     with pytest.raises(ValueError, match="count_only"):
         t.query_radius(X, 1.0, count_only=True, return_distance=True)
     assert t.query(X, k=20)[1].shape == (20, 20)
+
+
+def test_kdtree_valid_metrics_are_accepted_and_match_sklearn():
+    from fastml.neighbors import KDTree
+
+    X = np.random.default_rng(0).standard_normal((40, 3))
+    Q = X[:5] + 0.01
+    for m in KDTree.valid_metrics:
+        d, i = KDTree(X, metric=m).query(Q, k=3)
+        assert d.shape == (5, 3) and (i[:, 0] == np.arange(5)).all()
+    sk = pytest.importorskip("sklearn.neighbors")
+    assert set(sk.KDTree.valid_metrics) - {"p"} <= set(KDTree.valid_metrics)

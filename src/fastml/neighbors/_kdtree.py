@@ -41,6 +41,10 @@ class KDTree:
         Minkowski order (p = 1, 2, inf select the dedicated metrics).
     """
 
+    #: metric names the tree answers (scikit-learn's KDTree.valid_metrics without
+    #: the alias "p", plus "sqeuclidean")
+    valid_metrics = sorted(METRIC_OPTIONS.options)
+
     _parameter_constraints = {
         "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "metric": [METRIC_OPTIONS],
