@@ -80,6 +80,25 @@ void fm_svm_row(double *out, const fm_svm_data *A, int64_t a, const fm_svm_data 
     }
 }
 
+void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double *XT, int64_t ld,
+                      const double *sq, int64_t lo, int64_t hi) {
+    K->dots_t(out, XT, ld, A->X + a * A->ldx, lo, hi, A->d);
+    const double g = A->gamma, c0 = A->coef0;
+    switch (A->kernel) {
+    case FM_SVM_RBF:
+        K->rbf(out + lo, sq + lo, NULL, row_sq(A, a), g, hi - lo);
+        break;
+    case FM_SVM_POLY:
+        for (int64_t t = lo; t < hi; t++) out[t] = powi(g * out[t] + c0, A->degree);
+        break;
+    case FM_SVM_SIGMOID:
+        for (int64_t t = lo; t < hi; t++) out[t] = tanh(g * out[t] + c0);
+        break;
+    default:
+        break;
+    }
+}
+
 void fm_svm_diag(double *qd, const fm_svm_data *D, const int64_t *rows, int64_t m) {
     for (int64_t a = 0; a < m; a++) {
         const int64_t r = rows[a];

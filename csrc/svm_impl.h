@@ -12,15 +12,28 @@ typedef struct {
     /* out[t] = <xa, X[rows[t]]> for t < n (rows NULL: row t); d values each. */
     void (*dots)(double *out, const double *X, int64_t ldx, const double *xa,
                  const int64_t *rows, int64_t n, int64_t d);
+    /* out[t] = <xa, column t of XT> for t in [lo, hi), both multiples of the
+     * widest vector (FM_SVM_PAD); XT is d rows of ldt values (points as columns). */
+    void (*dots_t)(double *out, const double *XT, int64_t ldt, const double *xa, int64_t lo,
+                   int64_t hi, int64_t d);
     /* v[t] <- exp(-gamma (sqa + sq[rows[t]] - 2 v[t])) (rows NULL: sq[t]). */
     void (*rbf)(double *v, const double *sq, const int64_t *rows, double sqa, double gamma,
                 int64_t n);
 } fm_svm_impl;
 
+/* Point panels are padded to a multiple of this many columns (AVX-512 width). */
+#define FM_SVM_PAD 8
+
 /* K(A_a, B_rows[t]) for t < n (rows NULL: B's rows 0..n-1) into out[t], with
  * A's kernel. scratch: B->d doubles, all zero on entry and on return (CSR). */
 void fm_svm_row(double *out, const fm_svm_data *A, int64_t a, const fm_svm_data *B,
                 const int64_t *rows, int64_t n, double *scratch);
+
+/* The same for dense points held as columns of a panel XT (d x ld, squared
+ * norms sq): out[t] = K(A_a, column t) for t in [lo, hi) (multiples of
+ * FM_SVM_PAD; out and the panel are padded to ld). */
+void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double *XT, int64_t ld,
+                      const double *sq, int64_t lo, int64_t hi);
 
 /* ---- kernel-row cache (svm_cache.c) ------------------------------------------
  * Rows are indexed by problem point (0..m-1) and hold K(pt, q) at every point q
@@ -40,7 +53,11 @@ typedef struct {
     int64_t *act_pts, n_act; /* active points, as rows of D (gathered) and as points */
     int64_t *act_idx;
     int act_dirty;
-    double *buf;         /* m gathered kernel values */
+    double *buf;         /* m (padded) gathered kernel values */
+    /* dense kernels: the points as columns (d x ld), all of them and the active
+     * ones, with their squared norms; rows then come from vertical FMAs */
+    double *XT_all, *XT_act, *sq_all, *sq_act;
+    int64_t ld_all, ld_act;
     double *scratch;     /* nthreads * d zeros (CSR) */
     int nthreads;
 } svm_cache;

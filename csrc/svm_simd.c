@@ -12,5 +12,6 @@
 /* This level's table (fm_svm_impl_<level>), picked by svm.c. */
 const fm_svm_impl FM_ISA_FN(fm_svm_impl) = {
     .dots = FM_ISA_FN(fm_svm_dots),
+    .dots_t = FM_ISA_FN(fm_svm_dots_t),
     .rbf = FM_ISA_FN(fm_svm_rbf),
 };

@@ -54,6 +54,32 @@ void FM_ISA_FN(fm_svm_dots)(double *out, const double *X, int64_t ldx, const dou
     for (; t < n; t++) out[t] = F(svm_dot1)(xa, X + (rows ? rows[t] : t) * ldx, d);
 }
 
+void FM_ISA_FN(fm_svm_dots_t)(double *out, const double *XT, int64_t ldt, const double *xa,
+                              int64_t lo, int64_t hi, int64_t d) {
+    int64_t t = lo;
+    for (; t + 4 * VL <= hi; t += 4 * VL) {
+        V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+        const double *p = XT + t;
+        for (int64_t k = 0; k < d; k++, p += ldt) {
+            const double b = xa[k];
+            a0 += b * fm_vload_f64(p);
+            a1 += b * fm_vload_f64(p + VL);
+            a2 += b * fm_vload_f64(p + 2 * VL);
+            a3 += b * fm_vload_f64(p + 3 * VL);
+        }
+        fm_vstore_f64(out + t, a0);
+        fm_vstore_f64(out + t + VL, a1);
+        fm_vstore_f64(out + t + 2 * VL, a2);
+        fm_vstore_f64(out + t + 3 * VL, a3);
+    }
+    for (; t < hi; t += VL) {
+        V a0 = {0};
+        const double *p = XT + t;
+        for (int64_t k = 0; k < d; k++, p += ldt) a0 += xa[k] * fm_vload_f64(p);
+        fm_vstore_f64(out + t, a0);
+    }
+}
+
 void FM_ISA_FN(fm_svm_rbf)(double *v, const double *sq, const int64_t *rows, double sqa,
                            double gamma, int64_t n) {
     double tmp[VL];

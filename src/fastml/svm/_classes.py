@@ -60,7 +60,9 @@ class BaseLibSVM(BaseEstimator):
             if y is None:
                 raise ValueError("requires y to be passed, but the target y is None")
             y = np.asarray(y)
-            check_consistent_length(X, y)
+            if X.shape[0] != len(y):
+                raise ValueError("Found input variables with inconsistent numbers of samples: "
+                                 f"[{X.shape[0]}, {len(y)}]")
             return X, y
         return self._validate_data(X, y, dtype=np.float64)
 
