@@ -91,7 +91,9 @@ class BaseLibSVM(BaseEstimator):
         if self.kernel == "precomputed" and n != X.shape[1]:
             raise ValueError("Precomputed matrix must be a square matrix. Input is a "
                              f"{X.shape[0]}x{X.shape[1]} matrix.")
-        if sample_weight is not None and np.ndim(sample_weight) == 1 and \
+        if sample_weight is not None and not np.isscalar(sample_weight):
+            sample_weight = np.asarray(sample_weight)
+        if sample_weight is not None and sample_weight.ndim == 1 and \
                 len(sample_weight) != n:
             raise ValueError(f"sample_weight and X have incompatible shapes: "
                              f"{np.shape(sample_weight)} vs {(n,)}\nNote: Sparse matrices "
@@ -462,7 +464,8 @@ class OneClassSVM(BaseLibSVM):
         return tags
 
     def fit(self, X, y=None, sample_weight=None):
-        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        n = X.shape[0] if hasattr(X, "shape") else len(np.asarray(X) if hasattr(X, "__array__")
+                                                          else X)
         super().fit(X, np.ones(n), sample_weight=sample_weight)
         self.offset_ = -self._intercept_
         return self
