@@ -51,7 +51,12 @@ class BaseLibSVM(BaseEstimator):
             raise TypeError("Sparse precomputed kernels are not supported.")
         self._sparse = is_sparse(X) and not callable(self.kernel)
         if callable(self.kernel):
-            check_consistent_length(X, y)
+            if is_sparse(X):
+                if X.shape[0] != len(y):
+                    raise ValueError("Found input variables with inconsistent numbers of "
+                                     f"samples: [{X.shape[0]}, {len(y)}]")
+            else:
+                check_consistent_length(X, y)
             return X, y
         if self._sparse:
             self._check_feature_names(X, reset=True)
@@ -98,8 +103,10 @@ class BaseLibSVM(BaseEstimator):
             raise ValueError(f"sample_weight and X have incompatible shapes: "
                              f"{np.shape(sample_weight)} vs {(n,)}\nNote: Sparse matrices "
                              "cannot be indexed w/boolean masks (use `indices=True` in CV).")
-        sw = _check_sample_weight(sample_weight, n, allow_all_zero=True)
-        sw = np.ones(n) if sw is None else sw
+        # libsvm drops samples of weight <= 0 (negative weights are allowed)
+        sw = _check_sample_weight(None if sample_weight is None else np.abs(sample_weight), n,
+                                  allow_all_zero=True)
+        sw = np.ones(n) if sw is None else np.asarray(sample_weight, dtype=np.float64) * 1.0
         Xk = X
         if callable(self.kernel):
             self._Xfit = X
@@ -234,15 +241,15 @@ class BaseSVC(ClassifierMixin, BaseLibSVM):
 
     def _fit_problem(self, prob, yi, sw):
         n_classes = len(self.classes_)
-        if len(np.unique(yi)) < 2:
-            raise ValueError("Invalid input - all samples with positive weights belong to the "
-                             "same class.")
         if self._impl == "nu_svc":
             wsum = np.bincount(yi, weights=sw, minlength=n_classes)
             for i in range(n_classes):
                 for j in range(i + 1, n_classes):
                     if self.nu * (wsum[i] + wsum[j]) / 2 > min(wsum[i], wsum[j]):
                         raise ValueError("specified nu is infeasible")
+        if len(np.unique(yi)) < 2:
+            raise ValueError("Invalid input - all samples with positive weights belong to the "
+                             "same class.")
         support, n_support, dual, rho, n_iter, hit, pa, pb = _base.fit_ovo(
             self, prob, yi, sw, self._impl, n_classes, self.class_weight_, self.random_state)
         self.support_ = support
