@@ -181,3 +181,24 @@ def test_bagging_state_round_trips_and_is_checked(data):
     state["estimators_features_"] = state["estimators_features_"][:2]
     with pytest.raises(ValueError, match="one entry per estimator"):
         BaggingClassifier.__new__(BaggingClassifier).__setstate__(state)
+
+
+def test_svm_state_round_trips_and_tampered_support_vectors_raise(data):
+    sp = pytest.importorskip("scipy.sparse")
+    from fastml.svm import SVC, SVR
+    X, y = data
+    for m in (SVC(probability=True, random_state=0).fit(X, y), SVR().fit(X, X[:, 0]),
+              SVC().fit(sp.csr_matrix(X), y)):
+        np.testing.assert_array_equal(_reload(m).predict(X), m.predict(X))
+    m = SVC().fit(X, y)
+    bad = m.support_vectors_.copy()
+    bad[0, 0] = np.inf
+    with pytest.raises(ValueError, match="support_vectors_"):
+        SVC.__new__(SVC).__setstate__(dict(m.__dict__, support_vectors_=bad))
+    with pytest.raises(ValueError, match="support_vectors_"):
+        SVC.__new__(SVC).__setstate__(dict(m.__dict__, support_vectors_=bad[:, :2]))
+    s = SVC().fit(sp.csr_matrix(X), y)
+    sv = s.support_vectors_.copy()
+    sv.indices[0] = 10 ** 6
+    with pytest.raises(ValueError, match="support_vectors_"):
+        SVC.__new__(SVC).__setstate__(dict(s.__dict__, support_vectors_=sv))

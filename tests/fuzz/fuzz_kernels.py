@@ -875,3 +875,35 @@ def k_dbscan(case, notes):
 
 
 KERNELS["dbscan"] = k_dbscan
+
+
+def k_svm(case, notes):
+    """svm kernel matrix and SMO solve on the case's finite values (scaled to
+    keep the kernel finite): kernel matrix vs the twin, the dual solution in
+    its box with y'a = 0, finite bias, dense and CSR agreeing."""
+    import scipy.sparse as sp
+
+    from fastml._kernels import svm as ksvm
+    from fastml._kernels.reference import svm as r_svm
+
+    n, d = max(case["n"], 2), max(case["d"], 1)
+    X = np.nan_to_num(np.asarray(arr(case, "X", (n, d)), dtype=np.float64), nan=0.0,
+                      posinf=0.0, neginf=0.0)
+    s = max_abs(X)
+    X = X / s if s > 0 else X
+    kernel = ("linear", "rbf", "poly", "sigmoid")[case.get("seed", 0) % 4]
+    got = ksvm.kernel_matrix(X, X[: max(1, n // 2)], kernel, 2, 0.5, 0.1)
+    want = r_svm.kernel_matrix(X, X[: max(1, n // 2)], kernel, 2, 0.5, 0.1)
+    compare(got, want, f"svm.kernel_matrix {kernel}", rtol=1e-9, notes=notes)
+    y = np.where(np.arange(n) % 2 == 0, 1, -1).astype(np.int8)
+    args = (kernel, 2, 0.5, 0.1, np.arange(n), y, -np.ones(n), np.full(n, 1.0), np.zeros(n),
+            False, 1e-3, 1, 1.0, 100000)
+    a, rho, *_ = ksvm.solve(X, *args)
+    if not np.isfinite(rho) or (a < 0).any() or (a > 1.0).any() or abs(a @ y) > 1e-9 * n:
+        raise Violation("infeasible or non-finite dual", f"svm.solve {kernel}")
+    a2, rho2, *_ = ksvm.solve(sp.csr_matrix(X), *args)
+    if not np.allclose(a2, a, atol=1e-6):
+        raise Violation("differs from the twin", f"svm.solve CSR vs dense {kernel}")
+
+
+KERNELS["svm"] = k_svm

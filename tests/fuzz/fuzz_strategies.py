@@ -431,3 +431,4 @@ def nn_cases(draw, op):
     return case
 KERNEL_OPS = KERNEL_OPS + ("kmeans_sparse",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("dbscan",)  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("svm",)  # noqa: E305

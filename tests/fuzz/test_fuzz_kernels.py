@@ -51,3 +51,4 @@ def test_every_kernel_family_is_fuzzed():
 
 FAMILY_OPS["kmeans_sparse"] = ("kmeans_sparse",)
 FAMILY_OPS["dbscan"] = ("dbscan",)
+FAMILY_OPS["svm"] = ("svm",)

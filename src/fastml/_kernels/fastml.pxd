@@ -590,3 +590,28 @@ cdef extern from "dbscan.h" nogil:
                           double alpha, int nthreads)
     int fm_dbscan_mst_dense_f64(int64_t *src, int64_t *dst, double *w, const double *D,
                                 const double *core, int64_t n, double alpha, int nthreads)
+cdef extern from "svm.h" nogil:
+    int FM_SVM_LINEAR
+    int FM_SVM_POLY
+    int FM_SVM_RBF
+    int FM_SVM_SIGMOID
+    int FM_SVM_PRECOMPUTED
+    int FM_SVM_NOUT
+    ctypedef struct fm_svm_data:
+        int kernel
+        int degree
+        double gamma
+        double coef0
+        const double *X
+        int64_t ldx
+        const double *vals
+        const int64_t *ind
+        const int64_t *ptr
+        const double *sq
+        int64_t d
+    int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const int64_t *rows,
+                     int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
+                     int nu, double tol, int shrinking, double cache_mb, int64_t max_iter,
+                     int nthreads)
+    int fm_svm_kernel_matrix(double *Kmat, const fm_svm_data *A, int64_t na,
+                             const fm_svm_data *B, int64_t nb, int nthreads)

@@ -1,0 +1,146 @@
+/* svm.c -- the svm family's kernel evaluations: one kernel row against a set
+ * of points (dense rows through the SIMD dots of svm_simd_tmpl.h, CSR rows by
+ * scattering the query row into a dense scratch vector, precomputed Gram
+ * matrices by gathering), the diagonal, and the test-by-support kernel matrix
+ * of prediction. The SMO solver is in svm_solve.c, its row cache in svm_cache.c.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svm_impl.h"
+
+#if FASTML_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+FM_FAMILY_IMPLS(svm)
+static const fm_svm_impl *K = &fm_svm_impl_baseline;
+
+void fm_svm_select(int level) { K = FM_FAMILY_PICK(svm, level); }
+
+static double powi(double base, int times) {
+    double tmp = base, ret = 1.0;
+    for (int t = times; t > 0; t /= 2) {
+        if (t % 2 == 1) ret *= tmp;
+        tmp = tmp * tmp;
+    }
+    return ret;
+}
+
+/* out[t] = <A_a, B_rows[t]> for CSR rows: A_a scattered into scratch (B->d). */
+static void sparse_dots(double *out, const fm_svm_data *A, int64_t a, const fm_svm_data *B,
+                        const int64_t *rows, int64_t n, double *scratch) {
+    for (int64_t k = A->ptr[a]; k < A->ptr[a + 1]; k++) scratch[A->ind[k]] = A->vals[k];
+    for (int64_t t = 0; t < n; t++) {
+        const int64_t r = rows ? rows[t] : t;
+        double s = 0.0;
+        for (int64_t k = B->ptr[r]; k < B->ptr[r + 1]; k++) s += B->vals[k] * scratch[B->ind[k]];
+        out[t] = s;
+    }
+    for (int64_t k = A->ptr[a]; k < A->ptr[a + 1]; k++) scratch[A->ind[k]] = 0.0;
+}
+
+static double row_sq(const fm_svm_data *A, int64_t a) {
+    if (A->sq) return A->sq[a];
+    double s = 0.0;
+    if (A->vals) {
+        for (int64_t k = A->ptr[a]; k < A->ptr[a + 1]; k++) s += A->vals[k] * A->vals[k];
+    } else {
+        const double *x = A->X + a * A->ldx;
+        for (int64_t k = 0; k < A->d; k++) s += x[k] * x[k];
+    }
+    return s;
+}
+
+void fm_svm_row(double *out, const fm_svm_data *A, int64_t a, const fm_svm_data *B,
+                const int64_t *rows, int64_t n, double *scratch) {
+    if (A->kernel == FM_SVM_PRECOMPUTED) {
+        const double *kr = A->X + a * A->ldx;
+        for (int64_t t = 0; t < n; t++) out[t] = kr[rows ? rows[t] : t];
+        return;
+    }
+    if (A->vals)
+        sparse_dots(out, A, a, B, rows, n, scratch);
+    else
+        K->dots(out, B->X, B->ldx, A->X + a * A->ldx, rows, n, B->d);
+    const double g = A->gamma, c0 = A->coef0;
+    switch (A->kernel) {
+    case FM_SVM_RBF:
+        K->rbf(out, B->sq, rows, row_sq(A, a), g, n);
+        break;
+    case FM_SVM_POLY:
+        for (int64_t t = 0; t < n; t++) out[t] = powi(g * out[t] + c0, A->degree);
+        break;
+    case FM_SVM_SIGMOID:
+        for (int64_t t = 0; t < n; t++) out[t] = tanh(g * out[t] + c0);
+        break;
+    default:
+        break;
+    }
+}
+
+void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double *XT, int64_t ld,
+                      const double *sq, int64_t lo, int64_t hi) {
+    K->dots_t(out, XT, ld, A->X + a * A->ldx, lo, hi, A->d);
+    const double g = A->gamma, c0 = A->coef0;
+    switch (A->kernel) {
+    case FM_SVM_RBF:
+        K->rbf(out + lo, sq + lo, NULL, row_sq(A, a), g, hi - lo);
+        break;
+    case FM_SVM_POLY:
+        for (int64_t t = lo; t < hi; t++) out[t] = powi(g * out[t] + c0, A->degree);
+        break;
+    case FM_SVM_SIGMOID:
+        for (int64_t t = lo; t < hi; t++) out[t] = tanh(g * out[t] + c0);
+        break;
+    default:
+        break;
+    }
+}
+
+void fm_svm_diag(double *qd, const fm_svm_data *D, const int64_t *rows, int64_t m) {
+    for (int64_t a = 0; a < m; a++) {
+        const int64_t r = rows[a];
+        if (D->kernel == FM_SVM_PRECOMPUTED) {
+            qd[a] = D->X[r * D->ldx + r];
+            continue;
+        }
+        const double s = row_sq(D, r);
+        switch (D->kernel) {
+        case FM_SVM_RBF:
+            qd[a] = 1.0;
+            break;
+        case FM_SVM_POLY:
+            qd[a] = powi(D->gamma * s + D->coef0, D->degree);
+            break;
+        case FM_SVM_SIGMOID:
+            qd[a] = tanh(D->gamma * s + D->coef0);
+            break;
+        default:
+            qd[a] = s;
+        }
+    }
+}
+
+FM_API int fm_svm_kernel_matrix(double *Kmat, const fm_svm_data *A, int64_t na,
+                                const fm_svm_data *B, int64_t nb, int nthreads) {
+    if (A->kernel == FM_SVM_PRECOMPUTED || (A->vals == NULL) != (B->vals == NULL))
+        return FM_EINVAL;
+    const int team = fm_team_size(nthreads, (double)na * (double)nb * (double)(A->d + 8));
+    double *scratch = NULL;
+    if (A->vals) {
+        scratch = calloc((size_t)team * (size_t)(B->d > 0 ? B->d : 1), sizeof(double));
+        if (!scratch) return FM_ENOMEM;
+    }
+#pragma omp parallel for schedule(dynamic, 16) num_threads(team)
+    for (int64_t i = 0; i < na; i++) {
+        int tid = 0;
+#if FASTML_HAVE_OPENMP
+        tid = omp_get_thread_num();
+#endif
+        fm_svm_row(Kmat + i * nb, A, i, B, NULL, nb, scratch ? scratch + (size_t)tid * B->d : NULL);
+    }
+    free(scratch);
+    return FM_OK;
+}

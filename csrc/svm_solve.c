@@ -1,0 +1,427 @@
+/* svm_solve.c -- SMO for the SVM duals (svm.h), after Fan, Chen and Lin,
+ * "Working set selection using second order information for training SVM"
+ * (JMLR 6, 2005) and the solver design of libsvm (Chang and Lin):
+ *
+ *   - working set (i, j): i maximises -y_i G_i over I_up; j minimises the
+ *     second-order decrease -(b_ij^2) / a_ij over I_low with b_ij > 0 (WSS3;
+ *     a_ij = K_ii + K_jj - 2 K_ij, clamped to TAU). The nu solver picks i within
+ *     the sign class of j. Ties go to the later position, as in libsvm, so the
+ *     iterates follow the same path.
+ *   - the two-variable subproblem is solved in closed form and clipped to the
+ *     box; G is updated on the active set; G_bar (the gradient part of the
+ *     variables at their upper bound) is kept so a shrunk gradient can be
+ *     reconstructed with only the free variables' rows.
+ *   - shrinking every min(l, 1000) iterations drops variables at a bound whose
+ *     gradient says they will stay there; once the gap falls below 10 tol the
+ *     full gradient is rebuilt and every variable is active again (once).
+ *   - stop when the maximal violating pair's gap m(a) - M(a) < tol.
+ *
+ * Variables are addressed through idx (positions -> variables): the active set
+ * is idx[0, active), reordered by the same swaps libsvm makes. Kernel rows come
+ * from svm_cache.c, indexed by point.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svm_impl.h"
+
+#define TAU 1e-12
+#define LOWER 0
+#define UPPER 1
+#define FREE 2
+
+typedef struct {
+    int64_t m, l, active;
+    const int8_t *y;
+    const double *p, *C;
+    double *a, *G, *Gbar, *QD;
+    int8_t *st;
+    int64_t *idx, *pts;
+    uint8_t *mark;
+    double tol;
+    int nu, unshrink;
+    svm_cache cache;
+} smo;
+
+static inline int64_t pt(const smo *s, int64_t v) { return v < s->m ? v : v - s->m; }
+
+static inline void set_status(smo *s, int64_t v) {
+    s->st[v] = s->a[v] >= s->C[v] ? UPPER : s->a[v] <= 0 ? LOWER : FREE;
+}
+
+/* Tell the cache which points the active variables use. */
+static void publish_active(smo *s, int grow) {
+    int64_t n = 0;
+    memset(s->mark, 0, (size_t)s->m);
+    for (int64_t t = 0; t < s->active; t++) {
+        const int64_t q = pt(s, s->idx[t]);
+        if (!s->mark[q]) {
+            s->mark[q] = 1;
+            s->pts[n++] = q;
+        }
+    }
+    fm_svm_cache_set_active(&s->cache, s->pts, n, grow);
+}
+
+static const double *row(smo *s, int64_t v, int full) {
+    return fm_svm_cache_row(&s->cache, pt(s, v), full);
+}
+
+/* G of the inactive variables from G_bar and the free variables' rows. */
+static void reconstruct_gradient(smo *s) {
+    const int64_t l = s->l, act = s->active;
+    if (act == l) return;
+    for (int64_t t = act; t < l; t++) {
+        const int64_t v = s->idx[t];
+        s->G[v] = s->Gbar[v] + s->p[v];
+    }
+    int64_t nr_free = 0;
+    for (int64_t t = 0; t < act; t++) nr_free += s->st[s->idx[t]] == FREE;
+    if ((double)nr_free * (double)l > 2.0 * (double)act * (double)(l - act)) {
+        for (int64_t t = act; t < l; t++) {
+            const int64_t i = s->idx[t];
+            const double *Ki = row(s, i, 0);
+            double g = 0.0;
+            for (int64_t u = 0; u < act; u++) {
+                const int64_t j = s->idx[u];
+                if (s->st[j] == FREE) g += s->a[j] * s->y[j] * Ki[pt(s, j)];
+            }
+            s->G[i] += s->y[i] * g;
+        }
+    } else {
+        for (int64_t u = 0; u < act; u++) {
+            const int64_t i = s->idx[u];
+            if (s->st[i] != FREE) continue;
+            const double *Ki = row(s, i, 1);
+            const double ai = s->a[i] * s->y[i];
+            for (int64_t t = act; t < l; t++) {
+                const int64_t j = s->idx[t];
+                s->G[j] += ai * s->y[j] * Ki[pt(s, j)];
+            }
+        }
+    }
+}
+
+static void unshrink_all(smo *s) {
+    reconstruct_gradient(s);
+    if (s->active != s->l) {
+        s->active = s->l;
+        publish_active(s, 1);
+    }
+}
+
+/* WSS3 for the C formulations. Returns 1 when optimal within tol. */
+static int select_c(smo *s, int64_t *oi, int64_t *oj) {
+    double Gmax = -INFINITY, Gmax2 = -INFINITY, best = INFINITY;
+    int64_t gi = -1, gj = -1;
+    const int64_t act = s->active;
+    for (int64_t t = 0; t < act; t++) {
+        const int64_t v = s->idx[t];
+        if (s->y[v] == 1) {
+            if (s->st[v] != UPPER && -s->G[v] >= Gmax) Gmax = -s->G[v], gi = v;
+        } else if (s->st[v] != LOWER && s->G[v] >= Gmax) {
+            Gmax = s->G[v], gi = v;
+        }
+    }
+    const double *Ki = gi >= 0 ? row(s, gi, 0) : NULL;
+    for (int64_t t = 0; t < act; t++) {
+        const int64_t j = s->idx[t];
+        double gd;
+        if (s->y[j] == 1) {
+            if (s->st[j] == LOWER) continue;
+            gd = Gmax + s->G[j];
+            if (s->G[j] >= Gmax2) Gmax2 = s->G[j];
+        } else {
+            if (s->st[j] == UPPER) continue;
+            gd = Gmax - s->G[j];
+            if (-s->G[j] >= Gmax2) Gmax2 = -s->G[j];
+        }
+        if (gd > 0) {
+            double qc = s->QD[gi] + s->QD[j] - 2.0 * Ki[pt(s, j)];
+            const double od = -(gd * gd) / (qc > 0 ? qc : TAU);
+            if (od <= best) gj = j, best = od;
+        }
+    }
+    if (Gmax + Gmax2 < s->tol || gj == -1) return 1;
+    *oi = gi;
+    *oj = gj;
+    return 0;
+}
+
+/* WSS3 of the nu solver: i from the sign class of j. */
+static int select_nu(smo *s, int64_t *oi, int64_t *oj) {
+    double Gp = -INFINITY, Gp2 = -INFINITY, Gn = -INFINITY, Gn2 = -INFINITY, best = INFINITY;
+    int64_t ip = -1, in = -1, gj = -1;
+    const int64_t act = s->active;
+    for (int64_t t = 0; t < act; t++) {
+        const int64_t v = s->idx[t];
+        if (s->y[v] == 1) {
+            if (s->st[v] != UPPER && -s->G[v] >= Gp) Gp = -s->G[v], ip = v;
+        } else if (s->st[v] != LOWER && s->G[v] >= Gn) {
+            Gn = s->G[v], in = v;
+        }
+    }
+    const double *Kp = ip >= 0 ? row(s, ip, 0) : NULL;
+    const double *Kn = in >= 0 ? row(s, in, 0) : NULL;
+    for (int64_t t = 0; t < act; t++) {
+        const int64_t j = s->idx[t];
+        double gd, qc;
+        if (s->y[j] == 1) {
+            if (s->st[j] == LOWER) continue;
+            gd = Gp + s->G[j];
+            if (s->G[j] >= Gp2) Gp2 = s->G[j];
+            if (!(gd > 0)) continue;
+            qc = s->QD[ip] + s->QD[j] - 2.0 * Kp[pt(s, j)];
+        } else {
+            if (s->st[j] == UPPER) continue;
+            gd = Gn - s->G[j];
+            if (-s->G[j] >= Gn2) Gn2 = -s->G[j];
+            if (!(gd > 0)) continue;
+            qc = s->QD[in] + s->QD[j] - 2.0 * Kn[pt(s, j)];
+        }
+        const double od = -(gd * gd) / (qc > 0 ? qc : TAU);
+        if (od <= best) gj = j, best = od;
+    }
+    const double gap = Gp + Gp2 > Gn + Gn2 ? Gp + Gp2 : Gn + Gn2;
+    if (gap < s->tol || gj == -1) return 1;
+    *oi = s->y[gj] == 1 ? ip : in;
+    *oj = gj;
+    return 0;
+}
+
+/* Would variable v stay at its bound? Thresholds per (bound, sign) of v. */
+static int be_shrunk(const smo *s, int64_t v, double up_pos, double up_neg, double lo_pos,
+                     double lo_neg) {
+    const double G = s->G[v];
+    if (s->st[v] == UPPER) return s->y[v] == 1 ? -G > up_pos : -G > up_neg;
+    if (s->st[v] == LOWER) return s->y[v] == 1 ? G > lo_pos : G > lo_neg;
+    return 0;
+}
+
+static void do_shrinking(smo *s) {
+    /* g1 = max -G (y = +1, not upper), g2 = max G (y = +1, not lower),
+     * g3 = max -G (y = -1, not upper), g4 = max G (y = -1, not lower) */
+    double g1 = -INFINITY, g2 = -INFINITY, g3 = -INFINITY, g4 = -INFINITY;
+    for (int64_t t = 0; t < s->active; t++) {
+        const int64_t v = s->idx[t];
+        const double G = s->G[v];
+        if (s->y[v] == 1) {
+            if (s->st[v] != UPPER && -G > g1) g1 = -G;
+            if (s->st[v] != LOWER && G > g2) g2 = G;
+        } else {
+            if (s->st[v] != UPPER && -G > g3) g3 = -G;
+            if (s->st[v] != LOWER && G > g4) g4 = G;
+        }
+    }
+    double up_pos = g1, up_neg = g3, lo_pos = g2, lo_neg = g4, gap;
+    if (s->nu) {
+        gap = g1 + g2 > g3 + g4 ? g1 + g2 : g3 + g4;
+    } else {
+        /* one constraint: Gmax1 = max -y G over I_up, Gmax2 = max y G over I_low */
+        const double gmax1 = g1 > g4 ? g1 : g4, gmax2 = g2 > g3 ? g2 : g3;
+        up_pos = lo_neg = gmax1;
+        up_neg = lo_pos = gmax2;
+        gap = gmax1 + gmax2;
+    }
+    if (!s->unshrink && gap <= s->tol * 10) {
+        s->unshrink = 1;
+        unshrink_all(s);
+    }
+    const int64_t before = s->active;
+    for (int64_t t = 0; t < s->active; t++) {
+        if (!be_shrunk(s, s->idx[t], up_pos, up_neg, lo_pos, lo_neg)) continue;
+        s->active--;
+        while (s->active > t) {
+            if (!be_shrunk(s, s->idx[s->active], up_pos, up_neg, lo_pos, lo_neg)) {
+                const int64_t tmp = s->idx[t];
+                s->idx[t] = s->idx[s->active];
+                s->idx[s->active] = tmp;
+                break;
+            }
+            s->active--;
+        }
+    }
+    if (s->active != before) publish_active(s, 0);
+}
+
+/* Solve the two-variable subproblem on (i, j) and update G and G_bar. */
+static void take_step(smo *s, int64_t i, int64_t j) {
+    const double *Ki = row(s, i, 0);
+    const double *Kj = row(s, j, 0);
+    const double Ci = s->C[i], Cj = s->C[j], ai0 = s->a[i], aj0 = s->a[j];
+    double qc = s->QD[i] + s->QD[j] - 2.0 * Ki[pt(s, j)];
+    if (qc <= 0) qc = TAU;
+    double ai = ai0, aj = aj0;
+    if (s->y[i] != s->y[j]) {
+        const double delta = (-s->G[i] - s->G[j]) / qc, diff = ai - aj;
+        ai += delta;
+        aj += delta;
+        if (diff > 0) {
+            if (aj < 0) aj = 0, ai = diff;
+        } else if (ai < 0) {
+            ai = 0, aj = -diff;
+        }
+        if (diff > Ci - Cj) {
+            if (ai > Ci) ai = Ci, aj = Ci - diff;
+        } else if (aj > Cj) {
+            aj = Cj, ai = Cj + diff;
+        }
+    } else {
+        const double delta = (s->G[i] - s->G[j]) / qc, sum = ai + aj;
+        ai -= delta;
+        aj += delta;
+        if (sum > Ci) {
+            if (ai > Ci) ai = Ci, aj = sum - Ci;
+        } else if (aj < 0) {
+            aj = 0, ai = sum;
+        }
+        if (sum > Cj) {
+            if (aj > Cj) aj = Cj, ai = sum - Cj;
+        } else if (ai < 0) {
+            ai = 0, aj = sum;
+        }
+    }
+    s->a[i] = ai;
+    s->a[j] = aj;
+    const double di = (ai - ai0) * s->y[i], dj = (aj - aj0) * s->y[j];
+    for (int64_t t = 0; t < s->active; t++) {
+        const int64_t k = s->idx[t], q = pt(s, k);
+        s->G[k] += s->y[k] * (Ki[q] * di + Kj[q] * dj);
+    }
+    const int ui = s->st[i] == UPPER, uj = s->st[j] == UPPER;
+    set_status(s, i);
+    set_status(s, j);
+    const int64_t pair[2] = {i, j};
+    const int was[2] = {ui, uj};
+    for (int h = 0; h < 2; h++) {
+        const int64_t v = pair[h];
+        if (was[h] == (s->st[v] == UPPER)) continue;
+        const double *Kv = row(s, v, 1);
+        const double c = (was[h] ? -s->C[v] : s->C[v]) * s->y[v];
+        for (int64_t k = 0; k < s->l; k++) s->Gbar[k] += c * s->y[k] * Kv[pt(s, k)];
+    }
+}
+
+static double rho_c(const smo *s) {
+    double ub = INFINITY, lb = -INFINITY, sum = 0.0;
+    int64_t nf = 0;
+    for (int64_t t = 0; t < s->active; t++) {
+        const int64_t v = s->idx[t];
+        const double yG = s->y[v] * s->G[v];
+        if (s->st[v] == UPPER) {
+            if (s->y[v] == -1) ub = ub < yG ? ub : yG;
+            else lb = lb > yG ? lb : yG;
+        } else if (s->st[v] == LOWER) {
+            if (s->y[v] == 1) ub = ub < yG ? ub : yG;
+            else lb = lb > yG ? lb : yG;
+        } else {
+            nf++;
+            sum += yG;
+        }
+    }
+    return nf > 0 ? sum / (double)nf : (ub + lb) / 2;
+}
+
+/* rho and r of the nu solver (one free-variable average per sign). */
+static double rho_nu(const smo *s, double *r) {
+    double ub[2] = {INFINITY, INFINITY}, lb[2] = {-INFINITY, -INFINITY}, sum[2] = {0, 0};
+    int64_t nf[2] = {0, 0};
+    for (int64_t t = 0; t < s->active; t++) {
+        const int64_t v = s->idx[t];
+        const int c = s->y[v] == 1 ? 0 : 1;
+        const double G = s->G[v];
+        if (s->st[v] == UPPER) lb[c] = lb[c] > G ? lb[c] : G;
+        else if (s->st[v] == LOWER) ub[c] = ub[c] < G ? ub[c] : G;
+        else nf[c]++, sum[c] += G;
+    }
+    double rr[2];
+    for (int c = 0; c < 2; c++) rr[c] = nf[c] > 0 ? sum[c] / (double)nf[c] : (ub[c] + lb[c]) / 2;
+    *r = (rr[0] + rr[1]) / 2;
+    return (rr[0] - rr[1]) / 2;
+}
+
+static void smo_free(smo *s) {
+    free(s->G);
+    free(s->Gbar);
+    free(s->QD);
+    free(s->st);
+    free(s->idx);
+    free(s->pts);
+    free(s->mark);
+    fm_svm_cache_free(&s->cache);
+}
+
+/* G = p + Q alpha and G_bar from the starting point (full rows). */
+static void init_gradient(smo *s) {
+    for (int64_t v = 0; v < s->l; v++) s->G[v] = s->p[v], s->Gbar[v] = 0.0;
+    for (int64_t v = 0; v < s->l; v++) {
+        if (s->st[v] == LOWER) continue;
+        const double *Kv = row(s, v, 1);
+        const double av = s->a[v] * s->y[v], cv = s->C[v] * s->y[v];
+        for (int64_t u = 0; u < s->l; u++) s->G[u] += av * s->y[u] * Kv[pt(s, u)];
+        if (s->st[v] == UPPER)
+            for (int64_t u = 0; u < s->l; u++) s->Gbar[u] += cv * s->y[u] * Kv[pt(s, u)];
+    }
+}
+
+FM_API int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const int64_t *rows,
+                        int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
+                        int nu, double tol, int shrinking, double cache_mb, int64_t max_iter,
+                        int nthreads) {
+    smo s;
+    memset(&s, 0, sizeof s);
+    s.m = m, s.l = l, s.y = y, s.p = p, s.C = C, s.a = alpha, s.tol = tol, s.nu = nu;
+    s.G = malloc((size_t)l * sizeof(double));
+    s.Gbar = malloc((size_t)l * sizeof(double));
+    s.QD = malloc((size_t)(l + m) * sizeof(double));
+    s.st = malloc((size_t)l);
+    s.idx = malloc((size_t)l * sizeof(int64_t));
+    s.pts = malloc((size_t)m * sizeof(int64_t));
+    s.mark = malloc((size_t)m);
+    if (!s.G || !s.Gbar || !s.QD || !s.st || !s.idx || !s.pts || !s.mark ||
+        fm_svm_cache_init(&s.cache, D, rows, m, cache_mb, nthreads) != FM_OK) {
+        smo_free(&s);
+        return FM_ENOMEM;
+    }
+    double *qdp = s.QD + l;
+    fm_svm_diag(qdp, D, rows, m);
+    for (int64_t v = 0; v < l; v++) {
+        s.QD[v] = qdp[pt(&s, v)];
+        set_status(&s, v);
+        s.idx[v] = v;
+    }
+    s.active = l;
+    init_gradient(&s);
+    const int64_t cap = l > INT64_C(21474836) ? INT64_C(2147483647) : 100 * l;
+    const int64_t limit = max_iter >= 0 ? max_iter : (cap > 10000000 ? cap : 10000000);
+    int64_t iter = 0, counter = (l < 1000 ? l : 1000) + 1;
+    int (*select)(smo *, int64_t *, int64_t *) = nu ? select_nu : select_c;
+    while (iter < limit) {
+        if (--counter == 0) {
+            counter = l < 1000 ? l : 1000;
+            if (shrinking) do_shrinking(&s);
+        }
+        int64_t i = -1, j = -1;
+        if (select(&s, &i, &j)) {
+            unshrink_all(&s);
+            if (select(&s, &i, &j)) break;
+            counter = 1; /* shrink at the next iteration */
+        }
+        ++iter;
+        take_step(&s, i, j);
+    }
+    const int hit = iter >= limit;
+    if (s.active < l) unshrink_all(&s);
+    double r = 0.0;
+    const double rho = nu ? rho_nu(&s, &r) : rho_c(&s);
+    double obj = 0.0;
+    for (int64_t v = 0; v < l; v++) obj += alpha[v] * (s.G[v] + p[v]);
+    out[0] = rho;
+    out[1] = r;
+    out[2] = obj / 2;
+    out[3] = (double)iter;
+    out[4] = hit;
+    smo_free(&s);
+    return FM_OK;
+}

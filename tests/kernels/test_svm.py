@@ -1,0 +1,145 @@
+"""svm family: kernel matrices and the SMO solver against their NumPy twin at
+every SIMD level (dense and CSR points, every kernel, tails of the vector
+width), the dual's optimality conditions, the solver with and without
+shrinking and with a tiny cache, the nu solver and the 2m-variable regression
+dual, and thread-count independence."""
+import numpy as np
+import pytest
+
+from fastml._kernels import _threads, svm
+from fastml._kernels.reference import svm as ref
+
+sp = pytest.importorskip("scipy.sparse")
+
+KERNELS = [("linear", 3, 1.0, 0.0), ("rbf", 3, 0.3, 0.0), ("poly", 3, 0.2, 1.0),
+           ("sigmoid", 3, 0.05, -0.5)]
+
+
+@pytest.mark.parametrize("kernel,degree,gamma,coef0", KERNELS)
+@pytest.mark.parametrize("d", [1, 3, 7, 8, 9, 17])
+def test_kernel_matrix_matches_twin(cpu_level, rng, kernel, degree, gamma, coef0, d):
+    A = rng.standard_normal((13, d))
+    B = rng.standard_normal((9, d))
+    got = svm.kernel_matrix(A, B, kernel, degree, gamma, coef0)
+    want = ref.kernel_matrix(A, B, kernel, degree, gamma, coef0)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    As, Bs = sp.csr_matrix(A * (rng.random(A.shape) < 0.5)), sp.csr_matrix(B)
+    got = svm.kernel_matrix(As, Bs, kernel, degree, gamma, coef0)
+    want = ref.kernel_matrix(As, Bs, kernel, degree, gamma, coef0)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def _binary(rng, n=60, d=4):
+    X = rng.standard_normal((n, d))
+    y = np.where(X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.standard_normal(n) > 0, 1, -1)
+    return X, y.astype(np.int8)
+
+
+def _kkt_gap(X, kernel, degree, gamma, coef0, y, p, C, a):
+    K = ref.kernel_matrix(X, X, kernel, degree, gamma, coef0) if kernel != "precomputed" else X
+    yf = y.astype(float)
+    m = len(X)
+    pt = np.arange(len(y)) % m
+    G = p + yf * (K[np.ix_(pt, pt)] @ (a * yf))
+    up = np.where(yf > 0, a < C, a > 0)
+    low = np.where(yf > 0, a > 0, a < C)
+    return (-yf * G)[up].max() - (-yf * G)[low].min()
+
+
+@pytest.mark.parametrize("kernel,degree,gamma,coef0", KERNELS[:3])
+@pytest.mark.parametrize("shrinking", [0, 1])
+def test_c_solver_matches_twin(cpu_level, rng, kernel, degree, gamma, coef0, shrinking):
+    X, y = _binary(rng)
+    n = len(y)
+    args = (kernel, degree, gamma, coef0, np.arange(n), y, -np.ones(n), np.full(n, 2.0),
+            np.zeros(n), False, 1e-6, shrinking, 200.0, -1)
+    a, rho, r, obj, it, hit = svm.solve(X, *args)
+    a2, rho2, _, obj2, it2, _ = ref.solve(X, *args)
+    assert not hit and it > 0
+    assert _kkt_gap(X, kernel, degree, gamma, coef0, y, -np.ones(n), np.full(n, 2.0), a) < 1e-6
+    np.testing.assert_allclose(obj, obj2, rtol=1e-7)
+    np.testing.assert_allclose(rho, rho2, atol=1e-4)
+    np.testing.assert_allclose(a, a2, atol=1e-3)
+    assert abs(a @ y) < 1e-9
+    # iteration counts are not compared: after a step on two free variables their
+    # gradients tie exactly in exact arithmetic, so rounding picks the next pair
+
+
+def test_tiny_cache_and_row_subset(rng):
+    X, y = _binary(rng, n=150, d=5)
+    Xbig = np.vstack([rng.standard_normal((50, 5)), X])
+    rows = np.arange(50, 200)
+    n = 150
+    args = ("rbf", 3, 0.5, 0.0, rows, y, -np.ones(n), np.full(n, 1.0), np.zeros(n), False,
+            1e-5, 1, 0.001, -1)
+    a, rho, *_ = svm.solve(Xbig, *args)
+    a2, rho2, *_ = svm.solve(X, "rbf", 3, 0.5, 0.0, np.arange(n), *args[5:12], 200.0, -1)
+    np.testing.assert_allclose(a, a2, atol=1e-10)
+    assert rho == pytest.approx(rho2, abs=1e-10)
+
+
+def test_sparse_and_precomputed_points(rng):
+    X, y = _binary(rng, n=80, d=6)
+    X[rng.random(X.shape) < 0.4] = 0
+    n = len(y)
+    common = (np.arange(n), y, -np.ones(n), np.full(n, 1.0), np.zeros(n), False, 1e-6, 1,
+              200.0, -1)
+    a, rho, *_ = svm.solve(X, "rbf", 3, 0.2, 0.0, *common)
+    a_s, rho_s, *_ = svm.solve(sp.csr_matrix(X), "rbf", 3, 0.2, 0.0, *common)
+    K = ref.kernel_matrix(X, X, "rbf", 3, 0.2, 0.0)
+    a_k, rho_k, *_ = svm.solve(K, "precomputed", 3, 0.0, 0.0, *common)
+    np.testing.assert_allclose(a_s, a, atol=1e-8)
+    np.testing.assert_allclose(a_k, a, atol=1e-8)
+    assert rho_s == pytest.approx(rho, abs=1e-8) and rho_k == pytest.approx(rho, abs=1e-8)
+
+
+def test_nu_solver_and_regression_dual(cpu_level, rng):
+    X = rng.standard_normal((70, 3))
+    t = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(70)
+    n = len(t)
+    y2 = np.concatenate([np.ones(n), -np.ones(n)]).astype(np.int8)
+    C = np.full(2 * n, 1.0)
+    p = np.concatenate([0.1 - t, 0.1 + t])  # epsilon-SVR
+    args = ("rbf", 3, 0.5, 0.0, np.arange(n), y2, p, C, np.zeros(2 * n), False, 1e-7, 1,
+            200.0, -1)
+    a, rho, *_ = svm.solve(X, *args)
+    a2, rho2, *_ = ref.solve(X, *args)
+    np.testing.assert_allclose(a[:n] - a[n:], a2[:n] - a2[n:], atol=1e-4)
+    assert rho == pytest.approx(rho2, abs=1e-4)
+    # nu-SVR: start at the nu / 2 split, nu solver
+    alpha = np.zeros(2 * n)
+    rem = 0.4 * n / 2
+    for i in range(n):
+        alpha[i] = alpha[i + n] = min(rem, 1.0)
+        rem -= alpha[i]
+    p = np.concatenate([-t, t])
+    args = ("rbf", 3, 0.5, 0.0, np.arange(n), y2, p, C, alpha, True, 1e-7, 1, 200.0, -1)
+    a, rho, r, obj, *_ = svm.solve(X, *args)
+    a2, rho2, r2, obj2, *_ = ref.solve(X, *args)
+    assert obj == pytest.approx(obj2, rel=1e-7)
+    assert rho == pytest.approx(rho2, abs=1e-4) and r == pytest.approx(r2, abs=1e-4)
+    assert a.sum() == pytest.approx(alpha.sum(), rel=1e-12)
+
+
+def test_max_iter_reported(rng):
+    X, y = _binary(rng, n=100)
+    n = len(y)
+    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, 1.0, 0.0, np.arange(n), y, -np.ones(n),
+                                        np.full(n, 10.0), np.zeros(n), False, 1e-8, 1, 200.0, 3)
+    assert it == 3 and hit
+
+
+def test_thread_count_independent(rng):
+    X, y = _binary(rng, n=3000, d=40)
+    n = len(y)
+    outs = []
+    for t in (1, 2, 3):
+        with _threads.scope(t):
+            outs.append(svm.solve(X, "rbf", 3, 0.02, 0.0, np.arange(n), y, -np.ones(n),
+                                  np.full(n, 1.0), np.zeros(n), False, 1e-3, 1, 1.0, -1))
+            K = svm.kernel_matrix(X[:300], X, "rbf", 3, 0.02, 0.0)
+            outs[-1] = outs[-1] + (K,)
+    for o in outs[1:]:
+        np.testing.assert_array_equal(o[0], outs[0][0])
+        assert o[1] == outs[0][1]
+        np.testing.assert_array_equal(o[-1], outs[0][-1])
