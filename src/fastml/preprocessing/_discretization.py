@@ -33,6 +33,10 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
     sample_weight, which is then dropped), as scikit-learn draws them for the
     same random_state. bin_edges_[j] holds n_bins_[j] + 1 edges; transform
     uses the inner ones (values beyond the outer edges go to the end bins).
+
+    Difference from scikit-learn, on purpose: inverse_transform returns a
+    constant feature's value (scikit-learn returns NaN, the centre of the
+    bin (-inf, inf)).
     """
 
     _parameter_constraints = {
@@ -92,6 +96,7 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
                              f"or 'inverted_cdf', got quantile_method='{method}' instead.")
         rows = sw != 0 if (self.strategy != "quantile" and sw is not None) else slice(None)
         edges = np.zeros(n_features, dtype=object)
+        self._constant = np.full(n_features, np.nan)
         for j in range(n_features):
             col = X[:, j]
             lo, hi = col[rows].min(), col[rows].max()
@@ -99,6 +104,7 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
                 warnings.warn(f"Feature {j} is constant and will be replaced with 0.")
                 n_bins[j] = 1
                 edges[j] = np.array([-np.inf, np.inf])
+                self._constant[j] = lo
                 continue
             e = self._edges(col, lo, hi, int(n_bins[j]), sw)
             if self.strategy != "uniform":
@@ -180,12 +186,16 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
                 raise ValueError(f"Incorrect number of features. Expecting {p}, received "
                                  f"{Xinv.shape[1]}.")
             Xinv = Xinv.copy()
+        const = getattr(self, "_constant", np.full(p, np.nan))
         for j in range(p):
-            e = self.bin_edges_[j]
+            e = np.asarray(self.bin_edges_[j], dtype=np.float64)
             ids = Xinv[:, j]
             if ((ids < 0) | (ids >= self.n_bins_[j]) | (ids != np.floor(ids))).any():
                 raise ValueError(f"X[:, {j}] holds values that are not bin ids in "
                                  f"[0, {self.n_bins_[j]}).")
+            if np.isinf(e).all():  # a constant feature: its value
+                Xinv[:, j] = const[j]
+                continue
             Xinv[:, j] = ((e[1:] + e[:-1]) * 0.5)[ids.astype(np.int64)]
         return Xinv
 
