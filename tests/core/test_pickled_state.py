@@ -161,3 +161,16 @@ print('ok')
                        timeout=300, env={**os.environ, "PYTHONPATH": src})
     assert r.returncode == 0, (r.returncode, r.stderr[-1500:])
     assert r.stdout.strip() == "ok"
+
+
+def test_tampered_spline_transformer_state_raises(rng):
+    from fastml.preprocessing import SplineTransformer
+
+    X = rng.standard_normal((50, 2))
+    st = SplineTransformer(n_knots=5, degree=3).fit(X)
+    np.testing.assert_array_equal(_reload(st).transform(X), st.transform(X))
+    state = dict(st.__dict__)
+    for key, bad in (("_knots", st._knots[:, :4].copy()), ("_knots", st._knots[:, ::-1].copy()),
+                     ("_degree", 9), ("_edges", np.zeros((2, 4, 2))), ("_n_splines", 99)):
+        with pytest.raises(ValueError, match="Invalid pickled state of SplineTransformer"):
+            SplineTransformer.__new__(SplineTransformer).__setstate__(dict(state, **{key: bad}))
