@@ -68,10 +68,15 @@ class SplineTransformer(TransformerMixin, BaseEstimator):
     handle_missing="zeros" encodes NaN as all-zero splines ("error" rejects
     NaN). sparse_output gives a CSR matrix; order the layout of dense output.
 
-    Differences from scikit-learn, on purpose: with handle_missing="zeros",
+    Differences from scikit-learn 1.9, on purpose: with handle_missing="zeros",
     +/-inf is still rejected with a clear error (scikit-learn lets it through
-    and may return NaN), and the fitted degree, extrapolation and include_bias
-    are the ones transform uses (set_params after fit needs a new fit).
+    and may return NaN); the fitted degree, extrapolation and include_bias are
+    the ones transform uses (set_params after fit needs a new fit); with
+    extrapolation="linear" and degree <= 1 every feature is extended alike
+    (scikit-learn reuses the first feature's bumped degree for the others);
+    degree=0 with "constant" / "linear" gives zeros outside the knots (where
+    scikit-learn raises a shape error above the last knot); with sparse_output
+    and degree=0 out-of-range rows equal the dense output (zeros).
     """
 
     _parameter_constraints = {
