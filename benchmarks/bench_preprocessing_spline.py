@@ -94,10 +94,11 @@ def main(argv=None):
     fastml.set_num_threads(args.threads)
     X = make_data(args.n, args.d)
     with threadpool_limits(limits=args.threads):
+        for name, libs in cells(X[:2000]).items():  # warm up (JIT compile / cache load)
+            if args.only in name:
+                for fn in libs.values():
+                    fn()
         table = cells(X)
-        for fn in (f for c in table.values() for f in c.values()):  # warm up (JIT, caches)
-            if args.n <= 10**6:
-                fn()
         print(f"n={args.n} d={args.d} threads={args.threads} (min of {args.repeat}, "
               "interleaved)")
         for name, libs in table.items():

@@ -16,6 +16,7 @@ _serial = numba.njit(cache=True, nogil=True)
 _parallel = numba.njit(cache=True, nogil=True, parallel=True)
 
 _ERROR, _CONSTANT, _LINEAR, _CONTINUE, _PERIODIC = 0, 1, 2, 3, 4
+_CHUNK = 2048  # rows per parallel task (scratch is allocated once per task)
 
 
 @_serial
@@ -89,26 +90,35 @@ def _dense(X, T, k, mode, include_bias, nan_zero, E, out):
     ns = nb - k if mode == _PERIODIC else nb
     w = ns if include_bias else ns - 1
     bad = 0
-    for i in numba.prange(n_rows):
-        h = np.empty(k + 1)
+    n_chunks = (n_rows + _CHUNK - 1) // _CHUNK
+    for ch in numba.prange(n_chunks):
+        h = np.empty(k + 1)  # scratch per chunk of rows, not per row
         hh = np.empty(k + 1)
-        for f in range(p):
-            x = np.float64(X[i, f])
-            if nan_zero and np.isnan(x):
-                continue
-            first, st = _feature(x, T[f], k, mode, E[f], h, hh)
-            bad += st
-            base = f * w
-            if mode == _PERIODIC:
-                for a in range(k + 1):
-                    c = (first + a) % ns
-                    if c < w:
-                        out[i, base + c] += h[a]
-            else:
-                for a in range(k + 1):
-                    c = first + a
-                    if c < w:
-                        out[i, base + c] = h[a]
+        for i in range(ch * _CHUNK, min(n_rows, (ch + 1) * _CHUNK)):
+            bad += _dense_row(X, T, k, mode, nan_zero, E, out, i, p, ns, w, h, hh)
+    return bad
+
+
+@_serial
+def _dense_row(X, T, k, mode, nan_zero, E, out, i, p, ns, w, h, hh):
+    bad = 0
+    for f in range(p):
+        x = np.float64(X[i, f])
+        if nan_zero and np.isnan(x):
+            continue
+        first, st = _feature(x, T[f], k, mode, E[f], h, hh)
+        bad += st
+        base = f * w
+        if mode == _PERIODIC:
+            for a in range(k + 1):
+                c = (first + a) % ns
+                if c < w:
+                    out[i, base + c] += h[a]
+        else:
+            for a in range(k + 1):
+                c = first + a
+                if c < w:
+                    out[i, base + c] = h[a]
     return bad
 
 
@@ -123,41 +133,51 @@ def _csr_slots(X, T, k, mode, include_bias, nan_zero, E, cols, data):
     w = ns if include_bias else ns - 1
     L = k + 1
     bad = 0
-    for i in numba.prange(n_rows):
+    n_chunks = (n_rows + _CHUNK - 1) // _CHUNK
+    for ch in numba.prange(n_chunks):
         h = np.empty(L)
         hh = np.empty(L)
-        for f in range(p):
-            s0 = f * L
-            x = np.float64(X[i, f])
-            if nan_zero and np.isnan(x):
-                for a in range(L):
-                    cols[i, s0 + a] = -1
-                continue
-            first, st = _feature(x, T[f], k, mode, E[f], h, hh)
-            bad += st
-            if mode != _PERIODIC:
-                for a in range(L):
-                    c = first + a
-                    cols[i, s0 + a] = f * w + c if c < w else -1
-                    data[i, s0 + a] = h[a]
-                continue
-            start = first % ns
-            wrap = ns - start  # slots a >= wrap hold the columns a - wrap < start
-            m = L if L < ns else ns  # distinct columns (slot a + ns repeats slot a)
-            s = s0
-            for a in range(wrap, m):
-                c = a - wrap
-                cols[i, s] = f * w + c if c < w else -1
-                data[i, s] = h[a] + h[a + ns] if a + ns < L else h[a]
-                s += 1
-            for a in range(min(wrap, m)):
-                c = start + a
-                cols[i, s] = f * w + c if c < w else -1
-                data[i, s] = h[a] + h[a + ns] if a + ns < L else h[a]
-                s += 1
-            while s < s0 + L:
-                cols[i, s] = -1
-                s += 1
+        for i in range(ch * _CHUNK, min(n_rows, (ch + 1) * _CHUNK)):
+            bad += _csr_row(X, T, k, mode, nan_zero, E, cols, data, i, p, ns, w, h, hh)
+    return bad
+
+
+@_serial
+def _csr_row(X, T, k, mode, nan_zero, E, cols, data, i, p, ns, w, h, hh):
+    L = k + 1
+    bad = 0
+    for f in range(p):
+        s0 = f * L
+        x = np.float64(X[i, f])
+        if nan_zero and np.isnan(x):
+            for a in range(L):
+                cols[i, s0 + a] = -1
+            continue
+        first, st = _feature(x, T[f], k, mode, E[f], h, hh)
+        bad += st
+        if mode != _PERIODIC:
+            for a in range(L):
+                c = first + a
+                cols[i, s0 + a] = f * w + c if c < w else -1
+                data[i, s0 + a] = h[a]
+            continue
+        start = first % ns
+        wrap = ns - start  # slots a >= wrap hold the columns a - wrap < start
+        m = L if L < ns else ns  # distinct columns (slot a + ns repeats slot a)
+        s = s0
+        for a in range(wrap, m):
+            c = a - wrap
+            cols[i, s] = f * w + c if c < w else -1
+            data[i, s] = h[a] + h[a + ns] if a + ns < L else h[a]
+            s += 1
+        for a in range(min(wrap, m)):
+            c = start + a
+            cols[i, s] = f * w + c if c < w else -1
+            data[i, s] = h[a] + h[a + ns] if a + ns < L else h[a]
+            s += 1
+        while s < s0 + L:
+            cols[i, s] = -1
+            s += 1
     return bad
 
 
