@@ -912,3 +912,27 @@ def k_tdlearn(case, notes):
 
 KERNELS["bspline"] = k_bspline
 KERNELS["tdlearn"] = k_tdlearn
+
+
+def k_binning(case, notes):
+    """KBinsDiscretizer's binning (binning, Numba) on extreme values and
+    guard-page inputs: ids equal np.searchsorted's (the twin)."""
+    from fastml._kernels import binning as kbn
+    from fastml._kernels.reference import binning as r_kbn
+
+    n, p = max(case["n"], 1), max(case["d"], 1)
+    X = arr(case, "X", (n, p), -np.inf, np.inf)
+    rng = np.random.default_rng(case.get("seed", 0))
+    counts = rng.integers(0, max(case["m"], 1) + 1, p)
+    edges = np.sort(rng.standard_normal(int(counts.sum())) * 10.0 ** (3 * case.get("seed", 0)))
+    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    for j in range(p):  # sorted within each feature
+        edges[ptr[j]:ptr[j + 1]].sort()
+    offs = np.cumsum(np.r_[0, counts[:-1] + 1]).astype(np.int64)
+    got, want = np.empty((n, p), dtype=np.int64), np.empty((n, p), dtype=np.int64)
+    kbn.bin_ids(X, edges, ptr, offs, got)
+    r_kbn.bin_ids(X, edges, ptr, offs, want)
+    compare(got, want, "binning.bin_ids")
+
+
+KERNELS["binning"] = k_binning

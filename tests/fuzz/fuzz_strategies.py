@@ -431,3 +431,4 @@ def nn_cases(draw, op):
     return case
 KERNEL_OPS = KERNEL_OPS + ("kmeans_sparse",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("bspline", "tdlearn")  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("binning",)  # noqa: E305

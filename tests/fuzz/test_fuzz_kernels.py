@@ -52,3 +52,4 @@ def test_every_kernel_family_is_fuzzed():
 FAMILY_OPS["kmeans_sparse"] = ("kmeans_sparse",)
 FAMILY_OPS["bspline"] = ("bspline",)  # Numba families (no families.def row)
 FAMILY_OPS["tdlearn"] = ("tdlearn",)
+FAMILY_OPS["binning"] = ("binning",)

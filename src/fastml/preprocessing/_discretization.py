@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .._kernels import binning as _kbins
 from ..base import BaseEstimator, TransformerMixin, _input_feature_names
 from ..utils._param_validation import Interval, Options, StrOptions
 from ..utils._sparse import is_sparse
@@ -149,12 +150,15 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
         X = check_array(X, dtype=dtype)
         self._check_n_features(X, reset=False)
         n, p = X.shape
-        bins = np.empty((n, p), dtype=np.int64)
-        for j in range(p):
-            bins[:, j] = np.searchsorted(self.bin_edges_[j][1:-1], X[:, j], side="right")
+        inner = [np.asarray(e, dtype=np.float64)[1:-1] for e in self.bin_edges_]
+        ptr = np.concatenate([[0], np.cumsum([len(e) for e in inner])]).astype(np.int64)
+        edges = np.concatenate(inner) if inner else np.zeros(0)
         if self.encode == "ordinal":
-            return bins.astype(X.dtype)
-        cols = bins + self._offsets()[:-1]
+            out = np.empty((n, p), dtype=X.dtype)
+            _kbins.bin_ids(X, edges, ptr, np.zeros(p, dtype=np.int64), out)
+            return out
+        cols = np.empty((n, p), dtype=np.int64)
+        _kbins.bin_ids(X, edges, ptr, self._offsets()[:-1], cols)
         total = int(self._offsets()[-1])
         if self.encode == "onehot-dense":
             out = np.zeros((n, total), dtype=X.dtype)
