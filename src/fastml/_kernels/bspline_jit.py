@@ -110,10 +110,15 @@ def _dense_row(X, T, k, mode, nan_zero, E, out, i, p, ns, w, h, hh):
         bad += st
         base = f * w
         if mode == _PERIODIC:
+            c = first
+            while c >= ns:  # first < ns + k <= 2 ns: no integer division per slot
+                c -= ns
             for a in range(k + 1):
-                c = (first + a) % ns
                 if c < w:
                     out[i, base + c] += h[a]
+                c += 1
+                if c == ns:
+                    c = 0
         else:
             for a in range(k + 1):
                 c = first + a
@@ -161,7 +166,9 @@ def _csr_row(X, T, k, mode, nan_zero, E, cols, data, i, p, ns, w, h, hh):
                 cols[i, s0 + a] = f * w + c if c < w else -1
                 data[i, s0 + a] = h[a]
             continue
-        start = first % ns
+        start = first
+        while start >= ns:
+            start -= ns
         wrap = ns - start  # slots a >= wrap hold the columns a - wrap < start
         m = L if L < ns else ns  # distinct columns (slot a + ns repeats slot a)
         s = s0
