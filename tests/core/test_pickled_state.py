@@ -202,3 +202,16 @@ def test_svm_state_round_trips_and_tampered_support_vectors_raise(data):
     sv.indices[0] = 10 ** 6
     with pytest.raises(ValueError, match="support_vectors_"):
         SVC.__new__(SVC).__setstate__(dict(s.__dict__, support_vectors_=sv))
+
+
+def test_tampered_spline_transformer_state_raises(rng):
+    from fastml.preprocessing import SplineTransformer
+
+    X = rng.standard_normal((50, 2))
+    st = SplineTransformer(n_knots=5, degree=3).fit(X)
+    np.testing.assert_array_equal(_reload(st).transform(X), st.transform(X))
+    state = dict(st.__dict__)
+    for key, bad in (("_knots", st._knots[:, :4].copy()), ("_knots", st._knots[:, ::-1].copy()),
+                     ("_degree", 9), ("_edges", np.zeros((2, 4, 2))), ("_n_splines", 99)):
+        with pytest.raises(ValueError, match="Invalid pickled state of SplineTransformer"):
+            SplineTransformer.__new__(SplineTransformer).__setstate__(dict(state, **{key: bad}))

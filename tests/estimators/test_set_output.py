@@ -21,6 +21,7 @@ _KW = {"KMeans": dict(n_clusters=3, n_init=1, random_state=0),
        "PCA": dict(n_components=2),
        # pandas/polars output needs dense output (scikit-learn raises for sparse)
        "OneHotEncoder": dict(sparse_output=False)}
+_KW["KBinsDiscretizer"] = dict(encode="onehot-dense")  # sparse by default, as OneHotEncoder
 
 
 def _frame(categorical=False):

@@ -907,3 +907,98 @@ def k_svm(case, notes):
 
 
 KERNELS["svm"] = k_svm
+
+
+def k_bspline(case, notes):
+    """B-spline basis (bspline, Numba) on extreme / NaN values and guard-page
+    inputs: dense and CSR against the twin, for every extrapolation mode."""
+    from fastml._kernels import bspline as kb
+    from fastml._kernels.reference import bspline as r_kb
+
+    n, p = max(case["n"], 1), max(min(case["d"], 4), 1)
+    k = case.get("seed", 0) % 4
+    mode = r_kb.MODES[(case["m"] + case.get("seed", 0)) % len(r_kb.MODES)]
+    n_knots = max(2, min(case["m"], 9), k + 1 if mode == "periodic" else 2)
+    scale = 10.0 ** (3 * (case.get("seed", 0) - 1))
+    base = np.linspace(-scale, scale, n_knots)
+    if mode == "periodic":
+        T = np.r_[base[-(k + 1):-1] - 2 * scale, base, base[1:k + 1] + 2 * scale]
+    else:
+        step = base[1] - base[0]
+        T = np.r_[base[0] - step * np.arange(k, 0, -1), base, base[-1] + step * np.arange(1, k + 1)]
+    T = np.ascontiguousarray(np.tile(T, (p, 1)))
+    X = arr(case, "X", (n, p), -1e300, 1e300)
+    if n > 2:
+        X = np.array(X)
+        X[1, 0] = np.nan
+        X = _store(X, case.get("storage", "heap"))
+    E = r_kb.edge_table(T, k, mode)
+    ns = T.shape[1] - k - 1 - (k if mode == "periodic" else 0)
+    for bias in (True, False):
+        w = ns if bias else ns - 1
+        got = np.zeros((n, p * w), dtype=case["dtype"])
+        want = np.zeros((n, p * w), dtype=case["dtype"])
+        bad = kb.spline_dense(X, T, k, mode, bias, True, E, got)
+        bad_t = r_kb.spline_dense(X, T, k, mode, bias, True, E, want)
+        if bad != bad_t:
+            raise Violation("mismatch with twin", f"bspline out-of-range count {bad} vs {bad_t}")
+        compare(got, want, f"bspline.spline_dense[{mode}, k={k}]", notes=notes)
+        ip, ix, data, _ = kb.spline_csr(X, T, k, mode, bias, True, E, case["dtype"])
+        if ip[-1] != ix.shape[0] or (ix.size and (ix.min() < 0 or ix.max() >= p * w)):
+            raise Violation("index out of range", "bspline.spline_csr")
+        dense = np.zeros((n, p * w), dtype=np.float64)
+        np.add.at(dense, (np.repeat(np.arange(n), np.diff(ip)), ix), data)
+        compare(dense.astype(case["dtype"]), want, f"bspline.spline_csr[{mode}]", notes=notes)
+
+
+def k_tdlearn(case, notes):
+    """TD-learning episodes (tdlearn, Numba) on a random model with extreme
+    rewards: the Q-table, returns and lengths equal the twin's."""
+    from fastml._kernels import tdlearn as kt
+    from fastml._kernels.reference import tdlearn as r_kt
+
+    S, A, K = max(min(case["n"], 12), 1), max(min(case["m"], 5), 1), 1 + case.get("seed", 0) % 3
+    P = np.abs(np.asarray(arr(case, "X", (S, A, K), 0.0, 1.0), dtype=np.float64)) + 1e-3
+    rng = np.random.default_rng(case.get("seed", 0))
+    nexts = rng.integers(0, S, (S, A, K)).astype(np.int64)
+    dones = (rng.random((S, A, K)) < 0.2).astype(np.uint8)
+    rewards = np.asarray(arr(case, "Y", (S, A, K), -1e300, 1e300), dtype=np.float64)
+    isd = r_kt.cumulative(np.ones(S))
+    out = []
+    for impl in (kt, r_kt):
+        Q = np.zeros((S, A))
+        ret, ln = np.zeros(15), np.zeros(15, dtype=np.int64)
+        impl.run_episodes(Q, r_kt.cumulative(P), nexts, rewards, dones, isd, case["m"] % 2 == 1,
+                          15, 25, 0.5, 0.9, 1.0, 0.9, 0.05, case.get("seed", 0), ret, ln)
+        out.append((Q, ret, ln))
+    compare(out[0][0], out[1][0], "tdlearn Q", notes=notes)
+    compare(out[0][1], out[1][1], "tdlearn returns", notes=notes)
+    compare(out[0][2], out[1][2], "tdlearn lengths")
+
+
+KERNELS["bspline"] = k_bspline
+KERNELS["tdlearn"] = k_tdlearn
+
+
+def k_binning(case, notes):
+    """KBinsDiscretizer's binning (binning, Numba) on extreme values and
+    guard-page inputs: ids equal np.searchsorted's (the twin)."""
+    from fastml._kernels import binning as kbn
+    from fastml._kernels.reference import binning as r_kbn
+
+    n, p = max(case["n"], 1), max(case["d"], 1)
+    X = arr(case, "X", (n, p), -np.inf, np.inf)
+    rng = np.random.default_rng(case.get("seed", 0))
+    counts = rng.integers(0, max(case["m"], 1) + 1, p)
+    edges = np.sort(rng.standard_normal(int(counts.sum())) * 10.0 ** (3 * case.get("seed", 0)))
+    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    for j in range(p):  # sorted within each feature
+        edges[ptr[j]:ptr[j + 1]].sort()
+    offs = np.cumsum(np.r_[0, counts[:-1] + 1]).astype(np.int64)
+    got, want = np.empty((n, p), dtype=np.int64), np.empty((n, p), dtype=np.int64)
+    kbn.bin_ids(X, edges, ptr, offs, got)
+    r_kbn.bin_ids(X, edges, ptr, offs, want)
+    compare(got, want, "binning.bin_ids")
+
+
+KERNELS["binning"] = k_binning

@@ -432,3 +432,5 @@ def nn_cases(draw, op):
 KERNEL_OPS = KERNEL_OPS + ("kmeans_sparse",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("dbscan",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("svm",)  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("bspline", "tdlearn")  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("binning",)  # noqa: E305

@@ -52,3 +52,6 @@ def test_every_kernel_family_is_fuzzed():
 FAMILY_OPS["kmeans_sparse"] = ("kmeans_sparse",)
 FAMILY_OPS["dbscan"] = ("dbscan",)
 FAMILY_OPS["svm"] = ("svm",)
+FAMILY_OPS["bspline"] = ("bspline",)  # Numba families (no families.def row)
+FAMILY_OPS["tdlearn"] = ("tdlearn",)
+FAMILY_OPS["binning"] = ("binning",)
