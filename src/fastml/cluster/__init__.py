@@ -2,3 +2,7 @@
 from ._kmeans import KMeans, MiniBatchKMeans, kmeans_plusplus
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
+from ._agglomerative import AgglomerativeClustering, FeatureAgglomeration  # noqa: E402
+from ._agglomerative_tree import linkage_tree, ward_tree  # noqa: E402
+
+__all__ += ["AgglomerativeClustering", "FeatureAgglomeration", "linkage_tree", "ward_tree"]
