@@ -30,8 +30,14 @@ double *fm_linkage_transpose(const double *X, int64_t n, int64_t d, int64_t ld) 
     return CT;
 }
 
+/* The chains and Prim's loop run one scan after another, each a parallel
+ * region: a region costs a wake-up and a join, and on a loaded machine a join
+ * waits for the other thread to be scheduled (measured: 2 threads 25x slower
+ * than 1 with libgomp's default spin-waiting under 15x oversubscription). So
+ * a scan is split only when it is long enough to pay for that: m (d + 1) of
+ * about 4e6 (fm_team_size's threshold is 2e5). */
 int fm_linkage_team(int nthreads, int64_t m, int64_t d) {
-    int t = fm_team_size(nthreads, 4.0 * (double)m * (double)(d + 1));
+    int t = fm_team_size(nthreads, 0.05 * (double)m * (double)(d + 1));
     const int64_t groups = m / LINKAGE_GROUP + 1;
     if (t > groups) t = (int)groups;
     return t > FM_LINKAGE_MAX_TEAM ? FM_LINKAGE_MAX_TEAM : (t < 1 ? 1 : t);

@@ -60,7 +60,8 @@ static fm_linkage_best chain_scan_range(const double *D, const int32_t *size, in
 
 static fm_linkage_best chain_scan(const double *D, const int32_t *size, int64_t n, int64_t x,
                                   int nthreads) {
-    int t = fm_team_size(nthreads, 32.0 * (double)n);
+    /* a scan reads n values: split only huge ones (see fm_linkage_team) */
+    int t = fm_team_size(nthreads, 0.02 * (double)n);
     if (t > FM_LINKAGE_MAX_TEAM) t = FM_LINKAGE_MAX_TEAM;
     fm_linkage_best parts[FM_LINKAGE_MAX_TEAM];
 #pragma omp parallel for schedule(static) num_threads(t)
@@ -75,7 +76,7 @@ static void chain_merge(double *D, int32_t *size, int64_t n, int64_t x, int64_t 
     const double nx = size[x], ny = size[y];
     size[x] = 0;
     size[y] = (int32_t)(nx + ny);
-#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 8.0 * (double)n))
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 0.02 * (double)n))
     for (int64_t i = 0; i < n; i++) {
         if (!size[i] || i == y) continue;
         const int64_t ix = i < x ? FM_LINKAGE_CIDX(n, i, x) : FM_LINKAGE_CIDX(n, x, i);

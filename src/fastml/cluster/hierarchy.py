@@ -144,38 +144,45 @@ def inconsistent(Z, d=2):
 
 
 def _monocrit_labels(Z, n, MC, cutoff):
-    """SciPy's flat clusters: pre-order walk from the root, left child first;
-    a subtree with MC <= cutoff (or a leaf) becomes the next cluster 1, 2, ..."""
+    """SciPy's flat clusters, numbered 1, 2, ... in SciPy's walk: depth first
+    from the root, internal children left then right, a node's leaf children
+    numbered when the node is left; the first node on a path with
+    MC <= cutoff numbers its whole subtree as one cluster."""
     T = np.zeros(n, dtype=np.int32)
     left, right = Z[:, 0].astype(np.int64), Z[:, 1].astype(np.int64)
-    label, stack = 0, [2 * n - 2]
+    count, leader = 0, -1
+    stack = [(2 * n - 2, False)]
     while stack:
-        node = stack.pop()
-        if node < n:
-            label += 1
-            T[node] = label
-        elif MC[node - n] <= cutoff:
-            label += 1
-            sub = [node]
-            while sub:
-                v = sub.pop()
-                if v < n:
-                    T[v] = label
-                else:
-                    sub.extend((left[v - n], right[v - n]))
-        else:
-            stack.extend((right[node - n], left[node - n]))
+        node, done = stack.pop()
+        a, b = left[node - n], right[node - n]
+        if not done:
+            if leader < 0 and MC[node - n] <= cutoff:
+                count += 1
+                leader = node
+            stack.append((node, True))
+            if b >= n:
+                stack.append((b, False))
+            if a >= n:
+                stack.append((a, False))
+            continue
+        for c in (a, b):
+            if c < n:
+                if leader < 0:
+                    count += 1
+                T[c] = count
+        if leader == node:
+            leader = -1
     return T
 
 
 def _maxclust_cutoff(MC, n, t):
-    """The smallest MC value whose cut leaves at most t clusters (n - count of
-    merges at or below it, MC growing towards the root)."""
+    """The smallest cut leaving at most t clusters (MC grows towards the root,
+    so a cut at c leaves n - #{MC <= c} clusters; below every MC: n)."""
+    if t >= n:
+        return -np.inf
     s = np.sort(MC)
-    for thr in np.unique(s):
-        if n - np.searchsorted(s, thr, side="right") <= t:
-            return thr
-    return s[-1]
+    counts = n - np.searchsorted(s, s, side="right")
+    return s[np.argmax(counts <= t)]
 
 
 def fcluster(Z, t, criterion="inconsistent", depth=2, R=None, monocrit=None):
@@ -187,6 +194,8 @@ def fcluster(Z, t, criterion="inconsistent", depth=2, R=None, monocrit=None):
         return _monocrit_labels(Z, n, MC, t)
     if criterion == "distance":
         return _monocrit_labels(Z, n, maxdists(Z), t)
+    if criterion in ("maxclust", "maxclust_monocrit") and t >= n:
+        return np.arange(1, n + 1, dtype=np.int32)  # SciPy: singletons in sample order
     if criterion == "maxclust":
         MD = maxdists(Z)
         return _monocrit_labels(Z, n, MD, _maxclust_cutoff(MD, n, t))
