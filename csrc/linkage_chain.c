@@ -65,7 +65,8 @@ static fm_linkage_best chain_scan(const double *D, const int32_t *size, int64_t 
     if (t > FM_LINKAGE_MAX_TEAM) t = FM_LINKAGE_MAX_TEAM;
     fm_linkage_best parts[FM_LINKAGE_MAX_TEAM];
 #pragma omp parallel for schedule(static) num_threads(t)
-    for (int c = 0; c < t; c++) parts[c] = chain_scan_range(D, size, n, x, n * c / t, n * (c + 1) / t);
+    for (int c = 0; c < t; c++)
+        parts[c] = chain_scan_range(D, size, n, x, n * c / t, n * (c + 1) / t);
     fm_linkage_best best = {INFINITY, INFINITY, -1};
     fm_linkage_combine(&best, parts, t);
     return best;
@@ -172,9 +173,10 @@ static int64_t ward_nearest(const ward_state *s, int64_t x, int64_t prev, double
  * is refilled with the last live column. */
 static void ward_merge(ward_state *s, int64_t x, int64_t y) {
     const int64_t px = s->pos[x], py = s->pos[y], ld = s->ld;
-    const double nx = s->sz[px], ny = s->sz[py], nt = nx + ny;
+    const double nx = s->sz[px], ny = s->sz[py], nt = nx + ny, wx = nx / nt, wy = ny / nt;
+    /* weights <= 1: no overflow for coordinates near the largest double */
     for (int64_t k = 0; k < s->d; k++)
-        s->CT[k * ld + py] = (nx * s->CT[k * ld + px] + ny * s->CT[k * ld + py]) / nt;
+        s->CT[k * ld + py] = wx * s->CT[k * ld + px] + wy * s->CT[k * ld + py];
     s->sz[py] = nt;
     const int64_t last = --s->m;
     if (px != last) {

@@ -244,3 +244,21 @@ def test_hierarchy_errors(rng):
         hierarchy.fcluster(np.ones((3, 3)), 2)
     with pytest.raises(ValueError, match="criterion"):
         hierarchy.fcluster(hierarchy.linkage(rng.standard_normal((5, 2))), 2, "nope")
+
+
+def test_extreme_magnitudes_give_finite_distances(rng):
+    X = _blobs(rng, 40, 3)
+    for scale in (1e300, 1e-300):
+        ref = AgglomerativeClustering(n_clusters=3, compute_distances=True).fit(X)
+        for linkage in ("ward", "complete", "average", "single"):
+            est = AgglomerativeClustering(n_clusters=3, linkage=linkage,
+                                          compute_distances=True).fit(X * scale)
+            assert np.all(np.isfinite(est.distances_))
+            if linkage == "ward":
+                np.testing.assert_array_equal(est.children_, ref.children_)
+                np.testing.assert_allclose(est.distances_, ref.distances_ * scale, rtol=1e-9)
+        Z = hierarchy.linkage(X * scale, "ward")
+        np.testing.assert_allclose(Z[:, 2], hierarchy.linkage(X, "ward")[:, 2] * scale,
+                                   rtol=1e-9)
+        D = hierarchy.linkage((np.abs(X[:36, 0] - X[:36, 1]) + 1.0) * scale, "ward")
+        assert np.all(np.isfinite(D[:, 2]))

@@ -80,9 +80,33 @@ def _condensed(X, metric):
     return D
 
 
+def _power_of_two_scale(A):
+    """A power of two s bringing max|A| / s near 1 when max|A| is beyond 2**300
+    or below 2**-300 (else 1): dividing by s is exact, and the squares of the
+    scaled values neither overflow nor underflow to zero."""
+    big = float(np.max(np.abs(A))) if A.size else 0.0
+    if big == 0.0 or 2.0 ** -300 <= big <= 2.0 ** 300:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(big)[1])))
+
+
 def linkage_matrix(X, linkage, metric):
-    """SciPy's linkage matrix (n - 1, 4) of the full unstructured tree of X."""
+    """SciPy's linkage matrix (n - 1, 4) of the full unstructured tree of X.
+
+    Inputs beyond 2**300 in magnitude are scaled by an exact power of two
+    first (and the merge distances back), so squared distances and Ward's
+    updates do not overflow."""
     X = np.ascontiguousarray(X, dtype=np.float64)
+    homogeneous = metric == "precomputed" or (isinstance(metric, str) and metric in _OWN_METRICS)
+    scale = _power_of_two_scale(X) if homogeneous else 1.0
+    if scale != 1.0:
+        Z = _linkage_matrix(X / scale, linkage, metric)
+        Z[:, 2] *= scale
+        return Z
+    return _linkage_matrix(X, linkage, metric)
+
+
+def _linkage_matrix(X, linkage, metric):
     n = X.shape[0]
     if linkage == "ward":
         if metric == "precomputed" or callable(metric):

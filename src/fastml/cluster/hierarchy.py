@@ -19,7 +19,8 @@ import numbers
 import numpy as np
 
 from .._kernels import linkage as _lk
-from ._agglomerative_tree import _OWN_METRICS, _SCIPY_METRICS, _condensed
+from ._agglomerative_tree import (_OWN_METRICS, _SCIPY_METRICS, _condensed,
+                                  _power_of_two_scale)
 
 __all__ = ["linkage", "fcluster", "maxdists", "inconsistent", "cut_tree", "num_obs_linkage"]
 
@@ -63,6 +64,13 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False):
                          "finite values.")
     if n < 2:
         raise ValueError(f"linkage needs at least 2 observations, got {n}.")
+    homogeneous = X is None or (isinstance(metric, str) and metric in _OWN_METRICS)
+    # an exact power-of-two scale keeps squares and Ward's updates finite
+    scale = _power_of_two_scale(y) if homogeneous else 1.0
+    if scale != 1.0:
+        Z = linkage(y / scale, method, metric, optimal_ordering=False)
+        Z[:, 2] *= scale
+        return _reorder(Z, y, metric, optimal_ordering)
     if X is not None:
         own = _OWN_METRICS.get(metric) if isinstance(metric, str) else None
         if method == "ward" and own == "euclidean":

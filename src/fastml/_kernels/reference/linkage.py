@@ -121,7 +121,7 @@ def ward(X):
 
     def merge(x, y, dxy):
         nx, ny = size[x], size[y]
-        C[y] = (nx * C[x] + ny * C[y]) / (nx + ny)
+        C[y] = nx / (nx + ny) * C[x] + ny / (nx + ny) * C[y]
         size[x], size[y] = 0, nx + ny
 
     return _chain_loop(n, nearest, merge)
