@@ -161,3 +161,16 @@ print('ok')
                        timeout=300, env={**os.environ, "PYTHONPATH": src})
     assert r.returncode == 0, (r.returncode, r.stderr[-1500:])
     assert r.stdout.strip() == "ok"
+
+
+def test_agglomerative_pickles_round_trip(data):
+    import pickle
+
+    from fastml.cluster import AgglomerativeClustering, FeatureAgglomeration
+    X = data[0]
+    est = AgglomerativeClustering(n_clusters=3, compute_distances=True).fit(X)
+    back = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(back.labels_, est.labels_)
+    np.testing.assert_array_equal(back.children_, est.children_)
+    fa = FeatureAgglomeration(n_clusters=2).fit(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fa)).transform(X), fa.transform(X))
