@@ -215,3 +215,14 @@ def test_tampered_spline_transformer_state_raises(rng):
                      ("_degree", 9), ("_edges", np.zeros((2, 4, 2))), ("_n_splines", 99)):
         with pytest.raises(ValueError, match="Invalid pickled state of SplineTransformer"):
             SplineTransformer.__new__(SplineTransformer).__setstate__(dict(state, **{key: bad}))
+def test_agglomerative_pickles_round_trip(data):
+    import pickle
+
+    from fastml.cluster import AgglomerativeClustering, FeatureAgglomeration
+    X = data[0]
+    est = AgglomerativeClustering(n_clusters=3, compute_distances=True).fit(X)
+    back = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(back.labels_, est.labels_)
+    np.testing.assert_array_equal(back.children_, est.children_)
+    fa = FeatureAgglomeration(n_clusters=2).fit(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fa)).transform(X), fa.transform(X))

@@ -1002,3 +1002,36 @@ def k_binning(case, notes):
 
 
 KERNELS["binning"] = k_binning
+def k_linkage(case, notes):
+    """Hierarchical-clustering kernels (linkage) on extreme finite rows: merge
+    lists well formed (ids in range, no NaN distance), labelled matrices valid,
+    single linkage's MST weights equal to the twin's (they are unique)."""
+    from fastml._kernels import linkage as klk
+    from fastml._kernels.reference import linkage as r_lk
+
+    n, d = max(case["n"], 2), max(case["d"], 1)
+    X = np.clip(np.nan_to_num(np.asarray(arr(case, "X", (n, d)), dtype=np.float64),
+                              nan=0.0, posinf=1e150, neginf=-1e150), -1e150, 1e150)
+    method = ("complete", "average", "weighted", "ward")[case.get("seed", 0) % 4]
+    D = klk.pdist(X, "euclidean")
+    merges = {"ward": klk.ward(X), "chain": klk.chain(D, n, method),
+              "mst": klk.mst(X, "manhattan"), "mst_condensed": klk.mst_condensed(D, n)}
+    for name, M in merges.items():
+        if M.shape != (n - 1, 3):
+            raise Violation("wrong shape", f"linkage.{name}: {M.shape}")
+        ids = M[:, :2]
+        if (ids < 0).any() or (ids >= n).any() or (ids[:, 0] == ids[:, 1]).any():
+            raise Violation("index out of range", f"linkage.{name} merge ids")
+        if np.isnan(M[:, 2]).any():
+            raise Violation("NaN from finite input", f"linkage.{name} distances")
+        Z = klk.label(M, True)
+        if Z[-1, 3] != n or (np.diff(Z[:, 2]) < 0).any():
+            raise Violation("invalid linkage matrix", f"linkage.label of {name}")
+    want = np.sort(r_lk.mst(X, "manhattan")[:, 2])
+    got = np.sort(merges["mst"][:, 2])
+    fin = np.isfinite(want)
+    if not np.allclose(got[fin], want[fin], rtol=1e-9, atol=0):
+        raise Violation("differs from the twin", "linkage.mst weights")
+
+
+KERNELS["linkage"] = k_linkage

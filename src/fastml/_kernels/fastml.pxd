@@ -615,3 +615,14 @@ cdef extern from "svm.h" nogil:
                      int nthreads)
     int fm_svm_kernel_matrix(double *Kmat, const fm_svm_data *A, int64_t na,
                              const fm_svm_data *B, int64_t nb, int nthreads)
+cdef extern from "linkage.h" nogil:
+    int FM_LINKAGE_EUCLIDEAN, FM_LINKAGE_MANHATTAN, FM_LINKAGE_COSINE
+    int FM_LINKAGE_COMPLETE, FM_LINKAGE_AVERAGE, FM_LINKAGE_WEIGHTED, FM_LINKAGE_WARD
+    int fm_linkage_pdist_f64(double *D, const double *X, int64_t n, int64_t d, int metric,
+                             int nthreads)
+    int fm_linkage_chain_f64(double *M, double *D, int64_t n, int method, int nthreads)
+    int fm_linkage_ward_f64(double *M, const double *X, int64_t n, int64_t d, int nthreads)
+    int fm_linkage_mst_f64(double *M, const double *X, int64_t n, int64_t d, int metric,
+                           int nthreads)
+    int fm_linkage_mst_condensed_f64(double *M, const double *D, int64_t n, int nthreads)
+    int fm_linkage_label_f64(double *Z, int64_t n, int ordered, int nthreads)

@@ -7,3 +7,7 @@ from ._dbscan import DBSCAN, dbscan  # noqa: E402
 from ._hdbscan import HDBSCAN  # noqa: E402
 
 __all__ += ["DBSCAN", "dbscan", "HDBSCAN"]
+from ._agglomerative import AgglomerativeClustering, FeatureAgglomeration  # noqa: E402
+from ._agglomerative_tree import linkage_tree, ward_tree  # noqa: E402
+
+__all__ += ["AgglomerativeClustering", "FeatureAgglomeration", "linkage_tree", "ward_tree"]
