@@ -579,3 +579,12 @@ cdef extern from "kmeans_sparse.h" nogil:
                                     const int64_t *indices, const int64_t *indptr,
                                     const double *sw, int64_t n, int64_t d, int64_t k,
                                     int64_t max_iter, double tol, int nthreads)
+
+cdef extern from "gmm.h" nogil:
+    int FM_GMM_ROWS
+    int fm_gmm_estep_f32(float *resp, float *lse, const float *Y, int64_t ldy, int64_t ks,
+                         const float *S, const float *B, const float *c, int64_t n,
+                         int64_t k, int64_t d, int nthreads)
+    int fm_gmm_estep_f64(double *resp, double *lse, const double *Y, int64_t ldy, int64_t ks,
+                         const double *S, const double *B, const double *c, int64_t n,
+                         int64_t k, int64_t d, int nthreads)
