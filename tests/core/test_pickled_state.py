@@ -161,3 +161,23 @@ print('ok')
                        timeout=300, env={**os.environ, "PYTHONPATH": src})
     assert r.returncode == 0, (r.returncode, r.stderr[-1500:])
     assert r.stdout.strip() == "ok"
+
+
+def test_tampered_mixture_and_mean_shift_state_raise(data):
+    from fastml.cluster import MeanShift
+    from fastml.mixture import GaussianMixture
+    X = data[0]
+    g = GaussianMixture(n_components=2, random_state=0).fit(X)
+    edits = [("means_", g.means_[:, :1].copy()), ("means_", np.full_like(g.means_, np.nan)),
+             ("weights_", np.array([0.5, 0.5, 0.0])), ("weights_", -g.weights_),
+             ("precisions_cholesky_", g.precisions_cholesky_[:1].copy()),
+             ("precisions_cholesky_", -g.precisions_cholesky_),
+             ("covariance_type", "bogus")]
+    for name, bad in edits:
+        with pytest.raises(ValueError, match=name):
+            GaussianMixture.__new__(GaussianMixture).__setstate__(dict(g.__dict__, **{name: bad}))
+    h = _reload(g)
+    np.testing.assert_array_equal(h.predict_proba(X), g.predict_proba(X))
+    m = MeanShift(bandwidth=2.0).fit(X)
+    with pytest.raises(ValueError, match="cluster_centers_"):
+        MeanShift.__new__(MeanShift).__setstate__(dict(m.__dict__, cluster_centers_=np.ones(3)))

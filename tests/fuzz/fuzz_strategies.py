@@ -430,3 +430,4 @@ def nn_cases(draw, op):
         kw["momentum"] = draw(st.sampled_from((0.1, 0.0, 1.0, NAN)))
     return case
 KERNEL_OPS = KERNEL_OPS + ("kmeans_sparse",)  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("gmm",)  # noqa: E305

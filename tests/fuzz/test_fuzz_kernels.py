@@ -50,3 +50,4 @@ def test_every_kernel_family_is_fuzzed():
 
 
 FAMILY_OPS["kmeans_sparse"] = ("kmeans_sparse",)
+FAMILY_OPS["gmm"] = ("gmm",)

@@ -27,8 +27,9 @@ _SEEDS_PER_QUERY = 4096
 
 def estimate_bandwidth(X, *, quantile=0.3, n_samples=None, random_state=0, n_jobs=None):
     """Mean distance from each point to its int(quantile * n)-th nearest point
-    (itself included), on n_samples randomly chosen rows if given. Time is
-    about quadratic in the number of rows used: subsample large data."""
+    (itself included), on n_samples randomly chosen rows if given; a float64
+    scalar whatever X's dtype. Time is about quadratic in the number of rows
+    used: subsample large data."""
     validate_parameter_constraints(
         {"quantile": [Interval(numbers.Real, 0, 1, closed="both")],
          "n_samples": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -46,8 +47,8 @@ def estimate_bandwidth(X, *, quantile=0.3, n_samples=None, random_state=0, n_job
         bandwidth = 0.0
         for lo in range(0, X.shape[0], 500):
             d, _ = tree.query(X[lo:lo + 500], k=k)
-            bandwidth += np.max(d, axis=1).sum()
-    return bandwidth / X.shape[0]
+            bandwidth += np.max(d, axis=1).astype(np.float64).sum()
+    return np.float64(bandwidth / X.shape[0])
 
 
 def get_bin_seeds(X, bin_size, min_bin_freq=1):
@@ -187,9 +188,6 @@ class MeanShift(ClusterMixin, BaseEstimator):
                 if seeds.shape[1] != X.shape[1]:
                     raise ValueError(f"seeds has {seeds.shape[1]} features, but X has "
                                      f"{X.shape[1]} features.")
-            if bandwidth <= 0:
-                raise ValueError(f"The estimated bandwidth is {bandwidth}; it must be > 0 "
-                                 "(X has too few distinct points): pass bandwidth.")
             tree = KDTree(X)
             means, counts, iters = _climb(tree._tree, X, seeds, float(bandwidth),
                                           self.max_iter)
