@@ -33,6 +33,21 @@ FM_API int fm_gmm_estep_f64(double *resp, double *lse, const double *Y, int64_t 
                             const double *S, const double *B, const double *c, int64_t n,
                             int64_t k, int64_t d, int nthreads);
 
+/* ---- E-step with the whitening inside (gmm.c, gmm_simd.c) ----------------
+ * The same outputs with lp_ij = c_j - 0.5 || X_i P_j - B_j ||^2, X (n, d) with
+ * row stride ldx, P (k, d, ldp): upper triangular d x d factors whose rows
+ * are zero padded to ldp columns, B (k, ldp) zero padded likewise; ldp a
+ * multiple of FM_GMM_LDP and >= d; entries of P below the diagonal must be
+ * zero (they share vectors with the diagonal and are multiplied). One pass over X (the full-covariance E-step). Returns FM_OK,
+ * FM_EINVAL (ldp) or FM_ENOMEM. */
+#define FM_GMM_LDP 64
+FM_API int fm_gmm_estep_tri_f32(float *resp, float *lse, const float *X, int64_t ldx,
+                                const float *P, int64_t ldp, const float *B, const float *c,
+                                int64_t n, int64_t k, int64_t d, int nthreads);
+FM_API int fm_gmm_estep_tri_f64(double *resp, double *lse, const double *X, int64_t ldx,
+                                const double *P, int64_t ldp, const double *B, const double *c,
+                                int64_t n, int64_t k, int64_t d, int nthreads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,4 +14,6 @@
 const fm_gmm_impl FM_ISA_FN(fm_gmm_impl) = {
     .rows_f32 = FM_ISA_FN(fm_gmm_rows_f32),
     .rows_f64 = FM_ISA_FN(fm_gmm_rows_f64),
+    .rows_tri_f32 = FM_ISA_FN(fm_gmm_rows_tri_f32),
+    .rows_tri_f64 = FM_ISA_FN(fm_gmm_rows_tri_f64),
 };

@@ -143,3 +143,56 @@ def test_mixture_estep_against_direct_density(rng, cov_type, dtype):
     tol = 1e-4 if dtype == np.float32 else 1e-10
     np.testing.assert_allclose(lse, want, rtol=tol)
     np.testing.assert_allclose(resp, np.exp(lp - want[:, None]), atol=tol * 10)
+
+
+def _tri_case(rng, n, k, d, dtype):
+    X = rng.standard_normal((n, d)).astype(dtype)
+    ldp = -(-d // gmm.LDP) * gmm.LDP
+    P = np.zeros((k, d, ldp), dtype=dtype)
+    P[:, :, :d] = np.triu(rng.standard_normal((k, d, d)) * 0.5 + 2 * np.eye(d))
+    B = np.zeros((k, ldp), dtype=dtype)
+    B[:, :d] = rng.standard_normal((k, d))
+    c = (rng.standard_normal(k) * 3).astype(dtype)
+    return X, P, B, c
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,k,d", [(1, 1, 1), (2, 2, 3), (3, 3, 8), (9, 5, 9), (17, 2, 16),
+                                   (257, 10, 20), (300, 3, 33), (101, 4, 64), (33, 2, 65),
+                                   (40, 7, 130)])
+def test_estep_tri_matches_twin(cpu_level, rng, dtype, n, k, d):
+    X, P, B, c = _tri_case(rng, n, k, d, dtype)
+    got = (np.full((n, k), -7.0, dtype=dtype), np.full(n, -7.0, dtype=dtype))
+    want = (np.empty((n, k), dtype=dtype), np.empty(n, dtype=dtype))
+    gmm.estep_tri(*got, X, P, B, c)
+    ref.estep_tri(*want, X, P, B, c)
+    tol = 5e-5 if dtype == np.float32 else 1e-11
+    np.testing.assert_allclose(got[1], want[1], rtol=tol, atol=tol * max(1, np.abs(want[1]).max()))
+    np.testing.assert_allclose(got[0], want[0], rtol=tol * 10, atol=tol)
+
+
+def test_estep_tri_strided_read_only_rows(rng):
+    X, P, B, c = _tri_case(rng, 300, 3, 12, np.float64)
+    big = np.zeros((300, 40))
+    big[:, 5:17] = X
+    Xs = big[:, 5:17]
+    Xs.setflags(write=False)
+    a = (np.empty((300, 3)), np.empty(300))
+    b = (np.empty((300, 3)), np.empty(300))
+    gmm.estep_tri(*a, X, P, B, c)
+    gmm.estep_tri(*b, Xs, P, B, c)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_estep_tri_thread_count_independent(rng):
+    X, P, B, c = _tri_case(rng, 20011, 6, 21, np.float64)
+    outs = []
+    for t in (1, 2, 3):
+        with _threads.scope(t):
+            o = (np.empty((20011, 6)), np.empty(20011))
+            gmm.estep_tri(*o, X, P, B, c)
+            outs.append(o)
+    for o in outs[1:]:
+        np.testing.assert_array_equal(o[0], outs[0][0])
+        np.testing.assert_array_equal(o[1], outs[0][1])

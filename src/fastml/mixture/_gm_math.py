@@ -3,11 +3,13 @@ estimates, precision Cholesky factors and the E-step driver.
 
 Precision factors follow scikit-learn: P_j is upper triangular with
 P_j P_j^T = inv(Sigma_j) (full), one P for tied, and the square roots of the
-precisions for diag/spherical. The E-step whitens X with BLAS (X @ P, in row
-blocks that stay in cache) and leaves the squared norms, the log-sum-exp and
-the responsibilities to the fused kernel (fastml._kernels.gmm); the full
-covariances of the M-step are one-pass weighted, mean-shifted Gram matrices
-(fastml._kernels.gram), exact centring with no n x d temporaries.
+precisions for diag/spherical. The E-step leaves the squared norms, the
+log-sum-exp and the responsibilities to the fused kernel
+(fastml._kernels.gmm), one pass over X in one parallel region: for full
+covariances the kernel also does the triangular whitening x P_j, for tied
+the one product X @ P goes to BLAS, diag/spherical scale X in the kernel. The
+full covariances of the M-step are one-pass weighted, mean-shifted Gram
+matrices (fastml._kernels.gram), exact centring with no n x d temporaries.
 """
 import math
 
@@ -196,11 +198,6 @@ def log_det_cholesky(pc, cov_type, d):
     return d * np.log(pc)
 
 
-def _block_rows(n, width):
-    """Rows per block so a block of X @ P (width columns) stays near 1 MiB."""
-    return int(min(n, max(256, (1 << 17) // max(width, 1))))
-
-
 def estep(X, weights, means, pc, cov_type):
     """(resp (n, k), lse (n,)) in X's dtype: the posterior of every component
     and log p(x) for every row."""
@@ -222,18 +219,16 @@ def estep(X, weights, means, pc, cov_type):
         _gmm.estep(resp, lse, X, 0, S, B, c)
         return resp, lse
     if cov_type == "full":
-        P = np.ascontiguousarray(pc.transpose(1, 0, 2).reshape(d, k * d))
-        B = np.ascontiguousarray(np.einsum("jd,jde->je", means, pc))
-        ks = d
-    else:
-        P = np.ascontiguousarray(pc)
-        B = np.ascontiguousarray(means @ pc)
-        ks = 0
-    rows = _block_rows(n, P.shape[1])
-    Y = np.empty((rows, P.shape[1]), dtype=dt)
-    for lo in range(0, n, rows):
-        hi = min(n, lo + rows)
-        Yb = Y[:hi - lo]
-        np.matmul(X[lo:hi], P, out=Yb)
-        _gmm.estep(resp[lo:hi], lse[lo:hi], Yb, ks, None, B, c)
+        ldp = -(-d // _gmm.LDP) * _gmm.LDP
+        P = np.zeros((k, d, ldp), dtype=dt)
+        P[:, :, :d] = np.triu(pc)
+        B = np.zeros((k, ldp), dtype=dt)
+        B[:, :d] = np.einsum("jd,jde->je", means, P[:, :, :d])
+        _gmm.estep_tri(resp, lse, X, P, B, c)
+        return resp, lse
+    # tied: one whitening product for all components (BLAS), then the kernel
+    P = np.ascontiguousarray(pc)
+    Y = X @ P
+    B = np.ascontiguousarray(means @ P)
+    _gmm.estep(resp, lse, Y, 0, None, B, c)
     return resp, lse

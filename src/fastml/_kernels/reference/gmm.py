@@ -22,3 +22,17 @@ def estep(resp, lse, Y, ks, S, B, c):
         s = e.sum(axis=1)
         lse[:] = m + np.log(s)
         resp[:] = e / s[:, None]
+
+
+LDP = 64
+
+
+def estep_tri(resp, lse, X, P, B, c):
+    """The same outputs with lp_ij = c_j - 0.5 ||X_i P_j[:, :d] - B_j[:d]||^2;
+    P (k, d, ldp) upper triangular, P and B (k, ldp) zero padded beyond column d."""
+    n, d = X.shape
+    k = P.shape[0]
+    if n == 0 or k == 0:
+        return
+    Y = np.concatenate([X @ P[j, :, :d] for j in range(k)], axis=1)
+    estep(resp, lse, Y, d, None, np.ascontiguousarray(B[:, :d]), c)
