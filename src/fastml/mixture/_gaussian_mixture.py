@@ -16,7 +16,7 @@ import numpy as np
 from ..base import BaseEstimator
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval, StrOptions
-from ..utils._state import state_array
+from ..utils._state import state_array, state_int
 from ..utils.validation import check_is_fitted, check_random_state
 from . import _gm_math as gm
 
@@ -92,7 +92,9 @@ class GaussianMixture(BaseEstimator):
         if cov_type not in gm._SHAPES:
             raise ValueError(f"Invalid pickled state of {own}: covariance_type "
                              f"{cov_type!r} is not one of {sorted(gm._SHAPES)}.")
-        means = state_array(own, "means_", state["means_"], ndim=2, kinds="f", finite=True)
+        nf = state_int(own, "n_features_in_", state.get("n_features_in_"), 1)
+        means = state_array(own, "means_", state["means_"], ndim=2, kinds="f",
+                            shape=(None, nf), finite=True)
         if means.dtype not in (np.float32, np.float64) or means.shape[0] < 1:
             raise ValueError(f"Invalid pickled state of {own}: means_ must be a non-empty "
                              "float32 or float64 array.")
