@@ -46,8 +46,9 @@ def check_weights(weights, k):
     w = _as_float(weights, "weights_init")
     _check_shape(w, (k,), "weights")
     if (w < 0).any() or (w > 1).any():
+        # scikit-learn's wording, values in its order (the minimum is printed first)
         raise ValueError("The parameter 'weights' should be in the range [0, 1], but got max "
-                         f"value {w.max():.5f}, min value {w.min():.5f}")
+                         f"value {w.min():.5f}, min value {w.max():.5f}")
     atol = 1e-6 if w.dtype == np.float32 else 1e-8
     if not np.allclose(abs(1.0 - float(w.sum())), 0.0, atol=atol):
         raise ValueError("The parameter 'weights' should be normalized, but got sum(weights) "
