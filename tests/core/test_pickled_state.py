@@ -226,3 +226,21 @@ def test_agglomerative_pickles_round_trip(data):
     np.testing.assert_array_equal(back.children_, est.children_)
     fa = FeatureAgglomeration(n_clusters=2).fit(X)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(fa)).transform(X), fa.transform(X))
+def test_tampered_mixture_and_mean_shift_state_raise(data):
+    from fastml.cluster import MeanShift
+    from fastml.mixture import GaussianMixture
+    X = data[0]
+    g = GaussianMixture(n_components=2, random_state=0).fit(X)
+    edits = [("means_", g.means_[:, :1].copy()), ("means_", np.full_like(g.means_, np.nan)),
+             ("weights_", np.array([0.5, 0.5, 0.0])), ("weights_", -g.weights_),
+             ("precisions_cholesky_", g.precisions_cholesky_[:1].copy()),
+             ("precisions_cholesky_", -g.precisions_cholesky_),
+             ("covariance_type", "bogus")]
+    for name, bad in edits:
+        with pytest.raises(ValueError, match=name):
+            GaussianMixture.__new__(GaussianMixture).__setstate__(dict(g.__dict__, **{name: bad}))
+    h = _reload(g)
+    np.testing.assert_array_equal(h.predict_proba(X), g.predict_proba(X))
+    m = MeanShift(bandwidth=2.0).fit(X)
+    with pytest.raises(ValueError, match="cluster_centers_"):
+        MeanShift.__new__(MeanShift).__setstate__(dict(m.__dict__, cluster_centers_=np.ones(3)))

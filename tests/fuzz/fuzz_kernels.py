@@ -1035,3 +1035,44 @@ def k_linkage(case, notes):
 
 
 KERNELS["linkage"] = k_linkage
+def k_gmm(case, notes):
+    """Fused GMM E-step on extreme (finite or not) whitened rows in guard-page
+    memory, shared or per-component blocks, scaled or not: NaN only where the
+    twin has one, lse close to the twin's where both are finite, every
+    responsibility in [0, 1] and rows summing to 1 where lse is finite."""
+    from fastml._kernels import gmm as kg
+    from fastml._kernels.reference import gmm as r_gmm
+
+    n, d = case["n"], max(case["d"], 1)
+    k = 1 + case["m"] % 5
+    ks = d if case.get("seed", 0) % 2 else 0
+    Y = arr(case, "X", (n, (k - 1) * ks + d))
+    dt = np.asarray(Y).dtype
+    fmax = float(np.finfo(dt).max) ** 0.25  # the caller's B and S are finite and moderate
+    B = np.clip(np.nan_to_num(np.asarray(arr(case, "Y", (k, d)), dtype=np.float64)),
+                -fmax, fmax).astype(dt)
+    S = None
+    if case["m"] % 3 == 0:
+        S = np.clip(np.abs(np.nan_to_num(np.asarray(arr(case, "w", (k, d)), dtype=np.float64))),
+                    1e-3, fmax).astype(dt)
+    c = -np.arange(k, dtype=dt)
+    outs = []
+    for mod, Yin in ((kg, Y), (r_gmm, np.array(Y))):
+        resp = np.empty((n, k), dtype=dt)
+        lse = np.empty(n, dtype=dt)
+        mod.estep(resp, lse, Yin, ks, S, B, c)
+        outs.append((resp, lse))
+    (r1, l1), (r2, l2) = outs
+    if np.isnan(l1[~np.isnan(l2)]).any():
+        raise Violation("differs from the twin", "gmm.estep: NaN lse where the twin has none")
+    both = np.isfinite(l1) & np.isfinite(l2)
+    tol = 1e-4 if dt == np.float32 else 1e-9
+    if not np.allclose(l1[both], l2[both], rtol=tol, atol=tol):
+        raise Violation("differs from the twin", "gmm.estep lse (finite rows)")
+    fin = np.isfinite(l1)
+    if ((r1[fin] < 0) | (r1[fin] > 1 + tol)).any() or \
+            not np.allclose(r1[fin].sum(axis=1), 1, rtol=10 * tol):
+        raise Violation("not a distribution", "gmm.estep resp rows")
+
+
+KERNELS["gmm"] = k_gmm

@@ -626,3 +626,18 @@ cdef extern from "linkage.h" nogil:
                            int nthreads)
     int fm_linkage_mst_condensed_f64(double *M, const double *D, int64_t n, int nthreads)
     int fm_linkage_label_f64(double *Z, int64_t n, int ordered, int nthreads)
+cdef extern from "gmm.h" nogil:
+    int FM_GMM_ROWS
+    int fm_gmm_estep_f32(float *resp, float *lse, const float *Y, int64_t ldy, int64_t ks,
+                         const float *S, const float *B, const float *c, int64_t n,
+                         int64_t k, int64_t d, int nthreads)
+    int fm_gmm_estep_f64(double *resp, double *lse, const double *Y, int64_t ldy, int64_t ks,
+                         const double *S, const double *B, const double *c, int64_t n,
+                         int64_t k, int64_t d, int nthreads)
+    int FM_GMM_LDP
+    int fm_gmm_estep_tri_f32(float *resp, float *lse, const float *X, int64_t ldx,
+                             const float *P, int64_t ldp, const float *B, const float *c,
+                             int64_t n, int64_t k, int64_t d, int nthreads)
+    int fm_gmm_estep_tri_f64(double *resp, double *lse, const double *X, int64_t ldx,
+                             const double *P, int64_t ldp, const double *B, const double *c,
+                             int64_t n, int64_t k, int64_t d, int nthreads)

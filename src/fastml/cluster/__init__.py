@@ -11,3 +11,6 @@ from ._agglomerative import AgglomerativeClustering, FeatureAgglomeration  # noq
 from ._agglomerative_tree import linkage_tree, ward_tree  # noqa: E402
 
 __all__ += ["AgglomerativeClustering", "FeatureAgglomeration", "linkage_tree", "ward_tree"]
+from ._mean_shift import MeanShift, estimate_bandwidth, get_bin_seeds, mean_shift  # noqa: E402
+
+__all__ += ["MeanShift", "estimate_bandwidth", "get_bin_seeds", "mean_shift"]
