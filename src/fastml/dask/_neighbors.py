@@ -18,9 +18,15 @@ distance is computed by the same kernel on the same pair of rows). A worker
 holds its partition and one query block at a time.
 
 radius_neighbors: each partition returns its flat (ind, dist, offsets) of
-the block; the merge concatenates them in partition order (= index order,
-the single-machine order without sort_results) or orders every row by
-(distance, index) with sort_results=True.
+the block; the merge orders every row by (distance, index) with
+sort_results=True (the single-machine answer, bit for bit) and by index
+otherwise (the single-machine set; fastml's tree returns it in tree order).
+
+Supported metrics: those that do not depend on the whole training set
+(seuclidean / mahalanobis need their V / VI in metric_params; "precomputed"
+and "nan_euclidean" are not supported). For minkowski with p other than 1,
+2, inf two distances whose p-th powers differ can round to one value; such a
+tie at the k-th place may then be decided differently from one machine.
 """
 import copy
 import functools
@@ -277,10 +283,9 @@ class _DistributedNeighbors:
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """k nearest training rows of every query: (dist, ind), each
         (n_queries, k), ordered by (distance, global index) -- the
-        single-machine answer. Dask arrays back (lazy) for a dask X, NumPy for
-        an in-memory X or X=None... X=None (the training rows, each excluding
-        itself) gives dask arrays when the training data was a dask
-        collection."""
+        single-machine answer. Dask arrays back (lazy) for a dask X and for
+        X=None (the training rows, each excluding itself); NumPy for an
+        in-memory X."""
         k = self.n_neighbors if n_neighbors is None else n_neighbors
         res, sizes, lazy, k = self._knn_delayed(X, k)
         dt = self._fit_dtype
@@ -331,7 +336,8 @@ class _RadiusQueries:
         """Training rows within `radius` of every query, as object arrays
         (dist, ind) like fastml.neighbors (computed, also for a dask X).
         Without sort_results each row is in increasing index order (the
-        single-machine k-d tree's order); with it by (distance, index)."""
+        single-machine set, which fastml's tree lists in tree order); with it
+        by (distance, index), exactly as on one machine."""
         if sort_results and not return_distance:
             raise ValueError("return_distance must be True if sort_results is True.")
         ind_f, dist_f, off, nq = self._radius_flat_all(X, radius, sort_results)
