@@ -71,12 +71,11 @@ def _np_topk(Xb, Q, k, off):
     return np.take_along_axis(dd, o, 1), np.take_along_axis(part, o, 1) + off
 
 
-def numpy_map_blocks_knn(Xd, Q, k, block=5000):
+def numpy_map_blocks_knn(Xd, Q, k, block=1000):
     """The kNN a dask user writes without fastml: per query block,
     Xd.map_blocks of a NumPy brute force (norm expansion + argpartition),
     then the global top-k of the stacked candidates."""
     import dask
-    import dask.array as da
 
     offs = np.concatenate([[0], np.cumsum(Xd.chunks[0])[:-1]])
     out = []
@@ -97,7 +96,6 @@ def numpy_map_blocks_knn(Xd, Q, k, block=5000):
         o = np.argsort(d, axis=1)[:, :k]
         D.append(np.sqrt(np.maximum(np.take_along_axis(d, o, 1), 0)))
         I.append(np.take_along_axis(i, o, 1).astype(np.int64))
-    _ = da
     return np.concatenate(D), np.concatenate(I)
 
 
@@ -149,7 +147,9 @@ def _persisted(client, X, y_r, y_c, nparts):
     arrs = [da.from_array(a, chunks=(rows,) + a.shape[1:]) for a in (X, y_r, y_c)]
     arrs = client.persist(arrs)
     from distributed import wait
-    wait(arrs)
+
+    with client.as_current():
+        wait(arrs)
     return arrs
 
 
@@ -228,6 +228,22 @@ def study(quick=False, reps=3):
     return rows
 
 
+def peers_study(quick=False, reps=3):
+    n, d, nq = (200_000, 8, 10_000) if quick else (800_000, 8, 20_000)
+    X, y_r, y_c, Q, C0 = _data(n, d, nq)
+    c2 = _cluster(2)
+    try:
+        data = _persisted(c2, X, y_r, y_c, 8)
+        t1, tw = task_costs(c2)
+        print(f"\n## Per-task costs (2 workers): empty task round trip {t1 * 1e3:.2f} ms; "
+              f"wide graph {tw * 1e6:.0f} us per task", flush=True)
+        peers(c2, data, X, y_r, y_c, Q, C0, reps)
+    finally:
+        cl = c2.cluster
+        c2.close()
+        cl.close()
+
+
 def peers(client, data, X, y_r, y_c, Q, C0, reps):
     import dask
 
@@ -242,7 +258,8 @@ def peers(client, data, X, y_r, y_c, Q, C0, reps):
         except ImportError:
             dmc = dml = None
         res = {}
-        for _ in range(reps):
+        for rep in range(reps):
+            print(f"peers: repetition {rep + 1} of {reps}", file=sys.stderr, flush=True)
             t, a = _best(lambda: fd.KMeans(8, init=C0, max_iter=10, tol=0).fit(Xd), 1)
             res["km_f"] = min(res.get("km_f", 1e9), t)
             res["km_fi"] = a.inertia_
@@ -280,6 +297,7 @@ def peers(client, data, X, y_r, y_c, Q, C0, reps):
     def rel(a, b):
         return float(np.abs(a - b).max() / np.abs(b).max())
 
+    sys.stdout.flush()
     print("\n## fastml.dask vs dask-ml / NumPy baseline (same 2-worker cluster, "
           "machine loaded)")
     print("| workload | fastml.dask | peer | ratio | agreement |")
@@ -351,6 +369,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="200k rows instead of 800k")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--peers-only", action="store_true",
+                    help="only the dask-ml / NumPy comparison and the per-task costs")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "2")
-    study(args.quick, args.reps)
+    if args.peers_only:
+        peers_study(args.quick, args.reps)
+    else:
+        study(args.quick, args.reps)

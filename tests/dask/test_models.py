@@ -1,5 +1,6 @@
 """KMeans, LinearRegression, Ridge, LogisticRegression and PCA on the cluster
 against single-machine fastml on the same (concatenated) data."""
+import pickle
 import warnings
 
 import numpy as np
@@ -38,6 +39,9 @@ def test_kmeans_same_inertia_from_same_centres(client):
     assert np.array_equal(est.predict(Xd).compute(), ref.predict(X))
     np.testing.assert_allclose(est.transform(Xd).compute(), ref.transform(X), rtol=1e-12)
     assert est.score(Xd) == pytest.approx(ref.score(X), rel=1e-10)
+    back = pickle.loads(pickle.dumps(est))  # lazy labels_ computed into the pickle
+    assert np.array_equal(back.labels_, ref.labels_)
+    assert np.array_equal(back.predict(X), ref.predict(X))
     # sample weights and float32
     w = np.random.default_rng(1).uniform(0.5, 2.0, X.shape[0])
     ref = fc.KMeans(5, init=C0, n_init=1).fit(X, sample_weight=w)

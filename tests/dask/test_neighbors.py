@@ -111,7 +111,7 @@ def test_classifier_regressor_dataframe(client):
         p1 = est.predict_proba(qdf)
         assert isinstance(p1, da.Array)
         assert np.array_equal(p0, p1.compute())
-        assert np.array_equal(ref.predict(Q), est.predict(Q))
+        assert np.array_equal(ref.predict(pd.DataFrame(Q, columns=cols)), est.predict(Q))
         r0 = fn.KNeighborsRegressor(6, weights=weights).fit(X, X[:, 2])
         r1 = fd.KNeighborsRegressor(6, weights=weights).fit(ddf, ddf["f2"])
         assert np.array_equal(r0.predict(Q), r1.predict(qdf).compute())

@@ -171,6 +171,16 @@ class PostFitMixin:
     when X is a dask collection (lazily: a dask array or Series back), and
     directly on in-memory X."""
 
+    def __getstate__(self):
+        # lazy fitted attributes (e.g. KMeans.labels_) are computed: a pickle
+        # holds no futures of a cluster that may be gone when it is loaded
+        state = dict(self.__dict__)
+        lazy = [k for k, v in state.items() if is_dask_collection(v)]
+        if lazy:
+            values = dask.compute(*[state[k] for k in lazy])
+            state.update(zip(lazy, values))
+        return state
+
     def _blockwise(self, method, X):
         parent = super(PostFitMixin, self)
         if not is_dask_collection(X):
