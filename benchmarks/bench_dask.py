@@ -245,76 +245,59 @@ def peers_study(quick=False, reps=3):
 
 
 def peers(client, data, X, y_r, y_c, Q, C0, reps):
+    """fastml.dask vs dask-ml (and kNN vs a NumPy map_blocks brute force) on
+    the same cluster, each pair interleaved (min of reps); one table row is
+    printed as soon as its pair is measured."""
     import dask
 
     import fastml.dask as fd
 
     Xd, yr, yc = data
-    out = []
-    with client.as_current(), dask.config.set(scheduler=client.get):
-        try:
-            import dask_ml.cluster as dmc
-            import dask_ml.linear_model as dml
-        except ImportError:
-            dmc = dml = None
-        res = {}
-        for rep in range(reps):
-            print(f"peers: repetition {rep + 1} of {reps}", file=sys.stderr, flush=True)
-            t, a = _best(lambda: fd.KMeans(8, init=C0, max_iter=10, tol=0).fit(Xd), 1)
-            res["km_f"] = min(res.get("km_f", 1e9), t)
-            res["km_fi"] = a.inertia_
-            if dmc is not None:
-                t, b = _best(lambda: dmc.KMeans(8, init=C0, max_iter=10, tol=0).fit(Xd), 1)
-                res["km_d"] = min(res.get("km_d", 1e9), t)
-                res["km_di"] = float(b.inertia_)
-            t, a = _best(lambda: fd.LinearRegression().fit(Xd, yr), 1)
-            res["lr_f"] = min(res.get("lr_f", 1e9), t)
-            res["lr_fc"] = a.coef_
-            if dml is not None:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    t, b = _best(lambda: dml.LinearRegression(solver="lbfgs").fit(Xd, yr), 1)
-                res["lr_d"] = min(res.get("lr_d", 1e9), t)
-                res["lr_dc"] = np.asarray(b.coef_)
-            t, a = _best(lambda: fd.LogisticRegression(C=1.0, tol=1e-6, max_iter=200)
-                         .fit(Xd, yc), 1)
-            res["lg_f"] = min(res.get("lg_f", 1e9), t)
-            res["lg_fc"] = a.coef_.ravel()
-            if dml is not None:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    t, b = _best(lambda: dml.LogisticRegression(C=1.0, solver="lbfgs")
-                                 .fit(Xd, yc), 1)
-                res["lg_d"] = min(res.get("lg_d", 1e9), t)
-                res["lg_dc"] = np.asarray(b.coef_).ravel()
-            t, a = _best(lambda: fd.NearestNeighbors(n_neighbors=10).fit(Xd).kneighbors(Q), 1)
-            res["nn_f"] = min(res.get("nn_f", 1e9), t)
-            res["nn_fi"] = a[1]
-            t, b = _best(lambda: numpy_map_blocks_knn(Xd, Q, 10), 1)
-            res["nn_b"] = min(res.get("nn_b", 1e9), t)
-            res["nn_bi"] = b[1]
+    try:
+        import dask_ml.cluster as dmc
+        import dask_ml.linear_model as dml
+    except ImportError:
+        dmc = dml = None
 
     def rel(a, b):
+        a, b = np.ravel(a), np.ravel(b)
         return float(np.abs(a - b).max() / np.abs(b).max())
 
-    sys.stdout.flush()
+    def pair(name, ours, theirs, agree):
+        t_a = t_b = float("inf")
+        for _ in range(reps):
+            t, a = _best(ours, 1)
+            t_a = min(t_a, t)
+            t, b = _best(theirs, 1)
+            t_b = min(t_b, t)
+        print(f"| {name} | {t_a:.2f} s | {t_b:.2f} s | {t_b / t_a:.2f}x | {agree(a, b)} |",
+              flush=True)
+
     print("\n## fastml.dask vs dask-ml / NumPy baseline (same 2-worker cluster, "
           "machine loaded)")
-    print("| workload | fastml.dask | peer | ratio | agreement |")
-    print("|---|---|---|---|---|")
-    if "km_d" in res:
-        out.append(("KMeans fit (same init, 10 it)", res["km_f"], res["km_d"],
-                    f"inertia rel diff {abs(res['km_fi'] - res['km_di']) / res['km_di']:.1e}"))
-        out.append(("LinearRegression fit (dask-ml lbfgs)", res["lr_f"], res["lr_d"],
-                    f"coef rel diff {rel(res['lr_fc'], res['lr_dc']):.1e}"))
-        out.append(("LogisticRegression fit (dask-ml lbfgs, C=1)", res["lg_f"], res["lg_d"],
-                    f"coef rel diff {rel(res['lg_fc'], res['lg_dc']):.1e}"))
-    same = float((res["nn_fi"] == res["nn_bi"]).mean())
-    out.append(("kNN fit+query vs map_blocks NumPy", res["nn_f"], res["nn_b"],
-                f"{same:.4f} of indices equal"))
-    for name, a, b, agree in out:
-        print(f"| {name} | {a:.2f} s | {b:.2f} s | {b / a:.2f}x | {agree} |")
-    return res
+    print("| workload | fastml.dask | peer | peer time / ours | agreement |")
+    print("|---|---|---|---|---|", flush=True)
+    with client.as_current(), dask.config.set(scheduler=client.get), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if dmc is not None:
+            pair("KMeans fit (same init, 10 iterations)",
+                 lambda: fd.KMeans(8, init=C0, max_iter=10, tol=0).fit(Xd),
+                 lambda: dmc.KMeans(8, init=C0, max_iter=10, tol=0).fit(Xd),
+                 lambda a, b: "inertia rel diff "
+                              f"{abs(a.inertia_ - float(b.inertia_)) / float(b.inertia_):.1e}")
+            pair("LinearRegression fit (dask-ml solver lbfgs)",
+                 lambda: fd.LinearRegression().fit(Xd, yr),
+                 lambda: dml.LinearRegression(solver="lbfgs").fit(Xd, yr),
+                 lambda a, b: f"coef rel diff {rel(a.coef_, b.coef_):.1e}")
+            pair("LogisticRegression fit (C=1, both lbfgs)",
+                 lambda: fd.LogisticRegression(C=1.0, tol=1e-6, max_iter=200).fit(Xd, yc),
+                 lambda: dml.LogisticRegression(C=1.0, solver="lbfgs").fit(Xd, yc),
+                 lambda a, b: f"coef rel diff {rel(a.coef_, b.coef_):.1e}")
+        pair("kNN fit+query (k=10) vs map_blocks NumPy brute force",
+             lambda: fd.NearestNeighbors(n_neighbors=10).fit(Xd).kneighbors(Q),
+             lambda: numpy_map_blocks_knn(Xd, Q, 10),
+             lambda a, b: f"{float((a[1] == b[1]).mean()):.4f} of indices equal")
 
 
 # ---- pytest-benchmark entry points -----------------------------------------------------
