@@ -46,7 +46,7 @@ def _cluster(n_workers):
     from distributed import Client, LocalCluster
 
     cl = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None)
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0")
     return Client(cl, set_as_default=False)
 
 
@@ -83,7 +83,7 @@ def numpy_map_blocks_knn(Xd, Q, k, block=1000):
         q = Q[s:s + block]
         nb = len(Xd.chunks[0])
         cand = Xd.map_blocks(
-            lambda b, block_info=None: np.stack(_np_topk(
+            lambda b, q=q, block_info=None: np.stack(_np_topk(
                 b, q, k, offs[block_info[0]["chunk-location"][0]]), axis=0)[None],
             dtype=np.float64, chunks=((1,) * nb, (2,), (q.shape[0],), (k,)),
             new_axis=[2, 3])

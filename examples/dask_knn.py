@@ -24,7 +24,7 @@ def main():
     Q = centers[rng.integers(0, 32, 5_000)] + rng.standard_normal((5_000, 8))
     chunks = (40_000, 30_000, 0, 25_000, 30_000, 25_000, 25_000, 25_000)
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
+                      dashboard_address="127.0.0.1:0") as cluster, Client(cluster):
         Xd = da.from_array(X, chunks=(chunks, 8)).persist()
         t = time.perf_counter()
         dist, ind = fd.NearestNeighbors(n_neighbors=10).fit(Xd).kneighbors(Q)

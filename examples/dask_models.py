@@ -32,7 +32,7 @@ def main():
     yc = dd.from_pandas(pd.Series(y_c), npartitions=8)
     C0 = X[:5]
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
+                      dashboard_address="127.0.0.1:0") as cluster, Client(cluster):
         km = fd.KMeans(5, init=C0).fit(ddf)
         lr = fd.LinearRegression().fit(ddf, yr)
         lg = fd.LogisticRegression(tol=1e-10, max_iter=500).fit(ddf, yc)

@@ -1,5 +1,6 @@
 """A distributed.LocalCluster shared by the fastml.dask tests: two worker
-processes with one thread each, loopback only, no dashboard; started once per
+processes with one thread each, loopback only (dashboard on a random loopback
+port); started once per
 module and closed after it. Everything skips cleanly without dask."""
 import os
 
@@ -13,7 +14,7 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None,
+                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                        worker_dashboard_address=None)
     c = distributed.Client(cluster)
     try:
