@@ -14,9 +14,9 @@ from ._config import (  # noqa: E402
 
 _SUBMODULES = (
     "base", "cluster", "compose", "datasets", "decomposition", "discriminant_analysis", "dummy",
-    "ensemble", "exceptions", "feature_selection", "linear_model", "metrics", "model_selection",
-    "multiclass", "naive_bayes", "neighbors", "neural_network", "nn", "pipeline", "plot",
-    "preprocessing", "rl", "svm", "tree", "utils",
+    "ensemble", "exceptions", "feature_selection", "linear_model", "metrics", "mixture",
+    "model_selection", "multiclass", "naive_bayes", "neighbors", "neural_network", "nn",
+    "pipeline", "plot", "preprocessing", "rl", "svm", "tree", "utils",
 )
 
 __all__ = ["__version__", "config_context", "get_config", "get_num_threads", "set_config",
