@@ -11,6 +11,8 @@ DEMOS = [
     "neighbors",
     "linear",
     "trees",
+    "clustering",
+    "svm",
     "nn",
 ]
 
