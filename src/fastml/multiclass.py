@@ -174,12 +174,16 @@ def _binarize(y, classes=None):
 
 class _MetaBase(ClassifierMixin, BaseEstimator):
     def _copy_features(self):
-        first = self.estimators_[0] if not isinstance(self.estimators_[0], tuple) \
-            else self.estimators_[0][0]
-        if hasattr(first, "n_features_in_"):
-            self.n_features_in_ = first.n_features_in_
-        if hasattr(first, "feature_names_in_"):
-            self.feature_names_in_ = first.feature_names_in_
+        """n_features_in_ / feature_names_in_ from the first member that
+        recorded them (a constant predictor for a one-class column records
+        nothing); a refit on data without names drops stale ones."""
+        members = [e[0] if isinstance(e, tuple) else e for e in self.estimators_]
+        for attr in ("n_features_in_", "feature_names_in_"):
+            src = next((e for e in members if hasattr(e, attr)), None)
+            if src is not None:
+                setattr(self, attr, getattr(src, attr))
+            else:
+                self.__dict__.pop(attr, None)
 
     @property
     def n_classes_(self):

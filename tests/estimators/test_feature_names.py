@@ -15,7 +15,9 @@ pd = pytest.importorskip("pandas")
 COLUMNS = ["sepal_len", "sepal_wid", "petal_len", "petal_wid"]
 # estimators whose constructor needs arguments, or which take labels, not X
 _SKIP = {"ColumnTransformer", "GridSearchCV", "LabelEncoder", "Pipeline"}
-_SKIP |= {"DBSCAN", "HDBSCAN"}  # fit-only clusterers: no method checks X after fit
+_SKIP |= {"DBSCAN", "HDBSCAN", "AgglomerativeClustering"}  # fit-only clusterers: no method
+# checks X after fit
+_SKIP |= {"DummyClassifier", "DummyRegressor"}  # as scikit-learn's: predict reads only len(X)
 _SMALL = {"AdaBoostClassifier": dict(n_estimators=3), "GradientBoostingClassifier":
           dict(n_estimators=3), "GradientBoostingRegressor": dict(n_estimators=3),
           "RandomForestClassifier": dict(n_estimators=3), "RandomForestRegressor":
@@ -47,10 +49,14 @@ def _members(name, lib):
                                ("lin", mod["linear_model"].LinearRegression())]}
     if name in ("SelectFromModel", "RFE", "RFECV", "SequentialFeatureSelector"):
         return {"estimator": mod["linear_model"].Ridge()}
+    if name in ("OneVsRestClassifier", "OneVsOneClassifier", "OutputCodeClassifier"):
+        return {"estimator": mod["naive_bayes"].GaussianNB()}
     return {}
 
 
 # voting / stacking: their members check the names (as in scikit-learn)
+_CHECKED_BY.update({"OneVsRestClassifier": "GaussianNB", "OneVsOneClassifier": "GaussianNB",
+                    "OutputCodeClassifier": "GaussianNB"})
 _CHECKED_BY.update({"VotingClassifier": "GaussianNB", "StackingClassifier": "GaussianNB",
                     "VotingRegressor": "Ridge", "StackingRegressor": "Ridge"})
 
