@@ -241,15 +241,15 @@ class BaseSVC(ClassifierMixin, BaseLibSVM):
 
     def _fit_problem(self, prob, yi, sw):
         n_classes = len(self.classes_)
+        if len(np.unique(yi)) < 2:  # before nu: one class makes every nu infeasible
+            raise ValueError("Invalid input - all samples with positive weights belong to the "
+                             "same class.")
         if self._impl == "nu_svc":
             wsum = np.bincount(yi, weights=sw, minlength=n_classes)
             for i in range(n_classes):
                 for j in range(i + 1, n_classes):
                     if self.nu * (wsum[i] + wsum[j]) / 2 > min(wsum[i], wsum[j]):
                         raise ValueError("specified nu is infeasible")
-        if len(np.unique(yi)) < 2:
-            raise ValueError("Invalid input - all samples with positive weights belong to the "
-                             "same class.")
         support, n_support, dual, rho, n_iter, hit, pa, pb = _base.fit_ovo(
             self, prob, yi, sw, self._impl, n_classes, self.class_weight_, self.random_state)
         self.support_ = support
