@@ -11,6 +11,7 @@ code (``*.nbi`` / ``*.nbc``) so Numba rebuilds it. A read-only install (no
 write access to ``__pycache__``) is left as it is.
 """
 import hashlib
+import os
 import pathlib
 
 _HERE = pathlib.Path(__file__).resolve().parent
@@ -43,7 +44,7 @@ def check():
                 for f in (d / "__pycache__").glob(pattern):
                     f.unlink(missing_ok=True)
         _STAMP.parent.mkdir(exist_ok=True)
-        tmp = _STAMP.with_suffix(f".{id(digest)}.tmp")
+        tmp = _STAMP.with_suffix(f".{os.getpid()}.tmp")  # one writer per file
         tmp.write_text(digest)
         tmp.replace(_STAMP)
     except OSError:
