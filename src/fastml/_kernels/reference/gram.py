@@ -13,4 +13,9 @@ def shifted_gram(X, Y, w, shift):
     Z = np.concatenate([np.asarray(X, dtype=np.float64) - shift[:p], Y - shift[p:],
                         np.ones((n, 1))], axis=1)
     Zw = Z if w is None else Z * np.asarray(w, dtype=np.float64)[:, None]
-    return Zw.T @ Z
+    S = Zw.T @ Z
+    # exactly symmetric, as the compiled kernel mirrors one triangle (a weighted
+    # product's two triangles can differ in the last bit)
+    iu = np.triu_indices_from(S, 1)
+    S[iu] = S.T[iu]
+    return S
