@@ -186,9 +186,13 @@ def test_trainer_learns_and_early_stopping_restores(rng):
     model.eval()
     _, mets = trainer.evaluate(nn.DataLoader((X[240:], y[240:]), batch_size=64))
     assert mets["acc"] == pytest.approx(hist["val_acc"][es.best_epoch])
+    log = io.StringIO()  # not a terminal: verbose=1 (the default) still reports epochs
+    Trainer(model, nn.functional.cross_entropy, opt).fit((X, y), epochs=1, file=log)
+    assert log.getvalue().startswith("epoch 1/1  loss ")
     quiet = io.StringIO()
-    Trainer(model, nn.functional.cross_entropy, opt).fit((X, y), epochs=1, file=quiet)
-    assert quiet.getvalue() == ""  # not a terminal
+    Trainer(model, nn.functional.cross_entropy, opt).fit((X, y), epochs=1, file=quiet,
+                                                          verbose=0)
+    assert quiet.getvalue() == ""
 
 
 def test_early_stopping_logic():

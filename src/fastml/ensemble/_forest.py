@@ -11,6 +11,7 @@ oob_score may be a callable score(y, y_pred); max_samples a count or a
 fraction of n (of the total weight with weights), possibly above 1.
 """
 import numbers
+import threading
 
 import numpy as np
 from scipy import sparse
@@ -21,6 +22,7 @@ from ..tree import (DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClas
 from ..tree._classes import (TREE_CONSTRAINTS, BaseDecisionTree, _encode_outputs,
                              _multi_class_weight, _regression_target, _seed_from, prepare)
 from ..utils._parallel import map_threads
+from ..utils._progress import progress
 from ..utils._param_validation import Interval, RealNotInt, StrOptions
 from ..utils.validation import (_check_sample_weight, check_is_fitted, check_random_state,
                                 column_or_1d, resolve_n_jobs)
@@ -166,12 +168,23 @@ class BaseForest(BaseEstimator):
             hist = getattr(tree, "splitter", "best") == "hist"
             jobs.append((tree, tw, _seed_from(np.random.RandomState(seed)) if hist else None))
 
+        verbose = int(self.verbose)
+        done = [0]
+        lock = threading.Lock()
+
         def grow(job):
             tree, tw, seed = job
             tree.n_features_in_ = d
-            return tree._fit_checked(X, y_enc, tw, n_classes, binned=binned, seed=seed)
+            out = tree._fit_checked(X, y_enc, tw, n_classes, binned=binned, seed=seed)
+            if verbose >= 2:
+                with lock:
+                    done[0] += 1
+                    print(f"building tree {done[0]} of {n_more}", flush=True)
+            bar.update()
+            return out
 
-        return list(_map_threads(grow, jobs, self.n_jobs))
+        with progress(n_more, type(self).__name__, verbose) as bar:
+            return list(_map_threads(grow, jobs, self.n_jobs))
 
     def _bootstrap_indices(self, tree):
         """The rows (with repeats) a tree was grown on, redrawn from its seed."""
@@ -319,6 +332,9 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     parameters; class probabilities are averaged over the trees).
 
     n_jobs threads grow trees in parallel (None: fastml's thread setting).
+    verbose=1 shows a progress bar over the trees on stderr (tqdm's in a terminal
+    or notebook when installed; one line per 10% in a log file or pipe);
+    verbose=2 prints "building tree i of n" lines instead.
     oob_score=True sets oob_score_ (accuracy) and oob_decision_function_.
     warm_start=True adds trees to a fitted forest (the trees equal those of one
     fit with the larger n_estimators); class_weight="balanced_subsample" weighs

@@ -134,8 +134,9 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
     "elasticnet", None} is still honoured (without scikit-learn's deprecation
     warning). ``dual=True`` is accepted with liblinear + l2 as in scikit-learn;
     fastml solves the primal (same optimum). ``n_jobs`` is the thread count of
-    the loss evaluations (scikit-learn ignores it since 1.8). ``verbose`` is
-    accepted and ignored. ``max_iter`` counts iterations (epochs for "sgd").
+    the loss evaluations (scikit-learn ignores it since 1.8). ``verbose`` >= 1
+    prints one line per fit (iterations, convergence, final objective); >= 2
+    also the objective at every lbfgs / cg iteration. ``max_iter`` counts iterations (epochs for "sgd").
     """
 
     _parameter_constraints = {
@@ -266,6 +267,11 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
         with prob.session():
             theta, n_iter, ok = self._solve(solver, prob, theta, l1, tol, max_iter, Xd, y_idx,
                                             s, lam)
+            if self.verbose:
+                f = prob.smooth(theta)[0] + l1 * np.abs(theta[: prob.K * prob.p]).sum()
+                print(f"LogisticRegression (solver={self.solver!r}): {n_iter} iterations, "
+                      f"{'converged' if ok else 'not converged'}, objective {f:.8g}",
+                      flush=True)
         if not ok and max_iter > 0:
             head = _NOT_CONVERGED.get(self.solver, "{s} failed to converge after {n} "
                                       "iterations.").format(s=self.solver, n=n_iter)
@@ -306,6 +312,12 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
             theta[prob.K * prob.p:] = self.intercept_
         return theta
 
+    def _print_history(self, res):
+        """verbose >= 2: the objective after every iteration of lbfgs / cg."""
+        if int(self.verbose) >= 2:
+            for it, f in enumerate(res.history):
+                print(f"iteration {it:4d}  objective {f:.10g}")
+
     def _solve(self, solver, prob, theta, l1, tol, max_iter, Xd, y_idx, s, lam):
         """(theta, n_iter, converged) of the chosen solver."""
         if max_iter == 0:
@@ -319,6 +331,7 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
         elif solver in ("lbfgs", "sag", "saga"):
             res = _opt.minimize_lbfgs(prob.smooth, theta, tol=tol, max_iter=max_iter)
             theta, n_iter, ok = res.x, res.n_iter, res.converged
+            self._print_history(res)
         elif solver in ("newton-cg", "liblinear"):
             theta, n_iter, ok = newton_cg(prob.smooth, prob.grad_hess, theta, tol=tol,
                                           max_iter=max_iter)
@@ -328,6 +341,7 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
         elif solver == "cg":
             res = _opt.minimize_cg(prob.smooth, theta, tol=tol, max_iter=max_iter)
             theta, n_iter, ok = res.x, res.n_iter, res.converged
+            self._print_history(res)
         else:
             theta, n_iter, ok = self._fit_sgd(prob, Xd, y_idx, s, lam, l1, tol, max_iter, theta)
         return theta, n_iter, ok

@@ -1,7 +1,7 @@
 """Training loop helpers: ``fit`` / ``Trainer`` with validation, a metrics
 history, early stopping (patience, restore best weights) and a one-line
-progress report per epoch (printed only when stdout is a terminal, or always
-with verbose=2; verbose=0 is silent)."""
+progress report per epoch (verbose >= 1, to a terminal, a notebook or a log
+file alike; verbose=0 is silent)."""
 import copy
 import sys
 import time
@@ -137,7 +137,7 @@ class Trainer:
         train = _loader(train_data, batch_size, shuffle, seed)
         val = _loader(val_data, batch_size, False, None)
         out = file or sys.stdout
-        show = verbose >= 2 or (verbose == 1 and getattr(out, "isatty", lambda: False)())
+        show = bool(verbose) and verbose >= 1
         if early_stopping is not None:
             early_stopping.reset()
         for epoch in range(epochs):

@@ -259,6 +259,11 @@ class _LinearSVMBase(SparseInputMixin, BaseEstimator):
 
     def _finish(self, W, iters, B):
         self.n_iter_ = int(max(iters)) if len(iters) else 0
+        if self.verbose:  # liblinear-style: one line per binary problem
+            for k, it in enumerate(iters):
+                state = "max_iter reached" if it >= self.max_iter else "optimization finished"
+                print(f"[{type(self).__name__}] problem {k + 1}/{len(iters)}: {state}, "
+                      f"#iter = {int(it)}", flush=True)
         if self.n_iter_ >= self.max_iter:
             warnings.warn("Liblinear failed to converge, increase the number of iterations.",
                           ConvergenceWarning, stacklevel=3)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..._kernels import hgb as _kh
 from ...base import BaseEstimator
+from ...utils._progress import progress
 from ...utils._param_validation import Interval, RealNotInt, StrOptions
 from ...utils.validation import check_array, check_is_fitted, check_random_state, \
     column_or_1d
@@ -249,38 +250,41 @@ class BaseHistGradientBoosting(BaseEstimator):
         params = self._tree_params(Xtr.shape[0], d, hess_const, self._seed)
         work = np.empty(_kh.work_size(Xtr.shape[0], d, params), dtype=np.uint8)
         yk = np.ascontiguousarray(ytr, dtype=np.float64)
-        for it in range(len(self._trees), self.max_iter):
-            g, h = _kh.gradients(raw, yk, wtr, loss, q)
-            trees, all_roots_only = [], True
-            for k in range(K):
-                params["seed"] = (self._seed * 1000003 + it * 131 + k) & 0xFFFFFFFFFFFFFFFF
-                nodes, bits, rows = _kh.grow_tree(codes_rm, codes_cm, g[k], h[k],
-                                                  mapper.nbins_non_missing_, has_missing,
-                                                  mapper.is_cat, mono, params, work)
-                leaf = nodes["feature"] < 0
-                if _L.needs_leaf_update(loss) and nodes.shape[0] > 1:
-                    nodes["value"][leaf] = _L.leaf_update(
-                        loss, nodes["value"][leaf], nodes["start"][leaf], nodes["count"][leaf],
-                        rows, ytr - raw[:, 0], wtr, q)
-                nodes["value"] *= self.learning_rate
-                self._apply_leaves(raw, k, nodes, rows)
-                trees.append(self._finish_tree(nodes, bits, mapper))
-                all_roots_only &= nodes.shape[0] == 1
-            self._trees.append(trees)
-            self._flat = None
-            if raw_val is not None:
-                self._add_raw(raw_val, Xval, it, it + 1)
-            stop = False
-            if es:
-                train_scores.append(scorer(raw, Xtr, ytr, wtr, train=True))
-                if Xval is not None:
-                    val_scores.append(scorer(raw_val, Xval, yval, wval, train=False))
-                stop = self._should_stop(val_scores if Xval is not None else train_scores)
-            if self.verbose:
-                print(f"[{it + 1}/{self.max_iter}] {sum(t[0].shape[0] for t in trees)} nodes"
-                      + (f", train score: {train_scores[-1]:.5f}" if es else ""))
-            if stop or all_roots_only:
-                break
+        with progress(self.max_iter - len(self._trees), type(self).__name__,
+                      self.verbose) as bar:
+            for it in range(len(self._trees), self.max_iter):
+                g, h = _kh.gradients(raw, yk, wtr, loss, q)
+                trees, all_roots_only = [], True
+                for k in range(K):
+                    params["seed"] = (self._seed * 1000003 + it * 131 + k) & 0xFFFFFFFFFFFFFFFF
+                    nodes, bits, rows = _kh.grow_tree(codes_rm, codes_cm, g[k], h[k],
+                                                      mapper.nbins_non_missing_, has_missing,
+                                                      mapper.is_cat, mono, params, work)
+                    leaf = nodes["feature"] < 0
+                    if _L.needs_leaf_update(loss) and nodes.shape[0] > 1:
+                        nodes["value"][leaf] = _L.leaf_update(
+                            loss, nodes["value"][leaf], nodes["start"][leaf], nodes["count"][leaf],
+                            rows, ytr - raw[:, 0], wtr, q)
+                    nodes["value"] *= self.learning_rate
+                    self._apply_leaves(raw, k, nodes, rows)
+                    trees.append(self._finish_tree(nodes, bits, mapper))
+                    all_roots_only &= nodes.shape[0] == 1
+                self._trees.append(trees)
+                self._flat = None
+                if raw_val is not None:
+                    self._add_raw(raw_val, Xval, it, it + 1)
+                stop = False
+                if es:
+                    train_scores.append(scorer(raw, Xtr, ytr, wtr, train=True))
+                    if Xval is not None:
+                        val_scores.append(scorer(raw_val, Xval, yval, wval, train=False))
+                    stop = self._should_stop(val_scores if Xval is not None else train_scores)
+                if int(self.verbose) >= 2:
+                    print(f"[{it + 1}/{self.max_iter}] {sum(t[0].shape[0] for t in trees)} nodes"
+                          + (f", train score: {train_scores[-1]:.5f}" if es else ""))
+                bar.update()
+                if stop or all_roots_only:
+                    break
         self.n_iter_ = len(self._trees)
         self._flat_model()  # cached now, so predict leaves the estimator unchanged
         self.train_score_ = np.asarray(train_scores)
