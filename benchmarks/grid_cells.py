@@ -365,11 +365,15 @@ class Forest(Family):
         return self.classes[0] if p["task"] == "clf" else self.classes[1]
 
     def cells(self, profile):
+        # splitter: fastml's (the peers have one kind each: scikit-learn exact,
+        # scikit-learn-intelex histogram); "best" (exact, the default) and "hist"
         if profile == "full":
-            return _grid(task=["clf", "reg"], depth=[6, 12, None], n=[100_000], p=[20])
+            return _grid(task=["clf", "reg"], depth=[6, 12, None], n=[100_000], p=[20],
+                         splitter=["best", "hist"])
         if profile == "smoke":
-            return _grid(task=["clf"], depth=[6], n=[1_000], p=[8])
-        return _grid(task=["clf", "reg"], depth=[12], n=[50_000], p=[20])
+            return _grid(task=["clf"], depth=[6], n=[1_000], p=[8], splitter=["best"])
+        return _grid(task=["clf", "reg"], depth=[12], n=[50_000], p=[20],
+                     splitter=["best", "hist"])
 
     def data(self, p):
         from sklearn.datasets import make_classification, make_regression
@@ -383,7 +387,8 @@ class Forest(Family):
         return {"X": X[:p["n"]], "y": y[:p["n"]], "Xt": X[p["n"]:], "yt": y[p["n"]:]}
 
     def kwargs(self, lib, p, data):
-        return dict(n_estimators=self.n_estimators, max_depth=p["depth"], random_state=0)
+        kw = dict(n_estimators=self.n_estimators, max_depth=p["depth"], random_state=0)
+        return dict(kw, splitter=p["splitter"]) if lib == "fastml" else kw
 
     def check(self, p, data, fitted):
         scores = {lib: float(e.score(data["Xt"], data["yt"])) for lib, e in fitted.items()}
@@ -411,6 +416,24 @@ class Boosting(Forest):
             return dict(kw, max_iter=self.n_estimators, early_stopping=False,
                         max_leaf_nodes=None)
         return dict(kw, n_estimators=self.n_estimators)
+
+
+class HistBoosting(Forest):
+    """HistGradientBoosting* against scikit-learn's (scikit-learn-intelex has none)."""
+    name = "hgb"
+    classes = ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor")
+    libs = ("fastml", "sklearn")
+
+    def cells(self, profile):
+        if profile == "full":
+            return _grid(task=["clf", "reg"], n=[100_000, 1_000_000], p=[20, 100])
+        if profile == "smoke":
+            return _grid(task=["reg"], n=[1_000], p=[8])
+        return _grid(task=["clf", "reg"], n=[100_000], p=[20])
+
+    def kwargs(self, lib, p, data):
+        return dict(max_iter=self.n_estimators, learning_rate=0.1, early_stopping=False,
+                    random_state=0)
 
 
 # ---- lasso / elastic net, naive Bayes ---------------------------------------------------
@@ -471,4 +494,5 @@ class NaiveBayes(Family):
 
 
 FAMILIES = {f.name: f for f in (KNN(), KMeansFamily(), LinReg(), RidgeFamily(), PCAFamily(),
-                                Logistic(), Forest(), Boosting(), Enet(), NaiveBayes())}
+                                Logistic(), Forest(), Boosting(), HistBoosting(), Enet(),
+                                NaiveBayes())}

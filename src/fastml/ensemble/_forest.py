@@ -54,11 +54,13 @@ class BaseForest(BaseEstimator):
     }
 
     def _fastml_tags(self):
-        return {"allow_nan": self._allow_nan(), "multi_output": True, "sparse": True}
+        return {"allow_nan": self._allow_nan(),
+                "multi_output": getattr(self, "splitter", None) != "hist", "sparse": True}
 
     def _allow_nan(self):
-        """Missing values (NaN) go to the trees (exact splitters route them)."""
-        return True
+        """Missing values (NaN) go to the trees (exact splitters route them;
+        the histogram splitter does not take them)."""
+        return getattr(self, "splitter", None) != "hist"
 
     def _get_n_samples_bootstrap(self, n, w=None):
         """Rows drawn per tree: max_samples as a count, or a fraction of n (of the
@@ -92,7 +94,8 @@ class BaseForest(BaseEstimator):
     @property
     def estimator(self):
         """An unfitted tree of the kind this forest grows."""
-        return self._tree_class()
+        split = getattr(self, "splitter", None)
+        return self._tree_class() if split is None else self._tree_class(splitter=split)
 
     def _draw_indices(self, seed):
         """The bootstrap rows of the tree seeded `seed` (int32): uniform draws,
@@ -145,8 +148,11 @@ class BaseForest(BaseEstimator):
 
     def _grow(self, X, y_enc, w, n_classes, rng, n_more):
         n, d = X.shape
-        binned = prepare(X, w, getattr(self._tree_class(), "splitter", "best"))
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
+        if getattr(self, "splitter", None) is not None:  # random forests: "best" or "hist"
+            params["splitter"] = self.splitter
+        binned = prepare(X, w, params.get("splitter",
+                                          getattr(self._tree_class(), "splitter", "best")))
         if params["criterion"] == "friedman_mse":  # deprecated alias (warned at construction)
             params["criterion"] = "squared_error"
         subsample = getattr(self, "class_weight", None) == "balanced_subsample"
@@ -304,6 +310,15 @@ def _balanced_weights(y_idx, n_classes, w):
     return cw[y_idx]
 
 
+def _warn_friedman_mse(criterion):
+    if isinstance(criterion, str) and criterion == "friedman_mse":
+        import warnings
+        warnings.warn('Value `"friedman_mse"` for `criterion` is deprecated and will be '
+                      'removed in 1.11. It maps to `"squared_error"` as both were always '
+                      'equivalent. Use `criterion="squared_error"` to remove this '
+                      'warning.', FutureWarning, stacklevel=3)
+
+
 def _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
                  min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
                  min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state, verbose,
@@ -339,6 +354,12 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     warm_start=True adds trees to a fitted forest (the trees equal those of one
     fit with the larger n_estimators); class_weight="balanced_subsample" weighs
     classes on each tree's bootstrap sample.
+
+    splitter (fastml-specific, default "best"): "best" grows exact trees (each
+    equal to scikit-learn's tree on the same rows and features); "hist" grows
+    the trees on per-feature histograms of at most 256 bins (DecisionTree's
+    splitter="hist": one output, no NaN, no max_leaf_nodes), several times
+    faster on large data, with trees that differ from scikit-learn's.
     """
 
     _tree_class = DecisionTreeClassifier
@@ -346,18 +367,21 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
                               "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
                               "class_weight": [dict, list,
                                                StrOptions({"balanced", "balanced_subsample"}),
-                                               None]}
+                                               None],
+                              "splitter": [StrOptions({"best", "hist"})]}
 
     def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
                  max_features="sqrt", max_leaf_nodes=None, min_impurity_decrease=0.0,
                  bootstrap=True, oob_score=False, n_jobs=None, random_state=None, verbose=0,
-                 warm_start=False, class_weight=None, ccp_alpha=0.0, max_samples=None):
+                 warm_start=False, class_weight=None, ccp_alpha=0.0, max_samples=None,
+                 splitter="best"):
         _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
                      min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
                      min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state,
                      verbose, warm_start, max_samples, ccp_alpha)
         self.class_weight = class_weight
+        self.splitter = splitter
 
     def _validate_y_class_weight(self, y, sample_weight=None):
         """Encode y (n, n_outputs) per output (sets classes_, n_classes_ as lists)
@@ -465,28 +489,27 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
 class RandomForestRegressor(RegressorMixin, BaseForest):
     """A random forest of fastml decision-tree regressors (mean of the trees).
-    max_features defaults to 1.0 (all features), as in scikit-learn."""
+    max_features defaults to 1.0 (all features), as in scikit-learn.
+    splitter="hist" (fastml-specific; default "best", exact) grows the trees on
+    histograms of at most 256 bins, as RandomForestClassifier documents."""
 
     _tree_class = DecisionTreeRegressor
     _parameter_constraints = {**BaseForest._parameter_constraints,
                               "criterion": [StrOptions({"squared_error", "friedman_mse",
-                                                        "absolute_error", "poisson"})]}
+                                                        "absolute_error", "poisson"})],
+                              "splitter": [StrOptions({"best", "hist"})]}
 
     def __init__(self, n_estimators=100, *, criterion="squared_error", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
                  max_features=1.0, max_leaf_nodes=None, min_impurity_decrease=0.0,
                  bootstrap=True, oob_score=False, n_jobs=None, random_state=None, verbose=0,
-                 warm_start=False, ccp_alpha=0.0, max_samples=None):
-        if isinstance(criterion, str) and criterion == "friedman_mse":
-            import warnings
-            warnings.warn('Value `"friedman_mse"` for `criterion` is deprecated and will be '
-                          'removed in 1.11. It maps to `"squared_error"` as both were always '
-                          'equivalent. Use `criterion="squared_error"` to remove this '
-                          'warning.', FutureWarning, stacklevel=2)
+                 warm_start=False, ccp_alpha=0.0, max_samples=None, splitter="best"):
+        _warn_friedman_mse(criterion)
         _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
                      min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
                      min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state,
                      verbose, warm_start, max_samples, ccp_alpha)
+        self.splitter = splitter
 
     def fit(self, X, y, sample_weight=None):
         self._check_forest_params()
@@ -542,39 +565,37 @@ class ExtraTreesClassifier(RandomForestClassifier):
     (bootstrap=False), probabilities averaged; scikit-learn's parameters."""
 
     _tree_class = ExtraTreeClassifier
+    _parameter_constraints = {k: v for k, v in
+                              RandomForestClassifier._parameter_constraints.items()
+                              if k != "splitter"}
 
     def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
                  max_features="sqrt", max_leaf_nodes=None, min_impurity_decrease=0.0,
                  bootstrap=False, oob_score=False, n_jobs=None, random_state=None, verbose=0,
                  warm_start=False, class_weight=None, ccp_alpha=0.0, max_samples=None):
-        super().__init__(n_estimators, criterion=criterion, max_depth=max_depth,
-                         min_samples_split=min_samples_split,
-                         min_samples_leaf=min_samples_leaf,
-                         min_weight_fraction_leaf=min_weight_fraction_leaf,
-                         max_features=max_features, max_leaf_nodes=max_leaf_nodes,
-                         min_impurity_decrease=min_impurity_decrease, bootstrap=bootstrap,
-                         oob_score=oob_score, n_jobs=n_jobs, random_state=random_state,
-                         verbose=verbose, warm_start=warm_start, class_weight=class_weight,
-                         ccp_alpha=ccp_alpha, max_samples=max_samples)
+        _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
+                     min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
+                     min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state,
+                     verbose, warm_start, max_samples, ccp_alpha)
+        self.class_weight = class_weight
 
 
 class ExtraTreesRegressor(RandomForestRegressor):
     """Extremely randomized trees (regression), bootstrap=False by default."""
 
     _tree_class = ExtraTreeRegressor
+    _parameter_constraints = {k: v for k, v in
+                              RandomForestRegressor._parameter_constraints.items()
+                              if k != "splitter"}
 
     def __init__(self, n_estimators=100, *, criterion="squared_error", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
                  max_features=1.0, max_leaf_nodes=None, min_impurity_decrease=0.0,
                  bootstrap=False, oob_score=False, n_jobs=None, random_state=None, verbose=0,
                  warm_start=False, ccp_alpha=0.0, max_samples=None):
-        super().__init__(n_estimators, criterion=criterion, max_depth=max_depth,
-                         min_samples_split=min_samples_split,
-                         min_samples_leaf=min_samples_leaf,
-                         min_weight_fraction_leaf=min_weight_fraction_leaf,
-                         max_features=max_features, max_leaf_nodes=max_leaf_nodes,
-                         min_impurity_decrease=min_impurity_decrease, bootstrap=bootstrap,
-                         oob_score=oob_score, n_jobs=n_jobs, random_state=random_state,
-                         verbose=verbose, warm_start=warm_start, ccp_alpha=ccp_alpha,
-                         max_samples=max_samples)
+        _warn_friedman_mse(criterion)
+        _forest_init(self, n_estimators, criterion, max_depth, min_samples_split,
+                     min_samples_leaf, min_weight_fraction_leaf, max_features, max_leaf_nodes,
+                     min_impurity_decrease, bootstrap, oob_score, n_jobs, random_state,
+                     verbose, warm_start, max_samples, ccp_alpha)
