@@ -190,3 +190,26 @@ def test_logistic_and_linear_svm_report_their_fit(capsys):
     LinearSVC(verbose=1, max_iter=5000).fit(X, y)
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and all("#iter = " in ln for ln in out)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_hnsw_verbose_build_reports_and_builds_the_same_graph(metric):
+    from fastml.neighbors import HNSW
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((1500, 12)).astype(np.float32)
+    quiet = HNSW(metric=metric, M=8, ef_construction=40, n_jobs=1, random_state=0).fit(X)
+    buf = io.StringIO()
+    import contextlib
+    with contextlib.redirect_stderr(buf):
+        loud = HNSW(metric=metric, M=8, ef_construction=40, n_jobs=1, random_state=0,
+                    verbose=1).fit(X)
+    lines = buf.getvalue().splitlines()
+    assert lines[-1].startswith("HNSW build: 100%|") and "1500/1500" in lines[-1]
+    # inserted in slices, in the same order, one repair pass at the end: same graph
+    from fastml._kernels import hnsw as hn
+    np.testing.assert_array_equal(hn.links0(quiet._graph), hn.links0(loud._graph))
+    np.testing.assert_array_equal(quiet._graph["levels"], loud._graph["levels"])
+    d0, i0 = quiet.kneighbors(X[:200], 10)
+    d1, i1 = loud.kneighbors(X[:200], 10)
+    np.testing.assert_array_equal(i0, i1)
+    np.testing.assert_array_equal(d0, d1)

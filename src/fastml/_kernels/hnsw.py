@@ -5,8 +5,10 @@ of _hnsw_layout.py; X and Q are 2-D, finite, C-contiguous, of the graph's
 dtype and dimension (rows normalised by the caller for cosine); ``levels``
 holds one level per row of X (uint8, <= MAX_LEVEL); 1 <= k <= n; ef >= 1.
 
-* ``add(graph, X, levels, ef_construction)`` links the rows of X in as nodes
-  n .. n + len(X) - 1 (the graph dict is updated in place);
+* ``add(graph, X, levels, ef_construction, repair=True)`` links the rows of X
+  in as nodes n .. n + len(X) - 1 (the graph dict is updated in place), then
+  links nodes nobody reaches (``repair``; ``repair(graph, ef)`` alone does that
+  pass, for callers that insert in slices);
 * ``search(graph, Q, k, ef)`` returns (dist, ind) of shape (len(Q), k): the
   graph's distances (squared euclidean, or 1 - inner product), rows sorted by
   (distance, index), padded with (inf, -1) when a search reached fewer than k
@@ -35,7 +37,7 @@ graph_nbytes = layout.nbytes
 MAX_LEVEL = layout.MAX_LEVEL
 
 
-def _compiled_add(graph, X, levels, ef_construction):
+def _compiled_add(graph, X, levels, ef_construction, repair=True):
     """Insert the rows of X (see the module docstring); returns graph."""
     m = X.shape[0]
     if m == 0:
@@ -49,7 +51,8 @@ def _compiled_add(graph, X, levels, ef_construction):
     finally:  # on failure the new nodes are still stored (some unlinked)
         graph["n"] += m
         graph["entry"], graph["max_level"] = int(top[0]), int(top[1])
-    layout.connect_unreachable(graph, _compiled_search, int(ef_construction))
+    if repair:
+        layout.connect_unreachable(graph, _compiled_search, int(ef_construction))
     return graph
 
 
@@ -72,3 +75,8 @@ if COMPILED:
     search = _compiled_search
 else:
     from .reference.hnsw import add, search  # noqa: F401
+
+
+def repair(graph, ef_construction):
+    """The connect_unreachable pass that ends add(); returns the nodes linked."""
+    return layout.connect_unreachable(graph, search, int(ef_construction))

@@ -17,6 +17,7 @@ from .._kernels import hnsw as _hn
 from .._kernels import knn as _kb
 from ..base import BaseEstimator
 from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+from ..utils._progress import progress
 from ..utils.validation import check_random_state
 from ._hnsw_state import check_graph_state, graph_state
 from ._validation import check_k, check_mode, check_query
@@ -52,6 +53,9 @@ class HNSW(BaseEstimator):
     n_jobs : int or None
         Threads for building (nodes are inserted concurrently) and for queries
         (answered in parallel). None: fastml.set_num_threads.
+    verbose : int, default 0
+        1: a progress bar over the inserted points while building (see
+        fastml.utils._progress); 0: silent.
     random_state : None, int or RandomState
         Seeds the node levels. With one thread (n_jobs=1) the graph, and so
         every answer, depends only on the data, the parameters and this seed;
@@ -79,10 +83,11 @@ class HNSW(BaseEstimator):
         "ef_search": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_jobs": ["n_jobs"],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(self, n_neighbors=5, *, metric="euclidean", M=16, ef_construction=200,
-                 ef_search=50, n_jobs=None, random_state=None):
+                 ef_search=50, n_jobs=None, random_state=None, verbose=0):
         self.n_neighbors = n_neighbors
         self.metric = metric
         self.M = M
@@ -90,6 +95,7 @@ class HNSW(BaseEstimator):
         self.ef_search = ef_search
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.verbose = verbose
 
     # ---- building ----------------------------------------------------------------------
     def fit(self, X, y=None):
@@ -129,8 +135,16 @@ class HNSW(BaseEstimator):
             {"ef_construction": self.ef_construction}, "HNSW")
         levels = _hn.draw_levels(self._rng, m, graph["M"])
         efc = min(int(self.ef_construction), n + m)
-        with threads_scope(self.n_jobs):
-            _hn.add(graph, self._prepare(X, graph, grow=True), levels, efc)
+        Xp = self._prepare(X, graph, grow=True)
+        # verbose: insert in 100 slices to report progress (the same insertion
+        # order, so the same graph with one thread)
+        step = m if not self.verbose else max(1, -(-m // 100))
+        with threads_scope(self.n_jobs), progress(m, "HNSW build", self.verbose) as bar:
+            for a in range(0, m, step):
+                _hn.add(graph, Xp[a:a + step], levels[a:a + step], efc, repair=step == m)
+                bar.update(min(step, m - a))
+            if step < m:
+                _hn.repair(graph, efc)
         self.n_samples_fit_ = graph["n"]
 
     def _prepare(self, X, graph, grow=False):

@@ -124,8 +124,10 @@ class _Graph:
             g["entry"], g["max_level"] = i, L
 
 
-def add(graph, X, levels, ef_construction):
-    """Insert the rows of X as nodes n .. n + len(X) - 1 (graph updated in place)."""
+def add(graph, X, levels, ef_construction, repair=True):
+    """Insert the rows of X as nodes n .. n + len(X) - 1 (graph updated in place);
+    repair=False skips the final connect_unreachable pass (a caller inserting
+    in slices runs it once at the end)."""
     m = X.shape[0]
     if m == 0:
         return graph
@@ -145,7 +147,8 @@ def add(graph, X, levels, ef_construction):
     graph["n"] = n1
     for i in range(start, n1):
         G.insert(i, int(ef_construction))
-    layout.connect_unreachable(graph, search, int(ef_construction))
+    if repair:
+        layout.connect_unreachable(graph, search, int(ef_construction))
     return graph
 
 
