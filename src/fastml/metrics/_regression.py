@@ -61,17 +61,78 @@ def _aggregate(values, multioutput):
 
 
 def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+    """Mean squared error: the (weighted) mean of (y_true - y_pred) ** 2.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : array-like of shape (n_samples,), optional
+    multioutput : {"raw_values", "uniform_average"} or array-like of shape (n_outputs,)
+        How the outputs' values are combined: one value per output, their
+        mean, or a weighted mean.
+
+    Returns
+    -------
+    float, or ndarray of shape (n_outputs,) with multioutput="raw_values".
+
+    Examples
+    --------
+    >>> from fastml.metrics import mean_squared_error
+    >>> mean_squared_error([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
+    0.375
+    """
     yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
     return _aggregate(np.average((yt - yp) ** 2, axis=0, weights=w), mo)
 
 
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None,
                             multioutput="uniform_average"):
+    """Root mean squared error: sqrt of the (weighted) mean of
+    (y_true - y_pred) ** 2 (per output, then combined).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : array-like of shape (n_samples,), optional
+    multioutput : {"raw_values", "uniform_average"} or array-like of shape (n_outputs,)
+        How the outputs' values are combined: one value per output, their
+        mean, or a weighted mean.
+
+    Returns
+    -------
+    float, or ndarray of shape (n_outputs,) with multioutput="raw_values".
+
+    Examples
+    --------
+    >>> from fastml.metrics import root_mean_squared_error
+    >>> root_mean_squared_error([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
+    0.612...
+    """
     yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
     return _aggregate(np.sqrt(np.average((yt - yp) ** 2, axis=0, weights=w)), mo)
 
 
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+    """Mean absolute error: the (weighted) mean of |y_true - y_pred|.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : array-like of shape (n_samples,), optional
+    multioutput : {"raw_values", "uniform_average"} or array-like of shape (n_outputs,)
+        How the outputs' values are combined: one value per output, their
+        mean, or a weighted mean.
+
+    Returns
+    -------
+    float, or ndarray of shape (n_outputs,) with multioutput="raw_values".
+
+    Examples
+    --------
+    >>> from fastml.metrics import mean_absolute_error
+    >>> mean_absolute_error([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
+    0.5
+    """
     yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
     return _aggregate(np.average(np.abs(yt - yp), axis=0, weights=w), mo)
 
@@ -106,6 +167,31 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
 
 def explained_variance_score(y_true, y_pred, *, sample_weight=None,
                              multioutput="uniform_average", force_finite=True):
+    """Explained variance: 1 - Var(y_true - y_pred) / Var(y_true) (1 is best;
+    unlike r2_score it ignores a constant offset of the predictions).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : array-like of shape (n_samples,), optional
+    multioutput : {"raw_values", "uniform_average"} or array-like of shape (n_outputs,)
+        How the outputs' values are combined: one value per output, their
+        mean, or a weighted mean ("variance_weighted": weighted by each
+        output's variance).
+    force_finite : bool, default True
+        Constant y_true gives 1.0 (perfect predictions) or 0.0 instead of
+        nan / -inf.
+
+    Returns
+    -------
+    float, or ndarray of shape (n_outputs,) with multioutput="raw_values".
+
+    Examples
+    --------
+    >>> from fastml.metrics import explained_variance_score
+    >>> round(explained_variance_score([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0]), 4)
+    0.9572
+    """
     yt, yp, w, mo = _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
     diff = yt - yp
     num = np.average((diff - np.average(diff, axis=0, weights=w)) ** 2, axis=0, weights=w)
@@ -231,12 +317,46 @@ def mean_tweedie_deviance(y_true, y_pred, *, sample_weight=None, power=0):
 
 
 def mean_poisson_deviance(y_true, y_pred, *, sample_weight=None):
-    """mean_tweedie_deviance with power=1."""
+    """Mean Poisson deviance, 2 (y log(y / mu) - y + mu) averaged (the
+    mean_tweedie_deviance with power=1); y_true >= 0, y_pred > 0.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from fastml.metrics import mean_poisson_deviance
+    >>> round(mean_poisson_deviance([2, 0, 1, 4], [0.5, 0.5, 2.0, 2.0]), 4)
+    1.426
+    """
     return mean_tweedie_deviance(y_true, y_pred, sample_weight=sample_weight, power=1)
 
 
 def mean_gamma_deviance(y_true, y_pred, *, sample_weight=None):
-    """mean_tweedie_deviance with power=2."""
+    """Mean Gamma deviance, 2 (log(mu / y) + y / mu - 1) averaged (the
+    mean_tweedie_deviance with power=2); y_true > 0, y_pred > 0.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from fastml.metrics import mean_gamma_deviance
+    >>> round(mean_gamma_deviance([2, 0.5, 1, 4], [0.5, 0.5, 2, 2.0]), 4)
+    1.0569
+    """
     return mean_tweedie_deviance(y_true, y_pred, sample_weight=sample_weight, power=2)
 
 

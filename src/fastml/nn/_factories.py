@@ -70,27 +70,74 @@ def from_numpy(array):
 
 
 def is_tensor(obj):
+    """True when obj is a fastml.nn.Tensor (a Parameter included), as torch.is_tensor.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.is_tensor(nn.zeros(2)), nn.is_tensor([0.0, 0.0])
+    (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
-def _factory(name, fill, doc):
+_FACTORY_DOC = """{summary}
+
+    Parameters
+    ----------
+    *size : ints, or one tuple / list of ints
+        The shape: ``{name}(2, 3)`` or ``{name}((2, 3))``.
+    dtype : torch-style dtype name, NumPy dtype or None
+        None: float32 (torch's default).
+    requires_grad : bool, default False
+    device : None or "cpu"
+        Accepted for torch compatibility; fastml runs on the CPU.
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.manual_seed(0)
+    >>> t = nn.{name}(2, 3)
+    >>> t.shape, t.dtype
+    ((2, 3), dtype('float32'))
+    """
+
+
+def _factory(name, fill, summary):
     def make(*size, dtype=None, requires_grad=False, device=None):
         arr = fill(_size(size), dtype_of(dtype) or np.dtype(np.float32))
         return tensor(arr, requires_grad=requires_grad, device=device)
     make.__name__ = make.__qualname__ = name
-    make.__doc__ = doc
+    make.__doc__ = _FACTORY_DOC.format(summary=summary, name=name)
     return make
 
 
-zeros = _factory("zeros", np.zeros, "Tensor of zeros, ``zeros(2, 3)`` or ``zeros((2, 3))``.")
-ones = _factory("ones", np.ones, "Tensor of ones.")
-empty = _factory("empty", np.zeros, "Uninitialised tensor in torch (zeros here: never garbage).")
-rand = _factory("rand", lambda s, d: generator().random(s).astype(d), "Uniform [0, 1) samples.")
+zeros = _factory("zeros", np.zeros, "A tensor of zeros.")
+ones = _factory("ones", np.ones, "A tensor of ones.")
+empty = _factory("empty", np.zeros,
+                 "An uninitialised tensor in torch; zeros here (never garbage).")
+rand = _factory("rand", lambda s, d: generator().random(s).astype(d),
+                "Samples uniform on [0, 1), from fastml.nn's generator (manual_seed).")
 randn = _factory("randn", lambda s, d: generator().standard_normal(s).astype(d),
-                 "Standard normal samples.")
+                 "Standard normal samples, from fastml.nn's generator (manual_seed).")
 
 
 def full(size, fill_value, dtype=None, requires_grad=False, device=None):
+    """A tensor of shape ``size`` filled with ``fill_value``; its dtype is
+    inferred from the value (float32 for floats, int64 for ints) unless given.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.full((2, 2), 7).tolist()
+    [[7, 7], [7, 7]]
+    >>> nn.full((2,), 0.5).dtype
+    dtype('float32')
+    """
     if dtype is None:
         dtype = _infer(fill_value).dtype
     arr = np.full(_size((size,) if np.isscalar(size) else tuple(size)), fill_value,
@@ -113,6 +160,15 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
+    """``steps`` evenly spaced values from start to end (both included),
+    float32 unless dtype is given.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.linspace(0, 1, 5).tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
     vals = np.linspace(start, end, builtins.int(steps))
     return tensor(vals.astype(dtype_of(dtype) or np.float32),
                   requires_grad=requires_grad, device=device)
@@ -136,6 +192,20 @@ def _like(fill):
         t = as_tensor(input)
         return fill(*t.shape, dtype=dtype_of(dtype) or t.dtype, requires_grad=requires_grad,
                     device=device)
+    name = fill.__name__ + "_like"
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"""``{fill.__name__}`` with the shape (and, unless dtype is given, the
+    dtype) of ``input``.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.manual_seed(0)
+    >>> x = nn.zeros(2, 3, dtype=nn.float64)
+    >>> y = nn.{name}(x)
+    >>> y.shape, y.dtype
+    ((2, 3), dtype('float64'))
+    """
     return make
 
 
@@ -144,6 +214,14 @@ rand_like, randn_like = _like(rand), _like(randn)
 
 
 def full_like(input, fill_value, dtype=None, requires_grad=False, device=None):
+    """``full`` with the shape (and, unless dtype is given, the dtype) of input.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.full_like(nn.zeros(3), 2.5).tolist()
+    [2.5, 2.5, 2.5]
+    """
     t = as_tensor(input)
     return full(t.shape, fill_value, dtype=dtype_of(dtype) or t.dtype,
                 requires_grad=requires_grad, device=device)
@@ -199,10 +277,28 @@ squeeze, unsqueeze, numel = (_method(n) for n in ("squeeze", "unsqueeze", "numel
 
 
 def softmax(input, dim):
+    """exp(x) / sum(exp(x)) along ``dim`` (compiled, max-shifted), as torch.softmax.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> p = nn.softmax(nn.tensor([[1.0, 2.0, 3.0]]), dim=1)
+    >>> [round(v, 4) for v in p.tolist()[0]]
+    [0.09, 0.2447, 0.6652]
+    """
     return F.softmax(input, dim)
 
 
 def log_softmax(input, dim):
+    """log(softmax(x)) along ``dim``, computed stably (x - logsumexp(x)).
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> lp = nn.log_softmax(nn.tensor([[1.0, 2.0, 3.0]]), dim=1)
+    >>> [round(v, 4) for v in lp.tolist()[0]]
+    [-2.4076, -1.4076, -0.4076]
+    """
     return F.log_softmax(input, dim)
 
 

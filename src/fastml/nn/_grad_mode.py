@@ -8,7 +8,18 @@ _enabled = True
 
 
 def is_grad_enabled():
-    """True unless inside ``no_grad()``."""
+    """True unless inside ``no_grad()`` (or ``set_grad_enabled(False)``): whether
+    ops on tensors that require gradients record the autograd graph.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.is_grad_enabled()
+    True
+    >>> with nn.no_grad():
+    ...     nn.is_grad_enabled()
+    False
+    """
     return _enabled
 
 

@@ -34,6 +34,15 @@ def manual_seed(seed):
 
 
 def initial_seed():
+    """The seed last given to manual_seed (as torch.initial_seed).
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.manual_seed(42)
+    >>> nn.initial_seed()
+    42
+    """
     return _state["seed"]
 
 
