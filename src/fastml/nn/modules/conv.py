@@ -23,12 +23,14 @@ def _pair(name, v, minimum):
     return (v, v)
 
 
-def _input(x, ndims, name, channels=None, channel_name="in_channels"):
+def _input(x, ndims, name, channels=None, channel_name="in_channels", unbatched=False):
+    """x as a Tensor of one of the ranks ndims; channels at dim 1, or at dim 0 for
+    the lower rank when unbatched (torch's unbatched conv/pool input)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim not in ndims:
         raise ValueError(f"{name} expects a {' or '.join(f'{n}-D' for n in ndims)} input, got "
                          f"shape {x.shape}")
-    cdim = 1 if x.ndim == max(ndims) else 0  # the smaller rank is the unbatched input
+    cdim = 0 if unbatched and x.ndim == min(ndims) else 1
     if channels is not None and x.shape[cdim] != channels:
         raise ValueError(f"{name} expects {channel_name}={channels} at dim {cdim}, got shape "
                          f"{x.shape}")
@@ -155,7 +157,7 @@ class Conv2d(_ConvNd):
                          groups, bias, padding_mode, device, dtype)
 
     def forward(self, x):
-        x = _input(x, (3, 4), "Conv2d", self.in_channels)
+        x = _input(x, (3, 4), "Conv2d", self.in_channels, unbatched=True)
         if self.padding_mode != "zeros":
             x = F.pad(x, self._mode_pad(), mode=self.padding_mode)
         return F.conv2d(x, self.weight, self.bias, self.stride, self._conv_padding(),
@@ -175,7 +177,7 @@ class Conv1d(_ConvNd):
                          groups, bias, padding_mode, device, dtype)
 
     def forward(self, x):
-        x = _input(x, (2, 3), "Conv1d", self.in_channels)
+        x = _input(x, (2, 3), "Conv1d", self.in_channels, unbatched=True)
         if self.padding_mode != "zeros":
             x = F.pad(x, self._mode_pad(), mode=self.padding_mode)
         p = self._conv_padding()

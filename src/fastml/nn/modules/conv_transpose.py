@@ -63,7 +63,7 @@ class ConvTranspose2d(_ConvTransposeNd):
                          output_padding, groups, bias, dilation, padding_mode, device, dtype)
 
     def forward(self, x, output_size=None):
-        x = _input(x, (3, 4), "ConvTranspose2d", self.in_channels)
+        x = _input(x, (3, 4), "ConvTranspose2d", self.in_channels, unbatched=True)
         return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(x, output_size), self.groups,
                                   self.dilation)
@@ -82,7 +82,7 @@ class ConvTranspose1d(_ConvTransposeNd):
                          output_padding, groups, bias, dilation, padding_mode, device, dtype)
 
     def forward(self, x, output_size=None):
-        x = _input(x, (2, 3), "ConvTranspose1d", self.in_channels)
+        x = _input(x, (2, 3), "ConvTranspose1d", self.in_channels, unbatched=True)
         return F.conv_transpose1d(x, self.weight, self.bias, self.stride[0], self.padding[0],
                                   self._output_padding(x, output_size)[0], self.groups,
                                   self.dilation[0])
