@@ -114,6 +114,42 @@ static inline NO_LIBCALLS void gather_run(float *restrict d, int64_t step,
     for (int64_t t = hi; t < len; t++) d[t * step] = 0.0f;
 }
 
+/* Stride 2, taps s and s+1 of one kernel row: da[t*step] = row[2t + offw] and
+ * db[t*step] = row[2t + offw + 1] (0 outside the image) -- one deinterleaving
+ * pass over a contiguous input run instead of two stride-2 gathers. */
+static inline __attribute__((always_inline)) NO_LIBCALLS void gather_pair(
+    float *restrict da, float *restrict db, const int64_t step, const float *restrict plane,
+    const fm_conv2d_geom *g, int64_t oh, int64_t ow, int64_t len, int64_t offh, int64_t offw) {
+    const int64_t ih = oh * g->stride_h + offh;
+    if (ih < 0 || ih >= g->H) {
+        for (int64_t t = 0; t < len; t++) da[t * step] = db[t * step] = 0.0f;
+        return;
+    }
+    const int64_t iw0 = ow * 2 + offw;
+    const float *row = plane + ih * g->W + iw0;
+    int64_t la, ha, lb, hb;
+    run_range(&la, &ha, iw0, 2, g->W, len);
+    run_range(&lb, &hb, iw0 + 1, 2, g->W, len);
+    for (int64_t t = 0; t < la; t++) da[t * step] = 0.0f;
+    for (int64_t t = ha; t < len; t++) da[t * step] = 0.0f;
+    for (int64_t t = 0; t < lb; t++) db[t * step] = 0.0f;
+    for (int64_t t = hb; t < len; t++) db[t * step] = 0.0f;
+    int64_t lo = la > lb ? la : lb, hi = ha < hb ? ha : hb;
+    if (hi <= lo) {
+        for (int64_t t = la; t < ha; t++) da[t * step] = row[2 * t];
+        for (int64_t t = lb; t < hb; t++) db[t * step] = row[2 * t + 1];
+        return;
+    }
+    for (int64_t t = la; t < lo; t++) da[t * step] = row[2 * t];
+    for (int64_t t = lb; t < lo; t++) db[t * step] = row[2 * t + 1];
+    for (int64_t t = lo; t < hi; t++) {
+        da[t * step] = row[2 * t];
+        db[t * step] = row[2 * t + 1];
+    }
+    for (int64_t t = hi; t < ha; t++) da[t * step] = row[2 * t];
+    for (int64_t t = hi; t < hb; t++) db[t * step] = row[2 * t + 1];
+}
+
 /* Forward B: rows q in [k0, k0+kc), columns pixels p0+j0 .. p0+j0+nc. */
 static NO_LIBCALLS void pack_col(float *restrict bp, const void *vctx, int64_t k0, int64_t kc,
                                  int64_t j0, int64_t nc) {
@@ -121,6 +157,7 @@ static NO_LIBCALLS void pack_col(float *restrict bp, const void *vctx, int64_t k
     const fm_conv2d_geom *g = cx->g;
     const int NR = cx->nr;
     const int64_t R = g->R, S = g->S, HW = g->H * g->W;
+    const int pair = g->stride_w == 2 && g->dil_w == 1;
     run_t runs[64];
     for (int64_t jp = 0; jp < nc; jp += NR) {
         const int64_t nr = nc - jp < NR ? nc - jp : NR;
@@ -131,10 +168,20 @@ static NO_LIBCALLS void pack_col(float *restrict bp, const void *vctx, int64_t k
             float *d = dst + k * NR;
             const float *plane = cx->x + c * HW;
             const int64_t offh = r * g->dil_h - g->pad_h, offw = s * g->dil_w - g->pad_w;
-            for (int u = 0; u < nrun; u++)
-                gather_run(d + runs[u].j, 1, plane + runs[u].n * cx->img, g, runs[u].oh,
-                           runs[u].ow, runs[u].len, offh, offw);
-            for (int64_t j = nr; j < NR; j++) d[j] = 0.0f;
+            if (pair && s + 1 < S && k + 1 < kc) { /* taps s, s+1: rows k, k+1 */
+                for (int u = 0; u < nrun; u++)
+                    gather_pair(d + runs[u].j, d + NR + runs[u].j, 1,
+                                plane + runs[u].n * cx->img, g, runs[u].oh, runs[u].ow,
+                                runs[u].len, offh, offw);
+                for (int64_t j = nr; j < NR; j++) d[j] = d[NR + j] = 0.0f;
+                k++;
+                s++; /* s + 1 < S: the second tap stays in this kernel row */
+            } else {
+                for (int u = 0; u < nrun; u++)
+                    gather_run(d + runs[u].j, 1, plane + runs[u].n * cx->img, g, runs[u].oh,
+                               runs[u].ow, runs[u].len, offh, offw);
+                for (int64_t j = nr; j < NR; j++) d[j] = 0.0f;
+            }
             if (++s == S) {
                 s = 0;
                 if (++r == R) {
@@ -153,6 +200,7 @@ static NO_LIBCALLS void pack_colT(float *restrict bp, const void *vctx, int64_t 
     const fm_conv2d_geom *g = cx->g;
     const int NR = cx->nr;
     const int64_t R = g->R, S = g->S, HW = g->H * g->W;
+    const int pair = g->stride_w == 2 && g->dil_w == 1;
     run_t runs[RUNS_MAX];
     for (int64_t k1 = 0; k1 < kc; k1 += RUNS_MAX / 2) { /* <= len/OW + 2 runs per piece */
         const int64_t len = kc - k1 < RUNS_MAX / 2 ? kc - k1 : RUNS_MAX / 2;
@@ -165,6 +213,15 @@ static NO_LIBCALLS void pack_colT(float *restrict bp, const void *vctx, int64_t 
                 const int64_t c = q / (R * S), r = (q / S) % R, s = q % S;
                 const float *plane = cx->x + c * HW;
                 const int64_t offh = r * g->dil_h - g->pad_h, offw = s * g->dil_w - g->pad_w;
+                if (pair && s + 1 < S && jj + 1 < nr) { /* taps s, s+1: columns jj, jj+1 */
+                    for (int u = 0; u < nrun; u++) {
+                        float *d = dst + runs[u].j * NR + jj;
+                        gather_pair(d, d + 1, NR, plane + runs[u].n * cx->img, g, runs[u].oh,
+                                    runs[u].ow, runs[u].len, offh, offw);
+                    }
+                    jj++;
+                    continue;
+                }
                 for (int u = 0; u < nrun; u++)
                     gather_run(dst + runs[u].j * NR + jj, NR, plane + runs[u].n * cx->img, g,
                                runs[u].oh, runs[u].ow, runs[u].len, offh, offw);
