@@ -194,3 +194,77 @@ def test_batch_norm_fwd_bwd(benchmark, impl, case, full, bench_threads):
     assert tuple(out.shape) == shape
     # read x; read dy, x; write y, dx (the second statistics pass hits cache)
     _rate(benchmark, "GB/s", 5 * x_np.nbytes)
+
+
+# ---- conv_transpose2d, interpolate, adaptive pooling (float32, fwd+bwd) --------
+# the conv VAE's decoder layers: (N, Cin, H, W, Cout, k, stride, padding)
+DECONV = {"dec64to32": (64, 64, 7, 7, 32, 4, 2, 1), "dec32to1": (64, 32, 14, 14, 1, 4, 2, 1)}
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("case", list(DECONV))
+def test_conv_transpose2d_fwd_bwd(benchmark, impl, case, full, bench_threads):
+    N, C, H, W, K, k, s, p = DECONV[case] if full else (2,) + DECONV[case][1:]
+    benchmark.group = f"conv_transpose2d fwd+bwd {DECONV[case]}"
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal((N, C, H, W)).astype(np.float32)
+    w_np = (rng.standard_normal((C, K, k, k)) / np.sqrt(C * k * k)).astype(np.float32)
+    b_np = rng.standard_normal(K).astype(np.float32)
+    Ho, Wo = (H - 1) * s - 2 * p + k, (W - 1) * s - 2 * p + k
+    g_np = rng.standard_normal((N, K, Ho, Wo)).astype(np.float32)
+    args = ((s, s), (p, p), (0, 0), (1, 1), 1)
+    if impl == "fastml":
+        x, w, b = (Tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            F.conv_transpose2d(x, w, b, s, p).backward(g_np)
+            return w.grad
+    elif impl == "numpy":
+        def step():
+            RC.conv_transpose2d_forward(x_np, w_np, b_np, *args)
+            return RC.conv_transpose2d_backward(g_np, x_np, w_np, *args)[1]
+    else:
+        torch = _torch(bench_threads)
+        x, w, b = (torch.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+        g = torch.tensor(g_np)
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            torch.nn.functional.conv_transpose2d(x, w, b, s, p).backward(g)
+            return w.grad
+    out = benchmark(step)
+    assert out is not None and tuple(out.shape) == w_np.shape
+    _rate(benchmark, "GFLOP/s", 3 * 2.0 * N * C * K * k * k * H * W)
+
+
+RESAMPLE = {"bilinear_x2": ((32, 32, 28, 28), "bilinear"), "nearest_x2": ((32, 32, 28, 28),
+                                                                          "nearest"),
+            "adaptive_avg_7": ((32, 64, 30, 30), "adaptive")}
+
+
+@pytest.mark.parametrize("impl", ["fastml", "torch"])
+@pytest.mark.parametrize("case", list(RESAMPLE))
+def test_resample_fwd_bwd(benchmark, impl, case, full, bench_threads):
+    shape, mode = RESAMPLE[case]
+    benchmark.group = f"resample fwd+bwd {case} {shape}"
+    if not full:
+        shape = (2, 3, 9, 10)
+    x_np = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    if impl == "fastml":
+        x, lib = Tensor(x_np, requires_grad=True), F
+    else:
+        torch = _torch(bench_threads)
+        x, lib = torch.tensor(x_np, requires_grad=True), torch.nn.functional
+
+    def op(v):
+        if mode == "adaptive":
+            return lib.adaptive_avg_pool2d(v, 7)
+        return lib.interpolate(v, scale_factor=2, mode=mode)
+
+    def step():
+        x.grad = None
+        op(x).sum().backward()
+        return x.grad
+    out = benchmark(step)
+    assert tuple(out.shape) == shape

@@ -192,3 +192,41 @@ def test_large_batch_bounded_padding(rng):
     _, dw64, _ = kc.conv2d_backward(dy.astype(np.float64), x.astype(np.float64),
                                     w.astype(np.float64), *args, need_dx=False, need_db=False)
     np.testing.assert_allclose(dw, dw64, rtol=1e-4, atol=2e-6 * np.abs(dw64).max() + 1e-3)
+
+
+# stride 2 on small images: several images per GEMM (a block of nb images, the
+# last block shorter) and the paired-tap gathers / col2im (adjacent kernel
+# columns), with padding that clips one tap of a pair but not the other
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("cfg", [
+    (13, 5, 14, 14, 7, 4, 4, (2, 2), (1, 1), (1, 1), 1),
+    (9, 6, 7, 9, 4, 3, 5, (2, 2), (2, 0), (1, 1), 2),
+    (5, 3, 6, 5, 8, 2, 2, (1, 2), (0, 1), (1, 1), 1),
+    (7, 4, 9, 8, 3, 5, 4, (2, 2), (3, 3), (1, 1), 1),
+    (3, 2, 4, 4, 2, 4, 4, (2, 2), (3, 2), (1, 1), 1),
+])
+def test_small_images_stride2_blocks(rng, cpu_level, dtype, cfg):
+    _check(rng, cfg, dtype)
+
+
+@pytest.mark.parametrize("cfg", [
+    (13, 64, 7, 7, 32, 4, 4, (2, 2), (1, 1), (0, 0), (1, 1), 1),
+    (5, 6, 5, 6, 4, 3, 4, (2, 2), (1, 2), (1, 1), (1, 1), 2),
+])
+def test_conv_transpose_matches_twin(rng, cpu_level, cfg):
+    N, C, H, W, K, R, S, st, pd, op, dl, g = cfg
+    x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+    w = rng.standard_normal((C, K // g, R, S)).astype(np.float32)
+    b = rng.standard_normal(K).astype(np.float32)
+    y = kc.conv_transpose2d_forward(x, w, b, st, pd, op, dl, g)
+    np.testing.assert_allclose(y, ref.conv_transpose2d_forward(x, w, b, st, pd, op, dl, g),
+                               **_tol(np.float32, C * R * S))
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    got = kc.conv_transpose2d_backward(dy, x, w, st, pd, op, dl, g)
+    exp = ref.conv_transpose2d_backward(dy, x, w, st, pd, op, dl, g)
+    for a, e in zip(got, exp):
+        np.testing.assert_allclose(a, e, **_tol(np.float32, dy[:, 0].size))
+    with _threads.scope(1):
+        one = kc.conv_transpose2d_backward(dy, x, w, st, pd, op, dl, g)
+    for a, e in zip(got, one):  # float32: the same bits for any thread count
+        np.testing.assert_array_equal(a, e)

@@ -57,7 +57,9 @@ def test_conv_module_checks_and_init():
     assert np.abs(conv.weight.data).max() <= 1 / np.sqrt(45)
     with pytest.raises(ValueError, match="in_channels=3"):
         conv(np.zeros((1, 4, 8, 8), np.float32))
-    with pytest.raises(ValueError, match="4-D"):
+    with pytest.raises(ValueError, match="3-D or 4-D"):
+        conv(np.zeros((8, 8), np.float32))
+    with pytest.raises(ValueError, match="in_channels=3 at dim 0"):
         conv(np.zeros((4, 8, 8), np.float32))
     with pytest.raises(ValueError, match="num_features=8"):
         nn.BatchNorm2d(8)(np.zeros((2, 3, 4, 4), np.float32))

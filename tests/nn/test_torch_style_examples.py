@@ -85,3 +85,34 @@ def test_cnn_classifier_matches_torch_from_the_same_weights():
         assert_allclose(model.state_dict()[k], v.numpy(), rtol=5e-3, atol=5e-4, err_msg=k)
     assert ours.accuracy(model, X_te, y_te) == pytest.approx(
         theirs.accuracy(ref, X_te, y_te), abs=0.01)
+
+
+def _vae_data(mod, n=384):
+    return mod.make_data()[:n]
+
+
+def test_conv_vae_runs_and_learns():
+    out = []
+    mod = _load("conv_vae")
+    mod.torch.manual_seed(0)
+    model = mod.ConvVAE()
+    history = mod.train(model, _vae_data(mod), epochs=3)
+    assert history[-1] < 0.95 * history[0] and np.isfinite(history).all()
+    history, err = mod.main(epochs=1, print_fn=out.append)
+    assert out and out[0].startswith("loss ") and err < 0.2
+
+
+def test_conv_vae_matches_torch_from_the_same_weights():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    ours, theirs = _load("conv_vae"), _load("conv_vae", torch_version=True)
+    torch.manual_seed(0)
+    ref = theirs.ConvVAE()
+    model = ours.ConvVAE()
+    model.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+    X = _vae_data(ours)
+    h_ours = ours.train(model, X, epochs=2)
+    h_ref = theirs.train(ref, X, epochs=2)
+    assert_allclose(h_ours, h_ref, rtol=2e-4)
+    for k, v in ref.state_dict().items():
+        assert_allclose(model.state_dict()[k], v.numpy(), rtol=5e-3, atol=5e-4, err_msg=k)

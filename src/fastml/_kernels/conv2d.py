@@ -23,6 +23,7 @@ from ._threads import current as _threads
 from .reference import conv2d as _reference
 
 out_size = _reference.out_size
+transpose_out_size = _reference.transpose_out_size
 _FUSED = {"f": "float", "d": "double"}
 
 
@@ -54,10 +55,51 @@ def _conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx=True, 
     return dx, dw, db
 
 
+def _conv_transpose2d_forward(x, w, b, stride, padding, output_padding, dilation, groups):
+    """conv_transpose2d = the conv's dx pass with x as dy: x (N, Cin, H, W),
+    w (Cin, Cout/groups, R, S) -> y (N, Cout, Ho, Wo) (+ b)."""
+    if x.dtype == np.float64:
+        ensure_blas()
+    shape, OH, OW = _reference._transpose_geom(x.shape, w, stride, padding, output_padding,
+                                               dilation, groups)
+    y = np.empty(shape, dtype=x.dtype)
+    xs = _reference.pad_to(x, OH, OW)
+    # y doubles as the conv's x argument: only its shape is read when dw is not wanted
+    _conv2d.conv2d_backward[_FUSED[x.dtype.char]](y, None, None, xs, y, w, tuple(stride),
+                                                  tuple(padding), tuple(dilation), groups,
+                                                  _threads())
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y
+
+
+def _conv_transpose2d_backward(dy, x, w, stride, padding, output_padding, dilation, groups,
+                               need_dx=True, need_dw=True, need_db=True):
+    """(dx, dw, db): dx = conv2d(dy, w) cropped to x, dw = the conv's weight gradient
+    with the roles of x and dy swapped, db = dy summed over (N, H, W)."""
+    H, W = x.shape[2:]
+    dx = dw = db = None
+    if need_dx:
+        dx = _conv2d_forward(dy, w, None, stride, padding, dilation, groups)
+        if dx.shape[2:] != (H, W):
+            dx = np.ascontiguousarray(dx[:, :, :H, :W])
+    if need_dw:
+        OH = out_size(dy.shape[2], w.shape[2], stride[0], padding[0], dilation[0])
+        OW = out_size(dy.shape[3], w.shape[3], stride[1], padding[1], dilation[1])
+        dw = _conv2d_backward(_reference.pad_to(x, OH, OW), dy, w, stride, padding, dilation,
+                              groups, need_dx=False, need_dw=True, need_db=False)[1]
+    if need_db:
+        db = dy.sum(axis=(0, 2, 3), dtype=np.float64).astype(dy.dtype)
+    return dx, dw, db
+
+
 if COMPILED:
     from . import _conv2d
 
     conv2d_forward = _conv2d_forward
     conv2d_backward = _conv2d_backward
+    conv_transpose2d_forward = _conv_transpose2d_forward
+    conv_transpose2d_backward = _conv_transpose2d_backward
 else:
-    from .reference.conv2d import conv2d_backward, conv2d_forward  # noqa: F401
+    from .reference.conv2d import (conv2d_backward, conv2d_forward,  # noqa: F401
+                                   conv_transpose2d_backward, conv_transpose2d_forward)

@@ -2,7 +2,9 @@
 
 Contract (checked by fastml.nn.functional, trusted here): x is (N, C, H, W)
 C-contiguous float32/float64; kernel/stride/padding are (h, w) int pairs with
-kernel, stride >= 1, 0 <= padding <= kernel // 2 and OH, OW >= 1; H*W < 2**31
+kernel, stride >= 1, 0 <= padding <= kernel // 2 and OH, OW >= 1; ceil_mode
+rounds the output size up (PyTorch's rule: the last window starts inside the
+input or its left padding; the kernels clip windows to the input); H*W < 2**31
 (argmax is int32: the index ih*W + iw inside each (n, c) plane).
 
 The compiled kernels or their NumPy twins (reference/pool2d.py, same
@@ -17,16 +19,16 @@ from .reference import pool2d as _reference
 out_size = _reference.out_size
 
 
-def _shapes(x_shape, kernel, stride, padding):
+def _shapes(x_shape, kernel, stride, padding, ceil_mode=False):
     N, C, H, W = x_shape
-    OH = out_size(H, kernel[0], stride[0], padding[0])
-    OW = out_size(W, kernel[1], stride[1], padding[1])
+    OH = out_size(H, kernel[0], stride[0], padding[0], ceil_mode)
+    OW = out_size(W, kernel[1], stride[1], padding[1], ceil_mode)
     return (N * C, H, W), (N * C, OH, OW), (N, C, OH, OW)
 
 
-def _max_pool2d_forward(x, kernel, stride, padding):
+def _max_pool2d_forward(x, kernel, stride, padding, ceil_mode=False):
     """(y, argmax int32), both (N, C, OH, OW)."""
-    xs, ys, out = _shapes(x.shape, kernel, stride, padding)
+    xs, ys, out = _shapes(x.shape, kernel, stride, padding, ceil_mode)
     y = np.empty(out, dtype=x.dtype)
     argmax = np.empty(out, dtype=np.int32)
     _pool2d.maxpool2d_forward(y.reshape(ys), argmax.reshape(ys), x.reshape(xs), tuple(kernel),
@@ -34,24 +36,25 @@ def _max_pool2d_forward(x, kernel, stride, padding):
     return y, argmax
 
 
-def _max_pool2d_backward(dy, argmax, x_shape, kernel, stride, padding):
-    xs, ys, _ = _shapes(x_shape, kernel, stride, padding)
+def _max_pool2d_backward(dy, argmax, x_shape, kernel, stride, padding, ceil_mode=False):
+    xs, ys, _ = _shapes(x_shape, kernel, stride, padding, ceil_mode)
     dx = np.empty(x_shape, dtype=dy.dtype)
     _pool2d.maxpool2d_backward(dx.reshape(xs), dy.reshape(ys), argmax.reshape(ys),
                                tuple(kernel), tuple(stride), tuple(padding), _threads())
     return dx
 
 
-def _avg_pool2d_forward(x, kernel, stride, padding, count_include_pad=True):
-    xs, ys, out = _shapes(x.shape, kernel, stride, padding)
+def _avg_pool2d_forward(x, kernel, stride, padding, count_include_pad=True, ceil_mode=False):
+    xs, ys, out = _shapes(x.shape, kernel, stride, padding, ceil_mode)
     y = np.empty(out, dtype=x.dtype)
     _pool2d.avgpool2d_forward(y.reshape(ys), x.reshape(xs), tuple(kernel), tuple(stride),
                               tuple(padding), bool(count_include_pad), _threads())
     return y
 
 
-def _avg_pool2d_backward(dy, x_shape, kernel, stride, padding, count_include_pad=True):
-    xs, ys, _ = _shapes(x_shape, kernel, stride, padding)
+def _avg_pool2d_backward(dy, x_shape, kernel, stride, padding, count_include_pad=True,
+                         ceil_mode=False):
+    xs, ys, _ = _shapes(x_shape, kernel, stride, padding, ceil_mode)
     dx = np.empty(x_shape, dtype=dy.dtype)
     _pool2d.avgpool2d_backward(dx.reshape(xs), dy.reshape(ys), tuple(kernel), tuple(stride),
                                tuple(padding), bool(count_include_pad), _threads())

@@ -72,3 +72,59 @@ def conv2d_backward(dy, x, w, stride, padding, dilation, groups, need_dx=True, n
                         w0:w0 + sw * (OW - 1) + 1:sw] += dcol[:, :, r, s]
         dx = np.ascontiguousarray(dxp[:, :, ph:ph + H, pw:pw + W])
     return dx, dw, db
+
+
+# ---- transposed convolution: the conv's input-gradient path ---------------------
+def transpose_out_size(size, k, stride, pad, dil, out_pad):
+    return (size - 1) * stride - 2 * pad + dil * (k - 1) + out_pad + 1
+
+
+def _transpose_geom(x_shape, w, stride, padding, output_padding, dilation, groups):
+    """(output shape, conv-view rows/cols OH, OW) of conv_transpose2d."""
+    N, _, H, W = x_shape
+    _, Cog, R, S = w.shape
+    Ho = transpose_out_size(H, R, stride[0], padding[0], dilation[0], output_padding[0])
+    Wo = transpose_out_size(W, S, stride[1], padding[1], dilation[1], output_padding[1])
+    OH = out_size(Ho, R, stride[0], padding[0], dilation[0])
+    OW = out_size(Wo, S, stride[1], padding[1], dilation[1])
+    return (N, Cog * groups, Ho, Wo), OH, OW
+
+
+def pad_to(x, OH, OW):
+    """x zero-extended at the bottom/right to (OH, OW) (output_padding >= stride)."""
+    H, W = x.shape[2:]
+    if (OH, OW) == (H, W):
+        return x
+    out = np.zeros(x.shape[:2] + (OH, OW), dtype=x.dtype)
+    out[:, :, :H, :W] = x
+    return out
+
+
+def conv_transpose2d_forward(x, w, b, stride, padding, output_padding, dilation, groups):
+    """y = conv_transpose2d(x, w) + b: x (N, Cin, H, W), w (Cin, Cout/groups, R, S)."""
+    shape, OH, OW = _transpose_geom(x.shape, w, stride, padding, output_padding, dilation,
+                                    groups)
+    xs = np.zeros(shape, dtype=x.dtype)  # only its shape is used
+    y = conv2d_backward(pad_to(x, OH, OW), xs, w, stride, padding, dilation, groups,
+                        need_dx=True, need_dw=False, need_db=False)[0]
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y
+
+
+def conv_transpose2d_backward(dy, x, w, stride, padding, output_padding, dilation, groups,
+                              need_dx=True, need_dw=True, need_db=True):
+    """(dx, dw, db) of conv_transpose2d; entries not needed are None."""
+    H, W = x.shape[2:]
+    dx = dw = db = None
+    if need_dx:
+        dx = np.ascontiguousarray(
+            conv2d_forward(dy, w, None, stride, padding, dilation, groups)[:, :, :H, :W])
+    if need_dw:
+        OH = out_size(dy.shape[2], w.shape[2], stride[0], padding[0], dilation[0])
+        OW = out_size(dy.shape[3], w.shape[3], stride[1], padding[1], dilation[1])
+        dw = conv2d_backward(pad_to(x, OH, OW), dy, w, stride, padding, dilation, groups,
+                             need_dx=False, need_dw=True, need_db=False)[1]
+    if need_db:
+        db = dy.sum(axis=(0, 2, 3), dtype=np.float64).astype(dy.dtype)
+    return dx, dw, db

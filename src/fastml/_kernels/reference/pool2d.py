@@ -17,22 +17,37 @@ def _windows(xp, kernel, stride, OH, OW):
                       writeable=False)
 
 
-def out_size(size, k, stride, pad):
-    return (size + 2 * pad - k) // stride + 1
+def out_size(size, k, stride, pad, ceil_mode=False):
+    """PyTorch's pooling output size; ceil_mode rounds up, but the last window
+    must start inside the input or its left padding."""
+    if not ceil_mode:
+        return (size + 2 * pad - k) // stride + 1
+    n = -(-(size + 2 * pad - k) // stride) + 1
+    if (n - 1) * stride >= size + pad:
+        n -= 1
+    return n
 
 
-def _pad(x, padding, value):
+def _pad(x, padding, value, extra=(0, 0)):
+    """Pad by padding on both sides, plus extra rows/columns at the end (ceil_mode)."""
     (ph, pw) = padding
-    width = [(0, 0)] * (x.ndim - 2) + [(ph, ph), (pw, pw)]
+    width = [(0, 0)] * (x.ndim - 2) + [(ph, ph + extra[0]), (pw, pw + extra[1])]
     return np.pad(x, width, constant_values=value)
 
 
-def max_pool2d_forward(x, kernel, stride, padding):
+def _extra(H, W, kernel, stride, padding, OH, OW):
+    """Cells the last ceil_mode window reaches past the padded input."""
+    return (max((OH - 1) * stride[0] + kernel[0] - H - 2 * padding[0], 0),
+            max((OW - 1) * stride[1] + kernel[1] - W - 2 * padding[1], 0))
+
+
+def max_pool2d_forward(x, kernel, stride, padding, ceil_mode=False):
     """(y, argmax)."""
     H, W = x.shape[-2:]
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    OH, OW = out_size(H, kh, sh, ph), out_size(W, kw, sw, pw)
-    win = _windows(_pad(x, padding, -np.inf).astype(x.dtype), kernel, stride, OH, OW)
+    OH, OW = out_size(H, kh, sh, ph, ceil_mode), out_size(W, kw, sw, pw, ceil_mode)
+    extra = _extra(H, W, kernel, stride, padding, OH, OW)
+    win = _windows(_pad(x, padding, -np.inf, extra).astype(x.dtype), kernel, stride, OH, OW)
     flat = win.reshape(x.shape[:-2] + (OH, OW, kh * kw))
     k = np.argmax(flat, axis=-1)  # first maximum; a NaN window takes its last NaN
     isnan = np.isnan(flat)
@@ -50,7 +65,8 @@ def max_pool2d_forward(x, kernel, stride, padding):
     return y.astype(x.dtype), (ih * W + iw).astype(np.int32)
 
 
-def max_pool2d_backward(dy, argmax, x_shape, kernel=None, stride=None, padding=None):
+def max_pool2d_backward(dy, argmax, x_shape, kernel=None, stride=None, padding=None,
+                        ceil_mode=False):
     """dx from the argmax of the forward (the geometry arguments match the facade's)."""
     H, W = x_shape[-2:]
     planes = int(np.prod(x_shape[:-2]))
@@ -75,21 +91,24 @@ def _avg_divisor(H, W, kernel, stride, padding, OH, OW, count_include_pad, dtype
         dtype)
 
 
-def avg_pool2d_forward(x, kernel, stride, padding, count_include_pad=True):
+def avg_pool2d_forward(x, kernel, stride, padding, count_include_pad=True, ceil_mode=False):
     H, W = x.shape[-2:]
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    OH, OW = out_size(H, kh, sh, ph), out_size(W, kw, sw, pw)
-    win = _windows(_pad(x, padding, 0), kernel, stride, OH, OW)
+    OH, OW = out_size(H, kh, sh, ph, ceil_mode), out_size(W, kw, sw, pw, ceil_mode)
+    extra = _extra(H, W, kernel, stride, padding, OH, OW)
+    win = _windows(_pad(x, padding, 0, extra), kernel, stride, OH, OW)
     div = _avg_divisor(H, W, kernel, stride, padding, OH, OW, count_include_pad, np.float64)
     return (win.sum(axis=(-2, -1), dtype=np.float64) / div).astype(x.dtype)
 
 
-def avg_pool2d_backward(dy, x_shape, kernel, stride, padding, count_include_pad=True):
+def avg_pool2d_backward(dy, x_shape, kernel, stride, padding, count_include_pad=True,
+                        ceil_mode=False):
     H, W = x_shape[-2:]
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     OH, OW = dy.shape[-2:]
     g = dy / _avg_divisor(H, W, kernel, stride, padding, OH, OW, count_include_pad, dy.dtype)
-    dxp = np.zeros(tuple(x_shape[:-2]) + (H + 2 * ph, W + 2 * pw), dtype=dy.dtype)
+    eh, ew = _extra(H, W, kernel, stride, padding, OH, OW)
+    dxp = np.zeros(tuple(x_shape[:-2]) + (H + 2 * ph + eh, W + 2 * pw + ew), dtype=dy.dtype)
     for r in range(kh):
         for c in range(kw):
             dxp[..., r:r + sh * (OH - 1) + 1:sh, c:c + sw * (OW - 1) + 1:sw] += g

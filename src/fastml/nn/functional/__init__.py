@@ -10,3 +10,8 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # no
 from .conv import conv2d  # noqa: F401  (nn-kernels)
 from .normalization import batch_norm  # noqa: F401  (nn-kernels)
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401  (nn-kernels)
+from .conv import conv1d, conv_transpose1d, conv_transpose2d  # noqa: F401  (nnconv)
+from .padding import pad  # noqa: F401  (nnconv)
+from .pooling import adaptive_max_pool2d, max_unpool2d  # noqa: F401  (nnconv)
+from .upsample import (interpolate, upsample, upsample_bilinear,  # noqa: F401  (nnconv)
+                       upsample_nearest)

@@ -15,3 +15,17 @@ __all__ = ["Module", "Sequential", "ModuleList", "Linear", "Conv2d", "MaxPool2d"
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss",
            "HuberLoss", "SmoothL1Loss", "KLDivLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
            "CosineEmbeddingLoss"]
+
+from .conv import Conv1d  # noqa: E402  (nnconv)
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402  (nnconv)
+from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxUnpool2d  # noqa: E402  (nnconv)
+from .upsample import (CircularPad1d, CircularPad2d, ConstantPad1d,  # noqa: E402  (nnconv)
+                       ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d,
+                       ReplicationPad2d, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d,
+                       ZeroPad2d)
+
+__all__ += ["Conv1d", "ConvTranspose1d", "ConvTranspose2d", "AdaptiveAvgPool2d",
+            "AdaptiveMaxPool2d", "MaxUnpool2d", "Upsample", "UpsamplingNearest2d",
+            "UpsamplingBilinear2d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d",
+            "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
+            "CircularPad1d", "CircularPad2d"]

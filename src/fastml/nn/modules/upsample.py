@@ -1,0 +1,95 @@
+"""Upsample / UpsamplingNearest2d / UpsamplingBilinear2d and the padding modules
+(ZeroPad2d, ConstantPad1d/2d, ReflectionPad1d/2d, ReplicationPad1d/2d,
+CircularPad1d/2d) like torch.nn's, over fastml.nn.functional.interpolate / pad."""
+from .. import functional as F
+from .module import Module
+
+__all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "ZeroPad2d",
+           "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d",
+           "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d", "CircularPad2d"]
+
+
+class Upsample(Module):
+    """torch.nn.Upsample(size=None, scale_factor=None, mode='nearest',
+    align_corners=None, recompute_scale_factor=None): modes nearest,
+    nearest-exact, linear, bilinear."""
+
+    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                 recompute_scale_factor=None):
+        super().__init__()
+        self.name = type(self).__name__
+        self.size = size
+        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) \
+            else (tuple(float(f) for f in scale_factor) if scale_factor else None)
+        self.mode = mode
+        self.align_corners = align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input):
+        return F.interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
+                             recompute_scale_factor=self.recompute_scale_factor)
+
+    def extra_repr(self):
+        if self.scale_factor is not None:
+            info = f"scale_factor={self.scale_factor!r}"
+        else:
+            info = f"size={self.size!r}"
+        return info + f", mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+class _PadNd(Module):
+    _n = 2
+    _mode = "constant"
+
+    def __init__(self, padding, value=None):
+        super().__init__()
+        if isinstance(padding, (tuple, list)):
+            if len(padding) != 2 * self._n:
+                raise ValueError(f"padding must be an int or a tuple of {2 * self._n} ints, "
+                                 f"got {padding!r}")
+            self.padding = tuple(int(p) for p in padding)
+        else:
+            self.padding = (int(padding),) * (2 * self._n)
+        self.value = value
+
+    def forward(self, input):
+        if self._mode == "constant":
+            return F.pad(input, self.padding, "constant", self.value)
+        return F.pad(input, self.padding, self._mode)
+
+    def extra_repr(self):
+        if self._mode == "constant" and type(self).__name__ != "ZeroPad2d":
+            return f"padding={self.padding}, value={self.value}"
+        return f"{self.padding}"
+
+
+def _pad_class(name, n, mode, constant_arg):
+    if constant_arg:
+        def __init__(self, padding, value):
+            _PadNd.__init__(self, padding, value)
+    else:
+        def __init__(self, padding):
+            _PadNd.__init__(self, padding, 0.0 if mode == "constant" else None)
+    return type(name, (_PadNd,), {"_n": n, "_mode": mode, "__init__": __init__,
+                                  "__module__": __name__})
+
+
+ZeroPad2d = _pad_class("ZeroPad2d", 2, "constant", False)
+ConstantPad1d = _pad_class("ConstantPad1d", 1, "constant", True)
+ConstantPad2d = _pad_class("ConstantPad2d", 2, "constant", True)
+ReflectionPad1d = _pad_class("ReflectionPad1d", 1, "reflect", False)
+ReflectionPad2d = _pad_class("ReflectionPad2d", 2, "reflect", False)
+ReplicationPad1d = _pad_class("ReplicationPad1d", 1, "replicate", False)
+ReplicationPad2d = _pad_class("ReplicationPad2d", 2, "replicate", False)
+CircularPad1d = _pad_class("CircularPad1d", 1, "circular", False)
+CircularPad2d = _pad_class("CircularPad2d", 2, "circular", False)
