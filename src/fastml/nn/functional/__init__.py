@@ -10,3 +10,4 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # no
 from .conv import conv2d  # noqa: F401  (nn-kernels)
 from .normalization import batch_norm  # noqa: F401  (nn-kernels)
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401  (nn-kernels)
+from .sparse import embedding  # noqa: F401  (nn-rnn)

@@ -15,3 +15,8 @@ __all__ = ["Module", "Sequential", "ModuleList", "Linear", "Conv2d", "MaxPool2d"
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss",
            "HuberLoss", "SmoothL1Loss", "KLDivLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
            "CosineEmbeddingLoss"]
+from .rnn import GRU  # noqa: E402  (nn-rnn)
+from .rnn_cells import GRUCell, LSTMCell, RNNCell  # noqa: E402
+from .sparse import Embedding  # noqa: E402
+
+__all__ += ["GRU", "RNNCell", "LSTMCell", "GRUCell", "Embedding"]
