@@ -4,8 +4,9 @@ scale_grad_by_freq=False, sparse=False), as torch.nn.functional.embedding.
 Forward is a row gather (``np.take``). The backward is a dense scatter-add
 into a (num_embeddings, embedding_dim) gradient, vectorised without a
 per-token Python loop or ``np.add.at``: the token indices are sorted once, the
-gradient rows are summed per distinct index with ``np.add.reduceat`` (in
-sorted, i.e. fixed, order) and written to their rows in one fancy assignment.
+gradient rows are summed per distinct index in sorted (i.e. fixed) order --
+one vectorised add per repeat when no index repeats more than a few times,
+else ``np.add.reduceat`` -- and written to their rows in one fancy assignment.
 Cost O(N log N + N D) for N tokens; the zero gradient of the untouched rows
 comes from ``np.zeros``. Only ``sparse=False`` is supported (fastml has no
 sparse gradients).
@@ -66,16 +67,34 @@ def _scatter_add(g, flat, V, padding_idx, scale_grad_by_freq):
         return dw
     order = np.argsort(flat, kind="stable")
     sidx = flat[order]
-    starts = np.flatnonzero(np.r_[True, sidx[1:] != sidx[:-1]])
+    first = np.r_[True, sidx[1:] != sidx[:-1]]
+    starts = np.flatnonzero(first)
     rows = sidx[starts]
-    sums = np.add.reduceat(g[order], starts, axis=0)
+    gs = g[order]
+    counts = np.diff(np.r_[starts, sidx.size])
+    top = int(counts.max())
+    if top <= _LAYERS:
+        # Few repeats (the usual case for a large vocabulary): the k-th occurrence
+        # of every index is added in one vectorised step; within a step the rows
+        # are distinct, so fancy-index += is exact. Same order as reduceat.
+        sums = gs[starts]
+        if top > 1:
+            seg = np.cumsum(first) - 1
+            rank = np.arange(sidx.size) - starts[seg]
+            for k in range(1, top):
+                pos = np.flatnonzero(rank == k)
+                sums[seg[pos]] += gs[pos]
+    else:
+        sums = np.add.reduceat(gs, starts, axis=0)
     if scale_grad_by_freq:
-        counts = np.diff(np.r_[starts, sidx.size])
         sums /= counts.astype(g.dtype)[:, None]
     dw[rows] = sums
     if padding_idx is not None:
         dw[padding_idx] = 0
     return dw
+
+
+_LAYERS = 8  # most repeats of one index handled by the layered sum (else reduceat)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
