@@ -10,6 +10,7 @@ states h_n / c_n are light nodes on top of it that hand their gradients to the
 kernel's backward (see _final_state) instead of scattering them.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -136,6 +137,11 @@ class _RNNBase(Module):
         if not 0 <= dropout <= 1:
             raise ValueError(f"dropout must be in [0, 1], got {dropout!r}")
         self.dropout = float(dropout)
+        if self.dropout > 0 and self.num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                          "non-zero dropout expects num_layers greater than 1, but got "
+                          f"dropout={dropout} and num_layers={num_layers}", UserWarning,
+                          stacklevel=3)
         self.bidirectional = bool(bidirectional)
         G, H = self._gates, self.hidden_size
         for layer in range(self.num_layers):
