@@ -1,4 +1,4 @@
-/* recurrent.h -- LSTM and RNN layers: the family's public C API. */
+/* recurrent.h -- LSTM, GRU and RNN layers: the family's public C API. */
 #ifndef FASTML_RECURRENT_H
 #define FASTML_RECURRENT_H
 
