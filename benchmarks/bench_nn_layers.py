@@ -268,3 +268,68 @@ def test_resample_fwd_bwd(benchmark, impl, case, full, bench_threads):
         return x.grad
     out = benchmark(step)
     assert tuple(out.shape) == shape
+# ---- recurrent layers and Embedding (nn-rnn) -----------------------------------
+# GRU and bidirectional LSTM, T=50 B=32 input 128 hidden 128, fwd+bwd through
+# autograd (loss = sum(output * g)); Embedding with 50k rows, dim 128, batch
+# 64 x 50 tokens, lookup + backward into the dense (50k, 128) gradient.
+def _seq_data(full, I=128):
+    T, B = (50, 32) if full else (3, 2)
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((T, B, I)).astype(np.float32), rng
+
+
+@pytest.mark.parametrize("impl", ["fastml", "torch"])
+@pytest.mark.parametrize("kind", ["GRU", "LSTM-bidirectional"])
+def test_recurrent_fwd_bwd(benchmark, impl, kind, full, bench_threads):
+    H = 128 if full else 8
+    x_np, rng = _seq_data(full)
+    name, bidir = kind.split("-")[0], kind.endswith("bidirectional")
+    benchmark.group = f"{kind} fwd+bwd T,B,I,H={x_np.shape + (H,)}"
+    g_np = rng.standard_normal(x_np.shape[:2] + (H * (2 if bidir else 1),)).astype(np.float32)
+    if impl == "fastml":
+        from fastml import nn
+        mod = getattr(nn, name)(x_np.shape[2], H, bidirectional=bidir)
+        x = Tensor(x_np, requires_grad=True)
+        g = Tensor(g_np)
+    else:
+        torch = _torch(bench_threads)
+        mod = getattr(torch.nn, name)(x_np.shape[2], H, bidirectional=bidir)
+        x = torch.tensor(x_np, requires_grad=True)
+        g = torch.tensor(g_np)
+    params = list(mod.parameters())
+
+    def step():
+        x.grad = None
+        for p in params:
+            p.grad = None
+        y, _ = mod(x)
+        (y * g).sum().backward()
+        return x.grad
+
+    out = benchmark(step)
+    assert tuple(out.shape) == x_np.shape
+
+
+@pytest.mark.parametrize("impl", ["fastml", "torch"])
+def test_embedding_fwd_bwd(benchmark, impl, full, bench_threads):
+    V, D, (B, T) = (50_000, 128, (64, 50)) if full else (100, 8, (4, 5))
+    benchmark.group = f"Embedding fwd+bwd V={V} D={D} tokens {B}x{T}"
+    rng = np.random.default_rng(0)
+    idx_np = rng.integers(0, V, (B, T))
+    g_np = rng.standard_normal((B, T, D)).astype(np.float32)
+    if impl == "fastml":
+        from fastml import nn
+        emb = nn.Embedding(V, D)
+        idx, g = Tensor(idx_np), Tensor(g_np)
+    else:
+        torch = _torch(bench_threads)
+        emb = torch.nn.Embedding(V, D)
+        idx, g = torch.tensor(idx_np), torch.tensor(g_np)
+
+    def step():
+        emb.weight.grad = None
+        (emb(idx) * g).sum().backward()
+        return emb.weight.grad
+
+    out = benchmark(step)
+    assert tuple(out.shape) == (V, D)

@@ -1,4 +1,5 @@
-/* recurrent.c -- LSTM and vanilla RNN over whole sequences: forward and BPTT.
+/* recurrent.c -- LSTM, GRU and vanilla RNN over whole sequences: forward and BPTT
+ * (the GRU's time loops: recurrent_gru_tmpl.h).
  *
  * One layer, one direction; time-major rows: row t*B + b holds step t of
  * sequence b. Shapes (T steps, B batch, I inputs, H hidden):
@@ -73,11 +74,13 @@ void fm_recurrent_select(int level) { KT = FM_FAMILY_PICK(recurrent, level); }
 #define T float
 #define SUF f32
 #include "recurrent_tmpl.h"
+#include "recurrent_gru_tmpl.h"
 #undef T
 #undef SUF
 
 #define T double
 #define SUF f64
 #include "recurrent_tmpl.h"
+#include "recurrent_gru_tmpl.h"
 #undef T
 #undef SUF

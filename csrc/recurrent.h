@@ -1,4 +1,4 @@
-/* recurrent.h -- LSTM and RNN layers: the family's public C API. */
+/* recurrent.h -- LSTM, GRU and RNN layers: the family's public C API. */
 #ifndef FASTML_RECURRENT_H
 #define FASTML_RECURRENT_H
 
@@ -56,6 +56,30 @@ FM_API int fm_rnn_backward_f64(double *dx, double *dh0, double *dw_ih, double *d
                                const double *x, const double *h0, const double *w_ih,
                                const double *w_hh, const double *y, int64_t T, int64_t B,
                                int64_t I, int64_t H, int relu, int nthreads);
+
+/* GRU (gates r, z, n; PyTorch: b_hn inside r * (h W_hn^T + b_hn)): w_ih (3H, I),
+ * w_hh (3H, H), b_ih/b_hh (3H) or both NULL. gates (T*B, 4H) out = [r | z | n | hn]
+ * per step, kept for the backward. Backward: dx, db_ih, db_hh, dhn may be NULL;
+ * work is scratch of (T*B, 4H) elements or NULL. See recurrent_gru_tmpl.h. */
+FM_API int fm_gru_forward_f32(float *y, float *gates, const float *x, const float *h0,
+                              const float *w_ih, const float *w_hh, const float *b_ih,
+                              const float *b_hh, int64_t T, int64_t B, int64_t I, int64_t H,
+                              int nthreads);
+FM_API int fm_gru_forward_f64(double *y, double *gates, const double *x, const double *h0,
+                              const double *w_ih, const double *w_hh, const double *b_ih,
+                              const double *b_hh, int64_t T, int64_t B, int64_t I, int64_t H,
+                              int nthreads);
+FM_API int fm_gru_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *db_ih,
+                               float *db_hh, float *work, const float *dy, const float *dhn,
+                               const float *x, const float *h0, const float *w_ih,
+                               const float *w_hh, const float *y, const float *gates,
+                               int64_t T, int64_t B, int64_t I, int64_t H, int nthreads);
+FM_API int fm_gru_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
+                               double *db_ih, double *db_hh, double *work, const double *dy,
+                               const double *dhn, const double *x, const double *h0,
+                               const double *w_ih, const double *w_hh, const double *y,
+                               const double *gates, int64_t T, int64_t B, int64_t I,
+                               int64_t H, int nthreads);
 
 #ifdef __cplusplus
 }

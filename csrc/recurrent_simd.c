@@ -1,4 +1,4 @@
-/* recurrent_simd.c -- ISA-specific element-wise LSTM/RNN cell kernels (see
+/* recurrent_simd.c -- ISA-specific element-wise LSTM/RNN/GRU cell kernels (see
  * simd.h for how this file is built once per level; the kernels themselves
  * are in recurrent_simd_tmpl.h, instantiated for float and double).
  *
@@ -116,6 +116,10 @@ const fm_recurrent_impl FM_ISA_FN(fm_recurrent_impl) = {
     .rnn_act_fwd_f64 = FM_ISA_FN(fm_rnn_act_fwd_f64),
     .rnn_act_bwd_f32 = FM_ISA_FN(fm_rnn_act_bwd_f32),
     .rnn_act_bwd_f64 = FM_ISA_FN(fm_rnn_act_bwd_f64),
+    .gru_cell_fwd_f32 = FM_ISA_FN(fm_gru_cell_fwd_f32),
+    .gru_cell_fwd_f64 = FM_ISA_FN(fm_gru_cell_fwd_f64),
+    .gru_cell_bwd_f32 = FM_ISA_FN(fm_gru_cell_bwd_f32),
+    .gru_cell_bwd_f64 = FM_ISA_FN(fm_gru_cell_bwd_f64),
     .gemm_acc_f32 = FM_ISA_FN(fm_rnn_gemm_acc_f32),
     .gemm_acc_f64 = FM_ISA_FN(fm_rnn_gemm_acc_f64),
 };

@@ -143,6 +143,69 @@ void FM_ISA_FN(FM_CAT(fm_rnn_act_bwd_, SUF))(T *dg, const T *dh, const T *y, int
 }
 
 
+/* Forward GRU cell for one time step (PyTorch: r, z, n; b_hn inside r * (.)).
+ * gates (B, 4H): in, columns [0, 3H) = x W_ih^T (no bias); out = [r | z | n | hn]
+ *   with hn = h_prev W_hn^T + b_hn, kept for BPTT.
+ * gh (B, 3H) = h_prev W_hh^T (no bias); b_ih, b_hh (3H) or both NULL.
+ * h (B, H) out, row stride ldh: n + z * (h_prev - n); h_prev (B, H). */
+void FM_ISA_FN(FM_CAT(fm_gru_cell_fwd_, SUF))(T *gates, T *h, int64_t ldh, const T *gh,
+                                              const T *h_prev, const T *b_ih, const T *b_hh,
+                                              int64_t B, int64_t H) {
+    for (int64_t b = 0; b < B; b++) {
+        T *g = gates + b * 4 * H;
+        const T *q = gh + b * 3 * H, *hp = h_prev + b * H;
+        T *hr = h + b * ldh;
+        for (int64_t j = 0; j < H; j += VL) {
+            const int64_t n = H - j < VL ? H - j : VL;
+            V ar = LDP(g + j, n) + LDP(q + j, n);
+            V az = LDP(g + H + j, n) + LDP(q + H + j, n);
+            V xn = LDP(g + 2 * H + j, n), hn = LDP(q + 2 * H + j, n);
+            if (b_ih) {
+                ar += LDP(b_ih + j, n) + LDP(b_hh + j, n);
+                az += LDP(b_ih + H + j, n) + LDP(b_hh + H + j, n);
+                xn += LDP(b_ih + 2 * H + j, n);
+                hn += LDP(b_hh + 2 * H + j, n);
+            }
+            V r = VSIG(ar), z = VSIG(az);
+            V nv = VTANH(xn + r * hn);
+            V hv = nv + z * (LDP(hp + j, n) - nv);
+            STP(g + j, r, n);
+            STP(g + H + j, z, n);
+            STP(g + 2 * H + j, nv, n);
+            STP(g + 3 * H + j, hn, n);
+            STP(hr + j, hv, n);
+        }
+    }
+}
+
+/* Backward GRU cell for one time step.
+ * dg (B, 4H) out: [dr | dz | dn * r | dn], the pre-activation gradients of the
+ *   hidden projection (first 3H) and, with [dr | dz | dn], of the input one.
+ * dh (B, H) in: dL/dh_t (all paths); out: its direct share of dL/dh_{t-1}, dh * z.
+ * gates: this step's [r | z | n | hn]; h_prev (B, H). */
+void FM_ISA_FN(FM_CAT(fm_gru_cell_bwd_, SUF))(T *dg, T *dh, const T *gates, const T *h_prev,
+                                              int64_t B, int64_t H) {
+    const V one = VSET1(1);
+    for (int64_t b = 0; b < B; b++) {
+        T *d = dg + b * 4 * H, *dhr = dh + b * H;
+        const T *g = gates + b * 4 * H, *hp = h_prev + b * H;
+        for (int64_t j = 0; j < H; j += VL) {
+            const int64_t n = H - j < VL ? H - j : VL;
+            V r = LDP(g + j, n), z = LDP(g + H + j, n);
+            V nv = LDP(g + 2 * H + j, n), hn = LDP(g + 3 * H + j, n);
+            V dhv = LDP(dhr + j, n);
+            V dn = dhv * (one - z) * (one - nv * nv);
+            V dz = dhv * (LDP(hp + j, n) - nv) * z * (one - z);
+            V dr = dn * hn * r * (one - r);
+            STP(d + j, dr, n);
+            STP(d + H + j, dz, n);
+            STP(d + 2 * H + j, dn * r, n);
+            STP(d + 3 * H + j, dn, n);
+            STP(dhr + j, dhv * z, n);
+        }
+    }
+}
+
 /* Small GEMM for the per-step recurrent products: C[M, N] += A[M, K] Bm[K, N]
  * (row-major, leading dimensions lda, ldb, ldc). Register tiles of 4 rows x 2
  * vectors accumulate over k in order, so every element has one fixed

@@ -182,3 +182,104 @@ def test_float32_tanh_relative_accuracy_near_zero(rng, cpu_level):
     ref = R.lstm_forward(*(a.astype(np.float64) for a in (x, h0, h0, wi4, wh4)), None, T, B)
     np.testing.assert_allclose(y4, ref[0], rtol=3e-6)
     np.testing.assert_allclose(c4, ref[1], rtol=3e-6)
+
+
+# ---- GRU (gates r, z, n; b_hn inside r * (.)) -------------------------------
+
+def _gru_args(rng, T, B, I, H, dt):
+    x, h0, _, wi, wh, bi = _lstm_args(rng, T, B, I, H, dt, G=3)
+    bh = rng.standard_normal(3 * H).astype(dt)
+    return x, h0, wi, wh, bi, bh
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("T,B,I,H", [(1, 1, 1, 1), (4, 3, 5, 7), (3, 2, 9, 17), (2, 5, 3, 33)])
+def test_gru_kernel_matches_twin(cpu_level, dt, T, B, I, H, rng):
+    x, h0, wi, wh, bi, bh = _gru_args(rng, T, B, I, H, dt)
+    tol = dict(rtol=2e-5, atol=2e-5) if dt == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    for b_ih, b_hh in ((bi, bh), (None, None)):
+        got = [a.copy() for a in K.gru_forward(x, h0, wi, wh, b_ih, b_hh, T, B)]
+        ref = R.gru_forward(x, h0, wi, wh, b_ih, b_hh, T, B)
+        for g, r in zip(got, ref):
+            assert g.dtype == dt
+            np.testing.assert_allclose(g, r, **tol)
+        dy = rng.standard_normal((T * B, H)).astype(dt)
+        for dhn in (rng.standard_normal((B, H)).astype(dt), None):
+            g = K.gru_backward(dy, dhn, x, h0, wi, wh, *got, T, B)
+            r = R.gru_backward(dy, dhn, x, h0, wi, wh, *ref, T, B)
+            for a, b_ in zip(g, r):
+                assert a.dtype == dt
+                np.testing.assert_allclose(a, b_, rtol=tol["rtol"] * 10,
+                                           atol=tol["atol"] * 10 * T)
+
+
+def test_gru_kernel_matches_torch_float64(rng, cpu_level):
+    torch = pytest.importorskip("torch")
+    T, B, I, H = 5, 3, 4, 6
+    x, h0, wi, wh, bi, bh = _gru_args(rng, T, B, I, H, np.float64)
+    y, gates = K.gru_forward(x, h0, wi, wh, bi, bh, T, B)
+    dy = rng.standard_normal((T * B, H))
+    dhn = rng.standard_normal((B, H))
+    got = K.gru_backward(dy, dhn, x, h0, wi, wh, y, gates, T, B)
+    gru = torch.nn.GRU(I, H, dtype=torch.float64)
+    with torch.no_grad():
+        for name, a in (("weight_ih_l0", wi), ("weight_hh_l0", wh), ("bias_ih_l0", bi),
+                        ("bias_hh_l0", bh)):
+            getattr(gru, name).copy_(torch.tensor(a))
+    xt = torch.tensor(x.reshape(T, B, I), requires_grad=True)
+    ht = torch.tensor(h0[None], requires_grad=True)
+    yt, hnt = gru(xt, ht)
+    torch.autograd.backward([yt, hnt], [torch.tensor(dy.reshape(T, B, H)),
+                                        torch.tensor(dhn[None])])
+    np.testing.assert_allclose(y, yt.detach().numpy().reshape(T * B, H), rtol=1e-12, atol=1e-14)
+    want = (xt.grad.reshape(T * B, I), ht.grad[0], gru.weight_ih_l0.grad, gru.weight_hh_l0.grad,
+            gru.bias_ih_l0.grad, gru.bias_hh_l0.grad)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_gru_results_do_not_depend_on_thread_count(rng):
+    T, B, I, H = 6, 9, 5, 24
+    x, h0, wi, wh, bi, bh = _gru_args(rng, T, B, I, H, np.float32)
+    dy = rng.standard_normal((T * B, H)).astype(np.float32)
+    outs = []
+    for n in (1, 2, 3):
+        with _threads.scope(n):
+            y, g = K.gru_forward(x, h0, wi, wh, bi, bh, T, B)
+            outs.append((y.copy(), g.copy())
+                        + K.gru_backward(dy, None, x, h0, wi, wh, y, g, T, B))
+    for other in outs[1:]:
+        for a, b_ in zip(outs[0], other):
+            np.testing.assert_array_equal(a, b_)
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_gru_read_only_inputs_and_need_dx(rng, dt):
+    T, B, I, H = 3, 2, 4, 9
+    x, h0, wi, wh, bi, bh = read_only(*_gru_args(rng, T, B, I, H, dt))
+    dy, = read_only(rng.standard_normal((T * B, H)).astype(dt))
+    y, g = read_only(*(a.copy() for a in K.gru_forward(x, h0, wi, wh, bi, bh, T, B)))
+    ref = R.gru_forward(x, h0, wi, wh, bi, bh, T, B)
+    tol = 2e-5 if dt == np.float32 else 1e-12
+    np.testing.assert_allclose(y, ref[0], rtol=tol, atol=tol)
+    full = K.gru_backward(dy, None, x, h0, wi, wh, y, g, T, B)
+    full = [a.copy() for a in full]
+    part = K.gru_backward(dy, None, x, h0, wi, wh, y, g, T, B, need_dx=False)
+    assert part[0] is None
+    for a, b_ in zip(full[1:], part[1:]):
+        np.testing.assert_array_equal(a, b_)
+
+
+def test_gru_large_hidden_uses_blas_path(rng):
+    """3H * H above the small-kernel limit: the serial BLAS per-step path."""
+    T, B, I, H = 2, 3, 4, 600
+    x, h0, wi, wh, bi, bh = _gru_args(rng, T, B, I, H, np.float64)
+    wh *= 0.05
+    y, g = K.gru_forward(x, h0, wi, wh, bi, bh, T, B)
+    ref = R.gru_forward(x, h0, wi, wh, bi, bh, T, B)
+    np.testing.assert_allclose(y, ref[0], rtol=1e-11, atol=1e-12)
+    dy = rng.standard_normal((T * B, H))
+    got = K.gru_backward(dy, None, x, h0, wi, wh, y.copy(), g.copy(), T, B)
+    want = R.gru_backward(dy, None, x, h0, wi, wh, *ref, T, B)
+    for a, b_ in zip(got, want):
+        np.testing.assert_allclose(a, b_, rtol=1e-10, atol=1e-11)

@@ -116,3 +116,26 @@ def test_conv_vae_matches_torch_from_the_same_weights():
     assert_allclose(h_ours, h_ref, rtol=2e-4)
     for k, v in ref.state_dict().items():
         assert_allclose(model.state_dict()[k], v.numpy(), rtol=5e-3, atol=5e-4, err_msg=k)
+def test_char_rnn_runs_and_learns():
+    out = []
+    history, sample = _load("char_rnn").main(epochs=25, print_fn=out.append)
+    assert history[-1] < 0.6 * history[0]
+    assert sample.startswith("the ") and len(sample) == 64
+    assert out and out[0].startswith("loss ")
+
+
+def test_char_rnn_matches_torch_from_the_same_weights():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    ours, theirs = _load("char_rnn"), _load("char_rnn", torch_version=True)
+    X, Y, chars = ours.make_data()
+    torch.manual_seed(0)
+    ref = theirs.CharRNN(len(chars))
+    model = ours.CharRNN(len(chars))
+    model.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+    h_ours = ours.train(model, X, Y, epochs=4)
+    h_ref = theirs.train(ref, X, Y, epochs=4)
+    assert_allclose(h_ours, h_ref, rtol=2e-4)
+    for k, v in ref.state_dict().items():
+        assert_allclose(model.state_dict()[k], v.numpy(), rtol=5e-3, atol=5e-4, err_msg=k)
+    assert np.isfinite(h_ours).all()

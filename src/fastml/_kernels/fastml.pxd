@@ -641,3 +641,26 @@ cdef extern from "gmm.h" nogil:
     int fm_gmm_estep_tri_f64(double *resp, double *lse, const double *X, int64_t ldx,
                              const double *P, int64_t ldp, const double *B, const double *c,
                              int64_t n, int64_t k, int64_t d, int nthreads)
+
+
+cdef extern from "recurrent.h" nogil:
+    # GRU (recurrent family)
+    int fm_gru_forward_f32(float *y, float *gates, const float *x, const float *h0,
+                           const float *w_ih, const float *w_hh, const float *b_ih,
+                           const float *b_hh, int64_t T, int64_t B, int64_t I, int64_t H,
+                           int nthreads)
+    int fm_gru_forward_f64(double *y, double *gates, const double *x, const double *h0,
+                           const double *w_ih, const double *w_hh, const double *b_ih,
+                           const double *b_hh, int64_t T, int64_t B, int64_t I, int64_t H,
+                           int nthreads)
+    int fm_gru_backward_f32(float *dx, float *dh0, float *dw_ih, float *dw_hh, float *db_ih,
+                            float *db_hh, float *work, const float *dy, const float *dhn,
+                            const float *x, const float *h0, const float *w_ih,
+                            const float *w_hh, const float *y, const float *gates,
+                            int64_t T, int64_t B, int64_t I, int64_t H, int nthreads)
+    int fm_gru_backward_f64(double *dx, double *dh0, double *dw_ih, double *dw_hh,
+                            double *db_ih, double *db_hh, double *work, const double *dy,
+                            const double *dhn, const double *x, const double *h0,
+                            const double *w_ih, const double *w_hh, const double *y,
+                            const double *gates, int64_t T, int64_t B, int64_t I,
+                            int64_t H, int nthreads)

@@ -1,9 +1,10 @@
-"""LSTM / vanilla-RNN sequence kernels (csrc/recurrent.c) behind one facade.
+"""LSTM / GRU / vanilla-RNN sequence kernels (csrc/recurrent.c) behind one facade.
 
 Contract (checked by fastml.nn's RNN/LSTM modules, trusted here): all arrays
 C-contiguous, one dtype (float32 or float64); x (T*B, I) time-major, h0/c0
 (B, H), w_ih (G*H, I), w_hh (G*H, H), bias (G*H,) = b_ih + b_hh or None, with
-G = 4 for the LSTM (gates i, f, g, o) and 1 for the RNN; T, B >= 1.
+G = 4 for the LSTM (gates i, f, g, o), 3 for the GRU (r, z, n; separate b_ih,
+b_hh, both or None) and 1 for the RNN; T, B >= 1.
 Backward returns fresh gradient arrays (dx is None when need_dx is False).
 The relu RNN propagates NaN and its backward masks the gradient where y <= 0
 (a NaN output passes it, as torch).
@@ -102,6 +103,34 @@ def _rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True)
     return dx, dh0, dw_ih, dw_hh, dbias
 
 
+def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, T, B):
+    """-> y (T*B, H), gates (T*B, 4H) = [r | z | n | hn]. b_ih/b_hh both or None."""
+    ensure_blas()
+    H = h0.shape[1]
+    y = _buffer((T * B, H), x.dtype)
+    gates = _buffer((T * B, 4 * H), x.dtype)
+    _fn("gru_forward", x.dtype)(y, gates, x, h0, w_ih, w_hh, b_ih, b_hh, T, B, _threads())
+    return y, gates
+
+
+def _gru_backward(dy, dhn, x, h0, w_ih, w_hh, y, gates, T, B, need_dx=True):
+    """-> dx, dh0, dw_ih, dw_hh, db_ih, db_hh. dhn (B, H) or None."""
+    ensure_blas()
+    dt = x.dtype
+    H = h0.shape[1]
+    dx = _buffer(x.shape, dt) if need_dx else None
+    dh0 = np.empty((B, H), dt)
+    dw_ih = np.empty(w_ih.shape, dt)
+    dw_hh = np.empty(w_hh.shape, dt)
+    db_ih = np.empty(3 * H, dt)
+    db_hh = np.empty(3 * H, dt)
+    work = _buffer((T * B, 4 * H), dt)
+    _fn("gru_backward", dt)(dx, dh0, dw_ih, dw_hh, db_ih, db_hh, work, dy,
+                            None if dhn is None else dhn.reshape(-1),
+                            x, h0, w_ih, w_hh, y, gates, T, B, _threads())
+    return dx, dh0, dw_ih, dw_hh, db_ih, db_hh
+
+
 if COMPILED:
     from . import _recurrent
 
@@ -109,6 +138,8 @@ if COMPILED:
     lstm_backward = _lstm_backward
     rnn_forward = _rnn_forward
     rnn_backward = _rnn_backward
+    gru_forward = _gru_forward
+    gru_backward = _gru_backward
 else:
-    from .reference.recurrent import (lstm_backward, lstm_forward, rnn_backward,  # noqa: F401
-                                      rnn_forward)
+    from .reference.recurrent import (gru_backward, gru_forward, lstm_backward,  # noqa: F401
+                                      lstm_forward, rnn_backward, rnn_forward)

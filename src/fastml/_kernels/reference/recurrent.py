@@ -1,4 +1,4 @@
-"""Pure-NumPy twin of csrc/recurrent.c (LSTM / vanilla RNN over a sequence).
+"""Pure-NumPy twin of csrc/recurrent.c (LSTM / GRU / vanilla RNN over a sequence).
 
 Same contract, layouts and signatures as the facade (fastml._kernels.recurrent): one layer,
 one direction, time-major rows x (T*B, I); gates in PyTorch order i, f, g, o;
@@ -89,3 +89,55 @@ def rnn_backward(dy, dhn, x, h0, w_ih, w_hh, y, T, B, relu=False, need_dx=True):
     h_prev = np.concatenate([h0, y[:(T - 1) * B]], axis=0)
     return (dG @ w_ih if need_dx else None, dh.astype(y.dtype), dG.T @ x, dG.T @ h_prev,
             dG.sum(axis=0))
+
+
+def gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, T, B):
+    """-> y (T*B, H), gates (T*B, 4H) = [r | z | n | hn] per step (PyTorch GRU:
+    n = tanh(x W_in^T + b_in + r * hn), hn = h W_hn^T + b_hn, h' = n + z (h - n))."""
+    H = h0.shape[1]
+    dt = x.dtype
+    gx = x @ w_ih.T
+    if b_ih is not None:
+        gx = gx + b_ih
+    y = np.empty((T * B, H), dt)
+    gates = np.empty((T * B, 4 * H), dt)
+    h = h0
+    for t in range(T):
+        rows = slice(t * B, (t + 1) * B)
+        gh = h @ w_hh.T
+        if b_hh is not None:
+            gh = gh + b_hh
+        r = _sigmoid(gx[rows, :H] + gh[:, :H])
+        z = _sigmoid(gx[rows, H:2 * H] + gh[:, H:2 * H])
+        hn = gh[:, 2 * H:]
+        n = np.tanh(gx[rows, 2 * H:] + r * hn)
+        h = n + z * (h - n)
+        gates[rows] = np.concatenate([r, z, n, hn], axis=1)
+        y[rows] = h
+    return y, gates
+
+
+def gru_backward(dy, dhn, x, h0, w_ih, w_hh, y, gates, T, B, need_dx=True):
+    """-> dx, dh0, dw_ih, dw_hh, db_ih, db_hh (dhn (B, H) or None; dx None unless
+    need_dx)."""
+    H = h0.shape[1]
+    dt = x.dtype
+    dGi = np.empty((T * B, 3 * H), dt)  # input-side pre-activation gradients
+    dGh = np.empty((T * B, 3 * H), dt)  # hidden-side
+    dh = dy[(T - 1) * B:].copy()
+    if dhn is not None:
+        dh += dhn.reshape(B, H)
+    for t in range(T - 1, -1, -1):
+        rows = slice(t * B, (t + 1) * B)
+        g = gates[rows]
+        r, z, n, hn = g[:, :H], g[:, H:2 * H], g[:, 2 * H:3 * H], g[:, 3 * H:]
+        hp = y[(t - 1) * B:t * B] if t else h0
+        dn = dh * (1 - z) * (1 - n * n)
+        dz = dh * (hp - n) * z * (1 - z)
+        dr = dn * hn * r * (1 - r)
+        dGi[rows] = np.concatenate([dr, dz, dn], axis=1)
+        dGh[rows] = np.concatenate([dr, dz, dn * r], axis=1)
+        dh = dh * z + dGh[rows] @ w_hh + (dy[(t - 1) * B:t * B] if t else 0)
+    h_prev = np.concatenate([h0, y[:(T - 1) * B]], axis=0)
+    return (dGi @ w_ih if need_dx else None, dh.astype(dt), dGi.T @ x, dGh.T @ h_prev,
+            dGi.sum(axis=0), dGh.sum(axis=0))

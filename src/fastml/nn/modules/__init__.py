@@ -16,10 +16,10 @@ __all__ = ["Module", "Sequential", "ModuleList", "Linear", "Conv2d", "MaxPool2d"
            "HuberLoss", "SmoothL1Loss", "KLDivLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
            "CosineEmbeddingLoss"]
 
-from .conv import Conv1d  # noqa: E402  (nnconv)
-from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402  (nnconv)
-from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxUnpool2d  # noqa: E402  (nnconv)
-from .upsample import (CircularPad1d, CircularPad2d, ConstantPad1d,  # noqa: E402  (nnconv)
+from .conv import Conv1d  # noqa: E402
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402
+from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxUnpool2d  # noqa: E402
+from .upsample import (CircularPad1d, CircularPad2d, ConstantPad1d,  # noqa: E402
                        ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d,
                        ReplicationPad2d, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d,
                        ZeroPad2d)
@@ -29,3 +29,8 @@ __all__ += ["Conv1d", "ConvTranspose1d", "ConvTranspose2d", "AdaptiveAvgPool2d",
             "UpsamplingBilinear2d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d",
             "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
             "CircularPad1d", "CircularPad2d"]
+from .rnn import GRU  # noqa: E402
+from .rnn_cells import GRUCell, LSTMCell, RNNCell  # noqa: E402
+from .sparse import Embedding  # noqa: E402
+
+__all__ += ["GRU", "RNNCell", "LSTMCell", "GRUCell", "Embedding"]

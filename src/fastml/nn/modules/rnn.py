@@ -1,4 +1,5 @@
-"""RNN and LSTM layers (PyTorch parameter names, gate order i, f, g, o;
+"""RNN, LSTM and GRU layers (PyTorch parameter names, LSTM gates i, f, g, o, GRU gates
+r, z, n;
 multi-layer, batch_first, dropout between layers, bidirectional).
 
 Each layer is ONE autograd op over the whole sequence: the compiled kernel
@@ -9,6 +10,7 @@ states h_n / c_n are light nodes on top of it that hand their gradients to the
 kernel's backward (see _final_state) instead of scattering them.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -18,7 +20,7 @@ from ..tensor import Parameter, Tensor, concat, make_op, stack
 from .layers import _check_int
 from .module import Module
 
-__all__ = ["RNN", "LSTM", "lstm_layer", "rnn_layer"]
+__all__ = ["RNN", "LSTM", "GRU", "lstm_layer", "rnn_layer", "gru_layer"]
 
 
 def _c(a):
@@ -93,6 +95,29 @@ def rnn_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
     return ys, _final_state(y[(T - 1) * B:], ys, box, "h")
 
 
+def gru_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One GRU layer over x (T, B, I) Tensor -> (y (T, B, H), h_n (B, H))."""
+    T, B, I = x.shape
+    H = w_hh.shape[1]
+    xd = _c(x.data.reshape(T * B, I))
+    h0d, wi, wh = _c(h0.data), _c(w_ih.data), _c(w_hh.data)
+    bi = None if b_ih is None else _c(b_ih.data)
+    bh = None if b_hh is None else _c(b_hh.data)
+    y, gates = _k.gru_forward(xd, h0d, wi, wh, bi, bh, T, B)
+    box = {}
+
+    def backward(g):
+        dhn = box.pop("h", None)
+        dx, dh0, dwi, dwh, dbi, dbh = _k.gru_backward(
+            _c(g.reshape(T * B, H)), None if dhn is None else _c(dhn), xd, h0d, wi, wh, y,
+            gates, T, B, need_dx=_needs(x))
+        grads = (None if dx is None else dx.reshape(T, B, I), dh0, dwi, dwh)
+        return grads if b_ih is None else grads + (dbi, dbh)
+
+    parents = (x, h0, w_ih, w_hh) + (() if b_ih is None else (b_ih, b_hh))
+    ys = make_op(y.reshape(T, B, H), parents, backward)
+    return ys, _final_state(y[(T - 1) * B:], ys, box, "h")
+
 def _flip_time(t):
     """t (T, B, F) with the time axis reversed (a graph node; the gradient is
     reversed back)."""
@@ -112,6 +137,11 @@ class _RNNBase(Module):
         if not 0 <= dropout <= 1:
             raise ValueError(f"dropout must be in [0, 1], got {dropout!r}")
         self.dropout = float(dropout)
+        if self.dropout > 0 and self.num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                          "non-zero dropout expects num_layers greater than 1, but got "
+                          f"dropout={dropout} and num_layers={num_layers}", UserWarning,
+                          stacklevel=3)
         self.bidirectional = bool(bidirectional)
         G, H = self._gates, self.hidden_size
         for layer in range(self.num_layers):
@@ -276,3 +306,28 @@ class LSTM(_RNNBase):
         if unbatched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
         return self._finish(y, unbatched), (h_n, c_n)
+
+
+class GRU(_RNNBase):
+    """Gated recurrent unit, PyTorch's formulation and gate order r, z, n stacked in
+    weight_ih_l{k} (3H, I):
+        r = sigmoid(W_ir x + b_ir + W_hr h + b_hr),  z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
+        n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),  h' = (1 - z) * n + z * h.
+    forward(x, hx=None) -> (output, h_n)."""
+
+    _gates = 3
+
+    def forward(self, x, hx=None):
+        x, unbatched = self._prepare(x)
+        h0 = self._state(hx, "hx", x.shape[1], unbatched)
+        hn = []
+        y = x
+
+        def step(xs, i, sfx):
+            return gru_layer(xs, h0[i], *self._layer_params(layer, sfx))
+
+        for layer in range(self.num_layers):
+            y = self._run_layer(step, y, layer, (hn,))
+            y = self._between_layers(y, layer)
+        h_n = stack(hn, 0)
+        return self._finish(y, unbatched), (h_n.squeeze(1) if unbatched else h_n)
