@@ -268,7 +268,7 @@ def test_resample_fwd_bwd(benchmark, impl, case, full, bench_threads):
         return x.grad
     out = benchmark(step)
     assert tuple(out.shape) == shape
-# ---- recurrent layers and Embedding (nn-rnn) -----------------------------------
+# ---- recurrent layers and Embedding -----------------------------------
 # GRU and bidirectional LSTM, T=50 B=32 input 128 hidden 128, fwd+bwd through
 # autograd (loss = sum(output * g)); Embedding with 50k rows, dim 128, batch
 # 64 x 50 tokens, lookup + backward into the dense (50k, 128) gradient.

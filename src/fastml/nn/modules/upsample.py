@@ -80,8 +80,27 @@ def _pad_class(name, n, mode, constant_arg):
     else:
         def __init__(self, padding):
             _PadNd.__init__(self, padding, 0.0 if mode == "constant" else None)
+    how = {"constant": "a constant value" + ("" if constant_arg else " (zero)"),
+           "reflect": "the reflection of the input (edge not repeated)",
+           "replicate": "copies of the edge values",
+           "circular": "the input wrapped around (periodic)"}[mode]
+    dims = "last dimension" if n == 1 else "last two dimensions"
+    pads = "(left, right)" if n == 1 else "(left, right, top, bottom)"
+    value_doc = "\n    value : float\n        The fill value." if constant_arg else ""
+    shape_in, shape_out = ("2, 3", "(1, 2, 5)") if n == 1 else ("1, 2, 3", "(1, 1, 4, 5)")
+    args = ("(1, 1)" if n == 1 else "1") if not constant_arg else \
+        ("(1, 1), 9.0" if n == 1 else "(1, 1, 1, 1), 9.0")
+    doc = (f"Pads the {dims} of the input with {how}, as torch.nn.{name}.\n\n"
+           f"    Parameters\n    ----------\n"
+           f"    padding : int or tuple of {2 * n} ints\n"
+           f"        One int pads every side by it; a tuple gives {pads}.{value_doc}\n\n"
+           f"    Examples\n    --------\n"
+           f"    >>> import fastml.nn as nn\n"
+           f"    >>> x = nn.arange(6, dtype=nn.float32).reshape(1, {shape_in})\n"
+           f"    >>> nn.{name}({args})(x).shape\n"
+           f"    {shape_out}\n")
     return type(name, (_PadNd,), {"_n": n, "_mode": mode, "__init__": __init__,
-                                  "__module__": __name__})
+                                  "__module__": __name__, "__doc__": doc})
 
 
 ZeroPad2d = _pad_class("ZeroPad2d", 2, "constant", False)
