@@ -57,11 +57,11 @@ int fm_svm_cache_init(svm_cache *c, const fm_svm_data *D, const int64_t *rows, i
     c->rows = rows;
     c->m = m;
     c->nthreads = nthreads < 1 ? 1 : nthreads;
-    double slots = cache_mb * 1048576.0 / (8.0 * (double)m);
+    double slots = cache_mb * 1048576.0 / (4.0 * (double)m);
     c->nslots = slots < 2 ? 2 : slots > (double)m ? m : (int64_t)slots;
     if (c->nslots < 2) c->nslots = 2;
     const size_t sm = (size_t)m, ns = (size_t)c->nslots;
-    c->mem = malloc(ns * sm * sizeof(double));
+    c->mem = malloc(ns * sm * sizeof(float));
     c->slot_of = malloc(sm * sizeof(int64_t));
     c->point_of = malloc(ns * sizeof(int64_t));
     c->prev = malloc(ns * sizeof(int64_t));
@@ -185,7 +185,17 @@ static void eval_panel(svm_cache *c, int64_t a, const double *XT, const double *
     }
 }
 
-const double *fm_svm_cache_row(svm_cache *c, int64_t a, int full) {
+static void store_full(float *row, const double *buf, int64_t m) {
+    for (int64_t t = 0; t < m; t++) row[t] = (float)buf[t];
+}
+
+static void store_partial(svm_cache *c, float *row) {
+    const int64_t *idx = c->act_idx;
+    const double *buf = c->buf;
+    for (int64_t t = 0; t < c->n_act; t++) row[idx[t]] = (float)buf[t];
+}
+
+const float *fm_svm_cache_row(svm_cache *c, int64_t a, int full) {
     int64_t s = c->slot_of[a];
     if (s >= 0) {
         unlink_slot(c, s);
@@ -204,25 +214,23 @@ const double *fm_svm_cache_row(svm_cache *c, int64_t a, int full) {
         c->slot_of[a] = s;
         c->point_of[s] = a;
     }
-    double *row = c->mem + (size_t)s * (size_t)c->m;
+    float *row = c->mem + (size_t)s * (size_t)c->m;
+    const int whole = full || c->n_act == c->m;
     if (c->XT_all) {
-        if (full || c->n_act == c->m) {
+        if (whole)
             eval_panel(c, a, c->XT_all, c->sq_all, c->m, c->ld_all);
-            memcpy(row, c->buf, (size_t)c->m * sizeof(double));
-            c->epoch_of[s] = -1;
-        } else {
+        else
             eval_panel(c, a, c->XT_act, c->sq_act, c->n_act, c->ld_act);
-            for (int64_t t = 0; t < c->n_act; t++) row[c->act_idx[t]] = c->buf[t];
-            c->epoch_of[s] = c->epoch;
-        }
-        return row;
-    }
-    if (full || c->n_act == c->m) {
-        eval_points(c, row, a, c->rows, c->m);
-        c->epoch_of[s] = -1;
+    } else if (whole) {
+        eval_points(c, c->buf, a, c->rows, c->m);
     } else {
         eval_points(c, c->buf, a, c->act_pts, c->n_act);
-        for (int64_t t = 0; t < c->n_act; t++) row[c->act_idx[t]] = c->buf[t];
+    }
+    if (whole) {
+        store_full(row, c->buf, c->m);
+        c->epoch_of[s] = -1;
+    } else {
+        store_partial(c, row);
         c->epoch_of[s] = c->epoch;
     }
     return row;

@@ -37,6 +37,8 @@ void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double
 
 /* ---- kernel-row cache (svm_cache.c) ------------------------------------------
  * Rows are indexed by problem point (0..m-1) and hold K(pt, q) at every point q
+ * (computed in float64, stored in float32 like libsvm's cache, so a cache_size
+ * MB budget holds as many rows as libsvm's)
  * the row covers: all points (a "full" row), or the points of the active
  * variables when it was computed (a "partial" row, valid until the active set
  * grows again: the solver bumps `epoch` whenever it does). */
@@ -44,7 +46,7 @@ typedef struct {
     const fm_svm_data *D;
     const int64_t *rows; /* point -> row of D */
     int64_t m, nslots, used;
-    double *mem;         /* nslots rows of m values */
+    float *mem;          /* nslots rows of m values (float32, as libsvm's Qfloat) */
     int64_t *slot_of;    /* point -> slot or -1 */
     int64_t *point_of;   /* slot -> point */
     int64_t *prev, *next, head, tail; /* LRU list of slots, head = most recent */
@@ -67,7 +69,7 @@ int fm_svm_cache_init(svm_cache *c, const fm_svm_data *D, const int64_t *rows, i
 void fm_svm_cache_free(svm_cache *c);
 /* The row of point a; full = 1 forces every point, else the points listed by
  * fm_svm_cache_set_active (all points when none were set since the last grow). */
-const double *fm_svm_cache_row(svm_cache *c, int64_t a, int full);
+const float *fm_svm_cache_row(svm_cache *c, int64_t a, int full);
 /* The active points changed: pts (n distinct points). grow = 1: the set grew
  * (partial rows become stale). */
 void fm_svm_cache_set_active(svm_cache *c, const int64_t *pts, int64_t n, int grow);

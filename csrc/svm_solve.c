@@ -64,7 +64,7 @@ static void publish_active(smo *s, int grow) {
     fm_svm_cache_set_active(&s->cache, s->pts, n, grow);
 }
 
-static const double *row(smo *s, int64_t v, int full) {
+static const float *row(smo *s, int64_t v, int full) {
     return fm_svm_cache_row(&s->cache, pt(s, v), full);
 }
 
@@ -81,7 +81,7 @@ static void reconstruct_gradient(smo *s) {
     if ((double)nr_free * (double)l > 2.0 * (double)act * (double)(l - act)) {
         for (int64_t t = act; t < l; t++) {
             const int64_t i = s->idx[t];
-            const double *Ki = row(s, i, 0);
+            const float *Ki = row(s, i, 0);
             double g = 0.0;
             for (int64_t u = 0; u < act; u++) {
                 const int64_t j = s->idx[u];
@@ -93,7 +93,7 @@ static void reconstruct_gradient(smo *s) {
         for (int64_t u = 0; u < act; u++) {
             const int64_t i = s->idx[u];
             if (s->st[i] != FREE) continue;
-            const double *Ki = row(s, i, 1);
+            const float *Ki = row(s, i, 1);
             const double ai = s->a[i] * s->y[i];
             for (int64_t t = act; t < l; t++) {
                 const int64_t j = s->idx[t];
@@ -124,7 +124,7 @@ static int select_c(smo *s, int64_t *oi, int64_t *oj) {
             Gmax = s->G[v], gi = v;
         }
     }
-    const double *Ki = gi >= 0 ? row(s, gi, 0) : NULL;
+    const float *Ki = gi >= 0 ? row(s, gi, 0) : NULL;
     for (int64_t t = 0; t < act; t++) {
         const int64_t j = s->idx[t];
         double gd;
@@ -162,8 +162,8 @@ static int select_nu(smo *s, int64_t *oi, int64_t *oj) {
             Gn = s->G[v], in = v;
         }
     }
-    const double *Kp = ip >= 0 ? row(s, ip, 0) : NULL;
-    const double *Kn = in >= 0 ? row(s, in, 0) : NULL;
+    const float *Kp = ip >= 0 ? row(s, ip, 0) : NULL;
+    const float *Kn = in >= 0 ? row(s, in, 0) : NULL;
     for (int64_t t = 0; t < act; t++) {
         const int64_t j = s->idx[t];
         double gd, qc;
@@ -247,8 +247,8 @@ static void do_shrinking(smo *s) {
 
 /* Solve the two-variable subproblem on (i, j) and update G and G_bar. */
 static void take_step(smo *s, int64_t i, int64_t j) {
-    const double *Ki = row(s, i, 0);
-    const double *Kj = row(s, j, 0);
+    const float *Ki = row(s, i, 0);
+    const float *Kj = row(s, j, 0);
     const double Ci = s->C[i], Cj = s->C[j], ai0 = s->a[i], aj0 = s->a[j];
     double qc = s->QD[i] + s->QD[j] - 2.0 * Ki[pt(s, j)];
     if (qc <= 0) qc = TAU;
@@ -297,7 +297,7 @@ static void take_step(smo *s, int64_t i, int64_t j) {
     for (int h = 0; h < 2; h++) {
         const int64_t v = pair[h];
         if (was[h] == (s->st[v] == UPPER)) continue;
-        const double *Kv = row(s, v, 1);
+        const float *Kv = row(s, v, 1);
         const double c = (was[h] ? -s->C[v] : s->C[v]) * s->y[v];
         for (int64_t k = 0; k < s->l; k++) s->Gbar[k] += c * s->y[k] * Kv[pt(s, k)];
     }
@@ -357,7 +357,7 @@ static void init_gradient(smo *s) {
     for (int64_t v = 0; v < s->l; v++) s->G[v] = s->p[v], s->Gbar[v] = 0.0;
     for (int64_t v = 0; v < s->l; v++) {
         if (s->st[v] == LOWER) continue;
-        const double *Kv = row(s, v, 1);
+        const float *Kv = row(s, v, 1);
         const double av = s->a[v] * s->y[v], cv = s->C[v] * s->y[v];
         for (int64_t u = 0; u < s->l; u++) s->G[u] += av * s->y[u] * Kv[pt(s, u)];
         if (s->st[v] == UPPER)
