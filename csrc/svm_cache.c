@@ -1,12 +1,19 @@
-/* svm_cache.c -- the LRU cache of kernel rows behind the SMO solver.
+/* svm_cache.c -- the LRU cache of kernel rows behind the SMO solver, laid out
+ * as libsvm's: rows of variable length in float32 (computed in float64), the
+ * budget counted in stored values (cache_mb megabytes, at least two rows).
  *
- * A row belongs to a problem point (the two halves of a regression dual share
- * it) and is m doubles long, so the solver reads Q_uv = y_u y_v row[pt(v)]
- * wherever v sits in its active list. While the active set shrinks, a missing
- * row is computed only at the active points (a partial row, tagged with the
- * current epoch); a full row is computed when the solver asks for one (gradient
- * reconstruction, bound changes) or when every point is active. Rows are split
- * over the team: each thread evaluates a contiguous range of the points.
+ * A row belongs to a problem point a and holds K(a, order[t]) for the
+ * positions t < len of the row, where order lists the points in the solver's
+ * position order. With shrinking (one variable per point, l = m) the solver's
+ * active variables are the prefix of that order, so a row is computed only up
+ * to the active size and extended when a longer prefix is asked for; the
+ * solver's position swaps are mirrored in every cached row (fm_svm_cache_swap).
+ * For the regression duals (two variables per point) order is the identity
+ * and rows are always complete.
+ *
+ * Dense kernels compute rows from a panel of the points as columns in order
+ * (vertical FMAs over contiguous memory), rebuilt when the order changes; a
+ * long row is split over the team.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +25,8 @@
 #endif
 
 /* A row is split over the team only when it is long enough to pay for a
- * parallel region on every cache miss (about 1.5M multiply-adds, ~0.5 ms). */
-#define ROW_PAR_WORK 1.5e6
+ * parallel region (fork/join costs far more than this on a loaded machine). */
+#define ROW_PAR_WORK 4e6
 
 static int row_team(const svm_cache *c, int64_t n) {
     const double work = (double)n * (double)(c->D->d + 16);
@@ -30,24 +37,23 @@ static int uses_panel(const fm_svm_data *D) {
     return D->vals == NULL && D->kernel != FM_SVM_PRECOMPUTED;
 }
 
-/* XT (d x ld, ld = n rounded up to FM_SVM_PAD) <- the points rows[0..n) as
- * columns, zero padded; sq their squared norms. Returns ld. */
-static int64_t fill_panel(double *XT, double *sq, const fm_svm_data *D, const int64_t *rows,
-                          int64_t n) {
-    const int64_t ld = (n + FM_SVM_PAD - 1) / FM_SVM_PAD * FM_SVM_PAD, d = D->d;
-    for (int64_t t0 = 0; t0 < ld; t0 += FM_SVM_PAD) {
-        for (int64_t t = t0; t < t0 + FM_SVM_PAD; t++) {
-            const double *x = t < n ? D->X + rows[t] * D->ldx : NULL;
-            double s = 0.0;
-            for (int64_t k = 0; k < d; k++) {
-                const double v = x ? x[k] : 0.0;
-                XT[k * ld + t] = v;
-                s += v * v;
-            }
-            sq[t] = x && D->sq ? D->sq[rows[t]] : s;
+static int64_t padded(int64_t n) { return (n + FM_SVM_PAD - 1) / FM_SVM_PAD * FM_SVM_PAD; }
+
+/* XT (d x ld, ld = n padded) <- the points rows[0..n) as columns, zero
+ * padded; sq their squared norms. */
+static void fill_panel(double *XT, double *sq, const fm_svm_data *D, const int64_t *rows,
+                       int64_t n) {
+    const int64_t ld = padded(n), d = D->d;
+    for (int64_t t = 0; t < ld; t++) {
+        const double *x = t < n ? D->X + rows[t] * D->ldx : NULL;
+        double s = 0.0;
+        for (int64_t k = 0; k < d; k++) {
+            const double v = x ? x[k] : 0.0;
+            XT[k * ld + t] = v;
+            s += v * v;
         }
+        sq[t] = x && D->sq ? D->sq[rows[t]] : s;
     }
-    return ld;
 }
 
 int fm_svm_cache_init(svm_cache *c, const fm_svm_data *D, const int64_t *rows, int64_t m,
@@ -57,96 +63,115 @@ int fm_svm_cache_init(svm_cache *c, const fm_svm_data *D, const int64_t *rows, i
     c->rows = rows;
     c->m = m;
     c->nthreads = nthreads < 1 ? 1 : nthreads;
-    double slots = cache_mb * 1048576.0 / (8.0 * (double)m);
-    c->nslots = slots < 2 ? 2 : slots > (double)m ? m : (int64_t)slots;
-    if (c->nslots < 2) c->nslots = 2;
-    const size_t sm = (size_t)m, ns = (size_t)c->nslots;
-    c->mem = malloc(ns * sm * sizeof(double));
-    c->slot_of = malloc(sm * sizeof(int64_t));
-    c->point_of = malloc(ns * sizeof(int64_t));
-    c->prev = malloc(ns * sizeof(int64_t));
-    c->next = malloc(ns * sizeof(int64_t));
-    c->epoch_of = malloc(ns * sizeof(int64_t));
-    c->act_pts = malloc(sm * sizeof(int64_t));
-    c->act_idx = malloc(sm * sizeof(int64_t));
-    const size_t ldm = (size_t)((m + FM_SVM_PAD - 1) / FM_SVM_PAD * FM_SVM_PAD);
+    const double budget = cache_mb * 1048576.0 / (double)sizeof(float);
+    const double least = 2.0 * (double)m;
+    c->free_vals = budget < least ? (int64_t)least : budget > 9e18 ? INT64_MAX : (int64_t)budget;
+    const size_t sm = (size_t)m, ldm = (size_t)padded(m);
+    c->data = calloc(sm, sizeof(float *));
+    c->len = calloc(sm, sizeof(int64_t));
+    c->prev = malloc(sm * sizeof(int64_t));
+    c->next = malloc(sm * sizeof(int64_t));
+    c->order_pts = malloc(sm * sizeof(int64_t));
     c->buf = malloc(ldm * sizeof(double));
+    c->spare[0] = malloc(sm * sizeof(float));
+    c->spare[1] = malloc(sm * sizeof(float));
     const size_t d = (size_t)(D->d > 0 ? D->d : 1);
     c->scratch = D->vals ? calloc((size_t)c->nthreads * d, sizeof(double)) : NULL;
-    if (!c->mem || !c->slot_of || !c->point_of || !c->prev || !c->next || !c->epoch_of ||
-        !c->act_pts || !c->act_idx || !c->buf || (D->vals && !c->scratch)) {
+    if (!c->data || !c->len || !c->prev || !c->next || !c->order_pts || !c->buf ||
+        !c->spare[0] || !c->spare[1] ||
+        (D->vals && !c->scratch)) {
         fm_svm_cache_free(c);
         return FM_ENOMEM;
     }
     if (uses_panel(D)) {
-        c->XT_all = malloc(d * ldm * sizeof(double));
-        c->XT_act = malloc(d * ldm * sizeof(double));
-        c->sq_all = malloc(ldm * sizeof(double));
-        c->sq_act = malloc(ldm * sizeof(double));
-        if (!c->XT_all || !c->XT_act || !c->sq_all || !c->sq_act) {
+        c->XT = malloc(d * ldm * sizeof(double));
+        c->sq = malloc(ldm * sizeof(double));
+        if (!c->XT || !c->sq) {
             fm_svm_cache_free(c);
             return FM_ENOMEM;
         }
-        c->ld_all = fill_panel(c->XT_all, c->sq_all, D, rows, m);
     }
-    for (int64_t a = 0; a < m; a++) c->slot_of[a] = -1;
-    for (int64_t a = 0; a < m; a++) c->act_idx[a] = a;
-    for (int64_t a = 0; a < m; a++) c->act_pts[a] = rows[a];
-    c->n_act = m;
+    for (int64_t a = 0; a < m; a++) c->prev[a] = c->next[a] = -2; /* not listed */
     c->head = c->tail = -1;
+    fm_svm_cache_set_order(c, NULL);
     return FM_OK;
 }
 
 void fm_svm_cache_free(svm_cache *c) {
-    free(c->mem);
-    free(c->slot_of);
-    free(c->point_of);
+    if (c->data)
+        for (int64_t a = 0; a < c->m; a++) free(c->data[a]);
+    free(c->data);
+    free(c->len);
     free(c->prev);
     free(c->next);
-    free(c->epoch_of);
-    free(c->act_pts);
-    free(c->act_idx);
+    free(c->order_pts);
     free(c->buf);
+    free(c->spare[0]);
+    free(c->spare[1]);
     free(c->scratch);
-    free(c->XT_all);
-    free(c->XT_act);
-    free(c->sq_all);
-    free(c->sq_act);
+    free(c->XT);
+    free(c->sq);
     memset(c, 0, sizeof *c);
 }
 
-void fm_svm_cache_set_active(svm_cache *c, const int64_t *pts, int64_t n, int grow) {
-    for (int64_t t = 0; t < n; t++) {
-        c->act_idx[t] = pts[t];
-        c->act_pts[t] = c->rows[pts[t]];
+void fm_svm_cache_set_order(svm_cache *c, const int64_t *order) {
+    for (int64_t t = 0; t < c->m; t++) c->order_pts[t] = c->rows[order ? order[t] : t];
+    if (c->XT) fill_panel(c->XT, c->sq, c->D, c->order_pts, c->m);
+}
+
+static void unlink_row(svm_cache *c, int64_t a) {
+    if (c->prev[a] >= 0) c->next[c->prev[a]] = c->next[a];
+    else c->head = c->next[a];
+    if (c->next[a] >= 0) c->prev[c->next[a]] = c->prev[a];
+    else c->tail = c->prev[a];
+    c->prev[a] = c->next[a] = -2;
+}
+
+static void push_front(svm_cache *c, int64_t a) {
+    c->prev[a] = -1;
+    c->next[a] = c->head;
+    if (c->head >= 0) c->prev[c->head] = a;
+    c->head = a;
+    if (c->tail < 0) c->tail = a;
+}
+
+static void drop_row(svm_cache *c, int64_t a) {
+    unlink_row(c, a);
+    free(c->data[a]);
+    c->data[a] = NULL;
+    c->free_vals += c->len[a];
+    c->len[a] = 0;
+}
+
+void fm_svm_cache_swap(svm_cache *c, int64_t t, int64_t u) {
+    if (t == u) return;
+    if (t > u) {
+        const int64_t w = t;
+        t = u;
+        u = w;
     }
-    c->n_act = n;
-    if (grow) c->epoch++;
-    if (c->XT_act && n < c->m) c->ld_act = fill_panel(c->XT_act, c->sq_act, c->D, c->act_pts, n);
+    for (int64_t a = c->head; a >= 0;) {
+        const int64_t nx = c->next[a];
+        if (c->len[a] > u) {
+            float *row = c->data[a];
+            const float w = row[t];
+            row[t] = row[u];
+            row[u] = w;
+        } else if (c->len[a] > t) {
+            drop_row(c, a); /* as libsvm: the row no longer matches the order */
+        }
+        a = nx;
+    }
 }
 
-static void unlink_slot(svm_cache *c, int64_t s) {
-    if (c->prev[s] >= 0) c->next[c->prev[s]] = c->next[s];
-    else c->head = c->next[s];
-    if (c->next[s] >= 0) c->prev[c->next[s]] = c->prev[s];
-    else c->tail = c->prev[s];
-}
-
-static void push_front(svm_cache *c, int64_t s) {
-    c->prev[s] = -1;
-    c->next[s] = c->head;
-    if (c->head >= 0) c->prev[c->head] = s;
-    c->head = s;
-    if (c->tail < 0) c->tail = s;
-}
-
-/* out[t] = K(a, rows[t]) for t < n, split over the team. */
-static void eval_points(svm_cache *c, double *out, int64_t a, const int64_t *rows, int64_t n) {
+/* buf[lo, hi) = K(a, column t) of the panel, split over the team in
+ * FM_SVM_PAD blocks (lo, hi multiples of it). */
+static void eval_panel(svm_cache *c, int64_t a, int64_t lo, int64_t hi) {
     const fm_svm_data *D = c->D;
-    const int64_t r = c->rows[a];
-    const int team = row_team(c, n);
+    const int64_t r = c->rows[a], ld = padded(c->m), nb = (hi - lo) / FM_SVM_PAD;
+    const int team = row_team(c, hi - lo);
     if (team <= 1) {
-        fm_svm_row(out, D, r, D, rows, n, c->scratch);
+        fm_svm_row_panel(c->buf, D, r, c->XT, ld, c->sq, lo, hi);
         return;
     }
 #pragma omp parallel num_threads(team)
@@ -156,74 +181,64 @@ static void eval_points(svm_cache *c, double *out, int64_t a, const int64_t *row
         tid = omp_get_thread_num();
         nt = omp_get_num_threads();
 #endif
-        const int64_t lo = n * tid / nt, hi = n * (tid + 1) / nt;
+        const int64_t b0 = lo + nb * tid / nt * FM_SVM_PAD;
+        const int64_t b1 = lo + nb * (tid + 1) / nt * FM_SVM_PAD;
+        if (b1 > b0) fm_svm_row_panel(c->buf, D, r, c->XT, ld, c->sq, b0, b1);
+    }
+}
+
+/* buf[lo, hi) = K(a, order_pts[t]), split over the team. */
+static void eval_points(svm_cache *c, int64_t a, int64_t lo, int64_t hi) {
+    const fm_svm_data *D = c->D;
+    const int64_t r = c->rows[a], n = hi - lo;
+    const int team = row_team(c, n);
+    if (team <= 1) {
+        fm_svm_row(c->buf + lo, D, r, D, c->order_pts + lo, n, c->scratch);
+        return;
+    }
+#pragma omp parallel num_threads(team)
+    {
+        int tid = 0, nt = 1;
+#if FASTML_HAVE_OPENMP
+        tid = omp_get_thread_num();
+        nt = omp_get_num_threads();
+#endif
+        const int64_t b0 = lo + n * tid / nt, b1 = lo + n * (tid + 1) / nt;
         double *scr = c->scratch ? c->scratch + (size_t)tid * (size_t)D->d : NULL;
-        if (hi > lo) fm_svm_row(out + lo, D, r, D, rows + lo, hi - lo, scr);
+        if (b1 > b0) fm_svm_row(c->buf + b0, D, r, D, c->order_pts + b0, b1 - b0, scr);
     }
 }
 
-/* buf[0, n) = K(a, column t) of a panel of n points (ld columns), split over the team
- * in FM_SVM_PAD blocks. */
-static void eval_panel(svm_cache *c, int64_t a, const double *XT, const double *sq, int64_t n,
-                       int64_t ld) {
-    const fm_svm_data *D = c->D;
-    const int64_t r = c->rows[a], nb = ld / FM_SVM_PAD;
-    const int team = row_team(c, n);
-    if (team <= 1) {
-        fm_svm_row_panel(c->buf, D, r, XT, ld, sq, 0, ld);
-        return;
-    }
-#pragma omp parallel num_threads(team)
-    {
-        int tid = 0, nt = 1;
-#if FASTML_HAVE_OPENMP
-        tid = omp_get_thread_num();
-        nt = omp_get_num_threads();
-#endif
-        const int64_t lo = nb * tid / nt * FM_SVM_PAD, hi = nb * (tid + 1) / nt * FM_SVM_PAD;
-        if (hi > lo) fm_svm_row_panel(c->buf, D, r, XT, ld, sq, lo, hi);
-    }
-}
-
-const double *fm_svm_cache_row(svm_cache *c, int64_t a, int full) {
-    int64_t s = c->slot_of[a];
-    if (s >= 0) {
-        unlink_slot(c, s);
-        push_front(c, s);
-        if (c->epoch_of[s] == -1 || (!full && c->epoch_of[s] == c->epoch))
-            return c->mem + (size_t)s * (size_t)c->m;
-    } else {
-        if (c->used < c->nslots) {
-            s = c->used++;
-        } else {
-            s = c->tail;
-            unlink_slot(c, s);
-            c->slot_of[c->point_of[s]] = -1;
+const float *fm_svm_cache_row(svm_cache *c, int64_t a, int64_t len) {
+    if (c->prev[a] != -2) unlink_row(c, a);
+    const int64_t have = c->len[a];
+    if (have < len) {
+        const int64_t more = len - have;
+        while (c->free_vals < more && c->tail >= 0) drop_row(c, c->tail);
+        float *row = realloc(c->data[a], (size_t)len * sizeof(float));
+        int64_t from = have;
+        if (row) {
+            c->data[a] = row;
+            c->free_vals -= more;
+            c->len[a] = len;
+        } else { /* out of memory: an uncached row in one of two spares */
+            row = c->spare[c->flip ^= 1];
+            if (have) memcpy(row, c->data[a], (size_t)have * sizeof(float));
+            from = have;
         }
-        push_front(c, s);
-        c->slot_of[a] = s;
-        c->point_of[s] = a;
-    }
-    double *row = c->mem + (size_t)s * (size_t)c->m;
-    if (c->XT_all) {
-        if (full || c->n_act == c->m) {
-            eval_panel(c, a, c->XT_all, c->sq_all, c->m, c->ld_all);
-            memcpy(row, c->buf, (size_t)c->m * sizeof(double));
-            c->epoch_of[s] = -1;
+        if (c->XT) {
+            const int64_t lo = from / FM_SVM_PAD * FM_SVM_PAD, hi = padded(len);
+            eval_panel(c, a, lo, hi);
         } else {
-            eval_panel(c, a, c->XT_act, c->sq_act, c->n_act, c->ld_act);
-            for (int64_t t = 0; t < c->n_act; t++) row[c->act_idx[t]] = c->buf[t];
-            c->epoch_of[s] = c->epoch;
+            eval_points(c, a, from, len);
         }
-        return row;
+        const double *buf = c->buf;
+        for (int64_t t = from; t < len; t++) row[t] = (float)buf[t];
+        if (row != c->data[a]) {
+            if (c->data[a]) push_front(c, a);
+            return row;
+        }
     }
-    if (full || c->n_act == c->m) {
-        eval_points(c, row, a, c->rows, c->m);
-        c->epoch_of[s] = -1;
-    } else {
-        eval_points(c, c->buf, a, c->act_pts, c->n_act);
-        for (int64_t t = 0; t < c->n_act; t++) row[c->act_idx[t]] = c->buf[t];
-        c->epoch_of[s] = c->epoch;
-    }
-    return row;
+    push_front(c, a);
+    return c->data[a];
 }

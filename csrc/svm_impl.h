@@ -36,28 +36,22 @@ void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double
                       const double *sq, int64_t lo, int64_t hi);
 
 /* ---- kernel-row cache (svm_cache.c) ------------------------------------------
- * Rows are indexed by problem point (0..m-1) and hold K(pt, q) at every point q
- * the row covers: all points (a "full" row), or the points of the active
- * variables when it was computed (a "partial" row, valid until the active set
- * grows again: the solver bumps `epoch` whenever it does). */
+ * Row of point a: K(a, order[t]) at positions t < len[a] (float32), where
+ * order is the solver's position order of the points (fm_svm_cache_set_order).
+ * LRU over points; the budget counts stored values. */
 typedef struct {
     const fm_svm_data *D;
     const int64_t *rows; /* point -> row of D */
-    int64_t m, nslots, used;
-    double *mem;         /* nslots rows of m values */
-    int64_t *slot_of;    /* point -> slot or -1 */
-    int64_t *point_of;   /* slot -> point */
-    int64_t *prev, *next, head, tail; /* LRU list of slots, head = most recent */
-    int64_t *epoch_of;   /* slot -> -1 (full) or the epoch of a partial row */
-    int64_t epoch;
-    int64_t *act_pts, n_act; /* active points, as rows of D (gathered) and as points */
-    int64_t *act_idx;
-    int act_dirty;
-    double *buf;         /* m (padded) gathered kernel values */
-    /* dense kernels: the points as columns (d x ld), all of them and the active
-     * ones, with their squared norms; rows then come from vertical FMAs */
-    double *XT_all, *XT_act, *sq_all, *sq_act;
-    int64_t ld_all, ld_act;
+    int64_t m;
+    int64_t free_vals;   /* values the budget still allows */
+    float **data;        /* point -> its row (NULL: none) */
+    int64_t *len;        /* point -> cached positions */
+    int64_t *prev, *next, head, tail; /* LRU list of points, head = most recent */
+    int64_t *order_pts;  /* position -> row of D */
+    double *buf;         /* m (padded) kernel values being computed */
+    float *spare[2];     /* uncached rows when memory runs out */
+    int flip;
+    double *XT, *sq;     /* dense kernels: the points as columns in order (d x ld) */
     double *scratch;     /* nthreads * d zeros (CSR) */
     int nthreads;
 } svm_cache;
@@ -65,12 +59,13 @@ typedef struct {
 int fm_svm_cache_init(svm_cache *c, const fm_svm_data *D, const int64_t *rows, int64_t m,
                       double cache_mb, int nthreads);
 void fm_svm_cache_free(svm_cache *c);
-/* The row of point a; full = 1 forces every point, else the points listed by
- * fm_svm_cache_set_active (all points when none were set since the last grow). */
-const double *fm_svm_cache_row(svm_cache *c, int64_t a, int full);
-/* The active points changed: pts (n distinct points). grow = 1: the set grew
- * (partial rows become stale). */
-void fm_svm_cache_set_active(svm_cache *c, const int64_t *pts, int64_t n, int grow);
+/* The row of point a, valid at positions [0, len) (len <= m). Stays valid
+ * until the next call that may evict (another row, swap, set_order). */
+const float *fm_svm_cache_row(svm_cache *c, int64_t a, int64_t len);
+/* Positions t and u of the order were exchanged. */
+void fm_svm_cache_swap(svm_cache *c, int64_t t, int64_t u);
+/* order (m points by position; NULL: identity) after a batch of swaps. */
+void fm_svm_cache_set_order(svm_cache *c, const int64_t *order);
 /* K(a, a) for every point a < m into qd. */
 void fm_svm_diag(double *qd, const fm_svm_data *D, const int64_t *rows, int64_t m);
 

@@ -18,7 +18,9 @@
  *
  * Variables are addressed through idx (positions -> variables): the active set
  * is idx[0, active), reordered by the same swaps libsvm makes. Kernel rows come
- * from svm_cache.c, indexed by point.
+ * from svm_cache.c: with one variable per point they are kept in position order
+ * (the cache mirrors the swaps, as libsvm's), so a row is computed only over
+ * the active prefix; with two (regression) they are full rows in point order.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -37,8 +39,8 @@ typedef struct {
     const double *p, *C;
     double *a, *G, *Gbar, *QD;
     int8_t *st;
-    int64_t *idx, *pts;
-    uint8_t *mark;
+    int64_t *idx, *pos; /* position -> variable, variable -> position */
+    int posmode;        /* one variable per point: rows in position order */
     double tol;
     int nu, unshrink;
     svm_cache cache;
@@ -50,22 +52,27 @@ static inline void set_status(smo *s, int64_t v) {
     s->st[v] = s->a[v] >= s->C[v] ? UPPER : s->a[v] <= 0 ? LOWER : FREE;
 }
 
-/* Tell the cache which points the active variables use. */
-static void publish_active(smo *s, int grow) {
-    int64_t n = 0;
-    memset(s->mark, 0, (size_t)s->m);
-    for (int64_t t = 0; t < s->active; t++) {
-        const int64_t q = pt(s, s->idx[t]);
-        if (!s->mark[q]) {
-            s->mark[q] = 1;
-            s->pts[n++] = q;
-        }
-    }
-    fm_svm_cache_set_active(&s->cache, s->pts, n, grow);
+/* Index into a kernel row of the variable at position t, and of variable v:
+ * rows are in position order (one variable per point) or point order. */
+static inline int64_t kx(const smo *s, int64_t t) { return s->posmode ? t : pt(s, s->idx[t]); }
+static inline int64_t kv(const smo *s, int64_t v) { return s->posmode ? s->pos[v] : pt(s, v); }
+
+/* Kernel row of variable v's point over the active positions (full = 0) or
+ * all of them. */
+static const float *row(smo *s, int64_t v, int full) {
+    const int64_t len = s->posmode ? (full ? s->l : s->active) : s->m;
+    return fm_svm_cache_row(&s->cache, pt(s, v), len);
 }
 
-static const double *row(smo *s, int64_t v, int full) {
-    return fm_svm_cache_row(&s->cache, pt(s, v), full);
+static void swap_pos(smo *s, int64_t t, int64_t u) {
+    const int64_t vt = s->idx[t], vu = s->idx[u];
+    s->idx[t] = vu;
+    s->idx[u] = vt;
+    if (s->posmode) {
+        s->pos[vu] = t;
+        s->pos[vt] = u;
+        fm_svm_cache_swap(&s->cache, t, u);
+    }
 }
 
 /* G of the inactive variables from G_bar and the free variables' rows. */
@@ -81,11 +88,11 @@ static void reconstruct_gradient(smo *s) {
     if ((double)nr_free * (double)l > 2.0 * (double)act * (double)(l - act)) {
         for (int64_t t = act; t < l; t++) {
             const int64_t i = s->idx[t];
-            const double *Ki = row(s, i, 0);
+            const float *Ki = row(s, i, 0);
             double g = 0.0;
             for (int64_t u = 0; u < act; u++) {
                 const int64_t j = s->idx[u];
-                if (s->st[j] == FREE) g += s->a[j] * s->y[j] * Ki[pt(s, j)];
+                if (s->st[j] == FREE) g += s->a[j] * s->y[j] * Ki[kx(s, u)];
             }
             s->G[i] += s->y[i] * g;
         }
@@ -93,11 +100,11 @@ static void reconstruct_gradient(smo *s) {
         for (int64_t u = 0; u < act; u++) {
             const int64_t i = s->idx[u];
             if (s->st[i] != FREE) continue;
-            const double *Ki = row(s, i, 1);
+            const float *Ki = row(s, i, 1);
             const double ai = s->a[i] * s->y[i];
             for (int64_t t = act; t < l; t++) {
                 const int64_t j = s->idx[t];
-                s->G[j] += ai * s->y[j] * Ki[pt(s, j)];
+                s->G[j] += ai * s->y[j] * Ki[kx(s, t)];
             }
         }
     }
@@ -105,10 +112,7 @@ static void reconstruct_gradient(smo *s) {
 
 static void unshrink_all(smo *s) {
     reconstruct_gradient(s);
-    if (s->active != s->l) {
-        s->active = s->l;
-        publish_active(s, 1);
-    }
+    s->active = s->l;
 }
 
 /* WSS3 for the C formulations. Returns 1 when optimal within tol. */
@@ -124,7 +128,7 @@ static int select_c(smo *s, int64_t *oi, int64_t *oj) {
             Gmax = s->G[v], gi = v;
         }
     }
-    const double *Ki = gi >= 0 ? row(s, gi, 0) : NULL;
+    const float *Ki = gi >= 0 ? row(s, gi, 0) : NULL;
     for (int64_t t = 0; t < act; t++) {
         const int64_t j = s->idx[t];
         double gd;
@@ -138,7 +142,7 @@ static int select_c(smo *s, int64_t *oi, int64_t *oj) {
             if (-s->G[j] >= Gmax2) Gmax2 = -s->G[j];
         }
         if (gd > 0) {
-            double qc = s->QD[gi] + s->QD[j] - 2.0 * Ki[pt(s, j)];
+            double qc = s->QD[gi] + s->QD[j] - 2.0 * Ki[kx(s, t)];
             const double od = -(gd * gd) / (qc > 0 ? qc : TAU);
             if (od <= best) gj = j, best = od;
         }
@@ -162,8 +166,8 @@ static int select_nu(smo *s, int64_t *oi, int64_t *oj) {
             Gn = s->G[v], in = v;
         }
     }
-    const double *Kp = ip >= 0 ? row(s, ip, 0) : NULL;
-    const double *Kn = in >= 0 ? row(s, in, 0) : NULL;
+    const float *Kp = ip >= 0 ? row(s, ip, 0) : NULL;
+    const float *Kn = in >= 0 ? row(s, in, 0) : NULL;
     for (int64_t t = 0; t < act; t++) {
         const int64_t j = s->idx[t];
         double gd, qc;
@@ -172,13 +176,13 @@ static int select_nu(smo *s, int64_t *oi, int64_t *oj) {
             gd = Gp + s->G[j];
             if (s->G[j] >= Gp2) Gp2 = s->G[j];
             if (!(gd > 0)) continue;
-            qc = s->QD[ip] + s->QD[j] - 2.0 * Kp[pt(s, j)];
+            qc = s->QD[ip] + s->QD[j] - 2.0 * Kp[kx(s, t)];
         } else {
             if (s->st[j] == UPPER) continue;
             gd = Gn - s->G[j];
             if (-s->G[j] >= Gn2) Gn2 = -s->G[j];
             if (!(gd > 0)) continue;
-            qc = s->QD[in] + s->QD[j] - 2.0 * Kn[pt(s, j)];
+            qc = s->QD[in] + s->QD[j] - 2.0 * Kn[kx(s, t)];
         }
         const double od = -(gd * gd) / (qc > 0 ? qc : TAU);
         if (od <= best) gj = j, best = od;
@@ -234,23 +238,21 @@ static void do_shrinking(smo *s) {
         s->active--;
         while (s->active > t) {
             if (!be_shrunk(s, s->idx[s->active], up_pos, up_neg, lo_pos, lo_neg)) {
-                const int64_t tmp = s->idx[t];
-                s->idx[t] = s->idx[s->active];
-                s->idx[s->active] = tmp;
+                swap_pos(s, t, s->active);
                 break;
             }
             s->active--;
         }
     }
-    if (s->active != before) publish_active(s, 0);
+    if (s->active != before && s->posmode) fm_svm_cache_set_order(&s->cache, s->idx);
 }
 
 /* Solve the two-variable subproblem on (i, j) and update G and G_bar. */
 static void take_step(smo *s, int64_t i, int64_t j) {
-    const double *Ki = row(s, i, 0);
-    const double *Kj = row(s, j, 0);
+    const float *Ki = row(s, i, 0);
+    const float *Kj = row(s, j, 0);
     const double Ci = s->C[i], Cj = s->C[j], ai0 = s->a[i], aj0 = s->a[j];
-    double qc = s->QD[i] + s->QD[j] - 2.0 * Ki[pt(s, j)];
+    double qc = s->QD[i] + s->QD[j] - 2.0 * Ki[kv(s, j)];
     if (qc <= 0) qc = TAU;
     double ai = ai0, aj = aj0;
     if (s->y[i] != s->y[j]) {
@@ -286,7 +288,7 @@ static void take_step(smo *s, int64_t i, int64_t j) {
     s->a[j] = aj;
     const double di = (ai - ai0) * s->y[i], dj = (aj - aj0) * s->y[j];
     for (int64_t t = 0; t < s->active; t++) {
-        const int64_t k = s->idx[t], q = pt(s, k);
+        const int64_t k = s->idx[t], q = kx(s, t);
         s->G[k] += s->y[k] * (Ki[q] * di + Kj[q] * dj);
     }
     const int ui = s->st[i] == UPPER, uj = s->st[j] == UPPER;
@@ -297,9 +299,12 @@ static void take_step(smo *s, int64_t i, int64_t j) {
     for (int h = 0; h < 2; h++) {
         const int64_t v = pair[h];
         if (was[h] == (s->st[v] == UPPER)) continue;
-        const double *Kv = row(s, v, 1);
+        const float *Kv = row(s, v, 1);
         const double c = (was[h] ? -s->C[v] : s->C[v]) * s->y[v];
-        for (int64_t k = 0; k < s->l; k++) s->Gbar[k] += c * s->y[k] * Kv[pt(s, k)];
+        for (int64_t t = 0; t < s->l; t++) {
+            const int64_t k = s->idx[t];
+            s->Gbar[k] += c * s->y[k] * Kv[kx(s, t)];
+        }
     }
 }
 
@@ -347,8 +352,7 @@ static void smo_free(smo *s) {
     free(s->QD);
     free(s->st);
     free(s->idx);
-    free(s->pts);
-    free(s->mark);
+    free(s->pos);
     fm_svm_cache_free(&s->cache);
 }
 
@@ -357,11 +361,17 @@ static void init_gradient(smo *s) {
     for (int64_t v = 0; v < s->l; v++) s->G[v] = s->p[v], s->Gbar[v] = 0.0;
     for (int64_t v = 0; v < s->l; v++) {
         if (s->st[v] == LOWER) continue;
-        const double *Kv = row(s, v, 1);
+        const float *Kv = row(s, v, 1);
         const double av = s->a[v] * s->y[v], cv = s->C[v] * s->y[v];
-        for (int64_t u = 0; u < s->l; u++) s->G[u] += av * s->y[u] * Kv[pt(s, u)];
+        for (int64_t t = 0; t < s->l; t++) {
+            const int64_t u = s->idx[t];
+            s->G[u] += av * s->y[u] * Kv[kx(s, t)];
+        }
         if (s->st[v] == UPPER)
-            for (int64_t u = 0; u < s->l; u++) s->Gbar[u] += cv * s->y[u] * Kv[pt(s, u)];
+            for (int64_t t = 0; t < s->l; t++) {
+                const int64_t u = s->idx[t];
+                s->Gbar[u] += cv * s->y[u] * Kv[kx(s, t)];
+            }
     }
 }
 
@@ -377,9 +387,9 @@ FM_API int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const 
     s.QD = malloc((size_t)(l + m) * sizeof(double));
     s.st = malloc((size_t)l);
     s.idx = malloc((size_t)l * sizeof(int64_t));
-    s.pts = malloc((size_t)m * sizeof(int64_t));
-    s.mark = malloc((size_t)m);
-    if (!s.G || !s.Gbar || !s.QD || !s.st || !s.idx || !s.pts || !s.mark ||
+    s.pos = malloc((size_t)l * sizeof(int64_t));
+    s.posmode = l == m;
+    if (!s.G || !s.Gbar || !s.QD || !s.st || !s.idx || !s.pos ||
         fm_svm_cache_init(&s.cache, D, rows, m, cache_mb, nthreads) != FM_OK) {
         smo_free(&s);
         return FM_ENOMEM;
@@ -390,6 +400,7 @@ FM_API int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const 
         s.QD[v] = qdp[pt(&s, v)];
         set_status(&s, v);
         s.idx[v] = v;
+        s.pos[v] = v;
     }
     s.active = l;
     init_gradient(&s);

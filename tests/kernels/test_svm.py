@@ -37,6 +37,8 @@ def _binary(rng, n=60, d=4):
 
 def _kkt_gap(X, kernel, degree, gamma, coef0, y, p, C, a):
     K = ref.kernel_matrix(X, X, kernel, degree, gamma, coef0) if kernel != "precomputed" else X
+    # the solver's Q: kernel rows are cached in float32, as in libsvm
+    K = K.astype(np.float32).astype(np.float64)
     yf = y.astype(float)
     m = len(X)
     pt = np.arange(len(y)) % m

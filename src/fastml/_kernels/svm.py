@@ -11,13 +11,14 @@ Contract (checked by the estimators, trusted here):
 
 solve(...) -> (alpha, rho, r, obj, n_iter, hit_max_iter): the SMO solution of
 min 1/2 a'Qa + p'a s.t. y'a = const, 0 <= a <= C (nu=True: the nu solver, two
-equality constraints). kernel_matrix(A, B, ...) -> K(A_i, B_j) (na, nb).
+equality constraints). kernel_matrix(A, B, ...) -> K(A_i, B_j) (na, nb); dense
+points take their inner products from one BLAS GEMM.
 Results do not depend on the thread count. The compiled kernels or their twin
 (reference/svm.py, same signatures) are chosen once, at import.
 """
 import numpy as np
 
-from ._backend import COMPILED
+from ._backend import COMPILED, ensure_blas
 from ._threads import current as _threads
 from .reference.svm import KERNELS, row_norms_sq  # noqa: F401
 
@@ -53,6 +54,8 @@ def _kernel_matrix(A, B, kernel, degree, gamma, coef0):
         raise ValueError("kernel_matrix needs points, not a precomputed kernel")
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"kernel_matrix: A has {A.shape[1]} features, B {B.shape[1]}")
+    if not hasattr(A, "indptr"):
+        ensure_blas()  # dense points: the inner products go through one GEMM
     XA, va, ia, pa, sa = _parts(A, kernel)
     XB, vb, ib, pb, sb = _parts(B, kernel)
     Kout = np.empty((A.shape[0], B.shape[0]))

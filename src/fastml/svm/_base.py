@@ -221,9 +221,23 @@ def kernel_values(est, X):
     return _ksvm.kernel_matrix(X, sv, est.kernel, est.degree, est._gamma, est.coef0)
 
 
+# Test rows per block of the kernel matrix: about 2^22 kernel values (32 MB),
+# so predicting never holds the whole n x n_SV matrix.
+_BLOCK_VALUES = 1 << 22
+
+
 def libsvm_decision(est, X):
     """libsvm's decision values: (n, n_pairs) for classifiers (class i of pair
-    (i, j) positive), (n, 1) otherwise."""
+    (i, j) positive), (n, 1) otherwise. Computed in blocks of test rows."""
+    n = X.shape[0]
+    nsv = max(1, len(est.support_))
+    step = max(64, _BLOCK_VALUES // nsv)
+    if n <= step:
+        return _decision_block(est, X)
+    return np.concatenate([_decision_block(est, X[a:a + step]) for a in range(0, n, step)])
+
+
+def _decision_block(est, X):
     Kx = kernel_values(est, X)
     dual = est._dual_coef_
     dual = dual.toarray() if is_sparse(dual) else np.asarray(dual)

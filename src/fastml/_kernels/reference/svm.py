@@ -1,7 +1,8 @@
 """NumPy twin of csrc/svm*.c (same signatures as the facade fastml._kernels.svm).
 
 A plain SMO with the same second-order working-set selection, two-variable
-step and bias as the compiled solver, on the full kernel matrix (no cache);
+step and bias as the compiled solver, on the full kernel matrix (no cache;
+its off-diagonal values rounded to float32 like the compiled row cache);
 shrinking is accepted and ignored (it changes the path, not the optimum).
 """
 import numpy as np
@@ -163,6 +164,9 @@ def solve(X, kernel, degree, gamma, coef0, rows, y, p, C, alpha, nu, tol, shrink
     l = len(y)
     pt = np.arange(l) % m
     QD = np.diag(K)[pt].copy()
+    # the compiled solver keeps kernel rows in float32 (as libsvm's cache does);
+    # the diagonal stays float64
+    K = K.astype(np.float32).astype(np.float64)
     G = p.copy()
     for v in np.flatnonzero(a > 0):
         G += a[v] * y[v] * y * K[pt[v], pt]
