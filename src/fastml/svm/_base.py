@@ -287,6 +287,14 @@ def validate_state(est, state):
 
 
 def check_fit_result(est, hit):
+    if est.verbose:  # libsvm-style: one line per binary / regression problem
+        its = np.atleast_1d(est.n_iter_)
+        for k, it in enumerate(its):
+            print(f"[{type(est).__name__}] problem {k + 1}/{len(its)}: optimization finished, "
+                  f"#iter = {int(it)}, support vectors = {int(np.sum(est._n_support))}"
+                  if len(its) == 1 else
+                  f"[{type(est).__name__}] problem {k + 1}/{len(its)}: optimization finished, "
+                  f"#iter = {int(it)}", flush=True)
     dual = est._dual_coef_.data if is_sparse(est._dual_coef_) else est._dual_coef_
     if not (np.isfinite(est._intercept_).all() and np.isfinite(dual).all()):
         raise ValueError("The dual coefficients or intercepts are not finite. The input data "
