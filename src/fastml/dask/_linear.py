@@ -10,6 +10,13 @@ around a far-away origin. The solve is fastml's (Jacobi-scaled Cholesky with
 the same condition test); an ill-conditioned Gram matrix (reciprocal
 condition < 1e-8) or solver="tsqr" solves by the R factor of a dask TSQR of
 the centred data instead (SVD of R: minimum-norm least squares).
+
+Sparse partitions (dask arrays whose blocks are scipy.sparse CSR matrices):
+the Gram matrices are formed by sparse-times-dense products (X^T W X, then
+the rank-one mean correction within each partition: exact for data centred
+near the origin, as sparse data usually is; p x p dense results), TSQR
+densifies one block at a time; LogisticRegression evaluates its loss on the
+CSR blocks without densifying them.
 """
 import functools
 import warnings
@@ -32,14 +39,45 @@ from ..utils._gram import centered_gram
 from ..utils._param_validation import StrOptions
 from ..utils.validation import check_array
 from ._utils import (PostFitMixin, align_weights, as_dask_array, blocks, check_y,
-                     feature_names, tree_reduce)
+                     feature_names, has_sparse_blocks, is_sparse, tree_reduce)
 
 
 def _xblock(Xb):
     return check_array(np.asarray(Xb), dtype=(np.float64, np.float32), ensure_min_samples=0)
 
 
+def _sparse_gram(Xb, Yb, sw, center):
+    """centered_gram of a CSR block: the weighted products in float64 by
+    sparse-times-dense products, minus the rank-one mean correction."""
+    Xb = Xb.tocsr().astype(np.float64)
+    Yb = Yb.astype(np.float64)
+    w = np.ones(Xb.shape[0]) if sw is None else sw
+    wsum = float(w.sum())
+    WX = Xb.multiply(w[:, None]).tocsr()
+    G = np.asarray((Xb.T @ WX).todense())
+    C = np.asarray(WX.T @ Yb)
+    p, k = Xb.shape[1], Yb.shape[1]
+    if not center or wsum == 0:
+        return G, C, np.zeros(p), np.zeros(k), wsum
+    m = np.asarray(Xb.T @ w).ravel() / wsum
+    ym = (w @ Yb) / wsum
+    G -= wsum * np.outer(m, m)
+    C -= wsum * np.outer(m, ym)
+    return G, C, m, ym, wsum
+
+
 def _gram_part(Xb, Yb, swb, center):
+    if is_sparse(Xb):
+        Yb = np.asarray(Yb, dtype=np.float64)
+        Yb = Yb[:, None] if Yb.ndim == 1 else Yb
+        if not np.all(np.isfinite(Yb)):
+            raise ValueError("Input y contains NaN or infinity.")
+        if not np.all(np.isfinite(Xb.data)):
+            raise ValueError("Input X contains NaN or infinity.")
+        if Xb.shape[0] == 0:
+            return None
+        sw = None if swb is None else np.asarray(swb, dtype=np.float64)
+        return _sparse_gram(Xb, Yb, sw, center)
     Xb = np.ascontiguousarray(_xblock(Xb))
     Yb = np.asarray(Yb, dtype=np.float64)
     Yb = (Yb[:, None] if Yb.ndim == 1 else Yb).astype(Xb.dtype)
@@ -98,7 +136,11 @@ def _reduced_gram(X, Y, sw, center):
 
 def _tsqr_solve(X, Y, sw, mean, ymean, alphas, dtype):
     """W (p, k) from the R factor of the centred (weighted) data: the SVD of
-    R gives the (ridge or minimum-norm least-squares) solution."""
+    R gives the (ridge or minimum-norm least-squares) solution. Sparse blocks
+    are densified one block at a time (TSQR needs dense blocks)."""
+    if has_sparse_blocks(X):
+        X = X.map_blocks(lambda b: b.toarray(), dtype=X.dtype,
+                         meta=np.empty((0, 0), dtype=X.dtype))
     Xc = X.astype(np.float64) - mean
     Yc = Y.astype(np.float64)
     Yc = (Yc[:, None] if Yc.ndim == 1 else Yc) - ymean
@@ -227,7 +269,12 @@ class _LossPart:
     penalty: the driver adds it once)."""
 
     def __init__(self, Xb, yb, swb, classes, cw, S, fit_intercept):
-        Xb = np.asarray(_xblock(Xb), dtype=np.float64)
+        if is_sparse(Xb):  # LogisticLoss runs CSR products (never densified)
+            Xb = Xb.tocsr().astype(np.float64)
+            if not np.all(np.isfinite(Xb.data)):
+                raise ValueError("Input X contains NaN or infinity.")
+        else:
+            Xb = np.asarray(_xblock(Xb), dtype=np.float64)
         self.empty = Xb.shape[0] == 0
         y_idx = np.searchsorted(classes, np.asarray(yb))
         s = (np.ones(Xb.shape[0]) if swb is None else np.asarray(swb, np.float64)) * cw[y_idx]
