@@ -317,6 +317,59 @@ def _sum_fg(parts):
 _NEWTON_MAX_SIZE = 1024  # parameters up to which the reduced dense Hessian is formed
 
 
+def _newton_direction(H, g):
+    """-H^-1 g by Cholesky, H + mu I with mu growing while H is not
+    numerically positive definite (fastml's newton_cholesky rule); -g if all fail."""
+    import scipy.linalg
+
+    scale = max(1e-12, float(np.abs(np.diag(H)).max(initial=0.0)))
+    mu = 0.0
+    for _ in range(30):
+        try:
+            c = scipy.linalg.cho_factor(H + mu * np.eye(H.shape[0]) if mu else H,
+                                        check_finite=False)
+            d = -scipy.linalg.cho_solve(c, g, check_finite=False)
+            if np.isfinite(d).all():
+                return d
+        except np.linalg.LinAlgError:
+            pass
+        mu = max(10.0 * mu, 1e-10 * scale)
+    return -g
+
+
+def _newton(fgh, fg, x, tol, max_iter, first=None):
+    """Exact Newton with one round trip per iteration: the full step is tried
+    with (f, g, H) at the new point at once, so an accepted step (Armijo, or
+    within rounding of f with a smaller gradient: near the optimum f carries
+    no more information) already has the next Hessian; a rejected one
+    backtracks with (f, g) only. (x, n_iter, converged); stops when
+    max|g| <= tol."""
+    from .._optimize.line_search import backtrack_armijo
+
+    f, g, H = fgh(x) if first is None else first
+    for it in range(1, max_iter + 1):
+        gmax = float(np.abs(g).max()) if g.size else 0.0
+        if gmax <= tol:
+            return x, it - 1, True
+        d = _newton_direction(H, g)
+        gd = float(g @ d)
+        if not gd < 0:
+            d, gd = -g, -float(g @ g)
+        f1, g1, H1 = fgh(x + d)
+        noise = 16 * np.finfo(np.float64).eps * max(abs(f), 1.0)
+        if np.isfinite(f1) and (f1 <= f + 1e-4 * gd or
+                                (f1 <= f + noise and float(np.abs(g1).max()) < gmax)):
+            x, f, g, H = x + d, f1, g1, H1
+            continue
+        step = backtrack_armijo(fg, x, f, g, d, alpha=0.5)
+        if step is None:
+            return x, it, gmax <= 10 * tol
+        x = x + step[0] * d
+        f, g, H = fgh(x)
+    gmax = float(np.abs(g).max()) if g.size else 0.0
+    return x, max_iter, gmax <= tol
+
+
 class LogisticRegression(PostFitMixin, _LogR):
     """fastml.linear_model.LogisticRegression over partitioned data, with the
     l2 penalty or none; class_weight and sample_weight as on one machine.
@@ -325,8 +378,12 @@ class LogisticRegression(PostFitMixin, _LogR):
     single-machine solver) on the objective whose value and gradient are sums
     over the persisted partitions (one pass per evaluation).
     solver="newton-cholesky": exact Newton; every partition returns its
-    (loss, gradient, dense Hessian), the driver solves (fastml's
-    newton_cholesky). For K p + K parameters up to 1024.
+    (loss, gradient, dense Hessian), the driver solves by Cholesky (damped
+    when not positive definite, as fastml's newton_cholesky). One round trip
+    per iteration: the full step is evaluated with its Hessian at once and
+    kept when it passes the Armijo test (backtracking otherwise). For K p + K
+    parameters up to 1024; usually the fastest choice on a cluster for few
+    parameters (~10 round trips against ~30 for L-BFGS).
 
     Differs from single-machine fastml on purpose: L-BFGS also stops when the
     objective's relative decrease falls to ~1e-14 (where function values stop
@@ -340,8 +397,6 @@ class LogisticRegression(PostFitMixin, _LogR):
     """
 
     def fit(self, X, y, sample_weight=None):
-        from .._optimize.newton import newton_cholesky
-
         self._validate_params()
         penalty, ratio = self._resolve_penalty()
         solver = {"newton": "newton-cholesky"}.get(self.solver, self.solver)
@@ -415,11 +470,10 @@ class LogisticRegression(PostFitMixin, _LogR):
             gmax = float(np.abs(res.grad).max()) if res.grad.size else 0.0
             if gmax > tol and size <= _NEWTON_MAX_SIZE and n_iter < max_iter:
                 # stopped on the relative-decrease rule: finish with Newton steps
-                theta, extra, ok = newton_cholesky(fgh, fg, theta, tol=tol,
-                                                   max_iter=max_iter - n_iter)
+                theta, extra, ok = _newton(fgh, fg, theta, tol, max_iter - n_iter)
                 n_iter += extra
         elif max_iter > 0:
-            theta, n_iter, ok = newton_cholesky(fgh, fg, theta, tol=tol, max_iter=max_iter)
+            theta, n_iter, ok = _newton(fgh, fg, theta, tol, max_iter)
         if not ok and max_iter > 0:
             warnings.warn(f"{self.solver} failed to converge after {n_iter} iterations "
                           f"(max_iter={max_iter}; increase max_iter or scale the data)",
