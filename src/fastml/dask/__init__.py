@@ -20,7 +20,8 @@ the thread count of the fastml estimator's own ``n_jobs`` (see docs/dask.md).
 
 Inputs: dask arrays, dask DataFrames / Series, or in-memory arrays (split
 into blocks); dask arrays of scipy.sparse CSR blocks (or in-memory sparse
-matrices) for the linear models, the neighbours and the wrappers. Every operation runs on the active scheduler: a
+matrices) for the linear models, the neighbours and the wrappers. Every
+operation runs on the active scheduler: a
 ``distributed.Client`` when one exists, dask's local scheduler otherwise.
 """
 try:
