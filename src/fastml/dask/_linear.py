@@ -315,6 +315,7 @@ def _sum_fg(parts):
 
 
 _NEWTON_MAX_SIZE = 1024  # parameters up to which the reduced dense Hessian is formed
+_GATHER_MAX = 16  # partitions whose (loss, gradient[, Hessian]) the client adds itself
 
 
 def _newton_direction(H, g):
@@ -444,12 +445,18 @@ class LogisticRegression(PostFitMixin, _LogR):
                 g[:K * p] += lam * W.ravel()
             return f, g
 
+        def reduce(fn, merge, theta):
+            tasks = [fn(q, theta) for q in parts]
+            if len(tasks) <= _GATHER_MAX:  # few small results: summed on the client,
+                return merge(dask.compute(*tasks))  # one hop less than a merge task
+            return tree_reduce(tasks, merge).compute()
+
         def fg(theta):
-            f, g = tree_reduce([smooth(q, theta) for q in parts], _sum_fg).compute()
+            f, g = reduce(smooth, _sum_fg, theta)
             return penalise(f, g, theta[:K * p].reshape(K, p))
 
         def fgh(theta):
-            f, g, H = tree_reduce([ghf(q, theta) for q in parts], _sum_fgh).compute()
+            f, g, H = reduce(ghf, _sum_fgh, theta)
             f, g = penalise(f, g, theta[:K * p].reshape(K, p))
             if lam:
                 d = np.arange(K * p)
