@@ -5,9 +5,11 @@ fastml`` never imports dask).
 - Exact distributed neighbours: NearestNeighbors, KNeighborsClassifier,
   KNeighborsRegressor (per-partition fastml indices, tree-reduced top-k with
   the (distance, global index) tie rule: single-machine answers, bit for bit).
-- KMeans (k-means|| initialisation, Lloyd over fastml's compiled step).
+- KMeans (k-means|| or k-means++ initialisation, Lloyd over fastml's
+  compiled step).
 - LinearRegression, Ridge (reduced centred Gram matrices, or TSQR),
-  LogisticRegression (L-BFGS over per-partition loss / gradient), PCA.
+  LogisticRegression (L-BFGS, finished by exact Newton steps, or Newton
+  alone, over per-partition loss / gradient / Hessian sums), PCA.
 - ParallelPostFit (blockwise predict / transform of any fitted estimator)
   and Incremental (partial_fit block after block).
 
@@ -17,7 +19,9 @@ that runs on joblib) sends its fits to the cluster under
 the thread count of the fastml estimator's own ``n_jobs`` (see docs/dask.md).
 
 Inputs: dask arrays, dask DataFrames / Series, or in-memory arrays (split
-into blocks). Every operation runs on the active scheduler: a
+into blocks); dask arrays of scipy.sparse CSR blocks (or in-memory sparse
+matrices) for the linear models, the neighbours and the wrappers. Every
+operation runs on the active scheduler: a
 ``distributed.Client`` when one exists, dask's local scheduler otherwise.
 """
 try:

@@ -31,6 +31,9 @@ from ._utils import (PostFitMixin, align_weights, as_dask_array, blocks, feature
                      is_dask_collection, row_offsets, tree_reduce)
 
 
+_PLUSPLUS_SAMPLE = 100_000  # default init_sample_size of init="k-means++"
+
+
 def _prep(Xb, swb, offset):
     Xb = np.ascontiguousarray(check_array(np.asarray(Xb), dtype=(np.float64, np.float32),
                                           ensure_min_samples=0))
@@ -139,27 +142,34 @@ class KMeans(PostFitMixin, _KMeans):
     -- default 5 -- each drawing about oversampling_factor * n_clusters rows
     with probability proportional to their weighted squared distance, then the
     candidates, weighted by the rows they attract, are reduced to n_clusters
-    by fastml's weighted k-means++ + Lloyd), "random" (n_clusters distinct
-    rows drawn uniformly) or an array (n_clusters, n_features). Lloyd: see the
+    by fastml's weighted k-means++ + Lloyd), "k-means++" (fastml's compiled
+    greedy k-means++, fastml.cluster.kmeans_plusplus, on rows gathered to the
+    client: all of them when n_samples <= init_sample_size -- then the centres
+    are exactly single-machine fastml's for the same random_state -- else
+    init_sample_size distinct rows drawn uniformly, with their sample weights;
+    default init_sample_size 100_000), "random" (n_clusters distinct rows
+    drawn uniformly) or an array (n_clusters, n_features). Lloyd: see the
     module docstring. labels_ is a dask array (one block per partition) when X
     is a dask collection. predict / transform / score run blockwise.
     """
 
     _parameter_constraints = {
         **_KMeans._parameter_constraints,
-        "init": [StrOptions({"k-means||", "random"}), "array-like"],
+        "init": [StrOptions({"k-means||", "k-means++", "random"}), "array-like"],
+        "init_sample_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "oversampling_factor": [Interval(numbers.Real, 0, None, closed="neither")],
         "init_max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
     }
 
     def __init__(self, n_clusters=8, *, init="k-means||", n_init=1, max_iter=300, tol=1e-4,
                  verbose=0, random_state=None, copy_x=True, algorithm="lloyd",
-                 oversampling_factor=2, init_max_iter=None):
+                 oversampling_factor=2, init_max_iter=None, init_sample_size=None):
         super().__init__(n_clusters, init=init, n_init=n_init, max_iter=max_iter, tol=tol,
                          verbose=verbose, random_state=random_state, copy_x=copy_x,
                          algorithm=algorithm)
         self.oversampling_factor = oversampling_factor
         self.init_max_iter = init_max_iter
+        self.init_sample_size = init_sample_size
 
     # ---- fit ------------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None):
@@ -187,7 +197,7 @@ class KMeans(PostFitMixin, _KMeans):
             (1 if self.n_init == "auto" else int(self.n_init))
         best = None
         for _ in range(n_init):
-            C0 = self._initial_centers(Xd, parts, rng, n, d, dtype)
+            C0 = self._initial_centers(Xd, sw, parts, rng, n, d, dtype)
             C, inertia, n_iter = self._lloyd(parts, C0, tol, dtype)
             if best is None or inertia < best[1]:
                 best = (C, inertia, n_iter)
@@ -209,7 +219,7 @@ class KMeans(PostFitMixin, _KMeans):
                           ConvergenceWarning, stacklevel=2)
         return self
 
-    def _initial_centers(self, Xd, parts, rng, n, d, dtype):
+    def _initial_centers(self, Xd, sw, parts, rng, n, d, dtype):
         init, k = self.init, self.n_clusters
         if not isinstance(init, str):
             C = np.asarray(init, dtype=dtype)
@@ -223,9 +233,33 @@ class KMeans(PostFitMixin, _KMeans):
         if init == "random":
             idx = np.sort(rng.choice(n, size=k, replace=False))
             return np.ascontiguousarray(Xd[idx].compute(), dtype=dtype)
+        if init == "k-means++":
+            return self._kmeans_plusplus(Xd, sw, rng, n, dtype)
         return self._kmeans_parallel(Xd, parts, rng, n, dtype)
 
+    def _kmeans_plusplus(self, Xd, sw, rng, n, dtype):
+        """Compiled k-means++ on rows gathered to the client (all rows, in
+        order, when n <= init_sample_size: single-machine fastml's draw)."""
+        from ..cluster import kmeans_plusplus
+
+        m = _PLUSPLUS_SAMPLE if self.init_sample_size is None else int(self.init_sample_size)
+        k = self.n_clusters
+        if m < k:
+            raise ValueError(f"init_sample_size={m} should be >= n_clusters={k}.")
+        if n <= m:
+            S, w = Xd, sw
+        else:
+            idx = np.sort(rng.choice(n, size=m, replace=False))
+            S, w = Xd[idx], None if sw is None else sw[idx]
+        S, w = dask.compute(S, w)
+        S = np.ascontiguousarray(S, dtype=dtype)
+        if w is not None and not w.sum() > 0:  # the sample holds only zero weights
+            w = None
+        return np.ascontiguousarray(kmeans_plusplus(S, k, sample_weight=w,
+                                                    random_state=rng)[0], dtype=dtype)
+
     def _kmeans_parallel(self, Xd, parts, rng, n, dtype):
+        """k-means|| (see the class docstring)."""
         k = self.n_clusters
         C = np.ascontiguousarray(Xd[int(rng.randint(n))].compute(), dtype=dtype)[None, :]
         ell = float(self.oversampling_factor) * k

@@ -10,6 +10,13 @@ around a far-away origin. The solve is fastml's (Jacobi-scaled Cholesky with
 the same condition test); an ill-conditioned Gram matrix (reciprocal
 condition < 1e-8) or solver="tsqr" solves by the R factor of a dask TSQR of
 the centred data instead (SVD of R: minimum-norm least squares).
+
+Sparse partitions (dask arrays whose blocks are scipy.sparse CSR matrices):
+the Gram matrices are formed by sparse-times-dense products (X^T W X, then
+the rank-one mean correction within each partition: exact for data centred
+near the origin, as sparse data usually is; p x p dense results), TSQR
+densifies one block at a time; LogisticRegression evaluates its loss on the
+CSR blocks without densifying them.
 """
 import functools
 import warnings
@@ -32,14 +39,45 @@ from ..utils._gram import centered_gram
 from ..utils._param_validation import StrOptions
 from ..utils.validation import check_array
 from ._utils import (PostFitMixin, align_weights, as_dask_array, blocks, check_y,
-                     feature_names, tree_reduce)
+                     feature_names, has_sparse_blocks, is_sparse, tree_reduce)
 
 
 def _xblock(Xb):
     return check_array(np.asarray(Xb), dtype=(np.float64, np.float32), ensure_min_samples=0)
 
 
+def _sparse_gram(Xb, Yb, sw, center):
+    """centered_gram of a CSR block: the weighted products in float64 by
+    sparse-times-dense products, minus the rank-one mean correction."""
+    Xb = Xb.tocsr().astype(np.float64)
+    Yb = Yb.astype(np.float64)
+    w = np.ones(Xb.shape[0]) if sw is None else sw
+    wsum = float(w.sum())
+    WX = Xb.multiply(w[:, None]).tocsr()
+    G = np.asarray((Xb.T @ WX).todense())
+    C = np.asarray(WX.T @ Yb)
+    p, k = Xb.shape[1], Yb.shape[1]
+    if not center or wsum == 0:
+        return G, C, np.zeros(p), np.zeros(k), wsum
+    m = np.asarray(Xb.T @ w).ravel() / wsum
+    ym = (w @ Yb) / wsum
+    G -= wsum * np.outer(m, m)
+    C -= wsum * np.outer(m, ym)
+    return G, C, m, ym, wsum
+
+
 def _gram_part(Xb, Yb, swb, center):
+    if is_sparse(Xb):
+        Yb = np.asarray(Yb, dtype=np.float64)
+        Yb = Yb[:, None] if Yb.ndim == 1 else Yb
+        if not np.all(np.isfinite(Yb)):
+            raise ValueError("Input y contains NaN or infinity.")
+        if not np.all(np.isfinite(Xb.data)):
+            raise ValueError("Input X contains NaN or infinity.")
+        if Xb.shape[0] == 0:
+            return None
+        sw = None if swb is None else np.asarray(swb, dtype=np.float64)
+        return _sparse_gram(Xb, Yb, sw, center)
     Xb = np.ascontiguousarray(_xblock(Xb))
     Yb = np.asarray(Yb, dtype=np.float64)
     Yb = (Yb[:, None] if Yb.ndim == 1 else Yb).astype(Xb.dtype)
@@ -98,7 +136,11 @@ def _reduced_gram(X, Y, sw, center):
 
 def _tsqr_solve(X, Y, sw, mean, ymean, alphas, dtype):
     """W (p, k) from the R factor of the centred (weighted) data: the SVD of
-    R gives the (ridge or minimum-norm least-squares) solution."""
+    R gives the (ridge or minimum-norm least-squares) solution. Sparse blocks
+    are densified one block at a time (TSQR needs dense blocks)."""
+    if has_sparse_blocks(X):
+        X = X.map_blocks(lambda b: b.toarray(), dtype=X.dtype,
+                         meta=np.empty((0, 0), dtype=X.dtype))
     Xc = X.astype(np.float64) - mean
     Yc = Y.astype(np.float64)
     Yc = (Yc[:, None] if Yc.ndim == 1 else Yc) - ymean
@@ -227,7 +269,12 @@ class _LossPart:
     penalty: the driver adds it once)."""
 
     def __init__(self, Xb, yb, swb, classes, cw, S, fit_intercept):
-        Xb = np.asarray(_xblock(Xb), dtype=np.float64)
+        if is_sparse(Xb):  # LogisticLoss runs CSR products (never densified)
+            Xb = Xb.tocsr().astype(np.float64)
+            if not np.all(np.isfinite(Xb.data)):
+                raise ValueError("Input X contains NaN or infinity.")
+        else:
+            Xb = np.asarray(_xblock(Xb), dtype=np.float64)
         self.empty = Xb.shape[0] == 0
         y_idx = np.searchsorted(classes, np.asarray(yb))
         s = (np.ones(Xb.shape[0]) if swb is None else np.asarray(swb, np.float64)) * cw[y_idx]
@@ -240,9 +287,25 @@ class _LossPart:
             return 0.0, np.zeros_like(theta)
         return self.loss.smooth(theta)
 
+    def grad_hess_full(self, theta):
+        if self.empty:
+            return 0.0, np.zeros_like(theta), np.zeros((theta.size, theta.size))
+        return self.loss.grad_hess_full(theta)
+
 
 def _smooth(part, theta):
     return part.smooth(theta)
+
+
+def _grad_hess_full(part, theta):
+    return part.grad_hess_full(theta)
+
+
+def _sum_fgh(parts):
+    f = sum(p[0] for p in parts)
+    g = functools.reduce(np.add, [p[1] for p in parts])
+    H = functools.reduce(np.add, [p[2] for p in parts])
+    return f, g, H
 
 
 def _sum_fg(parts):
@@ -251,20 +314,97 @@ def _sum_fg(parts):
     return f, g
 
 
+_NEWTON_MAX_SIZE = 1024  # parameters up to which the reduced dense Hessian is formed
+_GATHER_MAX = 16  # partitions whose (loss, gradient[, Hessian]) the client adds itself
+
+
+def _newton_direction(H, g):
+    """-H^-1 g by Cholesky, H + mu I with mu growing while H is not
+    numerically positive definite (fastml's newton_cholesky rule); -g if all fail."""
+    import scipy.linalg
+
+    scale = max(1e-12, float(np.abs(np.diag(H)).max(initial=0.0)))
+    mu = 0.0
+    for _ in range(30):
+        try:
+            c = scipy.linalg.cho_factor(H + mu * np.eye(H.shape[0]) if mu else H,
+                                        check_finite=False)
+            d = -scipy.linalg.cho_solve(c, g, check_finite=False)
+            if np.isfinite(d).all():
+                return d
+        except np.linalg.LinAlgError:
+            pass
+        mu = max(10.0 * mu, 1e-10 * scale)
+    return -g
+
+
+def _newton(fgh, fg, x, tol, max_iter, first=None):
+    """Exact Newton with one round trip per iteration: the full step is tried
+    with (f, g, H) at the new point at once, so an accepted step (Armijo, or
+    within rounding of f with a smaller gradient: near the optimum f carries
+    no more information) already has the next Hessian; a rejected one
+    backtracks with (f, g) only. (x, n_iter, converged); stops when
+    max|g| <= tol."""
+    from .._optimize.line_search import backtrack_armijo
+
+    f, g, H = fgh(x) if first is None else first
+    for it in range(1, max_iter + 1):
+        gmax = float(np.abs(g).max()) if g.size else 0.0
+        if gmax <= tol:
+            return x, it - 1, True
+        d = _newton_direction(H, g)
+        gd = float(g @ d)
+        if not gd < 0:
+            d, gd = -g, -float(g @ g)
+        f1, g1, H1 = fgh(x + d)
+        noise = 16 * np.finfo(np.float64).eps * max(abs(f), 1.0)
+        if np.isfinite(f1) and (f1 <= f + 1e-4 * gd or
+                                (f1 <= f + noise and float(np.abs(g1).max()) < gmax)):
+            x, f, g, H = x + d, f1, g1, H1
+            continue
+        step = backtrack_armijo(fg, x, f, g, d, alpha=0.5)
+        if step is None:
+            return x, it, gmax <= 10 * tol
+        x = x + step[0] * d
+        f, g, H = fgh(x)
+    gmax = float(np.abs(g).max()) if g.size else 0.0
+    return x, max_iter, gmax <= tol
+
+
 class LogisticRegression(PostFitMixin, _LogR):
-    """fastml.linear_model.LogisticRegression over partitioned data: L-BFGS
-    (fastml.optimize.minimize_lbfgs, the single-machine solver) on the
-    objective whose value and gradient are sums over the persisted
-    partitions (one pass per evaluation). solver="lbfgs" with the l2 penalty
-    or none; class_weight and sample_weight as on one machine."""
+    """fastml.linear_model.LogisticRegression over partitioned data, with the
+    l2 penalty or none; class_weight and sample_weight as on one machine.
+
+    solver="lbfgs": L-BFGS (fastml.optimize.minimize_lbfgs, the
+    single-machine solver) on the objective whose value and gradient are sums
+    over the persisted partitions (one pass per evaluation).
+    solver="newton-cholesky": exact Newton; every partition returns its
+    (loss, gradient, dense Hessian), the driver solves by Cholesky (damped
+    when not positive definite, as fastml's newton_cholesky). One round trip
+    per iteration: the full step is evaluated with its Hessian at once and
+    kept when it passes the Armijo test (backtracking otherwise). For K p + K
+    parameters up to 1024; usually the fastest choice on a cluster for few
+    parameters (~10 round trips against ~30 for L-BFGS).
+
+    Differs from single-machine fastml on purpose: L-BFGS also stops when the
+    objective's relative decrease falls to ~1e-14 (where function values stop
+    carrying information), which leaves the coefficients ~1e-8 from the
+    optimum while the gradient is still above a tight ``tol``. Here, when
+    that happens, the solve continues with exact Newton steps (the reduced
+    Hessian, at most 1024 parameters) until max|gradient| <= tol, so a tight
+    tol (e.g. 1e-10) yields the optimum to ~1e-12 relative: the coefficients
+    of single-machine "newton-cholesky"/"newton-cg" at that tol. With the
+    default tol=1e-4 both stop on the gradient test, as on one machine.
+    """
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
         penalty, ratio = self._resolve_penalty()
-        if self.solver != "lbfgs" or penalty not in ("l2", None):
-            raise ValueError(f"fastml.dask.LogisticRegression runs solver='lbfgs' with the l2 "
-                             f"penalty or none; got solver={self.solver!r}, "
-                             f"penalty={penalty!r}.")
+        solver = {"newton": "newton-cholesky"}.get(self.solver, self.solver)
+        if solver not in ("lbfgs", "newton-cholesky") or penalty not in ("l2", None):
+            raise ValueError(f"fastml.dask.LogisticRegression runs solver='lbfgs' or "
+                             f"'newton-cholesky' with the l2 penalty or none; got "
+                             f"solver={self.solver!r}, penalty={penalty!r}.")
         X, y, sw, dtype = _prepare(self, X, y, sample_weight)
         if y.ndim != 1:
             raise ValueError(f"y should be a 1d array, got an array of shape {y.shape}.")
@@ -284,23 +424,44 @@ class LogisticRegression(PostFitMixin, _LogR):
         if S <= 0:
             raise ValueError("Sample weights (times class weights) must not all be zero.")
         fit_b = bool(self.fit_intercept)
+        K = 1 if len(classes) == 2 else len(classes)
+        p = X.shape[1]
+        size = K * p + (K if fit_b else 0)
+        if solver == "newton-cholesky" and size > _NEWTON_MAX_SIZE:
+            raise ValueError(f"solver='newton-cholesky' forms the dense Hessian of the "
+                             f"{size} parameters; fastml.dask allows at most "
+                             f"{_NEWTON_MAX_SIZE}: use solver='lbfgs'.")
         make = delayed(_LossPart, pure=True)
         parts = dask.persist(*[make(xb, yb, s, classes, cw, S, fit_b)
                                for xb, yb, s in zip(blocks(X), blocks(y), swb)])
-        K = 1 if len(classes) == 2 else len(classes)
-        p = X.shape[1]
         lam = 0.0 if penalty is None else 1.0 / (float(self.C) * S)
-        size = K * p + (K if fit_b else 0)
         smooth = delayed(_smooth, pure=True)
+        ghf = delayed(_grad_hess_full, pure=True)
 
-        def fg(theta):
-            f, g = tree_reduce([smooth(q, theta) for q in parts], _sum_fg).compute()
+        def penalise(f, g, W):
             if lam:
-                W = theta[:K * p].reshape(K, p)
                 f += 0.5 * lam * float((W * W).sum())
                 g = g.copy()
                 g[:K * p] += lam * W.ravel()
             return f, g
+
+        def reduce(fn, merge, theta):
+            tasks = [fn(q, theta) for q in parts]
+            if len(tasks) <= _GATHER_MAX:  # few small results: summed on the client,
+                return merge(dask.compute(*tasks))  # one hop less than a merge task
+            return tree_reduce(tasks, merge).compute()
+
+        def fg(theta):
+            f, g = reduce(smooth, _sum_fg, theta)
+            return penalise(f, g, theta[:K * p].reshape(K, p))
+
+        def fgh(theta):
+            f, g, H = reduce(ghf, _sum_fgh, theta)
+            f, g = penalise(f, g, theta[:K * p].reshape(K, p))
+            if lam:
+                d = np.arange(K * p)
+                H[d, d] += lam
+            return f, g, H
 
         theta = np.zeros(size)
         if self.warm_start and getattr(self, "coef_", None) is not None and \
@@ -308,13 +469,20 @@ class LogisticRegression(PostFitMixin, _LogR):
             theta[:K * p] = self.coef_.ravel()
             if fit_b:
                 theta[K * p:] = self.intercept_
-        max_iter = int(self.max_iter)
+        tol, max_iter = float(self.tol), int(self.max_iter)
         ok, n_iter = False, 0
-        if max_iter > 0:
-            res = _opt.minimize_lbfgs(fg, theta, tol=float(self.tol), max_iter=max_iter)
+        if max_iter > 0 and solver == "lbfgs":
+            res = _opt.minimize_lbfgs(fg, theta, tol=tol, max_iter=max_iter)
             theta, n_iter, ok = res.x, res.n_iter, res.converged
+            gmax = float(np.abs(res.grad).max()) if res.grad.size else 0.0
+            if gmax > tol and size <= _NEWTON_MAX_SIZE and n_iter < max_iter:
+                # stopped on the relative-decrease rule: finish with Newton steps
+                theta, extra, ok = _newton(fgh, fg, theta, tol, max_iter - n_iter)
+                n_iter += extra
+        elif max_iter > 0:
+            theta, n_iter, ok = _newton(fgh, fg, theta, tol, max_iter)
         if not ok and max_iter > 0:
-            warnings.warn(f"lbfgs failed to converge after {n_iter} iterations "
+            warnings.warn(f"{self.solver} failed to converge after {n_iter} iterations "
                           f"(max_iter={max_iter}; increase max_iter or scale the data)",
                           ConvergenceWarning, stacklevel=2)
         W = theta[:K * p].reshape(K, p)

@@ -22,6 +22,11 @@ the block; the merge orders every row by (distance, index) with
 sort_results=True (the single-machine answer, bit for bit) and by index
 otherwise (the single-machine set; fastml's tree returns it in tree order).
 
+Sparse data (a dask array whose blocks are scipy.sparse CSR matrices, or an
+in-memory sparse matrix, split in CSR blocks): every partition runs fastml's
+sparse brute force (euclidean, sqeuclidean, manhattan, cosine), as one
+machine does for sparse X; queries may be sparse or dense.
+
 Supported metrics: those that do not depend on the whole training set
 (seuclidean / mahalanobis need their V / VI in metric_params; "precomputed"
 and "nan_euclidean" are not supported). For minkowski with p other than 1,
@@ -31,6 +36,7 @@ tie at the k-th place may then be decided differently from one machine.
 import copy
 import functools
 import numbers
+import warnings
 
 import numpy as np
 
@@ -43,10 +49,11 @@ from ..neighbors import KNeighborsRegressor as _KNR
 from ..neighbors import NearestNeighbors as _NN
 from ..neighbors._base import choose_algorithm, csr_graph, neighbor_weights
 from ..neighbors._metrics import resolve
+from ..neighbors._sparse import sparse_metric
 from ..neighbors._validation import check_k, check_mode, check_radius
 from ..utils._param_validation import Interval
-from ._utils import (as_dask_array, blocks, check_y, feature_names, is_dask_collection,
-                     row_offsets, tree_reduce)
+from ._utils import (as_dask_array, blocks, check_y, feature_names, has_sparse_blocks,
+                     is_dask_collection, is_sparse, row_offsets, tree_reduce)
 
 QUERY_BLOCK = 20_000  # default rows per query block for in-memory queries
 _DATA_PARAMS = {"seuclidean": "V", "mahalanobis": "VI"}
@@ -97,7 +104,7 @@ def _empty_knn(nq, dtype, y):
 
 def _local_knn(part, Qb, k, dtype):
     """(dist, global ind, targets of those rows) of the partition's top-min(k, n)."""
-    Qb = np.asarray(Qb)
+    Qb = Qb if is_sparse(Qb) else np.asarray(Qb)
     if part.n == 0 or Qb.shape[0] == 0:
         return _empty_knn(Qb.shape[0], dtype, part.y)
     dist, ind = part.index.kneighbors(Qb, min(k, part.n))
@@ -138,7 +145,7 @@ def _finish_knn(res, first_row, sq):
 
 
 def _local_radius(part, Qb, r, sort, dtype):
-    Qb = np.asarray(Qb)
+    Qb = Qb if is_sparse(Qb) else np.asarray(Qb)
     nq = Qb.shape[0]
     if part.n == 0 or nq == 0:
         return (np.empty(0, np.int64), np.empty(0, dtype), np.zeros(nq + 1, np.int64))
@@ -210,7 +217,13 @@ class _DistributedNeighbors:
             raise ValueError("Found array with 0 sample(s) (shape=(0, %d)) while a minimum of "
                              "1 is required by %s." % (d, type(self).__name__))
         algorithm = self.algorithm
-        if algorithm == "auto":  # the single-machine rule on the global shape
+        if has_sparse_blocks(X):  # fastml's sparse brute force, as on one machine
+            sparse_metric(self.metric, self.p)  # its error for the other metrics
+            if algorithm not in ("auto", "brute"):
+                warnings.warn("cannot use tree with sparse input: using brute force",
+                              UserWarning, stacklevel=3)
+            algorithm = "brute"
+        elif algorithm == "auto":  # the single-machine rule on the global shape
             algorithm = "brute" if plan.kind != "fast" else choose_algorithm(
                 n, d, getattr(self, "n_neighbors", 1) or 1, plan.name)
         params = dict(n_neighbors=1, algorithm=algorithm, leaf_size=self.leaf_size,
@@ -406,6 +419,26 @@ def _unique(blocks_):
 
 
 class _Supervised:
+    """What the classifier and the regressor share: the constructor (the
+    single-machine parameters plus query_block_size; both single-machine
+    constructors take the same arguments), the fit inputs and the blockwise
+    prediction."""
+
+    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
+                 p=2, metric="minkowski", metric_params=None, n_jobs=None,
+                 algorithm_params=None, query_block_size=QUERY_BLOCK):
+        super().__init__(n_neighbors, weights=weights, algorithm=algorithm,
+                         leaf_size=leaf_size, p=p, metric=metric, metric_params=metric_params,
+                         n_jobs=n_jobs, algorithm_params=algorithm_params)
+        self.query_block_size = query_block_size
+
+    @staticmethod
+    def _fit_inputs(X, y):
+        """(feature names, X as a row-partitioned dask array, y aligned with it)."""
+        names = feature_names(X)
+        X = as_dask_array(X, "X")
+        return names, X, check_y(y, X)
+
     def _predict_blocks(self, X, fn, tail, dtype):
         res, sizes, lazy, _ = self._knn_delayed(X, self.n_neighbors)
         f = delayed(fn, pure=True)
@@ -421,18 +454,8 @@ class KNeighborsClassifier(_Supervised, _DistributedNeighbors, _KNC):
     _parameter_constraints = {**_KNC._parameter_constraints,
                               **_DistributedNeighbors._dask_params}
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
-                 p=2, metric="minkowski", metric_params=None, n_jobs=None,
-                 algorithm_params=None, query_block_size=QUERY_BLOCK):
-        super().__init__(n_neighbors, weights=weights, algorithm=algorithm,
-                         leaf_size=leaf_size, p=p, metric=metric, metric_params=metric_params,
-                         n_jobs=n_jobs, algorithm_params=algorithm_params)
-        self.query_block_size = query_block_size
-
     def fit(self, X, y):
-        names = feature_names(X)
-        X = as_dask_array(X, "X")
-        y = check_y(y, X)
+        names, X, y = self._fit_inputs(X, y)
         self.classes_ = delayed(_unique)(blocks(y)).compute()
         self.outputs_2d_ = False
         return self._fit_dask(X, y, self.classes_, names)
@@ -465,18 +488,8 @@ class KNeighborsRegressor(_Supervised, _DistributedNeighbors, _KNR):
     _parameter_constraints = {**_KNR._parameter_constraints,
                               **_DistributedNeighbors._dask_params}
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30,
-                 p=2, metric="minkowski", metric_params=None, n_jobs=None,
-                 algorithm_params=None, query_block_size=QUERY_BLOCK):
-        super().__init__(n_neighbors, weights=weights, algorithm=algorithm,
-                         leaf_size=leaf_size, p=p, metric=metric, metric_params=metric_params,
-                         n_jobs=n_jobs, algorithm_params=algorithm_params)
-        self.query_block_size = query_block_size
-
     def fit(self, X, y):
-        names = feature_names(X)
-        X = as_dask_array(X, "X")
-        y = check_y(y, X)
+        names, X, y = self._fit_inputs(X, y)
         return self._fit_dask(X, y, None, names)
 
     def predict(self, X):

@@ -37,12 +37,19 @@ def as_dask_array(X, name="X", ndim=2, rows=DEFAULT_ROWS):
     """(dask array partitioned by rows only, with known chunk sizes).
 
     A dask DataFrame / Series becomes its values with lengths computed; an
-    in-memory array (or pandas object) is split into blocks of `rows` rows.
+    in-memory array (or pandas object) is split into blocks of `rows` rows, a
+    scipy.sparse matrix into CSR blocks of `rows` rows (a dask array whose
+    blocks are scipy.sparse stays as it is).
     2-D inputs are rechunked to one column block (each partition holds whole
     rows). Raises ValueError naming `name` for a wrong number of dimensions.
     """
     if is_dask_dataframe(X):
         X = X.to_dask_array(lengths=True)
+    elif not is_dask_collection(X) and is_sparse(X):  # blocks of CSR rows
+        if X.ndim != 2:
+            raise ValueError(f"{name} must be 2-D, got a sparse array of shape {X.shape}.")
+        X = X.tocsr()
+        X = da.from_array(X, chunks=(max(1, int(rows)), X.shape[1]), asarray=False)
     elif not is_dask_collection(X):
         arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
         X = da.from_array(arr, chunks=(max(1, int(rows)),) + arr.shape[1:])
@@ -61,6 +68,16 @@ def as_dask_array(X, name="X", ndim=2, rows=DEFAULT_ROWS):
     if X.ndim == 2 and len(X.chunks[1]) > 1:
         X = X.rechunk({1: -1})
     return X
+
+
+def is_sparse(X):
+    """X is a scipy.sparse matrix / array."""
+    return hasattr(X, "tocsr") and hasattr(X, "nnz")
+
+
+def has_sparse_blocks(X):
+    """X is a dask array whose blocks are scipy.sparse matrices (its meta is)."""
+    return isinstance(X, da.Array) and is_sparse(getattr(X, "_meta", None))
 
 
 def row_offsets(X):
@@ -140,7 +157,7 @@ def apply_method(est, method, X, **kwargs):
     tail, dt = sample.shape[1:], sample.dtype
 
     def call(e, b):  # an empty block (estimators reject 0 rows) gives an empty output
-        if len(b) == 0:
+        if b.shape[0] == 0:
             return np.empty((0,) + tail, dtype=dt)
         return np.asarray(_call(e, method, b, kwargs))
 

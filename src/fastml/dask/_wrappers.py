@@ -12,7 +12,7 @@ from dask import delayed
 from ..base import BaseEstimator, clone
 from ..utils._param_validation import HasMethods, Interval
 from ..utils.validation import check_random_state
-from ._utils import apply_method, as_dask_array, blocks, is_dask_collection
+from ._utils import apply_method, as_dask_array, blocks, is_dask_collection, is_sparse
 
 _METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function",
             "transform")
@@ -96,10 +96,11 @@ class ParallelPostFit(BaseEstimator):
 
 def _partial_fit(est, Xb, yb, kwargs):
     est = _copy(est)
+    Xb = Xb if is_sparse(Xb) else np.asarray(Xb)  # sparse blocks go as they are
     if yb is None:
-        est.partial_fit(np.asarray(Xb), **kwargs)
+        est.partial_fit(Xb, **kwargs)
     else:
-        est.partial_fit(np.asarray(Xb), np.asarray(yb), **kwargs)
+        est.partial_fit(Xb, np.asarray(yb), **kwargs)
     return est
 
 
