@@ -154,3 +154,56 @@ def test_log_softmax_float32_relative_accuracy_near_large_max(cpu_level, c):
     want = torch.log_softmax(torch.tensor(x, dtype=torch.float64), 1).numpy()
     np.testing.assert_allclose(y[:, :3], want[:, :3], rtol=1e-6)
     np.testing.assert_allclose(y, R.softmax(x.astype(np.float64), True), rtol=1e-6)
+
+
+# kinds 5-14 (gelu, gelu-tanh, silu, softplus, mish, hardswish, selu, softsign,
+# logsigmoid, hardtanh) with their parameters
+EXTRA = [(K.GELU, 0.0, 0.0), (K.GELU_TANH, 0.0, 0.0), (K.SILU, 0.0, 0.0),
+         (K.SOFTPLUS, 1.0, 20.0), (K.SOFTPLUS, 2.5, 3.0), (K.MISH, 0.0, 0.0),
+         (K.HARDSWISH, 0.0, 0.0), (K.SELU, 0.0, 0.0), (K.SOFTSIGN, 0.0, 0.0),
+         (K.LOGSIGMOID, 0.0, 0.0), (K.HARDTANH, -1.0, 1.0), (K.HARDTANH, -0.5, 2.0)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 17, 1023, 20011])
+def test_extra_kernels_match_twins(rng, cpu_level, dtype, n):
+    x = (rng.standard_normal(n) * 4).astype(dtype)
+    x[: min(n, 6)] = np.array([0.0, -1e-6, 30.0, -30.0, 3.0, -3.0], dtype)[: min(n, 6)]
+    dy = rng.standard_normal(n).astype(dtype)
+    tol = 2e-6 if dtype == np.float32 else 1e-13
+    x64, dy64 = x.astype(np.float64), dy.astype(np.float64)
+    for kind, a, b in EXTRA:
+        y = K.forward(kind, x, a, b)
+        assert y.dtype == dtype
+        np.testing.assert_allclose(y, R.forward(kind, x64, a, b), rtol=tol, atol=tol * 1e-2,
+                                   err_msg=f"kind {kind}")
+        dx = K.backward(kind, dy, x, y, a, b)
+        np.testing.assert_allclose(dx, R.backward(kind, dy64, x64, y.astype(np.float64), a, b),
+                                   rtol=tol * 2, atol=tol, err_msg=f"kind {kind}")
+
+
+@pytest.mark.parametrize("kind", [K.GELU, K.GELU_TANH, K.SILU, K.MISH])
+def test_extra_float32_relative_accuracy(cpu_level, kind):
+    # a dense sweep of [-20, 20]: float32 within a few ulp-scale relative
+    # errors of the float64 twin wherever the value is not ~0
+    x = np.linspace(-20, 20, 200_003).astype(np.float32)
+    y = K.forward(kind, x).astype(np.float64)
+    r = R.forward(kind, x.astype(np.float64))
+    big = np.abs(r) > 1e-30
+    assert (np.abs(y - r)[big] / np.abs(r[big])).max() < 3e-6
+    dx = K.backward(kind, np.ones_like(x), x, None).astype(np.float64)
+    dr = R.backward(kind, np.ones(x.size), x.astype(np.float64), None)
+    np.testing.assert_allclose(dx, dr, rtol=5e-6, atol=1e-6)
+
+
+def test_extra_thread_count_independent(rng):
+    x = rng.standard_normal(300_001).astype(np.float32) * 3
+    dy = rng.standard_normal(300_001).astype(np.float32)
+
+    def run():
+        outs = []
+        for kind, a, b in EXTRA:
+            y = K.forward(kind, x, a, b)
+            outs += [y, K.backward(kind, dy, x, y, a, b)]
+        return outs
+    same_under_thread_counts(run)

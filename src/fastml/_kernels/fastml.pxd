@@ -641,3 +641,42 @@ cdef extern from "gmm.h" nogil:
     int fm_gmm_estep_tri_f64(double *resp, double *lse, const double *X, int64_t ldx,
                              const double *P, int64_t ldp, const double *B, const double *c,
                              int64_t n, int64_t k, int64_t d, int nthreads)
+
+cdef extern from "layernorm.h" nogil:
+    int fm_layernorm_forward_f32(float *y, float *mean, float *rstd, const float *x,
+                                 const float *w, const float *b, int64_t rows, int64_t n,
+                                 double eps, int nthreads)
+    int fm_layernorm_forward_f64(double *y, double *mean, double *rstd, const double *x,
+                                 const double *w, const double *b, int64_t rows, int64_t n,
+                                 double eps, int nthreads)
+    int fm_layernorm_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *mean, const float *rstd,
+                                  const float *w, int64_t rows, int64_t n, int nthreads)
+    int fm_layernorm_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *mean, const double *rstd,
+                                  const double *w, int64_t rows, int64_t n, int nthreads)
+    int fm_groupnorm_forward_f32(float *y, float *mean, float *rstd, const float *x,
+                                 const float *w, const float *b, int64_t N, int64_t C,
+                                 int64_t L, int64_t G, double eps, int nthreads)
+    int fm_groupnorm_forward_f64(double *y, double *mean, double *rstd, const double *x,
+                                 const double *w, const double *b, int64_t N, int64_t C,
+                                 int64_t L, int64_t G, double eps, int nthreads)
+    int fm_groupnorm_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *mean, const float *rstd,
+                                  const float *w, int64_t N, int64_t C, int64_t L, int64_t G,
+                                  int nthreads)
+    int fm_groupnorm_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *mean, const double *rstd,
+                                  const double *w, int64_t N, int64_t C, int64_t L, int64_t G,
+                                  int nthreads)
+
+cdef extern from "activation.h" nogil:
+    int fm_activation2_forward_f32(float *y, const float *x, int64_t n, int kind, double a,
+                                   double b, int nthreads)
+    int fm_activation2_forward_f64(double *y, const double *x, int64_t n, int kind, double a,
+                                   double b, int nthreads)
+    int fm_activation2_backward_f32(float *dx, const float *dy, const float *x, const float *y,
+                                    int64_t n, int kind, double a, double b, int nthreads)
+    int fm_activation2_backward_f64(double *dx, const double *dy, const double *x,
+                                    const double *y, int64_t n, int kind, double a, double b,
+                                    int nthreads)

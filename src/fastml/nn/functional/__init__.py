@@ -10,3 +10,7 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # no
 from .conv import conv2d  # noqa: F401  (nn-kernels)
 from .normalization import batch_norm  # noqa: F401  (nn-kernels)
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401  (nn-kernels)
+from .activation import (gelu, hardswish, hardtanh, logsigmoid, mish, prelu,  # noqa: F401,E402
+                         selu, silu, softplus, softsign)
+from .dropout import dropout2d  # noqa: F401,E402  (nn-norm)
+from .normalization import group_norm, layer_norm  # noqa: F401,E402  (nn-norm)

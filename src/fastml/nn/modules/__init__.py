@@ -15,3 +15,11 @@ __all__ = ["Module", "Sequential", "ModuleList", "Linear", "Conv2d", "MaxPool2d"
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss",
            "HuberLoss", "SmoothL1Loss", "KLDivLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
            "CosineEmbeddingLoss"]
+
+from .activation import (GELU, SELU, Hardswish, Hardtanh, LogSigmoid, Mish,  # noqa: E402
+                         PReLU, SiLU, Softplus, Softsign)
+from .layers import Dropout2d, Unflatten  # noqa: E402
+from .normalization import GroupNorm, LayerNorm  # noqa: E402
+
+__all__ += ["GELU", "SiLU", "Softplus", "Mish", "Hardswish", "PReLU", "SELU", "Softsign",
+            "LogSigmoid", "Hardtanh", "Dropout2d", "Unflatten", "LayerNorm", "GroupNorm"]
