@@ -14,19 +14,21 @@
 #include "layernorm.h"
 
 typedef struct {
-    void (*ln_fwd_f32)(float *y, float *mean, float *rstd, const float *x, const float *w, const float *b, int64_t rows,
-                       int64_t n, double eps);
-    void (*ln_bwd_f32)(float *dx, float *dw, float *db, const float *dy, const float *x, const float *mean,
-                       const float *rstd, const float *w, int64_t rows, int64_t n);
+    void (*ln_fwd_f32)(float *y, float *mean, float *rstd, const float *x, const float *w,
+                       const float *b, int64_t rows, int64_t n, double eps);
+    void (*ln_bwd_f32)(float *dx, float *dw, float *db, const float *dy, const float *x,
+                       const float *mean, const float *rstd, const float *w, int64_t rows,
+                       int64_t n);
     void (*row_stats_f32)(float *mean, float *rstd, const float *x, int64_t m, double eps);
     void (*axpc_f32)(float *y, const float *x, int64_t m, float a, float mu, float c);
     void (*dsums_f32)(double *s, const float *dy, const float *x, int64_t m, float c);
     void (*axbyc_f32)(float *dx, const float *dy, const float *x, int64_t m, float a, float bx,
                       float mu, float c);
-    void (*ln_fwd_f64)(double *y, double *mean, double *rstd, const double *x, const double *w, const double *b, int64_t rows,
-                       int64_t n, double eps);
-    void (*ln_bwd_f64)(double *dx, double *dw, double *db, const double *dy, const double *x, const double *mean,
-                       const double *rstd, const double *w, int64_t rows, int64_t n);
+    void (*ln_fwd_f64)(double *y, double *mean, double *rstd, const double *x, const double *w,
+                       const double *b, int64_t rows, int64_t n, double eps);
+    void (*ln_bwd_f64)(double *dx, double *dw, double *db, const double *dy, const double *x,
+                       const double *mean, const double *rstd, const double *w, int64_t rows,
+                       int64_t n);
     void (*row_stats_f64)(double *mean, double *rstd, const double *x, int64_t m, double eps);
     void (*axpc_f64)(double *y, const double *x, int64_t m, double a, double mu, double c);
     void (*dsums_f64)(double *s, const double *dy, const double *x, int64_t m, double c);

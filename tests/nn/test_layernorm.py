@@ -47,8 +47,8 @@ def test_group_norm_matches_torch_float64(seed):
     rng = np.random.default_rng(seed)
     G = int(rng.integers(1, 5))
     C = G * int(rng.integers(1, 4))
-    shape = (int(rng.integers(2, 4)), C) + tuple(int(s) for s in rng.integers(1, 9,
-                                                                              int(rng.integers(0, 3))))
+    spatial = rng.integers(1, 9, int(rng.integers(0, 3)))
+    shape = (int(rng.integers(2, 4)), C) + tuple(int(s) for s in spatial)
     x = rng.standard_normal(shape) * 3 + 1
     xa, xb = _both(x)
     wa, wb = _both(rng.standard_normal(C))

@@ -44,7 +44,8 @@ def extra_forward(kind, x, a, b):
         elif kind == 10:
             y = x * np.clip(x + 3, 0, 6) / 6
         elif kind == 11:
-            y = np.where(x > 0, x * SELU_SCALE, np.expm1(np.minimum(x, 0)) * SELU_ALPHA * SELU_SCALE)
+            y = np.where(x > 0, x * SELU_SCALE,
+                         np.expm1(np.minimum(x, 0)) * (SELU_ALPHA * SELU_SCALE))
         elif kind == 12:
             y = x / (1 + np.abs(x))
         elif kind == 13:

@@ -8,7 +8,8 @@ from .. import init
 from ..tensor import Parameter, Tensor
 from .module import Module
 
-__all__ = ["Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid",
+__all__ = ["Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d",
+           "ReLU", "LeakyReLU", "ELU", "Sigmoid",
            "Tanh", "Softmax", "LogSoftmax"]
 
 
