@@ -333,3 +333,80 @@ def test_embedding_fwd_bwd(benchmark, impl, full, bench_threads):
 
     out = benchmark(step)
     assert tuple(out.shape) == (V, D)
+
+
+# ---- layer_norm and activations (fwd+bwd) -------------------------------
+LN = {"32x128x512": (32, 128, 512)}
+ACTS = ["gelu", "silu", "gelu_tanh", "mish"]
+
+
+def _act(lib, name):
+    if name == "gelu_tanh":
+        return lambda x: lib.gelu(x, approximate="tanh")
+    return getattr(lib, name)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("case", list(LN))
+def test_layer_norm_fwd_bwd(benchmark, impl, case, full, bench_threads):
+    from fastml._kernels.reference import layernorm as RL
+    shape = LN[case] if full else (2, 3, 8)
+    n = shape[-1]
+    benchmark.group = f"layer_norm fwd+bwd {LN[case]}"
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal(shape).astype(np.float32)
+    g_np = rng.standard_normal(shape).astype(np.float32)
+    w_np, b_np = rng.standard_normal(n).astype(np.float32), np.zeros(n, np.float32)
+    if impl == "fastml":
+        x, w, b = (Tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            F.layer_norm(x, (n,), w, b).backward(g_np)
+            return x.grad
+    elif impl == "numpy":
+        def step():
+            x2 = x_np.reshape(-1, n)
+            _, m, r = RL.layer_norm(x2, w_np, b_np, 1e-5)
+            return RL.layer_norm_backward(g_np.reshape(-1, n), x2, m, r, w_np)[0].reshape(shape)
+    else:
+        torch = _torch(bench_threads)
+        x, w, b = (torch.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+        g = torch.tensor(g_np)
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            torch.nn.functional.layer_norm(x, (n,), w, b).backward(g)
+            return x.grad
+    out = benchmark(step)
+    assert tuple(out.shape) == shape
+    _rate(benchmark, "GB/s", 5 * x_np.nbytes)
+
+
+@pytest.mark.parametrize("impl", ["fastml", "torch"])
+@pytest.mark.parametrize("name", ACTS)
+def test_activation_fwd_bwd(benchmark, impl, name, full, bench_threads):
+    shape = (64, 1024, 128) if full else (2, 3, 5)
+    benchmark.group = f"{name} fwd+bwd {shape}"
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal(shape).astype(np.float32)
+    g_np = rng.standard_normal(shape).astype(np.float32)
+    if impl == "fastml":
+        x, fn = Tensor(x_np, requires_grad=True), _act(F, name)
+
+        def step():
+            x.grad = None
+            fn(x).backward(g_np)
+            return x.grad
+    else:
+        torch = _torch(bench_threads)
+        x, g = torch.tensor(x_np, requires_grad=True), torch.tensor(g_np)
+        fn = _act(torch.nn.functional, name)
+
+        def step():
+            x.grad = None
+            fn(x).backward(g)
+            return x.grad
+    out = benchmark(step)
+    assert tuple(out.shape) == shape
+    _rate(benchmark, "GB/s", 4 * x_np.nbytes)

@@ -11,7 +11,8 @@
  * descheduled thread costs its remaining share after it resumes, small next
  * to the scheduler tick the barrier waits for either way. Row loops keep
  * dynamic blocks (cross-entropy was no faster static).
- * kind: 0 relu, 1 leaky relu (alpha = slope), 2 elu (alpha), 3 sigmoid, 4 tanh. */
+ * kind: 0 relu, 1 leaky relu (alpha = slope), 2 elu (alpha), 3 sigmoid, 4 tanh;
+ * 5-14 in activation.h (fm_activation2_*). */
 #include "activation_impl.h"
 
 FM_FAMILY_IMPLS(activation)
@@ -23,6 +24,8 @@ void fm_activation_select(int level) { K = FM_FAMILY_PICK(activation, level); }
 
 /* Rough cost in scalar ops per element, for fm_team_size. */
 static double act_cost(int kind) { return kind <= 1 ? 1.0 : 12.0; }
+
+#define ACT_MAX_KIND 14
 
 #define T float
 #define SUF f32

@@ -24,6 +24,21 @@ FM_API int fm_activation_backward_f32(float *dx, const float *dy, const float *x
 FM_API int fm_activation_backward_f64(double *dx, const double *dy, const double *x,
                                       const double *y, int64_t n, int kind, double alpha,
                                       int nthreads);
+/* The same with two parameters a, b, and more kinds: 5 gelu (erf), 6 gelu
+ * (tanh approximation), 7 silu, 8 softplus (a = beta, b = threshold), 9 mish,
+ * 10 hardswish, 11 selu, 12 softsign, 13 logsigmoid, 14 hardtanh (a = min,
+ * b = max); kinds 0-4 as above (b unused). Kinds 5-14 read x in the backward
+ * (selu also y). */
+FM_API int fm_activation2_forward_f32(float *y, const float *x, int64_t n, int kind, double a,
+                                      double b, int nthreads);
+FM_API int fm_activation2_forward_f64(double *y, const double *x, int64_t n, int kind, double a,
+                                      double b, int nthreads);
+FM_API int fm_activation2_backward_f32(float *dx, const float *dy, const float *x,
+                                       const float *y, int64_t n, int kind, double a, double b,
+                                       int nthreads);
+FM_API int fm_activation2_backward_f64(double *dx, const double *dy, const double *x,
+                                       const double *y, int64_t n, int kind, double a, double b,
+                                       int nthreads);
 /* Row-wise (rows x c) softmax, or log-softmax when log_ != 0; max-shifted. */
 FM_API int fm_softmax_forward_f32(float *y, const float *x, int64_t rows, int64_t c, int log_,
                                   int nthreads);

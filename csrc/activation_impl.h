@@ -10,12 +10,13 @@
 
 /* Range kernels: one contiguous range of elements / rows, no threads. */
 typedef struct {
-    void (*fwd_f32)(float *y, const float *x, int64_t n, int kind, float alpha);
-    void (*fwd_f64)(double *y, const double *x, int64_t n, int kind, double alpha);
+    void (*fwd_f32)(float *y, const float *x, int64_t n, int kind, float alpha, float beta);
+    void (*fwd_f64)(double *y, const double *x, int64_t n, int kind, double alpha,
+                    double beta);
     void (*bwd_f32)(float *dx, const float *dy, const float *x, const float *y, int64_t n,
-                    int kind, float alpha);
+                    int kind, float alpha, float beta);
     void (*bwd_f64)(double *dx, const double *dy, const double *x, const double *y, int64_t n,
-                    int kind, double alpha);
+                    int kind, double alpha, double beta);
     void (*softmax_f32)(float *y, const float *x, int64_t rows, int64_t c, int log_);
     void (*softmax_f64)(double *y, const double *x, int64_t rows, int64_t c, int log_);
     void (*softmax_bwd_f32)(float *dx, const float *dy, const float *y, int64_t rows, int64_t c,

@@ -15,7 +15,9 @@
 
 #include "activation_tanh_tmpl.h" /* float tanh: tanh_rational */
 
-static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alpha) {
+#include "activation_extra_tmpl.h" /* kinds 5-14 */
+
+static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alpha, T beta) {
     const V z = {0};
     switch (kind) {
     case 0: /* relu; NaN propagates */
@@ -29,7 +31,7 @@ static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alp
         V inv = (T)1 / ((T)1 + e);
         return F(sel)(x >= z, inv, e * inv);
     }
-    default: { /* tanh */
+    case 4: { /* tanh */
         if (sizeof(T) == sizeof(float)) return F(tanh_rational)(x);
         /* double: tanh = sign(x) * -em / (2 + em), em = expm1(-2|x|) */
         V ax = FM_CAT(fm_vabs_, SUF)(x);
@@ -38,29 +40,32 @@ static inline __attribute__((always_inline)) V F(act_fwd_v)(V x, int kind, T alp
         VI sign = (VI)x & (VI)(-z);                /* sign bit of x (-z is -0.0) */
         return F(sel)(x != x, x, (V)((VI)t | sign));
     }
+    default: return F(act_fwd_extra)(x, kind, alpha, beta);
     }
 }
 
 /* dx from dy and the saved forward input x / output y. */
-static inline __attribute__((always_inline)) V F(act_bwd_v)(V dy, V x, V y, int kind, T alpha) {
+static inline __attribute__((always_inline)) V F(act_bwd_v)(V dy, V x, V y, int kind, T alpha,
+                                                            T beta) {
     const V z = {0};
     switch (kind) {
     case 0: return F(sel)(y <= z, z, dy); /* torch: NaN passes the gradient */
     case 1: return F(sel)(x > z, dy, dy * alpha);
     case 2: return F(sel)(x > z, dy, dy * (y + alpha));
     case 3: return dy * y * ((T)1 - y);
-    default: return dy * ((T)1 - y * y);
+    case 4: return dy * ((T)1 - y * y);
+    default: return F(act_bwd_extra)(dy, x, y, kind, alpha, beta);
     }
 }
 
 static inline __attribute__((always_inline)) void F(act_fwd_loop)(T *y, const T *x, int64_t n,
-                                                                  const int kind, T alpha) {
+                                                                  const int kind, T alpha, T beta) {
     int64_t i = 0;
-    for (; i + VL <= n; i += VL) FM_CAT(fm_vstore_, SUF)(y + i, F(act_fwd_v)(FM_CAT(fm_vload_, SUF)(x + i), kind, alpha));
+    for (; i + VL <= n; i += VL) FM_CAT(fm_vstore_, SUF)(y + i, F(act_fwd_v)(FM_CAT(fm_vload_, SUF)(x + i), kind, alpha, beta));
     if (i < n) {
         T buf[VL] = {0};
         memcpy(buf, x + i, (size_t)(n - i) * sizeof(T));
-        V r = F(act_fwd_v)(FM_CAT(fm_vload_, SUF)(buf), kind, alpha);
+        V r = F(act_fwd_v)(FM_CAT(fm_vload_, SUF)(buf), kind, alpha, beta);
         memcpy(buf, &r, sizeof r);
         memcpy(y + i, buf, (size_t)(n - i) * sizeof(T));
     }
@@ -68,13 +73,14 @@ static inline __attribute__((always_inline)) void F(act_fwd_loop)(T *y, const T 
 
 static inline __attribute__((always_inline)) void F(act_bwd_loop)(T *dx, const T *dy, const T *x,
                                                                   const T *y, int64_t n,
-                                                                  const int kind, T alpha) {
+                                                                  const int kind, T alpha, T beta) {
     const T *xs = x ? x : dy, *ys = y ? y : dy;
     int64_t i = 0;
     for (; i + VL <= n; i += VL)
         FM_CAT(fm_vstore_, SUF)(dx + i, F(act_bwd_v)(FM_CAT(fm_vload_, SUF)(dy + i),
                                                      FM_CAT(fm_vload_, SUF)(xs + i),
-                                                     FM_CAT(fm_vload_, SUF)(ys + i), kind, alpha));
+                                                     FM_CAT(fm_vload_, SUF)(ys + i), kind, alpha,
+                                                     beta));
     if (i < n) {
         T b0[VL] = {0}, b1[VL] = {0}, b2[VL] = {0};
         size_t m = (size_t)(n - i) * sizeof(T);
@@ -82,7 +88,7 @@ static inline __attribute__((always_inline)) void F(act_bwd_loop)(T *dx, const T
         memcpy(b1, xs + i, m);
         memcpy(b2, ys + i, m);
         V r = F(act_bwd_v)(FM_CAT(fm_vload_, SUF)(b0), FM_CAT(fm_vload_, SUF)(b1),
-                           FM_CAT(fm_vload_, SUF)(b2), kind, alpha);
+                           FM_CAT(fm_vload_, SUF)(b2), kind, alpha, beta);
         memcpy(b0, &r, sizeof r);
         memcpy(dx + i, b0, m);
     }
@@ -91,24 +97,45 @@ static inline __attribute__((always_inline)) void F(act_bwd_loop)(T *dx, const T
 /* The kind switch sits outside the loops: one specialised loop per activation
  * (inside the loop the compiler kept the switch and re-broadcast every
  * constant per vector, ~40% of tanh's time). */
-void IF_(fm_act_fwd)(T *y, const T *x, int64_t n, int kind, T alpha) {
+void IF_(fm_act_fwd)(T *y, const T *x, int64_t n, int kind, T alpha, T beta) {
     switch (kind) {
-    case 0: F(act_fwd_loop)(y, x, n, 0, alpha); break;
-    case 1: F(act_fwd_loop)(y, x, n, 1, alpha); break;
-    case 2: F(act_fwd_loop)(y, x, n, 2, alpha); break;
-    case 3: F(act_fwd_loop)(y, x, n, 3, alpha); break;
-    default: F(act_fwd_loop)(y, x, n, 4, alpha); break;
+    case 0: F(act_fwd_loop)(y, x, n, 0, alpha, beta); break;
+    case 1: F(act_fwd_loop)(y, x, n, 1, alpha, beta); break;
+    case 2: F(act_fwd_loop)(y, x, n, 2, alpha, beta); break;
+    case 3: F(act_fwd_loop)(y, x, n, 3, alpha, beta); break;
+    case 4: F(act_fwd_loop)(y, x, n, 4, alpha, beta); break;
+    case 5: F(act_fwd_loop)(y, x, n, 5, alpha, beta); break;
+    case 6: F(act_fwd_loop)(y, x, n, 6, alpha, beta); break;
+    case 7: F(act_fwd_loop)(y, x, n, 7, alpha, beta); break;
+    case 8: F(act_fwd_loop)(y, x, n, 8, alpha, beta); break;
+    case 9: F(act_fwd_loop)(y, x, n, 9, alpha, beta); break;
+    case 10: F(act_fwd_loop)(y, x, n, 10, alpha, beta); break;
+    case 11: F(act_fwd_loop)(y, x, n, 11, alpha, beta); break;
+    case 12: F(act_fwd_loop)(y, x, n, 12, alpha, beta); break;
+    case 13: F(act_fwd_loop)(y, x, n, 13, alpha, beta); break;
+    default: F(act_fwd_loop)(y, x, n, 14, alpha, beta); break;
     }
 }
 
 /* x or y may be NULL when the activation does not read it. */
-void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int kind, T alpha) {
+void IF_(fm_act_bwd)(T *dx, const T *dy, const T *x, const T *y, int64_t n, int kind, T alpha,
+                     T beta) {
     switch (kind) {
-    case 0: F(act_bwd_loop)(dx, dy, x, y, n, 0, alpha); break;
-    case 1: F(act_bwd_loop)(dx, dy, x, y, n, 1, alpha); break;
-    case 2: F(act_bwd_loop)(dx, dy, x, y, n, 2, alpha); break;
-    case 3: F(act_bwd_loop)(dx, dy, x, y, n, 3, alpha); break;
-    default: F(act_bwd_loop)(dx, dy, x, y, n, 4, alpha); break;
+    case 0: F(act_bwd_loop)(dx, dy, x, y, n, 0, alpha, beta); break;
+    case 1: F(act_bwd_loop)(dx, dy, x, y, n, 1, alpha, beta); break;
+    case 2: F(act_bwd_loop)(dx, dy, x, y, n, 2, alpha, beta); break;
+    case 3: F(act_bwd_loop)(dx, dy, x, y, n, 3, alpha, beta); break;
+    case 4: F(act_bwd_loop)(dx, dy, x, y, n, 4, alpha, beta); break;
+    case 5: F(act_bwd_loop)(dx, dy, x, y, n, 5, alpha, beta); break;
+    case 6: F(act_bwd_loop)(dx, dy, x, y, n, 6, alpha, beta); break;
+    case 7: F(act_bwd_loop)(dx, dy, x, y, n, 7, alpha, beta); break;
+    case 8: F(act_bwd_loop)(dx, dy, x, y, n, 8, alpha, beta); break;
+    case 9: F(act_bwd_loop)(dx, dy, x, y, n, 9, alpha, beta); break;
+    case 10: F(act_bwd_loop)(dx, dy, x, y, n, 10, alpha, beta); break;
+    case 11: F(act_bwd_loop)(dx, dy, x, y, n, 11, alpha, beta); break;
+    case 12: F(act_bwd_loop)(dx, dy, x, y, n, 12, alpha, beta); break;
+    case 13: F(act_bwd_loop)(dx, dy, x, y, n, 13, alpha, beta); break;
+    default: F(act_bwd_loop)(dx, dy, x, y, n, 14, alpha, beta); break;
     }
 }
 

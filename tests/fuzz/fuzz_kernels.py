@@ -1076,3 +1076,55 @@ def k_gmm(case, notes):
 
 
 KERNELS["gmm"] = k_gmm
+
+
+def k_layernorm(case, notes):
+    """Layer norm (rows x d) and group norm ((n, C, m) with G | C) on extreme
+    finite rows up to +-1e15 (the facade's documented range: float32 lane sums
+    of squares must not overflow), guard-page storage: finite wherever the
+    twin is finite and close to it for moderate data; gradients likewise."""
+    from fastml._kernels import layernorm as kln
+    from fastml._kernels.reference import layernorm as r_ln
+
+    rows, d = max(case["n"], 1), max(case["d"], 1)
+    x = arr(case, "X", (rows, d), -1e15, 1e15)
+    w = arr(case, "w", (d,), -1e15, 1e15) if case.get("seed", 0) % 2 else None
+    b = arr(case, "b", (d,), -1e15, 1e15) if case.get("seed", 0) % 2 else None
+    dy = arr(case, "dy", (rows, d), -1e15, 1e15)
+    tol = 1e-3 if np.asarray(x).dtype == np.float32 else 1e-8
+    moderate = max_abs(x, w, b, dy) <= 1e4
+    xf = np.asarray(x, np.float64)
+    moderate = moderate and (xf.var(axis=1) >= 1e-3).all()
+    y, mean, rstd = kln.layer_norm(x, w, b, 1e-5)
+    ry, rmean, rrstd = r_ln.layer_norm(_c(x), _c(w), _c(b), 1e-5)
+    compare(mean, rmean, "layernorm.layer_norm mean", atol=tol * max(1.0, max_abs(x)), rtol=tol,
+            notes=notes)
+    if not moderate:
+        compare(y, ry, "layernorm.layer_norm y (finiteness)", atol=np.inf, notes=notes,
+                bound=16 * _f64(ry) + 16)
+        return
+    compare(y, ry, "layernorm.layer_norm y", atol=tol * max(1.0, max_abs(w, b)) * 10, rtol=tol,
+            notes=notes)
+    got = kln.layer_norm_backward(dy, x, rmean, rrstd, w, True, w is not None, b is not None)
+    want = r_ln.layer_norm_backward(_c(dy), _c(x), rmean, rrstd, _c(w), True, w is not None,
+                                    b is not None)
+    for name, a, b2 in zip(("dx", "dw", "db"), got, want):
+        if a is not None:
+            compare(a, b2, f"layernorm.layer_norm_backward {name}",
+                    atol=tol * max(1.0, max_abs(b2)) * 10, rtol=tol, notes=notes)
+    G = 1 + case["m"] % 3
+    C = G * max(1, case["m"] % 4)
+    x3 = np.ascontiguousarray(np.resize(np.asarray(x), (rows, C, d)))
+    if (x3.astype(np.float64).reshape(rows * G, -1).var(axis=1) < 1e-3).any():
+        return
+    gy, gm, gr = kln.group_norm(x3, G, None, None, 1e-5)
+    rgy, rgm, rgr = r_ln.group_norm(x3.copy(), G, None, None, 1e-5)
+    compare(gy, rgy, "layernorm.group_norm y", atol=tol * 10, rtol=tol, notes=notes)
+    dy3 = np.ascontiguousarray(np.resize(np.asarray(dy), x3.shape))
+    gdx = kln.group_norm_backward(dy3, x3, rgm, rgr, None, G)[0]
+    rgdx = r_ln.group_norm_backward(dy3, x3, rgm, rgr, None, G)[0]
+    compare(gdx, rgdx, "layernorm.group_norm_backward dx",
+            atol=tol * max(1.0, max_abs(rgdx)) * 10, rtol=tol, notes=notes)
+
+
+KERNELS["layernorm"] = k_layernorm

@@ -436,3 +436,4 @@ KERNEL_OPS = KERNEL_OPS + ("bspline", "tdlearn")  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("binning",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("linkage",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("gmm",)  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("layernorm",)  # noqa: E305

@@ -154,3 +154,68 @@ def test_log_softmax_float32_relative_accuracy_near_large_max(cpu_level, c):
     want = torch.log_softmax(torch.tensor(x, dtype=torch.float64), 1).numpy()
     np.testing.assert_allclose(y[:, :3], want[:, :3], rtol=1e-6)
     np.testing.assert_allclose(y, R.softmax(x.astype(np.float64), True), rtol=1e-6)
+
+
+# kinds 5-14 (gelu, gelu-tanh, silu, softplus, mish, hardswish, selu, softsign,
+# logsigmoid, hardtanh) with their parameters
+EXTRA = [(K.GELU, 0.0, 0.0), (K.GELU_TANH, 0.0, 0.0), (K.SILU, 0.0, 0.0),
+         (K.SOFTPLUS, 1.0, 20.0), (K.SOFTPLUS, 2.5, 3.0), (K.MISH, 0.0, 0.0),
+         (K.HARDSWISH, 0.0, 0.0), (K.SELU, 0.0, 0.0), (K.SOFTSIGN, 0.0, 0.0),
+         (K.LOGSIGMOID, 0.0, 0.0), (K.HARDTANH, -1.0, 1.0), (K.HARDTANH, -0.5, 2.0)]
+
+
+def _close(got, want, x, tol, what):
+    """|got - want| <= tol |want| + tol |x| / 4 (+ a subnormal floor): the
+    second term admits the float32 cancellation of 1 + tanh(.) in gelu-tanh
+    (the same formula in torch) and of tails far below |x|."""
+    got, want, x = (np.asarray(a, np.float64) for a in (got, want, x))
+    bound = tol * np.abs(want) + tol * np.abs(x) / 4 + 1e-37
+    bad = ~(np.abs(got - want) <= bound) & ~(np.isnan(got) & np.isnan(want))
+    assert not bad.any(), (what, np.flatnonzero(bad)[:5], got[bad][:5], want[bad][:5])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 17, 1023, 20011])
+def test_extra_kernels_match_twins(rng, cpu_level, dtype, n):
+    x = (rng.standard_normal(n) * 4).astype(dtype)
+    x[: min(n, 6)] = np.array([0.0, -1e-6, 30.0, -30.0, 3.0, -3.0], dtype)[: min(n, 6)]
+    dy = rng.standard_normal(n).astype(dtype)
+    tol = 4e-6 if dtype == np.float32 else 1e-13
+    x64, dy64 = x.astype(np.float64), dy.astype(np.float64)
+    for kind, a, b in EXTRA:
+        y = K.forward(kind, x, a, b)
+        assert y.dtype == dtype
+        _close(y, R.forward(kind, x64, a, b), x, tol, f"forward kind {kind}")
+        dx = K.backward(kind, dy, x, y, a, b)
+        _close(dx, R.backward(kind, dy64, x64, y.astype(np.float64), a, b),
+               np.abs(dy64) * np.maximum(1, np.abs(x64)), 2 * tol, f"backward kind {kind}")
+
+
+@pytest.mark.parametrize("kind", [K.GELU, K.GELU_TANH, K.SILU, K.MISH])
+def test_extra_float32_relative_accuracy(cpu_level, kind):
+    # a dense sweep of [-20, 20] against the float64 twin: relative error a few
+    # float32 ulp where the value is not tiny against x (gelu's far negative
+    # tail stays within 2e-5 relative: erfc is evaluated directly, no 1 + erf)
+    x = np.linspace(-20, 20, 200_003).astype(np.float32)
+    y = K.forward(kind, x).astype(np.float64)
+    r = R.forward(kind, x.astype(np.float64))
+    _close(y, r, x, 4e-6, f"forward kind {kind}")
+    if kind == K.GELU:
+        tail = np.abs(r) > 1e-30
+        assert (np.abs(y - r)[tail] / np.abs(r[tail])).max() < 2e-5
+    dx = K.backward(kind, np.ones_like(x), x, None).astype(np.float64)
+    dr = R.backward(kind, np.ones(x.size), x.astype(np.float64), None)
+    _close(dx, dr, np.maximum(1, np.abs(x)), 8e-6, f"backward kind {kind}")
+
+
+def test_extra_thread_count_independent(rng):
+    x = rng.standard_normal(300_001).astype(np.float32) * 3
+    dy = rng.standard_normal(300_001).astype(np.float32)
+
+    def run():
+        outs = []
+        for kind, a, b in EXTRA:
+            y = K.forward(kind, x, a, b)
+            outs += [y, K.backward(kind, dy, x, y, a, b)]
+        return outs
+    same_under_thread_counts(run)

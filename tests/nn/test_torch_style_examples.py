@@ -139,3 +139,26 @@ def test_char_rnn_matches_torch_from_the_same_weights():
     for k, v in ref.state_dict().items():
         assert_allclose(model.state_dict()[k], v.numpy(), rtol=5e-3, atol=5e-4, err_msg=k)
     assert np.isfinite(h_ours).all()
+
+
+def test_norm_mlp_runs_and_learns():
+    out = []
+    history, acc = _load("norm_mlp").main(epochs=15, print_fn=out.append)
+    assert history[-1] < 0.5 * history[0] and acc > 0.85
+    assert out and out[0].startswith("loss ")
+
+
+def test_norm_mlp_matches_torch_from_the_same_weights():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    ours, theirs = _load("norm_mlp"), _load("norm_mlp", torch_version=True)
+    torch.manual_seed(0)
+    ref = theirs.NormMLP()
+    model = ours.NormMLP()
+    model.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+    X, y = ours.make_data()
+    h_ours = ours.train(model, X, y, epochs=3)
+    h_ref = theirs.train(ref, X, y, epochs=3)
+    assert_allclose(h_ours, h_ref, rtol=1e-3)
+    for k, v in ref.state_dict().items():
+        assert_allclose(model.state_dict()[k], v.numpy(), rtol=2e-2, atol=2e-3)

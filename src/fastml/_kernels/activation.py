@@ -2,7 +2,8 @@
 
 Contract (trusted): arrays are C-contiguous float32 or float64, all of one
 dtype; softmax inputs are 2-D (rows are reduced). Results have the input
-dtype. Activation ids as in reference/activation.py.
+dtype. Activation ids as in reference/activation.py (alpha, beta: the
+activation's parameters).
 
 The compiled kernels or their NumPy twins (reference/activation.py, same
 signatures) are chosen once, at import.
@@ -11,26 +12,29 @@ import numpy as np
 
 from ._backend import COMPILED
 from ._threads import current as _threads
-from .reference.activation import ELU, LEAKY_RELU, RELU, SIGMOID, TANH  # noqa: F401
+from .reference.activation import (ELU, GELU, GELU_TANH, HARDSWISH, HARDTANH,  # noqa: F401
+                                   LEAKY_RELU, LOGSIGMOID, MISH, RELU, SELU, SIGMOID, SILU,
+                                   SOFTPLUS, SOFTSIGN, TANH)
 
 _EMPTY = {np.dtype(np.float32): np.empty(0, np.float32),
           np.dtype(np.float64): np.empty(0, np.float64)}
 
 
-def _forward(kind, x, alpha=0.0):
+def _forward(kind, x, alpha=0.0, beta=0.0):
     y = np.empty_like(x)
     if x.size:
-        _activation.act_forward(y.reshape(-1), x.reshape(-1), kind, alpha, _threads())
+        _activation.act2_forward(y.reshape(-1), x.reshape(-1), kind, alpha, beta, _threads())
     return y
 
 
-def _backward(kind, dy, x, y, alpha=0.0):
+def _backward(kind, dy, x, y, alpha=0.0, beta=0.0):
     dx = np.empty_like(dy)
     if dy.size:
         e = _EMPTY[dy.dtype]
-        _activation.act_backward(dx.reshape(-1), dy.reshape(-1),
-                                 e if x is None else x.reshape(-1),
-                                 e if y is None else y.reshape(-1), kind, alpha, _threads())
+        _activation.act2_backward(dx.reshape(-1), dy.reshape(-1),
+                                  e if x is None else x.reshape(-1),
+                                  e if y is None else y.reshape(-1), kind, alpha, beta,
+                                  _threads())
     return dx
 
 

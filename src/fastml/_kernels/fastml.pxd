@@ -664,3 +664,41 @@ cdef extern from "recurrent.h" nogil:
                             const double *w_ih, const double *w_hh, const double *y,
                             const double *gates, int64_t T, int64_t B, int64_t I,
                             int64_t H, int nthreads)
+cdef extern from "layernorm.h" nogil:
+    int fm_layernorm_forward_f32(float *y, float *mean, float *rstd, const float *x,
+                                 const float *w, const float *b, int64_t rows, int64_t n,
+                                 double eps, int nthreads)
+    int fm_layernorm_forward_f64(double *y, double *mean, double *rstd, const double *x,
+                                 const double *w, const double *b, int64_t rows, int64_t n,
+                                 double eps, int nthreads)
+    int fm_layernorm_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *mean, const float *rstd,
+                                  const float *w, int64_t rows, int64_t n, int nthreads)
+    int fm_layernorm_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *mean, const double *rstd,
+                                  const double *w, int64_t rows, int64_t n, int nthreads)
+    int fm_groupnorm_forward_f32(float *y, float *mean, float *rstd, const float *x,
+                                 const float *w, const float *b, int64_t N, int64_t C,
+                                 int64_t L, int64_t G, double eps, int nthreads)
+    int fm_groupnorm_forward_f64(double *y, double *mean, double *rstd, const double *x,
+                                 const double *w, const double *b, int64_t N, int64_t C,
+                                 int64_t L, int64_t G, double eps, int nthreads)
+    int fm_groupnorm_backward_f32(float *dx, float *dw, float *db, const float *dy,
+                                  const float *x, const float *mean, const float *rstd,
+                                  const float *w, int64_t N, int64_t C, int64_t L, int64_t G,
+                                  int nthreads)
+    int fm_groupnorm_backward_f64(double *dx, double *dw, double *db, const double *dy,
+                                  const double *x, const double *mean, const double *rstd,
+                                  const double *w, int64_t N, int64_t C, int64_t L, int64_t G,
+                                  int nthreads)
+
+cdef extern from "activation.h" nogil:
+    int fm_activation2_forward_f32(float *y, const float *x, int64_t n, int kind, double a,
+                                   double b, int nthreads)
+    int fm_activation2_forward_f64(double *y, const double *x, int64_t n, int kind, double a,
+                                   double b, int nthreads)
+    int fm_activation2_backward_f32(float *dx, const float *dy, const float *x, const float *y,
+                                    int64_t n, int kind, double a, double b, int nthreads)
+    int fm_activation2_backward_f64(double *dx, const double *dy, const double *x,
+                                    const double *y, int64_t n, int kind, double a, double b,
+                                    int nthreads)

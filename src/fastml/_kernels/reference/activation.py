@@ -2,15 +2,24 @@
 softmax / log-softmax, forward and backward (dtype in = dtype out).
 
 Activation ids (shared with the C kernels and fastml._kernels.activation):
-RELU=0, LEAKY_RELU=1 (alpha = negative slope), ELU=2 (alpha), SIGMOID=3, TANH=4.
+RELU=0, LEAKY_RELU=1 (alpha = negative slope), ELU=2 (alpha), SIGMOID=3, TANH=4,
+GELU=5, GELU_TANH=6, SILU=7, SOFTPLUS=8 (alpha = beta, beta = threshold), MISH=9,
+HARDSWISH=10, SELU=11, SOFTSIGN=12, LOGSIGMOID=13, HARDTANH=14 (alpha = min_val,
+beta = max_val). Formulas as torch's CPU kernels (reference/activation_extra.py).
 """
 import numpy as np
 
+from .activation_extra import extra_backward, extra_forward
+
 RELU, LEAKY_RELU, ELU, SIGMOID, TANH = 0, 1, 2, 3, 4
+GELU, GELU_TANH, SILU, SOFTPLUS, MISH = 5, 6, 7, 8, 9
+HARDSWISH, SELU, SOFTSIGN, LOGSIGMOID, HARDTANH = 10, 11, 12, 13, 14
 
 
-def forward(kind, x, alpha=0.0):
+def forward(kind, x, alpha=0.0, beta=0.0):
     """y = act(x) element-wise."""
+    if 5 <= kind <= 14:
+        return extra_forward(kind, x, alpha, beta)
     a = x.dtype.type(alpha)
     if kind == RELU:
         return np.maximum(x, 0).astype(x.dtype, copy=False)
@@ -27,9 +36,11 @@ def forward(kind, x, alpha=0.0):
     raise ValueError(f"unknown activation id {kind}")
 
 
-def backward(kind, dy, x, y, alpha=0.0):
+def backward(kind, dy, x, y, alpha=0.0, beta=0.0):
     """dx from dy; x is the forward input and y its output (either may be
     unused by a given activation)."""
+    if 5 <= kind <= 14:
+        return extra_backward(kind, dy, x, y, alpha, beta)
     a = x.dtype.type(alpha) if x is not None else y.dtype.type(alpha)
     if kind == RELU:
         # torch's threshold_backward: zero where y <= 0, so a NaN output passes dy

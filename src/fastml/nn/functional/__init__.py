@@ -16,3 +16,7 @@ from .pooling import adaptive_max_pool2d, max_unpool2d  # noqa: F401
 from .upsample import (interpolate, upsample, upsample_bilinear,  # noqa: F401
                        upsample_nearest)
 from .sparse import embedding  # noqa: F401
+from .activation import (gelu, hardswish, hardtanh, logsigmoid, mish, prelu,  # noqa: F401,E402
+                         selu, silu, softplus, softsign)
+from .dropout import dropout2d  # noqa: F401,E402
+from .normalization import group_norm, layer_norm  # noqa: F401,E402

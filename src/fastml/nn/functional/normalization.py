@@ -87,3 +87,109 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         return tuple(out)
 
     return make_op(y, parents, backward)
+
+
+# ---- layer norm / group norm (compiled: fastml._kernels.layernorm) ----------
+from ..._kernels import layernorm as _ln  # noqa: E402
+
+__all__ += ["layer_norm", "group_norm"]
+
+
+def _affine(t, name, shape, x):
+    if t is None:
+        return None
+    t = float_tensor(t, name)
+    if t.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {t.shape}")
+    if t.dtype != x.dtype:
+        raise ValueError(f"{name} dtype {t.dtype} does not match input dtype {x.dtype}")
+    return t
+
+
+def _check_eps(eps):
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(eps) or eps < 0:
+        raise ValueError(f"eps must be a non-negative number, got {eps!r}")
+    return float(eps)
+
+
+def _norm_backward(x, weight, bias, kernel, reshape_dx):
+    """The backward closure shared by layer_norm and group_norm: one kernel call
+    returns (dx, dw, db); only the gradients that are needed are computed."""
+    def backward(g):
+        dx, dw, db = kernel(contiguous(g), need_dx=x.requires_grad,
+                            need_dw=weight is not None and weight.requires_grad,
+                            need_db=bias is not None and bias.requires_grad)
+        out = [None if dx is None else reshape_dx(dx)]
+        if weight is not None:
+            out.append(None if dw is None else dw.reshape(weight.shape))
+        if bias is not None:
+            out.append(None if db is None else db.reshape(bias.shape))
+        return tuple(out)
+    return backward
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the trailing dims given by normalized_shape (biased
+    variance), then scale by weight and shift by bias (both of that shape), like
+    torch.nn.functional.layer_norm. Compiled forward/backward with the mean and
+    1/std of each row saved for the backward."""
+    x = float_tensor(input, "input")
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer)) \
+        else tuple(int(s) for s in normalized_shape)
+    k = len(shape)
+    if k == 0 or x.ndim < k or tuple(x.shape[x.ndim - k:]) != shape:
+        raise ValueError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                         f"[*, {', '.join(map(str, shape))}], but got input of size "
+                         f"{list(x.shape)}")
+    eps = _check_eps(eps)
+    weight = _affine(weight, "weight", shape, x)
+    bias = _affine(bias, "bias", shape, x)
+    n = int(np.prod(shape))
+    xc = contiguous(x.data).reshape(-1, n)
+    wc = None if weight is None else contiguous(weight.data).reshape(-1)
+    bc = None if bias is None else contiguous(bias.data).reshape(-1)
+    y, mean, rstd = _ln.layer_norm(xc, wc, bc, eps)
+    parents = tuple(t for t in (x, weight, bias) if t is not None)
+
+    def kernel(g, need_dx, need_dw, need_db):
+        return _ln.layer_norm_backward(g.reshape(-1, n), xc, mean, rstd, wc, need_dx,
+                                       need_dw, need_db)
+
+    return make_op(y.reshape(x.shape), parents,
+                   _norm_backward(x, weight, bias, kernel, lambda d: d.reshape(x.shape)))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group normalisation of (N, C, *) input: channels split into num_groups
+    groups, each (sample, group) normalised over its channels and positions,
+    then a per-channel affine, like torch.nn.functional.group_norm."""
+    x = float_tensor(input, "input")
+    if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) \
+            or num_groups < 1:
+        raise ValueError(f"num_groups must be a positive int, got {num_groups!r}")
+    G = int(num_groups)
+    if x.ndim < 2 or x.shape[1] % G:
+        raise ValueError(f"Expected number of channels in input to be divisible by "
+                         f"num_groups, but got input of shape {list(x.shape)} and "
+                         f"num_groups={G}")
+    eps = _check_eps(eps)
+    N, C = x.shape[0], x.shape[1]
+    L = int(np.prod(x.shape[2:])) if x.ndim > 2 else 1
+    if N * L == 1:  # torch's check (shared with batch_norm)
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {list(x.shape)}")
+    weight = _affine(weight, "weight", (C,), x)
+    bias = _affine(bias, "bias", (C,), x)
+    xc = contiguous(x.data).reshape(N, C, L)
+    wc = None if weight is None else contiguous(weight.data)
+    bc = None if bias is None else contiguous(bias.data)
+    y, mean, rstd = _ln.group_norm(xc, G, wc, bc, eps)
+    parents = tuple(t for t in (x, weight, bias) if t is not None)
+
+    def kernel(g, need_dx, need_dw, need_db):
+        return _ln.group_norm_backward(g.reshape(N, C, L), xc, mean, rstd, wc, G, need_dx,
+                                       need_dw, need_db)
+
+    return make_op(y.reshape(x.shape), parents,
+                   _norm_backward(x, weight, bias, kernel, lambda d: d.reshape(x.shape)))

@@ -34,3 +34,10 @@ from .rnn_cells import GRUCell, LSTMCell, RNNCell  # noqa: E402
 from .sparse import Embedding  # noqa: E402
 
 __all__ += ["GRU", "RNNCell", "LSTMCell", "GRUCell", "Embedding"]
+from .activation import (GELU, SELU, Hardswish, Hardtanh, LogSigmoid, Mish,  # noqa: E402
+                         PReLU, SiLU, Softplus, Softsign)
+from .layers import Dropout2d, Unflatten  # noqa: E402
+from .normalization import GroupNorm, LayerNorm  # noqa: E402
+
+__all__ += ["GELU", "SiLU", "Softplus", "Mish", "Hardswish", "PReLU", "SELU", "Softsign",
+            "LogSigmoid", "Hardtanh", "Dropout2d", "Unflatten", "LayerNorm", "GroupNorm"]

@@ -8,7 +8,8 @@ from .. import init
 from ..tensor import Parameter, Tensor
 from .module import Module
 
-__all__ = ["Linear", "Identity", "Flatten", "Dropout", "ReLU", "LeakyReLU", "ELU", "Sigmoid",
+__all__ = ["Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d",
+           "ReLU", "LeakyReLU", "ELU", "Sigmoid",
            "Tanh", "Softmax", "LogSoftmax"]
 
 
@@ -76,20 +77,66 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+class Unflatten(Module):
+    """Expand dim ``dim`` into ``unflattened_size`` (torch's nn.Unflatten)."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"invalid type for dim: {type(dim).__name__} (an int expected)")
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                isinstance(s, (int, np.integer)) and not isinstance(s, bool)
+                for s in unflattened_size):
+            raise TypeError(f"unflattened_size must be a tuple of ints, got "
+                            f"{unflattened_size!r}")
+        self.dim, self.unflattened_size = int(dim), tuple(int(s) for s in unflattened_size)
+
+    def forward(self, x):
+        x = _as_input(x)
+        if not -x.ndim <= self.dim < x.ndim:
+            raise ValueError(f"Unflatten: dim={self.dim} is out of range for a {x.ndim}-d input")
+        d = self.dim % x.ndim
+        size = self.unflattened_size
+        known = int(np.prod([s for s in size if s != -1]))
+        n = x.shape[d]
+        if size.count(-1) > 1 or (-1 not in size and known != n) \
+                or (-1 in size and (known == 0 or n % known)):
+            raise ValueError(f"unflattened_size={size} does not match the size {n} of dim "
+                             f"{self.dim} of an input of shape {tuple(x.shape)}")
+        size = tuple(n // known if s == -1 else s for s in size)
+        return x.reshape(x.shape[:d] + size + x.shape[d + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+def _check_p(p):
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
+    return float(p)
+
+
 class Dropout(Module):
     """Inverted dropout in training mode, identity in eval mode."""
 
-    def __init__(self, p=0.5):
+    def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"dropout probability p must be in [0, 1], got {p!r}")
-        self.p = float(p)
+        self.p = _check_p(p)
+        self.inplace = bool(inplace)
 
     def forward(self, x):
         return F.dropout(x, self.p, self.training)
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels of (N, C, H, W) / (N, C, L) input with probability p,
+    scaling the kept ones by 1 / (1 - p), in training mode; identity in eval."""
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training)
 
 
 class _Act(Module):

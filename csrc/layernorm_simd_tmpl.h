@@ -1,0 +1,189 @@
+/* layernorm_simd_tmpl.h -- layer / group norm range kernels for one element
+ * type at one ISA level; included by layernorm_simd.c with T, SUF, V (GNU
+ * vector of T) and VL defined. Kernels are named <name>_<SUF>_<level>
+ * (fm_ln_fwd_f32_avx2, ...).
+ *
+ * Sums run in vector lanes over chunks of LN_FLUSH values, each chunk's lanes
+ * added in a fixed order and then into a float64 total: the order depends only
+ * on the row length, never on threads.
+ */
+#define F(name) FM_CAT3(name, _, SUF)
+#define IF_(name) FM_ISA_FN(F(name))
+#define LD(p) FM_CAT(fm_vload_, SUF)(p)
+#define ST(p, v) FM_CAT(fm_vstore_, SUF)(p, v)
+#define HSUM(v) FM_CAT(fm_vhsum_, SUF)(v)
+
+/* Returns sum(x - c) over m values; with sq != NULL also *sq = sum((x - c)^2). */
+static inline __attribute__((always_inline)) double F(ln_sum)(const T *x, int64_t m, T c,
+                                                              double *sq) {
+    double tot = 0, tot2 = 0;
+    int64_t i = 0;
+    while (i < m) {
+        int64_t e = i + LN_FLUSH < m ? i + LN_FLUSH : m;
+        V a0 = {0}, a1 = {0}, q0 = {0}, q1 = {0};
+        for (; i + 2 * VL <= e; i += 2 * VL) {
+            V d0 = LD(x + i) - c, d1 = LD(x + i + VL) - c;
+            a0 += d0;
+            a1 += d1;
+            if (sq) {
+                q0 += d0 * d0;
+                q1 += d1 * d1;
+            }
+        }
+        for (; i + VL <= e; i += VL) {
+            V d0 = LD(x + i) - c;
+            a0 += d0;
+            if (sq) q0 += d0 * d0;
+        }
+        T s = HSUM(a0 + a1), s2 = HSUM(q0 + q1);
+        for (; i < e; i++) {
+            T d = x[i] - c;
+            s += d;
+            s2 += d * d;
+        }
+        tot += (double)s;
+        tot2 += (double)s2;
+    }
+    if (sq) *sq = tot2;
+    return tot;
+}
+
+/* Two passes: the mean, then squared deviations around the rounded mean (its
+ * rounding offset d is taken back out: var = mean((x - mu)^2) - d^2). */
+void IF_(fm_ln_row_stats)(T *mean, T *rstd, const T *x, int64_t m, double eps) {
+    double mu = F(ln_sum)(x, m, (T)0, NULL) / (double)m;
+    T muT = (T)mu;
+    double q;
+    double d = F(ln_sum)(x, m, muT, &q) / (double)m;
+    double var = q / (double)m - d * d;
+    if (var < 0) var = 0;
+    *mean = (T)(mu);
+    *rstd = (T)(1.0 / sqrt(var + eps));
+}
+
+/* y = (x - mu) * a, optionally times w[j], plus c + b[j] (w, b may be NULL):
+ * centred first, so a large mean costs no accuracy. */
+static inline __attribute__((always_inline)) void F(ln_apply)(T *y, const T *x, const T *w,
+                                                              const T *b, int64_t n, T a, T mu,
+                                                              T c) {
+    int64_t j = 0;
+    if (w && b) {
+        for (; j + VL <= n; j += VL) ST(y + j, ((LD(x + j) - mu) * a) * LD(w + j) + LD(b + j));
+        for (; j < n; j++) y[j] = ((x[j] - mu) * a) * w[j] + b[j];
+    } else if (w) {
+        for (; j + VL <= n; j += VL) ST(y + j, ((LD(x + j) - mu) * a) * LD(w + j));
+        for (; j < n; j++) y[j] = ((x[j] - mu) * a) * w[j];
+    } else if (b) {
+        for (; j + VL <= n; j += VL) ST(y + j, (LD(x + j) - mu) * a + LD(b + j));
+        for (; j < n; j++) y[j] = (x[j] - mu) * a + b[j];
+    } else {
+        for (; j + VL <= n; j += VL) ST(y + j, (LD(x + j) - mu) * a + c);
+        for (; j < n; j++) y[j] = (x[j] - mu) * a + c;
+    }
+}
+
+void IF_(fm_ln_fwd)(T *y, T *mean, T *rstd, const T *x, const T *w, const T *b, int64_t rows,
+                    int64_t n, double eps) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *xr = x + r * n;
+        IF_(fm_ln_row_stats)(mean + r, rstd + r, xr, n, eps);
+        F(ln_apply)(y + r * n, xr, w, b, n, rstd[r], mean[r], (T)0);
+    }
+}
+
+/* One row of the backward: s = (sum g, sum g * xhat), and dw/db += row terms. */
+static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, T *dw, T *db,
+                                                                 const T *dy, const T *x,
+                                                                 const T *w, int64_t n, T mu,
+                                                                 T rs) {
+    double s1 = 0, s2 = 0;
+    int64_t j = 0;
+    while (j < n) {
+        int64_t e = j + LN_FLUSH < n ? j + LN_FLUSH : n;
+        V a1 = {0}, a2 = {0};
+        for (; j + VL <= e; j += VL) {
+            V d = LD(dy + j), xh = (LD(x + j) - mu) * rs;
+            V g = w ? d * LD(w + j) : d;
+            a1 += g;
+            a2 += g * xh;
+            if (dw) ST(dw + j, LD(dw + j) + d * xh);
+            if (db) ST(db + j, LD(db + j) + d);
+        }
+        T t1 = HSUM(a1), t2 = HSUM(a2);
+        for (; j < e; j++) {
+            T d = dy[j], xh = (x[j] - mu) * rs, g = w ? d * w[j] : d;
+            t1 += g;
+            t2 += g * xh;
+            if (dw) dw[j] += d * xh;
+            if (db) db[j] += d;
+        }
+        s1 += (double)t1;
+        s2 += (double)t2;
+    }
+    s[0] = s1;
+    s[1] = s2;
+}
+
+void IF_(fm_ln_bwd)(T *dx, T *dw, T *db, const T *dy, const T *x, const T *mean, const T *rstd,
+                    const T *w, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *dyr = dy + r * n, *xr = x + r * n;
+        T mu = mean[r], rs = rstd[r];
+        double s[2];
+        F(ln_bwd_sums)(s, dw, db, dyr, xr, w, n, mu, rs);
+        if (!dx) continue;
+        /* dx = rs * g + k * xhat + c, k = -rs * mean(g xhat), c = -rs * mean(g) */
+        T k = (T)(-(double)rs * s[1] / (double)n), c = (T)(-(double)rs * s[0] / (double)n);
+        T *dxr = dx + r * n;
+        int64_t j = 0;
+        for (; j + VL <= n; j += VL) {
+            V d = LD(dyr + j), xh = (LD(xr + j) - mu) * rs;
+            V g = w ? d * LD(w + j) : d;
+            ST(dxr + j, g * rs + (xh * k + c));
+        }
+        for (; j < n; j++) {
+            T d = dyr[j], xh = (xr[j] - mu) * rs, g = w ? d * w[j] : d;
+            dxr[j] = g * rs + (xh * k + c);
+        }
+    }
+}
+
+void IF_(fm_ln_axpc)(T *y, const T *x, int64_t m, T a, T mu, T c) {
+    F(ln_apply)(y, x, NULL, NULL, m, a, mu, c);
+}
+
+/* s[0] = sum(dy), s[1] = sum(dy * (x - c)): centred, so no cancellation later */
+void IF_(fm_ln_dsums)(double *s, const T *dy, const T *x, int64_t m, T c) {
+    double s0 = 0, s1 = 0;
+    int64_t i = 0;
+    while (i < m) {
+        int64_t e = i + LN_FLUSH < m ? i + LN_FLUSH : m;
+        V a0 = {0}, a1 = {0};
+        for (; i + VL <= e; i += VL) {
+            V d = LD(dy + i);
+            a0 += d;
+            a1 += d * (LD(x + i) - c);
+        }
+        T t0 = HSUM(a0), t1 = HSUM(a1);
+        for (; i < e; i++) {
+            t0 += dy[i];
+            t1 += dy[i] * (x[i] - c);
+        }
+        s0 += (double)t0;
+        s1 += (double)t1;
+    }
+    s[0] = s0;
+    s[1] = s1;
+}
+
+void IF_(fm_ln_axbyc)(T *dx, const T *dy, const T *x, int64_t m, T a, T bx, T mu, T c) {
+    int64_t i = 0;
+    for (; i + VL <= m; i += VL) ST(dx + i, LD(dy + i) * a + ((LD(x + i) - mu) * bx + c));
+    for (; i < m; i++) dx[i] = dy[i] * a + ((x[i] - mu) * bx + c);
+}
+
+#undef F
+#undef IF_
+#undef LD
+#undef ST
+#undef HSUM
