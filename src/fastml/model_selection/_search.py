@@ -95,9 +95,9 @@ class GridSearchCV(BaseEstimator):
             res[f"mean_{key}"], res[f"std_{key}"] = arr.mean(1), arr.std(1)
         all_keys = sorted({k for p in candidates for k in p})
         for k in all_keys:
-            res[f"param_{k}"] = np.ma.masked_array([p.get(k) for p in candidates],
-                                                   mask=[k not in p for p in candidates],
-                                                   dtype=object)
+            values = np.empty(len(candidates), dtype=object)  # one cell per candidate,
+            values[:] = [p.get(k) for p in candidates]          # also for list values
+            res[f"param_{k}"] = np.ma.masked_array(values, mask=[k not in p for p in candidates])
         for name in scorers:
             key = "score" if single else name
             for part in (("test", "train") if self.return_train_score else ("test",)):
