@@ -1,5 +1,6 @@
 """GridSearchCV (see fastml.model_selection)."""
 import collections
+import copy
 import inspect
 import itertools
 import math
@@ -37,6 +38,31 @@ def _search_estimator_has(attr):
         getattr(est if est is not None else self.estimator, attr)
         return True
     return check
+
+
+def _refit_error(refit):
+    raise ValueError("For multi-metric scoring, the parameter refit must be set to a scorer "
+                     "key or a callable to refit an estimator with the best parameter setting "
+                     "on the whole data and make the best_* attributes available for that "
+                     "metric. If this is not needed, refit should be set to False explicitly. "
+                     f"{refit!r} was passed.")
+
+
+def _param_column(key, candidates):
+    """cv_results_["param_<key>"]: a masked array (masked where a candidate
+    lacks the key) of the values' common numeric dtype, else of objects (one
+    cell per candidate, list values included)."""
+    given = [p[key] for p in candidates if key in p]
+    try:
+        arr = np.array(given)
+        dtype = arr.dtype if arr.dtype.kind not in "USO" and arr.ndim == 1 else object
+    except (ValueError, TypeError):
+        dtype = object
+    col = np.ma.MaskedArray(np.empty(len(candidates), dtype=dtype), mask=True)
+    for i, p in enumerate(candidates):
+        if key in p:
+            col[i] = p[key]
+    return col
 
 
 class GridSearchCV(BaseEstimator):
@@ -91,9 +117,9 @@ class GridSearchCV(BaseEstimator):
         candidates = list(ParameterGrid(self.param_grid))
         splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
         scorers, single = _scorers(self.estimator, self.scoring)
-        if not single and self.refit is True:
-            raise ValueError("For multi-metric scoring, refit must be the name of the scorer "
-                             "used to pick the best parameters, or False.")
+        if not single and not callable(self.refit) and self.refit is not False and \
+                self.refit not in scorers:
+            _refit_error(self.refit)
         if routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
             fit_params = dict(routed["estimator"]["fit"])
@@ -129,18 +155,11 @@ class GridSearchCV(BaseEstimator):
             res[f"mean_{key}"], res[f"std_{key}"] = arr.mean(1), arr.std(1)
         all_keys = sorted({k for p in candidates for k in p})
         for k in all_keys:
-            values = np.empty(len(candidates), dtype=object)  # one cell per candidate,
-            values[:] = [p.get(k) for p in candidates]          # also for list values
-            res[f"param_{k}"] = np.ma.masked_array(values, mask=[k not in p for p in candidates])
+            res[f"param_{k}"] = _param_column(k, candidates)
         single = single and names == ["score"]
         if not single and not callable(self.refit) and self.refit is not False and \
                 self.refit not in names:
-            raise ValueError("For multi-metric scoring, the parameter refit must be set to a "
-                             "scorer key or a callable to refit an estimator with the best "
-                             "parameter setting on the whole data and make the best_* "
-                             "attributes available for that metric. If this is not needed, "
-                             "refit should be set to False explicitly. "
-                             f"{self.refit!r} was passed.")
+            _refit_error(self.refit)
         for name in names:
             key = "score" if single else name
             for part in (("test", "train") if self.return_train_score else ("test",)):
@@ -241,6 +260,20 @@ class GridSearchCV(BaseEstimator):
             scorer = scorer[self.refit]
         value = scorer(self._best(), X, y, **params)
         return float(value[self.refit] if isinstance(value, dict) else value)
+
+    def __sklearn_tags__(self):
+        """The estimator's kind and input tags (pairwise, sparse) are the search's."""
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
+        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
+        tags.target_tags.required = inner.target_tags.required
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.sparse = inner.input_tags.sparse
+        return tags
 
     def get_metadata_routing(self):
         """Routing of this search (scikit-learn's MetadataRouter): fit metadata

@@ -29,7 +29,9 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
     out = {}
     for name, scorer in scorers.items():
         try:
-            value = scorer(est, X, y, **score_params.get(name, {}))
+            kw = score_params.get(name, {})
+            # an unsupervised scorer may take (estimator, X) only
+            value = scorer(est, X, **kw) if y is None else scorer(est, X, y, **kw)
             if isinstance(value, dict):  # a callable scoring returning {name: score}
                 out.update({k: float(v) for k, v in value.items()})
             else:
