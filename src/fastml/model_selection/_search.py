@@ -65,6 +65,21 @@ def _param_column(key, candidates):
     return col
 
 
+def _print_fits(results, candidates, n_splits, train):
+    """One line per fit (verbose > 2), worded as scikit-learn's."""
+    for i, r in enumerate(results):
+        params = ", ".join(f"{k}={v}" for k, v in sorted(candidates[i // n_splits].items()))
+        parts = []
+        for name, test in r["test"].items():
+            label = "score" if name == "score" else name
+            value = f"(train={r['train'][name]:.3f}, test={test:.3f})" if train else \
+                f"{test:.3f}"
+            parts.append(f"{label}={value}")
+        total = r["fit_time"] + r["score_time"]
+        print(f"[CV {i % n_splits + 1}/{n_splits}] END {params};, {', '.join(parts)} "
+              f"total time={total:6.1f}s")
+
+
 class GridSearchCV(BaseEstimator):
     """Exhaustive search over a parameter grid with cross-validation.
 
@@ -149,6 +164,8 @@ class GridSearchCV(BaseEstimator):
                 if self.return_train_score:
                     r["train"] = dict(r["test"])
         n_s = len(splits)
+        if self.verbose > 2:
+            _print_fits(results, candidates, n_s, self.return_train_score)
         res = {"params": candidates}
         for key in ("fit_time", "score_time"):
             arr = np.array([r[key] for r in results]).reshape(len(candidates), n_s)

@@ -145,9 +145,10 @@ def _scorers(estimator, scoring):
 
     if scoring is None or callable(scoring) or isinstance(scoring, str):
         return {"score": check_scoring(estimator, scoring)}, True
-    if isinstance(scoring, dict):
-        return {k: check_scoring(estimator, v) for k, v in scoring.items()}, False
-    return {k: check_scoring(estimator, k) for k in scoring}, False
+    from ..metrics._scorer import _check_multimetric_scoring
+
+    # lists / tuples / sets of names and dicts of scorers, checked as scikit-learn does
+    return _check_multimetric_scoring(estimator, scoring), False
 
 
 def _scorer_accepts_sample_weight(scorer, estimator):
@@ -246,10 +247,11 @@ def _run(tasks, n_jobs):
 
 def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
                    params=None, return_train_score=False, return_estimator=False,
-                   error_score=np.nan):
+                   return_indices=False, error_score=np.nan):
     """Fit and score `estimator` on each split; dict of arrays fit_time,
-    score_time, test_score (test_<name> for multi-metric), optionally train_*
-    and estimator."""
+    score_time, test_score (test_<name> for multi-metric), optionally train_*,
+    estimator and indices ({"train": [...], "test": [...]}, the rows of each
+    split)."""
     _check_error_score(error_score)
     X = _indexable(X)
     splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
@@ -267,6 +269,9 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
            "score_time": np.array([r["score_time"] for r in results])}
     if return_estimator:
         out["estimator"] = [r["estimator"] for r in results]
+    if return_indices:
+        out["indices"] = {"train": [np.asarray(tr) for tr, _ in splits],
+                          "test": [np.asarray(te) for _, te in splits]}
     names = list(results[0]["test"]) if results else list(scorers)
     single = single and names == ["score"]
     for name in names:
