@@ -112,8 +112,10 @@ def show_config(file=None):
 # ---- estimator configuration (scikit-learn's set_config keys fastml honours) ----
 # None: not set in fastml -- follow scikit-learn's setting when scikit-learn is
 # loaded (a drop-in honours sklearn.set_config), else "default"
-_CONFIG_DEFAULTS = {"transform_output": None}
-_CONFIG_OPTIONS = {"transform_output": ("default", "pandas", "polars")}
+_CONFIG_DEFAULTS = {"transform_output": None, "enable_metadata_routing": None}
+_CONFIG_OPTIONS = {"transform_output": ("default", "pandas", "polars"),
+                   "enable_metadata_routing": (True, False)}
+_CONFIG_FALLBACK = {"transform_output": "default", "enable_metadata_routing": False}
 _global_config = dict(_CONFIG_DEFAULTS)
 # a config_context overrides the global settings in its own thread / task only
 _local_config = contextvars.ContextVar("fastml_config", default=None)
@@ -134,7 +136,8 @@ def _sklearn_setting(key, fallback):
         value = skl.get_config().get(key)
     except Exception:  # pragma: no cover - a scikit-learn without get_config
         return fallback
-    return value if value in _CONFIG_OPTIONS[key] else fallback
+    return value if any(value is o or (isinstance(o, str) and value == o)
+                        for o in _CONFIG_OPTIONS[key]) else fallback
 
 
 def get_config():
@@ -144,10 +147,13 @@ def get_config():
     estimator's own ``set_output`` says otherwise. While fastml's setting is
     not made (set_config / config_context), scikit-learn's
     ``sklearn.set_config(transform_output=...)`` applies when scikit-learn is
-    loaded."""
+    loaded. ``enable_metadata_routing`` (default False) turns metadata routing
+    on (see fastml.utils._metadata_routing); unset, scikit-learn's
+    ``sklearn.set_config(enable_metadata_routing=...)`` applies."""
     cfg = dict(_raw_config())
-    if cfg["transform_output"] is None:
-        cfg["transform_output"] = _sklearn_setting("transform_output", "default")
+    for key, fallback in _CONFIG_FALLBACK.items():
+        if cfg[key] is None:
+            cfg[key] = _sklearn_setting(key, fallback)
     return cfg
 
 
@@ -157,31 +163,56 @@ def _checked_updates(**params):
         if value is None:
             continue
         options = _CONFIG_OPTIONS[key]
-        if value not in options:
+        if not any(value is o or (isinstance(o, str) and value == o) for o in options):
             raise ValueError(f"{key} must be one of {list(options)} or None, got {value!r}.")
         updates[key] = value
     return updates
 
 
-def set_config(transform_output=None):
+def _sklearn_routing_scope(updates):
+    """scikit-learn's config_context with the same enable_metadata_routing (the
+    routing objects and scikit-learn estimators nested in fastml's read it), or
+    a no-op when the key is not changed or scikit-learn is not installed."""
+    if "enable_metadata_routing" not in updates:
+        return contextlib.nullcontext()
+    try:
+        import sklearn
+    except ImportError:  # pragma: no cover - no scikit-learn
+        return contextlib.nullcontext()
+    return sklearn.config_context(enable_metadata_routing=updates["enable_metadata_routing"])
+
+
+def set_config(transform_output=None, enable_metadata_routing=None):
     """Set fastml's configuration globally (None leaves a key unchanged).
 
-    transform_output: "default", "pandas" or "polars" (see get_config). Inside
-    a ``config_context`` only that context's settings change.
+    transform_output: "default", "pandas" or "polars" (see get_config).
+    enable_metadata_routing: True / False (also set in scikit-learn's
+    configuration when scikit-learn is installed). Inside a ``config_context``
+    only that context's settings change.
     """
-    _raw_config().update(_checked_updates(transform_output=transform_output))
+    updates = _checked_updates(transform_output=transform_output,
+                               enable_metadata_routing=enable_metadata_routing)
+    _raw_config().update(updates)
+    if "enable_metadata_routing" in updates:
+        try:
+            import sklearn
+        except ImportError:  # pragma: no cover - no scikit-learn
+            return
+        sklearn.set_config(enable_metadata_routing=updates["enable_metadata_routing"])
 
 
 @contextlib.contextmanager
-def config_context(*, transform_output=None):
+def config_context(*, transform_output=None, enable_metadata_routing=None):
     """Temporarily change the configuration (restored on exit, also on error).
 
     >>> with config_context(transform_output="pandas"):
     ...     pass
     """
-    updates = _checked_updates(transform_output=transform_output)
+    updates = _checked_updates(transform_output=transform_output,
+                               enable_metadata_routing=enable_metadata_routing)
     token = _local_config.set({**_raw_config(), **updates})
     try:
-        yield
+        with _sklearn_routing_scope(updates):
+            yield
     finally:
         _local_config.reset(token)

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from .utils._metadata_routing import MetadataRequesterMixin
 from .utils._param_validation import validate_parameter_constraints
 from .utils._set_output import _SetOutputMixin, dataframe_to_numpy, get_feature_names
 from .utils.validation import check_array, check_is_fitted, check_X_y
@@ -28,8 +29,9 @@ __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMix
 _PARAM_NAMES = {}  # __init__ function -> sorted parameter names
 
 
-class BaseEstimator:
-    """get_params/set_params, repr, input validation with n_features_in_."""
+class BaseEstimator(MetadataRequesterMixin):
+    """get_params/set_params, repr, input validation with n_features_in_;
+    metadata requests (set_<method>_request, get_metadata_routing)."""
 
     @classmethod
     def _get_param_names(cls):
@@ -337,9 +339,15 @@ class ClusterMixin:
 
 
 def clone(estimator, *, safe=True):
-    """A new unfitted estimator with the same parameters (deep-copied)."""
-    if isinstance(estimator, (list, tuple, set, frozenset)):
+    """A new unfitted estimator with the same parameters (deep-copied).
+    Objects with their own ``__sklearn_clone__`` (scikit-learn estimators) clone
+    themselves; subclasses of list / tuple / set are copied as objects."""
+    if hasattr(estimator, "__sklearn_clone__") and not isinstance(estimator, type):
+        return estimator.__sklearn_clone__()
+    if type(estimator) in (list, tuple, set, frozenset):
         return type(estimator)(clone(e, safe=safe) for e in estimator)
+    if type(estimator) is dict:
+        return {k: clone(v, safe=safe) for k, v in estimator.items()}
     if not hasattr(estimator, "get_params") or isinstance(estimator, type):
         if not safe:
             return copy.deepcopy(estimator)
@@ -348,4 +356,6 @@ def clone(estimator, *, safe=True):
     new = type(estimator)(**{k: clone(v, safe=False) for k, v in params.items()})
     if hasattr(estimator, "_sklearn_output_config"):  # set_output survives cloning
         new._sklearn_output_config = copy.deepcopy(estimator._sklearn_output_config)
+    if "_metadata_request" in getattr(estimator, "__dict__", {}):  # so do metadata requests
+        new._metadata_request = copy.deepcopy(estimator._metadata_request)
     return new

@@ -12,6 +12,8 @@ import time
 
 from .base import BaseEstimator, clone
 from .datasets._base import Bunch
+from .utils._metadata_routing import (get_routing_for_object, metadata_router, method_mapping,
+                                      process_routing, raise_for_params, routing_enabled)
 from .utils._param_validation import HasMethods, Hidden
 from .utils._set_output import available_if, safe_set_output
 from .utils.validation import check_is_fitted
@@ -262,9 +264,79 @@ class Pipeline(_BaseComposition):
     # -- fitting ------------------------------------------------------------------
     def _check_transform_input(self):
         if self.transform_input is not None:
-            raise ValueError("The `transform_input` parameter can only be set if metadata "
-                             "routing is enabled, which fastml does not implement; leave "
-                             "transform_input=None.")
+            if not routing_enabled():
+                raise ValueError("The `transform_input` parameter can only be set if metadata "
+                                 "routing is enabled. You can enable metadata routing using "
+                                 "`sklearn.set_config(enable_metadata_routing=True)`.")
+
+    def _step_params(self, idx, step_params, all_params):
+        """The routed params of step idx; those named in transform_input are
+        first transformed by the (fitted) steps before it (each element of a
+        tuple separately), with the metadata those steps' transform request."""
+        if self.transform_input is None or not all_params or not step_params or idx == 0:
+            return step_params
+        head = self[:idx]
+        wanted = get_routing_for_object(head).consumes(method="transform",
+                                                       params=all_params.keys())
+        transform_params = {k: v for k, v in all_params.items() if k in wanted}
+        done = {}
+
+        def transformed(name, value):
+            if name not in done:
+                done[name] = tuple(head.transform(v, **transform_params) for v in value) \
+                    if isinstance(value, tuple) else head.transform(value, **transform_params)
+            return done[name]
+
+        return {method: {k: transformed(k, v) if k in self.transform_input else v
+                         for k, v in params.items()}
+                for method, params in step_params.items()}
+
+    # -- metadata routing ---------------------------------------------------------
+    def get_metadata_routing(self):
+        """Routing of this pipeline (scikit-learn's MetadataRouter): fit metadata
+        go to each step's fit / fit_transform, predict-time metadata to the
+        transformers' transform and the final step's method of the same name."""
+        router = metadata_router(self)
+        for _, name, trans in self._iter(with_final=False):
+            if hasattr(trans, "fit_transform"):
+                pairs = [("fit", "fit_transform"), ("fit_transform", "fit_transform"),
+                         ("fit_predict", "fit_transform")]
+            else:
+                pairs = [(c, m) for c in ("fit", "fit_transform", "fit_predict")
+                         for m in ("fit", "transform")]
+            pairs += [(c, "transform") for c in ("predict", "predict_proba",
+                                                 "decision_function", "predict_log_proba",
+                                                 "transform", "score")]
+            pairs.append(("inverse_transform", "inverse_transform"))
+            router.add(method_mapping=method_mapping(*pairs), **{name: trans})
+        name, last = self.steps[-1]
+        if last is None or (isinstance(last, str) and last == "passthrough"):
+            return router
+        pairs = [("fit_transform", "fit_transform")] if hasattr(last, "fit_transform") else \
+            [("fit", "fit"), ("fit", "transform")]
+        pairs += [(m, m) for m in ("fit", "predict", "fit_predict", "predict_proba",
+                                   "decision_function", "predict_log_proba", "transform",
+                                   "inverse_transform", "score")]
+        router.add(method_mapping=method_mapping(*pairs), **{name: last})
+        return router
+
+    def _route_fit(self, params, method="fit"):
+        if routing_enabled():
+            self.steps = list(self.steps)
+            self._validate_steps()
+            return process_routing(self, method, **params)
+        return self._check_method_params(params)
+
+    def _route(self, method, params):
+        """process_routing for a predict-time method (None without routing)."""
+        if not routing_enabled():
+            return None
+        return process_routing(self, method, **params)
+
+    def _transform_routed(self, X, routed):
+        for _, name, trans in self._iter(with_final=False):
+            X = trans.transform(X, **(routed[name]["transform"] if routed is not None else {}))
+        return X
 
     def _check_method_params(self, params):
         """{step name: {"fit": {...}, "fit_transform": {...}, "fit_predict": {...}}}
@@ -286,7 +358,7 @@ class Pipeline(_BaseComposition):
                 method[param] = value
         return per_step
 
-    def _fit(self, X, y, routed):
+    def _fit(self, X, y, routed, all_params=None):
         """Fit (or load from the cache) every transformer before the last step;
         returns X transformed by them."""
         self.steps = list(self.steps)
@@ -300,7 +372,8 @@ class Pipeline(_BaseComposition):
                     continue
             est = clone(trans) if caching else trans
             X, fitted = fit_one(est, X, y, None, message_clsname="Pipeline",
-                                message=self._log_message(idx), params=routed[name])
+                                message=self._log_message(idx),
+                                params=self._step_params(idx, routed[name], all_params))
             self.steps[idx] = (name, fitted)
         return X
 
@@ -309,25 +382,26 @@ class Pipeline(_BaseComposition):
         output. params: "<step>__<param>" fit parameters. Returns self."""
         self._validate_params()
         self._check_transform_input()
-        routed = self._check_method_params(params)
-        Xt = self._fit(X, y, routed)
+        routed = self._route_fit(params)
+        Xt = self._fit(X, y, routed, params)
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
             last = self._final_estimator
             if last != "passthrough":
-                last.fit(Xt, y, **routed[self.steps[-1][0]]["fit"])
+                kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
+                last.fit(Xt, y, **kw["fit"])
         return self
 
     @available_if(_can_fit_transform)
     def fit_transform(self, X, y=None, **params):
         self._validate_params()
         self._check_transform_input()
-        routed = self._check_method_params(params)
-        Xt = self._fit(X, y, routed)
+        routed = self._route_fit(params, "fit_transform")
+        Xt = self._fit(X, y, routed, params)
         last = self._final_estimator
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
             if last == "passthrough":
                 return Xt
-            kw = routed[self.steps[-1][0]]
+            kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
             if hasattr(last, "fit_transform"):
                 return last.fit_transform(Xt, y, **kw["fit_transform"])
             return last.fit(Xt, y, **kw["fit"]).transform(Xt)
@@ -336,8 +410,8 @@ class Pipeline(_BaseComposition):
     def fit_predict(self, X, y=None, **params):
         self._validate_params()
         self._check_transform_input()
-        routed = self._check_method_params(params)
-        Xt = self._fit(X, y, routed)
+        routed = self._route_fit(params, "fit_predict")
+        Xt = self._fit(X, y, routed, params)
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
             return self.steps[-1][1].fit_predict(Xt, y, **routed[self.steps[-1][0]]
                                                  ["fit_predict"])
@@ -351,22 +425,43 @@ class Pipeline(_BaseComposition):
     @available_if(_final_estimator_has("predict"))
     def predict(self, X, **params):
         check_is_fitted(self)
-        return self.steps[-1][1].predict(self._transform_until_last(X), **params)
+        routed = self._route("predict", params)
+        if routed is None:
+            return self.steps[-1][1].predict(self._transform_until_last(X), **params)
+        name, last = self.steps[-1]
+        Xt = self._transform_routed(X, routed)
+        return last.predict(Xt, **routed[name]["predict"])
 
     @available_if(_final_estimator_has("predict_proba"))
     def predict_proba(self, X, **params):
         check_is_fitted(self)
-        return self.steps[-1][1].predict_proba(self._transform_until_last(X), **params)
+        routed = self._route("predict_proba", params)
+        if routed is None:
+            return self.steps[-1][1].predict_proba(self._transform_until_last(X), **params)
+        name, last = self.steps[-1]
+        Xt = self._transform_routed(X, routed)
+        return last.predict_proba(Xt, **routed[name]["predict_proba"])
 
     @available_if(_final_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X, **params):
         check_is_fitted(self)
-        return self.steps[-1][1].predict_log_proba(self._transform_until_last(X), **params)
+        routed = self._route("predict_log_proba", params)
+        if routed is None:
+            return self.steps[-1][1].predict_log_proba(self._transform_until_last(X), **params)
+        name, last = self.steps[-1]
+        Xt = self._transform_routed(X, routed)
+        return last.predict_log_proba(Xt, **routed[name]["predict_log_proba"])
 
     @available_if(_final_estimator_has("decision_function"))
     def decision_function(self, X, **params):
         check_is_fitted(self)
-        return self.steps[-1][1].decision_function(self._transform_until_last(X), **params)
+        routed = self._route("decision_function", params)
+        if routed is None:
+            raise_for_params(params, self, "decision_function")
+            return self.steps[-1][1].decision_function(self._transform_until_last(X), **params)
+        name, last = self.steps[-1]
+        Xt = self._transform_routed(X, routed)
+        return last.decision_function(Xt, **routed[name]["decision_function"])
 
     @available_if(_final_estimator_has("score_samples"))
     def score_samples(self, X):
@@ -377,15 +472,22 @@ class Pipeline(_BaseComposition):
     def transform(self, X, **params):
         """X through every step (the last one included)."""
         check_is_fitted(self)
-        for _, _, trans in self._iter():
-            X = trans.transform(X, **params)
+        routed = self._route("transform", params)
+        if routed is None:
+            raise_for_params(params, self, "transform")
+        for _, name, trans in self._iter():
+            X = trans.transform(X, **(routed[name]["transform"] if routed is not None else {}))
         return X
 
     @available_if(_can_inverse_transform)
     def inverse_transform(self, X, **params):
         check_is_fitted(self)
-        for _, _, trans in reversed(list(self._iter())):
-            X = trans.inverse_transform(X, **params)
+        routed = self._route("inverse_transform", params)
+        if routed is None:
+            raise_for_params(params, self, "inverse_transform")
+        for _, name, trans in reversed(list(self._iter())):
+            X = trans.inverse_transform(
+                X, **(routed[name]["inverse_transform"] if routed is not None else {}))
         return X
 
     @available_if(_final_estimator_has("score"))
@@ -394,7 +496,11 @@ class Pipeline(_BaseComposition):
         kw = dict(params)
         if sample_weight is not None:
             kw["sample_weight"] = sample_weight
-        return self.steps[-1][1].score(self._transform_until_last(X), y, **kw)
+        routed = self._route("score", kw)
+        if routed is None:
+            return self.steps[-1][1].score(self._transform_until_last(X), y, **kw)
+        name, last = self.steps[-1]
+        return last.score(self._transform_routed(X, routed), y, **routed[name]["score"])
 
     # -- fitted attributes delegated to the steps --------------------------------------
     @property
@@ -476,6 +582,7 @@ def _name_estimators(estimators):
     return list(zip(names, estimators))
 
 
-def make_pipeline(*steps, memory=None, verbose=False):
+def make_pipeline(*steps, memory=None, transform_input=None, verbose=False):
     """Pipeline with step names derived from the lower-cased class names."""
-    return Pipeline(_name_estimators(steps), memory=memory, verbose=verbose)
+    return Pipeline(_name_estimators(steps), memory=memory, transform_input=transform_input,
+                    verbose=verbose)

@@ -1,6 +1,6 @@
 """scikit-learn's own tests against fastml: the bounded CI subset, and the harness itself.
 
-The full run (29 files, tens of minutes) is ``python -m tests.conformance.run``; here
+The full run (53 files, an hour or more) is ``python -m tests.conformance.run``; here
 only ``ci_subset.txt`` runs: every selected test must pass, be skipped by
 scikit-learn itself, or be listed under ``[expected-failures]`` with a reason.
 """
@@ -129,6 +129,21 @@ def test_proxy_module_prefers_fastml(monkeypatch):
     assert isinstance(proxy.pairwise, _cf_support._ProxyModule)
 
 
+def test_svm_module_import_gets_a_proxy(monkeypatch):
+    """scikit-learn's svm tests do `from sklearn import svm` and use `svm.SVC`."""
+    import fastml.svm
+    import sklearn.svm
+    name_map = {**NAME_MAP, "sklearn.svm": {"SVC": "fastml.svm", "LinearSVC": "fastml.svm"}}
+    src = "from sklearn import base, datasets, linear_model, metrics, svm\n"
+    out, swapped = _cf_rewrite.rewrite_source(src, name_map)
+    assert "svm = _cf_proxy('sklearn.svm')" in out and "sklearn.svm" in swapped
+    monkeypatch.setattr(_cf_support, "_MAP", {"names": name_map, "modules": list(name_map)})
+    monkeypatch.setattr(_cf_support, "_PROXIES", {})
+    proxy = _cf_support.proxy_module("sklearn.svm")
+    assert proxy.SVC is fastml.svm.SVC and proxy.LinearSVC is fastml.svm.LinearSVC
+    assert proxy.l1_min_c is sklearn.svm.l1_min_c  # a name fastml.svm does not export
+
+
 def test_deselection_without_reason_is_refused(tmp_path):
     path = tmp_path / "deselected.txt"
     path.write_text("# comment\na/tests/test_a.py::test_x | private helper\n"
@@ -142,7 +157,7 @@ def test_deselection_without_reason_is_refused(tmp_path):
 def test_checked_in_lists_are_valid():
     assert all(reason for _, reason in RUN.read_reasoned(RUN.DESELECTED))
     files = RUN.read_manifest()
-    assert len(files) == len(set(files)) == 29
+    assert len(files) == len(set(files)) == 53
     root = Path(sklearn.__file__).parent
     assert [f for f in files if not (root / f).exists()] == []
     select, expected = RUN.read_ci_subset()

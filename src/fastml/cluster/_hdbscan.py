@@ -119,7 +119,11 @@ def _mst(X, min_samples, alpha, metric, params, algorithm, leaf_size, n_jobs):
     fast = None if (is_sparse(X) or metric == "precomputed") else _fast_metric(metric, params)
     if algorithm in ("kd_tree", "ball_tree"):
         from ..neighbors._metrics import VALID_METRICS
-        if not isinstance(metric, str) or metric not in VALID_METRICS[algorithm]:
+        valid = set(VALID_METRICS[algorithm])
+        if algorithm == "kd_tree":  # the metrics fastml's KDTree itself accepts
+            from ..neighbors import KDTree
+            valid |= set(KDTree.valid_metrics)
+        if not isinstance(metric, str) or metric not in valid:
             kind = "KDTree" if algorithm == "kd_tree" else "BallTree"
             raise ValueError(f"{metric} is not a valid metric for a {kind}-based algorithm. "
                              "Please select a different metric.")

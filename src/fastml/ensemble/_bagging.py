@@ -23,6 +23,9 @@ import numpy as np
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from ..metrics import accuracy_score, r2_score
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
+from ..utils._metadata_routing import (get_routing_for_object, metadata_router,
+                                       method_mapping, process_routing, raise_for_params,
+                                       routing_enabled)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import HasMethods, Interval, RealNotInt
 from ..utils._set_output import available_if, dataframe_to_numpy
@@ -215,7 +218,9 @@ class BaseBagging(BaseEstimator):
     # ---- fit ---------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit n_estimators clones of the base estimator on random subsets of
-        (X, y); sample_weight makes rows be drawn in proportion to it."""
+        (X, y); sample_weight makes rows be drawn in proportion to it. Other
+        fit_params go to the base estimator's fit (with metadata routing
+        enabled: those it requests)."""
         self._validate_params()
         X, y, sample_weight = self._fit_input(X, y, sample_weight)
         return self._fit(X, y, sample_weight, fit_params)
@@ -258,7 +263,17 @@ class BaseBagging(BaseEstimator):
             rng.randint(_MAX_INT, size=len(self.estimators_))
         seeds = rng.randint(_MAX_INT, size=n_more)
         self._seeds = np.concatenate([self._seeds, seeds])
-        uses_weight = _accepts(est.fit, "sample_weight")
+        if routing_enabled():
+            # sample_weight is the draw's; the base estimator gets the draw as
+            # counts when it requests sample_weight, else the drawn rows
+            fit_params = dict(process_routing(self, "fit", **fit_params)["estimator"]["fit"])
+            try:
+                uses_weight = get_routing_for_object(est).consumes("fit", ("sample_weight",))
+            except (AttributeError, TypeError):  # an estimator outside the protocol
+                uses_weight = set()
+            uses_weight = bool(uses_weight)
+        else:
+            uses_weight = _accepts(est.fit, "sample_weight")
         has_check_input = _accepts(est.fit, "check_input")
         index_cols = self.bootstrap_features or self._max_features != d
         Xc = X.tocsc() if is_sparse(X) and index_cols else X
@@ -309,6 +324,32 @@ class BaseBagging(BaseEstimator):
             mask = np.ones(n, dtype=bool)
             mask[rows] = False
             yield mask
+
+    # ---- metadata routing --------------------------------------------------------
+    def _base_for_routing(self):
+        est = getattr(self, "estimator_", None)
+        if est is None:
+            est = self._default_estimator() if self.estimator is None else self.estimator
+        return est
+
+    def _method_pairs(self, est):
+        return [("fit", "fit"), ("predict", "predict")]
+
+    def get_metadata_routing(self):
+        """Routing of this ensemble (scikit-learn's MetadataRouter): `fit`
+        metadata go to the base estimator's `fit`; predict-time metadata to the
+        base estimator's method that the caller uses."""
+        est = self._base_for_routing()
+        router = metadata_router(self)
+        router.add(estimator=est, method_mapping=method_mapping(*self._method_pairs(est)))
+        return router
+
+    def _routed(self, caller, callee, params):
+        """Metadata of a predict-time call for the base estimator's `callee`."""
+        if not routing_enabled():
+            raise_for_params(params, self, caller)
+            return {}
+        return dict(process_routing(self, caller, **params)["estimator"][callee])
 
     # ---- predict helpers ----------------------------------------------------------
     def _predict_input(self, X):
@@ -381,17 +422,25 @@ class BaggingClassifier(ClassifierMixin, BaseBagging):
         self.n_classes_ = len(self.classes_)
         return y
 
-    def _estimator_proba(self, est, X):
+    def _method_pairs(self, est):
+        proba = "predict_proba" if hasattr(est, "predict_proba") else "predict"
+        log_proba = "predict_log_proba" if hasattr(est, "predict_log_proba") else proba
+        return [("fit", "fit"), ("decision_function", "decision_function"),
+                ("predict", proba), ("predict_proba", proba),
+                ("predict_log_proba", log_proba)]
+
+    def _estimator_proba(self, est, X, params=None):
         k = self.n_classes_
+        params = params or {}
         if hasattr(est, "predict_proba"):
-            p = est.predict_proba(X)
+            p = est.predict_proba(X, **params)
             if p.shape[1] == k:
                 return p
             out = np.zeros((X.shape[0], k))
             out[:, est.classes_.astype(np.intp)] = p
             return out
         out = np.zeros((X.shape[0], k))
-        out[np.arange(X.shape[0]), np.asarray(est.predict(X)).astype(np.intp)] += 1
+        out[np.arange(X.shape[0]), np.asarray(est.predict(X, **params)).astype(np.intp)] += 1
         return out
 
     def _set_oob_score(self, X, y):
@@ -413,29 +462,41 @@ class BaggingClassifier(ClassifierMixin, BaseBagging):
             self.oob_decision_function_ = pred / pred.sum(axis=1)[:, None]
         self.oob_score_ = accuracy_score(y, np.argmax(pred, axis=1))
 
-    def predict(self, X):
-        """The class with the highest mean predicted probability."""
+    def _proba_callee(self):
+        return "predict_proba" if hasattr(self.estimator_, "predict_proba") else "predict"
+
+    def predict(self, X, **params):
+        """The class with the highest mean predicted probability (params: metadata
+        for the base estimator's predict_proba, or predict, with routing enabled)."""
         check_is_fitted(self, "estimators_")
-        return self.classes_.take(np.argmax(self.predict_proba(X), axis=1), axis=0)
+        routed = self._routed("predict", self._proba_callee(), params)
+        return self.classes_.take(np.argmax(self._mean_proba(X, routed), axis=1), axis=0)
 
-    def predict_proba(self, X):
-        """Mean of the estimators' class probabilities (vote shares when they have none)."""
+    def _mean_proba(self, X, routed):
         X = self._predict_input(X)
-        return self._sum_over(self._estimator_proba, X) / len(self.estimators_)
+        return self._sum_over(lambda e, Xs: self._estimator_proba(e, Xs, routed), X) / \
+            len(self.estimators_)
 
-    def predict_log_proba(self, X):
+    def predict_proba(self, X, **params):
+        """Mean of the estimators' class probabilities (vote shares when they have none)."""
+        check_is_fitted(self, "estimators_")
+        return self._mean_proba(X, self._routed("predict_proba", self._proba_callee(), params))
+
+    def predict_log_proba(self, X, **params):
         """log of the mean class probabilities (log-sum-exp of the estimators'
         log-probabilities when they provide them)."""
         check_is_fitted(self, "estimators_")
         if not hasattr(self.estimator_, "predict_log_proba"):
+            routed = self._routed("predict_log_proba", self._proba_callee(), params)
             with np.errstate(divide="ignore"):
-                return np.log(self.predict_proba(X))
+                return np.log(self._mean_proba(X, routed))
+        routed = self._routed("predict_log_proba", "predict_log_proba", params)
         X = self._predict_input(X)
         cols = self._index_cols()
         k = self.n_classes_
         logp = np.full((X.shape[0], k), -np.inf)
         for est, feats in zip(self.estimators_, self.estimators_features_):
-            lp = est.predict_log_proba(X[:, feats] if cols else X)
+            lp = est.predict_log_proba(X[:, feats] if cols else X, **routed)
             if lp.shape[1] == k:
                 logp = np.logaddexp(logp, lp)
             else:
@@ -444,11 +505,13 @@ class BaggingClassifier(ClassifierMixin, BaseBagging):
         return logp - np.log(len(self.estimators_))
 
     @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
+    def decision_function(self, X, **params):
         """Mean of the estimators' decision functions."""
+        check_is_fitted(self, "estimators_")
+        routed = self._routed("decision_function", "decision_function", params)
         X = self._predict_input(X)
-        return self._sum_over(lambda e, Xs: np.asarray(e.decision_function(Xs)), X) / \
-            len(self.estimators_)
+        return self._sum_over(lambda e, Xs: np.asarray(e.decision_function(Xs, **routed)),
+                              X) / len(self.estimators_)
 
 
 class BaggingRegressor(RegressorMixin, BaseBagging):
@@ -491,8 +554,11 @@ class BaggingRegressor(RegressorMixin, BaseBagging):
         self.oob_prediction_ = pred
         self.oob_score_ = r2_score(y, pred)
 
-    def predict(self, X):
+    def predict(self, X, **params):
         """Mean of the estimators' predictions."""
+        check_is_fitted(self, "estimators_")
+        routed = self._routed("predict", "predict", params)
         X = self._predict_input(X)
-        return self._sum_over(lambda e, Xs: np.asarray(e.predict(Xs), dtype=np.float64), X) / \
+        return self._sum_over(lambda e, Xs: np.asarray(e.predict(Xs, **routed),
+                                                       dtype=np.float64), X) / \
             len(self.estimators_)

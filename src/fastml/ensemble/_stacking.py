@@ -19,7 +19,9 @@ from ..utils._param_validation import HasMethods, StrOptions
 from ..utils._set_output import available_if, dataframe_to_numpy
 from ..utils._sparse import is_sparse
 from ..utils.validation import check_is_fitted, column_or_1d, resolve_n_jobs
-from ._voting import _BaseHeterogeneousEnsemble, _fit_one, _kind, _no_extra_params
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       raise_for_params, routing_enabled)
+from ._voting import _BaseHeterogeneousEnsemble, _fit_one, _kind, _routed_fit_params
 
 __all__ = ["StackingClassifier", "StackingRegressor"]
 
@@ -30,6 +32,20 @@ def _take_rows(X, idx):
     if is_sparse(X):
         return X.tocsr()[idx]
     return np.asarray(X)[idx] if not isinstance(X, np.ndarray) else X[idx]
+
+
+def _rows_of_params(params, idx, n):
+    """The fit parameters of one fold: sample-aligned arrays (length n) cut to
+    the rows idx, anything else as is."""
+    out = {}
+    for key, value in params.items():
+        if value is not None and not isinstance(value, str) and hasattr(value, "__len__") \
+                and not np.isscalar(value) and len(value) == n:
+            out[key] = _take_rows(value, idx) if hasattr(value, "iloc") or \
+                is_sparse(value) else np.asarray(value)[idx]
+        else:
+            out[key] = value
+    return out
 
 
 def _final_has(attr):
@@ -85,13 +101,34 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
             meta.append(np.asarray(Xp))
         return np.hstack(meta)
 
-    def _oof_predictions(self, names, estimators, X, y, splits, sample_weight):
+    def get_metadata_routing(self):
+        """Routing of this stack: `fit` metadata go to each base estimator's
+        `fit`, `predict` metadata to the final estimator's `predict`."""
+        router = metadata_router(self)
+        for name, est in self.estimators:
+            if not (isinstance(est, str) and est == "drop"):
+                router.add(**{name: est}, method_mapping=method_mapping(("fit", "fit")))
+        final = getattr(self, "final_estimator_", None)
+        if final is None:
+            final = self.final_estimator if self.final_estimator is not None else \
+                self._default_final()
+        router.add(final_estimator_=final, method_mapping=method_mapping(("predict", "predict")))
+        return router
+
+    def _predict_params(self, predict_params):
+        if routing_enabled():
+            return dict(process_routing(self, "predict", **predict_params)
+                        ["final_estimator_"]["predict"])
+        return predict_params
+
+    def _oof_predictions(self, names, estimators, X, y, splits, params):
         """Out-of-fold predictions of every non-dropped estimator: one task per
         (estimator, fold), run on n_jobs threads, reassembled in row order."""
         n = len(y)
         active = [(name, est, meth) for name, est, meth in
                   zip(names, estimators, self.stack_method_)
                   if not (isinstance(est, str) and est == "drop")]
+        n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
         test_all = np.concatenate([te for _, te in splits])
         if len(test_all) != n or not np.array_equal(np.sort(test_all), np.arange(n)):
             raise ValueError("cross_val_predict only works for partitions")
@@ -99,10 +136,10 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
 
         def run(task):
             a, f = task
-            _, est, meth = active[a]
+            name, est, meth = active[a]
             tr, te = splits[f]
-            sw = None if sample_weight is None else np.asarray(sample_weight)[tr]
-            model = _fit_one(clone(est), _take_rows(X, tr), y[tr], sw)
+            fold_params = _rows_of_params(params.get(name, {}), tr, n_rows)
+            model = _fit_one(clone(est), _take_rows(X, tr), y[tr], fold_params)
             return model, getattr(model, meth)(_take_rows(X, te))
 
         results = map_threads(run, tasks, resolve_n_jobs(self.n_jobs))
@@ -144,7 +181,7 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
             out[np.ix_(te, cols)] = pred
         return out
 
-    def _fit(self, X, y, sample_weight, check_kind):
+    def _fit(self, X, y, sample_weight, check_kind, fit_params):
         names, ests = self._validate_estimators()
         if not (isinstance(X, np.ndarray) or is_sparse(X) or hasattr(X, "iloc") or
                 hasattr(X, "columns")):
@@ -159,6 +196,11 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
         final = self.final_estimator if self.final_estimator is not None else \
             self._default_final()
         self.final_estimator_ = clone(final)
+        params = _routed_fit_params(self, names, sample_weight, fit_params)
+        # the final estimator is fit with the fit parameters as given (scikit-learn too)
+        final_params = dict(fit_params)
+        if sample_weight is not None:
+            final_params["sample_weight"] = sample_weight
         if _kind(self.final_estimator_) != self._kind_name:
             raise ValueError(f"'final_estimator' parameter should be a {self._kind_name}. "
                              f"Got {self.final_estimator_}")
@@ -181,16 +223,16 @@ class _BaseStacking(TransformerMixin, _BaseHeterogeneousEnsemble):
             predictions = [getattr(e, m)(X) for e, m in zip(self.estimators_, [
                 m for m, e in zip(self.stack_method_, ests) if not isinstance(e, str)])]
         else:
-            self._fit_estimators(names, ests, X, y, sample_weight)
+            self._fit_estimators(names, ests, X, y, params)
             self.stack_method_ = [self._method_name(n, e, self.stack_method)
                                   for n, e in zip(names, ests)]
             cv = check_cv(self.cv, y, classifier=self._kind_name == "classifier")
             splits = list(copy.deepcopy(cv).split(X, y))
-            predictions = self._oof_predictions(names, ests, X, y, splits, sample_weight)
+            predictions = self._oof_predictions(names, ests, X, y, splits, params)
         self.stack_method_ = [m for m, e in zip(self.stack_method_, ests)
                               if not (isinstance(e, str) and e == "drop")]
         X_meta = self._concatenate_predictions(X, predictions)
-        _fit_one(self.final_estimator_, X_meta, y, sample_weight)
+        _fit_one(self.final_estimator_, X_meta, y, final_params)
         return self
 
     @property
@@ -264,8 +306,9 @@ class StackingClassifier(ClassifierMixin, _BaseStacking):
 
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the base classifiers, then the final classifier on their
-        out-of-fold outputs."""
-        _no_extra_params(self, "fit", fit_params)
+        out-of-fold outputs. With metadata routing enabled, sample_weight and
+        other fit_params go to the base estimators that request them."""
+        raise_for_params(fit_params, self, "fit")
         self._validate_params()
         from ..preprocessing import LabelEncoder
 
@@ -284,13 +327,14 @@ class StackingClassifier(ClassifierMixin, _BaseStacking):
             self._label_encoder = LabelEncoder().fit(y)
             self.classes_ = self._label_encoder.classes_
             y_enc = self._label_encoder.transform(y)
-        return self._fit(X, y_enc, sample_weight, None)
+        return self._fit(X, y_enc, sample_weight, None, fit_params)
 
     @available_if(_final_has("predict"))
     def predict(self, X, **predict_params):
         """The final classifier's labels on the stacked features."""
         check_is_fitted(self, "estimators_")
-        y = self.final_estimator_.predict(self.transform(X), **predict_params)
+        y = self.final_estimator_.predict(self.transform(X),
+                                          **self._predict_params(predict_params))
         if isinstance(self._label_encoder, list):
             return np.array([le.inverse_transform(col) for le, col in
                              zip(self._label_encoder, np.asarray(y).T)]).T
@@ -340,14 +384,16 @@ class StackingRegressor(RegressorMixin, _BaseStacking):
 
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the base regressors, then the final regressor on their
-        out-of-fold predictions."""
-        _no_extra_params(self, "fit", fit_params)
+        out-of-fold predictions. With metadata routing enabled, sample_weight
+        and other fit_params go to the base estimators that request them."""
+        raise_for_params(fit_params, self, "fit")
         self._validate_params()
         y = column_or_1d(np.asarray(dataframe_to_numpy(y)), warn=True)
-        return self._fit(X, y, sample_weight, None)
+        return self._fit(X, y, sample_weight, None, fit_params)
 
     @available_if(_final_has("predict"))
     def predict(self, X, **predict_params):
         """The final regressor's prediction on the stacked features."""
         check_is_fitted(self, "estimators_")
-        return self.final_estimator_.predict(self.transform(X), **predict_params)
+        return self.final_estimator_.predict(self.transform(X),
+                                             **self._predict_params(predict_params))

@@ -7,6 +7,8 @@ from ..base import ClassifierMixin, RegressorMixin, TransformerMixin, clone
 from ..datasets._base import Bunch
 from ..exceptions import NotFittedError
 from ..pipeline import _BaseComposition
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       raise_for_params, routing_enabled)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import StrOptions
 from ..utils._set_output import available_if, dataframe_to_numpy
@@ -25,18 +27,20 @@ def _kind(est):
     return kind
 
 
-def _fit_one(est, X, y, sample_weight, source=None, message=None):
-    """est fit on (X, y) (with sample_weight when given); returns est whatever
-    its fit returns. An estimator whose fit takes no sample_weight gets a
-    TypeError naming it."""
+def _fit_one(est, X, y, params=None, source=None, message=None):
+    """est fit on (X, y) with the fit parameters `params` (a dict, e.g. the
+    sample_weight or the metadata routed to it); returns est whatever its fit
+    returns. An estimator whose fit takes no sample_weight gets a TypeError
+    naming it."""
     from ..pipeline import _print_elapsed_time
 
+    params = params or {}
     with _print_elapsed_time(source, message):
-        if sample_weight is None:
+        if not params:
             est.fit(X, y)
             return est
         try:
-            est.fit(X, y, sample_weight=sample_weight)
+            est.fit(X, y, **params)
         except TypeError as exc:
             if "unexpected keyword argument 'sample_weight'" in str(exc):
                 raise TypeError(f"Underlying estimator {type(est).__name__} does not support "
@@ -47,12 +51,20 @@ def _fit_one(est, X, y, sample_weight, source=None, message=None):
 
 def _no_extra_params(owner, method, params):
     """scikit-learn's error for metadata passed without metadata routing."""
-    if params:
-        raise ValueError(f"Passing extra keyword arguments to {type(owner).__name__}.{method} "
-                         "is only supported if enable_metadata_routing=True, which you can "
-                         "set using `sklearn.set_config`. See the Metadata Routing User "
-                         "guide <https://scikit-learn.org/stable/metadata_routing.html> for "
-                         f"more details. Extra parameters passed are: {set(params)}")
+    raise_for_params(params, owner, method)
+
+
+def _routed_fit_params(owner, names, sample_weight, fit_params):
+    """{name: fit params} for the named sub-estimators: the metadata routed to
+    each with routing enabled, else sample_weight (when given) for all."""
+    if sample_weight is not None:
+        fit_params = {**fit_params, "sample_weight": sample_weight}
+    if routing_enabled():
+        routed = process_routing(owner, "fit", **fit_params)
+        return {name: dict(routed[name]["fit"]) for name in names}
+    raise_for_params(fit_params, owner, "fit", allow=("sample_weight",))
+    sw = {} if sample_weight is None else {"sample_weight": sample_weight}
+    return {name: dict(sw) for name in names}
 
 
 class _BaseHeterogeneousEnsemble(_BaseComposition):
@@ -98,9 +110,19 @@ class _BaseHeterogeneousEnsemble(_BaseComposition):
                                  "attribute.") from nfe
         return self.estimators_[0].n_features_in_
 
-    def _fit_estimators(self, names, estimators, X, y, sample_weight):
-        """Clones of the non-dropped estimators fit on (X, y) on n_jobs threads;
-        sets estimators_, named_estimators_ and feature_names_in_."""
+    def get_metadata_routing(self):
+        """Routing of this ensemble: `fit` metadata go to each estimator's `fit`
+        (scikit-learn's MetadataRouter)."""
+        router = metadata_router(self)
+        for name, est in self.estimators:
+            if not (isinstance(est, str) and est == "drop"):
+                router.add(**{name: est}, method_mapping=method_mapping(("fit", "fit")))
+        return router
+
+    def _fit_estimators(self, names, estimators, X, y, params):
+        """Clones of the non-dropped estimators fit on (X, y) on n_jobs threads,
+        each with its fit parameters params[name]; sets estimators_,
+        named_estimators_ and feature_names_in_."""
         jobs = [(name, clone(est)) for name, est in zip(names, estimators)
                 if not (isinstance(est, str) and est == "drop")]
         source = self._verbose_source
@@ -109,7 +131,7 @@ class _BaseHeterogeneousEnsemble(_BaseComposition):
             name, est = job
             idx = [n for n, _ in jobs].index(name) + 1
             message = f"({idx} of {len(jobs)}) Processing {name}" if self.verbose else None
-            return _fit_one(est, X, y, sample_weight, source, message)
+            return _fit_one(est, X, y, params.get(name), source, message)
 
         self.estimators_ = map_threads(fit, jobs, resolve_n_jobs(self.n_jobs))
         self.__dict__.pop("feature_names_in_", None)  # a refit forgets old names
@@ -156,12 +178,13 @@ class _BaseVoting(TransformerMixin, _BaseHeterogeneousEnsemble):
     def _predict(self, X):
         return np.asarray([est.predict(X) for est in self.estimators_]).T
 
-    def _fit(self, X, y, sample_weight, kind):
+    def _fit(self, X, y, sample_weight, kind, fit_params):
         names, ests = self._validate_estimators(kind)
         if self.weights is not None and len(self.weights) != len(self.estimators):
             raise ValueError("Number of `estimators` and weights must be equal; got "
                              f"{len(self.weights)} weights, {len(self.estimators)} estimators")
-        self._fit_estimators(names, ests, X, y, sample_weight)
+        params = _routed_fit_params(self, names, sample_weight, fit_params)
+        self._fit_estimators(names, ests, X, y, params)
         return self
 
 
@@ -190,8 +213,9 @@ class VotingClassifier(ClassifierMixin, _BaseVoting):
         self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None, **fit_params):
-        """Fit every (non-dropped) classifier on (X, y)."""
-        _no_extra_params(self, "fit", fit_params)
+        """Fit every (non-dropped) classifier on (X, y). With metadata routing
+        enabled, sample_weight and other fit_params go where requested."""
+        raise_for_params(fit_params, self, "fit")
         self._validate_params()
         from ..preprocessing import LabelEncoder
 
@@ -207,7 +231,7 @@ class VotingClassifier(ClassifierMixin, _BaseVoting):
                              "target with continuous values.")
         self.le_ = LabelEncoder().fit(y_arr)
         self.classes_ = self.le_.classes_
-        return self._fit(X, self.le_.transform(y_arr), sample_weight, "classifier")
+        return self._fit(X, self.le_.transform(y_arr), sample_weight, "classifier", fit_params)
 
     def predict(self, X):
         """Class labels: weighted majority (hard) or argmax of the mean probability (soft)."""
@@ -281,11 +305,12 @@ class VotingRegressor(RegressorMixin, _BaseVoting):
         self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None, **fit_params):
-        """Fit every (non-dropped) regressor on (X, y)."""
-        _no_extra_params(self, "fit", fit_params)
+        """Fit every (non-dropped) regressor on (X, y). With metadata routing
+        enabled, sample_weight and other fit_params go where requested."""
+        raise_for_params(fit_params, self, "fit")
         self._validate_params()
         y = column_or_1d(np.asarray(dataframe_to_numpy(y)), warn=True)
-        return self._fit(X, y, sample_weight, "regressor")
+        return self._fit(X, y, sample_weight, "regressor", fit_params)
 
     def predict(self, X):
         """Weighted mean of the regressors' predictions."""

@@ -20,7 +20,7 @@ def validate_X(est, X, *, reset, accept_sparse=("csr", "csc"), dtype=FLOAT_DTYPE
     a DataFrame turned into an array, sparse X in one of `accept_sparse` (a
     TypeError naming X when sparse is not accepted), finite values (NaN
     allowed with allow_nan, infinity never), n_features_in_ recorded or checked."""
-    est._check_feature_names(X, reset=reset)
+    _check_names(est, X, reset)
     X = dataframe_to_numpy(X)
     if is_sparse(X):
         if not accept_sparse:
@@ -40,8 +40,28 @@ def validate_X(est, X, *, reset, accept_sparse=("csr", "csc"), dtype=FLOAT_DTYPE
                         ensure_min_features=ensure_min_features)
         if allow_nan and not allow_inf and X.dtype.kind == "f" and np.isinf(X).any():
             raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
-    est._check_n_features(X, reset=reset)
+    _check_count(est, X, reset)
     return X
+
+
+# SelectorMixin also serves selectors built on scikit-learn's BaseEstimator (which has
+# no fastml checks): fastml's checks then run on them as plain functions
+def _check_names(est, X, reset):
+    from ..base import BaseEstimator
+
+    if isinstance(est, BaseEstimator):
+        est._check_feature_names(X, reset=reset)
+    else:
+        BaseEstimator._check_feature_names(est, X, reset=reset)
+
+
+def _check_count(est, X, reset):
+    from ..base import BaseEstimator
+
+    if isinstance(est, BaseEstimator):
+        est._check_n_features(X, reset=reset)
+    else:
+        BaseEstimator._check_n_features(est, X, reset=reset)
 
 
 class SelectorMixin(TransformerMixin):
@@ -60,14 +80,15 @@ class SelectorMixin(TransformerMixin):
         """X restricted to the selected columns (dtype and sparsity kept)."""
         if is_pandas_df(X) and get_output_config("transform", self)["dense"] == "pandas":
             # pandas in, pandas out: select the columns themselves (dtypes kept)
-            self._check_feature_names(X, reset=False)
-            self._check_n_features(X, reset=False)
+            _check_names(self, X, False)
+            _check_count(self, X, False)
             mask = self.get_support()
             if not mask.any():
                 warnings.warn("No features were selected: either the data is too noisy or "
                               "the selection test too strict.", UserWarning)
             return X.iloc[:, np.flatnonzero(mask)]
-        allow_nan = bool(self._fastml_tags().get("allow_nan", False))
+        tags = self._fastml_tags() if hasattr(self, "_fastml_tags") else {}
+        allow_nan = bool(tags.get("allow_nan", False))
         # NaN-tolerant selectors do not check values at all (their estimator decides)
         X = validate_X(self, X, reset=False, accept_sparse=("csr",), dtype=None,
                        allow_nan=allow_nan, allow_inf=allow_nan)

@@ -107,7 +107,8 @@ def estimate_parameters(stats, resp, reg_covar, cov_type):
     """(nk, means, covariances) from responsibilities (n, k), in X's dtype."""
     X = stats.X
     dt = X.dtype
-    nk = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
+    mass = resp.sum(axis=0)
+    nk = mass + 10 * np.finfo(resp.dtype).eps
     means = (resp.T @ X) / nk[:, None]
     k, d = means.shape
     shift = stats.mean.astype(dt)
@@ -125,7 +126,12 @@ def estimate_parameters(stats, resp, reg_covar, cov_type):
         cov.flat[::d + 1] += reg_covar
     else:
         mc = means - shift
-        cov = (resp.T @ stats.centred_squares()) / nk[:, None] - mc * mc + reg_covar
+        # the moments are taken about the data mean `shift`; the last term puts
+        # back what the eps in nk removes (a whole shift**2 for a component with
+        # no responsibility, which then gets the variance reg_covar, as
+        # scikit-learn's raw-moment formula gives)
+        cov = (resp.T @ stats.centred_squares()) / nk[:, None] - mc * mc + reg_covar + \
+            (shift * shift)[None, :] * (1.0 - mass / nk)[:, None]
         if cov_type == "spherical":
             cov = cov.mean(axis=1)
     return nk, means, cov.astype(dt, copy=False)

@@ -12,8 +12,8 @@ import numpy as np
 from ..base import clone
 from ..utils.validation import check_random_state
 from ._split import _is_classifier, _num_samples, _safe_index, check_cv
-from ._validation import (_check_error_score, _fit_and_score, _fold_params, _run, _score_all,
-                          _scorers, _warn_or_raise_about_fit_failures)
+from ._validation import (_check_error_score, _fit_and_score, _fold_params, _route_cv_params,
+                          _run, _score_all, _scorers, _warn_or_raise_about_fit_failures)
 
 __all__ = ["learning_curve", "validation_curve"]
 
@@ -66,7 +66,7 @@ def _translate_train_sizes(train_sizes, n_max):
 
 
 def _incremental_fits(h, estimator, X, y, classes, train, test, sizes, scorer, error_score,
-                      params):
+                      params, score_params=None):
     """One clone grown with partial_fit over the successive chunks of `train`;
     scored after each chunk (scikit-learn's exploit_incremental_learning)."""
     est = clone(estimator)
@@ -88,13 +88,19 @@ def _incremental_fits(h, estimator, X, y, classes, train, test, sizes, scorer, e
         sub = train[:size]
         t1 = time.perf_counter()
         test_score = h["score_all"]({"s": scorer}, est, h["safe_index"](X, test),
-                                    h["safe_index"](y, test), None, error_score)["s"]
+                                    h["safe_index"](y, test),
+                                    _fold_scores(h, score_params, n, test), error_score)["s"]
         score_time = time.perf_counter() - t1
         train_score = h["score_all"]({"s": scorer}, est, h["safe_index"](X, sub),
-                                     h["safe_index"](y, sub), None, error_score)["s"]
+                                     h["safe_index"](y, sub),
+                                     _fold_scores(h, score_params, n, sub), error_score)["s"]
         rows.append({"train": {"s": train_score}, "test": {"s": test_score},
                      "fit_time": fit_time, "score_time": score_time, "fit_error": None})
     return rows
+
+
+def _fold_scores(h, score_params, n, idx):
+    return {k: _fold(h, v, n, idx) for k, v in (score_params or {}).items()}
 
 
 def _fold(h, params, n, idx):
@@ -159,10 +165,13 @@ def learning_curve(estimator, X, y, *, groups=None, train_sizes=np.linspace(0.1,
                          f"incremental learning, got {type(estimator).__name__}")
     is_clf = h["is_classifier"](estimator)
     splitter = h["check_cv"](cv, y, classifier=is_clf)
-    splits = list(splitter.split(X, y, groups))
+    scorer = _single_scorer(h, estimator, scoring, "learning_curve")["score"]
+    params, split_params, score_params = _route_cv_params(
+        "learning_curve", estimator, splitter, {"s": scorer}, True, params, groups,
+        callee="partial_fit" if exploit_incremental_learning else "fit")
+    splits = list(splitter.split(X, y, **split_params))
     if not splits:
         raise ValueError(f"cv={cv!r} produced no splits")
-    scorer = _single_scorer(h, estimator, scoring, "learning_curve")["score"]
     sizes = _translate_train_sizes(train_sizes, len(splits[0][0]))
     if verbose > 0:
         print(f"[learning_curve] Training set sizes: {sizes}")
@@ -173,13 +182,14 @@ def learning_curve(estimator, X, y, *, groups=None, train_sizes=np.linspace(0.1,
     if exploit_incremental_learning:
         classes = np.unique(y) if is_clf else None
         tasks = [lambda tr=tr, te=te: _incremental_fits(h, estimator, X, y, classes, tr, te,
-                                                        sizes, scorer, error_score, params)
+                                                        sizes, scorer, error_score, params,
+                                                        score_params)
                  for tr, te in splits]
         results = [r for rows in h["run"](tasks, n_jobs) for r in rows]
     else:
         tasks = [lambda tr=tr, te=te, n=n: h["fit_and_score"](
                     estimator, X, y, tr[:n], te, {"s": scorer}, None, params, True, False,
-                    error_score)
+                    error_score, score_params)
                  for tr, te in splits for n in sizes]
         results = h["run"](tasks, n_jobs)
         h["warn_fit_failures"](results, error_score)
@@ -239,13 +249,16 @@ def validation_curve(estimator, X, y, *, param_name, param_range, groups=None, c
     if not values:
         raise ValueError("param_range must hold at least one value, got an empty range")
     splitter = h["check_cv"](cv, y, classifier=h["is_classifier"](estimator))
-    splits = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
+    scorer = _single_scorer(h, estimator, scoring, "validation_curve")["score"]
+    params, split_params, score_params = _route_cv_params(
+        "validation_curve", estimator, splitter, {"s": scorer}, True, params, groups)
+    splits = [(np.asarray(tr), np.asarray(te))
+              for tr, te in splitter.split(X, y, **split_params)]
     if not splits:
         raise ValueError(f"cv={cv!r} produced no splits")
-    scorer = _single_scorer(h, estimator, scoring, "validation_curve")["score"]
     tasks = [lambda tr=tr, te=te, v=v: h["fit_and_score"](
                 estimator, X, y, tr, te, {"s": scorer}, {param_name: v}, params, True, False,
-                error_score)
+                error_score, score_params)
              for tr, te in splits for v in values]
     results = h["run"](tasks, n_jobs)
     h["warn_fit_failures"](results, error_score)

@@ -1,5 +1,6 @@
 """GridSearchCV (see fastml.model_selection)."""
 import collections
+import copy
 import inspect
 import itertools
 import math
@@ -13,12 +14,70 @@ import numpy as np
 from .._param_grid import ParameterGrid
 from ..base import BaseEstimator, clone
 from ..exceptions import FitFailedWarning
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       raise_for_params, routing_enabled)
 from ..utils._parallel import map_threads
+from ..utils._set_output import available_if
 from ..utils._param_validation import HasMethods, StrOptions
 from ..utils.validation import _interop_class, check_random_state
 from ._split import (_indexable, _is_classifier, check_cv)
-from ._validation import (_check_error_score, _fit_and_score, _run, _scorers, _search_score_params,
-                          _warn_or_raise_about_fit_failures)
+from ._validation import (_add_cv_routes, _check_error_score, _fit_and_score, _run, _scorer_key,
+                          _scorers, _search_score_params, _warn_or_raise_about_fit_failures)
+
+
+def _search_estimator_has(attr):
+    """available_if check: the refitted best estimator (else the given one)
+    has `attr`; never with refit=False."""
+    def check(self):
+        if self.refit is False:
+            raise AttributeError(f"This {type(self).__name__} instance was initialized with "
+                                 f"`refit=False`. {attr} is available only after refitting "
+                                 "on the best parameters. You can refit an estimator "
+                                 "manually using the `best_params_` attribute")
+        est = getattr(self, "best_estimator_", None)
+        getattr(est if est is not None else self.estimator, attr)
+        return True
+    return check
+
+
+def _refit_error(refit):
+    raise ValueError("For multi-metric scoring, the parameter refit must be set to a scorer "
+                     "key or a callable to refit an estimator with the best parameter setting "
+                     "on the whole data and make the best_* attributes available for that "
+                     "metric. If this is not needed, refit should be set to False explicitly. "
+                     f"{refit!r} was passed.")
+
+
+def _param_column(key, candidates):
+    """cv_results_["param_<key>"]: a masked array (masked where a candidate
+    lacks the key) of the values' common numeric dtype, else of objects (one
+    cell per candidate, list values included)."""
+    given = [p[key] for p in candidates if key in p]
+    try:
+        arr = np.array(given)
+        dtype = arr.dtype if arr.dtype.kind not in "USO" and arr.ndim == 1 else object
+    except (ValueError, TypeError):
+        dtype = object
+    col = np.ma.MaskedArray(np.empty(len(candidates), dtype=dtype), mask=True)
+    for i, p in enumerate(candidates):
+        if key in p:
+            col[i] = p[key]
+    return col
+
+
+def _print_fits(results, candidates, n_splits, train):
+    """One line per fit (verbose > 2), worded as scikit-learn's."""
+    for i, r in enumerate(results):
+        params = ", ".join(f"{k}={v}" for k, v in sorted(candidates[i // n_splits].items()))
+        parts = []
+        for name, test in r["test"].items():
+            label = "score" if name == "score" else name
+            value = f"(train={r['train'][name]:.3f}, test={test:.3f})" if train else \
+                f"{test:.3f}"
+            parts.append(f"{label}={value}")
+        total = r["fit_time"] + r["score_time"]
+        print(f"[CV {i % n_splits + 1}/{n_splits}] END {params};, {', '.join(parts)} "
+              f"total time={total:6.1f}s")
 
 
 class GridSearchCV(BaseEstimator):
@@ -69,16 +128,23 @@ class GridSearchCV(BaseEstimator):
         self._validate_params()
         _check_error_score(self.error_score)
         fit_params = dict(fit_params)
-        groups = fit_params.pop("groups", None)
         X = _indexable(X)
         candidates = list(ParameterGrid(self.param_grid))
         splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
         scorers, single = _scorers(self.estimator, self.scoring)
-        if not single and self.refit is True:
-            raise ValueError("For multi-metric scoring, refit must be the name of the scorer "
-                             "used to pick the best parameters, or False.")
-        score_params = _search_score_params(self, scorers, single, fit_params)
-        splits = list(splitter.split(X, y, groups))
+        if not single and not callable(self.refit) and self.refit is not False and \
+                self.refit not in scorers:
+            _refit_error(self.refit)
+        if routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            fit_params = dict(routed["estimator"]["fit"])
+            split_params = dict(routed["splitter"]["split"])
+            score_params = {name: dict(routed[_scorer_key(name, single)]["score"])
+                            for name in scorers}
+        else:
+            split_params = {"groups": fit_params.pop("groups", None)}
+            score_params = _search_score_params(self, scorers, single, fit_params)
+        splits = list(splitter.split(X, y, **split_params))
         if self.verbose > 0:
             print(f"Fitting {len(splits)} folds for each of {len(candidates)} candidates, "
                   f"totalling {len(splits) * len(candidates)} fits")
@@ -88,17 +154,30 @@ class GridSearchCV(BaseEstimator):
                  for p in candidates for tr, te in splits]
         results = _run(tasks, self.n_jobs)
         _warn_or_raise_about_fit_failures(results, self.error_score)
+        # a scoring callable returning {name: score} names the metrics: failed fits
+        # get error_score under those names
+        ok = [r for r in results if r.get("fit_error") is None]
+        names = list(ok[0]["test"]) if ok else list(scorers)
+        for r in results:
+            if r.get("fit_error") is not None:
+                r["test"] = {n: float(self.error_score) for n in names}
+                if self.return_train_score:
+                    r["train"] = dict(r["test"])
         n_s = len(splits)
+        if self.verbose > 2:
+            _print_fits(results, candidates, n_s, self.return_train_score)
         res = {"params": candidates}
         for key in ("fit_time", "score_time"):
             arr = np.array([r[key] for r in results]).reshape(len(candidates), n_s)
             res[f"mean_{key}"], res[f"std_{key}"] = arr.mean(1), arr.std(1)
         all_keys = sorted({k for p in candidates for k in p})
         for k in all_keys:
-            res[f"param_{k}"] = np.ma.masked_array([p.get(k) for p in candidates],
-                                                   mask=[k not in p for p in candidates],
-                                                   dtype=object)
-        for name in scorers:
+            res[f"param_{k}"] = _param_column(k, candidates)
+        single = single and names == ["score"]
+        if not single and not callable(self.refit) and self.refit is not False and \
+                self.refit not in names:
+            _refit_error(self.refit)
+        for name in names:
             key = "score" if single else name
             for part in (("test", "train") if self.return_train_score else ("test",)):
                 arr = np.array([r[part][name] for r in results]).reshape(len(candidates), n_s)
@@ -118,11 +197,22 @@ class GridSearchCV(BaseEstimator):
         self.cv_results_ = res
         self.n_splits_ = n_s
         self.multimetric_ = not single
+        # the scorer (single metric) or the dict of scorers (several)
+        self.scorer_ = scorers[next(iter(scorers))] if len(scorers) == 1 else scorers
         refit_key = "score" if single else self.refit
-        if self.refit is not False:
+        if callable(self.refit):
+            best = self.refit(res)
+            if not isinstance(best, numbers.Integral):
+                raise TypeError("best_index_ returned is not an integer")
+            if best < 0 or best >= len(candidates):
+                raise IndexError("best_index_ index out of range")
+            self.best_index_ = int(best)
+            self.best_params_ = candidates[self.best_index_]
+        elif self.refit is not False or single:  # refit=False: best_* of a single metric
             self.best_index_ = int(np.argmin(res[f"rank_test_{refit_key}"]))
             self.best_params_ = candidates[self.best_index_]
             self.best_score_ = float(res[f"mean_test_{refit_key}"][self.best_index_])
+        if self.refit is not False:
             t0 = time.perf_counter()
             self.best_estimator_ = clone(self.estimator).set_params(
                 **{k: clone(v, safe=False) for k, v in self.best_params_.items()})
@@ -131,7 +221,6 @@ class GridSearchCV(BaseEstimator):
             else:
                 self.best_estimator_.fit(X, y, **fit_params)
             self.refit_time_ = time.perf_counter() - t0
-            self.scorer_ = scorers[next(iter(scorers))] if single else scorers[self.refit]
             if hasattr(self.best_estimator_, "classes_"):
                 self.classes_ = self.best_estimator_.classes_
             if hasattr(self.best_estimator_, "n_features_in_"):
@@ -145,23 +234,70 @@ class GridSearchCV(BaseEstimator):
                                  "call fit with refit enabled first.")
         return self.best_estimator_
 
+    @available_if(_search_estimator_has("predict"))
     def predict(self, X):
         return self._best().predict(X)
 
+    @available_if(_search_estimator_has("predict_proba"))
     def predict_proba(self, X):
         return self._best().predict_proba(X)
 
+    @available_if(_search_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
         return self._best().predict_log_proba(X)
 
+    @available_if(_search_estimator_has("decision_function"))
     def decision_function(self, X):
         return self._best().decision_function(X)
 
+    @available_if(_search_estimator_has("score_samples"))
+    def score_samples(self, X):
+        return self._best().score_samples(X)
+
+    @available_if(_search_estimator_has("transform"))
     def transform(self, X):
         return self._best().transform(X)
 
+    @available_if(_search_estimator_has("inverse_transform"))
     def inverse_transform(self, X):
         return self._best().inverse_transform(X)
 
-    def score(self, X, y=None):
-        return float(self.scorer_(self._best(), X, y))
+    def score(self, X, y=None, **params):
+        """The refit scorer on the best estimator (params: metadata for the
+        scorer, with metadata routing enabled)."""
+        if routing_enabled():
+            routed = process_routing(self, "score", **params)
+            multi = isinstance(self.scorer_, dict)
+            params = dict(routed[_scorer_key(self.refit if multi else "score", not multi)]
+                          ["score"])
+        else:
+            raise_for_params(params, self, "score")
+        scorer = self.scorer_
+        if isinstance(scorer, dict):
+            scorer = scorer[self.refit]
+        value = scorer(self._best(), X, y, **params)
+        return float(value[self.refit] if isinstance(value, dict) else value)
+
+    def __sklearn_tags__(self):
+        """The estimator's kind and input tags (pairwise, sparse) are the search's."""
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
+        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
+        tags.target_tags.required = inner.target_tags.required
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.sparse = inner.input_tags.sparse
+        return tags
+
+    def get_metadata_routing(self):
+        """Routing of this search (scikit-learn's MetadataRouter): fit metadata
+        go to the estimator's fit, the splitter's split and the scorers'
+        score; score metadata to the scorer."""
+        router = metadata_router(self)
+        scorers, single = _scorers(self.estimator, self.scoring)
+        splitter = check_cv(self.cv)
+        return _add_cv_routes(router, self.estimator, splitter, scorers, single,
+                              score_callers=("fit", "score"))

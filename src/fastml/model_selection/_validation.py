@@ -14,6 +14,8 @@ import numpy as np
 from .._param_grid import ParameterGrid
 from ..base import BaseEstimator, clone
 from ..exceptions import FitFailedWarning
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       routing_enabled)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import HasMethods, StrOptions
 from ..utils.validation import _interop_class, check_random_state
@@ -27,7 +29,9 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
     out = {}
     for name, scorer in scorers.items():
         try:
-            value = scorer(est, X, y, **score_params.get(name, {}))
+            kw = score_params.get(name, {})
+            # an unsupervised scorer may take (estimator, X) only
+            value = scorer(est, X, **kw) if y is None else scorer(est, X, y, **kw)
             if isinstance(value, dict):  # a callable scoring returning {name: score}
                 out.update({k: float(v) for k, v in value.items()})
             else:
@@ -141,9 +145,10 @@ def _scorers(estimator, scoring):
 
     if scoring is None or callable(scoring) or isinstance(scoring, str):
         return {"score": check_scoring(estimator, scoring)}, True
-    if isinstance(scoring, dict):
-        return {k: check_scoring(estimator, v) for k, v in scoring.items()}, False
-    return {k: check_scoring(estimator, k) for k in scoring}, False
+    from ..metrics._scorer import _check_multimetric_scoring
+
+    # lists / tuples / sets of names and dicts of scorers, checked as scikit-learn does
+    return _check_multimetric_scoring(estimator, scoring), False
 
 
 def _scorer_accepts_sample_weight(scorer, estimator):
@@ -179,6 +184,60 @@ def _search_score_params(search, scorers, single, fit_params):
     return out
 
 
+def _scorer_key(name, single):
+    return "scorer" if single else f"scorer_{name}"
+
+
+def _add_cv_routes(router, estimator, splitter, scorers, single, score_callers=("fit",),
+                   callee="fit"):
+    """The children of a cross-validating router: the splitter (its split), the
+    estimator (its fit, or `callee`) and each scorer (its score), all reached
+    from fit."""
+    router.add(splitter=splitter, method_mapping=method_mapping(("fit", "split")))
+    router.add(estimator=estimator, method_mapping=method_mapping(("fit", callee)))
+    from ..metrics._scorer import _PassthroughScorer
+
+    for name, scorer in scorers.items():
+        if isinstance(scorer, _PassthroughScorer):  # scoring=None: the estimator's score
+            scorer = scorer._estimator
+        router.add(**{_scorer_key(name, single): scorer},
+                   method_mapping=method_mapping(*[(c, "score") for c in score_callers]))
+    return router
+
+
+def _routing_groups_error(groups):
+    if groups is not None:
+        raise ValueError("`groups` can only be passed if metadata routing is not enabled via "
+                         "`sklearn.set_config(enable_metadata_routing=True)`. When routing is "
+                         "enabled, pass `groups` alongside other metadata via the `params` "
+                         "argument instead.")
+
+
+def _route_cv_params(owner, estimator, splitter, scorers, single, params, groups,
+                     callee="fit"):
+    """(fit params, split params, {scorer name: score params}) of a
+    cross-validation function named `owner`. With metadata routing, `params`
+    go where the estimator, the splitter and the scorers request them (an
+    error naming `owner` for metadata nobody requested); without, `params` go
+    to fit and `groups` to split."""
+    params = dict(params or {})
+    if not routing_enabled():
+        return params, {"groups": groups}, {}
+    _routing_groups_error(groups)
+    router = _add_cv_routes(metadata_router(owner), estimator, splitter, scorers, single,
+                            callee=callee)
+    try:
+        routed = process_routing(router, "fit", **params)
+    except Exception as exc:  # scikit-learn's UnsetMetadataPassedError: name the function
+        if type(exc).__name__ == "UnsetMetadataPassedError":
+            raise type(exc)(message=str(exc).replace(f"{owner}.fit", owner),
+                            unrequested_params=exc.unrequested_params,
+                            routed_params=exc.routed_params) from None
+        raise
+    score = {name: dict(routed[_scorer_key(name, single)]["score"]) for name in scorers}
+    return dict(routed["estimator"][callee]), dict(routed["splitter"]["split"]), score
+
+
 def _run(tasks, n_jobs):
     from .._config import resolve_n_jobs
 
@@ -188,18 +247,21 @@ def _run(tasks, n_jobs):
 
 def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
                    params=None, return_train_score=False, return_estimator=False,
-                   error_score=np.nan):
+                   return_indices=False, error_score=np.nan):
     """Fit and score `estimator` on each split; dict of arrays fit_time,
-    score_time, test_score (test_<name> for multi-metric), optionally train_*
-    and estimator."""
+    score_time, test_score (test_<name> for multi-metric), optionally train_*,
+    estimator and indices ({"train": [...], "test": [...]}, the rows of each
+    split)."""
     _check_error_score(error_score)
     X = _indexable(X)
     splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
     scorers, single = _scorers(estimator, scoring)
-    splits = list(splitter.split(X, y, groups))
-    tasks = [lambda tr=tr, te=te: _fit_and_score(estimator, X, y, tr, te, scorers, None, params,
-                                                 return_train_score, return_estimator,
-                                                 error_score)
+    fit_params, split_params, score_params = _route_cv_params(
+        "cross_validate", estimator, splitter, scorers, single, params, groups)
+    splits = list(splitter.split(X, y, **split_params))
+    tasks = [lambda tr=tr, te=te: _fit_and_score(estimator, X, y, tr, te, scorers, None,
+                                                 fit_params, return_train_score,
+                                                 return_estimator, error_score, score_params)
              for tr, te in splits]
     results = _run(tasks, n_jobs)
     _warn_or_raise_about_fit_failures(results, error_score)
@@ -207,6 +269,9 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
            "score_time": np.array([r["score_time"] for r in results])}
     if return_estimator:
         out["estimator"] = [r["estimator"] for r in results]
+    if return_indices:
+        out["indices"] = {"train": [np.asarray(tr) for tr, _ in splits],
+                          "test": [np.asarray(te) for _, te in splits]}
     names = list(results[0]["test"]) if results else list(scorers)
     single = single and names == ["score"]
     for name in names:
