@@ -201,6 +201,10 @@ class LinearRegression(RegressorMixin, LinearModel):
     factorisation of the Jacobi-scaled Gram. When that matrix is numerically
     singular or its reciprocal condition number (LAPACK pocon) is below 1e-8, or
     n_samples - fit_intercept < n_features, the fit falls back to "lstsq".
+    Wide float64 X (n_samples - fit_intercept < n_features) instead solves the
+    (n_samples, n_samples) kernel system of the centred rows by Cholesky,
+    which gives the same minimum-norm solution as "lstsq"; it too falls back
+    to "lstsq" when that system is numerically singular or badly conditioned.
     solver="lstsq": SVD-based least squares (LAPACK gelsd via SciPy) on the
     centred data, as scikit-learn does — stable for rank-deficient X
     (minimum-norm solution).
@@ -257,6 +261,7 @@ class LinearRegression(RegressorMixin, LinearModel):
                                  "solver='auto' or 'lstsq'.")
             return self._fit_gd(X, Y, multi, sw, dtype)
         self.__dict__.pop("_gram_", None)
+        self.__dict__.pop("_gram_null_", None)
         self.__dict__.pop("_singular", None)
         with blas_threads(self.n_jobs):
             W = None
@@ -271,6 +276,8 @@ class LinearRegression(RegressorMixin, LinearModel):
                         W = _sol.chol_solve(G, C, np.zeros(C.shape[1]), rcond_min=1e-8)
                 if W is not None:
                     self._gram_ = G
+            elif self.solver == "auto" and not self.positive and X.dtype == np.float64:
+                W, X_off, y_off = self._fit_kernel(X, Y, sw)
             if W is None:
                 W = self._fit_rows(X, Y, sw, dtype)
                 X_off, y_off = self._offsets
@@ -313,6 +320,55 @@ class LinearRegression(RegressorMixin, LinearModel):
         self._singular = (int(rank), sing.astype(dtype))
         return W
 
+    def _fit_kernel(self, X, Y, sw):
+        """Wide X (n - fit_intercept < p): the minimum-norm least-squares solution
+        from the (n, n) kernel K = A A^T of the centred, weighted rows
+        A = diag(r) (X - 1 mu^T), r = sqrt(sw): w = A^T u with K u = b. Centring
+        makes v = r / |r| a null vector of K (and b is orthogonal to it), so
+        K + trace(K) v v^T is factorised instead: its solution has u . v = 0,
+        hence K u = b, and w lies in the row space of A (minimum norm). K is one
+        SYRK of X (BLAS) plus a rank-two correction. (W, X_off, y_off), or
+        (None, None, None) when the centring cancels digits or K is not well
+        conditioned on the complement of v (then "lstsq" runs)."""
+        from scipy.linalg.blas import dsyrk
+
+        n, p = X.shape
+        r = np.ones(n) if sw is None else np.sqrt(sw)
+        if self.fit_intercept:
+            s = r * r
+            mu = (s @ X) / s.sum()
+            y_off = (s @ Y) / s.sum()
+        else:
+            mu, y_off = np.zeros(p), np.zeros(Y.shape[1])
+        K = dsyrk(1.0, X.T, trans=1)  # upper triangle of X X^T
+        K = np.triu(K) + np.triu(K, 1).T
+        raw = np.diag(K).copy()
+        if self.fit_intercept:
+            g = X @ mu
+            K -= g[:, None]
+            K -= g[None, :]
+            K += float(mu @ mu)
+            if np.any((np.diag(K) < 1e-6 * raw) & (raw > 0)):
+                return None, None, None  # centring cancelled: lstsq on the centred copy
+        if sw is not None:
+            K *= r[:, None]
+            K *= r[None, :]
+        B = (Y - y_off) * r[:, None]
+        if self.fit_intercept:
+            v = r / np.sqrt(r @ r)
+            Kd = K + float(np.trace(K)) * np.outer(v, v)
+        else:
+            Kd = K
+        with small_blas(n):
+            U = _sol.chol_solve(Kd, B, np.zeros(B.shape[1]), rcond_min=1e-8)
+        if U is None:
+            return None, None, None
+        U *= r[:, None]
+        W = X.T @ U - np.outer(mu, U.sum(axis=0))
+        self._gram_ = K
+        self._gram_null_ = v if self.fit_intercept else None
+        return W, mu, y_off
+
     def _rank_singular(self):
         if "_singular" not in self.__dict__:
             G = self.__dict__.get("_gram_")
@@ -320,7 +376,16 @@ class LinearRegression(RegressorMixin, LinearModel):
                 raise AttributeError("rank_ / singular_ are set by fit.")
             import scipy.linalg
 
-            ev = np.clip(scipy.linalg.eigvalsh(G, check_finite=False)[::-1], 0.0, None)
+            v = self.__dict__.get("_gram_null_")
+            if v is not None:
+                # the kernel of centred rows: its structural null vector v is
+                # lifted to trace(G), removed from the spectrum and reported as 0
+                t = float(np.trace(G))
+                ev = scipy.linalg.eigvalsh(G + t * np.outer(v, v), check_finite=False)
+                ev = np.append(np.delete(ev, np.argmin(np.abs(ev - t))), 0.0)
+                ev = np.clip(np.sort(ev)[::-1], 0.0, None)
+            else:
+                ev = np.clip(scipy.linalg.eigvalsh(G, check_finite=False)[::-1], 0.0, None)
             s = np.sqrt(ev)
             rank = int(np.count_nonzero(s > s.max(initial=0.0) * np.sqrt(np.finfo(float).eps)))
             self._singular = (rank, s.astype(self.coef_.dtype))

@@ -44,6 +44,9 @@ _BLOCK_BYTES = 1 << 21  # ~2 MiB float64 buffer per block
 # fastml's gram kernel up to this many columns of [X | Y | 1]; measured faster than
 # the BLAS paths below up to ~350 on 2 cores (SYRK's blocking wins beyond)
 _KERNEL_MAX_M = 320
+# float64: the kernel's packed SYRK path (from 128 columns on) up to this many
+# columns, measured faster than the per-block BLAS SYRK below at every width
+_KERNEL_MAX_M_F64 = 4096
 
 
 _CONTROLLER = None
@@ -114,7 +117,8 @@ def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True)
     if Y is not None and Y.ndim == 1:
         Y = Y[:, None]
     k = 0 if Y is None else Y.shape[1]
-    if (want_gram and X.dtype in (np.float32, np.float64) and p + k + 1 <= _KERNEL_MAX_M
+    kmax = _KERNEL_MAX_M_F64 if X.dtype == np.float64 else _KERNEL_MAX_M
+    if (want_gram and X.dtype in (np.float32, np.float64) and p + k + 1 <= kmax
             and (n <= 1 or X.strides[1] == X.itemsize)):
         return _kernel(X, Y, sample_weight, center)
     if sample_weight is None and X.dtype in (np.float32, np.float64):
