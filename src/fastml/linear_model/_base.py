@@ -321,52 +321,14 @@ class LinearRegression(RegressorMixin, LinearModel):
         return W
 
     def _fit_kernel(self, X, Y, sw):
-        """Wide X (n - fit_intercept < p): the minimum-norm least-squares solution
-        from the (n, n) kernel K = A A^T of the centred, weighted rows
-        A = diag(r) (X - 1 mu^T), r = sqrt(sw): w = A^T u with K u = b. Centring
-        makes v = r / |r| a null vector of K (and b is orthogonal to it), so
-        K + trace(K) v v^T is factorised instead: its solution has u . v = 0,
-        hence K u = b, and w lies in the row space of A (minimum norm). K is one
-        SYRK of X (BLAS) plus a rank-two correction. (W, X_off, y_off), or
-        (None, None, None) when the centring cancels digits or K is not well
-        conditioned on the complement of v (then "lstsq" runs)."""
-        from scipy.linalg.blas import dsyrk
-
-        n, p = X.shape
-        r = np.ones(n) if sw is None else np.sqrt(sw)
-        if self.fit_intercept:
-            s = r * r
-            mu = (s @ X) / s.sum()
-            y_off = (s @ Y) / s.sum()
-        else:
-            mu, y_off = np.zeros(p), np.zeros(Y.shape[1])
-        K = dsyrk(1.0, X.T, trans=1)  # upper triangle of X X^T
-        K = np.triu(K) + np.triu(K, 1).T
-        raw = np.diag(K).copy()
-        if self.fit_intercept:
-            g = X @ mu
-            K -= g[:, None]
-            K -= g[None, :]
-            K += float(mu @ mu)
-            if np.any((np.diag(K) < 1e-6 * raw) & (raw > 0)):
-                return None, None, None  # centring cancelled: lstsq on the centred copy
-        if sw is not None:
-            K *= r[:, None]
-            K *= r[None, :]
-        B = (Y - y_off) * r[:, None]
-        if self.fit_intercept:
-            v = r / np.sqrt(r @ r)
-            Kd = K + float(np.trace(K)) * np.outer(v, v)
-        else:
-            Kd = K
-        with small_blas(n):
-            U = _sol.chol_solve(Kd, B, np.zeros(B.shape[1]), rcond_min=1e-8)
-        if U is None:
+        """Wide X: the minimum-norm solution from the kernel of the centred rows
+        (_lsq_solvers.kernel_lstsq); (W, X_off, y_off) or Nones (then "lstsq")."""
+        out = _sol.kernel_lstsq(X, Y, sw, self.fit_intercept)
+        if out is None:
             return None, None, None
-        U *= r[:, None]
-        W = X.T @ U - np.outer(mu, U.sum(axis=0))
+        W, mu, y_off, K, v = out
         self._gram_ = K
-        self._gram_null_ = v if self.fit_intercept else None
+        self._gram_null_ = v
         return W, mu, y_off
 
     def _rank_singular(self):
