@@ -23,3 +23,15 @@ FM_API int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double 
     free(work);
     return FM_OK;
 }
+
+FM_API int fm_enet_cd_gram_f64(double *w, int64_t *n_iter, double *gap, const double *G,
+                               const double *c, double yy, double l1, double l2, double tol,
+                               int64_t max_iter, int positive, int64_t p, int nthreads) {
+    (void)nthreads; /* sequential sweeps */
+    if (p < 0 || max_iter < 1 || !(l1 >= 0) || !(l2 >= 0) || !(tol >= 0)) return FM_EINVAL;
+    double *work = malloc(sizeof(double) * (size_t)(p + 1));
+    if (!work) return FM_ENOMEM;
+    K->cd_gram_f64(w, n_iter, gap, work, G, c, yy, l1, l2, tol, max_iter, positive, p);
+    free(work);
+    return FM_OK;
+}

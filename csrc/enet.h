@@ -18,6 +18,14 @@ extern "C" {
 FM_API int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
                           const double *y, double l1, double l2, double tol, int64_t max_iter,
                           int positive, int64_t n, int64_t p, int nthreads);
+/* The same coordinate descent on the Gram form (for n >> p): G = X^T X (p, p)
+ * row-major symmetric, c = X^T y (p,), yy = y.y of the centred data. Each
+ * sweep costs O(p^2); the duality gap comes from G, c and yy. Same updates and
+ * stopping rule as fm_enet_cd_f64, so both reach the same optimum (iterates
+ * equal up to rounding). nthreads: accepted, not used. */
+FM_API int fm_enet_cd_gram_f64(double *w, int64_t *n_iter, double *gap, const double *G,
+                               const double *c, double yy, double l1, double l2, double tol,
+                               int64_t max_iter, int positive, int64_t p, int nthreads);
 
 #ifdef __cplusplus
 }

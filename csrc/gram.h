@@ -21,9 +21,15 @@ extern "C" {
  * caller centres exactly with the (small) difference between the mean and the
  * shift. Sums run in FM_GRAM_LANES fixed row ranges added in order, so the
  * result does not depend on nthreads. One pass over X; m <= FM_GRAM_MAX_M.
+ * From m = FM_GRAM_SYRK_MIN_M on, S comes from a packed SYRK instead (one
+ * triangle by a register-blocked micro-kernel, columns of S split over the
+ * threads, rows summed in blocks in order): X is then read about twice per
+ * thread, and the result still does not depend on nthreads.
  * Returns FM_OK, FM_EINVAL (m too large) or FM_ENOMEM. */
 #define FM_GRAM_LANES 8
-#define FM_GRAM_MAX_M 512
+#define FM_GRAM_MAX_M 8192
+#define FM_GRAM_SYRK_MIN_M 256
+#define FM_GRAM_SYRK_MAX_TEAM 256
 FM_API int fm_gram_shifted_f32(double *S, const float *X, int64_t ldx, const double *Y, int64_t k,
                                const double *w, const double *shift, int64_t n, int64_t p,
                                int nthreads);

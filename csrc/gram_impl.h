@@ -20,6 +20,16 @@ typedef struct {
     void (*lane_f64)(double *Sl, double *Zb, double *wb, const double *X, int64_t ldx,
                      const double *Y, int64_t k, const double *w, const double *shift,
                      int64_t lo, int64_t hi, int64_t p, int64_t mp);
+    /* The packed SYRK path (gram_syrk_tmpl.h): one thread's columns [c0, c1)
+     * (multiples of syrk_nr) of S, which the caller zeroed; ap holds syrk_kc x
+     * (c1 rounded up to syrk_mr) doubles, bp syrk_kc x (c1 - c0). */
+    void (*syrk_f32)(double *S, double *ap, double *bp, const float *X, int64_t ldx,
+                     const double *Y, int64_t k, const double *w, const double *shift,
+                     int64_t n, int64_t p, int64_t c0, int64_t c1);
+    void (*syrk_f64)(double *S, double *ap, double *bp, const double *X, int64_t ldx,
+                     const double *Y, int64_t k, const double *w, const double *shift,
+                     int64_t n, int64_t p, int64_t c0, int64_t c1);
+    int syrk_mr, syrk_nr, syrk_kc;
 } fm_gram_impl;
 
 #endif /* FASTML_GRAM_IMPL_H */

@@ -403,3 +403,53 @@ def test_normal_equations_do_not_depend_on_threads():
         fits.append(LinearRegression(n_jobs=n).fit(X, y).coef_)
     for c in fits[1:]:
         np.testing.assert_array_equal(c, fits[0])
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_wide_linear_regression_kernel_form_matches_lstsq(fit_intercept, weighted):
+    """n < p: the minimum-norm solution from the (n, n) kernel of the centred rows
+    equals scikit-learn's lstsq one; rank_ and singular_ too (the structural
+    zero of the centring reported as 0)."""
+    rng = np.random.default_rng(21)
+    X = rng.standard_normal((40, 130)) + 0.5
+    Y = X @ rng.standard_normal((130, 2)) + rng.standard_normal((40, 2))
+    sw = rng.uniform(0.5, 2.0, 40) if weighted else None
+    for y in (Y[:, 0], Y):
+        ours = LinearRegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+        theirs = SL.LinearRegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+        assert ours.__dict__.get("_gram_") is not None  # the kernel form ran
+        scale = np.abs(theirs.coef_).max()
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-9 * scale, rtol=0)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-9 * scale)
+        assert ours.rank_ == theirs.rank_
+        np.testing.assert_allclose(ours.singular_, theirs.singular_, rtol=1e-7,
+                                   atol=1e-7 * theirs.singular_[0])
+
+
+@pytest.mark.filterwarnings("ignore:Objective did not converge")  # scikit-learn's float32 run
+@pytest.mark.parametrize("est", ["lasso", "enet"])
+def test_coordinate_descent_gram_form_matches_sklearn(est):
+    """Tall dense X takes the Gram form of the descent: same coefficients as
+    scikit-learn's (data-form) solver, multi-target, weights, float32, warm start."""
+    rng = np.random.default_rng(22)
+    X = rng.standard_normal((3000, 30)) * 2 + 1
+    Y = X[:, :8] @ rng.standard_normal((8, 2)) + rng.standard_normal((3000, 2))
+    sw = rng.uniform(0.5, 2.0, 3000)
+    make = {"lasso": lambda m: m.Lasso(alpha=0.05, tol=1e-8),
+            "enet": lambda m: m.ElasticNet(alpha=0.05, l1_ratio=0.6, tol=1e-8)}[est]
+    import fastml.linear_model as FL
+    for Xd, y, w in ((X, Y[:, 0], None), (X, Y, sw), (X.astype(np.float32), Y[:, 1], None)):
+        ours, theirs = make(FL).fit(Xd, y, sample_weight=w), make(SL).fit(Xd, y, sample_weight=w)
+        scale = np.abs(theirs.coef_).max()
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-6 * scale, rtol=0)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-6 * scale)
+        yc = np.asarray(y, dtype=np.float64) - np.average(y, axis=0, weights=w)
+        wn = np.ones(len(yc)) if w is None else w * len(yc) / w.sum()
+        assert np.all(np.asarray(ours.dual_gap_) <= 1e-8 * np.einsum("i...,i->...", yc ** 2, wn)
+                      / len(yc) * 1.0001)
+    warm = make(FL).set_params(warm_start=True).fit(X, Y[:, 0])
+    first = warm.coef_.copy()
+    warm.fit(X, Y[:, 0])
+    assert warm.n_iter_ == 0  # already optimal: no sweep
+    np.testing.assert_array_equal(warm.coef_, first)

@@ -86,3 +86,33 @@ def test_independent_of_threads(cpu_level, positive):
     for o in outs[1:]:
         np.testing.assert_array_equal(o[0], outs[0][0])
         assert o[1:] == outs[0][1:]
+
+
+@pytest.mark.parametrize("n,p", [(40, 1), (200, 9), (1023, 17), (500, 50)])
+@pytest.mark.parametrize("positive", [False, True])
+def test_gram_form_matches_data_form(cpu_level, n, p, positive):
+    """enet_cd_gram (G = X^T X, c = X^T y, yy = y.y) against its twin and against
+    the data-form descent: same optimum, same sweep count up to one."""
+    XT, y = _problem(n, p, 7 * n + p)
+    G = np.ascontiguousarray(XT @ XT.T)
+    c, yy = XT @ y, float(y @ y)
+    for l1, l2 in ((0.1 * n, 0.02 * n), (0.05 * n, 0.0), (0.0, 3.0)):
+        w0 = np.zeros(p)
+        w0[0] = 0.25  # warm start
+        w1, w2, w3 = w0.copy(), w0.copy(), w0.copy()
+        it1, gap1 = facade.enet_cd_gram(w1, G, c, yy, l1, l2, 500, 1e-10, positive)
+        it2, gap2 = ref.enet_cd_gram(w2, G, c, yy, l1, l2, 500, 1e-10, positive)
+        it3, gap3 = ref.enet_cd(w3, XT, y, l1, l2, 500, 1e-10, positive)
+        assert abs(it1 - it2) <= 1 and abs(it1 - it3) <= 1
+        np.testing.assert_allclose(w1, w2, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(w1, w3, rtol=1e-7, atol=1e-9)
+        assert gap1 == pytest.approx(gap3, abs=1e-7 * max(1.0, yy))
+        if positive:
+            assert (w1 >= 0).all()
+
+
+@pytest.mark.skipif(not COMPILED, reason="argument checks of the compiled kernel")
+def test_gram_form_bad_arguments():
+    G, c = np.eye(3), np.ones(3)
+    with pytest.raises(ValueError):
+        facade.enet_cd_gram(np.zeros(3), G, c, 3.0, -1.0, 0.0, 10, 1e-4)

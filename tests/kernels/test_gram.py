@@ -30,6 +30,36 @@ def test_matches_twin(cpu_level, rng, dtype, n, p, k):
         np.testing.assert_array_equal(got, got.T)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,p,k", [(300, 254, 1), (129, 255, 0), (50, 258, 2), (257, 300, 0),
+                                   (513, 343, 3), (1, 270, 0), (300, 401, 1)])
+def test_packed_syrk_matches_twin(cpu_level, rng, dtype, n, p, k):
+    """From m = p + k + 1 = FM_GRAM_SYRK_MIN_M (256) on, the packed SYRK path: tile and panel edges,
+    blocks of rows shorter than the block, weights, targets."""
+    X, Y, w, shift = _case(rng, n, p, k, dtype)
+    for ww in (None, w):
+        got = gram.shifted_gram(X, Y, ww, shift)
+        want = ref.shifted_gram(X, Y, ww, shift)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+        np.testing.assert_array_equal(got, got.T)
+
+
+def test_packed_syrk_strided_rows_and_threads(rng):
+    big = rng.standard_normal((700, 420))
+    X = big[::2, 5:400]  # row stride 420 elements, unit column stride
+    X.setflags(write=False)
+    shift = rng.standard_normal(396)
+    w = rng.random(350) + 0.1
+    want = ref.shifted_gram(np.ascontiguousarray(X), X[:, :1] * 2.0, w, shift)
+    outs = []
+    for t in (1, 2, 3, 5):
+        with _threads.scope(t):
+            outs.append(gram.shifted_gram(X, X[:, :1] * 2.0, w, shift))
+    np.testing.assert_allclose(outs[0], want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+    for o in outs[1:]:
+        np.testing.assert_array_equal(o, outs[0])
+
+
 def test_empty_rows_and_one_dimensional_y(rng):
     got = gram.shifted_gram(np.empty((0, 4)), np.empty(0), None, np.zeros(5))
     np.testing.assert_array_equal(got, np.zeros((6, 6)))

@@ -21,3 +21,20 @@ def enet_cd(double[::1] w, const double[:, ::1] XT, const double[::1] y, double 
                             nthreads)
     _check(st)
     return n_iter, gap
+
+
+def enet_cd_gram(double[::1] w, const double[:, ::1] G, const double[::1] c, double yy,
+                 double l1, double l2, int64_t max_iter, double tol, bint positive,
+                 int nthreads):
+    """Coordinate descent in place on w from the Gram form (see enet.h); (n_iter, gap)."""
+    cdef int64_t n_iter = 0, p = G.shape[0]
+    cdef double gap = 0
+    cdef int st
+    cdef double *wp = &w[0] if p > 0 else NULL
+    cdef const double *gp = &G[0, 0] if p > 0 else NULL
+    cdef const double *cp = &c[0] if p > 0 else NULL
+    with nogil:
+        st = fm_enet_cd_gram_f64(wp, &n_iter, &gap, gp, cp, yy, l1, l2, tol, max_iter, positive,
+                                 p, nthreads)
+    _check(st)
+    return n_iter, gap

@@ -337,6 +337,9 @@ cdef extern from "enet.h" nogil:
     int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
                        const double *y, double l1, double l2, double tol, int64_t max_iter,
                        int positive, int64_t n, int64_t p, int nthreads)
+    int fm_enet_cd_gram_f64(double *w, int64_t *n_iter, double *gap, const double *G,
+                            const double *c, double yy, double l1, double l2, double tol,
+                            int64_t max_iter, int positive, int64_t p, int nthreads)
 
 cdef extern from "optim.h" nogil:
     int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,

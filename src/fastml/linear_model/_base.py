@@ -201,6 +201,10 @@ class LinearRegression(RegressorMixin, LinearModel):
     factorisation of the Jacobi-scaled Gram. When that matrix is numerically
     singular or its reciprocal condition number (LAPACK pocon) is below 1e-8, or
     n_samples - fit_intercept < n_features, the fit falls back to "lstsq".
+    Wide float64 X (n_samples - fit_intercept < n_features) instead solves the
+    (n_samples, n_samples) kernel system of the centred rows by Cholesky,
+    which gives the same minimum-norm solution as "lstsq"; it too falls back
+    to "lstsq" when that system is numerically singular or badly conditioned.
     solver="lstsq": SVD-based least squares (LAPACK gelsd via SciPy) on the
     centred data, as scikit-learn does — stable for rank-deficient X
     (minimum-norm solution).
@@ -257,6 +261,7 @@ class LinearRegression(RegressorMixin, LinearModel):
                                  "solver='auto' or 'lstsq'.")
             return self._fit_gd(X, Y, multi, sw, dtype)
         self.__dict__.pop("_gram_", None)
+        self.__dict__.pop("_gram_null_", None)
         self.__dict__.pop("_singular", None)
         with blas_threads(self.n_jobs):
             W = None
@@ -271,6 +276,8 @@ class LinearRegression(RegressorMixin, LinearModel):
                         W = _sol.chol_solve(G, C, np.zeros(C.shape[1]), rcond_min=1e-8)
                 if W is not None:
                     self._gram_ = G
+            elif self.solver == "auto" and not self.positive and X.dtype == np.float64:
+                W, X_off, y_off = self._fit_kernel(X, Y, sw)
             if W is None:
                 W = self._fit_rows(X, Y, sw, dtype)
                 X_off, y_off = self._offsets
@@ -313,6 +320,17 @@ class LinearRegression(RegressorMixin, LinearModel):
         self._singular = (int(rank), sing.astype(dtype))
         return W
 
+    def _fit_kernel(self, X, Y, sw):
+        """Wide X: the minimum-norm solution from the kernel of the centred rows
+        (_lsq_solvers.kernel_lstsq); (W, X_off, y_off) or Nones (then "lstsq")."""
+        out = _sol.kernel_lstsq(X, Y, sw, self.fit_intercept)
+        if out is None:
+            return None, None, None
+        W, mu, y_off, K, v = out
+        self._gram_ = K
+        self._gram_null_ = v
+        return W, mu, y_off
+
     def _rank_singular(self):
         if "_singular" not in self.__dict__:
             G = self.__dict__.get("_gram_")
@@ -320,7 +338,16 @@ class LinearRegression(RegressorMixin, LinearModel):
                 raise AttributeError("rank_ / singular_ are set by fit.")
             import scipy.linalg
 
-            ev = np.clip(scipy.linalg.eigvalsh(G, check_finite=False)[::-1], 0.0, None)
+            v = self.__dict__.get("_gram_null_")
+            if v is not None:
+                # the kernel of centred rows: its structural null vector v is
+                # lifted to trace(G), removed from the spectrum and reported as 0
+                t = float(np.trace(G))
+                ev = scipy.linalg.eigvalsh(G + t * np.outer(v, v), check_finite=False)
+                ev = np.append(np.delete(ev, np.argmin(np.abs(ev - t))), 0.0)
+                ev = np.clip(np.sort(ev)[::-1], 0.0, None)
+            else:
+                ev = np.clip(scipy.linalg.eigvalsh(G, check_finite=False)[::-1], 0.0, None)
             s = np.sqrt(ev)
             rank = int(np.count_nonzero(s > s.max(initial=0.0) * np.sqrt(np.finfo(float).eps)))
             self._singular = (rank, s.astype(self.coef_.dtype))

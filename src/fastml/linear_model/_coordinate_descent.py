@@ -8,7 +8,11 @@ Objective (scikit-learn's), with weights s normalised to sum to n:
 The kernel (fastml._kernels.enet.enet_cd) works on the centred,
 sqrt(s)-scaled data transposed to (n_features, n_samples) so each
 coordinate update streams one contiguous row; it stops on the duality gap
-(<= tol ||y||^2), like scikit-learn, so both reach the same optimum.
+(<= tol ||y||^2), like scikit-learn, so both reach the same optimum. Tall
+dense data (n_samples >= 2 n_features) instead runs the same updates on the
+Gram form (enet_cd_gram: G = X_c^T S X_c from one threaded pass over X, no
+copy; O(p^2) per sweep), as scikit-learn does with precompute=True: the
+iterates agree with the data form up to rounding.
 
 Sparse X (scipy CSR/CSC, matrix or array) is never densified or centred: the
 kernel (fastml._kernels.sparse.enet_cd) sweeps its CSC columns and keeps the
@@ -16,7 +20,7 @@ centring (fit_intercept) as an implicit rank-one term, as scikit-learn's
 sparse solver does; the optimum is the same as for the dense matrix.
 
 ``precompute`` (True / False / a Gram matrix) is accepted as in scikit-learn;
-fastml's kernel always sweeps the data, which reaches the same optimum, so a
+fastml picks the data or Gram form by shape (above), which reaches the same optimum, so a
 user Gram matrix is only validated (one element checked, as scikit-learn
 does), not used. ``selection="random"`` is not implemented (cyclic sweeps
 only): it raises a ValueError.
@@ -39,6 +43,10 @@ _CONV_MSG = ("Objective did not converge. You might want to increase the number 
              "regularisation.")
 
 __all__ = ["ElasticNet", "Lasso"]
+
+# Gram-form descent up to this many columns of [X | Y | 1] (G is p x p; its
+# one pass over X is cheaper than a transposed copy plus O(n p) sweeps)
+_GRAM_MAX_M = 512
 
 
 def _dense_gap(XT, y, w, l1, l2, positive):
@@ -158,9 +166,35 @@ class ElasticNet(RegressorMixin, LinearModel):
                              f"({f1},{f2}) we computed {expected} but the user-supplied value "
                              f"was {actual}.")
 
+    def _solve_gram(self, X, Y, sw, W, l1, l2, max_iter, tol):
+        """n >> p: the centred, weighted Gram matrix G = X_c^T S X_c, c = X_c^T S y_c
+        and ||y_c||_S^2 from one threaded pass over X (fastml.utils._gram), then
+        coordinate descent on the Gram form (O(p^2) per sweep, no copy of X)."""
+        from .._kernels.reference.enet import enet_gap_gram
+        from ..utils._gram import centered_gram
+
+        G, C, X_off, y_off, _ = centered_gram(X, Y, sw, center=self.fit_intercept)
+        Yc = Y - y_off
+        yy = np.einsum("ij,ij->j", Yc, Yc) if sw is None else np.einsum("ij,ij,i->j", Yc, Yc, sw)
+        G = np.ascontiguousarray(G, dtype=np.float64)
+        C = np.ascontiguousarray(np.asarray(C, dtype=np.float64).T)
+        positive = bool(self.positive)
+
+        def cd(w, t):
+            if w.any():  # warm start: no sweep when it already meets the gap
+                gap = enet_gap_gram(w, G @ w, C[t], float(yy[t]), l1, l2, positive)
+                if gap <= tol * float(yy[t]):
+                    return 0, gap
+            return _kl.enet_cd_gram(w, G, C[t], float(yy[t]), l1, l2, max_iter, tol, positive)
+
+        return (X_off, y_off) + self._cd_targets(cd, W, yy, l1, l2, tol)
+
     def _solve_dense(self, X, Y, sw, W, l1, l2, max_iter, tol):
-        """Centred, transposed dense copy; coordinate descent per target into W."""
+        """Centred, transposed dense copy; coordinate descent per target into W.
+        Tall data (n >= 2 p, p + n_targets < _GRAM_MAX_M) takes the Gram form."""
         n, p = X.shape
+        if n >= 2 * p and p + Y.shape[1] < _GRAM_MAX_M:
+            return self._solve_gram(X, Y, sw, W, l1, l2, max_iter, tol)
         # centre and transpose in one pass (a separate centring copy followed by
         # a transposing copy costs ~7x more on a (2000, 200) matrix)
         if self.fit_intercept:
@@ -177,14 +211,18 @@ class ElasticNet(RegressorMixin, LinearModel):
             Yc *= r[:, None]
         positive = bool(self.positive)
 
-        def cd(w, yt):
+        Yc = np.ascontiguousarray(Yc.T)
+
+        def cd(w, t):
+            yt = Yc[t]
             if w.any():  # warm start: no sweep when it already meets the gap (as sparse)
                 gap = _dense_gap(XT, yt, w, l1, l2, positive)
                 if gap <= tol * float(yt @ yt):
                     return 0, gap
             return _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, positive)
 
-        return (X_off, y_off) + self._cd_targets(cd, W, Yc, l1, l2, tol)
+        return (X_off, y_off) + self._cd_targets(cd, W, np.einsum("ij,ij->i", Yc, Yc), l1, l2,
+                                                 tol)
 
     def _solve_sparse(self, X, Y, sw, W, l1, l2, max_iter, tol):
         """Sparse X: coordinate descent on its CSC columns with implicit
@@ -209,25 +247,26 @@ class ElasticNet(RegressorMixin, LinearModel):
             Xc.data = Xc.data * r[Xc.indices]
             Yc = Yc * r[:, None]
         mu = X_off if self.fit_intercept else None
+        Yc = np.ascontiguousarray(Yc.T)
         return (X_off, y_off) + self._cd_targets(
-            lambda w, yt: _ks.enet_cd(w, Xc, mu, r, yt, l1, l2, max_iter, tol,
-                                      bool(self.positive)),
-            W, Yc, l1, l2, tol)
+            lambda w, t: _ks.enet_cd(w, Xc, mu, r, Yc[t], l1, l2, max_iter, tol,
+                                     bool(self.positive)),
+            W, np.einsum("ij,ij->i", Yc, Yc), l1, l2, tol)
 
     @staticmethod
-    def _cd_targets(cd, W, Yc, l1, l2, tol):
-        """Runs cd(w, y_t) for every target column; (n_iters, gaps)."""
+    def _cd_targets(cd, W, yy, l1, l2, tol):
+        """Runs cd(w, t) for every target t (yy[t] = ||y_t||^2 of the centred,
+        weighted target); (n_iters, gaps)."""
         n_iters, gaps = [], []
-        for t in range(Yc.shape[1]):
+        for t in range(W.shape[1]):
             w = np.ascontiguousarray(W[:, t])
-            yt = np.ascontiguousarray(Yc[:, t])
-            it, gap = cd(w, yt)
+            it, gap = cd(w, t)
             W[:, t] = w
             n_iters.append(it)
             gaps.append(gap)
-            if gap > tol * float(yt @ yt) and l1 + l2 > 0:
+            if gap > tol * float(yy[t]) and l1 + l2 > 0:
                 warnings.warn(f"{_CONV_MSG} Duality gap: {gap:.6e}, tolerance: "
-                              f"{tol * float(yt @ yt):.3e} (after {it} iterations)",
+                              f"{tol * float(yy[t]):.3e} (after {it} iterations)",
                               ConvergenceWarning, stacklevel=4)
         return n_iters, gaps
 

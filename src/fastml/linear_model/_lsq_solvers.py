@@ -141,6 +141,53 @@ def chol_solve(G, C, alphas, rcond_min=0.0):
     return W
 
 
+def kernel_lstsq(X, Y, sw, fit_intercept):
+    """Wide X (n - fit_intercept < p): the minimum-norm least-squares solution
+    from the (n, n) kernel K = A A^T of the centred, weighted rows
+    A = diag(r) (X - 1 mu^T), r = sqrt(sw): w = A^T u with K u = b. Centring
+    makes v = r / |r| a null vector of K (and b is orthogonal to it), so
+    K + trace(K) v v^T is factorised instead: its solution has u . v = 0,
+    hence K u = b, and w lies in the row space of A (minimum norm). K is one
+    SYRK of X (BLAS) plus a rank-two correction. Returns (W, mu, y_off, K, v)
+    (v None without centring), or None when the centring cancels digits or K
+    is not well conditioned on the complement of v (the caller runs lstsq)."""
+    from scipy.linalg.blas import dsyrk
+
+    from ..utils._gram import small_blas
+
+    n, p = X.shape
+    r = np.ones(n) if sw is None else np.sqrt(sw)
+    if fit_intercept:
+        s = r * r
+        mu = (s @ X) / s.sum()
+        y_off = (s @ Y) / s.sum()
+    else:
+        mu, y_off = np.zeros(p), np.zeros(Y.shape[1])
+    K = dsyrk(1.0, X.T, trans=1)  # upper triangle of X X^T
+    K = np.triu(K) + np.triu(K, 1).T
+    raw = np.diag(K).copy()
+    if fit_intercept:
+        g = X @ mu
+        K -= g[:, None]
+        K -= g[None, :]
+        K += float(mu @ mu)
+        if np.any((np.diag(K) < 1e-6 * raw) & (raw > 0)):
+            return None  # centring cancelled: lstsq on the centred copy
+    if sw is not None:
+        K *= r[:, None]
+        K *= r[None, :]
+    B = (Y - y_off) * r[:, None]
+    v = r / np.sqrt(r @ r) if fit_intercept else None
+    Kd = K + float(np.trace(K)) * np.outer(v, v) if fit_intercept else K
+    with small_blas(n):
+        U = chol_solve(Kd, B, np.zeros(B.shape[1]), rcond_min=1e-8)
+    if U is None:
+        return None
+    U *= r[:, None]
+    W = X.T @ U - np.outer(mu, U.sum(axis=0))
+    return W, mu, y_off, K, v
+
+
 def kernel_solve(A, B, alphas):
     """Ridge in kernel form for n < p: W = A^T (A A^T + alpha I)^-1 B, or None.
     A is a dense array or a CenteredOperator."""

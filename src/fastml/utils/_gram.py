@@ -12,8 +12,9 @@ data, the common case) one pass of fastml's gram kernel (fastml._kernels.gram)
 computes every sum at once: rows shifted by a provisional mean (the mean of the
 first 1024 rows), products and sums in float64 whatever X's dtype, fixed row
 lanes (the result does not depend on the thread count), then the same exact
-correction by (mean - shift) as the blocked path below. Wider data takes one of
-two BLAS paths (the SYRK/GEMM that NumPy and SciPy ship, threaded by the BLAS
+correction by (mean - shift) as the blocked path below. float64 data keeps to
+the kernel up to _KERNEL_MAX_M_F64 columns (from 256 columns on the kernel runs
+a packed SYRK over fastml's threads; see the constant for why it is not wider). Wider data takes one of two BLAS paths (the SYRK/GEMM that NumPy and SciPy ship, threaded by the BLAS
 itself):
 
 - direct (no weights): G = X^T X - n mean mean^T, C = X^T Y - n mean ymean^T.
@@ -44,6 +45,11 @@ _BLOCK_BYTES = 1 << 21  # ~2 MiB float64 buffer per block
 # fastml's gram kernel up to this many columns of [X | Y | 1]; measured faster than
 # the BLAS paths below up to ~350 on 2 cores (SYRK's blocking wins beyond)
 _KERNEL_MAX_M = 320
+# float64 may take the kernel wider than that (its packed SYRK path, from 256
+# columns on): measured at 10000 x 1000 it used 2.7x less CPU than the per-block
+# BLAS path below on one thread but ~10% more wall time on two, so the default
+# stays at _KERNEL_MAX_M until the packed tile matches the BLAS on two threads
+_KERNEL_MAX_M_F64 = _KERNEL_MAX_M
 
 
 _CONTROLLER = None
@@ -114,7 +120,8 @@ def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True)
     if Y is not None and Y.ndim == 1:
         Y = Y[:, None]
     k = 0 if Y is None else Y.shape[1]
-    if (want_gram and X.dtype in (np.float32, np.float64) and p + k + 1 <= _KERNEL_MAX_M
+    kmax = _KERNEL_MAX_M_F64 if X.dtype == np.float64 else _KERNEL_MAX_M
+    if (want_gram and X.dtype in (np.float32, np.float64) and p + k + 1 <= kmax
             and (n <= 1 or X.strides[1] == X.itemsize)):
         return _kernel(X, Y, sample_weight, center)
     if sample_weight is None and X.dtype in (np.float32, np.float64):

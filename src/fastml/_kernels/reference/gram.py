@@ -1,7 +1,7 @@
 """NumPy twin of csrc/gram.c (same signature as the facade fastml._kernels.gram)."""
 import numpy as np
 
-MAX_M = 512
+MAX_M = 8192
 
 
 def shifted_gram(X, Y, w, shift):
