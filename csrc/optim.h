@@ -27,7 +27,7 @@ FM_API int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double
                       double momentum, double dampening, double wd, int nesterov, int first,
                       int nthreads);
 
-/* ---- NAdam / RAdam / Adamax / Rprop (optim_extra.c), torch.optim's single-tensor rules.
+/* ---- NAdam / RAdam / Adamax / Rprop (optim.c + optim_simd.c), torch.optim's single-tensor rules.
  * The caller computes the per-step scalars: NAdam coef_g = -lr (1 - mu_t) / (1 - prod mu),
  * coef_m = -lr mu_{t+1} / (1 - prod mu * mu_{t+1}), bc2 = 1 - b2^t; RAdam bc1 = 1 - b1^t,
  * bc2_sqrt = sqrt(1 - b2^t), rect > 0 the rectification term (<= 0: no adaptive lr);

@@ -1,10 +1,12 @@
-"""Fused NAdam / RAdam / Adamax / Rprop updates (csrc/optim_extra.c) vs the NumPy twin
-(reference/optim.py): float32/float64, sizes around the vector lengths, both lerp
-branches (beta1 above and below 0.5), weight decay on/off/decoupled, read-only
-gradients and thread-count independence (element-wise: bitwise equal)."""
+"""Fused NAdam / RAdam / Adamax / Rprop updates (csrc/optim.c, range kernels per ISA
+level in optim_simd.c) vs the NumPy twin (reference/optim.py) at every SIMD level:
+float32/float64, sizes around the vector lengths, both lerp branches (beta1 above and
+below 0.5), weight decay on/off/decoupled; the same bits at every level (explicit
+fma), read-only gradients and thread-count independence (element-wise: bitwise)."""
 import numpy as np
 import pytest
 
+from fastml._kernels import COMPILED, runtime
 from fastml._kernels import optim as K
 from fastml._kernels._threads import scope
 from fastml._kernels.reference import optim as R
@@ -36,7 +38,7 @@ WD = [(0.0, False), (0.05, False), (0.05, True)]
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("beta1", [0.9, 0.3])
 @pytest.mark.parametrize("wd,decoupled", WD)
-def test_nadam_matches_twin(dt, n, beta1, wd, decoupled, rng):
+def test_nadam_matches_twin(cpu_level, dt, n, beta1, wd, decoupled, rng):
     arrs, g = _arrays(rng, dt, n, 3)
     arrs[2] = np.abs(arrs[2])
     a, b = _both("nadam", arrs, g, 0.01, beta1, 0.99, 1e-8, wd, decoupled, 0.03, -0.004, -0.02)
@@ -50,7 +52,7 @@ def test_nadam_matches_twin(dt, n, beta1, wd, decoupled, rng):
 @pytest.mark.parametrize("beta1", [0.9, 0.3])
 @pytest.mark.parametrize("wd,decoupled", WD)
 @pytest.mark.parametrize("rect", [-1.0, 0.7])
-def test_radam_matches_twin(dt, n, beta1, wd, decoupled, rect, rng):
+def test_radam_matches_twin(cpu_level, dt, n, beta1, wd, decoupled, rect, rng):
     arrs, g = _arrays(rng, dt, n, 3)
     arrs[2] = np.abs(arrs[2])
     a, b = _both("radam", arrs, g, 0.01, beta1, 0.99, 1e-8, wd, decoupled, 0.2, 0.3, rect)
@@ -62,7 +64,7 @@ def test_radam_matches_twin(dt, n, beta1, wd, decoupled, rect, rng):
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("beta1", [0.9, 0.3])
 @pytest.mark.parametrize("wd", [0.0, 0.05])
-def test_adamax_matches_twin(dt, n, beta1, wd, rng):
+def test_adamax_matches_twin(cpu_level, dt, n, beta1, wd, rng):
     arrs, g = _arrays(rng, dt, n, 3)
     arrs[2] = np.abs(arrs[2]) + 0.1
     a, b = _both("adamax", arrs, g, beta1, 0.99, 1e-8, wd, -0.03)
@@ -72,7 +74,7 @@ def test_adamax_matches_twin(dt, n, beta1, wd, rng):
 
 @pytest.mark.parametrize("dt", [np.float32, np.float64])
 @pytest.mark.parametrize("n", SIZES)
-def test_rprop_matches_twin_exactly(dt, n, rng):
+def test_rprop_matches_twin_exactly(cpu_level, dt, n, rng):
     arrs, g = _arrays(rng, dt, n, 3)
     arrs[1][::3] = 0  # some elements without a previous gradient
     arrs[2] = np.abs(arrs[2]) * 0.1
@@ -102,3 +104,32 @@ def test_read_only_gradient_and_thread_independence(fn, k, args, rng):
     for other in outs[1:]:
         for x, y in zip(outs[0], other):
             np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.skipif(not COMPILED, reason="one level without the compiled kernels")
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_every_level_gives_the_same_bits(dt, rng):
+    n = 4099
+    cases = [("nadam", (0.01, 0.9, 0.99, 1e-8, 0.01, False, 0.03, -0.004, -0.02)),
+             ("nadam", (0.01, 0.3, 0.99, 1e-8, 0.01, True, 0.03, -0.004, -0.02)),
+             ("radam", (0.01, 0.9, 0.99, 1e-8, 0.01, False, 0.2, 0.3, 0.7)),
+             ("radam", (0.01, 0.9, 0.99, 1e-8, 0.0, False, 0.2, 0.3, -1.0)),
+             ("adamax", (0.9, 0.99, 1e-8, 0.01, -0.03)),
+             ("rprop", (0.5, 1.2, 1e-3, 0.12))]
+    arrs, g = _arrays(rng, dt, n, 3)
+    arrs[2] = np.abs(arrs[2]) + 0.1
+    levels = runtime.LEVELS[: runtime.LEVELS.index(runtime.cpu_level_hw()) + 1]
+    prev = runtime.set_cpu_level(levels[0])
+    try:
+        for fn, args in cases:
+            outs = []
+            for level in levels:
+                runtime.set_cpu_level(level)
+                a = [x.copy() for x in arrs]
+                getattr(K, fn)(*a, g, *args)
+                outs.append(a)
+            for other in outs[1:]:
+                for x, y in zip(outs[0], other):
+                    np.testing.assert_array_equal(x, y, err_msg=fn)
+    finally:
+        runtime.set_cpu_level(prev)

@@ -83,7 +83,8 @@ def test_parameter_list_protocol_and_wrapping():
     with pytest.raises(TypeError, match="parameter container"):
         pl.append("w")
     r = repr(pl)
-    assert r.startswith("ParameterList(") and "(2): Parameter containing: [float64 of size 2x3]" in r
+    assert r.startswith("ParameterList(")
+    assert "(2): Parameter containing: [float64 of size 2x3]" in r
 
 
 def test_parameter_dict_protocol():

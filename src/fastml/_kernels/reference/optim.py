@@ -36,7 +36,7 @@ def sgd(p, buf, g, lr, momentum, dampening, wd, nesterov, first):
     p -= t(lr) * g
 
 
-# ---- NAdam / RAdam / Adamax / Rprop (csrc/optim_extra.c): torch.optim's single-tensor
+# ---- NAdam / RAdam / Adamax / Rprop (csrc/optim_simd.c): torch.optim's single-tensor
 # rules in the same order of operations; torch (and the C kernels) fuse some multiply-adds,
 # which NumPy cannot, so the twin may differ from them in the last bit.
 def _lerp(m, g, beta1):

@@ -1,6 +1,6 @@
 """NAdam, RAdam, Adamax and Rprop with torch.optim's update rules and arguments.
 
-Each step runs one fused compiled pass per parameter (csrc/optim_extra.c) whose
+Each step runs one fused compiled pass per parameter (csrc/optim_simd.c, per ISA level) whose
 order of operations (fused multiply-adds included) is torch's single-tensor CPU
 code, so float64 iterates equal torch's bit for bit for Adamax and Rprop. NAdam
 and RAdam take a square root, which is correctly rounded here but not in torch
