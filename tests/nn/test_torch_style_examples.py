@@ -162,3 +162,84 @@ def test_norm_mlp_matches_torch_from_the_same_weights():
     assert_allclose(h_ours, h_ref, rtol=1e-3)
     for k, v in ref.state_dict().items():
         assert_allclose(model.state_dict()[k], v.numpy(), rtol=2e-2, atol=2e-3)
+
+
+def _load_torch_weights(model, ref):
+    model.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+
+
+def test_mlp_fashion_runs_and_learns():
+    out = []
+    history, acc = _load("mlp_fashion").main(epochs=3, print_fn=out.append)
+    assert history[-1] < 0.5 * history[0] and acc > 0.5  # 10 classes: chance is 0.1
+    assert out and out[0].startswith("loss ")
+
+
+def test_mlp_fashion_matches_torch_from_the_same_weights():
+    """Adam + OneCycleLR (lr and beta1 cycled per batch) + clip_grad_norm_, in float64:
+    in float32 a pre-activation within rounding of 0 (here -2e-8 exact, +/-3e-8 in the
+    two libraries' float32 sums) flips a ReLU mask, and the runs drift apart by ~1%."""
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    ours, theirs = _load("mlp_fashion"), _load("mlp_fashion", torch_version=True)
+    torch.manual_seed(0)
+    ref = theirs.MLP().double()
+    model = ours.MLP().double()
+    _load_torch_weights(model, ref)
+    X_tr, X_te, y_tr, y_te = ours.make_data(n_train=1000, n_test=300)
+    X_tr, X_te = X_tr.astype(np.float64), X_te.astype(np.float64)
+    h_ours = ours.train(model, X_tr, y_tr, epochs=2)
+    h_ref = theirs.train(ref, X_tr, y_tr, epochs=2)
+    assert_allclose(h_ours, h_ref, rtol=1e-10)
+    for k, v in ref.state_dict().items():
+        assert_allclose(model.state_dict()[k], v.numpy(), rtol=1e-7, atol=1e-9, err_msg=k)
+    assert ours.accuracy(model, X_te, y_te) == pytest.approx(
+        theirs.accuracy(ref, X_te, y_te), abs=0.02)
+
+
+def test_autoencoder_runs_and_learns():
+    out = []
+    history, err, baseline = _load("autoencoder").main(epochs=4, print_fn=out.append)
+    assert history[-1] < 0.3 * history[0] and err < 0.5 * baseline
+    assert out and out[0].startswith("loss ")
+
+
+def test_autoencoder_matches_torch_from_the_same_weights():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    ours, theirs = _load("autoencoder"), _load("autoencoder", torch_version=True)
+    torch.manual_seed(0)
+    ref = theirs.AutoEncoder()
+    model = ours.AutoEncoder()
+    _load_torch_weights(model, ref)
+    X = ours.make_data(n=500)
+    h_ours = ours.train(model, X, epochs=2)
+    h_ref = theirs.train(ref, X, epochs=2)
+    assert_allclose(h_ours, h_ref, rtol=5e-4)
+    assert ours.reconstruction_error(model, X) == pytest.approx(
+        theirs.reconstruction_error(ref, X), rel=5e-3)
+
+
+def test_gan_runs_and_learns():
+    out = []
+    history, radius = _load("gan").main(epochs=20, print_fn=out.append)
+    assert np.isfinite(np.array(history)).all()
+    assert 1.4 < radius.mean() < 2.6  # the generator moved onto the ring (noise: ~0.3)
+    assert out and out[0].startswith("D loss ")
+
+
+def test_gan_matches_torch_from_the_same_weights():
+    """Same weights, same noise: D and G losses agree step for step (2 epochs)."""
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    ours, theirs = _load("gan"), _load("gan", torch_version=True)
+    torch.manual_seed(0)
+    G_ref, D_ref = theirs.Generator(), theirs.Discriminator()
+    G, D = ours.Generator(), ours.Discriminator()
+    _load_torch_weights(G, G_ref)
+    _load_torch_weights(D, D_ref)
+    X = ours.make_data(n=1024)
+    h_ours = ours.train(G, D, X, epochs=3)
+    h_ref = theirs.train(G_ref, D_ref, X, epochs=3)
+    assert_allclose(h_ours, h_ref, rtol=5e-4)
+    assert_allclose(ours.sample(G, 200), theirs.sample(G_ref, 200), rtol=2e-3, atol=2e-4)

@@ -44,3 +44,61 @@ def sgd(floating[::1] p, floating[::1] buf, const floating[::1] g, double lr, do
         else:
             st = fm_sgd_f64(&p[0], pb, &g[0], n, lr, momentum, dampening, wd, nesterov, first, nthreads)
     _check(st)
+
+
+def nadam(floating[::1] p, floating[::1] m, floating[::1] v, const floating[::1] g, double lr,
+          double beta1, double beta2, double eps, double wd, bint decoupled, double bc2,
+          double coef_g, double coef_m, int nthreads):
+    cdef int64_t n = p.shape[0]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_nadam_f32(&p[0], &m[0], &v[0], &g[0], n, lr, beta1, beta2, eps, wd,
+                              decoupled, bc2, coef_g, coef_m, nthreads)
+        else:
+            st = fm_nadam_f64(&p[0], &m[0], &v[0], &g[0], n, lr, beta1, beta2, eps, wd,
+                              decoupled, bc2, coef_g, coef_m, nthreads)
+    _check(st)
+
+
+def radam(floating[::1] p, floating[::1] m, floating[::1] v, const floating[::1] g, double lr,
+          double beta1, double beta2, double eps, double wd, bint decoupled, double bc1,
+          double bc2_sqrt, double rect, int nthreads):
+    cdef int64_t n = p.shape[0]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_radam_f32(&p[0], &m[0], &v[0], &g[0], n, lr, beta1, beta2, eps, wd,
+                              decoupled, bc1, bc2_sqrt, rect, nthreads)
+        else:
+            st = fm_radam_f64(&p[0], &m[0], &v[0], &g[0], n, lr, beta1, beta2, eps, wd,
+                              decoupled, bc1, bc2_sqrt, rect, nthreads)
+    _check(st)
+
+
+def adamax(floating[::1] p, floating[::1] m, floating[::1] u, const floating[::1] g,
+           double beta1, double beta2, double eps, double wd, double neg_clr, int nthreads):
+    cdef int64_t n = p.shape[0]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_adamax_f32(&p[0], &m[0], &u[0], &g[0], n, beta1, beta2, eps, wd, neg_clr,
+                               nthreads)
+        else:
+            st = fm_adamax_f64(&p[0], &m[0], &u[0], &g[0], n, beta1, beta2, eps, wd, neg_clr,
+                               nthreads)
+    _check(st)
+
+
+def rprop(floating[::1] p, floating[::1] prev, floating[::1] step, const floating[::1] g,
+          double etaminus, double etaplus, double step_min, double step_max, int nthreads):
+    cdef int64_t n = p.shape[0]
+    cdef int st
+    with nogil:
+        if floating is float:
+            st = fm_rprop_f32(&p[0], &prev[0], &step[0], &g[0], n, etaminus, etaplus, step_min,
+                              step_max, nthreads)
+        else:
+            st = fm_rprop_f64(&p[0], &prev[0], &step[0], &g[0], n, etaminus, etaplus, step_min,
+                              step_max, nthreads)
+    _check(st)

@@ -353,6 +353,28 @@ cdef extern from "optim.h" nogil:
     int fm_sgd_f64(double *p, double *buf, const double *g, int64_t n, double lr,
                    double momentum, double dampening, double wd, int nesterov, int first,
                    int nthreads)
+    int fm_nadam_f32(float *p, float *m, float *v, const float *g, int64_t n, double lr,
+                     double beta1, double beta2, double eps, double wd, int decoupled,
+                     double bc2, double coef_g, double coef_m, int nthreads)
+    int fm_radam_f32(float *p, float *m, float *v, const float *g, int64_t n, double lr,
+                     double beta1, double beta2, double eps, double wd, int decoupled,
+                     double bc1, double bc2_sqrt, double rect, int nthreads)
+    int fm_adamax_f32(float *p, float *m, float *u, const float *g, int64_t n, double beta1,
+                      double beta2, double eps, double wd, double neg_clr, int nthreads)
+    int fm_rprop_f32(float *p, float *prev, float *step, const float *g, int64_t n,
+                     double etaminus, double etaplus, double step_min, double step_max,
+                     int nthreads)
+    int fm_nadam_f64(double *p, double *m, double *v, const double *g, int64_t n, double lr,
+                     double beta1, double beta2, double eps, double wd, int decoupled,
+                     double bc2, double coef_g, double coef_m, int nthreads)
+    int fm_radam_f64(double *p, double *m, double *v, const double *g, int64_t n, double lr,
+                     double beta1, double beta2, double eps, double wd, int decoupled,
+                     double bc1, double bc2_sqrt, double rect, int nthreads)
+    int fm_adamax_f64(double *p, double *m, double *u, const double *g, int64_t n, double beta1,
+                      double beta2, double eps, double wd, double neg_clr, int nthreads)
+    int fm_rprop_f64(double *p, double *prev, double *step, const double *g, int64_t n,
+                     double etaminus, double etaplus, double step_min, double step_max,
+                     int nthreads)
 
 cdef extern from "hist.h" nogil:
     int fm_hist_build_f64(double *hist, const uint8_t *codes, const double *g, const double *h,

@@ -31,10 +31,34 @@ def _sgd(p, buf, g, lr, momentum, dampening, wd, nesterov, first):
                         first, _threads())
 
 
+def _nadam(p, m, v, g, lr, beta1, beta2, eps, wd, decoupled, bc2, coef_g, coef_m):
+    _fn("nadam", p.dtype)(_flat(p), _flat(m), _flat(v), _flat(g), lr, beta1, beta2, eps, wd,
+                          decoupled, bc2, coef_g, coef_m, _threads())
+
+
+def _radam(p, m, v, g, lr, beta1, beta2, eps, wd, decoupled, bc1, bc2_sqrt, rect):
+    _fn("radam", p.dtype)(_flat(p), _flat(m), _flat(v), _flat(g), lr, beta1, beta2, eps, wd,
+                          decoupled, bc1, bc2_sqrt, rect, _threads())
+
+
+def _adamax(p, m, u, g, beta1, beta2, eps, wd, neg_clr):
+    _fn("adamax", p.dtype)(_flat(p), _flat(m), _flat(u), _flat(g), beta1, beta2, eps, wd,
+                           neg_clr, _threads())
+
+
+def _rprop(p, prev, step, g, etaminus, etaplus, step_min, step_max):
+    _fn("rprop", p.dtype)(_flat(p), _flat(prev), _flat(step), _flat(g), etaminus, etaplus,
+                          step_min, step_max, _threads())
+
+
 if COMPILED:
     from . import _optim
 
     adam = _adam
     sgd = _sgd
+    nadam = _nadam
+    radam = _radam
+    adamax = _adamax
+    rprop = _rprop
 else:
-    from .reference.optim import adam, sgd  # noqa: F401
+    from .reference.optim import adam, adamax, nadam, radam, rprop, sgd  # noqa: F401

@@ -14,6 +14,7 @@ from . import _torch_api  # noqa: F401,E402  (Tensor methods in torch's spelling
 from ._factories import *  # noqa: F401,F403,E402  (tensor, zeros, cat(dim=), exp ...)
 from .modules import *  # noqa: F401,F403  (nn-training: layers, RNN/LSTM, save/load)
 from . import init, optim  # noqa: F401,E402
+from . import utils  # noqa: F401,E402  (clip_grad_norm_, parameters_to_vector ...)
 from .data import DataLoader, TensorDataset  # noqa: F401,E402
 from . import _factories as _f  # noqa: E402
 

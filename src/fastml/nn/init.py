@@ -7,8 +7,11 @@ import numpy as np
 
 from ._random import generator
 
+_default_generator = generator
+
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
-           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+           "orthogonal_", "trunc_normal_"]
 
 
 def _arr(t):
@@ -97,3 +100,63 @@ def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
 
 def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity))
+
+
+def orthogonal_(t, gain=1.0):
+    """Fill t (viewed as rows = shape[0] x cols = the rest) with a (semi-)orthogonal
+    matrix times gain, as torch: the Q factor of a Gaussian matrix's QR with the
+    signs of R's diagonal folded in (uniform over the orthogonal group). Rows are
+    orthonormal when rows <= cols, columns otherwise."""
+    a = _arr(t)
+    if a.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported, got shape "
+                         f"{a.shape}")
+    if a.size == 0:
+        return t
+    rows = a.shape[0]
+    cols = a.size // rows
+    flat = generator().normal(0.0, 1.0, size=(rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    d = np.sign(np.diag(r))
+    d[d == 0] = 1.0
+    q = q * d
+    if rows < cols:
+        q = q.T
+    return _fill(t, (gain * q).reshape(a.shape))
+
+
+def trunc_normal_(t, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Draws from N(mean, std^2) truncated to [a, b] (a and b are absolute bounds, as
+    torch's), by the inverse CDF: u ~ U(Phi(alpha), Phi(beta)) with alpha, beta the
+    standardised bounds, x = mean + std Phi^-1(u), clipped to [a, b]. Warns (as torch)
+    when mean is more than 2 std outside [a, b]. generator: a numpy Generator
+    (default: the one manual_seed seeds)."""
+    import warnings
+
+    from scipy.special import log_ndtr, ndtr, ndtri
+
+    arr = _arr(t)
+    if not std > 0:
+        raise ValueError(f"std must be > 0, got {std!r}")
+    if not a < b:
+        raise ValueError(f"need a < b, got a={a!r}, b={b!r}")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                      "distribution of values may be incorrect.", stacklevel=2)
+    rng = generator if generator is not None else _default_generator()
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    u = rng.random(size=arr.shape)
+    if alpha > 0:  # upper tail: mirror so the CDF values stay away from 1
+        alpha, beta, sign = -beta, -alpha, -1.0
+    else:
+        sign = 1.0
+    lo, hi = ndtr(alpha), ndtr(beta)
+    if hi - lo > 1e-12:
+        z = ndtri(lo + u * (hi - lo))
+    else:  # far tail: interpolate in log-CDF space
+        la, lb = log_ndtr(alpha), log_ndtr(beta)
+        z = ndtri(np.exp(la + np.log1p(u * np.expm1(lb - la))))
+    x = np.clip(mean + sign * std * z, a, b)
+    return _fill(t, x)

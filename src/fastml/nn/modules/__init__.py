@@ -6,6 +6,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
                    HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss,
                    NLLLoss, SmoothL1Loss)
 from .module import Module, ModuleList, Sequential
+from .containers import ModuleDict, ParameterDict, ParameterList
 from .rnn import LSTM, RNN
 from .serialization import load, save
 
@@ -14,7 +15,7 @@ __all__ = ["Module", "Sequential", "ModuleList", "Linear", "Conv2d", "MaxPool2d"
            "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "RNN", "LSTM", "save", "load",
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss",
            "HuberLoss", "SmoothL1Loss", "KLDivLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
-           "CosineEmbeddingLoss"]
+           "CosineEmbeddingLoss", "ModuleDict", "ParameterList", "ParameterDict"]
 
 from .conv import Conv1d  # noqa: E402
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402

@@ -11,6 +11,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ..tensor import Parameter, Tensor
+from .hooks import add_hook, call_with_hooks
 
 __all__ = ["Module", "Sequential", "ModuleList"]
 
@@ -57,9 +58,32 @@ class Module:
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
-    def register_buffer(self, name, array):
-        """A non-trainable array saved in state_dict (e.g. running statistics)."""
-        arr = None if array is None else np.asarray(array)
+    def register_buffer(self, name, array, persistent=True):
+        """A non-trainable array (e.g. running statistics), saved in state_dict unless
+        persistent=False."""
+        if not isinstance(name, str):
+            raise TypeError(f"buffer name should be a string. Got {type(name).__name__}")
+        if "." in name or name == "":
+            raise KeyError(f"buffer name can't contain \".\" or be empty, got {name!r}")
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        if array is not None and not isinstance(array, (np.ndarray, Tensor, np.generic)):
+            raise TypeError(f"cannot assign '{type(array).__name__}' object to buffer "
+                            f"'{name}' (ndarray, Tensor or None required)")
+        arr = None if array is None else np.asarray(getattr(array, "data", array))
+        self._buffers[name] = arr
+        transient = self.__dict__.get("_non_persistent_buffers_set")
+        if not persistent:
+            if transient is None:
+                transient = set()
+                object.__setattr__(self, "_non_persistent_buffers_set", transient)
+            transient.add(name)
+        elif transient:
+            transient.discard(name)
+        object.__setattr__(self, name, arr)
+
+    def _set_buffer(self, name, arr):
+        """Replace a registered buffer's array (its persistence unchanged)."""
         self._buffers[name] = arr
         object.__setattr__(self, name, arr)
 
@@ -73,8 +97,31 @@ class Module:
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
+    _has_hooks = False  # set on the instance by the first register_*_hook
+
     def __call__(self, *args, **kwargs):
+        if self._has_hooks:
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # ---- hooks (torch's signatures; each returns a handle with .remove()) ---------
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) -> None or new args (a non-tuple is wrapped in a tuple);
+        with_kwargs=True: hook(module, args, kwargs) -> None or (args, kwargs)."""
+        return add_hook(self, "_forward_pre_hooks", hook, prepend, with_kwargs=with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args, output) -> None or a replacement output;
+        with_kwargs=True: hook(module, args, kwargs, output)."""
+        return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs=with_kwargs)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) -> None or a replacement grad_input,
+        called once the gradients w.r.t. the module's tensor inputs are known
+        (grad_input holds None for inputs that need no gradient; when none does, the
+        hook runs as soon as grad_output is known). Tuples follow the positional
+        tensor arguments / tensor outputs."""
+        return add_hook(self, "_backward_hooks", hook, prepend)
 
     # ---- traversal ----------------------------------------------------------
     def named_modules(self, memo=None, prefix=""):
@@ -167,7 +214,7 @@ class Module:
                     p.grad = None if p.grad is None else p.grad.astype(dtype)
             for k, b in list(m._buffers.items()):
                 if b is not None and b.dtype.kind == "f" and b.dtype != dtype:
-                    m.register_buffer(k, b.astype(dtype))
+                    m._set_buffer(k, b.astype(dtype))
         return self
 
     def float(self):
@@ -181,9 +228,10 @@ class Module:
         """OrderedDict name -> ndarray copy of every parameter and buffer."""
         out = OrderedDict()
         for mp, m in self.named_modules():
+            transient = m.__dict__.get("_non_persistent_buffers_set", ())
             for kind in ("_parameters", "_buffers"):
                 for name, v in getattr(m, kind).items():
-                    if v is None:
+                    if v is None or (kind == "_buffers" and name in transient):
                         continue
                     arr = v.data if isinstance(v, Tensor) else v
                     out[f"{mp}.{name}" if mp else name] = np.array(arr, copy=True)
@@ -197,9 +245,10 @@ class Module:
         """
         targets = OrderedDict()
         for mp, m in self.named_modules():
+            transient = m.__dict__.get("_non_persistent_buffers_set", ())
             for kind in ("_parameters", "_buffers"):
                 for name, v in getattr(m, kind).items():
-                    if v is not None:
+                    if v is not None and not (kind == "_buffers" and name in transient):
                         targets[f"{mp}.{name}" if mp else name] = (m, kind, name, v)
         keys = list(state_dict.keys())
         missing = [k for k in targets if k not in state_dict]
@@ -219,7 +268,7 @@ class Module:
             if isinstance(v, Tensor):
                 v.data = np.array(new, dtype=cur.dtype, copy=True)
             else:
-                m.register_buffer(name, np.array(new, dtype=cur.dtype, copy=True))
+                m._set_buffer(name, np.array(new, dtype=cur.dtype, copy=True))
         return missing, unexpected
 
     # ---- repr ------------------------------------------------------------------
