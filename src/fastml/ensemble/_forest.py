@@ -357,9 +357,8 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
     splitter (fastml-specific, default "best"): "best" grows exact trees (each
     equal to scikit-learn's tree on the same rows and features); "hist" grows
-    the trees on per-feature histograms of at most 256 bins (DecisionTree's
-    splitter="hist": one output, no NaN, no max_leaf_nodes), several times
-    faster on large data, with trees that differ from scikit-learn's.
+    them on per-feature histograms of <= 256 bins (one output, no NaN, no
+    max_leaf_nodes): several times faster, trees differ from scikit-learn's.
     """
 
     _tree_class = DecisionTreeClassifier

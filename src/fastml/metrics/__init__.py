@@ -5,9 +5,9 @@ from .pairwise import (cosine_distances, cosine_similarity, euclidean_distances,
                        linear_kernel, manhattan_distances)
 from .pairwise import haversine_distances, nan_euclidean_distances  # noqa: E402
 from ._classification import (accuracy_score, balanced_accuracy_score,  # noqa: E402
-                              classification_report, confusion_matrix, f1_score, fbeta_score,
-                              log_loss, precision_recall_fscore_support,
-                              precision_score, recall_score)
+                              classification_report, confusion_matrix, log_loss,
+                              precision_recall_fscore_support)
+from ._prf import f1_score, fbeta_score, precision_score, recall_score  # noqa: E402
 from ._roc import roc_auc_score, roc_curve  # noqa: E402
 from ._classification_more import (brier_score_loss, class_likelihood_ratios,  # noqa: E402
                                    d2_brier_score, d2_log_loss_score, hamming_loss,

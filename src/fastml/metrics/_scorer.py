@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from . import _classification as C
+from . import _prf as P
 from . import _classification_more as CM
 from . import _cluster as CL
 from . import _ranking as RK
@@ -382,8 +383,8 @@ def _build_scorers():
                  "adjusted_mutual_info_score", "normalized_mutual_info_score",
                  "fowlkes_mallows_score"):
         s[name] = make_scorer(getattr(CL, name))
-    for name, metric in (("precision", C.precision_score), ("recall", C.recall_score),
-                         ("f1", C.f1_score), ("jaccard", CM.jaccard_score)):
+    for name, metric in (("precision", P.precision_score), ("recall", P.recall_score),
+                         ("f1", P.f1_score), ("jaccard", CM.jaccard_score)):
         s[name] = make_scorer(metric, average="binary")
         for avg in ("macro", "micro", "samples", "weighted"):
             s[f"{name}_{avg}"] = make_scorer(metric, pos_label=None, average=avg)

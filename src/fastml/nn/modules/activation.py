@@ -31,6 +31,16 @@ class _Inplace(Module):
 
 
 class GELU(Module):
+    """GELU, x * Phi(x) (Phi: the standard normal CDF); approximate="tanh" uses
+    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). Compiled forward and backward.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> [round(v, 4) for v in nn.GELU()(nn.tensor([-1.0, 0.0, 1.0])).tolist()]
+    [-0.1587, 0.0, 0.8413]
+    """
+
     def __init__(self, approximate="none"):
         super().__init__()
         if approximate not in ("none", "tanh"):
@@ -62,16 +72,44 @@ class SELU(_Inplace):
 
 
 class Softsign(Module):
+    """Softsign, x / (1 + |x|). Compiled forward and backward.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.Softsign()(nn.tensor([-3.0, 0.0, 1.0])).tolist()
+    [-0.75, 0.0, 0.5]
+    """
+
     def forward(self, input):
         return F.softsign(input)
 
 
 class LogSigmoid(Module):
+    """LogSigmoid, log(1 / (1 + exp(-x))), computed without overflow.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> [round(v, 4) for v in nn.LogSigmoid()(nn.tensor([-100.0, 0.0])).tolist()]
+    [-100.0, -0.6931]
+    """
+
     def forward(self, input):
         return F.logsigmoid(input)
 
 
 class Softplus(Module):
+    """Softplus, log(1 + exp(beta x)) / beta, and x itself where beta x > threshold
+    (torch's rule, for stability).
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> [round(v, 4) for v in nn.Softplus()(nn.tensor([0.0, 30.0])).tolist()]
+    [0.6931, 30.0]
+    """
+
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
         self.beta = beta
@@ -85,6 +123,16 @@ class Softplus(Module):
 
 
 class Hardtanh(Module):
+    """Hardtanh: x clamped to [min_val, max_val] (default [-1, 1]); the gradient is
+    1 strictly inside and 0 outside.
+
+    Examples
+    --------
+    >>> import fastml.nn as nn
+    >>> nn.Hardtanh()(nn.tensor([-2.0, 0.5, 3.0])).tolist()
+    [-1.0, 0.5, 1.0]
+    """
+
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None,
                  max_value=None):
         super().__init__()
