@@ -138,7 +138,7 @@ class HNSW(BaseEstimator):
         Xp = self._prepare(X, graph, grow=True)
         # verbose: insert in 100 slices to report progress (the same insertion
         # order, so the same graph with one thread)
-        step = m if not self.verbose else max(1, -(-m // 100))
+        step = max(1, m if not self.verbose else -(-m // 100))
         with threads_scope(self.n_jobs), progress(m, "HNSW build", self.verbose) as bar:
             for a in range(0, m, step):
                 _hn.add(graph, Xp[a:a + step], levels[a:a + step], efc, repair=step == m)
