@@ -11,8 +11,6 @@ import pytest
 
 from fastml.utils._progress import _Null, _Plain, progress
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SRC = os.path.join(ROOT, "src")
 
 
 def test_silent_levels_make_no_reporter():
@@ -82,7 +80,9 @@ RandomForestClassifier(n_estimators=30, verbose=1, n_jobs=2, random_state=0).fit
 
 
 def _env(**extra):
-    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    import fastml
+    root = os.path.dirname(os.path.dirname(fastml.__file__))  # the fastml under test
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.update(extra)
     return env
 
