@@ -44,6 +44,8 @@ FAMILY_OPS = {"gemm": ("linear", "conv2d"), "distance": ("pairwise",),
 
 
 def test_every_kernel_family_is_fuzzed():
+    if runtime is None:  # FASTML_BACKEND=reference: the family list is the compiled module's
+        pytest.skip("needs the compiled kernels (their family list)")
     families = set(runtime.family_levels())
     assert families <= set(FAMILY_OPS), sorted(families - set(FAMILY_OPS))
     assert {op for ops in FAMILY_OPS.values() for op in ops} <= set(fs.KERNEL_OPS)

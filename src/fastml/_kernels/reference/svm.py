@@ -43,7 +43,10 @@ def _select(G, y, a, C, QD, K, pt, nu, tol):
         if cand.size == 0:
             return None
         score = -y[cand] * G[cand]
-        i = cand[np.flatnonzero(score == score.max())[-1]]
+        top = np.flatnonzero(score == score.max())
+        if top.size == 0:  # NaN gradients (non-finite kernel values): stop, as the kernel does
+            return None
+        i = cand[top[-1]]
         gmax = -y[i] * G[i]
         lowc = np.flatnonzero(low)
         gmax2 = (y[lowc] * G[lowc]).max() if lowc.size else -np.inf
@@ -54,8 +57,8 @@ def _select(G, y, a, C, QD, K, pt, nu, tol):
         qc = QD[i] + QD - 2 * K[pt[i], pt]
         qc = np.where(qc > 0, qc, TAU)
         od = np.where(ok, -(gd * gd) / qc, np.inf)
-        j = np.flatnonzero(od == od.min())[-1]
-        return i, j
+        js = np.flatnonzero(od == od.min())
+        return None if js.size == 0 else (i, js[-1])
     best, gaps, pick = np.inf, [], None
     idx = np.arange(l)
     for sgn in (1, -1):
@@ -65,7 +68,10 @@ def _select(G, y, a, C, QD, K, pt, nu, tol):
         gm = -np.inf
         if cand.size:
             score = -y[cand] * G[cand]
-            i = cand[np.flatnonzero(score == score.max())[-1]]
+            top = np.flatnonzero(score == score.max())
+            if top.size == 0:  # NaN gradients: stop, as the kernel does
+                return None
+            i = cand[top[-1]]
             gm = score.max()
         lowc = idx[cls & low]
         gm2 = (y[lowc] * G[lowc]).max() if lowc.size else -np.inf
@@ -77,8 +83,9 @@ def _select(G, y, a, C, QD, K, pt, nu, tol):
         qc = QD[i] + QD - 2 * K[pt[i], pt]
         qc = np.where(qc > 0, qc, TAU)
         od = np.where(ok, -(gd * gd) / qc, np.inf)
-        if ok.any():
-            j = np.flatnonzero(od == od.min())[-1]
+        js = np.flatnonzero(od == od.min())
+        if ok.any() and js.size:
+            j = js[-1]
             # libsvm scans positions once: a later j wins a tie across signs
             if od[j] < best or (od[j] == best and pick is not None and j > pick[1]):
                 best, pick = od[j], (i, j)
