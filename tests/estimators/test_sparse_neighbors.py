@@ -11,6 +11,7 @@ import pytest
 sp = pytest.importorskip("scipy.sparse")
 skn = pytest.importorskip("sklearn.neighbors")
 
+from fastml._kernels import COMPILED  # noqa: E402
 from fastml.neighbors import (KNeighborsClassifier, KNeighborsRegressor,  # noqa: E402
                               NearestNeighbors)
 
@@ -137,6 +138,8 @@ def test_pickle_round_trip(rng):
     np.testing.assert_array_equal(back.predict(X), est.predict(X))
 
 
+@pytest.mark.skipif(not COMPILED, reason="a property of the compiled kernels: the NumPy twins "
+                    "are the plain spec and build dense blocks")
 def test_no_dense_copy_of_a_large_sparse_input(rng):
     # 20000 x 20000 at 0.05%: dense would be 3.2 GB; the search keeps the CSR,
     # its CSC twin and one row of n keys per thread
