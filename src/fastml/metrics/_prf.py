@@ -36,7 +36,7 @@ def _shared_params(fn):
     if fn.__name__ == "fbeta_score":
         params = params.replace("True and predicted labels.\n",
                                 "True and predicted labels.\n" + _BETA, 1)
-    fn.__doc__ = fn.__doc__.replace("    {params}\n", params + "\n")
+    fn.__doc__ = fn.__doc__.replace("    {params}\n", params + "\n\n")
     return fn
 
 
