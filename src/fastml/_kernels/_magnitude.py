@@ -15,6 +15,9 @@ outside that safe range the distance facades follow a plan:
 
 Distances are scaled back; the ranking, the tie rule and every index are those
 of the data as given. Data inside the safe range pays one max |x| check.
+Neighbour searches on data scaled down measure the k distances they return
+again on the data as given (`remeasure`): scaling by 2**-e pushes the squares
+of small differences into the subnormal range, where they lose digits.
 """
 import math
 
@@ -76,3 +79,31 @@ def row_exponents(X):
     invariant under positive row scaling, so each row may take its own."""
     m = np.maximum(X.max(axis=1), -X.min(axis=1)) if X.shape[1] else np.zeros(X.shape[0])
     return np.where(m > 0, np.frexp(m)[1], 0).astype(np.int64)
+
+
+def remeasure(Q, X, ind, metric, p, e):
+    """(dist, ind) of the neighbours ind (nq, k) of each query of Q among the
+    rows of X, both scaled by 2**-e (a plan's prepared data): measured without
+    squaring small differences (halved differences scaled by their largest
+    component), returned in the data's units (float64, inf where the distance
+    exceeds float64's range), each row re-sorted by (distance, index)."""
+    Q = np.asarray(Q, dtype=np.float64)
+    X = np.asarray(X, dtype=np.float64)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        h = Q[:, None, :] * 0.5 - X[ind] * 0.5          # (nq, k, d), exact halves
+        a = np.abs(h)
+        m = a.max(axis=2, initial=0.0)
+        u = a / np.where(m > 0, m, 1.0)[:, :, None]
+        if metric in ("euclidean", "sqeuclidean"):
+            dist = 2.0 * m * np.sqrt((u * u).sum(axis=2))
+            if metric == "sqeuclidean":
+                dist = dist * dist
+        elif metric == "manhattan":
+            dist = 2.0 * m * u.sum(axis=2)
+        elif metric == "chebyshev":
+            dist = 2.0 * m
+        else:
+            dist = 2.0 * m * (u ** p).sum(axis=2) ** (1.0 / p)
+        dist = np.ldexp(dist, (2 if metric == "sqeuclidean" else 1) * e)
+    order = np.lexsort((ind, dist), axis=-1)
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)

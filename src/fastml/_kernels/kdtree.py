@@ -118,7 +118,7 @@ def _tree_rows(tree):
 
 def _far_rows(tree, Qs):
     """Rows of Qs outside the safe range (one global max |q| check first)."""
-    if tree["kind"] != "kdtree" or not Qs.shape[0]:
+    if not Qs.shape[0]:
         return np.empty(0, np.int64)
     lo, hi = _magnitude.safe_range(Qs.dtype, Qs.shape[1])
     if _magnitude.absmax(Qs) <= hi:
@@ -162,13 +162,22 @@ def _scaled_query(impl):
         if plan is None and not far.size:
             return impl(tree, Q, k, metric, p, return_distance)
         dist, ind = impl(tree, Qs, k, metric, p, True)
-        if far.size:
+        if plan is not None and plan.e > 0:  # scaled down: the distances measured again
+            dist, ind = _magnitude.remeasure(Qs, tree_points(tree), ind, metric, p, plan.e)
+        elif plan is not None:
+            dist = plan.finish(dist, np.float64, _POWER[metric])
+        if far.size:  # by brute force, in the data's units (its own plan)
             from .knn import brute_knn
-            dist[far], ind[far] = brute_knn(_tree_rows(tree), np.ascontiguousarray(Qs[far]),
+            pts = tree_points(tree)
+            if plan is not None and plan.e:
+                pts = np.ldexp(pts, plan.e)
+            dist[far], ind[far] = brute_knn(np.ascontiguousarray(pts, dtype=np.float64),
+                                            np.ascontiguousarray(Q[far], dtype=np.float64),
                                             k, metric, p)
         if not return_distance:
             return None, ind
-        return _finish(plan, dist, Q.dtype, metric), ind
+        with np.errstate(over="ignore"):
+            return dist.astype(Q.dtype, copy=False), ind
 
     tree_query.__doc__ = impl.__doc__
     return tree_query
@@ -202,7 +211,7 @@ def _scaled_radius(impl):
         ind_n, dist_n, off_n = impl(tree, np.ascontiguousarray(Qs[near]),
                                     rs if rs.size == 1 else rs[near], metric, p, True, sort,
                                     False)
-        far_ind, far_dist = _far_radius(_tree_rows(tree), np.ascontiguousarray(Qs[far]),
+        far_ind, far_dist = _far_radius(tree_points(tree), np.ascontiguousarray(Qs[far]),
                                         rs if rs.size == 1 else rs[far], metric, p)
         rows_i, rows_d = [None] * Q.shape[0], [None] * Q.shape[0]
         for j, i in enumerate(near):

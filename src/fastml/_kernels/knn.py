@@ -49,7 +49,11 @@ def _safe_range(impl):
         plan = _magnitude.plan_for(max(xm, _magnitude.absmax(Q)), X.dtype, X.shape[1])
         if plan is None:
             return impl(X, Q, k, metric, p)
-        dist, ind = impl(plan.prepare(X), plan.prepare(Q), k, metric, p)
+        Xs, Qs = plan.prepare(X), plan.prepare(Q)
+        dist, ind = impl(Xs, Qs, k, metric, p)
+        if plan.e:  # scaled down: the neighbours' distances measured again
+            dist, ind = _magnitude.remeasure(Qs, Xs, ind, metric, p, plan.e)
+            return dist.astype(X.dtype), ind
         return plan.finish(dist, X.dtype, 2 if metric == "sqeuclidean" else 1), ind
 
     brute_knn.__doc__ = impl.__doc__

@@ -5,10 +5,14 @@ decrease), the same feature draws (scikit-learn's 32-bit xorshift generator,
 feature array permuted from node to node, known-constant features), the same
 candidate rule (consecutive sorted float32 values more than 1e-7 apart),
 threshold (x_prev / 2 + x_next / 2) and criterion formulas. Left / right sums
-come from cumulative sums (the C code may update them from the right end
-instead), so on continuous targets sums can differ in the last bits; trees are
-equal wherever no two candidates tie within rounding. No missing-value
-support (the compiled builder has it).
+follow the builder's path (forward from the previous candidate, or back from
+the node total when that is shorter), so they round as the kernel's do; the
+absolute error is summed directly rather than through the kernel's Fenwick
+tree, so under that criterion a split that ties to rounding can tip. Missing values (NaN)
+follow the builder: sorted last and sent right (plus the candidate "every
+value left, missing right", threshold +inf), then a second pass with them
+first and sent left; the random splitter sends them to a random side; a
+feature with no missing value in the node sends them to the larger child.
 """
 import heapq
 import math
@@ -19,6 +23,40 @@ GINI, ENTROPY, MSE, POISSON, MAE = 0, 1, 2, 3, 4
 _EPS = np.finfo(np.float64).eps
 _M64 = (1 << 64) - 1
 _FT = np.float32(1e-7)
+
+
+def _seqsum(a):
+    """Sum over the first axis, in order (as the C loops add)."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.cumsum(a, axis=0)[-1] if len(a) else np.zeros(a.shape[1:])
+
+
+def _side_sums(A, tot, P):
+    """Left sums of rows A[:p] at each candidate position p of P (ascending),
+    accumulated along the builder's path: from the previous position forward
+    when that is shorter than the way back, else from the total backwards
+    from the last row (scikit-learn's rule), so the rounding is the same."""
+    nn = len(A)
+    prev = np.concatenate([[0], P[:-1]])
+    fwd = (P - prev) <= (nn - P)
+    rev = None
+    S = np.empty((len(P), A.shape[1]))
+    base, base_pos, j = np.zeros(A.shape[1]), 0, 0
+    while j < len(P):
+        if not fwd[j]:
+            if rev is None:
+                rev = np.cumsum(np.vstack([tot, -A[::-1]]), axis=0)
+            S[j] = rev[nn - P[j]]
+        else:
+            k = j
+            while k + 1 < len(P) and fwd[k + 1]:
+                k += 1
+            cs = np.cumsum(np.vstack([base, A[base_pos:P[k]]]), axis=0)
+            S[j:k + 1] = cs[P[j:k + 1] - base_pos]
+            j = k
+        base, base_pos = S[j], P[j]
+        j += 1
+    return S
 
 
 class _SkRng:
@@ -80,7 +118,7 @@ class _Grower:
                 s[k] = np.bincount(self.y[idx, k].astype(np.intp), weights=w,
                                    minlength=self.stride)[:self.stride]
             return s.ravel()
-        return (w[:, None] * self.y[idx]).sum(axis=0)
+        return _seqsum(w[:, None] * self.y[idx])
 
     def impurity(self, idx):
         w, W = self.w[idx], self.w[idx].sum()
@@ -132,7 +170,11 @@ class _Grower:
         if self.crit in (GINI, ENTROPY):
             return -WR * self.cls_imp(SR, WR) - WL * self.cls_imp(SL, WL)
         if self.crit == MSE:
-            return (SL * SL).sum(axis=1) / WL + (SR * SR).sum(axis=1) / WR
+            pl, pr = np.zeros(len(WL)), np.zeros(len(WL))
+            for k in range(SL.shape[1]):  # sequential, as the C loop
+                pl += SL[:, k] * SL[:, k]
+                pr += SR[:, k] * SR[:, k]
+            return pl / WL + pr / WR
         if self.crit == POISSON:
             with np.errstate(divide="ignore", invalid="ignore"):
                 pl = -(SL * _lg2(SL / WL[:, None])).sum(axis=1)
@@ -144,27 +186,56 @@ class _Grower:
     # ---- split search ----------------------------------------------------
     def eval_feature(self, f, idx, rs, best):
         p, x = self.p, self.XT[f, idx]
-        if not x.max() > x.min() + _FT:
+        miss = np.isnan(x)
+        nmiss, nn = int(miss.sum()), len(idx)
+        if nmiss == nn:
             return 0
-        nn, w = len(idx), self.w[idx]
+        xv = x[~miss]
+        lo, hi = xv.min(), xv.max()
+        if nmiss == 0 and not hi > lo + _FT:
+            return 0
+        w = self.w[idx]
         if self.random:
-            lo, hi = float(x.min()), float(x.max())
-            thr = (hi - lo) * float(rs.rand_r()) / float(2**31 - 1) + lo
-            if thr == hi:
-                thr = lo
-            left = x.astype(np.float64) <= thr
+            thr = (float(hi) - float(lo)) * float(rs.rand_r()) / float(2**31 - 1) + float(lo)
+            mleft = rs.rand_int(0, 2) if nmiss else 0
+            if thr == float(hi):
+                thr = float(lo)
+            left = np.where(miss, bool(mleft), x.astype(np.float64) <= thr)
             nl = int(left.sum())
-            cands = [(nl, thr)] if p["msl"] <= nl <= nn - p["msl"] else []
             order = np.concatenate([np.flatnonzero(left), np.flatnonzero(~left)])
+            if not p["msl"] <= nl <= nn - p["msl"]:
+                return 1
+            passes = [(order, [(nl, thr, mleft if nmiss else int(nl > nn - nl))])]
         else:
-            order = np.argsort(x, kind="stable")
-            xs = x[order]
-            ok = xs[1:] > xs[:-1] + _FT
-            pos = np.flatnonzero(ok) + 1
-            pos = pos[(pos >= p["msl"]) & (nn - pos >= p["msl"])]
-            cands = [(int(q), float(xs[q - 1]) / 2.0 + float(xs[q]) / 2.0) for q in pos]
-        if not cands:
-            return 1
+            nm = nn - nmiss
+            srt = np.flatnonzero(~miss)[np.argsort(xv, kind="stable")]
+            xs = x[srt]
+            # candidate positions q (rows [0, q) go left) after each run of
+            # values within _FT, in the builder's order of passes
+            ok = np.flatnonzero(xs[1:] > xs[:-1] + _FT) + 1
+            mrows = np.flatnonzero(miss)
+            passes = []
+            # pass 1: missing rows last, sent right
+            c1 = [(int(q), float(xs[q - 1]) / 2.0 + float(xs[q]) / 2.0,
+                   0 if nmiss else int(q > nn - q)) for q in ok]
+            if nmiss:
+                c1.append((nm, np.inf, 0))
+            passes.append((np.concatenate([srt, mrows]), c1))
+            if nmiss:  # pass 2: missing rows first, sent left
+                c2 = [(int(q) + nmiss, float(xs[q - 1]) / 2.0 + float(xs[q]) / 2.0, 1)
+                      for q in ok]
+                passes.append((np.concatenate([mrows, srt]), c2))
+            passes = [(o, [c for c in cs if p["msl"] <= c[0] <= nn - p["msl"]])
+                      for o, cs in passes]
+        for order, cands in passes:
+            if cands:
+                self.eval_candidates(f, idx, order, cands, w, best)
+        return 1
+
+    def eval_candidates(self, f, idx, order, cands, w, best):
+        """Score candidates (q, thr, missing-left) on rows idx[order]: rows
+        order[:q] go left; the strictly best updates best."""
+        p, nn = self.p, len(idx)
         ii = idx[order]
         wo = w[order]
         if self.cls:
@@ -173,10 +244,10 @@ class _Grower:
                 oh[np.arange(nn), k * self.stride + self.y[ii, k].astype(np.intp)] = wo
         else:
             oh = wo[:, None] * self.y[ii]
-        cs, cw = np.cumsum(oh, axis=0), np.cumsum(wo)
-        tot, W = self.sums(idx), w.sum()
+        tot, W = self.sums(idx), _seqsum(w)
         P = np.array([c[0] for c in cands])
-        SL, WL = cs[P - 1], cw[P - 1]
+        S = _side_sums(np.column_stack([oh, wo]), np.append(tot, W), P)
+        SL, WL = S[:, :-1], S[:, -1]
         SR, WR = tot[None, :] - SL, W - WL
         keep = (WL >= p["mwl"]) & (WR >= p["mwl"])
         if self.crit == MAE:
@@ -189,14 +260,13 @@ class _Grower:
             pr = self.proxies(ii, SL, SR, WL, WR)
         for j in np.flatnonzero(keep):
             if pr[j] > best["proxy"]:
-                best.update(proxy=pr[j], f=f, thr=cands[j][1])
-        return 1
+                best.update(proxy=pr[j], f=f, thr=cands[j][1], mleft=cands[j][2])
 
     def split(self, idx, nconst, imp):
         p, d = self.p, self.XT.shape[0]
         rs, feats, const = self.rs, self.features, self.constant
         mf = min(p["max_features"], d)
-        best = {"proxy": -np.inf, "f": -1, "thr": 0.0}
+        best = {"proxy": -np.inf, "f": -1, "thr": 0.0, "mleft": 0}
         f_i, n_visited, n_found, n_drawn, n_total = d, 0, 0, 0, nconst
         while f_i > n_total and (n_visited < mf or n_visited <= n_found + n_drawn):
             n_visited += 1
@@ -218,12 +288,13 @@ class _Grower:
         self.last_nconst = n_total
         if best["f"] < 0:
             return None
-        left = self.XT[best["f"], idx].astype(np.float64) <= best["thr"]
+        x = self.XT[best["f"], idx]
+        left = np.where(np.isnan(x), bool(best["mleft"]), x.astype(np.float64) <= best["thr"])
         li, ri = idx[left], idx[~left]
         il, ir = self.impurity(li), self.impurity(ri)
         W, wl, wr = self.w[idx].sum(), self.w[li].sum(), self.w[ri].sum()
         improvement = W / p["W_all"] * (imp - wr / W * ir - wl / W * il)
-        return best["f"], best["thr"], li, ri, il, ir, improvement, n_total
+        return best["f"], best["thr"], li, ri, il, ir, improvement, n_total, best["mleft"]
 
 
 def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
@@ -244,7 +315,7 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
     nodes = []
 
     def add(idx, depth, nconst, imp, first):
-        node = dict(idx=idx, depth=depth, feature=-1, thr=-2.0, left=-1, right=-1,
+        node = dict(idx=idx, depth=depth, feature=-1, thr=-2.0, left=-1, right=-1, mleft=0,
                     value=g.value(idx), n=len(idx), wn=float(g.w[idx].sum()))
         node["imp"] = g.impurity(idx) if first else imp
         nn = len(idx)
@@ -255,7 +326,7 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
             sp = g.split(idx, nconst, node["imp"])
             if sp is not None and not sp[6] + _EPS < min_impurity_decrease:
                 node["split"] = sp
-                node["feature"], node["thr"] = sp[0], sp[1]
+                node["feature"], node["thr"], node["mleft"] = sp[0], sp[1], sp[8]
         nodes.append(node)
         return len(nodes) - 1
 
@@ -267,10 +338,10 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
             _, _, i = heapq.heappop(heap)
             nd = nodes[i]
             if nd["split"] is None or max_split <= 0:
-                nd["feature"], nd["thr"] = -1, -2.0
+                nd["feature"], nd["thr"], nd["mleft"] = -1, -2.0, 0
                 continue
             max_split -= 1
-            f, thr, li, ri, il, ir, _, _ = nd["split"]
+            f, thr, li, ri, il, ir = nd["split"][:6]
             for side, (ix, im) in ((1, (li, il)), (0, (ri, ir))):
                 c = add(ix, nd["depth"] + 1, 0, im, False)
                 nd["left" if side else "right"] = c
@@ -285,11 +356,12 @@ def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples
                 nodes[parent]["left" if is_left else "right"] = i
             sp = nodes[i]["split"]
             if sp is not None:
-                f, thr, li, ri, il, ir, _, nc = sp
+                f, thr, li, ri, il, ir, _, nc = sp[:8]
                 stack.append((ri, depth + 1, nc, ir, False, i, 0))
                 stack.append((li, depth + 1, nc, il, False, i, 1))
     return {
         "feature": np.array([nd["feature"] for nd in nodes], dtype=np.int32),
+        "missing_left": np.array([nd["mleft"] for nd in nodes], dtype=np.uint8),
         "left": np.array([nd["left"] for nd in nodes], dtype=np.int64),
         "right": np.array([nd["right"] for nd in nodes], dtype=np.int64),
         "n_node_samples": np.array([nd["n"] for nd in nodes], dtype=np.int64),
