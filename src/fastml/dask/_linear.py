@@ -281,6 +281,8 @@ class _LossPart:
         self.loss = LogisticLoss(Xb, y_idx, s, len(classes), 0.0, fit_intercept, 1)
         self.loss.S = S
         self.loss.sn = s / S
+        self.weight = float(s.sum())  # this partition's share of S
+        self.all_classes = bool(np.all(np.bincount(y_idx[s > 0], minlength=len(classes))))
 
     def smooth(self, theta):
         if self.empty:
@@ -299,6 +301,36 @@ def _smooth(part, theta):
 
 def _grad_hess_full(part, theta):
     return part.grad_hess_full(theta)
+
+
+def _local_start(part, theta, lam, n_coef, tol):
+    """A starting point from one partition: exact Newton on its loss scaled
+    to the whole data's weight (S / partition weight) plus the same penalty,
+    run where the partition lives. theta unchanged when the partition is
+    empty, misses a class or its solve does not converge (e.g. separable)."""
+    if part.empty or not part.all_classes or part.weight <= 0:
+        return theta
+    r = part.loss.S / part.weight
+
+    def fg(t):
+        f, g = part.smooth(t)
+        f, g = r * f, r * g
+        if lam:
+            f += 0.5 * lam * float((t[:n_coef] ** 2).sum())
+            g[:n_coef] += lam * t[:n_coef]
+        return f, g
+
+    def fgh(t):
+        f, g, H = part.grad_hess_full(t)
+        f, g, H = r * f, r * g, r * H
+        if lam:
+            f += 0.5 * lam * float((t[:n_coef] ** 2).sum())
+            g[:n_coef] += lam * t[:n_coef]
+            H[np.arange(n_coef), np.arange(n_coef)] += lam
+        return f, g, H
+
+    x, _, ok = _newton(fgh, fg, theta, max(tol, 1e-8), 50)
+    return x if ok and np.isfinite(x).all() else theta
 
 
 def _sum_fgh(parts):
@@ -386,6 +418,13 @@ class LogisticRegression(PostFitMixin, _LogR):
     parameters up to 1024; usually the fastest choice on a cluster for few
     parameters (~10 round trips against ~30 for L-BFGS).
 
+    Both start (unless warm_start gives coefficients) from the optimum of the
+    largest partition alone -- its loss scaled to the whole data's weight plus
+    the same penalty, solved by Newton on the worker that holds it, one round
+    trip -- which usually leaves 2-4 global Newton steps instead of ~12 from
+    zero. The answer is the global optimum all the same (the stopping test is
+    on the global gradient); n_iter_ counts the global iterations.
+
     Differs from single-machine fastml on purpose: L-BFGS also stops when the
     objective's relative decrease falls to ~1e-14 (where function values stop
     carrying information), which leaves the coefficients ~1e-8 from the
@@ -470,6 +509,13 @@ class LogisticRegression(PostFitMixin, _LogR):
             if fit_b:
                 theta[K * p:] = self.intercept_
         tol, max_iter = float(self.tol), int(self.max_iter)
+        if max_iter > 0 and len(parts) > 1 and size <= _NEWTON_MAX_SIZE and not theta.any():
+            # start from one partition's own optimum (one round trip, computed
+            # where it lives): Newton then needs a few global steps instead of
+            # a dozen from zero; the answer is still the global optimum
+            big = int(np.argmax(X.chunks[0]))
+            theta = delayed(_local_start, pure=True)(parts[big], theta, lam, K * p,
+                                                     tol).compute()
         ok, n_iter = False, 0
         if max_iter > 0 and solver == "lbfgs":
             res = _opt.minimize_lbfgs(fg, theta, tol=tol, max_iter=max_iter)
