@@ -5,7 +5,8 @@ tree). brute_knn / brute_knn_callable have the facade's signatures
 
 Ranking is by the *reduced* distance (squared euclidean, sum |t|^p for
 minkowski) computed in float64, ties broken by the lower training index (the
-package's tie rule); distances are returned in the input dtype.
+package's tie rule); distances are the reduced ones rounded to the input dtype,
+then finished (square root, p-th root) in that dtype.
 """
 import numpy as np
 
@@ -55,7 +56,10 @@ def knn(X, Q, k, metric, p=2.0):
         red = reduced_distances(Q[i0:i0 + step], X, metric, p)
         order = np.lexsort((np.broadcast_to(cols, red.shape), red), axis=-1)[:, :k]
         ind[i0:i0 + step] = order
-        dist[i0:i0 + step] = finish(np.take_along_axis(red, order, axis=1), metric, p)
+        # reduced distance rounded to the input dtype, then finished in it (as
+        # the kernels: a float32 sqeuclidean result's sqrt is the euclidean one)
+        dist[i0:i0 + step] = finish(np.take_along_axis(red, order, axis=1).astype(X.dtype),
+                                    metric, p)
     return dist, ind
 
 
