@@ -1,12 +1,31 @@
 """Python-thread parallel maps whose tasks call compiled kernels.
 
-Each task runs on its own Python thread; kernels it calls run with one thread
-each (the parallelism is across tasks), unless a task opens its own scope (an
+Each task runs on a Python thread; kernels it calls run with one thread each
+(the parallelism is across tasks), unless a task opens its own scope (an
 estimator with an explicit ``n_jobs``). Results keep the order of the items.
+
+Tasks see the caller's configuration: fastml's context variables (its
+``config_context``) and scikit-learn's thread-local ``config_context``
+(e.g. ``enable_metadata_routing`` for a router fitted inside a task), as
+scikit-learn's own parallel helpers propagate them.
 """
+import contextvars
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from .._kernels import _threads
+
+
+def _sklearn_config():
+    """(scikit-learn's config_context, its current settings), or None when
+    scikit-learn is not loaded."""
+    skl = sys.modules.get("sklearn._config")
+    if skl is None:
+        return None
+    try:
+        return skl.config_context, skl.get_config()
+    except Exception:  # pragma: no cover - a scikit-learn without get_config
+        return None
 
 
 def map_threads(fn, items, n_threads):
@@ -15,10 +34,19 @@ def map_threads(fn, items, n_threads):
     n = max(1, min(int(n_threads), len(items)))
     if n == 1:
         return [fn(it) for it in items]
+    context = contextvars.copy_context()
+    sk_config = _sklearn_config()
 
-    def run(it):
+    def in_scope(it):
         with _threads.scope(1):
             return fn(it)
+
+    def run(it):
+        if sk_config is None:
+            return context.copy().run(in_scope, it)
+        config_context, settings = sk_config
+        with config_context(**settings):
+            return context.copy().run(in_scope, it)
 
     with ThreadPoolExecutor(max_workers=n) as pool:
         return list(pool.map(run, items))
