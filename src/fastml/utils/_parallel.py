@@ -7,7 +7,8 @@ estimator with an explicit ``n_jobs``). Results keep the order of the items.
 Tasks see the caller's configuration: fastml's context variables (its
 ``config_context``) and scikit-learn's thread-local ``config_context``
 (e.g. ``enable_metadata_routing`` for a router fitted inside a task), as
-scikit-learn's own parallel helpers propagate them.
+scikit-learn's own parallel helpers propagate them; each worker thread takes
+them over once, when it starts.
 """
 import contextvars
 import sys
@@ -17,15 +18,26 @@ from .._kernels import _threads
 
 
 def _sklearn_config():
-    """(scikit-learn's config_context, its current settings), or None when
+    """scikit-learn's current settings in this thread, or None when
     scikit-learn is not loaded."""
     skl = sys.modules.get("sklearn._config")
     if skl is None:
         return None
     try:
-        return skl.config_context, skl.get_config()
+        return skl.get_config()
     except Exception:  # pragma: no cover - a scikit-learn without get_config
         return None
+
+
+def _adopt(context, sk_config):
+    """Thread initializer: this worker thread takes the caller's context
+    variables and scikit-learn settings (once per thread, not per task)."""
+    for var, value in context.items():
+        var.set(value)
+    if sk_config is not None:
+        import sklearn
+
+        sklearn.set_config(**sk_config)
 
 
 def map_threads(fn, items, n_threads):
@@ -34,19 +46,11 @@ def map_threads(fn, items, n_threads):
     n = max(1, min(int(n_threads), len(items)))
     if n == 1:
         return [fn(it) for it in items]
-    context = contextvars.copy_context()
-    sk_config = _sklearn_config()
 
-    def in_scope(it):
+    def run(it):
         with _threads.scope(1):
             return fn(it)
 
-    def run(it):
-        if sk_config is None:
-            return context.copy().run(in_scope, it)
-        config_context, settings = sk_config
-        with config_context(**settings):
-            return context.copy().run(in_scope, it)
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
+    with ThreadPoolExecutor(max_workers=n, initializer=_adopt,
+                            initargs=(contextvars.copy_context(), _sklearn_config())) as pool:
         return list(pool.map(run, items))
