@@ -82,6 +82,9 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
     and "mean" otherwise. max_features (an int, or a callable of X) keeps at
     most that many of the highest. prefit=True uses the given fitted estimator
     as is (a deep copy in estimator_ after fit).
+
+    fit / partial_fit parameters go to the estimator's fit / partial_fit; with
+    metadata routing enabled, only those it requested (scikit-learn's rules).
     """
 
     _parameter_constraints = {
