@@ -8,6 +8,12 @@ kernels then run single-threaded). predict / predict_proba /
 decision_function follow scikit-learn's definitions, so e.g.
 OneVsRestClassifier(LogisticRegression()) is the "one binary model per class"
 procedure with normalised probabilities.
+
+Metadata (sample_weight, ...) reach the binary estimators through
+scikit-learn's metadata routing only: with routing enabled, fit /
+partial_fit route what the estimator requested (``set_fit_request``);
+one-vs-one gives each pair the rows of its two classes. Without routing,
+passing metadata is an error, as in scikit-learn.
 """
 import numbers
 import warnings
@@ -15,6 +21,9 @@ import warnings
 import numpy as np
 
 from .base import BaseEstimator, ClassifierMixin, clone
+from .model_selection._validation import _fold_params
+from .utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       raise_for_params, routing_enabled)
 from .utils._param_validation import HasMethods, Interval
 from .utils._parallel import map_threads
 from .utils._set_output import available_if
@@ -173,6 +182,25 @@ def _binarize(y, classes=None):
 
 
 class _MetaBase(ClassifierMixin, BaseEstimator):
+    # the binary estimators' methods reached by metadata routing
+    _routed_methods = ("fit", "partial_fit")
+
+    def _routed_params(self, method, params):
+        """Metadata for the binary estimators' `method`: routed with metadata
+        routing enabled; an error if any is passed without (scikit-learn)."""
+        raise_for_params(params, self, method)
+        if not routing_enabled():
+            return {}
+        return dict(process_routing(self, method, **params)["estimator"][method])
+
+    def get_metadata_routing(self):
+        """Routing of this meta-estimator (scikit-learn's MetadataRouter):
+        fit (and partial_fit) metadata go to the same method of the estimator."""
+        router = metadata_router(self)
+        router.add(estimator=self.estimator,
+                   method_mapping=method_mapping(*[(m, m) for m in self._routed_methods]))
+        return router
+
     def _copy_features(self):
         """n_features_in_ / feature_names_in_ from the first member that
         recorded them (a constant predictor for a one-class column records
@@ -212,7 +240,10 @@ class OneVsRestClassifier(_MetaBase):
         self.verbose = verbose
 
     def fit(self, X, y, **fit_params):
+        """One binary fit per class (per label); fit_params: metadata, routed
+        to each estimator's fit (metadata routing only)."""
         self._validate_params()
+        fit_params = self._routed_params("fit", fit_params)
         y = _check_Xy(X, y)
         kind, classes, Y = _binarize(y)
         self._kind, self._sparse_y = kind, is_sparse(y)
@@ -231,6 +262,8 @@ class OneVsRestClassifier(_MetaBase):
         first = not hasattr(self, "estimators_")
         if first:
             self._validate_params()
+        partial_fit_params = self._routed_params("partial_fit", partial_fit_params)
+        if first:
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
             cls = np.unique(classes)
@@ -342,7 +375,11 @@ class OneVsOneClassifier(_MetaBase):
         return [(i, j) for i in range(k) for j in range(i + 1, k)]
 
     def fit(self, X, y, **fit_params):
+        """One binary fit per pair of classes on their rows; fit_params:
+        metadata, routed (metadata routing only), per-sample values sliced to
+        the pair's rows."""
         self._validate_params()
+        fit_params = self._routed_params("fit", fit_params)
         Xv = self._validate_X(X)
         y = _check_Xy(Xv, y)
         check_classification_targets(y)
@@ -358,7 +395,7 @@ class OneVsOneClassifier(_MetaBase):
             Xp = _rows(Xv, idx)
             if pairwise:  # a precomputed kernel: the pair's rows and columns
                 Xp = Xp[:, idx]
-            return _fit_binary(self.estimator, Xp, yb, fit_params,
+            return _fit_binary(self.estimator, Xp, yb, _fold_params(fit_params, len(y), idx),
                                classes=[self.classes_[i], self.classes_[j]]), idx
         pairwise = self._pairwise()
         out = map_threads(fit_pair, self._pairs(), resolve_n_jobs(self.n_jobs))
@@ -386,6 +423,8 @@ class OneVsOneClassifier(_MetaBase):
         first = not hasattr(self, "estimators_")
         if first:
             self._validate_params()
+        partial_fit_params = self._routed_params("partial_fit", partial_fit_params)
+        if first:
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
             self.classes_ = np.unique(classes)
@@ -403,7 +442,8 @@ class OneVsOneClassifier(_MetaBase):
             if len(idx):
                 self.estimators_[m].partial_fit(
                     _rows(Xv, idx), (y[idx] == self.classes_[j]).astype(int),
-                    classes=np.array((0, 1)), **partial_fit_params)
+                    classes=np.array((0, 1)),
+                    **_fold_params(partial_fit_params, len(y), idx))
             return self.estimators_[m]
         self.estimators_ = map_threads(step, range(len(self.estimators_)),
                                        resolve_n_jobs(self.n_jobs))
@@ -443,6 +483,8 @@ class OutputCodeClassifier(_MetaBase):
         "n_jobs": [numbers.Integral, None],
     }
 
+    _routed_methods = ("fit",)
+
     def __init__(self, estimator, *, code_size=1.5, random_state=None, n_jobs=None):
         self.estimator = estimator
         self.code_size = code_size
@@ -450,7 +492,10 @@ class OutputCodeClassifier(_MetaBase):
         self.n_jobs = n_jobs
 
     def fit(self, X, y, **fit_params):
+        """One binary fit per code bit; fit_params: metadata, routed to each
+        estimator's fit (metadata routing only)."""
         self._validate_params()
+        fit_params = self._routed_params("fit", fit_params)
         y = _check_Xy(X, y)
         rs = check_random_state(self.random_state)
         check_classification_targets(y)

@@ -93,7 +93,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             cls = np.unique(y) if classes is None else np.unique(np.asarray(classes))
             self.classes_ = cls
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(f"`classes={classes!r}` is not the same as on the first call to "
+            raise ValueError(f"`classes={classes!r}` is not the same as on last call to "
                              f"partial_fit, was: {self.classes_!r}")
         idx = np.searchsorted(self.classes_, y)
         if (idx >= len(self.classes_)).any() or not np.array_equal(
@@ -173,7 +173,7 @@ class GaussianNB(_BaseNB):
             if not np.isclose(pri.sum(), 1.0):
                 raise ValueError("The sum of the priors should be 1.")
             if (pri < 0).any():
-                raise ValueError("All priors must be non-negative.")
+                raise ValueError("Priors must be non-negative (all priors >= 0).")
             self.class_prior_ = pri
         else:
             self.class_prior_ = tot / tot.sum()
@@ -233,7 +233,8 @@ class _DiscreteNB(_BaseNB):
         if a.ndim > 1 or (a.ndim == 1 and a.shape[0] != self.n_features_in_):
             raise ValueError("When alpha is an array, it should contain `n_features` elements.")
         if not np.isfinite(a).all() or (a < 0).any():
-            raise ValueError(f"All values in alpha must be finite and >= 0, got {self.alpha!r}.")
+            raise ValueError("All values in alpha must be greater than 0 or equal to 0 (and "
+                             f"finite), got {self.alpha!r}.")
         if not self.force_alpha and a.min() < 1e-10:
             a = np.maximum(a, 1e-10)
         return a

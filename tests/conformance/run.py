@@ -106,7 +106,7 @@ def write_ci_subset(report, path=CI_SUBSET):
     selected test that failed, with its classified cause as the reason."""
     select, _ = read_ci_subset(path)
     head = [ln for ln in Path(path).read_text().splitlines()
-            if ln.startswith("#") and not ln.startswith("# expected")]
+            if ln.startswith("#") and not ln.startswith(("# expected", "# regenerate"))]
     lines = head + ["[select]"] + select + [
         "", "[expected-failures]",
         "# expected: known failures of the selected tests, `node id | cause :: detail`;",

@@ -6,6 +6,8 @@ import numpy as np
 
 from ..base import BaseEstimator, RegressorMixin, TransformerMixin, clone
 from ..exceptions import NotFittedError
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       routing_enabled)
 from ..utils._param_validation import HasMethods
 from ..utils.validation import check_array, check_is_fitted
 
@@ -109,17 +111,38 @@ class TransformedTargetRegressor(RegressorMixin, BaseEstimator):
             self.regressor_ = LinearRegression()
         else:
             self.regressor_ = clone(self.regressor)
-        self.regressor_.fit(X, y_trans, **fit_params)
+        self.regressor_.fit(X, y_trans, **self._routed("fit", fit_params))
         if hasattr(self.regressor_, "feature_names_in_"):
             self.feature_names_in_ = self.regressor_.feature_names_in_
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
         return self
 
+    def _routed(self, method, params):
+        """Parameters for the regressor's `method`: as given, or with metadata
+        routing enabled the metadata the regressor requested."""
+        if not routing_enabled():
+            return params
+        return dict(process_routing(self, method, **params)["regressor"][method])
+
+    def get_metadata_routing(self):
+        """Routing (scikit-learn's MetadataRouter): fit and predict metadata go
+        to the same method of the regressor (LinearRegression when None)."""
+        if self.regressor is None:
+            from ..linear_model import LinearRegression
+
+            regressor = LinearRegression()
+        else:
+            regressor = self.regressor
+        router = metadata_router(self)
+        router.add(regressor=regressor,
+                   method_mapping=method_mapping(("fit", "fit"), ("predict", "predict")))
+        return router
+
     def predict(self, X, **predict_params):
         """inverse transform of regressor_.predict(X), shaped like the fitted y."""
         check_is_fitted(self)
-        pred = self.regressor_.predict(X, **predict_params)
+        pred = self.regressor_.predict(X, **self._routed("predict", predict_params))
         pred = pred.reshape(-1, 1) if pred.ndim == 1 else pred
         out = self.transformer_.inverse_transform(pred)
         if self._training_dim == 1 and out.ndim == 2 and out.shape[1] == 1:

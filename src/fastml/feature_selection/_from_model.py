@@ -7,6 +7,8 @@ import numpy as np
 
 from ..base import BaseEstimator, clone
 from ..exceptions import NotFittedError
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       routing_enabled)
 from ..utils._param_validation import HasMethods, Interval, Options
 from ..utils._set_output import available_if
 from ..utils.validation import check_is_fitted
@@ -80,6 +82,9 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
     and "mean" otherwise. max_features (an int, or a callable of X) keeps at
     most that many of the highest. prefit=True uses the given fitted estimator
     as is (a deep copy in estimator_ after fit).
+
+    fit / partial_fit parameters go to the estimator's fit / partial_fit; with
+    metadata routing enabled, only those it requested (scikit-learn's rules).
     """
 
     _parameter_constraints = {
@@ -153,16 +158,28 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
         else:
             self._check_feature_names(X, reset=reset)
 
+    def _routed_params(self, method, params):
+        """Parameters for the estimator's `method`: with metadata routing, the
+        metadata it requested (an error for metadata nobody requested);
+        without, `params` as given (scikit-learn's behaviour)."""
+        if routing_enabled():
+            return dict(process_routing(self, method, **params)["estimator"][method])
+        return params
+
     def fit(self, X, y=None, **fit_params):
-        """Fit the estimator on (X, y) (unless prefit) and keep it in estimator_."""
+        """Fit the estimator on (X, y) (unless prefit) and keep it in estimator_.
+
+        fit_params go to the estimator's fit; with metadata routing enabled,
+        only the metadata the estimator requested (``set_fit_request``)."""
         self._validate_params()
         self._check_max_features(X)
         if self.prefit:
             self._check_prefit()
             self.estimator_ = copy.deepcopy(self.estimator)
         else:
+            params = self._routed_params("fit", fit_params)
             self.estimator_ = clone(self.estimator)
-            self.estimator_.fit(X, y, **fit_params)
+            self.estimator_.fit(X, y, **params)
         self._record_names(X, reset=True)
         return self
 
@@ -174,8 +191,9 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
         return _calculate_threshold(self.estimator, scores, self.threshold)
 
     @available_if(_estimator_has("partial_fit"))
-    def partial_fit(self, X, y=None, **fit_params):
-        """Update the estimator with one batch (partial_fit of the estimator)."""
+    def partial_fit(self, X, y=None, **partial_fit_params):
+        """Update the estimator with one batch (partial_fit of the estimator;
+        with metadata routing, the metadata it requested for partial_fit)."""
         first = not hasattr(self, "estimator_")
         if first:
             self._validate_params()
@@ -185,9 +203,10 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
                 self._check_prefit()
                 self.estimator_ = copy.deepcopy(self.estimator)
             return self
+        params = self._routed_params("partial_fit", partial_fit_params)
         if first:
             self.estimator_ = clone(self.estimator)
-        self.estimator_.partial_fit(X, y, **fit_params)
+        self.estimator_.partial_fit(X, y, **params)
         self._record_names(X, reset=first)
         return self
 
@@ -206,6 +225,14 @@ class SelectFromModel(SelectorMixin, BaseEstimator):
                 hasattr(self.estimator_, "n_features_in_") and X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
+
+    def get_metadata_routing(self):
+        """Routing of this selector (scikit-learn's MetadataRouter): fit and
+        partial_fit metadata go to the same method of the estimator."""
+        router = metadata_router(self)
+        router.add(estimator=self.estimator,
+                   method_mapping=method_mapping(("partial_fit", "partial_fit"), ("fit", "fit")))
+        return router
 
     def _fastml_tags(self):
         return {"allow_nan": inner_allow_nan(self.estimator), "sparse": True}

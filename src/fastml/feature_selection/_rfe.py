@@ -7,8 +7,11 @@ import warnings
 import numpy as np
 
 from ..base import BaseEstimator, clone
-from ..metrics import check_scoring
+from ..metrics import get_scorer
 from ..model_selection import check_cv
+from ..model_selection._validation import _fold_params
+from ..utils._metadata_routing import (UNUSED, metadata_router, method_mapping,
+                                       process_routing, raise_for_params, routing_enabled)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import HasMethods, Interval, RealNotInt
 from ..utils._set_output import available_if
@@ -63,6 +66,11 @@ class RFE(SelectorMixin, BaseEstimator):
     Attributes: support_, ranking_ (1 = selected; higher = eliminated
     earlier), n_features_, estimator_ (refit on the selected features).
     Ties in importance drop the lower-indexed feature first (a stable sort).
+
+    Metadata (scikit-learn's routing): ``fit(**fit_params)`` and
+    ``score(**score_params)`` pass their parameters to the estimator's fit /
+    score -- with metadata routing enabled, only what the estimator requested
+    (``set_fit_request`` ...); ``predict(**predict_params)`` needs routing.
     """
 
     _parameter_constraints = {
@@ -92,8 +100,12 @@ class RFE(SelectorMixin, BaseEstimator):
         return getattr(self.estimator, "_estimator_type", None)
 
     def fit(self, X, y, **fit_params):
-        """Eliminate features recursively; refit estimator_ on the survivors."""
+        """Eliminate features recursively; refit estimator_ on the survivors.
+        fit_params go to every fit of the estimator (routed, with metadata
+        routing enabled)."""
         self._validate_params()
+        if routing_enabled():
+            fit_params = dict(process_routing(self, "fit", **fit_params)["estimator"]["fit"])
         return self._fit(X, y, **fit_params)
 
     def _fit(self, X, y, step_score=None, validated=False, **fit_params):
@@ -153,13 +165,32 @@ class RFE(SelectorMixin, BaseEstimator):
 
     @available_if(_estimator_has("predict"))
     def predict(self, X, **predict_params):
+        """The estimator's predict on the selected features (predict_params:
+        metadata, routed; only with metadata routing enabled)."""
+        raise_for_params(predict_params, self, "predict")
         check_is_fitted(self, "support_")
+        if routing_enabled():
+            predict_params = dict(process_routing(self, "predict", **predict_params)
+                                  ["estimator"]["predict"])
         return self.estimator_.predict(self.transform(X), **predict_params)
 
     @available_if(_estimator_has("score"))
     def score(self, X, y, **score_params):
+        """The estimator's score on the selected features (score_params go to
+        it; routed with metadata routing enabled)."""
         check_is_fitted(self, "support_")
+        if routing_enabled():
+            score_params = dict(process_routing(self, "score", **score_params)
+                                ["estimator"]["score"])
         return self.estimator_.score(self.transform(X), y, **score_params)
+
+    def get_metadata_routing(self):
+        """Routing of RFE (scikit-learn's MetadataRouter): fit, predict and
+        score metadata go to the same method of the estimator."""
+        router = metadata_router(self)
+        router.add(estimator=self.estimator, method_mapping=method_mapping(
+            ("fit", "fit"), ("predict", "predict"), ("score", "score")))
+        return router
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
@@ -197,11 +228,16 @@ class RFECV(RFE):
     """RFE with the number of features chosen by cross-validation.
 
     Each fold runs the elimination down to min_features_to_select and scores
-    every step on its test part (`scoring`, default the estimator's score);
-    the count with the best summed score (the smaller count on ties) is then
-    selected by RFE on all the data. Folds run on `n_jobs` threads.
+    every step on its test part (`scoring`; None is accuracy for classifiers
+    and R^2 otherwise, as in scikit-learn); the count with the best summed
+    score (the smaller count on ties) is then selected by RFE on all the data.
+    Folds run on `n_jobs` threads. ``score`` uses `scoring` too.
     Attributes: as RFE, plus cv_results_ (mean/std/split scores, rankings
     and supports per count, and "n_features").
+
+    Metadata: without routing, fit takes `groups` only (for the splitter);
+    with metadata routing enabled, fit metadata go where the estimator, the
+    splitter and the scorer request them.
     """
 
     _parameter_constraints = {
@@ -223,14 +259,37 @@ class RFECV(RFE):
         self.n_jobs = n_jobs
         self.min_features_to_select = min_features_to_select
 
-    def fit(self, X, y, *, groups=None, **params):
-        """Cross-validate the elimination path, then select with RFE on all of X."""
+    # groups goes to the splitter: not a request of RFECV's own fit
+    __metadata_request__fit = {"groups": UNUSED}
+
+    def _get_scorer(self):
+        """The scorer of `scoring`; None is accuracy for classifiers, R^2 otherwise."""
+        if self.scoring is None:
+            return get_scorer("accuracy" if _is_classifier(self.estimator) else "r2")
+        return get_scorer(self.scoring)
+
+    def _route_fit(self, params):
+        """(estimator fit params, splitter split params, scorer score params)."""
+        if routing_enabled():
+            routed = process_routing(self, "fit", **params)
+            return (dict(routed["estimator"]["fit"]), dict(routed["splitter"]["split"]),
+                    dict(routed["scorer"]["score"]))
+        raise_for_params(params, self, "fit", allow=("groups",))
+        return {}, {"groups": params.get("groups")}, {}
+
+    def fit(self, X, y, **params):
+        """Cross-validate the elimination path, then select with RFE on all of X.
+
+        params: `groups` for the splitter; with metadata routing enabled, any
+        metadata, routed to the estimator's fit, the splitter's split and the
+        scorer (per-sample values sliced to each fold's rows)."""
         self._validate_params()
         X, y = _validate_xy(self, X, y)
         if is_sparse(X):
             X = X.tocsr()
+        fit_params, split_params, score_params = self._route_fit(params)
         cv = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
-        scorer = check_scoring(self.estimator, scoring=self.scoring)
+        scorer = self._get_scorer()
         n = X.shape[1]
         if self.min_features_to_select > n:
             warnings.warn(f"Found min_features_to_select={self.min_features_to_select} > "
@@ -239,21 +298,24 @@ class RFECV(RFE):
         rfe = RFE(estimator=self.estimator, n_features_to_select=min(
             self.min_features_to_select, n), importance_getter=self.importance_getter,
             step=self.step, verbose=self.verbose)
+        n_rows = X.shape[0]
 
         def one_fold(split):
             train, test = split
             Xtr, Xte, ytr, yte = X[train], X[test], y[train], y[test]
+            fold_score = _fold_params(score_params, n_rows, test)
             r = clone(rfe)
             r._check_feature_names(Xtr, reset=True)
             r._check_n_features(Xtr, reset=True)
 
             def step_score(est, features):
-                return scorer(est, Xte[:, features], yte)
+                return scorer(est, Xte[:, features], yte, **fold_score)
 
-            r._fit(Xtr, ytr, step_score=step_score, validated=True, **params)
+            r._fit(Xtr, ytr, step_score=step_score, validated=True,
+                   **_fold_params(fit_params, n_rows, train))
             return r.step_scores_, r.step_support_, r.step_ranking_, r.step_n_features_
 
-        splits = list(cv.split(X, y, groups))
+        splits = list(cv.split(X, y, **split_params))
         results = map_threads(one_fold, splits, resolve_n_jobs(self.n_jobs))
         scores, supports, rankings, n_feats = zip(*results)
         n_rev = np.array(n_feats[0])[::-1]
@@ -264,11 +326,11 @@ class RFECV(RFE):
                   importance_getter=self.importance_getter, verbose=self.verbose)
         rfe._check_feature_names(X, reset=True)
         rfe._check_n_features(X, reset=True)
-        rfe._fit(X, y, validated=True, **params)
+        rfe._fit(X, y, validated=True, **fit_params)
         self.support_, self.n_features_, self.ranking_ = rfe.support_, rfe.n_features_, \
             rfe.ranking_
         self.estimator_ = clone(self.estimator)
-        self.estimator_.fit(self._transform(X), y, **params)
+        self.estimator_.fit(self._transform(X), y, **fit_params)
         s_rev, sup_rev, rk_rev = scores[:, ::-1], supports[:, ::-1], rankings[:, ::-1]
         self.cv_results_ = {
             "mean_test_score": np.mean(s_rev, axis=0),
@@ -279,3 +341,26 @@ class RFECV(RFE):
             "n_features": n_rev,
         }
         return self
+
+    def score(self, X, y, **score_params):
+        """`scoring` (None: accuracy / R^2) of this selector on (X, y);
+        score_params: metadata for the scorer (only with metadata routing)."""
+        raise_for_params(score_params, self, "score")
+        check_is_fitted(self, "support_")
+        if routing_enabled():
+            score_params = dict(process_routing(self, "score", **score_params)
+                                ["scorer"]["score"])
+        return self._get_scorer()(self, X, y, **score_params)
+
+    def get_metadata_routing(self):
+        """Routing of RFECV (scikit-learn's MetadataRouter): fit metadata go to
+        the estimator's fit, the splitter's split and the scorer; predict
+        metadata to the estimator's predict; score metadata to the scorer."""
+        router = metadata_router(self)
+        router.add(estimator=self.estimator,
+                   method_mapping=method_mapping(("fit", "fit"), ("predict", "predict")))
+        router.add(splitter=check_cv(self.cv),
+                   method_mapping=method_mapping(("fit", "split")))
+        router.add(scorer=self._get_scorer(),
+                   method_mapping=method_mapping(("fit", "score"), ("score", "score")))
+        return router

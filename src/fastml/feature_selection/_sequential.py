@@ -5,7 +5,11 @@ import numbers
 import numpy as np
 
 from ..base import BaseEstimator, clone
-from ..model_selection import check_cv, cross_val_score
+from ..model_selection import check_cv
+from ..model_selection._validation import (_fit_and_score, _scorers,
+                                           _warn_or_raise_about_fit_failures)
+from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
+                                       raise_for_params, routing_enabled)
 from ..utils._parallel import map_threads
 from ..utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from ..utils.validation import check_is_fitted, resolve_n_jobs
@@ -23,8 +27,13 @@ class SequentialFeatureSelector(SelectorMixin, BaseEstimator):
     the score improves by less than tol), an int, or a fraction. tol may be
     negative for backward selection (removing features may cost up to |tol|).
     The candidates of a step are scored on `n_jobs` threads; ties go to the
-    lowest feature index, as in scikit-learn. Attributes: support_,
+    lowest feature index, as in scikit-learn. The splits are drawn once per
+    fit and shared by every candidate. Attributes: support_,
     n_features_to_select_.
+
+    fit(**params) takes metadata only with metadata routing enabled; they go
+    where the estimator (fit), the splitter (split) and the scorer (score)
+    request them, per-sample values sliced to each fold.
     """
 
     _parameter_constraints = {
@@ -52,9 +61,7 @@ class SequentialFeatureSelector(SelectorMixin, BaseEstimator):
     def fit(self, X, y=None, **params):
         """Select the features greedily."""
         self._validate_params()
-        from ..ensemble._voting import _no_extra_params
-
-        _no_extra_params(self, "fit", params)
+        raise_for_params(params, self, "fit")
         X, y = _validate_xy(self, X, y, allow_nan=self._fastml_tags()["allow_nan"],
                             y_optional=True)
         n = X.shape[1]
@@ -69,6 +76,15 @@ class SequentialFeatureSelector(SelectorMixin, BaseEstimator):
         if self.tol is not None and self.tol < 0 and self.direction == "forward":
             raise ValueError("tol must be strictly positive when doing forward selection")
         cv = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
+        scorers, _ = _scorers(self.estimator, self.scoring)
+        if routing_enabled():
+            routed = process_routing(self, "fit", **params)
+            fit_params, split_params = dict(routed["estimator"]["fit"]), \
+                dict(routed["splitter"]["split"])
+            score_params = {"score": dict(routed["scorer"]["score"])}
+        else:
+            fit_params, split_params, score_params = {}, {}, {}
+        splits = list(cv.split(X, y, **split_params))
         est = clone(self.estimator)
         mask = np.zeros(n, dtype=bool)
         n_iter = (self.n_features_to_select_ if self.n_features_to_select == "auto" or
@@ -76,7 +92,8 @@ class SequentialFeatureSelector(SelectorMixin, BaseEstimator):
         old = -np.inf
         auto = self.tol is not None and self.n_features_to_select == "auto"
         for _ in range(n_iter):
-            idx, score = self._best_candidate(est, X, y, cv, mask, params)
+            idx, score = self._best_candidate(est, X, y, splits, mask, scorers,
+                                              fit_params, score_params)
             if auto and (score - old) < self.tol:
                 break
             old = score
@@ -87,21 +104,43 @@ class SequentialFeatureSelector(SelectorMixin, BaseEstimator):
         self.n_features_to_select_ = int(mask.sum())
         return self
 
-    def _best_candidate(self, est, X, y, cv, mask, params):
+    def _best_candidate(self, est, X, y, splits, mask, scorers, fit_params, score_params):
+        """(feature, mean cross-validated score) of the best candidate; a fold
+        whose fit fails scores NaN with a FitFailedWarning (all failing: an
+        error), as cross_val_score."""
         candidates = np.flatnonzero(~mask)
-        splits = list(cv.split(X, y))
 
         def score(j):
             cand = mask.copy()
             cand[j] = True
             if self.direction == "backward":
                 cand = ~cand
-            return cross_val_score(est, X[:, np.flatnonzero(cand)], y, cv=splits,
-                                   scoring=self.scoring, params=params or None).mean()
+            Xc = X[:, np.flatnonzero(cand)]
+            results = [_fit_and_score(est, Xc, y, train, test, scorers, None, fit_params,
+                                      False, False, np.nan, score_params)
+                       for train, test in splits]
+            _warn_or_raise_about_fit_failures(results, np.nan)
+            return np.mean([r["test"]["score"] for r in results])
 
         scores = map_threads(score, candidates, resolve_n_jobs(self.n_jobs))
         best = int(np.argmax(scores))  # first maximum: the lowest index
         return candidates[best], scores[best]
+
+    def get_metadata_routing(self):
+        """Routing of this selector (scikit-learn's MetadataRouter): fit
+        metadata go to the estimator's fit, the splitter's split and the
+        scorer's score."""
+        from ..metrics._scorer import _PassthroughScorer
+
+        router = metadata_router(self)  # children in scikit-learn's order
+        router.add(estimator=self.estimator, method_mapping=method_mapping(("fit", "fit")))
+        router.add(splitter=check_cv(self.cv, classifier=_is_classifier(self.estimator)),
+                   method_mapping=method_mapping(("fit", "split")))
+        scorer = _scorers(self.estimator, self.scoring)[0]["score"]
+        if isinstance(scorer, _PassthroughScorer):  # scoring=None: the estimator's score
+            scorer = scorer._estimator
+        router.add(scorer=scorer, method_mapping=method_mapping(("fit", "score")))
+        return router
 
     def _get_support_mask(self):
         check_is_fitted(self, "support_")

@@ -300,4 +300,4 @@ class GridSearchCV(BaseEstimator):
         scorers, single = _scorers(self.estimator, self.scoring)
         splitter = check_cv(self.cv)
         return _add_cv_routes(router, self.estimator, splitter, scorers, single,
-                              score_callers=("fit", "score"))
+                              score_callers=("fit", "score"), splitter_last=True)

@@ -189,11 +189,14 @@ def _scorer_key(name, single):
 
 
 def _add_cv_routes(router, estimator, splitter, scorers, single, score_callers=("fit",),
-                   callee="fit"):
+                   callee="fit", splitter_last=False):
     """The children of a cross-validating router: the splitter (its split), the
     estimator (its fit, or `callee`) and each scorer (its score), all reached
-    from fit."""
-    router.add(splitter=splitter, method_mapping=method_mapping(("fit", "split")))
+    from fit. The order is scikit-learn's (it decides which unrequested
+    metadata an error names first): splitter first as in cross_validate, or
+    last (`splitter_last`) as in the searches."""
+    if not splitter_last:
+        router.add(splitter=splitter, method_mapping=method_mapping(("fit", "split")))
     router.add(estimator=estimator, method_mapping=method_mapping(("fit", callee)))
     from ..metrics._scorer import _PassthroughScorer
 
@@ -202,6 +205,8 @@ def _add_cv_routes(router, estimator, splitter, scorers, single, score_callers=(
             scorer = scorer._estimator
         router.add(**{_scorer_key(name, single): scorer},
                    method_mapping=method_mapping(*[(c, "score") for c in score_callers]))
+    if splitter_last:
+        router.add(splitter=splitter, method_mapping=method_mapping(("fit", "split")))
     return router
 
 
