@@ -113,14 +113,16 @@ def _check_eps(eps):
     return float(eps)
 
 
-def _norm_backward(x, weight, bias, kernel, reshape_dx):
+def _norm_backward(x, weight, bias, kernel):
     """The backward closure shared by layer_norm and group_norm: one kernel call
-    returns (dx, dw, db); only the gradients that are needed are computed."""
+    returns (dx, dw, db), dx already of x's shape and owning its memory (a
+    reshaped view would be copied again when it becomes x.grad); only the
+    gradients that are needed are computed."""
     def backward(g):
         dx, dw, db = kernel(contiguous(g), need_dx=x.requires_grad,
                             need_dw=weight is not None and weight.requires_grad,
                             need_db=bias is not None and bias.requires_grad)
-        out = [None if dx is None else reshape_dx(dx)]
+        out = [dx]
         if weight is not None:
             out.append(None if dw is None else dw.reshape(weight.shape))
         if bias is not None:
@@ -154,10 +156,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
     def kernel(g, need_dx, need_dw, need_db):
         return _ln.layer_norm_backward(g.reshape(-1, n), xc, mean, rstd, wc, need_dx,
-                                       need_dw, need_db)
+                                       need_dw, need_db, out_shape=x.shape)
 
-    return make_op(y.reshape(x.shape), parents,
-                   _norm_backward(x, weight, bias, kernel, lambda d: d.reshape(x.shape)))
+    return make_op(y.reshape(x.shape), parents, _norm_backward(x, weight, bias, kernel))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -189,7 +190,6 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
     def kernel(g, need_dx, need_dw, need_db):
         return _ln.group_norm_backward(g.reshape(N, C, L), xc, mean, rstd, wc, G, need_dx,
-                                       need_dw, need_db)
+                                       need_dw, need_db, out_shape=x.shape)
 
-    return make_op(y.reshape(x.shape), parents,
-                   _norm_backward(x, weight, bias, kernel, lambda d: d.reshape(x.shape)))
+    return make_op(y.reshape(x.shape), parents, _norm_backward(x, weight, bias, kernel))
