@@ -12,7 +12,7 @@ import numpy as np
 
 from ..._kernels import batchnorm as _k
 from ..tensor import Tensor, make_op
-from ._util import contiguous, float_tensor
+from ._util import DtypeMismatchError, contiguous, float_tensor
 
 __all__ = ["batch_norm"]
 
@@ -53,7 +53,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
             if t.shape != (C,):
                 raise ValueError(f"batch_norm: {name} must have shape ({C},), got {t.shape}")
             if t.dtype != x.dtype:
-                raise ValueError(f"batch_norm: {name} dtype {t.dtype} does not match x dtype "
+                raise DtypeMismatchError(f"batch_norm: {name} dtype {t.dtype} does not match x dtype "
                                  f"{x.dtype}")
         params.append(t)
     weight, bias = params
@@ -102,7 +102,7 @@ def _affine(t, name, shape, x):
     if t.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got {t.shape}")
     if t.dtype != x.dtype:
-        raise ValueError(f"{name} dtype {t.dtype} does not match input dtype {x.dtype}")
+        raise DtypeMismatchError(f"{name} dtype {t.dtype} does not match input dtype {x.dtype}")
     return t
 
 
