@@ -454,3 +454,53 @@ def test_optimizer_step(benchmark, impl, name, full, bench_threads):
             adaptive._kernels = orig
     n = sum(x.size for x in xs)
     _rate(benchmark, "Gparam/s", n)
+
+
+# ---- layer_norm (64, 64, 256) and group_norm (fwd+bwd) ---------------------
+LN["64x64x256"] = (64, 64, 256)
+GN = {"32x64x32x32_g8": ((32, 64, 32, 32), 8), "32x64x32x32_g32": ((32, 64, 32, 32), 32)}
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("case", list(GN))
+def test_group_norm_fwd_bwd(benchmark, impl, case, full, bench_threads):
+    from fastml._kernels.reference import layernorm as RL
+    shape, G = GN[case]
+    if not full:
+        shape = (2, G, 3, 4)
+    benchmark.group = f"group_norm fwd+bwd {GN[case]}"
+    C = shape[1]
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal(shape).astype(np.float32)
+    g_np = rng.standard_normal(shape).astype(np.float32)
+    w_np, b_np = rng.standard_normal(C).astype(np.float32), np.zeros(C, np.float32)
+    if impl == "fastml":
+        x, w, b = (Tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            F.group_norm(x, G, w, b).backward(g_np)
+            return x.grad
+    elif impl == "numpy":
+        x3, g3 = x_np.reshape(shape[0], C, -1), g_np.reshape(shape[0], C, -1)
+
+        def step():
+            _, m, r = RL.group_norm(x3, G, w_np, b_np, 1e-5)
+            return RL.group_norm_backward(g3, x3, m, r, w_np, G)[0].reshape(shape)
+    else:
+        torch = _torch(bench_threads)
+        x, w, b = (torch.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
+        g = torch.tensor(g_np)
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            torch.nn.functional.group_norm(x, G, w, b).backward(g)
+            return x.grad
+    out = benchmark(step)
+    assert tuple(out.shape) == shape
+    _rate(benchmark, "GB/s", 5 * x_np.nbytes)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_layer_norm_64x64x256_fwd_bwd(benchmark, impl, full, bench_threads):
+    test_layer_norm_fwd_bwd(benchmark, impl, "64x64x256", full, bench_threads)

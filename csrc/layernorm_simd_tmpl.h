@@ -91,11 +91,10 @@ void IF_(fm_ln_fwd)(T *y, T *mean, T *rstd, const T *x, const T *w, const T *b, 
     }
 }
 
-/* One row of the backward: s = (sum g, sum g * xhat), and dw/db += row terms. */
-static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, T *dw, T *db,
-                                                                 const T *dy, const T *x,
-                                                                 const T *w, int64_t n, T mu,
-                                                                 T rs) {
+/* One row of the backward: s = (sum g, sum g * xhat), g = dy * w. */
+static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, const T *dy,
+                                                                 const T *x, const T *w,
+                                                                 int64_t n, T mu, T rs) {
     double s1 = 0, s2 = 0;
     int64_t j = 0;
     while (j < n) {
@@ -106,16 +105,12 @@ static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, T *d
             V g = w ? d * LD(w + j) : d;
             a1 += g;
             a2 += g * xh;
-            if (dw) ST(dw + j, LD(dw + j) + d * xh);
-            if (db) ST(db + j, LD(db + j) + d);
         }
         T t1 = HSUM(a1), t2 = HSUM(a2);
         for (; j < e; j++) {
             T d = dy[j], xh = (x[j] - mu) * rs, g = w ? d * w[j] : d;
             t1 += g;
             t2 += g * xh;
-            if (dw) dw[j] += d * xh;
-            if (db) db[j] += d;
         }
         s1 += (double)t1;
         s2 += (double)t2;
@@ -124,29 +119,59 @@ static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, T *d
     s[1] = s2;
 }
 
-void IF_(fm_ln_bwd)(T *dx, T *dw, T *db, const T *dy, const T *x, const T *mean, const T *rstd,
-                    const T *w, int64_t rows, int64_t n) {
-    for (int64_t r = 0; r < rows; r++) {
-        const T *dyr = dy + r * n, *xr = x + r * n;
-        T mu = mean[r], rs = rstd[r];
-        double s[2];
-        F(ln_bwd_sums)(s, dw, db, dyr, xr, w, n, mu, rs);
-        if (!dx) continue;
-        /* dx = rs * g + k * xhat + c, k = -rs * mean(g xhat), c = -rs * mean(g) */
-        T k = (T)(-(double)rs * s[1] / (double)n), c = (T)(-(double)rs * s[0] / (double)n);
-        T *dxr = dx + r * n;
-        int64_t j = 0;
-        for (; j + VL <= n; j += VL) {
-            V d = LD(dyr + j), xh = (LD(xr + j) - mu) * rs;
-            V g = w ? d * LD(w + j) : d;
-            ST(dxr + j, g * rs + (xh * k + c));
+#define LN_QUAD 4 /* rows per dx / dw / db pass */
+
+/* Rows [0, q) (q <= LN_QUAD, row i at offset i * n) in one pass over the
+ * columns: dx = rs * g + k * xhat + c per row (dx may be NULL), and dw += the
+ * q rows' dy * xhat, db += their dy, summed over the rows first (dw/db are
+ * loaded and stored once per q rows). */
+static inline __attribute__((always_inline)) void F(ln_bwd_quad)(
+    T *dx, T *dw, T *db, const T *dy, const T *x, const T *w, int64_t n, int q, const T *mu,
+    const T *rs, const T *k, const T *c) {
+    int64_t j = 0;
+    for (; j + VL <= n; j += VL) {
+        V aw = {0}, ab = {0}, wv = w ? LD(w + j) : (V){0};
+        for (int i = 0; i < q; i++) {
+            V d = LD(dy + i * n + j), xh = (LD(x + i * n + j) - mu[i]) * rs[i];
+            if (dx) ST(dx + i * n + j, (w ? d * wv : d) * rs[i] + (xh * k[i] + c[i]));
+            aw += d * xh;
+            ab += d;
         }
-        for (; j < n; j++) {
-            T d = dyr[j], xh = (xr[j] - mu) * rs, g = w ? d * w[j] : d;
-            dxr[j] = g * rs + (xh * k + c);
+        if (dw) ST(dw + j, LD(dw + j) + aw);
+        if (db) ST(db + j, LD(db + j) + ab);
+    }
+    for (; j < n; j++) {
+        T aw = 0, ab = 0;
+        for (int i = 0; i < q; i++) {
+            T d = dy[i * n + j], xh = (x[i * n + j] - mu[i]) * rs[i];
+            if (dx) dx[i * n + j] = (w ? d * w[j] : d) * rs[i] + (xh * k[i] + c[i]);
+            aw += d * xh;
+            ab += d;
         }
+        if (dw) dw[j] += aw;
+        if (db) db[j] += ab;
     }
 }
+
+void IF_(fm_ln_bwd)(T *dx, T *dw, T *db, const T *dy, const T *x, const T *mean, const T *rstd,
+                    const T *w, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r += LN_QUAD) {
+        const int q = rows - r < LN_QUAD ? (int)(rows - r) : LN_QUAD;
+        T k[LN_QUAD] = {0}, c[LN_QUAD] = {0};
+        for (int i = 0; dx && i < q; i++) {
+            /* dx = rs * g + k * xhat + c, k = -rs * mean(g xhat), c = -rs * mean(g) */
+            double s[2];
+            F(ln_bwd_sums)(s, dy + (r + i) * n, x + (r + i) * n, w, n, mean[r + i],
+                           rstd[r + i]);
+            k[i] = (T)(-(double)rstd[r + i] * s[1] / (double)n);
+            c[i] = (T)(-(double)rstd[r + i] * s[0] / (double)n);
+        }
+        F(ln_bwd_quad)(dx ? dx + r * n : NULL, dw, db, dy + r * n, x + r * n, w, n, q,
+                       mean + r, rstd + r, k, c);
+    }
+}
+
+#undef LN_QUAD
 
 void IF_(fm_ln_axpc)(T *y, const T *x, int64_t m, T a, T mu, T c) {
     F(ln_apply)(y, x, NULL, NULL, m, a, mu, c);

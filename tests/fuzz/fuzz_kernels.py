@@ -1128,3 +1128,79 @@ def k_layernorm(case, notes):
 
 
 KERNELS["layernorm"] = k_layernorm
+
+
+def k_act_extra(case, notes):
+    """Activation kinds 5-14 (GELU, GELU-tanh, SiLU, Softplus, Mish, Hardswish,
+    SELU, Softsign, LogSigmoid, Hardtanh) with their parameters, against the
+    twin in the same dtype (so intermediate overflow is the same arithmetic's):
+    within a few ulp of the value plus |x| / 4 of that (float32 cancellation
+    in 1 + tanh(.), as torch's formula), finite wherever the twin is."""
+    n = case["n"]
+    x = arr(case, "X", (n,))
+    kind, a, b = case["kind"], case["alpha"], case["beta"]
+    dt = np.asarray(x).dtype
+    tol = 4e-6 if dt == np.float32 else 1e-13
+    x64 = np.asarray(x, np.float64)
+    y = activation.forward(kind, x, a, b)
+    with np.errstate(all="ignore"):
+        ry = r_activation.forward(kind, _c(x), a, b)
+    fin = np.where(np.isfinite(x64), np.abs(x64), 0.0)
+    compare(y, ry, f"activation.forward(kind={kind}, {a}, {b})",
+            atol=tol * fin / 4 + 1e-37, rtol=tol, notes=notes)
+    dy = arr(case, "Y", (n,))
+    dx = activation.backward(kind, dy, x, y, a, b)
+    dy64 = np.asarray(dy, np.float64)
+    with np.errstate(all="ignore"):
+        rdx = r_activation.backward(kind, _c(dy), _c(x), ry, a, b)
+        scale = np.where(np.isfinite(dy64), np.abs(dy64), 0.0) * np.maximum(1.0, fin)
+    # SELU's negative side reads the forward output y: its rounding carries over
+    compare(dx, rdx, f"activation.backward(kind={kind}, {a}, {b})",
+            atol=2 * tol * scale + 1e-37, rtol=2 * tol, notes=notes)
+
+
+def k_gru(case, notes):
+    """GRU forward/backward (gate order r, z, n; separate b_ih / b_hh) against
+    the twin; as for the LSTM, values are compared where the pre-activations
+    stay moderate and only finiteness (no crash, no inf/NaN from finite
+    moderate data) beyond."""
+    T, B, I, H = case["shape4"]
+    x = arr(case, "X", (T * B, I))
+    h0 = arr(case, "h0", (B, H))
+    w_ih = arr(case, "Y", (3 * H, I))
+    w_hh = arr(case, "w", (3 * H, H))
+    if case.get("bias", True):
+        b_ih, b_hh = arr(case, "b", (3 * H,)), arr(case, "c0", (3 * H,))
+    else:
+        b_ih = b_hh = None
+    tol = 1e-3 if np.asarray(x).dtype == np.float32 else 1e-9
+    mag = max(1.0, max_abs(x, h0, w_ih, w_hh, b_ih, b_hh)) ** 2 * (I + H + 1)
+    overflow = mag >= float(np.finfo(np.asarray(x).dtype).max) / 4
+    y, gates = (np.array(a) for a in recurrent.gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, T, B))
+    ry, rgates = r_recurrent.gru_forward(_c(x), _c(h0), _c(w_ih), _c(w_hh), _c(b_ih),
+                                         _c(b_hh), T, B)
+    if mag < 1e6:
+        compare(y, ry, "recurrent.gru_forward y", atol=tol * (T + 1), rtol=tol, notes=notes)
+        compare(gates, rgates, "recurrent.gru_forward gates", atol=tol * (T + 1) * mag,
+                rtol=tol, notes=notes)
+    elif not overflow:
+        compare(y, ry, "recurrent.gru_forward y (finiteness)", atol=np.inf, notes=notes)
+    dy = arr(case, "dy", (T * B, H))
+    dhn = arr(case, "h0", (B, H)) if case.get("seed", 0) % 2 else None
+    g = recurrent.gru_backward(dy, dhn, x, h0, w_ih, w_hh, ry, rgates, T, B,
+                               need_dx=bool(case.get("relu", True)))
+    if mag < 1e6:
+        rg = r_recurrent.gru_backward(_c(dy), _c(dhn), _c(x), _c(h0), _c(w_ih), _c(w_hh), ry,
+                                      rgates, T, B, need_dx=bool(case.get("relu", True)))
+        mdy = max(1.0, max_abs(dy, dhn))
+        for name, a, b2 in zip(("dx", "dh0", "dw_ih", "dw_hh", "db_ih", "db_hh"), g, rg):
+            if (a is None) != (b2 is None):
+                raise Violation("gradient presence differs from twin",
+                                f"recurrent.gru_backward {name}")
+            if a is not None:
+                compare(a, b2, f"recurrent.gru_backward {name}",
+                        atol=tol * (T + 1) * mag * mdy, rtol=tol, notes=notes)
+
+
+KERNELS["activation_extra"] = k_act_extra
+KERNELS["gru"] = k_gru

@@ -437,3 +437,33 @@ KERNEL_OPS = KERNEL_OPS + ("binning",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("linkage",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("gmm",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("layernorm",)  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("activation_extra", "gru")  # noqa: E305
+_kernel_cases_base = kernel_cases
+
+
+@st.composite
+def kernel_cases(draw, op, long=False):  # noqa: F811
+    """kernel_cases plus the parameters of the ops appended after it: the
+    activation kinds 5-14 with their (alpha, beta), and the GRU's shapes."""
+    case = draw(_kernel_cases_base(op, long))
+    if op == "activation_extra":
+        kind = draw(st.integers(5, 14))
+        a, b = 0.0, 0.0
+        if kind == 8:  # softplus: beta, threshold
+            a = draw(st.sampled_from((1.0, 2.5, 0.5, 1e-3)))
+            b = draw(st.sampled_from((20.0, 3.0, 0.0)))
+        elif kind == 14:  # hardtanh: min_val < max_val
+            a, b = draw(st.sampled_from(((-1.0, 1.0), (-0.5, 2.0), (0.0, 6.0), (-1e30, 1e30))))
+        case.update(kind=kind, alpha=a, beta=b)
+    if op == "gru":  # finite values, as the recurrent family's contract
+        vals = recipes((1,), nonfinite=False, layouts=("C",))
+        for key in ("X", "Y", "w", "b", "dy", "h0", "c0"):
+            r = draw(vals)
+            for k in ("shape", "dtype", "storage"):
+                r.pop(k)
+            case[key] = r
+        case["shape4"] = (draw(st.integers(1, 3)), draw(st.integers(1, 3)),
+                          draw(st.integers(1, 9)), draw(st.integers(1, 9)))
+        case["bias"] = draw(st.booleans())
+        case["relu"] = draw(st.booleans())  # here: whether dx is asked for
+    return case

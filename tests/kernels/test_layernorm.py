@@ -106,3 +106,36 @@ def test_thread_count_independent(rng):
         yg, mg, rg = K.group_norm(xg, 4, w[:32], b[:32], 1e-5)
         return out + [yg, *K.group_norm_backward(dy.reshape(xg.shape), xg, mg, rg, w[:32], 4)]
     same_under_thread_counts(run)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("N,C,L,G", [(1, 64, 4096, 1), (1, 8, 20000, 2), (3, 64, 2048, 4)])
+def test_group_norm_backward_row_split_matches_twin(rng, cpu_level, dtype, N, C, L, G):
+    # few (sample, group) rows against the team: the backward splits the work
+    # over (sample, channel) segments instead of rows; the result is the same
+    x = (rng.standard_normal((N, C, L)) + 0.5).astype(dtype)
+    dy = rng.standard_normal((N, C, L)).astype(dtype)
+    w = rng.standard_normal(C).astype(dtype)
+    _, mean, rstd = R.group_norm(x, G, w, None, 1e-5)
+    def run():
+        return K.group_norm_backward(dy, x, mean, rstd, w, G, True, True, True)
+    same_under_thread_counts(run)
+    got = run()
+    want = R.group_norm_backward(dy, x, mean, rstd, w, G, True, True, True)
+    for g, r in zip(got, want):
+        scale = max(1.0, float(np.abs(r).max()))
+        np.testing.assert_allclose(g / scale, r / scale, rtol=1e-4 if dtype == np.float32
+                                   else 1e-10, atol=1e-4 if dtype == np.float32 else 1e-10)
+
+
+def test_norm_dx_owns_its_memory():
+    # dx comes back in the caller's shape without a view (autograd keeps it as .grad)
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 5)).astype(np.float32)
+    _, m, r = K.layer_norm(x.reshape(-1, 5), None, None, 1e-5)
+    dx = K.layer_norm_backward(x.reshape(-1, 5), x.reshape(-1, 5), m, r, None,
+                               out_shape=x.shape)[0]
+    assert dx.shape == x.shape and dx.base is None
+    _, m, r = K.group_norm(x.reshape(2, 3, 20), 3, None, None, 1e-5)
+    dx = K.group_norm_backward(x.reshape(2, 3, 20), x.reshape(2, 3, 20), m, r, None, 3,
+                               out_shape=x.shape)[0]
+    assert dx.shape == x.shape and dx.base is None

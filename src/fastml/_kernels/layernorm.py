@@ -4,7 +4,9 @@ Contract (checked by fastml.nn.functional.layer_norm / group_norm, trusted
 here): x is C-contiguous float32/float64, (rows, n) for layer norm and
 (N, C, L) for group norm (G divides C); weight/bias are contiguous arrays of
 x's dtype ((n,) / (C,)) or None. Forward returns (y, mean, rstd); backward
-returns (dx, dw, db), each None unless asked for.
+returns (dx, dw, db), each None unless asked for; dx has x's shape, or
+out_shape when given (the caller's input shape: dx then owns its memory, so
+autograd can keep it as a leaf's .grad without a copy).
 
 The compiled kernels or their NumPy twins (reference/layernorm.py, same
 signatures) are chosen once, at import.
@@ -25,13 +27,22 @@ def _layer_norm(x, weight, bias, eps):
     return y, mean, rstd
 
 
-def _layer_norm_backward(dy, x, mean, rstd, weight, need_dx=True, need_dw=True, need_db=True):
+def _dx_buffer(x, need_dx, out_shape):
+    """(dx as returned, dx as the kernel sees it): one allocation."""
+    if not need_dx:
+        return None, None
+    dx = np.empty(x.shape if out_shape is None else out_shape, x.dtype)
+    return dx, dx.reshape(x.shape)
+
+
+def _layer_norm_backward(dy, x, mean, rstd, weight, need_dx=True, need_dw=True, need_db=True,
+                         out_shape=None):
     n = x.shape[1]
-    dx = np.empty_like(x) if need_dx else None
+    dx, dxk = _dx_buffer(x, need_dx, out_shape)
     dw = np.zeros(n, x.dtype) if need_dw else None
     db = np.zeros(n, x.dtype) if need_db else None
     if x.size and (need_dx or need_dw or need_db):
-        _layernorm.ln_backward(dx, dw, db, dy, x, mean, rstd, weight, _threads())
+        _layernorm.ln_backward(dxk, dw, db, dy, x, mean, rstd, weight, _threads())
     return dx, dw, db
 
 
@@ -46,13 +57,13 @@ def _group_norm(x, G, weight, bias, eps):
 
 
 def _group_norm_backward(dy, x, mean, rstd, weight, G, need_dx=True, need_dw=True,
-                         need_db=True):
+                         need_db=True, out_shape=None):
     C = x.shape[1]
-    dx = np.empty_like(x) if need_dx else None
+    dx, dxk = _dx_buffer(x, need_dx, out_shape)
     dw = np.zeros(C, x.dtype) if need_dw else None
     db = np.zeros(C, x.dtype) if need_db else None
     if x.size and (need_dx or need_dw or need_db):
-        _layernorm.gn_backward(dx, dw, db, dy, x, mean, rstd, weight, G, _threads())
+        _layernorm.gn_backward(dxk, dw, db, dy, x, mean, rstd, weight, G, _threads())
     return dx, dw, db
 
 

@@ -68,7 +68,7 @@ def extra_backward(kind, dy, x, y, a, b):
         elif kind == 6:
             t = np.tanh(_K_BETA * (x + _K_KAPPA * x ** 3))
             dx = dy * (0.5 * (1 + t)
-                       + 0.5 * x * (1 - t * t) * (_K_BETA * (1 + 3 * _K_KAPPA * x * x)))
+                       + 0.5 * x * (1 - t * t) * (_K_BETA * (1 + 3 * _K_KAPPA * (x * x))))
         elif kind == 7:
             s = _sigmoid(x)
             dx = dy * s * (1 + x * (1 - s))

@@ -3,7 +3,8 @@
 backward (dtype in = dtype out; statistics accumulated in float64).
 
 Forward returns (y, mean, rstd) with mean/rstd of x's dtype (one per row /
-per (sample, group)); backward returns (dx, dw, db), each None unless asked.
+per (sample, group)); backward returns (dx, dw, db), each None unless asked,
+dx reshaped to out_shape when given (a fresh array that owns its memory).
 """
 import numpy as np
 
@@ -28,7 +29,16 @@ def layer_norm(x, weight, bias, eps):
     return y.astype(dt, copy=False), mu, rs
 
 
-def layer_norm_backward(dy, x, mean, rstd, weight, need_dx=True, need_dw=True, need_db=True):
+def _owned(dx, out_shape):
+    if out_shape is None:
+        return dx
+    out = np.empty(out_shape, dx.dtype)
+    out.reshape(dx.shape)[...] = dx
+    return out
+
+
+def layer_norm_backward(dy, x, mean, rstd, weight, need_dx=True, need_dw=True, need_db=True,
+                        out_shape=None):
     dt = x.dtype
     xh = (x.astype(np.float64) - mean[:, None]) * rstd[:, None]
     d64 = dy.astype(np.float64)
@@ -38,7 +48,7 @@ def layer_norm_backward(dy, x, mean, rstd, weight, need_dx=True, need_dw=True, n
         n = x.shape[1]
         dx = rstd[:, None] * (g - g.sum(axis=1, keepdims=True) / n
                               - xh * (g * xh).sum(axis=1, keepdims=True) / n)
-        dx = dx.astype(dt)
+        dx = _owned(dx.astype(dt), out_shape)
     if need_dw:
         dw = (d64 * xh).sum(axis=0).astype(dt)
     if need_db:
@@ -62,7 +72,7 @@ def group_norm(x, G, weight, bias, eps):
 
 
 def group_norm_backward(dy, x, mean, rstd, weight, G, need_dx=True, need_dw=True,
-                        need_db=True):
+                        need_db=True, out_shape=None):
     N, C, L = x.shape
     dt = x.dtype
     xh = ((x.astype(np.float64).reshape(N * G, -1) - mean[:, None]) * rstd[:, None])
@@ -75,7 +85,7 @@ def group_norm_backward(dy, x, mean, rstd, weight, G, need_dx=True, need_dw=True
         m = g2.shape[1]
         dx = rstd[:, None] * (g2 - g2.sum(axis=1, keepdims=True) / m
                               - xh2 * (g2 * xh2).sum(axis=1, keepdims=True) / m)
-        dx = dx.reshape(N, C, L).astype(dt)
+        dx = _owned(dx.reshape(N, C, L).astype(dt), out_shape)
     if need_dw:
         dw = (d64 * xh).sum(axis=(0, 2)).astype(dt)
     if need_db:

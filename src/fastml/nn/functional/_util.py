@@ -4,6 +4,18 @@ import numpy as np
 from ..tensor import Tensor
 
 
+class DtypeMismatchError(ValueError, RuntimeError):
+    """Mixed floating dtypes in one layer, e.g. a float64 NumPy array fed to a
+    float32 model. As torch, fastml does not cast silently: it raises, naming
+    both dtypes. The class is a RuntimeError (what torch raises for most layers,
+    so torch code's handlers still catch it) and a ValueError (fastml's error
+    for bad input)."""
+
+    def __init__(self, message):
+        super().__init__(f"{message}; convert the input (x.float(), x.double(), "
+                         f"x.to(dtype)) or the model (model.float(), model.double())")
+
+
 def float_tensor(x, name):
     """x as a floating Tensor (arrays are wrapped; dtype is kept)."""
     if not isinstance(x, Tensor):

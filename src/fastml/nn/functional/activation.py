@@ -8,7 +8,7 @@ import numpy as np
 
 from ..._kernels import activation as _k
 from ..tensor import make_op
-from ._util import contiguous, float_tensor, norm_dim
+from ._util import DtypeMismatchError, contiguous, float_tensor, norm_dim
 
 __all__ = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "identity", "softmax",
            "log_softmax", "gelu", "silu", "softplus", "mish", "hardswish", "selu", "softsign",
@@ -157,7 +157,7 @@ def prelu(input, weight):
         raise ValueError(f"prelu: weight must be 0-D or 1-D, got shape {w.shape}")
     nw = w.data.size
     if w.dtype != x.dtype:
-        raise ValueError(f"prelu: weight dtype {w.dtype} does not match input dtype {x.dtype}")
+        raise DtypeMismatchError(f"prelu: weight dtype {w.dtype} does not match input dtype {x.dtype}")
     cdim = 1
     if nw != 1:
         C = x.shape[1] if x.ndim >= 2 else 1

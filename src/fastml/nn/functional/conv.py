@@ -16,7 +16,7 @@ import numpy as np
 
 from ..._kernels import conv2d as _k
 from ..tensor import make_op
-from ._util import contiguous, float_tensor
+from ._util import DtypeMismatchError, contiguous, float_tensor
 
 __all__ = ["conv2d", "conv1d", "conv_transpose2d", "conv_transpose1d"]
 
@@ -57,7 +57,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     if w.ndim != 4:
         raise ValueError(f"conv2d: weight must be 4-D (K, C/groups, R, S), got shape {w.shape}")
     if w.dtype != x.dtype:
-        raise ValueError(f"conv2d: weight dtype {w.dtype} does not match x dtype {x.dtype}")
+        raise DtypeMismatchError(f"conv2d: weight dtype {w.dtype} does not match x dtype {x.dtype}")
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
     groups = int(groups)
@@ -90,7 +90,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
         if b.shape != (K,):
             raise ValueError(f"conv2d: bias must have shape ({K},), got {b.shape}")
         if b.dtype != x.dtype:
-            raise ValueError(f"conv2d: bias dtype {b.dtype} does not match x dtype {x.dtype}")
+            raise DtypeMismatchError(f"conv2d: bias dtype {b.dtype} does not match x dtype {x.dtype}")
     xc, wc = contiguous(xd), contiguous(w.data)
     bc = None if b is None else contiguous(b.data)
     y = _k.conv2d_forward(xc, wc, bc, stride, padding, dilation, groups)
@@ -151,7 +151,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         raise ValueError(f"conv_transpose2d: weight must be 4-D (Cin, Cout/groups, R, S), got "
                          f"shape {w.shape}")
     if w.dtype != x.dtype:
-        raise ValueError(f"conv_transpose2d: weight dtype {w.dtype} does not match input dtype "
+        raise DtypeMismatchError(f"conv_transpose2d: weight dtype {w.dtype} does not match input dtype "
                          f"{x.dtype}")
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
@@ -188,7 +188,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         if b.shape != (K,):
             raise ValueError(f"conv_transpose2d: bias must have shape ({K},), got {b.shape}")
         if b.dtype != x.dtype:
-            raise ValueError(f"conv_transpose2d: bias dtype {b.dtype} does not match input "
+            raise DtypeMismatchError(f"conv_transpose2d: bias dtype {b.dtype} does not match input "
                              f"dtype {x.dtype}")
     else:
         b = None

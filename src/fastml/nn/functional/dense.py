@@ -1,7 +1,7 @@
 """linear(x, w, b=None): y = x @ w.T + b, w of shape (out_features, in_features)."""
 from ..._kernels import dense as _k
 from ..tensor import make_op
-from ._util import contiguous, float_tensor
+from ._util import DtypeMismatchError, contiguous, float_tensor
 
 __all__ = ["linear"]
 
@@ -25,13 +25,14 @@ def linear(x, w, b=None, activation=None):
         raise ValueError(f"x shape {x.shape} does not match weight shape {w.shape}: last dim "
                          f"must be in_features={w.shape[1]}")
     if x.dtype != w.dtype:
-        raise ValueError(f"x dtype {x.dtype} does not match weight dtype {w.dtype}")
+        raise DtypeMismatchError(f"x dtype {x.dtype} does not match weight dtype {w.dtype}")
     if b is not None:
         b = float_tensor(b, "bias")
         if b.shape != (w.shape[0],):
             raise ValueError(f"bias must have shape ({w.shape[0]},), got {b.shape}")
         if b.dtype != w.dtype:
-            raise ValueError(f"bias dtype {b.dtype} does not match weight dtype {w.dtype}")
+            raise DtypeMismatchError(f"bias dtype {b.dtype} does not match weight dtype "
+                                     f"{w.dtype}")
     xs = x.shape
     x2 = contiguous(x.data.reshape(-1, xs[-1]) if x.ndim != 2 else x.data)
     wd = contiguous(w.data)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..._kernels import batchnorm as _k
 from ..tensor import Tensor, make_op
-from ._util import contiguous, float_tensor
+from ._util import DtypeMismatchError, contiguous, float_tensor
 
 __all__ = ["batch_norm"]
 
@@ -53,7 +53,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
             if t.shape != (C,):
                 raise ValueError(f"batch_norm: {name} must have shape ({C},), got {t.shape}")
             if t.dtype != x.dtype:
-                raise ValueError(f"batch_norm: {name} dtype {t.dtype} does not match x dtype "
+                raise DtypeMismatchError(f"batch_norm: {name} dtype {t.dtype} does not match x dtype "
                                  f"{x.dtype}")
         params.append(t)
     weight, bias = params
@@ -102,7 +102,7 @@ def _affine(t, name, shape, x):
     if t.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got {t.shape}")
     if t.dtype != x.dtype:
-        raise ValueError(f"{name} dtype {t.dtype} does not match input dtype {x.dtype}")
+        raise DtypeMismatchError(f"{name} dtype {t.dtype} does not match input dtype {x.dtype}")
     return t
 
 
@@ -113,14 +113,16 @@ def _check_eps(eps):
     return float(eps)
 
 
-def _norm_backward(x, weight, bias, kernel, reshape_dx):
+def _norm_backward(x, weight, bias, kernel):
     """The backward closure shared by layer_norm and group_norm: one kernel call
-    returns (dx, dw, db); only the gradients that are needed are computed."""
+    returns (dx, dw, db), dx already of x's shape and owning its memory (a
+    reshaped view would be copied again when it becomes x.grad); only the
+    gradients that are needed are computed."""
     def backward(g):
         dx, dw, db = kernel(contiguous(g), need_dx=x.requires_grad,
                             need_dw=weight is not None and weight.requires_grad,
                             need_db=bias is not None and bias.requires_grad)
-        out = [None if dx is None else reshape_dx(dx)]
+        out = [dx]
         if weight is not None:
             out.append(None if dw is None else dw.reshape(weight.shape))
         if bias is not None:
@@ -154,10 +156,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
     def kernel(g, need_dx, need_dw, need_db):
         return _ln.layer_norm_backward(g.reshape(-1, n), xc, mean, rstd, wc, need_dx,
-                                       need_dw, need_db)
+                                       need_dw, need_db, out_shape=x.shape)
 
-    return make_op(y.reshape(x.shape), parents,
-                   _norm_backward(x, weight, bias, kernel, lambda d: d.reshape(x.shape)))
+    return make_op(y.reshape(x.shape), parents, _norm_backward(x, weight, bias, kernel))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -189,7 +190,6 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
     def kernel(g, need_dx, need_dw, need_db):
         return _ln.group_norm_backward(g.reshape(N, C, L), xc, mean, rstd, wc, G, need_dx,
-                                       need_dw, need_db)
+                                       need_dw, need_db, out_shape=x.shape)
 
-    return make_op(y.reshape(x.shape), parents,
-                   _norm_backward(x, weight, bias, kernel, lambda d: d.reshape(x.shape)))
+    return make_op(y.reshape(x.shape), parents, _norm_backward(x, weight, bias, kernel))

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..._kernels import recurrent as _k
 from .. import init
+from ..functional._util import DtypeMismatchError
 from ..tensor import Parameter, Tensor, concat, make_op, stack
 from .layers import _check_int
 from .module import Module
@@ -196,7 +197,8 @@ class _RNNBase(Module):
                              f"input_size={self.input_size}) (or (B, T, input_size) with "
                              f"batch_first, or unbatched (T, input_size)), got {x.shape}")
         if x.data.dtype != self.weight_ih_l0.data.dtype:
-            raise ValueError(f"input dtype {x.data.dtype} does not match the layer's dtype "
+            raise DtypeMismatchError(f"input dtype {x.data.dtype} does not match the layer's "
+                                     f"dtype "
                              f"{self.weight_ih_l0.data.dtype}")
         unbatched = x.ndim == 2
         if unbatched:

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from .. import init
+from ..functional._util import DtypeMismatchError
 from ..tensor import Parameter, Tensor
 from .layers import _check_int
 from .module import Module
@@ -55,7 +56,7 @@ class _CellBase(Module):
             raise ValueError(f"{name}: input has inconsistent input_size: got {x.shape[-1]} "
                              f"expected {self.input_size}")
         if x.data.dtype != self.weight_ih.data.dtype:
-            raise ValueError(f"{name}: input dtype {x.data.dtype} does not match the cell's "
+            raise DtypeMismatchError(f"{name}: input dtype {x.data.dtype} does not match the cell's "
                              f"dtype {self.weight_ih.data.dtype}")
         unbatched = x.ndim == 1
         x = x.unsqueeze(0) if unbatched else x
