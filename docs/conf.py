@@ -1,0 +1,274 @@
+"""Sphinx configuration of the fastml documentation site.
+
+Build with ``tools/build_docs.sh`` (or ``sphinx-build -W -b html docs docs/_build/html``).
+The API reference pages (``docs/api/*.rst``) are generated here, before Sphinx reads
+the sources, from each public module's ``__all__``: a name exported by fastml is
+documented without anyone having to list it twice.
+"""
+import glob
+import importlib
+import inspect
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(os.path.dirname(HERE), "src")
+
+# A source checkout with the in-place developer build (tools/dev-build.sh) documents
+# that tree; otherwise the installed fastml. With neither compiled, the NumPy
+# reference backend imports every module (docstrings are the same).
+if glob.glob(os.path.join(SRC, "fastml", "_kernels", "_runtime*.so")) \
+        or glob.glob(os.path.join(SRC, "fastml", "_kernels", "_runtime*.pyd")):
+    sys.path.insert(0, SRC)
+else:
+    try:
+        importlib.import_module("fastml._kernels._runtime")
+    except ImportError:
+        sys.path.insert(0, SRC)
+        os.environ.setdefault("FASTML_BACKEND", "reference")
+
+import fastml  # noqa: E402
+
+project = "fastml"
+author = "the fastml developers"
+copyright = "the fastml developers, BSD-3-Clause"
+release = fastml.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+    "myst_parser",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "README.md", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+root_doc = "index"
+
+# numpydoc-style docstrings, read by napoleon.
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_use_param = True
+napoleon_preprocess_types = False
+
+autosummary_generate = True
+autosummary_imported_members = True
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "groupwise"
+autodoc_typehints = "none"          # signatures keep their hints; the prose has the types
+autodoc_inherit_docstrings = True
+autoclass_content = "class"
+
+myst_heading_anchors = 3
+myst_enable_extensions = ["colon_fence"]
+suppress_warnings = ["myst.header"]
+
+html_theme = "alabaster"
+html_title = f"fastml {release}"
+html_static_path = []
+html_theme_options = {
+    "description": "Fast classic machine learning",
+    "fixed_sidebar": True,
+    "show_relbars": True,
+}
+
+# --- API reference pages, generated from __all__ -------------------------------------
+
+# (module, title, blurb) in the order the reference shows them.
+API_MODULES = [(f"fastml.{sub}", f"fastml.{sub}") for sub in fastml._SUBMODULES] + [
+    ("fastml.nn.functional", "fastml.nn.functional"),
+    ("fastml.nn.init", "fastml.nn.init"),
+    ("fastml.nn.optim", "fastml.nn.optim"),
+    ("fastml.nn.utils", "fastml.nn.utils"),
+    ("fastml.nn.data", "fastml.nn.data"),
+]
+TOP_LEVEL = ["config_context", "get_config", "set_config", "get_num_threads",
+             "set_num_threads", "show_config"]
+
+
+def public_names(modname):
+    """(classes, functions) a module exports: its ``__all__``, else its public
+    attributes defined in fastml; submodules, dtypes and constants are left out."""
+    mod = importlib.import_module(modname)
+    names = getattr(mod, "__all__", None)
+    if not names:
+        names = [n for n in dir(mod) if not n.startswith("_")]
+    classes, functions = [], []
+    for n in names:
+        obj = getattr(mod, n, None)
+        if not (getattr(obj, "__module__", "") or "").startswith("fastml"):
+            continue
+        if inspect.isclass(obj):
+            classes.append(n)
+        elif inspect.isfunction(obj) or inspect.isbuiltin(obj):
+            functions.append(n)
+    return sorted(classes, key=str.lower), sorted(functions, key=str.lower)
+
+
+def _section(title, modname, names, template):
+    if not names:
+        return []
+    return [title, "-" * len(title), "",
+            f".. currentmodule:: {modname}", "",
+            ".. autosummary::",
+            "   :toctree: generated",
+            f"   :template: {template}", "",
+            *[f"   {n}" for n in names], ""]
+
+
+def write_api_pages():
+    out_dir = os.path.join(HERE, "api")
+    os.makedirs(out_dir, exist_ok=True)
+    pages = []
+    for modname, title in API_MODULES:
+        try:
+            mod = importlib.import_module(modname)
+        except ImportError:  # an optional extra is absent
+            continue
+        classes, functions = public_names(modname)
+        if not (classes or functions):
+            continue
+        doc = inspect.getdoc(mod) or ""
+        summary = doc.split("\n\n")[0].strip()
+        lines = [f"``{title}``", "=" * (len(title) + 4), "",
+                 f".. automodule:: {modname}", "   :no-members:", "   :no-index:", ""]
+        if not summary:
+            lines[-1:] = [""]
+        lines += _section("Classes", modname, classes, "class.rst")
+        lines += _section("Functions", modname, functions, "function.rst")
+        page = modname.replace("fastml.", "")
+        _write_if_changed(os.path.join(out_dir, page + ".rst"), "\n".join(lines))
+        pages.append(page)
+    index = ["API reference", "=============", "",
+             "Every public class and function of fastml, generated from its docstring.",
+             "The top-level helpers live in ``fastml`` itself:", "",
+             ".. currentmodule:: fastml", "",
+             ".. autosummary::", "   :toctree: generated", "   :template: function.rst", "",
+             *[f"   {n}" for n in TOP_LEVEL], "",
+             "Modules", "-------", "",
+             ".. toctree::", "   :maxdepth: 1", "",
+             *[f"   {p}" for p in pages], ""]
+    _write_if_changed(os.path.join(out_dir, "index.rst"), "\n".join(index))
+
+
+def _write_if_changed(path, text):
+    # Unchanged sources keep their mtime, so an incremental build stays incremental.
+    if os.path.exists(path):
+        with open(path) as fh:
+            if fh.read() == text:
+                return
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+write_api_pages()
+
+
+# --- plain-text docstrings as reStructuredText ---------------------------------------
+# fastml's docstrings are numpydoc sections around plain prose full of formulas
+# (``|x|``, ``lr * gamma``) and fitted-attribute names (``labels_``), which
+# reStructuredText would read as substitutions, emphasis and hyperlink
+# references. Outside inline literals, roles, doctests and literal blocks those
+# characters are escaped so the text renders as written.
+
+import re  # noqa: E402
+
+_PROTECTED = re.compile(r"``.+?``|(?::[\w:+.-]+:)?`[^`]+`_{0,2}")
+_TRAILING_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?![\w])")
+_STAR_OR_PIPE = re.compile(r"(?<!\\)([*|])")
+_LITERAL_DIRECTIVES = re.compile(r"^\s*\.\. (code-block|code|sourcecode|math|highlight|"
+                                 r"doctest|testcode|testoutput|parsed-literal)::")
+
+
+def _escape_prose(text):
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        out.append(_escape_plain(text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_escape_plain(text[pos:]))
+    return "".join(out)
+
+
+def _escape_plain(s):
+    s = _STAR_OR_PIPE.sub(r"\\\1", s)
+    return _TRAILING_UNDERSCORE.sub(r"\\_", s)
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip())
+
+
+_TERM_SECTIONS = {"parameters", "other parameters", "returns", "yields", "receives",
+                  "attributes", "raises", "warns", "see also", "methods"}
+
+
+def escape_docstring_lines(lines):
+    """Escape reST inline markup in the prose lines of a numpydoc docstring
+    (run before napoleon). Term lines of the Parameters/Returns/Attributes/...
+    sections (``name : type``) keep their names as written."""
+    out = []
+    literal_indent = None      # inside a literal block opened by "::" at this indent
+    pending_literal = None     # a "::" line was seen; the block starts after it
+    in_doctest = False
+    section = None
+    n = len(lines)
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if in_doctest:
+            if not stripped:
+                in_doctest = False
+            out.append(line)
+            continue
+        if literal_indent is not None:
+            if not stripped or _indent(line) > literal_indent:
+                out.append(line)
+                continue
+            literal_indent = None
+        if pending_literal is not None:
+            if not stripped:
+                out.append(line)
+                continue
+            if _indent(line) > pending_literal:
+                literal_indent = pending_literal
+                pending_literal = None
+                out.append(line)
+                continue
+            pending_literal = None
+        nxt = lines[i + 1].strip() if i + 1 < n else ""
+        if stripped and len(nxt) >= 3 and set(nxt) == {"-"}:      # section header
+            section = stripped.lower()
+            out.append(line)
+            continue
+        if len(stripped) >= 3 and set(stripped) == {"-"}:            # its underline
+            out.append(line)
+            continue
+        if stripped.startswith(">>>"):
+            in_doctest = True
+            out.append(line)
+            continue
+        if stripped.startswith(".. "):
+            if _LITERAL_DIRECTIVES.match(line):
+                pending_literal = _indent(line)
+            out.append(line)
+            continue
+        if section in _TERM_SECTIONS and stripped and _indent(line) == 0:
+            name, sep, rest = line.partition(" : ")
+            out.append(name + sep + rest.replace("|", "\\|"))
+            continue
+        if stripped.endswith("::"):
+            pending_literal = _indent(line)
+        out.append(_escape_prose(line))
+    return out
+
+
+def _process_docstring(app, what, name, obj, options, lines):
+    lines[:] = escape_docstring_lines(lines)
+
+
+def setup(app):
+    # before napoleon (priority 500) turns the numpydoc sections into reST
+    app.connect("autodoc-process-docstring", _process_docstring, priority=100)
