@@ -14,6 +14,7 @@ follow as small explicit checks.
 import copy
 import inspect
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -26,12 +27,15 @@ __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMix
            "ClusterMixin", "OneToOneFeatureMixin", "ClassNamePrefixFeaturesOutMixin", "clone"]
 
 
-_PARAM_NAMES = {}  # __init__ function -> sorted parameter names
+_PARAM_NAMES: dict = {}  # __init__ function -> sorted parameter names
 
 
 class BaseEstimator(MetadataRequesterMixin):
     """get_params/set_params, repr, input validation with n_features_in_;
     metadata requests (set_<method>_request, get_metadata_routing)."""
+
+    # parameter name -> list of constraints (declared by every estimator class)
+    _parameter_constraints: dict[str, Any]
 
     @classmethod
     def _get_param_names(cls):

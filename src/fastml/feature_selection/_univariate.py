@@ -337,7 +337,7 @@ class GenericUnivariateSelect(_BaseFilter):
     {"percentile", "k_best", "fpr", "fdr", "fwe"} with `param` its percentile,
     k or alpha."""
 
-    _selection_modes = {"percentile": SelectPercentile, "k_best": SelectKBest,
+    _selection_modes: dict[str, type] = {"percentile": SelectPercentile, "k_best": SelectKBest,
                         "fpr": SelectFpr, "fdr": SelectFdr, "fwe": SelectFwe}
     _parameter_constraints = {**_BaseFilter._parameter_constraints,
                               "mode": [StrOptions(set(_selection_modes))],

@@ -248,7 +248,7 @@ class _BatchNorm(Module):
     (momentum=None: the cumulative average over the num_batches_tracked
     batches, as torch); eval uses the running statistics."""
 
-    _ndims = ()
+    _ndims: tuple[int, ...] = ()
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, dtype=np.float32):

@@ -1,5 +1,6 @@
 """Dense layer, shape helpers, dropout and activation modules."""
 import math
+from typing import Any
 
 import numpy as np
 
@@ -160,7 +161,7 @@ class Dropout2d(Dropout):
 
 
 class _Act(Module):
-    _fn = None
+    _fn: Any = None  # the activation function (a staticmethod)
 
     def forward(self, x):
         return type(self)._fn(x)
