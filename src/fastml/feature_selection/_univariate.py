@@ -338,7 +338,7 @@ class GenericUnivariateSelect(_BaseFilter):
     k or alpha."""
 
     _selection_modes: dict[str, type] = {"percentile": SelectPercentile, "k_best": SelectKBest,
-                        "fpr": SelectFpr, "fdr": SelectFdr, "fwe": SelectFwe}
+                                         "fpr": SelectFpr, "fdr": SelectFdr, "fwe": SelectFwe}
     _parameter_constraints = {**_BaseFilter._parameter_constraints,
                               "mode": [StrOptions(set(_selection_modes))],
                               "param": [Interval(numbers.Real, 0, None, closed="left"),
