@@ -47,13 +47,21 @@ root_doc = "index"
 # numpydoc-style docstrings, read by napoleon.
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
+# Parameters/Returns become field lists with the types as plain text: a type
+# word that names several documented attributes (``estimator``) is not a link.
 napoleon_use_rtype = False
-napoleon_use_param = True
+napoleon_use_param = False
 napoleon_preprocess_types = False
 
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": True, "show-inheritance": True}
+# Class pages document the class's own and inherited methods, except the plumbing
+# every estimator or module shares (documented once on BaseEstimator / Module).
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": "BaseEstimator,Module,BaseException,object,dict,tuple,list",
+    "show-inheritance": True,
+}
 autodoc_member_order = "groupwise"
 autodoc_typehints = "none"          # signatures keep their hints; the prose has the types
 autodoc_inherit_docstrings = True
@@ -74,7 +82,7 @@ html_theme_options = {
 
 # --- API reference pages, generated from __all__ -------------------------------------
 
-# (module, title, blurb) in the order the reference shows them.
+# (module, title) in the order the reference shows them.
 API_MODULES = [(f"fastml.{sub}", f"fastml.{sub}") for sub in fastml._SUBMODULES] + [
     ("fastml.nn.functional", "fastml.nn.functional"),
     ("fastml.nn.init", "fastml.nn.init"),
@@ -128,14 +136,11 @@ def write_api_pages():
         classes, functions = public_names(modname)
         if not (classes or functions):
             continue
-        doc = inspect.getdoc(mod) or ""
-        summary = doc.split("\n\n")[0].strip()
         lines = [f"``{title}``", "=" * (len(title) + 4), "",
-                 f".. automodule:: {modname}", "   :no-members:", "   :no-index:", ""]
-        if not summary:
-            lines[-1:] = [""]
-        lines += _section("Classes", modname, classes, "class.rst")
-        lines += _section("Functions", modname, functions, "function.rst")
+                 f".. automodule:: {modname}", "   :no-members:",
+                 "   :no-inherited-members:", ""]
+        lines += _section("Classes", modname, classes, "fastml_class.rst")
+        lines += _section("Functions", modname, functions, "fastml_function.rst")
         page = modname.replace("fastml.", "")
         _write_if_changed(os.path.join(out_dir, page + ".rst"), "\n".join(lines))
         pages.append(page)
@@ -143,7 +148,7 @@ def write_api_pages():
              "Every public class and function of fastml, generated from its docstring.",
              "The top-level helpers live in ``fastml`` itself:", "",
              ".. currentmodule:: fastml", "",
-             ".. autosummary::", "   :toctree: generated", "   :template: function.rst", "",
+             ".. autosummary::", "   :toctree: generated", "   :template: fastml_function.rst", "",
              *[f"   {n}" for n in TOP_LEVEL], "",
              "Modules", "-------", "",
              ".. toctree::", "   :maxdepth: 1", "",
