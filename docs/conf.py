@@ -51,6 +51,9 @@ napoleon_numpy_docstring = True
 # word that names several documented attributes (``estimator``) is not a link.
 napoleon_use_rtype = False
 napoleon_use_param = False
+# Attributes sections become fields of the class (not attribute entries that
+# would duplicate a documented property or annotation of the same name).
+napoleon_use_ivar = True
 napoleon_preprocess_types = False
 
 autosummary_generate = True
@@ -59,6 +62,7 @@ autosummary_imported_members = True
 # every estimator or module shares (documented once on BaseEstimator / Module).
 autodoc_default_options = {
     "members": True,
+    "undoc-members": True,     # a method without a docstring is still listed (fit, ...)
     "inherited-members": "BaseEstimator,Module,BaseException,object,dict,tuple,list",
     "show-inheritance": True,
 }
@@ -69,7 +73,9 @@ autoclass_content = "class"
 
 myst_heading_anchors = 3
 myst_enable_extensions = ["colon_fence"]
-suppress_warnings = ["myst.header"]
+# "ref.python": a type word in an Attributes field (``shape``) that names several
+# documented attributes links to the first; not an error in prose types.
+suppress_warnings = ["myst.header", "ref.python"]
 
 html_theme = "alabaster"
 html_title = f"fastml {release}"
@@ -138,7 +144,7 @@ def write_api_pages():
             continue
         lines = [f"``{title}``", "=" * (len(title) + 4), "",
                  f".. automodule:: {modname}", "   :no-members:",
-                 "   :no-inherited-members:", ""]
+                 "   :no-inherited-members:", "   :no-undoc-members:", ""]
         lines += _section("Classes", modname, classes, "fastml_class.rst")
         lines += _section("Functions", modname, functions, "fastml_function.rst")
         page = modname.replace("fastml.", "")
