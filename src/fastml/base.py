@@ -14,6 +14,7 @@ follow as small explicit checks.
 import copy
 import inspect
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -26,12 +27,15 @@ __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMix
            "ClusterMixin", "OneToOneFeatureMixin", "ClassNamePrefixFeaturesOutMixin", "clone"]
 
 
-_PARAM_NAMES = {}  # __init__ function -> sorted parameter names
+_PARAM_NAMES: dict = {}  # __init__ function -> sorted parameter names
 
 
 class BaseEstimator(MetadataRequesterMixin):
     """get_params/set_params, repr, input validation with n_features_in_;
     metadata requests (set_<method>_request, get_metadata_routing)."""
+
+    # parameter name -> list of constraints (declared by every estimator class)
+    _parameter_constraints: dict[str, Any]
 
     @classmethod
     def _get_param_names(cls):
@@ -242,7 +246,31 @@ class BaseEstimator(MetadataRequesterMixin):
 
 
 class ClassifierMixin:
-    """Classifier: `score` is mean accuracy."""
+    """Mixin of every classifier: ``score`` is the (weighted) mean accuracy.
+
+    Also sets ``_estimator_type = "classifier"``, which scikit-learn's tools
+    (``is_classifier``, stratified cross-validation) read.
+
+    See Also
+    --------
+    RegressorMixin : the mixin of regressors (``score`` is R^2).
+    fastml.metrics.accuracy_score : the metric ``score`` computes.
+
+    Examples
+    --------
+    >>> from fastml.base import BaseEstimator, ClassifierMixin
+    >>> import numpy as np
+    >>> class Majority(ClassifierMixin, BaseEstimator):
+    ...     def fit(self, X, y):
+    ...         values, counts = np.unique(y, return_counts=True)
+    ...         self.class_ = values[np.argmax(counts)]
+    ...         return self
+    ...     def predict(self, X):
+    ...         return np.full(len(X), self.class_)
+    >>> X, y = np.zeros((4, 1)), np.array([0, 1, 1, 1])
+    >>> Majority().fit(X, y).score(X, y)
+    0.75
+    """
 
     _estimator_type = "classifier"
 
@@ -329,7 +357,23 @@ class ClassNamePrefixFeaturesOutMixin:
 
 
 class ClusterMixin:
-    """Clusterer: fit_predict returns labels_."""
+    """Mixin of every clusterer: ``fit_predict(X)`` fits and returns ``labels_``.
+
+    Also sets ``_estimator_type = "clusterer"``.
+
+    See Also
+    --------
+    fastml.cluster.KMeans : a clusterer built on this mixin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastml.cluster import KMeans
+    >>> X = np.array([[0.0], [0.1], [5.0], [5.1]])
+    >>> labels = KMeans(n_clusters=2, n_init=1, random_state=0).fit_predict(X)
+    >>> bool(labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2])
+    True
+    """
 
     _estimator_type = "clusterer"
 

@@ -34,8 +34,8 @@ _SKLEARN_NAMES = {
     "PositiveSpectrumWarning": ("sklearn.exceptions", "PositiveSpectrumWarning"),
     "InvalidParameterError": ("sklearn.utils._param_validation", "InvalidParameterError"),
 }
-_linked = set()   # names of the classes already linked
-_public = {}      # name -> fastml class
+_linked: set[str] = set()   # names of the classes already linked
+_public: dict[str, type] = {}      # name -> fastml class
 
 
 def link_sklearn():

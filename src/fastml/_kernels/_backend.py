@@ -5,6 +5,7 @@ module is imported then). FASTML_DISABLE_CPU_FEATURES=AVX512F,AVX2 lowers the
 SIMD dispatch level (read by the C runtime at import).
 """
 import os
+from typing import Any
 
 BACKEND = os.environ.get("FASTML_BACKEND", "compiled").strip().lower() or "compiled"
 if BACKEND not in ("compiled", "reference"):
@@ -13,6 +14,7 @@ if BACKEND not in ("compiled", "reference"):
     )
 COMPILED = BACKEND == "compiled"
 
+runtime: Any  # the compiled _runtime module, or None on the reference backend
 if COMPILED:
     from . import _runtime as runtime
 else:

@@ -15,7 +15,7 @@ from ._threads import current as _threads
 from .reference import dense as _reference
 from .reference.dense import NONE, RELU  # noqa: F401
 
-_E1 = {np.dtype(np.float32): np.empty(0, np.float32), np.dtype(np.float64): np.empty(0, np.float64)}
+_E1: dict[np.dtype, np.ndarray] = {np.dtype(np.float32): np.empty(0, np.float32), np.dtype(np.float64): np.empty(0, np.float64)}
 _E2 = {k: v.reshape(0, 0) for k, v in _E1.items()}
 
 

@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-_CACHE = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _make_kernel(func):

@@ -19,7 +19,7 @@ import numpy as np
 from ._backend import COMPILED, ensure_blas
 from ._threads import current as _threads
 
-_POOL = {}  # (shape, dtype) -> arrays handed out before
+_POOL: dict[tuple, list] = {}  # (shape, dtype) -> arrays handed out before
 
 
 def _buffer(shape, dtype):

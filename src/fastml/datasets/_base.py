@@ -283,7 +283,7 @@ def load_digits(*, n_class=10, return_X_y=False, as_frame=False, dtype=None):
         ``data`` : ndarray of shape (n_samples, 64), float64 (or ``dtype``) with integer
         values 0..16, a DataFrame with ``as_frame``;
         ``frame`` : DataFrame of data and target with ``as_frame``, else None;
-``images`` : ndarray of shape (n_samples, 8, 8), float64 or ``dtype`` (a separate
+        ``images`` : ndarray of shape (n_samples, 8, 8), float64 or ``dtype`` (a separate
         copy);
         ``target`` : ndarray of shape (n_samples,), int64;
         ``feature_names`` : list of 64 str ``"pixel_<row>_<col>"``;

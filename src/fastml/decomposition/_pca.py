@@ -104,6 +104,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     int, a float in (0, 1) (keep enough components to explain that fraction of
     the variance) or "mle" (Minka's maximum-likelihood dimension).
     svd_solver (scikit-learn's names and "auto" policy):
+
     - "covariance_eigh": eigendecomposition of the covariance matrix, built by
       one BLAS pass over X without a centred copy (fastml.utils._gram). "auto"
       picks it for tall data (n_features <= 1000, n_samples >= 10 n_features).
@@ -115,6 +116,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
       ("auto": QR when iterated_power <= 2, else LU). "auto" picks it for
       1 <= n_components < 0.8 min(n, p) otherwise.
     - "arpack": ARPACK (SciPy's svds) with tolerance `tol`.
+
     fastml differs on purpose in precision only: "full" and "covariance_eigh"
     work in float64 for float32 input (outputs are float32).
     whiten=True divides the scores by sqrt(explained_variance_).

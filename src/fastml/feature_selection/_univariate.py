@@ -337,8 +337,8 @@ class GenericUnivariateSelect(_BaseFilter):
     {"percentile", "k_best", "fpr", "fdr", "fwe"} with `param` its percentile,
     k or alpha."""
 
-    _selection_modes = {"percentile": SelectPercentile, "k_best": SelectKBest,
-                        "fpr": SelectFpr, "fdr": SelectFdr, "fwe": SelectFwe}
+    _selection_modes: dict[str, type] = {"percentile": SelectPercentile, "k_best": SelectKBest,
+                                         "fpr": SelectFpr, "fdr": SelectFdr, "fwe": SelectFwe}
     _parameter_constraints = {**_BaseFilter._parameter_constraints,
                               "mode": [StrOptions(set(_selection_modes))],
                               "param": [Interval(numbers.Real, 0, None, closed="left"),

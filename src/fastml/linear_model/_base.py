@@ -411,6 +411,7 @@ class Ridge(RegressorMixin, LinearModel):
     """Least squares with an L2 penalty: min ||y - Xw - b||^2_S + alpha ||w||^2.
 
     alpha may be an array with one value per target. Solvers (scikit-learn's names):
+
     - "auto": "lbfgs" when positive=True, "sparse_cg" for sparse X, else "cholesky".
     - "cholesky": closed form. n_samples >= n_features: the centred Gram
       X_c^T S X_c (one BLAS pass over X, no centred copy) + alpha I by Cholesky;
@@ -429,6 +430,7 @@ class Ridge(RegressorMixin, LinearModel):
     - "lbfgs": L-BFGS-B on the objective evaluated from the Gram matrix (or
       operator products for sparse X); the only solver for positive=True (as
       in scikit-learn).
+
     Sparse X (scipy.sparse, any format) is never densified: with
     fit_intercept=True the centring is implicit (products with X plus a
     rank-one term) and, as in scikit-learn, only "auto", "sparse_cg", "lsqr",

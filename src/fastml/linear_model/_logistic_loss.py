@@ -26,7 +26,7 @@ _BLOCK_BYTES = 2 << 20
 _MIN_ROWS = 256
 
 
-_CONTROLLER = []
+_CONTROLLER: list = []
 
 
 def _blas_single_thread():

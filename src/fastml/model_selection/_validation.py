@@ -289,7 +289,47 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
 
 def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
                     params=None, error_score=np.nan):
-    """Array of test scores, one per split."""
+    """Evaluate a score by cross-validation: the test score of each split.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Cloned and fitted on the training part of every split.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+    groups : array-like of shape (n_samples,), default=None
+        Group labels for group-aware splitters.
+    scoring : str or callable, default=None
+        One scorer name (``"accuracy"``, ``"r2"``, ``"neg_mean_squared_error"``,
+        ...) or a ``scorer(estimator, X, y)``; None uses ``estimator.score``.
+        Use :func:`cross_validate` for several.
+    cv : int, splitter or iterable, default=None
+        None is 5-fold; an int is (stratified for classifiers) k-fold.
+    n_jobs : int, default=None
+        Splits fitted in parallel.
+    params : dict, default=None
+        Fit parameters (routed as in scikit-learn).
+    error_score : "raise" or float, default=nan
+        Score of a split whose fit fails (with a FitFailedWarning), or raise.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_splits,)
+
+    See Also
+    --------
+    cross_validate : several scores, fit and score times, the fitted estimators.
+
+    Examples
+    --------
+    >>> from fastml.datasets import load_iris
+    >>> from fastml.model_selection import cross_val_score
+    >>> from fastml.neighbors import KNeighborsClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> scores = cross_val_score(KNeighborsClassifier(n_neighbors=7), X, y, cv=5)
+    >>> scores.shape, bool(scores.mean() > 0.9)
+    ((5,), True)
+    """
     if scoring is not None and not (callable(scoring) or isinstance(scoring, str)):
         raise ValueError("cross_val_score takes a single scoring; use cross_validate for "
                          "several.")

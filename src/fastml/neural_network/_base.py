@@ -13,7 +13,7 @@ from ..utils._sparse import is_sparse
 from ..utils.validation import _check_sample_weight, _interop_class, check_random_state
 from ._stochastic_optimizers import _AdamOptimizer, _SGDOptimizer
 
-_NN = []
+_NN: list = []
 
 
 def _nn():
@@ -179,13 +179,6 @@ class _BaseMLP(SparseInputMixin, BaseEstimator):
     def coefs_(self, coefs):
         self._set_layers(coefs=coefs)
 
-    @property
-    def intercepts_(self):
-        pending = self._pending("intercepts")
-        if pending is not None:
-            return pending
-        return [b.data.copy() for _, b in self._layers]
-
     def _pending(self, key):
         """The list assigned to coefs_ / intercepts_ before the network is
         rebuilt from it (returned as is, so item assignment fills it in)."""
@@ -195,6 +188,13 @@ class _BaseMLP(SparseInputMixin, BaseEstimator):
                 raise AttributeError(f"{key}_")
             return assigned[key]
         return None
+
+    @property
+    def intercepts_(self):
+        pending = self._pending("intercepts")
+        if pending is not None:
+            return pending
+        return [b.data.copy() for _, b in self._layers]
 
     @intercepts_.setter
     def intercepts_(self, intercepts):

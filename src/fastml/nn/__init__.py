@@ -3,6 +3,11 @@
 Tensor with reverse-mode autograd, functional ops backed by compiled
 forward/backward kernels (``fastml.nn.functional``, also ``F``), and seeding.
 """
+import typing as _typing
+
+cat: _typing.Callable[..., _typing.Any]      # rebound below to the torch-spelled versions
+concat: _typing.Callable[..., _typing.Any]
+stack: _typing.Callable[..., _typing.Any]
 from .tensor import (Parameter, Tensor, as_tensor, cat, concat, enable_grad,  # noqa: F401
                      is_grad_enabled, make_op, no_grad, set_grad_enabled, stack)
 from ._random import initial_seed, manual_seed  # noqa: F401

@@ -43,7 +43,7 @@ class Size(tuple):
         return f"fastml.nn.Size({list(self)})"
 
 
-_MaxMin = collections.namedtuple("return_types", ["values", "indices"])
+_MaxMin = collections.namedtuple("return_types", ["values", "indices"])  # type: ignore[name-match]
 
 
 def dtype_of(dtype):

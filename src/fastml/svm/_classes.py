@@ -25,7 +25,7 @@ __all__ = ["SVC", "NuSVC", "SVR", "NuSVR", "OneClassSVM"]
 
 
 class BaseLibSVM(BaseEstimator):
-    _impl = None
+    _impl: str | None = None
 
     def _kernel_name(self):
         return "precomputed" if callable(self.kernel) else self.kernel

@@ -306,7 +306,7 @@ def make_constraint(c):
     raise TypeError(f"Unknown constraint {c!r}.")
 
 
-_CACHE = {}
+_CACHE: dict[int, tuple] = {}
 
 
 def _compiled(constraints):

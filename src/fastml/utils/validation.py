@@ -146,6 +146,27 @@ def column_or_1d(y, *, warn=False, input_name="y"):
 
 
 def check_consistent_length(*arrays):
+    """Check that every array has the same number of samples (first dimension).
+
+    Parameters
+    ----------
+    *arrays : array-like or None
+        Objects with a ``len``; None entries are skipped.
+
+    Raises
+    ------
+    ValueError
+        Listing the lengths found when they differ (scikit-learn's message).
+
+    Examples
+    --------
+    >>> from fastml.utils import check_consistent_length
+    >>> check_consistent_length([1, 2, 3], [[1], [2], [3]], None)
+    >>> check_consistent_length([1, 2, 3], [1, 2])
+    Traceback (most recent call last):
+        ...
+    ValueError: Found input variables with inconsistent numbers of samples: [3, 2]
+    """
     lengths = [len(a) for a in arrays if a is not None]
     if len(set(lengths)) > 1:
         raise ValueError(

@@ -16,6 +16,29 @@ __all__ = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "identity", "softmax"
 
 
 def relu(x):
+    """Rectified linear unit, elementwise: ``max(0, x)``.
+
+    Parameters
+    ----------
+    x : Tensor or array-like
+        Input of any shape (converted to a floating-point tensor).
+
+    Returns
+    -------
+    Tensor
+        Same shape and dtype as ``x``; differentiable.
+
+    See Also
+    --------
+    fastml.nn.ReLU : the same operation as a module.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.functional.relu(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> y.tolist()
+    [0.0, 0.0, 2.0]
+    """
     x = float_tensor(x, "x")
     y = _k.forward(_k.RELU, contiguous(x.data))
     return make_op(y, (x,), lambda g: (_k.backward(_k.RELU, contiguous(g), None, y),))
@@ -38,12 +61,58 @@ def elu(x, alpha=1.0):
 
 
 def sigmoid(x):
+    """Logistic sigmoid, elementwise: ``1 / (1 + exp(-x))`` (no overflow for large ``|x|``).
+
+    Parameters
+    ----------
+    x : Tensor or array-like
+        Input of any shape (converted to a floating-point tensor).
+
+    Returns
+    -------
+    Tensor
+        Same shape and dtype as ``x``; differentiable.
+
+    See Also
+    --------
+    fastml.nn.Sigmoid : the same operation as a module.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.functional.sigmoid(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [0.2689, 0.5, 0.8808]
+    """
     x = float_tensor(x, "x")
     y = _k.forward(_k.SIGMOID, contiguous(x.data))
     return make_op(y, (x,), lambda g: (_k.backward(_k.SIGMOID, contiguous(g), None, y),))
 
 
 def tanh(x):
+    """Hyperbolic tangent, elementwise.
+
+    Parameters
+    ----------
+    x : Tensor or array-like
+        Input of any shape (converted to a floating-point tensor).
+
+    Returns
+    -------
+    Tensor
+        Same shape and dtype as ``x``; differentiable.
+
+    See Also
+    --------
+    fastml.nn.Tanh : the same operation as a module.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.functional.tanh(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [-0.7616, 0.0, 0.964]
+    """
     x = float_tensor(x, "x")
     y = _k.forward(_k.TANH, contiguous(x.data))
     return make_op(y, (x,), lambda g: (_k.backward(_k.TANH, contiguous(g), None, y),))

@@ -3,6 +3,8 @@ GELU, SiLU, Softplus, Mish, Hardswish, PReLU, SELU, Softsign, LogSigmoid and
 Hardtanh, over fastml.nn.functional (compiled element-wise kernels; PReLU's
 learnable weight in NumPy). Names, parameters, defaults and repr as torch;
 ``inplace=True`` is accepted and computes out of place."""
+from typing import Any
+
 import numpy as np
 
 from .. import functional as F
@@ -17,7 +19,7 @@ __all__ = ["GELU", "SiLU", "Softplus", "Mish", "Hardswish", "PReLU", "SELU", "So
 
 class _Inplace(Module):
     """An activation without parameters other than torch's ``inplace`` flag."""
-    _fn = None
+    _fn: Any = None  # the activation function (a staticmethod)
 
     def __init__(self, inplace=False):
         super().__init__()

@@ -248,7 +248,7 @@ class _BatchNorm(Module):
     (momentum=None: the cumulative average over the num_batches_tracked
     batches, as torch); eval uses the running statistics."""
 
-    _ndims = ()
+    _ndims: tuple[int, ...] = ()
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, dtype=np.float32):
@@ -292,10 +292,98 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Input (N, C) or (N, C, L)."""
+    """Batch normalisation over a batch of vectors or sequences: input (N, C)
+    or (N, C, L).
+
+    In training mode each channel is normalised with the batch mean and the
+    biased variance over N (and L), and the running statistics are updated
+    with the unbiased variance; in evaluation mode (``model.eval()``) the
+    running statistics are used. Semantics and defaults are torch's.
+
+    Parameters
+    ----------
+    num_features : int
+        C, the number of channels.
+    eps : float, default=1e-5
+        Added to the variance before the square root.
+    momentum : float or None, default=0.1
+        Weight of the new batch in the running statistics; None keeps a
+        cumulative moving average (as torch).
+    affine : bool, default=True
+        Learn a per-channel scale ``weight`` (ones) and shift ``bias`` (zeros).
+    track_running_stats : bool, default=True
+        Keep ``running_mean`` / ``running_var`` (unbiased) for evaluation mode;
+        without them evaluation also normalises with the batch statistics.
+    dtype : numpy dtype, default=numpy.float32
+        dtype of the parameters and buffers.
+
+    Attributes
+    ----------
+    weight, bias : Parameter of shape (C,) or None
+    running_mean, running_var : ndarray of shape (C,) or None
+    num_batches_tracked : ndarray of shape ()
+
+    See Also
+    --------
+    BatchNorm2d : the same over images (N, C, H, W).
+    fastml.nn.LayerNorm : normalisation over the features of each sample.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> bn = nn.BatchNorm1d(3)
+    >>> y = bn(nn.randn(8, 3) * 5 + 2)
+    >>> y.shape
+    (8, 3)
+    >>> [round(abs(v), 3) for v in y.mean(0).tolist()]
+    [0.0, 0.0, 0.0]
+    """
     _ndims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
-    """Input (N, C, H, W)."""
+    """Batch normalisation over a batch of images: input (N, C, H, W).
+
+    Each channel is normalised over N, H and W (biased variance) in training
+    mode, which updates the running statistics (unbiased variance); evaluation
+    mode uses the running statistics. Semantics and defaults are torch's.
+
+    Parameters
+    ----------
+    num_features : int
+        C, the number of channels.
+    eps : float, default=1e-5
+        Added to the variance before the square root.
+    momentum : float or None, default=0.1
+        Weight of the new batch in the running statistics; None keeps a
+        cumulative moving average (as torch).
+    affine : bool, default=True
+        Learn a per-channel scale ``weight`` (ones) and shift ``bias`` (zeros).
+    track_running_stats : bool, default=True
+        Keep ``running_mean`` / ``running_var`` (unbiased) for evaluation mode;
+        without them evaluation also normalises with the batch statistics.
+    dtype : numpy dtype, default=numpy.float32
+        dtype of the parameters and buffers.
+
+    Attributes
+    ----------
+    weight, bias : Parameter of shape (C,) or None
+    running_mean, running_var : ndarray of shape (C,) or None
+    num_batches_tracked : ndarray of shape ()
+
+    See Also
+    --------
+    BatchNorm1d : the same over (N, C) or (N, C, L).
+    fastml.nn.GroupNorm : normalisation independent of the batch size.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> bn = nn.BatchNorm2d(4)
+    >>> y = bn(nn.randn(2, 4, 5, 5))
+    >>> y.shape
+    (2, 4, 5, 5)
+    >>> bn.running_mean.shape
+    (4,)
+    """
     _ndims = (4,)

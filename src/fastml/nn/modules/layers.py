@@ -1,5 +1,6 @@
 """Dense layer, shape helpers, dropout and activation modules."""
 import math
+from typing import Any
 
 import numpy as np
 
@@ -56,6 +57,26 @@ class Linear(Module):
 
 
 class Identity(Module):
+    """A placeholder layer that returns its input unchanged.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Accepted and ignored, as torch's ``nn.Identity`` does, so a layer can be
+        swapped for ``Identity`` without editing its arguments.
+
+    See Also
+    --------
+    fastml.nn.Sequential : containers where ``Identity`` stands in for a layer.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> x = nn.tensor([[1.0, -2.0]])
+    >>> nn.Identity(54, unused="ok")(x) is x
+    True
+    """
+
     def __init__(self, *args, **kwargs):
         super().__init__()
 
@@ -140,25 +161,96 @@ class Dropout2d(Dropout):
 
 
 class _Act(Module):
-    _fn = None
+    _fn: Any = None  # the activation function (a staticmethod)
 
     def forward(self, x):
         return type(self)._fn(x)
 
 
 class ReLU(_Act):
+    """Rectified linear unit, elementwise: ``max(0, x)``.
+
+    Input of any shape, output of the same shape and dtype (compiled forward
+    and backward; the gradient at 0 is 0, as in torch).
+
+    See Also
+    --------
+    fastml.nn.functional.relu : the same operation as a function.
+    LeakyReLU, ELU : variants with a non-zero slope for ``x < 0``.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> nn.ReLU()(nn.tensor([[-1.0, 0.0, 2.0]]))
+    Tensor([[0., 0., 2.]])
+    """
+
     _fn = staticmethod(F.relu)
 
 
 class Sigmoid(_Act):
+    """Logistic sigmoid, elementwise: ``1 / (1 + exp(-x))``, in (0, 1).
+
+    Input of any shape, output of the same shape and dtype; computed without
+    overflow for large ``|x|``.
+
+    See Also
+    --------
+    fastml.nn.functional.sigmoid : the same operation as a function.
+    fastml.nn.BCEWithLogitsLoss : fuses the sigmoid into the loss (more stable).
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.Sigmoid()(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [0.2689, 0.5, 0.8808]
+    """
+
     _fn = staticmethod(F.sigmoid)
 
 
 class Tanh(_Act):
+    """Hyperbolic tangent, elementwise, in (-1, 1).
+
+    Input of any shape, output of the same shape and dtype.
+
+    See Also
+    --------
+    fastml.nn.functional.tanh : the same operation as a function.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.Tanh()(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [-0.7616, 0.0, 0.964]
+    """
+
     _fn = staticmethod(F.tanh)
 
 
 class LeakyReLU(Module):
+    """Leaky rectified linear unit, elementwise: ``x`` for ``x >= 0``, else
+    ``negative_slope * x``.
+
+    Parameters
+    ----------
+    negative_slope : float, default=0.01
+        Slope for negative inputs.
+
+    See Also
+    --------
+    fastml.nn.functional.leaky_relu : the same operation as a function.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.LeakyReLU(0.1)(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [-0.1, 0.0, 2.0]
+    """
+
     def __init__(self, negative_slope=0.01):
         super().__init__()
         self.negative_slope = float(negative_slope)
@@ -171,6 +263,27 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
+    """Exponential linear unit, elementwise: ``x`` for ``x > 0``, else
+    ``alpha * (exp(x) - 1)``.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Value the output approaches as ``x -> -inf`` is ``-alpha``.
+
+    See Also
+    --------
+    fastml.nn.functional.elu : the same operation as a function.
+    SELU : the self-normalising, scaled variant.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.ELU()(nn.tensor([-1.0, 0.0, 2.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [-0.6321, 0.0, 2.0]
+    """
+
     def __init__(self, alpha=1.0):
         super().__init__()
         self.alpha = float(alpha)
@@ -183,6 +296,30 @@ class ELU(Module):
 
 
 class Softmax(Module):
+    """Softmax along one dimension: ``exp(x_i) / sum_j exp(x_j)``, each slice
+    along ``dim`` sums to 1 (computed with the maximum subtracted, no overflow).
+
+    Parameters
+    ----------
+    dim : int, default=-1
+        The dimension normalised (torch warns when it is omitted; fastml uses the
+        last one).
+
+    See Also
+    --------
+    LogSoftmax : its logarithm, computed stably.
+    fastml.nn.CrossEntropyLoss : takes raw scores and applies log-softmax itself.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> p = nn.Softmax(dim=1)(nn.tensor([[-1.0, 0.0, 2.0]]))
+    >>> [round(v, 4) for v in p.tolist()[0]]
+    [0.042, 0.1142, 0.8438]
+    >>> round(float(p.sum()), 4)
+    1.0
+    """
+
     def __init__(self, dim=-1):
         super().__init__()
         self.dim = dim
@@ -195,5 +332,26 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
+    """Logarithm of the softmax along one dimension:
+    ``x_i - log(sum_j exp(x_j))``, computed without forming the softmax.
+
+    Parameters
+    ----------
+    dim : int, default=-1
+        The dimension normalised.
+
+    See Also
+    --------
+    Softmax : the probabilities themselves.
+    fastml.nn.NLLLoss : the loss that takes log-probabilities.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> y = nn.LogSoftmax(dim=1)(nn.tensor([[-1.0, 0.0, 2.0]]))
+    >>> [round(v, 4) for v in y.tolist()[0]]
+    [-3.1698, -2.1698, -0.1698]
+    """
+
     def forward(self, x):
         return F.log_softmax(x, self.dim)

@@ -159,16 +159,82 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class MSELoss(_Loss):
+    """Mean squared error ``(input - target)^2`` between tensors of the same shape.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"`` averages the per-element losses, ``"sum"`` adds them, ``"none"``
+        returns them with the input's shape.
+
+    See Also
+    --------
+    fastml.nn.functional.mse_loss : the same loss as a function.
+    L1Loss, HuberLoss : losses less sensitive to outliers.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> loss = nn.MSELoss()(nn.tensor([1.0, 2.0, 4.0]), nn.tensor([1.5, 2.0, 1.0]))
+    >>> round(float(loss), 4)
+    3.0833
+    """
     def forward(self, input, target):
         return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
+    """Mean absolute error ``|input - target|`` between tensors of the same shape.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"`` averages the per-element losses, ``"sum"`` adds them, ``"none"``
+        returns them with the input's shape.
+
+    See Also
+    --------
+    fastml.nn.functional.l1_loss : the same loss as a function.
+    MSELoss : the squared error.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> loss = nn.L1Loss()(nn.tensor([1.0, 2.0, 4.0]), nn.tensor([1.5, 2.0, 1.0]))
+    >>> round(float(loss), 4)
+    1.1667
+    """
     def forward(self, input, target):
         return F.l1_loss(input, target, self.reduction)
 
 
 class HuberLoss(_Loss):
+    """Huber loss: ``0.5 d^2`` where ``|d| <= delta``, else
+    ``delta (|d| - 0.5 delta)``, with ``d = input - target``.
+
+    Quadratic near zero, linear in the tails (as torch's ``HuberLoss``).
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        Where the loss turns from quadratic to linear (positive).
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"`` averages the per-element losses, ``"sum"`` adds them, ``"none"``
+        returns them with the input's shape.
+
+    See Also
+    --------
+    SmoothL1Loss : the same loss divided by ``beta``.
+    fastml.nn.functional.huber_loss : the same loss as a function.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> loss = nn.HuberLoss(delta=1.0)(nn.tensor([1.0, 2.0, 4.0]),
+    ...                                nn.tensor([1.5, 2.0, 1.0]))
+    >>> round(float(loss), 4)
+    0.875
+    """
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction)
         self.delta = float(delta)
@@ -178,6 +244,32 @@ class HuberLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
+    """Smooth L1 loss: ``0.5 d^2 / beta`` where ``|d| < beta``, else
+    ``|d| - 0.5 beta``, with ``d = input - target`` (``HuberLoss / beta``).
+
+    ``beta=0`` is the plain L1 loss, as in torch.
+
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Where the loss turns from quadratic to linear (non-negative).
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"`` averages the per-element losses, ``"sum"`` adds them, ``"none"``
+        returns them with the input's shape.
+
+    See Also
+    --------
+    HuberLoss : the same loss scaled by ``delta``.
+    fastml.nn.functional.smooth_l1_loss : the same loss as a function.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> loss = nn.SmoothL1Loss(beta=1.0)(nn.tensor([1.0, 2.0, 4.0]),
+    ...                                  nn.tensor([1.5, 2.0, 1.0]))
+    >>> round(float(loss), 4)
+    0.875
+    """
     def __init__(self, reduction="mean", beta=1.0):
         super().__init__(reduction)
         self.beta = float(beta)
@@ -202,6 +294,31 @@ class KLDivLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
+    """Hinge embedding loss for targets ``y`` in {1, -1}: ``x`` where ``y = 1``,
+    ``max(0, margin - x)`` where ``y = -1`` (``x`` is typically a distance).
+
+    Parameters
+    ----------
+    margin : float, default=1.0
+        Distance below which a dissimilar pair (``y = -1``) is penalised.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"`` averages the per-element losses, ``"sum"`` adds them, ``"none"``
+        returns them with the input's shape.
+
+    See Also
+    --------
+    fastml.nn.functional.hinge_embedding_loss : the same loss as a function.
+    MarginRankingLoss : a hinge on the difference of two inputs.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> x = nn.tensor([0.3, 0.2, 2.0])
+    >>> y = nn.tensor([1.0, -1.0, -1.0])
+    >>> loss = nn.HingeEmbeddingLoss(margin=1.0)(x, y)
+    >>> round(float(loss), 4)
+    0.3667
+    """
     def __init__(self, margin=1.0, reduction="mean"):
         super().__init__(reduction)
         self.margin = float(margin)

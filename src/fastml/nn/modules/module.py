@@ -17,6 +17,49 @@ __all__ = ["Module", "Sequential", "ModuleList"]
 
 
 class Module:
+    """Base class of every layer and model, as ``torch.nn.Module``.
+
+    A subclass calls ``super().__init__()``, assigns its layers and
+    :class:`~fastml.nn.Parameter` objects as attributes (they are registered
+    in that order) and defines ``forward``; calling the module runs the
+    forward hooks around ``forward``. ``parameters()``,
+    ``named_parameters()``, ``state_dict()`` / ``load_state_dict()``,
+    ``train()`` / ``eval()``, ``zero_grad()``, ``apply()`` and ``to(dtype)``
+    walk the tree of sub-modules; ``repr`` prints the tree.
+
+    Attributes
+    ----------
+    training : bool
+        True in training mode (dropout active, batch norm uses batch
+        statistics), False after ``eval()``.
+
+    See Also
+    --------
+    fastml.nn.Sequential : a module that chains modules.
+    fastml.nn.Parameter : a tensor registered as a learnable parameter.
+
+    Examples
+    --------
+    >>> from fastml import nn
+    >>> class TwoLayer(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = nn.Linear(4, 8)
+    ...         self.out = nn.Linear(8, 2)
+    ...     def forward(self, x):
+    ...         return self.out(nn.functional.relu(self.hidden(x)))
+    >>> model = TwoLayer()
+    >>> model
+    TwoLayer(
+      (hidden): Linear(in_features=4, out_features=8, bias=True)
+      (out): Linear(in_features=8, out_features=2, bias=True)
+    )
+    >>> [name for name, _ in model.named_parameters()]
+    ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+    >>> model(nn.randn(3, 4)).shape
+    (3, 2)
+    """
+
     training: bool
 
     def __init__(self):

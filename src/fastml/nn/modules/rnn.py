@@ -312,9 +312,11 @@ class LSTM(_RNNBase):
 
 class GRU(_RNNBase):
     """Gated recurrent unit, PyTorch's formulation and gate order r, z, n stacked in
-    weight_ih_l{k} (3H, I):
+    weight_ih_l{k} (3H, I)::
+
         r = sigmoid(W_ir x + b_ir + W_hr h + b_hr),  z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
         n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),  h' = (1 - z) * n + z * h.
+
     forward(x, hx=None) -> (output, h_n)."""
 
     _gates = 3

@@ -78,7 +78,7 @@ def _pad_class(name, n, mode, constant_arg):
         def __init__(self, padding, value):
             _PadNd.__init__(self, padding, value)
     else:
-        def __init__(self, padding):
+        def __init__(self, padding):  # type: ignore[misc]  # one signature per class made
             _PadNd.__init__(self, padding, 0.0 if mode == "constant" else None)
     how = {"constant": "a constant value" + ("" if constant_arg else " (zero)"),
            "reflect": "the reflection of the input (edge not repeated)",

@@ -49,11 +49,13 @@ class _AdamFamily(Optimizer):
 
 
 class NAdam(_AdamFamily):
-    """Adam with Nesterov momentum (Dozat 2016), torch's schedule:
-    mu_t = b1 (1 - 0.5 * 0.96^(t psi)) with psi = momentum_decay;
-    m = lerp(m, g, 1 - b1);  v = b2 v + (1 - b2) g^2;  d = sqrt(v / (1 - b2^t)) + eps;
-    p += -lr (1 - mu_t) / (1 - prod_{i<=t} mu_i) g / d
-         - lr mu_{t+1} / (1 - prod_{i<=t+1} mu_i) m / d.
+    """Adam with Nesterov momentum (Dozat 2016), torch's schedule::
+
+        mu_t = b1 (1 - 0.5 * 0.96^(t psi)) with psi = momentum_decay;
+        m = lerp(m, g, 1 - b1);  v = b2 v + (1 - b2) g^2;  d = sqrt(v / (1 - b2^t)) + eps;
+        p += -lr (1 - mu_t) / (1 - prod_{i<=t} mu_i) g / d
+             - lr mu_{t+1} / (1 - prod_{i<=t+1} mu_i) m / d.
+
     weight_decay adds wd p to g, or with decoupled_weight_decay=True scales p by
     1 - lr wd first (NAdamW). As torch (default dtype float32), the running product
     of mu is kept in float32."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from .optimizer import Optimizer
 
-_FUSED = []
+_FUSED: list = []
 
 
 def _fused():
