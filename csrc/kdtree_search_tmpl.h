@@ -67,10 +67,11 @@ KQ_INLINE void KQ(kq_emit)(T *dist, int64_t *ind, int64_t i, T *restrict D, int6
  * vector distance computations: measured with leaf_size on make_classification
  * data (n = 100 000, 1000 queries, k = 10 and 100, 2 threads), blocks of ~2 d^2
  * points were fastest -- query time relative to leaf_size = 30: d = 8 0.5-0.6
- * (128), d = 16 0.3-0.4 (512); at d = 4 the build's leaves are about that size
- * already. Capped at KQ_SCAN_MAX. */
+ * (128), d = 16 0.3-0.4 (512); below d = 6 the build's leaves are about that
+ * size already and the search is unchanged. Capped at KQ_SCAN_MAX. */
 #define KQ_SCAN_MAX 512
 static int64_t KQ(kq_scan_size)(const fm_kdtree *t) {
+    if (t->d < 6) return t->max_leaf; /* the build's leaves (2 d^2 < ~2 leaf_size) */
     const int64_t want = 2 * t->d * t->d < KQ_SCAN_MAX ? 2 * t->d * t->d : KQ_SCAN_MAX;
     return want > t->max_leaf ? want : t->max_leaf;
 }
