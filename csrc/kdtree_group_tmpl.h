@@ -58,7 +58,8 @@ KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_gr
         }
         if (need) {
             const int64_t *nd = t->nodes + 4 * node;
-            if (nd[2] != 0) { /* nearer child (for the centroid) next, the other stacked */
+            if (nd[2] != 0 && nd[1] - nd[0] > t->scan) { /* nearer child (for the centroid)
+                                                          * next, the other stacked */
                 const int64_t dim = nd[3];
                 const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
                 const int left_first = g->qc[dim] <= lhi + (rlo - lhi) / 2;
@@ -69,8 +70,12 @@ KQ_INLINE void KQ(kq_group_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, KQ(kq_gr
             do { /* the leaf, for each query that needs it */
                 const int j = __builtin_ctzll(need);
                 need &= need - 1;
-                g->w[j] = KQ(kq_leaf_take)(t, s, D + j * k, I + j * k, g->w[j], &g->first[j],
-                                           g->q[j], nd[0], nd[1] - nd[0], d, metric);
+                g->w[j] = nd[2] == 0 ? KQ(kq_leaf_take)(t, s, D + j * k, I + j * k, g->w[j],
+                                                        &g->first[j], g->q[j], nd[0],
+                                                        nd[1] - nd[0], d, metric)
+                                     : KQ(kq_subtree_take)(t, s, D + j * k, I + j * k, g->w[j],
+                                                           &g->first[j], g->q[j], node, d,
+                                                           metric);
             } while (need);
         }
         if (sp == 0) return;

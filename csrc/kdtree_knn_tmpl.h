@@ -139,6 +139,22 @@ KQ_INLINE T KQ(kq_leaf_take)(const KQ(kq_tree) *t, const KQ(kq_knn) *s, T *restr
     return w;
 }
 
+/* Every leaf of the subtree at `node`, without box tests (see kq_scan_size):
+ * node ids are in preorder, so the subtree is the run of ids from `node` whose
+ * points start before the node's end. */
+KQ_INLINE T KQ(kq_subtree_take)(const KQ(kq_tree) *t, const KQ(kq_knn) *s, T *restrict D,
+                                int64_t *restrict I, T w, int *first, const T *restrict q,
+                                int64_t node, int64_t d, const int metric) {
+    const int64_t end = t->nodes[4 * node + 1];
+    for (int64_t id = node; id < t->nnodes; id++) {
+        const int64_t *nd = t->nodes + 4 * id;
+        if (nd[0] >= end) break;
+        if (nd[2] == 0) w = KQ(kq_leaf_take)(t, s, D, I, w, first, q, nd[0], nd[1] - nd[0], d,
+                                             metric);
+    }
+    return w;
+}
+
 /* Depth-first search with an explicit stack. A far child whose bound is within
  * the current k-th distance is pushed with its own copy of the offset vector
  * (d values; for d >= 4 the O(d) box test is paid per node anyway), so nothing
@@ -159,7 +175,7 @@ KQ_INLINE void KQ(kq_knn_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, T rd, cons
     T w = KQ(topk_worst)(D, k);
     for (;;) {
         const int64_t *nd = t->nodes + 4 * node;
-        while (nd[2] != 0) { /* inner node: go to the nearer child, push the other */
+        while (nd[2] != 0 && nd[1] - nd[0] > t->scan) { /* inner node: nearer child, push the other */
             const int64_t dim = nd[3], right = nd[2];
             const T lhi = t->splits[2 * node], rlo = t->splits[2 * node + 1];
             const T qd = q[dim], od = off[dim];
@@ -191,7 +207,9 @@ KQ_INLINE void KQ(kq_knn_search)(const KQ(kq_tree) *t, KQ(kq_knn) *s, T rd, cons
             node = n1;
             nd = t->nodes + 4 * node;
         }
-        w = KQ(kq_leaf_take)(t, s, D, I, w, &first, q, nd[0], nd[1] - nd[0], d, metric);
+        w = nd[2] == 0
+                ? KQ(kq_leaf_take)(t, s, D, I, w, &first, q, nd[0], nd[1] - nd[0], d, metric)
+                : KQ(kq_subtree_take)(t, s, D, I, w, &first, q, node, d, metric);
     pop:
         for (;;) {
             if (sp == 0) return;

@@ -17,6 +17,9 @@ typedef struct {
     const T *splits;
     const T *boxes; /* [nnodes, 2, d] */
     int64_t d;
+    int64_t nnodes;
+    int64_t scan; /* k-nearest: a node of at most `scan` points has all its leaves
+                   * scanned without box tests (>= max_leaf; see kq_scan_size) */
     T p, scale; /* minkowski order; prune when bound * scale > k-th distance */
 } KQ(kq_tree);
 

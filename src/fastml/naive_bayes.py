@@ -21,6 +21,78 @@ from .utils.validation import (_check_sample_weight, check_classification_target
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 
 
+_BLOCK_BYTES = 1 << 19  # ~512 KiB of float64 per row block: block temporaries stay in cache
+_LANES = 4  # fixed partial sums (block b -> lane b % _LANES): results do not depend on threads
+
+
+def _blocks(X):
+    """(row block starts, block rows) for X (n, p)."""
+    bs = max(16, min(8192, _BLOCK_BYTES // (8 * max(1, X.shape[1]))))
+    return list(range(0, X.shape[0], bs)), bs
+
+
+def _over_lanes(fn, starts):
+    """[fn(lane's block starts) for each lane], lanes in order; the lanes run on
+    fastml's threads with a one-thread BLAS (NumPy releases the GIL in the block
+    products), so every sum has the same order whatever the thread count."""
+    from ._kernels import _threads
+    from .utils._gram import blas_limit
+
+    lanes = [starts[j::_LANES] for j in range(min(_LANES, len(starts)))]
+    nthreads = min(max(1, int(_threads.current())), len(lanes))
+    if nthreads <= 1:
+        return [fn(s) for s in lanes]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with blas_limit(1), ThreadPoolExecutor(nthreads) as pool:
+        return list(pool.map(fn, lanes))
+
+
+def _one_hot(idx, w, K):
+    Y = np.zeros((idx.shape[0], K))
+    Y[np.arange(idx.shape[0]), idx] = 1.0 if w is None else w
+    return Y
+
+
+def _class_moments(X, idx, sw, K):
+    """(n_k, mu_k, ssd_k): per-class (weighted) counts (K,), means (K, p) and
+    sums of squared deviations sum_i w_i (x_i - mu_k)^2 (K, p), in float64 by two
+    passes over row blocks of X (one small one-hot product per block, no full-size
+    temporary): the two-pass variance, as accurate as np.var per class."""
+    starts, bs = _blocks(X)
+    p = X.shape[1]
+    n_k = np.bincount(idx, weights=sw, minlength=K).astype(np.float64)
+
+    def sums(lane):
+        S = np.zeros((K, p))
+        for i in lane:
+            Y = _one_hot(idx[i:i + bs], None if sw is None else sw[i:i + bs], K)
+            S += Y.T @ np.asarray(X[i:i + bs], dtype=np.float64)
+        return S
+
+    mu = sum(_over_lanes(sums, starts)) / np.where(n_k > 0, n_k, 1)[:, None]
+
+    def squares(lane):
+        S = np.zeros((K, p))
+        D = np.empty((bs, p))
+        for i in lane:
+            ib = idx[i:i + bs]
+            d = D[:ib.shape[0]]
+            np.subtract(X[i:i + bs], mu[ib], out=d)
+            np.multiply(d, d, out=d)
+            S += _one_hot(ib, None if sw is None else sw[i:i + bs], K).T @ d
+        return S
+
+    return n_k, mu, sum(_over_lanes(squares, starts))
+
+
+def _total_variance(n_k, mu, ssd):
+    """np.var(X, axis=0) from unweighted class moments (the law of total variance)."""
+    n = n_k.sum()
+    m = (n_k @ mu) / n
+    return (ssd.sum(axis=0) + n_k @ (mu - m) ** 2) / n
+
+
 def _logsumexp(a):
     m = a.max(axis=1, keepdims=True)
     return (np.log(np.exp(a - m).sum(axis=1, keepdims=True)) + m)[:, 0]
@@ -77,13 +149,6 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         jll = self._jll_or_prior(X)  # checks fitted first
         return self.classes_[np.argmax(jll, axis=1)]
 
-    def _start(self, X, y, classes, first, sample_weight):
-        """(X, Y): validated X and the (n, n_classes) one-hot weights."""
-        X, idx, sw = self._start_idx(X, y, classes, first, sample_weight)
-        Y = np.zeros((X.shape[0], len(self.classes_)))
-        Y[np.arange(X.shape[0]), idx] = 1.0 if sw is None else sw
-        return X, Y
-
     def _start_idx(self, X, y, classes, first, sample_weight):
         """(X, class index per row, sample weights or None) after validation."""
         self._validate_params()
@@ -136,10 +201,15 @@ class GaussianNB(_BaseNB):
         return self._partial(X, y, classes, sample_weight, first)
 
     def _partial(self, X, y, classes, sample_weight, first):
-        X, Y = self._start(X, y, classes, first, sample_weight)
-        Xd = np.asarray(X, dtype=np.float64)
-        K, p = Y.shape[1], Xd.shape[1]
-        eps = self.var_smoothing * np.var(Xd, axis=0).max()
+        X, idx, sw = self._start_idx(X, y, classes, first, sample_weight)
+        K, p = len(self.classes_), X.shape[1]
+        n_new, mu_new, ssd_new = _class_moments(X, idx, sw, K)
+        # two-pass variance per class: sum w (x - mu)^2 / n
+        var_new = ssd_new / np.where(n_new > 0, n_new, 1)[:, None]
+        var_new[n_new == 0] = 0.0
+        var_all = _total_variance(n_new, mu_new, ssd_new) if sw is None else \
+            _total_variance(*_class_moments(X, idx, None, K))
+        eps = self.var_smoothing * var_all.max()
         # like scikit-learn, epsilon_ comes from the current batch and is both
         # removed from and re-added to the stored variances (batch-wise smoothing)
         self.epsilon_ = eps
@@ -149,13 +219,6 @@ class GaussianNB(_BaseNB):
             self.class_count_ = np.zeros(K)
         else:
             self.var_ -= self.epsilon_
-        n_new = Y.sum(axis=0)
-        mu_new = (Y.T @ Xd) / np.where(n_new > 0, n_new, 1)[:, None]
-        var_new = np.zeros((K, p))
-        # two-pass variance for accuracy: sum w (x - mu)^2 / n per class
-        for k in np.flatnonzero(n_new):
-            d = Xd - mu_new[k]
-            var_new[k] = (Y[:, k] @ (d * d)) / n_new[k]
         n_old = self.class_count_
         tot = n_old + n_new
         has = tot > 0
@@ -180,16 +243,32 @@ class GaussianNB(_BaseNB):
         return self
 
     def _jll(self, X):
-        X = np.asarray(X, dtype=np.float64)
         with np.errstate(divide="ignore"):
             logp = np.log(self.class_prior_)
         if not (self.var_ > 0).all():
-            return self._jll_point_mass(X, logp)
+            return self._jll_point_mass(np.asarray(X, dtype=np.float64), logp)
         iv = 1.0 / self.var_
         const = logp - 0.5 * np.log(2 * np.pi * self.var_).sum(axis=1) \
             - 0.5 * (self.theta_ ** 2 * iv).sum(axis=1)
-        # -0.5 sum (x - mu)^2 / var expanded into BLAS products
-        return const - 0.5 * (X * X) @ iv.T + X @ (self.theta_ * iv).T
+        # -0.5 sum (x - mu)^2 / var expanded into two small BLAS products per row
+        # block (the squares of a block stay in cache)
+        A, B = -0.5 * iv.T, (self.theta_ * iv).T
+        out = np.empty((X.shape[0], len(self.classes_)))
+        starts, bs = _blocks(X)
+
+        def lane(lane_starts):
+            sq = np.empty((bs, X.shape[1]))
+            for i in lane_starts:
+                Xb = np.asarray(X[i:i + bs], dtype=np.float64)
+                s = sq[:Xb.shape[0]]
+                np.multiply(Xb, Xb, out=s)
+                o = out[i:i + bs]
+                np.matmul(s, A, out=o)
+                o += Xb @ B
+                o += const
+
+        _over_lanes(lane, starts)
+        return out
 
     def _jll_point_mass(self, X, logp):
         """Zero variances (constant features with var_smoothing's epsilon_ = 0):

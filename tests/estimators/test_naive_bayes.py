@@ -172,3 +172,34 @@ def test_alpha_zero_class_without_counts_takes_the_alpha_limit():
     b = BernoulliNB(alpha=0).fit([[1.0], [0.0]], [0, 1], sample_weight=[1.0, 0.0])
     np.testing.assert_allclose(np.exp(b.feature_log_prob_[1]), [0.5])
     assert np.isfinite(b.predict_proba([[1.0], [0.0]])).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gaussian_row_blocks_match_sklearn_and_threads(dtype):
+    """Many row blocks over several lanes (fixed order: the fit does not depend on
+    the thread count), weights, float32 input, classes with shifted means."""
+    from fastml._config import threads_scope
+
+    rng = np.random.default_rng(1)
+    n, p = 23_457, 13
+    y = rng.integers(0, 4, n)
+    X = (rng.normal(size=(n, p)) * (1 + y[:, None]) + 50.0 * y[:, None]).astype(dtype)
+    w = rng.uniform(0.1, 2.0, n)
+    for sw in (None, w):
+        # the oracle sees the same values in float64 (fastml sums float32 input in
+        # float64; scikit-learn's float32 sums are less accurate)
+        theirs = SN.GaussianNB().fit(X.astype(np.float64), y, sample_weight=sw)
+        fits = []
+        for t in (1, 2, 3):
+            with threads_scope(t):
+                fits.append(GaussianNB().fit(X, y, sample_weight=sw))
+        ours = fits[0]
+        for f in fits[1:]:
+            np.testing.assert_array_equal(f.theta_, ours.theta_)
+            np.testing.assert_array_equal(f.var_, ours.var_)
+        np.testing.assert_allclose(ours.theta_, theirs.theta_, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(ours.var_, theirs.var_, rtol=1e-8)
+        np.testing.assert_allclose(ours.epsilon_, theirs.epsilon_, rtol=1e-8)
+        np.testing.assert_allclose(ours.predict_log_proba(X), theirs.predict_log_proba(X),
+                                   rtol=1e-7, atol=1e-6)
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))

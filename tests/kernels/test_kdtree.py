@@ -233,3 +233,22 @@ def test_property_shapes(n, d, nq, leaf, seed, data):
     od, oi = knn_oracle(X, Q, k, metric, p)
     dist, ind = query(X, Q, k, metric, p, leaf)
     np.testing.assert_array_equal(ind, oi)
+
+
+@pytest.mark.parametrize("d", [6, 8, 16])
+def test_block_scans_keep_tie_rule(d, rng, cpu_level):
+    # from d ~ 6 the k-nearest search scans whole small subtrees (~2 d^2 points)
+    # without their box tests: grouped (many queries) and single searches on an
+    # integer grid (many equal distances) still give the brute-force order
+    X = rng.integers(0, 3, size=(3000, d)).astype(np.float64)
+    Q = rng.integers(0, 3, size=(2100, d)).astype(np.float64)
+    for leaf in (3, 30):
+        tree = kt.build_tree(X, leaf)
+        for metric, p in (("euclidean", 2), ("manhattan", 1), ("chebyshev", 2)):
+            for k in (1, 10, 50):
+                bd, bi = kb.brute_knn(X, Q, k, metric, float(p))
+                dist, ind = kt.tree_query(tree, Q, k, metric, float(p))
+                np.testing.assert_array_equal(ind, bi)
+                np.testing.assert_allclose(dist, bd, rtol=1e-12)
+                dist, ind = kt.tree_query(tree, Q[:50], k, metric, float(p))
+                np.testing.assert_array_equal(ind, bi[:50])
