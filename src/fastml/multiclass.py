@@ -183,7 +183,7 @@ def _binarize(y, classes=None):
 
 class _MetaBase(ClassifierMixin, BaseEstimator):
     # the binary estimators' methods reached by metadata routing
-    _routed_methods = ("fit", "partial_fit")
+    _routed_methods: tuple[str, ...] = ("fit", "partial_fit")
 
     def _routed_params(self, method, params):
         """Metadata for the binary estimators' `method`: routed with metadata
