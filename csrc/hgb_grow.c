@@ -62,12 +62,34 @@ FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *p) {
 
 /* ---- histograms -------------------------------------------------------------- */
 
+/* (sum g, sum h) of one bin as one 16-byte vector: a row's update is one
+ * load-add-store instead of two (the loop is bound by stores). GCC/Clang
+ * vector extension; aligned(8) because bins are 24-byte records. */
+typedef double hgb_v2d __attribute__((vector_size(16), aligned(8)));
+
+/* the rows of a thread's features f0..f1: rows[i] (rows == NULL: row i) */
+static void hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
+                      const int32_t *rows, int64_t m, int64_t d, int64_t f0, int64_t nf,
+                      int64_t nb) {
+    for (int64_t i = 0; i < m; i++) {
+        const int64_t r = rows ? rows[i] : i;
+        const uint8_t *c = codes + r * d + f0;
+        /* hess_const (h == NULL): the h slot counts rows (exact in double) */
+        const hgb_v2d gh = {g[r], h ? h[r] : 1.0};
+        for (int64_t f = 0; f < nf; f++) {
+            hgb_bin *e = hb + f * nb + c[f];
+            *(hgb_v2d *)&e->g += gh;
+            if (h) e->cnt++;
+        }
+    }
+}
+
+/* rows == NULL: all n rows (the root), without the index gather */
 static void build_hist(const grower *w, hgb_bin *hist, const int32_t *rows, int64_t m) {
     const int64_t d = w->c.d, nb = w->c.p->nbins;
     const int hc = w->c.p->hess_const;
     const uint8_t *codes = w->codes_rm;
-    const float *g = w->g, *h = w->h;
-    (void)hc;
+    const float *g = w->g, *h = hc ? NULL : w->h;
 #pragma omp parallel num_threads(fm_team_size(w->nthreads, 2.0 * m * d))
     {
         int64_t t = 0, T = 1;
@@ -77,31 +99,11 @@ static void build_hist(const grower *w, hgb_bin *hist, const int32_t *rows, int6
 #endif
         const int64_t f0 = d * t / T, f1 = d * (t + 1) / T;
         hgb_bin *hb = hist + f0 * nb;
-        memset(hb, 0, (size_t)((f1 - f0) * nb) * sizeof(hgb_bin));
-        if (hc) {
-            for (int64_t i = 0; i < m; i++) {
-                const int32_t r = rows[i];
-                const uint8_t *c = codes + (int64_t)r * d + f0;
-                const double gi = g[r];
-                for (int64_t f = 0; f < f1 - f0; f++) {
-                    hgb_bin *e = hb + f * nb + c[f];
-                    e->g += gi;
-                    e->cnt++;
-                }
-            }
-        } else {
-            for (int64_t i = 0; i < m; i++) {
-                const int32_t r = rows[i];
-                const uint8_t *c = codes + (int64_t)r * d + f0;
-                const double gi = g[r], hi = h[r];
-                for (int64_t f = 0; f < f1 - f0; f++) {
-                    hgb_bin *e = hb + f * nb + c[f];
-                    e->g += gi;
-                    e->h += hi;
-                    e->cnt++;
-                }
-            }
-        }
+        const int64_t nbins = (f1 - f0) * nb;
+        memset(hb, 0, (size_t)nbins * sizeof(hgb_bin));
+        hist_rows(hb, codes, g, h, rows, m, d, f0, f1 - f0, nb);
+        if (hc)
+            for (int64_t i = 0; i < nbins; i++) hb[i].cnt = (uint32_t)hb[i].h;
     }
 }
 
@@ -249,7 +251,7 @@ static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
     new_node(nodes, 0.0, 0, n, 0); /* a lone root predicts 0, as in scikit-learn */
     if (n < 2 * msl || H < p->min_hessian) return nnodes;
     leaf_t root = {0, acquire_slot(w), G, H, 0.0, -INFINITY, INFINITY, {0}};
-    build_hist(w, slot_ptr(w, root.slot), w->rows, n);
+    build_hist(w, slot_ptr(w, root.slot), NULL, n);
     consider(w, &root, nodes, 0.0);
     uint8_t lut[256];
     while (w->nopen > 0) {
