@@ -388,27 +388,32 @@ class BaseHistGradientBoosting(BaseEstimator):
         return score
 
     # ---- predict ----------------------------------------------------------------
+    @staticmethod
+    def _flatten(iterations):
+        """Trees of `iterations` as one node array (absolute child indices), raw
+        bitsets, roots."""
+        nodes, bits, roots, off = [], [], [], 0
+        for trees in iterations:
+            for nd, rb in trees:
+                nd = nd.copy()
+                inner = nd["feature"] >= 0
+                nd["left"][inner] += off
+                nd["right"][inner] += off
+                nd["cat"][nd["cat"] >= 0] += off
+                nodes.append(nd)
+                bits.append(rb)
+                roots.append(off)
+                off += nd.shape[0]
+        if not nodes:
+            return (np.zeros(0, dtype=_kh.NODE_DTYPE), np.zeros((0, 8), np.uint32),
+                    np.zeros(0, dtype=np.int64))
+        return (np.concatenate(nodes), np.ascontiguousarray(np.concatenate(bits)),
+                np.asarray(roots, dtype=np.int64))
+
     def _flat_model(self):
-        """All trees as one node array (absolute child indices), raw bitsets, roots."""
+        """All trees flattened (see _flatten), cached."""
         if getattr(self, "_flat", None) is None:
-            nodes, bits, roots, off = [], [], [], 0
-            for trees in self._trees:
-                for nd, rb in trees:
-                    nd = nd.copy()
-                    inner = nd["feature"] >= 0
-                    nd["left"][inner] += off
-                    nd["right"][inner] += off
-                    nd["cat"][nd["cat"] >= 0] += off
-                    nodes.append(nd)
-                    bits.append(rb)
-                    roots.append(off)
-                    off += nd.shape[0]
-            if nodes:
-                self._flat = (np.concatenate(nodes), np.ascontiguousarray(np.concatenate(bits)),
-                              np.asarray(roots, dtype=np.int64))
-            else:
-                self._flat = (np.zeros(0, dtype=_kh.NODE_DTYPE), np.zeros((0, 8), np.uint32),
-                              np.zeros(0, dtype=np.int64))
+            self._flat = self._flatten(self._trees)
         return self._flat
 
     def _prepare_predict_X(self, X):
@@ -423,9 +428,12 @@ class BaseHistGradientBoosting(BaseEstimator):
 
     def _add_raw(self, raw, X, it0, it1):
         """raw += the trees of iterations it0 .. it1-1 (X already prepared)."""
-        nodes, bits, roots = self._flat_model()
-        K = self._n_trees
-        _kh.predict_raw(raw, X, nodes, bits, roots[it0 * K:it1 * K])
+        if it1 - it0 < len(self._trees) and getattr(self, "_flat", None) is None:
+            nodes, bits, roots = self._flatten(self._trees[it0:it1])  # during fit
+        else:
+            nodes, bits, roots = self._flat_model()
+            roots = roots[it0 * self._n_trees:it1 * self._n_trees]
+        _kh.predict_raw(raw, X, nodes, bits, roots)
         return raw
 
     def _raw_predict(self, X):
