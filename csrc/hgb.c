@@ -5,6 +5,7 @@
  * computed by one thread in a fixed order, so nothing depends on nthreads.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hgb.h"
@@ -12,17 +13,17 @@
 /* ---- binning --------------------------------------------------------------- */
 
 /* number of t[0..m) strictly below x (t increasing; x not NaN): a
- * branch-free lower bound (the halving step compiles to a conditional move) */
+ * branch-free lower bound (the step is added as 0 or half, so no branch
+ * mispredicts on the data) */
 static inline int count_below(const double *t, int m, double x) {
     if (m == 0) return 0;
-    const double *b = t;
-    int len = m;
+    int base = 0, len = m;
     while (len > 1) {
         const int half = len >> 1;
-        b = b[half - 1] < x ? b + half : b;
+        base += (t[base + half - 1] < x) * half;
         len -= half;
     }
-    return (int)(b - t) + (b[0] < x);
+    return base + (t[base] < x);
 }
 
 static inline uint8_t bin_one(double x, const double *t, int m, int cat, int32_t missing_bin) {
@@ -103,6 +104,78 @@ FM_API int fm_hgb_gradients(float *g, float *h, const double *raw, const double 
 
 /* ---- predictor ------------------------------------------------------------- */
 
+/* The predictor walks a compact copy of the nodes (16 bytes each, built per
+ * call in O(nodes)): children adjacent (right = left + 1, as the grower
+ * writes them), flags in the high bits of the feature word, and leaves that
+ * loop to themselves (feature 0, threshold +inf, NaN left). A step is then
+ * branch-free -- idx = left + !(x <= thr || (NaN && missing_left)) -- and a
+ * group of rows walks a tree in lockstep, so their independent chains of
+ * loads overlap. Categorical nodes take a branch to the bitset. */
+#define PF_ML 0x80000000u
+#define PF_CAT 0x40000000u
+#define PF_LEAF 0x20000000u
+#define PF_FEAT 0x1FFFFFFFu
+#define P_GROUP 8
+
+typedef struct {
+    double v;       /* threshold; categorical: bitset row; leaf: +inf */
+    int32_t left;   /* left child (absolute); leaf: itself */
+    uint32_t fl;    /* feature | PF_* flags */
+} pnode;
+
+static int compact_ok(const fm_hgb_node *nodes, int64_t nn, int64_t d) {
+    if (d > (int64_t)PF_FEAT || nn > INT32_MAX) return 0;
+    for (int64_t i = 0; i < nn; i++)
+        if (nodes[i].feature >= 0 && nodes[i].right != nodes[i].left + 1) return 0;
+    return 1;
+}
+
+static void compact(pnode *pn, double *val, const fm_hgb_node *nodes, int64_t nn) {
+    for (int64_t i = 0; i < nn; i++) {
+        const fm_hgb_node *a = nodes + i;
+        val[i] = a->value;
+        if (a->feature < 0) {
+            pn[i].v = INFINITY;
+            pn[i].left = (int32_t)i;
+            pn[i].fl = PF_LEAF | PF_ML;
+        } else {
+            pn[i].v = a->is_cat ? (double)a->cat : a->threshold;
+            pn[i].left = a->left;
+            pn[i].fl = (uint32_t)a->feature | (a->missing_left ? PF_ML : 0u) |
+                       (a->is_cat ? PF_CAT : 0u);
+        }
+    }
+}
+
+static inline int cat_left(const pnode *nd, const uint32_t *catbits, double x) {
+    if (isnan(x) || !(x >= 0.0 && x < 256.0)) return (nd->fl & PF_ML) != 0;
+    const unsigned c = (unsigned)x;
+    return (catbits[(int64_t)nd->v * 8 + (c >> 5)] >> (c & 31)) & 1u;
+}
+
+/* rows r0..r1 (<= P_GROUP) through one tree; raw[r*K + k] += leaf value */
+static void walk_group(double *raw, const double *X, int64_t d, int64_t r0, int64_t r1,
+                       const pnode *pn, const double *val, const uint32_t *catbits,
+                       int32_t root, int64_t K, int64_t k) {
+    int32_t idx[P_GROUP];
+    const int64_t m = r1 - r0;
+    for (int64_t j = 0; j < P_GROUP; j++) idx[j] = root;
+    for (;;) {
+        uint32_t done = PF_LEAF;
+        for (int64_t j = 0; j < m; j++) {
+            const pnode *nd = pn + idx[j];
+            const double x = X[(r0 + j) * d + (nd->fl & PF_FEAT)];
+            int left;
+            if (__builtin_expect((nd->fl & PF_CAT) != 0, 0)) left = cat_left(nd, catbits, x);
+            else left = (x <= nd->v) | ((x != x) & (int)(nd->fl >> 31));
+            idx[j] = nd->left + 1 - left;
+            done &= pn[idx[j]].fl;
+        }
+        if (done) break;
+    }
+    for (int64_t j = 0; j < m; j++) raw[(r0 + j) * K + k] += val[idx[j]];
+}
+
 static inline int goes_left(const fm_hgb_node *nd, const uint32_t *catbits, double x) {
     if (isnan(x)) return nd->missing_left;
     if (nd->is_cat) {
@@ -113,12 +186,11 @@ static inline int goes_left(const fm_hgb_node *nd, const uint32_t *catbits, doub
     return x <= nd->threshold;
 }
 
-FM_API int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
-                          const fm_hgb_node *nodes, const uint32_t *catbits,
-                          const int64_t *roots, int64_t ntrees, int64_t K, int nthreads) {
-    if (n < 0 || d < 0 || K < 1 || ntrees < 0) return FM_EINVAL;
-    (void)nthreads;
-    const int64_t B = 64; /* rows per block: the block's rows walk one tree while it is hot */
+/* the generic walk (any child layout) */
+static void predict_generic(double *raw, const double *X, int64_t n, int64_t d,
+                            const fm_hgb_node *nodes, const uint32_t *catbits,
+                            const int64_t *roots, int64_t ntrees, int64_t K, int nthreads) {
+    const int64_t B = 64;
     const int64_t nblocks = (n + B - 1) / B;
 #pragma omp parallel for schedule(static) \
     num_threads(fm_team_size(nthreads, 8.0 * n * (double)ntrees))
@@ -136,5 +208,45 @@ FM_API int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
             }
         }
     }
+}
+
+FM_API int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
+                          const fm_hgb_node *nodes, const uint32_t *catbits,
+                          const int64_t *roots, int64_t ntrees, int64_t K, int nthreads) {
+    if (n < 0 || d < 0 || K < 1 || ntrees < 0) return FM_EINVAL;
+    if (n == 0 || ntrees == 0) return FM_OK;
+    int64_t nn = 0; /* nodes used: up to the last root's tree */
+    for (int64_t t = 0; t < ntrees; t++) nn = roots[t] + 1 > nn ? roots[t] + 1 : nn;
+    for (int64_t i = 0; i < nn; i++) { /* extend over the last tree's nodes */
+        if (nodes[i].feature >= 0) {
+            nn = nodes[i].left + 1 > nn ? nodes[i].left + 1 : nn;
+            nn = nodes[i].right + 1 > nn ? nodes[i].right + 1 : nn;
+        }
+    }
+    if (!compact_ok(nodes, nn, d)) {
+        predict_generic(raw, X, n, d, nodes, catbits, roots, ntrees, K, nthreads);
+        return FM_OK;
+    }
+    pnode *pn = malloc((size_t)nn * sizeof(pnode));
+    double *val = malloc((size_t)nn * sizeof(double));
+    if (!pn || !val) {
+        free(pn);
+        free(val);
+        return FM_ENOMEM;
+    }
+    compact(pn, val, nodes, nn);
+    const int64_t B = 128; /* rows per block: the block's rows walk one tree while it is hot */
+    const int64_t nblocks = (n + B - 1) / B;
+#pragma omp parallel for schedule(static) \
+    num_threads(fm_team_size(nthreads, 8.0 * n * (double)ntrees))
+    for (int64_t blk = 0; blk < nblocks; blk++) {
+        const int64_t r0 = blk * B, r1 = r0 + B < n ? r0 + B : n;
+        for (int64_t t = 0; t < ntrees; t++)
+            for (int64_t r = r0; r < r1; r += P_GROUP)
+                walk_group(raw, X, d, r, r + P_GROUP < r1 ? r + P_GROUP : r1, pn, val, catbits,
+                           (int32_t)roots[t], K, t % K);
+    }
+    free(pn);
+    free(val);
     return FM_OK;
 }

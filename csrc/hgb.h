@@ -76,6 +76,11 @@ FM_API int fm_hgb_gradients(float *g, float *h, const double *raw, const double 
  * 2 * max_leaf_nodes - 1 nodes; catbits (same rows, 8 uint32 each) receive the
  * left-category bin bitsets of categorical splits (node.cat = the node's own
  * index). rows (n) receives the row partition (each node's rows ascending).
+ * Interaction constraints: groups (ngroups, d) uint8 membership (NULL /
+ * ngroups 0: none; every feature must be in some group). The root may split
+ * on any feature; a child keeps the groups of its parent that contain the
+ * parent's split feature and may split only on features of those groups
+ * (max_features then draws ceil(max_features * n_allowed / d) of them).
  * work: fm_hgb_work_size(n, d, params) bytes of scratch, reused across trees
  * (its histograms are not zeroed up front, so no pages are touched twice).
  * Returns the node count (> 0) or a negative FM_E* status. */
@@ -83,7 +88,8 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
                            void *work, const uint8_t *codes_rm, const uint8_t *codes_cm,
                            const float *g, const float *h, int64_t n, int64_t d, const int32_t *nbins_nm,
                            const uint8_t *has_missing, const uint8_t *is_cat,
-                           const int8_t *monotonic, const fm_hgb_params *params, int nthreads);
+                           const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
+                           const fm_hgb_params *params, int nthreads);
 
 FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *params);
 

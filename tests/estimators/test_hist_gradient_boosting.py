@@ -202,7 +202,8 @@ def test_max_features_subsamples():
     ("max_bins", 256, "max_bins"), ("max_leaf_nodes", 1, "max_leaf_nodes"),
     ("loss", "hinge", "loss"), ("early_stopping", "sometimes", "early_stopping"),
     ("max_features", 0.0, "max_features"), ("l2_regularization", -1, "l2_regularization"),
-    ("interaction_cst", "pairwise", "interaction_cst"),
+    ("interaction_cst", "all", "interaction_cst"),
+    ("interaction_cst", [[0, 3]], "Interaction constraints"),
     ("monotonic_cst", [1, 0], "monotonic_cst"), ("categorical_features", [9], "categorical"),
 ])
 def test_bad_parameters(param, value, match):

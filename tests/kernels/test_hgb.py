@@ -72,9 +72,11 @@ def _grow_both(rng, n, d, cat=(), **kw):
     if "mono" in kw:
         mono[:] = kw.pop("mono")
         mono[list(cat)] = 0
+    groups = kw.pop("groups", None)
     p = _params(d, **kw)
     args = (rm, cm, g, h, nbm, has_missing, is_cat, mono, p)
-    return hgb.grow_tree(*args), ref.grow_tree(*args), (X, thr, nthr)
+    return (hgb.grow_tree(*args, groups=groups), ref.grow_tree(*args, groups=groups),
+            (X, thr, nthr))
 
 
 FIELDS = ["feature", "left", "right", "missing_left", "is_cat", "bin", "start", "count",
@@ -101,6 +103,50 @@ def test_grow_matches_twin(rng, case):
         assert nodes["count"][leaves].min() >= case["min_samples_leaf"]
     mlf = case.get("max_leaf_nodes", 15)
     assert leaves.sum() <= mlf
+
+
+def _path_features(nodes):
+    """The set of features used on the path to every leaf."""
+    out = []
+
+    def rec(i, used):
+        if nodes["feature"][i] < 0:
+            out.append(used)
+            return
+        u = used | {int(nodes["feature"][i])}
+        rec(nodes["left"][i], u)
+        rec(nodes["right"][i], u)
+    rec(0, frozenset())
+    return out
+
+
+GROUPS6 = {"pairs": [(0, 1), (1, 2), (3, 4), (5,)], "singles": [(f,) for f in range(6)],
+           "two": [(0, 1, 2), (3, 4, 5)]}
+
+
+@pytest.mark.parametrize("name", sorted(GROUPS6))
+@pytest.mark.parametrize("hess_const", [0, 1])
+def test_interaction_groups_match_twin(rng, name, hess_const):
+    groups = np.zeros((len(GROUPS6[name]), 6), np.uint8)
+    for i, grp in enumerate(GROUPS6[name]):
+        groups[i, list(grp)] = 1
+    (nodes, bits, rows), (n2, b2, r2), _ = _grow_both(rng, 2000, 6, cat=(2,), groups=groups,
+                                                      hess_const=hess_const, max_leaf_nodes=31)
+    for f in FIELDS:
+        np.testing.assert_array_equal(nodes[f], n2[f], err_msg=f)
+    np.testing.assert_array_equal(rows, r2)
+    assert (nodes["feature"] >= 0).sum() > 2
+    for used in _path_features(nodes):  # every path stays inside one group
+        assert any(used <= set(grp) for grp in GROUPS6[name]), used
+
+
+def test_interaction_groups_with_max_features(rng):
+    groups = np.eye(6, dtype=np.uint8)  # no interactions: one feature per path
+    (nodes, _, _), (n2, _, _), _ = _grow_both(rng, 2000, 6, groups=groups, max_features=3,
+                                              max_leaf_nodes=31)
+    for tree in (nodes, n2):
+        assert (tree["feature"] >= 0).sum() > 2
+        assert all(len(used) <= 1 for used in _path_features(tree))
 
 
 def test_rows_partition_and_ascending(rng):

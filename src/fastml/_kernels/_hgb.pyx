@@ -67,10 +67,20 @@ def work_size(int64_t n, int64_t d, dict params):
 def grow(uint8_t[::1] nodes, uint32_t[:, ::1] catbits, int32_t[::1] rows, uint8_t[::1] work,
          const uint8_t[:, ::1] codes_rm, const uint8_t[:, ::1] codes_cm, const float[::1] g,
          const float[::1] h, const int32_t[::1] nbins_nm, const uint8_t[::1] has_missing,
-         const uint8_t[::1] is_cat, const int8_t[::1] monotonic, dict params, int nthreads):
-    """Grow one tree; returns the node count."""
+         const uint8_t[::1] is_cat, const int8_t[::1] monotonic, dict params, int nthreads,
+         groups=None):
+    """Grow one tree; returns the node count. groups: None or uint8 (ngroups, d)."""
     cdef fm_hgb_params q = _params(params)
-    cdef int64_t n = codes_rm.shape[0], d = codes_rm.shape[1], out
+    cdef int64_t n = codes_rm.shape[0], d = codes_rm.shape[1], out, ngroups = 0
+    cdef const uint8_t[:, ::1] gv
+    cdef const uint8_t *gp = NULL
+    if groups is not None:
+        gv = groups
+        if gv.shape[1] != d:
+            raise ValueError("groups must have one column per feature")
+        ngroups = gv.shape[0]
+        if ngroups:
+            gp = &gv[0, 0]
     if nodes.shape[0] < (2 * q.max_leaf_nodes - 1) * <int64_t>sizeof(fm_hgb_node):
         raise ValueError("node buffer too small")
     if catbits.shape[0] * <int64_t>sizeof(fm_hgb_node) < nodes.shape[0]:
@@ -80,7 +90,8 @@ def grow(uint8_t[::1] nodes, uint32_t[:, ::1] catbits, int32_t[::1] rows, uint8_
     with nogil:
         out = fm_hgb_grow(<fm_hgb_node *>&nodes[0], &catbits[0, 0], &rows[0], &work[0],
                           &codes_rm[0, 0], &codes_cm[0, 0], &g[0], &h[0], n, d, &nbins_nm[0],
-                          &has_missing[0], &is_cat[0], &monotonic[0], &q, nthreads)
+                          &has_missing[0], &is_cat[0], &monotonic[0], gp, ngroups, &q,
+                          nthreads)
     if out < 0:
         _check(<int>out)
     return out

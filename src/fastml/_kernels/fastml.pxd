@@ -418,7 +418,8 @@ cdef extern from "hgb.h" nogil:
                         const uint8_t *codes_rm, const uint8_t *codes_cm, const float *g,
                         const float *h, int64_t n, int64_t d, const int32_t *nbins_nm,
                         const uint8_t *has_missing, const uint8_t *is_cat,
-                        const int8_t *monotonic, const fm_hgb_params *params, int nthreads)
+                        const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
+                        const fm_hgb_params *params, int nthreads)
     int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *params)
     int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
                        const fm_hgb_node *nodes, const uint32_t *catbits,

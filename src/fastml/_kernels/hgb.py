@@ -8,10 +8,13 @@ Contract (checked by the caller, trusted here):
 - gradients(raw, y, w, loss, alpha): raw float64 (n, K); returns float32 g, h
   of shape (K, n) (LOSSES names the loss codes).
 - grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat,
-  monotonic, params, work): one tree; returns (nodes, catbits, rows) with
+  monotonic, params, work, groups): one tree; returns (nodes, catbits, rows) with
   nodes a NODE_DTYPE array (children relative to the root), catbits (nodes, 8)
   uint32 left-bin bitsets of categorical splits and rows the row partition.
   `work` is a uint8 buffer of work_size(n, d, params) bytes reused across trees.
+  `groups`: None or uint8 (ngroups, d) interaction-constraint membership
+  (every feature in some group); a child may split only on the features of
+  its parent's groups that contain the parent's split feature.
 - predict_raw(raw, X, nodes, catbits, roots): raw (n, K) += the trees whose
   roots are `roots` (absolute node indices; tree t adds to column t % K).
 The compiled engine or its twin (reference/hgb.py, same signatures) is chosen
@@ -45,7 +48,7 @@ def _work_size(n, d, params):
 
 
 def _grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotonic, params,
-               work=None):
+               work=None, groups=None):
     n, d = codes_rm.shape
     cap = 2 * int(params["max_leaf_nodes"]) - 1
     nodes = np.zeros(cap, dtype=NODE_DTYPE)
@@ -54,7 +57,7 @@ def _grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotoni
     if work is None:
         work = np.empty(_work_size(n, d, params), dtype=np.uint8)
     m = _hgb.grow(nodes.view(np.uint8), catbits, rows, work, codes_rm, codes_cm, g, h,
-                  nbins_nm, has_missing, is_cat, monotonic, params, _threads())
+                  nbins_nm, has_missing, is_cat, monotonic, params, _threads(), groups)
     return nodes[:m].copy(), catbits[:m].copy(), rows
 
 

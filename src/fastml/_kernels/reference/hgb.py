@@ -151,7 +151,7 @@ def _hist(codes_rm, g, h, rows, nbins, hess_const):
 
 
 def grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotonic, params,
-              work=None):
+              work=None, groups=None):
     p = params
     n, d = codes_rm.shape
     cap = 2 * int(p["max_leaf_nodes"]) - 1
@@ -165,12 +165,23 @@ def grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotonic
     def new(i, value, start, count, depth):
         nodes[i] = (value, 0.0, -1, -1, -1, 0, 0, 0, -1, start, count, depth, 0.0)
 
-    def draw():
+    groups = None if groups is None or len(groups) == 0 else np.asarray(groups, bool)
+    node_groups = {0: None if groups is None else np.ones(groups.shape[0], bool)}
+
+    def draw(i):
         k = p["max_features"]
+        if groups is None:
+            if k >= d:
+                return None
+            m = np.zeros(d, bool)
+            m[rng.permutation(d)[:k]] = True
+            return m
+        allowed = groups[node_groups[i]].any(axis=0)
+        na = int(allowed.sum())
         if k >= d:
-            return None
+            return None if na == d else allowed
         m = np.zeros(d, bool)
-        m[rng.permutation(d)[:k]] = True
+        m[rng.permutation(np.flatnonzero(allowed))[:-(-k * na // d)]] = True
         return m
 
     G = float(np.sum(g.astype(np.float64)))
@@ -186,7 +197,7 @@ def grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotonic
         if hc:
             hist[:, :, 1] = hist[:, :, 2]
         best = _best_split(hist, G, H, c, value, lo, hi, p, nbins_nm, has_missing, is_cat,
-                           monotonic, draw())
+                           monotonic, draw(i))
         if best["gain"] > 0:
             open_.append((i, G, H, lo, hi, best))
 
@@ -224,6 +235,8 @@ def grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotonic
                 catbits[i, b >> 5] |= np.uint32(1 << (b & 31))
         if nleaves >= p["max_leaf_nodes"]:
             break
+        if groups is not None:
+            node_groups[li] = node_groups[ri] = node_groups[i] & groups[:, f]
         sl, sr = nl >= 2 * msl, nr >= 2 * msl
         if p["max_depth"] > 0 and dep >= p["max_depth"]:
             sl = sr = False

@@ -6,9 +6,15 @@ flat node array.
 The parameters and fitted attributes are scikit-learn's. Deliberate
 differences: the per-split feature draw of max_features < 1 and the
 row sample behind early-stopping splits / binning (> 200,000 rows) use their
-own random streams, so they match scikit-learn in law, not draw for draw;
-interaction_cst is not implemented (any value other than None raises).
+own random streams, so they match scikit-learn in law, not draw for draw (with
+interaction_cst, max_features draws ceil(k * n_allowed / n_features) of a
+node's allowed features, k = ceil(max_features * n_features)).
+interaction_cst has scikit-learn's semantics: "pairwise", "no_interactions"
+or a sequence of feature-index groups (features listed in none form one more
+group); a child may split only on the features of the groups of its parent
+that contain the parent's split feature.
 """
+import itertools
 import numbers
 
 import numpy as np
@@ -161,6 +167,34 @@ class BaseHistGradientBoosting(BaseEstimator):
                              "classification.")
         return out
 
+    def _interaction_groups(self, d):
+        """interaction_cst as a uint8 membership matrix (ngroups, d), or None."""
+        cst = self.interaction_cst
+        if cst is None:
+            return None
+        if isinstance(cst, str):
+            cst = [[i] for i in range(d)] if cst == "no_interactions" else \
+                itertools.combinations(range(d), 2)
+        try:
+            groups = [set(group) for group in cst]
+        except TypeError:
+            raise ValueError(f"Interaction constraints must be a sequence of tuples or lists, "
+                             f"got: {self.interaction_cst!r}.") from None
+        for group in groups:
+            for x in group:
+                if not (isinstance(x, numbers.Integral) and not isinstance(x, bool)
+                        and 0 <= x < d):
+                    raise ValueError(f"Interaction constraints must consist of integer indices "
+                                     f"in [0, n_features - 1] = [0, {d - 1}], specifying the "
+                                     f"position of features, got invalid indices: {group!r}")
+        rest = set(range(d)).difference(*groups)
+        if rest:
+            groups.append(rest)
+        out = np.zeros((len(groups), d), dtype=np.uint8)
+        for i, group in enumerate(groups):
+            out[i, list(group)] = 1
+        return out
+
     # ---- fit --------------------------------------------------------------------
     def _early_stopping_on(self, n):
         if self.early_stopping == "auto":
@@ -184,9 +218,6 @@ class BaseHistGradientBoosting(BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the boosted trees (max_iter iterations unless early stopping ends them)."""
         self._validate_params()
-        if self.interaction_cst is not None:
-            raise ValueError(f"interaction_cst={self.interaction_cst!r} is not supported by "
-                             f"fastml's HistGradientBoosting (only None).")
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              f"is None.")
@@ -210,6 +241,7 @@ class BaseHistGradientBoosting(BaseEstimator):
         self.is_categorical_ = is_cat if is_cat.any() else None
         self._known = known
         mono = self._monotonic(d, is_cat)
+        groups = self._interaction_groups(d)
         es = self._early_stopping_on(n)
         Xtr, ytr, wtr, Xval, yval, wval = X, y, w, None, None, None
         if es and self.validation_fraction is not None:
@@ -259,7 +291,8 @@ class BaseHistGradientBoosting(BaseEstimator):
                     params["seed"] = (self._seed * 1000003 + it * 131 + k) & 0xFFFFFFFFFFFFFFFF
                     nodes, bits, rows = _kh.grow_tree(codes_rm, codes_cm, g[k], h[k],
                                                       mapper.nbins_non_missing_, has_missing,
-                                                      mapper.is_cat, mono, params, work)
+                                                      mapper.is_cat, mono, params, work,
+                                                      groups)
                     leaf = nodes["feature"] < 0
                     if _L.needs_leaf_update(loss) and nodes.shape[0] > 1:
                         nodes["value"][leaf] = _L.leaf_update(
@@ -355,27 +388,32 @@ class BaseHistGradientBoosting(BaseEstimator):
         return score
 
     # ---- predict ----------------------------------------------------------------
+    @staticmethod
+    def _flatten(iterations):
+        """Trees of `iterations` as one node array (absolute child indices), raw
+        bitsets, roots."""
+        nodes, bits, roots, off = [], [], [], 0
+        for trees in iterations:
+            for nd, rb in trees:
+                nd = nd.copy()
+                inner = nd["feature"] >= 0
+                nd["left"][inner] += off
+                nd["right"][inner] += off
+                nd["cat"][nd["cat"] >= 0] += off
+                nodes.append(nd)
+                bits.append(rb)
+                roots.append(off)
+                off += nd.shape[0]
+        if not nodes:
+            return (np.zeros(0, dtype=_kh.NODE_DTYPE), np.zeros((0, 8), np.uint32),
+                    np.zeros(0, dtype=np.int64))
+        return (np.concatenate(nodes), np.ascontiguousarray(np.concatenate(bits)),
+                np.asarray(roots, dtype=np.int64))
+
     def _flat_model(self):
-        """All trees as one node array (absolute child indices), raw bitsets, roots."""
+        """All trees flattened (see _flatten), cached."""
         if getattr(self, "_flat", None) is None:
-            nodes, bits, roots, off = [], [], [], 0
-            for trees in self._trees:
-                for nd, rb in trees:
-                    nd = nd.copy()
-                    inner = nd["feature"] >= 0
-                    nd["left"][inner] += off
-                    nd["right"][inner] += off
-                    nd["cat"][nd["cat"] >= 0] += off
-                    nodes.append(nd)
-                    bits.append(rb)
-                    roots.append(off)
-                    off += nd.shape[0]
-            if nodes:
-                self._flat = (np.concatenate(nodes), np.ascontiguousarray(np.concatenate(bits)),
-                              np.asarray(roots, dtype=np.int64))
-            else:
-                self._flat = (np.zeros(0, dtype=_kh.NODE_DTYPE), np.zeros((0, 8), np.uint32),
-                              np.zeros(0, dtype=np.int64))
+            self._flat = self._flatten(self._trees)
         return self._flat
 
     def _prepare_predict_X(self, X):
@@ -390,9 +428,12 @@ class BaseHistGradientBoosting(BaseEstimator):
 
     def _add_raw(self, raw, X, it0, it1):
         """raw += the trees of iterations it0 .. it1-1 (X already prepared)."""
-        nodes, bits, roots = self._flat_model()
-        K = self._n_trees
-        _kh.predict_raw(raw, X, nodes, bits, roots[it0 * K:it1 * K])
+        if it1 - it0 < len(self._trees) and getattr(self, "_flat", None) is None:
+            nodes, bits, roots = self._flatten(self._trees[it0:it1])  # during fit
+        else:
+            nodes, bits, roots = self._flat_model()
+            roots = roots[it0 * self._n_trees:it1 * self._n_trees]
+        _kh.predict_raw(raw, X, nodes, bits, roots)
         return raw
 
     def _raw_predict(self, X):
