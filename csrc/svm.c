@@ -100,6 +100,23 @@ void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double
     }
 }
 
+void fm_svm_apply(double *v, const fm_svm_data *D, double sqa, const double *sqb, int64_t n) {
+    const double g = D->gamma, c0 = D->coef0;
+    switch (D->kernel) {
+    case FM_SVM_RBF:
+        K->rbf(v, sqb, NULL, sqa, g, n);
+        break;
+    case FM_SVM_POLY:
+        for (int64_t t = 0; t < n; t++) v[t] = powi(g * v[t] + c0, D->degree);
+        break;
+    case FM_SVM_SIGMOID:
+        for (int64_t t = 0; t < n; t++) v[t] = tanh(g * v[t] + c0);
+        break;
+    default:
+        break;
+    }
+}
+
 void fm_svm_diag(double *qd, const fm_svm_data *D, const int64_t *rows, int64_t m) {
     for (int64_t a = 0; a < m; a++) {
         const int64_t r = rows[a];

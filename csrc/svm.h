@@ -10,7 +10,10 @@
  * refers to point pt(v) = v mod m of the problem's m points (l = m, or l = 2m for
  * the regression duals, whose two halves share the kernel rows). Kernel rows are
  * computed per point with SIMD dot products (svm_simd_tmpl.h), threaded over the
- * row, and kept in an LRU cache of cache_mb megabytes.
+ * row, and kept in an LRU cache of cache_mb megabytes. The C formulations on
+ * at least 4096 dense points run a working-set solver instead (svm_block.c:
+ * blocks of kernel rows from one GEMM, SMO on the block); both stop at
+ * libsvm's criterion, so they agree to the tolerance.
  */
 #ifndef FASTML_SVM_H
 #define FASTML_SVM_H

@@ -35,6 +35,16 @@ void fm_svm_row(double *out, const fm_svm_data *A, int64_t a, const fm_svm_data 
 void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double *XT, int64_t ld,
                       const double *sq, int64_t lo, int64_t hi);
 
+/* v[t] <- k(v[t]) for dot products v[t] = <a, b_t>, t < n, with D's kernel
+ * (sqa = |a|^2 and sqb[t] = |b_t|^2 are read for RBF only). */
+void fm_svm_apply(double *v, const fm_svm_data *D, double sqa, const double *sqb, int64_t n);
+
+/* The working-set solver (svm_block.c) for fm_svm_solve's C formulations on
+ * dense points; FM_EINVAL when it does not apply (then the SMO path runs). */
+int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const int64_t *rows,
+                       int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
+                       double tol, double cache_mb, int64_t max_iter, int nthreads);
+
 /* ---- kernel-row cache (svm_cache.c) ------------------------------------------
  * Row of point a: K(a, order[t]) at positions t < len[a] (float32), where
  * order is the solver's position order of the points (fm_svm_cache_set_order).

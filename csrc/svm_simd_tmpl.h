@@ -84,6 +84,11 @@ void FM_ISA_FN(fm_svm_rbf)(double *v, const double *sq, const int64_t *rows, dou
                            double gamma, int64_t n) {
     double tmp[VL];
     int64_t t = 0;
+    if (!rows)
+        for (; t + VL <= n; t += VL) {
+            V e = (sqa + fm_vload_f64(sq + t)) - 2.0 * fm_vload_f64(v + t);
+            fm_vstore_f64(v + t, F(vexp)(e * -gamma));
+        }
     for (; t + VL <= n; t += VL) {
         for (int k = 0; k < VL; k++) tmp[k] = sq[rows ? rows[t + k] : t + k];
         V e = (sqa + fm_vload_f64(tmp)) - 2.0 * fm_vload_f64(v + t);

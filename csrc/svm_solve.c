@@ -29,6 +29,9 @@
 #include "svm_impl.h"
 
 #define TAU 1e-12
+/* Problems of at least this many points go to the working-set solver
+ * (svm_block.c) when it applies; smaller ones run SMO with its row cache. */
+#define FM_SVM_BLOCK_MIN 4096
 #define LOWER 0
 #define UPPER 1
 #define FREE 2
@@ -379,6 +382,11 @@ FM_API int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const 
                         int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
                         int nu, double tol, int shrinking, double cache_mb, int64_t max_iter,
                         int nthreads) {
+    if (!nu && (l == m || l == 2 * m) && m >= FM_SVM_BLOCK_MIN) {
+        const int st = fm_svm_solve_block(alpha, out, D, rows, m, y, p, C, l, tol, cache_mb,
+                                          max_iter, nthreads);
+        if (st != FM_EINVAL) return st;
+    }
     smo s;
     memset(&s, 0, sizeof s);
     s.m = m, s.l = l, s.y = y, s.p = p, s.C = C, s.a = alpha, s.tol = tol, s.nu = nu;

@@ -38,6 +38,8 @@ def _parts(X, kernel):
 
 def _solve(X, kernel, degree, gamma, coef0, rows, y, p, C, alpha, nu, tol, shrinking,
            cache_size, max_iter):
+    if kernel != "precomputed" and not hasattr(X, "indptr"):
+        ensure_blas()  # large dense problems take kernel-row blocks from one GEMM
     Xd, vals, ind, ptr, sq = _parts(X, kernel)
     alpha = np.array(alpha, dtype=np.float64, order="C")
     rho, r, obj, n_iter, hit = _svm.solve(

@@ -1,0 +1,555 @@
+/* svm_block.c -- the working-set solver for the C formulations (C-SVC,
+ * epsilon-SVR, the one-class dual) on dense points, after the decomposition
+ * of Joachims (SVMlight) as run by ThunderSVM and oneDAL's "thunder" method:
+ *
+ *   - every outer iteration ranks the variables by f_v = -y_v G_v and takes
+ *     the q/2 most violating ones not in the previous working set (alternately
+ *     the largest f over I_up and the smallest over I_low); the working set is
+ *     the previous iteration's new half followed by this new half (q values);
+ *   - kernel rows (all m points) live in a cache of P >= 2 q rows (cache_mb,
+ *     float32 as libsvm's, CLOCK eviction sparing the working set); the rows
+ *     of the new half that are not cached come from one GEMM of the gathered
+ *     points against all the points (float64), then the kernel function;
+ *   - SMO with libsvm's second-order working-set selection (WSS3) solves the
+ *     subproblem on the working set in its q x q kernel, to a local gap of
+ *     max(tol, gap0 / 10) (gap0 its first gap);
+ *   - the full gradient is updated with the change of the working set's
+ *     alphas through the same q x m rows (a GEMV over the block);
+ *   - stop when the maximal violating pair's gap over all variables < tol
+ *     (libsvm's criterion, so the answer agrees with libsvm to the tolerance).
+ *
+ * There is no shrinking: the full gradient is kept exact. Work per outer
+ * iteration is q/2 * m * d for the kernel rows, which dense BLAS runs near
+ * peak, instead of one bandwidth-bound row per SMO step.
+ * Deterministic and independent of the thread count (the GEMM splits only
+ * rows and columns; the gradient sums run in a fixed order).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "svm_impl.h"
+
+#if FASTML_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#define TAU 1e-12
+#define CHUNK 4096 /* columns of one GEMM call */
+
+typedef struct {
+    int64_t m, l, q, half;
+    const int8_t *y;
+    const double *p, *C;
+    double *a, *G;
+    const fm_svm_data *D;
+    const double *X; /* the problem's points, m x d contiguous */
+    double *Xown, *sq, *A, *tmp;
+    float *Kb;              /* P rows (slots) of m kernel values */
+    int64_t P, hand;        /* slots; the CLOCK hand of the eviction */
+    int64_t *slot_of, *pt_of, *stamp; /* point -> slot (m), slot -> point, last round (P) */
+    char *ref;              /* P: reused since the hand last passed */
+    int64_t *evl;           /* q: working-set entries whose rows are computed */
+    int64_t *ws, *slot;     /* working set: variable and its Kb slot, q each */
+    int64_t *drop;          /* the half leaving the working set */
+    int64_t n0, n1;         /* sizes of the kept and the new half */
+    char *inws;             /* l flags */
+    double *key;            /* l selection keys */
+    int64_t *cand;          /* l candidates */
+    double *la, *la0, *lG, *lC, *lQD;
+    int8_t *ly;
+    float *lK;              /* q x q */
+    double *QD;             /* l */
+    int nthreads;
+} blk;
+
+static inline int64_t bpt(const blk *b, int64_t v) { return v < b->m ? v : v - b->m; }
+
+static inline int in_up(const blk *b, int64_t v) {
+    return b->y[v] == 1 ? b->a[v] < b->C[v] : b->a[v] > 0;
+}
+static inline int in_low(const blk *b, int64_t v) {
+    return b->y[v] == 1 ? b->a[v] > 0 : b->a[v] < b->C[v];
+}
+
+/* Kernel rows of the working-set entries list[0, nr) into their slots. */
+static int eval_rows(blk *b, const int64_t *list, int64_t nr) {
+    const int64_t m = b->m, d = b->D->d;
+    if (nr <= 0) return FM_OK;
+    for (int64_t r = 0; r < nr; r++)
+        memcpy(b->A + r * d, b->X + bpt(b, b->ws[list[r]]) * d, (size_t)d * sizeof(double));
+    for (int64_t c0 = 0; c0 < m; c0 += CHUNK) {
+        const int64_t cn = m - c0 < CHUNK ? m - c0 : CHUNK;
+        const int st = fm_gemm_f64(0, 1, nr, cn, d, 1.0, b->A, d, b->X + c0 * d, d, 0.0, b->tmp,
+                                   cn, b->nthreads);
+        if (st != FM_OK) return st;
+        const int team = fm_team_size(b->nthreads, (double)nr * (double)cn * 16.0);
+#pragma omp parallel for schedule(static) num_threads(team)
+        for (int64_t r = 0; r < nr; r++) {
+            double *v = b->tmp + r * cn;
+            const int64_t pr = bpt(b, b->ws[list[r]]);
+            fm_svm_apply(v, b->D, b->sq ? b->sq[pr] : 0.0, b->sq ? b->sq + c0 : NULL, cn);
+            float *dst = b->Kb + b->slot[list[r]] * m + c0;
+            for (int64_t t = 0; t < cn; t++) dst[t] = (float)v[t];
+        }
+    }
+    return FM_OK;
+}
+
+/* G_u += y_u sum_r delta_r K(ws_r, u) over the working-set entries with a
+ * nonzero delta (delta_r = change of a_r times y_r). */
+static void update_gradient(blk *b, const double *delta, int64_t n) {
+    const int64_t m = b->m, l = b->l;
+    int64_t nz = 0;
+    for (int64_t r = 0; r < n; r++) nz += delta[r] != 0.0;
+    if (nz == 0) return;
+    const int64_t nblk = (m + 1023) / 1024;
+    const int team = fm_team_size(b->nthreads, (double)nz * (double)m * 2.0);
+#pragma omp parallel for schedule(static) num_threads(team)
+    for (int64_t kb = 0; kb < nblk; kb++) {
+        double acc[1024];
+        const int64_t c0 = kb * 1024, cn = m - c0 < 1024 ? m - c0 : 1024;
+        for (int64_t t = 0; t < cn; t++) acc[t] = 0.0;
+        for (int64_t r = 0; r < n; r++) {
+            const double dr = delta[r];
+            if (dr == 0.0) continue;
+            const float *kr = b->Kb + b->slot[r] * m + c0;
+            for (int64_t t = 0; t < cn; t++) acc[t] += dr * (double)kr[t];
+        }
+        for (int64_t t = 0; t < cn; t++) {
+            b->G[c0 + t] += b->y[c0 + t] * acc[t];
+            if (l > m) b->G[m + c0 + t] += b->y[m + c0 + t] * acc[t];
+        }
+    }
+}
+
+/* Order of candidates: by key, ties to the smaller variable. */
+static inline int before(const double *key, int64_t u, int64_t v) {
+    return key[u] < key[v] || (key[u] == key[v] && u < v);
+}
+
+static void sort_cand(int64_t *c, int64_t n, const double *key) {
+    for (int64_t i = 1; i < n; i++) { /* insertion sort: n <= q here */
+        const int64_t v = c[i];
+        int64_t j = i;
+        for (; j > 0 && before(key, v, c[j - 1]); j--) c[j] = c[j - 1];
+        c[j] = v;
+    }
+}
+
+/* Move the k smallest (by key) of c[0, n) to c[0, k), sorted. */
+static void select_k(int64_t *c, int64_t n, int64_t k, const double *key) {
+    if (k >= n) {
+        k = n;
+    } else {
+        int64_t lo = 0, hi = n - 1;
+        while (hi > lo) { /* quickselect, median-of-three pivot */
+            const int64_t mid = lo + (hi - lo) / 2;
+            int64_t pv = c[mid];
+            if (before(key, c[hi], c[lo])) { const int64_t w = c[lo]; c[lo] = c[hi]; c[hi] = w; }
+            if (before(key, c[mid], c[lo])) pv = c[lo];
+            else if (before(key, c[hi], c[mid])) pv = c[hi];
+            int64_t i = lo, j = hi;
+            while (i <= j) {
+                while (before(key, c[i], pv)) i++;
+                while (before(key, pv, c[j])) j--;
+                if (i <= j) {
+                    const int64_t w = c[i];
+                    c[i++] = c[j];
+                    c[j--] = w;
+                }
+            }
+            if (k - 1 <= j) hi = j;
+            else if (k - 1 >= i) lo = i;
+            else break;
+        }
+    }
+    sort_cand(c, k, key);
+}
+
+/* The maximal violating pair's gap over all variables. */
+static double global_gap(const blk *b) {
+    double up = -INFINITY, low = INFINITY;
+    for (int64_t v = 0; v < b->l; v++) {
+        const double f = -b->y[v] * b->G[v];
+        if (in_up(b, v) && f > up) up = f;
+        if (in_low(b, v) && f < low) low = f;
+    }
+    return up - low;
+}
+
+/* Append up to want new variables (not flagged in inws) to ws[at...]:
+ * alternately the largest f over I_up and the smallest over I_low. */
+static int64_t select_new(blk *b, int64_t at, int64_t want) {
+    const int64_t l = b->l;
+    int64_t nu = 0, nl = 0;
+    int64_t *up = b->cand, *low = b->cand + l; /* cand holds 2 l */
+    double *kup = b->key, *klow = b->key + l;
+    for (int64_t v = 0; v < l; v++) {
+        if (b->inws[v]) continue;
+        const double f = -b->y[v] * b->G[v];
+        kup[v] = -f;
+        klow[v] = f;
+        if (in_up(b, v)) up[nu++] = v;
+        if (in_low(b, v)) low[nl++] = v;
+    }
+    const int64_t k = 2 * want;
+    select_k(up, nu, k, kup);
+    select_k(low, nl, k, klow);
+    nu = nu < k ? nu : k;
+    nl = nl < k ? nl : k;
+    int64_t iu = 0, il = 0, got = 0;
+    while (got < want && (iu < nu || il < nl)) {
+        for (int side = 0; side < 2 && got < want; side++) {
+            int64_t *list = side ? low : up, *it = side ? &il : &iu, n = side ? nl : nu;
+            while (*it < n && b->inws[list[*it]]) (*it)++;
+            if (*it < n) {
+                const int64_t v = list[(*it)++];
+                b->inws[v] = 1;
+                b->ws[at + got++] = v;
+            }
+        }
+    }
+    return got;
+}
+
+/* Slots for the working set [0, n) in round `now`: cached rows are reused
+ * (and protected from eviction this round); the rows of the others get slots
+ * by CLOCK eviction and are listed in evl. Returns how many. */
+static int64_t assign_slots(blk *b, int64_t n, int64_t now) {
+    for (int64_t r = 0; r < n; r++) {
+        const int64_t s = b->slot_of[bpt(b, b->ws[r])];
+        b->slot[r] = s;
+        if (s >= 0) b->stamp[s] = now, b->ref[s] = 1;
+    }
+    int64_t ne = 0;
+    for (int64_t r = 0; r < n; r++) {
+        if (b->slot[r] >= 0) continue;
+        const int64_t pt = bpt(b, b->ws[r]);
+        if (b->slot_of[pt] >= 0) { /* the other variable of the same point */
+            b->slot[r] = b->slot_of[pt];
+            continue;
+        }
+        for (;;) {
+            const int64_t s = b->hand;
+            b->hand = (b->hand + 1) % b->P;
+            if (b->stamp[s] == now) continue;
+            if (b->ref[s]) {
+                b->ref[s] = 0;
+                continue;
+            }
+            if (b->pt_of[s] >= 0) b->slot_of[b->pt_of[s]] = -1;
+            b->pt_of[s] = pt;
+            b->slot_of[pt] = s;
+            b->stamp[s] = now;
+            b->slot[r] = s;
+            b->evl[ne++] = r;
+            break;
+        }
+    }
+    return ne;
+}
+
+/* SMO on the working set (n entries). Returns the steps taken. */
+static int64_t local_smo(blk *b, int64_t n, double tol, int64_t budget) {
+    const int64_t q = b->q;
+    double *la = b->la, *lG = b->lG, *lC = b->lC, *lQD = b->lQD;
+    const int8_t *ly = b->ly;
+    double eps = -1.0;
+    int64_t it = 0;
+    for (; it < budget; it++) {
+        double Gmax = -INFINITY, Gmax2 = -INFINITY, best = INFINITY;
+        int64_t gi = -1, gj = -1;
+        for (int64_t t = 0; t < n; t++) {
+            if (ly[t] == 1) {
+                if (la[t] < lC[t] && -lG[t] >= Gmax) Gmax = -lG[t], gi = t;
+            } else if (la[t] > 0 && lG[t] >= Gmax) {
+                Gmax = lG[t], gi = t;
+            }
+        }
+        if (gi < 0) break;
+        const float *Ki = b->lK + gi * q;
+        for (int64_t t = 0; t < n; t++) {
+            double gd;
+            if (ly[t] == 1) {
+                if (!(la[t] > 0)) continue;
+                gd = Gmax + lG[t];
+                if (lG[t] >= Gmax2) Gmax2 = lG[t];
+            } else {
+                if (!(la[t] < lC[t])) continue;
+                gd = Gmax - lG[t];
+                if (-lG[t] >= Gmax2) Gmax2 = -lG[t];
+            }
+            if (gd > 0) {
+                const double qc = lQD[gi] + lQD[t] - 2.0 * Ki[t];
+                const double od = -(gd * gd) / (qc > 0 ? qc : TAU);
+                if (od <= best) gj = t, best = od;
+            }
+        }
+        const double gap = Gmax + Gmax2;
+        if (eps < 0) eps = gap / 10 > tol ? gap / 10 : tol;
+        if (gap < eps || gj < 0) break;
+        const int64_t i = gi, j = gj;
+        const float *Kj = b->lK + j * q;
+        const double Ci = lC[i], Cj = lC[j], ai0 = la[i], aj0 = la[j];
+        double qc = lQD[i] + lQD[j] - 2.0 * Ki[j];
+        if (qc <= 0) qc = TAU;
+        double ai = ai0, aj = aj0;
+        if (ly[i] != ly[j]) {
+            const double delta = (-lG[i] - lG[j]) / qc, diff = ai - aj;
+            ai += delta;
+            aj += delta;
+            if (diff > 0) {
+                if (aj < 0) aj = 0, ai = diff;
+            } else if (ai < 0) {
+                ai = 0, aj = -diff;
+            }
+            if (diff > Ci - Cj) {
+                if (ai > Ci) ai = Ci, aj = Ci - diff;
+            } else if (aj > Cj) {
+                aj = Cj, ai = Cj + diff;
+            }
+        } else {
+            const double delta = (lG[i] - lG[j]) / qc, sum = ai + aj;
+            ai -= delta;
+            aj += delta;
+            if (sum > Ci) {
+                if (ai > Ci) ai = Ci, aj = sum - Ci;
+            } else if (aj < 0) {
+                aj = 0, ai = sum;
+            }
+            if (sum > Cj) {
+                if (aj > Cj) aj = Cj, ai = sum - Cj;
+            } else if (ai < 0) {
+                ai = 0, aj = sum;
+            }
+        }
+        /* clip to the box as libsvm's status does (values at a bound are exact) */
+        la[i] = ai;
+        la[j] = aj;
+        const double di = (ai - ai0) * ly[i], dj = (aj - aj0) * ly[j];
+        for (int64_t t = 0; t < n; t++) lG[t] += ly[t] * (Ki[t] * di + Kj[t] * dj);
+    }
+    return it;
+}
+
+static void blk_free(blk *b) {
+    free(b->Xown);
+    free(b->sq);
+    free(b->A);
+    free(b->tmp);
+    free(b->Kb);
+    free(b->ws);
+    free(b->slot);
+    free(b->slot_of);
+    free(b->pt_of);
+    free(b->stamp);
+    free(b->ref);
+    free(b->evl);
+    free(b->drop);
+    free(b->inws);
+    free(b->key);
+    free(b->cand);
+    free(b->la);
+    free(b->la0);
+    free(b->lG);
+    free(b->lC);
+    free(b->lQD);
+    free(b->ly);
+    free(b->lK);
+    free(b->QD);
+}
+
+/* Working-set capacity: a power of two, 2 <= ... <= 1024, whose rows fit in
+ * cache_mb (at least 64 rows), and at most m / 4. */
+static int64_t ws_size(int64_t m, double cache_mb) {
+    const double fit = cache_mb * 1048576.0 / ((double)m * sizeof(float));
+    int64_t q = 1024;
+    while (q > 64 && 2.0 * (double)q > fit) q /= 2;
+    while (q > 2 && q > m / 4) q /= 2;
+    return q;
+}
+
+static int blk_alloc(blk *b) {
+    const size_t m = (size_t)b->m, l = (size_t)b->l, q = (size_t)b->q, d = (size_t)b->D->d;
+    b->A = malloc(q * d * sizeof(double));
+    b->tmp = malloc(q * (size_t)CHUNK * sizeof(double));
+    b->Kb = malloc((size_t)b->P * m * sizeof(float));
+    b->slot_of = malloc(m * sizeof(int64_t));
+    b->pt_of = malloc((size_t)b->P * sizeof(int64_t));
+    b->stamp = malloc((size_t)b->P * sizeof(int64_t));
+    b->ref = calloc((size_t)b->P, 1);
+    b->evl = malloc(q * sizeof(int64_t));
+    b->ws = malloc(q * sizeof(int64_t));
+    b->slot = malloc(q * sizeof(int64_t));
+    b->drop = malloc(q * sizeof(int64_t));
+    b->inws = calloc(l, 1);
+    b->key = malloc(2 * l * sizeof(double));
+    b->cand = malloc(2 * l * sizeof(int64_t));
+    b->la = malloc(q * sizeof(double));
+    b->la0 = malloc(q * sizeof(double));
+    b->lG = malloc(q * sizeof(double));
+    b->lC = malloc(q * sizeof(double));
+    b->lQD = malloc(q * sizeof(double));
+    b->ly = malloc(q);
+    b->lK = malloc(q * q * sizeof(float));
+    b->QD = malloc(l * sizeof(double));
+    return b->A && b->tmp && b->Kb && b->ws && b->slot && b->slot_of && b->pt_of && b->stamp && b->ref && b->evl && b->drop && b->inws && b->key && b->cand && b->la &&
+           b->la0 && b->lG && b->lC && b->lQD && b->ly && b->lK && b->QD;
+}
+
+/* The points of the problem as one contiguous m x d block, and their squared norms. */
+static int blk_points(blk *b, const fm_svm_data *D, const int64_t *rows) {
+    const int64_t m = b->m, d = D->d;
+    int ident = D->ldx == d;
+    for (int64_t a = 0; a < m && ident; a++) ident = rows[a] == a;
+    if (ident) {
+        b->X = D->X;
+    } else {
+        b->Xown = malloc((size_t)m * (size_t)d * sizeof(double));
+        if (!b->Xown) return FM_ENOMEM;
+        for (int64_t a = 0; a < m; a++)
+            memcpy(b->Xown + a * d, D->X + rows[a] * D->ldx, (size_t)d * sizeof(double));
+        b->X = b->Xown;
+    }
+    if (D->kernel == FM_SVM_RBF) {
+        b->sq = malloc((size_t)m * sizeof(double));
+        if (!b->sq) return FM_ENOMEM;
+        for (int64_t a = 0; a < m; a++) {
+            if (D->sq) {
+                b->sq[a] = D->sq[rows[a]];
+                continue;
+            }
+            double s = 0.0;
+            for (int64_t k = 0; k < d; k++) s += b->X[a * d + k] * b->X[a * d + k];
+            b->sq[a] = s;
+        }
+    }
+    return FM_OK;
+}
+
+/* G = p + Q alpha for a nonzero start, through the block rows in groups. */
+static int init_gradient(blk *b) {
+    for (int64_t v = 0; v < b->l; v++) b->G[v] = b->p[v];
+    int64_t n = 0;
+    for (int64_t v = 0; v <= b->l; v++) {
+        if (v < b->l && b->a[v] != 0.0) b->ws[n++] = v;
+        if (n == b->q || (v == b->l && n > 0)) {
+            for (int64_t r = 0; r < n; r++) {
+                b->slot[r] = b->evl[r] = r;
+                b->la[r] = b->a[b->ws[r]] * b->y[b->ws[r]];
+            }
+            const int st = eval_rows(b, b->evl, n);
+            if (st != FM_OK) return st;
+            update_gradient(b, b->la, n);
+            n = 0;
+        }
+    }
+    return FM_OK;
+}
+
+int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const int64_t *rows,
+                       int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
+                       double tol, double cache_mb, int64_t max_iter, int nthreads) {
+    if (D->vals || D->kernel == FM_SVM_PRECOMPUTED || !fm_have_blas() || D->d <= 0)
+        return FM_EINVAL;
+    blk b;
+    memset(&b, 0, sizeof b);
+    b.m = m, b.l = l, b.y = y, b.p = p, b.C = C, b.a = alpha, b.D = D;
+    b.nthreads = nthreads < 1 ? 1 : nthreads;
+    b.q = ws_size(m, cache_mb);
+    b.half = b.q / 2;
+    {   /* slots: the cache_mb budget, at least 2 q, at most m */
+        const double fit = cache_mb * 1048576.0 / ((double)m * sizeof(float));
+        b.P = fit > (double)m ? m : (int64_t)fit;
+        if (b.P < 2 * b.q) b.P = 2 * b.q;
+    }
+    b.G = malloc((size_t)l * sizeof(double));
+    int st = FM_ENOMEM;
+    if (!b.G || !blk_alloc(&b) || blk_points(&b, D, rows) != FM_OK) goto done;
+    fm_svm_diag(b.QD, D, rows, m);
+    for (int64_t v = m; v < l; v++) b.QD[v] = b.QD[v - m];
+    int any = 0;
+    for (int64_t v = 0; v < l; v++) any |= alpha[v] != 0.0;
+    if (any) {
+        if ((st = init_gradient(&b)) != FM_OK) goto done;
+    } else {
+        for (int64_t v = 0; v < l; v++) b.G[v] = p[v];
+    }
+    const int64_t cap = l > INT64_C(21474836) ? INT64_C(2147483647) : 100 * l;
+    const int64_t limit = max_iter >= 0 ? max_iter : (cap > 10000000 ? cap : 10000000);
+    int64_t iter = 0;
+    for (int64_t a = 0; a < m; a++) b.slot_of[a] = -1;
+    for (int64_t sl = 0; sl < b.P; sl++) b.pt_of[sl] = b.stamp[sl] = -1;
+    int64_t round = 0;
+    b.n0 = b.n1 = 0;
+    while (iter < limit) {
+        if (global_gap(&b) < tol) break;
+        /* the new half becomes the kept half; the old half leaves, but is
+         * not chosen again in this round */
+        const int64_t keep = b.n1, ndrop = b.n0;
+        memcpy(b.drop, b.ws, (size_t)ndrop * sizeof(int64_t));
+        memmove(b.ws, b.ws + ndrop, (size_t)keep * sizeof(int64_t));
+        const int64_t want = keep == 0 ? b.q : b.q - keep;
+        const int64_t got = select_new(&b, keep, want);
+        for (int64_t r = 0; r < ndrop; r++) b.inws[b.drop[r]] = 0;
+        if (got == 0) break;
+        const int64_t n = keep + got;
+        const int64_t ne = assign_slots(&b, n, round++);
+        if ((st = eval_rows(&b, b.evl, ne)) != FM_OK) goto done;
+        b.n0 = keep;
+        b.n1 = got;
+        if (keep == 0) b.n0 = got / 2, b.n1 = got - got / 2;
+        /* the subproblem */
+        for (int64_t r = 0; r < n; r++) {
+            const int64_t v = b.ws[r];
+            b.la[r] = b.la0[r] = alpha[v];
+            b.lG[r] = b.G[v];
+            b.lC[r] = C[v];
+            b.lQD[r] = b.QD[v];
+            b.ly[r] = y[v];
+        }
+        for (int64_t r = 0; r < n; r++) {
+            const float *kr = b.Kb + b.slot[r] * m;
+            float *dst = b.lK + r * b.q;
+            for (int64_t t = 0; t < n; t++) dst[t] = kr[bpt(&b, b.ws[t])];
+        }
+        const int64_t steps = local_smo(&b, n, tol, limit - iter);
+        iter += steps;
+        if (steps == 0) break;
+        for (int64_t r = 0; r < n; r++) {
+            alpha[b.ws[r]] = b.la[r];
+            b.la0[r] = (b.la[r] - b.la0[r]) * y[b.ws[r]];
+        }
+        update_gradient(&b, b.la0, n);
+    }
+    st = FM_OK;
+    {
+        double ub = INFINITY, lb = -INFINITY, sum = 0.0, obj = 0.0;
+        int64_t nf = 0;
+        for (int64_t v = 0; v < l; v++) {
+            const double yG = y[v] * b.G[v];
+            if (alpha[v] >= C[v]) {
+                if (y[v] == -1) ub = ub < yG ? ub : yG;
+                else lb = lb > yG ? lb : yG;
+            } else if (alpha[v] <= 0) {
+                if (y[v] == 1) ub = ub < yG ? ub : yG;
+                else lb = lb > yG ? lb : yG;
+            } else {
+                nf++;
+                sum += yG;
+            }
+            obj += alpha[v] * (b.G[v] + p[v]);
+        }
+        out[0] = nf > 0 ? sum / (double)nf : (ub + lb) / 2;
+        out[1] = 0.0;
+        out[2] = obj / 2;
+        out[3] = (double)iter;
+        out[4] = iter >= limit;
+    }
+done:
+    free(b.G);
+    blk_free(&b);
+    return st;
+}
