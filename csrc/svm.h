@@ -11,7 +11,8 @@
  * the regression duals, whose two halves share the kernel rows). Kernel rows are
  * computed per point with SIMD dot products (svm_simd_tmpl.h), threaded over the
  * row, and kept in an LRU cache of cache_mb megabytes. The C formulations on
- * at least 4096 dense points run a working-set solver instead (svm_block.c:
+ * large dense problems (>= 4096 points of >= 64 features, or >= 20000 points)
+ * run a working-set solver instead (svm_block.c:
  * blocks of kernel rows from one GEMM, SMO on the block); both stop at
  * libsvm's criterion, so they agree to the tolerance.
  */

@@ -29,9 +29,14 @@
 #include "svm_impl.h"
 
 #define TAU 1e-12
-/* Problems of at least this many points go to the working-set solver
- * (svm_block.c) when it applies; smaller ones run SMO with its row cache. */
+/* Problems of at least FM_SVM_BLOCK_MIN points with at least FM_SVM_BLOCK_MIN_D
+ * features, or of at least FM_SVM_BLOCK_LARGE points, go to the working-set
+ * solver (svm_block.c) when it applies; the others run SMO with its row cache
+ * (measured at 2 threads: d=100, n=20k 5.2x faster in blocks; d=20 n=20k the
+ * same; d=20 n=5k..10k 1.5-1.8x slower in blocks). */
 #define FM_SVM_BLOCK_MIN 4096
+#define FM_SVM_BLOCK_MIN_D 64
+#define FM_SVM_BLOCK_LARGE 20000
 #define LOWER 0
 #define UPPER 1
 #define FREE 2
@@ -382,7 +387,8 @@ FM_API int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const 
                         int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
                         int nu, double tol, int shrinking, double cache_mb, int64_t max_iter,
                         int nthreads) {
-    if (!nu && (l == m || l == 2 * m) && m >= FM_SVM_BLOCK_MIN) {
+    if (!nu && (l == m || l == 2 * m) &&
+        (m >= FM_SVM_BLOCK_LARGE || (m >= FM_SVM_BLOCK_MIN && D->d >= FM_SVM_BLOCK_MIN_D))) {
         const int st = fm_svm_solve_block(alpha, out, D, rows, m, y, p, C, l, tol, cache_mb,
                                           max_iter, nthreads);
         if (st != FM_EINVAL) return st;

@@ -147,7 +147,7 @@ def test_thread_count_independent(rng):
         np.testing.assert_array_equal(o[-1], outs[0][-1])
 
 
-# ---- the working-set solver (svm_block.c): problems of >= 4096 dense points ------------
+# ---- the working-set solver (svm_block.c): >= 4096 dense points of >= 64 features -------
 
 def _exact_gradient(X, gamma, rows, y, p, a):
     """G = p + Q a with the float64 kernel (only the nonzero alphas' columns)."""
@@ -159,9 +159,10 @@ def _exact_gradient(X, gamma, rows, y, p, a):
     np.add.at(coef, pts[nz], a[nz] * y[nz])
     sv = np.flatnonzero(coef)
     G = p.astype(np.float64).copy()
+    sq = (Xp * Xp).sum(1)
     for s in range(0, m, 1024):
-        d2 = ((Xp[s:s + 1024, None, :] - Xp[None, sv, :]) ** 2).sum(-1)
-        kq = np.exp(-gamma * d2) @ coef[sv]
+        d2 = sq[s:s + 1024, None] + sq[None, sv] - 2.0 * (Xp[s:s + 1024] @ Xp[sv].T)
+        kq = np.exp(-gamma * np.maximum(d2, 0.0)) @ coef[sv]
         for off in range(0, len(y), m):
             G[off + s:off + s + len(kq)] += y[off + s:off + s + len(kq)] * kq
     return G
@@ -174,7 +175,11 @@ def _mvp_gap(y, a, C, G):
     return f[up].max() - f[low].min()
 
 
-def _big_binary(rng, n=4500, d=4):
+_BD = 64  # features: the working-set solver takes >= 4096 points of >= 64 features
+_BG = 1.0 / _BD  # RBF gamma on those features
+
+
+def _big_binary(rng, n=4500, d=_BD):
     X = rng.standard_normal((n, d))
     y = np.where(X[:, 0] * X[:, 1] + 0.3 * rng.standard_normal(n) > 0, 1, -1).astype(np.int8)
     return X, y
@@ -185,64 +190,64 @@ def test_block_solver_optimal_and_agrees_with_smo(rng):
     n = len(y)
     rows = np.arange(n)
     C = np.full(n, 1.0)
-    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, 0.5, 0.0, rows, y, -np.ones(n), C,
+    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, _BG, 0.0, rows, y, -np.ones(n), C,
                                         np.zeros(n), False, 1e-3, 1, 200.0, -1)
     assert not hit and it > 0
     assert np.all(a >= 0) and np.all(a <= C) and abs(a @ y) < 1e-9
-    G = _exact_gradient(X, 0.5, rows, y.astype(float), -np.ones(n), a)
+    G = _exact_gradient(X, _BG, rows, y.astype(float), -np.ones(n), a)
     assert _mvp_gap(y, a, C, G) < 2e-3
     # 4000 points run SMO; the same 4000 plus 200 copies whose C (1e-12) pins their
     # alphas near 0 run the working-set solver: both reach the same optimum
     sub = rows[:4000]
     ys = y[:4000]
-    a_b, rho_b, *_ = svm.solve(X, "rbf", 3, 0.5, 0.0, np.concatenate([sub, sub[:200]]),
+    a_b, rho_b, *_ = svm.solve(X, "rbf", 3, _BG, 0.0, np.concatenate([sub, sub[:200]]),
                                np.concatenate([ys, ys[:200]]), -np.ones(4200),
                                np.concatenate([np.ones(4000), np.full(200, 1e-12)]),
                                np.zeros(4200), False, 1e-6, 1, 200.0, -1)
-    a_s, rho_s, *_ = svm.solve(X, "rbf", 3, 0.5, 0.0, sub, ys, -np.ones(4000), np.ones(4000),
+    a_s, rho_s, *_ = svm.solve(X, "rbf", 3, _BG, 0.0, sub, ys, -np.ones(4000), np.ones(4000),
                                np.zeros(4000), False, 1e-6, 1, 200.0, -1)
     assert rho_b == pytest.approx(rho_s, abs=1e-4)
     np.testing.assert_allclose(a_b[:4000], a_s, atol=1e-3)
-    dec = lambda aa, rr: (_exact_gradient(X, 0.5, sub, ys.astype(float), np.zeros(4000),  # noqa
+    dec = lambda aa, rr: (_exact_gradient(X, _BG, sub, ys.astype(float), np.zeros(4000),  # noqa
                                           aa[:4000]) * ys) - rr
     np.testing.assert_allclose(dec(a_b, rho_b), dec(a_s, rho_s), atol=1e-4)
 
 
 def test_block_solver_row_subset_and_regression_dual(rng):
-    X, y = _big_binary(rng, n=9000, d=3)
+    X, y = _big_binary(rng, n=9000)
     rows = np.arange(0, 9000, 2)  # every other point, through the gathered copy
     m = len(rows)
     t = np.sin(X[rows, 0]) + 0.1 * rng.standard_normal(m)
     y2 = np.concatenate([np.ones(m), -np.ones(m)]).astype(np.int8)
     p = np.concatenate([0.1 - t, 0.1 + t])
     C = np.full(2 * m, 1.0)
-    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, 0.5, 0.0, rows, y2, p, C, np.zeros(2 * m),
+    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, _BG, 0.0, rows, y2, p, C, np.zeros(2 * m),
                                         False, 1e-3, 1, 200.0, -1)
     assert not hit and np.all(a >= 0) and np.all(a <= 1.0)
     assert abs(a[:m].sum() - a[m:].sum()) < 1e-9
-    G = _exact_gradient(X, 0.5, rows, y2.astype(float), p, a)
+    G = _exact_gradient(X, _BG, rows, y2.astype(float), p, a)
     assert _mvp_gap(y2, a, C, G) < 2e-3
     assert obj == pytest.approx(0.5 * a @ (G + p), rel=1e-6)
 
 
 def test_block_solver_nonzero_start_threads_and_max_iter(rng):
     # the one-class dual starts from a nonzero alpha; y = +1, p = 0
-    X, _ = _big_binary(rng, n=5000, d=5)
+    X, _ = _big_binary(rng, n=5000)
     n = len(X)
     a0 = np.zeros(n)
     a0[: int(0.2 * n)] = 1.0
     outs = []
     for th in (1, 2, 3):
         with _threads.scope(th):
-            outs.append(svm.solve(X, "rbf", 3, 0.2, 0.0, np.arange(n), np.ones(n, np.int8),
+            outs.append(svm.solve(X, "rbf", 3, 2 * _BG, 0.0, np.arange(n), np.ones(n, np.int8),
                                   np.zeros(n), np.ones(n), a0, False, 1e-3, 1, 200.0, -1))
     for o in outs[1:]:
         np.testing.assert_array_equal(o[0], outs[0][0])
         assert o[1] == outs[0][1] and o[4] == outs[0][4]
     a = outs[0][0]
     assert a.sum() == pytest.approx(a0.sum(), rel=1e-12)
-    G = _exact_gradient(X, 0.2, np.arange(n), np.ones(n), np.zeros(n), a)
+    G = _exact_gradient(X, 2 * _BG, np.arange(n), np.ones(n), np.zeros(n), a)
     assert _mvp_gap(np.ones(n), a, np.ones(n), G) < 2e-3
-    *_, it, hit = svm.solve(X, "rbf", 3, 0.2, 0.0, np.arange(n), np.ones(n, np.int8),
+    *_, it, hit = svm.solve(X, "rbf", 3, 2 * _BG, 0.0, np.arange(n), np.ones(n, np.int8),
                             np.zeros(n), np.ones(n), a0, False, 1e-9, 1, 200.0, 7)
     assert it == 7 and hit
