@@ -327,9 +327,6 @@ class LinearRegression(RegressorMixin, LinearModel):
         if out is None:
             return None, None, None
         W, mu, y_off, K, v = out
-        if not self.copy_X and self.fit_intercept and isinstance(X, np.ndarray) and \
-                X.dtype == np.float64 and X.flags.writeable:
-            X -= mu  # copy_X=False: X is left centred, as the row solvers leave it
         self._gram_ = K
         self._gram_null_ = v
         return W, mu, y_off
