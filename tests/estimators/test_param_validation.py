@@ -52,7 +52,7 @@ def test_discrete_nb_alpha_must_be_finite_and_non_negative(data, cls, value):
 @pytest.mark.parametrize("cls", [MultinomialNB, BernoulliNB])
 def test_discrete_nb_alpha_array_entries_must_be_finite(data, cls):
     X, y = data
-    with pytest.raises(ValueError, match="alpha must be finite"):
+    with pytest.raises(ValueError, match=r"values in alpha must be .*\(and finite\), got array"):
         cls(alpha=np.array([1.0, np.nan, 1.0, 1.0])).fit(X, y)
 
 
