@@ -89,6 +89,16 @@ def remeasure(Q, X, ind, metric, p, e):
     exceeds float64's range), each row re-sorted by (distance, index)."""
     Q = np.asarray(Q, dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
+    k, d = ind.shape[1], X.shape[1]
+    step = max(1, (1 << 20) // max(1, k * d))  # queries per block: ~8 MB temporaries
+    dist = np.empty(ind.shape)
+    for s in range(0, Q.shape[0], step):
+        dist[s:s + step] = _unscaled(Q[s:s + step], X, ind[s:s + step], metric, p, e)
+    order = np.lexsort((ind, dist), axis=-1)
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
+
+
+def _unscaled(Q, X, ind, metric, p, e):
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         h = Q[:, None, :] * 0.5 - X[ind] * 0.5          # (nq, k, d), exact halves
         a = np.abs(h)
@@ -104,6 +114,4 @@ def remeasure(Q, X, ind, metric, p, e):
             dist = 2.0 * m
         else:
             dist = 2.0 * m * (u ** p).sum(axis=2) ** (1.0 / p)
-        dist = np.ldexp(dist, (2 if metric == "sqeuclidean" else 1) * e)
-    order = np.lexsort((ind, dist), axis=-1)
-    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
+        return np.ldexp(dist, (2 if metric == "sqeuclidean" else 1) * e)
