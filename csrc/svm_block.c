@@ -296,35 +296,7 @@ static int64_t local_smo(blk *b, int64_t n, double tol, int64_t budget) {
         double qc = lQD[i] + lQD[j] - 2.0 * Ki[j];
         if (qc <= 0) qc = TAU;
         double ai = ai0, aj = aj0;
-        if (ly[i] != ly[j]) {
-            const double delta = (-lG[i] - lG[j]) / qc, diff = ai - aj;
-            ai += delta;
-            aj += delta;
-            if (diff > 0) {
-                if (aj < 0) aj = 0, ai = diff;
-            } else if (ai < 0) {
-                ai = 0, aj = -diff;
-            }
-            if (diff > Ci - Cj) {
-                if (ai > Ci) ai = Ci, aj = Ci - diff;
-            } else if (aj > Cj) {
-                aj = Cj, ai = Cj + diff;
-            }
-        } else {
-            const double delta = (lG[i] - lG[j]) / qc, sum = ai + aj;
-            ai -= delta;
-            aj += delta;
-            if (sum > Ci) {
-                if (ai > Ci) ai = Ci, aj = sum - Ci;
-            } else if (aj < 0) {
-                aj = 0, ai = sum;
-            }
-            if (sum > Cj) {
-                if (aj > Cj) aj = Cj, ai = sum - Cj;
-            } else if (ai < 0) {
-                ai = 0, aj = sum;
-            }
-        }
+        svm_pair_step(&ai, &aj, Ci, Cj, lG[i], lG[j], ly[i] != ly[j], qc);
         /* clip to the box as libsvm's status does (values at a bound are exact) */
         la[i] = ai;
         la[j] = aj;

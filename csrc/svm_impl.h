@@ -79,4 +79,43 @@ void fm_svm_cache_set_order(svm_cache *c, const int64_t *order);
 /* K(a, a) for every point a < m into qd. */
 void fm_svm_diag(double *qd, const fm_svm_data *D, const int64_t *rows, int64_t m);
 
+/* libsvm's analytic step of one working pair: new (ai, aj) from the old ones,
+ * their bounds Ci, Cj, gradients Gi, Gj, whether the labels differ and the
+ * curvature qc (> 0), kept inside the box [0, C] along the feasible line. */
+static inline void svm_pair_step(double *pai, double *paj, double Ci, double Cj, double Gi,
+                                 double Gj, int differ, double qc) {
+    double ai = *pai, aj = *paj;
+    if (differ) {
+        const double delta = (-Gi - Gj) / qc, diff = ai - aj;
+        ai += delta;
+        aj += delta;
+        if (diff > 0) {
+            if (aj < 0) aj = 0, ai = diff;
+        } else if (ai < 0) {
+            ai = 0, aj = -diff;
+        }
+        if (diff > Ci - Cj) {
+            if (ai > Ci) ai = Ci, aj = Ci - diff;
+        } else if (aj > Cj) {
+            aj = Cj, ai = Cj + diff;
+        }
+    } else {
+        const double delta = (Gi - Gj) / qc, sum = ai + aj;
+        ai -= delta;
+        aj += delta;
+        if (sum > Ci) {
+            if (ai > Ci) ai = Ci, aj = sum - Ci;
+        } else if (aj < 0) {
+            aj = 0, ai = sum;
+        }
+        if (sum > Cj) {
+            if (aj > Cj) aj = Cj, ai = sum - Cj;
+        } else if (ai < 0) {
+            ai = 0, aj = sum;
+        }
+    }
+    *pai = ai;
+    *paj = aj;
+}
+
 #endif /* FASTML_SVM_IMPL_H */

@@ -263,35 +263,7 @@ static void take_step(smo *s, int64_t i, int64_t j) {
     double qc = s->QD[i] + s->QD[j] - 2.0 * Ki[kv(s, j)];
     if (qc <= 0) qc = TAU;
     double ai = ai0, aj = aj0;
-    if (s->y[i] != s->y[j]) {
-        const double delta = (-s->G[i] - s->G[j]) / qc, diff = ai - aj;
-        ai += delta;
-        aj += delta;
-        if (diff > 0) {
-            if (aj < 0) aj = 0, ai = diff;
-        } else if (ai < 0) {
-            ai = 0, aj = -diff;
-        }
-        if (diff > Ci - Cj) {
-            if (ai > Ci) ai = Ci, aj = Ci - diff;
-        } else if (aj > Cj) {
-            aj = Cj, ai = Cj + diff;
-        }
-    } else {
-        const double delta = (s->G[i] - s->G[j]) / qc, sum = ai + aj;
-        ai -= delta;
-        aj += delta;
-        if (sum > Ci) {
-            if (ai > Ci) ai = Ci, aj = sum - Ci;
-        } else if (aj < 0) {
-            aj = 0, ai = sum;
-        }
-        if (sum > Cj) {
-            if (aj > Cj) aj = Cj, ai = sum - Cj;
-        } else if (ai < 0) {
-            ai = 0, aj = sum;
-        }
-    }
+    svm_pair_step(&ai, &aj, Ci, Cj, s->G[i], s->G[j], s->y[i] != s->y[j], qc);
     s->a[i] = ai;
     s->a[j] = aj;
     const double di = (ai - ai0) * s->y[i], dj = (aj - aj0) * s->y[j];
