@@ -51,6 +51,22 @@ def test_kmeans_same_inertia_from_same_centres(client):
     assert est32.cluster_centers_.dtype == np.float32
 
 
+def test_kmeans_empty_clusters_relocated_as_single_machine(client):
+    """Centres far from every row leave clusters empty: they take the globally
+    farthest rows (largest distance first, lowest row on ties), picked per
+    partition and merged, exactly as the single-machine loop picks them."""
+    X = np.round(_blobs(seed=3), 1)  # rounded: many tied distances
+    Xd = da.from_array(X, chunks=CHUNKS + ((6,),))
+    C0 = np.vstack([X[[0, 10, 3001]], np.full((3, 6), 1e3), X[[9000]]])
+    for max_iter in (1, 20):  # one iteration: the centres are the relocated rows
+        ref = fc.KMeans(7, init=C0, n_init=1, max_iter=max_iter).fit(X)
+        est = fd.KMeans(7, init=C0, max_iter=max_iter).fit(Xd)
+        np.testing.assert_allclose(est.cluster_centers_, ref.cluster_centers_, rtol=1e-10,
+                                   atol=1e-12)
+        assert np.array_equal(est.labels_.compute(), ref.labels_)
+        assert est.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+
+
 def test_kmeans_parallel_init_quality(client):
     X = _blobs(seed=2)
     Xd = da.from_array(X, chunks=(2000, 6))
@@ -215,3 +231,15 @@ def test_pca(client, solver):
         warnings.simplefilter("error")
         back = est.inverse_transform(est.transform(Xd)).compute()
     np.testing.assert_allclose(back, ref.inverse_transform(ref.transform(X)), atol=1e-8)
+
+
+def test_farthest_rows_selection_matches_full_sort():
+    """The per-partition farthest-row pick (linear-time selection) equals a full
+    sort by (-distance, row), ties included."""
+    from fastml.dask._kmeans import _farthest
+
+    rng = np.random.default_rng(0)
+    for m in (rng.random(1000), np.round(rng.random(1000), 1), np.zeros(5),
+              np.round(rng.random(20000), 2)):
+        for k in (1, 3, 8, 20):
+            assert np.array_equal(_farthest(m, k), np.lexsort((np.arange(m.size), -m))[:k])

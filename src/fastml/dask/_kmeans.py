@@ -80,10 +80,22 @@ def _step(part, C, n_far):
     labels, mind, inertia, sums, wsum = _kk.lloyd_step(X, np.ascontiguousarray(C, X.dtype),
                                                        sw, update=True)
     m = mind.astype(np.float64)
-    top = np.lexsort((np.arange(m.size), -m))[:n_far]
+    top = _farthest(m, n_far)
     far = (m[top], top.astype(np.int64) + off, X[top].astype(np.float64), labels[top],
            np.ones(top.size) if sw is None else sw[top].astype(np.float64))
     return sums, wsum, float(inertia), far
+
+
+def _farthest(m, n_far):
+    """Indices of the n_far largest values of m by (-value, index), in that
+    order: a linear-time selection of the candidates (every value >= the
+    n_far-th largest, ties included) and a sort of those only."""
+    if n_far < m.size:
+        kth = np.partition(m, m.size - n_far)[m.size - n_far]
+        cand = np.flatnonzero(m >= kth)
+    else:
+        cand = np.arange(m.size)
+    return cand[np.lexsort((cand, -m[cand]))[:n_far]]
 
 
 def _merge_steps(parts, n_far):
