@@ -18,7 +18,7 @@ import numpy as np
 
 from .line_search import backtrack_armijo, line_search_wolfe
 
-__all__ = ["newton_cg", "newton_cholesky", "conjugate_gradient"]
+__all__ = ["newton_cg", "newton_cholesky", "conjugate_gradient", "full_step_accepted"]
 
 
 def _gmax(g):
@@ -72,6 +72,16 @@ def newton_cg(fg, grad_hess, x0, *, tol=1e-4, max_iter=100, max_inner=200):
     return x, max_iter, _gmax(g) <= tol
 
 
+def full_step_accepted(f, g, gd, f1, g1):
+    """Whether Newton's full step (f, g -> f1, g1; gd = g.d < 0) is taken:
+    Armijo, or -- at the rounding floor of f, where f + 1e-4 g.d cannot be
+    told from f -- f within rounding and a smaller gradient (else quadratic
+    convergence stalls on noise in f one step before tol)."""
+    noise = 16 * np.finfo(np.float64).eps * max(abs(f), 1.0)
+    return bool(np.isfinite(f1) and (f1 <= f + 1e-4 * gd or
+                                     (f1 <= f + noise and _gmax(g1) < _gmax(g))))
+
+
 def newton_cholesky(grad_hess_full, fg, x0, *, tol=1e-4, max_iter=100):
     """Exact Newton (see the module docstring); fg(x) -> (f, g) for the
     backtracking line search."""
@@ -99,9 +109,14 @@ def newton_cholesky(grad_hess_full, fg, x0, *, tol=1e-4, max_iter=100):
                 if mu:
                     H[np.diag_indices_from(H)] -= mu
             mu = max(10.0 * mu, 1e-10 * scale)
-        if d is None:
-            d = -g
-        step = backtrack_armijo(fg, x, f, g, d, alpha=1.0)
+        gd = float(g @ d) if d is not None else 0.0
+        if not gd < 0:  # no direction, or not a descent one: steepest descent
+            d, gd = -g, -float(g @ g)
+        f1, g1 = fg(x + d)
+        if full_step_accepted(f, g, gd, f1, g1):
+            x = x + d
+            continue
+        step = backtrack_armijo(fg, x, f, g, d, alpha=0.5)
         if step is None:
             return x, it, _gmax(g) <= 10 * tol
         x = x + step[0] * d

@@ -378,6 +378,7 @@ def _newton(fgh, fg, x, tol, max_iter, first=None):
     backtracks with (f, g) only. (x, n_iter, converged); stops when
     max|g| <= tol."""
     from .._optimize.line_search import backtrack_armijo
+    from .._optimize.newton import full_step_accepted
 
     f, g, H = fgh(x) if first is None else first
     for it in range(1, max_iter + 1):
@@ -389,9 +390,7 @@ def _newton(fgh, fg, x, tol, max_iter, first=None):
         if not gd < 0:
             d, gd = -g, -float(g @ g)
         f1, g1, H1 = fgh(x + d)
-        noise = 16 * np.finfo(np.float64).eps * max(abs(f), 1.0)
-        if np.isfinite(f1) and (f1 <= f + 1e-4 * gd or
-                                (f1 <= f + noise and float(np.abs(g1).max()) < gmax)):
+        if full_step_accepted(f, g, gd, f1, g1):
             x, f, g, H = x + d, f1, g1, H1
             continue
         step = backtrack_armijo(fg, x, f, g, d, alpha=0.5)
