@@ -38,6 +38,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "myst_parser",
     "fastml_docstrings",   # docs/_ext: escape reST markup in plain-text docstrings
+    "fastml_gallery",      # docs/_ext: run examples/gallery/plot_*.py, pages + thumbnails
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "README.md", "Thumbs.db", ".DS_Store"]

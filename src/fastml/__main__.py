@@ -1,4 +1,4 @@
-"""Command line: ``python -m fastml {demo,info,bench}`` (also the ``fastml`` script).
+"""Command line: ``python -m fastml {demo,info,bench,docs}`` (also the ``fastml`` script).
 
 demo   run the tours in fastml.demos on the bundled data (no network)
 info   print the build and runtime configuration (fastml.show_config())
@@ -7,6 +7,8 @@ bench  run the benchmark suite with pytest-benchmark; any pytest argument passes
        works from an installed wheel; from a source checkout ./benchmarks is used.
 bench grid [--profile quick|full] [--only knn,kmeans] [--threads 2]
        the speed grid vs scikit-learn / scikit-learn-intelex (benchmarks/grid.py)
+docs   build the documentation site offline (Sphinx, warnings as errors) from a
+       source checkout into docs/_build/html; needs the docs extra
 """
 import argparse
 import importlib
@@ -51,7 +53,50 @@ def _parser():
     sub.add_parser("info", help="print the configuration")
     sub.add_parser("bench", help="run the benchmark suite (pytest arguments pass through, "
                                  "e.g. -k pairwise; `bench --help` for more)", add_help=False)
+    docs = sub.add_parser("docs", help="build the documentation site (from a source checkout)",
+                          description="Build the documentation site offline with Sphinx "
+                                      "(warnings are errors) from a source checkout of "
+                                      "fastml: the API reference, the user guide and the "
+                                      "gallery (examples/gallery run with matplotlib). "
+                                      'Needs the docs extra: pip install "fastml[docs]".')
+    docs.add_argument("--out", default=None,
+                      help="output directory (default: docs/_build/html)")
+    docs.add_argument("--clean", action="store_true",
+                      help="rebuild every page (sphinx-build -E)")
     return parser
+
+
+def docs_dir():
+    """docs/ of the source checkout: ./docs (run from the checkout's root), else
+    the one beside src/ when fastml is imported from a checkout; None otherwise."""
+    import fastml
+
+    pkg_parent = os.path.dirname(os.path.dirname(os.path.abspath(fastml.__file__)))
+    for cand in (os.path.join(os.getcwd(), "docs"),
+                 os.path.join(os.path.dirname(pkg_parent), "docs")):
+        if os.path.isfile(os.path.join(cand, "conf.py")):
+            return cand
+    return None
+
+
+def _docs(parser, args):
+    import importlib.util
+    import subprocess
+
+    path = docs_dir()
+    if path is None:
+        parser.error("docs: no documentation sources found (docs/conf.py); run this from the "
+                     "root of a fastml source checkout")
+    missing = [m for m in ("sphinx", "myst_parser") if importlib.util.find_spec(m) is None]
+    if missing:
+        parser.error(f"docs needs {', '.join(missing)}: pip install \"fastml[docs]\"")
+    out = os.path.abspath(args.out or os.path.join(path, "_build", "html"))
+    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+           *(["-E"] if args.clean else []), path, out]
+    rc = subprocess.call(cmd, cwd=os.path.dirname(path))
+    if rc == 0:
+        print(f"documentation built: {os.path.join(out, 'index.html')}")
+    return rc
 
 
 def main(argv=None):
@@ -82,6 +127,8 @@ def main(argv=None):
         fastml.show_config()
         demos.run_all(args.names or None)
         return 0
+    if args.command == "docs":
+        return _docs(parser, args)
     return 1  # pragma: no cover - argparse requires a command
 
 

@@ -42,6 +42,7 @@ def test_bench_help(capsys):
     (["demo", "--threads", "abc"], "invalid int value"),
     (["demo", "no_such_demo"], "unknown demo(s) no_such_demo"),
     (["no_such_command"], "invalid choice"),
+    (["docs", "--no-such-option"], "unrecognized arguments"),
 ])
 def test_bad_arguments_give_one_line_errors(args, message):
     r = _run(*args)
@@ -75,3 +76,30 @@ def test_bench_runs_from_the_installed_package(tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     assert "1 passed" in r.stdout
     assert os.path.isfile(os.path.join(installed, "..", "examples", "mlp_blobs.py"))
+
+
+def test_docs_outside_a_checkout_is_a_one_line_error(tmp_path, monkeypatch):
+    """From an installed package (no docs/ beside it) and another directory, `docs`
+    names what is missing instead of a traceback."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "docs_dir", lambda: None)
+    with pytest.raises(SystemExit) as e:
+        cli.main(["docs"])
+    assert e.value.code == 2
+
+
+def test_docs_finds_the_checkout_sources_and_builds(tmp_path):
+    """`python -m fastml docs --out DIR` from the checkout's root builds the site
+    (Sphinx, warnings as errors), gallery included."""
+    pytest.importorskip("sphinx")
+    pytest.importorskip("myst_parser")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if not os.path.isfile(os.path.join(root, "docs", "conf.py")):
+        pytest.skip("needs a source checkout")
+    if os.environ.get("CI"):
+        pytest.skip("tests/docs builds the site in CI; this second build is for local runs")
+    out = tmp_path / "html"
+    r = _run("docs", "--out", str(out), cwd=root)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert (out / "index.html").is_file() and (out / "gallery" / "index.html").is_file()
+    assert f"documentation built: {out / 'index.html'}" in r.stdout

@@ -166,3 +166,25 @@ def test_every_local_link_and_image_resolves(site):
         if broken:
             bad[str(path.relative_to(site))] = broken[:5]
     assert not bad, bad
+
+
+def test_gallery_in_chromium(site):
+    """Every examples/gallery script has a page with its figure (a non-empty PNG that
+    the browser's page references) and its code, and the gallery index links to it."""
+    scripts = sorted((ROOT / "examples" / "gallery").glob("plot_*.py"))
+    assert len(scripts) >= 12
+    index = site / "gallery" / "index.html"
+    page = _parse(_chromium_dom(index))
+    assert "Gallery" in page.text
+    assert not _broken(index, page)
+    linked = {t for t, _ in _local_targets(index, page.hrefs)}
+    shown = {t for t, _ in _local_targets(index, page.imgs)}
+    for script in scripts:
+        html_page = (site / "gallery" / f"{script.stem}.html").resolve()
+        assert html_page in linked, script.name
+        sub = _parse(_chromium_dom(html_page))
+        imgs = [t for t, _ in _local_targets(html_page, sub.imgs) if t.suffix == ".png"]
+        assert imgs and all(t.stat().st_size > 5000 for t in imgs), script.name
+        assert set(imgs) & shown, script.name   # the index shows the page's figure
+        assert "import" in sub.text and script.name in sub.text, script.name
+        assert not _broken(html_page, sub), script.name
