@@ -77,3 +77,17 @@ def primal_cd_l1(w, b, XT, y, Ci, B, tol, max_iter, seed):
                                      seed))
     return int(impl.primal_cd_l1(w, b, *parts, y, Ci, float(B), float(tol), int(max_iter),
                                  _reference.seed_state(seed)))
+
+
+def crammer_singer(W, alpha, X, yk, Ci, B, tol, max_iter, seed):
+    """Crammer-Singer multi-class SVM dual (liblinear's MCSVM_CS) on X (n, p)
+    dense or CSR, class indices yk (n,) int64, per-sample costs Ci; W (K, p + 1)
+    and alpha (n, K) start at zero, updated in place. Returns iterations run."""
+    parts = _parts(X)
+    yk = np.ascontiguousarray(yk, dtype=np.int64)
+    impl = _impl()
+    if impl is _reference:
+        return int(impl.crammer_singer(W, alpha, parts, yk, Ci, float(B), float(tol),
+                                       int(max_iter), seed))
+    return int(impl.crammer_singer(W, alpha, *parts, yk, Ci, float(B), float(tol),
+                                   int(max_iter), _reference.seed_state(seed)))

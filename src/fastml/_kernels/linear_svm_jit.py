@@ -393,3 +393,125 @@ def primal_cd_l1(w, b, XTd, data, indices, indptr, dense, y, Ci, B, tol, max_ite
             continue
         g_max_old = g_max
     return it
+
+
+@_jit
+def _cs_subproblem(A, Bv, yi, C_yi, active, D, new):
+    """The twin's _cs_subproblem into `new` (D: scratch of length >= active)."""
+    for m in range(active):
+        D[m] = Bv[m]
+    if yi < active:
+        D[yi] += A * C_yi
+    Ds = -np.sort(-D[:active])
+    beta = Ds[0] - A * C_yi
+    r = 1
+    while r < active and beta < r * Ds[r]:
+        beta += Ds[r]
+        r += 1
+    beta /= r
+    for m in range(active):
+        new[m] = min(0.0, (beta - Bv[m]) / A)
+    if yi < active:
+        new[yi] = min(C_yi, (beta - Bv[yi]) / A)
+
+
+@_jit
+def crammer_singer(W, alpha, Xd, data, indices, indptr, dense, yk, Ci, B, tol, max_iter,
+                   seed):
+    n, K = alpha.shape
+    qd = np.empty(n)
+    for i in range(n):
+        qd[i] = _row_sqnorm(Xd, data, indices, indptr, dense, i) + B * B
+    order = np.empty((n, K), dtype=np.int64)
+    for i in range(n):
+        for m in range(K):
+            order[i, m] = m
+    active_k = np.full(n, K, dtype=np.int64)
+    ypos = yk.copy()
+    index = np.arange(n)
+    active = n
+    eps_shrink = max(10.0 * tol, 1.0)
+    from_all = True
+    G = np.empty(K)
+    Bv = np.empty(K)
+    D = np.empty(K)
+    new = np.empty(K)
+    s = np.int64(seed)
+    it = 0
+    while it < max_iter:
+        stopping = -np.inf
+        s = _shuffle_prefix(index, active, s)
+        k = 0
+        while k < active:
+            i = index[k]
+            A = qd[i]
+            if not A > 0.0:
+                k += 1
+                continue
+            m_act = active_k[i]
+            yp = ypos[i]
+            C_i = Ci[i]
+            for m in range(m_act):
+                G[m] = _row_dot(Xd, data, indices, indptr, dense, i, W[order[i, m]], B)
+                G[m] += 0.0 if m == yp else 1.0
+            minG, maxG = np.inf, -np.inf
+            for m in range(m_act):
+                if m != yp and alpha[i, order[i, m]] < 0.0 and G[m] < minG:
+                    minG = G[m]
+                if G[m] > maxG:
+                    maxG = G[m]
+            if yp < m_act and alpha[i, yk[i]] < C_i and G[yp] < minG:
+                minG = G[yp]
+            m = 0
+            while m < m_act:
+                bound = C_i if m == yp else 0.0
+                if alpha[i, order[i, m]] == bound and G[m] < minG:
+                    m_act -= 1
+                    while m_act > m:
+                        bnd = C_i if m_act == yp else 0.0
+                        if not (alpha[i, order[i, m_act]] == bnd and G[m_act] < minG):
+                            t = order[i, m]
+                            order[i, m] = order[i, m_act]
+                            order[i, m_act] = t
+                            g = G[m]
+                            G[m] = G[m_act]
+                            G[m_act] = g
+                            if yp == m_act:
+                                yp = m
+                            elif yp == m:
+                                yp = m_act
+                            break
+                        m_act -= 1
+                m += 1
+            active_k[i] = m_act
+            ypos[i] = yp
+            if m_act <= 1:
+                active -= 1
+                index[k] = index[active]
+                index[active] = i
+                continue
+            k += 1
+            if maxG - minG <= 1e-12:
+                continue
+            stopping = max(maxG - minG, stopping)
+            for m in range(m_act):
+                Bv[m] = G[m] - A * alpha[i, order[i, m]]
+            _cs_subproblem(A, Bv, yp, C_i, m_act, D, new)
+            for m in range(m_act):
+                c = order[i, m]
+                d = new[m] - alpha[i, c]
+                alpha[i, c] = new[m]
+                if abs(d) >= 1e-12:
+                    _row_axpy(Xd, data, indices, indptr, dense, i, W[c], d, B)
+        it += 1
+        if stopping < eps_shrink:
+            if stopping < tol and from_all:
+                break
+            active = n
+            for i in range(n):
+                active_k[i] = K
+            eps_shrink = max(eps_shrink / 2.0, tol)
+            from_all = True
+        else:
+            from_all = False
+    return it

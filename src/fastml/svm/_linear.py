@@ -17,10 +17,13 @@ others), solved by:
 Multi-class LinearSVC is one-vs-rest (as liblinear, the positive class gets
 its class weight and the rest weight 1); the binary problems run on parallel
 threads (fastml's default thread count: LinearSVC has no n_jobs).
+multi_class="crammer_singer" solves the joint multi-class problem of
+Crammer and Singer by liblinear's sequential dual method (one small
+subproblem per sample, solved exactly by sorting; classes and samples
+shrunk); penalty, loss and dual do not apply to it, as in liblinear.
 Differs from scikit-learn: the random visiting order of the coordinate
 descent is fastml's own (a random_state gives reproducible, not identical,
-iterates; the solution agrees within the tolerance); multi_class=
-"crammer_singer" is not implemented (NotImplementedError).
+iterates; the solution agrees within the tolerance).
 """
 import numbers
 import warnings
@@ -318,11 +321,10 @@ class LinearSVC(ClassifierMixin, SparseCoefMixin, _LinearSVMBase):
         if len(classes) < 2:
             raise ValueError("This solver needs samples of at least 2 classes in the data, but "
                              f"the data contains only one class: {classes[0]!r}")
-        if self.multi_class == "crammer_singer":
-            raise NotImplementedError("LinearSVC(multi_class='crammer_singer') is not "
-                                      "implemented in fastml; use multi_class='ovr'.")
-        dual = _resolve_dual(self.dual, self.penalty, self.loss, X.shape)
-        _check_combination(self.penalty, self.loss, dual)
+        crammer = self.multi_class == "crammer_singer"
+        if not crammer:  # Crammer-Singer has one solver: penalty, loss and dual do not apply
+            dual = _resolve_dual(self.dual, self.penalty, self.loss, X.shape)
+            _check_combination(self.penalty, self.loss, dual)
         B = _bias(self)
         X = _prepare(X)
         sw = _sample_weight(sample_weight, X.shape[0])
@@ -330,6 +332,9 @@ class LinearSVC(ClassifierMixin, SparseCoefMixin, _LinearSVMBase):
         cw = _class_weight(self.class_weight, classes, y_idx, sw)
         seed = check_random_state(self.random_state).randint(_INT_MAX)
         C = float(self.C)
+        if crammer:
+            self._fit_crammer_singer(X, y_idx, C * sw * cw[y_idx], B, seed, len(classes))
+            return self
         if len(classes) == 2:
             jobs = [(np.where(y_idx == 1, 1.0, -1.0), C * sw * cw[y_idx])]
         else:
@@ -342,6 +347,24 @@ class LinearSVC(ClassifierMixin, SparseCoefMixin, _LinearSVMBase):
                           jobs, nthreads)
         self._finish([w for w, _ in out], [it for _, it in out], B)
         return self
+
+    def _fit_crammer_singer(self, X, y_idx, Ci, B, seed, K):
+        """One joint problem over the K classes (liblinear's MCSVM_CS solver);
+        two classes give one row w_1 - w_0, as scikit-learn reports it."""
+        keep = Ci > 0  # zero-weight samples do not enter the objective
+        if not keep.all():
+            X, y_idx, Ci = X[keep], y_idx[keep], Ci[keep]
+        W = np.zeros((K, X.shape[1] + 1))
+        it = 0
+        if X.shape[0]:
+            it = _kl.crammer_singer(W, np.zeros((X.shape[0], K)), X, y_idx, Ci, B, self.tol,
+                                    self.max_iter, seed)
+        if not np.isfinite(W).all():
+            raise ValueError("The linear SVM solver produced non-finite coefficients; scale "
+                             "the input (StandardScaler) or lower C.")
+        if K == 2:
+            W = W[1:] - W[:1]
+        self._finish(W, [it], B)
 
     def decision_function(self, X):
         """Signed distances X coef_' + intercept_ ((n,) for two classes)."""

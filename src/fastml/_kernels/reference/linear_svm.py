@@ -318,3 +318,127 @@ def primal_cd_l1(w, b, XT, y, Ci, B, tol, max_iter, seed):
             continue
         g_max_old = g_max
     return it
+
+
+def _cs_subproblem(A, Bv, yi, C_yi, active):
+    """Crammer-Singer per-sample subproblem (Keerthi et al. 2008): minimise
+    1/2 A sum a_m^2 + sum B_m a_m s.t. sum a_m = 0, a_yi <= C_yi, a_m <= 0
+    (m != yi), over the first `active` classes; the new alphas."""
+    D = Bv[:active].copy()
+    if yi < active:
+        D[yi] += A * C_yi
+    D = -np.sort(-D)
+    beta = D[0] - A * C_yi
+    r = 1
+    while r < active and beta < r * D[r]:
+        beta += D[r]
+        r += 1
+    beta /= r
+    new = np.minimum(0.0, (beta - Bv[:active]) / A)
+    if yi < active:
+        new[yi] = min(C_yi, (beta - Bv[yi]) / A)
+    return new
+
+
+def crammer_singer(W, alpha, X, yk, Ci, B, tol, max_iter, seed):
+    """liblinear's Solver_MCSVM_CS: the dual of the Crammer-Singer
+    multi-class SVM, min 1/2 sum_m |w_m|^2 + sum_i sum_m e_im a_im with
+    sum_m a_im = 0, a_im <= C_i [m = y_i] (e_im = 0 if m = y_i else 1),
+    w_m = sum_i a_im x_i; one subproblem per sample, classes shrunk per
+    sample, samples shrunk when one class is left; stops when the largest
+    per-sample gradient spread is below tol on a pass over all samples
+    (the shrinking tolerance halves from max(10 tol, 1) down to tol).
+    W (K, p + 1) and alpha (n, K) start at zero and are updated in place;
+    yk (n,) int64 class indices. Returns iterations run."""
+    n, K = alpha.shape
+    qd = row_sqnorms(X, n) + B * B
+    order = np.tile(np.arange(K), (n, 1))       # per sample: class at each position
+    active_k = np.full(n, K)
+    ypos = yk.copy()                             # position of y_i in order[i]
+    index = np.arange(n)
+    active = n
+    eps_shrink = max(10.0 * tol, 1.0)
+    from_all = True
+    s = seed_state(seed)
+    it = 0
+    while it < max_iter:
+        stopping = -np.inf
+        s = shuffle_prefix(index, active, s)
+        k = 0
+        while k < active:
+            i = index[k]
+            A = qd[i]
+            if not A > 0.0:
+                k += 1
+                continue
+            m_act = active_k[i]
+            cls = order[i]
+            C_i = Ci[i]
+            idx, v = _row(X, i)
+            wx = W[cls[:m_act], :v.shape[0]] @ v if idx is None else \
+                W[cls[:m_act]][:, idx] @ v
+            G = wx + B * W[cls[:m_act], -1]
+            yp = ypos[i]
+            e = np.ones(m_act)
+            if yp < m_act:
+                e[yp] = 0.0
+            G += e
+            a = alpha[i, cls[:m_act]]
+            others = np.ones(m_act, dtype=bool)
+            if yp < m_act:
+                others[yp] = False
+            neg = others & (a < 0.0)
+            minG = float(G[neg].min()) if neg.any() else np.inf
+            maxG = float(G.max())
+            if yp < m_act and alpha[i, yk[i]] < C_i and G[yp] < minG:
+                minG = float(G[yp])
+            # shrink the classes at their bound with a gradient below minG
+            m = 0
+            while m < m_act:
+                bound = C_i if m == yp else 0.0
+                if alpha[i, cls[m]] == bound and G[m] < minG:
+                    m_act -= 1
+                    while m_act > m:
+                        bnd = C_i if m_act == yp else 0.0
+                        if not (alpha[i, cls[m_act]] == bnd and G[m_act] < minG):
+                            cls[m], cls[m_act] = cls[m_act], cls[m]
+                            G[m], G[m_act] = G[m_act], G[m]
+                            if yp == m_act:
+                                yp = m
+                            elif yp == m:
+                                yp = m_act
+                            break
+                        m_act -= 1
+                m += 1
+            active_k[i] = m_act
+            ypos[i] = yp
+            if m_act <= 1:
+                active -= 1
+                index[k], index[active] = index[active], index[k]
+                continue
+            k += 1
+            if maxG - minG <= 1e-12:
+                continue
+            stopping = max(maxG - minG, stopping)
+            old = alpha[i, cls[:m_act]].copy()
+            new = _cs_subproblem(A, G[:m_act] - A * old, yp, C_i, m_act)
+            d = new - old
+            alpha[i, cls[:m_act]] = new
+            for m in np.flatnonzero(np.abs(d) >= 1e-12):
+                c = cls[m]
+                if idx is None:
+                    W[c, :v.shape[0]] += d[m] * v
+                else:
+                    W[c, idx] += d[m] * v
+                W[c, -1] += d[m] * B
+        it += 1
+        if stopping < eps_shrink:
+            if stopping < tol and from_all:
+                break
+            active = n
+            active_k[:] = K
+            eps_shrink = max(eps_shrink / 2.0, tol)
+            from_all = True
+        else:
+            from_all = False
+    return it
