@@ -345,8 +345,7 @@ class _BaseChain(BaseEstimator):
     def _check_X(self, X, reset):
         if is_sparse(X):
             self._check_feature_names(X, reset=reset)
-            X = check_sparse(X, accept=("csr", "csc", "coo", "lil"))
-            X = X.tocsr()
+            X = check_sparse(X.tocsr(), accept=("csr",))
             self._check_n_features(X, reset=reset)
             return X
         return self._validate_data(X, reset=reset)
