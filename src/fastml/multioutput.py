@@ -20,8 +20,6 @@ ClassifierChain.fit and partial_fit refuse them. One deliberate difference:
 a scipy.sparse y is densified before it is split into columns (scikit-learn
 hands each estimator a sparse column).
 """
-import numbers
-
 import numpy as np
 
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
@@ -78,7 +76,7 @@ def _fit_clone(template, X, y, params):
 class _MultiOutputEstimator(BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
-        "n_jobs": [numbers.Integral, None],
+        "n_jobs": ["n_jobs"],
     }
 
     def __init__(self, estimator, *, n_jobs=None):
