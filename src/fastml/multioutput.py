@@ -224,7 +224,8 @@ class MultiOutputClassifier(ClassifierMixin, _MultiOutputEstimator):
         the labels of each output) is required by most estimators on the
         first call."""
         self._partial_fit(X, y, classes, sample_weight, partial_fit_params)
-        self.classes_ = [e.classes_ for e in self.estimators_]
+        if all(hasattr(e, "classes_") for e in self.estimators_):
+            self.classes_ = [e.classes_ for e in self.estimators_]
         return self
 
     def _check_predict_proba(self):
