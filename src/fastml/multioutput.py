@@ -255,15 +255,15 @@ class MultiOutputClassifier(ClassifierMixin, _MultiOutputEstimator):
 
 # ------------------------------------------------------------------- chains
 def _response(est, X, method):
-    """One column of `method`'s output: the positive-class column of a
-    two-column probability, a (n, 1) output raveled."""
+    """One chain column from `method`'s output: a binary probability's
+    positive-class column, a (n, 1) output raveled, a 1-D output as is."""
     out = np.asarray(getattr(est, method)(X))
-    if out.ndim == 2 and method in ("predict_proba", "predict_log_proba"):
-        if out.shape[1] == 2:
-            return out[:, 1]
-        if out.shape[1] == 1:
-            return out[:, 0]
-    return out.reshape(out.shape[0], -1)[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
+    if out.ndim == 2 and out.shape[1] == 2 and method in ("predict_proba",
+                                                           "predict_log_proba"):
+        return out[:, 1]
+    if out.ndim == 2 and out.shape[1] == 1:
+        return out[:, 0]
+    return out
 
 
 def _out_of_fold(template, X, y, cv, method, classifier, n_jobs):
@@ -447,7 +447,9 @@ class ClassifierChain(ClassifierMixin, _BaseChain):
     estimator : classifier with fit and predict
     order : None (column order), "random" (seeded by random_state) or a
         permutation of range(n_outputs)
-    cv : None, int, CV splitter or iterable of (train, test) splits
+    cv : None, int, CV splitter or iterable of (train, test) splits; with
+        cv the chain features are out-of-fold predictions (the folds are fit
+        on fastml's default thread count, fastml.set_num_threads)
     chain_method : "predict", "predict_proba", "predict_log_proba",
         "decision_function", or a list of them (the first the estimator has)
     random_state : seed of the "random" order
