@@ -266,10 +266,11 @@ def _response(est, X, method):
     return out
 
 
-def _out_of_fold(template, X, y, cv, method, classifier, n_jobs):
+def _out_of_fold(template, X, y, cv, method, classifier):
     """Out-of-fold `method` responses of clones of `template` (what
-    cross_val_predict gives the chain): every fold fitted on a thread,
-    predictions put back in row order. A probability column of the positive
+    cross_val_predict gives the chain), predictions put back in row order.
+    The folds run one after the other (each fit uses the estimator's own
+    threads): fold-parallel threads measured no faster on 2 cores. A probability column of the positive
     class is 0 (log: -inf) in a fold whose training part lacks that class."""
     splitter = check_cv(cv, y, classifier=classifier)
     splits = list(splitter.split(X, y))
@@ -290,7 +291,7 @@ def _out_of_fold(template, X, y, cv, method, classifier, n_jobs):
             full[:, np.searchsorted(classes, model.classes_)] = out
             out = full
         return te, out
-    parts = map_threads(run, splits, n_jobs)
+    parts = [run(split) for split in splits]
     first = parts[0][1]
     res = np.empty((n,) + first.shape[1:], dtype=np.result_type(*[p.dtype for _, p in parts]))
     for te, out in parts:
@@ -377,7 +378,6 @@ class _BaseChain(BaseEstimator):
         dense = not is_sparse(Xv)
         X_aug = np.hstack((Xv, extra)) if dense else Xv
         self.estimators_ = [clone(self.estimator) for _ in range(k)]
-        n_jobs = resolve_n_jobs(None)
         for i, est in enumerate(self.estimators_):
             message = (f"({i + 1} of {k}) Processing order {order[i]}"
                        if self.verbose else None)
@@ -388,8 +388,7 @@ class _BaseChain(BaseEstimator):
             if i == k - 1:
                 break
             if self.cv is not None:
-                pred = _out_of_fold(self.estimator, Xi, y, self.cv, chain_method, classifier,
-                                    n_jobs)
+                pred = _out_of_fold(self.estimator, Xi, y, self.cv, chain_method, classifier)
                 if dense:
                     X_aug[:, d + i] = pred
                 else:
@@ -448,8 +447,7 @@ class ClassifierChain(ClassifierMixin, _BaseChain):
     order : None (column order), "random" (seeded by random_state) or a
         permutation of range(n_outputs)
     cv : None, int, CV splitter or iterable of (train, test) splits; with
-        cv the chain features are out-of-fold predictions (the folds are fit
-        on fastml's default thread count, fastml.set_num_threads)
+        cv the chain features are out-of-fold predictions
     chain_method : "predict", "predict_proba", "predict_log_proba",
         "decision_function", or a list of them (the first the estimator has)
     random_state : seed of the "random" order
