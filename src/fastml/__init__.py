@@ -17,6 +17,7 @@ _SUBMODULES = (
     "ensemble", "exceptions", "feature_selection", "linear_model", "metrics", "mixture",
     "model_selection", "multiclass", "naive_bayes", "neighbors", "neural_network", "nn",
     "pipeline", "plot", "preprocessing", "rl", "svm", "tree", "utils",
+    "multioutput",
 )
 
 __all__ = ["__version__", "config_context", "get_config", "get_num_threads", "set_config",

@@ -45,6 +45,7 @@ MODULE_PAIRS = (
     ("sklearn.discriminant_analysis", "fastml.discriminant_analysis"),
     ("sklearn.feature_selection", "fastml.feature_selection"),
     ("sklearn.compose", "fastml.compose"),
+    ("sklearn.multioutput", "fastml.multioutput"),
 )
 
 
