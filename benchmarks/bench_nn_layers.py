@@ -198,7 +198,8 @@ def test_batch_norm_fwd_bwd(benchmark, impl, case, full, bench_threads):
 
 # ---- conv_transpose2d, interpolate, adaptive pooling (float32, fwd+bwd) --------
 # the conv VAE's decoder layers: (N, Cin, H, W, Cout, k, stride, padding)
-DECONV = {"dec64to32": (64, 64, 7, 7, 32, 4, 2, 1), "dec32to1": (64, 32, 14, 14, 1, 4, 2, 1)}
+DECONV = {"dec64to32": (64, 64, 7, 7, 32, 4, 2, 1), "dec32to1": (64, 32, 14, 14, 1, 4, 2, 1),
+          "dec128to64": (32, 128, 16, 16, 64, 4, 2, 1)}
 
 
 @pytest.mark.parametrize("impl", IMPLS)
@@ -504,3 +505,89 @@ def test_group_norm_fwd_bwd(benchmark, impl, case, full, bench_threads):
 @pytest.mark.parametrize("impl", IMPLS)
 def test_layer_norm_64x64x256_fwd_bwd(benchmark, impl, full, bench_threads):
     test_layer_norm_fwd_bwd(benchmark, impl, "64x64x256", full, bench_threads)
+
+
+# ---- interleaved torch/fastml ratios ------------------------------------------
+# python benchmarks/bench_nn_layers.py [rounds]: every layer the nn issue's "Done
+# when" names, fwd+bwd, fastml and torch alternating in one process (each round
+# times 3 calls of each), both pinned to FASTML_BENCH_THREADS (default 2)
+# threads; prints min times and torch/fastml (> 1: fastml faster).
+def _pair_steps(lib, case):
+    """One fwd+bwd step for lib in {"fastml", "torch"}; the same data for both."""
+    import torch
+    from fastml import nn as fnn
+    is_t = lib == "torch"
+    T = torch.tensor if is_t else Tensor
+    nn_, F_ = (torch.nn, torch.nn.functional) if is_t else (fnn, F)
+    rng = np.random.default_rng(0)
+    kind, shape = case
+
+    def randn(*sh, scale=1.0):
+        return (rng.standard_normal(sh) * scale).astype(np.float32)
+    if kind == "deconv":
+        N, C, H, W, K, k, s, p = shape
+        x, w, b = (T(a, requires_grad=True) for a in (
+            randn(N, C, H, W), randn(C, K, k, k, scale=(C * k * k) ** -0.5), randn(K)))
+        Ho, Wo = (H - 1) * s - 2 * p + k, (W - 1) * s - 2 * p + k
+        g, leaves = T(randn(N, K, Ho, Wo)), (x, w, b)
+        fwd = lambda: F_.conv_transpose2d(x, w, b, s, p)  # noqa: E731
+    elif kind == "layer_norm":
+        x, w, b = (T(a, requires_grad=True) for a in (randn(*shape), randn(shape[-1]),
+                                                      randn(shape[-1])))
+        g, leaves = T(randn(*shape)), (x, w, b)
+        fwd = lambda: F_.layer_norm(x, (shape[-1],), w, b)  # noqa: E731
+    elif kind == "embedding":
+        V, D, B, L = shape
+        mod = nn_.Embedding(V, D)
+        idx, g, leaves = T(rng.integers(0, V, (B, L))), T(randn(B, L, D)), (mod.weight,)
+        fwd = lambda: mod(idx)  # noqa: E731
+    else:  # "GRU" / "LSTM-bidirectional", shape (T, B, I, H)
+        L, B, I, H = shape
+        bi = kind.endswith("bidirectional")
+        mod = getattr(nn_, kind.split("-")[0])(I, H, bidirectional=bi)
+        x = T(randn(L, B, I), requires_grad=True)
+        g, leaves = T(randn(L, B, H * (2 if bi else 1))), (x,) + tuple(mod.parameters())
+        fwd = lambda: mod(x)[0]  # noqa: E731
+
+    def step():
+        for t in leaves:
+            t.grad = None
+        fwd().backward(g)
+    return step
+
+
+RATIO_CASES = [("deconv", v) for v in DECONV.values()] + [
+    ("GRU", (50, 32, 128, 128)), ("LSTM-bidirectional", (50, 32, 128, 128)),
+    ("layer_norm", (32, 128, 512)), ("layer_norm", (64, 64, 256)),
+    ("embedding", (50_000, 128, 64, 50))]
+
+
+def main(rounds=7, calls=3):
+    import os
+    import time
+
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    import fastml
+    threads = int(os.environ.get("FASTML_BENCH_THREADS", "2"))
+    fastml.set_num_threads(threads)
+    torch.set_num_threads(threads)
+    with threadpool_limits(limits=threads):
+        for case in RATIO_CASES:
+            steps = {lib: _pair_steps(lib, case) for lib in ("fastml", "torch")}
+            best = dict.fromkeys(steps, float("inf"))
+            for _ in range(rounds + 1):  # the first round warms up
+                for lib, step in steps.items():
+                    t0 = time.perf_counter()
+                    for _ in range(calls):
+                        step()
+                    best[lib] = min(best[lib], (time.perf_counter() - t0) / calls)
+            print(f"{case[0]:20s} {str(case[1]):30s} fastml {best['fastml'] * 1e3:8.2f} ms  "
+                  f"torch {best['torch'] * 1e3:8.2f} ms  torch/fastml "
+                  f"{best['torch'] / best['fastml']:.2f}  ({threads} threads)", flush=True)
+
+
+if __name__ == "__main__":
+    import sys
+    main(*(int(a) for a in sys.argv[1:2]))

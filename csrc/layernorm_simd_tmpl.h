@@ -127,10 +127,16 @@ static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, cons
  * loaded and stored once per q rows). */
 static inline __attribute__((always_inline)) void F(ln_bwd_quad)(
     T *dx, T *dw, T *db, const T *dy, const T *x, const T *w, int64_t n, int q, const T *mu,
-    const T *rs, const T *k, const T *c) {
+    const T *rs, const T *k, const T *c, int64_t ahead) {
     int64_t j = 0;
     for (; j + VL <= n; j += VL) {
         V aw = {0}, ab = {0}, wv = w ? LD(w + j) : (V){0};
+        /* the next rows' dy and x are requested while this pass stores: the next
+         * sums pass then reads from cache instead of waiting on memory */
+        for (int i = 0; i < ahead; i++) {
+            __builtin_prefetch(dy + (q + i) * n + j, 0, 2);
+            __builtin_prefetch(x + (q + i) * n + j, 0, 2);
+        }
         for (int i = 0; i < q; i++) {
             V d = LD(dy + i * n + j), xh = (LD(x + i * n + j) - mu[i]) * rs[i];
             if (dx) ST(dx + i * n + j, (w ? d * wv : d) * rs[i] + (xh * k[i] + c[i]));
@@ -166,8 +172,13 @@ void IF_(fm_ln_bwd)(T *dx, T *dw, T *db, const T *dy, const T *x, const T *mean,
             k[i] = (T)(-(double)rstd[r + i] * s[1] / (double)n);
             c[i] = (T)(-(double)rstd[r + i] * s[0] / (double)n);
         }
-        F(ln_bwd_quad)(dx ? dx + r * n : NULL, dw, db, dy + r * n, x + r * n, w, n, q,
-                       mean + r, rstd + r, k, c);
+        const int64_t ahead = rows - r - q < q ? rows - r - q : q;
+        if (q == LN_QUAD && ahead == LN_QUAD) /* constants: per-row scalars stay in registers */
+            F(ln_bwd_quad)(dx ? dx + r * n : NULL, dw, db, dy + r * n, x + r * n, w, n, LN_QUAD,
+                           mean + r, rstd + r, k, c, LN_QUAD);
+        else
+            F(ln_bwd_quad)(dx ? dx + r * n : NULL, dw, db, dy + r * n, x + r * n, w, n, q,
+                           mean + r, rstd + r, k, c, ahead);
     }
 }
 
