@@ -138,8 +138,6 @@ def test_errors_and_warnings():
         LinearSVC(loss="hinge", dual=False).fit(X, y)
     with pytest.raises(ValueError, match="are not supported when dual=True"):
         LinearSVC(penalty="l1", dual=True).fit(X, y)
-    with pytest.raises(NotImplementedError, match="crammer_singer"):
-        LinearSVC(multi_class="crammer_singer").fit(X, y)
     with pytest.raises(ValueError, match="at least 2 classes"):
         LinearSVC().fit(X, np.zeros(len(y)))
     with pytest.raises(ValueError, match="C"):
@@ -219,3 +217,49 @@ def test_sgd_perceptron_loss_is_the_perceptron():
     assert b.score(X, y) > 0.9
     assert "perceptron" in SGDClassifier.loss_functions
     assert "loss" not in Perceptron().get_params()
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "digits"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_crammer_singer_matches_sklearn(name, fit_intercept):
+    """The joint multi-class problem solved to a tight tolerance: the same
+    coefficients as scikit-learn's liblinear (the optimum is unique), the same
+    predictions; penalty / loss / dual are ignored for it, as in liblinear."""
+    X, y = _load(name)
+    kw = dict(multi_class="crammer_singer", tol=1e-7, max_iter=100000, random_state=0,
+              fit_intercept=fit_intercept, C=0.5)
+    a = _fit(skl_svm.LinearSVC, X, y, **kw)
+    b = _fit(LinearSVC, X, y, penalty="l1", loss="hinge", **kw)  # ignored, as liblinear
+    assert b.coef_.shape == a.coef_.shape == (len(np.unique(y)), X.shape[1])
+    scale = np.abs(a.coef_).max()
+    np.testing.assert_allclose(b.coef_, a.coef_, atol=1e-4 * scale)
+    np.testing.assert_allclose(b.intercept_, a.intercept_, atol=1e-4 * scale)
+    assert np.array_equal(b.predict(X), a.predict(X))
+
+
+def test_crammer_singer_binary_and_weights():
+    X, y = _load("breast_cancer")
+    kw = dict(multi_class="crammer_singer", tol=1e-7, max_iter=100000, random_state=0)
+    a = _fit(skl_svm.LinearSVC, X, y, **kw)
+    b = _fit(LinearSVC, X, y, **kw)
+    # two classes: one row w_1 - w_0, as scikit-learn reports it
+    assert b.coef_.shape == a.coef_.shape == (1, X.shape[1])
+    np.testing.assert_allclose(b.coef_, a.coef_, atol=1e-4 * np.abs(a.coef_).max())
+    np.testing.assert_allclose(b.decision_function(X), a.decision_function(X), atol=1e-3)
+    # integer sample weights = repeated rows; class_weight scales each class's C
+    X3, y3 = _load("iris")
+    w = np.random.default_rng(0).integers(0, 3, len(y3))
+    kw3 = dict(multi_class="crammer_singer", tol=1e-8, max_iter=100000, random_state=0)
+    c = LinearSVC(**kw3).fit(X3, y3, sample_weight=w)
+    d = LinearSVC(**kw3).fit(np.repeat(X3, w, axis=0), np.repeat(y3, w))
+    np.testing.assert_allclose(c.coef_, d.coef_, atol=1e-5)
+    cw = {0: 2.0, 1: 0.5, 2: 1.0}
+    e = _fit(skl_svm.LinearSVC, X3, y3, class_weight=cw, **kw3)
+    f = LinearSVC(class_weight=cw, **kw3).fit(X3, y3)
+    np.testing.assert_allclose(f.coef_, e.coef_, atol=1e-4 * np.abs(e.coef_).max())
+    # sparse input: the same problem
+    g = LinearSVC(**kw3).fit(sp.csr_matrix(X3), y3)
+    np.testing.assert_allclose(g.coef_, LinearSVC(**kw3).fit(X3, y3).coef_, rtol=1e-10,
+                               atol=1e-12)
+    with pytest.warns(ConvergenceWarning, match="increase the number of iterations"):
+        LinearSVC(multi_class="crammer_singer", max_iter=2).fit(X3, y3)

@@ -135,3 +135,67 @@ def test_shuffle_is_a_permutation():
     idx = np.arange(11)
     s = ref.shuffle_prefix(idx, 11, ref.seed_state(7))
     assert sorted(idx) == list(range(11)) and s != ref.seed_state(7)
+
+
+def _cs_data(n, p, K, seed):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, p)
+    yk = np.argmax(X @ rng.randn(p, K) + 0.5 * rng.randn(n, K), axis=1).astype(np.int64)
+    return np.ascontiguousarray(X), yk
+
+
+@pytest.mark.parametrize("n,p,K", [(1, 3, 2), (9, 2, 3), (60, 7, 4), (150, 12, 6)])
+def test_crammer_singer_matches_twin_and_csr(n, p, K):
+    X, yk = _cs_data(n, p, K, 1)
+    Ci = np.linspace(0.5, 2.0, n)
+    out = []
+    for Xin, impl in ((X, facade), (sp.csr_matrix(X), facade)):
+        W, alpha = np.zeros((K, p + 1)), np.zeros((n, K))
+        it = impl.crammer_singer(W, alpha, Xin, yk, Ci, 1.0, 1e-9, 5000, 7)
+        out.append((W, alpha, it))
+    W, alpha = np.zeros((K, p + 1)), np.zeros((n, K))
+    it = ref.crammer_singer(W, alpha, _parts(X), yk, Ci, 1.0, 1e-9, 5000, 7)
+    out.append((W, alpha, it))
+    for W2, a2, it2 in out[1:]:
+        np.testing.assert_allclose(W2, out[0][0], rtol=1e-9, atol=1e-11)
+        np.testing.assert_allclose(a2, out[0][1], rtol=1e-9, atol=1e-11)
+    W, alpha, it = out[0]
+    assert it < 5000
+    # the dual's constraints and w = sum_i alpha_i x_i
+    Xb = np.hstack([X, np.ones((n, 1))])
+    np.testing.assert_allclose(W, alpha.T @ Xb, atol=1e-10)
+    np.testing.assert_allclose(alpha.sum(axis=1), 0.0, atol=1e-10)
+    own = alpha[np.arange(n), yk]
+    assert np.all(own <= Ci + 1e-12)
+    others = alpha.copy()
+    others[np.arange(n), yk] = 0.0
+    assert np.all(others <= 1e-12)
+    # optimality: per sample, the gradient spread over the classes free to move is ~0
+    G = Xb @ W.T + 1.0
+    G[np.arange(n), yk] -= 1.0
+    for i in range(n):
+        free = (alpha[i] < 0) | ((np.arange(K) == yk[i]) & (alpha[i] < Ci[i]))
+        if free.any():
+            assert G[i].max() - G[i, free].min() <= 1e-8
+
+
+def test_crammer_singer_primal_optimum():
+    """The primal objective 1/2 |W|^2 + sum_i C_i max_m (e_im + w_m.x_i - w_yi.x_i)
+    at the solver's W is not beaten by perturbations of it."""
+    X, yk = _cs_data(80, 5, 3, 2)
+    n, p, K = 80, 5, 3
+    Ci = np.full(n, 0.7)
+    W = np.zeros((K, p + 1))
+    facade.crammer_singer(W, np.zeros((n, K)), X, yk, Ci, 1.0, 1e-10, 20000, 1)
+    Xb = np.hstack([X, np.ones((n, 1))])
+
+    def primal(W):
+        Z = Xb @ W.T
+        E = np.ones((n, K))
+        E[np.arange(n), yk] = 0.0
+        return 0.5 * (W ** 2).sum() + Ci @ (E + Z - Z[np.arange(n), yk][:, None]).max(1)
+
+    f0 = primal(W)
+    rng = np.random.RandomState(0)
+    for _ in range(200):
+        assert primal(W + 1e-3 * rng.randn(*W.shape)) >= f0 - 1e-9

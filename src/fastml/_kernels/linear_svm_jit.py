@@ -398,15 +398,17 @@ def primal_cd_l1(w, b, XTd, data, indices, indptr, dense, y, Ci, B, tol, max_ite
 @_jit
 def _cs_subproblem(A, Bv, yi, C_yi, active, D, new):
     """The twin's _cs_subproblem into `new` (D: scratch of length >= active)."""
-    for m in range(active):
-        D[m] = Bv[m]
-    if yi < active:
-        D[yi] += A * C_yi
-    Ds = -np.sort(-D[:active])
-    beta = Ds[0] - A * C_yi
+    for m in range(active):  # insertion sort, descending (active is the class count)
+        v = Bv[m] + (A * C_yi if m == yi else 0.0)
+        j = m
+        while j > 0 and D[j - 1] < v:
+            D[j] = D[j - 1]
+            j -= 1
+        D[j] = v
+    beta = D[0] - A * C_yi
     r = 1
-    while r < active and beta < r * Ds[r]:
-        beta += Ds[r]
+    while r < active and beta < r * D[r]:
+        beta += D[r]
         r += 1
     beta /= r
     for m in range(active):

@@ -478,7 +478,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
             # scikit-learn's available_if wording, the reason as the cause
             cause = AttributeError(f"probability estimates are not available for loss="
                                    f"{self.loss!r}")
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+            raise AttributeError(f"This '{type(self).__name__}' has no attribute "
                                  "'predict_proba'") from cause
         return self._predict_proba
 
@@ -487,7 +487,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         try:
             proba = self.predict_proba
         except AttributeError as exc:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+            raise AttributeError(f"This '{type(self).__name__}' has no attribute "
                                  "'predict_log_proba'") from exc.__cause__
         return lambda X: np.log(proba(X))
 
