@@ -247,3 +247,28 @@ def test_pickle_roundtrip_and_tampered_state():
     state["support_vectors_"] = sv
     with pytest.raises(ValueError, match="support_vectors_"):
         fsvm.SVC().__setstate__(state)
+
+
+@pytest.mark.parametrize("n,p", [(100, 20), (6000, 70)])  # SMO, and the working-set solver
+def test_hard_margin_C_inf(n, p):
+    """C=inf (hard margin, as scikit-learn accepts it) gives a very large C's
+    solution; zero sample weights stay out of the problem."""
+    from sklearn.datasets import make_classification, make_regression
+
+    from fastml.svm import SVC, SVR
+
+    X, y = make_classification(n_samples=n, n_features=p, random_state=0)
+    w = np.ones(n)
+    w[:10] = 0.0
+    a = SVC(C=np.inf).fit(X, y, sample_weight=w)
+    b = SVC(C=1e10).fit(X, y, sample_weight=w)
+    assert np.array_equal(a.support_, b.support_)
+    np.testing.assert_allclose(a.decision_function(X), b.decision_function(X), rtol=1e-6,
+                               atol=1e-6)
+    assert np.isfinite(a.dual_coef_).all()
+    if n <= 1000:
+        Xr, yr = make_regression(n_samples=n, n_features=p, random_state=0)
+        np.testing.assert_allclose(SVR(C=np.inf).fit(Xr, yr).predict(Xr),
+                                   SVR(C=1e10).fit(Xr, yr).predict(Xr), rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="C"):
+        SVC(C=np.nan).fit(X, y)

@@ -9,6 +9,7 @@ with scikit-learn's to the solver tolerance. Pairs of classes are solved in
 parallel on fastml's threads (each pair on one thread); a binary problem uses
 every thread for its kernel rows.
 """
+import math
 import numbers
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -28,13 +29,21 @@ from . import _platt
 
 LIBSVM_IMPL = ["c_svc", "nu_svc", "one_class", "epsilon_svr", "nu_svr"]
 
+def _box(w, C):
+    """Per-sample upper bounds w * C; a zero weight stays 0 when C = inf (hard
+    margin: every other bound is inf, never active)."""
+    if math.isinf(C):
+        return np.where(w > 0, math.inf, 0.0)
+    return w * C
+
+
 COMMON_CONSTRAINTS = {
     "kernel": [StrOptions({"linear", "poly", "rbf", "sigmoid", "precomputed"}), callable],
     "degree": [Interval(numbers.Integral, 0, None, closed="left")],
     "gamma": [StrOptions({"scale", "auto"}), Interval(numbers.Real, 0.0, None, closed="left")],
     "coef0": [Interval(numbers.Real, None, None, closed="neither")],
     "tol": [Interval(numbers.Real, 0.0, None, closed="neither")],
-    "C": [Interval(numbers.Real, 0.0, None, closed="right")],
+    "C": [Interval(numbers.Real, 0.0, math.inf, closed="right")],  # inf: hard margin
     "nu": [Interval(numbers.Real, 0.0, 1.0, closed="right")],
     "epsilon": [Interval(numbers.Real, 0.0, None, closed="left")],
     "shrinking": ["boolean"],
@@ -137,7 +146,7 @@ def fit_regression(est, prob, y, sw, impl):
         a, rho, _, _, it, hit = prob.solve(rows, np.ones(n, np.int8), np.zeros(n), C, alpha,
                                            False)
         return a, rho, it, hit
-    C1 = sw * est.C
+    C1 = _box(sw, est.C)
     C = np.concatenate([C1, C1])
     y2 = np.concatenate([np.ones(n, np.int8), -np.ones(n, np.int8)])
     if impl == "epsilon_svr":
@@ -168,7 +177,8 @@ def fit_ovo(est, prob, yi, sw, impl, n_classes, cw, random_state):
         i, j = pairs[k]
         rows = np.concatenate([order[start[i]:start[i + 1]], order[start[j]:start[j + 1]]])
         ypm = np.concatenate([np.ones(counts[i]), -np.ones(counts[j])])
-        Cw = sw[rows] * np.where(ypm > 0, cw[i], cw[j]) * (est.C if impl == "c_svc" else 1.0)
+        Cw = _box(sw[rows] * np.where(ypm > 0, cw[i], cw[j]),
+                  est.C if impl == "c_svc" else 1.0)
         nu = getattr(est, "nu", 0.5)
         pa = pb = None
         if est.probability:
