@@ -59,7 +59,8 @@ FM_API void fm_tree_free(fm_tree *tree);
  * per feature). max_leaf_nodes > 0 grows best-first, else depth-first.
  * value holds n_outputs * max(n_classes) per node: class weights, or the
  * mean (median for mae) per output. bin is NULL. order: see
- * fm_tree_presort_exact (the tree does not depend on it). nthreads: the most threads
+ * fm_tree_presort_exact: given, the builder keeps presorted lists (see
+ * tree_exact_sorted.c), else it chooses; the tree does not depend on it. nthreads: the most threads
  * to use (features of large nodes, then independent subtrees); the tree does
  * not depend on it. */
 FM_API int fm_tree_build_exact(fm_tree *tree, const float *X, const double *y, const double *w,

@@ -401,16 +401,16 @@ static int assemble(fm_tree *t, xstore *stores, int nstores, int preorder, int64
 }
 
 /* Presorted mode (tree_exact_sorted.c) or a sort per node? The same tree
- * either way; presorted partitions every feature's list at each split while
- * the per-node sort touches only the drawn features, so it is chosen when the
- * drawn features are a large enough share (a sort costs several partitions)
- * and the lists (d x m int32) fit XT_PRESORT_MAX entries. */
-#define XT_PRESORT_MAX (INT64_C(1) << 26)
+ * either way. Presorted partitions every feature's list at each split while
+ * the per-node sort touches only the drawn features: with a caller's order
+ * (the caller chose), or when the drawn features are a large enough share (a
+ * sort costs several partitions), presorted -- if the lists (d x m rows and
+ * values) fit XT_PRESORT_MAX entries. */
+#define XT_PRESORT_MAX (INT64_C(1) << 25)
 static int use_presorted(const xt_ctx *c, int splitter, int given) {
-    (void)given;
     if (splitter != 0 || c->d * c->m > XT_PRESORT_MAX || c->n >= INT32_MAX) return 0;
     const int64_t mf = c->max_features < c->d ? c->max_features : c->d;
-    return 4 * mf >= c->d;
+    return given || 4 * mf >= c->d;
 }
 
 FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, const double *w,
@@ -461,15 +461,22 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
         c.loc = malloc((size_t)n * sizeof(int32_t));
         c.side = malloc((size_t)n);
         c.skip = calloc((size_t)d, 1);
-        if (c.ord && c.loc && c.side && c.skip) {
+        c.vord = malloc((size_t)(d * m) * sizeof(float));
+        const int fast = n_outputs == 1 && (criterion == FM_CRIT_GINI || criterion == FM_CRIT_MSE);
+        c.yw = fast ? malloc((size_t)(2 * n) * sizeof(double)) : NULL;
+        if (c.ord && c.loc && c.side && c.skip && c.vord && (c.yw || !fast)) {
             st = xt_presort_init(&c, works, order, nt);
         } else { /* not enough memory for the lists: sort per node */
             free(c.ord);
             free(c.loc);
             free(c.side);
             free(c.skip);
+            free(c.vord);
+            free(c.yw);
             c.ord = c.loc = NULL;
             c.side = c.skip = NULL;
+            c.vord = NULL;
+            c.yw = NULL;
         }
     }
     grow_env e = {&c, works, stores};
@@ -489,6 +496,8 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
     free(c.loc);
     free(c.side);
     free(c.skip);
+    free(c.vord);
+    free(c.yw);
     if (st != FM_OK) fm_tree_free(t);
     return st;
 }

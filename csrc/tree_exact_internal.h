@@ -32,6 +32,8 @@ typedef struct {
     int64_t *samples;     /* the rows with positive weight, partitioned per node */
     /* presorted mode (tree_exact_sorted.c; ord NULL: sort per node): */
     int32_t *ord;         /* d x m: ord[f*m + pos], pos in a node's [start, end): its rows by f */
+    float *vord;          /* d x m: the values X[f, ord[f*m + pos]] (sequential reads) */
+    double *yw;           /* one output, gini / mse: n x 2, (y[i], w[i]) side by side */
     int32_t *loc;         /* n: position of row i in the node being split (xt_node_prepare) */
     uint8_t *side, *skip; /* n: row goes left; d: feature constant in the children */
     int64_t m;            /* rows with positive weight */

@@ -7,7 +7,10 @@
  * sort per feature (or from a caller's order of all n rows, shared by the
  * trees of an ensemble, filtered to the rows of positive weight); a split
  * partitions each list stably into its children (rows going left first), so
- * no node sorts again. Sorting is by the order-preserving 32-bit key of the
+ * no node sorts again. The lists carry the values too (ctx->vord), and for
+ * one output under gini / squared error the targets and weights sit side by
+ * side (ctx->yw), so a node's scan reads its values sequentially and gathers
+ * one cache line per row. Sorting is by the order-preserving 32-bit key of the
  * float (NaN last) with ties in row order; node rows are always kept in row
  * order (the root's rows are ascending and partitions are stable), so a
  * node's list equals the stable sort of its rows that the per-node path
@@ -147,11 +150,19 @@ int xt_presort_init(xt_ctx *c, xt_work *works, const int32_t *gorder, int nthrea
             for (int64_t q = 0; q < n; q++)
                 if (c->w[g[q]] > 0) o[j++] = g[q];
         }
+        const float *col = c->X + f * n;
+        float *v = c->vord + f * m;
+        for (int64_t j = 0; j < m; j++) v[j] = col[o[j]];
     }
+    if (c->yw)
+        for (int64_t i = 0; i < n; i++) {
+            c->yw[2 * i] = c->y[i];
+            c->yw[2 * i + 1] = c->w ? c->w[i] : 1.0;
+        }
     return FM_OK;
 }
 
-/* Stable partition of every non-constant feature's list over the node
+/* Stable partition of every non-constant feature's list (rows and values) over the node
  * [start, end): rows with side[i] = 1 (the first nl positions of samples)
  * first. Features in c->constant[0:nconst] are skipped. */
 void xt_presort_partition(const xt_ctx *c, xt_work *works, int nthreads, int64_t start,
@@ -170,20 +181,26 @@ void xt_presort_partition(const xt_ctx *c, xt_work *works, int nthreads, int64_t
         tid = omp_get_thread_num();
 #endif
         int32_t *tmp = works[tid].k2;
+        float *tmpv = works[tid].val2;
 #pragma omp for schedule(static)
         for (int64_t f = 0; f < d; f++) {
             if (skip[f]) continue;
             int32_t *o = c->ord + f * m + start;
+            float *v = c->vord + f * m + start;
             int64_t a = 0, b = 0;
             for (int64_t j = 0; j < nn; j++) {
                 const int32_t i = o[j];
+                const float x = v[j];
                 const int64_t s = side[i];
                 o[a] = i;
+                v[a] = x;
                 tmp[b] = i;
+                tmpv[b] = x;
                 a += s;
                 b += 1 - s;
             }
             memcpy(o + a, tmp, (size_t)b * sizeof(int32_t));
+            memcpy(v + a, tmpv, (size_t)b * sizeof(float));
         }
     }
     for (int64_t k = 0; k < nconst; k++) skip[c->constant[k]] = 0;

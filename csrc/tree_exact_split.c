@@ -258,32 +258,25 @@ static int eval_best(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int
 static int eval_best_sorted(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start,
                             int64_t end, xt_split *best) {
     const int64_t nn = end - start;
-    const float *col = c->X + (int64_t)f * c->n;
     const int32_t *of = c->ord + (int64_t)f * c->m + start;
+    const float *val = c->vord + (int64_t)f * c->m + start;
     int64_t nm = nn;
-    while (nm > 0 && col[of[nm - 1]] != col[of[nm - 1]]) nm--; /* NaN rows are last */
-    if (nm == 0 || (nm == nn && col[of[nm - 1]] <= col[of[0]] + XT_FEATURE_THRESHOLD))
-        return 0;
-    int32_t *order = wk->k;
-    float *val = wk->val;
-    if (fast_crit(c)) { /* targets and weights straight from the rows */
+    while (nm > 0 && val[nm - 1] != val[nm - 1]) nm--; /* NaN rows are last */
+    if (nm == 0 || (nm == nn && val[nm - 1] <= val[0] + XT_FEATURE_THRESHOLD)) return 0;
+    if (c->yw) { /* targets and weights straight from the rows */
         double *ys = wk->ys, *ws = wk->ws;
-        const double *y = c->y, *w = c->w;
+        const double *yw = c->yw;
         for (int64_t q = 0; q < nn; q++) {
-            const int32_t i = of[q];
-            val[q] = col[i];
-            ys[q] = y[i];
-            ws[q] = w ? w[i] : 1.0;
+            const int64_t i = of[q];
+            ys[q] = yw[2 * i];
+            ws[q] = yw[2 * i + 1];
         }
-        scan_sorted(c, wk, f, NULL, val, nn, nn - nm, 1, best);
+        scan_sorted(c, wk, f, wk->k, val, nn, nn - nm, 1, best);
         return 1;
     }
+    int32_t *order = wk->k;
     const int32_t *loc = c->loc;
-    for (int64_t q = 0; q < nn; q++) {
-        const int32_t i = of[q];
-        order[q] = loc[i];
-        val[q] = col[i];
-    }
+    for (int64_t q = 0; q < nn; q++) order[q] = loc[of[q]];
     scan_sorted(c, wk, f, order, val, nn, nn - nm, 0, best);
     return 1;
 }
@@ -352,10 +345,9 @@ static int eval_random(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, i
 /* Is feature f constant (or missing everywhere) in the node? */
 static int feature_constant(const xt_ctx *c, int32_t f, int64_t start, int64_t end) {
     const float *col = c->X + (int64_t)f * c->n;
-    if (c->ord) { /* the node's rows by f: first and last (NaN last) */
-        const int32_t *of = c->ord + (int64_t)f * c->m + start;
-        const int64_t nn = end - start;
-        const float lo = col[of[0]], hi = col[of[nn - 1]];
+    if (c->ord) { /* the node's values by f: first and last (NaN last) */
+        const float *v = c->vord + (int64_t)f * c->m + start;
+        const float lo = v[0], hi = v[end - start - 1];
         if (lo != lo) return 1;          /* every value missing */
         if (hi != hi) return 0;          /* some missing, some not */
         return hi <= lo + XT_FEATURE_THRESHOLD;
