@@ -58,7 +58,9 @@ FM_API void fm_tree_free(fm_tree *tree);
  * w == 0 are left out). splitter 0 = best, 1 = random (one uniform threshold
  * per feature). max_leaf_nodes > 0 grows best-first, else depth-first.
  * value holds n_outputs * max(n_classes) per node: class weights, or the
- * mean (median for mae) per output. bin is NULL. nthreads: the most threads
+ * mean (median for mae) per output. bin is NULL. order: see
+ * fm_tree_presort_exact: given, the builder keeps presorted lists (see
+ * tree_exact_sorted.c), else it chooses; the tree does not depend on it. nthreads: the most threads
  * to use (features of large nodes, then independent subtrees); the tree does
  * not depend on it. */
 FM_API int fm_tree_build_exact(fm_tree *tree, const float *X, const double *y, const double *w,
@@ -67,7 +69,13 @@ FM_API int fm_tree_build_exact(fm_tree *tree, const float *X, const double *y, c
                                int64_t max_depth, int64_t min_samples_split,
                                int64_t min_samples_leaf, double min_weight_leaf,
                                int64_t max_features, int64_t max_leaf_nodes,
-                               double min_impurity_decrease, uint64_t seed, int nthreads);
+                               double min_impurity_decrease, const int32_t *order,
+                               uint64_t seed, int nthreads);
+/* order (d x n, row-major): per feature, the rows 0..n-1 stably sorted by
+ * X[f*n + i] (NaN last), as fm_tree_presort_exact computes it; shared by the
+ * trees of an ensemble grown on the same X. NULL: the builder sorts itself. */
+FM_API int fm_tree_presort_exact(int32_t *order, const float *X, int64_t n, int64_t d,
+                                 int nthreads);
 /* out[i] = leaf reached by row i of X (n x d): left iff x[feature] <= threshold;
  * a NaN goes left iff missing_left[node] (missing_left NULL: right).
  * nthreads: the most threads to use (rows are independent). */

@@ -89,13 +89,19 @@ int xt_work_alloc(xt_work *wk, const xt_ctx *c, int64_t m) {
     wk->val2 = malloc(m1 * sizeof(float));
     wk->yl = malloc(m1 * no * sizeof(double));
     wk->wl = malloc(m1 * sizeof(double));
+    wk->ys = malloc(4 * m1 * sizeof(double));
+    if (wk->ys) {
+        wk->ws = wk->ys + m1;
+        wk->ys2 = wk->ys + 2 * m1;
+        wk->ws2 = wk->ys + 3 * m1;
+    }
     wk->sl = malloc(nv * sizeof(double));
     wk->sr = malloc(nv * sizeof(double));
     wk->tot = malloc(nv * sizeof(double));
     wk->tmpv = malloc(nv * sizeof(double));
     wk->tmp = malloc(m1 * sizeof(int64_t));
     wk->feats = malloc((size_t)(c->d > 0 ? c->d : 1) * sizeof(int32_t));
-    int ok = wk->key && wk->keyb && wk->k && wk->kb && wk->val && wk->k2 && wk->val2 && wk->yl && wk->wl && wk->sl &&
+    int ok = wk->key && wk->keyb && wk->k && wk->kb && wk->val && wk->k2 && wk->val2 && wk->yl && wk->wl && wk->ys && wk->sl &&
              wk->sr && wk->tot && wk->tmpv && wk->tmp && wk->feats;
     if (c->crit == FM_CRIT_MAE) {
         wk->rank = malloc(m1 * no * sizeof(int32_t));
@@ -119,6 +125,7 @@ void xt_work_free(xt_work *wk) {
     free(wk->val2);
     free(wk->yl);
     free(wk->wl);
+    free(wk->ys);
     free(wk->sl);
     free(wk->sr);
     free(wk->tot);
@@ -393,13 +400,27 @@ static int assemble(fm_tree *t, xstore *stores, int nstores, int preorder, int64
     return FM_OK;
 }
 
+/* Presorted mode (tree_exact_sorted.c) or a sort per node? The same tree
+ * either way. Presorted partitions every feature's list at each split while
+ * the per-node sort touches only the drawn features: with a caller's order
+ * (the caller chose), or when the drawn features are a large enough share (a
+ * sort costs several partitions), presorted -- if the lists (d x m rows and
+ * values) fit XT_PRESORT_MAX entries. */
+#define XT_PRESORT_MAX (INT64_C(1) << 25)
+static int use_presorted(const xt_ctx *c, int splitter, int given) {
+    if (splitter != 0 || c->d * c->m > XT_PRESORT_MAX || c->n >= INT32_MAX) return 0;
+    const int64_t mf = c->max_features < c->d ? c->max_features : c->d;
+    return given || 4 * mf >= c->d;
+}
+
 FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, const double *w,
                                int64_t n, int64_t d, int64_t n_outputs,
                                const int64_t *n_classes, int criterion, int splitter,
                                int64_t max_depth, int64_t min_samples_split,
                                int64_t min_samples_leaf, double min_weight_leaf,
                                int64_t max_features, int64_t max_leaf_nodes,
-                               double min_impurity_decrease, uint64_t seed, int nthreads) {
+                               double min_impurity_decrease, const int32_t *order,
+                               uint64_t seed, int nthreads) {
     const int cls = criterion == FM_CRIT_GINI || criterion == FM_CRIT_ENTROPY;
     int64_t stride = 1;
     if (cls)
@@ -434,6 +455,30 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
         for (int j = 0; j < nt && st == FM_OK; j++) st = xt_work_alloc(&works[j], &c, m);
         stores[0].nv = c.nv;
     }
+    c.m = m;
+    if (st == FM_OK && m > 0 && use_presorted(&c, splitter, order != NULL)) {
+        c.ord = malloc((size_t)(d * m) * sizeof(int32_t));
+        c.loc = malloc((size_t)n * sizeof(int32_t));
+        c.side = malloc((size_t)n);
+        c.skip = calloc((size_t)d, 1);
+        c.vord = malloc((size_t)(d * m) * sizeof(float));
+        const int fast = n_outputs == 1 && (criterion == FM_CRIT_GINI || criterion == FM_CRIT_MSE);
+        c.yw = fast ? malloc((size_t)(2 * n) * sizeof(double)) : NULL;
+        if (c.ord && c.loc && c.side && c.skip && c.vord && (c.yw || !fast)) {
+            st = xt_presort_init(&c, works, order, nt);
+        } else { /* not enough memory for the lists: sort per node */
+            free(c.ord);
+            free(c.loc);
+            free(c.side);
+            free(c.skip);
+            free(c.vord);
+            free(c.yw);
+            c.ord = c.loc = NULL;
+            c.side = c.skip = NULL;
+            c.vord = NULL;
+            c.yw = NULL;
+        }
+    }
     grow_env e = {&c, works, stores};
     const xt_item root = {0, m, 0, -1, 0, 0.0, 0};
     if (st == FM_OK && m > 0)
@@ -447,6 +492,12 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
     free(c.samples);
     free(c.features);
     free(c.constant);
+    free(c.ord);
+    free(c.loc);
+    free(c.side);
+    free(c.skip);
+    free(c.vord);
+    free(c.yw);
     if (st != FM_OK) fm_tree_free(t);
     return st;
 }

@@ -27,6 +27,7 @@ void xt_node_prepare(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end) {
         const int64_t i = c->samples[start + q];
         const double wi = c->w ? c->w[i] : 1.0;
         wk->wl[q] = wi;
+        if (c->loc) c->loc[i] = (int32_t)q;
         for (int64_t k = 0; k < no; k++) {
             const double yik = c->y[i * no + k];
             wk->yl[q * no + k] = yik;

@@ -5,6 +5,7 @@
 #define FASTML_TREE_EXACT_INTERNAL_H
 
 #include <float.h>
+#include <string.h>
 
 #include "tree.h"
 
@@ -29,6 +30,13 @@ typedef struct {
     int32_t *features, *constant;
     double mwl, min_impurity_decrease, W_all;
     int64_t *samples;     /* the rows with positive weight, partitioned per node */
+    /* presorted mode (tree_exact_sorted.c; ord NULL: sort per node): */
+    int32_t *ord;         /* d x m: ord[f*m + pos], pos in a node's [start, end): its rows by f */
+    float *vord;          /* d x m: the values X[f, ord[f*m + pos]] (sequential reads) */
+    double *yw;           /* one output, gini / mse: n x 2, (y[i], w[i]) side by side */
+    int32_t *loc;         /* n: position of row i in the node being split (xt_node_prepare) */
+    uint8_t *side, *skip; /* n: row goes left; d: feature constant in the children */
+    int64_t m;            /* rows with positive weight */
 } xt_ctx;
 
 /* One thread's scratch space, sized for m active rows. The node-local block
@@ -39,6 +47,7 @@ typedef struct {
     int32_t *k, *kb, *k2;
     float *val, *val2;
     double *yl, *wl;      /* node rows in sample order: targets (nn x no), weights */
+    double *ys, *ws, *ys2, *ws2; /* one output: targets / weights in a feature's order (m) */
     int32_t *rank;        /* MAE: rank of each node row's target, per output (no x nn) */
     double *sy;           /* MAE: the node's sorted targets, per output (no x nn) */
     double *fw, *fwy;     /* MAE: Fenwick tree (nn + 1) */
@@ -81,5 +90,22 @@ void xt_node_value(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end, dou
 void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item *it,
                    double imp, xt_split *sp);
 
+/* The order-preserving 32-bit key of a float (NaN: set 0xFFFFFFFF, sorts last). */
+static inline uint32_t xt_fkey(float x) {
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+/* Stable sort of (wk->key[q], wk->k[q]), q < nn, by key (radix; insertion when
+ * small); *key_out / *k_out: the scratch arrays holding the result. */
+void xt_sort_keys(xt_work *wk, int64_t nn, uint32_t **key_out, int32_t **k_out);
+/* Presorted mode: fill ctx->ord for the root (gorder: the caller's d x n order
+ * of all rows, or NULL: sort here). */
+int xt_presort_init(xt_ctx *c, xt_work *works, const int32_t *gorder, int nthreads);
+/* Presorted mode: partition the lists of node [start, end) after its split
+ * (samples already partitioned, nl rows left; the first nconst features of
+ * ctx->constant skipped). */
+void xt_presort_partition(const xt_ctx *c, xt_work *works, int nthreads, int64_t start,
+                          int64_t end, int64_t nl, int64_t nconst);
 
 #endif /* FASTML_TREE_EXACT_INTERNAL_H */

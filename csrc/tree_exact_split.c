@@ -44,12 +44,6 @@ static inline int64_t sk_rand_int(int64_t lo, int64_t hi, uint32_t *s) {
     return lo + (int64_t)sk_rand_r(s) % (hi - lo);
 }
 
-static inline uint32_t fkey(float x) {
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-
 static inline float fval(uint32_t u) {
     u = (u & 0x80000000u) ? (u & 0x7FFFFFFFu) : ~u;
     float x;
@@ -57,74 +51,19 @@ static inline float fval(uint32_t u) {
     return x;
 }
 
-/* Stable sort of (key[q], k[q]) by key; returns the arrays holding the result. */
-static void sort_keys(xt_work *wk, int64_t nn, uint32_t **key_out, int32_t **k_out) {
-    uint32_t *key = wk->key, *kb = wk->keyb;
-    int32_t *ix = wk->k, *ib = wk->kb;
-    if (nn <= 48) {
-        for (int64_t a = 1; a < nn; a++) {
-            const uint32_t kv = key[a];
-            const int32_t iv = ix[a];
-            int64_t b = a - 1;
-            while (b >= 0 && key[b] > kv) {
-                key[b + 1] = key[b];
-                ix[b + 1] = ix[b];
-                b--;
-            }
-            key[b + 1] = kv;
-            ix[b + 1] = iv;
-        }
-        *key_out = key;
-        *k_out = ix;
-        return;
-    }
-    int64_t hist[4][256];
-    memset(hist, 0, sizeof hist);
-    for (int64_t q = 0; q < nn; q++) {
-        const uint32_t u = key[q];
-        hist[0][u & 255]++;
-        hist[1][(u >> 8) & 255]++;
-        hist[2][(u >> 16) & 255]++;
-        hist[3][u >> 24]++;
-    }
-    for (int pass = 0; pass < 4; pass++) {
-        const int sh = 8 * pass;
-        int64_t *h = hist[pass];
-        if (h[(key[0] >> sh) & 255] == nn) continue; /* all keys share this byte */
-        int64_t acc = 0;
-        for (int b = 0; b < 256; b++) {
-            const int64_t t = h[b];
-            h[b] = acc;
-            acc += t;
-        }
-        for (int64_t q = 0; q < nn; q++) {
-            const uint32_t u = key[q];
-            const int64_t dst = h[(u >> sh) & 255]++;
-            kb[dst] = u;
-            ib[dst] = ix[q];
-        }
-        uint32_t *tk = key;
-        key = kb;
-        kb = tk;
-        int32_t *ti = ix;
-        ix = ib;
-        ib = ti;
-    }
-    *key_out = key;
-    *k_out = ix;
-}
-
-/* scan_pass for one output and gini or squared error, with the update and
- * the proxy inlined: the same operations in the same order as xt_update and
- * xt_proxy (so the same proxies), without a call per candidate. */
-static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
-                           const float *val, int64_t nn, int64_t nmiss, int mleft,
-                           xt_split *best) {
+/* scan_pass for one output and gini or squared error, over the node's targets
+ * ys and weights ws in sorted order (contiguous), with the update and the
+ * proxy inlined: the same operations in the same order as xt_update and
+ * xt_proxy (so the same proxies), without a call or a gather per candidate. */
+static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const double *ys,
+                           const double *ws, const float *val, int64_t nn, int64_t nmiss,
+                           int mleft, xt_split *best) {
     const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
     const int cls = c->cls;
     const int64_t C = cls ? c->ncls[0] : 1;
-    const double *yl = wk->yl, *wq = wk->wl, *tot = wk->tot;
-    double *sl = wk->sl, wl = 0;
+    const double *tot = wk->tot, mwl = c->mwl, tot0 = tot[0];
+    double *sl = wk->sl, wl = 0, s0 = 0, bproxy = best->proxy;
+    int64_t bpos = -1;
     memset(sl, 0, (size_t)C * sizeof(double));
     int64_t cur = 0, p = 0;
     const double W = wk->W;
@@ -136,31 +75,36 @@ static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const int32_
         if (p >= nn) break;
         if (p < msl || nn - p < msl) continue;
         if (p - cur <= nn - p) {
-            for (int64_t j = cur; j < p; j++) {
-                const int64_t q = order[j];
-                const double w1 = 1.0 * wq[q];
-                if (cls)
-                    sl[(int64_t)yl[q]] += w1;
-                else
-                    sl[0] += w1 * yl[q];
-                wl += wq[q];
+            if (cls) {
+                for (int64_t j = cur; j < p; j++) {
+                    sl[(int64_t)ys[j]] += 1.0 * ws[j];
+                    wl += ws[j];
+                }
+            } else {
+                for (int64_t j = cur; j < p; j++) {
+                    s0 += 1.0 * ws[j] * ys[j];
+                    wl += ws[j];
+                }
             }
         } else {
-            memcpy(sl, tot, (size_t)C * sizeof(double));
             wl = W;
-            for (int64_t j = nn - 1; j >= p; j--) {
-                const int64_t q = order[j];
-                const double w1 = -1.0 * wq[q];
-                if (cls)
-                    sl[(int64_t)yl[q]] += w1;
-                else
-                    sl[0] += w1 * yl[q];
-                wl -= wq[q];
+            if (cls) {
+                memcpy(sl, tot, (size_t)C * sizeof(double));
+                for (int64_t j = nn - 1; j >= p; j--) {
+                    sl[(int64_t)ys[j]] += -1.0 * ws[j];
+                    wl -= ws[j];
+                }
+            } else {
+                s0 = tot0;
+                for (int64_t j = nn - 1; j >= p; j--) {
+                    s0 += -1.0 * ws[j] * ys[j];
+                    wl -= ws[j];
+                }
             }
         }
         cur = p;
         const double wr = W - wl;
-        if (wl < c->mwl || wr < c->mwl) continue;
+        if (wl < mwl || wr < mwl) continue;
         double proxy;
         if (cls) {
             double sql = 0, sqr = 0;
@@ -172,18 +116,22 @@ static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const int32_
             const double il = 1.0 - sql / (wl * wl), ir = 1.0 - sqr / (wr * wr);
             proxy = -wr * ir - wl * il;
         } else {
-            const double r = tot[0] - sl[0];
-            proxy = sl[0] * sl[0] / wl + r * r / wr;
+            const double r = tot0 - s0;
+            proxy = s0 * s0 / wl + r * r / wr;
         }
-        if (proxy > best->proxy) {
-            best->proxy = proxy;
-            best->f = f;
-            best->pos = p;
-            best->thr = (!mleft && p == end_nm)
-                            ? INFINITY
-                            : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
-            best->mleft = nmiss ? mleft : p > nn - p;
+        if (proxy > bproxy) {
+            bproxy = proxy;
+            bpos = p;
         }
+    }
+    if (bpos >= 0) {
+        p = bpos;
+        best->proxy = bproxy;
+        best->f = f;
+        best->pos = p;
+        best->thr = (!mleft && p == end_nm) ? INFINITY
+                                            : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
+        best->mleft = nmiss ? mleft : p > nn - p;
     }
 }
 
@@ -193,10 +141,6 @@ static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const int32_
  * and sent left (mleft = 1). Updates *best when a candidate is strictly better. */
 static void scan_pass(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
                       const float *val, int64_t nn, int64_t nmiss, int mleft, xt_split *best) {
-    if (c->no == 1 && (c->crit == FM_CRIT_GINI || c->crit == FM_CRIT_MSE)) {
-        scan_pass_fast(c, wk, f, order, val, nn, nmiss, mleft, best);
-        return;
-    }
     const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
     const int mae = c->crit == FM_CRIT_MAE;
     if (mae) xt_mae_passes(c, wk, order, nn);
@@ -233,6 +177,49 @@ static void scan_pass(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *or
     }
 }
 
+static inline int fast_crit(const xt_ctx *c) {
+    return c->no == 1 && (c->crit == FM_CRIT_GINI || c->crit == FM_CRIT_MSE);
+}
+
+/* The split search over a node's rows sorted by feature f (order: local
+ * positions, val: their values, the nmiss missing rows last): missing rows
+ * sent right, then (if any) sent left. The fast criteria read the targets and
+ * weights in sorted order, wk->ys / wk->ws (gathered here when have_ys is 0). */
+static void scan_sorted(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
+                        const float *val, int64_t nn, int64_t nmiss, int have_ys,
+                        xt_split *best) {
+    const int64_t nm = nn - nmiss;
+    if (fast_crit(c)) {
+        double *ys = wk->ys, *ws = wk->ws;
+        if (!have_ys)
+            for (int64_t q = 0; q < nn; q++) {
+                ys[q] = wk->yl[order[q]];
+                ws[q] = wk->wl[order[q]];
+            }
+        scan_pass_fast(c, wk, f, ys, ws, val, nn, nmiss, 0, best);
+        if (nmiss) { /* again with the missing rows first, sent left */
+            double *y2 = wk->ys2, *w2 = wk->ws2;
+            float *v2 = wk->val2;
+            memcpy(y2, ys + nm, (size_t)nmiss * sizeof(double));
+            memcpy(y2 + nmiss, ys, (size_t)nm * sizeof(double));
+            memcpy(w2, ws + nm, (size_t)nmiss * sizeof(double));
+            memcpy(w2 + nmiss, ws, (size_t)nm * sizeof(double));
+            memcpy(v2 + nmiss, val, (size_t)nm * sizeof(float));
+            scan_pass_fast(c, wk, f, y2, w2, v2, nn, nmiss, 1, best);
+        }
+        return;
+    }
+    scan_pass(c, wk, f, order, val, nn, nmiss, 0, best);
+    if (nmiss) { /* again with the missing rows first, sent left */
+        int32_t *o2 = wk->k2;
+        float *v2 = wk->val2;
+        memcpy(o2, order + nm, (size_t)nmiss * sizeof(int32_t));
+        memcpy(o2 + nmiss, order, (size_t)nm * sizeof(int32_t));
+        memcpy(v2 + nmiss, val, (size_t)nm * sizeof(float));
+        scan_pass(c, wk, f, o2, v2, nn, nmiss, 1, best);
+    }
+}
+
 /* Best split on feature f over the node [start, end); updates *best (proxy,
  * f, thr, missing side) when strictly better. Returns 0 when f is constant in
  * the node (or missing in every row). */
@@ -251,26 +238,46 @@ static int eval_best(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int
             nmiss++;
             continue;
         }
-        wk->key[q] = fkey(x);
+        wk->key[q] = xt_fkey(x);
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
     }
     if (nmiss == nn || (nmiss == 0 && hi <= lo + XT_FEATURE_THRESHOLD)) return 0;
     uint32_t *key;
     int32_t *order;
-    sort_keys(wk, nn, &key, &order);
+    xt_sort_keys(wk, nn, &key, &order);
     float *val = wk->val;
     const int64_t nm = nn - nmiss;
     for (int64_t q = 0; q < nm; q++) val[q] = fval(key[q]);
-    scan_pass(c, wk, f, order, val, nn, nmiss, 0, best);
-    if (nmiss) { /* again with the missing rows first, sent left */
-        int32_t *o2 = wk->k2;
-        float *v2 = wk->val2;
-        memcpy(o2, order + nm, (size_t)nmiss * sizeof(int32_t));
-        memcpy(o2 + nmiss, order, (size_t)nm * sizeof(int32_t));
-        memcpy(v2 + nmiss, val, (size_t)nm * sizeof(float));
-        scan_pass(c, wk, f, o2, v2, nn, nmiss, 1, best);
+    scan_sorted(c, wk, f, order, val, nn, nmiss, 0, best);
+    return 1;
+}
+
+/* eval_best in presorted mode: the node's rows by f come from ctx->ord (the
+ * same order the per-node sort gives), local positions from ctx->loc. */
+static int eval_best_sorted(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start,
+                            int64_t end, xt_split *best) {
+    const int64_t nn = end - start;
+    const int32_t *of = c->ord + (int64_t)f * c->m + start;
+    const float *val = c->vord + (int64_t)f * c->m + start;
+    int64_t nm = nn;
+    while (nm > 0 && val[nm - 1] != val[nm - 1]) nm--; /* NaN rows are last */
+    if (nm == 0 || (nm == nn && val[nm - 1] <= val[0] + XT_FEATURE_THRESHOLD)) return 0;
+    if (c->yw) { /* targets and weights straight from the rows */
+        double *ys = wk->ys, *ws = wk->ws;
+        const double *yw = c->yw;
+        for (int64_t q = 0; q < nn; q++) {
+            const int64_t i = of[q];
+            ys[q] = yw[2 * i];
+            ws[q] = yw[2 * i + 1];
+        }
+        scan_sorted(c, wk, f, wk->k, val, nn, nn - nm, 1, best);
+        return 1;
     }
+    int32_t *order = wk->k;
+    const int32_t *loc = c->loc;
+    for (int64_t q = 0; q < nn; q++) order[q] = loc[of[q]];
+    scan_sorted(c, wk, f, order, val, nn, nn - nm, 0, best);
     return 1;
 }
 
@@ -338,6 +345,13 @@ static int eval_random(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, i
 /* Is feature f constant (or missing everywhere) in the node? */
 static int feature_constant(const xt_ctx *c, int32_t f, int64_t start, int64_t end) {
     const float *col = c->X + (int64_t)f * c->n;
+    if (c->ord) { /* the node's values by f: first and last (NaN last) */
+        const float *v = c->vord + (int64_t)f * c->m + start;
+        const float lo = v[0], hi = v[end - start - 1];
+        if (lo != lo) return 1;          /* every value missing */
+        if (hi != hi) return 0;          /* some missing, some not */
+        return hi <= lo + XT_FEATURE_THRESHOLD;
+    }
     const int64_t *smp = c->samples + start;
     float lo = INFINITY, hi = -INFINITY;
     int64_t nmiss = 0;
@@ -398,7 +412,8 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
         if (c->random) {
             nonconst = eval_random(c, wk, feat, start, end, &best);
         } else if (team == 1) {
-            nonconst = eval_best(c, wk, feat, start, end, &best);
+            nonconst = c->ord ? eval_best_sorted(c, wk, feat, start, end, &best)
+                              : eval_best(c, wk, feat, start, end, &best);
         } else {
             nonconst = !feature_constant(c, feat, start, end);
             if (nonconst) visit[nvisit++] = feat;
@@ -433,7 +448,10 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
              * later visit replaces the best only with a strictly larger proxy */
             for (int64_t v = tid; v < nvisit; v += team) {
                 const double before = b.proxy;
-                eval_best(c, &h, visit[v], start, end, &b);
+                if (c->ord)
+                    eval_best_sorted(c, &h, visit[v], start, end, &b);
+                else
+                    eval_best(c, &h, visit[v], start, end, &b);
                 if (b.proxy > before) bv = v;
             }
             bests[tid] = b;
@@ -470,4 +488,5 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
     for (int64_t q = 0; q < nn; q++) wk->tmp[q] = smp[order[q]];
     memcpy(smp, wk->tmp, (size_t)nn * sizeof(int64_t));
     sp->pos = it->start + nl;
+    if (c->ord) xt_presort_partition(c, works, nthreads, start, end, nl, n_total);
 }

@@ -67,19 +67,21 @@ def build_exact(const float[:, ::1] XT, const double[:, ::1] y, const double[::1
                 const int64_t[::1] n_classes, int criterion, int splitter, int64_t max_depth,
                 int64_t min_samples_split, int64_t min_samples_leaf, double min_weight_leaf,
                 int64_t max_features, int64_t max_leaf_nodes, double min_impurity_decrease,
-                uint64_t seed, int nthreads):
+                const int32_t[:, ::1] order, uint64_t seed, int nthreads):
     """Grow one exact tree on XT (d, n) float32 (GIL released); y (n, n_outputs);
-    w and n_classes may be empty (ones / regression). Returns a dict of node arrays."""
+    w, n_classes and order may be empty (ones / regression / the builder sorts);
+    order (d, n) from presort_exact. Returns a dict of node arrays."""
     cdef fm_tree t
     cdef int64_t d = XT.shape[0], n = XT.shape[1], no = y.shape[1]
     cdef const double *wp = &w[0] if w.shape[0] > 0 else NULL
     cdef const int64_t *cp = &n_classes[0] if n_classes.shape[0] > 0 else NULL
+    cdef const int32_t *op = &order[0, 0] if order.shape[0] > 0 and order.shape[1] > 0 else NULL
     cdef int st
     with nogil:
         st = fm_tree_build_exact(&t, &XT[0, 0], &y[0, 0], wp, n, d, no, cp, criterion, splitter,
                                  max_depth, min_samples_split, min_samples_leaf,
                                  min_weight_leaf, max_features, max_leaf_nodes,
-                                 min_impurity_decrease, seed, nthreads)
+                                 min_impurity_decrease, op, seed, nthreads)
     _check(st)
     try:
         m = t.n_nodes
@@ -126,4 +128,13 @@ def bin_codes(uint8_t[:, ::1] out, const floating[:, ::1] X, const double[::1] e
             st = fm_tree_bin_f32(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0], nthreads)
         else:
             st = fm_tree_bin_f64(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0], nthreads)
+    _check(st)
+
+
+def presort_exact(int32_t[:, ::1] order, const float[:, ::1] XT, int nthreads):
+    """order[f] = the rows stably sorted by XT[f] (NaN last), GIL released."""
+    cdef int64_t d = XT.shape[0], n = XT.shape[1]
+    cdef int st
+    with nogil:
+        st = fm_tree_presort_exact(&order[0, 0], &XT[0, 0], n, d, nthreads)
     _check(st)

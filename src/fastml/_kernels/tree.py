@@ -35,16 +35,32 @@ def _build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
 
 def _build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
                  min_samples_leaf, min_weight_leaf, max_features, max_leaf_nodes,
-                 min_impurity_decrease, seed):
+                 min_impurity_decrease, seed, order=None):
     """Grow one exact tree: XT (d, n) float32 C-contiguous (X transposed), y (n,
     n_outputs) float64, w (n,) float64 or empty, n_classes (n_outputs,) int64
     for gini/entropy or empty; criterion from EXACT_CRITERIA, splitter from
-    SPLITTERS; max_leaf_nodes 0 = depth-first. Returns a dict of node arrays
-    (value: (n_nodes, n_outputs * max(n_classes)))."""
+    SPLITTERS; max_leaf_nodes 0 = depth-first; order: presort_exact(XT) or None
+    (a speed hint shared by the trees of an ensemble; the tree does not depend on
+    it). Returns a dict of node arrays (value: (n_nodes, n_outputs * max(n_classes)))."""
+    if order is None:
+        order = _NO_ORDER
     return _tree.build_exact(XT, y, w, n_classes, int(criterion), int(splitter),
                              int(max_depth), int(min_samples_split), int(min_samples_leaf),
                              float(min_weight_leaf), int(max_features), int(max_leaf_nodes),
-                             float(min_impurity_decrease), int(seed), _threads())
+                             float(min_impurity_decrease), order, int(seed), _threads())
+
+
+_NO_ORDER = np.empty((0, 0), dtype=np.int32)
+
+
+def _presort_exact(XT):
+    """int32 (d, n): row f holds the rows 0..n-1 stably sorted by XT[f] (XT (d, n)
+    float32 C-contiguous; ties in row order, -0.0 before 0.0, NaN last)."""
+    d, n = XT.shape
+    out = np.empty((d, n), dtype=np.int32)
+    if d and n:
+        _tree.presort_exact(out, XT, _threads())
+    return out
 
 
 def _apply(X, feature, threshold, left, right, missing_left=None):
@@ -79,7 +95,8 @@ if COMPILED:
 
     build = _build
     build_exact = _build_exact
+    presort_exact = _presort_exact
     apply = _apply
     bin_codes = _bin_codes
 else:
-    from .reference.tree import apply, bin_codes, build, build_exact  # noqa: F401
+    from .reference.tree import apply, bin_codes, build, build_exact, presort_exact  # noqa: F401

@@ -249,6 +249,8 @@ class BaseGB(BaseEstimator):
         n_inbag = max(1, int(self.subsample * n))
         Xd = X.toarray() if sparse.issparse(X) else X  # the builder reads dense columns
         data = prepare(Xd, None, "best")
+        # unit weights reach the trees as None (the builder skips reading them)
+        unit_w = not do_oob and bool(np.all(w == 1.0))
         reporter = _Reporter(self, begin) if self.verbose else None
         if self.n_iter_no_change is not None:
             history = np.full(self.n_iter_no_change, np.inf)
@@ -265,7 +267,7 @@ class BaseGB(BaseEstimator):
             for k in range(loss.K):
                 tree = self._new_tree(rng)
                 tree.n_features_in_ = d
-                tree._fit_checked(Xd, G[:, k], wm, 0, binned=data)
+                tree._fit_checked(Xd, G[:, k], None if unit_w else wm, 0, binned=data)
                 leaves = tree.tree_.apply(Xd)
                 vals = loss.leaf_values(y, G, F, wm, leaves, tree.tree_.node_count, k)
                 if vals is not None:

@@ -79,19 +79,24 @@ def _seed_from(rng):
 class ExactData:
     """X prepared for the exact builder, shared by the trees of an ensemble:
     XT (n_features, n_samples) float32, C-contiguous (scikit-learn grows its
-    trees on float32 values too)."""
+    trees on float32 values too); with presort, also `order` (n_features,
+    n_samples) int32, the rows sorted by each feature once for all trees (a
+    speed hint of the builder: the trees do not depend on it), else None."""
 
-    def __init__(self, X):
+    def __init__(self, X, presort=False):
         XT = np.ascontiguousarray(np.asarray(X).T, dtype=np.float32)
         if np.isinf(XT).any():  # NaN is a missing value; inf (or overflow) is an error
             raise ValueError("Input X contains infinity or a value too large for "
                              "dtype('float32').")
         self.XT = XT
+        self.order = _kt.presort_exact(XT) if presort else None
 
 
 def prepare(X, w=None, splitter="best"):
     """The per-fit data of a splitter: ExactData, or the histogram bins."""
-    return _binning.prepare(X, w) if splitter == "hist" else ExactData(X)
+    if splitter == "hist":
+        return _binning.prepare(X, w)
+    return ExactData(X, presort=splitter == "best")
 
 
 class BaseDecisionTree(BaseEstimator):
@@ -186,13 +191,23 @@ class BaseDecisionTree(BaseEstimator):
                 _kt.SPLITTERS[splitter], p["max_depth"], p["min_samples_split"],
                 p["min_samples_leaf"], min_weight_leaf, p["max_features"],
                 0 if self.max_leaf_nodes is None else int(self.max_leaf_nodes),
-                p["min_impurity_decrease"], seed)
+                p["min_impurity_decrease"], seed, order=self._presorted(binned, splitter, p, d))
             self.tree_ = Tree(raw, d, is_cls, n_outputs=n_out,
                               n_classes=ncls if is_cls else None, float32=True)
         if self.ccp_alpha > 0.0:
             self.tree_ = self.tree_.pruned(self.tree_.prune_path(self.ccp_alpha)[2])
         self.max_features_ = p["max_features"]
         return self
+
+    @staticmethod
+    def _presorted(data, splitter, p, d):
+        """The shared presorted order for the exact builder, or None (the builder
+        then sorts per node or presorts itself). Measured (50k x 20, depth 12):
+        presorted lists pay off when the drawn features are >= 1/4 of all; with
+        max_features="sqrt" per-node sorting is ~5% faster. Same tree either way."""
+        if splitter != "best" or data.order is None or 4 * p["max_features"] < d:
+            return None
+        return data.order
 
     def _fastml_tags(self):
         hist = self.splitter == "hist"
