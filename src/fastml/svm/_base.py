@@ -238,8 +238,9 @@ _BLOCK_VALUES = 1 << 22
 
 def libsvm_decision(est, X):
     """libsvm's decision values: (n, n_pairs) for classifiers (class i of pair
-    (i, j) positive), (n, 1) otherwise. Computed in blocks of test rows."""
-    n = X.shape[0]
+    (i, j) positive), (n, 1) otherwise. Computed in blocks of test rows. X is
+    what the kernel takes: an array, or any sequence for a callable kernel."""
+    n = X.shape[0] if hasattr(X, "shape") else len(X)
     nsv = max(1, len(est.support_))
     step = max(64, _BLOCK_VALUES // nsv)
     if n <= step:

@@ -42,7 +42,13 @@ class BaseLibSVM(BaseEstimator):
         K = self.kernel(X, self._Xfit)
         if is_sparse(K):
             K = K.toarray()
-        return np.ascontiguousarray(np.asarray(K, dtype=np.float64))
+        K = np.ascontiguousarray(np.asarray(K, dtype=np.float64))
+        expected = (X.shape[0] if hasattr(X, "shape") else len(X),
+                    self._Xfit.shape[0] if hasattr(self._Xfit, "shape") else len(self._Xfit))
+        if K.shape != expected:
+            raise ValueError(f"The kernel callable returned an array of shape {K.shape}; "
+                             f"expected {expected} (rows of X by training samples).")
+        return K
 
     # ---- fit ------------------------------------------------------------------
     def _check_fit_input(self, X, y):
