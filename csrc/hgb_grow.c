@@ -9,8 +9,9 @@
  * feature draws, node array and row partition: the same decisions in the same
  * order) and owns a contiguous block of features: it builds, subtracts and
  * scans only its block's histograms. The one synchronisation per split is
- * the exchange of the threads' best splits (a barrier; double-buffered, so one
- * barrier per round is enough); every thread reduces them in feature order.
+ * the exchange of the threads' best splits (a barrier, team_wait; double-
+ * buffered, so one barrier per round is enough); every thread reduces them in
+ * feature order.
  * No thread idles between small steps, and no parallel region is opened per
  * node. The partition of a node's rows is done by every thread on its own
  * copy (O(rows), against O(rows * features / threads) for the histograms).
@@ -37,6 +38,11 @@
 #if FASTML_HAVE_OPENMP
 #include <omp.h>
 #endif
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <sched.h>
+#endif
 
 #include "hgb_impl.h"
 
@@ -45,6 +51,42 @@ typedef struct {
     double G, H, value, lo, hi;
     hgb_split split;
 } leaf_t;
+
+/* The team's barrier for the split exchange: a sense-reversing counter that
+ * spins briefly (the threads' work between barriers is balanced, so a partner
+ * is usually microseconds away) and then yields the core, so a thread whose
+ * partner was preempted on a busy machine neither burns a timeslice spinning
+ * nor waits for a sleeping-thread wake-up on an idle one. */
+typedef struct {
+    int count, sense;
+    char pad[56]; /* own cache line */
+} team_barrier;
+
+#define BARRIER_SPINS 4000
+
+static void team_wait(team_barrier *b, int T, int *local_sense) {
+    if (T <= 1) return;
+    const int s = !*local_sense;
+    *local_sense = s;
+    if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == T) {
+        __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&b->sense, s, __ATOMIC_RELEASE);
+        return;
+    }
+    for (int i = 0; __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != s; i++) {
+        if (i < BARRIER_SPINS) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        } else {
+#if defined(_WIN32)
+            SwitchToThread();
+#else
+            sched_yield();
+#endif
+        }
+    }
+}
 
 typedef struct {
     hgb_ctx c;
@@ -55,6 +97,8 @@ typedef struct {
     int tid, T;             /* thread index, team size */
     hgb_bin *pool;          /* shared; a thread touches its features' bins only */
     hgb_split *xchg;        /* shared: [2][T][2] best splits per round (see exchange) */
+    team_barrier *bar;      /* shared */
+    int sense;              /* this thread's barrier sense */
     int64_t round;
     int32_t *free_slots, nfree;
     int32_t *rows, *tmp;    /* this thread's copy of the partition */
@@ -266,7 +310,7 @@ static void exchange(grower *w, const hgb_split local[2], hgb_split best[2]) {
     hgb_split *x = w->xchg + (w->round++ & 1) * 2 * (int64_t)w->T;
     x[2 * w->tid] = local[0];
     x[2 * w->tid + 1] = local[1];
-#pragma omp barrier
+    team_wait(w->bar, w->T, &w->sense);
     for (int k = 0; k < 2; k++) {
         best[k].gain = -1.0;
         best[k].feature = -1;
@@ -413,6 +457,7 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
     const int64_t nmax = 2 * p->max_leaf_nodes - 1;
     grower *gw = calloc((size_t)T, sizeof(grower));
     hgb_split *xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
+    team_barrier bar = {0, 0, {0}};
     /* threads 1.. keep their own partition, nodes and bitsets */
     const size_t extra = (size_t)(2 * n) * sizeof(int32_t) + (size_t)nmax * sizeof(fm_hgb_node) +
                          (size_t)nmax * 8 * sizeof(uint32_t);
@@ -428,6 +473,7 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
         w->n = n;
         w->pool = (hgb_bin *)work;
         w->xchg = xchg;
+        w->bar = &bar;
         w->rng = p->seed;
         w->groups = groups;
         w->ngroups = ngroups;
