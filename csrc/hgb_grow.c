@@ -41,7 +41,7 @@
 #if defined(_WIN32)
 #include <windows.h>
 #else
-#include <sched.h>
+#include <time.h>
 #endif
 
 #include "hgb_impl.h"
@@ -54,7 +54,7 @@ typedef struct {
 
 /* The team's barrier for the split exchange: a sense-reversing counter that
  * spins briefly (the threads' work between barriers is balanced, so a partner
- * is usually microseconds away) and then yields the core, so a thread whose
+ * is usually microseconds away) and then naps in 20 us steps, so a thread whose
  * partner was preempted on a busy machine neither burns a timeslice spinning
  * nor waits for a sleeping-thread wake-up on an idle one. */
 typedef struct {
@@ -78,11 +78,12 @@ static void team_wait(team_barrier *b, int T, int *local_sense) {
 #if defined(__x86_64__) || defined(__i386__)
             __builtin_ia32_pause();
 #endif
-        } else {
+        } else { /* the partner is late (preempted): give the core away */
 #if defined(_WIN32)
-            SwitchToThread();
+            Sleep(0);
 #else
-            sched_yield();
+            const struct timespec nap = {0, 20000};
+            nanosleep(&nap, NULL);
 #endif
         }
     }
@@ -307,6 +308,11 @@ static void find_local(grower *w, const leaf_t *L, const fm_hgb_node *nodes,
  * Round r uses buffer r % 2: a thread can only overwrite a buffer after all
  * threads have passed the next round's barrier, i.e. finished reading it. */
 static void exchange(grower *w, const hgb_split local[2], hgb_split best[2]) {
+    if (w->T == 1) { /* alone (possibly after go_serial): no buffer, no barrier */
+        best[0] = local[0];
+        best[1] = local[1];
+        return;
+    }
     hgb_split *x = w->xchg + (w->round++ & 1) * 2 * (int64_t)w->T;
     x[2 * w->tid] = local[0];
     x[2 * w->tid + 1] = local[1];
@@ -324,6 +330,18 @@ static void keep_or_release(grower *w, leaf_t *L, const hgb_split *s) {
     L->split = *s;
     if (L->split.gain > 0.0) w->open[w->nopen++] = *L;
     else release_slot(w, L->slot);
+}
+
+/* Once every open leaf is small (its histograms cost less than a barrier
+ * saves), thread 0 finishes the tree alone: the pool already holds all
+ * features of every open leaf's histogram, and the decision is taken from
+ * replicated state, so all threads take it at the same step (and the tree
+ * is the same as with any other team). */
+static int go_serial(const grower *w, const fm_hgb_node *nodes) {
+    int64_t big = 0;
+    for (int64_t i = 0; i < w->nopen; i++)
+        big = nodes[w->open[i].node].count > big ? nodes[w->open[i].node].count : big;
+    return 2.0 * (double)big * (double)w->c.d < 2.0e5;
 }
 
 static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
@@ -348,6 +366,12 @@ static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
     keep_or_release(w, &root, &best[0]);
     uint8_t lut[256];
     while (w->nopen > 0) {
+        if (w->T > 1 && go_serial(w, nodes)) {
+            if (w->tid > 0) return nnodes; /* thread 0 finishes the tree */
+            w->T = 1;
+            w->f0 = 0;
+            w->f1 = w->c.d;
+        }
         int64_t bi = 0;
         for (int64_t i = 1; i < w->nopen; i++)
             if (w->open[i].split.gain > w->open[bi].split.gain) bi = i;
