@@ -4,15 +4,26 @@
  * of it and keeps its rows ascending (stable partitions), so gathers of codes
  * and gradients walk memory forwards.
  *
+ * Threads: one parallel region per tree. Every thread runs the whole growth
+ * loop on its own copy of the control state (open leaves, slot bookkeeping,
+ * feature draws, node array and row partition: the same decisions in the same
+ * order) and owns a contiguous block of features: it builds, subtracts and
+ * scans only its block's histograms. The one synchronisation per split is
+ * the exchange of the threads' best splits (a barrier, team_wait; double-
+ * buffered, so one barrier per round is enough); every thread reduces them in
+ * feature order.
+ * No thread idles between small steps, and no parallel region is opened per
+ * node. The partition of a node's rows is done by every thread on its own
+ * copy (O(rows), against O(rows * features / threads) for the histograms).
+ *
  * Histograms: one per open leaf, d x nbins bins of (sum g, sum h, count),
  * from a pool in the caller's workspace. A split builds the histogram of the
  * child with fewer rows and gets the other by subtracting it from the
  * parent's, in the parent's slot. When the pool is empty the open leaf with
  * the smallest gain gives its slot up and is rebuilt from rows if it is ever
- * split. Histograms are built row-wise over row-major codes: each thread owns
- * a contiguous block of features (its bins), streams the node's rows and adds
- * each row's gradient pair to its features' bins; sums run in row order, so
- * the tree does not depend on nthreads.
+ * split. Histograms are built row-wise over row-major codes: a thread streams
+ * the node's rows and adds each row's gradient pair to its features' bins;
+ * sums run in row order, so the tree does not depend on nthreads.
  *
  * Growth: the open leaf with the largest gain is split next (ties: the
  * lowest node index) until max_leaf_nodes leaves exist or no leaf has a
@@ -27,6 +38,11 @@
 #if FASTML_HAVE_OPENMP
 #include <omp.h>
 #endif
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <time.h>
+#endif
 
 #include "hgb_impl.h"
 
@@ -36,14 +52,57 @@ typedef struct {
     hgb_split split;
 } leaf_t;
 
+/* The team's barrier for the split exchange: a sense-reversing counter that
+ * spins briefly (the threads' work between barriers is balanced, so a partner
+ * is usually microseconds away) and then naps in 20 us steps, so a thread whose
+ * partner was preempted on a busy machine neither burns a timeslice spinning
+ * nor waits for a sleeping-thread wake-up on an idle one. */
+typedef struct {
+    int count, sense;
+    char pad[56]; /* own cache line */
+} team_barrier;
+
+#define BARRIER_SPINS 4000
+
+static void team_wait(team_barrier *b, int T, int *local_sense) {
+    if (T <= 1) return;
+    const int s = !*local_sense;
+    *local_sense = s;
+    if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == T) {
+        __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&b->sense, s, __ATOMIC_RELEASE);
+        return;
+    }
+    for (int i = 0; __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != s; i++) {
+        if (i < BARRIER_SPINS) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        } else { /* the partner is late (preempted): give the core away */
+#if defined(_WIN32)
+            Sleep(0);
+#else
+            const struct timespec nap = {0, 20000};
+            nanosleep(&nap, NULL);
+#endif
+        }
+    }
+}
+
 typedef struct {
     hgb_ctx c;
     const uint8_t *codes_rm, *codes_cm;
     const float *g, *h;
     int64_t n;
-    hgb_bin *pool;
+    int64_t f0, f1;         /* this thread's features */
+    int tid, T;             /* thread index, team size */
+    hgb_bin *pool;          /* shared; a thread touches its features' bins only */
+    hgb_split *xchg;        /* shared: [2][T][2] best splits per round (see exchange) */
+    team_barrier *bar;      /* shared */
+    int sense;              /* this thread's barrier sense */
+    int64_t round;
     int32_t *free_slots, nfree;
-    int32_t *rows, *tmp;
+    int32_t *rows, *tmp;    /* this thread's copy of the partition */
     hgb_split *per_feature;
     uint8_t *mask;
     int32_t *perm;
@@ -53,7 +112,6 @@ typedef struct {
     uint64_t rng;
     leaf_t *open;
     int64_t nopen;
-    int nthreads;
 } grower;
 
 static size_t hist_bins(int64_t d, const fm_hgb_params *p) { return (size_t)(d * p->nbins); }
@@ -87,34 +145,24 @@ static void hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const f
     }
 }
 
-/* rows == NULL: all n rows (the root), without the index gather */
+/* this thread's features of the histogram of rows (rows == NULL: all n rows,
+ * the root, without the index gather) */
 static void build_hist(const grower *w, hgb_bin *hist, const int32_t *rows, int64_t m) {
     const int64_t d = w->c.d, nb = w->c.p->nbins;
     const int hc = w->c.p->hess_const;
-    const uint8_t *codes = w->codes_rm;
-    const float *g = w->g, *h = hc ? NULL : w->h;
-#pragma omp parallel num_threads(fm_team_size(w->nthreads, 2.0 * m * d))
-    {
-        int64_t t = 0, T = 1;
-#if FASTML_HAVE_OPENMP
-        t = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
-        const int64_t f0 = d * t / T, f1 = d * (t + 1) / T;
-        hgb_bin *hb = hist + f0 * nb;
-        const int64_t nbins = (f1 - f0) * nb;
-        memset(hb, 0, (size_t)nbins * sizeof(hgb_bin));
-        hist_rows(hb, codes, g, h, rows, m, d, f0, f1 - f0, nb);
-        if (hc)
-            for (int64_t i = 0; i < nbins; i++) hb[i].cnt = (uint32_t)hb[i].h;
-    }
+    hgb_bin *hb = hist + w->f0 * nb;
+    const int64_t nbins = (w->f1 - w->f0) * nb;
+    memset(hb, 0, (size_t)nbins * sizeof(hgb_bin));
+    hist_rows(hb, w->codes_rm, w->g, hc ? NULL : w->h, rows, m, d, w->f0, w->f1 - w->f0, nb);
+    if (hc)
+        for (int64_t i = 0; i < nbins; i++) hb[i].cnt = (uint32_t)hb[i].h;
 }
 
-/* parent <- parent - child (the other child's histogram, in place) */
+/* parent <- parent - child (the other child's histogram, in place; this
+ * thread's features) */
 static void subtract_hist(const grower *w, hgb_bin *parent, const hgb_bin *child) {
-    const int64_t nb = w->c.d * w->c.p->nbins;
-#pragma omp parallel for schedule(static) num_threads(fm_team_size(w->nthreads, 4.0 * nb))
-    for (int64_t i = 0; i < nb; i++) {
+    const int64_t nb = w->c.p->nbins;
+    for (int64_t i = w->f0 * nb; i < w->f1 * nb; i++) {
         parent[i].g -= child[i].g;
         parent[i].h -= child[i].h;
         parent[i].cnt -= child[i].cnt;
@@ -145,46 +193,18 @@ static void release_slot(grower *w, int32_t s) {
 
 /* ---- row partition ------------------------------------------------------------ */
 
-/* Stable partition of rows[0..m) by lut[code] (1: left); returns the left count. */
+/* Stable partition of rows[0..m) by lut[code] (1: left); returns the left
+ * count. Serial: every thread partitions its own copy. */
 static int64_t partition(grower *w, int32_t *rows, int64_t m, const uint8_t *col,
                          const uint8_t *lut) {
     int32_t *tmp = w->tmp;
-    int T = m > 65536 ? fm_team_size(w->nthreads, 4.0 * m) : 1;
-    if (T <= 1) {
-        int64_t nl = 0, nr = 0;
-        for (int64_t i = 0; i < m; i++) {
-            const int32_t r = rows[i];
-            if (lut[col[r]]) rows[nl++] = r;
-            else tmp[nr++] = r;
-        }
-        memcpy(rows + nl, tmp, (size_t)nr * sizeof(int32_t));
-        return nl;
+    int64_t nl = 0, nr = 0;
+    for (int64_t i = 0; i < m; i++) {
+        const int32_t r = rows[i];
+        if (lut[col[r]]) rows[nl++] = r;
+        else tmp[nr++] = r;
     }
-    /* chunked: count the lefts of each chunk, then place every chunk's rows */
-    int64_t cnt[65], nl = 0;
-    const int64_t C = 64;
-#pragma omp parallel for schedule(static) num_threads(T)
-    for (int64_t k = 0; k < C; k++) {
-        int64_t a = m * k / C, b = m * (k + 1) / C, c = 0;
-        for (int64_t i = a; i < b; i++) c += lut[col[rows[i]]];
-        cnt[k] = c;
-    }
-    int64_t lpos[64], rpos[64];
-    for (int64_t k = 0; k < C; k++) { lpos[k] = nl; nl += cnt[k]; }
-    for (int64_t k = 0, acc = nl; k < C; k++) {
-        rpos[k] = acc;
-        acc += (m * (k + 1) / C - m * k / C) - cnt[k];
-    }
-#pragma omp parallel for schedule(static) num_threads(T)
-    for (int64_t k = 0; k < C; k++) {
-        int64_t a = m * k / C, b = m * (k + 1) / C, l = lpos[k], r = rpos[k];
-        for (int64_t i = a; i < b; i++) {
-            const int32_t row = rows[i];
-            if (lut[col[row]]) tmp[l++] = row;
-            else tmp[r++] = row;
-        }
-    }
-    memcpy(rows, tmp, (size_t)m * sizeof(int32_t));
+    memcpy(rows + nl, tmp, (size_t)nr * sizeof(int32_t));
     return nl;
 }
 
@@ -275,14 +295,53 @@ static void new_node(fm_hgb_node *nd, double value, int64_t start, int64_t count
     nd->depth = depth;
 }
 
-/* Find the split of leaf L (its histogram is in its slot); keep it open when
- * the gain is positive, else release its slot. */
-static void consider(grower *w, leaf_t *L, const fm_hgb_node *nodes, double value_for_gain) {
-    hgb_find_split(&L->split, w->per_feature, slot_ptr(w, L->slot), &w->c,
-                   draw_features(w, L->node),
-                   L->G, L->H, nodes[L->node].count, value_for_gain, L->lo, L->hi, w->nthreads);
+/* This thread's best split of leaf L (its histogram is in its slot). */
+static void find_local(grower *w, const leaf_t *L, const fm_hgb_node *nodes,
+                       double value_for_gain, hgb_split *out) {
+    hgb_find_split(out, w->per_feature, slot_ptr(w, L->slot), &w->c, draw_features(w, L->node),
+                   L->G, L->H, nodes[L->node].count, value_for_gain, L->lo, L->hi, w->f0,
+                   w->f1);
+}
+
+/* Publish this thread's best splits of up to two leaves, wait for the team
+ * and reduce every thread's in thread (= feature) order into best[0..2).
+ * Round r uses buffer r % 2: a thread can only overwrite a buffer after all
+ * threads have passed the next round's barrier, i.e. finished reading it. */
+static void exchange(grower *w, const hgb_split local[2], hgb_split best[2]) {
+    if (w->T == 1) { /* alone (possibly after go_serial): no buffer, no barrier */
+        best[0] = local[0];
+        best[1] = local[1];
+        return;
+    }
+    hgb_split *x = w->xchg + (w->round++ & 1) * 2 * (int64_t)w->T;
+    x[2 * w->tid] = local[0];
+    x[2 * w->tid + 1] = local[1];
+    team_wait(w->bar, w->T, &w->sense);
+    for (int k = 0; k < 2; k++) {
+        best[k].gain = -1.0;
+        best[k].feature = -1;
+        for (int t = 0; t < w->T; t++)
+            if (x[2 * t + k].gain > best[k].gain) best[k] = x[2 * t + k];
+    }
+}
+
+/* keep leaf L open when its split has a positive gain, else release its slot */
+static void keep_or_release(grower *w, leaf_t *L, const hgb_split *s) {
+    L->split = *s;
     if (L->split.gain > 0.0) w->open[w->nopen++] = *L;
     else release_slot(w, L->slot);
+}
+
+/* Once every open leaf is small (its histograms cost less than a barrier
+ * saves), thread 0 finishes the tree alone: the pool already holds all
+ * features of every open leaf's histogram, and the decision is taken from
+ * replicated state, so all threads take it at the same step (and the tree
+ * is the same as with any other team). */
+static int go_serial(const grower *w, const fm_hgb_node *nodes) {
+    int64_t big = 0;
+    for (int64_t i = 0; i < w->nopen; i++)
+        big = nodes[w->open[i].node].count > big ? nodes[w->open[i].node].count : big;
+    return 2.0 * (double)big * (double)w->c.d < 2.0e5;
 }
 
 static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
@@ -300,9 +359,19 @@ static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
     if (w->ngroups) memset(w->node_groups, 1, (size_t)w->ngroups);
     leaf_t root = {0, acquire_slot(w), G, H, 0.0, -INFINITY, INFINITY, {0}};
     build_hist(w, slot_ptr(w, root.slot), NULL, n);
-    consider(w, &root, nodes, 0.0);
+    hgb_split loc[2], best[2];
+    find_local(w, &root, nodes, 0.0, &loc[0]);
+    loc[1].gain = -1.0;
+    exchange(w, loc, best);
+    keep_or_release(w, &root, &best[0]);
     uint8_t lut[256];
     while (w->nopen > 0) {
+        if (w->T > 1 && go_serial(w, nodes)) {
+            if (w->tid > 0) return nnodes; /* thread 0 finishes the tree */
+            w->T = 1;
+            w->f0 = 0;
+            w->f1 = w->c.d;
+        }
         int64_t bi = 0;
         for (int64_t i = 1; i < w->nopen; i++)
             if (w->open[i].split.gain > w->open[bi].split.gain) bi = i;
@@ -360,12 +429,40 @@ static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
             build_hist(w, slot_ptr(w, large->slot), w->rows + nodes[large->node].start,
                        nodes[large->node].count);
         }
-        if (split_l) consider(w, &Lc, nodes, Lc.value);
+        loc[0].gain = loc[1].gain = -1.0;
+        if (split_l) find_local(w, &Lc, nodes, Lc.value, &loc[0]);
+        if (split_r) find_local(w, &Rc, nodes, Rc.value, &loc[1]);
+        exchange(w, loc, best);
+        if (split_l) keep_or_release(w, &Lc, &best[0]);
         else release_slot(w, Lc.slot);
-        if (split_r) consider(w, &Rc, nodes, Rc.value);
+        if (split_r) keep_or_release(w, &Rc, &best[1]);
         else release_slot(w, Rc.slot);
     }
     return nnodes;
+}
+
+/* per-thread scratch of a grower; rows/tmp/nodes/catbits are set by the caller */
+static int grower_alloc(grower *w, int64_t d, const fm_hgb_params *p, int64_t ngroups) {
+    w->free_slots = malloc((size_t)p->hist_pool * sizeof(int32_t));
+    w->per_feature = malloc((size_t)d * sizeof(hgb_split));
+    w->mask = malloc((size_t)d);
+    w->perm = malloc((size_t)d * sizeof(int32_t));
+    w->open = malloc((size_t)(p->max_leaf_nodes + 1) * sizeof(leaf_t));
+    w->node_groups = ngroups ? malloc((size_t)(2 * p->max_leaf_nodes) * (size_t)ngroups) : NULL;
+    if (!w->free_slots || !w->per_feature || !w->mask || !w->perm || !w->open ||
+        (ngroups && !w->node_groups))
+        return 0;
+    for (int32_t s = (int32_t)p->hist_pool - 1; s >= 0; s--) w->free_slots[w->nfree++] = s;
+    return 1;
+}
+
+static void grower_free(grower *w) {
+    free(w->free_slots);
+    free(w->per_feature);
+    free(w->mask);
+    free(w->perm);
+    free(w->open);
+    free(w->node_groups);
 }
 
 FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows, void *work,
@@ -378,31 +475,70 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
         p->max_leaf_nodes < 2 || p->min_samples_leaf < 1 || p->hist_pool < 3 || ngroups < 0 ||
         (ngroups > 0 && !groups))
         return FM_EINVAL;
-    grower w = {{nbins_nm, has_missing, is_cat, monotonic, p, d}, codes_rm, codes_cm, g, h, n};
-    w.nthreads = nthreads;
-    w.pool = (hgb_bin *)work;
-    w.tmp = (int32_t *)(w.pool + hist_bins(d, p) * (size_t)p->hist_pool);
-    w.rows = rows;
-    w.rng = p->seed;
-    w.free_slots = malloc((size_t)p->hist_pool * sizeof(int32_t));
-    w.per_feature = malloc((size_t)d * sizeof(hgb_split));
-    w.mask = malloc((size_t)d);
-    w.perm = malloc((size_t)d * sizeof(int32_t));
-    w.open = malloc((size_t)(p->max_leaf_nodes + 1) * sizeof(leaf_t));
-    w.groups = groups;
-    w.ngroups = groups ? ngroups : 0;
-    w.node_groups = w.ngroups ? malloc((size_t)(2 * p->max_leaf_nodes) * (size_t)w.ngroups) : NULL;
-    int64_t out = FM_ENOMEM;
-    if (w.free_slots && w.per_feature && w.mask && w.perm && w.open &&
-        (!w.ngroups || w.node_groups)) {
-        for (int32_t s = (int32_t)p->hist_pool - 1; s >= 0; s--) w.free_slots[w.nfree++] = s;
-        out = grow(&w, nodes, catbits);
+    ngroups = groups ? ngroups : 0;
+    int T = fm_team_size(nthreads, 2.0 * (double)n * (double)d);
+    if (T > d) T = (int)d;
+    const int64_t nmax = 2 * p->max_leaf_nodes - 1;
+    grower *gw = calloc((size_t)T, sizeof(grower));
+    hgb_split *xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
+    team_barrier bar = {0, 0, {0}};
+    /* threads 1.. keep their own partition, nodes and bitsets */
+    const size_t extra = (size_t)(2 * n) * sizeof(int32_t) + (size_t)nmax * sizeof(fm_hgb_node) +
+                         (size_t)nmax * 8 * sizeof(uint32_t);
+    char *priv = T > 1 ? malloc(extra * (size_t)(T - 1)) : NULL;
+    int ok = gw && xchg && (T == 1 || priv);
+    for (int t = 0; ok && t < T; t++) {
+        grower *w = gw + t;
+        w->c = (hgb_ctx){nbins_nm, has_missing, is_cat, monotonic, p, d};
+        w->codes_rm = codes_rm;
+        w->codes_cm = codes_cm;
+        w->g = g;
+        w->h = h;
+        w->n = n;
+        w->pool = (hgb_bin *)work;
+        w->xchg = xchg;
+        w->bar = &bar;
+        w->rng = p->seed;
+        w->groups = groups;
+        w->ngroups = ngroups;
+        if (t == 0) {
+            w->rows = rows;
+            w->tmp = (int32_t *)(w->pool + hist_bins(d, p) * (size_t)p->hist_pool);
+        } else {
+            char *base = priv + (size_t)(t - 1) * extra;
+            w->rows = (int32_t *)base;
+            w->tmp = w->rows + n;
+        }
+        ok = grower_alloc(w, d, p, ngroups);
     }
-    free(w.free_slots);
-    free(w.per_feature);
-    free(w.mask);
-    free(w.perm);
-    free(w.open);
-    free(w.node_groups);
+    int64_t out = FM_ENOMEM;
+    if (ok) {
+#pragma omp parallel num_threads(T)
+        {
+            int t = 0, Ta = 1;
+#if FASTML_HAVE_OPENMP
+            t = omp_get_thread_num();
+            Ta = omp_get_num_threads(); /* may be fewer than asked for */
+#endif
+            grower *w = gw + t;
+            w->tid = t;
+            w->T = Ta;
+            w->f0 = d * t / Ta;
+            w->f1 = d * (t + 1) / Ta;
+            fm_hgb_node *nd = nodes;
+            uint32_t *cb = catbits;
+            if (t > 0) {
+                char *base = priv + (size_t)(t - 1) * extra + (size_t)(2 * n) * sizeof(int32_t);
+                nd = (fm_hgb_node *)base;
+                cb = (uint32_t *)(nd + nmax);
+            }
+            const int64_t r = grow(w, nd, cb);
+            if (t == 0) out = r;
+        }
+    }
+    for (int t = 0; gw && t < T; t++) grower_free(gw + t);
+    free(gw);
+    free(xchg);
+    free(priv);
     return out;
 }

@@ -30,12 +30,14 @@ typedef struct {
     int64_t d;
 } hgb_ctx;
 
-/* Best split of a node with sums (G, H), n rows, bounded value `value` and
- * child bounds [lo, hi]; features with mask[f] == 0 are skipped (mask NULL:
- * all). Ties go to the lowest feature, then the first bin scanned. */
+/* Best split among features f0 .. f1-1 of a node with sums (G, H), n rows,
+ * bounded value `value` and child bounds [lo, hi]; features with mask[f] == 0
+ * are skipped (mask NULL: all); per_feature[f0 .. f1) receives each feature's
+ * best. Ties go to the lowest feature, then the first bin scanned; no split:
+ * best->gain < 0. Serial: the grower runs one call per thread. */
 void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist,
                     const hgb_ctx *c, const uint8_t *mask, double G, double H, int64_t n,
-                    double value, double lo, double hi, int nthreads);
+                    double value, double lo, double hi, int64_t f0, int64_t f1);
 
 /* The node value -G / (H + l2) clipped to [lo, hi]. */
 static inline double hgb_value(double G, double H, double lo, double hi, double l2) {

@@ -12,8 +12,9 @@
  * (so "all non-missing left, missing right" is a candidate too). Categorical
  * features sort the categories with enough support by G / (H + 10) and scan
  * the sorted order from both ends (Fisher's grouping, as LightGBM and
- * scikit-learn do). Features are independent tasks; the reduction runs in
- * feature order, so the result does not depend on nthreads.
+ * scikit-learn do). A call scans one block of features (the grower gives each
+ * thread its own block) and keeps the first best in feature order; blocks are
+ * reduced in feature order too, so the result does not depend on nthreads.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -148,13 +149,12 @@ static void scan_categorical(hgb_split *b, const hgb_bin *hf, const scan_ctx *s,
 
 void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist,
                     const hgb_ctx *c, const uint8_t *mask, double G, double H, int64_t n,
-                    double value, double lo, double hi, int nthreads) {
+                    double value, double lo, double hi, int64_t f0, int64_t f1) {
     const fm_hgb_params *p = c->p;
-    const int64_t d = c->d;
     const int nb = p->nbins, hc = p->hess_const;
-    (void)nthreads;
-#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 4.0 * d * nb))
-    for (int64_t f = 0; f < d; f++) {
+    best->gain = -1.0;
+    best->feature = -1;
+    for (int64_t f = f0; f < f1; f++) {
         hgb_split *b = per_feature + f;
         b->gain = -1.0;
         b->feature = (int32_t)f;
@@ -166,9 +166,6 @@ void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist
             scan_categorical(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], nb - 1);
         else
             scan_numeric(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], nb - 1);
+        if (b->gain > best->gain) *best = *b;
     }
-    best->gain = -1.0;
-    best->feature = -1;
-    for (int64_t f = 0; f < d; f++)
-        if (per_feature[f].gain > best->gain) *best = per_feature[f];
 }
