@@ -131,35 +131,47 @@ def centered_gram(X, Y=None, sample_weight=None, *, center=True, want_gram=True)
     return _blocked(X, Y, sample_weight, center)
 
 
+def _row_blocks(n, p, f32):
+    """Row blocks [(start, stop)] of the direct path: a multiple of _LANES blocks of
+    near-equal size (the lanes balance on any thread count), each at most ~2 MiB or
+    1024 rows, whichever is more (a (p, p) add per block stays small next to the
+    block's n_b p^2 flops), and at most 2048 rows for float32 (per-block float32
+    sums keep ~eps32 sqrt(rows)). Depends on n and p only, never on threads."""
+    cap = 2048 if f32 else 4096
+    bs = min(cap, max(1024, _BLOCK_BYTES // (p * (4 if f32 else 8))))
+    nb = _LANES * max(1, -(-n // (_LANES * bs)))
+    edges = [n * j // nb for j in range(nb + 1)]
+    return [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
 def _direct(X, Y, center, want_gram):
-    """Uncentred sums over row blocks that stay in cache (X read once from memory):
-    per block one SYRK (X_b^T X_b) and one GEMM X_b^T [Y_b | 1] (cross products and
-    sums), accumulated in float64 in _LANES fixed partial sums (block b goes to
+    """Uncentred sums over row blocks: per block one SYRK (X_b^T X_b, NumPy's matmul
+    of a block with its own transpose) and one GEMM X_b^T [Y_b | 1] (cross products
+    and sums), accumulated in float64 in _LANES fixed partial sums (block b goes to
     lane b % _LANES); fastml's threads run the lanes with single-threaded BLAS
-    calls (no BLAS synchronisation per block), and the lanes are added in order.
-    Then the rank-one centring correction."""
+    calls (NumPy's matmul releases the GIL; SciPy's f2py BLAS wrappers do not, so
+    they would serialise the lanes), and the lanes are added in order. Then the
+    rank-one centring correction."""
     n, p = X.shape
     k = 0 if Y is None else Y.shape[1]
     f32 = X.dtype == np.float32
-    # ~1 MiB blocks; float32 sums are exact to ~eps32 sqrt(block) per block
-    bs = max(256, min(2048 if f32 else 4096, _BLOCK_BYTES // (2 * p * X.itemsize)))
     R = np.empty((n, k + 1), dtype=X.dtype)  # [Y | 1]: one small GEMM per block
     if k:
         R[:, :k] = Y
     R[:, k] = 1.0
     sy = R[:, :k].sum(axis=0, dtype=np.float64)
-    starts = list(range(0, n, bs))
-    lanes = min(_LANES, len(starts))
+    blocks = _row_blocks(n, p, f32)
+    lanes = min(_LANES, len(blocks))
     nthreads = min(_n_threads(), lanes)
     with blas_limit(1) if nthreads > 1 else contextlib.nullcontext():
         if nthreads > 1:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(nthreads) as pool:
-                parts = list(pool.map(lambda j: _lane(X, R, starts[j::lanes], bs, want_gram),
+                parts = list(pool.map(lambda j: _lane(X, R, blocks[j::lanes], want_gram),
                                       range(lanes)))
         else:
-            parts = [_lane(X, R, starts[j::lanes], bs, want_gram) for j in range(lanes)]
+            parts = [_lane(X, R, blocks[j::lanes], want_gram) for j in range(lanes)]
     G, XtR = parts[0]
     for Gl, XtRl in parts[1:]:
         XtR += XtRl
@@ -171,7 +183,6 @@ def _direct(X, Y, center, want_gram):
     C = C - n * np.outer(mean, ymean) if k else None
     if not want_gram:
         return None, C, mean, ymean, float(n)
-    G = np.triu(G) + np.triu(G, 1).T
     if center:
         raw = np.diag(G).copy()
         G -= n * np.outer(mean, mean)
@@ -183,24 +194,23 @@ def _direct(X, Y, center, want_gram):
     return G, C, mean, ymean, float(n)
 
 
-def _lane(X, R, starts, bs, want_gram):
-    """One lane's float64 sums over its blocks: (upper triangle of sum X_b^T X_b, X^T R)."""
-    from scipy.linalg.blas import dsyrk, ssyrk
-
+def _lane(X, R, blocks, want_gram):
+    """One lane's float64 sums over its row blocks: (sum X_b^T X_b, X^T R); the
+    Gram products are full symmetric matrices (NumPy's SYRK fills both halves)."""
     p = X.shape[1]
-    f32 = X.dtype == np.float32
-    G = np.zeros((p, p), order="F") if want_gram else None
-    Gb = np.zeros((p, p), dtype=X.dtype, order="F")
+    G = None
     XtR = np.zeros((p, R.shape[1]))
-    for i in starts:
-        Xb = X[i:i + bs]
+    for a, b in blocks:
+        Xb = X[a:b]
         if want_gram:
-            if f32:  # float32 products per block, float64 accumulation across blocks
-                Gb = ssyrk(1.0, Xb.T, beta=0.0, c=Gb, overwrite_c=1)
-                G += Gb
+            Gb = Xb.T @ Xb  # float32 products for float32 X, float64 accumulation
+            if G is None:
+                G = Gb.astype(np.float64, copy=False)
             else:
-                G = dsyrk(1.0, Xb.T, beta=1.0, c=G, overwrite_c=1)
-        XtR += Xb.T @ R[i:i + bs]
+                G += Gb
+        XtR += Xb.T @ R[a:b]
+    if want_gram and G is None:
+        G = np.zeros((p, p))
     return G, XtR
 
 
