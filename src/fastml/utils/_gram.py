@@ -163,7 +163,9 @@ def _direct(X, Y, center, want_gram):
     blocks = _row_blocks(n, p, f32)
     lanes = min(_LANES, len(blocks))
     nthreads = min(_n_threads(), lanes)
-    with blas_limit(1) if nthreads > 1 else contextlib.nullcontext():
+    # one BLAS thread per lane always: the products then do not depend on the
+    # BLAS's own thread partition either
+    with blas_limit(1):
         if nthreads > 1:
             from concurrent.futures import ThreadPoolExecutor
 
