@@ -18,8 +18,9 @@ a packed SYRK over fastml's threads; see the constant for why it is not wider). 
 itself):
 
 - direct (no weights): G = X^T X - n mean mean^T, C = X^T Y - n mean ymean^T.
-  X is read once, in row blocks that stay in cache: per block one SYRK and one
-  GEMM with [Y | 1] (X_b^T Y_b and the column sums; no copy of the block); the
+  X is read in row blocks of a few thousand rows, on fastml's threads (fixed
+  lanes): per block one SYRK and one GEMM with [Y | 1] (X_b^T Y_b and the
+  column sums; no copy of the block); the
   correction is a (p, p) update. It loses digits when |mean_j| >> std_j (cancellation); the
   result checks every diagonal entry and, when more than ~half of the
   working precision was cancelled, the blocked path below recomputes.
