@@ -151,9 +151,10 @@ def _direct(X, Y, center, want_gram):
     of a block with its own transpose) and one GEMM X_b^T [Y_b | 1] (cross products
     and sums), accumulated in float64 in _LANES fixed partial sums (block b goes to
     lane b % _LANES); fastml's threads run the lanes with single-threaded BLAS
-    calls (NumPy's matmul releases the GIL and fills both triangles, so no
-    symmetrising copies), and the lanes are added in order. Then the rank-one
-    centring correction."""
+    calls (NumPy's matmul: it fills both triangles, so no symmetrising copies;
+    measured at 10000 x 1000 on 2 threads, 166 ms against 274 ms for per-block
+    SciPy dsyrk calls, which ran at one core's speed), and the lanes are added in
+    order. Then the rank-one centring correction."""
     n, p = X.shape
     k = 0 if Y is None else Y.shape[1]
     f32 = X.dtype == np.float32
