@@ -126,3 +126,48 @@ def test_centered_gram_against_centred_oracle(rng, dtype, weighted):
     np.testing.assert_allclose(C, (Xc * ww[:, None]).T @ Yc, rtol=1e-9,
                                atol=1e-9 * np.abs((Xc * ww[:, None]).T @ Yc).max())
     assert wsum == pytest.approx(ww.sum(), rel=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,p,k", [(1, 330, 0), (3, 330, 1), (5003, 400, 2), (9000, 333, 0)])
+def test_centered_gram_wide_blocks_against_oracle(rng, dtype, n, p, k):
+    # more columns than the kernel takes: the direct path (row blocks of NumPy's
+    # SYRK over fixed lanes), whatever the thread count
+    from fastml.utils import _gram
+
+    assert p + k + 1 > _gram._KERNEL_MAX_M
+    X = (rng.standard_normal((n, p)) * 2 + 3).astype(dtype)
+    Y = rng.standard_normal((n, k)) if k else None
+    X64 = X.astype(np.float64)
+    Xc = X64 - X64.mean(axis=0)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    outs = []
+    for nt in (1, 2, 3):
+        with _threads.scope(nt):
+            G, C, mean, ymean, wsum = centered_gram(X, Y)
+        outs.append(G)
+        assert G.dtype == np.float64 and G.shape == (p, p)
+        np.testing.assert_array_equal(G, G.T)
+        ref_G = Xc.T @ Xc
+        np.testing.assert_allclose(G, ref_G, rtol=tol, atol=tol * max(1.0, np.abs(ref_G).max()))
+        np.testing.assert_allclose(mean, X64.mean(axis=0), rtol=tol)
+        assert wsum == n
+        if k:
+            ref_C = Xc.T @ (Y - Y.mean(axis=0))
+            np.testing.assert_allclose(C, ref_C, rtol=tol,
+                                       atol=tol * max(1.0, np.abs(ref_C).max()))
+    for G in outs[1:]:
+        np.testing.assert_array_equal(G, outs[0])  # fixed lanes: no thread dependence
+
+
+def test_row_blocks_cover_rows_in_lane_multiples():
+    from fastml.utils._gram import _LANES, _row_blocks
+
+    for n, p, f32 in [(1, 400, False), (10000, 1000, False), (10001, 400, True), (7, 500, True)]:
+        blocks = _row_blocks(n, p, f32)
+        assert blocks[0][0] == 0 and blocks[-1][1] == n
+        assert all(a < b for a, b in blocks)
+        assert all(b == c for (_, b), (c, _) in zip(blocks[:-1], blocks[1:]))
+        if n >= _LANES:
+            assert len(blocks) % _LANES == 0
+        assert max(b - a for a, b in blocks) <= (2048 if f32 else 4096)

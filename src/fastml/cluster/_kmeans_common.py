@@ -10,9 +10,13 @@ import numpy as np
 from .._kernels import distance as _kdist
 from .._kernels import kmeans as _kk
 from .._kernels import kmeans_sparse as _kks
+from ..utils._gram import centered_gram
 from ..utils._sparse import check_sparse, column_mean_var, is_sparse
 from ..utils.validation import _check_sample_weight as _check_sw
 from ..utils.validation import check_array
+
+# mean_variance: the Gram kernel (d^2 / 2 products a row) up to this many columns
+_GRAM_VAR_MAX_D = 32
 
 
 def validate_X(est, X, reset=True):
@@ -126,7 +130,26 @@ def tolerance(X, tol):
         return 0.0
     if is_sparse(X):
         return float(np.mean(column_mean_var(X)[1])) * tol
-    return float(np.mean(np.var(X, axis=0, dtype=np.float64))) * tol
+    return mean_variance(X) * tol
+
+
+def mean_variance(X):
+    """Mean of the (population) column variances of dense X, in float64:
+    trace(X_c^T X_c) / (n p). Few columns: one threaded pass of the shifted
+    Gram kernel (fastml.utils._gram); more: the column means, then the centred
+    squares in cache-sized row blocks (X read twice, no full-size temporary)."""
+    n, d = X.shape
+    if n == 0 or d == 0:
+        return float("nan")
+    if d <= _GRAM_VAR_MAX_D and X.dtype in (np.float32, np.float64):
+        return float(np.trace(centered_gram(X)[0])) / (n * d)
+    m = X.mean(axis=0, dtype=np.float64)
+    step = max(1, (1 << 17) // d)
+    s = 0.0
+    for i in range(0, n, step):
+        b = X[i:i + step] - m
+        s += float(np.einsum("ij,ij->", b, b))
+    return s / (n * d)
 
 
 def plusplus(X, n_clusters, sw, random_state, n_local_trials=None):
