@@ -49,14 +49,23 @@ def _members(name, lib):
                                ("lin", mod["linear_model"].LinearRegression())]}
     if name in ("SelectFromModel", "RFE", "RFECV", "SequentialFeatureSelector"):
         return {"estimator": mod["linear_model"].Ridge()}
-    if name in ("OneVsRestClassifier", "OneVsOneClassifier", "OutputCodeClassifier"):
+    if name in ("OneVsRestClassifier", "OneVsOneClassifier", "OutputCodeClassifier",
+                "MultiOutputClassifier", "ClassifierChain"):
         return {"estimator": mod["naive_bayes"].GaussianNB()}
+    if name in ("MultiOutputRegressor", "RegressorChain"):
+        return {"estimator": mod["linear_model"].Ridge()}
     return {}
+
+
+# multi-output meta-estimators fit a 2-D y (two columns)
+_MULTI_OUTPUT = {"MultiOutputClassifier", "ClassifierChain", "MultiOutputRegressor",
+                 "RegressorChain"}
 
 
 # voting / stacking: their members check the names (as in scikit-learn)
 _CHECKED_BY.update({"OneVsRestClassifier": "GaussianNB", "OneVsOneClassifier": "GaussianNB",
-                    "OutputCodeClassifier": "GaussianNB"})
+                    "OutputCodeClassifier": "GaussianNB", "MultiOutputClassifier": "GaussianNB",
+                    "MultiOutputRegressor": "Ridge"})
 _CHECKED_BY.update({"VotingClassifier": "GaussianNB", "StackingClassifier": "GaussianNB",
                     "VotingRegressor": "Ridge", "StackingRegressor": "Ridge"})
 
@@ -83,6 +92,8 @@ def _fit(est, df, y):
 @pytest.mark.parametrize("name,cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
 def test_every_estimator_records_and_checks_feature_names(name, cls):
     df, y = _data()
+    if name in _MULTI_OUTPUT:
+        y = np.column_stack([y, y[::-1]])
     est = _fit(_make(name, cls), df, y)
     np.testing.assert_array_equal(est.feature_names_in_, np.array(COLUMNS, dtype=object))
     assert est.feature_names_in_.dtype == object
