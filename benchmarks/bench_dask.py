@@ -196,7 +196,8 @@ def study(quick=False, reps=3):
                 for name, fn in _single(X, y_r, y_c, Q, C0, 2).items():
                     t, _ = _best(fn, 1)
                     single[name] = min(single.get(name, 1e9), t)
-        print(f"\n## Strong scaling and overhead ({n} x {d}, 8 partitions; machine loaded)")
+        print(f"\n## Strong scaling and overhead ({n} x {d}, 8 partitions; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         print("| workload | 1 worker | 2 workers | speed-up | fastml 2 threads | dask/fastml |")
         print("|---|---|---|---|---|---|")
         for name, r in rows.items():
@@ -295,7 +296,7 @@ def peers(client, data, X, y_r, y_c, Q, C0, reps):
               flush=True)
 
     print("\n## fastml.dask vs dask-ml / NumPy baseline (same 2-worker cluster, "
-          "machine loaded)")
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print("| workload | fastml.dask | peer | peer time / ours | agreement |")
     print("|---|---|---|---|---|", flush=True)
     with client.as_current(), dask.config.set(scheduler=client.get), \
