@@ -319,11 +319,9 @@ def _chain_method_of(estimator, chain_method):
         if name not in _CHAIN_METHODS:
             raise ValueError(f"chain_method must be among {list(_CHAIN_METHODS)}, got "
                              f"{name!r}.")
-    for name in names:
-        if hasattr(estimator, name):
-            return name
-    raise AttributeError(f"{type(estimator).__name__} has none of the following attributes: "
-                         f"{', '.join(names)}.")
+    from .metrics._scorer import _pick_method
+
+    return _pick_method(estimator, names)
 
 
 class _BaseChain(BaseEstimator):
