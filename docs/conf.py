@@ -175,3 +175,14 @@ def _write_if_changed(path, text):
 
 write_api_pages()
 
+
+
+def _refresh_found_docs(app):
+    # An incremental build starts from the pickled environment, whose list of source
+    # files predates the API pages written above: autosummary would not generate the
+    # stubs of a module added since the last build (a -W error). List the sources now.
+    app.builder.env.find_files(app.config, app.builder)
+
+
+def setup(app):
+    app.connect("builder-inited", _refresh_found_docs, priority=400)  # before autosummary
