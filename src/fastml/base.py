@@ -92,13 +92,14 @@ class BaseEstimator(MetadataRequesterMixin):
             valid[name].set_params(**sub)
         return self
 
-    def __repr__(self):
+    def _changed_params(self):
+        """{name: value} of the parameters that differ from their defaults."""
         defaults = {}
         sig = inspect.signature(type(self).__init__)
         for p in sig.parameters.values():
             if p.default is not p.empty:
                 defaults[p.name] = p.default
-        parts = []
+        changed = {}
         for name in self._get_param_names():
             value = getattr(self, name, None)
             default = defaults.get(name, inspect.Parameter.empty)
@@ -107,8 +108,21 @@ class BaseEstimator(MetadataRequesterMixin):
             except Exception:
                 same = False
             if not same:
-                parts.append(f"{name}={value!r}")
+                changed[name] = value
+        return changed
+
+    def __repr__(self):
+        parts = [f"{name}={value!r}" for name, value in self._changed_params().items()]
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self):
+        """Notebook display: the estimator as a collapsible block of its
+        parameters (changed ones in bold), nested estimators (pipeline steps,
+        ensemble members, wrapped estimators) as nested blocks, and whether it
+        is fitted; the plain repr as the text alternative."""
+        from .utils._html_repr import estimator_html
+
+        return estimator_html(self)
 
     # ---- validation helpers used by fit/predict -----------------------------
     def _validate_params(self):

@@ -190,3 +190,53 @@ def test_scikit_learn_check_estimator(sklearn_checks, est):
     failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
               if r["status"] == "failed"]
     assert failed == []
+
+
+def test_repr_html_shows_parameters_nesting_and_fitted_state():
+    """Notebook display: well-formed HTML, changed parameters in bold, pipeline
+    steps and ensemble members as nested blocks, the fitted state, the plain
+    repr as its text alternative, and values escaped."""
+    import html.parser
+
+    from fastml.datasets import load_iris
+    from fastml.ensemble import VotingClassifier
+    from fastml.linear_model import LogisticRegression
+    from fastml.pipeline import make_pipeline
+    from fastml.preprocessing import StandardScaler
+
+    class _Tags(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.summaries, self.bold = [], [], []
+            self._in = None
+
+        def handle_starttag(self, tag, attrs):
+            self.stack.append(tag)
+            self._in = tag
+
+        def handle_endtag(self, tag):
+            assert self.stack.pop() == tag
+            self._in = self.stack[-1] if self.stack else None
+
+        def handle_data(self, data):
+            if "summary" in self.stack:
+                self.summaries.append(data)
+            elif self._in == "b":
+                self.bold.append(data)
+
+    vote = VotingClassifier([("lr", LogisticRegression(C=2.0)), ("lr2", LogisticRegression())])
+    pipe = make_pipeline(StandardScaler(), vote)
+    out = pipe._repr_html_()
+    tags = _Tags()
+    tags.feed(out)
+    assert tags.stack == []  # every tag closed
+    text = " ".join(tags.summaries)
+    for name in ("Pipeline", "StandardScaler", "VotingClassifier", "LogisticRegression"):
+        assert name in text, name
+    assert out.count("<details") == 5   # pipeline, 2 steps, 2 voting members
+    assert "(not fitted)" in text and "estimators[lr]" in text
+    assert "2.0" in tags.bold            # C=2.0 differs from the default
+    assert "&#x27;standardscaler&#x27;" in out   # values escaped
+    X, y = load_iris(return_X_y=True)
+    pipe.fit(X, y)
+    assert "(fitted)" in pipe._repr_html_()
