@@ -407,6 +407,20 @@ static int assemble(fm_tree *t, xstore *stores, int nstores, int preorder, int64
  * sort costs several partitions), presorted -- if the lists (d x m rows and
  * values) fit XT_PRESORT_MAX entries. */
 #define XT_PRESORT_MAX (INT64_C(1) << 25)
+/* The presorted lists (ctx without them: the per-node sort). */
+static void presort_free(xt_ctx *c) {
+    free(c->ord);
+    free(c->loc);
+    free(c->side);
+    free(c->skip);
+    free(c->vord);
+    free(c->yw);
+    c->ord = c->loc = NULL;
+    c->side = c->skip = NULL;
+    c->vord = NULL;
+    c->yw = NULL;
+}
+
 static int use_presorted(const xt_ctx *c, int splitter, int given) {
     if (splitter != 0 || c->d * c->m > XT_PRESORT_MAX || c->n >= INT32_MAX) return 0;
     const int64_t mf = c->max_features < c->d ? c->max_features : c->d;
@@ -467,16 +481,7 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
         if (c.ord && c.loc && c.side && c.skip && c.vord && (c.yw || !fast)) {
             st = xt_presort_init(&c, works, order, nt);
         } else { /* not enough memory for the lists: sort per node */
-            free(c.ord);
-            free(c.loc);
-            free(c.side);
-            free(c.skip);
-            free(c.vord);
-            free(c.yw);
-            c.ord = c.loc = NULL;
-            c.side = c.skip = NULL;
-            c.vord = NULL;
-            c.yw = NULL;
+            presort_free(&c);
         }
     }
     grow_env e = {&c, works, stores};
@@ -492,12 +497,7 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
     free(c.samples);
     free(c.features);
     free(c.constant);
-    free(c.ord);
-    free(c.loc);
-    free(c.side);
-    free(c.skip);
-    free(c.vord);
-    free(c.yw);
+    presort_free(&c);
     if (st != FM_OK) fm_tree_free(t);
     return st;
 }
