@@ -117,6 +117,21 @@ void fm_svm_apply(double *v, const fm_svm_data *D, double sqa, const double *sqb
     }
 }
 
+void fm_svm_axpy_rows(double *acc, const float *const *rows, int64_t off, const double *coef,
+                      int64_t nr, int64_t n) {
+    K->axpy_rows(acc, rows, off, coef, nr, n);
+}
+
+void fm_svm_apply_f32(float *out, double *v, const fm_svm_data *D, double sqa, const double *sqb,
+                      int64_t n) {
+    if (D->kernel == FM_SVM_RBF) {
+        K->rbf_f32(out, v, sqb, sqa, D->gamma, n);
+        return;
+    }
+    fm_svm_apply(v, D, sqa, sqb, n);
+    for (int64_t t = 0; t < n; t++) out[t] = (float)v[t];
+}
+
 void fm_svm_diag(double *qd, const fm_svm_data *D, const int64_t *rows, int64_t m) {
     for (int64_t a = 0; a < m; a++) {
         const int64_t r = rows[a];

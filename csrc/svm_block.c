@@ -36,7 +36,7 @@
 #endif
 
 #define TAU 1e-12
-#define CHUNK 4096 /* columns of one GEMM call */
+#define CB 256 /* points per column block of the kernel rows */
 
 typedef struct {
     int64_t m, l, q, half;
@@ -50,9 +50,11 @@ typedef struct {
     int64_t P, hand;        /* slots; the CLOCK hand of the eviction */
     int64_t *slot_of, *pt_of, *stamp; /* point -> slot (m), slot -> point, last round (P) */
     char *ref;              /* P: reused since the hand last passed */
-    int64_t *evl;           /* q: working-set entries whose rows are computed */
+    int64_t *evl;           /* 2 q: working-set entries whose rows are computed, scratch */
     int64_t *ws, *slot;     /* working set: variable and its Kb slot, q each */
     int64_t *drop;          /* the half leaving the working set */
+    float **urow;           /* q: rows of the gradient update */
+    double *ucoef;          /* q: their coefficients */
     int64_t n0, n1;         /* sizes of the kept and the new half */
     char *inws;             /* l flags */
     double *key;            /* l selection keys */
@@ -73,28 +75,102 @@ static inline int in_low(const blk *b, int64_t v) {
     return b->y[v] == 1 ? b->a[v] > 0 : b->a[v] < b->C[v];
 }
 
-/* Kernel rows of the working-set entries list[0, nr) into their slots. */
+/* Kernel rows of the working-set entries list[0, nr) into their slots: one
+ * parallel region, column blocks of CB points handed out dynamically (a
+ * thread that is late -- a busy machine -- leaves its blocks to the others);
+ * each block is a single-threaded GEMM into the thread's scratch, then the
+ * kernel function, written as float into the slots. */
 static int eval_rows(blk *b, const int64_t *list, int64_t nr) {
-    const int64_t m = b->m, d = b->D->d;
+    const int64_t m = b->m, d = b->D->d, nch = (m + CB - 1) / CB;
     if (nr <= 0) return FM_OK;
     for (int64_t r = 0; r < nr; r++)
         memcpy(b->A + r * d, b->X + bpt(b, b->ws[list[r]]) * d, (size_t)d * sizeof(double));
-    for (int64_t c0 = 0; c0 < m; c0 += CHUNK) {
-        const int64_t cn = m - c0 < CHUNK ? m - c0 : CHUNK;
-        const int st = fm_gemm_f64(0, 1, nr, cn, d, 1.0, b->A, d, b->X + c0 * d, d, 0.0, b->tmp,
-                                   cn, b->nthreads);
-        if (st != FM_OK) return st;
-        const int team = fm_team_size(b->nthreads, (double)nr * (double)cn * 16.0);
-#pragma omp parallel for schedule(static) num_threads(team)
-        for (int64_t r = 0; r < nr; r++) {
-            double *v = b->tmp + r * cn;
-            const int64_t pr = bpt(b, b->ws[list[r]]);
-            fm_svm_apply(v, b->D, b->sq ? b->sq[pr] : 0.0, b->sq ? b->sq + c0 : NULL, cn);
-            float *dst = b->Kb + b->slot[list[r]] * m + c0;
-            for (int64_t t = 0; t < cn; t++) dst[t] = (float)v[t];
+    int st = FM_OK;
+    const int team = fm_team_size(b->nthreads, (double)nr * (double)m * (2.0 * (double)d + 16.0));
+#pragma omp parallel num_threads(team)
+    {
+        int tid = 0;
+#if FASTML_HAVE_OPENMP
+        tid = omp_get_thread_num();
+#endif
+        double *tmp = b->tmp + (int64_t)tid * b->q * CB;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t ch = 0; ch < nch; ch++) {
+            const int64_t c0 = ch * CB, cn = m - c0 < CB ? m - c0 : CB;
+            if (fm_gemm_f64(0, 1, nr, cn, d, 1.0, b->A, d, b->X + c0 * d, d, 0.0, tmp, cn, 1) !=
+                FM_OK) {
+#pragma omp atomic write
+                st = FM_ENOBLAS;
+                continue;
+            }
+            for (int64_t r = 0; r < nr; r++) {
+                const int64_t pr = bpt(b, b->ws[list[r]]);
+                fm_svm_apply_f32(b->Kb + b->slot[list[r]] * m + c0, tmp + r * cn, b->D,
+                                 b->sq ? b->sq[pr] : 0.0, b->sq ? b->sq + c0 : NULL, cn);
+            }
         }
     }
-    return FM_OK;
+    return st;
+}
+
+/* The subproblem's kernel lK (q x q) for the working set [0, n): the kept
+ * entries [0, keep) were the previous round's entries [ndrop, ndrop + keep),
+ * so their block moves up from the previous lK; the rows of the new entries
+ * [keep, n) are filled and mirror into the kept rows' columns (lK stays
+ * symmetric). Up to LOCAL_GEMM_D features the new rows come from one small
+ * GEMM of their points against the working set's points: cheaper than
+ * gathering them from the cached rows, whose reads each land on a different
+ * cache line; above it, the gather (over threads) is the cheaper. */
+#define LOCAL_GEMM_D 256
+#define LOCAL_RB 32 /* new rows per block */
+static int local_kernel(blk *b, int64_t keep, int64_t ndrop, int64_t n) {
+    const int64_t q = b->q, d = b->D->d, nn = n - keep, m = b->m;
+    float *lK = b->lK;
+    for (int64_t r = 0; r < keep; r++)
+        memmove(lK + r * q, lK + (r + ndrop) * q + ndrop, (size_t)keep * sizeof(float));
+    if (nn <= 0) return FM_OK;
+    const int gather = d > LOCAL_GEMM_D;
+    int64_t *pts = b->evl + q; /* evl holds 2 q: the second half is free here */
+    double *P = b->A, *sqw = b->key; /* key is free between selections */
+    for (int64_t r = 0; r < n; r++) {
+        const int64_t pt = bpt(b, b->ws[r]);
+        pts[r] = pt;
+        if (gather) continue;
+        memcpy(P + r * d, b->X + pt * d, (size_t)d * sizeof(double));
+        if (b->sq) sqw[r] = b->sq[pt];
+    }
+    int st = FM_OK;
+    const int64_t nrb = (nn + LOCAL_RB - 1) / LOCAL_RB;
+    const double work = (double)nn * (double)n * (gather ? 8.0 : 2.0 * (double)d + 16.0);
+#pragma omp parallel num_threads(fm_team_size(b->nthreads, work))
+    {
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t rb = 0; rb < nrb; rb++) {
+            const int64_t r0 = keep + rb * LOCAL_RB, r1 = r0 + LOCAL_RB < n ? r0 + LOCAL_RB : n;
+            if (gather) {
+                for (int64_t r = r0; r < r1; r++) {
+                    const float *kr = b->Kb + b->slot[r] * m;
+                    float *dst = lK + r * q;
+                    for (int64_t t = 0; t < n; t++) dst[t] = kr[pts[t]];
+                }
+                continue;
+            }
+            double *v = b->tmp + (r0 - keep) * n;
+            if (fm_gemm_f64(0, 1, r1 - r0, n, d, 1.0, P + r0 * d, d, P, d, 0.0, v, n, 1) !=
+                FM_OK) {
+#pragma omp atomic write
+                st = FM_ENOBLAS;
+                continue;
+            }
+            for (int64_t r = r0; r < r1; r++)
+                fm_svm_apply_f32(lK + r * q, v + (r - r0) * n, b->D, b->sq ? sqw[r] : 0.0,
+                                 b->sq ? sqw : NULL, n);
+        }
+#pragma omp for schedule(static)
+        for (int64_t r = 0; r < keep; r++)
+            for (int64_t t = keep; t < n; t++) lK[r * q + t] = lK[t * q + r];
+    }
+    return st;
 }
 
 /* G_u += y_u sum_r delta_r K(ws_r, u) over the working-set entries with a
@@ -102,70 +178,25 @@ static int eval_rows(blk *b, const int64_t *list, int64_t nr) {
 static void update_gradient(blk *b, const double *delta, int64_t n) {
     const int64_t m = b->m, l = b->l;
     int64_t nz = 0;
-    for (int64_t r = 0; r < n; r++) nz += delta[r] != 0.0;
+    for (int64_t r = 0; r < n; r++)
+        if (delta[r] != 0.0) {
+            b->urow[nz] = b->Kb + b->slot[r] * m;
+            b->ucoef[nz++] = delta[r];
+        }
     if (nz == 0) return;
     const int64_t nblk = (m + 1023) / 1024;
     const int team = fm_team_size(b->nthreads, (double)nz * (double)m * 2.0);
-#pragma omp parallel for schedule(static) num_threads(team)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
     for (int64_t kb = 0; kb < nblk; kb++) {
         double acc[1024];
         const int64_t c0 = kb * 1024, cn = m - c0 < 1024 ? m - c0 : 1024;
         for (int64_t t = 0; t < cn; t++) acc[t] = 0.0;
-        for (int64_t r = 0; r < n; r++) {
-            const double dr = delta[r];
-            if (dr == 0.0) continue;
-            const float *kr = b->Kb + b->slot[r] * m + c0;
-            for (int64_t t = 0; t < cn; t++) acc[t] += dr * (double)kr[t];
-        }
+        fm_svm_axpy_rows(acc, (const float *const *)b->urow, c0, b->ucoef, nz, cn);
         for (int64_t t = 0; t < cn; t++) {
             b->G[c0 + t] += b->y[c0 + t] * acc[t];
             if (l > m) b->G[m + c0 + t] += b->y[m + c0 + t] * acc[t];
         }
     }
-}
-
-/* Order of candidates: by key, ties to the smaller variable. */
-static inline int before(const double *key, int64_t u, int64_t v) {
-    return key[u] < key[v] || (key[u] == key[v] && u < v);
-}
-
-static void sort_cand(int64_t *c, int64_t n, const double *key) {
-    for (int64_t i = 1; i < n; i++) { /* insertion sort: n <= q here */
-        const int64_t v = c[i];
-        int64_t j = i;
-        for (; j > 0 && before(key, v, c[j - 1]); j--) c[j] = c[j - 1];
-        c[j] = v;
-    }
-}
-
-/* Move the k smallest (by key) of c[0, n) to c[0, k), sorted. */
-static void select_k(int64_t *c, int64_t n, int64_t k, const double *key) {
-    if (k >= n) {
-        k = n;
-    } else {
-        int64_t lo = 0, hi = n - 1;
-        while (hi > lo) { /* quickselect, median-of-three pivot */
-            const int64_t mid = lo + (hi - lo) / 2;
-            int64_t pv = c[mid];
-            if (before(key, c[hi], c[lo])) { const int64_t w = c[lo]; c[lo] = c[hi]; c[hi] = w; }
-            if (before(key, c[mid], c[lo])) pv = c[lo];
-            else if (before(key, c[hi], c[mid])) pv = c[hi];
-            int64_t i = lo, j = hi;
-            while (i <= j) {
-                while (before(key, c[i], pv)) i++;
-                while (before(key, pv, c[j])) j--;
-                if (i <= j) {
-                    const int64_t w = c[i];
-                    c[i++] = c[j];
-                    c[j--] = w;
-                }
-            }
-            if (k - 1 <= j) hi = j;
-            else if (k - 1 >= i) lo = i;
-            else break;
-        }
-    }
-    sort_cand(c, k, key);
 }
 
 /* The maximal violating pair's gap over all variables. */
@@ -195,8 +226,8 @@ static int64_t select_new(blk *b, int64_t at, int64_t want) {
         if (in_low(b, v)) low[nl++] = v;
     }
     const int64_t k = 2 * want;
-    select_k(up, nu, k, kup);
-    select_k(low, nl, k, klow);
+    fm_svm_select_k(up, nu, k, kup);
+    fm_svm_select_k(low, nl, k, klow);
     nu = nu < k ? nu : k;
     nl = nl < k ? nl : k;
     int64_t iu = 0, il = 0, got = 0;
@@ -320,6 +351,8 @@ static void blk_free(blk *b) {
     free(b->ref);
     free(b->evl);
     free(b->drop);
+    free(b->urow);
+    free(b->ucoef);
     free(b->inws);
     free(b->key);
     free(b->cand);
@@ -346,16 +379,19 @@ static int64_t ws_size(int64_t m, double cache_mb) {
 static int blk_alloc(blk *b) {
     const size_t m = (size_t)b->m, l = (size_t)b->l, q = (size_t)b->q, d = (size_t)b->D->d;
     b->A = malloc(q * d * sizeof(double));
-    b->tmp = malloc(q * (size_t)CHUNK * sizeof(double));
+    const size_t per = q * (size_t)CB, nt = (size_t)b->nthreads;
+    b->tmp = malloc((q * q > nt * per ? q * q : nt * per) * sizeof(double));
     b->Kb = malloc((size_t)b->P * m * sizeof(float));
     b->slot_of = malloc(m * sizeof(int64_t));
     b->pt_of = malloc((size_t)b->P * sizeof(int64_t));
     b->stamp = malloc((size_t)b->P * sizeof(int64_t));
     b->ref = calloc((size_t)b->P, 1);
-    b->evl = malloc(q * sizeof(int64_t));
+    b->evl = malloc(2 * q * sizeof(int64_t));
     b->ws = malloc(q * sizeof(int64_t));
     b->slot = malloc(q * sizeof(int64_t));
     b->drop = malloc(q * sizeof(int64_t));
+    b->urow = malloc(q * sizeof(float *));
+    b->ucoef = malloc(q * sizeof(double));
     b->inws = calloc(l, 1);
     b->key = malloc(2 * l * sizeof(double));
     b->cand = malloc(2 * l * sizeof(int64_t));
@@ -367,7 +403,7 @@ static int blk_alloc(blk *b) {
     b->ly = malloc(q);
     b->lK = malloc(q * q * sizeof(float));
     b->QD = malloc(l * sizeof(double));
-    return b->A && b->tmp && b->Kb && b->ws && b->slot && b->slot_of && b->pt_of && b->stamp && b->ref && b->evl && b->drop && b->inws && b->key && b->cand && b->la &&
+    return b->A && b->tmp && b->Kb && b->ws && b->slot && b->slot_of && b->pt_of && b->stamp && b->ref && b->evl && b->drop && b->urow && b->ucoef && b->inws && b->key && b->cand && b->la &&
            b->la0 && b->lG && b->lC && b->lQD && b->ly && b->lK && b->QD;
 }
 
@@ -482,11 +518,7 @@ int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const i
             b.lQD[r] = b.QD[v];
             b.ly[r] = y[v];
         }
-        for (int64_t r = 0; r < n; r++) {
-            const float *kr = b.Kb + b.slot[r] * m;
-            float *dst = b.lK + r * b.q;
-            for (int64_t t = 0; t < n; t++) dst[t] = kr[bpt(&b, b.ws[t])];
-        }
+        if ((st = local_kernel(&b, keep, ndrop, n)) != FM_OK) goto done;
         const int64_t steps = local_smo(&b, n, tol, limit - iter);
         iter += steps;
         if (steps == 0) break;

@@ -19,6 +19,12 @@ typedef struct {
     /* v[t] <- exp(-gamma (sqa + sq[rows[t]] - 2 v[t])) (rows NULL: sq[t]). */
     void (*rbf)(double *v, const double *sq, const int64_t *rows, double sqa, double gamma,
                 int64_t n);
+    /* out[t] = exp(-gamma (sqa + sq[t] - 2 v[t])) in float (the float exp). */
+    void (*rbf_f32)(float *out, const double *v, const double *sq, double sqa, double gamma,
+                    int64_t n);
+    /* acc[t] += sum_r coef[r] rows[r][off + t] for t < n (float rows). */
+    void (*axpy_rows)(double *acc, const float *const *rows, int64_t off, const double *coef,
+                      int64_t nr, int64_t n);
 } fm_svm_impl;
 
 /* Point panels are padded to a multiple of this many columns (AVX-512 width). */
@@ -38,6 +44,16 @@ void fm_svm_row_panel(double *out, const fm_svm_data *A, int64_t a, const double
 /* v[t] <- k(v[t]) for dot products v[t] = <a, b_t>, t < n, with D's kernel
  * (sqa = |a|^2 and sqb[t] = |b_t|^2 are read for RBF only). */
 void fm_svm_apply(double *v, const fm_svm_data *D, double sqa, const double *sqb, int64_t n);
+/* acc[t] += sum_r coef[r] rows[r][off + t], t < n, at the picked ISA level. */
+void fm_svm_axpy_rows(double *acc, const float *const *rows, int64_t off, const double *coef,
+                      int64_t nr, int64_t n);
+/* The same, written as float to out (v is scratch); RBF through rbf_f32. */
+void fm_svm_apply_f32(float *out, double *v, const fm_svm_data *D, double sqa, const double *sqb,
+                      int64_t n);
+
+/* Move the k smallest (by key[v], ties to the smaller v) of c[0, n) to
+ * c[0, k), sorted (svm_select.c). */
+void fm_svm_select_k(int64_t *c, int64_t n, int64_t k, const double *key);
 
 /* The working-set solver (svm_block.c) for fm_svm_solve's C formulations on
  * dense points; FM_EINVAL when it does not apply (then the SMO path runs). */

@@ -14,4 +14,6 @@ const fm_svm_impl FM_ISA_FN(fm_svm_impl) = {
     .dots = FM_ISA_FN(fm_svm_dots),
     .dots_t = FM_ISA_FN(fm_svm_dots_t),
     .rbf = FM_ISA_FN(fm_svm_rbf),
+    .rbf_f32 = FM_ISA_FN(fm_svm_rbf_f32),
+    .axpy_rows = FM_ISA_FN(fm_svm_axpy_rows),
 };

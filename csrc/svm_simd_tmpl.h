@@ -1,12 +1,43 @@
-/* svm_simd_tmpl.h -- kernel-row pieces at one ISA level, float64 only (the
- * f32 pass of vmath_instantiate.h is skipped); included by svm_simd.c.
+/* svm_simd_tmpl.h -- kernel-row pieces at one ISA level, float64 but for
+ * rbf_f32; included by svm_simd.c (once per element type).
  *
  * dots: four rows of X per pass, one vector accumulator each, so every load of
  * the query row xa feeds four FMAs; the d % VL tail runs in scalar code after
  * the horizontal sums (the same order for every row, whatever its position).
  * rbf: the exponent is formed exactly as libsvm does, sqa + sq - 2 dot, then
  * the vector exp of activation_vmath_tmpl.h (< 1 ulp).
+ * rbf_f32 (the float pass): the same exponent in double, rounded to float, and
+ * the float vector exp, stored as float -- for rows that are kept as float32
+ * anyway (the working-set solver's cache): twice the lanes of the double exp.
  */
+#if MANT == 23
+#define F(name) FM_CAT3(name, _, SUF)
+
+#include "activation_vmath_tmpl.h"
+
+void FM_ISA_FN(fm_svm_rbf_f32)(float *out, const double *v, const double *sq, double sqa,
+                               double gamma, int64_t n) {
+    /* exponents a block at a time (a vectorised double -> float loop), then the
+     * float exp over the block: no scalar stores feeding a vector load */
+    enum { BLK = 256 };
+    T e[BLK] __attribute__((aligned(64)));
+    for (int64_t t0 = 0; t0 < n; t0 += BLK) {
+        const int64_t nb = n - t0 < BLK ? n - t0 : BLK;
+        const double *vb = v + t0, *sb = sq + t0;
+        for (int64_t k = 0; k < nb; k++) e[k] = (T)(((sqa + sb[k]) - 2.0 * vb[k]) * -gamma);
+        int64_t k = 0;
+        for (; k + VL <= nb; k += VL) fm_vstore_f32(out + t0 + k, F(vexp)(fm_vload_f32(e + k)));
+        if (k < nb) {
+            for (int64_t j = nb; j < k + VL; j++) e[j] = (T)0;
+            fm_vstore_f32(e + k, F(vexp)(fm_vload_f32(e + k)));
+            for (int64_t j = k; j < nb; j++) out[t0 + j] = e[j];
+        }
+    }
+}
+
+#undef F
+#endif
+
 #if MANT == 52
 #define F(name) FM_CAT3(name, _, SUF)
 
@@ -77,6 +108,38 @@ void FM_ISA_FN(fm_svm_dots_t)(double *out, const double *XT, int64_t ldt, const 
         const double *p = XT + t;
         for (int64_t k = 0; k < d; k++, p += ldt) a0 += xa[k] * fm_vload_f64(p);
         fm_vstore_f64(out + t, a0);
+    }
+}
+
+/* acc[t] += sum_r coef[r] rows[r][off + t], t < n: float rows summed in
+ * double, four rows per pass over acc (the working-set solver's gradient). */
+void FM_ISA_FN(fm_svm_axpy_rows)(double *restrict acc, const float *const *rows, int64_t off,
+                                 const double *coef, int64_t nr, int64_t n) {
+    typedef float HF __attribute__((vector_size(VL * sizeof(float))));
+    int64_t r = 0;
+    for (; r + 4 <= nr; r += 4) {
+        const float *r0 = rows[r] + off, *r1 = rows[r + 1] + off;
+        const float *r2 = rows[r + 2] + off, *r3 = rows[r + 3] + off;
+        const double c0 = coef[r], c1 = coef[r + 1], c2 = coef[r + 2], c3 = coef[r + 3];
+        int64_t t = 0;
+        for (; t + VL <= n; t += VL) {
+            HF f0, f1, f2, f3;
+            memcpy(&f0, r0 + t, sizeof f0);
+            memcpy(&f1, r1 + t, sizeof f1);
+            memcpy(&f2, r2 + t, sizeof f2);
+            memcpy(&f3, r3 + t, sizeof f3);
+            const V s = (c0 * __builtin_convertvector(f0, V) + c1 * __builtin_convertvector(f1, V)) +
+                        (c2 * __builtin_convertvector(f2, V) + c3 * __builtin_convertvector(f3, V));
+            fm_vstore_f64(acc + t, fm_vload_f64(acc + t) + s);
+        }
+        for (; t < n; t++)
+            acc[t] += (c0 * (double)r0[t] + c1 * (double)r1[t]) +
+                      (c2 * (double)r2[t] + c3 * (double)r3[t]);
+    }
+    for (; r < nr; r++) {
+        const float *r0 = rows[r] + off;
+        const double c0 = coef[r];
+        for (int64_t t = 0; t < n; t++) acc[t] += c0 * (double)r0[t];
     }
 }
 

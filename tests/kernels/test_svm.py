@@ -213,6 +213,22 @@ def test_block_solver_optimal_and_agrees_with_smo(rng):
     np.testing.assert_allclose(dec(a_b, rho_b), dec(a_s, rho_s), atol=1e-4)
 
 
+@pytest.mark.parametrize("d", [_BD, 300])  # the subproblem kernel: small GEMM / gathered rows
+def test_block_solver_levels_and_wide_points(cpu_level, rng, d):
+    # every SIMD level (the float exp of the kernel rows, the gradient's row sums)
+    X, y = _big_binary(rng, n=4100, d=d)
+    n = len(y)
+    C = np.full(n, 1.0)
+    g = 1.0 / d
+    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, g, 0.0, np.arange(n), y, -np.ones(n), C,
+                                        np.zeros(n), False, 1e-3, 1, 200.0, -1)
+    assert not hit and it > 0
+    assert np.all(a >= 0) and np.all(a <= C) and abs(a @ y) < 1e-9
+    G = _exact_gradient(X, g, np.arange(n), y.astype(float), -np.ones(n), a)
+    assert _mvp_gap(y, a, C, G) < 2e-3
+    assert obj == pytest.approx(0.5 * a @ (G - 1.0), rel=1e-6)
+
+
 def test_block_solver_row_subset_and_regression_dual(rng):
     X, y = _big_binary(rng, n=9000)
     rows = np.arange(0, 9000, 2)  # every other point, through the gathered copy
