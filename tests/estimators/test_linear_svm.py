@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from fastml._kernels import COMPILED
 from fastml.exceptions import ConvergenceWarning
 from fastml.linear_model import Perceptron, SGDClassifier
 from fastml.svm import LinearSVC, LinearSVR
@@ -257,9 +258,11 @@ def test_crammer_singer_binary_and_weights():
     e = _fit(skl_svm.LinearSVC, X3, y3, class_weight=cw, **kw3)
     f = LinearSVC(class_weight=cw, **kw3).fit(X3, y3)
     np.testing.assert_allclose(f.coef_, e.coef_, atol=1e-4 * np.abs(e.coef_).max())
-    # sparse input: the same problem
+    # sparse input: the same problem (the compiled solver walks dense and CSR rows in
+    # the same order; the NumPy twin's CSR row products round differently, so its two
+    # answers agree to the solver's tolerance, not to the last bits)
     g = LinearSVC(**kw3).fit(sp.csr_matrix(X3), y3)
-    np.testing.assert_allclose(g.coef_, LinearSVC(**kw3).fit(X3, y3).coef_, rtol=1e-10,
-                               atol=1e-12)
+    close = dict(rtol=1e-10, atol=1e-12) if COMPILED else dict(rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(g.coef_, LinearSVC(**kw3).fit(X3, y3).coef_, **close)
     with pytest.warns(ConvergenceWarning, match="increase the number of iterations"):
         LinearSVC(multi_class="crammer_singer", max_iter=2).fit(X3, y3)
