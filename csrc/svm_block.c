@@ -1,5 +1,7 @@
 /* svm_block.c -- the working-set solver for the C formulations (C-SVC,
- * epsilon-SVR, the one-class dual) on dense points, after the decomposition
+ * epsilon-SVR, the one-class dual) and nu (nu-SVC, nu-SVR: the ranking, the
+ * subproblem's pairs and the gap per sign class, as libsvm's nu solver; the
+ * subproblem and the bias are in svm_block_smo.c) on dense points, after the decomposition
  * of Joachims (SVMlight) as run by ThunderSVM and oneDAL's "thunder" method:
  *
  *   - every outer iteration ranks the variables by f_v = -y_v G_v and takes
@@ -29,51 +31,13 @@
 #include <string.h>
 
 #include "blas.h"
-#include "svm_impl.h"
+#include "svm_block_impl.h"
 
 #if FASTML_HAVE_OPENMP
 #include <omp.h>
 #endif
 
-#define TAU 1e-12
 #define CB 256 /* points per column block of the kernel rows */
-
-typedef struct {
-    int64_t m, l, q, half;
-    const int8_t *y;
-    const double *p, *C;
-    double *a, *G;
-    const fm_svm_data *D;
-    const double *X; /* the problem's points, m x d contiguous */
-    double *Xown, *sq, *A, *tmp;
-    float *Kb;              /* P rows (slots) of m kernel values */
-    int64_t P, hand;        /* slots; the CLOCK hand of the eviction */
-    int64_t *slot_of, *pt_of, *stamp; /* point -> slot (m), slot -> point, last round (P) */
-    char *ref;              /* P: reused since the hand last passed */
-    int64_t *evl;           /* 2 q: working-set entries whose rows are computed, scratch */
-    int64_t *ws, *slot;     /* working set: variable and its Kb slot, q each */
-    int64_t *drop;          /* the half leaving the working set */
-    float **urow;           /* q: rows of the gradient update */
-    double *ucoef;          /* q: their coefficients */
-    int64_t n0, n1;         /* sizes of the kept and the new half */
-    char *inws;             /* l flags */
-    double *key;            /* l selection keys */
-    int64_t *cand;          /* l candidates */
-    double *la, *la0, *lG, *lC, *lQD;
-    int8_t *ly;
-    float *lK;              /* q x q */
-    double *QD;             /* l */
-    int nthreads;
-} blk;
-
-static inline int64_t bpt(const blk *b, int64_t v) { return v < b->m ? v : v - b->m; }
-
-static inline int in_up(const blk *b, int64_t v) {
-    return b->y[v] == 1 ? b->a[v] < b->C[v] : b->a[v] > 0;
-}
-static inline int in_low(const blk *b, int64_t v) {
-    return b->y[v] == 1 ? b->a[v] > 0 : b->a[v] < b->C[v];
-}
 
 /* Kernel rows of the working-set entries list[0, nr) into their slots: one
  * parallel region, column blocks of CB points handed out dynamically (a
@@ -199,46 +163,46 @@ static void update_gradient(blk *b, const double *delta, int64_t n) {
     }
 }
 
-/* The maximal violating pair's gap over all variables. */
-static double global_gap(const blk *b) {
-    double up = -INFINITY, low = INFINITY;
-    for (int64_t v = 0; v < b->l; v++) {
-        const double f = -b->y[v] * b->G[v];
-        if (in_up(b, v) && f > up) up = f;
-        if (in_low(b, v) && f < low) low = f;
-    }
-    return up - low;
-}
-
 /* Append up to want new variables (not flagged in inws) to ws[at...]:
  * alternately the largest f over I_up and the smallest over I_low. */
 static int64_t select_new(blk *b, int64_t at, int64_t want) {
     const int64_t l = b->l;
-    int64_t nu = 0, nl = 0;
-    int64_t *up = b->cand, *low = b->cand + l; /* cand holds 2 l */
+    /* lists: up and low per sign class (class 1 only under nu); class 0 fills
+     * cand from the front of its half, class 1 from the back */
+    int64_t cnt[4] = {0, 0, 0, 0};
     double *kup = b->key, *klow = b->key + l;
     for (int64_t v = 0; v < l; v++) {
         if (b->inws[v]) continue;
         const double f = -b->y[v] * b->G[v];
         kup[v] = -f;
         klow[v] = f;
-        if (in_up(b, v)) up[nu++] = v;
-        if (in_low(b, v)) low[nl++] = v;
+        const int c = b->nu && b->y[v] != 1;
+        if (in_up(b, v)) {
+            if (c) b->cand[l - 1 - cnt[2]++] = v;
+            else b->cand[cnt[0]++] = v;
+        }
+        if (in_low(b, v)) {
+            if (c) b->cand[2 * l - 1 - cnt[3]++] = v;
+            else b->cand[l + cnt[1]++] = v;
+        }
     }
+    int64_t *list[4] = {b->cand, b->cand + l, b->cand + l - cnt[2], b->cand + 2 * l - cnt[3]};
     const int64_t k = 2 * want;
-    fm_svm_select_k(up, nu, k, kup);
-    fm_svm_select_k(low, nl, k, klow);
-    nu = nu < k ? nu : k;
-    nl = nl < k ? nl : k;
-    int64_t iu = 0, il = 0, got = 0;
-    while (got < want && (iu < nu || il < nl)) {
-        for (int side = 0; side < 2 && got < want; side++) {
-            int64_t *list = side ? low : up, *it = side ? &il : &iu, n = side ? nl : nu;
-            while (*it < n && b->inws[list[*it]]) (*it)++;
-            if (*it < n) {
-                const int64_t v = list[(*it)++];
+    int64_t pos[4] = {0, 0, 0, 0}, got = 0;
+    for (int s = 0; s < 4; s++) {
+        fm_svm_select_k(list[s], cnt[s], k, s % 2 ? klow : kup);
+        if (cnt[s] > k) cnt[s] = k;
+    }
+    /* alternately the largest f over I_up and the smallest over I_low (per class) */
+    for (int more = 1; got < want && more;) {
+        more = 0;
+        for (int s = 0; s < 4 && got < want; s++) {
+            while (pos[s] < cnt[s] && b->inws[list[s][pos[s]]]) pos[s]++;
+            if (pos[s] < cnt[s]) {
+                const int64_t v = list[s][pos[s]++];
                 b->inws[v] = 1;
                 b->ws[at + got++] = v;
+                more = 1;
             }
         }
     }
@@ -280,61 +244,6 @@ static int64_t assign_slots(blk *b, int64_t n, int64_t now) {
         }
     }
     return ne;
-}
-
-/* SMO on the working set (n entries). Returns the steps taken. */
-static int64_t local_smo(blk *b, int64_t n, double tol, int64_t budget) {
-    const int64_t q = b->q;
-    double *la = b->la, *lG = b->lG, *lC = b->lC, *lQD = b->lQD;
-    const int8_t *ly = b->ly;
-    double eps = -1.0;
-    int64_t it = 0;
-    for (; it < budget; it++) {
-        double Gmax = -INFINITY, Gmax2 = -INFINITY, best = INFINITY;
-        int64_t gi = -1, gj = -1;
-        for (int64_t t = 0; t < n; t++) {
-            if (ly[t] == 1) {
-                if (la[t] < lC[t] && -lG[t] >= Gmax) Gmax = -lG[t], gi = t;
-            } else if (la[t] > 0 && lG[t] >= Gmax) {
-                Gmax = lG[t], gi = t;
-            }
-        }
-        if (gi < 0) break;
-        const float *Ki = b->lK + gi * q;
-        for (int64_t t = 0; t < n; t++) {
-            double gd;
-            if (ly[t] == 1) {
-                if (!(la[t] > 0)) continue;
-                gd = Gmax + lG[t];
-                if (lG[t] >= Gmax2) Gmax2 = lG[t];
-            } else {
-                if (!(la[t] < lC[t])) continue;
-                gd = Gmax - lG[t];
-                if (-lG[t] >= Gmax2) Gmax2 = -lG[t];
-            }
-            if (gd > 0) {
-                const double qc = lQD[gi] + lQD[t] - 2.0 * Ki[t];
-                const double od = -(gd * gd) / (qc > 0 ? qc : TAU);
-                if (od <= best) gj = t, best = od;
-            }
-        }
-        const double gap = Gmax + Gmax2;
-        if (eps < 0) eps = gap / 10 > tol ? gap / 10 : tol;
-        if (gap < eps || gj < 0) break;
-        const int64_t i = gi, j = gj;
-        const float *Kj = b->lK + j * q;
-        const double Ci = lC[i], Cj = lC[j], ai0 = la[i], aj0 = la[j];
-        double qc = lQD[i] + lQD[j] - 2.0 * Ki[j];
-        if (qc <= 0) qc = TAU;
-        double ai = ai0, aj = aj0;
-        svm_pair_step(&ai, &aj, Ci, Cj, lG[i], lG[j], ly[i] != ly[j], qc);
-        /* clip to the box as libsvm's status does (values at a bound are exact) */
-        la[i] = ai;
-        la[j] = aj;
-        const double di = (ai - ai0) * ly[i], dj = (aj - aj0) * ly[j];
-        for (int64_t t = 0; t < n; t++) lG[t] += ly[t] * (Ki[t] * di + Kj[t] * dj);
-    }
-    return it;
 }
 
 static void blk_free(blk *b) {
@@ -459,12 +368,12 @@ static int init_gradient(blk *b) {
 
 int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const int64_t *rows,
                        int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
-                       double tol, double cache_mb, int64_t max_iter, int nthreads) {
+                       int nu, double tol, double cache_mb, int64_t max_iter, int nthreads) {
     if (D->vals || D->kernel == FM_SVM_PRECOMPUTED || !fm_have_blas() || D->d <= 0)
         return FM_EINVAL;
     blk b;
     memset(&b, 0, sizeof b);
-    b.m = m, b.l = l, b.y = y, b.p = p, b.C = C, b.a = alpha, b.D = D;
+    b.m = m, b.l = l, b.y = y, b.p = p, b.C = C, b.a = alpha, b.D = D, b.nu = nu;
     b.nthreads = nthreads < 1 ? 1 : nthreads;
     b.q = ws_size(m, cache_mb);
     b.half = b.q / 2;
@@ -493,7 +402,7 @@ int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const i
     int64_t round = 0;
     b.n0 = b.n1 = 0;
     while (iter < limit) {
-        if (global_gap(&b) < tol) break;
+        if (fm_svm_block_gap(&b) < tol) break;
         /* the new half becomes the kept half; the old half leaves, but is
          * not chosen again in this round */
         const int64_t keep = b.n1, ndrop = b.n0;
@@ -519,7 +428,7 @@ int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const i
             b.ly[r] = y[v];
         }
         if ((st = local_kernel(&b, keep, ndrop, n)) != FM_OK) goto done;
-        const int64_t steps = local_smo(&b, n, tol, limit - iter);
+        const int64_t steps = fm_svm_block_smo(&b, n, tol, limit - iter);
         iter += steps;
         if (steps == 0) break;
         for (int64_t r = 0; r < n; r++) {
@@ -530,24 +439,9 @@ int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const i
     }
     st = FM_OK;
     {
-        double ub = INFINITY, lb = -INFINITY, sum = 0.0, obj = 0.0;
-        int64_t nf = 0;
-        for (int64_t v = 0; v < l; v++) {
-            const double yG = y[v] * b.G[v];
-            if (alpha[v] >= C[v]) {
-                if (y[v] == -1) ub = ub < yG ? ub : yG;
-                else lb = lb > yG ? lb : yG;
-            } else if (alpha[v] <= 0) {
-                if (y[v] == 1) ub = ub < yG ? ub : yG;
-                else lb = lb > yG ? lb : yG;
-            } else {
-                nf++;
-                sum += yG;
-            }
-            obj += alpha[v] * (b.G[v] + p[v]);
-        }
-        out[0] = nf > 0 ? sum / (double)nf : (ub + lb) / 2;
-        out[1] = 0.0;
+        double obj = 0.0;
+        for (int64_t v = 0; v < l; v++) obj += alpha[v] * (b.G[v] + p[v]);
+        fm_svm_block_bias(&b, out);
         out[2] = obj / 2;
         out[3] = (double)iter;
         out[4] = iter >= limit;

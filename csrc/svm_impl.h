@@ -55,11 +55,12 @@ void fm_svm_apply_f32(float *out, double *v, const fm_svm_data *D, double sqa, c
  * c[0, k), sorted (svm_select.c). */
 void fm_svm_select_k(int64_t *c, int64_t n, int64_t k, const double *key);
 
-/* The working-set solver (svm_block.c) for fm_svm_solve's C formulations on
- * dense points; FM_EINVAL when it does not apply (then the SMO path runs). */
+/* The working-set solver (svm_block.c) for fm_svm_solve's C and nu
+ * formulations on dense points; FM_EINVAL when it does not apply (then the SMO
+ * path runs). */
 int fm_svm_solve_block(double *alpha, double *out, const fm_svm_data *D, const int64_t *rows,
                        int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
-                       double tol, double cache_mb, int64_t max_iter, int nthreads);
+                       int nu, double tol, double cache_mb, int64_t max_iter, int nthreads);
 
 /* ---- kernel-row cache (svm_cache.c) ------------------------------------------
  * Row of point a: K(a, order[t]) at positions t < len[a] (float32), where

@@ -359,9 +359,9 @@ FM_API int fm_svm_solve(double *alpha, double *out, const fm_svm_data *D, const 
                         int64_t m, const int8_t *y, const double *p, const double *C, int64_t l,
                         int nu, double tol, int shrinking, double cache_mb, int64_t max_iter,
                         int nthreads) {
-    if (!nu && (l == m || l == 2 * m) &&
+    if ((l == m || l == 2 * m) &&
         (m >= FM_SVM_BLOCK_LARGE || (m >= FM_SVM_BLOCK_MIN && D->d >= FM_SVM_BLOCK_MIN_D))) {
-        const int st = fm_svm_solve_block(alpha, out, D, rows, m, y, p, C, l, tol, cache_mb,
+        const int st = fm_svm_solve_block(alpha, out, D, rows, m, y, p, C, l, nu, tol, cache_mb,
                                           max_iter, nthreads);
         if (st != FM_EINVAL) return st;
     }

@@ -267,3 +267,66 @@ def test_block_solver_nonzero_start_threads_and_max_iter(rng):
     *_, it, hit = svm.solve(X, "rbf", 3, 2 * _BG, 0.0, np.arange(n), np.ones(n, np.int8),
                             np.zeros(n), np.ones(n), a0, False, 1e-9, 1, 200.0, 7)
     assert it == 7 and hit
+
+
+def _nu_start(y, nu):
+    """libsvm's nu start: each sign class holds nu * l / 2, filled from the front."""
+    a = np.zeros(len(y))
+    for s in (1, -1):
+        rem = nu * len(y) / 2
+        for i in np.flatnonzero(y == s):
+            a[i] = min(rem, 1.0)
+            rem -= a[i]
+    return a
+
+
+def _nu_gap(y, a, C, G):
+    """The nu solver's stopping gap: the larger of the two sign classes' gaps."""
+    return max(_mvp_gap(y[y == s], a[y == s], C[y == s], G[y == s]) for s in (1, -1))
+
+
+def test_block_solver_nu_agrees_with_smo(rng):
+    # nu-SVC: 4000 points run SMO; the same 4000 plus 200 copies pinned near 0
+    # (C = 1e-12) run the working-set solver's nu rounds
+    X, y = _big_binary(rng)
+    sub, ys = np.arange(4000), y[:4000]
+    a0 = _nu_start(ys, 0.3)
+    a_s, rho_s, r_s, *_ = svm.solve(X, "rbf", 3, _BG, 0.0, sub, ys, np.zeros(4000),
+                                    np.ones(4000), a0.copy(), True, 1e-6, 1, 200.0, -1)
+    rows = np.concatenate([sub, sub[:200]])
+    yb = np.concatenate([ys, ys[:200]])
+    Cb = np.concatenate([np.ones(4000), np.full(200, 1e-12)])
+    a_b, rho_b, r_b, obj, it, hit = svm.solve(X, "rbf", 3, _BG, 0.0, rows, yb, np.zeros(4200),
+                                              Cb, np.concatenate([a0, np.zeros(200)]), True,
+                                              1e-6, 1, 200.0, -1)
+    assert not hit and it > 0
+    for s in (1, -1):  # each class keeps its sum
+        assert a_b[yb == s].sum() == pytest.approx(a0[ys == s].sum(), rel=1e-12)
+    assert np.all(a_b >= 0) and np.all(a_b <= Cb)
+    G = _exact_gradient(X, _BG, rows, yb.astype(float), np.zeros(4200), a_b)
+    assert _nu_gap(yb, a_b, Cb, G) < 2e-5
+    assert rho_b == pytest.approx(rho_s, abs=1e-4) and r_b == pytest.approx(r_s, abs=1e-4)
+    np.testing.assert_allclose(a_b[:4000], a_s, atol=1e-3)
+
+
+def test_block_solver_nu_regression(rng):
+    # nu-SVR: 2 m variables on 4200 points of 64 features
+    X, _ = _big_binary(rng, n=4200)
+    m = len(X)
+    t = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(m)
+    y2 = np.concatenate([np.ones(m), -np.ones(m)]).astype(np.int8)
+    alpha = np.zeros(2 * m)
+    rem = 0.4 * m / 2
+    for i in range(m):
+        alpha[i] = alpha[i + m] = min(rem, 1.0)
+        rem -= alpha[i]
+    p = np.concatenate([-t, t])
+    C = np.ones(2 * m)
+    a, rho, r, obj, it, hit = svm.solve(X, "rbf", 3, _BG, 0.0, np.arange(m), y2, p, C,
+                                        alpha.copy(), True, 1e-3, 1, 200.0, -1)
+    assert not hit and it > 0
+    assert a[:m].sum() == pytest.approx(alpha[:m].sum(), rel=1e-12)
+    assert a[m:].sum() == pytest.approx(alpha[m:].sum(), rel=1e-12)
+    G = _exact_gradient(X, _BG, np.arange(m), y2.astype(float), p, a)
+    assert _nu_gap(y2, a, C, G) < 2e-3
+    assert obj == pytest.approx(0.5 * a @ (G + p), rel=1e-6)
