@@ -90,6 +90,7 @@ static int gemm_threads(int64_t M, int64_t N, int64_t K, int nthreads) {
 }
 
 #define FM_GEMM_CHUNK ((int64_t)1 << 30)
+#define FM_GEMM_ROW_ALIGN 48 /* lcm of the sgemm/dgemm row unrolls: 12, 16, 24 */
 
 #define T float
 #define SUF f32

@@ -7,7 +7,13 @@
 #define CBLAS FM_CAT(cblas_, SUF)
 
 /* One single-threaded CBLAS call per block of rows (M >= N) or columns,
- * blocks run by fastml's OpenMP team (nthreads at most). */
+ * blocks run by fastml's OpenMP team (nthreads at most). Row blocks start at
+ * multiples of FM_GEMM_ROW_ALIGN: OpenBLAS computes a row the same way in any
+ * call whose rows start at a multiple of its kernel's row unroll (12 or 16 on
+ * x86-64 sgemm, 2..8 for dgemm), so row splits leave every value bitwise the
+ * same for any thread count. Column blocks carry no such guarantee (the
+ * kernel's column blocking follows the call's width): results split by
+ * columns may differ in the last bits between thread counts. */
 static void FN(cblas_split_)(int transa, int transb, int64_t M, int64_t N, int64_t K, T alpha,
                              const T *A, int64_t lda, const T *B, int64_t ldb, T beta, T *C,
                              int64_t ldc, int nthreads) {
@@ -16,7 +22,8 @@ static void FN(cblas_split_)(int transa, int transb, int64_t M, int64_t N, int64
     const int nt = gemm_threads(M, N, K, nthreads);
     const int rows = M >= N;
     const int64_t len = rows ? M : N;
-    const int64_t step = ((len + nt - 1) / nt + 15) / 16 * 16;
+    const int64_t al = rows ? FM_GEMM_ROW_ALIGN : 16;
+    const int64_t step = ((len + nt - 1) / nt + al - 1) / al * al;
     blas_single_enter();
 #pragma omp parallel for schedule(static, 1) num_threads(nt)
     for (int t = 0; t < nt; t++) {
