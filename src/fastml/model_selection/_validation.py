@@ -1,6 +1,7 @@
 """Cross-validation: cross_validate, cross_val_score and the per-split fit
 and score they share with GridSearchCV (see fastml.model_selection)."""
 import collections
+import contextlib
 import inspect
 import itertools
 import math
@@ -92,9 +93,12 @@ def _warn_or_raise_about_fit_failures(results, error_score):
 
 
 def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
-                   return_train_score, return_estimator, error_score, score_params=None):
+                   return_train_score, return_estimator, error_score, score_params=None, *,
+                   callback_ctx=None, caller=None):
     """Fit a clone on `train`, score on `test` (and `train`). fit_params and
-    score_params ({scorer name: kwargs}) hold full-length arrays, sliced here."""
+    score_params ({scorer name: kwargs}) hold full-length arrays, sliced here.
+    callback_ctx: the (leaf) callback task of `caller` this fit and score is;
+    the clone's own fit joins it."""
     est = clone(estimator)
     if params:
         # estimators placed in a grid are cloned: the user's objects stay unfitted
@@ -110,11 +114,17 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     score_params = score_params or {}
     t0 = time.perf_counter()
     out = {"fit_error": None}
+    task = contextlib.nullcontext()
+    if callback_ctx is not None:
+        sw = fit_params.get("sample_weight")
+        metadata = None if sw is None else {"sample_weight": sw}
+        task = _evaluation_task(callback_ctx, caller, est, Xtr, ytr, metadata)
     try:
-        if ytr is None:
-            est.fit(Xtr, **fit_params)
-        else:
-            est.fit(Xtr, ytr, **fit_params)
+        with task:
+            if ytr is None:
+                est.fit(Xtr, **fit_params)
+            else:
+                est.fit(Xtr, ytr, **fit_params)
     except Exception:
         if error_score == "raise":
             raise
@@ -138,6 +148,18 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     if return_estimator:
         out["estimator"] = est
     return out
+
+
+@contextlib.contextmanager
+def _evaluation_task(ctx, caller, estimator, X, y, metadata):
+    """The fit of `estimator` as the callback task `ctx` of `caller` (ended
+    whether the fit succeeds or raises)."""
+    with ctx.propagate_callback_context(estimator):
+        ctx.call_on_fit_task_begin(estimator=caller, X=X, y=y, metadata=metadata)
+        try:
+            yield
+        finally:
+            ctx.call_on_fit_task_end(estimator=caller, X=X, y=y, metadata=metadata)
 
 
 def _scorers(estimator, scoring):
