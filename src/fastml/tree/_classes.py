@@ -275,11 +275,13 @@ class BaseDecisionTree(BaseEstimator):
 
     def apply(self, X):
         """Index of the leaf each sample ends up in."""
-        return self.tree_.apply(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)  # NotFittedError first, before tree_ is read
+        return self.tree_.apply(X)
 
     def decision_path(self, X):
         """Sparse (n_samples, n_nodes) indicator of the nodes each sample visits."""
-        return self.tree_.decision_path(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)
+        return self.tree_.decision_path(X)
 
     def cost_complexity_pruning_path(self, X, y, sample_weight=None):
         """Effective alphas and total leaf impurities of minimal cost-complexity
