@@ -437,10 +437,12 @@ class Pipeline(CallbackSupportMixin, _BaseComposition):
         """Fit the transformers in turn, then the final estimator on their
         output. params: "<step>__<param>" fit parameters. Returns self."""
         ctx, routed, Xt = self._start_fit(X, y, params, "fit", "fit")
-        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
+        def run(last):
             kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
-            self._final_task(ctx, "fit-final-estimator", Xt, y,
-                             lambda last: last.fit(Xt, y, **kw["fit"]))
+            return last.fit(Xt, y, **kw["fit"])
+
+        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
+            self._final_task(ctx, "fit-final-estimator", Xt, y, run)
         ctx.call_on_fit_task_end(estimator=self, X=Xt, y=y)
         return self
 
@@ -450,12 +452,12 @@ class Pipeline(CallbackSupportMixin, _BaseComposition):
         ctx, routed, Xt = self._start_fit(X, y, params, "fit_transform", "fit-transform")
 
         def run(last):
+            kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
             if hasattr(last, "fit_transform"):
                 return last.fit_transform(Xt, y, **kw["fit_transform"])
             return last.fit(Xt, y, **kw["fit"]).transform(Xt)
 
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
-            kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
             out = self._final_task(ctx, "fit-transform-final-estimator", Xt, y, run)
         Xt = Xt if out is None else out
         ctx.call_on_fit_task_end(estimator=self, X=Xt, y=y)
@@ -466,9 +468,9 @@ class Pipeline(CallbackSupportMixin, _BaseComposition):
     def fit_predict(self, X, y=None, **params):
         ctx, routed, Xt = self._start_fit(X, y, params, "fit_predict", "fit-predict")
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
-            kw = routed[self.steps[-1][0]]["fit_predict"]
-            out = self._final_task(ctx, "fit-predict-final-estimator", Xt, y,
-                                   lambda last: last.fit_predict(Xt, y, **kw))
+            out = self._final_task(
+                ctx, "fit-predict-final-estimator", Xt, y,
+                lambda last: last.fit_predict(Xt, y, **routed[self.steps[-1][0]]["fit_predict"]))
         ctx.call_on_fit_task_end(estimator=self, X=Xt, y=y)
         return out
 
@@ -621,6 +623,10 @@ class Pipeline(CallbackSupportMixin, _BaseComposition):
             tags.input_tags.sparse = all(
                 s.__sklearn_tags__().input_tags.sparse for _, s in self.steps
                 if s not in (None, "passthrough") and hasattr(s, "__sklearn_tags__"))
+            # and pairwise input (a kernel matrix) is what the first step takes
+            first = self.steps[0][1]
+            if first not in (None, "passthrough") and hasattr(first, "__sklearn_tags__"):
+                tags.input_tags.pairwise = first.__sklearn_tags__().input_tags.pairwise
             return tags
         return super().__sklearn_tags__()
 
