@@ -500,6 +500,12 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         self._validate_params()
+        if self.criterion == "poisson":  # y's values first, as scikit-learn checks them
+            try:
+                _regression_target(self, np.asarray(y, dtype=np.float64))
+            except (TypeError, ValueError) as exc:
+                if "Poisson" in str(exc):
+                    raise
         X, y = self._check_X_y(X, y, y_numeric=True)
         Y = _regression_target(self, y)
         self.n_outputs_ = Y.shape[1]
