@@ -158,3 +158,17 @@ def test_pipeline_pairwise_tag_comes_from_the_first_step():
     assert pipe.__sklearn_tags__().input_tags.pairwise
     assert not Pipeline([("s", StandardScaler()), ("svr", SVR())]).__sklearn_tags__(
     ).input_tags.pairwise
+
+
+def test_a_scorer_returning_a_list_is_an_error_whatever_error_score():
+    from fastml.metrics import f1_score, make_scorer
+    from fastml.model_selection import cross_val_score
+
+    X = np.random.RandomState(0).rand(30, 2)
+    y = np.arange(30) % 3
+    per_class = make_scorer(f1_score, average=None)
+    with pytest.raises(ValueError, match="scoring must return a number"):
+        cross_val_score(DecisionTreeClassifier(), X, y, scoring=per_class, cv=3)
+    with pytest.raises(ValueError, match="scoring must return a number"):
+        GridSearchCV(DecisionTreeClassifier(), {"max_depth": [1, 2]}, scoring=per_class,
+                     cv=3).fit(X, y)

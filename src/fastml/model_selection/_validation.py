@@ -33,10 +33,6 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
             kw = score_params.get(name, {})
             # an unsupervised scorer may take (estimator, X) only
             value = scorer(est, X, **kw) if y is None else scorer(est, X, y, **kw)
-            if isinstance(value, dict):  # a callable scoring returning {name: score}
-                out.update({k: float(v) for k, v in value.items()})
-            else:
-                out[name] = float(value)
         except Exception:
             if isinstance(error_score, str) and error_score == "raise":
                 raise
@@ -44,6 +40,15 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
             warnings.warn("Scoring failed. The score on this train-test partition for these "
                           f"parameters will be set to {error_score}. Details: \n"
                           f"{traceback.format_exc()}", UserWarning, stacklevel=2)
+            continue
+        # a callable scoring may return {name: score}; anything but numbers is an error
+        # whatever error_score says (scikit-learn's rule)
+        for key, v in (value.items() if isinstance(value, dict) else [(name, value)]):
+            v = v.item() if isinstance(v, np.ndarray) and v.size == 1 else v
+            if not isinstance(v, (numbers.Number, np.number)):
+                raise ValueError(f"scoring must return a number, got {v!r} ({type(v)}) "
+                                 f"instead. (scorer={key})")
+            out[key] = float(v)
     return out
 
 
