@@ -172,3 +172,19 @@ def test_a_scorer_returning_a_list_is_an_error_whatever_error_score():
     with pytest.raises(ValueError, match="scoring must return a number"):
         GridSearchCV(DecisionTreeClassifier(), {"max_depth": [1, 2]}, scoring=per_class,
                      cv=3).fit(X, y)
+
+
+def test_cross_validate_takes_array_likes_without_len_or_indexing():
+    from fastml.model_selection import cross_validate
+
+    class OnlyArray:  # exposes __array__ only (no len, no indexing)
+        def __init__(self, data):
+            self.data = np.asarray(data)
+
+        def __array__(self, dtype=None, copy=None):
+            return self.data if dtype is None else self.data.astype(dtype)
+
+    X = OnlyArray([[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [2, 3], [2, 4]])
+    y = OnlyArray([1, 1, 1, 2, 2, 2, 1, 1])
+    out = cross_validate(LogisticRegression(), X, y, cv=2)
+    assert out["test_score"].shape == (2,)

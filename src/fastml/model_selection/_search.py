@@ -130,7 +130,7 @@ class GridSearchCV(CallbackSupportMixin, BaseEstimator):
             self._validate_params()
             _check_error_score(self.error_score)
             fit_params = dict(fit_params)
-            X = _indexable(X)
+            X, y = _indexable(X), _indexable(y)
             candidates = list(ParameterGrid(self.param_grid))
             splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
             scorers, single = _scorers(self.estimator, self.scoring)

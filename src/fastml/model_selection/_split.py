@@ -23,6 +23,9 @@ from ..utils.validation import _interop_class, check_random_state
 def _num_samples(x):
     if hasattr(x, "shape") and len(x.shape) > 0:
         return x.shape[0]
+    if not hasattr(x, "__len__") and hasattr(x, "__array__"):  # array-likes without len
+        x = np.asarray(x)
+        return x.shape[0] if x.ndim else len(x)
     return len(x)
 
 
@@ -30,6 +33,8 @@ def _indexable(x):
     """scipy.sparse input as CSR (row-indexable; scikit-learn's `indexable`)."""
     if x is not None and hasattr(x, "tocsr") and hasattr(x, "nnz"):
         return x.tocsr()
+    if x is not None and not hasattr(x, "__getitem__") and not hasattr(x, "iloc"):
+        return np.asarray(x)  # an array-like that cannot be indexed (only __array__)
     return x
 
 

@@ -285,7 +285,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
     estimator and indices ({"train": [...], "test": [...]}, the rows of each
     split)."""
     _check_error_score(error_score)
-    X = _indexable(X)
+    X, y = _indexable(X), _indexable(y)
     splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
     scorers, single = _scorers(estimator, scoring)
     fit_params, split_params, score_params = _route_cv_params(
