@@ -13,7 +13,8 @@ from ._config import (  # noqa: E402
     config_context, get_config, get_num_threads, set_config, set_num_threads, show_config)
 
 _SUBMODULES = (
-    "base", "cluster", "compose", "datasets", "decomposition", "discriminant_analysis", "dummy",
+    "base", "callback", "cluster", "compose", "datasets", "decomposition",
+    "discriminant_analysis", "dummy",
     "ensemble", "exceptions", "feature_selection", "linear_model", "metrics", "mixture",
     "model_selection", "multiclass", "naive_bayes", "neighbors", "neural_network", "nn",
     "pipeline", "plot", "preprocessing", "rl", "svm", "tree", "utils",

@@ -3,6 +3,8 @@ so that module stays short; re-exported there)."""
 import itertools
 import math
 
+import numpy as np
+
 __all__ = ["ParameterGrid"]
 
 
@@ -13,13 +15,23 @@ class ParameterGrid:
         if isinstance(param_grid, dict):
             param_grid = [param_grid]
         if not isinstance(param_grid, (list, tuple)):
-            raise TypeError(f"Parameter grid should be a dict or a list, got: {param_grid!r}")
+            raise TypeError(f"Parameter grid should be a dict or a list, got: {param_grid!r} of "
+                            f"type {type(param_grid).__name__}")
         for grid in param_grid:
             if not isinstance(grid, dict):
                 raise TypeError(f"Parameter grid is not a dict ({grid!r})")
             for k, v in grid.items():
-                if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__") or len(v) == 0:
-                    raise ValueError(f"Parameter grid for parameter {k!r} needs to be a "
+                if isinstance(v, np.ndarray) and v.ndim > 1:
+                    raise ValueError(f"Parameter array for {k!r} should be one-dimensional, "
+                                     f"got: {v!r} with shape {v.shape}")
+                if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__") or \
+                        not hasattr(v, "__len__"):
+                    raise TypeError(f"Parameter grid for parameter {k!r} needs to be a list or "
+                                    f"a numpy array, but got {v!r} (of type "
+                                    f"{type(v).__name__}) instead. Single values need to be "
+                                    "wrapped in a list with one element.")
+                if len(v) == 0:
+                    raise ValueError(f"Parameter grid for parameter {k!r} need to be a "
                                      f"non-empty sequence, got: {v!r}")
         self.param_grid = list(param_grid)
 

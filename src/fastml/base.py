@@ -416,4 +416,8 @@ def clone(estimator, *, safe=True):
         new._sklearn_output_config = copy.deepcopy(estimator._sklearn_output_config)
     if "_metadata_request" in getattr(estimator, "__dict__", {}):  # so do metadata requests
         new._metadata_request = copy.deepcopy(estimator._metadata_request)
+    if "_skl_callbacks" in getattr(estimator, "__dict__", {}):
+        # and fit callbacks, shared by reference: a callback serves every clone
+        # (cross-validation folds, ensemble members) of the estimator it was set on
+        new._skl_callbacks = estimator._skl_callbacks
     return new

@@ -8,6 +8,7 @@ feature_log_prob_, class_log_prior_, ...). partial_fit updates the counts
 (Gaussian: Chan et al.'s parallel mean/variance update).
 """
 import numbers
+import warnings
 
 import numpy as np
 
@@ -218,7 +219,7 @@ class GaussianNB(_BaseNB):
             self.var_ = np.zeros((K, p))
             self.class_count_ = np.zeros(K)
         else:
-            self.var_ -= self.epsilon_
+            self.var_ = self.var_.astype(np.float64) - self.epsilon_
         n_old = self.class_count_
         tot = n_old + n_new
         has = tot > 0
@@ -240,6 +241,12 @@ class GaussianNB(_BaseNB):
             self.class_prior_ = pri
         else:
             self.class_prior_ = tot / tot.sum()
+        # dtype in = dtype out (as scikit-learn): float32 X keeps float32 statistics;
+        # the update above runs in float64 whatever the stored dtype
+        out = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        self.theta_ = self.theta_.astype(out, copy=False)
+        self.var_ = self.var_.astype(out, copy=False)
+        self.class_prior_ = self.class_prior_.astype(out, copy=False)
         return self
 
     def _jll(self, X):
@@ -315,6 +322,9 @@ class _DiscreteNB(_BaseNB):
             raise ValueError("All values in alpha must be greater than 0 or equal to 0 (and "
                              f"finite), got {self.alpha!r}.")
         if not self.force_alpha and a.min() < 1e-10:
+            warnings.warn("alpha too small will result in numeric errors, setting alpha = "
+                          "1.0e-10. Use `force_alpha=True` to keep alpha unchanged.",
+                          UserWarning, stacklevel=4)
             a = np.maximum(a, 1e-10)
         return a
 

@@ -11,6 +11,7 @@ import contextlib
 import time
 
 from .base import BaseEstimator, clone
+from .callback import CallbackSupportMixin, with_callbacks
 from .datasets._base import Bunch
 from .utils._metadata_routing import (get_routing_for_object, metadata_router, method_mapping,
                                       process_routing, raise_for_params, routing_enabled)
@@ -70,6 +71,28 @@ def _fit_transform_one(transformer, X, y, weight, message_clsname="", message=No
             out = transformer.fit(X, y, **params.get("fit", {})).transform(
                 X, **params.get("transform", {}))
     return (out, transformer) if weight is None else (out * weight, transformer)
+
+
+def _fit_transform_one_reporting(transformer, X, y, weight, message_clsname="", message=None,
+                                 params=None, *, caller=None, callback_ctx=None):
+    """_fit_transform_one as the task `callback_ctx` of the pipeline `caller`
+    (the transformer's own fit joins that task). With `memory`, the cache
+    ignores caller and callback_ctx: a cache hit skips the task."""
+    with callback_ctx.propagate_callback_context(transformer):
+        callback_ctx.call_on_fit_task_begin(estimator=caller, X=X, y=y)
+        Xt, fitted = _fit_transform_one(transformer, X, y, weight, message_clsname, message,
+                                        params)
+        callback_ctx.call_on_fit_task_end(estimator=caller, X=Xt, y=y)
+    return Xt, fitted
+
+
+def _cached(memory, func, ignore):
+    """memory.cache(func) leaving the `ignore` arguments out of the cache key
+    (joblib.Memory); cache objects without that option hash every argument."""
+    try:
+        return memory.cache(func, ignore=ignore)
+    except TypeError:
+        return memory.cache(func)
 
 
 class _BaseComposition(BaseEstimator):
@@ -156,7 +179,7 @@ def _can_inverse_transform(self):
     return all(hasattr(t, "inverse_transform") for _, _, t in self._iter())
 
 
-class Pipeline(_BaseComposition):
+class Pipeline(CallbackSupportMixin, _BaseComposition):
     """steps: list of (name, estimator); all but the last must transform.
 
     memory: None (no caching), a cache directory (str, needs joblib) or an
@@ -358,63 +381,98 @@ class Pipeline(_BaseComposition):
                 method[param] = value
         return per_step
 
-    def _fit(self, X, y, routed, all_params=None):
-        """Fit (or load from the cache) every transformer before the last step;
-        returns X transformed by them."""
+    def _fit(self, X, y, routed, all_params=None, callback_ctx=None):
+        """Fit (or load from the cache) every transformer before the last step,
+        each as one subtask of `callback_ctx`; returns X transformed by them."""
         self.steps = list(self.steps)
         self._validate_steps()
         memory = _check_memory(self.memory)
         caching = memory is not None and getattr(memory, "location", "") is not None
-        fit_one = memory.cache(_fit_transform_one) if caching else _fit_transform_one
+        fit_one = _fit_transform_one_reporting
+        if caching:
+            fit_one = _cached(memory, fit_one, ["caller", "callback_ctx"])
         for idx, name, trans in self._iter(with_final=False, filter_passthrough=False):
+            task = callback_ctx.subcontext(task_name=f"fit-transform-{name}")
             if trans is None or trans == "passthrough":
                 with _print_elapsed_time("Pipeline", self._log_message(idx)):
+                    task.call_on_fit_task_begin(estimator=self, X=X, y=y)
+                    task.call_on_fit_task_end(estimator=self, X=X, y=y)
                     continue
             est = clone(trans) if caching else trans
             X, fitted = fit_one(est, X, y, None, message_clsname="Pipeline",
                                 message=self._log_message(idx),
-                                params=self._step_params(idx, routed[name], all_params))
+                                params=self._step_params(idx, routed[name], all_params),
+                                caller=self, callback_ctx=task)
             self.steps[idx] = (name, fitted)
         return X
 
+    def _final_task(self, ctx, task_name, Xt, y, run):
+        """run(final step) as the last subtask of `ctx` (its fit joins that task);
+        returns what run returns (None for "passthrough")."""
+        task = ctx.subcontext(task_name=task_name)
+        last = self._final_estimator
+        if last is None or last == "passthrough":
+            task.call_on_fit_task_begin(estimator=self, X=Xt, y=y)
+            task.call_on_fit_task_end(estimator=self, X=Xt, y=y)
+            return None
+        with task.propagate_callback_context(last):
+            task.call_on_fit_task_begin(estimator=self, X=Xt, y=y)
+            out = run(last)
+            task.call_on_fit_task_end(estimator=self, X=Xt, y=y)
+        return out
+
+    def _start_fit(self, X, y, params, method, task_name):
+        """Validate, open the fit's callback task (one subtask per step) and
+        fit the transformers: (context, routed params, transformed X)."""
+        self._validate_params()
+        self._check_transform_input()
+        routed = self._route_fit(params, method)
+        ctx = self._init_callback_context(task_name=task_name,
+                                          max_subtasks=len(self.steps))
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        return ctx, routed, self._fit(X, y, routed, params, callback_ctx=ctx)
+
+    @with_callbacks
     def fit(self, X, y=None, **params):
         """Fit the transformers in turn, then the final estimator on their
         output. params: "<step>__<param>" fit parameters. Returns self."""
-        self._validate_params()
-        self._check_transform_input()
-        routed = self._route_fit(params)
-        Xt = self._fit(X, y, routed, params)
+        ctx, routed, Xt = self._start_fit(X, y, params, "fit", "fit")
+        def run(last):
+            kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
+            return last.fit(Xt, y, **kw["fit"])
+
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
-            last = self._final_estimator
-            if last != "passthrough":
-                kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
-                last.fit(Xt, y, **kw["fit"])
+            self._final_task(ctx, "fit-final-estimator", Xt, y, run)
+        ctx.call_on_fit_task_end(estimator=self, X=Xt, y=y)
         return self
 
     @available_if(_can_fit_transform)
+    @with_callbacks
     def fit_transform(self, X, y=None, **params):
-        self._validate_params()
-        self._check_transform_input()
-        routed = self._route_fit(params, "fit_transform")
-        Xt = self._fit(X, y, routed, params)
-        last = self._final_estimator
-        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
-            if last == "passthrough":
-                return Xt
+        ctx, routed, Xt = self._start_fit(X, y, params, "fit_transform", "fit-transform")
+
+        def run(last):
             kw = self._step_params(len(self.steps) - 1, routed[self.steps[-1][0]], params)
             if hasattr(last, "fit_transform"):
                 return last.fit_transform(Xt, y, **kw["fit_transform"])
             return last.fit(Xt, y, **kw["fit"]).transform(Xt)
 
-    @available_if(_final_estimator_has("fit_predict"))
-    def fit_predict(self, X, y=None, **params):
-        self._validate_params()
-        self._check_transform_input()
-        routed = self._route_fit(params, "fit_predict")
-        Xt = self._fit(X, y, routed, params)
         with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
-            return self.steps[-1][1].fit_predict(Xt, y, **routed[self.steps[-1][0]]
-                                                 ["fit_predict"])
+            out = self._final_task(ctx, "fit-transform-final-estimator", Xt, y, run)
+        Xt = Xt if out is None else out
+        ctx.call_on_fit_task_end(estimator=self, X=Xt, y=y)
+        return Xt
+
+    @available_if(_final_estimator_has("fit_predict"))
+    @with_callbacks
+    def fit_predict(self, X, y=None, **params):
+        ctx, routed, Xt = self._start_fit(X, y, params, "fit_predict", "fit-predict")
+        with _print_elapsed_time("Pipeline", self._log_message(len(self.steps) - 1)):
+            out = self._final_task(
+                ctx, "fit-predict-final-estimator", Xt, y,
+                lambda last: last.fit_predict(Xt, y, **routed[self.steps[-1][0]]["fit_predict"]))
+        ctx.call_on_fit_task_end(estimator=self, X=Xt, y=y)
+        return out
 
     # -- prediction ---------------------------------------------------------------
     def _transform_until_last(self, X):
@@ -565,6 +623,10 @@ class Pipeline(_BaseComposition):
             tags.input_tags.sparse = all(
                 s.__sklearn_tags__().input_tags.sparse for _, s in self.steps
                 if s not in (None, "passthrough") and hasattr(s, "__sklearn_tags__"))
+            # and pairwise input (a kernel matrix) is what the first step takes
+            first = self.steps[0][1]
+            if first not in (None, "passthrough") and hasattr(first, "__sklearn_tags__"):
+                tags.input_tags.pairwise = first.__sklearn_tags__().input_tags.pairwise
             return tags
         return super().__sklearn_tags__()
 

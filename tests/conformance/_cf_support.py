@@ -86,6 +86,42 @@ def _flagging(func):
     return wrapper
 
 
+class _FlaggingFunction:
+    """A swapped module-level function, flagging calls like `_flagging`, that
+    compares equal to (and hashes and prints like) the function it wraps: an
+    estimator given the swapped name as a parameter (``SelectKBest(f_classif)``)
+    then still sees its default value, as with scikit-learn's own objects."""
+
+    def __init__(self, func, module, name):
+        functools.update_wrapper(self, func)
+        self._func, self._where = func, (module, name)
+        self.__cf_wrapped__ = True
+
+    def __call__(self, *args, **kwargs):
+        _TOUCHED[0] = True
+        return self._func(*args, **kwargs)
+
+    def __eq__(self, other):
+        return other is self or other is self._func or (
+            isinstance(other, _FlaggingFunction) and other._func is self._func)
+
+    def __hash__(self):
+        return hash(self._func)
+
+    def __repr__(self):
+        return repr(self._func)
+
+    def __get__(self, obj, objtype=None):  # stored as a class attribute: still a function
+        return self if obj is None else functools.partial(self, obj)
+
+    def __reduce__(self):  # pickled by name, like the function (joblib workers)
+        return _resolve, self._where
+
+
+def _resolve(module, name):
+    return getattr(importlib.import_module(module), name)
+
+
 def _instrument_class(cls, done):
     for klass in cls.__mro__:
         if klass in done or not getattr(klass, "__module__", "").startswith("fastml"):
@@ -117,6 +153,8 @@ def instrument():
             obj = getattr(mod, name)
             if inspect.isclass(obj):
                 _instrument_class(obj, done)
+            elif inspect.isfunction(obj) and not getattr(obj, "__cf_wrapped__", False):
+                setattr(mod, name, _FlaggingFunction(obj, fm_module, name))
             elif callable(obj) and not getattr(obj, "__cf_wrapped__", False):
                 setattr(mod, name, _flagging(obj))
 

@@ -200,5 +200,5 @@ def test_check_sample_weight():
 def test_estimators_share_the_sample_weight_checks(data, cls):
     X, y = data
     yy = y.astype(float) if cls in (Ridge, GradientBoostingRegressor) else y
-    with pytest.raises(ValueError, match="Negative values in data passed to sample_weight"):
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
         cls().fit(X, yy, sample_weight=-np.ones(len(y)))

@@ -51,9 +51,10 @@ def conjugate_gradient(hvp, b, rtol, max_iter):
     return x
 
 
-def newton_cg(fg, grad_hess, x0, *, tol=1e-4, max_iter=100, max_inner=200):
+def newton_cg(fg, grad_hess, x0, *, tol=1e-4, max_iter=100, max_inner=200, callback=None):
     """Truncated Newton (see the module docstring). fg(x) -> (f, g) is used by
-    the line search; grad_hess(x) -> (f, g, hvp) once per outer iteration."""
+    the line search; grad_hess(x) -> (f, g, hvp) once per outer iteration;
+    callback(x) after every iteration."""
     x = np.array(x0, dtype=np.float64)
     for it in range(1, max_iter + 1):
         f, g, hvp = grad_hess(x)
@@ -68,6 +69,8 @@ def newton_cg(fg, grad_hess, x0, *, tol=1e-4, max_iter=100, max_inner=200):
                 return x, it, _gmax(g) <= 10 * tol
             d = -g
         x = x + step[0] * d
+        if callback is not None:
+            callback(x)
     g = fg(x)[1]
     return x, max_iter, _gmax(g) <= tol
 

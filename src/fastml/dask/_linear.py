@@ -28,6 +28,7 @@ import dask.array as da
 from dask import delayed
 
 from .. import optimize as _opt
+from ..callback import CallbackSupportMixin, callback_management_context
 from ..exceptions import ConvergenceWarning
 from ..linear_model import LinearRegression as _LR
 from ..linear_model import LogisticRegression as _LogR
@@ -435,7 +436,20 @@ class LogisticRegression(PostFitMixin, _LogR):
     default tol=1e-4 both stop on the gradient test, as on one machine.
     """
 
+    def set_callbacks(self, *callbacks):
+        """Register fit callbacks (see fastml.callback): the distributed fit is
+        reported as one task (no per-iteration subtasks). Returns self."""
+        return CallbackSupportMixin.set_callbacks(self, *callbacks)
+
     def fit(self, X, y, sample_weight=None):
+        with callback_management_context(self):
+            ctx = self._init_callback_context()
+            ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+            self._fit_distributed(X, y, sample_weight)
+            ctx.call_on_fit_task_end(estimator=self, X=X, y=y, reconstruction_attributes={})
+        return self
+
+    def _fit_distributed(self, X, y, sample_weight):
         self._validate_params()
         penalty, ratio = self._resolve_penalty()
         solver = {"newton": "newton-cholesky"}.get(self.solver, self.solver)
@@ -529,7 +543,7 @@ class LogisticRegression(PostFitMixin, _LogR):
         if not ok and max_iter > 0:
             warnings.warn(f"{self.solver} failed to converge after {n_iter} iterations "
                           f"(max_iter={max_iter}; increase max_iter or scale the data)",
-                          ConvergenceWarning, stacklevel=2)
+                          ConvergenceWarning, stacklevel=4)
         W = theta[:K * p].reshape(K, p)
         b = theta[K * p:] if fit_b else np.zeros(K)
         if K > 1:

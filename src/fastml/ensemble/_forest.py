@@ -426,9 +426,6 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
             w = cw if w is None else w * cw
         if self.n_outputs_ == 1:
             self.classes_, self.n_classes_ = self.classes_[0], self.n_classes_[0]
-            if self.n_classes_ < 2:
-                raise ValueError(f"The number of classes has to be greater than one; got "
-                                 f"{self.n_classes_} class.")
             if old_classes is not None and not np.array_equal(old_classes, self.classes_):
                 raise ValueError("warm_start=True needs the same classes as the first fit.")
             self._fit_forest(X, codes[:, 0].astype(np.float64), w, self.n_classes_)

@@ -525,18 +525,15 @@ class Ridge(RegressorMixin, LinearModel):
     def _solve_dense(self, X, Y, sw, alphas, solver, tol, max_iter):
         n, p = X.shape
         W = None
-        if n >= p and solver in ("cholesky", "sparse_cg", "lbfgs"):
+        if n >= p and solver in ("cholesky", "sparse_cg"):
             G, C, X_off, y_off = _gram(X, Y, self.fit_intercept, sw)
             if solver == "cholesky":
                 with small_blas(p):
                     W = _sol.chol_solve(G, C, alphas)
                 if W is None:
                     solver = "svd"  # numerically singular: as scikit-learn, fall back to svd
-            elif solver == "sparse_cg":
-                W, _ = _sol.cg_solve(G, C, alphas, tol, max_iter)
             else:
-                yy = self._centered_sq(Y, y_off, sw)
-                W, _ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter, self.positive)
+                W, _ = _sol.cg_solve(G, C, alphas, tol, max_iter)
         if W is None:
             A, B, X_off, y_off = _centered_rows(X, Y, self.fit_intercept, sw)
             if solver == "cholesky":
@@ -550,9 +547,7 @@ class Ridge(RegressorMixin, LinearModel):
             elif solver == "sparse_cg":
                 W, _ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
             elif solver == "lbfgs":
-                G, C = A.T @ A, A.T @ B
-                yy = (B * B).sum(axis=0)
-                W, _ = _sol.lbfgs_solve(G, C, yy, alphas, tol, max_iter, self.positive)
+                W, _ = _sol.lbfgs_solve(A, B, alphas, tol, max_iter, self.positive)
         return W, X_off, y_off, solver
 
     def _solve_sparse(self, X, Y, sw, alphas, solver, tol, max_iter):
@@ -581,12 +576,6 @@ class Ridge(RegressorMixin, LinearModel):
         elif solver == "lsqr":
             W, self.n_iter_ = _sol.lsqr_solve(A, B, alphas, tol, max_iter)
         else:  # lbfgs (positive)
-            W, _ = _sol.lbfgs_solve(A.normal_matvec, A.rmatmat(B), (B * B).sum(axis=0), alphas,
-                                    tol, max_iter, self.positive)
+            W, _ = _sol.lbfgs_solve(A, B, alphas, tol, max_iter, self.positive)
         return W, X_off, y_off, solver
 
-    @staticmethod
-    def _centered_sq(Y, y_off, sw):
-        """sum_i s_i (y_i - y_off)^2 per target (the constant of lbfgs's objective)."""
-        R = np.asarray(Y, dtype=np.float64) - y_off
-        return (R * R).sum(axis=0) if sw is None else sw @ (R * R)

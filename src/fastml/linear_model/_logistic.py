@@ -43,9 +43,10 @@ import numpy as np
 
 from .. import optimize as _opt
 from .._kernels import sgd as _kl
-from .._optimize.newton import newton_cg, newton_cholesky
+from .._optimize.newton import _gmax, newton_cg, newton_cholesky
 from .._optimize.owlqn import owlqn
 from ..base import BaseEstimator, ClassifierMixin
+from ..callback import CallbackSupportMixin, IterationTasks, callback_management_context
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Hidden, Interval, StrOptions
 from ..utils._sparse import dense_required, is_sparse
@@ -125,7 +126,8 @@ _NOT_CONVERGED = {
 }
 
 
-class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, BaseEstimator):
+class LogisticRegression(CallbackSupportMixin, ClassifierMixin, SparseCoefMixin, SparseInputMixin,
+                         BaseEstimator):
     """Logistic regression classifier (see the module docstring for the objective).
 
     Parameters follow scikit-learn 1.9: ``l1_ratio`` (0: l2, 1: l1, between:
@@ -181,6 +183,10 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
         """(penalty, l1_ratio) with penalty in {"l2", "l1", "elasticnet", None}."""
         r = self.l1_ratio
         if self.penalty == "deprecated":
+            if r is None:  # scikit-learn 1.8 deprecated it; it is read as 0 (l2)
+                warnings.warn("'l1_ratio=None' was deprecated (as in scikit-learn 1.8) and will "
+                              "become an error: use 0 <= l1_ratio <= 1 (None is read as 0, "
+                              "an l2 penalty).", FutureWarning, stacklevel=3)
             if r is None or r == 0:
                 penalty = "l2"
             elif r == 1:
@@ -191,6 +197,10 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
                 penalty = None
         else:
             penalty = None if self.penalty == "none" else self.penalty
+            warnings.warn("'penalty' was deprecated (as in scikit-learn 1.8) and will be "
+                          "removed: leave it at its default and use l1_ratio and C instead "
+                          "(l1_ratio=0 for 'l2', 1 for 'l1', in between for 'elasticnet'; "
+                          "C=np.inf for None).", FutureWarning, stacklevel=3)
             if penalty == "elasticnet" and r is None:
                 raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
             # scikit-learn's warnings for an explicit penalty it is deprecating
@@ -210,6 +220,9 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
             raise ValueError(f"Solver {solver} supports only 'l2' or None penalties, got "
                              f"{penalty} penalty (l1_ratio={r!r}); use solver='saga' (or "
                              "'liblinear' for l1).")
+        if solver == "liblinear" and penalty == "elasticnet":
+            raise ValueError(f"Only 'saga' solver supports elasticnet penalty, got "
+                             f"solver={solver}. (l1_ratio={r!r}: use 0 or 1 with liblinear.)")
         if solver == "liblinear" and penalty not in ("l1", "l2"):
             raise ValueError(f"penalty={penalty!r} is not supported for the liblinear solver; "
                              "use 'l1' or 'l2' (l1_ratio 1 or 0 with finite C).")
@@ -222,63 +235,104 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
                              "'l2'.")
         return penalty, float(ratio)
 
+    def set_callbacks(self, *callbacks):
+        """Register fit callbacks (see fastml.callback): the fit is one task and,
+        with solver="lbfgs", each iteration a subtask whose ``fitted_estimator``
+        holds the coefficients reached so far. Returns self."""
+        if callbacks and self.solver != "lbfgs":
+            warnings.warn("Callbacks are only supported in LogisticRegression for "
+                          f"solver='lbfgs' (got solver={self.solver!r}): only the whole fit "
+                          "is reported as one task.", UserWarning, stacklevel=2)
+        return super().set_callbacks(*callbacks)
+
     def fit(self, X, y, sample_weight=None):
-        self._validate_params()
-        penalty, ratio = self._resolve_penalty()
-        C, tol, max_iter = float(self.C), float(self.tol), int(self.max_iter)
-        nthreads = resolve_n_jobs(self.n_jobs)
-        X, y = self._validate_data(X, y)
-        check_classification_targets(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError("This solver needs samples of at least 2 classes in the data, but "
-                             f"the data contains only one class: {self.classes_[0]!r}")
-        solver = {"newton": "newton-cholesky"}.get(self.solver, self.solver)
-        liblinear = solver == "liblinear"
-        if liblinear and len(self.classes_) > 2:
-            raise ValueError("The 'liblinear' solver does not support multiclass classification"
-                             " (n_classes >= 3). Either use another solver or wrap the estimator"
-                             " in a OneVsRestClassifier to keep applying a one-versus-rest "
-                             "scheme.")
-        sw = _check_sample_weight(sample_weight, X.shape[0])
-        s = (np.ones(X.shape[0]) if sw is None else sw) * \
-            _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
-        if s.sum() <= 0:
-            raise ValueError("Sample weights (times class weights) must not all be zero.")
-        fit_b = bool(self.fit_intercept)
-        scaling = float(self.intercept_scaling)
-        if is_sparse(X):
-            if solver == "sgd":
-                raise dense_required("X")
-            Xd = X.astype(np.float64, copy=False).tocsr()
-            if liblinear and fit_b:  # the intercept is a penalised constant feature
-                import scipy.sparse as sp
-                Xd = sp.hstack([Xd, sp.csr_matrix(np.full((Xd.shape[0], 1), scaling))],
-                               format="csr")
-        else:
-            Xd = np.asarray(X, dtype=np.float64)
-            if liblinear and fit_b:  # the intercept is a penalised constant feature
-                Xd = np.hstack([Xd, np.full((Xd.shape[0], 1), scaling)])
-        strength = 0.0 if penalty is None else 1.0 / (C * s.sum())
-        lam, l1 = (1.0 - ratio) * strength, ratio * strength
-        prob = LogisticLoss(Xd, y_idx, s, len(self.classes_), lam, fit_b and not liblinear,
-                            nthreads)
-        theta = self._warm_theta(prob, liblinear and fit_b, scaling)
-        with prob.session():
-            theta, n_iter, ok = self._solve(solver, prob, theta, l1, tol, max_iter, Xd, y_idx,
-                                            s, lam)
-            if self.verbose:
-                f = prob.smooth(theta)[0] + l1 * np.abs(theta[: prob.K * prob.p]).sum()
-                print(f"LogisticRegression (solver={self.solver!r}): {n_iter} iterations, "
-                      f"{'converged' if ok else 'not converged'}, objective {f:.8g}",
-                      flush=True)
-        if not ok and max_iter > 0:
-            head = _NOT_CONVERGED.get(self.solver, "{s} failed to converge after {n} "
-                                      "iterations.").format(s=self.solver, n=n_iter)
-            warnings.warn(f"{head} (max_iter={max_iter}; increase max_iter or scale the "
-                          "data)", ConvergenceWarning, stacklevel=2)
+        with callback_management_context(self):  # callbacks' teardown, always
+            self._validate_params()
+            penalty, ratio = self._resolve_penalty()
+            C, tol, max_iter = float(self.C), float(self.tol), int(self.max_iter)
+            nthreads = resolve_n_jobs(self.n_jobs)
+            X, y = self._validate_data(X, y)
+            check_classification_targets(y)
+            self.classes_, y_idx = np.unique(y, return_inverse=True)
+            if len(self.classes_) < 2:
+                raise ValueError("This solver needs samples of at least 2 classes in the data, "
+                                 "but the data contains only one class: "
+                                 f"{self.classes_[0]!r}")
+            solver = {"newton": "newton-cholesky"}.get(self.solver, self.solver)
+            liblinear = solver == "liblinear"
+            if liblinear and len(self.classes_) > 2:
+                raise ValueError("The 'liblinear' solver does not support multiclass "
+                                 "classification (n_classes >= 3). Either use another solver "
+                                 "or wrap the estimator"
+                                 " in a OneVsRestClassifier to keep applying a one-versus-rest "
+                                 "scheme.")
+            sw = _check_sample_weight(sample_weight, X.shape[0])
+            s = (np.ones(X.shape[0]) if sw is None else sw) * \
+                _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
+            if s.sum() <= 0:
+                raise ValueError("Sample weights (times class weights) must not all be zero.")
+            fit_b = bool(self.fit_intercept)
+            scaling = float(self.intercept_scaling)
+            if is_sparse(X):
+                if solver == "sgd":
+                    raise dense_required("X")
+                Xd = X.astype(np.float64, copy=False).tocsr()
+                if liblinear and fit_b:  # the intercept is a penalised constant feature
+                    import scipy.sparse as sp
+                    Xd = sp.hstack([Xd, sp.csr_matrix(np.full((Xd.shape[0], 1), scaling))],
+                                   format="csr")
+            else:
+                Xd = np.asarray(X, dtype=np.float64)
+                if liblinear and fit_b:  # the intercept is a penalised constant feature
+                    Xd = np.hstack([Xd, np.full((Xd.shape[0], 1), scaling)])
+            strength = 0.0 if penalty is None else 1.0 / (C * s.sum())
+            lam, l1 = (1.0 - ratio) * strength, ratio * strength
+            prob = LogisticLoss(Xd, y_idx, s, len(self.classes_), lam, fit_b and not liblinear,
+                                nthreads)
+            theta = self._warm_theta(prob, liblinear and fit_b, scaling)
+            out = np.float64 if liblinear else X.dtype  # scikit-learn's liblinear is float64
+
+            def attributes(th):
+                coef, intercept = self._coef_intercept(prob, th, liblinear and fit_b, scaling,
+                                                       penalty, out)
+                return {"coef_": coef, "intercept_": intercept}
+
+            ctx = self._init_callback_context(max_subtasks=max(max_iter, 1) + 1)
+            metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+            ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            iters = None
+            if self.solver == "lbfgs" and ctx._callbacks:
+                iters = IterationTasks(ctx, self, attributes, theta, task_name="lbfgs-iter", X=X,
+                                       y=y, metadata=metadata)
+            with prob.session():
+                theta, n_iter, ok = self._solve(solver, prob, theta, l1, tol, max_iter, Xd, y_idx,
+                                                s, lam, iters)
+                if iters is not None:
+                    if n_iter == 0:
+                        iters.idle(theta)
+                    iters.close()
+                if self.verbose:
+                    f = prob.smooth(theta)[0] + l1 * np.abs(theta[: prob.K * prob.p]).sum()
+                    print(f"LogisticRegression (solver={self.solver!r}): {n_iter} iterations, "
+                          f"{'converged' if ok else 'not converged'}, objective {f:.8g}",
+                          flush=True)
+            if not ok and max_iter > 0:
+                head = _NOT_CONVERGED.get(self.solver, "{s} failed to converge after {n} "
+                                          "iterations.").format(s=self.solver, n=n_iter)
+                warnings.warn(f"{head} (max_iter={max_iter}; increase max_iter or scale the "
+                              "data)", ConvergenceWarning, stacklevel=2)
+            self.coef_, self.intercept_ = self._coef_intercept(prob, theta, liblinear and fit_b,
+                                                               scaling, penalty, out)
+            self.n_iter_ = np.array([n_iter], dtype=np.int32)
+            ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+                                     reconstruction_attributes={})
+            return self
+
+    @staticmethod
+    def _coef_intercept(prob, theta, liblinear_b, scaling, penalty, out):
+        """(coef_, intercept_) of the solver's parameter vector theta."""
         W, b = prob.unpack(theta)
-        if liblinear and fit_b:
+        if liblinear_b:
             W, b = W[:, :-1], W[:, -1] * scaling
         if prob.K > 1:
             # softmax is invariant to adding one vector to every class: pick the
@@ -287,11 +341,7 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
             b = b - b.mean()
             if penalty is None:
                 W = W - W.mean(axis=0)
-        out = np.float64 if liblinear else X.dtype  # scikit-learn's liblinear is float64
-        self.coef_ = np.ascontiguousarray(W, dtype=out)
-        self.intercept_ = np.asarray(b, dtype=out).copy()
-        self.n_iter_ = np.array([n_iter], dtype=np.int32)
-        return self
+        return np.ascontiguousarray(W, dtype=out), np.asarray(b, dtype=out).copy()
 
     def _fastml_tags(self):
         return {"sparse": self.solver != "sgd"}  # the legacy "sgd" epochs need dense X
@@ -318,8 +368,9 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
             for it, f in enumerate(res.history):
                 print(f"iteration {it:4d}  objective {f:.10g}")
 
-    def _solve(self, solver, prob, theta, l1, tol, max_iter, Xd, y_idx, s, lam):
-        """(theta, n_iter, converged) of the chosen solver."""
+    def _solve(self, solver, prob, theta, l1, tol, max_iter, Xd, y_idx, s, lam, iters=None):
+        """(theta, n_iter, converged) of the chosen solver; `iters` (lbfgs) is
+        called with the iterate after every iteration."""
         if max_iter == 0:
             return theta, 0, False
         if solver in ("saga", "liblinear") and l1 > 0:
@@ -329,9 +380,17 @@ class LogisticRegression(ClassifierMixin, SparseCoefMixin, SparseInputMixin, Bas
         elif solver == "gd":
             theta, n_iter, ok, _ = _fista(prob, theta, l1, tol, max_iter)
         elif solver in ("lbfgs", "sag", "saga"):
-            res = _opt.minimize_lbfgs(prob.smooth, theta, tol=tol, max_iter=max_iter)
+            res = _opt.minimize_lbfgs(prob.smooth, theta, tol=tol, max_iter=max_iter,
+                                      callback=iters)
             theta, n_iter, ok = res.x, res.n_iter, res.converged
             self._print_history(res)
+            if n_iter < max_iter and _gmax(res.grad) > tol:
+                # L-BFGS stopped where f no longer decreases measurably (relative
+                # decrease ~1e-14), typically ~1e-8 from the optimum with the gradient
+                # still above a tight tol: finish with Newton-CG on the gradient test
+                theta, extra, ok = newton_cg(prob.smooth, prob.grad_hess, theta, tol=tol,
+                                             max_iter=max_iter - n_iter, callback=iters)
+                n_iter += extra
         elif solver in ("newton-cg", "liblinear"):
             theta, n_iter, ok = newton_cg(prob.smooth, prob.grad_hess, theta, tol=tol,
                                           max_iter=max_iter)

@@ -293,24 +293,29 @@ def cg_solve(G, C, alphas, tol, max_iter, A=None):
     return W, n_iter
 
 
-def lbfgs_solve(G, C, yy, alphas, tol, max_iter, positive):
-    """L-BFGS-B on 0.5 ||y_c - X_c w||_S^2 + 0.5 alpha ||w||^2, evaluated from the
-    Gram form (f = 0.5 yy - c.w + 0.5 w.(G + alpha I) w; G dense or a callable
-    v -> G v), bounds w >= 0 when positive. Returns (W, n_iter)."""
+def lbfgs_solve(A, B, alphas, tol, max_iter, positive):
+    """L-BFGS-B on 0.5 ||b - A w||^2 + 0.5 alpha ||w||^2 per column b of B (A the
+    centred, sqrt(sw)-scaled rows: dense or a CenteredOperator), bounds w >= 0
+    when positive. The objective is evaluated from the residual, as
+    scikit-learn does: the Gram form 0.5 b.b - c.w + 0.5 w.G w loses the digits
+    L-BFGS-B's relative-decrease test needs at small tol (it cancels to the
+    residual's size). Returns (W, n_iter)."""
     from scipy.optimize import minimize
 
-    gmv = _gram_mv(G)
-    p, k = C.shape
+    op = isinstance(A, CenteredOperator)
+    mv = A.matvec if op else (lambda v: A @ v)
+    rmv = A.rmatvec if op else (lambda u: A.T @ u)
+    p, k = A.shape[1], B.shape[1]
     W = np.empty((p, k))
     n_iter = np.empty(k, dtype=np.int32)
     opts = {} if max_iter is None else {"maxiter": int(max_iter)}
     bounds = [(0.0, np.inf)] * p if positive else None
     for t, a in enumerate(alphas):
-        c = C[:, t]
+        b = np.ascontiguousarray(B[:, t], dtype=np.float64)
 
-        def fg(w, a=a, c=c, t=t):
-            Hw = gmv(w) + a * w
-            return 0.5 * yy[t] - c @ w + 0.5 * (w @ Hw), Hw - c
+        def fg(w, a=a, b=b):
+            r = mv(w) - b
+            return 0.5 * float(r @ r) + 0.5 * a * float(w @ w), rmv(r) + a * w
 
         res = minimize(fg, np.zeros(p), method="L-BFGS-B", jac=True, tol=tol, bounds=bounds,
                        options=opts)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._param_grid import ParameterGrid
 from ..base import BaseEstimator, clone
+from ..callback import CallbackSupportMixin, callback_management_context
 from ..exceptions import FitFailedWarning
 from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
                                        raise_for_params, routing_enabled)
@@ -80,7 +81,7 @@ def _print_fits(results, candidates, n_splits, train):
               f"total time={total:6.1f}s")
 
 
-class GridSearchCV(BaseEstimator):
+class GridSearchCV(CallbackSupportMixin, BaseEstimator):
     """Exhaustive search over a parameter grid with cross-validation.
 
     n_jobs fits (candidate, split) pairs in threads. With refit=True the best
@@ -125,107 +126,127 @@ class GridSearchCV(BaseEstimator):
         passed whole to the refit; `groups` goes to the splitter. As in
         scikit-learn without metadata routing, sample_weight also weights the
         scorers that accept it (test-fold weights; train-fold for train scores)."""
-        self._validate_params()
-        _check_error_score(self.error_score)
-        fit_params = dict(fit_params)
-        X = _indexable(X)
-        candidates = list(ParameterGrid(self.param_grid))
-        splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
-        scorers, single = _scorers(self.estimator, self.scoring)
-        if not single and not callable(self.refit) and self.refit is not False and \
-                self.refit not in scorers:
-            _refit_error(self.refit)
-        if routing_enabled():
-            routed = process_routing(self, "fit", **fit_params)
-            fit_params = dict(routed["estimator"]["fit"])
-            split_params = dict(routed["splitter"]["split"])
-            score_params = {name: dict(routed[_scorer_key(name, single)]["score"])
-                            for name in scorers}
-        else:
-            split_params = {"groups": fit_params.pop("groups", None)}
-            score_params = _search_score_params(self, scorers, single, fit_params)
-        splits = list(splitter.split(X, y, **split_params))
-        if self.verbose > 0:
-            print(f"Fitting {len(splits)} folds for each of {len(candidates)} candidates, "
-                  f"totalling {len(splits) * len(candidates)} fits")
-        tasks = [lambda p=p, tr=tr, te=te: _fit_and_score(
-                     self.estimator, X, y, tr, te, scorers, p, fit_params,
-                     self.return_train_score, False, self.error_score, score_params)
-                 for p in candidates for tr, te in splits]
-        results = _run(tasks, self.n_jobs)
-        _warn_or_raise_about_fit_failures(results, self.error_score)
-        # a scoring callable returning {name: score} names the metrics: failed fits
-        # get error_score under those names
-        ok = [r for r in results if r.get("fit_error") is None]
-        names = list(ok[0]["test"]) if ok else list(scorers)
-        for r in results:
-            if r.get("fit_error") is not None:
-                r["test"] = {n: float(self.error_score) for n in names}
-                if self.return_train_score:
-                    r["train"] = dict(r["test"])
-        n_s = len(splits)
-        if self.verbose > 2:
-            _print_fits(results, candidates, n_s, self.return_train_score)
-        res = {"params": candidates}
-        for key in ("fit_time", "score_time"):
-            arr = np.array([r[key] for r in results]).reshape(len(candidates), n_s)
-            res[f"mean_{key}"], res[f"std_{key}"] = arr.mean(1), arr.std(1)
-        all_keys = sorted({k for p in candidates for k in p})
-        for k in all_keys:
-            res[f"param_{k}"] = _param_column(k, candidates)
-        single = single and names == ["score"]
-        if not single and not callable(self.refit) and self.refit is not False and \
-                self.refit not in names:
-            _refit_error(self.refit)
-        for name in names:
-            key = "score" if single else name
-            for part in (("test", "train") if self.return_train_score else ("test",)):
-                arr = np.array([r[part][name] for r in results]).reshape(len(candidates), n_s)
-                for i in range(n_s):
-                    res[f"split{i}_{part}_{key}"] = arr[:, i]
-                res[f"mean_{part}_{key}"] = arr.mean(1)
-                res[f"std_{part}_{key}"] = arr.std(1)
-                if not np.isfinite(arr.mean(1)).all():
-                    warnings.warn(f"One or more of the {part} scores are non-finite: "
-                                  f"{arr.mean(1)}", UserWarning, stacklevel=2)
-            mean = res[f"mean_test_{key}"]
-            filled = np.where(np.isnan(mean), -np.inf, mean)
-            # rank 1 = best; ties share the smallest rank (scipy's "min" method)
-            order = np.sort(filled)[::-1]
-            res[f"rank_test_{key}"] = np.searchsorted(-order, -filled, side="left").astype(
-                np.int32) + 1
-        self.cv_results_ = res
-        self.n_splits_ = n_s
-        self.multimetric_ = not single
-        # the scorer (single metric) or the dict of scorers (several)
-        self.scorer_ = scorers[next(iter(scorers))] if len(scorers) == 1 else scorers
-        refit_key = "score" if single else self.refit
-        if callable(self.refit):
-            best = self.refit(res)
-            if not isinstance(best, numbers.Integral):
-                raise TypeError("best_index_ returned is not an integer")
-            if best < 0 or best >= len(candidates):
-                raise IndexError("best_index_ index out of range")
-            self.best_index_ = int(best)
-            self.best_params_ = candidates[self.best_index_]
-        elif self.refit is not False or single:  # refit=False: best_* of a single metric
-            self.best_index_ = int(np.argmin(res[f"rank_test_{refit_key}"]))
-            self.best_params_ = candidates[self.best_index_]
-            self.best_score_ = float(res[f"mean_test_{refit_key}"][self.best_index_])
-        if self.refit is not False:
-            t0 = time.perf_counter()
-            self.best_estimator_ = clone(self.estimator).set_params(
-                **{k: clone(v, safe=False) for k, v in self.best_params_.items()})
-            if y is None:
-                self.best_estimator_.fit(X, **fit_params)
+        with callback_management_context(self):  # callbacks' teardown, always
+            self._validate_params()
+            _check_error_score(self.error_score)
+            fit_params = dict(fit_params)
+            X, y = _indexable(X), _indexable(y)
+            candidates = list(ParameterGrid(self.param_grid))
+            splitter = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
+            scorers, single = _scorers(self.estimator, self.scoring)
+            if not single and not callable(self.refit) and self.refit is not False and \
+                    self.refit not in scorers:
+                _refit_error(self.refit)
+            if routing_enabled():
+                routed = process_routing(self, "fit", **fit_params)
+                fit_params = dict(routed["estimator"]["fit"])
+                split_params = dict(routed["splitter"]["split"])
+                score_params = {name: dict(routed[_scorer_key(name, single)]["score"])
+                                for name in scorers}
             else:
-                self.best_estimator_.fit(X, y, **fit_params)
-            self.refit_time_ = time.perf_counter() - t0
-            if hasattr(self.best_estimator_, "classes_"):
-                self.classes_ = self.best_estimator_.classes_
-            if hasattr(self.best_estimator_, "n_features_in_"):
-                self.n_features_in_ = self.best_estimator_.n_features_in_
-        return self
+                split_params = {"groups": fit_params.pop("groups", None)}
+                score_params = _search_score_params(self, scorers, single, fit_params)
+            sw = fit_params.get("sample_weight")
+            metadata = None if sw is None else {"sample_weight": sw}
+            root = self._init_callback_context(max_subtasks=1 + (self.refit is not False))
+            root.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            splits = list(splitter.split(X, y, **split_params))
+            if self.verbose > 0:
+                print(f"Fitting {len(splits)} folds for each of {len(candidates)} candidates, "
+                      f"totalling {len(splits) * len(candidates)} fits")
+            search = root.subcontext(task_name="search",
+                                     max_subtasks=len(candidates) * len(splits),
+                                     sequential_subtasks=False)
+            search.call_on_fit_task_begin(estimator=self)
+            pairs = [(p, tr, te) for p in candidates for tr, te in splits]
+            # one leaf task per (candidate, split), made here so worker threads only use them
+            leaves = [search.subcontext(task_name="candidate-split-evaluation", task_id=i)
+                      for i in range(len(pairs))]
+            tasks = [lambda p=p, tr=tr, te=te, leaf=leaf: _fit_and_score(
+                         self.estimator, X, y, tr, te, scorers, p, fit_params,
+                         self.return_train_score, False, self.error_score, score_params,
+                         callback_ctx=leaf, caller=self)
+                     for (p, tr, te), leaf in zip(pairs, leaves)]
+            results = _run(tasks, self.n_jobs)
+            search.call_on_fit_task_end(estimator=self)
+            _warn_or_raise_about_fit_failures(results, self.error_score)
+            # a scoring callable returning {name: score} names the metrics: failed fits
+            # get error_score under those names
+            ok = [r for r in results if r.get("fit_error") is None]
+            names = list(ok[0]["test"]) if ok else list(scorers)
+            for r in results:
+                if r.get("fit_error") is not None:
+                    r["test"] = {n: float(self.error_score) for n in names}
+                    if self.return_train_score:
+                        r["train"] = dict(r["test"])
+            n_s = len(splits)
+            if self.verbose > 2:
+                _print_fits(results, candidates, n_s, self.return_train_score)
+            res = {"params": candidates}
+            for key in ("fit_time", "score_time"):
+                arr = np.array([r[key] for r in results]).reshape(len(candidates), n_s)
+                res[f"mean_{key}"], res[f"std_{key}"] = arr.mean(1), arr.std(1)
+            all_keys = sorted({k for p in candidates for k in p})
+            for k in all_keys:
+                res[f"param_{k}"] = _param_column(k, candidates)
+            single = single and names == ["score"]
+            if not single and not callable(self.refit) and self.refit is not False and \
+                    self.refit not in names:
+                _refit_error(self.refit)
+            for name in names:
+                key = "score" if single else name
+                for part in (("test", "train") if self.return_train_score else ("test",)):
+                    arr = np.array([r[part][name] for r in results]).reshape(len(candidates), n_s)
+                    for i in range(n_s):
+                        res[f"split{i}_{part}_{key}"] = arr[:, i]
+                    res[f"mean_{part}_{key}"] = arr.mean(1)
+                    res[f"std_{part}_{key}"] = arr.std(1)
+                    if not np.isfinite(arr.mean(1)).all():
+                        warnings.warn(f"One or more of the {part} scores are non-finite: "
+                                      f"{arr.mean(1)}", UserWarning, stacklevel=2)
+                mean = res[f"mean_test_{key}"]
+                filled = np.where(np.isnan(mean), -np.inf, mean)
+                # rank 1 = best; ties share the smallest rank (scipy's "min" method)
+                order = np.sort(filled)[::-1]
+                res[f"rank_test_{key}"] = np.searchsorted(-order, -filled, side="left").astype(
+                    np.int32) + 1
+            self.cv_results_ = res
+            self.n_splits_ = n_s
+            self.multimetric_ = not single
+            # the scorer (single metric) or the dict of scorers (several)
+            self.scorer_ = scorers[next(iter(scorers))] if len(scorers) == 1 else scorers
+            refit_key = "score" if single else self.refit
+            if callable(self.refit):
+                best = self.refit(res)
+                if not isinstance(best, numbers.Integral):
+                    raise TypeError("best_index_ returned is not an integer")
+                if best < 0 or best >= len(candidates):
+                    raise IndexError("best_index_ index out of range")
+                self.best_index_ = int(best)
+                self.best_params_ = candidates[self.best_index_]
+            elif self.refit is not False or single:  # refit=False: best_* of a single metric
+                self.best_index_ = int(np.argmin(res[f"rank_test_{refit_key}"]))
+                self.best_params_ = candidates[self.best_index_]
+                self.best_score_ = float(res[f"mean_test_{refit_key}"][self.best_index_])
+            if self.refit is not False:
+                t0 = time.perf_counter()
+                self.best_estimator_ = clone(self.estimator).set_params(
+                    **{k: clone(v, safe=False) for k, v in self.best_params_.items()})
+                refit = root.subcontext(task_name="refit-with-best-params")
+                with refit.propagate_callback_context(self.best_estimator_):
+                    refit.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+                    if y is None:
+                        self.best_estimator_.fit(X, **fit_params)
+                    else:
+                        self.best_estimator_.fit(X, y, **fit_params)
+                self.refit_time_ = time.perf_counter() - t0
+                refit.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+                if hasattr(self.best_estimator_, "classes_"):
+                    self.classes_ = self.best_estimator_.classes_
+                if hasattr(self.best_estimator_, "n_features_in_"):
+                    self.n_features_in_ = self.best_estimator_.n_features_in_
+            root.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+            return self
 
     def _best(self):
         if not hasattr(self, "best_estimator_"):

@@ -15,6 +15,7 @@ from .._param_grid import ParameterGrid
 from ..base import BaseEstimator, clone
 from ..exceptions import FitFailedWarning
 from ..utils._parallel import map_threads
+from ..utils._metadata_routing import UNUSED, MetadataRequesterMixin
 from ..utils._param_validation import HasMethods, StrOptions
 from ..utils.validation import _interop_class, check_random_state
 
@@ -22,6 +23,9 @@ from ..utils.validation import _interop_class, check_random_state
 def _num_samples(x):
     if hasattr(x, "shape") and len(x.shape) > 0:
         return x.shape[0]
+    if not hasattr(x, "__len__") and hasattr(x, "__array__"):  # array-likes without len
+        x = np.asarray(x)
+        return x.shape[0] if x.ndim else len(x)
     return len(x)
 
 
@@ -29,6 +33,8 @@ def _indexable(x):
     """scipy.sparse input as CSR (row-indexable; scikit-learn's `indexable`)."""
     if x is not None and hasattr(x, "tocsr") and hasattr(x, "nnz"):
         return x.tocsr()
+    if x is not None and not hasattr(x, "__getitem__") and not hasattr(x, "iloc"):
+        return np.asarray(x)  # an array-like that cannot be indexed (only __array__)
     return x
 
 
@@ -70,6 +76,9 @@ def _split_sizes(n, test_size, train_size, default_test=0.25):
         raise ValueError(f"Invalid value for {name}: {v!r}")
 
     kt, kr = check("test_size", test_size), check("train_size", train_size)
+    if kt == kr == "float" and test_size + train_size > 1:
+        raise ValueError(f"The sum of test_size and train_size = {test_size + train_size}, "
+                         "should be in the (0, 1) range. Reduce test_size and/or train_size.")
     n_test = None if kt is None else (math.ceil(test_size * n) if kt == "float" else test_size)
     n_train = None if kr is None else (math.floor(train_size * n) if kr == "float"
                                        else train_size)
@@ -81,8 +90,10 @@ def _split_sizes(n, test_size, train_size, default_test=0.25):
         raise ValueError(f"The sum of train_size and test_size = {n_train + n_test}, should be "
                          f"smaller than the number of samples {n}.")
     if n_train == 0 or n_test == 0:
+        which = "train" if n_train == 0 else "test"
         raise ValueError(f"With n_samples={n}, test_size={test_size} and train_size="
-                         f"{train_size}, one of the resulting sets is empty.")
+                         f"{train_size}, the resulting {which} set will be empty. Adjust any "
+                         "of the aforementioned parameters.")
     return n_train, n_test
 
 
@@ -164,14 +175,19 @@ def _stratified_indices(y, n_train, n_test, random_state):
     return rng.permutation(train), rng.permutation(test)
 
 
-class KFold:
+class KFold(MetadataRequesterMixin):
     """K consecutive folds (shuffled first when shuffle=True); the first
-    n_samples % n_splits folds get one extra sample."""
+    n_samples % n_splits folds get one extra sample. groups is ignored (with
+    a warning, as scikit-learn): its metadata routing requests nothing."""
+
+    __metadata_request__split = {"groups": UNUSED}
 
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
         if not isinstance(n_splits, numbers.Integral) or n_splits < 2:
             raise ValueError(f"k-fold cross-validation requires at least one train/test split "
                              f"by setting n_splits=2 or more, got n_splits={n_splits}.")
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise TypeError(f"shuffle must be True or False; got {shuffle}")
         if not shuffle and random_state is not None:
             raise ValueError("Setting a random_state has no effect since shuffle is False. You "
                              "should leave random_state to its default (None), or set "
@@ -199,6 +215,11 @@ class KFold:
             start += s
 
     def split(self, X, y=None, groups=None):
+        """(train, test) index arrays per fold (a generator)."""
+        _warn_groups_ignored(self, groups)
+        return self._split(X, y)
+
+    def _split(self, X, y):
         n = _num_samples(X)
         for test in self._test_masks(X, y):
             mask = np.zeros(n, dtype=bool)
@@ -215,9 +236,19 @@ class StratifiedKFold(KFold):
     classes in order of first appearance, sorted labels dealt round-robin)."""
 
     def split(self, X, y, groups=None):
+        """(train, test) index arrays per fold (a generator)."""
+        _warn_groups_ignored(self, groups)
+        return self._split(X, y)
+
+    def _split(self, X, y):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
+        if y.ndim > 1:  # several targets: no single label to stratify on
+            kind = "multilabel-indicator" if y.ndim == 2 and np.isin(y, (0, 1)).all() \
+                else "multiclass-multioutput"
+            raise ValueError("Supported target types are: ('binary', 'multiclass'). "
+                             f"Got {kind!r} instead.")
         n = _num_samples(X)
         if len(y) != n:
             raise ValueError(f"X has {n} samples but y has {len(y)}.")
@@ -229,6 +260,10 @@ class StratifiedKFold(KFold):
         if self.n_splits > counts.max():
             raise ValueError(f"n_splits={self.n_splits} cannot be greater than the number of "
                              f"members in each class.")
+        if self.n_splits > counts.min():
+            warnings.warn(f"The least populated class in y has only {counts.min()} members, "
+                          f"which is less than n_splits={self.n_splits}.", UserWarning,
+                          stacklevel=3)
         y_order = np.sort(y_enc)
         alloc = np.asarray([np.bincount(y_order[i::self.n_splits], minlength=n_classes)
                             for i in range(self.n_splits)])
@@ -241,6 +276,12 @@ class StratifiedKFold(KFold):
             test_folds[y_enc == k] = folds
         for i in range(self.n_splits):
             yield np.flatnonzero(test_folds != i), np.flatnonzero(test_folds == i)
+
+
+def _warn_groups_ignored(splitter, groups):
+    if groups is not None:
+        warnings.warn(f"The groups parameter is ignored by {type(splitter).__name__}",
+                      UserWarning, stacklevel=3)
 
 
 def _is_classifier(est):

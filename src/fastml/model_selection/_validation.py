@@ -1,6 +1,7 @@
 """Cross-validation: cross_validate, cross_val_score and the per-split fit
 and score they share with GridSearchCV (see fastml.model_selection)."""
 import collections
+import contextlib
 import inspect
 import itertools
 import math
@@ -32,10 +33,6 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
             kw = score_params.get(name, {})
             # an unsupervised scorer may take (estimator, X) only
             value = scorer(est, X, **kw) if y is None else scorer(est, X, y, **kw)
-            if isinstance(value, dict):  # a callable scoring returning {name: score}
-                out.update({k: float(v) for k, v in value.items()})
-            else:
-                out[name] = float(value)
         except Exception:
             if isinstance(error_score, str) and error_score == "raise":
                 raise
@@ -43,6 +40,15 @@ def _score_all(scorers, est, X, y, score_params=None, error_score="raise"):
             warnings.warn("Scoring failed. The score on this train-test partition for these "
                           f"parameters will be set to {error_score}. Details: \n"
                           f"{traceback.format_exc()}", UserWarning, stacklevel=2)
+            continue
+        # a callable scoring may return {name: score}; anything but numbers is an error
+        # whatever error_score says (scikit-learn's rule)
+        for key, v in (value.items() if isinstance(value, dict) else [(name, value)]):
+            v = v.item() if isinstance(v, np.ndarray) and v.size == 1 else v
+            if not isinstance(v, (numbers.Number, np.number)):
+                raise ValueError(f"scoring must return a number, got {v!r} ({type(v)}) "
+                                 f"instead. (scorer={key})")
+            out[key] = float(v)
     return out
 
 
@@ -92,9 +98,12 @@ def _warn_or_raise_about_fit_failures(results, error_score):
 
 
 def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
-                   return_train_score, return_estimator, error_score, score_params=None):
+                   return_train_score, return_estimator, error_score, score_params=None, *,
+                   callback_ctx=None, caller=None):
     """Fit a clone on `train`, score on `test` (and `train`). fit_params and
-    score_params ({scorer name: kwargs}) hold full-length arrays, sliced here."""
+    score_params ({scorer name: kwargs}) hold full-length arrays, sliced here.
+    callback_ctx: the (leaf) callback task of `caller` this fit and score is;
+    the clone's own fit joins it."""
     est = clone(estimator)
     if params:
         # estimators placed in a grid are cloned: the user's objects stay unfitted
@@ -110,11 +119,17 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     score_params = score_params or {}
     t0 = time.perf_counter()
     out = {"fit_error": None}
+    task = contextlib.nullcontext()
+    if callback_ctx is not None:
+        sw = fit_params.get("sample_weight")
+        metadata = None if sw is None else {"sample_weight": sw}
+        task = _evaluation_task(callback_ctx, caller, est, Xtr, ytr, metadata)
     try:
-        if ytr is None:
-            est.fit(Xtr, **fit_params)
-        else:
-            est.fit(Xtr, ytr, **fit_params)
+        with task:
+            if ytr is None:
+                est.fit(Xtr, **fit_params)
+            else:
+                est.fit(Xtr, ytr, **fit_params)
     except Exception:
         if error_score == "raise":
             raise
@@ -138,6 +153,18 @@ def _fit_and_score(estimator, X, y, train, test, scorers, params, fit_params,
     if return_estimator:
         out["estimator"] = est
     return out
+
+
+@contextlib.contextmanager
+def _evaluation_task(ctx, caller, estimator, X, y, metadata):
+    """The fit of `estimator` as the callback task `ctx` of `caller` (ended
+    whether the fit succeeds or raises)."""
+    with ctx.propagate_callback_context(estimator):
+        ctx.call_on_fit_task_begin(estimator=caller, X=X, y=y, metadata=metadata)
+        try:
+            yield
+        finally:
+            ctx.call_on_fit_task_end(estimator=caller, X=X, y=y, metadata=metadata)
 
 
 def _scorers(estimator, scoring):
@@ -258,7 +285,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
     estimator and indices ({"train": [...], "test": [...]}, the rows of each
     split)."""
     _check_error_score(error_score)
-    X = _indexable(X)
+    X, y = _indexable(X), _indexable(y)
     splitter = check_cv(cv, y, classifier=_is_classifier(estimator))
     scorers, single = _scorers(estimator, scoring)
     fit_params, split_params, score_params = _route_cv_params(

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from ..base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from ..callback import CallbackSupportMixin, with_callbacks
 from ..utils._param_validation import StrOptions
 from ..utils._set_output import dataframe_to_numpy
 from .._sparse_preprocessing import NO_CENTRE as _NO_CENTRE, normalize_sparse
@@ -57,7 +58,8 @@ def _nan_weighted_mean_var(X, w=None):
     return mean, var, total
 
 
-class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class StandardScaler(CallbackSupportMixin, OneToOneFeatureMixin, TransformerMixin,
+                     BaseEstimator):
     """z = (x - mean_) / scale_, with scale_ the population standard deviation
     (1 for constant features: variance within float64 rounding of 0 relative to
     the mean, scikit-learn's rule). NaN entries are ignored when fitting (with
@@ -73,7 +75,29 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.with_mean = with_mean
         self.with_std = with_std
 
+    @with_callbacks
     def fit(self, X, y=None, sample_weight=None):
+        """Compute mean_, var_ and scale_ (one callback task: the whole fit)."""
+        return self._fit_reporting(self._fit, X, y, sample_weight)
+
+    @with_callbacks
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Update the statistics with one more batch (dense or sparse): means
+        and variances merged by Chan, Golub & LeVeque's pairwise rule, so the
+        result equals a fit on all batches at once (up to rounding)."""
+        return self._fit_reporting(self._partial_fit, X, y, sample_weight)
+
+    def _fit_reporting(self, step, X, y, sample_weight):
+        """Run `step` as the single task of this fit's callbacks."""
+        ctx = self._init_callback_context()
+        metadata = {"sample_weight": sample_weight}
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+        step(X, y, sample_weight)
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+                                 reconstruction_attributes={})
+        return self
+
+    def _fit(self, X, y=None, sample_weight=None):
         self._validate_params()
         X = _frame_to_array(self, X, reset=True)
         if is_sparse(X):
@@ -116,13 +140,10 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             self.var_ = self.scale_ = self.mean_ = None
         return self
 
-    def partial_fit(self, X, y=None, sample_weight=None):
-        """Update the statistics with one more batch (dense or sparse): means
-        and variances merged by Chan, Golub & LeVeque's pairwise rule, so the
-        result equals a fit on all batches at once (up to rounding)."""
+    def _partial_fit(self, X, y=None, sample_weight=None):
         self._validate_params()
         if not hasattr(self, "n_samples_seen_"):
-            return self.fit(X, y, sample_weight)
+            return self._fit(X, y, sample_weight)
         if is_sparse(X) and self.with_mean:
             raise ValueError(_NO_CENTRE)
         batch = StandardScaler(with_mean=not is_sparse(X)).fit(X, sample_weight=sample_weight)

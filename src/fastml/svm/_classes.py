@@ -247,9 +247,11 @@ class BaseSVC(ClassifierMixin, BaseLibSVM):
 
     def _fit_problem(self, prob, yi, sw):
         n_classes = len(self.classes_)
-        if len(np.unique(yi)) < 2:  # before nu: one class makes every nu infeasible
-            raise ValueError("Invalid input - all samples with positive weights belong to the "
-                             "same class.")
+        if len(np.unique(yi)) < 2:  # one class makes every nu infeasible (libsvm's words)
+            head = "specified nu is infeasible: " if self._impl == "nu_svc" else \
+                "Invalid input - "
+            raise ValueError(f"{head}all samples with positive weights belong to the same "
+                             "class.")
         if self._impl == "nu_svc":
             wsum = np.bincount(yi, weights=sw, minlength=n_classes)
             for i in range(n_classes):

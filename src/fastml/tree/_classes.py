@@ -275,11 +275,13 @@ class BaseDecisionTree(BaseEstimator):
 
     def apply(self, X):
         """Index of the leaf each sample ends up in."""
-        return self.tree_.apply(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)  # NotFittedError first, before tree_ is read
+        return self.tree_.apply(X)
 
     def decision_path(self, X):
         """Sparse (n_samples, n_nodes) indicator of the nodes each sample visits."""
-        return self.tree_.decision_path(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)
+        return self.tree_.decision_path(X)
 
     def cost_complexity_pruning_path(self, X, y, sample_weight=None):
         """Effective alphas and total leaf impurities of minimal cost-complexity
@@ -498,6 +500,12 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         self._validate_params()
+        if self.criterion == "poisson":  # y's values first, as scikit-learn checks them
+            try:
+                _regression_target(self, np.asarray(y, dtype=np.float64))
+            except (TypeError, ValueError) as exc:
+                if "Poisson" in str(exc):
+                    raise
         X, y = self._check_X_y(X, y, y_numeric=True)
         Y = _regression_target(self, y)
         self.n_outputs_ = Y.shape[1]

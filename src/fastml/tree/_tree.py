@@ -94,6 +94,12 @@ class Tree:
         return len(self.feature)
 
     @property
+    def capacity(self):
+        """Nodes the arrays hold (scikit-learn's Tree over-allocates; fastml's
+        arrays are exactly node_count long)."""
+        return len(self.feature)
+
+    @property
     def n_outputs(self):
         """Targets per sample."""
         return int(self.value.shape[1])

@@ -101,7 +101,8 @@ def _class_requests(cls, method):
     requests = _signature_requests(cls, method)
     attr = f"__metadata_request__{method}"
     for base in reversed(cls.__mro__):
-        extra = vars(base).get(attr)
+        # written in a class body the name is mangled to _<Class>__metadata_request__<m>
+        extra = vars(base).get(attr) or vars(base).get(f"_{base.__name__.lstrip('_')}{attr}")
         if not extra:
             continue
         for param, value in extra.items():

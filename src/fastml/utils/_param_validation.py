@@ -210,7 +210,9 @@ class HasMethods(_Constraint):
             callable(getattr(value, m, None)) for m in self.methods)
 
     def __str__(self):
-        return "an object implementing " + ", ".join(repr(m) for m in self.methods)
+        names = [repr(m) for m in self.methods]  # scikit-learn's wording: 'a', 'b' and 'c'
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return "an object implementing " + listed
 
 
 class Hidden(_Constraint):

@@ -282,6 +282,9 @@ def _check_sample_weight(sample_weight, X, dtype=np.float64, *, allow_all_zero=F
             sw = np.asarray(sample_weight, dtype=dtype)
         except (TypeError, ValueError):
             raise ValueError(f"sample_weight must be numeric, got {sample_weight!r}.") from None
+        if sw.ndim == 0:  # a 0-d array is not a scalar weight (scikit-learn's error)
+            raise TypeError("Input should have at least 1 dimension i.e. satisfy "
+                            f"`len(x.shape) > 0`, got scalar `{sw!r}` instead.")
         if sw.ndim != 1:
             raise ValueError("Sample weights must be 1D array or scalar")
         if sw.shape[0] != n:
@@ -292,7 +295,7 @@ def _check_sample_weight(sample_weight, X, dtype=np.float64, *, allow_all_zero=F
         raise ValueError("Input sample_weight contains infinity or a value too large for "
                          f"{sw.dtype!r}.")
     if (sw < 0).any():
-        raise ValueError("Negative values in data passed to sample_weight.")
+        raise ValueError("Negative values in data passed to `sample_weight`.")
     if not allow_all_zero and not sw.sum() > 0:
         raise ValueError("Sample weights must not all be zero (sample_weight sums to 0).")
     return np.ascontiguousarray(sw)
