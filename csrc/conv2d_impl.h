@@ -2,7 +2,10 @@
  * the float32 units' declarations (not part of the exported API).
  *
  * float32 conv2d runs on fastml's own GEMM. The units form a tree:
- *   conv2d.c         entry points; stride 1 -> conv2d_direct.c, else conv2d_gemm.c
+ *   conv2d.c         entry points; stride 1 -> conv2d_direct.c; strides whose
+ *                    multiples the kernel dims are (no dilation): forward (and
+ *                    narrow dw) as the stride-1 conv of the space-to-depth
+ *                    image -> conv2d_direct.c; else conv2d_gemm.c
  *   conv2d_direct.c  stride 1: in-place kernels of the table (conv2d_simd.c)
  *   conv2d_gemm.c    any stride: the GEMM with B packed from the image
  *   conv2d_pack.c    weights packed for the GEMM (used by both)
