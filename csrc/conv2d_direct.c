@@ -60,6 +60,17 @@ static void row_offsets(int64_t *off, const fm_conv2d_geom *g, const pad_geom *p
                 off[q++] = c * pg->plane + r * g->dil_h * pg->Wp + s * g->dil_w;
 }
 
+/* Nonzero when the n values at v are all finite (no exponent of all ones). */
+static int finite_run(const float *v, int64_t n) {
+    uint32_t bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, v + i, sizeof u);
+        bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad == 0;
+}
+
 /* d[:n] = s[:n]; nonzero when one of them is inf or NaN (exponent all ones). */
 static int copy_check(float *restrict d, const float *restrict s, int64_t n) {
     uint32_t bad = 0;
@@ -100,14 +111,72 @@ static int pad_one(float *d, const float *src, const fm_conv2d_geom *g, const pa
     return bad;
 }
 
+/* Space-to-depth (src != NULL, g = its stride-1 form, conv2d.c): d = one image's
+ * group of src's Cg channels as g's Cg*sh*sw planes (Hp, Wp) = (g->H, g->W),
+ * plane (c*sh + r0)*sw + s0 holding x[c, a*sh + r0 - pad_h, b*sw + s0 - pad_w]
+ * (0 outside), plus the slack. With check, returns nonzero when a gathered
+ * value is inf or NaN. */
+static int s2d_one(float *d, const float *src, const fm_conv2d_geom *sg, const pad_geom *pg,
+                   int check) {
+    const int64_t Cg = sg->C / sg->groups, H = sg->H, W = sg->W, sh = sg->stride_h;
+    const int64_t sw = sg->stride_w, Hp = pg->Hp, Wp = pg->Wp;
+    uint32_t bad = 0;
+    for (int64_t c = 0; c < Cg; c++) {
+        for (int64_t r0 = 0; r0 < sh; r0++) {
+            for (int64_t s0 = 0; s0 < sw; s0++) {
+                float *pl = d + ((c * sh + r0) * sw + s0) * pg->plane;
+                const int64_t offw = s0 - sg->pad_w;
+                /* columns b whose source column b*sw + offw lies in [0, W) */
+                int64_t lo = offw >= 0 ? 0 : (-offw + sw - 1) / sw;
+                int64_t hi = W - offw <= 0 ? 0 : (W - 1 - offw) / sw + 1;
+                if (hi > Wp) hi = Wp;
+                if (lo > hi) lo = hi;
+                for (int64_t a = 0; a < Hp; a++) {
+                    float *restrict row = pl + a * Wp;
+                    const int64_t ih = a * sh + r0 - sg->pad_h;
+                    if (ih < 0 || ih >= H) {
+                        memset(row, 0, (size_t)Wp * sizeof(float));
+                        continue;
+                    }
+                    const float *restrict sr = src + (c * H + ih) * W + offw;
+                    for (int64_t b = 0; b < lo; b++) row[b] = 0.0f;
+                    if (sw == 2) { /* a constant stride: the compiler vectorises it */
+                        for (int64_t b = lo; b < hi; b++) row[b] = sr[2 * b];
+                    } else {
+                        for (int64_t b = lo; b < hi; b++) row[b] = sr[b * sw];
+                    }
+                    for (int64_t b = hi; b < Wp; b++) row[b] = 0.0f;
+                    if (check) bad |= !finite_run(row + lo, hi - lo);
+                }
+            }
+        }
+    }
+    memset(d + Cg * sh * sw * pg->plane, 0,
+           (size_t)(pg->xsz - Cg * sh * sw * pg->plane) * sizeof(float));
+    return bad != 0;
+}
+
+/* Floats from one image's group in x to the next group's: the layout of src
+ * when given (space-to-depth), else of g. */
+static int64_t group_floats(const fm_conv2d_geom *g, const fm_conv2d_geom *src) {
+    const fm_conv2d_geom *s = src ? src : g;
+    return s->C / s->groups * s->H * s->W;
+}
+
+/* d = image group x (layout of src, or g) as the padded (or space-to-depth) copy. */
+static int fill_one(float *d, const float *x, const fm_conv2d_geom *g,
+                    const fm_conv2d_geom *src, const pad_geom *pg, int check) {
+    return src ? s2d_one(d, x, src, pg, check) : pad_one(d, x, g, pg, check);
+}
+
 /* xp[(n*G + gi)] = x[n, group gi] zero-padded, for all N images of g. */
-static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g, const pad_geom *pg,
-                       int nthreads) {
-    const int64_t G = g->groups, Cg = g->C / G, HW = g->H * g->W;
+static void pad_images(float *xp, const float *x, const fm_conv2d_geom *g,
+                       const fm_conv2d_geom *src, const pad_geom *pg, int nthreads) {
+    const int64_t G = g->groups, gf = group_floats(g, src);
 #pragma omp parallel for schedule(static) \
     num_threads(fm_team_size(nthreads, (double)g->N * G * pg->xsz))
-    for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi)*Cg == n*C + gi*Cg */
-        pad_one(xp + t * pg->xsz, x + t * Cg * HW, g, pg, 0);
+    for (int64_t t = 0; t < g->N * G; t++) /* (n*G + gi) groups of gf floats */
+        fill_one(xp + t * pg->xsz, x + t * gf, g, src, pg, 0);
 }
 
 /* What the tasks of one forward pass share: the weights as the kernel takes
@@ -210,7 +279,8 @@ static int forward_wide(float *y, const fwd_ctx *f, int nt) {
  * at most nmr filters per group use the narrow kernel on w as it is, others
  * the MR-row kernel on w packed once. */
 int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const float *b,
-                             const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads) {
+                             const fm_conv2d_geom *g, const fm_conv2d_geom *src,
+                             const fm_conv2d_impl *ck, int nthreads) {
     const fm_gemm_impl *im = ck->gemm;
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N;
     const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S;
@@ -224,8 +294,8 @@ int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const flo
         for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
             fm_conv2d_geom sub = *g;
             sub.N = N - n0 < nb ? N - n0 : nb;
-            st = fm_conv2d_direct_forward(y + n0 * g->K * P, x + n0 * g->C * g->H * g->W, w, b,
-                                          &sub, ck, nthreads);
+            st = fm_conv2d_direct_forward(y + n0 * g->K * P, x + n0 * G * group_floats(g, src),
+                                          w, b, &sub, src, ck, nthreads);
         }
         return st;
     }
@@ -239,7 +309,7 @@ int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const flo
     if (!xp || !off) {
         st = FM_ENOMEM;
     } else {
-        pad_images(xp, x, g, &pg, nthreads);
+        pad_images(xp, x, g, src, &pg, nthreads);
         row_offsets(off, g, &pg);
         const fwd_ctx f = {g, ck, &pg, narrow ? w : ap, b, xp, off, astride, Kg, CRS, narrow};
         const int nt = fm_team_size(nthreads, 2.0 * (double)N * g->K * P * CRS);
@@ -280,7 +350,7 @@ int fm_conv2d_direct_dx(float *dx, const float *dy, const float *w, const fm_con
                     for (int64_t s = 0; s < S; s++)
                         wt[(gi * Cg + c) * KRS + (k * R + r) * S + s] =
                             w[(((gi * Kg + k) * Cg + c) * R + (R - 1 - r)) * S + (S - 1 - s)];
-    const int st = fm_conv2d_direct_forward(dx, dy, wt, NULL, &t, ck, nthreads);
+    const int st = fm_conv2d_direct_forward(dx, dy, wt, NULL, &t, NULL, ck, nthreads);
     free(wt);
     return st;
 }
@@ -295,11 +365,12 @@ int fm_conv2d_direct_dx(float *dx, const float *dy, const float *w, const fm_con
  * (1024 -> 4096: (8,64,56,56) dw 85 -> 99 GFLOP/s on one thread). */
 #define DOT_CHUNK 4096
 int fm_conv2d_direct_dw(float *part, unsigned char *redo, int64_t chunks, const float *dy,
-                        const float *x, const fm_conv2d_geom *g, const fm_conv2d_impl *ck,
-                        int nthreads) {
+                        const float *x, const fm_conv2d_geom *g, const fm_conv2d_geom *src,
+                        const fm_conv2d_impl *ck, int nthreads) {
     const fm_gemm_impl *im = ck->gemm;
     const int64_t G = g->groups, Cg = g->C / G, Kg = g->K / G, N = g->N, K = g->K;
-    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS, HW = g->H * g->W;
+    const int64_t P = g->OH * g->OW, CRS = Cg * g->R * g->S, wsz = Kg * CRS;
+    const int64_t gf = group_floats(g, src);
     pad_geom pg;
     pad_plan(&pg, g, im->nr);
     const int64_t L = (pg.Pw + im->vl - 1) / im->vl * im->vl;
@@ -340,8 +411,8 @@ int fm_conv2d_direct_dw(float *part, unsigned char *redo, int64_t chunks, const 
                             for (int64_t oh = 0; oh < g->OH; oh++)
                                 memcpy(dn + k * L + oh * pg.Wp, dyg + k * P + oh * g->OW,
                                        (size_t)g->OW * sizeof(float));
-                        bad |= pad_one(xp + (n - b0) * pg.xsz, x + (n * g->C + gi * Cg) * HW,
-                                       g, &pg, 1);
+                        bad |= fill_one(xp + (n - b0) * pg.xsz, x + (n * G + gi) * gf, g,
+                                        src, &pg, 1);
                     }
                     if (bad) break;
                     for (int64_t l0 = 0; l0 < L; l0 += DOT_CHUNK) {

@@ -2,7 +2,10 @@
  * the float32 units' declarations (not part of the exported API).
  *
  * float32 conv2d runs on fastml's own GEMM. The units form a tree:
- *   conv2d.c         entry points; stride 1 -> conv2d_direct.c, else conv2d_gemm.c
+ *   conv2d.c         entry points; stride 1 -> conv2d_direct.c; strides whose
+ *                    multiples the kernel dims are (no dilation): forward (and
+ *                    narrow dw) as the stride-1 conv of the space-to-depth
+ *                    image -> conv2d_direct.c; else conv2d_gemm.c
  *   conv2d_direct.c  stride 1: in-place kernels of the table (conv2d_simd.c)
  *   conv2d_gemm.c    any stride: the GEMM with B packed from the image
  *   conv2d_pack.c    weights packed for the GEMM (used by both)
@@ -40,18 +43,22 @@ typedef struct {
 float *fm_conv2d_pack_weights(const fm_gemm_impl *im, const float *w, const fm_conv2d_geom *g,
                               int transposed, int64_t *stride);
 
-/* conv2d_direct.c, stride 1. forward: y = conv(x, w) + b (b may be NULL);
+/* conv2d_direct.c, stride 1. x is laid out per g, or with src != NULL per src:
+ * a conv with strides (sh, sw), no dilation and kernel dims multiples of the
+ * strides, whose stride-1 form g reads the space-to-depth planes of x
+ * (conv2d.c: s2d_geom). forward: y = conv(x, w) + b (b may be NULL);
  * dx: needs pad <= dil*(k-1) in both dimensions and a finite w; dw: part[ch]
  * (G, Kg, CRS) = the dw contribution of image chunk ch (images ch*N/chunks ..
  * (ch+1)*N/chunks), except where redo[ch] = 1: that chunk's images hold an inf
  * or NaN and its part is left for the packed path. */
 int fm_conv2d_direct_forward(float *y, const float *x, const float *w, const float *b,
-                             const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads);
+                             const fm_conv2d_geom *g, const fm_conv2d_geom *src,
+                             const fm_conv2d_impl *ck, int nthreads);
 int fm_conv2d_direct_dx(float *dx, const float *dy, const float *w, const fm_conv2d_geom *g,
                         const fm_conv2d_impl *ck, int nthreads);
 int fm_conv2d_direct_dw(float *part, unsigned char *redo, int64_t chunks, const float *dy,
-                        const float *x, const fm_conv2d_geom *g, const fm_conv2d_impl *ck,
-                        int nthreads);
+                        const float *x, const fm_conv2d_geom *g, const fm_conv2d_geom *src,
+                        const fm_conv2d_impl *ck, int nthreads);
 
 /* conv2d_gemm.c, any stride. forward as above; backward: dx (or NULL) and the
  * dw partials part[ch] as above (or NULL). */

@@ -230,3 +230,43 @@ def test_conv_transpose_matches_twin(rng, cpu_level, cfg):
         one = kc.conv_transpose2d_backward(dy, x, w, st, pd, op, dl, g)
     for a, e in zip(got, one):  # float32: the same bits for any thread count
         np.testing.assert_array_equal(a, e)
+
+
+# kernel dims multiples of the stride, no dilation: float32 runs the forward
+# pass (and dw when C/groups*R*S is small) as a stride-1 conv of the
+# space-to-depth image; padding beyond the kernel, uneven sizes, groups,
+# mixed strides and a narrow dw (C/groups*R*S = 16) against the twin
+S2D_CONFIGS = [
+    (3, 1, 14, 13, 32, 4, 4, (2, 2), (1, 1), (1, 1), 1),    # narrow dw: s2d dot kernel
+    (4, 6, 11, 9, 10, 6, 3, (3, 3), (2, 1), (1, 1), 2),
+    (9, 5, 8, 7, 7, 4, 3, (2, 1), (1, 2), (1, 1), 1),
+    (2, 2, 5, 5, 3, 4, 4, (2, 2), (3, 3), (1, 1), 1),
+    (10, 33, 7, 9, 40, 4, 4, (2, 2), (1, 1), (1, 1), 1),
+    (2, 4, 9, 9, 6, 2, 2, (2, 2), (0, 0), (1, 1), 2),
+]
+
+
+@pytest.mark.parametrize("cfg", S2D_CONFIGS)
+def test_space_to_depth_matches_reference(rng, cpu_level, cfg):
+    _check(rng, cfg, np.float32)
+
+
+@pytest.mark.parametrize("cfg", [S2D_CONFIGS[0], S2D_CONFIGS[1]])
+def test_space_to_depth_nonfinite_and_threads(rng, cfg):
+    x, w, b = _data(rng, cfg, np.float32)
+    x[1, 0, 2, 3], x[2, -1, 5, 0] = np.inf, np.nan
+    args = cfg[7:]
+    with np.errstate(all="ignore"):
+        y = kc.conv2d_forward(x, w, b, *args)
+        yr = ref.conv2d_forward(x, w, b, *args)
+        dy = rng.standard_normal(y.shape).astype(np.float32)
+        got, exp = kc.conv2d_backward(dy, x, w, *args), ref.conv2d_backward(dy, x, w, *args)
+    for a, e in zip((y,) + got, (yr,) + exp):
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(e))
+        np.testing.assert_array_equal(np.isinf(a), np.isinf(e))
+        fin = np.isfinite(e)
+        np.testing.assert_allclose(a[fin], e[fin], **_tol(np.float32, 400))
+    out = _run_threads(np.nan_to_num(x), w, b, args)
+    for o in out[1:]:
+        for a, e in zip(o, out[0]):
+            np.testing.assert_array_equal(a, e)

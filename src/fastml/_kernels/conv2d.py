@@ -88,8 +88,9 @@ def _conv_transpose2d_backward(dy, x, w, stride, padding, output_padding, dilati
         OW = out_size(dy.shape[3], w.shape[3], stride[1], padding[1], dilation[1])
         dw = _conv2d_backward(_reference.pad_to(x, OH, OW), dy, w, stride, padding, dilation,
                               groups, need_dx=False, need_dw=True, need_db=False)[1]
-    if need_db:
-        db = dy.sum(axis=(0, 2, 3), dtype=np.float64).astype(dy.dtype)
+    if need_db:  # per-plane sums in dy's dtype (contiguous: vectorised), float64 across images
+        N, K = dy.shape[:2]
+        db = dy.reshape(N, K, -1).sum(axis=2).sum(axis=0, dtype=np.float64).astype(dy.dtype)
     return dx, dw, db
 
 
