@@ -30,7 +30,7 @@ static inline __attribute__((always_inline)) T FM_CAT(hnsw_l2_, SUF)(const T *a,
         V t = VLOAD(a + k) - VLOAD(b + k);
         s0 += t * t;
     }
-    T s = FM_CAT(fm_vhsum_, SUF)((s0 + s1) + (s2 + s3));
+    T s = FM_CAT(hnsw_hsum_, SUF)((s0 + s1) + (s2 + s3));
     for (; k < d; k++) {
         T t = a[k] - b[k];
         s += t * t;
@@ -50,7 +50,7 @@ static inline __attribute__((always_inline)) T FM_CAT(hnsw_dot_, SUF)(const T *a
         s3 += VLOAD(a + k + 3 * VL) * VLOAD(b + k + 3 * VL);
     }
     for (; k + VL <= d; k += VL) s0 += VLOAD(a + k) * VLOAD(b + k);
-    T s = FM_CAT(fm_vhsum_, SUF)((s0 + s1) + (s2 + s3));
+    T s = FM_CAT(hnsw_hsum_, SUF)((s0 + s1) + (s2 + s3));
     for (; k < d; k++) s += a[k] * b[k];
     return s;
 }
