@@ -113,15 +113,23 @@ static inline const int32_t *FM_CAT(hnsw_read_, SUF)(CTX *c, const fm_hnsw *g, i
     return c->ids;
 }
 
+/* Prefetches every cache line of [p, p + bytes) (p need not be aligned). */
+static inline void FM_CAT(hnsw_prefetch_, SUF)(const void *p, int64_t bytes) {
+    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + (uintptr_t)bytes;
+    for (uintptr_t o = a; o < e; o += 64) __builtin_prefetch((const void *)o);
+}
+
 /* Greedy walk at level l from `cur` to a local minimum of the distance to q. */
 static PAIR FM_CAT(hnsw_greedy_, SUF)(CTX *c, const fm_hnsw *g, const T *q, PAIR cur, int64_t l,
                                       hnsw_lock *locks) {
+    const int64_t vbytes = g->d * (int64_t)sizeof(T);
     for (int changed = 1; changed;) {
         changed = 0;
         const int32_t *ll = FM_CAT(hnsw_read_, SUF)(c, g, cur.id, l, locks);
         const int32_t cnt = ll[0];
+        for (int32_t j = 1; j <= cnt; j++) __builtin_prefetch(VEC(g, ll[j]));
         for (int32_t j = 1; j <= cnt; j++) {
-            if (j < cnt) __builtin_prefetch(VEC(g, ll[j + 1]));
+            if (j < cnt) FM_CAT(hnsw_prefetch_, SUF)(VEC(g, ll[j + 1]), vbytes);
             PAIR e = {DIST(q, VEC(g, ll[j]), g->d, g->metric), ll[j]};
             if (PGT(cur, e)) {
                 cur = e;
@@ -130,12 +138,6 @@ static PAIR FM_CAT(hnsw_greedy_, SUF)(CTX *c, const fm_hnsw *g, const T *q, PAIR
         }
     }
     return cur;
-}
-
-/* Prefetches every cache line of [p, p + bytes) (p need not be aligned). */
-static inline void FM_CAT(hnsw_prefetch_, SUF)(const void *p, int64_t bytes) {
-    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + (uintptr_t)bytes;
-    for (uintptr_t o = a; o < e; o += 64) __builtin_prefetch((const void *)o);
 }
 
 /* Beam search at level l from ep: leaves the best <= ef nodes in c->res (a
