@@ -147,6 +147,8 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
                                            int64_t ef, int64_t l, hnsw_lock *locks,
                                            int64_t self) {
     const int64_t d = g->d, vbytes = d * (int64_t)sizeof(T);
+    const int64_t lbytes = 4 * (1 + (l ? g->M : 2 * g->M)); /* one list at level l */
+    const int64_t head = vbytes < 128 ? vbytes : 128;       /* prefetched on collection */
     const int metric = g->metric;
     uint16_t *mark = c->vis.mark;
     visited_next(&c->vis, g->n);
@@ -160,15 +162,15 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
         PAIR cur = PNEG(c->cand[0]);
         if (c->nres >= ef && PGT(cur, c->res[0])) break;
         HPOP(c->cand, &c->ncand);
-        if (c->ncand && l == 0) /* the likely next expansion: its list, while we measure */
-            FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, -c->cand[0].id, 0), 4 * (2 * g->M + 1));
+        if (c->ncand) /* the likely next expansion: its list, while we measure */
+            FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, -c->cand[0].id, l), lbytes);
         const int32_t *ll = FM_CAT(hnsw_read_, SUF)(c, g, cur.id, l, locks);
         int32_t nu = 0;
         for (int32_t j = 1, cnt = ll[0]; j <= cnt; j++) {
             const int32_t e = ll[j];
             if (mark[e] == epoch) continue;
             mark[e] = epoch;
-            __builtin_prefetch(VEC(g, e));
+            FM_CAT(hnsw_prefetch_, SUF)(VEC(g, e), head);
             unv[nu++] = e;
         }
         for (int32_t t = 0; t < nu; t++) {
@@ -183,6 +185,8 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
                     c->capcand *= 2;
                 }
                 HPUSH(c->cand, &c->ncand, PNEG(pe));
+                if (c->cand[0].id == -e) /* the new next expansion */
+                    FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, e, l), lbytes);
                 if (e == self) continue;
                 HPUSH(c->res, &c->nres, pe);
                 if (c->nres > ef) HPOP(c->res, &c->nres);
