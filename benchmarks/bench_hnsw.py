@@ -14,6 +14,7 @@ fastest setting with at least that recall):
     python benchmarks/bench_hnsw.py                      # 100k x 128 clustered
     python benchmarks/bench_hnsw.py --n 20000            # quicker
     python benchmarks/bench_hnsw.py --data uniform --d 32
+    python benchmarks/bench_hnsw.py --peers hnswlib --reps 2 --query-reps 5
 
 Under pytest (CI: --benchmark-disable) a tiny case runs once.
 
@@ -151,9 +152,11 @@ class Faiss:
         return self.faiss.serialize_index(self.index).nbytes
 
 
-def available(M, efc, threads):
+def available(M, efc, threads, peers=("hnswlib", "faiss")):
     libs = [FastML(M, efc, threads)]
     for cls in (Hnswlib, Faiss):
+        if cls.name not in peers:
+            continue
         try:
             libs.append(cls(M, efc, threads))
         except ImportError:
@@ -162,11 +165,12 @@ def available(M, efc, threads):
 
 
 def run(kind="clustered", n=100_000, d=128, nq=2000, k=10, M=16, efc=200, efs=EFS, reps=3,
-        threads=THREADS, out=sys.stdout):
-    """Measure every library; returns {lib: {"build": s, "bytes": b, ef: (recall, qps)}}."""
+        threads=THREADS, out=sys.stdout, query_reps=None, peers=("hnswlib", "faiss")):
+    """Measure every library; returns {lib: {"build": s, "bytes": b, ef: (recall, qps)}}.
+    reps: interleaved builds; query_reps (default reps): interleaved query passes per ef."""
     X, Q = make_data(kind, n, nq, d)
     truth = ground_truth(X, Q, k, threads)
-    libs = available(M, efc, threads)
+    libs = available(M, efc, threads, peers)
     res = {lib.name: {"build": np.inf} for lib in libs}
     for _ in range(reps):  # builds, interleaved
         for lib in libs:
@@ -178,7 +182,7 @@ def run(kind="clustered", n=100_000, d=128, nq=2000, k=10, M=16, efc=200, efs=EF
     for ef in efs:
         for lib in libs:
             res[lib.name][ef] = (recall(lib.query(Q, k, ef), truth), 0.0)
-        for _ in range(reps):  # query passes, interleaved
+        for _ in range(query_reps or reps):  # query passes, interleaved
             for lib in libs:
                 t = time.perf_counter()
                 lib.query(Q, k, ef)
@@ -241,6 +245,10 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--M", type=int, default=16)
     ap.add_argument("--efc", type=int, default=200)
+    ap.add_argument("--query-reps", type=int, default=None,
+                    help="interleaved query passes per ef (default: --reps)")
+    ap.add_argument("--peers", default="hnswlib,faiss",
+                    help="comma-separated peers to measure (default: hnswlib,faiss)")
     a = ap.parse_args()
     import fastml
 
@@ -250,7 +258,8 @@ def main():
         limits = threadpool_limits(limits=THREADS)
     except ImportError:  # pragma: no cover
         limits = None
-    run(a.data, a.n, a.d, a.nq, 10, a.M, a.efc, EFS, a.reps, THREADS)
+    run(a.data, a.n, a.d, a.nq, 10, a.M, a.efc, EFS, a.reps, THREADS,
+        query_reps=a.query_reps, peers=tuple(a.peers.split(",")))
     del limits
 
 
