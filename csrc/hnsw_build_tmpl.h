@@ -179,4 +179,5 @@ static int FM_ISA_FN(FM_CAT(fm_hnsw_add_, SUF))(fm_hnsw *g, const T *X, int64_t 
 #undef PNEG
 #undef HPUSH
 #undef HPOP
+#undef HREPLACE
 #undef VEC

@@ -60,8 +60,23 @@ static inline void FM_CAT(heap_pop_, SUF)(PAIR *h, int64_t *n) {
     }
     h[i] = x;
 }
+/* The top of a non-empty max-heap replaced by x (a pop and a push in one
+ * sift): the same set as push-then-pop whenever x is below the top. */
+static inline void FM_CAT(heap_replace_, SUF)(PAIR *h, int64_t n, PAIR x) {
+    int64_t i = 0;
+    for (;;) {
+        int64_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && PGT(h[c + 1], h[c])) c++;
+        if (!PGT(h[c], x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
 #define HPUSH FM_CAT(heap_push_, SUF)
 #define HPOP FM_CAT(heap_pop_, SUF)
+#define HREPLACE FM_CAT(heap_replace_, SUF)
 
 /* One thread's scratch for a whole call (no allocation per search). */
 typedef struct {
@@ -188,8 +203,10 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
                 if (c->cand[0].id == -e) /* the new next expansion */
                     FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, e, l), lbytes);
                 if (e == self) continue;
-                HPUSH(c->res, &c->nres, pe);
-                if (c->nres > ef) HPOP(c->res, &c->nres);
+                if (c->nres < ef)
+                    HPUSH(c->res, &c->nres, pe);
+                else /* full: pe replaces the worst kept */
+                    HREPLACE(c->res, c->nres, pe);
             }
         }
     }
