@@ -165,9 +165,13 @@ def available(M, efc, threads, peers=("hnswlib", "faiss")):
 
 
 def run(kind="clustered", n=100_000, d=128, nq=2000, k=10, M=16, efc=200, efs=EFS, reps=3,
-        threads=THREADS, out=sys.stdout, query_reps=None, peers=("hnswlib", "faiss")):
+        threads=THREADS, out=sys.stdout, query_reps=None, peers=("hnswlib", "faiss"),
+        fastml_extra_efs=()):
     """Measure every library; returns {lib: {"build": s, "bytes": b, ef: (recall, qps)}}.
-    reps: interleaved builds; query_reps (default reps): interleaved query passes per ef."""
+    reps: interleaved builds; query_reps (default reps): interleaved query passes per ef;
+    fastml_extra_efs: beam widths measured for fastml alone, extending its curve past
+    the shared ones (so a peer's top recall can be compared when fastml's ef=256
+    falls just short of it)."""
     X, Q = make_data(kind, n, nq, d)
     truth = ground_truth(X, Q, k, threads)
     libs = available(M, efc, threads, peers)
@@ -189,6 +193,14 @@ def run(kind="clustered", n=100_000, d=128, nq=2000, k=10, M=16, efc=200, efs=EF
                 qps = nq / (time.perf_counter() - t)
                 r, best = res[lib.name][ef]
                 res[lib.name][ef] = (r, max(best, qps))
+    f = res["fastml"]
+    for ef in fastml_extra_efs:
+        f[ef] = (recall(libs[0].query(Q, k, ef), truth), 0.0)
+        for _ in range(query_reps or reps):
+            t = time.perf_counter()
+            libs[0].query(Q, k, ef)
+            f[ef] = (f[ef][0], max(f[ef][1], nq / (time.perf_counter() - t)))
+    f["extra"] = tuple(fastml_extra_efs)
     report(res, kind, n, d, nq, k, M, efc, efs, threads, out)
     return res
 
@@ -201,16 +213,20 @@ def report(res, kind, n, d, nq, k, M, efc, efs, threads, out):
     p("build s      " + "".join(f"{nm:>22}" for nm in names))
     p("             " + "".join(f"{res[nm]['build']:>22.2f}" for nm in names))
     p("index MB     " + "".join(f"{res[nm]['bytes'] / 2**20:>22.1f}" for nm in names))
+    p("index bytes  " + "".join(f"{res[nm]['bytes']:>22,d}" for nm in names))
     p("ef   " + "".join(f"{nm + ' recall / q/s':>30}" for nm in names))
     for ef in efs:
         p(f"{ef:<5}" + "".join(f"{res[nm][ef][0]:>18.4f} {res[nm][ef][1]:>11.0f}"
                                for nm in names))
+    f = res["fastml"]
+    for ef in f["extra"]:
+        p(f"{ef:<5}{f[ef][0]:>18.4f} {f[ef][1]:>11.0f}   (fastml only)")
     if "hnswlib" in res:
-        h, f = res["hnswlib"], res["fastml"]
+        h = res["hnswlib"]
         p(f"build time fastml / hnswlib: {f['build'] / h['build']:.2f}x")
         for ef in efs:
             r, q = h[ef]
-            at = qps_at(f, efs, r)
+            at = qps_at(f, tuple(efs) + f["extra"], r)
             ratio = f"{at / q:.2f}x" if at else "not reached"
             p(f"  hnswlib recall {r:.4f} at {q:.0f} q/s -> fastml q/s at that recall: {ratio} "
               f"(same ef: recall {f[ef][0]:.4f}, {f[ef][1] / q:.2f}x)")
@@ -249,6 +265,8 @@ def main():
                     help="interleaved query passes per ef (default: --reps)")
     ap.add_argument("--peers", default="hnswlib,faiss",
                     help="comma-separated peers to measure (default: hnswlib,faiss)")
+    ap.add_argument("--fastml-extra-ef", default="",
+                    help="comma-separated ef values measured for fastml alone (e.g. 320,384)")
     a = ap.parse_args()
     import fastml
 
@@ -259,7 +277,8 @@ def main():
     except ImportError:  # pragma: no cover
         limits = None
     run(a.data, a.n, a.d, a.nq, 10, a.M, a.efc, EFS, a.reps, THREADS,
-        query_reps=a.query_reps, peers=tuple(a.peers.split(",")))
+        query_reps=a.query_reps, peers=tuple(a.peers.split(",")),
+        fastml_extra_efs=tuple(int(e) for e in a.fastml_extra_ef.split(",") if e))
     del limits
 
 
