@@ -46,7 +46,7 @@ static void FM_CAT(hnsw_link_back_, SUF)(CTX *c, const fm_hnsw *g, int32_t s, PA
     const int64_t mmax = l ? g->M : 2 * g->M;
     const T *vs = VEC(g, s);
     T *ds = l == 0 && ld0 ? ld0 + (int64_t)s * mmax : NULL;
-    hnsw_acquire(&locks[s]);
+    hnsw_lock_node(locks, s);
     int32_t *ll = hnsw_links(g, s, l);
     const int32_t cnt = ll[0];
     if (cnt < mmax) {
@@ -72,7 +72,7 @@ static void FM_CAT(hnsw_link_back_, SUF)(CTX *c, const fm_hnsw *g, int32_t s, PA
             for (int64_t j = 0; j < r; j++) ds[j] = p[j].d;
         ll[0] = (int32_t)r;
     }
-    hnsw_release(&locks[s]);
+    hnsw_unlock_node(locks, s);
 }
 
 /* Links node i (vector and empty lists in place) into the graph. */
@@ -80,14 +80,14 @@ static int FM_CAT(hnsw_insert_, SUF)(CTX *c, fm_hnsw *g, int64_t i, int64_t efc,
                                      hnsw_lock *locks, hnsw_lock *top, T *ld0) {
     const T *q = VEC(g, i);
     const int64_t L = g->levels[i];
-    hnsw_acquire(top);
+    if (top) hnsw_acquire(top);
     const int64_t entry = g->entry, maxl = g->max_level;
     const int hold = L > maxl; /* a new top level: keep the entry point locked */
-    if (!hold) hnsw_release(top);
+    if (!hold && top) hnsw_release(top);
     PAIR cur = FM_CAT(hnsw_descend_, SUF)(c, g, q, entry, maxl, L, locks);
     for (int64_t l = L < maxl ? L : maxl; l >= 0; l--) {
         if (FM_CAT(hnsw_search_layer_, SUF)(c, g, q, cur, efc, l, locks, i)) {
-            if (hold) hnsw_release(top);
+            if (hold && top) hnsw_release(top);
             return FM_ENOMEM;
         }
         const int64_t nf = FM_CAT(hnsw_drain_, SUF)(c);
@@ -95,12 +95,12 @@ static int FM_CAT(hnsw_insert_, SUF)(CTX *c, fm_hnsw *g, int64_t i, int64_t efc,
         cur = c->sorted[0];
         const int64_t r = FM_CAT(hnsw_select_, SUF)(g, c->sorted, nf, g->M);
         int32_t *own = hnsw_links(g, i, l);
-        hnsw_acquire(&locks[i]);
+        hnsw_lock_node(locks, i);
         for (int64_t j = 0; j < r; j++) own[1 + j] = c->sorted[j].id;
         if (l == 0 && ld0)
             for (int64_t j = 0; j < r; j++) ld0[i * 2 * g->M + j] = c->sorted[j].d;
         own[0] = (int32_t)r;
-        hnsw_release(&locks[i]);
+        hnsw_unlock_node(locks, i);
         for (int64_t j = 0; j < r; j++) {
             PAIR back = {c->sorted[j].d, (int32_t)i};
             FM_CAT(hnsw_link_back_, SUF)(c, g, c->sorted[j].id, back, l, locks, ld0);
@@ -109,7 +109,7 @@ static int FM_CAT(hnsw_insert_, SUF)(CTX *c, fm_hnsw *g, int64_t i, int64_t efc,
     if (hold) {
         g->entry = i;
         g->max_level = L;
-        hnsw_release(top);
+        if (top) hnsw_release(top);
     }
     return 0;
 }
@@ -136,9 +136,6 @@ static int FM_ISA_FN(FM_CAT(fm_hnsw_add_, SUF))(fm_hnsw *g, const T *X, int64_t 
     memcpy((T *)g->vecs + n0 * d, X, (size_t)(m * d) * sizeof(T)); /* vectors in place */
     for (int64_t i = n0; i < n1; i++) /* lists empty */
         for (int64_t l = 0; l <= g->levels[i]; l++) hnsw_links(g, i, l)[0] = 0;
-    hnsw_lock *locks = (hnsw_lock *)calloc((size_t)n1 + 1, sizeof(hnsw_lock));
-    if (!locks) return FM_ENOMEM;
-    hnsw_lock *top = locks + n1;
     int64_t start = n0;
     if (g->entry < 0) {
         g->entry = n0;
@@ -147,6 +144,12 @@ static int FM_ISA_FN(FM_CAT(fm_hnsw_add_, SUF))(fm_hnsw *g, const T *X, int64_t 
     }
     g->n = n1;
     const int team = fm_team_size(nthreads, (double)(n1 - start) * (double)efc * (double)d * 8.0);
+    hnsw_lock *locks = NULL, *top = NULL; /* one thread: no locks */
+    if (team > 1) {
+        locks = (hnsw_lock *)calloc((size_t)n1 + 1, sizeof(hnsw_lock));
+        if (!locks) return FM_ENOMEM;
+        top = locks + n1;
+    }
     T *ld0 = FM_CAT(hnsw_link_dists_, SUF)(g, n0, team); /* NULL (no memory): recomputed */
     int err = 0;
 #pragma omp parallel num_threads(team) if (team > 1)

@@ -122,9 +122,9 @@ static inline const int32_t *FM_CAT(hnsw_read_, SUF)(CTX *c, const fm_hnsw *g, i
                                                      int64_t l, hnsw_lock *locks) {
     const int32_t *ll = hnsw_links(g, i, l);
     if (!locks) return ll;
-    hnsw_acquire(&locks[i]);
+    hnsw_lock_node(locks, i);
     memcpy(c->ids, ll, (size_t)(ll[0] + 1) * sizeof(int32_t));
-    hnsw_release(&locks[i]);
+    hnsw_unlock_node(locks, i);
     return c->ids;
 }
 

@@ -6,7 +6,8 @@
  * Concurrency during construction: each node has a one-byte spinlock taken
  * while its lists are read (copied out) or written; the entry point and top
  * level are guarded by one more lock, held for a whole insertion only by a
- * node that becomes the new top (as in the paper's reference code). Vectors
+ * node that becomes the new top (as in the paper's reference code); with one
+ * thread there are no locks (lists are read in place). Vectors
  * are written before any node is linked and never change afterwards, so
  * distances need no lock. Queries run on a finished graph and take no lock.
  *
@@ -39,6 +40,14 @@ static inline void hnsw_acquire(hnsw_lock *l) {
 }
 
 static inline void hnsw_release(hnsw_lock *l) { __atomic_clear(&l->held, __ATOMIC_RELEASE); }
+
+/* Node i's lock; no-ops without locks (an insertion on one thread). */
+static inline void hnsw_lock_node(hnsw_lock *locks, int64_t i) {
+    if (locks) hnsw_acquire(&locks[i]);
+}
+static inline void hnsw_unlock_node(hnsw_lock *locks, int64_t i) {
+    if (locks) hnsw_release(&locks[i]);
+}
 
 typedef struct {
     uint16_t *mark; /* [n]: mark[i] == epoch <=> i visited in this search */
