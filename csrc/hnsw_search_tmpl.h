@@ -134,18 +134,31 @@ static inline void FM_CAT(hnsw_prefetch_, SUF)(const void *p, int64_t bytes) {
     for (uintptr_t o = a; o < e; o += 64) __builtin_prefetch((const void *)o);
 }
 
-/* Greedy walk at level l from `cur` to a local minimum of the distance to q. */
+/* Greedy walk at level l from `cur` to a local minimum of the distance to q.
+ * Nodes already measured in this descent (stamped in c->vis by
+ * hnsw_descend_) are skipped: cur only decreases, and a measured node was
+ * >= cur when measured (or became cur), so it can never beat cur again; the
+ * walk ends where it would without the stamps, with fewer distances. */
 static PAIR FM_CAT(hnsw_greedy_, SUF)(CTX *c, const fm_hnsw *g, const T *q, PAIR cur, int64_t l,
                                       hnsw_lock *locks) {
     const int64_t vbytes = g->d * (int64_t)sizeof(T);
+    uint16_t *mark = c->vis.mark;
+    const uint16_t epoch = c->vis.epoch;
+    int32_t unv[g->M + 1];
     for (int changed = 1; changed;) {
         changed = 0;
         const int32_t *ll = FM_CAT(hnsw_read_, SUF)(c, g, cur.id, l, locks);
-        const int32_t cnt = ll[0];
-        for (int32_t j = 1; j <= cnt; j++) __builtin_prefetch(VEC(g, ll[j]));
-        for (int32_t j = 1; j <= cnt; j++) {
-            if (j < cnt) FM_CAT(hnsw_prefetch_, SUF)(VEC(g, ll[j + 1]), vbytes);
-            PAIR e = {DIST(q, VEC(g, ll[j]), g->d, g->metric), ll[j]};
+        int32_t nu = 0;
+        for (int32_t j = 1, cnt = ll[0]; j <= cnt; j++) {
+            const int32_t e = ll[j];
+            if (mark[e] == epoch) continue;
+            mark[e] = epoch;
+            __builtin_prefetch(VEC(g, e));
+            unv[nu++] = e;
+        }
+        for (int32_t t = 0; t < nu; t++) {
+            if (t + 1 < nu) FM_CAT(hnsw_prefetch_, SUF)(VEC(g, unv[t + 1]), vbytes);
+            PAIR e = {DIST(q, VEC(g, unv[t]), g->d, g->metric), unv[t]};
             if (PGT(cur, e)) {
                 cur = e;
                 changed = 1;
@@ -227,6 +240,9 @@ static int64_t FM_CAT(hnsw_drain_, SUF)(CTX *c) {
 static PAIR FM_CAT(hnsw_descend_, SUF)(CTX *c, const fm_hnsw *g, const T *q, int64_t entry,
                                        int64_t from, int64_t to, hnsw_lock *locks) {
     PAIR cur = {DIST(q, VEC(g, entry), g->d, g->metric), (int32_t)entry};
+    if (from <= to) return cur;
+    visited_next(&c->vis, g->n);
+    c->vis.mark[entry] = c->vis.epoch;
     for (int64_t l = from; l > to; l--) cur = FM_CAT(hnsw_greedy_, SUF)(c, g, q, cur, l, locks);
     return cur;
 }
