@@ -18,32 +18,66 @@ fastest setting with at least that recall):
 
 Under pytest (CI: --benchmark-disable) a tiny case runs once.
 
-Measured (2 threads, a heavily shared 2-core machine: absolute rates are ~4x
-below a quiet run, ratios interleaved in one process; hnswlib 0.8.0 built
-from source, faiss 1.15.1):
+Measured (2 threads; hnswlib 0.8.0 built from source; a 2-core machine shared
+with other jobs at load 11-17, so absolute rates are 3-10x below a quiet run
+and jump between passes; ratios come from passes interleaved in one process,
+min of repeats). fastml's kernels: lane sums in registers, greedy descent that
+skips measured nodes and prefetches rows, next-expansion list prefetch, one-sift
+result heap, level-0 link distances cached during the build. Command (faiss
+left out for time): bench_hnsw.py --peers hnswlib --reps R --query-reps Q
+[--fastml-extra-ef 320,384]; "at recall" = fastml's q/s at hnswlib's recall,
+interpolated on fastml's curve; "fastml only" rows extend fastml's curve.
 
-    clustered 100k x 128, reps 3   fastml / hnswlib q/s at hnswlib's recall
-      ef 16 (0.904)  1.36x   ef 32 (0.979)  1.29x   ef 64 (0.998)  1.42x
-      ef 128 (1.000) 1.39x   ef 256 (1.000) 1.62x   build 32.2 s vs 39.9 s (0.81x)
-    uniform 100k x 32, reps 2
-      ef 16 (0.530)  0.97x   ef 32 (0.713)  1.50x   ef 64 (0.868)  1.13x
-      ef 128 (0.958) 1.17x   ef 256 (0.992) fastml's top recall 0.9922 < 0.9924
-                             (same ef 1.16x)        build 51.5 s vs 52.2 s (0.99x)
-    uniform 10k x 960, 1000 queries, reps 2
-      ef 16 (0.218)  1.06x   ef 32 (0.340)  1.62x   ef 64 (0.503)  1.31x
-      ef 128 (0.692) 1.11x   ef 256 (0.851) fastml's top recall 0.847 < 0.851
-                             (same ef 1.27x)        build 16.7 s vs 22.4 s (0.75x)
+    clustered 100k x 128, 2000 queries, --reps 3 --query-reps 6
+      ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
+      16   0.9028 / 0.9000           14648 / 13945          1.05x
+      32   0.9795 / 0.9781            7737 /  5713          1.38x
+      64   0.9982 / 0.9970            5046 /  3575          1.46x
+      128  0.9998 / 0.9993            3123 /  2224          1.66x
+      256  1.0000 / 1.0000            2065 /  1563          1.32x
+      build 51.1 s / 67.8 s (0.75x); index 65,753,424 / 66,049,440 bytes (0.996x)
+    the run before it (--reps 2 --query-reps 6, these kernels without the greedy skip):
+      at recall 1.46x 1.80x 1.54x 1.54x 1.31x for ef 16 .. 256; build 32.7 s /
+      31.8 s (1.03x; earlier runs of the same code 0.74x and 0.80x)
 
-Index arrays at 100k x 128, M=16: fastml 62.7 MiB (65,753,424 bytes: per node a
-512-byte vector and a 132-byte level-0 list in two arrays, no padding, a
-one-byte level, an 8-byte offset, plus the upper levels), hnswlib's serialised
-index 63.0 MiB (66,049,372 bytes), 0.996x. (Before the level 0 was split into
-two arrays: 68.7 MiB, 704-byte padded records.) A rerun with the split arrays
-(clustered 100k x 128, reps 2, a quieter moment, load ~6): fastml / hnswlib q/s
-at hnswlib's recall 1.80x 1.50x 1.28x 1.17x 1.28x for ef 16 .. 256, build 15.7 s
-vs 18.0 s (0.87x); faiss's index 62.6 MiB. RSS growth over the build,
-measured with the padded records: 87 MB (fastml, includes freed temporaries)
-vs 76 MB (hnswlib).
+    uniform 100k x 32, 2000 queries, --reps 2 --query-reps 8 --fastml-extra-ef 320,384
+      ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
+      16   0.5309 / 0.5298           22671 / 14732          1.54x
+      32   0.7135 / 0.7126           11125 /  5379          2.08x
+      64   0.8694 / 0.8679            4854 /  2734          1.80x
+      128  0.9574 / 0.9577            2487 /  1323          1.87x
+      256  0.9925 / 0.9924            1667 /  1166          1.43x
+      320  0.9965                     1014  (fastml only)
+      384  0.9982                      898  (fastml only)
+      build 66.4 s / 114.8 s (0.58x); index 27,353,424 / 27,649,372 bytes (0.989x)
+    the run before it (--query-reps 6, without the greedy skip): at recall 1.12x 1.82x 1.89x 1.54x 1.72x,
+      build 0.70x
+
+    uniform 10k x 960, 1000 queries, --reps 2 --query-reps 6 --fastml-extra-ef 320,384
+      ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
+      16   0.2162 / 0.2181            3780 /  2554          1.47x
+      32   0.3401 / 0.3411            2639 /  1453          1.81x
+      64   0.5040 / 0.5030            1863 /   845          2.21x
+      128  0.6946 / 0.6932             778 /   403          1.95x
+      256  0.8482 / 0.8509             449 /   244          1.84x (via ef 320)
+      320  0.8866                      437  (fastml only)
+      384  0.9120                      344  (fastml only)
+      build 15.8 s / 25.9 s (0.61x); index 39,854,948 / 39,883,956 bytes (0.999x)
+
+At d=960 fastml's recall at ef=256 is 0.001-0.003 below hnswlib's in every run
+(seeds 0, 1, 2: 0.8482/0.8509, 0.8501/0.8507, 0.8483/0.8501; the same algorithm,
+different random graphs), so its curve needs the ef=320 point to reach
+hnswlib's top recall. The low-ef points are the least stable: a 2000-query pass
+at ef=16 lasts ~0.1 s, and one scheduler stall of a worker thread (tens of ms
+on this machine, either library) moves the ratio by 0.3x; on one thread, where
+no barrier waits, hnswlib spends 1.43x fastml's CPU time per query at ef=16
+(20k x 32; before these kernels fastml was the slower one, 0.82x).
+
+Index bytes: per node a d * 4-byte vector and a 132-byte level-0 list in two
+arrays, no padding, a one-byte level, an 8-byte offset, plus the upper levels;
+hnswlib's count is its serialised index. (Before the level 0 was split into two
+arrays: 68.7 MiB at 100k x 128, 704-byte padded records.) faiss's index at
+100k x 128: 62.6 MiB.
 """
 import argparse
 import os
