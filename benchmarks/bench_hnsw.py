@@ -28,17 +28,18 @@ left out for time): bench_hnsw.py --peers hnswlib --reps R --query-reps Q
 [--fastml-extra-ef 320,384]; "at recall" = fastml's q/s at hnswlib's recall,
 interpolated on fastml's curve; "fastml only" rows extend fastml's curve.
 
-    clustered 100k x 128, 2000 queries, --reps 3 --query-reps 6
+    clustered 100k x 128, 2000 queries, --reps 2 --query-reps 10
       ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
-      16   0.9028 / 0.9000           14648 / 13945          1.05x
-      32   0.9795 / 0.9781            7737 /  5713          1.38x
-      64   0.9982 / 0.9970            5046 /  3575          1.46x
-      128  0.9998 / 0.9993            3123 /  2224          1.66x
-      256  1.0000 / 1.0000            2065 /  1563          1.32x
-      build 51.1 s / 67.8 s (0.75x); index 65,753,424 / 66,049,440 bytes (0.996x)
-    the run before it (--reps 2 --query-reps 6, these kernels without the greedy skip):
-      at recall 1.46x 1.80x 1.54x 1.54x 1.31x for ef 16 .. 256; build 32.7 s /
-      31.8 s (1.03x; earlier runs of the same code 0.74x and 0.80x)
+      16   0.9029 / 0.9033           10359 /  8145          1.28x
+      32   0.9795 / 0.9793           14907 / 10699          1.39x
+      64   0.9982 / 0.9976            8911 /  7052          1.29x
+      128  0.9998 / 0.9998            6653 /  4927          1.35x
+      256  1.0000 / 1.0000            4996 /  3382          1.48x
+      build 57.4 s / 74.6 s (0.77x); index 65,753,424 / 66,049,372 bytes (0.996x)
+    two earlier runs (--query-reps 6): at recall 1.05x 1.38x 1.46x 1.66x 1.32x,
+      build 0.75x (--reps 3); and, without the greedy skip, 1.46x 1.80x 1.54x
+      1.54x 1.31x, build 1.03x (32.7 s / 31.8 s; other runs of that code 0.74x,
+      0.80x)
 
     uniform 100k x 32, 2000 queries, --reps 2 --query-reps 8 --fastml-extra-ef 320,384
       ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
@@ -50,24 +51,26 @@ interpolated on fastml's curve; "fastml only" rows extend fastml's curve.
       320  0.9965                     1014  (fastml only)
       384  0.9982                      898  (fastml only)
       build 66.4 s / 114.8 s (0.58x); index 27,353,424 / 27,649,372 bytes (0.989x)
-    the run before it (--query-reps 6, without the greedy skip): at recall 1.12x 1.82x 1.89x 1.54x 1.72x,
-      build 0.70x
+    the run before it (--query-reps 6, without the greedy skip): at recall
+      1.12x 1.82x 1.89x 1.54x 1.72x, build 0.70x
 
-    uniform 10k x 960, 1000 queries, --reps 2 --query-reps 6 --fastml-extra-ef 320,384
+    uniform 10k x 960, 1000 queries, --reps 2 --query-reps 8 --fastml-extra-ef 320,384
       ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
-      16   0.2162 / 0.2181            3780 /  2554          1.47x
-      32   0.3401 / 0.3411            2639 /  1453          1.81x
-      64   0.5040 / 0.5030            1863 /   845          2.21x
-      128  0.6946 / 0.6932             778 /   403          1.95x
-      256  0.8482 / 0.8509             449 /   244          1.84x (via ef 320)
-      320  0.8866                      437  (fastml only)
-      384  0.9120                      344  (fastml only)
-      build 15.8 s / 25.9 s (0.61x); index 39,854,948 / 39,883,956 bytes (0.999x)
+      16   0.2153 / 0.2179            2872 /  1738          1.64x
+      32   0.3402 / 0.3390            1518 /   989          1.55x
+      64   0.5027 / 0.5026             912 /   599          1.52x
+      128  0.6964 / 0.6916             694 /   377          1.86x
+      256  0.8493 / 0.8505             944 /   430          2.20x (via ef 320)
+      320  0.8870                      993  (fastml only)
+      384  0.9130                      871  (fastml only)
+      build 21.0 s / 44.7 s (0.47x); index 39,854,948 / 39,883,956 bytes (0.999x)
+    the run before it (--query-reps 6, without the greedy skip): at recall
+      1.47x 1.81x 2.21x 1.95x 1.84x (via ef 320), build 0.61x
 
 At d=960 fastml's recall at ef=256 is 0.001-0.003 below hnswlib's in every run
-(seeds 0, 1, 2: 0.8482/0.8509, 0.8501/0.8507, 0.8483/0.8501; the same algorithm,
-different random graphs), so its curve needs the ef=320 point to reach
-hnswlib's top recall. The low-ef points are the least stable: a 2000-query pass
+(seed 0: 0.8493/0.8505 and 0.8482/0.8509; seeds 1, 2: 0.8501/0.8507,
+0.8483/0.8501; the same algorithm, different random graphs), so its curve
+needs the ef=320 point to reach hnswlib's top recall. The low-ef points are the least stable: a 2000-query pass
 at ef=16 lasts ~0.1 s, and one scheduler stall of a worker thread (tens of ms
 on this machine, either library) moves the ratio by 0.3x; on one thread, where
 no barrier waits, hnswlib spends 1.43x fastml's CPU time per query at ef=16
