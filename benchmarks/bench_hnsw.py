@@ -70,9 +70,10 @@ interpolated on fastml's curve; "fastml only" rows extend fastml's curve.
 At d=960 fastml's recall at ef=256 is 0.001-0.003 below hnswlib's in every run
 (seed 0: 0.8493/0.8505 and 0.8482/0.8509; seeds 1, 2: 0.8501/0.8507,
 0.8483/0.8501; the same algorithm, different random graphs), so its curve
-needs the ef=320 point to reach hnswlib's top recall. The low-ef points are the least stable: a 2000-query pass
-at ef=16 lasts ~0.1 s, and one scheduler stall of a worker thread (tens of ms
-on this machine, either library) moves the ratio by 0.3x; on one thread, where
+needs the ef=320 point to reach hnswlib's top recall. The low-ef points are
+the least stable: a 2000-query pass at ef=16 lasts ~0.1 s, and one scheduler
+stall of a worker thread (tens of ms on this machine, either library) moves
+the ratio by 0.3x; on one thread, where
 no barrier waits, hnswlib spends 1.43x fastml's CPU time per query at ef=16
 (20k x 32; before these kernels fastml was the slower one, 0.82x).
 
