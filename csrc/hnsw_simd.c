@@ -83,7 +83,8 @@ static inline __attribute__((always_inline)) float hnsw_hsum_f32(fm_vf32 v) {
     hnsw_f32x8 h = v;
 #endif
 #if FM_VBYTES >= 32
-    hnsw_f32x4 q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+    hnsw_f32x4 q =
+        __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
 #else
     hnsw_f32x4 q = v;
 #endif
@@ -93,7 +94,8 @@ static inline __attribute__((always_inline)) float hnsw_hsum_f32(fm_vf32 v) {
 
 static inline __attribute__((always_inline)) double hnsw_hsum_f64(fm_vf64 v) {
 #if FM_VBYTES == 64
-    hnsw_f64x4 h = __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+    hnsw_f64x4 h =
+        __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
 #elif FM_VBYTES == 32
     hnsw_f64x4 h = v;
 #endif
