@@ -14,35 +14,74 @@ fastest setting with at least that recall):
     python benchmarks/bench_hnsw.py                      # 100k x 128 clustered
     python benchmarks/bench_hnsw.py --n 20000            # quicker
     python benchmarks/bench_hnsw.py --data uniform --d 32
+    python benchmarks/bench_hnsw.py --peers hnswlib --reps 2 --query-reps 5
 
 Under pytest (CI: --benchmark-disable) a tiny case runs once.
 
-Measured (2 threads, a heavily shared 2-core machine: absolute rates are ~4x
-below a quiet run, ratios interleaved in one process; hnswlib 0.8.0 built
-from source, faiss 1.15.1):
+Measured (2 threads; hnswlib 0.8.0 built from source; a 2-core machine shared
+with other jobs at load 11-17, so absolute rates are 3-10x below a quiet run
+and jump between passes; ratios come from passes interleaved in one process,
+min of repeats). fastml's kernels: lane sums in registers, greedy descent that
+skips measured nodes and prefetches rows, next-expansion list prefetch, one-sift
+result heap, level-0 link distances cached during the build. Command (faiss
+left out for time): bench_hnsw.py --peers hnswlib --reps R --query-reps Q
+[--fastml-extra-ef 320,384]; "at recall" = fastml's q/s at hnswlib's recall,
+interpolated on fastml's curve; "fastml only" rows extend fastml's curve.
 
-    clustered 100k x 128, reps 3   fastml / hnswlib q/s at hnswlib's recall
-      ef 16 (0.904)  1.36x   ef 32 (0.979)  1.29x   ef 64 (0.998)  1.42x
-      ef 128 (1.000) 1.39x   ef 256 (1.000) 1.62x   build 32.2 s vs 39.9 s (0.81x)
-    uniform 100k x 32, reps 2
-      ef 16 (0.530)  0.97x   ef 32 (0.713)  1.50x   ef 64 (0.868)  1.13x
-      ef 128 (0.958) 1.17x   ef 256 (0.992) fastml's top recall 0.9922 < 0.9924
-                             (same ef 1.16x)        build 51.5 s vs 52.2 s (0.99x)
-    uniform 10k x 960, 1000 queries, reps 2
-      ef 16 (0.218)  1.06x   ef 32 (0.340)  1.62x   ef 64 (0.503)  1.31x
-      ef 128 (0.692) 1.11x   ef 256 (0.851) fastml's top recall 0.847 < 0.851
-                             (same ef 1.27x)        build 16.7 s vs 22.4 s (0.75x)
+    clustered 100k x 128, 2000 queries, --reps 2 --query-reps 10
+      ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
+      16   0.9029 / 0.9033           10359 /  8145          1.28x
+      32   0.9795 / 0.9793           14907 / 10699          1.39x
+      64   0.9982 / 0.9976            8911 /  7052          1.29x
+      128  0.9998 / 0.9998            6653 /  4927          1.35x
+      256  1.0000 / 1.0000            4996 /  3382          1.48x
+      build 57.4 s / 74.6 s (0.77x); index 65,753,424 / 66,049,372 bytes (0.996x)
+    two earlier runs (--query-reps 6): at recall 1.05x 1.38x 1.46x 1.66x 1.32x,
+      build 0.75x (--reps 3); and, without the greedy skip, 1.46x 1.80x 1.54x
+      1.54x 1.31x, build 1.03x (32.7 s / 31.8 s; other runs of that code 0.74x,
+      0.80x)
 
-Index arrays at 100k x 128, M=16: fastml 62.7 MiB (65,753,424 bytes: per node a
-512-byte vector and a 132-byte level-0 list in two arrays, no padding, a
-one-byte level, an 8-byte offset, plus the upper levels), hnswlib's serialised
-index 63.0 MiB (66,049,372 bytes), 0.996x. (Before the level 0 was split into
-two arrays: 68.7 MiB, 704-byte padded records.) A rerun with the split arrays
-(clustered 100k x 128, reps 2, a quieter moment, load ~6): fastml / hnswlib q/s
-at hnswlib's recall 1.80x 1.50x 1.28x 1.17x 1.28x for ef 16 .. 256, build 15.7 s
-vs 18.0 s (0.87x); faiss's index 62.6 MiB. RSS growth over the build,
-measured with the padded records: 87 MB (fastml, includes freed temporaries)
-vs 76 MB (hnswlib).
+    uniform 100k x 32, 2000 queries, --reps 2 --query-reps 8 --fastml-extra-ef 320,384
+      ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
+      16   0.5309 / 0.5298           22671 / 14732          1.54x
+      32   0.7135 / 0.7126           11125 /  5379          2.08x
+      64   0.8694 / 0.8679            4854 /  2734          1.80x
+      128  0.9574 / 0.9577            2487 /  1323          1.87x
+      256  0.9925 / 0.9924            1667 /  1166          1.43x
+      320  0.9965                     1014  (fastml only)
+      384  0.9982                      898  (fastml only)
+      build 66.4 s / 114.8 s (0.58x); index 27,353,424 / 27,649,372 bytes (0.989x)
+    the run before it (--query-reps 6, without the greedy skip): at recall
+      1.12x 1.82x 1.89x 1.54x 1.72x, build 0.70x
+
+    uniform 10k x 960, 1000 queries, --reps 2 --query-reps 8 --fastml-extra-ef 320,384
+      ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
+      16   0.2153 / 0.2179            2872 /  1738          1.64x
+      32   0.3402 / 0.3390            1518 /   989          1.55x
+      64   0.5027 / 0.5026             912 /   599          1.52x
+      128  0.6964 / 0.6916             694 /   377          1.86x
+      256  0.8493 / 0.8505             944 /   430          2.20x (via ef 320)
+      320  0.8870                      993  (fastml only)
+      384  0.9130                      871  (fastml only)
+      build 21.0 s / 44.7 s (0.47x); index 39,854,948 / 39,883,956 bytes (0.999x)
+    the run before it (--query-reps 6, without the greedy skip): at recall
+      1.47x 1.81x 2.21x 1.95x 1.84x (via ef 320), build 0.61x
+
+At d=960 fastml's recall at ef=256 is 0.001-0.003 below hnswlib's in every run
+(seed 0: 0.8493/0.8505 and 0.8482/0.8509; seeds 1, 2: 0.8501/0.8507,
+0.8483/0.8501; the same algorithm, different random graphs), so its curve
+needs the ef=320 point to reach hnswlib's top recall. The low-ef points are
+the least stable: a 2000-query pass at ef=16 lasts ~0.1 s, and one scheduler
+stall of a worker thread (tens of ms on this machine, either library) moves
+the ratio by 0.3x; on one thread, where
+no barrier waits, hnswlib spends 1.43x fastml's CPU time per query at ef=16
+(20k x 32; before these kernels fastml was the slower one, 0.82x).
+
+Index bytes: per node a d * 4-byte vector and a 132-byte level-0 list in two
+arrays, no padding, a one-byte level, an 8-byte offset, plus the upper levels;
+hnswlib's count is its serialised index. (Before the level 0 was split into two
+arrays: 68.7 MiB at 100k x 128, 704-byte padded records.) faiss's index at
+100k x 128: 62.6 MiB.
 """
 import argparse
 import os
@@ -151,9 +190,11 @@ class Faiss:
         return self.faiss.serialize_index(self.index).nbytes
 
 
-def available(M, efc, threads):
+def available(M, efc, threads, peers=("hnswlib", "faiss")):
     libs = [FastML(M, efc, threads)]
     for cls in (Hnswlib, Faiss):
+        if cls.name not in peers:
+            continue
         try:
             libs.append(cls(M, efc, threads))
         except ImportError:
@@ -162,11 +203,16 @@ def available(M, efc, threads):
 
 
 def run(kind="clustered", n=100_000, d=128, nq=2000, k=10, M=16, efc=200, efs=EFS, reps=3,
-        threads=THREADS, out=sys.stdout):
-    """Measure every library; returns {lib: {"build": s, "bytes": b, ef: (recall, qps)}}."""
+        threads=THREADS, out=sys.stdout, query_reps=None, peers=("hnswlib", "faiss"),
+        fastml_extra_efs=()):
+    """Measure every library; returns {lib: {"build": s, "bytes": b, ef: (recall, qps)}}.
+    reps: interleaved builds; query_reps (default reps): interleaved query passes per ef;
+    fastml_extra_efs: beam widths measured for fastml alone, extending its curve past
+    the shared ones (so a peer's top recall can be compared when fastml's ef=256
+    falls just short of it)."""
     X, Q = make_data(kind, n, nq, d)
     truth = ground_truth(X, Q, k, threads)
-    libs = available(M, efc, threads)
+    libs = available(M, efc, threads, peers)
     res = {lib.name: {"build": np.inf} for lib in libs}
     for _ in range(reps):  # builds, interleaved
         for lib in libs:
@@ -178,13 +224,21 @@ def run(kind="clustered", n=100_000, d=128, nq=2000, k=10, M=16, efc=200, efs=EF
     for ef in efs:
         for lib in libs:
             res[lib.name][ef] = (recall(lib.query(Q, k, ef), truth), 0.0)
-        for _ in range(reps):  # query passes, interleaved
+        for _ in range(query_reps or reps):  # query passes, interleaved
             for lib in libs:
                 t = time.perf_counter()
                 lib.query(Q, k, ef)
                 qps = nq / (time.perf_counter() - t)
                 r, best = res[lib.name][ef]
                 res[lib.name][ef] = (r, max(best, qps))
+    f = res["fastml"]
+    for ef in fastml_extra_efs:
+        f[ef] = (recall(libs[0].query(Q, k, ef), truth), 0.0)
+        for _ in range(query_reps or reps):
+            t = time.perf_counter()
+            libs[0].query(Q, k, ef)
+            f[ef] = (f[ef][0], max(f[ef][1], nq / (time.perf_counter() - t)))
+    f["extra"] = tuple(fastml_extra_efs)
     report(res, kind, n, d, nq, k, M, efc, efs, threads, out)
     return res
 
@@ -197,16 +251,20 @@ def report(res, kind, n, d, nq, k, M, efc, efs, threads, out):
     p("build s      " + "".join(f"{nm:>22}" for nm in names))
     p("             " + "".join(f"{res[nm]['build']:>22.2f}" for nm in names))
     p("index MB     " + "".join(f"{res[nm]['bytes'] / 2**20:>22.1f}" for nm in names))
+    p("index bytes  " + "".join(f"{res[nm]['bytes']:>22,d}" for nm in names))
     p("ef   " + "".join(f"{nm + ' recall / q/s':>30}" for nm in names))
     for ef in efs:
         p(f"{ef:<5}" + "".join(f"{res[nm][ef][0]:>18.4f} {res[nm][ef][1]:>11.0f}"
                                for nm in names))
+    f = res["fastml"]
+    for ef in f["extra"]:
+        p(f"{ef:<5}{f[ef][0]:>18.4f} {f[ef][1]:>11.0f}   (fastml only)")
     if "hnswlib" in res:
-        h, f = res["hnswlib"], res["fastml"]
+        h = res["hnswlib"]
         p(f"build time fastml / hnswlib: {f['build'] / h['build']:.2f}x")
         for ef in efs:
             r, q = h[ef]
-            at = qps_at(f, efs, r)
+            at = qps_at(f, tuple(efs) + f["extra"], r)
             ratio = f"{at / q:.2f}x" if at else "not reached"
             p(f"  hnswlib recall {r:.4f} at {q:.0f} q/s -> fastml q/s at that recall: {ratio} "
               f"(same ef: recall {f[ef][0]:.4f}, {f[ef][1] / q:.2f}x)")
@@ -241,6 +299,12 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--M", type=int, default=16)
     ap.add_argument("--efc", type=int, default=200)
+    ap.add_argument("--query-reps", type=int, default=None,
+                    help="interleaved query passes per ef (default: --reps)")
+    ap.add_argument("--peers", default="hnswlib,faiss",
+                    help="comma-separated peers to measure (default: hnswlib,faiss)")
+    ap.add_argument("--fastml-extra-ef", default="",
+                    help="comma-separated ef values measured for fastml alone (e.g. 320,384)")
     a = ap.parse_args()
     import fastml
 
@@ -250,7 +314,9 @@ def main():
         limits = threadpool_limits(limits=THREADS)
     except ImportError:  # pragma: no cover
         limits = None
-    run(a.data, a.n, a.d, a.nq, 10, a.M, a.efc, EFS, a.reps, THREADS)
+    run(a.data, a.n, a.d, a.nq, 10, a.M, a.efc, EFS, a.reps, THREADS,
+        query_reps=a.query_reps, peers=tuple(a.peers.split(",")),
+        fastml_extra_efs=tuple(int(e) for e in a.fastml_extra_ef.split(",") if e))
     del limits
 
 

@@ -60,8 +60,23 @@ static inline void FM_CAT(heap_pop_, SUF)(PAIR *h, int64_t *n) {
     }
     h[i] = x;
 }
+/* The top of a non-empty max-heap replaced by x (a pop and a push in one
+ * sift): the same set as push-then-pop whenever x is below the top. */
+static inline void FM_CAT(heap_replace_, SUF)(PAIR *h, int64_t n, PAIR x) {
+    int64_t i = 0;
+    for (;;) {
+        int64_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && PGT(h[c + 1], h[c])) c++;
+        if (!PGT(h[c], x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
 #define HPUSH FM_CAT(heap_push_, SUF)
 #define HPOP FM_CAT(heap_pop_, SUF)
+#define HREPLACE FM_CAT(heap_replace_, SUF)
 
 /* One thread's scratch for a whole call (no allocation per search). */
 typedef struct {
@@ -107,22 +122,43 @@ static inline const int32_t *FM_CAT(hnsw_read_, SUF)(CTX *c, const fm_hnsw *g, i
                                                      int64_t l, hnsw_lock *locks) {
     const int32_t *ll = hnsw_links(g, i, l);
     if (!locks) return ll;
-    hnsw_acquire(&locks[i]);
+    hnsw_lock_node(locks, i);
     memcpy(c->ids, ll, (size_t)(ll[0] + 1) * sizeof(int32_t));
-    hnsw_release(&locks[i]);
+    hnsw_unlock_node(locks, i);
     return c->ids;
 }
 
-/* Greedy walk at level l from `cur` to a local minimum of the distance to q. */
+/* Prefetches every cache line of [p, p + bytes) (p need not be aligned). */
+static inline void FM_CAT(hnsw_prefetch_, SUF)(const void *p, int64_t bytes) {
+    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + (uintptr_t)bytes;
+    for (uintptr_t o = a; o < e; o += 64) __builtin_prefetch((const void *)o);
+}
+
+/* Greedy walk at level l from `cur` to a local minimum of the distance to q.
+ * Nodes already measured in this descent (stamped in c->vis by
+ * hnsw_descend_) are skipped: cur only decreases, and a measured node was
+ * >= cur when measured (or became cur), so it can never beat cur again; the
+ * walk ends where it would without the stamps, with fewer distances. */
 static PAIR FM_CAT(hnsw_greedy_, SUF)(CTX *c, const fm_hnsw *g, const T *q, PAIR cur, int64_t l,
                                       hnsw_lock *locks) {
+    const int64_t vbytes = g->d * (int64_t)sizeof(T);
+    uint16_t *mark = c->vis.mark;
+    const uint16_t epoch = c->vis.epoch;
+    int32_t unv[g->M + 1];
     for (int changed = 1; changed;) {
         changed = 0;
         const int32_t *ll = FM_CAT(hnsw_read_, SUF)(c, g, cur.id, l, locks);
-        const int32_t cnt = ll[0];
-        for (int32_t j = 1; j <= cnt; j++) {
-            if (j < cnt) __builtin_prefetch(VEC(g, ll[j + 1]));
-            PAIR e = {DIST(q, VEC(g, ll[j]), g->d, g->metric), ll[j]};
+        int32_t nu = 0;
+        for (int32_t j = 1, cnt = ll[0]; j <= cnt; j++) {
+            const int32_t e = ll[j];
+            if (mark[e] == epoch) continue;
+            mark[e] = epoch;
+            __builtin_prefetch(VEC(g, e));
+            unv[nu++] = e;
+        }
+        for (int32_t t = 0; t < nu; t++) {
+            if (t + 1 < nu) FM_CAT(hnsw_prefetch_, SUF)(VEC(g, unv[t + 1]), vbytes);
+            PAIR e = {DIST(q, VEC(g, unv[t]), g->d, g->metric), unv[t]};
             if (PGT(cur, e)) {
                 cur = e;
                 changed = 1;
@@ -132,12 +168,6 @@ static PAIR FM_CAT(hnsw_greedy_, SUF)(CTX *c, const fm_hnsw *g, const T *q, PAIR
     return cur;
 }
 
-/* Prefetches every cache line of [p, p + bytes) (p need not be aligned). */
-static inline void FM_CAT(hnsw_prefetch_, SUF)(const void *p, int64_t bytes) {
-    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, e = (uintptr_t)p + (uintptr_t)bytes;
-    for (uintptr_t o = a; o < e; o += 64) __builtin_prefetch((const void *)o);
-}
-
 /* Beam search at level l from ep: leaves the best <= ef nodes in c->res (a
  * max-heap, c->nres). `self` (>= 0 during construction) is never reported.
  * Returns -1 when the candidate heap cannot grow. */
@@ -145,6 +175,8 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
                                            int64_t ef, int64_t l, hnsw_lock *locks,
                                            int64_t self) {
     const int64_t d = g->d, vbytes = d * (int64_t)sizeof(T);
+    const int64_t lbytes = 4 * (1 + (l ? g->M : 2 * g->M)); /* one list at level l */
+    const int64_t head = vbytes < 128 ? vbytes : 128;       /* prefetched on collection */
     const int metric = g->metric;
     uint16_t *mark = c->vis.mark;
     visited_next(&c->vis, g->n);
@@ -158,15 +190,15 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
         PAIR cur = PNEG(c->cand[0]);
         if (c->nres >= ef && PGT(cur, c->res[0])) break;
         HPOP(c->cand, &c->ncand);
-        if (c->ncand && l == 0) /* the likely next expansion: its list, while we measure */
-            FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, -c->cand[0].id, 0), 4 * (2 * g->M + 1));
+        if (c->ncand) /* the likely next expansion: its list, while we measure */
+            FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, -c->cand[0].id, l), lbytes);
         const int32_t *ll = FM_CAT(hnsw_read_, SUF)(c, g, cur.id, l, locks);
         int32_t nu = 0;
         for (int32_t j = 1, cnt = ll[0]; j <= cnt; j++) {
             const int32_t e = ll[j];
             if (mark[e] == epoch) continue;
             mark[e] = epoch;
-            __builtin_prefetch(VEC(g, e));
+            FM_CAT(hnsw_prefetch_, SUF)(VEC(g, e), head);
             unv[nu++] = e;
         }
         for (int32_t t = 0; t < nu; t++) {
@@ -181,9 +213,13 @@ static int FM_CAT(hnsw_search_layer_, SUF)(CTX *c, const fm_hnsw *g, const T *q,
                     c->capcand *= 2;
                 }
                 HPUSH(c->cand, &c->ncand, PNEG(pe));
+                if (c->cand[0].id == -e) /* the new next expansion */
+                    FM_CAT(hnsw_prefetch_, SUF)(hnsw_links(g, e, l), lbytes);
                 if (e == self) continue;
-                HPUSH(c->res, &c->nres, pe);
-                if (c->nres > ef) HPOP(c->res, &c->nres);
+                if (c->nres < ef)
+                    HPUSH(c->res, &c->nres, pe);
+                else /* full: pe replaces the worst kept */
+                    HREPLACE(c->res, c->nres, pe);
             }
         }
     }
@@ -204,6 +240,9 @@ static int64_t FM_CAT(hnsw_drain_, SUF)(CTX *c) {
 static PAIR FM_CAT(hnsw_descend_, SUF)(CTX *c, const fm_hnsw *g, const T *q, int64_t entry,
                                        int64_t from, int64_t to, hnsw_lock *locks) {
     PAIR cur = {DIST(q, VEC(g, entry), g->d, g->metric), (int32_t)entry};
+    if (from <= to) return cur;
+    visited_next(&c->vis, g->n);
+    c->vis.mark[entry] = c->vis.epoch;
     for (int64_t l = from; l > to; l--) cur = FM_CAT(hnsw_greedy_, SUF)(c, g, q, cur, l, locks);
     return cur;
 }

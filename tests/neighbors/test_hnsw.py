@@ -253,8 +253,12 @@ def test_index_memory_is_vectors_plus_lists(rng):
 
 def test_errors(rng):
     X = clusters(rng, 100, 4)
-    with pytest.raises(InvalidParameterError, match="M"):
+    with pytest.raises(InvalidParameterError, match=r"'M' parameter .* \[2, 2048\]\. Got 1 "):
         HNSW(M=1).fit(X)
+    with pytest.raises(InvalidParameterError, match=r"'M' parameter .* Got 4096 "):
+        HNSW(M=4096).fit(X)
+    with pytest.raises(InvalidParameterError, match=r"'ef_construction' parameter .* Got 0 "):
+        HNSW(ef_construction=0).fit(X)
     with pytest.raises(InvalidParameterError, match="metric"):
         HNSW(metric="manhattan").fit(X)
     with pytest.raises(ValueError, match="ef_search=3 must be >= n_neighbors=5"):
