@@ -25,7 +25,7 @@ import numpy as np
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from .model_selection import check_cv
 from .multiclass import _estimator_kind, _inner_input_tag, _num_samples, _rows
-from .pipeline import _print_elapsed_time
+from ._composition import _print_elapsed_time
 from .utils._metadata_routing import (metadata_router, method_mapping, process_routing,
                                        raise_for_params, routing_enabled)
 from .utils._parallel import map_threads

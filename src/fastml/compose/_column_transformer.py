@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from ..base import TransformerMixin, BaseEstimator, clone, _input_feature_names
-from ..pipeline import _BaseComposition, _fit_transform_one, _name_estimators
+from .._composition import _BaseComposition, _fit_transform_one, _name_estimators
 from ..utils._param_validation import HasMethods, Hidden, Interval, StrOptions
 from ..utils._parallel import map_threads
 from ..utils._set_output import (ADAPTERS, get_feature_names, get_output_config, is_dataframe,

@@ -6,7 +6,7 @@ import numpy as np
 from ..base import ClassifierMixin, RegressorMixin, TransformerMixin, clone
 from ..datasets._base import Bunch
 from ..exceptions import NotFittedError
-from ..pipeline import _BaseComposition
+from .._composition import _BaseComposition
 from ..utils._metadata_routing import (metadata_router, method_mapping, process_routing,
                                        raise_for_params, routing_enabled)
 from ..utils._parallel import map_threads
@@ -32,7 +32,7 @@ def _fit_one(est, X, y, params=None, source=None, message=None):
     sample_weight or the metadata routed to it); returns est whatever its fit
     returns. An estimator whose fit takes no sample_weight gets a TypeError
     naming it."""
-    from ..pipeline import _print_elapsed_time
+    from .._composition import _print_elapsed_time
 
     params = params or {}
     with _print_elapsed_time(source, message):
