@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hgb.h"
+#include "hgb_impl.h"
 
 /* ---- binning --------------------------------------------------------------- */
 
@@ -63,7 +63,7 @@ static inline double expit(double z) {
     return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
 }
 
-static void grad_row(float *g, float *h, const double *raw, const double *y, const double *w,
+void hgb_grad_row(float *g, float *h, const double *raw, const double *y, const double *w,
                      int64_t n, int64_t K, int loss, double alpha, int64_t r) {
     const double wr = w ? w[r] : 1.0, yr = y[r];
     double gr, hr;
@@ -98,7 +98,7 @@ FM_API int fm_hgb_gradients(float *g, float *h, const double *raw, const double 
     if (loss != FM_HGB_MULTINOMIAL && K != 1) return FM_EINVAL;
     (void)nthreads;
 #pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, 20.0 * n * K))
-    for (int64_t r = 0; r < n; r++) grad_row(g, h, raw, y, w, n, K, loss, alpha, r);
+    for (int64_t r = 0; r < n; r++) hgb_grad_row(g, h, raw, y, w, n, K, loss, alpha, r);
     return FM_OK;
 }
 

@@ -93,6 +93,25 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
 
 FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *params);
 
+/* One boosting iteration of K trees in one call: g, h (K, n) <- the
+ * gradients of `loss` at raw (n, K) (as fm_hgb_gradients, sample weights sw
+ * or NULL); tree k is grown on g[k], h[k] with feature-draw seed seeds[k]
+ * (as fm_hgb_grow) into nodes[k * nmax ..] / catbits[k * nmax * 8 ..]
+ * (nmax = 2 * max_leaf_nodes - 1), its node count in nnodes[k]; every node
+ * value is multiplied by `shrink` and raw[r, k] += the value of r's leaf.
+ * rows (n): scratch (the last tree's partition). work:
+ * fm_hgb_work_size(n, d, params with hist_pool + K - 1) bytes. The trees and
+ * raw equal those of the separate calls. Returns FM_OK or a negative FM_E*. */
+FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nnodes,
+                             int32_t *rows, void *work, float *g, float *h, double *raw,
+                             const double *y, const double *sw, int loss, double alpha,
+                             double shrink, const uint64_t *seeds, const uint8_t *codes_rm,
+                             const uint8_t *codes_cm, int64_t n, int64_t d, int64_t K,
+                             const int32_t *nbins_nm, const uint8_t *has_missing,
+                             const uint8_t *is_cat, const int8_t *monotonic,
+                             const uint8_t *groups, int64_t ngroups, const fm_hgb_params *p,
+                             int nthreads);
+
 /* raw (n, K) += the outputs of trees t = 0 .. ntrees-1 (root nodes[roots[t]],
  * tree t adds to column t % K) for X (n, d) row-major float64; catbits rows
  * are raw-category bitsets (category c < 256 goes left iff bit c is set).

@@ -46,25 +46,9 @@
 
 #include "hgb_impl.h"
 
-typedef struct {
-    int32_t node, slot; /* slot: histogram pool index or -1 */
-    double G, H, value, lo, hi;
-    hgb_split split;
-} leaf_t;
-
-/* The team's barrier for the split exchange: a sense-reversing counter that
- * spins briefly (the threads' work between barriers is balanced, so a partner
- * is usually microseconds away) and then naps in 20 us steps, so a thread whose
- * partner was preempted on a busy machine neither burns a timeslice spinning
- * nor waits for a sleeping-thread wake-up on an idle one. */
-typedef struct {
-    int count, sense;
-    char pad[56]; /* own cache line */
-} team_barrier;
-
 #define BARRIER_SPINS 4000
 
-static void team_wait(team_barrier *b, int T, int *local_sense) {
+void hgb_team_wait(team_barrier *b, int T, int *local_sense) {
     if (T <= 1) return;
     const int s = !*local_sense;
     *local_sense = s;
@@ -89,31 +73,6 @@ static void team_wait(team_barrier *b, int T, int *local_sense) {
     }
 }
 
-typedef struct {
-    hgb_ctx c;
-    const uint8_t *codes_rm, *codes_cm;
-    const float *g, *h;
-    int64_t n;
-    int64_t f0, f1;         /* this thread's features */
-    int tid, T;             /* thread index, team size */
-    hgb_bin *pool;          /* shared; a thread touches its features' bins only */
-    hgb_split *xchg;        /* shared: [2][T][2] best splits per round (see exchange) */
-    team_barrier *bar;      /* shared */
-    int sense;              /* this thread's barrier sense */
-    int64_t round;
-    int32_t *free_slots, nfree;
-    int32_t *rows, *tmp;    /* this thread's copy of the partition */
-    hgb_split *per_feature;
-    uint8_t *mask;
-    int32_t *perm;
-    const uint8_t *groups;  /* interaction constraints (ngroups, d) or NULL */
-    int64_t ngroups;
-    uint8_t *node_groups;   /* per node: the groups it may still use (ngroups each) */
-    uint64_t rng;
-    leaf_t *open;
-    int64_t nopen;
-} grower;
-
 static size_t hist_bins(int64_t d, const fm_hgb_params *p) { return (size_t)(d * p->nbins); }
 
 FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *p) {
@@ -129,7 +88,7 @@ FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *p) {
 typedef double hgb_v2d __attribute__((vector_size(16), aligned(8)));
 
 /* the rows of a thread's features f0..f1: rows[i] (rows == NULL: row i) */
-static void hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
+void hgb_hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
                       const int32_t *rows, int64_t m, int64_t d, int64_t f0, int64_t nf,
                       int64_t nb) {
     for (int64_t i = 0; i < m; i++) {
@@ -153,7 +112,7 @@ static void build_hist(const grower *w, hgb_bin *hist, const int32_t *rows, int6
     hgb_bin *hb = hist + w->f0 * nb;
     const int64_t nbins = (w->f1 - w->f0) * nb;
     memset(hb, 0, (size_t)nbins * sizeof(hgb_bin));
-    hist_rows(hb, w->codes_rm, w->g, hc ? NULL : w->h, rows, m, d, w->f0, w->f1 - w->f0, nb);
+    hgb_hist_rows(hb, w->codes_rm, w->g, hc ? NULL : w->h, rows, m, d, w->f0, w->f1 - w->f0, nb);
     if (hc)
         for (int64_t i = 0; i < nbins; i++) hb[i].cnt = (uint32_t)hb[i].h;
 }
@@ -169,7 +128,7 @@ static void subtract_hist(const grower *w, hgb_bin *parent, const hgb_bin *child
     }
 }
 
-static hgb_bin *slot_ptr(const grower *w, int32_t s) {
+hgb_bin *hgb_slot(const grower *w, int32_t s) {
     return w->pool + (size_t)s * hist_bins(w->c.d, w->c.p);
 }
 
@@ -298,7 +257,7 @@ static void new_node(fm_hgb_node *nd, double value, int64_t start, int64_t count
 /* This thread's best split of leaf L (its histogram is in its slot). */
 static void find_local(grower *w, const leaf_t *L, const fm_hgb_node *nodes,
                        double value_for_gain, hgb_split *out) {
-    hgb_find_split(out, w->per_feature, slot_ptr(w, L->slot), &w->c, draw_features(w, L->node),
+    hgb_find_split(out, w->per_feature, hgb_slot(w, L->slot), &w->c, draw_features(w, L->node),
                    L->G, L->H, nodes[L->node].count, value_for_gain, L->lo, L->hi, w->f0,
                    w->f1);
 }
@@ -316,7 +275,7 @@ static void exchange(grower *w, const hgb_split local[2], hgb_split best[2]) {
     hgb_split *x = w->xchg + (w->round++ & 1) * 2 * (int64_t)w->T;
     x[2 * w->tid] = local[0];
     x[2 * w->tid + 1] = local[1];
-    team_wait(w->bar, w->T, &w->sense);
+    hgb_team_wait(w->bar, w->T, &w->sense);
     for (int k = 0; k < 2; k++) {
         best[k].gain = -1.0;
         best[k].feature = -1;
@@ -344,7 +303,9 @@ static int go_serial(const grower *w, const fm_hgb_node *nodes) {
     return 2.0 * (double)big * (double)w->c.d < 2.0e5;
 }
 
-static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
+/* Grow one tree. root_slot >= 0: the root's histogram is already in that
+ * pool slot (all features); -1: take a slot and build it here. */
+int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t root_slot) {
     const fm_hgb_params *p = w->c.p;
     const int64_t n = w->n, msl = p->min_samples_leaf;
     const int missing_bin = p->nbins - 1;
@@ -357,8 +318,9 @@ static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
     new_node(nodes, 0.0, 0, n, 0); /* a lone root predicts 0, as in scikit-learn */
     if (n < 2 * msl || H < p->min_hessian) return nnodes;
     if (w->ngroups) memset(w->node_groups, 1, (size_t)w->ngroups);
-    leaf_t root = {0, acquire_slot(w), G, H, 0.0, -INFINITY, INFINITY, {0}};
-    build_hist(w, slot_ptr(w, root.slot), NULL, n);
+    leaf_t root = {0, root_slot >= 0 ? root_slot : acquire_slot(w), G, H, 0.0, -INFINITY,
+                   INFINITY, {0}};
+    if (root_slot < 0) build_hist(w, hgb_slot(w, root.slot), NULL, n);
     hgb_split loc[2], best[2];
     find_local(w, &root, nodes, 0.0, &loc[0]);
     loc[1].gain = -1.0;
@@ -419,14 +381,14 @@ static int64_t grow(grower *w, fm_hgb_node *nodes, uint32_t *catbits) {
         leaf_t Rc = {(int32_t)ri, -1, P.G - s->gl, P.H - s->hl, s->vr, rlo, rhi, {0}};
         leaf_t *small = nl <= nr ? &Lc : &Rc, *large = nl <= nr ? &Rc : &Lc;
         small->slot = acquire_slot(w);
-        build_hist(w, slot_ptr(w, small->slot), w->rows + nodes[small->node].start,
+        build_hist(w, hgb_slot(w, small->slot), w->rows + nodes[small->node].start,
                    nodes[small->node].count);
         if (P.slot >= 0) {
             large->slot = P.slot;
-            subtract_hist(w, slot_ptr(w, large->slot), slot_ptr(w, small->slot));
+            subtract_hist(w, hgb_slot(w, large->slot), hgb_slot(w, small->slot));
         } else {
             large->slot = acquire_slot(w);
-            build_hist(w, slot_ptr(w, large->slot), w->rows + nodes[large->node].start,
+            build_hist(w, hgb_slot(w, large->slot), w->rows + nodes[large->node].start,
                        nodes[large->node].count);
         }
         loc[0].gain = loc[1].gain = -1.0;
@@ -449,11 +411,8 @@ static int grower_alloc(grower *w, int64_t d, const fm_hgb_params *p, int64_t ng
     w->perm = malloc((size_t)d * sizeof(int32_t));
     w->open = malloc((size_t)(p->max_leaf_nodes + 1) * sizeof(leaf_t));
     w->node_groups = ngroups ? malloc((size_t)(2 * p->max_leaf_nodes) * (size_t)ngroups) : NULL;
-    if (!w->free_slots || !w->per_feature || !w->mask || !w->perm || !w->open ||
-        (ngroups && !w->node_groups))
-        return 0;
-    for (int32_t s = (int32_t)p->hist_pool - 1; s >= 0; s--) w->free_slots[w->nfree++] = s;
-    return 1;
+    return w->free_slots && w->per_feature && w->mask && w->perm && w->open &&
+           (!ngroups || w->node_groups);
 }
 
 static void grower_free(grower *w) {
@@ -463,6 +422,75 @@ static void grower_free(grower *w) {
     free(w->perm);
     free(w->open);
     free(w->node_groups);
+}
+
+int hgb_team_init(hgb_team *tm, int T, int32_t *rows, void *work, int64_t slots,
+                  const uint8_t *codes_rm, const uint8_t *codes_cm, int64_t n, int64_t d,
+                  const int32_t *nbins_nm, const uint8_t *has_missing, const uint8_t *is_cat,
+                  const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
+                  const fm_hgb_params *p) {
+    memset(tm, 0, sizeof(*tm));
+    tm->T = T;
+    tm->nmax = 2 * p->max_leaf_nodes - 1;
+    tm->gw = calloc((size_t)T, sizeof(grower));
+    tm->xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
+    /* threads 1.. keep their own partition, nodes and bitsets */
+    tm->extra = (size_t)(2 * n) * sizeof(int32_t) + (size_t)tm->nmax * sizeof(fm_hgb_node) +
+                (size_t)tm->nmax * 8 * sizeof(uint32_t);
+    tm->priv = T > 1 ? malloc(tm->extra * (size_t)(T - 1)) : NULL;
+    int ok = tm->gw && tm->xchg && (T == 1 || tm->priv);
+    for (int t = 0; ok && t < T; t++) {
+        grower *w = tm->gw + t;
+        w->c = (hgb_ctx){nbins_nm, has_missing, is_cat, monotonic, p, d};
+        w->codes_rm = codes_rm;
+        w->codes_cm = codes_cm;
+        w->n = n;
+        w->pool = (hgb_bin *)work;
+        w->xchg = tm->xchg;
+        w->bar = &tm->bar;
+        w->groups = groups;
+        w->ngroups = groups ? ngroups : 0;
+        if (t == 0) {
+            w->rows = rows;
+            w->tmp = (int32_t *)(w->pool + hist_bins(d, p) * (size_t)slots);
+        } else {
+            w->rows = (int32_t *)(tm->priv + (size_t)(t - 1) * tm->extra);
+            w->tmp = w->rows + n;
+        }
+        ok = grower_alloc(w, d, p, w->ngroups);
+    }
+    if (!ok) hgb_team_free(tm);
+    return ok;
+}
+
+void hgb_team_free(hgb_team *tm) {
+    for (int t = 0; tm->gw && t < tm->T; t++) grower_free(tm->gw + t);
+    free(tm->gw);
+    free(tm->xchg);
+    free(tm->priv);
+    memset(tm, 0, sizeof(*tm));
+}
+
+grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float *h,
+                       uint64_t seed, int32_t slot0, int32_t nslots, fm_hgb_node **nodes,
+                       uint32_t **catbits) {
+    grower *w = tm->gw + t;
+    w->tid = t;
+    w->T = Ta;
+    w->f0 = w->c.d * t / Ta;
+    w->f1 = w->c.d * (t + 1) / Ta;
+    w->g = g;
+    w->h = h;
+    w->rng = seed;
+    w->nopen = 0;
+    w->nfree = 0;
+    for (int32_t s = nslots - 1; s >= 0; s--) w->free_slots[w->nfree++] = slot0 + s;
+    if (t > 0) {
+        char *base = tm->priv + (size_t)(t - 1) * tm->extra + (size_t)(2 * w->n) * sizeof(int32_t);
+        *nodes = (fm_hgb_node *)base;
+        *catbits = (uint32_t *)(*nodes + tm->nmax);
+    }
+    return w;
 }
 
 FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows, void *work,
@@ -475,70 +503,27 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
         p->max_leaf_nodes < 2 || p->min_samples_leaf < 1 || p->hist_pool < 3 || ngroups < 0 ||
         (ngroups > 0 && !groups))
         return FM_EINVAL;
-    ngroups = groups ? ngroups : 0;
     int T = fm_team_size(nthreads, 2.0 * (double)n * (double)d);
     if (T > d) T = (int)d;
-    const int64_t nmax = 2 * p->max_leaf_nodes - 1;
-    grower *gw = calloc((size_t)T, sizeof(grower));
-    hgb_split *xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
-    team_barrier bar = {0, 0, {0}};
-    /* threads 1.. keep their own partition, nodes and bitsets */
-    const size_t extra = (size_t)(2 * n) * sizeof(int32_t) + (size_t)nmax * sizeof(fm_hgb_node) +
-                         (size_t)nmax * 8 * sizeof(uint32_t);
-    char *priv = T > 1 ? malloc(extra * (size_t)(T - 1)) : NULL;
-    int ok = gw && xchg && (T == 1 || priv);
-    for (int t = 0; ok && t < T; t++) {
-        grower *w = gw + t;
-        w->c = (hgb_ctx){nbins_nm, has_missing, is_cat, monotonic, p, d};
-        w->codes_rm = codes_rm;
-        w->codes_cm = codes_cm;
-        w->g = g;
-        w->h = h;
-        w->n = n;
-        w->pool = (hgb_bin *)work;
-        w->xchg = xchg;
-        w->bar = &bar;
-        w->rng = p->seed;
-        w->groups = groups;
-        w->ngroups = ngroups;
-        if (t == 0) {
-            w->rows = rows;
-            w->tmp = (int32_t *)(w->pool + hist_bins(d, p) * (size_t)p->hist_pool);
-        } else {
-            char *base = priv + (size_t)(t - 1) * extra;
-            w->rows = (int32_t *)base;
-            w->tmp = w->rows + n;
-        }
-        ok = grower_alloc(w, d, p, ngroups);
-    }
+    hgb_team tm;
+    if (!hgb_team_init(&tm, T, rows, work, p->hist_pool, codes_rm, codes_cm, n, d, nbins_nm,
+                       has_missing, is_cat, monotonic, groups, ngroups, p))
+        return FM_ENOMEM;
     int64_t out = FM_ENOMEM;
-    if (ok) {
 #pragma omp parallel num_threads(T)
-        {
-            int t = 0, Ta = 1;
+    {
+        int t = 0, Ta = 1;
 #if FASTML_HAVE_OPENMP
-            t = omp_get_thread_num();
-            Ta = omp_get_num_threads(); /* may be fewer than asked for */
+        t = omp_get_thread_num();
+        Ta = omp_get_num_threads(); /* may be fewer than asked for */
 #endif
-            grower *w = gw + t;
-            w->tid = t;
-            w->T = Ta;
-            w->f0 = d * t / Ta;
-            w->f1 = d * (t + 1) / Ta;
-            fm_hgb_node *nd = nodes;
-            uint32_t *cb = catbits;
-            if (t > 0) {
-                char *base = priv + (size_t)(t - 1) * extra + (size_t)(2 * n) * sizeof(int32_t);
-                nd = (fm_hgb_node *)base;
-                cb = (uint32_t *)(nd + nmax);
-            }
-            const int64_t r = grow(w, nd, cb);
-            if (t == 0) out = r;
-        }
+        fm_hgb_node *nd = nodes;
+        uint32_t *cb = catbits;
+        grower *w = hgb_team_begin(&tm, t, Ta, g, h, p->seed, 0, (int32_t)p->hist_pool, &nd,
+                                   &cb);
+        const int64_t r = hgb_grow_tree(w, nd, cb, -1);
+        if (t == 0) out = r;
     }
-    for (int t = 0; gw && t < T; t++) grower_free(gw + t);
-    free(gw);
-    free(xchg);
-    free(priv);
+    hgb_team_free(&tm);
     return out;
 }

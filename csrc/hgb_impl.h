@@ -39,6 +39,93 @@ void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist
                     const hgb_ctx *c, const uint8_t *mask, double G, double H, int64_t n,
                     double value, double lo, double hi, int64_t f0, int64_t f1);
 
+typedef struct {
+    int32_t node, slot; /* slot: histogram pool index or -1 */
+    double G, H, value, lo, hi;
+    hgb_split split;
+} leaf_t;
+
+/* The team's barrier for the split exchange: a sense-reversing counter that
+ * spins briefly (the threads' work between barriers is balanced, so a partner
+ * is usually microseconds away) and then naps in 20 us steps, so a thread whose
+ * partner was preempted on a busy machine neither burns a timeslice spinning
+ * nor waits for a sleeping-thread wake-up on an idle one. */
+typedef struct {
+    int count, sense;
+    char pad[56]; /* own cache line */
+} team_barrier;
+
+typedef struct {
+    hgb_ctx c;
+    const uint8_t *codes_rm, *codes_cm;
+    const float *g, *h;
+    int64_t n;
+    int64_t f0, f1;         /* this thread's features */
+    int tid, T;             /* thread index, team size */
+    hgb_bin *pool;          /* shared; a thread touches its features' bins only */
+    hgb_split *xchg;        /* shared: [2][T][2] best splits per round (see exchange) */
+    team_barrier *bar;      /* shared */
+    int sense;              /* this thread's barrier sense */
+    int64_t round;
+    int32_t *free_slots, nfree;
+    int32_t *rows, *tmp;    /* this thread's copy of the partition */
+    hgb_split *per_feature;
+    uint8_t *mask;
+    int32_t *perm;
+    const uint8_t *groups;  /* interaction constraints (ngroups, d) or NULL */
+    int64_t ngroups;
+    uint8_t *node_groups;   /* per node: the groups it may still use (ngroups each) */
+    uint64_t rng;
+    leaf_t *open;
+    int64_t nopen;
+} grower;
+
+/* the team barrier (spins, then naps: see hgb_grow.c) */
+void hgb_team_wait(team_barrier *b, int T, int *local_sense);
+
+/* A team of T growers over one histogram pool of `slots` slots (work:
+ * fm_hgb_work_size with hist_pool = slots); thread 0 partitions into `rows`
+ * and writes the caller's nodes, threads 1.. their own copies (priv). */
+typedef struct {
+    grower *gw;
+    hgb_split *xchg;
+    team_barrier bar;
+    char *priv;
+    size_t extra;       /* bytes of priv per thread 1.. */
+    int64_t nmax;       /* nodes per tree */
+    int T;
+} hgb_team;
+
+int hgb_team_init(hgb_team *tm, int T, int32_t *rows, void *work, int64_t slots,
+                  const uint8_t *codes_rm, const uint8_t *codes_cm, int64_t n, int64_t d,
+                  const int32_t *nbins_nm, const uint8_t *has_missing, const uint8_t *is_cat,
+                  const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
+                  const fm_hgb_params *p);
+void hgb_team_free(hgb_team *tm);
+
+/* Thread t of Ta (inside the parallel region) starts a tree on gradients g,
+ * h with feature-draw seed `seed` and free pool slots slot0 .. slot0+nslots-1;
+ * threads 1.. get their own nodes / catbits (thread 0 keeps the caller's). */
+grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float *h,
+                       uint64_t seed, int32_t slot0, int32_t nslots, fm_hgb_node **nodes,
+                       uint32_t **catbits);
+
+/* Grow one tree (every thread of the team calls it; see hgb_grow.c);
+ * root_slot >= 0: the root histogram is already built in that slot. Returns
+ * the node count (thread 0's is the tree). */
+int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t root_slot);
+
+/* Histogram sums of rows rows[0..m) (NULL: rows 0..m-1) over features
+ * f0 .. f0+nf-1 into hb (nf * nb bins); h NULL: the h slot counts rows. */
+void hgb_hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
+                   const int32_t *rows, int64_t m, int64_t d, int64_t f0, int64_t nf,
+                   int64_t nb);
+hgb_bin *hgb_slot(const grower *w, int32_t s);
+
+/* gradient and hessian of row r (see fm_hgb_gradients) */
+void hgb_grad_row(float *g, float *h, const double *raw, const double *y, const double *w,
+                  int64_t n, int64_t K, int loss, double alpha, int64_t r);
+
 /* The node value -G / (H + l2) clipped to [lo, hi]. */
 static inline double hgb_value(double G, double H, double lo, double hi, double l2) {
     double v = -G / (H + l2 + 1e-15);

@@ -4,7 +4,7 @@ independence, read-only inputs and the histogram pool under pressure."""
 import numpy as np
 import pytest
 
-from fastml._kernels import _threads, hgb
+from fastml._kernels import COMPILED, _threads, hgb
 from fastml._kernels.reference import hgb as ref
 
 
@@ -212,3 +212,86 @@ def test_read_only_inputs(rng):
     nodes, bits, _ = hgb.grow_tree(rm, cm, g, h, nbm, hm, is_cat, np.zeros(4, np.int8),
                                    _params(4))
     assert nodes.shape[0] > 1
+
+
+def _composed(raw, y, w, loss, shrink, seeds, rm, cm, nbm, hm, is_cat, mono, p, groups):
+    """boost_iter from the separate compiled calls (the per-tree path)."""
+    g, h = hgb.gradients(raw, y, w, loss, 0.5)
+    out = []
+    for k in range(raw.shape[1]):
+        nodes, bits, rows = hgb.grow_tree(rm, cm, g[k], h[k], nbm, hm, is_cat, mono,
+                                          dict(p, seed=int(seeds[k])), groups=groups)
+        nodes["value"] *= shrink
+        leaf = np.flatnonzero(nodes["feature"] < 0)
+        leaf = leaf[np.argsort(nodes["start"][leaf])]
+        raw[rows, k] += np.repeat(nodes["value"][leaf], nodes["count"][leaf])
+        out.append((nodes, bits))
+    return out
+
+
+ITER_CASES = [("log_loss_multinomial", {}), ("log_loss_multinomial", dict(hist_pool=3)),
+              ("log_loss_multinomial", dict(max_features=3)),
+              ("log_loss_multinomial", dict(groups=True)), ("log_loss_binary", {}),
+              ("squared_error", dict(hess_const=1)), ("squared_error", dict(weights=True)),
+              ("poisson", dict(min_samples_leaf=400)), ("gamma", dict(max_depth=2))]
+
+
+@pytest.mark.parametrize("loss,case", ITER_CASES)
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_boost_iter_equals_separate_calls(rng, loss, case, threads):
+    """One compiled call per iteration grows the same trees, bit for bit, and
+    leaves the same raw scores as gradients + grow_tree per class + update."""
+    case = dict(case)
+    n, d = 3000, 7
+    X, thr, nthr, is_cat = _binned(rng, n, d, cat=(2,))
+    rm, cm = hgb.bin_data(X, thr, nthr, is_cat, 64)
+    nbm = np.where(is_cat.astype(bool), nthr, nthr + 1).astype(np.int32)
+    hm = (cm == 64).any(axis=1).astype(np.uint8)
+    mono = np.zeros(d, np.int8)
+    K = 3 if loss == "log_loss_multinomial" else 1
+    y = (rng.integers(0, K, n) if K > 1 else rng.integers(0, 2, n) if "log" in loss
+         else rng.random(n) + 0.1).astype(np.float64)
+    w = rng.random(n) + 0.5 if case.pop("weights", False) else None
+    groups = None
+    if case.pop("groups", False):
+        groups = np.zeros((3, d), np.uint8)
+        for i, grp in enumerate([(0, 1, 2), (2, 3, 4), (5, 6)]):
+            groups[i, list(grp)] = 1
+    p = _params(d, max_leaf_nodes=15, **case)
+    draws = p["max_features"] < d  # the twin draws features from its own stream
+    raw0 = 0.3 * rng.standard_normal((n, K))
+    seeds = [11 + 7 * k for k in range(K)]
+    with _threads.scope(threads):
+        raw_a = raw0.copy()
+        got = hgb.boost_iter(raw_a, y, w, loss, 0.5, 0.1, seeds, rm, cm, nbm, hm, is_cat, mono,
+                             p, None, groups)
+        raw_b = raw0.copy()
+        want = _composed(raw_b, y, w, loss, 0.1, seeds, rm, cm, nbm, hm, is_cat, mono, p, groups)
+    assert len(got) == K
+    for (nodes, bits), (n2, b2) in zip(got, want):
+        assert nodes.tobytes() == n2.tobytes()
+        np.testing.assert_array_equal(bits, b2)
+    np.testing.assert_array_equal(raw_a, raw_b)
+    assert any(nodes.shape[0] > 1 for nodes, _ in got)
+    if draws:
+        return
+    # the twin: same structure, values to rounding
+    raw_c = raw0.copy()
+    twin = ref.boost_iter(raw_c, y, w, loss, 0.5, 0.1, seeds, rm, cm, nbm, hm, is_cat, mono, p,
+                          None, groups)
+    for (nodes, _), (n3, _) in zip(got, twin):
+        for f in FIELDS:
+            np.testing.assert_array_equal(nodes[f], n3[f], err_msg=f)
+        np.testing.assert_allclose(nodes["value"], n3["value"], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(raw_a, raw_c, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.skipif(not COMPILED, reason="argument checks of the compiled boundary")
+def test_boost_iter_bad_shapes(rng):
+    X, thr, nthr, is_cat = _binned(rng, 100, 3)
+    rm, cm = hgb.bin_data(X, thr, nthr, is_cat, 64)
+    nbm = (nthr + 1).astype(np.int32)
+    hm = (cm == 64).any(axis=1).astype(np.uint8)
+    with pytest.raises(ValueError, match="inconsistent shapes"):
+        hgb.boost_iter(np.zeros((99, 1)), np.zeros(100), None, "squared_error", 0.5, 0.1, [1],
+                       rm, cm, nbm, hm, is_cat, np.zeros(3, np.int8), _params(3))

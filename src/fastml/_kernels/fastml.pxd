@@ -423,6 +423,15 @@ cdef extern from "hgb.h" nogil:
                         const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
                         const fm_hgb_params *params, int nthreads)
     int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *params)
+    int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nnodes,
+                          int32_t *rows, void *work, float *g, float *h, double *raw,
+                          const double *y, const double *sw, int loss, double alpha,
+                          double shrink, const uint64_t *seeds, const uint8_t *codes_rm,
+                          const uint8_t *codes_cm, int64_t n, int64_t d, int64_t K,
+                          const int32_t *nbins_nm, const uint8_t *has_missing,
+                          const uint8_t *is_cat, const int8_t *monotonic,
+                          const uint8_t *groups, int64_t ngroups, const fm_hgb_params *p,
+                          int nthreads)
     int fm_hgb_predict(double *raw, const double *X, int64_t n, int64_t d,
                        const fm_hgb_node *nodes, const uint32_t *catbits,
                        const int64_t *roots, int64_t ntrees, int64_t K, int nthreads)

@@ -15,6 +15,14 @@ Contract (checked by the caller, trusted here):
   `groups`: None or uint8 (ngroups, d) interaction-constraint membership
   (every feature in some group); a child may split only on the features of
   its parent's groups that contain the parent's split feature.
+- boost_iter(raw, y, w, loss, alpha, shrink, seeds, codes_rm, codes_cm, nbins_nm,
+  has_missing, is_cat, monotonic, params, work, groups): one boosting iteration of
+  K = raw.shape[1] trees: gradients at raw, tree k grown on class k's
+  gradients with params["seed"] = seeds[k], node values multiplied by shrink,
+  raw[:, k] += tree k's leaf values (in place). Returns a list of K
+  (nodes, catbits) as grow_tree's. The same trees and raw as gradients +
+  grow_tree + the leaf update, in one call. `work`: work_size(n, d, params with
+  hist_pool + K - 1) bytes (iter_work_size).
 - predict_raw(raw, X, nodes, catbits, roots): raw (n, K) += the trees whose
   roots are `roots` (absolute node indices; tree t adds to column t % K).
 The compiled engine or its twin (reference/hgb.py, same signatures) is chosen
@@ -61,6 +69,30 @@ def _grow_tree(codes_rm, codes_cm, g, h, nbins_nm, has_missing, is_cat, monotoni
     return nodes[:m].copy(), catbits[:m].copy(), rows
 
 
+def iter_work_size(n, d, K, params):
+    return work_size(n, d, dict(params, hist_pool=int(params["hist_pool"]) + K - 1))
+
+
+def _boost_iter(raw, y, w, loss, alpha, shrink, seeds, codes_rm, codes_cm, nbins_nm,
+                has_missing, is_cat, monotonic, params, work=None, groups=None):
+    n, d = codes_rm.shape
+    K = raw.shape[1]
+    cap = 2 * int(params["max_leaf_nodes"]) - 1
+    nodes = np.zeros(K * cap, dtype=NODE_DTYPE)
+    catbits = np.zeros((K * cap, 8), dtype=np.uint32)
+    nnodes = np.zeros(K, dtype=np.int64)
+    g = np.empty((K, n), dtype=np.float32)
+    h = np.empty((K, n), dtype=np.float32)
+    if work is None:
+        work = np.empty(iter_work_size(n, d, K, params), dtype=np.uint8)
+    _hgb.boost_iter(nodes.view(np.uint8), catbits, nnodes, np.empty(n, np.int32), work, g, h,
+                    raw, y, w, LOSSES[loss], float(alpha), float(shrink),
+                    np.asarray(seeds, dtype=np.uint64), codes_rm, codes_cm, nbins_nm,
+                    has_missing, is_cat, monotonic, params, _threads(), groups)
+    return [(nodes[k * cap:k * cap + m].copy(), catbits[k * cap:k * cap + m].copy())
+            for k, m in enumerate(nnodes.tolist())]
+
+
 def _predict_raw(raw, X, nodes, catbits, roots):
     _hgb.predict(raw, X, np.ascontiguousarray(nodes).view(np.uint8), catbits, roots, _threads())
     return raw
@@ -74,6 +106,8 @@ if COMPILED:
     gradients = _gradients
     work_size = _work_size
     grow_tree = _grow_tree
+    boost_iter = _boost_iter
     predict_raw = _predict_raw
 else:
-    from .reference.hgb import bin_data, gradients, grow_tree, predict_raw, work_size  # noqa
+    from .reference.hgb import bin_data, boost_iter, gradients, grow_tree, predict_raw, \
+        work_size  # noqa

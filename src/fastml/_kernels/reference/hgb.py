@@ -275,3 +275,22 @@ def predict_raw(raw, X, nodes, catbits, roots):
                 j = int(nd["left"] if left else nd["right"])
             raw[i, t % K] += nodes[j]["value"]
     return raw
+
+
+def boost_iter(raw, y, w, loss, alpha, shrink, seeds, codes_rm, codes_cm, nbins_nm,
+               has_missing, is_cat, monotonic, params, work=None, groups=None):
+    """One boosting iteration of K = raw.shape[1] trees: gradients at raw, tree
+    k on class k's gradients (seed seeds[k]), node values times shrink, raw[:, k]
+    += tree k's leaf values (in place). Returns [(nodes, catbits)] * K."""
+    g, h = gradients(raw, y, w, loss, alpha)
+    out = []
+    for k in range(raw.shape[1]):
+        nodes, bits, rows = grow_tree(codes_rm, codes_cm, g[k], h[k], nbins_nm, has_missing,
+                                      is_cat, monotonic, dict(params, seed=int(seeds[k])),
+                                      groups=groups)
+        nodes["value"] *= shrink
+        for i in np.flatnonzero(nodes["feature"] < 0):
+            s, c = nodes["start"][i], nodes["count"][i]
+            raw[rows[s:s + c], k] += nodes["value"][i]
+        out.append((nodes, bits))
+    return out

@@ -280,28 +280,29 @@ class BaseHistGradientBoosting(BaseEstimator):
                 val_scores.append(scorer(raw_val, Xval, yval, wval, train=False))
         hess_const = loss in ("squared_error", "absolute_error", "quantile") and wtr is None
         params = self._tree_params(Xtr.shape[0], d, hess_const, self._seed)
-        work = np.empty(_kh.work_size(Xtr.shape[0], d, params), dtype=np.uint8)
+        # losses with a leaf update (median / quantile of the residuals) grow tree by
+        # tree; the others run one compiled call per iteration (gradients, the K trees,
+        # the raw-score update)
+        fused = not _L.needs_leaf_update(loss)
+        work = np.empty(_kh.iter_work_size(Xtr.shape[0], d, K, params) if fused else
+                        _kh.work_size(Xtr.shape[0], d, params), dtype=np.uint8)
         yk = np.ascontiguousarray(ytr, dtype=np.float64)
         with progress(self.max_iter - len(self._trees), type(self).__name__,
                       self.verbose) as bar:
             for it in range(len(self._trees), self.max_iter):
-                g, h = _kh.gradients(raw, yk, wtr, loss, q)
-                trees, all_roots_only = [], True
-                for k in range(K):
-                    params["seed"] = (self._seed * 1000003 + it * 131 + k) & 0xFFFFFFFFFFFFFFFF
-                    nodes, bits, rows = _kh.grow_tree(codes_rm, codes_cm, g[k], h[k],
-                                                      mapper.nbins_non_missing_, has_missing,
-                                                      mapper.is_cat, mono, params, work,
-                                                      groups)
-                    leaf = nodes["feature"] < 0
-                    if _L.needs_leaf_update(loss) and nodes.shape[0] > 1:
-                        nodes["value"][leaf] = _L.leaf_update(
-                            loss, nodes["value"][leaf], nodes["start"][leaf], nodes["count"][leaf],
-                            rows, ytr - raw[:, 0], wtr, q)
-                    nodes["value"] *= self.learning_rate
-                    self._apply_leaves(raw, k, nodes, rows)
-                    trees.append(self._finish_tree(nodes, bits, mapper))
-                    all_roots_only &= nodes.shape[0] == 1
+                seeds = [(self._seed * 1000003 + it * 131 + k) & 0xFFFFFFFFFFFFFFFF
+                         for k in range(K)]
+                if fused:
+                    grown = _kh.boost_iter(raw, yk, wtr, loss, q, self.learning_rate, seeds,
+                                           codes_rm, codes_cm, mapper.nbins_non_missing_,
+                                           has_missing, mapper.is_cat, mono, params, work,
+                                           groups)
+                else:
+                    grown = self._grow_iteration(raw, yk, ytr, wtr, loss, q, seeds, codes_rm,
+                                                 codes_cm, mapper, has_missing, mono, params,
+                                                 work, groups)
+                trees = [self._finish_tree(nodes, bits, mapper) for nodes, bits in grown]
+                all_roots_only = all(nodes.shape[0] == 1 for nodes, _ in grown)
                 self._trees.append(trees)
                 self._flat = None
                 if raw_val is not None:
@@ -324,6 +325,27 @@ class BaseHistGradientBoosting(BaseEstimator):
         self.validation_score_ = np.asarray(val_scores)
         return self
 
+    def _grow_iteration(self, raw, yk, ytr, wtr, loss, q, seeds, codes_rm, codes_cm, mapper,
+                        has_missing, mono, params, work, groups):
+        """One iteration tree by tree (losses whose leaves are re-fitted to the
+        residuals between growth and the raw-score update)."""
+        g, h = _kh.gradients(raw, yk, wtr, loss, q)
+        grown = []
+        for k in range(raw.shape[1]):
+            params["seed"] = seeds[k]
+            nodes, bits, rows = _kh.grow_tree(codes_rm, codes_cm, g[k], h[k],
+                                              mapper.nbins_non_missing_, has_missing,
+                                              mapper.is_cat, mono, params, work, groups)
+            leaf = nodes["feature"] < 0
+            if nodes.shape[0] > 1:
+                nodes["value"][leaf] = _L.leaf_update(
+                    loss, nodes["value"][leaf], nodes["start"][leaf], nodes["count"][leaf],
+                    rows, ytr - raw[:, 0], wtr, q)
+            nodes["value"] *= self.learning_rate
+            self._apply_leaves(raw, k, nodes, rows)
+            grown.append((nodes, bits))
+        return grown
+
     def _apply_leaves(self, raw, k, nodes, rows):
         leaf = np.flatnonzero(nodes["feature"] < 0)
         leaf = leaf[np.argsort(nodes["start"][leaf])]
@@ -333,18 +355,21 @@ class BaseHistGradientBoosting(BaseEstimator):
         """Raw thresholds and raw-category bitsets for prediction."""
         internal = np.flatnonzero(nodes["feature"] >= 0)
         raw_bits = np.zeros_like(bits)
-        for i in internal:
-            f, b = nodes["feature"][i], int(nodes["bin"][i])
-            if nodes["is_cat"][i]:
-                cats = mapper.thresholds_[f].astype(np.int64)
-                sel = np.unpackbits(bits[i].view(np.uint8), bitorder="little")[:cats.size]
-                for c in cats[sel.astype(bool)]:
-                    raw_bits[i, c >> 5] |= np.uint32(1 << (c & 31))
-                nodes["cat"][i] = i
-                nodes["threshold"][i] = np.nan
-            else:
-                t = mapper.thresholds_[f]
-                nodes["threshold"][i] = t[b] if b < t.shape[0] else np.inf
+        cat = nodes["is_cat"][internal].astype(bool)
+        num = internal[~cat]
+        if num.size:  # the bin's upper threshold; +inf past the last one
+            f, b = nodes["feature"][num], nodes["bin"][num].astype(np.intp)
+            table = mapper.thr_table_
+            nodes["threshold"][num] = np.where(
+                b < mapper.nthr_[f], table[f, np.minimum(b, table.shape[1] - 1)], np.inf)
+        for i in internal[cat]:
+            f = nodes["feature"][i]
+            cats = mapper.thresholds_[f].astype(np.int64)
+            sel = np.unpackbits(bits[i].view(np.uint8), bitorder="little")[:cats.size]
+            for c in cats[sel.astype(bool)]:
+                raw_bits[i, c >> 5] |= np.uint32(1 << (c & 31))
+            nodes["cat"][i] = i
+            nodes["threshold"][i] = np.nan
         return nodes, raw_bits
 
     def _split(self, X, y, w, rng):
