@@ -28,6 +28,22 @@ left out for time): bench_hnsw.py --peers hnswlib --reps R --query-reps Q
 [--fastml-extra-ef 320,384]; "at recall" = fastml's q/s at hnswlib's recall,
 interpolated on fastml's curve; "fastml only" rows extend fastml's curve.
 
+Quiet machine (load < 1, nothing else running), 2 threads each:
+
+    clustered 100k x 128: --peers hnswlib --reps 2 --query-reps 5
+      at hnswlib's recall 0.9037 / 0.9808 / 0.9980 / 0.9998 / 1.0000 (ef 16..256):
+      1.65x / 1.57x / 1.53x / 1.46x / 1.35x q/s (104597 vs 63127 q/s at ef=16);
+      build 4.59 s / 6.09 s (0.75x); index 65,753,424 / 66,049,440 bytes
+    uniform 100k x 32: --data uniform --d 32 --reps 2 --query-reps 5 --fastml-extra-ef 320,384
+      at recall 0.53 / 0.71 / 0.87 / 0.96 / 0.99: 2.26x / 2.04x / 1.84x / 1.60x / 1.39x;
+      build 6.64 s / 7.43 s (0.89x); index 27,353,424 / 27,649,372 bytes
+    uniform 100k x 960, 1000 queries: --data uniform --d 960 --n 100000 --nq 1000 --reps 1
+      --query-reps 3 --fastml-extra-ef 320,384
+      at recall 0.06 / 0.11 / 0.18 / 0.27 / 0.40: 1.64x / 1.67x / 1.67x / 1.65x / 1.66x;
+      build 50.4 s / 83.3 s (0.60x); index 398,553,424 / 398,849,372 bytes
+
+Loaded machine (the runs above were repeated there while the kernels were tuned):
+
     clustered 100k x 128, 2000 queries, --reps 2 --query-reps 10
       ef   recall fastml / hnswlib   q/s fastml / hnswlib   at recall
       16   0.9029 / 0.9033           10359 /  8145          1.28x
