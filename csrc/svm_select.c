@@ -8,7 +8,7 @@ static inline int before(const double *key, int64_t u, int64_t v) {
 }
 
 static void sort_cand(int64_t *c, int64_t n, const double *key) {
-    for (int64_t i = 1; i < n; i++) { /* insertion sort: n <= q here */
+    for (int64_t i = 1; i < n; i++) { /* insertion sort: n <= 2 q here */
         const int64_t v = c[i];
         int64_t j = i;
         for (; j > 0 && before(key, v, c[j - 1]); j--) c[j] = c[j - 1];
