@@ -114,19 +114,30 @@ def test_queries_do_not_depend_on_threads(rng, dtype):
 
 def test_threaded_build_is_a_good_graph(rng):
     # 16-d Gaussian clusters are hard: faiss IndexHNSWFlat (same M, ef) reaches
-    # recall 0.81 at ef = 64 here, the one-thread graph 0.84
+    # recall 0.81 at ef = 64 here, the one-thread graph 0.84. A threaded build
+    # inserts in a timing-dependent order, and a graph's recall varies with the
+    # order by itself: one-thread builds of 40 random orders of these points
+    # range over 0.917-0.992 (mean 0.958), 40 two-thread builds over
+    # 0.932-0.983 (mean 0.963). So one threaded graph is held to the floor of
+    # that spread and the mean of four to the one-thread graph's level.
     X = clustered(rng, 4000, 16, np.float32)
     Q = clustered(rng, 200, 16, np.float32)
     _, oi = _exact(X, Q, 10, "l2")
-    rec = {}
-    for t in (1, 2):
-        with _threads.scope(t):
-            g = _build(hn.add, X, M=8, efc=64, parts=2)
+
+    def recall(g):
         _, ind = hn.search(g, Q, 10, 256)
-        rec[t] = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ind, oi)])
         L = hn.links0(g)
         assert L[:, 0].max() <= 16 and (L[:, 0] > 0).all()
-    assert rec[1] > 0.95 and rec[2] > rec[1] - 0.03
+        return np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ind, oi)])
+
+    with _threads.scope(1):
+        r1 = recall(_build(hn.add, X, M=8, efc=64, parts=2))
+    r2 = []
+    for _ in range(4):
+        with _threads.scope(2):
+            r2.append(recall(_build(hn.add, X, M=8, efc=64, parts=2)))
+    assert r1 > 0.95
+    assert min(r2) > 0.90 and np.mean(r2) > r1 - 0.025, (r1, r2)
 
 
 def test_every_node_is_reachable(rng):
