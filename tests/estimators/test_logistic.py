@@ -222,3 +222,37 @@ def test_float32_input_keeps_dtype_and_predicts():
     m = LogisticRegression().fit(X.astype(np.float32), y)
     assert m.coef_.dtype == np.float32 and m.predict_proba(X.astype(np.float32)).dtype == np.float32
     assert m.score(X, y) > 0.8
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg", "newton-cholesky"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_fused_pass_equals_the_block_path(monkeypatch, solver, fit_intercept, dtype):
+    # a dense binary problem runs the compiled one-pass objective
+    # (fastml._kernels.logistic); with it switched off, the NumPy row blocks:
+    # the same optimum
+    from fastml.linear_model import LogisticRegression as LR
+
+    rng = np.random.default_rng(11)
+    X = (rng.standard_normal((3000, 13)) + 0.5).astype(dtype)
+    y = (X[:, 0] - 0.7 * X[:, 3] + 0.5 * rng.standard_normal(3000) > 0.4).astype(int)
+    sw = rng.random(3000) + 0.5
+    kw = dict(solver=solver, fit_intercept=fit_intercept, tol=1e-10, max_iter=1000, C=0.3)
+    seen = []
+    init = _logistic_loss.LogisticLoss.__init__
+
+    def spy(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        seen.append(self.fused)
+    monkeypatch.setattr(_logistic_loss.LogisticLoss, "__init__", spy)
+    a = LR(**kw).fit(X, y, sample_weight=sw)
+
+    def blocks(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.fused = False
+    monkeypatch.setattr(_logistic_loss.LogisticLoss, "__init__", blocks)
+    b = LR(**kw).fit(X, y, sample_weight=sw)
+    assert seen and all(seen)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-7)

@@ -739,3 +739,11 @@ cdef extern from "activation.h" nogil:
     int fm_activation2_backward_f64(double *dx, const double *dy, const double *x,
                                     const double *y, int64_t n, int kind, double a, double b,
                                     int nthreads)
+
+cdef extern from "logistic.h" nogil:
+    int fm_logistic_binary_f32(double *out, double *curv, const float *X, const double *ypm,
+                               const double *sn, const double *w, double b, int64_t n,
+                               int64_t p, int nthreads)
+    int fm_logistic_binary_f64(double *out, double *curv, const double *X, const double *ypm,
+                               const double *sn, const double *w, double b, int64_t n,
+                               int64_t p, int nthreads)

@@ -16,6 +16,11 @@ times dense product (fastml._kernels.sparse.csr_dense, n_jobs threads over the
 rows) and the gradient scipy's product on the transpose view (no copy of X);
 nothing is densified except the bounded row chunks of the dense Hessian
 (newton-cholesky).
+
+Binary problems on a dense C-contiguous X evaluate the value, gradient and
+curvature weights in one compiled pass (fastml._kernels.logistic: fixed row
+blocks on n_jobs threads, block sums added in order) instead of the Python
+row blocks.
 """
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +72,9 @@ class LogisticLoss:
             # position of each sample's own logit in the block's (K, rows) array
             self.flat = [y_idx[a:b] * (b - a) + np.arange(b - a) for a, b in self.bounds]
         self.nthreads = max(1, min(int(nthreads), len(self.bounds)))
+        # one compiled pass for binary dense problems (value, gradient, curvature)
+        self.fused = (not self.sparse and self.K == 1 and self.n > 0 and self.p > 0
+                      and X.dtype in (np.float32, np.float64) and X.flags.c_contiguous)
         self._cache = None  # per-block curvature weights at the last grad_hess point
 
     # ---- plumbing ---------------------------------------------------------------
@@ -76,7 +84,7 @@ class LogisticLoss:
         limiter = _blas_single_thread() if len(self.bounds) > 1 or self.p > 64 else None
         self._pool = ThreadPoolExecutor(self.nthreads) if self.nthreads > 1 else None
         scope = contextlib.nullcontext()
-        if self.sparse:
+        if self.sparse or self.fused:
             from .._config import threads_scope
             scope = threads_scope(self._kernel_threads)
         try:
@@ -180,17 +188,32 @@ class LogisticLoss:
         return loss, self._pack(gW, gb)
 
     # ---- the objective ----------------------------------------------------------
+    def _fused_parts(self, W, b, keep):
+        from .._kernels import logistic as _klg
+        loss, gw, gb, curv = _klg.binary(self.X, self.ypm,
+                                         np.ascontiguousarray(self.sn, dtype=np.float64),
+                                         np.ascontiguousarray(W[0], dtype=np.float64),
+                                         float(b[0]) if self.fi else 0.0, keep)
+        part = (loss, gw[None, :], np.array([gb]) if self.fi else None, None)
+        return [part], (None if curv is None else [curv[a:e] for a, e in self.bounds])
+
     def smooth(self, theta):
         """(F, grad F) at theta: one read of X."""
         W, b = self.unpack(theta)
+        if self.fused:
+            return self._reduce(self._fused_parts(W, b, False)[0], W)
         return self._reduce(self._map(lambda i: self._block(W, b, i, False)), W)
 
     def grad_hess(self, theta):
         """(F, grad F, hvp) with hvp(v) = Hessian(theta) v (two reads of X per call)."""
         W, b = self.unpack(theta)
-        parts = self._map(lambda i: self._block(W, b, i, True))
-        f, g = self._reduce(parts, W)
-        curv = [p[3] for p in parts]
+        if self.fused:
+            parts, curv = self._fused_parts(W, b, True)
+            f, g = self._reduce(parts, W)
+        else:
+            parts = self._map(lambda i: self._block(W, b, i, True))
+            f, g = self._reduce(parts, W)
+            curv = [p[3] for p in parts]
 
         def hvp(v):
             V, vb = self.unpack(v)
