@@ -188,3 +188,30 @@ def test_covariance_eigh_top_pairs_equal_the_full_decomposition():
         assert top.noise_variance_ == pytest.approx(full.explained_variance_[k:].mean(),
                                                     rel=1e-9)
         np.testing.assert_allclose(top.fit_transform(X), full.transform(X)[:, :k], atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(120, 900), (900, 120)])
+@pytest.mark.parametrize("normalizer", ["LU", "QR", "none"])
+def test_randomized_through_the_gram_matrix_equals_the_plain_range_finder(
+        monkeypatch, shape, normalizer):
+    # float64 data with a short side <= 8 (q + 1) ell runs the power iterations
+    # on the Gram matrix; the same draws span the same subspace as the plain
+    # range finder (scikit-learn's), and the trace gives the same total variance
+    from fastml.decomposition import _pca
+
+    X = _low_rank(*shape, seed=7)
+    kw = dict(n_components=6, svd_solver="randomized", power_iteration_normalizer=normalizer,
+              iterated_power=3, random_state=4)
+    Xc = X - X.mean(axis=0)
+    assert _pca._gram_pays(Xc, 6, 10, 3) and not _pca._gram_pays(Xc.astype(np.float32), 6, 10, 3)
+    gram = PCA(**kw).fit(X)
+    monkeypatch.setattr(_pca, "_gram_pays", lambda *a: False)
+    plain = PCA(**kw).fit(X)
+    theirs = SD.PCA(**kw).fit(X)
+    for ref in (plain, theirs):
+        np.testing.assert_allclose(gram.singular_values_, ref.singular_values_, rtol=1e-10)
+        np.testing.assert_allclose(gram.components_, ref.components_, atol=1e-9)
+        np.testing.assert_allclose(gram.explained_variance_ratio_, ref.explained_variance_ratio_,
+                                   rtol=1e-10)
+        assert gram.noise_variance_ == pytest.approx(ref.noise_variance_, rel=1e-9)
+    np.testing.assert_allclose(gram.transform(X), plain.transform(X), atol=1e-9)

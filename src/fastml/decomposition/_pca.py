@@ -97,6 +97,45 @@ def _randomized_svd(M, k, n_oversamples, n_iter, normalizer, rng):
     return (Q @ Uh)[:, :k], s[:k], Vt[:k]
 
 
+def _gram_pays(M, k, n_oversamples, n_iter):
+    """Whether _randomized_svd_gram beats _randomized_svd on dense float64 M: the
+    Gram matrix of the short side m costs m^2 M/2 multiply-adds at the SYRK rate;
+    the 2 n_iter + 2 passes of the plain range finder cost m M ell each at the
+    rate of a product with ell columns, about half the SYRK rate here (measured
+    on 1000 x 5000, ell = 30)."""
+    m = min(M.shape)
+    ell = min(k + n_oversamples, m)
+    return M.dtype == np.float64 and m <= 4096 and m <= 8 * (n_iter + 1) * ell
+
+
+def _randomized_svd_gram(M, k, n_oversamples, n_iter, normalizer, rng):
+    """_randomized_svd with the power iterations on the Gram matrix of M's short
+    side: (U, s, Vt, sum of squares of M). With A = M^T (tall when M is wide),
+    the plain range finder spans A (A^T A)^q Omega; here G = A^T A = M M^T is
+    formed once (one SYRK), the q products run on G (m x m), and M is read twice
+    more (A Z and the projection). The same random draws, the same subspace in
+    exact arithmetic; the trace of G is the total sum of squares for free."""
+    import scipy.linalg
+
+    n, p = M.shape
+    if n > p:
+        Vt, s, U, tr = _randomized_svd_gram(M.T, k, n_oversamples, n_iter, normalizer, rng)
+        return U.T, s, Vt.T, tr
+    ell = min(k + n_oversamples, n)
+    G = M @ M.T  # (n, n), one SYRK
+    tr = float(np.trace(G))
+    Z = rng.normal(size=(n, ell)).astype(M.dtype, copy=False)
+    for _ in range(n_iter):
+        if normalizer == "LU":
+            Z = scipy.linalg.lu(Z, permute_l=True, check_finite=False)[0]
+        elif normalizer == "QR":
+            Z = scipy.linalg.qr(Z, mode="economic", check_finite=False)[0]
+        Z = G @ Z
+    Q = scipy.linalg.qr(M.T @ Z, mode="economic", check_finite=False)[0]  # (p, ell)
+    Uh, s, Vt = scipy.linalg.svd((M @ Q).T, full_matrices=False, check_finite=False)
+    return Vt[:k].T, s[:k], (Q @ Uh[:, :k]).T, tr
+
+
 class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Linear dimensionality reduction onto the top principal axes.
 
@@ -322,7 +361,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             norm = self.power_iteration_normalizer
             if norm == "auto":
                 norm = "QR" if n_iter <= 2 else "LU"
-            U, S, Vt = _randomized_svd(Xc, k, self.n_oversamples, n_iter, norm, rng)
+            if _gram_pays(Xc, k, self.n_oversamples, n_iter):
+                U, S, Vt, sumsq = _randomized_svd_gram(Xc, k, self.n_oversamples, n_iter,
+                                                       norm, rng)
+                total = sumsq / (n - 1)
+            else:
+                U, S, Vt = _randomized_svd(Xc, k, self.n_oversamples, n_iter, norm, rng)
         Vt, U = _flip_rows(np.array(Vt), np.array(U))
         S = np.asarray(S, dtype=np.float64)
         var = S ** 2 / (n - 1)
