@@ -51,6 +51,19 @@ static inline float fval(uint32_t u) {
     return x;
 }
 
+/* The best candidate of a fast pass (bpos < 0: none beat *best) into *best. */
+static inline void scan_record(xt_split *best, int32_t f, double bproxy, int64_t bpos,
+                               const float *val, int64_t nn, int64_t nmiss, int mleft) {
+    if (bpos < 0) return;
+    const int64_t p = bpos, end_nm = mleft ? nn : nn - nmiss;
+    best->proxy = bproxy;
+    best->f = f;
+    best->pos = p;
+    best->thr = (!mleft && p == end_nm) ? INFINITY
+                                        : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
+    best->mleft = nmiss ? mleft : p > nn - p;
+}
+
 /* scan_pass for one output and gini or squared error, over the node's targets
  * ys and weights ws in sorted order (contiguous), with the update and the
  * proxy inlined: the same operations in the same order as xt_update and
@@ -124,15 +137,66 @@ static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const double
             bpos = p;
         }
     }
-    if (bpos >= 0) {
-        p = bpos;
-        best->proxy = bproxy;
-        best->f = f;
-        best->pos = p;
-        best->thr = (!mleft && p == end_nm) ? INFINITY
-                                            : (double)val[p - 1] / 2.0 + (double)val[p] / 2.0;
-        best->mleft = nmiss ? mleft : p > nn - p;
+    scan_record(best, f, bproxy, bpos, val, nn, nmiss, mleft);
+}
+
+/* scan_pass_fast for gini with two classes: the two left-hand class weights
+ * live in registers (a 2-element array costs a scalar store then a vector
+ * reload per row, which the store forwarding cannot serve), the class is
+ * picked by selects. The same operations in the same order -- adding +0.0
+ * to the other class is exact, the weights are never -0.0 -- so the same
+ * proxies and the same split. */
+static void scan_pass_gini2(const xt_ctx *c, xt_work *wk, int32_t f, const double *ys,
+                            const double *ws, const float *val, int64_t nn, int64_t nmiss,
+                            int mleft, xt_split *best) {
+    const int64_t msl = c->msl, end_nm = mleft ? nn : nn - nmiss;
+    const double t0 = wk->tot[0], t1 = wk->tot[1], mwl = c->mwl, W = wk->W;
+    double l0 = 0, l1 = 0, wl = 0, bproxy = best->proxy;
+    int64_t bpos = -1, cur = 0, p = 0;
+    while (p < nn) {
+        if (!mleft && p == end_nm) break;
+        if (mleft && p == 0) p = nmiss;
+        p++;
+        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
+        if (p >= nn) break;
+        if (p < msl || nn - p < msl) continue;
+        if (p - cur <= nn - p) {
+            for (int64_t j = cur; j < p; j++) {
+                const double w = 1.0 * ws[j];
+                const int one = (int64_t)ys[j] != 0;
+                l0 += one ? 0.0 : w;
+                l1 += one ? w : 0.0;
+                wl += ws[j];
+            }
+        } else {
+            wl = W;
+            l0 = t0;
+            l1 = t1;
+            for (int64_t j = nn - 1; j >= p; j--) {
+                const double w = -1.0 * ws[j];
+                const int one = (int64_t)ys[j] != 0;
+                l0 += one ? 0.0 : w;
+                l1 += one ? w : 0.0;
+                wl -= ws[j];
+            }
+        }
+        cur = p;
+        const double wr = W - wl;
+        if (wl < mwl || wr < mwl) continue;
+        double sql = 0, sqr = 0;
+        sql += l0 * l0;
+        sql += l1 * l1;
+        const double r0 = t0 - l0, r1 = t1 - l1;
+        sqr += r0 * r0;
+        sqr += r1 * r1;
+        const double il = 1.0 - sql / (wl * wl), ir = 1.0 - sqr / (wr * wr);
+        const double proxy = -wr * ir - wl * il;
+        if (proxy > bproxy) {
+            bproxy = proxy;
+            bpos = p;
+        }
     }
+    scan_record(best, f, bproxy, bpos, val, nn, nmiss, mleft);
 }
 
 /* One left-to-right pass of the split search over order[0:nn] (sorted values
@@ -196,7 +260,10 @@ static void scan_sorted(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *
                 ys[q] = wk->yl[order[q]];
                 ws[q] = wk->wl[order[q]];
             }
-        scan_pass_fast(c, wk, f, ys, ws, val, nn, nmiss, 0, best);
+        void (*pass)(const xt_ctx *, xt_work *, int32_t, const double *, const double *,
+                     const float *, int64_t, int64_t, int, xt_split *) =
+            c->cls && c->ncls[0] == 2 ? scan_pass_gini2 : scan_pass_fast;
+        pass(c, wk, f, ys, ws, val, nn, nmiss, 0, best);
         if (nmiss) { /* again with the missing rows first, sent left */
             double *y2 = wk->ys2, *w2 = wk->ws2;
             float *v2 = wk->val2;
@@ -205,7 +272,7 @@ static void scan_sorted(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *
             memcpy(w2, ws + nm, (size_t)nmiss * sizeof(double));
             memcpy(w2 + nmiss, ws, (size_t)nm * sizeof(double));
             memcpy(v2 + nmiss, val, (size_t)nm * sizeof(float));
-            scan_pass_fast(c, wk, f, y2, w2, v2, nn, nmiss, 1, best);
+            pass(c, wk, f, y2, w2, v2, nn, nmiss, 1, best);
         }
         return;
     }
