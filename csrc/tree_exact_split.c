@@ -68,6 +68,9 @@ static inline void scan_record(xt_split *best, int32_t f, double bproxy, int64_t
  * ys and weights ws in sorted order (contiguous), with the update and the
  * proxy inlined: the same operations in the same order as xt_update and
  * xt_proxy (so the same proxies), without a call or a gather per candidate. */
+/* Not vectorised: a vector reload of the class weights just stored one by one
+ * cannot be store-forwarded (it stalled every candidate); scalar loads can. */
+__attribute__((optimize("no-tree-vectorize")))
 static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const double *ys,
                            const double *ws, const float *val, int64_t nn, int64_t nmiss,
                            int mleft, xt_split *best) {
