@@ -1130,6 +1130,41 @@ def k_layernorm(case, notes):
 KERNELS["layernorm"] = k_layernorm
 
 
+def k_logistic(case, notes):
+    """The fused binary logistic objective on finite rows up to +-1e6 with
+    weights up to +-1e3 (margins far past exp's range), sample weights in
+    [0, 1e3] (zeros included), guard-page storage: loss, gradient and
+    curvature finite and equal to the twin's within the rounding the two
+    summation orders of the logits allow."""
+    from fastml._kernels import logistic as klg
+    from fastml._kernels.reference import logistic as r_lg
+
+    n, p = max(case["n"], 1), max(case["d"], 1)
+    X = arr(case, "X", (n, p), -1e6, 1e6)
+    w = np.ascontiguousarray(np.asarray(arr(case, "w", (p,), -1e3, 1e3), dtype=np.float64))
+    sn = np.ascontiguousarray(np.asarray(arr(case, "Y", (n,), 0.0, 1e3), dtype=np.float64))
+    ypm = np.where(np.arange(n) % (2 + case.get("seed", 0)) == 0, 1.0, -1.0)
+    b = float(np.clip(np.nan_to_num(np.asarray(arr(case, "b", (1,)), np.float64))[0], -1e3, 1e3))
+    loss, gw, gb, curv = klg.binary(X, ypm, sn, w, b, True)
+    rl, rgw, rgb, rcurv = r_lg.binary(_c(X), ypm, sn, w, b, True)
+    if not (np.isfinite(loss) and np.isfinite(gw).all() and np.isfinite(gb)
+            and np.isfinite(curv).all()):
+        raise Violation("non-finite result", "logistic.binary on finite input")
+    xmax = max(1.0, max_abs(X))
+    dz = 1e-13 * (p * xmax * max(1.0, max_abs(w)) + abs(b))  # logits' rounding, either order
+    S = float(sn.sum())
+    compare(loss, rl, "logistic.binary loss", atol=S * dz + 1e-12 * abs(rl), rtol=1e-12,
+            notes=notes)
+    compare(gw, rgw, "logistic.binary grad_w", atol=2 * S * (dz + 1e-13) * xmax * p, rtol=1e-9,
+            notes=notes)
+    compare(gb, rgb, "logistic.binary grad_b", atol=2 * S * (dz + 1e-13), rtol=1e-9, notes=notes)
+    compare(curv, rcurv, "logistic.binary curv", atol=max(1e-300, float(sn.max())) * (dz + 1e-15),
+            rtol=1e-9, notes=notes)
+
+
+KERNELS["logistic"] = k_logistic
+
+
 def k_act_extra(case, notes):
     """Activation kinds 5-14 (GELU, GELU-tanh, SiLU, Softplus, Mish, Hardswish,
     SELU, Softsign, LogSigmoid, Hardtanh) with their parameters, against the
