@@ -453,3 +453,56 @@ def test_coordinate_descent_gram_form_matches_sklearn(est):
     warm.fit(X, Y[:, 0])
     assert warm.n_iter_ == 0  # already optimal: no sweep
     np.testing.assert_array_equal(warm.coef_, first)
+
+
+@pytest.mark.filterwarnings("ignore:Objective did not converge")
+@pytest.mark.parametrize("shape", [(40, 60), (300, 20)], ids=["wide-data-form", "tall-gram-form"])
+def test_random_selection_follows_sklearns_coordinate_sequence(shape):
+    """selection="random" draws scikit-learn's coordinates for a random_state:
+    after 3 sweeps (no gap stop: tol=0; small alpha, so scikit-learn's screening
+    keeps every feature and its draws cover all p) the iterate is scikit-learn's,
+    and a different seed gives another one."""
+    n, p = shape
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((n, p)) + 0.5
+    y = X[:, :5] @ rng.standard_normal(5) + 0.1 * rng.standard_normal(n)
+    kw = dict(alpha=1e-3, l1_ratio=0.7, selection="random", max_iter=3, tol=0.0)
+    for rs in (0, 7, 123):
+        ours = ElasticNet(random_state=rs, **kw).fit(X, y)
+        theirs = SL.ElasticNet(random_state=rs, **kw).fit(X, y)
+        assert ours.n_iter_ == theirs.n_iter_ == 3
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-8, atol=1e-10)
+    a = ElasticNet(random_state=0, **kw).fit(X, y).coef_
+    b = ElasticNet(random_state=1, **kw).fit(X, y).coef_
+    c = ElasticNet(**{**kw, "selection": "cyclic"}).fit(X, y).coef_
+    assert not np.allclose(a, b) and not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("est", ["lasso", "enet"])
+def test_random_selection_converges_to_sklearns_coefficients(est, sparse):
+    """At convergence, random and cyclic selection give scikit-learn's
+    coefficients (dense wide / tall, CSR, multi-target, a RandomState
+    instance as random_state)."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(9)
+    make = {"lasso": lambda m, **k: m.Lasso(alpha=0.02, tol=1e-10, max_iter=20000, **k),
+            "enet": lambda m, **k: m.ElasticNet(alpha=0.02, l1_ratio=0.4, tol=1e-10,
+                                                max_iter=20000, **k)}[est]
+    import fastml.linear_model as FL
+    for n, p in ((50, 80), (400, 25)):
+        X = rng.standard_normal((n, p)) * 1.5 + 0.3
+        X[rng.random((n, p)) < 0.5] = 0.0
+        Y = X[:, :6] @ rng.standard_normal((6, 2)) + 0.2 * rng.standard_normal((n, 2))
+        Xf = sp.csr_matrix(X) if sparse else X
+        for y in (Y[:, 0], Y):
+            theirs = make(SL).fit(X, y)
+            for rs in (0, np.random.RandomState(3)):
+                ours = make(FL, selection="random", random_state=rs).fit(Xf, y)
+                scale = np.abs(theirs.coef_).max()
+                np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-6 * scale, rtol=0)
+                np.testing.assert_allclose(ours.intercept_, theirs.intercept_,
+                                           atol=1e-6 * scale)
+
