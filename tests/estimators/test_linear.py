@@ -506,3 +506,43 @@ def test_random_selection_converges_to_sklearns_coefficients(est, sparse):
                 np.testing.assert_allclose(ours.intercept_, theirs.intercept_,
                                            atol=1e-6 * scale)
 
+
+@pytest.mark.parametrize("lr", ["pa1", "pa2"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_sgd_passive_aggressive_matches_sklearn(lr, sparse):
+    """learning_rate="pa1" / "pa2" (passive-aggressive, eta0 = C): scikit-learn's
+    iterates for the same random_state (its shuffles), binary and one-vs-rest,
+    regression, class and sample weights, with and without a penalty."""
+    import scipy.sparse as sp
+
+    X, y = load_iris(return_X_y=True)
+    Xs = sp.csr_matrix(X) if sparse else X
+    rng = np.random.default_rng(0)
+    sw = rng.uniform(0.5, 2.0, len(y))
+    for kw in (dict(penalty=None, eta0=0.3), dict(penalty="l2", alpha=1e-3, eta0=1.0),
+               dict(penalty=None, eta0=0.05, class_weight="balanced", fit_intercept=False)):
+        for yy in (y == 2, y):
+            args = dict(loss="hinge", learning_rate=lr, random_state=3, max_iter=6, tol=None,
+                        **kw)
+            ours = SGDClassifier(**args).fit(Xs, yy, sample_weight=sw)
+            theirs = SL.SGDClassifier(**args).fit(Xs, yy, sample_weight=sw)
+            np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-7, atol=1e-9)
+            np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-7,
+                                       atol=1e-9)
+    Xr, yr = load_diabetes(return_X_y=True)
+    Xr = sp.csr_matrix(Xr) if sparse else Xr
+    args = dict(loss="epsilon_insensitive", epsilon=0.5, learning_rate=lr, eta0=0.2,
+                penalty=None, random_state=1, max_iter=4, tol=None)
+    ours = SGDRegressor(**args).fit(Xr, yr)
+    theirs = SL.SGDRegressor(**args).fit(Xr, yr)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-7, atol=1e-9)
+
+
+def test_sgd_passive_aggressive_needs_its_loss():
+    X, y = load_iris(return_X_y=True)
+    for est, loss, need in ((SGDClassifier, "log_loss", "hinge"),
+                            (SGDRegressor, "squared_error", "epsilon_insensitive")):
+        for lr in ("pa1", "pa2"):
+            with pytest.raises(ValueError, match=f"'{lr}' only works with loss '{need}'"):
+                est(loss=loss, learning_rate=lr).fit(X, y)

@@ -24,6 +24,20 @@ loss_dloss = _jit(_ref.loss_dloss)
 
 
 @_jit
+def _pa_update(schedule, loss, lv, sq, pred, yi, eta0):
+    # reference.sgd.pa_update, with NaN for "skip this sample" (PA-I, x = 0)
+    if schedule == 4:
+        if sq == 0.0:
+            return math.nan
+        tau = min(eta0, lv / sq)
+    else:
+        tau = lv / (sq + 0.5 / eta0)
+    if loss == 0:
+        return tau * yi
+    return -tau if yi - pred < 0 else tau
+
+
+@_jit
 def _dot(a, b):
     # four independent accumulators: without fastmath LLVM cannot reorder one
     # running sum, with four it pipelines/vectorises (~4x); fixed order, so
@@ -70,9 +84,16 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        sumloss += loss_value(loss, pred, y[i], eps)
-        d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, pred, y[i], eps)
+        sumloss += lv
+        if schedule >= 4:
+            update = _pa_update(schedule, loss, lv, _dot(x, x), pred, y[i], eta0)
+            if math.isnan(update):
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
             wscale *= max(0.0, l2f)
@@ -166,9 +187,19 @@ def csr_sgd_epoch(w, q, state, aw, data, indices, indptr, y, sw, order, loss, ep
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        total += loss_value(loss, pred, y[i], eps)
-        d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, pred, y[i], eps)
+        total += lv
+        if schedule >= 4:
+            sq = 0.0
+            for s in range(a, e):
+                sq += data[s] * data[s]
+            update = _pa_update(schedule, loss, lv, sq, pred, y[i], eta0)
+            if math.isnan(update):
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
             if wscale < 1e-9:

@@ -3,7 +3,10 @@
 Each epoch is one compiled pass (fastml._kernels.sgd.sgd_epoch; for sparse X
 fastml._kernels.sparse.sgd_epoch) over a shuffled order: scikit-learn's plain
 SGD (scaled weight vector for the L2 decay, cumulative truncated-gradient L1,
-learning-rate schedules "constant", "optimal", "invscaling", "adaptive").
+learning-rate schedules "constant", "optimal", "invscaling", "adaptive", and
+the passive-aggressive steps "pa1" / "pa2" for the hinge (classifier) and
+epsilon-insensitive (regressor) losses, scikit-learn's PA-I / PA-II with
+eta0 as C).
 Between epochs Python applies the stopping rule: stop once the epoch loss has
 not dropped by tol * n_samples for n_iter_no_change epochs, or with
 early_stopping=True once the score on a held-out validation_fraction (accuracy
@@ -109,6 +112,11 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
             raise ValueError("alpha must be > 0 since learning_rate is 'optimal'.")
         if self.learning_rate != "optimal" and self.eta0 <= 0:
             raise ValueError(f"eta0 must be > 0, got {self.eta0!r}.")
+        if self.learning_rate in ("pa1", "pa2"):
+            need = "hinge" if isinstance(self, ClassifierMixin) else "epsilon_insensitive"
+            if self.loss != need:
+                raise ValueError(f"Learning rate '{self.learning_rate}' only works with loss "
+                                 f"'{need}'.")
         if self.power_t < 0:
             warnings.warn("Negative values for `power_t` are deprecated in version 1.8 and "
                           "will raise an error in 1.10. Use values in the range [0.0, inf) "
@@ -209,9 +217,10 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
                 self.epsilon, self.penalty, alpha, l1_ratio, schedule, eta, self.power_t,
                 optimal_init, self.fit_intercept)
         start = self._avg_start()
-        if start or (self.loss == "perceptron" and is_sparse(X)):
-            # the compiled C sparse epoch has no perceptron loss: the jitted
-            # CSR epoch (average = 0: plain SGD) runs it
+        if start or (is_sparse(X) and (self.loss == "perceptron" or schedule in ("pa1", "pa2"))):
+            # the compiled C sparse epoch has no perceptron loss and no
+            # passive-aggressive step: the jitted CSR epoch (average = 0:
+            # plain SGD) runs them
             if is_sparse(X):
                 aw = self._AW[c] if start else np.zeros(X.shape[1])
                 return _kl.csr_sgd_epoch(self._W[c], self._Q[c], self._state[c], aw,

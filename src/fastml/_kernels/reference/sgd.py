@@ -10,6 +10,9 @@ a float64 array [wscale, intercept, t, u] (t counts updates, u is the
 cumulative L1 penalty) and q (p,) the L1 penalty already applied, both
 updated in place. Loss / penalty / learning-rate codes are the LOSSES,
 PENALTIES, SCHEDULES indexes below. Returns the epoch's summed loss.
+Schedules "pa1" / "pa2" (passive-aggressive) replace the gradient step by
+pa_update's step (eta = eta0 for the penalties), for the hinge and
+epsilon-insensitive losses; softmax_sgd_epoch has no passive-aggressive form.
 """
 import math
 
@@ -18,8 +21,25 @@ import numpy as np
 LOSSES = ("hinge", "log_loss", "squared_error", "huber", "modified_huber", "squared_hinge",
           "epsilon_insensitive", "squared_epsilon_insensitive", "perceptron")
 PENALTIES = (None, "l2", "l1", "elasticnet")
-SCHEDULES = ("constant", "optimal", "invscaling", "adaptive")
+SCHEDULES = ("constant", "optimal", "invscaling", "adaptive", "pa1", "pa2")
 MAX_DLOSS = 1e12
+
+
+def pa_update(schedule, loss, lv, sq, pred, yi, eta0):
+    """Passive-aggressive step (schedules 4 "pa1" and 5 "pa2", Crammer et al.
+    2006, scikit-learn's formulas): tau = min(eta0, lv / ||x||^2) (PA-I) or
+    lv / (||x||^2 + 1 / (2 eta0)) (PA-II), lv the sample's hinge or
+    epsilon-insensitive loss, signed by y for hinge (classification) and by
+    y - pred for regression. PA-I skips a sample with x = 0: returns None."""
+    if schedule == 4:
+        if sq == 0.0:
+            return None
+        tau = min(eta0, lv / sq)
+    else:
+        tau = lv / (sq + 0.5 / eta0)
+    if loss == 0:
+        return tau * yi
+    return -tau if yi - pred < 0 else tau
 
 
 def loss_value(loss, p, y, eps):
@@ -105,9 +125,16 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        sumloss += loss_value(loss, p, y[i], eps)
-        d = min(max(loss_dloss(loss, p, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, p, y[i], eps)
+        sumloss += lv
+        if schedule >= 4:
+            update = pa_update(schedule, loss, lv, float(x @ x), p, y[i], eta0)
+            if update is None:
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, p, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
             wscale *= max(0.0, l2f)
@@ -206,9 +233,16 @@ def csr_sgd_epoch(w, q, state, aw, data, indices, indptr, y, sw, order, loss, ep
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        total += loss_value(loss, pred, y[i], eps)
-        d = min(max(loss_dloss(loss, pred, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, pred, y[i], eps)
+        total += lv
+        if schedule >= 4:
+            update = pa_update(schedule, loss, lv, float(vals @ vals), pred, y[i], eta0)
+            if update is None:
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, pred, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
             if wscale < 1e-9:
