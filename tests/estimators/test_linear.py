@@ -546,3 +546,32 @@ def test_sgd_passive_aggressive_needs_its_loss():
         for lr in ("pa1", "pa2"):
             with pytest.raises(ValueError, match=f"'{lr}' only works with loss '{need}'"):
                 est(loss=loss, learning_rate=lr).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::fastml.exceptions.ConvergenceWarning")
+def test_sgd_stopping_objective_and_ovr_class_weights_match_sklearn():
+    """Below 17 features fastml's SGD follows scikit-learn's iterates bit for
+    bit: one-vs-rest class weights (the class's weight on its positives, 1 on
+    the rest), and the stopping rule on scikit-learn 1.9's objective (loss +
+    penalty), so n_iter_ and coef_ agree for every penalty."""
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    Xi = np.vstack([X] + [X[y == 0]] * 10)
+    yi = np.concatenate([y] + [y[y == 0]] * 10)
+    for kw in (dict(class_weight="balanced"), dict(class_weight={0: 0.2, 2: 3.0}),
+               dict(penalty="l1", alpha=1e-3), dict(penalty="elasticnet", l1_ratio=0.3),
+               dict(penalty=None, learning_rate="invscaling", eta0=0.1)):
+        for yy in ((yi,) if isinstance(kw.get("class_weight"), dict) else (yi, yi == 1)):
+            args = dict(max_iter=1000, shuffle=False, **kw)
+            ours, theirs = SGDClassifier(**args).fit(Xi, yy), SL.SGDClassifier(**args).fit(Xi, yy)
+            assert ours.n_iter_ == theirs.n_iter_
+            np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-10,
+                                       atol=1e-12)
+    Xr, yr = load_diabetes(return_X_y=True)
+    for pen in ("l2", "elasticnet"):
+        args = dict(penalty=pen, alpha=0.01, random_state=0, max_iter=1000, tol=1e-3)
+        ours, theirs = SGDRegressor(**args).fit(Xr, yr), SL.SGDRegressor(**args).fit(Xr, yr)
+        assert ours.n_iter_ == theirs.n_iter_
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-9, atol=1e-9)

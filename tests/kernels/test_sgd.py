@@ -164,3 +164,42 @@ def test_passive_aggressive_epochs_match_the_update_rule(schedule, classify, imp
         assert st[1] == pytest.approx(b_ref, rel=1e-10, abs=1e-12)
         # PA-I skipped the zero row both times it came: 100 - 2 updates counted
         assert st[2] == 1.0 + (98 if schedule == "pa1" else 100)
+
+
+def test_epoch_penalty_sum_for_the_stopping_objective():
+    """A state of length 10 gets the epoch's penalty sum in state[7]
+    (scikit-learn 1.9's objective = loss + alpha * penalty(w) at each sample):
+    brute force for L2 (squared loss, constant rate), facade = twin for every
+    penalty, 0 without one, and a length-4 state is left alone."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 5))
+    y = X @ rng.normal(size=5) + 0.1 * rng.normal(size=60)
+    sw = rng.uniform(0.5, 2, 60)
+    order = rng.permutation(60).astype(np.int64)
+    eta, alpha = 0.01, 0.05
+    w_nb, pen = np.full(5, 0.3), 0.0
+    for i in order:  # the model itself, no scale trick
+        pen += alpha * 0.5 * (w_nb @ w_nb)
+        g = (X[i] @ w_nb - y[i]) * sw[i]
+        w_nb = w_nb * (1 - eta * alpha) - eta * g * X[i]
+    for pen_name in (None, "l2", "l1", "elasticnet"):
+        got = []
+        for impl in (facade, ref):
+            w, q = np.full(5, 0.3), np.zeros(5)
+            st = np.array([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, -1.0, 5 * 0.09, 5 * 0.3])
+            args = (w, q, st, X, y, sw, order, "squared_error", 0.1, pen_name, alpha, 0.4,
+                    "constant", eta, 0.5, 0.0, False)
+            if impl is ref:
+                args = args[:7] + (2, 0.1, ref.PENALTIES.index(pen_name), alpha, 0.4, 0, eta,
+                                   0.5, 0.0, False)
+            impl.sgd_epoch(*args)
+            got.append(st[7])
+        assert got[0] == pytest.approx(got[1], rel=1e-10)
+        if pen_name is None:
+            assert got[0] == 0.0
+        if pen_name == "l2":
+            assert got[0] == pytest.approx(pen, rel=1e-10)
+    st4 = np.array([1.0, 0.0, 1.0, 0.0])
+    facade.sgd_epoch(np.zeros(5), np.zeros(5), st4, X, y, sw, order, "squared_error", 0.1, "l2",
+                     alpha, 0.4, "constant", eta, 0.5, 0.0, False)
+    assert st4.shape == (4,)

@@ -56,9 +56,33 @@ def _dot(a, b):
 
 
 @_jit
+def _dot_seq(a, b):
+    # one running sum in index order (scikit-learn's WeightVector.dot): below
+    # _SEQ_DOT_MAX features the latency of the chain is noise next to the
+    # per-sample work, and small problems then follow scikit-learn's
+    # iterates to the last bit
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+_SEQ_DOT_MAX = 16
+
+
+@_jit
 def _axpy(y, a, x):
     for i in range(x.shape[0]):
         y[i] += a * x[i]
+
+
+@_jit
+def _norms(w):
+    s2 = s1 = 0.0
+    for j in range(w.shape[0]):
+        s2 += w[j] * w[j]
+        s1 += abs(w[j])
+    return s2, s1
 
 
 @_jit
@@ -71,10 +95,17 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
     use_l2 = penalty == 1 or penalty == 3
     use_l1 = penalty == 2 or penalty == 3
     l1_share = l1_ratio if penalty == 3 else 1.0
+    # objective bookkeeping (state[7:10], see reference.sgd.sgd_epoch)
+    obj = state.shape[0] > 9 and penalty != 0
+    pen_l1 = 0.0 if penalty == 1 else l1_share
+    sq = state[8] if obj else 0.0
+    l1n = state[9] if obj else 0.0
+    pen_sum = 0.0
+    seq = p <= _SEQ_DOT_MAX
     for k in range(order.shape[0]):
         i = order[k]
         x = X[i]
-        pred = wscale * _dot(w, x) + b
+        pred = wscale * (_dot_seq(w, x) if seq else _dot(w, x)) + b
         if schedule == 1:
             span = optimal_init + t - 1.0
             if span == 0.0:  # a tiny optimal_init absorbed by t = 1
@@ -86,6 +117,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             eta = eta0
         lv = loss_value(loss, pred, y[i], eps)
         sumloss += lv
+        if obj:
+            pen_sum += alpha * ((1.0 - pen_l1) * 0.5 * sq + pen_l1 * l1n)
         if schedule >= 4:
             update = _pa_update(schedule, loss, lv, _dot(x, x), pred, y[i], eta0)
             if math.isnan(update):
@@ -96,7 +129,10 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             update = -eta * d * sw[i]
         if use_l2:
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
-            wscale *= max(0.0, l2f)
+            f = max(0.0, l2f)
+            wscale *= f
+            sq *= f * f
+            l1n *= f
             if wscale < 1e-9:
                 if avg:
                     _avg_fold(aw, w, state)
@@ -105,6 +141,9 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 wscale = 1.0
         if update != 0.0:
             _axpy(w, update / wscale, x)
+            if obj:
+                s2, s1 = _norms(w)
+                sq, l1n = s2 * wscale * wscale, s1 * wscale
             if fit_intercept:
                 b += update
         if avg and average <= t:
@@ -121,6 +160,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 q[j] += wscale * (w[j] - z)
         t += 1.0
     state[0], state[1], state[2], state[3] = wscale, b, t, u
+    if state.shape[0] > 9:
+        state[7], state[8], state[9] = pen_sum, sq, l1n
     return sumloss
 
 

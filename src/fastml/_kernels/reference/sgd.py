@@ -107,12 +107,23 @@ def loss_dloss(loss, p, y, eps):
 def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,
               eta0, power_t, optimal_init, fit_intercept, aw=None, average=0):
     """One epoch; with average > 0 (and aw (p,)) also averaged SGD, see
-    avg_step: state then holds [.., avg_a, avg_b, avg_intercept] at 4..6."""
+    avg_step: state then holds [.., avg_a, avg_b, avg_intercept] at 4..6.
+    A state of length 10 also gets, in state[7], the epoch's penalty sum
+    (scikit-learn's objective = summed loss + this): per sample, before its
+    update, alpha ((1 - r) sq / 2 + r l1n) (r = 0 for l2, 1 for l1, l1_ratio
+    for elasticnet), 0 without a penalty. sq, l1n (state[8], state[9], carried
+    from epoch to epoch; the caller sets ||w||^2, ||w||_1 at the start of a fit)
+    are scikit-learn's WeightVector norms: recomputed after each step, scaled
+    with the L2 decay, left as they are by the L1 truncation."""
     wscale, b, t, u = state[0], state[1], state[2], state[3]
     avg = average > 0 and aw is not None and aw.shape[0] > 0
     sumloss = 0.0
     use_l2 = penalty == 1 or penalty == 3
     use_l1 = penalty == 2 or penalty == 3
+    obj = state.shape[0] > 9 and penalty != 0
+    r = 0.0 if penalty == 1 else (l1_ratio if penalty == 3 else 1.0)
+    sq, l1n = (state[8], state[9]) if obj else (0.0, 0.0)
+    pen_sum = 0.0
     for i in order:
         x = X[i]
         p = wscale * (w @ x) + b
@@ -127,6 +138,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             eta = eta0
         lv = loss_value(loss, p, y[i], eps)
         sumloss += lv
+        if obj:
+            pen_sum += alpha * ((1.0 - r) * 0.5 * sq + r * l1n)
         if schedule >= 4:
             update = pa_update(schedule, loss, lv, float(x @ x), p, y[i], eta0)
             if update is None:
@@ -137,7 +150,10 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             update = -eta * d * sw[i]
         if use_l2:
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
-            wscale *= max(0.0, l2f)
+            f = max(0.0, l2f)
+            wscale *= f
+            sq *= f * f
+            l1n *= f
             if wscale < 1e-9:  # fold the scale into w before dividing by it
                 if avg:
                     avg_fold(aw, w, state)
@@ -145,6 +161,9 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 wscale = 1.0
         if update != 0.0:
             w += (update / wscale) * x
+            if obj:
+                sq = float(w @ w) * wscale * wscale
+                l1n = float(np.abs(w).sum()) * wscale
             if fit_intercept:
                 b += update
         if avg and average <= t:
@@ -161,6 +180,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             q += wscale * (w - z)
         t += 1.0
     state[0], state[1], state[2], state[3] = wscale, b, t, u
+    if state.shape[0] > 9:
+        state[7], state[8], state[9] = pen_sum, sq, l1n
     return sumloss
 
 
