@@ -6,8 +6,9 @@ updated in place; XT (p, n) is the centred X transposed; y (n,) one centred
 target. Returns (n_iter, duality gap). random=True replaces the cyclic sweeps
 by scikit-learn's selection="random": each of a sweep's p updates takes a
 feature drawn from scikit-learn's 32-bit xorshift generator started at seed
-(0 <= seed < 2**32; index = draw % p), the same sequence as scikit-learn's. enet_cd_gram is the same descent on the
-Gram form: G = X^T X (p, p), c = X^T y (p,), yy = y.y of the centred data.
+(0 <= seed < 2**32; index = draw % p), the same sequence as scikit-learn's.
+enet_cd_gram is the same descent on the Gram form: G = X^T X (p, p),
+c = X^T y (p,), yy = y.y of the centred data.
 
 The compiled kernel or its NumPy twin (same signature) is chosen once, at
 import.

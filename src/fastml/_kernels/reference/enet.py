@@ -9,7 +9,8 @@ with l1 = alpha * l1_ratio * n, l2 = alpha * (1 - l1_ratio) * n (scikit-learn's
 scaling). Sweeps of p updates, cyclic or (random=True, scikit-learn's
 selection="random") each on a feature drawn with sk_rand_index from
 scikit-learn's 32-bit xorshift generator started at seed; stop when
-max|dw| / max|w| <= tol and the duality gap is <= tol * ||y||^2. w is updated in place; returns (n_iter, gap). Written
+max|dw| / max|w| <= tol and the duality gap is <= tol * ||y||^2. w is
+updated in place; returns (n_iter, gap). Written
 with one NumPy call per coordinate: the executable specification, the test
 oracle, and the "plain NumPy" baseline of benchmarks/bench_linear.py.
 """
