@@ -575,3 +575,23 @@ def test_sgd_stopping_objective_and_ovr_class_weights_match_sklearn():
         ours, theirs = SGDRegressor(**args).fit(Xr, yr), SL.SGDRegressor(**args).fit(Xr, yr)
         assert ours.n_iter_ == theirs.n_iter_
         np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-9, atol=1e-9)
+
+
+def test_liblinear_refuses_huge_values_as_sklearn():
+    """solver="liblinear" with max(X) > 1e30: scikit-learn's ValueError (dense and
+    sparse), before any overflowing step; 1e30 itself and the other solvers fit."""
+    import scipy.sparse as sp
+
+    X = np.array([0.0, 1e100]).reshape(-1, 1)
+    y = np.array([0, 1])
+    msg = "while X contains a maximum value > 1e30 results in a frozen fit"
+    for Xf in (X, sp.csr_matrix(X)):
+        with pytest.raises(ValueError, match=msg):
+            LogisticRegression(solver="liblinear").fit(Xf, y)
+    rng = np.random.default_rng(0)
+    Xs = rng.standard_normal((40, 2))
+    ys = (Xs[:, 0] > 0).astype(int)
+    Xs[0, 1] = 1e30  # the bound itself is accepted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        LogisticRegression(solver="liblinear").fit(Xs, ys)
