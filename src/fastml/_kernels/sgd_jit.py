@@ -105,7 +105,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
     for k in range(order.shape[0]):
         i = order[k]
         x = X[i]
-        pred = wscale * (_dot_seq(w, x) if seq else _dot(w, x)) + b
+        mx = wscale * (_dot_seq(w, x) if seq else _dot(w, x))  # the model's w.x
+        pred = mx + b
         if schedule == 1:
             span = optimal_init + t - 1.0
             if span == 0.0:  # a tiny optimal_init absorbed by t = 1
@@ -133,6 +134,7 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             wscale *= f
             sq *= f * f
             l1n *= f
+            mx *= f
             if wscale < 1e-9:
                 if avg:
                     _avg_fold(aw, w, state)
@@ -141,9 +143,11 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 wscale = 1.0
         if update != 0.0:
             _axpy(w, update / wscale, x)
-            if obj:
+            if obj and pen_l1 > 0.0:
                 s2, s1 = _norms(w)
                 sq, l1n = s2 * wscale * wscale, s1 * wscale
+            elif obj:  # l2 only: ||w + u x||^2 = ||w||^2 + 2 u w.x + u^2 ||x||^2
+                sq = max(0.0, sq + 2.0 * update * mx + update * update * _dot(x, x))
             if fit_intercept:
                 b += update
         if avg and average <= t:

@@ -114,7 +114,9 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
     for elasticnet), 0 without a penalty. sq, l1n (state[8], state[9], carried
     from epoch to epoch; the caller sets ||w||^2, ||w||_1 at the start of a fit)
     are scikit-learn's WeightVector norms: recomputed after each step, scaled
-    with the L2 decay, left as they are by the L1 truncation."""
+    with the L2 decay, left as they are by the L1 truncation (with the l2
+    penalty alone sq is updated as ||w + u x||^2 = ||w||^2 + 2 u w.x +
+    u^2 ||x||^2, the same value to rounding without a second pass over w)."""
     wscale, b, t, u = state[0], state[1], state[2], state[3]
     avg = average > 0 and aw is not None and aw.shape[0] > 0
     sumloss = 0.0
@@ -126,7 +128,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
     pen_sum = 0.0
     for i in order:
         x = X[i]
-        p = wscale * (w @ x) + b
+        mx = wscale * (w @ x)  # the model's w.x
+        p = mx + b
         if schedule == 1:
             span = optimal_init + t - 1.0
             if span == 0.0:  # a tiny optimal_init absorbed by t = 1
@@ -154,6 +157,7 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             wscale *= f
             sq *= f * f
             l1n *= f
+            mx *= f
             if wscale < 1e-9:  # fold the scale into w before dividing by it
                 if avg:
                     avg_fold(aw, w, state)
@@ -161,9 +165,11 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 wscale = 1.0
         if update != 0.0:
             w += (update / wscale) * x
-            if obj:
+            if obj and r > 0.0:
                 sq = float(w @ w) * wscale * wscale
                 l1n = float(np.abs(w).sum()) * wscale
+            elif obj:  # l2 only: ||w + u x||^2 = ||w||^2 + 2 u w.x + u^2 ||x||^2
+                sq = max(0.0, sq + 2.0 * update * mx + update * update * float(x @ x))
             if fit_intercept:
                 b += update
         if avg and average <= t:
