@@ -2,7 +2,9 @@
  *
  * Minimises 0.5 ||y - X w||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 over w (p,) for
  * centred data given transposed, XT (p, n) row-major, so feature j is the
- * contiguous row XT[j]. Cyclic sweeps keep the residual R = y - X w (n,):
+ * contiguous row XT[j]. Sweeps of p updates (cyclic, or each on a feature
+ * drawn from scikit-learn's generator when random) keep the residual
+ * R = y - X w (n,):
  *
  *   tmp  = x_j . R + w_j ||x_j||^2          (x_j . residual without feature j)
  *   w_j' = soft(tmp, l1) / (||x_j||^2 + l2) (0 if positive and tmp < 0)
@@ -19,6 +21,7 @@
 
 #include "enet_impl.h"
 #include "simd.h"
+#include "sk_rand.h"
 
 #define L FM_VL_f64
 
@@ -72,8 +75,8 @@ static double enet_gap(const double *w, const double *XT, const double *y, const
 void FM_ISA_FN(fm_enet_cd_f64)(double *restrict w, int64_t *n_iter, double *gap,
                                double *restrict R, double *restrict norms,
                                const double *restrict XT, const double *restrict y, double l1,
-                               double l2, double tol, int64_t max_iter, int positive, int64_t n,
-                               int64_t p) {
+                               double l2, double tol, int64_t max_iter, int positive, int random,
+                               uint32_t seed, int64_t n, int64_t p) {
     for (int64_t j = 0; j < p; j++) norms[j] = dot_f64(XT + j * n, XT + j * n, n);
     for (int64_t i = 0; i < n; i++) R[i] = y[i];
     for (int64_t j = 0; j < p; j++)
@@ -83,7 +86,8 @@ void FM_ISA_FN(fm_enet_cd_f64)(double *restrict w, int64_t *n_iter, double *gap,
     int64_t it = 0;
     for (it = 1; it <= max_iter; it++) {
         double w_max = 0.0, d_max = 0.0;
-        for (int64_t j = 0; j < p; j++) {
+        for (int64_t f = 0; f < p; f++) {
+            const int64_t j = random ? fm_sk_rand_index(p, &seed) : f;
             if (norms[j] == 0.0) continue;
             const double *xj = XT + j * n;
             double wj = w[j];
@@ -137,7 +141,8 @@ static double enet_gap_gram(const double *w, const double *H, const double *c, d
 void FM_ISA_FN(fm_enet_cd_gram_f64)(double *restrict w, int64_t *n_iter, double *gap,
                                     double *restrict H, const double *restrict G,
                                     const double *restrict c, double yy, double l1, double l2,
-                                    double tol, int64_t max_iter, int positive, int64_t p) {
+                                    double tol, int64_t max_iter, int positive, int random,
+                                    uint32_t seed, int64_t p) {
     for (int64_t i = 0; i < p; i++) H[i] = 0.0;
     for (int64_t j = 0; j < p; j++)
         if (w[j] != 0.0) axpy_f64(H, w[j], G + j * p, p);
@@ -146,7 +151,8 @@ void FM_ISA_FN(fm_enet_cd_gram_f64)(double *restrict w, int64_t *n_iter, double 
     int64_t it = 0;
     for (it = 1; it <= max_iter; it++) {
         double w_max = 0.0, d_max = 0.0;
-        for (int64_t j = 0; j < p; j++) {
+        for (int64_t f = 0; f < p; f++) {
+            const int64_t j = random ? fm_sk_rand_index(p, &seed) : f;
             const double gjj = G[j * p + j];
             if (gjj == 0.0) continue;
             double wj = w[j];

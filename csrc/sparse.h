@@ -144,20 +144,22 @@ FM_API int fm_sparse_class_sums_f64_i64(double *out, const double *xd, const int
  * where column j of Xc is a_j - mu[j] r, a_j column j of the CSC matrix
  * (cd, ci, cp; n rows, p columns), r (n,) a row scale (NULL: ones) and mu
  * (p,) column offsets (NULL: zeros). y (n,) is the centred target. The same
- * cyclic sweeps and duality-gap stop (<= tol ||y||^2) as fm_enet_cd_f64, plus
- * Gap Safe screening at every gap check (l1 > 0): features proven inactive
- * leave the sweeps. No sweep when the start already meets the gap (n_iter 0).
+ * sweeps (cyclic, or random with seed: each update draws its feature from the
+ * features still active, as scikit-learn's selection="random") and
+ * duality-gap stop (<= tol ||y||^2) as fm_enet_cd_f64, plus Gap Safe
+ * screening at every gap check (l1 > 0): features proven inactive leave the
+ * sweeps. No sweep when the start already meets the gap (n_iter 0).
  * w is the start and the result. Sequential (nthreads unused). */
 FM_API int fm_sparse_enet_cd_f64_i32(double *w, int64_t *n_iter, double *gap, const double *cd,
                                     const int32_t *ci, const int32_t *cp, const double *mu,
                                     const double *r, const double *y, double l1, double l2,
-                                    double tol, int64_t max_iter, int positive, int64_t n,
-                                    int64_t p, int nthreads);
+                                    double tol, int64_t max_iter, int positive, int random,
+                                    uint32_t seed, int64_t n, int64_t p, int nthreads);
 FM_API int fm_sparse_enet_cd_f64_i64(double *w, int64_t *n_iter, double *gap, const double *cd,
                                     const int64_t *ci, const int64_t *cp, const double *mu,
                                     const double *r, const double *y, double l1, double l2,
-                                    double tol, int64_t max_iter, int positive, int64_t n,
-                                    int64_t p, int nthreads);
+                                    double tol, int64_t max_iter, int positive, int random,
+                                    uint32_t seed, int64_t n, int64_t p, int nthreads);
 
 /* One epoch of plain per-sample SGD on the rows of a CSR matrix (xd, xi, xp;
  * p columns), visiting rows order[0 .. n_order) (sparse_sgd.c). The model is

@@ -7,11 +7,14 @@
  * coordinate update touches R only on the column's entries and moves the
  * scalar c by the centring part; c is folded into R once per sweep. r.R is
  * kept up to date the same way, so an update costs O(nnz of the column).
+ * A sweep makes one update per active feature: in order, or (random) each on
+ * an active feature drawn from scikit-learn's generator (sk_rand.h).
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "sk_rand.h"
 #include "sparse.h"
 
 #define IDX int32_t

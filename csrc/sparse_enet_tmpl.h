@@ -89,8 +89,8 @@ static int64_t SE(se_screen)(int64_t *active, unsigned char *excl, double *w, do
 FM_API int SE(fm_sparse_enet_cd_f64)(double *w, int64_t *n_iter, double *gap, const double *cd,
                                      const IDX *ci, const IDX *cp, const double *mu,
                                      const double *r, const double *y, double l1, double l2,
-                                     double tol, int64_t max_iter, int positive, int64_t n,
-                                     int64_t p, int nthreads) {
+                                     double tol, int64_t max_iter, int positive, int random,
+                                     uint32_t seed, int64_t n, int64_t p, int nthreads) {
     (void)nthreads; /* sequential sweeps */
     if (n < 1 || p < 0 || max_iter < 1 || !(l1 >= 0) || !(l2 >= 0) || !(tol >= 0))
         return FM_EINVAL;
@@ -151,7 +151,7 @@ FM_API int SE(fm_sparse_enet_cd_f64)(double *w, int64_t *n_iter, double *gap, co
         for (it = 1; it <= max_iter; it++) {
             double w_max = 0, d_max = 0;
             for (int64_t a = 0; a < na; a++) {
-                const int64_t j = active[a];
+                const int64_t j = active[random ? fm_sk_rand_index(na, &seed) : a];
                 if (norms[j] == 0.0) continue;
                 const double m = mu ? mu[j] : 0.0, wj = w[j];
                 /* x_j . residual = a_j.(R + c r) - m r.(R + c r) */

@@ -301,3 +301,28 @@ def test_variance_threshold_dense_sparse_nan():
         Xi = X.copy()
         Xi[0, 1] = np.inf
         VarianceThreshold().fit(Xi)
+
+
+def test_custom_score_func_sees_non_numeric_frame_columns():
+    """A DataFrame with a categorical column reaches a custom score_func as an
+    object array (scikit-learn's behaviour); pandas output keeps each selected
+    column's dtype; a built-in score function still needs numbers."""
+    pd = pytest.importorskip("pandas")
+    from fastml.feature_selection import SelectKBest, f_classif
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=30).astype(np.float32), "b": rng.normal(size=30)})
+    X["binned"] = pd.cut(X["b"], bins=4)
+    y = rng.integers(0, 2, 30)
+    seen = {}
+
+    def score(Xa, ya):
+        seen["dtype"] = Xa.dtype
+        return np.array([3.0, 1.0, 2.0])
+
+    out = SelectKBest(score, k=2).set_output(transform="pandas").fit_transform(X, y)
+    assert seen["dtype"] == object
+    assert list(out.columns) == ["a", "binned"]
+    assert out["a"].dtype == np.float32 and isinstance(out["binned"].dtype, pd.CategoricalDtype)
+    with pytest.raises(TypeError):
+        SelectKBest(f_classif, k=2).fit(X, y)

@@ -453,3 +453,145 @@ def test_coordinate_descent_gram_form_matches_sklearn(est):
     warm.fit(X, Y[:, 0])
     assert warm.n_iter_ == 0  # already optimal: no sweep
     np.testing.assert_array_equal(warm.coef_, first)
+
+
+@pytest.mark.filterwarnings("ignore:Objective did not converge")
+@pytest.mark.parametrize("shape", [(40, 60), (300, 20)], ids=["wide-data-form", "tall-gram-form"])
+def test_random_selection_follows_sklearns_coordinate_sequence(shape):
+    """selection="random" draws scikit-learn's coordinates for a random_state:
+    after 3 sweeps (no gap stop: tol=0; small alpha, so scikit-learn's screening
+    keeps every feature and its draws cover all p) the iterate is scikit-learn's,
+    and a different seed gives another one."""
+    n, p = shape
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((n, p)) + 0.5
+    y = X[:, :5] @ rng.standard_normal(5) + 0.1 * rng.standard_normal(n)
+    kw = dict(alpha=1e-3, l1_ratio=0.7, selection="random", max_iter=3, tol=0.0)
+    for rs in (0, 7, 123):
+        ours = ElasticNet(random_state=rs, **kw).fit(X, y)
+        theirs = SL.ElasticNet(random_state=rs, **kw).fit(X, y)
+        assert ours.n_iter_ == theirs.n_iter_ == 3
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-8, atol=1e-10)
+    a = ElasticNet(random_state=0, **kw).fit(X, y).coef_
+    b = ElasticNet(random_state=1, **kw).fit(X, y).coef_
+    c = ElasticNet(**{**kw, "selection": "cyclic"}).fit(X, y).coef_
+    assert not np.allclose(a, b) and not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("est", ["lasso", "enet"])
+def test_random_selection_converges_to_sklearns_coefficients(est, sparse):
+    """At convergence, random and cyclic selection give scikit-learn's
+    coefficients (dense wide / tall, CSR, multi-target, a RandomState
+    instance as random_state)."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(9)
+    make = {"lasso": lambda m, **k: m.Lasso(alpha=0.02, tol=1e-10, max_iter=20000, **k),
+            "enet": lambda m, **k: m.ElasticNet(alpha=0.02, l1_ratio=0.4, tol=1e-10,
+                                                max_iter=20000, **k)}[est]
+    import fastml.linear_model as FL
+    for n, p in ((50, 80), (400, 25)):
+        X = rng.standard_normal((n, p)) * 1.5 + 0.3
+        X[rng.random((n, p)) < 0.5] = 0.0
+        Y = X[:, :6] @ rng.standard_normal((6, 2)) + 0.2 * rng.standard_normal((n, 2))
+        Xf = sp.csr_matrix(X) if sparse else X
+        for y in (Y[:, 0], Y):
+            theirs = make(SL).fit(X, y)
+            for rs in (0, np.random.RandomState(3)):
+                ours = make(FL, selection="random", random_state=rs).fit(Xf, y)
+                scale = np.abs(theirs.coef_).max()
+                np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-6 * scale, rtol=0)
+                np.testing.assert_allclose(ours.intercept_, theirs.intercept_,
+                                           atol=1e-6 * scale)
+
+
+@pytest.mark.parametrize("lr", ["pa1", "pa2"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_sgd_passive_aggressive_matches_sklearn(lr, sparse):
+    """learning_rate="pa1" / "pa2" (passive-aggressive, eta0 = C): scikit-learn's
+    iterates for the same random_state (its shuffles), binary and one-vs-rest,
+    regression, class and sample weights, with and without a penalty."""
+    import scipy.sparse as sp
+
+    X, y = load_iris(return_X_y=True)
+    Xs = sp.csr_matrix(X) if sparse else X
+    rng = np.random.default_rng(0)
+    sw = rng.uniform(0.5, 2.0, len(y))
+    for kw in (dict(penalty=None, eta0=0.3), dict(penalty="l2", alpha=1e-3, eta0=1.0),
+               dict(penalty=None, eta0=0.05, class_weight="balanced", fit_intercept=False)):
+        for yy in (y == 2, y):
+            args = dict(loss="hinge", learning_rate=lr, random_state=3, max_iter=6, tol=None,
+                        **kw)
+            ours = SGDClassifier(**args).fit(Xs, yy, sample_weight=sw)
+            theirs = SL.SGDClassifier(**args).fit(Xs, yy, sample_weight=sw)
+            np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-7, atol=1e-9)
+            np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-7,
+                                       atol=1e-9)
+    Xr, yr = load_diabetes(return_X_y=True)
+    Xr = sp.csr_matrix(Xr) if sparse else Xr
+    args = dict(loss="epsilon_insensitive", epsilon=0.5, learning_rate=lr, eta0=0.2,
+                penalty=None, random_state=1, max_iter=4, tol=None)
+    ours = SGDRegressor(**args).fit(Xr, yr)
+    theirs = SL.SGDRegressor(**args).fit(Xr, yr)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-7, atol=1e-9)
+
+
+def test_sgd_passive_aggressive_needs_its_loss():
+    X, y = load_iris(return_X_y=True)
+    for est, loss, need in ((SGDClassifier, "log_loss", "hinge"),
+                            (SGDRegressor, "squared_error", "epsilon_insensitive")):
+        for lr in ("pa1", "pa2"):
+            with pytest.raises(ValueError, match=f"'{lr}' only works with loss '{need}'"):
+                est(loss=loss, learning_rate=lr).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::fastml.exceptions.ConvergenceWarning")
+def test_sgd_stopping_objective_and_ovr_class_weights_match_sklearn():
+    """Below 17 features fastml's SGD follows scikit-learn's iterates bit for
+    bit: one-vs-rest class weights (the class's weight on its positives, 1 on
+    the rest), and the stopping rule on scikit-learn 1.9's objective (loss +
+    penalty), so n_iter_ and coef_ agree for every penalty."""
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    Xi = np.vstack([X] + [X[y == 0]] * 10)
+    yi = np.concatenate([y] + [y[y == 0]] * 10)
+    for kw in (dict(class_weight="balanced"), dict(class_weight={0: 0.2, 2: 3.0}),
+               dict(penalty="l1", alpha=1e-3), dict(penalty="elasticnet", l1_ratio=0.3),
+               dict(penalty=None, learning_rate="invscaling", eta0=0.1)):
+        for yy in ((yi,) if isinstance(kw.get("class_weight"), dict) else (yi, yi == 1)):
+            args = dict(max_iter=1000, shuffle=False, **kw)
+            ours, theirs = SGDClassifier(**args).fit(Xi, yy), SL.SGDClassifier(**args).fit(Xi, yy)
+            assert ours.n_iter_ == theirs.n_iter_
+            np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-10,
+                                       atol=1e-12)
+    Xr, yr = load_diabetes(return_X_y=True)
+    for pen in ("l2", "elasticnet"):
+        args = dict(penalty=pen, alpha=0.01, random_state=0, max_iter=1000, tol=1e-3)
+        ours, theirs = SGDRegressor(**args).fit(Xr, yr), SL.SGDRegressor(**args).fit(Xr, yr)
+        assert ours.n_iter_ == theirs.n_iter_
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-9, atol=1e-9)
+
+
+def test_liblinear_refuses_huge_values_as_sklearn():
+    """solver="liblinear" with max(X) > 1e30: scikit-learn's ValueError (dense and
+    sparse), before any overflowing step; 1e30 itself and the other solvers fit."""
+    import scipy.sparse as sp
+
+    X = np.array([0.0, 1e100]).reshape(-1, 1)
+    y = np.array([0, 1])
+    msg = "while X contains a maximum value > 1e30 results in a frozen fit"
+    for Xf in (X, sp.csr_matrix(X)):
+        with pytest.raises(ValueError, match=msg):
+            LogisticRegression(solver="liblinear").fit(Xf, y)
+    rng = np.random.default_rng(0)
+    Xs = rng.standard_normal((40, 2))
+    ys = (Xs[:, 0] > 0).astype(int)
+    Xs[0, 1] = 1e30  # the bound itself is accepted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        LogisticRegression(solver="liblinear").fit(Xs, ys)

@@ -258,8 +258,6 @@ def test_enet_params_and_errors(rng):
         ElasticNet(alpha=0.1, precompute=G + 1.0).fit(Xc, y)
     with pytest.warns(UserWarning, match="recomputing Gram matrix"):
         ElasticNet(alpha=0.1, precompute=X.T @ X).fit(X + 5.0, y)
-    with pytest.raises(ValueError, match="selection='random' is not supported"):
-        Lasso(selection="random").fit(X, y)
     with pytest.warns(UserWarning, match="With alpha=0"):
         Lasso(alpha=0, max_iter=5).fit(X, y)
     big = np.finfo(np.float64).max * rng.uniform(size=(10, 2))

@@ -116,3 +116,67 @@ def test_gram_form_bad_arguments():
     G, c = np.eye(3), np.ones(3)
     with pytest.raises(ValueError):
         facade.enet_cd_gram(np.zeros(3), G, c, 3.0, -1.0, 0.0, 10, 1e-4)
+
+
+def test_sk_rand_index_is_scikit_learns_xorshift():
+    """The twin's generator against the xorshift recurrence written out for the
+    first draws of seed 1 (1 -> 270369 -> ...; scikit-learn's our_rand_r) and
+    a zero seed, which xorshift would never leave (replaced by 1)."""
+    s, expect = 1, []
+    for _ in range(5):
+        s ^= (s << 13) & 0xFFFFFFFF
+        s ^= s >> 17
+        s ^= (s << 5) & 0xFFFFFFFF
+        expect.append(s % 2**31)
+    assert expect[0] == 270369
+    state = [1]
+    assert [ref.sk_rand_index(2**31, state) for _ in range(5)] == expect
+    zero = [0]
+    assert ref.sk_rand_index(2**31, zero) == 270369 and zero[0] == 270369
+    picks = [ref.sk_rand_index(7, [s]) for s in range(1, 2000)]
+    assert set(picks) == set(range(7))
+
+
+@pytest.mark.parametrize("n,p", [(9, 17), (120, 17), (33, 8)])
+@pytest.mark.parametrize("positive", [False, True])
+def test_random_order_matches_twin(cpu_level, n, p, positive):
+    """selection="random": the compiled kernels draw the twin's coordinates
+    (same seed, same sequence), so a few sweeps give the same iterate, and
+    a different seed gives a different one."""
+    XT, y = _problem(n, p, 5 * n + p)
+    G = np.ascontiguousarray(XT @ XT.T)
+    c, yy = XT @ y, float(y @ y)
+    l1, l2 = 0.05 * n, 0.01 * n
+    for seed in (0, 12345, 2**31 - 2):
+        w1, w2, w3, w4 = (np.zeros(p) for _ in range(4))
+        it1, _ = facade.enet_cd(w1, XT, y, l1, l2, 3, 0.0, positive, True, seed)
+        it2, _ = ref.enet_cd(w2, XT, y, l1, l2, 3, 0.0, positive, True, seed)
+        it3, _ = facade.enet_cd_gram(w3, G, c, yy, l1, l2, 3, 0.0, positive, True, seed)
+        it4, _ = ref.enet_cd_gram(w4, G, c, yy, l1, l2, 3, 0.0, positive, True, seed)
+        assert it1 == it2 == it3 == it4 == 3
+        np.testing.assert_allclose(w1, w2, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(w3, w4, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(w1, w3, rtol=1e-8, atol=1e-10)
+    w_a, w_b, w_cyc = np.zeros(p), np.zeros(p), np.zeros(p)
+    facade.enet_cd(w_a, XT, y, l1, l2, 1, 0.0, positive, True, 1)
+    facade.enet_cd(w_b, XT, y, l1, l2, 1, 0.0, positive, True, 2)
+    facade.enet_cd(w_cyc, XT, y, l1, l2, 1, 0.0, positive)
+    assert not np.allclose(w_a, w_b) and not np.allclose(w_a, w_cyc)
+
+
+@pytest.mark.parametrize("form", ["data", "gram"])
+def test_random_order_reaches_the_cyclic_optimum(cpu_level, form):
+    XT, y = _problem(200, 30, 11)
+    l1, l2 = 4.0, 1.0
+    ws = []
+    for random in (False, True):
+        w = np.zeros(30)
+        if form == "data":
+            _, gap = facade.enet_cd(w, XT, y, l1, l2, 5000, 1e-12, False, random, 42)
+        else:
+            G = np.ascontiguousarray(XT @ XT.T)
+            _, gap = facade.enet_cd_gram(w, G, XT @ y, float(y @ y), l1, l2, 5000, 1e-12,
+                                         False, random, 42)
+        assert gap <= 1e-12 * float(y @ y)
+        ws.append(w)
+    np.testing.assert_allclose(ws[0], ws[1], rtol=1e-6, atol=1e-9)

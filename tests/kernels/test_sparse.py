@@ -151,6 +151,31 @@ def test_enet_cd_matches_dense_twin(rng, idx, centre, scale, positive):
     it2, g2 = ref.enet_cd(w2, Xs, mu, r, y, 2.0, 0.5, 500, 1e-10, positive)
     np.testing.assert_allclose(w1, w2, rtol=1e-7, atol=1e-9)
     assert g1 <= 1e-10 * (y @ y) and it1 <= 500
+    # selection="random" (scikit-learn's order from a seed; the compiled kernel
+    # draws among the features its screening keeps): the same optimum
+    w3, w4 = np.zeros(25), np.zeros(25)
+    it3, g3 = ks.enet_cd(w3, Xs, mu, r, y, 2.0, 0.5, 5000, 1e-10, positive, True, 7)
+    it4, g4 = ref.enet_cd(w4, Xs, mu, r, y, 2.0, 0.5, 5000, 1e-10, positive, True, 7)
+    assert g3 <= 1e-10 * (y @ y) and g4 <= 1e-10 * (y @ y)
+    np.testing.assert_allclose(w3, w1, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(w4, w1, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("idx", IDX)
+def test_enet_cd_random_order_without_screening_matches_twin(rng, idx):
+    """l1 = 0 (no screening): every sweep draws among all p features, the twin's
+    sequence, so a few random sweeps give the twin's iterate."""
+    X = _csr(rng, 50, 12, 0.3, np.float64, idx).tocsc()
+    X.indices, X.indptr = X.indices.astype(idx), X.indptr.astype(idx)
+    y = rng.standard_normal(50)
+    mu = np.asarray(X.mean(axis=0)).ravel()
+    w1, w2 = np.zeros(12), np.zeros(12)
+    ks.enet_cd(w1, X, mu, None, y, 0.0, 0.7, 3, 0.0, False, True, 99)
+    ref.enet_cd(w2, X, mu, None, y, 0.0, 0.7, 3, 0.0, False, True, 99)
+    np.testing.assert_allclose(w1, w2, rtol=1e-10, atol=1e-12)
+    w3 = np.zeros(12)
+    ks.enet_cd(w3, X, mu, None, y, 0.0, 0.7, 3, 0.0, False)
+    assert not np.allclose(w1, w3)
 
 
 def test_read_only_inputs(rng):

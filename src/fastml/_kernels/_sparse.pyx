@@ -161,7 +161,7 @@ def class_sums(double[:, ::1] out, const real[::1] xd, const index[::1] xi,
 
 def enet_cd(double[::1] w, const double[::1] cd, const index[::1] ci, const index[::1] cp,
             mu, r, const double[::1] y, double l1, double l2, int64_t max_iter, double tol,
-            bint positive, int nthreads):
+            bint positive, bint random, uint32_t seed, int nthreads):
     cdef const double[::1] muv
     cdef const double[::1] rv
     cdef const double *mup = NULL
@@ -178,12 +178,12 @@ def enet_cd(double[::1] w, const double[::1] cd, const index[::1] ci, const inde
     with nogil:
         if index is int32_t:
             st = fm_sparse_enet_cd_f64_i32(&w[0], &it, &gap, &cd[0], &ci[0], &cp[0], mup, rp,
-                                           &y[0], l1, l2, tol, max_iter, positive, n, p,
-                                           nthreads)
+                                           &y[0], l1, l2, tol, max_iter, positive, random,
+                                           seed, n, p, nthreads)
         else:
             st = fm_sparse_enet_cd_f64_i64(&w[0], &it, &gap, &cd[0], &ci[0], &cp[0], mup, rp,
-                                           &y[0], l1, l2, tol, max_iter, positive, n, p,
-                                           nthreads)
+                                           &y[0], l1, l2, tol, max_iter, positive, random,
+                                           seed, n, p, nthreads)
     _check(st)
     return it, gap
 

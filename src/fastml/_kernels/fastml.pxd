@@ -338,10 +338,12 @@ cdef extern from "knn.h" nogil:
 cdef extern from "enet.h" nogil:
     int fm_enet_cd_f64(double *w, int64_t *n_iter, double *gap, const double *XT,
                        const double *y, double l1, double l2, double tol, int64_t max_iter,
-                       int positive, int64_t n, int64_t p, int nthreads)
+                       int positive, int random, uint32_t seed, int64_t n, int64_t p,
+                       int nthreads)
     int fm_enet_cd_gram_f64(double *w, int64_t *n_iter, double *gap, const double *G,
                             const double *c, double yy, double l1, double l2, double tol,
-                            int64_t max_iter, int positive, int64_t p, int nthreads)
+                            int64_t max_iter, int positive, int random, uint32_t seed, int64_t p,
+                            int nthreads)
 
 cdef extern from "optim.h" nogil:
     int fm_adam_f32(float *p, float *m, float *v, float *vmax, const float *g, int64_t n,
@@ -521,13 +523,13 @@ cdef extern from "sparse.h" nogil:
     int fm_sparse_enet_cd_f64_i32(double *w, int64_t *n_iter, double *gap, const double *cd,
                                   const int32_t *ci, const int32_t *cp, const double *mu,
                                   const double *r, const double *y, double l1, double l2,
-                                  double tol, int64_t max_iter, int positive, int64_t n, int64_t p,
-                                  int nthreads)
+                                  double tol, int64_t max_iter, int positive, int random,
+                                  uint32_t seed, int64_t n, int64_t p, int nthreads)
     int fm_sparse_enet_cd_f64_i64(double *w, int64_t *n_iter, double *gap, const double *cd,
                                   const int64_t *ci, const int64_t *cp, const double *mu,
                                   const double *r, const double *y, double l1, double l2,
-                                  double tol, int64_t max_iter, int positive, int64_t n, int64_t p,
-                                  int nthreads)
+                                  double tol, int64_t max_iter, int positive, int random,
+                                  uint32_t seed, int64_t n, int64_t p, int nthreads)
     int fm_sparse_sgd_epoch_f64_i32(double *sumloss, double *w, double *q, double *state,
                                     const double *xd, const int32_t *xi, const int32_t *xp,
                                     const double *y, const double *sw, const int64_t *order,

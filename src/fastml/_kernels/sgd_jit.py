@@ -24,6 +24,20 @@ loss_dloss = _jit(_ref.loss_dloss)
 
 
 @_jit
+def _pa_update(schedule, loss, lv, sq, pred, yi, eta0):
+    # reference.sgd.pa_update, with NaN for "skip this sample" (PA-I, x = 0)
+    if schedule == 4:
+        if sq == 0.0:
+            return math.nan
+        tau = min(eta0, lv / sq)
+    else:
+        tau = lv / (sq + 0.5 / eta0)
+    if loss == 0:
+        return tau * yi
+    return -tau if yi - pred < 0 else tau
+
+
+@_jit
 def _dot(a, b):
     # four independent accumulators: without fastmath LLVM cannot reorder one
     # running sum, with four it pipelines/vectorises (~4x); fixed order, so
@@ -42,9 +56,33 @@ def _dot(a, b):
 
 
 @_jit
+def _dot_seq(a, b):
+    # one running sum in index order (scikit-learn's WeightVector.dot): below
+    # _SEQ_DOT_MAX features the latency of the chain is noise next to the
+    # per-sample work, and small problems then follow scikit-learn's
+    # iterates to the last bit
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+_SEQ_DOT_MAX = 16
+
+
+@_jit
 def _axpy(y, a, x):
     for i in range(x.shape[0]):
         y[i] += a * x[i]
+
+
+@_jit
+def _norms(w):
+    s2 = s1 = 0.0
+    for j in range(w.shape[0]):
+        s2 += w[j] * w[j]
+        s1 += abs(w[j])
+    return s2, s1
 
 
 @_jit
@@ -57,10 +95,18 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
     use_l2 = penalty == 1 or penalty == 3
     use_l1 = penalty == 2 or penalty == 3
     l1_share = l1_ratio if penalty == 3 else 1.0
+    # objective bookkeeping (state[7:10], see reference.sgd.sgd_epoch)
+    obj = state.shape[0] > 9 and penalty != 0
+    pen_l1 = 0.0 if penalty == 1 else l1_share
+    sq = state[8] if obj else 0.0
+    l1n = state[9] if obj else 0.0
+    pen_sum = 0.0
+    seq = p <= _SEQ_DOT_MAX
     for k in range(order.shape[0]):
         i = order[k]
         x = X[i]
-        pred = wscale * _dot(w, x) + b
+        mx = wscale * (_dot_seq(w, x) if seq else _dot(w, x))  # the model's w.x
+        pred = mx + b
         if schedule == 1:
             span = optimal_init + t - 1.0
             if span == 0.0:  # a tiny optimal_init absorbed by t = 1
@@ -70,12 +116,25 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        sumloss += loss_value(loss, pred, y[i], eps)
-        d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, pred, y[i], eps)
+        sumloss += lv
+        if obj:
+            pen_sum += alpha * ((1.0 - pen_l1) * 0.5 * sq + pen_l1 * l1n)
+        if schedule >= 4:
+            update = _pa_update(schedule, loss, lv, _dot(x, x), pred, y[i], eta0)
+            if math.isnan(update):
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
-            wscale *= max(0.0, l2f)
+            f = max(0.0, l2f)
+            wscale *= f
+            sq *= f * f
+            l1n *= f
+            mx *= f
             if wscale < 1e-9:
                 if avg:
                     _avg_fold(aw, w, state)
@@ -84,6 +143,11 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 wscale = 1.0
         if update != 0.0:
             _axpy(w, update / wscale, x)
+            if obj and pen_l1 > 0.0:
+                s2, s1 = _norms(w)
+                sq, l1n = s2 * wscale * wscale, s1 * wscale
+            elif obj:  # l2 only: ||w + u x||^2 = ||w||^2 + 2 u w.x + u^2 ||x||^2
+                sq = max(0.0, sq + 2.0 * update * mx + update * update * _dot(x, x))
             if fit_intercept:
                 b += update
         if avg and average <= t:
@@ -100,6 +164,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 q[j] += wscale * (w[j] - z)
         t += 1.0
     state[0], state[1], state[2], state[3] = wscale, b, t, u
+    if state.shape[0] > 9:
+        state[7], state[8], state[9] = pen_sum, sq, l1n
     return sumloss
 
 
@@ -166,9 +232,19 @@ def csr_sgd_epoch(w, q, state, aw, data, indices, indptr, y, sw, order, loss, ep
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        total += loss_value(loss, pred, y[i], eps)
-        d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, pred, y[i], eps)
+        total += lv
+        if schedule >= 4:
+            sq = 0.0
+            for s in range(a, e):
+                sq += data[s] * data[s]
+            update = _pa_update(schedule, loss, lv, sq, pred, y[i], eta0)
+            if math.isnan(update):
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, pred, y[i], eps), -_ref.MAX_DLOSS), _ref.MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
             if wscale < 1e-9:

@@ -129,17 +129,18 @@ def _class_sums(X, cls, n_classes, w=None):
     return out
 
 
-def _enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False):
+def _enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False, random=False, seed=0):
     """Elastic-net coordinate descent on CSC Xc (n, p) with implicit centring:
     column j of the design is Xc[:, j] - mu[j] * r (mu, r None: zeros, ones).
     w (p,) float64 is the start, updated in place; y (n,) the centred target.
+    random/seed: scikit-learn's random coordinate order (see enet.enet_cd).
     Returns (n_iter, duality gap) with the stop rule of enet.enet_cd."""
     cd, ci, cp = _parts(Xc, np.float64, _index_dtype(Xc))
     mu = None if mu is None else np.ascontiguousarray(mu, dtype=np.float64)
     r = None if r is None else np.ascontiguousarray(r, dtype=np.float64)
     it, gap = _sparse.enet_cd(w, cd, ci, cp, mu, r, np.ascontiguousarray(y, dtype=np.float64),
                               float(l1), float(l2), int(max_iter), float(tol), bool(positive),
-                              _threads())
+                              bool(random), int(seed), _threads())
     return int(it), float(gap)
 
 

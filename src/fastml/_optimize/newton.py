@@ -5,7 +5,9 @@ Hessian is available as a matrix or as Hessian-vector products.
   ``grad_hess(x) -> (f, g, hvp)`` once (hvp(v) = H(x) v, reusing whatever the
   objective cached at x), solves H d = -g by conjugate gradients to a relative
   residual min(0.5, sqrt(|g|_1)) (so steps become exact Newton steps near the
-  optimum: superlinear convergence), then takes a strong-Wolfe step from a = 1.
+  optimum: superlinear convergence), then takes a strong-Wolfe step from a = 1
+  (at the rounding floor of f, where no line search sees a decrease, the full
+  step if it shrinks the gradient; a step that no longer moves x stops).
 - :func:`newton_cholesky`: exact Newton with ``grad_hess_full(x) -> (f, g, H)``
   solved by Cholesky (H + mu I, mu growing when H is not numerically positive
   definite), Armijo backtracking from a = 1.
@@ -64,11 +66,21 @@ def newton_cg(fg, grad_hess, x0, *, tol=1e-4, max_iter=100, max_inner=200, callb
         d = conjugate_gradient(hvp, -g, min(0.5, math.sqrt(g1)), max_inner)
         step = line_search_wolfe(fg, x, f, g, d, alpha0=1.0)
         if step is None:
-            step = backtrack_armijo(fg, x, f, g, -g, alpha=1.0)
-            if step is None:
-                return x, it, _gmax(g) <= 10 * tol
-            d = -g
-        x = x + step[0] * d
+            # at the rounding floor of f no line search can see a decrease:
+            # take Newton's full step when it shrinks the gradient with f
+            # unchanged to rounding (full_step_accepted), as newton_cholesky
+            f1, g1n = fg(x + d)
+            if full_step_accepted(f, g, float(g @ d), f1, g1n):
+                step = (1.0,)
+            else:
+                step = backtrack_armijo(fg, x, f, g, -g, alpha=1.0)
+                if step is None:
+                    return x, it, _gmax(g) <= 10 * tol
+                d = -g
+        x_new = x + step[0] * d
+        if np.array_equal(x_new, x):  # the step no longer moves x: stalled
+            return x, it, _gmax(g) <= 10 * tol
+        x = x_new
         if callback is not None:
             callback(x)
     g = fg(x)[1]

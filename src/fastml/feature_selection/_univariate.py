@@ -18,7 +18,8 @@ from ..base import BaseEstimator
 from ..utils._param_validation import Interval, StrOptions
 from ..utils._sparse import check_sparse, is_sparse
 from ..utils._set_output import dataframe_to_numpy
-from ..utils.validation import check_array, check_is_fitted, check_X_y, column_or_1d
+from ..utils.validation import (FLOAT_DTYPES, check_array, check_is_fitted, check_X_y,
+                                column_or_1d)
 from ._base import SelectorMixin, validate_X
 
 __all__ = ["f_oneway", "f_classif", "f_regression", "r_regression", "chi2", "SelectKBest",
@@ -27,6 +28,14 @@ __all__ = ["f_oneway", "f_classif", "f_regression", "r_regression", "chi2", "Sel
 
 
 # ---- inputs -----------------------------------------------------------------------
+def _non_numeric_frame(X):
+    """A pandas DataFrame with a column that is neither numeric nor boolean."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(X, "columns"):
+        return False
+    return any(getattr(dt, "kind", "O") not in "biuf" for dt in dtypes)
+
+
 def _check_xy(X, y, accept=("csr", "csc"), dtype=np.float64):
     """X dense (float64 or float32 kept by dtype) or sparse, y 1-D, same length."""
     X = dataframe_to_numpy(X)
@@ -208,7 +217,10 @@ class _BaseFilter(SelectorMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Score the features of X (against y when the score function uses one)."""
         self._validate_params()
-        X = validate_X(self, X, reset=True)
+        # a DataFrame with non-numeric columns (categorical, object) reaches
+        # score_func as an object array, as in scikit-learn (whose "numeric"
+        # check keeps object arrays); the built-in score functions need numbers
+        X = validate_X(self, X, reset=True, dtype=None if _non_numeric_frame(X) else FLOAT_DTYPES)
         if y is not None:
             y = np.asarray(dataframe_to_numpy(y))
             if y.ndim == 2 and y.shape[1] == 1:

@@ -22,8 +22,12 @@ sparse solver does; the optimum is the same as for the dense matrix.
 ``precompute`` (True / False / a Gram matrix) is accepted as in scikit-learn;
 fastml picks the data or Gram form by shape (above), which reaches the same optimum, so a
 user Gram matrix is only validated (one element checked, as scikit-learn
-does), not used. ``selection="random"`` is not implemented (cyclic sweeps
-only): it raises a ValueError.
+does), not used. ``selection="random"`` updates, in each sweep of p updates,
+a feature drawn at random (with replacement) instead of the next one in
+order, from scikit-learn's generator seeded per target by
+``check_random_state(random_state).randint(0, 2**31 - 1)`` (scikit-learn's
+draw), so a given random_state gives scikit-learn's coordinate sequence; all
+three kernels (data form, Gram form, sparse) take it.
 """
 import numbers
 import warnings
@@ -36,6 +40,7 @@ from ..base import RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval, StrOptions
 from ..utils._sparse import is_sparse
+from ..utils.validation import check_random_state
 from ._base import LinearModel, _prepare
 
 _CONV_MSG = ("Objective did not converge. You might want to increase the number of "
@@ -101,9 +106,6 @@ class ElasticNet(RegressorMixin, LinearModel):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         self._validate_params()
-        if self.selection == "random":
-            raise ValueError("selection='random' is not supported: fastml's coordinate descent "
-                             "sweeps the features cyclically; use selection='cyclic'.")
         alpha, l1_ratio = float(self.alpha), float(self.l1_ratio)
         max_iter, tol = int(self.max_iter), float(self.tol)
         if alpha == 0:
@@ -180,12 +182,15 @@ class ElasticNet(RegressorMixin, LinearModel):
         C = np.ascontiguousarray(np.asarray(C, dtype=np.float64).T)
         positive = bool(self.positive)
 
-        def cd(w, t):
+        random = self.selection == "random"
+
+        def cd(w, t, seed):
             if w.any():  # warm start: no sweep when it already meets the gap
                 gap = enet_gap_gram(w, G @ w, C[t], float(yy[t]), l1, l2, positive)
                 if gap <= tol * float(yy[t]):
                     return 0, gap
-            return _kl.enet_cd_gram(w, G, C[t], float(yy[t]), l1, l2, max_iter, tol, positive)
+            return _kl.enet_cd_gram(w, G, C[t], float(yy[t]), l1, l2, max_iter, tol, positive,
+                                    random, seed)
 
         return (X_off, y_off) + self._cd_targets(cd, W, yy, l1, l2, tol)
 
@@ -212,14 +217,15 @@ class ElasticNet(RegressorMixin, LinearModel):
         positive = bool(self.positive)
 
         Yc = np.ascontiguousarray(Yc.T)
+        random = self.selection == "random"
 
-        def cd(w, t):
+        def cd(w, t, seed):
             yt = Yc[t]
             if w.any():  # warm start: no sweep when it already meets the gap (as sparse)
                 gap = _dense_gap(XT, yt, w, l1, l2, positive)
                 if gap <= tol * float(yt @ yt):
                     return 0, gap
-            return _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, positive)
+            return _kl.enet_cd(w, XT, yt, l1, l2, max_iter, tol, positive, random, seed)
 
         return (X_off, y_off) + self._cd_targets(cd, W, np.einsum("ij,ij->i", Yc, Yc), l1, l2,
                                                  tol)
@@ -248,19 +254,24 @@ class ElasticNet(RegressorMixin, LinearModel):
             Yc = Yc * r[:, None]
         mu = X_off if self.fit_intercept else None
         Yc = np.ascontiguousarray(Yc.T)
+        random = self.selection == "random"
         return (X_off, y_off) + self._cd_targets(
-            lambda w, t: _ks.enet_cd(w, Xc, mu, r, Yc[t], l1, l2, max_iter, tol,
-                                     bool(self.positive)),
+            lambda w, t, seed: _ks.enet_cd(w, Xc, mu, r, Yc[t], l1, l2, max_iter, tol,
+                                           bool(self.positive), random, seed),
             W, np.einsum("ij,ij->i", Yc, Yc), l1, l2, tol)
 
-    @staticmethod
-    def _cd_targets(cd, W, yy, l1, l2, tol):
-        """Runs cd(w, t) for every target t (yy[t] = ||y_t||^2 of the centred,
-        weighted target); (n_iters, gaps)."""
+    def _cd_targets(self, cd, W, yy, l1, l2, tol):
+        """Runs cd(w, t, seed) for every target t (yy[t] = ||y_t||^2 of the centred,
+        weighted target); (n_iters, gaps). Each target draws its seed from a
+        fresh check_random_state(random_state), as scikit-learn's path does
+        (an int gives every target the same seed, a RandomState advances)."""
+        def seed(t):
+            return int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+
         n_iters, gaps = [], []
         for t in range(W.shape[1]):
             w = np.ascontiguousarray(W[:, t])
-            it, gap = cd(w, t)
+            it, gap = cd(w, t, seed(t))
             W[:, t] = w
             n_iters.append(it)
             gaps.append(gap)

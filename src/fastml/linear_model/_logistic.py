@@ -266,6 +266,13 @@ class LogisticRegression(CallbackSupportMixin, ClassifierMixin, SparseCoefMixin,
                                  "or wrap the estimator"
                                  " in a OneVsRestClassifier to keep applying a one-versus-rest "
                                  "scheme.")
+            if liblinear and X.shape[0] and X.max() > 1e30:
+                # scikit-learn's guard and message: at this scale the liblinear
+                # objective's products (x.w, the Hessian's x^2 terms) overflow
+                # float64 within the first steps and the fit stalls at w = 0
+                raise ValueError("Using the 'liblinear' solver while X contains a maximum "
+                                 "value > 1e30 results in a frozen fit. Please choose another "
+                                 "solver or rescale the input X.")
             sw = _check_sample_weight(sample_weight, X.shape[0])
             s = (np.ones(X.shape[0]) if sw is None else sw) * \
                 _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]

@@ -3,7 +3,10 @@
 Each epoch is one compiled pass (fastml._kernels.sgd.sgd_epoch; for sparse X
 fastml._kernels.sparse.sgd_epoch) over a shuffled order: scikit-learn's plain
 SGD (scaled weight vector for the L2 decay, cumulative truncated-gradient L1,
-learning-rate schedules "constant", "optimal", "invscaling", "adaptive").
+learning-rate schedules "constant", "optimal", "invscaling", "adaptive", and
+the passive-aggressive steps "pa1" / "pa2" for the hinge (classifier) and
+epsilon-insensitive (regressor) losses, scikit-learn's PA-I / PA-II with
+eta0 as C).
 Between epochs Python applies the stopping rule: stop once the epoch loss has
 not dropped by tol * n_samples for n_iter_no_change epochs, or with
 early_stopping=True once the score on a held-out validation_fraction (accuracy
@@ -17,9 +20,12 @@ as in scikit-learn, the intercept step is damped by 0.01 for sparse data.
 the same compiled epochs (fastml._kernels.sgd; sparse X: csr_sgd_epoch), so
 coef_ / intercept_ are the averages once `average` updates have been made.
 A random_state gives scikit-learn's shuffles, validation split and so its
-iterates. Differs: the loss-based stopping rule compares the epoch's mean loss
-(scikit-learn 1.9 adds the penalty term to it), so separable one-vs-rest
-problems may stop at another epoch; a later SGDClassifier.partial_fit with
+iterates (below 17 features bit for bit: the margin is then one running sum in
+scikit-learn's order). Without early stopping, the stopping rule compares
+scikit-learn 1.9's objective, the epoch's summed loss plus the penalty at each
+sample (reference.sgd.sgd_epoch, state[7]). Differs: on sparse X the rule
+compares the summed loss alone (the sparse epochs keep no penalty sum), so a
+penalised sparse fit may stop at another epoch; a later SGDClassifier.partial_fit with
 averaging continues from the last (non-averaged) intercept; scikit-learn's
 restarts it from the initial one.
 """
@@ -109,6 +115,11 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
             raise ValueError("alpha must be > 0 since learning_rate is 'optimal'.")
         if self.learning_rate != "optimal" and self.eta0 <= 0:
             raise ValueError(f"eta0 must be > 0, got {self.eta0!r}.")
+        if self.learning_rate in ("pa1", "pa2"):
+            need = "hinge" if isinstance(self, ClassifierMixin) else "epsilon_insensitive"
+            if self.loss != need:
+                raise ValueError(f"Learning rate '{self.learning_rate}' only works with loss "
+                                 f"'{need}'.")
         if self.power_t < 0:
             warnings.warn("Negative values for `power_t` are deprecated in version 1.8 and "
                           "will raise an error in 1.10. Use values in the range [0.0, inf) "
@@ -125,11 +136,14 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
 
     def _init_models(self, k, p):
         # one row per binary problem: [wscale, intercept, t, u]; W scaled by wscale
-        # [.., avg_a, avg_b, avg_intercept] for averaged SGD (reference.sgd.avg_step)
+        # [.., avg_a, avg_b, avg_intercept] for averaged SGD (reference.sgd.avg_step),
+        # [.., the last dense epoch's penalty sum, ||w||^2, ||w||_1] for the
+        # stopping objective (reference.sgd.sgd_epoch)
         self._W = np.zeros((k, p))
         self._Q = np.zeros((k, p))
         self._AW = np.zeros((k, p)) if self._avg_start() else None
-        self._state = np.tile(np.array([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]), (k, 1))
+        self._state = np.tile(np.array([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]),
+                              (k, 1))
 
     def _start(self, k, p, coef_init, intercept_init, first):
         """Model state for a fit: fresh (t = 1) unless partial_fit continues;
@@ -209,9 +223,12 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
                 self.epsilon, self.penalty, alpha, l1_ratio, schedule, eta, self.power_t,
                 optimal_init, self.fit_intercept)
         start = self._avg_start()
-        if start or (self.loss == "perceptron" and is_sparse(X)):
-            # the compiled C sparse epoch has no perceptron loss: the jitted
-            # CSR epoch (average = 0: plain SGD) runs it
+        if self._state.shape[1] > 9:
+            self._state[c, 7] = 0.0  # the dense epochs write their penalty sum here
+        if start or (is_sparse(X) and (self.loss == "perceptron" or schedule in ("pa1", "pa2"))):
+            # the compiled C sparse epoch has no perceptron loss and no
+            # passive-aggressive step: the jitted CSR epoch (average = 0:
+            # plain SGD) runs them
             if is_sparse(X):
                 aw = self._AW[c] if start else np.zeros(X.shape[1])
                 return _kl.csr_sgd_epoch(self._W[c], self._Q[c], self._state[c], aw,
@@ -223,7 +240,8 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
 
     def _epochs(self, X, targets, sw, n_epochs, stop, seeds, val=None, nthreads=1,
                 train_mask=None):
-        """Run up to n_epochs; targets (k, n) in the loss's coding; seeds[c] the
+        """Run up to n_epochs; targets (k, n) in the loss's coding; sw (n,) or
+        (k, n) per problem; seeds[c] the
         shuffle seed of problem c; val = (X_val, targets_val, sw_val) for early
         stopping, whose rows train_mask excludes from the epochs. As in
         scikit-learn, each epoch shuffles every sample's index with the seed's
@@ -233,6 +251,10 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
         optimal_init = self._optimal_init(alpha) if self.learning_rate == "optimal" else 0.0
         k = targets.shape[0]
         n_all = X.shape[0]
+        if self._state.shape[1] > 9:  # the objective's norms, from this call's start
+            Wm = self._W * self._state[:, 0:1]
+            self._state[:, 8] = np.einsum("ij,ij->i", Wm, Wm)
+            self._state[:, 9] = np.abs(Wm).sum(axis=1)
         n = n_all if train_mask is None else int(train_mask.sum())
         inds = [np.arange(n_all, dtype=np.int64) for _ in range(k)]
         swaps = [_kl.shuffle_swaps(s, n_all) for s in seeds] if self.shuffle else None
@@ -253,8 +275,8 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
                     if swaps is not None:
                         _kl.apply_swaps(inds[c], swaps[c])
                     order = inds[c] if train_mask is None else inds[c][train_mask[inds[c]]]
-                    return self._epoch(c, X, targets[c], sw, order, schedule, eta[c],
-                                       optimal_init)
+                    return self._epoch(c, X, targets[c], sw if sw.ndim == 1 else sw[c], order,
+                                       schedule, eta[c], optimal_init)
 
                 losses = list(pool.map(run, active)) if pool else [run(c) for c in active]
                 for c, loss in zip(active, losses):
@@ -270,9 +292,11 @@ class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
                         score = self._val_score(c, val[0], val[1][c], val[2])
                         worse = score < best[c] + tol
                         best[c] = max(best[c], score)
-                    else:
-                        worse = loss > best[c] - tol * n
-                        best[c] = min(best[c], loss)
+                    else:  # scikit-learn's objective: loss + penalty (dense epochs)
+                        objective = loss + (self._state[c, 7] if self._state.shape[1] > 9
+                                            else 0.0)
+                        worse = objective > best[c] - tol * n
+                        best[c] = min(best[c], objective)
                     stall[c] = stall[c] + 1 if worse else 0
                     if stall[c] >= self.n_iter_no_change:
                         if self.learning_rate == "adaptive" and eta[c] > 1e-6:
@@ -412,8 +436,14 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         X = self._prepare_X(X)
         self._start(k, X.shape[1], coef_init, intercept_init, first)
         sw = _check_sample_weight(sample_weight, X.shape[0], allow_all_zero=True)
-        sw = np.ones(X.shape[0]) if sw is None else sw
-        sw = sw * _class_weights(self.class_weight, self.classes_, y_idx)[y_idx]
+        sw_raw = np.ones(X.shape[0]) if sw is None else sw
+        cw = _class_weights(self.class_weight, self.classes_, y_idx)
+        sw = sw_raw * cw[y_idx]
+        # the weights the epochs use: binary, each sample its class's weight;
+        # one-vs-rest problem c (scikit-learn's pos_weight / neg_weight), the
+        # weight of class c on its positives and 1 on the rest
+        sw_fit = sw if k == 1 else \
+            sw_raw[None, :] * np.where(y_idx[None, :] == np.arange(k)[:, None], cw[:, None], 1.0)
         if k == 1:
             targets = np.where(y_idx == 1, 1.0, -1.0)[None, :]
         else:
@@ -436,11 +466,11 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
                 seeds.append(r.randint(_INT32_MAX))
         self._check_weight_sum(sw)
         vset, mask = None, None
-        if val is not None:
-            vset = (X[val], targets[:, val], sw[val])
+        if val is not None:  # scored with the sample weights alone, as scikit-learn
+            vset = (X[val], targets[:, val], sw_raw[val])
             mask = np.zeros(X.shape[0], dtype=bool)
             mask[train] = True
-        self.n_iter_ = self._epochs(X, np.ascontiguousarray(targets), sw, n_epochs, stop,
+        self.n_iter_ = self._epochs(X, np.ascontiguousarray(targets), sw_fit, n_epochs, stop,
                                     seeds, vset, nthreads, mask)
         return self
 

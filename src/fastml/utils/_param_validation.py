@@ -231,19 +231,20 @@ class Hidden(_Constraint):
 
 
 def max_n_jobs():
-    """Largest accepted positive n_jobs: 4 x the machine's core count."""
+    """Most threads a positive n_jobs gets: 4 x the machine's core count (a
+    larger n_jobs is accepted, as scikit-learn accepts it, and capped here)."""
     return 4 * (os.cpu_count() or 1)
 
 
 class _NJobs(_Constraint):
     """None, a negative int (cores + 1 + n_jobs, at least 1) or a positive int
-    up to 4 x os.cpu_count()."""
+    (threads capped at max_n_jobs() by resolve_n_jobs)."""
 
     def is_satisfied_by(self, value):
-        return value is None or (_is_int(value) and value != 0 and value <= max_n_jobs())
+        return value is None or (_is_int(value) and value != 0)
 
     def __str__(self):
-        return f"None or a nonzero int <= {max_n_jobs()} (4 x the CPU count)"
+        return "None or a nonzero int"
 
 
 class _Composite(_Constraint):

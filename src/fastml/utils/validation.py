@@ -15,7 +15,7 @@ import numpy as np
 from .._kernels import _threads
 
 from ..exceptions import DataConversionWarning, NotFittedError
-from ._param_validation import validate_parameter_constraints
+from ._param_validation import max_n_jobs, validate_parameter_constraints
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -308,9 +308,11 @@ def resolve_n_jobs(n_jobs):
     """The thread count for `n_jobs`, resolved once at the Python edge.
 
     None -> the global default (fastml.get_num_threads()); -1 -> all cores;
-    -k -> cores + 1 - k (at least 1); k > 0 -> k, up to 4 x os.cpu_count()
-    (beyond that a ValueError naming n_jobs). 0, bools and non-integers are
-    rejected.
+    -k -> cores + 1 - k (at least 1); k > 0 -> min(k, 4 x os.cpu_count()):
+    scikit-learn accepts any positive n_jobs (joblib starts that many
+    workers), fastml caps the threads so n_jobs=32 on a 2-core machine runs
+    8 threads instead of failing or oversubscribing. 0, bools and
+    non-integers are rejected (a ValueError naming n_jobs).
     """
     validate_parameter_constraints(_N_JOBS, {"n_jobs": n_jobs}, "resolve_n_jobs")
     if n_jobs is None:
@@ -318,4 +320,4 @@ def resolve_n_jobs(n_jobs):
     cores = os.cpu_count() or 1
     if n_jobs < 0:
         return max(1, cores + 1 + int(n_jobs))
-    return int(n_jobs)
+    return min(int(n_jobs), max_n_jobs())

@@ -10,6 +10,9 @@ a float64 array [wscale, intercept, t, u] (t counts updates, u is the
 cumulative L1 penalty) and q (p,) the L1 penalty already applied, both
 updated in place. Loss / penalty / learning-rate codes are the LOSSES,
 PENALTIES, SCHEDULES indexes below. Returns the epoch's summed loss.
+Schedules "pa1" / "pa2" (passive-aggressive) replace the gradient step by
+pa_update's step (eta = eta0 for the penalties), for the hinge and
+epsilon-insensitive losses; softmax_sgd_epoch has no passive-aggressive form.
 """
 import math
 
@@ -18,8 +21,25 @@ import numpy as np
 LOSSES = ("hinge", "log_loss", "squared_error", "huber", "modified_huber", "squared_hinge",
           "epsilon_insensitive", "squared_epsilon_insensitive", "perceptron")
 PENALTIES = (None, "l2", "l1", "elasticnet")
-SCHEDULES = ("constant", "optimal", "invscaling", "adaptive")
+SCHEDULES = ("constant", "optimal", "invscaling", "adaptive", "pa1", "pa2")
 MAX_DLOSS = 1e12
+
+
+def pa_update(schedule, loss, lv, sq, pred, yi, eta0):
+    """Passive-aggressive step (schedules 4 "pa1" and 5 "pa2", Crammer et al.
+    2006, scikit-learn's formulas): tau = min(eta0, lv / ||x||^2) (PA-I) or
+    lv / (||x||^2 + 1 / (2 eta0)) (PA-II), lv the sample's hinge or
+    epsilon-insensitive loss, signed by y for hinge (classification) and by
+    y - pred for regression. PA-I skips a sample with x = 0: returns None."""
+    if schedule == 4:
+        if sq == 0.0:
+            return None
+        tau = min(eta0, lv / sq)
+    else:
+        tau = lv / (sq + 0.5 / eta0)
+    if loss == 0:
+        return tau * yi
+    return -tau if yi - pred < 0 else tau
 
 
 def loss_value(loss, p, y, eps):
@@ -87,15 +107,29 @@ def loss_dloss(loss, p, y, eps):
 def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio, schedule,
               eta0, power_t, optimal_init, fit_intercept, aw=None, average=0):
     """One epoch; with average > 0 (and aw (p,)) also averaged SGD, see
-    avg_step: state then holds [.., avg_a, avg_b, avg_intercept] at 4..6."""
+    avg_step: state then holds [.., avg_a, avg_b, avg_intercept] at 4..6.
+    A state of length 10 also gets, in state[7], the epoch's penalty sum
+    (scikit-learn's objective = summed loss + this): per sample, before its
+    update, alpha ((1 - r) sq / 2 + r l1n) (r = 0 for l2, 1 for l1, l1_ratio
+    for elasticnet), 0 without a penalty. sq, l1n (state[8], state[9], carried
+    from epoch to epoch; the caller sets ||w||^2, ||w||_1 at the start of a fit)
+    are scikit-learn's WeightVector norms: recomputed after each step, scaled
+    with the L2 decay, left as they are by the L1 truncation (with the l2
+    penalty alone sq is updated as ||w + u x||^2 = ||w||^2 + 2 u w.x +
+    u^2 ||x||^2, the same value to rounding without a second pass over w)."""
     wscale, b, t, u = state[0], state[1], state[2], state[3]
     avg = average > 0 and aw is not None and aw.shape[0] > 0
     sumloss = 0.0
     use_l2 = penalty == 1 or penalty == 3
     use_l1 = penalty == 2 or penalty == 3
+    obj = state.shape[0] > 9 and penalty != 0
+    r = 0.0 if penalty == 1 else (l1_ratio if penalty == 3 else 1.0)
+    sq, l1n = (state[8], state[9]) if obj else (0.0, 0.0)
+    pen_sum = 0.0
     for i in order:
         x = X[i]
-        p = wscale * (w @ x) + b
+        mx = wscale * (w @ x)  # the model's w.x
+        p = mx + b
         if schedule == 1:
             span = optimal_init + t - 1.0
             if span == 0.0:  # a tiny optimal_init absorbed by t = 1
@@ -105,12 +139,25 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        sumloss += loss_value(loss, p, y[i], eps)
-        d = min(max(loss_dloss(loss, p, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, p, y[i], eps)
+        sumloss += lv
+        if obj:
+            pen_sum += alpha * ((1.0 - r) * 0.5 * sq + r * l1n)
+        if schedule >= 4:
+            update = pa_update(schedule, loss, lv, float(x @ x), p, y[i], eta0)
+            if update is None:
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, p, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             l2f = 1.0 - (1.0 - l1_ratio) * eta * alpha if penalty == 3 else 1.0 - eta * alpha
-            wscale *= max(0.0, l2f)
+            f = max(0.0, l2f)
+            wscale *= f
+            sq *= f * f
+            l1n *= f
+            mx *= f
             if wscale < 1e-9:  # fold the scale into w before dividing by it
                 if avg:
                     avg_fold(aw, w, state)
@@ -118,6 +165,11 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
                 wscale = 1.0
         if update != 0.0:
             w += (update / wscale) * x
+            if obj and r > 0.0:
+                sq = float(w @ w) * wscale * wscale
+                l1n = float(np.abs(w).sum()) * wscale
+            elif obj:  # l2 only: ||w + u x||^2 = ||w||^2 + 2 u w.x + u^2 ||x||^2
+                sq = max(0.0, sq + 2.0 * update * mx + update * update * float(x @ x))
             if fit_intercept:
                 b += update
         if avg and average <= t:
@@ -134,6 +186,8 @@ def sgd_epoch(w, q, state, X, y, sw, order, loss, eps, penalty, alpha, l1_ratio,
             q += wscale * (w - z)
         t += 1.0
     state[0], state[1], state[2], state[3] = wscale, b, t, u
+    if state.shape[0] > 9:
+        state[7], state[8], state[9] = pen_sum, sq, l1n
     return sumloss
 
 
@@ -206,9 +260,16 @@ def csr_sgd_epoch(w, q, state, aw, data, indices, indptr, y, sw, order, loss, ep
             eta = eta0 / t ** power_t
         else:
             eta = eta0
-        total += loss_value(loss, pred, y[i], eps)
-        d = min(max(loss_dloss(loss, pred, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
-        update = -eta * d * sw[i]
+        lv = loss_value(loss, pred, y[i], eps)
+        total += lv
+        if schedule >= 4:
+            update = pa_update(schedule, loss, lv, float(vals @ vals), pred, y[i], eta0)
+            if update is None:
+                continue
+            update *= sw[i]
+        else:
+            d = min(max(loss_dloss(loss, pred, y[i], eps), -MAX_DLOSS), MAX_DLOSS)
+            update = -eta * d * sw[i]
         if use_l2:
             wscale *= max(0.0, 1.0 - l2_share * eta * alpha)
             if wscale < 1e-9:

@@ -94,11 +94,13 @@ def class_sums(X, cls, n_classes, w=None):
     return out
 
 
-def enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False):
+def enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False, random=False, seed=0):
     """Builds the centred design densely and runs the dense twin (enet.py),
     after the compiled kernel's entry check: no sweep when w already meets
     the gap (a warm start at the optimum). Densifies: the twin is the spec,
-    not the memory-lean path."""
+    not the memory-lean path. random: the twin draws from all p features,
+    the compiled kernel from those its screening keeps active (as
+    scikit-learn's), so random iterates differ; both stop on the same gap."""
     from .enet import enet_cd as dense_cd
     from .enet import enet_gap
 
@@ -112,7 +114,7 @@ def enet_cd(w, Xc, mu, r, y, l1, l2, max_iter, tol, positive=False):
     gap = enet_gap(w, XT, y, y - XT.T @ w, l1, l2, positive)
     if gap <= tol * float(y @ y):
         return 0, gap
-    return dense_cd(w, XT, y, l1, l2, max_iter, tol, positive)
+    return dense_cd(w, XT, y, l1, l2, max_iter, tol, positive, random, seed)
 
 
 
