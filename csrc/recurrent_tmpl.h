@@ -4,7 +4,7 @@
 #define PUB(name) FM_CAT(name, SUF)
 #define IN(name) FM_CAT(name, SUF)
 #define TBL(name) FM_CAT(name, SUF)
-#define GEMM FM_CAT(fm_gemm_, SUF)
+#define GEMM FM_CAT(rec_gemm_, SUF)
 
 /* C[M, N] (+)= A[M, K] op(W): op(W) = W^T for W (N, K) when wt is NULL (BLAS),
  * or the pre-transposed wt (K, N) for the small kernel. beta is 0 or 1. */
