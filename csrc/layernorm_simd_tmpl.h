@@ -119,11 +119,15 @@ static inline __attribute__((always_inline)) void F(ln_bwd_sums)(double *s, cons
     s[1] = s2;
 }
 
-#define LN_QUAD 4 /* rows per dx / dw / db pass */
-/* rows ahead whose dy and x a quad pass prefetches: two quads (the next quad's
- * rows come in while that quad's sums pass runs; (32,128,512) backward at one
- * thread, in cache: 0.75 -> 0.66-0.68 ms against one quad ahead) */
-#define LN_PF (2 * LN_QUAD)
+/* Rows per dx / dw / db pass. One: dw and db are read and written per row (from
+ * L1), and the pass reads one row of dy and x that the sums pass just brought
+ * in. In a training step on (32,128,512) (x and dy not in cache) the backward
+ * took 0.77-0.86 ms at one thread against 1.06-1.26 ms with 4 rows per pass
+ * (which keep 8 input, 4 output and the prefetch streams in flight). */
+#define LN_QUAD 1
+/* rows ahead whose dy and x a pass prefetches (2 measured best for one row
+ * per pass; 4 and 8 were 5-15% slower) */
+#define LN_PF 2
 
 /* Rows [0, q) (q <= LN_QUAD, row i at offset i * n) in one pass over the
  * columns: dx = rs * g + k * xhat + c per row (dx may be NULL), and dw += the
