@@ -82,10 +82,17 @@ static inline __attribute__((always_inline)) void F(ln_apply)(T *y, const T *x, 
     }
 }
 
+/* Rows ahead the forward prefetches (one line per 64 bytes): a training step
+ * on (32,128,512), x not in cache, forward 0.61-0.64 -> 0.51-0.54 ms at one
+ * thread. */
+#define LN_FWD_PF 2
 void IF_(fm_ln_fwd)(T *y, T *mean, T *rstd, const T *x, const T *w, const T *b, int64_t rows,
                     int64_t n, double eps) {
     for (int64_t r = 0; r < rows; r++) {
         const T *xr = x + r * n;
+        if (r + LN_FWD_PF < rows) /* a later row comes in while this one is computed */
+            for (int64_t j = 0; j < n; j += 64 / (int64_t)sizeof(T))
+                __builtin_prefetch(xr + LN_FWD_PF * n + j, 0, 3);
         IF_(fm_ln_row_stats)(mean + r, rstd + r, xr, n, eps);
         F(ln_apply)(y + r * n, xr, w, b, n, rstd[r], mean[r], (T)0);
     }
@@ -193,6 +200,7 @@ void IF_(fm_ln_bwd)(T *dx, T *dw, T *db, const T *dy, const T *x, const T *mean,
 
 #undef LN_QUAD
 #undef LN_PF
+#undef LN_FWD_PF
 
 void IF_(fm_ln_axpc)(T *y, const T *x, int64_t m, T a, T mu, T c) {
     F(ln_apply)(y, x, NULL, NULL, m, a, mu, c);
