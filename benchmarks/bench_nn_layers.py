@@ -512,6 +512,10 @@ def test_layer_norm_64x64x256_fwd_bwd(benchmark, impl, full, bench_threads):
 # when" names, fwd+bwd, fastml and torch alternating in one process (each round
 # times 3 calls of each), both pinned to FASTML_BENCH_THREADS (default 2)
 # threads; prints min times and torch/fastml (> 1: fastml faster).
+# FASTML_BENCH_CLOCK=process times the process's CPU time instead of wall time:
+# with FASTML_BENCH_THREADS=1 on a loaded machine it does not count the time
+# the process waited for a core (at 2 threads it would add both threads' time,
+# spinning included, so keep wall time there).
 def _pair_steps(lib, case):
     """One fwd+bwd step for lib in {"fastml", "torch"}; the same data for both."""
     import torch
@@ -571,6 +575,8 @@ def main(rounds=7, calls=3):
 
     import fastml
     threads = int(os.environ.get("FASTML_BENCH_THREADS", "2"))
+    cpu = os.environ.get("FASTML_BENCH_CLOCK", "wall") == "process"
+    clock = time.process_time if cpu else time.perf_counter
     fastml.set_num_threads(threads)
     torch.set_num_threads(threads)
     with threadpool_limits(limits=threads):
@@ -579,13 +585,14 @@ def main(rounds=7, calls=3):
             best = dict.fromkeys(steps, float("inf"))
             for _ in range(rounds + 1):  # the first round warms up
                 for lib, step in steps.items():
-                    t0 = time.perf_counter()
+                    t0 = clock()
                     for _ in range(calls):
                         step()
-                    best[lib] = min(best[lib], (time.perf_counter() - t0) / calls)
+                    best[lib] = min(best[lib], (clock() - t0) / calls)
             print(f"{case[0]:20s} {str(case[1]):30s} fastml {best['fastml'] * 1e3:8.2f} ms  "
                   f"torch {best['torch'] * 1e3:8.2f} ms  torch/fastml "
-                  f"{best['torch'] / best['fastml']:.2f}  ({threads} threads)", flush=True)
+                  f"{best['torch'] / best['fastml']:.2f}  ({threads} threads"
+                  f"{', CPU time' if cpu else ''})", flush=True)
 
 
 if __name__ == "__main__":

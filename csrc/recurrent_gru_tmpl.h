@@ -19,7 +19,7 @@
 #define PUB(name) FM_CAT(name, SUF)
 #define IN(name) FM_CAT(name, SUF)
 #define TBL(name) FM_CAT(name, SUF)
-#define GEMM FM_CAT(fm_gemm_, SUF)
+#define GEMM FM_CAT(rec_gemm_, SUF)
 
 /* GRU time loop for batch rows [b0, b0 + R); gh is (B, 3H) scratch. */
 static int IN(gru_fwd_rows_)(T *y, T *gates, T *gh, const T *h0, const T *w_hh, const T *whT,

@@ -206,12 +206,48 @@ void FM_ISA_FN(FM_CAT(fm_gru_cell_bwd_, SUF))(T *dg, T *dh, const T *gates, cons
     }
 }
 
+/* Rows of the per-step tile: with 32 vector registers (AVX-512) 8 rows x 2
+ * vectors (16 accumulators: 16 FMAs per 2 loads + 8 broadcasts); 4 rows with 16. */
+#ifdef __AVX512F__
+#define RNN_MR 8
+#else
+#define RNN_MR 4
+#endif
+
+/* C[0:rows, 0:2 VL] += A[0:rows, 0:K] Bm[0:K, 0:2 VL], k in order (rows is a
+ * constant at every call: the tile lives in registers). */
+static inline __attribute__((always_inline)) void FM_CAT(rnn_tile_, SUF)(
+    T *C, int64_t ldc, const T *A, int64_t lda, const T *Bm, int64_t ldb, int64_t K,
+    const int rows) {
+    V s[RNN_MR][2];
+#pragma GCC unroll 8
+    for (int r = 0; r < rows; r++) {
+        s[r][0] = VLOAD(C + r * ldc);
+        s[r][1] = VLOAD(C + r * ldc + VL);
+    }
+    for (int64_t k = 0; k < K; k++) {
+        const V b0 = VLOAD(Bm + k * ldb), b1 = VLOAD(Bm + k * ldb + VL);
+#pragma GCC unroll 8
+        for (int r = 0; r < rows; r++) {
+            const T a = A[r * lda + k];
+            s[r][0] += a * b0;
+            s[r][1] += a * b1;
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < rows; r++) {
+        VSTORE(C + r * ldc, s[r][0]);
+        VSTORE(C + r * ldc + VL, s[r][1]);
+    }
+}
+
 /* Small GEMM for the per-step recurrent products: C[M, N] += A[M, K] Bm[K, N]
- * (row-major, leading dimensions lda, ldb, ldc). Register tiles of 4 rows x 2
- * vectors accumulate over k in order, so every element has one fixed
- * summation order (thread-count independent). Columns are split into panels
- * of 2 vectors across threads when the product is large enough; rows and
- * column tails fall back to narrower tiles / scalar code. */
+ * (row-major, leading dimensions lda, ldb, ldc). Register tiles of RNN_MR rows
+ * x 2 vectors accumulate over k in order, so every element has one fixed
+ * summation order (thread-count independent, tile-independent). Columns are
+ * split into panels of 2 vectors across threads when the product is large
+ * enough; rows and column tails fall back to 4-row / 1-row tiles and scalar
+ * code. */
 void FM_ISA_FN(FM_CAT(fm_rnn_gemm_acc_, SUF))(T *C, int64_t ldc, const T *A, int64_t lda,
                                               const T *Bm, int64_t ldb, int64_t M, int64_t N,
                                               int64_t K, int nthreads) {
@@ -224,42 +260,13 @@ void FM_ISA_FN(FM_CAT(fm_rnn_gemm_acc_, SUF))(T *C, int64_t ldc, const T *A, int
     for (int64_t p = 0; p < npanel; p++) {
         const int64_t j = p * W2;
         int64_t i = 0;
-        for (; i + 4 <= M; i += 4) {
-            T *c0 = C + i * ldc + j, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-            const T *a0 = A + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-            V s00 = VLOAD(c0), s01 = VLOAD(c0 + VL), s10 = VLOAD(c1), s11 = VLOAD(c1 + VL);
-            V s20 = VLOAD(c2), s21 = VLOAD(c2 + VL), s30 = VLOAD(c3), s31 = VLOAD(c3 + VL);
-            for (int64_t k = 0; k < K; k++) {
-                const V b0 = VLOAD(Bm + k * ldb + j), b1 = VLOAD(Bm + k * ldb + j + VL);
-                s00 += a0[k] * b0;
-                s01 += a0[k] * b1;
-                s10 += a1[k] * b0;
-                s11 += a1[k] * b1;
-                s20 += a2[k] * b0;
-                s21 += a2[k] * b1;
-                s30 += a3[k] * b0;
-                s31 += a3[k] * b1;
-            }
-            VSTORE(c0, s00);
-            VSTORE(c0 + VL, s01);
-            VSTORE(c1, s10);
-            VSTORE(c1 + VL, s11);
-            VSTORE(c2, s20);
-            VSTORE(c2 + VL, s21);
-            VSTORE(c3, s30);
-            VSTORE(c3 + VL, s31);
-        }
-        for (; i < M; i++) {
-            T *c0 = C + i * ldc + j;
-            const T *a0 = A + i * lda;
-            V s0 = VLOAD(c0), s1 = VLOAD(c0 + VL);
-            for (int64_t k = 0; k < K; k++) {
-                s0 += a0[k] * VLOAD(Bm + k * ldb + j);
-                s1 += a0[k] * VLOAD(Bm + k * ldb + j + VL);
-            }
-            VSTORE(c0, s0);
-            VSTORE(c0 + VL, s1);
-        }
+        for (; i + RNN_MR <= M; i += RNN_MR)
+            FM_CAT(rnn_tile_, SUF)(C + i * ldc + j, ldc, A + i * lda, lda, Bm + j, ldb, K,
+                                   RNN_MR);
+        for (; i + 4 <= M; i += 4)
+            FM_CAT(rnn_tile_, SUF)(C + i * ldc + j, ldc, A + i * lda, lda, Bm + j, ldb, K, 4);
+        for (; i < M; i++)
+            FM_CAT(rnn_tile_, SUF)(C + i * ldc + j, ldc, A + i * lda, lda, Bm + j, ldb, K, 1);
     }
     /* column tail (< 2 vectors): scalar, same k order */
     for (int64_t i = 0; i < M; i++)
@@ -270,6 +277,7 @@ void FM_ISA_FN(FM_CAT(fm_rnn_gemm_acc_, SUF))(T *C, int64_t ldc, const T *A, int
         }
 }
 
+#undef RNN_MR
 #undef VLOAD
 #undef VSTORE
 #undef VSET1

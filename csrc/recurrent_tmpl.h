@@ -4,7 +4,7 @@
 #define PUB(name) FM_CAT(name, SUF)
 #define IN(name) FM_CAT(name, SUF)
 #define TBL(name) FM_CAT(name, SUF)
-#define GEMM FM_CAT(fm_gemm_, SUF)
+#define GEMM FM_CAT(rec_gemm_, SUF)
 
 /* C[M, N] (+)= A[M, K] op(W): op(W) = W^T for W (N, K) when wt is NULL (BLAS),
  * or the pre-transposed wt (K, N) for the small kernel. beta is 0 or 1. */
@@ -18,12 +18,18 @@ static int IN(step_gemm_)(T *C, const T *A, const T *W, const T *wt, int transw,
     return GEMM(0, transw, M, N, K, 1, A, K, W, transw ? K : N, beta, C, N, nthreads);
 }
 
-/* w (R, Cc) -> malloc'd w^T (Cc, R). */
+/* w (R, Cc) -> malloc'd w^T (Cc, R), in blocks of 16 x 16: every line read
+ * or written is used whole while it is in L1 (the plain double loop wrote one
+ * float per line: 0.25 ms for a 512 x 128 LSTM weight). */
 static T *IN(transpose_)(const T *w, int64_t R, int64_t Cc) {
     T *t = malloc((size_t)(R * Cc) * sizeof(T));
     if (t)
-        for (int64_t r = 0; r < R; r++)
-            for (int64_t c = 0; c < Cc; c++) t[c * R + r] = w[r * Cc + c];
+        for (int64_t r0 = 0; r0 < R; r0 += 16)
+            for (int64_t c0 = 0; c0 < Cc; c0 += 16) {
+                const int64_t r1 = r0 + 16 < R ? r0 + 16 : R, c1 = c0 + 16 < Cc ? c0 + 16 : Cc;
+                for (int64_t c = c0; c < c1; c++)
+                    for (int64_t r = r0; r < r1; r++) t[c * R + r] = w[r * Cc + c];
+            }
     return t;
 }
 

@@ -1239,3 +1239,25 @@ def k_gru(case, notes):
 
 KERNELS["activation_extra"] = k_act_extra
 KERNELS["gru"] = k_gru
+
+
+def k_embedding(case, notes):
+    """The embedding weight gradient: any float gradient rows (specials
+    included) scattered at random indices with repeats, optional padding row,
+    guard-page storage: equal to the twin (both add every row in token order)."""
+    from fastml._kernels import embedding as kemb
+    from fastml._kernels.reference import embedding as r_emb
+
+    V, D, ntok = max(case["n"], 1), max(case["d"], 1), case["m"] * 3
+    g = arr(case, "dy", (ntok, D))
+    rng = np.random.default_rng(case.get("seed", 0))
+    idx = rng.integers(0, V, ntok).astype(np.int64)
+    pad = int(rng.integers(0, V)) if case.get("seed", 0) % 2 else None
+    got = kemb.embedding_backward(g, idx, V, pad)
+    want = r_emb.embedding_backward(_c(g), idx, V, pad)
+    compare(got, want, "embedding.embedding_backward", atol=0.0, rtol=0.0, notes=notes)
+    if pad is not None and np.any(got[pad] != 0):
+        raise Violation("padding row not zero", "embedding.embedding_backward")
+
+
+KERNELS["embedding"] = k_embedding

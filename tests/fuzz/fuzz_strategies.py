@@ -439,6 +439,7 @@ KERNEL_OPS = KERNEL_OPS + ("gmm",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("layernorm",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("logistic",)  # noqa: E305
 KERNEL_OPS = KERNEL_OPS + ("activation_extra", "gru")  # noqa: E305
+KERNEL_OPS = KERNEL_OPS + ("embedding",)  # noqa: E305
 _kernel_cases_base = kernel_cases
 
 

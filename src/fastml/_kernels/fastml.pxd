@@ -749,3 +749,10 @@ cdef extern from "logistic.h" nogil:
     int fm_logistic_binary_f64(double *out, double *curv, const double *X, const double *ypm,
                                const double *sn, const double *w, double b, int64_t n,
                                int64_t p, int nthreads)
+
+cdef extern from "embedding.h" nogil:
+    int fm_embedding_backward_f32(float *dw, const float *g, const int64_t *idx, int64_t ntok,
+                                  int64_t V, int64_t D, int64_t skip, int nthreads)
+    int fm_embedding_backward_f64(double *dw, const double *g, const int64_t *idx,
+                                  int64_t ntok, int64_t V, int64_t D, int64_t skip,
+                                  int nthreads)

@@ -2,17 +2,15 @@
 scale_grad_by_freq=False, sparse=False), as torch.nn.functional.embedding.
 
 Forward is a row gather (``np.take``). The backward is a dense scatter-add
-into a (num_embeddings, embedding_dim) gradient, vectorised without a
-per-token Python loop or ``np.add.at``: the token indices are sorted once, the
-gradient rows are summed per distinct index in sorted (i.e. fixed) order --
-one vectorised add per repeat when no index repeats more than a few times,
-else ``np.add.reduceat`` -- and written to their rows in one fancy assignment.
-Cost O(N log N + N D) for N tokens; the zero gradient of the untouched rows
-comes from ``np.zeros``. Only ``sparse=False`` is supported (fastml has no
-sparse gradients).
+into a (num_embeddings, embedding_dim) gradient (fastml._kernels.embedding:
+compiled, threads owning blocks of rows -- each zeroes its block and adds the
+tokens landing there in token order, no atomics; the NumPy twin sorts the
+indices and sums per distinct index in the same order). Only ``sparse=False``
+is supported (fastml has no sparse gradients).
 """
 import numpy as np
 
+from ..._kernels import embedding as _kemb
 from ..tensor import Tensor, make_op
 from ._util import float_tensor
 
@@ -60,41 +58,16 @@ def _renorm_(w, flat, max_norm, norm_type):
 
 
 def _scatter_add(g, flat, V, padding_idx, scale_grad_by_freq):
-    """dW (V, D) with dW[i] = sum of g rows whose index is i (see module doc)."""
-    D = g.shape[1]
-    dw = np.zeros((V, D), g.dtype)
-    if flat.size == 0:
-        return dw
-    order = np.argsort(flat, kind="stable")
-    sidx = flat[order]
-    first = np.r_[True, sidx[1:] != sidx[:-1]]
-    starts = np.flatnonzero(first)
-    rows = sidx[starts]
-    gs = g[order]
-    counts = np.diff(np.r_[starts, sidx.size])
-    top = int(counts.max())
-    if top <= _LAYERS:
-        # Few repeats (the usual case for a large vocabulary): the k-th occurrence
-        # of every index is added in one vectorised step; within a step the rows
-        # are distinct, so fancy-index += is exact. Same order as reduceat.
-        sums = gs[starts]
-        if top > 1:
-            seg = np.cumsum(first) - 1
-            rank = np.arange(sidx.size) - starts[seg]
-            for k in range(1, top):
-                pos = np.flatnonzero(rank == k)
-                sums[seg[pos]] += gs[pos]
-    else:
-        sums = np.add.reduceat(gs, starts, axis=0)
-    if scale_grad_by_freq:
-        sums /= counts.astype(g.dtype)[:, None]
-    dw[rows] = sums
-    if padding_idx is not None:
-        dw[padding_idx] = 0
+    """dW (V, D) with dW[i] = the sum of the g rows whose index is i (compiled:
+    threads own blocks of rows; twin: sorted, vectorised sums)."""
+    g = np.ascontiguousarray(g)
+    dw = _kemb.embedding_backward(g, np.ascontiguousarray(flat, dtype=np.int64), V,
+                                  padding_idx)
+    if scale_grad_by_freq and flat.size:
+        counts = np.bincount(flat, minlength=V)
+        rows = np.flatnonzero(counts)
+        dw[rows] /= counts[rows].astype(g.dtype)[:, None]
     return dw
-
-
-_LAYERS = 8  # most repeats of one index handled by the layered sum (else reduceat)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
