@@ -49,6 +49,15 @@ static inline void take(hgb_split *b, const scan_ctx *s, double gain, double gl,
     b->vr = hgb_value(s->G - gl, s->H - hl, s->lo, s->hi, s->l2);
 }
 
+/* An empty bin leaves the running sums exactly as they were, so its
+ * candidate repeats the previous one: the same checks pass or fail and the
+ * same gain cannot be strictly larger. (A bin obtained by subtraction can
+ * have count 0 and a rounding residue in g or h; it is scanned.) Small nodes
+ * have mostly empty bins. */
+static inline int bin_empty(const hgb_bin *e) {
+    return e->cnt == 0 && e->g == 0.0 && e->h == 0.0;
+}
+
 static void scan_numeric(hgb_split *b, const hgb_bin *hf, const scan_ctx *s, int hc,
                          int nbm, int has_missing, int missing_bin) {
     double gl = 0, hl = 0, vl, vr;
@@ -58,6 +67,7 @@ static void scan_numeric(hgb_split *b, const hgb_bin *hf, const scan_ctx *s, int
         nl += hf[bin].cnt;
         hl += hc ? (double)hf[bin].cnt : hf[bin].h;
         gl += hf[bin].g;
+        if (bin_empty(hf + bin)) continue; /* the previous candidate again */
         const int64_t nr = s->n - nl;
         const double hr = s->H - hl;
         if (nl < s->msl) continue;
@@ -74,6 +84,7 @@ static void scan_numeric(hgb_split *b, const hgb_bin *hf, const scan_ctx *s, int
         nr += hf[bin + 1].cnt;
         hr += hc ? (double)hf[bin + 1].cnt : hf[bin + 1].h;
         gr += hf[bin + 1].g;
+        if (bin < nbm - 2 && bin_empty(hf + bin + 1)) continue;
         const int64_t nl2 = s->n - nr;
         const double hl2 = s->H - hr;
         if (nr < s->msl) continue;
