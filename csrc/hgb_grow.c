@@ -22,8 +22,10 @@
  * parent's, in the parent's slot. When the pool is empty the open leaf with
  * the smallest gain gives its slot up and is rebuilt from rows if it is ever
  * split. Histograms are built row-wise over row-major codes: a thread streams
- * the node's rows and adds each row's gradient pair to its features' bins;
- * sums run in row order, so the tree does not depend on nthreads.
+ * the node's rows (prefetching the codes and gradients of rows ahead) and adds
+ * each row's gradient pair to its features' bins, one pass per block of
+ * features whose bins fit in L2; sums run in row order, so the tree does not
+ * depend on nthreads.
  *
  * Growth: the open leaf with the largest gain is split next (ties: the
  * lowest node index) until max_leaf_nodes leaves exist or no leaf has a
