@@ -63,6 +63,8 @@ static inline double expit(double z) {
     return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
 }
 
+#define HGB_GRAD_KMAX 64
+
 void hgb_grad_row(float *g, float *h, const double *raw, const double *y, const double *w,
                      int64_t n, int64_t K, int loss, double alpha, int64_t r) {
     const double wr = w ? w[r] : 1.0, yr = y[r];
@@ -78,9 +80,14 @@ void hgb_grad_row(float *g, float *h, const double *raw, const double *y, const 
         const double *z = raw + r * K;
         double mx = z[0], s = 0.0;
         for (int64_t k = 1; k < K; k++) mx = z[k] > mx ? z[k] : mx;
-        for (int64_t k = 0; k < K; k++) s += exp(z[k] - mx);
+        double e[HGB_GRAD_KMAX]; /* each class's exp, computed once when K fits */
         for (int64_t k = 0; k < K; k++) {
-            double p = exp(z[k] - mx) / s;
+            const double ek = exp(z[k] - mx);
+            if (k < HGB_GRAD_KMAX) e[k] = ek;
+            s += ek;
+        }
+        for (int64_t k = 0; k < K; k++) {
+            double p = (k < HGB_GRAD_KMAX ? e[k] : exp(z[k] - mx)) / s;
             g[k * n + r] = (float)(wr * (p - (yr == (double)k ? 1.0 : 0.0)));
             h[k * n + r] = (float)(wr * p * (1.0 - p));
         }

@@ -56,7 +56,11 @@ static void add_leaves(double *raw, int64_t K, int64_t k, const fm_hgb_node *nod
         const int64_t s = nodes[i].start, e = s + nodes[i].count;
         const int64_t lo = s > a ? s : a, hi = e < b ? e : b;
         const double v = nodes[i].value;
-        for (int64_t p = lo; p < hi; p++) raw[(int64_t)rows[p] * K + k] += v;
+        for (int64_t p = lo; p < hi; p++) {
+            /* raw is (n, K): with many classes a row's score is a cache miss */
+            if (p + 16 < hi) __builtin_prefetch(raw + (int64_t)rows[p + 16] * K + k, 1);
+            raw[(int64_t)rows[p] * K + k] += v;
+        }
     }
 }
 

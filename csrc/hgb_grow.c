@@ -22,8 +22,10 @@
  * parent's, in the parent's slot. When the pool is empty the open leaf with
  * the smallest gain gives its slot up and is rebuilt from rows if it is ever
  * split. Histograms are built row-wise over row-major codes: a thread streams
- * the node's rows and adds each row's gradient pair to its features' bins;
- * sums run in row order, so the tree does not depend on nthreads.
+ * the node's rows (prefetching the codes and gradients of rows ahead) and adds
+ * each row's gradient pair to its features' bins, one pass per block of
+ * features whose bins fit in L2; sums run in row order, so the tree does not
+ * depend on nthreads.
  *
  * Growth: the open leaf with the largest gain is split next (ties: the
  * lowest node index) until max_leaf_nodes leaves exist or no leaf has a
@@ -87,12 +89,36 @@ FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *p) {
  * vector extension; aligned(8) because bins are 24-byte records. */
 typedef double hgb_v2d __attribute__((vector_size(16), aligned(8)));
 
-/* the rows of a thread's features f0..f1: rows[i] (rows == NULL: row i) */
-void hgb_hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
-                      const int32_t *rows, int64_t m, int64_t d, int64_t f0, int64_t nf,
-                      int64_t nb) {
+/* rows ahead whose codes and gradients are prefetched in a gathered build:
+ * a node's rows are ascending but sparse, so every row's codes are a cache
+ * miss the hardware prefetcher cannot predict */
+#define HIST_PREFETCH 24
+
+static inline void prefetch_row(const uint8_t *codes, const float *g, const float *h,
+                                int64_t r, int64_t d, int64_t f0, int64_t nf) {
+    const uint8_t *c = codes + r * d + f0;
+    __builtin_prefetch(c);
+    if ((((uintptr_t)c) & 63) + (uintptr_t)nf > 64) __builtin_prefetch(c + nf - 1);
+    __builtin_prefetch(g + r);
+    if (h) __builtin_prefetch(h + r);
+}
+
+/* bytes of histogram one pass over the rows updates: the bins of a block of
+ * features stay in L2 (wide data: 200 features x 256 bins x 24 bytes is
+ * 1.2 MB, and a row's updates land anywhere in it) */
+#define HIST_BLOCK_BYTES 196608
+
+/* the rows of features f0 .. f0+nf-1 (one block) */
+static void hist_rows_block(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
+                            const int32_t *rows, int64_t m, int64_t d, int64_t f0, int64_t nf,
+                            int64_t nb) {
     for (int64_t i = 0; i < m; i++) {
-        const int64_t r = rows ? rows[i] : i;
+        int64_t r = i;
+        if (rows) {
+            r = rows[i];
+            if (i + HIST_PREFETCH < m)
+                prefetch_row(codes, g, h, rows[i + HIST_PREFETCH], d, f0, nf);
+        }
         const uint8_t *c = codes + r * d + f0;
         /* hess_const (h == NULL): the h slot counts rows (exact in double) */
         const hgb_v2d gh = {g[r], h ? h[r] : 1.0};
@@ -102,6 +128,20 @@ void hgb_hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const floa
             if (h) e->cnt++;
         }
     }
+}
+
+/* the rows of a thread's features f0..f1: rows[i] (rows == NULL: row i), in
+ * blocks of features whose bins fit in L2; every bin still sums its rows in
+ * row order */
+void hgb_hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const float *h,
+                   const int32_t *rows, int64_t m, int64_t d, int64_t f0, int64_t nf,
+                   int64_t nb) {
+    int64_t fb = HIST_BLOCK_BYTES / (nb * (int64_t)sizeof(hgb_bin));
+    fb = fb < 1 ? 1 : fb;
+    if (nf > fb) fb = (nf + (nf + fb - 1) / fb - 1) / ((nf + fb - 1) / fb); /* even blocks */
+    for (int64_t b0 = 0; b0 < nf; b0 += fb)
+        hist_rows_block(hb + b0 * nb, codes, g, h, rows, m, d, f0 + b0,
+                        nf - b0 < fb ? nf - b0 : fb, nb);
 }
 
 /* this thread's features of the histogram of rows (rows == NULL: all n rows,
@@ -158,10 +198,17 @@ static int64_t partition(grower *w, int32_t *rows, int64_t m, const uint8_t *col
                          const uint8_t *lut) {
     int32_t *tmp = w->tmp;
     int64_t nl = 0, nr = 0;
+    /* branch-free: the side of a row is data, not control flow (a split
+     * sends rows both ways about equally often, so a branch on it would
+     * mispredict on every other row); both stores are made, one is kept */
     for (int64_t i = 0; i < m; i++) {
         const int32_t r = rows[i];
-        if (lut[col[r]]) rows[nl++] = r;
-        else tmp[nr++] = r;
+        if (i + HIST_PREFETCH < m) __builtin_prefetch(col + rows[i + HIST_PREFETCH]);
+        const int64_t left = lut[col[r]];
+        rows[nl] = r;
+        tmp[nr] = r;
+        nl += left;
+        nr += 1 - left;
     }
     memcpy(rows + nl, tmp, (size_t)nr * sizeof(int32_t));
     return nl;

@@ -49,41 +49,112 @@ static inline void take(hgb_split *b, const scan_ctx *s, double gain, double gl,
     b->vr = hgb_value(s->G - gl, s->H - hl, s->lo, s->hi, s->l2);
 }
 
+/* An empty bin leaves the running sums exactly as they were, so its
+ * candidate repeats the previous one: the same checks pass or fail and the
+ * same gain cannot be strictly larger. (A bin obtained by subtraction can
+ * have count 0 and a rounding residue in g or h; it is scanned.) Small nodes
+ * have mostly empty bins. */
+static inline int bin_empty(const hgb_bin *e) {
+    return e->cnt == 0 && e->g == 0.0 && e->h == 0.0;
+}
+
+/* The candidates of one scan direction that pass the row and hessian
+ * checks, in scan order: left and right sums, left count, bin. */
+typedef struct {
+    double gl[256], hl[256], gr[256], hr[256], gain[256];
+    int64_t nl[256];
+    int32_t bin[256];
+    int n;
+} cand_list;
+
+static inline void push(cand_list *c, double gl, double hl, double gr, double hr, int64_t nl,
+                        int bin) {
+    const int i = c->n++;
+    c->gl[i] = gl;
+    c->hl[i] = hl;
+    c->gr[i] = gr;
+    c->hr[i] = hr;
+    c->nl[i] = nl;
+    c->bin[i] = bin;
+}
+
+/* the gains of all candidates (split_gain's arithmetic, without branches, so
+ * the divisions of neighbouring candidates overlap and the loop vectorizes) */
+static void cand_gains(cand_list *c, const scan_ctx *s) {
+    const double lo = s->lo, hi = s->hi, l2 = s->l2, base = s->value * s->G;
+    const int mono = s->mono;
+    for (int i = 0; i < c->n; i++) {
+        double vl = -c->gl[i] / (c->hl[i] + l2 + 1e-15);
+        double vr = -c->gr[i] / (c->hr[i] + l2 + 1e-15);
+        vl = vl < lo ? lo : (vl > hi ? hi : vl);
+        vr = vr < lo ? lo : (vr > hi ? hi : vr);
+        const int bad = (mono > 0 && vl > vr) || (mono < 0 && vl < vr);
+        const double gain = base - vl * c->gl[i] - vr * c->gr[i];
+        c->gain[i] = bad ? -1.0 : gain;
+    }
+}
+
+/* the first candidate whose gain beats b's, in scan order, as the scan would
+ * have taken it */
+static void cand_take(hgb_split *b, const cand_list *c, const scan_ctx *s, int missing_left) {
+    /* the running best as selects, not branches: the last candidate that
+     * beat the running best is the first occurrence of the maximum */
+    double m = b->gain > 0.0 ? b->gain : 0.0;
+    int best = -1;
+    for (int i = 0; i < c->n; i++) {
+        const int t = c->gain[i] > m;
+        m = t ? c->gain[i] : m;
+        best = t ? i : best;
+    }
+    if (best >= 0)
+        take(b, s, c->gain[best], c->gl[best], c->hl[best], c->nl[best], c->bin[best],
+             missing_left);
+}
+
+/* Numeric feature: the running sums and the row / hessian checks walk the
+ * bins in order (a sequential pass of adds and compares); the gains of the
+ * candidates that pass are computed afterwards in one branch-free loop and
+ * the best is taken in scan order, so the split equals a one-pass scan's. */
 static void scan_numeric(hgb_split *b, const hgb_bin *hf, const scan_ctx *s, int hc,
-                         int nbm, int has_missing, int missing_bin) {
-    double gl = 0, hl = 0, vl, vr;
+                         int nbm, int has_missing, cand_list *c) {
+    double gl = 0, hl = 0;
     int64_t nl = 0;
     const int end = nbm - 1 + has_missing;
+    c->n = 0;
     for (int bin = 0; bin < end; bin++) { /* missing values go right */
         nl += hf[bin].cnt;
         hl += hc ? (double)hf[bin].cnt : hf[bin].h;
         gl += hf[bin].g;
+        if (bin_empty(hf + bin)) continue; /* the previous candidate again */
         const int64_t nr = s->n - nl;
         const double hr = s->H - hl;
         if (nl < s->msl) continue;
         if (nr < s->msl) break;
         if (hl < s->min_h) continue;
         if (hr < s->min_h) break;
-        double gain = split_gain(s, gl, hl, s->G - gl, hr, &vl, &vr);
-        if (gain > b->gain && gain > 0.0) take(b, s, gain, gl, hl, nl, bin, 0);
+        push(c, gl, hl, s->G - gl, hr, nl, bin);
     }
+    cand_gains(c, s);
+    cand_take(b, c, s, 0);
     if (!has_missing) return;
     double gr = 0, hr = 0;
     int64_t nr = 0;
+    c->n = 0;
     for (int bin = nbm - 2; bin >= 0; bin--) { /* missing values go left */
         nr += hf[bin + 1].cnt;
         hr += hc ? (double)hf[bin + 1].cnt : hf[bin + 1].h;
         gr += hf[bin + 1].g;
+        if (bin_empty(hf + bin + 1)) continue;
         const int64_t nl2 = s->n - nr;
         const double hl2 = s->H - hr;
         if (nr < s->msl) continue;
         if (nl2 < s->msl) break;
         if (hr < s->min_h) continue;
         if (hl2 < s->min_h) break;
-        double gain = split_gain(s, s->G - gr, hl2, gr, hr, &vl, &vr);
-        if (gain > b->gain && gain > 0.0) take(b, s, gain, s->G - gr, hl2, nl2, bin, 1);
+        push(c, s->G - gr, hl2, gr, hr, nl2, bin);
     }
-    (void)missing_bin;
+    cand_gains(c, s);
+    cand_take(b, c, s, 1);
 }
 
 typedef struct {
@@ -152,6 +223,7 @@ void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist
                     double value, double lo, double hi, int64_t f0, int64_t f1) {
     const fm_hgb_params *p = c->p;
     const int nb = p->nbins, hc = p->hess_const;
+    cand_list cand;
     best->gain = -1.0;
     best->feature = -1;
     for (int64_t f = f0; f < f1; f++) {
@@ -165,7 +237,7 @@ void hgb_find_split(hgb_split *best, hgb_split *per_feature, const hgb_bin *hist
         if (b->is_cat)
             scan_categorical(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], nb - 1);
         else
-            scan_numeric(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], nb - 1);
+            scan_numeric(b, hist + f * nb, &s, hc, c->nbins_nm[f], c->has_missing[f], &cand);
         if (b->gain > best->gain) *best = *b;
     }
 }

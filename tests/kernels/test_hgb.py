@@ -105,6 +105,32 @@ def test_grow_matches_twin(rng, case):
     assert leaves.sum() <= mlf
 
 
+@pytest.mark.parametrize("hess_const", [0, 1])
+def test_grow_wide_matches_twin(rng, hess_const):
+    # 70 features x 256 bins: the compiled build passes over the rows once per
+    # block of features (its bins sized for L2), 3 blocks here; a few rows so
+    # most bins of the deeper nodes are empty
+    n, d = 3000, 70
+    X, thr, nthr, is_cat = _binned(rng, n, d, nbins=255, nan_frac=0.05, cat=(5,))
+    rm, cm = hgb.bin_data(X, thr, nthr, is_cat, 255)
+    g = rng.standard_normal(n).astype(np.float32)
+    h = np.ones(n, np.float32) if hess_const else (rng.random(n) + 0.5).astype(np.float32)
+    nbm = np.where(is_cat.astype(bool), nthr, nthr + 1).astype(np.int32)
+    hm = (cm == 255).any(axis=1).astype(np.uint8)
+    p = _params(d, nbins=256, hess_const=hess_const, max_leaf_nodes=31, hist_pool=8)
+    args = (rm, cm, g, h, nbm, hm, is_cat, np.zeros(d, np.int8), p)
+    n2, b2, r2 = ref.grow_tree(*args)
+    for t in (1, 2):
+        with _threads.scope(t):
+            nodes, bits, rows = hgb.grow_tree(*args)
+        for f in FIELDS:
+            np.testing.assert_array_equal(nodes[f], n2[f], err_msg=f)
+        np.testing.assert_allclose(nodes["value"], n2["value"], rtol=1e-9, atol=1e-12)
+        np.testing.assert_array_equal(bits, b2)
+        np.testing.assert_array_equal(rows, r2)
+    assert (nodes["feature"] >= 0).sum() == 30
+
+
 def _path_features(nodes):
     """The set of features used on the path to every leaf."""
     out = []
