@@ -47,37 +47,12 @@ from ..utils.validation import (_check_sample_weight, check_classification_targe
                                 check_random_state, resolve_n_jobs)
 from ._base import SparseCoefMixin, SparseInputMixin, linear_scores
 from ._logistic import _class_weights, _sigmoid
+from ._sgd_losses import _CLF_LOSSES, _REG_LOSSES, _LossFunctions
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
 
-_CLF_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron",
-               "squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
-_REG_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _SPARSE_INTERCEPT_DECAY = 0.01
 _INT32_MAX = np.iinfo(np.int32).max
-
-
-class _LossFunctions:
-    """``loss_functions``: {loss name: (name, epsilon or margin)} for the losses
-    the estimator accepts, as scikit-learn exposes it (the huber / epsilon
-    entries carry the instance's current epsilon; 0.1 on the class)."""
-
-    def __set_name__(self, owner, name):
-        self._name = name
-
-    def __get__(self, obj, owner):
-        eps = 0.1 if obj is None else float(obj.epsilon)
-        out = {}
-        for loss in owner._LOSSES:
-            if loss in ("huber", "epsilon_insensitive", "squared_epsilon_insensitive"):
-                out[loss] = (loss, eps)
-            elif loss in ("hinge", "squared_hinge"):
-                out[loss] = (loss, 1.0)
-            elif loss == "perceptron":
-                out[loss] = ("hinge", 0.0)
-            else:
-                out[loss] = (loss,)
-        return out
 
 
 class _BaseSGD(SparseCoefMixin, SparseInputMixin, BaseEstimator):
