@@ -51,6 +51,19 @@ static inline float fval(uint32_t u) {
     return x;
 }
 
+/* The split position after p in a scan over sorted values (the next place
+ * where consecutive values differ by more than XT_FEATURE_THRESHOLD; with
+ * mleft the nmiss missing rows come first and are skipped), or -1 when the
+ * scan is over (without mleft it ends at the missing rows' start, end_nm). */
+static inline int64_t scan_next(int64_t p, const float *val, int64_t nn, int64_t nmiss,
+                                int64_t end_nm, int mleft) {
+    if (!mleft && p == end_nm) return -1;
+    if (mleft && p == 0) p = nmiss;
+    p++;
+    while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
+    return p >= nn ? -1 : p;
+}
+
 /* The best candidate of a fast pass (bpos < 0: none beat *best) into *best. */
 static inline void scan_record(xt_split *best, int32_t f, double bproxy, int64_t bpos,
                                const float *val, int64_t nn, int64_t nmiss, int mleft) {
@@ -83,12 +96,7 @@ static void scan_pass_fast(const xt_ctx *c, xt_work *wk, int32_t f, const double
     memset(sl, 0, (size_t)C * sizeof(double));
     int64_t cur = 0, p = 0;
     const double W = wk->W;
-    while (p < nn) {
-        if (!mleft && p == end_nm) break;
-        if (mleft && p == 0) p = nmiss;
-        p++;
-        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
-        if (p >= nn) break;
+    while ((p = scan_next(p, val, nn, nmiss, end_nm, mleft)) >= 0) {
         if (p < msl || nn - p < msl) continue;
         if (p - cur <= nn - p) {
             if (cls) {
@@ -156,12 +164,7 @@ static void scan_pass_gini2(const xt_ctx *c, xt_work *wk, int32_t f, const doubl
     const double t0 = wk->tot[0], t1 = wk->tot[1], mwl = c->mwl, W = wk->W;
     double l0 = 0, l1 = 0, wl = 0, bproxy = best->proxy;
     int64_t bpos = -1, cur = 0, p = 0;
-    while (p < nn) {
-        if (!mleft && p == end_nm) break;
-        if (mleft && p == 0) p = nmiss;
-        p++;
-        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
-        if (p >= nn) break;
+    while ((p = scan_next(p, val, nn, nmiss, end_nm, mleft)) >= 0) {
         if (p < msl || nn - p < msl) continue;
         if (p - cur <= nn - p) {
             for (int64_t j = cur; j < p; j++) {
@@ -215,12 +218,7 @@ static void scan_pass(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *or
     memset(sl, 0, (size_t)c->nv * sizeof(double));
     int64_t cur = 0, p = 0;
     const double W = wk->W, no = (double)c->no;
-    while (p < nn) {
-        if (!mleft && p == end_nm) break;
-        if (mleft && p == 0) p = nmiss;
-        p++;
-        while (p < end_nm && val[p] <= val[p - 1] + XT_FEATURE_THRESHOLD) p++;
-        if (p >= nn) break;
+    while ((p = scan_next(p, val, nn, nmiss, end_nm, mleft)) >= 0) {
         if (p < msl || nn - p < msl) continue;
         xt_update(c, wk, order, nn, &cur, p, sl, sr, &wl);
         const double wr = W - wl;
