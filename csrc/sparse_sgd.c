@@ -18,6 +18,12 @@
 
 #define SGD_MAX_DLOSS 1e12
 
+/* software prefetch of a contiguous span, one hint per 64-byte line */
+static inline void sgd_prefetch_span(const void *p, size_t bytes) {
+    const char *c = (const char *)p;
+    for (size_t o = 0; o < bytes; o += 64) __builtin_prefetch(c + o, 0, 3);
+}
+
 /* loss codes: the LOSSES tuple of fastml._kernels.reference.sgd */
 enum { L_HINGE, L_LOG, L_SQUARED, L_HUBER, L_MOD_HUBER, L_SQ_HINGE, L_EPS_INS, L_SQ_EPS_INS };
 

@@ -19,6 +19,18 @@ int FM_CAT(fm_sparse_sgd_epoch_f64_, SUF)(double *sumloss, double *w, double *q,
     for (int64_t k = 0; k < n_order; k++) {
         const int64_t i = order[k];
         const IDX a = xp[i], e = xp[i + 1];
+        /* rows come in shuffled order: fetch the index and value lines of the row
+         * after next, and the coefficients of the next row (whose indices were
+         * fetched one row ago), while this row works. Hints only: same result. */
+        if (k + 2 < n_order) {
+            const int64_t i2 = order[k + 2];
+            sgd_prefetch_span(xi + xp[i2], (size_t)(xp[i2 + 1] - xp[i2]) * sizeof(IDX));
+            sgd_prefetch_span(xd + xp[i2], (size_t)(xp[i2 + 1] - xp[i2]) * sizeof(double));
+        }
+        if (k + 1 < n_order) {
+            const int64_t i1 = order[k + 1];
+            for (IDX s = xp[i1]; s < xp[i1 + 1]; s++) __builtin_prefetch(w + xi[s], 1, 3);
+        }
         double dot = 0.0;
         for (IDX s = a; s < e; s++) dot += w[xi[s]] * xd[s];
         const double pred = wscale * dot + b;
