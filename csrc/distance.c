@@ -32,6 +32,7 @@ void fm_distance_select(int level) { K = FM_FAMILY_PICK(distance, level); }
 #define FM_CANCEL_TAU (1.0 / 4096.0)
 #define ROW_CHUNK 64  /* x rows per task */
 #define PANEL_CHUNK 8 /* panels per task */
+#define FM_F32_KCHUNK 4096 /* features per float32 GEMM whose products add in double */
 
 #define T float
 #define SUF f32

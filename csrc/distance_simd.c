@@ -12,7 +12,9 @@
 #define T float
 #define SUF f32
 #define SQRT sqrtf
+#define DCHUNK 256
 #include "distance_simd_tmpl.h"
+#undef DCHUNK
 #undef T
 #undef SUF
 #undef SQRT
@@ -20,7 +22,9 @@
 #define T double
 #define SUF f64
 #define SQRT sqrt
+#define DCHUNK INT64_MAX
 #include "distance_simd_tmpl.h"
+#undef DCHUNK
 #undef T
 #undef SUF
 #undef SQRT

@@ -6,6 +6,10 @@
  * a vector accumulates one (x, y) pair over k in plain sequential order: no
  * horizontal sums, any d, and the same summation order as the scalar
  * reference. A block is MR x-rows times one panel: MR*NV accumulators.
+ * Sums run in chunks of DCHUNK features (distance_simd.c: 256 for float32, all
+ * of d for float64) whose totals add up in double, so float32 distances over
+ * many features keep float32 accuracy (a float32 sum over 10^6 squares loses
+ * ~0.2%); with d <= DCHUNK the result is the plain sequential float32 sum.
  */
 #define V FM_CAT(fm_v, SUF)
 #define VL FM_CAT(FM_VL_, SUF)
@@ -47,6 +51,8 @@ static void FM_CAT(dist_tile_, SUF)(T *out, int64_t ldo, const T *X, int64_t ldx
                                     const T *packed, int64_t m, int64_t pa, int64_t pb, int64_t d,
                                     const int metric) {
     T acc[MR * P];
+    double tot[MR * P];
+    const int64_t kc = d < (int64_t)DCHUNK ? d : (int64_t)DCHUNK;
     for (int64_t pnl = pa; pnl < pb; pnl++) {
         const T *panel = packed + pnl * P * d;
         const int64_t j0 = pnl * P;
@@ -55,7 +61,24 @@ static void FM_CAT(dist_tile_, SUF)(T *out, int64_t ldo, const T *X, int64_t ldx
             const int64_t rows = nr - r0 < MR ? nr - r0 : MR;
             const T *xr[MR];
             for (int r = 0; r < MR; r++) xr[r] = X + (r0 + (r < rows ? r : 0)) * ldx;
-            FM_CAT(dist_block_, SUF)(acc, xr, panel, d, metric);
+            if (d <= kc) { /* one chunk: the sequential sum in T */
+                FM_CAT(dist_block_, SUF)(acc, xr, panel, d, metric);
+            } else {
+                for (int q = 0; q < MR * P; q++) tot[q] = 0.0;
+                for (int64_t k0 = 0; k0 < d; k0 += kc) {
+                    const int64_t len = d - k0 < kc ? d - k0 : kc;
+                    const T *xk[MR];
+                    for (int r = 0; r < MR; r++) xk[r] = xr[r] + k0;
+                    FM_CAT(dist_block_, SUF)(acc, xk, panel + k0 * P, len, metric);
+                    if (metric == FM_METRIC_CHEBYSHEV) {
+                        for (int q = 0; q < MR * P; q++)
+                            tot[q] = tot[q] > acc[q] ? tot[q] : acc[q];
+                    } else {
+                        for (int q = 0; q < MR * P; q++) tot[q] += (double)acc[q];
+                    }
+                }
+                for (int q = 0; q < MR * P; q++) acc[q] = (T)tot[q];
+            }
             for (int64_t r = 0; r < rows; r++) {
                 T *o = out + (r0 + r) * ldo + j0;
                 const T *a = acc + r * P;

@@ -9,9 +9,9 @@ FM_API void PUB(fm_sqnorms_)(T *out, const T *X, int64_t n, int64_t d, int nthre
 #pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, (double)n * d))
     for (int64_t i = 0; i < n; i++) {
         const T *x = X + i * d;
-        T s = 0;
-        for (int64_t k = 0; k < d; k++) s += x[k] * x[k];
-        out[i] = s;
+        double s = 0; /* float32 too: a float32 sum over many features drifts */
+        for (int64_t k = 0; k < d; k++) s += (double)x[k] * x[k];
+        out[i] = (T)s;
     }
 }
 
@@ -104,12 +104,12 @@ static inline __attribute__((always_inline)) void IN(euclid_row_)(
         for (int64_t j = 0; j < m; j++) {
             if (o[j] < (T)FM_CANCEL_TAU * (a + yn[j])) {
                 const T *y = Y + j * d;
-                T v = 0;
+                double v = 0; /* in double for float32 too, as the norms */
                 for (int64_t k = 0; k < d; k++) {
-                    const T t = x[k] - y[k];
+                    const double t = (double)x[k] - y[k];
                     v += t * t;
                 }
-                o[j] = v;
+                o[j] = (T)v;
             }
         }
     }
@@ -140,6 +140,35 @@ static void IN(gemm_epilogue_)(T *out, const T *X, const T *Y, const T *xn, cons
     }
 }
 
+/* out = alpha X Y^T (BLAS). float32 with d > FM_F32_KCHUNK: one GEMM per chunk of
+ * FM_F32_KCHUNK features, the chunk products added in double (by blocks of rows
+ * that keep the double buffer near 8 MB), so the expansion of a long float32
+ * reduction keeps float32 accuracy instead of drifting with d. */
+static int IN(gemm_xyt_)(T *out, const T *X, const T *Y, int64_t n, int64_t m, int64_t d,
+                         T alpha, int nthreads) {
+    if (sizeof(T) == sizeof(double) || d <= FM_F32_KCHUNK)
+        return PUB(fm_gemm_)(0, 1, n, m, d, alpha, X, d, Y, d, (T)0, out, m, nthreads);
+    int64_t rb = ((int64_t)1 << 20) / (m > 0 ? m : 1);
+    rb = rb < 1 ? 1 : (rb > n ? n : rb);
+    double *acc = (double *)malloc((size_t)(rb * m) * sizeof(double));
+    if (!acc) return FM_ENOMEM;
+    int st = FM_OK;
+    for (int64_t i0 = 0; i0 < n && st == FM_OK; i0 += rb) {
+        const int64_t nr = n - i0 < rb ? n - i0 : rb, cnt = nr * m;
+        T *o = out + i0 * m;
+        for (int64_t q = 0; q < cnt; q++) acc[q] = 0.0;
+        for (int64_t k0 = 0; k0 < d && st == FM_OK; k0 += FM_F32_KCHUNK) {
+            const int64_t len = d - k0 < FM_F32_KCHUNK ? d - k0 : FM_F32_KCHUNK;
+            st = PUB(fm_gemm_)(0, 1, nr, m, len, alpha, X + i0 * d + k0, d, Y + k0, d, (T)0, o,
+                               m, nthreads);
+            for (int64_t q = 0; st == FM_OK && q < cnt; q++) acc[q] += (double)o[q];
+        }
+        for (int64_t q = 0; q < cnt; q++) o[q] = (T)acc[q];
+    }
+    free(acc);
+    return st;
+}
+
 FM_API int PUB(fm_pairwise_)(T *out, const T *X, const T *Y, int64_t n, int64_t m, int64_t d,
                              int metric, double p, int same, int nthreads) {
     const int euclid = metric == FM_METRIC_EUCLIDEAN || metric == FM_METRIC_SQEUCLIDEAN;
@@ -149,8 +178,7 @@ FM_API int PUB(fm_pairwise_)(T *out, const T *X, const T *Y, int64_t n, int64_t 
         T *yn = xn + n;
         PUB(fm_sqnorms_)(xn, X, n, d, nthreads);
         PUB(fm_sqnorms_)(yn, Y, m, d, nthreads);
-        int st = PUB(fm_gemm_)(0, 1, n, m, d, euclid ? (T)-2 : (T)-1, X, d, Y, d, (T)0, out, m,
-                               nthreads);
+        int st = IN(gemm_xyt_)(out, X, Y, n, m, d, euclid ? (T)-2 : (T)-1, nthreads);
         if (st == FM_OK) IN(gemm_epilogue_)(out, X, Y, xn, yn, n, m, d, metric, same, nthreads);
         free(xn);
         return st;

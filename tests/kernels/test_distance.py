@@ -59,6 +59,33 @@ def test_euclidean_paths_agree(cpu_level, rng, dtype, metric, n, m, d):
     np.testing.assert_allclose(blas, want, **_tol(dtype, d, metric))
 
 
+@pytest.mark.parametrize("direct", [False, True])
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "manhattan", "chebyshev",
+                                    "hamming"])
+def test_float32_long_reductions_keep_float32_accuracy(cpu_level, metric, direct):
+    # 10^6 equal small differences: a plain float32 running sum drifts by
+    # ~0.2% (each addend is ~1e-6 of the sum); the kernels add float32 chunk
+    # sums (direct tiles: 256 features; the BLAS expansion: GEMMs of 4096
+    # features, and the norms) in double. Oracle: the float64 twin. The direct
+    # tiles keep float32 rounding; the expansion ||x||^2 - 2 x.y + ||y||^2
+    # multiplies the GEMM's rounding by ||x||^2 / dist^2 (~10 here), hence its
+    # looser bound (before the chunking: 1.5e-4 off).
+    if direct and not COMPILED:
+        pytest.skip("direct path is a compiled-kernel option")
+    if direct and metric not in ("euclidean", "sqeuclidean"):
+        direct = False  # the other metrics always take the direct tiles
+    d = 1_000_000
+    X = np.ones((2, d), dtype=np.float32)
+    Y = np.full((3, d), 1.0 + 1e-5, dtype=np.float32)
+    Y[1, ::3] = 1.0  # unequal rows: some features equal (hamming, chebyshev)
+    X[1, ::7] = 2.0
+    got = kd.pairwise_distances(X, Y, metric, direct=direct)
+    want = ref.pairwise_distances(X.astype(np.float64), Y.astype(np.float64), metric)
+    assert got.dtype == np.float32
+    expansion = COMPILED and not direct and metric in ("euclidean", "sqeuclidean")
+    np.testing.assert_allclose(got, want, rtol=2e-5 if expansion else 2e-6)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_near_duplicates_keep_relative_accuracy(rng, dtype):
     # Points far from the origin and very close to each other: the norm
