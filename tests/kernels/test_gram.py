@@ -171,3 +171,26 @@ def test_row_blocks_cover_rows_in_lane_multiples():
         if n >= _LANES:
             assert len(blocks) % _LANES == 0
         assert max(b - a for a, b in blocks) <= (2048 if f32 else 4096)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,p", [(5, 3), (257, 3100), (1001, 400)])
+def test_row_gram_against_product_on_every_thread_count(rng, dtype, n, p):
+    # the kernel matrix of the wide solvers: blocks from a fixed 4 x 4 row
+    # partition (threads run single-threaded BLAS calls); oracle: float64 A A^T;
+    # the result is symmetric and the same bits on 1, 2 and 3 threads
+    from fastml.utils._gram import row_gram
+
+    A = rng.standard_normal((n, p)).astype(dtype)
+    want = A.astype(np.float64) @ A.astype(np.float64).T
+    outs = []
+    for t in (1, 2, 3):
+        with _threads.scope(t):
+            K = row_gram(A)
+        assert K.dtype == dtype and K.shape == (n, n)
+        np.testing.assert_array_equal(K, K.T)
+        tol = 1e-4 if dtype == np.float32 else 1e-11
+        np.testing.assert_allclose(K, want, rtol=tol, atol=tol * np.sqrt(p))
+        outs.append(K)
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(outs[0], outs[2])

@@ -147,13 +147,11 @@ def kernel_lstsq(X, Y, sw, fit_intercept):
     A = diag(r) (X - 1 mu^T), r = sqrt(sw): w = A^T u with K u = b. Centring
     makes v = r / |r| a null vector of K (and b is orthogonal to it), so
     K + trace(K) v v^T is factorised instead: its solution has u . v = 0,
-    hence K u = b, and w lies in the row space of A (minimum norm). K is one
-    SYRK of X (BLAS) plus a rank-two correction. Returns (W, mu, y_off, K, v)
+    hence K u = b, and w lies in the row space of A (minimum norm). K is X X^T
+    (utils._gram.row_gram) plus a rank-two correction. Returns (W, mu, y_off, K, v)
     (v None without centring), or None when the centring cancels digits or K
     is not well conditioned on the complement of v (the caller runs lstsq)."""
-    from scipy.linalg.blas import dsyrk
-
-    from ..utils._gram import small_blas
+    from ..utils._gram import row_gram, small_blas
 
     n, p = X.shape
     r = np.ones(n) if sw is None else np.sqrt(sw)
@@ -163,8 +161,7 @@ def kernel_lstsq(X, Y, sw, fit_intercept):
         y_off = (s @ Y) / s.sum()
     else:
         mu, y_off = np.zeros(p), np.zeros(Y.shape[1])
-    K = dsyrk(1.0, X.T, trans=1)  # upper triangle of X X^T
-    K = np.triu(K) + np.triu(K, 1).T
+    K = row_gram(np.asarray(X, dtype=np.float64))  # X X^T in float64 (as dsyrk)
     raw = np.diag(K).copy()
     if fit_intercept:
         g = X @ mu
@@ -193,8 +190,10 @@ def kernel_solve(A, B, alphas):
     A is a dense array or a CenteredOperator."""
     import scipy.linalg
 
+    from ..utils._gram import row_gram
+
     op = isinstance(A, CenteredOperator)
-    K = A.kernel() if op else A @ A.T
+    K = A.kernel() if op else row_gram(A)
     n = K.shape[0]
     W = np.empty((A.shape[1], B.shape[1]))
     for a in np.unique(alphas):
