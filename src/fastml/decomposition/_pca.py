@@ -112,7 +112,7 @@ def _randomized_svd_gram(M, k, n_oversamples, n_iter, normalizer, rng):
     """_randomized_svd with the power iterations on the Gram matrix of M's short
     side: (U, s, Vt, sum of squares of M). With A = M^T (tall when M is wide),
     the plain range finder spans A (A^T A)^q Omega; here G = A^T A = M M^T is
-    formed once (one SYRK), the q products run on G (m x m), and M is read twice
+    formed once (utils._gram.row_gram), the q products run on G (m x m), and M is read twice
     more (A Z and the projection). The same random draws, the same subspace in
     exact arithmetic; the trace of G is the total sum of squares for free."""
     import scipy.linalg
@@ -122,7 +122,9 @@ def _randomized_svd_gram(M, k, n_oversamples, n_iter, normalizer, rng):
         Vt, s, U, tr = _randomized_svd_gram(M.T, k, n_oversamples, n_iter, normalizer, rng)
         return U.T, s, Vt.T, tr
     ell = min(k + n_oversamples, n)
-    G = M @ M.T  # (n, n), one SYRK
+    from ..utils._gram import row_gram
+
+    G = row_gram(M)  # (n, n): SYRK / GEMM blocks on fastml's threads
     tr = float(np.trace(G))
     Z = rng.normal(size=(n, ell)).astype(M.dtype, copy=False)
     for _ in range(n_iter):
