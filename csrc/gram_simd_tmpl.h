@@ -27,8 +27,9 @@ static void IN(gram_fill_)(double *restrict Zb, double *restrict wb, const T *re
     }
 }
 
-static void IN(gram_block_)(double *restrict Sl, const double *restrict Zb,
-                            const double *restrict wb, int64_t nr, int64_t mp) {
+static inline __attribute__((always_inline)) void IN(gram_block_)(
+    double *restrict Sl, const double *restrict Zb, const double *restrict wb, int64_t nr,
+    int64_t mp, const int weighted) {
     const int VLD = FM_VL_f64;
     for (int64_t i0 = 0; i0 < mp; i0 += VLD) {
         for (int64_t j0 = i0 / GRAM_J * GRAM_J; j0 < mp; j0 += GRAM_J) {
@@ -37,7 +38,7 @@ static void IN(gram_block_)(double *restrict Sl, const double *restrict Zb,
             for (int jj = 0; jj < GRAM_J; jj++) acc[jj] = (fm_vf64){0};
             for (int64_t r = 0; r < nr; r++) {
                 const double *z = Zb + r * mp;
-                const fm_vf64 u = fm_vload_f64(z + i0) * wb[r];
+                const fm_vf64 u = weighted ? fm_vload_f64(z + i0) * wb[r] : fm_vload_f64(z + i0);
 #pragma GCC unroll 8
                 for (int jj = 0; jj < GRAM_J; jj++) acc[jj] += u * z[j0 + jj];
             }
@@ -56,7 +57,10 @@ void FN(fm_gram_lane_)(double *Sl, double *Zb, double *wb, const T *X, int64_t l
     for (int64_t r0 = lo; r0 < hi; r0 += GRAM_R) {
         const int64_t nr = hi - r0 < GRAM_R ? hi - r0 : GRAM_R;
         IN(gram_fill_)(Zb, wb, X, ldx, Y, k, w, shift, r0, nr, p, mp);
-        IN(gram_block_)(Sl, Zb, wb, nr, mp);
+        if (w)
+            IN(gram_block_)(Sl, Zb, wb, nr, mp, 1);
+        else /* unweighted: no multiply by 1 per row and tile */
+            IN(gram_block_)(Sl, Zb, wb, nr, mp, 0);
     }
 }
 
