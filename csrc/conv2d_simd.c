@@ -184,7 +184,7 @@ void FM_ISA_FN(fm_conv2d_narrow_kernel)(int64_t M, int64_t N, int64_t K, const f
 #define RNV 2
 #endif
 #define RNR (RNV * VL)
-#define RKC 128
+#define RKC 512
 
 static inline __attribute__((always_inline)) void rows_tile(int64_t kc, const float *const *ar,
                                                             const float *b, V acc[RMR][RNV]) {
