@@ -35,7 +35,7 @@
 
 /* dw partials: chunks of images (a constant: the summation order must not
  * depend on the thread count); each costs a (C*16, K) partial to sum */
-#define PHASE_CHUNKS 4
+#define PHASE_CHUNKS 2
 
 int fm_conv2d_phase_applies(const fm_conv2d_geom *g) {
     return g->R == 4 && g->S == 4 && g->stride_h == 2 && g->stride_w == 2 && g->pad_h == 1 &&
@@ -49,25 +49,32 @@ typedef struct {
 /* d = the four zero-padded phase planes of every channel of one image x (C, H, W). */
 static void phase_planes(float *restrict d, const float *restrict x, const fm_conv2d_geom *g,
                          const phase_geom *pg) {
-    const int64_t H = g->H, W = g->W, Wp = pg->Wp, OH = g->OH;
-    memset(d, 0, (size_t)pg->img * sizeof(float));
+    const int64_t H = g->H, W = g->W, Wp = pg->Wp;
+    /* data columns b < Wp - 1 whose x column 2b + pw exists */
+    const int64_t m0 = (W + 1) / 2 < Wp - 1 ? (W + 1) / 2 : Wp - 1;
+    const int64_t m1 = W / 2 < Wp - 1 ? W / 2 : Wp - 1;
     for (int64_t c = 0; c < g->C; c++) {
         const float *xc = x + c * H * W;
         for (int64_t ph = 0; ph < 2; ph++) {
             float *p0 = d + (c * 4 + ph * 2) * pg->plane, *p1 = p0 + pg->plane;
-            for (int64_t a = 0; a <= OH; a++) {
-                const int64_t ih = 2 * a + ph;
-                if (ih >= H) break;
+            for (int64_t pr = 0; pr < pg->Hp; pr++) { /* every float written once */
+                float *restrict r0 = p0 + pr * Wp, *restrict r1 = p1 + pr * Wp;
+                const int64_t ih = 2 * (pr - 1) + ph;
+                if (pr == 0 || ih >= H) {
+                    memset(r0, 0, (size_t)Wp * sizeof(float));
+                    memset(r1, 0, (size_t)Wp * sizeof(float));
+                    continue;
+                }
                 const float *restrict row = xc + ih * W;
-                float *restrict r0 = p0 + (a + 1) * Wp + 1, *restrict r1 = p1 + (a + 1) * Wp + 1;
-                /* data columns b < Wp - 1 whose x column 2b + pw exists */
-                const int64_t m0 = (W + 1) / 2 < Wp - 1 ? (W + 1) / 2 : Wp - 1;
-                const int64_t m1 = W / 2 < Wp - 1 ? W / 2 : Wp - 1;
-                for (int64_t b = 0; b < m0; b++) r0[b] = row[2 * b];
-                for (int64_t b = 0; b < m1; b++) r1[b] = row[2 * b + 1];
+                r0[0] = r1[0] = 0.0f;
+                for (int64_t b = 0; b < m0; b++) r0[1 + b] = row[2 * b];
+                for (int64_t b = 0; b < m1; b++) r1[1 + b] = row[2 * b + 1];
+                for (int64_t b = m0 + 1; b < Wp; b++) r0[b] = 0.0f;
+                for (int64_t b = m1 + 1; b < Wp; b++) r1[b] = 0.0f;
             }
         }
     }
+    memset(d + 4 * g->C * pg->plane, 0, (size_t)(pg->img - 4 * g->C * pg->plane) * sizeof(float));
 }
 
 /* bp = dy (K, OH, OW) of one image transposed into panels of rnr columns on
