@@ -149,10 +149,10 @@ FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const
                                  const fm_conv2d_geom *g, int nthreads) {
     const fm_conv2d_impl *ck = sel;
     if (is_direct(g)) return fm_conv2d_direct_forward(y, x, w, b, g, NULL, ck, nthreads);
-    /* 4x4/s2/p1 with enough channels and pixels for full tiles: the rows
-     * kernel on x's phase planes (aligned panels; the space-to-depth form
-     * reads B unaligned and computes the pitch columns) */
-    if (fm_conv2d_phase_applies(g) && g->C >= PHASE_MIN_C && g->OH * g->OW >= ck->rnr)
+    /* 4x4/s2/p1 with enough channels: the rows kernel on x's phase planes
+     * (aligned panels across images; the space-to-depth form reads B
+     * unaligned and computes the pitch columns and partial panels) */
+    if (fm_conv2d_phase_applies(g) && g->C >= PHASE_MIN_C)
         return fm_conv2d_phase_forward(y, x, w, b, g, ck, nthreads);
     if (s2d_applies(g)) {
         fm_conv2d_geom t;

@@ -301,7 +301,7 @@ int fm_conv2d_phase_dx(float *dx, const float *dy, const float *w, const float *
  * C*16 contiguous copies per output row it spans, no gather. Tasks: (image,
  * panel); each y element is computed by one task in a fixed order. */
 typedef struct {
-    int64_t src, dst, len; /* stream offset, panel column, length */
+    int64_t src, dst, len, y; /* stream offset, panel column, length, offset in y */
 } seg_t;
 
 static inline void copy_run(float *restrict d, const float *restrict s, int64_t n) {
@@ -313,6 +313,81 @@ static inline void copy_run(float *restrict d, const float *restrict s, int64_t 
         __builtin_memcpy(d + t, &v, sizeof v);
     }
     for (; t < n; t++) d[t] = s[t];
+}
+
+/* Images with fewer pixels than a panel: panels run across the images of a
+ * batch (whose phase planes are built first), the tile goes through a buffer
+ * and each run of pixels is copied out to its image. Runs of <= 8 pixels are
+ * copied as one 8-float move (the planes and bp have slack for the excess,
+ * which the next run overwrites). */
+#define SMALL_BATCH_BYTES ((int64_t)32 << 20)
+static int forward_small(float *y, const float *x, const float *w, const float *b,
+                         const fm_conv2d_geom *g, const fm_conv2d_impl *ck, const phase_geom *pg,
+                         const int64_t *off, const int64_t *woff, int nthreads) {
+    const int64_t N = g->N, C = g->C, K = g->K, Q = C * 16, OW = g->OW, rnr = ck->rnr;
+    const int64_t P = g->OH * OW, HW = g->H * g->W;
+    int64_t nb = SMALL_BATCH_BYTES / (pg->img * (int64_t)sizeof(float));
+    if (nb < 1) nb = 1;
+    if (nb > N) nb = N;
+    float *xp = (float *)malloc((size_t)(nb * pg->img) * sizeof(float));
+    if (!xp) return FM_ENOMEM;
+    int st = FM_OK;
+    for (int64_t n0 = 0; n0 < N && st == FM_OK; n0 += nb) {
+        const int64_t m = N - n0 < nb ? N - n0 : nb, cols = m * P;
+        const int64_t tasks = (cols + rnr - 1) / rnr;
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, (double)m * pg->img))
+        for (int64_t n = 0; n < m; n++) phase_planes(xp + n * pg->img, x + (n0 + n) * C * HW, g, pg);
+        int nt = fm_team_size(nthreads, 2.0 * (double)cols * K * Q);
+        if (nt > tasks) nt = (int)tasks;
+#pragma omp parallel num_threads(nt)
+        {
+            float *bp = (float *)calloc((size_t)(Q * rnr + 16), sizeof(float));
+            float *tile = (float *)malloc((size_t)(K * rnr) * sizeof(float));
+            seg_t *seg = (seg_t *)malloc((size_t)(rnr + 1) * sizeof(seg_t));
+            const int ok = bp && tile && seg;
+            if (!ok) {
+#pragma omp atomic write
+                st = FM_ENOMEM;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (int64_t t = 0; t < tasks; t++) {
+                if (!ok) continue;
+                const int64_t c0 = t * rnr, nc = cols - c0 < rnr ? cols - c0 : rnr;
+                int64_t ns = 0;
+                for (int64_t j = 0; j < nc;) {
+                    const int64_t n = (c0 + j) / P, p = (c0 + j) % P, oh = p / OW, ow = p % OW;
+                    const int64_t len = OW - ow < nc - j ? OW - ow : nc - j;
+                    seg[ns++] = (seg_t){n * pg->img + oh * pg->Wp + ow, j, len,
+                                        (n0 + n) * K * P + p};
+                    j += len;
+                }
+                for (int64_t q = 0; q < Q; q++) {
+                    const float *src = xp + off[q];
+                    float *dst = bp + q * rnr;
+                    for (int64_t u = 0; u < ns; u++) {
+                        if (seg[u].len <= 8)
+                            __builtin_memcpy(dst + seg[u].dst, src + seg[u].src, 8 * sizeof(float));
+                        else
+                            copy_run(dst + seg[u].dst, src + seg[u].src, seg[u].len);
+                    }
+                }
+                ck->rows(K, nc, Q, w, woff, bp, tile, rnr, 0.0f);
+                for (int64_t k = 0; k < K; k++) {
+                    const float bk = b ? b[k] : 0.0f;
+                    for (int64_t u = 0; u < ns; u++) {
+                        float *yo = y + seg[u].y + k * P;
+                        const float *tt = tile + k * rnr + seg[u].dst;
+                        for (int64_t i = 0; i < seg[u].len; i++) yo[i] = tt[i] + bk;
+                    }
+                }
+            }
+            free(bp);
+            free(tile);
+            free(seg);
+        }
+    }
+    free(xp);
+    return st;
 }
 
 int fm_conv2d_phase_forward(float *y, const float *x, const float *w, const float *b,
@@ -336,6 +411,11 @@ int fm_conv2d_phase_forward(float *y, const float *x, const float *w, const floa
                     (c * 4 + ph * 2 + pw) * pg.plane + (da + 1) * pg.Wp + db + 1;
             }
     for (int64_t k = 0; k < K; k++) woff[k] = k * Q;
+    if (P < rnr) {
+        const int st = forward_small(y, x, w, b, g, ck, &pg, off, woff, nthreads);
+        free(off);
+        return st;
+    }
     int nt = fm_team_size(nthreads, 2.0 * (double)N * K * P * Q);
     if (nt > tasks) nt = (int)tasks;
     int st = FM_OK;
@@ -363,7 +443,7 @@ int fm_conv2d_phase_forward(float *y, const float *x, const float *w, const floa
             for (int64_t j = 0; j < nc;) {
                 const int64_t p = p0 + j, oh = p / OW, ow = p % OW;
                 const int64_t len = OW - ow < nc - j ? OW - ow : nc - j;
-                seg[ns++] = (seg_t){oh * pg.Wp + ow, j, len};
+                seg[ns++] = (seg_t){oh * pg.Wp + ow, j, len, 0};
                 j += len;
             }
             for (int64_t q = 0; q < Q; q++) {
