@@ -189,16 +189,49 @@ int fm_conv2d_phase_dw(float *dw, const float *dy, const float *x, const fm_conv
 #define PHASE_BLOCK_PIXELS 256
 #define DCOL_FLOATS ((int64_t)32 << 10)
 
+/* One dx row of even width W = 2*OW from the taps' dcol rows of its two
+ * kernel rows (u: r = 1 or 0, v: r = 3 or 2, tap s at + s*lu / s*lv; a
+ * zero row with lu = 0 where oh is outside):
+ * even columns 2b take s = 1 (ow = b) and s = 3 (ow = b - 1), odd ones s = 0
+ * (ow = b + 1) and s = 2 (ow = b); one pass, no bounds checks inside. */
+static inline void row_even(float *restrict row, const float *restrict u, int64_t lu,
+                            const float *restrict v, int64_t lv, int64_t OW, float bi) {
+    const float *u0 = u, *u1 = u + lu, *u2 = u + 2 * lu, *u3 = u + 3 * lu;
+    const float *v0 = v, *v1 = v + lv, *v2 = v + 2 * lv, *v3 = v + 3 * lv;
+    row[0] = bi + u1[0] + v1[0];
+    for (int64_t b = 1; b < OW; b++) {
+        row[2 * b] = bi + u1[b] + u3[b - 1] + v1[b] + v3[b - 1];
+        row[2 * b - 1] = bi + u0[b] + u2[b - 1] + v0[b] + v2[b - 1];
+    }
+    row[2 * OW - 1] = bi + u2[OW - 1] + v2[OW - 1];
+}
+
 /* dx planes (nch channels from dxc, each H x W) = bias + the four taps, from
  * dcol rows (c*16 + r*4 + s) of one image's P columns (row pitch ld). */
 static void col2im_phase(float *restrict dxc, const float *restrict dcol, int64_t ld,
                          int64_t nch, const float *bias, const fm_conv2d_geom *g,
-                         float *restrict acc) {
+                         float *restrict acc, const float *zeros) {
     const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
     const int64_t Wb = (W + 1) / 2; /* columns of phase pw = 0 (pw = 1: W / 2) */
     float *restrict e = acc, *restrict o = acc + Wb;
     for (int64_t c = 0; c < nch; c++) {
         const float bi = bias ? bias[c] : 0.0f;
+        if (W == 2 * OW) {
+            for (int64_t ih = 0; ih < H; ih++) {
+                const int64_t ph = ih & 1, a = ih >> 1;
+                const float *t[2];
+                int64_t lt[2];
+                for (int64_t rr = 0; rr < 2; rr++) {
+                    const int64_t r = ph == 0 ? 1 + 2 * rr : 2 * rr;
+                    const int64_t oh = a - (r - 1 - ph) / 2;
+                    const int out = oh < 0 || oh >= OH; /* no dy row: zeros (OW floats) */
+                    t[rr] = out ? zeros : dcol + (c * 16 + r * 4) * ld + oh * OW;
+                    lt[rr] = out ? 0 : ld;
+                }
+                row_even(dxc + (c * H + ih) * W, t[0], lt[0], t[1], lt[1], OW, bi);
+            }
+            continue;
+        }
         for (int64_t ih = 0; ih < H; ih++) {
             const int64_t ph = ih & 1, a = ih >> 1;
             for (int64_t b = 0; b < Wb; b++) e[b] = o[b] = bi;
@@ -258,7 +291,8 @@ int fm_conv2d_phase_dx(float *dx, const float *dy, const float *w, const float *
         float *bp = (float *)malloc((size_t)(K * Np) * sizeof(float));
         float *dcol = (float *)malloc((size_t)(cb * 16 * cols) * sizeof(float));
         float *acc = (float *)malloc((size_t)(g->W + 2) * sizeof(float));
-        const int ok = bp && dcol && acc && (nb == 1 || dyb);
+        float *zeros = (float *)calloc((size_t)g->OW, sizeof(float));
+        const int ok = bp && dcol && acc && zeros && (nb == 1 || dyb);
         if (!ok) {
 #pragma omp atomic write
             st = FM_ENOMEM;
@@ -282,13 +316,14 @@ int fm_conv2d_phase_dx(float *dx, const float *dy, const float *w, const float *
                 im->run_packed(nch * 16, 0, mc, K, at + c0 * 16 * K, bp, mc, dcol, mc, 0.0f);
                 for (int64_t j = 0; j < m; j++)
                     col2im_phase(dx + ((n + j) * C + c0) * HW, dcol + j * P, mc, nch,
-                                 bias ? bias + c0 : NULL, g, acc);
+                                 bias ? bias + c0 : NULL, g, acc, zeros);
             }
         }
         free(dyb);
         free(bp);
         free(dcol);
         free(acc);
+        free(zeros);
     }
     free(at);
     return st;
