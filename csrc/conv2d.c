@@ -88,6 +88,7 @@ static int next_block(conv_block *b, const conv_plan *pl, const fm_conv2d_geom *
 
 /* ---- float32 ------------------------------------------------------------- */
 #define MAX_CHUNKS 8 /* dw partials: chunks of images (geometry only) */
+#define PHASE_MIN_C 8 /* fewer: C*16 < 128 rows; the s2d dot kernel does dw better */
 
 static int is_direct(const fm_conv2d_geom *g) { return g->stride_h == 1 && g->stride_w == 1; }
 
@@ -148,6 +149,11 @@ FM_API int fm_conv2d_forward_f32(float *y, const float *x, const float *w, const
                                  const fm_conv2d_geom *g, int nthreads) {
     const fm_conv2d_impl *ck = sel;
     if (is_direct(g)) return fm_conv2d_direct_forward(y, x, w, b, g, NULL, ck, nthreads);
+    /* 4x4/s2/p1 with enough channels: the rows kernel on x's phase planes
+     * (aligned panels across images; the space-to-depth form reads B
+     * unaligned and computes the pitch columns and partial panels) */
+    if (fm_conv2d_phase_applies(g) && g->C >= PHASE_MIN_C)
+        return fm_conv2d_phase_forward(y, x, w, b, g, ck, nthreads);
     if (s2d_applies(g)) {
         fm_conv2d_geom t;
         s2d_geom(&t, g);
@@ -228,6 +234,18 @@ FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *
     const fm_conv2d_impl *ck = sel;
     const int64_t G = g->groups, Kg = g->K / G, N = g->N, CRS = g->C / G * g->R * g->S;
     if (db) bias_grad_f32(db, dy, g, nthreads);
+    /* 4x4/s2/p1 (transposed-conv decoders): dw on x's phase planes, no im2col */
+    if (dw && g->C >= PHASE_MIN_C && fm_conv2d_phase_applies(g) &&
+        all_finite(x, g->N * g->C * g->H * g->W)) {
+        const int st = fm_conv2d_phase_dw(dw, dy, x, g, ck, nthreads);
+        if (st != FM_OK || !dx) return st;
+        dw = NULL;
+    }
+    if (dx && fm_conv2d_phase_applies(g)) { /* 4x4/s2/p1: taps summed per dx element */
+        const int st = fm_conv2d_phase_dx(dx, dy, w, NULL, g, ck, nthreads);
+        if (st != FM_OK) return st;
+        dx = NULL;
+    }
     if (!dx && !dw) return FM_OK;
     const int64_t chunks = N < MAX_CHUNKS ? N : MAX_CHUNKS;
     const int64_t wsz = Kg * CRS; /* one group's dw */
@@ -265,4 +283,21 @@ FM_API int fm_conv2d_backward_f32(float *dx, float *dw, float *db, const float *
     }
     free(part);
     return st;
+}
+
+/* dx = the conv's input gradient + bias[c] (bias may be NULL): the transposed
+ * convolution's forward. x is not read. */
+FM_API int fm_conv2d_dx_bias_f32(float *dx, const float *bias, const float *dy, const float *w,
+                                 const fm_conv2d_geom *g, int nthreads) {
+    if (fm_conv2d_phase_applies(g)) return fm_conv2d_phase_dx(dx, dy, w, bias, g, sel, nthreads);
+    const int st = fm_conv2d_backward_f32(dx, NULL, NULL, dy, dx, w, g, nthreads);
+    if (st != FM_OK || !bias) return st;
+    const int64_t C = g->C, HW = g->H * g->W;
+#pragma omp parallel for schedule(static) num_threads(fm_team_size(nthreads, (double)g->N * C * HW))
+    for (int64_t t = 0; t < g->N * C; t++) {
+        float *p = dx + t * HW;
+        const float bi = bias[t % C];
+        for (int64_t i = 0; i < HW; i++) p[i] += bi;
+    }
+    return FM_OK;
 }

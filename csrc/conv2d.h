@@ -31,6 +31,12 @@ FM_API int fm_conv2d_backward_f64(double *dx, double *dw, double *db, const doub
                                   const double *x, const double *w, const fm_conv2d_geom *g,
                                   int nthreads);
 
+/* dx = the input gradient of the conv g (as fm_conv2d_backward_f32 writes it)
+ * + bias[c] per channel (bias may be NULL): the transposed convolution's
+ * forward, bias fused. */
+FM_API int fm_conv2d_dx_bias_f32(float *dx, const float *bias, const float *dy, const float *w,
+                                 const fm_conv2d_geom *g, int nthreads);
+
 #ifdef __cplusplus
 }
 #endif

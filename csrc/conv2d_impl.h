@@ -9,6 +9,8 @@
  *   conv2d_direct.c  stride 1: in-place kernels of the table (conv2d_simd.c)
  *   conv2d_gemm.c    any stride: the GEMM with B packed from the image
  *   conv2d_pack.c    weights packed for the GEMM (used by both)
+ *   conv2d_phase.c   dw of the 4x4/s2/p1 conv (transposed-conv decoders) on
+ *                    x's phase planes, read in place by the rows kernel
  */
 #ifndef FASTML_CONV2D_IMPL_H
 #define FASTML_CONV2D_IMPL_H
@@ -35,6 +37,11 @@ typedef struct {
     void (*direct_narrow)(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda,
                           const float *base, const int64_t *off, float *C, int64_t ldc,
                           const float *bias);
+    /* rows: C = beta C + Ad @ Bp, Ad[i, k] = base[off[i] + k], Bp packed in
+     * panels of rnr columns (conv2d_simd.c has the layout) */
+    int rnr;
+    void (*rows)(int64_t M, int64_t N, int64_t K, const float *base, const int64_t *off,
+                 const float *bp, float *C, int64_t ldc, float beta);
 } fm_conv2d_impl;
 
 /* conv2d_pack.c: W_g packed for the GEMM (im) for every group: per group
@@ -67,5 +74,17 @@ int fm_conv2d_gemm_forward(float *y, const float *x, const float *w, const float
 int fm_conv2d_gemm_backward(float *dx, float *part, int64_t chunks, const float *dy,
                             const float *x, const float *w, const fm_conv2d_geom *g,
                             const fm_gemm_impl *im, int nthreads);
+
+/* conv2d_phase.c: dw of the 4x4, stride 2, padding 1 conv (groups 1, no
+ * dilation: fm_conv2d_phase_applies) on x's phase planes; needs a finite x. */
+int fm_conv2d_phase_applies(const fm_conv2d_geom *g);
+int fm_conv2d_phase_dw(float *dw, const float *dy, const float *x, const fm_conv2d_geom *g,
+                       const fm_conv2d_impl *ck, int nthreads);
+/* y = conv(x, w) + b (b may be NULL) of the same conv on the rows kernel. */
+int fm_conv2d_phase_forward(float *y, const float *x, const float *w, const float *b,
+                            const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads);
+/* dx (+ bias[c], bias may be NULL) of the same conv, its taps summed per dx element. */
+int fm_conv2d_phase_dx(float *dx, const float *dy, const float *w, const float *bias,
+                       const fm_conv2d_geom *g, const fm_conv2d_impl *ck, int nthreads);
 
 #endif /* FASTML_CONV2D_IMPL_H */

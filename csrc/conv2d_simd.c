@@ -5,7 +5,8 @@
  * zero-padded image instead of a packed panel: direct() takes A packed by the
  * same level's GEMM (gemm_simd.c: fm_gemm_impl.pack_a, MR-row panels), so it
  * shares that level's register tile (gemm_tile.h); dot() and narrow() read A
- * unpacked. Stride-1 convolution (conv2d_direct.c) is their only user.
+ * unpacked. Stride-1 convolution (conv2d_direct.c) is their user; rows()
+ * (A read in place, B packed) serves the 4x4/s2/p1 conv (conv2d_phase.c).
  */
 #include <stdint.h>
 #include <string.h>
@@ -165,6 +166,79 @@ void FM_ISA_FN(fm_conv2d_narrow_kernel)(int64_t M, int64_t N, int64_t K, const f
     }
 }
 
+/* ---- rows kernel: A rows read in place, B packed ---------------------------
+ * C[i, j] = beta C[i, j] + sum_{k < K} base[off[i] + k] * Bp[k, j] for i < M,
+ * j < N, Bp packed in panels of RNR columns (panel jp at bp + jp*K*RNR,
+ * bp[(jp*K + k)*RNR + j], zero past N). The weight gradient of a transposed
+ * convolution (conv2d_transpose.c): A rows are the taps' streams over the
+ * phase planes of dy, Bp the input image, so only the small operand is packed.
+ * Tile: RMR rows x RNV vectors (the accumulators plus RNV B vectors and one
+ * broadcast fill the register file). K runs in blocks of about RKC (one B
+ * block, RKC x RNR, stays in L1 across the row panels); each C element sums
+ * its products in k order, block by block. */
+#if defined(FM_ISA_AVX512)
+#define RMR 6
+#define RNV 4
+#else
+#define RMR MR
+#define RNV 2
+#endif
+#define RNR (RNV * VL)
+#define RKC 512
+
+static inline __attribute__((always_inline)) void rows_tile(int64_t kc, const float *const *ar,
+                                                            const float *b, V acc[RMR][RNV]) {
+    _Pragma("GCC unroll 16") for (int i = 0; i < RMR; i++)
+        _Pragma("GCC unroll 4") for (int v = 0; v < RNV; v++) acc[i][v] = (V){0};
+    for (int64_t k = 0; k < kc; k++) {
+        V bv[RNV];
+        _Pragma("GCC unroll 4") for (int v = 0; v < RNV; v++)
+            bv[v] = fm_vload_f32(b + k * RNR + v * VL);
+        _Pragma("GCC unroll 16") for (int i = 0; i < RMR; i++) {
+            const V ai = bcast(ar[i] + k);
+            _Pragma("GCC unroll 4") for (int v = 0; v < RNV; v++) acc[i][v] += ai * bv[v];
+        }
+    }
+}
+
+void FM_ISA_FN(fm_conv2d_rows_kernel)(int64_t M, int64_t N, int64_t K, const float *base,
+                                      const int64_t *off, const float *bp, float *C,
+                                      int64_t ldc, float beta) {
+    const int64_t nkb = (K + RKC - 1) / RKC, kcb = nkb ? (K + nkb - 1) / nkb : 0;
+    for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+        const int64_t kc = K - k0 < kcb ? K - k0 : kcb;
+        const float be = k0 == 0 ? beta : 1.0f;
+        for (int64_t jr = 0; jr < N; jr += RNR) {
+            const float *b = bp + (jr * K + k0 * RNR);
+            const int64_t nr = N - jr < RNR ? N - jr : RNR;
+            for (int64_t ir = 0; ir < M; ir += RMR) {
+                const int64_t mr = M - ir < RMR ? M - ir : RMR;
+                const float *ar[RMR];
+                for (int i = 0; i < RMR; i++) ar[i] = base + off[ir + (i < mr ? i : 0)] + k0;
+                V acc[RMR][RNV];
+                rows_tile(kc, ar, b, acc);
+                if (mr == RMR && nr == RNR) {
+                    _Pragma("GCC unroll 16") for (int i = 0; i < RMR; i++) {
+                        float *c = C + (ir + i) * ldc + jr;
+                        _Pragma("GCC unroll 4") for (int v = 0; v < RNV; v++) {
+                            const V cv = be == 0.0f ? (V){0} : be * fm_vload_f32(c + v * VL);
+                            fm_vstore_f32(c + v * VL, cv + acc[i][v]);
+                        }
+                    }
+                } else {
+                    float t[RNR];
+                    for (int64_t i = 0; i < mr; i++) {
+                        float *c = C + (ir + i) * ldc + jr;
+                        for (int v = 0; v < RNV; v++) fm_vstore_f32(t + v * VL, acc[i][v]);
+                        for (int64_t j = 0; j < nr; j++)
+                            c[j] = (be == 0.0f ? 0.0f : be * c[j]) + t[j];
+                    }
+                }
+            }
+        }
+    }
+}
+
 /* This level's table (fm_conv2d_impl_<level>), picked by conv2d.c; gemm is
  * the same level's GEMM, whose pack_a lays out A for direct(). */
 extern const fm_gemm_impl FM_ISA_FN(fm_gemm_impl);
@@ -174,4 +248,6 @@ const fm_conv2d_impl FM_ISA_FN(fm_conv2d_impl) = {
     .direct = FM_ISA_FN(fm_conv2d_direct_kernel),
     .dot = FM_ISA_FN(fm_conv2d_dot_kernel),
     .direct_narrow = FM_ISA_FN(fm_conv2d_narrow_kernel),
+    .rnr = RNR,
+    .rows = FM_ISA_FN(fm_conv2d_rows_kernel),
 };

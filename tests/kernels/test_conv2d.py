@@ -209,9 +209,59 @@ def test_small_images_stride2_blocks(rng, cpu_level, dtype, cfg):
     _check(rng, cfg, dtype)
 
 
+# 4x4 / stride 2 / padding 1 (transposed-conv decoders, conv2d_phase.c): dx
+# with its four taps summed per element, dw on x's phase planes; even and odd
+# sizes (odd: the planes' pitch grows by one column), one channel, several
+# images per block, image chunks and channel blocks with remainders
+PHASE_CONFIGS = [
+    (9, 3, 15, 13, 70, 4, 4, (2, 2), (1, 1), (1, 1), 1),
+    (3, 1, 8, 9, 2, 4, 4, (2, 2), (1, 1), (1, 1), 1),
+    (2, 40, 32, 30, 9, 4, 4, (2, 2), (1, 1), (1, 1), 1),
+    (1, 2, 2, 3, 3, 4, 4, (2, 2), (1, 1), (1, 1), 1),
+    (11, 17, 6, 6, 33, 4, 4, (2, 2), (1, 1), (1, 1), 1),   # panels across images
+    (7, 9, 11, 13, 5, 4, 4, (2, 2), (1, 1), (1, 1), 1),    # ... odd sizes
+    (3, 8, 40, 20, 6, 4, 4, (2, 2), (1, 1), (1, 1), 1),    # panels within images
+]
+
+
+@pytest.mark.parametrize("cfg", PHASE_CONFIGS)
+def test_phase_path_matches_reference(rng, cpu_level, cfg):
+    _check(rng, cfg, np.float32)
+    x, w, b = _data(rng, cfg, np.float32)
+    args = cfg[7:]
+    y = kc.conv2d_forward(x, w, b, *args)
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    got = kc.conv2d_backward(dy, x, w, *args)
+    with _threads.scope(1):
+        one = kc.conv2d_backward(dy, x, w, *args)
+    for a, e in zip(got, one):  # the same bits for any thread count
+        np.testing.assert_array_equal(a, e)
+
+
+def test_phase_path_nonfinite(rng, cpu_level):
+    # the phase planes' pitch column meets dy's zeros: an inf or NaN in x takes
+    # the generic path, so dw holds inf/NaN exactly where the reference has them
+    x = rng.standard_normal((5, 3, 10, 11)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 4, 4)).astype(np.float32)
+    x[1, 2, 3, 10], x[4, 0, 9, 0] = np.inf, np.nan
+    args = ((2, 2), (1, 1), (1, 1), 1)
+    dy = rng.standard_normal((5, 4, 5, 5)).astype(np.float32)
+    dy[0, 1, 2, 4] = -np.inf
+    with np.errstate(all="ignore"):
+        got = kc.conv2d_backward(dy, x, w, *args)
+        exp = ref.conv2d_backward(dy, x, w, *args)
+    for a, e in zip(got, exp):
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(e))
+        np.testing.assert_array_equal(np.isinf(a), np.isinf(e))
+        fin = np.isfinite(e)
+        np.testing.assert_allclose(a[fin], e[fin], **_tol(np.float32, 400))
+
+
 @pytest.mark.parametrize("cfg", [
     (13, 64, 7, 7, 32, 4, 4, (2, 2), (1, 1), (0, 0), (1, 1), 1),
     (5, 6, 5, 6, 4, 3, 4, (2, 2), (1, 2), (1, 1), (1, 1), 2),
+    (5, 6, 7, 5, 4, 4, 4, (2, 2), (1, 1), (1, 1), (1, 1), 1),   # phase path, odd output
+    (4, 9, 6, 6, 5, 4, 4, (2, 2), (1, 1), (0, 1), (1, 1), 1),
 ])
 def test_conv_transpose_matches_twin(rng, cpu_level, cfg):
     N, C, H, W, K, R, S, st, pd, op, dl, g = cfg

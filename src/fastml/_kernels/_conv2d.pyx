@@ -75,3 +75,22 @@ def conv2d_backward(floating[:, :, :, ::1] dx, floating[:, :, :, ::1] dw, floati
             st = fm_conv2d_backward_f64(dxp, dwp, dbp, &dy[0, 0, 0, 0], &x[0, 0, 0, 0],
                                         &w[0, 0, 0, 0], &g, nthreads)
     _check(st)
+
+
+def conv2d_dx_bias(float[:, :, :, ::1] dx, const float[::1] b, const float[:, :, :, ::1] dy,
+                   const float[:, :, :, ::1] w, tuple stride, tuple padding, tuple dilation,
+                   int64_t groups, int nthreads):
+    """dx = the input gradient of the conv (x of dx's shape) + b per channel (b may be
+    None): conv_transpose2d's forward (float32). Inputs are trusted."""
+    cdef fm_conv2d_geom g = _geom((dx.shape[0], dx.shape[1], dx.shape[2], dx.shape[3]),
+                                  (w.shape[0], w.shape[1], w.shape[2], w.shape[3]),
+                                  (dy.shape[0], dy.shape[1], dy.shape[2], dy.shape[3]),
+                                  stride, padding, dilation, groups)
+    cdef const float *bp = NULL
+    cdef int st
+    if b is not None:
+        bp = &b[0]
+    with nogil:
+        st = fm_conv2d_dx_bias_f32(&dx[0, 0, 0, 0], bp, &dy[0, 0, 0, 0], &w[0, 0, 0, 0], &g,
+                                   nthreads)
+    _check(st)

@@ -110,6 +110,8 @@ cdef extern from "conv2d.h" nogil:
     int fm_conv2d_backward_f64(double *dx, double *dw, double *db, const double *dy,
                                const double *x, const double *w, const fm_conv2d_geom *g,
                                int nthreads)
+    int fm_conv2d_dx_bias_f32(float *dx, const float *bias, const float *dy, const float *w,
+                              const fm_conv2d_geom *g, int nthreads)
 
 cdef extern from "pool2d.h" nogil:
     ctypedef struct fm_pool2d_geom:
