@@ -41,6 +41,11 @@ void xt_node_prepare(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end) {
         }
         W += wi;
     }
+    if (c->icnt && c->rank && !c->ord)
+        for (int64_t q = 0; q < nn; q++) {
+            const int64_t wq = (int64_t)wk->wl[q];
+            wk->cw[q] = wk->yl[q] != 0.0 ? wq << 32 : wq;
+        }
     wk->W = W;
     wk->sq = sq;
     wk->nn = nn;
