@@ -71,6 +71,8 @@ FM_API int fm_tree_rank_exact(uint32_t *rank, float *uniq, int64_t *nuniq, uint6
     return FM_OK;
 }
 
+#define XT_PREFETCH 16 /* rows ahead */
+
 static inline int nbits(uint64_t v) { return v ? 64 - __builtin_clzll(v) : 0; }
 
 /* Radix digits for keys of b bits in a node of nn rows: *P passes of *db bits. */
@@ -186,8 +188,10 @@ int xt_eval_ranked(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64
     const int64_t *smp = c->samples + start;
     uint32_t *a = wk->key, lo = UINT32_MAX, hi = 0;
     int64_t nmiss = 0;
-    /* gather, pack, and count the digits in one pass */
+    /* gather (the rows ascend but spread over the column: prefetched ahead),
+     * pack, and count the digits in one pass */
     for (int64_t q = 0; q < nn; q++) {
+        if (q + XT_PREFETCH < nn) __builtin_prefetch(rk + smp[q + XT_PREFETCH]);
         const uint32_t r = rk[smp[q]];
         a[q] = (r << s) | (uint32_t)q;
         const int miss = r == nanr;
@@ -195,8 +199,10 @@ int xt_eval_ranked(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64
         lo = r < lo ? r : lo;
         const uint32_t rh = miss ? 0 : r;
         hi = rh > hi ? rh : hi;
-        if (!small)
-            for (int p = 0; p < P; p++) hist[p][(r >> (p * db)) & mask]++;
+        if (small) continue;
+        hist[0][r & mask]++;
+        if (P > 1) hist[1][(r >> db) & mask]++;
+        for (int p = 2; p < P; p++) hist[p][(r >> (p * db)) & mask]++;
     }
     const float *u = c->uniq + f * c->n;
     if (nmiss == nn || (nmiss == 0 && u[hi] <= u[lo] + XT_FEATURE_THRESHOLD)) return 0;
