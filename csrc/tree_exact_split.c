@@ -551,12 +551,13 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
     int64_t *smp = c->samples + it->start;
     int32_t *order = wk->k;
     int64_t nl = 0, nr = 0;
-    for (int64_t q = 0; q < nn; q++) {
+    for (int64_t q = 0; q < nn; q++) { /* branch-free: the side is data, not a jump */
         const float x = col[smp[q]];
-        if (x != x ? best.mleft : (double)x <= best.thr)
-            order[nl++] = (int32_t)q;
-        else
-            wk->kb[nr++] = (int32_t)q;
+        const int left = x != x ? best.mleft : (double)x <= best.thr;
+        order[nl] = (int32_t)q;
+        wk->kb[nr] = (int32_t)q;
+        nl += left;
+        nr += !left;
     }
     memcpy(order + nl, wk->kb, (size_t)nr * sizeof(int32_t));
     xt_children(c, wk, order, nn, nl, imp, sp);
