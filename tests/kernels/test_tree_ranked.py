@@ -67,14 +67,16 @@ def _y(rng, X, criterion, ncls):
                                             (POISSON, 0), (MAE, 0)])
 @pytest.mark.parametrize("weights", ["none", "counts", "fractional"])
 def test_ranked_equals_float_keys(criterion, ncls, weights, rng):
-    n, d = (150 if criterion == MAE else 900), 8
+    n, d = (150 if criterion == MAE else 900), 12
     X = _X(rng, n, d)
     XT = np.ascontiguousarray(X.T)
     y, nc = _y(rng, X, criterion, ncls)
     w = {"none": np.empty(0), "counts": rng.integers(0, 4, n).astype(np.float64),
          "fractional": rng.integers(0, 4, n) * 0.75}[weights]
     ranks = kt.rank_exact(XT, kt.presort_exact(XT))
-    for mf, mln, msl, mwl in ((2, 0, 1, 0.0), (3, 0, 4, 0.0), (2, 30, 2, 0.0), (8, 0, 1, 0.0),
+    # max_features 1-2 of 12: the builder sorts per node (ranked with ranks); 12:
+    # it presorts (ranks unused)
+    for mf, mln, msl, mwl in ((2, 0, 1, 0.0), (1, 0, 4, 0.0), (2, 30, 2, 0.0), (12, 0, 1, 0.0),
                               (2, 0, 1, 6.0)):
         args = (XT, y, w, nc, criterion, 0, 30, 2, msl, mwl, mf, mln, 0.0, 7)
         a = kt.build_exact(*args)
@@ -93,16 +95,16 @@ def test_ranked_equals_float_keys(criterion, ncls, weights, rng):
 def test_ranked_large_nodes(rng):
     """A root too large to pack rank and position in 32 bits (float keys there,
     ranks below), and nodes large enough for the threaded feature scan."""
-    n, d = 70_000, 8
+    n, d = 70_000, 12
     X = _X(rng, n, d)
     XT = np.ascontiguousarray(X.T)
     y, nc = _y(rng, X, GINI, 2)
     ranks = kt.rank_exact(XT, kt.presort_exact(XT))
     w = rng.integers(0, 3, n).astype(np.float64)
     for ww in (np.empty(0), w):
-        args = (XT, y, ww, nc, GINI, 0, 7, 2, 5, 0.0, 3, 0, 0.0, 11)
+        args = (XT, y, ww, nc, GINI, 0, 7, 2, 5, 0.0, 2, 0, 0.0, 11)
         a = kt.build_exact(*args)
         with scope(2):
             b = kt.build_exact(*args, ranks=ranks)
         _same(a, b)
-        assert a["feature"].size > 100
+        assert a["feature"].size > 50
