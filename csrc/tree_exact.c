@@ -19,6 +19,12 @@
  * same order and ties between equally good splits break the same way. Growth
  * is therefore sequential; large nodes evaluate their features on nthreads
  * threads (tree_exact_split.c).
+ *
+ * A node's rows come sorted by a feature from one of three sources, all giving
+ * the same order: presorted lists partitioned at every split
+ * (tree_exact_sorted.c; when the drawn features are a large share), a sort of
+ * the dense ranks an ensemble shares (tree_exact_rank.c), or a sort of the
+ * 32-bit float keys (tree_exact_split.c).
  */
 #include <stdlib.h>
 #include <string.h>
