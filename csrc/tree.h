@@ -70,7 +70,19 @@ FM_API int fm_tree_build_exact(fm_tree *tree, const float *X, const double *y, c
                                int64_t min_samples_leaf, double min_weight_leaf,
                                int64_t max_features, int64_t max_leaf_nodes,
                                double min_impurity_decrease, const int32_t *order,
-                               uint64_t seed, int nthreads);
+                               const uint32_t *rank, const float *uniq,
+                               const int64_t *nuniq, const uint64_t *near, uint64_t seed,
+                               int nthreads);
+/* rank, uniq (d x n), nuniq (d) and near (d x (n / 64 + 1)), from
+ * fm_tree_rank_exact, or NULL: the dense ranks of every feature's distinct
+ * values (NaN: rank nuniq[f]), uniq[f*n + r] the value of rank r, bit r of
+ * near[f] set when that value is within the split threshold (1e-7, float) of
+ * the value of rank r - 1; shared by the trees of an ensemble grown on the
+ * same X (order: fm_tree_presort_exact's). The per-node path then sorts ranks
+ * instead of float keys (tree_exact_rank.c); the tree does not depend on them. */
+FM_API int fm_tree_rank_exact(uint32_t *rank, float *uniq, int64_t *nuniq, uint64_t *near,
+                              const float *X, const int32_t *order, int64_t n, int64_t d,
+                              int nthreads);
 /* order (d x n, row-major): per feature, the rows 0..n-1 stably sorted by
  * X[f*n + i] (NaN last), as fm_tree_presort_exact computes it; shared by the
  * trees of an ensemble grown on the same X. NULL: the builder sorts itself. */

@@ -19,6 +19,12 @@
  * same order and ties between equally good splits break the same way. Growth
  * is therefore sequential; large nodes evaluate their features on nthreads
  * threads (tree_exact_split.c).
+ *
+ * A node's rows come sorted by a feature from one of three sources, all giving
+ * the same order: presorted lists partitioned at every split
+ * (tree_exact_sorted.c; when the drawn features are a large share), a sort of
+ * the dense ranks an ensemble shares (tree_exact_rank.c), or a sort of the
+ * 32-bit float keys (tree_exact_split.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +107,10 @@ int xt_work_alloc(xt_work *wk, const xt_ctx *c, int64_t m) {
     wk->tmpv = malloc(nv * sizeof(double));
     wk->tmp = malloc(m1 * sizeof(int64_t));
     wk->feats = malloc((size_t)(c->d > 0 ? c->d : 1) * sizeof(int32_t));
+    if (c->icnt) {
+        wk->cw = malloc(m1 * sizeof(int64_t));
+        if (!wk->cw) return FM_ENOMEM;
+    }
     int ok = wk->key && wk->keyb && wk->k && wk->kb && wk->val && wk->k2 && wk->val2 && wk->yl && wk->wl && wk->ys && wk->sl &&
              wk->sr && wk->tot && wk->tmpv && wk->tmp && wk->feats;
     if (c->crit == FM_CRIT_MAE) {
@@ -132,6 +142,7 @@ void xt_work_free(xt_work *wk) {
     free(wk->tmpv);
     free(wk->tmp);
     free(wk->feats);
+    free(wk->cw);
     free(wk->rank);
     free(wk->sy);
     free(wk->fw);
@@ -434,7 +445,9 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
                                int64_t min_samples_leaf, double min_weight_leaf,
                                int64_t max_features, int64_t max_leaf_nodes,
                                double min_impurity_decrease, const int32_t *order,
-                               uint64_t seed, int nthreads) {
+                               const uint32_t *rank, const float *uniq,
+                               const int64_t *nuniq, const uint64_t *near, uint64_t seed,
+                               int nthreads) {
     const int cls = criterion == FM_CRIT_GINI || criterion == FM_CRIT_ENTROPY;
     int64_t stride = 1;
     if (cls)
@@ -465,6 +478,20 @@ FM_API int fm_tree_build_exact(fm_tree *t, const float *X, const double *y, cons
                 W_all += w ? w[i] : 1.0;
             }
         c.W_all = W_all;
+        /* ranked per-node path (the presorted mode, when chosen, does not use it);
+         * two-class gini with integer weights below 2^31 in total: integer counts */
+        if (rank && uniq && nuniq && near && splitter == 0 && n < INT32_MAX) {
+            c.rank = rank;
+            c.uniq = uniq;
+            c.nuniq = nuniq;
+            c.near = near;
+            c.nw = n / 64 + 1;
+            int icnt = criterion == FM_CRIT_GINI && n_outputs == 1 && n_classes[0] == 2 &&
+                       W_all < 2147483648.0;
+            for (int64_t i = 0; icnt && w && i < n; i++)
+                icnt = w[i] == (double)(int64_t)w[i];
+            c.icnt = icnt;
+        }
         for (int64_t f = 0; f < d; f++) c.features[f] = c.constant[f] = (int32_t)f;
         for (int j = 0; j < nt && st == FM_OK; j++) st = xt_work_alloc(&works[j], &c, m);
         stores[0].nv = c.nv;

@@ -19,7 +19,34 @@
 
 static inline double lg2(double x) { return log(x) / log(2.0); }
 
+/* xt_node_prepare for integer class counts (ctx->icnt, the ranked path): the
+ * class weights in integers, exact, so equal to the floating-point sums. */
+static void node_prepare_icnt(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end) {
+    const int64_t nn = end - start;
+    int64_t t0 = 0, t1 = 0;
+    for (int64_t q = 0; q < nn; q++) {
+        const int64_t i = c->samples[start + q];
+        const double wi = c->w ? c->w[i] : 1.0, yi = c->y[i];
+        const int64_t wq = (int64_t)wi, one = yi != 0.0;
+        wk->wl[q] = wi;
+        wk->yl[q] = yi;
+        wk->cw[q] = wq << (32 * one);
+        t0 += one ? 0 : wq;
+        t1 += one ? wq : 0;
+    }
+    memset(wk->tot, 0, (size_t)c->nv * sizeof(double));
+    wk->tot[0] = (double)t0;
+    wk->tot[1] = (double)t1;
+    wk->W = (double)(t0 + t1);
+    wk->sq = 0;
+    wk->nn = nn;
+}
+
 void xt_node_prepare(const xt_ctx *c, xt_work *wk, int64_t start, int64_t end) {
+    if (c->icnt && c->rank && !c->ord) {
+        node_prepare_icnt(c, wk, start, end);
+        return;
+    }
     const int64_t nn = end - start, no = c->no;
     double W = 0, sq = 0;
     memset(wk->tot, 0, (size_t)c->nv * sizeof(double));

@@ -37,6 +37,13 @@ typedef struct {
     int32_t *loc;         /* n: position of row i in the node being split (xt_node_prepare) */
     uint8_t *side, *skip; /* n: row goes left; d: feature constant in the children */
     int64_t m;            /* rows with positive weight */
+    /* ranked per-node path (tree_exact_rank.c; rank NULL: float keys): */
+    const uint32_t *rank; /* d x n: dense rank of X[f*n + i] (NaN: nuniq[f]) */
+    const float *uniq;    /* d x n: uniq[f*n + r] = the value of rank r */
+    const int64_t *nuniq; /* d: distinct non-NaN values per feature */
+    const uint64_t *near; /* d x nw bits: rank r's value within the threshold of r - 1's */
+    int64_t nw;           /* n / 64 + 1 */
+    int icnt;             /* two-class gini, integer weights: integer class counts */
 } xt_ctx;
 
 /* One thread's scratch space, sized for m active rows. The node-local block
@@ -55,6 +62,7 @@ typedef struct {
     double *sl, *sr, *tot, *tmpv; /* nv each */
     int64_t *tmp;         /* partition buffer (m) */
     int32_t *feats;       /* d */
+    int64_t *cw;          /* icnt: node row's w0 + 2^32 w1 (class weights), or NULL */
     double W, sq;         /* node weight and sum of w y^2 (regression) */
     int64_t nn;           /* node rows */
 } xt_work;
@@ -107,5 +115,14 @@ int xt_presort_init(xt_ctx *c, xt_work *works, const int32_t *gorder, int nthrea
  * ctx->constant skipped). */
 void xt_presort_partition(const xt_ctx *c, xt_work *works, int nthreads, int64_t start,
                           int64_t end, int64_t nl, int64_t nconst);
+
+/* The split search over a node's rows sorted by feature f (tree_exact_split.c):
+ * order (local positions), val (their values, the nmiss missing rows last). */
+void xt_scan_sorted(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
+                    const float *val, int64_t nn, int64_t nmiss, int have_ys, xt_split *best);
+/* eval_best on the ranked path: 1 (evaluated), 0 (f constant in the node) or
+ * -1 (the node's ranks and positions do not pack in 32 bits: use float keys). */
+int xt_eval_ranked(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64_t end,
+                   xt_split *best);
 
 #endif /* FASTML_TREE_EXACT_INTERNAL_H */

@@ -250,9 +250,8 @@ static inline int fast_crit(const xt_ctx *c) {
  * positions, val: their values, the nmiss missing rows last): missing rows
  * sent right, then (if any) sent left. The fast criteria read the targets and
  * weights in sorted order, wk->ys / wk->ws (gathered here when have_ys is 0). */
-static void scan_sorted(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
-                        const float *val, int64_t nn, int64_t nmiss, int have_ys,
-                        xt_split *best) {
+void xt_scan_sorted(const xt_ctx *c, xt_work *wk, int32_t f, const int32_t *order,
+                    const float *val, int64_t nn, int64_t nmiss, int have_ys, xt_split *best) {
     const int64_t nm = nn - nmiss;
     if (fast_crit(c)) {
         double *ys = wk->ys, *ws = wk->ws;
@@ -317,7 +316,7 @@ static int eval_best(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int
     float *val = wk->val;
     const int64_t nm = nn - nmiss;
     for (int64_t q = 0; q < nm; q++) val[q] = fval(key[q]);
-    scan_sorted(c, wk, f, order, val, nn, nmiss, 0, best);
+    xt_scan_sorted(c, wk, f, order, val, nn, nmiss, 0, best);
     return 1;
 }
 
@@ -339,14 +338,25 @@ static int eval_best_sorted(const xt_ctx *c, xt_work *wk, int32_t f, int64_t sta
             ys[q] = yw[2 * i];
             ws[q] = yw[2 * i + 1];
         }
-        scan_sorted(c, wk, f, wk->k, val, nn, nn - nm, 1, best);
+        xt_scan_sorted(c, wk, f, wk->k, val, nn, nn - nm, 1, best);
         return 1;
     }
     int32_t *order = wk->k;
     const int32_t *loc = c->loc;
     for (int64_t q = 0; q < nn; q++) order[q] = loc[of[q]];
-    scan_sorted(c, wk, f, order, val, nn, nn - nm, 0, best);
+    xt_scan_sorted(c, wk, f, order, val, nn, nn - nm, 0, best);
     return 1;
+}
+
+/* The node's best split on feature f in the mode of the build. */
+static int eval_exact(const xt_ctx *c, xt_work *wk, int32_t f, int64_t start, int64_t end,
+                      xt_split *best) {
+    if (c->ord) return eval_best_sorted(c, wk, f, start, end, best);
+    if (c->rank) {
+        const int r = xt_eval_ranked(c, wk, f, start, end, best);
+        if (r >= 0) return r;
+    }
+    return eval_best(c, wk, f, start, end, best);
 }
 
 /* Random split on feature f: one threshold uniform in [min, max). */
@@ -443,6 +453,7 @@ static xt_work helper_view(const xt_work *own, const xt_work *node) {
     h.rank = node->rank;
     h.sy = node->sy;
     h.tot = node->tot;
+    h.cw = node->cw;
     h.W = node->W;
     h.sq = node->sq;
     h.nn = node->nn;
@@ -480,8 +491,7 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
         if (c->random) {
             nonconst = eval_random(c, wk, feat, start, end, &best);
         } else if (team == 1) {
-            nonconst = c->ord ? eval_best_sorted(c, wk, feat, start, end, &best)
-                              : eval_best(c, wk, feat, start, end, &best);
+            nonconst = eval_exact(c, wk, feat, start, end, &best);
         } else {
             nonconst = !feature_constant(c, feat, start, end);
             if (nonconst) visit[nvisit++] = feat;
@@ -516,10 +526,7 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
              * later visit replaces the best only with a strictly larger proxy */
             for (int64_t v = tid; v < nvisit; v += team) {
                 const double before = b.proxy;
-                if (c->ord)
-                    eval_best_sorted(c, &h, visit[v], start, end, &b);
-                else
-                    eval_best(c, &h, visit[v], start, end, &b);
+                eval_exact(c, &h, visit[v], start, end, &b);
                 if (b.proxy > before) bv = v;
             }
             bests[tid] = b;
@@ -544,12 +551,13 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
     int64_t *smp = c->samples + it->start;
     int32_t *order = wk->k;
     int64_t nl = 0, nr = 0;
-    for (int64_t q = 0; q < nn; q++) {
+    for (int64_t q = 0; q < nn; q++) { /* branch-free: the side is data, not a jump */
         const float x = col[smp[q]];
-        if (x != x ? best.mleft : (double)x <= best.thr)
-            order[nl++] = (int32_t)q;
-        else
-            wk->kb[nr++] = (int32_t)q;
+        const int left = x != x ? best.mleft : (double)x <= best.thr;
+        order[nl] = (int32_t)q;
+        wk->kb[nr] = (int32_t)q;
+        nl += left;
+        nr += !left;
     }
     memcpy(order + nl, wk->kb, (size_t)nr * sizeof(int32_t));
     xt_children(c, wk, order, nn, nl, imp, sp);

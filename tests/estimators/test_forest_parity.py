@@ -85,3 +85,33 @@ def test_balanced_subsample_fits_and_is_validated(data):
     assert est.score(X, y) > 0.9
     with pytest.raises(ValueError, match="class_weight"):
         RandomForestClassifier(class_weight="subsample").fit(X, y)
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+@pytest.mark.parametrize("nan", [False, True])
+def test_trees_equal_sklearn(task, nan):
+    """The trees of a bootstrap forest (the ranked per-node path shared by its
+    trees; integer class counts for binary gini) equal scikit-learn's, node
+    for node: features, thresholds, values."""
+    sk_datasets = pytest.importorskip("sklearn.datasets")
+    # 20 features, 4 drawn per node: per-node sorts (the presorted mode takes >= 1/4)
+    X, y = sk_datasets.make_classification(n_samples=3000, n_features=20, n_informative=6,
+                                           n_classes=3 if task == "multiclass" else 2,
+                                           random_state=1)
+    X = X.astype(np.float32)
+    X[:, 3] = np.round(X[:, 3] * 3)  # ties
+    if nan:
+        X[np.random.default_rng(0).random(len(X)) < 0.1, 5] = np.nan
+    ours, theirs = ((RandomForestRegressor, sk_ensemble.RandomForestRegressor)
+                    if task == "regression" else
+                    (RandomForestClassifier, sk_ensemble.RandomForestClassifier))
+    if task == "regression":
+        y = X[:, 0] * 2.0 + y
+    a = ours(n_estimators=6, max_depth=10, random_state=3, n_jobs=2).fit(X, y)
+    b = theirs(n_estimators=6, max_depth=10, random_state=3, n_jobs=2).fit(X, y)
+    for ta, tb in zip(a.estimators_, b.estimators_):
+        ta, tb = ta.tree_, tb.tree_
+        assert ta.node_count == tb.node_count
+        np.testing.assert_array_equal(ta.feature, tb.feature)
+        np.testing.assert_array_equal(ta.threshold, tb.threshold)
+        np.testing.assert_allclose(ta.value, tb.value, rtol=1e-12)

@@ -2,7 +2,7 @@
 """Boundary for csrc/tree*.c: typed buffers in, GIL released, status -> exception.
 
 Every function takes `nthreads` last (the facade passes the caller's thread count)."""
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
 import numpy as np
@@ -67,21 +67,30 @@ def build_exact(const float[:, ::1] XT, const double[:, ::1] y, const double[::1
                 const int64_t[::1] n_classes, int criterion, int splitter, int64_t max_depth,
                 int64_t min_samples_split, int64_t min_samples_leaf, double min_weight_leaf,
                 int64_t max_features, int64_t max_leaf_nodes, double min_impurity_decrease,
-                const int32_t[:, ::1] order, uint64_t seed, int nthreads):
+                const int32_t[:, ::1] order, const uint32_t[:, ::1] rank,
+                const float[:, ::1] uniq, const int64_t[::1] nuniq, const uint64_t[:, ::1] near,
+                uint64_t seed, int nthreads):
     """Grow one exact tree on XT (d, n) float32 (GIL released); y (n, n_outputs);
-    w, n_classes and order may be empty (ones / regression / the builder sorts);
-    order (d, n) from presort_exact. Returns a dict of node arrays."""
+    w, n_classes, order and rank / uniq / nuniq may be empty (ones / regression /
+    the builder sorts float keys); order (d, n) from presort_exact, rank, uniq,
+    nuniq, near from rank_exact. Returns a dict of node arrays."""
     cdef fm_tree t
     cdef int64_t d = XT.shape[0], n = XT.shape[1], no = y.shape[1]
     cdef const double *wp = &w[0] if w.shape[0] > 0 else NULL
     cdef const int64_t *cp = &n_classes[0] if n_classes.shape[0] > 0 else NULL
     cdef const int32_t *op = &order[0, 0] if order.shape[0] > 0 and order.shape[1] > 0 else NULL
+    cdef bint ranked = rank.shape[0] > 0 and rank.shape[1] > 0
+    cdef const uint32_t *rp = &rank[0, 0] if ranked else NULL
+    cdef const float *up = &uniq[0, 0] if ranked else NULL
+    cdef const int64_t *nup = &nuniq[0] if ranked else NULL
+    cdef const uint64_t *np_ = &near[0, 0] if ranked else NULL
     cdef int st
     with nogil:
         st = fm_tree_build_exact(&t, &XT[0, 0], &y[0, 0], wp, n, d, no, cp, criterion, splitter,
                                  max_depth, min_samples_split, min_samples_leaf,
                                  min_weight_leaf, max_features, max_leaf_nodes,
-                                 min_impurity_decrease, op, seed, nthreads)
+                                 min_impurity_decrease, op, rp, up, nup, np_, seed,
+                                 nthreads)
     _check(st)
     try:
         m = t.n_nodes
@@ -128,6 +137,20 @@ def bin_codes(uint8_t[:, ::1] out, const floating[:, ::1] X, const double[::1] e
             st = fm_tree_bin_f32(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0], nthreads)
         else:
             st = fm_tree_bin_f64(&out[0, 0], &X[0, 0], n, d, ep, &offsets[0], nthreads)
+    _check(st)
+
+
+def rank_exact(uint32_t[:, ::1] rank, float[:, ::1] uniq, int64_t[::1] nuniq,
+               uint64_t[:, ::1] near, const float[:, ::1] XT, const int32_t[:, ::1] order,
+               int nthreads):
+    """Dense ranks of each feature's distinct values (order from presort_exact),
+    the values by rank, their count per feature and the near-value bits, GIL
+    released."""
+    cdef int64_t d = XT.shape[0], n = XT.shape[1]
+    cdef int st
+    with nogil:
+        st = fm_tree_rank_exact(&rank[0, 0], &uniq[0, 0], &nuniq[0], &near[0, 0], &XT[0, 0],
+                                &order[0, 0], n, d, nthreads)
     _check(st)
 
 

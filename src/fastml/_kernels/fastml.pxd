@@ -217,9 +217,13 @@ cdef extern from "tree.h" nogil:
                             int criterion, int splitter, int64_t max_depth,
                             int64_t min_samples_split, int64_t min_samples_leaf,
                             double min_weight_leaf, int64_t max_features, int64_t max_leaf_nodes,
-                            double min_impurity_decrease, const int32_t *order, uint64_t seed,
-                            int nthreads)
+                            double min_impurity_decrease, const int32_t *order,
+                            const uint32_t *rank, const float *uniq, const int64_t *nuniq,
+                            const uint64_t *near, uint64_t seed, int nthreads)
     int fm_tree_presort_exact(int32_t *order, const float *X, int64_t n, int64_t d, int nthreads)
+    int fm_tree_rank_exact(uint32_t *rank, float *uniq, int64_t *nuniq, uint64_t *near,
+                           const float *X, const int32_t *order, int64_t n, int64_t d,
+                           int nthreads)
 
 cdef extern from "activation.h" nogil:
     int fm_activation_forward_f32(float *y, const float *x, int64_t n, int kind, double alpha,

@@ -35,22 +35,47 @@ def _build(binned, y, w, criterion, n_classes, max_depth, min_samples_split,
 
 def _build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
                  min_samples_leaf, min_weight_leaf, max_features, max_leaf_nodes,
-                 min_impurity_decrease, seed, order=None):
+                 min_impurity_decrease, seed, order=None, ranks=None):
     """Grow one exact tree: XT (d, n) float32 C-contiguous (X transposed), y (n,
     n_outputs) float64, w (n,) float64 or empty, n_classes (n_outputs,) int64
     for gini/entropy or empty; criterion from EXACT_CRITERIA, splitter from
     SPLITTERS; max_leaf_nodes 0 = depth-first; order: presort_exact(XT) or None
     (a speed hint shared by the trees of an ensemble; the tree does not depend on
-    it). Returns a dict of node arrays (value: (n_nodes, n_outputs * max(n_classes)))."""
+    it); ranks: rank_exact(XT, order) or None (another speed hint shared by the
+    trees of an ensemble: the per-node sort orders ranks instead of float keys).
+    Returns a dict of node arrays (value: (n_nodes, n_outputs * max(n_classes)))."""
     if order is None:
         order = _NO_ORDER
+    rank, uniq, nuniq, near = _NO_RANKS if ranks is None else ranks
     return _tree.build_exact(XT, y, w, n_classes, int(criterion), int(splitter),
                              int(max_depth), int(min_samples_split), int(min_samples_leaf),
                              float(min_weight_leaf), int(max_features), int(max_leaf_nodes),
-                             float(min_impurity_decrease), order, int(seed), _threads())
+                             float(min_impurity_decrease), order, rank, uniq, nuniq, near,
+                             int(seed),
+                             _threads())
 
 
 _NO_ORDER = np.empty((0, 0), dtype=np.int32)
+_NO_RANKS = (np.empty((0, 0), dtype=np.uint32), np.empty((0, 0), dtype=np.float32),
+             np.empty(0, dtype=np.int64), np.empty((0, 0), dtype=np.uint64))
+
+
+def _rank_exact(XT, order):
+    """(rank, uniq, nuniq, near) of XT (d, n) float32 C-contiguous with order =
+    presort_exact(XT): rank (d, n) uint32, the dense rank of XT[f, i] among the
+    distinct float32 values of feature f (bit patterns: -0.0 before 0.0; NaN
+    takes rank nuniq[f]); uniq (d, n) float32, uniq[f, r] the value of rank r
+    (r < nuniq[f]; zeros after); nuniq (d,) int64; near (d, n // 64 + 1)
+    uint64, bit r of near[f] set when uniq[f, r] <= uniq[f, r - 1] + 1e-7
+    (float32), the values the split search holds for one."""
+    d, n = XT.shape
+    rank = np.empty((d, n), dtype=np.uint32)
+    uniq = np.zeros((d, n), dtype=np.float32)
+    nuniq = np.zeros(d, dtype=np.int64)
+    near = np.zeros((d, n // 64 + 1), dtype=np.uint64)
+    if d and n:
+        _tree.rank_exact(rank, uniq, nuniq, near, XT, order, _threads())
+    return rank, uniq, nuniq, near
 
 
 def _presort_exact(XT):
@@ -96,7 +121,9 @@ if COMPILED:
     build = _build
     build_exact = _build_exact
     presort_exact = _presort_exact
+    rank_exact = _rank_exact
     apply = _apply
     bin_codes = _bin_codes
 else:
-    from .reference.tree import apply, bin_codes, build, build_exact, presort_exact  # noqa: F401
+    from .reference.tree import (apply, bin_codes, build, build_exact,  # noqa: F401
+                                 presort_exact, rank_exact)

@@ -291,13 +291,42 @@ def bin_codes(X, edges):
 
 def build_exact(XT, y, w, n_classes, criterion, splitter, max_depth, min_samples_split,
                 min_samples_leaf, min_weight_leaf, max_features, max_leaf_nodes,
-                min_impurity_decrease, seed, order=None):
+                min_impurity_decrease, seed, order=None, ranks=None):
     """Exact growth (sorted feature values): see reference/tree_exact.py.
-    order (a speed hint of the compiled builder) does not change the tree."""
+    order and ranks (speed hints of the compiled builder) do not change the tree."""
     from .tree_exact import build_exact as _build_exact
     return _build_exact(XT, y, w, n_classes, criterion, splitter, max_depth,
                         min_samples_split, min_samples_leaf, min_weight_leaf, max_features,
                         max_leaf_nodes, min_impurity_decrease, seed)
+
+
+def rank_exact(XT, order):
+    """(rank, uniq, nuniq, near): per feature the dense rank of each value among
+    the distinct float32 bit patterns in key order (-0.0 before 0.0), NaN
+    ranked after them all; uniq[f, r] the value of rank r (r < nuniq[f], zeros
+    after); nuniq the distinct non-NaN values per feature; near (d, n // 64 + 1)
+    uint64, bit r set when uniq[f, r] <= uniq[f, r - 1] + 1e-7 in float32.
+    (order: unused.)"""
+    XT = np.ascontiguousarray(XT, dtype=np.float32)
+    d, n = XT.shape
+    rank = np.empty((d, n), dtype=np.uint32)
+    uniq = np.zeros((d, n), dtype=np.float32)
+    nuniq = np.zeros(d, dtype=np.int64)
+    near = np.zeros((d, n // 64 + 1), dtype=np.uint64)
+    u = XT.view(np.uint32)
+    key = np.where(u & np.uint32(0x80000000), ~u, u | np.uint32(0x80000000))
+    for f in range(d):
+        fin = ~np.isnan(XT[f])
+        keys, first, inv = np.unique(key[f, fin], return_index=True, return_inverse=True)
+        nuniq[f] = len(keys)
+        uniq[f, :len(keys)] = XT[f, fin][first]
+        rank[f, fin] = inv.reshape(-1)
+        rank[f, ~fin] = len(keys)
+        v = uniq[f, :len(keys)]
+        close = np.flatnonzero(v[1:] <= v[:-1] + np.float32(1e-7)) + 1
+        np.bitwise_or.at(near[f], close // 64, np.left_shift(np.uint64(1),
+                                                             (close % 64).astype(np.uint64)))
+    return rank, uniq, nuniq, near
 
 
 def presort_exact(XT):
