@@ -47,20 +47,23 @@ static void build_roots(grower *w, int64_t K, const float *g, const float *h, in
         }
 }
 
-/* raw[r, k] += value of r's leaf for the rows at positions [a, b) of the
- * partition (leaves own contiguous position ranges) */
-static void add_leaves(double *raw, int64_t K, int64_t k, const fm_hgb_node *nodes, int64_t nn,
-                       const int32_t *rows, int64_t a, int64_t b) {
-    for (int64_t i = 0; i < nn; i++) {
-        if (nodes[i].feature >= 0) continue;
-        const int64_t s = nodes[i].start, e = s + nodes[i].count;
-        const int64_t lo = s > a ? s : a, hi = e < b ? e : b;
-        const double v = nodes[i].value;
-        for (int64_t p = lo; p < hi; p++) {
-            /* raw is (n, K): with many classes a row's score is a cache miss */
-            if (p + 16 < hi) __builtin_prefetch(raw + (int64_t)rows[p + 16] * K + k, 1);
-            raw[(int64_t)rows[p] * K + k] += v;
-        }
+typedef struct {
+    double *raw;
+    int64_t K, k;
+} leaf_add;
+
+/* raw[r, k] += the leaf's value for the leaf's rows of one segment */
+static void add_leaf(void *ctx, const fm_hgb_node *leaf, int64_t pos, const int32_t *rows,
+                     int64_t m) {
+    (void)pos;
+    const leaf_add *a = ctx;
+    double *raw = a->raw;
+    const int64_t K = a->K, k = a->k;
+    const double v = leaf->value;
+    for (int64_t i = 0; i < m; i++) {
+        /* raw is (n, K): with many classes a row's score is a cache miss */
+        if (i + 16 < m) __builtin_prefetch(raw + (int64_t)rows[i + 16] * K + k, 1);
+        raw[(int64_t)rows[i] * K + k] += v;
     }
 }
 
@@ -78,10 +81,11 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
         (ngroups > 0 && !groups) || loss < 0 || loss > FM_HGB_MULTINOMIAL ||
         (loss != FM_HGB_MULTINOMIAL && K != 1))
         return FM_EINVAL;
+    (void)rows;
     int T = fm_team_size(nthreads, 2.0 * (double)n * (double)d); /* as fm_hgb_grow */
     if (T > d) T = (int)d;
     hgb_team tm;
-    if (!hgb_team_init(&tm, T, rows, work, p->hist_pool - 1 + K, codes_rm, codes_cm, n, d,
+    if (!hgb_team_init(&tm, T, work, p->hist_pool - 1 + K, codes_rm, codes_cm, n, d,
                        nbins_nm, has_missing, is_cat, monotonic, groups, ngroups, p))
         return FM_ENOMEM;
     const int64_t nmax = tm.nmax;
@@ -92,7 +96,7 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
         t = omp_get_thread_num();
         Ta = omp_get_num_threads(); /* may be fewer than asked for */
 #endif
-        const int64_t a = n * t / Ta, b = n * (t + 1) / Ta;
+        const int64_t a = hgb_seg_base(n, Ta, t), b = hgb_seg_base(n, Ta, t + 1);
         for (int64_t r = a; r < b; r++) hgb_grad_row(g, h, raw, y, sw, n, K, loss, alpha, r);
         hgb_team_wait(&tm.bar, Ta, &tm.gw[t].sense); /* all gradients written */
         for (int64_t k = 0; k < K; k++) {
@@ -107,7 +111,8 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
                 for (int64_t i = 0; i < nn; i++) nd[i].value *= shrink;
             }
             hgb_team_wait(&tm.bar, Ta, &w->sense); /* thread 0's tree and rows are final */
-            add_leaves(raw, K, k, nodes + k * nmax, nnodes[k], rows, a, b);
+            leaf_add la = {raw, K, k};
+            hgb_leaf_ranges(w, nodes + k * nmax, nnodes[k], t, add_leaf, &la);
             hgb_team_wait(&tm.bar, Ta, &w->sense); /* rows read before the next tree */
         }
     }
