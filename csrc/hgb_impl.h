@@ -98,13 +98,16 @@ typedef struct {
     team_barrier bar;
     char *priv;
     size_t extra;       /* bytes of priv per thread 1.. */
-    int32_t *part;      /* srows and stmp (2n) */
+    int32_t *part;      /* srows and stmp (2n; per thread when solo) */
     int32_t *seg;       /* nmax * T * 2 */
+    hgb_bin *xpool;     /* solo: the pools of threads 1.. */
+    int64_t solo;       /* > 0: every thread grows whole trees alone, with pools of
+                         * `solo` slots (thread 0: the caller's work) */
     int64_t nmax;       /* nodes per tree */
     int T;
 } hgb_team;
 
-int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots,
+int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots, int64_t solo,
                   const uint8_t *codes_rm, const uint8_t *codes_cm, int64_t n, int64_t d,
                   const int32_t *nbins_nm, const uint8_t *has_missing, const uint8_t *is_cat,
                   const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
@@ -117,6 +120,12 @@ void hgb_team_free(hgb_team *tm);
 grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float *h,
                        uint64_t seed, int32_t slot0, int32_t nslots, fm_hgb_node **nodes,
                        uint32_t **catbits);
+
+/* Thread t of a solo team (hgb_team_init with solo > 0) starts a tree of its
+ * own, alone, on pool `pool` with free slots slot0 .. slot0+nslots-1 (all
+ * features, one segment, no barrier). */
+grower *hgb_solo_begin(hgb_team *tm, int t, const float *g, const float *h, uint64_t seed,
+                       hgb_bin *pool, int32_t slot0, int32_t nslots);
 
 /* Grow one tree (every thread of the team calls it; see hgb_grow.c);
  * root_slot >= 0: the root histogram is already built in that slot. Returns

@@ -73,7 +73,8 @@ static void grower_free(grower *w) {
     free(w->node_groups);
 }
 
-int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots, const uint8_t *codes_rm,
+int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots, int64_t solo,
+                  const uint8_t *codes_rm,
                   const uint8_t *codes_cm, int64_t n, int64_t d, const int32_t *nbins_nm,
                   const uint8_t *has_missing, const uint8_t *is_cat, const int8_t *monotonic,
                   const uint8_t *groups, int64_t ngroups, const fm_hgb_params *p) {
@@ -83,12 +84,17 @@ int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots, const uint8_t 
     tm->nmax = 2 * p->max_leaf_nodes - 1;
     tm->gw = calloc((size_t)T, sizeof(grower));
     tm->xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
-    tm->part = malloc((size_t)(2 * n) * sizeof(int32_t));
+    tm->solo = solo;
+    tm->part = malloc((size_t)(2 * n * (solo > 0 ? T : 1)) * sizeof(int32_t));
+    tm->xpool = solo > 0 && T > 1
+                    ? malloc((size_t)(T - 1) * (size_t)solo * (size_t)(d * p->nbins) * sizeof(hgb_bin))
+                    : NULL;
     tm->seg = malloc((size_t)(tm->nmax * T * 2) * sizeof(int32_t));
     /* threads 1.. keep their own nodes and bitsets */
     tm->extra = (size_t)tm->nmax * sizeof(fm_hgb_node) + (size_t)tm->nmax * 8 * sizeof(uint32_t);
     tm->priv = T > 1 ? malloc(tm->extra * (size_t)(T - 1)) : NULL;
-    int ok = tm->gw && tm->xchg && tm->part && tm->seg && (T == 1 || tm->priv);
+    int ok = tm->gw && tm->xchg && tm->part && tm->seg && (T == 1 || tm->priv) &&
+             (solo <= 0 || T == 1 || tm->xpool);
     for (int t = 0; ok && t < T; t++) {
         grower *w = tm->gw + t;
         w->c = (hgb_ctx){nbins_nm, has_missing, is_cat, monotonic, p, d};
@@ -116,6 +122,7 @@ void hgb_team_free(hgb_team *tm) {
     free(tm->priv);
     free(tm->part);
     free(tm->seg);
+    free(tm->xpool);
     memset(tm, 0, sizeof(*tm));
 }
 
@@ -134,10 +141,32 @@ grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float 
     w->nopen = 0;
     w->nfree = 0;
     for (int32_t s = nslots - 1; s >= 0; s--) w->free_slots[w->nfree++] = slot0 + s;
-    if (t > 0) {
+    if (t > 0 && nodes) {
         *nodes = (fm_hgb_node *)(tm->priv + (size_t)(t - 1) * tm->extra);
         *catbits = (uint32_t *)(*nodes + tm->nmax);
     }
+    return w;
+}
+
+grower *hgb_solo_begin(hgb_team *tm, int t, const float *g, const float *h, uint64_t seed,
+                       hgb_bin *pool, int32_t slot0, int32_t nslots) {
+    grower *w = tm->gw + t;
+    const int64_t n = w->n;
+    w->tid = 0;
+    w->T = 1;
+    w->S = 1;
+    w->f0 = 0;
+    w->f1 = w->c.d;
+    w->g = g;
+    w->h = h;
+    w->rng = seed;
+    w->nopen = 0;
+    w->nfree = 0;
+    for (int32_t s = nslots - 1; s >= 0; s--) w->free_slots[w->nfree++] = slot0 + s;
+    w->pool = pool;
+    w->srows = tm->part + 2 * n * t;
+    w->stmp = w->srows + n;
+    w->seg = tm->seg + 2 * tm->nmax * t;
     return w;
 }
 
@@ -173,7 +202,7 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
     int T = fm_team_size(nthreads, 2.0 * (double)n * (double)d);
     if (T > d) T = (int)d;
     hgb_team tm;
-    if (!hgb_team_init(&tm, T, work, p->hist_pool, codes_rm, codes_cm, n, d, nbins_nm,
+    if (!hgb_team_init(&tm, T, work, p->hist_pool, 0, codes_rm, codes_cm, n, d, nbins_nm,
                        has_missing, is_cat, monotonic, groups, ngroups, p))
         return FM_ENOMEM;
     int64_t out = FM_ENOMEM;
