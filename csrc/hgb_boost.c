@@ -105,7 +105,7 @@ static void solo_trees(hgb_team *tm, int t, int64_t *next, fm_hgb_node *nodes,
         nnodes[k] = nn;
         for (int64_t i = 0; i < nn; i++) nd[i].value *= shrink;
         leaf_add la = {raw, K, k};
-        hgb_leaf_ranges(w, nd, nn, 0, add_leaf, &la);
+        hgb_leaf_ranges(w, nd, nn, 0, 1, add_leaf, &la);
     }
 }
 
@@ -165,7 +165,7 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
             }
             hgb_team_wait(&tm.bar, Ta, &w->sense); /* thread 0's tree and rows are final */
             leaf_add la = {raw, K, k};
-            hgb_leaf_ranges(w, nodes + k * nmax, nnodes[k], t, add_leaf, &la);
+            hgb_leaf_ranges(tm.gw, nodes + k * nmax, nnodes[k], t, Ta, add_leaf, &la);
             hgb_team_wait(&tm.bar, Ta, &w->sense); /* rows read before the next tree */
         }
     }

@@ -1,21 +1,22 @@
 /* hgb_grow.c -- leaf-wise growth of one gradient boosting tree (see hgb.h).
  *
- * Rows: a partition of 0..n-1 in one segment per thread (hgb_team.c):
- * segment u holds the rows of the u-th block of 0..n-1, every node owns a
- * contiguous range of every segment and keeps its rows ascending (stable
- * partitions), so gathers of codes and gradients walk memory forwards and a
- * node's segments, taken in order, are its rows in row order.
+ * Rows: a partition of 0..n-1, kept in S segments (hgb_team.c): segment u
+ * holds the rows of the u-th block of 0..n-1, every node owns a contiguous
+ * range of every segment and keeps its rows ascending (stable partitions), so
+ * gathers of codes and gradients walk memory forwards and a node's segments,
+ * taken in order, are its rows in row order. S = 1 with every thread on its
+ * own copy (the team's default: a thread partitions a whole node, no barrier)
+ * or S = team size on one shared copy (a thread splits only its segment, then
+ * the team waits: one more barrier per split, which measured slower at load
+ * 4-9 and level on a quiet machine at 100k x 20).
  *
  * Threads: one parallel region per tree. Every thread runs the whole growth
  * loop on its own copy of the control state (open leaves, slot bookkeeping,
  * feature draws, node array: the same decisions in the same order) and owns
  * a contiguous block of features: it builds, subtracts and scans only its
- * block's histograms, and one segment of the partition: it splits only that
- * segment's range of a node. Two synchronisations per split: a barrier after
- * the partition (the histogram of a child reads every segment), and the
- * exchange of the threads' best splits (a barrier, team_wait; double-
- * buffered, so one barrier per round is enough); every thread reduces them in
- * feature order.
+ * block's histograms. The one synchronisation per split is the exchange of
+ * the threads' best splits (a barrier, team_wait; double-buffered, so one
+ * barrier per round is enough); every thread reduces them in feature order.
  * No thread idles between small steps, and no parallel region is opened per
  * node.
 
@@ -200,7 +201,8 @@ static int64_t partition_seg(int32_t *rows, int32_t *tmp, int64_t m, const uint8
 static int64_t partition(grower *w, int64_t node, int64_t li, int64_t ri, const uint8_t *col,
                          const uint8_t *lut) {
     const int S = w->S;
-    const int u0 = w->T == 1 ? 0 : w->tid, u1 = w->T == 1 ? S : w->tid + 1;
+    const int all = w->T == 1 || S == 1; /* alone, or every thread on its own copy */
+    const int u0 = all ? 0 : w->tid, u1 = all ? S : w->tid + 1;
     for (int u = u0; u < u1; u++) {
         const int32_t *sg = seg_of(w, node, u);
         const int32_t st = sg[0], c = sg[1];
@@ -211,7 +213,7 @@ static int64_t partition(grower *w, int64_t node, int64_t li, int64_t ri, const 
         r[0] = st + nl;
         r[1] = c - nl;
     }
-    hgb_team_wait(w->bar, w->T, &w->sense); /* every segment partitioned */
+    if (S > 1) hgb_team_wait(w->bar, w->T, &w->sense); /* every segment partitioned */
     int64_t nl = 0;
     for (int u = 0; u < S; u++) nl += seg_of(w, li, u)[1];
     return nl;
@@ -361,10 +363,11 @@ int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t 
     const int missing_bin = p->nbins - 1;
     int64_t nnodes = 1, nleaves = 1;
     { /* this thread's segment of the partition: its rows, in order */
-        const int64_t a = hgb_seg_base(n, w->S, w->tid), b = hgb_seg_base(n, w->S, w->tid + 1);
+        const int us = w->S == 1 ? 0 : w->tid;
+        const int64_t a = hgb_seg_base(n, w->S, us), b = hgb_seg_base(n, w->S, us + 1);
         for (int64_t i = a; i < b; i++) w->srows[i] = (int32_t)i;
-        w->seg[2 * w->tid] = (int32_t)a;
-        w->seg[2 * w->tid + 1] = (int32_t)(b - a);
+        w->seg[2 * us] = (int32_t)a;
+        w->seg[2 * us + 1] = (int32_t)(b - a);
     }
     double G = 0.0, H = 0.0;
     for (int64_t i = 0; i < n; i++) G += w->g[i];

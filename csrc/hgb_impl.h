@@ -132,10 +132,11 @@ grower *hgb_solo_begin(hgb_team *tm, int t, const float *g, const float *h, uint
  * the node count (thread 0's is the tree). */
 int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t root_slot);
 
-/* For every leaf of nodes[0..nn) (thread 0's tree): fn(ctx, leaf, pos,
- * rows, m) with the leaf's m rows of segment u and their position in the
- * contiguous partition (the leaf's start plus its rows of segments < u). */
-void hgb_leaf_ranges(const grower *w, const fm_hgb_node *nodes, int64_t nn, int u,
+/* Thread u of T's share of the leaves of nodes[0..nn) (the tree of grower
+ * w): fn(ctx, leaf, pos, rows, m) with the leaf's m rows of segment u and
+ * their position in the contiguous partition (the leaf's start plus its rows
+ * of segments < u); one segment: every T-th leaf, all its rows. */
+void hgb_leaf_ranges(const grower *w, const fm_hgb_node *nodes, int64_t nn, int u, int T,
                      void (*fn)(void *ctx, const fm_hgb_node *leaf, int64_t pos,
                                 const int32_t *rows, int64_t m),
                      void *ctx);

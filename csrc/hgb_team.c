@@ -1,13 +1,13 @@
 /* hgb_team.c -- the team that grows a tree (see hgb_grow.c): its barrier,
- * per-thread state and shared row partition, and fm_hgb_grow (one tree in
+ * per-thread state and row partitions, and fm_hgb_grow (one tree in
  * one parallel region).
  *
- * The row partition is shared and split into one segment of rows per thread
- * (hgb_impl.h, grower.srows): a thread partitions only its own segment of a
- * node (O(rows / threads), no copy of the partition per thread) and the
- * histogram of a node walks the segments in order. The caller's `rows` of
- * fm_hgb_grow is the contiguous partition gathered from the segments at the
- * end: every node's rows ascending, as with one segment.
+ * Every thread keeps its own copy of the row partition (one segment,
+ * hgb_impl.h grower.srows; the grower also supports one shared copy split
+ * into a segment per thread, which hgb_team_begin does not choose: see there).
+ * The caller's `rows` of fm_hgb_grow is
+ * the contiguous partition gathered from thread 0's copy at the end: every
+ * node's rows ascending.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +85,7 @@ int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots, int64_t solo,
     tm->gw = calloc((size_t)T, sizeof(grower));
     tm->xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
     tm->solo = solo;
-    tm->part = malloc((size_t)(2 * n * (solo > 0 ? T : 1)) * sizeof(int32_t));
+    tm->part = malloc((size_t)(2 * n * T) * sizeof(int32_t));
     tm->xpool = solo > 0 && T > 1
                     ? malloc((size_t)(T - 1) * (size_t)solo * (size_t)(d * p->nbins) * sizeof(hgb_bin))
                     : NULL;
@@ -132,7 +132,13 @@ grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float 
     grower *w = tm->gw + t;
     w->tid = t;
     w->T = Ta;
-    w->S = Ta;
+    /* one segment per thread measured slower than a copy of the partition
+     * per thread at load 4-9 (one more barrier per split), so each thread
+     * partitions a whole node on its own copy */
+    w->S = 1;
+    w->srows = tm->part + 2 * w->n * t;
+    w->stmp = w->srows + w->n;
+    w->seg = tm->seg + 2 * tm->nmax * t;
     w->f0 = w->c.d * t / Ta;
     w->f1 = w->c.d * (t + 1) / Ta;
     w->g = g;
@@ -170,15 +176,19 @@ grower *hgb_solo_begin(hgb_team *tm, int t, const float *g, const float *h, uint
     return w;
 }
 
-void hgb_leaf_ranges(const grower *w, const fm_hgb_node *nodes, int64_t nn, int u,
+void hgb_leaf_ranges(const grower *w, const fm_hgb_node *nodes, int64_t nn, int u, int T,
                      void (*fn)(void *ctx, const fm_hgb_node *leaf, int64_t pos,
                                 const int32_t *rows, int64_t m),
                      void *ctx) {
+    int64_t leaf = -1;
     for (int64_t i = 0; i < nn; i++) {
         if (nodes[i].feature >= 0) continue;
-        const int32_t *sg = w->seg + 2 * (i * w->S + u);
+        leaf++;
+        if (w->S == 1 && leaf % T != u) continue; /* one copy: the threads share the leaves */
+        const int us = w->S == 1 ? 0 : u;
+        const int32_t *sg = w->seg + 2 * (i * w->S + us);
         int64_t pos = nodes[i].start; /* the leaf's rows of segments before u come first */
-        for (int v = 0; v < u; v++) pos += w->seg[2 * (i * w->S + v) + 1];
+        for (int v = 0; v < us; v++) pos += w->seg[2 * (i * w->S + v) + 1];
         fn(ctx, nodes + i, pos, w->srows + sg[0], sg[1]);
     }
 }
@@ -220,7 +230,7 @@ FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows,
         const int64_t r = hgb_grow_tree(w, nd, cb, -1);
         if (t == 0) out = r;
         hgb_team_wait(&tm.bar, Ta, &w->sense); /* thread 0's tree and the segments are final */
-        hgb_leaf_ranges(w, nodes, out, t, put_rows, rows);
+        hgb_leaf_ranges(tm.gw, nodes, out, t, Ta, put_rows, rows); /* thread 0's partition */
     }
     hgb_team_free(&tm);
     return out;
