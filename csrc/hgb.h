@@ -99,7 +99,7 @@ FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *param
  * (as fm_hgb_grow) into nodes[k * nmax ..] / catbits[k * nmax * 8 ..]
  * (nmax = 2 * max_leaf_nodes - 1), its node count in nnodes[k]; every node
  * value is multiplied by `shrink` and raw[r, k] += the value of r's leaf.
- * rows (n): scratch (the last tree's partition). work:
+ * rows (n): not used (the partition is kept in the team's scratch). work:
  * fm_hgb_work_size(n, d, params with hist_pool + K - 1) bytes. The trees and
  * raw equal those of the separate calls. Returns FM_OK or a negative FM_E*. */
 FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nnodes,

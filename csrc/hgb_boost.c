@@ -12,6 +12,13 @@
  * leaf values are multiplied by `shrink` before they are added, as before.
  * The root pass reads each row's codes once for all K classes instead of
  * once per class, and no parallel region is opened per tree.
+ *
+ * When the K trees keep every thread busy (K a multiple of the team size, or
+ * at least twice it), the threads grow whole trees instead of sharing each
+ * one: a thread takes the next class, grows its tree alone (no barrier, no
+ * serial tail while a partner idles) on a pool of hist_pool slots of its own
+ * and adds the leaves to raw[:, k]. A tree grown alone on as many slots is
+ * the tree the team grows, so nothing depends on who grows it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,20 +54,58 @@ static void build_roots(grower *w, int64_t K, const float *g, const float *h, in
         }
 }
 
-/* raw[r, k] += value of r's leaf for the rows at positions [a, b) of the
- * partition (leaves own contiguous position ranges) */
-static void add_leaves(double *raw, int64_t K, int64_t k, const fm_hgb_node *nodes, int64_t nn,
-                       const int32_t *rows, int64_t a, int64_t b) {
-    for (int64_t i = 0; i < nn; i++) {
-        if (nodes[i].feature >= 0) continue;
-        const int64_t s = nodes[i].start, e = s + nodes[i].count;
-        const int64_t lo = s > a ? s : a, hi = e < b ? e : b;
-        const double v = nodes[i].value;
-        for (int64_t p = lo; p < hi; p++) {
-            /* raw is (n, K): with many classes a row's score is a cache miss */
-            if (p + 16 < hi) __builtin_prefetch(raw + (int64_t)rows[p + 16] * K + k, 1);
-            raw[(int64_t)rows[p] * K + k] += v;
+typedef struct {
+    double *raw;
+    int64_t K, k;
+} leaf_add;
+
+/* raw[r, k] += the leaf's value for the leaf's rows of one segment */
+static void add_leaf(void *ctx, const fm_hgb_node *leaf, int64_t pos, const int32_t *rows,
+                     int64_t m) {
+    (void)pos;
+    const leaf_add *a = ctx;
+    double *raw = a->raw;
+    const int64_t K = a->K, k = a->k;
+    const double v = leaf->value;
+    for (int64_t i = 0; i < m; i++) {
+        /* raw is (n, K): with many classes a row's score is a cache miss */
+        if (i + 16 < m) __builtin_prefetch(raw + (int64_t)rows[i + 16] * K + k, 1);
+        raw[(int64_t)rows[i] * K + k] += v;
+    }
+}
+
+/* Solo team: thread t takes the next tree k (any thread grows the same
+ * tree: alone, on the same number of pool slots as a team would), grows it
+ * from class k's root histogram (slot k of the shared pool; threads 1.. copy
+ * it into their own pools) and adds its leaves to raw[:, k]. */
+static void solo_trees(hgb_team *tm, int t, int64_t *next, fm_hgb_node *nodes,
+                       uint32_t *catbits, int64_t *nnodes, double *raw, const float *g,
+                       const float *h, double shrink, const uint64_t *seeds, int64_t K,
+                       int32_t hp, void *work) {
+    const int64_t n = tm->gw[t].n, nmax = tm->nmax;
+    const size_t slot_bins = (size_t)(tm->gw[t].c.d * tm->gw[t].c.p->nbins);
+    for (;;) {
+        const int64_t k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+        if (k >= K) break;
+        fm_hgb_node *nd = nodes + k * nmax;
+        uint32_t *cb = catbits + k * nmax * 8;
+        grower *w;
+        int32_t root;
+        if (t == 0) { /* the caller's pool: root slot k, free slots K .. K + hp - 2 */
+            w = hgb_solo_begin(tm, t, g + k * n, h + k * n, seeds[k], (hgb_bin *)work,
+                               (int32_t)K, hp - 1);
+            root = (int32_t)k;
+        } else { /* its own pool: the root copied into slot 0, free slots 1 .. hp - 1 */
+            hgb_bin *pool = tm->xpool + (size_t)(t - 1) * (size_t)hp * slot_bins;
+            memcpy(pool, (hgb_bin *)work + (size_t)k * slot_bins, slot_bins * sizeof(hgb_bin));
+            w = hgb_solo_begin(tm, t, g + k * n, h + k * n, seeds[k], pool, 1, hp - 1);
+            root = 0;
         }
+        const int64_t nn = hgb_grow_tree(w, nd, cb, root);
+        nnodes[k] = nn;
+        for (int64_t i = 0; i < nn; i++) nd[i].value *= shrink;
+        leaf_add la = {raw, K, k};
+        hgb_leaf_ranges(w, nd, nn, 0, 1, add_leaf, &la);
     }
 }
 
@@ -78,13 +123,18 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
         (ngroups > 0 && !groups) || loss < 0 || loss > FM_HGB_MULTINOMIAL ||
         (loss != FM_HGB_MULTINOMIAL && K != 1))
         return FM_EINVAL;
+    (void)rows;
     int T = fm_team_size(nthreads, 2.0 * (double)n * (double)d); /* as fm_hgb_grow */
     if (T > d) T = (int)d;
+    /* K trees that keep every thread busy: the threads grow whole trees */
+    const int solo = T > 1 && (K % T == 0 || K >= 2 * T);
     hgb_team tm;
-    if (!hgb_team_init(&tm, T, rows, work, p->hist_pool - 1 + K, codes_rm, codes_cm, n, d,
-                       nbins_nm, has_missing, is_cat, monotonic, groups, ngroups, p))
+    if (!hgb_team_init(&tm, T, work, p->hist_pool - 1 + K, solo ? p->hist_pool : 0, codes_rm,
+                       codes_cm, n, d, nbins_nm, has_missing, is_cat, monotonic, groups,
+                       ngroups, p))
         return FM_ENOMEM;
     const int64_t nmax = tm.nmax;
+    int64_t next_tree = 0;
 #pragma omp parallel num_threads(T)
     {
         int t = 0, Ta = 1;
@@ -92,10 +142,17 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
         t = omp_get_thread_num();
         Ta = omp_get_num_threads(); /* may be fewer than asked for */
 #endif
-        const int64_t a = n * t / Ta, b = n * (t + 1) / Ta;
+        const int64_t a = hgb_seg_base(n, Ta, t), b = hgb_seg_base(n, Ta, t + 1);
         for (int64_t r = a; r < b; r++) hgb_grad_row(g, h, raw, y, sw, n, K, loss, alpha, r);
         hgb_team_wait(&tm.bar, Ta, &tm.gw[t].sense); /* all gradients written */
-        for (int64_t k = 0; k < K; k++) {
+        if (solo) {
+            grower *w = hgb_team_begin(&tm, t, Ta, g, h, 0, 0, 0, NULL, NULL);
+            build_roots(w, K, g, h, p->hess_const);
+            hgb_team_wait(&tm.bar, Ta, &w->sense); /* all root histograms built */
+            solo_trees(&tm, t, &next_tree, nodes, catbits, nnodes, raw, g, h, shrink, seeds, K,
+                       (int32_t)p->hist_pool, work);
+        }
+        for (int64_t k = 0; !solo && k < K; k++) {
             fm_hgb_node *nd = nodes + k * nmax;
             uint32_t *cb = catbits + k * nmax * 8;
             grower *w = hgb_team_begin(&tm, t, Ta, g + k * n, h + k * n, seeds[k], (int32_t)K,
@@ -107,7 +164,8 @@ FM_API int fm_hgb_boost_iter(fm_hgb_node *nodes, uint32_t *catbits, int64_t *nno
                 for (int64_t i = 0; i < nn; i++) nd[i].value *= shrink;
             }
             hgb_team_wait(&tm.bar, Ta, &w->sense); /* thread 0's tree and rows are final */
-            add_leaves(raw, K, k, nodes + k * nmax, nnodes[k], rows, a, b);
+            leaf_add la = {raw, K, k};
+            hgb_leaf_ranges(tm.gw, nodes + k * nmax, nnodes[k], t, Ta, add_leaf, &la);
             hgb_team_wait(&tm.bar, Ta, &w->sense); /* rows read before the next tree */
         }
     }

@@ -1,21 +1,25 @@
 /* hgb_grow.c -- leaf-wise growth of one gradient boosting tree (see hgb.h).
  *
- * Rows: `rows` is a partition of 0..n-1; every node owns a contiguous range
- * of it and keeps its rows ascending (stable partitions), so gathers of codes
- * and gradients walk memory forwards.
+ * Rows: a partition of 0..n-1, kept in S segments (hgb_team.c): segment u
+ * holds the rows of the u-th block of 0..n-1, every node owns a contiguous
+ * range of every segment and keeps its rows ascending (stable partitions), so
+ * gathers of codes and gradients walk memory forwards and a node's segments,
+ * taken in order, are its rows in row order. S = 1 with every thread on its
+ * own copy (the team's default: a thread partitions a whole node, no barrier)
+ * or S = team size on one shared copy (a thread splits only its segment, then
+ * the team waits: one more barrier per split, which measured slower at load
+ * 4-9 and level on a quiet machine at 100k x 20).
  *
  * Threads: one parallel region per tree. Every thread runs the whole growth
  * loop on its own copy of the control state (open leaves, slot bookkeeping,
- * feature draws, node array and row partition: the same decisions in the same
- * order) and owns a contiguous block of features: it builds, subtracts and
- * scans only its block's histograms. The one synchronisation per split is
- * the exchange of the threads' best splits (a barrier, team_wait; double-
- * buffered, so one barrier per round is enough); every thread reduces them in
- * feature order.
+ * feature draws, node array: the same decisions in the same order) and owns
+ * a contiguous block of features: it builds, subtracts and scans only its
+ * block's histograms. The one synchronisation per split is the exchange of
+ * the threads' best splits (a barrier, team_wait; double-buffered, so one
+ * barrier per round is enough); every thread reduces them in feature order.
  * No thread idles between small steps, and no parallel region is opened per
- * node. The partition of a node's rows is done by every thread on its own
- * copy (O(rows), against O(rows * features / threads) for the histograms).
- *
+ * node.
+
  * Histograms: one per open leaf, d x nbins bins of (sum g, sum h, count),
  * from a pool in the caller's workspace. A split builds the histogram of the
  * child with fewer rows and gets the other by subtracting it from the
@@ -37,49 +41,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if FASTML_HAVE_OPENMP
-#include <omp.h>
-#endif
-#if defined(_WIN32)
-#include <windows.h>
-#else
-#include <time.h>
-#endif
-
 #include "hgb_impl.h"
-
-#define BARRIER_SPINS 4000
-
-void hgb_team_wait(team_barrier *b, int T, int *local_sense) {
-    if (T <= 1) return;
-    const int s = !*local_sense;
-    *local_sense = s;
-    if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == T) {
-        __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&b->sense, s, __ATOMIC_RELEASE);
-        return;
-    }
-    for (int i = 0; __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != s; i++) {
-        if (i < BARRIER_SPINS) {
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-        } else { /* the partner is late (preempted): give the core away */
-#if defined(_WIN32)
-            Sleep(0);
-#else
-            const struct timespec nap = {0, 20000};
-            nanosleep(&nap, NULL);
-#endif
-        }
-    }
-}
 
 static size_t hist_bins(int64_t d, const fm_hgb_params *p) { return (size_t)(d * p->nbins); }
 
 FM_API int64_t fm_hgb_work_size(int64_t n, int64_t d, const fm_hgb_params *p) {
-    return (int64_t)(hist_bins(d, p) * sizeof(hgb_bin) * (size_t)p->hist_pool +
-                     (size_t)n * sizeof(int32_t) + 64);
+    (void)n;
+    return (int64_t)(hist_bins(d, p) * sizeof(hgb_bin) * (size_t)p->hist_pool + 64);
 }
 
 /* ---- histograms -------------------------------------------------------------- */
@@ -144,15 +112,29 @@ void hgb_hist_rows(hgb_bin *hb, const uint8_t *codes, const float *g, const floa
                         nf - b0 < fb ? nf - b0 : fb, nb);
 }
 
-/* this thread's features of the histogram of rows (rows == NULL: all n rows,
- * the root, without the index gather) */
-static void build_hist(const grower *w, hgb_bin *hist, const int32_t *rows, int64_t m) {
+static const int32_t *seg_of(const grower *w, int64_t node, int u) {
+    return w->seg + 2 * (node * w->S + u);
+}
+
+/* this thread's features of node `node`'s histogram (node < 0: all n rows,
+ * the root, without the index gather); the node's segments are summed in
+ * segment order, i.e. its rows in row order */
+static void build_hist(const grower *w, hgb_bin *hist, int64_t node) {
     const int64_t d = w->c.d, nb = w->c.p->nbins;
     const int hc = w->c.p->hess_const;
     hgb_bin *hb = hist + w->f0 * nb;
     const int64_t nbins = (w->f1 - w->f0) * nb;
+    const float *h = hc ? NULL : w->h;
     memset(hb, 0, (size_t)nbins * sizeof(hgb_bin));
-    hgb_hist_rows(hb, w->codes_rm, w->g, hc ? NULL : w->h, rows, m, d, w->f0, w->f1 - w->f0, nb);
+    if (node < 0) {
+        hgb_hist_rows(hb, w->codes_rm, w->g, h, NULL, w->n, d, w->f0, w->f1 - w->f0, nb);
+    } else {
+        for (int u = 0; u < w->S; u++) {
+            const int32_t *sg = seg_of(w, node, u);
+            hgb_hist_rows(hb, w->codes_rm, w->g, h, w->srows + sg[0], sg[1], d, w->f0,
+                          w->f1 - w->f0, nb);
+        }
+    }
     if (hc)
         for (int64_t i = 0; i < nbins; i++) hb[i].cnt = (uint32_t)hb[i].h;
 }
@@ -192,11 +174,10 @@ static void release_slot(grower *w, int32_t s) {
 
 /* ---- row partition ------------------------------------------------------------ */
 
-/* Stable partition of rows[0..m) by lut[code] (1: left); returns the left
- * count. Serial: every thread partitions its own copy. */
-static int64_t partition(grower *w, int32_t *rows, int64_t m, const uint8_t *col,
-                         const uint8_t *lut) {
-    int32_t *tmp = w->tmp;
+/* Stable partition of one segment's range rows[0..m) by lut[code] (1:
+ * left), tmp[0..m) scratch; returns the left count. */
+static int64_t partition_seg(int32_t *rows, int32_t *tmp, int64_t m, const uint8_t *col,
+                             const uint8_t *lut) {
     int64_t nl = 0, nr = 0;
     /* branch-free: the side of a row is data, not control flow (a split
      * sends rows both ways about equally often, so a branch on it would
@@ -211,6 +192,30 @@ static int64_t partition(grower *w, int32_t *rows, int64_t m, const uint8_t *col
         nr += 1 - left;
     }
     memcpy(rows + nl, tmp, (size_t)nr * sizeof(int32_t));
+    return nl;
+}
+
+/* Split node `node`'s rows into children li (left) and ri: every thread
+ * partitions its own segment (alone: all of them) and records the
+ * children's ranges of it, then waits for the team. Returns the left count. */
+static int64_t partition(grower *w, int64_t node, int64_t li, int64_t ri, const uint8_t *col,
+                         const uint8_t *lut) {
+    const int S = w->S;
+    const int all = w->T == 1 || S == 1; /* alone, or every thread on its own copy */
+    const int u0 = all ? 0 : w->tid, u1 = all ? S : w->tid + 1;
+    for (int u = u0; u < u1; u++) {
+        const int32_t *sg = seg_of(w, node, u);
+        const int32_t st = sg[0], c = sg[1];
+        const int32_t nl = (int32_t)partition_seg(w->srows + st, w->stmp + st, c, col, lut);
+        int32_t *l = w->seg + 2 * (li * S + u), *r = w->seg + 2 * (ri * S + u);
+        l[0] = st;
+        l[1] = nl;
+        r[0] = st + nl;
+        r[1] = c - nl;
+    }
+    if (S > 1) hgb_team_wait(w->bar, w->T, &w->sense); /* every segment partitioned */
+    int64_t nl = 0;
+    for (int u = 0; u < S; u++) nl += seg_of(w, li, u)[1];
     return nl;
 }
 
@@ -357,7 +362,13 @@ int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t 
     const int64_t n = w->n, msl = p->min_samples_leaf;
     const int missing_bin = p->nbins - 1;
     int64_t nnodes = 1, nleaves = 1;
-    for (int64_t i = 0; i < n; i++) w->rows[i] = (int32_t)i;
+    { /* this thread's segment of the partition: its rows, in order */
+        const int us = w->S == 1 ? 0 : w->tid;
+        const int64_t a = hgb_seg_base(n, w->S, us), b = hgb_seg_base(n, w->S, us + 1);
+        for (int64_t i = a; i < b; i++) w->srows[i] = (int32_t)i;
+        w->seg[2 * us] = (int32_t)a;
+        w->seg[2 * us + 1] = (int32_t)(b - a);
+    }
     double G = 0.0, H = 0.0;
     for (int64_t i = 0; i < n; i++) G += w->g[i];
     if (p->hess_const) H = (double)n;
@@ -367,7 +378,7 @@ int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t 
     if (w->ngroups) memset(w->node_groups, 1, (size_t)w->ngroups);
     leaf_t root = {0, root_slot >= 0 ? root_slot : acquire_slot(w), G, H, 0.0, -INFINITY,
                    INFINITY, {0}};
-    if (root_slot < 0) build_hist(w, hgb_slot(w, root.slot), NULL, n);
+    if (root_slot < 0) build_hist(w, hgb_slot(w, root.slot), -1);
     hgb_split loc[2], best[2];
     find_local(w, &root, nodes, 0.0, &loc[0]);
     loc[1].gain = -1.0;
@@ -389,11 +400,11 @@ int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t 
         const hgb_split *s = &P.split;
         fm_hgb_node *pn = nodes + P.node;
         split_lut(lut, s, missing_bin);
-        const int64_t nl = partition(w, w->rows + pn->start, pn->count,
-                                     w->codes_cm + (int64_t)s->feature * n, lut);
+        const int64_t li = nnodes, ri = nnodes + 1;
+        const int64_t nl = partition(w, P.node, li, ri, w->codes_cm + (int64_t)s->feature * n,
+                                     lut);
         const int64_t nr = pn->count - nl;
         const int depth = pn->depth + 1;
-        const int64_t li = nnodes, ri = nnodes + 1;
         nnodes += 2;
         nleaves += 1;
         new_node(nodes + li, s->vl, pn->start, nl, depth);
@@ -428,15 +439,13 @@ int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t 
         leaf_t Rc = {(int32_t)ri, -1, P.G - s->gl, P.H - s->hl, s->vr, rlo, rhi, {0}};
         leaf_t *small = nl <= nr ? &Lc : &Rc, *large = nl <= nr ? &Rc : &Lc;
         small->slot = acquire_slot(w);
-        build_hist(w, hgb_slot(w, small->slot), w->rows + nodes[small->node].start,
-                   nodes[small->node].count);
+        build_hist(w, hgb_slot(w, small->slot), small->node);
         if (P.slot >= 0) {
             large->slot = P.slot;
             subtract_hist(w, hgb_slot(w, large->slot), hgb_slot(w, small->slot));
         } else {
             large->slot = acquire_slot(w);
-            build_hist(w, hgb_slot(w, large->slot), w->rows + nodes[large->node].start,
-                       nodes[large->node].count);
+            build_hist(w, hgb_slot(w, large->slot), large->node);
         }
         loc[0].gain = loc[1].gain = -1.0;
         if (split_l) find_local(w, &Lc, nodes, Lc.value, &loc[0]);
@@ -450,127 +459,3 @@ int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t 
     return nnodes;
 }
 
-/* per-thread scratch of a grower; rows/tmp/nodes/catbits are set by the caller */
-static int grower_alloc(grower *w, int64_t d, const fm_hgb_params *p, int64_t ngroups) {
-    w->free_slots = malloc((size_t)p->hist_pool * sizeof(int32_t));
-    w->per_feature = malloc((size_t)d * sizeof(hgb_split));
-    w->mask = malloc((size_t)d);
-    w->perm = malloc((size_t)d * sizeof(int32_t));
-    w->open = malloc((size_t)(p->max_leaf_nodes + 1) * sizeof(leaf_t));
-    w->node_groups = ngroups ? malloc((size_t)(2 * p->max_leaf_nodes) * (size_t)ngroups) : NULL;
-    return w->free_slots && w->per_feature && w->mask && w->perm && w->open &&
-           (!ngroups || w->node_groups);
-}
-
-static void grower_free(grower *w) {
-    free(w->free_slots);
-    free(w->per_feature);
-    free(w->mask);
-    free(w->perm);
-    free(w->open);
-    free(w->node_groups);
-}
-
-int hgb_team_init(hgb_team *tm, int T, int32_t *rows, void *work, int64_t slots,
-                  const uint8_t *codes_rm, const uint8_t *codes_cm, int64_t n, int64_t d,
-                  const int32_t *nbins_nm, const uint8_t *has_missing, const uint8_t *is_cat,
-                  const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
-                  const fm_hgb_params *p) {
-    memset(tm, 0, sizeof(*tm));
-    tm->T = T;
-    tm->nmax = 2 * p->max_leaf_nodes - 1;
-    tm->gw = calloc((size_t)T, sizeof(grower));
-    tm->xchg = malloc((size_t)(4 * T) * sizeof(hgb_split));
-    /* threads 1.. keep their own partition, nodes and bitsets */
-    tm->extra = (size_t)(2 * n) * sizeof(int32_t) + (size_t)tm->nmax * sizeof(fm_hgb_node) +
-                (size_t)tm->nmax * 8 * sizeof(uint32_t);
-    tm->priv = T > 1 ? malloc(tm->extra * (size_t)(T - 1)) : NULL;
-    int ok = tm->gw && tm->xchg && (T == 1 || tm->priv);
-    for (int t = 0; ok && t < T; t++) {
-        grower *w = tm->gw + t;
-        w->c = (hgb_ctx){nbins_nm, has_missing, is_cat, monotonic, p, d};
-        w->codes_rm = codes_rm;
-        w->codes_cm = codes_cm;
-        w->n = n;
-        w->pool = (hgb_bin *)work;
-        w->xchg = tm->xchg;
-        w->bar = &tm->bar;
-        w->groups = groups;
-        w->ngroups = groups ? ngroups : 0;
-        if (t == 0) {
-            w->rows = rows;
-            w->tmp = (int32_t *)(w->pool + hist_bins(d, p) * (size_t)slots);
-        } else {
-            w->rows = (int32_t *)(tm->priv + (size_t)(t - 1) * tm->extra);
-            w->tmp = w->rows + n;
-        }
-        ok = grower_alloc(w, d, p, w->ngroups);
-    }
-    if (!ok) hgb_team_free(tm);
-    return ok;
-}
-
-void hgb_team_free(hgb_team *tm) {
-    for (int t = 0; tm->gw && t < tm->T; t++) grower_free(tm->gw + t);
-    free(tm->gw);
-    free(tm->xchg);
-    free(tm->priv);
-    memset(tm, 0, sizeof(*tm));
-}
-
-grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float *h,
-                       uint64_t seed, int32_t slot0, int32_t nslots, fm_hgb_node **nodes,
-                       uint32_t **catbits) {
-    grower *w = tm->gw + t;
-    w->tid = t;
-    w->T = Ta;
-    w->f0 = w->c.d * t / Ta;
-    w->f1 = w->c.d * (t + 1) / Ta;
-    w->g = g;
-    w->h = h;
-    w->rng = seed;
-    w->nopen = 0;
-    w->nfree = 0;
-    for (int32_t s = nslots - 1; s >= 0; s--) w->free_slots[w->nfree++] = slot0 + s;
-    if (t > 0) {
-        char *base = tm->priv + (size_t)(t - 1) * tm->extra + (size_t)(2 * w->n) * sizeof(int32_t);
-        *nodes = (fm_hgb_node *)base;
-        *catbits = (uint32_t *)(*nodes + tm->nmax);
-    }
-    return w;
-}
-
-FM_API int64_t fm_hgb_grow(fm_hgb_node *nodes, uint32_t *catbits, int32_t *rows, void *work,
-                           const uint8_t *codes_rm, const uint8_t *codes_cm, const float *g,
-                           const float *h, int64_t n, int64_t d, const int32_t *nbins_nm,
-                           const uint8_t *has_missing, const uint8_t *is_cat,
-                           const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
-                           const fm_hgb_params *p, int nthreads) {
-    if (n < 1 || d < 1 || n > INT32_MAX || p->nbins < 3 || p->nbins > 256 ||
-        p->max_leaf_nodes < 2 || p->min_samples_leaf < 1 || p->hist_pool < 3 || ngroups < 0 ||
-        (ngroups > 0 && !groups))
-        return FM_EINVAL;
-    int T = fm_team_size(nthreads, 2.0 * (double)n * (double)d);
-    if (T > d) T = (int)d;
-    hgb_team tm;
-    if (!hgb_team_init(&tm, T, rows, work, p->hist_pool, codes_rm, codes_cm, n, d, nbins_nm,
-                       has_missing, is_cat, monotonic, groups, ngroups, p))
-        return FM_ENOMEM;
-    int64_t out = FM_ENOMEM;
-#pragma omp parallel num_threads(T)
-    {
-        int t = 0, Ta = 1;
-#if FASTML_HAVE_OPENMP
-        t = omp_get_thread_num();
-        Ta = omp_get_num_threads(); /* may be fewer than asked for */
-#endif
-        fm_hgb_node *nd = nodes;
-        uint32_t *cb = catbits;
-        grower *w = hgb_team_begin(&tm, t, Ta, g, h, p->seed, 0, (int32_t)p->hist_pool, &nd,
-                                   &cb);
-        const int64_t r = hgb_grow_tree(w, nd, cb, -1);
-        if (t == 0) out = r;
-    }
-    hgb_team_free(&tm);
-    return out;
-}

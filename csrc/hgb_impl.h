@@ -68,7 +68,13 @@ typedef struct {
     int sense;              /* this thread's barrier sense */
     int64_t round;
     int32_t *free_slots, nfree;
-    int32_t *rows, *tmp;    /* this thread's copy of the partition */
+    /* shared row partition in S segments: segment u holds rows
+     * [n*u/S, n*(u+1)/S) at the same positions of srows; a node owns a
+     * contiguous range of every segment, seg[2 * (node * S + u)] = (start,
+     * count), so its rows in row order are its segments' ranges in order */
+    int32_t *srows, *stmp;  /* stmp: partition scratch, same segments */
+    int32_t *seg;
+    int S;
     hgb_split *per_feature;
     uint8_t *mask;
     int32_t *perm;
@@ -84,19 +90,24 @@ typedef struct {
 void hgb_team_wait(team_barrier *b, int T, int *local_sense);
 
 /* A team of T growers over one histogram pool of `slots` slots (work:
- * fm_hgb_work_size with hist_pool = slots); thread 0 partitions into `rows`
- * and writes the caller's nodes, threads 1.. their own copies (priv). */
+ * fm_hgb_work_size with hist_pool = slots) and one segmented row partition;
+ * thread 0 writes the caller's nodes, threads 1.. their own copies (priv). */
 typedef struct {
     grower *gw;
     hgb_split *xchg;
     team_barrier bar;
     char *priv;
     size_t extra;       /* bytes of priv per thread 1.. */
+    int32_t *part;      /* srows and stmp (2n; per thread when solo) */
+    int32_t *seg;       /* nmax * T * 2 */
+    hgb_bin *xpool;     /* solo: the pools of threads 1.. */
+    int64_t solo;       /* > 0: every thread grows whole trees alone, with pools of
+                         * `solo` slots (thread 0: the caller's work) */
     int64_t nmax;       /* nodes per tree */
     int T;
 } hgb_team;
 
-int hgb_team_init(hgb_team *tm, int T, int32_t *rows, void *work, int64_t slots,
+int hgb_team_init(hgb_team *tm, int T, void *work, int64_t slots, int64_t solo,
                   const uint8_t *codes_rm, const uint8_t *codes_cm, int64_t n, int64_t d,
                   const int32_t *nbins_nm, const uint8_t *has_missing, const uint8_t *is_cat,
                   const int8_t *monotonic, const uint8_t *groups, int64_t ngroups,
@@ -110,10 +121,28 @@ grower *hgb_team_begin(hgb_team *tm, int t, int Ta, const float *g, const float 
                        uint64_t seed, int32_t slot0, int32_t nslots, fm_hgb_node **nodes,
                        uint32_t **catbits);
 
+/* Thread t of a solo team (hgb_team_init with solo > 0) starts a tree of its
+ * own, alone, on pool `pool` with free slots slot0 .. slot0+nslots-1 (all
+ * features, one segment, no barrier). */
+grower *hgb_solo_begin(hgb_team *tm, int t, const float *g, const float *h, uint64_t seed,
+                       hgb_bin *pool, int32_t slot0, int32_t nslots);
+
 /* Grow one tree (every thread of the team calls it; see hgb_grow.c);
  * root_slot >= 0: the root histogram is already built in that slot. Returns
  * the node count (thread 0's is the tree). */
 int64_t hgb_grow_tree(grower *w, fm_hgb_node *nodes, uint32_t *catbits, int32_t root_slot);
+
+/* Thread u of T's share of the leaves of nodes[0..nn) (the tree of grower
+ * w): fn(ctx, leaf, pos, rows, m) with the leaf's m rows of segment u and
+ * their position in the contiguous partition (the leaf's start plus its rows
+ * of segments < u); one segment: every T-th leaf, all its rows. */
+void hgb_leaf_ranges(const grower *w, const fm_hgb_node *nodes, int64_t nn, int u, int T,
+                     void (*fn)(void *ctx, const fm_hgb_node *leaf, int64_t pos,
+                                const int32_t *rows, int64_t m),
+                     void *ctx);
+
+/* segment u's first position (of n rows in S segments) */
+static inline int64_t hgb_seg_base(int64_t n, int S, int u) { return n * u / S; }
 
 /* Histogram sums of rows rows[0..m) (NULL: rows 0..m-1) over features
  * f0 .. f0+nf-1 into hb (nf * nb bins); h NULL: the h slot counts rows. */

@@ -224,6 +224,33 @@ def test_grow_and_predict_thread_independent(rng):
     assert outs[0] == outs[1] == outs[2]
 
 
+@pytest.mark.parametrize("K", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("hist_pool", [3, 64])
+def test_boost_iter_thread_independent(rng, K, hist_pool):
+    """Large enough for a team: the threads share trees (K = 1, 3 at two
+    threads) or grow whole trees each (K = 2, 4, 5); the trees, bit for bit,
+    and the raw scores do not depend on the thread count."""
+    n, d = 9000, 12
+    X, thr, nthr, is_cat = _binned(rng, n, d, cat=(3,))
+    rm, cm = hgb.bin_data(X, thr, nthr, is_cat, 64)
+    nbm = np.where(is_cat.astype(bool), nthr, nthr + 1).astype(np.int32)
+    hm = (cm == 64).any(axis=1).astype(np.uint8)
+    loss = "log_loss_multinomial" if K > 1 else "log_loss_binary"
+    y = rng.integers(0, max(K, 2), n).astype(np.float64)
+    p = _params(d, max_leaf_nodes=31, hist_pool=hist_pool, min_samples_leaf=20)
+    raw0 = 0.3 * rng.standard_normal((n, K))
+    seeds = [5 + 3 * k for k in range(K)]
+    outs = []
+    for t in (1, 2, 3):
+        raw = raw0.copy()
+        with _threads.scope(t):
+            trees = hgb.boost_iter(raw, y, None, loss, 0.5, 0.1, seeds, rm, cm, nbm, hm,
+                                   is_cat, np.zeros(d, np.int8), p)
+        outs.append(([(a.tobytes(), b.tobytes()) for a, b in trees], raw.tobytes()))
+    assert all(len(nodes) > 3 * hgb.NODE_DTYPE.itemsize for nodes, _ in outs[0][0])
+    assert outs[0] == outs[1] == outs[2]
+
+
 def test_read_only_inputs(rng):
     X, thr, nthr, is_cat = _binned(rng, 500, 4)
     for a in (X, thr, nthr, is_cat):
