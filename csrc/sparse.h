@@ -124,8 +124,11 @@ FM_API int fm_sparse_knn_f64_i64(double *dist, int64_t *ind, const double *qd, c
 
 /* Per-class column sums (naive Bayes counts): out[cls[i], c] += w[i] * X[i, c]
  * over the entries of the CSR matrix X (n rows, d columns); w NULL means 1.
- * out (n_classes, d) is accumulated into, row order, one thread (nthreads is
- * accepted for the uniform API). */
+ * out (n_classes, d) is accumulated into. Large inputs run as 4 fixed row
+ * ranges of equal nnz on up to nthreads threads (each summed in row order, then
+ * added in range order: the result does not depend on nthreads); small ones in
+ * row order on one thread. Also A^T u for one class (logistic gradients,
+ * least-squares operators). */
 FM_API int fm_sparse_class_sums_f32_i32(double *out, const float *xd, const int32_t *xi,
                                         const int32_t *xp, int64_t n, const int64_t *cls,
                                         const double *w, int64_t d, int nthreads);

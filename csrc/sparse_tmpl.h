@@ -227,18 +227,63 @@ FM_API int SP(fm_sparse_knn)(T *dist, int64_t *ind, const T *qd, const IDX *qi, 
     return st;
 }
 
+/* Rows [a, b) into o (nc x d). */
+static void SP(class_sums_rows)(double *restrict o, const T *xd, const IDX *xi, const IDX *xp,
+                                int64_t a, int64_t b, const int64_t *cls, const double *w,
+                                int64_t d) {
+    for (int64_t i = a; i < b; i++) {
+        double *restrict oc = o + cls[i] * d;
+        const double wi = w ? w[i] : 1.0;
+        for (int64_t t = xp[i]; t < xp[i + 1]; t++) oc[xi[t]] += wi * (double)xd[t];
+    }
+}
+
+/* out (classes x d, zeroed by the caller) += the rows' weighted sums. Large
+ * inputs (nnz at least twice the lanes' buffers) run as SP_SUM_LANES fixed row
+ * ranges of equal nnz, each summed in row order into its own buffer (lane 0
+ * into out) on fastml's threads and added in lane order: the result depends
+ * on the shapes only, never on the thread count. */
+#define SP_SUM_LANES 4
 FM_API int SP(fm_sparse_class_sums)(double *out, const T *xd, const IDX *xi, const IDX *xp,
                                     int64_t n, const int64_t *cls, const double *w, int64_t d,
                                     int nthreads) {
     (void)nthreads;
     if (n < 0 || d < 0) return FM_EINVAL;
-    for (int64_t i = 0; i < n; i++) {
-        double *restrict o = out + cls[i] * d;
-        const double wi = w ? w[i] : 1.0;
-        for (int64_t t = xp[i]; t < xp[i + 1]; t++) o[xi[t]] += wi * (double)xd[t];
+    int64_t nc = 0;
+    for (int64_t i = 0; i < n; i++) nc = cls[i] + 1 > nc ? cls[i] + 1 : nc;
+    const int64_t nnz = n ? (int64_t)(xp[n] - xp[0]) : 0;
+    const int64_t buf = nc * d;
+    if (n < 4 * SP_SUM_LANES || 2 * (SP_SUM_LANES - 1) * buf > nnz) {
+        SP(class_sums_rows)(out, xd, xi, xp, 0, n, cls, w, d);
+        return FM_OK;
     }
+    int64_t cut[SP_SUM_LANES + 1];
+    cut[0] = 0;
+    cut[SP_SUM_LANES] = n;
+    for (int l = 1; l < SP_SUM_LANES; l++) { /* first row at nnz * l / LANES */
+        const int64_t target = (int64_t)xp[0] + nnz * l / SP_SUM_LANES;
+        int64_t lo = cut[l - 1], hi = n;
+        while (lo < hi) {
+            const int64_t mid = lo + (hi - lo) / 2;
+            if ((int64_t)xp[mid] < target) lo = mid + 1;
+            else hi = mid;
+        }
+        cut[l] = lo;
+    }
+    double *lanes = (double *)calloc((size_t)((SP_SUM_LANES - 1) * buf), sizeof(double));
+    if (!lanes) return FM_ENOMEM;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(fm_team_size(nthreads, 4.0 * nnz))
+    for (int l = 0; l < SP_SUM_LANES; l++)
+        SP(class_sums_rows)(l ? lanes + (l - 1) * buf : out, xd, xi, xp, cut[l], cut[l + 1], cls,
+                            w, d);
+    for (int l = 1; l < SP_SUM_LANES; l++) {
+        const double *restrict src = lanes + (l - 1) * buf;
+        for (int64_t q = 0; q < buf; q++) out[q] += src[q];
+    }
+    free(lanes);
     return FM_OK;
 }
+#undef SP_SUM_LANES
 
 #undef SP
 #undef SPK

@@ -134,6 +134,27 @@ def test_class_sums_match_twin(rng, idx):
 
 
 @pytest.mark.parametrize("idx", IDX)
+def test_class_sums_lanes_are_thread_count_independent(rng, idx):
+    # large enough for the fixed row lanes (nnz >= 6 x classes x columns): the
+    # same bits on 1, 2 and 3 threads, equal to the dense product (mixed-sign
+    # weights, as in a logistic gradient X^T d)
+    from fastml._kernels import _threads
+
+    X = _csr(rng, 3001, 40, 0.2, np.float64, idx)
+    for k in (1, 3):
+        cls = rng.integers(0, k, 3001)
+        w = rng.standard_normal(3001)
+        outs = []
+        for t in (1, 2, 3):
+            with _threads.scope(t):
+                outs.append(ks.class_sums(X, cls, k, w))
+        np.testing.assert_array_equal(outs[0], outs[1])
+        np.testing.assert_array_equal(outs[0], outs[2])
+        Y = np.eye(k)[cls] * w[:, None]
+        np.testing.assert_allclose(outs[0], Y.T @ X.toarray(), rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("idx", IDX)
 @pytest.mark.parametrize("centre,scale", [(False, False), (True, False), (True, True)])
 @pytest.mark.parametrize("positive", [False, True])
 def test_enet_cd_matches_dense_twin(rng, idx, centre, scale, positive):

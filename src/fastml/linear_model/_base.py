@@ -21,7 +21,7 @@ import numpy as np
 
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
-from ..utils._gram import blas_threads, centered_gram, small_blas
+from ..utils._gram import blas_limit, blas_threads, centered_gram, small_blas
 from ..utils._param_validation import Interval, StrOptions
 from ..utils._sparse import check_sparse, dense_required, is_sparse
 from ..utils.validation import _check_sample_weight, check_X_y
@@ -568,14 +568,19 @@ class Ridge(RegressorMixin, LinearModel):
                 W = _sol.kernel_solve(A, B, alphas)
             if W is None:  # numerically singular (alpha ~ 0): least squares by LSQR instead
                 W, _ = _sol.lsqr_solve(A, B, alphas, min(tol, 1e-10), None)
-        elif solver == "sparse_cg":
-            if n >= p:
-                W, _ = _sol.cg_solve(A.normal_matvec, A.rmatmat(B), alphas, tol, max_iter)
-            else:
-                W, _ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
-        elif solver == "lsqr":
-            W, self.n_iter_ = _sol.lsqr_solve(A, B, alphas, tol, max_iter)
-        else:  # lbfgs (positive)
-            W, _ = _sol.lbfgs_solve(A, B, alphas, tol, max_iter, self.positive)
+            return W, X_off, y_off, solver
+        # the iterative solvers: fastml's kernels thread the sparse products, so the
+        # vector BLAS calls between them (dots, axpys) run on one thread -- a second
+        # thread pool waking while fastml's OpenMP team still spins costs ~3 ms a call
+        with blas_limit(1):
+            if solver == "sparse_cg":
+                if n >= p:
+                    W, _ = _sol.cg_solve(A.normal_matvec, A.rmatmat(B), alphas, tol, max_iter)
+                else:
+                    W, _ = _sol.cg_solve(None, B, alphas, tol, max_iter, A=A)
+            elif solver == "lsqr":
+                W, self.n_iter_ = _sol.lsqr_solve(A, B, alphas, tol, max_iter)
+            else:  # lbfgs (positive)
+                W, _ = _sol.lbfgs_solve(A, B, alphas, tol, max_iter, self.positive)
         return W, X_off, y_off, solver
 

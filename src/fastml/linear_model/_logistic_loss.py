@@ -127,8 +127,11 @@ class LogisticLoss:
 
     def _times_rows(self, D, Xb):
         """D Xb: (K, rows) x (rows, p) -> (K, p)."""
-        if hasattr(Xb, "nnz"):  # the whole sparse X: X^T D^T on the transpose view
-            return np.asarray(Xb.T @ D.T).T
+        if hasattr(Xb, "nnz"):  # the whole sparse X
+            if D.shape[0] == 1:  # X^T d: the threaded CSR kernel (fixed row lanes)
+                from .._kernels import sparse as _ks
+                return _ks.class_sums(Xb, np.zeros(Xb.shape[0], dtype=np.int64), 1, D[0])
+            return np.asarray(Xb.T @ D.T).T  # X^T D^T on the transpose view
         return D @ Xb
 
     # ---- per-block pieces -------------------------------------------------------
