@@ -239,7 +239,7 @@ static void SP(class_sums_rows)(double *restrict o, const T *xd, const IDX *xi, 
 }
 
 /* out (classes x d, zeroed by the caller) += the rows' weighted sums. Large
- * inputs (nnz at least twice the lanes' buffers) run as SP_SUM_LANES fixed row
+ * inputs (nnz at least 16x the lanes' buffers) run as SP_SUM_LANES fixed row
  * ranges of equal nnz, each summed in row order into its own buffer (lane 0
  * into out) on fastml's threads and added in lane order: the result depends
  * on the shapes only, never on the thread count. */
@@ -253,7 +253,7 @@ FM_API int SP(fm_sparse_class_sums)(double *out, const T *xd, const IDX *xi, con
     for (int64_t i = 0; i < n; i++) nc = cls[i] + 1 > nc ? cls[i] + 1 : nc;
     const int64_t nnz = n ? (int64_t)(xp[n] - xp[0]) : 0;
     const int64_t buf = nc * d;
-    if (n < 4 * SP_SUM_LANES || 2 * (SP_SUM_LANES - 1) * buf > nnz) {
+    if (n < 4 * SP_SUM_LANES || 16 * (SP_SUM_LANES - 1) * buf > nnz) {
         SP(class_sums_rows)(out, xd, xi, xp, 0, n, cls, w, d);
         return FM_OK;
     }

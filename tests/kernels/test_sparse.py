@@ -135,12 +135,12 @@ def test_class_sums_match_twin(rng, idx):
 
 @pytest.mark.parametrize("idx", IDX)
 def test_class_sums_lanes_are_thread_count_independent(rng, idx):
-    # large enough for the fixed row lanes (nnz >= 6 x classes x columns): the
+    # large enough for the fixed row lanes (nnz >= 48 x classes x columns): the
     # same bits on 1, 2 and 3 threads, equal to the dense product (mixed-sign
     # weights, as in a logistic gradient X^T d)
     from fastml._kernels import _threads
 
-    X = _csr(rng, 3001, 40, 0.2, np.float64, idx)
+    X = _csr(rng, 3001, 40, 0.5, np.float64, idx)
     for k in (1, 3):
         cls = rng.integers(0, k, 3001)
         w = rng.standard_normal(3001)
