@@ -100,7 +100,12 @@ class LogisticLoss:
     def _map(self, fn):
         pool = getattr(self, "_pool", None)
         idx = range(len(self.bounds))
-        return list(pool.map(fn, idx)) if pool is not None else [fn(i) for i in idx]
+        # one block (sparse X, the fused kernel) runs on the calling thread: its
+        # kernels thread themselves, and OpenMP regions opened from alternating pool
+        # workers would wake a second team while the first still spins
+        if pool is None or len(idx) == 1:
+            return [fn(i) for i in idx]
+        return list(pool.map(fn, idx))
 
     def unpack(self, theta):
         W = theta[: self.K * self.p].reshape(self.K, self.p)
