@@ -99,6 +99,22 @@ void xt_find_split(const xt_ctx *c, xt_work *works, int nthreads, const xt_item 
                    double imp, xt_split *sp);
 
 /* The order-preserving 32-bit key of a float (NaN: set 0xFFFFFFFF, sorts last). */
+/* The two-class gini split proxy -(wr * impurity_r + wl * impurity_l) from the
+ * left class weights (l0, l1), the node totals (t0, t1) and the side weights,
+ * in one fixed operation order (the two-class scans of
+ * tree_exact_split.c and tree_exact_rank.c share it: the same trees). */
+static inline double xt_gini2_proxy(double l0, double l1, double t0, double t1, double wl,
+                                    double wr) {
+    double sql = 0, sqr = 0;
+    sql += l0 * l0;
+    sql += l1 * l1;
+    const double r0 = t0 - l0, r1 = t1 - l1;
+    sqr += r0 * r0;
+    sqr += r1 * r1;
+    const double il = 1.0 - sql / (wl * wl), ir = 1.0 - sqr / (wr * wr);
+    return -wr * ir - wl * il;
+}
+
 static inline uint32_t xt_fkey(float x) {
     uint32_t u;
     memcpy(&u, &x, sizeof u);

@@ -151,14 +151,7 @@ static void scan_ranked_gini2(const xt_ctx *c, const xt_work *wk, int32_t f, con
         const double l0 = (double)(acc & 0xFFFFFFFFu), l1 = (double)(acc >> 32);
         const double wl = l0 + l1, wr = W - wl;
         if (wl < mwl || wr < mwl) continue;
-        double sql = 0, sqr = 0;
-        sql += l0 * l0;
-        sql += l1 * l1;
-        const double r0 = t0 - l0, r1 = t1 - l1;
-        sqr += r0 * r0;
-        sqr += r1 * r1;
-        const double il = 1.0 - sql / (wl * wl), ir = 1.0 - sqr / (wr * wr);
-        const double proxy = -wr * ir - wl * il;
+        const double proxy = xt_gini2_proxy(l0, l1, t0, t1, wl, wr);
         if (proxy > bproxy) {
             bproxy = proxy;
             bpos = p;
